@@ -1,0 +1,305 @@
+"""Datasets, batching with an explicit random generator, and train/test splitting.
+
+Every random choice here (shuffling, splitting) draws from a `numpy.random.Generator` given by
+the caller (or an int seed), so runs are reproducible without global state.
+"""
+
+from __future__ import annotations
+
+import math
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from typing import Any, Generic, TypeVar
+
+import numpy as np
+
+from .creation import as_generator
+from .tensor import Tensor
+
+__all__ = [
+    "DataLoader",
+    "Dataset",
+    "TensorDataset",
+    "default_collate",
+    "train_test_split",
+]
+
+T_co = TypeVar("T_co", covariant=True)
+GeneratorLike = np.random.Generator | int | None
+
+
+class Dataset(ABC, Generic[T_co]):
+    """A sized collection of samples, indexed by position."""
+
+    @abstractmethod
+    def __getitem__(self, index: int) -> T_co:
+        """Return sample `index` (0 <= index < len(self))."""
+
+    @abstractmethod
+    def __len__(self) -> int:
+        """Return the number of samples."""
+
+
+class TensorDataset(Dataset[tuple[Tensor, ...]]):
+    """Samples are rows of one or more tensors that share their first dimension.
+
+    The data is held as plain arrays: samples and batches are new Tensors that never require
+    grad, so a dataset is never part of a graph.
+
+    Args:
+        *tensors: Tensors or arrays (anything `Tensor(...)` accepts), all of length N.
+
+    Raises:
+        ValueError: no tensors, a 0-d tensor, or first dimensions that differ.
+    """
+
+    def __init__(self, *tensors: Any) -> None:
+        if not tensors:
+            raise ValueError("TensorDataset: needs at least one tensor")
+        arrays = [t.data if isinstance(t, Tensor) else Tensor(t).data for t in tensors]
+        shapes = [a.shape for a in arrays]
+        if any(len(s) == 0 for s in shapes):
+            raise ValueError(f"TensorDataset: tensors must have a first dimension, got {shapes}")
+        if len({s[0] for s in shapes}) != 1:
+            raise ValueError(
+                f"TensorDataset: all tensors must have the same first dimension, got shapes "
+                f"{', '.join(str(s) for s in shapes)}"
+            )
+        self.arrays: tuple[np.ndarray, ...] = tuple(arrays)
+
+    def __getitem__(self, index: int) -> tuple[Tensor, ...]:
+        return tuple(Tensor(a[index]) for a in self.arrays)
+
+    def __len__(self) -> int:
+        return len(self.arrays[0])
+
+    def batch(self, indices: np.ndarray) -> tuple[Tensor, ...]:
+        """Rows `indices` of every tensor, gathered by one fancy index per tensor."""
+        return tuple(Tensor(a[indices]) for a in self.arrays)
+
+
+class DataLoader:
+    """Iterate over a dataset in mini-batches.
+
+    With `shuffle=True` each epoch (each `iter(loader)`) uses a fresh permutation drawn from
+    the generator, so a seeded loader gives the same sequence of epochs every run.
+    A `TensorDataset` is batched by fancy-indexing its arrays (no per-sample Python loop) and
+    yields tuples of Tensors; other datasets are read sample by sample and combined with
+    `collate_fn` (default: `default_collate`).
+
+    Args:
+        dataset: a `Dataset` (anything with `__getitem__(int)` and `__len__`).
+        batch_size: samples per batch (the last one may be smaller).
+        shuffle: visit samples in a new random order each epoch.
+        drop_last: drop the last batch when it is smaller than `batch_size`.
+        generator: `numpy.random.Generator` (shared, advanced in place), int seed (a private
+            generator made once here), or None (minigrad's default generator, see
+            `minigrad.manual_seed`).
+        collate_fn: combines a list of samples into a batch (generic datasets only).
+
+    Raises:
+        ValueError: batch_size is not a positive int.
+        TypeError: generator has an unsupported type.
+    """
+
+    def __init__(
+        self,
+        dataset: Dataset[Any],
+        batch_size: int = 1,
+        shuffle: bool = False,
+        drop_last: bool = False,
+        generator: GeneratorLike = None,
+        collate_fn: Callable[[list[Any]], Any] | None = None,
+    ) -> None:
+        if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)):
+            raise ValueError(f"DataLoader: batch_size must be an int, got {batch_size!r}")
+        if batch_size < 1:
+            raise ValueError(f"DataLoader: batch_size must be >= 1, got {batch_size}")
+        _check_generator("DataLoader", generator)
+        self.dataset = dataset
+        self.batch_size = int(batch_size)
+        self.shuffle = bool(shuffle)
+        self.drop_last = bool(drop_last)
+        # An int seed becomes one generator now, so successive epochs differ yet stay seeded.
+        self.generator = (
+            np.random.default_rng(generator)
+            if isinstance(generator, (int, np.integer))
+            else generator
+        )
+        self.collate_fn = collate_fn if collate_fn is not None else default_collate
+
+    def __len__(self) -> int:
+        n = len(self.dataset)
+        return n // self.batch_size if self.drop_last else math.ceil(n / self.batch_size)
+
+    def __iter__(self) -> Iterator[Any]:
+        n = len(self.dataset)
+        # Drawn here, not lazily, so the permutation is fixed as soon as the epoch begins.
+        order = _as_generator(self.generator).permutation(n) if self.shuffle else np.arange(n)
+        return self._batches(order)
+
+    def _batches(self, order: np.ndarray) -> Iterator[Any]:
+        stop = len(self) * self.batch_size if self.drop_last else len(order)
+        for start in range(0, stop, self.batch_size):
+            indices = order[start : start + self.batch_size]
+            if isinstance(self.dataset, TensorDataset):
+                yield self.dataset.batch(indices)
+            else:
+                yield self.collate_fn([self.dataset[int(i)] for i in indices])
+
+
+def default_collate(samples: Sequence[Any]) -> Any:
+    """Stack a list of samples into a batch, field by field.
+
+    Tensors, arrays and NumPy scalars are stacked along a new first axis (dtype kept); Python
+    floats become float32, ints int64, bools bool; tuples/lists and dicts are collated per field
+    (a tuple of batches, a dict of batches); strings are kept as a list.
+
+    Raises:
+        ValueError: the samples are empty, or their shapes or structures differ.
+        TypeError: a sample type it cannot stack.
+    """
+    if len(samples) == 0:
+        raise ValueError("default_collate: no samples to collate")
+    first = samples[0]
+    if isinstance(first, (Tensor, np.ndarray, np.generic)):
+        arrays = [s.data if isinstance(s, Tensor) else np.asarray(s) for s in samples]
+        shapes = {a.shape for a in arrays}
+        if len(shapes) > 1:
+            raise ValueError(f"default_collate: samples have different shapes {sorted(shapes)}")
+        return Tensor(np.stack(arrays))
+    if isinstance(first, bool):
+        return Tensor(np.array(samples, dtype=np.bool_))
+    if isinstance(first, int):
+        return Tensor(np.array(samples, dtype=np.int64))
+    if isinstance(first, float):
+        return Tensor(np.array(samples, dtype=np.float32))
+    if isinstance(first, str):
+        return list(samples)
+    if isinstance(first, Mapping):
+        return {key: default_collate([s[key] for s in samples]) for key in first}
+    if isinstance(first, (tuple, list)):
+        if len({len(s) for s in samples}) > 1:
+            raise ValueError("default_collate: samples have different numbers of fields")
+        return tuple(default_collate(list(field)) for field in zip(*samples, strict=True))
+    raise TypeError(f"default_collate: cannot batch samples of type {type(first).__name__}")
+
+
+def train_test_split(
+    *arrays: Any,
+    test_size: float | int = 0.2,
+    stratify: Any = None,
+    shuffle: bool = True,
+    generator: GeneratorLike = None,
+) -> list[Any]:
+    """Split arrays (rows) into random train and test parts.
+
+    Args:
+        *arrays: Tensors or array-likes with the same first dimension N.
+        test_size: fraction of rows in (0, 1) (rounded up, as scikit-learn does) or a count.
+        stratify: labels (N,) or one-hot rows (N, C); each class is split in proportion, the
+            per-class test counts summing exactly to the test size (largest remainder).
+        shuffle: if False, the last rows are the test set, in order (no stratify allowed).
+        generator: `numpy.random.Generator`, int seed, or None (minigrad's default generator).
+
+    Returns:
+        `[a_train, a_test, b_train, b_test, ...]`, like scikit-learn. Tensors give Tensors
+        (new, not requiring grad); anything else gives ndarrays.
+
+    Raises:
+        ValueError: no arrays, lengths differ, or test_size leaves an empty part.
+        TypeError: generator has an unsupported type.
+    """
+    if not arrays:
+        raise ValueError("train_test_split: needs at least one array")
+    data = [a.data if isinstance(a, Tensor) else np.asarray(a) for a in arrays]
+    if any(d.ndim == 0 for d in data):
+        raise ValueError("train_test_split: arrays must have a first dimension")
+    lengths = [len(d) for d in data]
+    labels = None
+    if stratify is not None:
+        labels = stratify.data if isinstance(stratify, Tensor) else np.asarray(stratify)
+        lengths.append(len(labels))
+    if len(set(lengths)) != 1:
+        shapes = [d.shape for d in data] + ([labels.shape] if labels is not None else [])
+        raise ValueError(f"train_test_split: arrays (and stratify) differ in length: {shapes}")
+    n = lengths[0]
+    n_test = _test_count(test_size, n)
+    _check_generator("train_test_split", generator)
+
+    if not shuffle:
+        if labels is not None:
+            raise ValueError("train_test_split: stratify needs shuffle=True")
+        train_idx, test_idx = np.arange(n - n_test), np.arange(n - n_test, n)
+    elif labels is None:
+        perm = _as_generator(generator).permutation(n)
+        test_idx, train_idx = perm[:n_test], perm[n_test:]
+    else:
+        train_idx, test_idx = _stratified(labels, n_test, _as_generator(generator))
+
+    out: list[Any] = []
+    for original, d in zip(arrays, data, strict=True):
+        for idx in (train_idx, test_idx):
+            out.append(Tensor(d[idx]) if isinstance(original, Tensor) else d[idx])
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# helpers
+
+
+def _check_generator(where: str, generator: object) -> None:
+    if generator is None or isinstance(generator, np.random.Generator):
+        return
+    if isinstance(generator, (int, np.integer)) and not isinstance(generator, bool):
+        return
+    raise TypeError(
+        f"{where}: generator must be a numpy.random.Generator, an int seed or None, "
+        f"got {type(generator).__name__}"
+    )
+
+
+def _as_generator(generator: GeneratorLike) -> np.random.Generator:
+    # Resolved at use, not at construction, so a later manual_seed() still governs None.
+    return as_generator(generator)
+
+
+def _test_count(test_size: float | int, n: int) -> int:
+    if isinstance(test_size, bool):
+        raise ValueError(f"train_test_split: test_size must be a number, got {test_size!r}")
+    if isinstance(test_size, (int, np.integer)):
+        n_test = int(test_size)
+    elif isinstance(test_size, (float, np.floating)) and 0.0 < test_size < 1.0:
+        n_test = math.ceil(float(test_size) * n)
+    else:
+        raise ValueError(
+            f"train_test_split: test_size must be a fraction in (0, 1) or a count, "
+            f"got {test_size!r}"
+        )
+    if not 0 < n_test < n:
+        raise ValueError(
+            f"train_test_split: test_size={test_size!r} with {n} rows gives {n_test} test and "
+            f"{n - n_test} train rows; both parts must be non-empty"
+        )
+    return n_test
+
+
+def _stratified(
+    labels: np.ndarray, n_test: int, gen: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per-class test counts proportional to class size, summing to n_test exactly."""
+    flat = labels.reshape(len(labels), -1)  # one-hot or multi-column labels: a row is a class
+    _, inverse, counts = np.unique(flat, axis=0, return_inverse=True, return_counts=True)
+    inverse = inverse.reshape(-1)
+    ideal = counts * (n_test / len(labels))
+    take = np.floor(ideal).astype(np.int64)
+    # Hand the leftover rows to the classes with the largest fractional parts (stable order).
+    leftover = n_test - int(take.sum())
+    take[np.argsort(-(ideal - take), kind="stable")[:leftover]] += 1
+    train_parts, test_parts = [], []
+    for c, k in enumerate(take):
+        members = gen.permutation(np.flatnonzero(inverse == c))
+        test_parts.append(members[:k])
+        train_parts.append(members[k:])
+    # Mix the classes so neither part is sorted by label.
+    return gen.permutation(np.concatenate(train_parts)), gen.permutation(np.concatenate(test_parts))

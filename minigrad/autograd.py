@@ -1,0 +1,321 @@
+"""The engine: grad mode, the recorded op (`Op`), and the reverse-mode walk.
+
+This module knows no `Tensor`. It works on anything that has `.data`, `.grad_fn`,
+`.requires_grad` and `.grad`; `tensor.py` supplies the Tensor and registers how to wrap
+arrays (see `Tensors`), so first-order backward runs on raw NumPy arrays and `create_graph=True`
+runs the very same rules on Tensors, recorded.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any, TypeVar
+
+import numpy as np
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+# ---------------------------------------------------------------------------------------------
+# Grad mode
+
+
+class _GradMode:
+    """Whether new ops are recorded. One flag, read on every op."""
+
+    enabled: bool = True
+
+
+def is_grad_enabled() -> bool:
+    """True when operations are being recorded for backward."""
+    return _GradMode.enabled
+
+
+class set_grad_enabled:
+    """Context manager and decorator that turns recording on or off."""
+
+    def __init__(self, mode: bool) -> None:
+        self.mode = bool(mode)
+        self.prev = _GradMode.enabled
+
+    def __enter__(self) -> None:
+        self.prev = _GradMode.enabled
+        _GradMode.enabled = self.mode
+
+    def __exit__(self, *exc: object) -> None:
+        _GradMode.enabled = self.prev
+
+    def __call__(self, fn: F) -> F:
+        mode = self.mode
+
+        @functools.wraps(fn)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            with set_grad_enabled(mode):
+                return fn(*args, **kwargs)
+
+        return wrapper  # type: ignore[return-value]
+
+
+class no_grad(set_grad_enabled):
+    """Run without recording: for evaluation and for optimizer updates.
+
+    Use as ``with no_grad(): ...`` or as a decorator ``@no_grad()``.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(False)
+
+
+class enable_grad(set_grad_enabled):
+    """Turn recording back on inside a ``no_grad`` block (context manager or decorator)."""
+
+    def __init__(self) -> None:
+        super().__init__(True)
+
+
+# ---------------------------------------------------------------------------------------------
+# The recorded op
+
+
+class Op:
+    """One differentiable operation: ``forward`` on arrays, its ``backward`` rule beside it.
+
+    An instance is created per call and becomes the output's ``grad_fn``. Subclasses set
+    their attributes (``axis``, ``shape``...) in ``__init__`` and implement:
+
+    * ``forward(self, *xs) -> ndarray`` on plain NumPy arrays (and Python scalars);
+    * ``backward(self, grad, out, *xs) -> tuple`` returning one gradient per input (``None``
+      for an input that needs none). ``out`` is the forward result and ``xs`` the inputs. The
+      rule is written with operators and the helpers of ``ops.py`` only, so it runs on arrays
+      (first order) and on Tensors (``create_graph=True``). Broadcasting and dtype are undone
+      by the engine, so a rule may return a gradient of the broadcast shape.
+    """
+
+    __slots__ = ("edges", "hooks", "inputs", "out")
+
+    edges: tuple[Any, ...]
+    """Per input, where its gradient goes: its producing Op, the leaf Tensor, or None."""
+    inputs: tuple[Any, ...] | None
+    """The inputs saved for backward (Tensors or scalars); None once the graph is freed."""
+    out: np.ndarray | None
+    """The output array saved for backward; None once the graph is freed."""
+    hooks: list[Callable[[Any], Any]] | None
+    """Hooks registered on the output tensor (a non-leaf)."""
+
+    def forward(self, *xs: Any) -> np.ndarray:
+        raise NotImplementedError
+
+    def backward(self, grad: Any, out: Any, *xs: Any) -> tuple[Any, ...]:
+        raise NotImplementedError
+
+    def needs_grad(self, i: int) -> bool:
+        """Whether input ``i`` wants a gradient (lets a rule skip costly work)."""
+        return self.edges[i] is not None
+
+    @property
+    def name(self) -> str:
+        return type(self).__name__
+
+    def attributes(self) -> dict[str, Any]:
+        """The op's own attributes (``axis``, ``shape``...), for drawing and explaining."""
+        names = [s for c in type(self).__mro__ if c is not Op for s in getattr(c, "__slots__", ())]
+        return {n: getattr(self, n) for n in names if hasattr(self, n)}
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__}>"
+
+
+class Tensors:
+    """What this module needs from ``tensor.py``, which fills it in on import.
+
+    ``make(array, grad_fn)`` wraps an array; ``apply(op, *inputs)`` runs and records an op on
+    Tensors. Keeping them here lets the engine and ``ops.py`` stay free of the Tensor class.
+    """
+
+    make: Callable[[Any, Op | None], Any]
+    apply: Callable[..., Any]
+
+
+# ---------------------------------------------------------------------------------------------
+# The walk
+
+
+def _topo_counts(roots: Sequence[Any], check_freed: bool = True) -> dict[Any, int]:
+    """For every node reachable from ``roots``: how many consumers will send it a gradient.
+
+    Nodes are Ops and leaf Tensors. Iterative, so a 100,000-op chain needs no recursion.
+    Checks up front that no op on the way was freed, so a failing backward changes nothing.
+    """
+    counts: dict[Any, int] = dict.fromkeys(roots, 0)
+    stack = list(counts)
+    while stack:
+        node = stack.pop()
+        if not isinstance(node, Op):
+            continue  # a leaf tensor: nothing above it
+        if check_freed and node.inputs is None:
+            raise RuntimeError(
+                f"Trying to backward through the graph a second time (through {node!r}): its "
+                "saved values were freed by the first backward. Pass retain_graph=True to the "
+                "first backward() if you need to call it twice."
+            )
+        for p in node.edges:
+            if p is None:
+                continue
+            if p in counts:
+                counts[p] += 1
+            else:
+                counts[p] = 1
+                stack.append(p)
+    return counts
+
+
+def _leading_to(targets: set[Any], counts: dict[Any, int]) -> set[Any]:
+    """The nodes from which some target can be reached (only they need to run for grad())."""
+    order = list(iter_graph_counts(counts))  # consumers before producers
+    needed: set[Any] = set()
+    for node in reversed(order):  # producers before consumers
+        if node in targets or (
+            isinstance(node, Op) and any(p in needed for p in node.edges if p is not None)
+        ):
+            needed.add(node)
+    return needed
+
+
+def _node_of(t: Any) -> Any:
+    """The graph node a tensor's gradient enters: its op, or itself when it is a leaf."""
+    return t.grad_fn if t.grad_fn is not None else t
+
+
+def run_backward(
+    roots: Sequence[Any],
+    seeds: Sequence[Any],
+    retain_graph: bool,
+    create_graph: bool,
+    capture: Sequence[Any] | None = None,
+) -> list[Any] | None:
+    """Propagate ``seeds`` from ``roots`` to the leaves (Kahn's order, each node once).
+
+    With ``capture`` (a list of tensors), the gradients reaching those tensors are returned
+    instead of being accumulated into leaves' ``.grad`` (this is ``grad()``), and only the
+    part of the graph that leads to them runs.
+    """
+    nodes = [_node_of(r) for r in roots]
+    counts = _topo_counts(nodes)
+    pending: dict[Any, Any] = {}
+    for node, seed in zip(nodes, seeds):
+        pending[node] = pending[node] + seed if node in pending else seed
+
+    captured: dict[Any, Any] = {}
+    needed: set[Any] | None = None
+    if capture is not None:
+        targets = {_node_of(t) for t in capture}
+        needed = _leading_to(targets, dict(counts))
+
+    with set_grad_enabled(create_graph):
+        for node in iter_graph_counts(counts):
+            grad = pending.pop(node, None)
+            if not isinstance(node, Op):
+                _arrive_at_leaf(node, grad, create_graph, captured if capture else None)
+                continue
+            if needed is None or node in needed:
+                if grad is not None and node.hooks:
+                    grad = _run_hooks(node.hooks, grad, create_graph)
+                if needed is not None:
+                    captured[node] = grad
+                if grad is not None:
+                    _run_rule(node, grad, pending, create_graph)
+                if not retain_graph:
+                    node.inputs = None
+                    node.out = None
+    if capture is None:
+        return None
+    return [captured.get(_node_of(t)) for t in capture]
+
+
+def _run_rule(node: Op, grad: Any, pending: dict[Any, Any], create_graph: bool) -> None:
+    """Call one op's backward rule and hand each input its gradient."""
+    inputs: Any = node.inputs
+    if create_graph:
+        out = Tensors.make(node.out, node)
+        xs = inputs
+    else:
+        out = node.out
+        xs = tuple([x.data if hasattr(x, "grad_fn") else x for x in inputs])
+    grads = node.backward(grad, out, *xs)
+    for p, g, x in zip(node.edges, grads, inputs):
+        if p is None or g is None:
+            continue
+        shape = x.shape
+        if g.shape != shape:
+            g = sum_to(g, shape)  # undo broadcasting: the one place it happens
+        dtype = x.dtype
+        if g.dtype != dtype:
+            g = g.astype(dtype)
+        prev = pending.get(p)
+        # Out of place: the same array may have been handed to several inputs.
+        pending[p] = g if prev is None else prev + g
+
+
+def _arrive_at_leaf(leaf: Any, grad: Any, create_graph: bool, captured: dict | None) -> None:
+    """A leaf's gradient is complete: run its hooks, then accumulate (or capture) it."""
+    if grad is None:
+        return
+    if leaf._hooks:
+        grad = _run_hooks(leaf._hooks, grad, create_graph)
+    if captured is not None:
+        captured[leaf] = grad
+        return
+    if not create_graph:
+        if type(grad) is not np.ndarray or not grad.flags.writeable:
+            grad = np.array(grad)  # a broadcast view or a NumPy scalar: own it
+        if leaf.grad is None:
+            leaf.grad = Tensors.make(grad, None)
+        else:
+            # Replace the array rather than add in place: it may be shared with another leaf.
+            leaf.grad.data = leaf.grad.data + grad
+    else:
+        leaf.grad = grad if leaf.grad is None else leaf.grad + grad
+
+
+def _run_hooks(hooks: list[Callable[[Any], Any]], grad: Any, create_graph: bool) -> Any:
+    """Hooks see the gradient as a Tensor; a hook may return a replacement."""
+    g = grad if create_graph else Tensors.make(grad, None)
+    for hook in hooks:
+        new = hook(g)
+        if new is not None:
+            g = new
+    return g if create_graph else g.data
+
+
+def sum_to(g: Any, shape: tuple[int, ...]) -> Any:
+    """Sum ``g`` down to ``shape``: the adjoint of NumPy broadcasting (array or Tensor)."""
+    if g.shape == shape:
+        return g
+    lead = g.ndim - len(shape)
+    axes = tuple(range(lead)) + tuple(
+        i + lead for i, n in enumerate(shape) if n == 1 and g.shape[i + lead] != 1
+    )
+    g = g.sum(axis=axes, keepdims=True) if axes else g
+    return g.reshape(shape)
+
+
+def iter_graph(roots: Sequence[Any]) -> Iterator[Any]:
+    """Every Op and leaf reachable from ``roots``, in the order backward visits them."""
+    return iter_graph_counts(_topo_counts([_node_of(r) for r in roots], check_freed=False))
+
+
+def iter_graph_counts(counts: dict[Any, int]) -> Iterator[Any]:
+    """Kahn's order over the nodes of ``counts`` (consumed: it is counted down)."""
+    ready = [n for n in counts if counts[n] == 0]
+    while ready:
+        node = ready.pop()
+        yield node
+        if isinstance(node, Op):
+            for p in node.edges:
+                if p is None:
+                    continue
+                counts[p] -= 1
+                if counts[p] == 0:
+                    ready.append(p)

@@ -1,0 +1,171 @@
+"""Numerical gradient checking: central finite differences in float64 against backward."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+
+from .autograd import enable_grad, no_grad
+from .tensor import Tensor, grad
+
+
+class GradcheckError(RuntimeError):
+    """Raised when an analytical gradient disagrees with the numerical one."""
+
+
+def _outputs(fn: Callable[..., Any], inputs: Sequence[Tensor]) -> list[Tensor]:
+    out = fn(*inputs)
+    outs = list(out) if isinstance(out, tuple | list) else [out]
+    return [o for o in outs if isinstance(o, Tensor)]
+
+
+def numerical_jacobian(
+    fn: Callable[..., Any], inputs: Sequence[Tensor], eps: float = 1e-6
+) -> list[list[np.ndarray]]:
+    """d(output k, flattened)/d(input i, flattened) by central differences, per (input, output).
+
+    Perturbs each element of each differentiable input in place and restores it.
+    """
+    jac: list[list[np.ndarray]] = []
+    with no_grad():
+        outs0 = _outputs(fn, inputs)
+        for x in inputs:
+            if not (isinstance(x, Tensor) and x.requires_grad):
+                jac.append([])
+                continue
+            cols = [np.zeros((x.size, o.size)) for o in outs0]
+            flat = x.data.reshape(-1)  # a view: writing it perturbs x
+            for j in range(x.size):
+                orig = flat[j]
+                flat[j] = orig + eps
+                plus = [o.data.astype(np.float64).ravel() for o in _outputs(fn, inputs)]
+                flat[j] = orig - eps
+                minus = [o.data.astype(np.float64).ravel() for o in _outputs(fn, inputs)]
+                flat[j] = orig
+                for k in range(len(outs0)):
+                    cols[k][j] = (plus[k] - minus[k]) / (2 * eps)
+            jac.append(cols)
+    return jac
+
+
+def analytical_jacobian(fn: Callable[..., Any], inputs: Sequence[Tensor]) -> list[list[np.ndarray]]:
+    """The same Jacobians from backward: one pass per output element (rows of the Jacobian)."""
+    diff = [x for x in inputs if isinstance(x, Tensor) and x.requires_grad]
+    wanted = {id(x) for x in diff}  # identity: ``==`` on tensors is elementwise
+    outs = _outputs(fn, inputs)
+    jac: list[list[np.ndarray]] = [
+        [np.zeros((x.size, o.size)) for o in outs] if id(x) in wanted else [] for x in inputs
+    ]
+    for k, out in enumerate(outs):
+        if not out.requires_grad:
+            continue
+        for m in range(out.size):
+            seed = np.zeros(out.shape, dtype=out.dtype)
+            seed.reshape(-1)[m] = 1
+            gs = grad(out, diff, grad_outputs=Tensor(seed), retain_graph=True, allow_unused=True)
+            gi = iter(gs)
+            for i, x in enumerate(inputs):
+                if id(x) in wanted:
+                    g = next(gi)
+                    if g is not None:
+                        jac[i][k][:, m] = g.data.astype(np.float64).ravel()
+    return jac
+
+
+def _check(inputs: Sequence[Any], where: str) -> None:
+    for i, x in enumerate(inputs):
+        if isinstance(x, Tensor) and x.requires_grad and x.dtype != np.float64:
+            raise TypeError(
+                f"{where}: input {i} has dtype {x.dtype}; finite differences need float64 "
+                "inputs (use .double() or dtype=float64)"
+            )
+
+
+def gradcheck(
+    fn: Callable[..., Any],
+    inputs: Sequence[Tensor] | Tensor,
+    eps: float = 1e-6,
+    atol: float = 1e-5,
+    rtol: float = 1e-3,
+    raise_exception: bool = True,
+) -> bool:
+    """Check backward against central finite differences for every input that requires grad.
+
+    Args:
+        fn: a function of the inputs returning a tensor (any shape) or a tuple of tensors.
+        inputs: the inputs; those with ``requires_grad=True`` must be float64.
+        eps: the finite-difference step.
+        atol, rtol: passes when ``|numerical - analytical| <= atol + rtol * |numerical|``.
+        raise_exception: raise ``GradcheckError`` on mismatch instead of returning False.
+
+    Returns:
+        True when every Jacobian entry agrees.
+
+    Raises:
+        GradcheckError: naming the input, the worst element's index, both values and the
+            difference.
+    """
+    ins = [inputs] if isinstance(inputs, Tensor) else list(inputs)
+    _check(ins, "gradcheck")
+    num = numerical_jacobian(fn, ins, eps)
+    ana = analytical_jacobian(fn, ins)
+    return _compare(num, ana, ins, atol, rtol, raise_exception, "gradcheck")
+
+
+def _compare(num: list[list[np.ndarray]], ana: list[list[np.ndarray]], ins: Sequence[Any],
+             atol: float, rtol: float, raise_exception: bool, where: str) -> bool:
+    for i, (n_cols, a_cols) in enumerate(zip(num, ana)):
+        for k, (n, a) in enumerate(zip(n_cols, a_cols)):
+            bad = np.abs(n - a) > atol + rtol * np.abs(n)
+            if not bad.any():
+                continue
+            worst = np.unravel_index(np.argmax(np.abs(n - a) * bad), n.shape)
+            elem = np.unravel_index(worst[0], ins[i].shape) if ins[i].shape else ()
+            msg = (
+                f"{where}: Jacobian mismatch for input {i} (shape {ins[i].shape}), output {k}, "
+                f"element {tuple(int(e) for e in elem)} of the input against output element "
+                f"{int(worst[1])}: numerical {n[worst]:.10g}, analytical {a[worst]:.10g}, "
+                f"difference {abs(n[worst] - a[worst]):.3g} (atol={atol}, rtol={rtol})"
+            )
+            if raise_exception:
+                raise GradcheckError(msg)
+            return False
+    return True
+
+
+def gradgradcheck(
+    fn: Callable[..., Any],
+    inputs: Sequence[Tensor] | Tensor,
+    grad_outputs: Sequence[Tensor] | None = None,
+    eps: float = 1e-6,
+    atol: float = 1e-5,
+    rtol: float = 1e-3,
+    raise_exception: bool = True,
+    seed: int = 0,
+) -> bool:
+    """Check second derivatives: gradcheck of the first-order gradients (``create_graph``).
+
+    The function checked is ``inputs -> grad(fn(inputs), inputs, grad_outputs)``, with random
+    ``grad_outputs`` (fixed by ``seed``) when none are given.
+    """
+    ins = [inputs] if isinstance(inputs, Tensor) else list(inputs)
+    _check(ins, "gradgradcheck")
+    diff = [x for x in ins if isinstance(x, Tensor) and x.requires_grad]
+    if grad_outputs is None:
+        rng = np.random.default_rng(seed)
+        gos = [Tensor(rng.standard_normal(o.shape)) for o in _outputs(fn, ins)]
+    else:
+        gos = list(grad_outputs)
+
+    def first_order(*xs: Tensor) -> tuple[Tensor, ...]:
+        with enable_grad():  # finite differences call this under no_grad
+            outs = _outputs(fn, xs)
+            gs = grad(outs, [x for x in xs if x.requires_grad], grad_outputs=gos,
+                      create_graph=True, allow_unused=True)
+        return tuple(g for g in gs if g is not None)
+
+    if not diff:
+        return True
+    return gradcheck(first_order, ins, eps, atol, rtol, raise_exception)

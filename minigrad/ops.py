@@ -1,0 +1,641 @@
+"""Every primitive op: its forward on NumPy arrays and its backward rule, side by side.
+
+A rule is written with Python operators and the few helpers at the top of this file. Each
+helper runs NumPy on arrays and records an op on Tensors, so one rule serves first-order
+backward (raw arrays, NumPy speed) and ``create_graph=True`` (Tensors, differentiable again).
+Broadcasting and dtype are undone by the engine (``autograd._run_rule``), not here.
+
+To add an op: write a class here, add one method or function in ``tensor.py``, add one row to
+the op table in ``tests/op_specs.py``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from .autograd import Op, Tensors
+
+Axis = int | tuple[int, ...] | None
+
+
+def _is_array(a: Any) -> bool:
+    return isinstance(a, np.ndarray | np.generic | float | int)
+
+
+def _data(a: Any) -> Any:
+    """The raw value behind an array or Tensor (for masks, which carry no gradient)."""
+    return a if _is_array(a) else a.data
+
+
+# ---------------------------------------------------------------------------------------------
+# Helpers for rules: NumPy on arrays, recorded ops on Tensors.
+
+
+def cos(a: Any) -> Any:
+    return np.cos(a) if _is_array(a) else Tensors.apply(Cos(), a)
+
+
+def sin(a: Any) -> Any:
+    return np.sin(a) if _is_array(a) else Tensors.apply(Sin(), a)
+
+
+def exp(a: Any) -> Any:
+    return np.exp(a) if _is_array(a) else Tensors.apply(Exp(), a)
+
+
+def log(a: Any) -> Any:
+    return np.log(a) if _is_array(a) else Tensors.apply(Log(), a)
+
+
+def reshape(a: Any, shape: tuple[int, ...]) -> Any:
+    return np.reshape(a, shape) if _is_array(a) else Tensors.apply(Reshape(shape), a)
+
+
+def permute(a: Any, axes: tuple[int, ...]) -> Any:
+    return np.transpose(a, axes) if _is_array(a) else Tensors.apply(Permute(axes), a)
+
+
+def swap_last(a: Any) -> Any:
+    """Swap the last two axes (the matrix transpose of a batch of matrices)."""
+    if _is_array(a):
+        return np.swapaxes(a, -1, -2)
+    axes = list(range(a.ndim))
+    axes[-2], axes[-1] = axes[-1], axes[-2]
+    return Tensors.apply(Permute(tuple(axes)), a)
+
+
+def broadcast_to(a: Any, shape: tuple[int, ...]) -> Any:
+    return np.broadcast_to(a, shape) if _is_array(a) else Tensors.apply(BroadcastTo(shape), a)
+
+
+def sum_keep(a: Any, axis: Axis) -> Any:
+    """Sum over ``axis`` keeping dimensions (used by the softmax family's rules)."""
+    if _is_array(a):
+        return np.sum(a, axis=axis, keepdims=True)
+    return Tensors.apply(Sum(axis, True), a)
+
+
+def scatter(a: Any, index: Any, shape: tuple[int, ...]) -> Any:
+    """Place ``a`` at ``index`` of a zero array of ``shape``; repeated indices add up."""
+    return ScatterAdd(index, shape).forward(a) if _is_array(a) else (
+        Tensors.apply(ScatterAdd(index, shape), a)
+    )
+
+
+def _keepdims_shape(shape: tuple[int, ...], axis: Axis) -> tuple[int, ...]:
+    """The shape a reduction over ``axis`` has with ``keepdims=True``."""
+    if axis is None:
+        return (1,) * len(shape)
+    axes = (axis,) if isinstance(axis, int) else axis
+    axes = tuple(a % len(shape) for a in axes)
+    return tuple(1 if i in axes else n for i, n in enumerate(shape))
+
+
+# ---------------------------------------------------------------------------------------------
+# Elementwise arithmetic (inputs may be Python scalars, which get no gradient)
+
+
+class Add(Op):
+    """z = x + y;  dz/dx = 1, dz/dy = 1."""
+
+    __slots__ = ()
+
+    def forward(self, x: Any, y: Any) -> np.ndarray:
+        return x + y
+
+    def backward(self, grad: Any, out: Any, x: Any, y: Any) -> tuple[Any, ...]:
+        return grad, grad
+
+
+class Sub(Op):
+    """z = x - y;  dz/dx = 1, dz/dy = -1."""
+
+    __slots__ = ()
+
+    def forward(self, x: Any, y: Any) -> np.ndarray:
+        return x - y
+
+    def backward(self, grad: Any, out: Any, x: Any, y: Any) -> tuple[Any, ...]:
+        return grad, (-grad if self.needs_grad(1) else None)
+
+
+class Mul(Op):
+    """z = x * y;  dz/dx = y, dz/dy = x."""
+
+    __slots__ = ()
+
+    def forward(self, x: Any, y: Any) -> np.ndarray:
+        return x * y
+
+    def backward(self, grad: Any, out: Any, x: Any, y: Any) -> tuple[Any, ...]:
+        gx = grad * y if self.needs_grad(0) else None
+        gy = grad * x if self.needs_grad(1) else None
+        return gx, gy
+
+
+class Div(Op):
+    """z = x / y;  dz/dx = 1/y, dz/dy = -x/y^2 = -z/y."""
+
+    __slots__ = ()
+
+    def forward(self, x: Any, y: Any) -> np.ndarray:
+        return x / y
+
+    def backward(self, grad: Any, out: Any, x: Any, y: Any) -> tuple[Any, ...]:
+        gx = grad / y if self.needs_grad(0) else None
+        gy = -grad * out / y if self.needs_grad(1) else None
+        return gx, gy
+
+
+class Neg(Op):
+    """z = -x;  dz/dx = -1."""
+
+    __slots__ = ()
+
+    def forward(self, x: Any) -> np.ndarray:
+        return -x
+
+    def backward(self, grad: Any, out: Any, x: Any) -> tuple[Any, ...]:
+        return (-grad,)
+
+
+class Pow(Op):
+    """z = x ** y;  dz/dx = y x^(y-1), dz/dy = z log x."""
+
+    __slots__ = ()
+
+    def forward(self, x: Any, y: Any) -> np.ndarray:
+        return x**y
+
+    def backward(self, grad: Any, out: Any, x: Any, y: Any) -> tuple[Any, ...]:
+        gx = grad * y * x ** (y - 1) if self.needs_grad(0) else None
+        gy = grad * out * log(x) if self.needs_grad(1) else None
+        return gx, gy
+
+
+class Maximum(Op):
+    """z = max(x, y);  the gradient goes to the larger input, split evenly on ties."""
+
+    __slots__ = ()
+
+    def forward(self, x: Any, y: Any) -> np.ndarray:
+        return np.maximum(x, y)
+
+    def backward(self, grad: Any, out: Any, x: Any, y: Any) -> tuple[Any, ...]:
+        xd, yd = _data(x), _data(y)
+        share = (xd > yd) + 0.5 * (xd == yd)
+        return grad * share.astype(out.dtype), grad * (1 - share).astype(out.dtype)
+
+
+class Minimum(Op):
+    """z = min(x, y);  the gradient goes to the smaller input, split evenly on ties."""
+
+    __slots__ = ()
+
+    def forward(self, x: Any, y: Any) -> np.ndarray:
+        return np.minimum(x, y)
+
+    def backward(self, grad: Any, out: Any, x: Any, y: Any) -> tuple[Any, ...]:
+        xd, yd = _data(x), _data(y)
+        share = (xd < yd) + 0.5 * (xd == yd)
+        return grad * share.astype(out.dtype), grad * (1 - share).astype(out.dtype)
+
+
+# ---------------------------------------------------------------------------------------------
+# Elementwise functions
+
+
+class Exp(Op):
+    """z = exp(x);  dz/dx = z."""
+
+    __slots__ = ()
+
+    def forward(self, x: Any) -> np.ndarray:
+        return np.exp(x)
+
+    def backward(self, grad: Any, out: Any, x: Any) -> tuple[Any, ...]:
+        return (grad * out,)
+
+
+class Log(Op):
+    """z = log(x);  dz/dx = 1/x."""
+
+    __slots__ = ()
+
+    def forward(self, x: Any) -> np.ndarray:
+        return np.log(x)
+
+    def backward(self, grad: Any, out: Any, x: Any) -> tuple[Any, ...]:
+        return (grad / x,)
+
+
+class Sqrt(Op):
+    """z = sqrt(x);  dz/dx = 1 / (2 z)."""
+
+    __slots__ = ()
+
+    def forward(self, x: Any) -> np.ndarray:
+        return np.sqrt(x)
+
+    def backward(self, grad: Any, out: Any, x: Any) -> tuple[Any, ...]:
+        return (grad / (2 * out),)
+
+
+class Abs(Op):
+    """z = |x|;  dz/dx = sign(x) (0 at 0, as in PyTorch)."""
+
+    __slots__ = ()
+
+    def forward(self, x: Any) -> np.ndarray:
+        return np.abs(x)
+
+    def backward(self, grad: Any, out: Any, x: Any) -> tuple[Any, ...]:
+        return (grad * np.sign(_data(x)),)
+
+
+class Sin(Op):
+    """z = sin(x);  dz/dx = cos(x)."""
+
+    __slots__ = ()
+
+    def forward(self, x: Any) -> np.ndarray:
+        return np.sin(x)
+
+    def backward(self, grad: Any, out: Any, x: Any) -> tuple[Any, ...]:
+        return (grad * cos(x),)
+
+
+class Cos(Op):
+    """z = cos(x);  dz/dx = -sin(x)."""
+
+    __slots__ = ()
+
+    def forward(self, x: Any) -> np.ndarray:
+        return np.cos(x)
+
+    def backward(self, grad: Any, out: Any, x: Any) -> tuple[Any, ...]:
+        return (-grad * sin(x),)
+
+
+class Tanh(Op):
+    """z = tanh(x);  dz/dx = 1 - z^2."""
+
+    __slots__ = ()
+
+    def forward(self, x: Any) -> np.ndarray:
+        return np.tanh(x)
+
+    def backward(self, grad: Any, out: Any, x: Any) -> tuple[Any, ...]:
+        return (grad * (1 - out * out),)
+
+
+class Sigmoid(Op):
+    """z = 1 / (1 + exp(-x)), without overflow;  dz/dx = z (1 - z)."""
+
+    __slots__ = ()
+
+    def forward(self, x: Any) -> np.ndarray:
+        # exp(-x) would overflow below about -88 (float32); clamping there changes the
+        # result by less than the smallest normal number, and keeps warnings away.
+        low = -87.0 if x.dtype == np.float32 else -708.0
+        return 1 / (1 + np.exp(-np.maximum(x, low)))
+
+    def backward(self, grad: Any, out: Any, x: Any) -> tuple[Any, ...]:
+        return (grad * out * (1 - out),)
+
+
+class ReLU(Op):
+    """z = max(x, 0);  dz/dx = 1 where x > 0, else 0."""
+
+    __slots__ = ()
+
+    def forward(self, x: Any) -> np.ndarray:
+        return np.maximum(x, 0)
+
+    def backward(self, grad: Any, out: Any, x: Any) -> tuple[Any, ...]:
+        return (grad * (_data(x) > 0),)
+
+
+class Clip(Op):
+    """z = min(max(x, low), high);  dz/dx = 1 inside [low, high], else 0."""
+
+    __slots__ = ("high", "low")
+
+    def __init__(self, low: float | None, high: float | None) -> None:
+        self.low, self.high = low, high
+
+    def forward(self, x: Any) -> np.ndarray:
+        return np.clip(x, self.low, self.high)
+
+    def backward(self, grad: Any, out: Any, x: Any) -> tuple[Any, ...]:
+        xd = _data(x)
+        inside = np.ones(xd.shape, dtype=bool)
+        if self.low is not None:
+            inside &= xd >= self.low
+        if self.high is not None:
+            inside &= xd <= self.high
+        return (grad * inside,)
+
+
+class Cast(Op):
+    """z = x as another dtype;  dz/dx = 1 (cast back by the engine)."""
+
+    __slots__ = ("dtype",)
+
+    def __init__(self, dtype: np.dtype) -> None:
+        self.dtype = dtype
+
+    def forward(self, x: Any) -> np.ndarray:
+        return x.astype(self.dtype)
+
+    def backward(self, grad: Any, out: Any, x: Any) -> tuple[Any, ...]:
+        return (grad,)
+
+
+class Where(Op):
+    """z = x where cond else y;  dz/dx = cond, dz/dy = not cond (cond is a constant)."""
+
+    __slots__ = ("cond",)
+
+    def __init__(self, cond: np.ndarray) -> None:
+        self.cond = cond
+
+    def forward(self, x: Any, y: Any) -> np.ndarray:
+        return np.where(self.cond, x, y)
+
+    def backward(self, grad: Any, out: Any, x: Any, y: Any) -> tuple[Any, ...]:
+        gx = grad * self.cond if self.needs_grad(0) else None
+        gy = grad * ~self.cond if self.needs_grad(1) else None
+        return gx, gy
+
+
+# ---------------------------------------------------------------------------------------------
+# Reductions
+
+
+class Sum(Op):
+    """z = sum of x over axis;  dz/dx = 1, broadcast back over the summed axes."""
+
+    __slots__ = ("axis", "keepdims")
+
+    def __init__(self, axis: Axis = None, keepdims: bool = False) -> None:
+        self.axis, self.keepdims = axis, keepdims
+
+    def forward(self, x: Any) -> np.ndarray:
+        return np.sum(x, axis=self.axis, keepdims=self.keepdims)
+
+    def backward(self, grad: Any, out: Any, x: Any) -> tuple[Any, ...]:
+        if not self.keepdims and grad.ndim != x.ndim:
+            grad = reshape(grad, _keepdims_shape(x.shape, self.axis))
+        return (broadcast_to(grad, x.shape),)
+
+
+class Mean(Op):
+    """z = mean of x over axis;  dz/dx = 1/n, broadcast back over the reduced axes."""
+
+    __slots__ = ("axis", "keepdims")
+
+    def __init__(self, axis: Axis = None, keepdims: bool = False) -> None:
+        self.axis, self.keepdims = axis, keepdims
+
+    def forward(self, x: Any) -> np.ndarray:
+        return np.mean(x, axis=self.axis, keepdims=self.keepdims)
+
+    def backward(self, grad: Any, out: Any, x: Any) -> tuple[Any, ...]:
+        n = x.size // max(out.size, 1) if x.size else 1
+        if not self.keepdims and grad.ndim != x.ndim:
+            grad = reshape(grad, _keepdims_shape(x.shape, self.axis))
+        return (broadcast_to(grad / n, x.shape),)
+
+
+class Max(Op):
+    """z = max of x over axis;  dz/dx = 1 at the maxima, split evenly between ties."""
+
+    __slots__ = ("axis", "keepdims")
+
+    def __init__(self, axis: Axis = None, keepdims: bool = False) -> None:
+        self.axis, self.keepdims = axis, keepdims
+
+    def forward(self, x: Any) -> np.ndarray:
+        return np.max(x, axis=self.axis, keepdims=self.keepdims)
+
+    def backward(self, grad: Any, out: Any, x: Any) -> tuple[Any, ...]:
+        return (_extremum_grad(grad, out, x, self.axis),)
+
+
+class Min(Max):
+    """z = min of x over axis;  dz/dx = 1 at the minima, split evenly between ties."""
+
+    __slots__ = ()
+
+    def forward(self, x: Any) -> np.ndarray:
+        return np.min(x, axis=self.axis, keepdims=self.keepdims)
+
+
+def _extremum_grad(grad: Any, out: Any, x: Any, axis: Axis) -> Any:
+    """Send ``grad`` to the positions equal to ``out``, shared evenly among ties."""
+    kshape = _keepdims_shape(x.shape, axis)
+    hit = _data(x) == np.reshape(_data(out), kshape)
+    share = hit / np.sum(hit, axis=axis, keepdims=True)
+    return reshape(grad, kshape) * share.astype(_data(x).dtype)
+
+
+class LogSumExp(Op):
+    """z = log sum exp(x) over axis, shifted by the max;  dz/dx = softmax(x)."""
+
+    __slots__ = ("axis", "keepdims")
+
+    def __init__(self, axis: Axis = None, keepdims: bool = False) -> None:
+        self.axis, self.keepdims = axis, keepdims
+
+    def forward(self, x: Any) -> np.ndarray:
+        return _logsumexp(x, self.axis, self.keepdims)
+
+    def backward(self, grad: Any, out: Any, x: Any) -> tuple[Any, ...]:
+        kshape = _keepdims_shape(x.shape, self.axis)
+        return (reshape(grad, kshape) * exp(x - reshape(out, kshape)),)
+
+
+def _logsumexp(x: np.ndarray, axis: Axis, keepdims: bool) -> np.ndarray:
+    m = np.max(x, axis=axis, keepdims=True)
+    m = np.where(np.isfinite(m), m, 0)  # all -inf (or inf) rows: shift by 0, not by inf
+    out = np.log(np.sum(np.exp(x - m), axis=axis, keepdims=True)) + m
+    return out if keepdims else np.squeeze(out, axis=axis)
+
+
+class LogSoftmax(Op):
+    """z = x - logsumexp(x) over axis;  dx = grad - softmax(x) * sum(grad)."""
+
+    __slots__ = ("axis",)
+
+    def __init__(self, axis: int) -> None:
+        self.axis = axis
+
+    def forward(self, x: Any) -> np.ndarray:
+        return x - _logsumexp(x, self.axis, True)
+
+    def backward(self, grad: Any, out: Any, x: Any) -> tuple[Any, ...]:
+        return (grad - exp(out) * sum_keep(grad, self.axis),)
+
+
+class Softmax(Op):
+    """z = exp(x) / sum exp(x) over axis;  dx = z * (grad - sum(grad * z))."""
+
+    __slots__ = ("axis",)
+
+    def __init__(self, axis: int) -> None:
+        self.axis = axis
+
+    def forward(self, x: Any) -> np.ndarray:
+        e = np.exp(x - np.max(x, axis=self.axis, keepdims=True))
+        return e / np.sum(e, axis=self.axis, keepdims=True)
+
+    def backward(self, grad: Any, out: Any, x: Any) -> tuple[Any, ...]:
+        return (out * (grad - sum_keep(grad * out, self.axis)),)
+
+
+# ---------------------------------------------------------------------------------------------
+# Linear algebra
+
+
+class MatMul(Op):
+    """z = x @ y (NumPy semantics);  dz/dx = grad @ y^T, dz/dy = x^T @ grad."""
+
+    __slots__ = ()
+
+    def forward(self, x: Any, y: Any) -> np.ndarray:
+        return np.matmul(x, y)
+
+    def backward(self, grad: Any, out: Any, x: Any, y: Any) -> tuple[Any, ...]:
+        xn, yn = x.ndim, y.ndim
+        if xn == 1 and yn == 1:  # dot product
+            return grad * y, grad * x
+        if xn == 1:  # (k,) @ (..., k, n): x acts as a (1, k) row
+            x = reshape(x, (1, x.shape[0]))
+            grad = reshape(grad, (*grad.shape[:-1], 1, grad.shape[-1]))
+        if yn == 1:  # (..., m, k) @ (k,): y acts as a (k, 1) column
+            y = reshape(y, (y.shape[0], 1))
+            grad = reshape(grad, (*grad.shape, 1))
+        gx = grad @ swap_last(y) if self.needs_grad(0) else None
+        gy = swap_last(x) @ grad if self.needs_grad(1) else None
+        if xn == 1 and gx is not None:
+            gx = reshape(gx, (*gx.shape[:-2], gx.shape[-1]))
+        if yn == 1 and gy is not None:
+            gy = reshape(gy, gy.shape[:-1])
+        return gx, gy
+
+
+# ---------------------------------------------------------------------------------------------
+# Shape and indexing
+
+
+class Reshape(Op):
+    """z = x viewed with a new shape;  dz/dx reshapes back."""
+
+    __slots__ = ("shape",)
+
+    def __init__(self, shape: tuple[int, ...]) -> None:
+        self.shape = shape
+
+    def forward(self, x: Any) -> np.ndarray:
+        return np.reshape(x, self.shape)
+
+    def backward(self, grad: Any, out: Any, x: Any) -> tuple[Any, ...]:
+        return (reshape(grad, x.shape),)
+
+
+class Permute(Op):
+    """z = x with its axes reordered;  dz/dx reorders back (the inverse permutation)."""
+
+    __slots__ = ("axes",)
+
+    def __init__(self, axes: tuple[int, ...]) -> None:
+        self.axes = axes
+
+    def forward(self, x: Any) -> np.ndarray:
+        return np.transpose(x, self.axes)
+
+    def backward(self, grad: Any, out: Any, x: Any) -> tuple[Any, ...]:
+        return (permute(grad, tuple(np.argsort(self.axes).tolist())),)
+
+
+class BroadcastTo(Op):
+    """z = x broadcast to shape;  dz/dx sums over the broadcast axes (done by the engine)."""
+
+    __slots__ = ("shape",)
+
+    def __init__(self, shape: tuple[int, ...]) -> None:
+        self.shape = shape
+
+    def forward(self, x: Any) -> np.ndarray:
+        return np.broadcast_to(x, self.shape)
+
+    def backward(self, grad: Any, out: Any, x: Any) -> tuple[Any, ...]:
+        return (grad,)
+
+
+class GetItem(Op):
+    """z = x[index];  dz/dx places grad back at index (repeated indices add up)."""
+
+    __slots__ = ("index",)
+
+    def __init__(self, index: Any) -> None:
+        self.index = index
+
+    def forward(self, x: Any) -> np.ndarray:
+        return x[self.index]
+
+    def backward(self, grad: Any, out: Any, x: Any) -> tuple[Any, ...]:
+        return (scatter(grad, self.index, x.shape),)
+
+
+class ScatterAdd(Op):
+    """z = zeros(shape) with x added at index;  dz/dx = grad[index]."""
+
+    __slots__ = ("index", "shape")
+
+    def __init__(self, index: Any, shape: tuple[int, ...]) -> None:
+        self.index, self.shape = index, shape
+
+    def forward(self, x: Any) -> np.ndarray:
+        z = np.zeros(self.shape, dtype=np.result_type(x))
+        if _has_advanced(self.index):
+            np.add.at(z, self.index, x)
+        else:
+            z[self.index] = x  # basic slicing never repeats an element
+        return z
+
+    def backward(self, grad: Any, out: Any, x: Any) -> tuple[Any, ...]:
+        return (grad[self.index],)
+
+
+def _has_advanced(index: Any) -> bool:
+    """Whether an index uses integer or boolean arrays (which may repeat elements)."""
+    items = index if isinstance(index, tuple) else (index,)
+    return any(isinstance(i, list | np.ndarray) for i in items)
+
+
+class Concat(Op):
+    """z = concatenation of the inputs along axis;  each input gets its slice of grad."""
+
+    __slots__ = ("axis",)
+
+    def __init__(self, axis: int) -> None:
+        self.axis = axis
+
+    def forward(self, *xs: Any) -> np.ndarray:
+        return np.concatenate(xs, axis=self.axis)
+
+    def backward(self, grad: Any, out: Any, *xs: Any) -> tuple[Any, ...]:
+        axis = self.axis % grad.ndim
+        grads, start = [], 0
+        for i, x in enumerate(xs):
+            stop = start + x.shape[axis]
+            index = (slice(None),) * axis + (slice(start, stop),)
+            grads.append(grad[index] if self.needs_grad(i) else None)
+            start = stop
+        return tuple(grads)
+
+

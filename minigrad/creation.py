@@ -34,8 +34,10 @@ def as_generator(generator: GeneratorLike) -> np.random.Generator:
         return generator
     if isinstance(generator, int | np.integer):
         return np.random.default_rng(int(generator))
-    raise TypeError(f"generator must be a numpy.random.Generator, an int seed or None, "
-                    f"got {type(generator).__name__}")
+    raise TypeError(
+        f"generator must be a numpy.random.Generator, an int seed or None, "
+        f"got {type(generator).__name__}"
+    )
 
 
 def _float_dtype(dtype: DTypeLike) -> np.dtype:
@@ -44,8 +46,9 @@ def _float_dtype(dtype: DTypeLike) -> np.dtype:
 
 def tensor(data: Any, dtype: DTypeLike = None, requires_grad: bool = False) -> Tensor:
     """A new tensor holding a copy of ``data`` (floats become float32, ints int64)."""
-    t = Tensor(data, dtype=dtype, requires_grad=requires_grad)
-    if isinstance(data, np.ndarray | Tensor) and t.data is (data.data if isinstance(data, Tensor) else data):
+    source = data.data if isinstance(data, Tensor) else data
+    t = Tensor(source, dtype=dtype, requires_grad=requires_grad)
+    if t.data is source or np.shares_memory(t.data, source):
         t.data = t.data.copy()
     return t
 
@@ -60,15 +63,21 @@ def ones(*shape: Any, dtype: DTypeLike = None, requires_grad: bool = False) -> T
     return Tensor(np.ones(_shape(shape), _float_dtype(dtype)), requires_grad=requires_grad)
 
 
-def full(shape: Any, fill_value: float, dtype: DTypeLike = None,
-         requires_grad: bool = False) -> Tensor:
+def full(
+    shape: Any, fill_value: float, dtype: DTypeLike = None, requires_grad: bool = False
+) -> Tensor:
     """A tensor filled with ``fill_value``."""
     shp = (shape,) if isinstance(shape, int) else tuple(shape)
     return Tensor(np.full(shp, fill_value, _float_dtype(dtype)), requires_grad=requires_grad)
 
 
-def arange(start: float, end: float | None = None, step: float = 1, dtype: DTypeLike = None,
-           requires_grad: bool = False) -> Tensor:
+def arange(
+    start: float,
+    end: float | None = None,
+    step: float = 1,
+    dtype: DTypeLike = None,
+    requires_grad: bool = False,
+) -> Tensor:
     """Evenly spaced values in [start, end): int64 for integer arguments, else float32."""
     if end is None:
         start, end = 0, start
@@ -78,21 +87,30 @@ def arange(start: float, end: float | None = None, step: float = 1, dtype: DType
     return Tensor(np.arange(start, end, step, dtype=dtype), requires_grad=requires_grad)
 
 
-def eye(n: int, m: int | None = None, dtype: DTypeLike = None,
-        requires_grad: bool = False) -> Tensor:
+def eye(
+    n: int, m: int | None = None, dtype: DTypeLike = None, requires_grad: bool = False
+) -> Tensor:
     """The identity matrix (n x m)."""
     return Tensor(np.eye(n, m, dtype=_float_dtype(dtype)), requires_grad=requires_grad)
 
 
-def rand(*shape: Any, generator: GeneratorLike = None, dtype: DTypeLike = None,
-         requires_grad: bool = False) -> Tensor:
+def rand(
+    *shape: Any,
+    generator: GeneratorLike = None,
+    dtype: DTypeLike = None,
+    requires_grad: bool = False,
+) -> Tensor:
     """Uniform samples in [0, 1)."""
     data = as_generator(generator).random(_shape(shape)).astype(_float_dtype(dtype))
     return Tensor(data, requires_grad=requires_grad)
 
 
-def randn(*shape: Any, generator: GeneratorLike = None, dtype: DTypeLike = None,
-          requires_grad: bool = False) -> Tensor:
+def randn(
+    *shape: Any,
+    generator: GeneratorLike = None,
+    dtype: DTypeLike = None,
+    requires_grad: bool = False,
+) -> Tensor:
     """Standard normal samples."""
     data = as_generator(generator).standard_normal(_shape(shape)).astype(_float_dtype(dtype))
     return Tensor(data, requires_grad=requires_grad)
@@ -115,22 +133,25 @@ def ones_like(t: Any, dtype: DTypeLike = None, requires_grad: bool = False) -> T
     return Tensor(np.ones(shape, dt), requires_grad=requires_grad)
 
 
-def full_like(t: Any, fill_value: float, dtype: DTypeLike = None,
-              requires_grad: bool = False) -> Tensor:
+def full_like(
+    t: Any, fill_value: float, dtype: DTypeLike = None, requires_grad: bool = False
+) -> Tensor:
     """``fill_value`` everywhere, with the shape and dtype of ``t``."""
     shape, dt = _like(t, dtype)
     return Tensor(np.full(shape, fill_value, dt), requires_grad=requires_grad)
 
 
-def rand_like(t: Any, generator: GeneratorLike = None, dtype: DTypeLike = None,
-              requires_grad: bool = False) -> Tensor:
+def rand_like(
+    t: Any, generator: GeneratorLike = None, dtype: DTypeLike = None, requires_grad: bool = False
+) -> Tensor:
     """Uniform samples with the shape and dtype of ``t``."""
     shape, dt = _like(t, dtype)
     return Tensor(as_generator(generator).random(shape).astype(dt), requires_grad=requires_grad)
 
 
-def randn_like(t: Any, generator: GeneratorLike = None, dtype: DTypeLike = None,
-               requires_grad: bool = False) -> Tensor:
+def randn_like(
+    t: Any, generator: GeneratorLike = None, dtype: DTypeLike = None, requires_grad: bool = False
+) -> Tensor:
     """Standard normal samples with the shape and dtype of ``t``."""
     shape, dt = _like(t, dtype)
     data = as_generator(generator).standard_normal(shape).astype(dt)

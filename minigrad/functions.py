@@ -181,10 +181,8 @@ def cat(tensors: Sequence[TensorLike], axis: int = 0, *, dim: int | None = None)
         raise ValueError("cat(): zero-dimensional tensors cannot be concatenated")
     a = a % nd
     for t in ts:
-        if t.ndim != nd or t.shape[:a] + t.shape[a + 1:] != ts[0].shape[:a] + ts[0].shape[a + 1:]:
-            raise ValueError(
-                f"cat(): shapes {[t.shape for t in ts]} do not match outside axis {a}"
-            )
+        if t.ndim != nd or t.shape[:a] + t.shape[a + 1 :] != ts[0].shape[:a] + ts[0].shape[a + 1 :]:
+            raise ValueError(f"cat(): shapes {[t.shape for t in ts]} do not match outside axis {a}")
     return apply(ops.Concat(a), *ts)
 
 
@@ -208,6 +206,8 @@ def where(condition: TensorLike, x: TensorLike, y: TensorLike) -> Tensor:
     cond = np.asarray(condition.data if isinstance(condition, Tensor) else condition)
     if cond.dtype != np.bool_:
         raise TypeError(f"where(): condition must be bool, got dtype {cond.dtype}")
-    xt = x if isinstance(x, Tensor) else Tensor(np.asarray(x, dtype=_t(y).dtype if isinstance(y, Tensor) else None))
+    # A plain number takes the dtype of the tensor beside it, as a Python scalar would.
+    like = y.dtype if isinstance(y, Tensor) else None
+    xt = x if isinstance(x, Tensor) else Tensor(np.asarray(x, dtype=like))
     yt = y if isinstance(y, Tensor) else Tensor(np.asarray(y, dtype=xt.dtype))
     return apply(ops.Where(cond), xt, yt)

@@ -114,8 +114,15 @@ def gradcheck(
     return _compare(num, ana, ins, atol, rtol, raise_exception, "gradcheck")
 
 
-def _compare(num: list[list[np.ndarray]], ana: list[list[np.ndarray]], ins: Sequence[Any],
-             atol: float, rtol: float, raise_exception: bool, where: str) -> bool:
+def _compare(
+    num: list[list[np.ndarray]],
+    ana: list[list[np.ndarray]],
+    ins: Sequence[Any],
+    atol: float,
+    rtol: float,
+    raise_exception: bool,
+    where: str,
+) -> bool:
     for i, (n_cols, a_cols) in enumerate(zip(num, ana)):
         for k, (n, a) in enumerate(zip(n_cols, a_cols)):
             bad = np.abs(n - a) > atol + rtol * np.abs(n)
@@ -162,8 +169,13 @@ def gradgradcheck(
     def first_order(*xs: Tensor) -> tuple[Tensor, ...]:
         with enable_grad():  # finite differences call this under no_grad
             outs = _outputs(fn, xs)
-            gs = grad(outs, [x for x in xs if x.requires_grad], grad_outputs=gos,
-                      create_graph=True, allow_unused=True)
+            gs = grad(
+                outs,
+                [x for x in xs if x.requires_grad],
+                grad_outputs=gos,
+                create_graph=True,
+                allow_unused=True,
+            )
         return tuple(g for g in gs if g is not None)
 
     if not diff:

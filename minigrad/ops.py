@@ -79,8 +79,10 @@ def sum_keep(a: Any, axis: Axis) -> Any:
 
 def scatter(a: Any, index: Any, shape: tuple[int, ...]) -> Any:
     """Place ``a`` at ``index`` of a zero array of ``shape``; repeated indices add up."""
-    return ScatterAdd(index, shape).forward(a) if _is_array(a) else (
-        Tensors.apply(ScatterAdd(index, shape), a)
+    return (
+        ScatterAdd(index, shape).forward(a)
+        if _is_array(a)
+        else (Tensors.apply(ScatterAdd(index, shape), a))
     )
 
 
@@ -637,5 +639,3 @@ class Concat(Op):
             grads.append(grad[index] if self.needs_grad(i) else None)
             start = stop
         return tuple(grads)
-
-

@@ -393,17 +393,33 @@ class Tensor:
     def __ne__(self, other: Any) -> Tensor:  # type: ignore[override]
         return _new_tensor(np.asarray(self.data != _raw(other)), None)
 
-    def argmax(self, axis: int | None = None, keepdims: bool = False, *, dim: int | None = None,
-               keepdim: bool | None = None) -> Tensor:
+    def argmax(
+        self,
+        axis: int | None = None,
+        keepdims: bool = False,
+        *,
+        dim: int | None = None,
+        keepdim: bool | None = None,
+    ) -> Tensor:
         """Index of the maximum (int64, no gradient)."""
-        a = _axis(axis, dim)
-        return _new_tensor(np.asarray(np.argmax(self.data, axis=a, keepdims=_keep(keepdims, keepdim))), None)  # type: ignore[arg-type]
+        a: Any = _axis(axis, dim)
+        return _new_tensor(
+            np.asarray(np.argmax(self.data, a, keepdims=_keep(keepdims, keepdim))), None
+        )
 
-    def argmin(self, axis: int | None = None, keepdims: bool = False, *, dim: int | None = None,
-               keepdim: bool | None = None) -> Tensor:
+    def argmin(
+        self,
+        axis: int | None = None,
+        keepdims: bool = False,
+        *,
+        dim: int | None = None,
+        keepdim: bool | None = None,
+    ) -> Tensor:
         """Index of the minimum (int64, no gradient)."""
-        a = _axis(axis, dim)
-        return _new_tensor(np.asarray(np.argmin(self.data, axis=a, keepdims=_keep(keepdims, keepdim))), None)  # type: ignore[arg-type]
+        a: Any = _axis(axis, dim)
+        return _new_tensor(
+            np.asarray(np.argmin(self.data, a, keepdims=_keep(keepdims, keepdim))), None
+        )
 
     # -- elementwise functions ----------------------------------------------------------------
 
@@ -469,36 +485,67 @@ class Tensor:
 
     # -- reductions ---------------------------------------------------------------------------
 
-    def sum(self, axis: Any = None, keepdims: bool = False, *, dim: Any = None,
-            keepdim: bool | None = None) -> Tensor:
+    def sum(
+        self,
+        axis: Any = None,
+        keepdims: bool = False,
+        *,
+        dim: Any = None,
+        keepdim: bool | None = None,
+    ) -> Tensor:
         """Sum over ``axis`` (int, tuple or None for all); ``dim``/``keepdim`` also accepted."""
         a = _axis(axis, dim)
         _check_axis(self, a, "sum")
         return _unary(ops.Sum(a, _keep(keepdims, keepdim)), self)
 
-    def mean(self, axis: Any = None, keepdims: bool = False, *, dim: Any = None,
-             keepdim: bool | None = None) -> Tensor:
+    def mean(
+        self,
+        axis: Any = None,
+        keepdims: bool = False,
+        *,
+        dim: Any = None,
+        keepdim: bool | None = None,
+    ) -> Tensor:
         """Mean over ``axis``."""
         a = _axis(axis, dim)
         _check_axis(self, a, "mean")
         return _unary(ops.Mean(a, _keep(keepdims, keepdim)), self)
 
-    def max(self, axis: Any = None, keepdims: bool = False, *, dim: Any = None,
-            keepdim: bool | None = None) -> Tensor:
+    def max(
+        self,
+        axis: Any = None,
+        keepdims: bool = False,
+        *,
+        dim: Any = None,
+        keepdim: bool | None = None,
+    ) -> Tensor:
         """Largest value over ``axis`` (values only; ties share the gradient evenly)."""
         a = _axis(axis, dim)
         _check_axis(self, a, "max", nonempty=True)
         return _unary(ops.Max(a, _keep(keepdims, keepdim)), self)
 
-    def min(self, axis: Any = None, keepdims: bool = False, *, dim: Any = None,
-            keepdim: bool | None = None) -> Tensor:
+    def min(
+        self,
+        axis: Any = None,
+        keepdims: bool = False,
+        *,
+        dim: Any = None,
+        keepdim: bool | None = None,
+    ) -> Tensor:
         """Smallest value over ``axis`` (values only; ties share the gradient evenly)."""
         a = _axis(axis, dim)
         _check_axis(self, a, "min", nonempty=True)
         return _unary(ops.Min(a, _keep(keepdims, keepdim)), self)
 
-    def var(self, axis: Any = None, keepdims: bool = False, *, correction: int = 1,
-            dim: Any = None, keepdim: bool | None = None) -> Tensor:
+    def var(
+        self,
+        axis: Any = None,
+        keepdims: bool = False,
+        *,
+        correction: int = 1,
+        dim: Any = None,
+        keepdim: bool | None = None,
+    ) -> Tensor:
         """Variance over ``axis``, dividing by n - correction (PyTorch's default: 1)."""
         a = _axis(axis, dim)
         k = _keep(keepdims, keepdim)
@@ -506,8 +553,14 @@ class Tensor:
         centred = self - self.mean(a, keepdims=True)
         return (centred * centred).sum(a, keepdims=k) / max(n - correction, 0)
 
-    def logsumexp(self, axis: Any = None, keepdims: bool = False, *, dim: Any = None,
-                  keepdim: bool | None = None) -> Tensor:
+    def logsumexp(
+        self,
+        axis: Any = None,
+        keepdims: bool = False,
+        *,
+        dim: Any = None,
+        keepdim: bool | None = None,
+    ) -> Tensor:
         """log(sum(exp(x))) over ``axis``, computed without overflow."""
         a = _axis(axis, dim)
         _check_axis(self, a, "logsumexp")
@@ -533,8 +586,9 @@ class Tensor:
         try:
             target = np.empty(self.shape, dtype=np.bool_).reshape(new).shape
         except ValueError:
-            raise ValueError(f"reshape(): cannot reshape tensor of shape {self.shape} "
-                             f"into shape {new}") from None
+            raise ValueError(
+                f"reshape(): cannot reshape tensor of shape {self.shape} into shape {new}"
+            ) from None
         return _unary(ops.Reshape(target), self)
 
     view = reshape
@@ -544,14 +598,16 @@ class Tensor:
         if self.ndim == 0:
             return self.reshape(1)
         s, e = start_dim % self.ndim, end_dim % self.ndim
-        return self.reshape(*self.shape[:s], -1, *self.shape[e + 1:])
+        return self.reshape(*self.shape[:s], -1, *self.shape[e + 1 :])
 
     def permute(self, *axes: Any) -> Tensor:
         """Reorder the axes: ``permute(1, 0)`` or ``permute((1, 0))``."""
         order = tuple(a % max(self.ndim, 1) for a in _shape(axes))
         if sorted(order) != list(range(self.ndim)):
-            raise ValueError(f"permute(): {order} is not a permutation of the axes of a "
-                             f"{self.ndim}-d tensor (shape {self.shape})")
+            raise ValueError(
+                f"permute(): {order} is not a permutation of the axes of a "
+                f"{self.ndim}-d tensor (shape {self.shape})"
+            )
         return _unary(ops.Permute(order), self)
 
     def transpose(self, dim0: int = -2, dim1: int = -1) -> Tensor:
@@ -575,7 +631,7 @@ class Tensor:
     def unsqueeze(self, axis: int) -> Tensor:
         """Insert an axis of size one at ``axis``."""
         axis = axis % (self.ndim + 1)
-        return self.reshape(self.shape[:axis] + (1,) + self.shape[axis:])
+        return self.reshape((*self.shape[:axis], 1, *self.shape[axis:]))
 
     def broadcast_to(self, *shape: Any) -> Tensor:
         """Repeat along axes of size one to reach ``shape`` (NumPy's broadcasting rules)."""
@@ -583,8 +639,9 @@ class Tensor:
         try:
             np.broadcast_shapes(self.shape, target)
         except ValueError:
-            raise ValueError(f"broadcast_to(): cannot broadcast shape {self.shape} "
-                             f"to {target}") from None
+            raise ValueError(
+                f"broadcast_to(): cannot broadcast shape {self.shape} to {target}"
+            ) from None
         if target == self.shape:
             return self
         return _unary(ops.BroadcastTo(target), self)
@@ -643,7 +700,9 @@ def _check_matmul(a: tuple[int, ...], b: tuple[int, ...]) -> None:
     try:
         np.broadcast_shapes(a[:-2], b[:-2])
     except ValueError:
-        raise ValueError(f"matmul: batch dimensions of shapes {a} and {b} do not broadcast") from None
+        raise ValueError(
+            f"matmul: batch dimensions of shapes {a} and {b} do not broadcast"
+        ) from None
 
 
 def _seed(t: Tensor, gradient: Any, where: str, create_graph: bool) -> Any:
@@ -663,15 +722,19 @@ def _seed(t: Tensor, gradient: Any, where: str, create_graph: bool) -> Any:
         return _new_tensor(seed, None) if create_graph else seed
     g = gradient.data if isinstance(gradient, Tensor) else np.asarray(gradient)
     if g.shape != t.shape:
-        raise ValueError(f"{where}(): gradient has shape {g.shape} but the output has shape {t.shape}")
+        raise ValueError(
+            f"{where}(): gradient has shape {g.shape} but the output has shape {t.shape}"
+        )
     if g.dtype.kind not in "fc":
         raise TypeError(f"{where}(): gradient must be floating point, got dtype {g.dtype}")
     if not np.all(np.isfinite(g)):
         raise ValueError(f"{where}(): gradient contains NaN or inf")
     g = g.astype(t.dtype, copy=True)
     if create_graph:
-        return gradient if isinstance(gradient, Tensor) and gradient.dtype == t.dtype else (
-            _new_tensor(g, None)
+        return (
+            gradient
+            if isinstance(gradient, Tensor) and gradient.dtype == t.dtype
+            else (_new_tensor(g, None))
         )
     return g
 

@@ -1,0 +1,89 @@
+"""Hold the one-way import direction of the package (see docs/autograd.md, "Layout")."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+PACKAGE = Path(__file__).resolve().parent.parent / "minigrad"
+
+# Each module's layer; a module may import only from modules of a lower or equal layer...
+LAYERS = {
+    "autograd": 0,
+    "ops": 1,
+    "tensor": 2,
+    "creation": 3,
+    "functions": 3,
+    "gradcheck": 4,
+    "serialization": 4,
+    "nn": 5,
+    "data": 6,
+    "datasets": 6,
+    "optim": 6,
+    "reference": 6,
+    "train": 7,
+    "explain": 7,
+    "viz": 8,
+    "__init__": 9,
+}
+# ...except these, which are siblings that must not know each other.
+FORBIDDEN = {("creation", "functions"), ("functions", "creation")}
+
+
+def _layer_of(module: str) -> str:
+    return module.split(".")[0]
+
+
+def _imports(path: Path) -> set[str]:
+    """Top-level minigrad modules imported (relatively or absolutely) by ``path``."""
+    tree = ast.parse(path.read_text())
+    rel = path.relative_to(PACKAGE)
+    depth = len(rel.parts) - 1
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom):
+            if node.level == 0:
+                if node.module and node.module.startswith("minigrad"):
+                    raise AssertionError(f"{rel}: absolute import of {node.module}; use relative")
+                continue
+            up = node.level - 1  # levels above the file's own package
+            if up > depth:
+                continue
+            base = list(rel.parts[: depth - up])
+            target = [*base, *(node.module.split(".") if node.module else [])]
+            if target:
+                found.add(target[0])
+            else:
+                found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                assert not alias.name.startswith("minigrad"), f"{rel}: imports {alias.name}"
+    return found
+
+
+def _own_layer(path: Path) -> str:
+    rel = path.relative_to(PACKAGE)
+    return rel.parts[0] if len(rel.parts) > 1 else rel.stem
+
+
+def test_every_module_has_a_layer() -> None:
+    for path in PACKAGE.rglob("*.py"):
+        assert _own_layer(path) in LAYERS, f"{path.name}: add it to LAYERS in this test"
+
+
+def test_imports_flow_one_way() -> None:
+    for path in PACKAGE.rglob("*.py"):
+        own = _own_layer(path)
+        for target in _imports(path):
+            if target == own or target not in LAYERS:
+                continue
+            assert (own, target) not in FORBIDDEN, f"{path.name} must not import {target}"
+            assert LAYERS[target] <= LAYERS[own], (
+                f"{path.relative_to(PACKAGE)} ({own}, layer {LAYERS[own]}) imports {target} "
+                f"(layer {LAYERS[target]}): imports must flow from lower layers to higher ones"
+            )
+
+
+def test_engine_knows_no_tensor() -> None:
+    for name in ("autograd.py", "ops.py"):
+        assert "tensor" not in _imports(PACKAGE / name)

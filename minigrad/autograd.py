@@ -135,6 +135,7 @@ class Tensors:
 
     make: Callable[[Any, Op | None], Any]
     apply: Callable[..., Any]
+    cls: type
 
 
 # ---------------------------------------------------------------------------------------------
@@ -241,7 +242,8 @@ def _run_rule(node: Op, grad: Any, pending: dict[Any, Any], create_graph: bool) 
         xs = inputs
     else:
         out = node.out
-        xs = tuple([x.data if hasattr(x, "grad_fn") else x for x in inputs])
+        tensor = Tensors.cls
+        xs = [x.data if isinstance(x, tensor) else x for x in inputs]
     grads = node.backward(grad, out, *xs)
     for p, g, x in zip(node.edges, grads, inputs):
         if p is None or g is None:

@@ -793,5 +793,6 @@ def grad(
 
 Tensors.make = _new_tensor
 Tensors.apply = apply
+Tensors.cls = Tensor
 
 __all__ = ["Tensor", "apply", "grad"]

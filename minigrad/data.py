@@ -196,7 +196,7 @@ def train_test_split(
 
     Args:
         *arrays: Tensors or array-likes with the same first dimension N.
-        test_size: fraction of rows in (0, 1) (rounded up, as scikit-learn does) or a count.
+        test_size: fraction of rows in (0, 1) (rounded up, ignoring float noise) or a count.
         stratify: labels (N,) or one-hot rows (N, C); each class is split in proportion, the
             per-class test counts summing exactly to the test size (largest remainder).
         shuffle: if False, the last rows are the test set, in order (no stratify allowed).
@@ -270,7 +270,8 @@ def _test_count(test_size: float | int, n: int) -> int:
     if isinstance(test_size, (int, np.integer)):
         n_test = int(test_size)
     elif isinstance(test_size, (float, np.floating)) and 0.0 < test_size < 1.0:
-        n_test = math.ceil(float(test_size) * n)
+        # round() first so float noise (0.07 * 100 = 7.000000000000001) does not add a row.
+        n_test = math.ceil(round(float(test_size) * n, 9))
     else:
         raise ValueError(
             f"train_test_split: test_size must be a fraction in (0, 1) or a count, "

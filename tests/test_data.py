@@ -213,6 +213,9 @@ def test_split_fraction_rounds_test_size_up_and_accepts_counts():
     _, y = _xy(10)
     assert len(train_test_split(y, test_size=0.25, generator=0)[1]) == math.ceil(0.25 * 10)
     assert len(train_test_split(y, test_size=4, generator=0)[1]) == 4
+    _, y100 = _xy(100)
+    assert len(train_test_split(y100, test_size=0.07, generator=0)[1]) == 7  # not 8
+    assert len(train_test_split(y100, test_size=0.071, generator=0)[1]) == 8
 
 
 def test_split_is_deterministic_given_seed():

@@ -140,12 +140,17 @@ class DataLoader:
 
     def _batches(self, order: np.ndarray) -> Iterator[Any]:
         stop = len(self) * self.batch_size if self.drop_last else len(order)
+        dataset = self.dataset
+        # A subclass that overrides __getitem__ (say, to augment) must be read sample by sample.
+        if isinstance(dataset, TensorDataset) and (
+            type(dataset).__getitem__ is TensorDataset.__getitem__
+        ):
+            for start in range(0, stop, self.batch_size):
+                yield dataset.batch(order[start : start + self.batch_size])
+            return
         for start in range(0, stop, self.batch_size):
             indices = order[start : start + self.batch_size]
-            if isinstance(self.dataset, TensorDataset):
-                yield self.dataset.batch(indices)
-            else:
-                yield self.collate_fn([self.dataset[int(i)] for i in indices])
+            yield self.collate_fn([dataset[int(i)] for i in indices])
 
 
 def default_collate(samples: Sequence[Any]) -> Any:

@@ -181,6 +181,18 @@ def test_default_collate_dicts_strings_and_errors():
         default_collate([object()])
 
 
+def test_tensor_dataset_subclass_overriding_getitem_is_not_bypassed():
+    class Doubled(TensorDataset):
+        def __getitem__(self, index):
+            x, y = super().__getitem__(index)
+            return Tensor(x.data * 2), y
+
+    x, y = _xy(6)
+    xb, yb = next(iter(DataLoader(Doubled(x, y), batch_size=6)))
+    np.testing.assert_array_equal(xb.data, x * 2)
+    np.testing.assert_array_equal(yb.data, y)
+
+
 def test_custom_collate_fn_is_used_for_generic_datasets():
     loader = DataLoader(Squares(4), batch_size=2, collate_fn=lambda samples: len(samples))
     assert list(loader) == [2, 2]

@@ -1,7 +1,7 @@
 """Datasets, batching with an explicit random generator, and train/test splitting.
 
-Every random choice here (shuffling, splitting) draws from a `numpy.random.Generator` given by
-the caller (or an int seed), so runs are reproducible without global state.
+Every random choice (shuffling, splitting) draws from a `numpy.random.Generator` the caller
+passes, an int seed, or minigrad's default generator; never from NumPy's global state.
 """
 
 from __future__ import annotations

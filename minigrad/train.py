@@ -1,0 +1,610 @@
+"""A small training helper: `fit`, `evaluate`, a progress bar and `plot_history`.
+
+The loop is the plain one, `loss.backward()` then `optimizer.step()`: no gradient is written
+by hand here. tqdm and matplotlib are optional and imported only when used.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import sys
+import time
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any, NamedTuple, Protocol, TextIO
+
+import numpy as np
+
+from .autograd import no_grad
+from .tensor import Tensor
+
+__all__ = [
+    "Evaluation",
+    "History",
+    "StopTraining",
+    "accuracy",
+    "evaluate",
+    "fit",
+    "plot_history",
+]
+
+Metric = Callable[[Any, Any], float]
+Callback = Callable[[int, dict[str, float]], Any]
+
+
+class Optimizer(Protocol):
+    """What `fit` needs from an optimizer (minigrad.optim.SGD, Adam...)."""
+
+    def zero_grad(self) -> None: ...
+
+    def step(self) -> None: ...
+
+
+class StopTraining(Exception):
+    """Raised (or returned) by a callback to end `fit` after the current epoch."""
+
+
+class History(dict[str, list[float]]):
+    """Per-epoch logs of `fit`: a dict of lists, one value per epoch.
+
+    Keys: "train_loss", "train_<metric>" (e.g. "train_accuracy"), and for each evaluation set
+    "<name>_loss", "<name>_<metric>" ("test_loss", "test_accuracy" for `val_data=(x, y)`),
+    plus "seconds" (wall time of each epoch, evaluation included).
+
+    Attributes:
+        stopped_epoch: the epoch index at which a callback stopped training, else None.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.stopped_epoch: int | None = None
+
+    @property
+    def epochs(self) -> int:
+        """Number of epochs recorded."""
+        return len(self.get("train_loss", []))
+
+    @property
+    def train_loss(self) -> list[float]:
+        """Mean training loss of each epoch."""
+        return self.get("train_loss", [])
+
+    @property
+    def train_accuracy(self) -> list[float]:
+        """Training accuracy of each epoch, measured on the fly."""
+        return self.get("train_accuracy", [])
+
+    @property
+    def test_loss(self) -> list[float]:
+        """Loss on `val_data` after each epoch."""
+        return self.get("test_loss", [])
+
+    @property
+    def test_accuracy(self) -> list[float]:
+        """Accuracy on `val_data` after each epoch."""
+        return self.get("test_accuracy", [])
+
+    def last(self) -> dict[str, float]:
+        """The last epoch's value of every recorded key."""
+        return {key: values[-1] for key, values in self.items() if values}
+
+    def append(self, logs: Mapping[str, float]) -> None:
+        """Record one epoch's logs."""
+        for key, value in logs.items():
+            self.setdefault(key, []).append(float(value))
+
+    def __repr__(self) -> str:
+        last = ", ".join(f"{k}={v:.4g}" for k, v in self.last().items())
+        return f"History(epochs={self.epochs}, {last})"
+
+
+class Evaluation(NamedTuple):
+    """Result of `evaluate`; unpacks as `loss, accuracy`."""
+
+    loss: float
+    accuracy: float
+
+
+# ---------------------------------------------------------------------------------------------
+# Metrics
+
+
+def _array(t: Any) -> np.ndarray:
+    return t.data if isinstance(t, Tensor) else np.asarray(t)
+
+
+def accuracy(output: Any, target: Any) -> float:
+    """Fraction of rows whose predicted class matches the target.
+
+    With more than one output column the prediction is the argmax; with one column (or a 1-D
+    output) it is `output >= 0.5`, i.e. a probability such as a sigmoid's. Targets may be class
+    indices (m,), one-hot or probability rows (m, k) (argmax taken), or 0/1 values.
+
+    Args:
+        output: model output, Tensor or array, shape (m, k), (m, 1) or (m,).
+        target: targets for the same m rows.
+
+    Returns:
+        The accuracy in [0, 1] as a float.
+
+    Raises:
+        ValueError: output and target have different numbers of rows.
+    """
+    out, tgt = _array(output), _array(target)
+    m = out.shape[0] if out.ndim else 1
+    if (tgt.shape[0] if tgt.ndim else 1) != m:
+        raise ValueError(
+            f"accuracy: output has {m} rows but target has shape {tgt.shape} "
+            f"(output shape {out.shape})"
+        )
+    if out.ndim == 2 and out.shape[1] > 1:
+        pred = out.argmax(axis=1)
+    else:
+        pred = (out.reshape(m) >= 0.5).astype(np.int64)
+    if tgt.ndim == 2 and tgt.shape[1] > 1:
+        labels = tgt.argmax(axis=1)
+    elif np.issubdtype(tgt.dtype, np.integer):
+        labels = tgt.reshape(m)
+    else:
+        labels = np.rint(tgt.reshape(m)).astype(np.int64)
+    return float(np.mean(pred == labels)) if m else math.nan
+
+
+def _metric_dict(metrics: Metric | Mapping[str, Metric] | None) -> dict[str, Metric]:
+    if metrics is None:
+        return {}
+    if isinstance(metrics, Mapping):
+        return dict(metrics)
+    if not callable(metrics):
+        raise TypeError(
+            f"fit: metrics must be a callable, a dict of callables or None, got "
+            f"{type(metrics).__name__}"
+        )
+    return {getattr(metrics, "__name__", "metric"): metrics}
+
+
+# ---------------------------------------------------------------------------------------------
+# Evaluation
+
+
+def _as_input(x: Any) -> Tensor:
+    return x if isinstance(x, Tensor) else Tensor(np.asarray(x))
+
+
+def _batches(data: Any, batch_size: int | None, where: str) -> Iterable[Sequence[Any]]:
+    """(x, y) batches of `data`: an (x, y) pair (whole, or cut in `batch_size` rows) or a loader."""
+    if (
+        isinstance(data, (tuple, list))
+        and len(data) == 2
+        and not isinstance(data[0], (tuple, list))
+    ):
+        x, y = data
+        n = len(x)
+        if batch_size is None or batch_size >= n:
+            return [(x, y)]
+        return [(x[i : i + batch_size], y[i : i + batch_size]) for i in range(0, n, batch_size)]
+    if isinstance(data, Iterable):
+        return data
+    raise TypeError(
+        f"{where}: data must be an (x, y) pair or an iterable of (x, y) batches (a DataLoader), "
+        f"got {type(data).__name__}"
+    )
+
+
+def _split_batch(batch: Any, where: str) -> tuple[Any, Any]:
+    if not isinstance(batch, (tuple, list)) or len(batch) != 2:
+        raise ValueError(
+            f"{where}: each batch must be an (input, target) pair, got "
+            f"{type(batch).__name__}{'' if not hasattr(batch, '__len__') else f' of {len(batch)}'}"
+        )
+    return batch[0], batch[1]
+
+
+def _evaluate(
+    model: Callable[[Tensor], Tensor],
+    data: Any,
+    loss_fn: Callable[[Tensor, Any], Tensor] | None,
+    metrics: Mapping[str, Metric],
+    batch_size: int | None = None,
+    where: str = "evaluate",
+) -> dict[str, float]:
+    """Mean loss and metrics over `data`, under no_grad and in eval mode (mode restored)."""
+    was_training = getattr(model, "training", None)
+    if hasattr(model, "eval"):
+        model.eval()
+    totals = dict.fromkeys(["loss", *metrics], 0.0)
+    count = 0
+    try:
+        with no_grad():
+            for batch in _batches(data, batch_size, where):
+                x, y = _split_batch(batch, where)
+                out = model(_as_input(x))
+                m = out.shape[0] if out.ndim else 1
+                if loss_fn is not None:
+                    totals["loss"] += float(loss_fn(out, _target(y)).item()) * m
+                for name, fn in metrics.items():
+                    totals[name] += float(fn(out, y)) * m
+                count += m
+    finally:
+        if was_training and hasattr(model, "train"):
+            model.train()
+    if count == 0:
+        raise ValueError(f"{where}: the evaluation data is empty")
+    result = {name: total / count for name, total in totals.items()}
+    if loss_fn is None:
+        result["loss"] = math.nan
+    return result
+
+
+def _target(y: Any) -> Any:
+    return y if isinstance(y, Tensor) else Tensor(np.asarray(y))
+
+
+def evaluate(
+    model: Callable[[Tensor], Tensor],
+    x: Any,
+    y: Any = None,
+    loss_fn: Callable[[Tensor, Any], Tensor] | None = None,
+    *,
+    metric: Metric | None = accuracy,
+    batch_size: int | None = None,
+) -> Evaluation:
+    """Loss and accuracy of `model` on a data set, without recording a graph.
+
+    The model is put in eval mode (`model.eval()`) for the run and back in training mode
+    afterwards if it was in it. Loss and metric are averaged over rows (batch-size weighted),
+    which is exact for mean-reduced losses.
+
+    Args:
+        model: a callable Tensor -> Tensor, typically an `nn.Module`.
+        x: inputs (Tensor or array) with `y` given; or a DataLoader / iterable of (x, y) batches
+            with `y` omitted.
+        y: targets for `x`. With a loader, `evaluate(model, loader, loss_fn)` also works.
+        loss_fn: loss(output, target) -> scalar Tensor; without it the loss is NaN.
+        metric: metric(output, target) -> float; default `accuracy`; None gives NaN.
+        batch_size: evaluate an (x, y) pair in chunks of this many rows (saves memory).
+
+    Returns:
+        `Evaluation(loss, accuracy)`, a named tuple of floats.
+
+    Raises:
+        ValueError: the data is empty or a batch is not an (input, target) pair.
+        TypeError: the data is neither a pair nor an iterable of batches.
+    """
+    if y is not None and not isinstance(x, (Tensor, np.ndarray, list)) and callable(y):
+        y, loss_fn = None, y  # evaluate(model, loader, loss_fn)
+    data = x if y is None else (x, y)
+    metrics = {} if metric is None else {"accuracy": metric}
+    result = _evaluate(model, data, loss_fn, metrics, batch_size, "evaluate")
+    return Evaluation(result["loss"], result.get("accuracy", math.nan))
+
+
+# ---------------------------------------------------------------------------------------------
+# Progress
+
+
+class ProgressBar(Protocol):
+    """The slice of tqdm's interface `fit` uses."""
+
+    def update(self, n: int = 1) -> Any: ...
+
+    def set_description(self, desc: str, refresh: bool = True) -> Any: ...
+
+    def set_postfix_str(self, s: str = "", refresh: bool = True) -> Any: ...
+
+    def close(self) -> Any: ...
+
+
+class _Silent:
+    def update(self, n: int = 1) -> None:
+        pass
+
+    def set_description(self, desc: str, refresh: bool = True) -> None:
+        pass
+
+    def set_postfix_str(self, s: str = "", refresh: bool = True) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+
+class PlainProgress:
+    """A one-line progress bar redrawn in place with '\\r' (used when tqdm is missing).
+
+    Redraws at most every `interval` seconds so a fast loop does not spend its time printing.
+    """
+
+    def __init__(
+        self, total: int | None, stream: TextIO, width: int = 24, interval: float = 0.1
+    ) -> None:
+        self.total, self.stream, self.width, self.interval = total, stream, width, interval
+        self.n = 0
+        self.desc = ""
+        self.postfix = ""
+        self.start = time.perf_counter()
+        self.last_draw = -math.inf
+        self.last_len = 0
+
+    def update(self, n: int = 1) -> None:
+        self.n += n
+        if time.perf_counter() - self.last_draw >= self.interval:
+            self._draw()
+
+    def set_description(self, desc: str, refresh: bool = True) -> None:
+        self.desc = desc
+        if refresh:
+            self._draw()
+
+    def set_postfix_str(self, s: str = "", refresh: bool = True) -> None:
+        self.postfix = s
+        if refresh:
+            self._draw()
+
+    def line(self) -> str:
+        """The current line of text (without the carriage return)."""
+        elapsed = time.perf_counter() - self.start
+        if self.total:
+            frac = min(self.n / self.total, 1.0)
+            filled = round(frac * self.width)
+            bar = f"|{'#' * filled}{'.' * (self.width - filled)}| {100 * frac:3.0f}% "
+            count = f"{self.n}/{self.total}"
+        else:
+            bar, count = "", f"{self.n}"
+        parts = [p for p in (self.desc, f"{bar}{count}", f"[{elapsed:.1f}s]", self.postfix) if p]
+        return " ".join(parts)
+
+    def _draw(self) -> None:
+        text = self.line()
+        # pad with spaces to wipe the tail of a longer previous line
+        self.stream.write("\r" + text + " " * max(self.last_len - len(text), 0))
+        self.stream.flush()
+        self.last_len = len(text)
+        self.last_draw = time.perf_counter()
+
+    def close(self) -> None:
+        self._draw()
+        self.stream.write("\n")
+        self.stream.flush()
+
+
+def _import_tqdm() -> Any:
+    """tqdm's class, or None when it is not installed (the plain bar is used then)."""
+    try:
+        from tqdm.auto import tqdm
+    except ImportError:
+        return None
+    return tqdm
+
+
+def progress_bar(total: int | None, enabled: bool = True) -> ProgressBar:
+    """A progress bar on stderr: tqdm if installed, else `PlainProgress`.
+
+    Silent when `enabled` is False, when stderr is not a terminal (logs, pipes, CI), or when
+    the environment variable MINIGRAD_NO_PROGRESS is set.
+
+    Args:
+        total: number of steps, or None if unknown.
+        enabled: False for a bar that draws nothing.
+
+    Returns:
+        An object with tqdm's `update`, `set_description`, `set_postfix_str` and `close`.
+    """
+    stream = sys.stderr
+    isatty = getattr(stream, "isatty", None)
+    if not enabled or os.environ.get("MINIGRAD_NO_PROGRESS") or not (isatty and isatty()):
+        return _Silent()
+    tqdm = _import_tqdm()
+    if tqdm is None:
+        return PlainProgress(total, stream)
+    bar: ProgressBar = tqdm(total=total, file=stream, unit="batch", dynamic_ncols=True)
+    return bar
+
+
+# ---------------------------------------------------------------------------------------------
+# The loop
+
+
+def _format_logs(logs: Mapping[str, float]) -> str:
+    shown = {k: v for k, v in logs.items() if k != "seconds"}
+    return " ".join(f"{k} {v:.4f}" for k, v in shown.items())
+
+
+def _eval_sets(val_data: Any) -> dict[str, Any]:
+    if val_data is None:
+        return {}
+    if isinstance(val_data, Mapping):
+        return dict(val_data)
+    return {"test": val_data}
+
+
+def _callbacks(callbacks: Callback | Sequence[Callback] | None) -> list[Callback]:
+    if callbacks is None:
+        return []
+    if callable(callbacks):
+        return [callbacks]
+    return list(callbacks)
+
+
+def _wants_stop(result: Any) -> bool:
+    return isinstance(result, StopTraining) or result is StopTraining
+
+
+def fit(
+    model: Callable[[Tensor], Tensor],
+    loss_fn: Callable[[Tensor, Any], Tensor],
+    optimizer: Optimizer,
+    train_loader: Iterable[Any],
+    epochs: int = 1,
+    *,
+    val_data: Any = None,
+    metrics: Metric | Mapping[str, Metric] | None = accuracy,
+    callbacks: Callback | Sequence[Callback] | None = None,
+    progress: bool = True,
+) -> History:
+    """Train `model` for `epochs` passes over `train_loader`.
+
+    Each batch: `optimizer.zero_grad()`, `loss = loss_fn(model(x), y)`, `loss.backward()`,
+    `optimizer.step()`. The training loss and metrics of an epoch are the batch-size-weighted
+    means over its batches, measured on the fly (as the weights change); evaluation sets are
+    measured after the epoch with `evaluate`'s rules (no_grad, eval mode).
+
+    Args:
+        model: a callable Tensor -> Tensor with parameters the optimizer updates (an
+            `nn.Module`; its `train()` is called at the start of each epoch if it has one).
+        loss_fn: loss(output, target) -> scalar Tensor.
+        optimizer: has `zero_grad()` and `step()`.
+        train_loader: re-iterable source of (x, y) batches, e.g. a `DataLoader`.
+        epochs: number of passes.
+        val_data: evaluated after each epoch: an (x, y) pair or a loader (logged as "test_*"),
+            or a dict name -> pair/loader (logged as "<name>_*").
+        metrics: metric(output, target) -> float (default `accuracy`), a dict name -> metric,
+            or None.
+        callbacks: callable(epoch, logs) or a list of them, called after each epoch with the
+            0-based epoch index and that epoch's logs; returning or raising `StopTraining`
+            ends training after that epoch.
+        progress: draw a progress bar on stderr (only when it is a terminal).
+
+    Returns:
+        The `History` of every epoch.
+
+    Raises:
+        ValueError: epochs < 0, an empty loader, a batch that is not an (input, target) pair,
+            or a loss that is not a scalar.
+        TypeError: metrics or val_data of an unsupported type.
+    """
+    if isinstance(epochs, bool) or not isinstance(epochs, (int, np.integer)) or epochs < 0:
+        raise ValueError(f"fit: epochs must be a non-negative int, got {epochs!r}")
+    metric_fns = _metric_dict(metrics)
+    eval_sets = _eval_sets(val_data)
+    hooks = _callbacks(callbacks)
+    history = History()
+    try:
+        steps: int | None = len(train_loader) * int(epochs)  # type: ignore[arg-type]
+    except TypeError:
+        steps = None
+    bar = progress_bar(steps, enabled=progress)
+    try:
+        for epoch in range(int(epochs)):
+            bar.set_description(f"epoch {epoch + 1}/{epochs}", refresh=False)
+            logs = _train_epoch(model, loss_fn, optimizer, train_loader, metric_fns, bar)
+            start = logs.pop("seconds")
+            for name, data in eval_sets.items():
+                result = _evaluate(model, data, loss_fn, metric_fns, where=f"fit ({name})")
+                logs.update({f"{name}_{key}": value for key, value in result.items()})
+            logs["seconds"] = time.perf_counter() - start
+            history.append(logs)
+            bar.set_postfix_str(_format_logs(logs), refresh=False)
+            stop = False
+            for hook in hooks:
+                try:
+                    stop = _wants_stop(hook(epoch, dict(logs))) or stop
+                except StopTraining:
+                    stop = True
+            if stop:
+                history.stopped_epoch = epoch
+                break
+    finally:
+        bar.close()
+    return history
+
+
+def _train_epoch(
+    model: Callable[[Tensor], Tensor],
+    loss_fn: Callable[[Tensor, Any], Tensor],
+    optimizer: Optimizer,
+    loader: Iterable[Any],
+    metrics: Mapping[str, Metric],
+    bar: ProgressBar,
+) -> dict[str, float]:
+    start = time.perf_counter()
+    if hasattr(model, "train"):
+        model.train()
+    totals = dict.fromkeys(["loss", *metrics], 0.0)
+    count = 0
+    for batch in loader:
+        x, y = _split_batch(batch, "fit")
+        optimizer.zero_grad()
+        out = model(_as_input(x))
+        loss = loss_fn(out, _target(y))
+        if loss.size != 1:
+            raise ValueError(
+                f"fit: loss_fn must return a scalar, got shape {loss.shape}; use a mean- or "
+                "sum-reduced loss"
+            )
+        loss.backward()
+        optimizer.step()
+        m = out.shape[0] if out.ndim else 1
+        totals["loss"] += float(loss.item()) * m
+        for name, fn in metrics.items():
+            totals[name] += float(fn(out, y)) * m
+        count += m
+        bar.update(1)
+    if count == 0:
+        raise ValueError("fit: the training loader yielded no batches")
+    logs = {f"train_{name}": total / count for name, total in totals.items()}
+    logs["seconds"] = start
+    return logs
+
+
+# ---------------------------------------------------------------------------------------------
+# Plotting
+
+
+def plot_history(
+    history: Mapping[str, Sequence[float]],
+    path: str | os.PathLike[str],
+    title: str | None = None,
+    size: tuple[float, float] = (10.0, 4.0),
+    dpi: int = 100,
+) -> str:
+    """Draw loss and accuracy curves (train and every evaluation set) to an image file.
+
+    The format follows the suffix (.png, .svg, .pdf...). matplotlib is used through its Agg
+    canvas directly, so no window opens and pyplot's global backend is left alone.
+
+    Args:
+        history: a `History` (or any dict of per-epoch lists with "*_loss" / "*_accuracy" keys).
+        path: output file; its suffix picks the format.
+        title: optional figure title.
+        size: figure size in inches (PNG pixels = size * dpi).
+        dpi: dots per inch for raster formats.
+
+    Returns:
+        The path written, as a string.
+
+    Raises:
+        ImportError: matplotlib is not installed (`pip install minigrad[plot]`).
+        ValueError: the history holds no loss or accuracy values.
+    """
+    try:
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+        from matplotlib.figure import Figure
+    except ImportError as e:
+        raise ImportError(
+            "plot_history needs matplotlib; install it with `pip install minigrad[plot]`"
+        ) from e
+    losses = {k[: -len("_loss")]: v for k, v in history.items() if k.endswith("_loss") and v}
+    accs = {k[: -len("_accuracy")]: v for k, v in history.items() if k.endswith("_accuracy") and v}
+    if not losses and not accs:
+        raise ValueError(
+            f"plot_history: nothing to plot; expected keys ending in _loss or _accuracy, got "
+            f"{sorted(history)}"
+        )
+    fig = Figure(figsize=size, dpi=dpi)
+    FigureCanvasAgg(fig)
+    panels = [(label, curves) for label, curves in (("loss", losses), ("accuracy", accs)) if curves]
+    for i, (label, curves) in enumerate(panels):
+        ax = fig.add_subplot(1, len(panels), i + 1)
+        for name, values in curves.items():
+            ax.plot(np.arange(1, len(values) + 1), values, label=name)
+        ax.set_xlabel("epoch")
+        ax.set_ylabel(label)
+        ax.grid(True, alpha=0.3)
+        ax.legend()
+    if title:
+        fig.suptitle(title)
+    fig.tight_layout()
+    out = os.fspath(path)
+    fig.savefig(out, dpi=dpi)
+    return out

@@ -1,0 +1,421 @@
+"""fit / evaluate / History / callbacks / progress bar / plot_history.
+
+The model and optimizer here are a few lines on the Tensor alone, so these tests exercise the
+training helper without depending on nn or optim.
+"""
+
+from __future__ import annotations
+
+import io
+import struct
+import sys
+from typing import Any
+
+import numpy as np
+import pytest
+
+import minigrad as mg
+from minigrad import train
+from minigrad.data import DataLoader, TensorDataset
+from minigrad.train import (
+    Evaluation,
+    History,
+    PlainProgress,
+    StopTraining,
+    accuracy,
+    evaluate,
+    fit,
+    plot_history,
+)
+
+
+class Affine:
+    """x @ w + b, with the train/eval switch of a module, recording whether grad was on."""
+
+    def __init__(self, n_in: int, n_out: int, seed: int = 0) -> None:
+        rng = np.random.default_rng(seed)
+        self.w = mg.Tensor(0.1 * rng.standard_normal((n_in, n_out)), requires_grad=True)
+        self.b = mg.zeros(n_out, dtype="float64", requires_grad=True)
+        self.training = True
+        self.grad_modes: list[bool] = []
+
+    def __call__(self, x: mg.Tensor) -> mg.Tensor:
+        self.grad_modes.append(mg.is_grad_enabled())
+        return x @ self.w + self.b
+
+    def train(self) -> Affine:
+        self.training = True
+        return self
+
+    def eval(self) -> Affine:
+        self.training = False
+        return self
+
+
+class GradientDescent:
+    def __init__(self, params: list[mg.Tensor], lr: float) -> None:
+        self.params, self.lr = params, lr
+
+    def zero_grad(self) -> None:
+        for p in self.params:
+            p.grad = None
+
+    def step(self) -> None:
+        for p in self.params:
+            assert p.grad is not None
+            p.data -= self.lr * p.grad.data
+
+
+def cross_entropy(out: mg.Tensor, labels: mg.Tensor) -> mg.Tensor:
+    onehot = np.eye(out.shape[1])[labels.data]
+    return -(out.log_softmax(axis=1) * onehot).sum(axis=1).mean()
+
+
+def blobs(n: int = 120, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """Three well separated Gaussian clusters in 2-D, float64."""
+    rng = np.random.default_rng(seed)
+    labels = np.arange(n) % 3
+    centers = np.array([[0.0, 4.0], [4.0, -2.0], [-4.0, -2.0]])
+    return centers[labels] + rng.standard_normal((n, 2)), labels.astype(np.int64)
+
+
+def numpy_cross_entropy(logits: np.ndarray, labels: np.ndarray) -> float:
+    shifted = logits - logits.max(axis=1, keepdims=True)
+    logp = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+    return float(-logp[np.arange(len(labels)), labels].mean())
+
+
+def setup(lr: float = 0.5, batch_size: int = 16) -> tuple[Affine, GradientDescent, DataLoader]:
+    x, y = blobs()
+    model = Affine(2, 3)
+    loader = DataLoader(TensorDataset(x, y), batch_size=batch_size, shuffle=True, generator=0)
+    return model, GradientDescent([model.w, model.b], lr), loader
+
+
+# ---------------------------------------------------------------------------------------------
+# fit and History
+
+
+def test_fit_learns_and_records_every_epoch() -> None:
+    model, opt, loader = setup()
+    x, y = blobs(60, seed=1)
+    history = fit(model, cross_entropy, opt, loader, epochs=4, val_data=(x, y), progress=False)
+    assert isinstance(history, History) and isinstance(history, dict)
+    assert history.epochs == 4
+    for key in ("train_loss", "train_accuracy", "test_loss", "test_accuracy", "seconds"):
+        assert len(history[key]) == 4, key
+    assert history.train_loss is history["train_loss"]
+    assert history.train_loss[-1] < history.train_loss[0]
+    assert history.test_accuracy[-1] > 0.95
+    assert history.stopped_epoch is None
+    # the test numbers are those of the final weights
+    logits = x @ model.w.data + model.b.data
+    assert history.test_loss[-1] == pytest.approx(numpy_cross_entropy(logits, y))
+    assert history.test_accuracy[-1] == pytest.approx(np.mean(logits.argmax(1) == y))
+    assert history.last()["test_accuracy"] == history.test_accuracy[-1]
+    assert "epochs=4" in repr(history)
+
+
+def test_train_loss_is_the_row_weighted_mean_over_batches() -> None:
+    # lr 0: the weights never move, so the epoch's loss is the loss on the whole set
+    model, opt, loader = setup(lr=0.0, batch_size=50)  # batches of 50, 50, 20
+    x, y = blobs()
+    history = fit(model, cross_entropy, opt, loader, epochs=1, progress=False)
+    logits = x @ model.w.data + model.b.data
+    assert history.train_loss[0] == pytest.approx(numpy_cross_entropy(logits, y))
+    assert history.train_accuracy[0] == pytest.approx(np.mean(logits.argmax(1) == y))
+
+
+def test_fit_records_named_eval_sets_and_custom_metrics() -> None:
+    model, opt, loader = setup()
+    x, y = blobs(30, seed=2)
+
+    def error_rate(out: Any, target: Any) -> float:
+        return 1.0 - accuracy(out, target)
+
+    history = fit(
+        model,
+        cross_entropy,
+        opt,
+        loader,
+        epochs=2,
+        val_data={"val": (x, y), "holdout": DataLoader(TensorDataset(x, y), batch_size=7)},
+        metrics={"err": error_rate},
+        progress=False,
+    )
+    assert {"train_loss", "train_err", "val_loss", "val_err", "holdout_loss", "holdout_err"} <= set(
+        history
+    )
+    # the same set as a pair or in batches of 7 gives the same numbers
+    assert history["val_loss"] == pytest.approx(history["holdout_loss"])
+    assert history["val_err"] == pytest.approx(history["holdout_err"])
+
+
+def test_fit_accepts_a_plain_iterable_without_len() -> None:
+    x, y = blobs()
+    model = Affine(2, 3)
+
+    class Batches:
+        def __iter__(self) -> Any:
+            return ((x[i : i + 40], y[i : i + 40]) for i in range(0, len(x), 40))
+
+    history = fit(
+        model, cross_entropy, GradientDescent([model.w, model.b], 0.5), Batches(), 3, progress=False
+    )
+    assert history.epochs == 3
+
+
+def test_fit_puts_the_model_in_training_mode_and_records_the_graph() -> None:
+    model, opt, loader = setup()
+    model.eval()
+    fit(model, cross_entropy, opt, loader, epochs=1, val_data=blobs(9), progress=False)
+    assert model.training  # back in training mode after the evaluation
+    assert True in model.grad_modes and False in model.grad_modes
+
+
+def test_fit_rejects_bad_arguments() -> None:
+    model, opt, loader = setup()
+    with pytest.raises(ValueError, match="epochs"):
+        fit(model, cross_entropy, opt, loader, epochs=-1, progress=False)
+    with pytest.raises(ValueError, match="no batches"):
+        fit(model, cross_entropy, opt, [], epochs=1, progress=False)
+    x, y = blobs(8)
+    with pytest.raises(ValueError, match="input, target"):
+        fit(model, cross_entropy, opt, [(x, y, y)], epochs=1, progress=False)
+    with pytest.raises(ValueError, match="scalar"):
+        fit(model, lambda out, t: out.sum(axis=1), opt, [(x, y)], epochs=1, progress=False)
+    with pytest.raises(TypeError, match="metrics"):
+        fit(model, cross_entropy, opt, loader, 1, metrics=3, progress=False)  # type: ignore[arg-type]
+
+
+def test_zero_epochs_gives_an_empty_history() -> None:
+    model, opt, loader = setup()
+    w0 = model.w.data.copy()
+    history = fit(model, cross_entropy, opt, loader, epochs=0, progress=False)
+    assert history.epochs == 0 and history.last() == {}
+    np.testing.assert_array_equal(model.w.data, w0)
+
+
+# ---------------------------------------------------------------------------------------------
+# callbacks
+
+
+def test_callback_sees_each_epoch_and_can_stop_by_returning() -> None:
+    model, opt, loader = setup()
+    seen: list[tuple[int, dict[str, float]]] = []
+
+    def stop_at_two(epoch: int, logs: dict[str, float]) -> Any:
+        seen.append((epoch, logs))
+        return StopTraining if epoch == 2 else None
+
+    history = fit(model, cross_entropy, opt, loader, 10, callbacks=stop_at_two, progress=False)
+    assert [e for e, _ in seen] == [0, 1, 2]
+    assert history.epochs == 3 and history.stopped_epoch == 2
+    assert seen[1][1]["train_loss"] == history.train_loss[1]
+
+
+def test_callback_can_stop_by_raising_and_all_callbacks_run() -> None:
+    model, opt, loader = setup()
+    calls: list[str] = []
+
+    def first(epoch: int, logs: dict[str, float]) -> None:
+        calls.append(f"first {epoch}")
+        if logs["train_accuracy"] > 0.9:
+            raise StopTraining("accurate enough")
+
+    def second(epoch: int, logs: dict[str, float]) -> StopTraining | None:
+        calls.append(f"second {epoch}")
+        return StopTraining() if epoch == 5 else None
+
+    history = fit(model, cross_entropy, opt, loader, 50, callbacks=[first, second], progress=False)
+    assert history.stopped_epoch is not None and history.stopped_epoch <= 5
+    assert calls[-2:] == [f"first {history.stopped_epoch}", f"second {history.stopped_epoch}"]
+
+
+# ---------------------------------------------------------------------------------------------
+# evaluate and accuracy
+
+
+def test_evaluate_runs_without_grad_in_eval_mode_and_restores_the_mode() -> None:
+    x, y = blobs()
+    model = Affine(2, 3, seed=3)
+    result = evaluate(model, x, y, cross_entropy)
+    assert isinstance(result, Evaluation)
+    loss, acc = result
+    logits = x @ model.w.data + model.b.data
+    assert loss == pytest.approx(numpy_cross_entropy(logits, y))
+    assert acc == pytest.approx(np.mean(logits.argmax(1) == y))
+    assert model.grad_modes == [False]
+    assert model.training
+    model.eval()
+    evaluate(model, x, y, cross_entropy)
+    assert not model.training
+
+
+def test_evaluate_forms_agree() -> None:
+    x, y = blobs()
+    model = Affine(2, 3, seed=4)
+    whole = evaluate(model, mg.Tensor(x), mg.Tensor(y), cross_entropy)
+    chunked = evaluate(model, x, y, cross_entropy, batch_size=7)
+    loader = DataLoader(TensorDataset(x, y), batch_size=32)
+    by_loader = evaluate(model, loader, loss_fn=cross_entropy)
+    positional = evaluate(model, loader, cross_entropy)
+    for other in (chunked, by_loader, positional):
+        assert other.loss == pytest.approx(whole.loss)
+        assert other.accuracy == pytest.approx(whole.accuracy)
+    no_loss = evaluate(model, x, y)
+    assert np.isnan(no_loss.loss) and no_loss.accuracy == pytest.approx(whole.accuracy)
+
+
+def test_evaluate_errors() -> None:
+    model = Affine(2, 3)
+    with pytest.raises(ValueError, match="empty"):
+        evaluate(model, [], loss_fn=cross_entropy)
+    with pytest.raises(TypeError, match="pair"):
+        evaluate(model, 3)
+
+
+def test_accuracy_of_classes_one_hot_and_probabilities() -> None:
+    out = np.array([[0.1, 0.9], [0.8, 0.2], [0.3, 0.7], [0.6, 0.4]])
+    labels = np.array([1, 0, 0, 0])
+    assert accuracy(out, labels) == 0.75
+    assert accuracy(mg.Tensor(out), mg.Tensor(np.eye(2)[labels])) == 0.75
+    probs = np.array([0.97, 0.03, 0.6, 0.2])
+    assert accuracy(probs, np.array([1.0, 0.0, 0.0, 0.0])) == 0.75
+    assert accuracy(probs.reshape(4, 1), np.array([[1], [0], [1], [0]])) == 1.0
+    with pytest.raises(ValueError, match="rows"):
+        accuracy(out, labels[:3])
+
+
+# ---------------------------------------------------------------------------------------------
+# progress
+
+
+class FakeTerminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_is_silent_when_stderr_is_not_a_terminal(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    stream = io.StringIO()
+    monkeypatch.setattr(sys, "stderr", stream)
+    model, opt, loader = setup()
+    fit(model, cross_entropy, opt, loader, epochs=2)
+    assert stream.getvalue() == ""
+
+
+def test_progress_false_is_silent_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    stream = FakeTerminal()
+    monkeypatch.setattr(sys, "stderr", stream)
+    model, opt, loader = setup()
+    fit(model, cross_entropy, opt, loader, epochs=2, progress=False)
+    assert stream.getvalue() == ""
+
+
+def test_plain_progress_line_without_tqdm(monkeypatch: pytest.MonkeyPatch) -> None:
+    stream = FakeTerminal()
+    monkeypatch.setattr(sys, "stderr", stream)
+    monkeypatch.delenv("MINIGRAD_NO_PROGRESS", raising=False)
+    monkeypatch.setattr(train, "_import_tqdm", lambda: None)
+    model, opt, loader = setup()
+    fit(model, cross_entropy, opt, loader, epochs=2, val_data=blobs(9))
+    text = stream.getvalue()
+    assert text.startswith("\r") and text.endswith("\n")
+    assert text.count("\n") == 1  # one line, redrawn in place
+    final = text.rstrip("\n").split("\r")[-1]
+    steps = 2 * len(loader)
+    assert "epoch 2/2" in final and f"{steps}/{steps}" in final and "100%" in final
+    assert "train_loss" in final and "test_accuracy" in final
+
+
+def test_plain_progress_pads_over_a_longer_previous_line() -> None:
+    stream = io.StringIO()
+    bar = PlainProgress(total=None, stream=stream)
+    bar.set_description("a long description")
+    bar.set_description("short")
+    last = stream.getvalue().split("\r")[-1]
+    assert len(last) >= len(stream.getvalue().split("\r")[-2])
+    bar.close()
+
+
+def test_progress_uses_tqdm_when_available(monkeypatch: pytest.MonkeyPatch) -> None:
+    made: list[dict[str, Any]] = []
+
+    class FakeTqdm(PlainProgress):
+        def __init__(self, total: int | None, file: Any, **kwargs: Any) -> None:
+            made.append({"total": total, "file": file, **kwargs})
+            super().__init__(total, file)
+
+    stream = FakeTerminal()
+    monkeypatch.setattr(sys, "stderr", stream)
+    monkeypatch.delenv("MINIGRAD_NO_PROGRESS", raising=False)
+    monkeypatch.setattr(train, "_import_tqdm", lambda: FakeTqdm)
+    model, opt, loader = setup()
+    fit(model, cross_entropy, opt, loader, epochs=3)
+    assert len(made) == 1 and made[0]["total"] == 3 * len(loader) and made[0]["file"] is stream
+
+
+def test_environment_variable_silences_progress(monkeypatch: pytest.MonkeyPatch) -> None:
+    stream = FakeTerminal()
+    monkeypatch.setattr(sys, "stderr", stream)
+    monkeypatch.setenv("MINIGRAD_NO_PROGRESS", "1")
+    model, opt, loader = setup()
+    fit(model, cross_entropy, opt, loader, epochs=1)
+    assert stream.getvalue() == ""
+
+
+# ---------------------------------------------------------------------------------------------
+# plot_history
+
+
+def png_size(data: bytes) -> tuple[int, int]:
+    assert data[:8] == b"\x89PNG\r\n\x1a\n" and data[12:16] == b"IHDR"
+    width, height = struct.unpack(">II", data[16:24])
+    return width, height
+
+
+def small_history() -> History:
+    history = History()
+    for i in range(5):
+        history.append(
+            {
+                "train_loss": 1.0 / (i + 1),
+                "train_accuracy": 0.5 + 0.1 * i,
+                "test_loss": 1.2 / (i + 1),
+                "test_accuracy": 0.45 + 0.1 * i,
+            }
+        )
+    return history
+
+
+def test_plot_history_writes_a_png_of_the_requested_size(tmp_path: Any) -> None:
+    pytest.importorskip("matplotlib")
+    path = tmp_path / "curves.png"
+    assert plot_history(small_history(), path) == str(path)
+    assert png_size(path.read_bytes()) == (1000, 400)
+    plot_history(small_history(), tmp_path / "small.png", title="t", size=(4.0, 3.0), dpi=50)
+    assert png_size((tmp_path / "small.png").read_bytes()) == (200, 150)
+
+
+def test_plot_history_writes_svg_by_suffix_and_plots_a_real_fit(tmp_path: Any) -> None:
+    pytest.importorskip("matplotlib")
+    model, opt, loader = setup()
+    history = fit(model, cross_entropy, opt, loader, epochs=3, val_data=blobs(9), progress=False)
+    path = tmp_path / "curves.svg"
+    plot_history(history, path)
+    text = path.read_text()
+    assert "<svg" in text and len(text) > 1000
+
+
+def test_plot_history_errors(tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    pytest.importorskip("matplotlib")
+    with pytest.raises(ValueError, match="nothing to plot"):
+        plot_history({"seconds": [1.0]}, tmp_path / "x.png")
+    for name in list(sys.modules):
+        if name == "matplotlib" or name.startswith("matplotlib."):
+            monkeypatch.setitem(sys.modules, name, None)
+    with pytest.raises(ImportError, match=r"pip install minigrad\[plot\]"):
+        plot_history(small_history(), tmp_path / "x.png")
+    assert not (tmp_path / "x.png").exists()

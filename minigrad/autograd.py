@@ -142,38 +142,42 @@ class Tensors:
 # The walk
 
 
-def _topo_counts(roots: Sequence[Any], check_freed: bool = True) -> dict[Any, int]:
-    """For every node reachable from ``roots``: how many consumers will send it a gradient.
+def topological_order(roots: Sequence[Any], check_freed: bool = False) -> list[Any]:
+    """Every Op and leaf tensor reachable from ``roots``, each after all of its consumers.
 
-    Nodes are Ops and leaf Tensors. Iterative, so a 100,000-op chain needs no recursion.
-    Checks up front that no op on the way was freed, so a failing backward changes nothing.
+    An iterative depth-first walk (a 100,000-op chain needs no recursion); the reverse of its
+    post-order is the order backward runs in. With ``check_freed`` it refuses, before anything
+    runs, a graph whose saved values a previous backward freed: a failing backward changes
+    nothing.
     """
-    counts: dict[Any, int] = dict.fromkeys(roots, 0)
-    stack = list(counts)
+    post: list[Any] = []
+    seen: set[Any] = set()
+    stack: list[tuple[Any, bool]] = [(r, False) for r in reversed(roots)]
     while stack:
-        node = stack.pop()
-        if not isinstance(node, Op):
-            continue  # a leaf tensor: nothing above it
-        if check_freed and node.inputs is None:
-            raise RuntimeError(
-                f"Trying to backward through the graph a second time (through {node!r}): its "
-                "saved values were freed by the first backward. Pass retain_graph=True to the "
-                "first backward() if you need to call it twice."
-            )
-        for p in node.edges:
-            if p is None:
-                continue
-            if p in counts:
-                counts[p] += 1
-            else:
-                counts[p] = 1
-                stack.append(p)
-    return counts
+        node, expanded = stack.pop()
+        if expanded:
+            post.append(node)
+            continue
+        if node in seen:
+            continue
+        seen.add(node)
+        stack.append((node, True))
+        if isinstance(node, Op):
+            if check_freed and node.inputs is None:
+                raise RuntimeError(
+                    f"Trying to backward through the graph a second time (through {node!r}): "
+                    "its saved values were freed by the first backward. Pass "
+                    "retain_graph=True to the first backward() if you need to call it twice."
+                )
+            for p in node.edges:
+                if p is not None and p not in seen:
+                    stack.append((p, False))
+    post.reverse()
+    return post
 
 
-def _leading_to(targets: set[Any], counts: dict[Any, int]) -> set[Any]:
+def _leading_to(targets: set[Any], order: list[Any]) -> set[Any]:
     """The nodes from which some target can be reached (only they need to run for grad())."""
-    order = list(iter_graph_counts(counts))  # consumers before producers
     needed: set[Any] = set()
     for node in reversed(order):  # producers before consumers
         if node in targets or (
@@ -195,43 +199,46 @@ def run_backward(
     create_graph: bool,
     capture: Sequence[Any] | None = None,
 ) -> list[Any] | None:
-    """Propagate ``seeds`` from ``roots`` to the leaves (Kahn's order, each node once).
+    """Propagate ``seeds`` from ``roots`` to the leaves, each node once, after its consumers.
 
     With ``capture`` (a list of tensors), the gradients reaching those tensors are returned
     instead of being accumulated into leaves' ``.grad`` (this is ``grad()``), and only the
     part of the graph that leads to them runs.
     """
     nodes = [_node_of(r) for r in roots]
-    counts = _topo_counts(nodes)
+    order = topological_order(nodes, check_freed=True)
     pending: dict[Any, Any] = {}
     for node, seed in zip(nodes, seeds):
         pending[node] = pending[node] + seed if node in pending else seed
 
-    captured: dict[Any, Any] = {}
+    captured: dict[Any, Any] | None = None
     needed: set[Any] | None = None
     if capture is not None:
-        targets = {_node_of(t) for t in capture}
-        needed = _leading_to(targets, dict(counts))
+        captured = {}
+        needed = _leading_to({_node_of(t) for t in capture}, order)
 
     with set_grad_enabled(create_graph):
-        for node in iter_graph_counts(counts):
+        for node in order:
             grad = pending.pop(node, None)
+            if grad is None:
+                continue  # nothing flows here (e.g. only through inputs that need no grad)
             if not isinstance(node, Op):
-                _arrive_at_leaf(node, grad, create_graph, captured if capture else None)
+                _arrive_at_leaf(node, grad, create_graph, captured)
                 continue
-            if needed is None or node in needed:
-                if grad is not None and node.hooks:
-                    grad = _run_hooks(node.hooks, grad, create_graph)
-                if needed is not None:
-                    captured[node] = grad
-                if grad is not None:
-                    _run_rule(node, grad, pending, create_graph)
-                if not retain_graph:
-                    node.inputs = None
-                    node.out = None
-    if capture is None:
+            if needed is not None:
+                if node not in needed:
+                    continue
+            if node.hooks:
+                grad = _run_hooks(node.hooks, grad, create_graph)
+            if captured is not None:
+                captured[node] = grad
+            _run_rule(node, grad, pending, create_graph)
+            if not retain_graph:
+                node.inputs = None
+                node.out = None
+    if captured is None:
         return None
-    return [captured.get(_node_of(t)) for t in capture]
+    return [captured.get(_node_of(t)) for t in capture or ()]
 
 
 def _run_rule(node: Op, grad: Any, pending: dict[Any, Any], create_graph: bool) -> None:
@@ -245,15 +252,13 @@ def _run_rule(node: Op, grad: Any, pending: dict[Any, Any], create_graph: bool) 
         tensor = Tensors.cls
         xs = [x.data if isinstance(x, tensor) else x for x in inputs]
     grads = node.backward(grad, out, *xs)
-    for p, g, x in zip(node.edges, grads, inputs):
+    for p, g, x in zip(node.edges, grads, xs):
         if p is None or g is None:
             continue
-        shape = x.shape
-        if g.shape != shape:
-            g = sum_to(g, shape)  # undo broadcasting: the one place it happens
-        dtype = x.dtype
-        if g.dtype != dtype:
-            g = g.astype(dtype)
+        if g.shape != x.shape:
+            g = sum_to(g, x.shape)  # undo broadcasting: the one place it happens
+        if g.dtype != x.dtype:
+            g = g.astype(x.dtype)
         prev = pending.get(p)
         # Out of place: the same array may have been handed to several inputs.
         pending[p] = g if prev is None else prev + g
@@ -261,16 +266,14 @@ def _run_rule(node: Op, grad: Any, pending: dict[Any, Any], create_graph: bool) 
 
 def _arrive_at_leaf(leaf: Any, grad: Any, create_graph: bool, captured: dict | None) -> None:
     """A leaf's gradient is complete: run its hooks, then accumulate (or capture) it."""
-    if grad is None:
-        return
     if leaf._hooks:
         grad = _run_hooks(leaf._hooks, grad, create_graph)
     if captured is not None:
         captured[leaf] = grad
         return
     if not create_graph:
-        if type(grad) is not np.ndarray or not grad.flags.writeable:
-            grad = np.array(grad)  # a broadcast view or a NumPy scalar: own it
+        if type(grad) is not np.ndarray:
+            grad = np.asarray(grad)  # a NumPy scalar from a full reduction
         if leaf.grad is None:
             leaf.grad = Tensors.make(grad, None)
         else:
@@ -304,19 +307,4 @@ def sum_to(g: Any, shape: tuple[int, ...]) -> Any:
 
 def iter_graph(roots: Sequence[Any]) -> Iterator[Any]:
     """Every Op and leaf reachable from ``roots``, in the order backward visits them."""
-    return iter_graph_counts(_topo_counts([_node_of(r) for r in roots], check_freed=False))
-
-
-def iter_graph_counts(counts: dict[Any, int]) -> Iterator[Any]:
-    """Kahn's order over the nodes of ``counts`` (consumed: it is counted down)."""
-    ready = [n for n in counts if counts[n] == 0]
-    while ready:
-        node = ready.pop()
-        yield node
-        if isinstance(node, Op):
-            for p in node.edges:
-                if p is None:
-                    continue
-                counts[p] -= 1
-                if counts[p] == 0:
-                    ready.append(p)
+    return iter(topological_order([_node_of(r) for r in roots]))

@@ -85,6 +85,23 @@ def matmul(x: TensorLike, y: TensorLike) -> Tensor:
     return _t(x).matmul(y)
 
 
+def linear(x: TensorLike, weight: Tensor, bias: Tensor | None = None) -> Tensor:
+    """x @ weight.T + bias, as one op (PyTorch's ``linear``; weight has shape (out, in))."""
+    xt = _t(x)
+    w = _t(weight)
+    if w.ndim != 2 or xt.ndim == 0 or xt.shape[-1] != w.shape[1]:
+        raise ValueError(
+            f"linear: input of shape {xt.shape} does not fit weight of shape {w.shape} "
+            f"(expected input (..., {w.shape[1] if w.ndim == 2 else '?'}))"
+        )
+    if bias is None:
+        return apply(ops.Linear(), xt, w)
+    b = _t(bias)
+    if b.shape != (w.shape[0],):
+        raise ValueError(f"linear: bias of shape {b.shape} does not fit weight of shape {w.shape}")
+    return apply(ops.Linear(), xt, w, b)
+
+
 def sum(x: TensorLike, axis: Any = None, keepdims: bool = False, **kw: Any) -> Tensor:
     """Sum over ``axis``."""
     return _t(x).sum(axis, keepdims, **kw)

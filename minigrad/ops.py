@@ -50,11 +50,11 @@ def log(a: Any) -> Any:
 
 
 def reshape(a: Any, shape: tuple[int, ...]) -> Any:
-    return np.reshape(a, shape) if _is_array(a) else Tensors.apply(Reshape(shape), a)
+    return np.asarray(a).reshape(shape) if _is_array(a) else Tensors.apply(Reshape(shape), a)
 
 
 def permute(a: Any, axes: tuple[int, ...]) -> Any:
-    return np.transpose(a, axes) if _is_array(a) else Tensors.apply(Permute(axes), a)
+    return np.asarray(a).transpose(axes) if _is_array(a) else Tensors.apply(Permute(axes), a)
 
 
 def swap_last(a: Any) -> Any:
@@ -67,13 +67,18 @@ def swap_last(a: Any) -> Any:
 
 
 def broadcast_to(a: Any, shape: tuple[int, ...]) -> Any:
-    return np.broadcast_to(a, shape) if _is_array(a) else Tensors.apply(BroadcastTo(shape), a)
+    if not _is_array(a):
+        return Tensors.apply(BroadcastTo(shape), a)
+    # A filled copy: as fast as a view for the small arrays of a training step, and writable.
+    out = np.empty(shape, dtype=np.result_type(a))
+    out[...] = a
+    return out
 
 
 def sum_keep(a: Any, axis: Axis) -> Any:
     """Sum over ``axis`` keeping dimensions (used by the softmax family's rules)."""
     if _is_array(a):
-        return np.sum(a, axis=axis, keepdims=True)
+        return a.sum(axis=axis, keepdims=True)
     return Tensors.apply(Sum(axis, True), a)
 
 
@@ -386,7 +391,7 @@ class Sum(Op):
         self.axis, self.keepdims = axis, keepdims
 
     def forward(self, x: Any) -> np.ndarray:
-        return np.sum(x, axis=self.axis, keepdims=self.keepdims)
+        return x.sum(axis=self.axis, keepdims=self.keepdims)
 
     def backward(self, grad: Any, out: Any, x: Any) -> tuple[Any, ...]:
         if not self.keepdims and grad.ndim != x.ndim:
@@ -403,7 +408,9 @@ class Mean(Op):
         self.axis, self.keepdims = axis, keepdims
 
     def forward(self, x: Any) -> np.ndarray:
-        return np.mean(x, axis=self.axis, keepdims=self.keepdims)
+        # sum / n, not np.mean: the same pairwise sum without NumPy's Python-level wrapper.
+        total = x.sum(axis=self.axis, keepdims=self.keepdims)
+        return total / (x.size // max(np.size(total), 1) if x.size else 1)
 
     def backward(self, grad: Any, out: Any, x: Any) -> tuple[Any, ...]:
         n = x.size // max(out.size, 1) if x.size else 1
@@ -421,7 +428,7 @@ class Max(Op):
         self.axis, self.keepdims = axis, keepdims
 
     def forward(self, x: Any) -> np.ndarray:
-        return np.max(x, axis=self.axis, keepdims=self.keepdims)
+        return x.max(axis=self.axis, keepdims=self.keepdims)
 
     def backward(self, grad: Any, out: Any, x: Any) -> tuple[Any, ...]:
         return (_extremum_grad(grad, out, x, self.axis),)
@@ -433,14 +440,14 @@ class Min(Max):
     __slots__ = ()
 
     def forward(self, x: Any) -> np.ndarray:
-        return np.min(x, axis=self.axis, keepdims=self.keepdims)
+        return x.min(axis=self.axis, keepdims=self.keepdims)
 
 
 def _extremum_grad(grad: Any, out: Any, x: Any, axis: Axis) -> Any:
     """Send ``grad`` to the positions equal to ``out``, shared evenly among ties."""
     kshape = _keepdims_shape(x.shape, axis)
-    hit = _data(x) == np.reshape(_data(out), kshape)
-    share = hit / np.sum(hit, axis=axis, keepdims=True)
+    hit = _data(x) == np.asarray(_data(out)).reshape(kshape)
+    share = hit / hit.sum(axis=axis, keepdims=True)
     return reshape(grad, kshape) * share.astype(_data(x).dtype)
 
 
@@ -461,10 +468,10 @@ class LogSumExp(Op):
 
 
 def _logsumexp(x: np.ndarray, axis: Axis, keepdims: bool) -> np.ndarray:
-    m = np.max(x, axis=axis, keepdims=True)
+    m = x.max(axis=axis, keepdims=True)
     m = np.where(np.isfinite(m), m, 0)  # all -inf (or inf) rows: shift by 0, not by inf
-    out = np.log(np.sum(np.exp(x - m), axis=axis, keepdims=True)) + m
-    return out if keepdims else np.squeeze(out, axis=axis)
+    out = np.log(np.exp(x - m).sum(axis=axis, keepdims=True)) + m
+    return out if keepdims else out.squeeze(axis=axis)
 
 
 class LogSoftmax(Op):
@@ -476,7 +483,8 @@ class LogSoftmax(Op):
         self.axis = axis
 
     def forward(self, x: Any) -> np.ndarray:
-        return x - _logsumexp(x, self.axis, True)
+        shifted = x - x.max(axis=self.axis, keepdims=True)
+        return shifted - np.log(np.exp(shifted).sum(axis=self.axis, keepdims=True))
 
     def backward(self, grad: Any, out: Any, x: Any) -> tuple[Any, ...]:
         return (grad - exp(out) * sum_keep(grad, self.axis),)
@@ -491,8 +499,8 @@ class Softmax(Op):
         self.axis = axis
 
     def forward(self, x: Any) -> np.ndarray:
-        e = np.exp(x - np.max(x, axis=self.axis, keepdims=True))
-        return e / np.sum(e, axis=self.axis, keepdims=True)
+        e = np.exp(x - x.max(axis=self.axis, keepdims=True))
+        return e / e.sum(axis=self.axis, keepdims=True)
 
     def backward(self, grad: Any, out: Any, x: Any) -> tuple[Any, ...]:
         return (out * (grad - sum_keep(grad * out, self.axis)),)
@@ -529,6 +537,31 @@ class MatMul(Op):
         return gx, gy
 
 
+class Linear(Op):
+    """z = x @ w^T + b (PyTorch's linear);  dx = grad @ w, dw = grad^T @ x, db = sum(grad).
+
+    One op instead of transpose, matmul and add: fewer nodes on every training step.
+    """
+
+    __slots__ = ()
+
+    def forward(self, x: Any, w: Any, b: Any = None) -> np.ndarray:
+        out = x @ w.T
+        if b is not None:
+            out += b  # in place on the fresh product
+        return out
+
+    def backward(self, grad: Any, out: Any, x: Any, w: Any, b: Any = None) -> tuple[Any, ...]:
+        gx = grad @ w if self.needs_grad(0) else None
+        gw = None
+        if self.needs_grad(1):
+            if x.ndim != 2:  # (in,) or (..., in): treat every leading index as a sample
+                grad = reshape(grad, (-1, w.shape[0]))
+                x = reshape(x, (-1, w.shape[1]))
+            gw = swap_last(grad) @ x
+        return (gx, gw) if b is None else (gx, gw, grad)
+
+
 # ---------------------------------------------------------------------------------------------
 # Shape and indexing
 
@@ -542,7 +575,7 @@ class Reshape(Op):
         self.shape = shape
 
     def forward(self, x: Any) -> np.ndarray:
-        return np.reshape(x, self.shape)
+        return x.reshape(self.shape)
 
     def backward(self, grad: Any, out: Any, x: Any) -> tuple[Any, ...]:
         return (reshape(grad, x.shape),)
@@ -557,10 +590,11 @@ class Permute(Op):
         self.axes = axes
 
     def forward(self, x: Any) -> np.ndarray:
-        return np.transpose(x, self.axes)
+        return x.transpose(self.axes)
 
     def backward(self, grad: Any, out: Any, x: Any) -> tuple[Any, ...]:
-        return (permute(grad, tuple(np.argsort(self.axes).tolist())),)
+        inverse = tuple(sorted(range(len(self.axes)), key=self.axes.__getitem__))
+        return (permute(grad, inverse),)
 
 
 class BroadcastTo(Op):

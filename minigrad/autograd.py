@@ -135,7 +135,7 @@ class Tensors:
 
     make: Callable[[Any, Op | None], Any]
     apply: Callable[..., Any]
-    cls: type
+    cls: Any
 
 
 # ---------------------------------------------------------------------------------------------
@@ -249,7 +249,7 @@ def _run_rule(node: Op, grad: Any, pending: dict[Any, Any], create_graph: bool) 
         xs = inputs
     else:
         out = node.out
-        tensor = Tensors.cls
+        tensor: Any = Tensors.cls
         xs = [x.data if isinstance(x, tensor) else x for x in inputs]
     grads = node.backward(grad, out, *xs)
     for p, g, x in zip(node.edges, grads, xs):

@@ -506,6 +506,32 @@ class Softmax(Op):
         return (out * (grad - sum_keep(grad * out, self.axis)),)
 
 
+class NLLLoss(Op):
+    """z = -mean_i x[i, t_i] (or sum, or per sample);  dz/dx = -1/n at (i, t_i), else 0.
+
+    The negative log-likelihood of integer targets ``t`` given log-probabilities ``x`` of shape
+    (N, C): PyTorch's ``nll_loss``, one op instead of indexing, mean and negation.
+    """
+
+    __slots__ = ("reduction", "target")
+
+    def __init__(self, target: np.ndarray, reduction: str = "mean") -> None:
+        self.target, self.reduction = target, reduction
+
+    def forward(self, x: Any) -> np.ndarray:
+        picked = -x[np.arange(len(self.target)), self.target]
+        if self.reduction == "none":
+            return picked
+        total = picked.sum()
+        return total / max(len(self.target), 1) if self.reduction == "mean" else total
+
+    def backward(self, grad: Any, out: Any, x: Any) -> tuple[Any, ...]:
+        n = len(self.target)
+        if self.reduction != "none":
+            grad = broadcast_to(grad / n if self.reduction == "mean" else grad, (n,))
+        return (scatter(-grad, (np.arange(n), self.target), x.shape),)
+
+
 # ---------------------------------------------------------------------------------------------
 # Linear algebra
 

@@ -1,0 +1,403 @@
+"""Stateless functions, as ``torch.nn.functional``: activations, ``linear`` and the losses.
+
+Every loss is a composition of Tensor ops (no backward formula here), arranged to stay finite
+for extreme inputs (logits of +-1000) and to record few ops: the losses run on every step.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+from ..functions import cat, where
+from ..tensor import Tensor
+
+__all__ = [
+    "binary_cross_entropy",
+    "binary_cross_entropy_with_logits",
+    "cross_entropy",
+    "l1_loss",
+    "linear",
+    "log_softmax",
+    "mse_loss",
+    "nll_loss",
+    "relu",
+    "sigmoid",
+    "softmax",
+    "tanh",
+]
+
+_REDUCTIONS = ("mean", "sum", "none")
+# Log-probabilities below this are clamped, as PyTorch clamps log(p) in binary_cross_entropy.
+_LOG_CLAMP = -100.0
+_EXP_CLAMP = math.exp(_LOG_CLAMP)
+
+
+def _t(x: Any) -> Tensor:
+    return x if isinstance(x, Tensor) else Tensor(x)
+
+
+# ---------------------------------------------------------------------------------------------
+# Activations
+
+
+def sigmoid(input: Tensor) -> Tensor:
+    """1 / (1 + exp(-x)), stable for large |x|."""
+    return _t(input).sigmoid()
+
+
+def relu(input: Tensor) -> Tensor:
+    """max(x, 0)."""
+    return _t(input).relu()
+
+
+def tanh(input: Tensor) -> Tensor:
+    """Hyperbolic tangent."""
+    return _t(input).tanh()
+
+
+def softmax(input: Tensor, dim: int = -1) -> Tensor:
+    """exp(x) / sum(exp(x)) along ``dim``."""
+    return _t(input).softmax(dim)
+
+
+def log_softmax(input: Tensor, dim: int = -1) -> Tensor:
+    """x - logsumexp(x) along ``dim``, without overflow."""
+    return _t(input).log_softmax(dim)
+
+
+def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
+    """input @ weight.T + bias, with weight of shape (out_features, in_features).
+
+    Raises:
+        ValueError: if the input's last dimension is not weight's second.
+    """
+    x, w = _t(input), _t(weight)
+    if w.ndim != 2 or x.ndim == 0 or x.shape[-1] != w.shape[1]:
+        raise ValueError(
+            f"linear(): input of shape {x.shape} does not match weight of shape {w.shape} "
+            "(the input's last dimension must equal weight.shape[1])"
+        )
+    out = x @ w.T
+    return out if bias is None else out + bias
+
+
+# ---------------------------------------------------------------------------------------------
+# Checks shared by the losses
+
+
+def _reduce(loss: Tensor, reduction: str) -> Tensor:
+    if reduction == "mean":
+        return loss.mean()
+    if reduction == "sum":
+        return loss.sum()
+    return loss
+
+
+def _check_reduction(reduction: str, fn: str) -> None:
+    if reduction not in _REDUCTIONS:
+        raise ValueError(f"{fn}(): reduction must be one of {_REDUCTIONS}, got {reduction!r}")
+
+
+def _as_input(input: Any, fn: str) -> Tensor:
+    x = _t(input)
+    if x.dtype.kind != "f":
+        raise TypeError(
+            f"{fn}(): input must be floating point, got dtype {x.dtype} with shape {x.shape}"
+        )
+    return x
+
+
+def _same_shape_target(x: Tensor, target: Any, fn: str) -> Tensor:
+    """A target matching the input elementwise: same shape, cast to the input's dtype."""
+    y = target if isinstance(target, Tensor) else Tensor(np.asarray(target))
+    if y.shape != x.shape:
+        raise ValueError(
+            f"{fn}(): target shape {y.shape} must equal input shape {x.shape} (dtypes: "
+            f"target {y.dtype}, input {x.dtype}); reshape one of them rather than relying on "
+            "broadcasting"
+        )
+    if y.dtype.kind not in "biuf":
+        raise TypeError(f"{fn}(): target must be numeric, got dtype {y.dtype}")
+    return y if y.dtype == x.dtype else y.astype(x.dtype)
+
+
+# ---------------------------------------------------------------------------------------------
+# Regression losses
+
+
+def mse_loss(input: Tensor, target: Any, reduction: str = "mean") -> Tensor:
+    """Mean squared error: reduce((input - target)^2).
+
+    Args:
+        input: predictions.
+        target: values of the same shape (Tensor, array or list).
+        reduction: "mean", "sum" or "none".
+
+    Raises:
+        ValueError: on a shape mismatch or an unknown reduction.
+    """
+    _check_reduction(reduction, "mse_loss")
+    x = _as_input(input, "mse_loss")
+    y = _same_shape_target(x, target, "mse_loss")
+    d = x - y
+    return _reduce(d * d, reduction)
+
+
+def l1_loss(input: Tensor, target: Any, reduction: str = "mean") -> Tensor:
+    """Mean absolute error: reduce(|input - target|)."""
+    _check_reduction(reduction, "l1_loss")
+    x = _as_input(input, "l1_loss")
+    y = _same_shape_target(x, target, "l1_loss")
+    return _reduce((x - y).abs(), reduction)
+
+
+# ---------------------------------------------------------------------------------------------
+# Binary classification
+
+
+def _clamped_log(p: Tensor) -> Tensor:
+    """max(log p, -100) with a zero (not NaN) gradient where the clamp bites.
+
+    log(0) would be -inf with a warning, and 0 * (1/0) a NaN in backward, so the clamped
+    entries never reach ``log``; the common case (nothing clamped) is a single Log op.
+    """
+    low = p.data <= _EXP_CLAMP
+    if not low.any():
+        return p.log()
+    safe = where(low, 1.0, p)
+    return where(low, _LOG_CLAMP, safe.log())
+
+
+def binary_cross_entropy(
+    input: Tensor, target: Any, weight: Any = None, reduction: str = "mean"
+) -> Tensor:
+    """-(y log p + (1 - y) log(1 - p)) on probabilities p, with each log clamped at -100.
+
+    Args:
+        input: probabilities in [0, 1] (e.g. a sigmoid's output).
+        target: values in [0, 1] of the same shape.
+        weight: optional rescaling of each element (broadcast to the input's shape).
+        reduction: "mean", "sum" or "none".
+
+    Raises:
+        ValueError: on a shape mismatch, inputs outside [0, 1] or an unknown reduction.
+    """
+    fn = "binary_cross_entropy"
+    _check_reduction(reduction, fn)
+    p = _as_input(input, fn)
+    y = _same_shape_target(p, target, fn)
+    if not ((p.data >= 0) & (p.data <= 1)).all():
+        raise ValueError(
+            f"{fn}(): all elements of input (shape {p.shape}, dtype {p.dtype}) "
+            "must be probabilities in [0, 1]; use binary_cross_entropy_with_logits "
+            "for logits"
+        )
+    loss: Tensor = -(y * _clamped_log(p) + (1 - y) * _clamped_log(1 - p))
+    if weight is not None:
+        loss = loss * _weight(weight, p)
+    return _reduce(loss, reduction)
+
+
+def binary_cross_entropy_with_logits(
+    input: Tensor, target: Any, weight: Any = None, reduction: str = "mean", pos_weight: Any = None
+) -> Tensor:
+    """Binary cross-entropy on logits x: softplus(x) - x y, i.e. max(x,0) - x y + log(1+e^-|x|).
+
+    softplus(x) = log(e^0 + e^x) is computed as a logsumexp over [0, x], which is stable for
+    any x and smooth at 0 (the max/abs form has kinks there that a subgradient gets wrong).
+
+    Args:
+        input: logits.
+        target: values in [0, 1] of the same shape.
+        weight: optional rescaling of each element.
+        reduction: "mean", "sum" or "none".
+        pos_weight: optional weight of the positive term (broadcast over the last axis).
+    """
+    fn = "binary_cross_entropy_with_logits"
+    _check_reduction(reduction, fn)
+    x = _as_input(input, fn)
+    y = _same_shape_target(x, target, fn)
+    softplus = _softplus(x)
+    loss: Tensor
+    if pos_weight is None:
+        loss = softplus - x * y
+    else:
+        # (1 - y) x + (1 + (pw - 1) y) softplus(-x), with softplus(-x) = softplus(x) - x
+        lw = 1 + (_weight(pos_weight, x) - 1) * y
+        loss = (1 - y) * x + lw * (softplus - x)
+    if weight is not None:
+        loss = loss * _weight(weight, x)
+    return _reduce(loss, reduction)
+
+
+def _softplus(x: Tensor) -> Tensor:
+    """log(1 + exp(x)) as logsumexp([0, x]) over a new last axis."""
+    zeros = Tensor(np.zeros((*x.shape, 1), dtype=x.dtype))
+    return cat([zeros, x.reshape(*x.shape, 1)], axis=-1).logsumexp(-1)
+
+
+def _weight(weight: Any, x: Tensor) -> Tensor:
+    """An elementwise weight as a Tensor of the input's dtype (broadcast by the product)."""
+    w = weight if isinstance(weight, Tensor) else Tensor(np.asarray(weight))
+    return w if w.dtype == x.dtype else w.astype(x.dtype)
+
+
+# ---------------------------------------------------------------------------------------------
+# Multi-class classification
+
+
+def _class_target(x: Tensor, target: Any, fn: str) -> np.ndarray | Tensor:
+    """Check a target against (N, C[, d...]) scores: int class indices or float probabilities."""
+    if x.ndim == 0:
+        raise ValueError(f"{fn}(): input must have a class dimension, got a 0-d tensor")
+    if isinstance(target, Tensor):
+        y: np.ndarray | Tensor = target if target.requires_grad else target.data
+    else:
+        y = np.asarray(target)
+    class_dim = 0 if x.ndim == 1 else 1
+    n_classes = x.shape[class_dim]
+    index_shape = x.shape[:class_dim] + x.shape[class_dim + 1 :]
+    if y.dtype.kind in "iu":
+        if y.shape != index_shape:
+            raise ValueError(
+                f"{fn}(): class-index target of shape {y.shape} (dtype {y.dtype}) does not "
+                f"match input of shape {x.shape} (dtype {x.dtype}); expected shape {index_shape}"
+            )
+        y = np.asarray(y)
+        if y.size and (y.min() < 0 or y.max() >= n_classes):
+            bad = y[(y < 0) | (y >= n_classes)]
+            raise IndexError(
+                f"{fn}(): target holds class index {int(bad[0])} out of range [0, {n_classes}) "
+                f"for input of shape {x.shape} (target shape {y.shape}, dtype {y.dtype})"
+            )
+        return y
+    if y.dtype.kind == "f":
+        if y.shape != x.shape:
+            hint = (
+                " A float target of the index shape looks like class labels: class-index targets "
+                "must be integers (e.g. int64)."
+                if y.shape == index_shape
+                else ""
+            )
+            raise ValueError(
+                f"{fn}(): float target of shape {y.shape} (dtype {y.dtype}) must be class "
+                f"probabilities of the input's shape {x.shape} (dtype {x.dtype}).{hint}"
+            )
+        return y if y.dtype == x.dtype else y.astype(x.dtype)
+    raise TypeError(
+        f"{fn}(): target must be int class indices or float probabilities, got dtype {y.dtype} "
+        f"with shape {y.shape} (input shape {x.shape})"
+    )
+
+
+def _pick(logp: Tensor, y: np.ndarray) -> Tensor:
+    """logp at each target class: one GetItem op."""
+    if logp.ndim == 1:
+        return logp[int(y)]
+    if logp.ndim == 2:
+        return logp[np.arange(y.shape[0]), y]
+    # (N, C, d1, ...): index every axis, the class axis by the target.
+    grids = np.ix_(*[np.arange(n) for n in y.shape])
+    index = (grids[0], y, *grids[1:])
+    return logp[index]
+
+
+def _class_weight(weight: Any, n_classes: int, fn: str, dtype: np.dtype) -> np.ndarray:
+    w = np.asarray(weight.data if isinstance(weight, Tensor) else weight, dtype=dtype)
+    if w.shape != (n_classes,):
+        raise ValueError(
+            f"{fn}(): weight must have shape ({n_classes},), one per class, got {w.shape}"
+        )
+    return w
+
+
+def nll_loss(input: Tensor, target: Any, weight: Any = None, reduction: str = "mean") -> Tensor:
+    """Negative log-likelihood: -input[n, target[n]], input holding log-probabilities.
+
+    Args:
+        input: log-probabilities of shape (N, C) (or (C,), or (N, C, d1, ...)).
+        target: int class indices of shape (N,) (or (), or (N, d1, ...)).
+        weight: optional per-class weights of shape (C,); "mean" then divides by the sum of
+            the weights of the targets, as PyTorch does.
+        reduction: "mean", "sum" or "none".
+
+    Raises:
+        TypeError, ValueError, IndexError: on a float target, a shape mismatch or an index
+            out of range (naming shapes and dtypes).
+    """
+    fn = "nll_loss"
+    _check_reduction(reduction, fn)
+    x = _as_input(input, fn)
+    y = _class_target(x, target, fn)
+    if not isinstance(y, np.ndarray) or y.dtype.kind not in "iu":
+        raise TypeError(
+            f"{fn}(): target must be int class indices, got dtype {y.dtype} with "
+            f"shape {y.shape} (input shape {x.shape})"
+        )
+    return _nll(x, y, weight, reduction, fn)
+
+
+def _nll(logp: Tensor, y: np.ndarray, weight: Any, reduction: str, fn: str) -> Tensor:
+    picked = _pick(logp, y)
+    if weight is None:
+        return -_reduce(picked, reduction)
+    w = _class_weight(weight, logp.shape[0 if logp.ndim == 1 else 1], fn, logp.dtype)[y]
+    weighted = picked * w
+    if reduction == "mean":
+        return -weighted.sum() / w.sum()
+    return -_reduce(weighted, reduction)
+
+
+def cross_entropy(
+    input: Tensor,
+    target: Any,
+    weight: Any = None,
+    reduction: str = "mean",
+    label_smoothing: float = 0.0,
+) -> Tensor:
+    """Cross-entropy of logits against class indices or class probabilities.
+
+    With int labels y this is ``-log_softmax(x)[arange(N), y]`` reduced: one LogSoftmax and one
+    GetItem op, stable for any logits. With float probabilities q of the input's shape it is
+    ``-sum_c q_c log_softmax(x)_c`` per sample.
+
+    Args:
+        input: logits of shape (N, C) (or (C,), or (N, C, d1, ...); classes on dim 1).
+        target: int64 class indices of shape (N,), or float probabilities of shape (N, C).
+        weight: optional per-class weights of shape (C,).
+        reduction: "mean", "sum" or "none". With probabilities "mean" divides by N.
+        label_smoothing: in [0, 1]; mixes the target with the uniform distribution.
+
+    Raises:
+        TypeError, ValueError, IndexError: on a float target shaped like labels, a shape
+            mismatch or a class index out of range (naming shapes and dtypes).
+    """
+    fn = "cross_entropy"
+    _check_reduction(reduction, fn)
+    if not 0.0 <= label_smoothing <= 1.0:
+        raise ValueError(f"{fn}(): label_smoothing must be in [0, 1], got {label_smoothing}")
+    x = _as_input(input, fn)
+    y = _class_target(x, target, fn)
+    class_dim = 0 if x.ndim == 1 else 1
+    logp = x.log_softmax(class_dim)
+    n_classes = x.shape[class_dim]
+    if isinstance(y, np.ndarray) and y.dtype.kind in "iu":
+        if label_smoothing == 0.0:
+            return _nll(logp, y, weight, reduction, fn)
+        if weight is not None:
+            raise NotImplementedError(f"{fn}(): label_smoothing together with weight")
+        eps = label_smoothing
+        nll = -_pick(logp, y)
+        smooth = -logp.mean(class_dim)  # the uniform target's cross-entropy (sum over C / C)
+        return _reduce(nll * (1 - eps) + smooth * eps, reduction)
+    q = y
+    if label_smoothing:
+        q = q * (1 - label_smoothing) + label_smoothing / n_classes
+    prod = logp * q
+    if weight is not None:
+        w = _class_weight(weight, n_classes, fn, x.dtype)
+        prod = prod * w.reshape((n_classes,) + (1,) * (x.ndim - class_dim - 1))
+    return _reduce(-prod.sum(class_dim), reduction)

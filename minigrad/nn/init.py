@@ -1,0 +1,191 @@
+"""Weight initialisation, as ``torch.nn.init``: fill a tensor's array in place and return it.
+
+Every function takes ``generator=`` (a ``numpy.random.Generator`` or an int seed); without
+one it draws from minigrad's default generator, so ``minigrad.manual_seed`` makes runs repeat.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from ..autograd import no_grad
+from ..creation import GeneratorLike, as_generator
+from ..tensor import Tensor
+
+__all__ = [
+    "calculate_gain",
+    "constant_",
+    "kaiming_normal_",
+    "kaiming_uniform_",
+    "normal_",
+    "ones_",
+    "uniform_",
+    "xavier_normal_",
+    "xavier_uniform_",
+    "zeros_",
+]
+
+_LINEAR_LIKE = {
+    "linear",
+    "identity",
+    "sigmoid",
+    "conv1d",
+    "conv2d",
+    "conv3d",
+    "conv_transpose1d",
+    "conv_transpose2d",
+    "conv_transpose3d",
+}
+
+
+def calculate_gain(nonlinearity: str, param: float | None = None) -> float:
+    """The recommended gain for a nonlinearity (PyTorch's table).
+
+    Args:
+        nonlinearity: "linear", "sigmoid", "tanh", "relu", "leaky_relu", "selu" (or a conv name).
+        param: the negative slope for "leaky_relu" (default 0.01).
+
+    Returns:
+        The gain: 1 for linear/sigmoid, 5/3 for tanh, sqrt(2) for relu,
+        sqrt(2 / (1 + slope^2)) for leaky_relu, 3/4 for selu.
+
+    Raises:
+        ValueError: for an unknown nonlinearity or a non-numeric slope.
+    """
+    if nonlinearity in _LINEAR_LIKE:
+        return 1.0
+    if nonlinearity == "tanh":
+        return 5.0 / 3
+    if nonlinearity == "relu":
+        return math.sqrt(2.0)
+    if nonlinearity == "leaky_relu":
+        if param is None:
+            slope = 0.01
+        elif isinstance(param, int | float) and not isinstance(param, bool):
+            slope = float(param)
+        else:
+            raise ValueError(f"calculate_gain(): negative_slope {param!r} is not a valid number")
+        return math.sqrt(2.0 / (1 + slope**2))
+    if nonlinearity == "selu":
+        return 3.0 / 4
+    raise ValueError(f"calculate_gain(): unsupported nonlinearity {nonlinearity!r}")
+
+
+def _calculate_fan_in_and_fan_out(tensor: Tensor) -> tuple[int, int]:
+    """fan_in = shape[1] * receptive field, fan_out = shape[0] * receptive field.
+
+    A Linear weight is stored (out, in), so its fan_in is ``in_features``.
+    """
+    shape = tensor.shape
+    if len(shape) < 2:
+        raise ValueError(
+            f"fan in and fan out can not be computed for a tensor with fewer than 2 dimensions "
+            f"(got shape {shape})"
+        )
+    receptive = math.prod(shape[2:])
+    return shape[1] * receptive, shape[0] * receptive
+
+
+def _calculate_correct_fan(tensor: Tensor, mode: str) -> int:
+    if mode not in ("fan_in", "fan_out"):
+        raise ValueError(f"mode {mode!r} is not supported, use 'fan_in' or 'fan_out'")
+    fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor)
+    return fan_in if mode == "fan_in" else fan_out
+
+
+def _fill(tensor: Tensor, values: Any) -> Tensor:
+    """Write ``values`` into the tensor's own array (cast to its dtype), outside any graph."""
+    if not isinstance(tensor, Tensor):
+        raise TypeError(f"nn.init: expected a Tensor, got {type(tensor).__name__}")
+    with no_grad():
+        tensor.data[...] = values
+    return tensor
+
+
+def uniform_(
+    tensor: Tensor, a: float = 0.0, b: float = 1.0, generator: GeneratorLike = None
+) -> Tensor:
+    """Fill with samples from U(a, b); returns the tensor."""
+    if a > b:
+        raise ValueError(f"uniform_(): a={a} must not exceed b={b}")
+    return _fill(tensor, as_generator(generator).uniform(a, b, size=tensor.shape))
+
+
+def normal_(
+    tensor: Tensor, mean: float = 0.0, std: float = 1.0, generator: GeneratorLike = None
+) -> Tensor:
+    """Fill with samples from N(mean, std^2); returns the tensor."""
+    if std < 0:
+        raise ValueError(f"normal_(): std={std} must be non-negative")
+    return _fill(tensor, as_generator(generator).normal(mean, std, size=tensor.shape))
+
+
+def constant_(tensor: Tensor, val: float) -> Tensor:
+    """Fill with ``val``; returns the tensor."""
+    return _fill(tensor, val)
+
+
+def zeros_(tensor: Tensor) -> Tensor:
+    """Fill with zeros; returns the tensor."""
+    return _fill(tensor, 0)
+
+
+def ones_(tensor: Tensor) -> Tensor:
+    """Fill with ones; returns the tensor."""
+    return _fill(tensor, 1)
+
+
+def xavier_uniform_(tensor: Tensor, gain: float = 1.0, generator: GeneratorLike = None) -> Tensor:
+    """Glorot uniform: U(-a, a) with a = gain * sqrt(6 / (fan_in + fan_out)); returns the tensor."""
+    fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor)
+    std = gain * math.sqrt(2.0 / float(fan_in + fan_out))
+    a = math.sqrt(3.0) * std  # a uniform on (-a, a) has standard deviation a / sqrt(3)
+    return uniform_(tensor, -a, a, generator)
+
+
+def xavier_normal_(tensor: Tensor, gain: float = 1.0, generator: GeneratorLike = None) -> Tensor:
+    """Glorot normal: N(0, std^2) with std = gain * sqrt(2 / (fan_in + fan_out))."""
+    fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor)
+    std = gain * math.sqrt(2.0 / float(fan_in + fan_out))
+    return normal_(tensor, 0.0, std, generator)
+
+
+def kaiming_uniform_(
+    tensor: Tensor,
+    a: float = 0.0,
+    mode: str = "fan_in",
+    nonlinearity: str = "leaky_relu",
+    generator: GeneratorLike = None,
+) -> Tensor:
+    """He uniform: U(-bound, bound), bound = gain * sqrt(3 / fan); returns the tensor.
+
+    Args:
+        tensor: the tensor to fill (at least 2-D).
+        a: negative slope of the leaky ReLU that follows (used by the gain).
+        mode: "fan_in" keeps the forward variance, "fan_out" the backward one.
+        nonlinearity: passed to ``calculate_gain`` with ``a``.
+        generator: a NumPy generator or int seed.
+
+    ``Linear`` uses ``a=sqrt(5)``: gain sqrt(1/3), so the bound is 1/sqrt(fan_in).
+    """
+    if tensor.size == 0:
+        return tensor
+    fan = _calculate_correct_fan(tensor, mode)
+    bound = math.sqrt(3.0) * calculate_gain(nonlinearity, a) / math.sqrt(fan)
+    return uniform_(tensor, -bound, bound, generator)
+
+
+def kaiming_normal_(
+    tensor: Tensor,
+    a: float = 0.0,
+    mode: str = "fan_in",
+    nonlinearity: str = "leaky_relu",
+    generator: GeneratorLike = None,
+) -> Tensor:
+    """He normal: N(0, std^2), std = gain / sqrt(fan); returns the tensor."""
+    if tensor.size == 0:
+        return tensor
+    fan = _calculate_correct_fan(tensor, mode)
+    std = calculate_gain(nonlinearity, a) / math.sqrt(fan)
+    return normal_(tensor, 0.0, std, generator)

@@ -1,0 +1,497 @@
+"""`Parameter` and `Module`: parameters found from attributes, dotted names, state dicts.
+
+A Module registers what is assigned to it (`self.fc = Linear(...)`, `self.w = Parameter(...)`)
+in ordered dicts, exactly as PyTorch does, so `parameters()`, `state_dict()` and the `repr`
+tree need no per-class code.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any, NamedTuple, TypeVar
+
+import numpy as np
+
+from ..tensor import Tensor
+
+M = TypeVar("M", bound="Module")
+
+
+class Parameter(Tensor):
+    """A Tensor that a Module registers as trainable (``requires_grad=True`` by default).
+
+    Args:
+        data: array-like or Tensor (a Tensor's array is shared, not copied). Must be floating
+            point: parameters receive gradients.
+        requires_grad: whether the optimizer should train it.
+        dtype: a floating dtype to convert to.
+
+    Raises:
+        TypeError: if the data is not floating point.
+    """
+
+    __slots__ = ()
+
+    def __init__(self, data: Any = None, requires_grad: bool = True, dtype: Any = None) -> None:
+        if data is None:
+            data = np.empty(0, dtype=np.float32)
+        super().__init__(data, dtype=dtype, requires_grad=False)
+        if self.data.dtype.kind != "f":
+            raise TypeError(
+                f"Parameter: data must be floating point (parameters receive gradients), "
+                f"got dtype {self.data.dtype} with shape {self.data.shape}"
+            )
+        self.requires_grad = bool(requires_grad)
+
+    def __repr__(self) -> str:
+        return "Parameter containing:\n" + super().__repr__()
+
+
+class _IncompatibleKeys(NamedTuple):
+    """What ``load_state_dict(strict=False)`` skipped, as PyTorch returns it."""
+
+    missing_keys: list[str]
+    unexpected_keys: list[str]
+
+
+class Module:
+    """Base class of layers and models: subclass it, assign parts in ``__init__``, write
+    ``forward``.
+
+    Parameters, submodules and buffers assigned as attributes are registered automatically.
+    A list, tuple or dict made only of Modules becomes a ``ModuleList``/``ModuleDict``, so its
+    parts are found too (named ``layers.0.weight``...).
+    """
+
+    training: bool
+    _parameters: dict[str, Parameter | None]
+    _modules: dict[str, Module | None]
+    _buffers: dict[str, Tensor | None]
+    _non_persistent: set[str]
+
+    def __init__(self) -> None:
+        # Bypass __setattr__: it needs these dicts to exist.
+        object.__setattr__(self, "training", True)
+        object.__setattr__(self, "_parameters", OrderedDict())
+        object.__setattr__(self, "_modules", OrderedDict())
+        object.__setattr__(self, "_buffers", OrderedDict())
+        object.__setattr__(self, "_non_persistent", set())
+
+    def forward(self, *args: Any, **kwargs: Any) -> Any:
+        """The computation; subclasses define it and call the module, not ``forward``."""
+        raise NotImplementedError(f"{type(self).__name__} does not define forward()")
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        return self.forward(*args, **kwargs)
+
+    # -- registration -------------------------------------------------------------------------
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        d = self.__dict__
+        params = d.get("_parameters")
+        if params is None:
+            raise AttributeError(
+                f"cannot assign {name!r} before Module.__init__() is called; call "
+                "super().__init__() first in the subclass's __init__"
+            )
+        if isinstance(value, list | tuple | dict) and _all_modules(value):
+            from .layers import ModuleDict, ModuleList  # layers builds on this file
+
+            value = ModuleDict(value) if isinstance(value, dict) else ModuleList(value)
+        if isinstance(value, Parameter):
+            self._forget(name)
+            params[name] = value
+        elif isinstance(value, Module):
+            self._forget(name)
+            self._modules[name] = value
+        elif name in params:
+            if value is not None:
+                raise TypeError(
+                    f"cannot assign {type(value).__name__} as parameter {name!r} of "
+                    f"{type(self).__name__} (Parameter or None expected)"
+                )
+            params[name] = None
+        elif name in self._modules:
+            if value is not None:
+                raise TypeError(
+                    f"cannot assign {type(value).__name__} as child module {name!r} of "
+                    f"{type(self).__name__} (Module or None expected)"
+                )
+            self._modules[name] = None
+        elif name in self._buffers:
+            if value is not None and not isinstance(value, Tensor):
+                raise TypeError(
+                    f"cannot assign {type(value).__name__} as buffer {name!r} of "
+                    f"{type(self).__name__} (Tensor or None expected)"
+                )
+            self._buffers[name] = value
+        else:
+            object.__setattr__(self, name, value)
+
+    def _forget(self, name: str) -> None:
+        """Drop ``name`` from every registry, so one name lives in exactly one place."""
+        self.__dict__.pop(name, None)
+        self._parameters.pop(name, None)
+        self._modules.pop(name, None)
+        self._buffers.pop(name, None)
+        self._non_persistent.discard(name)
+
+    def __getattr__(self, name: str) -> Any:
+        # Only called when normal lookup fails: registered things live in the dicts.
+        d = self.__dict__
+        for registry in ("_parameters", "_modules", "_buffers"):
+            reg = d.get(registry)
+            if reg is not None and name in reg:
+                return reg[name]
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+
+    def __delattr__(self, name: str) -> None:
+        if name in self._parameters or name in self._modules or name in self._buffers:
+            self._forget(name)
+        else:
+            object.__delattr__(self, name)
+
+    def __dir__(self) -> list[str]:
+        extra = list(self._parameters) + list(self._modules) + list(self._buffers)
+        return sorted(set(super().__dir__()) | set(extra))
+
+    def register_parameter(self, name: str, param: Parameter | None) -> None:
+        """Register ``param`` (or None, a placeholder such as a missing bias) under ``name``."""
+        _check_name(self, name)
+        if param is not None and not isinstance(param, Parameter):
+            raise TypeError(
+                f"register_parameter(): {name!r} must be a Parameter or None, "
+                f"got {type(param).__name__}"
+            )
+        self._forget(name)
+        self._parameters[name] = param
+
+    def add_module(self, name: str, module: Module | None) -> None:
+        """Register ``module`` (or None) as a child under ``name``."""
+        _check_name(self, name)
+        if module is not None and not isinstance(module, Module):
+            raise TypeError(f"add_module(): {name!r} must be a Module, got {type(module).__name__}")
+        self._forget(name)
+        self._modules[name] = module
+
+    register_module = add_module
+
+    def register_buffer(self, name: str, tensor: Tensor | None, persistent: bool = True) -> None:
+        """Register a tensor that is state but not a parameter (e.g. running statistics).
+
+        Buffers follow ``float()``/``double()`` and, when persistent, appear in ``state_dict``.
+        """
+        _check_name(self, name)
+        if tensor is not None and not isinstance(tensor, Tensor):
+            raise TypeError(
+                f"register_buffer(): {name!r} must be a Tensor or None, got {type(tensor).__name__}"
+            )
+        self._forget(name)
+        self._buffers[name] = tensor
+        if not persistent:
+            self._non_persistent.add(name)
+
+    # -- traversal ----------------------------------------------------------------------------
+
+    def named_modules(
+        self, memo: set[int] | None = None, prefix: str = "", remove_duplicate: bool = True
+    ) -> Iterator[tuple[str, Module]]:
+        """This module and all below it, with dotted names; a shared module is listed once."""
+        if memo is None:
+            memo = set()
+        if remove_duplicate:
+            if id(self) in memo:
+                return
+            memo.add(id(self))
+        yield prefix, self
+        for name, module in self._modules.items():
+            if module is None:
+                continue
+            sub = f"{prefix}.{name}" if prefix else name
+            yield from module.named_modules(memo, sub, remove_duplicate)
+
+    def modules(self) -> Iterator[Module]:
+        """This module and all below it (each once)."""
+        for _, m in self.named_modules():
+            yield m
+
+    def named_children(self) -> Iterator[tuple[str, Module]]:
+        """The direct submodules with their names (each module once)."""
+        seen: set[int] = set()
+        for name, module in self._modules.items():
+            if module is not None and id(module) not in seen:
+                seen.add(id(module))
+                yield name, module
+
+    def children(self) -> Iterator[Module]:
+        """The direct submodules."""
+        for _, m in self.named_children():
+            yield m
+
+    def named_parameters(
+        self, prefix: str = "", recurse: bool = True, remove_duplicate: bool = True
+    ) -> Iterator[tuple[str, Parameter]]:
+        """Every parameter with its dotted name (``0.weight``, ``layers.1.bias``).
+
+        A parameter shared by several modules is listed once, under the first name found.
+        """
+        modules = self.named_modules(prefix=prefix) if recurse else iter([(prefix, self)])
+        seen: set[int] = set()
+        for mod_prefix, module in modules:
+            for name, p in module._parameters.items():
+                if p is None or (remove_duplicate and id(p) in seen):
+                    continue
+                seen.add(id(p))
+                yield (f"{mod_prefix}.{name}" if mod_prefix else name), p
+
+    def parameters(self, recurse: bool = True) -> Iterator[Parameter]:
+        """Every parameter (each once), in registration order: what an optimizer needs."""
+        for _, p in self.named_parameters(recurse=recurse):
+            yield p
+
+    def named_buffers(self, prefix: str = "", recurse: bool = True) -> Iterator[tuple[str, Tensor]]:
+        """Every buffer with its dotted name."""
+        modules = self.named_modules(prefix=prefix) if recurse else iter([(prefix, self)])
+        seen: set[int] = set()
+        for mod_prefix, module in modules:
+            for name, b in module._buffers.items():
+                if b is None or id(b) in seen:
+                    continue
+                seen.add(id(b))
+                yield (f"{mod_prefix}.{name}" if mod_prefix else name), b
+
+    def buffers(self, recurse: bool = True) -> Iterator[Tensor]:
+        """Every buffer."""
+        for _, b in self.named_buffers(recurse=recurse):
+            yield b
+
+    def apply(self: M, fn: Callable[[Module], Any]) -> M:
+        """Call ``fn`` on every submodule (children first) and on self; returns self."""
+        for module in self.children():
+            module.apply(fn)
+        fn(self)
+        return self
+
+    # -- modes and gradients ------------------------------------------------------------------
+
+    def train(self: M, mode: bool = True) -> M:
+        """Set training mode on this module and every submodule; returns self."""
+        if not isinstance(mode, bool):
+            raise TypeError(f"train(): mode must be a bool, got {type(mode).__name__}")
+        for m in self.modules():
+            object.__setattr__(m, "training", mode)
+        return self
+
+    def eval(self: M) -> M:
+        """Evaluation mode: ``train(False)``."""
+        return self.train(False)
+
+    def requires_grad_(self: M, requires_grad: bool = True) -> M:
+        """Freeze (False) or unfreeze every parameter; returns self."""
+        for p in self.parameters():
+            p.requires_grad_(requires_grad)
+        return self
+
+    def zero_grad(self, set_to_none: bool = True) -> None:
+        """Clear the gradients of every parameter.
+
+        Args:
+            set_to_none: set ``.grad`` to None (cheapest; the next backward allocates fresh
+                arrays) instead of filling it with zeros.
+        """
+        for p in self.parameters():
+            _zero_grad(p, set_to_none)
+
+    # -- dtype --------------------------------------------------------------------------------
+
+    def to(self: M, dtype: Any) -> M:
+        """Cast every floating parameter, gradient and buffer to ``dtype`` in place.
+
+        Parameters keep their identity (their ``.data`` is replaced), so optimizers built
+        before the cast still hold them. Returns self.
+
+        Raises:
+            TypeError: if ``dtype`` is not a floating dtype.
+        """
+        dt = np.dtype(dtype)
+        if dt.kind != "f":
+            raise TypeError(f"Module.to(): only floating dtypes are allowed, got {dt}")
+        for p in self.parameters():
+            if p.data.dtype != dt:
+                p.data = p.data.astype(dt)
+            if p.grad is not None and p.grad.data.dtype != dt:
+                p.grad.data = p.grad.data.astype(dt)
+        for b in self.buffers():
+            if b.data.dtype.kind == "f" and b.data.dtype != dt:
+                b.data = b.data.astype(dt)
+        return self
+
+    def float(self: M) -> M:
+        """Cast to float32 in place; returns self."""
+        return self.to(np.float32)
+
+    def double(self: M) -> M:
+        """Cast to float64 in place; returns self."""
+        return self.to(np.float64)
+
+    # -- state dict ---------------------------------------------------------------------------
+
+    def state_dict(self, prefix: str = "", keep_vars: bool = False) -> OrderedDict[str, Tensor]:
+        """Every parameter and persistent buffer by dotted name, as PyTorch lays it out.
+
+        Args:
+            prefix: prepended to every key.
+            keep_vars: return the Parameters themselves instead of detached tensors.
+
+        Returns:
+            An ordered dict ``name -> Tensor``; the tensors share their arrays with the model
+            (copy them to keep a snapshot). A tied parameter appears under each of its names.
+        """
+        out: OrderedDict[str, Tensor] = OrderedDict()
+        for name, t in self._state_items(prefix):
+            out[name] = t if keep_vars else t.detach()
+        return out
+
+    def _state_items(self, prefix: str = "") -> Iterator[tuple[str, Tensor]]:
+        """(key, tensor) of every state entry, shared ones under every name (as PyTorch)."""
+        for name, mod in self.named_modules(prefix=prefix.rstrip("."), remove_duplicate=False):
+            dot = f"{name}." if name else ""
+            for pname, p in mod._parameters.items():
+                if p is not None:
+                    yield dot + pname, p
+            for bname, b in mod._buffers.items():
+                if b is not None and bname not in mod._non_persistent:
+                    yield dot + bname, b
+
+    def load_state_dict(
+        self, state_dict: Mapping[str, Any], strict: bool = True
+    ) -> _IncompatibleKeys:
+        """Copy arrays from ``state_dict`` into the parameters and buffers, in place.
+
+        Everything is checked before anything is copied: on error the model is unchanged.
+
+        Args:
+            state_dict: ``name -> Tensor or ndarray`` (e.g. from ``state_dict()``, a checkpoint
+                or a PyTorch model converted with ``.numpy()``). Values are cast to each
+                parameter's dtype.
+            strict: require exactly the model's keys.
+
+        Returns:
+            ``(missing_keys, unexpected_keys)``.
+
+        Raises:
+            RuntimeError: listing missing and unexpected keys (when strict), shape mismatches
+                and values that are not numeric arrays.
+        """
+        if not isinstance(state_dict, Mapping):
+            raise TypeError(
+                f"load_state_dict(): expected a mapping of names to arrays, "
+                f"got {type(state_dict).__name__}"
+            )
+        targets = dict(self._state_items())
+        missing = [k for k in targets if k not in state_dict]
+        unexpected = [str(k) for k in state_dict if k not in targets]
+        problems: list[str] = []
+        if strict and missing:
+            problems.append(f"missing keys: {missing}")
+        if strict and unexpected:
+            problems.append(f"unexpected keys: {unexpected}")
+        arrays: list[tuple[Tensor, np.ndarray]] = []
+        for key, target in targets.items():
+            if key not in state_dict:
+                continue
+            value = state_dict[key]
+            arr = value.data if isinstance(value, Tensor) else value
+            try:
+                arr = np.asarray(arr)
+            except Exception:  # any failure means "not an array"
+                arr = np.asarray(None)
+            if arr.dtype.kind not in "biuf":
+                problems.append(
+                    f"{key}: expected a numeric array, got {type(value).__name__} "
+                    f"of dtype {arr.dtype}"
+                )
+            elif arr.shape != target.data.shape:
+                problems.append(
+                    f"{key}: shape mismatch, the model has {target.data.shape}, "
+                    f"the state dict has {arr.shape}"
+                )
+            else:
+                arrays.append((target, arr))
+        if problems:
+            raise RuntimeError(
+                f"Error(s) in loading state_dict for {type(self).__name__} (nothing was "
+                "loaded):\n  " + "\n  ".join(problems)
+            )
+        for target, arr in arrays:
+            if arr is not target.data:
+                np.copyto(target.data, arr, casting="unsafe")
+        return _IncompatibleKeys(missing, unexpected)
+
+    # -- repr ---------------------------------------------------------------------------------
+
+    def extra_repr(self) -> str:
+        """The text inside the parentheses of this module's repr line (override it)."""
+        return ""
+
+    def _get_name(self) -> str:
+        return type(self).__name__
+
+    def __repr__(self) -> str:
+        extra = self.extra_repr()
+        extra_lines = extra.split("\n") if extra else []
+        child_lines = [
+            f"({key}): " + _indent(repr(module), 2) for key, module in self._modules.items()
+        ]
+        lines = extra_lines + child_lines
+        body = ""
+        if lines:
+            if len(extra_lines) == 1 and not child_lines:
+                body = extra_lines[0]
+            else:
+                body = "\n  " + "\n  ".join(lines) + "\n"
+        return f"{self._get_name()}({body})"
+
+
+def _indent(text: str, spaces: int) -> str:
+    """Indent every line but the first (nested reprs line up under their key)."""
+    lines = text.split("\n")
+    if len(lines) == 1:
+        return text
+    pad = " " * spaces
+    return lines[0] + "\n" + "\n".join(pad + line for line in lines[1:])
+
+
+def _all_modules(value: Any) -> bool:
+    """A non-empty container holding only Modules (and, for dicts, string keys)."""
+    if not value:
+        return False
+    if isinstance(value, dict):
+        return all(isinstance(k, str) and isinstance(v, Module) for k, v in value.items())
+    return all(isinstance(v, Module) for v in value)
+
+
+def _check_name(module: Module, name: str) -> None:
+    if not isinstance(name, str) or not name or "." in name:
+        raise KeyError(
+            f"{type(module).__name__}: invalid name {name!r} (a non-empty str "
+            "without dots is needed)"
+        )
+    if "_parameters" not in module.__dict__:
+        raise AttributeError("cannot register before Module.__init__() is called")
+    if hasattr(type(module), name):
+        raise KeyError(f"{type(module).__name__}: {name!r} is already a class attribute")
+
+
+def _zero_grad(p: Tensor, set_to_none: bool) -> None:
+    if p.grad is None:
+        return
+    if set_to_none:
+        p.grad = None
+    elif p.grad.grad_fn is not None:
+        # A gradient recorded under create_graph: cut it from its graph.
+        p.grad = Tensor(np.zeros_like(p.data))
+    else:
+        # A fresh array, not zeroing in place: the engine may share one array between leaves.
+        p.grad.data = np.zeros_like(p.grad.data)

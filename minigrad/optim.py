@@ -1,0 +1,414 @@
+"""Optimizers (``SGD``, ``Adam``) with PyTorch's update rules and state-dict layout.
+
+A step updates each parameter's array in place with NumPy (``out=`` arguments, few
+temporaries) under ``no_grad``: it runs on every training step and must never record a graph.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
+
+import numpy as np
+
+from .autograd import enable_grad, no_grad
+from .tensor import Tensor
+
+__all__ = ["SGD", "Adam", "Optimizer"]
+
+ParamsLike = Iterable[Tensor] | Iterable[dict[str, Any]]
+
+
+class _Required:
+    """Marks a hyper-parameter that has no default (``lr`` of SGD in old PyTorch)."""
+
+    def __repr__(self) -> str:
+        return "<required parameter>"
+
+
+required = _Required()
+
+
+class Optimizer:
+    """Base class: holds ``param_groups`` (dicts of params and hyper-parameters) and ``state``.
+
+    Args:
+        params: an iterable of Parameters, or of dicts ``{"params": [...], "lr": ...}`` giving
+            per-group hyper-parameters (missing ones come from ``defaults``).
+        defaults: the hyper-parameters of this optimizer and their default values.
+
+    Raises:
+        ValueError: on an empty parameter list, a parameter in two groups, or invalid
+            hyper-parameters.
+        TypeError: on something that is not a floating leaf Tensor.
+    """
+
+    def __init__(self, params: ParamsLike, defaults: dict[str, Any]) -> None:
+        self.defaults = defaults
+        self.state: dict[Tensor, dict[str, Any]] = {}
+        self.param_groups: list[dict[str, Any]] = []
+        if isinstance(params, Tensor):
+            raise TypeError(
+                f"{type(self).__name__}: params must be an iterable of Tensors or dicts, got a "
+                "single Tensor; pass [tensor] or model.parameters()"
+            )
+        groups: list[Any] = list(params)
+        if not groups:
+            raise ValueError(f"{type(self).__name__} got an empty parameter list")
+        if not isinstance(groups[0], dict):
+            groups = [{"params": groups}]
+        for g in groups:
+            self.add_param_group(g)
+
+    def add_param_group(self, param_group: dict[str, Any]) -> None:
+        """Add a group of parameters with its own hyper-parameters (e.g. a new layer)."""
+        name = type(self).__name__
+        if not isinstance(param_group, dict):
+            raise TypeError(
+                f"{name}: a param group must be a dict, got {type(param_group).__name__}"
+            )
+        group = dict(param_group)
+        params = group.get("params")
+        if params is None:
+            raise ValueError(f"{name}: a param group needs a 'params' entry")
+        params = [params] if isinstance(params, Tensor) else list(params)
+        for p in params:
+            if not isinstance(p, Tensor):
+                raise TypeError(f"{name} can only optimize Tensors, got {type(p).__name__}")
+            if p.dtype.kind != "f":
+                raise TypeError(f"{name} can only optimize floating tensors, got dtype {p.dtype}")
+            if not p.is_leaf:
+                raise ValueError(f"{name} can't optimize a non-leaf Tensor (shape {p.shape})")
+        if len({id(p) for p in params}) != len(params):
+            raise ValueError(f"{name}: a parameter group holds the same parameter twice")
+        seen = {id(p) for g in self.param_groups for p in g["params"]}
+        if any(id(p) in seen for p in params):
+            raise ValueError(f"{name}: some parameters appear in more than one parameter group")
+        for key, default in self.defaults.items():
+            if default is required and key not in group:
+                raise ValueError(f"{name}: parameter group didn't specify a value of {key!r}")
+            group.setdefault(key, default)
+        self._validate(group)
+        group["params"] = params
+        self.param_groups.append(group)
+
+    def _validate(self, group: dict[str, Any]) -> None:
+        """Raise ValueError on invalid hyper-parameters (subclasses check their own)."""
+
+    def zero_grad(self, set_to_none: bool = True) -> None:
+        """Clear the gradients of every parameter (None, or zeros when ``set_to_none=False``)."""
+        for group in self.param_groups:
+            for p in group["params"]:
+                if p.grad is None:
+                    continue
+                if set_to_none:
+                    p.grad = None
+                elif p.grad.grad_fn is not None:
+                    p.grad = Tensor(np.zeros_like(p.data))
+                else:
+                    # A fresh array: the engine may share one gradient array between leaves.
+                    p.grad.data = np.zeros_like(p.grad.data)
+
+    def step(self, closure: Callable[[], Any] | None = None) -> Any:
+        """Update every parameter that has a gradient; returns ``closure()``'s loss if given."""
+        loss = None
+        if closure is not None:
+            with enable_grad():
+                loss = closure()
+        with no_grad():
+            for group in self.param_groups:
+                self._update_group(group)
+        return loss
+
+    def _update_group(self, group: dict[str, Any]) -> None:
+        raise NotImplementedError
+
+    # -- state dict ---------------------------------------------------------------------------
+
+    def state_dict(self) -> dict[str, Any]:
+        """The optimizer's state in PyTorch's layout, with parameters replaced by indices.
+
+        Returns:
+            ``{"state": {index: {name: array or number}}, "param_groups": [{..., "params":
+            [indices]}]}``; indices count parameters across groups in order. Arrays are copies,
+            so later steps do not change a saved state dict.
+        """
+        index: dict[int, int] = {}
+        groups = []
+        for group in self.param_groups:
+            packed = {k: v for k, v in group.items() if k != "params"}
+            ids = []
+            for p in group["params"]:
+                index.setdefault(id(p), len(index))
+                ids.append(index[id(p)])
+            packed["params"] = ids
+            groups.append(packed)
+        state = {
+            index[id(p)]: {k: (v.copy() if isinstance(v, np.ndarray) else v) for k, v in s.items()}
+            for p, s in self.state.items()
+            if id(p) in index
+        }
+        return {"state": state, "param_groups": groups}
+
+    def load_state_dict(self, state_dict: Mapping[str, Any]) -> None:
+        """Restore the state saved by ``state_dict()``, for the same parameters in the same order.
+
+        Everything is checked first; on error the optimizer is unchanged.
+
+        Raises:
+            ValueError: if the groups, their sizes or the state arrays' shapes do not match.
+        """
+        name = type(self).__name__
+        saved_groups = list(state_dict["param_groups"])
+        if len(saved_groups) != len(self.param_groups):
+            raise ValueError(
+                f"{name}.load_state_dict(): the state dict has {len(saved_groups)} parameter "
+                f"groups, the optimizer {len(self.param_groups)}"
+            )
+        by_index: dict[int, Tensor] = {}
+        for g, saved in zip(self.param_groups, saved_groups):
+            if len(g["params"]) != len(saved["params"]):
+                raise ValueError(
+                    f"{name}.load_state_dict(): a parameter group has {len(saved['params'])} "
+                    f"parameters in the state dict but {len(g['params'])} in the optimizer"
+                )
+            for i, p in zip(saved["params"], g["params"]):
+                by_index[int(i)] = p
+        new_state: dict[Tensor, dict[str, Any]] = {}
+        for i, entries in dict(state_dict.get("state", {})).items():
+            p = by_index.get(int(i))
+            if p is None:
+                raise ValueError(f"{name}.load_state_dict(): state for unknown parameter index {i}")
+            new_state[p] = {k: _load_value(name, k, v, p) for k, v in entries.items()}
+        new_groups = []
+        for g, saved in zip(self.param_groups, saved_groups):
+            merged = {k: _plain(v) for k, v in saved.items() if k != "params"}
+            merged["params"] = g["params"]
+            self._validate(merged)
+            new_groups.append(merged)
+        self.param_groups = new_groups
+        self.state = new_state
+
+    def __repr__(self) -> str:
+        lines = [f"{type(self).__name__} ("]
+        for i, group in enumerate(self.param_groups):
+            lines.append(f"Parameter Group {i}")
+            for key in sorted(k for k in group if k != "params"):
+                lines.append(f"    {key}: {group[key]}")
+        lines.append(")")
+        return "\n".join(lines)
+
+
+def _load_value(opt: str, key: str, value: Any, p: Tensor) -> Any:
+    """A saved state entry as the optimizer keeps it: arrays copied in the param's dtype."""
+    if isinstance(value, Tensor):
+        value = value.data
+    if key == "step":
+        return int(np.asarray(value))
+    arr = np.asarray(value)
+    if arr.shape != p.shape:
+        raise ValueError(
+            f"{opt}.load_state_dict(): state {key!r} has shape {arr.shape}, its parameter {p.shape}"
+        )
+    return arr.astype(p.dtype, copy=True)
+
+
+def _plain(value: Any) -> Any:
+    """Hyper-parameters read back from an archive may be 0-d arrays: make them Python values."""
+    if isinstance(value, np.ndarray | np.generic):
+        return value.tolist()
+    if isinstance(value, list):
+        return tuple(_plain(v) for v in value)
+    return value
+
+
+def _check_nonneg(opt: str, **values: float) -> None:
+    for key, v in values.items():
+        if not isinstance(v, int | float) or isinstance(v, bool) or not v >= 0.0:
+            raise ValueError(f"{opt}: invalid {key} {v!r} (must be a number >= 0)")
+
+
+class SGD(Optimizer):
+    """Stochastic gradient descent with optional momentum, Nesterov momentum and weight decay.
+
+    PyTorch's rule, with g = grad (+ weight_decay * p):
+    ``buf = g`` on the first step, then ``buf = momentum * buf + (1 - dampening) * g``;
+    the update direction is ``g + momentum * buf`` (Nesterov) or ``buf``; ``p -= lr * d``.
+
+    Args:
+        params: parameters or param groups.
+        lr: learning rate.
+        momentum: momentum factor (0 disables it).
+        dampening: dampening of the momentum.
+        weight_decay: L2 penalty added to the gradient.
+        nesterov: use Nesterov momentum (needs momentum > 0 and dampening == 0).
+        maximize: ascend the objective instead of descending it.
+
+    Raises:
+        ValueError: on negative lr, momentum or weight_decay, or an invalid Nesterov setting.
+    """
+
+    def __init__(
+        self,
+        params: ParamsLike,
+        lr: float = 1e-3,
+        momentum: float = 0.0,
+        dampening: float = 0.0,
+        weight_decay: float = 0.0,
+        nesterov: bool = False,
+        *,
+        maximize: bool = False,
+    ) -> None:
+        defaults = {
+            "lr": lr,
+            "momentum": momentum,
+            "dampening": dampening,
+            "weight_decay": weight_decay,
+            "nesterov": nesterov,
+            "maximize": maximize,
+        }
+        super().__init__(params, defaults)
+
+    def _validate(self, group: dict[str, Any]) -> None:
+        _check_nonneg(
+            "SGD",
+            lr=group["lr"],
+            momentum=group["momentum"],
+            weight_decay=group["weight_decay"],
+            dampening=group["dampening"],
+        )
+        if group["nesterov"] and (group["momentum"] <= 0 or group["dampening"] != 0):
+            raise ValueError("SGD: Nesterov momentum requires a momentum > 0 and zero dampening")
+
+    def _update_group(self, group: dict[str, Any]) -> None:
+        lr, momentum, dampening = group["lr"], group["momentum"], group["dampening"]
+        wd, nesterov, maximize = group["weight_decay"], group["nesterov"], group["maximize"]
+        for p in group["params"]:
+            if p.grad is None:
+                continue
+            data = p.data
+            d = p.grad.data
+            if maximize:
+                d = -d
+            if wd != 0:
+                d = d + wd * data  # out of place: the gradient itself stays untouched
+            if momentum != 0:
+                state = self.state.get(p)
+                if state is None:
+                    state = self.state[p] = {}
+                buf = state.get("momentum_buffer")
+                if buf is None:
+                    buf = state["momentum_buffer"] = np.array(d, dtype=data.dtype, copy=True)
+                else:
+                    buf *= momentum
+                    if dampening == 0:
+                        buf += d
+                    else:
+                        buf += (1 - dampening) * d
+                d = d + momentum * buf if nesterov else buf
+            np.subtract(data, lr * d, out=data)
+
+
+class Adam(Optimizer):
+    """Adam with PyTorch's bias-corrected rule (and optional AMSGrad).
+
+    With g = grad (+ weight_decay * p) and step t:
+    ``m = b1 m + (1 - b1) g``, ``v = b2 v + (1 - b2) g^2``,
+    ``p -= lr / (1 - b1^t) * m / (sqrt(v) / sqrt(1 - b2^t) + eps)``
+    (AMSGrad uses the running maximum of v).
+
+    Args:
+        params: parameters or param groups.
+        lr: learning rate.
+        betas: decay rates of the first and second moment estimates, each in [0, 1).
+        eps: added to the denominator for numerical stability.
+        weight_decay: L2 penalty added to the gradient.
+        amsgrad: use the maximum of past second moments.
+        maximize: ascend the objective instead of descending it.
+
+    Raises:
+        ValueError: on negative lr, eps or weight_decay, or betas outside [0, 1).
+    """
+
+    def __init__(
+        self,
+        params: ParamsLike,
+        lr: float = 1e-3,
+        betas: tuple[float, float] = (0.9, 0.999),
+        eps: float = 1e-8,
+        weight_decay: float = 0.0,
+        amsgrad: bool = False,
+        *,
+        maximize: bool = False,
+    ) -> None:
+        defaults = {
+            "lr": lr,
+            "betas": betas,
+            "eps": eps,
+            "weight_decay": weight_decay,
+            "amsgrad": amsgrad,
+            "maximize": maximize,
+        }
+        super().__init__(params, defaults)
+
+    def _validate(self, group: dict[str, Any]) -> None:
+        _check_nonneg("Adam", lr=group["lr"], eps=group["eps"], weight_decay=group["weight_decay"])
+        betas = group["betas"]
+        if not isinstance(betas, tuple | list) or len(betas) != 2:
+            raise ValueError(f"Adam: betas must be a pair of numbers, got {betas!r}")
+        for i, b in enumerate(betas):
+            if not isinstance(b, int | float) or isinstance(b, bool) or not 0.0 <= b < 1.0:
+                raise ValueError(
+                    f"Adam: invalid beta parameter at index {i}: {b!r} (must be in [0, 1))"
+                )
+        group["betas"] = (float(betas[0]), float(betas[1]))
+
+    def _update_group(self, group: dict[str, Any]) -> None:
+        lr, eps, wd = group["lr"], group["eps"], group["weight_decay"]
+        beta1, beta2 = group["betas"]
+        amsgrad, maximize = group["amsgrad"], group["maximize"]
+        for p in group["params"]:
+            if p.grad is None:
+                continue
+            data = p.data
+            g = p.grad.data
+            if maximize:
+                g = -g
+            if wd != 0:
+                g = g + wd * data
+            state = self.state.get(p)
+            if state is None:
+                state = self.state[p] = {
+                    "step": 0,
+                    "exp_avg": np.zeros_like(data),
+                    "exp_avg_sq": np.zeros_like(data),
+                }
+                if amsgrad:
+                    state["max_exp_avg_sq"] = np.zeros_like(data)
+            state["step"] += 1
+            t = state["step"]
+            m, v = state["exp_avg"], state["exp_avg_sq"]
+            # One scratch array serves every temporary below.
+            tmp = np.multiply(g, g, dtype=data.dtype)
+            tmp *= 1 - beta2
+            v *= beta2
+            v += tmp
+            np.multiply(g, 1 - beta1, out=tmp)
+            m *= beta1
+            m += tmp
+            step_size = lr / (1 - beta1**t)
+            bc2_sqrt = math.sqrt(1 - beta2**t)
+            if amsgrad:
+                vmax = state.get("max_exp_avg_sq")
+                if vmax is None:
+                    vmax = state["max_exp_avg_sq"] = v.copy()
+                np.maximum(vmax, v, out=vmax)
+                np.sqrt(vmax, out=tmp)
+            else:
+                np.sqrt(v, out=tmp)
+            tmp /= bc2_sqrt
+            tmp += eps
+            np.divide(m, tmp, out=tmp)
+            tmp *= step_size
+            np.subtract(data, tmp, out=data)

@@ -11,8 +11,10 @@ from typing import Any
 
 import numpy as np
 
+from .. import ops
 from ..functions import cat, where
-from ..tensor import Tensor
+from ..functions import linear as _linear
+from ..tensor import Tensor, apply
 
 __all__ = [
     "binary_cross_entropy",
@@ -69,19 +71,12 @@ def log_softmax(input: Tensor, dim: int = -1) -> Tensor:
 
 
 def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
-    """input @ weight.T + bias, with weight of shape (out_features, in_features).
+    """input @ weight.T + bias as one op, with weight of shape (out_features, in_features).
 
     Raises:
         ValueError: if the input's last dimension is not weight's second.
     """
-    x, w = _t(input), _t(weight)
-    if w.ndim != 2 or x.ndim == 0 or x.shape[-1] != w.shape[1]:
-        raise ValueError(
-            f"linear(): input of shape {x.shape} does not match weight of shape {w.shape} "
-            "(the input's last dimension must equal weight.shape[1])"
-        )
-    out = x @ w.T
-    return out if bias is None else out + bias
+    return _linear(input, weight, bias)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -341,6 +336,8 @@ def nll_loss(input: Tensor, target: Any, weight: Any = None, reduction: str = "m
 
 
 def _nll(logp: Tensor, y: np.ndarray, weight: Any, reduction: str, fn: str) -> Tensor:
+    if weight is None and logp.ndim == 2:
+        return apply(ops.NLLLoss(y, reduction), logp)  # pick, reduce and negate in one op
     picked = _pick(logp, y)
     if weight is None:
         return -_reduce(picked, reduction)
@@ -360,9 +357,9 @@ def cross_entropy(
 ) -> Tensor:
     """Cross-entropy of logits against class indices or class probabilities.
 
-    With int labels y this is ``-log_softmax(x)[arange(N), y]`` reduced: one LogSoftmax and one
-    GetItem op, stable for any logits. With float probabilities q of the input's shape it is
-    ``-sum_c q_c log_softmax(x)_c`` per sample.
+    With int labels y this is ``-log_softmax(x)[arange(N), y]`` reduced: a LogSoftmax op and an
+    NLLLoss op (pick, reduce and negate at once), stable for any logits. With float
+    probabilities q of the input's shape it is ``-sum_c q_c log_softmax(x)_c`` per sample.
 
     Args:
         input: logits of shape (N, C) (or (C,), or (N, C, d1, ...); classes on dim 1).

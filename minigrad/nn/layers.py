@@ -9,8 +9,9 @@ from typing import Any, overload
 
 import numpy as np
 
+from .. import ops
 from ..creation import GeneratorLike, as_generator
-from ..tensor import Tensor
+from ..tensor import Tensor, apply
 from . import init
 from .module import Module, Parameter
 
@@ -89,8 +90,9 @@ class Linear(Module):
                 f"{self._get_name()}({self.extra_repr()}): input of shape {x.shape} (dtype "
                 f"{x.dtype}) needs a last dimension of size {self.in_features}"
             )
-        out = x @ self.weight.T
-        return out if self.bias is None else out + self.bias
+        if self.bias is None:
+            return apply(ops.Linear(), x, self.weight)
+        return apply(ops.Linear(), x, self.weight, self.bias)  # one fused op: the hot path
 
     def extra_repr(self) -> str:
         return (

@@ -161,17 +161,23 @@ def topological_order(roots: Sequence[Any], check_freed: bool = False) -> list[A
         if node in seen:
             continue
         seen.add(node)
+        if not isinstance(node, Op):
+            post.append(node)  # a leaf root
+            continue
+        if check_freed and node.inputs is None:
+            raise RuntimeError(
+                f"Trying to backward through the graph a second time (through {node!r}): "
+                "its saved values were freed by the first backward. Pass "
+                "retain_graph=True to the first backward() if you need to call it twice."
+            )
         stack.append((node, True))
-        if isinstance(node, Op):
-            if check_freed and node.inputs is None:
-                raise RuntimeError(
-                    f"Trying to backward through the graph a second time (through {node!r}): "
-                    "its saved values were freed by the first backward. Pass "
-                    "retain_graph=True to the first backward() if you need to call it twice."
-                )
-            for p in node.edges:
-                if p is not None and p not in seen:
+        for p in node.edges:
+            if p is not None and p not in seen:
+                if isinstance(p, Op):
                     stack.append((p, False))
+                else:  # a leaf has nothing above it: it is finished as soon as it is found
+                    seen.add(p)
+                    post.append(p)
     post.reverse()
     return post
 

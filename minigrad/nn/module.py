@@ -100,10 +100,10 @@ class Module:
 
             value = ModuleDict(value) if isinstance(value, dict) else ModuleList(value)
         if isinstance(value, Parameter):
-            self._forget(name)
+            self._forget(name, keep="_parameters")  # a re-assigned name keeps its place
             params[name] = value
         elif isinstance(value, Module):
-            self._forget(name)
+            self._forget(name, keep="_modules")
             self._modules[name] = value
         elif name in params:
             if value is not None:
@@ -129,12 +129,12 @@ class Module:
         else:
             object.__setattr__(self, name, value)
 
-    def _forget(self, name: str) -> None:
-        """Drop ``name`` from every registry, so one name lives in exactly one place."""
+    def _forget(self, name: str, keep: str = "") -> None:
+        """Drop ``name`` from every registry but ``keep``: one name lives in one place."""
         self.__dict__.pop(name, None)
-        self._parameters.pop(name, None)
-        self._modules.pop(name, None)
-        self._buffers.pop(name, None)
+        for registry in ("_parameters", "_modules", "_buffers"):
+            if registry != keep:
+                getattr(self, registry).pop(name, None)
         self._non_persistent.discard(name)
 
     def __getattr__(self, name: str) -> Any:
@@ -164,7 +164,7 @@ class Module:
                 f"register_parameter(): {name!r} must be a Parameter or None, "
                 f"got {type(param).__name__}"
             )
-        self._forget(name)
+        self._forget(name, keep="_parameters")
         self._parameters[name] = param
 
     def add_module(self, name: str, module: Module | None) -> None:
@@ -172,7 +172,7 @@ class Module:
         _check_name(self, name)
         if module is not None and not isinstance(module, Module):
             raise TypeError(f"add_module(): {name!r} must be a Module, got {type(module).__name__}")
-        self._forget(name)
+        self._forget(name, keep="_modules")
         self._modules[name] = module
 
     register_module = add_module
@@ -187,7 +187,7 @@ class Module:
             raise TypeError(
                 f"register_buffer(): {name!r} must be a Tensor or None, got {type(tensor).__name__}"
             )
-        self._forget(name)
+        self._forget(name, keep="_buffers")
         self._buffers[name] = tensor
         if not persistent:
             self._non_persistent.add(name)

@@ -1,0 +1,556 @@
+"""The benchmark workloads: data, initial weights, and one runner per framework.
+
+Every framework starts from the same float32 arrays (made here from a fixed seed). A runner does
+one timed unit of work with ``run()`` and reports the gradients of its first training step with
+``first_gradients()``, so each framework is checked against hand-written NumPy before it is
+timed. Gradients are reported in one layout for all: ``"0.weight"`` is (in, out), as in
+``x @ W``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
+from typing import Any, Protocol
+
+import numpy as np
+
+SEED = 0
+F32 = np.float32
+Grads = dict[str, np.ndarray]
+
+
+class Runner(Protocol):
+    """One framework's version of one workload."""
+
+    def first_gradients(self) -> Grads:
+        """Loss and gradients of the first step from the initial weights (no update)."""
+        ...
+
+    def run(self) -> None:
+        """One timed unit of work (for example one epoch, or one training step)."""
+        ...
+
+
+# ---------------------------------------------------------------------------------------------
+# Workload definitions
+
+
+@dataclass(frozen=True)
+class MLPSpec:
+    """A multilayer perceptron trained with plain SGD on batches taken in order.
+
+    The data has ``samples`` rows cut into consecutive batches of ``batch`` rows (the last may
+    be smaller); one timed unit is ``steps`` training steps, cycling through the batches.
+    """
+
+    key: str
+    title: str
+    unit: str
+    sizes: tuple[int, ...]
+    hidden: str  # activation between layers: "sigmoid" or "relu"
+    loss: str  # "mse" (sigmoid output, float targets) or "cross_entropy" (logits, int labels)
+    lr: float
+    batch: int
+    samples: int
+    steps: int
+    per_unit: int = 1  # the reported time is the unit's time divided by this
+
+
+@dataclass(frozen=True)
+class ChainSpec:
+    """A chain of elementwise ops on a small vector, then backward: the per-op overhead."""
+
+    key: str
+    title: str
+    unit: str
+    length: int
+    shape: tuple[int, ...]
+    per_unit: int
+
+
+Spec = MLPSpec | ChainSpec
+
+PERCEPTRON_X = np.array([[0, 0, 1], [1, 1, 1], [1, 0, 1], [0, 1, 0]], dtype=F32)
+PERCEPTRON_Y = np.array([[0], [1], [1], [0]], dtype=F32)
+
+WORKLOADS: dict[str, Spec] = {
+    "W1": MLPSpec("W1", "perceptron 3-1, sigmoid, MSE, full batch", "1000 epochs",
+                  (3, 1), "sigmoid", "mse", 1.0, 4, 4, 1000),
+    "W2": MLPSpec("W2", "Iris-sized MLP 4-16-3, batch 16", "epoch (120 rows)",
+                  (4, 16, 3), "sigmoid", "cross_entropy", 0.1, 16, 120, 8),
+    "W3": MLPSpec("W3", "MNIST-sized MLP 784-128-10, batch 64", "step",
+                  (784, 128, 10), "relu", "cross_entropy", 0.1, 64, 512, 1),
+    "W4": ChainSpec("W4", "100 elementwise ops on shape (4,) + backward", "op",
+                    100, (4,), 100),
+    "W5": MLPSpec("W5", "BLAS-bound MLP 1024-1024-1024-10, batch 256", "step",
+                  (1024, 1024, 1024, 10), "relu", "cross_entropy", 0.1, 256, 512, 1),
+}  # fmt: skip
+
+
+def tiny(spec: Spec) -> Spec:
+    """The same workload shrunk so its gradients can be checked in milliseconds (for tests)."""
+    if isinstance(spec, ChainSpec):
+        return replace(spec, length=12)
+    if spec.key == "W1":
+        return replace(spec, steps=3)
+    sizes = (min(spec.sizes[0], 12), *(min(n, 8) for n in spec.sizes[1:]))
+    return replace(spec, sizes=sizes, batch=min(spec.batch, 8), samples=16, steps=2)
+
+
+# ---------------------------------------------------------------------------------------------
+# Data and initial weights, shared by all frameworks
+
+
+@dataclass
+class MLPProblem:
+    """Batches and initial weights (W as (in, out)) for an ``MLPSpec``."""
+
+    spec: MLPSpec
+    batches: list[tuple[np.ndarray, np.ndarray]]  # (x float32, y: int64 labels or float32)
+    weights: list[np.ndarray]
+    biases: list[np.ndarray]
+
+
+@dataclass
+class ChainProblem:
+    """Start values of a ``ChainSpec``: input x, multiplier a and offset b."""
+
+    spec: ChainSpec
+    x: np.ndarray
+    a: np.ndarray
+    b: np.ndarray
+
+
+Problem = MLPProblem | ChainProblem
+
+
+def make_problem(spec: Spec, seed: int = SEED) -> Problem:
+    """Data and initial weights for ``spec``, identical for every framework."""
+    rng = np.random.default_rng(seed)
+    if isinstance(spec, ChainSpec):
+        x = rng.uniform(-1, 1, spec.shape).astype(F32)
+        a = rng.uniform(0.5, 1.5, spec.shape).astype(F32)
+        b = rng.uniform(-0.5, 0.5, spec.shape).astype(F32)
+        return ChainProblem(spec, x, a, b)
+    weights, biases = [], []
+    for n_in, n_out in zip(spec.sizes[:-1], spec.sizes[1:]):
+        bound = 1 / np.sqrt(n_in)  # PyTorch's default Linear init range
+        weights.append(rng.uniform(-bound, bound, (n_in, n_out)).astype(F32))
+        biases.append(rng.uniform(-bound, bound, n_out).astype(F32))
+    if spec.key == "W1":
+        x_all, y_all = PERCEPTRON_X, PERCEPTRON_Y
+    else:
+        n_in, classes = spec.sizes[0], spec.sizes[-1]
+        x_all = rng.standard_normal((spec.samples, n_in)).astype(F32)
+        y_all = rng.integers(0, classes, spec.samples).astype(np.int64)
+    batches = [
+        (x_all[i : i + spec.batch], y_all[i : i + spec.batch])
+        for i in range(0, spec.samples, spec.batch)
+    ]
+    return MLPProblem(spec, batches, weights, biases)
+
+
+class _Batches:
+    """Cycles through a problem's batches, in order."""
+
+    def __init__(self, batches: list[Any]) -> None:
+        self.batches, self.i = batches, 0
+
+    def next(self) -> Any:
+        b = self.batches[self.i]
+        self.i = (self.i + 1) % len(self.batches)
+        return b
+
+
+# ---------------------------------------------------------------------------------------------
+# Hand-written NumPy: forward and backward derived by hand, no autograd (the lower bound)
+
+
+def _np_sigmoid(z: np.ndarray) -> np.ndarray:
+    return 1 / (1 + np.exp(-z))
+
+
+class NumpyMLP:
+    """Forward, backward and SGD update written out in NumPy."""
+
+    def __init__(self, problem: MLPProblem) -> None:
+        self.spec = problem.spec
+        self.w = [w.copy() for w in problem.weights]
+        self.b = [b.copy() for b in problem.biases]
+        self.data = _Batches(problem.batches)
+
+    def _step(
+        self, x: np.ndarray, y: np.ndarray
+    ) -> tuple[np.ndarray, list[np.ndarray], list[np.ndarray]]:
+        """Loss and gradients for one batch."""
+        spec, last = self.spec, len(self.w) - 1
+        acts = [x]
+        for i, (w, b) in enumerate(zip(self.w, self.b)):
+            z = acts[-1] @ w + b
+            if i < last:
+                z = _np_sigmoid(z) if spec.hidden == "sigmoid" else np.maximum(z, 0)
+            acts.append(z)
+        out = acts[-1]
+        n = out.shape[0]
+        if spec.loss == "mse":
+            p = _np_sigmoid(out)
+            diff = p - y
+            loss = np.mean(diff * diff)
+            delta = (2 / diff.size) * diff * p * (1 - p)
+        else:
+            shifted = out - out.max(axis=1, keepdims=True)
+            e = np.exp(shifted)
+            s = e.sum(axis=1, keepdims=True)
+            rows = np.arange(n)
+            loss = np.mean(np.log(s[:, 0]) - shifted[rows, y])
+            delta = e / s
+            delta[rows, y] -= 1
+            delta /= n
+        gw: list[np.ndarray] = [np.empty(0)] * len(self.w)
+        gb: list[np.ndarray] = [np.empty(0)] * len(self.w)
+        for i in range(last, -1, -1):
+            gw[i] = acts[i].T @ delta
+            gb[i] = delta.sum(axis=0)
+            if i > 0:
+                da = delta @ self.w[i].T
+                a = acts[i]
+                delta = da * a * (1 - a) if spec.hidden == "sigmoid" else da * (a > 0)
+        return np.asarray(loss), gw, gb
+
+    def first_gradients(self) -> Grads:
+        loss, gw, gb = self._step(*self.data.batches[0])
+        return _mlp_grads(loss, gw, gb)
+
+    def run(self) -> None:
+        lr = self.spec.lr
+        for _ in range(self.spec.steps):
+            _, gw, gb = self._step(*self.data.next())
+            for w, b, dw, db in zip(self.w, self.b, gw, gb):
+                w -= lr * dw
+                b -= lr * db
+
+
+def _mlp_grads(loss: Any, gw: list[Any], gb: list[Any]) -> Grads:
+    grads: Grads = {"loss": np.asarray(loss)}
+    for i, (dw, db) in enumerate(zip(gw, gb)):
+        grads[f"{i}.weight"] = np.asarray(dw)
+        grads[f"{i}.bias"] = np.asarray(db)
+    return grads
+
+
+class NumpyChain:
+    """The op chain and its backward, by hand."""
+
+    def __init__(self, problem: ChainProblem) -> None:
+        self.x, self.a, self.b = problem.x, problem.a, problem.b
+        self.length = problem.spec.length
+
+    def _grads(self) -> tuple[Any, ...]:
+        a, b = self.a, self.b
+        hs = [self.x]  # hs[i] is the input of op i, hs[i + 1] its output
+        for i in range(self.length):
+            h, k = hs[-1], i % 4
+            if k == 0:
+                h = h * a
+            elif k == 1:
+                h = h + b
+            elif k == 2:
+                h = np.tanh(h)
+            else:
+                h = 1 / (1 + np.exp(-h))
+            hs.append(h)
+        loss = hs[-1].sum()
+        g = np.ones_like(hs[-1])
+        ga, gb = np.zeros_like(a), np.zeros_like(b)
+        for i in range(self.length - 1, -1, -1):
+            k, out = i % 4, hs[i + 1]
+            if k == 0:
+                ga += g * hs[i]
+                g = g * a
+            elif k == 1:
+                gb += g
+            elif k == 2:
+                g = g * (1 - out * out)
+            else:
+                g = g * out * (1 - out)
+        return loss, g, ga, gb
+
+    def first_gradients(self) -> Grads:
+        return _chain_grads(*self._grads())
+
+    def run(self) -> None:
+        self._grads()
+
+
+def _chain_grads(loss: Any, gx: Any, ga: Any, gb: Any) -> Grads:
+    return {"loss": np.asarray(loss), "x": np.asarray(gx), "a": np.asarray(ga), "b": np.asarray(gb)}
+
+
+# ---------------------------------------------------------------------------------------------
+# minigrad, written as a user would
+
+
+def _sequential(nn: Any, spec: MLPSpec) -> tuple[Any, list[int]]:
+    """The spec's model from ``nn`` (minigrad.nn or torch.nn alike) and its Linear positions."""
+    layers: list[Any] = []
+    linears = []
+    pairs = list(zip(spec.sizes[:-1], spec.sizes[1:]))
+    for i, (n_in, n_out) in enumerate(pairs):
+        linears.append(len(layers))
+        layers.append(nn.Linear(n_in, n_out))
+        if i < len(pairs) - 1:
+            layers.append(nn.Sigmoid() if spec.hidden == "sigmoid" else nn.ReLU())
+    if spec.loss == "mse":
+        layers.append(nn.Sigmoid())
+    return nn.Sequential(*layers), linears
+
+
+def _state_dict(problem: MLPProblem, linears: list[int]) -> dict[str, np.ndarray]:
+    """The initial weights under Sequential's names, W as (out, in) like both nn.Linear."""
+    state = {}
+    for pos, w, b in zip(linears, problem.weights, problem.biases):
+        state[f"{pos}.weight"] = np.ascontiguousarray(w.T)
+        state[f"{pos}.bias"] = b.copy()
+    return state
+
+
+class MinigradMLP:
+    """minigrad.nn.Sequential of Linear layers, nn.functional losses, optim.SGD."""
+
+    def __init__(self, problem: MLPProblem) -> None:
+        import minigrad as mg
+        from minigrad import nn, optim
+
+        self.spec = problem.spec
+        self.model, positions = _sequential(nn, self.spec)
+        self.model.load_state_dict(_state_dict(problem, positions))
+        self.linears = [self.model[i] for i in positions]
+        self.opt = optim.SGD(self.model.parameters(), lr=self.spec.lr)
+        self.loss_fn = (
+            nn.functional.mse_loss if self.spec.loss == "mse" else nn.functional.cross_entropy
+        )
+        self.batches = [(mg.Tensor(x), mg.Tensor(y)) for x, y in problem.batches]
+        self.data = _Batches(self.batches)
+
+    def first_gradients(self) -> Grads:
+        x, y = self.batches[0]
+        self.opt.zero_grad()
+        loss = self.loss_fn(self.model(x), y)
+        loss.backward()
+        gw = [m.weight.grad.data.T.copy() for m in self.linears]
+        gb = [m.bias.grad.data.copy() for m in self.linears]
+        self.opt.zero_grad()
+        return _mlp_grads(loss.data, gw, gb)
+
+    def run(self) -> None:
+        for _ in range(self.spec.steps):
+            x, y = self.data.next()
+            self.opt.zero_grad()
+            loss = self.loss_fn(self.model(x), y)
+            loss.backward()
+            self.opt.step()
+
+
+class MinigradChain:
+    """The op chain on minigrad Tensors, then ``backward()``."""
+
+    def __init__(self, problem: ChainProblem) -> None:
+        import minigrad as mg
+
+        self.x: Any = mg.Tensor(problem.x.copy(), requires_grad=True)
+        self.a: Any = mg.Tensor(problem.a.copy(), requires_grad=True)
+        self.b: Any = mg.Tensor(problem.b.copy(), requires_grad=True)
+        self.length = problem.spec.length
+
+    def _backward(self) -> Any:
+        a, b, h = self.a, self.b, self.x
+        for i in range(self.length):
+            k = i % 4
+            if k == 0:
+                h = h * a
+            elif k == 1:
+                h = h + b
+            elif k == 2:
+                h = h.tanh()
+            else:
+                h = h.sigmoid()
+        loss = h.sum()
+        self.x.grad = self.a.grad = self.b.grad = None
+        loss.backward()
+        return loss
+
+    def first_gradients(self) -> Grads:
+        loss = self._backward()
+        gx, ga, gb = (t.grad.data for t in (self.x, self.a, self.b))
+        return _chain_grads(loss.data, gx, ga, gb)
+
+    def run(self) -> None:
+        self._backward()
+
+
+# ---------------------------------------------------------------------------------------------
+# PyTorch (CPU), the usual way
+
+
+class TorchMLP:
+    """torch.nn.Sequential of Linear layers, torch.nn.functional losses, torch.optim.SGD."""
+
+    def __init__(self, problem: MLPProblem) -> None:
+        import torch
+        from torch import nn
+
+        self.spec = problem.spec
+        self.model, positions = _sequential(nn, self.spec)
+        state = _state_dict(problem, positions)
+        self.model.load_state_dict({k: torch.from_numpy(v) for k, v in state.items()})
+        self.linears = [self.model[i] for i in positions]
+        self.opt = torch.optim.SGD(self.model.parameters(), lr=self.spec.lr)
+        self.loss_fn = (
+            nn.functional.mse_loss if self.spec.loss == "mse" else nn.functional.cross_entropy
+        )
+        self.batches = [(torch.from_numpy(x), torch.from_numpy(y)) for x, y in problem.batches]
+        self.data = _Batches(self.batches)
+
+    def first_gradients(self) -> Grads:
+        x, y = self.batches[0]
+        self.opt.zero_grad()
+        loss = self.loss_fn(self.model(x), y)
+        loss.backward()
+        gw = [m.weight.grad.numpy().T.copy() for m in self.linears]
+        gb = [m.bias.grad.numpy().copy() for m in self.linears]
+        self.opt.zero_grad()
+        return _mlp_grads(loss.detach().numpy(), gw, gb)
+
+    def run(self) -> None:
+        for _ in range(self.spec.steps):
+            x, y = self.data.next()
+            self.opt.zero_grad()
+            loss = self.loss_fn(self.model(x), y)
+            loss.backward()
+            self.opt.step()
+
+
+class TorchChain:
+    """The op chain on torch tensors, then ``backward()``."""
+
+    def __init__(self, problem: ChainProblem) -> None:
+        import torch
+
+        self.torch = torch
+        self.x: Any = torch.tensor(problem.x, requires_grad=True)
+        self.a: Any = torch.tensor(problem.a, requires_grad=True)
+        self.b: Any = torch.tensor(problem.b, requires_grad=True)
+        self.length = problem.spec.length
+
+    def _backward(self) -> Any:
+        torch, a, b, h = self.torch, self.a, self.b, self.x
+        for i in range(self.length):
+            k = i % 4
+            if k == 0:
+                h = h * a
+            elif k == 1:
+                h = h + b
+            elif k == 2:
+                h = torch.tanh(h)
+            else:
+                h = torch.sigmoid(h)
+        loss = h.sum()
+        self.x.grad = self.a.grad = self.b.grad = None
+        loss.backward()
+        return loss
+
+    def first_gradients(self) -> Grads:
+        loss = self._backward()
+        gx, ga, gb = (t.grad.numpy() for t in (self.x, self.a, self.b))
+        return _chain_grads(loss.detach().numpy(), gx, ga, gb)
+
+    def run(self) -> None:
+        self._backward()
+
+
+# ---------------------------------------------------------------------------------------------
+# Frameworks and the gradient check
+
+FRAMEWORKS = ("numpy", "minigrad", "torch")
+
+_RUNNERS: dict[tuple[str, type], Callable[[Any], Runner]] = {
+    ("numpy", MLPProblem): NumpyMLP,
+    ("numpy", ChainProblem): NumpyChain,
+    ("minigrad", MLPProblem): MinigradMLP,
+    ("minigrad", ChainProblem): MinigradChain,
+    ("torch", MLPProblem): TorchMLP,
+    ("torch", ChainProblem): TorchChain,
+}
+
+
+def make_runner(framework: str, problem: Problem) -> Runner:
+    """A fresh runner of ``framework`` for ``problem``, starting from its initial weights."""
+    try:
+        cls = _RUNNERS[(framework, type(problem))]
+    except KeyError:
+        raise ValueError(
+            f"make_runner: unknown framework {framework!r}; expected one of {FRAMEWORKS}"
+        ) from None
+    return cls(problem)
+
+
+def check_gradients(
+    reference: Mapping[str, np.ndarray], candidate: Mapping[str, np.ndarray], rtol: float = 1e-4
+) -> list[str]:
+    """Compare a framework's first-step loss and gradients with NumPy's.
+
+    An element passes when ``|got - ref| <= rtol * |ref| + rtol * max|ref|``: relative, with
+    an absolute floor scaled to the array so entries near zero (where float32 rounding of a
+    different summation order dominates) do not fail a correct framework.
+
+    Args:
+        reference: name -> array from the hand-written NumPy version.
+        candidate: name -> array from the framework under test.
+        rtol: relative tolerance (float32 arithmetic: about 1e-4).
+
+    Returns:
+        One message per problem (missing or extra names, shape, dtype, non-finite values,
+        values off); empty when the candidate agrees.
+    """
+    problems = []
+    for name in sorted(set(candidate) - set(reference)):
+        problems.append(f"{name}: not in the reference")
+    for name, ref in reference.items():
+        if name not in candidate:
+            problems.append(f"{name}: missing")
+            continue
+        got = np.asarray(candidate[name])
+        if got.shape != ref.shape:
+            problems.append(f"{name}: shape {got.shape}, expected {ref.shape}")
+            continue
+        if got.dtype != ref.dtype:
+            problems.append(f"{name}: dtype {got.dtype}, expected {ref.dtype}")
+            continue
+        if not np.all(np.isfinite(got)):
+            problems.append(f"{name}: contains NaN or inf")
+            continue
+        scale = float(np.max(np.abs(ref))) if ref.size else 0.0
+        err = np.abs(got.astype(np.float64) - ref)
+        bad = err > rtol * np.abs(ref) + rtol * scale
+        if np.any(bad):
+            problems.append(
+                f"{name}: {int(bad.sum())} of {ref.size} values differ, max abs error "
+                f"{float(err.max()):.3g} (max |ref| {scale:.3g}, rtol {rtol:g})"
+            )
+    return problems
+
+
+def verify(spec: Spec, frameworks: tuple[str, ...], rtol: float = 1e-4) -> dict[str, list[str]]:
+    """Check each framework's first-step gradients on ``spec`` against hand-written NumPy.
+
+    Returns:
+        framework -> list of problems (empty when it agrees).
+    """
+    problem = make_problem(spec)
+    reference = make_runner("numpy", problem).first_gradients()
+    return {
+        fw: check_gradients(reference, make_runner(fw, problem).first_gradients(), rtol)
+        for fw in frameworks
+        if fw != "numpy"
+    }

@@ -1,0 +1,162 @@
+"""The benchmark's correctness gate, at tiny sizes: gradients agree, wrong ones are caught.
+
+Nothing here is timed.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import numpy as np
+import pytest
+
+RUN_PY = Path(__file__).resolve().parent.parent / "benchmarks" / "run.py"
+
+
+def _load() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("benchmarks_run", RUN_PY)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up by name
+    spec.loader.exec_module(module)
+    return module
+
+
+run = _load()
+KEYS = list(run.WORKLOADS)
+
+
+def _tiny_problem(key: str):
+    return run.make_problem(run.tiny(run.WORKLOADS[key]))
+
+
+@pytest.mark.parametrize("key", KEYS)
+def test_minigrad_first_step_gradients_match_numpy(key):
+    assert run.verify(run.tiny(run.WORKLOADS[key]), ("minigrad",)) == {"minigrad": []}
+
+
+@pytest.mark.parametrize("key", KEYS)
+def test_torch_first_step_gradients_match_numpy(key):
+    pytest.importorskip("torch")
+    assert run.verify(run.tiny(run.WORKLOADS[key]), ("torch",)) == {"torch": []}
+
+
+@pytest.mark.parametrize("key", ["W1", "W2", "W3", "W5"])
+def test_training_steps_keep_minigrad_and_numpy_together(key):
+    # After the timed unit (SGD steps), the gradients at the new weights still agree: the
+    # update (learning rate, in-place step, batch order) is the same, not only the backward.
+    problem = _tiny_problem(key)
+    reference, candidate = run.make_runner("numpy", problem), run.make_runner("minigrad", problem)
+    before = reference.first_gradients()
+    reference.run()
+    candidate.run()
+    after = reference.first_gradients()
+    assert not np.allclose(after["0.weight"], before["0.weight"])  # the weights did move
+    assert run.check_gradients(after, candidate.first_gradients(), rtol=1e-4) == []
+
+
+def test_tiny_sizes_are_small():
+    for key in KEYS:
+        spec = run.tiny(run.WORKLOADS[key])
+        problem = run.make_problem(spec)
+        if key == "W4":
+            assert spec.length < run.WORKLOADS[key].length
+        else:
+            assert max(spec.sizes) <= 12 and sum(len(x) for x, _ in problem.batches) <= 16
+
+
+def _reference(key: str = "W2") -> dict[str, np.ndarray]:
+    return run.make_runner("numpy", _tiny_problem(key)).first_gradients()
+
+
+def test_check_gradients_accepts_float32_rounding():
+    ref = _reference()
+    noisy = {k: (v * (1 + 1e-6)).astype(v.dtype) for k, v in ref.items()}
+    assert run.check_gradients(ref, noisy) == []
+
+
+def test_check_gradients_flags_a_wrong_value_by_name():
+    ref = _reference()
+    wrong = {k: v.copy() for k, v in ref.items()}
+    wrong["1.weight"].flat[3] += 10 * np.max(np.abs(ref["1.weight"])) * 1e-3
+    problems = run.check_gradients(ref, wrong)
+    assert len(problems) == 1 and problems[0].startswith("1.weight: 1 of")
+
+
+def test_check_gradients_flags_a_gradient_off_by_a_factor():
+    ref = _reference("W4")
+    wrong = dict(ref, a=ref["a"] * np.float32(1.01))
+    assert [p.split(":")[0] for p in run.check_gradients(ref, wrong)] == ["a"]
+
+
+def test_check_gradients_flags_shape_dtype_nan_missing_and_extra():
+    ref = _reference()
+    bad = dict(ref)
+    bad["0.weight"] = ref["0.weight"].T
+    bad["0.bias"] = ref["0.bias"].astype(np.float64)
+    bad["1.bias"] = np.full_like(ref["1.bias"], np.nan)
+    del bad["loss"]
+    bad["extra"] = np.zeros(1, np.float32)
+    problems = run.check_gradients(ref, bad)
+    text = "\n".join(problems)
+    assert len(problems) == 5
+    assert "0.weight: shape" in text and "0.bias: dtype float64" in text
+    assert "1.bias: contains NaN" in text and "loss: missing" in text
+    assert "extra: not in the reference" in text
+
+
+def test_every_framework_starts_from_the_same_weights():
+    problem = _tiny_problem("W3")
+    again = run.make_problem(run.tiny(run.WORKLOADS["W3"]))
+    for w1, w2 in zip(problem.weights, again.weights):
+        np.testing.assert_array_equal(w1, w2)
+    assert all(w.dtype == np.float32 for w in problem.weights)
+    assert problem.batches[0][0].dtype == np.float32 and problem.batches[0][1].dtype == np.int64
+
+
+def test_unknown_framework_is_rejected():
+    with pytest.raises(ValueError, match="unknown framework 'jax'"):
+        run.make_runner("jax", _tiny_problem("W1"))
+
+
+def test_unknown_workload_exits_with_2(capsys):
+    assert run.main(["--only", "W9"]) == 2
+    assert "W9" in capsys.readouterr().err
+
+
+def _memory_runs(minigrad_long_peak: int) -> list[dict]:
+    runs = []
+    for method in ("tracemalloc", "rss"):
+        for fw, long_peak in (("numpy", 1000_000), ("minigrad", minigrad_long_peak)):
+            runs.append(dict(framework=fw, steps=10, method=method, setup=900_000,
+                             peak=1000_000, end=900_000))  # fmt: skip
+            runs.append(dict(framework=fw, steps=40, method=method, setup=900_000,
+                             peak=long_peak, end=900_000))  # fmt: skip
+    return runs
+
+
+def test_memory_summary_ratio_and_flatness():
+    flat = run.summarize_memory(_memory_runs(1_010_000), (10, 40))["methods"]["tracemalloc"]
+    assert flat["ratio"] == pytest.approx(1.01) and flat["minigrad"]["flat"] and flat["ok"]
+    grows = run.summarize_memory(_memory_runs(1_500_000), (10, 40))["methods"]["tracemalloc"]
+    assert not grows["minigrad"]["flat"] and not grows["ok"]
+    assert any("GROWS" in line for line in run.format_memory(run.summarize_memory(
+        _memory_runs(1_500_000), (10, 40))))  # fmt: skip
+
+
+def test_memory_child_measures_a_short_run():
+    result = run.memory_child("minigrad", 2, "tracemalloc")
+    assert result["peak"] >= result["setup"] > 0 and result["steps"] == 2
+
+
+def test_table_shows_ratios_targets_and_wrong_gradients():
+    timings = {
+        "W3": {"numpy": run.Timing([1.0, 1.2, 1.1]), "minigrad": run.Timing([1.5, 1.5, 1.5])},
+        "W5": {"numpy": run.Timing([2.0])},
+    }
+    lines = run.format_table(timings, ["numpy", "minigrad"], {"W5/minigrad": ["0.weight: ..."]})
+    assert "1.36x" in lines[2] and "MISSED" in lines[2]
+    assert "WRONG GRADIENTS" in lines[3]

@@ -271,15 +271,15 @@ def _class_target(x: Tensor, target: Any, fn: str) -> np.ndarray | Tensor:
         return y
     if y.dtype.kind == "f":
         if y.shape != x.shape:
-            hint = (
-                " A float target of the index shape looks like class labels: class-index targets "
-                "must be integers (e.g. int64)."
-                if y.shape == index_shape
-                else ""
-            )
+            if y.shape == index_shape:
+                raise TypeError(
+                    f"{fn}(): target has dtype {y.dtype} and shape {y.shape}: class-index targets "
+                    f"must be integers (int64, e.g. y.astype(np.int64)); a float target must be "
+                    f"class probabilities of the input's shape {x.shape} (input dtype {x.dtype})"
+                )
             raise ValueError(
                 f"{fn}(): float target of shape {y.shape} (dtype {y.dtype}) must be class "
-                f"probabilities of the input's shape {x.shape} (dtype {x.dtype}).{hint}"
+                f"probabilities of the input's shape {x.shape} (dtype {x.dtype})"
             )
         return y if y.dtype == x.dtype else y.astype(x.dtype)
     raise TypeError(
@@ -384,12 +384,17 @@ def cross_entropy(
     if isinstance(y, np.ndarray) and y.dtype.kind in "iu":
         if label_smoothing == 0.0:
             return _nll(logp, y, weight, reduction, fn)
-        if weight is not None:
-            raise NotImplementedError(f"{fn}(): label_smoothing together with weight")
         eps = label_smoothing
-        nll = -_pick(logp, y)
-        smooth = -logp.mean(class_dim)  # the uniform target's cross-entropy (sum over C / C)
-        return _reduce(nll * (1 - eps) + smooth * eps, reduction)
+        picked = _pick(logp, y)
+        if weight is None:
+            smooth = -logp.mean(class_dim)  # the uniform target's cross-entropy
+            return _reduce(picked * (eps - 1) + smooth * eps, reduction)
+        w = _class_weight(weight, n_classes, fn, x.dtype)
+        wy = w[y]
+        w_b = w.reshape((n_classes,) + (1,) * (x.ndim - class_dim - 1))
+        smooth = -(logp * w_b).sum(class_dim) / n_classes
+        loss = picked * (wy * (eps - 1)) + smooth * eps
+        return loss.sum() / wy.sum() if reduction == "mean" else _reduce(loss, reduction)
     q = y
     if label_smoothing:
         q = q * (1 - label_smoothing) + label_smoothing / n_classes

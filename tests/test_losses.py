@@ -1,0 +1,309 @@
+"""Tests for the losses of minigrad.nn (functional and modules): values, gradients, stability."""
+
+import warnings
+
+import numpy as np
+import pytest
+
+import minigrad as mg
+from minigrad import nn
+from minigrad.autograd import Op, iter_graph
+
+F = nn.functional
+REDUCTIONS = ["mean", "sum", "none"]
+rng = np.random.default_rng(0)
+
+
+def reduce_np(loss, reduction):
+    return {"mean": np.mean, "sum": np.sum, "none": lambda a: a}[reduction](loss)
+
+
+def log_softmax_np(x, axis=-1):
+    m = x.max(axis=axis, keepdims=True)
+    return x - m - np.log(np.exp(x - m).sum(axis=axis, keepdims=True))
+
+
+def t64(a, grad=True):
+    return mg.tensor(np.asarray(a, dtype=np.float64), requires_grad=grad)
+
+
+@pytest.fixture
+def strict_numpy():
+    """Any NumPy warning or floating-point error (bar harmless underflow to 0) fails the test."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with np.errstate(all="raise", under="ignore"):
+            yield
+
+
+# -- regression -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+def test_mse_and_l1_match_numpy(reduction):
+    x, y = rng.standard_normal((4, 3)), rng.standard_normal((4, 3))
+    out = F.mse_loss(t64(x), y, reduction=reduction)
+    np.testing.assert_allclose(out.data, reduce_np((x - y) ** 2, reduction))
+    out = F.l1_loss(t64(x), mg.tensor(y), reduction=reduction)
+    np.testing.assert_allclose(out.data, reduce_np(np.abs(x - y), reduction))
+    np.testing.assert_allclose(
+        nn.MSELoss(reduction)(t64(x), y).data, reduce_np((x - y) ** 2, reduction)
+    )
+
+
+def test_mse_gradients():
+    x, y = t64(rng.standard_normal((4, 3))), t64(rng.standard_normal((4, 3)))
+    F.mse_loss(x, y.detach()).backward()
+    np.testing.assert_allclose(x.grad.data, 2 * (x.data - y.data) / x.size)
+    for reduction in REDUCTIONS:
+        assert mg.gradcheck(lambda a, b, r=reduction: F.mse_loss(a, b, reduction=r), [x, y])
+        assert mg.gradcheck(lambda a, b, r=reduction: F.l1_loss(a, b, reduction=r), [x, y])
+
+
+def test_mse_dtype_follows_input():
+    x = mg.tensor([1.0, 2.0], requires_grad=True)
+    loss = F.mse_loss(x, np.array([0.0, 0.0]))  # a float64 target does not promote the loss
+    assert loss.dtype == np.float32
+    loss.backward()
+    assert x.grad.dtype == np.float32
+
+
+def test_regression_shape_errors():
+    with pytest.raises(ValueError, match=r"mse_loss\(\).*\(3,\).*\(3, 1\)"):
+        F.mse_loss(mg.zeros(3, 1), mg.zeros(3))
+    with pytest.raises(ValueError, match="reduction"):
+        F.mse_loss(mg.zeros(3), mg.zeros(3), reduction="avg")
+    with pytest.raises(ValueError, match="reduction"):
+        nn.MSELoss(reduction="avg")
+
+
+# -- binary -----------------------------------------------------------------------------------
+
+
+def bce_np(p, y):
+    return -(y * np.maximum(np.log(p), -100) + (1 - y) * np.maximum(np.log(1 - p), -100))
+
+
+def bce_logits_np(x, y):
+    return np.maximum(x, 0) - x * y + np.log1p(np.exp(-np.abs(x)))
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+def test_binary_cross_entropy_matches_numpy(reduction):
+    p, y = rng.uniform(0.05, 0.95, (5, 2)), rng.uniform(0, 1, (5, 2))
+    out = F.binary_cross_entropy(t64(p), y, reduction=reduction)
+    np.testing.assert_allclose(out.data, reduce_np(bce_np(p, y), reduction))
+    assert mg.gradcheck(lambda a: F.binary_cross_entropy(a, y, reduction=reduction), [t64(p)])
+    w = rng.uniform(0.5, 2, 2)
+    out = nn.BCELoss(weight=w, reduction=reduction)(t64(p), y)
+    np.testing.assert_allclose(out.data, reduce_np(w * bce_np(p, y), reduction))
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+def test_binary_cross_entropy_with_logits_matches_numpy(reduction):
+    x, y = rng.standard_normal((5, 2)) * 3, rng.uniform(0, 1, (5, 2))
+    out = F.binary_cross_entropy_with_logits(t64(x), y, reduction=reduction)
+    np.testing.assert_allclose(out.data, reduce_np(bce_logits_np(x, y), reduction))
+    assert mg.gradcheck(
+        lambda a: F.binary_cross_entropy_with_logits(a, y, reduction=reduction), [t64(x)]
+    )
+    pw = np.array([2.0, 0.5])
+    expected = (1 - y) * x + (1 + (pw - 1) * y) * np.log1p(np.exp(-x))
+    out = nn.BCEWithLogitsLoss(reduction=reduction, pos_weight=pw)(t64(x), y)
+    np.testing.assert_allclose(out.data, reduce_np(expected, reduction))
+
+
+def test_bce_with_logits_gradient_is_smooth_at_zero():
+    x = t64([0.0, 0.0])
+    F.binary_cross_entropy_with_logits(x, np.array([0.0, 1.0]), reduction="sum").backward()
+    np.testing.assert_allclose(x.grad.data, [0.5, -0.5])  # sigmoid(0) - y
+
+
+def test_bce_clamps_log_at_minus_100(strict_numpy):
+    p = t64([0.0, 1.0, 0.0, 1.0])
+    y = np.array([1.0, 0.0, 0.0, 1.0])
+    loss = F.binary_cross_entropy(p, y, reduction="none")
+    np.testing.assert_allclose(loss.data, [100, 100, 0, 0])
+    loss.sum().backward()
+    assert np.all(np.isfinite(p.grad.data))
+
+
+def test_binary_losses_stable_at_extreme_logits(strict_numpy):
+    for dtype in ("float32", "float64"):
+        x = mg.tensor([-1000.0, 1000.0, -1000.0, 1000.0], dtype=dtype, requires_grad=True)
+        y = np.array([1.0, 0.0, 0.0, 1.0])
+        loss = F.binary_cross_entropy_with_logits(x, y, reduction="sum")
+        np.testing.assert_allclose(loss.data, 2000.0)
+        loss.backward()
+        np.testing.assert_allclose(x.grad.data, [-1, 1, 0, 0])
+        x.grad = None
+        loss = F.binary_cross_entropy(x.sigmoid(), y, reduction="sum")  # probabilities at 0 and 1
+        assert np.isfinite(loss.data) and loss.data >= 174  # log clamped, not -inf
+        loss.backward()
+        assert np.all(np.isfinite(x.grad.data))
+
+
+def test_binary_errors():
+    with pytest.raises(ValueError, match=r"binary_cross_entropy\(\).*\[0, 1\]"):
+        F.binary_cross_entropy(mg.tensor([1.5]), mg.tensor([1.0]))
+    with pytest.raises(ValueError, match=r"target shape \(2,\) must equal input shape \(2, 1\)"):
+        F.binary_cross_entropy_with_logits(mg.zeros(2, 1), mg.zeros(2))
+
+
+# -- multi-class ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+def test_cross_entropy_integer_labels_matches_numpy(reduction):
+    x = rng.standard_normal((6, 4))
+    y = rng.integers(0, 4, 6)
+    expected = -log_softmax_np(x)[np.arange(6), y]
+    out = F.cross_entropy(t64(x), y, reduction=reduction)
+    np.testing.assert_allclose(out.data, reduce_np(expected, reduction))
+    out = nn.CrossEntropyLoss(reduction=reduction)(t64(x), mg.tensor(y))
+    np.testing.assert_allclose(out.data, reduce_np(expected, reduction))
+    assert mg.gradcheck(lambda a: F.cross_entropy(a, y, reduction=reduction), [t64(x)])
+    out = F.nll_loss(t64(log_softmax_np(x)), y, reduction=reduction)
+    np.testing.assert_allclose(out.data, reduce_np(expected, reduction))
+    assert mg.gradcheck(lambda a: nn.NLLLoss(reduction=reduction)(a, y), [t64(x)])
+
+
+def test_cross_entropy_gradient_is_softmax_minus_onehot():
+    x = t64(rng.standard_normal((5, 3)))
+    y = np.array([0, 2, 1, 1, 0])
+    F.cross_entropy(x, y).backward()
+    expected = (np.exp(log_softmax_np(x.data)) - np.eye(3)[y]) / 5
+    np.testing.assert_allclose(x.grad.data, expected, atol=1e-12)
+
+
+def test_cross_entropy_records_two_ops():
+    x = mg.randn(8, 10, requires_grad=True)
+    loss = F.cross_entropy(x, np.zeros(8, dtype=np.int64))
+    ops = [type(n).__name__ for n in iter_graph([loss]) if isinstance(n, Op)]
+    assert sorted(ops) == ["LogSoftmax", "NLLLoss"]
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+def test_cross_entropy_class_weights(reduction):
+    x = rng.standard_normal((6, 3))
+    y = np.array([0, 1, 2, 2, 1, 2])
+    w = np.array([0.5, 1.0, 2.0])
+    per = -w[y] * log_softmax_np(x)[np.arange(6), y]
+    expected = per.sum() / w[y].sum() if reduction == "mean" else reduce_np(per, reduction)
+    out = nn.CrossEntropyLoss(weight=w, reduction=reduction)(t64(x), y)
+    np.testing.assert_allclose(out.data, expected)
+    assert mg.gradcheck(lambda a: F.cross_entropy(a, y, weight=w, reduction=reduction), [t64(x)])
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+def test_cross_entropy_with_probabilities(reduction):
+    x = rng.standard_normal((5, 3))
+    q = rng.uniform(0, 1, (5, 3))
+    q /= q.sum(axis=1, keepdims=True)
+    expected = -(q * log_softmax_np(x)).sum(axis=1)
+    out = F.cross_entropy(t64(x), q, reduction=reduction)
+    np.testing.assert_allclose(out.data, reduce_np(expected, reduction))
+    assert mg.gradcheck(lambda a, b: F.cross_entropy(a, b, reduction=reduction), [t64(x), t64(q)])
+    # One-hot probabilities give the same loss as the labels.
+    y = np.array([0, 2, 1, 1, 0])
+    np.testing.assert_allclose(
+        F.cross_entropy(t64(x), np.eye(3)[y]).data, F.cross_entropy(t64(x), y).data
+    )
+
+
+def test_cross_entropy_unbatched_and_spatial():
+    x = rng.standard_normal(4)
+    np.testing.assert_allclose(F.cross_entropy(t64(x), np.int64(2)).data, -log_softmax_np(x)[2])
+    x = rng.standard_normal((2, 3, 5))  # (N, C, d)
+    y = rng.integers(0, 3, (2, 5))
+    lp = log_softmax_np(x, axis=1)
+    expected = -np.take_along_axis(lp, y[:, None, :], axis=1)[:, 0, :]
+    np.testing.assert_allclose(F.cross_entropy(t64(x), y, reduction="none").data, expected)
+    assert mg.gradcheck(lambda a: F.cross_entropy(a, y), [t64(x)])
+
+
+def test_cross_entropy_stable_at_extreme_logits(strict_numpy):
+    for dtype in ("float32", "float64"):
+        x = mg.tensor(
+            [[1000.0, -1000.0, 0.0], [-1000.0, -1000.0, 1000.0]], dtype=dtype, requires_grad=True
+        )
+        y = np.array([1, 2])
+        loss = F.cross_entropy(x, y)
+        np.testing.assert_allclose(loss.data, 1000.0, rtol=1e-6)
+        loss.backward()
+        assert np.all(np.isfinite(x.grad.data))
+        np.testing.assert_allclose(x.grad.data, [[0.5, -0.5, 0], [0, 0, 0]], atol=1e-6)
+        q = F.softmax(mg.tensor([[0.0, 1000.0, -1000.0]] * 2, dtype=dtype)).detach()
+        x.grad = None
+        F.cross_entropy(x, q).backward()
+        assert np.all(np.isfinite(x.grad.data))
+
+
+def test_class_target_errors_name_function_shapes_and_dtypes():
+    x = mg.zeros(4, 3)
+    with pytest.raises(TypeError, match=r"cross_entropy\(\).*float32.*\(4,\).*integers"):
+        F.cross_entropy(x, np.array([0.0, 1.0, 2.0, 1.0], dtype=np.float32))
+    with pytest.raises(ValueError, match=r"cross_entropy\(\).*\(5,\).*int64.*\(4, 3\).*\(4,\)"):
+        F.cross_entropy(x, np.zeros(5, dtype=np.int64))
+    with pytest.raises(IndexError, match=r"cross_entropy\(\).*class index 3.*\[0, 3\)"):
+        F.cross_entropy(x, np.array([0, 1, 3, 1]))
+    with pytest.raises(IndexError, match="class index -1"):
+        F.nll_loss(x, np.array([0, -1, 2, 1]))
+    with pytest.raises(ValueError, match=r"nll_loss\(\).*float.*\(4, 3\)"):
+        F.nll_loss(x, np.zeros((4, 2)))
+    with pytest.raises(TypeError, match="bool"):
+        F.cross_entropy(x, np.zeros(4, dtype=bool))
+    with pytest.raises(ValueError, match=r"weight must have shape \(3,\)"):
+        F.cross_entropy(x, np.zeros(4, dtype=np.int64), weight=np.ones(2))
+    with pytest.raises(TypeError, match="floating"):
+        F.cross_entropy(mg.tensor([[1, 2]]), np.zeros(1, dtype=np.int64))
+
+
+# -- against PyTorch --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+def test_losses_match_torch(reduction):
+    torch = pytest.importorskip("torch")
+    tf = torch.nn.functional
+    x = rng.standard_normal((6, 4)) * 2
+    p = rng.uniform(0.01, 0.99, (6, 4))
+    t = rng.uniform(0, 1, (6, 4))
+    y = rng.integers(0, 4, 6)
+    q = np.exp(log_softmax_np(rng.standard_normal((6, 4))))
+    w = rng.uniform(0.5, 2, 4)
+    cases = [
+        (F.mse_loss, tf.mse_loss, x, t, {}),
+        (F.l1_loss, tf.l1_loss, x, t, {}),
+        (F.binary_cross_entropy, tf.binary_cross_entropy, p, t, {}),
+        (F.binary_cross_entropy_with_logits, tf.binary_cross_entropy_with_logits, x, t, {}),
+        (
+            F.binary_cross_entropy_with_logits,
+            tf.binary_cross_entropy_with_logits,
+            x,
+            t,
+            {"pos_weight": w},
+        ),
+        (F.cross_entropy, tf.cross_entropy, x, y, {}),
+        (F.cross_entropy, tf.cross_entropy, x, y, {"weight": w}),
+        (F.cross_entropy, tf.cross_entropy, x, y, {"label_smoothing": 0.2}),
+        (F.cross_entropy, tf.cross_entropy, x, y, {"weight": w, "label_smoothing": 0.3}),
+        (F.cross_entropy, tf.cross_entropy, x, q, {}),
+        (F.cross_entropy, tf.cross_entropy, x, q, {"weight": w, "label_smoothing": 0.1}),
+        (F.nll_loss, tf.nll_loss, log_softmax_np(x), y, {"weight": w}),
+    ]
+    for ours, theirs, inp, target, kw in cases:
+        a = t64(inp)
+        ta = torch.tensor(inp, requires_grad=True)
+        tkw = {k: torch.tensor(v) for k, v in kw.items() if isinstance(v, np.ndarray)}
+        tkw.update({k: v for k, v in kw.items() if not isinstance(v, np.ndarray)})
+        out = ours(a, target, reduction=reduction, **kw)
+        tout = theirs(ta, torch.tensor(target), reduction=reduction, **tkw)
+        name = f"{ours.__name__} {kw}"
+        np.testing.assert_allclose(out.data, tout.detach().numpy(), rtol=1e-10, err_msg=name)
+        seed = rng.standard_normal(out.shape)
+        out.backward(seed)
+        tout.backward(torch.tensor(seed))
+        np.testing.assert_allclose(
+            a.grad.data, ta.grad.numpy(), rtol=1e-9, atol=1e-12, err_msg=name
+        )

@@ -1,0 +1,592 @@
+"""The op table: one row per op (and per interesting configuration of it).
+
+Each row names a minigrad callable, the NumPy formula it must agree with, the input shapes,
+and how inputs are drawn so that finite differences are meaningful: positive for log/sqrt,
+away from kinks (relu/abs at 0, clip bounds, max/min ties, maximum/minimum crossings).
+``tests/test_ops.py`` runs every row through forward, gradcheck and gradgradcheck; rows with
+``broadcast`` or ``axis`` set are also fed generated shapes and axes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+import minigrad as mg
+from minigrad import Tensor
+
+Shape = tuple[int, ...]
+
+# Domains: how the values of one input are drawn.
+REAL = "real"  # standard normal
+POSITIVE = "positive"  # in [0.5, 2]: log, sqrt, fractional powers, bases of x ** y
+OFFGRID = "offgrid"  # at least 0.15 away from every multiple of 0.5 (0, clip bounds)
+DISTINCT = "distinct"  # all values at least 0.2 apart: no ties for max/min reductions
+GRID_A = "grid_a"  # k + 0.25 +- 0.1 ...
+GRID_B = "grid_b"  # ... and k + 0.75 +- 0.1: a pair never closer than 0.3 (maximum/minimum)
+
+
+def draw(domain: str, shape: Shape, rng: np.random.Generator) -> np.ndarray:
+    """Values of ``shape`` drawn from ``domain`` (float64)."""
+    if domain == REAL:
+        return rng.standard_normal(shape)
+    if domain == POSITIVE:
+        return rng.uniform(0.5, 2.0, shape)
+    if domain == OFFGRID:
+        return (rng.integers(-4, 4, shape) + 0.5) * 0.5 + rng.uniform(-0.1, 0.1, shape)
+    if domain == DISTINCT:
+        n = int(np.prod(shape))
+        spaced = (rng.permutation(n) - n / 2) * 0.3 + rng.uniform(-0.05, 0.05, n)
+        return spaced.reshape(shape)
+    if domain in (GRID_A, GRID_B):
+        offset = 0.25 if domain == GRID_A else 0.75
+        return rng.integers(-2, 2, shape) + offset + rng.uniform(-0.1, 0.1, shape)
+    raise ValueError(f"unknown domain {domain!r}")
+
+
+@dataclass(frozen=True)
+class OpSpec:
+    """One row of the op table.
+
+    ``fn(*tensors, **kwargs)`` is the minigrad side, ``ref(*arrays, **kwargs)`` the NumPy side.
+    """
+
+    name: str
+    fn: Callable[..., Tensor]
+    ref: Callable[..., Any]
+    shapes: tuple[Shape, ...]
+    domains: tuple[str, ...] = ()  # one per input; REAL when omitted
+    kwargs: dict[str, Any] = field(default_factory=dict)
+    elementwise: bool = False  # a unary elementwise op: any input shape works
+    broadcast: bool = False  # a binary elementwise op: inputs broadcast against each other
+    axis: bool = False  # fn and ref take axis= and keepdims=
+    gradgrad: bool = True  # second order is defined and checked
+    check: dict[str, float] = field(default_factory=dict)  # gradcheck tolerances/step
+    out_dtype: str | None = None  # the output dtype when it is not the inputs' (casts)
+
+    def domain(self, i: int) -> str:
+        return self.domains[i] if i < len(self.domains) else REAL
+
+    def arrays(
+        self, rng: np.random.Generator, shapes: Sequence[Shape] | None = None
+    ) -> list[np.ndarray]:
+        """Fresh float64 inputs for this row (``shapes`` overrides the row's own)."""
+        return [draw(self.domain(i), s, rng) for i, s in enumerate(shapes or self.shapes)]
+
+    def __call__(self, *xs: Any, **kwargs: Any) -> Tensor:
+        return self.fn(*xs, **{**self.kwargs, **kwargs})
+
+    def expected(self, *arrays: np.ndarray, **kwargs: Any) -> np.ndarray:
+        return np.asarray(self.ref(*arrays, **{**self.kwargs, **kwargs}))
+
+
+def _sigmoid(x: np.ndarray) -> np.ndarray:
+    return 1 / (1 + np.exp(-x))
+
+
+def _softmax(x: np.ndarray, axis: int) -> np.ndarray:
+    e = np.exp(x)
+    return e / e.sum(axis=axis, keepdims=True)
+
+
+def _logsumexp(x: np.ndarray, axis: Any = None, keepdims: bool = False) -> np.ndarray:
+    return np.log(np.sum(np.exp(x), axis=axis, keepdims=keepdims))
+
+
+def _var(x: np.ndarray, axis: Any = None, keepdims: bool = False) -> np.ndarray:
+    return np.var(x, axis=axis, keepdims=keepdims, ddof=1)
+
+
+def _cond(shape: Shape) -> np.ndarray:
+    """A fixed boolean mask with both values present."""
+    mask = np.random.default_rng(sum(shape) + 7).random(shape) > 0.5
+    mask.reshape(-1)[:2] = (True, False)
+    return mask
+
+
+def _cast(dtype: str) -> dict[str, Any]:
+    # The output is float32: finite differences need a step far above its rounding error.
+    return {"check": {"eps": 1e-2, "atol": 1e-4, "rtol": 1e-3}, "out_dtype": dtype}
+
+
+# ---------------------------------------------------------------------------------------------
+# The table
+
+
+def _unary() -> list[OpSpec]:
+    u = [
+        ("neg", lambda x: -x, np.negative, REAL),
+        ("exp", mg.exp, np.exp, REAL),
+        ("log", mg.log, np.log, POSITIVE),
+        ("sqrt", mg.sqrt, np.sqrt, POSITIVE),
+        ("abs", mg.abs, np.abs, OFFGRID),
+        ("sin", mg.sin, np.sin, REAL),
+        ("cos", mg.cos, np.cos, REAL),
+        ("tanh", mg.tanh, np.tanh, REAL),
+        ("sigmoid", mg.sigmoid, _sigmoid, REAL),
+        ("relu", mg.relu, lambda x: np.where(x > 0, x, 0.0), OFFGRID),
+        ("method_exp", lambda x: x.exp(), np.exp, REAL),
+        ("method_log", lambda x: x.log(), np.log, POSITIVE),
+        ("method_relu", lambda x: x.relu(), lambda x: np.maximum(x, 0), OFFGRID),
+        ("pow_2", lambda x: x**2, np.square, REAL),
+        ("pow_3", lambda x: x**3, lambda x: x * x * x, REAL),
+        ("pow_half", lambda x: x**0.5, np.sqrt, POSITIVE),
+        ("pow_neg_1_5", lambda x: x**-1.5, lambda x: 1 / (x * np.sqrt(x)), POSITIVE),
+        ("rpow_scalar", lambda x: 2.0**x, lambda x: np.exp2(x), REAL),
+        ("add_scalar", lambda x: x + 2.5, lambda x: x + 2.5, REAL),
+        ("radd_scalar", lambda x: 2.5 + x, lambda x: x + 2.5, REAL),
+        ("sub_scalar", lambda x: x - 1.5, lambda x: x - 1.5, REAL),
+        ("rsub_scalar", lambda x: 1.5 - x, lambda x: 1.5 - x, REAL),
+        ("mul_scalar", lambda x: x * 3.0, lambda x: 3.0 * x, REAL),
+        ("rmul_scalar", lambda x: 3 * x, lambda x: 3.0 * x, REAL),
+        ("div_scalar", lambda x: x / 4.0, lambda x: 0.25 * x, REAL),
+        ("rdiv_scalar", lambda x: 2.0 / x, lambda x: 2.0 * np.reciprocal(x), OFFGRID),
+        ("maximum_scalar", lambda x: mg.maximum(x, 0.0), lambda x: np.where(x > 0, x, 0), OFFGRID),
+        ("minimum_scalar", lambda x: mg.minimum(x, 0.0), lambda x: np.where(x < 0, x, 0), OFFGRID),
+        ("clip_min", lambda x: x.clip(min=-0.5), lambda x: np.where(x < -0.5, -0.5, x), OFFGRID),
+        ("clip_max", lambda x: x.clip(max=0.5), lambda x: np.where(x > 0.5, 0.5, x), OFFGRID),
+        (
+            "clip_both",
+            lambda x: mg.clip(x, -0.5, 1.0),
+            lambda x: np.where(x < -0.5, -0.5, np.where(x > 1.0, 1.0, x)),
+            OFFGRID,
+        ),
+        (
+            "clamp",
+            lambda x: x.clamp(-1.0, 0.5),
+            lambda x: np.minimum(np.maximum(x, -1), 0.5),
+            OFFGRID,
+        ),
+    ]
+    return [OpSpec(name, fn, ref, ((2, 3),), (dom,), elementwise=True) for name, fn, ref, dom in u]
+
+
+def _binary() -> list[OpSpec]:
+    b = [
+        ("add", lambda x, y: x + y, np.add, REAL, REAL),
+        ("sub", lambda x, y: x - y, np.subtract, REAL, REAL),
+        ("mul", lambda x, y: x * y, np.multiply, REAL, REAL),
+        ("div", lambda x, y: x / y, lambda x, y: x * np.reciprocal(y), REAL, OFFGRID),
+        ("pow", lambda x, y: x**y, lambda x, y: np.exp(y * np.log(x)), POSITIVE, REAL),
+        ("maximum", mg.maximum, lambda x, y: np.where(x > y, x, y), GRID_A, GRID_B),
+        ("minimum", lambda x, y: x.minimum(y), lambda x, y: np.where(x < y, x, y), GRID_A, GRID_B),
+        (
+            "where",
+            lambda x, y: mg.where(_cond((2, 3)), x, y),
+            lambda x, y: x * _cond((2, 3)) + y * ~_cond((2, 3)),
+            REAL,
+            REAL,
+        ),
+    ]
+    specs = [
+        OpSpec(name, fn, ref, ((2, 3), (2, 3)), (dx, dy), broadcast=(name != "where"))
+        for name, fn, ref, dx, dy in b
+    ]
+    specs += [
+        OpSpec(
+            "where_broadcast",
+            lambda x, y: mg.where(_cond((3, 4)), x, y),
+            lambda x, y: np.where(_cond((3, 4)), x, y),
+            ((3, 1), (4,)),
+        ),
+        OpSpec(
+            "where_scalar",
+            lambda x: mg.where(_cond((2, 3)), x, 0.0),
+            lambda x: np.where(_cond((2, 3)), x, 0.0),
+            ((2, 3),),
+        ),
+        OpSpec(
+            "where_mask_tensor",
+            lambda x, y: mg.where(Tensor(_cond((2, 3))), x, y),
+            lambda x, y: np.where(_cond((2, 3)), x, y),
+            ((2, 3), (2, 3)),
+        ),
+    ]
+    return specs
+
+
+def _matmul() -> list[OpSpec]:
+    cases = [
+        ("1d_1d", (4,), (4,)),
+        ("1d_2d", (3,), (3, 4)),
+        ("2d_1d", (3, 4), (4,)),
+        ("2d_2d", (2, 3), (3, 4)),
+        ("1d_3d", (3,), (2, 3, 4)),
+        ("3d_1d", (2, 3, 4), (4,)),
+        ("3d_2d", (2, 3, 4), (4, 2)),
+        ("batch_broadcast", (2, 1, 3, 2), (3, 2, 2)),
+    ]
+    specs = [OpSpec(f"matmul_{tag}", lambda x, y: x @ y, np.matmul, (a, b)) for tag, a, b in cases]
+    specs.append(OpSpec("matmul_fn", mg.matmul, np.matmul, ((2, 3), (3, 2))))
+    specs.append(OpSpec("matmul_method", lambda x, y: x.matmul(y), np.matmul, ((2, 2, 3), (3,))))
+    return specs
+
+
+REDUCTION_SHAPE: Shape = (2, 3, 2)
+REDUCTION_AXES: list[Any] = [None, 0, 1, -1, (0, 2), (-1, 0)]
+
+
+def _reductions() -> list[OpSpec]:
+    red = [
+        ("sum", lambda x, **k: x.sum(**k), np.sum, REAL),
+        ("mean", lambda x, **k: x.mean(**k), np.mean, REAL),
+        ("max", lambda x, **k: x.max(**k), np.max, DISTINCT),
+        ("min", lambda x, **k: x.min(**k), np.min, DISTINCT),
+        ("var", lambda x, **k: x.var(**k), _var, REAL),
+        ("logsumexp", lambda x, **k: x.logsumexp(**k), _logsumexp, REAL),
+    ]
+    specs = [
+        OpSpec(
+            f"{name}_axis{axis}_keep{keep}".replace(" ", ""),
+            fn,
+            ref,
+            (REDUCTION_SHAPE,),
+            (dom,),
+            kwargs={"axis": axis, "keepdims": keep},
+            axis=True,
+        )
+        for name, fn, ref, dom in red
+        for axis in REDUCTION_AXES
+        for keep in (False, True)
+    ]
+    # PyTorch spellings and the module-level functions
+    specs += [
+        OpSpec(
+            "sum_dim_keepdim",
+            lambda x: x.sum(dim=1, keepdim=True),
+            lambda x: x.sum(axis=1, keepdims=True),
+            ((2, 3, 2),),
+        ),
+        OpSpec(
+            "mean_dim_tuple",
+            lambda x: x.mean(dim=(0, 2)),
+            lambda x: x.mean(axis=(0, 2)),
+            ((2, 3, 2),),
+        ),
+        OpSpec(
+            "max_dim", lambda x: x.max(dim=-1), lambda x: x.max(axis=-1), ((2, 3, 2),), (DISTINCT,)
+        ),
+        OpSpec(
+            "min_dim_keepdim",
+            lambda x: x.min(dim=0, keepdim=True),
+            lambda x: x.min(axis=0, keepdims=True),
+            ((2, 3, 2),),
+            (DISTINCT,),
+        ),
+        OpSpec(
+            "var_dim_keepdim",
+            lambda x: x.var(dim=0, keepdim=True),
+            lambda x: np.var(x, axis=0, ddof=1, keepdims=True),
+            ((3, 2),),
+        ),
+        OpSpec(
+            "var_dim_list",
+            lambda x: x.var(dim=[0, 1]),
+            lambda x: np.var(x, axis=(0, 1), ddof=1),
+            ((3, 2),),
+        ),
+        OpSpec(
+            "var_correction0",
+            lambda x: x.var(1, correction=0),
+            lambda x: np.var(x, axis=1),
+            ((3, 4),),
+        ),
+        OpSpec(
+            "logsumexp_dim",
+            lambda x: x.logsumexp(dim=1, keepdim=True),
+            lambda x: _logsumexp(x, axis=1, keepdims=True),
+            ((3, 4),),
+        ),
+        OpSpec("fn_sum", lambda x: mg.sum(x, 1), lambda x: x.sum(1), ((3, 4),)),
+        OpSpec(
+            "fn_mean",
+            lambda x: mg.mean(x, dim=0, keepdim=True),
+            lambda x: x.mean(0, keepdims=True),
+            ((3, 4),),
+        ),
+        OpSpec("fn_max", lambda x: mg.max(x), np.max, ((3, 4),), (DISTINCT,)),
+        OpSpec("fn_min", lambda x: mg.min(x, -1), lambda x: x.min(-1), ((3, 4),), (DISTINCT,)),
+        OpSpec("fn_var", lambda x: mg.var(x), lambda x: np.var(x, ddof=1), ((3, 4),)),
+        OpSpec("fn_logsumexp", lambda x: mg.logsumexp(x, 0), lambda x: _logsumexp(x, 0), ((3, 4),)),
+        OpSpec("sum_1d", lambda x: x.sum(), np.sum, ((5,),)),
+        OpSpec("sum_0d", lambda x: x.sum(), np.sum, ((),)),
+        OpSpec("mean_0d", lambda x: x.mean(), np.mean, ((),)),
+    ]
+    # softmax family: axis is a single int
+    for axis in (-1, 0, 1):
+        specs.append(
+            OpSpec(
+                f"softmax_axis{axis}",
+                lambda x, **k: x.softmax(**k),
+                lambda x, axis: _softmax(x, axis),
+                ((3, 4),),
+                kwargs={"axis": axis},
+            )
+        )
+        specs.append(
+            OpSpec(
+                f"log_softmax_axis{axis}",
+                lambda x, **k: x.log_softmax(**k),
+                lambda x, axis: np.log(_softmax(x, axis)),
+                ((3, 4),),
+                kwargs={"axis": axis},
+            )
+        )
+    specs += [
+        OpSpec(
+            "softmax_dim", lambda x: mg.softmax(x, dim=1), lambda x: _softmax(x, 1), ((2, 3, 2),)
+        ),
+        OpSpec(
+            "log_softmax_fn",
+            lambda x: mg.log_softmax(x),
+            lambda x: np.log(_softmax(x, -1)),
+            ((2, 4),),
+        ),
+    ]
+    return specs
+
+
+def _shapes() -> list[OpSpec]:
+    x234 = ((2, 3, 4),)
+    return [
+        OpSpec("reshape", lambda x: x.reshape(4, 6), lambda x: x.reshape(4, 6), x234),
+        OpSpec(
+            "reshape_tuple_neg1", lambda x: x.reshape((-1, 2)), lambda x: x.reshape(-1, 2), x234
+        ),
+        OpSpec("reshape_fn", lambda x: mg.reshape(x, 3, 8), lambda x: x.reshape(3, 8), x234),
+        OpSpec("view", lambda x: x.view(6, 4), lambda x: x.reshape(6, 4), x234),
+        OpSpec("flatten", lambda x: x.flatten(), np.ravel, x234),
+        OpSpec("flatten_start1", lambda x: mg.flatten(x, 1), lambda x: x.reshape(2, 12), x234),
+        OpSpec("flatten_0d", lambda x: x.flatten(), lambda x: x.reshape(1), ((),)),
+        OpSpec("transpose_default", lambda x: x.transpose(), lambda x: x.swapaxes(-1, -2), x234),
+        OpSpec("transpose_0_2", lambda x: mg.transpose(x, 0, 2), lambda x: x.swapaxes(0, 2), x234),
+        OpSpec("permute", lambda x: x.permute(2, 0, 1), lambda x: x.transpose(2, 0, 1), x234),
+        OpSpec(
+            "permute_fn_tuple",
+            lambda x: mg.permute(x, (1, -1, 0)),
+            lambda x: x.transpose(1, 2, 0),
+            x234,
+        ),
+        OpSpec("T", lambda x: x.T, lambda x: x.T, x234),
+        OpSpec("T_2d", lambda x: x.T, lambda x: x.T, ((2, 3),)),
+        OpSpec("squeeze_all", lambda x: x.squeeze(), np.squeeze, ((2, 1, 3, 1),)),
+        OpSpec("squeeze_axis", lambda x: mg.squeeze(x, 1), lambda x: x.squeeze(1), ((2, 1, 3, 1),)),
+        OpSpec(
+            "squeeze_dim_neg", lambda x: x.squeeze(dim=-1), lambda x: x.squeeze(-1), ((2, 1, 3, 1),)
+        ),
+        OpSpec("unsqueeze_0", lambda x: x.unsqueeze(0), lambda x: x[None], ((2, 3),)),
+        OpSpec("unsqueeze_neg1", lambda x: mg.unsqueeze(x, -1), lambda x: x[..., None], ((2, 3),)),
+        OpSpec(
+            "expand",
+            lambda x: x.expand(2, 3, 4),
+            lambda x: np.broadcast_to(x, (2, 3, 4)),
+            ((3, 1),),
+        ),
+        OpSpec(
+            "expand_neg1",
+            lambda x: x.expand(-1, 4),
+            lambda x: np.broadcast_to(x, (3, 4)),
+            ((3, 1),),
+        ),
+        OpSpec(
+            "broadcast_to",
+            lambda x: x.broadcast_to((2, 3, 4)),
+            lambda x: np.broadcast_to(x, (2, 3, 4)),
+            ((4,),),
+        ),
+        OpSpec(
+            "broadcast_to_fn",
+            lambda x: mg.broadcast_to(x, 3, 2),
+            lambda x: np.broadcast_to(x, (3, 2)),
+            ((),),
+        ),
+    ]
+
+
+def _index(idx: Any) -> tuple[Callable[..., Tensor], Callable[..., Any]]:
+    return (lambda x: x[idx]), (lambda x: x[idx])
+
+
+def _indexing() -> list[OpSpec]:
+    mask = _cond((4, 5))
+    cases: list[tuple[str, Any, Shape]] = [
+        ("int", 1, (4, 5)),
+        ("neg_int", -1, (4, 5)),
+        ("slice", slice(1, 3), (4, 5)),
+        ("step", (slice(None), slice(None, None, 2)), (4, 5)),
+        ("neg_step", slice(None, None, -1), (4, 5)),
+        ("neg_slice", (slice(-3, -1), -2), (4, 5)),
+        ("newaxis", (None, slice(1, 3)), (4, 5)),
+        ("newaxis_middle", (slice(None), None, 2), (4, 5)),
+        ("ellipsis", (Ellipsis, 1), (2, 3, 4)),
+        ("ellipsis_none", (None, Ellipsis, slice(0, 2)), (2, 3, 4)),
+        ("int_array_repeat", np.array([0, 2, 0, 0]), (4, 5)),
+        ("int_list_repeat", [3, 3, 1], (4, 5)),
+        ("int_array_2d", np.array([[0, 1], [1, 1]]), (4, 5)),
+        ("two_int_arrays", (np.array([0, 1, 1]), np.array([2, 2, 4])), (4, 5)),
+        ("bool_mask", mask, (4, 5)),
+        ("bool_rows", np.array([True, False, True, True]), (4, 5)),
+        ("mixed_array_slice", (np.array([0, 2, 2]), slice(1, None)), (4, 5)),
+        ("mixed_int_array", (1, [0, 0, 3]), (4, 5)),
+        ("mixed_slice_array", (slice(None, None, 2), [4, 4]), (4, 5)),
+        ("ellipsis_array", (Ellipsis, [1, 1, 0]), (2, 3, 4)),
+    ]
+    specs = [OpSpec(f"index_{name}", *_index(idx), (shape,)) for name, idx, shape in cases]
+    specs.append(
+        OpSpec(
+            "index_tensor_repeat",
+            lambda x: x[Tensor(np.array([1, 1, 2]))],
+            lambda x: x[[1, 1, 2]],
+            ((4, 5),),
+        )
+    )
+    specs.append(
+        OpSpec("index_mask_tensor", lambda x: x[Tensor(mask)], lambda x: x[mask], ((4, 5),))
+    )
+    return specs
+
+
+def _joins() -> list[OpSpec]:
+    return [
+        OpSpec(
+            "cat_axis0",
+            lambda x, y: mg.cat([x, y]),
+            lambda x, y: np.concatenate([x, y]),
+            ((2, 3), (1, 3)),
+        ),
+        OpSpec(
+            "cat_axis1",
+            lambda x, y: mg.cat([x, y], 1),
+            lambda x, y: np.concatenate([x, y], 1),
+            ((2, 3), (2, 2)),
+        ),
+        OpSpec(
+            "cat_dim_neg",
+            lambda x, y, z: mg.cat([x, y, z], dim=-1),
+            lambda x, y, z: np.concatenate([x, y, z], -1),
+            ((2, 2), (2, 1), (2, 3)),
+        ),
+        OpSpec(
+            "concatenate",
+            lambda x, y: mg.concatenate((x, y), axis=0),
+            lambda x, y: np.concatenate([x, y]),
+            ((3,), (2,)),
+        ),
+        OpSpec(
+            "cat_same_tensor",
+            lambda x: mg.cat([x, x * 2]),
+            lambda x: np.concatenate([x, x * 2]),
+            ((2, 2),),
+        ),
+        OpSpec(
+            "stack_axis0",
+            lambda x, y: mg.stack([x, y]),
+            lambda x, y: np.stack([x, y]),
+            ((2, 3), (2, 3)),
+        ),
+        OpSpec(
+            "stack_axis_neg",
+            lambda x, y, z: mg.stack([x, y, z], axis=-1),
+            lambda x, y, z: np.stack([x, y, z], -1),
+            ((2, 3), (2, 3), (2, 3)),
+        ),
+        OpSpec(
+            "stack_dim1",
+            lambda x, y: mg.stack((x, y), dim=1),
+            lambda x, y: np.stack([x, y], 1),
+            ((3,), (3,)),
+        ),
+    ]
+
+
+def _casts() -> list[OpSpec]:
+    return [
+        OpSpec(
+            "astype_float32",
+            lambda x: x.astype(np.float32),
+            lambda x: x.astype(np.float32),
+            ((2, 3),),
+            **_cast("float32"),
+        ),
+        OpSpec(
+            "astype_str",
+            lambda x: x.astype("float32") * 2,
+            lambda x: 2 * x.astype("float32"),
+            ((2, 3),),
+            **_cast("float32"),
+        ),
+        OpSpec(
+            "float",
+            lambda x: x.float(),
+            lambda x: x.astype(np.float32),
+            ((2, 3),),
+            **_cast("float32"),
+        ),
+        OpSpec(
+            "to",
+            lambda x: x.to("float32"),
+            lambda x: x.astype(np.float32),
+            ((2, 3),),
+            **_cast("float32"),
+        ),
+        OpSpec(
+            "float_double",
+            lambda x: x.float().double(),
+            lambda x: x.astype(np.float32).astype(np.float64),
+            ((2, 3),),
+            **_cast("float64"),
+        ),
+        OpSpec(
+            "double_noop", lambda x: x.double() * 1.0, lambda x: x, ((2, 3),), out_dtype="float64"
+        ),
+    ]
+
+
+def _composites() -> list[OpSpec]:
+    """A few chains that mix families (broadcast + reduce + shape)."""
+    return [
+        OpSpec(
+            "affine_tanh",
+            lambda x, w, b: (x @ w + b).tanh().sum(axis=0),
+            lambda x, w, b: np.tanh(x @ w + b).sum(0),
+            ((3, 4), (4, 2), (2,)),
+        ),
+        OpSpec(
+            "normalize",
+            lambda x: (x - x.mean(1, keepdims=True)) / x.var(1, keepdims=True).sqrt(),
+            lambda x: (x - x.mean(1, keepdims=True)) / x.std(1, ddof=1, keepdims=True),
+            ((3, 4),),
+        ),
+    ]
+
+
+SPECS: list[OpSpec] = (
+    _unary()
+    + _binary()
+    + _matmul()
+    + _reductions()
+    + _shapes()
+    + _indexing()
+    + _joins()
+    + _casts()
+    + _composites()
+)
+
+BY_NAME: dict[str, OpSpec] = {s.name: s for s in SPECS}
+assert len(BY_NAME) == len(SPECS), "op spec names must be unique"
+
+ELEMENTWISE = [s for s in SPECS if s.elementwise]
+BROADCAST = [s for s in SPECS if s.broadcast]
+AXIS = [s for s in SPECS if s.axis and s.name.endswith("_axisNone_keepFalse")]
+
+# Shape pairs every binary elementwise op must accept (and differentiate through).
+BROADCAST_PAIRS: list[tuple[Shape, Shape]] = [
+    ((3, 1), (1, 4)),
+    ((4,), (2, 3, 4)),
+    ((), (2, 3)),
+    ((2, 3), ()),
+    ((2, 1, 3), (4, 1)),
+]

@@ -1,0 +1,405 @@
+"""Every op of the table in op_specs.py: forward against NumPy, first and second derivatives
+against finite differences (float64), broadcasting, non-contiguous inputs, dtypes, and
+generated shapes and axes."""
+
+from __future__ import annotations
+
+import warnings
+import zlib
+from typing import Any
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
+from op_specs import AXIS, BROADCAST, BROADCAST_PAIRS, BY_NAME, ELEMENTWISE, SPECS, OpSpec, Shape
+from strategies import axes, broadcast_pairs, reduction_cases, seeds, shapes
+
+import minigrad as mg
+from minigrad import Tensor
+
+
+def _rng(name: str, salt: int = 0) -> np.random.Generator:
+    """A generator fixed per test row, so a failure reproduces."""
+    return np.random.default_rng(zlib.crc32(name.encode()) + salt)
+
+
+def _leaves(arrays: list[np.ndarray]) -> list[Tensor]:
+    return [Tensor(a, requires_grad=True) for a in arrays]
+
+
+def _expected_dtype(spec: OpSpec, default: str) -> np.dtype:
+    return np.dtype(spec.out_dtype or default)
+
+
+def _check_forward(spec: OpSpec, arrays: list[np.ndarray], **kw: Any) -> Tensor:
+    out = spec(*_leaves(arrays), **kw)
+    expected = spec.expected(*arrays, **kw)
+    assert out.shape == expected.shape
+    assert out.dtype == _expected_dtype(spec, "float64")
+    np.testing.assert_allclose(out.data, expected, rtol=1e-10, atol=1e-12)
+    assert out.requires_grad, f"{spec.name}: the output is cut from the graph"
+    return out
+
+
+def _gradcheck(spec: OpSpec, arrays: list[np.ndarray], **kw: Any) -> None:
+    leaves = _leaves(arrays)
+    assert mg.gradcheck(lambda *xs: spec(*xs, **kw), leaves, **spec.check)
+
+
+# ---------------------------------------------------------------------------------------------
+# The table, row by row
+
+by_row = pytest.mark.parametrize("spec", SPECS, ids=lambda s: s.name)
+
+
+@by_row
+def test_forward_matches_numpy(spec: OpSpec) -> None:
+    _check_forward(spec, spec.arrays(_rng(spec.name)))
+
+
+@by_row
+def test_gradcheck(spec: OpSpec) -> None:
+    _gradcheck(spec, spec.arrays(_rng(spec.name)))
+
+
+@pytest.mark.parametrize("spec", [s for s in SPECS if s.gradgrad], ids=lambda s: s.name)
+def test_gradgradcheck(spec: OpSpec) -> None:
+    leaves = _leaves(spec.arrays(_rng(spec.name)))
+    assert mg.gradgradcheck(spec, leaves, **spec.check)
+
+
+def test_every_op_has_a_row() -> None:
+    """The public differentiable functions all appear in the table (by name or use)."""
+    names = " ".join(BY_NAME)
+    for op in ["exp", "log", "sqrt", "abs", "sin", "cos", "tanh", "sigmoid", "relu", "maximum",
+               "minimum", "clip", "clamp", "sum", "mean", "max", "min", "var", "logsumexp",
+               "softmax", "log_softmax", "reshape", "view", "flatten", "transpose", "permute",
+               "squeeze", "unsqueeze", "expand", "broadcast_to", "index", "cat", "concatenate",
+               "stack", "where", "matmul", "astype", "float", "double", "to", "pow", "rpow",
+               "div", "rdiv", "sub", "rsub", "neg", "dim", "keep"]:  # fmt: skip
+        assert op in names, op
+
+
+# ---------------------------------------------------------------------------------------------
+# Broadcasting
+
+
+@pytest.mark.parametrize("pair", BROADCAST_PAIRS, ids=str)
+@pytest.mark.parametrize("spec", BROADCAST, ids=lambda s: s.name)
+def test_broadcasting_pairs(spec: OpSpec, pair: tuple[Shape, Shape]) -> None:
+    arrays = spec.arrays(_rng(spec.name, 1), pair)
+    out = _check_forward(spec, arrays)
+    assert out.shape == np.broadcast_shapes(*pair)
+    leaves = _leaves(arrays)
+    spec(*leaves).backward(_rng(spec.name, 2).standard_normal(out.shape))
+    assert [x.grad.shape for x in leaves] == list(pair)  # type: ignore[union-attr]
+    _gradcheck(spec, arrays)
+    assert mg.gradgradcheck(spec, _leaves(arrays))
+
+
+# ---------------------------------------------------------------------------------------------
+# Non-contiguous inputs: strided and transposed views of a float64 array
+
+
+def _strided(a: np.ndarray) -> np.ndarray:
+    """``a``'s values as every other element of a bigger array."""
+    big = np.zeros((*a.shape, 2))
+    big[..., 0] = a
+    return big[..., 0]
+
+
+def _transposed(a: np.ndarray) -> np.ndarray:
+    """``a``'s values in a Fortran-ordered (2-D and up) or reversed (1-D) view."""
+    if a.ndim >= 2:
+        return np.ascontiguousarray(a.T).T
+    return np.ascontiguousarray(a[::-1])[::-1]
+
+
+NONCONTIG = [s for s in SPECS if any(int(np.prod(shape)) > 1 for shape in s.shapes)]
+
+
+@pytest.mark.parametrize("layout", [_strided, _transposed], ids=["strided", "transposed"])
+@pytest.mark.parametrize("spec", NONCONTIG, ids=lambda s: s.name)
+def test_noncontiguous_inputs(spec: OpSpec, layout: Any) -> None:
+    arrays = [layout(a) for a in spec.arrays(_rng(spec.name, 3))]
+    assert any(not a.flags.c_contiguous for a in arrays)
+    leaves = _leaves(arrays)
+    assert all(x.data is a for x, a in zip(leaves, arrays))  # wrapped, not copied
+    _check_forward(spec, arrays)
+    _gradcheck(spec, arrays)
+
+
+# ---------------------------------------------------------------------------------------------
+# Dtypes
+
+
+@by_row
+def test_float32_preserved(spec: OpSpec) -> None:
+    """float32 in, float32 out and float32 gradients, close to the float64 ones."""
+    a32 = [a.astype(np.float32) for a in spec.arrays(_rng(spec.name, 4))]
+    x32 = _leaves(a32)
+    out = spec(*x32)
+    assert out.dtype == _expected_dtype(spec, "float32")
+    seed = _rng(spec.name, 5).standard_normal(out.shape)
+    out.backward(seed.astype(out.dtype))
+
+    x64 = _leaves([a.astype(np.float64) for a in a32])
+    spec(*x64).backward(seed)
+    for x, ref in zip(x32, x64):
+        assert x.grad is not None and ref.grad is not None
+        assert x.grad.dtype == np.float32 and x.grad.shape == x.shape
+        np.testing.assert_allclose(x.grad.data, ref.grad.data, rtol=1e-4, atol=1e-4)
+
+
+@pytest.mark.parametrize("spec", BROADCAST, ids=lambda s: s.name)
+def test_mixed_float32_float64_promotes(spec: OpSpec) -> None:
+    a, b = spec.arrays(_rng(spec.name, 6), [(3, 1), (1, 4)])
+    x = Tensor(a.astype(np.float32), requires_grad=True)
+    y = Tensor(b, requires_grad=True)
+    out = spec(x, y)
+    assert out.dtype == np.float64
+    np.testing.assert_allclose(out.data, spec.expected(x.data.astype(np.float64), b), rtol=1e-12)
+    out.backward(np.ones(out.shape))
+    assert x.grad is not None and y.grad is not None
+    assert (x.grad.dtype, x.grad.shape) == (np.float32, (3, 1))
+    assert (y.grad.dtype, y.grad.shape) == (np.float64, (1, 4))
+
+
+def test_mixed_dtypes_in_cat_and_matmul() -> None:
+    x = Tensor(np.ones((2, 2), np.float32), requires_grad=True)
+    y = Tensor(np.full((2, 2), 2.0), requires_grad=True)
+    for out in (mg.cat([x, y]), x @ y, mg.stack([x, y]), mg.where(np.eye(2) > 0, x, y)):
+        assert out.dtype == np.float64
+        x.grad = y.grad = None
+        out.sum().backward()
+        assert x.grad is not None and y.grad is not None
+        assert x.grad.dtype == np.float32 and y.grad.dtype == np.float64
+
+
+def test_python_and_numpy_scalars_keep_float32() -> None:
+    """A scalar constant does not promote a float32 tensor (as in PyTorch)."""
+    x = Tensor(np.ones(3, np.float32), requires_grad=True)
+    outs = [x * 2.0, 2.0 - x, x / 3, x**2, 2.0**x, x * np.float64(2.0), np.float64(1.5) + x]
+    outs += [x ** np.float64(2.0), mg.maximum(x, np.float64(0.5)), np.float64(2.0) / x]
+    for out in outs:
+        assert out.dtype == np.float32, out
+        x.grad = None
+        out.sum().backward()
+        assert x.grad is not None and x.grad.dtype == np.float32
+
+
+# ---------------------------------------------------------------------------------------------
+# Conventions at kinks and ties, and numerical stability (values from NumPy formulas)
+
+
+def test_max_min_ties_share_the_gradient_evenly() -> None:
+    a = np.array([[1.0, 3.0, 3.0, 2.0], [5.0, 5.0, 5.0, 0.0]])
+    for red, pick in (("max", np.max), ("min", np.min)):
+        x = Tensor(a, requires_grad=True)
+        getattr(x, red)(axis=1).sum().backward()
+        hit = a == pick(a, axis=1, keepdims=True)
+        assert x.grad is not None
+        np.testing.assert_array_equal(x.grad.data, hit / hit.sum(axis=1, keepdims=True))
+        x.grad = None
+        getattr(x, red)().backward()
+        hit = a == pick(a)
+        np.testing.assert_array_equal(x.grad.data, hit / hit.sum())
+
+
+def test_maximum_minimum_ties_split_in_half() -> None:
+    a = np.array([1.0, 2.0, 3.0])
+    b = np.array([1.0, 0.0, 3.0])
+    for f in (mg.maximum, mg.minimum):
+        x, y = Tensor(a, requires_grad=True), Tensor(b, requires_grad=True)
+        f(x, y).sum().backward()
+        ties = a == b
+        wins = a > b if f is mg.maximum else a < b
+        assert x.grad is not None and y.grad is not None
+        np.testing.assert_array_equal(x.grad.data, wins + 0.5 * ties)
+        np.testing.assert_array_equal(y.grad.data, ~wins * 1.0 - 0.5 * ties)
+
+
+def test_kinks_follow_pytorch() -> None:
+    """abs and relu have gradient 0 at 0; clip passes the gradient on its bounds."""
+    a = np.array([-1.0, 0.0, 0.5, 1.0, 2.0])
+    x = Tensor(a, requires_grad=True)
+    (x.abs() + x.relu() + x.clip(0.0, 1.0)).sum().backward()
+    assert x.grad is not None
+    expected = np.sign(a) + (a > 0) + ((a >= 0) & (a <= 1))
+    np.testing.assert_array_equal(x.grad.data, expected)
+
+
+def test_repeated_indices_accumulate() -> None:
+    a = np.arange(12.0).reshape(4, 3)
+    idx = np.array([0, 2, 0, 0, 3])
+    x = Tensor(a, requires_grad=True)
+    w = np.arange(15.0).reshape(5, 3)
+    (x[idx] * Tensor(w)).sum().backward()
+    expected = np.zeros_like(a)
+    for row, i in enumerate(idx):
+        expected[i] += w[row]
+    assert x.grad is not None
+    np.testing.assert_array_equal(x.grad.data, expected)
+
+
+def test_boolean_mask_gradient_lands_on_selected() -> None:
+    a = np.array([[1.0, -2.0], [-3.0, 4.0]])
+    x = Tensor(a, requires_grad=True)
+    mask = x > 0  # a bool tensor used as the index
+    (x[mask] * 3).sum().backward()
+    assert x.grad is not None
+    np.testing.assert_array_equal(x.grad.data, 3.0 * (a > 0))
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_sigmoid_softmax_logsumexp_are_stable(dtype: type) -> None:
+    big = np.array([[-1000.0, 0.0, 1000.0], [1000.0, 1000.0, 999.0]], dtype)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no overflow
+        x = Tensor(big, requires_grad=True)
+        s = x.sigmoid()
+        # below the smallest normal number counts as 0
+        tiny = np.finfo(dtype).tiny * 2
+        np.testing.assert_allclose(s.data, (big > 0) * 1.0 + (big == 0) * 0.5, atol=tiny, rtol=0)
+        lse = x.logsumexp(axis=1)
+        # logsumexp(v) = m + log(sum(exp(v - m))): exact with the shift
+        m = big.max(axis=1)
+        ref = m + np.log(np.exp(big - m[:, None]).sum(axis=1))
+        np.testing.assert_allclose(lse.data, ref, rtol=1e-6)
+        (s.sum() + lse.sum() + x.softmax(1).max() + x.log_softmax(0).sum()).backward()
+    assert x.grad is not None and np.isfinite(x.grad.data).all()
+
+
+# ---------------------------------------------------------------------------------------------
+# Generated shapes and axes
+
+
+@pytest.mark.parametrize("spec", ELEMENTWISE, ids=lambda s: s.name)
+@given(shape=shapes(), seed=seeds)
+def test_elementwise_generated_shapes(spec: OpSpec, shape: Shape, seed: int) -> None:
+    arrays = spec.arrays(np.random.default_rng(seed), [shape])
+    assert _check_forward(spec, arrays).shape == shape
+    _gradcheck(spec, arrays)
+
+
+@pytest.mark.parametrize("spec", BROADCAST, ids=lambda s: s.name)
+@given(pair=broadcast_pairs(), seed=seeds)
+def test_binary_generated_broadcasts(spec: OpSpec, pair: tuple[Shape, Shape], seed: int) -> None:
+    arrays = spec.arrays(np.random.default_rng(seed), pair)
+    assert _check_forward(spec, arrays).shape == np.broadcast_shapes(*pair)
+    _gradcheck(spec, arrays)
+
+
+@pytest.mark.parametrize("spec", AXIS, ids=lambda s: s.name.split("_")[0])
+@given(data=st.data(), seed=seeds)
+def test_reductions_generated_axes(spec: OpSpec, data: st.DataObject, seed: int) -> None:
+    # var divides by n - 1: every reduced group needs two elements.
+    need = 2 if spec.name.startswith("var") else 1
+    shape, axis, keepdims = data.draw(reduction_cases(min_reduced=need))
+    arrays = spec.arrays(np.random.default_rng(seed), [shape])
+    kw = {"axis": axis, "keepdims": keepdims}
+    _check_forward(spec, arrays, **kw)
+    _gradcheck(spec, arrays, **kw)
+
+
+@pytest.mark.parametrize("name", ["softmax_axis-1", "log_softmax_axis-1"])
+@given(data=st.data(), seed=seeds)
+def test_softmax_generated_axes(name: str, data: st.DataObject, seed: int) -> None:
+    spec = BY_NAME[name]
+    shape = data.draw(shapes(min_dims=1))
+    axis = data.draw(st.integers(-len(shape), len(shape) - 1))
+    arrays = spec.arrays(np.random.default_rng(seed), [shape])
+    _check_forward(spec, arrays, axis=axis)
+    _gradcheck(spec, arrays, axis=axis)
+
+
+@given(
+    shapes=hnp.mutually_broadcastable_shapes(
+        signature=np.matmul.signature,
+        max_dims=2,
+        max_side=3,  # type: ignore[arg-type]
+    ),
+    seed=seeds,
+)
+def test_matmul_generated_shapes(shapes: Any, seed: int) -> None:
+    spec = BY_NAME["matmul_2d_2d"]
+    arrays = spec.arrays(np.random.default_rng(seed), shapes.input_shapes)
+    assert _check_forward(spec, arrays).shape == shapes.result_shape
+    _gradcheck(spec, arrays)
+
+
+@given(shape=shapes(min_dims=1), data=st.data(), seed=seeds)
+def test_permute_and_sum_generated(shape: Shape, data: st.DataObject, seed: int) -> None:
+    """A chain: permute, then reduce over generated axes (checks the inverse permutation)."""
+    order = tuple(data.draw(st.permutations(range(len(shape)))))
+    axis = data.draw(axes(len(shape)))
+    a = np.random.default_rng(seed).standard_normal(shape)
+    x = Tensor(a, requires_grad=True)
+    out = x.permute(order).sum(axis=axis)
+    np.testing.assert_allclose(out.data, a.transpose(order).sum(axis=axis), rtol=1e-12)
+    assert mg.gradcheck(lambda t: (t.permute(order) ** 2).sum(axis=axis), [x])
+
+
+# ---------------------------------------------------------------------------------------------
+# PyTorch as an optional oracle
+
+
+TORCH_CASES = [
+    ("logsumexp", lambda m, x: m.logsumexp(x, 1), (3, 4)),
+    ("var", lambda m, x: x.var(0), (4, 3)),
+    ("softmax", lambda m, x: m.softmax(x, 1), (3, 4)),
+    ("log_softmax", lambda m, x: m.log_softmax(x, 0), (3, 4)),
+    ("sigmoid_tanh", lambda m, x: m.sigmoid(x) * m.tanh(x), (3, 4)),
+]
+
+
+@pytest.mark.parametrize("name,f,shape", TORCH_CASES, ids=[c[0] for c in TORCH_CASES])
+def test_against_torch(name: str, f: Any, shape: Shape) -> None:
+    torch = pytest.importorskip("torch")
+    a = _rng(name).standard_normal(shape)
+    x = Tensor(a, requires_grad=True)
+    out = f(mg, x)
+    g = _rng(name, 1).standard_normal(out.shape)
+    out.backward(g)
+    t = torch.tensor(a, requires_grad=True)
+    ref = f(torch, t)
+    ref.backward(torch.tensor(g))
+    np.testing.assert_allclose(out.data, ref.detach().numpy(), rtol=1e-10)
+    assert x.grad is not None
+    np.testing.assert_allclose(x.grad.data, t.grad.numpy(), rtol=1e-10, atol=1e-12)
+
+
+def test_against_torch_at_ties_and_kinks() -> None:
+    """The conventions finite differences cannot see: amax/maximum ties, abs/relu/clamp."""
+    torch = pytest.importorskip("torch")
+    a = np.array([[1.0, 3.0, 3.0, 0.0], [2.0, 2.0, -1.0, 0.5]])
+    b = np.array([[1.0, 0.0, 3.0, 0.0], [2.0, 1.0, 0.0, 0.5]])
+
+    def loss(m: Any, x: Any, y: Any) -> Any:
+        amax = x.max(axis=1) if m is mg else torch.amax(x, dim=1)
+        return ((amax * 2).sum() + m.maximum(x, y).sum() * 3 + m.minimum(x, y).sum()
+                + x.abs().sum() + x.relu().sum() + m.clamp(x, 0.0, 2.0).sum())  # fmt: skip
+
+    x, y = Tensor(a, requires_grad=True), Tensor(b, requires_grad=True)
+    loss(mg, x, y).backward()
+    tx, ty = torch.tensor(a, requires_grad=True), torch.tensor(b, requires_grad=True)
+    loss(torch, tx, ty).backward()
+    assert x.grad is not None and y.grad is not None
+    np.testing.assert_allclose(x.grad.data, tx.grad.numpy(), rtol=1e-12)
+    np.testing.assert_allclose(y.grad.data, ty.grad.numpy(), rtol=1e-12)
+
+
+def test_against_torch_batched_matmul() -> None:
+    torch = pytest.importorskip("torch")
+    rng = _rng("bmm")
+    a, b = rng.standard_normal((2, 1, 3, 4)), rng.standard_normal((3, 4, 2))
+    g = rng.standard_normal((2, 3, 3, 2))
+    x, y = Tensor(a, requires_grad=True), Tensor(b, requires_grad=True)
+    (x @ y).backward(g)
+    tx, ty = torch.tensor(a, requires_grad=True), torch.tensor(b, requires_grad=True)
+    (tx @ ty).backward(torch.tensor(g))
+    assert x.grad is not None and y.grad is not None
+    np.testing.assert_allclose(x.grad.data, tx.grad.numpy(), rtol=1e-10)
+    np.testing.assert_allclose(y.grad.data, ty.grad.numpy(), rtol=1e-10)

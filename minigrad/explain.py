@@ -64,10 +64,15 @@ class Step:
 
 
 class Explanation:
-    """The steps of one backward pass; ``str()`` (or ``print``) gives a readable table."""
+    """The steps of one backward pass; ``str()`` (or ``print``) gives a readable table.
 
-    def __init__(self, steps: list[Step]) -> None:
+    ``loss`` is the tensor the walk started from: ``draw_graph(ex.loss, explain=ex)`` draws
+    the same graph with the BP labels on it.
+    """
+
+    def __init__(self, steps: list[Step], loss: Tensor | None = None) -> None:
         self.steps = steps
+        self.loss = loss
 
     def __iter__(self) -> Iterator[Step]:
         return iter(self.steps)
@@ -245,7 +250,7 @@ def explain_backward(
         if x is None or y is None or cost is None:
             raise ValueError("explain_backward(): with model=, pass x=, y= and cost= as well")
         _label_mlp(steps, model, x, y, cost)
-    return Explanation(steps)
+    return Explanation(steps, loss)
 
 
 def _walk(order: list[Any], seed: np.ndarray, names: dict[int, str]) -> list[Step]:

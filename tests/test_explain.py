@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pytest
 
@@ -26,7 +28,7 @@ def _graph() -> tuple[mg.Tensor, mg.Tensor, mg.Tensor, mg.Tensor]:
 
 def _mlp(sizes: tuple[int, ...], final: type[nn.Module] | None = nn.Sigmoid) -> nn.Sequential:
     layers: list[nn.Module] = []
-    for i, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:])):
+    for i, (n_in, n_out) in enumerate(itertools.pairwise(sizes)):
         layers.append(nn.Linear(n_in, n_out, dtype="float64", generator=i))
         last = i == len(sizes) - 2
         if not last:

@@ -51,14 +51,14 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
 
 
 def draw_graph(root: mg.Tensor, path: str, params: dict[str, mg.Tensor]) -> None:
-    """Draw the graph behind `root` with minigrad.viz (needs graphviz)."""
+    """Draw the graph behind `root` with minigrad.viz (needs graphviz and its `dot`)."""
+    from minigrad import viz
+
     try:
-        from minigrad import viz
-    except ImportError:
-        print("--graph: minigrad.viz is not available in this version; skipped")
-        return
-    viz.draw_graph(root, path, params=params)
-    print(f"graph written to {path}")
+        graph = viz.draw_graph(root, params=params, title="curve_fit: the loss")
+        print(f"graph written to {viz.save(graph, path)}")
+    except (ImportError, viz.GraphvizNotFoundError) as e:
+        print(f"--graph: {e}")
 
 
 def main(argv: Sequence[str] | None = None) -> dict[str, Any]:

@@ -36,14 +36,14 @@ def numerical_jacobian(
                 jac.append([])
                 continue
             cols = [np.zeros((x.size, o.size)) for o in outs0]
-            flat = x.data.reshape(-1)  # a view: writing it perturbs x
-            for j in range(x.size):
-                orig = flat[j]
-                flat[j] = orig + eps
+            # Index x.data itself: reshape(-1) of a non-contiguous array is a copy.
+            for j, at in enumerate(np.ndindex(x.shape)):
+                orig = x.data[at]
+                x.data[at] = orig + eps
                 plus = [o.data.astype(np.float64).ravel() for o in _outputs(fn, inputs)]
-                flat[j] = orig - eps
+                x.data[at] = orig - eps
                 minus = [o.data.astype(np.float64).ravel() for o in _outputs(fn, inputs)]
-                flat[j] = orig
+                x.data[at] = orig
                 for k in range(len(outs0)):
                     cols[k][j] = (plus[k] - minus[k]) / (2 * eps)
             jac.append(cols)

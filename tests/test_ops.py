@@ -111,10 +111,11 @@ def _strided(a: np.ndarray) -> np.ndarray:
 
 
 def _transposed(a: np.ndarray) -> np.ndarray:
-    """``a``'s values in a Fortran-ordered (2-D and up) or reversed (1-D) view."""
-    if a.ndim >= 2:
-        return np.ascontiguousarray(a.T).T
-    return np.ascontiguousarray(a[::-1])[::-1]
+    """``a``'s values in a Fortran-ordered view, or a reversed one where that is contiguous."""
+    view = np.ascontiguousarray(a.T).T
+    if view.flags.c_contiguous:  # 1-D, or only one axis longer than 1
+        view = np.flip(np.ascontiguousarray(np.flip(a)))
+    return view
 
 
 NONCONTIG = [s for s in SPECS if any(int(np.prod(shape)) > 1 for shape in s.shapes)]

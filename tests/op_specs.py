@@ -340,6 +340,12 @@ def _reductions() -> list[OpSpec]:
             "softmax_dim", lambda x: mg.softmax(x, dim=1), lambda x: _softmax(x, 1), ((2, 3, 2),)
         ),
         OpSpec(
+            "log_softmax_dim",
+            lambda x: x.log_softmax(dim=0),
+            lambda x: np.log(_softmax(x, 0)),
+            ((3, 2),),
+        ),
+        OpSpec(
             "log_softmax_fn",
             lambda x: mg.log_softmax(x),
             lambda x: np.log(_softmax(x, -1)),

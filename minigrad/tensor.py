@@ -570,13 +570,13 @@ class Tensor:
         """exp(x) / sum(exp(x)) along ``axis``, computed without overflow."""
         a = dim if dim is not None else axis  # axis has a default: dim=... must win
         _check_axis(self, a, "softmax")
-        return _unary(ops.Softmax(a), self)  # type: ignore[arg-type]
+        return _unary(ops.Softmax(a), self)
 
     def log_softmax(self, axis: int = -1, *, dim: int | None = None) -> Tensor:
         """x - logsumexp(x) along ``axis``, computed without overflow."""
         a = dim if dim is not None else axis  # axis has a default: dim=... must win
         _check_axis(self, a, "log_softmax")
-        return _unary(ops.LogSoftmax(a), self)  # type: ignore[arg-type]
+        return _unary(ops.LogSoftmax(a), self)
 
     # -- shape --------------------------------------------------------------------------------
 

@@ -117,6 +117,9 @@ def machine_info() -> dict[str, Any]:
         "minigrad": minigrad.__version__,
         "torch": None,
         "blas": [],
+        "load_average": [round(x, 2) for x in os.getloadavg()]
+        if hasattr(os, "getloadavg")
+        else None,
     }
     if torch_available():
         import torch
@@ -134,8 +137,10 @@ def machine_info() -> dict[str, Any]:
 
 
 def format_machine(info: dict[str, Any]) -> list[str]:
+    load = info.get("load_average")
     lines = [
-        f"- CPU: {info['cpu']} ({info['logical_cpus']} logical CPUs), {info['os']}",
+        f"- CPU: {info['cpu']} ({info['logical_cpus']} logical CPUs), {info['os']}"
+        + (f", load average {load[0]} at the start" if load else ""),
         f"- Python {info['python']}, NumPy {info['numpy']}, minigrad {info['minigrad']}, "
         + (f"PyTorch {info['torch']}" if info["torch"] else "PyTorch not installed"),
     ]
@@ -165,36 +170,52 @@ class Timing:
     def median(self) -> float:
         return float(np.median(self.samples))
 
+    def ratio_to(self, base: Timing) -> float:
+        """Median over rounds of this sample / the baseline's sample of the same round.
 
-def _time_units(run: Callable[[], None], n: int) -> float:
-    t0 = time.perf_counter()
+        Samples of one round are taken moments apart, so pairing them cancels the slow swings
+        of a shared machine that a ratio of two medians would keep.
+        """
+        return float(np.median(np.divide(self.samples, base.samples)))
+
+
+CLOCKS = {"wall": time.perf_counter, "cpu": time.process_time}
+
+
+def _time_units(run: Callable[[], None], n: int, clock: Callable[[], float]) -> float:
+    t0 = clock()
     for _ in range(n):
         run()
-    return time.perf_counter() - t0
+    return clock() - t0
 
 
-def time_workload(spec: Spec, frameworks: list[str], settings: Settings) -> dict[str, Timing]:
+def time_workload(
+    spec: Spec, frameworks: list[str], settings: Settings, clock: str = "cpu"
+) -> dict[str, Timing]:
     """Warm up, then time each framework in interleaved rounds; seconds per reported unit.
 
-    Rounds alternate between frameworks so slow drifts of the machine hit all of them alike.
-    The garbage collector stays on (it is part of what a user pays), but runs before each
-    sample so one framework does not inherit another's garbage.
+    Each round times every framework once, in a rotating order, so slow drifts of the machine
+    hit all of them alike (see ``Timing.ratio_to``). The garbage collector stays on (it is part
+    of what a user pays), but runs before each sample so no framework inherits another's
+    garbage.
     """
+    tick = CLOCKS[clock]
     problem = make_problem(spec)
     runners = {fw: make_runner(fw, problem) for fw in frameworks}
     timings = {}
     for fw, runner in runners.items():
         spent, units = 0.0, 0
         while spent < settings.warmup or units < 2:
-            spent += _time_units(runner.run, 1)
+            spent += _time_units(runner.run, 1, tick)
             units += 1
         per_unit = spent / units
         timings[fw] = Timing(units_per_sample=max(1, math.ceil(settings.min_sample / per_unit)))
-    for _ in range(settings.repeats):
-        for fw, runner in runners.items():
+    order = list(runners)
+    for r in range(settings.repeats):
+        for fw in order[r % len(order) :] + order[: r % len(order)]:  # rotate who goes first
             n = timings[fw].units_per_sample
             gc.collect()
-            timings[fw].samples.append(_time_units(runner.run, n) / n / spec.per_unit)
+            timings[fw].samples.append(_time_units(runners[fw].run, n, tick) / n / spec.per_unit)
     return timings
 
 
@@ -365,7 +386,7 @@ def format_table(
 
 
 def _ratio(t: Timing | None, base: Timing | None) -> float | None:
-    return t.median / base.median if t is not None and base is not None else None
+    return t.ratio_to(base) if t is not None and base is not None else None
 
 
 def _missing(key: str, fw: str, wrong: dict[str, list[str]]) -> str:
@@ -374,26 +395,6 @@ def _missing(key: str, fw: str, wrong: dict[str, list[str]]) -> str:
 
 # ---------------------------------------------------------------------------------------------
 # Profiling (minigrad only), for the people who make it faster
-
-
-def profile(keys: list[str], top: int = 25) -> None:
-    """Print minigrad's cProfile top entries (by own time) for each workload."""
-    import cProfile
-    import pstats
-
-    for key in keys:
-        spec = WORKLOADS[key]
-        runner = make_runner("minigrad", make_problem(spec))
-        runner.run()
-        n = 3 if isinstance(spec, MLPSpec) and spec.steps > 100 else 200
-        n = 3 if key == "W5" else n
-        prof = cProfile.Profile()
-        prof.enable()
-        for _ in range(n):
-            runner.run()
-        prof.disable()
-        print(f"\n## Profile: minigrad {key} ({n} units of {spec.unit})\n")
-        pstats.Stats(prof, stream=sys.stdout).sort_stats("tottime").print_stats(top)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -410,6 +411,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         metavar="LIST",
         default=",".join(FRAMEWORKS),
         help="comma-separated frameworks (default: all installed)",
+    )
+    p.add_argument(
+        "--clock",
+        choices=sorted(CLOCKS),
+        default="cpu",
+        help="this process's CPU time (default: steady on a busy machine) or wall time",
     )
     p.add_argument(
         "--profile",
@@ -435,8 +442,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"run.py: unknown workload(s) {unknown}; choose from {every}", file=sys.stderr)
         return 2
     if args.profile:
+        from profiling import report
+
         pin_threads()
-        profile([k for k in keys if k in WORKLOADS])
+        print(report([k for k in keys if k in WORKLOADS]))
         return 0
 
     settings = Settings.of(args.quick)
@@ -463,7 +472,7 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"{key} {fw}: gradients disagree with NumPy, not timed:", file=sys.stderr)
                 for line in found:
                     print(f"    {line}", file=sys.stderr)
-        results[key] = time_workload(spec, ok, settings)
+        results[key] = time_workload(spec, ok, settings, args.clock)
         print(f"  timed {key} ({time.perf_counter() - started:.0f} s)", file=sys.stderr)
     memory = measure_memory(settings) if "M1" in keys else None
 
@@ -475,8 +484,8 @@ def main(argv: list[str] | None = None) -> int:
     scope = "quick" if args.quick else "full"
     lines.append(
         f"Medians of {settings.repeats} samples ({scope} run, each sample at least "
-        f"{settings.min_sample * 1000:.0f} ms), float32, 1 thread; ratios are to hand-written "
-        f"NumPy. Total {time.perf_counter() - started:.0f} s."
+        f"{settings.min_sample * 1000:.0f} ms of {args.clock} time), float32, 1 thread; ratios "
+        f"are to hand-written NumPy. Total {time.perf_counter() - started:.0f} s."
     )
     lines += [f"Note: {n}" for n in notes]
     print("\n".join(lines))
@@ -485,7 +494,7 @@ def main(argv: list[str] | None = None) -> int:
         out = {
             "command": command.strip(),
             "machine": info,
-            "settings": settings.__dict__,
+            "settings": {**settings.__dict__, "clock": args.clock},
             "notes": notes,
             "gradient_check_failures": wrong,
             "results": {
@@ -494,6 +503,9 @@ def main(argv: list[str] | None = None) -> int:
                     "unit": WORKLOADS[key].unit,
                     "target_ratio": TARGETS[key],
                     "seconds": {fw: t.median for fw, t in timings.items()},
+                    "ratio_to_numpy": {
+                        fw: t.ratio_to(timings["numpy"]) for fw, t in timings.items()
+                    },
                     "samples": {fw: t.samples for fw, t in timings.items()},
                     "units_per_sample": {fw: t.units_per_sample for fw, t in timings.items()},
                 }

@@ -187,9 +187,10 @@ class NumpyMLP:
         spec, last = self.spec, len(self.w) - 1
         acts = [x]
         for i, (w, b) in enumerate(zip(self.w, self.b)):
-            z = acts[-1] @ w + b
+            z = acts[-1] @ w
+            z += b  # in place on the fresh product
             if i < last:
-                z = _np_sigmoid(z) if spec.hidden == "sigmoid" else np.maximum(z, 0)
+                z = _np_sigmoid(z) if spec.hidden == "sigmoid" else np.maximum(z, 0, out=z)
             acts.append(z)
         out = acts[-1]
         n = out.shape[0]
@@ -213,9 +214,9 @@ class NumpyMLP:
             gw[i] = acts[i].T @ delta
             gb[i] = delta.sum(axis=0)
             if i > 0:
-                da = delta @ self.w[i].T
+                delta = delta @ self.w[i].T
                 a = acts[i]
-                delta = da * a * (1 - a) if spec.hidden == "sigmoid" else da * (a > 0)
+                delta *= a * (1 - a) if spec.hidden == "sigmoid" else a > 0
         return np.asarray(loss), gw, gb
 
     def first_gradients(self) -> Grads:

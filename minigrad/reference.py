@@ -667,7 +667,8 @@ def format_comparison(comparisons: dict[str, Comparison] | Iterable[Comparison])
         for c in rows
     ]
     widths = [max(len(r[i]) for r in [header, *cells]) for i in range(len(header))]
-    lines = ["  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True))]
-    lines.append("  ".join("-" * w for w in widths))
-    lines += ["  ".join(v.ljust(w) for v, w in zip(r, widths, strict=True)) for r in cells]
+    lines = [
+        "  ".join(v.ljust(w) for v, w in zip(r, widths, strict=True)).rstrip()
+        for r in [header, tuple("-" * w for w in widths), *cells]
+    ]
     return "\n".join(lines)

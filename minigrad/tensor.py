@@ -70,12 +70,23 @@ def _unary(op: Op, x: Tensor) -> Tensor:
     return _new_tensor(out, None)
 
 
+def _operand(v: Any) -> Any:
+    """A non-Tensor operand: Python numbers stay constants, anything else becomes a Tensor.
+
+    NumPy scalars become Python numbers, so ``x * np.float64(2)`` keeps x's float32 (as in
+    PyTorch) instead of promoting under NumPy's rules for typed scalars.
+    """
+    if isinstance(v, np.generic):
+        return v.item()
+    return v if isinstance(v, int | float) else Tensor(v)
+
+
 def _binary(op: Op, x: Any, y: Any) -> Tensor:
     """``apply`` for two inputs, at least one a Tensor: the hot path, spelled out."""
-    if not isinstance(x, Tensor | int | float):
-        x = Tensor(x)
-    if not isinstance(y, Tensor | int | float):
-        y = Tensor(y)
+    if not isinstance(x, Tensor):
+        x = _operand(x)
+    if not isinstance(y, Tensor):
+        y = _operand(y)
     xt, yt = isinstance(x, Tensor), isinstance(y, Tensor)
     out = op.forward(x.data if xt else x, y.data if yt else y)
     if type(out) is not np.ndarray:

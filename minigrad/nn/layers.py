@@ -84,15 +84,20 @@ class Linear(Module):
             init.uniform_(self.bias, -bound, bound, generator=gen)
 
     def forward(self, x: Tensor) -> Tensor:
-        x = _as_tensor(x)
-        if x.ndim == 0 or x.shape[-1] != self.in_features:
+        if not isinstance(x, Tensor):
+            x = Tensor(x)
+        shape = x.data.shape
+        if not shape or shape[-1] != self.in_features:
             raise ValueError(
-                f"{self._get_name()}({self.extra_repr()}): input of shape {x.shape} (dtype "
+                f"{self._get_name()}({self.extra_repr()}): input of shape {shape} (dtype "
                 f"{x.dtype}) needs a last dimension of size {self.in_features}"
             )
-        if self.bias is None:
-            return apply(ops.Linear(), x, self.weight)
-        return apply(ops.Linear(), x, self.weight, self.bias)  # one fused op: the hot path
+        # Read the registry directly: attribute access would go through Module.__getattr__.
+        params = self._parameters
+        bias = params["bias"]
+        if bias is None:
+            return apply(ops.Linear(), x, params["weight"])
+        return apply(ops.Linear(), x, params["weight"], bias)  # one fused op: the hot path
 
     def extra_repr(self) -> str:
         return (

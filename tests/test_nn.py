@@ -220,6 +220,18 @@ def test_sequential_indexing_slicing_and_append():
         nn.Sequential(nn.Linear(1, 1), lambda x: x)
 
 
+def test_sequential_delete_renumbers_and_deepcopy_is_independent():
+    import copy
+
+    model = mlp()
+    del model[1]
+    assert [n for n, _ in model.named_parameters()] == ["0.weight", "0.bias", "1.weight", "1.bias"]
+    clone = copy.deepcopy(model)
+    assert isinstance(clone[0].weight, nn.Parameter)
+    clone[0].weight.data[...] = 0
+    assert not np.all(model[0].weight.data == 0)
+
+
 def test_sequential_from_ordered_dict():
     model = nn.Sequential(OrderedDict([("hidden", nn.Linear(2, 3)), ("act", nn.ReLU())]))
     assert [n for n, _ in model.named_parameters()] == ["hidden.weight", "hidden.bias"]

@@ -225,6 +225,11 @@ class Sequential(Module):
         keys = list(self._modules)
         for key in keys[idx] if isinstance(idx, slice) else [self._index(idx)]:
             del self._modules[key]
+        # Renumber "0", "1", ... as PyTorch does, so append() and state dict keys stay dense.
+        modules = list(self._modules.values())
+        self._modules.clear()
+        for i, module in enumerate(modules):
+            self._modules[str(i)] = module
 
     def __len__(self) -> int:
         return len(self._modules)

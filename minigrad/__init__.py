@@ -2,6 +2,8 @@
 
 from numpy import bool_, float32, float64, int32, int64
 
+# Submodules users reach as minigrad.nn, minigrad.optim, ... (none imports an optional extra).
+from . import data, datasets, explain, nn, optim, reference, train, viz
 from .autograd import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .creation import (
     arange,
@@ -59,6 +61,7 @@ from .functions import (
     where,
 )
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck
+from .serialization import load, save
 from .tensor import Tensor, grad
 
 __version__ = "0.1.0"
@@ -78,9 +81,12 @@ __all__ = [
     "clip",
     "concatenate",
     "cos",
+    "data",
+    "datasets",
     "default_generator",
     "enable_grad",
     "exp",
+    "explain",
     "eye",
     "flatten",
     "float32",
@@ -94,6 +100,7 @@ __all__ = [
     "int64",
     "is_grad_enabled",
     "linear",
+    "load",
     "log",
     "log_softmax",
     "logsumexp",
@@ -104,16 +111,20 @@ __all__ = [
     "mean",
     "min",
     "minimum",
+    "nn",
     "no_grad",
     "ones",
     "ones_like",
+    "optim",
     "permute",
     "rand",
     "rand_like",
     "randn",
     "randn_like",
+    "reference",
     "relu",
     "reshape",
+    "save",
     "set_grad_enabled",
     "sigmoid",
     "sin",
@@ -124,9 +135,11 @@ __all__ = [
     "sum",
     "tanh",
     "tensor",
+    "train",
     "transpose",
     "unsqueeze",
     "var",
+    "viz",
     "where",
     "zeros",
     "zeros_like",

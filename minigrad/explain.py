@@ -277,7 +277,8 @@ def _walk(order: list[Any], seed: np.ndarray, names: dict[int, str]) -> list[Ste
                 for k, (p, g, x) in enumerate(zip(node.edges, grads, xs)):
                     arg = arg_names[k] if k < len(arg_names) else f"x{k}"
                     if p is None or g is None:
-                        handoffs.append(Handoff(arg, "constant" if p is None else "-", None, None))
+                        what = "-" if p is not None else _constant(node.inputs, k)
+                        handoffs.append(Handoff(arg, what, None, None))
                         continue
                     if g.shape != x.shape:
                         g = sum_to(g, x.shape)
@@ -292,6 +293,12 @@ def _walk(order: list[Any], seed: np.ndarray, names: dict[int, str]) -> list[Ste
             step.node = node
             steps.append(step)
     return steps
+
+
+def _constant(inputs: Any, k: int) -> str:
+    x = inputs[k] if inputs is not None else None
+    name = x.name if isinstance(x, Tensor) else None
+    return f"constant {name}" if name else "constant"
 
 
 def _step(
@@ -397,9 +404,9 @@ def explain_mlp(model: Any, x: Any, y: Any, cost: str = "quadratic") -> Explanat
     from .nn import functional as F
 
     dtype = next(iter(model.parameters())).dtype
-    xt = Tensor(np.asarray(x.data if isinstance(x, Tensor) else x, dtype=dtype))
+    xt = Tensor(np.asarray(x.data if isinstance(x, Tensor) else x, dtype=dtype), name="x")
     ya = np.asarray(y.data if isinstance(y, Tensor) else y)
-    yt = Tensor(ya if ya.dtype.kind in "iu" else ya.astype(dtype))
+    yt = Tensor(ya if ya.dtype.kind in "iu" else ya.astype(dtype), name="y")
     out = model(xt)
     m = out.shape[0]
     if cost == "quadratic":

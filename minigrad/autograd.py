@@ -278,10 +278,10 @@ def _arrive_at_leaf(leaf: Any, grad: Any, create_graph: bool, captured: dict | N
         captured[leaf] = grad
         return
     if not create_graph:
-        if type(grad) is not np.ndarray:
-            grad = np.asarray(grad)  # a NumPy scalar from a full reduction
         if leaf.grad is None:
-            leaf.grad = Tensors.make(grad, None)
+            # Own a copy: pass-through rules (add, reshape, expand) hand one array to several
+            # leaves, and an in-place update of one .grad must not change another's.
+            leaf.grad = Tensors.make(np.array(grad), None)
         else:
             # Replace the array rather than add in place: it may be shared with another leaf.
             leaf.grad.data = leaf.grad.data + grad

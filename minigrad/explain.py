@@ -34,7 +34,7 @@ class Handoff:
     target: str
     shape: tuple[int, ...] | None
     norm: float | None
-    grad: np.ndarray | None = field(default=None, repr=False)
+    grad: np.ndarray | None = field(default=None, repr=False, compare=False)
 
 
 @dataclass
@@ -56,11 +56,12 @@ class Step:
     grad_shape: tuple[int, ...] | None
     grad_norm: float | None
     handoffs: list[Handoff]
-    grad: np.ndarray | None = field(default=None, repr=False)
+    grad: np.ndarray | None = field(default=None, repr=False, compare=False)
     node: Any = field(default=None, repr=False, compare=False)
     label: str | None = None
-    reference: np.ndarray | None = field(default=None, repr=False)
+    reference: np.ndarray | None = field(default=None, repr=False, compare=False)
     reference_diff: float | None = None
+    anchor: Any = field(default=None, repr=False, compare=False)
 
 
 class Explanation:
@@ -83,9 +84,26 @@ class Explanation:
     def __getitem__(self, i: int) -> Step:
         return self.steps[i]
 
-    def labels(self) -> dict[Any, str]:
-        """Node (op or leaf tensor) -> BP label, for ``draw_graph(..., explain=...)``."""
-        return {s.node: s.label for s in self.steps if s.label}
+    def labels(self, *roots: Tensor) -> dict[Any, str]:
+        """Node (op or leaf tensor) -> BP label, for ``draw_graph(..., explain=...)``.
+
+        Args:
+            roots: another graph of the same model (e.g. a new forward pass) to place the
+                labels on: δ goes to the op that now computes each layer's z, found from the
+                layer's parameters; parameter labels stay on the parameters.
+        """
+        found: dict[Any, str] = {}
+        consumers = _consumers(list(iter_graph(list(roots)))) if roots else {}
+        for s in self.steps:
+            if not s.label:
+                continue
+            if roots and s.anchor is not None:
+                z_op = _z_op(s.anchor, consumers)
+                if z_op is not None:
+                    found[z_op] = s.label
+            else:
+                found[s.node] = s.label
+        return found
 
     @property
     def checked(self) -> list[Step]:
@@ -321,14 +339,14 @@ def _step(
 # BP1-BP4 on an MLP
 
 
-def _consumers(steps: list[Step]) -> dict[int, list[Op]]:
+def _consumers(nodes: list[Any]) -> dict[int, list[Op]]:
     """id(node) -> the ops that take it as an input."""
     found: dict[int, list[Op]] = {}
-    for s in steps:
-        if s.kind == "op":
-            for p in s.node.edges:
+    for node in nodes:
+        if isinstance(node, Op):
+            for p in node.edges:
                 if p is not None:
-                    found.setdefault(id(p), []).append(s.node)
+                    found.setdefault(id(p), []).append(node)
     return found
 
 
@@ -358,7 +376,7 @@ def _label_mlp(steps: list[Step], model: Any, x: Any, y: Any, cost: str) -> None
     ref = backprop(spec.weights, spec.biases, acts, xa, ya, cost)
     params = dict(model.named_parameters())
     by_node = {id(s.node): s for s in steps}
-    consumers = _consumers(steps)
+    consumers = _consumers([s.node for s in steps])
     n = len(spec.weights)
     for l in range(n):
         sup = str(l + 1).translate(_SUPERSCRIPT)
@@ -376,6 +394,8 @@ def _label_mlp(steps: list[Step], model: Any, x: Any, y: Any, cost: str) -> None
             if step is None:
                 continue
             step.label, step.reference = label, expected
+            if node is z_op:
+                step.anchor = b if b is not None else w  # finds this layer's z in other graphs
             if step.grad is not None and step.grad.shape == expected.shape:
                 step.reference_diff = float(np.abs(step.grad - expected).max(initial=0.0))
             else:

@@ -12,7 +12,7 @@ from minigrad import nn, reference
 from minigrad.autograd import iter_graph
 from minigrad.explain import Explanation, explain_backward, explain_mlp
 from minigrad.nn import functional as F
-from minigrad.viz import draw_graph
+from minigrad.viz import draw_graph, draw_model
 
 
 def _graph() -> tuple[mg.Tensor, mg.Tensor, mg.Tensor, mg.Tensor]:
@@ -222,3 +222,18 @@ def test_draw_graph_shows_the_bp_labels() -> None:
     assert "(4, 3)" in z_line and "weight" not in z_line
     w_line = next(l for l in src.splitlines() if "∂C/∂W¹ (BP4)" in l)
     assert "0.weight" in w_line
+
+
+def test_labels_move_to_a_new_run_of_the_same_model() -> None:
+    rng = np.random.default_rng(6)
+    model = _mlp((4, 3, 3))
+    x, y = rng.normal(size=(4, 4)), rng.uniform(size=(4, 3))
+    ex = explain_mlp(model, x, y)
+    assert ex.labels(ex.loss) == ex.labels()  # on its own graph nothing moves
+    out = model(mg.Tensor(x))
+    fresh = ex.labels(out)  # a new forward pass: new ops, same parameters
+    assert len(fresh) == 6 and not set(map(id, fresh)) & {id(s.node) for s in ex if s.kind == "op"}
+    src = draw_model(model, mg.Tensor(x), explain=ex, title="4-3-3").source
+    for label in ("δ¹ = ∂C/∂z¹ (BP2)", "δ² = ∂C/∂z² (BP1)", "∂C/∂W² (BP4)", "∂C/∂b¹ (BP3)"):
+        assert src.count(label) == 1
+    assert "4-3-3" in src

@@ -190,7 +190,8 @@ def draw_graph(
         rankdir: Graphviz layout direction ("LR", "TB", ...).
         max_values: up to this many elements, values are shown in full.
         labels: notes shown on tensor nodes, keyed by tensor (or by its producing op).
-        explain: an ``Explanation`` from ``explain_backward``: shows its BP labels.
+        explain: an ``Explanation`` from ``explain_backward``: shows its BP labels (also on
+            another run of the same model: δ is placed on each layer's new output).
         legend: draw the colour legend.
         title: a caption for the drawing.
 
@@ -204,9 +205,9 @@ def draw_graph(
     if len(roots) == 1 and isinstance(roots[0], Graph):
         graph = roots[0]
     else:
-        notes = dict(explain.labels()) if explain is not None else {}
-        notes.update(labels or {})
         tensors = [r for r in roots if isinstance(r, Tensor)]
+        notes = dict(explain.labels(*tensors)) if explain is not None else {}
+        notes.update(labels or {})
         graph = trace(
             *tensors,
             params=params,

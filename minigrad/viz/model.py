@@ -110,7 +110,14 @@ def draw_model(
     *inputs: Any,
     loss: Callable[[Any], Tensor] | None = None,
     params: Mapping[str, Any] | None = None,
-    **kwargs: Any,
+    show_data: bool = False,
+    show_grad: bool = False,
+    rankdir: str = "LR",
+    max_values: int = 4,
+    labels: Mapping[Any, str] | None = None,
+    explain: Any = None,
+    legend: bool = True,
+    title: str | None = None,
 ) -> Any:
     """Run ``model(*inputs)`` and draw its graph, each module call a labelled, nested cluster.
 
@@ -120,7 +127,10 @@ def draw_model(
         inputs: example inputs.
         loss: optionally ``loss(output) -> Tensor``, drawn after the model.
         params: names for tensors; defaults to ``dict(model.named_parameters())``.
-        kwargs: passed on to ``draw_graph`` (``show_data``, ``show_grad``, ``rankdir``...).
+        show_data, show_grad, rankdir, max_values, labels, legend, title: as ``draw_graph``.
+        explain: an ``Explanation`` of this model (e.g. from ``explain_mlp``): its BP labels are
+            placed on this new run's graph (δ on each layer's output, ∂C/∂W, ∂C/∂b on the
+            parameters).
 
     Returns:
         A ``graphviz.Digraph``.
@@ -133,13 +143,9 @@ def draw_model(
     roots = _tensors(loss(out) if loss is not None else out)
     if params is None:
         params = dict(model.named_parameters())
-    show_data, show_grad = kwargs.pop("show_data", False), kwargs.pop("show_grad", False)
-    notes = dict(kwargs.pop("explain").labels()) if kwargs.get("explain") else {}
-    kwargs.pop("explain", None)
-    notes.update(kwargs.pop("labels", None) or {})
-    graph, node_id, op_ids = _trace(
-        roots, params, show_data, show_grad, kwargs.pop("max_values", 4), notes
-    )
+    notes = dict(explain.labels(*roots)) if explain is not None else {}
+    notes.update(labels or {})
+    graph, node_id, op_ids = _trace(roots, params, show_data, show_grad, max_values, notes)
     claimed: set[str] = set()
     clusters = []
     for call in calls:  # inner calls first: each op belongs to the innermost call
@@ -158,12 +164,4 @@ def draw_model(
         )
     clusters.sort(key=lambda c: int(c.id[1:]))  # calls in the order they started
     graph = replace(graph, clusters=clusters)
-    return _render(
-        graphviz,
-        graph,
-        show_data,
-        show_grad,
-        kwargs.pop("rankdir", "LR"),
-        kwargs.pop("legend", True),
-        kwargs.pop("title", None),
-    )
+    return _render(graphviz, graph, show_data, show_grad, rankdir, legend, title)

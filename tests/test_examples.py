@@ -1,0 +1,284 @@
+"""The example scripts, run small and fast through their `main(argv)`.
+
+MNIST is replaced by a tiny synthetic data set written in IDX format to tmp_path.
+"""
+
+from __future__ import annotations
+
+import gzip
+import importlib.util
+import sys
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import numpy as np
+import pytest
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+
+
+def load(name: str) -> ModuleType:
+    """Import examples/<name>.py as a module (the examples folder is not a package)."""
+    spec = importlib.util.spec_from_file_location(f"example_{name}", EXAMPLES / f"{name}.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look the module up while the class is made
+    spec.loader.exec_module(module)
+    return module
+
+
+def sigmoid(z: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-z))
+
+
+# ---------------------------------------------------------------------------------------------
+# curve_fit
+
+
+def test_curve_fit_recovers_the_true_curve(capsys: pytest.CaptureFixture[str]) -> None:
+    example = load("curve_fit")
+    result = example.main(["--epochs", "300", "--samples", "2000", "--no-progress"])
+    w_true = np.array(example.W_TRUE)
+    assert np.abs(np.array(result["w"]) - w_true).max() < 0.4
+    assert abs(result["b"] - example.B_TRUE) < 0.3
+    assert result["accuracy"] > result["true_curve_accuracy"] - 0.02
+    out = capsys.readouterr().out
+    assert out.startswith("curve_fit:") and "final loss" in out
+
+
+def test_curve_fit_loss_is_the_numpy_cross_entropy() -> None:
+    example = load("curve_fit")
+    rng = np.random.default_rng(1)
+    z = rng.standard_normal((6, 1)) * 30  # large |z|: the stable form must not overflow
+    y = (rng.random((6, 1)) < 0.5).astype(np.float64)
+    import minigrad as mg
+
+    got = example.bce_with_logits(mg.tensor(z, dtype="float64"), mg.tensor(y, dtype="float64"))
+    expected = np.mean(np.logaddexp(0.0, z) - y * z)
+    assert got.item() == pytest.approx(expected, rel=1e-12)
+
+
+# ---------------------------------------------------------------------------------------------
+# perceptron
+
+
+def numpy_perceptron(seed: int, epochs: int, lr: float) -> tuple[float, float]:
+    """The same neuron trained in float64 NumPy with the MSE gradient written out."""
+    x = np.array([[0, 0, 1], [1, 1, 1], [1, 0, 1], [0, 1, 0]], dtype=np.float64)
+    y = np.array([0, 1, 1, 0], dtype=np.float64)
+    w = np.random.default_rng(seed).uniform(0.0, 1.0, size=(1, 3))[0]
+    b = 0.0
+    for _ in range(epochs):
+        a = sigmoid(x @ w + b)
+        delta = 2.0 / len(y) * (a - y) * a * (1 - a)
+        w, b = w - lr * x.T @ delta, b - lr * delta.sum()
+    return float(sigmoid(np.array([0, 1, 0]) @ w + b)), float(sigmoid(np.array([1, 0, 1]) @ w + b))
+
+
+def test_perceptron_predictions(capsys: pytest.CaptureFixture[str]) -> None:
+    result = load("perceptron").main(["--no-progress"])
+    p010, p101 = result["predictions"]["[0, 1, 0]"], result["predictions"]["[1, 0, 1]"]
+    assert p010 < 0.05 < 0.95 < p101
+    expected = numpy_perceptron(seed=0, epochs=1000, lr=1.0)
+    np.testing.assert_allclose([p010, p101], expected, atol=1e-4)
+    assert result["accuracy"] == 1.0
+    out = capsys.readouterr().out
+    assert "prediction for [0, 1, 0]: 0.03" in out and "prediction for [1, 0, 1]: 0.9" in out
+
+
+def test_perceptron_flags_change_the_run() -> None:
+    example = load("perceptron")
+    short = example.main(["--epochs", "20", "--lr", "0.5", "--seed", "3", "--no-progress"])
+    expected = numpy_perceptron(seed=3, epochs=20, lr=0.5)
+    got = [short["predictions"]["[0, 1, 0]"], short["predictions"]["[1, 0, 1]"]]
+    np.testing.assert_allclose(got, expected, atol=1e-5)
+
+
+# ---------------------------------------------------------------------------------------------
+# iris
+
+
+def test_iris_classic_short_run(capsys: pytest.CaptureFixture[str]) -> None:
+    result = load("iris_mlp").main(["--epochs", "300", "--no-progress"])
+    split = result["splits"]["seed"]
+    assert result["config"] == "classic" and split["total"] == 51
+    assert result["test_accuracy"] > 0.8
+    assert split["correct"][0] == round(split["accuracies"][0] * 51)
+    assert "seed split, seed 0: test" in capsys.readouterr().out
+
+
+def test_iris_modern_several_seeds_on_both_splits() -> None:
+    result = load("iris_mlp").main(
+        ["--config", "modern", "--epochs", "40", "--seeds", "2", "--no-progress"]
+    )
+    assert set(result["splits"]) == {"seed", "stratified"}
+    assert result["splits"]["stratified"]["total"] == 30
+    for split in result["splits"].values():
+        assert len(split["accuracies"]) == 2
+        assert split["mean"] == pytest.approx(np.mean(split["accuracies"]))
+        assert split["mean"] > 0.85
+
+
+def test_iris_stratified_split_is_standardised_by_its_training_rows() -> None:
+    example = load("iris_mlp")
+    split = example.stratified_split(5)
+    assert split.x_train.shape == (120, 4) and split.x_test.shape == (30, 4)
+    np.testing.assert_allclose(split.x_train.mean(axis=0), 0.0, atol=1e-5)
+    np.testing.assert_allclose(split.x_train.std(axis=0), 1.0, atol=1e-5)
+    assert np.bincount(split.labels_test).tolist() == [10, 10, 10]
+    np.testing.assert_array_equal(split.y_test.argmax(axis=1), split.labels_test)
+
+
+def test_iris_classic_rejects_another_shape() -> None:
+    with pytest.raises(SystemExit):
+        load("iris_mlp").main(["--hidden", "5"])
+
+
+# ---------------------------------------------------------------------------------------------
+# mnist, on a tiny synthetic set in the IDX format
+
+
+def write_idx(path: Path, magic: int, array: np.ndarray) -> None:
+    header = magic.to_bytes(4, "big") + b"".join(d.to_bytes(4, "big") for d in array.shape)
+    with gzip.open(path, "wb") as f:
+        f.write(header + array.astype(np.uint8).tobytes())
+
+
+def fake_mnist(root: Path, n_train: int = 300, n_test: int = 100) -> None:
+    """Digits drawn as a bright vertical bar at a column that depends on the label, plus noise."""
+    rng = np.random.default_rng(0)
+    for prefix, n in (("train", n_train), ("t10k", n_test)):
+        labels = rng.integers(0, 10, size=n)
+        images = rng.integers(0, 30, size=(n, 28, 28))
+        for i, label in enumerate(labels):
+            images[i, 4:24, 3 + 2 * label : 5 + 2 * label] = 255
+        write_idx(root / f"{prefix}-images-idx3-ubyte.gz", 2051, images)
+        write_idx(root / f"{prefix}-labels-idx1-ubyte.gz", 2049, labels)
+
+
+def test_mnist_modern_on_tiny_idx_files(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    fake_mnist(tmp_path)
+    argv = ["--data", str(tmp_path), "--epochs", "3", "--hidden", "32", "--lr", "0.01"]
+    argv += ["--batch-size", "32", "--no-progress"]
+    result = load("mnist_mlp").main(argv)
+    assert result["config"] == "modern"
+    assert result["test_accuracy"] > 0.9
+    assert len(result["test_accuracy_per_epoch"]) == 3
+    assert "300 training and 100 test images" in capsys.readouterr().out
+
+
+def test_mnist_classic_on_tiny_idx_files(tmp_path: Path) -> None:
+    fake_mnist(tmp_path)
+    argv = ["--data", str(tmp_path), "--config", "classic", "--epochs", "3", "--lr", "1.0"]
+    result = load("mnist_mlp").main(
+        [*argv, "--limit", "200", "--test-limit", "50", "--no-progress"]
+    )
+    assert result["test_accuracy"] > 0.8
+    assert result["train_accuracy"] > 0.8
+
+
+def test_mnist_classic_model_and_initialisations() -> None:
+    example = load("mnist_mlp")
+    model = example.classic_model([784, 100, 10], seed=0, init="scaled")
+    w = model[0].weight.data
+    assert w.shape == (100, 784)
+    assert abs(float(w.std()) - 1 / 28) < 0.002  # N(0, 1/n_in): std 1/sqrt(784)
+    assert abs(float(model[0].bias.data.std()) - 1.0) < 0.3
+    big = example.classic_model([784, 100, 10], seed=0, init="normal")
+    assert abs(float(big[0].weight.data.std()) - 1.0) < 0.02
+    modern = example.modern_model([784, 512, 256, 10], seed=0)
+    assert [layer.weight.shape for layer in modern if hasattr(layer, "weight")] == [
+        (512, 784),
+        (256, 512),
+        (10, 256),
+    ]
+    assert float(np.abs(modern[0].weight.data).max()) <= 1 / 28
+
+
+def test_mnist_missing_files_say_where(tmp_path: Path) -> None:
+    with pytest.raises(SystemExit, match=r"missing .*train-images-idx3-ubyte"):
+        load("mnist_mlp").main(["--data", str(tmp_path / "nowhere"), "--no-progress"])
+
+
+# ---------------------------------------------------------------------------------------------
+# check_backprop
+
+
+def test_check_backprop_three_ways_agree(capsys: pytest.CaptureFixture[str]) -> None:
+    result = load("check_backprop").main(["--no-progress"])
+    for model in ("mlp", "perceptron"):
+        diffs = result[model]
+        assert diffs["autograd_vs_reference"] < 1e-12
+        assert diffs["autograd_vs_finite_diff"] < 1e-8
+        assert diffs["reference_vs_finite_diff"] < 1e-8
+    out = capsys.readouterr().out
+    assert "autograd" in out and "reference" in out and "finite diff" in out
+    assert "0.weight[0, 0]" in out and "2.bias[2]" in out
+
+
+def test_check_backprop_after_training_with_explanation() -> None:
+    result = load("check_backprop").main(["--epochs", "5", "--explain", "--no-progress"])
+    assert result["mlp"]["autograd_vs_reference"] < 1e-12
+    assert result["explain_max_reference_diff"] < 1e-12
+
+
+# ---------------------------------------------------------------------------------------------
+# --plot and --graph
+
+
+@pytest.mark.parametrize(
+    ("name", "argv"),
+    [
+        ("curve_fit", ["--epochs", "5"]),
+        ("perceptron", ["--epochs", "5"]),
+        ("iris_mlp", ["--epochs", "5"]),
+    ],
+)
+def test_plot_flag_writes_a_png(name: str, argv: list[str], tmp_path: Path) -> None:
+    pytest.importorskip("matplotlib")
+    path = tmp_path / "curves.png"
+    load(name).main([*argv, "--plot", str(path), "--no-progress"])
+    assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.mark.parametrize(
+    ("name", "argv"),
+    [
+        ("curve_fit", ["--epochs", "2"]),
+        ("perceptron", ["--epochs", "2"]),
+        ("iris_mlp", ["--epochs", "2"]),
+        ("check_backprop", ["--explain"]),
+    ],
+)
+def test_graph_flag_writes_the_dot_source(name: str, argv: list[str], tmp_path: Path) -> None:
+    pytest.importorskip("graphviz")
+    path = tmp_path / "graph.dot"
+    load(name).main([*argv, "--graph", str(path), "--no-progress"])
+    text = path.read_text()
+    assert text.startswith("digraph")
+    assert "Linear" in text or "MatMul" in text
+
+
+def test_mnist_graph_and_plot(tmp_path: Path) -> None:
+    pytest.importorskip("graphviz")
+    pytest.importorskip("matplotlib")
+    fake_mnist(tmp_path, n_train=50, n_test=20)
+    out: dict[str, Any] = load("mnist_mlp").main(
+        [
+            "--data",
+            str(tmp_path),
+            "--epochs",
+            "1",
+            "--hidden",
+            "8",
+            "--graph",
+            str(tmp_path / "g.dot"),
+            "--plot",
+            str(tmp_path / "c.svg"),
+            "--no-progress",
+        ]
+    )
+    assert out["test_accuracy"] >= 0.0
+    assert (tmp_path / "g.dot").read_text().startswith("digraph")
+    assert "<svg" in (tmp_path / "c.svg").read_text()

@@ -278,7 +278,7 @@ class Module:
     def train(self: M, mode: bool = True) -> M:
         """Set training mode on this module and every submodule; returns self."""
         if not isinstance(mode, bool):
-            raise TypeError(f"train(): mode must be a bool, got {type(mode).__name__}")
+            raise ValueError(f"train(): mode must be a bool, got {type(mode).__name__}")
         for m in self.modules():
             object.__setattr__(m, "training", mode)
         return self

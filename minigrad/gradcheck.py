@@ -125,7 +125,7 @@ def _compare(
 ) -> bool:
     for i, (n_cols, a_cols) in enumerate(zip(num, ana)):
         for k, (n, a) in enumerate(zip(n_cols, a_cols)):
-            bad = np.abs(n - a) > atol + rtol * np.abs(n)
+            bad = ~(np.abs(n - a) <= atol + rtol * np.abs(n))  # NaN compares False: bad
             if not bad.any():
                 continue
             worst = np.unravel_index(np.argmax(np.abs(n - a) * bad), n.shape)

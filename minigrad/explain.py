@@ -304,8 +304,8 @@ def _walk(order: list[Any], seed: np.ndarray, names: dict[int, str]) -> list[Ste
                         g = g.astype(x.dtype)
                     prev = pending.get(p)
                     pending[p] = g if prev is None else prev + g
-                    target = names.get(id(p), p.name if isinstance(p, Op) else p.name or "leaf")
-                    handoffs.append(Handoff(arg, target or "leaf", tuple(g.shape), _norm(g), g))
+                    target = names.get(id(p)) or p.name or "leaf"  # Op.name is its class
+                    handoffs.append(Handoff(arg, target, tuple(g.shape), _norm(g), g))
             name = names.get(id(node))
             step = _step(i, "op", node.name, name, _rule(node), node.attributes(), grad, handoffs)
             step.node = node

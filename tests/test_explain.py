@@ -172,6 +172,7 @@ def test_bp_labels_of_a_4_3_3_sigmoid_network_match_the_reference() -> None:
     (((out - mg.Tensor(y)) ** 2).sum() / (2 * len(x))).backward()
     assert np.array_equal(labels["∂C/∂W¹ (BP4)"].grad, model[0].weight.grad.data)
     assert "BP1" in str(ex) and "checked against minigrad.reference" in str(ex)
+    assert "→ x    constant x" in str(ex)  # the first Linear's input, named by explain_mlp
 
 
 def test_bp_labels_with_cross_entropy_on_logits_and_a_deeper_net() -> None:

@@ -50,7 +50,8 @@ class TensorNode:
     """A tensor in the graph.
 
     ``kind`` is "param" (a leaf that requires grad), "constant", "intermediate" or "output".
-    ``shape``/``dtype`` are None only for an intermediate whose graph backward already freed.
+    ``shape``/``dtype`` are None only where backward already freed the graph (intermediates,
+    constants). A Python number used as a constant has shape () and dtype "int" or "float".
     """
 
     id: str
@@ -205,7 +206,6 @@ def _trace(
         nid = f"t{next(count)}"
         if isinstance(t, Tensor):
             node_id[id(t)] = nid
-        if isinstance(t, Tensor):
             grad = t.grad.data if t.grad is not None else None
             nodes.append(
                 TensorNode(
@@ -228,12 +228,12 @@ def _trace(
     op_ids: dict[int, str] = {}
     order = list(iter_graph(roots))
     order.reverse()  # the engine visits consumers first; drawing wants producers first
-    for k, node in enumerate(order):
+    for node in order:
         if not isinstance(node, Op):
             if id(node) not in node_id:  # a root may also be a constant input met earlier
                 leaf_node(node, "param" if node.requires_grad else "constant")
             continue
-        op_id = op_ids[id(node)] = f"op{k}"
+        op_id = op_ids[id(node)] = f"op{len(op_ids)}"
         nodes.append(OpNode(op_id, node.name, node.attributes(), _rule(node)))
         inputs = node.inputs if node.inputs is not None else (None,) * len(node.edges)
         for i, (edge, x) in enumerate(zip(node.edges, inputs)):

@@ -160,3 +160,16 @@ def test_table_shows_ratios_targets_and_wrong_gradients():
     lines = run.format_table(timings, ["numpy", "minigrad"], {"W5/minigrad": ["0.weight: ..."]})
     assert "1.36x" in lines[2] and "MISSED" in lines[2]
     assert "WRONG GRADIENTS" in lines[3]
+
+
+def test_profile_categories_name_where_time_goes():
+    sys.path.insert(0, str(RUN_PY.parent))
+    from profiling import _category
+
+    assert _category("/x/minigrad/tensor.py", "_new_tensor") == "Tensor creation"
+    assert _category("/x/minigrad/tensor.py", "_binary") == "apply (run op, record node)"
+    assert _category("/x/minigrad/autograd.py", "_run_rule").startswith("engine")
+    assert _category("/x/minigrad/ops.py", "forward") == "op forward"
+    assert _category("/x/minigrad/ops.py", "backward").startswith("op backward")
+    assert _category("~", "<method 'reduce' of 'numpy.ufunc' objects>").startswith("NumPy C")
+    assert _category("~", "<built-in method builtins.isinstance>") == "Python builtins"

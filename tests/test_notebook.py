@@ -30,6 +30,7 @@ def test_tour_runs(tmp_path: Path, monkeypatch) -> None:
     svgs = [o for o in outputs if "image/svg+xml" in o.get("data", {})]
     assert len(svgs) >= 5  # the drawings display inline
     assert "dL/da = 6.0" in text and "dL/db = -4.0" in text
+    assert text.count("True\n") >= 2  # both gradchecks pass
     assert "δ² = ∂C/∂z² (BP1)" in text and "checked against minigrad.reference" in text
     assert "test accuracy after" in text
     assert any("image/png" in o.get("data", {}) for o in outputs)  # the training curves

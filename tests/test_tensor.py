@@ -1,0 +1,308 @@
+"""Tensor creation, dtypes, random generators, properties, repr, comparisons and error messages."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import pytest
+
+import minigrad as mg
+from minigrad import Tensor
+
+# ---------------------------------------------------------------------------------------------
+# Creation and dtypes
+
+
+@pytest.mark.parametrize(
+    "data,dtype",
+    [
+        (1.5, np.float32),
+        ([1.0, 2.0], np.float32),
+        ([[1.0, 2], [3, 4]], np.float32),
+        (3, np.int64),
+        ([1, 2, 3], np.int64),
+        ([True, False], np.bool_),
+        (np.array([1.0, 2.0]), np.float64),
+        (np.array([1, 2], np.int32), np.int32),
+        (np.float64(2.0), np.float64),
+        (np.ones(2, np.float16), np.float16),
+    ],
+)
+def test_tensor_dtype_rules(data: Any, dtype: type) -> None:
+    for make in (Tensor, mg.tensor):
+        t = make(data)
+        assert t.dtype == dtype
+        np.testing.assert_array_equal(t.data, np.asarray(data).astype(dtype))
+
+
+def test_dtype_override() -> None:
+    assert mg.tensor([1, 2], dtype="float64").dtype == np.float64
+    assert Tensor(1.5, dtype=np.float64).dtype == np.float64
+    assert mg.tensor(np.ones(2), dtype=mg.float32).dtype == np.float32
+    assert Tensor([1.7, 2.2], dtype="int64").tolist() == [1, 2]
+
+
+def test_tensor_copies_but_Tensor_wraps() -> None:
+    a = np.array([1.0, 2.0])
+    assert Tensor(a).data is a  # the array itself: no copy
+    t = mg.tensor(a)
+    assert not np.shares_memory(t.data, a)
+    a[0] = 9.0
+    assert t.data[0] == 1.0
+
+
+@pytest.mark.parametrize("make", [mg.zeros, mg.ones])
+def test_zeros_ones(make: Callable[..., Tensor]) -> None:
+    fill = 1.0 if make is mg.ones else 0.0
+    for t in (make(2, 3), make((2, 3)), make([2, 3])):
+        assert t.shape == (2, 3) and t.dtype == np.float32
+        np.testing.assert_array_equal(t.data, np.full((2, 3), fill))
+    t = make(4, dtype=mg.float64, requires_grad=True)
+    assert t.dtype == np.float64 and t.requires_grad and t.is_leaf
+
+
+def test_full_eye_arange() -> None:
+    t = mg.full((2, 2), 7.5)
+    assert t.dtype == np.float32
+    np.testing.assert_array_equal(t.data, np.full((2, 2), 7.5))
+    assert mg.full(3, 1.0, dtype="float64").shape == (3,)
+    np.testing.assert_array_equal(mg.eye(3).data, np.eye(3))
+    np.testing.assert_array_equal(mg.eye(2, 3, dtype=mg.float64).data, np.eye(2, 3))
+    a = mg.arange(5)
+    assert a.dtype == np.int64 and a.tolist() == list(range(5))
+    b = mg.arange(0.0, 1.0, 0.25)
+    assert b.dtype == np.float32
+    np.testing.assert_array_equal(b.data, np.arange(0.0, 1.0, 0.25, dtype=np.float32))
+    assert mg.arange(2, 8, 3).tolist() == [2, 5]
+
+
+def test_random_shapes_ranges_and_dtypes() -> None:
+    u = mg.rand(1000, generator=0)
+    assert u.shape == (1000,) and u.dtype == np.float32
+    assert 0.0 <= u.data.min() and u.data.max() < 1.0
+    n = mg.randn(2, 500, generator=0, dtype="float64")
+    assert n.shape == (2, 500) and n.dtype == np.float64
+    assert abs(n.data.mean()) < 0.2 and 0.8 < n.data.std() < 1.2
+
+
+def test_manual_seed_reproduces() -> None:
+    gen = mg.manual_seed(123)
+    assert gen is mg.default_generator()
+    a = mg.randn(4)
+    b = mg.rand(2, 2)
+    mg.manual_seed(123)
+    np.testing.assert_array_equal(mg.randn(4).data, a.data)
+    np.testing.assert_array_equal(mg.rand(2, 2).data, b.data)
+    assert not np.array_equal(mg.randn(4).data, a.data)  # the stream moves on
+
+
+def test_generator_int_and_object() -> None:
+    np.testing.assert_array_equal(mg.randn(5, generator=7).data, mg.randn(5, generator=7).data)
+    expected = np.random.default_rng(7).standard_normal(5).astype(np.float32)
+    np.testing.assert_array_equal(mg.randn(5, generator=7).data, expected)
+    g1, g2 = np.random.default_rng(3), np.random.default_rng(3)
+    np.testing.assert_array_equal(mg.rand(3, generator=g1).data, mg.rand(3, generator=g2).data)
+    # a Generator object is advanced, not restarted
+    assert not np.array_equal(mg.rand(3, generator=g1).data, mg.rand(3, generator=3).data)
+    with pytest.raises(TypeError, match="generator"):
+        mg.rand(2, generator="seed")  # type: ignore[arg-type]
+
+
+def test_like_functions() -> None:
+    src = Tensor(np.ones((2, 3), np.float64))
+    for t in (mg.zeros_like(src), mg.ones_like(src), mg.full_like(src, 2.0)):
+        assert t.shape == (2, 3) and t.dtype == np.float64 and not t.requires_grad
+    np.testing.assert_array_equal(mg.full_like(src, 2.0).data, np.full((2, 3), 2.0))
+    assert mg.zeros_like(src, dtype="float32").dtype == np.float32
+    assert mg.ones_like(np.zeros(4, np.int32)).dtype == np.int32
+    r1 = mg.rand_like(src, generator=1)
+    r2 = mg.rand_like(src, generator=1)
+    assert r1.dtype == np.float64
+    np.testing.assert_array_equal(r1.data, r2.data)
+    rn = mg.randn_like(src, generator=2, requires_grad=True)
+    assert rn.shape == (2, 3) and rn.requires_grad
+    np.testing.assert_array_equal(rn.data, np.random.default_rng(2).standard_normal((2, 3)))
+
+
+# ---------------------------------------------------------------------------------------------
+# Properties
+
+
+def test_properties_follow_numpy() -> None:
+    a = np.arange(24.0).reshape(2, 3, 4)
+    t = Tensor(a)
+    assert (t.shape, t.ndim, t.size, t.dtype) == (a.shape, a.ndim, a.size, a.dtype)
+    np.testing.assert_array_equal(t.T.data, a.T)  # reverses all axes, as NumPy
+    assert t.T.shape == (4, 3, 2)
+    assert t.numpy() is a and np.asarray(t) is a
+    assert np.asarray(t, dtype=np.float32).dtype == np.float32
+    assert t.tolist() == a.tolist()
+    assert len(t) == 2
+    rows = list(t)
+    assert len(rows) == 2 and all(isinstance(r, Tensor) for r in rows)
+    np.testing.assert_array_equal(rows[1].data, a[1])
+    assert Tensor(2.5).item() == 2.5 and isinstance(Tensor(2.5).item(), float)
+    with pytest.raises(TypeError, match="0-d"):
+        len(Tensor(1.0))
+
+
+def test_leaf_grad_fn_and_name() -> None:
+    a = Tensor([1.0], requires_grad=True, name="a")
+    b = a @ Tensor([2.0])
+    assert a.is_leaf and a.grad_fn is None and a.name == "a"
+    assert not b.is_leaf and type(b.grad_fn).__name__ == "MatMul"
+    assert b.grad_fn is not None and b.grad_fn.name == "MatMul" and repr(b.grad_fn) == "<MatMul>"
+    assert b.grad_fn.edges == (a, None)
+
+
+def test_op_attributes() -> None:
+    x = Tensor(np.ones((2, 3)), requires_grad=True)
+    op = x.sum(axis=1, keepdims=True).grad_fn
+    assert op is not None and op.attributes() == {"axis": 1, "keepdims": True}
+    assert op.__doc__ and "sum" in op.__doc__
+
+
+def test_repr() -> None:
+    assert repr(mg.tensor([1.0, 2.0], requires_grad=True)) == "tensor([1., 2.], requires_grad=True)"
+    assert repr(mg.tensor([1, 2])) == "tensor([1, 2])"
+    assert repr(mg.tensor([0.5], dtype="float64")) == "tensor([0.5], dtype=float64)"
+    a = mg.ones(2, 2, requires_grad=True)
+    assert repr(a @ a).endswith("grad_fn=<MatMul>)")
+    assert "grad_fn=<Sum>" in repr(a.sum())
+    assert "requires_grad" not in repr(a.sum())
+
+
+# ---------------------------------------------------------------------------------------------
+# Non-differentiable results
+
+
+def test_comparisons_return_bool_tensors_without_grad() -> None:
+    a = np.array([1.0, 2.0, 3.0])
+    b = np.array([3.0, 2.0, 1.0])
+    x, y = Tensor(a, requires_grad=True), Tensor(b, requires_grad=True)
+    cases = [
+        (x < y, a < b), (x <= y, a <= b), (x > y, a > b), (x >= y, a >= b),
+        (x == y, a == b), (x != y, a != b), (x > 1.5, a > 1.5), (x == 2.0, a == 2.0),
+    ]  # fmt: skip
+    for got, expected in cases:
+        assert got.dtype == np.bool_ and not got.requires_grad and got.grad_fn is None
+        np.testing.assert_array_equal(got.data, expected)
+
+
+def test_argmax_argmin_are_int64_without_grad() -> None:
+    a = np.array([[1.0, 5.0, 3.0], [7.0, 0.0, 2.0]])
+    x = Tensor(a, requires_grad=True)
+    for got, expected in [
+        (x.argmax(), np.argmax(a)),
+        (x.argmax(axis=1), np.argmax(a, axis=1)),
+        (mg.argmax(x, dim=0, keepdim=True), np.argmax(a, axis=0, keepdims=True)),
+        (x.argmin(1), np.argmin(a, axis=1)),
+        (mg.argmin(x), np.argmin(a)),
+    ]:
+        assert got.dtype == np.int64 and not got.requires_grad and got.grad_fn is None
+        np.testing.assert_array_equal(got.data, expected)
+
+
+def test_numpy_integer_axes() -> None:
+    """Axes that come from NumPy (np.int64) work forward and backward."""
+    a = np.arange(6.0).reshape(2, 3)
+    x = Tensor(a, requires_grad=True)
+    out = x.sum(axis=np.int64(1)) + x.max(axis=(np.int64(1),)) + x.mean(np.int64(-1))
+    np.testing.assert_array_equal(out.data, a.sum(1) + a.max(1) + a.mean(1))
+    out.sum().backward()
+    assert x.grad is not None
+    np.testing.assert_allclose(x.grad.data, 1 + (a == a.max(1, keepdims=True)) + 1 / 3)
+
+
+# ---------------------------------------------------------------------------------------------
+# Errors: clear messages, raised before anything changes
+
+
+def _unchanged(*ts: Tensor) -> Callable[[], None]:
+    """Snapshot tensors' data and grads; the returned check asserts nothing moved."""
+    snaps = [(t, t.data.copy(), None if t.grad is None else t.grad.data.copy()) for t in ts]
+
+    def check() -> None:
+        for t, data, grad in snaps:
+            np.testing.assert_array_equal(t.data, data)
+            if grad is None:
+                assert t.grad is None
+            else:
+                assert t.grad is not None
+                np.testing.assert_array_equal(t.grad.data, grad)
+
+    return check
+
+
+def _with_grad(shape: tuple[int, ...]) -> Tensor:
+    t = Tensor(np.ones(shape), requires_grad=True)
+    (t * 2).sum().backward()
+    return t
+
+
+def test_matmul_shape_mismatch_names_both_shapes() -> None:
+    a, b = _with_grad((2, 3)), _with_grad((4, 5))
+    check = _unchanged(a, b)
+    with pytest.raises(ValueError, match=r"matmul.*\(2, 3\).*\(4, 5\)"):
+        a @ b
+    with pytest.raises(ValueError, match=r"matmul.*\(3,\).*\(2,\)"):
+        mg.matmul(Tensor(np.ones(3)), Tensor(np.ones(2)))
+    with pytest.raises(ValueError, match=r"matmul.*\(2, 2, 3\).*\(3, 3, 4\)"):
+        Tensor(np.ones((2, 2, 3))) @ Tensor(np.ones((3, 3, 4)))
+    with pytest.raises(ValueError, match="matmul"):
+        Tensor(2.0) @ Tensor(np.ones(2))
+    check()
+
+
+@pytest.mark.parametrize(
+    "op,name",
+    [
+        (lambda x, y: x + y, "add"),
+        (lambda x, y: x * y, "mul"),
+        (lambda x, y: x - y, "sub"),
+        (lambda x, y: x / y, "div"),
+        (lambda x, y: mg.maximum(x, y), "maximum"),
+    ],
+)
+def test_broadcasting_mismatch_names_op_and_shapes(op: Any, name: str) -> None:
+    a, b = _with_grad((2, 3)), _with_grad((4,))
+    check = _unchanged(a, b)
+    with pytest.raises(ValueError, match=rf"(?i){name}.*\(2, 3\).*\(4,\)"):
+        op(a, b)
+    check()
+
+
+@pytest.mark.parametrize("red", ["sum", "mean", "max", "min", "var", "logsumexp", "softmax",
+                                 "log_softmax"])  # fmt: skip
+def test_bad_axis_names_op_and_shape(red: str) -> None:
+    a = _with_grad((2, 3))
+    check = _unchanged(a)
+    with pytest.raises(ValueError, match=rf"{red}.*axis.*\(2, 3\)"):
+        getattr(a, red)(axis=2)
+    with pytest.raises(ValueError, match=rf"{red}.*\(2, 3\)"):
+        getattr(a, red)(axis=-3)
+    check()
+
+
+def test_reshape_and_shape_errors() -> None:
+    a = _with_grad((2, 3))
+    check = _unchanged(a)
+    with pytest.raises(ValueError, match=r"reshape.*\(2, 3\).*\(4,\)"):
+        a.reshape(4)
+    with pytest.raises(ValueError, match=r"permute.*\(2, 3\)"):
+        a.permute(0, 0)
+    with pytest.raises(ValueError, match=r"broadcast_to.*\(2, 3\).*\(3, 2\)"):
+        a.broadcast_to(3, 2)
+    with pytest.raises(ValueError, match=r"cat.*\(2, 3\).*\(2, 2\)"):
+        mg.cat([a, Tensor(np.ones((2, 2)))])
+    with pytest.raises(ValueError, match=r"stack.*\(2, 3\).*\(3, 2\)"):
+        mg.stack([a, Tensor(np.ones((3, 2)))])
+    with pytest.raises(IndexError, match=r"\(2, 3\)"):
+        a[5]
+    with pytest.raises(TypeError, match=r"where.*bool"):
+        mg.where(Tensor([1, 0]), a, a)
+    with pytest.raises(ValueError, match="clip"):
+        a.clip()
+    check()

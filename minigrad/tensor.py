@@ -135,8 +135,10 @@ def _axis(axis: Any, dim: Any) -> Axis:
         if axis is not None:
             raise TypeError("give either axis or dim, not both")
         axis = dim
-    if isinstance(axis, list):
-        axis = tuple(axis)
+    if isinstance(axis, np.integer):
+        return int(axis)  # NumPy ints (from argmax, shape arithmetic) act as Python ints
+    if isinstance(axis, list | tuple):
+        axis = tuple(int(a) if isinstance(a, np.integer) else a for a in axis)
     return axis
 
 

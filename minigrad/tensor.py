@@ -561,6 +561,7 @@ class Tensor:
     ) -> Tensor:
         """Variance over ``axis``, dividing by n - correction (PyTorch's default: 1)."""
         a = _axis(axis, dim)
+        _check_axis(self, a, "var")
         k = _keep(keepdims, keepdim)
         n = self.size // max(np.mean(self.data, axis=a, keepdims=True).size, 1)
         centred = self - self.mean(a, keepdims=True)

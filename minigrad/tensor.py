@@ -88,7 +88,11 @@ def _binary(op: Op, x: Any, y: Any) -> Tensor:
     if not isinstance(y, Tensor):
         y = _operand(y)
     xt, yt = isinstance(x, Tensor), isinstance(y, Tensor)
-    out = op.forward(x.data if xt else x, y.data if yt else y)
+    try:
+        out = op.forward(x.data if xt else x, y.data if yt else y)
+    except ValueError:
+        _check_broadcast(op, x, y)  # say which op and which shapes, not NumPy's "operands"
+        raise
     if type(out) is not np.ndarray:
         out = np.asarray(out)
     if _GradMode.enabled:
@@ -688,6 +692,18 @@ class _HookHandle:
 
 def _raw(x: Any) -> Any:
     return x.data if isinstance(x, Tensor) else x
+
+
+def _check_broadcast(op: Op, x: Any, y: Any) -> None:
+    """Raise a ValueError naming the op, shapes and dtypes if x and y do not broadcast."""
+    a, b = np.asarray(_raw(x)), np.asarray(_raw(y))
+    try:
+        np.broadcast_shapes(a.shape, b.shape)
+    except ValueError:
+        raise ValueError(
+            f"{type(op).__name__.lower()}: shapes {a.shape} and {b.shape} do not broadcast "
+            f"(dtypes {a.dtype} and {b.dtype}): each trailing dimension must match or be 1"
+        ) from None
 
 
 def _check_axis(t: Tensor, axis: Axis, op: str, nonempty: bool = False) -> None:

@@ -178,6 +178,11 @@ class Timing:
         """
         return float(np.median(np.divide(self.samples, base.samples)))
 
+    def ratio_spread(self, base: Timing) -> tuple[float, float]:
+        """The 25th and 75th percentiles of the per-round ratios: how much to trust the median."""
+        q25, q75 = np.percentile(np.divide(self.samples, base.samples), [25, 75])
+        return float(q25), float(q75)
+
 
 CLOCKS = {"wall": time.perf_counter, "cpu": time.process_time}
 
@@ -376,7 +381,13 @@ def format_table(
         for fw in cols:
             row.append(_fmt_time(timings[fw].median) if fw in timings else _missing(key, fw, wrong))
         ratios = {fw: _ratio(timings.get(fw), base) for fw in ratio_cols}
-        row += [f"{ratios[fw]:.2f}x" if ratios[fw] else "-" for fw in ratio_cols]
+        for fw in ratio_cols:
+            t = timings.get(fw)
+            if t is None or base is None:
+                row.append("-")
+                continue
+            q25, q75 = t.ratio_spread(base)
+            row.append(f"{t.ratio_to(base):.2f}x ({q25:.2f}-{q75:.2f})")
         verdict, mg = "", ratios.get("minigrad")
         if mg is not None:
             verdict = " ok" if mg <= TARGETS[key] else " MISSED"
@@ -484,8 +495,9 @@ def main(argv: list[str] | None = None) -> int:
     scope = "quick" if args.quick else "full"
     lines.append(
         f"Medians of {settings.repeats} samples ({scope} run, each sample at least "
-        f"{settings.min_sample * 1000:.0f} ms of {args.clock} time), float32, 1 thread; ratios "
-        f"are to hand-written NumPy. Total {time.perf_counter() - started:.0f} s."
+        f"{settings.min_sample * 1000:.0f} ms of {args.clock} time), float32, 1 thread. Ratios "
+        "are to hand-written NumPy: the median of per-round ratios (interquartile range in "
+        f"parentheses). Total {time.perf_counter() - started:.0f} s."
     )
     lines += [f"Note: {n}" for n in notes]
     print("\n".join(lines))
@@ -505,6 +517,9 @@ def main(argv: list[str] | None = None) -> int:
                     "seconds": {fw: t.median for fw, t in timings.items()},
                     "ratio_to_numpy": {
                         fw: t.ratio_to(timings["numpy"]) for fw, t in timings.items()
+                    },
+                    "ratio_iqr": {
+                        fw: t.ratio_spread(timings["numpy"]) for fw, t in timings.items()
                     },
                     "samples": {fw: t.samples for fw, t in timings.items()},
                     "units_per_sample": {fw: t.units_per_sample for fw, t in timings.items()},

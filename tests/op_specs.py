@@ -64,7 +64,7 @@ class OpSpec:
     broadcast: bool = False  # a binary elementwise op: inputs broadcast against each other
     axis: bool = False  # fn and ref take axis= and keepdims=
     gradgrad: bool = True  # second order is defined and checked
-    check: dict[str, float] = field(default_factory=dict)  # gradcheck tolerances/step
+    check: dict[str, Any] = field(default_factory=dict)  # gradcheck tolerances/step
     out_dtype: str | None = None  # the output dtype when it is not the inputs' (casts)
 
     def domain(self, i: int) -> str:
@@ -116,8 +116,11 @@ def _cast(dtype: str) -> dict[str, Any]:
 # The table
 
 
+Row = tuple[Any, ...]  # (name, fn, ref, domains...)
+
+
 def _unary() -> list[OpSpec]:
-    u = [
+    u: list[Row] = [
         ("neg", lambda x: -x, np.negative, REAL),
         ("exp", mg.exp, np.exp, REAL),
         ("log", mg.log, np.log, POSITIVE),
@@ -165,7 +168,7 @@ def _unary() -> list[OpSpec]:
 
 
 def _binary() -> list[OpSpec]:
-    b = [
+    b: list[Row] = [
         ("add", lambda x, y: x + y, np.add, REAL, REAL),
         ("sub", lambda x, y: x - y, np.subtract, REAL, REAL),
         ("mul", lambda x, y: x * y, np.multiply, REAL, REAL),
@@ -230,7 +233,7 @@ REDUCTION_AXES: list[Any] = [None, 0, 1, -1, (0, 2), (-1, 0)]
 
 
 def _reductions() -> list[OpSpec]:
-    red = [
+    red: list[Row] = [
         ("sum", lambda x, **k: x.sum(**k), np.sum, REAL),
         ("mean", lambda x, **k: x.mean(**k), np.mean, REAL),
         ("max", lambda x, **k: x.max(**k), np.max, DISTINCT),

@@ -20,6 +20,11 @@ def leaf(a: Any) -> Tensor:
     return Tensor(np.asarray(a, dtype=np.float64), requires_grad=True)
 
 
+def grad_of(t: Tensor) -> np.ndarray:
+    assert t.grad is not None, "no gradient reached this tensor"
+    return t.grad.data
+
+
 class Counted(Op):
     """z = 2 x;  dz/dx = 2, counting how often the rule runs."""
 
@@ -92,7 +97,7 @@ def test_each_leaf_owns_its_gradient() -> None:
             assert not np.shares_memory(arrays[i], arrays[j])
     for arr in arrays:
         arr *= 0.5  # writable, and changes only its own leaf
-    np.testing.assert_array_equal(b.grad.data, 0.5 * np.ones(3))  # type: ignore[union-attr]
+    np.testing.assert_array_equal(grad_of(b), 0.5 * np.ones(3))
 
 
 def test_leaf_gradient_is_writable_after_a_reduction() -> None:
@@ -102,7 +107,7 @@ def test_leaf_gradient_is_writable_after_a_reduction() -> None:
     for t in (a, b):
         assert t.grad is not None
         t.grad.data *= 2  # an optimizer may scale gradients in place
-    np.testing.assert_array_equal(a.grad.data, np.full((2, 3), 2.0))  # type: ignore[union-attr]
+    np.testing.assert_array_equal(grad_of(a), np.full((2, 3), 2.0))
 
 
 def test_long_chain_needs_no_recursion() -> None:
@@ -414,7 +419,7 @@ def test_backward_create_graph_gives_differentiable_grad() -> None:
     g = x.grad
     x.grad = None
     g.sum().backward()
-    np.testing.assert_allclose(x.grad.data, 2 * np.cos(v) - v * np.sin(v))  # type: ignore[union-attr]
+    np.testing.assert_allclose(grad_of(x), 2 * np.cos(v) - v * np.sin(v))
 
 
 # ---------------------------------------------------------------------------------------------

@@ -196,6 +196,24 @@ def test_mnist_classic_model_and_initialisations() -> None:
     assert float(np.abs(modern[0].weight.data).max()) <= 1 / 28
 
 
+def test_mnist_cosine_schedule_decays_the_learning_rate_to_zero() -> None:
+    example = load("mnist_mlp")
+
+    class Optimizer:
+        def __init__(self) -> None:
+            self.param_groups = [{"lr": 0.1}, {"lr": 0.1}]
+
+    opt = Optimizer()
+    set_lr = example.cosine_schedule(opt, 0.1, epochs=4)
+    seen = []
+    for epoch in range(4):
+        set_lr(epoch, {})
+        seen.append(opt.param_groups[1]["lr"])
+    expected = [0.05 * (1 + np.cos(np.pi * (e + 1) / 4)) for e in range(4)]
+    np.testing.assert_allclose(seen, expected, atol=1e-15)
+    assert seen[-1] == pytest.approx(0.0, abs=1e-15)
+
+
 def test_mnist_missing_files_say_where(tmp_path: Path) -> None:
     with pytest.raises(SystemExit, match=r"missing .*train-images-idx3-ubyte"):
         load("mnist_mlp").main(["--data", str(tmp_path / "nowhere"), "--no-progress"])

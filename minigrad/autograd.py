@@ -204,12 +204,15 @@ def run_backward(
     retain_graph: bool,
     create_graph: bool,
     capture: Sequence[Any] | None = None,
+    observe: Callable[[Any, Any, list[Any] | None], None] | None = None,
 ) -> list[Any] | None:
     """Propagate ``seeds`` from ``roots`` to the leaves, each node once, after its consumers.
 
     With ``capture`` (a list of tensors), the gradients reaching those tensors are returned
     instead of being accumulated into leaves' ``.grad`` (this is ``grad()``), and only the
-    part of the graph that leads to them runs.
+    part of the graph that leads to them runs. ``observe(node, grad, handed)``, if given, is
+    told each step: the gradient a node received (after hooks) and, for an op, what it handed
+    to each input (None where nothing was sent); ``minigrad.explain`` writes it down.
     """
     nodes = [_node_of(r) for r in roots]
     order = topological_order(nodes, check_freed=True)
@@ -229,7 +232,9 @@ def run_backward(
             if grad is None:
                 continue  # nothing flows here (e.g. only through inputs that need no grad)
             if not isinstance(node, Op):
-                _arrive_at_leaf(node, grad, create_graph, captured)
+                grad = _arrive_at_leaf(node, grad, create_graph, captured)
+                if observe is not None:
+                    observe(node, grad, None)
                 continue
             if needed is not None:
                 if node not in needed:
@@ -238,7 +243,9 @@ def run_backward(
                 grad = _run_hooks(node.hooks, grad, create_graph)
             if captured is not None:
                 captured[node] = grad
-            _run_rule(node, grad, pending, create_graph)
+            handed = _run_rule(node, grad, pending, create_graph)
+            if observe is not None:
+                observe(node, grad, handed)
             if not retain_graph:
                 node.inputs = None
                 node.out = None
@@ -247,8 +254,8 @@ def run_backward(
     return [captured.get(_node_of(t)) for t in capture or ()]
 
 
-def _run_rule(node: Op, grad: Any, pending: dict[Any, Any], create_graph: bool) -> None:
-    """Call one op's backward rule and hand each input its gradient."""
+def _run_rule(node: Op, grad: Any, pending: dict[Any, Any], create_graph: bool) -> list[Any]:
+    """Call one op's backward rule and hand each input its gradient; return what was handed."""
     inputs: Any = node.inputs
     if create_graph:
         out = Tensors.make(node.out, node)
@@ -258,26 +265,29 @@ def _run_rule(node: Op, grad: Any, pending: dict[Any, Any], create_graph: bool) 
         tensor: Any = Tensors.cls
         xs = [x.data if isinstance(x, tensor) else x for x in inputs]
     grads = node.backward(grad, out, *xs)
+    handed: list[Any] = []
     for p, g, x in zip(node.edges, grads, xs):
         if p is None or g is None:
+            handed.append(None)
             continue
         if g.shape != x.shape:
             g = sum_to(g, x.shape)  # undo broadcasting: the one place it happens
         if g.dtype != x.dtype:
             g = g.astype(x.dtype)
+        handed.append(g)
         prev = pending.get(p)
         # Out of place: the same array may have been handed to several inputs.
         pending[p] = g if prev is None else prev + g
+    return handed
 
 
-def _arrive_at_leaf(leaf: Any, grad: Any, create_graph: bool, captured: dict | None) -> None:
+def _arrive_at_leaf(leaf: Any, grad: Any, create_graph: bool, captured: dict | None) -> Any:
     """A leaf's gradient is complete: run its hooks, then accumulate (or capture) it."""
     if leaf._hooks:
         grad = _run_hooks(leaf._hooks, grad, create_graph)
     if captured is not None:
         captured[leaf] = grad
-        return
-    if not create_graph:
+    elif not create_graph:
         if leaf.grad is None:
             # Own a copy: pass-through rules (add, reshape, expand) hand one array to several
             # leaves, and an in-place update of one .grad must not change another's.
@@ -287,6 +297,7 @@ def _arrive_at_leaf(leaf: Any, grad: Any, create_graph: bool, captured: dict | N
             leaf.grad.data = leaf.grad.data + grad
     else:
         leaf.grad = grad if leaf.grad is None else leaf.grad + grad
+    return grad
 
 
 def _run_hooks(hooks: list[Callable[[Any], Any]], grad: Any, create_graph: bool) -> Any:

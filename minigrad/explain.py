@@ -8,13 +8,13 @@ records what each node receives and hands on. For an MLP it also names the class
 from __future__ import annotations
 
 import inspect
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
-from .autograd import Op, iter_graph, no_grad, sum_to
+from .autograd import Op, iter_graph, run_backward
 from .reference import backprop, read_model
 from .tensor import Tensor
 
@@ -190,16 +190,6 @@ def _norm(g: Any) -> float:
     return float(np.linalg.norm(np.asarray(g, dtype=np.float64).ravel()))
 
 
-def _run_hooks(hooks: list[Callable[[Any], Any]], grad: Any) -> Any:
-    """As the engine does: hooks see a Tensor and may replace the gradient."""
-    g = Tensor(grad)
-    for hook in hooks:
-        new = hook(g)
-        if new is not None:
-            g = new
-    return g.data
-
-
 def explain_backward(
     loss: Tensor,
     params: Mapping[str, Any] | None = None,
@@ -263,7 +253,7 @@ def explain_backward(
             f"explain_backward(): the graph was freed by backward() (at {freed!r}); call "
             "explain_backward before loss.backward(), or use backward(retain_graph=True)"
         )
-    steps = _walk(order, seed, names)
+    steps = _walk(loss, order, seed, names)
     if model is not None:
         if x is None or y is None or cost is None:
             raise ValueError("explain_backward(): with model=, pass x=, y= and cost= as well")
@@ -271,45 +261,38 @@ def explain_backward(
     return Explanation(steps, loss)
 
 
-def _walk(order: list[Any], seed: np.ndarray, names: dict[int, str]) -> list[Step]:
-    """The engine's loop (``autograd.run_backward``), recording instead of accumulating."""
-    pending: dict[Any, Any] = {order[0]: seed}
+def _walk(loss: Tensor, order: list[Any], seed: np.ndarray, names: dict[int, str]) -> list[Step]:
+    """Run the engine itself, retaining the graph and capturing every leaf (so no ``.grad``
+    changes), and write down each step it reports."""
     steps: list[Step] = []
-    with no_grad():
-        for i, node in enumerate(order):
-            grad = pending.pop(node, None)
-            if not isinstance(node, Op):
-                if grad is not None and node._hooks:
-                    grad = _run_hooks(node._hooks, grad)
-                name = names.get(id(node), node.name)
-                steps.append(_step(i, "leaf", "leaf", name, "accumulates into .grad", {}, grad, []))
-                steps[-1].node = node
-                continue
-            handoffs: list[Handoff] = []
+
+    def record(node: Any, grad: Any, handed: list[Any] | None) -> None:
+        i = len(steps)
+        if handed is None:  # a leaf
+            name = names.get(id(node), node.name)
+            steps.append(_step(i, "leaf", "leaf", name, "accumulates into .grad", {}, grad, []))
+        else:
             arg_names = _input_names(node) or tuple(f"x{k}" for k in range(len(node.edges)))
-            if grad is not None:
-                if node.hooks:
-                    grad = _run_hooks(node.hooks, grad)
-                xs = [x.data if isinstance(x, Tensor) else x for x in node.inputs or ()]
-                grads = node.backward(grad, node.out, *xs)
-                for k, (p, g, x) in enumerate(zip(node.edges, grads, xs)):
-                    arg = arg_names[k] if k < len(arg_names) else f"x{k}"
-                    if p is None or g is None:
-                        what = "-" if p is not None else _constant(node.inputs, k)
-                        handoffs.append(Handoff(arg, what, None, None))
-                        continue
-                    if g.shape != x.shape:
-                        g = sum_to(g, x.shape)
-                    if g.dtype != x.dtype:
-                        g = g.astype(x.dtype)
-                    prev = pending.get(p)
-                    pending[p] = g if prev is None else prev + g
-                    target = names.get(id(p)) or p.name or "leaf"  # Op.name is its class
-                    handoffs.append(Handoff(arg, target, tuple(g.shape), _norm(g), g))
-            name = names.get(id(node))
-            step = _step(i, "op", node.name, name, _rule(node), node.attributes(), grad, handoffs)
-            step.node = node
+            handoffs: list[Handoff] = []
+            for k, (p, g) in enumerate(zip(node.edges, handed)):
+                arg = arg_names[k] if k < len(arg_names) else f"x{k}"
+                if g is None:
+                    what = "-" if p is not None else _constant(node.inputs, k)
+                    handoffs.append(Handoff(arg, what, None, None))
+                    continue
+                target = names.get(id(p)) or p.name or "leaf"  # Op.name is its class
+                handoffs.append(Handoff(arg, target, tuple(g.shape), _norm(g), g))
+            attrs = node.attributes()
+            step = _step(
+                i, "op", node.name, names.get(id(node)), _rule(node), attrs, grad, handoffs
+            )
             steps.append(step)
+        steps[-1].node = node
+
+    leaves = [n for n in order if not isinstance(n, Op)]
+    run_backward(
+        [loss], [seed], retain_graph=True, create_graph=False, capture=leaves, observe=record
+    )
     return steps
 
 

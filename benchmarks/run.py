@@ -244,7 +244,7 @@ def _maxrss_bytes() -> int:
     return rss if sys.platform == "darwin" else rss * 1024  # Linux reports KiB
 
 
-def memory_child(framework: str, steps: int, method: str) -> dict[str, Any]:
+def memory_child(framework: str, steps: int, method: str, small: bool = False) -> dict[str, Any]:
     """Train W3 for ``steps`` steps here; measure with ``tracemalloc`` or ``ru_maxrss``.
 
     tracemalloc starts before the data and model exist, so its peak counts everything the
@@ -254,7 +254,9 @@ def memory_child(framework: str, steps: int, method: str) -> dict[str, Any]:
     pin_threads(torch_too=False)  # importing torch alone would dwarf what is measured
     spec = WORKLOADS[MEMORY_WORKLOAD]
     assert isinstance(spec, MLPSpec)
-    spec = replace(spec, steps=1)
+    shrunk = tiny(spec) if small else spec  # small: for tests
+    assert isinstance(shrunk, MLPSpec)
+    spec = replace(shrunk, steps=1)
     # Import everything and fill any caches on a tiny copy first: code is not what is measured.
     make_runner(framework, make_problem(tiny(spec))).run()
     gc.collect()

@@ -406,24 +406,28 @@ class TorchMLP:
         state = _state_dict(problem, positions)
         self.model.load_state_dict({k: torch.from_numpy(v) for k, v in state.items()})
         self.linears = [self.model[i] for i in positions]
-        self.opt = torch.optim.SGD(self.model.parameters(), lr=self.spec.lr)
         self.loss_fn = (
             nn.functional.mse_loss if self.spec.loss == "mse" else nn.functional.cross_entropy
         )
         self.batches = [(torch.from_numpy(x), torch.from_numpy(y)) for x, y in problem.batches]
         self.data = _Batches(self.batches)
+        self.opt: Any = None  # made on the first run(): torch.optim imports torch._dynamo (~1 s)
 
     def first_gradients(self) -> Grads:
         x, y = self.batches[0]
-        self.opt.zero_grad()
+        self.model.zero_grad()
         loss = self.loss_fn(self.model(x), y)
         loss.backward()
         gw = [m.weight.grad.numpy().T.copy() for m in self.linears]
         gb = [m.bias.grad.numpy().copy() for m in self.linears]
-        self.opt.zero_grad()
+        self.model.zero_grad()
         return _mlp_grads(loss.detach().numpy(), gw, gb)
 
     def run(self) -> None:
+        if self.opt is None:
+            import torch
+
+            self.opt = torch.optim.SGD(self.model.parameters(), lr=self.spec.lr)
         for _ in range(self.spec.steps):
             x, y = self.data.next()
             self.opt.zero_grad()

@@ -148,7 +148,7 @@ def test_memory_summary_ratio_and_flatness():
 
 
 def test_memory_child_measures_a_short_run():
-    result = run.memory_child("minigrad", 2, "tracemalloc")
+    result = run.memory_child("minigrad", 2, "tracemalloc", small=True)
     assert result["peak"] >= result["setup"] > 0 and result["steps"] == 2
 
 

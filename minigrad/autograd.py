@@ -226,19 +226,19 @@ def run_backward(
         captured = {}
         needed = _leading_to({_node_of(t) for t in capture}, order)
 
+    given: set[int] = set()  # ids of arrays already stored as some leaf's .grad
     with set_grad_enabled(create_graph):
         for node in order:
             grad = pending.pop(node, None)
             if grad is None:
                 continue  # nothing flows here (e.g. only through inputs that need no grad)
             if not isinstance(node, Op):
-                grad = _arrive_at_leaf(node, grad, create_graph, captured)
+                grad = _arrive_at_leaf(node, grad, create_graph, captured, given)
                 if observe is not None:
                     observe(node, grad, None)
                 continue
-            if needed is not None:
-                if node not in needed:
-                    continue
+            if needed is not None and node not in needed:
+                continue
             if node.hooks:
                 grad = _run_hooks(node.hooks, grad, create_graph)
             if captured is not None:
@@ -247,8 +247,7 @@ def run_backward(
             if observe is not None:
                 observe(node, grad, handed)
             if not retain_graph:
-                node.inputs = None
-                node.out = None
+                node.inputs = node.out = None
     if captured is None:
         return None
     return [captured.get(_node_of(t)) for t in capture or ()]
@@ -258,30 +257,31 @@ def _run_rule(node: Op, grad: Any, pending: dict[Any, Any], create_graph: bool) 
     """Call one op's backward rule and hand each input its gradient; return what was handed."""
     inputs: Any = node.inputs
     if create_graph:
-        out = Tensors.make(node.out, node)
         xs = inputs
+        grads = node.backward(grad, Tensors.make(node.out, node), *xs)
     else:
-        out = node.out
         tensor: Any = Tensors.cls
         xs = [x.data if isinstance(x, tensor) else x for x in inputs]
-    grads = node.backward(grad, out, *xs)
+        grads = node.backward(grad, node.out, *xs)
     handed: list[Any] = []
     for p, g, x in zip(node.edges, grads, xs):
-        if p is None or g is None:
-            handed.append(None)
-            continue
-        if g.shape != x.shape:
-            g = sum_to(g, x.shape)  # undo broadcasting: the one place it happens
-        if g.dtype != x.dtype:
-            g = g.astype(x.dtype)
+        if p is not None and g is not None:
+            if g.shape != x.shape:
+                g = sum_to(g, x.shape)  # undo broadcasting: the one place it happens
+            if g.dtype != x.dtype:
+                g = g.astype(x.dtype)
+            prev = pending.get(p)
+            # Out of place: the same array may have been handed to several inputs.
+            pending[p] = g if prev is None else prev + g
+        else:
+            g = None
         handed.append(g)
-        prev = pending.get(p)
-        # Out of place: the same array may have been handed to several inputs.
-        pending[p] = g if prev is None else prev + g
     return handed
 
 
-def _arrive_at_leaf(leaf: Any, grad: Any, create_graph: bool, captured: dict | None) -> Any:
+def _arrive_at_leaf(
+    leaf: Any, grad: Any, create_graph: bool, captured: dict | None, given: set[int]
+) -> Any:
     """A leaf's gradient is complete: run its hooks, then accumulate (or capture) it."""
     if leaf._hooks:
         grad = _run_hooks(leaf._hooks, grad, create_graph)
@@ -289,9 +289,14 @@ def _arrive_at_leaf(leaf: Any, grad: Any, create_graph: bool, captured: dict | N
         captured[leaf] = grad
     elif not create_graph:
         if leaf.grad is None:
-            # Own a copy: pass-through rules (add, reshape, expand) hand one array to several
-            # leaves, and an in-place update of one .grad must not change another's.
-            leaf.grad = Tensors.make(np.array(grad), None)
+            # Pass-through rules (add, reshape) can hand one array, or views of it, to several
+            # leaves; an in-place update of one .grad must not change another's. So a view, a
+            # NumPy scalar or an array another leaf already holds is copied; a fresh one is not
+            # (copying every gradient would cost a full pass over the weights each step).
+            if type(grad) is not np.ndarray or grad.base is not None or id(grad) in given:
+                grad = np.array(grad)
+            given.add(id(grad))
+            leaf.grad = Tensors.make(grad, None)
         else:
             # Replace the array rather than add in place: it may be shared with another leaf.
             leaf.grad.data = leaf.grad.data + grad

@@ -70,7 +70,7 @@ def broadcast_to(a: Any, shape: tuple[int, ...]) -> Any:
     if not _is_array(a):
         return Tensors.apply(BroadcastTo(shape), a)
     # A filled copy: as fast as a view for the small arrays of a training step, and writable.
-    out = np.empty(shape, dtype=np.result_type(a))
+    out = np.empty(shape, dtype=a.dtype if hasattr(a, "dtype") else np.result_type(a))
     out[...] = a
     return out
 
@@ -306,7 +306,7 @@ class Sigmoid(Op):
     def forward(self, x: Any) -> np.ndarray:
         # exp(-x) would overflow below about -88 (float32); clamping there changes the
         # result by less than the smallest normal number, and keeps warnings away.
-        low = -87.0 if x.dtype == np.float32 else -708.0
+        low = -87.0 if x.dtype.itemsize <= 4 else -708.0
         return 1 / (1 + np.exp(-np.maximum(x, low)))
 
     def backward(self, grad: Any, out: Any, x: Any) -> tuple[Any, ...]:
@@ -394,7 +394,7 @@ class Sum(Op):
         return x.sum(axis=self.axis, keepdims=self.keepdims)
 
     def backward(self, grad: Any, out: Any, x: Any) -> tuple[Any, ...]:
-        if not self.keepdims and grad.ndim != x.ndim:
+        if self.axis is not None and not self.keepdims:  # (a full sum broadcasts as it is)
             grad = reshape(grad, _keepdims_shape(x.shape, self.axis))
         return (broadcast_to(grad, x.shape),)
 
@@ -414,7 +414,7 @@ class Mean(Op):
 
     def backward(self, grad: Any, out: Any, x: Any) -> tuple[Any, ...]:
         n = x.size // max(out.size, 1) if x.size else 1
-        if not self.keepdims and grad.ndim != x.ndim:
+        if self.axis is not None and not self.keepdims:  # (a full mean broadcasts as it is)
             grad = reshape(grad, _keepdims_shape(x.shape, self.axis))
         return (broadcast_to(grad / n, x.shape),)
 

@@ -92,12 +92,14 @@ class Op:
       by the engine, so a rule may return a gradient of the broadcast shape.
     """
 
-    __slots__ = ("edges", "hooks", "inputs", "out")
+    __slots__ = ("edges", "hooks", "inputs", "out", "saved")
 
     edges: tuple[Any, ...]
     """Per input, where its gradient goes: its producing Op, the leaf Tensor, or None."""
     inputs: tuple[Any, ...] | None
-    """The inputs saved for backward (Tensors or scalars); None once the graph is freed."""
+    """The inputs (Tensors or scalars), for create_graph; None once the graph is freed."""
+    saved: tuple[Any, ...] | None
+    """The inputs' arrays as they were in forward; None once the graph is freed."""
     out: np.ndarray | None
     """The output array saved for backward; None once the graph is freed."""
     hooks: list[Callable[[Any], Any]] | None
@@ -135,7 +137,6 @@ class Tensors:
 
     make: Callable[[Any, Op | None], Any]
     apply: Callable[..., Any]
-    cls: Any
 
 
 # ---------------------------------------------------------------------------------------------
@@ -247,7 +248,7 @@ def run_backward(
             if observe is not None:
                 observe(node, grad, handed)
             if not retain_graph:
-                node.inputs = node.out = None
+                node.inputs = node.saved = node.out = None
     if captured is None:
         return None
     return [captured.get(_node_of(t)) for t in capture or ()]
@@ -255,20 +256,17 @@ def run_backward(
 
 def _run_rule(node: Op, grad: Any, pending: dict[Any, Any], create_graph: bool) -> list[Any]:
     """Call one op's backward rule and hand each input its gradient; return what was handed."""
-    inputs: Any = node.inputs
+    xs: Any = node.saved
     if create_graph:
-        xs = inputs
-        grads = node.backward(grad, Tensors.make(node.out, node), *xs)
+        grads = node.backward(grad, Tensors.make(node.out, node), *node.inputs)  # type: ignore[misc]
     else:
-        tensor: Any = Tensors.cls
-        xs = [x.data if isinstance(x, tensor) else x for x in inputs]
         grads = node.backward(grad, node.out, *xs)
     handed: list[Any] = []
     for p, g, x in zip(node.edges, grads, xs):
         if p is not None and g is not None:
             if g.shape != x.shape:
                 g = sum_to(g, x.shape)  # undo broadcasting: the one place it happens
-            if g.dtype != x.dtype:
+            if g.dtype is not x.dtype and g.dtype != x.dtype:
                 g = g.astype(x.dtype)
             prev = pending.get(p)
             # Out of place: the same array may have been handed to several inputs.

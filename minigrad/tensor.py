@@ -50,6 +50,7 @@ def apply(op: Op, *inputs: Any) -> Tensor:
         if any(e is not None for e in edges):
             op.edges = edges
             op.inputs = inputs
+            op.saved = tuple(xs)
             op.out = out
             op.hooks = None
             return _new_tensor(out, op)
@@ -58,12 +59,14 @@ def apply(op: Op, *inputs: Any) -> Tensor:
 
 def _unary(op: Op, x: Tensor) -> Tensor:
     """``apply`` for one Tensor input: the hot path, spelled out."""
-    out = op.forward(x.data)
+    xd = x.data
+    out = op.forward(xd)
     if type(out) is not np.ndarray:
         out = np.asarray(out)
     if _GradMode.enabled and x.requires_grad:
         op.edges = (x.grad_fn or x,)
         op.inputs = (x,)
+        op.saved = (xd,)
         op.out = out
         op.hooks = None
         return _new_tensor(out, op)
@@ -88,8 +91,9 @@ def _binary(op: Op, x: Any, y: Any) -> Tensor:
     if not isinstance(y, Tensor):
         y = _operand(y)
     xt, yt = isinstance(x, Tensor), isinstance(y, Tensor)
+    xd, yd = x.data if xt else x, y.data if yt else y
     try:
-        out = op.forward(x.data if xt else x, y.data if yt else y)
+        out = op.forward(xd, yd)
     except ValueError:
         _check_broadcast(op, x, y)  # say which op and which shapes, not NumPy's "operands"
         raise
@@ -101,6 +105,7 @@ def _binary(op: Op, x: Any, y: Any) -> Tensor:
         if ex is not None or ey is not None:
             op.edges = (ex, ey)
             op.inputs = (x, y)
+            op.saved = (xd, yd)
             op.out = out
             op.hooks = None
             return _new_tensor(out, op)
@@ -823,6 +828,5 @@ def grad(
 
 Tensors.make = _new_tensor
 Tensors.apply = apply
-Tensors.cls = Tensor
 
 __all__ = ["Tensor", "apply", "grad"]

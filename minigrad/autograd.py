@@ -318,10 +318,10 @@ def sum_to(g: Any, shape: tuple[int, ...]) -> Any:
     if g.shape == shape:
         return g
     lead = g.ndim - len(shape)
-    axes = tuple(range(lead)) + tuple(
-        i + lead for i, n in enumerate(shape) if n == 1 and g.shape[i + lead] != 1
-    )
-    g = g.sum(axis=axes, keepdims=True) if axes else g
+    stretched = tuple(i + lead for i, n in enumerate(shape) if n == 1 and g.shape[i + lead] != 1)
+    if not stretched:  # only leading axes were added (a bias): one fresh sum, no reshape
+        return g.sum(axis=tuple(range(lead)))
+    g = g.sum(axis=tuple(range(lead)) + stretched, keepdims=True)
     return g.reshape(shape)
 
 

@@ -60,7 +60,7 @@ def permute(a: Any, axes: tuple[int, ...]) -> Any:
 def swap_last(a: Any) -> Any:
     """Swap the last two axes (the matrix transpose of a batch of matrices)."""
     if _is_array(a):
-        return np.swapaxes(a, -1, -2)
+        return a.swapaxes(-1, -2)
     axes = list(range(a.ndim))
     axes[-2], axes[-1] = axes[-1], axes[-2]
     return Tensors.apply(Permute(tuple(axes)), a)

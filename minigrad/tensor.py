@@ -47,13 +47,14 @@ def apply(op: Op, *inputs: Any) -> Tensor:
                 for x in inputs
             ]
         )
-        if any(e is not None for e in edges):
-            op.edges = edges
-            op.inputs = inputs
-            op.saved = tuple(xs)
-            op.out = out
-            op.hooks = None
-            return _new_tensor(out, op)
+        for e in edges:
+            if e is not None:  # some input wants a gradient: record the op
+                op.edges = edges
+                op.inputs = inputs
+                op.saved = tuple(xs)
+                op.out = out
+                op.hooks = None
+                return _new_tensor(out, op)
     return _new_tensor(out, None)
 
 

@@ -333,7 +333,8 @@ def format_memory(mem: dict[str, Any]) -> list[str]:
     tm, rss = mem["methods"]["tracemalloc"], mem["methods"]["rss"]
 
     def row(label: str, m: dict[str, Any], key: str, ratio: str = "", target: str = "") -> str:
-        cells = [f"{m[fw][key] / 2**20:.2f} MiB" for fw in ("numpy", "minigrad")]
+        # + 0.0 turns a rounded -0.0 into 0.0
+        cells = [f"{round(m[fw][key] / 2**20, 2) + 0.0:.2f} MiB" for fw in ("numpy", "minigrad")]
         return f"| {label} | {cells[0]} | {cells[1]} | {ratio} | {target} |"
 
     def growth(label: str, m: dict[str, Any]) -> str:

@@ -228,7 +228,9 @@ def run_backward(
         needed = _leading_to({_node_of(t) for t in capture}, order)
 
     given: set[int] = set()  # ids of arrays already stored as some leaf's .grad
-    with set_grad_enabled(create_graph):
+    was_enabled = _GradMode.enabled
+    _GradMode.enabled = create_graph  # rules record only when asked to
+    try:
         for node in order:
             grad = pending.pop(node, None)
             if grad is None:
@@ -249,6 +251,8 @@ def run_backward(
                 observe(node, grad, handed)
             if not retain_graph:
                 node.inputs = node.saved = node.out = None
+    finally:
+        _GradMode.enabled = was_enabled
     if captured is None:
         return None
     return [captured.get(_node_of(t)) for t in capture or ()]

@@ -307,7 +307,11 @@ class Sigmoid(Op):
         # exp(-x) would overflow below about -88 (float32); clamping there changes the
         # result by less than the smallest normal number, and keeps warnings away.
         low = -87.0 if x.dtype.itemsize <= 4 else -708.0
-        return 1 / (1 + np.exp(-np.maximum(x, low)))
+        z = np.asarray(np.maximum(x, low))  # (an array even for 0-d input, to work in place)
+        np.negative(z, out=z)  # in place on the one temporary: this op runs on every step
+        np.exp(z, out=z)
+        z += 1
+        return np.reciprocal(z, out=z)
 
     def backward(self, grad: Any, out: Any, x: Any) -> tuple[Any, ...]:
         return (grad * out * (1 - out),)

@@ -87,9 +87,9 @@ def _operand(v: Any) -> Any:
 
 def _binary(op: Op, x: Any, y: Any) -> Tensor:
     """``apply`` for two inputs, at least one a Tensor: the hot path, spelled out."""
-    if not isinstance(x, Tensor):
+    if type(x) is not Tensor and not isinstance(x, Tensor):  # (the exact type is checked fastest)
         x = _operand(x)
-    if not isinstance(y, Tensor):
+    if type(y) is not Tensor and not isinstance(y, Tensor):
         y = _operand(y)
     xt, yt = isinstance(x, Tensor), isinstance(y, Tensor)
     xd, yd = x.data if xt else x, y.data if yt else y
@@ -754,7 +754,7 @@ def _seed(t: Tensor, gradient: Any, where: str, create_graph: bool) -> Any:
                 f"{where}(): gradient can be implied only for a one-element output; this "
                 f"tensor has shape {t.shape}: pass gradient= of that shape"
             )
-        seed = np.ones(t.shape, dtype=t.dtype)
+        seed = np.array(1, dtype=t.dtype).reshape(t.shape)  # (np.ones is slower for one element)
         return _new_tensor(seed, None) if create_graph else seed
     g = gradient.data if isinstance(gradient, Tensor) else np.asarray(gradient)
     if g.shape != t.shape:

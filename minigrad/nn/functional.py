@@ -138,8 +138,7 @@ def mse_loss(input: Tensor, target: Any, reduction: str = "mean") -> Tensor:
     _check_reduction(reduction, "mse_loss")
     x = _as_input(input, "mse_loss")
     y = _same_shape_target(x, target, "mse_loss")
-    d = x - y
-    return _reduce(d * d, reduction)
+    return _reduce((x - y) ** 2, reduction)
 
 
 def l1_loss(input: Tensor, target: Any, reduction: str = "mean") -> Tensor:

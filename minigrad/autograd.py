@@ -37,14 +37,14 @@ class set_grad_enabled:
 
     def __init__(self, mode: bool) -> None:
         self.mode = bool(mode)
-        self.prev = _GradMode.enabled
+        self.prev: list[bool] = []  # a stack: the same object may be entered again inside
 
     def __enter__(self) -> None:
-        self.prev = _GradMode.enabled
+        self.prev.append(_GradMode.enabled)
         _GradMode.enabled = self.mode
 
     def __exit__(self, *exc: object) -> None:
-        _GradMode.enabled = self.prev
+        _GradMode.enabled = self.prev.pop()
 
     def __call__(self, fn: F) -> F:
         mode = self.mode
@@ -302,8 +302,13 @@ def _arrive_at_leaf(
         else:
             # Replace the array rather than add in place: it may be shared with another leaf.
             leaf.grad.data = leaf.grad.data + grad
+    elif leaf.grad is None:
+        if id(grad) in given:  # another leaf holds this very tensor: give this one its own
+            grad = grad + 0
+        given.add(id(grad))
+        leaf.grad = grad
     else:
-        leaf.grad = grad if leaf.grad is None else leaf.grad + grad
+        leaf.grad = leaf.grad + grad
     return grad
 
 
@@ -312,8 +317,15 @@ def _run_hooks(hooks: list[Callable[[Any], Any]], grad: Any, create_graph: bool)
     g = grad if create_graph else Tensors.make(grad, None)
     for hook in hooks:
         new = hook(g)
-        if new is not None:
-            g = new
+        if new is None:
+            continue
+        if not hasattr(new, "grad_fn"):  # a plain array or number
+            new = Tensors.make(np.asarray(new, dtype=g.dtype), None)
+        if new.shape != g.shape:
+            raise RuntimeError(
+                f"a hook returned a gradient of shape {new.shape}; expected {g.shape}"
+            )
+        g = new
     return g if create_graph else g.data
 
 

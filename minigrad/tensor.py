@@ -573,7 +573,8 @@ class Tensor:
         a = _axis(axis, dim)
         _check_axis(self, a, "var")
         k = _keep(keepdims, keepdim)
-        n = self.size // max(np.mean(self.data, axis=a, keepdims=True).size, 1)
+        reduced = ops._keepdims_shape(self.shape, a)
+        n = self.size // max(int(np.prod(reduced)), 1)
         centred = self - self.mean(a, keepdims=True)
         return (centred * centred).sum(a, keepdims=k) / max(n - correction, 0)
 

@@ -458,3 +458,34 @@ def test_integer_gradient_raises() -> None:
     a = leaf([1.0, 2.0])
     with pytest.raises(TypeError, match="floating"):
         (a * 2).backward(np.ones(2, dtype=np.int64))
+
+
+def test_hook_may_return_a_plain_array() -> None:
+    a = leaf(np.array([1.0, 2.0]))
+    a.register_hook(lambda g: np.full(2, 7.0))
+    (a * 3).sum().backward()
+    np.testing.assert_array_equal(grad_of(a), [7.0, 7.0])
+
+
+def test_hook_returning_the_wrong_shape_is_refused() -> None:
+    a = leaf(np.array([1.0, 2.0]))
+    a.register_hook(lambda g: np.ones(3))
+    with pytest.raises(RuntimeError, match="hook"):
+        (a * 3).sum().backward()
+
+
+def test_reentering_one_no_grad_object_restores_grad_mode() -> None:
+    ctx = mg.no_grad()
+    with ctx:
+        with ctx:
+            pass
+        assert not mg.is_grad_enabled()
+    assert mg.is_grad_enabled()
+
+
+def test_create_graph_gives_each_leaf_its_own_grad_tensor() -> None:
+    a, b = leaf(np.ones(3)), leaf(np.ones(3))
+    (a + b).sum().backward(create_graph=True)
+    assert a.grad is not None and b.grad is not None
+    assert a.grad is not b.grad
+    assert not np.shares_memory(a.grad.data, b.grad.data)

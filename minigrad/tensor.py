@@ -399,16 +399,16 @@ class Tensor:
     # -- comparisons (no gradient) ------------------------------------------------------------
 
     def __lt__(self, other: Any) -> Tensor:
-        return _new_tensor(self.data < _raw(other), None)
+        return _new_tensor(np.asarray(self.data < _raw(other)), None)
 
     def __le__(self, other: Any) -> Tensor:
-        return _new_tensor(self.data <= _raw(other), None)
+        return _new_tensor(np.asarray(self.data <= _raw(other)), None)
 
     def __gt__(self, other: Any) -> Tensor:
-        return _new_tensor(self.data > _raw(other), None)
+        return _new_tensor(np.asarray(self.data > _raw(other)), None)
 
     def __ge__(self, other: Any) -> Tensor:
-        return _new_tensor(self.data >= _raw(other), None)
+        return _new_tensor(np.asarray(self.data >= _raw(other)), None)
 
     def __eq__(self, other: Any) -> Tensor:  # type: ignore[override]
         return _new_tensor(np.asarray(self.data == _raw(other)), None)

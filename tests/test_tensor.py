@@ -306,3 +306,9 @@ def test_reshape_and_shape_errors() -> None:
     with pytest.raises(ValueError, match="clip"):
         a.clip()
     check()
+
+
+def test_comparisons_of_zero_d_tensors_hold_arrays() -> None:
+    t = mg.tensor(1.0)
+    for r in (t < 2, t <= 2, t > 2, t >= 2, t == 2, t != 2):
+        assert type(r.data) is np.ndarray and r.dtype == np.bool_

@@ -153,7 +153,9 @@ def topological_order(roots: Sequence[Any], check_freed: bool = False) -> list[A
     """
     post: list[Any] = []
     seen: set[Any] = set()
-    stack: list[tuple[Any, bool]] = [(r, False) for r in reversed(roots)]
+    stack: list[tuple[Any, bool]] = []
+    for r in reversed(roots):
+        stack.append((r, False))
     while stack:
         node, expanded = stack.pop()
         if expanded:
@@ -215,7 +217,9 @@ def run_backward(
     told each step: the gradient a node received (after hooks) and, for an op, what it handed
     to each input (None where nothing was sent); ``minigrad.explain`` writes it down.
     """
-    nodes = [_node_of(r) for r in roots]
+    nodes = []
+    for r in roots:
+        nodes.append(r.grad_fn if r.grad_fn is not None else r)
     order = topological_order(nodes, check_freed=True)
     pending: dict[Any, Any] = {}
     for node, seed in zip(nodes, seeds):

@@ -36,25 +36,29 @@ def apply(op: Op, *inputs: Any) -> Tensor:
 
     Inputs are Tensors or Python scalars (scalars are constants and get no gradient).
     """
-    xs = [x.data if isinstance(x, Tensor) else x for x in inputs]
+    # Plain loops, not comprehensions: this runs on every op (Linear, Concat, NLLLoss...).
+    xs = []
+    edges = []
+    wanted = False
+    for x in inputs:
+        if isinstance(x, Tensor):
+            xs.append(x.data)
+            edge = x.grad_fn or (x if x.requires_grad else None)
+            wanted = wanted or edge is not None
+            edges.append(edge)
+        else:
+            xs.append(x)
+            edges.append(None)
     out = op.forward(*xs)
     if type(out) is not np.ndarray:
         out = np.asarray(out)
-    if _GradMode.enabled:
-        edges = tuple(
-            [
-                (x.grad_fn or (x if x.requires_grad else None)) if isinstance(x, Tensor) else None
-                for x in inputs
-            ]
-        )
-        for e in edges:
-            if e is not None:  # some input wants a gradient: record the op
-                op.edges = edges
-                op.inputs = inputs
-                op.saved = tuple(xs)
-                op.out = out
-                op.hooks = None
-                return _new_tensor(out, op)
+    if wanted and _GradMode.enabled:  # some input wants a gradient: record the op
+        op.edges = tuple(edges)
+        op.inputs = inputs
+        op.saved = tuple(xs)
+        op.out = out
+        op.hooks = None
+        return _new_tensor(out, op)
     return _new_tensor(out, None)
 
 

@@ -8,6 +8,8 @@ so the pictures only change when the drawing code or the library does.
 
 from __future__ import annotations
 
+import importlib.util
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +20,8 @@ from minigrad import nn
 from minigrad.explain import explain_mlp
 from minigrad.viz import draw_graph, draw_model, save
 
-OUT = Path(__file__).resolve().parent.parent / "docs" / "images"
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "docs" / "images"
 DPI = 110
 
 
@@ -72,6 +75,20 @@ def backprop_labels(x: np.ndarray, y: np.ndarray) -> Any:
     return draw_graph(steps.loss, params=dict(net.named_parameters()), explain=steps)
 
 
+def iris_example() -> None:
+    """The README's pictures: the Iris example's own --graph and --plot output."""
+    spec = importlib.util.spec_from_file_location("iris_mlp", ROOT / "examples" / "iris_mlp.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["iris_mlp"] = module  # its dataclasses look their module up there
+    spec.loader.exec_module(module)
+    graph, curves = OUT / "iris_graph.svg", OUT / "iris_curves.png"
+    module.main(
+        ["--config", "classic", "--graph", str(graph), "--plot", str(curves), "--no-progress"]
+    )
+    print(f"wrote {graph.relative_to(ROOT)}\nwrote {curves.relative_to(ROOT)}")
+
+
 def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     rng = np.random.default_rng(0)
@@ -80,6 +97,7 @@ def main() -> None:
     _write(model_view(x), "model")
     _write(gradient_flow(x), "gradient_flow")
     _write(backprop_labels(x, y), "backprop_labels")
+    iris_example()
 
 
 if __name__ == "__main__":

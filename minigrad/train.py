@@ -21,11 +21,13 @@ from .tensor import Tensor
 __all__ = [
     "Evaluation",
     "History",
+    "PlainProgress",
     "StopTraining",
     "accuracy",
     "evaluate",
     "fit",
     "plot_history",
+    "progress_bar",
 ]
 
 Metric = Callable[[Any, Any], float]

@@ -6,8 +6,6 @@ from .layers import (
     Identity,
     Linear,
     LogSoftmax,
-    ModuleDict,
-    ModuleList,
     ReLU,
     Sequential,
     Sigmoid,
@@ -15,7 +13,7 @@ from .layers import (
     Tanh,
 )
 from .losses import BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, L1Loss, MSELoss, NLLLoss
-from .module import Module, Parameter
+from .module import Module, ModuleDict, ModuleList, Parameter
 
 __all__ = [
     "BCELoss",

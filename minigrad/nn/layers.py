@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from collections import OrderedDict
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator
 from typing import Any, overload
 
 import numpy as np
@@ -13,15 +13,13 @@ from .. import ops
 from ..creation import GeneratorLike, as_generator
 from ..tensor import Tensor, apply
 from . import init
-from .module import Module, Parameter
+from .module import Module, Parameter, _check_module
 
 __all__ = [
     "Flatten",
     "Identity",
     "Linear",
     "LogSoftmax",
-    "ModuleDict",
-    "ModuleList",
     "ReLU",
     "Sequential",
     "Sigmoid",
@@ -247,95 +245,3 @@ class Sequential(Module):
         for m in modules:
             self.append(m)
         return self
-
-
-class ModuleList(Module):
-    """A list of modules whose parameters are registered (named "0", "1", ...).
-
-    A plain list of Modules assigned to a Module attribute is turned into one automatically.
-    """
-
-    def __init__(self, modules: Iterable[Module] | None = None) -> None:
-        super().__init__()
-        if modules is not None:
-            self.extend(modules)
-
-    def __getitem__(self, idx: int | slice) -> Any:
-        if isinstance(idx, slice):
-            return type(self)(list(self._modules.values())[idx])  # type: ignore[arg-type]
-        return self._modules[self._key(idx)]
-
-    def _key(self, idx: int) -> str:
-        n = len(self._modules)
-        if not -n <= idx < n:
-            raise IndexError(f"{self._get_name()}: index {idx} is out of range for length {n}")
-        return str(idx % n)
-
-    def __setitem__(self, idx: int, module: Module) -> None:
-        setattr(self, self._key(idx), _check_module(module, "ModuleList"))
-
-    def __len__(self) -> int:
-        return len(self._modules)
-
-    def __iter__(self) -> Iterator[Module]:
-        return iter(self._modules.values())  # type: ignore[arg-type]
-
-    def append(self, module: Module) -> ModuleList:
-        """Add ``module`` at the end; returns self."""
-        self.add_module(str(len(self)), _check_module(module, "ModuleList"))
-        return self
-
-    def extend(self, modules: Iterable[Module]) -> ModuleList:
-        """Append each of ``modules``; returns self."""
-        for m in modules:
-            self.append(m)
-        return self
-
-    def forward(self, *args: Any, **kwargs: Any) -> Any:
-        raise NotImplementedError("ModuleList has no forward(): iterate over it instead")
-
-
-class ModuleDict(Module):
-    """A dict of modules whose parameters are registered under their keys."""
-
-    def __init__(self, modules: Mapping[str, Module] | None = None) -> None:
-        super().__init__()
-        if modules is not None:
-            for key, module in modules.items():
-                self[key] = module
-
-    def __getitem__(self, key: str) -> Module:
-        return self._modules[key]  # type: ignore[return-value]
-
-    def __setitem__(self, key: str, module: Module) -> None:
-        self.add_module(key, _check_module(module, "ModuleDict"))
-
-    def __delitem__(self, key: str) -> None:
-        del self._modules[key]
-
-    def __len__(self) -> int:
-        return len(self._modules)
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._modules)
-
-    def __contains__(self, key: object) -> bool:
-        return key in self._modules
-
-    def keys(self) -> Iterable[str]:
-        return self._modules.keys()
-
-    def values(self) -> Iterable[Module]:
-        return self._modules.values()  # type: ignore[return-value]
-
-    def items(self) -> Iterable[tuple[str, Module]]:
-        return self._modules.items()  # type: ignore[return-value]
-
-    def forward(self, *args: Any, **kwargs: Any) -> Any:
-        raise NotImplementedError("ModuleDict has no forward(): index it instead")
-
-
-def _check_module(module: Any, where: str) -> Module:
-    if not isinstance(module, Module):
-        raise TypeError(f"{where}: expected a Module, got {type(module).__name__}")
-    return module

@@ -8,7 +8,7 @@ tree need no per-class code.
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any, NamedTuple, TypeVar
 
 import numpy as np
@@ -96,8 +96,6 @@ class Module:
                 "super().__init__() first in the subclass's __init__"
             )
         if isinstance(value, list | tuple | dict) and _all_modules(value):
-            from .layers import ModuleDict, ModuleList  # layers builds on this file
-
             value = ModuleDict(value) if isinstance(value, dict) else ModuleList(value)
         if isinstance(value, Parameter):
             self._forget(name, keep="_parameters")  # a re-assigned name keeps its place
@@ -495,3 +493,99 @@ def _zero_grad(p: Tensor, set_to_none: bool) -> None:
     else:
         # A fresh array, not zeroing in place: the engine may share one array between leaves.
         p.grad.data = np.zeros_like(p.grad.data)
+
+
+# ---------------------------------------------------------------------------------------------
+# Containers: here, beside Module, because Module turns assigned lists and dicts into them.
+
+
+class ModuleList(Module):
+    """A list of modules whose parameters are registered (named "0", "1", ...).
+
+    A plain list of Modules assigned to a Module attribute is turned into one automatically.
+    """
+
+    def __init__(self, modules: Iterable[Module] | None = None) -> None:
+        super().__init__()
+        if modules is not None:
+            self.extend(modules)
+
+    def __getitem__(self, idx: int | slice) -> Any:
+        if isinstance(idx, slice):
+            return type(self)(list(self._modules.values())[idx])  # type: ignore[arg-type]
+        return self._modules[self._key(idx)]
+
+    def _key(self, idx: int) -> str:
+        n = len(self._modules)
+        if not -n <= idx < n:
+            raise IndexError(f"{self._get_name()}: index {idx} is out of range for length {n}")
+        return str(idx % n)
+
+    def __setitem__(self, idx: int, module: Module) -> None:
+        setattr(self, self._key(idx), _check_module(module, "ModuleList"))
+
+    def __len__(self) -> int:
+        return len(self._modules)
+
+    def __iter__(self) -> Iterator[Module]:
+        return iter(self._modules.values())  # type: ignore[arg-type]
+
+    def append(self, module: Module) -> ModuleList:
+        """Add ``module`` at the end; returns self."""
+        self.add_module(str(len(self)), _check_module(module, "ModuleList"))
+        return self
+
+    def extend(self, modules: Iterable[Module]) -> ModuleList:
+        """Append each of ``modules``; returns self."""
+        for m in modules:
+            self.append(m)
+        return self
+
+    def forward(self, *args: Any, **kwargs: Any) -> Any:
+        raise NotImplementedError("ModuleList has no forward(): iterate over it instead")
+
+
+class ModuleDict(Module):
+    """A dict of modules whose parameters are registered under their keys."""
+
+    def __init__(self, modules: Mapping[str, Module] | None = None) -> None:
+        super().__init__()
+        if modules is not None:
+            for key, module in modules.items():
+                self[key] = module
+
+    def __getitem__(self, key: str) -> Module:
+        return self._modules[key]  # type: ignore[return-value]
+
+    def __setitem__(self, key: str, module: Module) -> None:
+        self.add_module(key, _check_module(module, "ModuleDict"))
+
+    def __delitem__(self, key: str) -> None:
+        del self._modules[key]
+
+    def __len__(self) -> int:
+        return len(self._modules)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._modules)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._modules
+
+    def keys(self) -> Iterable[str]:
+        return self._modules.keys()
+
+    def values(self) -> Iterable[Module]:
+        return self._modules.values()  # type: ignore[return-value]
+
+    def items(self) -> Iterable[tuple[str, Module]]:
+        return self._modules.items()  # type: ignore[return-value]
+
+    def forward(self, *args: Any, **kwargs: Any) -> Any:
+        raise NotImplementedError("ModuleDict has no forward(): index it instead")
+
+
+def _check_module(module: Any, where: str) -> Module:
+    if not isinstance(module, Module):
+        raise TypeError(f"{where}: expected a Module, got {type(module).__name__}")
+    return module

@@ -572,10 +572,43 @@ def _composites() -> list[OpSpec]:
     ]
 
 
+_TARGETS = np.array([2, 0, 1, 2])  # class labels for the nll_loss rows (4 samples, 3 classes)
+
+
+def _nll_ref(logp: np.ndarray, reduction: str) -> Any:
+    picked = -logp[np.arange(len(_TARGETS)), _TARGETS]
+    return {"mean": picked.mean(), "sum": picked.sum(), "none": picked}[reduction]
+
+
+def _fused() -> list[OpSpec]:
+    """The fused ops: Linear (x @ W^T + b) and NLLLoss (PyTorch's nll_loss)."""
+    from minigrad.nn import functional as F
+
+    def lin_ref(x: np.ndarray, w: np.ndarray, b: np.ndarray | None = None) -> np.ndarray:
+        return x @ w.T if b is None else x @ w.T + b
+
+    specs = [
+        OpSpec(f"linear_{tag}", mg.linear, lin_ref, (x, (3, 4), (3,)))
+        for tag, x in (("1d", (4,)), ("2d", (5, 4)), ("3d", (2, 5, 4)))
+    ]
+    specs.append(OpSpec("linear_nobias", mg.linear, lin_ref, ((5, 4), (3, 4))))
+    for reduction in ("mean", "sum", "none"):
+        specs.append(
+            OpSpec(
+                f"nll_loss_{reduction}",
+                lambda x, r=reduction: F.nll_loss(x, mg.tensor(_TARGETS), reduction=r),
+                lambda x, r=reduction: _nll_ref(x, r),
+                ((4, 3),),
+            )
+        )
+    return specs
+
+
 SPECS: list[OpSpec] = (
     _unary()
     + _binary()
     + _matmul()
+    + _fused()
     + _reductions()
     + _shapes()
     + _indexing()

@@ -1,6 +1,6 @@
 """The engine: grad mode, the recorded op (`Op`), and the reverse-mode walk.
 
-This module knows no `Tensor`. It works on anything that has `.data`, `.grad_fn`,
+This module knows no `Tensor`. It works on anything that has `._data` (the array), `.grad_fn`,
 `.requires_grad` and `.grad`; `tensor.py` supplies the Tensor and registers how to wrap
 arrays (see `Tensors`), so first-order backward runs on raw NumPy arrays and `create_graph=True`
 runs the very same rules on Tensors, recorded.
@@ -305,7 +305,7 @@ def _arrive_at_leaf(
             leaf.grad = Tensors.make(grad, None)
         else:
             # Replace the array rather than add in place: it may be shared with another leaf.
-            leaf.grad.data = leaf.grad.data + grad
+            leaf.grad._data = leaf.grad._data + grad
     elif leaf.grad is None:
         if id(grad) in given:  # another leaf holds this very tensor: give this one its own
             grad = grad + 0
@@ -330,7 +330,7 @@ def _run_hooks(hooks: list[Callable[[Any], Any]], grad: Any, create_graph: bool)
                 f"a hook returned a gradient of shape {new.shape}; expected {g.shape}"
             )
         g = new
-    return g if create_graph else g.data
+    return g if create_graph else g._data
 
 
 def sum_to(g: Any, shape: tuple[int, ...]) -> Any:

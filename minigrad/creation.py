@@ -46,10 +46,10 @@ def _float_dtype(dtype: DTypeLike) -> np.dtype:
 
 def tensor(data: Any, dtype: DTypeLike = None, requires_grad: bool = False) -> Tensor:
     """A new tensor holding a copy of ``data`` (floats become float32, ints int64)."""
-    source = data.data if isinstance(data, Tensor) else data
+    source = data._data if isinstance(data, Tensor) else data
     t = Tensor(source, dtype=dtype, requires_grad=requires_grad)
-    if t.data is source or np.shares_memory(t.data, source):
-        t.data = t.data.copy()
+    if t._data is source or np.shares_memory(t._data, source):
+        t._data = t._data.copy()
     return t
 
 
@@ -117,7 +117,7 @@ def randn(
 
 
 def _like(t: Any, dtype: DTypeLike) -> tuple[tuple[int, ...], np.dtype]:
-    arr = t.data if isinstance(t, Tensor) else np.asarray(t)
+    arr = t._data if isinstance(t, Tensor) else np.asarray(t)
     return arr.shape, np.dtype(arr.dtype if dtype is None else dtype)
 
 

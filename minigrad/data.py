@@ -56,7 +56,7 @@ class TensorDataset(Dataset[tuple[Tensor, ...]]):
     def __init__(self, *tensors: Any) -> None:
         if not tensors:
             raise ValueError("TensorDataset: needs at least one tensor")
-        arrays = [t.data if isinstance(t, Tensor) else Tensor(t).data for t in tensors]
+        arrays = [t._data if isinstance(t, Tensor) else Tensor(t)._data for t in tensors]
         shapes = [a.shape for a in arrays]
         if any(len(s) == 0 for s in shapes):
             raise ValueError(f"TensorDataset: tensors must have a first dimension, got {shapes}")
@@ -168,7 +168,7 @@ def default_collate(samples: Sequence[Any]) -> Any:
         raise ValueError("default_collate: no samples to collate")
     first = samples[0]
     if isinstance(first, (Tensor, np.ndarray, np.generic)):
-        arrays = [s.data if isinstance(s, Tensor) else np.asarray(s) for s in samples]
+        arrays = [s._data if isinstance(s, Tensor) else np.asarray(s) for s in samples]
         shapes = {a.shape for a in arrays}
         if len(shapes) > 1:
             raise ValueError(f"default_collate: samples have different shapes {sorted(shapes)}")
@@ -217,13 +217,13 @@ def train_test_split(
     """
     if not arrays:
         raise ValueError("train_test_split: needs at least one array")
-    data = [a.data if isinstance(a, Tensor) else np.asarray(a) for a in arrays]
+    data = [a._data if isinstance(a, Tensor) else np.asarray(a) for a in arrays]
     if any(d.ndim == 0 for d in data):
         raise ValueError("train_test_split: arrays must have a first dimension")
     lengths = [len(d) for d in data]
     labels = None
     if stratify is not None:
-        labels = stratify.data if isinstance(stratify, Tensor) else np.asarray(stratify)
+        labels = stratify._data if isinstance(stratify, Tensor) else np.asarray(stratify)
         lengths.append(len(labels))
     if len(set(lengths)) != 1:
         shapes = [d.shape for d in data] + ([labels.shape] if labels is not None else [])

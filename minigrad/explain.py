@@ -237,7 +237,7 @@ def explain_backward(
             )
         seed = np.ones(loss.shape, dtype=loss.dtype)
     else:
-        seed = np.array(gradient.data if isinstance(gradient, Tensor) else gradient, loss.dtype)
+        seed = np.array(gradient._data if isinstance(gradient, Tensor) else gradient, loss.dtype)
     if model is not None:
         params = {**dict(model.named_parameters()), **(params or {})}
     names: dict[int, str] = {}
@@ -354,8 +354,8 @@ def _label_mlp(steps: list[Step], model: Any, x: Any, y: Any, cost: str) -> None
     acts = list(spec.activations)
     if cost == "cross_entropy" and acts[-1] == "identity":
         acts[-1] = "softmax"  # a final Linear gives logits; the reference applies the softmax
-    xa = np.asarray(x.data if isinstance(x, Tensor) else x)
-    ya = np.asarray(y.data if isinstance(y, Tensor) else y)
+    xa = np.asarray(x._data if isinstance(x, Tensor) else x)
+    ya = np.asarray(y._data if isinstance(y, Tensor) else y)
     ref = backprop(spec.weights, spec.biases, acts, xa, ya, cost)
     params = dict(model.named_parameters())
     by_node = {id(s.node): s for s in steps}
@@ -407,8 +407,8 @@ def explain_mlp(model: Any, x: Any, y: Any, cost: str = "quadratic") -> Explanat
     from .nn import functional as F
 
     dtype = next(iter(model.parameters())).dtype
-    xt = Tensor(np.asarray(x.data if isinstance(x, Tensor) else x, dtype=dtype), name="x")
-    ya = np.asarray(y.data if isinstance(y, Tensor) else y)
+    xt = Tensor(np.asarray(x._data if isinstance(x, Tensor) else x, dtype=dtype), name="x")
+    ya = np.asarray(y._data if isinstance(y, Tensor) else y)
     yt = Tensor(ya if ya.dtype.kind in "iu" else ya.astype(dtype), name="y")
     out = model(xt)
     m = out.shape[0]
@@ -430,4 +430,4 @@ def explain_mlp(model: Any, x: Any, y: Any, cost: str = "quadratic") -> Explanat
             "'cross_entropy' or 'bce'"
         )
     loss.name = "C"
-    return explain_backward(loss, model=model, x=xt.data, y=ya, cost=cost)
+    return explain_backward(loss, model=model, x=xt._data, y=ya, cost=cost)

@@ -220,7 +220,7 @@ def stack(tensors: Sequence[TensorLike], axis: int = 0, *, dim: int | None = Non
 
 def where(condition: TensorLike, x: TensorLike, y: TensorLike) -> Tensor:
     """``x`` where ``condition`` holds, else ``y`` (the condition gets no gradient)."""
-    cond = np.asarray(condition.data if isinstance(condition, Tensor) else condition)
+    cond = np.asarray(condition._data if isinstance(condition, Tensor) else condition)
     if cond.dtype != np.bool_:
         raise TypeError(f"where(): condition must be bool, got dtype {cond.dtype}")
     # A plain number takes the dtype of the tensor beside it, as a Python scalar would.

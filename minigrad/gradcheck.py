@@ -36,14 +36,14 @@ def numerical_jacobian(
                 jac.append([])
                 continue
             cols = [np.zeros((x.size, o.size)) for o in outs0]
-            # Index x.data itself: reshape(-1) of a non-contiguous array is a copy.
+            # Index x._data itself: reshape(-1) of a non-contiguous array is a copy.
             for j, at in enumerate(np.ndindex(x.shape)):
-                orig = x.data[at]
-                x.data[at] = orig + eps
-                plus = [o.data.astype(np.float64).ravel() for o in _outputs(fn, inputs)]
-                x.data[at] = orig - eps
-                minus = [o.data.astype(np.float64).ravel() for o in _outputs(fn, inputs)]
-                x.data[at] = orig
+                orig = x._data[at]
+                x._data[at] = orig + eps
+                plus = [o._data.astype(np.float64).ravel() for o in _outputs(fn, inputs)]
+                x._data[at] = orig - eps
+                minus = [o._data.astype(np.float64).ravel() for o in _outputs(fn, inputs)]
+                x._data[at] = orig
                 for k in range(len(outs0)):
                     cols[k][j] = (plus[k] - minus[k]) / (2 * eps)
             jac.append(cols)
@@ -70,7 +70,7 @@ def analytical_jacobian(fn: Callable[..., Any], inputs: Sequence[Tensor]) -> lis
                 if id(x) in wanted:
                     g = next(gi)
                     if g is not None:
-                        jac[i][k][:, m] = g.data.astype(np.float64).ravel()
+                        jac[i][k][:, m] = g._data.astype(np.float64).ravel()
     return jac
 
 

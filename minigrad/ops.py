@@ -26,7 +26,7 @@ def _is_array(a: Any) -> bool:
 
 def _data(a: Any) -> Any:
     """The raw value behind an array or Tensor (for masks, which carry no gradient)."""
-    return a if _is_array(a) else a.data
+    return a if _is_array(a) else a._data
 
 
 # ---------------------------------------------------------------------------------------------

@@ -105,10 +105,10 @@ class Optimizer:
                 if set_to_none:
                     p.grad = None
                 elif p.grad.grad_fn is not None:
-                    p.grad = Tensor(np.zeros_like(p.data))
+                    p.grad = Tensor(np.zeros_like(p._data))
                 else:
                     # A fresh array: the engine may share one gradient array between leaves.
-                    p.grad.data = np.zeros_like(p.grad.data)
+                    p.grad._data = np.zeros_like(p.grad._data)
 
     def step(self, closure: Callable[[], Any] | None = None) -> Any:
         """Update every parameter that has a gradient; returns ``closure()``'s loss if given."""
@@ -203,7 +203,7 @@ class Optimizer:
 def _load_value(opt: str, key: str, value: Any, p: Tensor) -> Any:
     """A saved state entry as the optimizer keeps it: arrays copied in the param's dtype."""
     if isinstance(value, Tensor):
-        value = value.data
+        value = value._data
     if key == "step":
         return int(np.asarray(value))
     arr = np.asarray(value)
@@ -287,8 +287,8 @@ class SGD(Optimizer):
         for p in group["params"]:
             if p.grad is None:
                 continue
-            data = p.data
-            d = p.grad.data
+            data = p._data
+            d = p.grad._data
             if maximize:
                 d = -d
             if wd != 0:
@@ -371,8 +371,8 @@ class Adam(Optimizer):
         for p in group["params"]:
             if p.grad is None:
                 continue
-            data = p.data
-            g = p.grad.data
+            data = p._data
+            g = p.grad._data
             if maximize:
                 g = -g
             if wd != 0:

@@ -474,13 +474,13 @@ def read_model(model: Iterable[Any]) -> MLPSpec:
     pending = False  # the last Linear still waits for its activation
     for i, layer in enumerate(model):
         if isinstance(layer, linear):
-            spec.weights.append(np.array(layer.weight.data, dtype=np.float64))
+            spec.weights.append(np.array(layer.weight._data, dtype=np.float64))
             spec.weight_names.append(names.get(id(layer.weight), f"{i}.weight"))
             if layer.bias is None:
                 spec.biases.append(None)
                 spec.bias_names.append(None)
             else:
-                spec.biases.append(np.array(layer.bias.data, dtype=np.float64))
+                spec.biases.append(np.array(layer.bias._data, dtype=np.float64))
                 spec.bias_names.append(names.get(id(layer.bias), f"{i}.bias"))
             spec.activations.append("identity")
             pending = True
@@ -593,7 +593,7 @@ def _autograd_loss(cost: str, out: Any, y: Any, probabilities: bool) -> Any:
     if not probabilities:
         return F.cross_entropy(out, y)
     # the model already ends with Softmax: the cross-entropy of its probabilities
-    onehot = np.eye(out.shape[1], dtype=out.dtype)[y.data] if y.ndim == 1 else y.data
+    onehot = np.eye(out.shape[1], dtype=out.dtype)[y._data] if y.ndim == 1 else y._data
     return -(out.log() * onehot).sum() / m
 
 
@@ -630,7 +630,7 @@ def compare_with_reference(
     reference = gradients_for(model, x, y, cost)
 
     params = dict(model.named_parameters())
-    dtype = next(iter(params.values())).data.dtype
+    dtype = next(iter(params.values()))._data.dtype
     y = np.asarray(y)
     y_t = Tensor(y) if np.issubdtype(y.dtype, np.integer) else Tensor(y.astype(dtype))
     model.zero_grad()
@@ -644,7 +644,7 @@ def compare_with_reference(
     result: dict[str, Comparison] = {}
     for name, p in params.items():
         ref = reference.get(name, np.zeros(p.shape))
-        auto = np.zeros(p.shape) if p.grad is None else np.asarray(p.grad.data, np.float64)
+        auto = np.zeros(p.shape) if p.grad is None else np.asarray(p.grad._data, np.float64)
         diff = float(np.abs(auto - ref).max(initial=0.0))
         scale = float(np.abs(ref).max(initial=0.0))
         rel = diff / scale if scale > 0 else (0.0 if diff == 0 else float("inf"))

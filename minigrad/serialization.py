@@ -159,7 +159,7 @@ def _walk(node: Any, prefix: str) -> Iterator[tuple[str, Any]]:
 
 def _to_array(key: str, value: Any) -> np.ndarray:
     if isinstance(value, Tensor):
-        arr = np.asarray(value.data)
+        arr = np.asarray(value._data)
     elif isinstance(value, (np.ndarray, np.generic, bool, int, float)):
         arr = np.asarray(value)
     else:

@@ -22,7 +22,7 @@ DTypeLike = Any
 def _new_tensor(data: np.ndarray, grad_fn: Op | None) -> Tensor:
     """Wrap an array without checks: the fast path for op outputs and gradients."""
     t = object.__new__(Tensor)
-    t.data = data
+    t._data = data
     t.grad = None
     t.grad_fn = grad_fn
     t.requires_grad = grad_fn is not None
@@ -42,7 +42,7 @@ def apply(op: Op, *inputs: Any) -> Tensor:
     wanted = False
     for x in inputs:
         if isinstance(x, Tensor):
-            xs.append(x.data)
+            xs.append(x._data)
             edge = x.grad_fn or (x if x.requires_grad else None)
             wanted = wanted or edge is not None
             edges.append(edge)
@@ -64,7 +64,7 @@ def apply(op: Op, *inputs: Any) -> Tensor:
 
 def _unary(op: Op, x: Tensor) -> Tensor:
     """``apply`` for one Tensor input: the hot path, spelled out."""
-    xd = x.data
+    xd = x._data
     out = op.forward(xd)
     if type(out) is not np.ndarray:
         out = np.asarray(out)
@@ -96,7 +96,7 @@ def _binary(op: Op, x: Any, y: Any) -> Tensor:
     if type(y) is not Tensor and not isinstance(y, Tensor):
         y = _operand(y)
     xt, yt = isinstance(x, Tensor), isinstance(y, Tensor)
-    xd, yd = x.data if xt else x, y.data if yt else y
+    xd, yd = x._data if xt else x, y._data if yt else y
     try:
         out = op.forward(xd, yd)
     except ValueError:
@@ -120,7 +120,7 @@ def _binary(op: Op, x: Any, y: Any) -> Tensor:
 def _as_array(data: Any, dtype: DTypeLike = None) -> np.ndarray:
     """Convert user data as PyTorch does: Python floats become float32, arrays keep dtype."""
     if isinstance(data, Tensor):
-        data = data.data
+        data = data._data
     if dtype is not None:
         return np.asarray(data, dtype=dtype)
     if isinstance(data, np.ndarray | np.generic):
@@ -163,9 +163,9 @@ def _keep(keepdims: bool, keepdim: bool | None) -> bool:
 def _index(index: Any) -> Any:
     """Turn Tensors inside an index into arrays (a bool Tensor is a mask)."""
     if isinstance(index, Tensor):
-        return index.data
+        return index._data
     if isinstance(index, tuple):
-        return tuple(i.data if isinstance(i, Tensor) else i for i in index)
+        return tuple(i._data if isinstance(i, Tensor) else i for i in index)
     if isinstance(index, list):
         return np.asarray(index)
     return index
@@ -189,11 +189,11 @@ class Tensor:
         name: an optional label, shown when the graph is drawn.
     """
 
-    __slots__ = ("__weakref__", "_hooks", "data", "grad", "grad_fn", "name", "requires_grad")
+    __slots__ = ("__weakref__", "_data", "_hooks", "grad", "grad_fn", "name", "requires_grad")
     # Make NumPy hand binary operators back to Tensor (``array * tensor`` -> Tensor.__rmul__).
     __array_ufunc__ = None
 
-    data: np.ndarray
+    _data: np.ndarray
     grad: Tensor | None
     grad_fn: Op | None
     requires_grad: bool
@@ -207,9 +207,9 @@ class Tensor:
         requires_grad: bool = False,
         name: str | None = None,
     ) -> None:
-        self.data = _as_array(data, dtype)
+        self._data = _as_array(data, dtype)
         if requires_grad:
-            _check_can_require_grad(self.data, "Tensor")
+            _check_can_require_grad(self._data, "Tensor")
         self.grad = None
         self.grad_fn = None
         self.requires_grad = bool(requires_grad)
@@ -219,20 +219,29 @@ class Tensor:
     # -- array protocol and properties --------------------------------------------------------
 
     @property
+    def data(self) -> np.ndarray:
+        """The underlying array (internally kept in ``_data``)."""
+        return self._data
+
+    @data.setter
+    def data(self, value: Any) -> None:
+        self._data = value._data if isinstance(value, Tensor) else np.asarray(value)
+
+    @property
     def shape(self) -> tuple[int, ...]:
-        return self.data.shape
+        return self._data.shape
 
     @property
     def ndim(self) -> int:
-        return self.data.ndim
+        return self._data.ndim
 
     @property
     def size(self) -> int:
-        return self.data.size
+        return self._data.size
 
     @property
     def dtype(self) -> np.dtype:
-        return self.data.dtype
+        return self._data.dtype
 
     @property
     def is_leaf(self) -> bool:
@@ -245,17 +254,17 @@ class Tensor:
         return self.permute(tuple(range(self.ndim - 1, -1, -1)))
 
     def item(self) -> Any:
-        return self.data.item()
+        return self._data.item()
 
     def numpy(self) -> np.ndarray:
         """The underlying array (shared, not copied)."""
-        return self.data
+        return self._data
 
     def tolist(self) -> Any:
-        return self.data.tolist()
+        return self._data.tolist()
 
     def __array__(self, dtype: DTypeLike = None, copy: bool | None = None) -> np.ndarray:
-        return self.data if dtype is None else self.data.astype(dtype)
+        return self._data if dtype is None else self._data.astype(dtype)
 
     def __len__(self) -> int:
         if self.ndim == 0:
@@ -267,21 +276,21 @@ class Tensor:
             yield self[i]
 
     def __bool__(self) -> bool:
-        return bool(self.data)
+        return bool(self._data)
 
     def __float__(self) -> float:
-        return float(self.data)
+        return float(self._data)
 
     def __int__(self) -> int:
-        return int(self.data)
+        return int(self._data)
 
     def __index__(self) -> int:
-        return self.data.__index__()
+        return self._data.__index__()
 
     __hash__ = object.__hash__  # identity, as in PyTorch (``==`` is elementwise)
 
     def __repr__(self) -> str:
-        body = np.array2string(self.data, separator=", ", prefix="tensor(", precision=4)
+        body = np.array2string(self._data, separator=", ", prefix="tensor(", precision=4)
         extra = []
         if self.dtype not in (np.float32, np.int64, np.bool_):
             extra.append(f"dtype={self.dtype}")
@@ -317,7 +326,7 @@ class Tensor:
 
     def detach(self) -> Tensor:
         """A tensor sharing this data, cut from the graph."""
-        return _new_tensor(self.data, None)
+        return _new_tensor(self._data, None)
 
     def requires_grad_(self, requires_grad: bool = True) -> Tensor:
         """Set ``requires_grad`` on a leaf, in place; returns self."""
@@ -327,7 +336,7 @@ class Tensor:
                 "use detach() to get a leaf from a computed tensor"
             )
         if requires_grad:
-            _check_can_require_grad(self.data, "requires_grad_()")
+            _check_can_require_grad(self._data, "requires_grad_()")
         self.requires_grad = requires_grad
         return self
 
@@ -403,22 +412,22 @@ class Tensor:
     # -- comparisons (no gradient) ------------------------------------------------------------
 
     def __lt__(self, other: Any) -> Tensor:
-        return _new_tensor(np.asarray(self.data < _raw(other)), None)
+        return _new_tensor(np.asarray(self._data < _raw(other)), None)
 
     def __le__(self, other: Any) -> Tensor:
-        return _new_tensor(np.asarray(self.data <= _raw(other)), None)
+        return _new_tensor(np.asarray(self._data <= _raw(other)), None)
 
     def __gt__(self, other: Any) -> Tensor:
-        return _new_tensor(np.asarray(self.data > _raw(other)), None)
+        return _new_tensor(np.asarray(self._data > _raw(other)), None)
 
     def __ge__(self, other: Any) -> Tensor:
-        return _new_tensor(np.asarray(self.data >= _raw(other)), None)
+        return _new_tensor(np.asarray(self._data >= _raw(other)), None)
 
     def __eq__(self, other: Any) -> Tensor:  # type: ignore[override]
-        return _new_tensor(np.asarray(self.data == _raw(other)), None)
+        return _new_tensor(np.asarray(self._data == _raw(other)), None)
 
     def __ne__(self, other: Any) -> Tensor:  # type: ignore[override]
-        return _new_tensor(np.asarray(self.data != _raw(other)), None)
+        return _new_tensor(np.asarray(self._data != _raw(other)), None)
 
     def argmax(
         self,
@@ -431,7 +440,7 @@ class Tensor:
         """Index of the maximum (int64, no gradient)."""
         a: Any = _axis(axis, dim)
         return _new_tensor(
-            np.asarray(np.argmax(self.data, a, keepdims=_keep(keepdims, keepdim))), None
+            np.asarray(np.argmax(self._data, a, keepdims=_keep(keepdims, keepdim))), None
         )
 
     def argmin(
@@ -445,7 +454,7 @@ class Tensor:
         """Index of the minimum (int64, no gradient)."""
         a: Any = _axis(axis, dim)
         return _new_tensor(
-            np.asarray(np.argmin(self.data, a, keepdims=_keep(keepdims, keepdim))), None
+            np.asarray(np.argmin(self._data, a, keepdims=_keep(keepdims, keepdim))), None
         )
 
     # -- elementwise functions ----------------------------------------------------------------
@@ -497,7 +506,7 @@ class Tensor:
         if dtype == self.dtype:
             return self
         if self.requires_grad and dtype.kind not in "fc":
-            return _new_tensor(self.data.astype(dtype), None)
+            return _new_tensor(self._data.astype(dtype), None)
         return _unary(ops.Cast(dtype), self)
 
     to = astype
@@ -702,7 +711,7 @@ class _HookHandle:
 
 
 def _raw(x: Any) -> Any:
-    return x.data if isinstance(x, Tensor) else x
+    return x._data if isinstance(x, Tensor) else x
 
 
 def _check_broadcast(op: Op, x: Any, y: Any) -> None:
@@ -761,7 +770,7 @@ def _seed(t: Tensor, gradient: Any, where: str, create_graph: bool) -> Any:
             )
         seed = np.array(1, dtype=t.dtype).reshape(t.shape)  # (np.ones is slower for one element)
         return _new_tensor(seed, None) if create_graph else seed
-    g = gradient.data if isinstance(gradient, Tensor) else np.asarray(gradient)
+    g = gradient._data if isinstance(gradient, Tensor) else np.asarray(gradient)
     if g.shape != t.shape:
         raise ValueError(
             f"{where}(): gradient has shape {g.shape} but the output has shape {t.shape}"

@@ -112,7 +112,7 @@ class Evaluation(NamedTuple):
 
 
 def _array(t: Any) -> np.ndarray:
-    return t.data if isinstance(t, Tensor) else np.asarray(t)
+    return t._data if isinstance(t, Tensor) else np.asarray(t)
 
 
 def accuracy(output: Any, target: Any) -> float:

@@ -159,7 +159,7 @@ def _clamped_log(p: Tensor) -> Tensor:
     log(0) would be -inf with a warning, and 0 * (1/0) a NaN in backward, so the clamped
     entries never reach ``log``; the common case (nothing clamped) is a single Log op.
     """
-    low = p.data <= _EXP_CLAMP
+    low = p._data <= _EXP_CLAMP
     if not low.any():
         return p.log()
     safe = where(low, 1.0, p)
@@ -184,7 +184,7 @@ def binary_cross_entropy(
     _check_reduction(reduction, fn)
     p = _as_input(input, fn)
     y = _same_shape_target(p, target, fn)
-    if not ((p.data >= 0) & (p.data <= 1)).all():
+    if not ((p._data >= 0) & (p._data <= 1)).all():
         raise ValueError(
             f"{fn}(): all elements of input (shape {p.shape}, dtype {p.dtype}) "
             "must be probabilities in [0, 1]; use binary_cross_entropy_with_logits "
@@ -249,10 +249,10 @@ def _class_target(x: Tensor, target: Any, fn: str) -> np.ndarray | Tensor:
     if x.ndim == 0:
         raise ValueError(f"{fn}(): input must have a class dimension, got a 0-d tensor")
     if isinstance(target, Tensor):
-        y: np.ndarray | Tensor = target if target.requires_grad else target.data
+        y: np.ndarray | Tensor = target if target.requires_grad else target._data
     else:
         y = np.asarray(target)
-    shape = x.data.shape
+    shape = x._data.shape
     class_dim = 0 if len(shape) == 1 else 1
     n_classes = shape[class_dim]
     index_shape = shape[:class_dim] + shape[class_dim + 1 :]
@@ -303,7 +303,7 @@ def _pick(logp: Tensor, y: np.ndarray) -> Tensor:
 
 
 def _class_weight(weight: Any, n_classes: int, fn: str, dtype: np.dtype) -> np.ndarray:
-    w = np.asarray(weight.data if isinstance(weight, Tensor) else weight, dtype=dtype)
+    w = np.asarray(weight._data if isinstance(weight, Tensor) else weight, dtype=dtype)
     if w.shape != (n_classes,):
         raise ValueError(
             f"{fn}(): weight must have shape ({n_classes},), one per class, got {w.shape}"

@@ -37,10 +37,10 @@ class Parameter(Tensor):
         if data is None:
             data = np.empty(0, dtype=np.float32)
         super().__init__(data, dtype=dtype, requires_grad=False)
-        if self.data.dtype.kind != "f":
+        if self._data.dtype.kind != "f":
             raise TypeError(
                 f"Parameter: data must be floating point (parameters receive gradients), "
-                f"got dtype {self.data.dtype} with shape {self.data.shape}"
+                f"got dtype {self._data.dtype} with shape {self._data.shape}"
             )
         self.requires_grad = bool(requires_grad)
 
@@ -306,7 +306,7 @@ class Module:
     def to(self: M, dtype: Any) -> M:
         """Cast every floating parameter, gradient and buffer to ``dtype`` in place.
 
-        Parameters keep their identity (their ``.data`` is replaced), so optimizers built
+        Parameters keep their identity (their ``._data`` is replaced), so optimizers built
         before the cast still hold them. Returns self.
 
         Raises:
@@ -316,13 +316,13 @@ class Module:
         if dt.kind != "f":
             raise TypeError(f"Module.to(): only floating dtypes are allowed, got {dt}")
         for p in self.parameters():
-            if p.data.dtype != dt:
-                p.data = p.data.astype(dt)
-            if p.grad is not None and p.grad.data.dtype != dt:
-                p.grad.data = p.grad.data.astype(dt)
+            if p._data.dtype != dt:
+                p._data = p._data.astype(dt)
+            if p.grad is not None and p.grad._data.dtype != dt:
+                p.grad._data = p.grad._data.astype(dt)
         for b in self.buffers():
-            if b.data.dtype.kind == "f" and b.data.dtype != dt:
-                b.data = b.data.astype(dt)
+            if b._data.dtype.kind == "f" and b._data.dtype != dt:
+                b._data = b._data.astype(dt)
         return self
 
     def float(self: M) -> M:
@@ -400,7 +400,7 @@ class Module:
             if key not in state_dict:
                 continue
             value = state_dict[key]
-            arr = value.data if isinstance(value, Tensor) else value
+            arr = value._data if isinstance(value, Tensor) else value
             try:
                 arr = np.asarray(arr)
             except Exception:  # any failure means "not an array"
@@ -410,9 +410,9 @@ class Module:
                     f"{key}: expected a numeric array, got {type(value).__name__} "
                     f"of dtype {arr.dtype}"
                 )
-            elif arr.shape != target.data.shape:
+            elif arr.shape != target._data.shape:
                 problems.append(
-                    f"{key}: shape mismatch, the model has {target.data.shape}, "
+                    f"{key}: shape mismatch, the model has {target._data.shape}, "
                     f"the state dict has {arr.shape}"
                 )
             else:
@@ -423,8 +423,8 @@ class Module:
                 "loaded):\n  " + "\n  ".join(problems)
             )
         for target, arr in arrays:
-            if arr is not target.data:
-                np.copyto(target.data, arr, casting="unsafe")
+            if arr is not target._data:
+                np.copyto(target._data, arr, casting="unsafe")
         return _IncompatibleKeys(missing, unexpected)
 
     # -- repr ---------------------------------------------------------------------------------
@@ -489,10 +489,10 @@ def _zero_grad(p: Tensor, set_to_none: bool) -> None:
         p.grad = None
     elif p.grad.grad_fn is not None:
         # A gradient recorded under create_graph: cut it from its graph.
-        p.grad = Tensor(np.zeros_like(p.data))
+        p.grad = Tensor(np.zeros_like(p._data))
     else:
         # A fresh array, not zeroing in place: the engine may share one array between leaves.
-        p.grad.data = np.zeros_like(p.grad.data)
+        p.grad._data = np.zeros_like(p.grad._data)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -206,7 +206,7 @@ def _trace(
         nid = f"t{next(count)}"
         if isinstance(t, Tensor):
             node_id[id(t)] = nid
-            grad = t.grad.data if t.grad is not None else None
+            grad = t.grad._data if t.grad is not None else None
             nodes.append(
                 TensorNode(
                     nid,
@@ -214,7 +214,7 @@ def _trace(
                     names.get(id(t), t.name),
                     t.shape,
                     str(t.dtype),
-                    data=summary(t.data, show_data),
+                    data=summary(t._data, show_data),
                     grad=summary(grad, show_grad),
                     note=notes.get(id(t)),
                 )
@@ -244,10 +244,10 @@ def _trace(
                 src = node_id[id(edge)]
             edges.append(Edge(src, op_id, i))
         root = outputs.get(id(node))
-        out = root.data if root is not None else node.out
+        out = root._data if root is not None else node.out
         nid = f"t{next(count)}"
         node_id[id(node)] = nid
-        root_grad = root.grad.data if root is not None and root.grad is not None else None
+        root_grad = root.grad._data if root is not None and root.grad is not None else None
         nodes.append(
             TensorNode(
                 nid,

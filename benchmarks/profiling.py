@@ -22,7 +22,7 @@ _CATEGORIES: list[tuple[str, tuple[str, ...] | None, str]] = [
     ("minigrad/tensor.py", ("_new_tensor", "__init__", "_as_array"), "Tensor creation"),
     ("minigrad/tensor.py", ("apply", "_unary", "_binary"), "apply (run op, record node)"),
     ("minigrad/tensor.py", None, "Tensor methods (checks, dispatch)"),
-    ("minigrad/autograd.py", None, "engine (topological order, walk, accumulate)"),
+    ("minigrad/engine.py", None, "engine (topological order, walk, accumulate)"),
     ("minigrad/ops.py", ("forward",), "op forward"),
     ("minigrad/ops.py", None, "op backward rules and helpers"),
     ("minigrad/nn/", None, "nn (Module.__call__, Linear, losses)"),

@@ -3,8 +3,7 @@
 from numpy import bool_, float32, float64, int32, int64
 
 # Submodules users reach as minigrad.nn, minigrad.optim, ... (none imports an optional extra).
-from . import data, datasets, explain, nn, optim, reference, train, viz
-from .autograd import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
+from . import autograd, data, datasets, explain, nn, optim, reference, train, viz
 from .creation import (
     arange,
     default_generator,
@@ -22,6 +21,7 @@ from .creation import (
     zeros,
     zeros_like,
 )
+from .engine import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .functions import (
     abs,
     argmax,
@@ -74,6 +74,7 @@ __all__ = [
     "arange",
     "argmax",
     "argmin",
+    "autograd",
     "bool_",
     "broadcast_to",
     "cat",

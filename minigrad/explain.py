@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from .autograd import Op, iter_graph, run_backward
+from .engine import Op, iter_graph, run_backward
 from .reference import backprop, read_model
 from .tensor import Tensor
 

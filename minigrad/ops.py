@@ -3,7 +3,7 @@
 A rule is written with Python operators and the few helpers at the top of this file. Each
 helper runs NumPy on arrays and records an op on Tensors, so one rule serves first-order
 backward (raw arrays, NumPy speed) and ``create_graph=True`` (Tensors, differentiable again).
-Broadcasting and dtype are undone by the engine (``autograd._run_rule``), not here.
+Broadcasting and dtype are undone by the engine (``engine._run_rule``), not here.
 
 To add an op: write a class here, add one method or function in ``tensor.py``, add one row to
 the op table in ``tests/op_specs.py``.
@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from .autograd import Op, Tensors
+from .engine import Op, Tensors
 
 Axis = int | tuple[int, ...] | None
 

@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from . import ops
-from .autograd import Op, Tensors, _GradMode, run_backward
+from .engine import Op, Tensors, _GradMode, run_backward
 
 Axis = int | tuple[int, ...] | None
 DTypeLike = Any

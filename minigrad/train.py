@@ -15,7 +15,7 @@ from typing import Any, NamedTuple, Protocol, TextIO
 
 import numpy as np
 
-from .autograd import no_grad
+from .engine import no_grad
 from .tensor import Tensor
 
 __all__ = [

@@ -12,7 +12,7 @@ import pytest
 
 import minigrad as mg
 from minigrad import Tensor
-from minigrad.autograd import Op, iter_graph
+from minigrad.engine import Op, iter_graph
 from minigrad.tensor import apply
 
 

@@ -9,7 +9,7 @@ import pytest
 
 import minigrad as mg
 from minigrad import Tensor, ops
-from minigrad.autograd import Op
+from minigrad.engine import Op
 from minigrad.tensor import apply
 
 

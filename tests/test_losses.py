@@ -7,7 +7,7 @@ import pytest
 
 import minigrad as mg
 from minigrad import nn
-from minigrad.autograd import Op, iter_graph
+from minigrad.engine import Op, iter_graph
 
 F = nn.functional
 REDUCTIONS = ["mean", "sum", "none"]

@@ -9,8 +9,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from ..autograd import no_grad
 from ..creation import GeneratorLike, as_generator
+from ..engine import no_grad
 from ..tensor import Tensor
 
 __all__ = [

@@ -7,7 +7,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from ..autograd import Op
+from ..engine import Op
 from ..tensor import Tensor
 from .draw import _graphviz, _render
 from .trace import Cluster, _trace

@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from ..autograd import Op, iter_graph
+from ..engine import Op, iter_graph
 from ..tensor import Tensor
 
 # ---------------------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from typing import Any, NamedTuple, Protocol, TextIO
 
 import numpy as np
 
+from ._optional import require
 from .engine import no_grad
 from .tensor import Tensor
 
@@ -576,16 +577,13 @@ def plot_history(
         The path written, as a string.
 
     Raises:
-        ImportError: matplotlib is not installed (`pip install minigrad[plot]`).
+        ImportError: matplotlib is not installed (`pip install matplotlib`).
         ValueError: the history holds no loss or accuracy values.
     """
-    try:
-        from matplotlib.backends.backend_agg import FigureCanvasAgg
-        from matplotlib.figure import Figure
-    except ImportError as e:
-        raise ImportError(
-            "plot_history needs matplotlib; install it with `pip install minigrad[plot]`"
-        ) from e
+    FigureCanvasAgg = require(
+        "matplotlib.backends.backend_agg", "plot_history", "matplotlib", "plot"
+    ).FigureCanvasAgg
+    Figure = require("matplotlib.figure", "plot_history", "matplotlib", "plot").Figure
     losses = {k[: -len("_loss")]: v for k, v in history.items() if k.endswith("_loss") and v}
     accs = {k[: -len("_accuracy")]: v for k, v in history.items() if k.endswith("_accuracy") and v}
     if not losses and not accs:

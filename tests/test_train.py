@@ -416,6 +416,6 @@ def test_plot_history_errors(tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> 
     for name in list(sys.modules):
         if name == "matplotlib" or name.startswith("matplotlib."):
             monkeypatch.setitem(sys.modules, name, None)
-    with pytest.raises(ImportError, match=r"pip install minigrad\[plot\]"):
+    with pytest.raises(ImportError, match=r"pip install matplotlib"):
         plot_history(small_history(), tmp_path / "x.png")
     assert not (tmp_path / "x.png").exists()

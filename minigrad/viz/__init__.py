@@ -1,7 +1,7 @@
 """Draw the autograd graph: ``trace`` reads it into plain records, ``draw_graph`` renders them.
 
 ``trace`` needs nothing but NumPy. Drawing uses the ``graphviz`` package (``pip install
-minigrad[viz]``), imported only when a drawing is made; rendering needs Graphviz's ``dot``.
+graphviz``), imported only when a drawing is made; rendering needs Graphviz's ``dot``.
 """
 
 from .draw import COLOURS, GraphvizNotFoundError, draw_graph, save

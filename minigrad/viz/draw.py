@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 
+from .._optional import require
 from ..tensor import Tensor
 from .trace import Cluster, Graph, OpNode, Summary, TensorNode, trace
 
@@ -42,14 +43,8 @@ class GraphvizNotFoundError(RuntimeError):
 
 
 def _graphviz() -> Any:
-    try:
-        import graphviz
-    except ImportError:
-        raise ImportError(
-            "drawing graphs needs the graphviz Python package: pip install minigrad[viz] "
-            "(rendering also needs the Graphviz 'dot' program)"
-        ) from None
-    return graphviz
+    # Rendering also needs Graphviz's 'dot' program (Debian: apt-get install graphviz).
+    return require("graphviz", "drawing graphs", "graphviz", "viz")
 
 
 def _num(x: float) -> str:
@@ -199,7 +194,7 @@ def draw_graph(
         A ``graphviz.Digraph``.
 
     Raises:
-        ImportError: if the graphviz package is missing (``pip install minigrad[viz]``).
+        ImportError: if the graphviz package is missing (``pip install graphviz``).
     """
     graphviz = _graphviz()
     if len(roots) == 1 and isinstance(roots[0], Graph):

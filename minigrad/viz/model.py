@@ -136,7 +136,7 @@ def draw_model(
         A ``graphviz.Digraph``.
 
     Raises:
-        ImportError: if the graphviz package is missing (``pip install minigrad[viz]``).
+        ImportError: if the graphviz package is missing (``pip install graphviz``).
     """
     graphviz = _graphviz()
     out, calls = _record_calls(model, lambda: model(*inputs))

@@ -1,51 +1,76 @@
-"""Making tensors: from data, filled, ranges and random (reproducible through a generator)."""
+"""Making tensors: from data, filled, ranges and random (reproducible through a generator).
+
+Every function takes PyTorch's keywords: ``dtype`` (float ones default to
+``get_default_dtype()``), ``device`` (only the CPU) and ``requires_grad``; the random ones take
+``generator=`` (see ``minigrad.random``).
+"""
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
 
+from .device import as_device
+from .dtypes import default_float
+from .random import (
+    Generator,
+    GeneratorLike,
+    as_generator,
+    default_generator,
+    manual_seed,
+)
 from .tensor import DTypeLike, Tensor, _shape
 
-_default_rng = np.random.default_rng()
-
-Generator = np.random.Generator
-GeneratorLike = np.random.Generator | int | None
-
-
-def manual_seed(seed: int) -> np.random.Generator:
-    """Reseed the default generator, so random tensors and initialisations repeat exactly."""
-    global _default_rng
-    _default_rng = np.random.default_rng(seed)
-    return _default_rng
-
-
-def default_generator() -> np.random.Generator:
-    """The generator used when a function is given none."""
-    return _default_rng
-
-
-def as_generator(generator: GeneratorLike) -> np.random.Generator:
-    """A NumPy generator from a generator, an int seed, or None (the default generator)."""
-    if generator is None:
-        return _default_rng
-    if isinstance(generator, np.random.Generator):
-        return generator
-    if isinstance(generator, int | np.integer):
-        return np.random.default_rng(int(generator))
-    raise TypeError(
-        f"generator must be a numpy.random.Generator, an int seed or None, "
-        f"got {type(generator).__name__}"
-    )
+__all__ = [
+    "Generator",
+    "GeneratorLike",
+    "arange",
+    "as_generator",
+    "as_tensor",
+    "bernoulli",
+    "default_generator",
+    "empty",
+    "empty_like",
+    "eye",
+    "from_numpy",
+    "full",
+    "full_like",
+    "linspace",
+    "logspace",
+    "manual_seed",
+    "multinomial",
+    "normal",
+    "ones",
+    "ones_like",
+    "rand",
+    "rand_like",
+    "randint",
+    "randint_like",
+    "randn",
+    "randn_like",
+    "randperm",
+    "tensor",
+    "zeros",
+    "zeros_like",
+]
 
 
 def _float_dtype(dtype: DTypeLike) -> np.dtype:
-    return np.dtype(np.float32 if dtype is None else dtype)
+    return default_float() if dtype is None else np.dtype(dtype)
 
 
-def tensor(data: Any, dtype: DTypeLike = None, requires_grad: bool = False) -> Tensor:
-    """A new tensor holding a copy of ``data`` (floats become float32, ints int64)."""
+def _made(data: np.ndarray, device: Any, requires_grad: bool) -> Tensor:
+    as_device(device)  # only the CPU: anything else raises before a tensor is made
+    return Tensor(data, requires_grad=requires_grad)
+
+
+def tensor(
+    data: Any, dtype: DTypeLike = None, device: Any = None, requires_grad: bool = False
+) -> Tensor:
+    """A new tensor holding a copy of ``data`` (floats become the default dtype, ints int64)."""
+    as_device(device)
     source = data._data if isinstance(data, Tensor) else data
     t = Tensor(source, dtype=dtype, requires_grad=requires_grad)
     if t._data is source or np.shares_memory(t._data, source):
@@ -53,67 +78,309 @@ def tensor(data: Any, dtype: DTypeLike = None, requires_grad: bool = False) -> T
     return t
 
 
-def zeros(*shape: Any, dtype: DTypeLike = None, requires_grad: bool = False) -> Tensor:
+def as_tensor(data: Any, dtype: DTypeLike = None, device: Any = None) -> Tensor:
+    """``data`` as a tensor, sharing memory when no conversion is needed (a NumPy array of the
+    same dtype, or a tensor, which is returned as it is)."""
+    as_device(device)
+    if isinstance(data, Tensor):
+        return data if dtype is None or data._data.dtype == np.dtype(dtype) else data.to(dtype)
+    if isinstance(data, np.ndarray):
+        return Tensor(data if dtype is None else data.astype(dtype, copy=False))
+    return Tensor(data, dtype=dtype)
+
+
+def from_numpy(ndarray: np.ndarray) -> Tensor:
+    """A tensor sharing memory with ``ndarray``: writes to one show in the other; keeps dtype."""
+    if not isinstance(ndarray, np.ndarray):
+        raise TypeError(f"from_numpy(): expected np.ndarray (got {type(ndarray).__name__})")
+    return Tensor(ndarray)
+
+
+def zeros(
+    *size: Any, dtype: DTypeLike = None, device: Any = None, requires_grad: bool = False
+) -> Tensor:
     """A tensor of zeros."""
-    return Tensor(np.zeros(_shape(shape), _float_dtype(dtype)), requires_grad=requires_grad)
+    return _made(np.zeros(_shape(size), _float_dtype(dtype)), device, requires_grad)
 
 
-def ones(*shape: Any, dtype: DTypeLike = None, requires_grad: bool = False) -> Tensor:
+def ones(
+    *size: Any, dtype: DTypeLike = None, device: Any = None, requires_grad: bool = False
+) -> Tensor:
     """A tensor of ones."""
-    return Tensor(np.ones(_shape(shape), _float_dtype(dtype)), requires_grad=requires_grad)
+    return _made(np.ones(_shape(size), _float_dtype(dtype)), device, requires_grad)
+
+
+def empty(
+    *size: Any, dtype: DTypeLike = None, device: Any = None, requires_grad: bool = False
+) -> Tensor:
+    """A tensor whose values are not set (fill it before reading)."""
+    return _made(np.empty(_shape(size), _float_dtype(dtype)), device, requires_grad)
+
+
+def _fill_dtype(fill_value: Any, dtype: DTypeLike) -> np.dtype:
+    """PyTorch's ``full``: the fill value's kind decides the dtype unless one is given."""
+    if dtype is not None:
+        return np.dtype(dtype)
+    if isinstance(fill_value, bool | np.bool_):
+        return np.dtype(np.bool_)
+    if isinstance(fill_value, int | np.integer):
+        return np.dtype(np.int64)
+    return default_float()
 
 
 def full(
-    shape: Any, fill_value: float, dtype: DTypeLike = None, requires_grad: bool = False
+    size: Any,
+    fill_value: Any,
+    *,
+    dtype: DTypeLike = None,
+    device: Any = None,
+    requires_grad: bool = False,
 ) -> Tensor:
-    """A tensor filled with ``fill_value``."""
-    shp = (shape,) if isinstance(shape, int) else tuple(shape)
-    return Tensor(np.full(shp, fill_value, _float_dtype(dtype)), requires_grad=requires_grad)
+    """A tensor filled with ``fill_value`` (int64 for an int, bool for a bool, else float)."""
+    shp = (size,) if isinstance(size, int) else tuple(size)
+    return _made(np.full(shp, fill_value, _fill_dtype(fill_value, dtype)), device, requires_grad)
 
 
 def arange(
     start: float,
     end: float | None = None,
     step: float = 1,
+    *,
     dtype: DTypeLike = None,
+    device: Any = None,
     requires_grad: bool = False,
 ) -> Tensor:
-    """Evenly spaced values in [start, end): int64 for integer arguments, else float32."""
+    """Evenly spaced values in [start, end): int64 for integer arguments, else the default."""
     if end is None:
         start, end = 0, start
+    if step == 0:
+        raise ValueError("arange(): step must be nonzero")
     if dtype is None:
         ints = all(isinstance(v, int) for v in (start, end, step))
-        dtype = np.int64 if ints else np.float32
-    return Tensor(np.arange(start, end, step, dtype=dtype), requires_grad=requires_grad)
+        dtype = np.int64 if ints else default_float()
+    # The count in float64 first, as PyTorch: a float32 step would drift over long ranges.
+    n = max(math.ceil((float(end) - float(start)) / float(step)), 0)
+    values = float(start) + np.arange(n, dtype=np.float64) * float(step)
+    data = np.arange(start, end, step).astype(dtype) if np.dtype(dtype).kind in "iub" else values
+    return _made(data.astype(dtype, copy=False), device, requires_grad)
+
+
+def linspace(
+    start: float,
+    end: float,
+    steps: int,
+    *,
+    dtype: DTypeLike = None,
+    device: Any = None,
+    requires_grad: bool = False,
+) -> Tensor:
+    """``steps`` values evenly spaced from ``start`` to ``end``, both included."""
+    if not isinstance(steps, int | np.integer) or steps < 0:
+        raise RuntimeError(f"linspace(): number of steps must be non-negative, got {steps!r}")
+    data = np.linspace(float(start), float(end), int(steps)).astype(_float_dtype(dtype))
+    return _made(data, device, requires_grad)
+
+
+def logspace(
+    start: float,
+    end: float,
+    steps: int,
+    base: float = 10.0,
+    *,
+    dtype: DTypeLike = None,
+    device: Any = None,
+    requires_grad: bool = False,
+) -> Tensor:
+    """``steps`` values from ``base ** start`` to ``base ** end``, evenly spaced in the exponent."""
+    if not isinstance(steps, int | np.integer) or steps < 0:
+        raise RuntimeError(f"logspace(): number of steps must be non-negative, got {steps!r}")
+    exps = np.linspace(float(start), float(end), int(steps))
+    data = np.power(float(base), exps).astype(_float_dtype(dtype))
+    return _made(data, device, requires_grad)
 
 
 def eye(
-    n: int, m: int | None = None, dtype: DTypeLike = None, requires_grad: bool = False
+    n: int,
+    m: int | None = None,
+    *,
+    dtype: DTypeLike = None,
+    device: Any = None,
+    requires_grad: bool = False,
 ) -> Tensor:
     """The identity matrix (n x m)."""
-    return Tensor(np.eye(n, m, dtype=_float_dtype(dtype)), requires_grad=requires_grad)
+    return _made(np.eye(n, m, dtype=_float_dtype(dtype)), device, requires_grad)
+
+
+# ---------------------------------------------------------------------------------------------
+# Random
 
 
 def rand(
-    *shape: Any,
+    *size: Any,
     generator: GeneratorLike = None,
     dtype: DTypeLike = None,
+    device: Any = None,
     requires_grad: bool = False,
 ) -> Tensor:
     """Uniform samples in [0, 1)."""
-    data = as_generator(generator).random(_shape(shape)).astype(_float_dtype(dtype))
-    return Tensor(data, requires_grad=requires_grad)
+    data = as_generator(generator, "rand()").random(_shape(size))
+    return _made(data.astype(_float_dtype(dtype)), device, requires_grad)
 
 
 def randn(
-    *shape: Any,
+    *size: Any,
     generator: GeneratorLike = None,
     dtype: DTypeLike = None,
+    device: Any = None,
     requires_grad: bool = False,
 ) -> Tensor:
     """Standard normal samples."""
-    data = as_generator(generator).standard_normal(_shape(shape)).astype(_float_dtype(dtype))
+    data = as_generator(generator, "randn()").standard_normal(_shape(size))
+    return _made(data.astype(_float_dtype(dtype)), device, requires_grad)
+
+
+def randint(
+    *args: Any,
+    size: Any = None,
+    generator: GeneratorLike = None,
+    dtype: DTypeLike = None,
+    device: Any = None,
+    requires_grad: bool = False,
+) -> Tensor:
+    """Integers uniform in [low, high): ``randint(high, size)`` or ``randint(low, high, size)``.
+
+    int64 unless ``dtype`` says otherwise, as PyTorch.
+    """
+    if size is None and args:
+        args, size = args[:-1], args[-1]
+    if size is None or len(args) not in (1, 2):
+        raise TypeError("randint(): expected randint(high, size) or randint(low, high, size)")
+    low, high = (0, args[0]) if len(args) == 1 else args
+    if not low < high:
+        raise RuntimeError(f"randint(): expected low < high, got low={low}, high={high}")
+    shape = (size,) if isinstance(size, int) else tuple(size)
+    data = as_generator(generator, "randint()").integers(low, high, shape)
+    return _made(data.astype(np.int64 if dtype is None else dtype), device, requires_grad)
+
+
+def randperm(
+    n: int,
+    *,
+    generator: GeneratorLike = None,
+    dtype: DTypeLike = None,
+    device: Any = None,
+    requires_grad: bool = False,
+) -> Tensor:
+    """A random permutation of 0 .. n-1 (int64)."""
+    if n < 0:
+        raise RuntimeError(f"randperm(): n must be non-negative, got {n}")
+    data = as_generator(generator, "randperm()").permutation(int(n))
+    return _made(data.astype(np.int64 if dtype is None else dtype), device, requires_grad)
+
+
+def _probabilities(x: Any, where: str) -> np.ndarray:
+    arr = x._data if isinstance(x, Tensor) else np.asarray(x)
+    if arr.dtype.kind not in "fiub":
+        raise TypeError(f"{where}: expected a numeric tensor, got dtype {arr.dtype}")
+    return arr
+
+
+def multinomial(
+    input: Any,
+    num_samples: int,
+    replacement: bool = False,
+    *,
+    generator: GeneratorLike = None,
+) -> Tensor:
+    """Draw ``num_samples`` category indices per row, with probability proportional to
+    ``input`` (a 1-D or 2-D tensor of non-negative weights); int64.
+
+    Raises:
+        RuntimeError: for negative, non-finite or all-zero weights, or more samples than
+            categories with positive weight when ``replacement`` is False.
+    """
+    w = _probabilities(input, "multinomial()").astype(np.float64)
+    if w.ndim not in (1, 2):
+        raise RuntimeError(f"multinomial(): prob_dist must be 1 or 2 dim, got shape {w.shape}")
+    if num_samples <= 0:
+        raise RuntimeError(f"multinomial(): cannot sample {num_samples} (<= 0) samples")
+    rows = w.reshape(-1, w.shape[-1])
+    if not np.all(np.isfinite(rows)) or np.any(rows < 0):
+        raise RuntimeError(
+            "multinomial(): invalid multinomial distribution (encountering "
+            "probability entry < 0, inf or nan)"
+        )
+    sums = rows.sum(axis=1)
+    if np.any(sums <= 0):
+        raise RuntimeError(
+            "multinomial(): invalid multinomial distribution (sum of probabilities <= 0)"
+        )
+    if not replacement:
+        if num_samples > rows.shape[1]:
+            raise RuntimeError(
+                f"multinomial(): cannot sample n_sample > prob_dist.size(-1) samples without "
+                f"replacement (n_sample={num_samples}, categories={rows.shape[1]})"
+            )
+        if np.any((rows > 0).sum(axis=1) < num_samples):
+            raise RuntimeError(
+                "multinomial(): invalid multinomial distribution (with replacement=False, not "
+                "enough non-negative category to sample)"
+            )
+    rng = as_generator(generator, "multinomial()")
+    out = np.stack(
+        [
+            rng.choice(rows.shape[1], num_samples, replace=replacement, p=r / s)
+            for r, s in zip(rows, sums)
+        ]
+    )
+    return Tensor(out.reshape(*w.shape[:-1], num_samples).astype(np.int64))
+
+
+def bernoulli(input: Any, *, generator: GeneratorLike = None) -> Tensor:
+    """1 with probability ``input`` (elementwise), else 0; same dtype as ``input``."""
+    p = _probabilities(input, "bernoulli()")
+    if np.any((p < 0) | (p > 1)) or not np.all(np.isfinite(p)):
+        raise RuntimeError("bernoulli(): expected all probabilities to be in [0, 1]")
+    draws = as_generator(generator, "bernoulli()").random(p.shape) < p
+    return Tensor(draws.astype(p.dtype if p.dtype.kind == "f" else default_float()))
+
+
+def normal(
+    mean: Any = 0.0,
+    std: Any = 1.0,
+    size: Any = None,
+    *,
+    generator: GeneratorLike = None,
+    dtype: DTypeLike = None,
+    device: Any = None,
+    requires_grad: bool = False,
+) -> Tensor:
+    """Normal samples: ``normal(mean, std)`` with tensors (broadcast) or numbers and ``size``.
+
+    As PyTorch, samples do not carry gradient back to ``mean`` or ``std``.
+    """
+    as_device(device)
+    m = mean._data if isinstance(mean, Tensor) else mean
+    s = std._data if isinstance(std, Tensor) else std
+    tensors = [a for a in (m, s) if isinstance(a, np.ndarray)]
+    if np.any(np.asarray(s) < 0):
+        raise RuntimeError("normal(): expected all std values to be >= 0")
+    if tensors:
+        if size is not None:
+            raise TypeError("normal(): give size only when mean and std are numbers")
+        shape = np.broadcast_shapes(*(np.shape(a) for a in (m, s)))
+        dt = np.result_type(*tensors) if dtype is None else np.dtype(dtype)
+    else:
+        if size is None:
+            raise TypeError("normal(): with numbers for mean and std, size is required")
+        shape = _shape((size,) if isinstance(size, int) else tuple(size))
+        dt = _float_dtype(dtype)
+    data = as_generator(generator, "normal()").normal(m, s, shape).astype(dt)
     return Tensor(data, requires_grad=requires_grad)
+
+
+# ---------------------------------------------------------------------------------------------
+# Shaped like another tensor
 
 
 def _like(t: Any, dtype: DTypeLike) -> tuple[tuple[int, ...], np.dtype]:
@@ -121,38 +388,82 @@ def _like(t: Any, dtype: DTypeLike) -> tuple[tuple[int, ...], np.dtype]:
     return arr.shape, np.dtype(arr.dtype if dtype is None else dtype)
 
 
-def zeros_like(t: Any, dtype: DTypeLike = None, requires_grad: bool = False) -> Tensor:
-    """Zeros with the shape and dtype of ``t``."""
-    shape, dt = _like(t, dtype)
-    return Tensor(np.zeros(shape, dt), requires_grad=requires_grad)
+def zeros_like(
+    input: Any, *, dtype: DTypeLike = None, device: Any = None, requires_grad: bool = False
+) -> Tensor:
+    """Zeros with the shape and dtype of ``input``."""
+    shape, dt = _like(input, dtype)
+    return _made(np.zeros(shape, dt), device, requires_grad)
 
 
-def ones_like(t: Any, dtype: DTypeLike = None, requires_grad: bool = False) -> Tensor:
-    """Ones with the shape and dtype of ``t``."""
-    shape, dt = _like(t, dtype)
-    return Tensor(np.ones(shape, dt), requires_grad=requires_grad)
+def ones_like(
+    input: Any, *, dtype: DTypeLike = None, device: Any = None, requires_grad: bool = False
+) -> Tensor:
+    """Ones with the shape and dtype of ``input``."""
+    shape, dt = _like(input, dtype)
+    return _made(np.ones(shape, dt), device, requires_grad)
+
+
+def empty_like(
+    input: Any, *, dtype: DTypeLike = None, device: Any = None, requires_grad: bool = False
+) -> Tensor:
+    """Unset values with the shape and dtype of ``input``."""
+    shape, dt = _like(input, dtype)
+    return _made(np.empty(shape, dt), device, requires_grad)
 
 
 def full_like(
-    t: Any, fill_value: float, dtype: DTypeLike = None, requires_grad: bool = False
+    input: Any,
+    fill_value: Any,
+    *,
+    dtype: DTypeLike = None,
+    device: Any = None,
+    requires_grad: bool = False,
 ) -> Tensor:
-    """``fill_value`` everywhere, with the shape and dtype of ``t``."""
-    shape, dt = _like(t, dtype)
-    return Tensor(np.full(shape, fill_value, dt), requires_grad=requires_grad)
+    """``fill_value`` everywhere, with the shape and dtype of ``input``."""
+    shape, dt = _like(input, dtype)
+    return _made(np.full(shape, fill_value, dt), device, requires_grad)
 
 
 def rand_like(
-    t: Any, generator: GeneratorLike = None, dtype: DTypeLike = None, requires_grad: bool = False
+    input: Any,
+    *,
+    generator: GeneratorLike = None,
+    dtype: DTypeLike = None,
+    device: Any = None,
+    requires_grad: bool = False,
 ) -> Tensor:
-    """Uniform samples with the shape and dtype of ``t``."""
-    shape, dt = _like(t, dtype)
-    return Tensor(as_generator(generator).random(shape).astype(dt), requires_grad=requires_grad)
+    """Uniform samples with the shape and dtype of ``input``."""
+    shape, dt = _like(input, dtype)
+    data = as_generator(generator, "rand_like()").random(shape).astype(dt)
+    return _made(data, device, requires_grad)
 
 
 def randn_like(
-    t: Any, generator: GeneratorLike = None, dtype: DTypeLike = None, requires_grad: bool = False
+    input: Any,
+    *,
+    generator: GeneratorLike = None,
+    dtype: DTypeLike = None,
+    device: Any = None,
+    requires_grad: bool = False,
 ) -> Tensor:
-    """Standard normal samples with the shape and dtype of ``t``."""
-    shape, dt = _like(t, dtype)
-    data = as_generator(generator).standard_normal(shape).astype(dt)
-    return Tensor(data, requires_grad=requires_grad)
+    """Standard normal samples with the shape and dtype of ``input``."""
+    shape, dt = _like(input, dtype)
+    data = as_generator(generator, "randn_like()").standard_normal(shape).astype(dt)
+    return _made(data, device, requires_grad)
+
+
+def randint_like(
+    input: Any,
+    *args: int,
+    generator: GeneratorLike = None,
+    dtype: DTypeLike = None,
+    device: Any = None,
+    requires_grad: bool = False,
+) -> Tensor:
+    """Integers in [low, high) with the shape and dtype of ``input``:
+    ``randint_like(x, high)`` or ``randint_like(x, low, high)``."""
+    shape, dt = _like(input, dtype)
+    return randint(
+        *args, shape, generator=generator, dtype=dt, device=device, requires_grad=requires_grad
+    )

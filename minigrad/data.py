@@ -1,7 +1,8 @@
 """Datasets, batching with an explicit random generator, and train/test splitting.
 
-Every random choice (shuffling, splitting) draws from a `numpy.random.Generator` the caller
-passes, an int seed, or minigrad's default generator; never from NumPy's global state.
+Every random choice (shuffling, splitting) draws from a `minigrad.Generator` or a
+`numpy.random.Generator` the caller passes, an int seed, or minigrad's default generator;
+never from NumPy's global state.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from typing import Any, Generic, TypeVar
 
 import numpy as np
 
-from .creation import as_generator
+from .random import Generator, GeneratorLike, as_generator
 from .tensor import Tensor
 
 __all__ = [
@@ -25,7 +26,6 @@ __all__ = [
 ]
 
 T_co = TypeVar("T_co", covariant=True)
-GeneratorLike = np.random.Generator | int | None
 
 
 class Dataset(ABC, Generic[T_co]):
@@ -92,9 +92,9 @@ class DataLoader:
         batch_size: samples per batch (the last one may be smaller).
         shuffle: visit samples in a new random order each epoch.
         drop_last: drop the last batch when it is smaller than `batch_size`.
-        generator: `numpy.random.Generator` (shared, advanced in place), int seed (a private
-            generator made once here), or None (minigrad's default generator, see
-            `minigrad.manual_seed`).
+        generator: `minigrad.Generator` or `numpy.random.Generator` (shared, advanced in
+            place), int seed (a private generator made once here), or None (minigrad's
+            default generator, see `minigrad.manual_seed`).
         collate_fn: combines a list of samples into a batch (generic datasets only).
 
     Raises:
@@ -205,7 +205,8 @@ def train_test_split(
         stratify: labels (N,) or one-hot rows (N, C); each class is split in proportion, the
             per-class test counts summing exactly to the test size (largest remainder).
         shuffle: if False, the last rows are the test set, in order (no stratify allowed).
-        generator: `numpy.random.Generator`, int seed, or None (minigrad's default generator).
+        generator: `minigrad.Generator`, `numpy.random.Generator`, int seed, or None
+            (minigrad's default generator).
 
     Returns:
         `[a_train, a_test, b_train, b_test, ...]`, like scikit-learn. Tensors give Tensors
@@ -254,12 +255,13 @@ def train_test_split(
 
 
 def _check_generator(where: str, generator: object) -> None:
-    if generator is None or isinstance(generator, np.random.Generator):
+    if generator is None or isinstance(generator, Generator | np.random.Generator):
         return
     if isinstance(generator, (int, np.integer)) and not isinstance(generator, bool):
         return
     raise TypeError(
-        f"{where}: generator must be a numpy.random.Generator, an int seed or None, "
+        f"{where}: generator must be a minigrad.Generator, a numpy.random.Generator, an int "
+        "seed or None, "
         f"got {type(generator).__name__}"
     )
 

@@ -11,8 +11,11 @@ PACKAGE = Path(__file__).resolve().parent.parent / "minigrad"
 LAYERS = {
     "_optional": 0,
     "engine": 0,
+    "dtypes": 0,
+    "device": 0,
     "ops": 1,
     "tensor": 2,
+    "random": 3,
     "creation": 3,
     "functions": 3,
     "gradcheck": 4,

@@ -1,6 +1,7 @@
 """Weight initialisation, as ``torch.nn.init``: fill a tensor's array in place and return it.
 
-Every function takes ``generator=`` (a ``numpy.random.Generator`` or an int seed); without
+Every function takes ``generator=`` (a ``minigrad.Generator``, a ``numpy.random.Generator``
+or an int seed); without
 one it draws from minigrad's default generator, so ``minigrad.manual_seed`` makes runs repeat.
 """
 
@@ -9,8 +10,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from ..creation import GeneratorLike, as_generator
 from ..engine import no_grad
+from ..random import GeneratorLike, as_generator
 from ..tensor import Tensor
 
 __all__ = [
@@ -165,7 +166,7 @@ def kaiming_uniform_(
         a: negative slope of the leaky ReLU that follows (used by the gain).
         mode: "fan_in" keeps the forward variance, "fan_out" the backward one.
         nonlinearity: passed to ``calculate_gain`` with ``a``.
-        generator: a NumPy generator or int seed.
+        generator: a ``minigrad.Generator``, a NumPy generator or an int seed.
 
     ``Linear`` uses ``a=sqrt(5)``: gain sqrt(1/3), so the bound is 1/sqrt(fan_in).
     """

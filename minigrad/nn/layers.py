@@ -10,7 +10,7 @@ from typing import Any, overload
 import numpy as np
 
 from .. import ops
-from ..creation import GeneratorLike, as_generator
+from ..random import GeneratorLike, as_generator
 from ..tensor import Tensor, apply
 from . import init
 from .module import Module, Parameter, _check_module
@@ -43,7 +43,8 @@ class Linear(Module):
         out_features: size of each output's last dimension.
         bias: whether to add a learned bias.
         dtype: parameter dtype (float32 by default).
-        generator: a NumPy generator or int seed for the initialisation.
+        generator: a ``minigrad.Generator``, a NumPy generator or an int seed for the
+            initialisation.
     """
 
     weight: Parameter

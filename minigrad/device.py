@@ -1,0 +1,172 @@
+"""Devices: minigrad computes on the CPU with NumPy, and says so when asked for another device.
+
+``minigrad.device("cpu")``, ``tensor.device``, ``.to(...)`` and ``device=`` keep PyTorch
+programs running unchanged; ``cuda``, ``backends.mps``, ``backends.cudnn`` and ``accelerator``
+answer as they do on a machine without a GPU.
+"""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+from typing import Any
+
+__all__ = [
+    "accelerator",
+    "as_device",
+    "backends",
+    "cuda",
+    "device",
+    "get_default_device",
+    "parse_to",
+    "set_default_device",
+]
+
+
+def _refuse(what: Any) -> RuntimeError:
+    return RuntimeError(
+        f"device {what!r} is not available: minigrad computes on the CPU with NumPy "
+        "(use device='cpu', or leave device out)"
+    )
+
+
+class device:
+    """Where a tensor lives: always ``device(type='cpu')`` in minigrad.
+
+    Args:
+        type: "cpu" or "cpu:N" (a device, also accepted). Any other device type raises.
+        index: an optional device index (accepted for "cpu", as PyTorch does).
+
+    Raises:
+        RuntimeError: for "cuda", "mps" or any device other than the CPU.
+    """
+
+    __slots__ = ("index", "type")
+
+    type: str
+    index: int | None
+
+    def __init__(self, type: Any = "cpu", index: int | None = None) -> None:
+        if isinstance(type, device):
+            type, index = type.type, type.index if index is None else index
+        if not isinstance(type, str):
+            raise _refuse(type)  # an int means a CUDA ordinal in PyTorch
+        name, _, ordinal = type.partition(":")
+        if name != "cpu" or (ordinal and not ordinal.isdigit()):
+            raise _refuse(type)
+        if ordinal:
+            if index is not None:
+                raise RuntimeError(f"device(): {type!r} already names an index; got index={index}")
+            index = int(ordinal)
+        self.type = "cpu"
+        self.index = index
+
+    def __repr__(self) -> str:
+        extra = "" if self.index is None else f", index={self.index}"
+        return f"device(type='{self.type}'{extra})"
+
+    def __str__(self) -> str:
+        return self.type if self.index is None else f"{self.type}:{self.index}"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, device) and (self.type, self.index) == (other.type, other.index)
+
+    def __hash__(self) -> int:
+        return hash((self.type, self.index))
+
+
+CPU = device("cpu")
+
+
+def as_device(d: Any) -> device:
+    """A device from a device, a string or None (the CPU); anything else raises."""
+    if d is None or d is CPU:
+        return CPU
+    return d if isinstance(d, device) else device(d)
+
+
+def get_default_device() -> device:
+    """The device new tensors are made on: always the CPU."""
+    return CPU
+
+
+def set_default_device(d: Any) -> None:
+    """Accepts "cpu" (or None); any other device raises, since minigrad computes on the CPU."""
+    as_device(d)
+
+
+def parse_to(args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[Any, bool]:
+    """Read the arguments of ``Tensor.to`` / ``Module.to``: returns (dtype or None, copy).
+
+    Accepts PyTorch's forms ``to(device)``, ``to(dtype)``, ``to(device, dtype)``,
+    ``to(other_tensor)`` and the keywords ``device``, ``dtype``, ``non_blocking``, ``copy``.
+    A device is checked (only the CPU exists); a string that is not a device is read as a
+    dtype name (``"float32"``).
+    """
+    extra = set(kwargs) - {"device", "dtype", "non_blocking", "copy", "memory_format"}
+    if extra:
+        raise TypeError(f"to() got an unexpected keyword argument {sorted(extra)[0]!r}")
+    dtype = kwargs.get("dtype")
+    if "device" in kwargs:
+        as_device(kwargs["device"])
+    if len(args) > 2:
+        raise TypeError(f"to() takes at most 2 positional arguments, got {len(args)}")
+    for i, a in enumerate(args):
+        if hasattr(a, "_data") and hasattr(a, "grad_fn"):  # to(other): its dtype and device
+            if len(args) > 1:
+                raise TypeError("to(other) takes no other positional argument")
+            dtype = a._data.dtype
+        elif isinstance(a, device) or (isinstance(a, str) and _is_device_name(a)):
+            if i > 0:
+                raise TypeError("to(): the device goes before the dtype")
+            as_device(a)
+        elif i == 0 and isinstance(a, int) and not isinstance(a, bool):
+            raise _refuse(a)  # an int is a CUDA ordinal in PyTorch
+        else:
+            if dtype is not None and "dtype" in kwargs:
+                raise TypeError("to(): dtype given twice")
+            dtype = a
+    return dtype, bool(kwargs.get("copy", False))
+
+
+_DEVICE_TYPES = ("cpu", "cuda", "mps", "xpu", "meta", "hip", "xla", "npu", "ipu", "hpu", "vulkan")
+
+
+def _is_device_name(s: str) -> bool:
+    return s.partition(":")[0] in _DEVICE_TYPES
+
+
+def _false() -> bool:
+    return False
+
+
+def _no_gpu(*args: Any, **kwargs: Any) -> Any:
+    raise _refuse("cuda")
+
+
+cuda = SimpleNamespace(
+    is_available=_false,
+    device_count=lambda: 0,
+    is_initialized=_false,
+    manual_seed=lambda seed: None,  # no CUDA generator to seed (as PyTorch without a GPU)
+    manual_seed_all=lambda seed: None,
+    synchronize=lambda device=None: None,
+    empty_cache=lambda: None,
+    current_device=_no_gpu,
+    get_device_name=_no_gpu,
+    set_device=_no_gpu,
+)
+"""``minigrad.cuda``: no GPU, ever (``is_available()`` is False, ``device_count()`` 0)."""
+
+backends = SimpleNamespace(
+    mps=SimpleNamespace(is_available=_false, is_built=_false),
+    cuda=SimpleNamespace(is_built=_false),
+    cudnn=SimpleNamespace(is_available=_false, enabled=False, benchmark=False, deterministic=False),
+)
+"""``minigrad.backends``: ``mps.is_available()`` is False; ``cudnn`` flags may be set freely."""
+
+accelerator = SimpleNamespace(
+    is_available=_false,
+    current_accelerator=lambda check_available=False: None,
+    device_count=lambda: 0,
+)
+"""``minigrad.accelerator``: no accelerator (``is_available()`` False)."""

@@ -1,0 +1,243 @@
+"""Dtypes with PyTorch's names and PyTorch's type promotion, over NumPy's dtypes.
+
+``minigrad.float32`` and friends are ``dtype`` objects that print as ``minigrad.float32`` and
+compare equal to the NumPy dtype they stand for; NumPy accepts them wherever it takes a dtype
+(``np.zeros(3, dtype=x.dtype)``), since each carries its NumPy dtype as ``.dtype``.
+``result_type`` and ``promote_types`` follow PyTorch: a float32 tensor with an int64 tensor
+stays float32, and Python numbers and 0-d tensors do not upcast tensors with dimensions.
+"""
+
+from __future__ import annotations
+
+import builtins
+from typing import Any
+
+import numpy as np
+
+__all__ = [
+    "dtype",
+    "get_default_dtype",
+    "promote_types",
+    "result_type",
+    "set_default_dtype",
+    "to_dtype",
+]
+
+
+class dtype:
+    """A tensor's element type (``torch.dtype``): ``minigrad.float32``, ``minigrad.int64``...
+
+    Compares equal to itself, to the NumPy dtype it stands for and to that dtype's name, so
+    ``x.dtype == minigrad.float32``, ``x.dtype == np.float32`` and ``x.dtype == "float32"``
+    all hold for a float32 tensor.
+    """
+
+    __slots__ = (
+        "dtype",
+        "is_complex",
+        "is_floating_point",
+        "is_signed",
+        "itemsize",
+        "kind",
+        "name",
+    )
+
+    def __init__(self, name: str, np_dtype: Any) -> None:
+        self.name = name
+        self.dtype = np.dtype(np_dtype)  # NumPy reads this attribute: np.zeros(2, dtype=self)
+        self.kind = self.dtype.kind
+        self.itemsize = self.dtype.itemsize
+        self.is_floating_point = self.kind == "f"
+        self.is_complex = self.kind == "c"
+        self.is_signed = self.kind in "ifc"
+
+    def __repr__(self) -> str:
+        return f"minigrad.{self.name}"
+
+    def __eq__(self, other: object) -> builtins.bool:
+        if isinstance(other, dtype):
+            return self is other
+        try:
+            return self.dtype == np.dtype(other)  # type: ignore[call-overload]
+        except TypeError:
+            return False
+
+    def __hash__(self) -> int:
+        return hash(self.dtype)
+
+    def __reduce__(self) -> str:
+        return self.name  # pickles as the module attribute of that name
+
+
+float16 = dtype("float16", np.float16)
+float32 = dtype("float32", np.float32)
+float64 = dtype("float64", np.float64)
+complex64 = dtype("complex64", np.complex64)
+complex128 = dtype("complex128", np.complex128)
+uint8 = dtype("uint8", np.uint8)
+int8 = dtype("int8", np.int8)
+int16 = dtype("int16", np.int16)
+int32 = dtype("int32", np.int32)
+int64 = dtype("int64", np.int64)
+bool = dtype("bool", np.bool_)  # (PyTorch's name; shadows the builtin here)
+
+_BY_NP: dict[np.dtype, dtype] = {
+    d.dtype: d
+    for d in (float16, float32, float64, complex64, complex128, uint8, int8, int16, int32, int64)
+}
+_BY_NP[bool.dtype] = bool
+_ALIASES = {
+    "float": float32,
+    "double": float64,
+    "half": float16,
+    "long": int64,
+    "int": int32,
+    "short": int16,
+    "cfloat": complex64,
+    "cdouble": complex128,
+}
+
+
+def to_dtype(d: Any) -> dtype:
+    """The ``dtype`` for a dtype, a NumPy dtype or type, or a name ("float32", "long")."""
+    if isinstance(d, dtype):
+        return d
+    if isinstance(d, str):
+        name = d.removeprefix("minigrad.").removeprefix("torch.")
+        if name in _ALIASES:
+            return _ALIASES[name]
+        d = name
+    try:
+        npd = np.dtype(d)
+    except TypeError:
+        raise TypeError(f"{d!r} is not a dtype (try minigrad.float32 or minigrad.int64)") from None
+    found = _BY_NP.get(npd)
+    if found is None:  # a NumPy dtype PyTorch has no name for here (uint16...): name it
+        found = _BY_NP[npd] = dtype(npd.name, npd)
+    return found
+
+
+def of_array(npd: np.dtype) -> dtype:
+    """The ``dtype`` of an array's NumPy dtype (the fast path of ``Tensor.dtype``)."""
+    found = _BY_NP.get(npd)
+    return found if found is not None else to_dtype(npd)
+
+
+# ---------------------------------------------------------------------------------------------
+# The default float dtype
+
+
+class _Default:
+    float: np.dtype = np.dtype(np.float32)
+
+
+def get_default_dtype() -> dtype:
+    """The dtype of new float tensors (float32 unless changed by ``set_default_dtype``)."""
+    return _BY_NP[_Default.float]
+
+
+def set_default_dtype(d: Any) -> None:
+    """Make ``d`` (float32, float64 or float16) the dtype of new float tensors.
+
+    Creation functions, Python floats in ``tensor([...])``, integer division and Python floats
+    mixed with integer tensors all follow it.
+    """
+    dt = to_dtype(d)
+    if not dt.is_floating_point:
+        raise TypeError(
+            f"set_default_dtype(): only floating-point types are supported as the default type, "
+            f"got {dt}"
+        )
+    _Default.float = dt.dtype
+
+
+def default_float() -> np.dtype:
+    """The NumPy dtype of new float tensors."""
+    return _Default.float
+
+
+# ---------------------------------------------------------------------------------------------
+# Promotion (PyTorch's rules, c10/core/ScalarType.h and ATen's ResultTypeState)
+
+_CATEGORY = {"b": 0, "u": 1, "i": 1, "f": 2, "c": 3}
+
+
+def _promote(a: np.dtype, b: np.dtype) -> np.dtype:
+    """PyTorch's promote_types on NumPy dtypes: like NumPy's, except that a float type wins
+    over any integer type (int64 with float32 is float32, not float64)."""
+    if a is b or a == b:
+        return a
+    ca, cb = _CATEGORY[a.kind], _CATEGORY[b.kind]
+    if ca >= 2 and cb < 2:
+        return a
+    if cb >= 2 and ca < 2:
+        return b
+    return np.promote_types(a, b)
+
+
+def _combine(higher: np.dtype | None, lower: np.dtype | None) -> np.dtype | None:
+    """Merge a higher-priority group's dtype with a lower one's (ATen's combine_categories)."""
+    if higher is None:
+        return lower
+    if lower is None:
+        return higher
+    ch, cl = _CATEGORY[higher.kind], _CATEGORY[lower.kind]
+    if ch == 3:
+        return higher
+    if cl == 3:
+        return np.promote_types(higher, np.complex64) if ch == 2 else lower
+    if ch == 2:
+        return higher
+    if ch == 0 or cl == 2:
+        return _promote(higher, lower)
+    return higher
+
+
+def _scalar_dtype(v: Any) -> np.dtype:
+    """The dtype a Python number stands for: bool, int64, or the default float (complex)."""
+    if isinstance(v, builtins.bool):
+        return np.dtype(np.bool_)
+    if isinstance(v, int):
+        return np.dtype(np.int64)
+    if isinstance(v, complex):
+        return np.dtype(np.complex128 if _Default.float == np.float64 else np.complex64)
+    return _Default.float
+
+
+def result_np(*values: Any) -> np.dtype:
+    """PyTorch's result type of arrays (0-d ones count as 0-d tensors) and Python numbers."""
+    dim: np.dtype | None = None
+    zero: np.dtype | None = None
+    wrapped: np.dtype | None = None
+    for v in values:
+        if isinstance(v, np.ndarray):
+            if v.ndim:
+                dim = v.dtype if dim is None else _promote(dim, v.dtype)
+            else:
+                zero = v.dtype if zero is None else _promote(zero, v.dtype)
+        else:
+            d = _scalar_dtype(v)
+            wrapped = d if wrapped is None else _promote(wrapped, d)
+    out = _combine(dim, _combine(zero, wrapped))
+    assert out is not None, "result_type() needs at least one operand"
+    return out
+
+
+def promote_types(type1: Any, type2: Any) -> dtype:
+    """The smallest dtype both ``type1`` and ``type2`` convert to (``torch.promote_types``)."""
+    return of_array(_promote(to_dtype(type1).dtype, to_dtype(type2).dtype))
+
+
+def result_type(tensor1: Any, tensor2: Any) -> dtype:
+    """The dtype of an arithmetic op on two operands (tensors or Python numbers), as PyTorch."""
+    return of_array(result_np(_raw(tensor1), _raw(tensor2)))
+
+
+def _raw(v: Any) -> Any:
+    if hasattr(v, "_data"):
+        return v._data
+    if isinstance(v, np.ndarray | np.generic):
+        return np.asarray(v)
+    if isinstance(v, int | float | complex):
+        return v
+    raise TypeError(f"result_type(): expected a Tensor or a number, got {type(v).__name__}")

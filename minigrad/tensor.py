@@ -264,7 +264,27 @@ class Tensor:
         return self._data.tolist()
 
     def __array__(self, dtype: DTypeLike = None, copy: bool | None = None) -> np.ndarray:
-        return self._data if dtype is None else self._data.astype(dtype)
+        """``np.asarray(t)``: the values as a read-only array (a copy with ``copy=True``).
+
+        Read-only, because a write through it would bypass autograd; ``t.numpy()`` is the
+        writable, shared array. NumPy ufuncs still refuse tensors (``__array_ufunc__``).
+        """
+        if copy:
+            return np.array(self._data, dtype=dtype, copy=True)
+        if dtype is not None and np.dtype(dtype) != self._data.dtype:
+            if copy is False:
+                raise ValueError(f"cannot convert a {self.dtype} tensor to {dtype} without a copy")
+            return self._data.astype(dtype)
+        view = self._data.view()
+        view.flags.writeable = False
+        return view
+
+    def __dlpack__(self, **kwargs: Any) -> Any:
+        """DLPack export, so ``torch.tensor(t)`` copies and ``torch.as_tensor(t)`` shares."""
+        return self._data.__dlpack__(**kwargs)
+
+    def __dlpack_device__(self) -> tuple[int, int]:
+        return self._data.__dlpack_device__()
 
     def __len__(self) -> int:
         if self.ndim == 0:
@@ -272,8 +292,9 @@ class Tensor:
         return self.shape[0]
 
     def __iter__(self) -> Iterator[Tensor]:
-        for i in range(len(self)):
-            yield self[i]
+        if self.ndim == 0:  # raised here, not on first next(): plotting libraries probe iter()
+            raise TypeError("iteration over a 0-d tensor")
+        return (self[i] for i in range(self.shape[0]))
 
     def __bool__(self) -> bool:
         return bool(self._data)

@@ -1,0 +1,65 @@
+"""A Tensor handed to NumPy, PyTorch or matplotlib behaves as an array of its values."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import minigrad as mg
+
+
+def test_asarray_is_a_read_only_view_and_copy_true_copies() -> None:
+    t = mg.arange(6.0).reshape(2, 3)
+    a = np.asarray(t)
+    assert a.shape == (2, 3) and np.shares_memory(a, t.numpy())
+    with pytest.raises(ValueError, match="read-only"):
+        a[0, 0] = 5.0
+    assert t[0, 0].item() == 0.0  # nothing written
+    c = np.array(t, copy=True)
+    c[0, 0] = 5.0
+    assert c.flags.writeable and t[0, 0].item() == 0.0
+    assert np.asarray(t, dtype=np.float64).dtype == np.float64
+
+
+def test_asarray_without_copy_to_another_dtype_refuses() -> None:
+    with pytest.raises(ValueError, match="without a copy"):
+        np.asarray(mg.ones(2), dtype=np.float64, copy=False)
+
+
+def test_numpy_ufuncs_still_refuse_tensors() -> None:
+    x = mg.ones(3, requires_grad=True)
+    with pytest.raises(TypeError, match="ufunc"):
+        np.exp(x)  # would silently drop the graph if it returned an array
+
+
+def test_iterating_a_0d_tensor_fails_at_iter() -> None:
+    with pytest.raises(TypeError, match="0-d"):
+        iter(mg.tensor(1.0))
+    assert [r.item() for r in mg.tensor([1.0, 2.0])] == [1.0, 2.0]
+
+
+def test_torch_tensor_copies_and_as_tensor_shares() -> None:
+    torch = pytest.importorskip("torch")
+    t = mg.tensor([[1.0, 2.0], [3.0, 4.0]])
+    copied = torch.tensor(t)
+    assert copied.dtype == torch.float32 and copied.tolist() == t.tolist()
+    copied[0, 0] = 10.0
+    assert t[0, 0].item() == 1.0
+    shared = torch.as_tensor(t)
+    shared[0, 0] = 10.0
+    assert t[0, 0].item() == 10.0  # as for a NumPy array: as_tensor shares memory
+    w = mg.nn.Linear(3, 2).weight  # a parameter converts too (its values, no graph)
+    assert torch.tensor(w).shape == (2, 3) and not torch.tensor(w).requires_grad
+    np.testing.assert_array_equal(torch.tensor(mg.arange(5)).numpy(), np.arange(5))
+
+
+def test_matplotlib_sees_one_dataset() -> None:
+    pytest.importorskip("matplotlib")
+    from matplotlib.figure import Figure
+
+    t = mg.randn(100, generator=np.random.default_rng(0))
+    ax = Figure().add_subplot()
+    counts, _, _ = ax.hist(t, bins=10)
+    assert np.shape(counts) == (10,) and counts.sum() == 100  # not 100 one-sample histograms
+    (line,) = ax.plot(t)
+    np.testing.assert_array_equal(line.get_ydata(), t.numpy())

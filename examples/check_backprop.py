@@ -119,10 +119,14 @@ def check_mlp(args: argparse.Namespace) -> tuple[dict[str, float], nn.Sequential
             f"{history.train_accuracy[-1]:.2%}; gradients below are at the trained weights"
         )
     if args.plot:
-        if history.epochs:
-            print(f"curves written to {plot_history(history, args.plot, title='check_backprop')}")
-        else:
+        if not history.epochs:
             print("--plot: nothing trained (use --epochs N)")
+        try:
+            if history.epochs:
+                path = plot_history(history, args.plot, title="check_backprop")
+                print(f"curves written to {path}")
+        except ImportError as e:
+            print(f"--plot: {e}")
     x_b, y_b = x_np[: args.batch], y_np[: args.batch]
     x, y = mg.tensor(x_b), mg.tensor(y_b)
     params = dict(model.named_parameters())

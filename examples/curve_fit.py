@@ -117,7 +117,10 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
     if args.graph:
         draw_graph(bce_with_logits(x @ w + b, y), args.graph, {"w": w, "b": b})
     if args.plot:
-        print(f"curves written to {plot_history(history, args.plot, title='curve_fit')}")
+        try:
+            print(f"curves written to {plot_history(history, args.plot, title='curve_fit')}")
+        except ImportError as e:
+            print(f"--plot: {e}")
     return result
 
 

@@ -189,6 +189,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--graph", metavar="FILE", help="draw the model's graph (e.g. graph.svg)")
     parser.add_argument("--plot", metavar="FILE", help="plot the first run's curves")
+    parser.add_argument("--export", metavar="FILE", help="write the first model as ONNX")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
     args = parser.parse_args(argv)
     for key, value in CONFIGS[args.config].items():
@@ -210,6 +211,20 @@ def draw_graph(run: Run, path: str, title: str) -> None:
         print(f"graph written to {viz.save(graph, path)}")
     except (ImportError, viz.GraphvizNotFoundError) as e:
         print(f"--graph: {e}")
+
+
+def export_onnx(model: nn.Module, example: Any, path: str) -> None:
+    """Write the trained model as ONNX with a dynamic batch axis (needs the onnx package)."""
+    import minigrad.onnx
+
+    try:
+        minigrad.onnx.export(
+            model, example, path, input_names=["input"], output_names=["output"],
+            dynamic_axes={"input": {0: "batch"}, "output": {0: "batch"}},
+        )  # fmt: skip
+        print(f"model written to {path} (run it with ONNX Runtime: docs/deploy.md)")
+    except ImportError as e:
+        print(f"--export: {e}")
 
 
 def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
@@ -271,7 +286,12 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
     if args.graph:
         draw_graph(first, args.graph, title)
     if args.plot:
-        print(f"curves written to {plot_history(first.history, args.plot, title=title)}")
+        try:
+            print(f"curves written to {plot_history(first.history, args.plot, title=title)}")
+        except ImportError as e:
+            print(f"--plot: {e}")
+    if args.export:
+        export_onnx(first.model, first.inputs, args.export)
     return result
 
 

@@ -29,6 +29,7 @@ LAYERS = {
     "train": 7,
     "explain": 7,
     "viz": 8,
+    "onnx": 8,
     "__init__": 9,
 }
 # ...except these, which are siblings that must not know each other.

@@ -1,0 +1,530 @@
+"""Export a model to ONNX by reading the graph minigrad records for one forward pass.
+
+``export(model, example_input, path)`` runs the model once in ``eval()`` mode with recording
+on, walks the recorded ops from the output back to the input, and writes one ONNX node (or a
+few) per op: parameters and buffers become initializers named by their ``state_dict`` keys.
+The model is traced a second time on a perturbed input and the two graphs are compared, so a
+value that depends on the input but was computed without recording (a mask, an int cast, a
+``detach()``) is refused instead of being frozen into the file as a constant.
+
+The ``onnx`` package is an optional extra (``pip install onnx onnxruntime``); ONNX Runtime
+runs the exported file (see docs/deploy.md).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+import numpy as np
+
+from . import ops
+from ._optional import require
+from .engine import Op, enable_grad, iter_graph
+from .nn import Module
+from .tensor import Tensor
+
+OPSET = 18
+"""The ONNX opset written: reductions take their axes as an input from opset 18 on."""
+
+DynamicAxes = Mapping[str, Mapping[int, str] | Sequence[int]]
+
+
+class ExportError(RuntimeError):
+    """The model uses something ONNX export cannot write faithfully; the message names it."""
+
+
+def export(
+    model: Module | Callable[..., Tensor],
+    args: Tensor | tuple[Tensor, ...],
+    f: str | os.PathLike[str],
+    input_names: Sequence[str] | None = None,
+    output_names: Sequence[str] | None = None,
+    dynamic_axes: DynamicAxes | None = None,
+    opset_version: int = OPSET,
+) -> str:
+    """Write ``model`` as an ONNX file, with PyTorch's ``torch.onnx.export`` signature.
+
+    Args:
+        model: a Module (switched to ``eval()`` for the trace, then restored) or a function.
+        args: the example input, or a tuple of inputs; their shapes and dtypes are recorded.
+        f: the path to write.
+        input_names: names of the graph inputs (default ``input``, ``input_1``, ...).
+        output_names: names of the graph outputs (default ``output``, ``output_1``, ...).
+        dynamic_axes: per input or output name, the axes whose size may change, e.g.
+            ``{"input": {0: "batch"}, "output": {0: "batch"}}`` (a list of axes also works).
+        opset_version: must be 18 (the opset this exporter writes).
+
+    Returns:
+        The path written.
+
+    Raises:
+        ExportError: an op has no ONNX form, or input-dependent values escaped the graph.
+        ImportError: the ``onnx`` package is not installed.
+    """
+    onnx = require("onnx", "minigrad.onnx.export", "onnx", "onnx")
+    if opset_version != OPSET:
+        raise ValueError(f"onnx.export: opset_version must be {OPSET}, got {opset_version}")
+    inputs = args if isinstance(args, tuple) else (args,)
+    for i, a in enumerate(inputs):
+        if not isinstance(a, Tensor):
+            raise TypeError(f"onnx.export: input {i} must be a Tensor, got {type(a).__name__}")
+    in_names = list(input_names or [_default_name("input", i) for i in range(len(inputs))])
+    if len(in_names) != len(inputs):
+        raise ValueError(f"onnx.export: {len(in_names)} input_names for {len(inputs)} inputs")
+
+    dynamic = _dynamic_axes(dynamic_axes, in_names, output_names)
+    # Trace twice: on the example, then on other values with every dynamic axis resized.
+    # What differs between the two must come from the graph's inputs, or it is refused.
+    labels = sorted({dynamic[n][ax] for n, ax in _input_axes(dynamic, in_names)})
+    growth = {(n, ax): labels.index(dynamic[n][ax]) + 1 for n, ax in _input_axes(dynamic, in_names)}
+    graph = _trace(model, inputs, in_names)
+    with np.errstate(all="ignore"):
+        other = _trace(model, _perturbed(inputs, in_names, growth), in_names)
+    _compare(graph, other, _sizes(inputs, in_names, growth))
+
+    out_names = list(
+        output_names or [_default_name("output", i) for i in range(len(graph.outputs))]
+    )
+    if len(out_names) != len(graph.outputs):
+        raise ValueError(
+            f"onnx.export: {len(out_names)} output_names for {len(graph.outputs)} outputs"
+        )
+    proto = _to_onnx(onnx, graph, in_names, out_names, dynamic)
+    onnx.checker.check_model(proto, full_check=True)
+    path = os.fspath(f)
+    tmp = path + ".tmp"
+    with open(tmp, "wb") as fh:
+        fh.write(proto.SerializeToString())
+    os.replace(tmp, path)  # atomic: a failed export never leaves half a file
+    return path
+
+
+def _default_name(stem: str, i: int) -> str:
+    return stem if i == 0 else f"{stem}_{i}"
+
+
+# ---------------------------------------------------------------------------------------------
+# Tracing: one forward pass, read back from the recorded graph
+
+
+class _Graph:
+    """The recorded forward pass in execution order, with what each value is."""
+
+    def __init__(self) -> None:
+        self.ops: list[Op] = []
+        self.outputs: list[Tensor] = []
+        self.inputs: dict[int, str] = {}  # id(array) of an input -> its name
+        self.named: dict[int, str] = {}  # id(array) of a parameter or buffer -> state_dict key
+        self.dynamic: dict[int, dict[int, tuple[str, int]]] = {}
+        """Per op (by id), the positions of its ``shape`` that are an input's dynamic size."""
+        self.tensors: list[Tensor] = []  # the traced inputs, kept alive with their ids
+
+
+def _trace(model: Any, inputs: tuple[Tensor, ...], names: list[str]) -> _Graph:
+    g = _Graph()
+    traced = []
+    for a, name in zip(inputs, names):
+        t = Tensor(a._data.copy())
+        if t.dtype.kind == "f":
+            t.requires_grad_()  # so every op that reads the input is recorded
+        g.inputs[id(t._data)] = name
+        traced.append(t)
+    g.tensors = traced
+    was_training = getattr(model, "training", None)
+    if isinstance(model, Module):
+        g.named = {id(v._data): k for k, v in model.state_dict(keep_vars=True).items()}
+        model.eval()
+    try:
+        with enable_grad():
+            out = model(*traced)
+    finally:
+        if isinstance(model, Module) and was_training:
+            model.train()
+    outs = list(out) if isinstance(out, tuple | list) else [out]
+    for o in outs:
+        if not isinstance(o, Tensor) or o.grad_fn is None:
+            raise ExportError(
+                "onnx.export: the model's output does not depend on its input or parameters "
+                "through recorded ops (was it computed under no_grad, or from .detach()?)"
+            )
+    g.outputs = outs
+    g.ops = [n for n in reversed(list(iter_graph(outs))) if isinstance(n, Op)]
+    return g
+
+
+def _input_axes(dynamic: dict[str, dict[int, str]], in_names: list[str]) -> list[tuple[str, int]]:
+    return [(n, axis) for n in in_names for axis in sorted(dynamic.get(n, {}))]
+
+
+def _sizes(
+    inputs: tuple[Tensor, ...], names: list[str], growth: dict[tuple[str, int], int]
+) -> dict[tuple[int, int], tuple[str, int]]:
+    """(size in the first trace, size in the second) -> the (input, axis) it belongs to."""
+    shapes = dict(zip(names, (a.shape for a in inputs)))
+    sizes: dict[tuple[int, int], tuple[str, int]] = {}
+    for (n, ax), k in growth.items():  # inputs that share a dynamic dimension grow alike
+        sizes.setdefault((shapes[n][ax], shapes[n][ax] + k), (n, ax))
+    return sizes
+
+
+def _perturbed(
+    inputs: tuple[Tensor, ...], names: list[str], growth: dict[tuple[str, int], int]
+) -> tuple[Tensor, ...]:
+    """Other values, and each dynamic dimension longer by its own amount (so they are told
+    apart); integer inputs (indices) keep to the values they had, so they stay valid."""
+    rng = np.random.default_rng(0)
+    out = []
+    for a, name in zip(inputs, names):
+        data = a._data
+        shape = tuple(n + growth.get((name, ax), 0) for ax, n in enumerate(data.shape))
+        if data.dtype.kind == "f":
+            scale = float(np.std(data)) + 1.0 if data.size else 1.0
+            new = (rng.standard_normal(shape) * scale).astype(data.dtype)
+        else:
+            new = (
+                rng.choice(data.reshape(-1), size=shape)
+                if data.size
+                else np.zeros(shape, data.dtype)
+            )
+        out.append(Tensor(np.asarray(new, dtype=data.dtype)))
+    return tuple(out)
+
+
+def _compare(g: _Graph, h: _Graph, sizes: dict[tuple[int, int], tuple[str, int]]) -> None:
+    """Refuse if the two traces differ anywhere but in values that are inputs of the graph."""
+    if [type(o) for o in g.ops] != [type(o) for o in h.ops]:
+        raise ExportError(
+            "onnx.export: the model runs different ops for different input values "
+            "(data-dependent control flow), which one ONNX graph cannot hold"
+        )
+    for a, b in zip(g.ops, h.ops):
+        for key, va in a.attributes().items():
+            vb = b.attributes()[key]
+            if key == "shape" and isinstance(va, tuple) and _dynamic_dims(g, a, va, vb, sizes):
+                continue
+            if not _same(va, vb) and not _is_input_index(g, a, key):
+                raise ExportError(
+                    f"onnx.export: the {_kind(a)} op's {key!r} depends on the input's values "
+                    "but was computed outside the recorded graph (a mask, an int cast or "
+                    "a detach()); it would be frozen into the file"
+                )
+        for x, y in zip(a.inputs or (), b.inputs or ()):
+            if isinstance(x, Tensor) and x.grad_fn is None and id(x._data) not in g.inputs:
+                if id(x._data) not in g.named and not _same(x._data, y._data):
+                    raise ExportError(
+                        f"onnx.export: an input of the {_kind(a)} op depends on the model's "
+                        "input but was computed without recording (under no_grad, from an "
+                        "integer tensor or a detach()); it would be frozen into the file"
+                    )
+
+
+def _dynamic_dims(
+    g: _Graph, op: Op, a: tuple, b: tuple, sizes: dict[tuple[int, int], tuple[str, int]]
+) -> bool:
+    """Whether a shape differs only where an input's dynamic size does; records where."""
+    if len(a) != len(b):
+        return False
+    found = {}
+    for i, (x, y) in enumerate(zip(a, b)):
+        if x != y:
+            if (x, y) not in sizes:
+                return False
+            found[i] = sizes[(x, y)]
+    g.dynamic[id(op)] = found
+    return True
+
+
+def _same(a: Any, b: Any) -> bool:
+    if isinstance(a, tuple) and isinstance(b, tuple):
+        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b))
+    if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
+        return bool(np.shape(a) == np.shape(b) and np.array_equal(a, b))
+    return bool(a == b)
+
+
+def _is_input_index(g: _Graph, op: Op, key: str) -> bool:
+    """An integer index that is itself a graph input (an embedding lookup)."""
+    return key == "index" and _index_input(g, getattr(op, "index", None)) is not None
+
+
+def _index_input(g: _Graph, index: Any) -> str | None:
+    if isinstance(index, tuple) and len(index) == 1:
+        index = index[0]
+    if isinstance(index, np.ndarray):
+        return g.inputs.get(id(index))
+    return None
+
+
+def _kind(op: Op) -> str:
+    return type(op).__name__
+
+
+def _dynamic_axes(
+    spec: DynamicAxes | None, in_names: list[str], output_names: Sequence[str] | None
+) -> dict[str, dict[int, str]]:
+    out: dict[str, dict[int, str]] = {}
+    names = [*in_names, *(output_names or ["output"])]
+    for name, axes in (spec or {}).items():
+        if name not in names and not name.startswith("output_"):
+            raise ValueError(f"onnx.export: dynamic_axes names {name!r}, not an input or output")
+        if isinstance(axes, Mapping):
+            out[name] = {int(k): str(v) for k, v in axes.items()}
+        else:
+            out[name] = {int(k): f"{name}_dim_{k}" for k in axes}
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Writing ONNX: one converter per op class
+
+
+class _Writer:
+    """Collects nodes and initializers, naming every value once."""
+
+    def __init__(self, onnx: Any, g: _Graph) -> None:
+        self.onnx, self.g = onnx, g
+        self.nodes: list[Any] = []
+        self.initializers: dict[str, Any] = {}
+        self.names: dict[int, str] = {}  # id(op) -> its output's name
+        self.count = 0
+
+    def fresh(self, stem: str) -> str:
+        self.count += 1
+        return f"{stem}_{self.count}"
+
+    def const(self, value: Any, dtype: Any = None, stem: str = "const") -> str:
+        arr = np.asarray(value, dtype=dtype)
+        name = self.fresh(stem)
+        self.initializers[name] = self.onnx.numpy_helper.from_array(np.ascontiguousarray(arr), name)
+        return name
+
+    def value(self, x: Any, like: Any = None) -> str:
+        """The name of an op's input: an earlier op's output, a graph input, or a constant."""
+        if not isinstance(x, Tensor):  # a Python scalar takes the dtype of the other operand
+            return self.const(x, dtype=like.dtype if isinstance(like, Tensor) else None)
+        if x.grad_fn is not None:
+            return self.names[id(x.grad_fn)]
+        key = id(x._data)
+        if key in self.g.inputs:
+            return self.g.inputs[key]
+        if key in self.g.named:
+            name = self.g.named[key]
+            if name not in self.initializers:
+                self.initializers[name] = self.onnx.numpy_helper.from_array(
+                    np.ascontiguousarray(x._data), name
+                )
+            return name
+        return self.const(x._data)
+
+    def node(self, op_type: str, inputs: list[str], **attrs: Any) -> str:
+        out = self.fresh(op_type)
+        self.nodes.append(self.onnx.helper.make_node(op_type, inputs, [out], **attrs))
+        return out
+
+
+Converter = Callable[[_Writer, Any, list[Any]], str]
+
+_UNARY = {
+    "Neg": "Neg", "Exp": "Exp", "Log": "Log", "Sqrt": "Sqrt", "Abs": "Abs", "Sin": "Sin",
+    "Cos": "Cos", "Tanh": "Tanh", "Sigmoid": "Sigmoid", "ReLU": "Relu",
+}  # fmt: skip
+_BINARY = {
+    "Add": "Add", "Sub": "Sub", "Mul": "Mul", "Div": "Div", "Pow": "Pow",
+    "Maximum": "Max", "Minimum": "Min", "MatMul": "MatMul",
+}  # fmt: skip
+_REDUCE = {
+    "Sum": "ReduceSum", "Mean": "ReduceMean", "Max": "ReduceMax", "Min": "ReduceMin",
+    "LogSumExp": "ReduceLogSumExp",
+}  # fmt: skip
+
+
+def _unary(w: _Writer, op: Any, xs: list[Any]) -> str:
+    return w.node(_UNARY[_kind(op)], [w.value(xs[0])])
+
+
+def _binary(w: _Writer, op: Any, xs: list[Any]) -> str:
+    x, y = xs
+    return w.node(_BINARY[_kind(op)], [w.value(x, like=y), w.value(y, like=x)])
+
+
+def _reduce(w: _Writer, op: Any, xs: list[Any]) -> str:
+    x = xs[0]
+    keep = int(op.keepdims)
+    if op.axis is None:
+        return w.node(_REDUCE[_kind(op)], [w.value(x)], keepdims=keep)
+    axes = (op.axis,) if isinstance(op.axis, int) else tuple(op.axis)
+    return w.node(_REDUCE[_kind(op)], [w.value(x), w.const(axes, np.int64)], keepdims=keep)
+
+
+def _softmax(w: _Writer, op: Any, xs: list[Any]) -> str:
+    return w.node(_kind(op), [w.value(xs[0])], axis=int(op.axis))
+
+
+def _linear(w: _Writer, op: Any, xs: list[Any]) -> str:
+    x, weight = xs[0], xs[1]
+    names = [w.value(x), w.value(weight)] + ([w.value(xs[2])] if len(xs) > 2 else [])
+    if x.ndim == 2:
+        return w.node("Gemm", names, transB=1)
+    out = w.node("MatMul", [names[0], w.node("Transpose", [names[1]], perm=[1, 0])])
+    return w.node("Add", [out, names[2]]) if len(names) > 2 else out
+
+
+def _shape(w: _Writer, op: Any, shape: list[int]) -> str:
+    """A shape as a graph value: constants, with each dynamic size read from its input."""
+    dynamic = w.g.dynamic.get(id(op), {})
+    if not dynamic:
+        return w.const(shape, np.int64)
+    parts = []
+    for i, n in enumerate(shape):
+        if i in dynamic:
+            name, axis = dynamic[i]
+            size = w.node("Shape", [name], start=axis, end=axis + 1)
+            parts.append(size)
+        else:
+            parts.append(w.const([n], np.int64))
+    return w.node("Concat", parts, axis=0)
+
+
+def _reshape(w: _Writer, op: Any, xs: list[Any]) -> str:
+    return w.node("Reshape", [w.value(xs[0]), _shape(w, op, list(op.shape))])
+
+
+def _permute(w: _Writer, op: Any, xs: list[Any]) -> str:
+    return w.node("Transpose", [w.value(xs[0])], perm=list(op.axes))
+
+
+def _broadcast(w: _Writer, op: Any, xs: list[Any]) -> str:
+    src = (1,) * (len(op.shape) - xs[0].ndim) + tuple(xs[0].shape)
+    dynamic = w.g.dynamic.get(id(op), {})
+    # 1 keeps the input's own size (Expand broadcasts), so only stretched axes are written.
+    shape = [1 if s == n and i not in dynamic else n for i, (s, n) in enumerate(zip(src, op.shape))]
+    return w.node("Expand", [w.value(xs[0]), _shape(w, op, shape)])
+
+
+def _clip(w: _Writer, op: Any, xs: list[Any]) -> str:
+    x = xs[0]
+    low = w.const(op.low, x.dtype) if op.low is not None else ""
+    high = w.const(op.high, x.dtype) if op.high is not None else ""
+    return w.node("Clip", [w.value(x), low, high])
+
+
+def _cast(w: _Writer, op: Any, xs: list[Any]) -> str:
+    to = w.onnx.helper.np_dtype_to_tensor_dtype(np.dtype(op.dtype))
+    return w.node("Cast", [w.value(xs[0])], to=to)
+
+
+def _where(w: _Writer, op: Any, xs: list[Any]) -> str:
+    return w.node("Where", [w.const(op.cond, np.bool_), w.value(xs[0]), w.value(xs[1])])
+
+
+def _concat(w: _Writer, op: Any, xs: list[Any]) -> str:
+    return w.node("Concat", [w.value(x) for x in xs], axis=int(op.axis))
+
+
+def _getitem(w: _Writer, op: Any, xs: list[Any]) -> str:
+    x, index = xs[0], op.index
+    source = _index_input(w.g, index)
+    if source is not None:  # an embedding lookup: rows of x chosen by an input
+        return w.node("Gather", [w.value(x), source], axis=0)
+    items = index if isinstance(index, tuple) else (index,)
+    if isinstance(index, np.ndarray | list) and np.asarray(index).dtype.kind in "iu":
+        return w.node("Gather", [w.value(x), w.const(index, np.int64)], axis=0)
+    if not all(isinstance(i, int | slice) for i in items):
+        raise ExportError(
+            f"onnx.export: indexing with {index!r} has no ONNX form here; use integer, "
+            "slice or embedding-style (an input's integer indices) indexing"
+        )
+    spans: list[tuple[int, int, int, int]] = []  # (start, end, axis, step) for Slice
+    picks: list[tuple[int, int]] = []  # (axis, integer index) for Gather
+    for axis, i in enumerate(items):
+        if isinstance(i, int):
+            picks.append((axis, i))  # Gather takes negative indices as Python does
+        elif i != slice(None):
+            # Python's slice rules are ONNX's; open ends stay open, so a dynamic size is kept.
+            step = 1 if i.step is None else i.step
+            start = i.start if i.start is not None else (0 if step > 0 else -1)
+            stop = i.stop if i.stop is not None else (2**63 - 1 if step > 0 else -(2**63))
+            spans.append((start, stop, axis, step))
+    out = w.value(x)
+    if spans:
+        starts, ends, axes, steps = (list(v) for v in zip(*spans))
+        consts = [w.const(v, np.int64) for v in (starts, ends, axes, steps)]
+        out = w.node("Slice", [out, *consts])
+    for axis, i in reversed(picks):  # the last axis first, so earlier axes keep their place
+        out = w.node("Gather", [out, w.const(i, np.int64)], axis=axis)
+    return out
+
+
+CONVERTERS: dict[type, Converter] = {
+    **{getattr(ops, k): _unary for k in _UNARY},
+    **{getattr(ops, k): _binary for k in _BINARY},
+    **{getattr(ops, k): _reduce for k in _REDUCE},
+    ops.Softmax: _softmax,
+    ops.LogSoftmax: _softmax,
+    ops.Linear: _linear,
+    ops.Reshape: _reshape,
+    ops.Permute: _permute,
+    ops.BroadcastTo: _broadcast,
+    ops.Clip: _clip,
+    ops.Cast: _cast,
+    ops.Where: _where,
+    ops.Concat: _concat,
+    ops.GetItem: _getitem,
+}
+"""Op class -> a function that writes its ONNX nodes and returns the output's name."""
+
+
+def _to_onnx(onnx: Any, g: _Graph, in_names: list[str], out_names: list[str], dynamic: dict) -> Any:
+    w = _Writer(onnx, g)
+    for op in g.ops:
+        convert = CONVERTERS.get(type(op))
+        if convert is None:
+            raise ExportError(
+                f"onnx.export: the {_kind(op)} op has no ONNX conversion; supported ops: "
+                f"{', '.join(sorted(c.__name__ for c in CONVERTERS))}"
+            )
+        w.names[id(op)] = convert(w, op, list(op.inputs or ()))
+    h = onnx.helper
+    nodes = list(w.nodes)
+    for o, name in zip(g.outputs, out_names):  # rename the last value to the output's name
+        nodes.append(h.make_node("Identity", [w.names[id(o.grad_fn)]], [name]))
+
+    def info(name: str, arr: np.ndarray) -> Any:
+        dims: list[Any] = list(arr.shape)
+        for axis, label in dynamic.get(name, {}).items():
+            dims[axis] = label
+        return h.make_tensor_value_info(name, h.np_dtype_to_tensor_dtype(arr.dtype), dims)
+
+    arrays = {v: k for k, v in g.inputs.items()}
+    graph_inputs = []
+    for name in in_names:
+        if name not in arrays:
+            continue
+        graph_inputs.append(info(name, _array_by_id(g, arrays[name])))
+    graph = h.make_graph(
+        nodes,
+        "minigrad",
+        graph_inputs,
+        [info(n, o._data) for o, n in zip(g.outputs, out_names)],
+        initializer=list(w.initializers.values()),
+    )
+    model = h.make_model(graph, opset_imports=[h.make_opsetid("", OPSET)], producer_name="minigrad")
+    model.ir_version = 9  # readable by every ONNX Runtime that knows opset 18
+    return model
+
+
+def _array_by_id(g: _Graph, key: int) -> np.ndarray:
+    for op in g.ops:
+        for x in op.inputs or ():
+            if isinstance(x, Tensor) and id(x._data) == key:
+                return x._data
+        index = getattr(op, "index", None)
+        index = index[0] if isinstance(index, tuple) and len(index) == 1 else index
+        if isinstance(index, np.ndarray) and id(index) == key:
+            return index
+    raise ExportError("onnx.export: an input is not used by the model")
+
+
+__all__ = ["CONVERTERS", "ExportError", "export"]

@@ -1,0 +1,194 @@
+"""ONNX export: the files pass onnx.checker and ONNX Runtime computes what minigrad computes."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+from test_examples import load
+
+import minigrad as mg
+from minigrad import nn
+from minigrad.onnx import ExportError, export
+
+onnx = pytest.importorskip("onnx")
+ort = pytest.importorskip("onnxruntime")
+
+DYNAMIC = {"input": {0: "batch"}, "output": {0: "batch"}}
+
+
+def run_onnx(path: Path, *inputs: np.ndarray) -> list[np.ndarray]:
+    session = ort.InferenceSession(str(path), providers=["CPUExecutionProvider"])
+    names = [i.name for i in session.get_inputs()]
+    return session.run(None, dict(zip(names, inputs)))
+
+
+def assert_same_outputs(model: Any, path: Path, *inputs: np.ndarray, tol: float = 1e-5) -> None:
+    with mg.no_grad():
+        expected = model(*(mg.tensor(a) for a in inputs))
+    (got,) = run_onnx(path, *inputs)
+    assert got.shape == expected.shape and got.dtype == expected.numpy().dtype
+    np.testing.assert_allclose(got, expected.numpy(), rtol=tol, atol=tol)
+
+
+def export_and_check(model: Any, example: Any, path: Path, **kwargs: Any) -> Any:
+    export(model, example, path, **kwargs)
+    proto = onnx.load(str(path))
+    onnx.checker.check_model(proto, full_check=True)
+    return proto
+
+
+EXAMPLE_MODELS = {
+    "perceptron": (lambda: load("perceptron").build_model(0), 3, np.float32),
+    "iris classic": (lambda: load("iris_mlp").classic_model(0), 4, np.float64),
+    "iris modern": (lambda: load("iris_mlp").modern_model(16, 0), 4, np.float32),
+    "mnist classic": (lambda: load("mnist_mlp").classic_model([784, 30, 10], 0), 784, np.float32),
+    "mnist modern": (lambda: load("mnist_mlp").modern_model([784, 100, 10], 0), 784, np.float32),
+}
+
+
+@pytest.mark.parametrize("name", sorted(EXAMPLE_MODELS))
+def test_example_models_run_in_onnx_runtime_with_any_batch(name: str, tmp_path: Path) -> None:
+    make, features, dtype = EXAMPLE_MODELS[name]
+    model = make()
+    rng = np.random.default_rng(0)
+    example = mg.tensor(rng.standard_normal((8, features)).astype(dtype))
+    proto = export_and_check(
+        model, example, tmp_path / "m.onnx", input_names=["input"], output_names=["output"],
+        dynamic_axes=DYNAMIC,
+    )  # fmt: skip
+    names = {i.name for i in proto.graph.initializer}
+    assert names == set(model.state_dict()), "parameters keep their state_dict names"
+    for batch in (8, 3, 17):  # fresh inputs, including other batch sizes
+        x = rng.standard_normal((batch, features)).astype(dtype)
+        assert_same_outputs(model, tmp_path / "m.onnx", x)
+
+
+def test_fixed_batch_without_dynamic_axes(tmp_path: Path) -> None:
+    model = nn.Sequential(nn.Linear(3, 2), nn.Tanh() if hasattr(nn, "Tanh") else nn.Sigmoid())
+    export_and_check(model, mg.randn(4, 3), tmp_path / "m.onnx")
+    proto = onnx.load(str(tmp_path / "m.onnx"))
+    dims = [d.dim_value for d in proto.graph.input[0].type.tensor_type.shape.dim]
+    assert dims == [4, 3]
+    with pytest.raises(Exception, match=r"(?i)dimension|shape|invalid"):
+        run_onnx(tmp_path / "m.onnx", np.zeros((5, 3), np.float32))
+
+
+class EveryOp(nn.Module):
+    """One forward pass through every op the exporter converts."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.table = nn.Parameter(mg.randn(10, 6))
+        self.scale = nn.Parameter(mg.rand(6) + 0.5)
+        self.fc = nn.Linear(6, 6)
+
+    def forward(self, x: mg.Tensor, idx: mg.Tensor) -> mg.Tensor:
+        e = self.table[idx]  # (N, 6), an embedding lookup
+        h = self.fc(x) * self.scale + e - 0.5
+        h = h / (h.abs() + 1.0)
+        h = mg.maximum(h, -h * 0.1) ** 2 + h.sigmoid().sqrt() + h.tanh().exp().log()
+        h = h + h.sin() * h.cos() - (-h).relu()
+        h = h.clamp(-2.0, 2.0)
+        stats = mg.cat(
+            [h.sum(1, keepdims=True), h.mean(1, keepdims=True), h.max(1, keepdims=True)], 1
+        )
+        stats = stats - h.min(1, keepdims=True) + h.logsumexp(1, keepdims=True)
+        g = h.reshape(h.shape[0], 2, 3).permute(0, 2, 1).reshape(h.shape[0], 6)
+        g = g[:, 1:5] * h[:, ::2][:, :1] + h[:, ::-1][:, -5:-1] + h[:, 4:0:-1]
+        g = mg.cat([g[1:], g[:1]], 0) + g[-1, 2] * g[:, -2:][:, :1]
+        b = self.scale[:4].reshape(1, 4).broadcast_to(g.shape[0], 4)
+        out = mg.cat([g + b, stats, h.softmax(-1), h.log_softmax(1)], 1)
+        return out.double().float() @ mg.ones(19, 5) + h.mean()
+
+
+def test_every_converted_op_matches_minigrad(tmp_path: Path) -> None:
+    mg.manual_seed(0)
+    model = EveryOp()
+    rng = np.random.default_rng(1)
+    x = mg.tensor(rng.standard_normal((5, 6)).astype(np.float32))
+    idx = mg.tensor(rng.integers(0, 10, 5))
+    dynamic = {"x": {0: "n"}, "idx": {0: "n"}, "output": {0: "n"}}
+    export_and_check(model, (x, idx), tmp_path / "m.onnx", input_names=["x", "idx"],
+                     dynamic_axes=dynamic)  # fmt: skip
+    for n in (5, 9):
+        xs = rng.standard_normal((n, 6)).astype(np.float32)
+        ids = rng.integers(0, 10, n)
+        with mg.no_grad():
+            expected = model(mg.tensor(xs), mg.tensor(ids)).numpy()
+        (got,) = run_onnx(tmp_path / "m.onnx", xs, ids)
+        np.testing.assert_allclose(got, expected, rtol=1e-5, atol=1e-5)
+
+
+def test_training_mode_is_restored_and_eval_is_traced(tmp_path: Path) -> None:
+    model = nn.Sequential(nn.Linear(2, 2))
+    model.train()
+    export(model, mg.randn(3, 2), tmp_path / "m.onnx")
+    assert model.training
+    model.eval()
+    export(model, mg.randn(3, 2), tmp_path / "m.onnx")
+    assert not model.training
+
+
+def test_input_dependent_constant_is_refused(tmp_path: Path) -> None:
+    class Masked(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.fc = nn.Linear(3, 3)
+
+        def forward(self, x: mg.Tensor) -> mg.Tensor:
+            h = self.fc(x)
+            return mg.where(x > 0, h, h * 0.5)  # the mask comes from the input's values
+
+    with pytest.raises(ExportError, match=r"Where.*'cond'.*frozen"):
+        export(Masked(), mg.randn(4, 3), tmp_path / "m.onnx")
+    assert not (tmp_path / "m.onnx").exists()
+
+
+def test_detached_input_is_refused(tmp_path: Path) -> None:
+    fc = nn.Linear(3, 3)
+    with pytest.raises(ExportError, match="without recording"):
+        export(lambda x: fc(x.detach() * 2.0), mg.randn(4, 3), tmp_path / "m.onnx")
+
+
+def test_output_without_graph_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(ExportError, match="does not depend"):
+        export(lambda x: mg.ones(2), mg.randn(4, 3), tmp_path / "m.onnx")
+
+
+def test_an_op_without_conversion_is_named(tmp_path: Path) -> None:
+    target = mg.tensor([0, 1, 2, 0])
+    loss = nn.CrossEntropyLoss()
+    fc = nn.Linear(3, 3)
+    with pytest.raises(ExportError, match="NLLLoss op has no ONNX conversion"):
+        export(lambda x: loss(fc(x), target), mg.randn(4, 3), tmp_path / "m.onnx")
+
+
+def test_bad_arguments(tmp_path: Path) -> None:
+    model = nn.Linear(3, 2)
+    with pytest.raises(TypeError, match="input 0 must be a Tensor"):
+        export(model, np.zeros((2, 3)), tmp_path / "m.onnx")  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="not an input or output"):
+        export(model, mg.randn(2, 3), tmp_path / "m.onnx", dynamic_axes={"x": {0: "n"}})
+    with pytest.raises(ValueError, match="2 input_names for 1 inputs"):
+        export(model, mg.randn(2, 3), tmp_path / "m.onnx", input_names=["a", "b"])
+    with pytest.raises(ValueError, match="opset_version"):
+        export(model, mg.randn(2, 3), tmp_path / "m.onnx", opset_version=11)
+
+
+def test_missing_onnx_says_what_to_install(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setitem(sys.modules, "onnx", None)
+    with pytest.raises(ImportError, match="pip install onnx"):
+        export(nn.Linear(2, 2), mg.randn(1, 2), tmp_path / "m.onnx")
+
+
+def test_examples_export_flag(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    load("perceptron").main(
+        ["--epochs", "5", "--no-progress", "--export", str(tmp_path / "p.onnx")]
+    )
+    assert "model written to" in capsys.readouterr().out
+    (out,) = run_onnx(tmp_path / "p.onnx", np.zeros((2, 3), np.float32))
+    assert out.shape == (2, 1)

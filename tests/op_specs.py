@@ -604,8 +604,35 @@ def _fused() -> list[OpSpec]:
     return specs
 
 
+def _nn_primitives() -> list[OpSpec]:
+    """The primitives behind nn.functional: Softplus (via softplus) and Erf (via exact gelu)."""
+    import math
+
+    from minigrad.nn import functional as F
+
+    erf = np.vectorize(math.erf)
+    return [
+        OpSpec("softplus", F.softplus, lambda x: np.logaddexp(0, x), ((2, 3),), elementwise=True),
+        OpSpec(
+            "softplus_beta",
+            lambda x: F.softplus(x, beta=2.0, threshold=1.0),
+            lambda x: np.where(2 * x > 1, x, np.logaddexp(0, 2 * x) / 2),
+            ((3, 4),),
+            (OFFGRID,),
+        ),
+        OpSpec(
+            "gelu",
+            F.gelu,
+            lambda x: x * 0.5 * (1 + erf(x / math.sqrt(2))),
+            ((2, 3),),
+            elementwise=True,
+        ),
+    ]
+
+
 SPECS: list[OpSpec] = (
     _unary()
+    + _nn_primitives()
     + _binary()
     + _matmul()
     + _fused()

@@ -1,27 +1,51 @@
 """Neural-network building blocks: ``Module`` and ``Parameter``, layers, losses, ``init``."""
 
 from . import functional, init
+from .embedding import Embedding
 from .layers import (
+    ELU,
+    GELU,
     Flatten,
     Identity,
+    LeakyReLU,
     Linear,
     LogSoftmax,
     ReLU,
     Sequential,
     Sigmoid,
+    SiLU,
     Softmax,
+    Softplus,
     Tanh,
 )
-from .losses import BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, L1Loss, MSELoss, NLLLoss
-from .module import Module, ModuleDict, ModuleList, Parameter
+from .losses import (
+    BCELoss,
+    BCEWithLogitsLoss,
+    CrossEntropyLoss,
+    HuberLoss,
+    L1Loss,
+    MSELoss,
+    NLLLoss,
+    SmoothL1Loss,
+)
+from .module import Module, ModuleDict, ModuleList, Parameter, RemovableHandle
+from .normalization import BatchNorm1d, BatchNorm2d, LayerNorm
 
 __all__ = [
+    "ELU",
+    "GELU",
     "BCELoss",
     "BCEWithLogitsLoss",
+    "BatchNorm1d",
+    "BatchNorm2d",
     "CrossEntropyLoss",
+    "Embedding",
     "Flatten",
+    "HuberLoss",
     "Identity",
     "L1Loss",
+    "LayerNorm",
+    "LeakyReLU",
     "Linear",
     "LogSoftmax",
     "MSELoss",
@@ -31,9 +55,13 @@ __all__ = [
     "NLLLoss",
     "Parameter",
     "ReLU",
+    "RemovableHandle",
     "Sequential",
+    "SiLU",
     "Sigmoid",
+    "SmoothL1Loss",
     "Softmax",
+    "Softplus",
     "Tanh",
     "functional",
     "init",

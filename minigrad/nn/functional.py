@@ -1,4 +1,5 @@
-"""Stateless functions, as ``torch.nn.functional``: activations, ``linear`` and the losses.
+"""Stateless functions, as ``torch.nn.functional``: activations, ``linear``, ``embedding``,
+the normalisations and the losses.
 
 Every loss is a composition of Tensor ops (no backward formula here), arranged to stay finite
 for extreme inputs (logits of +-1000) and to record few ops: the losses run on every step.
@@ -7,27 +8,41 @@ for extreme inputs (logits of +-1000) and to record few ops: the losses run on e
 from __future__ import annotations
 
 import math
+import warnings
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 
 from .. import ops
-from ..functions import cat, where
+from ..engine import no_grad
 from ..functions import linear as _linear
+from ..functions import where
 from ..tensor import Tensor, apply
 
 __all__ = [
+    "batch_norm",
     "binary_cross_entropy",
     "binary_cross_entropy_with_logits",
     "cross_entropy",
+    "elu",
+    "embedding",
+    "gelu",
+    "huber_loss",
     "l1_loss",
+    "layer_norm",
+    "leaky_relu",
     "linear",
     "log_softmax",
     "mse_loss",
     "nll_loss",
+    "one_hot",
     "relu",
     "sigmoid",
+    "silu",
+    "smooth_l1_loss",
     "softmax",
+    "softplus",
     "tanh",
 ]
 
@@ -71,6 +86,294 @@ def log_softmax(input: Tensor, dim: int = -1) -> Tensor:
     return _t(input).log_softmax(dim)
 
 
+def _no_inplace(inplace: bool, fn: str) -> None:
+    if inplace:
+        raise NotImplementedError(
+            f"{fn}(): inplace=True is not supported; use inplace=False (the result is the same "
+            "values in a new tensor)"
+        )
+
+
+def _float_input(input: Any, fn: str) -> Tensor:
+    x = _t(input)
+    if x.dtype.kind != "f":
+        raise TypeError(f"{fn}(): input must be floating point, got dtype {x.dtype}")
+    return x
+
+
+def gelu(input: Tensor, approximate: str = "none") -> Tensor:
+    """x * Phi(x), Phi the standard normal CDF: x/2 (1 + erf(x / sqrt 2)).
+
+    Args:
+        input: any shape.
+        approximate: "none" (exact, through erf) or "tanh":
+            x/2 (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))).
+    """
+    x = _float_input(input, "gelu")
+    if approximate == "none":
+        return x * 0.5 * (1 + apply(ops.Erf(), x * _SQRT_HALF))
+    if approximate == "tanh":
+        inner = (x + 0.044715 * (x * x * x)) * _SQRT_2_OVER_PI
+        return x * 0.5 * (1 + inner.tanh())
+    raise ValueError(f"gelu(): approximate must be 'none' or 'tanh', got {approximate!r}")
+
+
+_SQRT_HALF = math.sqrt(0.5)
+_SQRT_2_OVER_PI = math.sqrt(2 / math.pi)
+
+
+def silu(input: Tensor, inplace: bool = False) -> Tensor:
+    """x * sigmoid(x) (also called swish)."""
+    _no_inplace(inplace, "silu")
+    x = _float_input(input, "silu")
+    return x * x.sigmoid()
+
+
+def leaky_relu(input: Tensor, negative_slope: float = 0.01, inplace: bool = False) -> Tensor:
+    """x where x > 0, else negative_slope * x (slope's gradient at 0, as PyTorch)."""
+    _no_inplace(inplace, "leaky_relu")
+    x = _float_input(input, "leaky_relu")
+    return where(x._data > 0, x, x * negative_slope)
+
+
+def elu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
+    """x where x > 0, else alpha * (exp(x) - 1)."""
+    _no_inplace(inplace, "elu")
+    x = _float_input(input, "elu")
+    # exp of min(x, 0): the branch not taken must not overflow for large x.
+    return where(x._data > 0, x, (x.clip(max=0.0).exp() - 1) * alpha)
+
+
+def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
+    """log(1 + exp(beta x)) / beta, and x itself where beta x > threshold (as PyTorch).
+
+    ``log(1 + exp(.))`` is one exact op (``ops.Softplus``): no overflow, no lost digits.
+    """
+    x = _float_input(input, "softplus")
+    if beta == 1:
+        sp = apply(ops.Softplus(), x)
+        bx = x._data
+    else:
+        z = x * beta
+        sp = apply(ops.Softplus(), z) / beta
+        bx = z._data
+    above = bx > threshold
+    return where(above, x, sp) if above.any() else sp
+
+
+def one_hot(tensor: Any, num_classes: int = -1) -> Tensor:
+    """int64 one-hot encoding: shape (..., num_classes), 1 at each index.
+
+    Args:
+        tensor: int class indices of any shape.
+        num_classes: the number of classes; -1 means the largest index plus one.
+
+    Raises:
+        TypeError: for a non-integer tensor.
+        RuntimeError: for a negative index or one not smaller than ``num_classes``.
+    """
+    idx = np.asarray(tensor._data if isinstance(tensor, Tensor) else tensor)
+    if idx.dtype.kind not in "iu":
+        raise TypeError(
+            f"one_hot is only applicable to index tensor of type LongTensor (int64), "
+            f"got dtype {idx.dtype}"
+        )
+    if idx.size and idx.min() < 0:
+        raise RuntimeError("one_hot(): Class values must be non-negative.")
+    if num_classes == -1:
+        if idx.size == 0:
+            raise RuntimeError(
+                "one_hot(): Can not infer total number of classes from empty tensor."
+            )
+        num_classes = int(idx.max()) + 1
+    if idx.size and idx.max() >= num_classes:
+        raise RuntimeError(
+            f"one_hot(): Class values must be smaller than num_classes ({num_classes}), "
+            f"got {int(idx.max())}."
+        )
+    out = (idx[..., None] == np.arange(num_classes)).astype(np.int64)
+    return Tensor(out)
+
+
+# ---------------------------------------------------------------------------------------------
+# Embedding and normalisation
+
+
+def embedding(
+    input: Any,
+    weight: Tensor,
+    padding_idx: int | None = None,
+    max_norm: float | None = None,
+    norm_type: float = 2.0,
+    scale_grad_by_freq: bool = False,
+    sparse: bool = False,
+) -> Tensor:
+    """Rows of ``weight`` picked by the integer ``input``: shape ``input.shape + (dim,)``.
+
+    It is ``weight[input]``, one indexing op whose backward adds each output row's gradient
+    into its row of the table (repeated indices add up).
+
+    Args:
+        input: int indices of any shape, each in [0, num_embeddings).
+        weight: the table, shape (num_embeddings, embedding_dim).
+        padding_idx: a row whose gradient is always zero (its output is still its row).
+        max_norm, scale_grad_by_freq, sparse: not supported (an error says so).
+
+    Raises:
+        TypeError: for non-integer indices. IndexError: for an index out of range.
+    """
+    if max_norm is not None:
+        raise NotImplementedError(
+            "embedding(): max_norm is not supported; renormalise the rows of the weight "
+            "yourself under no_grad()"
+        )
+    if scale_grad_by_freq or sparse:
+        raise NotImplementedError("embedding(): scale_grad_by_freq and sparse are not supported")
+    idx = np.asarray(input._data if isinstance(input, Tensor) else input)
+    if idx.dtype.kind not in "iu":
+        raise TypeError(
+            f"embedding(): Expected tensor for argument #1 'indices' to have one of the "
+            f"following scalar types: Long, Int; but got dtype {idx.dtype} instead"
+        )
+    if weight.ndim != 2:
+        raise ValueError(f"embedding(): weight must be 2-D, got shape {weight.shape}")
+    n = weight.shape[0]
+    if idx.size and (idx.min() < 0 or idx.max() >= n):
+        bad = idx[(idx < 0) | (idx >= n)]
+        raise IndexError(
+            f"embedding(): index out of range in self: index {int(bad.flat[0])} for a table of "
+            f"{n} rows (weight shape {weight.shape})"
+        )
+    out = weight[idx]
+    if padding_idx is not None:
+        pad = padding_idx + n if padding_idx < 0 else padding_idx
+        hit = idx == pad
+        if hit.any():  # the row's value, cut from the graph: no gradient reaches it
+            out = where(hit[..., None], out.detach(), out)
+    return out
+
+
+def _channel_shape(x: Tensor) -> tuple[int, ...]:
+    """(C,) for (N, C) input, (C, 1, ...) for (N, C, d1, ...): broadcasts over the channels."""
+    return (x.shape[1],) + (1,) * (x.ndim - 2)
+
+
+def batch_norm(
+    input: Tensor,
+    running_mean: Tensor | None,
+    running_var: Tensor | None,
+    weight: Tensor | None = None,
+    bias: Tensor | None = None,
+    training: bool = False,
+    momentum: float = 0.1,
+    eps: float = 1e-5,
+) -> Tensor:
+    """Normalise each channel (dim 1) of (N, C, ...) input, then scale and shift.
+
+    y = (x - mean) / sqrt(var + eps) * weight + bias, per channel. With ``training`` the
+    mean and (biased) variance are the batch's, and the running statistics, if given, move
+    towards them in place: r = (1 - momentum) r + momentum * stat (the variance unbiased, as
+    PyTorch). Otherwise the running statistics are used.
+
+    Raises:
+        ValueError: for input with fewer than 2 dimensions, statistics of the wrong size, or
+            a single value per channel when training.
+    """
+    x = _float_input(input, "batch_norm")
+    if x.ndim < 2:
+        raise ValueError(f"batch_norm(): expected input of shape (N, C, ...), got {x.shape}")
+    c = x.shape[1]
+    for name, t in (
+        ("running_mean", running_mean),
+        ("running_var", running_var),
+        ("weight", weight),
+        ("bias", bias),
+    ):
+        if t is not None and t.shape != (c,):
+            raise RuntimeError(
+                f"batch_norm(): {name} should contain {c} elements not {t.size} (input shape "
+                f"{x.shape})"
+            )
+    axes = (0, *tuple(range(2, x.ndim)))
+    shape = _channel_shape(x)
+    if training:
+        n = x.size // max(c, 1)
+        if n <= 1:
+            raise ValueError(
+                f"Expected more than 1 value per channel when training, got input size {x.shape}"
+            )
+        mean = x.mean(axes, keepdims=True)
+        centred = x - mean
+        var = (centred * centred).mean(axes, keepdims=True)
+        if running_mean is not None and running_var is not None:
+            with no_grad():
+                _update_running(running_mean, mean._data, momentum)
+                _update_running(running_var, var._data * (n / (n - 1)), momentum)
+    else:
+        if running_mean is None or running_var is None:
+            raise ValueError(
+                "batch_norm(): running_mean and running_var are needed when not training"
+            )
+        centred = x - running_mean._data.reshape(shape).astype(x.dtype, copy=False)
+        var = Tensor(running_var._data.reshape(shape).astype(x.dtype, copy=False))
+    out = centred * (var + eps) ** -0.5
+    return _affine(out, weight, bias, shape)
+
+
+def _update_running(stat: Tensor, batch: np.ndarray, momentum: float) -> None:
+    """stat = (1 - momentum) stat + momentum batch, in the buffer's own array."""
+    arr = stat._data
+    arr *= 1 - momentum
+    arr += momentum * batch.reshape(arr.shape)
+
+
+def _affine(
+    out: Tensor, weight: Tensor | None, bias: Tensor | None, shape: tuple[int, ...]
+) -> Tensor:
+    reshape = len(shape) > 1
+    if weight is not None:
+        out = out * (weight.reshape(shape) if reshape else weight)
+    if bias is not None:
+        out = out + (bias.reshape(shape) if reshape else bias)
+    return out
+
+
+def layer_norm(
+    input: Tensor,
+    normalized_shape: int | Sequence[int],
+    weight: Tensor | None = None,
+    bias: Tensor | None = None,
+    eps: float = 1e-5,
+) -> Tensor:
+    """Normalise over the last ``len(normalized_shape)`` dimensions, then scale and shift.
+
+    y = (x - mean) / sqrt(var + eps) * weight + bias, mean and biased variance taken over the
+    trailing dimensions of each sample; weight and bias have shape ``normalized_shape``.
+
+    Raises:
+        RuntimeError: if the input's trailing dimensions are not ``normalized_shape``.
+    """
+    x = _float_input(input, "layer_norm")
+    ns = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
+    k = len(ns)
+    if k == 0 or x.shape[x.ndim - k :] != ns or x.ndim < k:
+        raise RuntimeError(
+            f"layer_norm(): Given normalized_shape={list(ns)}, expected input with shape "
+            f"[*, {', '.join(map(str, ns))}], but got input of size {list(x.shape)}"
+        )
+    for name, t in (("weight", weight), ("bias", bias)):
+        if t is not None and t.shape != ns:
+            raise RuntimeError(f"layer_norm(): {name} of shape {t.shape} must have shape {ns}")
+    axes = tuple(range(x.ndim - k, x.ndim))
+    centred = x - x.mean(axes, keepdims=True)
+    out = centred * ((centred * centred).mean(axes, keepdims=True) + eps) ** -0.5
+    if weight is not None:
+        out = out * weight
+    if bias is not None:
+        out = out + bias
+    return out
+
+
 def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     """input @ weight.T + bias as one op, with weight of shape (out_features, in_features).
 
@@ -97,6 +400,24 @@ def _check_reduction(reduction: str, fn: str) -> None:
         raise ValueError(f"{fn}(): reduction must be one of {_REDUCTIONS}, got {reduction!r}")
 
 
+def _reduction(size_average: bool | None, reduce: bool | None, reduction: str, fn: str) -> str:
+    """PyTorch's legacy ``size_average``/``reduce`` flags folded into ``reduction``.
+
+    They override ``reduction`` with PyTorch's deprecation warning, as in PyTorch.
+    """
+    if size_average is not None or reduce is not None:
+        average = True if size_average is None else bool(size_average)
+        reduction = "none" if reduce is False else ("mean" if average else "sum")
+        warnings.warn(
+            f"{fn}(): size_average and reduce args will be deprecated, please use "
+            f"reduction='{reduction}' instead.",
+            UserWarning,
+            stacklevel=3,
+        )
+    _check_reduction(reduction, fn)
+    return reduction
+
+
 def _as_input(input: Any, fn: str) -> Tensor:
     x = _t(input)
     if x.dtype.kind != "f":
@@ -120,33 +441,120 @@ def _same_shape_target(x: Tensor, target: Any, fn: str) -> Tensor:
     return y if y.dtype == x.dtype else y.astype(x.dtype)
 
 
+def _weight(weight: Any, x: Tensor) -> Tensor:
+    """An elementwise weight as a Tensor of the input's dtype (broadcast by the product)."""
+    w = weight if isinstance(weight, Tensor) else Tensor(np.asarray(weight))
+    return w if w.dtype == x.dtype else w.astype(x.dtype)
+
+
+def _weighted_reduce(
+    loss: Tensor, weight: Any, reduction: str, fn: str, mean_by_weights: bool = True
+) -> Tensor:
+    """reduce(weight * loss) with an elementwise weight of the loss's shape.
+
+    "mean" divides by the sum of the weights for mse_loss and l1_loss, by the number of
+    elements for huber_loss: PyTorch's (differing) choices.
+    """
+    if weight is None:
+        return _reduce(loss, reduction)
+    w = _weight(weight, loss)
+    if w.shape != loss.shape:
+        raise ValueError(
+            f"{fn}(): Weights and input must have the same size: weight {w.shape}, input "
+            f"{loss.shape}"
+        )
+    loss = loss * w
+    if reduction == "mean" and mean_by_weights:
+        return loss.sum() / float(w._data.sum())
+    return _reduce(loss, reduction)
+
+
 # ---------------------------------------------------------------------------------------------
 # Regression losses
 
 
-def mse_loss(input: Tensor, target: Any, reduction: str = "mean") -> Tensor:
+def mse_loss(
+    input: Tensor,
+    target: Any,
+    size_average: bool | None = None,
+    reduce: bool | None = None,
+    reduction: str = "mean",
+    weight: Any = None,
+) -> Tensor:
     """Mean squared error: reduce((input - target)^2).
 
     Args:
         input: predictions.
         target: values of the same shape (Tensor, array or list).
+        size_average, reduce: PyTorch's deprecated flags (use ``reduction``).
         reduction: "mean", "sum" or "none".
+        weight: optional elementwise weights of the input's shape; "mean" divides by their
+            sum.
 
     Raises:
         ValueError: on a shape mismatch or an unknown reduction.
     """
-    _check_reduction(reduction, "mse_loss")
+    reduction = _reduction(size_average, reduce, reduction, "mse_loss")
     x = _as_input(input, "mse_loss")
     y = _same_shape_target(x, target, "mse_loss")
-    return _reduce((x - y) ** 2, reduction)
+    return _weighted_reduce((x - y) ** 2, weight, reduction, "mse_loss")
 
 
-def l1_loss(input: Tensor, target: Any, reduction: str = "mean") -> Tensor:
-    """Mean absolute error: reduce(|input - target|)."""
-    _check_reduction(reduction, "l1_loss")
+def l1_loss(
+    input: Tensor,
+    target: Any,
+    size_average: bool | None = None,
+    reduce: bool | None = None,
+    reduction: str = "mean",
+    weight: Any = None,
+) -> Tensor:
+    """Mean absolute error: reduce(|input - target|) (gradient 0 where they are equal)."""
+    reduction = _reduction(size_average, reduce, reduction, "l1_loss")
     x = _as_input(input, "l1_loss")
     y = _same_shape_target(x, target, "l1_loss")
-    return _reduce((x - y).abs(), reduction)
+    return _weighted_reduce((x - y).abs(), weight, reduction, "l1_loss")
+
+
+def smooth_l1_loss(
+    input: Tensor,
+    target: Any,
+    size_average: bool | None = None,
+    reduce: bool | None = None,
+    reduction: str = "mean",
+    beta: float = 1.0,
+) -> Tensor:
+    """0.5 d^2 / beta where |d| < beta, else |d| - 0.5 beta, with d = input - target.
+
+    beta = 0 is the L1 loss. Raises ValueError for a negative beta.
+    """
+    fn = "smooth_l1_loss"
+    reduction = _reduction(size_average, reduce, reduction, fn)
+    if beta < 0:
+        raise ValueError(f"{fn}(): smooth_l1_loss does not support negative values for beta.")
+    x = _as_input(input, fn)
+    d = x - _same_shape_target(x, target, fn)
+    if beta == 0:
+        return _reduce(d.abs(), reduction)
+    small = np.abs(d._data) < beta
+    return _reduce(where(small, d * d * (0.5 / beta), d.abs() - 0.5 * beta), reduction)
+
+
+def huber_loss(
+    input: Tensor, target: Any, reduction: str = "mean", delta: float = 1.0, weight: Any = None
+) -> Tensor:
+    """0.5 d^2 where |d| < delta, else delta (|d| - 0.5 delta), with d = input - target.
+
+    Equals ``delta * smooth_l1_loss(beta=delta)``. Raises ValueError for delta <= 0.
+    """
+    fn = "huber_loss"
+    _check_reduction(reduction, fn)
+    if delta <= 0:
+        raise ValueError(f"{fn}(): huber_loss does not support non-positive values for delta.")
+    x = _as_input(input, fn)
+    d = x - _same_shape_target(x, target, fn)
+    small = np.abs(d._data) < delta
+    loss = where(small, d * d * 0.5, (d.abs() - 0.5 * delta) * delta)
+    return _weighted_reduce(loss, weight, reduction, fn, mean_by_weights=False)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -167,7 +575,12 @@ def _clamped_log(p: Tensor) -> Tensor:
 
 
 def binary_cross_entropy(
-    input: Tensor, target: Any, weight: Any = None, reduction: str = "mean"
+    input: Tensor,
+    target: Any,
+    weight: Any = None,
+    size_average: bool | None = None,
+    reduce: bool | None = None,
+    reduction: str = "mean",
 ) -> Tensor:
     """-(y log p + (1 - y) log(1 - p)) on probabilities p, with each log clamped at -100.
 
@@ -175,13 +588,14 @@ def binary_cross_entropy(
         input: probabilities in [0, 1] (e.g. a sigmoid's output).
         target: values in [0, 1] of the same shape.
         weight: optional rescaling of each element (broadcast to the input's shape).
+        size_average, reduce: PyTorch's deprecated flags (use ``reduction``).
         reduction: "mean", "sum" or "none".
 
     Raises:
         ValueError: on a shape mismatch, inputs outside [0, 1] or an unknown reduction.
     """
     fn = "binary_cross_entropy"
-    _check_reduction(reduction, fn)
+    reduction = _reduction(size_average, reduce, reduction, fn)
     p = _as_input(input, fn)
     y = _same_shape_target(p, target, fn)
     if not ((p._data >= 0) & (p._data <= 1)).all():
@@ -197,55 +611,54 @@ def binary_cross_entropy(
 
 
 def binary_cross_entropy_with_logits(
-    input: Tensor, target: Any, weight: Any = None, reduction: str = "mean", pos_weight: Any = None
+    input: Tensor,
+    target: Any,
+    weight: Any = None,
+    size_average: bool | None = None,
+    reduce: bool | None = None,
+    reduction: str = "mean",
+    pos_weight: Any = None,
 ) -> Tensor:
-    """Binary cross-entropy on logits x: softplus(x) - x y, i.e. max(x,0) - x y + log(1+e^-|x|).
+    """Binary cross-entropy on logits x: softplus(x) - x y, stable for any x.
 
-    softplus(x) = log(e^0 + e^x) is computed as a logsumexp over [0, x], which is stable for
-    any x and smooth at 0 (the max/abs form has kinks there that a subgradient gets wrong).
+    softplus is one exact op (``ops.Softplus``, log(1 + e^x) through ``logaddexp``), smooth at
+    0 (the max/abs form has kinks there that a subgradient gets wrong).
 
     Args:
         input: logits.
         target: values in [0, 1] of the same shape.
         weight: optional rescaling of each element.
+        size_average, reduce: PyTorch's deprecated flags (use ``reduction``).
         reduction: "mean", "sum" or "none".
         pos_weight: optional weight of the positive term (broadcast over the last axis).
     """
     fn = "binary_cross_entropy_with_logits"
-    _check_reduction(reduction, fn)
+    reduction = _reduction(size_average, reduce, reduction, fn)
     x = _as_input(input, fn)
     y = _same_shape_target(x, target, fn)
-    softplus = _softplus(x)
     loss: Tensor
     if pos_weight is None:
-        loss = softplus - x * y
+        loss = apply(ops.Softplus(), x) - x * y
     else:
-        # (1 - y) x + (1 + (pw - 1) y) softplus(-x), with softplus(-x) = softplus(x) - x
+        # (1 - y) x + (1 + (pw - 1) y) softplus(-x)
         lw = 1 + (_weight(pos_weight, x) - 1) * y
-        loss = (1 - y) * x + lw * (softplus - x)
+        loss = (1 - y) * x + lw * apply(ops.Softplus(), -x)
     if weight is not None:
         loss = loss * _weight(weight, x)
     return _reduce(loss, reduction)
-
-
-def _softplus(x: Tensor) -> Tensor:
-    """log(1 + exp(x)) as logsumexp([0, x]) over a new last axis."""
-    zeros = Tensor(np.zeros((*x.shape, 1), dtype=x.dtype))
-    return cat([zeros, x.reshape(*x.shape, 1)], axis=-1).logsumexp(-1)
-
-
-def _weight(weight: Any, x: Tensor) -> Tensor:
-    """An elementwise weight as a Tensor of the input's dtype (broadcast by the product)."""
-    w = weight if isinstance(weight, Tensor) else Tensor(np.asarray(weight))
-    return w if w.dtype == x.dtype else w.astype(x.dtype)
 
 
 # ---------------------------------------------------------------------------------------------
 # Multi-class classification
 
 
-def _class_target(x: Tensor, target: Any, fn: str) -> np.ndarray | Tensor:
-    """Check a target against (N, C[, d...]) scores: int class indices or float probabilities."""
+def _class_target(
+    x: Tensor, target: Any, fn: str, ignore_index: int | None = None
+) -> np.ndarray | Tensor:
+    """Check a target against (N, C[, d...]) scores: int class indices or float probabilities.
+
+    Class indices equal to ``ignore_index`` are exempt from the range check.
+    """
     if x.ndim == 0:
         raise ValueError(f"{fn}(): input must have a class dimension, got a 0-d tensor")
     if isinstance(target, Tensor):
@@ -263,12 +676,18 @@ def _class_target(x: Tensor, target: Any, fn: str) -> np.ndarray | Tensor:
                 f"match input of shape {shape} (dtype {x.dtype}); expected shape {index_shape}"
             )
         y = np.asarray(y)
+        kept = y
+        if ignore_index is not None and y.size:
+            ignored = y == ignore_index
+            if ignored.any():
+                kept = y[~ignored]
         # One reduction checks both bounds: seen as unsigned, a negative index is huge.
-        if y.size and y.view(_UNSIGNED.get(y.dtype, y.dtype)).max() >= n_classes:
-            bad = y[(y < 0) | (y >= n_classes)]
+        if kept.size and kept.view(_UNSIGNED.get(kept.dtype, kept.dtype)).max() >= n_classes:
+            bad = int(kept[(kept < 0) | (kept >= n_classes)][0])
             raise IndexError(
-                f"{fn}(): target holds class index {int(bad[0])} out of range [0, {n_classes}) "
-                f"for input of shape {shape} (target shape {y.shape}, dtype {y.dtype})"
+                f"{fn}(): Target {bad} is out of bounds: class index {bad} out of range "
+                f"[0, {n_classes}) for input of shape {shape} (target shape {y.shape}, dtype "
+                f"{y.dtype}, ignore_index={ignore_index})"
             )
         return y
     if y.dtype.kind == "f":
@@ -311,7 +730,45 @@ def _class_weight(weight: Any, n_classes: int, fn: str, dtype: np.dtype) -> np.n
     return w
 
 
-def nll_loss(input: Tensor, target: Any, weight: Any = None, reduction: str = "mean") -> Tensor:
+def _target_weights(
+    y: np.ndarray, weight: Any, ignore_index: int, n_classes: int, fn: str, dtype: np.dtype
+) -> tuple[np.ndarray, np.ndarray | None, np.ndarray | None]:
+    """(targets safe to index with, weight of each target, mask of the targets kept).
+
+    An ignored target is replaced by class 0 and weighs 0. The weights are None when every
+    target weighs 1, the mask None when no target is ignored.
+    """
+    ignored = y == ignore_index
+    keep = None
+    if ignored.any():
+        keep = ~ignored
+        y = np.where(ignored, 0, y)
+    elif weight is None:
+        return y, None, None
+    w = (
+        np.ones(y.shape, dtype)
+        if weight is None
+        else _class_weight(weight, n_classes, fn, dtype)[y]
+    )
+    if keep is not None:
+        w = w * keep
+    return y, w, keep
+
+
+def _mean_by(total: Tensor, denominator: float) -> Tensor:
+    """total / denominator; NaN (as PyTorch) without a NumPy warning when nothing counted."""
+    return total / denominator if denominator else total * math.nan
+
+
+def nll_loss(
+    input: Tensor,
+    target: Any,
+    weight: Any = None,
+    size_average: bool | None = None,
+    ignore_index: int = -100,
+    reduce: bool | None = None,
+    reduction: str = "mean",
+) -> Tensor:
     """Negative log-likelihood: -input[n, target[n]], input holding log-probabilities.
 
     Args:
@@ -319,34 +776,38 @@ def nll_loss(input: Tensor, target: Any, weight: Any = None, reduction: str = "m
         target: int class indices of shape (N,) (or (), or (N, d1, ...)).
         weight: optional per-class weights of shape (C,); "mean" then divides by the sum of
             the weights of the targets, as PyTorch does.
+        size_average, reduce: PyTorch's deprecated flags (use ``reduction``).
+        ignore_index: targets equal to it contribute nothing (nor to the mean's count).
         reduction: "mean", "sum" or "none".
 
     Raises:
-        TypeError, ValueError, IndexError: on a float target, a shape mismatch or an index
-            out of range (naming shapes and dtypes).
+        TypeError, ValueError, IndexError: on a float target, a shape mismatch or a target
+            out of bounds (naming shapes and dtypes).
     """
     fn = "nll_loss"
-    _check_reduction(reduction, fn)
+    reduction = _reduction(size_average, reduce, reduction, fn)
     x = _as_input(input, fn)
-    y = _class_target(x, target, fn)
+    y = _class_target(x, target, fn, ignore_index)
     if not isinstance(y, np.ndarray) or y.dtype.kind not in "iu":
         raise TypeError(
             f"{fn}(): target must be int class indices, got dtype {y.dtype} with "
             f"shape {y.shape} (input shape {x.shape})"
         )
-    return _nll(x, y, weight, reduction, fn)
+    return _nll(x, y, weight, reduction, ignore_index, fn)
 
 
-def _nll(logp: Tensor, y: np.ndarray, weight: Any, reduction: str, fn: str) -> Tensor:
-    if weight is None and logp.ndim == 2:
-        return apply(ops.NLLLoss(y, reduction), logp)  # pick, reduce and negate in one op
-    picked = _pick(logp, y)
-    if weight is None:
-        return -_reduce(picked, reduction)
-    w = _class_weight(weight, logp.shape[0 if logp.ndim == 1 else 1], fn, logp.dtype)[y]
-    weighted = picked * w
+def _nll(
+    logp: Tensor, y: np.ndarray, weight: Any, reduction: str, ignore_index: int, fn: str
+) -> Tensor:
+    n_classes = logp.shape[0 if logp.ndim == 1 else 1]
+    y, w, _ = _target_weights(y, weight, ignore_index, n_classes, fn, logp.dtype)
+    if w is None:
+        if logp.ndim == 2:
+            return apply(ops.NLLLoss(y, reduction), logp)  # pick, reduce and negate in one op
+        return -_reduce(_pick(logp, y), reduction)
+    weighted = _pick(logp, y) * w
     if reduction == "mean":
-        return -weighted.sum() / w.sum()
+        return -_mean_by(weighted.sum(), float(w.sum()))
     return -_reduce(weighted, reduction)
 
 
@@ -354,6 +815,9 @@ def cross_entropy(
     input: Tensor,
     target: Any,
     weight: Any = None,
+    size_average: bool | None = None,
+    ignore_index: int = -100,
+    reduce: bool | None = None,
     reduction: str = "mean",
     label_smoothing: float = 0.0,
 ) -> Tensor:
@@ -362,46 +826,57 @@ def cross_entropy(
     With int labels y this is ``-log_softmax(x)[arange(N), y]`` reduced: a LogSoftmax op and an
     NLLLoss op (pick, reduce and negate at once), stable for any logits. With float
     probabilities q of the input's shape it is ``-sum_c q_c log_softmax(x)_c`` per sample.
+    Classes are on dim 1 (dim 0 for unbatched (C,) input), so (N, C, d1, ...) works too.
 
     Args:
-        input: logits of shape (N, C) (or (C,), or (N, C, d1, ...); classes on dim 1).
-        target: int64 class indices of shape (N,), or float probabilities of shape (N, C).
+        input: logits of shape (N, C) (or (C,), or (N, C, d1, ...)).
+        target: int64 class indices of shape (N,) (or (N, d1, ...)), or float probabilities
+            of the input's shape.
         weight: optional per-class weights of shape (C,).
-        reduction: "mean", "sum" or "none". With probabilities "mean" divides by N.
+        size_average, reduce: PyTorch's deprecated flags (use ``reduction``).
+        ignore_index: class-index targets equal to it contribute nothing.
+        reduction: "mean", "sum" or "none". With probabilities "mean" divides by N (times
+            d1...).
         label_smoothing: in [0, 1]; mixes the target with the uniform distribution.
 
     Raises:
         TypeError, ValueError, IndexError: on a float target shaped like labels, a shape
-            mismatch or a class index out of range (naming shapes and dtypes).
+            mismatch or a target out of bounds (naming shapes and dtypes).
     """
     fn = "cross_entropy"
-    _check_reduction(reduction, fn)
+    reduction = _reduction(size_average, reduce, reduction, fn)
     if not 0.0 <= label_smoothing <= 1.0:
         raise ValueError(f"{fn}(): label_smoothing must be in [0, 1], got {label_smoothing}")
     x = _as_input(input, fn)
-    y = _class_target(x, target, fn)
+    y = _class_target(x, target, fn, ignore_index)
     class_dim = 0 if x.ndim == 1 else 1
     logp = apply(ops.LogSoftmax(class_dim), x)  # the axis is known valid: skip the checks
     n_classes = x.shape[class_dim]
+    w_b = (n_classes,) + (1,) * (x.ndim - class_dim - 1)  # weight broadcast over the classes
     if isinstance(y, np.ndarray) and y.dtype.kind in "iu":
         if label_smoothing == 0.0:
-            return _nll(logp, y, weight, reduction, fn)
+            return _nll(logp, y, weight, reduction, ignore_index, fn)
+        # (1 - eps) * nll + eps / C * (the uniform target's cross-entropy), as PyTorch
         eps = label_smoothing
+        y, wy, keep = _target_weights(y, weight, ignore_index, n_classes, fn, x.dtype)
         picked = _pick(logp, y)
         if weight is None:
-            smooth = -logp.mean(class_dim)  # the uniform target's cross-entropy
-            return _reduce(picked * (eps - 1) + smooth * eps, reduction)
-        w = _class_weight(weight, n_classes, fn, x.dtype)
-        wy = w[y]
-        w_b = w.reshape((n_classes,) + (1,) * (x.ndim - class_dim - 1))
-        smooth = -(logp * w_b).sum(class_dim) / n_classes
-        loss = picked * (wy * (eps - 1)) + smooth * eps
-        return loss.sum() / wy.sum() if reduction == "mean" else _reduce(loss, reduction)
+            smooth = logp.sum(class_dim)
+        else:
+            w = _class_weight(weight, n_classes, fn, x.dtype)
+            smooth = (logp * w.reshape(w_b)).sum(class_dim)
+        if wy is not None:  # weights or ignored targets: the ignored ones count nowhere
+            spread = eps / n_classes if keep is None else keep * (eps / n_classes)
+            loss = -(picked * (wy * (1 - eps)) + smooth * spread)
+            if reduction == "mean":
+                return _mean_by(loss.sum(), float(wy.sum()))
+            return _reduce(loss, reduction)
+        return _reduce(-(picked * (1 - eps) + smooth * (eps / n_classes)), reduction)
     q = y
     if label_smoothing:
         q = q * (1 - label_smoothing) + label_smoothing / n_classes
     prod = logp * q
     if weight is not None:
         w = _class_weight(weight, n_classes, fn, x.dtype)
-        prod = prod * w.reshape((n_classes,) + (1,) * (x.ndim - class_dim - 1))
+        prod = prod * w.reshape(w_b)
     return _reduce(-prod.sum(class_dim), reduction)

@@ -10,6 +10,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
+import numpy as np
+
 from ..engine import no_grad
 from ..random import GeneratorLike, as_generator
 from ..tensor import Tensor
@@ -17,10 +19,12 @@ from ..tensor import Tensor
 __all__ = [
     "calculate_gain",
     "constant_",
+    "eye_",
     "kaiming_normal_",
     "kaiming_uniform_",
     "normal_",
     "ones_",
+    "orthogonal_",
     "uniform_",
     "xavier_normal_",
     "xavier_uniform_",
@@ -190,3 +194,41 @@ def kaiming_normal_(
     fan = _calculate_correct_fan(tensor, mode)
     std = calculate_gain(nonlinearity, a) / math.sqrt(fan)
     return normal_(tensor, 0.0, std, generator)
+
+
+def eye_(tensor: Tensor) -> Tensor:
+    """Fill a 2-D tensor with the identity matrix (ones on the diagonal); returns it."""
+    if tensor.ndim != 2:
+        raise ValueError(
+            f"eye_(): Only tensors with 2 dimensions are supported, got {tensor.shape}"
+        )
+    return _fill(tensor, np.eye(tensor.shape[0], tensor.shape[1]))
+
+
+def orthogonal_(tensor: Tensor, gain: float = 1.0, generator: GeneratorLike = None) -> Tensor:
+    """Fill with a (semi-)orthogonal matrix times ``gain``, drawn as PyTorch draws it.
+
+    The tensor is seen as (shape[0], rest); its rows (or columns, whichever are fewer) are
+    orthonormal: the Q of the QR decomposition of a standard normal matrix, with signs fixed
+    by R's diagonal so the result is uniformly distributed.
+
+    Raises:
+        ValueError: for a tensor with fewer than 2 dimensions.
+    """
+    if tensor.ndim < 2:
+        raise ValueError(
+            f"orthogonal_(): Only tensors with 2 or more dimensions are supported, got shape "
+            f"{tensor.shape}"
+        )
+    if tensor.size == 0:
+        return tensor
+    rows = tensor.shape[0]
+    cols = tensor.size // rows
+    flat = as_generator(generator).standard_normal((rows, cols))
+    if rows < cols:
+        flat = flat.T
+    q, r = np.linalg.qr(flat)
+    q = q * np.sign(np.diag(r))
+    if rows < cols:
+        q = q.T
+    return _fill(tensor, (q * gain).reshape(tensor.shape))

@@ -69,6 +69,8 @@ class Module:
     _modules: dict[str, Module | None]
     _buffers: dict[str, Tensor | None]
     _non_persistent: set[str]
+    _forward_hooks: dict[int, _Hook]
+    _forward_pre_hooks: dict[int, _Hook]
 
     def __init__(self) -> None:
         # Bypass __setattr__: it needs these dicts to exist.
@@ -77,13 +79,88 @@ class Module:
         object.__setattr__(self, "_modules", OrderedDict())
         object.__setattr__(self, "_buffers", OrderedDict())
         object.__setattr__(self, "_non_persistent", set())
+        object.__setattr__(self, "_forward_hooks", OrderedDict())
+        object.__setattr__(self, "_forward_pre_hooks", OrderedDict())
 
     def forward(self, *args: Any, **kwargs: Any) -> Any:
         """The computation; subclasses define it and call the module, not ``forward``."""
         raise NotImplementedError(f"{type(self).__name__} does not define forward()")
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        d = self.__dict__
+        if d.get("_forward_hooks") or d.get("_forward_pre_hooks"):
+            return self._call_with_hooks(args, kwargs)
         return self.forward(*args, **kwargs)
+
+    # -- hooks --------------------------------------------------------------------------------
+
+    def register_forward_pre_hook(
+        self, hook: Callable[..., Any], *, prepend: bool = False, with_kwargs: bool = False
+    ) -> RemovableHandle:
+        """Call ``hook(module, args)`` before every ``forward``.
+
+        The hook may return None (inputs unchanged) or new inputs: a tuple, or a single value
+        taken as a 1-tuple. With ``with_kwargs=True`` it is called as
+        ``hook(module, args, kwargs)`` and may return ``(args, kwargs)``.
+
+        Returns:
+            A handle whose ``remove()`` unregisters the hook (also usable as a context manager).
+        """
+        return _add_hook(self._forward_pre_hooks, hook, prepend, with_kwargs, False)
+
+    def register_forward_hook(
+        self,
+        hook: Callable[..., Any],
+        *,
+        prepend: bool = False,
+        with_kwargs: bool = False,
+        always_call: bool = False,
+    ) -> RemovableHandle:
+        """Call ``hook(module, args, output)`` after every ``forward``: a way to look at
+        activations.
+
+        The hook may return None (output unchanged) or a replacement output. With
+        ``with_kwargs=True`` it is called as ``hook(module, args, kwargs, output)``; with
+        ``always_call=True`` it also runs (its result ignored) when ``forward`` raises.
+
+        Returns:
+            A handle whose ``remove()`` unregisters the hook (also usable as a context manager).
+        """
+        return _add_hook(self._forward_hooks, hook, prepend, with_kwargs, always_call)
+
+    def _call_with_hooks(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+        for h in list(self._forward_pre_hooks.values()):
+            if h.with_kwargs:
+                result = h.fn(self, args, kwargs)
+                if result is not None:
+                    if not (isinstance(result, tuple) and len(result) == 2):
+                        raise RuntimeError(
+                            "forward pre-hook must return None or a tuple of (new_args, "
+                            f"new_kwargs), but got {result!r}."
+                        )
+                    args, kwargs = result
+            else:
+                result = h.fn(self, args)
+                if result is not None:
+                    args = result if isinstance(result, tuple) else (result,)
+        try:
+            output = self.forward(*args, **kwargs)
+        except Exception:
+            for h in list(self._forward_hooks.values()):
+                if h.always_call:
+                    try:
+                        if h.with_kwargs:
+                            h.fn(self, args, kwargs, None)
+                        else:
+                            h.fn(self, args, None)
+                    except Exception:
+                        pass  # the forward's own error is the one to report
+            raise
+        for h in list(self._forward_hooks.values()):
+            result = h.fn(self, args, kwargs, output) if h.with_kwargs else h.fn(self, args, output)
+            if result is not None:
+                output = result
+        return output
 
     # -- registration -------------------------------------------------------------------------
 
@@ -157,6 +234,8 @@ class Module:
     def register_parameter(self, name: str, param: Parameter | None) -> None:
         """Register ``param`` (or None, a placeholder such as a missing bias) under ``name``."""
         _check_name(self, name)
+        if name in self.__dict__ or name in self._modules or name in self._buffers:
+            raise KeyError(f"attribute '{name}' already exists")
         if param is not None and not isinstance(param, Parameter):
             raise TypeError(
                 f"register_parameter(): {name!r} must be a Parameter or None, "
@@ -181,6 +260,8 @@ class Module:
         Buffers follow ``float()``/``double()`` and, when persistent, appear in ``state_dict``.
         """
         _check_name(self, name)
+        if name in self.__dict__ or name in self._modules or name in self._parameters:
+            raise KeyError(f"attribute '{name}' already exists")
         if tensor is not None and not isinstance(tensor, Tensor):
             raise TypeError(
                 f"register_buffer(): {name!r} must be a Tensor or None, got {type(tensor).__name__}"
@@ -277,8 +358,9 @@ class Module:
         """Set training mode on this module and every submodule; returns self."""
         if not isinstance(mode, bool):
             raise ValueError(f"train(): mode must be a bool, got {type(mode).__name__}")
-        for m in self.modules():
-            object.__setattr__(m, "training", mode)
+        object.__setattr__(self, "training", mode)
+        for m in self.children():  # through each child's train(), which it may override
+            m.train(mode)
         return self
 
     def eval(self: M) -> M:
@@ -450,6 +532,53 @@ class Module:
             else:
                 body = "\n  " + "\n  ".join(lines) + "\n"
         return f"{self._get_name()}({body})"
+
+
+class _Hook(NamedTuple):
+    fn: Callable[..., Any]
+    with_kwargs: bool
+    always_call: bool
+
+
+class RemovableHandle:
+    """Returned by the ``register_*_hook`` methods: ``remove()`` unregisters the hook.
+
+    Also a context manager: the hook is removed on leaving the ``with`` block.
+    """
+
+    _next_id = 0
+
+    def __init__(self, hooks: dict[int, _Hook]) -> None:
+        self.id = RemovableHandle._next_id
+        RemovableHandle._next_id += 1
+        self._hooks = hooks
+
+    def remove(self) -> None:
+        """Unregister the hook (doing it twice is harmless)."""
+        self._hooks.pop(self.id, None)
+
+    def __enter__(self) -> RemovableHandle:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.remove()
+
+
+def _add_hook(
+    hooks: dict[int, _Hook],
+    fn: Callable[..., Any],
+    prepend: bool,
+    with_kwargs: bool,
+    always_call: bool,
+) -> RemovableHandle:
+    if not callable(fn):
+        raise TypeError(f"a hook must be callable, got {type(fn).__name__}")
+    handle = RemovableHandle(hooks)
+    hooks[handle.id] = _Hook(fn, with_kwargs, always_call)
+    if prepend:
+        for key in [k for k in hooks if k != handle.id]:
+            hooks[key] = hooks.pop(key)  # move the others after the new one
+    return handle
 
 
 def _indent(text: str, spaces: int) -> str:

@@ -1,0 +1,237 @@
+"""Normalisation layers: ``BatchNorm1d``, ``BatchNorm2d`` and ``LayerNorm`` (as ``torch.nn``).
+
+The arithmetic lives in ``nn.functional`` (``batch_norm``, ``layer_norm``), composed of Tensor
+ops; the modules hold the affine parameters and, for batch norm, the running statistics as
+buffers (``running_mean``, ``running_var``, ``num_batches_tracked``), named as PyTorch names
+them so state dicts move between the two.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from ..tensor import Tensor
+from . import functional as F
+from . import init
+from .module import Module, Parameter
+
+__all__ = ["BatchNorm1d", "BatchNorm2d", "LayerNorm"]
+
+
+class _BatchNorm(Module):
+    """Shared by BatchNorm1d and BatchNorm2d: they differ only in the input ranks accepted."""
+
+    weight: Parameter | None
+    bias: Parameter | None
+    running_mean: Tensor | None
+    running_var: Tensor | None
+    num_batches_tracked: Tensor | None
+
+    def __init__(
+        self,
+        num_features: int,
+        eps: float = 1e-5,
+        momentum: float | None = 0.1,
+        affine: bool = True,
+        track_running_stats: bool = True,
+        dtype: Any = None,
+        *,
+        bias: bool = True,
+    ) -> None:
+        super().__init__()
+        if num_features <= 0:
+            raise ValueError(
+                f"{self._get_name()}: num_features must be positive, got {num_features}"
+            )
+        self.num_features = num_features
+        self.eps = eps
+        self.momentum = momentum
+        self.affine = affine
+        self.track_running_stats = track_running_stats
+        dt = np.dtype(np.float32 if dtype is None else dtype)
+        if affine:
+            self.weight = Parameter(np.ones(num_features, dtype=dt))
+            if bias:
+                self.bias = Parameter(np.zeros(num_features, dtype=dt))
+            else:
+                self.register_parameter("bias", None)
+        else:
+            self.register_parameter("weight", None)
+            self.register_parameter("bias", None)
+        if track_running_stats:
+            self.register_buffer("running_mean", Tensor(np.zeros(num_features, dtype=dt)))
+            self.register_buffer("running_var", Tensor(np.ones(num_features, dtype=dt)))
+            self.register_buffer("num_batches_tracked", Tensor(np.array(0, dtype=np.int64)))
+        else:
+            self.register_buffer("running_mean", None)
+            self.register_buffer("running_var", None)
+            self.register_buffer("num_batches_tracked", None)
+
+    def reset_running_stats(self) -> None:
+        """Running mean 0, running variance 1, no batch tracked."""
+        if self.track_running_stats:
+            self._buffers["running_mean"]._data[...] = 0  # type: ignore[union-attr]
+            self._buffers["running_var"]._data[...] = 1  # type: ignore[union-attr]
+            self._buffers["num_batches_tracked"]._data[...] = 0  # type: ignore[union-attr]
+
+    def reset_parameters(self) -> None:
+        """Running statistics reset; weight 1, bias 0."""
+        self.reset_running_stats()
+        if self.weight is not None:
+            init.ones_(self.weight)
+        if self.bias is not None:
+            init.zeros_(self.bias)
+
+    def _check_input_dim(self, x: Tensor) -> None:
+        raise NotImplementedError
+
+    def forward(self, input: Tensor) -> Tensor:
+        x = input if isinstance(input, Tensor) else Tensor(input)
+        self._check_input_dim(x)
+        if x.shape[1] != self.num_features:
+            raise RuntimeError(
+                f"{self._get_name()}({self.num_features}): running_mean should contain "
+                f"{x.shape[1]} elements not {self.num_features} (input of shape {x.shape} has "
+                f"{x.shape[1]} channels on dim 1, the layer {self.num_features})"
+            )
+        buffers = self._buffers
+        running_mean, running_var = buffers["running_mean"], buffers["running_var"]
+        # Batch statistics when training, or when there are no running ones to use.
+        use_batch = self.training or running_mean is None
+        if use_batch and x.size // x.shape[1] <= 1:
+            # Checked here too: num_batches_tracked must not move on a rejected batch.
+            raise ValueError(
+                f"Expected more than 1 value per channel when training, got input size {x.shape}"
+            )
+        factor = 0.0 if self.momentum is None else self.momentum
+        tracked = buffers["num_batches_tracked"]
+        if self.training and self.track_running_stats and tracked is not None:
+            tracked._data += 1
+            # momentum=None: a cumulative moving average (the mean of every batch so far).
+            factor = 1.0 / float(tracked._data) if self.momentum is None else self.momentum
+        update = not self.training or self.track_running_stats
+        params = self._parameters
+        return F.batch_norm(
+            x,
+            running_mean if update else None,
+            running_var if update else None,
+            params["weight"],
+            params["bias"],
+            use_batch,
+            factor,
+            self.eps,
+        )
+
+    def extra_repr(self) -> str:
+        return (
+            f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, "
+            f"affine={self.affine}, bias={self.bias is not None}, "
+            f"track_running_stats={self.track_running_stats}"
+        )
+
+
+class BatchNorm1d(_BatchNorm):
+    """Batch normalisation of (N, C) or (N, C, L) input over the batch (and length).
+
+    y = (x - mean) / sqrt(var + eps) * weight + bias per channel. In training mode the batch's
+    mean and biased variance are used, and the running statistics move towards the batch's
+    (``momentum``; None gives the cumulative average); in eval mode the running ones are used.
+
+    Args:
+        num_features: C, the number of channels.
+        eps: added to the variance.
+        momentum: the running statistics' update factor, or None for a cumulative average.
+        affine: learn ``weight`` and ``bias``.
+        track_running_stats: keep ``running_mean``, ``running_var``, ``num_batches_tracked``
+            (buffers, in the state dict); without them batch statistics are used in eval too.
+        dtype: parameter and buffer dtype (float32 by default).
+        bias: learn ``bias`` (keyword only, with ``affine``).
+    """
+
+    def _check_input_dim(self, x: Tensor) -> None:
+        if x.ndim not in (2, 3):
+            raise ValueError(
+                f"{self._get_name()}: expected 2D or 3D input (got {x.ndim}D input of shape "
+                f"{x.shape})"
+            )
+
+
+class BatchNorm2d(_BatchNorm):
+    """Batch normalisation of (N, C, H, W) input over batch, height and width.
+
+    Same arguments and behaviour as ``BatchNorm1d``.
+    """
+
+    def _check_input_dim(self, x: Tensor) -> None:
+        if x.ndim != 4:
+            raise ValueError(
+                f"{self._get_name()}: expected 4D input (got {x.ndim}D input of shape {x.shape})"
+            )
+
+
+class LayerNorm(Module):
+    """Normalise each sample over its last dimensions ``normalized_shape``.
+
+    y = (x - mean) / sqrt(var + eps) * weight + bias, mean and biased variance over the
+    trailing ``normalized_shape``; the same in training and eval (no running statistics).
+
+    Args:
+        normalized_shape: an int or a shape: the trailing dimensions normalised over.
+        eps: added to the variance.
+        elementwise_affine: learn ``weight`` (ones) and ``bias`` (zeros) of that shape.
+        bias: learn ``bias`` (with ``elementwise_affine``).
+        dtype: parameter dtype (float32 by default).
+    """
+
+    weight: Parameter | None
+    bias: Parameter | None
+
+    def __init__(
+        self,
+        normalized_shape: int | Sequence[int],
+        eps: float = 1e-5,
+        elementwise_affine: bool = True,
+        bias: bool = True,
+        dtype: Any = None,
+    ) -> None:
+        super().__init__()
+        shape = (
+            (int(normalized_shape),)
+            if isinstance(normalized_shape, int | np.integer)
+            else tuple(int(n) for n in normalized_shape)
+        )
+        self.normalized_shape = shape
+        self.eps = eps
+        self.elementwise_affine = elementwise_affine
+        dt = np.dtype(np.float32 if dtype is None else dtype)
+        if elementwise_affine:
+            self.weight = Parameter(np.ones(shape, dtype=dt))
+            if bias:
+                self.bias = Parameter(np.zeros(shape, dtype=dt))
+            else:
+                self.register_parameter("bias", None)
+        else:
+            self.register_parameter("weight", None)
+            self.register_parameter("bias", None)
+
+    def reset_parameters(self) -> None:
+        """Weight 1, bias 0."""
+        if self.weight is not None:
+            init.ones_(self.weight)
+        if self.bias is not None:
+            init.zeros_(self.bias)
+
+    def forward(self, input: Tensor) -> Tensor:
+        params = self._parameters
+        return F.layer_norm(
+            input, self.normalized_shape, params["weight"], params["bias"], self.eps
+        )
+
+    def extra_repr(self) -> str:
+        return (
+            f"{self.normalized_shape}, eps={self.eps}, "
+            f"elementwise_affine={self.elementwise_affine}, bias={self.bias is not None}"
+        )

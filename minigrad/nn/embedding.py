@@ -6,8 +6,8 @@ from typing import Any
 
 import numpy as np
 
-from ..random import GeneratorLike
 from ..engine import no_grad
+from ..random import GeneratorLike
 from ..tensor import Tensor
 from . import functional as F
 from . import init

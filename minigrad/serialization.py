@@ -1,17 +1,23 @@
-"""Save and load state dicts as NumPy `.npz` archives: no pickle, atomic writes.
+"""Save and load checkpoints without pickle, atomically: `.npz` archives, or `.safetensors`.
 
-A checkpoint is an ordinary `.npz` file (readable with `np.load`) holding one array per
-dotted key plus a format marker, so foreign or damaged files are recognised on load.
+A checkpoint holds one array per dotted key (`layers.0.weight`, `state.0.exp_avg`) plus a
+small JSON description of the nesting (dicts with str or int keys, lists, tuples) and of the
+Python numbers, strings and None in it, so an optimizer's or a scheduler's state dict comes
+back exactly as it was saved. `.npz` files are ordinary NumPy archives (`np.load` reads them);
+`.safetensors` files (chosen by the suffix) are read by PyTorch, JAX and Hugging Face tools.
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
+import json
 import os
+import re
 import tempfile
 import zipfile
-from collections.abc import Iterator, Mapping
-from typing import Any
+from collections.abc import Callable, Iterator, Mapping
+from typing import IO, Any
 
 import numpy as np
 
@@ -20,9 +26,12 @@ from .tensor import Tensor
 __all__ = ["FORMAT_KEY", "FORMAT_VERSION", "flatten_state_dict", "load", "save"]
 
 FORMAT_KEY = "__minigrad_format__"
-FORMAT_VERSION = 1
+TREE_KEY = "__minigrad_tree__"
+FORMAT_VERSION = 2  # 1: flat arrays only; 2: adds the tree (nesting and Python values)
 
 PathLike = str | os.PathLike[str]
+_SCALARS = (bool, int, float, str, type(None))
+_NUMERIC_KINDS = "biufc"
 
 
 def flatten_state_dict(state_dict: Mapping[Any, Any], prefix: str = "") -> dict[str, np.ndarray]:
@@ -46,78 +55,246 @@ def flatten_state_dict(state_dict: Mapping[Any, Any], prefix: str = "") -> dict[
     """
     flat: dict[str, np.ndarray] = {}
     for key, value in _walk(state_dict, prefix):
-        if key == FORMAT_KEY:
-            raise ValueError(f"save: the key {FORMAT_KEY!r} is reserved for the format marker")
-        if key in flat:
-            raise ValueError(f"save: two entries flatten to the same key {key!r}")
+        _check_new_key(key, flat)
+        if isinstance(value, str | type(None)):
+            raise TypeError(
+                f"save: value for {key!r} has unsupported type {type(value).__name__}; "
+                "expected Tensor, ndarray or a Python number"
+            )
         flat[key] = _to_array(key, value)
     return flat
 
 
-def save(state_dict: Mapping[Any, Any], path: PathLike) -> None:
-    """Write `state_dict` to `path` as an `.npz` archive, atomically.
+def save(obj: Mapping[Any, Any], path: PathLike) -> None:
+    """Write a state dict (flat or nested) to `path`, atomically and without pickle.
 
-    The archive is written to a temporary file in the same directory, flushed to disk and
-    renamed over `path`, so a crash or error leaves either the old file or the new one, never
-    a mix. The name is used as given (no `.npz` is appended).
+    The format follows the suffix: `.safetensors` writes a safetensors file (needs the
+    optional `safetensors` package), anything else an `.npz` archive (the name is used as
+    given). The file is written under a hidden temporary name in the same directory, flushed
+    to disk and renamed over `path`, so a crash leaves either the old file or the new one;
+    temporary files left by a killed process are removed on the next save of the same path.
 
     Args:
-        state_dict: flat or nested mapping of Tensors/arrays/numbers (see
-            `flatten_state_dict`).
+        obj: a mapping whose leaves are Tensors, ndarrays, NumPy scalars, or Python bool, int,
+            float, str or None, nested in dicts (str or int keys), lists and tuples.
         path: destination file; its directory must exist.
 
     Raises:
-        TypeError, ValueError: the state dict cannot be stored (nothing is written).
+        TypeError, ValueError: the object cannot be stored (nothing is written).
         FileNotFoundError: the destination directory does not exist.
+        IsADirectoryError: `path` is a directory.
+        OSError: the file cannot be written (the message names `path`); the old file is kept.
+        ModuleNotFoundError: `.safetensors` without the `safetensors` package.
     """
-    flat = flatten_state_dict(state_dict)  # validate everything before touching the disk
+    if not isinstance(obj, Mapping):
+        raise TypeError(f"save: expected a mapping (a state dict), got {type(obj).__name__}")
+    tree, arrays = _encode(obj)  # validate everything before touching the disk
     path = os.fspath(path)
-    directory = os.path.dirname(os.path.abspath(path))
-    if not os.path.isdir(directory):
-        raise FileNotFoundError(f"save: directory {directory!r} does not exist (for {path!r})")
-    mode = os.stat(path).st_mode & 0o777 if os.path.exists(path) else 0o644
-
-    fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{os.path.basename(path)}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            _write_npz(f, {FORMAT_KEY: np.asarray(FORMAT_VERSION, dtype=np.int64), **flat})
-            f.flush()
-            os.fsync(f.fileno())
-        os.chmod(tmp, mode)  # mkstemp creates 0600; match an ordinary file (or the old one)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
-    _fsync_directory(directory)
+    if _is_safetensors(path):
+        writer = _safetensors_writer(path, tree, arrays)
+    else:
+        writer = _npz_writer(tree, arrays)
+    _atomic_write(path, writer)
 
 
-def load(path: PathLike, strict: bool = True) -> dict[str, Tensor]:
-    """Read a checkpoint written by `save`.
+def load(path: PathLike, strict: bool = True) -> dict[Any, Any]:
+    """Read a checkpoint written by `save` (or a foreign `.npz`/`.safetensors` file).
 
     Args:
-        path: the `.npz` file.
-        strict: if True (default) the file must carry the minigrad format marker; a plain
-            `.npz` from elsewhere is rejected. Pass False to read any pickle-free `.npz`.
+        path: an `.npz` or (by suffix) `.safetensors` file.
+        strict: for `.npz`, require minigrad's format marker (a plain `.npz` from elsewhere is
+            rejected); pass False to read any pickle-free `.npz` of numeric arrays.
+            `.safetensors` files are a standard format and load either way.
 
     Returns:
-        A flat dict `{dotted.key: Tensor}` in the order the keys were saved. Tensors keep the
-        saved dtype and do not require grad.
+        The saved mapping, nested as it was saved, with arrays as Tensors (saved dtype, not
+        requiring grad) and Python values as they were. A file without minigrad's description
+        of the nesting (a foreign file, or one saved by format 1) gives a flat
+        `{dotted.key: Tensor}` dict in the file's order.
 
     Raises:
         FileNotFoundError: `path` does not exist.
-        ValueError: the file is truncated, not an `.npz` archive, not a minigrad checkpoint
-            (when `strict`), written by a newer format version, or holds object arrays.
+        IsADirectoryError: `path` is a directory.
+        ValueError: the file is truncated, corrupted, not a checkpoint (when `strict`), written
+            by a newer format version, or holds something that is not a numeric array.
+        ModuleNotFoundError: `.safetensors` without the `safetensors` package.
     """
     path = os.fspath(path)
+    if os.path.isdir(path):
+        raise IsADirectoryError(
+            errno.EISDIR,
+            "Is a directory; load expects a checkpoint file (.npz or .safetensors)",
+            path,
+        )
     if not os.path.exists(path):
         raise FileNotFoundError(f"load: no such checkpoint file: {path!r}")
+    if _is_safetensors(path):
+        tree, arrays = _read_safetensors(path)
+    else:
+        tree, arrays = _read_npz(path, strict)
+    if tree is None:
+        return {name: Tensor(arr) for name, arr in arrays.items()}
+    return _decode(path, tree, arrays)
+
+
+# ---------------------------------------------------------------------------------------------
+# the tree: nesting and Python values as JSON, arrays by their dotted key
+
+
+def _encode(obj: Mapping[Any, Any]) -> tuple[Any, dict[str, np.ndarray]]:
+    """(JSON-ready description of `obj`, {dotted key: array}); raises on anything unstorable."""
+    arrays: dict[str, np.ndarray] = {}
+    leaves: dict[str, None] = {}
+
+    def encode(node: Any, prefix: str) -> Any:
+        if isinstance(node, Mapping):
+            items = []
+            for k, v in node.items():
+                key = _key_part(prefix, k)
+                items.append([k, encode(v, f"{prefix}.{key}" if prefix else key)])
+            return {"dict": items}
+        if isinstance(node, list | tuple):
+            parts = [encode(v, f"{prefix}.{i}" if prefix else str(i)) for i, v in enumerate(node)]
+            return {"tuple" if isinstance(node, tuple) else "list": parts}
+        _check_new_key(prefix, leaves)
+        leaves[prefix] = None
+        if isinstance(node, _SCALARS):
+            return {"value": node}
+        arrays[prefix] = _to_array(prefix, node)
+        return {"array": prefix}
+
+    return encode(obj, ""), arrays
+
+
+def _decode(path: str, tree: Any, arrays: Mapping[str, np.ndarray]) -> dict[Any, Any]:
+    def bad() -> ValueError:
+        return ValueError(f"load: {path!r} has a malformed {TREE_KEY!r} description")
+
+    def decode(node: Any) -> Any:
+        if not isinstance(node, dict) or len(node) != 1:
+            raise bad()
+        ((kind, body),) = node.items()
+        if kind == "dict" and isinstance(body, list):
+            return {_json_key(bad, item): decode(item[1]) for item in body}
+        if kind in ("list", "tuple") and isinstance(body, list):
+            parts = [decode(v) for v in body]
+            return tuple(parts) if kind == "tuple" else parts
+        if kind == "value" and isinstance(body, _SCALARS):
+            return body
+        if kind == "array" and isinstance(body, str):
+            if body not in arrays:
+                raise ValueError(f"load: {path!r} lists an array {body!r} that it does not hold")
+            return Tensor(arrays[body])
+        raise bad()
+
+    out = decode(tree)
+    if not isinstance(out, dict):
+        raise bad()
+    return out
+
+
+def _json_key(bad: Callable[[], ValueError], item: Any) -> Any:
+    if not isinstance(item, list) or len(item) != 2:
+        raise bad()
+    key = item[0]
+    if isinstance(key, bool) or not isinstance(key, str | int):
+        raise bad()
+    return key
+
+
+def _key_part(prefix: str, k: Any) -> str:
+    if isinstance(k, bool) or not isinstance(k, str | int):
+        raise TypeError(f"save: keys must be str or int, got {type(k).__name__} ({k!r})")
+    part = str(k)
+    if not part:
+        raise ValueError(f"save: empty key under {prefix!r}" if prefix else "save: empty key")
+    return part
+
+
+def _check_new_key(key: str, seen: Mapping[str, Any]) -> None:
+    if key in (FORMAT_KEY, TREE_KEY):
+        raise ValueError(f"save: the key {key!r} is reserved for the format marker")
+    if key in seen:
+        raise ValueError(f"save: two entries flatten to the same key {key!r}")
+
+
+def _walk(node: Any, prefix: str) -> Iterator[tuple[str, Any]]:
+    """Yield (dotted key, leaf) pairs, depth first, in insertion order."""
+    if isinstance(node, Mapping):
+        items: Any = node.items()
+    elif isinstance(node, list | tuple):
+        items = enumerate(node)
+    else:
+        yield prefix, node
+        return
+    for k, v in items:
+        part = _key_part(prefix, k)
+        yield from _walk(v, f"{prefix}.{part}" if prefix else part)
+
+
+def _to_array(key: str, value: Any) -> np.ndarray:
+    if isinstance(value, Tensor):
+        arr = np.asarray(value._data)
+    elif isinstance(value, np.ndarray | np.generic | bool | int | float):
+        arr = np.asarray(value)
+    else:
+        raise TypeError(
+            f"save: value for {key!r} has unsupported type {type(value).__name__}; "
+            "expected Tensor, ndarray, a Python number, str or None"
+        )
+    if arr.dtype.hasobject:
+        raise TypeError(
+            f"save: value for {key!r} has object dtype, which could only be stored with pickle"
+        )
+    return arr
+
+
+# ---------------------------------------------------------------------------------------------
+# .npz
+
+
+def _npz_writer(tree: Any, arrays: Mapping[str, np.ndarray]) -> Callable[[IO[bytes]], None]:
+    members = {
+        FORMAT_KEY: np.asarray(FORMAT_VERSION, dtype=np.int64),
+        TREE_KEY: _tree_bytes(tree),
+        **arrays,
+    }
+
+    def write(f: IO[bytes]) -> None:
+        # Members written directly (not np.savez(f, **arrays)), so that any key works, even
+        # one named like a savez parameter.
+        with zipfile.ZipFile(f, mode="w", compression=zipfile.ZIP_STORED, allowZip64=True) as zf:
+            for name, arr in members.items():
+                with zf.open(name + ".npy", "w", force_zip64=True) as member:
+                    np.lib.format.write_array(member, arr, allow_pickle=False)
+
+    return write
+
+
+def _tree_bytes(tree: Any) -> np.ndarray:
+    return np.frombuffer(_tree_json(tree).encode("utf-8"), dtype=np.uint8)
+
+
+def _tree_json(tree: Any) -> str:
+    return json.dumps(tree, separators=(",", ":"), ensure_ascii=False)
+
+
+def _parse_tree(path: str, text: str) -> Any:
+    try:
+        return json.loads(text)
+    except ValueError as e:
+        raise ValueError(f"load: {path!r} has a malformed {TREE_KEY!r} description") from e
+
+
+def _read_npz(path: str, strict: bool) -> tuple[Any, dict[str, np.ndarray]]:
     if not zipfile.is_zipfile(path):
         with open(path, "rb") as f:
             head = f.read(4)
         what = "truncated or corrupted" if head == b"PK\x03\x04" else "not an .npz archive"
         raise ValueError(f"load: {path!r} is {what}; cannot read it as a minigrad checkpoint")
     try:
+        with zipfile.ZipFile(path) as zf:
+            members = zf.namelist()
         with np.load(path, allow_pickle=False) as npz:
             names = list(npz.files)
             if FORMAT_KEY not in names:
@@ -128,62 +305,27 @@ def load(path: PathLike, strict: bool = True) -> dict[str, Tensor]:
                     )
             else:
                 _check_marker(path, npz[FORMAT_KEY])
-            return {
-                name: Tensor(_read_member(path, npz, name)) for name in names if name != FORMAT_KEY
+            # np.load hands back the raw bytes of a member that is not an .npy array.
+            foreign = [m for m in members if not m.endswith(".npy")]
+            if foreign:
+                raise ValueError(
+                    f"load: {path!r} is a zip archive, not an .npz checkpoint: member "
+                    f"{foreign[0]!r} is not a NumPy array (.npy); nothing was read"
+                )
+            tree = None
+            if TREE_KEY in names:
+                raw = _read_member(path, npz, TREE_KEY)
+                if raw.dtype != np.uint8 or raw.ndim != 1:
+                    raise ValueError(f"load: {path!r} has a malformed {TREE_KEY!r} description")
+                tree = _parse_tree(path, raw.tobytes().decode("utf-8", errors="replace"))
+            arrays = {
+                name: _read_member(path, npz, name)
+                for name in names
+                if name not in (FORMAT_KEY, TREE_KEY)
             }
     except zipfile.BadZipFile as e:
         raise ValueError(f"load: {path!r} is truncated or corrupted ({e})") from e
-
-
-# ---------------------------------------------------------------------------------------------
-# helpers
-
-
-def _walk(node: Any, prefix: str) -> Iterator[tuple[str, Any]]:
-    """Yield (dotted key, leaf) pairs, depth first, in insertion order."""
-    if isinstance(node, Mapping):
-        items: Any = node.items()
-    elif isinstance(node, (list, tuple)):
-        items = enumerate(node)
-    else:
-        yield prefix, node
-        return
-    for k, v in items:
-        if isinstance(k, bool) or not isinstance(k, (str, int)):
-            raise TypeError(f"save: keys must be str or int, got {type(k).__name__} ({k!r})")
-        part = str(k)
-        if not part:
-            raise ValueError(f"save: empty key under {prefix!r}" if prefix else "save: empty key")
-        yield from _walk(v, f"{prefix}.{part}" if prefix else part)
-
-
-def _to_array(key: str, value: Any) -> np.ndarray:
-    if isinstance(value, Tensor):
-        arr = np.asarray(value._data)
-    elif isinstance(value, (np.ndarray, np.generic, bool, int, float)):
-        arr = np.asarray(value)
-    else:
-        raise TypeError(
-            f"save: value for {key!r} has unsupported type {type(value).__name__}; "
-            "expected Tensor, ndarray or a Python number"
-        )
-    if arr.dtype.hasobject:
-        raise TypeError(
-            f"save: value for {key!r} has object dtype, which could only be stored with pickle"
-        )
-    return arr
-
-
-def _write_npz(f: Any, arrays: Mapping[str, np.ndarray]) -> None:
-    """Write arrays as `.npy` members of a zip, as `np.savez` does, with pickle disabled.
-
-    Writing the members directly (instead of `np.savez(f, **arrays)`) lets any key be used,
-    including ones that collide with `savez`'s own parameter names.
-    """
-    with zipfile.ZipFile(f, mode="w", compression=zipfile.ZIP_STORED, allowZip64=True) as zf:
-        for name, arr in arrays.items():
-            with zf.open(name + ".npy", "w", force_zip64=True) as member:
-                np.lib.format.write_array(member, arr, allow_pickle=False)
+    return tree, arrays
 
 
 def _check_marker(path: str, marker: np.ndarray) -> None:
@@ -199,11 +341,181 @@ def _check_marker(path: str, marker: np.ndarray) -> None:
 
 def _read_member(path: str, npz: Any, name: str) -> np.ndarray:
     try:
-        return np.asarray(npz[name])
+        arr = npz[name]
     except ValueError as e:  # object arrays refuse to load without pickle
         raise ValueError(f"load: entry {name!r} of {path!r} cannot be read: {e}") from e
     except (EOFError, OSError) as e:
         raise ValueError(f"load: entry {name!r} of {path!r} is truncated or corrupted") from e
+    return _numeric(path, name, arr)
+
+
+def _numeric(path: str, name: str, arr: Any) -> np.ndarray:
+    if not isinstance(arr, np.ndarray) or arr.dtype.kind not in _NUMERIC_KINDS:
+        what = f"dtype {arr.dtype}" if isinstance(arr, np.ndarray) else type(arr).__name__
+        raise ValueError(
+            f"load: entry {name!r} of {path!r} is not a numeric array ({what}); "
+            "a tensor must hold numbers or booleans"
+        )
+    return arr
+
+
+# ---------------------------------------------------------------------------------------------
+# .safetensors (the optional `safetensors` package writes and parses the format)
+
+
+def _is_safetensors(path: str) -> bool:
+    return path.lower().endswith(".safetensors")
+
+
+def _safetensors() -> Any:
+    try:
+        import safetensors.numpy
+    except ImportError as e:
+        raise ModuleNotFoundError(
+            "reading and writing .safetensors files needs the optional package 'safetensors': "
+            'pip install safetensors (or pip install -e ".[safetensors]" from a checkout)'
+        ) from e
+    return safetensors
+
+
+def _safetensors_writer(
+    path: str, tree: Any, arrays: Mapping[str, np.ndarray]
+) -> Callable[[IO[bytes]], None]:
+    lib = _safetensors()
+    for key, arr in arrays.items():
+        if arr.dtype.kind == "c":
+            raise TypeError(f"save: {path!r}: safetensors cannot store complex {key!r}")
+    metadata = {FORMAT_KEY: str(FORMAT_VERSION), TREE_KEY: _tree_json(tree)}
+    contiguous = {key: np.ascontiguousarray(arr) for key, arr in arrays.items()}
+    data = lib.numpy.save(contiguous, metadata=metadata)  # bytes: serialised before any I/O
+
+    def write(f: IO[bytes]) -> None:
+        f.write(data)
+
+    return write
+
+
+def _read_safetensors(path: str) -> tuple[Any, dict[str, np.ndarray]]:
+    lib = _safetensors()
+    try:
+        with open(path, "rb") as f:
+            data = f.read()
+        metadata = _safetensors_metadata(data)
+        arrays = lib.numpy.load(data)
+    except (lib.SafetensorError, ValueError) as e:
+        raise ValueError(f"load: {path!r} is not a valid .safetensors file ({e})") from e
+    tree = None
+    if FORMAT_KEY in metadata:
+        version = metadata[FORMAT_KEY]
+        if not version.isdigit():
+            raise ValueError(f"load: {path!r} has a malformed {FORMAT_KEY!r} marker")
+        if int(version) > FORMAT_VERSION:
+            raise ValueError(
+                f"load: {path!r} uses checkpoint format {version}, newer than this minigrad "
+                f"supports ({FORMAT_VERSION})"
+            )
+        if TREE_KEY in metadata:
+            tree = _parse_tree(path, metadata[TREE_KEY])
+    for name, arr in arrays.items():
+        _numeric(path, name, arr)
+    if tree is None:  # a foreign file: keep the order of the header, not safetensors' sorting
+        order = _safetensors_order(data)
+        arrays = {name: arrays[name] for name in order if name in arrays}
+    return tree, arrays
+
+
+def _safetensors_header(data: bytes) -> dict[str, Any]:
+    if len(data) < 8:
+        raise ValueError("file too short for a safetensors header")
+    n = int.from_bytes(data[:8], "little")
+    if n > len(data) - 8:
+        raise ValueError("header length exceeds the file size")
+    header = json.loads(data[8 : 8 + n])
+    if not isinstance(header, dict):
+        raise ValueError("header is not a JSON object")
+    return header
+
+
+def _safetensors_metadata(data: bytes) -> dict[str, str]:
+    meta = _safetensors_header(data).get("__metadata__") or {}
+    return {str(k): str(v) for k, v in meta.items()}
+
+
+def _safetensors_order(data: bytes) -> list[str]:
+    return [k for k in _safetensors_header(data) if k != "__metadata__"]
+
+
+# ---------------------------------------------------------------------------------------------
+# atomic writes
+
+
+def _atomic_write(path: str, write: Callable[[IO[bytes]], None]) -> None:
+    """Write through `write` to a temporary file beside `path`, then rename it over `path`."""
+    directory = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(directory):
+        raise FileNotFoundError(f"save: directory {directory!r} does not exist (for {path!r})")
+    if os.path.isdir(path):
+        raise IsADirectoryError(
+            errno.EISDIR, "Is a directory; save needs a file name, not a directory", path
+        )
+    base = os.path.basename(path)
+    _remove_stale_temporaries(directory, base)
+    mode = os.stat(path).st_mode & 0o777 if os.path.exists(path) else 0o644
+    tmp = None
+    try:
+        # The pid in the name tells a later save whether the writer is still alive.
+        fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{base}.{os.getpid()}.", suffix=".tmp")
+        with os.fdopen(fd, "wb") as f:
+            write(f)
+            f.flush()
+            os.fsync(f.fileno())
+        os.chmod(tmp, mode)  # mkstemp creates 0600; match an ordinary file (or the old one)
+        os.replace(tmp, path)
+    except OSError as e:
+        _discard(tmp)
+        if e.filename is None or e.filename == path:
+            raise
+        # Name the file the user asked for, not our temporary one.
+        raise type(e)(e.errno, f"save: cannot write {path!r}: {e.strerror}", path) from e
+    except BaseException:
+        _discard(tmp)
+        raise
+    _fsync_directory(directory)
+
+
+def _discard(tmp: str | None) -> None:
+    if tmp is not None:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+
+
+def _remove_stale_temporaries(directory: str, base: str) -> None:
+    """Delete temporary files of earlier saves of this path whose process has died."""
+    pattern = re.compile(rf"\.{re.escape(base)}\.(\d+)\.[A-Za-z0-9_]+\.tmp")
+    try:
+        names = os.listdir(directory)
+    except OSError:
+        return
+    for name in names:
+        match = pattern.fullmatch(name)
+        if match is None or _process_alive(int(match.group(1))):
+            continue
+        with contextlib.suppress(OSError):
+            os.unlink(os.path.join(directory, name))
+
+
+def _process_alive(pid: int) -> bool:
+    if pid == os.getpid() or os.name == "nt":
+        # Another thread of this process may be saving right now; and on Windows os.kill
+        # would terminate the process instead of probing it.
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (OSError, OverflowError, ValueError):
+        return True  # exists but not ours (EPERM), or cannot tell: leave it alone
+    return True
 
 
 def _fsync_directory(directory: str) -> None:

@@ -23,6 +23,7 @@ LAYERS = {
     "serialization": 4,
     "nn": 5,
     "data": 6,
+    "utils": 6,
     "datasets": 6,
     "optim": 6,
     "reference": 6,

@@ -333,3 +333,241 @@ def test_adam_float32_matches_torch_closely():
     assert p.dtype == np.float32
     np.testing.assert_allclose(p.data, expected, rtol=1e-6, atol=1e-7)
     assert opt.state_dict()["state"][0]["step"] == 10
+
+
+# -- 100-step trajectories against torch.optim, every optimizer -------------------------------
+
+TRAJ_STEPS = 100
+CURVATURE = np.random.default_rng(7).uniform(0.5, 2.0, (3, 2))
+
+
+def _feedback_grad(p, k):
+    """A gradient that depends on the parameter (a quadratic bowl) plus per-step noise."""
+    return CURVATURE * p + 0.3 * grads_for(k, p.shape)
+
+
+TRAJECTORY_CASES = [
+    ("SGD", dict(lr=0.05)),
+    ("SGD", dict(lr=0.05, weight_decay=0.1)),
+    ("SGD", dict(lr=0.05, momentum=0.9)),
+    ("SGD", dict(lr=0.05, momentum=0.9, weight_decay=0.1, nesterov=True)),
+    ("SGD", dict(lr=0.05, momentum=0.8, dampening=0.3, weight_decay=0.05, maximize=True)),
+    ("Adam", dict(lr=0.01)),
+    ("Adam", dict(lr=0.01, weight_decay=0.1)),
+    ("Adam", dict(lr=0.01, betas=(0.8, 0.99), amsgrad=True, weight_decay=0.05)),
+    ("Adam", dict(lr=0.01, maximize=True)),
+    ("Adam", dict(lr=0.01, weight_decay=0.1, decoupled_weight_decay=True)),
+    ("AdamW", dict()),
+    ("AdamW", dict(lr=0.01)),
+    ("AdamW", dict(lr=0.01, weight_decay=0.0)),
+    ("AdamW", dict(lr=0.01, weight_decay=0.3, amsgrad=True)),
+    ("AdamW", dict(lr=0.01, betas=(0.5, 0.9), eps=1e-4, maximize=True)),
+    ("RMSprop", dict()),
+    ("RMSprop", dict(lr=0.01, weight_decay=0.1)),
+    ("RMSprop", dict(lr=0.01, momentum=0.9)),
+    ("RMSprop", dict(lr=0.01, centered=True)),
+    ("RMSprop", dict(lr=0.01, alpha=0.9, eps=1e-4, centered=True, momentum=0.5)),
+    ("RMSprop", dict(lr=0.005, centered=True, momentum=0.9, weight_decay=0.05, maximize=True)),
+    ("Adagrad", dict()),
+    ("Adagrad", dict(lr=0.1, weight_decay=0.1)),
+    ("Adagrad", dict(lr=0.1, lr_decay=0.01)),
+    ("Adagrad", dict(lr=0.1, initial_accumulator_value=0.5, eps=1e-6)),
+    ("Adagrad", dict(lr=0.1, lr_decay=0.05, weight_decay=0.05, maximize=True)),
+]
+
+
+def _trajectories(torch, name, kwargs, steps=TRAJ_STEPS):
+    """Both frameworks' parameters after every step, from the same float64 start."""
+    p = nn.Parameter(INIT.copy())
+    opt = getattr(optim, name)([p], **kwargs)
+    tp = torch.tensor(INIT.copy(), requires_grad=True)
+    topt = getattr(torch.optim, name)([tp], foreach=False, **kwargs)
+    ours, theirs = [], []
+    for k in range(steps):
+        p.grad = mg.tensor(_feedback_grad(p.data, k))
+        opt.step()
+        tp.grad = torch.tensor(_feedback_grad(tp.detach().numpy(), k))
+        topt.step()
+        ours.append(p.data.copy())
+        theirs.append(tp.detach().numpy().copy())
+    return np.array(ours), np.array(theirs)
+
+
+@pytest.mark.parametrize(("name", "kwargs"), TRAJECTORY_CASES, ids=str)
+def test_100_step_trajectory_matches_torch(name, kwargs):
+    torch = pytest.importorskip("torch")
+    ours, theirs = _trajectories(torch, name, kwargs)
+    assert ours.dtype == np.float64
+    assert np.abs(ours[-1] - INIT).max() > 1e-3  # the parameters really moved
+    np.testing.assert_allclose(ours, theirs, rtol=1e-10, atol=1e-14)
+
+
+@pytest.mark.parametrize("name", ["SGD", "Adam", "AdamW", "RMSprop", "Adagrad"])
+def test_param_groups_with_their_own_options_match_torch(name):
+    torch = pytest.importorskip("torch")
+    extra = {
+        "SGD": dict(momentum=0.9, nesterov=True),
+        "Adam": dict(amsgrad=True, betas=(0.5, 0.9)),
+        "AdamW": dict(weight_decay=0.5),
+        "RMSprop": dict(centered=True, momentum=0.5),
+        "Adagrad": dict(lr_decay=0.1, eps=1e-3),
+    }[name]
+    inits = [INIT.copy(), INIT[:, :1].copy() * 2.0]
+    ps = [nn.Parameter(a.copy()) for a in inits]
+    tps = [torch.tensor(a.copy(), requires_grad=True) for a in inits]
+    opt = getattr(optim, name)(
+        [{"params": [ps[0]]}, {"params": [ps[1]], "lr": 0.2, **extra}], lr=0.01
+    )
+    topt = getattr(torch.optim, name)(
+        [{"params": [tps[0]]}, {"params": [tps[1]], "lr": 0.2, **extra}], lr=0.01, foreach=False
+    )
+    for k in range(30):
+        for p, tp in zip(ps, tps):
+            g = grads_for(k, p.shape) + p.data
+            p.grad, tp.grad = mg.tensor(g), torch.tensor(g)
+        opt.step()
+        topt.step()
+    for p, tp in zip(ps, tps):
+        np.testing.assert_allclose(p.data, tp.detach().numpy(), rtol=1e-10, atol=1e-14)
+    ours, theirs = opt.state_dict()["param_groups"], topt.state_dict()["param_groups"]
+    for g, tg in zip(ours, theirs):
+        assert {k: v for k, v in tg.items() if k in g} == g  # same keys, same values
+
+
+@pytest.mark.parametrize("name", ["SGD", "Adam", "AdamW", "RMSprop", "Adagrad"])
+def test_state_dict_has_torch_layout_and_loads_into_torch(name):
+    torch = pytest.importorskip("torch")
+    kwargs = {
+        "SGD": dict(lr=0.1, momentum=0.9),
+        "Adam": dict(lr=0.1, amsgrad=True),
+        "AdamW": dict(lr=0.1),
+        "RMSprop": dict(lr=0.1, momentum=0.9, centered=True),
+        "Adagrad": dict(lr=0.1, lr_decay=0.1),
+    }[name]
+    p = nn.Parameter(INIT.copy())
+    opt = getattr(optim, name)([p], **kwargs)
+    tp = torch.tensor(INIT.copy(), requires_grad=True)
+    topt = getattr(torch.optim, name)([tp], foreach=False, **kwargs)
+    for k in range(5):
+        p.grad, tp.grad = (
+            mg.tensor(grads_for(k, INIT.shape)),
+            torch.tensor(grads_for(k, INIT.shape)),
+        )
+        opt.step()
+        topt.step()
+    ours, theirs = opt.state_dict(), topt.state_dict()
+    assert sorted(ours["state"][0]) == sorted(theirs["state"][0])
+    for key, value in theirs["state"][0].items():
+        np.testing.assert_allclose(np.asarray(ours["state"][0][key]), value.numpy(), rtol=1e-12)
+    # Our state dict continues in torch exactly as torch's own would.
+    tp2 = torch.tensor(p.data.copy(), requires_grad=True)
+    topt2 = getattr(torch.optim, name)([tp2], foreach=False, **kwargs)
+    topt2.load_state_dict(
+        {
+            "state": {0: {k: torch.tensor(v) for k, v in ours["state"][0].items()}},
+            "param_groups": ours["param_groups"],
+        }
+    )
+    for k in range(5, 10):
+        g = grads_for(k, INIT.shape)
+        tp.grad, tp2.grad = torch.tensor(g), torch.tensor(g)
+        topt.step()
+        topt2.step()
+    np.testing.assert_allclose(tp2.detach().numpy(), tp.detach().numpy(), rtol=1e-10)
+
+
+def test_adamw_defaults_and_groups_are_decoupled():
+    p = nn.Parameter(np.ones(2))
+    opt = optim.AdamW([p])
+    group = opt.param_groups[0]
+    assert group["weight_decay"] == 1e-2 and group["decoupled_weight_decay"] is True
+    assert group["lr"] == 1e-3 and group["betas"] == (0.9, 0.999)
+    p.grad = mg.tensor(np.zeros(2))
+    opt.step()  # a zero gradient: only the decay moves the parameter
+    np.testing.assert_allclose(p.data, [1 - 1e-3 * 1e-2] * 2, rtol=1e-15)
+
+
+def test_adagrad_state_exists_from_construction_with_each_groups_accumulator():
+    a, b = nn.Parameter(np.ones(2)), nn.Parameter(np.ones(1))
+    # PyTorch ignores a group's own initial_accumulator_value; minigrad honours it.
+    opt = optim.Adagrad([{"params": [a]}, {"params": [b], "initial_accumulator_value": 2.0}],
+                        initial_accumulator_value=0.25)  # fmt: skip
+    sd = opt.state_dict()
+    assert sd["state"][0]["step"] == 0
+    np.testing.assert_array_equal(sd["state"][0]["sum"], [0.25, 0.25])
+    np.testing.assert_array_equal(sd["state"][1]["sum"], [2.0])
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda ps: optim.AdamW(ps, lr=-1.0),
+        lambda ps: optim.AdamW(ps, betas=(0.9, 1.0)),
+        lambda ps: optim.AdamW(ps, weight_decay=-0.1),
+        lambda ps: optim.RMSprop(ps, lr=-1.0),
+        lambda ps: optim.RMSprop(ps, alpha=-0.5),
+        lambda ps: optim.RMSprop(ps, eps=-1e-8),
+        lambda ps: optim.RMSprop(ps, momentum=-0.1),
+        lambda ps: optim.RMSprop(ps, weight_decay=-0.1),
+        lambda ps: optim.Adagrad(ps, lr=-1.0),
+        lambda ps: optim.Adagrad(ps, lr_decay=-0.1),
+        lambda ps: optim.Adagrad(ps, initial_accumulator_value=-1.0),
+        lambda ps: optim.Adagrad(ps, eps=-1.0),
+        lambda ps: optim.Adagrad(ps, weight_decay=-1.0),
+        lambda ps: optim.RMSprop([{"params": ps, "alpha": -1.0}]),
+    ],
+)
+def test_new_optimizers_reject_invalid_hyper_parameters(make):
+    with pytest.raises(ValueError, match="invalid"):
+        make([nn.Parameter(np.zeros(2))])
+
+
+def test_add_param_group_fills_defaults_and_validates_first():
+    a, b = nn.Parameter(np.zeros(2)), nn.Parameter(np.zeros(2))
+    opt = optim.RMSprop([a], lr=0.1, centered=True)
+    with pytest.raises(ValueError, match="invalid alpha"):
+        opt.add_param_group({"params": [b], "alpha": -1.0})
+    assert len(opt.param_groups) == 1  # nothing added by the failed call
+    opt.add_param_group({"params": [b], "momentum": 0.5})
+    assert opt.param_groups[1]["lr"] == 0.1 and opt.param_groups[1]["centered"] is True
+    assert opt.param_groups[1]["momentum"] == 0.5 and opt.param_groups[0]["momentum"] == 0.0
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda ps: optim.SGD(ps, lr=0.1, momentum=0.9),
+        lambda ps: optim.Adam(ps, lr=0.05, amsgrad=True),
+        lambda ps: optim.AdamW(ps, lr=0.05),
+        lambda ps: optim.RMSprop(ps, lr=0.01, momentum=0.9, centered=True),
+        lambda ps: optim.Adagrad(ps, lr=0.1, lr_decay=0.01),
+    ],
+)
+def test_state_dict_survives_save_and_load(make, tmp_path):
+    def train(ps, opt, steps, start):
+        for k in range(start, start + steps):
+            for i, p in enumerate(ps):
+                p.grad = mg.tensor(grads_for(k, p.shape, seed=i) + p.data)
+            opt.step()
+
+    ps = [nn.Parameter(INIT.copy()), nn.Parameter(INIT[0].copy())]
+    opt = make(ps)
+    train(ps, opt, 3, 0)
+    saved = opt.state_dict()
+    mg.save(saved, tmp_path / "opt.npz")
+    loaded = mg.load(tmp_path / "opt.npz")
+    assert loaded["param_groups"][0]["params"] == [0, 1]
+    assert sorted(loaded["state"]) == [0, 1]  # int keys, nested, as saved
+    assert loaded["state"][0].keys() == saved["state"][0].keys()
+    if "step" in saved["state"][0]:
+        assert loaded["state"][0]["step"] == saved["state"][0]["step"]
+        assert type(loaded["state"][0]["step"]) is int
+    assert {k: v for k, v in loaded["param_groups"][0].items()} == saved["param_groups"][0]
+
+    ps2 = [nn.Parameter(p.data.copy()) for p in ps]
+    opt2 = make(ps2)
+    opt2.load_state_dict(loaded)
+    train(ps, opt, 3, 3)
+    train(ps2, opt2, 3, 3)
+    for p, p2 in zip(ps, ps2):
+        np.testing.assert_array_equal(p.data, p2.data)

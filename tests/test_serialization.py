@@ -1,6 +1,7 @@
 """Checkpoints: round trips, atomic writes, and clear errors on bad files."""
 
 import os
+import textwrap
 import zipfile
 
 import numpy as np
@@ -47,7 +48,7 @@ def test_file_is_a_plain_npz_readable_without_pickle(tmp_path):
     save({"w": np.ones(3)}, path)
     assert os.listdir(tmp_path) == ["ckpt"]
     with np.load(path, allow_pickle=False) as npz:
-        assert sorted(npz.files) == sorted([FORMAT_KEY, "w"])
+        assert sorted(npz.files) == sorted([FORMAT_KEY, serialization.TREE_KEY, "w"])
         np.testing.assert_array_equal(npz["w"], np.ones(3))
 
 
@@ -58,21 +59,43 @@ def test_keys_that_clash_with_savez_parameters_work(tmp_path):
     assert set(loaded) == set(state)
 
 
-def test_nested_state_is_flattened_with_dotted_keys(tmp_path):
+def test_nested_state_comes_back_nested_with_python_values(tmp_path):
     nested = {
         "model": {"fc": {"weight": np.eye(2), "bias": Tensor(np.zeros(2, dtype=np.float32))}},
-        "optim": {"state": {0: {"momentum": np.ones(2)}}, "groups": [{"lr": 0.1}]},
+        "optim": {
+            "state": {0: {"momentum": np.ones(2), "step": 3}, 1: {}},
+            "groups": [{"lr": 0.1, "betas": (0.9, 0.999), "nesterov": True, "params": [0, 1]}],
+        },
+        "sched": {"mode": "min", "best": float("inf"), "min_lr": None, "milestones": []},
     }
     save(nested, tmp_path / "n.npz")
     loaded = load(tmp_path / "n.npz")
-    assert list(loaded) == [
-        "model.fc.weight",
-        "model.fc.bias",
-        "optim.state.0.momentum",
-        "optim.groups.0.lr",
+    assert list(loaded) == ["model", "optim", "sched"]
+    np.testing.assert_array_equal(loaded["model"]["fc"]["weight"].data, np.eye(2))
+    assert loaded["model"]["fc"]["bias"].dtype == np.float32
+    assert list(loaded["optim"]["state"]) == [0, 1]  # int keys stay ints
+    assert loaded["optim"]["state"][0]["step"] == 3 and loaded["optim"]["state"][1] == {}
+    assert loaded["optim"]["groups"] == [
+        {"lr": 0.1, "betas": (0.9, 0.999), "nesterov": True, "params": [0, 1]}
     ]
-    assert loaded["optim.groups.0.lr"].shape == ()
-    assert loaded["optim.groups.0.lr"].item() == 0.1
+    assert type(loaded["optim"]["groups"][0]["betas"]) is tuple
+    assert type(loaded["optim"]["groups"][0]["nesterov"]) is bool
+    assert loaded["sched"] == {
+        "mode": "min",
+        "best": float("inf"),
+        "min_lr": None,
+        "milestones": [],
+    }
+    # The arrays are still plain .npy members under dotted keys.
+    with np.load(tmp_path / "n.npz", allow_pickle=False) as npz:
+        assert "optim.state.0.momentum" in npz.files and "model.fc.weight" in npz.files
+
+
+def test_format_1_files_still_load_flat(tmp_path):
+    path = tmp_path / "old.npz"
+    np.savez(path, **{FORMAT_KEY: np.asarray(1, dtype=np.int64), "a.b": np.ones(2)})
+    loaded = load(path)
+    assert list(loaded) == ["a.b"] and isinstance(loaded["a.b"], Tensor)
 
 
 def test_colliding_and_reserved_keys_are_rejected():
@@ -88,8 +111,10 @@ def test_object_arrays_and_unknown_types_are_rejected_before_writing(tmp_path):
     path = tmp_path / "m.npz"
     with pytest.raises(TypeError, match=r"'bad'.*object dtype"):
         save({"ok": np.ones(2), "bad": np.array([{"x": 1}], dtype=object)}, path)
-    with pytest.raises(TypeError, match=r"'s'.*unsupported type str"):
-        save({"s": "text"}, path)
+    with pytest.raises(TypeError, match=r"'s'.*unsupported type set"):
+        save({"s": {1, 2}}, path)
+    with pytest.raises(TypeError, match="keys must be str or int"):
+        save({"a": {(1, 2): np.ones(1)}}, path)
     assert os.listdir(tmp_path) == []
 
 
@@ -212,3 +237,121 @@ def test_pickle_is_never_used(tmp_path, monkeypatch):
     monkeypatch.setattr(pickle, "loads", forbidden)
     save({"w": np.ones(2)}, tmp_path / "m.npz")
     assert load(tmp_path / "m.npz")["w"].shape == (2,)
+
+
+# -- issue 10: checkpoints ------------------------------------------------------------------
+
+
+def test_not_strict_load_of_an_unrelated_zip_refuses_instead_of_returning_bytes(tmp_path):
+    path = tmp_path / "other.zip"
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("readme.txt", "hello")
+        zf.writestr("w.npy", b"")  # even next to something that looks like an array
+    before = path.read_bytes()
+    with pytest.raises(ValueError, match=r"other\.zip.*'readme\.txt' is not a NumPy array"):
+        load(path, strict=False)
+    assert path.read_bytes() == before
+
+
+def test_not_strict_load_refuses_non_numeric_arrays(tmp_path):
+    path = tmp_path / "text.npz"
+    np.savez(path, names=np.array(["a", "b"]))
+    with pytest.raises(ValueError, match=r"'names'.*not a numeric array \(dtype <U1\)"):
+        load(path, strict=False)
+
+
+def test_stale_temporary_file_of_a_killed_save_is_removed_by_the_next_save(tmp_path):
+    import signal
+    import subprocess
+    import sys
+
+    path = tmp_path / "model.npz"
+    save({"w": np.zeros(3)}, path)
+    # A child process saves a large state through a writer that stalls halfway; it is killed
+    # with SIGKILL mid-write, so nothing of its own can clean up.
+    child = textwrap.dedent(
+        f"""
+        import sys, time
+        import numpy as np
+        import minigrad.serialization as s
+        real = np.lib.format.write_array
+        def slow(f, arr, **kw):
+            real(f, arr, **kw)
+            if arr.size > 1000:
+                f.flush()
+                print("writing", flush=True)
+                time.sleep(60)
+        np.lib.format.write_array = slow
+        s.save({{"w": np.ones(1_000_000)}}, {str(path)!r})
+        """
+    )
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path))
+    proc = subprocess.Popen([sys.executable, "-c", child], stdout=subprocess.PIPE, env=env)
+    try:
+        assert proc.stdout is not None
+        assert proc.stdout.readline().strip() == b"writing"
+        os.kill(proc.pid, signal.SIGKILL)
+    finally:
+        proc.wait(timeout=30)
+    assert proc.returncode == -signal.SIGKILL
+    stale = _leftovers(tmp_path)
+    assert len(stale) == 1 and stale[0].startswith(".model.npz.")
+    assert os.path.getsize(tmp_path / stale[0]) > 1_000_000  # the half-written checkpoint
+    np.testing.assert_array_equal(load(path)["w"].data, np.zeros(3))  # old file intact
+
+    other = tmp_path / "other.npz"
+    save({"w": np.ones(1)}, other)  # a save of another path leaves it alone
+    assert _leftovers(tmp_path) == stale
+    save({"w": np.full(2, 5.0)}, path)
+    assert _leftovers(tmp_path) == []
+    np.testing.assert_array_equal(load(path)["w"].data, np.full(2, 5.0))
+
+
+def test_temporary_file_of_a_live_writer_is_not_removed(tmp_path):
+    path = tmp_path / "model.npz"
+    live = tmp_path / f".model.npz.{os.getppid()}.abc123.tmp"  # our parent: alive
+    live.write_bytes(b"in progress")
+    save({"w": np.ones(2)}, path)
+    assert live.exists()
+
+
+@pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0, reason="root ignores permissions")
+def test_save_into_read_only_directory_names_the_target(tmp_path):
+    directory = tmp_path / "ro"
+    directory.mkdir()
+    directory.chmod(0o500)
+    try:
+        with pytest.raises(PermissionError) as info:
+            save({"w": np.ones(2)}, directory / "model.npz")
+    finally:
+        directory.chmod(0o700)
+    assert info.value.filename == str(directory / "model.npz")
+    assert ".tmp" not in str(info.value)
+    assert os.listdir(directory) == []
+
+
+def test_save_error_from_the_temporary_file_names_the_target(tmp_path, monkeypatch):
+    path = tmp_path / "model.npz"
+    save({"w": np.ones(2)}, path)
+    before = path.read_bytes()
+
+    def read_only(dir, prefix, suffix):
+        raise PermissionError(13, "Permission denied", os.path.join(dir, prefix + "x1" + suffix))
+
+    monkeypatch.setattr(serialization.tempfile, "mkstemp", read_only)
+    with pytest.raises(PermissionError, match=r"cannot write .*model\.npz.*Permission denied"):
+        save({"w": np.zeros(2)}, path)
+    monkeypatch.undo()
+    assert path.read_bytes() == before
+    save({"w": np.zeros(2)}, path)  # the real mkstemp works again
+    np.testing.assert_array_equal(load(path)["w"].data, np.zeros(2))
+
+
+def test_load_of_a_directory_raises_is_a_directory_error(tmp_path):
+    with pytest.raises(IsADirectoryError, match="checkpoint file") as info:
+        load(tmp_path)
+    assert info.value.filename == str(tmp_path)
+    with pytest.raises(IsADirectoryError, match="not a directory") as info:
+        save({"w": np.ones(1)}, tmp_path)
+    assert info.value.filename == str(tmp_path)
+    assert os.listdir(tmp_path) == []

@@ -1,4 +1,4 @@
-"""Optimizers (``SGD``, ``Adam``) with PyTorch's update rules and state-dict layout.
+"""The ``Optimizer`` base class and ``SGD``, ``Adam``, ``AdamW``, with PyTorch's update rules.
 
 A step updates each parameter's array in place with NumPy (``out=`` arguments, few
 temporaries) under ``no_grad``: it runs on every training step and must never record a graph.
@@ -12,10 +12,10 @@ from typing import Any
 
 import numpy as np
 
-from .engine import enable_grad, no_grad
-from .tensor import Tensor
+from ..engine import enable_grad, no_grad
+from ..tensor import Tensor
 
-__all__ = ["SGD", "Adam", "Optimizer"]
+__all__ = ["SGD", "Adam", "AdamW", "Optimizer"]
 
 ParamsLike = Iterable[Tensor] | Iterable[dict[str, Any]]
 
@@ -113,6 +113,7 @@ class Optimizer:
     def step(self, closure: Callable[[], Any] | None = None) -> Any:
         """Update every parameter that has a gradient; returns ``closure()``'s loss if given."""
         loss = None
+        self._opt_called = True  # read by lr schedulers to warn when stepped in the wrong order
         if closure is not None:
             with enable_grad():
                 loss = closure()
@@ -313,7 +314,8 @@ class SGD(Optimizer):
 class Adam(Optimizer):
     """Adam with PyTorch's bias-corrected rule (and optional AMSGrad).
 
-    With g = grad (+ weight_decay * p) and step t:
+    With g = grad (+ weight_decay * p, or ``p *= 1 - lr * weight_decay`` first when the decay
+    is decoupled, as in AdamW) and step t:
     ``m = b1 m + (1 - b1) g``, ``v = b2 v + (1 - b2) g^2``,
     ``p -= lr / (1 - b1^t) * m / (sqrt(v) / sqrt(1 - b2^t) + eps)``
     (AMSGrad uses the running maximum of v).
@@ -326,6 +328,8 @@ class Adam(Optimizer):
         weight_decay: L2 penalty added to the gradient.
         amsgrad: use the maximum of past second moments.
         maximize: ascend the objective instead of descending it.
+        decoupled_weight_decay: shrink the parameters directly instead of adding the decay to
+            the gradient (this is AdamW).
 
     Raises:
         ValueError: on negative lr, eps or weight_decay, or betas outside [0, 1).
@@ -341,6 +345,7 @@ class Adam(Optimizer):
         amsgrad: bool = False,
         *,
         maximize: bool = False,
+        decoupled_weight_decay: bool = False,
     ) -> None:
         defaults = {
             "lr": lr,
@@ -349,18 +354,20 @@ class Adam(Optimizer):
             "weight_decay": weight_decay,
             "amsgrad": amsgrad,
             "maximize": maximize,
+            "decoupled_weight_decay": decoupled_weight_decay,
         }
         super().__init__(params, defaults)
 
     def _validate(self, group: dict[str, Any]) -> None:
-        _check_nonneg("Adam", lr=group["lr"], eps=group["eps"], weight_decay=group["weight_decay"])
+        name = type(self).__name__
+        _check_nonneg(name, lr=group["lr"], eps=group["eps"], weight_decay=group["weight_decay"])
         betas = group["betas"]
         if not isinstance(betas, tuple | list) or len(betas) != 2:
-            raise ValueError(f"Adam: betas must be a pair of numbers, got {betas!r}")
+            raise ValueError(f"{name}: betas must be a pair of numbers, got {betas!r}")
         for i, b in enumerate(betas):
             if not isinstance(b, int | float) or isinstance(b, bool) or not 0.0 <= b < 1.0:
                 raise ValueError(
-                    f"Adam: invalid beta parameter at index {i}: {b!r} (must be in [0, 1))"
+                    f"{name}: invalid beta parameter at index {i}: {b!r} (must be in [0, 1))"
                 )
         group["betas"] = (float(betas[0]), float(betas[1]))
 
@@ -368,6 +375,7 @@ class Adam(Optimizer):
         lr, eps, wd = group["lr"], group["eps"], group["weight_decay"]
         beta1, beta2 = group["betas"]
         amsgrad, maximize = group["amsgrad"], group["maximize"]
+        decoupled = group.get("decoupled_weight_decay", False)
         for p in group["params"]:
             if p.grad is None:
                 continue
@@ -376,7 +384,10 @@ class Adam(Optimizer):
             if maximize:
                 g = -g
             if wd != 0:
-                g = g + wd * data
+                if decoupled:
+                    data *= 1 - lr * wd
+                else:
+                    g = g + wd * data
             state = self.state.get(p)
             if state is None:
                 state = self.state[p] = {
@@ -412,3 +423,38 @@ class Adam(Optimizer):
             np.divide(m, tmp, out=tmp)
             tmp *= step_size
             np.subtract(data, tmp, out=data)
+
+
+class AdamW(Adam):
+    """Adam with decoupled weight decay (Loshchilov & Hutter): ``p *= 1 - lr * weight_decay``
+    before the Adam step, so the decay never enters the moment estimates.
+
+    Same arguments as ``Adam`` except the default ``weight_decay=1e-2``; its param groups carry
+    ``decoupled_weight_decay=True``, as PyTorch's do.
+    """
+
+    def __init__(
+        self,
+        params: ParamsLike,
+        lr: float = 1e-3,
+        betas: tuple[float, float] = (0.9, 0.999),
+        eps: float = 1e-8,
+        weight_decay: float = 1e-2,
+        amsgrad: bool = False,
+        *,
+        maximize: bool = False,
+    ) -> None:
+        super().__init__(
+            params,
+            lr,
+            betas,
+            eps,
+            weight_decay,
+            amsgrad,
+            maximize=maximize,
+            decoupled_weight_decay=True,
+        )
+
+    def _validate(self, group: dict[str, Any]) -> None:
+        super()._validate(group)
+        group["decoupled_weight_decay"] = True  # AdamW is decoupled, whatever a state dict says

@@ -1,0 +1,8 @@
+"""Optimizers with PyTorch's names, update rules and state dicts; schedulers in ``lr_scheduler``."""
+
+from . import lr_scheduler
+from .adagrad import Adagrad
+from .optimizer import SGD, Adam, AdamW, Optimizer
+from .rmsprop import RMSprop
+
+__all__ = ["SGD", "Adagrad", "Adam", "AdamW", "Optimizer", "RMSprop", "lr_scheduler"]

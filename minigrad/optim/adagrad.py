@@ -1,0 +1,96 @@
+"""Adagrad: per-coordinate steps shrinking with the sum of past squared gradients."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..tensor import Tensor
+from .optimizer import Optimizer, ParamsLike, _check_nonneg
+
+__all__ = ["Adagrad"]
+
+
+class Adagrad(Optimizer):
+    """Adagrad with PyTorch's rule, learning-rate decay and initial accumulator.
+
+    With g = grad (+ weight_decay * p) and step t: ``s += g^2``,
+    ``p -= lr / (1 + (t - 1) lr_decay) * g / (sqrt(s) + eps)``; ``s`` starts at
+    ``initial_accumulator_value``. As in PyTorch, the state (``step``, ``sum``) exists from
+    construction on.
+
+    Args:
+        params: parameters or param groups.
+        lr: learning rate.
+        lr_decay: learning-rate decay per step.
+        weight_decay: L2 penalty added to the gradient.
+        initial_accumulator_value: starting value of the sum of squared gradients.
+        eps: added to the denominator for numerical stability.
+        maximize: ascend the objective instead of descending it.
+
+    Raises:
+        ValueError: on a negative lr, lr_decay, weight_decay, initial_accumulator_value or eps.
+    """
+
+    def __init__(
+        self,
+        params: ParamsLike,
+        lr: float = 1e-2,
+        lr_decay: float = 0.0,
+        weight_decay: float = 0.0,
+        initial_accumulator_value: float = 0.0,
+        eps: float = 1e-10,
+        *,
+        maximize: bool = False,
+    ) -> None:
+        defaults = {
+            "lr": lr,
+            "lr_decay": lr_decay,
+            "eps": eps,
+            "weight_decay": weight_decay,
+            "initial_accumulator_value": initial_accumulator_value,
+            "maximize": maximize,
+        }
+        super().__init__(params, defaults)
+        for group in self.param_groups:
+            for p in group["params"]:
+                self._init_state(p, group)
+
+    def _init_state(self, p: Tensor, group: dict[str, Any]) -> dict[str, Any]:
+        state = self.state[p] = {
+            "step": 0,
+            "sum": np.full_like(p._data, group["initial_accumulator_value"]),
+        }
+        return state
+
+    def _validate(self, group: dict[str, Any]) -> None:
+        _check_nonneg(
+            "Adagrad",
+            lr=group["lr"],
+            lr_decay=group["lr_decay"],
+            weight_decay=group["weight_decay"],
+            initial_accumulator_value=group["initial_accumulator_value"],
+            eps=group["eps"],
+        )
+
+    def _update_group(self, group: dict[str, Any]) -> None:
+        lr, lr_decay, eps = group["lr"], group["lr_decay"], group["eps"]
+        wd, maximize = group["weight_decay"], group["maximize"]
+        for p in group["params"]:
+            if p.grad is None:
+                continue
+            data = p._data
+            g = p.grad._data
+            if maximize:
+                g = -g
+            if wd != 0:
+                g = g + wd * data
+            state = self.state.get(p) or self._init_state(p, group)
+            state["step"] += 1
+            clr = lr / (1 + (state["step"] - 1) * lr_decay)
+            s = state["sum"]
+            s += np.multiply(g, g, dtype=data.dtype)
+            std = np.sqrt(s)
+            std += eps
+            np.subtract(data, clr * (g / std), out=data)

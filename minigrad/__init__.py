@@ -4,6 +4,7 @@ from numpy import bool_, float32, float64, int32, int64
 
 # Submodules users reach as minigrad.nn, minigrad.optim, ... (none imports an optional extra).
 from . import autograd, data, datasets, explain, nn, optim, reference, train, viz
+from ._missing import missing_attribute
 from .creation import (
     arange,
     as_tensor,
@@ -90,6 +91,8 @@ from .random import (
 )
 from .serialization import load, save
 from .tensor import Tensor, grad
+
+__getattr__ = missing_attribute("minigrad", "torch")
 
 __version__ = "0.1.0"
 

@@ -94,6 +94,10 @@ class Op:
 
     __slots__ = ("edges", "hooks", "inputs", "out", "saved")
 
+    torch_name: str = "OpBackward0"
+    """PyTorch's name for this node: the class name + ``Backward0`` unless a class spells it
+    as PyTorch does (``ReLU`` -> ``ReluBackward0``, ``MatMul`` -> ``MmBackward0``)."""
+
     edges: tuple[Any, ...]
     """Per input, where its gradient goes: its producing Op, the leaf Tensor, or None."""
     inputs: tuple[Any, ...] | None
@@ -105,6 +109,11 @@ class Op:
     hooks: list[Callable[[Any], Any]] | None
     """Hooks registered on the output tensor (a non-leaf)."""
 
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "torch_name" not in cls.__dict__:
+            cls.torch_name = cls.__name__ + "Backward0"
+
     def forward(self, *xs: Any) -> np.ndarray:
         raise NotImplementedError
 
@@ -115,17 +124,92 @@ class Op:
         """Whether input ``i`` wants a gradient (lets a rule skip costly work)."""
         return self.edges[i] is not None
 
-    @property
     def name(self) -> str:
+        """PyTorch's name for this backward node, e.g. ``MulBackward0`` (``grad_fn.name()``)."""
+        return self.torch_name
+
+    @property
+    def op_name(self) -> str:
+        """The op's own name, as the drawing and ``explain`` show it (``Mul``, ``MatMul``)."""
         return type(self).__name__
+
+    @property
+    def next_functions(self) -> tuple[tuple[Any, int], ...]:
+        """Per input, ``(node, output index)`` its gradient goes to, as PyTorch's: a leaf
+        appears as its ``AccumulateGrad`` and an input that needs no gradient as ``None``."""
+        found: list[tuple[Any, int]] = []
+        for e in self.edges:
+            if e is None:
+                found.append((None, 0))
+            elif isinstance(e, OutputOf):
+                found.append((e.node, e.index))
+            elif isinstance(e, Op):
+                found.append((e, 0))
+            else:
+                found.append((AccumulateGrad(e), 0))
+        return tuple(found)
 
     def attributes(self) -> dict[str, Any]:
         """The op's own attributes (``axis``, ``shape``...), for drawing and explaining."""
-        names = [s for c in type(self).__mro__ if c is not Op for s in getattr(c, "__slots__", ())]
+        names = [
+            s for c in type(self).__mro__ if c is not Op for s in c.__dict__.get("__slots__", ())
+        ]
         return {n: getattr(self, n) for n in names if hasattr(self, n)}
 
     def __repr__(self) -> str:
-        return f"<{type(self).__name__}>"
+        return f"<{self.name()}>"
+
+
+class OutputOf(Op):
+    """z = output k of a node with several outputs;  its gradient fills the node's slot k.
+
+    The outputs of an ``autograd.Function`` that returns several tensors: each output's
+    ``grad_fn`` is one of these, whose only edge is the node. The walk (``run_backward``)
+    gathers the gradients of all outputs into one list for the node, which then runs its rule
+    once with all of them (an op with a single output array could not).
+    """
+
+    __slots__ = ("count", "index", "node")
+
+    def __init__(self, node: Op, index: int, count: int, out: Any) -> None:
+        self.node, self.index, self.count = node, index, count
+        self.edges, self.inputs, self.saved, self.out, self.hooks = (node,), (), (), out, None
+
+    def name(self) -> str:
+        return self.node.name()
+
+    @property
+    def op_name(self) -> str:
+        return f"{self.node.op_name}[{self.index}]"
+
+    def attributes(self) -> dict[str, Any]:
+        return {}
+
+    @property
+    def next_functions(self) -> tuple[tuple[Any, int], ...]:
+        return self.node.next_functions
+
+
+class AccumulateGrad:
+    """PyTorch's node for a leaf in ``next_functions``: ``.variable`` is the leaf tensor."""
+
+    __slots__ = ("variable",)
+    next_functions: tuple[tuple[Any, int], ...] = ()
+
+    def __init__(self, variable: Any) -> None:
+        self.variable = variable
+
+    def name(self) -> str:
+        return "torch::autograd::AccumulateGrad"
+
+    def __eq__(self, other: object) -> bool:  # one leaf, one node (PyTorch caches it)
+        return isinstance(other, AccumulateGrad) and other.variable is self.variable
+
+    def __hash__(self) -> int:
+        return id(self.variable)
+
+    def __repr__(self) -> str:
+        return "<AccumulateGrad>"
 
 
 class Tensors:
@@ -250,7 +334,10 @@ def run_backward(
                 grad = _run_hooks(node.hooks, grad, create_graph)
             if captured is not None:
                 captured[node] = grad
-            handed = _run_rule(node, grad, pending, create_graph)
+            if type(node) is OutputOf:
+                handed = _fill_slot(node, grad, pending)
+            else:
+                handed = _run_rule(node, grad, pending, create_graph)
             if observe is not None:
                 observe(node, grad, handed)
             if not retain_graph:
@@ -285,6 +372,17 @@ def _run_rule(node: Op, grad: Any, pending: dict[Any, Any], create_graph: bool) 
     return handed
 
 
+def _fill_slot(node: OutputOf, grad: Any, pending: dict[Any, Any]) -> list[Any]:
+    """One output's gradient goes to its slot of the node's list (the node runs after all
+    of its outputs have been visited, with None in the slots no gradient reached)."""
+    slots = pending.get(node.node)
+    if slots is None:
+        slots = pending[node.node] = [None] * node.count
+    prev = slots[node.index]
+    slots[node.index] = grad if prev is None else prev + grad
+    return [grad]
+
+
 def _arrive_at_leaf(
     leaf: Any, grad: Any, create_graph: bool, captured: dict | None, given: set[int]
 ) -> Any:
@@ -293,7 +391,18 @@ def _arrive_at_leaf(
         grad = _run_hooks(leaf._hooks, grad, create_graph)
     if captured is not None:
         captured[leaf] = grad
-    elif not create_graph:
+    else:
+        accumulate(leaf, grad, create_graph, given)
+    return grad
+
+
+def accumulate(leaf: Any, grad: Any, create_graph: bool, given: set[int]) -> None:
+    """Add ``grad`` (an array, or a Tensor under ``create_graph``) into ``leaf.grad``.
+
+    ``given`` holds the ids of the gradients already stored as some tensor's ``.grad`` in
+    this backward, so no two tensors end up sharing one.
+    """
+    if not create_graph:
         if leaf.grad is None:
             # Pass-through rules (add, reshape) can hand one array, or views of it, to several
             # leaves; an in-place update of one .grad must not change another's. So a view, a
@@ -313,7 +422,6 @@ def _arrive_at_leaf(
         leaf.grad = grad
     else:
         leaf.grad = leaf.grad + grad
-    return grad
 
 
 def _run_hooks(hooks: list[Callable[[Any], Any]], grad: Any, create_graph: bool) -> Any:

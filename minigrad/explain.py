@@ -8,6 +8,7 @@ records what each node receives and hands on. For an MLP it also names the class
 from __future__ import annotations
 
 import inspect
+import math
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -122,7 +123,7 @@ class Explanation:
         for s in self.steps:
             head = f"{s.index:>3}  {_title(s):<24} {s.rule}"
             lines.append(head.rstrip())
-            if s.grad is None:
+            if s.grad_norm is None:
                 lines.append("       no gradient arrives here")
                 continue
             what = "∂C/∂leaf" if s.kind == "leaf" else "∂C/∂out "
@@ -280,11 +281,11 @@ def _walk(loss: Tensor, order: list[Any], seed: np.ndarray, names: dict[int, str
                     what = "-" if p is not None else _constant(node.inputs, k)
                     handoffs.append(Handoff(arg, what, None, None))
                     continue
-                target = names.get(id(p)) or p.name or "leaf"  # Op.name is its class
+                target = names.get(id(p)) or (p.op_name if isinstance(p, Op) else p.name) or "leaf"
                 handoffs.append(Handoff(arg, target, tuple(g.shape), _norm(g), g))
             attrs = node.attributes()
             step = _step(
-                i, "op", node.name, names.get(id(node)), _rule(node), attrs, grad, handoffs
+                i, "op", node.op_name, names.get(id(node)), _rule(node), attrs, grad, handoffs
             )
             steps.append(step)
         steps[-1].node = node
@@ -312,6 +313,9 @@ def _step(
     grad: Any,
     handoffs: list[Handoff],
 ) -> Step:
+    if isinstance(grad, list):  # a node with several outputs: one gradient per output
+        norms = [_norm(part) for part in grad if part is not None]
+        return Step(i, kind, op, name, rule, attributes, None, math.hypot(*norms), handoffs, None)
     g = None if grad is None else np.asarray(grad)
     shape = None if g is None else tuple(g.shape)
     norm = None if g is None else _norm(g)
@@ -344,7 +348,7 @@ def _z_op(leaf: Any, consumers: dict[int, list[Op]]) -> Op | None:
         if len(users) != 1:
             return None
         node = users[0]
-        if node.name not in _SHAPE_OPS:
+        if node.op_name not in _SHAPE_OPS:
             return node
 
 

@@ -90,8 +90,20 @@ def gradcheck(
     atol: float = 1e-5,
     rtol: float = 1e-3,
     raise_exception: bool = True,
+    *,
+    nondet_tol: float = 0.0,
+    check_undefined_grad: bool = True,
+    check_grad_dtypes: bool = False,
+    check_batched_grad: bool = False,
+    check_batched_forward_grad: bool = False,
+    check_forward_ad: bool = False,
+    check_backward_ad: bool = True,
+    fast_mode: bool = False,
+    masked: bool | None = None,
 ) -> bool:
     """Check backward against central finite differences for every input that requires grad.
+
+    PyTorch's ``torch.autograd.gradcheck``, with its defaults.
 
     Args:
         fn: a function of the inputs returning a tensor (any shape) or a tuple of tensors.
@@ -99,6 +111,13 @@ def gradcheck(
         eps: the finite-difference step.
         atol, rtol: passes when ``|numerical - analytical| <= atol + rtol * |numerical|``.
         raise_exception: raise ``GradcheckError`` on mismatch instead of returning False.
+        nondet_tol, check_undefined_grad, check_grad_dtypes, fast_mode: accepted for
+            compatibility (minigrad's backward is deterministic, hands rules no undefined
+            gradients and casts every gradient to its input's dtype; the full Jacobian is
+            always compared).
+        check_batched_grad, check_batched_forward_grad, check_forward_ad, masked: must be
+            False (no vmap, forward mode or masked tensors).
+        check_backward_ad: False skips the comparison (there is nothing else to check).
 
     Returns:
         True when every Jacobian entry agrees.
@@ -107,11 +126,30 @@ def gradcheck(
         GradcheckError: naming the input, the worst element's index, both values and the
             difference.
     """
+    _unsupported(
+        "gradcheck",
+        check_batched_grad=check_batched_grad,
+        check_batched_forward_grad=check_batched_forward_grad,
+        check_forward_ad=check_forward_ad,
+        masked=masked,
+    )
     ins = [inputs] if isinstance(inputs, Tensor) else list(inputs)
     _check(ins, "gradcheck")
+    if not check_backward_ad:
+        return True
     num = numerical_jacobian(fn, ins, eps)
     ana = analytical_jacobian(fn, ins)
     return _compare(num, ana, ins, atol, rtol, raise_exception, "gradcheck")
+
+
+def _unsupported(where: str, **flags: Any) -> None:
+    """Refuse a PyTorch check minigrad cannot run, rather than skip it silently."""
+    for name, value in flags.items():
+        if value:
+            raise NotImplementedError(
+                f"{where}(): {name}=True is not supported (minigrad has no vmap, forward-mode "
+                "AD or masked tensors); leave it False"
+            )
 
 
 def _compare(
@@ -151,18 +189,41 @@ def gradgradcheck(
     rtol: float = 1e-3,
     raise_exception: bool = True,
     seed: int = 0,
+    *,
+    gen_non_contig_grad_outputs: bool = False,
+    nondet_tol: float = 0.0,
+    check_undefined_grad: bool = True,
+    check_grad_dtypes: bool = False,
+    check_batched_grad: bool = False,
+    check_fwd_over_rev: bool = False,
+    check_rev_over_rev: bool = True,
+    fast_mode: bool = False,
+    masked: bool = False,
 ) -> bool:
     """Check second derivatives: gradcheck of the first-order gradients (``create_graph``).
 
     The function checked is ``inputs -> grad(fn(inputs), inputs, grad_outputs)``, with random
-    ``grad_outputs`` (fixed by ``seed``) when none are given.
+    ``grad_outputs`` (fixed by ``seed``) when none are given. PyTorch's other arguments are
+    accepted as ``gradcheck`` accepts them: ``gen_non_contig_grad_outputs`` passes the random
+    ``grad_outputs`` as non-contiguous (Fortran-ordered) copies, ``check_fwd_over_rev`` must
+    be False and ``check_rev_over_rev=False`` skips the comparison.
     """
+    _unsupported(
+        "gradgradcheck",
+        check_batched_grad=check_batched_grad,
+        check_fwd_over_rev=check_fwd_over_rev,
+        masked=masked,
+    )
+    if not check_rev_over_rev:
+        return True
     ins = [inputs] if isinstance(inputs, Tensor) else list(inputs)
     _check(ins, "gradgradcheck")
     diff = [x for x in ins if isinstance(x, Tensor) and x.requires_grad]
     if grad_outputs is None:
         rng = np.random.default_rng(seed)
         gos = [Tensor(rng.standard_normal(o.shape)) for o in _outputs(fn, ins)]
+        if gen_non_contig_grad_outputs:  # the same values, laid out in reverse axis order
+            gos = [Tensor(np.asfortranarray(g._data)) for g in gos]
     else:
         gos = list(grad_outputs)
 

@@ -366,6 +366,7 @@ class ReLU(Op):
     """z = max(x, 0);  dz/dx = 1 where x > 0, else 0."""
 
     __slots__ = ()
+    torch_name = "ReluBackward0"
 
     def forward(self, x: Any) -> np.ndarray:
         return np.maximum(x, 0)
@@ -378,6 +379,7 @@ class Clip(Op):
     """z = min(max(x, low), high);  dz/dx = 1 inside [low, high], else 0."""
 
     __slots__ = ("high", "low")
+    torch_name = "ClampBackward1"
 
     def __init__(self, low: float | None, high: float | None) -> None:
         self.low, self.high = low, high
@@ -399,6 +401,7 @@ class Cast(Op):
     """z = x as another dtype;  dz/dx = 1 (cast back by the engine)."""
 
     __slots__ = ("dtype",)
+    torch_name = "ToCopyBackward0"
 
     def __init__(self, dtype: np.dtype) -> None:
         self.dtype = dtype
@@ -472,6 +475,7 @@ class Max(Op):
     """z = max of x over axis;  dz/dx = 1 at the maxima, split evenly between ties."""
 
     __slots__ = ("axis", "keepdims")
+    torch_name = "MaxBackward1"
 
     def __init__(self, axis: Axis = None, keepdims: bool = False) -> None:
         self.axis, self.keepdims = axis, keepdims
@@ -487,6 +491,7 @@ class Min(Max):
     """z = min of x over axis;  dz/dx = 1 at the minima, split evenly between ties."""
 
     __slots__ = ()
+    torch_name = "MinBackward1"
 
     def forward(self, x: Any) -> np.ndarray:
         return x.min(axis=self.axis, keepdims=self.keepdims)
@@ -504,6 +509,7 @@ class LogSumExp(Op):
     """z = log sum exp(x) over axis, shifted by the max;  dz/dx = softmax(x)."""
 
     __slots__ = ("axis", "keepdims")
+    torch_name = "LogsumexpBackward0"
 
     def __init__(self, axis: Axis = None, keepdims: bool = False) -> None:
         self.axis, self.keepdims = axis, keepdims
@@ -563,6 +569,7 @@ class NLLLoss(Op):
     """
 
     __slots__ = ("reduction", "target")
+    torch_name = "NllLossBackward0"
 
     def __init__(self, target: np.ndarray, reduction: str = "mean") -> None:
         self.target, self.reduction = target, reduction
@@ -589,6 +596,7 @@ class MatMul(Op):
     """z = x @ y (NumPy semantics);  dz/dx = grad @ y^T, dz/dy = x^T @ grad."""
 
     __slots__ = ()
+    torch_name = "MmBackward0"
 
     def forward(self, x: Any, y: Any) -> np.ndarray:
         return np.matmul(x, y)
@@ -619,6 +627,7 @@ class Linear(Op):
     """
 
     __slots__ = ()
+    torch_name = "AddmmBackward0"
 
     def forward(self, x: Any, w: Any, b: Any = None) -> np.ndarray:
         out = x @ w.T
@@ -645,6 +654,7 @@ class Reshape(Op):
     """z = x viewed with a new shape;  dz/dx reshapes back."""
 
     __slots__ = ("shape",)
+    torch_name = "ViewBackward0"
 
     def __init__(self, shape: tuple[int, ...]) -> None:
         self.shape = shape
@@ -676,6 +686,7 @@ class BroadcastTo(Op):
     """z = x broadcast to shape;  dz/dx sums over the broadcast axes (done by the engine)."""
 
     __slots__ = ("shape",)
+    torch_name = "ExpandBackward0"
 
     def __init__(self, shape: tuple[int, ...]) -> None:
         self.shape = shape
@@ -691,6 +702,7 @@ class GetItem(Op):
     """z = x[index];  dz/dx places grad back at index (repeated indices add up)."""
 
     __slots__ = ("index",)
+    torch_name = "IndexBackward0"
 
     def __init__(self, index: Any) -> None:
         self.index = index
@@ -706,6 +718,7 @@ class ScatterAdd(Op):
     """z = zeros(shape) with x added at index;  dz/dx = grad[index]."""
 
     __slots__ = ("index", "shape")
+    torch_name = "IndexPutBackward0"
 
     def __init__(self, index: Any, shape: tuple[int, ...]) -> None:
         self.index, self.shape = index, shape
@@ -732,6 +745,7 @@ class Concat(Op):
     """z = concatenation of the inputs along axis;  each input gets its slice of grad."""
 
     __slots__ = ("axis",)
+    torch_name = "CatBackward0"
 
     def __init__(self, axis: int) -> None:
         self.axis = axis

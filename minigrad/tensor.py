@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from . import ops
-from .engine import Op, Tensors, _GradMode, run_backward
+from .engine import Op, Tensors, _GradMode, accumulate, run_backward
 
 Axis = int | tuple[int, ...] | None
 DTypeLike = Any
@@ -328,6 +328,7 @@ class Tensor:
         gradient: Tensor | np.ndarray | float | None = None,
         retain_graph: bool | None = None,
         create_graph: bool = False,
+        inputs: Tensor | Sequence[Tensor] | None = None,
     ) -> None:
         """Accumulate d(self)/d(leaf) into every leaf's ``.grad``.
 
@@ -336,11 +337,15 @@ class Tensor:
             retain_graph: keep the saved values so backward can run again (defaults to
                 ``create_graph``).
             create_graph: record the backward pass itself, for gradients of gradients.
+            inputs: accumulate only into these tensors' ``.grad`` (leaves or not).
 
         Raises:
             RuntimeError: if self does not require grad, the graph was already freed, or
                 ``gradient`` is missing for a tensor with more than one element.
         """
+        if inputs is not None:
+            backward(self, gradient, retain_graph, create_graph, inputs=inputs)
+            return
         seed = _seed(self, gradient, "backward", create_graph)
         retain = create_graph if retain_graph is None else retain_graph
         run_backward([self], [seed], retain, create_graph)
@@ -810,51 +815,90 @@ def _seed(t: Tensor, gradient: Any, where: str, create_graph: bool) -> Any:
     return g
 
 
+def _grad_outputs(outs: list[Tensor], given: Any, where: str, arg: str) -> list[Any]:
+    """One gradient (or None) per output, from a tensor, an array, None or a sequence."""
+    if given is None or isinstance(given, Tensor | np.ndarray):
+        if len(outs) == 1 or given is None:
+            return [given] * len(outs)
+        gos = None
+    else:
+        gos = list(given)
+    if gos is None or len(gos) != len(outs):
+        n = 1 if gos is None else len(gos)
+        raise RuntimeError(
+            f"{where}(): {arg} should be a sequence of length {len(outs)} (one per output), "
+            f"got length {n}"
+        )
+    return gos
+
+
 def grad(
     outputs: Tensor | Sequence[Tensor],
     inputs: Tensor | Sequence[Tensor],
     grad_outputs: Any = None,
     retain_graph: bool | None = None,
     create_graph: bool = False,
-    allow_unused: bool = False,
+    only_inputs: bool = True,
+    allow_unused: bool | None = None,
+    is_grads_batched: bool = False,
+    materialize_grads: bool = False,
 ) -> tuple[Tensor | None, ...]:
     """Gradients of ``outputs`` with respect to ``inputs``, returned (``.grad`` is untouched).
 
+    PyTorch's ``torch.autograd.grad``, with its arguments in its order.
+
     Args:
         outputs: a tensor or a sequence of tensors to differentiate.
-        inputs: the tensors to differentiate with respect to.
-        grad_outputs: d(loss)/d(output) per output; may be omitted for one-element outputs.
+        inputs: the tensors to differentiate with respect to (leaves or not).
+        grad_outputs: d(loss)/d(output) per output (a tensor, or a sequence with None for
+            one-element outputs); may be omitted when every output has one element.
         retain_graph: keep the graph for another backward (defaults to ``create_graph``).
         create_graph: record the computation, so the result can be differentiated again.
+        only_inputs: accepted for compatibility; ignored, as in PyTorch.
         allow_unused: return None for an input the outputs do not depend on, instead of
-            raising.
+            raising (defaults to ``materialize_grads``).
+        is_grads_batched: must be False (minigrad has no vmap).
+        materialize_grads: return zeros instead of None for unused inputs.
 
     Returns:
         One gradient per input, in order.
+
+    Raises:
+        RuntimeError: PyTorch's errors, for an input that does not require grad or is unused,
+            an output that does not require grad, or a freed graph.
     """
+    if is_grads_batched:
+        raise NotImplementedError(
+            "grad(): is_grads_batched=True needs vmap, which minigrad does not have; call "
+            "grad() once per row of grad_outputs"
+        )
+    if materialize_grads and allow_unused is False:
+        raise ValueError(
+            "Expected allow_unused to be True or not passed when materialize_grads=True, "
+            "but got: allow_unused=False."
+        )
+    allow = materialize_grads if allow_unused is None else allow_unused
     outs = [outputs] if isinstance(outputs, Tensor) else list(outputs)
     ins = [inputs] if isinstance(inputs, Tensor) else list(inputs)
-    if grad_outputs is None or isinstance(grad_outputs, Tensor | np.ndarray):
-        gos = [grad_outputs] * len(outs) if len(outs) == 1 or grad_outputs is None else None
-    else:
-        gos = list(grad_outputs)
-    if gos is None or len(gos) != len(outs):
-        raise ValueError("grad(): give one grad_output per output")
+    gos = _grad_outputs(outs, grad_outputs, "grad", "grad_outputs")
     for t in ins:
         if not t.requires_grad:
-            raise RuntimeError("grad(): one of the inputs does not require grad")
+            raise RuntimeError(
+                "One of the differentiated Tensors does not require grad (grad(): set "
+                "requires_grad=True on every input)"
+            )
     seeds = [_seed(o, g, "grad", create_graph) for o, g in zip(outs, gos)]
     retain = create_graph if retain_graph is None else retain_graph
     found = run_backward(outs, seeds, retain, create_graph, capture=ins)
     result: list[Tensor | None] = []
     for t, g in zip(ins, found or []):
         if g is None:
-            if not allow_unused:
+            if not allow:
                 raise RuntimeError(
-                    "grad(): one of the inputs was not used to compute the outputs; "
-                    "pass allow_unused=True to get None for it"
+                    "One of the differentiated Tensors appears to not have been used in the "
+                    "graph. Set allow_unused=True if this is the desired behavior."
                 )
-            result.append(None)
+            result.append(_new_tensor(np.zeros_like(t._data), None) if materialize_grads else None)
             continue
         if not isinstance(g, Tensor):
             g = _new_tensor(np.asarray(g, dtype=t.dtype), None)
@@ -862,7 +906,54 @@ def grad(
     return tuple(result)
 
 
+def backward(
+    tensors: Tensor | Sequence[Tensor],
+    grad_tensors: Any = None,
+    retain_graph: bool | None = None,
+    create_graph: bool = False,
+    grad_variables: Any = None,
+    inputs: Tensor | Sequence[Tensor] | None = None,
+) -> None:
+    """Accumulate the gradients of ``tensors`` into the leaves' ``.grad`` (PyTorch's
+    ``torch.autograd.backward``).
+
+    Args:
+        tensors: a tensor or a sequence of tensors to differentiate.
+        grad_tensors: d(loss)/d(tensor) per tensor (None for one-element tensors).
+        retain_graph: keep the graph for another backward (defaults to ``create_graph``).
+        create_graph: record the computation, for gradients of gradients.
+        grad_variables: the old name of ``grad_tensors``.
+        inputs: accumulate only into these tensors' ``.grad`` (leaves or not).
+
+    Raises:
+        RuntimeError: as ``Tensor.backward``, or for an empty ``inputs``.
+    """
+    if grad_variables is not None:
+        if grad_tensors is not None:
+            raise RuntimeError("backward(): give grad_tensors or grad_variables, not both")
+        grad_tensors = grad_variables
+    outs = [tensors] if isinstance(tensors, Tensor) else list(tensors)
+    gos = _grad_outputs(outs, grad_tensors, "backward", "grad_tensors")
+    ins = None
+    if inputs is not None:
+        ins = [inputs] if isinstance(inputs, Tensor) else list(inputs)
+        if not ins:
+            raise RuntimeError("'inputs' argument to backward() cannot be empty.")
+        for t in ins:
+            if not t.requires_grad:
+                raise RuntimeError(
+                    "backward(): one of the tensors in inputs= does not require grad"
+                )
+    seeds = [_seed(o, g, "backward", create_graph) for o, g in zip(outs, gos)]
+    retain = create_graph if retain_graph is None else retain_graph
+    found = run_backward(outs, seeds, retain, create_graph, capture=ins)
+    given: set[int] = set()
+    for t, g in zip(ins or (), found or ()):
+        if g is not None:
+            accumulate(t, g, create_graph, given)
+
+
 Tensors.make = _new_tensor
 Tensors.apply = apply
 
-__all__ = ["Tensor", "apply", "grad"]
+__all__ = ["Tensor", "apply", "backward", "grad"]

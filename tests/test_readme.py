@@ -17,5 +17,5 @@ def test_readme_example_runs_and_gradcheck_passes() -> None:
     with contextlib.redirect_stdout(out):
         exec(compile(code.group(1), str(README), "exec"), {})
     lines = out.getvalue().splitlines()
-    assert lines[0] == "<Mean>"
+    assert lines[0] == "<MeanBackward0>"
     assert lines[-1] == "True"

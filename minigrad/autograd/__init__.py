@@ -1,11 +1,25 @@
-"""`minigrad.autograd`, PyTorch's public namespace; the engine itself is `engine.py`."""
+"""`minigrad.autograd`, PyTorch's public namespace; the engine itself is `engine.py`.
 
+Here: ``grad`` and ``backward``, user-defined ops (``Function``), ``gradcheck`` and
+``gradgradcheck``, grad mode, and ``functional.jacobian``/``hessian``.
+"""
+
+from .._missing import missing_attribute
 from ..engine import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from ..gradcheck import gradcheck, gradgradcheck
-from ..tensor import grad
+from ..tensor import backward, grad
+from . import function, functional
+from .function import Function, FunctionCtx
+
+__getattr__ = missing_attribute("minigrad.autograd", "torch.autograd")
 
 __all__ = [
+    "Function",
+    "FunctionCtx",
+    "backward",
     "enable_grad",
+    "function",
+    "functional",
     "grad",
     "gradcheck",
     "gradgradcheck",

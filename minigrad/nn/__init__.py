@@ -1,5 +1,6 @@
 """Neural-network building blocks: ``Module`` and ``Parameter``, layers, losses, ``init``."""
 
+from .._missing import missing_attribute
 from . import functional, init
 from .embedding import Embedding
 from .layers import (
@@ -30,6 +31,8 @@ from .losses import (
 )
 from .module import Module, ModuleDict, ModuleList, Parameter, RemovableHandle
 from .normalization import BatchNorm1d, BatchNorm2d, LayerNorm
+
+__getattr__ = missing_attribute("minigrad.nn", "torch.nn")
 
 __all__ = [
     "ELU",

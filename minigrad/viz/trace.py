@@ -234,7 +234,7 @@ def _trace(
                 leaf_node(node, "param" if node.requires_grad else "constant")
             continue
         op_id = op_ids[id(node)] = f"op{len(op_ids)}"
-        nodes.append(OpNode(op_id, node.name, node.attributes(), _rule(node)))
+        nodes.append(OpNode(op_id, node.op_name, node.attributes(), _rule(node)))
         inputs = node.inputs if node.inputs is not None else (None,) * len(node.edges)
         for i, (edge, x) in enumerate(zip(node.edges, inputs)):
             if edge is None:

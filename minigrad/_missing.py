@@ -1,0 +1,47 @@
+"""The error for a PyTorch name minigrad does not have (each namespace's ``__getattr__``)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+DOCS = "docs/pytorch.md"
+
+# PyTorch names users reach for, with what minigrad offers instead.
+KNOWN: dict[str, str] = {
+    "torch.jit": "there is no TorchScript; a minigrad model is plain Python and runs as it is",
+    "torch.distributed": "minigrad trains in one process",
+    "torch.cuda": "minigrad computes on the CPU, with NumPy",
+    "torch.mps": "minigrad computes on the CPU, with NumPy",
+    "torch.backends": "minigrad computes on the CPU, with NumPy; there are no backends to set",
+    "torch.amp": "there is no mixed precision; use float32 (the default) or float64",
+    "torch.autocast": "there is no mixed precision; use float32 (the default) or float64",
+    "torch.fft": "there are no FFTs; use numpy.fft on t.numpy()",
+    "torch.sparse": "tensors are dense NumPy arrays",
+    "torch.quantization": "there is no quantization",
+    "torch.ao": "there is no quantization",
+    "torch.vmap": "there is no vmap; loop over the batch, or write the op batched",
+    "torch.func": "there is no torch.func; use minigrad.autograd.grad and "
+    "minigrad.autograd.functional.jacobian/hessian",
+    "torch.utils": "datasets and batching are minigrad.data (Dataset, TensorDataset, DataLoader)",
+    "torch.autograd.forward_ad": "minigrad differentiates in reverse mode only",
+    "torch.autograd.Variable": "Variable is Tensor (as in PyTorch since 0.4): use "
+    "minigrad.tensor(..., requires_grad=True)",
+}
+
+
+def missing_attribute(module: str, torch_module: str) -> Callable[[str], object]:
+    """A module ``__getattr__`` that explains a missing name instead of a bare error."""
+
+    def __getattr__(name: str) -> object:
+        if name.startswith("__"):  # dunders probed by tools (doctest, pickle, inspect)
+            raise AttributeError(f"module {module!r} has no attribute {name!r}")
+        torch_name = f"{torch_module}.{name}"
+        why = KNOWN.get(torch_name)
+        detail = f"; {why}" if why else ""
+        raise AttributeError(
+            f"module {module!r} has no attribute {name!r}: minigrad does not have "
+            f'{torch_name}{detail}. See {DOCS} ("Coming from PyTorch") for what minigrad has '
+            "and how it differs from PyTorch"
+        )
+
+    return __getattr__

@@ -1,0 +1,250 @@
+"""``autograd.Function``: user-defined ops with a forward and a backward written by hand.
+
+A Function's node is an engine ``Op`` (so the walk, hooks, ``grad()`` and drawing treat it as
+any other op) whose rule calls the user's static ``backward(ctx, *grads)`` on Tensors: at first
+order the engine hands arrays, which are wrapped; under ``create_graph=True`` it hands Tensors
+with recording on, so a backward written with tensor ops can be differentiated again.
+"""
+
+from __future__ import annotations
+
+import inspect
+from typing import Any
+
+import numpy as np
+
+from ..engine import Op, OutputOf, _GradMode, no_grad
+from ..tensor import Tensor, _new_tensor
+
+
+class FunctionCtx:
+    """What ``forward``/``setup_context`` and ``backward`` see as ``ctx`` (PyTorch's names)."""
+
+    needs_input_grad: tuple[bool, ...]
+    """Per argument of ``forward``: whether it is a tensor that needs a gradient."""
+
+    def save_for_backward(self, *tensors: Tensor | None) -> None:
+        """Keep tensors for ``backward`` (read them back as ``ctx.saved_tensors``)."""
+        for i, t in enumerate(tensors):
+            if t is not None and not isinstance(t, Tensor):
+                raise TypeError(
+                    "save_for_backward can only save variables, but argument "
+                    f"{i} is of type {type(t).__name__}"
+                )
+        self._to_save = tensors
+
+    def mark_non_differentiable(self, *outputs: Tensor) -> None:
+        """Outputs that get no gradient (indices, masks): they will not require grad."""
+        self._non_differentiable = {id(t) for t in outputs}
+
+    def set_materialize_grads(self, value: bool) -> None:
+        """With False, ``backward`` gets None (not zeros) for outputs that received no
+        gradient."""
+        self._materialize = bool(value)
+
+    def mark_dirty(self, *tensors: Tensor) -> None:
+        raise NotImplementedError(
+            "ctx.mark_dirty(): minigrad's autograd.Function does not support in-place "
+            "forwards; return a new tensor from forward instead"
+        )
+
+
+class BackwardFunction(FunctionCtx, Op):
+    """The node of one call of a Function: its ``ctx`` and its ``grad_fn``, as in PyTorch."""
+
+    _forward_cls: type[Function]
+    _to_save: tuple[Tensor | None, ...] = ()
+    _non_differentiable: set[int] = set()  # noqa: RUF012 (replaced per call, never mutated)
+    _materialize: bool = True
+    _outputs: tuple[tuple[tuple[int, ...], np.dtype] | None, ...] = ()
+    _arg_is_tensor: tuple[bool, ...] = ()
+
+    @property
+    def saved_tensors(self) -> tuple[Tensor | None, ...]:
+        """The tensors given to ``save_for_backward`` (freed by a backward that does not
+        retain the graph)."""
+        if self.inputs is None:
+            raise RuntimeError(
+                "Trying to backward through the graph a second time (or directly access "
+                "saved tensors after they have already been freed). Saved intermediate values "
+                "of the graph are freed when you call .backward() or autograd.grad(). Specify "
+                "retain_graph=True if you need to backward through the graph a second time or "
+                "if you need to access saved tensors after calling backward."
+            )
+        return tuple(self._to_save)
+
+    @property
+    def op_name(self) -> str:
+        return self._forward_cls.__name__
+
+    def attributes(self) -> dict[str, Any]:
+        return {}
+
+    def backward(self, grad: Any, out: Any, *xs: Any) -> tuple[Any, ...]:
+        """Run the user's backward on Tensors, check what it returns, hand it to the engine."""
+        several = len(self._outputs) > 1
+        grads = []
+        for g, meta in zip(grad if several else (grad,), self._outputs):
+            if g is None and meta is not None and self._materialize:
+                g = np.zeros(meta[0], dtype=meta[1])
+            if g is not None and not isinstance(g, Tensor):
+                g = _new_tensor(g, None)
+            grads.append(g)
+        result = self._forward_cls.backward(self, *grads)
+        result = result if isinstance(result, tuple) else (result,)
+        expected = len(self._arg_is_tensor)
+        if len(result) > expected and all(r is None for r in result[expected:]):
+            result = result[:expected]  # extra trailing Nones are allowed, as in PyTorch
+        if len(result) != expected:
+            raise RuntimeError(
+                f"function {self.name()} returned an incorrect number of gradients "
+                f"(expected {expected}, got {len(result)})"
+            )
+        handed = []
+        x_iter = iter(xs)
+        for i, (g, is_tensor) in enumerate(zip(result, self._arg_is_tensor)):
+            if g is not None and not isinstance(g, Tensor):
+                raise RuntimeError(f"expected Variable or None (got {type(g).__name__})")
+            if not is_tensor:
+                if g is not None:
+                    raise RuntimeError(
+                        f"function {self.name()} returned a gradient different than None at "
+                        f"position {i + 1}, but the corresponding forward input was not a "
+                        "Variable"
+                    )
+                continue
+            x = next(x_iter)
+            if g is not None and g.shape != x.shape:
+                try:  # a gradient of a broadcast shape is summed back, as PyTorch does
+                    ok = np.broadcast_shapes(x.shape, g.shape) == g.shape
+                except ValueError:
+                    ok = False
+                if not ok:
+                    raise RuntimeError(
+                        f"Function {self.name()} returned an invalid gradient at index {i} - "
+                        f"got {list(g.shape)} but expected shape compatible with "
+                        f"{list(x.shape)}"
+                    )
+            handed.append(g if g is None or _GradMode.enabled else g._data)
+        return tuple(handed)
+
+
+class Function:
+    """Base class of user-defined differentiable ops, as PyTorch's ``torch.autograd.Function``.
+
+    Subclass it with static methods and call ``.apply``::
+
+        class Exp(Function):
+            @staticmethod
+            def forward(ctx, x):
+                y = x.exp()
+                ctx.save_for_backward(y)
+                return y
+
+            @staticmethod
+            def backward(ctx, grad):
+                (y,) = ctx.saved_tensors
+                return grad * y
+
+        z = Exp.apply(x)
+
+    Or write ``forward(*args)`` without ctx and a ``setup_context(ctx, inputs, output)``.
+    ``forward`` runs with recording off; ``backward`` gets one gradient per output and returns
+    one per argument of ``forward`` (None for non-tensors and inputs that need none).
+    """
+
+    _backward_cls: type[BackwardFunction]
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        name = cls.__name__ + "Backward"  # PyTorch's name for the node: MyFnBackward
+        attrs = {"_forward_cls": cls, "torch_name": name, "__doc__": cls.__doc__}
+        cls._backward_cls = type(name, (BackwardFunction,), attrs)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        raise RuntimeError(
+            f"{type(self).__name__}: autograd.Function is not instantiated; call "
+            f"{type(self).__name__}.apply(...) and define forward/backward as static methods"
+        )
+
+    @staticmethod
+    def forward(*args: Any, **kwargs: Any) -> Any:
+        """The computation, on Tensors, with recording off."""
+        raise NotImplementedError(
+            "You must implement the forward function for custom autograd.Function."
+        )
+
+    @staticmethod
+    def setup_context(ctx: Any, inputs: tuple[Any, ...], output: Any) -> None:
+        """Save what backward needs, when ``forward`` does not take ``ctx``."""
+        raise NotImplementedError("setup_context is not implemented.")
+
+    @staticmethod
+    def backward(ctx: Any, *grad_outputs: Any) -> Any:
+        """One gradient per argument of ``forward``, from one gradient per output."""
+        raise NotImplementedError(
+            "You must implement either the backward or vjp method for your custom "
+            "autograd.Function to use it with backward mode AD."
+        )
+
+    @classmethod
+    def apply(cls, *args: Any, **kwargs: Any) -> Any:
+        """Run ``forward`` and, when an input needs a gradient, record the node."""
+        if cls is Function:
+            raise RuntimeError("autograd.Function.apply: subclass Function and call apply on it")
+        separate = cls.setup_context is not Function.setup_context
+        if kwargs:
+            if not separate:
+                raise TypeError(
+                    f"{cls.__name__}.apply() takes positional arguments only when forward "
+                    "takes ctx (define setup_context to accept keyword arguments)"
+                )
+            bound = inspect.signature(cls.forward).bind(*args, **kwargs)
+            bound.apply_defaults()
+            args = tuple(bound.arguments.values())
+        node = cls._backward_cls()
+        is_tensor = tuple(isinstance(a, Tensor) for a in args)
+        node._arg_is_tensor = is_tensor
+        record = _GradMode.enabled
+        node.needs_input_grad = tuple(
+            t and record and a.requires_grad for a, t in zip(args, is_tensor)
+        )
+        with no_grad():
+            if separate:
+                output = cls.forward(*args)
+                cls.setup_context(node, args, output)
+            else:
+                output = cls.forward(node, *args)
+        if not any(node.needs_input_grad):
+            return output
+        return _record(node, args, output)
+
+
+def _record(node: BackwardFunction, args: tuple[Any, ...], output: Any) -> Any:
+    """Make ``node`` the producer of the outputs and connect it to the tensor inputs."""
+    several = isinstance(output, tuple)
+    outputs = tuple(output) if several else (output,)
+    outs = list(outputs)
+    inputs = [a for a in args if isinstance(a, Tensor)]
+    edges = []
+    for x in inputs:
+        edges.append(x.grad_fn or (x if x.requires_grad else None))
+    node.edges, node.inputs, node.hooks = tuple(edges), tuple(inputs), None
+    node.saved = tuple(x._data for x in inputs)
+    node.out = None
+    metas: list[tuple[tuple[int, ...], np.dtype] | None] = []
+    for k, o in enumerate(outs):
+        if not isinstance(o, Tensor):
+            metas.append(None)  # a Python value passes through and gets no gradient
+            continue
+        metas.append((o.shape, o.dtype))
+        if o.grad_fn is not None or o.requires_grad or any(o is x for x in inputs):
+            o = outs[k] = _new_tensor(o._data, None)  # an input returned as is: a new tensor
+        if id(outputs[k]) in node._non_differentiable or o.dtype.kind not in "fc":
+            continue
+        if not several:
+            node.out = o._data  # (one array stands for the output only when there is one)
+        o.grad_fn = OutputOf(node, k, len(outs), o._data) if several else node
+        o.requires_grad = True
+    node._outputs = tuple(metas)
+    return tuple(outs) if several else outs[0]

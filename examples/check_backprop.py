@@ -21,10 +21,10 @@ import numpy as np
 
 import minigrad as mg
 from minigrad import nn, optim, reference
-from minigrad.data import DataLoader, TensorDataset
 from minigrad.datasets import load_iris_seed_split
 from minigrad.nn import functional as F
 from minigrad.train import History, fit, plot_history
+from minigrad.utils.data import DataLoader, TensorDataset
 
 PERCEPTRON_X = [[0, 0, 1], [1, 1, 1], [1, 0, 1], [0, 1, 0]]
 PERCEPTRON_Y = [0, 1, 1, 0]

@@ -26,10 +26,10 @@ import numpy as np
 
 import minigrad as mg
 from minigrad import nn, optim
-from minigrad.data import DataLoader, TensorDataset, train_test_split
 from minigrad.datasets import load_iris, load_iris_seed_split
 from minigrad.nn import functional as F
 from minigrad.train import History, evaluate, fit, plot_history
+from minigrad.utils.data import DataLoader, TensorDataset, train_test_split
 
 # Defaults of each configuration; command-line flags override them.
 CONFIGS: dict[str, dict[str, Any]] = {

@@ -31,10 +31,10 @@ import numpy as np
 
 import minigrad as mg
 from minigrad import nn, optim
-from minigrad.data import DataLoader, TensorDataset
 from minigrad.datasets import load_mnist
 from minigrad.nn import functional as F
 from minigrad.train import evaluate, fit, plot_history
+from minigrad.utils.data import DataLoader, TensorDataset
 
 # Defaults of each configuration; command-line flags override them.
 CONFIGS: dict[str, dict[str, Any]] = {

@@ -18,9 +18,9 @@ import numpy as np
 
 import minigrad as mg
 from minigrad import nn, optim
-from minigrad.data import DataLoader, TensorDataset
 from minigrad.nn import functional as F
 from minigrad.train import fit, plot_history
+from minigrad.utils.data import DataLoader, TensorDataset
 
 X = [[0, 0, 1], [1, 1, 1], [1, 0, 1], [0, 1, 0]]
 Y = [0, 1, 1, 0]

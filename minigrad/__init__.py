@@ -3,7 +3,7 @@
 from numpy import bool_, float32, float64, int32, int64
 
 # Submodules users reach as minigrad.nn, minigrad.optim, ... (none imports an optional extra).
-from . import autograd, data, datasets, explain, nn, optim, reference, train, viz
+from . import autograd, datasets, explain, nn, optim, reference, train, utils, viz
 from ._missing import missing_attribute
 from .creation import (
     arange,
@@ -118,7 +118,6 @@ __all__ = [
     "concatenate",
     "cos",
     "cuda",
-    "data",
     "datasets",
     "default_generator",
     "device",
@@ -192,6 +191,7 @@ __all__ = [
     "train",
     "transpose",
     "unsqueeze",
+    "utils",
     "var",
     "viz",
     "where",

@@ -1,13 +1,26 @@
 """Datasets, DataLoader batching and determinism, and train/test splitting."""
 
 import math
+import warnings
 
 import numpy as np
 import pytest
 
+import minigrad as mg
 from minigrad.creation import manual_seed
-from minigrad.data import DataLoader, Dataset, TensorDataset, default_collate, train_test_split
 from minigrad.tensor import Tensor
+from minigrad.utils.data import (
+    DataLoader,
+    Dataset,
+    RandomSampler,
+    SequentialSampler,
+    Subset,
+    SubsetRandomSampler,
+    TensorDataset,
+    default_collate,
+    random_split,
+    train_test_split,
+)
 
 
 def _xy(n: int = 10) -> tuple[np.ndarray, np.ndarray]:
@@ -290,3 +303,97 @@ def test_split_errors_name_the_problem():
         train_test_split(np.zeros(10), test_size=1.5)
     with pytest.raises(ValueError, match="stratify needs shuffle"):
         train_test_split(np.zeros(10), stratify=np.zeros(10), shuffle=False)
+
+
+# -- PyTorch's names: Subset, random_split, samplers --------------------------------------------
+
+
+def _dataset(n=10):
+    return TensorDataset(np.arange(n * 2.0).reshape(n, 2), np.arange(n))
+
+
+def test_random_split_lengths_partition_the_dataset_reproducibly():
+    ds = _dataset(10)
+    parts = random_split(ds, [7, 3], generator=mg.Generator().manual_seed(0))
+    assert [len(p) for p in parts] == [7, 3] and all(isinstance(p, Subset) for p in parts)
+    assert sorted(parts[0].indices + parts[1].indices) == list(range(10))
+    again = random_split(ds, [7, 3], generator=mg.Generator().manual_seed(0))
+    assert again[0].indices == parts[0].indices
+    assert parts[0].indices != list(range(7))  # shuffled
+    _, y = parts[1][0]
+    assert y.item() == parts[1].indices[0]
+
+
+@pytest.mark.parametrize(
+    "fractions", [[0.5, 0.5], [0.7, 0.2, 0.1], [1 / 3] * 3, [0.25, 0.25, 0.25, 0.25], [1.0, 0.0]]
+)
+@pytest.mark.parametrize("n", [10, 11, 7])
+def test_random_split_fractions_give_torch_lengths(fractions, n):
+    torch = pytest.importorskip("torch")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        expected = [len(p) for p in torch.utils.data.random_split(range(n), fractions)]
+        got = [len(p) for p in random_split(_dataset(n), fractions, generator=0)]
+    assert got == expected
+
+
+def test_random_split_warns_on_an_empty_part_and_rejects_bad_lengths():
+    with pytest.warns(UserWarning, match="index 1 is 0"):
+        random_split(_dataset(3), [1.0, 0.0], generator=0)
+    with pytest.raises(ValueError, match="Sum of input lengths"):
+        random_split(_dataset(10), [5, 4], generator=0)
+    with pytest.raises(ValueError, match="fractions summing to 1"):
+        random_split(_dataset(10), [0.5, 0.4], generator=0)
+    with pytest.raises(ValueError, match="non-negative ints"):
+        random_split(_dataset(10), [12, -2], generator=0)
+    with pytest.raises(TypeError, match="random_split: generator"):
+        random_split(_dataset(10), [5, 5], generator="seed")
+
+
+def test_subset_of_tensor_dataset_batches_fast_and_equal_to_sample_by_sample():
+    ds = _dataset(10)
+    sub = Subset(ds, [9, 2, 4, 4, 0])
+    fast = list(DataLoader(sub, batch_size=2))
+    slow = list(DataLoader(sub, batch_size=2, collate_fn=lambda s: default_collate(s)))
+    assert len(fast) == 3
+    for (fx, fy), (sx, sy) in zip(fast, slow):
+        np.testing.assert_array_equal(fx.numpy(), sx.numpy())
+        np.testing.assert_array_equal(fy.numpy(), sy.numpy())
+    np.testing.assert_array_equal(np.concatenate([b[1].numpy() for b in fast]), [9, 2, 4, 4, 0])
+
+
+def test_sampler_gives_the_order_and_excludes_shuffle():
+    ds = _dataset(6)
+    loader = DataLoader(ds, batch_size=4, sampler=[5, 0, 3])
+    assert len(loader) == 1
+    ((_, y),) = list(loader)
+    np.testing.assert_array_equal(y.numpy(), [5, 0, 3])
+    with pytest.raises(ValueError, match="mutually exclusive with shuffle"):
+        DataLoader(ds, sampler=[0], shuffle=True)
+    assert list(SequentialSampler(ds)) == list(range(6))
+    assert len(DataLoader(ds, batch_size=4, sampler=SequentialSampler(ds), drop_last=True)) == 1
+
+
+def test_random_samplers_are_seeded_and_differ_between_epochs():
+    ds = _dataset(8)
+    s = RandomSampler(ds, generator=3)
+    a, b = list(s), list(s)
+    assert sorted(a) == list(range(8)) and a != b
+    assert list(RandomSampler(ds, generator=3)) == a
+    r = RandomSampler(ds, replacement=True, num_samples=20, generator=0)
+    assert len(list(r)) == 20 == len(r) and set(r) <= set(range(8))
+    assert len(list(RandomSampler(ds, num_samples=20, generator=0))) == 20
+    sub = SubsetRandomSampler([1, 3, 5], generator=0)
+    assert sorted(sub) == [1, 3, 5]
+    loader = DataLoader(ds, batch_size=3, sampler=SubsetRandomSampler([1, 3, 5], generator=0))
+    ((_, y),) = list(loader)
+    assert sorted(y.numpy().tolist()) == [1, 3, 5]
+    with pytest.raises(ValueError, match="num_samples"):
+        RandomSampler(ds, num_samples=0)
+
+
+def test_minigrad_data_moved_to_utils_data():
+    import minigrad.utils.data as ud
+
+    assert mg.utils.data is ud and ud.DataLoader is DataLoader
+    assert not hasattr(mg, "data")

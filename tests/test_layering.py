@@ -23,7 +23,6 @@ LAYERS = {
     "autograd": 4,
     "serialization": 4,
     "nn": 5,
-    "data": 6,
     "utils": 6,
     "datasets": 6,
     "optim": 6,

@@ -7,7 +7,7 @@ import pytest
 
 import minigrad as mg
 from minigrad import nn
-from minigrad.data import DataLoader, TensorDataset
+from minigrad.utils.data import DataLoader, TensorDataset
 
 # ---------------------------------------------------------------------------------------------
 # Generator

@@ -16,7 +16,6 @@ import pytest
 
 import minigrad as mg
 from minigrad import train
-from minigrad.data import DataLoader, TensorDataset
 from minigrad.train import (
     Evaluation,
     History,
@@ -27,6 +26,7 @@ from minigrad.train import (
     fit,
     plot_history,
 )
+from minigrad.utils.data import DataLoader, TensorDataset
 
 
 class Affine:

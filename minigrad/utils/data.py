@@ -1,4 +1,5 @@
-"""Datasets, batching with an explicit random generator, and train/test splitting.
+"""``minigrad.utils.data``: PyTorch's datasets, samplers, ``DataLoader`` and ``random_split``,
+plus ``train_test_split``.
 
 Every random choice (shuffling, splitting) draws from a `minigrad.Generator` or a
 `numpy.random.Generator` the caller passes, an int seed, or minigrad's default generator;
@@ -8,20 +9,27 @@ never from NumPy's global state.
 from __future__ import annotations
 
 import math
+import warnings
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any, Generic, TypeVar
 
 import numpy as np
 
-from .random import Generator, GeneratorLike, as_generator
-from .tensor import Tensor
+from ..random import Generator, GeneratorLike, as_generator
+from ..tensor import Tensor
 
 __all__ = [
     "DataLoader",
     "Dataset",
+    "RandomSampler",
+    "Sampler",
+    "SequentialSampler",
+    "Subset",
+    "SubsetRandomSampler",
     "TensorDataset",
     "default_collate",
+    "random_split",
     "train_test_split",
 ]
 
@@ -78,19 +86,184 @@ class TensorDataset(Dataset[tuple[Tensor, ...]]):
         return tuple(Tensor(a[indices]) for a in self.arrays)
 
 
+class Subset(Dataset[T_co]):
+    """The samples of ``dataset`` at ``indices``, in that order (what ``random_split`` returns).
+
+    Args:
+        dataset: the whole dataset.
+        indices: positions in ``dataset`` (a sequence of ints).
+    """
+
+    def __init__(self, dataset: Dataset[T_co], indices: Sequence[int]) -> None:
+        self.dataset = dataset
+        self.indices = indices
+
+    def __getitem__(self, index: int) -> T_co:
+        if isinstance(index, list):
+            return self.dataset[[self.indices[i] for i in index]]
+        return self.dataset[self.indices[index]]
+
+    def __len__(self) -> int:
+        return len(self.indices)
+
+
+def random_split(
+    dataset: Dataset[T_co],
+    lengths: Sequence[int | float],
+    generator: GeneratorLike = None,
+) -> list[Subset[T_co]]:
+    """Split ``dataset`` into non-overlapping random subsets of the given lengths.
+
+    Args:
+        dataset: the dataset to split.
+        lengths: sizes that sum to ``len(dataset)``, or fractions that sum to 1: each part
+            gets ``floor(n * fraction)`` samples and the remainder is dealt one by one to the
+            parts in order, as PyTorch does.
+        generator: ``minigrad.Generator``, ``numpy.random.Generator``, int seed, or None
+            (minigrad's default generator). The permutation is NumPy's, so the parts differ
+            from PyTorch's for the same seed.
+
+    Returns:
+        One ``Subset`` per length.
+
+    Raises:
+        ValueError: lengths that are negative, or do not sum to the dataset's length (or 1).
+        TypeError: generator has an unsupported type.
+    """
+    _check_generator("random_split", generator)
+    n = len(dataset)
+    lengths = list(lengths)
+    if any(isinstance(x, bool) or not isinstance(x, int | float | np.number) for x in lengths):
+        raise ValueError(f"random_split: lengths must be ints or fractions, got {lengths!r}")
+    if math.isclose(sum(lengths), 1) and sum(lengths) <= 1:
+        for i, frac in enumerate(lengths):
+            if not 0 <= frac <= 1:
+                raise ValueError(f"Fraction at index {i} is not between 0 and 1")
+        sizes = [math.floor(n * frac) for frac in lengths]
+        for i in range(n - sum(sizes)):
+            sizes[i % len(sizes)] += 1
+        for i, size in enumerate(sizes):
+            if size == 0:
+                warnings.warn(
+                    f"Length of split at index {i} is 0. This might result in an empty dataset.",
+                    UserWarning,
+                    stacklevel=2,
+                )
+    else:
+        if any(x != int(x) or x < 0 for x in lengths):
+            raise ValueError(
+                f"random_split: lengths must be non-negative ints, or fractions summing to 1; "
+                f"got {lengths!r}"
+            )
+        sizes = [int(x) for x in lengths]
+    if sum(sizes) != n:
+        raise ValueError(
+            "Sum of input lengths does not equal the length of the input dataset! "
+            f"(lengths {lengths!r} sum to {sum(lengths)}, the dataset has {n} samples)"
+        )
+    perm = as_generator(generator, "random_split").permutation(n).tolist()
+    out, offset = [], 0
+    for size in sizes:
+        out.append(Subset(dataset, perm[offset : offset + size]))
+        offset += size
+    return out
+
+
+class Sampler(Generic[T_co]):
+    """Base class of samplers: an iterable of dataset indices with a length."""
+
+    def __iter__(self) -> Iterator[T_co]:
+        raise NotImplementedError
+
+    def __len__(self) -> int:
+        raise NotImplementedError
+
+
+class SequentialSampler(Sampler[int]):
+    """Indices ``0, 1, ..., len(data_source) - 1`` in order."""
+
+    def __init__(self, data_source: Any) -> None:
+        self.data_source = data_source
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(range(len(self.data_source)))
+
+    def __len__(self) -> int:
+        return len(self.data_source)
+
+
+class RandomSampler(Sampler[int]):
+    """A new random permutation of the indices each epoch (``replacement=True``: draws with
+    replacement, ``num_samples`` of them)."""
+
+    def __init__(
+        self,
+        data_source: Any,
+        replacement: bool = False,
+        num_samples: int | None = None,
+        generator: GeneratorLike = None,
+    ) -> None:
+        _check_generator("RandomSampler", generator)
+        if num_samples is not None and (
+            isinstance(num_samples, bool) or not isinstance(num_samples, int) or num_samples <= 0
+        ):
+            raise ValueError(
+                f"num_samples should be a positive integer value, but got num_samples={num_samples}"
+            )
+        self.data_source = data_source
+        self.replacement = bool(replacement)
+        self._num_samples = num_samples
+        self.generator = _seeded_once(generator)
+
+    @property
+    def num_samples(self) -> int:
+        """How many indices an epoch yields (default: the dataset's length)."""
+        return len(self.data_source) if self._num_samples is None else self._num_samples
+
+    def __iter__(self) -> Iterator[int]:
+        n, gen = len(self.data_source), as_generator(self.generator, "RandomSampler")
+        if self.replacement:
+            return iter(gen.integers(0, n, size=self.num_samples).tolist())
+        rounds = -(-self.num_samples // n) if n else 0
+        perm = np.concatenate([gen.permutation(n) for _ in range(rounds)] or [np.arange(0)])
+        return iter(perm[: self.num_samples].tolist())
+
+    def __len__(self) -> int:
+        return self.num_samples
+
+
+class SubsetRandomSampler(Sampler[int]):
+    """The given indices, in a new random order each epoch."""
+
+    def __init__(self, indices: Sequence[int], generator: GeneratorLike = None) -> None:
+        _check_generator("SubsetRandomSampler", generator)
+        self.indices = indices
+        self.generator = _seeded_once(generator)
+
+    def __iter__(self) -> Iterator[int]:
+        gen = as_generator(self.generator, "SubsetRandomSampler")
+        return iter([self.indices[i] for i in gen.permutation(len(self.indices)).tolist()])
+
+    def __len__(self) -> int:
+        return len(self.indices)
+
+
 class DataLoader:
     """Iterate over a dataset in mini-batches.
 
     With `shuffle=True` each epoch (each `iter(loader)`) uses a fresh permutation drawn from
-    the generator, so a seeded loader gives the same sequence of epochs every run.
-    A `TensorDataset` is batched by fancy-indexing its arrays (no per-sample Python loop) and
-    yields tuples of Tensors; other datasets are read sample by sample and combined with
-    `collate_fn` (default: `default_collate`).
+    the generator, so a seeded loader gives the same sequence of epochs every run; a `sampler`
+    gives the order instead. A `TensorDataset` (or a `Subset` of one) is batched by
+    fancy-indexing its arrays (no per-sample Python loop) and yields tuples of Tensors; other
+    datasets are read sample by sample and combined with `collate_fn` (default:
+    `default_collate`).
 
     Args:
         dataset: a `Dataset` (anything with `__getitem__(int)` and `__len__`).
         batch_size: samples per batch (the last one may be smaller).
         shuffle: visit samples in a new random order each epoch.
+        sampler: an iterable of indices with a length (`RandomSampler`,
+            `SubsetRandomSampler`, a list...) giving the order; excludes `shuffle`.
         drop_last: drop the last batch when it is smaller than `batch_size`.
         generator: `minigrad.Generator` or `numpy.random.Generator` (shared, advanced in
             place), int seed (a private generator made once here), or None (minigrad's
@@ -98,7 +271,7 @@ class DataLoader:
         collate_fn: combines a list of samples into a batch (generic datasets only).
 
     Raises:
-        ValueError: batch_size is not a positive int.
+        ValueError: batch_size is not a positive int, or both `sampler` and `shuffle`.
         TypeError: generator has an unsupported type.
     """
 
@@ -107,6 +280,7 @@ class DataLoader:
         dataset: Dataset[Any],
         batch_size: int = 1,
         shuffle: bool = False,
+        sampler: Iterable[int] | None = None,
         drop_last: bool = False,
         generator: GeneratorLike = None,
         collate_fn: Callable[[list[Any]], Any] | None = None,
@@ -115,42 +289,56 @@ class DataLoader:
             raise ValueError(f"DataLoader: batch_size must be an int, got {batch_size!r}")
         if batch_size < 1:
             raise ValueError(f"DataLoader: batch_size must be >= 1, got {batch_size}")
+        if sampler is not None and shuffle:
+            raise ValueError("DataLoader: sampler option is mutually exclusive with shuffle")
         _check_generator("DataLoader", generator)
         self.dataset = dataset
         self.batch_size = int(batch_size)
         self.shuffle = bool(shuffle)
+        self.sampler = sampler
         self.drop_last = bool(drop_last)
-        # An int seed becomes one generator now, so successive epochs differ yet stay seeded.
-        self.generator = (
-            np.random.default_rng(generator)
-            if isinstance(generator, (int, np.integer))
-            else generator
-        )
+        self.generator = _seeded_once(generator)
         self.collate_fn = collate_fn if collate_fn is not None else default_collate
 
     def __len__(self) -> int:
-        n = len(self.dataset)
+        n = len(self.sampler) if self.sampler is not None else len(self.dataset)  # type: ignore[arg-type]
         return n // self.batch_size if self.drop_last else math.ceil(n / self.batch_size)
 
     def __iter__(self) -> Iterator[Any]:
         n = len(self.dataset)
-        # Drawn here, not lazily, so the permutation is fixed as soon as the epoch begins.
-        order = _as_generator(self.generator).permutation(n) if self.shuffle else np.arange(n)
+        # Drawn here, not lazily, so the order is fixed as soon as the epoch begins.
+        if self.sampler is not None:
+            order = np.fromiter(iter(self.sampler), dtype=np.int64)
+        elif self.shuffle:
+            order = as_generator(self.generator, "DataLoader").permutation(n)
+        else:
+            order = np.arange(n)
         return self._batches(order)
 
     def _batches(self, order: np.ndarray) -> Iterator[Any]:
-        stop = len(self) * self.batch_size if self.drop_last else len(order)
-        dataset = self.dataset
-        # A subclass that overrides __getitem__ (say, to augment) must be read sample by sample.
-        if isinstance(dataset, TensorDataset) and (
-            type(dataset).__getitem__ is TensorDataset.__getitem__
-        ):
+        stop = (len(order) // self.batch_size) * self.batch_size if self.drop_last else len(order)
+        gather = _fast_batch(self.dataset)
+        if gather is not None:
             for start in range(0, stop, self.batch_size):
-                yield dataset.batch(order[start : start + self.batch_size])
+                yield gather(order[start : start + self.batch_size])
             return
+        dataset = self.dataset
         for start in range(0, stop, self.batch_size):
             indices = order[start : start + self.batch_size]
             yield self.collate_fn([dataset[int(i)] for i in indices])
+
+
+def _fast_batch(dataset: Any) -> Callable[[np.ndarray], Any] | None:
+    """A whole-batch gather for a TensorDataset, or a Subset of one; None for other datasets."""
+    # A subclass that overrides __getitem__ (say, to augment) must be read sample by sample.
+    if isinstance(dataset, TensorDataset):
+        return dataset.batch if type(dataset).__getitem__ is TensorDataset.__getitem__ else None
+    if type(dataset) is Subset:
+        inner = _fast_batch(dataset.dataset)
+        if inner is not None:
+            indices = np.asarray(dataset.indices, dtype=np.int64)
+            return lambda order: inner(indices[order])
+    return None
 
 
 def default_collate(samples: Sequence[Any]) -> Any:
@@ -269,6 +457,13 @@ def _check_generator(where: str, generator: object) -> None:
 def _as_generator(generator: GeneratorLike) -> np.random.Generator:
     # Resolved at use, not at construction, so a later manual_seed() still governs None.
     return as_generator(generator)
+
+
+def _seeded_once(generator: GeneratorLike) -> GeneratorLike:
+    """An int seed becomes one generator now, so successive epochs differ yet stay seeded."""
+    if isinstance(generator, int | np.integer) and not isinstance(generator, bool):
+        return np.random.default_rng(int(generator))
+    return generator
 
 
 def _test_count(test_size: float | int, n: int) -> int:

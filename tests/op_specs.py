@@ -630,6 +630,250 @@ def _nn_primitives() -> list[OpSpec]:
     ]
 
 
+# ---------------------------------------------------------------------------------------------
+# Convolution, pooling and padding: references written as plain loops over output positions
+
+
+def _pairs(v: Any, nd: int) -> tuple[int, ...]:
+    return (v,) * nd if isinstance(v, int) else tuple(v)
+
+
+def _conv_ref(
+    x: np.ndarray,
+    w: np.ndarray,
+    b: np.ndarray | None = None,
+    stride: Any = 1,
+    padding: Any = 0,
+    dilation: Any = 1,
+    groups: int = 1,
+) -> np.ndarray:
+    """Convolution as its definition: a sum over channels and kernel for each output cell."""
+    nd = w.ndim - 2
+    s, d = _pairs(stride, nd), _pairs(dilation, nd)
+    if padding == "same":
+        pads = [
+            (d_ * (k - 1) // 2, d_ * (k - 1) - d_ * (k - 1) // 2) for k, d_ in zip(w.shape[2:], d)
+        ]
+    else:
+        pads = [(p, p) for p in _pairs(padding, nd)]
+    xp = np.pad(x, [(0, 0), (0, 0), *pads])
+    o, cg = w.shape[:2]
+    out = [
+        (n - d_ * (k - 1) - 1) // s_ + 1 for n, k, s_, d_ in zip(xp.shape[2:], w.shape[2:], s, d)
+    ]
+    y = np.zeros((x.shape[0], o, *out))
+    og = o // groups
+    for pos in np.ndindex(*out):
+        for oc in range(o):
+            g = oc // og
+            index = tuple(slice(q * s_, q * s_ + d_ * (k - 1) + 1, d_)
+                          for q, s_, d_, k in zip(pos, s, d, w.shape[2:]))  # fmt: skip
+            patch = xp[(slice(None), slice(g * cg, (g + 1) * cg), *index)]
+            y[(slice(None), oc, *pos)] = (patch * w[oc]).reshape(x.shape[0], -1).sum(1)
+    return y if b is None else y + b.reshape(-1, *(1,) * nd)
+
+
+def _pool_ref(
+    x: np.ndarray,
+    k: Any,
+    stride: Any = None,
+    padding: Any = 0,
+    dilation: Any = 1,
+    ceil_mode: bool = False,
+    kind: str = "max",
+    count_include_pad: bool = True,
+    divisor_override: int | None = None,
+) -> np.ndarray:
+    """Max or average pooling as PyTorch defines it, one output cell at a time (2-D)."""
+    k2, p2, d2 = _pairs(k, 2), _pairs(padding, 2), _pairs(dilation, 2)
+    s2 = k2 if stride is None else _pairs(stride, 2)
+    n_in = x.shape[2:]
+    out = []
+    for n, kk, s_, p_, d_ in zip(n_in, k2, s2, p2, d2):
+        span = n + 2 * p_ - d_ * (kk - 1) - 1
+        o = (-(-span // s_) if ceil_mode else span // s_) + 1
+        out.append(o - 1 if ceil_mode and (o - 1) * s_ >= n + p_ else o)
+    y = np.zeros((*x.shape[:2], *out))
+    for i, j in np.ndindex(*out):
+        starts = [i * s2[0] - p2[0], j * s2[1] - p2[1]]
+        rows = [starts[0] + t * d2[0] for t in range(k2[0])]
+        cols = [starts[1] + t * d2[1] for t in range(k2[1])]
+        rin = [r for r in rows if 0 <= r < n_in[0]]
+        cin = [c for c in cols if 0 <= c < n_in[1]]
+        patch = x[:, :, rin][:, :, :, cin]
+        if kind == "max":
+            y[:, :, i, j] = patch.max(axis=(2, 3))
+            continue
+        ends = [min(st + kk, n + pp) for st, kk, n, pp in zip(starts, k2, n_in, p2)]
+        if divisor_override:
+            div = divisor_override
+        elif count_include_pad:
+            div = (ends[0] - starts[0]) * (ends[1] - starts[1])
+        else:
+            div = len(rin) * len(cin)
+        y[:, :, i, j] = patch.sum(axis=(2, 3)) / div
+    return y
+
+
+def _adaptive_ref(x: np.ndarray, size: tuple[int, int]) -> np.ndarray:
+    h, w = x.shape[-2:]
+    y = np.zeros((*x.shape[:-2], *size))
+    for i, j in np.ndindex(*size):
+        r = slice(i * h // size[0], -(-(i + 1) * h // size[0]))
+        c = slice(j * w // size[1], -(-(j + 1) * w // size[1]))
+        y[..., i, j] = x[..., r, c].mean(axis=(-2, -1))
+    return y
+
+
+def _adjoint_ref(x_shape: Shape, which: str, fixed: np.ndarray, gy: np.ndarray, **kw: Any) -> Any:
+    """The gradient of <conv(x, w), gy> in x (which="x", fixed=w) or in w (fixed=x), built
+    from the loop reference one basis vector at a time (conv is linear in each)."""
+    out = np.zeros(x_shape)
+    for i in np.ndindex(*x_shape):
+        e = np.zeros(x_shape)
+        e[i] = 1.0
+        y = _conv_ref(e, fixed, **kw) if which == "x" else _conv_ref(fixed, e, **kw)
+        out[i] = (y * gy).sum()
+    return out
+
+
+def _conv_adjoint_specs() -> list[OpSpec]:
+    """The two adjoints of a convolution, as ops of their own: their second derivatives (in
+    the upstream gradient too) are what a convolution's third-order terms go through."""
+    from minigrad import conv
+    from minigrad.tensor import apply
+
+    kw = {"stride": (2, 1), "padding": 1, "dilation": (1, 2), "groups": 2}
+    params = conv.ConvParams((2, 2), (2, 1), ((1, 1), (1, 1)), (1, 2), 2)
+    x_shape, w_shape = (2, 4, 5, 6), (6, 2, 2, 2)
+    gy_shape = (2, 6, 3, 6)  # conv(x, w)'s output shape with these parameters
+    # The pools' adjoints: where MaxPool sends its gradient, and AvgPool's spreading of it.
+    pool_x = (1, 2, 7, 5)
+    pool_kw = {"stride": 2, "padding": 1}
+    maxpool = conv.MaxPool(*conv.pool_params(pool_x[2:], (3, 3), (2, 2), (1, 1), (1, 1), False))
+    maxpool.forward(draw(DISTINCT, pool_x, np.random.default_rng(5)))
+    indices = maxpool.indices
+    assert indices is not None
+
+    def unpool_ref(g: np.ndarray) -> np.ndarray:
+        z = np.zeros(pool_x).reshape(2, -1)
+        np.add.at(z, (np.arange(2)[:, None], indices.reshape(2, -1)), g.reshape(2, -1))
+        return z.reshape(pool_x)
+
+    avg_params, avg_out = conv.pool_params(pool_x[2:], (3, 3), (2, 2), (1, 1), (1, 1), True)
+    avg = conv.AvgPool(avg_params, avg_out, pool_x, True, False)
+
+    def avg_adjoint_ref(g: np.ndarray) -> np.ndarray:
+        out = np.zeros(pool_x)
+        for i in np.ndindex(*pool_x):
+            e = np.zeros(pool_x)
+            e[i] = 1.0
+            y = _pool_ref(e, 3, kind="avg", ceil_mode=True, count_include_pad=False, **pool_kw)
+            out[i] = (y * g).sum()
+        return out
+
+    return [
+        OpSpec(
+            "max_unpool_op",
+            lambda g: apply(conv.MaxUnpool(indices, pool_x), g),
+            unpool_ref,
+            ((1, 2, 4, 3),),
+        ),
+        OpSpec(
+            "avg_pool_adjoint_op",
+            lambda g: apply(conv.AvgPoolAdjoint(avg), g),
+            avg_adjoint_ref,
+            ((1, 2, *avg_out),),
+        ),
+        OpSpec(
+            "conv_input_op",
+            lambda gy, w: apply(conv.ConvInput(params, x_shape), gy, w),
+            lambda gy, w: _adjoint_ref(x_shape, "x", w, gy, **kw),
+            (gy_shape, w_shape),
+        ),
+        OpSpec(
+            "conv_weight_op",
+            lambda x, gy: apply(conv.ConvWeight(params, w_shape), x, gy),
+            lambda x, gy: _adjoint_ref(w_shape, "w", x, gy, **kw),
+            (x_shape, gy_shape),
+        ),
+    ]
+
+
+def _conv_specs() -> list[OpSpec]:
+    """Conv (1-D and 2-D), pools and pad: odd sizes, strides, padding, dilation, groups."""
+    from minigrad.nn import functional as F
+
+    conv: list[tuple[str, Any, tuple[Shape, ...], dict[str, Any]]] = [
+        ("conv2d_basic", F.conv2d, ((2, 3, 7, 6), (4, 3, 3, 2), (4,)), {}),
+        ("conv2d_nobias", F.conv2d, ((2, 2, 5, 5), (3, 2, 3, 3)), {}),
+        ("conv2d_stride_pad", F.conv2d, ((2, 2, 7, 8), (3, 2, 3, 3), (3,)),
+         {"stride": 2, "padding": 1}),
+        ("conv2d_dilation", F.conv2d, ((1, 2, 8, 7), (2, 2, 3, 2), (2,)),
+         {"dilation": (2, 3), "padding": (1, 0), "stride": (1, 2)}),
+        ("conv2d_groups", F.conv2d, ((2, 4, 5, 6), (6, 2, 2, 3), (6,)),
+         {"groups": 2, "stride": (2, 1)}),
+        ("conv2d_depthwise", F.conv2d, ((1, 3, 5, 5), (3, 1, 3, 3), (3,)),
+         {"groups": 3, "padding": 1}),
+        ("conv2d_same_even", F.conv2d, ((1, 2, 5, 6), (2, 2, 2, 4)), {"padding": "same"}),
+        ("conv2d_unbatched", F.conv2d, ((2, 5, 4), (3, 2, 2, 2), (3,)), {"stride": 2}),
+        ("conv1d_basic", F.conv1d, ((2, 3, 9), (4, 3, 3), (4,)), {}),
+        ("conv1d_all", F.conv1d, ((2, 4, 11), (6, 2, 3), (6,)),
+         {"stride": 2, "padding": 2, "dilation": 2, "groups": 2}),
+    ]  # fmt: skip
+    specs = []
+    for name, fn, shapes, kw in conv:
+
+        def ref(x: np.ndarray, w: np.ndarray, b: np.ndarray | None = None, **k: Any) -> Any:
+            if x.ndim == w.ndim - 1:
+                return _conv_ref(x[None], w, b, **k)[0]
+            return _conv_ref(x, w, b, **k)
+
+        specs.append(OpSpec(name, fn, ref, shapes, kwargs=kw))
+
+    pools: list[tuple[str, Any, str, Shape, dict[str, Any]]] = [
+        ("max_pool2d_2", F.max_pool2d, "max", (2, 3, 6, 6), {"kernel_size": 2}),
+        ("max_pool2d_odd", F.max_pool2d, "max", (2, 2, 7, 5),
+         {"kernel_size": 3, "stride": 2, "padding": 1}),
+        ("max_pool2d_ceil_dilation", F.max_pool2d, "max", (1, 2, 8, 7),
+         {"kernel_size": (2, 3), "stride": (3, 2), "dilation": (2, 1), "ceil_mode": True}),
+        ("avg_pool2d_2", F.avg_pool2d, "avg", (2, 3, 6, 6), {"kernel_size": 2}),
+        ("avg_pool2d_pad", F.avg_pool2d, "avg", (2, 2, 7, 5),
+         {"kernel_size": 3, "stride": 2, "padding": 1}),
+        ("avg_pool2d_ceil_nopadcount", F.avg_pool2d, "avg", (1, 2, 8, 7),
+         {"kernel_size": (3, 2), "stride": (2, 3), "padding": 1, "ceil_mode": True,
+          "count_include_pad": False}),
+        ("avg_pool2d_divisor", F.avg_pool2d, "avg", (1, 2, 5, 5),
+         {"kernel_size": 2, "stride": 1, "divisor_override": 3}),
+    ]  # fmt: skip
+    for name, fn, kind, shape, kw in pools:
+
+        def pool_ref(x: np.ndarray, kind: str = kind, **k: Any) -> Any:
+            return _pool_ref(x, k.pop("kernel_size"), kind=kind, **k)
+
+        domain = DISTINCT if kind == "max" else REAL  # no ties inside a window
+        specs.append(OpSpec(name, fn, pool_ref, (shape,), (domain,), kwargs=kw))
+
+    specs += [
+        OpSpec("adaptive_avg_pool2d", F.adaptive_avg_pool2d, lambda x, output_size: _adaptive_ref(
+            x, output_size), ((2, 2, 7, 5),), kwargs={"output_size": (3, 2)}),
+        OpSpec("adaptive_avg_pool2d_keep", F.adaptive_avg_pool2d,
+               lambda x, output_size: _adaptive_ref(x, (x.shape[-2], 4)), ((2, 5, 7),),
+               kwargs={"output_size": (None, 4)}),
+        OpSpec("pad_constant", lambda x: F.pad(x, (1, 2, 0, 1), value=0.5),
+               lambda x: np.pad(x, [(0, 0), (0, 1), (1, 2)], constant_values=0.5), ((2, 3, 4),)),
+        OpSpec("pad_crop", lambda x: F.pad(x, (-1, 2)),
+               lambda x: np.pad(x[..., 1:], [(0, 0), (0, 2)]), ((3, 4),)),
+        OpSpec("pad_reflect", lambda x: F.pad(x, (2, 1, 1, 2), mode="reflect"),
+               lambda x: np.pad(x, [(0, 0), (1, 2), (2, 1)], mode="reflect"), ((2, 4, 3),)),
+        OpSpec("pad_replicate", lambda x: F.pad(x, (2, 1), mode="replicate"),
+               lambda x: np.pad(x, [(0, 0), (2, 1)], mode="edge"), ((2, 3),)),
+        OpSpec("pad_circular", lambda x: F.pad(x, (2, 1), mode="circular"),
+               lambda x: np.pad(x, [(0, 0), (2, 1)], mode="wrap"), ((2, 3),)),
+    ]  # fmt: skip
+    return specs
+
+
 SPECS: list[OpSpec] = (
     _unary()
     + _nn_primitives()
@@ -642,6 +886,8 @@ SPECS: list[OpSpec] = (
     + _joins()
     + _casts()
     + _composites()
+    + _conv_specs()
+    + _conv_adjoint_specs()
 )
 
 BY_NAME: dict[str, OpSpec] = {s.name: s for s in SPECS}

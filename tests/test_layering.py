@@ -15,6 +15,7 @@ LAYERS = {
     "dtypes": 0,
     "device": 0,
     "ops": 1,
+    "conv": 1,
     "tensor": 2,
     "random": 3,
     "creation": 3,

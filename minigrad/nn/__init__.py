@@ -2,6 +2,7 @@
 
 from .._missing import missing_attribute
 from . import functional, init
+from .conv import AdaptiveAvgPool2d, AvgPool2d, Conv1d, Conv2d, Dropout, Dropout2d, MaxPool2d
 from .embedding import Embedding
 from .layers import (
     ELU,
@@ -18,6 +19,7 @@ from .layers import (
     Softmax,
     Softplus,
     Tanh,
+    Unflatten,
 )
 from .losses import (
     BCELoss,
@@ -37,11 +39,17 @@ __getattr__ = missing_attribute("minigrad.nn", "torch.nn")
 __all__ = [
     "ELU",
     "GELU",
+    "AdaptiveAvgPool2d",
+    "AvgPool2d",
     "BCELoss",
     "BCEWithLogitsLoss",
     "BatchNorm1d",
     "BatchNorm2d",
+    "Conv1d",
+    "Conv2d",
     "CrossEntropyLoss",
+    "Dropout",
+    "Dropout2d",
     "Embedding",
     "Flatten",
     "HuberLoss",
@@ -52,6 +60,7 @@ __all__ = [
     "Linear",
     "LogSoftmax",
     "MSELoss",
+    "MaxPool2d",
     "Module",
     "ModuleDict",
     "ModuleList",
@@ -66,6 +75,7 @@ __all__ = [
     "Softmax",
     "Softplus",
     "Tanh",
+    "Unflatten",
     "functional",
     "init",
 ]

@@ -14,17 +14,25 @@ from typing import Any
 
 import numpy as np
 
+from .. import conv as _conv_ops
 from .. import ops
+from ..creation import as_generator
 from ..engine import no_grad
 from ..functions import linear as _linear
 from ..functions import where
 from ..tensor import Tensor, apply
 
 __all__ = [
+    "adaptive_avg_pool2d",
+    "avg_pool2d",
     "batch_norm",
     "binary_cross_entropy",
     "binary_cross_entropy_with_logits",
+    "conv1d",
+    "conv2d",
     "cross_entropy",
+    "dropout",
+    "dropout2d",
     "elu",
     "embedding",
     "gelu",
@@ -34,9 +42,11 @@ __all__ = [
     "leaky_relu",
     "linear",
     "log_softmax",
+    "max_pool2d",
     "mse_loss",
     "nll_loss",
     "one_hot",
+    "pad",
     "relu",
     "sigmoid",
     "silu",
@@ -880,3 +890,469 @@ def cross_entropy(
         w = _class_weight(weight, n_classes, fn, x.dtype)
         prod = prod * w.reshape(w_b)
     return _reduce(-prod.sum(class_dim), reduction)
+
+
+# ---------------------------------------------------------------------------------------------
+# Convolution, pooling, padding and dropout (the ops live in ``minigrad/conv.py``)
+
+
+def _tuple(value: Any, nd: int, fn: str, name: str) -> tuple[int, ...]:
+    """An int or a sequence of ``nd`` ints, as a tuple (PyTorch's ``_pair``/``_single``)."""
+    if isinstance(value, int | np.integer) and not isinstance(value, bool):
+        return (int(value),) * nd
+    if isinstance(value, tuple | list) and all(
+        isinstance(v, int | np.integer) and not isinstance(v, bool) for v in value
+    ):
+        if len(value) == 1:
+            return (int(value[0]),) * nd
+        if len(value) == nd:
+            return tuple(int(v) for v in value)
+    raise ValueError(f"{fn}(): {name} must be an int or a tuple of {nd} ints, got {value!r}")
+
+
+def _size(shape: tuple[int, ...]) -> str:
+    return "[" + ", ".join(str(n) for n in shape) + "]"
+
+
+def _spatial_input(input: Any, nd: int, fn: str) -> tuple[Tensor, bool]:
+    """The input as (N, C, *spatial) and whether it came without a batch axis."""
+    x = _t(input)
+    if x.ndim not in (nd + 1, nd + 2):
+        raise RuntimeError(
+            f"Expected {nd + 1}D (unbatched) or {nd + 2}D (batched) input to {fn}, but got "
+            f"input of size: {_size(x.shape)}"
+        )
+    if x.dtype.kind != "f":
+        raise TypeError(f"{fn}(): input must be floating point, got dtype {x.dtype}")
+    if x.ndim == nd + 1:
+        return x.reshape(1, *x.shape), True
+    return x, False
+
+
+def _conv_padding(
+    padding: Any,
+    kernel: tuple[int, ...],
+    stride: tuple[int, ...],
+    dilation: tuple[int, ...],
+    fn: str,
+) -> tuple[tuple[int, int], ...]:
+    """Per spatial axis (before, after): from an int, a tuple, "valid" or "same"."""
+    nd = len(kernel)
+    if isinstance(padding, str):
+        if padding == "valid":
+            return ((0, 0),) * nd
+        if padding == "same":
+            if any(s != 1 for s in stride):
+                raise ValueError(
+                    f"{fn}(): padding='same' is not supported for strided convolutions"
+                )
+            # An even span pads one more after than before, as PyTorch does.
+            total = [d * (k - 1) for k, d in zip(kernel, dilation)]
+            return tuple((t // 2, t - t // 2) for t in total)
+        raise ValueError(
+            f"{fn}(): Invalid padding string {padding!r}, should be one of {{'valid', 'same'}}"
+        )
+    pad = _tuple(padding, nd, fn, "padding")
+    if any(p < 0 for p in pad):
+        raise RuntimeError(f"{fn}(): negative padding is not supported, got padding={padding!r}")
+    return tuple((p, p) for p in pad)
+
+
+def _conv(
+    fn: str,
+    nd: int,
+    input: Any,
+    weight: Any,
+    bias: Any,
+    stride: Any,
+    padding: Any,
+    dilation: Any,
+    groups: int,
+) -> Tensor:
+    x, unbatched = _spatial_input(input, nd, fn)
+    w = _t(weight)
+    if w.ndim != nd + 2:
+        raise RuntimeError(
+            f"{fn}(): weight must be {nd + 2}-dimensional (out_channels, in_channels / groups, "
+            f"*kernel_size), got weight of size {_size(w.shape)}"
+        )
+    kernel = w.shape[2:]
+    st = _tuple(stride, nd, fn, "stride")
+    dil = _tuple(dilation, nd, fn, "dilation")
+    if any(s <= 0 for s in st):
+        raise RuntimeError(f"{fn}(): non-positive stride is not supported, got stride={stride!r}")
+    if any(d <= 0 for d in dil):
+        raise RuntimeError(f"{fn}(): dilation should be greater than zero, got {dilation!r}")
+    if not isinstance(groups, int) or groups <= 0:
+        raise RuntimeError(f"{fn}(): non-positive groups is not supported, got groups={groups!r}")
+    pads = _conv_padding(padding, kernel, st, dil, fn)
+    if w.shape[0] < groups or w.shape[0] % groups:
+        raise RuntimeError(
+            f"{fn}(): Given groups={groups}, expected weight to be divisible by {groups} at "
+            f"dimension 0, but got weight of size {_size(w.shape)} instead"
+        )
+    if x.shape[1] != w.shape[1] * groups:
+        raise RuntimeError(
+            f"{fn}(): Given groups={groups}, weight of size {_size(w.shape)}, expected "
+            f"input{_size(x.shape)} to have {w.shape[1] * groups} channels, but got "
+            f"{x.shape[1]} channels instead"
+        )
+    padded = tuple(n + a + b for n, (a, b) in zip(x.shape[2:], pads))
+    span = tuple(d * (k - 1) + 1 for k, d in zip(kernel, dil))
+    if any(p < s for p, s in zip(padded, span)):
+        raise RuntimeError(
+            f"{fn}(): Calculated padded input size per channel: ({' x '.join(map(str, padded))})"
+            f". Kernel size: ({' x '.join(map(str, span))}). Kernel size can't be greater "
+            "than actual input size"
+        )
+    params = _conv_ops.ConvParams(kernel, st, pads, dil, groups)
+    if bias is None:
+        out = apply(_conv_ops.Conv(params), x, w)
+    else:
+        b = _t(bias)
+        if b.shape != (w.shape[0],):
+            raise RuntimeError(
+                f"{fn}(): Given weight of size {_size(w.shape)}, expected bias to be "
+                f"1-dimensional with {w.shape[0]} elements, but got bias of size "
+                f"{_size(b.shape)} instead"
+            )
+        out = apply(_conv_ops.Conv(params), x, w, b)
+    return out.reshape(*out.shape[1:]) if unbatched else out
+
+
+def conv1d(
+    input: Tensor,
+    weight: Tensor,
+    bias: Tensor | None = None,
+    stride: Any = 1,
+    padding: Any = 0,
+    dilation: Any = 1,
+    groups: int = 1,
+) -> Tensor:
+    """1-D convolution (cross-correlation) of (N, C, L) or (C, L) input; see ``conv2d``."""
+    return _conv("conv1d", 1, input, weight, bias, stride, padding, dilation, groups)
+
+
+def conv2d(
+    input: Tensor,
+    weight: Tensor,
+    bias: Tensor | None = None,
+    stride: Any = 1,
+    padding: Any = 0,
+    dilation: Any = 1,
+    groups: int = 1,
+) -> Tensor:
+    """2-D convolution (cross-correlation, as PyTorch): one op, differentiable twice.
+
+    Args:
+        input: (N, C, H, W), or (C, H, W) without a batch.
+        weight: (out_channels, C / groups, kH, kW).
+        bias: optional (out_channels,).
+        stride: an int or a (sH, sW) pair.
+        padding: an int, a pair, "valid" (none) or "same" (output as large as the input;
+            stride 1 only); zeros are added.
+        dilation: spacing between kernel elements (an int or a pair).
+        groups: split input and output channels into this many independent groups.
+
+    Raises:
+        RuntimeError: on a wrong number of channels, groups that do not divide the channels,
+            a kernel larger than the padded input, or bad stride/padding/dilation, in
+            PyTorch's words.
+    """
+    return _conv("conv2d", 2, input, weight, bias, stride, padding, dilation, groups)
+
+
+def _pool_args(
+    fn: str,
+    nd: int,
+    x: Tensor,
+    kernel_size: Any,
+    stride: Any,
+    padding: Any,
+    dilation: Any,
+    ceil_mode: bool,
+    pad_limit: str,
+) -> tuple[Any, tuple[int, ...]]:
+    kernel = _tuple(kernel_size, nd, fn, "kernel_size")
+    st = (
+        kernel
+        if stride is None or stride == [] or stride == ()
+        else _tuple(stride, nd, fn, "stride")
+    )
+    pad = _tuple(padding, nd, fn, "padding")
+    dil = _tuple(dilation, nd, fn, "dilation")
+    if any(k <= 0 for k in kernel):
+        raise RuntimeError(f"{fn}(): kernel_size must be greater than zero, got {kernel_size!r}")
+    if any(s <= 0 for s in st):
+        raise RuntimeError(f"{fn}(): stride must be greater than zero, got {stride!r}")
+    if any(d <= 0 for d in dil):
+        raise RuntimeError(f"{fn}(): dilation must be greater than zero, got {dilation!r}")
+    span = kernel if pad_limit == "kernel" else tuple(d * (k - 1) + 1 for k, d in zip(kernel, dil))
+    if any(p < 0 or p > s // 2 for p, s in zip(pad, span)):
+        what = "kernel size" if pad_limit == "kernel" else "effective kernel size"
+        raise RuntimeError(
+            f"{fn}(): pad should be at most half of {what}, but got pad={padding!r}, "
+            f"kernel_size={kernel_size!r}"
+            + ("" if pad_limit == "kernel" else f" and dilation={dilation!r}")
+        )
+    params, out = _conv_ops.pool_params(x.shape[2:], kernel, st, pad, dil, ceil_mode)
+    if any(o < 1 for o in out):
+        shown = "x".join(map(str, x.shape[1:]))
+        raise RuntimeError(
+            f"{fn}(): Given input size: ({shown}). Calculated output size: "
+            f"({'x'.join(map(str, (x.shape[1], *out)))}). Output size is too small"
+        )
+    return params, out
+
+
+def max_pool2d(
+    input: Tensor,
+    kernel_size: Any,
+    stride: Any = None,
+    padding: Any = 0,
+    dilation: Any = 1,
+    ceil_mode: bool = False,
+    return_indices: bool = False,
+) -> Any:
+    """Maximum over each (kH, kW) window of (N, C, H, W) or (C, H, W) input.
+
+    The gradient goes to the first maximum of each window (as in PyTorch).
+
+    Args:
+        input: the input.
+        kernel_size: window size (an int or a pair).
+        stride: step between windows; defaults to ``kernel_size``.
+        padding: implicit -inf padding on each side, at most half the window.
+        dilation: spacing between window elements.
+        ceil_mode: keep a last, partial window at the end of each axis.
+        return_indices: also return where each maximum is (a flat index into its H*W plane,
+            int64, as PyTorch's).
+    """
+    x, unbatched = _spatial_input(input, 2, "max_pool2d")
+    params, out = _pool_args(
+        "max_pool2d", 2, x, kernel_size, stride, padding, dilation, ceil_mode, "effective"
+    )
+    op = _conv_ops.MaxPool(params, out, ceil_mode)
+    y = apply(op, x)
+    if unbatched:
+        y = y.reshape(*y.shape[1:])
+    if not return_indices:
+        return y
+    assert op.indices is not None
+    idx = op.indices.astype(np.int64)
+    return y, Tensor(idx[0] if unbatched else idx)
+
+
+def avg_pool2d(
+    input: Tensor,
+    kernel_size: Any,
+    stride: Any = None,
+    padding: Any = 0,
+    ceil_mode: bool = False,
+    count_include_pad: bool = True,
+    divisor_override: int | None = None,
+) -> Tensor:
+    """Mean over each (kH, kW) window of (N, C, H, W) or (C, H, W) input.
+
+    Args:
+        input: the input.
+        kernel_size: window size (an int or a pair).
+        stride: step between windows; defaults to ``kernel_size``.
+        padding: implicit zero padding on each side, at most half the window.
+        ceil_mode: keep a last, partial window at the end of each axis.
+        count_include_pad: whether the zero padding counts in the divisor.
+        divisor_override: divide every window's sum by this instead.
+    """
+    x, unbatched = _spatial_input(input, 2, "avg_pool2d")
+    params, out = _pool_args(
+        "avg_pool2d", 2, x, kernel_size, stride, padding, 1, ceil_mode, "kernel"
+    )
+    if divisor_override is not None and (
+        not isinstance(divisor_override, int) or divisor_override <= 0
+    ):
+        raise RuntimeError(f"avg_pool2d(): divisor must be not zero, got {divisor_override!r}")
+    op = _conv_ops.AvgPool(params, out, x.shape, ceil_mode, count_include_pad, divisor_override)
+    y = apply(op, x)
+    return y.reshape(*y.shape[1:]) if unbatched else y
+
+
+def _adaptive_matrix(n: int, m: int, dtype: np.dtype) -> np.ndarray:
+    """(m, n): row i averages input cells floor(i n / m) .. ceil((i + 1) n / m) - 1."""
+    mat = np.zeros((m, n), dtype=dtype)
+    for i in range(m):
+        start, end = (i * n) // m, -(-((i + 1) * n) // m)
+        mat[i, start:end] = 1.0 / (end - start)
+    return mat
+
+
+def adaptive_avg_pool2d(input: Tensor, output_size: Any) -> Tensor:
+    """Average pooling to a fixed output size (H_out, W_out), windows as PyTorch chooses them.
+
+    A window's mean is separable, so this is two products with constant averaging matrices
+    (rows, then columns): composed from ``matmul``, differentiable to any order.
+
+    Args:
+        input: (N, C, H, W) or (C, H, W).
+        output_size: an int, or a pair whose entries may be None (keep that input size).
+    """
+    fn = "adaptive_avg_pool2d"
+    x, unbatched = _spatial_input(input, 2, fn)
+    if isinstance(output_size, tuple | list):
+        if len(output_size) != 2:
+            raise ValueError(f"{fn}(): output_size must be an int or a pair, got {output_size!r}")
+        size = tuple(x.shape[2 + i] if s is None else s for i, s in enumerate(output_size))
+    else:
+        size = (output_size, output_size)
+    if not all(isinstance(s, int | np.integer) and s > 0 for s in size):
+        raise ValueError(f"{fn}(): output_size must be positive ints, got {output_size!r}")
+    if any(n == 0 for n in x.shape[2:]):
+        raise RuntimeError(f"{fn}(): input of size {_size(x.shape)} has an empty spatial axis")
+    h, w = x.shape[2:]
+    y = x
+    if size[0] != h:  # (H_out, H) @ (N, C, H, W)
+        y = Tensor(_adaptive_matrix(h, size[0], x.dtype)) @ y
+    if size[1] != w:  # (N, C, H_out, W) @ (W, W_out)
+        y = y @ Tensor(_adaptive_matrix(w, size[1], x.dtype).T)
+    if y is x:
+        y = x * 1.0  # a new tensor, as PyTorch returns
+    return y.reshape(*y.shape[1:]) if unbatched else y
+
+
+_PAD_MODES = ("constant", "reflect", "replicate", "circular")
+
+
+def pad(input: Tensor, pad: Any, mode: str = "constant", value: float | None = None) -> Tensor:
+    """Pad the last ``len(pad) // 2`` dimensions, as ``torch.nn.functional.pad``.
+
+    ``pad`` lists (before, after) for the last dimension first: ``(left, right, top,
+    bottom, ...)``. A negative amount crops (constant mode).
+
+    Args:
+        input: the tensor.
+        pad: an even-length sequence of ints.
+        mode: "constant", "reflect", "replicate" or "circular".
+        value: the fill value of constant padding (default 0).
+    """
+    x = _t(input)
+    if mode not in _PAD_MODES:
+        raise NotImplementedError(f"pad(): mode {mode!r} is not supported; use one of {_PAD_MODES}")
+    if (
+        not isinstance(pad, tuple | list)
+        or len(pad) % 2
+        or not all(isinstance(p, int | np.integer) and not isinstance(p, bool) for p in pad)
+    ):
+        raise ValueError(f"pad(): Padding length must be divisible by 2, and ints, got {pad!r}")
+    if len(pad) // 2 > x.ndim:
+        raise ValueError(
+            f"pad(): Padding length should be less than or equal to two times the input "
+            f"dimension but got padding length {len(pad)} and input of dimension {x.ndim}"
+        )
+    if mode != "constant" and value:
+        raise ValueError(f"pad(): padding mode {mode!r} doesn't take in value argument")
+    pairs = [(int(pad[2 * i]), int(pad[2 * i + 1])) for i in range(len(pad) // 2)]
+    widths = [(0, 0)] * (x.ndim - len(pairs)) + pairs[::-1]  # first axis first
+    if mode == "constant":
+        crop = tuple(
+            slice(-a if a < 0 else 0, n + b if b < 0 else n) for (a, b), n in zip(widths, x.shape)
+        )
+        if any(a < 0 or b < 0 for a, b in widths):
+            x = x[crop]
+        grow = tuple((max(a, 0), max(b, 0)) for a, b in widths)
+        return apply(_conv_ops.Pad(grow, 0.0 if value is None else float(value)), x)
+    for axis, (a, b) in enumerate(widths):
+        if not (a or b):
+            continue
+        n = x.shape[axis]
+        if a < 0 or b < 0:
+            raise ValueError(
+                f"pad(): negative padding is only supported in constant mode, got {pad!r}"
+            )
+        if mode == "reflect" and (a >= n or b >= n):
+            raise ValueError(
+                f"pad(): Padding size should be less than the corresponding input dimension, "
+                f"but got: padding ({a}, {b}) at dimension {axis} of input {_size(x.shape)}"
+            )
+        if mode == "circular" and (a > n or b > n):
+            raise ValueError(
+                f"pad(): Padding value causes wrapping around more than once: padding "
+                f"({a}, {b}) at dimension {axis} of input {_size(x.shape)}"
+            )
+        if mode == "reflect":
+            index = np.concatenate(
+                [np.arange(a, 0, -1), np.arange(n), np.arange(n - 2, n - 2 - b, -1)]
+            )
+        elif mode == "replicate":
+            index = np.clip(np.arange(-a, n + b), 0, n - 1)
+        else:
+            index = np.arange(-a, n + b) % n
+        x = x[(slice(None),) * axis + (index,)]
+    return x
+
+
+def _check_p(p: float, fn: str) -> None:
+    if isinstance(p, bool) or not isinstance(p, int | float) or not 0.0 <= p <= 1.0:
+        raise ValueError(f"{fn}(): dropout probability has to be between 0 and 1, but got {p}")
+
+
+def _dropout_mask(x: Tensor, p: float, shape: tuple[int, ...]) -> Tensor:
+    """A constant mask of ``shape``: 0 with probability p, else 1 / (1 - p)."""
+    if p == 1.0:
+        return x * 0.0
+    keep = as_generator(None).random(shape) >= p
+    return x * (keep * (1.0 / (1.0 - p))).astype(x.dtype)
+
+
+def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:
+    """Zero each element with probability ``p`` and scale the rest by 1 / (1 - p).
+
+    Only while ``training`` (the input is returned unchanged otherwise). The mask is drawn
+    from minigrad's default generator, so ``minigrad.manual_seed`` makes it repeat.
+
+    Args:
+        input: the tensor.
+        p: probability of zeroing an element, in [0, 1].
+        training: apply dropout (True) or return the input (False).
+        inplace: not supported (raises); the result is always a new tensor.
+    """
+    _check_p(p, "dropout")
+    _check_inplace(inplace, "dropout")
+    x = _t(input)
+    if not training or p == 0.0:
+        return x
+    return _dropout_mask(x, p, x.shape)
+
+
+def dropout2d(
+    input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False
+) -> Tensor:
+    """Zero whole channels of (N, C, H, W) or (C, H, W) input with probability ``p``.
+
+    Each channel that is kept is scaled by 1 / (1 - p). As in PyTorch, a 3-D input is taken
+    as (N, C, L) (with a warning), dropping whole 1-D channels.
+    """
+    _check_p(p, "dropout2d")
+    _check_inplace(inplace, "dropout2d")
+    x = _t(input)
+    if x.ndim not in (3, 4):
+        raise RuntimeError(
+            f"dropout2d(): Expected 3D or 4D input, but got input of size: {_size(x.shape)}"
+        )
+    if x.ndim == 3:
+        warnings.warn(
+            "dropout2d: Received a 3D input to dropout2d and assuming that channel-wise 1D "
+            "dropout behavior is desired - input is interpreted as shape (N, C, L), where C "
+            "is the channel dim. This behavior will change in a future release to interpret "
+            "the input as one without a batch dimension, i.e. shape (C, H, W). To maintain "
+            "the 1D channel-wise dropout behavior, please switch to using dropout1d instead.",
+            stacklevel=2,
+        )
+    if not training or p == 0.0:
+        return x
+    return _dropout_mask(x, p, (*x.shape[:2], *(1,) * (x.ndim - 2)))
+
+
+def _check_inplace(inplace: bool, fn: str) -> None:
+    if inplace:
+        raise NotImplementedError(
+            f"{fn}(): inplace=True is not supported; use inplace=False (same values, a new tensor)"
+        )

@@ -31,6 +31,7 @@ __all__ = [
     "Softmax",
     "Softplus",
     "Tanh",
+    "Unflatten",
 ]
 
 
@@ -258,6 +259,49 @@ class Flatten(Module):
 
     def extra_repr(self) -> str:
         return f"start_dim={self.start_dim}, end_dim={self.end_dim}"
+
+
+class Unflatten(Module):
+    """Expand dimension ``dim`` into ``unflattened_size`` (the inverse of ``Flatten``).
+
+    Args:
+        dim: the dimension to expand.
+        unflattened_size: its new shape (a tuple or list; one entry may be -1).
+    """
+
+    def __init__(self, dim: int, unflattened_size: Any) -> None:
+        super().__init__()
+        if not isinstance(unflattened_size, tuple | list) or not all(
+            isinstance(n, int) and not isinstance(n, bool) for n in unflattened_size
+        ):
+            raise TypeError(
+                f"Unflatten: unflattened_size must be a tuple of ints, got {unflattened_size!r}"
+            )
+        self.dim, self.unflattened_size = dim, unflattened_size
+
+    def forward(self, x: Tensor) -> Tensor:
+        t = _as_tensor(x)
+        shape = t.shape
+        if not -len(shape) <= self.dim < len(shape):
+            raise IndexError(
+                f"{self._get_name()}({self.extra_repr()}): dim {self.dim} is out of range for "
+                f"input of shape {shape}"
+            )
+        d = self.dim % len(shape)
+        new = tuple(self.unflattened_size)
+        known = math.prod(n for n in new if n != -1)
+        fits = new.count(-1) <= 1 and (
+            known == shape[d] if -1 not in new else known and shape[d] % known == 0
+        )
+        if not fits:
+            raise RuntimeError(
+                f"{self._get_name()}({self.extra_repr()}): unflattened_size {new} does not "
+                f"multiply to the size {shape[d]} of dimension {self.dim} of input {shape}"
+            )
+        return t.reshape(*shape[:d], *new, *shape[d + 1 :])
+
+    def extra_repr(self) -> str:
+        return f"dim={self.dim}, unflattened_size={self.unflattened_size}"
 
 
 class Sequential(Module):

@@ -1,0 +1,537 @@
+"""Convolution and pooling ops: forward on NumPy arrays and backward rules, side by side.
+
+Any number of spatial dimensions (``conv1d`` and ``conv2d`` use the same ops). The forward
+takes a strided view of the input's windows (no copy), copies it once into columns and does
+one matrix product; backward scatters back with a loop over the kernel positions (``kh*kw``
+slices, never over pixels or the batch).
+
+A convolution is bilinear in (input, weight), so its two gradients are bilinear maps too:
+``conv_input`` (the transposed convolution) and ``conv_weight``. Each of the three ops is
+differentiated by the other two, which is what makes second order work: the rules call the
+helpers below, which run NumPy on arrays and record ops on Tensors (``create_graph=True``).
+Pools come in adjoint pairs the same way: ``MaxPool``/``MaxUnpool``, ``AvgPool``/``AvgPoolAdjoint``.
+
+Attributes are plain tuples per spatial dimension, readable by exporters: ``stride``,
+``dilation``, ``groups``, ``kernel_size`` and ``padding`` as ``(before, after)`` pairs.
+"""
+
+from __future__ import annotations
+
+import math
+from itertools import product
+from typing import Any
+
+import numpy as np
+from numpy.lib.stride_tricks import as_strided
+
+from .engine import Op, Tensors
+from .ops import GetItem, _is_array, reshape, sum_keep
+
+Ints = tuple[int, ...]
+Pads = tuple[tuple[int, int], ...]
+
+
+# ---------------------------------------------------------------------------------------------
+# Windows and their adjoint
+
+
+def _pad(x: np.ndarray, padding: Pads, value: float = 0.0) -> np.ndarray:
+    """``x`` with its trailing spatial axes padded by ``value`` (no copy when there is none)."""
+    if not any(a or b for a, b in padding):
+        return x
+    widths = ((0, 0),) * (x.ndim - len(padding)) + tuple(padding)
+    return np.pad(x, widths, constant_values=value)
+
+
+def _windows(xp: np.ndarray, kernel: Ints, stride: Ints, dilation: Ints, out: Ints) -> np.ndarray:
+    """A read-only view (N, C, *out, *kernel) of a padded input's windows: no copy."""
+    nd = len(kernel)
+    lead = xp.strides[:-nd]
+    space = xp.strides[-nd:]
+    strides = (
+        *lead,
+        *(t * s for t, s in zip(space, stride)),
+        *(t * d for t, d in zip(space, dilation)),
+    )
+    return as_strided(xp, (*xp.shape[:-nd], *out, *kernel), strides, writeable=False)
+
+
+def _window_slices(k: Ints, stride: Ints, dilation: Ints, out: Ints) -> tuple[slice, ...]:
+    """Where kernel position ``k`` reads from in the padded input, for every output position."""
+    return tuple(
+        slice(i * d, i * d + s * (o - 1) + 1, s) for i, s, d, o in zip(k, stride, dilation, out)
+    )
+
+
+def _col2im(cols: np.ndarray, padded: Ints, p: ConvParams | PoolParams, out: Ints) -> np.ndarray:
+    """Adjoint of ``_windows``: add each window's values (N, C, *kernel, *out) back in place.
+
+    One vectorised add per kernel position; overlapping windows add up.
+    """
+    nd = len(out)
+    lead = cols.shape[: cols.ndim - 2 * nd]
+    xp = np.zeros((*lead, *padded), dtype=cols.dtype)
+    every: tuple[slice, ...] = (slice(None),) * nd
+    for k in product(*(range(n) for n in p.kernel_size)):
+        target: tuple[Any, ...] = (Ellipsis, *_window_slices(k, p.stride, p.dilation, out))
+        source: tuple[Any, ...] = (Ellipsis, *k, *every)
+        xp[target] += cols[source]
+    return xp
+
+
+def _crop(xp: np.ndarray, padding: Pads) -> np.ndarray:
+    """Undo ``_pad``: the part of a padded array that was the input."""
+    if not any(a or b for a, b in padding):
+        return xp
+    index: tuple[Any, ...] = (Ellipsis,)
+    index += tuple(slice(a, n - b) for (a, b), n in zip(padding, xp.shape[-len(padding) :]))
+    return xp[index]
+
+
+def _out_size(size: int, k: int, s: int, d: int, pad: tuple[int, int]) -> int:
+    return (size + pad[0] + pad[1] - d * (k - 1) - 1) // s + 1
+
+
+# ---------------------------------------------------------------------------------------------
+# Convolution: Conv (y = x * w + b), ConvInput (its adjoint in x), ConvWeight (its adjoint in w)
+
+
+class ConvParams:
+    """The hyper-parameters a convolution and both of its adjoints share."""
+
+    __slots__ = ("dilation", "groups", "kernel_size", "padding", "stride")
+
+    def __init__(self, kernel: Ints, stride: Ints, padding: Pads, dilation: Ints, groups: int):
+        self.kernel_size, self.stride, self.padding = kernel, stride, padding
+        self.dilation, self.groups = dilation, groups
+
+    def out_shape(self, spatial: Ints) -> Ints:
+        return tuple(
+            _out_size(n, k, s, d, p)
+            for n, k, s, d, p in zip(
+                spatial, self.kernel_size, self.stride, self.dilation, self.padding
+            )
+        )
+
+    def columns(self, x: np.ndarray) -> tuple[np.ndarray, Ints]:
+        """im2col: x (N, C, *S) as columns (G, C/G * prod(kernel), N * prod(out)), one copy.
+
+        The batch sits inside the columns so that each product below is one large matrix
+        product (BLAS) rather than N small ones.
+        """
+        c = x.shape[1]
+        out = self.out_shape(x.shape[2:])
+        win = _windows(_pad(x, self.padding), self.kernel_size, self.stride, self.dilation, out)
+        nd = len(out)
+        # (N, C, *out, *k) -> (C, *k, N, *out): channel and kernel index a column's rows.
+        win = win.transpose(1, *range(2 + nd, 2 + 2 * nd), 0, *range(2, 2 + nd))
+        g = self.groups
+        return win.reshape(g, c // g * math.prod(self.kernel_size), -1), out
+
+
+def _grouped(gy: np.ndarray, g: int) -> np.ndarray:
+    """gy (N, O, *out) as (G, O/G, N * prod(out)), the layout of the columns."""
+    n, o = gy.shape[:2]
+    return gy.reshape(n, g, o // g, -1).transpose(1, 2, 0, 3).reshape(g, o // g, -1)
+
+
+def _conv_forward(x: np.ndarray, w: np.ndarray, p: ConvParams) -> tuple[np.ndarray, np.ndarray]:
+    """y (N, O, *out) and the columns it was computed from."""
+    cols, out = p.columns(x)
+    g, n, o = p.groups, x.shape[0], w.shape[0]
+    y = np.matmul(w.reshape(g, o // g, -1), cols)  # (G, O/G, K) @ (G, K, N*P)
+    y = y.reshape(g, o // g, n, -1).transpose(2, 0, 1, 3)
+    return y.reshape(n, o, *out), cols  # (the reshape copies into the usual layout)
+
+
+def _conv_input_forward(gy: np.ndarray, w: np.ndarray, p: ConvParams, x_shape: Ints) -> np.ndarray:
+    """The transposed convolution: gx (x_shape) with <conv(x, w), gy> = <x, gx>."""
+    n, o = gy.shape[:2]
+    out = gy.shape[2:]
+    nd = len(out)
+    g = p.groups
+    w2 = w.reshape(g, o // g, -1)
+    cols = np.matmul(w2.swapaxes(-1, -2), _grouped(gy, g))  # (G, K, N*P)
+    cols = cols.reshape(x_shape[1], *p.kernel_size, n, *out)
+    cols = cols.transpose(nd + 1, 0, *range(1, nd + 1), *range(nd + 2, 2 * nd + 2))
+    padded = tuple(s + a + b for s, (a, b) in zip(x_shape[2:], p.padding))
+    return np.ascontiguousarray(_crop(_col2im(cols, padded, p, out), p.padding))
+
+
+def _conv_weight_forward(
+    cols: np.ndarray, gy: np.ndarray, p: ConvParams, w_shape: Ints
+) -> np.ndarray:
+    """gw (w_shape) = sum over batch and positions of gy times the columns of x."""
+    gw = np.matmul(_grouped(gy, p.groups), cols.swapaxes(-1, -2))  # (G, O/G, N*P) @ (G, N*P, K)
+    return gw.reshape(w_shape)
+
+
+def conv(x: Any, w: Any, p: ConvParams) -> Any:
+    """Convolution without bias: NumPy on arrays, a recorded op on Tensors."""
+    return _conv_forward(x, w, p)[0] if _is_array(x) else Tensors.apply(Conv(p), x, w)
+
+
+def conv_input(gy: Any, w: Any, p: ConvParams, x_shape: Ints) -> Any:
+    """The input's gradient of a convolution (its transposed convolution with w)."""
+    if _is_array(gy):
+        return _conv_input_forward(gy, w, p, x_shape)
+    return Tensors.apply(ConvInput(p, x_shape), gy, w)
+
+
+def conv_weight(x: Any, gy: Any, p: ConvParams, w_shape: Ints, cols: Any = None) -> Any:
+    """The weight's gradient of a convolution (``cols``: x's columns, if already made)."""
+    if _is_array(x):
+        return _conv_weight_forward(p.columns(x)[0] if cols is None else cols, gy, p, w_shape)
+    return Tensors.apply(ConvWeight(p, w_shape), x, gy)
+
+
+class _ConvOp(Op):
+    """Shares the hyper-parameters' attributes, readable as plain tuples."""
+
+    __slots__ = ("params",)
+
+    params: ConvParams
+
+    @property
+    def stride(self) -> Ints:
+        return self.params.stride
+
+    @property
+    def padding(self) -> Pads:
+        return self.params.padding
+
+    @property
+    def dilation(self) -> Ints:
+        return self.params.dilation
+
+    @property
+    def groups(self) -> int:
+        return self.params.groups
+
+    @property
+    def kernel_size(self) -> Ints:
+        return self.params.kernel_size
+
+    def attributes(self) -> dict[str, Any]:
+        p = self.params
+        return {
+            "kernel_size": p.kernel_size,
+            "stride": p.stride,
+            "padding": p.padding,
+            "dilation": p.dilation,
+            "groups": p.groups,
+        }
+
+
+class Conv(_ConvOp):
+    """y = x * w + b (cross-correlation, PyTorch's conv);  dx = conv_input(grad, w),
+    dw = conv_weight(x, grad), db = sum of grad over batch and positions.
+
+    x is (N, C, *S), w is (O, C/groups, *kernel), b is (O,) or absent.
+    """
+
+    __slots__ = ("cols",)
+
+    def __init__(self, params: ConvParams) -> None:
+        self.params = params
+        self.cols: np.ndarray | None = None
+
+    def forward(self, x: Any, w: Any, b: Any = None) -> np.ndarray:
+        y, cols = _conv_forward(x, w, self.params)
+        self.cols = cols  # kept for the weight's gradient: the columns are the costly part
+        if b is not None:
+            y += b.reshape(-1, *(1,) * (y.ndim - 2))
+        return y
+
+    def backward(self, grad: Any, out: Any, x: Any, w: Any, b: Any = None) -> tuple[Any, ...]:
+        p = self.params
+        gx = conv_input(grad, w, p, x.shape) if self.needs_grad(0) else None
+        gw = conv_weight(x, grad, p, w.shape, self.cols) if self.needs_grad(1) else None
+        if b is None:
+            return gx, gw
+        gb = None
+        if self.needs_grad(2):
+            gb = reshape(sum_keep(grad, (0, *range(2, grad.ndim))), (grad.shape[1],))
+        return gx, gw, gb
+
+
+class ConvInput(_ConvOp):
+    """gx = conv_input(gy, w), the transposed convolution;  d/dgy = conv(grad, w),
+    d/dw = conv_weight(grad, gy)."""
+
+    __slots__ = ("x_shape",)
+
+    def __init__(self, params: ConvParams, x_shape: Ints) -> None:
+        self.params, self.x_shape = params, tuple(x_shape)
+
+    def forward(self, gy: Any, w: Any) -> np.ndarray:
+        return _conv_input_forward(gy, w, self.params, self.x_shape)
+
+    def backward(self, grad: Any, out: Any, gy: Any, w: Any) -> tuple[Any, ...]:
+        p = self.params
+        dgy = conv(grad, w, p) if self.needs_grad(0) else None
+        dw = conv_weight(grad, gy, p, w.shape) if self.needs_grad(1) else None
+        return dgy, dw
+
+
+class ConvWeight(_ConvOp):
+    """gw = conv_weight(x, gy);  d/dx = conv_input(gy, grad), d/dgy = conv(x, grad)."""
+
+    __slots__ = ("w_shape",)
+
+    def __init__(self, params: ConvParams, w_shape: Ints) -> None:
+        self.params, self.w_shape = params, tuple(w_shape)
+
+    def forward(self, x: Any, gy: Any) -> np.ndarray:
+        return _conv_weight_forward(self.params.columns(x)[0], gy, self.params, self.w_shape)
+
+    def backward(self, grad: Any, out: Any, x: Any, gy: Any) -> tuple[Any, ...]:
+        p = self.params
+        dx = conv_input(gy, grad, p, x.shape) if self.needs_grad(0) else None
+        dgy = conv(x, grad, p) if self.needs_grad(1) else None
+        return dx, dgy
+
+
+# ---------------------------------------------------------------------------------------------
+# Pooling
+
+
+class PoolParams:
+    """Window hyper-parameters of a pool; ``padding`` includes ceil_mode's extra on the right."""
+
+    __slots__ = ("dilation", "kernel_size", "padding", "stride")
+
+    def __init__(self, kernel: Ints, stride: Ints, padding: Pads, dilation: Ints) -> None:
+        self.kernel_size, self.stride, self.padding = kernel, stride, padding
+        self.dilation = dilation
+
+
+def pool_params(
+    spatial: Ints, kernel: Ints, stride: Ints, pad: Ints, dilation: Ints, ceil_mode: bool
+) -> tuple[PoolParams, Ints]:
+    """The pool's windows over ``spatial`` and its output size, as PyTorch computes them.
+
+    With ``ceil_mode`` a last, partial window is kept if it starts inside the input or its left
+    padding; the padding on the right grows to cover it.
+    """
+    out, pads = [], []
+    for n, k, s, p, d in zip(spatial, kernel, stride, pad, dilation):
+        span = n + 2 * p - d * (k - 1) - 1
+        o = (-(-span // s) if ceil_mode else span // s) + 1
+        if ceil_mode and (o - 1) * s >= n + p:
+            o -= 1
+        extra = max(0, (o - 1) * s + d * (k - 1) + 1 - (n + 2 * p))
+        out.append(o)
+        pads.append((p, p + extra))
+    return PoolParams(kernel, stride, tuple(pads), dilation), tuple(out)
+
+
+class _PoolOp(Op):
+    __slots__ = ("ceil_mode", "out_shape", "params")
+
+    params: PoolParams
+    out_shape: Ints
+    ceil_mode: bool
+
+    @property
+    def kernel_size(self) -> Ints:
+        return self.params.kernel_size
+
+    @property
+    def stride(self) -> Ints:
+        return self.params.stride
+
+    @property
+    def padding(self) -> Pads:
+        return self.params.padding
+
+    @property
+    def dilation(self) -> Ints:
+        return self.params.dilation
+
+    def attributes(self) -> dict[str, Any]:
+        p = self.params
+        attrs = {"kernel_size": p.kernel_size, "stride": p.stride, "padding": p.padding}
+        return {**attrs, "dilation": p.dilation, "ceil_mode": self.ceil_mode}
+
+
+class MaxPool(_PoolOp):
+    """y = max over each window of x;  dx = grad at each window's first maximum (argmax)."""
+
+    __slots__ = ("indices",)
+
+    def __init__(self, params: PoolParams, out_shape: Ints, ceil_mode: bool = False) -> None:
+        self.params, self.out_shape, self.ceil_mode = params, out_shape, ceil_mode
+        self.indices: np.ndarray | None = None
+
+    def forward(self, x: Any) -> np.ndarray:
+        p = self.params
+        nd = len(self.out_shape)
+        low = -np.inf if x.dtype.kind == "f" else np.iinfo(x.dtype).min
+        win = _windows(_pad(x, p.padding, low), p.kernel_size, p.stride, p.dilation, self.out_shape)
+        flat = win.reshape(*win.shape[: x.ndim], -1)  # (N, C, *out, prod(kernel)): one copy
+        arg = flat.argmax(axis=-1)
+        y = np.take_along_axis(flat, arg[..., None], axis=-1)[..., 0]
+        # Where each maximum sits in the (unpadded) input, as a flat index into its plane.
+        # Padding never wins (PyTorch requires padding <= kernel / 2), so it is a real pixel.
+        pos = np.unravel_index(arg, p.kernel_size)
+        index = np.zeros(arg.shape, dtype=np.intp)
+        for axis in range(nd):
+            o = np.arange(self.out_shape[axis]).reshape((-1,) + (1,) * (nd - 1 - axis))
+            at = o * p.stride[axis] + pos[axis] * p.dilation[axis] - p.padding[axis][0]
+            index = index * x.shape[x.ndim - nd + axis] + at
+        self.indices = index
+        return y
+
+    def backward(self, grad: Any, out: Any, x: Any) -> tuple[Any, ...]:
+        return (max_unpool(grad, self.indices, tuple(x.shape)),)
+
+
+def max_unpool(grad: Any, indices: Any, shape: Ints) -> Any:
+    """Place each value at its index in a zero array of ``shape`` (repeated indices add up)."""
+    op = MaxUnpool(indices, shape)
+    return op.forward(grad) if _is_array(grad) else Tensors.apply(op, grad)
+
+
+class MaxUnpool(Op):
+    """z = zeros(shape) with x placed at indices (flat per plane);  dz/dx = grad at indices."""
+
+    __slots__ = ("indices", "shape")
+
+    def __init__(self, indices: np.ndarray, shape: Ints) -> None:
+        self.indices, self.shape = indices, shape
+
+    def forward(self, x: Any) -> np.ndarray:
+        planes = self.shape[0] * self.shape[1]
+        plane = math.prod(self.shape[2:])
+        idx = self.indices.reshape(planes, -1) + (np.arange(planes) * plane)[:, None]
+        # bincount adds repeated indices (overlapping windows) in one pass.
+        z = np.bincount(idx.ravel(), weights=x.ravel(), minlength=planes * plane)
+        return z.astype(x.dtype, copy=False).reshape(self.shape)
+
+    def backward(self, grad: Any, out: Any, x: Any) -> tuple[Any, ...]:
+        n, c = self.shape[:2]
+        flat = reshape(grad, (n, c, -1))
+        idx = self.indices.reshape(n, c, -1)
+        if _is_array(flat):
+            picked = np.take_along_axis(flat, idx, axis=-1)
+        else:
+            rows = (np.arange(n)[:, None, None], np.arange(c)[None, :, None], idx)
+            picked = Tensors.apply(GetItem(rows), flat)
+        return (reshape(picked, x.shape),)
+
+
+class AvgPool(_PoolOp):
+    """y = sum of each window of x / divisor;  dx = avg_pool_adjoint(grad) (spread it back)."""
+
+    __slots__ = ("count_include_pad", "divisor", "divisor_override", "x_shape")
+
+    def __init__(
+        self,
+        params: PoolParams,
+        out_shape: Ints,
+        x_shape: Ints,
+        ceil_mode: bool = False,
+        count_include_pad: bool = True,
+        divisor_override: int | None = None,
+    ) -> None:
+        self.params, self.out_shape, self.ceil_mode = params, out_shape, ceil_mode
+        self.x_shape, self.count_include_pad = tuple(x_shape), count_include_pad
+        self.divisor_override = divisor_override
+        self.divisor = _divisor(params, out_shape, self.x_shape[2:], count_include_pad)
+        if divisor_override:
+            self.divisor = np.full(out_shape, float(divisor_override))
+
+    def attributes(self) -> dict[str, Any]:
+        extra = {"count_include_pad": self.count_include_pad}
+        return {**super().attributes(), **extra, "divisor_override": self.divisor_override}
+
+    def forward(self, x: Any) -> np.ndarray:
+        p = self.params
+        nd = len(self.out_shape)
+        win = _windows(_pad(x, p.padding), p.kernel_size, p.stride, p.dilation, self.out_shape)
+        total = win.sum(axis=tuple(range(win.ndim - nd, win.ndim)))
+        return total / self.divisor.astype(x.dtype, copy=False)
+
+    def backward(self, grad: Any, out: Any, x: Any) -> tuple[Any, ...]:
+        return (_avg_adjoint(self, grad),)
+
+
+def _avg_adjoint(pool: AvgPool, grad: Any) -> Any:
+    op = AvgPoolAdjoint(pool)
+    return op.forward(grad) if _is_array(grad) else Tensors.apply(op, grad)
+
+
+class AvgPoolAdjoint(Op):
+    """z = each value / divisor spread over its window (AvgPool's adjoint);  dz/dx = AvgPool."""
+
+    __slots__ = ("pool",)
+
+    def __init__(self, pool: AvgPool) -> None:
+        self.pool = pool
+
+    def forward(self, g: Any) -> np.ndarray:
+        pool = self.pool
+        nd = len(pool.out_shape)
+        scaled = g / pool.divisor.astype(g.dtype, copy=False)
+        cols = np.broadcast_to(
+            scaled.reshape(*g.shape[:-nd], *(1,) * nd, *pool.out_shape),
+            (*g.shape[:-nd], *pool.kernel_size, *pool.out_shape),
+        )
+        spatial = pool.x_shape[2:]
+        padded = tuple(s + a + b for s, (a, b) in zip(spatial, pool.padding))
+        return np.ascontiguousarray(
+            _crop(_col2im(cols, padded, pool.params, pool.out_shape), pool.padding)
+        )
+
+    def backward(self, grad: Any, out: Any, g: Any) -> tuple[Any, ...]:
+        op = self.pool
+        fresh = AvgPool(
+            op.params,
+            op.out_shape,
+            op.x_shape,
+            op.ceil_mode,
+            op.count_include_pad,
+            op.divisor_override,
+        )
+        return (fresh.forward(grad) if _is_array(grad) else Tensors.apply(fresh, grad),)
+
+
+def _divisor(p: PoolParams, out: Ints, spatial: Ints, include_pad: bool) -> np.ndarray:
+    """How many elements each window averages over, PyTorch's way (a product over axes).
+
+    A window counts the padding it covers (``count_include_pad``) but never ceil_mode's extra
+    cells past it; without ``count_include_pad`` only real input elements count.
+    """
+    total = np.ones(out)
+    nd = len(out)
+    for axis, (n, k, s, d, (pad, _)) in enumerate(
+        zip(spatial, p.kernel_size, p.stride, p.dilation, p.padding)
+    ):
+        start = np.arange(out[axis]) * s - pad
+        end = np.minimum(start + d * (k - 1) + 1, n + (pad if include_pad else 0))
+        begin = start if include_pad else np.maximum(start, 0)
+        count = end - begin
+        total = total * count.reshape((-1,) + (1,) * (nd - 1 - axis))
+    return total
+
+
+# ---------------------------------------------------------------------------------------------
+# Padding
+
+
+class Pad(Op):
+    """z = x with ``value`` added around it (``padding``: (before, after) per axis);
+    dz/dx = grad without the padding."""
+
+    __slots__ = ("padding", "value")
+
+    def __init__(self, padding: Pads, value: float = 0.0) -> None:
+        self.padding, self.value = padding, value
+
+    def forward(self, x: Any) -> np.ndarray:
+        return np.pad(x, self.padding, constant_values=self.value)
+
+    def backward(self, grad: Any, out: Any, x: Any) -> tuple[Any, ...]:
+        index = tuple(slice(a, a + n) for (a, _), n in zip(self.padding, x.shape))
+        return (grad[index] if _is_array(grad) else Tensors.apply(GetItem(index), grad),)

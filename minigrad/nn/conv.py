@@ -1,0 +1,352 @@
+"""Convolution, pooling and dropout layers, as ``torch.nn``: Conv1d, Conv2d, MaxPool2d,
+AvgPool2d, AdaptiveAvgPool2d, Dropout, Dropout2d.
+
+Each layer calls one op of ``minigrad/conv.py`` (or composes ops); none has a backward of its own.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+from .. import conv as conv_ops
+from ..creation import GeneratorLike, as_generator
+from ..tensor import Tensor, apply
+from . import functional as F
+from . import init
+from .module import Module, Parameter
+
+__all__ = [
+    "AdaptiveAvgPool2d",
+    "AvgPool2d",
+    "Conv1d",
+    "Conv2d",
+    "Dropout",
+    "Dropout2d",
+    "MaxPool2d",
+]
+
+_PADDING_MODES = ("zeros", "reflect", "replicate", "circular")
+
+
+class _ConvNd(Module):
+    """What Conv1d and Conv2d share: PyTorch's arguments, attributes, init and checks."""
+
+    _nd = 2
+    _fn = "conv2d"
+    weight: Parameter
+    bias: Parameter | None
+
+    def __init__(
+        self,
+        in_channels: int,
+        out_channels: int,
+        kernel_size: Any,
+        stride: Any = 1,
+        padding: Any = 0,
+        dilation: Any = 1,
+        groups: int = 1,
+        bias: bool = True,
+        padding_mode: str = "zeros",
+        dtype: Any = None,
+        generator: GeneratorLike = None,
+    ) -> None:
+        super().__init__()
+        name, nd = type(self).__name__, self._nd
+        if not isinstance(groups, int) or groups <= 0:
+            raise ValueError(f"{name}: groups must be a positive integer, got {groups!r}")
+        if in_channels % groups != 0:
+            raise ValueError(
+                f"{name}: in_channels must be divisible by groups (in_channels={in_channels}, "
+                f"groups={groups})"
+            )
+        if out_channels % groups != 0:
+            raise ValueError(
+                f"{name}: out_channels must be divisible by groups (out_channels={out_channels}, "
+                f"groups={groups})"
+            )
+        if padding_mode not in _PADDING_MODES:
+            raise ValueError(
+                f"{name}: padding_mode must be one of {list(_PADDING_MODES)}, but got "
+                f"padding_mode={padding_mode!r}"
+            )
+        self.in_channels, self.out_channels = in_channels, out_channels
+        self.kernel_size = F._tuple(kernel_size, nd, name, "kernel_size")
+        self.stride = F._tuple(stride, nd, name, "stride")
+        self.dilation = F._tuple(dilation, nd, name, "dilation")
+        if any(k <= 0 for k in self.kernel_size) or any(s <= 0 for s in self.stride):
+            raise ValueError(
+                f"{name}: kernel_size={kernel_size!r} and stride={stride!r} must be positive"
+            )
+        if any(d <= 0 for d in self.dilation):
+            raise ValueError(f"{name}: dilation should be greater than zero, got {dilation!r}")
+        self.padding: tuple[int, ...] | str
+        if isinstance(padding, str):
+            self.padding = padding
+        else:
+            self.padding = F._tuple(padding, nd, name, "padding")
+        # Checks "same"/"valid", strides with "same" and negative padding, in PyTorch's words.
+        self._pads = F._conv_padding(
+            self.padding, self.kernel_size, self.stride, self.dilation, name
+        )
+        self.groups, self.padding_mode = groups, padding_mode
+        self.output_padding, self.transposed = (0,) * nd, False
+        dt = np.dtype(np.float32 if dtype is None else dtype)
+        shape = (out_channels, in_channels // groups, *self.kernel_size)
+        self.weight = Parameter(np.empty(shape, dtype=dt))
+        if bias:
+            self.bias = Parameter(np.empty(out_channels, dtype=dt))
+        else:
+            self.register_parameter("bias", None)
+        self.reset_parameters(generator)
+
+    def reset_parameters(self, generator: GeneratorLike = None) -> None:
+        """PyTorch's default: kaiming_uniform_(a=sqrt(5)) weights, U(+-1/sqrt(fan_in)) bias."""
+        gen = as_generator(generator)  # one stream for weight and bias, even from an int seed
+        init.kaiming_uniform_(self.weight, a=math.sqrt(5), generator=gen)
+        if self.bias is not None:
+            fan_in = self.weight.shape[1] * math.prod(self.kernel_size)
+            bound = 1 / math.sqrt(fan_in) if fan_in > 0 else 0.0
+            init.uniform_(self.bias, -bound, bound, generator=gen)
+
+    def forward(self, input: Tensor) -> Tensor:
+        x = input if isinstance(input, Tensor) else Tensor(input)
+        params = self._parameters
+        weight, bias = params["weight"], params["bias"]
+        nd = self._nd
+        pads = self._pads
+        if self.padding_mode != "zeros":
+            flat = [p for pair in reversed(pads) for p in pair]  # last axis first, as F.pad
+            x = F.pad(x, flat, mode=self.padding_mode)
+            pads = ((0, 0),) * nd
+        shape = x._data.shape
+        fast = (
+            len(shape) == nd + 2
+            and shape[1] == self.in_channels
+            and x._data.dtype.kind == "f"
+            and all(
+                n + a + b >= d * (k - 1) + 1
+                for n, (a, b), k, d in zip(shape[2:], pads, self.kernel_size, self.dilation)
+            )
+        )
+        if not fast:  # unbatched input, or an error to report with the layer's name
+            try:
+                return F._conv(
+                    self._fn, nd, x, weight, bias, self.stride, self.padding
+                    if self.padding_mode == "zeros" else 0, self.dilation, self.groups,
+                )  # fmt: skip
+            except (RuntimeError, ValueError, TypeError) as e:
+                raise type(e)(f"{self._get_name()}({self.extra_repr()}): {e}") from None
+        params_ = conv_ops.ConvParams(
+            self.kernel_size, self.stride, pads, self.dilation, self.groups
+        )
+        if bias is None:
+            return apply(conv_ops.Conv(params_), x, weight)
+        return apply(conv_ops.Conv(params_), x, weight, bias)
+
+    def extra_repr(self) -> str:
+        s = (
+            f"{self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}, "
+            f"stride={self.stride}"
+        )
+        if self.padding != (0,) * self._nd:
+            s += f", padding={self.padding}"
+        if self.dilation != (1,) * self._nd:
+            s += f", dilation={self.dilation}"
+        if self.groups != 1:
+            s += f", groups={self.groups}"
+        if self.bias is None:
+            s += ", bias=False"
+        if self.padding_mode != "zeros":
+            s += f", padding_mode={self.padding_mode}"
+        return s
+
+
+class Conv1d(_ConvNd):
+    """1-D convolution over (N, C_in, L) (or (C_in, L)) input; weight (C_out, C_in/groups, k).
+
+    Arguments, defaults, initialisation and ``state_dict`` keys as ``torch.nn.Conv1d``; see
+    ``Conv2d`` for them.
+    """
+
+    _nd = 1
+    _fn = "conv1d"
+
+
+class Conv2d(_ConvNd):
+    """2-D convolution over (N, C_in, H, W) (or (C_in, H, W)) input, as ``torch.nn.Conv2d``.
+
+    The weight has shape (out_channels, in_channels / groups, kH, kW) and the bias
+    (out_channels,), initialised as PyTorch does (kaiming_uniform_ with a=sqrt(5), bias
+    U(-1/sqrt(fan_in), 1/sqrt(fan_in))), so a ``state_dict`` moves to PyTorch and back.
+
+    Args:
+        in_channels: channels of the input.
+        out_channels: channels of the output (number of filters).
+        kernel_size: an int or a (kH, kW) pair.
+        stride: step of the window (an int or a pair).
+        padding: an int, a pair, "valid" or "same" (stride 1 only).
+        dilation: spacing between kernel elements.
+        groups: split the channels into this many independent groups (dividing both counts).
+        bias: whether to add a learned bias.
+        padding_mode: "zeros", "reflect", "replicate" or "circular".
+        dtype: parameter dtype (float32 by default).
+        generator: a NumPy generator or int seed for the initialisation.
+    """
+
+    _nd = 2
+    _fn = "conv2d"
+
+
+class MaxPool2d(Module):
+    """Maximum over each window of (N, C, H, W) or (C, H, W) input, as ``torch.nn.MaxPool2d``.
+
+    Args:
+        kernel_size: window size (an int or a pair).
+        stride: step between windows (defaults to ``kernel_size``).
+        padding: implicit -inf padding on each side, at most half the window.
+        dilation: spacing between window elements.
+        return_indices: also return the flat index of each maximum in its H*W plane.
+        ceil_mode: keep a last, partial window at the end of each axis.
+    """
+
+    def __init__(
+        self,
+        kernel_size: Any,
+        stride: Any = None,
+        padding: Any = 0,
+        dilation: Any = 1,
+        return_indices: bool = False,
+        ceil_mode: bool = False,
+    ) -> None:
+        super().__init__()
+        self.kernel_size = kernel_size
+        self.stride = stride if stride is not None else kernel_size
+        self.padding, self.dilation = padding, dilation
+        self.return_indices, self.ceil_mode = return_indices, ceil_mode
+
+    def forward(self, input: Tensor) -> Any:
+        return _named(
+            self,
+            F.max_pool2d,
+            input,
+            self.kernel_size,
+            self.stride,
+            self.padding,
+            self.dilation,
+            self.ceil_mode,
+            self.return_indices,
+        )
+
+    def extra_repr(self) -> str:
+        return (
+            f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}, "
+            f"dilation={self.dilation}, ceil_mode={self.ceil_mode}"
+        )
+
+
+class AvgPool2d(Module):
+    """Mean over each window of (N, C, H, W) or (C, H, W) input, as ``torch.nn.AvgPool2d``.
+
+    Args:
+        kernel_size: window size (an int or a pair).
+        stride: step between windows (defaults to ``kernel_size``).
+        padding: implicit zero padding on each side, at most half the window.
+        ceil_mode: keep a last, partial window at the end of each axis.
+        count_include_pad: whether the zero padding counts in the divisor.
+        divisor_override: divide each window's sum by this instead.
+    """
+
+    def __init__(
+        self,
+        kernel_size: Any,
+        stride: Any = None,
+        padding: Any = 0,
+        ceil_mode: bool = False,
+        count_include_pad: bool = True,
+        divisor_override: int | None = None,
+    ) -> None:
+        super().__init__()
+        self.kernel_size = kernel_size
+        self.stride = stride if stride is not None else kernel_size
+        self.padding, self.ceil_mode = padding, ceil_mode
+        self.count_include_pad, self.divisor_override = count_include_pad, divisor_override
+
+    def forward(self, input: Tensor) -> Tensor:
+        return _named(
+            self,
+            F.avg_pool2d,
+            input,
+            self.kernel_size,
+            self.stride,
+            self.padding,
+            self.ceil_mode,
+            self.count_include_pad,
+            self.divisor_override,
+        )
+
+    def extra_repr(self) -> str:
+        return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
+
+
+class AdaptiveAvgPool2d(Module):
+    """Average pooling to a fixed output size, as ``torch.nn.AdaptiveAvgPool2d``.
+
+    Args:
+        output_size: an int, or an (H_out, W_out) pair whose entries may be None (keep).
+    """
+
+    def __init__(self, output_size: Any) -> None:
+        super().__init__()
+        self.output_size = output_size
+
+    def forward(self, input: Tensor) -> Tensor:
+        return _named(self, F.adaptive_avg_pool2d, input, self.output_size)
+
+    def extra_repr(self) -> str:
+        return f"output_size={self.output_size}"
+
+
+class Dropout(Module):
+    """Zero elements with probability ``p`` in training, scaling the rest by 1 / (1 - p).
+
+    Active only in training mode (``model.train()``, the default); ``model.eval()`` makes it
+    the identity. Masks come from minigrad's default generator (``minigrad.manual_seed``).
+
+    Args:
+        p: probability of zeroing an element, in [0, 1].
+        inplace: not supported (True raises).
+    """
+
+    _fn = staticmethod(F.dropout)
+
+    def __init__(self, p: float = 0.5, inplace: bool = False) -> None:
+        super().__init__()
+        F._check_p(p, type(self).__name__)
+        F._check_inplace(inplace, type(self).__name__)
+        self.p, self.inplace = p, inplace
+
+    def forward(self, input: Tensor) -> Tensor:
+        return type(self)._fn(input, self.p, self.training, self.inplace)
+
+    def extra_repr(self) -> str:
+        return f"p={self.p}, inplace={self.inplace}"
+
+
+class Dropout2d(Dropout):
+    """Zero whole channels of (N, C, H, W) input with probability ``p`` in training.
+
+    Kept channels are scaled by 1 / (1 - p); see ``Dropout``.
+    """
+
+    _fn = staticmethod(F.dropout2d)
+
+
+def _named(layer: Module, fn: Any, *args: Any) -> Any:
+    """Call ``fn``; an error names the layer and its arguments before the function's message."""
+    try:
+        return fn(*args)
+    except (RuntimeError, ValueError, TypeError) as e:
+        raise type(e)(f"{layer._get_name()}({layer.extra_repr()}): {e}") from None

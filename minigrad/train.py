@@ -1,4 +1,4 @@
-"""A small training helper: `fit`, `evaluate`, a progress bar and `plot_history`.
+"""A small training helper: `fit`, `evaluate`, `History` and `plot_history`.
 
 The loop is the plain one, `loss.backward()` then `optimizer.step()`: no gradient is written
 by hand here. tqdm and matplotlib are optional and imported only when used.
@@ -8,21 +8,20 @@ from __future__ import annotations
 
 import math
 import os
-import sys
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import Any, NamedTuple, Protocol, TextIO
+from typing import Any, NamedTuple, Protocol
 
 import numpy as np
 
 from ._optional import require
 from .engine import no_grad
+from .progress import ProgressBar, format_epoch, progress_bar, should_report, terminal_width
 from .tensor import Tensor
 
 __all__ = [
     "Evaluation",
     "History",
-    "PlainProgress",
     "StopTraining",
     "accuracy",
     "evaluate",
@@ -286,131 +285,8 @@ def evaluate(
 # Progress
 
 
-class ProgressBar(Protocol):
-    """The slice of tqdm's interface `fit` uses."""
-
-    def update(self, n: int = 1) -> Any: ...
-
-    def set_description(self, desc: str, refresh: bool = True) -> Any: ...
-
-    def set_postfix_str(self, s: str = "", refresh: bool = True) -> Any: ...
-
-    def close(self) -> Any: ...
-
-
-class _Silent:
-    def update(self, n: int = 1) -> None:
-        pass
-
-    def set_description(self, desc: str, refresh: bool = True) -> None:
-        pass
-
-    def set_postfix_str(self, s: str = "", refresh: bool = True) -> None:
-        pass
-
-    def close(self) -> None:
-        pass
-
-
-class PlainProgress:
-    """A one-line progress bar redrawn in place with '\\r' (used when tqdm is missing).
-
-    Redraws at most every `interval` seconds so a fast loop does not spend its time printing.
-    """
-
-    def __init__(
-        self, total: int | None, stream: TextIO, width: int = 24, interval: float = 0.1
-    ) -> None:
-        self.total, self.stream, self.width, self.interval = total, stream, width, interval
-        self.n = 0
-        self.desc = ""
-        self.postfix = ""
-        self.start = time.perf_counter()
-        self.last_draw = -math.inf
-        self.last_len = 0
-
-    def update(self, n: int = 1) -> None:
-        self.n += n
-        if time.perf_counter() - self.last_draw >= self.interval:
-            self._draw()
-
-    def set_description(self, desc: str, refresh: bool = True) -> None:
-        self.desc = desc
-        if refresh:
-            self._draw()
-
-    def set_postfix_str(self, s: str = "", refresh: bool = True) -> None:
-        self.postfix = s
-        if refresh:
-            self._draw()
-
-    def line(self) -> str:
-        """The current line of text (without the carriage return)."""
-        elapsed = time.perf_counter() - self.start
-        if self.total:
-            frac = min(self.n / self.total, 1.0)
-            filled = round(frac * self.width)
-            bar = f"|{'#' * filled}{'.' * (self.width - filled)}| {100 * frac:3.0f}% "
-            count = f"{self.n}/{self.total}"
-        else:
-            bar, count = "", f"{self.n}"
-        parts = [p for p in (self.desc, f"{bar}{count}", f"[{elapsed:.1f}s]", self.postfix) if p]
-        return " ".join(parts)
-
-    def _draw(self) -> None:
-        text = self.line()
-        # pad with spaces to wipe the tail of a longer previous line
-        self.stream.write("\r" + text + " " * max(self.last_len - len(text), 0))
-        self.stream.flush()
-        self.last_len = len(text)
-        self.last_draw = time.perf_counter()
-
-    def close(self) -> None:
-        self._draw()
-        self.stream.write("\n")
-        self.stream.flush()
-
-
-def _import_tqdm() -> Any:
-    """tqdm's class, or None when it is not installed (the plain bar is used then)."""
-    try:
-        from tqdm.auto import tqdm
-    except ImportError:
-        return None
-    return tqdm
-
-
-def progress_bar(total: int | None, enabled: bool = True) -> ProgressBar:
-    """A progress bar on stderr: tqdm if installed, else `PlainProgress`.
-
-    Silent when `enabled` is False, when stderr is not a terminal (logs, pipes, CI), or when
-    the environment variable MINIGRAD_NO_PROGRESS is set.
-
-    Args:
-        total: number of steps, or None if unknown.
-        enabled: False for a bar that draws nothing.
-
-    Returns:
-        An object with tqdm's `update`, `set_description`, `set_postfix_str` and `close`.
-    """
-    stream = sys.stderr
-    isatty = getattr(stream, "isatty", None)
-    if not enabled or os.environ.get("MINIGRAD_NO_PROGRESS") or not (isatty and isatty()):
-        return _Silent()
-    tqdm = _import_tqdm()
-    if tqdm is None:
-        return PlainProgress(total, stream)
-    bar: ProgressBar = tqdm(total=total, file=stream, unit="batch", dynamic_ncols=True)
-    return bar
-
-
 # ---------------------------------------------------------------------------------------------
 # The loop
-
-
-def _format_logs(logs: Mapping[str, float]) -> str:
-    shown = {k: v for k, v in logs.items() if k != "seconds"}
-    return " ".join(f"{k} {v:.4f}" for k, v in shown.items())
 
 
 def _eval_sets(val_data: Any) -> dict[str, Any]:
@@ -466,7 +342,8 @@ def fit(
         callbacks: callable(epoch, logs) or a list of them, called after each epoch with the
             0-based epoch index and that epoch's logs; returning or raising `StopTraining`
             ends training after that epoch.
-        progress: draw a progress bar on stderr (only when it is a terminal).
+        progress: show progress (see `minigrad.progress.progress_bar`: tqdm's bar in a
+            terminal or notebook, about ten epoch lines, nothing in logs and pipes).
 
     Returns:
         The `History` of every epoch.
@@ -497,7 +374,9 @@ def fit(
                 logs.update({f"{name}_{key}": value for key, value in result.items()})
             logs["seconds"] = time.perf_counter() - start
             history.append(logs)
-            bar.set_postfix_str(_format_logs(logs), refresh=False)
+            bar.set_postfix_str(f"loss {logs['train_loss']:.4g}", refresh=False)
+            if should_report(epoch, int(epochs)):
+                bar.write(format_epoch(epoch, int(epochs), logs, width=terminal_width()))
             stop = False
             for hook in hooks:
                 try:

@@ -29,6 +29,7 @@ LAYERS = {
     "optim": 6,
     "reference": 6,
     "train": 7,
+    "progress": 7,
     "explain": 7,
     "viz": 8,
     "onnx": 8,

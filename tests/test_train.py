@@ -15,11 +15,10 @@ import numpy as np
 import pytest
 
 import minigrad as mg
-from minigrad import train
+from minigrad import progress
 from minigrad.train import (
     Evaluation,
     History,
-    PlainProgress,
     StopTraining,
     accuracy,
     evaluate,
@@ -314,47 +313,75 @@ def test_progress_false_is_silent_on_a_terminal(monkeypatch: pytest.MonkeyPatch)
     assert stream.getvalue() == ""
 
 
-def test_plain_progress_line_without_tqdm(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_without_tqdm_a_terminal_gets_about_ten_epoch_lines(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     stream = FakeTerminal()
     monkeypatch.setattr(sys, "stderr", stream)
+    monkeypatch.setenv("COLUMNS", "80")
     monkeypatch.delenv("MINIGRAD_NO_PROGRESS", raising=False)
-    monkeypatch.setattr(train, "_import_tqdm", lambda: None)
+    monkeypatch.setattr(progress, "_tqdm", lambda notebook: None)
     model, opt, loader = setup()
-    fit(model, cross_entropy, opt, loader, epochs=2, val_data=blobs(9))
-    text = stream.getvalue()
-    assert text.startswith("\r") and text.endswith("\n")
-    assert text.count("\n") == 1  # one line, redrawn in place
-    final = text.rstrip("\n").split("\r")[-1]
-    steps = 2 * len(loader)
-    assert "epoch 2/2" in final and f"{steps}/{steps}" in final and "100%" in final
-    assert "train_loss" in final and "test_accuracy" in final
+    fit(model, cross_entropy, opt, loader, epochs=50, val_data=blobs(9))
+    lines = stream.getvalue().splitlines()
+    starts = [line for line in lines if line.startswith("epoch ")]
+    assert starts[0].startswith("epoch 1/50 · train loss") and starts[-1].startswith("epoch 50/50")
+    assert 10 <= len(starts) <= 12 and "\r" not in stream.getvalue()
+    assert "test loss" in stream.getvalue() and "accuracy" in starts[-1]
+    assert all(len(line) <= 80 for line in lines)
 
 
-def test_plain_progress_pads_over_a_longer_previous_line() -> None:
-    stream = io.StringIO()
-    bar = PlainProgress(total=None, stream=stream)
-    bar.set_description("a long description")
-    bar.set_description("short")
-    last = stream.getvalue().split("\r")[-1]
-    assert len(last) >= len(stream.getvalue().split("\r")[-2])
-    bar.close()
-
-
-def test_progress_uses_tqdm_when_available(monkeypatch: pytest.MonkeyPatch) -> None:
-    made: list[dict[str, Any]] = []
-
-    class FakeTqdm(PlainProgress):
-        def __init__(self, total: int | None, file: Any, **kwargs: Any) -> None:
-            made.append({"total": total, "file": file, **kwargs})
-            super().__init__(total, file)
-
+def test_tqdm_bar_keeps_to_80_columns_with_room_for_the_bar(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    pytest.importorskip("tqdm")
     stream = FakeTerminal()
     monkeypatch.setattr(sys, "stderr", stream)
+    monkeypatch.setenv("COLUMNS", "80")
     monkeypatch.delenv("MINIGRAD_NO_PROGRESS", raising=False)
-    monkeypatch.setattr(train, "_import_tqdm", lambda: FakeTqdm)
     model, opt, loader = setup()
-    fit(model, cross_entropy, opt, loader, epochs=3)
-    assert len(made) == 1 and made[0]["total"] == 3 * len(loader) and made[0]["file"] is stream
+    fit(model, cross_entropy, opt, loader, epochs=3, val_data=blobs(9))
+    drawn = [seg for line in stream.getvalue().split("\n") for seg in line.split("\r") if seg]
+    bars = [seg for seg in drawn if "%|" in seg]
+    assert bars and all(len(seg.rstrip()) <= 80 for seg in drawn)
+    final = bars[-1]
+    assert final.startswith("epoch 3/3 100%|") and "<00:00, loss " in final
+    assert len(final.split("|")[1]) >= 10  # the bar itself is not squeezed by the metrics
+    assert sum(seg.startswith("epoch ") and " · " in seg for seg in drawn) == 3
+
+
+def test_notebook_gets_epoch_lines_on_stdout_without_widgets(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.delenv("MINIGRAD_NO_PROGRESS", raising=False)
+    monkeypatch.setattr(progress, "in_notebook", lambda: True)
+    monkeypatch.setattr(progress, "_tqdm", lambda notebook: None)
+    model, opt, loader = setup()
+    fit(model, cross_entropy, opt, loader, epochs=2)
+    out = capsys.readouterr()
+    assert out.out.count("epoch ") == 2 and out.err == ""
+
+
+def test_in_notebook_is_false_outside_jupyter() -> None:
+    assert progress.in_notebook() is False
+
+
+def test_format_epoch_groups_by_set_and_wraps_at_the_width() -> None:
+    logs = {"train_loss": 0.41234, "train_accuracy": 0.912, "test_loss": 0.5, "seconds": 1.5}
+    line = progress.format_epoch(2, 10, logs)
+    assert line == "epoch 3/10 · train loss 0.4123 accuracy 91.20% · test loss 0.5 · 1.50 s"
+    wrapped = progress.format_epoch(2, 10, logs, width=40).split("\n")
+    assert wrapped == [
+        "epoch 3/10",
+        "    train loss 0.4123 accuracy 91.20%",
+        "    test loss 0.5 · 1.50 s",
+    ]
+
+
+def test_should_report_about_ten_lines_with_first_and_last() -> None:
+    chosen = [e for e in range(3000) if progress.should_report(e, 3000)]
+    assert chosen[0] == 0 and chosen[-1] == 2999 and len(chosen) <= 12
+    assert [e for e in range(3) if progress.should_report(e, 3)] == [0, 1, 2]
 
 
 def test_environment_variable_silences_progress(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -588,6 +588,69 @@ class NLLLoss(Op):
         return (scatter(-grad, (np.arange(n), self.target), x.shape),)
 
 
+class Normalize(Op):
+    """z = xhat * w + b, xhat = (x - mean) / sqrt(var + eps), mean and biased var over ``axes``.
+
+    Batch norm (axes: batch and spatial) and layer norm (axes: the trailing ones) in one op;
+    w and b (optional) have ``param_shape`` and broadcast as ``wshape``.
+    dx = inv * (g - mean(g) - xhat * mean(g * xhat)) with g = grad * w, inv = 1/sqrt(var + eps);
+    dw = sum(grad * xhat), db = sum(grad) over ``waxes``. A primitive because the composition
+    is nine ops on every training step. The forward keeps mean, var, inv and xhat: batch norm
+    reads the batch statistics from it, and a first-order backward reuses them (a backward
+    under ``create_graph`` recomputes them from x as recorded ops).
+    """
+
+    __slots__ = ("axes", "eps", "inv", "mean", "n", "var", "waxes", "wshape", "xhat")
+
+    def __init__(
+        self, axes: tuple[int, ...], eps: float, waxes: tuple[int, ...], wshape: tuple[int, ...]
+    ) -> None:
+        self.axes, self.eps, self.waxes, self.wshape = axes, eps, waxes, wshape
+
+    def forward(self, x: Any, w: Any = None, b: Any = None) -> np.ndarray:
+        n = 1
+        for a in self.axes:
+            n *= x.shape[a]
+        self.n = n
+        self.mean = x.sum(axis=self.axes, keepdims=True) / n
+        xhat = x - self.mean
+        self.var = (xhat * xhat).sum(axis=self.axes, keepdims=True) / n
+        self.inv = 1 / np.sqrt(self.var + self.eps)
+        xhat *= self.inv  # in place on the fresh difference
+        self.xhat = xhat
+        out = xhat * w.reshape(self.wshape) if w is not None else xhat.copy()
+        if b is not None:
+            out += b.reshape(self.wshape)
+        return out
+
+    def backward(
+        self, grad: Any, out: Any, x: Any, w: Any = None, b: Any = None
+    ) -> tuple[Any, ...]:
+        axes, n = self.axes, self.n
+        if _is_array(x):
+            xhat, inv = self.xhat, self.inv
+        else:  # under create_graph: recompute, recorded, so the rule is differentiable again
+            centred = x - sum_keep(x, axes) / n
+            inv = (sum_keep(centred * centred, axes) / n + self.eps) ** -0.5
+            xhat = centred * inv
+        g = grad * reshape(w, self.wshape) if w is not None else grad
+        gx = None
+        if self.needs_grad(0):
+            gx = inv * (g - sum_keep(g, axes) / n - xhat * (sum_keep(g * xhat, axes) / n))
+        grads = [gx]
+        if w is not None:
+            gw = reshape(sum_keep(grad * xhat, self.waxes), w.shape) if self.needs_grad(1) else None
+            grads.append(gw)
+        if b is not None:
+            gb = (
+                reshape(sum_keep(grad, self.waxes), b.shape)
+                if self.needs_grad(len(grads))
+                else None
+            )
+            grads.append(gb)
+        return tuple(grads)
+
+
 # ---------------------------------------------------------------------------------------------
 # Linear algebra
 

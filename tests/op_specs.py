@@ -605,13 +605,49 @@ def _fused() -> list[OpSpec]:
 
 
 def _nn_primitives() -> list[OpSpec]:
-    """The primitives behind nn.functional: Softplus (via softplus) and Erf (via exact gelu)."""
+    """The primitives behind nn.functional: Normalize (batch_norm in training, layer_norm),
+    Softplus (via softplus) and Erf (via exact gelu)."""
     import math
 
     from minigrad.nn import functional as F
 
     erf = np.vectorize(math.erf)
+
+    def norm_ref(x: np.ndarray, w: Any, b: Any, axes: tuple[int, ...], wshape: Any) -> Any:
+        xhat = (x - x.mean(axes, keepdims=True)) / np.sqrt(x.var(axes, keepdims=True) + 1e-5)
+        return xhat * np.reshape(w, wshape) + np.reshape(b, wshape)
+
+    def bn(x: Tensor, w: Tensor, b: Tensor) -> Tensor:
+        return F.batch_norm(x, None, None, w, b, training=True)
+
+    def ln(x: Tensor, w: Tensor, b: Tensor) -> Tensor:
+        return F.layer_norm(x, w.shape, w, b)
+
     return [
+        OpSpec(
+            "normalize_batch_norm_2d",
+            bn,
+            lambda x, w, b: norm_ref(x, w, b, (0,), (3,)),
+            ((4, 3), (3,), (3,)),
+        ),
+        OpSpec(
+            "normalize_batch_norm_3d",
+            bn,
+            lambda x, w, b: norm_ref(x, w, b, (0, 2), (3, 1)),
+            ((2, 3, 5), (3,), (3,)),
+        ),
+        OpSpec(
+            "normalize_layer_norm",
+            ln,
+            lambda x, w, b: norm_ref(x, w, b, (1, 2), (3, 4)),
+            ((2, 3, 4), (3, 4), (3, 4)),
+        ),
+        OpSpec(
+            "normalize_no_affine",
+            lambda x: F.layer_norm(x, 5),
+            lambda x: norm_ref(x, 1.0, 0.0, (1,), ()),
+            ((3, 5),),
+        ),
         OpSpec("softplus", F.softplus, lambda x: np.logaddexp(0, x), ((2, 3),), elementwise=True),
         OpSpec(
             "softplus_beta",

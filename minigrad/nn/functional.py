@@ -304,7 +304,7 @@ def batch_norm(
                 f"batch_norm(): {name} should contain {c} elements not {t.size} (input shape "
                 f"{x.shape})"
             )
-    axes = (0, *tuple(range(2, x.ndim)))
+    axes = (0, *range(2, x.ndim))
     shape = _channel_shape(x)
     if training:
         n = x.size // max(c, 1)
@@ -312,22 +312,28 @@ def batch_norm(
             raise ValueError(
                 f"Expected more than 1 value per channel when training, got input size {x.shape}"
             )
-        mean = x.mean(axes, keepdims=True)
-        centred = x - mean
-        var = (centred * centred).mean(axes, keepdims=True)
+        op = ops.Normalize(axes, eps, axes, shape)
+        out = _normalize(op, x, weight, bias)
         if running_mean is not None and running_var is not None:
             with no_grad():
-                _update_running(running_mean, mean._data, momentum)
-                _update_running(running_var, var._data * (n / (n - 1)), momentum)
-    else:
-        if running_mean is None or running_var is None:
-            raise ValueError(
-                "batch_norm(): running_mean and running_var are needed when not training"
-            )
-        centred = x - running_mean._data.reshape(shape).astype(x.dtype, copy=False)
-        var = Tensor(running_var._data.reshape(shape).astype(x.dtype, copy=False))
-    out = centred * (var + eps) ** -0.5
+                _update_running(running_mean, op.mean, momentum)
+                _update_running(running_var, op.var * (n / (n - 1)), momentum)
+        return out
+    if running_mean is None or running_var is None:
+        raise ValueError("batch_norm(): running_mean and running_var are needed when not training")
+    # Eval: an affine map with constants, (x - mean) * (w / sqrt(var + eps)) + b.
+    mean = running_mean._data.reshape(shape).astype(x.dtype, copy=False)
+    scale = 1 / np.sqrt(running_var._data.reshape(shape).astype(x.dtype, copy=False) + eps)
+    out = (x - mean) * scale
     return _affine(out, weight, bias, shape)
+
+
+def _normalize(op: ops.Normalize, x: Tensor, weight: Tensor | None, bias: Tensor | None) -> Tensor:
+    """Run the Normalize op with whichever of weight and bias there are."""
+    if weight is None:
+        out = apply(op, x)
+        return out if bias is None else out + bias.reshape(op.wshape)
+    return apply(op, x, weight) if bias is None else apply(op, x, weight, bias)
 
 
 def _update_running(stat: Tensor, batch: np.ndarray, momentum: float) -> None:
@@ -375,13 +381,8 @@ def layer_norm(
         if t is not None and t.shape != ns:
             raise RuntimeError(f"layer_norm(): {name} of shape {t.shape} must have shape {ns}")
     axes = tuple(range(x.ndim - k, x.ndim))
-    centred = x - x.mean(axes, keepdims=True)
-    out = centred * ((centred * centred).mean(axes, keepdims=True) + eps) ** -0.5
-    if weight is not None:
-        out = out * weight
-    if bias is not None:
-        out = out + bias
-    return out
+    op = ops.Normalize(axes, eps, tuple(range(x.ndim - k)), ns)
+    return _normalize(op, x, weight, bias)
 
 
 def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:

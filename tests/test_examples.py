@@ -300,3 +300,94 @@ def test_mnist_graph_and_plot(tmp_path: Path) -> None:
     assert out["test_accuracy"] >= 0.0
     assert (tmp_path / "g.dot").read_text().startswith("digraph")
     assert "<svg" in (tmp_path / "c.svg").read_text()
+
+
+# ---------------------------------------------------------------------------------------------
+# names_mlp
+
+NAMES = """emma olivia ava isabella sophia charlotte mia amelia harper evelyn abigail emily
+elizabeth mila ella avery sofia camila aria scarlett victoria madison luna grace chloe
+penelope layla riley
+zoey nora lily eleanor hannah lillian addison aubrey ellie stella natalie zoe leah hazel violet
+aurora savannah audrey brooklyn bella claire skylar lucy paisley everly anna caroline nova genesis
+liam noah oliver elijah william james benjamin lucas henry alexander mason michael ethan daniel
+jacob logan jackson levi sebastian mateo jack owen theodore aiden samuel joseph john david wyatt
+matthew luke asher carter julian grayson leo jayden gabriel isaac lincoln anthony hudson
+dylan""".split()
+
+
+def names_file(tmp_path: Path) -> Path:
+    path = tmp_path / "names.txt"
+    path.write_text("\n".join(NAMES) + "\n")
+    return path
+
+
+def test_names_mlp_learns_and_samples_deterministically(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    example = load("names_mlp")
+    argv = ["--data", str(names_file(tmp_path)), "--epochs", "6", "--hidden", "32"]
+    argv += ["--samples", "5", "--no-progress"]
+    first = example.main(argv)
+    out = capsys.readouterr().out
+    assert "train loss" in out and "val loss" in out and "samples: " in out
+    # Better than the uniform guess over the 27 characters (log 27 = 3.30).
+    assert first["train_loss"] < 2.9 and first["val_loss"] < 3.2
+    assert len(first["samples"]) == 5
+    assert all(set(name) <= set("abcdefghijklmnopqrstuvwxyz") for name in first["samples"])
+    second = example.main(argv)  # the same seed: the same losses and names
+    assert second["samples"] == first["samples"]
+    assert second["val_loss"] == first["val_loss"]
+    third = example.main([*argv[:-3], "--samples", "5", "--seed", "1", "--no-progress"])
+    assert third["samples"] != first["samples"]
+
+
+def test_names_mlp_dataset_and_model() -> None:
+    example = load("names_mlp")
+    itos = example.vocabulary(["ab", "ca"])
+    assert itos == [".", "a", "b", "c"]
+    x, y = example.build_dataset(["ab"], {c: i for i, c in enumerate(itos)}, 3)
+    np.testing.assert_array_equal(x, [[0, 0, 0], [0, 0, 1], [0, 1, 2]])
+    np.testing.assert_array_equal(y, [1, 2, 0])
+    model = example.make_model(27, 3, 10, 200, seed=0)
+    assert [type(m).__name__ for m in model] == [
+        "Embedding", "Flatten", "Linear", "BatchNorm1d", "Tanh", "Linear"
+    ]  # fmt: skip
+    assert model[2].bias is None and np.abs(model[5].weight.numpy()).max() < 0.1
+
+
+def test_names_mlp_step_schedule() -> None:
+    import minigrad as mg
+
+    example = load("names_mlp")
+    opt = mg.optim.SGD([mg.nn.Parameter(np.zeros(1))], lr=0.1)
+    set_lr = example.step_schedule(opt, 0.1, decay_epoch=2)
+    lrs = []
+    for epoch in range(3):
+        set_lr(epoch, {})
+        lrs.append(opt.param_groups[0]["lr"])
+    assert lrs == pytest.approx([0.1, 0.01, 0.01])
+
+
+def test_names_mlp_missing_file_says_where(tmp_path: Path) -> None:
+    with pytest.raises(SystemExit, match=r"(?s)no names file at .*nowhere.*makemore"):
+        load("names_mlp").main(["--data", str(tmp_path / "nowhere.txt"), "--no-progress"])
+
+
+def test_names_mlp_on_the_real_file_briefly() -> None:
+    example = load("names_mlp")
+    if not example.DEFAULT_DATA.is_file():
+        pytest.skip(f"the names file is not at {example.DEFAULT_DATA}")
+    result = example.main(["--limit", "2000", "--epochs", "1", "--samples", "3", "--no-progress"])
+    assert result["val_loss"] < 2.8
+
+
+def test_names_mlp_graph_and_plot(tmp_path: Path) -> None:
+    pytest.importorskip("graphviz")
+    pytest.importorskip("matplotlib")
+    argv = ["--data", str(names_file(tmp_path)), "--epochs", "2", "--hidden", "8"]
+    argv += ["--graph", str(tmp_path / "g.dot"), "--plot", str(tmp_path / "c.svg")]
+    load("names_mlp").main([*argv, "--samples", "0", "--no-progress"])
+    text = (tmp_path / "g.dot").read_text()
+    assert text.startswith("digraph") and "GetItem" in text and "Tanh" in text
+    assert "<svg" in (tmp_path / "c.svg").read_text()

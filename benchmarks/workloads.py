@@ -69,7 +69,31 @@ class ChainSpec:
     per_unit: int
 
 
-Spec = MLPSpec | ChainSpec
+@dataclass(frozen=True)
+class CharSpec:
+    """The character-level language model of ``examples/names_mlp.py``, trained with SGD.
+
+    ``block`` context characters, each embedded in ``embd`` numbers, then Linear (no bias),
+    BatchNorm1d (training mode), Tanh and Linear to ``vocab`` logits, softmax cross-entropy.
+    The data has ``samples`` random (context, next character) pairs cut into batches of
+    ``batch``; one timed unit is ``steps`` training steps.
+    """
+
+    key: str
+    title: str
+    unit: str
+    vocab: int
+    block: int
+    embd: int
+    hidden: int
+    lr: float
+    batch: int
+    samples: int
+    steps: int
+    per_unit: int = 1
+
+
+Spec = MLPSpec | ChainSpec | CharSpec
 
 PERCEPTRON_X = np.array([[0, 0, 1], [1, 1, 1], [1, 0, 1], [0, 1, 0]], dtype=F32)
 PERCEPTRON_Y = np.array([[0], [1], [1], [0]], dtype=F32)
@@ -85,6 +109,8 @@ WORKLOADS: dict[str, Spec] = {
                     100, (4,), 100),
     "W5": MLPSpec("W5", "BLAS-bound MLP 1024-1024-1024-10, batch 256", "step",
                   (1024, 1024, 1024, 10), "relu", "cross_entropy", 0.1, 256, 512, 1),
+    "W7": CharSpec("W7", "character model 3x10-200-27 with BatchNorm1d, batch 32", "step",
+                   27, 3, 10, 200, 0.1, 32, 320, 1),
 }  # fmt: skip
 
 
@@ -92,6 +118,8 @@ def tiny(spec: Spec) -> Spec:
     """The same workload shrunk so its gradients can be checked in milliseconds (for tests)."""
     if isinstance(spec, ChainSpec):
         return replace(spec, length=12)
+    if isinstance(spec, CharSpec):
+        return replace(spec, vocab=7, embd=2, hidden=8, batch=8, samples=16, steps=2)
     if spec.key == "W1":
         return replace(spec, steps=3)
     sizes = (min(spec.sizes[0], 12), *(min(n, 8) for n in spec.sizes[1:]))
@@ -122,12 +150,48 @@ class ChainProblem:
     b: np.ndarray
 
 
-Problem = MLPProblem | ChainProblem
+@dataclass
+class CharProblem:
+    """Batches of (contexts int64 (B, block), next characters int64 (B,)) and initial weights
+    of a ``CharSpec``: table (vocab, embd), w1 (block * embd, hidden) as (in, out), the batch
+    norm's gamma and beta (hidden,), w2 (hidden, vocab) and b2 (vocab,)."""
+
+    spec: CharSpec
+    batches: list[tuple[np.ndarray, np.ndarray]]
+    table: np.ndarray
+    w1: np.ndarray
+    gamma: np.ndarray
+    beta: np.ndarray
+    w2: np.ndarray
+    b2: np.ndarray
+
+
+Problem = MLPProblem | ChainProblem | CharProblem
+
+
+def _char_problem(spec: CharSpec, rng: np.random.Generator) -> CharProblem:
+    n_in = spec.block * spec.embd
+    b1, b2 = 1 / np.sqrt(n_in), 1 / np.sqrt(spec.hidden)
+    x_all = rng.integers(0, spec.vocab, (spec.samples, spec.block)).astype(np.int64)
+    y_all = rng.integers(0, spec.vocab, spec.samples).astype(np.int64)
+    return CharProblem(
+        spec,
+        [(x_all[i : i + spec.batch], y_all[i : i + spec.batch])
+         for i in range(0, spec.samples, spec.batch)],
+        rng.standard_normal((spec.vocab, spec.embd)).astype(F32),
+        rng.uniform(-b1, b1, (n_in, spec.hidden)).astype(F32),
+        rng.uniform(0.5, 1.5, spec.hidden).astype(F32),  # not 1 and 0: every term checked
+        rng.uniform(-0.5, 0.5, spec.hidden).astype(F32),
+        rng.uniform(-b2, b2, (spec.hidden, spec.vocab)).astype(F32),
+        rng.uniform(-b2, b2, spec.vocab).astype(F32),
+    )  # fmt: skip
 
 
 def make_problem(spec: Spec, seed: int = SEED) -> Problem:
     """Data and initial weights for ``spec``, identical for every framework."""
     rng = np.random.default_rng(seed)
+    if isinstance(spec, CharSpec):
+        return _char_problem(spec, rng)
     if isinstance(spec, ChainSpec):
         x = rng.uniform(-1, 1, spec.shape).astype(F32)
         a = rng.uniform(0.5, 1.5, spec.shape).astype(F32)
@@ -288,6 +352,83 @@ def _chain_grads(loss: Any, gx: Any, ga: Any, gb: Any) -> Grads:
     return {"loss": np.asarray(loss), "x": np.asarray(gx), "a": np.asarray(ga), "b": np.asarray(gb)}
 
 
+BN_EPS, BN_MOMENTUM = 1e-5, 0.1
+
+
+class NumpyChar:
+    """The character model's forward, backward (batch norm's included) and SGD by hand."""
+
+    def __init__(self, problem: CharProblem) -> None:
+        self.spec = problem.spec
+        p = problem
+        self.params = [a.copy() for a in (p.table, p.w1, p.gamma, p.beta, p.w2, p.b2)]
+        self.running_mean = np.zeros(self.spec.hidden, dtype=F32)
+        self.running_var = np.ones(self.spec.hidden, dtype=F32)
+        self.data = _Batches(problem.batches)
+
+    def _step(self, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, list[np.ndarray]]:
+        table, w1, gamma, beta, w2, b2 = self.params
+        n = x.shape[0]
+        emb = table[x].reshape(n, -1)  # (n, block * embd)
+        hpre = emb @ w1
+        mean = hpre.mean(axis=0)
+        centred = hpre - mean
+        var = (centred * centred).mean(axis=0)
+        inv = 1 / np.sqrt(var + BN_EPS)
+        xhat = centred * inv
+        h = np.tanh(xhat * gamma + beta)
+        logits = h @ w2
+        logits += b2
+        # The running statistics move as in training mode (unbiased variance).
+        self.running_mean *= 1 - BN_MOMENTUM
+        self.running_mean += BN_MOMENTUM * mean
+        self.running_var *= 1 - BN_MOMENTUM
+        self.running_var += (BN_MOMENTUM * n / (n - 1)) * var
+        shifted = logits - logits.max(axis=1, keepdims=True)
+        e = np.exp(shifted)
+        s = e.sum(axis=1, keepdims=True)
+        rows = np.arange(n)
+        loss = np.mean(np.log(s[:, 0]) - shifted[rows, y])
+        dlogits = e / s
+        dlogits[rows, y] -= 1
+        dlogits /= n
+        dw2 = h.T @ dlogits
+        db2 = dlogits.sum(axis=0)
+        dz = dlogits @ w2.T
+        dz *= 1 - h * h
+        dgamma = (dz * xhat).sum(axis=0)
+        dbeta = dz.sum(axis=0)
+        dxhat = dz * gamma
+        # d hpre = inv / n * (n dxhat - sum(dxhat) - xhat * sum(dxhat * xhat))
+        dhpre = dxhat - dxhat.mean(axis=0) - xhat * (dxhat * xhat).mean(axis=0)
+        dhpre *= inv
+        dw1 = emb.T @ dhpre
+        demb = (dhpre @ w1.T).reshape(n, self.spec.block, self.spec.embd)
+        dtable = np.zeros_like(table)
+        np.add.at(dtable, x, demb)
+        return np.asarray(loss), [dtable, dw1, dgamma, dbeta, dw2, db2]
+
+    def first_gradients(self) -> Grads:
+        loss, grads = self._step(*self.data.batches[0])
+        return _char_grads(loss, grads)
+
+    def run(self) -> None:
+        lr = self.spec.lr
+        for _ in range(self.spec.steps):
+            _, grads = self._step(*self.data.next())
+            for p, g in zip(self.params, grads):
+                p -= lr * g
+
+
+CHAR_NAMES = ("table", "linear1.weight", "bn.weight", "bn.bias", "linear2.weight", "linear2.bias")
+
+
+def _char_grads(loss: Any, grads: list[Any]) -> Grads:
+    out: Grads = {"loss": np.asarray(loss)}
+    out.update({name: np.asarray(g) for name, g in zip(CHAR_NAMES, grads)})
+    return out
+
+
 # ---------------------------------------------------------------------------------------------
 # minigrad, written as a user would
 
@@ -343,6 +484,78 @@ class MinigradMLP:
         gb = [m.bias.grad.data.copy() for m in self.linears]
         self.opt.zero_grad()
         return _mlp_grads(loss.data, gw, gb)
+
+    def run(self) -> None:
+        for _ in range(self.spec.steps):
+            x, y = self.data.next()
+            self.opt.zero_grad()
+            loss = self.loss_fn(self.model(x), y)
+            loss.backward()
+            self.opt.step()
+
+
+def _char_model(nn: Any, spec: CharSpec) -> Any:
+    """The character model from ``nn`` (minigrad.nn or torch.nn alike), as a Sequential."""
+    return nn.Sequential(
+        nn.Embedding(spec.vocab, spec.embd),
+        nn.Flatten(),
+        nn.Linear(spec.block * spec.embd, spec.hidden, bias=False),
+        nn.BatchNorm1d(spec.hidden),
+        nn.Tanh(),
+        nn.Linear(spec.hidden, spec.vocab),
+    )
+
+
+def _char_state(problem: CharProblem) -> dict[str, np.ndarray]:
+    """The initial weights under the Sequential's names (Linear weights as (out, in))."""
+    h = problem.spec.hidden
+    return {
+        "0.weight": problem.table.copy(),
+        "2.weight": np.ascontiguousarray(problem.w1.T),
+        "3.weight": problem.gamma.copy(),
+        "3.bias": problem.beta.copy(),
+        "3.running_mean": np.zeros(h, dtype=F32),
+        "3.running_var": np.ones(h, dtype=F32),
+        "3.num_batches_tracked": np.array(0, dtype=np.int64),
+        "5.weight": np.ascontiguousarray(problem.w2.T),
+        "5.bias": problem.b2.copy(),
+    }
+
+
+def _char_model_grads(loss: Any, model: Any, to_numpy: Callable[[Any], np.ndarray]) -> Grads:
+    grads = [to_numpy(model[i].weight.grad) for i in (0, 2, 3)]
+    grads += [
+        to_numpy(model[3].bias.grad),
+        to_numpy(model[5].weight.grad),
+        to_numpy(model[5].bias.grad),
+    ]
+    grads[1], grads[4] = grads[1].T.copy(), grads[4].T.copy()  # reported as (in, out)
+    return _char_grads(loss, grads)
+
+
+class MinigradChar:
+    """minigrad.nn Embedding, Linear, BatchNorm1d, Tanh; F.cross_entropy; optim.SGD."""
+
+    def __init__(self, problem: CharProblem) -> None:
+        import minigrad as mg
+        from minigrad import nn, optim
+
+        self.spec = problem.spec
+        self.model = _char_model(nn, self.spec)
+        self.model.load_state_dict(_char_state(problem))
+        self.opt = optim.SGD(self.model.parameters(), lr=self.spec.lr)
+        self.loss_fn = nn.functional.cross_entropy
+        self.batches = [(mg.Tensor(x), mg.Tensor(y)) for x, y in problem.batches]
+        self.data = _Batches(self.batches)
+
+    def first_gradients(self) -> Grads:
+        x, y = self.batches[0]
+        self.opt.zero_grad()
+        loss = self.loss_fn(self.model(x), y)
+        loss.backward()
+        grads = _char_model_grads(loss.data, self.model, lambda g: np.array(g.data))
+        self.opt.zero_grad()
+        return grads
 
     def run(self) -> None:
         for _ in range(self.spec.steps):
@@ -436,6 +649,44 @@ class TorchMLP:
             self.opt.step()
 
 
+class TorchChar:
+    """torch.nn Embedding, Linear, BatchNorm1d, Tanh; cross_entropy; torch.optim.SGD."""
+
+    def __init__(self, problem: CharProblem) -> None:
+        import torch
+        from torch import nn
+
+        self.spec = problem.spec
+        self.model = _char_model(nn, self.spec)
+        state = _char_state(problem)
+        self.model.load_state_dict({k: torch.from_numpy(v) for k, v in state.items()})
+        self.loss_fn = nn.functional.cross_entropy
+        self.batches = [(torch.from_numpy(x), torch.from_numpy(y)) for x, y in problem.batches]
+        self.data = _Batches(self.batches)
+        self.opt: Any = None  # made on the first run(): torch.optim imports torch._dynamo
+
+    def first_gradients(self) -> Grads:
+        x, y = self.batches[0]
+        self.model.zero_grad()
+        loss = self.loss_fn(self.model(x), y)
+        loss.backward()
+        grads = _char_model_grads(loss.detach().numpy(), self.model, lambda g: g.numpy().copy())
+        self.model.zero_grad()
+        return grads
+
+    def run(self) -> None:
+        if self.opt is None:
+            import torch
+
+            self.opt = torch.optim.SGD(self.model.parameters(), lr=self.spec.lr)
+        for _ in range(self.spec.steps):
+            x, y = self.data.next()
+            self.opt.zero_grad()
+            loss = self.loss_fn(self.model(x), y)
+            loss.backward()
+            self.opt.step()
+
+
 class TorchChain:
     """The op chain on torch tensors, then ``backward()``."""
 
@@ -486,6 +737,9 @@ _RUNNERS: dict[tuple[str, type], Callable[[Any], Runner]] = {
     ("minigrad", ChainProblem): MinigradChain,
     ("torch", MLPProblem): TorchMLP,
     ("torch", ChainProblem): TorchChain,
+    ("numpy", CharProblem): NumpyChar,
+    ("minigrad", CharProblem): MinigradChar,
+    ("torch", CharProblem): TorchChar,
 }
 
 

@@ -58,12 +58,33 @@ def test_training_steps_keep_minigrad_and_numpy_together(key):
     assert run.check_gradients(after, candidate.first_gradients(), rtol=1e-4) == []
 
 
+def test_character_model_steps_keep_minigrad_and_numpy_together():
+    # W7: SGD on the embedding table, the batch norm's parameters and both Linears, and the
+    # running statistics, move the same way in both.
+    problem = _tiny_problem("W7")
+    reference, candidate = run.make_runner("numpy", problem), run.make_runner("minigrad", problem)
+    before = reference.first_gradients()
+    candidate.first_gradients()  # (a training-mode forward: it moves the running statistics)
+    reference.run()
+    candidate.run()
+    bn = candidate.model[3]
+    np.testing.assert_allclose(bn.running_mean.numpy(), reference.running_mean, rtol=1e-5)
+    np.testing.assert_allclose(bn.running_var.numpy(), reference.running_var, rtol=1e-5)
+    after = reference.first_gradients()
+    assert not np.allclose(after["table"], before["table"])
+    assert run.check_gradients(after, candidate.first_gradients(), rtol=1e-4) == []
+
+
 def test_tiny_sizes_are_small():
     for key in KEYS:
         spec = run.tiny(run.WORKLOADS[key])
         problem = run.make_problem(spec)
         if key == "W4":
             assert spec.length < run.WORKLOADS[key].length
+        elif key == "W7":
+            assert (
+                max(spec.vocab, spec.hidden) <= 8 and sum(len(x) for x, _ in problem.batches) <= 16
+            )
         else:
             assert max(spec.sizes) <= 12 and sum(len(x) for x, _ in problem.batches) <= 16
 

@@ -5,8 +5,8 @@ each of the 3 previous characters is looked up in an embedding table (27 charact
 letters and "." marking a name's start and end, to vectors of 10), the 30 numbers go through
 Linear(30, 200) without bias, BatchNorm1d(200) and Tanh, and Linear(200, 27) gives the logits
 of the next character, trained with softmax cross-entropy. Plain SGD on shuffled batches of 32,
-the learning rate divided by 10 for the last epochs (a step schedule). The names are split
-80/10/10 into training, validation and test words.
+the learning rate divided by 10 for the last quarter of the epochs (``MultiStepLR``). The names
+are split 80/10/10 into training, validation and test words.
 
 After training it reports the training and validation loss (about 2.12 and 2.15 with the
 defaults; a uniform guess is log 27 = 3.30) and samples new names, the same ones for the same
@@ -32,9 +32,9 @@ import numpy as np
 
 import minigrad as mg
 from minigrad import nn, optim
-from minigrad.data import DataLoader, TensorDataset
 from minigrad.nn import functional as F
 from minigrad.train import evaluate, fit, plot_history
+from minigrad.utils.data import DataLoader, TensorDataset
 
 DEFAULT_DATA = Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "makemore"
 DEFAULT_DATA = DEFAULT_DATA / "names.txt"
@@ -117,15 +117,19 @@ def make_model(
     return model
 
 
-def step_schedule(optimizer: Any, lr: float, decay_epoch: int, gamma: float = 0.1) -> Any:
-    """A ``fit`` callback: the learning rate is ``lr`` for the first ``decay_epoch`` epochs,
-    then ``lr * gamma`` (PyTorch's ``StepLR`` with one step)."""
+def step_schedule(optimizer: Any, decay_epoch: int, gamma: float = 0.1) -> Any:
+    """The learning rate times ``gamma`` from epoch ``decay_epoch`` on (0-based): PyTorch's
+    ``MultiStepLR`` with one milestone, stepped once per epoch by a ``fit`` callback.
 
-    def set_lr(epoch: int, logs: dict[str, float]) -> None:
-        for group in optimizer.param_groups:
-            group["lr"] = lr * (gamma if epoch + 1 >= decay_epoch else 1.0)
+    Returns:
+        (scheduler, callback) for ``fit(callbacks=[callback])``.
+    """
+    scheduler = optim.lr_scheduler.MultiStepLR(optimizer, milestones=[decay_epoch], gamma=gamma)
 
-    return set_lr
+    def step(epoch: int, logs: dict[str, float]) -> None:
+        scheduler.step()
+
+    return scheduler, step
 
 
 def sample(
@@ -164,7 +168,8 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--decay-epoch",
         type=int,
-        help="epoch from which the learning rate is lr/10 (default: 3/4 of the epochs)",
+        help="epochs at the full learning rate before it is divided by 10 (default: 3/4 of the "
+        "epochs)",
     )
     parser.add_argument("--seed", type=int, default=0, help="seed of split, init, batches, samples")
     parser.add_argument("--limit", type=int, help="use the first N names of the file only")
@@ -217,6 +222,7 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
     )
     model = make_model(len(itos), args.block_size, args.embedding, args.hidden, args.seed)
     optimizer = optim.SGD(model.parameters(), lr=args.lr)
+    _, schedule = step_schedule(optimizer, args.decay_epoch)
     loader = DataLoader(
         TensorDataset(x_train, y_train),
         batch_size=args.batch_size,
@@ -231,7 +237,7 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
         loader,
         args.epochs,
         val_data={"val": (x_val, y_val)},
-        callbacks=[step_schedule(optimizer, args.lr, args.decay_epoch)],
+        callbacks=[schedule],
         progress=not args.no_progress,
     )
     seconds = time.perf_counter() - start

@@ -361,12 +361,14 @@ def test_names_mlp_step_schedule() -> None:
 
     example = load("names_mlp")
     opt = mg.optim.SGD([mg.nn.Parameter(np.zeros(1))], lr=0.1)
-    set_lr = example.step_schedule(opt, 0.1, decay_epoch=2)
+    scheduler, step = example.step_schedule(opt, decay_epoch=2)
     lrs = []
-    for epoch in range(3):
-        set_lr(epoch, {})
+    for epoch in range(4):
         lrs.append(opt.param_groups[0]["lr"])
-    assert lrs == pytest.approx([0.1, 0.01, 0.01])
+        opt.step()  # (the epoch's training)
+        step(epoch, {})  # after each epoch
+    assert lrs == pytest.approx([0.1, 0.1, 0.01, 0.01])
+    assert scheduler.get_last_lr() == pytest.approx([0.01])
 
 
 def test_names_mlp_missing_file_says_where(tmp_path: Path) -> None:

@@ -5,6 +5,7 @@ from numpy import bool_, float32, float64, int32, int64
 # Submodules users reach as minigrad.nn, minigrad.optim, ... (none imports an optional extra).
 from . import autograd, datasets, explain, nn, optim, reference, train, utils, viz
 from ._missing import missing_attribute
+from .compiler import compile
 from .creation import (
     arange,
     as_tensor,
@@ -115,6 +116,7 @@ __all__ = [
     "cat",
     "clamp",
     "clip",
+    "compile",
     "concatenate",
     "cos",
     "cuda",

@@ -31,6 +31,7 @@ LAYERS = {
     "train": 7,
     "progress": 7,
     "explain": 7,
+    "compiler": 7,
     "viz": 8,
     "onnx": 8,
     "__init__": 9,

@@ -1,0 +1,216 @@
+"""The program being written: named buffers allocated once, lines that run as they are emitted.
+
+Every line the templates emit is executed at once on the traced values, so each new buffer gets
+its shape and dtype from a real result and every value can be compared with the engine's on the
+spot (``compile`` names the first op that disagrees).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from typing import Any
+
+import numpy as np
+
+_IDENT = re.compile(r"[^0-9a-zA-Z_]")
+_NAMES = re.compile(r"(?<![.\w])[A-Za-z_]\w*")
+_KEYWORDS = {"np", "math", "True", "False", "None", "float", "slice"}
+
+
+def identifier(text: str) -> str:
+    """A Python identifier made from a dotted name: ``fc1.weight`` -> ``fc1_weight``."""
+    name = _IDENT.sub("_", text)
+    return f"layer{name}" if name[:1].isdigit() else name
+
+
+def literal(value: Any) -> str:
+    """Source text for a Python scalar (exact: ``repr`` of a float round-trips)."""
+    if isinstance(value, bool) or value is None:
+        return repr(value)
+    if isinstance(value, float) and not math.isfinite(value):
+        return f"float({str(value)!r})"
+    if isinstance(value, int | float):
+        return repr(value)
+    raise TypeError(f"not a scalar literal: {value!r}")
+
+
+class Emitter:
+    """Collects the step's source while running it on the traced arrays.
+
+    ``setup`` holds module-level lines (buffer allocations, views of arrays that never change);
+    ``lines`` holds the step function's body, one ``(code, comment)`` per op or rule.
+    """
+
+    def __init__(self, env: dict[str, Any]) -> None:
+        self.env = env
+        self.env.setdefault("np", np)
+        self.env.setdefault("math", math)
+        self.setup: list[str] = []
+        self.lines: list[tuple[str, str]] = []
+        self.stable: set[str] = set()  # names bound to the same array on every call
+        self.buffers: dict[str, np.ndarray] = {}  # allocated once, written by the step
+        self.consts: dict[str, Any] = {}  # arrays frozen into the step (not per batch)
+        self.bound: dict[str, Any] = {}  # arrays bound by reference (parameters, state)
+        self.folded: set[str] = set()  # buffers computed once from constants alone
+        self.execute = True  # False while writing code that must not run now (the update)
+        self.writer: dict[str, int] = {}  # name -> index of the line that last wrote it
+        self._pending: list[list[str]] = [[]]
+        self._labels: list[str] = [""]
+        self._written: list[list[str]] = [[]]
+        self._used: set[str] = set(env)
+
+    # -- names --------------------------------------------------------------------------------
+
+    def fresh(self, hint: str) -> str:
+        """A new unique identifier starting with ``hint``."""
+        base = identifier(hint)
+        name, k = base, 1
+        while name in self._used:
+            k += 1
+            name = f"{base}_{k}"
+        self._used.add(name)
+        return name
+
+    def bind(self, name: str, value: Any, stable: bool = True) -> str:
+        """Bind an existing array (input, parameter, optimizer state) under ``name``."""
+        self._used.add(name)
+        self.env[name] = value
+        if stable:
+            self.stable.add(name)
+            self.bound[name] = value
+        return name
+
+    def const(self, value: Any, hint: str = "const") -> str:
+        """A value frozen into the step: a literal for scalars, a named array otherwise."""
+        if isinstance(value, bool | int | float) and not isinstance(value, np.generic):
+            return literal(value)
+        name = self.fresh(hint)
+        arr = np.array(value)  # a private copy: later changes to the source are not seen
+        self.env[name] = arr
+        self.consts[name] = arr
+        self.stable.add(name)
+        return name
+
+    # -- code ---------------------------------------------------------------------------------
+
+    def alloc(self, hint: str, like: Any) -> str:
+        """A buffer shaped like ``like``, allocated once (module level)."""
+        arr = np.asarray(like)
+        name = self.fresh(hint)
+        buf = np.empty(arr.shape, dtype=arr.dtype)
+        self.env[name] = buf
+        self.buffers[name] = buf
+        self.stable.add(name)
+        self.setup.append(f"{name} = np.empty({tuple(arr.shape)!r}, dtype=np.{arr.dtype.name})")
+        return name
+
+    def eval(self, expr: str) -> Any:
+        return eval(expr, self.env)
+
+    def stmt(self, code: str, writes: str | None = None) -> None:
+        """One statement of the current op (run now); ``writes`` names the array it fills."""
+        if self.execute:
+            exec(code, self.env)
+        self._pending[-1].append(code)
+        if writes is not None:
+            self._written[-1].append(writes)
+
+    def constant(self, source: str) -> bool:
+        """Whether every name ``source`` reads is a constant (or a value folded from them)."""
+        return all(
+            n in _KEYWORDS or n in self.consts or n in self.folded for n in _NAMES.findall(source)
+        )
+
+    def call(self, hint: str, fn: str, *args: str, **kwargs: str) -> str:
+        """``fn(*args, out=<new buffer>)``: a result written into a buffer of its own.
+
+        A result computed from constants alone is computed once, at module level.
+        """
+        argv = ", ".join([*args, *(f"{k}={v}" for k, v in kwargs.items())])
+        name = self.alloc(hint, self.eval(f"{fn}({argv})"))
+        code = f"{fn}({argv}, out={name})"
+        if self.execute and self.constant(argv):
+            exec(code, self.env)
+            self.setup.append(code)
+            self.folded.add(name)
+            return name
+        self.stmt(code, name)
+        return name
+
+    def into(self, dest: str, fn: str, *args: str, **kwargs: str) -> None:
+        """``fn(*args, out=dest)`` on a buffer this op already owns."""
+        if dest in self.folded:
+            raise AssertionError(f"a template writes into the constant {dest}")
+        argv = ", ".join([*args, *(f"{k}={v}" for k, v in kwargs.items())])
+        self.stmt(f"{fn}({argv}, out={dest})", dest)
+
+    def split(self, label: str = "") -> None:
+        """Start a new line within the current op (e.g. one line per gradient of a rule)."""
+        if self._pending[-1]:
+            self._pending.append([])
+            self._labels.append(label)
+            self._written.append([])
+
+    def let(self, hint: str, expr: str, *views_of: str) -> str:
+        """``name = expr``, a per-call value (a fresh array, or a view).
+
+        When ``expr`` is a view of the arrays named in ``views_of`` and they are the same
+        arrays on every call (buffers, parameters), the view is made once at module level.
+        """
+        name = self.fresh(hint)
+        code = f"{name} = {expr}"
+        if self.constant(expr) and self.execute:
+            views_of = ()  # computed from constants alone: once, at module level
+            exec(code, self.env)
+            self.setup.append(code)
+            self.stable.add(name)
+            self.folded.add(name)
+            return name
+        if views_of and all(d in self.stable for d in views_of):
+            value = self.eval(expr)
+            if isinstance(value, np.ndarray) and all(
+                value.size == 0 or np.shares_memory(value, self.env[d]) for d in views_of
+            ):
+                self.env[name] = value
+                self.setup.append(code)
+                self.stable.add(name)
+                return name
+        self.stmt(code, name)
+        return name
+
+    def end(self, comment: str) -> int:
+        """Close the current op: its statements become lines (one per ``split``), the first
+        commented with ``comment``; returns the first line's index."""
+        first = len(self.lines)
+        for i, (stmts, label) in enumerate(zip(self._pending, self._labels)):
+            if not stmts and i:
+                continue
+            text = comment if i == 0 else label
+            self.lines.append(("; ".join(stmts), text))  # no statement: a comment line
+            for name in self._written[i]:
+                self.writer[name] = len(self.lines) - 1
+        self._pending, self._labels, self._written = [[]], [""], [[]]
+        return first
+
+    def section(self, title: str) -> None:
+        """A comment line that opens a part of the step (forward, backward, update)."""
+        self.lines.append(("", title))
+
+    def annotate(self, index: int, label: str) -> None:
+        """Append ``label`` to the comment of line ``index`` (the BP1-BP4 labels)."""
+        code, comment = self.lines[index]
+        self.lines[index] = (code, f"{comment}  [{label}]" if comment else label)
+
+    def body(self, indent: str = "    ") -> list[str]:
+        """The function body as source lines, comments aligned after the code."""
+        out = []
+        width = min(max((len(c) for c, _ in self.lines if c), default=0), 72)
+        for code, comment in self.lines:
+            if not code:
+                out.append(f"{indent}# {comment}")
+            elif comment:
+                out.append(f"{indent}{code.ljust(width)}  # {comment}")
+            else:
+                out.append(f"{indent}{code}")
+        return out

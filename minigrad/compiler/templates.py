@@ -1,0 +1,629 @@
+"""One template per op of ``ops.py``: its forward and its backward rule written as NumPy source.
+
+Each template repeats, operation for operation, what the op's ``forward`` and ``backward`` do
+on arrays, but writes into buffers allocated once (``out=``), so the compiled step computes the
+same bits as the engine. ``tests/test_compile_templates.py`` runs every row of the op table
+through these templates and compares them with the ops' own rules: an op without a template, or
+a template that drifts from its rule, fails there.
+
+A forward template ``fwd(e, op, hint, xs, vals)`` gets the emitter, the recorded op, a name hint
+for its output, the inputs' source names (or literals) and their traced values; it returns the
+output's name. A backward template ``bwd(e, op, g, out, xs, vals, hints)`` gets the name of the
+incoming gradient and of the output, and returns one gradient name (or None) per input, before
+the engine's broadcasting and dtype undoing (done by ``step.py``, as ``engine._run_rule`` does).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from .. import ops
+from ..engine import Op
+from .emitter import Emitter, literal
+
+Forward = Callable[[Emitter, Any, str, list[str], tuple[Any, ...]], str]
+Backward = Callable[
+    [Emitter, Any, str, str, list[str], tuple[Any, ...], list[str]], list[str | None]
+]
+
+FORWARD: dict[type[Op], Forward] = {}
+BACKWARD: dict[type[Op], Backward] = {}
+
+
+def _forward(*classes: type[Op]) -> Callable[[Forward], Forward]:
+    def register(fn: Forward) -> Forward:
+        for c in classes:
+            FORWARD[c] = fn
+        return fn
+
+    return register
+
+
+def _backward(*classes: type[Op]) -> Callable[[Backward], Backward]:
+    def register(fn: Backward) -> Backward:
+        for c in classes:
+            BACKWARD[c] = fn
+        return fn
+
+    return register
+
+
+def math_of(op: Op) -> tuple[str, str]:
+    """The forward and derivative halves of an op's one-line docstring, for comments."""
+    doc = (type(op).__doc__ or type(op).__name__).strip().splitlines()[0].rstrip(".")
+    fwd, _, bwd = doc.partition(";")
+    return fwd.strip(), bwd.strip()
+
+
+def _is_scalar(v: Any) -> bool:
+    return isinstance(v, bool | int | float)
+
+
+def _r(v: Any) -> str:
+    """Source for a Python-level attribute (axis, shape, index made of ints and slices)."""
+    if isinstance(v, slice):
+        return f"slice({v.start!r}, {v.stop!r}, {v.step!r})"
+    if isinstance(v, tuple):
+        inner = ", ".join(_r(i) for i in v)
+        return f"({inner},)" if len(v) == 1 else f"({inner})"
+    if v is Ellipsis:
+        return "..."
+    if isinstance(v, np.dtype):
+        return f"np.dtype({v.name!r})"
+    return repr(v)
+
+
+def _index(e: Emitter, index: Any) -> str:
+    """Source for an index; its arrays become constants of the step."""
+    items = index if isinstance(index, tuple) else (index,)
+    parts = []
+    for it in items:
+        if isinstance(it, np.ndarray | list):
+            parts.append(e.const(np.asarray(it), "index"))
+        elif it is None:
+            parts.append("None")
+        else:
+            parts.append(_r(it))
+    if not isinstance(index, tuple):
+        return parts[0]
+    return f"({', '.join(parts)},)" if len(parts) == 1 else f"({', '.join(parts)})"
+
+
+def _keep(shape: tuple[int, ...], axis: Any) -> tuple[int, ...]:
+    return ops._keepdims_shape(shape, axis)
+
+
+# ---------------------------------------------------------------------------------------------
+# Elementwise arithmetic
+
+
+_BINARY = {ops.Add: "np.add", ops.Sub: "np.subtract", ops.Mul: "np.multiply", ops.Div: "np.divide"}
+
+
+@_forward(ops.Add, ops.Sub, ops.Mul, ops.Div, ops.Maximum, ops.Minimum)
+def _binary_fwd(e: Emitter, op: Any, hint: str, xs: list[str], vals: tuple[Any, ...]) -> str:
+    fn = _BINARY.get(type(op)) or ("np.maximum" if isinstance(op, ops.Maximum) else "np.minimum")
+    return e.call(hint, fn, xs[0], xs[1])
+
+
+@_backward(ops.Add)
+def _add_bwd(e: Emitter, op: Any, g: str, out: str, xs: list[str], vals: Any, h: list[str]) -> Any:
+    return [g, g]
+
+
+@_backward(ops.Sub)
+def _sub_bwd(e: Emitter, op: Any, g: str, out: str, xs: list[str], vals: Any, h: list[str]) -> Any:
+    return [g, e.call(h[1], "np.negative", g) if op.needs_grad(1) else None]
+
+
+@_backward(ops.Mul)
+def _mul_bwd(e: Emitter, op: Any, g: str, out: str, xs: list[str], vals: Any, h: list[str]) -> Any:
+    gx = e.call(h[0], "np.multiply", g, xs[1]) if op.needs_grad(0) else None
+    gy = e.call(h[1], "np.multiply", g, xs[0]) if op.needs_grad(1) else None
+    return [gx, gy]
+
+
+@_backward(ops.Div)
+def _div_bwd(e: Emitter, op: Any, g: str, out: str, xs: list[str], vals: Any, h: list[str]) -> Any:
+    gx = e.call(h[0], "np.divide", g, xs[1]) if op.needs_grad(0) else None
+    gy = None
+    if op.needs_grad(1):  # -grad * out / y, in that order
+        t = e.call(h[1] + "_neg", "np.negative", g)
+        t = e.call(h[1] + "_prod", "np.multiply", t, out)
+        gy = e.call(h[1], "np.divide", t, xs[1])
+    return [gx, gy]
+
+
+@_forward(ops.Neg)
+def _neg_fwd(e: Emitter, op: Any, hint: str, xs: list[str], vals: Any) -> str:
+    return e.call(hint, "np.negative", xs[0])
+
+
+@_backward(ops.Neg)
+def _neg_bwd(e: Emitter, op: Any, g: str, out: str, xs: list[str], vals: Any, h: list[str]) -> Any:
+    return [e.call(h[0], "np.negative", g)]
+
+
+# NumPy's ``x ** s`` takes these ufuncs for a scalar exponent s; the same ufunc gives the same bits.
+_FAST_POWER = {2: "np.square", 0.5: "np.sqrt", -1: "np.reciprocal", 1: "np.positive"}
+
+
+def _power(e: Emitter, hint: str, x: str, y: Any, y_src: str) -> str:
+    if _is_scalar(y) and y in _FAST_POWER and not isinstance(y, bool):
+        return e.call(hint, _FAST_POWER[y], x)
+    return e.call(hint, "np.power", x, y_src)
+
+
+@_forward(ops.Pow)
+def _pow_fwd(e: Emitter, op: Any, hint: str, xs: list[str], vals: Any) -> str:
+    return _power(e, hint, xs[0], vals[1], xs[1])
+
+
+@_backward(ops.Pow)
+def _pow_bwd(e: Emitter, op: Any, g: str, out: str, xs: list[str], vals: Any, h: list[str]) -> Any:
+    x, y = xs
+    gx = gy = None
+    if op.needs_grad(0):
+        if _is_scalar(vals[1]) and vals[1] == 2:  # grad * (x + x)
+            t = e.call(h[0] + "_2x", "np.add", x, x)
+            gx = e.call(h[0], "np.multiply", g, t)
+        else:  # grad * y * x ** (y - 1)
+            t = e.call(h[0] + "_gy", "np.multiply", g, y)
+            if _is_scalar(vals[1]):
+                p = _power(e, h[0] + "_pow", x, vals[1] - 1, literal(vals[1] - 1))
+            else:
+                p = e.call(h[0] + "_pow", "np.power", x, e.let("ym1", f"{y} - 1"))
+            gx = e.call(h[0], "np.multiply", t, p)
+    if op.needs_grad(1):  # grad * out * log(x)
+        t = e.call(h[1] + "_go", "np.multiply", g, out)
+        lx = e.call(h[1] + "_log", "np.log", x)
+        gy = e.call(h[1], "np.multiply", t, lx)
+    return [gx, gy]
+
+
+@_backward(ops.Maximum, ops.Minimum)
+def _extreme_pair_bwd(
+    e: Emitter, op: Any, g: str, out: str, xs: list[str], vals: Any, h: list[str]
+) -> Any:
+    x, y = xs
+    cmp = ">" if isinstance(op, ops.Maximum) else "<"
+    share = e.let(h[0] + "_share", f"({x} {cmp} {y}) + 0.5 * ({x} == {y})")
+    dt = f"np.{np.asarray(e.env[out]).dtype.name}"
+    gx = e.let(h[0], f"{g} * {share}.astype({dt})")
+    gy = e.let(h[1], f"{g} * (1 - {share}).astype({dt})")
+    return [gx, gy]
+
+
+# ---------------------------------------------------------------------------------------------
+# Elementwise functions
+
+_UNARY = {
+    ops.Exp: "np.exp",
+    ops.Log: "np.log",
+    ops.Sqrt: "np.sqrt",
+    ops.Abs: "np.abs",
+    ops.Sin: "np.sin",
+    ops.Cos: "np.cos",
+    ops.Tanh: "np.tanh",
+}
+
+
+@_forward(*_UNARY)
+def _unary_fwd(e: Emitter, op: Any, hint: str, xs: list[str], vals: Any) -> str:
+    return e.call(hint, _UNARY[type(op)], xs[0])
+
+
+@_backward(ops.Exp)
+def _exp_bwd(e: Emitter, op: Any, g: str, out: str, xs: list[str], vals: Any, h: list[str]) -> Any:
+    return [e.call(h[0], "np.multiply", g, out)]
+
+
+@_backward(ops.Log)
+def _log_bwd(e: Emitter, op: Any, g: str, out: str, xs: list[str], vals: Any, h: list[str]) -> Any:
+    return [e.call(h[0], "np.divide", g, xs[0])]
+
+
+@_backward(ops.Sqrt)
+def _sqrt_bwd(e: Emitter, op: Any, g: str, out: str, xs: list[str], vals: Any, h: list[str]) -> Any:
+    t = e.call(h[0] + "_2z", "np.multiply", "2", out)
+    return [e.call(h[0], "np.divide", g, t)]
+
+
+@_backward(ops.Abs)
+def _abs_bwd(e: Emitter, op: Any, g: str, out: str, xs: list[str], vals: Any, h: list[str]) -> Any:
+    s = e.call(h[0] + "_sign", "np.sign", xs[0])
+    return [e.call(h[0], "np.multiply", g, s)]
+
+
+@_backward(ops.Sin)
+def _sin_bwd(e: Emitter, op: Any, g: str, out: str, xs: list[str], vals: Any, h: list[str]) -> Any:
+    c = e.call(h[0] + "_cos", "np.cos", xs[0])
+    return [e.call(h[0], "np.multiply", g, c)]
+
+
+@_backward(ops.Cos)
+def _cos_bwd(e: Emitter, op: Any, g: str, out: str, xs: list[str], vals: Any, h: list[str]) -> Any:
+    n = e.call(h[0] + "_neg", "np.negative", g)
+    s = e.call(h[0] + "_sin", "np.sin", xs[0])
+    return [e.call(h[0], "np.multiply", n, s)]
+
+
+@_backward(ops.Tanh)
+def _tanh_bwd(e: Emitter, op: Any, g: str, out: str, xs: list[str], vals: Any, h: list[str]) -> Any:
+    t = e.call(h[0], "np.multiply", out, out)  # grad * (1 - out * out)
+    e.into(t, "np.subtract", "1", t)
+    e.into(t, "np.multiply", g, t)
+    return [t]
+
+
+@_forward(ops.Sigmoid)
+def _sigmoid_fwd(e: Emitter, op: Any, hint: str, xs: list[str], vals: Any) -> str:
+    low = -87.0 if np.asarray(vals[0]).dtype.itemsize <= 4 else -708.0
+    z = e.call(hint, "np.maximum", xs[0], repr(low))  # 1 / (1 + exp(-x)), as the op, in place
+    e.into(z, "np.negative", z)
+    e.into(z, "np.exp", z)
+    e.into(z, "np.add", z, "1")
+    e.into(z, "np.reciprocal", z)
+    return z
+
+
+@_backward(ops.Sigmoid)
+def _sigmoid_bwd(
+    e: Emitter, op: Any, g: str, out: str, xs: list[str], vals: Any, h: list[str]
+) -> Any:
+    t = e.call(h[0], "np.multiply", out, out)  # grad * (out - out * out)
+    e.into(t, "np.subtract", out, t)
+    e.into(t, "np.multiply", g, t)
+    return [t]
+
+
+@_forward(ops.ReLU)
+def _relu_fwd(e: Emitter, op: Any, hint: str, xs: list[str], vals: Any) -> str:
+    return e.call(hint, "np.maximum", xs[0], "0")
+
+
+@_backward(ops.ReLU)
+def _relu_bwd(e: Emitter, op: Any, g: str, out: str, xs: list[str], vals: Any, h: list[str]) -> Any:
+    mask = e.call(h[0] + "_mask", "np.greater", xs[0], "0")
+    return [e.call(h[0], "np.multiply", g, mask)]
+
+
+@_forward(ops.Clip)
+def _clip_fwd(e: Emitter, op: Any, hint: str, xs: list[str], vals: Any) -> str:
+    return e.call(hint, "np.clip", xs[0], repr(op.low), repr(op.high))
+
+
+@_backward(ops.Clip)
+def _clip_bwd(e: Emitter, op: Any, g: str, out: str, xs: list[str], vals: Any, h: list[str]) -> Any:
+    x = xs[0]
+    tests = [f"({x} >= {op.low!r})"] if op.low is not None else []
+    tests += [f"({x} <= {op.high!r})"] if op.high is not None else []
+    inside = e.let(h[0] + "_inside", " & ".join(tests) or f"np.ones({x}.shape, dtype=bool)")
+    return [e.call(h[0], "np.multiply", g, inside)]
+
+
+@_forward(ops.Cast)
+def _cast_fwd(e: Emitter, op: Any, hint: str, xs: list[str], vals: Any) -> str:
+    z = e.alloc(hint, np.asarray(vals[0]).astype(op.dtype))
+    e.stmt(f"np.copyto({z}, {xs[0]}, casting='unsafe')", z)
+    return z
+
+
+@_backward(ops.Cast, ops.BroadcastTo)
+def _pass_bwd(e: Emitter, op: Any, g: str, out: str, xs: list[str], vals: Any, h: list[str]) -> Any:
+    return [g]  # the engine's sum_to and cast (done by the caller) are the whole rule
+
+
+@_forward(ops.Where)
+def _where_fwd(e: Emitter, op: Any, hint: str, xs: list[str], vals: Any) -> str:
+    cond = e.const(op.cond, "cond")
+    z = e.alloc(hint, np.where(op.cond, vals[0], vals[1]))
+    e.stmt(f"np.copyto({z}, {xs[1]}); np.copyto({z}, {xs[0]}, where={cond})", z)
+    return z
+
+
+@_backward(ops.Where)
+def _where_bwd(
+    e: Emitter, op: Any, g: str, out: str, xs: list[str], vals: Any, h: list[str]
+) -> Any:
+    cond = e.const(op.cond, "cond")
+    gx = e.call(h[0], "np.multiply", g, cond) if op.needs_grad(0) else None
+    gy = e.call(h[1], "np.multiply", g, f"~{cond}") if op.needs_grad(1) else None
+    return [gx, gy]
+
+
+# ---------------------------------------------------------------------------------------------
+# Reductions
+
+
+def _axis_kw(op: Any) -> dict[str, str]:
+    kw = {"axis": _r(op.axis)} if op.axis is not None else {}
+    return {**kw, "keepdims": "True"} if op.keepdims else kw
+
+
+@_forward(ops.Sum)
+def _sum_fwd(e: Emitter, op: Any, hint: str, xs: list[str], vals: Any) -> str:
+    return e.call(hint, "np.sum", xs[0], **_axis_kw(op))
+
+
+@_forward(ops.Mean)
+def _mean_fwd(e: Emitter, op: Any, hint: str, xs: list[str], vals: Any) -> str:
+    x = np.asarray(vals[0])
+    total = x.sum(axis=op.axis, keepdims=op.keepdims)
+    n = x.size // max(np.size(total), 1) if x.size else 1
+    z = e.call(hint, "np.sum", xs[0], **_axis_kw(op))  # sum / n, as the op
+    e.into(z, "np.divide", z, str(n))
+    return z
+
+
+def _spread(e: Emitter, op: Any, g: str, x_shape: tuple[int, ...], hint: str) -> str:
+    """``broadcast_to(reshape(g, keepdims shape), x.shape)`` as a read-only view."""
+    if op.axis is not None and not op.keepdims:
+        g = e.let(hint + "_keep", f"{g}.reshape({_keep(x_shape, op.axis)!r})", g)
+    return e.let(hint, f"np.broadcast_to({g}, {x_shape!r})", g)
+
+
+@_backward(ops.Sum)
+def _sum_bwd(e: Emitter, op: Any, g: str, out: str, xs: list[str], vals: Any, h: list[str]) -> Any:
+    return [_spread(e, op, g, np.shape(vals[0]), h[0])]
+
+
+@_backward(ops.Mean)
+def _mean_bwd(e: Emitter, op: Any, g: str, out: str, xs: list[str], vals: Any, h: list[str]) -> Any:
+    x = np.asarray(vals[0])
+    n = x.size // max(np.size(e.env[out]), 1) if x.size else 1
+    q = e.call(h[0] + "_n", "np.divide", g, str(n))
+    return [_spread(e, op, q, x.shape, h[0])]
+
+
+@_forward(ops.Max, ops.Min)
+def _max_fwd(e: Emitter, op: Any, hint: str, xs: list[str], vals: Any) -> str:
+    fn = "np.min" if isinstance(op, ops.Min) else "np.max"
+    return e.call(hint, fn, xs[0], **_axis_kw(op))
+
+
+@_backward(ops.Max, ops.Min)
+def _max_bwd(e: Emitter, op: Any, g: str, out: str, xs: list[str], vals: Any, h: list[str]) -> Any:
+    x = xs[0]
+    kshape = _keep(np.shape(vals[0]), op.axis)
+    hit = e.let(h[0] + "_hit", f"{x} == np.asarray({out}).reshape({kshape!r})")
+    share = e.let(h[0] + "_share", f"{hit} / {hit}.sum(axis={_r(op.axis)}, keepdims=True)")
+    dt = np.asarray(vals[0]).dtype.name
+    return [e.let(h[0], f"{g}.reshape({kshape!r}) * {share}.astype(np.{dt})")]
+
+
+@_forward(ops.LogSumExp)
+def _lse_fwd(e: Emitter, op: Any, hint: str, xs: list[str], vals: Any) -> str:
+    x, ax = xs[0], _r(op.axis)
+    m = e.call(hint + "_max", "np.max", x, axis=ax, keepdims="True")
+    m = e.let(hint + "_shift", f"np.where(np.isfinite({m}), {m}, 0)")
+    s = e.let(hint + "_sum", f"np.log(np.exp({x} - {m}).sum(axis={ax}, keepdims=True)) + {m}")
+    expr = s if op.keepdims else f"{s}.squeeze(axis={ax})"
+    return e.let(hint, expr)
+
+
+@_backward(ops.LogSumExp)
+def _lse_bwd(e: Emitter, op: Any, g: str, out: str, xs: list[str], vals: Any, h: list[str]) -> Any:
+    k = _keep(np.shape(vals[0]), op.axis)
+    return [e.let(h[0], f"{g}.reshape({k!r}) * np.exp({xs[0]} - {out}.reshape({k!r}))")]
+
+
+@_forward(ops.LogSoftmax)
+def _log_softmax_fwd(e: Emitter, op: Any, hint: str, xs: list[str], vals: Any) -> str:
+    x, ax = xs[0], repr(op.axis)
+    # shifted - log(sum(exp(shifted))) with shifted = x - max(x), as the op
+    m = e.call(hint + "_max", "np.max", x, axis=ax, keepdims="True")
+    s = e.call(hint + "_shifted", "np.subtract", x, m)
+    ex = e.call(hint + "_exp", "np.exp", s)
+    e.into(m, "np.sum", ex, axis=ax, keepdims="True")
+    e.into(m, "np.log", m)
+    return e.call(hint, "np.subtract", s, m)
+
+
+@_backward(ops.LogSoftmax)
+def _log_softmax_bwd(
+    e: Emitter, op: Any, g: str, out: str, xs: list[str], vals: Any, h: list[str]
+) -> Any:
+    ex = e.call(h[0] + "_softmax", "np.exp", out)  # grad - exp(out) * sum(grad)
+    s = e.call(h[0] + "_sum", "np.sum", g, axis=repr(op.axis), keepdims="True")
+    e.into(ex, "np.multiply", ex, s)
+    return [e.call(h[0], "np.subtract", g, ex)]
+
+
+@_forward(ops.Softmax)
+def _softmax_fwd(e: Emitter, op: Any, hint: str, xs: list[str], vals: Any) -> str:
+    x, ax = xs[0], repr(op.axis)
+    m = e.call(hint + "_max", "np.max", x, axis=ax, keepdims="True")
+    ex = e.call(hint + "_exp", "np.subtract", x, m)
+    e.into(ex, "np.exp", ex)
+    e.into(m, "np.sum", ex, axis=ax, keepdims="True")
+    return e.call(hint, "np.divide", ex, m)
+
+
+@_backward(ops.Softmax)
+def _softmax_bwd(
+    e: Emitter, op: Any, g: str, out: str, xs: list[str], vals: Any, h: list[str]
+) -> Any:
+    t = e.call(h[0] + "_go", "np.multiply", g, out)  # out * (grad - sum(grad * out))
+    s = e.call(h[0] + "_sum", "np.sum", t, axis=repr(op.axis), keepdims="True")
+    e.into(t, "np.subtract", g, s)
+    return [e.call(h[0], "np.multiply", out, t)]
+
+
+@_forward(ops.NLLLoss)
+def _nll_fwd(e: Emitter, op: Any, hint: str, xs: list[str], vals: Any) -> str:
+    t = e.env["_target_of"](op)  # the labels: an input of the step, or a constant
+    n = len(op.target)
+    rows = e.const(np.arange(n), "rows")
+    picked = e.call(hint + "_picked", "np.negative", f"{xs[0]}[{rows}, {t}]")
+    if op.reduction == "none":
+        return picked
+    z = e.call(hint, "np.sum", picked)
+    if op.reduction == "mean":
+        e.into(z, "np.divide", z, str(max(n, 1)))
+    return z
+
+
+@_backward(ops.NLLLoss)
+def _nll_bwd(e: Emitter, op: Any, g: str, out: str, xs: list[str], vals: Any, h: list[str]) -> Any:
+    t = e.env["_target_of"](op)
+    n = len(op.target)
+    rows = e.const(np.arange(n), "rows")
+    if op.reduction == "mean":
+        g = e.call(h[0] + "_n", "np.divide", g, str(n))
+    neg = e.call(h[0] + "_neg", "np.negative", g)
+    gx = e.alloc(h[0], np.asarray(vals[0]))  # -grad at (i, t_i), zero elsewhere
+    e.stmt(f"{gx}.fill(0); {gx}[{rows}, {t}] = {neg}", gx)
+    return [gx]
+
+
+# ---------------------------------------------------------------------------------------------
+# Linear algebra
+
+
+@_forward(ops.MatMul)
+def _matmul_fwd(e: Emitter, op: Any, hint: str, xs: list[str], vals: Any) -> str:
+    return e.call(hint, "np.matmul", xs[0], xs[1])
+
+
+@_backward(ops.MatMul)
+def _matmul_bwd(
+    e: Emitter, op: Any, g: str, out: str, xs: list[str], vals: Any, h: list[str]
+) -> Any:
+    x, y = xs
+    xn, yn = np.ndim(vals[0]), np.ndim(vals[1])
+    if xn == 1 and yn == 1:
+        gx = e.call(h[0], "np.multiply", g, y) if op.needs_grad(0) else None
+        gy = e.call(h[1], "np.multiply", g, x) if op.needs_grad(1) else None
+        return [gx, gy]
+    if xn == 1:
+        x = e.let("x_row", f"{x}.reshape(1, -1)", x)
+        g = e.let(h[0] + "_row", f"{g}.reshape({g}.shape[:-1] + (1, {g}.shape[-1]))", g)
+    if yn == 1:
+        y = e.let("y_col", f"{y}.reshape(-1, 1)", y)
+        g = e.let(h[1] + "_col", f"{g}.reshape({g}.shape + (1,))", g)
+    gx = e.call(h[0], "np.matmul", g, f"{y}.swapaxes(-1, -2)") if op.needs_grad(0) else None
+    gy = e.call(h[1], "np.matmul", f"{x}.swapaxes(-1, -2)", g) if op.needs_grad(1) else None
+    if xn == 1 and gx is not None:
+        gx = e.let(h[0] + "_flat", f"{gx}.reshape({gx}.shape[:-2] + ({gx}.shape[-1],))", gx)
+    if yn == 1 and gy is not None:
+        gy = e.let(h[1] + "_flat", f"{gy}.reshape({gy}.shape[:-1])", gy)
+    return [gx, gy]
+
+
+@_forward(ops.Linear)
+def _linear_fwd(e: Emitter, op: Any, hint: str, xs: list[str], vals: Any) -> str:
+    z = e.call(hint, "np.matmul", xs[0], f"{xs[1]}.T")  # x @ W.T, then += b, as the op
+    if len(xs) > 2:
+        e.into(z, "np.add", z, xs[2])
+    return z
+
+
+@_backward(ops.Linear)
+def _linear_bwd(
+    e: Emitter, op: Any, g: str, out: str, xs: list[str], vals: Any, h: list[str]
+) -> Any:
+    x, w = xs[0], xs[1]
+    gx = e.call(h[0], "np.matmul", g, w) if op.needs_grad(0) else None
+    gw = None
+    if op.needs_grad(1):
+        e.split("Linear backward: dw = grad^T @ x")
+        gg, xx = g, x
+        if np.ndim(vals[0]) != 2:  # every leading index is a sample
+            rows, cols = np.shape(vals[1])
+            gg = e.let(h[1] + "_g2", f"{g}.reshape(-1, {rows})", g)
+            xx = e.let(h[1] + "_x2", f"{x}.reshape(-1, {cols})", x)
+        gw = e.call(h[1], "np.matmul", f"{gg}.T", xx)
+    return [gx, gw] if len(xs) == 2 else [gx, gw, g]
+
+
+# ---------------------------------------------------------------------------------------------
+# Shape and indexing
+
+
+@_forward(ops.Reshape)
+def _reshape_fwd(e: Emitter, op: Any, hint: str, xs: list[str], vals: Any) -> str:
+    return e.let(hint, f"{xs[0]}.reshape({op.shape!r})", xs[0])
+
+
+@_backward(ops.Reshape)
+def _reshape_bwd(
+    e: Emitter, op: Any, g: str, out: str, xs: list[str], vals: Any, h: list[str]
+) -> Any:
+    return [e.let(h[0], f"{g}.reshape({np.shape(vals[0])!r})", g)]
+
+
+@_forward(ops.Permute)
+def _permute_fwd(e: Emitter, op: Any, hint: str, xs: list[str], vals: Any) -> str:
+    return e.let(hint, f"{xs[0]}.transpose({op.axes!r})", xs[0])
+
+
+@_backward(ops.Permute)
+def _permute_bwd(
+    e: Emitter, op: Any, g: str, out: str, xs: list[str], vals: Any, h: list[str]
+) -> Any:
+    inverse = tuple(sorted(range(len(op.axes)), key=op.axes.__getitem__))
+    return [e.let(h[0], f"{g}.transpose({inverse!r})", g)]
+
+
+@_forward(ops.BroadcastTo)
+def _broadcast_fwd(e: Emitter, op: Any, hint: str, xs: list[str], vals: Any) -> str:
+    return e.let(hint, f"np.broadcast_to({xs[0]}, {op.shape!r})", xs[0])
+
+
+@_forward(ops.GetItem)
+def _getitem_fwd(e: Emitter, op: Any, hint: str, xs: list[str], vals: Any) -> str:
+    return e.let(hint, f"{xs[0]}[{_index(e, op.index)}]", xs[0])
+
+
+def _scatter(e: Emitter, hint: str, src: str, index: Any, shape: tuple[int, ...], like: Any) -> str:
+    z = e.alloc(hint, np.zeros(shape, dtype=np.result_type(like)))
+    idx = _index(e, index)
+    if ops._has_advanced(index):  # repeated indices add up
+        e.stmt(f"{z}.fill(0); np.add.at({z}, {idx}, {src})", z)
+    else:
+        e.stmt(f"{z}.fill(0); {z}[{idx}] = {src}", z)
+    return z
+
+
+@_backward(ops.GetItem)
+def _getitem_bwd(
+    e: Emitter, op: Any, g: str, out: str, xs: list[str], vals: Any, h: list[str]
+) -> Any:
+    return [_scatter(e, h[0], g, op.index, np.shape(vals[0]), e.env[g])]
+
+
+@_forward(ops.ScatterAdd)
+def _scatter_fwd(e: Emitter, op: Any, hint: str, xs: list[str], vals: Any) -> str:
+    return _scatter(e, hint, xs[0], op.index, op.shape, vals[0])
+
+
+@_backward(ops.ScatterAdd)
+def _scatter_bwd(
+    e: Emitter, op: Any, g: str, out: str, xs: list[str], vals: Any, h: list[str]
+) -> Any:
+    return [e.let(h[0], f"{g}[{_index(e, op.index)}]", g)]
+
+
+@_forward(ops.Concat)
+def _concat_fwd(e: Emitter, op: Any, hint: str, xs: list[str], vals: Any) -> str:
+    return e.call(hint, "np.concatenate", f"({', '.join(xs)},)", axis=repr(op.axis))
+
+
+@_backward(ops.Concat)
+def _concat_bwd(
+    e: Emitter, op: Any, g: str, out: str, xs: list[str], vals: Any, h: list[str]
+) -> Any:
+    ndim = np.ndim(e.env[g])
+    axis = op.axis % ndim
+    grads: list[str | None] = []
+    start = 0
+    for i, v in enumerate(vals):
+        stop = start + np.shape(v)[axis]
+        index = (slice(None),) * axis + (slice(start, stop),)
+        grads.append(e.let(h[i], f"{g}[{_r(index)}]", g) if op.needs_grad(i) else None)
+        start = stop
+    return grads

@@ -42,6 +42,10 @@ _PURE_MODULES: tuple[type, ...] = (
     nn.LogSoftmax,
     nn.Flatten,
     nn.Identity,
+    nn.GELU,
+    nn.SiLU,
+    nn.Softplus,
+    nn.LayerNorm,
     nn.Sequential,
     nn.ModuleList,
     nn.ModuleDict,
@@ -51,6 +55,8 @@ _PURE_MODULES: tuple[type, ...] = (
     nn.BCEWithLogitsLoss,
     nn.CrossEntropyLoss,
     nn.NLLLoss,
+    nn.SmoothL1Loss,
+    nn.HuberLoss,
 )
 _ACTIVATIONS = (templates.ops.Sigmoid, templates.ops.ReLU, templates.ops.Tanh)
 _ACTIVATIONS_OUT = (*_ACTIVATIONS, templates.ops.Softmax, templates.ops.LogSoftmax)
@@ -100,7 +106,6 @@ class _Variant:
     arrays: list[np.ndarray]  # their arrays when traced (identity is part of the guard)
     flags: tuple[bool, ...]  # their requires_grad when traced
     grads: list[tuple[Any, Tensor]]  # (leaf, the Tensor its .grad is set to)
-    structure: tuple[Any, ...]  # updates.structure(optimizer) when traced
     groups: list[Any]  # optimizer.param_groups when traced (identity)
     names: dict[Any, str]  # id(node) -> its value's name; ("grad", id(leaf)) -> its grad
     bound_state: dict[str, Any] = field(default_factory=dict)
@@ -225,7 +230,7 @@ class CompiledStep:
                 "parameters by recorded ops"
             )
         order = list(iter_graph([loss]))
-        _check_probe(self.model, self.loss_fn, order, xd, yd)
+        derived = _check_probe(self.model, self.loss_fn, order, xd, yd)
         records: dict[int, tuple[Any, list[Any] | None]] = {}
 
         def observe(node: Any, grad: Any, handed: list[Any] | None) -> None:
@@ -237,7 +242,7 @@ class CompiledStep:
             f"One training step of {type(self.model).__name__} compiled by minigrad: forward, "
             f"loss, backward and {type(opt).__name__} update in NumPy."
         )
-        v = emit_graph(loss, order, records, xd, yd, seed, self.model, header)
+        v = emit_graph(loss, order, records, xd, yd, seed, self.model, header, derived)
         v.env["_bad_labels"] = self._bad_labels
         opt.step()  # the first update is the eager one: it creates the optimizer's state
         state = updates.emit_update(
@@ -247,7 +252,6 @@ class CompiledStep:
             {id(p): v.names["grad", id(p)] for p in v.params},
         )
         v.bound_state = state
-        v.structure = updates.structure(opt)
         v.groups = opt.param_groups
         v.fn = _define(v)
         _make_guard(v, opt)
@@ -282,6 +286,7 @@ def emit_graph(
     seed: np.ndarray,
     model: Any = None,
     header: str = "",
+    derived: dict[int, str] | None = None,
 ) -> _Variant:
     """Write the forward and backward of ``loss``'s recorded graph, checking every value.
 
@@ -296,7 +301,9 @@ def emit_graph(
     e = Emitter(env)
     e.bind("x", xd, stable=False)
     e.bind("y", yd, stable=False)
-    env["_target_of"] = lambda op: _target_name(e, op, yd)
+    derived = derived or {}
+    targets: dict[int, str] = {}
+    env["_target_of"] = lambda op: _target_name(e, op, yd, derived, targets)
     names: dict[Any, str] = {}
     param_names = {id(p): n for n, p in _named_parameters(model)}
     buffer_names = {id(b._data): n for n, b in _named_buffers(model)}
@@ -318,7 +325,7 @@ def emit_graph(
             if edge is not None:
                 xs.append(names[id(edge)])
             else:
-                xs.append(_constant(e, op, i, val, xd, yd, buffer_names))
+                xs.append(_constant(e, op, i, val, xd, yd, buffer_names, derived))
         inputs_of[id(op)] = xs
         fwd = templates.FORWARD.get(type(op))
         if fwd is None:
@@ -405,7 +412,6 @@ def emit_graph(
         arrays=[p._data for p in params],
         flags=tuple(p.requires_grad for p in params),
         grads=[],
-        structure=(),
         groups=[],
         names=names,
     )
@@ -465,9 +471,11 @@ def _probe_batch(a: np.ndarray) -> np.ndarray:
 
 def _check_probe(
     model: Any, loss_fn: Any, order: list[Any], xd: np.ndarray, yd: np.ndarray
-) -> None:
+) -> dict[int, str]:
     """Trace the forward on a second batch: the graph must not depend on the data, and every
-    value that changes with the batch must be x or y themselves (inputs of the step)."""
+    value that changes with the batch must be x or y, or a reshape or cast of them (inputs of
+    the step). Returns id(value) -> its expression in x or y, for those reshapes and casts."""
+    derived: dict[int, str] = {}
     x2, y2 = _probe_batch(xd), _probe_batch(yd)
     try:
         loss2 = loss_fn(model(Tensor(x2)), Tensor(y2))
@@ -494,8 +502,13 @@ def _check_probe(
                 continue
             if _same(va, vb):
                 continue
-            if isinstance(a, templates.ops.NLLLoss) and key == "target" and va is yd:
-                continue  # the labels: an input of the step
+            if isinstance(a, templates.ops.NLLLoss) and key == "target":
+                if va is yd:
+                    continue  # the labels: an input of the step
+                expr = _derived_from_input(va, vb, xd, yd, x2, y2)
+                if expr is not None:
+                    derived[id(va)] = expr
+                    continue
             raise CompileError(
                 f"minigrad.compile: op {a.name} holds {key} = a value that changes with the "
                 "batch (a mask or choice made from the data); the compiler cannot capture it"
@@ -503,11 +516,34 @@ def _check_probe(
         for i, (ea, sa, sb) in enumerate(zip(a.edges, _saved(a), _saved(b))):
             if ea is not None or _same(sa, sb) or sa is xd or sa is yd:
                 continue
+            expr = _derived_from_input(sa, sb, xd, yd, x2, y2)
+            if expr is not None:
+                derived[id(sa)] = expr
+                continue
             raise CompileError(
                 f"minigrad.compile: input {i} of op {a.name} is computed from the batch outside "
                 "the recorded ops (e.g. a target converted to another dtype, or a mask); pass it "
                 "as x or y in the dtype the model uses, or train eagerly"
             )
+    return derived
+
+
+def _derived_from_input(
+    a: Any, b: Any, xd: np.ndarray, yd: np.ndarray, x2: np.ndarray, y2: np.ndarray
+) -> str | None:
+    """``x``/``y`` reshaped or cast (as Flatten or a loss's dtype conversion do), if the value
+    is that on both batches; else None."""
+    if not isinstance(a, np.ndarray) or not isinstance(b, np.ndarray):
+        return None
+    for name, first, second in (("x", xd, x2), ("y", yd, y2)):
+        if a.size != first.size or a.shape != b.shape:
+            continue
+        if np.array_equal(a.ravel(), first.astype(a.dtype).ravel()) and np.array_equal(
+            b.ravel(), second.astype(a.dtype).ravel()
+        ):
+            expr = name if a.dtype == first.dtype else f"{name}.astype(np.{a.dtype.name})"
+            return expr if a.shape == first.shape else f"{expr}.reshape({a.shape!r})"
+    return None
 
 
 def _same(a: Any, b: Any) -> bool:
@@ -530,12 +566,15 @@ def _constant(
     xd: np.ndarray,
     yd: np.ndarray,
     buffer_names: dict[int, str],
+    derived: dict[int, str],
 ) -> str:
     """The source name of an input that needs no gradient: x, y, a literal or a constant."""
     if val is xd:
         return "x"
     if val is yd:
         return "y"
+    if id(val) in derived:
+        return e.let("x_in" if derived[id(val)].startswith("x") else "y_in", derived[id(val)])
     if isinstance(val, bool | int | float):
         return e.const(val)
     name = buffer_names.get(id(val))
@@ -547,18 +586,29 @@ def _constant(
     return e.const(val, f"{op.name.lower()}_const")
 
 
-def _target_name(e: Emitter, op: Any, yd: np.ndarray) -> str:
-    return "y" if op.target is yd else e.const(op.target, "target")
+def _target_name(
+    e: Emitter, op: Any, yd: np.ndarray, derived: dict[int, str], known: dict[int, str]
+) -> str:
+    if op.target is yd:
+        return "y"
+    if id(op.target) in derived:
+        if id(op.target) not in known:
+            known[id(op.target)] = e.let("labels", derived[id(op.target)])
+        return known[id(op.target)]
+    return e.const(op.target, "target")
 
 
 def _emit_label_check(e: Emitter, ops_fwd: list[Op], yd: np.ndarray) -> None:
     """Labels out of range raise the eager error (the step re-runs eagerly to raise it)."""
     for op in ops_fwd:
-        if isinstance(op, templates.ops.NLLLoss) and op.target is yd and yd.size:
+        if isinstance(op, templates.ops.NLLLoss) and op.target.size:
+            t = e.env["_target_of"](op)
+            if t in e.consts:
+                continue
             classes = np.shape(_saved(op)[0])[1]
-            unsigned = f"np.uint{yd.dtype.itemsize * 8}"
+            unsigned = f"np.uint{op.target.dtype.itemsize * 8}"
             e.execute = False  # (checked by the eager loss at trace time)
-            e.stmt(f"if y.view({unsigned}).max() >= {classes}: return _bad_labels(x, y)")
+            e.stmt(f"if {t}.view({unsigned}).max() >= {classes}: return _bad_labels(x, y)")
             e.execute = True
             e.end("labels out of range: raise the eager error")
             return

@@ -280,6 +280,34 @@ def _sigmoid_bwd(
     return [t]
 
 
+@_forward(ops.Softplus)
+def _softplus_fwd(e: Emitter, op: Any, hint: str, xs: list[str], vals: Any) -> str:
+    return e.call(hint, "np.logaddexp", "0", xs[0])
+
+
+@_backward(ops.Softplus)
+def _softplus_bwd(
+    e: Emitter, op: Any, g: str, out: str, xs: list[str], vals: Any, h: list[str]
+) -> Any:
+    s = _sigmoid_fwd(e, op, h[0] + "_sigmoid", xs, vals)  # grad * sigmoid(x)
+    return [e.call(h[0], "np.multiply", g, s)]
+
+
+@_forward(ops.Erf)
+def _erf_fwd(e: Emitter, op: Any, hint: str, xs: list[str], vals: Any) -> str:
+    dt = np.asarray(vals[0]).dtype.name  # NumPy has no erf: math.erf mapped over the elements
+    return e.let(hint, f"np.asarray(np.frompyfunc(math.erf, 1, 1)({xs[0]}), dtype=np.{dt})")
+
+
+@_backward(ops.Erf)
+def _erf_bwd(e: Emitter, op: Any, g: str, out: str, xs: list[str], vals: Any, h: list[str]) -> Any:
+    t = e.call(h[0] + "_e", "np.multiply", xs[0], xs[0])  # grad * (2/sqrt(pi) exp(-x^2))
+    e.into(t, "np.negative", t)
+    e.into(t, "np.exp", t)
+    e.into(t, "np.multiply", repr(ops._TWO_OVER_SQRT_PI), t)
+    return [e.call(h[0], "np.multiply", g, t)]
+
+
 @_forward(ops.ReLU)
 def _relu_fwd(e: Emitter, op: Any, hint: str, xs: list[str], vals: Any) -> str:
     return e.call(hint, "np.maximum", xs[0], "0")

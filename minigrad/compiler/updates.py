@@ -39,22 +39,6 @@ def kind(optimizer: Any) -> str:
     )
 
 
-def structure(optimizer: Any) -> tuple[Any, ...]:
-    """What of the optimizer changes the emitted code: the groups, their parameters and flags."""
-    k = kind(optimizer)
-    sig: list[Any] = [k, id(optimizer.state)]
-    for g in optimizer.param_groups:
-        sig.append(tuple(map(id, g["params"])))
-        if k == "sgd":
-            sig.append(
-                (g["momentum"] != 0, g["dampening"] != 0, g["nesterov"], g["weight_decay"] != 0)
-            )
-        else:
-            sig.append((g["weight_decay"] != 0, g["amsgrad"]))
-        sig.append(bool(g.get("maximize", False)))
-    return tuple(sig)
-
-
 def guard_conditions(optimizer: Any) -> list[str]:
     """Source conditions (on ``opt``, the optimizer, and ``G``, its groups when traced) that
     hold while the emitted update stays right: same groups, same parameters, same flags."""
@@ -71,6 +55,8 @@ def guard_conditions(optimizer: Any) -> list[str]:
         else:
             conds.append(f"({gi}['weight_decay'] != 0) is {g['weight_decay'] != 0}")
             conds.append(f"bool({gi}['amsgrad']) is {bool(g['amsgrad'])}")
+            decoupled = bool(g.get("decoupled_weight_decay", False))
+            conds.append(f"bool({gi}.get('decoupled_weight_decay', False)) is {decoupled}")
         conds.append(f"bool({gi}.get('maximize', False)) is {bool(g.get('maximize', False))}")
     return conds
 
@@ -92,7 +78,7 @@ def emit_update(
     k = kind(optimizer)
     e.execute = False
     bound: dict[str, Any] = {}
-    title = {"sgd": "SGD", "adam": "Adam", "adamw": "AdamW"}[k]
+    title = type(optimizer).__name__
     e.section(f"update ({title}), hyper-parameters read at every call")
     for gi, group in enumerate(optimizer.param_groups):
         params = [p for p in group["params"] if id(p) in grads]
@@ -180,13 +166,14 @@ def _adam(
     bound[m], bound[v] = state["exp_avg"], state["exp_avg_sq"]
     t = e.fresh(f"t_{p}")
     e.stmt(f"{t} = {st}['step'] + 1; {st}['step'] = {t}")
-    if k == "adamw":  # decoupled decay: p *= 1 - lr * wd
-        e.into(p, "np.multiply", p, f"(1 - {h['lr']} * {h['weight_decay']})")
+    decoupled = group.get("decoupled_weight_decay", False)
     if group["maximize"]:
         d = e.alloc(f"d_{p}", e.env[p])
         e.into(d, "np.negative", g)
         g = d
-    if k == "adam" and group["weight_decay"] != 0:
+    if group["weight_decay"] != 0 and decoupled:  # AdamW: p *= 1 - lr * wd
+        e.into(p, "np.multiply", p, f"(1 - {h['lr']} * {h['weight_decay']})")
+    elif group["weight_decay"] != 0:
         d = e.alloc(f"decayed_{p}", e.env[p])
         e.into(d, "np.multiply", p, h["weight_decay"])
         e.into(d, "np.add", g, d)

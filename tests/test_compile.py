@@ -1,0 +1,381 @@
+"""minigrad.compile: compiled training steps against the eager loop, guards, refusals, eject."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import pytest
+
+import minigrad as mg
+from minigrad import nn, optim
+from minigrad.compiler import CompileError
+from minigrad.datasets import load_iris_seed_split
+from minigrad.nn import functional as F
+
+Build = Callable[[], tuple[nn.Module, Any]]
+
+PERCEPTRON_X = np.array([[0, 0, 1], [1, 1, 1], [1, 0, 1], [0, 1, 0]], dtype=np.float32)
+PERCEPTRON_Y = np.array([[0], [1], [1], [0]], dtype=np.float32)
+
+
+def quadratic_cost(output: mg.Tensor, target: mg.Tensor) -> mg.Tensor:
+    return ((output - target) ** 2).sum() / (2 * output.shape[0])
+
+
+def _batches(x: np.ndarray, y: np.ndarray, size: int) -> list[tuple[mg.Tensor, mg.Tensor]]:
+    return [
+        (mg.tensor(x[i : i + size]), mg.tensor(y[i : i + size])) for i in range(0, len(x), size)
+    ]
+
+
+def _run_both(
+    build: Build,
+    loss_fn: Callable[..., Any],
+    batches: list[tuple[mg.Tensor, mg.Tensor]],
+    steps: int,
+    each: Callable[[int, Any], None] | None = None,
+) -> tuple[nn.Module, nn.Module, list[float], list[float]]:
+    """Train two identical models, one eager and one compiled, for ``steps`` steps."""
+    m_eager, o_eager = build()
+    m_comp, o_comp = build()
+    step = mg.compile(m_comp, loss_fn, o_comp)
+    losses_e, losses_c = [], []
+    for i in range(steps):
+        x, y = batches[i % len(batches)]
+        if each is not None:
+            each(i, o_eager)
+            each(i, o_comp)
+        o_eager.zero_grad()
+        loss = loss_fn(m_eager(x), y)
+        loss.backward()
+        o_eager.step()
+        losses_e.append(loss.item())
+        losses_c.append(step(x, y).item())
+    return m_eager, m_comp, losses_e, losses_c
+
+
+def _assert_same(m_eager: nn.Module, m_comp: nn.Module, exact: bool) -> None:
+    for (name, a), (_, b) in zip(m_eager.named_parameters(), m_comp.named_parameters()):
+        if exact:
+            np.testing.assert_array_equal(b._data, a._data, err_msg=name)
+        else:
+            np.testing.assert_allclose(b._data, a._data, rtol=1e-6, atol=1e-6, err_msg=name)
+        np.testing.assert_array_equal(b.grad._data, a.grad._data, err_msg=f"{name}.grad")
+
+
+def perceptron() -> tuple[nn.Module, Any]:
+    lin = nn.Linear(3, 1)
+    nn.init.uniform_(lin.weight, 0.0, 1.0, generator=0)
+    nn.init.zeros_(lin.bias)
+    model = nn.Sequential(lin, nn.Sigmoid())
+    return model, optim.SGD(model.parameters(), lr=1.0)
+
+
+def iris_classic() -> tuple[nn.Module, Any]:
+    model = nn.Sequential(nn.Linear(4, 3), nn.Sigmoid(), nn.Linear(3, 3), nn.Sigmoid()).double()
+    gen = np.random.default_rng(0)
+    for p in model.parameters():
+        nn.init.normal_(p, 0.0, 1.0, generator=gen)
+    return model, optim.SGD(model.parameters(), lr=0.1)
+
+
+def iris_modern(make_opt: Callable[[Any], Any]) -> Build:
+    def build() -> tuple[nn.Module, Any]:
+        gen = np.random.default_rng(0)
+        model = nn.Sequential(
+            nn.Linear(4, 16, generator=gen), nn.ReLU(), nn.Linear(16, 3, generator=gen)
+        )
+        return model, make_opt(model.parameters())
+
+    return build
+
+
+def test_perceptron_1000_steps_bit_for_bit() -> None:
+    batches = [(mg.tensor(PERCEPTRON_X), mg.tensor(PERCEPTRON_Y))]
+    me, mc, le, lc = _run_both(perceptron, F.mse_loss, batches, 1000)
+    _assert_same(me, mc, exact=True)
+    assert le == lc
+
+
+def test_iris_classic_1000_steps_bit_for_bit() -> None:
+    split = load_iris_seed_split(as_tensor=False)
+    batches = _batches(split.x_train.astype(np.float64), split.y_train.astype(np.float64), 32)
+    assert {len(x) for x, _ in batches} == {32, 3}  # the last batch is smaller: two variants
+    me, mc, le, lc = _run_both(iris_classic, quadratic_cost, batches, 1000)
+    _assert_same(me, mc, exact=True)
+    assert le == lc
+
+
+OPTIMIZERS: dict[str, Callable[[Any], Any]] = {
+    "sgd": lambda p: optim.SGD(p, lr=0.1),
+    "sgd_momentum": lambda p: optim.SGD(p, lr=0.05, momentum=0.9),
+    "sgd_nesterov_wd": lambda p: optim.SGD(
+        p, lr=0.05, momentum=0.9, nesterov=True, weight_decay=1e-3
+    ),
+    "sgd_dampening_maximize": lambda p: optim.SGD(
+        p, lr=0.01, momentum=0.5, dampening=0.3, maximize=True
+    ),
+    "adam": lambda p: optim.Adam(p, lr=0.01, weight_decay=0.01),
+    "adam_amsgrad": lambda p: optim.Adam(p, lr=0.01, amsgrad=True),
+    "adamw": lambda p: optim.AdamW(p, lr=0.01, weight_decay=0.05),
+}
+
+
+@pytest.mark.parametrize("name", sorted(OPTIMIZERS))
+def test_iris_modern_each_optimizer_1000_steps(name: str) -> None:
+    split = load_iris_seed_split(as_tensor=False)
+    batches = _batches(split.x_train, split.labels_train, 16)
+    me, mc, le, lc = _run_both(iris_modern(OPTIMIZERS[name]), F.cross_entropy, batches, 1000)
+    _assert_same(me, mc, exact=True)
+    assert le == lc
+
+
+def test_mnist_mlp_with_a_scheduler_1000_steps() -> None:
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((64, 784)).astype(np.float32)
+    y = rng.integers(0, 10, 64)
+    batches = _batches(x, y, 16)
+
+    def build() -> tuple[nn.Module, Any]:
+        gen = np.random.default_rng(1)
+        model = nn.Sequential(
+            nn.Flatten(),
+            nn.Linear(784, 32, generator=gen),
+            nn.ReLU(),
+            nn.Linear(32, 10, generator=gen),
+        )
+        opt = optim.SGD(model.parameters(), lr=0.05, momentum=0.9)
+        opt.scheduler = optim.lr_scheduler.StepLR(opt, step_size=100, gamma=0.5)  # type: ignore[attr-defined]
+        return model, opt
+
+    def each(i: int, opt: Any) -> None:
+        if i and i % 10 == 0:
+            opt.scheduler.step()
+
+    me, mc, le, lc = _run_both(build, F.cross_entropy, batches, 1000, each)
+    _assert_same(me, mc, exact=True)
+    assert le == lc
+
+
+# ---------------------------------------------------------------------------------------------
+# The listing
+
+
+def test_listing_names_parameters_and_bp_equations() -> None:
+    model, opt = iris_classic()
+    step = mg.compile(model, quadratic_cost, opt)
+    with pytest.raises(RuntimeError, match="call step"):
+        _ = step.source
+    split = load_iris_seed_split(as_tensor=False)
+    step(mg.tensor(split.x_train[:8]), mg.tensor(split.y_train[:8].astype(np.float64)))
+    src = step.source
+    for label in ("(BP1)", "(BP2)", "(BP3)", "(BP4)"):
+        assert label in src
+    for name in ("grad_layer0_weight", "grad_layer2_bias", "z1", "a2"):
+        assert name in src
+    assert "Sigmoid backward" in src and "Linear" in src
+    compile(src, "<listing>", "exec")
+
+
+# ---------------------------------------------------------------------------------------------
+# Guards
+
+
+def _tiny() -> tuple[nn.Module, Any, Any]:
+    model, opt = iris_modern(lambda p: optim.SGD(p, lr=0.1))()
+    return model, opt, mg.compile(model, F.cross_entropy, opt)
+
+
+def _batch(n: int = 8, seed: int = 0) -> tuple[mg.Tensor, mg.Tensor]:
+    rng = np.random.default_rng(seed)
+    return mg.tensor(rng.standard_normal((n, 4)).astype(np.float32)), mg.tensor(
+        rng.integers(0, 3, n)
+    )
+
+
+def test_guards_retrace_on_shape_mode_requires_grad_and_optimizer_flags() -> None:
+    model, opt, step = _tiny()
+    x, y = _batch()
+    step(x, y)
+    step(x, y)
+    assert step.retraces == 0
+    step(*_batch(5))  # another batch size
+    assert step.retraces == 1
+    model.eval()
+    step(x, y)
+    assert step.retraces == 2
+    model.train()
+    step(x, y)  # back to a known variant: no trace
+    assert step.retraces == 2
+    model[0].bias.requires_grad_(False)
+    step(x, y)
+    assert step.retraces == 3
+    assert model[0].bias.grad is None
+    model[0].bias.requires_grad_(True)
+    opt.param_groups[0]["momentum"] = 0.9  # changes the code of the update
+    step(x, y)
+    assert step.retraces == 4
+    opt.param_groups[0]["lr"] = 0.01  # read at each call: no retrace
+    step(x, y)
+    assert step.retraces == 4
+
+
+def test_replaced_parameter_array_retraces_and_trains_the_new_one() -> None:
+    model, _opt, step = _tiny()
+    x, y = _batch()
+    step(x, y)
+    w = model[0].weight
+    w._data = w._data.copy()
+    before = w._data.copy()
+    step(x, y)
+    assert step.retraces == 1
+    assert not np.array_equal(w._data, before)
+
+
+def test_labels_are_inputs_not_constants() -> None:
+    _model, _opt, step = _tiny()
+    m2, o2 = iris_modern(lambda p: optim.SGD(p, lr=0.1))()
+    for seed in range(5):
+        x, y = _batch(seed=seed)
+        lc = step(x, y).item()
+        o2.zero_grad()
+        le = F.cross_entropy(m2(x), y)
+        le.backward()
+        o2.step()
+        assert lc == le.item()
+    assert step.retraces == 0
+
+
+def test_bad_labels_raise_the_eager_error_and_change_nothing() -> None:
+    model, _opt, step = _tiny()
+    x, y = _batch()
+    step(x, y)
+    before = [p._data.copy() for p in model.parameters()]
+    bad = mg.tensor(np.array([0, 1, 2, 3, 0, 1, 2, 0]))
+    with pytest.raises(IndexError) as compiled:
+        step(x, bad)
+    with pytest.raises(IndexError) as eager:
+        F.cross_entropy(model(x), bad)
+    assert str(compiled.value) == str(eager.value)
+    for p, b in zip(model.parameters(), before):
+        np.testing.assert_array_equal(p._data, b)
+    negative = mg.tensor(np.array([0, 1, 2, -1, 0, 1, 2, 0]))
+    with pytest.raises(IndexError, match="out of range"):
+        step(x, negative)
+
+
+def test_no_grad_mode_raises_like_eager() -> None:
+    _model, _opt, step = _tiny()
+    with mg.no_grad(), pytest.raises(RuntimeError):
+        step(*_batch())
+
+
+# ---------------------------------------------------------------------------------------------
+# What is refused
+
+
+def test_a_value_computed_from_the_batch_outside_the_graph_is_refused() -> None:
+    model, opt = iris_modern(lambda p: optim.SGD(p, lr=0.1))()
+
+    def masked(out: mg.Tensor, y: mg.Tensor) -> mg.Tensor:
+        weights = mg.tensor((y.numpy() == 0).astype(np.float32))  # a mask made from the labels
+        return (F.cross_entropy(out, y, reduction="none") * weights).mean()
+
+    step = mg.compile(model, masked, opt)
+    with pytest.raises(CompileError, match="Mul"):
+        step(*_batch())
+
+
+def test_a_data_dependent_branch_is_refused() -> None:
+    model, opt = iris_modern(lambda p: optim.SGD(p, lr=0.1))()
+
+    def branchy(out: mg.Tensor, y: mg.Tensor) -> mg.Tensor:
+        loss = F.cross_entropy(out, y)
+        return loss * 2 if y.numpy()[0] == 0 else loss.exp()
+
+    step = mg.compile(model, branchy, opt)
+    x, _ = _batch()
+    with pytest.raises(CompileError, match="change with the data"):
+        step(x, mg.tensor(np.array([0, 1, 2, 1, 0, 1, 2, 2])))
+
+
+def test_unsupported_optimizer_and_layer_are_refused() -> None:
+    model, _ = iris_modern(lambda p: optim.SGD(p, lr=0.1))()
+    with pytest.raises(TypeError, match="RMSprop"):
+        mg.compile(model, F.cross_entropy, optim.RMSprop(model.parameters()))
+    bn = nn.Sequential(nn.Linear(4, 3), nn.BatchNorm1d(3))
+    with pytest.raises(CompileError, match="BatchNorm1d"):
+        mg.compile(bn, F.cross_entropy, optim.SGD(bn.parameters(), lr=0.1))
+
+
+def test_a_template_that_disagrees_with_its_rule_refuses_the_compile(monkeypatch: Any) -> None:
+    from minigrad import ops
+    from minigrad.compiler import templates
+
+    def wrong(e: Any, op: Any, g: str, out: str, xs: Any, vals: Any, h: Any) -> Any:
+        return [e.call(h[0], "np.multiply", g, out)]  # not the ReLU rule
+
+    monkeypatch.setitem(templates.BACKWARD, ops.ReLU, wrong)
+    _model, _opt, step = _tiny()
+    with pytest.raises(CompileError, match="ReLU"):
+        step(*_batch())
+
+
+# ---------------------------------------------------------------------------------------------
+# Eject to NumPy
+
+
+_RUNNER = textwrap.dedent(
+    """
+    import importlib.util, sys
+    import numpy as np
+
+    class Block:
+        def find_spec(self, name, path=None, target=None):
+            if name == "minigrad" or name.startswith("minigrad."):
+                raise ImportError("minigrad is not importable here")
+            return None
+
+    sys.meta_path.insert(0, Block())
+    spec = importlib.util.spec_from_file_location("train_step", sys.argv[1])
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    data = np.load(sys.argv[2])
+    for i in range(int(sys.argv[4])):
+        mod.step(data["x"], data["y"])
+    assert not any(m == "minigrad" or m.startswith("minigrad.") for m in sys.modules)
+    np.savez(sys.argv[3], **mod.params)
+    """
+)
+
+
+@pytest.mark.parametrize("name", ["sgd_momentum", "adam"])
+def test_saved_step_trains_with_numpy_alone(tmp_path: Any, name: str) -> None:
+    model, opt = iris_modern(OPTIMIZERS[name])()
+    step = mg.compile(model, F.cross_entropy, opt)
+    x, y = _batch()
+    for _ in range(3):
+        step(x, y)
+    path = step.save(tmp_path / "train_step.py")
+    np.savez(tmp_path / "data.npz", x=x.numpy(), y=y.numpy())
+    runner = tmp_path / "runner.py"
+    runner.write_text(_RUNNER)
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    out = tmp_path / "params.npz"
+    subprocess.run(
+        [sys.executable, str(runner), str(path), str(tmp_path / "data.npz"), str(out), "50"],
+        check=True,
+        env=env,
+        cwd=tmp_path,
+    )
+    for _ in range(50):
+        step(x, y)
+    saved = np.load(out)
+    for n, p in model.named_parameters():
+        np.testing.assert_array_equal(saved[n], p._data, err_msg=n)

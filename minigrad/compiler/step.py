@@ -329,13 +329,17 @@ def emit_graph(
         inputs_of[id(op)] = xs
         fwd = templates.FORWARD.get(type(op))
         if fwd is None:
-            raise CompileError(f"minigrad.compile: no template for op {op.name}")
+            raise CompileError(
+                f"minigrad.compile: no template for op {_kind(op)} (the compiler writes out "
+                "the ops of minigrad.ops; convolution, pooling and custom autograd Functions are "
+                "not captured): train this model with the eager loop"
+            )
         out = fwd(e, op, value_names[id(op)], xs, _saved(op))
         names[id(op)] = out
-        _check_close(e.env[out], op.out, f"forward of {op.name} ({out})")
+        _check_close(e.env[out], op.out, f"forward of {_kind(op)} ({out})")
         fmath, _ = templates.math_of(op)
         where = _module_of(op, names, param_names)
-        e.end(f"{op.name}{where}: {fmath}")
+        e.end(f"{_kind(op)}{where}: {fmath}")
 
     # -- backward --
     e.section("backward")
@@ -361,16 +365,16 @@ def emit_graph(
         ]
         bwd = templates.BACKWARD.get(type(node))
         if bwd is None:
-            raise CompileError(f"minigrad.compile: no backward template for op {node.name}")
+            raise CompileError(f"minigrad.compile: no backward template for op {_kind(node)}")
         gs = bwd(e, node, g, names[id(node)], inputs_of[id(node)], _saved(node), hints)
         _, bmath = templates.math_of(node)
-        e.end(f"{node.name} backward: {bmath}")
+        e.end(f"{_kind(node)} backward: {bmath}")
         for i, (edge, gi, val) in enumerate(zip(node.edges, gs, _saved(node))):
             if edge is None or gi is None:
                 continue
             gi = _undo_broadcast(e, gi, np.shape(val), np.asarray(val).dtype, hints[i])
             if handed is not None and handed[i] is not None:
-                _check_close(e.env[gi], handed[i], f"backward of {node.name} (input {i})")
+                _check_close(e.env[gi], handed[i], f"backward of {_kind(node)} (input {i})")
             prev = pending.get(id(edge))
             if prev is None:
                 pending[id(edge)] = gi
@@ -419,6 +423,11 @@ def emit_graph(
 
 # ---------------------------------------------------------------------------------------------
 # Helpers of the trace
+
+
+def _kind(op: Op) -> str:
+    """The op's class name (``Linear``, ``Sigmoid``): what the compiler keys templates on."""
+    return type(op).__name__
 
 
 def _saved(op: Op) -> tuple[Any, ...]:
@@ -487,10 +496,11 @@ def _check_probe(
         ) from err
     ops1 = [n for n in order if isinstance(n, Op)]
     ops2 = [n for n in order2 if isinstance(n, Op)]
-    names1 = [op.name for op in ops1]
-    if names1 != [op.name for op in ops2]:
+    names1 = [_kind(op) for op in ops1]
+    if names1 != [_kind(op) for op in ops2]:
         first = next(
-            (a.name for a, b in zip(ops1, ops2) if a.name != b.name), ops1[-1].name if ops1 else ""
+            (_kind(a) for a, b in zip(ops1, ops2) if _kind(a) != _kind(b)),
+            _kind(ops1[-1]) if ops1 else "",
         )
         raise CompileError(
             f"minigrad.compile: the recorded ops change with the data (first at {first}): a "
@@ -510,7 +520,7 @@ def _check_probe(
                     derived[id(va)] = expr
                     continue
             raise CompileError(
-                f"minigrad.compile: op {a.name} holds {key} = a value that changes with the "
+                f"minigrad.compile: op {_kind(a)} holds {key} = a value that changes with the "
                 "batch (a mask or choice made from the data); the compiler cannot capture it"
             )
         for i, (ea, sa, sb) in enumerate(zip(a.edges, _saved(a), _saved(b))):
@@ -521,7 +531,7 @@ def _check_probe(
                 derived[id(sa)] = expr
                 continue
             raise CompileError(
-                f"minigrad.compile: input {i} of op {a.name} is computed from the batch outside "
+                f"minigrad.compile: input {i} of op {_kind(a)} is computed from the batch outside "
                 "the recorded ops (e.g. a target converted to another dtype, or a mask); pass it "
                 "as x or y in the dtype the model uses, or train eagerly"
             )
@@ -583,7 +593,7 @@ def _constant(
         if ident not in e.env:
             e.bind(ident, val)
         return ident
-    return e.const(val, f"{op.name.lower()}_const")
+    return e.const(val, f"{_kind(op).lower()}_const")
 
 
 def _target_name(
@@ -630,7 +640,7 @@ def _value_names(ops_fwd: list[Op], loss: Tensor) -> dict[int, str]:
         if isinstance(op, _ACTIVATIONS_OUT) and src is not None and id(src) in linear_of:
             out[id(op)] = f"a{linear_of[id(src)]}"
             continue
-        base = op.name.lower()
+        base = _kind(op).lower()
         counts[base] = counts.get(base, 0) + 1
         out[id(op)] = f"{base}{counts[base]}"
     out[id(loss.grad_fn)] = "loss"

@@ -53,6 +53,7 @@ class Emitter:
         self.consts: dict[str, Any] = {}  # arrays frozen into the step (not per batch)
         self.bound: dict[str, Any] = {}  # arrays bound by reference (parameters, state)
         self.folded: set[str] = set()  # buffers computed once from constants alone
+        self.aux: dict[int, dict[str, str]] = {}  # id(op) -> names its forward kept for backward
         self.execute = True  # False while writing code that must not run now (the update)
         self.writer: dict[str, int] = {}  # name -> index of the line that last wrote it
         self._pending: list[list[str]] = [[]]

@@ -311,6 +311,8 @@ def emit_graph(
     leaves = [n for n in order if not isinstance(n, Op)]
     for k, leaf in enumerate(leaves):
         name = identifier(param_names.get(id(leaf), f"leaf{k}"))
+        if name in e.env or name in ("groups", "train_step", "step", "params"):
+            name = e.fresh(f"param_{name}")  # (a parameter called x must not hide the input)
         names[id(leaf)] = e.bind(name, leaf._data)
     classic = _is_classic_mlp(model, ops_fwd, param_names)
     value_names = _value_names(ops_fwd, loss)

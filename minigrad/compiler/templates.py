@@ -508,6 +508,72 @@ def _nll_bwd(e: Emitter, op: Any, g: str, out: str, xs: list[str], vals: Any, h:
     return [gx]
 
 
+@_forward(ops.Normalize)
+def _normalize_fwd(e: Emitter, op: Any, hint: str, xs: list[str], vals: Any) -> str:
+    x, axes = xs[0], _r(op.axes)
+    n = 1
+    for a in op.axes:
+        n *= np.shape(vals[0])[a]
+    mean = e.call(hint + "_mean", "np.sum", x, axis=axes, keepdims="True")  # as the op
+    e.into(mean, "np.divide", mean, str(n))
+    xhat = e.call(hint + "_xhat", "np.subtract", x, mean)
+    sq = e.call(hint + "_sq", "np.multiply", xhat, xhat)
+    var = e.call(hint + "_var", "np.sum", sq, axis=axes, keepdims="True")
+    e.into(var, "np.divide", var, str(n))
+    inv = e.call(hint + "_inv", "np.add", var, repr(op.eps))
+    e.into(inv, "np.sqrt", inv)
+    e.into(inv, "np.divide", "1", inv)
+    e.into(xhat, "np.multiply", xhat, inv)
+    e.aux[id(op)] = {"xhat": xhat, "inv": inv, "n": str(n)}
+    if len(xs) > 1 and xs[1] != "None":
+        z = e.call(hint, "np.multiply", xhat, f"{xs[1]}.reshape({op.wshape!r})")
+    else:
+        z = e.alloc(hint, e.env[xhat])
+        e.stmt(f"np.copyto({z}, {xhat})", z)
+    if len(xs) > 2 and xs[2] != "None":
+        e.into(z, "np.add", z, f"{xs[2]}.reshape({op.wshape!r})")
+    return z
+
+
+@_backward(ops.Normalize)
+def _normalize_bwd(
+    e: Emitter, op: Any, g: str, out: str, xs: list[str], vals: Any, h: list[str]
+) -> Any:
+    aux = e.aux[id(op)]
+    xhat, inv, n, axes = aux["xhat"], aux["inv"], aux["n"], _r(op.axes)
+    has_w = len(xs) > 1 and xs[1] != "None"
+    gw_ = e.call(h[0] + "_gw", "np.multiply", g, f"{xs[1]}.reshape({op.wshape!r})") if has_w else g
+    gx = None
+    if op.needs_grad(0):  # inv * (g - sum(g)/n - xhat * (sum(g * xhat)/n))
+        s1 = e.call(h[0] + "_s1", "np.sum", gw_, axis=axes, keepdims="True")
+        e.into(s1, "np.divide", s1, n)
+        t = e.call(h[0] + "_t", "np.subtract", gw_, s1)
+        p = e.call(h[0] + "_p", "np.multiply", gw_, xhat)
+        s2 = e.call(h[0] + "_s2", "np.sum", p, axis=axes, keepdims="True")
+        e.into(s2, "np.divide", s2, n)
+        q = e.call(h[0] + "_q", "np.multiply", xhat, s2)
+        e.into(t, "np.subtract", t, q)
+        gx = e.call(h[0], "np.multiply", inv, t)
+    grads: list[str | None] = [gx]
+    waxes = _r(op.waxes)
+    if has_w:
+        gw = None
+        if op.needs_grad(1):
+            e.split("Normalize backward: dw = sum(grad * xhat)")
+            p = e.call(h[1] + "_p", "np.multiply", g, xhat)
+            s = e.call(h[1] + "_sum", "np.sum", p, axis=waxes, keepdims="True")
+            gw = e.let(h[1], f"{s}.reshape({np.shape(vals[1])!r})", s)
+        grads.append(gw)
+    if len(xs) > 2 and xs[2] != "None":
+        gb = None
+        if op.needs_grad(len(grads)):
+            e.split("Normalize backward: db = sum(grad)")
+            s = e.call(h[2] + "_sum", "np.sum", g, axis=waxes, keepdims="True")
+            gb = e.let(h[2], f"{s}.reshape({np.shape(vals[2])!r})", s)
+        grads.append(gb)
+    return grads
+
+
 # ---------------------------------------------------------------------------------------------
 # Linear algebra
 

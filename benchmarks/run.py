@@ -34,9 +34,9 @@ from workloads import (
     MLPSpec,
     Spec,
     check_gradients,
+    has_runner,
     make_problem,
     make_runner,
-    has_runner,
     tiny,
     verify,
 )

@@ -15,7 +15,16 @@ import time
 from collections import defaultdict
 from typing import Any
 
-from workloads import WORKLOADS, MinigradChain, MinigradMLP, MLPSpec, make_problem, make_runner
+from workloads import (
+    WORKLOADS,
+    CharSpec,
+    MinigradChain,
+    MinigradChar,
+    MinigradMLP,
+    MLPSpec,
+    make_problem,
+    make_runner,
+)
 
 # (test on the file name, test on the function name, category); the first match wins.
 _CATEGORIES: list[tuple[str, tuple[str, ...] | None, str]] = [
@@ -58,8 +67,8 @@ def phase_split(key: str, units: int) -> dict[str, float]:
     runner.run()
     totals: dict[str, float] = defaultdict(float)
     clock = time.process_time  # steady on a busy machine (single-threaded work)
-    if isinstance(runner, MinigradMLP):
-        assert isinstance(spec, MLPSpec)
+    if isinstance(runner, MinigradMLP | MinigradChar):
+        assert isinstance(spec, MLPSpec | CharSpec)
         steps = units * spec.steps
         for _ in range(steps):
             x, y = runner.data.next()

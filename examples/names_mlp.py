@@ -12,7 +12,7 @@ After training it reports the training and validation loss (about 2.12 and 2.15 
 defaults; a uniform guess is log 27 = 3.30) and samples new names, the same ones for the same
 --seed.
 
-The data is a text file with one name per line: by default the 32,032 names of makemore's
+The data is a text file with one name per line: by default the 32,033 names of makemore's
 names.txt (MIT licence, https://github.com/karpathy/makemore) at ../shared/data/makemore/ next to
 the repository, or any file given with --data.
 
@@ -51,7 +51,7 @@ def read_words(path: str | Path) -> list[str]:
     p = Path(path)
     if not p.is_file():
         raise SystemExit(
-            f"names_mlp: no names file at {p}.\nDownload names.txt (32,032 names, MIT licence) "
+            f"names_mlp: no names file at {p}.\nDownload names.txt (32,033 names, MIT licence) "
             f"from {SOURCE}\n(e.g. curl -LO https://raw.githubusercontent.com/karpathy/makemore/"
             "master/names.txt) and pass --data names.txt, or use any text file with one name "
             "per line."

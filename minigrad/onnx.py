@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from . import ops
+from . import conv, ops
 from ._optional import require
 from .engine import Op, enable_grad, iter_graph
 from .nn import Module
@@ -120,6 +120,8 @@ class _Graph:
         self.dynamic: dict[int, dict[int, tuple[str, int]]] = {}
         """Per op (by id), the positions of its ``shape`` that are an input's dynamic size."""
         self.tensors: list[Tensor] = []  # the traced inputs, kept alive with their ids
+        self.masks: dict[int, tuple[int, str]] = {}
+        """Per Where op (by id), the sign test of one of its inputs that its mask equals."""
 
 
 def _trace(model: Any, inputs: tuple[Tensor, ...], names: list[str]) -> _Graph:
@@ -204,6 +206,8 @@ def _compare(g: _Graph, h: _Graph, sizes: dict[tuple[int, int], tuple[str, int]]
             vb = b.attributes()[key]
             if key == "shape" and isinstance(va, tuple) and _dynamic_dims(g, a, va, vb, sizes):
                 continue
+            if key == "cond" and _sign_mask(g, a, b):
+                continue
             if not _same(va, vb) and not _is_input_index(g, a, key):
                 raise ExportError(
                     f"onnx.export: the {_kind(a)} op's {key!r} depends on the input's values "
@@ -234,6 +238,31 @@ def _dynamic_dims(
             found[i] = sizes[(x, y)]
     g.dynamic[id(op)] = found
     return True
+
+
+_SIGN_TESTS = {"Greater": np.greater, "GreaterOrEqual": np.greater_equal, "Less": np.less,
+               "LessOrEqual": np.less_equal}  # fmt: skip
+
+
+def _sign_mask(g: _Graph, a: Op, b: Op) -> bool:
+    """Whether a Where's mask is a sign test of one of its own inputs in both traces.
+
+    Activations such as leaky_relu and elu choose by ``x > 0``, computed on the array
+    outside the graph; when the mask equals such a test of an input on two different inputs
+    (the example and the perturbed one), the ONNX graph computes the test itself.
+    """
+    if not (isinstance(a, ops.Where) and isinstance(b, ops.Where)):
+        return False
+    for i, (x, y) in enumerate(zip(a.inputs or (), b.inputs or ())):
+        if not (isinstance(x, Tensor) and isinstance(y, Tensor)):
+            continue
+        for name, test in _SIGN_TESTS.items():
+            if np.array_equal(a.cond, test(x._data, 0)) and np.array_equal(
+                b.cond, test(y._data, 0)
+            ):
+                g.masks[id(a)] = (i, name)
+                return True
+    return False
 
 
 def _same(a: Any, b: Any) -> bool:
@@ -328,7 +357,8 @@ Converter = Callable[[_Writer, Any, list[Any]], str]
 
 _UNARY = {
     "Neg": "Neg", "Exp": "Exp", "Log": "Log", "Sqrt": "Sqrt", "Abs": "Abs", "Sin": "Sin",
-    "Cos": "Cos", "Tanh": "Tanh", "Sigmoid": "Sigmoid", "ReLU": "Relu",
+    "Cos": "Cos", "Tanh": "Tanh", "Sigmoid": "Sigmoid", "ReLU": "Relu", "Erf": "Erf",
+    "Softplus": "Softplus",
 }  # fmt: skip
 _BINARY = {
     "Add": "Add", "Sub": "Sub", "Mul": "Mul", "Div": "Div", "Pow": "Pow",
@@ -416,7 +446,12 @@ def _cast(w: _Writer, op: Any, xs: list[Any]) -> str:
 
 
 def _where(w: _Writer, op: Any, xs: list[Any]) -> str:
-    return w.node("Where", [w.const(op.cond, np.bool_), w.value(xs[0]), w.value(xs[1])])
+    if id(op) in w.g.masks:  # the mask is a sign test of an input: computed in the graph
+        i, test = w.g.masks[id(op)]
+        cond = w.node(test, [w.value(xs[i]), w.const(0, xs[i].dtype)])
+    else:
+        cond = w.const(op.cond, np.bool_)
+    return w.node("Where", [cond, w.value(xs[0]), w.value(xs[1])])
 
 
 def _concat(w: _Writer, op: Any, xs: list[Any]) -> str:
@@ -457,6 +492,53 @@ def _getitem(w: _Writer, op: Any, xs: list[Any]) -> str:
     return out
 
 
+def _pads(padding: tuple[tuple[int, int], ...]) -> list[int]:
+    """minigrad's (before, after) per axis as ONNX's [begins..., ends...]."""
+    return [int(a) for a, _ in padding] + [int(b) for _, b in padding]
+
+
+def _conv(w: _Writer, op: Any, xs: list[Any]) -> str:
+    p = op.params
+    return w.node(
+        "Conv", [w.value(x) for x in xs],
+        kernel_shape=list(p.kernel_size), strides=list(p.stride), pads=_pads(p.padding),
+        dilations=list(p.dilation), group=int(p.groups),
+    )  # fmt: skip
+
+
+def _window(op: Any) -> dict[str, Any]:
+    """The window attributes both pools share (padding holds ceil_mode's extra already)."""
+    p = op.params
+    return {
+        "kernel_shape": list(p.kernel_size),
+        "strides": list(p.stride),
+        "pads": _pads(p.padding),
+    }
+
+
+def _max_pool(w: _Writer, op: Any, xs: list[Any]) -> str:
+    return w.node("MaxPool", [w.value(xs[0])], dilations=list(op.params.dilation), **_window(op))
+
+
+def _avg_pool(w: _Writer, op: Any, xs: list[Any]) -> str:
+    if any(d != 1 for d in op.params.dilation):
+        raise ExportError("onnx.export: AvgPool with dilation has no ONNX form")
+    # ONNX divides by the whole window (count_include_pad=1); minigrad's divisor, which
+    # follows PyTorch at the borders (padding, ceil_mode), then rescales where it differs.
+    out = w.node("AveragePool", [w.value(xs[0])], count_include_pad=1, **_window(op))
+    full = float(np.prod(op.params.kernel_size))
+    if np.all(op.divisor == full):
+        return out
+    scale = (full / op.divisor).astype(xs[0].dtype)
+    return w.node("Mul", [out, w.const(scale)])
+
+
+def _pad(w: _Writer, op: Any, xs: list[Any]) -> str:
+    x = xs[0]
+    pads = w.const(_pads(op.padding), np.int64)
+    return w.node("Pad", [w.value(x), pads, w.const(op.value, x.dtype)], mode="constant")
+
+
 CONVERTERS: dict[type, Converter] = {
     **{getattr(ops, k): _unary for k in _UNARY},
     **{getattr(ops, k): _binary for k in _BINARY},
@@ -472,6 +554,10 @@ CONVERTERS: dict[type, Converter] = {
     ops.Where: _where,
     ops.Concat: _concat,
     ops.GetItem: _getitem,
+    conv.Conv: _conv,
+    conv.MaxPool: _max_pool,
+    conv.AvgPool: _avg_pool,
+    conv.Pad: _pad,
 }
 """Op class -> a function that writes its ONNX nodes and returns the output's name."""
 

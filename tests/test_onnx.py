@@ -192,3 +192,72 @@ def test_examples_export_flag(tmp_path: Path, capsys: pytest.CaptureFixture[str]
     assert "model written to" in capsys.readouterr().out
     (out,) = run_onnx(tmp_path / "p.onnx", np.zeros((2, 3), np.float32))
     assert out.shape == (2, 1)
+
+
+def lenet() -> nn.Module:
+    return nn.Sequential(
+        nn.Conv2d(1, 6, 5, padding=2), nn.ReLU(), nn.MaxPool2d(2),
+        nn.Conv2d(6, 16, 5), nn.ReLU(), nn.AvgPool2d(2, ceil_mode=True),
+        nn.Flatten(), nn.Linear(16 * 5 * 5, 32), nn.BatchNorm1d(32), nn.GELU(),
+        nn.Dropout(0.5), nn.Linear(32, 10), nn.LogSoftmax(dim=1),
+    )  # fmt: skip
+
+
+def char_model() -> nn.Module:
+    return nn.Sequential(
+        nn.Embedding(27, 10), nn.Flatten(), nn.Linear(30, 64, bias=False),
+        nn.BatchNorm1d(64), nn.Tanh(), nn.Linear(64, 27),
+    )  # fmt: skip
+
+
+class Zoo(nn.Module):
+    """Layers beyond the examples: grouped, dilated and 'same' convolutions, padded pools."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.c1 = nn.Conv1d(4, 6, 3, padding="same", dilation=2, groups=2)
+        self.c2 = nn.Conv2d(6, 4, 3, stride=2, padding=1)
+        self.pool = nn.AvgPool2d(3, stride=2, padding=1, count_include_pad=False)
+        self.max = nn.MaxPool2d(3, stride=2, padding=1, ceil_mode=True)
+        self.adapt = nn.AdaptiveAvgPool2d((2, 3))
+        self.norm = nn.LayerNorm(6)
+        self.bn = nn.BatchNorm2d(4)
+        self.acts = nn.Sequential(nn.SiLU(), nn.ELU(), nn.LeakyReLU(0.1), nn.Softplus())
+
+    def forward(self, x: mg.Tensor) -> mg.Tensor:
+        h = self.c1(x)  # (N, 6, 12)
+        h = self.norm(h.permute(0, 2, 1)).permute(0, 2, 1)
+        img = nn.functional.pad(h.reshape(h.shape[0], 6, 3, 4), (1, 2, 0, 1))  # (N, 6, 4, 7)
+        y = self.bn(self.c2(img))  # (N, 4, 2, 4)
+        z = mg.cat([self.pool(y).flatten(1), self.max(y).flatten(1)], 1)
+        return mg.cat([self.acts(z), self.adapt(y).flatten(1)], 1)
+
+
+NETWORKS = {
+    "lenet": (lenet, (1, 28, 28), "float"),
+    "char model": (char_model, (3,), "index"),
+    "zoo": (Zoo, (4, 12), "float"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(NETWORKS))
+def test_networks_with_conv_pool_norm_and_embedding(name: str, tmp_path: Path) -> None:
+    make, shape, kind = NETWORKS[name]
+    mg.manual_seed(0)
+    model = make()
+    rng = np.random.default_rng(3)
+
+    def sample(n: int) -> np.ndarray:
+        if kind == "index":
+            return rng.integers(0, 27, (n, *shape))
+        return rng.standard_normal((n, *shape)).astype(np.float32)
+
+    model.train()  # running statistics that are not the initial ones
+    for _ in range(3):
+        model(mg.tensor(sample(16)))
+    model.eval()
+    export_and_check(model, mg.tensor(sample(4)), tmp_path / "m.onnx", input_names=["input"],
+                     output_names=["output"], dynamic_axes=DYNAMIC)  # fmt: skip
+    assert not model.training
+    for n in (4, 7):
+        assert_same_outputs(model, tmp_path / "m.onnx", sample(n), tol=1e-4)

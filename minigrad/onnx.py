@@ -202,7 +202,10 @@ def _compare(g: _Graph, h: _Graph, sizes: dict[tuple[int, int], tuple[str, int]]
             "(data-dependent control flow), which one ONNX graph cannot hold"
         )
     for a, b in zip(g.ops, h.ops):
+        state = _FORWARD_STATE.get(type(a), set())
         for key, va in a.attributes().items():
+            if key in state:
+                continue
             vb = b.attributes()[key]
             if key == "shape" and isinstance(va, tuple) and _dynamic_dims(g, a, va, vb, sizes):
                 continue
@@ -222,6 +225,10 @@ def _compare(g: _Graph, h: _Graph, sizes: dict[tuple[int, int], tuple[str, int]]
                         "input but was computed without recording (under no_grad, from an "
                         "integer tensor or a detach()); it would be frozen into the file"
                     )
+
+
+_FORWARD_STATE: dict[type, set[str]] = {ops.Normalize: {"mean", "var", "inv", "xhat", "n"}}
+"""Attributes an op computes in its forward for its backward: not part of what it does."""
 
 
 def _dynamic_dims(
@@ -492,6 +499,21 @@ def _getitem(w: _Writer, op: Any, xs: list[Any]) -> str:
     return out
 
 
+def _normalize(w: _Writer, op: Any, xs: list[Any]) -> str:
+    """(x - mean) / sqrt(var + eps) * w + b over ``op.axes``, as ONNX reductions."""
+    axes = w.const(list(op.axes), np.int64)
+    x = w.value(xs[0])
+    centred = w.node("Sub", [x, w.node("ReduceMean", [x, axes], keepdims=1)])
+    var = w.node("ReduceMean", [w.node("Mul", [centred, centred]), axes], keepdims=1)
+    eps = w.const(op.eps, xs[0].dtype)
+    out = w.node("Div", [centred, w.node("Sqrt", [w.node("Add", [var, eps])])])
+    shape = w.const(list(op.wshape), np.int64)
+    for param, combine in zip(xs[1:3], ("Mul", "Add")):
+        if isinstance(param, Tensor):
+            out = w.node(combine, [out, w.node("Reshape", [w.value(param), shape])])
+    return out
+
+
 def _pads(padding: tuple[tuple[int, int], ...]) -> list[int]:
     """minigrad's (before, after) per axis as ONNX's [begins..., ends...]."""
     return [int(a) for a, _ in padding] + [int(b) for _, b in padding]
@@ -554,6 +576,7 @@ CONVERTERS: dict[type, Converter] = {
     ops.Where: _where,
     ops.Concat: _concat,
     ops.GetItem: _getitem,
+    ops.Normalize: _normalize,
     conv.Conv: _conv,
     conv.MaxPool: _max_pool,
     conv.AvgPool: _avg_pool,

@@ -18,8 +18,10 @@ from typing import Any
 from workloads import (
     WORKLOADS,
     CharSpec,
+    CNNSpec,
     MinigradChain,
     MinigradChar,
+    MinigradCNN,
     MinigradMLP,
     MLPSpec,
     make_problem,
@@ -34,6 +36,7 @@ _CATEGORIES: list[tuple[str, tuple[str, ...] | None, str]] = [
     ("minigrad/engine.py", None, "engine (topological order, walk, accumulate)"),
     ("minigrad/ops.py", ("forward",), "op forward"),
     ("minigrad/ops.py", None, "op backward rules and helpers"),
+    ("minigrad/conv.py", None, "conv and pool ops (matrix products, im2col, col2im)"),
     ("minigrad/nn/", None, "nn (Module.__call__, Linear, losses)"),
     ("minigrad/optim.py", None, "optim (zero_grad, step)"),
     ("minigrad/", None, "minigrad, other"),
@@ -67,8 +70,8 @@ def phase_split(key: str, units: int) -> dict[str, float]:
     runner.run()
     totals: dict[str, float] = defaultdict(float)
     clock = time.process_time  # steady on a busy machine (single-threaded work)
-    if isinstance(runner, MinigradMLP | MinigradChar):
-        assert isinstance(spec, MLPSpec | CharSpec)
+    if isinstance(runner, MinigradMLP | MinigradChar | MinigradCNN):
+        assert isinstance(spec, MLPSpec | CharSpec | CNNSpec)
         steps = units * spec.steps
         for _ in range(steps):
             x, y = runner.data.next()

@@ -93,7 +93,38 @@ class CharSpec:
     per_unit: int = 1
 
 
-Spec = MLPSpec | ChainSpec | CharSpec
+@dataclass(frozen=True)
+class CNNSpec:
+    """A LeNet-style CNN (``examples/mnist_cnn.py``) trained with plain SGD.
+
+    Conv(1, c1, k, padding) -> ReLU -> MaxPool(2) -> Conv(c1, c2, k) -> ReLU -> MaxPool(2) ->
+    Flatten -> Linear(-> classes), softmax cross-entropy, on ``side`` x ``side`` images. The
+    data has ``samples`` images cut into batches of ``batch``; one timed unit is ``steps`` steps.
+    """
+
+    key: str
+    title: str
+    unit: str
+    side: int
+    channels: tuple[int, int]
+    kernel: int
+    padding: int
+    classes: int
+    lr: float
+    batch: int
+    samples: int
+    steps: int
+    per_unit: int = 1
+
+    @property
+    def features(self) -> int:
+        """Inputs of the final Linear: c2 x s x s after the second pool."""
+        s = (self.side + 2 * self.padding - self.kernel + 1) // 2
+        s = (s - self.kernel + 1) // 2
+        return self.channels[1] * s * s
+
+
+Spec = MLPSpec | ChainSpec | CharSpec | CNNSpec
 
 PERCEPTRON_X = np.array([[0, 0, 1], [1, 1, 1], [1, 0, 1], [0, 1, 0]], dtype=F32)
 PERCEPTRON_Y = np.array([[0], [1], [1], [0]], dtype=F32)
@@ -111,6 +142,8 @@ WORKLOADS: dict[str, Spec] = {
                   (1024, 1024, 1024, 10), "relu", "cross_entropy", 0.1, 256, 512, 1),
     "W7": CharSpec("W7", "character model 3x10-200-27 with BatchNorm1d, batch 32", "step",
                    27, 3, 10, 200, 0.1, 32, 320, 1),
+    "W6": CNNSpec("W6", "LeNet-style CNN conv5(16)-pool-conv5(32)-pool-10 on 28x28, batch 64",
+                  "step", 28, (16, 32), 5, 2, 10, 0.05, 64, 256, 1),
 }  # fmt: skip
 
 
@@ -118,6 +151,8 @@ def tiny(spec: Spec) -> Spec:
     """The same workload shrunk so its gradients can be checked in milliseconds (for tests)."""
     if isinstance(spec, ChainSpec):
         return replace(spec, length=12)
+    if isinstance(spec, CNNSpec):
+        return replace(spec, side=12, channels=(3, 4), kernel=3, batch=4, samples=8, steps=2)
     if isinstance(spec, CharSpec):
         return replace(spec, vocab=7, embd=2, hidden=8, batch=8, samples=16, steps=2)
     if spec.key == "W1":
@@ -166,7 +201,37 @@ class CharProblem:
     b2: np.ndarray
 
 
-Problem = MLPProblem | ChainProblem | CharProblem
+@dataclass
+class CNNProblem:
+    """Batches (images (B, 1, side, side) float32, labels int64) and initial parameters of a
+    ``CNNSpec`` in PyTorch's layouts, under ``nn.Sequential``'s names ("0.weight", ...)."""
+
+    spec: CNNSpec
+    batches: list[tuple[np.ndarray, np.ndarray]]
+    params: dict[str, np.ndarray]
+
+
+Problem = MLPProblem | ChainProblem | CharProblem | CNNProblem
+
+CNN_LAYERS = ("0", "3", "7")  # the parameterised positions in the Sequential
+
+
+def _cnn_problem(spec: CNNSpec, rng: np.random.Generator) -> CNNProblem:
+    c1, c2 = spec.channels
+    k = spec.kernel
+    shapes = {"0": (c1, 1, k, k), "3": (c2, c1, k, k), "7": (spec.classes, spec.features)}
+    params = {}
+    for name, shape in shapes.items():
+        bound = 1 / np.sqrt(np.prod(shape[1:]))  # PyTorch's default init range
+        params[f"{name}.weight"] = rng.uniform(-bound, bound, shape).astype(F32)
+        params[f"{name}.bias"] = rng.uniform(-bound, bound, shape[0]).astype(F32)
+    x_all = rng.standard_normal((spec.samples, 1, spec.side, spec.side)).astype(F32)
+    y_all = rng.integers(0, spec.classes, spec.samples).astype(np.int64)
+    batches = [
+        (x_all[i : i + spec.batch], y_all[i : i + spec.batch])
+        for i in range(0, spec.samples, spec.batch)
+    ]
+    return CNNProblem(spec, batches, params)
 
 
 def _char_problem(spec: CharSpec, rng: np.random.Generator) -> CharProblem:
@@ -190,6 +255,8 @@ def _char_problem(spec: CharSpec, rng: np.random.Generator) -> CharProblem:
 def make_problem(spec: Spec, seed: int = SEED) -> Problem:
     """Data and initial weights for ``spec``, identical for every framework."""
     rng = np.random.default_rng(seed)
+    if isinstance(spec, CNNSpec):
+        return _cnn_problem(spec, rng)
     if isinstance(spec, CharSpec):
         return _char_problem(spec, rng)
     if isinstance(spec, ChainSpec):
@@ -429,6 +496,116 @@ def _char_grads(loss: Any, grads: list[Any]) -> Grads:
     return out
 
 
+def _np_conv(x: np.ndarray, w: np.ndarray, b: np.ndarray, pad: int) -> tuple[np.ndarray, ...]:
+    """Convolution: a strided view of the windows, copied once into columns, one product."""
+    n, c = x.shape[:2]
+    o, _, kh, kw = w.shape
+    xp = np.pad(x, ((0, 0), (0, 0), (pad, pad), (pad, pad))) if pad else x
+    win = np.lib.stride_tricks.sliding_window_view(xp, (kh, kw), axis=(2, 3))
+    ho, wo = win.shape[2:4]
+    cols = win.transpose(1, 4, 5, 0, 2, 3).reshape(c * kh * kw, n * ho * wo)
+    y = w.reshape(o, -1) @ cols
+    y += b[:, None]
+    return y.reshape(o, n, ho, wo).transpose(1, 0, 2, 3), cols
+
+
+def _np_conv_backward(
+    dy: np.ndarray, w: np.ndarray, cols: np.ndarray, x_shape: tuple[int, ...], need_dx: bool
+) -> tuple[np.ndarray | None, np.ndarray, np.ndarray]:
+    """dx (col2im: one strided add per kernel position), dw and db of ``_np_conv``."""
+    o, c, kh, kw = w.shape
+    n, _, ho, wo = dy.shape
+    dy2 = dy.transpose(1, 0, 2, 3).reshape(o, -1)
+    dw = (dy2 @ cols.T).reshape(w.shape)
+    db = dy2.sum(axis=1)
+    if not need_dx:
+        return None, dw, db
+    dcols = (w.reshape(o, -1).T @ dy2).reshape(c, kh, kw, n, ho, wo)
+    dx = np.zeros((c, n, *x_shape[2:]), dtype=dy.dtype)  # (no padding on this layer)
+    for i in range(kh):
+        for j in range(kw):
+            dx[:, :, i : i + ho, j : j + wo] += dcols[:, i, j]
+    return dx.transpose(1, 0, 2, 3), dw, db
+
+
+def _np_pool(a: np.ndarray) -> tuple[np.ndarray, list[tuple[slice, slice]]]:
+    """2x2 max pooling: the maximum over the four strided views."""
+    views = [(slice(i, None, 2), slice(j, None, 2)) for i in range(2) for j in range(2)]
+    h, w = a.shape[2] // 2 * 2, a.shape[3] // 2 * 2
+    a = a[:, :, :h, :w]
+    out = np.array(a[(..., *views[0])])
+    for v in views[1:]:
+        np.maximum(out, a[(..., *v)], out=out)
+    return out, views
+
+
+def _np_pool_backward(
+    g: np.ndarray, a: np.ndarray, out: np.ndarray, views: list[tuple[slice, slice]]
+) -> np.ndarray:
+    """The gradient goes to each window's (first) maximum."""
+    da = np.zeros(a.shape, dtype=g.dtype)
+    free = np.ones(out.shape, dtype=bool)
+    h, w = out.shape[2] * 2, out.shape[3] * 2
+    for v in views:
+        hit = a[:, :, :h, :w][(..., *v)] == out
+        hit &= free
+        free &= ~hit
+        np.multiply(g, hit, out=da[:, :, :h, :w][(..., *v)])
+    return da
+
+
+class NumpyCNN:
+    """The LeNet-style CNN's forward, backward and SGD update written out in NumPy."""
+
+    def __init__(self, problem: CNNProblem) -> None:
+        self.spec = problem.spec
+        self.p = {k: v.copy() for k, v in problem.params.items()}
+        self.data = _Batches(problem.batches)
+
+    def _step(self, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, Grads]:
+        p, n = self.p, x.shape[0]
+        z1, cols1 = _np_conv(x, p["0.weight"], p["0.bias"], self.spec.padding)
+        a1 = np.maximum(z1, 0)
+        h1, views1 = _np_pool(a1)
+        z2, cols2 = _np_conv(h1, p["3.weight"], p["3.bias"], 0)
+        a2 = np.maximum(z2, 0)
+        h2, views2 = _np_pool(a2)
+        flat = h2.reshape(n, -1)
+        logits = flat @ p["7.weight"].T
+        logits += p["7.bias"]
+        shifted = logits - logits.max(axis=1, keepdims=True)
+        e = np.exp(shifted)
+        s = e.sum(axis=1, keepdims=True)
+        rows = np.arange(n)
+        loss = np.mean(np.log(s[:, 0]) - shifted[rows, y])
+        d = e / s
+        d[rows, y] -= 1
+        d /= n
+        g: Grads = {"7.weight": d.T @ flat, "7.bias": d.sum(axis=0)}
+        dh2 = (d @ p["7.weight"]).reshape(h2.shape)
+        dz2 = _np_pool_backward(dh2, a2, h2, views2)
+        dz2 *= a2 > 0
+        dh1, g["3.weight"], g["3.bias"] = _np_conv_backward(
+            dz2, p["3.weight"], cols2, h1.shape, True
+        )
+        assert dh1 is not None
+        dz1 = _np_pool_backward(dh1, a1, h1, views1)
+        dz1 *= a1 > 0
+        _, g["0.weight"], g["0.bias"] = _np_conv_backward(dz1, p["0.weight"], cols1, x.shape, False)
+        return np.asarray(loss), g
+
+    def first_gradients(self) -> Grads:
+        loss, g = self._step(*self.data.batches[0])
+        return {"loss": loss, **g}
+
+    def run(self) -> None:
+        lr = self.spec.lr
+        for _ in range(self.spec.steps):
+            _, g = self._step(*self.data.next())
+            for name, dp in g.items():
+                self.p[name] -= lr * dp
+
+
 # ---------------------------------------------------------------------------------------------
 # minigrad, written as a user would
 
@@ -601,6 +778,50 @@ class MinigradChain:
 
     def run(self) -> None:
         self._backward()
+
+
+def _lenet(nn: Any, spec: CNNSpec) -> Any:
+    """The CNN from ``nn`` (minigrad.nn or torch.nn alike)."""
+    c1, c2 = spec.channels
+    k = spec.kernel
+    return nn.Sequential(
+        nn.Conv2d(1, c1, k, padding=spec.padding), nn.ReLU(), nn.MaxPool2d(2),
+        nn.Conv2d(c1, c2, k), nn.ReLU(), nn.MaxPool2d(2),
+        nn.Flatten(), nn.Linear(spec.features, spec.classes),
+    )  # fmt: skip
+
+
+class MinigradCNN:
+    """minigrad.nn.Sequential of Conv2d, MaxPool2d and Linear, cross_entropy, optim.SGD."""
+
+    def __init__(self, problem: CNNProblem) -> None:
+        import minigrad as mg
+        from minigrad import nn, optim
+
+        self.spec = problem.spec
+        self.model = _lenet(nn, self.spec)
+        self.model.load_state_dict(problem.params)
+        self.opt = optim.SGD(self.model.parameters(), lr=self.spec.lr)
+        self.loss_fn = nn.functional.cross_entropy
+        self.batches = [(mg.Tensor(x), mg.Tensor(y)) for x, y in problem.batches]
+        self.data = _Batches(self.batches)
+
+    def first_gradients(self) -> Grads:
+        x, y = self.batches[0]
+        self.opt.zero_grad()
+        loss = self.loss_fn(self.model(x), y)
+        loss.backward()
+        grads = {n: p.grad.data.copy() for n, p in self.model.named_parameters()}
+        self.opt.zero_grad()
+        return {"loss": np.asarray(loss.data), **grads}
+
+    def run(self) -> None:
+        for _ in range(self.spec.steps):
+            x, y = self.data.next()
+            self.opt.zero_grad()
+            loss = self.loss_fn(self.model(x), y)
+            loss.backward()
+            self.opt.step()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -811,6 +1032,43 @@ class TorchChain:
         self._backward()
 
 
+class TorchCNN:
+    """torch.nn.Sequential of Conv2d, MaxPool2d and Linear, cross_entropy, torch.optim.SGD."""
+
+    def __init__(self, problem: CNNProblem) -> None:
+        import torch
+        from torch import nn
+
+        self.spec = problem.spec
+        self.model = _lenet(nn, self.spec)
+        self.model.load_state_dict({k: torch.from_numpy(v) for k, v in problem.params.items()})
+        self.loss_fn = nn.functional.cross_entropy
+        self.batches = [(torch.from_numpy(x), torch.from_numpy(y)) for x, y in problem.batches]
+        self.data = _Batches(self.batches)
+        self.opt: Any = None  # made on the first run(): torch.optim imports torch._dynamo (~1 s)
+
+    def first_gradients(self) -> Grads:
+        x, y = self.batches[0]
+        self.model.zero_grad()
+        loss = self.loss_fn(self.model(x), y)
+        loss.backward()
+        grads = {n: p.grad.numpy().copy() for n, p in self.model.named_parameters()}
+        self.model.zero_grad()
+        return {"loss": loss.detach().numpy(), **grads}
+
+    def run(self) -> None:
+        if self.opt is None:
+            import torch
+
+            self.opt = torch.optim.SGD(self.model.parameters(), lr=self.spec.lr)
+        for _ in range(self.spec.steps):
+            x, y = self.data.next()
+            self.opt.zero_grad()
+            loss = self.loss_fn(self.model(x), y)
+            loss.backward()
+            self.opt.step()
+
+
 # ---------------------------------------------------------------------------------------------
 # Frameworks and the gradient check
 
@@ -826,6 +1084,9 @@ _RUNNERS: dict[tuple[str, type], Callable[[Any], Runner]] = {
     ("numpy", CharProblem): NumpyChar,
     ("minigrad", CharProblem): MinigradChar,
     ("torch", CharProblem): TorchChar,
+    ("numpy", CNNProblem): NumpyCNN,
+    ("minigrad", CNNProblem): MinigradCNN,
+    ("torch", CNNProblem): TorchCNN,
     ("compiled", MLPProblem): CompiledMLP,
     ("compiled", ChainProblem): CompiledChain,
     # (W7's embedding indexes by the batch: a value the compiler refuses to freeze)

@@ -9,7 +9,8 @@ A convolution is bilinear in (input, weight), so its two gradients are bilinear 
 ``conv_input`` (the transposed convolution) and ``conv_weight``. Each of the three ops is
 differentiated by the other two, which is what makes second order work: the rules call the
 helpers below, which run NumPy on arrays and record ops on Tensors (``create_graph=True``).
-Pools come in adjoint pairs the same way: ``MaxPool``/``MaxUnpool``, ``AvgPool``/``AvgPoolAdjoint``.
+Pools come in adjoint pairs the same way: ``MaxUnpool``/``MaxGather`` (where MaxPool's gradient
+goes, and back), ``AvgPool``/``AvgPoolAdjoint``.
 
 Attributes are plain tuples per spatial dimension, readable by exporters: ``stride``,
 ``dilation``, ``groups``, ``kernel_size`` and ``padding`` as ``(before, after)`` pairs.
@@ -25,7 +26,7 @@ import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
 from .engine import Op, Tensors
-from .ops import GetItem, _is_array, reshape, sum_keep
+from .ops import GetItem, _data, _is_array, reshape, sum_keep
 
 Ints = tuple[int, ...]
 Pads = tuple[tuple[int, int], ...]
@@ -63,20 +64,13 @@ def _window_slices(k: Ints, stride: Ints, dilation: Ints, out: Ints) -> tuple[sl
     )
 
 
-def _col2im(cols: np.ndarray, padded: Ints, p: ConvParams | PoolParams, out: Ints) -> np.ndarray:
-    """Adjoint of ``_windows``: add each window's values (N, C, *kernel, *out) back in place.
-
-    One vectorised add per kernel position; overlapping windows add up.
-    """
-    nd = len(out)
-    lead = cols.shape[: cols.ndim - 2 * nd]
-    xp = np.zeros((*lead, *padded), dtype=cols.dtype)
-    every: tuple[slice, ...] = (slice(None),) * nd
-    for k in product(*(range(n) for n in p.kernel_size)):
-        target: tuple[Any, ...] = (Ellipsis, *_window_slices(k, p.stride, p.dilation, out))
-        source: tuple[Any, ...] = (Ellipsis, *k, *every)
-        xp[target] += cols[source]
-    return xp
+def _positions(p: ConvParams | PoolParams, out: Ints) -> list[tuple[Ints, tuple[Any, ...]]]:
+    """Each kernel position and the strided slice (on the trailing axes of a padded input) it
+    reads for every output position: kernel loops are over these, never over pixels."""
+    return [
+        (k, (Ellipsis, *_window_slices(k, p.stride, p.dilation, out)))
+        for k in product(*(range(n) for n in p.kernel_size))
+    ]
 
 
 def _crop(xp: np.ndarray, padding: Pads) -> np.ndarray:
@@ -135,34 +129,51 @@ def _grouped(gy: np.ndarray, g: int) -> np.ndarray:
     return gy.reshape(n, g, o // g, -1).transpose(1, 2, 0, 3).reshape(g, o // g, -1)
 
 
-def _conv_forward(x: np.ndarray, w: np.ndarray, p: ConvParams) -> tuple[np.ndarray, np.ndarray]:
+def _conv_forward(
+    x: np.ndarray, w: np.ndarray, p: ConvParams, b: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
     """y (N, O, *out) and the columns it was computed from."""
     cols, out = p.columns(x)
     g, n, o = p.groups, x.shape[0], w.shape[0]
     y = np.matmul(w.reshape(g, o // g, -1), cols)  # (G, O/G, K) @ (G, K, N*P)
-    y = y.reshape(g, o // g, n, -1).transpose(2, 0, 1, 3)
-    return y.reshape(n, o, *out), cols  # (the reshape copies into the usual layout)
+    y = y.reshape(o, n, -1).swapaxes(0, 1)  # (N, O, P), a view
+    dtype = y.dtype if b is None else np.result_type(y, b)
+    z = np.empty((n, o, math.prod(out)), dtype=dtype)
+    if b is None:
+        z[...] = y
+    else:  # the bias is added in the same pass that puts the result in the usual layout
+        np.add(y, b.reshape(o, 1), out=z)
+    return z.reshape(n, o, *out), cols
+
+
+def _conv_input_from(
+    gy2: np.ndarray, w: np.ndarray, p: ConvParams, x_shape: Ints, out: Ints
+) -> np.ndarray:
+    """The transposed convolution from the regrouped gradient (G, O/G, N*P) (see _grouped).
+
+    One product gives every window's share (the columns), then one strided add per kernel
+    position puts them back (col2im), in the columns' own (C, N, ...) order.
+    """
+    g, n = p.groups, x_shape[0]
+    w2 = w.reshape(g, w.shape[0] // g, -1)
+    cols = np.matmul(w2.swapaxes(-1, -2), gy2)  # (G, K, N*P)
+    cols = cols.reshape(x_shape[1], *p.kernel_size, n, *out)
+    padded = tuple(s + a + b for s, (a, b) in zip(x_shape[2:], p.padding))
+    xp = np.zeros((x_shape[1], n, *padded), dtype=cols.dtype)
+    for k, where in _positions(p, out):
+        share: tuple[Any, ...] = (slice(None), *k)
+        xp[where] += cols[share]
+    return np.ascontiguousarray(_crop(xp, p.padding).swapaxes(0, 1))
 
 
 def _conv_input_forward(gy: np.ndarray, w: np.ndarray, p: ConvParams, x_shape: Ints) -> np.ndarray:
     """The transposed convolution: gx (x_shape) with <conv(x, w), gy> = <x, gx>."""
-    n, o = gy.shape[:2]
-    out = gy.shape[2:]
-    nd = len(out)
-    g = p.groups
-    w2 = w.reshape(g, o // g, -1)
-    cols = np.matmul(w2.swapaxes(-1, -2), _grouped(gy, g))  # (G, K, N*P)
-    cols = cols.reshape(x_shape[1], *p.kernel_size, n, *out)
-    cols = cols.transpose(nd + 1, 0, *range(1, nd + 1), *range(nd + 2, 2 * nd + 2))
-    padded = tuple(s + a + b for s, (a, b) in zip(x_shape[2:], p.padding))
-    return np.ascontiguousarray(_crop(_col2im(cols, padded, p, out), p.padding))
+    return _conv_input_from(_grouped(gy, p.groups), w, p, x_shape, gy.shape[2:])
 
 
-def _conv_weight_forward(
-    cols: np.ndarray, gy: np.ndarray, p: ConvParams, w_shape: Ints
-) -> np.ndarray:
-    """gw (w_shape) = sum over batch and positions of gy times the columns of x."""
-    gw = np.matmul(_grouped(gy, p.groups), cols.swapaxes(-1, -2))  # (G, O/G, N*P) @ (G, N*P, K)
+def _conv_weight_forward(cols: np.ndarray, gy2: np.ndarray, w_shape: Ints) -> np.ndarray:
+    """gw (w_shape) = sum over batch and positions of the regrouped gradient times the columns."""
+    gw = np.matmul(gy2, cols.swapaxes(-1, -2))  # (G, O/G, N*P) @ (G, N*P, K)
     return gw.reshape(w_shape)
 
 
@@ -181,7 +192,8 @@ def conv_input(gy: Any, w: Any, p: ConvParams, x_shape: Ints) -> Any:
 def conv_weight(x: Any, gy: Any, p: ConvParams, w_shape: Ints, cols: Any = None) -> Any:
     """The weight's gradient of a convolution (``cols``: x's columns, if already made)."""
     if _is_array(x):
-        return _conv_weight_forward(p.columns(x)[0] if cols is None else cols, gy, p, w_shape)
+        cols = p.columns(x)[0] if cols is None else cols
+        return _conv_weight_forward(cols, _grouped(gy, p.groups), w_shape)
     return Tensors.apply(ConvWeight(p, w_shape), x, gy)
 
 
@@ -237,14 +249,25 @@ class Conv(_ConvOp):
         self.cols: np.ndarray | None = None
 
     def forward(self, x: Any, w: Any, b: Any = None) -> np.ndarray:
-        y, cols = _conv_forward(x, w, self.params)
+        y, cols = _conv_forward(x, w, self.params, b)
         self.cols = cols  # kept for the weight's gradient: the columns are the costly part
-        if b is not None:
-            y += b.reshape(-1, *(1,) * (y.ndim - 2))
         return y
 
     def backward(self, grad: Any, out: Any, x: Any, w: Any, b: Any = None) -> tuple[Any, ...]:
         p = self.params
+        if _is_array(grad) and self.cols is not None:
+            # First order: the three gradients share one regrouping of grad.
+            gy2 = _grouped(grad, p.groups)
+            gx = gw = gb = None
+            if self.needs_grad(0):
+                gx = _conv_input_from(gy2, w, p, x.shape, grad.shape[2:])
+            if self.needs_grad(1):
+                gw = _conv_weight_forward(self.cols, gy2, w.shape)
+            if b is None:
+                return gx, gw
+            if self.needs_grad(2):
+                gb = gy2.sum(axis=-1).reshape(-1)
+            return gx, gw, gb
         gx = conv_input(grad, w, p, x.shape) if self.needs_grad(0) else None
         gw = conv_weight(x, grad, p, w.shape, self.cols) if self.needs_grad(1) else None
         if b is None:
@@ -283,7 +306,8 @@ class ConvWeight(_ConvOp):
         self.params, self.w_shape = params, tuple(w_shape)
 
     def forward(self, x: Any, gy: Any) -> np.ndarray:
-        return _conv_weight_forward(self.params.columns(x)[0], gy, self.params, self.w_shape)
+        cols = self.params.columns(x)[0]
+        return _conv_weight_forward(cols, _grouped(gy, self.params.groups), self.w_shape)
 
     def backward(self, grad: Any, out: Any, x: Any, gy: Any) -> tuple[Any, ...]:
         p = self.params
@@ -356,73 +380,130 @@ class _PoolOp(Op):
 
 
 class MaxPool(_PoolOp):
-    """y = max over each window of x;  dx = grad at each window's first maximum (argmax)."""
+    """y = max over each window of x;  dx = grad at each window's first maximum.
 
-    __slots__ = ("indices",)
+    The forward takes the running maximum over the kernel positions (kh*kw vectorised steps
+    over the whole output; a NaN wins, as in PyTorch). Which position held each maximum is
+    worked out only when a gradient is asked for (``masks``).
+    """
+
+    __slots__ = ("_masks", "x_shape")
 
     def __init__(self, params: PoolParams, out_shape: Ints, ceil_mode: bool = False) -> None:
         self.params, self.out_shape, self.ceil_mode = params, out_shape, ceil_mode
-        self.indices: np.ndarray | None = None
+        self._masks: list[np.ndarray] | None = None
+        self.x_shape: Ints = ()
 
     def forward(self, x: Any) -> np.ndarray:
         p = self.params
-        nd = len(self.out_shape)
         low = -np.inf if x.dtype.kind == "f" else np.iinfo(x.dtype).min
-        win = _windows(_pad(x, p.padding, low), p.kernel_size, p.stride, p.dilation, self.out_shape)
-        flat = win.reshape(*win.shape[: x.ndim], -1)  # (N, C, *out, prod(kernel)): one copy
-        arg = flat.argmax(axis=-1)
-        y = np.take_along_axis(flat, arg[..., None], axis=-1)[..., 0]
-        # Where each maximum sits in the (unpadded) input, as a flat index into its plane.
-        # Padding never wins (PyTorch requires padding <= kernel / 2), so it is a real pixel.
-        pos = np.unravel_index(arg, p.kernel_size)
-        index = np.zeros(arg.shape, dtype=np.intp)
+        xp = _pad(x, p.padding, low)
+        positions = _positions(p, self.out_shape)
+        best = np.array(xp[positions[0][1]])  # a copy of the first position's values
+        for _, where in positions[1:]:
+            np.maximum(best, xp[where], out=best)
+        self.x_shape, self._masks = tuple(x.shape), None
+        return best
+
+    def masks(self, x: np.ndarray, out: np.ndarray) -> list[np.ndarray]:
+        """Per kernel position, where it holds its window's first maximum (as PyTorch picks)."""
+        if self._masks is None:
+            p = self.params
+            xp = _pad(x, p.padding, -np.inf if x.dtype.kind == "f" else np.iinfo(x.dtype).min)
+            nan = x.dtype.kind == "f" and bool(np.isnan(out).any())
+            free = np.ones(out.shape, dtype=bool)  # windows whose maximum is not yet placed
+            masks = []
+            for _, where in _positions(p, self.out_shape):
+                v = xp[where]
+                hit = v == out
+                if nan:
+                    hit |= v != v
+                hit &= free
+                free &= ~hit
+                masks.append(hit)
+            self._masks = masks
+        return self._masks
+
+    def backward(self, grad: Any, out: Any, x: Any) -> tuple[Any, ...]:
+        self.masks(_data(x), _data(out))
+        return (_apply(MaxUnpool(self), grad),)
+
+    def flat_indices(self, x: np.ndarray, out: np.ndarray) -> np.ndarray:
+        """Where each maximum sits, as a flat index into its input plane (PyTorch's indices)."""
+        p, nd = self.params, len(self.out_shape)
+        argk = np.zeros(out.shape, dtype=np.int64)
+        for i, hit in enumerate(self.masks(x, out)):
+            argk += hit * i
+        pos = np.unravel_index(argk, p.kernel_size)
+        index = np.zeros(argk.shape, dtype=np.int64)
         for axis in range(nd):
             o = np.arange(self.out_shape[axis]).reshape((-1,) + (1,) * (nd - 1 - axis))
             at = o * p.stride[axis] + pos[axis] * p.dilation[axis] - p.padding[axis][0]
-            index = index * x.shape[x.ndim - nd + axis] + at
-        self.indices = index
-        return y
-
-    def backward(self, grad: Any, out: Any, x: Any) -> tuple[Any, ...]:
-        return (max_unpool(grad, self.indices, tuple(x.shape)),)
+            index = index * self.x_shape[len(self.x_shape) - nd + axis] + at
+        return index
 
 
-def max_unpool(grad: Any, indices: Any, shape: Ints) -> Any:
-    """Place each value at its index in a zero array of ``shape`` (repeated indices add up)."""
-    op = MaxUnpool(indices, shape)
-    return op.forward(grad) if _is_array(grad) else Tensors.apply(op, grad)
+def _apply(op: Op, a: Any) -> Any:
+    """Run a one-input op: NumPy on an array, a recorded op on a Tensor."""
+    return op.forward(a) if _is_array(a) else Tensors.apply(op, a)
 
 
 class MaxUnpool(Op):
-    """z = zeros(shape) with x placed at indices (flat per plane);  dz/dx = grad at indices."""
+    """z = each value of x sent to its window's maximum in MaxPool's input (zeros elsewhere;
+    overlapping windows add up);  dz/dx = MaxGather(grad), its adjoint."""
 
-    __slots__ = ("indices", "shape")
+    __slots__ = ("pool",)
 
-    def __init__(self, indices: np.ndarray, shape: Ints) -> None:
-        self.indices, self.shape = indices, shape
+    def __init__(self, pool: MaxPool) -> None:
+        self.pool = pool
 
-    def forward(self, x: Any) -> np.ndarray:
-        planes = self.shape[0] * self.shape[1]
-        plane = math.prod(self.shape[2:])
-        idx = self.indices.reshape(planes, -1) + (np.arange(planes) * plane)[:, None]
-        # bincount adds repeated indices (overlapping windows) in one pass.
-        z = np.bincount(idx.ravel(), weights=x.ravel(), minlength=planes * plane)
-        return z.astype(x.dtype, copy=False).reshape(self.shape)
+    def forward(self, g: Any) -> np.ndarray:
+        pool = self.pool
+        p = pool.params
+        assert pool._masks is not None, "MaxPool.masks() runs first"
+        padded = tuple(s + a + b for s, (a, b) in zip(pool.x_shape[2:], p.padding))
+        # Windows that do not overlap are written straight into place, with no temporary;
+        # when they also tile the input exactly, every cell is written and none need zeroing.
+        apart = all(s >= d * (k - 1) + 1 for s, k, d in zip(p.stride, p.kernel_size, p.dilation))
+        tiled = apart and all(
+            s == k and n == o * s
+            for s, k, n, o in zip(p.stride, p.kernel_size, padded, pool.out_shape)
+        )
+        xp = (np.empty if tiled else np.zeros)((*g.shape[:2], *padded), dtype=g.dtype)
+        for hit, (_, where) in zip(pool._masks, _positions(p, pool.out_shape)):
+            if apart:
+                np.multiply(g, hit, out=xp[where])
+            else:
+                xp[where] += g * hit
+        return np.ascontiguousarray(_crop(xp, p.padding))
 
-    def backward(self, grad: Any, out: Any, x: Any) -> tuple[Any, ...]:
-        n, c = self.shape[:2]
-        flat = reshape(grad, (n, c, -1))
-        idx = self.indices.reshape(n, c, -1)
-        if _is_array(flat):
-            picked = np.take_along_axis(flat, idx, axis=-1)
-        else:
-            rows = (np.arange(n)[:, None, None], np.arange(c)[None, :, None], idx)
-            picked = Tensors.apply(GetItem(rows), flat)
-        return (reshape(picked, x.shape),)
+    def backward(self, grad: Any, out: Any, g: Any) -> tuple[Any, ...]:
+        return (_apply(MaxGather(self.pool), grad),)
+
+
+class MaxGather(Op):
+    """z = x at each window's maximum (MaxUnpool's adjoint);  dz/dx = MaxUnpool(grad)."""
+
+    __slots__ = ("pool",)
+
+    def __init__(self, pool: MaxPool) -> None:
+        self.pool = pool
+
+    def forward(self, h: Any) -> np.ndarray:
+        pool = self.pool
+        assert pool._masks is not None, "MaxPool.masks() runs first"
+        hp = _pad(h, pool.params.padding)
+        z = np.zeros((*h.shape[:2], *pool.out_shape), dtype=h.dtype)
+        for hit, (_, where) in zip(pool._masks, _positions(pool.params, pool.out_shape)):
+            np.copyto(z, hp[where], where=hit)
+        return z
+
+    def backward(self, grad: Any, out: Any, h: Any) -> tuple[Any, ...]:
+        return (_apply(MaxUnpool(self.pool), grad),)
 
 
 class AvgPool(_PoolOp):
-    """y = sum of each window of x / divisor;  dx = avg_pool_adjoint(grad) (spread it back)."""
+    """y = sum of each window of x / divisor;  dx = AvgPoolAdjoint(grad) (spread it back)."""
 
     __slots__ = ("count_include_pad", "divisor", "divisor_override", "x_shape")
 
@@ -447,19 +528,16 @@ class AvgPool(_PoolOp):
         return {**super().attributes(), **extra, "divisor_override": self.divisor_override}
 
     def forward(self, x: Any) -> np.ndarray:
-        p = self.params
-        nd = len(self.out_shape)
-        win = _windows(_pad(x, p.padding), p.kernel_size, p.stride, p.dilation, self.out_shape)
-        total = win.sum(axis=tuple(range(win.ndim - nd, win.ndim)))
-        return total / self.divisor.astype(x.dtype, copy=False)
+        xp = _pad(x, self.params.padding)
+        positions = _positions(self.params, self.out_shape)
+        total = np.array(xp[positions[0][1]])
+        for _, where in positions[1:]:
+            total += xp[where]
+        total /= self.divisor.astype(total.dtype, copy=False)
+        return total
 
     def backward(self, grad: Any, out: Any, x: Any) -> tuple[Any, ...]:
-        return (_avg_adjoint(self, grad),)
-
-
-def _avg_adjoint(pool: AvgPool, grad: Any) -> Any:
-    op = AvgPoolAdjoint(pool)
-    return op.forward(grad) if _is_array(grad) else Tensors.apply(op, grad)
+        return (_apply(AvgPoolAdjoint(self), grad),)
 
 
 class AvgPoolAdjoint(Op):
@@ -472,17 +550,12 @@ class AvgPoolAdjoint(Op):
 
     def forward(self, g: Any) -> np.ndarray:
         pool = self.pool
-        nd = len(pool.out_shape)
         scaled = g / pool.divisor.astype(g.dtype, copy=False)
-        cols = np.broadcast_to(
-            scaled.reshape(*g.shape[:-nd], *(1,) * nd, *pool.out_shape),
-            (*g.shape[:-nd], *pool.kernel_size, *pool.out_shape),
-        )
-        spatial = pool.x_shape[2:]
-        padded = tuple(s + a + b for s, (a, b) in zip(spatial, pool.padding))
-        return np.ascontiguousarray(
-            _crop(_col2im(cols, padded, pool.params, pool.out_shape), pool.padding)
-        )
+        padded = tuple(s + a + b for s, (a, b) in zip(pool.x_shape[2:], pool.padding))
+        xp = np.zeros((*g.shape[:2], *padded), dtype=scaled.dtype)
+        for _, where in _positions(pool.params, pool.out_shape):
+            xp[where] += scaled
+        return np.ascontiguousarray(_crop(xp, pool.padding))
 
     def backward(self, grad: Any, out: Any, g: Any) -> tuple[Any, ...]:
         op = self.pool
@@ -494,7 +567,7 @@ class AvgPoolAdjoint(Op):
             op.count_include_pad,
             op.divisor_override,
         )
-        return (fresh.forward(grad) if _is_array(grad) else Tensors.apply(fresh, grad),)
+        return (_apply(fresh, grad),)
 
 
 def _divisor(p: PoolParams, out: Ints, spatial: Ints, include_pad: bool) -> np.ndarray:

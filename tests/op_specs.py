@@ -787,9 +787,8 @@ def _conv_adjoint_specs() -> list[OpSpec]:
     pool_x = (1, 2, 7, 5)
     pool_kw = {"stride": 2, "padding": 1}
     maxpool = conv.MaxPool(*conv.pool_params(pool_x[2:], (3, 3), (2, 2), (1, 1), (1, 1), False))
-    maxpool.forward(draw(DISTINCT, pool_x, np.random.default_rng(5)))
-    indices = maxpool.indices
-    assert indices is not None
+    pool_in = draw(DISTINCT, pool_x, np.random.default_rng(5))
+    indices = maxpool.flat_indices(pool_in, maxpool.forward(pool_in))
 
     def unpool_ref(g: np.ndarray) -> np.ndarray:
         z = np.zeros(pool_x).reshape(2, -1)
@@ -811,9 +810,17 @@ def _conv_adjoint_specs() -> list[OpSpec]:
     return [
         OpSpec(
             "max_unpool_op",
-            lambda g: apply(conv.MaxUnpool(indices, pool_x), g),
+            lambda g: apply(conv.MaxUnpool(maxpool), g),
             unpool_ref,
             ((1, 2, 4, 3),),
+        ),
+        OpSpec(
+            "max_gather_op",
+            lambda h: apply(conv.MaxGather(maxpool), h),
+            lambda h: np.take_along_axis(h.reshape(2, -1), indices.reshape(2, -1), 1).reshape(
+                1, 2, 4, 3
+            ),
+            (pool_x,),
         ),
         OpSpec(
             "avg_pool_adjoint_op",

@@ -44,7 +44,7 @@ def test_torch_first_step_gradients_match_numpy(key):
     assert run.verify(run.tiny(run.WORKLOADS[key]), ("torch",)) == {"torch": []}
 
 
-@pytest.mark.parametrize("key", ["W1", "W2", "W3", "W5"])
+@pytest.mark.parametrize("key", ["W1", "W2", "W3", "W5", "W6"])
 def test_training_steps_keep_minigrad_and_numpy_together(key):
     # After the timed unit (SGD steps), the gradients at the new weights still agree: the
     # update (learning rate, in-place step, batch order) is the same, not only the backward.
@@ -81,6 +81,9 @@ def test_tiny_sizes_are_small():
         problem = run.make_problem(spec)
         if key == "W4":
             assert spec.length < run.WORKLOADS[key].length
+        elif key == "W6":
+            assert max(spec.side, *spec.channels) <= 12
+            assert sum(len(x) for x, _ in problem.batches) <= 8
         elif key == "W7":
             assert (
                 max(spec.vocab, spec.hidden) <= 8 and sum(len(x) for x, _ in problem.batches) <= 16

@@ -1139,8 +1139,7 @@ def max_pool2d(
         y = y.reshape(*y.shape[1:])
     if not return_indices:
         return y
-    assert op.indices is not None
-    idx = op.indices.astype(np.int64)
+    idx = op.flat_indices(x._data, y._data if not unbatched else y._data[None])
     return y, Tensor(idx[0] if unbatched else idx)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import html
 import math
 from collections.abc import Mapping
@@ -45,6 +46,34 @@ class GraphvizNotFoundError(RuntimeError):
 def _graphviz() -> Any:
     # Rendering also needs Graphviz's 'dot' program (Debian: apt-get install graphviz).
     return require("graphviz", "drawing graphs", "graphviz", "viz")
+
+
+_NO_DOT = (
+    "Graphviz's 'dot' program, which renders drawings, was not found on PATH. Install it "
+    "(Debian/Ubuntu: apt install graphviz; macOS: brew install graphviz; conda: conda install "
+    "graphviz), or paste the DOT source below into any Graphviz viewer."
+)
+
+
+@functools.cache
+def _drawing_class() -> type:
+    """graphviz's Digraph, shown in a notebook as SVG, or as a message and its DOT source.
+
+    Defined on first use because the graphviz package is an optional extra. Without ``dot``,
+    Jupyter would show a traceback for every drawing; this shows what to install instead.
+    """
+    graphviz = _graphviz()
+
+    class Drawing(graphviz.Digraph):  # type: ignore[name-defined]
+        """A graph drawing: displays inline in Jupyter; `minigrad.viz.save` writes it."""
+
+        def _repr_mimebundle_(self, include: Any = None, exclude: Any = None, **kw: Any) -> Any:
+            try:
+                return super()._repr_mimebundle_(include, exclude, **kw)
+            except graphviz.ExecutableNotFound:
+                return {"text/plain": f"{_NO_DOT}\n\n{self.source}"}
+
+    return Drawing
 
 
 def _num(x: float) -> str:
@@ -223,7 +252,7 @@ def _render(
     legend: bool,
     title: str | None,
 ) -> Any:
-    dot = graphviz.Digraph(
+    dot = _drawing_class()(
         "minigrad",
         graph_attr={"rankdir": rankdir, "fontsize": "11", "labelloc": "t"},
         node_attr={"fontsize": "10", "height": "0.2"},

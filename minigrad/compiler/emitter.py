@@ -15,6 +15,7 @@ import numpy as np
 
 _IDENT = re.compile(r"[^0-9a-zA-Z_]")
 _NAMES = re.compile(r"(?<![.\w])[A-Za-z_]\w*")
+_NUMBER = re.compile(r"^-?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$")
 _KEYWORDS = {"np", "math", "True", "False", "None", "float", "slice"}
 
 
@@ -53,7 +54,8 @@ class Emitter:
         self.consts: dict[str, Any] = {}  # arrays frozen into the step (not per batch)
         self.bound: dict[str, Any] = {}  # arrays bound by reference (parameters, state)
         self.folded: set[str] = set()  # buffers computed once from constants alone
-        self.aux: dict[int, dict[str, str]] = {}  # id(op) -> names its forward kept for backward
+        self.aux: dict[int, dict[str, str]] = {}
+        self._scalars: dict[tuple[str, str], str] = {}  # id(op) -> names its forward kept for backward
         self.execute = True  # False while writing code that must not run now (the update)
         self.writer: dict[str, int] = {}  # name -> index of the line that last wrote it
         self._pending: list[list[str]] = [[]]
@@ -117,6 +119,38 @@ class Emitter:
         if writes is not None:
             self._written[-1].append(writes)
 
+    def _operands(self, args: tuple[str, ...]) -> list[str]:
+        """Number literals become 0-d arrays of the other operand's dtype, made once.
+
+        NumPy converts a Python scalar on every call (about 1 us, as much as the operation on a
+        small array); it converts it to the array's dtype (NEP 50), which is exactly what the
+        0-d array holds, so the results are the same bits.
+        """
+        dtype = None
+        for a in args:
+            if not _NUMBER.match(a):
+                value = self.env.get(a) if a.isidentifier() else None
+                if isinstance(value, np.ndarray):
+                    dtype = value.dtype
+                    break
+        if dtype is None or dtype.kind != "f":
+            return list(args)
+        out = []
+        for a in args:
+            if _NUMBER.match(a):
+                key = (a, dtype.name)
+                if key not in self._scalars:
+                    name = self.fresh(f"c_{dtype.name}")
+                    number = float(a) if any(c in a for c in ".e") else int(a)
+                    value = np.array(number, dtype=dtype)  # (as NumPy converts the literal)
+                    self.env[name] = value
+                    self.consts[name] = value
+                    self.stable.add(name)
+                    self._scalars[key] = name
+                a = self._scalars[key]
+            out.append(a)
+        return out
+
     def constant(self, source: str) -> bool:
         """Whether every name ``source`` reads is a constant (or a value folded from them)."""
         return all(
@@ -128,7 +162,7 @@ class Emitter:
 
         A result computed from constants alone is computed once, at module level.
         """
-        argv = ", ".join([*args, *(f"{k}={v}" for k, v in kwargs.items())])
+        argv = ", ".join([*self._operands(args), *(f"{k}={v}" for k, v in kwargs.items())])
         name = self.alloc(hint, self.eval(f"{fn}({argv})"))
         code = f"{fn}({argv}, out={name})"
         if self.execute and self.constant(argv):
@@ -143,7 +177,7 @@ class Emitter:
         """``fn(*args, out=dest)`` on a buffer this op already owns."""
         if dest in self.folded:
             raise AssertionError(f"a template writes into the constant {dest}")
-        argv = ", ".join([*args, *(f"{k}={v}" for k, v in kwargs.items())])
+        argv = ", ".join([*self._operands(args), *(f"{k}={v}" for k, v in kwargs.items())])
         self.stmt(f"{fn}({argv}, out={dest})", dest)
 
     def split(self, label: str = "") -> None:

@@ -153,7 +153,10 @@ class CompiledStep:
         if v is None or not v.valid(self.optimizer):
             return self._trace(x, y, xd, yd, key, known=v is not None or bool(self._variants))
         self._last = v
-        loss = v.fn(xd, yd, self.optimizer.param_groups)
+        try:
+            loss = v.fn(xd, yd, self.optimizer.param_groups)
+        except IndexError:  # labels out of range: the eager step raises its own error
+            return self._bad_labels(x, y)
         for p, g in v.grads:
             p.grad = g
         return _new_tensor(loss.copy(), None)
@@ -243,7 +246,6 @@ class CompiledStep:
             f"loss, backward and {type(opt).__name__} update in NumPy."
         )
         v = emit_graph(loss, order, records, xd, yd, seed, self.model, header, derived)
-        v.env["_bad_labels"] = self._bad_labels
         opt.step()  # the first update is the eager one: it creates the optimizer's state
         state = updates.emit_update(
             v.emitter,
@@ -601,28 +603,30 @@ def _constant(
 def _target_name(
     e: Emitter, op: Any, yd: np.ndarray, derived: dict[int, str], known: dict[int, str]
 ) -> str:
-    if op.target is yd:
-        return "y"
-    if id(op.target) in derived:
-        if id(op.target) not in known:
-            known[id(op.target)] = e.let("labels", derived[id(op.target)])
-        return known[id(op.target)]
-    return e.const(op.target, "target")
+    t = op.target
+    if t is not yd and id(t) not in derived:
+        return e.const(t, "target")
+    if id(t) not in known:
+        known[id(t)] = "y" if t is yd else e.let("labels", derived[id(t)])
+    return known[id(t)]
 
 
 def _emit_label_check(e: Emitter, ops_fwd: list[Op], yd: np.ndarray) -> None:
-    """Labels out of range raise the eager error (the step re-runs eagerly to raise it)."""
+    """Labels out of range raise IndexError before anything is written (in minigrad, the step
+    then re-runs eagerly to raise the eager error). One reduction: seen as unsigned, a
+    negative label is huge."""
     for op in ops_fwd:
         if isinstance(op, templates.ops.NLLLoss) and op.target.size:
             t = e.env["_target_of"](op)
             if t in e.consts:
-                continue
+                return
             classes = np.shape(_saved(op)[0])[1]
             unsigned = f"np.uint{op.target.dtype.itemsize * 8}"
-            e.execute = False  # (checked by the eager loss at trace time)
-            e.stmt(f"if {t}.view({unsigned}).max() >= {classes}: return _bad_labels(x, y)")
-            e.execute = True
-            e.end("labels out of range: raise the eager error")
+            e.stmt(
+                f"if np.maximum.reduce({t}.view({unsigned})) >= {classes}: "
+                f'raise IndexError("target holds a class index out of range [0, {classes})")'
+            )
+            e.end("labels out of range: the eager error")
             return
 
 
@@ -669,10 +673,10 @@ def _undo_broadcast(e: Emitter, g: str, shape: tuple[int, ...], dtype: np.dtype,
             i + lead for i, n in enumerate(shape) if n == 1 and arr.shape[i + lead] != 1
         )
         if not stretched:
-            g = e.call(hint, "np.sum", g, axis=repr(tuple(range(lead))))
+            g = e.call(hint, "np.add.reduce", g, axis=repr(tuple(range(lead))))
         else:
             axes = tuple(range(lead)) + stretched
-            s = e.call(hint + "_keep", "np.sum", g, axis=repr(axes), keepdims="True")
+            s = e.call(hint + "_keep", "np.add.reduce", g, axis=repr(axes), keepdims="True")
             g = e.let(hint, f"{s}.reshape({shape!r})", s)
         e.end("sum over the broadcast axes")
         arr = np.asarray(e.env[g])
@@ -800,11 +804,6 @@ def _module_source(v: _Variant, optimizer: Any) -> str:
         "",
         "# Buffers, allocated once",
         *e.setup,
-        "",
-        "",
-        "def _bad_labels(x, y):",
-        '    raise IndexError(f"target holds a class index out of range (labels {y.min()}..'
-        '{y.max()})")',
         "",
         "",
         _function_source(v),

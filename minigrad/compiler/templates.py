@@ -368,13 +368,14 @@ def _where_bwd(
 
 
 def _axis_kw(op: Any) -> dict[str, str]:
-    kw = {"axis": _r(op.axis)} if op.axis is not None else {}
+    # ufunc.reduce, not np.sum/np.max: the same reduction without NumPy's Python wrapper
+    kw = {"axis": _r(op.axis)}
     return {**kw, "keepdims": "True"} if op.keepdims else kw
 
 
 @_forward(ops.Sum)
 def _sum_fwd(e: Emitter, op: Any, hint: str, xs: list[str], vals: Any) -> str:
-    return e.call(hint, "np.sum", xs[0], **_axis_kw(op))
+    return e.call(hint, "np.add.reduce", xs[0], **_axis_kw(op))
 
 
 @_forward(ops.Mean)
@@ -382,7 +383,7 @@ def _mean_fwd(e: Emitter, op: Any, hint: str, xs: list[str], vals: Any) -> str:
     x = np.asarray(vals[0])
     total = x.sum(axis=op.axis, keepdims=op.keepdims)
     n = x.size // max(np.size(total), 1) if x.size else 1
-    z = e.call(hint, "np.sum", xs[0], **_axis_kw(op))  # sum / n, as the op
+    z = e.call(hint, "np.add.reduce", xs[0], **_axis_kw(op))  # sum / n, as the op
     e.into(z, "np.divide", z, str(n))
     return z
 
@@ -409,7 +410,7 @@ def _mean_bwd(e: Emitter, op: Any, g: str, out: str, xs: list[str], vals: Any, h
 
 @_forward(ops.Max, ops.Min)
 def _max_fwd(e: Emitter, op: Any, hint: str, xs: list[str], vals: Any) -> str:
-    fn = "np.min" if isinstance(op, ops.Min) else "np.max"
+    fn = "np.minimum.reduce" if isinstance(op, ops.Min) else "np.maximum.reduce"
     return e.call(hint, fn, xs[0], **_axis_kw(op))
 
 
@@ -426,7 +427,7 @@ def _max_bwd(e: Emitter, op: Any, g: str, out: str, xs: list[str], vals: Any, h:
 @_forward(ops.LogSumExp)
 def _lse_fwd(e: Emitter, op: Any, hint: str, xs: list[str], vals: Any) -> str:
     x, ax = xs[0], _r(op.axis)
-    m = e.call(hint + "_max", "np.max", x, axis=ax, keepdims="True")
+    m = e.call(hint + "_max", "np.maximum.reduce", x, axis=ax, keepdims="True")
     m = e.let(hint + "_shift", f"np.where(np.isfinite({m}), {m}, 0)")
     s = e.let(hint + "_sum", f"np.log(np.exp({x} - {m}).sum(axis={ax}, keepdims=True)) + {m}")
     expr = s if op.keepdims else f"{s}.squeeze(axis={ax})"
@@ -443,10 +444,10 @@ def _lse_bwd(e: Emitter, op: Any, g: str, out: str, xs: list[str], vals: Any, h:
 def _log_softmax_fwd(e: Emitter, op: Any, hint: str, xs: list[str], vals: Any) -> str:
     x, ax = xs[0], repr(op.axis)
     # shifted - log(sum(exp(shifted))) with shifted = x - max(x), as the op
-    m = e.call(hint + "_max", "np.max", x, axis=ax, keepdims="True")
+    m = e.call(hint + "_max", "np.maximum.reduce", x, axis=ax, keepdims="True")
     s = e.call(hint + "_shifted", "np.subtract", x, m)
     ex = e.call(hint + "_exp", "np.exp", s)
-    e.into(m, "np.sum", ex, axis=ax, keepdims="True")
+    e.into(m, "np.add.reduce", ex, axis=ax, keepdims="True")
     e.into(m, "np.log", m)
     return e.call(hint, "np.subtract", s, m)
 
@@ -456,7 +457,7 @@ def _log_softmax_bwd(
     e: Emitter, op: Any, g: str, out: str, xs: list[str], vals: Any, h: list[str]
 ) -> Any:
     ex = e.call(h[0] + "_softmax", "np.exp", out)  # grad - exp(out) * sum(grad)
-    s = e.call(h[0] + "_sum", "np.sum", g, axis=repr(op.axis), keepdims="True")
+    s = e.call(h[0] + "_sum", "np.add.reduce", g, axis=repr(op.axis), keepdims="True")
     e.into(ex, "np.multiply", ex, s)
     return [e.call(h[0], "np.subtract", g, ex)]
 
@@ -464,10 +465,10 @@ def _log_softmax_bwd(
 @_forward(ops.Softmax)
 def _softmax_fwd(e: Emitter, op: Any, hint: str, xs: list[str], vals: Any) -> str:
     x, ax = xs[0], repr(op.axis)
-    m = e.call(hint + "_max", "np.max", x, axis=ax, keepdims="True")
+    m = e.call(hint + "_max", "np.maximum.reduce", x, axis=ax, keepdims="True")
     ex = e.call(hint + "_exp", "np.subtract", x, m)
     e.into(ex, "np.exp", ex)
-    e.into(m, "np.sum", ex, axis=ax, keepdims="True")
+    e.into(m, "np.add.reduce", ex, axis=ax, keepdims="True")
     return e.call(hint, "np.divide", ex, m)
 
 
@@ -476,7 +477,7 @@ def _softmax_bwd(
     e: Emitter, op: Any, g: str, out: str, xs: list[str], vals: Any, h: list[str]
 ) -> Any:
     t = e.call(h[0] + "_go", "np.multiply", g, out)  # out * (grad - sum(grad * out))
-    s = e.call(h[0] + "_sum", "np.sum", t, axis=repr(op.axis), keepdims="True")
+    s = e.call(h[0] + "_sum", "np.add.reduce", t, axis=repr(op.axis), keepdims="True")
     e.into(t, "np.subtract", g, s)
     return [e.call(h[0], "np.multiply", out, t)]
 
@@ -489,7 +490,7 @@ def _nll_fwd(e: Emitter, op: Any, hint: str, xs: list[str], vals: Any) -> str:
     picked = e.call(hint + "_picked", "np.negative", f"{xs[0]}[{rows}, {t}]")
     if op.reduction == "none":
         return picked
-    z = e.call(hint, "np.sum", picked)
+    z = e.call(hint, "np.add.reduce", picked, axis="None")
     if op.reduction == "mean":
         e.into(z, "np.divide", z, str(max(n, 1)))
     return z
@@ -514,11 +515,11 @@ def _normalize_fwd(e: Emitter, op: Any, hint: str, xs: list[str], vals: Any) -> 
     n = 1
     for a in op.axes:
         n *= np.shape(vals[0])[a]
-    mean = e.call(hint + "_mean", "np.sum", x, axis=axes, keepdims="True")  # as the op
+    mean = e.call(hint + "_mean", "np.add.reduce", x, axis=axes, keepdims="True")  # as the op
     e.into(mean, "np.divide", mean, str(n))
     xhat = e.call(hint + "_xhat", "np.subtract", x, mean)
     sq = e.call(hint + "_sq", "np.multiply", xhat, xhat)
-    var = e.call(hint + "_var", "np.sum", sq, axis=axes, keepdims="True")
+    var = e.call(hint + "_var", "np.add.reduce", sq, axis=axes, keepdims="True")
     e.into(var, "np.divide", var, str(n))
     inv = e.call(hint + "_inv", "np.add", var, repr(op.eps))
     e.into(inv, "np.sqrt", inv)
@@ -545,11 +546,11 @@ def _normalize_bwd(
     gw_ = e.call(h[0] + "_gw", "np.multiply", g, f"{xs[1]}.reshape({op.wshape!r})") if has_w else g
     gx = None
     if op.needs_grad(0):  # inv * (g - sum(g)/n - xhat * (sum(g * xhat)/n))
-        s1 = e.call(h[0] + "_s1", "np.sum", gw_, axis=axes, keepdims="True")
+        s1 = e.call(h[0] + "_s1", "np.add.reduce", gw_, axis=axes, keepdims="True")
         e.into(s1, "np.divide", s1, n)
         t = e.call(h[0] + "_t", "np.subtract", gw_, s1)
         p = e.call(h[0] + "_p", "np.multiply", gw_, xhat)
-        s2 = e.call(h[0] + "_s2", "np.sum", p, axis=axes, keepdims="True")
+        s2 = e.call(h[0] + "_s2", "np.add.reduce", p, axis=axes, keepdims="True")
         e.into(s2, "np.divide", s2, n)
         q = e.call(h[0] + "_q", "np.multiply", xhat, s2)
         e.into(t, "np.subtract", t, q)
@@ -561,14 +562,14 @@ def _normalize_bwd(
         if op.needs_grad(1):
             e.split("Normalize backward: dw = sum(grad * xhat)")
             p = e.call(h[1] + "_p", "np.multiply", g, xhat)
-            s = e.call(h[1] + "_sum", "np.sum", p, axis=waxes, keepdims="True")
+            s = e.call(h[1] + "_sum", "np.add.reduce", p, axis=waxes, keepdims="True")
             gw = e.let(h[1], f"{s}.reshape({np.shape(vals[1])!r})", s)
         grads.append(gw)
     if len(xs) > 2 and xs[2] != "None":
         gb = None
         if op.needs_grad(len(grads)):
             e.split("Normalize backward: db = sum(grad)")
-            s = e.call(h[2] + "_sum", "np.sum", g, axis=waxes, keepdims="True")
+            s = e.call(h[2] + "_sum", "np.add.reduce", g, axis=waxes, keepdims="True")
             gb = e.let(h[2], f"{s}.reshape({np.shape(vals[2])!r})", s)
         grads.append(gb)
     return grads

@@ -90,6 +90,12 @@ def emit_update(
             keys = ["lr", "eps"] + (["weight_decay"] if group["weight_decay"] else [])
         hyper = {key: e.fresh(f"{key}{gi}") for key in keys}
         reads = [f"{v} = groups[{gi}][{key!r}]" for key, v in hyper.items()]
+        dtypes = {p._data.dtype for p in params}
+        if k == "sgd" and len(dtypes) == 1:
+            # As 0-d arrays of the parameters' dtype: the value NumPy would convert the Python
+            # float to on every call (NEP 50), converted once per step instead of per parameter.
+            dt = next(iter(dtypes)).name
+            reads = [f"{v} = np.array(groups[{gi}][{key!r}], np.{dt})" for key, v in hyper.items()]
         if k != "sgd":
             hyper["beta1"], hyper["beta2"] = e.fresh(f"beta1_{gi}"), e.fresh(f"beta2_{gi}")
             reads.append(f"{hyper['beta1']}, {hyper['beta2']} = groups[{gi}]['betas']")

@@ -152,6 +152,7 @@ def train_once(config: str, split: Split, seed: int, args: argparse.Namespace) -
         args.epochs,
         val_data=(x_test, y_test),
         progress=not args.no_progress,
+        compile=args.compile,
     )
     _, train_acc = evaluate(model, x_train, y_train, loss_fn)
     _, test_acc = evaluate(model, x_test, y_test, loss_fn)
@@ -191,6 +192,11 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--plot", metavar="FILE", help="plot the first run's curves")
     parser.add_argument("--export", metavar="FILE", help="write the first model as ONNX")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+    parser.add_argument(
+        "--compile",
+        action="store_true",
+        help="train with the step compiled to NumPy by minigrad.compile (same results)",
+    )
     args = parser.parse_args(argv)
     for key, value in CONFIGS[args.config].items():
         if getattr(args, key) is None:

@@ -148,6 +148,11 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--plot", metavar="FILE", help="plot the loss and accuracy curves")
     parser.add_argument("--export", metavar="FILE", help="write the trained model as ONNX")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+    parser.add_argument(
+        "--compile",
+        action="store_true",
+        help="train with the step compiled to NumPy by minigrad.compile (same results)",
+    )
     args = parser.parse_args(argv)
     for key, value in CONFIGS[args.config].items():
         if getattr(args, key) is None:
@@ -253,6 +258,7 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
         val_data=(x_test, t_test),
         callbacks=callbacks,
         progress=not args.no_progress,
+        compile=args.compile,
     )
     train_seconds = time.perf_counter() - start
     for epoch in range(history.epochs):

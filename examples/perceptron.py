@@ -45,6 +45,11 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--plot", metavar="FILE", help="plot the loss and accuracy curves")
     parser.add_argument("--export", metavar="FILE", help="write the trained model as ONNX")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+    parser.add_argument(
+        "--compile",
+        action="store_true",
+        help="train with the step compiled to NumPy by minigrad.compile (same results)",
+    )
     return parser.parse_args(argv)
 
 
@@ -87,7 +92,15 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
     loader = DataLoader(TensorDataset(x, y), batch_size=len(X))  # the full batch, in order
 
     start = time.perf_counter()
-    history = fit(model, F.mse_loss, optimizer, loader, args.epochs, progress=not args.no_progress)
+    history = fit(
+        model,
+        F.mse_loss,
+        optimizer,
+        loader,
+        args.epochs,
+        progress=not args.no_progress,
+        compile=args.compile,
+    )
     seconds = time.perf_counter() - start
 
     with mg.no_grad():

@@ -15,6 +15,7 @@ from typing import Any, NamedTuple, Protocol
 import numpy as np
 
 from ._optional import require
+from .compiler import compile as compile_step
 from .engine import no_grad
 from .progress import ProgressBar, format_epoch, progress_bar, should_report, terminal_width
 from .tensor import Tensor
@@ -320,6 +321,7 @@ def fit(
     metrics: Metric | Mapping[str, Metric] | None = accuracy,
     callbacks: Callback | Sequence[Callback] | None = None,
     progress: bool = True,
+    compile: bool = False,
 ) -> History:
     """Train `model` for `epochs` passes over `train_loader`.
 
@@ -344,6 +346,8 @@ def fit(
             ends training after that epoch.
         progress: show progress (see `minigrad.progress.progress_bar`: tqdm's bar in a
             terminal or notebook, about ten epoch lines, nothing in logs and pipes).
+        compile: run each training step compiled by `minigrad.compile` (same results; see
+            docs/compile.md). Metrics then see the model's output of each step as a copy.
 
     Returns:
         The `History` of every epoch.
@@ -364,10 +368,11 @@ def fit(
     except TypeError:
         steps = None
     bar = progress_bar(steps, enabled=progress)
+    step = compile_step(model, loss_fn, optimizer) if compile else None
     try:
         for epoch in range(int(epochs)):
             bar.set_description(f"epoch {epoch + 1}/{epochs}", refresh=False)
-            logs = _train_epoch(model, loss_fn, optimizer, train_loader, metric_fns, bar)
+            logs = _train_epoch(model, loss_fn, optimizer, train_loader, metric_fns, bar, step)
             start = logs.pop("seconds")
             for name, data in eval_sets.items():
                 result = _evaluate(model, data, loss_fn, metric_fns, where=f"fit ({name})")
@@ -398,6 +403,7 @@ def _train_epoch(
     loader: Iterable[Any],
     metrics: Mapping[str, Metric],
     bar: ProgressBar,
+    step: Any = None,
 ) -> dict[str, float]:
     start = time.perf_counter()
     if hasattr(model, "train"):
@@ -406,16 +412,20 @@ def _train_epoch(
     count = 0
     for batch in loader:
         x, y = _split_batch(batch, "fit")
-        optimizer.zero_grad()
-        out = model(_as_input(x))
-        loss = loss_fn(out, _target(y))
-        if loss.size != 1:
-            raise ValueError(
-                f"fit: loss_fn must return a scalar, got shape {loss.shape}; use a mean- or "
-                "sum-reduced loss"
-            )
-        loss.backward()
-        optimizer.step()
+        if step is not None:
+            loss = step(_as_input(x), _target(y))
+            out = step.output
+        else:
+            optimizer.zero_grad()
+            out = model(_as_input(x))
+            loss = loss_fn(out, _target(y))
+            if loss.size != 1:
+                raise ValueError(
+                    f"fit: loss_fn must return a scalar, got shape {loss.shape}; use a mean- "
+                    "or sum-reduced loss"
+                )
+            loss.backward()
+            optimizer.step()
         m = out.shape[0] if out.ndim else 1
         totals["loss"] += float(loss.item()) * m
         for name, fn in metrics.items():

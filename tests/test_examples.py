@@ -393,3 +393,32 @@ def test_names_mlp_graph_and_plot(tmp_path: Path) -> None:
     text = (tmp_path / "g.dot").read_text()
     assert text.startswith("digraph") and "GetItem" in text and "Tanh" in text
     assert "<svg" in (tmp_path / "c.svg").read_text()
+
+
+# --compile: the same runs with the training step compiled by minigrad.compile
+
+
+def test_perceptron_compile_flag_gives_the_same_run() -> None:
+    example = load("perceptron")
+    argv = ["--epochs", "200", "--no-progress"]
+    eager, compiled = example.main(argv), example.main([*argv, "--compile"])
+    eager.pop("seconds", None)
+    compiled.pop("seconds", None)
+    assert compiled == eager
+
+
+def test_iris_compile_flag_gives_the_same_accuracies() -> None:
+    example = load("iris_mlp")
+    for config, epochs in (("classic", "100"), ("modern", "20")):
+        argv = ["--config", config, "--epochs", epochs, "--split", "seed", "--no-progress"]
+        eager, compiled = example.main(argv), example.main([*argv, "--compile"])
+        assert compiled["splits"] == eager["splits"]
+
+
+def test_mnist_compile_flag_gives_the_same_accuracies(tmp_path: Path) -> None:
+    fake_mnist(tmp_path)
+    argv = ["--data", str(tmp_path), "--epochs", "2", "--hidden", "32", "--lr", "0.01"]
+    argv += ["--batch-size", "32", "--no-progress"]
+    example = load("mnist_mlp")
+    eager, compiled = example.main(argv), example.main([*argv, "--compile"])
+    assert compiled["test_accuracy_per_epoch"] == eager["test_accuracy_per_epoch"]

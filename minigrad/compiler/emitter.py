@@ -54,8 +54,8 @@ class Emitter:
         self.consts: dict[str, Any] = {}  # arrays frozen into the step (not per batch)
         self.bound: dict[str, Any] = {}  # arrays bound by reference (parameters, state)
         self.folded: set[str] = set()  # buffers computed once from constants alone
-        self.aux: dict[int, dict[str, str]] = {}
-        self._scalars: dict[tuple[str, str], str] = {}  # id(op) -> names its forward kept for backward
+        self.aux: dict[int, dict[str, str]] = {}  # id(op) -> names its forward kept for backward
+        self._scalars: dict[tuple[str, str], str] = {}  # (literal, dtype) -> its 0-d array
         self.execute = True  # False while writing code that must not run now (the update)
         self.writer: dict[str, int] = {}  # name -> index of the line that last wrote it
         self._pending: list[list[str]] = [[]]

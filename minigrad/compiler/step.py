@@ -110,6 +110,7 @@ class _Variant:
     names: dict[Any, str]  # id(node) -> its value's name; ("grad", id(leaf)) -> its grad
     bound_state: dict[str, Any] = field(default_factory=dict)
 
+    output_name: str | None = None  # the model output's buffer
     check: Callable[[Any], bool] = lambda opt: False
     guard_source: str = ""
 
@@ -131,6 +132,7 @@ class CompiledStep:
         self.retraces = 0
         self._variants: dict[tuple[Any, ...], _Variant] = {}
         self._last: _Variant | None = None
+        self._output: Tensor | None = None
         self._user_modules = [
             m for m in _modules(model) if not isinstance(m, _PURE_MODULES) and m is not model
         ]
@@ -153,6 +155,7 @@ class CompiledStep:
         if v is None or not v.valid(self.optimizer):
             return self._trace(x, y, xd, yd, key, known=v is not None or bool(self._variants))
         self._last = v
+        self._output = None
         try:
             loss = v.fn(xd, yd, self.optimizer.param_groups)
         except IndexError:  # labels out of range: the eager step raises its own error
@@ -160,6 +163,13 @@ class CompiledStep:
         for p, g in v.grads:
             p.grad = g
         return _new_tensor(loss.copy(), None)
+
+    @property
+    def output(self) -> Tensor | None:
+        """The model's output of the last step (a Tensor, no graph), e.g. for metrics."""
+        if self._output is None and self._last is not None and self._last.output_name:
+            self._output = _new_tensor(self._last.env[self._last.output_name].copy(), None)
+        return self._output
 
     def eager(self, x: Any, y: Any) -> Tensor:
         """The same step run by the eager engine (what the compiled step reproduces)."""
@@ -225,7 +235,8 @@ class CompiledStep:
         xt, yt = _tensor(x), _tensor(y)
         opt = self.optimizer
         opt.zero_grad()
-        loss = self.loss_fn(self.model(xt), yt)
+        out = self.model(xt)
+        loss = self.loss_fn(out, yt)
         if not isinstance(loss, Tensor) or loss.grad_fn is None or loss.size != 1:
             loss.backward()  # raises the eager error (no grad, or not a scalar)
             raise CompileError(
@@ -258,6 +269,9 @@ class CompiledStep:
         v.fn = _define(v)
         _make_guard(v, opt)
         v.grads = [(p, p.grad) for p in v.params if p.grad is not None]
+        fn = getattr(out, "grad_fn", None)
+        v.output_name = v.names.get(id(fn)) if fn is not None else None
+        self._output = out.detach() if isinstance(out, Tensor) else None
         # From now on .grad of each leaf is the step's own buffer (refreshed by every call).
         for p, g in v.grads:
             g._data = v.env[v.names["grad", id(p)]]

@@ -379,3 +379,49 @@ def test_saved_step_trains_with_numpy_alone(tmp_path: Any, name: str) -> None:
     saved = np.load(out)
     for n, p in model.named_parameters():
         np.testing.assert_array_equal(saved[n], p._data, err_msg=n)
+
+
+def test_gradient_hooks_and_bce_on_probabilities_are_refused() -> None:
+    model, opt = iris_modern(lambda p: optim.SGD(p, lr=0.1))()
+    model[0].weight.register_hook(lambda g: g * 2)
+    with pytest.raises(CompileError, match="hook"):
+        mg.compile(model, F.cross_entropy, opt)(*_batch())
+    model, opt = perceptron()
+    with pytest.raises(CompileError, match="binary_cross_entropy_with_logits"):
+        mg.compile(model, F.binary_cross_entropy, opt)
+    with pytest.raises(CompileError, match="binary_cross_entropy_with_logits"):
+        mg.compile(model, nn.BCELoss(), opt)
+
+
+def test_bce_with_logits_and_a_sequential_without_bias_compile() -> None:
+    def build() -> tuple[nn.Module, Any]:
+        model = nn.Sequential(
+            nn.Linear(3, 4, generator=0), nn.Tanh(), nn.Linear(4, 1, bias=False, generator=1)
+        )
+        return model, optim.Adam(model.parameters(), lr=0.01)
+
+    batches = [(mg.tensor(PERCEPTRON_X), mg.tensor(PERCEPTRON_Y))]
+    me, mc, le, lc = _run_both(build, F.binary_cross_entropy_with_logits, batches, 300)
+    _assert_same(me, mc, exact=True)
+    assert le == lc
+
+
+def test_the_code_blocks_of_docs_compile_md_run(tmp_path: Any, monkeypatch: Any) -> None:
+    import contextlib
+    import io
+    import re
+    from pathlib import Path
+
+    doc = (Path(__file__).resolve().parent.parent / "docs" / "compile.md").read_text()
+    blocks = re.findall(r"```python\n(.*?)```", doc, re.S)
+    assert len(blocks) == 2
+    monkeypatch.chdir(tmp_path)
+    out = io.StringIO()
+    namespace: dict[str, Any] = {}
+    with contextlib.redirect_stdout(out):
+        for block in blocks:
+            exec(compile(block, "docs/compile.md", "exec"), namespace)
+    text = out.getvalue()
+    assert "def train_step(x, y, groups):" in text and "(BP4)" in text
+    assert "['0.bias', '0.weight']" in text
+    assert not list(tmp_path.iterdir())

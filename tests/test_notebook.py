@@ -33,5 +33,6 @@ def test_tour_runs(tmp_path: Path, monkeypatch) -> None:
     assert text.count("True\n") >= 2  # both gradchecks pass
     assert "δ² = ∂C/∂z² (BP1)" in text and "checked against minigrad.reference" in text
     assert "test accuracy after" in text
+    assert "grad_layer0_weight" in text and "(BP4)" in text and "(BP1)" in text  # the listing
     assert any("image/png" in o.get("data", {}) for o in outputs)  # the training curves
     assert not list(tmp_path.iterdir())  # the tour writes no files

@@ -51,7 +51,6 @@ _PURE_MODULES: tuple[type, ...] = (
     nn.ModuleDict,
     nn.MSELoss,
     nn.L1Loss,
-    nn.BCELoss,
     nn.BCEWithLogitsLoss,
     nn.CrossEntropyLoss,
     nn.NLLLoss,
@@ -325,6 +324,13 @@ def emit_graph(
     buffer_names = {id(b._data): n for n, b in _named_buffers(model)}
     ops_fwd = [n for n in reversed(order) if isinstance(n, Op)]
     leaves = [n for n in order if not isinstance(n, Op)]
+    for node in order:  # gradient hooks run Python the emitted code would not run
+        if getattr(node, "hooks", None) or getattr(node, "_hooks", None):
+            where = _kind(node) if isinstance(node, Op) else "a leaf tensor"
+            raise CompileError(
+                f"minigrad.compile: a gradient hook (register_hook) is registered on {where}; "
+                "the compiled step would not run it. Remove the hook or train eagerly"
+            )
     for k, leaf in enumerate(leaves):
         name = identifier(param_names.get(id(leaf), f"leaf{k}"))
         if name in e.env or name in ("groups", "train_step", "step", "params"):
@@ -473,7 +479,17 @@ def _named_buffers(model: Any) -> list[tuple[str, Any]]:
 
 
 def _check_modules(model: Any, loss_fn: Any) -> None:
-    """Refuse library modules whose effect the graph does not show (random, stateful)."""
+    """Refuse library modules whose effect the graph does not show (random, stateful), and the
+    probability form of binary cross-entropy, whose clamp of log(p) at -100 is a branch taken
+    by the data (use binary_cross_entropy_with_logits, which has none)."""
+    from ..nn import functional as F
+
+    if loss_fn is F.binary_cross_entropy or isinstance(loss_fn, nn.BCELoss):
+        raise CompileError(
+            "minigrad.compile: binary_cross_entropy clamps log(p) at -100 only for the batches "
+            "that need it (a branch chosen by the data, which a compiled step cannot follow); "
+            "use binary_cross_entropy_with_logits (BCEWithLogitsLoss) on logits instead"
+        )
     for m in [*_modules(model), *([loss_fn] if isinstance(loss_fn, Module) else [])]:
         t = type(m)
         if t.__module__.startswith("minigrad.") and not isinstance(m, _PURE_MODULES):

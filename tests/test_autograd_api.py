@@ -457,3 +457,8 @@ def test_missing_names_point_to_the_docs(module: Any, name: str, specific: str) 
     message = str(info.value)
     assert f"has no attribute {name!r}" in message and specific in message
     assert not hasattr(module, "__no_such_dunder__")
+
+
+def test_missing_utils_names_say_so() -> None:
+    with pytest.raises(AttributeError, match="activation checkpointing"):
+        mg.utils.checkpoint

@@ -22,7 +22,8 @@ KNOWN: dict[str, str] = {
     "torch.vmap": "there is no vmap; loop over the batch, or write the op batched",
     "torch.func": "there is no torch.func; use minigrad.autograd.grad and "
     "minigrad.autograd.functional.jacobian/hessian",
-    "torch.utils": "datasets and batching are minigrad.data (Dataset, TensorDataset, DataLoader)",
+    "torch.utils.checkpoint": "there is no activation checkpointing",
+    "torch.utils.tensorboard": "log with minigrad.train's history, or any plotting library",
     "torch.autograd.forward_ad": "minigrad differentiates in reverse mode only",
     "torch.autograd.Variable": "Variable is Tensor (as in PyTorch since 0.4): use "
     "minigrad.tensor(..., requires_grad=True)",

@@ -100,6 +100,7 @@ def gradcheck(
     check_backward_ad: bool = True,
     fast_mode: bool = False,
     masked: bool | None = None,
+    stats: dict[str, int] | None = None,
 ) -> bool:
     """Check backward against central finite differences for every input that requires grad.
 
@@ -118,6 +119,8 @@ def gradcheck(
         check_batched_grad, check_batched_forward_grad, check_forward_ad, masked: must be
             False (no vmap, forward mode or masked tensors).
         check_backward_ad: False skips the comparison (there is nothing else to check).
+        stats: if given, filled with ``compared`` (Jacobian entries compared) and ``zero`` (of
+            them, how many are exactly 0 on both sides: such a comparison proves little).
 
     Returns:
         True when every Jacobian entry agrees.
@@ -139,6 +142,10 @@ def gradcheck(
         return True
     num = numerical_jacobian(fn, ins, eps)
     ana = analytical_jacobian(fn, ins)
+    if stats is not None:
+        pairs = [(n, a) for n_cols, a_cols in zip(num, ana) for n, a in zip(n_cols, a_cols)]
+        stats["compared"] = sum(n.size for n, _ in pairs)
+        stats["zero"] = sum(int(((n == 0) & (a == 0)).sum()) for n, a in pairs)
     return _compare(num, ana, ins, atol, rtol, raise_exception, "gradcheck")
 
 
@@ -199,14 +206,19 @@ def gradgradcheck(
     check_rev_over_rev: bool = True,
     fast_mode: bool = False,
     masked: bool = False,
+    stats: dict[str, int] | None = None,
 ) -> bool:
     """Check second derivatives: gradcheck of the first-order gradients (``create_graph``).
 
-    The function checked is ``inputs -> grad(fn(inputs), inputs, grad_outputs)``, with random
-    ``grad_outputs`` (fixed by ``seed``) when none are given. PyTorch's other arguments are
-    accepted as ``gradcheck`` accepts them: ``gen_non_contig_grad_outputs`` passes the random
-    ``grad_outputs`` as non-contiguous (Fortran-ordered) copies, ``check_fwd_over_rev`` must
-    be False and ``check_rev_over_rev=False`` skips the comparison.
+    As PyTorch's, the function checked is ``(inputs, grad_outputs) -> grad(fn(inputs), inputs,
+    grad_outputs, create_graph=True)``, differentiated with respect to the inputs *and* the
+    ``grad_outputs``: a rule whose result under ``create_graph`` is right in value but cut from
+    ``grad`` (or from an input) fails. ``grad_outputs`` are random (fixed by ``seed``) and
+    non-uniform when not given; given ones are used as they are (float64 copies). PyTorch's
+    other arguments are accepted as ``gradcheck`` accepts them: ``gen_non_contig_grad_outputs``
+    passes the random ``grad_outputs`` as non-contiguous (Fortran-ordered) copies,
+    ``check_fwd_over_rev`` must be False and ``check_rev_over_rev=False`` skips the comparison.
+    ``stats``, if given, is filled as by ``gradcheck`` for the second-order comparisons.
     """
     _unsupported(
         "gradgradcheck",
@@ -225,15 +237,21 @@ def gradgradcheck(
         if gen_non_contig_grad_outputs:  # the same values, laid out in reverse axis order
             gos = [Tensor(np.asfortranarray(g._data)) for g in gos]
     else:
-        gos = list(grad_outputs)
+        gos = [Tensor(np.array(g._data if isinstance(g, Tensor) else g)) for g in grad_outputs]
+    for g in gos:
+        if g._data.dtype != np.float64:
+            g._data = g._data.astype(np.float64)
+        g.requires_grad = True
+    n = len(ins)
 
-    def first_order(*xs: Tensor) -> tuple[Tensor, ...]:
+    def first_order(*args: Tensor) -> tuple[Tensor, ...]:
+        xs, go = args[:n], list(args[n:])
         with enable_grad():  # finite differences call this under no_grad
             outs = _outputs(fn, xs)
             gs = grad(
                 outs,
                 [x for x in xs if x.requires_grad],
-                grad_outputs=gos,
+                grad_outputs=go,
                 create_graph=True,
                 allow_unused=True,
             )
@@ -241,4 +259,4 @@ def gradgradcheck(
 
     if not diff:
         return True
-    return gradcheck(first_order, ins, eps, atol, rtol, raise_exception)
+    return gradcheck(first_order, [*ins, *gos], eps, atol, rtol, raise_exception, stats=stats)

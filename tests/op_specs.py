@@ -9,6 +9,8 @@ away from kinks (relu/abs at 0, clip bounds, max/min ties, maximum/minimum cross
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -16,7 +18,9 @@ from typing import Any
 import numpy as np
 
 import minigrad as mg
-from minigrad import Tensor
+from minigrad import Tensor, ops
+from minigrad.engine import Op, iter_graph
+from minigrad.tensor import apply
 
 Shape = tuple[int, ...]
 
@@ -554,6 +558,33 @@ def _casts() -> list[OpSpec]:
     ]
 
 
+_SCATTER_INDEX = (np.array([0, 2, 0, 4]), slice(None))  # row 0 twice: the values add up
+
+
+def _scatter() -> list[OpSpec]:
+    """ScatterAdd has no method of its own: it is GetItem's rule, recorded under create_graph."""
+
+    def ref(x: np.ndarray) -> np.ndarray:
+        z = np.zeros((5, 3))
+        np.add.at(z, _SCATTER_INDEX, x)
+        return z
+
+    return [
+        OpSpec(
+            "scatter_add",
+            lambda x: apply(ops.ScatterAdd(_SCATTER_INDEX, (5, 3)), x),
+            ref,
+            ((4, 3),),
+        ),
+        OpSpec(
+            "scatter_add_slice",
+            lambda x: apply(ops.ScatterAdd((slice(1, 3),), (4, 2)), x),
+            lambda x: np.concatenate([np.zeros((1, 2)), x, np.zeros((1, 2))]),
+            ((2, 2),),
+        ),
+    ]
+
+
 def _composites() -> list[OpSpec]:
     """A few chains that mix families (broadcast + reduce + shape)."""
     return [
@@ -928,6 +959,7 @@ SPECS: list[OpSpec] = (
     + _indexing()
     + _joins()
     + _casts()
+    + _scatter()
     + _composites()
     + _conv_specs()
     + _conv_adjoint_specs()
@@ -948,3 +980,35 @@ BROADCAST_PAIRS: list[tuple[Shape, Shape]] = [
     ((2, 3), ()),
     ((2, 1, 3), (4, 1)),
 ]
+
+
+# ---------------------------------------------------------------------------------------------
+# Which op classes each row records: the list of ops that need a row comes from the classes
+
+
+def _op_classes() -> list[type[Op]]:
+    """Every Op subclass defined in the package (every module is imported first)."""
+    for info in pkgutil.walk_packages(mg.__path__, "minigrad."):
+        importlib.import_module(info.name)
+    found: list[type[Op]] = []
+    stack = list(Op.__subclasses__())
+    while stack:
+        c = stack.pop()
+        stack.extend(c.__subclasses__())
+        if c.__module__.startswith("minigrad.") and c not in found:
+            found.append(c)
+    return sorted(found, key=lambda c: (c.__module__, c.__name__))
+
+
+def recorded_ops(spec: OpSpec) -> set[type[Op]]:
+    """The op classes a row's forward records (float64 inputs, fixed seed)."""
+    rng = np.random.default_rng(0)
+    out = spec(*[Tensor(a, requires_grad=True) for a in spec.arrays(rng)])
+    return {type(n) for n in iter_graph([out]) if isinstance(n, Op)}
+
+
+OP_CLASSES: list[type[Op]] = _op_classes()
+ROWS_OF_OP: dict[type[Op], list[OpSpec]] = {}
+for _spec in SPECS:
+    for _op in recorded_ops(_spec):
+        ROWS_OF_OP.setdefault(_op, []).append(_spec)

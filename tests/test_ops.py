@@ -13,7 +13,18 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
-from op_specs import AXIS, BROADCAST, BROADCAST_PAIRS, BY_NAME, ELEMENTWISE, SPECS, OpSpec, Shape
+from op_specs import (
+    AXIS,
+    BROADCAST,
+    BROADCAST_PAIRS,
+    BY_NAME,
+    ELEMENTWISE,
+    OP_CLASSES,
+    ROWS_OF_OP,
+    SPECS,
+    OpSpec,
+    Shape,
+)
 from strategies import axes, broadcast_pairs, reduction_cases, seeds, shapes
 
 import minigrad as mg
@@ -69,10 +80,47 @@ def test_gradcheck(spec: OpSpec) -> None:
     _gradcheck(spec, spec.arrays(_rng(spec.name)))
 
 
+def check_gradgrad(spec: OpSpec, arrays: list[np.ndarray]) -> dict[str, int]:
+    """gradgradcheck with respect to the inputs and the (non-uniform) grad_outputs."""
+    stats: dict[str, int] = {}
+    gos = [_rng(spec.name, 7).uniform(0.5, 1.5, spec(*_leaves(arrays)).shape)]
+    assert mg.gradgradcheck(
+        spec, _leaves(arrays), [Tensor(g) for g in gos], stats=stats, **spec.check
+    )
+    return stats
+
+
+def check_both_paths(spec: OpSpec, arrays: list[np.ndarray]) -> None:
+    """The rule on Tensors (create_graph) gives exactly the gradient it gives on arrays."""
+    leaves = _leaves(arrays)
+    out = spec(*leaves)
+    go = Tensor(_rng(spec.name, 8).uniform(0.5, 1.5, out.shape))
+    plain = mg.grad(out, leaves, go, retain_graph=True, allow_unused=True)
+    recorded = mg.grad(out, leaves, go, create_graph=True, allow_unused=True)
+    for i, (a, b) in enumerate(zip(plain, recorded)):
+        assert (a is None) == (b is None), f"{spec.name}: input {i} gets a gradient on one path"
+        if a is not None and b is not None:
+            assert a.dtype == b.dtype and a.shape == b.shape
+            np.testing.assert_array_equal(
+                b.data, a.data, err_msg=f"{spec.name}: create_graph changes input {i}'s gradient"
+            )
+
+
 @pytest.mark.parametrize("spec", [s for s in SPECS if s.gradgrad], ids=lambda s: s.name)
 def test_gradgradcheck(spec: OpSpec) -> None:
-    leaves = _leaves(spec.arrays(_rng(spec.name)))
-    assert mg.gradgradcheck(spec, leaves, **spec.check)
+    stats = check_gradgrad(spec, spec.arrays(_rng(spec.name)))
+    assert stats["zero"] < stats["compared"], f"{spec.name}: every comparison is 0 == 0"
+
+
+@by_row
+def test_tensor_path_matches_array_path(spec: OpSpec) -> None:
+    check_both_paths(spec, spec.arrays(_rng(spec.name)))
+
+
+def test_every_op_class_has_a_row() -> None:
+    """Every Op subclass in the package (found by walking the classes) is recorded by some row."""
+    missing = sorted(c.__name__ for c in OP_CLASSES if not ROWS_OF_OP.get(c))
+    assert not missing, f"ops with no row in tests/op_specs.py: {missing}"
 
 
 def test_every_op_has_a_row() -> None:

@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 
 from . import ops
+from .dims import wrap_dim
 from .tensor import Tensor, apply
 
 TensorLike = Tensor | np.ndarray | float | int
@@ -194,9 +195,10 @@ def cat(tensors: Sequence[TensorLike], axis: int = 0, *, dim: int | None = None)
         raise ValueError("cat(): expected a non-empty sequence of tensors")
     a = axis if dim is None else dim
     nd = ts[0].ndim
-    if nd == 0:
-        raise ValueError("cat(): zero-dimensional tensors cannot be concatenated")
-    a = a % nd
+    for i, t in enumerate(ts):
+        if t.ndim == 0:
+            raise RuntimeError(f"zero-dimensional tensor (at position {i}) cannot be concatenated")
+    a = wrap_dim(a, nd, "cat", ts[0].shape)
     for t in ts:
         if t.ndim != nd or t.shape[:a] + t.shape[a + 1 :] != ts[0].shape[:a] + ts[0].shape[a + 1 :]:
             raise ValueError(f"cat(): shapes {[t.shape for t in ts]} do not match outside axis {a}")
@@ -214,8 +216,23 @@ def stack(tensors: Sequence[TensorLike], axis: int = 0, *, dim: int | None = Non
     if any(t.shape != ts[0].shape for t in ts):
         raise ValueError(f"stack(): all tensors need the same shape, got {[t.shape for t in ts]}")
     a = axis if dim is None else dim
-    a = a % (ts[0].ndim + 1)
+    a = wrap_dim(a, ts[0].ndim + 1, "stack", ts[0].shape)
     return cat([t.unsqueeze(a) for t in ts], a)
+
+
+def _where_operand(v: Any, name: str, position: int) -> None:
+    """Refuse what ``where`` cannot take (strings, None, objects), as the arithmetic ops do."""
+    if isinstance(v, Tensor | bool | int | float):
+        return
+    if isinstance(v, np.generic) and v.dtype.kind in "biuf":
+        return
+    if isinstance(v, list | tuple | np.ndarray):
+        Tensor(v)  # raises, naming the bad element, for anything but real numbers
+        return
+    raise TypeError(
+        f"where(): argument '{name}' (position {position}) must be a Tensor or a real number, "
+        f"not {type(v).__name__}"
+    )
 
 
 def where(condition: TensorLike, x: TensorLike, y: TensorLike) -> Tensor:
@@ -223,6 +240,8 @@ def where(condition: TensorLike, x: TensorLike, y: TensorLike) -> Tensor:
     cond = np.asarray(condition._data if isinstance(condition, Tensor) else condition)
     if cond.dtype != np.bool_:
         raise TypeError(f"where(): condition must be bool, got dtype {cond.dtype}")
+    _where_operand(x, "input", 2)
+    _where_operand(y, "other", 3)
     # A plain number takes the dtype of the tensor beside it, as a Python scalar would.
     like = y.dtype if isinstance(y, Tensor) else None
     xt = x if isinstance(x, Tensor) else Tensor(np.asarray(x, dtype=like))

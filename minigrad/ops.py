@@ -21,6 +21,13 @@ from .engine import Op, Tensors
 Axis = int | tuple[int, ...] | None
 
 
+# IEEE results where the math asks for them (log 0 = -inf, 1/0 = inf, sqrt(-1) = nan, as in
+# PyTorch), without NumPy's RuntimeWarning. Only forwards whose domain has such edges pay for it;
+# the backward walk runs every rule under one errstate (engine.run_backward).
+def _ieee() -> Any:
+    return np.errstate(divide="ignore", invalid="ignore", over="ignore")
+
+
 def _is_array(a: Any) -> bool:
     return isinstance(a, np.ndarray | np.generic | float | int)
 
@@ -32,6 +39,11 @@ def _data(a: Any) -> Any:
 
 # ---------------------------------------------------------------------------------------------
 # Helpers for rules: NumPy on arrays, recorded ops on Tensors.
+
+
+def where(cond: np.ndarray, a: Any, b: Any) -> Any:
+    """``a`` where ``cond`` else ``b`` (``cond`` a constant mask; ``a`` an array or Tensor)."""
+    return np.where(cond, a, b) if _is_array(a) else Tensors.apply(Where(cond), a, b)
 
 
 def cos(a: Any) -> Any:
@@ -96,6 +108,13 @@ def scatter(a: Any, index: Any, shape: tuple[int, ...]) -> Any:
     )
 
 
+def _reduced_count(shape: tuple[int, ...], axis: Axis) -> int:
+    """How many elements a reduction over ``axis`` combines into each result."""
+    if axis is None:
+        return int(np.prod(shape))
+    return int(np.prod([shape[a] for a in ((axis,) if isinstance(axis, int) else axis)]))
+
+
 def _keepdims_shape(shape: tuple[int, ...], axis: Axis) -> tuple[int, ...]:
     """The shape a reduction over ``axis`` has with ``keepdims=True``."""
     if axis is None:
@@ -153,7 +172,8 @@ class Div(Op):
     __slots__ = ()
 
     def forward(self, x: Any, y: Any) -> np.ndarray:
-        return x / y
+        with _ieee():
+            return x / y
 
     def backward(self, grad: Any, out: Any, x: Any, y: Any) -> tuple[Any, ...]:
         gx = grad / y if self.needs_grad(0) else None
@@ -174,20 +194,36 @@ class Neg(Op):
 
 
 class Pow(Op):
-    """z = x ** y;  dz/dx = y x^(y-1), dz/dy = z log x."""
+    """z = x ** y;  dz/dx = y x^(y-1) (0 where y = 0), dz/dy = z log x (0 where x = 0, y >= 0)."""
 
     __slots__ = ()
 
     def forward(self, x: Any, y: Any) -> np.ndarray:
-        return x**y
+        if type(y) is int and y == 2:  # every squared error: no domain edge to guard
+            return x**y
+        with _ieee():
+            return x**y
 
     def backward(self, grad: Any, out: Any, x: Any, y: Any) -> tuple[Any, ...]:
-        gx = None
+        gx = gy = None
         if self.needs_grad(0):
-            # x ** 2 (every squared error) is common enough to skip computing x ** 1.
-            square = isinstance(y, int | float) and y == 2
-            gx = grad * (x + x) if square else grad * y * x ** (y - 1)
-        gy = grad * out * log(x) if self.needs_grad(1) else None
+            if isinstance(y, int | float):
+                # x ** 2 (every squared error) is common enough to skip computing x ** 1;
+                # x ** 0 is constant, even at x = 0 where y x^(y-1) would be 0 * inf.
+                if y == 2:
+                    gx = grad * (x + x)
+                elif y == 0:
+                    gx = grad * 0
+                else:
+                    gx = grad * y * x ** (y - 1)
+            else:
+                gx = where(_data(y) != 0, grad * y * x ** (y - 1), 0.0)
+        if self.needs_grad(1):
+            # At x = 0 (y >= 0) z log x is 0 * -inf; the limit, as in PyTorch, is 0.
+            edge = (_data(x) == 0) & (_data(y) >= 0)
+            gy = grad * out * log(x)
+            if edge.any():
+                gy = where(edge, 0.0, gy)
         return gx, gy
 
 
@@ -229,7 +265,8 @@ class Exp(Op):
     __slots__ = ()
 
     def forward(self, x: Any) -> np.ndarray:
-        return np.exp(x)
+        with _ieee():
+            return np.exp(x)
 
     def backward(self, grad: Any, out: Any, x: Any) -> tuple[Any, ...]:
         return (grad * out,)
@@ -241,7 +278,8 @@ class Log(Op):
     __slots__ = ()
 
     def forward(self, x: Any) -> np.ndarray:
-        return np.log(x)
+        with _ieee():
+            return np.log(x)
 
     def backward(self, grad: Any, out: Any, x: Any) -> tuple[Any, ...]:
         return (grad / x,)
@@ -253,7 +291,8 @@ class Sqrt(Op):
     __slots__ = ()
 
     def forward(self, x: Any) -> np.ndarray:
-        return np.sqrt(x)
+        with _ieee():
+            return np.sqrt(x)
 
     def backward(self, grad: Any, out: Any, x: Any) -> tuple[Any, ...]:
         return (grad / (2 * out),)
@@ -462,7 +501,10 @@ class Mean(Op):
     def forward(self, x: Any) -> np.ndarray:
         # sum / n, not np.mean: the same pairwise sum without NumPy's Python-level wrapper.
         total = x.sum(axis=self.axis, keepdims=self.keepdims)
-        return total / (x.size // max(np.size(total), 1) if x.size else 1)
+        if x.size:
+            return total / (x.size // np.size(total))
+        with _ieee():  # the mean of nothing is 0 / 0 = nan, as in PyTorch and NumPy
+            return total / _reduced_count(x.shape, self.axis)
 
     def backward(self, grad: Any, out: Any, x: Any) -> tuple[Any, ...]:
         n = x.size // max(out.size, 1) if x.size else 1
@@ -523,6 +565,9 @@ class LogSumExp(Op):
 
 
 def _logsumexp(x: np.ndarray, axis: Axis, keepdims: bool) -> np.ndarray:
+    if x.size == 0:  # log of an empty sum: -inf, as in PyTorch
+        with _ieee():
+            return np.log(np.exp(x).sum(axis=axis, keepdims=keepdims))
     m = x.max(axis=axis, keepdims=True)
     m = np.where(np.isfinite(m), m, 0)  # all -inf (or inf) rows: shift by 0, not by inf
     out = np.log(np.exp(x - m).sum(axis=axis, keepdims=True)) + m
@@ -579,7 +624,10 @@ class NLLLoss(Op):
         if self.reduction == "none":
             return picked
         total = picked.sum()
-        return total / max(len(self.target), 1) if self.reduction == "mean" else total
+        if self.reduction != "mean":
+            return total
+        with _ieee():  # an empty batch's mean is 0 / 0 = nan, as in PyTorch
+            return total / len(self.target)
 
     def backward(self, grad: Any, out: Any, x: Any) -> tuple[Any, ...]:
         n = len(self.target)

@@ -7,13 +7,15 @@ rule of its own).
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 import numpy as np
 
 from . import ops
-from .engine import Op, Tensors, _GradMode, accumulate, run_backward
+from .dims import wrap_dim, wrap_dims
+from .engine import Anomaly, Op, Tensors, _grad_enabled, accumulate, run_backward
 
 Axis = int | tuple[int, ...] | None
 DTypeLike = Any
@@ -52,12 +54,14 @@ def apply(op: Op, *inputs: Any) -> Tensor:
     out = op.forward(*xs)
     if type(out) is not np.ndarray:
         out = np.asarray(out)
-    if wanted and _GradMode.enabled:  # some input wants a gradient: record the op
+    if wanted and _grad_enabled.get():  # some input wants a gradient: record the op
         op.edges = tuple(edges)
         op.inputs = inputs
         op.saved = tuple(xs)
         op.out = out
         op.hooks = None
+        if Anomaly.enabled:
+            Anomaly.record(op)
         return _new_tensor(out, op)
     return _new_tensor(out, None)
 
@@ -68,33 +72,51 @@ def _unary(op: Op, x: Tensor) -> Tensor:
     out = op.forward(xd)
     if type(out) is not np.ndarray:
         out = np.asarray(out)
-    if _GradMode.enabled and x.requires_grad:
+    if _grad_enabled.get() and x.requires_grad:
         op.edges = (x.grad_fn or x,)
         op.inputs = (x,)
         op.saved = (xd,)
         op.out = out
         op.hooks = None
+        if Anomaly.enabled:
+            Anomaly.record(op)
         return _new_tensor(out, op)
     return _new_tensor(out, None)
 
 
-def _operand(v: Any) -> Any:
-    """A non-Tensor operand: Python numbers stay constants, anything else becomes a Tensor.
+_SYMBOLS = {ops.Add: "+", ops.Sub: "-", ops.Mul: "*", ops.Div: "/", ops.Pow: "**"}
+
+
+def _operand(v: Any, op: Any = None, x: Any = None, y: Any = None) -> Any:
+    """A non-Tensor operand: Python numbers stay constants, arrays and lists become Tensors.
 
     NumPy scalars become Python numbers, so ``x * np.float64(2)`` keeps x's float32 (as in
-    PyTorch) instead of promoting under NumPy's rules for typed scalars.
+    PyTorch) instead of promoting under NumPy's rules for typed scalars. Anything else (a
+    string, None, a complex number, an object) is refused with Python's own wording.
     """
-    if isinstance(v, np.generic):
-        return v.item()
-    return v if isinstance(v, int | float) else Tensor(v)
+    if isinstance(v, np.generic) and v.dtype.kind in "biuf":
+        v = v.item()
+    if isinstance(v, int | float):
+        return v
+    sym = op if isinstance(op, str) else _SYMBOLS.get(type(op), type(op).__name__.lower())
+    if isinstance(v, list | tuple | np.ndarray):
+        try:
+            return Tensor(v)
+        except (TypeError, ValueError) as e:
+            raise type(e)(f"{sym}: the operand cannot become a tensor: {e}") from None
+    names = (type(x).__name__, type(y).__name__)
+    raise TypeError(
+        f"unsupported operand type(s) for {sym}: '{names[0]}' and '{names[1]}' (expected a "
+        "Tensor, a real number, or an array or nested list of real numbers)"
+    )
 
 
 def _binary(op: Op, x: Any, y: Any) -> Tensor:
     """``apply`` for two inputs, at least one a Tensor: the hot path, spelled out."""
     if type(x) is not Tensor and not isinstance(x, Tensor):  # (the exact type is checked fastest)
-        x = _operand(x)
+        x = _operand(x, op, x, y)
     if type(y) is not Tensor and not isinstance(y, Tensor):
-        y = _operand(y)
+        y = _operand(y, op, x, y)
     xt, yt = isinstance(x, Tensor), isinstance(y, Tensor)
     xd, yd = x._data if xt else x, y._data if yt else y
     try:
@@ -104,7 +126,7 @@ def _binary(op: Op, x: Any, y: Any) -> Tensor:
         raise
     if type(out) is not np.ndarray:
         out = np.asarray(out)
-    if _GradMode.enabled:
+    if _grad_enabled.get():
         ex = (x.grad_fn or (x if x.requires_grad else None)) if xt else None
         ey = (y.grad_fn or (y if y.requires_grad else None)) if yt else None
         if ex is not None or ey is not None:
@@ -113,46 +135,112 @@ def _binary(op: Op, x: Any, y: Any) -> Tensor:
             op.saved = (xd, yd)
             op.out = out
             op.hooks = None
+            if Anomaly.enabled:
+                Anomaly.record(op)
             return _new_tensor(out, op)
     return _new_tensor(out, None)
 
 
 def _as_array(data: Any, dtype: DTypeLike = None) -> np.ndarray:
-    """Convert user data as PyTorch does: Python floats become float32, arrays keep dtype."""
+    """Convert user data as PyTorch does: Python floats become float32, arrays keep dtype.
+
+    Only real numbers (bool, integer, floating point) are accepted: strings, None, objects,
+    complex numbers and ragged nested lists are refused here, naming the bad element.
+    """
     if isinstance(data, Tensor):
         data = data._data
+    try:
+        arr = np.asarray(data)
+    except (ValueError, TypeError):  # ragged nested lists
+        raise _refusal(data) from None
+    if arr.dtype.kind not in "biuf":
+        raise _refusal(data, arr.dtype)
     if dtype is not None:
-        return np.asarray(data, dtype=dtype)
+        arr = np.asarray(arr, dtype=dtype)
+        if arr.dtype.kind not in "biuf":
+            raise TypeError(
+                f"tensor(): dtype {arr.dtype} is not supported: minigrad tensors hold bool, "
+                "integer or floating-point numbers"
+            )
+        return arr
     if isinstance(data, np.ndarray | np.generic):
-        return np.asarray(data)
-    arr = np.asarray(data)
+        return arr
     if arr.dtype == np.float64:
         return arr.astype(np.float32)
     if arr.dtype.kind in "iu":
         return arr.astype(np.int64)
-    if arr.dtype == object:
-        raise TypeError(f"tensor(): cannot convert {type(data).__name__} to a numeric array")
     return arr
 
 
+def _refusal(data: Any, dtype: np.dtype | None = None) -> Exception:
+    """The error for data that is not an array of real numbers, naming the first bad element."""
+    lengths: list[int] = []
+
+    def find(x: Any, path: tuple[int, ...]) -> Exception | None:
+        at = "".join(f"[{i}]" for i in path)
+        depth = len(path)
+        if isinstance(x, np.ndarray | Tensor):
+            x = np.asarray(x._data if isinstance(x, Tensor) else x).tolist()
+        if isinstance(x, list | tuple):
+            if depth < len(lengths) and len(x) != lengths[depth]:
+                return ValueError(
+                    f"tensor(): expected sequence of length {lengths[depth]} at dim {depth} "
+                    f"(got {len(x)}) at element {at}: nested lists must be rectangular"
+                )
+            if depth == len(lengths):
+                lengths.append(len(x))
+            for i, v in enumerate(x):
+                found = find(v, (*path, i))
+                if found is not None:
+                    return found
+            return None
+        if depth < len(lengths):
+            return ValueError(
+                f"tensor(): expected sequence of length {lengths[depth]} at dim {depth} "
+                f"(got a {type(x).__name__}) at element {at}: nested lists must be rectangular"
+            )
+        return _scalar_refusal(x, at)
+
+    found = find(data, ())
+    if found is not None:
+        return found
+    return TypeError(
+        f"tensor(): cannot make a tensor of dtype {dtype} from {type(data).__name__}: minigrad "
+        "tensors hold bool, integer or floating-point numbers"
+    )
+
+
+def _scalar_refusal(x: Any, at: str) -> Exception | None:
+    """The error for one element that is not a real number (None if it is one)."""
+    if isinstance(x, bool | int | float) or (isinstance(x, np.generic) and x.dtype.kind in "biuf"):
+        return None
+    which = f"element {at}" if at else "the data"
+    if isinstance(x, complex | np.complexfloating):
+        return TypeError(
+            f"tensor(): {which} is the complex number {x!r}: complex tensors are not "
+            "supported (gradients would be unconjugated); keep the real and imaginary parts "
+            "as two real tensors"
+        )
+    return TypeError(
+        f"tensor(): {which} has type {type(x).__name__} ({x!r:.40}); a tensor holds bool, "
+        "integer or floating-point numbers"
+    )
+
+
 def _check_can_require_grad(data: np.ndarray, where: str) -> None:
-    if data.dtype.kind not in "fc":
+    if data.dtype.kind != "f":
         raise TypeError(
             f"{where}: only floating-point tensors can require grad, got dtype {data.dtype}; "
             "integer and bool tensors hold labels, indices and masks"
         )
 
 
-def _axis(axis: Any, dim: Any) -> Axis:
-    """NumPy's ``axis`` or PyTorch's ``dim``, as an int, a tuple or None."""
+def _axis(axis: Any, dim: Any) -> Any:
+    """NumPy's ``axis`` or PyTorch's ``dim`` (checked by ``dims.wrap_dims``)."""
     if dim is not None:
         if axis is not None:
             raise TypeError("give either axis or dim, not both")
-        axis = dim
-    if isinstance(axis, np.integer):
-        return int(axis)  # NumPy ints (from argmax, shape arithmetic) act as Python ints
-    if isinstance(axis, list | tuple):
-        axis = tuple(int(a) if isinstance(a, np.integer) else a for a in axis)
+        return dim
     return axis
 
 
@@ -421,7 +509,8 @@ class Tensor:
         return self.matmul(other)
 
     def __rmatmul__(self, other: Any) -> Tensor:
-        return Tensor(other).matmul(self)
+        o = _operand(other, "@", other, self)
+        return (o if isinstance(o, Tensor) else Tensor(o)).matmul(self)
 
     def __neg__(self) -> Tensor:
         return _unary(ops.Neg(), self)
@@ -431,29 +520,58 @@ class Tensor:
 
     def matmul(self, other: Any) -> Tensor:
         """Matrix product with NumPy's rules (1-D, 2-D and batched)."""
-        other = other if isinstance(other, Tensor) else Tensor(other)
+        if not isinstance(other, Tensor):
+            other = _operand(other, "@", self, other)
+            if not isinstance(other, Tensor):  # a plain number
+                other = Tensor(other)
         _check_matmul(self.shape, other.shape)
         return _binary(ops.MatMul(), self, other)
 
     # -- comparisons (no gradient) ------------------------------------------------------------
 
     def __lt__(self, other: Any) -> Tensor:
-        return _new_tensor(np.asarray(self._data < _raw(other)), None)
+        o = _compared(other)
+        return (
+            NotImplemented if o is NotImplemented else _new_tensor(np.asarray(self._data < o), None)
+        )
 
     def __le__(self, other: Any) -> Tensor:
-        return _new_tensor(np.asarray(self._data <= _raw(other)), None)
+        o = _compared(other)
+        return (
+            NotImplemented
+            if o is NotImplemented
+            else _new_tensor(np.asarray(self._data <= o), None)
+        )
 
     def __gt__(self, other: Any) -> Tensor:
-        return _new_tensor(np.asarray(self._data > _raw(other)), None)
+        o = _compared(other)
+        return (
+            NotImplemented if o is NotImplemented else _new_tensor(np.asarray(self._data > o), None)
+        )
 
     def __ge__(self, other: Any) -> Tensor:
-        return _new_tensor(np.asarray(self._data >= _raw(other)), None)
+        o = _compared(other)
+        return (
+            NotImplemented
+            if o is NotImplemented
+            else _new_tensor(np.asarray(self._data >= o), None)
+        )
 
     def __eq__(self, other: Any) -> Tensor:  # type: ignore[override]
-        return _new_tensor(np.asarray(self._data == _raw(other)), None)
+        o = _compared(other)
+        return (
+            NotImplemented
+            if o is NotImplemented
+            else _new_tensor(np.asarray(self._data == o), None)
+        )
 
     def __ne__(self, other: Any) -> Tensor:  # type: ignore[override]
-        return _new_tensor(np.asarray(self._data != _raw(other)), None)
+        o = _compared(other)
+        return (
+            NotImplemented
+            if o is NotImplemented
+            else _new_tensor(np.asarray(self._data != o), None)
+        )
 
     def argmax(
         self,
@@ -465,6 +583,8 @@ class Tensor:
     ) -> Tensor:
         """Index of the maximum (int64, no gradient)."""
         a: Any = _axis(axis, dim)
+        if a is not None:
+            a = wrap_dim(a, self.ndim, "argmax", self.shape) if self.ndim else None
         return _new_tensor(
             np.asarray(np.argmax(self._data, a, keepdims=_keep(keepdims, keepdim))), None
         )
@@ -479,6 +599,8 @@ class Tensor:
     ) -> Tensor:
         """Index of the minimum (int64, no gradient)."""
         a: Any = _axis(axis, dim)
+        if a is not None:
+            a = wrap_dim(a, self.ndim, "argmin", self.shape) if self.ndim else None
         return _new_tensor(
             np.asarray(np.argmin(self._data, a, keepdims=_keep(keepdims, keepdim))), None
         )
@@ -529,6 +651,11 @@ class Tensor:
     def astype(self, dtype: DTypeLike) -> Tensor:
         """This tensor converted to ``dtype`` (differentiable between float types)."""
         dtype = np.dtype(dtype)
+        if dtype.kind not in "biuf":
+            raise TypeError(
+                f"astype(): dtype {dtype} is not supported: minigrad tensors hold bool, integer "
+                "or floating-point numbers"
+            )
         if dtype == self.dtype:
             return self
         if self.requires_grad and dtype.kind not in "fc":
@@ -556,8 +683,7 @@ class Tensor:
         keepdim: bool | None = None,
     ) -> Tensor:
         """Sum over ``axis`` (int, tuple or None for all); ``dim``/``keepdim`` also accepted."""
-        a = _axis(axis, dim)
-        _check_axis(self, a, "sum")
+        a = wrap_dims(_axis(axis, dim), self.ndim, "sum", self.shape)
         return _unary(ops.Sum(a, _keep(keepdims, keepdim)), self)
 
     def mean(
@@ -569,8 +695,7 @@ class Tensor:
         keepdim: bool | None = None,
     ) -> Tensor:
         """Mean over ``axis``."""
-        a = _axis(axis, dim)
-        _check_axis(self, a, "mean")
+        a = wrap_dims(_axis(axis, dim), self.ndim, "mean", self.shape)
         return _unary(ops.Mean(a, _keep(keepdims, keepdim)), self)
 
     def max(
@@ -582,8 +707,8 @@ class Tensor:
         keepdim: bool | None = None,
     ) -> Tensor:
         """Largest value over ``axis`` (values only; ties share the gradient evenly)."""
-        a = _axis(axis, dim)
-        _check_axis(self, a, "max", nonempty=True)
+        a = wrap_dims(_axis(axis, dim), self.ndim, "max", self.shape)
+        _check_nonempty(self, a, "max")
         return _unary(ops.Max(a, _keep(keepdims, keepdim)), self)
 
     def min(
@@ -595,8 +720,8 @@ class Tensor:
         keepdim: bool | None = None,
     ) -> Tensor:
         """Smallest value over ``axis`` (values only; ties share the gradient evenly)."""
-        a = _axis(axis, dim)
-        _check_axis(self, a, "min", nonempty=True)
+        a = wrap_dims(_axis(axis, dim), self.ndim, "min", self.shape)
+        _check_nonempty(self, a, "min")
         return _unary(ops.Min(a, _keep(keepdims, keepdim)), self)
 
     def var(
@@ -609,12 +734,18 @@ class Tensor:
         keepdim: bool | None = None,
     ) -> Tensor:
         """Variance over ``axis``, dividing by n - correction (PyTorch's default: 1)."""
-        a = _axis(axis, dim)
-        _check_axis(self, a, "var")
+        a = wrap_dims(_axis(axis, dim), self.ndim, "var", self.shape)
         k = _keep(keepdims, keepdim)
         reduced = ops._keepdims_shape(self.shape, a)
         n = self.size // max(int(np.prod(reduced)), 1)
         centred = self - self.mean(a, keepdims=True)
+        if n - correction <= 0:  # PyTorch's warning; the result is nan or inf, as there
+            warnings.warn(
+                "var(): degrees of freedom is <= 0. Correction should be strictly less than the "
+                f"reduction factor (input numel divided by output numel): {n} - {correction}",
+                UserWarning,
+                stacklevel=2,
+            )
         return (centred * centred).sum(a, keepdims=k) / max(n - correction, 0)
 
     def logsumexp(
@@ -626,20 +757,17 @@ class Tensor:
         keepdim: bool | None = None,
     ) -> Tensor:
         """log(sum(exp(x))) over ``axis``, computed without overflow."""
-        a = _axis(axis, dim)
-        _check_axis(self, a, "logsumexp")
+        a = wrap_dims(_axis(axis, dim), self.ndim, "logsumexp", self.shape)
         return _unary(ops.LogSumExp(a, _keep(keepdims, keepdim)), self)
 
     def softmax(self, axis: int = -1, *, dim: int | None = None) -> Tensor:
         """exp(x) / sum(exp(x)) along ``axis``, computed without overflow."""
-        a = dim if dim is not None else axis  # axis has a default: dim=... must win
-        _check_axis(self, a, "softmax")
+        a = wrap_dim(dim if dim is not None else axis, self.ndim, "softmax", self.shape)
         return _unary(ops.Softmax(a), self)
 
     def log_softmax(self, axis: int = -1, *, dim: int | None = None) -> Tensor:
         """x - logsumexp(x) along ``axis``, computed without overflow."""
-        a = dim if dim is not None else axis  # axis has a default: dim=... must win
-        _check_axis(self, a, "log_softmax")
+        a = wrap_dim(dim if dim is not None else axis, self.ndim, "log_softmax", self.shape)
         return _unary(ops.LogSoftmax(a), self)
 
     # -- shape --------------------------------------------------------------------------------
@@ -659,26 +787,35 @@ class Tensor:
 
     def flatten(self, start_dim: int = 0, end_dim: int = -1) -> Tensor:
         """Merge dimensions ``start_dim``..``end_dim`` into one."""
+        s = wrap_dim(start_dim, self.ndim, "flatten", self.shape)
+        e = wrap_dim(end_dim, self.ndim, "flatten", self.shape)
+        if s > e:
+            raise RuntimeError("flatten() has invalid args: start_dim cannot come after end_dim")
         if self.ndim == 0:
             return self.reshape(1)
-        s, e = start_dim % self.ndim, end_dim % self.ndim
         return self.reshape(*self.shape[:s], -1, *self.shape[e + 1 :])
 
     def permute(self, *axes: Any) -> Tensor:
         """Reorder the axes: ``permute(1, 0)`` or ``permute((1, 0))``."""
-        order = tuple(a % max(self.ndim, 1) for a in _shape(axes))
-        if sorted(order) != list(range(self.ndim)):
-            raise ValueError(
-                f"permute(): {order} is not a permutation of the axes of a "
-                f"{self.ndim}-d tensor (shape {self.shape})"
+        dims = _shape(axes)
+        if len(dims) != self.ndim:
+            raise RuntimeError(
+                f"permute(): number of dims don't match in permute: the tensor has "
+                f"{self.ndim} (shape {self.shape}) but {len(dims)} were given ({dims})"
             )
+        order = tuple(wrap_dim(a, self.ndim, "permute", self.shape) for a in dims)
+        if len(set(order)) != len(order):
+            raise RuntimeError(f"permute(): duplicate dims are not allowed (got {dims})")
         return _unary(ops.Permute(order), self)
 
     def transpose(self, dim0: int = -2, dim1: int = -1) -> Tensor:
         """Swap two axes (PyTorch's ``transpose``; ``.T`` reverses all of them)."""
+        d0 = wrap_dim(dim0, self.ndim, "transpose", self.shape)
+        d1 = wrap_dim(dim1, self.ndim, "transpose", self.shape)
         if self.ndim < 2:
             return self
         axes = list(range(self.ndim))
+        dim0, dim1 = d0, d1
         axes[dim0], axes[dim1] = axes[dim1], axes[dim0]
         return self.permute(tuple(axes))
 
@@ -688,13 +825,16 @@ class Tensor:
         if a is None:
             shape = tuple(n for n in self.shape if n != 1)
         else:
-            axes = {i % self.ndim for i in ((a,) if isinstance(a, int) else a)}
+            a = wrap_dims(
+                a if isinstance(a, list | tuple) else (a,), self.ndim, "squeeze", self.shape
+            )
+            axes = () if a is None else (a,) if isinstance(a, int) else a
             shape = tuple(n for i, n in enumerate(self.shape) if not (i in axes and n == 1))
         return self.reshape(shape)
 
     def unsqueeze(self, axis: int) -> Tensor:
         """Insert an axis of size one at ``axis``."""
-        axis = axis % (self.ndim + 1)
+        axis = wrap_dim(axis, self.ndim + 1, "unsqueeze", self.shape)
         return self.reshape((*self.shape[:axis], 1, *self.shape[axis:]))
 
     def broadcast_to(self, *shape: Any) -> Tensor:
@@ -740,6 +880,23 @@ def _raw(x: Any) -> Any:
     return x._data if isinstance(x, Tensor) else x
 
 
+def _compared(other: Any) -> Any:
+    """The array a comparison uses, or NotImplemented for what is not a number or array.
+
+    NotImplemented lets Python answer as it (and PyTorch) does: ``<`` raises "'<' not supported
+    between instances of 'Tensor' and 'str'", ``==`` falls back to identity (False).
+    """
+    if isinstance(other, Tensor):
+        return other._data
+    if isinstance(other, int | float) or (
+        isinstance(other, np.generic) and other.dtype.kind in "biuf"
+    ):
+        return other
+    if isinstance(other, list | tuple | np.ndarray):
+        return _as_array(other)
+    return NotImplemented
+
+
 def _check_broadcast(op: Op, x: Any, y: Any) -> None:
     """Raise a ValueError naming the op, shapes and dtypes if x and y do not broadcast."""
     a, b = np.asarray(_raw(x)), np.asarray(_raw(y))
@@ -752,14 +909,18 @@ def _check_broadcast(op: Op, x: Any, y: Any) -> None:
         ) from None
 
 
-def _check_axis(t: Tensor, axis: Axis, op: str, nonempty: bool = False) -> None:
-    """Reject an axis the tensor does not have, naming the op and the shape."""
-    axes = () if axis is None else ((axis,) if isinstance(axis, int) else axis)
-    for a in axes:
-        if not isinstance(a, int | np.integer) or not -t.ndim <= a < max(t.ndim, 1):
-            raise ValueError(f"{op}(): axis {axis} is out of range for a tensor of shape {t.shape}")
-    if nonempty and t.size == 0:
-        raise ValueError(f"{op}(): cannot reduce an empty tensor of shape {t.shape}")
+def _check_nonempty(t: Tensor, axis: Axis, op: str) -> None:
+    """max/min have no value over nothing: refuse reducing an empty dimension (as PyTorch)."""
+    if t.size:
+        return
+    if axis is None:
+        raise RuntimeError(
+            f"{op}(): Expected reduction dim to be specified for input.numel() == 0 "
+            f"(the tensor has shape {t.shape}). Specify the reduction dim with the 'dim' argument."
+        )
+    for a in (axis,) if isinstance(axis, int) else axis:
+        if t.shape[a] == 0:
+            raise IndexError(f"{op}(): Expected reduction dim {a} to have non-zero size.")
 
 
 def _check_matmul(a: tuple[int, ...], b: tuple[int, ...]) -> None:
@@ -807,11 +968,9 @@ def _seed(t: Tensor, gradient: Any, where: str, create_graph: bool) -> Any:
         raise ValueError(f"{where}(): gradient contains NaN or inf")
     g = g.astype(t.dtype, copy=True)
     if create_graph:
-        return (
-            gradient
-            if isinstance(gradient, Tensor) and gradient.dtype == t.dtype
-            else (_new_tensor(g, None))
-        )
+        if isinstance(gradient, Tensor):  # keep it in the graph: grad of grad may need it
+            return gradient if gradient.dtype == t.dtype else gradient.astype(t.dtype)
+        return _new_tensor(g, None)
     return g
 
 

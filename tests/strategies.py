@@ -33,8 +33,12 @@ def broadcast_pairs(max_dims: int = 3, max_side: int = 3) -> Any:
 
 
 @st.composite
-def axes(draw: Any, ndim: int, allow_empty: bool = True) -> Any:
-    """An axis argument for a tensor of ``ndim`` dims: None, an int, or a tuple (negatives too)."""
+def axes(draw: Any, ndim: int, allow_empty: bool = False) -> Any:
+    """An axis argument for a tensor of ``ndim`` dims: None, an int, or a tuple (negatives too).
+
+    An empty tuple means every axis in PyTorch (nothing in NumPy, the reference): only drawn
+    when asked for.
+    """
     kinds = ["none"] + (["int", "tuple"] if ndim else [])
     kind = draw(st.sampled_from(kinds))
     if kind == "none":

@@ -281,9 +281,9 @@ def test_broadcasting_mismatch_names_op_and_shapes(op: Any, name: str) -> None:
 def test_bad_axis_names_op_and_shape(red: str) -> None:
     a = _with_grad((2, 3))
     check = _unchanged(a)
-    with pytest.raises(ValueError, match=rf"{red}.*axis.*\(2, 3\)"):
+    with pytest.raises(IndexError, match=rf"Dimension out of range.*{red}.*\(2, 3\)"):
         getattr(a, red)(axis=2)
-    with pytest.raises(ValueError, match=rf"{red}.*\(2, 3\)"):
+    with pytest.raises(IndexError, match=rf"got -3\).*{red}.*\(2, 3\)"):
         getattr(a, red)(axis=-3)
     check()
 
@@ -293,7 +293,7 @@ def test_reshape_and_shape_errors() -> None:
     check = _unchanged(a)
     with pytest.raises(ValueError, match=r"reshape.*\(2, 3\).*\(4,\)"):
         a.reshape(4)
-    with pytest.raises(ValueError, match=r"permute.*\(2, 3\)"):
+    with pytest.raises(RuntimeError, match=r"permute.*duplicate"):
         a.permute(0, 0)
     with pytest.raises(ValueError, match=r"broadcast_to.*\(2, 3\).*\(3, 2\)"):
         a.broadcast_to(3, 2)

@@ -9,6 +9,12 @@ from ..engine import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from ..gradcheck import gradcheck, gradgradcheck
 from ..tensor import backward, grad
 from . import function, functional
+from .anomaly import (
+    detect_anomaly,
+    is_anomaly_check_nan_enabled,
+    is_anomaly_enabled,
+    set_detect_anomaly,
+)
 from .function import Function, FunctionCtx
 
 __getattr__ = missing_attribute("minigrad.autograd", "torch.autograd")
@@ -17,13 +23,17 @@ __all__ = [
     "Function",
     "FunctionCtx",
     "backward",
+    "detect_anomaly",
     "enable_grad",
     "function",
     "functional",
     "grad",
     "gradcheck",
     "gradgradcheck",
+    "is_anomaly_check_nan_enabled",
+    "is_anomaly_enabled",
     "is_grad_enabled",
     "no_grad",
+    "set_detect_anomaly",
     "set_grad_enabled",
 ]

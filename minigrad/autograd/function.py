@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from ..engine import Op, OutputOf, _GradMode, no_grad
+from ..engine import Op, OutputOf, _grad_enabled, no_grad
 from ..tensor import Tensor, _new_tensor
 
 
@@ -125,7 +125,7 @@ class BackwardFunction(FunctionCtx, Op):
                         f"got {list(g.shape)} but expected shape compatible with "
                         f"{list(x.shape)}"
                     )
-            handed.append(g if g is None or _GradMode.enabled else g._data)
+            handed.append(g if g is None or _grad_enabled.get() else g._data)
         return tuple(handed)
 
 
@@ -205,7 +205,7 @@ class Function:
         node = cls._backward_cls()
         is_tensor = tuple(isinstance(a, Tensor) for a in args)
         node._arg_is_tensor = is_tensor
-        record = _GradMode.enabled
+        record = _grad_enabled.get()
         node.needs_input_grad = tuple(
             t and record and a.requires_grad for a, t in zip(args, is_tensor)
         )

@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 
 from .. import nn
-from ..engine import Op, _GradMode, iter_graph, run_backward
+from ..engine import Op, _grad_enabled, iter_graph, run_backward
 from ..nn.module import Module
 from ..tensor import Tensor, _new_tensor
 from . import templates, updates
@@ -143,7 +143,7 @@ class CompiledStep:
         training = getattr(self.model, "training", None)
         if self._user_modules:
             training = (training, *(m.training for m in self._user_modules))
-        return (xd.shape, xd.dtype, yd.shape, yd.dtype, _GradMode.enabled, training)
+        return (xd.shape, xd.dtype, yd.shape, yd.dtype, _grad_enabled.get(), training)
 
     def __call__(self, x: Any, y: Any) -> Tensor:
         """One training step on the batch ``(x, y)``; returns the loss (a Tensor, no graph)."""

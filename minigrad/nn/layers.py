@@ -10,6 +10,7 @@ from typing import Any, overload
 import numpy as np
 
 from .. import ops
+from ..dims import wrap_dim
 from ..random import GeneratorLike, as_generator
 from ..tensor import Tensor, apply
 from . import functional as F
@@ -282,12 +283,7 @@ class Unflatten(Module):
     def forward(self, x: Tensor) -> Tensor:
         t = _as_tensor(x)
         shape = t.shape
-        if not -len(shape) <= self.dim < len(shape):
-            raise IndexError(
-                f"{self._get_name()}({self.extra_repr()}): dim {self.dim} is out of range for "
-                f"input of shape {shape}"
-            )
-        d = self.dim % len(shape)
+        d = wrap_dim(self.dim, len(shape), "Unflatten", shape)
         new = tuple(self.unflattened_size)
         known = math.prod(n for n in new if n != -1)
         fits = new.count(-1) <= 1 and (

@@ -96,7 +96,7 @@ def _record(op: Op) -> None:
     frame = sys._getframe(1)
     while frame is not None and frame.f_code.co_filename.startswith(_PACKAGE):
         frame = frame.f_back  # type: ignore[assignment]
-    op.site = traceback.extract_stack(frame, limit=8) if frame is not None else None
+    op.site = traceback.extract_stack(frame, limit=5) if frame is not None else None
 
 
 def _values(g: Any) -> np.ndarray:
@@ -118,18 +118,19 @@ def _check(op: Op, grads: Sequence[Any]) -> None:
 
 
 def _message(op: Op, i: int, what: str) -> str:
+    name = op.name() if callable(op.name) else op.name
     inputs = ", ".join(
         f"{tuple(x.shape)} {x.dtype}" if hasattr(x, "shape") else f"the number {x!r}"
         for x in (op.saved or ())
     )
     lines = [
-        f"Function '{op.name}' returned {what} values in its {_ordinal(i)} output "
+        f"Function '{name}' returned {what} values in its {_ordinal(i)} output "
         f"(the gradient for its input {i}).",
         f"Its inputs: {inputs}.",
     ]
     site = getattr(op, "site", None)
     if site:
-        lines.append(f"The {op.name} op was created in the forward pass at:")
+        lines.append(f"{name}'s op was created in the forward pass at:")
         lines.extend(line.rstrip("\n") for line in traceback.format_list(site))
     else:
         lines.append("(It was created before anomaly mode was turned on: no creation site.)")

@@ -462,3 +462,17 @@ def test_missing_names_point_to_the_docs(module: Any, name: str, specific: str) 
 def test_missing_utils_names_say_so() -> None:
     with pytest.raises(AttributeError, match="activation checkpointing"):
         mg.utils.checkpoint
+
+
+def test_docs_code_blocks_run() -> None:
+    """The code blocks of docs/pytorch.md and of docs/autograd.md's sections 10-12 run."""
+    import re
+    from pathlib import Path
+
+    docs = Path(__file__).resolve().parent.parent / "docs"
+    autograd_md = (docs / "autograd.md").read_text()
+    texts = [(docs / "pytorch.md").read_text(), autograd_md[autograd_md.index("## 10.") :]]
+    blocks = [b for text in texts for b in re.findall(r"```python\n(.*?)```", text, re.S)]
+    assert len(blocks) >= 6
+    for block in blocks:
+        exec(compile(block, "docs", "exec"), {})

@@ -140,7 +140,9 @@ class Emitter:
             if _NUMBER.match(a):
                 key = (a, dtype.name)
                 if key not in self._scalars:
-                    name = self.fresh(f"c_{dtype.name}")
+                    label = a.replace("-", "m").replace(".", "_").replace("+", "")
+                    suffix = "" if dtype == np.float32 else f"_{dtype.name}"
+                    name = self.fresh(f"c_{label}{suffix}")
                     number = float(a) if any(c in a for c in ".e") else int(a)
                     value = np.array(number, dtype=dtype)  # (as NumPy converts the literal)
                     self.env[name] = value

@@ -110,11 +110,8 @@ class _Variant:
     bound_state: dict[str, Any] = field(default_factory=dict)
 
     output_name: str | None = None  # the model output's buffer
-    check: Callable[[Any], bool] = lambda opt: False
+    check: Any = None  # the guard: (optimizer, x, y) -> bool, made by _make_guard
     guard_source: str = ""
-
-    def valid(self, optimizer: Any) -> bool:
-        return self.check(optimizer)
 
 
 class CompiledStep:
@@ -149,11 +146,14 @@ class CompiledStep:
         """One training step on the batch ``(x, y)``; returns the loss (a Tensor, no graph)."""
         xd = x._data if type(x) is Tensor else _tensor(x)._data
         yd = y._data if type(y) is Tensor else _tensor(y)._data
-        key = self._key(xd, yd)
-        v = self._variants.get(key)
-        if v is None or not v.valid(self.optimizer):
-            return self._trace(x, y, xd, yd, key, known=v is not None or bool(self._variants))
-        self._last = v
+        v = self._last
+        if v is None or not v.check(self.optimizer, xd, yd):  # (the whole guard, generated)
+            key = self._key(xd, yd)
+            v = self._variants.get(key)
+            if v is None or not v.check(self.optimizer, xd, yd):
+                known = v is not None or bool(self._variants)
+                return self._trace(x, y, xd, yd, key, known=known)
+            self._last = v
         self._output = None
         try:
             loss = v.fn(xd, yd, self.optimizer.param_groups)
@@ -266,7 +266,7 @@ class CompiledStep:
         v.bound_state = state
         v.groups = opt.param_groups
         v.fn = _define(v)
-        _make_guard(v, opt)
+        _make_guard(v, opt, self.model, self._user_modules, xd, yd)
         v.grads = [(p, p.grad) for p in v.params if p.grad is not None]
         fn = getattr(out, "grad_fn", None)
         v.output_name = v.names.get(id(fn)) if fn is not None else None
@@ -703,7 +703,8 @@ def _undo_broadcast(e: Emitter, g: str, shape: tuple[int, ...], dtype: np.dtype,
             i + lead for i, n in enumerate(shape) if n == 1 and arr.shape[i + lead] != 1
         )
         if not stretched:
-            g = e.call(hint, "np.add.reduce", g, axis=repr(tuple(range(lead))))
+            axes = tuple(range(lead))
+            g = e.call(hint, "np.add.reduce", g, axis=repr(axes[0] if lead == 1 else axes))
         else:
             axes = tuple(range(lead)) + stretched
             s = e.call(hint + "_keep", "np.add.reduce", g, axis=repr(axes), keepdims="True")
@@ -776,10 +777,29 @@ def _define(v: _Variant) -> Callable[..., Any]:
     return v.env["train_step"]
 
 
-def _make_guard(v: _Variant, optimizer: Any) -> None:
+def _make_guard(
+    v: _Variant,
+    optimizer: Any,
+    model: Any,
+    user_modules: list[Any],
+    xd: np.ndarray,
+    yd: np.ndarray,
+) -> None:
     """The guard as one generated expression: cheap enough to run before every step."""
     env: dict[str, Any] = {"G": optimizer.param_groups, "S": optimizer.state}
-    conds = ["opt.state is S"]
+    env["GradMode"], env["X"], env["Y"] = _GradMode, xd.dtype, yd.dtype
+    conds = [
+        f"x.shape == {xd.shape!r}",
+        "x.dtype == X",
+        f"y.shape == {yd.shape!r}",
+        "y.dtype == Y",
+        "GradMode.enabled is True",
+        "opt.state is S",
+    ]
+    for i, m in enumerate([model, *user_modules]):
+        if hasattr(m, "training"):
+            env[f"M{i}"] = m
+            conds.append(f"M{i}.training is {bool(m.training)}")
     for i, p in enumerate(v.params):
         env[f"P{i}"], env[f"A{i}"] = p, p._data
         conds.append(f"P{i}._data is A{i}")
@@ -787,7 +807,7 @@ def _make_guard(v: _Variant, optimizer: Any) -> None:
     for i, g in enumerate(optimizer.param_groups):
         env[f"L{i}"] = g["params"]
     conds += updates.guard_conditions(optimizer)
-    v.guard_source = "lambda opt: (\n    " + "\n    and ".join(conds) + "\n)"
+    v.guard_source = "lambda opt, x, y: (\n    " + "\n    and ".join(conds) + "\n)"
     v.check = eval(v.guard_source, env)
 
 

@@ -369,7 +369,8 @@ def _where_bwd(
 
 def _axis_kw(op: Any) -> dict[str, str]:
     # ufunc.reduce, not np.sum/np.max: the same reduction without NumPy's Python wrapper
-    kw = {"axis": _r(op.axis)}
+    axis = op.axis[0] if isinstance(op.axis, tuple) and len(op.axis) == 1 else op.axis
+    kw = {"axis": _r(axis)}
     return {**kw, "keepdims": "True"} if op.keepdims else kw
 
 
@@ -579,6 +580,15 @@ def _normalize_bwd(
 # Linear algebra
 
 
+def _transposed(e: Emitter, name: str) -> str:
+    """``name`` with its last two axes swapped: a view made once when ``name`` never changes."""
+    value = e.env[name]
+    expr = f"{name}.T" if np.ndim(value) == 2 else f"{name}.swapaxes(-1, -2)"
+    if name not in e.stable:
+        return expr
+    return e.let(f"{name}_T", expr, name)
+
+
 @_forward(ops.MatMul)
 def _matmul_fwd(e: Emitter, op: Any, hint: str, xs: list[str], vals: Any) -> str:
     return e.call(hint, "np.matmul", xs[0], xs[1])
@@ -600,8 +610,11 @@ def _matmul_bwd(
     if yn == 1:
         y = e.let("y_col", f"{y}.reshape(-1, 1)", y)
         g = e.let(h[1] + "_col", f"{g}.reshape({g}.shape + (1,))", g)
-    gx = e.call(h[0], "np.matmul", g, f"{y}.swapaxes(-1, -2)") if op.needs_grad(0) else None
-    gy = e.call(h[1], "np.matmul", f"{x}.swapaxes(-1, -2)", g) if op.needs_grad(1) else None
+    gx = gy = None
+    if op.needs_grad(0):
+        gx = e.call(h[0], "np.matmul", g, _transposed(e, y))
+    if op.needs_grad(1):
+        gy = e.call(h[1], "np.matmul", _transposed(e, x), g)
     if xn == 1 and gx is not None:
         gx = e.let(h[0] + "_flat", f"{gx}.reshape({gx}.shape[:-2] + ({gx}.shape[-1],))", gx)
     if yn == 1 and gy is not None:
@@ -611,7 +624,7 @@ def _matmul_bwd(
 
 @_forward(ops.Linear)
 def _linear_fwd(e: Emitter, op: Any, hint: str, xs: list[str], vals: Any) -> str:
-    z = e.call(hint, "np.matmul", xs[0], f"{xs[1]}.T")  # x @ W.T, then += b, as the op
+    z = e.call(hint, "np.matmul", xs[0], _transposed(e, xs[1]))  # x @ W.T, += b, as the op
     if len(xs) > 2:
         e.into(z, "np.add", z, xs[2])
     return z
@@ -631,7 +644,7 @@ def _linear_bwd(
             rows, cols = np.shape(vals[1])
             gg = e.let(h[1] + "_g2", f"{g}.reshape(-1, {rows})", g)
             xx = e.let(h[1] + "_x2", f"{x}.reshape(-1, {cols})", x)
-        gw = e.call(h[1], "np.matmul", f"{gg}.T", xx)
+        gw = e.call(h[1], "np.matmul", _transposed(e, gg), xx)
     return [gx, gw] if len(xs) == 2 else [gx, gw, g]
 
 

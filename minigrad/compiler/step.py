@@ -787,13 +787,13 @@ def _make_guard(
 ) -> None:
     """The guard as one generated expression: cheap enough to run before every step."""
     env: dict[str, Any] = {"G": optimizer.param_groups, "S": optimizer.state}
-    env["GradMode"], env["X"], env["Y"] = _GradMode, xd.dtype, yd.dtype
+    env["grad_mode"], env["X"], env["Y"] = _grad_enabled, xd.dtype, yd.dtype
     conds = [
         f"x.shape == {xd.shape!r}",
         "x.dtype == X",
         f"y.shape == {yd.shape!r}",
         "y.dtype == Y",
-        "GradMode.enabled is True",
+        "grad_mode.get() is True",
         "opt.state is S",
     ]
     for i, m in enumerate([model, *user_modules]):

@@ -476,3 +476,36 @@ def test_docs_code_blocks_run() -> None:
     assert len(blocks) >= 6
     for block in blocks:
         exec(compile(block, "docs", "exec"), {})
+
+
+def test_function_nodes_in_grad_hooks_drawing_and_explanation() -> None:
+    from minigrad.explain import explain_backward
+    from minigrad.viz import trace
+
+    x = mg.Tensor(RNG.standard_normal(3), requires_grad=True, name="x")
+    a, b = ScaleAndSquare.apply(x, 2.0)
+    seen = []
+    b.register_hook(lambda g: seen.append(g.shape))
+    loss = (LegendrePolynomial3.apply(a) * b).sum()
+    (gb,) = mg.autograd.grad(loss, b, retain_graph=True)  # a Function's output as an input
+    np.testing.assert_allclose(gb.numpy(), LegendrePolynomial3.apply(a).numpy())
+    ops = [n.op for n in trace(loss).ops]
+    assert {
+        "ScaleAndSquare",
+        "ScaleAndSquare[0]",
+        "ScaleAndSquare[1]",
+        "LegendrePolynomial3",
+    } <= set(ops)
+    steps = explain_backward(loss).steps
+    node = next(s for s in steps if s.op == "ScaleAndSquare")
+    assert node.grad_norm is not None and node.grad_norm > 0  # the norm of both outputs' grads
+    assert "LegendrePolynomial3" in str(explain_backward(loss))
+    loss.backward()
+    expected = (
+        2 * 1.5 * (5 * a.numpy() ** 2 - 1) * b.numpy()
+        + LegendrePolynomial3.apply(a).numpy() * 2 * x.numpy()
+    )
+    np.testing.assert_allclose(x.grad.numpy(), expected)
+    assert seen == [(3,)] * 4  # grad(), the two explanations (which apply hooks), backward()
+    with pytest.raises(RuntimeError, match="second time"):
+        loss.backward()

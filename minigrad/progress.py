@@ -32,15 +32,20 @@ BAR_FORMAT = "{desc} {percentage:3.0f}%|{bar}| {n_fmt}/{total_fmt} [{elapsed}<{r
 class ProgressBar(Protocol):
     """The slice of tqdm's interface that `fit` and custom loops use."""
 
-    def update(self, n: int = 1) -> Any: ...
+    def update(self, n: int = 1) -> Any:
+        """Advance by ``n`` steps."""
 
-    def set_description(self, desc: str, refresh: bool = True) -> Any: ...
+    def set_description(self, desc: str, refresh: bool = True) -> Any:
+        """Set the text before the bar."""
 
-    def set_postfix_str(self, s: str = "", refresh: bool = True) -> Any: ...
+    def set_postfix_str(self, s: str = "", refresh: bool = True) -> Any:
+        """Set the text after the bar."""
 
-    def write(self, s: str) -> Any: ...
+    def write(self, s: str) -> Any:
+        """Write one line above the bar."""
 
-    def close(self) -> Any: ...
+    def close(self) -> Any:
+        """Finish the bar (it stays on screen)."""
 
 
 class _Silent:
@@ -56,6 +61,7 @@ class _Silent:
         pass
 
     def write(self, s: str) -> None:
+        """Write one line (an epoch line) on the stream."""
         pass
 
     def close(self) -> None:
@@ -80,18 +86,23 @@ class TqdmBar:
         self.bar, self.stream = bar, stream
 
     def update(self, n: int = 1) -> None:
+        """Advance by ``n`` steps."""
         self.bar.update(n)
 
     def set_description(self, desc: str, refresh: bool = True) -> None:
+        """Set the text before the bar."""
         self.bar.set_description_str(desc, refresh=refresh)
 
     def set_postfix_str(self, s: str = "", refresh: bool = True) -> None:
+        """Set the text after the bar."""
         self.bar.set_postfix_str(s, refresh=refresh)
 
     def write(self, s: str) -> None:
+        """Write one line above the bar."""
         self.bar.write(s, file=self.stream)
 
     def close(self) -> None:
+        """Finish the bar (it stays on screen)."""
         self.bar.close()
 
 

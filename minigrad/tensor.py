@@ -317,18 +317,22 @@ class Tensor:
 
     @property
     def shape(self) -> tuple[int, ...]:
+        """The size of each dimension."""
         return self._data.shape
 
     @property
     def ndim(self) -> int:
+        """The number of dimensions (also ``dim()``)."""
         return self._data.ndim
 
     @property
     def size(self) -> int:
+        """The number of elements."""
         return self._data.size
 
     @property
     def dtype(self) -> np.dtype:
+        """The element type (float32 unless asked otherwise)."""
         return self._data.dtype
 
     @property
@@ -342,6 +346,7 @@ class Tensor:
         return self.permute(tuple(range(self.ndim - 1, -1, -1)))
 
     def item(self) -> Any:
+        """The value of a one-element tensor as a Python number."""
         return self._data.item()
 
     def numpy(self) -> np.ndarray:
@@ -349,6 +354,7 @@ class Tensor:
         return self._data
 
     def tolist(self) -> Any:
+        """The values as (nested) Python lists of numbers."""
         return self._data.tolist()
 
     def __array__(self, dtype: DTypeLike = None, copy: bool | None = None) -> np.ndarray:
@@ -608,36 +614,47 @@ class Tensor:
     # -- elementwise functions ----------------------------------------------------------------
 
     def exp(self) -> Tensor:
+        """e ** x, elementwise."""
         return _unary(ops.Exp(), self)
 
     def log(self) -> Tensor:
+        """The natural logarithm, elementwise (-inf at 0, nan below)."""
         return _unary(ops.Log(), self)
 
     def sqrt(self) -> Tensor:
+        """The square root, elementwise (nan below 0)."""
         return _unary(ops.Sqrt(), self)
 
     def abs(self) -> Tensor:
+        """|x|, elementwise (its gradient at 0 is 0, as in PyTorch)."""
         return _unary(ops.Abs(), self)
 
     def sin(self) -> Tensor:
+        """The sine, elementwise."""
         return _unary(ops.Sin(), self)
 
     def cos(self) -> Tensor:
+        """The cosine, elementwise."""
         return _unary(ops.Cos(), self)
 
     def tanh(self) -> Tensor:
+        """The hyperbolic tangent, elementwise."""
         return _unary(ops.Tanh(), self)
 
     def sigmoid(self) -> Tensor:
+        """1 / (1 + exp(-x)), elementwise, computed without overflow."""
         return _unary(ops.Sigmoid(), self)
 
     def relu(self) -> Tensor:
+        """max(x, 0), elementwise (its gradient at 0 is 0, as in PyTorch)."""
         return _unary(ops.ReLU(), self)
 
     def maximum(self, other: Any) -> Tensor:
+        """The larger of self and other, elementwise (ties share the gradient)."""
         return _binary(ops.Maximum(), self, other)
 
     def minimum(self, other: Any) -> Tensor:
+        """The smaller of self and other, elementwise (ties share the gradient)."""
         return _binary(ops.Minimum(), self, other)
 
     def clip(self, min: float | None = None, max: float | None = None) -> Tensor:

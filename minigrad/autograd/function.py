@@ -43,6 +43,7 @@ class FunctionCtx:
         self._materialize = bool(value)
 
     def mark_dirty(self, *tensors: Tensor) -> None:
+        """Not supported: a Function's forward must return new tensors (raises)."""
         raise NotImplementedError(
             "ctx.mark_dirty(): minigrad's autograd.Function does not support in-place "
             "forwards; return a new tensor from forward instead"

@@ -104,10 +104,12 @@ class Graph:
 
     @property
     def ops(self) -> list[OpNode]:
+        """The op nodes, in the order backward visits them."""
         return [n for n in self.nodes if isinstance(n, OpNode)]
 
     @property
     def tensors(self) -> list[TensorNode]:
+        """The tensor nodes (leaves, intermediates, the output)."""
         return [n for n in self.nodes if isinstance(n, TensorNode)]
 
     def node(self, id: str) -> TensorNode | OpNode:

@@ -56,6 +56,7 @@ class Emitter:
         self.folded: set[str] = set()  # buffers computed once from constants alone
         self.aux: dict[int, dict[str, str]] = {}  # id(op) -> names its forward kept for backward
         self._scalars: dict[tuple[str, str], str] = {}  # (literal, dtype) -> its 0-d array
+        self.consumers: dict[int, int] = {}  # id(op) -> how many ops take its output
         self.execute = True  # False while writing code that must not run now (the update)
         self.writer: dict[str, int] = {}  # name -> index of the line that last wrote it
         self._pending: list[list[str]] = [[]]
@@ -158,6 +159,10 @@ class Emitter:
         return all(
             n in _KEYWORDS or n in self.consts or n in self.folded for n in _NAMES.findall(source)
         )
+
+    def shadow(self, code: str) -> None:
+        """Run ``code`` now without writing it (a value only the compile-time check reads)."""
+        exec(code, self.env)
 
     def call(self, hint: str, fn: str, *args: str, **kwargs: str) -> str:
         """``fn(*args, out=<new buffer>)``: a result written into a buffer of its own.

@@ -336,6 +336,10 @@ def emit_graph(
         if name in e.env or name in ("groups", "train_step", "step", "params"):
             name = e.fresh(f"param_{name}")  # (a parameter called x must not hide the input)
         names[id(leaf)] = e.bind(name, leaf._data)
+    for op in ops_fwd:
+        for edge in op.edges:
+            if isinstance(edge, Op):
+                e.consumers[id(edge)] = e.consumers.get(id(edge), 0) + 1
     classic = _is_classic_mlp(model, ops_fwd, param_names)
     value_names = _value_names(ops_fwd, loss)
     inputs_of: dict[int, list[str]] = {}

@@ -441,11 +441,26 @@ def _lse_bwd(e: Emitter, op: Any, g: str, out: str, xs: list[str], vals: Any, h:
     return [e.let(h[0], f"{g}.reshape({k!r}) * np.exp({xs[0]} - {out}.reshape({k!r}))")]
 
 
+def _max_keep(e: Emitter, hint: str, x: str, axis: int) -> str:
+    """max over ``axis`` with keepdims. Over the last axis of a batch of a few classes, as
+    elementwise maxima of its columns: NumPy's reduction along a short inner axis costs about
+    30 ns per element, ten times the elementwise one (and a maximum is exact in any order)."""
+    shape = np.shape(e.env[x])
+    n = shape[-1] if shape else 0
+    if len(shape) != 2 or axis not in (1, -1) or not 2 <= n <= 16:
+        return e.call(hint, "np.maximum.reduce", x, axis=repr(axis), keepdims="True")
+    cols = [e.let(f"{x}_col{i}", f"{x}[:, {i}:{i + 1}]", x) for i in range(n)]
+    m = e.call(hint, "np.maximum", cols[0], cols[1])
+    for c in cols[2:]:
+        e.into(m, "np.maximum", m, c)
+    return m
+
+
 @_forward(ops.LogSoftmax)
 def _log_softmax_fwd(e: Emitter, op: Any, hint: str, xs: list[str], vals: Any) -> str:
     x, ax = xs[0], repr(op.axis)
     # shifted - log(sum(exp(shifted))) with shifted = x - max(x), as the op
-    m = e.call(hint + "_max", "np.maximum.reduce", x, axis=ax, keepdims="True")
+    m = _max_keep(e, hint + "_max", x, op.axis)
     s = e.call(hint + "_shifted", "np.subtract", x, m)
     ex = e.call(hint + "_exp", "np.exp", s)
     e.into(m, "np.add.reduce", ex, axis=ax, keepdims="True")
@@ -457,6 +472,16 @@ def _log_softmax_fwd(e: Emitter, op: Any, hint: str, xs: list[str], vals: Any) -
 def _log_softmax_bwd(
     e: Emitter, op: Any, g: str, out: str, xs: list[str], vals: Any, h: list[str]
 ) -> Any:
+    onehot = e.aux.get(id(op))
+    if onehot is not None and onehot["onehot"] == g:
+        # grad is -c at (i, t_i) and 0 elsewhere (NLLLoss), so each row of grad sums to -c
+        # exactly, and grad - exp(out) * (-c) is exp(out) * c, plus -c at (i, t_i): the same
+        # bits in three operations instead of six.
+        pos = e.call(h[0] + "_c", "np.negative", onehot["neg"])
+        gx = e.call(h[0], "np.exp", out)
+        e.into(gx, "np.multiply", gx, pos)
+        e.stmt(f"{gx}[{onehot['rows']}, {onehot['labels']}] += {onehot['neg']}", gx)
+        return [gx]
     ex = e.call(h[0] + "_softmax", "np.exp", out)  # grad - exp(out) * sum(grad)
     s = e.call(h[0] + "_sum", "np.add.reduce", g, axis=repr(op.axis), keepdims="True")
     e.into(ex, "np.multiply", ex, s)
@@ -466,7 +491,7 @@ def _log_softmax_bwd(
 @_forward(ops.Softmax)
 def _softmax_fwd(e: Emitter, op: Any, hint: str, xs: list[str], vals: Any) -> str:
     x, ax = xs[0], repr(op.axis)
-    m = e.call(hint + "_max", "np.maximum.reduce", x, axis=ax, keepdims="True")
+    m = _max_keep(e, hint + "_max", x, op.axis)
     ex = e.call(hint + "_exp", "np.subtract", x, m)
     e.into(ex, "np.exp", ex)
     e.into(m, "np.add.reduce", ex, axis=ax, keepdims="True")
@@ -506,7 +531,21 @@ def _nll_bwd(e: Emitter, op: Any, g: str, out: str, xs: list[str], vals: Any, h:
         g = e.call(h[0] + "_n", "np.divide", g, str(n))
     neg = e.call(h[0] + "_neg", "np.negative", g)
     gx = e.alloc(h[0], np.asarray(vals[0]))  # -grad at (i, t_i), zero elsewhere
-    e.stmt(f"{gx}.fill(0); {gx}[{rows}, {t}] = {neg}", gx)
+    code = f"{gx}.fill(0); {gx}[{rows}, {t}] = {neg}"
+    src = op.edges[0]
+    if (
+        isinstance(src, ops.LogSoftmax)
+        and src.axis in (1, -1)
+        and np.ndim(vals[0]) == 2
+        and np.ndim(e.env[neg]) == 0
+        and e.consumers.get(id(src)) == 1
+    ):
+        # cross-entropy: the log-softmax below takes this gradient as (value, rows, labels)
+        # and needs no dense array (see _log_softmax_bwd); it is made here only to be checked.
+        e.shadow(code)
+        e.aux[id(src)] = {"onehot": gx, "neg": neg, "rows": rows, "labels": t}
+    else:
+        e.stmt(code, gx)
     return [gx]
 
 

@@ -151,8 +151,10 @@ def draw_model(
     for call in calls:  # inner calls first: each op belongs to the innermost call
         members = []
         for op in _call_ops(call):
-            if id(op) in op_ids and op_ids[id(op)] not in claimed:
-                members += [op_ids[id(op)], node_id[id(op)]]
+            # an op and its output (a Function with several outputs: their OutputOf nodes)
+            ids = [i for i in (op_ids.get(id(op)), node_id.get(id(op))) if i is not None]
+            if ids and ids[0] not in claimed:
+                members += ids
         own = getattr(call.module, "_parameters", {})
         for p in own.values():
             nid = node_id.get(id(p)) if p is not None else None

@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from ..engine import Op, iter_graph
+from ..engine import Op, OutputOf, iter_graph
 from ..tensor import Tensor
 
 # ---------------------------------------------------------------------------------------------
@@ -230,21 +230,27 @@ def _trace(
     op_ids: dict[int, str] = {}
     order = list(iter_graph(roots))
     order.reverse()  # the engine visits consumers first; drawing wants producers first
+    several = {id(n.node) for n in order if isinstance(n, OutputOf)}
     for node in order:
         if not isinstance(node, Op):
             if id(node) not in node_id:  # a root may also be a constant input met earlier
                 leaf_node(node, "param" if node.requires_grad else "constant")
             continue
-        op_id = op_ids[id(node)] = f"op{len(op_ids)}"
-        nodes.append(OpNode(op_id, node.op_name, node.attributes(), _rule(node)))
-        inputs = node.inputs if node.inputs is not None else (None,) * len(node.edges)
-        for i, (edge, x) in enumerate(zip(node.edges, inputs)):
-            if edge is None:
-                src = node_id.get(id(x)) if isinstance(x, Tensor) else None
-                src = src or leaf_node(x, "constant")
-            else:
-                src = node_id[id(edge)]
-            edges.append(Edge(src, op_id, i))
+        if isinstance(node, OutputOf):  # output k of a node with several: an arrow from it
+            op_id = op_ids[id(node.node)]
+        else:
+            op_id = op_ids[id(node)] = f"op{len(op_ids)}"
+            nodes.append(OpNode(op_id, node.op_name, node.attributes(), _rule(node)))
+            inputs = node.inputs if node.inputs is not None else (None,) * len(node.edges)
+            for i, (edge, x) in enumerate(zip(node.edges, inputs)):
+                if edge is None:
+                    src = node_id.get(id(x)) if isinstance(x, Tensor) else None
+                    src = src or leaf_node(x, "constant")
+                else:
+                    src = node_id[id(edge)]
+                edges.append(Edge(src, op_id, i))
+            if id(node) in several:
+                continue  # its outputs are drawn where their OutputOf nodes are met
         root = outputs.get(id(node))
         out = root._data if root is not None else node.out
         nid = f"t{next(count)}"

@@ -176,6 +176,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--samples", type=int, default=20, help="names to sample after training")
     parser.add_argument("--graph", metavar="FILE", help="draw the model's graph (e.g. graph.svg)")
     parser.add_argument("--plot", metavar="FILE", help="plot the loss and accuracy curves")
+    parser.add_argument("--export", metavar="FILE", help="write the trained model as ONNX")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
     args = parser.parse_args(argv)
     if args.decay_epoch is None:
@@ -195,6 +196,20 @@ def draw_graph(model: nn.Module, x: np.ndarray, y: np.ndarray, path: str, title:
         print(f"graph written to {viz.save(graph, path)}")
     except (ImportError, viz.GraphvizNotFoundError) as e:
         print(f"--graph: {e}")
+
+
+def export_onnx(model: nn.Module, example: Any, path: str) -> None:
+    """Write the trained model as ONNX with a dynamic batch axis (needs the onnx package)."""
+    import minigrad.onnx
+
+    try:
+        minigrad.onnx.export(
+            model, example, path, input_names=["input"], output_names=["output"],
+            dynamic_axes={"input": {0: "batch"}, "output": {0: "batch"}},
+        )  # fmt: skip
+        print(f"model written to {path} (run it with ONNX Runtime: docs/deploy.md)")
+    except ImportError as e:
+        print(f"--export: {e}")
 
 
 def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
@@ -263,6 +278,8 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
             print(f"curves written to {plot_history(history, args.plot, title=title)}")
         except ImportError as e:
             print(f"--plot: {e}")
+    if args.export:
+        export_onnx(model, mg.tensor(x_val[:4]), args.export)
     return {
         "train_loss": train_loss,
         "val_loss": val_loss,

@@ -422,3 +422,17 @@ def test_mnist_compile_flag_gives_the_same_accuracies(tmp_path: Path) -> None:
     example = load("mnist_mlp")
     eager, compiled = example.main(argv), example.main([*argv, "--compile"])
     assert compiled["test_accuracy_per_epoch"] == eager["test_accuracy_per_epoch"]
+
+
+def test_plot_without_matplotlib_says_what_to_install(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setitem(sys.modules, "matplotlib", None)
+    monkeypatch.setitem(sys.modules, "matplotlib.figure", None)
+    monkeypatch.setitem(sys.modules, "matplotlib.backends.backend_agg", None)
+    result = load("perceptron").main(
+        ["--epochs", "3", "--no-progress", "--plot", str(tmp_path / "c.png")]
+    )
+    out = capsys.readouterr().out
+    assert "--plot: plot_history needs matplotlib: pip install matplotlib" in out
+    assert result["seconds"] >= 0 and not (tmp_path / "c.png").exists()

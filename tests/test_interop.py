@@ -63,3 +63,33 @@ def test_matplotlib_sees_one_dataset() -> None:
     assert np.shape(counts) == (10,) and counts.sum() == 100  # not 100 one-sample histograms
     (line,) = ax.plot(t)
     np.testing.assert_array_equal(line.get_ydata(), t.numpy())
+
+
+def test_a_model_trained_in_minigrad_runs_in_torch_and_back() -> None:
+    torch = pytest.importorskip("torch")
+    mg.manual_seed(0)
+    model = mg.nn.Sequential(mg.nn.Linear(4, 8), mg.nn.Tanh(), mg.nn.Linear(8, 3))
+    opt = mg.optim.SGD(model.parameters(), lr=0.1)
+    x = mg.randn(16, 4)
+    y = mg.randint(0, 3, (16,))
+    for _ in range(5):
+        opt.zero_grad()
+        mg.nn.functional.cross_entropy(model(x), y).backward()
+        opt.step()
+    twin = torch.nn.Sequential(torch.nn.Linear(4, 8), torch.nn.Tanh(), torch.nn.Linear(8, 3))
+    twin.load_state_dict({k: torch.tensor(v) for k, v in model.state_dict().items()})
+    with mg.no_grad():
+        expected = model(x).numpy()
+    np.testing.assert_allclose(twin(torch.tensor(x)).detach().numpy(), expected, atol=1e-6)
+
+    # ...and back: train the PyTorch twin, load its weights into a fresh minigrad model.
+    topt = torch.optim.SGD(twin.parameters(), lr=0.1)
+    for _ in range(5):
+        topt.zero_grad()
+        torch.nn.functional.cross_entropy(twin(torch.tensor(x)), torch.tensor(y)).backward()
+        topt.step()
+    fresh = mg.nn.Sequential(mg.nn.Linear(4, 8), mg.nn.Tanh(), mg.nn.Linear(8, 3))
+    fresh.load_state_dict({k: mg.tensor(v.numpy()) for k, v in twin.state_dict().items()})
+    with mg.no_grad():
+        got = fresh(x).numpy()
+    np.testing.assert_allclose(got, twin(torch.tensor(x)).detach().numpy(), atol=1e-6)

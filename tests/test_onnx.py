@@ -261,3 +261,18 @@ def test_networks_with_conv_pool_norm_and_embedding(name: str, tmp_path: Path) -
     assert not model.training
     for n in (4, 7):
         assert_same_outputs(model, tmp_path / "m.onnx", sample(n), tol=1e-4)
+
+
+def test_names_example_exports_its_trained_model(tmp_path: Path) -> None:
+    words = ["emma", "olivia", "ava", "isabella", "sophia", "mia", "amelia", "harper"] * 20
+    (tmp_path / "names.txt").write_text("\n".join(words))
+    argv = ["--data", str(tmp_path / "names.txt"), "--epochs", "1", "--hidden", "16"]
+    argv += ["--samples", "0", "--no-progress", "--export", str(tmp_path / "n.onnx")]
+    load("names_mlp").main(argv)
+    proto = onnx.load(str(tmp_path / "n.onnx"))
+    onnx.checker.check_model(proto, full_check=True)
+    table = next(t for t in proto.graph.initializer if t.name == "0.weight")  # the embedding
+    vocab = table.dims[0]
+    idx = np.random.default_rng(0).integers(0, vocab, (9, 3))  # another batch size than 4
+    (out,) = run_onnx(tmp_path / "n.onnx", idx)
+    assert out.shape == (9, vocab) and np.isfinite(out).all()

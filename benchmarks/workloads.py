@@ -657,10 +657,10 @@ class MinigradMLP:
         self.opt.zero_grad()
         loss = self.loss_fn(self.model(x), y)
         loss.backward()
-        gw = [m.weight.grad.data.T.copy() for m in self.linears]
-        gb = [m.bias.grad.data.copy() for m in self.linears]
+        gw = [m.weight.grad.numpy().T.copy() for m in self.linears]
+        gb = [m.bias.grad.numpy().copy() for m in self.linears]
         self.opt.zero_grad()
-        return _mlp_grads(loss.data, gw, gb)
+        return _mlp_grads(loss.detach().numpy(), gw, gb)
 
     def run(self) -> None:
         for _ in range(self.spec.steps):
@@ -730,7 +730,9 @@ class MinigradChar:
         self.opt.zero_grad()
         loss = self.loss_fn(self.model(x), y)
         loss.backward()
-        grads = _char_model_grads(loss.data, self.model, lambda g: np.array(g.data))
+        grads = _char_model_grads(
+            loss.detach().numpy(), self.model, lambda g: np.array(g.detach().numpy())
+        )
         self.opt.zero_grad()
         return grads
 
@@ -773,8 +775,8 @@ class MinigradChain:
 
     def first_gradients(self) -> Grads:
         loss = self._backward()
-        gx, ga, gb = (t.grad.data for t in (self.x, self.a, self.b))
-        return _chain_grads(loss.data, gx, ga, gb)
+        gx, ga, gb = (t.grad.numpy() for t in (self.x, self.a, self.b))
+        return _chain_grads(loss.detach().numpy(), gx, ga, gb)
 
     def run(self) -> None:
         self._backward()

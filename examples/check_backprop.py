@@ -43,7 +43,7 @@ def finite_differences(
     for name, p in params.items():
         g = np.zeros(p.shape, dtype=np.float64)
         for i in np.ndindex(*p.shape):
-            saved = p.data[i]
+            saved = p.data[i].item()
             p.data[i] = saved + eps
             up = cost()
             p.data[i] = saved - eps
@@ -61,7 +61,7 @@ def autograd_gradients(loss: Callable[[], mg.Tensor], model: nn.Module) -> dict[
     grads = {}
     for name, p in model.named_parameters():
         assert p.grad is not None, name
-        grads[name] = np.array(p.grad.data, dtype=np.float64)
+        grads[name] = np.array(p.grad.numpy(), dtype=np.float64)
     return grads
 
 
@@ -158,7 +158,11 @@ def check_perceptron(args: argparse.Namespace) -> dict[str, float]:
 
     auto = autograd_gradients(lambda: F.mse_loss(model(x), y), model)
     hand = reference.perceptron_gradients(
-        linear.weight.data[0], float(linear.bias.data[0]), x.data, y.data[:, 0], cost="mse"
+        linear.weight.detach().numpy()[0],
+        linear.bias.item(),
+        x.numpy(),
+        y.numpy()[:, 0],
+        cost="mse",
     )
     assert hand.grad_b is not None
     ref = {"0.weight": hand.grad_w.reshape(1, 3), "0.bias": np.array([hand.grad_b])}

@@ -2,7 +2,7 @@
 
 Points x in the plane get label 1 with probability sigmoid(x . w_true + b_true). The model is
 the README's first example, `(x @ w + b).sigmoid()`, fitted by minimising the binary
-cross-entropy: no nn, no optimizer, just `loss.backward()` and `w.data -= lr * w.grad.data`.
+cross-entropy: no nn, no optimizer, just `loss.backward()` and `w.data -= lr * w.grad`.
 
     python examples/curve_fit.py --epochs 500 --lr 1.0 --plot curves.png
 """
@@ -84,10 +84,10 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
         w.grad = b.grad = None
         loss.backward()
         assert w.grad is not None and b.grad is not None
-        # plain gradient descent; .data is updated directly, outside the graph
-        w.data -= args.lr * w.grad.data
-        b.data -= args.lr * b.grad.data
-        acc = float(((z.data > 0) == (y.data > 0.5)).mean())
+        # plain gradient descent: .data writes into w and b, outside the graph
+        w.data -= args.lr * w.grad
+        b.data -= args.lr * b.grad
+        acc = float(((z.detach().numpy() > 0) == (y.detach().numpy() > 0.5)).mean())
         history.append({"train_loss": loss.item(), "train_accuracy": acc})
         bar.update()
         bar.set_postfix_str(f"loss {loss.item():.4f}", refresh=False)
@@ -97,15 +97,15 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
     with mg.no_grad():
         z = x @ w + b
         final_loss = bce_with_logits(z, y).item()
-    accuracy = float(((z.data > 0) == (y.data > 0.5)).mean())
+    accuracy = float(((z.detach().numpy() > 0) == (y.detach().numpy() > 0.5)).mean())
     # the best any model can do on this sample: predict with the true curve
     bayes = float((((x_np @ np.array(W_TRUE) + B_TRUE) > 0) == (y_np[:, 0] > 0.5)).mean())
     result = {
         "loss": final_loss,
         "accuracy": accuracy,
         "true_curve_accuracy": bayes,
-        "w": w.data.ravel().tolist(),
-        "b": float(b.data[0]),
+        "w": w.detach().numpy().ravel().tolist(),
+        "b": float(b.detach().numpy()[0]),
         "seconds": seconds,
     }
     print(f"fitted w = [{result['w'][0]:.3f}, {result['w'][1]:.3f}] (true {list(W_TRUE)})")

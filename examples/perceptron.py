@@ -104,13 +104,15 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
     seconds = time.perf_counter() - start
 
     with mg.no_grad():
-        predictions = model(mg.tensor(list(QUERIES.values()), dtype="float32")).data[:, 0]
+        predictions = (
+            model(mg.tensor(list(QUERIES.values()), dtype="float32")).detach().numpy()[:, 0]
+        )
     result: dict[str, Any] = {
         "loss": history.train_loss[-1] if history.epochs else float("nan"),
         "accuracy": history.train_accuracy[-1] if history.epochs else float("nan"),
         "predictions": dict(zip(QUERIES, (float(p) for p in predictions), strict=True)),
-        "weight": model[0].weight.data.ravel().tolist(),
-        "bias": float(model[0].bias.data[0]),
+        "weight": model[0].weight.detach().numpy().ravel().tolist(),
+        "bias": float(model[0].bias.detach().numpy()[0]),
         "seconds": seconds,
     }
     for name, p in result["predictions"].items():

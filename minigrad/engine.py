@@ -1,9 +1,9 @@
 """The engine: grad mode, the recorded op (`Op`), and the reverse-mode walk.
 
 This module knows no `Tensor`. It works on anything that has `._data` (the array), `.grad_fn`,
-`.requires_grad` and `.grad`; `tensor.py` supplies the Tensor and registers how to wrap
-arrays (see `Tensors`), so first-order backward runs on raw NumPy arrays and `create_graph=True`
-runs the very same rules on Tensors, recorded.
+`.requires_grad` and `._grad` (the gradient's slot, written directly); `tensor.py` supplies the
+Tensor and registers how to wrap arrays (see `Tensors`), so first-order backward runs on raw
+NumPy arrays and `create_graph=True` runs the very same rules on Tensors, recorded.
 """
 
 from __future__ import annotations
@@ -14,6 +14,8 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import Any, TypeVar
 
 import numpy as np
+
+from . import versions
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -95,7 +97,7 @@ class Op:
       by the engine, so a rule may return a gradient of the broadcast shape.
     """
 
-    __slots__ = ("edges", "hooks", "inputs", "out", "saved", "site")
+    __slots__ = ("edges", "epoch", "hooks", "inputs", "out", "saved", "site")
 
     torch_name: str = "OpBackward0"
     """PyTorch's name for this node: the class name + ``Backward0`` unless a class spells it
@@ -113,6 +115,9 @@ class Op:
     """Hooks registered on the output tensor (a non-leaf)."""
     site: Any
     """Where user code created this op (set only in anomaly mode; see ``Anomaly``)."""
+    epoch: int
+    """``versions.CLOCK.writes`` when the op ran: backward checks that nothing it saved was
+    written in place since (set by whoever records the op, with the slots above)."""
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -250,9 +255,10 @@ def topological_order(roots: Sequence[Any], check_freed: bool = False) -> list[A
 
     An iterative depth-first walk (a 100,000-op chain needs no recursion); the reverse of its
     post-order is the order backward runs in. With ``check_freed`` it refuses, before anything
-    runs, a graph whose saved values a previous backward freed: a failing backward changes
-    nothing.
+    runs, a graph whose saved values a previous backward freed or were written in place since
+    forward (``versions.check``): a failing backward changes nothing.
     """
+    now = versions.CLOCK.writes
     post: list[Any] = []
     seen: set[Any] = set()
     stack: list[tuple[Any, bool]] = []
@@ -275,6 +281,8 @@ def topological_order(roots: Sequence[Any], check_freed: bool = False) -> list[A
                 "its saved values were freed by the first backward. Pass "
                 "retain_graph=True to the first backward() if you need to call it twice."
             )
+        if check_freed and getattr(node, "epoch", now) != now:  # something was written since
+            versions.check(node, node.epoch)
         stack.append((node, True))
         for p in node.edges:
             if p is not None and p not in seen:
@@ -401,7 +409,7 @@ def _run_rule(node: Op, grad: Any, pending: dict[Any, Any], create_graph: bool) 
     """Call one op's backward rule and hand each input its gradient; return what was handed."""
     xs: Any = node.saved
     if create_graph:
-        grads = node.backward(grad, Tensors.make(node.out, node), *node.inputs)  # type: ignore[misc]
+        grads = node.backward(grad, Tensors.make(node.out, node), *_as_recorded(node))
     else:
         grads = node.backward(grad, node.out, *xs)
     if Anomaly.enabled:
@@ -433,6 +441,23 @@ def _fill_slot(node: OutputOf, grad: Any, pending: dict[Any, Any]) -> list[Any]:
     return [grad]
 
 
+def _as_recorded(node: Op) -> list[Any]:
+    """The inputs as they were at forward, as Tensors linked to their graph (create_graph).
+
+    Built from the saved arrays and the edges rather than taken from ``node.inputs``: a tensor
+    changed in place since forward holds another array and another ``grad_fn`` now.
+    """
+    xs: list[Any] = []
+    for edge, x in zip(node.edges, node.saved or ()):
+        if edge is None:
+            xs.append(Tensors.make(x, None) if type(x) is np.ndarray else x)
+        elif isinstance(edge, Op):
+            xs.append(Tensors.make(x, edge))
+        else:
+            xs.append(edge)  # a leaf: the tensor itself, so gradients reach it
+    return xs
+
+
 def _arrive_at_leaf(
     leaf: Any, grad: Any, create_graph: bool, captured: dict | None, given: set[int]
 ) -> Any:
@@ -447,13 +472,13 @@ def _arrive_at_leaf(
 
 
 def accumulate(leaf: Any, grad: Any, create_graph: bool, given: set[int]) -> None:
-    """Add ``grad`` (an array, or a Tensor under ``create_graph``) into ``leaf.grad``.
+    """Add ``grad`` (an array, or a Tensor under ``create_graph``) into ``leaf._grad``.
 
     ``given`` holds the ids of the gradients already stored as some tensor's ``.grad`` in
     this backward, so no two tensors end up sharing one.
     """
     if not create_graph:
-        if leaf.grad is None:
+        if leaf._grad is None:
             # Pass-through rules (add, reshape) can hand one array, or views of it, to several
             # leaves; an in-place update of one .grad must not change another's. So a view, a
             # NumPy scalar or an array another leaf already holds is copied; a fresh one is not
@@ -461,17 +486,17 @@ def accumulate(leaf: Any, grad: Any, create_graph: bool, given: set[int]) -> Non
             if type(grad) is not np.ndarray or grad.base is not None or id(grad) in given:
                 grad = np.array(grad)
             given.add(id(grad))
-            leaf.grad = Tensors.make(grad, None)
+            leaf._grad = Tensors.make(grad, None)
         else:
             # Replace the array rather than add in place: it may be shared with another leaf.
-            leaf.grad._data = leaf.grad._data + grad
-    elif leaf.grad is None:
+            leaf._grad._data = leaf._grad._data + grad
+    elif leaf._grad is None:
         if id(grad) in given:  # another leaf holds this very tensor: give this one its own
             grad = grad + 0
         given.add(id(grad))
-        leaf.grad = grad
+        leaf._grad = grad
     else:
-        leaf.grad = leaf.grad + grad
+        leaf._grad = leaf._grad + grad
 
 
 def _run_hooks(hooks: list[Callable[[Any], Any]], grad: Any, create_graph: bool) -> Any:

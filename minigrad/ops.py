@@ -819,7 +819,10 @@ class GetItem(Op):
         self.index = index
 
     def forward(self, x: Any) -> np.ndarray:
-        return x[self.index]
+        out = x[self.index]
+        if not isinstance(out, np.ndarray):  # one element: a 0-d view of it, as PyTorch's x[i]
+            out = x[(*self.index, ...) if isinstance(self.index, tuple) else (self.index, ...)]
+        return out
 
     def backward(self, grad: Any, out: Any, x: Any) -> tuple[Any, ...]:
         return (scatter(grad, self.index, x.shape),)

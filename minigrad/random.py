@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from .device import as_device
-from .tensor import Tensor
+from .tensor import Random, Tensor
 
 __all__ = [
     "Generator",
@@ -164,3 +164,6 @@ def as_generator(generator: GeneratorLike, where: str = "generator") -> np.rando
         f"{where}: generator must be a minigrad.Generator, a numpy.random.Generator, an int "
         f"seed or None, got {type(generator).__name__}"
     )
+
+
+Random.generator = as_generator  # Tensor.normal_/uniform_ draw from the same generators

@@ -7,15 +7,18 @@ rule of its own).
 
 from __future__ import annotations
 
+import copy
 import warnings
+import weakref
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 import numpy as np
 
-from . import ops
+from . import ops, versions
 from .dims import wrap_dim, wrap_dims
 from .engine import Anomaly, Op, Tensors, _grad_enabled, accumulate, run_backward
+from .versions import CLOCK
 
 Axis = int | tuple[int, ...] | None
 DTypeLike = Any
@@ -25,11 +28,13 @@ def _new_tensor(data: np.ndarray, grad_fn: Op | None) -> Tensor:
     """Wrap an array without checks: the fast path for op outputs and gradients."""
     t = object.__new__(Tensor)
     t._data = data
-    t.grad = None
+    t._grad = None
     t.grad_fn = grad_fn
     t.requires_grad = grad_fn is not None
     t.name = None
     t._hooks = None
+    t._aliases = None
+    t._base = None
     return t
 
 
@@ -60,10 +65,17 @@ def apply(op: Op, *inputs: Any) -> Tensor:
         op.saved = tuple(xs)
         op.out = out
         op.hooks = None
+        op.epoch = CLOCK.writes
         if Anomaly.enabled:
             Anomaly.record(op)
-        return _new_tensor(out, op)
-    return _new_tensor(out, None)
+        t = _new_tensor(out, op)
+    else:
+        t = _new_tensor(out, None)
+    if out.base is not None:
+        for x in inputs:
+            if isinstance(x, Tensor):
+                _note_view(t, x, op)
+    return t
 
 
 def _unary(op: Op, x: Tensor) -> Tensor:
@@ -78,10 +90,38 @@ def _unary(op: Op, x: Tensor) -> Tensor:
         op.saved = (xd,)
         op.out = out
         op.hooks = None
+        op.epoch = CLOCK.writes
         if Anomaly.enabled:
             Anomaly.record(op)
-        return _new_tensor(out, op)
-    return _new_tensor(out, None)
+        t = _new_tensor(out, op)
+    else:
+        t = _new_tensor(out, None)
+    if out.base is not None:  # maybe a view of x (reshape, slicing, transpose)
+        _note_view(t, x, op)
+    return t
+
+
+def _note_view(t: Tensor, x: Tensor, op: Op) -> None:
+    """Remember that ``t`` views ``x``'s memory (made by ``op``), when its array is a view.
+
+    NumPy points every view at the array that owns the memory, so two identity tests suffice.
+    A recorded in-place op on ``t`` then writes through to ``x`` (see ``_inplace``).
+    """
+    base, xd = t._data.base, x._data
+    if base is xd or (base is not None and base is xd.base):
+        t._base = (x, op)
+        _add_alias(x, t)
+
+
+def _add_alias(t: Tensor, other: Any) -> None:
+    """Note that ``other`` (a view or an alias Tensor, or an array) sees ``t``'s memory."""
+    aliases = t._aliases
+    if aliases is None:
+        t._aliases = [weakref.ref(other)]
+        return
+    if len(aliases) >= 8:  # drop the dead ones now and then (views are often temporaries)
+        aliases[:] = [a for a in aliases if a() is not None]
+    aliases.append(weakref.ref(other))
 
 
 _SYMBOLS = {ops.Add: "+", ops.Sub: "-", ops.Mul: "*", ops.Div: "/", ops.Pow: "**"}
@@ -135,6 +175,7 @@ def _binary(op: Op, x: Any, y: Any) -> Tensor:
             op.saved = (xd, yd)
             op.out = out
             op.hooks = None
+            op.epoch = CLOCK.writes
             if Anomaly.enabled:
                 Anomaly.record(op)
             return _new_tensor(out, op)
@@ -277,16 +318,28 @@ class Tensor:
         name: an optional label, shown when the graph is drawn.
     """
 
-    __slots__ = ("__weakref__", "_data", "_hooks", "grad", "grad_fn", "name", "requires_grad")
+    __slots__ = (
+        "__weakref__",
+        "_aliases",
+        "_base",
+        "_data",
+        "_grad",
+        "_hooks",
+        "grad_fn",
+        "name",
+        "requires_grad",
+    )
     # Make NumPy hand binary operators back to Tensor (``array * tensor`` -> Tensor.__rmul__).
     __array_ufunc__ = None
 
     _data: np.ndarray
-    grad: Tensor | None
+    _grad: Tensor | None  # the engine writes this slot directly; ``grad`` checks assignments
     grad_fn: Op | None
     requires_grad: bool
     name: str | None
     _hooks: list[Callable[[Tensor], Tensor | None]] | None
+    _aliases: list[weakref.ref] | None  # what else sees this memory: views, detach(), numpy()
+    _base: tuple[Tensor, Op] | None  # the tensor this one is a view of, and the op that made it
 
     def __init__(
         self,
@@ -298,22 +351,73 @@ class Tensor:
         self._data = _as_array(data, dtype)
         if requires_grad:
             _check_can_require_grad(self._data, "Tensor")
-        self.grad = None
+        self._grad = None
         self.grad_fn = None
         self.requires_grad = bool(requires_grad)
         self.name = name
         self._hooks = None
+        self._aliases = None
+        self._base = None
 
     # -- array protocol and properties --------------------------------------------------------
 
     @property
-    def data(self) -> np.ndarray:
-        """The underlying array (internally kept in ``_data``)."""
-        return self._data
+    def data(self) -> Tensor:
+        """This tensor's values as a tensor that autograd does not see, sharing its memory.
+
+        As PyTorch's ``.data``: no ``grad_fn``, ``requires_grad`` False, and an in-place change
+        (``p.data -= lr * p.grad``, ``p.data.zero_()``) writes into this tensor. Unlike
+        PyTorch's, it shares the version counter, so such a change between forward and
+        backward raises instead of giving a wrong gradient. The array is ``numpy()``.
+        """
+        return self._alias()
 
     @data.setter
-    def data(self, value: Any) -> None:
-        self._data = value._data if isinstance(value, Tensor) else np.asarray(value)
+    def data(self, value: Tensor) -> None:
+        if not isinstance(value, Tensor):
+            raise TypeError(f"Variable data has to be a tensor, but got {type(value).__name__}")
+        self._data = value._data  # shares value's memory from now on, as PyTorch does
+        self._aliases, self._base = None, None  # views of the old memory keep the old memory
+        _add_alias(self, value)
+        _add_alias(value, self)
+
+    def _alias(self) -> Tensor:
+        """A tensor outside the graph sharing this tensor's memory (``detach()``, ``.data``)."""
+        t = _new_tensor(self._data, None)
+        _add_alias(self, t)
+        _add_alias(t, self)
+        return t
+
+    @property
+    def grad(self) -> Tensor | None:
+        """The gradient accumulated by ``backward()`` (None until then); may be assigned."""
+        return self._grad
+
+    @grad.setter
+    def grad(self, value: Tensor | None) -> None:
+        if value is not None:
+            if not isinstance(value, Tensor):
+                raise TypeError(
+                    "assigned grad expected to be a Tensor or None but got grad of type "
+                    f"{type(value).__name__}"
+                )
+            if value.shape != self.shape:
+                raise RuntimeError(
+                    f"attempting to assign a gradient of size '{list(value.shape)}' to a "
+                    f"tensor of size '{list(self.shape)}'. Please ensure that the gradient "
+                    "and the tensor are the same size"
+                )
+            if value.dtype != self.dtype:
+                raise RuntimeError(
+                    f"attempting to assign a gradient with dtype '{value.dtype}' to a tensor "
+                    f"with dtype '{self.dtype}'. The gradient must match the tensor's dtype"
+                )
+        self._grad = value
+
+    @property
+    def _version(self) -> int:
+        """How many times this tensor's memory was changed in place (shared with its views)."""
+        return versions.version(self._data)
 
     @property
     def shape(self) -> tuple[int, ...]:
@@ -350,7 +454,17 @@ class Tensor:
         return self._data.item()
 
     def numpy(self) -> np.ndarray:
-        """The underlying array (shared, not copied)."""
+        """The underlying array, sharing memory (changing one changes the other).
+
+        Raises:
+            RuntimeError: if the tensor requires grad (as PyTorch: use ``detach().numpy()``).
+        """
+        if self.requires_grad:
+            raise RuntimeError(
+                "Can't call numpy() on Tensor that requires grad. "
+                "Use tensor.detach().numpy() instead."
+            )
+        _add_alias(self, self._data)
         return self._data
 
     def tolist(self) -> Any:
@@ -445,8 +559,8 @@ class Tensor:
         run_backward([self], [seed], retain, create_graph)
 
     def detach(self) -> Tensor:
-        """A tensor sharing this data, cut from the graph."""
-        return _new_tensor(self._data, None)
+        """A tensor sharing this memory (and version counter), cut from the graph."""
+        return self._alias()
 
     def requires_grad_(self, requires_grad: bool = True) -> Tensor:
         """Set ``requires_grad`` on a leaf, in place; returns self."""
@@ -523,6 +637,98 @@ class Tensor:
 
     def __pos__(self) -> Tensor:
         return self
+
+    # -- in place (see ``_inplace``: PyTorch's rules, the version counter) -------------------
+
+    def __iadd__(self, other: Any) -> Tensor:
+        return _inplace(self, "add_", lambda t: t + other)
+
+    def __isub__(self, other: Any) -> Tensor:
+        return _inplace(self, "sub_", lambda t: t - other)
+
+    def __imul__(self, other: Any) -> Tensor:
+        return _inplace(self, "mul_", lambda t: t * other)
+
+    def __itruediv__(self, other: Any) -> Tensor:
+        return _inplace(self, "div_", lambda t: t / other)
+
+    def __ipow__(self, other: Any) -> Tensor:
+        return _inplace(self, "pow_", lambda t: t**other)
+
+    def add_(self, other: Any, *, alpha: float = 1) -> Tensor:
+        """self += alpha * other, in place; returns self."""
+        return _inplace(self, "add_", lambda t: t + (other if alpha == 1 else other * alpha))
+
+    def sub_(self, other: Any, *, alpha: float = 1) -> Tensor:
+        """self -= alpha * other, in place; returns self."""
+        return _inplace(self, "sub_", lambda t: t - (other if alpha == 1 else other * alpha))
+
+    def mul_(self, other: Any) -> Tensor:
+        """self *= other, in place; returns self."""
+        return _inplace(self, "mul_", lambda t: t * other)
+
+    def div_(self, other: Any) -> Tensor:
+        """self /= other, in place; returns self."""
+        return _inplace(self, "div_", lambda t: t / other)
+
+    def pow_(self, exponent: Any) -> Tensor:
+        """self **= exponent, in place; returns self."""
+        return _inplace(self, "pow_", lambda t: t**exponent)
+
+    def clamp_(self, min: float | None = None, max: float | None = None) -> Tensor:
+        """Limit values to [min, max] in place; returns self."""
+        return _inplace(self, "clamp_", lambda t: t.clamp(min, max))
+
+    clip_ = clamp_
+
+    def zero_(self) -> Tensor:
+        """Set every element to 0, in place; returns self."""
+        return _overwrite(self, "zero_", 0)
+
+    def fill_(self, value: Any) -> Tensor:
+        """Set every element to ``value`` (a number or a 0-d tensor), in place; returns self."""
+        if isinstance(value, Tensor) and value.ndim != 0:
+            raise RuntimeError(
+                "fill_ only supports 0-dimension value tensor but got tensor with "
+                f"{value.ndim} dimensions."
+            )
+        return _overwrite(self, "fill_", value)
+
+    def copy_(self, src: Any) -> Tensor:
+        """Copy ``src`` (broadcast to this shape, cast to this dtype) into self; returns self.
+
+        Gradient flows to ``src``; the values self had before get none.
+        """
+        return _overwrite(self, "copy_", src)
+
+    def normal_(self, mean: float = 0.0, std: float = 1.0, *, generator: Any = None) -> Tensor:
+        """Fill with samples of N(mean, std^2) in place; returns self.
+
+        ``generator``: a ``numpy.random.Generator``, an int seed, or None for minigrad's default
+        generator (``manual_seed``).
+        """
+        rng = Random.generator(generator)
+        return _overwrite(self, "normal_", rng.normal(mean, std, self.shape))
+
+    def uniform_(self, a: float = 0.0, b: float = 1.0, *, generator: Any = None) -> Tensor:
+        """Fill with samples of U[a, b) in place; returns self (``generator`` as ``normal_``)."""
+        rng = Random.generator(generator)
+        return _overwrite(self, "uniform_", rng.uniform(a, b, self.shape))
+
+    def __setitem__(self, index: Any, value: Any) -> None:
+        """``t[index] = value`` writes into t, as in PyTorch (recorded when a graph needs it)."""
+        idx = _index(index)
+        if _grad_enabled.get() and (
+            self.requires_grad or (isinstance(value, Tensor) and value.requires_grad)
+        ):
+            _inplace(self, "setitem", lambda t: _put(t, idx, value), cast="unsafe")
+            return
+        _check_writable(self, "setitem")
+        try:
+            self._data[idx] = _raw(value)
+        except ValueError as e:
+            raise RuntimeError(f"setitem on a tensor of shape {self.shape}: {e}") from None
+        versions.bump(self._data)
 
     def matmul(self, other: Any) -> Tensor:
         """Matrix product with NumPy's rules (1-D, 2-D and batched)."""
@@ -880,6 +1086,204 @@ class Tensor:
             return _unary(ops.GetItem(idx), self)
         except IndexError as e:
             raise IndexError(f"indexing a tensor of shape {self.shape}: {e}") from None
+
+
+class Random:
+    """Where ``normal_`` and ``uniform_`` get their NumPy generator from ``generator=``.
+
+    ``creation`` owns minigrad's default generator and fills this in on import (tensor.py
+    cannot import it: creation builds on tensor).
+    """
+
+    generator: Callable[[Any], np.random.Generator] = staticmethod(
+        lambda g: g if isinstance(g, np.random.Generator) else np.random.default_rng(g)
+    )
+
+
+def _inplace(
+    t: Tensor, name: str, compute: Callable[[Tensor], Tensor], cast: str = "same_kind"
+) -> Tensor:
+    """Make ``t`` hold ``compute(t)``, its out-of-place result, in place; return ``t``.
+
+    PyTorch's rules. A leaf that requires grad cannot change while a graph is recorded
+    (change it under ``no_grad``). When the result is not recorded (``no_grad``, or nothing
+    requires grad) its values are written into t's memory, so views, ``detach()`` and ``.data``
+    see them, and the version counter moves: an op that saved this memory for backward will
+    refuse to use it. When it is recorded (t or the operand requires grad), t takes the new
+    array and ``grad_fn``, whose input is t's old node (PyTorch's rebase); the old array stays
+    as the ops that saved it expect. A tensor that shares memory with another cannot swap its
+    array without the other missing the change, so that case raises.
+
+    Args:
+        t: the tensor to change.
+        name: the op's name, for errors (``add_``).
+        compute: the out-of-place op, given t.
+        cast: how the result may be cast to t's dtype (``same_kind`` as arithmetic,
+            ``unsafe`` as ``copy_``).
+    """
+    if _grad_enabled.get() and t.requires_grad and t.grad_fn is None:
+        raise RuntimeError(
+            ("a view of a leaf Variable" if name == "setitem" else "a leaf Variable")
+            + " that requires grad is being used in an in-place operation."
+        )
+    _check_writable(t, name)
+    r = compute(t)
+    if r.shape != t.shape:
+        raise RuntimeError(
+            f"{name}(): output with shape {list(t.shape)} doesn't match the broadcast shape "
+            f"{list(r.shape)}"
+        )
+    if r.dtype != t.dtype:
+        if not np.can_cast(r.dtype, t.dtype, cast):  # type: ignore[arg-type]
+            raise RuntimeError(
+                f"{name}(): result type {r.dtype} can't be cast to the desired output type "
+                f"{t.dtype}"
+            )
+        r = r.astype(t.dtype)
+    if r.grad_fn is None:
+        np.copyto(t._data, r._data, casting="unsafe")
+        versions.bump(t._data)
+        return t
+    views = _live_views(t, name)
+    if t._base is not None:  # a view: the change goes to the viewed tensor, as in PyTorch
+        _write_back(t, r, name)
+        return t
+    version = versions.version(t._data)
+    t._data, t.grad_fn, t.requires_grad = r._data, r.grad_fn, True
+    versions.set_version(t._data, version + 1)
+    for v in views:  # they see the new values, through a new view node
+        _refresh(v)
+    return t
+
+
+def _live_views(t: Tensor, name: str) -> list[Tensor]:
+    """The live views of ``t``; raise if something else sees its memory (detach(), numpy()).
+
+    Those cannot follow ``t`` to its new array, and PyTorch would change them too.
+    """
+    views = []
+    for ref in t._aliases or ():
+        other = ref()
+        if other is None:
+            continue
+        if isinstance(other, Tensor) and other._base is not None and other._base[0] is t:
+            views.append(other)
+            continue
+        raise RuntimeError(
+            f"{name}(): this tensor shares its memory with another tensor or array made by "
+            "detach(), .data or numpy(), and minigrad cannot record an in-place change of "
+            "shared memory for autograd (the other would miss it); write it out of place "
+            "(y = y + 1, or y = y.clone() first), or under no_grad() if no gradient should "
+            "flow through it"
+        )
+    return views
+
+
+def _refresh(v: Tensor) -> None:
+    """Point the view ``v`` at its base's new array, recorded as a new view op (recursively)."""
+    assert v._base is not None
+    x, op = v._base
+    views = [
+        w for w in (ref() for ref in v._aliases or ()) if w is not None and w._base is not None
+    ]
+    fresh = apply(copy.copy(op), x)
+    v._data, v.grad_fn, v.requires_grad = fresh._data, fresh.grad_fn, fresh.requires_grad
+    for w in views:
+        if w._base[0] is v:
+            _refresh(w)
+
+
+def _write_back(t: Tensor, r: Tensor, name: str) -> None:
+    """Put ``r``, the new values of the view ``t``, into the tensor it views; t views it again.
+
+    The viewed tensor changes by its own in-place op (recorded, or refused as for any tensor),
+    so its graph and its own views follow the same rules.
+    """
+    assert t._base is not None
+    x, op = t._base
+    if isinstance(op, ops.GetItem):
+        x[op.index] = r
+    elif isinstance(op, ops.Reshape):
+        x.copy_(r.reshape(x.shape))
+    elif isinstance(op, ops.Permute):
+        x.copy_(r.permute(tuple(np.argsort(op.axes))))
+    else:
+        raise RuntimeError(
+            f"{name}(): this tensor is a view made by {type(op).__name__}, and minigrad cannot "
+            "record an in-place change through it; change the viewed tensor, or clone() first"
+        )
+    # x changed by its own in-place op, which refreshed its views: t views x's new array now
+
+
+def _overwrite(t: Tensor, name: str, src: Any) -> Tensor:
+    """Replace t's values by ``src`` (broadcast, cast as ``copy_`` does), in place."""
+    shape = np.shape(_raw(src))
+    try:
+        broadcast = np.broadcast_shapes(shape, t.shape)
+    except ValueError:
+        broadcast = None
+    if broadcast != t.shape:
+        raise RuntimeError(
+            f"{name}(): the source of shape {list(shape)} cannot be broadcast to the tensor's "
+            f"shape {list(t.shape)}"
+        )
+    if _grad_enabled.get() and (t.requires_grad or (isinstance(src, Tensor) and src.requires_grad)):
+        return _inplace(t, name, lambda t: _replacement(t, src), cast="unsafe")
+    _check_writable(t, name)
+    np.copyto(t._data, _raw(src), casting="unsafe")
+    versions.bump(t._data)
+    return t
+
+
+def _replacement(t: Tensor, src: Any) -> Tensor:
+    """``src`` in t's shape, recorded so its gradient reaches src (and t's old values get 0)."""
+    src = src if isinstance(src, Tensor) else _new_tensor(np.asarray(src, dtype=t.dtype), None)
+    return apply(ops.Where(np.ones(t.shape, dtype=np.bool_)), src, t)
+
+
+def _put(t: Tensor, index: Any, value: Any) -> Tensor:
+    """t with ``value`` at ``index``, recorded: ``t[index] = value`` out of place."""
+    mask = np.zeros(t.shape, dtype=np.bool_)
+    mask[index] = True
+    target = mask[index].shape
+    v = value if isinstance(value, Tensor) else _new_tensor(np.asarray(value, dtype=t.dtype), None)
+    try:
+        fits = np.broadcast_shapes(v.shape, target) == target
+    except ValueError:
+        fits = False
+    if not fits:
+        raise RuntimeError(
+            f"shape mismatch: value tensor of shape {list(v.shape)} cannot be broadcast to "
+            f"indexing result of shape {list(target)}"
+        )
+    if ops._has_advanced(index):
+        hits = np.zeros(t.shape, dtype=np.int64)
+        np.add.at(hits, index, 1)
+        if hits.max(initial=0) > 1:
+            raise RuntimeError(
+                "setitem: the index repeats an element; which value lands there is undefined, "
+                "so minigrad does not record it for autograd (use unique indices)"
+            )
+    placed = apply(ops.ScatterAdd(index, t.shape), v.broadcast_to(target))
+    return apply(ops.Where(mask), placed, t)
+
+
+def _check_writable(t: Tensor, name: str) -> None:
+    if not t._data.flags.writeable:
+        raise RuntimeError(
+            f"{name}(): unsupported operation: more than one element of the written-to tensor "
+            "refers to a single memory location (it was made by expand() or broadcast_to()). "
+            "Please clone() the tensor before performing the operation."
+        )
+
+
+def bump_version(t: Tensor) -> None:
+    """Record that ``t``'s memory was written in place with NumPy (``t._data``).
+
+    Every in-place write outside the Tensor methods (an optimizer's ``out=`` update, an
+    initialiser) calls this, so a graph that saved the old values refuses to run backward.
+    """
+    versions.bump(t._data)
 
 
 class _HookHandle:

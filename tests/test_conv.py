@@ -67,23 +67,27 @@ def test_layer_matches_torch(case: Any) -> None:
     tlayer = getattr(torch.nn, name)(*args, **kw).double()
     state = layer.state_dict()
     assert list(state) == list(tlayer.state_dict())
-    tlayer.load_state_dict({k: torch.from_numpy(v.data.copy()) for k, v in state.items()})
+    tlayer.load_state_dict(
+        {k: torch.from_numpy(v.detach().numpy().copy()) for k, v in state.items()}
+    )
     rng = _rng()
     a = rng.standard_normal(shape)
     x = Tensor(a, requires_grad=True)
     tx = torch.tensor(a, requires_grad=True)
     y, ty = layer(x), tlayer(tx)
     assert y.shape == tuple(ty.shape) and y.dtype == np.float64
-    np.testing.assert_allclose(y.data, ty.detach().numpy(), rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(y.detach().numpy(), ty.detach().numpy(), rtol=1e-10, atol=1e-12)
     g = rng.standard_normal(y.shape)
     y.backward(g)
     ty.backward(torch.from_numpy(g))
     assert x.grad is not None
-    np.testing.assert_allclose(x.grad.data, tx.grad.numpy(), rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(x.grad.numpy(), tx.grad.numpy(), rtol=1e-10, atol=1e-12)
     tgrads = dict(tlayer.named_parameters())
     for pname, p in layer.named_parameters():
         assert p.grad is not None
-        np.testing.assert_allclose(p.grad.data, tgrads[pname].grad.numpy(), rtol=1e-10, atol=1e-12)
+        np.testing.assert_allclose(
+            p.grad.numpy(), tgrads[pname].grad.numpy(), rtol=1e-10, atol=1e-12
+        )
     assert repr(layer) == repr(tlayer)
 
 
@@ -113,15 +117,17 @@ def test_lenet_matches_torch_and_state_dict_round_trips() -> None:
     tparams = dict(tmodel.named_parameters())
     for name, p in model.named_parameters():
         assert p.grad is not None
-        np.testing.assert_allclose(p.grad.data, tparams[name].grad.numpy(), rtol=1e-10, atol=1e-13)
+        np.testing.assert_allclose(
+            p.grad.numpy(), tparams[name].grad.numpy(), rtol=1e-10, atol=1e-13
+        )
 
     # minigrad -> torch
     other = lenet(mg).double()
     tmodel.load_state_dict(
-        {k: torch.from_numpy(v.data.copy()) for k, v in other.state_dict().items()}
+        {k: torch.from_numpy(v.detach().numpy().copy()) for k, v in other.state_dict().items()}
     )
     np.testing.assert_allclose(
-        other(Tensor(x)).data, tmodel(tx).detach().numpy(), rtol=1e-10, atol=1e-12
+        other(Tensor(x)).detach().numpy(), tmodel(tx).detach().numpy(), rtol=1e-10, atol=1e-12
     )
 
 
@@ -132,9 +138,9 @@ def test_max_pool_return_indices_match_torch() -> None:
     ty, tidx = torch.nn.functional.max_pool2d(
         torch.from_numpy(a), 3, 2, 1, ceil_mode=True, return_indices=True
     )
-    np.testing.assert_array_equal(y.data, ty.numpy())
+    np.testing.assert_array_equal(y.detach().numpy(), ty.numpy())
     assert idx.dtype == np.int64
-    np.testing.assert_array_equal(idx.data, tidx.numpy())
+    np.testing.assert_array_equal(idx.detach().numpy(), tidx.numpy())
     layer = nn.MaxPool2d(2, return_indices=True)
     out, where = layer(Tensor(a[0]))
     assert out.shape == (3, 4, 3) and where.shape == (3, 4, 3)
@@ -150,7 +156,7 @@ def test_max_pool_ties_go_to_the_first_maximum_as_torch() -> None:
     tx = torch.tensor(a, requires_grad=True)
     torch.nn.functional.max_pool2d(tx, 3, 1).sum().backward()
     assert x.grad is not None
-    np.testing.assert_array_equal(x.grad.data, tx.grad.numpy())
+    np.testing.assert_array_equal(x.grad.numpy(), tx.grad.numpy())
 
 
 def test_float32_stays_float32() -> None:
@@ -168,12 +174,12 @@ def test_conv_init_as_torch() -> None:
     conv = nn.Conv2d(4, 64, (3, 5), groups=2, generator=0)
     fan_in = 2 * 3 * 5
     bound = 1 / math.sqrt(fan_in)
-    w = conv.weight.data
+    w = conv.weight.detach().numpy()
     assert w.shape == (64, 2, 3, 5) and w.dtype == np.float32
     assert np.abs(w).max() <= bound and np.abs(w).max() > 0.95 * bound
-    assert conv.bias is not None and np.abs(conv.bias.data).max() <= bound
+    assert conv.bias is not None and np.abs(conv.bias.detach().numpy()).max() <= bound
     again = nn.Conv2d(4, 64, (3, 5), groups=2, generator=0)
-    np.testing.assert_array_equal(again.weight.data, w)  # seeded: repeatable
+    np.testing.assert_array_equal(again.weight.detach().numpy(), w)  # seeded: repeatable
     assert nn.Conv1d(2, 3, 4, dtype="float64").weight.dtype == np.float64
 
 
@@ -242,10 +248,10 @@ def test_bad_inputs_name_the_layer() -> None:
 def test_bad_input_changes_nothing() -> None:
     """A failing call records nothing and leaves the weights alone."""
     conv = nn.Conv2d(2, 3, 3)
-    before = conv.weight.data.copy()
+    before = conv.weight.detach().numpy().copy()
     with pytest.raises(RuntimeError):
         conv(Tensor(np.zeros((1, 3, 5, 5), np.float32)))
-    np.testing.assert_array_equal(conv.weight.data, before)
+    np.testing.assert_array_equal(conv.weight.detach().numpy(), before)
     assert conv.weight.grad is None
 
 
@@ -256,26 +262,28 @@ def test_dropout_active_only_in_training() -> None:
     drop = nn.Dropout(0.25)
     x = Tensor(np.ones((200, 50)), requires_grad=True)
     y = drop(x)
-    kept = y.data != 0
-    np.testing.assert_array_equal(y.data[kept], 1 / 0.75)  # survivors scaled by 1 / (1 - p)
+    kept = y.detach().numpy() != 0
+    np.testing.assert_array_equal(
+        y.detach().numpy()[kept], 1 / 0.75
+    )  # survivors scaled by 1 / (1 - p)
     assert 0.2 < 1 - kept.mean() < 0.3
     y.sum().backward()
     assert x.grad is not None
-    np.testing.assert_array_equal(x.grad.data, kept / 0.75)  # the same mask in backward
+    np.testing.assert_array_equal(x.grad.numpy(), kept / 0.75)  # the same mask in backward
     drop.eval()
     assert not drop.training
-    np.testing.assert_array_equal(drop(x).data, x.data)
+    np.testing.assert_array_equal(drop(x).detach().numpy(), x.detach().numpy())
     assert F.dropout(x, 0.5, training=False) is x
 
 
 def test_dropout_edge_probabilities() -> None:
     x = Tensor(_rng(3).standard_normal((4, 5)), requires_grad=True)
-    np.testing.assert_array_equal(nn.Dropout(0.0)(x).data, x.data)
+    np.testing.assert_array_equal(nn.Dropout(0.0)(x).detach().numpy(), x.detach().numpy())
     y = nn.Dropout(1.0)(x)
-    np.testing.assert_array_equal(y.data, np.zeros((4, 5)))
+    np.testing.assert_array_equal(y.detach().numpy(), np.zeros((4, 5)))
     y.sum().backward()
     assert x.grad is not None
-    np.testing.assert_array_equal(x.grad.data, np.zeros((4, 5)))
+    np.testing.assert_array_equal(x.grad.numpy(), np.zeros((4, 5)))
     with pytest.raises(ValueError, match=r"between 0 and 1, but got -0\.1"):
         F.dropout(x, -0.1)
 
@@ -283,18 +291,18 @@ def test_dropout_edge_probabilities() -> None:
 def test_dropout_is_deterministic_given_a_seed() -> None:
     x = Tensor(np.ones((6, 7), np.float32))
     mg.manual_seed(7)
-    first = nn.Dropout(0.5)(x).data
+    first = nn.Dropout(0.5)(x).detach().numpy()
     mg.manual_seed(7)
-    again = nn.Dropout(0.5)(x).data
+    again = nn.Dropout(0.5)(x).detach().numpy()
     np.testing.assert_array_equal(first, again)
     assert first.dtype == np.float32
-    assert not np.array_equal(first, nn.Dropout(0.5)(x).data)  # the stream moves on
+    assert not np.array_equal(first, nn.Dropout(0.5)(x).detach().numpy())  # the stream moves on
 
 
 def test_dropout2d_zeroes_whole_channels() -> None:
     x = Tensor(np.ones((8, 16, 3, 3)), requires_grad=True)
     y = nn.Dropout2d(0.5)(x)
-    per_channel = y.data.reshape(8, 16, 9)
+    per_channel = y.detach().numpy().reshape(8, 16, 9)
     assert (per_channel.min(-1) == per_channel.max(-1)).all()  # each channel all kept or not
     assert set(np.unique(per_channel)) <= {0.0, 2.0}
     assert 0 < (per_channel[..., 0] == 0).mean() < 1
@@ -311,9 +319,9 @@ def test_dropout_in_a_model_follows_train_and_eval() -> None:
     model = nn.Sequential(nn.Linear(10, 10), nn.Dropout(0.5))
     x = Tensor(np.ones((4, 10), np.float32))
     model.eval()
-    np.testing.assert_array_equal(model(x).data, model(x).data)
+    np.testing.assert_array_equal(model(x).detach().numpy(), model(x).detach().numpy())
     model.train()
-    assert not np.array_equal(model(x).data, model(x).data)
+    assert not np.array_equal(model(x).detach().numpy(), model(x).detach().numpy())
 
 
 def test_docs_code_blocks_run() -> None:

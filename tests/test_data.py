@@ -43,7 +43,7 @@ class Squares(Dataset):
 
 
 def _epoch_rows(loader: DataLoader) -> list[np.ndarray]:
-    return [batch[1].data.copy() for batch in loader]
+    return [batch[1].detach().numpy().copy() for batch in loader]
 
 
 # --- Dataset / TensorDataset ----------------------------------------------------------------
@@ -60,7 +60,7 @@ def test_tensor_dataset_indexing_keeps_dtypes():
     assert len(ds) == 10
     xi, yi = ds[3]
     assert isinstance(xi, Tensor) and isinstance(yi, Tensor)
-    np.testing.assert_array_equal(xi.data, x[3])
+    np.testing.assert_array_equal(xi.detach().numpy(), x[3])
     assert yi.dtype == np.int64 and yi.item() == 3
 
 
@@ -83,7 +83,7 @@ def test_batch_counts_and_sizes(n, bs, drop_last):
     batches = list(loader)
     expected = n // bs if drop_last else math.ceil(n / bs)
     assert len(loader) == len(batches) == expected
-    sizes = [len(b[0].data) for b in batches]
+    sizes = [len(b[0].detach().numpy()) for b in batches]
     assert all(s == bs for s in sizes[:-1])
     assert sizes[-1] == (bs if drop_last else n - bs * (expected - 1))
 
@@ -91,8 +91,8 @@ def test_batch_counts_and_sizes(n, bs, drop_last):
 def test_no_shuffle_keeps_order_and_dtypes():
     x, y = _xy(7)
     xb, yb = next(iter(DataLoader(TensorDataset(x, y), batch_size=4)))
-    np.testing.assert_array_equal(xb.data, x[:4])
-    np.testing.assert_array_equal(yb.data, y[:4])
+    np.testing.assert_array_equal(xb.detach().numpy(), x[:4])
+    np.testing.assert_array_equal(yb.detach().numpy(), y[:4])
     assert xb.dtype == np.float32 and yb.dtype == np.int64
 
 
@@ -116,7 +116,7 @@ def test_shuffle_covers_every_index_once_per_epoch_with_fresh_permutations():
 def test_rows_stay_aligned_across_tensors_when_shuffled():
     x, y = _xy(12)
     for xb, yb in DataLoader(TensorDataset(x, y), batch_size=5, shuffle=True, generator=1):
-        np.testing.assert_array_equal(xb.data, x[yb.data])
+        np.testing.assert_array_equal(xb.detach().numpy(), x[yb.detach().numpy()])
 
 
 def test_same_seed_same_batches_different_seed_differs():
@@ -140,16 +140,16 @@ def test_shuffle_permutation_matches_generator_formula():
     x, y = _xy(10)
     loader = DataLoader(TensorDataset(x, y), batch_size=10, shuffle=True, generator=7)
     expected = np.random.default_rng(7).permutation(10)
-    np.testing.assert_array_equal(next(iter(loader))[1].data, expected)
+    np.testing.assert_array_equal(next(iter(loader))[1].detach().numpy(), expected)
 
 
 def test_no_generator_uses_the_default_one_reseeded_by_manual_seed():
     x, y = _xy(20)
     loader = DataLoader(TensorDataset(x, y), batch_size=20, shuffle=True)
     manual_seed(123)
-    first = next(iter(loader))[1].data
+    first = next(iter(loader))[1].detach().numpy()
     manual_seed(123)
-    again = next(iter(loader))[1].data
+    again = next(iter(loader))[1].detach().numpy()
     np.testing.assert_array_equal(first, again)
     np.testing.assert_array_equal(first, np.random.default_rng(123).permutation(20))
     manual_seed(123)
@@ -161,7 +161,7 @@ def test_drop_last_with_shuffle_never_yields_partial_batch():
     loader = DataLoader(
         TensorDataset(x, y), batch_size=4, shuffle=True, drop_last=True, generator=3
     )
-    sizes = [len(b[1].data) for b in loader]
+    sizes = [len(b[1].detach().numpy()) for b in loader]
     assert sizes == [4, 4]
 
 
@@ -170,8 +170,8 @@ def test_generic_dataset_is_collated_per_field():
     batches = list(loader)
     assert len(batches) == len(loader) == 3
     xb, sq, label, weight = batches[1]
-    np.testing.assert_array_equal(xb.data, np.array([[2.0], [3.0]], dtype=np.float32))
-    np.testing.assert_array_equal(sq.data, np.array([[4, 4], [9, 9]]))
+    np.testing.assert_array_equal(xb.detach().numpy(), np.array([[2.0], [3.0]], dtype=np.float32))
+    np.testing.assert_array_equal(sq.detach().numpy(), np.array([[4, 4], [9, 9]]))
     assert label.dtype == np.int64 and label.tolist() == [2, 3]
     assert weight.dtype == np.float32
     assert batches[2][0].shape == (1, 1)
@@ -187,7 +187,7 @@ def test_generic_dataset_shuffle_is_deterministic():
 def test_default_collate_dicts_strings_and_errors():
     out = default_collate([{"a": 1.0, "name": "x"}, {"a": 2.0, "name": "y"}])
     assert out["name"] == ["x", "y"]
-    np.testing.assert_array_equal(out["a"].data, np.array([1.0, 2.0], dtype=np.float32))
+    np.testing.assert_array_equal(out["a"].detach().numpy(), np.array([1.0, 2.0], dtype=np.float32))
     with pytest.raises(ValueError, match="different shapes"):
         default_collate([np.zeros(2), np.zeros(3)])
     with pytest.raises(TypeError, match="cannot batch"):
@@ -198,12 +198,12 @@ def test_tensor_dataset_subclass_overriding_getitem_is_not_bypassed():
     class Doubled(TensorDataset):
         def __getitem__(self, index):
             x, y = super().__getitem__(index)
-            return Tensor(x.data * 2), y
+            return Tensor(x.detach().numpy() * 2), y
 
     x, y = _xy(6)
     xb, yb = next(iter(DataLoader(Doubled(x, y), batch_size=6)))
-    np.testing.assert_array_equal(xb.data, x * 2)
-    np.testing.assert_array_equal(yb.data, y)
+    np.testing.assert_array_equal(xb.detach().numpy(), x * 2)
+    np.testing.assert_array_equal(yb.detach().numpy(), y)
 
 
 def test_custom_collate_fn_is_used_for_generic_datasets():

@@ -20,7 +20,7 @@ def test_iris_shapes_dtypes_and_classes():
     assert iris.y.shape == (150,) and iris.y.dtype == np.int64
     assert iris.classes == ("setosa", "versicolor", "virginica")
     assert iris.feature_names == ("sepal_length", "sepal_width", "petal_length", "petal_width")
-    np.testing.assert_array_equal(np.bincount(iris.y.data), [50, 50, 50])
+    np.testing.assert_array_equal(np.bincount(iris.y.detach().numpy()), [50, 50, 50])
 
 
 def test_iris_column_means_match_the_published_values():
@@ -31,8 +31,8 @@ def test_iris_column_means_match_the_published_values():
 
 def test_iris_arrays_equal_tensors():
     a, t = load_iris(as_tensor=False), load_iris()
-    np.testing.assert_array_equal(a.x, t.x.data)
-    np.testing.assert_array_equal(a.y, t.y.data)
+    np.testing.assert_array_equal(a.x, t.x.detach().numpy())
+    np.testing.assert_array_equal(a.y, t.y.detach().numpy())
 
 
 def test_iris_seed_split_shapes_and_class_counts():
@@ -41,8 +41,8 @@ def test_iris_seed_split_shapes_and_class_counts():
     assert s.y_train.shape == (99, 3) and s.y_test.shape == (51, 3)
     assert s.x_train.dtype == np.float32 and s.y_train.dtype == np.float32
     assert s.labels_train.dtype == np.int64
-    np.testing.assert_array_equal(np.bincount(s.labels_train.data), [33, 33, 33])
-    np.testing.assert_array_equal(np.bincount(s.labels_test.data), [17, 17, 17])
+    np.testing.assert_array_equal(np.bincount(s.labels_train.detach().numpy()), [33, 33, 33])
+    np.testing.assert_array_equal(np.bincount(s.labels_test.detach().numpy()), [17, 17, 17])
 
 
 def test_iris_seed_split_labels_agree_with_one_hot_and_features_are_z_scored():
@@ -89,8 +89,10 @@ def test_mnist_reads_gz_and_raw_files(tmp_path, gz):
     assert isinstance(x, Tensor) and isinstance(y, Tensor)
     assert x.shape == (6, 784) and x.dtype == np.float32
     assert y.shape == (6,) and y.dtype == np.int64
-    np.testing.assert_allclose(x.data, images.reshape(6, -1) / np.float32(255), rtol=1e-6)
-    np.testing.assert_array_equal(y.data, labels)
+    np.testing.assert_allclose(
+        x.detach().numpy(), images.reshape(6, -1) / np.float32(255), rtol=1e-6
+    )
+    np.testing.assert_array_equal(y.detach().numpy(), labels)
 
 
 def test_mnist_train_split_unflattened_as_arrays(tmp_path):

@@ -22,7 +22,7 @@ def leaf(a: Any) -> Tensor:
 
 def grad_of(t: Tensor) -> np.ndarray:
     assert t.grad is not None, "no gradient reached this tensor"
-    return t.grad.data
+    return t.grad.numpy()
 
 
 class Counted(Op):
@@ -57,7 +57,7 @@ def test_fan_out_sums_every_path() -> None:
     y = a * a + a.exp() + a.sin() * 3
     y.sum().backward()
     assert a.grad is not None
-    np.testing.assert_allclose(a.grad.data, 2 * v + np.exp(v) + 3 * np.cos(v), rtol=1e-14)
+    np.testing.assert_allclose(a.grad.numpy(), 2 * v + np.exp(v) + 3 * np.cos(v), rtol=1e-14)
 
 
 def test_each_node_runs_once_with_its_total_gradient() -> None:
@@ -65,7 +65,7 @@ def test_each_node_runs_once_with_its_total_gradient() -> None:
     Counted.calls = 0
     b = apply(Counted(), a)  # consumed by three ops below
     seen: list[np.ndarray] = []
-    b.register_hook(lambda g: seen.append(g.data.copy()))
+    b.register_hook(lambda g: seen.append(g.detach().numpy().copy()))
     loss = (b * b).sum() + b.sum() + (b * 3).sum()
     loss.backward()
     assert Counted.calls == 1
@@ -73,7 +73,7 @@ def test_each_node_runs_once_with_its_total_gradient() -> None:
     bv = 2 * np.array([1.0, 2.0])
     np.testing.assert_allclose(seen[0], 2 * bv + 1 + 3)
     assert a.grad is not None
-    np.testing.assert_allclose(a.grad.data, 2 * (2 * bv + 4))
+    np.testing.assert_allclose(a.grad.numpy(), 2 * (2 * bv + 4))
 
 
 def test_gradients_accumulate_across_backward_calls() -> None:
@@ -82,7 +82,7 @@ def test_gradients_accumulate_across_backward_calls() -> None:
     (a * a).sum().backward()
     (a * 3).sum().backward()
     assert a.grad is not None
-    np.testing.assert_allclose(a.grad.data, 2 * v + 3)
+    np.testing.assert_allclose(a.grad.numpy(), 2 * v + 3)
 
 
 def test_each_leaf_owns_its_gradient() -> None:
@@ -143,7 +143,7 @@ def test_graph_is_freed_after_backward_but_keeps_its_structure() -> None:
     a = leaf(np.arange(4.0))
     h = a.exp()  # an intermediate tensor, saved by the Mul below
     h_ref = weakref.ref(h)
-    arr_ref = weakref.ref(h.data)
+    arr_ref = weakref.ref(h.detach().numpy())
     mul = h * 2
     loss = mul.sum()
     del h, mul
@@ -165,14 +165,14 @@ def test_second_backward_raises_and_changes_nothing() -> None:
     b = a.sin()
     b.sum().backward()
     assert a.grad is not None
-    before = a.grad.data.copy()
+    before = a.grad.numpy().copy()
     d = leaf([3.0, 4.0])
     # the fresh branch with d comes first in the walk: a careless engine updates d, then fails
     loss = (d * 2).sum() + b.sum()
     with pytest.raises(RuntimeError, match=r"second time.*retain_graph=True"):
         loss.backward()
     assert d.grad is None
-    np.testing.assert_array_equal(a.grad.data, before)
+    np.testing.assert_array_equal(a.grad.numpy(), before)
     with pytest.raises(RuntimeError, match="retain_graph"):
         b.sum().backward()
 
@@ -184,7 +184,7 @@ def test_retain_graph_allows_a_second_backward() -> None:
     loss.backward(retain_graph=True)
     loss.backward()
     assert a.grad is not None
-    np.testing.assert_allclose(a.grad.data, 2 * (np.tanh(v) + v * (1 - np.tanh(v) ** 2)))
+    np.testing.assert_allclose(a.grad.numpy(), 2 * (np.tanh(v) + v * (1 - np.tanh(v) ** 2)))
 
 
 def test_memory_is_flat_over_many_steps() -> None:
@@ -197,7 +197,7 @@ def test_memory_is_flat_over_many_steps() -> None:
         loss = ((x @ w).tanh() ** 2).mean() + (w * w).sum() * 1e-3
         loss.backward()
         assert w.grad is not None
-        w.data -= 0.1 * w.grad.data
+        w.data -= 0.1 * w.grad
         w.grad = None
 
     def live() -> tuple[int, int]:
@@ -267,10 +267,10 @@ def test_detach_shares_data_and_stops_gradient() -> None:
     b = a * 3
     d = b.detach()
     assert d.is_leaf and not d.requires_grad and d.grad_fn is None
-    assert np.shares_memory(d.data, b.data)
+    assert np.shares_memory(d.detach().numpy(), b.detach().numpy())
     (a * d).sum().backward()
     assert a.grad is not None
-    np.testing.assert_array_equal(a.grad.data, d.data)
+    np.testing.assert_array_equal(a.grad.numpy(), d.detach().numpy())
 
 
 def test_requires_grad_only_for_floating_tensors() -> None:
@@ -292,7 +292,7 @@ def test_int_tensors_and_constants_get_no_gradient() -> None:
     c = Tensor([5.0, 6.0])
     (a * k + c).sum().backward()
     assert a.grad is not None and k.grad is None and c.grad is None
-    np.testing.assert_array_equal(a.grad.data, [3.0, 4.0])
+    np.testing.assert_array_equal(a.grad.numpy(), [3.0, 4.0])
 
 
 # ---------------------------------------------------------------------------------------------
@@ -304,14 +304,14 @@ def test_leaf_hook_sees_and_replaces_the_gradient() -> None:
     seen: list[np.ndarray] = []
 
     def hook(g: Tensor) -> Tensor:
-        seen.append(g.data.copy())
+        seen.append(g.detach().numpy().copy())
         return g * 10
 
     a.register_hook(hook)
     (a * a).sum().backward()
     np.testing.assert_array_equal(seen[0], [2.0, 4.0])
     assert a.grad is not None
-    np.testing.assert_array_equal(a.grad.data, [20.0, 40.0])
+    np.testing.assert_array_equal(a.grad.numpy(), [20.0, 40.0])
 
 
 def test_non_leaf_hook_replaces_the_gradient_upstream() -> None:
@@ -320,7 +320,7 @@ def test_non_leaf_hook_replaces_the_gradient_upstream() -> None:
     b.register_hook(lambda g: g * 0 + 1)  # pretend d(loss)/db = 1
     (b * b).sum().backward()
     assert a.grad is not None
-    np.testing.assert_array_equal(a.grad.data, [3.0, 3.0])
+    np.testing.assert_array_equal(a.grad.numpy(), [3.0, 3.0])
     assert b.grad is None  # non-leaf: not retained
 
 
@@ -346,7 +346,7 @@ def test_grad_returns_and_leaves_dot_grad_untouched() -> None:
     (ga,) = mg.grad((a**3).sum(), a)
     assert a.grad is None
     assert ga is not None and ga.dtype == np.float64
-    np.testing.assert_allclose(ga.data, 3 * v**2)
+    np.testing.assert_allclose(ga.detach().numpy(), 3 * v**2)
 
 
 def test_grad_allow_unused() -> None:
@@ -365,8 +365,8 @@ def test_grad_multiple_outputs_and_inputs_with_grad_outputs() -> None:
     g1, g2 = rng.standard_normal(3), rng.standard_normal(3)
     ga, gb = mg.grad([y1, y2], [a, b], grad_outputs=[Tensor(g1), Tensor(g2)])
     assert ga is not None and gb is not None
-    np.testing.assert_allclose(ga.data, g1 * vb + g2 * np.cos(va), rtol=1e-14)
-    np.testing.assert_allclose(gb.data, g1 * va, rtol=1e-14)
+    np.testing.assert_allclose(ga.detach().numpy(), g1 * vb + g2 * np.cos(va), rtol=1e-14)
+    np.testing.assert_allclose(gb.detach().numpy(), g1 * va, rtol=1e-14)
     assert a.grad is None and b.grad is None
 
 
@@ -375,7 +375,7 @@ def test_grad_with_respect_to_an_intermediate() -> None:
     h = a * 2
     (gh,) = mg.grad((h * h).sum(), h)
     assert gh is not None
-    np.testing.assert_array_equal(gh.data, 2 * h.data)
+    np.testing.assert_array_equal(gh.detach().numpy(), 2 * h.detach().numpy())
 
 
 def test_grad_of_grad_and_hessian_vector_product() -> None:
@@ -385,7 +385,7 @@ def test_grad_of_grad_and_hessian_vector_product() -> None:
     assert g is not None and g.requires_grad
     (gg,) = mg.grad(g.sum(), x)
     assert gg is not None
-    np.testing.assert_allclose(gg.data, 6 * v)
+    np.testing.assert_allclose(gg.detach().numpy(), 6 * v)
 
     rng = np.random.default_rng(2)
     A = rng.standard_normal((3, 3))
@@ -398,7 +398,7 @@ def test_grad_of_grad_and_hessian_vector_product() -> None:
         t = leaf(p)
         f(t).backward()
         assert t.grad is not None
-        return t.grad.data
+        return t.grad.numpy()
 
     x = leaf(x0)
     (g,) = mg.grad(f(x), x, create_graph=True)
@@ -407,7 +407,7 @@ def test_grad_of_grad_and_hessian_vector_product() -> None:
     eps = 1e-6
     numeric = (gradient(x0 + eps * u) - gradient(x0 - eps * u)) / (2 * eps)
     assert hvp is not None
-    np.testing.assert_allclose(hvp.data, numeric, rtol=1e-6, atol=1e-8)
+    np.testing.assert_allclose(hvp.detach().numpy(), numeric, rtol=1e-6, atol=1e-8)
 
 
 def test_backward_create_graph_gives_differentiable_grad() -> None:
@@ -451,7 +451,7 @@ def test_wrong_shape_gradient_raises() -> None:
     with pytest.raises(ValueError, match=r"\(3,\).*\(2,\)"):
         (a * 2).backward(np.ones(3))
     assert a.grad is not None
-    np.testing.assert_array_equal(a.grad.data, [2.0, 2.0])
+    np.testing.assert_array_equal(a.grad.numpy(), [2.0, 2.0])
 
 
 def test_integer_gradient_raises() -> None:
@@ -488,4 +488,4 @@ def test_create_graph_gives_each_leaf_its_own_grad_tensor() -> None:
     (a + b).sum().backward(create_graph=True)
     assert a.grad is not None and b.grad is not None
     assert a.grad is not b.grad
-    assert not np.shares_memory(a.grad.data, b.grad.data)
+    assert not np.shares_memory(a.grad.numpy(), b.grad.numpy())

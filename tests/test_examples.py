@@ -181,19 +181,19 @@ def test_mnist_classic_on_tiny_idx_files(tmp_path: Path) -> None:
 def test_mnist_classic_model_and_initialisations() -> None:
     example = load("mnist_mlp")
     model = example.classic_model([784, 100, 10], seed=0, init="scaled")
-    w = model[0].weight.data
+    w = model[0].weight.detach().numpy()
     assert w.shape == (100, 784)
     assert abs(float(w.std()) - 1 / 28) < 0.002  # N(0, 1/n_in): std 1/sqrt(784)
-    assert abs(float(model[0].bias.data.std()) - 1.0) < 0.3
+    assert abs(float(model[0].bias.detach().numpy().std()) - 1.0) < 0.3
     big = example.classic_model([784, 100, 10], seed=0, init="normal")
-    assert abs(float(big[0].weight.data.std()) - 1.0) < 0.02
+    assert abs(float(big[0].weight.detach().numpy().std()) - 1.0) < 0.02
     modern = example.modern_model([784, 512, 256, 10], seed=0)
     assert [layer.weight.shape for layer in modern if hasattr(layer, "weight")] == [
         (512, 784),
         (256, 512),
         (10, 256),
     ]
-    assert float(np.abs(modern[0].weight.data).max()) <= 1 / 28
+    assert float(np.abs(modern[0].weight.detach().numpy()).max()) <= 1 / 28
 
 
 def test_mnist_cosine_schedule_decays_the_learning_rate_to_zero() -> None:
@@ -353,7 +353,7 @@ def test_names_mlp_dataset_and_model() -> None:
     assert [type(m).__name__ for m in model] == [
         "Embedding", "Flatten", "Linear", "BatchNorm1d", "Tanh", "Linear"
     ]  # fmt: skip
-    assert model[2].bias is None and np.abs(model[5].weight.numpy()).max() < 0.1
+    assert model[2].bias is None and np.abs(model[5].weight.detach().numpy()).max() < 0.1
 
 
 def test_names_mlp_step_schedule() -> None:

@@ -12,6 +12,7 @@ LAYERS = {
     "_missing": 0,
     "_optional": 0,
     "dims": 0,
+    "versions": 0,
     "engine": 0,
     "dtypes": 0,
     "device": 0,

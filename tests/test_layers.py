@@ -79,11 +79,11 @@ def test_activation_matches_torch(name, kw):
     assert repr(ours) == repr(theirs)
     a, ta = t64(x), torch.tensor(x, requires_grad=True)
     out, tout = ours(a), theirs(ta)
-    close(out.data, tout.detach().numpy(), msg=name)
+    close(out.detach().numpy(), tout.detach().numpy(), msg=name)
     seed = rng.standard_normal(out.shape)
     out.backward(seed)
     tout.backward(torch.tensor(seed))
-    close(a.grad.data, ta.grad.numpy(), msg=name)
+    close(a.grad.numpy(), ta.grad.numpy(), msg=name)
 
 
 def test_functional_activations_match_torch_and_keep_float32():
@@ -99,7 +99,7 @@ def test_functional_activations_match_torch_and_keep_float32():
         (lambda v: F.softplus(v, 0.5, 2.0), lambda v: tf.softplus(v, 0.5, 2.0)),
     ]
     for ours, theirs in pairs:
-        close(ours(t64(x)).data, theirs(torch.tensor(x)).numpy())
+        close(ours(t64(x)).detach().numpy(), theirs(torch.tensor(x)).numpy())
         assert ours(mg.tensor(x.astype(np.float32))).dtype == np.float32
 
 
@@ -109,10 +109,10 @@ def test_activations_extreme_inputs_without_warnings():
         for f in (F.gelu, F.silu, F.elu, F.softplus, lambda v: F.gelu(v, approximate="tanh")):
             out = f(x)
             out.sum().backward()
-            assert np.all(np.isfinite(out.data)) and np.all(np.isfinite(x.grad.data))
+            assert np.all(np.isfinite(out.detach().numpy())) and np.all(np.isfinite(x.grad.numpy()))
             x.grad = None
-    np.testing.assert_allclose(F.softplus(x).data[[0, 4]], [0.0, 1000.0])
-    np.testing.assert_allclose(F.softplus(t64([-40.0])).data, np.exp(-40.0), rtol=1e-14)
+    np.testing.assert_allclose(F.softplus(x).detach().numpy()[[0, 4]], [0.0, 1000.0])
+    np.testing.assert_allclose(F.softplus(t64([-40.0])).detach().numpy(), np.exp(-40.0), rtol=1e-14)
 
 
 def test_activation_argument_errors():
@@ -130,7 +130,7 @@ def test_one_hot_matches_torch_and_errors():
     y = np.array([[0, 2], [1, 1]])
     out = F.one_hot(mg.tensor(y), 4)
     assert out.dtype == np.int64 and out.shape == (2, 2, 4)
-    np.testing.assert_array_equal(out.data, np.eye(4, dtype=np.int64)[y])
+    np.testing.assert_array_equal(out.detach().numpy(), np.eye(4, dtype=np.int64)[y])
     assert F.one_hot(np.array([3, 1])).shape == (2, 4)
     with pytest.raises(RuntimeError, match="Class values must be smaller than num_classes"):
         F.one_hot(mg.tensor([1, 5]), 3)
@@ -139,7 +139,9 @@ def test_one_hot_matches_torch_and_errors():
     with pytest.raises(TypeError, match="LongTensor"):
         F.one_hot(mg.tensor([1.0]), 3)
     torch = pytest.importorskip("torch")
-    np.testing.assert_array_equal(out.data, torch.nn.functional.one_hot(torch.tensor(y), 4))
+    np.testing.assert_array_equal(
+        out.detach().numpy(), torch.nn.functional.one_hot(torch.tensor(y), 4)
+    )
 
 
 # -- Embedding --------------------------------------------------------------------------------
@@ -147,20 +149,20 @@ def test_one_hot_matches_torch_and_errors():
 
 def test_embedding_forward_backward_repeated_indices_and_padding():
     emb = nn.Embedding(5, 3, padding_idx=1, dtype=np.float64, generator=0)
-    np.testing.assert_array_equal(emb.weight.data[1], 0)
+    np.testing.assert_array_equal(emb.weight.detach().numpy()[1], 0)
     emb.weight.data[1] = 7.0  # a padding row keeps its value in the output...
     idx = np.array([[0, 1, 4], [4, 4, 1]])
     out = emb(mg.tensor(idx))
     assert out.shape == (2, 3, 3)
-    np.testing.assert_array_equal(out.data, emb.weight.data[idx])
+    np.testing.assert_array_equal(out.detach().numpy(), emb.weight.detach().numpy()[idx])
     g = np.random.default_rng(0).standard_normal(out.shape)
     out.backward(g)
     expected = np.zeros((5, 3))
     np.add.at(expected, idx, g)
     expected[1] = 0  # ...but gets no gradient
-    np.testing.assert_allclose(emb.weight.grad.data, expected)
-    assert mg.gradcheck(lambda w: F.embedding(idx, w), [t64(emb.weight.data)])
-    assert mg.gradgradcheck(lambda w: F.embedding(idx, w) ** 2, [t64(emb.weight.data)])
+    np.testing.assert_allclose(emb.weight.grad.numpy(), expected)
+    assert mg.gradcheck(lambda w: F.embedding(idx, w), [t64(emb.weight.detach().numpy())])
+    assert mg.gradgradcheck(lambda w: F.embedding(idx, w) ** 2, [t64(emb.weight.detach().numpy())])
     assert repr(emb) == "Embedding(5, 3, padding_idx=1)"
     assert nn.Embedding(5, 3, padding_idx=-1).padding_idx == 4
 
@@ -171,15 +173,15 @@ def test_embedding_matches_torch_and_state_dict_both_ways():
     theirs = to_torch(ours, torch.nn.Embedding(7, 4, padding_idx=2, dtype=torch.float64))
     idx = np.array([[2, 3, 3], [6, 0, 2]])
     out, tout = ours(idx), theirs(torch.from_numpy(idx))
-    close(out.data, tout.detach().numpy())
+    close(out.detach().numpy(), tout.detach().numpy())
     seed = np.random.default_rng(1).standard_normal(out.shape)
     out.backward(seed)
     tout.backward(torch.tensor(seed))
-    close(ours.weight.grad.data, theirs.weight.grad.numpy())
+    close(ours.weight.grad.numpy(), theirs.weight.grad.numpy())
     with torch.no_grad():
         theirs.weight.mul_(3)
     from_torch(theirs, ours)
-    close(ours.weight.data, theirs.weight.detach().numpy())
+    close(ours.weight.detach().numpy(), theirs.weight.detach().numpy())
     assert repr(ours) == repr(theirs)
 
 
@@ -187,7 +189,7 @@ def test_embedding_from_pretrained_freeze_and_share():
     table = np.arange(12, dtype=np.float32).reshape(4, 3)
     emb = nn.Embedding.from_pretrained(table)
     assert not emb.weight.requires_grad and emb.weight.shape == (4, 3)
-    np.testing.assert_array_equal(emb(np.array([3, 0])).data, table[[3, 0]])
+    np.testing.assert_array_equal(emb(np.array([3, 0])).detach().numpy(), table[[3, 0]])
     emb = nn.Embedding.from_pretrained(mg.tensor(table), freeze=False, padding_idx=0)
     assert emb.weight.requires_grad and emb.padding_idx == 0
     with pytest.raises(ValueError, match="2-dimensional"):
@@ -211,8 +213,8 @@ def test_embedding_errors():
 
 
 def test_embedding_seeded_init_is_standard_normal():
-    a = nn.Embedding(200, 50, generator=3).weight.data
-    np.testing.assert_array_equal(a, nn.Embedding(200, 50, generator=3).weight.data)
+    a = nn.Embedding(200, 50, generator=3).weight.detach().numpy()
+    np.testing.assert_array_equal(a, nn.Embedding(200, 50, generator=3).weight.detach().numpy())
     assert a.dtype == np.float32
     assert abs(a.mean()) < 0.02 and abs(a.std() - 1) < 0.02
 
@@ -254,16 +256,16 @@ def test_batchnorm_matches_torch_train_then_eval(name, shape, kw):
             x = rng.standard_normal(shape) * 2 + 1
             a, ta = t64(x), torch.tensor(x, requires_grad=True)
             out, tout = ours(a), theirs(ta)
-            close(out.data, tout.detach().numpy(), msg=f"output, training={mode}")
+            close(out.detach().numpy(), tout.detach().numpy(), msg=f"output, training={mode}")
             seed = rng.standard_normal(shape)
             out.backward(seed)
             tout.backward(torch.tensor(seed))
-            close(a.grad.data, ta.grad.numpy(), msg=f"input grad, training={mode}")
+            close(a.grad.numpy(), ta.grad.numpy(), msg=f"input grad, training={mode}")
             for (pname, p), tp in zip(ours.named_parameters(), theirs.parameters()):
-                close(p.grad.data, tp.grad.numpy(), msg=pname)
+                close(p.grad.numpy(), tp.grad.numpy(), msg=pname)
                 p.grad, tp.grad = None, None
             for (bname, b), tb in zip(ours.named_buffers(), theirs.buffers()):
-                close(b.data, tb.numpy(), msg=bname)
+                close(b.detach().numpy(), tb.numpy(), msg=bname)
     assert list(ours.state_dict()) == list(theirs.state_dict())
     from_torch(theirs, ours)  # and back
 
@@ -289,8 +291,8 @@ def test_batchnorm_cumulative_average_with_momentum_none():
     batches = [rng.standard_normal((5, 2)) + i for i in range(4)]
     for b in batches:
         bn(t64(b))
-    close(bn.running_mean.data, np.mean([b.mean(0) for b in batches], axis=0))
-    close(bn.running_var.data, np.mean([b.var(0, ddof=1) for b in batches], axis=0))
+    close(bn.running_mean.detach().numpy(), np.mean([b.mean(0) for b in batches], axis=0))
+    close(bn.running_var.detach().numpy(), np.mean([b.var(0, ddof=1) for b in batches], axis=0))
 
 
 @pytest.mark.parametrize("training", [True, False])
@@ -362,13 +364,13 @@ def test_layernorm_matches_torch(shape, ns, kw):
     x = rng.standard_normal(shape) * 3
     a, ta = t64(x), torch.tensor(x, requires_grad=True)
     out, tout = ours(a), theirs(ta)
-    close(out.data, tout.detach().numpy())
+    close(out.detach().numpy(), tout.detach().numpy())
     seed = rng.standard_normal(shape)
     out.backward(seed)
     tout.backward(torch.tensor(seed))
-    close(a.grad.data, ta.grad.numpy())
+    close(a.grad.numpy(), ta.grad.numpy())
     for p, tp in zip(ours.parameters(), theirs.parameters()):
-        close(p.grad.data, tp.grad.numpy())
+        close(p.grad.numpy(), tp.grad.numpy())
     from_torch(theirs, ours)
     params = list(ours.parameters())
     assert mg.gradcheck(lambda x, *ps: ours(x), [a, *params])
@@ -405,8 +407,10 @@ def test_forward_hooks_see_and_replace_activations():
     with model[1].register_forward_pre_hook(lambda m, args: args[0] * 0):
         with model.register_forward_hook(lambda m, args, out: out + 1):
             z = model(x)
-    np.testing.assert_allclose(z.data, np.broadcast_to(model[2].bias.data + 1, (5, 2)), rtol=1e-6)
-    np.testing.assert_allclose(model(x).data, y.data)
+    np.testing.assert_allclose(
+        z.detach().numpy(), np.broadcast_to(model[2].bias.detach().numpy() + 1, (5, 2)), rtol=1e-6
+    )
+    np.testing.assert_allclose(model(x).detach().numpy(), y.detach().numpy())
 
 
 def test_hook_order_prepend_kwargs_and_always_call():
@@ -481,24 +485,24 @@ def test_requires_grad_freezes_embedding_and_norm():
 def test_orthogonal_init(shape):
     w = nn.Parameter(np.zeros(shape))
     nn.init.orthogonal_(w, gain=2.0, generator=0)
-    flat = w.data.reshape(shape[0], -1)
+    flat = w.detach().numpy().reshape(shape[0], -1)
     small = flat @ flat.T if flat.shape[0] <= flat.shape[1] else flat.T @ flat
     np.testing.assert_allclose(small, 4 * np.eye(len(small)), atol=1e-12)
     again = nn.init.orthogonal_(nn.Parameter(np.zeros(shape)), gain=2.0, generator=0)
-    np.testing.assert_array_equal(again.data, w.data)
+    np.testing.assert_array_equal(again.detach().numpy(), w.detach().numpy())
     with pytest.raises(ValueError, match="2 or more dimensions"):
         nn.init.orthogonal_(nn.Parameter(np.zeros(3)))
 
 
 def test_eye_and_kaiming_options():
     w = nn.init.eye_(nn.Parameter(np.zeros((2, 3), dtype=np.float32)))
-    np.testing.assert_array_equal(w.data, np.eye(2, 3))
+    np.testing.assert_array_equal(w.detach().numpy(), np.eye(2, 3))
     big = nn.Parameter(np.zeros((400, 100)))
     nn.init.kaiming_normal_(big, mode="fan_out", nonlinearity="relu", generator=1)
-    assert abs(big.data.std() - np.sqrt(2 / 400)) < 0.003
+    assert abs(big.detach().numpy().std() - np.sqrt(2 / 400)) < 0.003
     nn.init.kaiming_uniform_(big, a=0.2, generator=1)
     bound = np.sqrt(3) * nn.init.calculate_gain("leaky_relu", 0.2) / np.sqrt(100)
-    assert big.data.max() <= bound and big.data.max() > 0.99 * bound
+    assert big.detach().numpy().max() <= bound and big.detach().numpy().max() > 0.99 * bound
     nn.init.xavier_normal_(big, gain=3.0, generator=2)
-    assert abs(big.data.std() - 3 * np.sqrt(2 / 500)) < 0.005
+    assert abs(big.detach().numpy().std() - 3 * np.sqrt(2 / 500)) < 0.005
     assert nn.init.calculate_gain("tanh") == 5 / 3

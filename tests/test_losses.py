@@ -43,18 +43,21 @@ def strict_numpy():
 def test_mse_and_l1_match_numpy(reduction):
     x, y = rng.standard_normal((4, 3)), rng.standard_normal((4, 3))
     out = F.mse_loss(t64(x), y, reduction=reduction)
-    np.testing.assert_allclose(out.data, reduce_np((x - y) ** 2, reduction))
+    np.testing.assert_allclose(out.detach().numpy(), reduce_np((x - y) ** 2, reduction))
     out = F.l1_loss(t64(x), mg.tensor(y), reduction=reduction)
-    np.testing.assert_allclose(out.data, reduce_np(np.abs(x - y), reduction))
+    np.testing.assert_allclose(out.detach().numpy(), reduce_np(np.abs(x - y), reduction))
     np.testing.assert_allclose(
-        nn.MSELoss(reduction=reduction)(t64(x), y).data, reduce_np((x - y) ** 2, reduction)
+        nn.MSELoss(reduction=reduction)(t64(x), y).detach().numpy(),
+        reduce_np((x - y) ** 2, reduction),
     )
 
 
 def test_mse_gradients():
     x, y = t64(rng.standard_normal((4, 3))), t64(rng.standard_normal((4, 3)))
     F.mse_loss(x, y.detach()).backward()
-    np.testing.assert_allclose(x.grad.data, 2 * (x.data - y.data) / x.size)
+    np.testing.assert_allclose(
+        x.grad.numpy(), 2 * (x.detach().numpy() - y.detach().numpy()) / x.size
+    )
     for reduction in REDUCTIONS:
         assert mg.gradcheck(lambda a, b, r=reduction: F.mse_loss(a, b, reduction=r), [x, y])
         assert mg.gradcheck(lambda a, b, r=reduction: F.l1_loss(a, b, reduction=r), [x, y])
@@ -92,40 +95,40 @@ def bce_logits_np(x, y):
 def test_binary_cross_entropy_matches_numpy(reduction):
     p, y = rng.uniform(0.05, 0.95, (5, 2)), rng.uniform(0, 1, (5, 2))
     out = F.binary_cross_entropy(t64(p), y, reduction=reduction)
-    np.testing.assert_allclose(out.data, reduce_np(bce_np(p, y), reduction))
+    np.testing.assert_allclose(out.detach().numpy(), reduce_np(bce_np(p, y), reduction))
     assert mg.gradcheck(lambda a: F.binary_cross_entropy(a, y, reduction=reduction), [t64(p)])
     w = rng.uniform(0.5, 2, 2)
     out = nn.BCELoss(weight=w, reduction=reduction)(t64(p), y)
-    np.testing.assert_allclose(out.data, reduce_np(w * bce_np(p, y), reduction))
+    np.testing.assert_allclose(out.detach().numpy(), reduce_np(w * bce_np(p, y), reduction))
 
 
 @pytest.mark.parametrize("reduction", REDUCTIONS)
 def test_binary_cross_entropy_with_logits_matches_numpy(reduction):
     x, y = rng.standard_normal((5, 2)) * 3, rng.uniform(0, 1, (5, 2))
     out = F.binary_cross_entropy_with_logits(t64(x), y, reduction=reduction)
-    np.testing.assert_allclose(out.data, reduce_np(bce_logits_np(x, y), reduction))
+    np.testing.assert_allclose(out.detach().numpy(), reduce_np(bce_logits_np(x, y), reduction))
     assert mg.gradcheck(
         lambda a: F.binary_cross_entropy_with_logits(a, y, reduction=reduction), [t64(x)]
     )
     pw = np.array([2.0, 0.5])
     expected = (1 - y) * x + (1 + (pw - 1) * y) * np.log1p(np.exp(-x))
     out = nn.BCEWithLogitsLoss(reduction=reduction, pos_weight=pw)(t64(x), y)
-    np.testing.assert_allclose(out.data, reduce_np(expected, reduction))
+    np.testing.assert_allclose(out.detach().numpy(), reduce_np(expected, reduction))
 
 
 def test_bce_with_logits_gradient_is_smooth_at_zero():
     x = t64([0.0, 0.0])
     F.binary_cross_entropy_with_logits(x, np.array([0.0, 1.0]), reduction="sum").backward()
-    np.testing.assert_allclose(x.grad.data, [0.5, -0.5])  # sigmoid(0) - y
+    np.testing.assert_allclose(x.grad.numpy(), [0.5, -0.5])  # sigmoid(0) - y
 
 
 def test_bce_clamps_log_at_minus_100(strict_numpy):
     p = t64([0.0, 1.0, 0.0, 1.0])
     y = np.array([1.0, 0.0, 0.0, 1.0])
     loss = F.binary_cross_entropy(p, y, reduction="none")
-    np.testing.assert_allclose(loss.data, [100, 100, 0, 0])
+    np.testing.assert_allclose(loss.detach().numpy(), [100, 100, 0, 0])
     loss.sum().backward()
-    assert np.all(np.isfinite(p.grad.data))
+    assert np.all(np.isfinite(p.grad.numpy()))
 
 
 def test_binary_losses_stable_at_extreme_logits(strict_numpy):
@@ -133,14 +136,16 @@ def test_binary_losses_stable_at_extreme_logits(strict_numpy):
         x = mg.tensor([-1000.0, 1000.0, -1000.0, 1000.0], dtype=dtype, requires_grad=True)
         y = np.array([1.0, 0.0, 0.0, 1.0])
         loss = F.binary_cross_entropy_with_logits(x, y, reduction="sum")
-        np.testing.assert_allclose(loss.data, 2000.0)
+        np.testing.assert_allclose(loss.detach().numpy(), 2000.0)
         loss.backward()
-        np.testing.assert_allclose(x.grad.data, [-1, 1, 0, 0], atol=1e-30)  # sigmoid(-1000)
+        np.testing.assert_allclose(x.grad.numpy(), [-1, 1, 0, 0], atol=1e-30)  # sigmoid(-1000)
         x.grad = None
         loss = F.binary_cross_entropy(x.sigmoid(), y, reduction="sum")  # probabilities at 0 and 1
-        assert np.isfinite(loss.data) and loss.data >= 174  # log clamped, not -inf
+        assert (
+            np.isfinite(loss.detach().numpy()) and loss.detach().numpy() >= 174
+        )  # log clamped, not -inf
         loss.backward()
-        assert np.all(np.isfinite(x.grad.data))
+        assert np.all(np.isfinite(x.grad.numpy()))
 
 
 def test_binary_errors():
@@ -159,12 +164,12 @@ def test_cross_entropy_integer_labels_matches_numpy(reduction):
     y = rng.integers(0, 4, 6)
     expected = -log_softmax_np(x)[np.arange(6), y]
     out = F.cross_entropy(t64(x), y, reduction=reduction)
-    np.testing.assert_allclose(out.data, reduce_np(expected, reduction))
+    np.testing.assert_allclose(out.detach().numpy(), reduce_np(expected, reduction))
     out = nn.CrossEntropyLoss(reduction=reduction)(t64(x), mg.tensor(y))
-    np.testing.assert_allclose(out.data, reduce_np(expected, reduction))
+    np.testing.assert_allclose(out.detach().numpy(), reduce_np(expected, reduction))
     assert mg.gradcheck(lambda a: F.cross_entropy(a, y, reduction=reduction), [t64(x)])
     out = F.nll_loss(t64(log_softmax_np(x)), y, reduction=reduction)
-    np.testing.assert_allclose(out.data, reduce_np(expected, reduction))
+    np.testing.assert_allclose(out.detach().numpy(), reduce_np(expected, reduction))
     assert mg.gradcheck(lambda a: nn.NLLLoss(reduction=reduction)(a, y), [t64(x)])
 
 
@@ -172,8 +177,8 @@ def test_cross_entropy_gradient_is_softmax_minus_onehot():
     x = t64(rng.standard_normal((5, 3)))
     y = np.array([0, 2, 1, 1, 0])
     F.cross_entropy(x, y).backward()
-    expected = (np.exp(log_softmax_np(x.data)) - np.eye(3)[y]) / 5
-    np.testing.assert_allclose(x.grad.data, expected, atol=1e-12)
+    expected = (np.exp(log_softmax_np(x.detach().numpy())) - np.eye(3)[y]) / 5
+    np.testing.assert_allclose(x.grad.numpy(), expected, atol=1e-12)
 
 
 def test_cross_entropy_records_two_ops():
@@ -191,7 +196,7 @@ def test_cross_entropy_class_weights(reduction):
     per = -w[y] * log_softmax_np(x)[np.arange(6), y]
     expected = per.sum() / w[y].sum() if reduction == "mean" else reduce_np(per, reduction)
     out = nn.CrossEntropyLoss(weight=w, reduction=reduction)(t64(x), y)
-    np.testing.assert_allclose(out.data, expected)
+    np.testing.assert_allclose(out.detach().numpy(), expected)
     assert mg.gradcheck(lambda a: F.cross_entropy(a, y, weight=w, reduction=reduction), [t64(x)])
 
 
@@ -202,23 +207,28 @@ def test_cross_entropy_with_probabilities(reduction):
     q /= q.sum(axis=1, keepdims=True)
     expected = -(q * log_softmax_np(x)).sum(axis=1)
     out = F.cross_entropy(t64(x), q, reduction=reduction)
-    np.testing.assert_allclose(out.data, reduce_np(expected, reduction))
+    np.testing.assert_allclose(out.detach().numpy(), reduce_np(expected, reduction))
     assert mg.gradcheck(lambda a, b: F.cross_entropy(a, b, reduction=reduction), [t64(x), t64(q)])
     # One-hot probabilities give the same loss as the labels.
     y = np.array([0, 2, 1, 1, 0])
     np.testing.assert_allclose(
-        F.cross_entropy(t64(x), np.eye(3)[y]).data, F.cross_entropy(t64(x), y).data
+        F.cross_entropy(t64(x), np.eye(3)[y]).detach().numpy(),
+        F.cross_entropy(t64(x), y).detach().numpy(),
     )
 
 
 def test_cross_entropy_unbatched_and_spatial():
     x = rng.standard_normal(4)
-    np.testing.assert_allclose(F.cross_entropy(t64(x), np.int64(2)).data, -log_softmax_np(x)[2])
+    np.testing.assert_allclose(
+        F.cross_entropy(t64(x), np.int64(2)).detach().numpy(), -log_softmax_np(x)[2]
+    )
     x = rng.standard_normal((2, 3, 5))  # (N, C, d)
     y = rng.integers(0, 3, (2, 5))
     lp = log_softmax_np(x, axis=1)
     expected = -np.take_along_axis(lp, y[:, None, :], axis=1)[:, 0, :]
-    np.testing.assert_allclose(F.cross_entropy(t64(x), y, reduction="none").data, expected)
+    np.testing.assert_allclose(
+        F.cross_entropy(t64(x), y, reduction="none").detach().numpy(), expected
+    )
     assert mg.gradcheck(lambda a: F.cross_entropy(a, y), [t64(x)])
 
 
@@ -229,14 +239,14 @@ def test_cross_entropy_stable_at_extreme_logits(strict_numpy):
         )
         y = np.array([1, 2])
         loss = F.cross_entropy(x, y)
-        np.testing.assert_allclose(loss.data, 1000.0, rtol=1e-6)
+        np.testing.assert_allclose(loss.detach().numpy(), 1000.0, rtol=1e-6)
         loss.backward()
-        assert np.all(np.isfinite(x.grad.data))
-        np.testing.assert_allclose(x.grad.data, [[0.5, -0.5, 0], [0, 0, 0]], atol=1e-6)
+        assert np.all(np.isfinite(x.grad.numpy()))
+        np.testing.assert_allclose(x.grad.numpy(), [[0.5, -0.5, 0], [0, 0, 0]], atol=1e-6)
         q = F.softmax(mg.tensor([[0.0, 1000.0, -1000.0]] * 2, dtype=dtype)).detach()
         x.grad = None
         F.cross_entropy(x, q).backward()
-        assert np.all(np.isfinite(x.grad.data))
+        assert np.all(np.isfinite(x.grad.numpy()))
 
 
 def test_class_target_errors_name_function_shapes_and_dtypes():
@@ -300,12 +310,14 @@ def test_losses_match_torch(reduction):
         out = ours(a, target, reduction=reduction, **kw)
         tout = theirs(ta, torch.tensor(target), reduction=reduction, **tkw)
         name = f"{ours.__name__} {kw}"
-        np.testing.assert_allclose(out.data, tout.detach().numpy(), rtol=1e-10, err_msg=name)
+        np.testing.assert_allclose(
+            out.detach().numpy(), tout.detach().numpy(), rtol=1e-10, err_msg=name
+        )
         seed = rng.standard_normal(out.shape)
         out.backward(seed)
         tout.backward(torch.tensor(seed))
         np.testing.assert_allclose(
-            a.grad.data, ta.grad.numpy(), rtol=1e-9, atol=1e-12, err_msg=name
+            a.grad.numpy(), ta.grad.numpy(), rtol=1e-9, atol=1e-12, err_msg=name
         )
 
 
@@ -316,11 +328,15 @@ def _torch_case(torch, ours, theirs, inp, target, kw, reduction):
     out = ours(a, target, reduction=reduction, **kw)
     tout = theirs(ta, torch.tensor(target), reduction=reduction, **tkw)
     name = f"{ours.__name__} {reduction} {kw}"
-    np.testing.assert_allclose(out.data, tout.detach().numpy(), rtol=1e-10, err_msg=name)
+    np.testing.assert_allclose(
+        out.detach().numpy(), tout.detach().numpy(), rtol=1e-10, err_msg=name
+    )
     seed = rng.standard_normal(out.shape)
     out.backward(seed)
     tout.backward(torch.tensor(seed))
-    np.testing.assert_allclose(a.grad.data, ta.grad.numpy(), rtol=1e-10, atol=1e-13, err_msg=name)
+    np.testing.assert_allclose(
+        a.grad.numpy(), ta.grad.numpy(), rtol=1e-10, atol=1e-13, err_msg=name
+    )
 
 
 @pytest.mark.parametrize("reduction", REDUCTIONS)

@@ -125,7 +125,7 @@ def test_parameter_is_float_only_and_shares_tensor_data():
         nn.Parameter(np.arange(3))
     t = mg.tensor([1.0, 2.0])
     p = nn.Parameter(t)
-    assert p.data is t.data and p.requires_grad and p.is_leaf
+    assert p.detach().numpy() is t.detach().numpy() and p.requires_grad and p.is_leaf
     assert repr(p).startswith("Parameter containing:\ntensor(")
     assert not nn.Parameter(t, requires_grad=False).requires_grad
 
@@ -188,7 +188,7 @@ def test_zero_grad_both_modes():
     grads = [p.grad for p in model.parameters()]
     model.zero_grad(set_to_none=False)
     assert all(p.grad is g for p, g in zip(model.parameters(), grads))
-    assert all(np.all(p.grad.data == 0) for p in model.parameters())
+    assert all(np.all(p.grad.numpy() == 0) for p in model.parameters())
     model.zero_grad()
     assert all(p.grad is None for p in model.parameters())
 
@@ -213,7 +213,7 @@ def test_sequential_indexing_slicing_and_append():
     assert [type(m).__name__ for m in model] == ["Linear", "Sigmoid", "Linear"]
     model.append(nn.Softmax())
     assert len(model) == 4
-    np.testing.assert_allclose(model(mg.ones(2, 4)).sum(axis=1).data, [1, 1], rtol=1e-6)
+    np.testing.assert_allclose(model(mg.ones(2, 4)).sum(axis=1).detach().numpy(), [1, 1], rtol=1e-6)
     with pytest.raises(IndexError):
         model[4]
     with pytest.raises(TypeError, match="Module"):
@@ -229,7 +229,7 @@ def test_sequential_delete_renumbers_and_deepcopy_is_independent():
     clone = copy.deepcopy(model)
     assert isinstance(clone[0].weight, nn.Parameter)
     clone[0].weight.data[...] = 0
-    assert not np.all(model[0].weight.data == 0)
+    assert not np.all(model[0].weight.detach().numpy() == 0)
 
 
 def test_sequential_from_ordered_dict():
@@ -246,12 +246,18 @@ def test_linear_forward_matches_numpy_and_shapes():
     assert lin.weight.shape == (3, 4) and lin.bias.shape == (3,)
     x = np.random.default_rng(1).standard_normal((5, 4)).astype(np.float32)
     out = lin(mg.tensor(x))
-    np.testing.assert_allclose(out.data, x @ lin.weight.data.T + lin.bias.data, rtol=1e-6)
+    np.testing.assert_allclose(
+        out.detach().numpy(),
+        x @ lin.weight.detach().numpy().T + lin.bias.detach().numpy(),
+        rtol=1e-6,
+    )
     assert lin(mg.tensor(x[0])).shape == (3,)
     assert lin(mg.tensor(np.stack([x, x]))).shape == (2, 5, 3)
     no_bias = nn.Linear(4, 3, bias=False)
     assert no_bias.bias is None and [n for n, _ in no_bias.named_parameters()] == ["weight"]
-    np.testing.assert_allclose(no_bias(mg.tensor(x)).data, x @ no_bias.weight.data.T, rtol=1e-6)
+    np.testing.assert_allclose(
+        no_bias(mg.tensor(x)).detach().numpy(), x @ no_bias.weight.detach().numpy().T, rtol=1e-6
+    )
 
 
 def test_linear_is_one_op_and_checks_shapes():
@@ -274,29 +280,33 @@ def test_linear_default_init_bounds_and_seed():
     lin = nn.Linear(50, 40, generator=3)
     bound = 1 / math.sqrt(50)
     for p in (lin.weight, lin.bias):
-        assert np.abs(p.data).max() <= bound
-    assert np.abs(lin.weight.data).max() > 0.9 * bound  # the whole interval is used
-    np.testing.assert_array_equal(lin.weight.data, nn.Linear(50, 40, generator=3).weight.data)
-    assert not np.array_equal(lin.weight.data, nn.Linear(50, 40, generator=4).weight.data)
+        assert np.abs(p.detach().numpy()).max() <= bound
+    assert np.abs(lin.weight.detach().numpy()).max() > 0.9 * bound  # the whole interval is used
+    np.testing.assert_array_equal(
+        lin.weight.detach().numpy(), nn.Linear(50, 40, generator=3).weight.detach().numpy()
+    )
+    assert not np.array_equal(
+        lin.weight.detach().numpy(), nn.Linear(50, 40, generator=4).weight.detach().numpy()
+    )
     mg.manual_seed(7)
-    a = nn.Linear(5, 5).weight.data.copy()
+    a = nn.Linear(5, 5).weight.detach().numpy().copy()
     mg.manual_seed(7)
-    np.testing.assert_array_equal(a, nn.Linear(5, 5).weight.data)
+    np.testing.assert_array_equal(a, nn.Linear(5, 5).weight.detach().numpy())
     assert nn.Linear(2, 2, dtype="float64").weight.dtype == np.float64
 
 
 def test_activation_modules_match_numpy():
     x = np.linspace(-3, 3, 12).reshape(3, 4)
     t = mg.tensor(x, dtype="float64")
-    np.testing.assert_allclose(nn.Sigmoid()(t).data, 1 / (1 + np.exp(-x)))
-    np.testing.assert_allclose(nn.ReLU()(t).data, np.maximum(x, 0))
-    np.testing.assert_allclose(nn.Tanh()(t).data, np.tanh(x))
+    np.testing.assert_allclose(nn.Sigmoid()(t).detach().numpy(), 1 / (1 + np.exp(-x)))
+    np.testing.assert_allclose(nn.ReLU()(t).detach().numpy(), np.maximum(x, 0))
+    np.testing.assert_allclose(nn.Tanh()(t).detach().numpy(), np.tanh(x))
     e = np.exp(x - x.max(axis=1, keepdims=True))
     sm = e / e.sum(axis=1, keepdims=True)
-    np.testing.assert_allclose(nn.Softmax()(t).data, sm)
-    np.testing.assert_allclose(nn.LogSoftmax(dim=-1)(t).data, np.log(sm))
+    np.testing.assert_allclose(nn.Softmax()(t).detach().numpy(), sm)
+    np.testing.assert_allclose(nn.LogSoftmax(dim=-1)(t).detach().numpy(), np.log(sm))
     e0 = np.exp(x - x.max(axis=0))
-    np.testing.assert_allclose(nn.Softmax(dim=0)(t).data, e0 / e0.sum(axis=0))
+    np.testing.assert_allclose(nn.Softmax(dim=0)(t).detach().numpy(), e0 / e0.sum(axis=0))
     assert nn.Identity()(t) is t
     assert nn.Flatten()(mg.ones(2, 3, 4)).shape == (2, 12)
     assert nn.Flatten(0, 1)(mg.ones(2, 3, 4)).shape == (6, 4)
@@ -310,8 +320,8 @@ def test_state_dict_shares_data_and_round_trips():
     sd = model.state_dict()
     assert list(sd) == ["scale", "fc1.weight", "fc1.bias", "fc2.weight", "fc2.bias"]
     assert all(isinstance(v, mg.Tensor) and not v.requires_grad for v in sd.values())
-    assert sd["fc1.weight"].data is model.fc1.weight.data
-    snapshot = {k: v.data.copy() for k, v in sd.items()}
+    assert sd["fc1.weight"].detach().numpy() is model.fc1.weight.detach().numpy()
+    snapshot = {k: v.detach().numpy().copy() for k, v in sd.items()}
     other = TwoLayer()
     for p in other.parameters():
         p.data[...] = 0.5
@@ -319,22 +329,22 @@ def test_state_dict_shares_data_and_round_trips():
     other.load_state_dict(snapshot)
     assert other.fc1.weight is weight
     for k, v in other.state_dict().items():
-        np.testing.assert_array_equal(v.data, snapshot[k])
+        np.testing.assert_array_equal(v.detach().numpy(), snapshot[k])
     x = mg.randn(3, 4, generator=0)
-    np.testing.assert_array_equal(other(x).data, model(x).data)
+    np.testing.assert_array_equal(other(x).detach().numpy(), model(x).detach().numpy())
 
 
 def test_load_state_dict_casts_dtype_and_accepts_tensors():
     model = mlp()
-    sd64 = {k: v.data.astype(np.float64) + 1 for k, v in model.state_dict().items()}
+    sd64 = {k: v.detach().numpy().astype(np.float64) + 1 for k, v in model.state_dict().items()}
     model.load_state_dict(sd64)
     assert all(p.dtype == np.float32 for p in model.parameters())
-    np.testing.assert_allclose(model[0].bias.data, sd64["0.bias"])
+    np.testing.assert_allclose(model[0].bias.detach().numpy(), sd64["0.bias"])
     model.load_state_dict({k: mg.tensor(v) for k, v in sd64.items()})
 
 
 def _arrays(model):
-    return {k: v.data.copy() for k, v in model.state_dict().items()}
+    return {k: v.detach().numpy().copy() for k, v in model.state_dict().items()}
 
 
 def test_load_state_dict_errors_leave_model_untouched():
@@ -371,7 +381,7 @@ def test_load_state_dict_non_strict_reports_keys():
     result = model.load_state_dict(sd, strict=False)
     assert result.missing_keys == ["0.bias", "2.weight", "2.bias"]
     assert result.unexpected_keys == ["9.bias"]
-    assert np.all(model[0].weight.data == 0)
+    assert np.all(model[0].weight.detach().numpy() == 0)
 
 
 def test_buffers_follow_state_dict_and_dtype():
@@ -401,15 +411,15 @@ def test_state_dict_matches_torch_both_ways():
     # torch -> minigrad
     model.load_state_dict({k: v.detach().numpy() for k, v in tmodel.state_dict().items()})
     expected = tmodel(torch.from_numpy(x)).detach().numpy()
-    np.testing.assert_allclose(model(mg.tensor(x)).data, expected, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(model(mg.tensor(x)).detach().numpy(), expected, rtol=1e-5, atol=1e-6)
 
     # minigrad -> torch
     other = mlp()
     tmodel.load_state_dict(
-        {k: torch.from_numpy(v.data.copy()) for k, v in other.state_dict().items()}
+        {k: torch.from_numpy(v.detach().numpy().copy()) for k, v in other.state_dict().items()}
     )
     expected = tmodel(torch.from_numpy(x)).detach().numpy()
-    np.testing.assert_allclose(other(mg.tensor(x)).data, expected, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(other(mg.tensor(x)).detach().numpy(), expected, rtol=1e-5, atol=1e-6)
 
 
 def test_linear_gradients_match_torch():
@@ -418,7 +428,7 @@ def test_linear_gradients_match_torch():
     tmodel = torch.nn.Sequential(torch.nn.Linear(4, 3), torch.nn.Sigmoid(), torch.nn.Linear(3, 2))
     tmodel.double()
     tmodel.load_state_dict(
-        {k: torch.from_numpy(v.data.copy()) for k, v in model.state_dict().items()}
+        {k: torch.from_numpy(v.detach().numpy().copy()) for k, v in model.state_dict().items()}
     )
     x = np.random.default_rng(0).standard_normal((6, 4))
     y = np.array([0, 1, 1, 0, 1, 0])
@@ -426,7 +436,7 @@ def test_linear_gradients_match_torch():
     torch.nn.functional.cross_entropy(tmodel(torch.from_numpy(x)), torch.from_numpy(y)).backward()
     tgrads = {n: p.grad.numpy() for n, p in tmodel.named_parameters()}
     for n, p in model.named_parameters():
-        np.testing.assert_allclose(p.grad.data, tgrads[n], rtol=1e-10, atol=1e-12)
+        np.testing.assert_allclose(p.grad.numpy(), tgrads[n], rtol=1e-10, atol=1e-12)
 
 
 # -- init -------------------------------------------------------------------------------------
@@ -455,44 +465,55 @@ def test_fan_in_and_fan_out():
 def test_init_functions_fill_in_place_with_expected_distributions():
     init = nn.init
     w = mg.zeros(200, 300)
-    data = w.data
+    data = w.detach().numpy()
     fan_in, fan_out = 300, 200
 
-    assert init.uniform_(w, -2, 3, generator=0) is w and w.data is data
-    assert w.data.min() >= -2 and w.data.max() < 3 and abs(w.data.mean() - 0.5) < 0.05
+    assert init.uniform_(w, -2, 3, generator=0) is w and w.detach().numpy() is data
+    assert (
+        w.detach().numpy().min() >= -2
+        and w.detach().numpy().max() < 3
+        and abs(w.detach().numpy().mean() - 0.5) < 0.05
+    )
 
     init.normal_(w, 1.0, 2.0, generator=0)
-    assert abs(w.data.mean() - 1.0) < 0.05 and abs(w.data.std() - 2.0) < 0.05
+    assert (
+        abs(w.detach().numpy().mean() - 1.0) < 0.05 and abs(w.detach().numpy().std() - 2.0) < 0.05
+    )
 
     init.xavier_uniform_(w, gain=2.0, generator=0)
     a = 2.0 * math.sqrt(6 / (fan_in + fan_out))
-    assert np.abs(w.data).max() <= a and np.abs(w.data).max() > 0.99 * a
+    assert np.abs(w.detach().numpy()).max() <= a and np.abs(w.detach().numpy()).max() > 0.99 * a
 
     init.xavier_normal_(w, generator=0)
-    assert w.data.std() == pytest.approx(math.sqrt(2 / (fan_in + fan_out)), rel=0.02)
+    assert w.detach().numpy().std() == pytest.approx(math.sqrt(2 / (fan_in + fan_out)), rel=0.02)
 
     init.kaiming_uniform_(w, nonlinearity="relu", generator=0)
     bound = math.sqrt(2) * math.sqrt(3 / fan_in)
-    assert np.abs(w.data).max() <= bound and np.abs(w.data).max() > 0.99 * bound
+    assert (
+        np.abs(w.detach().numpy()).max() <= bound
+        and np.abs(w.detach().numpy()).max() > 0.99 * bound
+    )
 
     init.kaiming_uniform_(w, mode="fan_out", nonlinearity="relu", generator=0)
-    assert np.abs(w.data).max() <= math.sqrt(6 / fan_out)
+    assert np.abs(w.detach().numpy()).max() <= math.sqrt(6 / fan_out)
 
     init.kaiming_normal_(w, nonlinearity="relu", generator=0)
-    assert w.data.std() == pytest.approx(math.sqrt(2 / fan_in), rel=0.02)
+    assert w.detach().numpy().std() == pytest.approx(math.sqrt(2 / fan_in), rel=0.02)
 
-    assert np.all(init.zeros_(w).data == 0) and np.all(init.ones_(w).data == 1)
-    assert np.all(init.constant_(w, 0.25).data == 0.25)
-    assert w.data is data and w.dtype == np.float32
+    assert np.all(init.zeros_(w).detach().numpy() == 0) and np.all(
+        init.ones_(w).detach().numpy() == 1
+    )
+    assert np.all(init.constant_(w, 0.25).detach().numpy() == 0.25)
+    assert w.detach().numpy() is data and w.dtype == np.float32
 
 
 def test_init_generators_repeat_and_no_graph():
     init = nn.init
     p = nn.Parameter(np.zeros((4, 4)))
     init.normal_(p, generator=np.random.default_rng(5))
-    first = p.data.copy()
+    first = p.detach().numpy().copy()
     init.normal_(p, generator=5)
-    np.testing.assert_array_equal(p.data, first)
+    np.testing.assert_array_equal(p.detach().numpy(), first)
     assert p.grad_fn is None and p.is_leaf
     with pytest.raises(ValueError, match="fan_in"):
         init.kaiming_uniform_(p, mode="fan_middle")

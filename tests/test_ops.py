@@ -42,7 +42,7 @@ def _leaves(arrays: list[np.ndarray]) -> list[Tensor]:
 
 def grad_of(t: Tensor) -> np.ndarray:
     assert t.grad is not None, "no gradient reached this tensor"
-    return t.grad.data
+    return t.grad.numpy()
 
 
 def _expected_dtype(spec: OpSpec, default: str) -> np.dtype:
@@ -54,7 +54,7 @@ def _check_forward(spec: OpSpec, arrays: list[np.ndarray], **kw: Any) -> Tensor:
     expected = spec.expected(*arrays, **kw)
     assert out.shape == expected.shape
     assert out.dtype == _expected_dtype(spec, "float64")
-    np.testing.assert_allclose(out.data, expected, rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(out.detach().numpy(), expected, rtol=1e-10, atol=1e-12)
     assert out.requires_grad, f"{spec.name}: the output is cut from the graph"
     return out
 
@@ -180,7 +180,7 @@ def test_noncontiguous_inputs(spec: OpSpec, layout: Any) -> None:
     arrays = [layout(a) for a in spec.arrays(_rng(spec.name, 3))]
     assert any(not a.flags.c_contiguous for a in arrays)
     leaves = _leaves(arrays)
-    assert all(x.data is a for x, a in zip(leaves, arrays))  # wrapped, not copied
+    assert all(x.detach().numpy() is a for x, a in zip(leaves, arrays))  # wrapped, not copied
     _check_forward(spec, arrays)
     _gradcheck(spec, arrays)
 
@@ -204,7 +204,7 @@ def test_float32_preserved(spec: OpSpec) -> None:
     for x, ref in zip(x32, x64):
         assert x.grad is not None and ref.grad is not None
         assert x.grad.dtype == np.float32 and x.grad.shape == x.shape
-        np.testing.assert_allclose(x.grad.data, ref.grad.data, rtol=1e-4, atol=1e-4)
+        np.testing.assert_allclose(x.grad.numpy(), ref.grad.numpy(), rtol=1e-4, atol=1e-4)
 
 
 @pytest.mark.parametrize("spec", BROADCAST, ids=lambda s: s.name)
@@ -214,7 +214,9 @@ def test_mixed_float32_float64_promotes(spec: OpSpec) -> None:
     y = Tensor(b, requires_grad=True)
     out = spec(x, y)
     assert out.dtype == np.float64
-    np.testing.assert_allclose(out.data, spec.expected(x.data.astype(np.float64), b), rtol=1e-12)
+    np.testing.assert_allclose(
+        out.detach().numpy(), spec.expected(x.detach().numpy().astype(np.float64), b), rtol=1e-12
+    )
     out.backward(np.ones(out.shape))
     assert x.grad is not None and y.grad is not None
     assert (x.grad.dtype, x.grad.shape) == (np.float32, (3, 1))
@@ -255,7 +257,7 @@ def test_max_min_ties_share_the_gradient_evenly() -> None:
         getattr(x, red)(axis=1).sum().backward()
         hit = a == pick(a, axis=1, keepdims=True)
         assert x.grad is not None
-        np.testing.assert_array_equal(x.grad.data, hit / hit.sum(axis=1, keepdims=True))
+        np.testing.assert_array_equal(x.grad.numpy(), hit / hit.sum(axis=1, keepdims=True))
         x.grad = None
         getattr(x, red)().backward()
         hit = a == pick(a)
@@ -271,8 +273,8 @@ def test_maximum_minimum_ties_split_in_half() -> None:
         ties = a == b
         wins = a > b if f is mg.maximum else a < b
         assert x.grad is not None and y.grad is not None
-        np.testing.assert_array_equal(x.grad.data, wins + 0.5 * ties)
-        np.testing.assert_array_equal(y.grad.data, ~wins * 1.0 - 0.5 * ties)
+        np.testing.assert_array_equal(x.grad.numpy(), wins + 0.5 * ties)
+        np.testing.assert_array_equal(y.grad.numpy(), ~wins * 1.0 - 0.5 * ties)
 
 
 def test_kinks_follow_pytorch() -> None:
@@ -282,7 +284,7 @@ def test_kinks_follow_pytorch() -> None:
     (x.abs() + x.relu() + x.clip(0.0, 1.0)).sum().backward()
     assert x.grad is not None
     expected = np.sign(a) + (a > 0) + ((a >= 0) & (a <= 1))
-    np.testing.assert_array_equal(x.grad.data, expected)
+    np.testing.assert_array_equal(x.grad.numpy(), expected)
 
 
 def test_repeated_indices_accumulate() -> None:
@@ -295,7 +297,7 @@ def test_repeated_indices_accumulate() -> None:
     for row, i in enumerate(idx):
         expected[i] += w[row]
     assert x.grad is not None
-    np.testing.assert_array_equal(x.grad.data, expected)
+    np.testing.assert_array_equal(x.grad.numpy(), expected)
 
 
 def test_boolean_mask_gradient_lands_on_selected() -> None:
@@ -304,7 +306,7 @@ def test_boolean_mask_gradient_lands_on_selected() -> None:
     mask = x > 0  # a bool tensor used as the index
     (x[mask] * 3).sum().backward()
     assert x.grad is not None
-    np.testing.assert_array_equal(x.grad.data, 3.0 * (a > 0))
+    np.testing.assert_array_equal(x.grad.numpy(), 3.0 * (a > 0))
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
@@ -316,14 +318,16 @@ def test_sigmoid_softmax_logsumexp_are_stable(dtype: type) -> None:
         s = x.sigmoid()
         # below the smallest normal number counts as 0
         tiny = np.finfo(dtype).tiny * 2
-        np.testing.assert_allclose(s.data, (big > 0) * 1.0 + (big == 0) * 0.5, atol=tiny, rtol=0)
+        np.testing.assert_allclose(
+            s.detach().numpy(), (big > 0) * 1.0 + (big == 0) * 0.5, atol=tiny, rtol=0
+        )
         lse = x.logsumexp(axis=1)
         # logsumexp(v) = m + log(sum(exp(v - m))): exact with the shift
         m = big.max(axis=1)
         ref = m + np.log(np.exp(big - m[:, None]).sum(axis=1))
-        np.testing.assert_allclose(lse.data, ref, rtol=1e-6)
+        np.testing.assert_allclose(lse.detach().numpy(), ref, rtol=1e-6)
         (s.sum() + lse.sum() + x.softmax(1).max() + x.log_softmax(0).sum()).backward()
-    assert x.grad is not None and np.isfinite(x.grad.data).all()
+    assert x.grad is not None and np.isfinite(x.grad.numpy()).all()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -392,7 +396,7 @@ def test_permute_and_sum_generated(shape: Shape, data: st.DataObject, seed: int)
     a = np.random.default_rng(seed).standard_normal(shape)
     x = Tensor(a, requires_grad=True)
     out = x.permute(order).sum(axis=axis)
-    np.testing.assert_allclose(out.data, a.transpose(order).sum(axis=axis), rtol=1e-12)
+    np.testing.assert_allclose(out.detach().numpy(), a.transpose(order).sum(axis=axis), rtol=1e-12)
     assert mg.gradcheck(lambda t: (t.permute(order) ** 2).sum(axis=axis), [x])
 
 
@@ -420,9 +424,9 @@ def test_against_torch(name: str, f: Any, shape: Shape) -> None:
     t = torch.tensor(a, requires_grad=True)
     ref = f(torch, t)
     ref.backward(torch.tensor(g))
-    np.testing.assert_allclose(out.data, ref.detach().numpy(), rtol=1e-10)
+    np.testing.assert_allclose(out.detach().numpy(), ref.detach().numpy(), rtol=1e-10)
     assert x.grad is not None
-    np.testing.assert_allclose(x.grad.data, t.grad.numpy(), rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(x.grad.numpy(), t.grad.numpy(), rtol=1e-10, atol=1e-12)
 
 
 def test_against_torch_at_ties_and_kinks() -> None:
@@ -441,8 +445,8 @@ def test_against_torch_at_ties_and_kinks() -> None:
     tx, ty = torch.tensor(a, requires_grad=True), torch.tensor(b, requires_grad=True)
     loss(torch, tx, ty).backward()
     assert x.grad is not None and y.grad is not None
-    np.testing.assert_allclose(x.grad.data, tx.grad.numpy(), rtol=1e-12)
-    np.testing.assert_allclose(y.grad.data, ty.grad.numpy(), rtol=1e-12)
+    np.testing.assert_allclose(x.grad.numpy(), tx.grad.numpy(), rtol=1e-12)
+    np.testing.assert_allclose(y.grad.numpy(), ty.grad.numpy(), rtol=1e-12)
 
 
 def test_against_torch_batched_matmul() -> None:
@@ -455,5 +459,5 @@ def test_against_torch_batched_matmul() -> None:
     tx, ty = torch.tensor(a, requires_grad=True), torch.tensor(b, requires_grad=True)
     (tx @ ty).backward(torch.tensor(g))
     assert x.grad is not None and y.grad is not None
-    np.testing.assert_allclose(x.grad.data, tx.grad.numpy(), rtol=1e-10)
-    np.testing.assert_allclose(y.grad.data, ty.grad.numpy(), rtol=1e-10)
+    np.testing.assert_allclose(x.grad.numpy(), tx.grad.numpy(), rtol=1e-10)
+    np.testing.assert_allclose(y.grad.numpy(), ty.grad.numpy(), rtol=1e-10)

@@ -23,7 +23,7 @@ def run(opt_cls, kwargs, init, steps=STEPS):
     for k in range(steps):
         p.grad = mg.tensor(grads_for(k, init.shape))
         opt.step()
-    return p.data
+    return p.detach().numpy()
 
 
 def sgd_numpy(
@@ -113,7 +113,7 @@ def test_sgd_first_momentum_step_uses_the_gradient_undampened():
     opt = optim.SGD([p], lr=1.0, momentum=0.9, dampening=0.5)
     p.grad = mg.tensor(np.array([1.0, -2.0]))
     opt.step()
-    np.testing.assert_array_equal(p.data, [-1.0, 2.0])
+    np.testing.assert_array_equal(p.detach().numpy(), [-1.0, 2.0])
     np.testing.assert_array_equal(opt.state[p]["momentum_buffer"], [1.0, -2.0])
 
 
@@ -121,19 +121,19 @@ def test_adam_first_step_moves_by_lr():
     p = nn.Parameter(np.zeros(3))
     p.grad = mg.tensor(np.array([3.0, -0.5, 1e-3]))
     optim.Adam([p], lr=0.1).step()  # bias correction: the first step is lr * sign(g)
-    np.testing.assert_allclose(p.data, [-0.1, 0.1, -0.1], rtol=1e-4)
+    np.testing.assert_allclose(p.detach().numpy(), [-0.1, 0.1, -0.1], rtol=1e-4)
 
 
 def test_step_updates_in_place_without_graph_and_keeps_grad():
     model = nn.Linear(3, 2, generator=0)
     opt = optim.Adam(model.parameters(), lr=0.1)
-    arrays = [p.data for p in model.parameters()]
+    arrays = [p.detach().numpy() for p in model.parameters()]
     model(mg.ones(4, 3)).sum().backward()
-    grads = [p.grad.data.copy() for p in model.parameters()]
+    grads = [p.grad.numpy().copy() for p in model.parameters()]
     opt.step()
     for p, a, g in zip(model.parameters(), arrays, grads):
-        assert p.data is a and p.is_leaf and p.grad_fn is None and p.requires_grad
-        np.testing.assert_array_equal(p.grad.data, g)  # weight decay etc. never touch .grad
+        assert p.detach().numpy() is a and p.is_leaf and p.grad_fn is None and p.requires_grad
+        np.testing.assert_array_equal(p.grad.numpy(), g)  # weight decay etc. never touch .grad
     assert mg.is_grad_enabled()
 
 
@@ -144,7 +144,7 @@ def test_step_skips_parameters_without_grad_and_dtype_is_kept():
         a.grad = mg.tensor([1.0, 1.0])
         b.grad = None
         opt.step()
-        np.testing.assert_array_equal(b.data, [1.0, 1.0])
+        np.testing.assert_array_equal(b.detach().numpy(), [1.0, 1.0])
         assert a.dtype == np.float32 and b not in opt.state
 
 
@@ -155,7 +155,7 @@ def test_param_groups_have_their_own_hyper_parameters():
     assert opt.param_groups[1]["momentum"] == 0.5
     a.grad, b.grad = mg.tensor(np.ones(1)), mg.tensor(np.ones(1))
     opt.step()
-    np.testing.assert_allclose([a.data[0], b.data[0]], [-0.1, -1.0])
+    np.testing.assert_allclose([a.detach().numpy()[0], b.detach().numpy()[0]], [-0.1, -1.0])
     with pytest.raises(ValueError, match="more than one parameter group"):
         opt.add_param_group({"params": [a]})
     c = nn.Parameter(np.zeros(1))
@@ -169,7 +169,7 @@ def test_zero_grad_both_modes():
     p.grad = mg.tensor(np.ones(2))
     g = p.grad
     opt.zero_grad(set_to_none=False)
-    assert p.grad is g and np.all(g.data == 0)
+    assert p.grad is g and np.all(g.detach().numpy() == 0)
     opt.zero_grad()
     assert p.grad is None
 
@@ -187,7 +187,7 @@ def test_closure_is_called_with_grad_enabled():
     with mg.no_grad():
         loss = opt.step(closure)
     assert loss.item() == 4.0
-    np.testing.assert_allclose(p.data, [1.0])
+    np.testing.assert_allclose(p.detach().numpy(), [1.0])
 
 
 @pytest.mark.parametrize(
@@ -244,7 +244,7 @@ def test_state_dict_round_trip_continues_identically(make):
 
     model, opt = model_and_opt()
     train(model, opt, 3, seed=0)
-    saved_model = {k: v.data.copy() for k, v in model.state_dict().items()}
+    saved_model = {k: v.detach().numpy().copy() for k, v in model.state_dict().items()}
     saved_opt = opt.state_dict()
     assert sorted(saved_opt) == ["param_groups", "state"]
     assert saved_opt["param_groups"][0]["params"] == [0, 1, 2, 3]
@@ -257,7 +257,7 @@ def test_state_dict_round_trip_continues_identically(make):
     opt2.load_state_dict(saved_opt)
     train(model2, opt2, 3, seed=1)
     for (n, a), (_, b) in zip(model.state_dict().items(), model2.state_dict().items()):
-        np.testing.assert_array_equal(a.data, b.data, err_msg=n)
+        np.testing.assert_array_equal(a.detach().numpy(), b.detach().numpy(), err_msg=n)
 
 
 def test_load_state_dict_mismatch_leaves_optimizer_unchanged():
@@ -331,7 +331,7 @@ def test_adam_float32_matches_torch_closely():
         opt.step()
     expected = _torch_run(torch, "adam", dict(lr=0.01), init, steps=10, dtype=np.float32)
     assert p.dtype == np.float32
-    np.testing.assert_allclose(p.data, expected, rtol=1e-6, atol=1e-7)
+    np.testing.assert_allclose(p.detach().numpy(), expected, rtol=1e-6, atol=1e-7)
     assert opt.state_dict()["state"][0]["step"] == 10
 
 
@@ -384,11 +384,11 @@ def _trajectories(torch, name, kwargs, steps=TRAJ_STEPS):
     topt = getattr(torch.optim, name)([tp], foreach=False, **kwargs)
     ours, theirs = [], []
     for k in range(steps):
-        p.grad = mg.tensor(_feedback_grad(p.data, k))
+        p.grad = mg.tensor(_feedback_grad(p.detach().numpy(), k))
         opt.step()
         tp.grad = torch.tensor(_feedback_grad(tp.detach().numpy(), k))
         topt.step()
-        ours.append(p.data.copy())
+        ours.append(p.detach().numpy().copy())
         theirs.append(tp.detach().numpy().copy())
     return np.array(ours), np.array(theirs)
 
@@ -423,12 +423,12 @@ def test_param_groups_with_their_own_options_match_torch(name):
     )
     for k in range(30):
         for p, tp in zip(ps, tps):
-            g = grads_for(k, p.shape) + p.data
+            g = grads_for(k, p.shape) + p.detach().numpy()
             p.grad, tp.grad = mg.tensor(g), torch.tensor(g)
         opt.step()
         topt.step()
     for p, tp in zip(ps, tps):
-        np.testing.assert_allclose(p.data, tp.detach().numpy(), rtol=1e-10, atol=1e-14)
+        np.testing.assert_allclose(p.detach().numpy(), tp.detach().numpy(), rtol=1e-10, atol=1e-14)
     ours, theirs = opt.state_dict()["param_groups"], topt.state_dict()["param_groups"]
     for g, tg in zip(ours, theirs):
         assert {k: v for k, v in tg.items() if k in g} == g  # same keys, same values
@@ -460,7 +460,7 @@ def test_state_dict_has_torch_layout_and_loads_into_torch(name):
     for key, value in theirs["state"][0].items():
         np.testing.assert_allclose(np.asarray(ours["state"][0][key]), value.numpy(), rtol=1e-12)
     # Our state dict continues in torch exactly as torch's own would.
-    tp2 = torch.tensor(p.data.copy(), requires_grad=True)
+    tp2 = torch.tensor(p.detach().numpy().copy(), requires_grad=True)
     topt2 = getattr(torch.optim, name)([tp2], foreach=False, **kwargs)
     topt2.load_state_dict(
         {
@@ -484,7 +484,7 @@ def test_adamw_defaults_and_groups_are_decoupled():
     assert group["lr"] == 1e-3 and group["betas"] == (0.9, 0.999)
     p.grad = mg.tensor(np.zeros(2))
     opt.step()  # a zero gradient: only the decay moves the parameter
-    np.testing.assert_allclose(p.data, [1 - 1e-3 * 1e-2] * 2, rtol=1e-15)
+    np.testing.assert_allclose(p.detach().numpy(), [1 - 1e-3 * 1e-2] * 2, rtol=1e-15)
 
 
 def test_adagrad_state_exists_from_construction_with_each_groups_accumulator():
@@ -547,7 +547,7 @@ def test_state_dict_survives_save_and_load(make, tmp_path):
     def train(ps, opt, steps, start):
         for k in range(start, start + steps):
             for i, p in enumerate(ps):
-                p.grad = mg.tensor(grads_for(k, p.shape, seed=i) + p.data)
+                p.grad = mg.tensor(grads_for(k, p.shape, seed=i) + p.detach().numpy())
             opt.step()
 
     ps = [nn.Parameter(INIT.copy()), nn.Parameter(INIT[0].copy())]
@@ -564,10 +564,10 @@ def test_state_dict_survives_save_and_load(make, tmp_path):
         assert type(loaded["state"][0]["step"]) is int
     assert {k: v for k, v in loaded["param_groups"][0].items()} == saved["param_groups"][0]
 
-    ps2 = [nn.Parameter(p.data.copy()) for p in ps]
+    ps2 = [nn.Parameter(p.detach().numpy().copy()) for p in ps]
     opt2 = make(ps2)
     opt2.load_state_dict(loaded)
     train(ps, opt, 3, 3)
     train(ps2, opt2, 3, 3)
     for p, p2 in zip(ps, ps2):
-        np.testing.assert_array_equal(p.data, p2.data)
+        np.testing.assert_array_equal(p.detach().numpy(), p2.detach().numpy())

@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 import pytest
 
+from minigrad import Tensor
 from minigrad import reference as ref
 
 # ---------------------------------------------------------------------------------------------
@@ -348,7 +349,7 @@ def float64_model(*layers: Any) -> Any:
     model = nn.Sequential(*layers)
     rng = np.random.default_rng(8)
     for p in model.parameters():
-        p.data = rng.normal(0, 0.7, p.shape)  # float64, and away from the default init
+        p.data = Tensor(rng.normal(0, 0.7, p.shape))  # float64, and away from the default init
     return model
 
 
@@ -414,7 +415,7 @@ def test_autograd_matches_reference(case: int) -> None:
     for n, p in model.named_parameters():
         c = comparisons[n]
         assert c.autograd.dtype == np.float64
-        np.testing.assert_array_equal(c.autograd, p.grad.data)  # left in .grad
+        np.testing.assert_array_equal(c.autograd, p.grad.numpy())  # left in .grad
         assert c.max_abs_diff < 1e-10 and c.max_rel_diff < 1e-10, (name, n, c.max_abs_diff)
         assert c.allclose()
 
@@ -423,10 +424,10 @@ def test_golden_network_as_a_model() -> None:
     from minigrad import nn
 
     model = float64_model(nn.Linear(2, 3), nn.Sigmoid(), nn.Linear(3, 2), nn.Sigmoid())
-    model[0].weight.data = W1.T.copy()
-    model[0].bias.data = B1.copy()
-    model[2].weight.data = W2.T.copy()
-    model[2].bias.data = B2.copy()
+    model[0].weight.data = Tensor(W1.T.copy())
+    model[0].bias.data = Tensor(B1.copy())
+    model[2].weight.data = Tensor(W2.T.copy())
+    model[2].bias.data = Tensor(B2.copy())
     grads = ref.gradients_for(model, X, Y, "quadratic")
     assert set(grads) == {"0.weight", "0.bias", "2.weight", "2.bias"}
     np.testing.assert_allclose(grads["2.bias"], [0.026604485851, -0.029771836033], atol=1e-10)
@@ -479,7 +480,7 @@ def test_float32_model_agrees_to_float32_rounding() -> None:
 
     model = nn.Sequential(nn.Linear(3, 5), nn.Sigmoid(), nn.Linear(5, 2))
     for p in model.parameters():
-        p.data = p.data.astype(np.float32)
+        p.data = p.data.float()
     rng = np.random.default_rng(12)
     comparisons = ref.compare_with_reference(
         model, "mse", rng.normal(size=(8, 3)), rng.normal(size=(8, 2))

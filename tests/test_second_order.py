@@ -23,7 +23,7 @@ def gradient(f: Fn, x0: np.ndarray) -> np.ndarray:
     x = leaf(x0)
     f(x).backward()
     assert x.grad is not None
-    return x.grad.data
+    return x.grad.numpy()
 
 
 def hessian_numerical(f: Fn, x0: np.ndarray) -> np.ndarray:
@@ -49,7 +49,7 @@ def hessian_autodiff(f: Fn, x0: np.ndarray) -> np.ndarray:
         onehot[i] = 1.0
         (row,) = mg.grad(g, x, grad_outputs=Tensor(onehot), retain_graph=True, allow_unused=True)
         if row is not None:
-            h[i] = row.data
+            h[i] = row.detach().numpy()
     return h
 
 
@@ -100,8 +100,8 @@ def test_third_derivative() -> None:
     assert g2 is not None
     (g3,) = mg.grad(g2.sum(), x)
     assert g3 is not None
-    np.testing.assert_allclose(g2.data, 6 * v - np.sin(v), rtol=1e-12)
-    np.testing.assert_allclose(g3.data, 6 - np.cos(v), rtol=1e-12)
+    np.testing.assert_allclose(g2.detach().numpy(), 6 * v - np.sin(v), rtol=1e-12)
+    np.testing.assert_allclose(g3.detach().numpy(), 6 - np.cos(v), rtol=1e-12)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -149,7 +149,7 @@ def test_mlp_hessian_vector_product_on_separate_parameters(seed: int) -> None:
     grads = mg.grad(mlp_loss(params), list(params.values()), create_graph=True)
     dot = sum(((g * vs[k]).sum() for g, k in zip(grads, params) if g is not None), Tensor(0.0))
     hvp = mg.grad(dot, list(params.values()))
-    auto = np.concatenate([h.data.ravel() for h in hvp if h is not None])
+    auto = np.concatenate([h.detach().numpy().ravel() for h in hvp if h is not None])
 
     def flat_grad(theta: np.ndarray) -> np.ndarray:
         return gradient(lambda t: mlp_loss(unpack(t)), theta)

@@ -34,12 +34,12 @@ def test_round_trip_keeps_keys_dtypes_shapes_and_values(tmp_path):
     loaded = load(path)
     assert list(loaded) == list(state)
     for key, value in state.items():
-        expected = value.data if isinstance(value, Tensor) else np.asarray(value)
+        expected = value.detach().numpy() if isinstance(value, Tensor) else np.asarray(value)
         got = loaded[key]
         assert isinstance(got, Tensor)
         assert got.dtype == expected.dtype
         assert got.shape == expected.shape
-        np.testing.assert_array_equal(got.data, expected)
+        np.testing.assert_array_equal(got.detach().numpy(), expected)
     assert _leftovers(tmp_path) == []
 
 
@@ -71,7 +71,7 @@ def test_nested_state_comes_back_nested_with_python_values(tmp_path):
     save(nested, tmp_path / "n.npz")
     loaded = load(tmp_path / "n.npz")
     assert list(loaded) == ["model", "optim", "sched"]
-    np.testing.assert_array_equal(loaded["model"]["fc"]["weight"].data, np.eye(2))
+    np.testing.assert_array_equal(loaded["model"]["fc"]["weight"].detach().numpy(), np.eye(2))
     assert loaded["model"]["fc"]["bias"].dtype == np.float32
     assert list(loaded["optim"]["state"]) == [0, 1]  # int keys stay ints
     assert loaded["optim"]["state"][0]["step"] == 3 and loaded["optim"]["state"][1] == {}
@@ -145,7 +145,7 @@ def test_failed_rename_keeps_old_file_and_leaves_no_temp_files(tmp_path, monkeyp
     with pytest.raises(KeyboardInterrupt):
         save({"w": np.full(3, 2.0)}, path)
     monkeypatch.undo()
-    np.testing.assert_array_equal(load(path)["w"].data, np.full(3, 1.0))
+    np.testing.assert_array_equal(load(path)["w"].detach().numpy(), np.full(3, 1.0))
     assert os.listdir(tmp_path) == ["model.npz"]
 
 
@@ -194,7 +194,7 @@ def test_plain_npz_without_marker_is_rejected_unless_not_strict(tmp_path):
     with pytest.raises(ValueError, match=r"plain\.npz.*not a minigrad checkpoint"):
         load(path)
     loaded = load(path, strict=False)
-    np.testing.assert_array_equal(loaded["w"].data, np.arange(3))
+    np.testing.assert_array_equal(loaded["w"].detach().numpy(), np.arange(3))
 
 
 def test_object_array_in_file_is_rejected_without_unpickling(tmp_path):
@@ -297,14 +297,14 @@ def test_stale_temporary_file_of_a_killed_save_is_removed_by_the_next_save(tmp_p
     stale = _leftovers(tmp_path)
     assert len(stale) == 1 and stale[0].startswith(".model.npz.")
     assert os.path.getsize(tmp_path / stale[0]) > 1_000_000  # the half-written checkpoint
-    np.testing.assert_array_equal(load(path)["w"].data, np.zeros(3))  # old file intact
+    np.testing.assert_array_equal(load(path)["w"].detach().numpy(), np.zeros(3))  # old file intact
 
     other = tmp_path / "other.npz"
     save({"w": np.ones(1)}, other)  # a save of another path leaves it alone
     assert _leftovers(tmp_path) == stale
     save({"w": np.full(2, 5.0)}, path)
     assert _leftovers(tmp_path) == []
-    np.testing.assert_array_equal(load(path)["w"].data, np.full(2, 5.0))
+    np.testing.assert_array_equal(load(path)["w"].detach().numpy(), np.full(2, 5.0))
 
 
 def test_temporary_file_of_a_live_writer_is_not_removed(tmp_path):
@@ -344,7 +344,7 @@ def test_save_error_from_the_temporary_file_names_the_target(tmp_path, monkeypat
     monkeypatch.undo()
     assert path.read_bytes() == before
     save({"w": np.zeros(2)}, path)  # the real mkstemp works again
-    np.testing.assert_array_equal(load(path)["w"].data, np.zeros(2))
+    np.testing.assert_array_equal(load(path)["w"].detach().numpy(), np.zeros(2))
 
 
 def test_load_of_a_directory_raises_is_a_directory_error(tmp_path):

@@ -68,7 +68,7 @@ def _draws(generator: object) -> list[np.ndarray]:
         nn.init.uniform_(mg.empty(3), generator=g).numpy(),
         nn.init.normal_(mg.empty(3), generator=g).numpy(),
         nn.init.kaiming_uniform_(mg.empty(2, 3), generator=g).numpy(),
-        nn.Linear(3, 2, generator=g).weight.numpy(),
+        nn.Linear(3, 2, generator=g).weight.detach().numpy(),
         np.concatenate(
             [b[0].numpy() for b in DataLoader(TensorDataset(mg.arange(5)), 2, True, generator=g)]
         ),

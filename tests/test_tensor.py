@@ -34,7 +34,7 @@ def test_tensor_dtype_rules(data: Any, dtype: type) -> None:
     for make in (Tensor, mg.tensor):
         t = make(data)
         assert t.dtype == dtype
-        np.testing.assert_array_equal(t.data, np.asarray(data).astype(dtype))
+        np.testing.assert_array_equal(t.detach().numpy(), np.asarray(data).astype(dtype))
 
 
 def test_dtype_override() -> None:
@@ -46,11 +46,11 @@ def test_dtype_override() -> None:
 
 def test_tensor_copies_but_Tensor_wraps() -> None:
     a = np.array([1.0, 2.0])
-    assert Tensor(a).data is a  # the array itself: no copy
+    assert Tensor(a).detach().numpy() is a  # the array itself: no copy
     t = mg.tensor(a)
-    assert not np.shares_memory(t.data, a)
+    assert not np.shares_memory(t.detach().numpy(), a)
     a[0] = 9.0
-    assert t.data[0] == 1.0
+    assert t.detach().numpy()[0] == 1.0
 
 
 @pytest.mark.parametrize("make", [mg.zeros, mg.ones])
@@ -58,7 +58,7 @@ def test_zeros_ones(make: Callable[..., Tensor]) -> None:
     fill = 1.0 if make is mg.ones else 0.0
     for t in (make(2, 3), make((2, 3)), make([2, 3])):
         assert t.shape == (2, 3) and t.dtype == np.float32
-        np.testing.assert_array_equal(t.data, np.full((2, 3), fill))
+        np.testing.assert_array_equal(t.detach().numpy(), np.full((2, 3), fill))
     t = make(4, dtype=mg.float64, requires_grad=True)
     assert t.dtype == np.float64 and t.requires_grad and t.is_leaf
 
@@ -66,25 +66,25 @@ def test_zeros_ones(make: Callable[..., Tensor]) -> None:
 def test_full_eye_arange() -> None:
     t = mg.full((2, 2), 7.5)
     assert t.dtype == np.float32
-    np.testing.assert_array_equal(t.data, np.full((2, 2), 7.5))
+    np.testing.assert_array_equal(t.detach().numpy(), np.full((2, 2), 7.5))
     assert mg.full(3, 1.0, dtype="float64").shape == (3,)
-    np.testing.assert_array_equal(mg.eye(3).data, np.eye(3))
-    np.testing.assert_array_equal(mg.eye(2, 3, dtype=mg.float64).data, np.eye(2, 3))
+    np.testing.assert_array_equal(mg.eye(3).detach().numpy(), np.eye(3))
+    np.testing.assert_array_equal(mg.eye(2, 3, dtype=mg.float64).detach().numpy(), np.eye(2, 3))
     a = mg.arange(5)
     assert a.dtype == np.int64 and a.tolist() == list(range(5))
     b = mg.arange(0.0, 1.0, 0.25)
     assert b.dtype == np.float32
-    np.testing.assert_array_equal(b.data, np.arange(0.0, 1.0, 0.25, dtype=np.float32))
+    np.testing.assert_array_equal(b.detach().numpy(), np.arange(0.0, 1.0, 0.25, dtype=np.float32))
     assert mg.arange(2, 8, 3).tolist() == [2, 5]
 
 
 def test_random_shapes_ranges_and_dtypes() -> None:
     u = mg.rand(1000, generator=0)
     assert u.shape == (1000,) and u.dtype == np.float32
-    assert 0.0 <= u.data.min() and u.data.max() < 1.0
+    assert 0.0 <= u.detach().numpy().min() and u.detach().numpy().max() < 1.0
     n = mg.randn(2, 500, generator=0, dtype="float64")
     assert n.shape == (2, 500) and n.dtype == np.float64
-    assert abs(n.data.mean()) < 0.2 and 0.8 < n.data.std() < 1.2
+    assert abs(n.detach().numpy().mean()) < 0.2 and 0.8 < n.detach().numpy().std() < 1.2
 
 
 def test_manual_seed_reproduces() -> None:
@@ -93,19 +93,27 @@ def test_manual_seed_reproduces() -> None:
     a = mg.randn(4)
     b = mg.rand(2, 2)
     mg.manual_seed(123)
-    np.testing.assert_array_equal(mg.randn(4).data, a.data)
-    np.testing.assert_array_equal(mg.rand(2, 2).data, b.data)
-    assert not np.array_equal(mg.randn(4).data, a.data)  # the stream moves on
+    np.testing.assert_array_equal(mg.randn(4).detach().numpy(), a.detach().numpy())
+    np.testing.assert_array_equal(mg.rand(2, 2).detach().numpy(), b.detach().numpy())
+    assert not np.array_equal(
+        mg.randn(4).detach().numpy(), a.detach().numpy()
+    )  # the stream moves on
 
 
 def test_generator_int_and_object() -> None:
-    np.testing.assert_array_equal(mg.randn(5, generator=7).data, mg.randn(5, generator=7).data)
+    np.testing.assert_array_equal(
+        mg.randn(5, generator=7).detach().numpy(), mg.randn(5, generator=7).detach().numpy()
+    )
     expected = np.random.default_rng(7).standard_normal(5).astype(np.float32)
-    np.testing.assert_array_equal(mg.randn(5, generator=7).data, expected)
+    np.testing.assert_array_equal(mg.randn(5, generator=7).detach().numpy(), expected)
     g1, g2 = np.random.default_rng(3), np.random.default_rng(3)
-    np.testing.assert_array_equal(mg.rand(3, generator=g1).data, mg.rand(3, generator=g2).data)
+    np.testing.assert_array_equal(
+        mg.rand(3, generator=g1).detach().numpy(), mg.rand(3, generator=g2).detach().numpy()
+    )
     # a Generator object is advanced, not restarted
-    assert not np.array_equal(mg.rand(3, generator=g1).data, mg.rand(3, generator=3).data)
+    assert not np.array_equal(
+        mg.rand(3, generator=g1).detach().numpy(), mg.rand(3, generator=3).detach().numpy()
+    )
     with pytest.raises(TypeError, match="generator"):
         mg.rand(2, generator="seed")  # type: ignore[arg-type]
 
@@ -114,16 +122,18 @@ def test_like_functions() -> None:
     src = Tensor(np.ones((2, 3), np.float64))
     for t in (mg.zeros_like(src), mg.ones_like(src), mg.full_like(src, 2.0)):
         assert t.shape == (2, 3) and t.dtype == np.float64 and not t.requires_grad
-    np.testing.assert_array_equal(mg.full_like(src, 2.0).data, np.full((2, 3), 2.0))
+    np.testing.assert_array_equal(mg.full_like(src, 2.0).detach().numpy(), np.full((2, 3), 2.0))
     assert mg.zeros_like(src, dtype="float32").dtype == np.float32
     assert mg.ones_like(np.zeros(4, np.int32)).dtype == np.int32
     r1 = mg.rand_like(src, generator=1)
     r2 = mg.rand_like(src, generator=1)
     assert r1.dtype == np.float64
-    np.testing.assert_array_equal(r1.data, r2.data)
+    np.testing.assert_array_equal(r1.detach().numpy(), r2.detach().numpy())
     rn = mg.randn_like(src, generator=2, requires_grad=True)
     assert rn.shape == (2, 3) and rn.requires_grad
-    np.testing.assert_array_equal(rn.data, np.random.default_rng(2).standard_normal((2, 3)))
+    np.testing.assert_array_equal(
+        rn.detach().numpy(), np.random.default_rng(2).standard_normal((2, 3))
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -134,7 +144,7 @@ def test_properties_follow_numpy() -> None:
     a = np.arange(24.0).reshape(2, 3, 4)
     t = Tensor(a)
     assert (t.shape, t.ndim, t.size, t.dtype) == (a.shape, a.ndim, a.size, a.dtype)
-    np.testing.assert_array_equal(t.T.data, a.T)  # reverses all axes, as NumPy
+    np.testing.assert_array_equal(t.T.detach().numpy(), a.T)  # reverses all axes, as NumPy
     assert t.T.shape == (4, 3, 2)
     assert t.numpy() is a
     assert np.shares_memory(np.asarray(t), a) and not np.asarray(t).flags.writeable
@@ -143,7 +153,7 @@ def test_properties_follow_numpy() -> None:
     assert len(t) == 2
     rows = list(t)
     assert len(rows) == 2 and all(isinstance(r, Tensor) for r in rows)
-    np.testing.assert_array_equal(rows[1].data, a[1])
+    np.testing.assert_array_equal(rows[1].detach().numpy(), a[1])
     assert Tensor(2.5).item() == 2.5 and isinstance(Tensor(2.5).item(), float)
     with pytest.raises(TypeError, match="0-d"):
         len(Tensor(1.0))
@@ -190,7 +200,7 @@ def test_comparisons_return_bool_tensors_without_grad() -> None:
     ]  # fmt: skip
     for got, expected in cases:
         assert got.dtype == np.bool_ and not got.requires_grad and got.grad_fn is None
-        np.testing.assert_array_equal(got.data, expected)
+        np.testing.assert_array_equal(got.detach().numpy(), expected)
 
 
 def test_argmax_argmin_are_int64_without_grad() -> None:
@@ -204,7 +214,7 @@ def test_argmax_argmin_are_int64_without_grad() -> None:
         (mg.argmin(x), np.argmin(a)),
     ]:
         assert got.dtype == np.int64 and not got.requires_grad and got.grad_fn is None
-        np.testing.assert_array_equal(got.data, expected)
+        np.testing.assert_array_equal(got.detach().numpy(), expected)
 
 
 def test_numpy_integer_axes() -> None:
@@ -212,10 +222,10 @@ def test_numpy_integer_axes() -> None:
     a = np.arange(6.0).reshape(2, 3)
     x = Tensor(a, requires_grad=True)
     out = x.sum(axis=np.int64(1)) + x.max(axis=(np.int64(1),)) + x.mean(np.int64(-1))
-    np.testing.assert_array_equal(out.data, a.sum(1) + a.max(1) + a.mean(1))
+    np.testing.assert_array_equal(out.detach().numpy(), a.sum(1) + a.max(1) + a.mean(1))
     out.sum().backward()
     assert x.grad is not None
-    np.testing.assert_allclose(x.grad.data, 1 + (a == a.max(1, keepdims=True)) + 1 / 3)
+    np.testing.assert_allclose(x.grad.numpy(), 1 + (a == a.max(1, keepdims=True)) + 1 / 3)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -224,16 +234,19 @@ def test_numpy_integer_axes() -> None:
 
 def _unchanged(*ts: Tensor) -> Callable[[], None]:
     """Snapshot tensors' data and grads; the returned check asserts nothing moved."""
-    snaps = [(t, t.data.copy(), None if t.grad is None else t.grad.data.copy()) for t in ts]
+    snaps = [
+        (t, t.detach().numpy().copy(), None if t.grad is None else t.grad.numpy().copy())
+        for t in ts
+    ]
 
     def check() -> None:
         for t, data, grad in snaps:
-            np.testing.assert_array_equal(t.data, data)
+            np.testing.assert_array_equal(t.detach().numpy(), data)
             if grad is None:
                 assert t.grad is None
             else:
                 assert t.grad is not None
-                np.testing.assert_array_equal(t.grad.data, grad)
+                np.testing.assert_array_equal(t.grad.numpy(), grad)
 
     return check
 
@@ -313,4 +326,4 @@ def test_reshape_and_shape_errors() -> None:
 def test_comparisons_of_zero_d_tensors_hold_arrays() -> None:
     t = mg.tensor(1.0)
     for r in (t < 2, t <= 2, t > 2, t >= 2, t == 2, t != 2):
-        assert type(r.data) is np.ndarray and r.dtype == np.bool_
+        assert type(r.detach().numpy()) is np.ndarray and r.dtype == np.bool_

@@ -62,11 +62,11 @@ class GradientDescent:
     def step(self) -> None:
         for p in self.params:
             assert p.grad is not None
-            p.data -= self.lr * p.grad.data
+            p.data -= self.lr * p.grad
 
 
 def cross_entropy(out: mg.Tensor, labels: mg.Tensor) -> mg.Tensor:
-    onehot = np.eye(out.shape[1])[labels.data]
+    onehot = np.eye(out.shape[1])[labels.detach().numpy()]
     return -(out.log_softmax(axis=1) * onehot).sum(axis=1).mean()
 
 
@@ -108,7 +108,7 @@ def test_fit_learns_and_records_every_epoch() -> None:
     assert history.test_accuracy[-1] > 0.95
     assert history.stopped_epoch is None
     # the test numbers are those of the final weights
-    logits = x @ model.w.data + model.b.data
+    logits = x @ model.w.detach().numpy() + model.b.detach().numpy()
     assert history.test_loss[-1] == pytest.approx(numpy_cross_entropy(logits, y))
     assert history.test_accuracy[-1] == pytest.approx(np.mean(logits.argmax(1) == y))
     assert history.last()["test_accuracy"] == history.test_accuracy[-1]
@@ -120,7 +120,7 @@ def test_train_loss_is_the_row_weighted_mean_over_batches() -> None:
     model, opt, loader = setup(lr=0.0, batch_size=50)  # batches of 50, 50, 20
     x, y = blobs()
     history = fit(model, cross_entropy, opt, loader, epochs=1, progress=False)
-    logits = x @ model.w.data + model.b.data
+    logits = x @ model.w.detach().numpy() + model.b.detach().numpy()
     assert history.train_loss[0] == pytest.approx(numpy_cross_entropy(logits, y))
     assert history.train_accuracy[0] == pytest.approx(np.mean(logits.argmax(1) == y))
 
@@ -189,10 +189,10 @@ def test_fit_rejects_bad_arguments() -> None:
 
 def test_zero_epochs_gives_an_empty_history() -> None:
     model, opt, loader = setup()
-    w0 = model.w.data.copy()
+    w0 = model.w.detach().numpy().copy()
     history = fit(model, cross_entropy, opt, loader, epochs=0, progress=False)
     assert history.epochs == 0 and history.last() == {}
-    np.testing.assert_array_equal(model.w.data, w0)
+    np.testing.assert_array_equal(model.w.detach().numpy(), w0)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -241,7 +241,7 @@ def test_evaluate_runs_without_grad_in_eval_mode_and_restores_the_mode() -> None
     result = evaluate(model, x, y, cross_entropy)
     assert isinstance(result, Evaluation)
     loss, acc = result
-    logits = x @ model.w.data + model.b.data
+    logits = x @ model.w.detach().numpy() + model.b.detach().numpy()
     assert loss == pytest.approx(numpy_cross_entropy(logits, y))
     assert acc == pytest.approx(np.mean(logits.argmax(1) == y))
     assert model.grad_modes == [False]

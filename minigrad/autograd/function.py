@@ -15,6 +15,7 @@ import numpy as np
 
 from ..engine import Op, OutputOf, _grad_enabled, no_grad
 from ..tensor import Tensor, _new_tensor
+from ..versions import CLOCK
 
 
 class FunctionCtx:
@@ -233,6 +234,7 @@ def _record(node: BackwardFunction, args: tuple[Any, ...], output: Any) -> Any:
     node.edges, node.inputs, node.hooks = tuple(edges), tuple(inputs), None
     node.saved = tuple(x._data for x in inputs)
     node.out = None
+    node.epoch = CLOCK.writes  # backward refuses inputs changed in place since
     metas: list[tuple[tuple[int, ...], np.dtype] | None] = []
     for k, o in enumerate(outs):
         if not isinstance(o, Tensor):

@@ -104,7 +104,7 @@ def _fill(tensor: Tensor, values: Any) -> Tensor:
     if not isinstance(tensor, Tensor):
         raise TypeError(f"nn.init: expected a Tensor, got {type(tensor).__name__}")
     with no_grad():
-        tensor._data[...] = values
+        tensor.copy_(values)  # into its own memory, moving its version counter
     return tensor
 
 

@@ -13,7 +13,7 @@ from typing import Any, NamedTuple, TypeVar
 
 import numpy as np
 
-from ..tensor import Tensor
+from ..tensor import Tensor, bump_version
 
 M = TypeVar("M", bound="Module")
 
@@ -507,6 +507,7 @@ class Module:
         for target, arr in arrays:
             if arr is not target._data:
                 np.copyto(target._data, arr, casting="unsafe")
+                bump_version(target)
         return _IncompatibleKeys(missing, unexpected)
 
     # -- repr ---------------------------------------------------------------------------------

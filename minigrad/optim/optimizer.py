@@ -2,6 +2,10 @@
 
 A step updates each parameter's array in place with NumPy (``out=`` arguments, few
 temporaries) under ``no_grad``: it runs on every training step and must never record a graph.
+To write an optimizer, implement ``_update_group`` and write each parameter with NumPy into
+``p._data`` (``np.subtract(p._data, lr * d, out=p._data)``; never rebind ``p._data``): ``step()``
+then moves the version counter of every parameter that has a gradient, so a graph that saved
+the old values refuses to run backward instead of giving a wrong gradient.
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from ..engine import enable_grad, no_grad
-from ..tensor import Tensor
+from ..tensor import Tensor, bump_version
 
 __all__ = ["SGD", "Adam", "AdamW", "Optimizer"]
 
@@ -120,9 +124,18 @@ class Optimizer:
         with no_grad():
             for group in self.param_groups:
                 self._update_group(group)
+                for p in group["params"]:
+                    if p.grad is not None:
+                        bump_version(p)  # p's memory changed: graphs that saved it are stale
         return loss
 
     def _update_group(self, group: dict[str, Any]) -> None:
+        """Update each parameter of ``group`` that has a gradient, in place in ``p._data``.
+
+        Write with NumPy into the parameter's own array (``out=``, ``-=``); ``step()`` bumps
+        the versions afterwards (call ``minigrad.tensor.bump_version(p)`` for writes made
+        elsewhere).
+        """
         raise NotImplementedError
 
     # -- state dict ---------------------------------------------------------------------------

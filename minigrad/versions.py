@@ -1,0 +1,131 @@
+"""Version counters of memory: how an in-place write is caught before it gives a wrong gradient.
+
+A version belongs to the array that owns the memory (a NumPy view's ``base``), so a tensor, its
+views, ``detach()`` and ``.data`` share one counter, as PyTorch's views do. Each in-place write
+through minigrad (``add_``, ``+=``, ``t[i] = v``, the optimizers, ``nn.init``) calls ``bump``.
+Each recorded op notes the write clock (``CLOCK.writes``, the number of writes so far) at forward;
+before backward uses an op's saved arrays, the engine calls ``check`` when the clock moved since,
+and it raises PyTorch's error if one of them was written. Nothing is kept for memory that was
+never written, so an op pays one integer at forward and one comparison at backward.
+"""
+
+from __future__ import annotations
+
+import weakref
+from typing import Any
+
+import numpy as np
+
+
+class Clock:
+    """In-place writes so far, all memory together: ops compare it with their own ``epoch``.
+
+    One instance, ``CLOCK`` (an instance attribute is cheaper to write than a class's).
+    """
+
+    __slots__ = ("writes",)
+
+    def __init__(self) -> None:
+        self.writes = 0
+
+
+CLOCK = Clock()
+
+
+class _Record:
+    """What is known about one owner array: its version and its recent writes."""
+
+    __slots__ = ("ref", "version", "writes")
+
+    def __init__(self, ref: weakref.ref) -> None:
+        self.ref = ref
+        self.version = 0
+        self.writes: list[int] = []  # clock values of the recent writes (the last _KEEP)
+
+
+_KEEP = 32
+_records: dict[int, _Record] = {}  # id(owner array) -> record; dropped when the array dies
+
+
+def owner(a: np.ndarray) -> np.ndarray:
+    """The array that owns ``a``'s memory (``a`` itself unless it is a view)."""
+    base = a.base
+    while isinstance(base, np.ndarray):
+        a, base = base, base.base
+    return a
+
+
+def _record(a: np.ndarray, create: bool) -> _Record | None:
+    root = owner(a)
+    key = id(root)
+    rec = _records.get(key)
+    if rec is not None and rec.ref() is root:
+        return rec
+    if not create:
+        return None
+    rec = _records[key] = _Record(weakref.ref(root, _forget(key)))
+    return rec
+
+
+def _forget(key: int) -> Any:
+    """The callback that drops a record when its array dies (before its id can be reused)."""
+    return lambda _: _records.pop(key, None)
+
+
+def bump(a: np.ndarray) -> None:
+    """Record one in-place write into ``a``'s memory (an optimizer step calls it per parameter)."""
+    root = a if a.base is None else owner(a)
+    rec = _records.get(id(root))
+    if rec is None or rec.ref() is not root:
+        rec = _record(root, True)
+        assert rec is not None
+    CLOCK.writes = clock = CLOCK.writes + 1
+    rec.version += 1
+    writes = rec.writes
+    writes.append(clock)
+    if len(writes) > _KEEP:
+        del writes[0]
+
+
+def version(a: np.ndarray) -> int:
+    """How many times ``a``'s memory was written in place (PyTorch's ``t._version``)."""
+    rec = _record(a, False)
+    return 0 if rec is None else rec.version
+
+
+def set_version(a: np.ndarray, v: int) -> None:
+    """Start fresh memory at version ``v`` (an in-place op that swapped a tensor's array)."""
+    if v:
+        rec = _record(a, True)
+        assert rec is not None
+        rec.version = v
+
+
+def check(op: Any, epoch: int) -> None:
+    """Raise if an array ``op`` saved at clock ``epoch`` was written in place since.
+
+    Looks at the op's saved inputs, its output and array attributes (an index, a mask).
+    """
+    arrays: list[tuple[str, Any]] = [(f"input {i}", a) for i, a in enumerate(op.saved or ())]
+    arrays.append(("output 0", op.out))
+    for name in op.attributes():
+        value = getattr(op, name)
+        items = value if isinstance(value, tuple) else (value,)
+        arrays.extend((f"its {name}", v) for v in items)
+    for what, a in arrays:
+        if not isinstance(a, np.ndarray):
+            continue
+        rec = _record(a, False)
+        if rec is None or not rec.writes or rec.writes[-1] <= epoch:
+            continue
+        later = sum(w > epoch for w in rec.writes)
+        expected = rec.version - later
+        exact = "" if later < len(rec.writes) or len(rec.writes) < _KEEP else "at most "
+        raise RuntimeError(
+            "one of the variables needed for gradient computation has been modified by an "
+            f"inplace operation: [{a.dtype} tensor of shape {tuple(a.shape)}], which is "
+            f"{what} of {type(op).__name__}, is at version {rec.version}; expected version "
+            f"{exact}{expected} instead. Hint: the tensor was changed in place (+=, add_, "
+            "t[i] = v, an optimizer.step()...) after the forward pass used it and before "
+            "backward; change it after backward(), or use an out-of-place op (y = y + 1)."
+        )

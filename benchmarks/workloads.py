@@ -813,9 +813,9 @@ class MinigradCNN:
         self.opt.zero_grad()
         loss = self.loss_fn(self.model(x), y)
         loss.backward()
-        grads = {n: p.grad.data.copy() for n, p in self.model.named_parameters()}
+        grads = {n: p.grad.numpy().copy() for n, p in self.model.named_parameters()}
         self.opt.zero_grad()
-        return {"loss": np.asarray(loss.data), **grads}
+        return {"loss": np.asarray(loss.detach().numpy()), **grads}
 
     def run(self) -> None:
         for _ in range(self.spec.steps):

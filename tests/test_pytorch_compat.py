@@ -795,7 +795,6 @@ RUN_NEEDS: dict[str, tuple[str, str]] = {
     "polynomial_custom_function": ("torch.float, Tensor.pow, in-place -= on a leaf", INPLACE),
     "polynomial_nn": ("Tensor.pow, in-place -= on parameters under no_grad", INPLACE),
     "polynomial_optim": ("Tensor.pow", NAMES_),
-    "makemore_bigram_counts": ("in-place N[i, j] += 1 and P /= ...", INPLACE),
     "makemore_neural_bigram": ("F.one_hot, Tensor.nelement, .data += on a leaf", INPLACE),
     "makemore_mlp": ("Tensor.nelement, .data += on a leaf", INPLACE),
     "gradient_penalty": ("Tensor.size(), Tensor.norm(p, dim)", NAMES_),
@@ -804,6 +803,7 @@ RUN_NEEDS: dict[str, tuple[str, str]] = {
 COMPARE_NEEDS: dict[str, tuple[str, str]] = {
     **RUN_NEEDS,
     "polynomial_module": ("set_default_dtype", NAMES_),
+    "makemore_bigram_counts": ("get_default_dtype", NAMES_),
 }
 
 

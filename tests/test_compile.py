@@ -425,3 +425,35 @@ def test_the_code_blocks_of_docs_compile_md_run(tmp_path: Any, monkeypatch: Any)
     assert "def train_step(x, y, groups):" in text and "(BP4)" in text
     assert "['0.bias', '0.weight']" in text
     assert not list(tmp_path.iterdir())
+
+
+class _Net(nn.Module):
+    """A user-defined module: its layers' names become the listing's names."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.fc1 = nn.Linear(4, 8, generator=0)
+        self.fc2 = nn.Linear(8, 3, generator=1)
+
+    def forward(self, x: mg.Tensor) -> mg.Tensor:
+        return self.fc2(self.fc1(x).tanh())
+
+
+def test_user_module_names_the_listing_and_state_dicts_keep_working() -> None:
+    model = _Net()
+    opt = optim.SGD(model.parameters(), lr=0.1, momentum=0.9)
+    step = mg.compile(model, F.cross_entropy, opt)
+    x, y = _batch()
+    step(x, y)
+    for name in ("grad_fc1_weight", "grad_fc2_bias", "fc1_weight_T", "momentum_buffer_fc2_weight"):
+        assert name in step.source
+    for label in ("(BP1)", "(BP2)", "(BP3)", "(BP4)"):
+        assert label in step.source
+    saved_model, saved_opt = model.state_dict(), opt.state_dict()
+    saved_model = {k: v.numpy().copy() for k, v in saved_model.items()}
+    losses = [step(x, y).item() for _ in range(5)]
+    model.load_state_dict(saved_model)  # copied into the same arrays: no retrace needed
+    opt.load_state_dict(saved_opt)  # a new optimizer state: the step traces again
+    again = [step(x, y).item() for _ in range(5)]
+    assert again == losses
+    assert step.retraces == 1

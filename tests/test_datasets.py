@@ -277,3 +277,32 @@ def test_user_placed_files_are_not_checksummed(tmp_path, monkeypatch):
     monkeypatch.setattr(mnist, "_fetch", no_network)
     x, _ = load_mnist(tmp_path, train=False, download=True)
     assert x.shape == (2, 784)
+
+
+# --- IDX edge cases (issue 10) ----------------------------------------------------------------
+
+
+def test_idx_huge_header_is_refused_by_an_exact_size_check(tmp_path):
+    # 65536^3 = 2^48 bytes and 2^32-1 cubed: overflows int64 arithmetic (the product wraps).
+    for dims in [(65536, 65536, 65536), (2**32 - 1, 2**32 - 1, 2**32 - 1), (2**21, 2**21, 2**21)]:
+        path = tmp_path / "t10k-images-idx3-ubyte"
+        header = mnist.IMAGES_MAGIC.to_bytes(4, "big") + np.array(dims, ">u4").tobytes()
+        path.write_bytes(header + bytes(100))
+        expected = 16 + dims[0] * dims[1] * dims[2]
+        with pytest.raises(ValueError, match=rf"truncated: header .* needs {expected} bytes"):
+            mnist.read_idx_images(path)
+
+
+@pytest.mark.parametrize("gz", [True, False])
+def test_idx_files_with_zero_images_load_as_empty_arrays(tmp_path, gz):
+    _make_split(tmp_path, n=0, gz=gz)
+    suffix = ".gz" if gz else ""
+    images = mnist.read_idx_images(tmp_path / f"t10k-images-idx3-ubyte{suffix}")
+    labels = mnist.read_idx_labels(tmp_path / f"t10k-labels-idx1-ubyte{suffix}")
+    assert images.shape == (0, 28, 28) and images.dtype == np.uint8
+    assert labels.shape == (0,) and labels.dtype == np.uint8
+    x, y = load_mnist(tmp_path, train=False)
+    assert x.shape == (0, 784) and x.dtype == np.float32
+    assert y.shape == (0,) and y.dtype == np.int64
+    x, _ = load_mnist(tmp_path, train=False, flatten=False)
+    assert x.shape == (0, 28, 28)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import math
 import os
 import shutil
 import tempfile
@@ -128,7 +129,7 @@ def load_mnist(
     if labels.size and labels.max() > 9:
         raise ValueError(f"load_mnist: {labels_path!r} has a label {labels.max()} outside 0..9")
 
-    x = images.reshape(len(images), -1) if flatten else images
+    x = images.reshape(len(images), images.shape[1] * images.shape[2]) if flatten else images
     x = x.astype(np.float32)
     x /= 255.0
     y = labels.astype(np.int64)
@@ -200,7 +201,7 @@ def _read_idx(path: str, magic: int, ndim: int) -> np.ndarray:
     dims = tuple(int(d) for d in np.frombuffer(raw, dtype=">u4", count=ndim, offset=4))
     if ndim == 3 and (dims[1] == 0 or dims[2] == 0):
         raise ValueError(f"{path!r}: image size {dims[1]}x{dims[2]} is empty")
-    expected = header + int(np.prod(dims))
+    expected = header + math.prod(dims)  # Python ints: a huge header cannot overflow the check
     if len(raw) < expected:
         raise ValueError(
             f"{path!r} is truncated: header {dims} needs {expected} bytes{unzipped}, "
@@ -216,6 +217,8 @@ def _read_idx(path: str, magic: int, ndim: int) -> np.ndarray:
             f"{path!r}: header {dims} needs {expected} bytes{unzipped}, got {len(raw)} "
             f"({len(raw) - expected} unexpected trailing bytes)"
         )
+    if expected == header:  # a valid file with no items (frombuffer refuses an empty tail)
+        return np.zeros(dims, dtype=np.uint8)
     return np.frombuffer(raw, dtype=np.uint8, offset=header).reshape(dims)
 
 

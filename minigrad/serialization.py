@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import importlib
 import json
 import os
 import re
@@ -21,6 +22,7 @@ from typing import IO, Any
 
 import numpy as np
 
+from ._optional import require
 from .tensor import Tensor
 
 __all__ = ["FORMAT_KEY", "FORMAT_VERSION", "flatten_state_dict", "load", "save"]
@@ -84,7 +86,7 @@ def save(obj: Mapping[Any, Any], path: PathLike) -> None:
         FileNotFoundError: the destination directory does not exist.
         IsADirectoryError: `path` is a directory.
         OSError: the file cannot be written (the message names `path`); the old file is kept.
-        ModuleNotFoundError: `.safetensors` without the `safetensors` package.
+        ImportError: `.safetensors` without the `safetensors` package (says how to install it).
     """
     if not isinstance(obj, Mapping):
         raise TypeError(f"save: expected a mapping (a state dict), got {type(obj).__name__}")
@@ -117,7 +119,7 @@ def load(path: PathLike, strict: bool = True) -> dict[Any, Any]:
         IsADirectoryError: `path` is a directory.
         ValueError: the file is truncated, corrupted, not a checkpoint (when `strict`), written
             by a newer format version, or holds something that is not a numeric array.
-        ModuleNotFoundError: `.safetensors` without the `safetensors` package.
+        ImportError: `.safetensors` without the `safetensors` package (says how to install it).
     """
     path = os.fspath(path)
     if os.path.isdir(path):
@@ -368,14 +370,9 @@ def _is_safetensors(path: str) -> bool:
 
 
 def _safetensors() -> Any:
-    try:
-        import safetensors.numpy
-    except ImportError as e:
-        raise ModuleNotFoundError(
-            "reading and writing .safetensors files needs the optional package 'safetensors': "
-            'pip install safetensors (or pip install -e ".[safetensors]" from a checkout)'
-        ) from e
-    return safetensors
+    """The `safetensors` package with its NumPy API loaded, or an ImportError saying how."""
+    require("safetensors.numpy", ".safetensors checkpoints", "safetensors", "safetensors")
+    return importlib.import_module("safetensors")
 
 
 def _safetensors_writer(
@@ -386,7 +383,10 @@ def _safetensors_writer(
         if arr.dtype.kind == "c":
             raise TypeError(f"save: {path!r}: safetensors cannot store complex {key!r}")
     metadata = {FORMAT_KEY: str(FORMAT_VERSION), TREE_KEY: _tree_json(tree)}
-    contiguous = {key: np.ascontiguousarray(arr) for key, arr in arrays.items()}
+    # copy(order="C"), not np.ascontiguousarray, which turns a 0-d array into shape (1,).
+    contiguous = {
+        key: arr if arr.flags.c_contiguous else arr.copy(order="C") for key, arr in arrays.items()
+    }
     data = lib.numpy.save(contiguous, metadata=metadata)  # bytes: serialised before any I/O
 
     def write(f: IO[bytes]) -> None:

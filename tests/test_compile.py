@@ -457,3 +457,19 @@ def test_user_module_names_the_listing_and_state_dicts_keep_working() -> None:
     again = [step(x, y).item() for _ in range(5)]
     assert again == losses
     assert step.retraces == 1
+
+
+def test_a_replaced_layer_retraces_and_reset_forgets_the_variants() -> None:
+    model, opt, step = _tiny()
+    x, y = _batch()
+    step(x, y)
+    new = nn.Linear(16, 3, generator=5)
+    model[2] = new
+    opt.add_param_group({"params": list(new.parameters())})
+    before = new.weight.detach().numpy().copy()
+    step(x, y)
+    assert step.retraces == 1
+    assert not np.array_equal(new.weight.detach().numpy(), before)  # the new layer is trained
+    step.reset()
+    step(x, y)
+    assert step.retraces == 1 and len(step._variants) == 1

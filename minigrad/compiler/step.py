@@ -170,6 +170,13 @@ class CompiledStep:
             self._output = _new_tensor(self._last.env[self._last.output_name].copy(), None)
         return self._output
 
+    def reset(self) -> None:
+        """Forget every traced variant: the next call traces again (after changing something
+        the guards do not watch, such as a plain Python attribute the model's forward reads)."""
+        self._variants.clear()
+        self._last = None
+        self._output = None
+
     def eager(self, x: Any, y: Any) -> Tensor:
         """The same step run by the eager engine (what the compiled step reproduces)."""
         self.optimizer.zero_grad()
@@ -808,11 +815,31 @@ def _make_guard(
         env[f"P{i}"], env[f"A{i}"] = p, p._data
         conds.append(f"P{i}._data is A{i}")
         conds.append(f"P{i}.requires_grad is {bool(p.requires_grad)}")
+    conds += _structure_conditions(model, v.params, env)
     for i, g in enumerate(optimizer.param_groups):
         env[f"L{i}"] = g["params"]
     conds += updates.guard_conditions(optimizer)
     v.guard_source = "lambda opt, x, y: (\n    " + "\n    and ".join(conds) + "\n)"
     v.check = eval(v.guard_source, env)
+
+
+def _structure_conditions(model: Any, params: list[Any], env: dict[str, Any]) -> list[str]:
+    """The model still holds the same submodules and parameters where they were traced (a
+    layer replaced, or a parameter reassigned, would otherwise keep training the old one)."""
+    if not isinstance(model, Module):
+        return []
+    conds: list[str] = []
+    index = {id(m): i for i, (_, m) in enumerate(model.named_modules())}
+    for i, (_, m) in enumerate(model.named_modules()):
+        env[f"T{i}"] = m
+        for key, child in m._modules.items():
+            if child is not None and id(child) in index:
+                conds.append(f"T{i}._modules[{key!r}] is T{index[id(child)]}")
+        for key, p in m._parameters.items():
+            if p is not None and any(p is q for q in params):
+                env[f"Q{i}_{key}"] = p
+                conds.append(f"T{i}._parameters[{key!r}] is Q{i}_{key}")
+    return conds
 
 
 def _array_source(a: np.ndarray) -> str:

@@ -320,8 +320,14 @@ def test_invalid_arguments_raise_before_changing_the_optimizer(make, error, matc
 
 def test_one_cycle_needs_momentum_to_cycle_and_refuses_extra_steps():
     opt = optim.Adagrad([nn.Parameter(np.ones(2))])
+    before = [dict(g) for g in opt.param_groups]
     with pytest.raises(ValueError, match="momentum or beta1"):
         lr_scheduler.OneCycleLR(opt, max_lr=1.0, total_steps=5)
+    assert opt.param_groups == before
+    sgd = optim.SGD([nn.Parameter(np.ones(2))], lr=0.1, momentum=0.9)
+    with pytest.raises(ValueError, match="max_momentum must have the same length"):
+        lr_scheduler.OneCycleLR(sgd, max_lr=1.0, total_steps=5, max_momentum=[0.9, 0.95])
+    assert "initial_lr" not in sgd.param_groups[0] and sgd.param_groups[0]["momentum"] == 0.9
     sched = lr_scheduler.OneCycleLR(opt, max_lr=1.0, total_steps=3, cycle_momentum=False)
     opt.step()
     sched.step()

@@ -571,3 +571,26 @@ def test_state_dict_survives_save_and_load(make, tmp_path):
     train(ps2, opt2, 3, 3)
     for p, p2 in zip(ps, ps2):
         np.testing.assert_array_equal(p.detach().numpy(), p2.detach().numpy())
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda ps: optim.SGD(ps, lr=0.1, momentum=0.9),
+        lambda ps: optim.Adam(ps, lr=0.1),
+        lambda ps: optim.AdamW(ps, lr=0.1),
+        lambda ps: optim.RMSprop(ps, lr=0.1, centered=True, momentum=0.5),
+        lambda ps: optim.Adagrad(ps, lr=0.1),
+    ],
+)
+def test_every_optimizer_updates_in_place_and_bumps_the_version(make):
+    p = nn.Parameter(np.ones(3))
+    array = p._data
+    opt = make([p])
+    y = (p * p).sum()  # saves p for backward
+    y.backward(retain_graph=True)
+    before = p._version
+    opt.step()
+    assert p._data is array and p._version == before + 1
+    with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+        y.backward()

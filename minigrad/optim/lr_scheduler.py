@@ -481,6 +481,13 @@ class OneCycleLR(LRScheduler):
                  "start_momentum": "base_momentum", "end_momentum": "max_momentum"},
             ]  # fmt: skip
         max_lrs = _per_group("max_lr", optimizer, max_lr)
+        if cycle_momentum:  # checked before any group changes
+            if "momentum" not in optimizer.defaults and "betas" not in optimizer.defaults:
+                raise ValueError(
+                    "optimizer must support momentum or beta1 with `cycle_momentum` option enabled"
+                )
+            maxes = _per_group("max_momentum", optimizer, max_momentum)
+            bases = _per_group("base_momentum", optimizer, base_momentum)
         if last_epoch == -1:
             for peak, group in zip(max_lrs, optimizer.param_groups, strict=True):
                 group["initial_lr"] = peak / div_factor
@@ -488,13 +495,7 @@ class OneCycleLR(LRScheduler):
                 group["min_lr"] = group["initial_lr"] / final_div_factor
         self.cycle_momentum = cycle_momentum
         if cycle_momentum:
-            if "momentum" not in optimizer.defaults and "betas" not in optimizer.defaults:
-                raise ValueError(
-                    "optimizer must support momentum or beta1 with `cycle_momentum` option enabled"
-                )
             self.use_beta1 = "betas" in optimizer.defaults
-            maxes = _per_group("max_momentum", optimizer, max_momentum)
-            bases = _per_group("base_momentum", optimizer, base_momentum)
             if last_epoch == -1:
                 for m_max, m_base, group in zip(maxes, bases, optimizer.param_groups, strict=True):
                     if self.use_beta1:

@@ -513,3 +513,28 @@ def test_function_nodes_in_grad_hooks_drawing_and_explanation() -> None:
     assert seen == [(3,)] * 4  # grad(), the two explanations (which apply hooks), backward()
     with pytest.raises(RuntimeError, match="second time"):
         loss.backward()
+
+
+def test_once_differentiable_refuses_double_backward_as_pytorch() -> None:
+    from minigrad.autograd.function import once_differentiable
+
+    class Square(Function):
+        @staticmethod
+        def forward(ctx: Any, x: mg.Tensor) -> mg.Tensor:
+            ctx.save_for_backward(x)
+            return x * x
+
+        @staticmethod
+        @once_differentiable
+        def backward(ctx: Any, g: mg.Tensor) -> mg.Tensor:
+            (x,) = ctx.saved_tensors
+            assert not mg.is_grad_enabled()
+            return g * 2 * x
+
+    x = leaf(3)
+    Square.apply(x).sum().backward()
+    np.testing.assert_allclose(x.grad.numpy(), 2 * x.numpy())
+    y = Square.apply(x * 1)
+    (g,) = mg.autograd.grad((y * y).sum(), x, create_graph=True)
+    with pytest.raises(RuntimeError, match="marked with @once_differentiable"):
+        g.sum().backward()

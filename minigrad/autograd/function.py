@@ -8,7 +8,9 @@ with recording on, so a backward written with tensor ops can be differentiated a
 
 from __future__ import annotations
 
+import functools
 import inspect
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -251,3 +253,46 @@ def _record(node: BackwardFunction, args: tuple[Any, ...], output: Any) -> Any:
         o.requires_grad = True
     node._outputs = tuple(metas)
     return tuple(outs) if several else outs[0]
+
+
+class _DelayedError(Function):
+    """Passes tensors through; differentiating through it raises (``once_differentiable``)."""
+
+    @staticmethod
+    def forward(ctx: Any, *tensors: Tensor) -> tuple[Tensor, ...]:
+        return tuple(_new_tensor(t._data, None) for t in tensors)
+
+    @staticmethod
+    def backward(ctx: Any, *grads: Any) -> Any:
+        raise RuntimeError(
+            "trying to differentiate twice a function that was marked with @once_differentiable"
+        )
+
+
+def once_differentiable(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """Mark a Function's ``backward`` as not differentiable itself, as PyTorch's decorator.
+
+    The backward runs with recording off (so it may use NumPy on ``.numpy()``); when its
+    gradients would be needed for a double backward, that double backward raises instead of
+    silently treating them as constants.
+    """
+
+    @functools.wraps(fn)
+    def wrapper(ctx: Any, *args: Any) -> Any:
+        with no_grad():
+            outputs = fn(ctx, *args)
+        if not _grad_enabled.get():
+            return outputs
+        if not any(isinstance(a, Tensor) and a.requires_grad for a in args):
+            return outputs
+        single = not isinstance(outputs, tuple)
+        items = (outputs,) if single else outputs
+        present = [o for o in items if isinstance(o, Tensor)]
+        fakes = [o.detach().requires_grad_() for o in present]  # aliases that require grad
+        wrapped = iter(
+            _DelayedError.apply(*fakes) if len(fakes) != 1 else (_DelayedError.apply(*fakes),)
+        )
+        result = tuple(next(wrapped) if isinstance(o, Tensor) else o for o in items)
+        return result[0] if single else result
+
+    return wrapper

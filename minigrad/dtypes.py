@@ -62,7 +62,7 @@ class dtype:
         except TypeError:
             return False
 
-    def __hash__(self) -> int:
+    def __hash__(self) -> builtins.int:
         return hash(self.dtype)
 
     def __reduce__(self) -> str:
@@ -86,6 +86,13 @@ _BY_NP: dict[np.dtype, dtype] = {
     for d in (float16, float32, float64, complex64, complex128, uint8, int8, int16, int32, int64)
 }
 _BY_NP[bool.dtype] = bool
+float = float32  # PyTorch's aliases (module attributes, as minigrad.float)
+double = float64
+half = float16
+long = int64
+int = int32
+short = int16
+
 _ALIASES = {
     "float": float32,
     "double": float64,
@@ -197,7 +204,7 @@ def _scalar_dtype(v: Any) -> np.dtype:
     """The dtype a Python number stands for: bool, int64, or the default float (complex)."""
     if isinstance(v, builtins.bool):
         return np.dtype(np.bool_)
-    if isinstance(v, int):
+    if isinstance(v, builtins.int):
         return np.dtype(np.int64)
     if isinstance(v, complex):
         return np.dtype(np.complex128 if _Default.float == np.float64 else np.complex64)
@@ -238,6 +245,6 @@ def _raw(v: Any) -> Any:
         return v._data
     if isinstance(v, np.ndarray | np.generic):
         return np.asarray(v)
-    if isinstance(v, int | float | complex):
+    if isinstance(v, builtins.int | builtins.float | complex):
         return v
     raise TypeError(f"result_type(): expected a Tensor or a number, got {type(v).__name__}")

@@ -516,12 +516,12 @@ def _run_hooks(hooks: list[Callable[[Any], Any]], grad: Any, create_graph: bool)
             new = Tensors.make(np.asarray(new, dtype=g.dtype), None)
         elif new.dtype.kind != "f":
             raise TypeError(
-                f"a hook returned a gradient of dtype {new.dtype}; expected a floating-point "
-                f"tensor like the gradient ({g.dtype})"
+                f"a hook returned a gradient of dtype {new._data.dtype}; expected a "
+                f"floating-point tensor like the gradient ({g._data.dtype})"
             )
         if new.shape != g.shape:
             raise RuntimeError(
-                f"a hook returned a gradient of shape {new.shape}; expected {g.shape}"
+                f"a hook returned a gradient of shape {tuple(new.shape)}; expected {tuple(g.shape)}"
             )
         g = new
     return g if create_graph else g._data

@@ -231,9 +231,10 @@ def explain_backward(
     if not loss.requires_grad:
         raise RuntimeError("explain_backward(): the loss does not require grad; nothing to explain")
     if gradient is None:
-        if loss.size != 1:
+        if loss.numel() != 1:
             raise ValueError(
-                f"explain_backward(): the loss has shape {loss.shape}; pass gradient= of that "
+                f"explain_backward(): the loss has shape {tuple(loss.shape)}; pass "
+                "gradient= of that "
                 "shape for a non-scalar output"
             )
         seed = np.ones(loss.shape, dtype=loss.dtype)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Sequence
 from typing import Any
 
@@ -92,14 +93,17 @@ def linear(x: TensorLike, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     w = _t(weight)
     if w.ndim != 2 or xt.ndim == 0 or xt.shape[-1] != w.shape[1]:
         raise ValueError(
-            f"linear: input of shape {xt.shape} does not fit weight of shape {w.shape} "
+            f"linear: input of shape {tuple(xt.shape)} does not fit weight of shape "
+            f"{tuple(w.shape)} "
             f"(expected input (..., {w.shape[1] if w.ndim == 2 else '?'}))"
         )
     if bias is None:
         return apply(ops.Linear(), xt, w)
     b = _t(bias)
     if b.shape != (w.shape[0],):
-        raise ValueError(f"linear: bias of shape {b.shape} does not fit weight of shape {w.shape}")
+        raise ValueError(
+            f"linear: bias of shape {tuple(b.shape)} does not fit weight of shape {tuple(w.shape)}"
+        )
     return apply(ops.Linear(), xt, w, b)
 
 
@@ -113,19 +117,64 @@ def mean(x: TensorLike, axis: Any = None, keepdims: bool = False, **kw: Any) -> 
     return _t(x).mean(axis, keepdims, **kw)
 
 
-def max(x: TensorLike, axis: Any = None, keepdims: bool = False, **kw: Any) -> Tensor:
-    """Largest value over ``axis``."""
-    return _t(x).max(axis, keepdims, **kw)
+def max(input: TensorLike, dim: Any = None, keepdim: bool = False, **kw: Any) -> Any:
+    """``max(x)`` the largest value; ``max(x, dim)`` the named tuple ``(values, indices)``;
+    ``max(a, b)`` (two tensors) the elementwise maximum."""
+    return _t(input).max(dim, keepdim, **kw)
 
 
-def min(x: TensorLike, axis: Any = None, keepdims: bool = False, **kw: Any) -> Tensor:
-    """Smallest value over ``axis``."""
-    return _t(x).min(axis, keepdims, **kw)
+def min(input: TensorLike, dim: Any = None, keepdim: bool = False, **kw: Any) -> Any:
+    """``min(x)``, ``min(x, dim)`` -> ``(values, indices)``, or the elementwise ``min(a, b)``."""
+    return _t(input).min(dim, keepdim, **kw)
 
 
-def var(x: TensorLike, axis: Any = None, keepdims: bool = False, **kw: Any) -> Tensor:
-    """Variance over ``axis`` (divides by n - 1 by default, as PyTorch)."""
-    return _t(x).var(axis, keepdims, **kw)
+def amax(input: TensorLike, dim: Any = (), keepdim: bool = False) -> Tensor:
+    """Largest value over ``dim`` (an int, a tuple, or all); ties share the gradient evenly."""
+    return _t(input).amax(dim, keepdim)
+
+
+def amin(input: TensorLike, dim: Any = (), keepdim: bool = False) -> Tensor:
+    """Smallest value over ``dim`` (an int, a tuple, or all); ties share the gradient evenly."""
+    return _t(input).amin(dim, keepdim)
+
+
+def var(input: TensorLike, dim: Any = None, *args: Any, **kw: Any) -> Tensor:
+    """Variance over ``dim`` (divides by n - 1 by default, as PyTorch)."""
+    return _t(input).var(dim, *args, **kw)
+
+
+def std(input: TensorLike, dim: Any = None, *args: Any, **kw: Any) -> Tensor:
+    """Standard deviation over ``dim`` (divides by n - 1 by default, as PyTorch)."""
+    return _t(input).std(dim, *args, **kw)
+
+
+def sort(input: TensorLike, dim: int = -1, descending: bool = False, stable: bool = False) -> Any:
+    """The named tuple ``(values, indices)`` sorted along ``dim``."""
+    return _t(input).sort(dim, descending, stable)
+
+
+def argsort(
+    input: TensorLike, dim: int = -1, descending: bool = False, stable: bool = False
+) -> Tensor:
+    """The indices that sort ``input`` along ``dim``."""
+    return _t(input).argsort(dim, descending, stable)
+
+
+def topk(
+    input: TensorLike, k: int, dim: int = -1, largest: bool = True, sorted: bool = True
+) -> Any:
+    """The named tuple ``(values, indices)`` of the ``k`` largest (or smallest) entries."""
+    return _t(input).topk(k, dim, largest, sorted)
+
+
+def prod(input: TensorLike, dim: int | None = None, keepdim: bool = False, **kw: Any) -> Tensor:
+    """The product over ``dim`` (all elements by default)."""
+    return _t(input).prod(dim, keepdim, **kw)
+
+
+def cumsum(input: TensorLike, dim: int, **kw: Any) -> Tensor:
+    """Running sums along ``dim``."""
+    return _t(input).cumsum(dim, **kw)
 
 
 def logsumexp(x: TensorLike, axis: Any = None, keepdims: bool = False, **kw: Any) -> Tensor:
@@ -151,6 +200,26 @@ def argmax(x: TensorLike, axis: int | None = None, keepdims: bool = False, **kw:
 def argmin(x: TensorLike, axis: int | None = None, keepdims: bool = False, **kw: Any) -> Tensor:
     """Index of the minimum (no gradient)."""
     return _t(x).argmin(axis, keepdims, **kw)
+
+
+def gather(input: TensorLike, dim: int, index: Any) -> Tensor:
+    """``out[i][j] = input[index[i][j]][j]`` for dim 0 (and so on)."""
+    return _t(input).gather(dim, index)
+
+
+def scatter_add(input: TensorLike, dim: int, index: Any, src: TensorLike) -> Tensor:
+    """``input`` plus ``src`` added at ``index`` along ``dim``."""
+    return _t(input).scatter_add(dim, index, src)
+
+
+def masked_fill(input: TensorLike, mask: Any, value: Any) -> Tensor:
+    """``value`` where ``mask`` is True, else ``input``."""
+    return _t(input).masked_fill(mask, value)
+
+
+def index_select(input: TensorLike, dim: int, index: Any) -> Tensor:
+    """The entries at ``index`` along ``dim``."""
+    return _t(input).index_select(dim, index)
 
 
 def reshape(x: TensorLike, *shape: Any) -> Tensor:
@@ -201,7 +270,9 @@ def cat(tensors: Sequence[TensorLike], axis: int = 0, *, dim: int | None = None)
     a = wrap_dim(a, nd, "cat", ts[0].shape)
     for t in ts:
         if t.ndim != nd or t.shape[:a] + t.shape[a + 1 :] != ts[0].shape[:a] + ts[0].shape[a + 1 :]:
-            raise ValueError(f"cat(): shapes {[t.shape for t in ts]} do not match outside axis {a}")
+            raise ValueError(
+                f"cat(): shapes {[tuple(t.shape) for t in ts]} do not match outside axis {a}"
+            )
     return apply(ops.Concat(a), *ts)
 
 
@@ -213,8 +284,10 @@ def stack(tensors: Sequence[TensorLike], axis: int = 0, *, dim: int | None = Non
     ts = [_t(x) for x in tensors]
     if not ts:
         raise ValueError("stack(): expected a non-empty sequence of tensors")
-    if any(t.shape != ts[0].shape for t in ts):
-        raise ValueError(f"stack(): all tensors need the same shape, got {[t.shape for t in ts]}")
+    if builtins.any(t.shape != ts[0].shape for t in ts):
+        raise ValueError(
+            f"stack(): all tensors need the same shape, got {[tuple(t.shape) for t in ts]}"
+        )
     a = axis if dim is None else dim
     a = wrap_dim(a, ts[0].ndim + 1, "stack", ts[0].shape)
     return cat([t.unsqueeze(a) for t in ts], a)
@@ -247,3 +320,234 @@ def where(condition: TensorLike, x: TensorLike, y: TensorLike) -> Tensor:
     xt = x if isinstance(x, Tensor) else Tensor(np.asarray(x, dtype=like))
     yt = y if isinstance(y, Tensor) else Tensor(np.asarray(y, dtype=xt.dtype))
     return apply(ops.Where(cond), xt, yt)
+
+
+# ---------------------------------------------------------------------------------------------
+# PyTorch's names for arithmetic and elementwise functions
+
+
+def add(input: TensorLike, other: TensorLike, *, alpha: Any = 1) -> Tensor:
+    """input + alpha * other."""
+    return _t(input).add(other, alpha=alpha)
+
+
+def sub(input: TensorLike, other: TensorLike, *, alpha: Any = 1) -> Tensor:
+    """input - alpha * other."""
+    return _t(input).sub(other, alpha=alpha)
+
+
+def mul(input: TensorLike, other: TensorLike) -> Tensor:
+    """input * other."""
+    return _t(input) * other
+
+
+def div(input: TensorLike, other: TensorLike, *, rounding_mode: str | None = None) -> Tensor:
+    """input / other (true division unless ``rounding_mode`` is "trunc" or "floor")."""
+    return _t(input).div(other, rounding_mode=rounding_mode)
+
+
+subtract, multiply, divide, true_divide = sub, mul, div, div
+
+
+def pow(input: TensorLike, exponent: TensorLike) -> Tensor:
+    """input ** exponent (either may be a number)."""
+    return _t(input) ** exponent
+
+
+def square(input: TensorLike) -> Tensor:
+    """input * input."""
+    return _t(input).square()
+
+
+def rsqrt(input: TensorLike) -> Tensor:
+    """1 / sqrt(input)."""
+    return _t(input).rsqrt()
+
+
+def log2(input: TensorLike) -> Tensor:
+    """Base-2 logarithm."""
+    return _t(input).log2()
+
+
+def log10(input: TensorLike) -> Tensor:
+    """Base-10 logarithm."""
+    return _t(input).log10()
+
+
+def log1p(input: TensorLike) -> Tensor:
+    """log(1 + input), accurate for small input."""
+    return _t(input).log1p()
+
+
+def expm1(input: TensorLike) -> Tensor:
+    """exp(input) - 1, accurate for small input."""
+    return _t(input).expm1()
+
+
+def exp2(input: TensorLike) -> Tensor:
+    """2 ** input."""
+    return _t(input).exp2()
+
+
+def eq(input: TensorLike, other: Any) -> Tensor:
+    """input == other, elementwise (bool, after PyTorch's type promotion)."""
+    return _t(input) == other
+
+
+def ne(input: TensorLike, other: Any) -> Tensor:
+    """input != other, elementwise (bool, after PyTorch's type promotion)."""
+    return _t(input) != other
+
+
+def lt(input: TensorLike, other: Any) -> Tensor:
+    """input < other, elementwise (bool, after PyTorch's type promotion)."""
+    return _t(input) < other
+
+
+def le(input: TensorLike, other: Any) -> Tensor:
+    """input <= other, elementwise (bool, after PyTorch's type promotion)."""
+    return _t(input) <= other
+
+
+def gt(input: TensorLike, other: Any) -> Tensor:
+    """input > other, elementwise (bool, after PyTorch's type promotion)."""
+    return _t(input) > other
+
+
+def ge(input: TensorLike, other: Any) -> Tensor:
+    """input >= other, elementwise (bool, after PyTorch's type promotion)."""
+    return _t(input) >= other
+
+
+def any(input: TensorLike, dim: Any = None, keepdim: bool = False) -> Tensor:
+    """Whether any element (along ``dim``) is nonzero."""
+    return _t(input).any(dim, keepdim)
+
+
+def all(input: TensorLike, dim: Any = None, keepdim: bool = False) -> Tensor:
+    """Whether every element (along ``dim``) is nonzero."""
+    return _t(input).all(dim, keepdim)
+
+
+def equal(input: TensorLike, other: TensorLike) -> bool:
+    """True when both have the same shape and values."""
+    return _t(input).equal(other)
+
+
+def allclose(
+    input: TensorLike,
+    other: TensorLike,
+    rtol: float = 1e-5,
+    atol: float = 1e-8,
+    equal_nan: bool = False,
+) -> bool:
+    """Whether |input - other| <= atol + rtol * |other| everywhere."""
+    return _t(input).allclose(other, rtol, atol, equal_nan)
+
+
+def clone(input: TensorLike) -> Tensor:
+    """A copy with its own memory (differentiable)."""
+    return _t(input).clone()
+
+
+def t(input: TensorLike) -> Tensor:
+    """The transpose of a matrix."""
+    return _t(input).t()
+
+
+def numel(input: Tensor) -> int:
+    """The number of elements."""
+    return _t(input).numel()
+
+
+def is_tensor(obj: Any) -> bool:
+    """True for a minigrad Tensor."""
+    return isinstance(obj, Tensor)
+
+
+def is_floating_point(input: Tensor) -> bool:
+    """True for a float tensor."""
+    return _t(input).is_floating_point()
+
+
+def mm(input: TensorLike, mat2: TensorLike) -> Tensor:
+    """The product of two matrices (both 2-D)."""
+    a, b = _t(input), _t(mat2)
+    if a.ndim != 2 or b.ndim != 2:
+        raise RuntimeError(f"mm(): expected 2-D tensors, got {a.ndim}-D and {b.ndim}-D")
+    return a @ b
+
+
+def bmm(input: TensorLike, mat2: TensorLike) -> Tensor:
+    """Batched matrix products (both 3-D, same batch size)."""
+    a, b = _t(input), _t(mat2)
+    if a.ndim != 3 or b.ndim != 3 or a.shape[0] != b.shape[0]:
+        raise RuntimeError(
+            f"bmm(): expected 3-D tensors with the same batch size, got shapes "
+            f"{tuple(a.shape)} and {tuple(b.shape)}"
+        )
+    return a @ b
+
+
+def dot(input: TensorLike, other: TensorLike) -> Tensor:
+    """The dot product of two 1-D tensors."""
+    a, b = _t(input), _t(other)
+    if a.ndim != 1 or b.ndim != 1:
+        raise RuntimeError(f"dot(): 1D tensors expected, but got {a.ndim}D and {b.ndim}D tensors")
+    return a @ b
+
+
+def einsum(equation: str, *operands: Any) -> Tensor:
+    """Einstein summation, differentiable in every operand: ``einsum("ij,jk->ik", a, b)``.
+
+    Accepts ``...`` and the implicit output (letters used once, in alphabetical order), and
+    the operands as separate arguments or one list. Repeated letters within one operand
+    (diagonals, traces) are not supported: take the diagonal with indexing first.
+    """
+    if len(operands) == 1 and isinstance(operands[0], list | tuple):
+        operands = tuple(operands[0])
+    ts = [_t(x) for x in operands]
+    named = len(equation.partition("->")[0].split(","))
+    if named != len(ts):
+        raise ValueError(
+            f"einsum(): the equation {equation!r} names {named} operands, got {len(ts)}"
+        )
+    ins, out = _einsum_subscripts(equation, [t.ndim for t in ts])
+    for sub, t in zip(ins, ts):
+        if len(set(sub)) != len(sub):
+            raise NotImplementedError(
+                f"einsum(): repeated subscripts within one operand ({sub!r}: a diagonal or "
+                "trace) are not supported; index the diagonal first"
+            )
+        if len(sub) != t.ndim:
+            raise ValueError(
+                f"einsum(): subscripts {sub!r} do not match an operand of shape {tuple(t.shape)}"
+            )
+    return apply(ops.Einsum(tuple(ins), out), *ts)
+
+
+def _einsum_subscripts(equation: str, ndims: list[int]) -> tuple[list[str], str]:
+    """Explicit per-operand letters and output letters: ``...`` expanded, implicit output made."""
+    eq = equation.replace(" ", "")
+    lhs, arrow, rhs = eq.partition("->")
+    ins = lhs.split(",")
+    used = set(eq) - set(",->.")
+    free = (c for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz" if c not in used)
+    ell_n = 0
+    for sub, n in zip(ins, ndims):
+        if "..." in sub:
+            ell_n = builtins.max(ell_n, n - len(sub.replace("...", "")))
+    ell = "".join(next(free) for _ in range(ell_n))
+    expanded = []
+    for sub, n in zip(ins, ndims):
+        if "..." in sub:
+            k = n - len(sub.replace("...", ""))
+            sub = sub.replace("...", ell[ell_n - k :] if k else "")
+        expanded.append(sub)
+    if arrow:
+        out = rhs.replace("...", ell)
+    else:
+        letters = "".join(expanded)
+        once = sorted(c for c in set(letters) if letters.count(c) == 1 and c not in ell)
+        out = ell + "".join(once)
+    return expanded, out

@@ -35,7 +35,7 @@ def numerical_jacobian(
             if not (isinstance(x, Tensor) and x.requires_grad):
                 jac.append([])
                 continue
-            cols = [np.zeros((x.size, o.size)) for o in outs0]
+            cols = [np.zeros((x.numel(), o.numel())) for o in outs0]
             # Index x._data itself: reshape(-1) of a non-contiguous array is a copy.
             for j, at in enumerate(np.ndindex(x.shape)):
                 orig = x._data[at]
@@ -56,12 +56,12 @@ def analytical_jacobian(fn: Callable[..., Any], inputs: Sequence[Tensor]) -> lis
     wanted = {id(x) for x in diff}  # identity: ``==`` on tensors is elementwise
     outs = _outputs(fn, inputs)
     jac: list[list[np.ndarray]] = [
-        [np.zeros((x.size, o.size)) for o in outs] if id(x) in wanted else [] for x in inputs
+        [np.zeros((x.numel(), o.numel())) for o in outs] if id(x) in wanted else [] for x in inputs
     ]
     for k, out in enumerate(outs):
         if not out.requires_grad:
             continue
-        for m in range(out.size):
+        for m in range(out.numel()):
             seed = np.zeros(out.shape, dtype=out.dtype)
             seed.reshape(-1)[m] = 1
             gs = grad(out, diff, grad_outputs=Tensor(seed), retain_graph=True, allow_unused=True)
@@ -176,7 +176,8 @@ def _compare(
             worst = np.unravel_index(np.argmax(np.abs(n - a) * bad), n.shape)
             elem = np.unravel_index(worst[0], ins[i].shape) if ins[i].shape else ()
             msg = (
-                f"{where}: Jacobian mismatch for input {i} (shape {ins[i].shape}), output {k}, "
+                f"{where}: Jacobian mismatch for input {i} (shape {tuple(ins[i].shape)}), "
+                f"output {k}, "
                 f"element {tuple(int(e) for e in elem)} of the input against output element "
                 f"{int(worst[1])}: numerical {n[worst]:.10g}, analytical {a[worst]:.10g}, "
                 f"difference {abs(n[worst] - a[worst]):.3g} (atol={atol}, rtol={rtol})"

@@ -66,6 +66,17 @@ def sigmoid(a: Any) -> Any:
     return Sigmoid().forward(np.asarray(a)) if _is_array(a) else Tensors.apply(Sigmoid(), a)
 
 
+def cumsum(a: Any, axis: int) -> Any:
+    return np.cumsum(a, axis=axis) if _is_array(a) else Tensors.apply(Cumsum(axis), a)
+
+
+def einsum(spec: str, *operands: Any) -> Any:
+    if all(_is_array(a) for a in operands):
+        return np.einsum(spec, *operands)
+    ins, out = spec.split("->")
+    return Tensors.apply(Einsum(tuple(ins.split(",")), out), *operands)
+
+
 def reshape(a: Any, shape: tuple[int, ...]) -> Any:
     return np.asarray(a).reshape(shape) if _is_array(a) else Tensors.apply(Reshape(shape), a)
 
@@ -283,6 +294,30 @@ class Log(Op):
 
     def backward(self, grad: Any, out: Any, x: Any) -> tuple[Any, ...]:
         return (grad / x,)
+
+
+class Log1p(Op):
+    """z = log(1 + x), accurate for small x;  dz/dx = 1 / (1 + x)."""
+
+    __slots__ = ()
+
+    def forward(self, x: Any) -> np.ndarray:
+        return np.log1p(x)
+
+    def backward(self, grad: Any, out: Any, x: Any) -> tuple[Any, ...]:
+        return (grad / (x + 1),)
+
+
+class Expm1(Op):
+    """z = exp(x) - 1, accurate for small x;  dz/dx = exp(x) = z + 1."""
+
+    __slots__ = ()
+
+    def forward(self, x: Any) -> np.ndarray:
+        return np.expm1(x)
+
+    def backward(self, grad: Any, out: Any, x: Any) -> tuple[Any, ...]:
+        return (grad * (out + 1),)
 
 
 class Sqrt(Op):
@@ -507,7 +542,8 @@ class Mean(Op):
             return total / _reduced_count(x.shape, self.axis)
 
     def backward(self, grad: Any, out: Any, x: Any) -> tuple[Any, ...]:
-        n = x.size // max(out.size, 1) if x.size else 1
+        size = _data(x).size  # (Tensors count with numel(); their arrays with .size)
+        n = size // max(_data(out).size, 1) if size else 1
         if self.axis is not None and not self.keepdims:  # (a full mean broadcasts as it is)
             grad = reshape(grad, _keepdims_shape(x.shape, self.axis))
         return (broadcast_to(grad / n, x.shape),)
@@ -545,6 +581,22 @@ def _extremum_grad(grad: Any, out: Any, x: Any, axis: Axis) -> Any:
     hit = _data(x) == np.asarray(_data(out)).reshape(kshape)
     share = hit / hit.sum(axis=axis, keepdims=True)
     return reshape(grad, kshape) * share.astype(_data(x).dtype)
+
+
+class Cumsum(Op):
+    """z_i = x_0 + ... + x_i along axis;  dz/dx = grad summed from the end (a reversed cumsum)."""
+
+    __slots__ = ("axis",)
+
+    def __init__(self, axis: int) -> None:
+        self.axis = axis  # non-negative
+
+    def forward(self, x: Any) -> np.ndarray:
+        return np.cumsum(x, axis=self.axis)
+
+    def backward(self, grad: Any, out: Any, x: Any) -> tuple[Any, ...]:
+        flip = (slice(None),) * self.axis + (slice(None, None, -1),)
+        return (cumsum(grad[flip], self.axis)[flip],)
 
 
 class LogSumExp(Op):
@@ -729,6 +781,41 @@ class MatMul(Op):
         if yn == 1 and gy is not None:
             gy = reshape(gy, gy.shape[:-1])
         return gx, gy
+
+
+class Einsum(Op):
+    """z = einsum("a,b->out", x, y, ...);  dz/dx = einsum("out,b->a", grad, y, ...).
+
+    The gradient of one operand is the same contraction with its subscripts and the output's
+    swapped; letters that only that operand has (summed away in forward) are broadcast back.
+    Subscripts are explicit letters, no repeats within an operand (``functions.einsum``
+    expands ``...`` and the implicit output before making the op).
+    """
+
+    __slots__ = ("ins", "output")
+
+    def __init__(self, ins: tuple[str, ...], output: str) -> None:
+        self.ins, self.output = ins, output
+
+    def forward(self, *xs: Any) -> np.ndarray:
+        return np.einsum(",".join(self.ins) + "->" + self.output, *xs)
+
+    def backward(self, grad: Any, out: Any, *xs: Any) -> tuple[Any, ...]:
+        grads: list[Any] = []
+        for i, (sub, x) in enumerate(zip(self.ins, xs)):
+            if not self.needs_grad(i):
+                grads.append(None)
+                continue
+            others = [s for j, s in enumerate(self.ins) if j != i]
+            seen = set(self.output).union(*others)
+            target = "".join(c for c in sub if c in seen)
+            spec = ",".join([self.output, *others]) + "->" + target
+            g = einsum(spec, grad, *(y for j, y in enumerate(xs) if j != i))
+            if target != sub:  # letters only x has: its gradient is the same along them
+                kept = tuple(n if c in seen else 1 for c, n in zip(sub, x.shape))
+                g = broadcast_to(reshape(g, kept), x.shape)
+            grads.append(g)
+        return tuple(grads)
 
 
 class Linear(Op):

@@ -8,7 +8,6 @@ rule of its own).
 from __future__ import annotations
 
 import copy
-import warnings
 import weakref
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
@@ -17,7 +16,9 @@ import numpy as np
 
 from . import ops, versions
 from .dims import wrap_dim, wrap_dims
+from .dtypes import default_float, dtype, of_array, result_np
 from .engine import Anomaly, Op, Tensors, _grad_enabled, accumulate, run_backward
+from .surface import Size, TensorSurface
 from .versions import CLOCK
 
 Axis = int | tuple[int, ...] | None
@@ -159,6 +160,11 @@ def _binary(op: Op, x: Any, y: Any) -> Tensor:
         y = _operand(y, op, x, y)
     xt, yt = isinstance(x, Tensor), isinstance(y, Tensor)
     xd, yd = x._data if xt else x, y._data if yt else y
+    # PyTorch's type promotion. Float tensors of one dtype, or a float tensor with a Python
+    # number (nearly every op of a model), already get it from NumPy: no work on that path.
+    if (xd.dtype.kind != "f" or (yt and yd.dtype is not xd.dtype)) if xt else yd.dtype.kind != "f":
+        x, y = _promoted(op, x, y, xd, yd)
+        xd, yd = x._data if xt else x, y._data if yt else y
     try:
         out = op.forward(xd, yd)
     except ValueError:
@@ -182,8 +188,43 @@ def _binary(op: Op, x: Any, y: Any) -> Tensor:
     return _new_tensor(out, None)
 
 
+def _promoted(op: Op, x: Any, y: Any, xd: Any, yd: Any) -> tuple[Any, Any]:
+    """The operands converted to PyTorch's result type (``dtypes.result_np``).
+
+    A tensor that needs grad is converted by a recorded cast, so its gradient comes back in
+    its own dtype; Python numbers stay as they are (NumPy treats them as weak, as PyTorch).
+    """
+    rt = result_np(xd, yd)
+    if type(op) is ops.Div and rt.kind not in "fc":
+        rt = default_float()  # int / int is true division, into the default float dtype
+    if isinstance(x, Tensor) and xd.dtype != rt:
+        x = x.astype(rt)
+    if isinstance(y, Tensor) and yd.dtype != rt:
+        y = y.astype(rt)
+    return x, y
+
+
+def _compare(ufunc: Any, x: Tensor, other: Any) -> Any:
+    """An elementwise comparison after PyTorch's type promotion (bool, no gradient), or
+    NotImplemented for what is not a number or an array (see ``_compared``)."""
+    yd = _compared(other)
+    if yd is NotImplemented:
+        return NotImplemented
+    if isinstance(yd, np.generic):
+        yd = yd.item()  # a NumPy scalar compares as a Python number would
+    xd = x._data
+    if xd.dtype.kind != "f" or (type(yd) is np.ndarray and yd.dtype is not xd.dtype):
+        rt = result_np(xd, yd)
+        if xd.dtype != rt:
+            xd = xd.astype(rt)
+        if type(yd) is np.ndarray and yd.dtype != rt:
+            yd = yd.astype(rt)
+    return _new_tensor(np.asarray(ufunc(xd, yd)), None)
+
+
 def _as_array(data: Any, dtype: DTypeLike = None) -> np.ndarray:
-    """Convert user data as PyTorch does: Python floats become float32, arrays keep dtype.
+    """Convert user data as PyTorch does: Python floats become the default dtype (float32),
+    ints int64, arrays keep their dtype.
 
     Only real numbers (bool, integer, floating point) are accepted: strings, None, objects,
     complex numbers and ragged nested lists are refused here, naming the bad element.
@@ -207,7 +248,7 @@ def _as_array(data: Any, dtype: DTypeLike = None) -> np.ndarray:
     if isinstance(data, np.ndarray | np.generic):
         return arr
     if arr.dtype == np.float64:
-        return arr.astype(np.float32)
+        return arr.astype(default_float())
     if arr.dtype.kind in "iu":
         return arr.astype(np.int64)
     return arr
@@ -307,7 +348,7 @@ def _shape(args: tuple[Any, ...]) -> tuple[int, ...]:
     return tuple(args)
 
 
-class Tensor:
+class Tensor(TensorSurface):
     """An n-dimensional array that records the operations applied to it.
 
     Args:
@@ -407,10 +448,11 @@ class Tensor:
                     f"tensor of size '{list(self.shape)}'. Please ensure that the gradient "
                     "and the tensor are the same size"
                 )
-            if value.dtype != self.dtype:
+            if value._data.dtype != self._data.dtype:
                 raise RuntimeError(
-                    f"attempting to assign a gradient with dtype '{value.dtype}' to a tensor "
-                    f"with dtype '{self.dtype}'. The gradient must match the tensor's dtype"
+                    f"attempting to assign a gradient with dtype '{value._data.dtype}' to a "
+                    f"tensor with dtype '{self._data.dtype}'. The gradient must match the "
+                    "tensor's dtype"
                 )
         self._grad = value
 
@@ -420,9 +462,9 @@ class Tensor:
         return versions.version(self._data)
 
     @property
-    def shape(self) -> tuple[int, ...]:
-        """The size of each dimension."""
-        return self._data.shape
+    def shape(self) -> Size:
+        """The shape, as a ``Size`` (a tuple); ``size()`` gives the same."""
+        return Size(self._data.shape)
 
     @property
     def ndim(self) -> int:
@@ -430,14 +472,9 @@ class Tensor:
         return self._data.ndim
 
     @property
-    def size(self) -> int:
-        """The number of elements."""
-        return self._data.size
-
-    @property
-    def dtype(self) -> np.dtype:
-        """The element type (float32 unless asked otherwise)."""
-        return self._data.dtype
+    def dtype(self) -> dtype:
+        """The element type (``minigrad.float32``...); equal to the NumPy dtype too."""
+        return of_array(self._data.dtype)
 
     @property
     def is_leaf(self) -> bool:
@@ -497,12 +534,12 @@ class Tensor:
     def __len__(self) -> int:
         if self.ndim == 0:
             raise TypeError("len() of a 0-d tensor")
-        return self.shape[0]
+        return self._data.shape[0]
 
     def __iter__(self) -> Iterator[Tensor]:
         if self.ndim == 0:  # raised here, not on first next(): plotting libraries probe iter()
             raise TypeError("iteration over a 0-d tensor")
-        return (self[i] for i in range(self.shape[0]))
+        return (self[i] for i in range(self._data.shape[0]))
 
     def __bool__(self) -> bool:
         return bool(self._data)
@@ -521,7 +558,7 @@ class Tensor:
     def __repr__(self) -> str:
         body = np.array2string(self._data, separator=", ", prefix="tensor(", precision=4)
         extra = []
-        if self.dtype not in (np.float32, np.int64, np.bool_):
+        if self._data.dtype not in (default_float(), np.int64, np.bool_):
             extra.append(f"dtype={self.dtype}")
         if self.grad_fn is not None:
             extra.append(f"grad_fn={self.grad_fn!r}")
@@ -736,54 +773,28 @@ class Tensor:
             other = _operand(other, "@", self, other)
             if not isinstance(other, Tensor):  # a plain number
                 other = Tensor(other)
-        _check_matmul(self.shape, other.shape)
+        _check_matmul(self._data.shape, other._data.shape)
         return _binary(ops.MatMul(), self, other)
 
     # -- comparisons (no gradient) ------------------------------------------------------------
 
     def __lt__(self, other: Any) -> Tensor:
-        o = _compared(other)
-        return (
-            NotImplemented if o is NotImplemented else _new_tensor(np.asarray(self._data < o), None)
-        )
+        return _compare(np.less, self, other)
 
     def __le__(self, other: Any) -> Tensor:
-        o = _compared(other)
-        return (
-            NotImplemented
-            if o is NotImplemented
-            else _new_tensor(np.asarray(self._data <= o), None)
-        )
+        return _compare(np.less_equal, self, other)
 
     def __gt__(self, other: Any) -> Tensor:
-        o = _compared(other)
-        return (
-            NotImplemented if o is NotImplemented else _new_tensor(np.asarray(self._data > o), None)
-        )
+        return _compare(np.greater, self, other)
 
     def __ge__(self, other: Any) -> Tensor:
-        o = _compared(other)
-        return (
-            NotImplemented
-            if o is NotImplemented
-            else _new_tensor(np.asarray(self._data >= o), None)
-        )
+        return _compare(np.greater_equal, self, other)
 
     def __eq__(self, other: Any) -> Tensor:  # type: ignore[override]
-        o = _compared(other)
-        return (
-            NotImplemented
-            if o is NotImplemented
-            else _new_tensor(np.asarray(self._data == o), None)
-        )
+        return _compare(np.equal, self, other)
 
     def __ne__(self, other: Any) -> Tensor:  # type: ignore[override]
-        o = _compared(other)
-        return (
-            NotImplemented
-            if o is NotImplemented
-            else _new_tensor(np.asarray(self._data != o), None)
-        )
+        return _compare(np.not_equal, self, other)
 
     def argmax(
         self,
@@ -796,7 +807,7 @@ class Tensor:
         """Index of the maximum (int64, no gradient)."""
         a: Any = _axis(axis, dim)
         if a is not None:
-            a = wrap_dim(a, self.ndim, "argmax", self.shape) if self.ndim else None
+            a = wrap_dim(a, self.ndim, "argmax", self._data.shape) if self.ndim else None
         return _new_tensor(
             np.asarray(np.argmax(self._data, a, keepdims=_keep(keepdims, keepdim))), None
         )
@@ -812,7 +823,7 @@ class Tensor:
         """Index of the minimum (int64, no gradient)."""
         a: Any = _axis(axis, dim)
         if a is not None:
-            a = wrap_dim(a, self.ndim, "argmin", self.shape) if self.ndim else None
+            a = wrap_dim(a, self.ndim, "argmin", self._data.shape) if self.ndim else None
         return _new_tensor(
             np.asarray(np.argmin(self._data, a, keepdims=_keep(keepdims, keepdim))), None
         )
@@ -879,21 +890,11 @@ class Tensor:
                 f"astype(): dtype {dtype} is not supported: minigrad tensors hold bool, integer "
                 "or floating-point numbers"
             )
-        if dtype == self.dtype:
+        if dtype == self._data.dtype:
             return self
         if self.requires_grad and dtype.kind not in "fc":
             return _new_tensor(self._data.astype(dtype), None)
         return _unary(ops.Cast(dtype), self)
-
-    to = astype
-
-    def float(self) -> Tensor:
-        """As float32."""
-        return self.astype(np.float32)
-
-    def double(self) -> Tensor:
-        """As float64."""
-        return self.astype(np.float64)
 
     # -- reductions ---------------------------------------------------------------------------
 
@@ -906,7 +907,7 @@ class Tensor:
         keepdim: bool | None = None,
     ) -> Tensor:
         """Sum over ``axis`` (int, tuple or None for all); ``dim``/``keepdim`` also accepted."""
-        a = wrap_dims(_axis(axis, dim), self.ndim, "sum", self.shape)
+        a = wrap_dims(_axis(axis, dim), self.ndim, "sum", self._data.shape)
         return _unary(ops.Sum(a, _keep(keepdims, keepdim)), self)
 
     def mean(
@@ -918,58 +919,8 @@ class Tensor:
         keepdim: bool | None = None,
     ) -> Tensor:
         """Mean over ``axis``."""
-        a = wrap_dims(_axis(axis, dim), self.ndim, "mean", self.shape)
+        a = wrap_dims(_axis(axis, dim), self.ndim, "mean", self._data.shape)
         return _unary(ops.Mean(a, _keep(keepdims, keepdim)), self)
-
-    def max(
-        self,
-        axis: Any = None,
-        keepdims: bool = False,
-        *,
-        dim: Any = None,
-        keepdim: bool | None = None,
-    ) -> Tensor:
-        """Largest value over ``axis`` (values only; ties share the gradient evenly)."""
-        a = wrap_dims(_axis(axis, dim), self.ndim, "max", self.shape)
-        _check_nonempty(self, a, "max")
-        return _unary(ops.Max(a, _keep(keepdims, keepdim)), self)
-
-    def min(
-        self,
-        axis: Any = None,
-        keepdims: bool = False,
-        *,
-        dim: Any = None,
-        keepdim: bool | None = None,
-    ) -> Tensor:
-        """Smallest value over ``axis`` (values only; ties share the gradient evenly)."""
-        a = wrap_dims(_axis(axis, dim), self.ndim, "min", self.shape)
-        _check_nonempty(self, a, "min")
-        return _unary(ops.Min(a, _keep(keepdims, keepdim)), self)
-
-    def var(
-        self,
-        axis: Any = None,
-        keepdims: bool = False,
-        *,
-        correction: int = 1,
-        dim: Any = None,
-        keepdim: bool | None = None,
-    ) -> Tensor:
-        """Variance over ``axis``, dividing by n - correction (PyTorch's default: 1)."""
-        a = wrap_dims(_axis(axis, dim), self.ndim, "var", self.shape)
-        k = _keep(keepdims, keepdim)
-        reduced = ops._keepdims_shape(self.shape, a)
-        n = self.size // max(int(np.prod(reduced)), 1)
-        centred = self - self.mean(a, keepdims=True)
-        if n - correction <= 0:  # PyTorch's warning; the result is nan or inf, as there
-            warnings.warn(
-                "var(): degrees of freedom is <= 0. Correction should be strictly less than the "
-                f"reduction factor (input numel divided by output numel): {n} - {correction}",
-                UserWarning,
-                stacklevel=2,
-            )
-        return (centred * centred).sum(a, keepdims=k) / max(n - correction, 0)
 
     def logsumexp(
         self,
@@ -980,17 +931,17 @@ class Tensor:
         keepdim: bool | None = None,
     ) -> Tensor:
         """log(sum(exp(x))) over ``axis``, computed without overflow."""
-        a = wrap_dims(_axis(axis, dim), self.ndim, "logsumexp", self.shape)
+        a = wrap_dims(_axis(axis, dim), self.ndim, "logsumexp", self._data.shape)
         return _unary(ops.LogSumExp(a, _keep(keepdims, keepdim)), self)
 
     def softmax(self, axis: int = -1, *, dim: int | None = None) -> Tensor:
         """exp(x) / sum(exp(x)) along ``axis``, computed without overflow."""
-        a = wrap_dim(dim if dim is not None else axis, self.ndim, "softmax", self.shape)
+        a = wrap_dim(dim if dim is not None else axis, self.ndim, "softmax", self._data.shape)
         return _unary(ops.Softmax(a), self)
 
     def log_softmax(self, axis: int = -1, *, dim: int | None = None) -> Tensor:
         """x - logsumexp(x) along ``axis``, computed without overflow."""
-        a = wrap_dim(dim if dim is not None else axis, self.ndim, "log_softmax", self.shape)
+        a = wrap_dim(dim if dim is not None else axis, self.ndim, "log_softmax", self._data.shape)
         return _unary(ops.LogSoftmax(a), self)
 
     # -- shape --------------------------------------------------------------------------------
@@ -999,10 +950,10 @@ class Tensor:
         """The same values in a new shape (one dimension may be -1)."""
         new = _shape(shape)
         try:
-            target = np.empty(self.shape, dtype=np.bool_).reshape(new).shape
+            target = np.empty(self._data.shape, dtype=np.bool_).reshape(new).shape
         except ValueError:
             raise ValueError(
-                f"reshape(): cannot reshape tensor of shape {self.shape} into shape {new}"
+                f"reshape(): cannot reshape tensor of shape {self._data.shape} into shape {new}"
             ) from None
         return _unary(ops.Reshape(target), self)
 
@@ -1010,13 +961,13 @@ class Tensor:
 
     def flatten(self, start_dim: int = 0, end_dim: int = -1) -> Tensor:
         """Merge dimensions ``start_dim``..``end_dim`` into one."""
-        s = wrap_dim(start_dim, self.ndim, "flatten", self.shape)
-        e = wrap_dim(end_dim, self.ndim, "flatten", self.shape)
+        s = wrap_dim(start_dim, self.ndim, "flatten", self._data.shape)
+        e = wrap_dim(end_dim, self.ndim, "flatten", self._data.shape)
         if s > e:
             raise RuntimeError("flatten() has invalid args: start_dim cannot come after end_dim")
         if self.ndim == 0:
             return self.reshape(1)
-        return self.reshape(*self.shape[:s], -1, *self.shape[e + 1 :])
+        return self.reshape(*self._data.shape[:s], -1, *self._data.shape[e + 1 :])
 
     def permute(self, *axes: Any) -> Tensor:
         """Reorder the axes: ``permute(1, 0)`` or ``permute((1, 0))``."""
@@ -1024,17 +975,17 @@ class Tensor:
         if len(dims) != self.ndim:
             raise RuntimeError(
                 f"permute(): number of dims don't match in permute: the tensor has "
-                f"{self.ndim} (shape {self.shape}) but {len(dims)} were given ({dims})"
+                f"{self.ndim} (shape {self._data.shape}) but {len(dims)} were given ({dims})"
             )
-        order = tuple(wrap_dim(a, self.ndim, "permute", self.shape) for a in dims)
+        order = tuple(wrap_dim(a, self.ndim, "permute", self._data.shape) for a in dims)
         if len(set(order)) != len(order):
             raise RuntimeError(f"permute(): duplicate dims are not allowed (got {dims})")
         return _unary(ops.Permute(order), self)
 
     def transpose(self, dim0: int = -2, dim1: int = -1) -> Tensor:
         """Swap two axes (PyTorch's ``transpose``; ``.T`` reverses all of them)."""
-        d0 = wrap_dim(dim0, self.ndim, "transpose", self.shape)
-        d1 = wrap_dim(dim1, self.ndim, "transpose", self.shape)
+        d0 = wrap_dim(dim0, self.ndim, "transpose", self._data.shape)
+        d1 = wrap_dim(dim1, self.ndim, "transpose", self._data.shape)
         if self.ndim < 2:
             return self
         axes = list(range(self.ndim))
@@ -1046,30 +997,30 @@ class Tensor:
         """Drop axes of size one (all of them, or those named that have size one)."""
         a = _axis(axis, dim)
         if a is None:
-            shape = tuple(n for n in self.shape if n != 1)
+            shape = tuple(n for n in self._data.shape if n != 1)
         else:
             a = wrap_dims(
-                a if isinstance(a, list | tuple) else (a,), self.ndim, "squeeze", self.shape
+                a if isinstance(a, list | tuple) else (a,), self.ndim, "squeeze", self._data.shape
             )
             axes = () if a is None else (a,) if isinstance(a, int) else a
-            shape = tuple(n for i, n in enumerate(self.shape) if not (i in axes and n == 1))
+            shape = tuple(n for i, n in enumerate(self._data.shape) if not (i in axes and n == 1))
         return self.reshape(shape)
 
     def unsqueeze(self, axis: int) -> Tensor:
         """Insert an axis of size one at ``axis``."""
-        axis = wrap_dim(axis, self.ndim + 1, "unsqueeze", self.shape)
-        return self.reshape((*self.shape[:axis], 1, *self.shape[axis:]))
+        axis = wrap_dim(axis, self.ndim + 1, "unsqueeze", self._data.shape)
+        return self.reshape((*self._data.shape[:axis], 1, *self._data.shape[axis:]))
 
     def broadcast_to(self, *shape: Any) -> Tensor:
         """Repeat along axes of size one to reach ``shape`` (NumPy's broadcasting rules)."""
         target = _shape(shape)
         try:
-            np.broadcast_shapes(self.shape, target)
+            np.broadcast_shapes(self._data.shape, target)
         except ValueError:
             raise ValueError(
-                f"broadcast_to(): cannot broadcast shape {self.shape} to {target}"
+                f"broadcast_to(): cannot broadcast shape {self._data.shape} to {target}"
             ) from None
-        if target == self.shape:
+        if target == self._data.shape:
             return self
         return _unary(ops.BroadcastTo(target), self)
 
@@ -1077,7 +1028,7 @@ class Tensor:
         """PyTorch's ``expand``: like ``broadcast_to``, where -1 keeps a dimension."""
         target = _shape(shape)
         lead = len(target) - self.ndim
-        full = tuple(self.shape[i - lead] if n == -1 else n for i, n in enumerate(target))
+        full = tuple(self._data.shape[i - lead] if n == -1 else n for i, n in enumerate(target))
         return self.broadcast_to(full)
 
     def __getitem__(self, index: Any) -> Tensor:
@@ -1085,7 +1036,7 @@ class Tensor:
         try:
             return _unary(ops.GetItem(idx), self)
         except IndexError as e:
-            raise IndexError(f"indexing a tensor of shape {self.shape}: {e}") from None
+            raise IndexError(f"indexing a tensor of shape {self._data.shape}: {e}") from None
 
 
 class Random:
@@ -1133,13 +1084,13 @@ def _inplace(
             f"{name}(): output with shape {list(t.shape)} doesn't match the broadcast shape "
             f"{list(r.shape)}"
         )
-    if r.dtype != t.dtype:
-        if not np.can_cast(r.dtype, t.dtype, cast):  # type: ignore[arg-type]
+    if r._data.dtype != t._data.dtype:
+        if not np.can_cast(r._data.dtype, t._data.dtype, cast):  # type: ignore[arg-type]
             raise RuntimeError(
-                f"{name}(): result type {r.dtype} can't be cast to the desired output type "
-                f"{t.dtype}"
+                f"{name}(): result type {r._data.dtype} can't be cast to the desired output "
+                f"type {t._data.dtype}"
             )
-        r = r.astype(t.dtype)
+        r = r.astype(t._data.dtype)
     if r.grad_fn is None:
         np.copyto(t._data, r._data, casting="unsafe")
         versions.bump(t._data)
@@ -1332,15 +1283,16 @@ def _check_broadcast(op: Op, x: Any, y: Any) -> None:
 
 def _check_nonempty(t: Tensor, axis: Axis, op: str) -> None:
     """max/min have no value over nothing: refuse reducing an empty dimension (as PyTorch)."""
-    if t.size:
+    if t._data.size:
         return
     if axis is None:
         raise RuntimeError(
             f"{op}(): Expected reduction dim to be specified for input.numel() == 0 "
-            f"(the tensor has shape {t.shape}). Specify the reduction dim with the 'dim' argument."
+            f"(the tensor has shape {t._data.shape}). Specify the reduction dim with the 'dim' "
+            "argument."
         )
     for a in (axis,) if isinstance(axis, int) else axis:
-        if t.shape[a] == 0:
+        if t._data.shape[a] == 0:
             raise IndexError(f"{op}(): Expected reduction dim {a} to have non-zero size.")
 
 
@@ -1371,23 +1323,26 @@ def _seed(t: Tensor, gradient: Any, where: str, create_graph: bool) -> Any:
             "requires_grad=True on the inputs you want gradients for"
         )
     if gradient is None:
-        if t.size != 1:
+        if t._data.size != 1:
             raise RuntimeError(
                 f"{where}(): gradient can be implied only for a one-element output; this "
-                f"tensor has shape {t.shape}: pass gradient= of that shape"
+                f"tensor has shape {t._data.shape}: pass gradient= of that shape"
             )
-        seed = np.array(1, dtype=t.dtype).reshape(t.shape)  # (np.ones is slower for one element)
+        seed = np.array(1, dtype=t._data.dtype).reshape(
+            t._data.shape
+        )  # (np.ones is slower for one element)
         return _new_tensor(seed, None) if create_graph else seed
     g = gradient._data if isinstance(gradient, Tensor) else np.asarray(gradient)
-    if g.shape != t.shape:
+    if g.shape != t._data.shape:
         raise ValueError(
-            f"{where}(): gradient has shape {g.shape} but the output has shape {t.shape}"
+            f"{where}(): gradient has shape {tuple(g.shape)} but the output has shape "
+            f"{t._data.shape}"
         )
     if g.dtype.kind not in "fc":
         raise TypeError(f"{where}(): gradient must be floating point, got dtype {g.dtype}")
     if not np.all(np.isfinite(g)):
         raise ValueError(f"{where}(): gradient contains NaN or inf")
-    g = g.astype(t.dtype, copy=True)
+    g = g.astype(t._data.dtype, copy=True)
     if create_graph:
         if isinstance(gradient, Tensor):  # keep it in the graph: grad of grad may need it
             return gradient if gradient.dtype == t.dtype else gradient.astype(t.dtype)
@@ -1481,7 +1436,7 @@ def grad(
             result.append(_new_tensor(np.zeros_like(t._data), None) if materialize_grads else None)
             continue
         if not isinstance(g, Tensor):
-            g = _new_tensor(np.asarray(g, dtype=t.dtype), None)
+            g = _new_tensor(np.asarray(g, dtype=t._data.dtype), None)
         result.append(g)
     return tuple(result)
 

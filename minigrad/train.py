@@ -137,8 +137,8 @@ def accuracy(output: Any, target: Any) -> float:
     m = out.shape[0] if out.ndim else 1
     if (tgt.shape[0] if tgt.ndim else 1) != m:
         raise ValueError(
-            f"accuracy: output has {m} rows but target has shape {tgt.shape} "
-            f"(output shape {out.shape})"
+            f"accuracy: output has {m} rows but target has shape {tuple(tgt.shape)} "
+            f"(output shape {tuple(out.shape)})"
         )
     if out.ndim == 2 and out.shape[1] > 1:
         pred = out.argmax(axis=1)
@@ -419,10 +419,10 @@ def _train_epoch(
             optimizer.zero_grad()
             out = model(_as_input(x))
             loss = loss_fn(out, _target(y))
-            if loss.size != 1:
+            if loss.numel() != 1:
                 raise ValueError(
-                    f"fit: loss_fn must return a scalar, got shape {loss.shape}; use a mean- "
-                    "or sum-reduced loss"
+                    f"fit: loss_fn must return a scalar, got shape {tuple(loss.shape)}; use a "
+                    "mean- or sum-reduced loss"
                 )
             loss.backward()
             optimizer.step()

@@ -31,6 +31,7 @@ OFFGRID = "offgrid"  # at least 0.15 away from every multiple of 0.5 (0, clip bo
 DISTINCT = "distinct"  # all values at least 0.2 apart: no ties for max/min reductions
 GRID_A = "grid_a"  # k + 0.25 +- 0.1 ...
 GRID_B = "grid_b"  # ... and k + 0.75 +- 0.1: a pair never closer than 0.3 (maximum/minimum)
+ZEROS = "zeros"  # standard normal with every third element exactly 0 (prod's gradient there)
 
 
 def draw(domain: str, shape: Shape, rng: np.random.Generator) -> np.ndarray:
@@ -45,6 +46,10 @@ def draw(domain: str, shape: Shape, rng: np.random.Generator) -> np.ndarray:
         n = int(np.prod(shape))
         spaced = (rng.permutation(n) - n / 2) * 0.3 + rng.uniform(-0.05, 0.05, n)
         return spaced.reshape(shape)
+    if domain == ZEROS:
+        x = rng.standard_normal(shape)
+        x.reshape(-1)[::3] = 0.0
+        return x
     if domain in (GRID_A, GRID_B):
         offset = 0.25 if domain == GRID_A else 0.75
         return rng.integers(-2, 2, shape) + offset + rng.uniform(-0.1, 0.1, shape)
@@ -139,6 +144,16 @@ def _unary() -> list[OpSpec]:
         ("sigmoid", mg.sigmoid, _sigmoid, REAL),
         ("relu", mg.relu, lambda x: np.where(x > 0, x, 0.0), OFFGRID),
         ("method_exp", lambda x: x.exp(), np.exp, REAL),
+        ("log1p", mg.log1p, np.log1p, POSITIVE),
+        ("expm1", lambda x: x.expm1(), np.expm1, REAL),
+        ("log2", lambda x: x.log2(), np.log2, POSITIVE),
+        ("log10", mg.log10, np.log10, POSITIVE),
+        ("exp2", lambda x: x.exp2(), np.exp2, REAL),
+        ("square", mg.square, np.square, REAL),
+        ("rsqrt", lambda x: x.rsqrt(), lambda x: 1 / np.sqrt(x), POSITIVE),
+        ("pow_method", lambda x: x.pow(3), lambda x: x * x * x, REAL),
+        ("abs_builtin", abs, np.abs, OFFGRID),
+        ("clone", lambda x: x.clone() * 2, lambda x: 2 * x, REAL),
         ("method_log", lambda x: x.log(), np.log, POSITIVE),
         ("method_relu", lambda x: x.relu(), lambda x: np.maximum(x, 0), OFFGRID),
         ("pow_2", lambda x: x**2, np.square, REAL),
@@ -179,6 +194,11 @@ def _binary() -> list[OpSpec]:
         ("add", lambda x, y: x + y, np.add, REAL, REAL),
         ("sub", lambda x, y: x - y, np.subtract, REAL, REAL),
         ("mul", lambda x, y: x * y, np.multiply, REAL, REAL),
+        ("add_alpha", lambda x, y: x.add(y, alpha=2), lambda x, y: x + 2 * y, REAL, REAL),
+        ("sub_alpha_fn", lambda x, y: mg.sub(x, y, alpha=0.5), lambda x, y: x - y / 2, REAL, REAL),
+        ("mul_fn", mg.mul, np.multiply, REAL, REAL),
+        ("div_method", lambda x, y: x.div(y), lambda x, y: x / y, REAL, OFFGRID),
+        ("pow_fn", mg.pow, lambda x, y: np.exp(y * np.log(x)), POSITIVE, REAL),
         ("div", lambda x, y: x / y, lambda x, y: x * np.reciprocal(y), REAL, OFFGRID),
         ("pow", lambda x, y: x**y, lambda x, y: np.exp(y * np.log(x)), POSITIVE, REAL),
         ("maximum", mg.maximum, lambda x, y: np.where(x > y, x, y), GRID_A, GRID_B),
@@ -235,6 +255,14 @@ def _matmul() -> list[OpSpec]:
     return specs
 
 
+def _amax(f: Callable[..., Tensor], axis: Any, keepdims: bool) -> Tensor:
+    """amax/amin called with NumPy's axis: None (all) is PyTorch's dim=(); NumPy's axis=()
+    (reduce nothing) has no PyTorch spelling, and is the identity."""
+    if axis == ():
+        return f.__self__  # type: ignore[attr-defined, no-any-return]
+    return f(() if axis is None else axis, keepdims)
+
+
 REDUCTION_SHAPE: Shape = (2, 3, 2)
 REDUCTION_AXES: list[Any] = [None, 0, 1, -1, (0, 2), (-1, 0)]
 
@@ -243,8 +271,8 @@ def _reductions() -> list[OpSpec]:
     red: list[Row] = [
         ("sum", lambda x, **k: x.sum(**k), np.sum, REAL),
         ("mean", lambda x, **k: x.mean(**k), np.mean, REAL),
-        ("max", lambda x, **k: x.max(**k), np.max, DISTINCT),
-        ("min", lambda x, **k: x.min(**k), np.min, DISTINCT),
+        ("amax", lambda x, axis, keepdims: _amax(x.amax, axis, keepdims), np.max, DISTINCT),
+        ("amin", lambda x, axis, keepdims: _amax(x.amin, axis, keepdims), np.min, DISTINCT),
         ("var", lambda x, **k: x.var(**k), _var, REAL),
         ("logsumexp", lambda x, **k: x.logsumexp(**k), _logsumexp, REAL),
     ]
@@ -277,14 +305,114 @@ def _reductions() -> list[OpSpec]:
             ((2, 3, 2),),
         ),
         OpSpec(
-            "max_dim", lambda x: x.max(dim=-1), lambda x: x.max(axis=-1), ((2, 3, 2),), (DISTINCT,)
+            "max_dim",
+            lambda x: x.max(dim=-1).values,
+            lambda x: x.max(axis=-1),
+            ((2, 3, 2),),
+            (DISTINCT,),
+        ),
+        OpSpec(
+            "max_dim_axis_spelling",
+            lambda x: x.max(axis=1)[0],
+            lambda x: x.max(axis=1),
+            ((2, 3, 2),),
+            (DISTINCT,),
         ),
         OpSpec(
             "min_dim_keepdim",
-            lambda x: x.min(dim=0, keepdim=True),
+            lambda x: x.min(dim=0, keepdim=True).values,
             lambda x: x.min(axis=0, keepdims=True),
             ((2, 3, 2),),
             (DISTINCT,),
+        ),
+        OpSpec(
+            "max_elementwise_fn",
+            lambda x, y: mg.max(x, y),
+            lambda x, y: np.where(x > y, x, y),
+            ((2, 3), (2, 3)),
+            (GRID_A, GRID_B),
+        ),
+        OpSpec(
+            "min_elementwise_method",
+            lambda x, y: x.min(y),
+            lambda x, y: np.where(x < y, x, y),
+            ((2, 3), (3,)),
+            (GRID_A, GRID_B),
+        ),
+        OpSpec(
+            "sort_values",
+            lambda x: x.sort(dim=1).values,
+            lambda x: np.sort(x, axis=1),
+            ((3, 4),),
+            (DISTINCT,),
+        ),
+        OpSpec(
+            "sort_descending_fn",
+            lambda x: mg.sort(x, 0, descending=True)[0],
+            lambda x: -np.sort(-x, axis=0),
+            ((3, 4),),
+            (DISTINCT,),
+        ),
+        OpSpec(
+            "topk_values",
+            lambda x: x.topk(2).values,
+            lambda x: -np.sort(-x, axis=-1)[..., :2],
+            ((3, 4),),
+            (DISTINCT,),
+        ),
+        OpSpec(
+            "topk_smallest_dim0",
+            lambda x: mg.topk(x, 2, dim=0, largest=False).values,
+            lambda x: np.sort(x, axis=0)[:2],
+            ((3, 4),),
+            (DISTINCT,),
+        ),
+        OpSpec("std", lambda x: x.std(), lambda x: np.std(x, ddof=1), ((3, 4),)),
+        OpSpec(
+            "std_dim_keepdim",
+            lambda x: mg.std(x, 1, keepdim=True),
+            lambda x: np.std(x, axis=1, ddof=1, keepdims=True),
+            ((3, 4),),
+        ),
+        OpSpec(
+            "std_unbiased_false",
+            lambda x: x.std(0, False),
+            lambda x: np.std(x, axis=0),
+            ((3, 4),),
+        ),
+        OpSpec(
+            "std_correction0",
+            lambda x: x.std(dim=(0, 1), correction=0),
+            lambda x: np.std(x, axis=(0, 1)),
+            ((3, 4),),
+        ),
+        OpSpec(
+            "var_unbiased_false",
+            lambda x: x.var(1, False, True),
+            lambda x: np.var(x, axis=1, keepdims=True),
+            ((3, 4),),
+        ),
+        OpSpec("prod", lambda x: x.prod(), np.prod, ((3, 5),)),
+        OpSpec("prod_zeros", lambda x: x.prod(), np.prod, ((5,),), (ZEROS,)),
+        OpSpec(
+            "prod_dim_zeros",
+            lambda x: mg.prod(x, 1),
+            lambda x: np.prod(x, axis=1),
+            ((3, 5),),
+            (ZEROS,),
+        ),
+        OpSpec(
+            "prod_dim0_keepdim",
+            lambda x: x.prod(0, keepdim=True),
+            lambda x: np.prod(x, axis=0, keepdims=True),
+            ((3, 4),),
+        ),
+        OpSpec("cumsum_dim0", lambda x: x.cumsum(0), lambda x: np.cumsum(x, 0), ((3, 4),)),
+        OpSpec(
+            "cumsum_neg_fn",
+            lambda x: mg.cumsum(x, dim=-1),
+            lambda x: np.cumsum(x, -1),
+            ((2, 3, 4),),
         ),
         OpSpec(
             "var_dim_keepdim",
@@ -318,7 +446,9 @@ def _reductions() -> list[OpSpec]:
             ((3, 4),),
         ),
         OpSpec("fn_max", lambda x: mg.max(x), np.max, ((3, 4),), (DISTINCT,)),
-        OpSpec("fn_min", lambda x: mg.min(x, -1), lambda x: x.min(-1), ((3, 4),), (DISTINCT,)),
+        OpSpec(
+            "fn_min", lambda x: mg.min(x, -1).values, lambda x: x.min(-1), ((3, 4),), (DISTINCT,)
+        ),
         OpSpec("fn_var", lambda x: mg.var(x), lambda x: np.var(x, ddof=1), ((3, 4),)),
         OpSpec("fn_logsumexp", lambda x: mg.logsumexp(x, 0), lambda x: _logsumexp(x, 0), ((3, 4),)),
         OpSpec("sum_1d", lambda x: x.sum(), np.sum, ((5,),)),
@@ -407,6 +537,22 @@ def _shapes() -> list[OpSpec]:
             lambda x: np.broadcast_to(x, (3, 4)),
             ((3, 1),),
         ),
+        OpSpec("t", lambda x: x.t(), lambda x: x.T, ((2, 3),)),
+        OpSpec("t_1d", lambda x: mg.t(x), lambda x: x, ((3,),)),
+        OpSpec("repeat", lambda x: x.repeat(2, 3), lambda x: np.tile(x, (2, 3)), ((2, 3),)),
+        OpSpec(
+            "repeat_new_dim",
+            lambda x: x.repeat(2, 1, 2),
+            lambda x: np.tile(x, (2, 1, 2)),
+            ((2, 3),),
+        ),
+        OpSpec("view_neg1", lambda x: x.view(-1, 4), lambda x: x.reshape(-1, 4), x234),
+        OpSpec(
+            "flatten_middle",
+            lambda x: x.flatten(start_dim=0, end_dim=1),
+            lambda x: x.reshape(6, 4),
+            x234,
+        ),
         OpSpec(
             "broadcast_to",
             lambda x: x.broadcast_to((2, 3, 4)),
@@ -463,6 +609,91 @@ def _indexing() -> list[OpSpec]:
         OpSpec("index_mask_tensor", lambda x: x[Tensor(mask)], lambda x: x[mask], ((4, 5),))
     )
     return specs
+
+
+_GATHER_ROWS = np.array([[0, 0, 2], [1, 2, 1]])  # repeats: gradients add up
+_GATHER_COLS = np.array([[3, 0], [1, 1], [0, 2]])
+_MASK = np.array([[True, False, False, True], [False, False, True, False], [True] * 4])
+
+
+def _gather_ref(x: np.ndarray, dim: int, index: np.ndarray) -> np.ndarray:
+    grid = list(np.indices(index.shape, sparse=True))
+    grid[dim] = index
+    return x[tuple(grid)]
+
+
+def _scatter_add_ref(x: np.ndarray, dim: int, index: np.ndarray, src: np.ndarray) -> np.ndarray:
+    out = x.copy()
+    grid = list(np.indices(index.shape, sparse=True))
+    grid[dim] = index
+    np.add.at(out, tuple(grid), src[tuple(slice(0, n) for n in index.shape)])
+    return out
+
+
+def _einsum_rows() -> list[OpSpec]:
+    cases: list[tuple[str, str, tuple[Shape, ...]]] = [
+        ("matmul", "ij,jk->ik", ((2, 3), (3, 4))),
+        ("batched", "bij,bjk->bik", ((2, 2, 3), (2, 3, 2))),
+        ("implicit", "ij,jk", ((2, 3), (3, 4))),
+        ("sum_all", "ij->", ((2, 3),)),
+        ("sum_rows", "ij->j", ((2, 3),)),
+        ("outer", "i,j->ij", ((3,), (4,))),
+        ("permute", "ijk->kji", ((2, 3, 4),)),
+        ("only_one_has_j", "ij,k->ik", ((2, 3), (4,))),
+        ("three", "ij,jk,kl->il", ((2, 3), (3, 2), (2, 2))),
+        ("ellipsis", "...ij,jk->...ik", ((2, 2, 3), (3, 2))),
+        ("bilinear", "bn,anm,bm->ba", ((2, 3), (4, 3, 2), (2, 2))),
+    ]
+    return [
+        OpSpec(
+            f"einsum_{tag}",
+            lambda *xs, eq=eq: mg.einsum(eq, *xs),
+            lambda *xs, eq=eq: np.einsum(eq, *xs),
+            shapes,
+        )
+        for tag, eq, shapes in cases
+    ]
+
+
+def _gathers() -> list[OpSpec]:
+    return [
+        OpSpec(
+            "gather_dim0",
+            lambda x: x.gather(0, mg.tensor(_GATHER_ROWS)),
+            lambda x: _gather_ref(x, 0, _GATHER_ROWS),
+            ((3, 4),),
+        ),
+        OpSpec(
+            "gather_dim1_fn",
+            lambda x: mg.gather(x, 1, _GATHER_COLS),
+            lambda x: _gather_ref(x, 1, _GATHER_COLS),
+            ((3, 4),),
+        ),
+        OpSpec(
+            "scatter_add_method",
+            lambda x, src: x.scatter_add(0, mg.tensor(_GATHER_ROWS), src),
+            lambda x, src: _scatter_add_ref(x, 0, _GATHER_ROWS, src),
+            ((3, 4), (2, 4)),
+        ),
+        OpSpec(
+            "masked_fill",
+            lambda x: x.masked_fill(mg.tensor(_MASK), 0.5),
+            lambda x: np.where(_MASK, 0.5, x),
+            ((3, 4),),
+        ),
+        OpSpec(
+            "masked_fill_tensor_value",
+            lambda x, v: mg.masked_fill(x, _MASK[0], v[1]),
+            lambda x, v: np.where(_MASK[0], v[1], x),
+            ((3, 4), (2,)),
+        ),
+        OpSpec(
+            "index_select",
+            lambda x: x.index_select(1, mg.tensor([3, 0, 3])),
+            lambda x: x[:, [3, 0, 3]],
+            ((3, 4),),
+        ),
+    ]
 
 
 def _joins() -> list[OpSpec]:
@@ -965,6 +1196,8 @@ SPECS: list[OpSpec] = (
     + _shapes()
     + _indexing()
     + _joins()
+    + _einsum_rows()
+    + _gathers()
     + _casts()
     + _scatter()
     + _composites()

@@ -19,6 +19,7 @@ LAYERS = {
     "ops": 1,
     "conv": 1,
     "tensor": 2,
+    "surface": 2,
     "random": 3,
     "creation": 3,
     "functions": 3,

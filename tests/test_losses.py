@@ -56,7 +56,7 @@ def test_mse_gradients():
     x, y = t64(rng.standard_normal((4, 3))), t64(rng.standard_normal((4, 3)))
     F.mse_loss(x, y.detach()).backward()
     np.testing.assert_allclose(
-        x.grad.numpy(), 2 * (x.detach().numpy() - y.detach().numpy()) / x.size
+        x.grad.numpy(), 2 * (x.detach().numpy() - y.detach().numpy()) / x.numel()
     )
     for reduction in REDUCTIONS:
         assert mg.gradcheck(lambda a, b, r=reduction: F.mse_loss(a, b, reduction=r), [x, y])

@@ -94,9 +94,9 @@ class EveryOp(nn.Module):
         h = h + h.sin() * h.cos() - (-h).relu()
         h = h.clamp(-2.0, 2.0)
         stats = mg.cat(
-            [h.sum(1, keepdims=True), h.mean(1, keepdims=True), h.max(1, keepdims=True)], 1
+            [h.sum(1, keepdims=True), h.mean(1, keepdims=True), h.amax(1, keepdim=True)], 1
         )
-        stats = stats - h.min(1, keepdims=True) + h.logsumexp(1, keepdims=True)
+        stats = stats - h.amin(1, keepdim=True) + h.logsumexp(1, keepdims=True)
         g = h.reshape(h.shape[0], 2, 3).permute(0, 2, 1).reshape(h.shape[0], 6)
         g = g[:, 1:5] * h[:, ::2][:, :1] + h[:, ::-1][:, -5:-1] + h[:, 4:0:-1]
         g = mg.cat([g[1:], g[:1]], 0) + g[-1, 2] * g[:, -2:][:, :1]

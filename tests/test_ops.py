@@ -132,7 +132,9 @@ def test_every_op_has_a_row() -> None:
     ops = """neg add sub mul div pow rpow rsub rdiv exp log sqrt abs sin cos tanh sigmoid relu
     maximum minimum clip clamp sum mean max min var logsumexp softmax log_softmax reshape view
     flatten transpose permute T squeeze unsqueeze expand broadcast_to index cat concatenate
-    stack where matmul astype float double to""".split()
+    stack where matmul astype float double to amax amin std prod cumsum einsum gather scatter_add
+    masked_fill index_select sort topk log1p expm1 log2 log10 exp2 square rsqrt repeat clone t
+    """.split()
     for op in ops:
         assert any(n == op or n.startswith(op + "_") for n in BY_NAME), op
 
@@ -253,10 +255,16 @@ def test_python_and_numpy_scalars_keep_float32() -> None:
 
 
 def test_max_min_ties_share_the_gradient_evenly() -> None:
+    """Full max/min and amax/amin share ties evenly; max(dim) sends all to the index it returns."""
     a = np.array([[1.0, 3.0, 3.0, 2.0], [5.0, 5.0, 5.0, 0.0]])
-    for red, pick in (("max", np.max), ("min", np.min)):
+    for red, pick, arg in (("max", np.max, np.argmax), ("min", np.min, np.argmin)):
         x = Tensor(a, requires_grad=True)
-        getattr(x, red)(axis=1).sum().backward()
+        values, indices = getattr(x, red)(dim=1)
+        values.sum().backward()
+        np.testing.assert_array_equal(indices.numpy(), arg(a, axis=1))
+        np.testing.assert_array_equal(grad_of(x), np.eye(4)[arg(a, axis=1)])
+        x.grad = None
+        getattr(x, "a" + red)(1).sum().backward()
         hit = a == pick(a, axis=1, keepdims=True)
         assert x.grad is not None
         np.testing.assert_array_equal(x.grad.numpy(), hit / hit.sum(axis=1, keepdims=True))
@@ -438,8 +446,9 @@ def test_against_torch_at_ties_and_kinks() -> None:
     b = np.array([[1.0, 0.0, 3.0, 0.0], [2.0, 1.0, 0.0, 0.5]])
 
     def loss(m: Any, x: Any, y: Any) -> Any:
-        amax = x.max(axis=1) if m is mg else torch.amax(x, dim=1)
-        return ((amax * 2).sum() + m.maximum(x, y).sum() * 3 + m.minimum(x, y).sum()
+        amax = x.amax(1) if m is mg else torch.amax(x, dim=1)
+        return ((amax * 2).sum() + x.max(1).values.sum() * 5 + x.min(dim=0)[0].sum() * 7
+                + x.max() * 11 + x.min() * 13 + m.maximum(x, y).sum() * 3 + m.minimum(x, y).sum()
                 + x.abs().sum() + x.relu().sum() + m.clamp(x, 0.0, 2.0).sum())  # fmt: skip
 
     x, y = Tensor(a, requires_grad=True), Tensor(b, requires_grad=True)

@@ -182,3 +182,360 @@ def test_other_devices_say_minigrad_runs_on_the_cpu(name: str) -> None:
         mg.zeros(2, device=name)
     with pytest.raises(RuntimeError, match="CPU with NumPy"):
         mg.set_default_device(name)
+
+
+def test_tensor_and_module_to() -> None:
+    x = mg.ones(2, 3, requires_grad=True)
+    assert x.device == mg.device("cpu") and x.cpu() is x and x.to("cpu") is x
+    assert x.to(mg.device("cpu")) is x and x.to(device="cpu") is x
+    y = x.to("cpu", mg.float64)
+    assert y.dtype == mg.float64 and y.requires_grad
+    y.sum().backward()
+    assert x.grad is not None and x.grad.dtype == mg.float32  # the cast is differentiable
+    assert x.to(mg.float64).dtype == mg.float64
+    assert x.to(dtype=mg.float16).dtype == mg.float16
+    assert x.to(mg.zeros(1, dtype=mg.int64)).dtype == mg.int64
+    assert x.to(mg.float32, copy=True) is not x
+    assert x.type(mg.float64).dtype == mg.float64 and x.type() == "minigrad.FloatTensor"
+    with pytest.raises(RuntimeError, match="CPU with NumPy"):
+        x.to("cuda")
+    with pytest.raises(RuntimeError, match="CPU with NumPy"):
+        x.cuda()
+    model = nn.Sequential(nn.Linear(3, 2), nn.ReLU())
+    weight = model[0].weight
+    assert model.to("cpu") is model and model.to(mg.device("cpu")) is model
+    assert model.to("cpu", mg.float64) is model and weight.dtype == mg.float64
+    assert model.to(dtype=mg.float32) is model and weight.dtype == mg.float32
+    assert model.to(mg.zeros(1, dtype=mg.float64)) is model and weight.dtype == mg.float64
+    assert model.half() is model and weight.dtype == mg.float16
+    assert model.cpu() is model and model[0].weight is weight
+    with pytest.raises(RuntimeError, match="CPU with NumPy"):
+        model.to("cuda")
+    with pytest.raises(RuntimeError, match="CPU with NumPy"):
+        model.cuda()
+    with pytest.raises(TypeError, match="floating point"):
+        model.to(mg.int64)
+    assert weight.dtype == mg.float16  # nothing changed
+
+
+# ---------------------------------------------------------------------------------------------
+# Sizes
+
+
+def test_size_is_a_method_returning_size() -> None:
+    x = mg.zeros(2, 3)
+    s = x.size()
+    assert isinstance(s, mg.Size) and isinstance(s, tuple) and s == (2, 3)
+    assert repr(s) == "minigrad.Size([2, 3])" and str(x.shape) == "minigrad.Size([2, 3])"
+    assert isinstance(x.shape, mg.Size) and x.shape == x.size()
+    assert x.size(1) == 3 and x.size(-2) == 2 and isinstance(x.size(0), int)
+    assert x.numel() == x.nelement() == 6 and mg.numel(x) == 6 and s.numel() == 6
+    assert x.dim() == x.ndim == 2 and mg.zeros(()).dim() == 0
+    assert isinstance(s[1:], mg.Size) and s[1:] == (3,)
+    a, b = x.shape  # unpacks like a tuple
+    assert (a, b) == (2, 3)
+    with pytest.raises(IndexError, match="out of range"):
+        x.size(2)
+
+
+# ---------------------------------------------------------------------------------------------
+# Dtypes
+
+
+def test_dtype_names_and_conversions() -> None:
+    x = mg.zeros(2)
+    assert x.dtype == mg.float32 and x.dtype is mg.float32 and x.dtype == np.float32
+    assert x.dtype == "float32" and x.dtype != mg.float64
+    assert repr(x.dtype) == "minigrad.float32" and str(mg.int64) == "minigrad.int64"
+    assert mg.float is mg.float32 and mg.double is mg.float64 and mg.half is mg.float16
+    assert mg.long is mg.int64 and mg.int is mg.int32 and mg.short is mg.int16
+    assert np.zeros(2, dtype=x.dtype).dtype == np.float32  # NumPy accepts minigrad dtypes
+    assert mg.tensor([1, 2], dtype=mg.uint8).dtype == mg.uint8
+    for method, dt in [("float", mg.float32), ("double", mg.float64), ("half", mg.float16),
+                       ("long", mg.int64), ("int", mg.int32), ("short", mg.int16),
+                       ("bool", mg.bool), ("byte", mg.uint8)]:  # fmt: skip
+        assert getattr(x, method)().dtype == dt, method
+    assert x.is_floating_point() and not x.long().is_floating_point()
+    assert mg.float32.is_floating_point and not mg.int8.is_floating_point
+    assert mg.float32.itemsize == 4 and mg.int8.is_signed and not mg.uint8.is_signed
+    assert mg.is_floating_point(x)
+    assert {mg.float32: 1}[np.dtype(np.float32)] == 1  # hashes as its NumPy dtype
+
+
+def test_default_dtype() -> None:
+    assert mg.get_default_dtype() == mg.float32
+    try:
+        mg.set_default_dtype(mg.float64)
+        assert mg.get_default_dtype() is mg.float64
+        for t in (mg.tensor([1.5]), mg.zeros(2), mg.ones(2), mg.rand(2), mg.randn(2),
+                  mg.empty(2), mg.full((2,), 1.5), mg.linspace(0, 1, 3), mg.arange(0.0, 1.0),
+                  mg.eye(2), mg.tensor([1, 2]) / 2):  # fmt: skip
+            assert t.dtype == mg.float64, t
+        assert (mg.tensor([1, 2]) + 0.5).dtype == mg.float64
+        assert repr(mg.tensor([0.5])) == "tensor([0.5])"
+        with pytest.raises(TypeError, match="floating"):
+            mg.set_default_dtype(mg.int64)
+    finally:
+        mg.set_default_dtype(mg.float32)
+    assert mg.tensor([1.5]).dtype == mg.float32
+
+
+# ---------------------------------------------------------------------------------------------
+# Type promotion: every pair of dtypes and kinds of operand, against PyTorch
+
+DTYPES = ["bool", "uint8", "int32", "int64", "float32", "float64"]
+KINDS = ["tensor", "0-d", "scalar"]
+OPS = {
+    "add": lambda a, b: a + b,
+    "mul": lambda a, b: a * b,
+    "div": lambda a, b: a / b,
+    "lt": lambda a, b: a < b,
+    "eq": lambda a, b: a == b,
+}
+VALUES = {"bool": [True, False], "uint8": [3, 1], "int32": [5, -2], "int64": [-4, 7],
+          "float32": [1.5, -0.25], "float64": [0.1, 2.0]}  # fmt: skip
+
+
+def _operand(lib: object, dtype: str, kind: str) -> object:
+    vals = VALUES[dtype]
+    if kind == "scalar":
+        return {"bool": True, "uint8": 2, "int32": 2, "int64": 3}.get(dtype, 0.1)
+    dt = getattr(lib, dtype)
+    return lib.tensor(vals if kind == "tensor" else vals[0], dtype=dt)  # type: ignore[attr-defined]
+
+
+CASES = [
+    (da, ka, db, kb)
+    for da in DTYPES
+    for ka in KINDS
+    for db in DTYPES
+    for kb in KINDS
+    if not (ka == "scalar" and kb == "scalar")
+    and not (ka == "scalar" and da not in ("bool", "int64", "float64"))
+    and not (kb == "scalar" and db not in ("bool", "int64", "float64"))
+]
+
+
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")  # x / False, as in PyTorch: inf or nan
+@pytest.mark.parametrize("op", sorted(OPS))
+def test_promotion_matches_torch(op: str) -> None:
+    torch = pytest.importorskip("torch")
+    f = OPS[op]
+    checked = 0
+    for da, ka, db, kb in CASES:
+        ta, tb = _operand(torch, da, ka), _operand(torch, db, kb)
+        try:
+            ref = f(ta, tb)
+        except RuntimeError:
+            continue  # PyTorch refuses (bool - bool...): not compared
+        ma, mb = _operand(mg, da, ka), _operand(mg, db, kb)
+        got = f(ma, mb)
+        case = f"{da} {ka} {op} {db} {kb}"
+        assert str(got.dtype).split(".")[1] == str(ref.dtype).split(".")[1], case
+        assert got.shape == tuple(ref.shape), case
+        np.testing.assert_allclose(got.numpy(), ref.numpy(), rtol=1e-6, err_msg=case)
+        if ka != "scalar":
+            assert mg.result_type(ma, mb) == getattr(
+                mg, str(torch.result_type(ta, tb)).split(".")[1]
+            ), case
+        checked += 1
+    assert checked > 150
+
+
+def test_promotion_rules() -> None:
+    f32, i64 = mg.ones(2), mg.tensor([1, 2])
+    assert (f32 * i64).dtype == mg.float32  # not float64, as NumPy would
+    assert (i64 / i64).dtype == mg.float32  # true division into the default dtype
+    assert (f32 + mg.tensor(1.0, dtype=mg.float64)).dtype == mg.float32  # 0-d: no upcast
+    assert (f32 + mg.ones(2, dtype=mg.float64)).dtype == mg.float64
+    assert (mg.tensor([1, 2], dtype=mg.uint8) + mg.tensor(300)).dtype == mg.uint8
+    assert (mg.tensor([1, 2], dtype=mg.int32) + 2.5).dtype == mg.float32
+    assert (mg.tensor([True]) + 1).dtype == mg.int64
+    assert mg.promote_types(mg.int64, mg.float32) == mg.float32
+    assert mg.promote_types(mg.uint8, mg.int8) == mg.int16
+    assert mg.result_type(mg.tensor([1]), 1.0) == mg.float32
+
+
+def test_promotion_keeps_gradients_in_each_dtype() -> None:
+    x = mg.ones(3, requires_grad=True)  # float32, dimensioned
+    s = mg.tensor(2.0, dtype=mg.float64, requires_grad=True)  # 0-d: does not upcast x
+    y = mg.ones(3, dtype=mg.float64, requires_grad=True)
+    out = x * s
+    assert out.dtype == mg.float32
+    (out.sum() + (x * y).sum()).backward()
+    assert x.grad is not None and s.grad is not None and y.grad is not None
+    assert (x.grad.dtype, s.grad.dtype, y.grad.dtype) == (mg.float32, mg.float64, mg.float64)
+    np.testing.assert_allclose(x.grad.numpy(), [3.0, 3.0, 3.0])
+    np.testing.assert_allclose(s.grad.numpy(), 3.0)
+    assert mg.gradgradcheck(
+        lambda a, b: (a * b) ** 2,
+        [
+            mg.randn(3, dtype=mg.float64, requires_grad=True),
+            mg.tensor(0.5, dtype=mg.float64, requires_grad=True),
+        ],
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# max/min over a dim, sort, topk, argsort: PyTorch's result types and gradients
+
+
+def test_max_min_return_types() -> None:
+    x = mg.tensor([[1.0, 5.0, 5.0], [7.0, 0.0, 7.0]], requires_grad=True)
+    full = x.max()
+    assert full.shape == () and full.item() == 7.0
+    r = x.max(1)
+    assert isinstance(r, mg.return_types.max) and isinstance(r, tuple)
+    assert r.values.tolist() == [5.0, 7.0] and r.indices.tolist() == [1, 0]
+    assert r.indices.dtype == mg.int64 and not r.indices.requires_grad
+    values, indices = mg.max(x, dim=0, keepdim=True)
+    assert values.shape == (1, 3) and indices.tolist() == [[1, 0, 1]]
+    assert repr(r).startswith("max(values=tensor(")
+    assert x.max(axis=1).values.tolist() == [5.0, 7.0]  # NumPy's spelling, the same result
+    assert mg.min(x, 1).indices.tolist() == [0, 1] and x.min(dim=1)[0].tolist() == [1.0, 0.0]
+    other = mg.full((2, 3), 4.0)
+    assert mg.max(x, other).tolist() == [[4.0, 5.0, 5.0], [7.0, 4.0, 7.0]]
+    assert mg.min(x, other).tolist() == [[1.0, 4.0, 4.0], [4.0, 0.0, 4.0]]
+    with pytest.raises(TypeError, match="amax"):
+        x.max(dim=(0, 1))
+    with pytest.raises(RuntimeError, match="numel"):
+        mg.zeros(0).max()
+
+
+def test_max_dim_gradient_goes_to_the_returned_index_as_torch() -> None:
+    torch = pytest.importorskip("torch")
+    a = np.array([[1.0, 3.0, 3.0, 0.0], [2.0, 2.0, 2.0, -1.0], [4.0, 4.0, 0.0, 4.0]])
+    g = np.arange(12.0).reshape(3, 4)
+
+    def loss(m: object, x: object) -> object:
+        return (
+            (x.max(1).values * 2).sum()  # type: ignore[attr-defined]
+            + (x.min(0, keepdim=True).values * 3).sum()  # type: ignore[attr-defined]
+            + x.max() * 5  # type: ignore[attr-defined]
+            + x.min() * 7  # type: ignore[attr-defined]
+            + (x.sort(1, descending=True).values * m.tensor(g, dtype=m.float64)).sum()  # type: ignore[attr-defined]
+            + (x.topk(2, dim=0).values * 11).sum()  # type: ignore[attr-defined]
+            + x.amax(1).sum() * 13  # type: ignore[attr-defined]
+        )
+
+    x = mg.tensor(a, dtype=mg.float64, requires_grad=True)
+    loss(mg, x).backward()  # type: ignore[attr-defined]
+    t = torch.tensor(a, requires_grad=True)
+    loss(torch, t).backward()
+    assert x.grad is not None
+    np.testing.assert_allclose(x.grad.numpy(), t.grad.numpy())
+    for tie_free in (x.max(1).indices, x.min(0).indices):
+        assert tie_free.dtype == mg.int64
+
+
+def test_sort_argsort_topk_match_torch() -> None:
+    torch = pytest.importorskip("torch")
+    a = np.array([[3.0, 1.0, 2.0, 1.0, 5.0], [0.0, 0.0, -1.0, 4.0, 0.0]], dtype=np.float32)
+    x, t = mg.tensor(a), torch.tensor(a)
+    for kw in ({}, {"descending": True}, {"dim": 0}, {"dim": 0, "descending": True}):
+        got, ref = x.sort(stable=True, **kw), t.sort(stable=True, **kw)
+        assert isinstance(got, mg.return_types.sort)
+        np.testing.assert_array_equal(got.values.numpy(), ref.values.numpy())
+        np.testing.assert_array_equal(got.indices.numpy(), ref.indices.numpy())
+        np.testing.assert_array_equal(
+            mg.argsort(x, stable=True, **kw).numpy(), torch.argsort(t, stable=True, **kw).numpy()
+        )
+    for kw in ({}, {"largest": False}, {"dim": 0}):
+        got, ref = x.topk(2, **kw), t.topk(2, **kw)
+        assert isinstance(got, mg.return_types.topk)
+        np.testing.assert_array_equal(got.values.numpy(), ref.values.numpy())
+        np.testing.assert_array_equal(
+            np.take_along_axis(a, got.indices.numpy(), kw.get("dim", -1)), ref.values.numpy()
+        )
+    with pytest.raises(RuntimeError, match="out of range"):
+        x.topk(6)
+
+
+# ---------------------------------------------------------------------------------------------
+# Functions and methods the tutorials use, against PyTorch
+
+
+def test_methods_against_torch() -> None:
+    torch = pytest.importorskip("torch")
+    rng = np.random.default_rng(0)
+    a = rng.standard_normal((3, 4))
+    p = rng.uniform(0.5, 2.0, (3, 4))
+    idx = np.array([[0, 2, 1, 0], [2, 2, 0, 1]])
+    mask = a > 0.3
+    cases = [
+        lambda m, x, q: x.pow(2) + x.square() + q.rsqrt() + q.log10() + q.log2() + x.exp2(),
+        lambda m, x, q: q.log1p() * x.expm1() + abs(x) + x.abs(),
+        lambda m, x, q: x.std() + x.std(1, keepdim=True) + x.std(0, unbiased=False),
+        lambda m, x, q: x.var(dim=1, correction=0) + x.prod(1) + m.prod(x) + x.cumsum(1)[:, 1],
+        lambda m, x, q: x.t() @ q + m.t(x) @ x,
+        lambda m, x, q: x.view(-1, 2).sum(1) + x.reshape(2, -1).flatten(0, 1)[:6],
+        lambda m, x, q: x.expand(2, 3, 4).sum(0) + x.repeat(2, 1)[3:] + x.clone(),
+        lambda m, x, q: x.masked_fill(m.tensor(mask), -1.0) + x.gather(0, m.tensor(idx)).sum(),
+        lambda m, x, q: x.add(q, alpha=2).sub(x, alpha=0.5).mul(q).div(q + 1),
+        lambda m, x, q: m.einsum("ij,kj->ik", x, q) + m.einsum("ij->i", x)[:, None],
+        lambda m, x, q: m.einsum("bi,bj->bij", x, q).sum((1, 2)),
+        lambda m, x, q: x.scatter_add(0, m.tensor(idx), q[:2])[:, :2].sum(),
+    ]
+    for i, f in enumerate(cases):
+        x = mg.tensor(a, requires_grad=True, dtype=mg.float64)
+        q = mg.tensor(p, requires_grad=True, dtype=mg.float64)
+        out = f(mg, x, q)
+        tx, tq = torch.tensor(a, requires_grad=True), torch.tensor(p, requires_grad=True)
+        ref = f(torch, tx, tq)
+        np.testing.assert_allclose(out.detach().numpy(), ref.detach().numpy(), rtol=1e-10,
+                                   err_msg=str(i))  # fmt: skip
+        gout = rng.standard_normal(tuple(ref.shape))
+        out.backward(gout)
+        ref.backward(torch.tensor(gout))
+        for mine, theirs in ((x, tx), (q, tq)):
+            if theirs.grad is None:
+                assert mine.grad is None, i
+            else:
+                assert mine.grad is not None, i
+                np.testing.assert_allclose(
+                    mine.grad.numpy(), theirs.grad.numpy(), rtol=1e-9, err_msg=str(i)
+                )
+
+
+def test_comparisons_and_logic() -> None:
+    x = mg.tensor([1.0, 2.0, 3.0])
+    assert x.eq(2).tolist() == [False, True, False] and mg.ne(x, 2).tolist() == [True, False, True]
+    assert x.lt(2).tolist() == [True, False, False] and x.le(2).tolist() == [True, True, False]
+    assert mg.gt(x, 2).tolist() == [False, False, True] and x.ge(2).tolist() == [False, True, True]
+    assert (x > 1).any().item() and not (x > 5).any().item() and (x > 0).all().item()
+    assert mg.any(mg.tensor([[0, 1], [0, 0]]), dim=1).tolist() == [True, False]
+    assert x.argmax(0).item() == 2 and x.argmax(dim=0, keepdim=True).tolist() == [2]
+    assert x.equal(mg.tensor([1.0, 2.0, 3.0])) and mg.allclose(x, x + 1e-9)
+    assert mg.is_tensor(x) and not mg.is_tensor(a := [1])  # noqa: F841
+    assert x.item() if x.numel() == 1 else x.tolist() == [1.0, 2.0, 3.0]
+
+
+def test_errors_name_the_op_and_change_nothing() -> None:
+    x = mg.ones(2, 3, requires_grad=True)
+    with pytest.raises(RuntimeError, match=r"t\(\) expects a tensor with <= 2 dimensions"):
+        mg.ones(2, 2, 2).t()
+    with pytest.raises(RuntimeError, match=r"masked_fill.*bool"):
+        x.masked_fill(mg.ones(2, 3), 0.0)
+    with pytest.raises(RuntimeError, match=r"masked_fill.*does not broadcast"):
+        x.masked_fill(mg.ones(4, dtype=mg.bool), 0.0)
+    with pytest.raises(RuntimeError, match=r"gather.*integer"):
+        x.gather(0, mg.zeros(2, 3))
+    with pytest.raises(RuntimeError, match="repeat"):
+        x.repeat(2)
+    with pytest.raises(NotImplementedError, match="repeated subscripts"):
+        mg.einsum("ii->i", mg.ones(2, 2))
+    with pytest.raises(ValueError, match=r"einsum.*operands"):
+        mg.einsum("ij,jk->ik", x)
+    with pytest.raises(ValueError, match="rounding_mode"):
+        x.div(2, rounding_mode="round")
+    assert x.grad is None and x.tolist() == [[1.0] * 3] * 2
+
+
+def test_div_rounding_modes_match_torch() -> None:
+    torch = pytest.importorskip("torch")
+    a, b = [7, -7, 5, -3], [2, 2, -3, 2]
+    for mode in ("trunc", "floor"):
+        for conv in (int, float):
+            got = mg.tensor([conv(v) for v in a]).div(mg.tensor(b), rounding_mode=mode)
+            ref = torch.tensor([conv(v) for v in a]).div(torch.tensor(b), rounding_mode=mode)
+            assert got.tolist() == ref.tolist() and str(got.dtype)[9:] == str(ref.dtype)[6:]

@@ -242,7 +242,7 @@ def _record(node: BackwardFunction, args: tuple[Any, ...], output: Any) -> Any:
         if not isinstance(o, Tensor):
             metas.append(None)  # a Python value passes through and gets no gradient
             continue
-        metas.append((o.shape, o.dtype))
+        metas.append((o._data.shape, o._data.dtype))
         if o.grad_fn is not None or o.requires_grad or any(o is x for x in inputs):
             o = outs[k] = _new_tensor(o._data, None)  # an input returned as is: a new tensor
         if id(outputs[k]) in node._non_differentiable or o.dtype.kind not in "fc":

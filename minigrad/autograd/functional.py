@@ -113,7 +113,7 @@ def _jacobian_rows(
                 "running in strict mode."
             )
     else:
-        for m in range(out.size):
+        for m in range(out.numel()):
             seed = np.zeros(out.shape, dtype=out.dtype)
             seed.reshape(-1)[m] = 1
             gs = grad(
@@ -182,7 +182,7 @@ def hessian(
                 "The function given in hessian should return a single Tensor, got "
                 f"{len(outs)} of them"
             )
-        if outs[0].size != 1:
+        if outs[0].numel() != 1:
             raise RuntimeError(
                 "The Tensor returned by the function given to hessian should contain a single "
                 f"element (got shape {outs[0].shape})"

@@ -243,7 +243,7 @@ class CompiledStep:
         opt.zero_grad()
         out = self.model(xt)
         loss = self.loss_fn(out, yt)
-        if not isinstance(loss, Tensor) or loss.grad_fn is None or loss.size != 1:
+        if not isinstance(loss, Tensor) or loss.grad_fn is None or loss.numel() != 1:
             loss.backward()  # raises the eager error (no grad, or not a scalar)
             raise CompileError(
                 "minigrad.compile: the loss must be a scalar Tensor computed from the "

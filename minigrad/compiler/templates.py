@@ -208,6 +208,8 @@ _UNARY = {
     ops.Sin: "np.sin",
     ops.Cos: "np.cos",
     ops.Tanh: "np.tanh",
+    ops.Log1p: "np.log1p",
+    ops.Expm1: "np.expm1",
 }
 
 
@@ -224,6 +226,22 @@ def _exp_bwd(e: Emitter, op: Any, g: str, out: str, xs: list[str], vals: Any, h:
 @_backward(ops.Log)
 def _log_bwd(e: Emitter, op: Any, g: str, out: str, xs: list[str], vals: Any, h: list[str]) -> Any:
     return [e.call(h[0], "np.divide", g, xs[0])]
+
+
+@_backward(ops.Log1p)
+def _log1p_bwd(
+    e: Emitter, op: Any, g: str, out: str, xs: list[str], vals: Any, h: list[str]
+) -> Any:
+    t = e.call(h[0] + "_1px", "np.add", xs[0], "1")  # grad / (x + 1)
+    return [e.call(h[0], "np.divide", g, t)]
+
+
+@_backward(ops.Expm1)
+def _expm1_bwd(
+    e: Emitter, op: Any, g: str, out: str, xs: list[str], vals: Any, h: list[str]
+) -> Any:
+    t = e.call(h[0] + "_ex", "np.add", out, "1")  # grad * (out + 1)
+    return [e.call(h[0], "np.multiply", g, t)]
 
 
 @_backward(ops.Sqrt)
@@ -423,6 +441,19 @@ def _max_bwd(e: Emitter, op: Any, g: str, out: str, xs: list[str], vals: Any, h:
     share = e.let(h[0] + "_share", f"{hit} / {hit}.sum(axis={_r(op.axis)}, keepdims=True)")
     dt = np.asarray(vals[0]).dtype.name
     return [e.let(h[0], f"{g}.reshape({kshape!r}) * {share}.astype(np.{dt})")]
+
+
+@_forward(ops.Cumsum)
+def _cumsum_fwd(e: Emitter, op: Any, hint: str, xs: list[str], vals: Any) -> str:
+    return e.let(hint, f"np.cumsum({xs[0]}, axis={op.axis})")
+
+
+@_backward(ops.Cumsum)
+def _cumsum_bwd(
+    e: Emitter, op: Any, g: str, out: str, xs: list[str], vals: Any, h: list[str]
+) -> Any:
+    flip = ":, " * op.axis + "::-1"  # a cumsum of grad from the end, as the rule
+    return [e.let(h[0], f"np.cumsum({g}[{flip}], axis={op.axis})[{flip}]")]
 
 
 @_forward(ops.LogSumExp)
@@ -773,4 +804,33 @@ def _concat_bwd(
         index = (slice(None),) * axis + (slice(start, stop),)
         grads.append(e.let(h[i], f"{g}[{_r(index)}]", g) if op.needs_grad(i) else None)
         start = stop
+    return grads
+
+
+@_forward(ops.Einsum)
+def _einsum_fwd(e: Emitter, op: Any, hint: str, xs: list[str], vals: Any) -> str:
+    spec = ",".join(op.ins) + "->" + op.output
+    return e.let(hint, f"np.einsum({spec!r}, {', '.join(xs)})")
+
+
+@_backward(ops.Einsum)
+def _einsum_bwd(
+    e: Emitter, op: Any, g: str, out: str, xs: list[str], vals: Any, h: list[str]
+) -> Any:
+    grads: list[str | None] = []
+    for i, sub in enumerate(op.ins):
+        if not op.needs_grad(i):
+            grads.append(None)
+            continue
+        others = [s for j, s in enumerate(op.ins) if j != i]
+        seen = set(op.output).union(*others)
+        target = "".join(c for c in sub if c in seen)
+        spec = ",".join([op.output, *others]) + "->" + target
+        args = ", ".join([g, *(x for j, x in enumerate(xs) if j != i)])
+        gi = e.let(h[i], f"np.einsum({spec!r}, {args})")
+        if target != sub:  # letters only this operand has: the same gradient along them
+            shape = np.shape(vals[i])
+            kept = tuple(n if c in seen else 1 for c, n in zip(sub, shape))
+            gi = e.let(h[i] + "_spread", f"np.broadcast_to({gi}.reshape({kept!r}), {shape!r})")
+        grads.append(gi)
     return grads

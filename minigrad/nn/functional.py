@@ -301,13 +301,13 @@ def batch_norm(
     ):
         if t is not None and t.shape != (c,):
             raise RuntimeError(
-                f"batch_norm(): {name} should contain {c} elements not {t.size} (input shape "
+                f"batch_norm(): {name} should contain {c} elements not {t.numel()} (input shape "
                 f"{x.shape})"
             )
     axes = (0, *range(2, x.ndim))
     shape = _channel_shape(x)
     if training:
-        n = x.size // max(c, 1)
+        n = x.numel() // max(c, 1)
         if n <= 1:
             raise ValueError(
                 f"Expected more than 1 value per channel when training, got input size {x.shape}"
@@ -433,7 +433,7 @@ def _as_input(input: Any, fn: str) -> Tensor:
     x = _t(input)
     if x.dtype.kind != "f":
         raise TypeError(
-            f"{fn}(): input must be floating point, got dtype {x.dtype} with shape {x.shape}"
+            f"{fn}(): input must be floating point, got dtype {x.dtype} with shape {tuple(x.shape)}"
         )
     return x
 
@@ -443,7 +443,8 @@ def _same_shape_target(x: Tensor, target: Any, fn: str) -> Tensor:
     y = target if isinstance(target, Tensor) else Tensor(np.asarray(target))
     if y.shape != x.shape:
         raise ValueError(
-            f"{fn}(): target shape {y.shape} must equal input shape {x.shape} (dtypes: "
+            f"{fn}(): target shape {tuple(y.shape)} must equal input shape {tuple(x.shape)} "
+            "(dtypes: "
             f"target {y.dtype}, input {x.dtype}); reshape one of them rather than relying on "
             "broadcasting"
         )
@@ -611,7 +612,7 @@ def binary_cross_entropy(
     y = _same_shape_target(p, target, fn)
     if not ((p._data >= 0) & (p._data <= 1)).all():
         raise ValueError(
-            f"{fn}(): all elements of input (shape {p.shape}, dtype {p.dtype}) "
+            f"{fn}(): all elements of input (shape {tuple(p.shape)}, dtype {p.dtype}) "
             "must be probabilities in [0, 1]; use binary_cross_entropy_with_logits "
             "for logits"
         )
@@ -683,7 +684,7 @@ def _class_target(
     if y.dtype.kind in "iu":
         if y.shape != index_shape:
             raise ValueError(
-                f"{fn}(): class-index target of shape {y.shape} (dtype {y.dtype}) does not "
+                f"{fn}(): class-index target of shape {tuple(y.shape)} (dtype {y.dtype}) does not "
                 f"match input of shape {shape} (dtype {x.dtype}); expected shape {index_shape}"
             )
         y = np.asarray(y)
@@ -697,26 +698,27 @@ def _class_target(
             bad = int(kept[(kept < 0) | (kept >= n_classes)][0])
             raise IndexError(
                 f"{fn}(): Target {bad} is out of bounds: class index {bad} out of range "
-                f"[0, {n_classes}) for input of shape {shape} (target shape {y.shape}, dtype "
-                f"{y.dtype}, ignore_index={ignore_index})"
+                f"[0, {n_classes}) for input of shape {shape} (target shape {tuple(y.shape)}, "
+                f"dtype {y.dtype}, ignore_index={ignore_index})"
             )
         return y
     if y.dtype.kind == "f":
         if y.shape != x.shape:
             if y.shape == index_shape:
                 raise TypeError(
-                    f"{fn}(): target has dtype {y.dtype} and shape {y.shape}: class-index targets "
-                    f"must be integers (int64, e.g. y.astype(np.int64)); a float target must be "
-                    f"class probabilities of the input's shape {x.shape} (input dtype {x.dtype})"
+                    f"{fn}(): target has dtype {y.dtype} and shape {tuple(y.shape)}: "
+                    "class-index targets must be integers (int64, e.g. y.astype(np.int64)); a "
+                    "float target must be class probabilities of the input's shape "
+                    f"{tuple(x.shape)} (input dtype {x.dtype})"
                 )
             raise ValueError(
-                f"{fn}(): float target of shape {y.shape} (dtype {y.dtype}) must be class "
-                f"probabilities of the input's shape {x.shape} (dtype {x.dtype})"
+                f"{fn}(): float target of shape {tuple(y.shape)} (dtype {y.dtype}) must be class "
+                f"probabilities of the input's shape {tuple(x.shape)} (dtype {x.dtype})"
             )
         return y if y.dtype == x.dtype else y.astype(x.dtype)
     raise TypeError(
         f"{fn}(): target must be int class indices or float probabilities, got dtype {y.dtype} "
-        f"with shape {y.shape} (input shape {x.shape})"
+        f"with shape {tuple(y.shape)} (input shape {tuple(x.shape)})"
     )
 
 
@@ -732,11 +734,11 @@ def _pick(logp: Tensor, y: np.ndarray) -> Tensor:
     return logp[index]
 
 
-def _class_weight(weight: Any, n_classes: int, fn: str, dtype: np.dtype) -> np.ndarray:
+def _class_weight(weight: Any, n_classes: int, fn: str, dtype: Any) -> np.ndarray:
     w = np.asarray(weight._data if isinstance(weight, Tensor) else weight, dtype=dtype)
     if w.shape != (n_classes,):
         raise ValueError(
-            f"{fn}(): weight must have shape ({n_classes},), one per class, got {w.shape}"
+            f"{fn}(): weight must have shape ({n_classes},), one per class, got {tuple(w.shape)}"
         )
     return w
 
@@ -802,7 +804,7 @@ def nll_loss(
     if not isinstance(y, np.ndarray) or y.dtype.kind not in "iu":
         raise TypeError(
             f"{fn}(): target must be int class indices, got dtype {y.dtype} with "
-            f"shape {y.shape} (input shape {x.shape})"
+            f"shape {tuple(y.shape)} (input shape {tuple(x.shape)})"
         )
     return _nll(x, y, weight, reduction, ignore_index, fn)
 
@@ -811,7 +813,7 @@ def _nll(
     logp: Tensor, y: np.ndarray, weight: Any, reduction: str, ignore_index: int, fn: str
 ) -> Tensor:
     n_classes = logp.shape[0 if logp.ndim == 1 else 1]
-    y, w, _ = _target_weights(y, weight, ignore_index, n_classes, fn, logp.dtype)
+    y, w, _ = _target_weights(y, weight, ignore_index, n_classes, fn, logp._data.dtype)
     if w is None:
         if logp.ndim == 2:
             return apply(ops.NLLLoss(y, reduction), logp)  # pick, reduce and negate in one op
@@ -869,7 +871,7 @@ def cross_entropy(
             return _nll(logp, y, weight, reduction, ignore_index, fn)
         # (1 - eps) * nll + eps / C * (the uniform target's cross-entropy), as PyTorch
         eps = label_smoothing
-        y, wy, keep = _target_weights(y, weight, ignore_index, n_classes, fn, x.dtype)
+        y, wy, keep = _target_weights(y, weight, ignore_index, n_classes, fn, x._data.dtype)
         picked = _pick(logp, y)
         if weight is None:
             smooth = logp.sum(class_dim)
@@ -1210,9 +1212,9 @@ def adaptive_avg_pool2d(input: Tensor, output_size: Any) -> Tensor:
     h, w = x.shape[2:]
     y = x
     if size[0] != h:  # (H_out, H) @ (N, C, H, W)
-        y = Tensor(_adaptive_matrix(h, size[0], x.dtype)) @ y
+        y = Tensor(_adaptive_matrix(h, size[0], x._data.dtype)) @ y
     if size[1] != w:  # (N, C, H_out, W) @ (W, W_out)
-        y = y @ Tensor(_adaptive_matrix(w, size[1], x.dtype).T)
+        y = y @ Tensor(_adaptive_matrix(w, size[1], x._data.dtype).T)
     if y is x:
         y = x * 1.0  # a new tensor, as PyTorch returns
     return y.reshape(*y.shape[1:]) if unbatched else y

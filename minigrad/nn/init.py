@@ -174,7 +174,7 @@ def kaiming_uniform_(
 
     ``Linear`` uses ``a=sqrt(5)``: gain sqrt(1/3), so the bound is 1/sqrt(fan_in).
     """
-    if tensor.size == 0:
+    if tensor.numel() == 0:
         return tensor
     fan = _calculate_correct_fan(tensor, mode)
     bound = math.sqrt(3.0) * calculate_gain(nonlinearity, a) / math.sqrt(fan)
@@ -189,7 +189,7 @@ def kaiming_normal_(
     generator: GeneratorLike = None,
 ) -> Tensor:
     """He normal: N(0, std^2), std = gain / sqrt(fan); returns the tensor."""
-    if tensor.size == 0:
+    if tensor.numel() == 0:
         return tensor
     fan = _calculate_correct_fan(tensor, mode)
     std = calculate_gain(nonlinearity, a) / math.sqrt(fan)
@@ -220,10 +220,10 @@ def orthogonal_(tensor: Tensor, gain: float = 1.0, generator: GeneratorLike = No
             f"orthogonal_(): Only tensors with 2 or more dimensions are supported, got shape "
             f"{tensor.shape}"
         )
-    if tensor.size == 0:
+    if tensor.numel() == 0:
         return tensor
     rows = tensor.shape[0]
-    cols = tensor.size // rows
+    cols = tensor.numel() // rows
     flat = as_generator(generator).standard_normal((rows, cols))
     if rows < cols:
         flat = flat.T

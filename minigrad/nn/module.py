@@ -13,6 +13,7 @@ from typing import Any, NamedTuple, TypeVar
 
 import numpy as np
 
+from ..device import as_device, parse_to
 from ..tensor import Tensor, bump_version
 
 M = TypeVar("M", bound="Module")
@@ -385,18 +386,27 @@ class Module:
 
     # -- dtype --------------------------------------------------------------------------------
 
-    def to(self: M, dtype: Any) -> M:
-        """Cast every floating parameter, gradient and buffer to ``dtype`` in place.
+    def to(self: M, *args: Any, **kwargs: Any) -> M:
+        """Cast every floating parameter, gradient and buffer, in place; returns self.
 
-        Parameters keep their identity (their ``._data`` is replaced), so optimizers built
-        before the cast still hold them. Returns self.
+        PyTorch's forms: ``to(dtype)``, ``to(device)``, ``to(device, dtype)``, ``to(tensor)``
+        (its dtype) and the keywords ``device``, ``dtype``, ``non_blocking``. The device must be
+        the CPU (minigrad computes on the CPU with NumPy). Parameters keep their identity
+        (their ``._data`` is replaced), so optimizers built before the cast still hold them.
 
         Raises:
-            TypeError: if ``dtype`` is not a floating dtype.
+            TypeError: if the dtype is not a floating dtype.
+            RuntimeError: for any device but the CPU.
         """
+        dtype, _ = parse_to(args, kwargs)
+        if dtype is None:
+            return self
         dt = np.dtype(dtype)
         if dt.kind != "f":
-            raise TypeError(f"Module.to(): only floating dtypes are allowed, got {dt}")
+            raise TypeError(
+                f"nn.Module.to only accepts floating point or complex dtypes, but got desired "
+                f"dtype={dt}"
+            )
         for p in self.parameters():
             if p._data.dtype != dt:
                 p._data = p._data.astype(dt)
@@ -414,6 +424,19 @@ class Module:
     def double(self: M) -> M:
         """Cast to float64 in place; returns self."""
         return self.to(np.float64)
+
+    def half(self: M) -> M:
+        """Cast to float16 in place; returns self."""
+        return self.to(np.float16)
+
+    def cpu(self: M) -> M:
+        """Returns self (minigrad computes on the CPU)."""
+        return self
+
+    def cuda(self: M, device: Any = None) -> M:
+        """Raises: minigrad has no GPU."""
+        as_device("cuda")
+        return self
 
     # -- state dict ---------------------------------------------------------------------------
 

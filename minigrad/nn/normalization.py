@@ -101,7 +101,7 @@ class _BatchNorm(Module):
         running_mean, running_var = buffers["running_mean"], buffers["running_var"]
         # Batch statistics when training, or when there are no running ones to use.
         use_batch = self.training or running_mean is None
-        if use_batch and x.size // x.shape[1] <= 1:
+        if use_batch and x.numel() // x.shape[1] <= 1:
             # Checked here too: num_batches_tracked must not move on a rejected batch.
             raise ValueError(
                 f"Expected more than 1 value per channel when training, got input size {x.shape}"

@@ -83,7 +83,9 @@ class Optimizer:
             if p.dtype.kind != "f":
                 raise TypeError(f"{name} can only optimize floating tensors, got dtype {p.dtype}")
             if not p.is_leaf:
-                raise ValueError(f"{name} can't optimize a non-leaf Tensor (shape {p.shape})")
+                raise ValueError(
+                    f"{name} can't optimize a non-leaf Tensor (shape {tuple(p.shape)})"
+                )
         if len({id(p) for p in params}) != len(params):
             raise ValueError(f"{name}: a parameter group holds the same parameter twice")
         seen = {id(p) for g in self.param_groups for p in g["params"]}
@@ -223,7 +225,8 @@ def _load_value(opt: str, key: str, value: Any, p: Tensor) -> Any:
     arr = np.asarray(value)
     if arr.shape != p.shape:
         raise ValueError(
-            f"{opt}.load_state_dict(): state {key!r} has shape {arr.shape}, its parameter {p.shape}"
+            f"{opt}.load_state_dict(): state {key!r} has shape {tuple(arr.shape)}, its "
+            f"parameter {tuple(p.shape)}"
         )
     return arr.astype(p.dtype, copy=True)
 

@@ -1,0 +1,733 @@
+"""PyTorch's Tensor methods that compose the core: sizes, conversions, devices, composite math,
+and the reductions that return ``(values, indices)``.
+
+``Tensor`` inherits these from ``TensorSurface``. Every method here is written with other
+Tensor methods and the ops of ``ops.py``, so none needs a backward rule of its own.
+"""
+
+from __future__ import annotations
+
+import builtins
+import math
+import warnings
+from typing import TYPE_CHECKING, Any, NamedTuple, SupportsIndex, overload
+
+import numpy as np
+
+from . import ops
+from .device import CPU, as_device, device, parse_to
+from .dims import wrap_dim, wrap_dims
+from .dtypes import to_dtype
+from .engine import Tensors
+
+if TYPE_CHECKING:
+    from .tensor import Tensor
+
+__all__ = ["Size", "TensorSurface", "return_types"]
+
+
+class Size(tuple):
+    """A tensor's shape (``torch.Size``): a tuple of ints, printed ``minigrad.Size([2, 3])``."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return f"minigrad.Size({list(self)})"
+
+    def numel(self) -> builtins.int:
+        """The number of elements a tensor of this shape holds."""
+        return math.prod(self)
+
+    @overload
+    def __getitem__(self, i: SupportsIndex) -> builtins.int: ...
+
+    @overload
+    def __getitem__(self, i: slice) -> Size: ...
+
+    def __getitem__(self, i: Any) -> Any:
+        item = tuple.__getitem__(self, i)
+        return Size(item) if isinstance(i, slice) else item
+
+
+class return_types:
+    """The named tuples PyTorch returns (``torch.return_types.max``...): values, then indices."""
+
+    class max(NamedTuple):
+        values: Any
+        indices: Any
+
+    class min(NamedTuple):
+        values: Any
+        indices: Any
+
+    class sort(NamedTuple):
+        values: Any
+        indices: Any
+
+    class topk(NamedTuple):
+        values: Any
+        indices: Any
+
+
+_TYPE_NAMES = {
+    "float32": "FloatTensor",
+    "float64": "DoubleTensor",
+    "float16": "HalfTensor",
+    "int64": "LongTensor",
+    "int32": "IntTensor",
+    "int16": "ShortTensor",
+    "int8": "CharTensor",
+    "uint8": "ByteTensor",
+    "bool": "BoolTensor",
+}
+
+
+def _dim_arg(dim: Any, axis: Any, where: str) -> Any:
+    """PyTorch's ``dim`` or NumPy's ``axis`` (one of them), with NumPy ints made Python ints."""
+    if axis is not None:
+        if dim is not None:
+            raise TypeError(f"{where}(): give either dim or axis, not both")
+        dim = axis
+    if isinstance(dim, np.integer):
+        return int(dim)
+    if isinstance(dim, list):
+        return tuple(dim)
+    return dim
+
+
+def _keep_arg(keepdim: Any, keepdims: Any) -> builtins.bool:
+    return bool(keepdims) if keepdims is not None else bool(keepdim)
+
+
+def _one_dim(t: Any, dim: Any, where: str) -> builtins.int:
+    """A single dimension index, checked (``dims.wrap_dim``) and made non-negative."""
+    return wrap_dim(dim, t._data.ndim, where, t._data.shape)
+
+
+def _check_nonempty(t: Any, axis: Any, op: str) -> None:
+    """max/min have no value over nothing: refuse reducing an empty dimension (as PyTorch)."""
+    if t._data.size:
+        return
+    if axis is None:
+        raise RuntimeError(
+            f"{op}(): Expected reduction dim to be specified for input.numel() == 0 (the "
+            f"tensor has shape {t._data.shape}). Specify the reduction dim with the 'dim' "
+            "argument."
+        )
+    for a in (axis,) if isinstance(axis, int) else axis:
+        if t._data.shape[a] == 0:
+            raise IndexError(f"{op}(): Expected reduction dim {a} to have non-zero size.")
+
+
+def _along(dim: builtins.int, index: Any) -> tuple[Any, ...]:
+    """An index that applies ``index`` to dimension ``dim`` and takes everything else."""
+    return (slice(None),) * dim + (index,)
+
+
+def _gather_index(index: np.ndarray, dim: builtins.int) -> tuple[Any, ...]:
+    """The fancy index that picks ``x[..., index[i, j], ...]`` at each position of ``index``."""
+    grid: list[Any] = list(np.indices(index.shape, sparse=True))
+    grid[dim] = index
+    return tuple(grid)
+
+
+def _raw(x: Any) -> Any:
+    return x._data if hasattr(x, "_data") else x
+
+
+class TensorSurface:
+    """PyTorch's Tensor methods built from the core ones (``Tensor`` inherits them)."""
+
+    __slots__ = ()
+
+    # -- sizes --------------------------------------------------------------------------------
+
+    def size(self: Any, dim: builtins.int | None = None) -> Any:
+        """The shape as a ``Size``, or the length of dimension ``dim`` as an int."""
+        if dim is None:
+            return Size(self._data.shape)
+        return self._data.shape[_one_dim(self, dim, "size")]
+
+    def numel(self: Any) -> builtins.int:
+        """The number of elements."""
+        return int(self._data.size)
+
+    nelement = numel
+
+    def dim(self: Any) -> builtins.int:
+        """The number of dimensions (``ndim``)."""
+        return int(self._data.ndim)
+
+    ndimension = dim
+
+    def element_size(self: Any) -> builtins.int:
+        """Bytes per element."""
+        return int(self._data.itemsize)
+
+    # -- dtypes and devices -------------------------------------------------------------------
+
+    @property
+    def device(self: Any) -> device:
+        """Always the CPU: minigrad computes with NumPy."""
+        return CPU
+
+    @property
+    def is_cuda(self) -> builtins.bool:
+        return False
+
+    @property
+    def is_cpu(self) -> builtins.bool:
+        return True
+
+    def is_floating_point(self: Any) -> builtins.bool:
+        """True for float16, float32 and float64 tensors."""
+        return bool(self._data.dtype.kind == "f")
+
+    def is_complex(self: Any) -> builtins.bool:
+        return bool(self._data.dtype.kind == "c")
+
+    def to(self: Any, *args: Any, **kwargs: Any) -> Tensor:
+        """PyTorch's ``to``: ``to(dtype)``, ``to(device)``, ``to(device, dtype)``, ``to(other)``.
+
+        Returns self when nothing changes (unless ``copy=True``); a dtype change is
+        differentiable between float types. Any device but the CPU raises.
+        """
+        dtype, copy = parse_to(args, kwargs)
+        out = self if dtype is None else self.astype(to_dtype(dtype).dtype)
+        return out.clone() if copy and out is self else out
+
+    def cpu(self: Any) -> Tensor:
+        """This tensor (it is already on the CPU)."""
+        return self
+
+    def cuda(self, *args: Any, **kwargs: Any) -> Tensor:
+        """Raises: minigrad has no GPU."""
+        as_device("cuda")
+        raise AssertionError("unreachable")
+
+    def type(self: Any, dtype: Any = None, non_blocking: builtins.bool = False) -> Any:
+        """With no argument, the type name ("minigrad.FloatTensor"); else ``to(dtype)``."""
+        if dtype is None:
+            name = self._data.dtype.name
+            return f"minigrad.{_TYPE_NAMES.get(name, name)}"
+        if isinstance(dtype, str) and dtype.endswith("Tensor"):
+            names = {v: k for k, v in _TYPE_NAMES.items()}
+            dtype = names.get(dtype.rsplit(".", 1)[-1], dtype)
+        return self.to(dtype)
+
+    def type_as(self: Any, other: Any) -> Tensor:
+        """This tensor converted to ``other``'s dtype."""
+        return self.to(other._data.dtype)
+
+    def float(self: Any) -> Tensor:
+        """As float32."""
+        return self.astype(np.float32)
+
+    def double(self: Any) -> Tensor:
+        """As float64."""
+        return self.astype(np.float64)
+
+    def half(self: Any) -> Tensor:
+        """As float16."""
+        return self.astype(np.float16)
+
+    def long(self: Any) -> Tensor:
+        """As int64 (no gradient)."""
+        return self.astype(np.int64)
+
+    def int(self: Any) -> Tensor:
+        """As int32 (no gradient)."""
+        return self.astype(np.int32)
+
+    def short(self: Any) -> Tensor:
+        """As int16 (no gradient)."""
+        return self.astype(np.int16)
+
+    def byte(self: Any) -> Tensor:
+        """As uint8 (no gradient)."""
+        return self.astype(np.uint8)
+
+    def bool(self: Any) -> Tensor:
+        """As bool (no gradient)."""
+        return self.astype(np.bool_)
+
+    # -- new tensors like this one ------------------------------------------------------------
+
+    def clone(self: Any) -> Tensor:
+        """A copy with its own memory; gradients flow back through it to this tensor."""
+        return Tensors.apply(ops.Cast(self._data.dtype), self)
+
+    def new_tensor(
+        self: Any, data: Any, dtype: Any = None, requires_grad: builtins.bool = False
+    ) -> Tensor:
+        """A new tensor from ``data``, with this tensor's dtype unless ``dtype`` is given."""
+        arr = np.array(_raw(data), dtype=np.dtype(self._data.dtype if dtype is None else dtype))
+        return type(self)(arr, requires_grad=requires_grad)
+
+    def new_zeros(
+        self: Any, *size: Any, dtype: Any = None, requires_grad: builtins.bool = False
+    ) -> Tensor:
+        """Zeros of ``size``, with this tensor's dtype unless ``dtype`` is given."""
+        return self.new_full(_size(size), 0, dtype=dtype, requires_grad=requires_grad)
+
+    def new_ones(
+        self: Any, *size: Any, dtype: Any = None, requires_grad: builtins.bool = False
+    ) -> Tensor:
+        """Ones of ``size``, with this tensor's dtype unless ``dtype`` is given."""
+        return self.new_full(_size(size), 1, dtype=dtype, requires_grad=requires_grad)
+
+    def new_empty(
+        self: Any, *size: Any, dtype: Any = None, requires_grad: builtins.bool = False
+    ) -> Tensor:
+        """Unset values of ``size``, with this tensor's dtype unless ``dtype`` is given."""
+        return self.new_full(_size(size), 0, dtype=dtype, requires_grad=requires_grad)
+
+    def new_full(
+        self: Any,
+        size: Any,
+        fill_value: Any,
+        dtype: Any = None,
+        requires_grad: builtins.bool = False,
+    ) -> Tensor:
+        """``fill_value`` in ``size``, with this tensor's dtype unless ``dtype`` is given."""
+        dt = np.dtype(self._data.dtype if dtype is None else dtype)
+        arr = np.full(_size((size,)), fill_value, dt)
+        return type(self)(arr, requires_grad=requires_grad)
+
+    # -- shapes -------------------------------------------------------------------------------
+
+    def t(self: Any) -> Tensor:
+        """The transpose of a matrix (0-d and 1-d tensors are returned as they are)."""
+        if self.ndim > 2:
+            raise RuntimeError(
+                f"t() expects a tensor with <= 2 dimensions, but self is {self.ndim}D"
+            )
+        return self.transpose(0, 1) if self.ndim == 2 else self
+
+    def view_as(self: Any, other: Any) -> Tensor:
+        return self.reshape(other.shape)
+
+    reshape_as = view_as
+
+    def expand_as(self: Any, other: Any) -> Tensor:
+        return self.expand(other.shape)
+
+    def contiguous(self: Any) -> Tensor:
+        """This tensor (NumPy copies where a layout needs it)."""
+        return self
+
+    def is_contiguous(self: Any) -> builtins.bool:
+        return bool(self._data.flags.c_contiguous)
+
+    def repeat(self: Any, *sizes: Any) -> Tensor:
+        """Tile the tensor ``sizes[i]`` times along dimension i (PyTorch's ``repeat``)."""
+        reps = _size(sizes)
+        if len(reps) < self.ndim:
+            raise RuntimeError(
+                "repeat(): number of dimensions of repeat dims can not be smaller than number "
+                f"of dimensions of tensor (got {len(reps)} for shape {tuple(self.shape)})"
+            )
+        shape = (1,) * (len(reps) - self.ndim) + tuple(self.shape)
+        # (n,) repeated r times is (1, n) broadcast to (r, n), then merged: one op per step.
+        spread = tuple(d for n in shape for d in (1, n))
+        target = tuple(d for r, n in zip(reps, shape) for d in (r, n))
+        merged = tuple(r * n for r, n in zip(reps, shape))
+        return self.reshape(spread).broadcast_to(target).reshape(merged)
+
+    def index_select(self: Any, dim: builtins.int, index: Any) -> Tensor:
+        """The entries at ``index`` (1-D integers) along ``dim``."""
+        d = _one_dim(self, dim, "index_select")
+        return self[_along(d, np.asarray(_raw(index)).reshape(-1))]
+
+    def gather(self: Any, dim: builtins.int, index: Any) -> Tensor:
+        """``out[i][j] = self[index[i][j]][j]`` for dim 0 (and so on): PyTorch's ``gather``."""
+        d = _one_dim(self, dim, "gather")
+        idx = np.asarray(_raw(index))
+        if idx.dtype.kind not in "iu" or idx.ndim != self.ndim:
+            raise RuntimeError(
+                f"gather(): index must be an integer tensor with as many dimensions as the "
+                f"input ({self.ndim}), got dtype {idx.dtype} and shape {tuple(idx.shape)}"
+            )
+        for k, (m, n) in enumerate(zip(idx.shape, self.shape)):
+            if k != d and m > n:
+                raise RuntimeError(
+                    f"gather(): Size does not match at dimension {k} expected index "
+                    f"{tuple(idx.shape)} to be no larger than self {tuple(self.shape)} apart "
+                    f"from dimension {d}"
+                )
+        return self[_gather_index(idx, d)]
+
+    def scatter_add(self: Any, dim: builtins.int, index: Any, src: Any) -> Tensor:
+        """This tensor plus ``src`` added at ``index`` along ``dim`` (repeats add up)."""
+        d = _one_dim(self, dim, "scatter_add")
+        idx = np.asarray(_raw(index))
+        s = src if hasattr(src, "_data") else type(self)(src)
+        picked = s[tuple(slice(0, n) for n in idx.shape)]
+        placed = Tensors.apply(ops.ScatterAdd(_gather_index(idx, d), tuple(self.shape)), picked)
+        return self + placed
+
+    def masked_fill(self: Any, mask: Any, value: Any) -> Tensor:
+        """``value`` where ``mask`` (bool, broadcast to this shape) is True, else this tensor."""
+        m = np.asarray(_raw(mask))
+        if m.dtype != np.bool_:
+            raise RuntimeError(f"masked_fill(): expected a bool mask, got dtype {m.dtype}")
+        try:
+            fits = np.broadcast_shapes(m.shape, self._data.shape) == self._data.shape
+        except ValueError:
+            fits = False
+        if not fits:
+            raise RuntimeError(
+                f"masked_fill(): the mask of shape {tuple(m.shape)} does not broadcast to "
+                "the tensor's "
+                f"shape {tuple(self.shape)}"
+            )
+        v = value
+        if hasattr(v, "_data"):
+            if v.ndim != 0:
+                raise RuntimeError(
+                    "masked_fill() only supports a 0-dimensional value tensor, but got tensor "
+                    f"with {v.ndim} dimension(s)"
+                )
+            v = v.to(self._data.dtype)
+        return Tensors.apply(ops.Where(m), v, self)
+
+    # -- arithmetic with PyTorch's names ------------------------------------------------------
+
+    def add(self: Any, other: Any, *, alpha: Any = 1) -> Tensor:
+        """self + alpha * other."""
+        return self + (other if alpha == 1 else other * alpha)
+
+    def sub(self: Any, other: Any, *, alpha: Any = 1) -> Tensor:
+        """self - alpha * other."""
+        return self - (other if alpha == 1 else other * alpha)
+
+    subtract = sub
+
+    def mul(self: Any, other: Any) -> Tensor:
+        return self * other
+
+    multiply = mul
+
+    def div(self: Any, other: Any, *, rounding_mode: str | None = None) -> Tensor:
+        """self / other; ``rounding_mode`` "trunc" or "floor" rounds the result (no gradient)."""
+        q = self / other
+        if rounding_mode is None:
+            return q
+        if rounding_mode not in ("trunc", "floor"):
+            raise ValueError(
+                f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but found "
+                f"{rounding_mode!r}"
+            )
+        r = (np.trunc if rounding_mode == "trunc" else np.floor)(q._data)
+        like = np.result_type(self._data, _raw(other))
+        out = r if like.kind == "f" or q._data.dtype.kind != "f" else r.astype(like)
+        return Tensors.make(np.asarray(out), None)
+
+    divide = true_divide = div
+
+    def pow(self: Any, exponent: Any) -> Tensor:
+        return self**exponent
+
+    def square(self: Any) -> Tensor:
+        """x * x."""
+        return self**2
+
+    def rsqrt(self: Any) -> Tensor:
+        """1 / sqrt(x)."""
+        return self**-0.5
+
+    def exp2(self: Any) -> Tensor:
+        """2 ** x."""
+        return 2.0**self
+
+    def log2(self: Any) -> Tensor:
+        """Base-2 logarithm."""
+        return self.log() * (1 / math.log(2))
+
+    def log10(self: Any) -> Tensor:
+        """Base-10 logarithm."""
+        return self.log() * (1 / math.log(10))
+
+    def log1p(self: Any) -> Tensor:
+        """log(1 + x), accurate for small x."""
+        return Tensors.apply(ops.Log1p(), self)
+
+    def expm1(self: Any) -> Tensor:
+        """exp(x) - 1, accurate for small x."""
+        return Tensors.apply(ops.Expm1(), self)
+
+    def __abs__(self: Any) -> Tensor:
+        return self.abs()
+
+    def eq(self: Any, other: Any) -> Tensor:
+        return self == other
+
+    def ne(self: Any, other: Any) -> Tensor:
+        return self != other
+
+    def lt(self: Any, other: Any) -> Tensor:
+        return self < other
+
+    def le(self: Any, other: Any) -> Tensor:
+        return self <= other
+
+    def gt(self: Any, other: Any) -> Tensor:
+        return self > other
+
+    def ge(self: Any, other: Any) -> Tensor:
+        return self >= other
+
+    def equal(self: Any, other: Any) -> builtins.bool:
+        """True when both have the same shape and values."""
+        return bool(np.array_equal(self._data, _raw(other)))
+
+    def allclose(
+        self: Any,
+        other: Any,
+        rtol: builtins.float = 1e-5,
+        atol: builtins.float = 1e-8,
+        equal_nan: builtins.bool = False,
+    ) -> builtins.bool:
+        """Whether all values are close: |self - other| <= atol + rtol * |other|."""
+        return bool(np.allclose(self._data, _raw(other), rtol, atol, equal_nan))
+
+    # -- reductions ---------------------------------------------------------------------------
+
+    def any(self: Any, dim: Any = None, keepdim: builtins.bool = False) -> Tensor:
+        """Whether any element (along ``dim``) is nonzero; bool, no gradient."""
+        d = _dim_arg(dim, None, "any")
+        return Tensors.make(np.asarray(np.any(self._data, axis=d, keepdims=keepdim)), None)
+
+    def all(self: Any, dim: Any = None, keepdim: builtins.bool = False) -> Tensor:
+        """Whether every element (along ``dim``) is nonzero; bool, no gradient."""
+        d = _dim_arg(dim, None, "all")
+        return Tensors.make(np.asarray(np.all(self._data, axis=d, keepdims=keepdim)), None)
+
+    def amax(self: Any, dim: Any = (), keepdim: builtins.bool = False) -> Tensor:
+        """Largest value over ``dim`` (all dims by default); ties share the gradient evenly."""
+        return self._extremum(ops.Max, "amax", dim, keepdim)
+
+    def amin(self: Any, dim: Any = (), keepdim: builtins.bool = False) -> Tensor:
+        """Smallest value over ``dim`` (all dims by default); ties share the gradient evenly."""
+        return self._extremum(ops.Min, "amin", dim, keepdim)
+
+    def _extremum(
+        self: Any, op: builtins.type, where: str, dim: Any, keepdim: builtins.bool
+    ) -> Tensor:
+        d = wrap_dims(_dim_arg(dim, None, where), self._data.ndim, where, self._data.shape)
+        _check_nonempty(self, d, where)
+        return Tensors.apply(op(d, keepdim), self)
+
+    def max(
+        self: Any,
+        dim: Any = None,
+        keepdim: builtins.bool = False,
+        *,
+        axis: Any = None,
+        keepdims: builtins.bool | None = None,
+    ) -> Any:
+        """The largest value: ``max()`` a 0-d tensor (ties share the gradient evenly);
+        ``max(dim)`` the named tuple ``(values, indices)`` (the gradient goes to the index
+        returned); ``max(other)`` the elementwise maximum."""
+        return self._select(np.argmax, ops.Max, return_types.max, dim, keepdim, axis, keepdims)
+
+    def min(
+        self: Any,
+        dim: Any = None,
+        keepdim: builtins.bool = False,
+        *,
+        axis: Any = None,
+        keepdims: builtins.bool | None = None,
+    ) -> Any:
+        """The smallest value: ``min()``, ``min(dim)`` -> ``(values, indices)``, ``min(other)``."""
+        return self._select(np.argmin, ops.Min, return_types.min, dim, keepdim, axis, keepdims)
+
+    def _select(
+        self: Any,
+        arg: Any,
+        full: builtins.type,
+        result: Any,
+        dim: Any,
+        keepdim: builtins.bool,
+        axis: Any,
+        keepdims: builtins.bool | None,
+    ) -> Any:
+        name = result.__name__
+        if hasattr(dim, "_data"):  # max(other): elementwise
+            return self.maximum(dim) if name == "max" else self.minimum(dim)
+        d = _dim_arg(dim, axis, name)
+        keep = _keep_arg(keepdim, keepdims)
+        if d is None:
+            if keep:
+                raise TypeError(f"{name}(): keepdim needs dim")
+            _check_nonempty(self, None, name)
+            return Tensors.apply(full(None, False), self)
+        if isinstance(d, tuple):
+            raise TypeError(
+                f"{name}(): dim must be one int (this returns values and indices); for the "
+                f"{name} over several dims use a{name}(dim=...)"
+            )
+        d = _one_dim(self, d, name)
+        _check_nonempty(self, d if self._data.ndim else None, name)
+        if self.ndim == 0:
+            return result(self.clone(), Tensors.make(np.asarray(0), None))
+        idx = np.asarray(arg(self._data, axis=d, keepdims=True))
+        values = self.gather(d, idx)
+        if not keep:
+            values, idx = values.squeeze(d), idx.squeeze(d)
+        return result(values, Tensors.make(idx, None))
+
+    def sort(
+        self: Any,
+        dim: builtins.int = -1,
+        descending: builtins.bool = False,
+        stable: builtins.bool = False,
+    ) -> Any:
+        """The named tuple ``(values, indices)`` sorted along ``dim``; values differentiable.
+
+        Sorting is stable when asked, as PyTorch (ties keep their order, also when
+        ``descending``); otherwise equal values may come in any order.
+        """
+        if self.ndim == 0:
+            return return_types.sort(self.clone(), Tensors.make(np.asarray(0), None))
+        d = _one_dim(self, dim, "sort")
+        idx = _argsort(self._data, d, descending)
+        return return_types.sort(self.gather(d, idx), Tensors.make(idx, None))
+
+    def argsort(
+        self: Any,
+        dim: builtins.int = -1,
+        descending: builtins.bool = False,
+        stable: builtins.bool = False,
+    ) -> Tensor:
+        """The indices that sort the tensor along ``dim`` (int64)."""
+        if self.ndim == 0:
+            return Tensors.make(np.asarray(0), None)
+        d = _one_dim(self, dim, "argsort")
+        return Tensors.make(_argsort(self._data, d, descending), None)
+
+    def topk(
+        self: Any,
+        k: builtins.int,
+        dim: builtins.int = -1,
+        largest: builtins.bool = True,
+        sorted: builtins.bool = True,
+    ) -> Any:
+        """The named tuple ``(values, indices)`` of the ``k`` largest (or smallest) entries
+        along ``dim``; values differentiable."""
+        d = _one_dim(self, dim, "topk")
+        n = self._data.shape[d] if self.ndim else 1
+        if not 0 <= k <= n:
+            raise RuntimeError(f"topk(): selected index k out of range (k={k}, size {n})")
+        if self.ndim == 0:
+            return return_types.topk(self.clone(), Tensors.make(np.asarray(0), None))
+        idx = _argsort(self._data, d, largest)[_along(d, slice(0, k))]
+        return return_types.topk(self.gather(d, idx), Tensors.make(idx, None))
+
+    def std(
+        self: Any,
+        dim: Any = None,
+        unbiased: builtins.bool | None = None,
+        keepdim: builtins.bool = False,
+        *,
+        correction: Any = None,
+        axis: Any = None,
+        keepdims: builtins.bool | None = None,
+    ) -> Tensor:
+        """Standard deviation over ``dim``, dividing by n - correction (PyTorch's default: 1)."""
+        return self.var(
+            dim, unbiased, keepdim, correction=correction, axis=axis, keepdims=keepdims
+        ).sqrt()
+
+    def var(
+        self: Any,
+        dim: Any = None,
+        unbiased: builtins.bool | None = None,
+        keepdim: builtins.bool = False,
+        *,
+        correction: Any = None,
+        axis: Any = None,
+        keepdims: builtins.bool | None = None,
+    ) -> Tensor:
+        """Variance over ``dim``, dividing by n - correction (PyTorch's default: 1).
+
+        ``unbiased=False`` is ``correction=0``, as in PyTorch's older signature.
+        """
+        if unbiased is not None and correction is not None:
+            raise TypeError("var(): give either unbiased or correction, not both")
+        c = correction if correction is not None else (0 if unbiased is False else 1)
+        d = wrap_dims(_dim_arg(dim, axis, "var"), self._data.ndim, "var", self._data.shape)
+        keep = _keep_arg(keepdim, keepdims)
+        reduced = ops._keepdims_shape(self._data.shape, d)
+        n = self._data.size // max(math.prod(reduced), 1)
+        centred = self - self.mean(d, keepdims=True)
+        if n - c <= 0:  # PyTorch's warning; the result is nan or inf, as there
+            warnings.warn(
+                "var(): degrees of freedom is <= 0. Correction should be strictly less than the "
+                f"reduction factor (input numel divided by output numel): {n} - {c}",
+                UserWarning,
+                stacklevel=3,
+            )
+        return (centred * centred).sum(d, keepdims=keep) / max(n - c, 0)
+
+    def prod(
+        self: Any,
+        dim: builtins.int | None = None,
+        keepdim: builtins.bool = False,
+        *,
+        dtype: Any = None,
+    ) -> Tensor:
+        """The product over ``dim`` (all elements by default); differentiable, also at zeros.
+
+        Computed as a halving tree of products (log2(n) multiplications), so its gradient is
+        exact where an element is zero, where out / x would divide by zero.
+        """
+        x = self if dtype is None else self.to(dtype)
+        if x._data.dtype.kind in "bu" or x._data.dtype in (np.int8, np.int16, np.int32):
+            x = x.to(np.int64)  # integers multiply in int64, as PyTorch
+        if dim is None:
+            out = _product(x.reshape(-1), 0)
+            return out.reshape(()) if not keepdim else out.reshape((1,) * self.ndim)
+        d = _one_dim(self, dim, "prod")
+        out = _product(x, d)
+        return out if keepdim else out.squeeze(d)
+
+    def cumsum(self: Any, dim: builtins.int, *, dtype: Any = None) -> Tensor:
+        """Running sums along ``dim``."""
+        x = self if dtype is None else self.to(dtype)
+        if x.ndim == 0:
+            return x.clone()
+        d = _one_dim(x, dim, "cumsum")
+        return Tensors.apply(ops.Cumsum(d), x)
+
+
+def _size(args: tuple[Any, ...]) -> tuple[int, ...]:
+    """Accept ``f(2, 3)`` and ``f((2, 3))`` alike."""
+    if len(args) == 1 and isinstance(args[0], tuple | list):
+        return tuple(args[0])
+    return tuple(args)
+
+
+def _argsort(a: np.ndarray, dim: builtins.int, descending: builtins.bool) -> np.ndarray:
+    """Stable ascending or descending order along ``dim`` (ties keep their order either way)."""
+    if not descending:
+        return np.argsort(a, axis=dim, kind="stable")
+    # Sort the reversed array stably, then reverse: equal values come out in their original order.
+    rev = _along(dim, slice(None, None, -1))
+    order = np.argsort(a[rev], axis=dim, kind="stable")[rev]
+    return (a.shape[dim] - 1 - order).astype(np.int64)
+
+
+def _product(x: Any, d: builtins.int) -> Any:
+    """Product along ``d`` keeping the dimension, by multiplying halves (log2(n) ops)."""
+    n = x.shape[d]
+    if n == 0:
+        shape = tuple(1 if i == d else m for i, m in enumerate(x.shape))
+        return Tensors.make(np.ones(shape, x._data.dtype), None)
+    while n > 1:
+        h = n // 2
+        y = x[_along(d, slice(0, h))] * x[_along(d, slice(h, 2 * h))]
+        if n % 2:
+            y = Tensors.apply(ops.Concat(d), y, x[_along(d, slice(2 * h, n))])
+        x, n = y, y.shape[d]
+    return x

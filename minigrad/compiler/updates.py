@@ -113,6 +113,20 @@ def emit_update(
     return bound
 
 
+def _scratch(e: Emitter, role: str, p: str) -> str:
+    """A temporary of the update, shared by every parameter of the same shape and dtype: the
+    updates run one after another, so one buffer per role serves them all (on a large model,
+    one 4 MB temporary instead of one per weight matrix)."""
+    like = e.env[p]
+    key = (role, like.shape, like.dtype.str)
+    shared = e.aux.setdefault(-1, {})
+    name = shared.get(repr(key))
+    if name is None:
+        shape = "x".join(map(str, like.shape)) or "scalar"
+        name = shared[repr(key)] = e.alloc(f"{role}_{shape}", like)
+    return name
+
+
 def _sgd(
     e: Emitter,
     group: dict[str, Any],
@@ -124,11 +138,11 @@ def _sgd(
 ) -> None:
     d = g
     if group["maximize"]:
-        t = e.alloc(f"d_{p}", e.env[p])
+        t = _scratch(e, "d", p)
         e.into(t, "np.negative", d)
         d = t
     if group["weight_decay"] != 0:  # d + wd * p, out of place: the gradient stays untouched
-        t = e.alloc(f"decayed_{p}", e.env[p])
+        t = _scratch(e, "decayed", p)
         e.into(t, "np.multiply", p, h["weight_decay"])
         e.into(t, "np.add", d, t)
         d = t
@@ -139,17 +153,17 @@ def _sgd(
         if group["dampening"] == 0:
             e.into(buf, "np.add", buf, d)
         else:
-            t = e.alloc(f"damped_{p}", e.env[p])
+            t = _scratch(e, "damped", p)
             e.into(t, "np.multiply", d, f"(1 - {h['dampening']})")
             e.into(buf, "np.add", buf, t)
         if group["nesterov"]:
-            t = e.alloc(f"nesterov_{p}", e.env[p])
+            t = _scratch(e, "nesterov", p)
             e.into(t, "np.multiply", buf, h["momentum"])
             e.into(t, "np.add", d, t)
             d = t
         else:
             d = buf
-    step = e.alloc(f"step_{p}", e.env[p])
+    step = _scratch(e, "step", p)
     e.into(step, "np.multiply", d, h["lr"])
     e.into(p, "np.subtract", p, step)
     e.end(f"SGD: {p} -= lr * d")
@@ -174,17 +188,17 @@ def _adam(
     e.stmt(f"{t} = {st}['step'] + 1; {st}['step'] = {t}")
     decoupled = group.get("decoupled_weight_decay", False)
     if group["maximize"]:
-        d = e.alloc(f"d_{p}", e.env[p])
+        d = _scratch(e, "d", p)
         e.into(d, "np.negative", g)
         g = d
     if group["weight_decay"] != 0 and decoupled:  # AdamW: p *= 1 - lr * wd
         e.into(p, "np.multiply", p, f"(1 - {h['lr']} * {h['weight_decay']})")
     elif group["weight_decay"] != 0:
-        d = e.alloc(f"decayed_{p}", e.env[p])
+        d = _scratch(e, "decayed", p)
         e.into(d, "np.multiply", p, h["weight_decay"])
         e.into(d, "np.add", g, d)
         g = d
-    tmp = e.alloc(f"tmp_{p}", e.env[p])
+    tmp = _scratch(e, "tmp", p)
     b1, b2 = h["beta1"], h["beta2"]
     e.into(tmp, "np.multiply", g, g)
     e.into(tmp, "np.multiply", tmp, f"(1 - {b2})")

@@ -497,16 +497,23 @@ def _char_grads(loss: Any, grads: list[Any]) -> Grads:
 
 
 def _np_conv(x: np.ndarray, w: np.ndarray, b: np.ndarray, pad: int) -> tuple[np.ndarray, ...]:
-    """Convolution: a strided view of the windows, copied once into columns, one product."""
+    """Convolution: a strided view of the windows, copied once into columns (K, N*P), then
+    one product per sample when K <= P (small kernels over big images: the result lands in
+    (N, O, P) directly), else one product for the batch and a pass into (N, O, P)."""
     n, c = x.shape[:2]
     o, _, kh, kw = w.shape
     xp = np.pad(x, ((0, 0), (0, 0), (pad, pad), (pad, pad))) if pad else x
     win = np.lib.stride_tricks.sliding_window_view(xp, (kh, kw), axis=(2, 3))
     ho, wo = win.shape[2:4]
-    cols = win.transpose(1, 4, 5, 0, 2, 3).reshape(c * kh * kw, n * ho * wo)
-    y = w.reshape(o, -1) @ cols
-    y += b[:, None]
-    return y.reshape(o, n, ho, wo).transpose(1, 0, 2, 3), cols
+    k, p = c * kh * kw, ho * wo
+    cols = win.transpose(1, 4, 5, 0, 2, 3).reshape(k, n * p)
+    if k <= p:
+        y = np.matmul(w.reshape(o, k), cols.reshape(k, n, p).swapaxes(0, 1))
+        y += b[:, None]
+    else:
+        y = np.empty((n, o, p), dtype=x.dtype)
+        np.add((w.reshape(o, k) @ cols).reshape(o, n, p).swapaxes(0, 1), b[:, None], out=y)
+    return y.reshape(n, o, ho, wo), cols
 
 
 def _np_conv_backward(
@@ -515,17 +522,30 @@ def _np_conv_backward(
     """dx (col2im: one strided add per kernel position), dw and db of ``_np_conv``."""
     o, c, kh, kw = w.shape
     n, _, ho, wo = dy.shape
-    dy2 = dy.transpose(1, 0, 2, 3).reshape(o, -1)
-    dw = (dy2 @ cols.T).reshape(w.shape)
-    db = dy2.sum(axis=1)
+    k, p = c * kh * kw, ho * wo
+    w2 = w.reshape(o, k)
+    if k <= p:  # per sample, as in the forward
+        dy3 = dy.reshape(n, o, p)
+        dw = np.matmul(dy3, cols.reshape(k, n, p).transpose(1, 2, 0)).sum(axis=0)
+        db = dy3.sum(axis=(0, 2))
+        dcols = np.matmul(w2.T, dy3).reshape(n, c, kh, kw, ho, wo) if need_dx else None
+    else:
+        dy2 = dy.transpose(1, 0, 2, 3).reshape(o, -1)
+        dw, db = dy2 @ cols.T, dy2.sum(axis=1)
+        if need_dx:  # scattered in the order of the product's result, (C, N, ...)
+            dcols = (w2.T @ dy2).reshape(c, kh, kw, n, ho, wo)
+            dxt = np.zeros((c, n, *x_shape[2:]), dtype=dy.dtype)
+            for i in range(kh):
+                for j in range(kw):
+                    dxt[:, :, i : i + ho, j : j + wo] += dcols[:, i, j]
+            return np.ascontiguousarray(dxt.swapaxes(0, 1)), dw.reshape(w.shape), db
     if not need_dx:
-        return None, dw, db
-    dcols = (w.reshape(o, -1).T @ dy2).reshape(c, kh, kw, n, ho, wo)
-    dx = np.zeros((c, n, *x_shape[2:]), dtype=dy.dtype)  # (no padding on this layer)
+        return None, dw.reshape(w.shape), db
+    dx = np.zeros(x_shape, dtype=dy.dtype)  # (no padding on this layer)
     for i in range(kh):
         for j in range(kw):
-            dx[:, :, i : i + ho, j : j + wo] += dcols[:, i, j]
-    return dx.transpose(1, 0, 2, 3), dw, db
+            dx[:, :, i : i + ho, j : j + wo] += dcols[:, :, i, j]
+    return dx, dw.reshape(w.shape), db
 
 
 def _np_pool(a: np.ndarray) -> tuple[np.ndarray, list[tuple[slice, slice]]]:

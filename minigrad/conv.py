@@ -123,10 +123,38 @@ class ConvParams:
         return win.reshape(g, c // g * math.prod(self.kernel_size), -1), out
 
 
-def _grouped(gy: np.ndarray, g: int) -> np.ndarray:
-    """gy (N, O, *out) as (G, O/G, N * prod(out)), the layout of the columns."""
-    n, o = gy.shape[:2]
-    return gy.reshape(n, g, o // g, -1).transpose(1, 2, 0, 3).reshape(g, o // g, -1)
+def _per_sample(k: int, positions: int) -> bool:
+    """Whether to do one matrix product per sample rather than one for the whole batch.
+
+    Both read the same columns (G, K, N*P). With few rows (a small kernel over few channels,
+    K) and many positions P, per-sample products write (N, O, P) directly: no reordering pass
+    over the output, and none over the gradient in backward. With many rows the single large
+    product is faster, and reordering its (smaller) output costs little.
+    """
+    return k <= positions
+
+
+class _Gradient:
+    """The output's gradient gy (N, O, *out), viewed the way the products below take it:
+    (N, G, O/G, P) for per-sample products, or regrouped once (a copy) to (G, O/G, N*P)."""
+
+    __slots__ = ("a", "per_sample")
+
+    def __init__(self, gy: np.ndarray, g: int, k: int) -> None:
+        n, o = gy.shape[:2]
+        self.per_sample = _per_sample(k, math.prod(gy.shape[2:]))
+        a = gy.reshape(n, g, o // g, -1)
+        self.a = a if self.per_sample else a.transpose(1, 2, 0, 3).reshape(g, o // g, -1)
+
+    def bias(self) -> np.ndarray:
+        a = self.a
+        return a.sum(axis=(0, 3)).reshape(-1) if self.per_sample else a.sum(axis=-1).reshape(-1)
+
+
+def _per_sample_cols(cols: np.ndarray, n: int) -> np.ndarray:
+    """The columns (G, K, N*P) as (N, G, K, P): a view, each sample's block a BLAS matrix."""
+    g, k = cols.shape[:2]
+    return cols.reshape(g, k, n, -1).transpose(2, 0, 1, 3)
 
 
 def _conv_forward(
@@ -135,10 +163,20 @@ def _conv_forward(
     """y (N, O, *out) and the columns it was computed from."""
     cols, out = p.columns(x)
     g, n, o = p.groups, x.shape[0], w.shape[0]
-    y = np.matmul(w.reshape(g, o // g, -1), cols)  # (G, O/G, K) @ (G, K, N*P)
+    k, positions = cols.shape[1], math.prod(out)
+    w2 = w.reshape(g, o // g, k)
+    if _per_sample(k, positions):
+        y = np.matmul(w2, _per_sample_cols(cols, n)).reshape(n, o, positions)
+        if b is not None:
+            if np.result_type(y, b) == y.dtype:
+                y += b.reshape(o, 1)
+            else:
+                y = y + b.reshape(o, 1)
+        return y.reshape(n, o, *out), cols
+    y = np.matmul(w2, cols)  # (G, O/G, K) @ (G, K, N*P)
     y = y.reshape(o, n, -1).swapaxes(0, 1)  # (N, O, P), a view
     dtype = y.dtype if b is None else np.result_type(y, b)
-    z = np.empty((n, o, math.prod(out)), dtype=dtype)
+    z = np.empty((n, o, positions), dtype=dtype)
     if b is None:
         z[...] = y
     else:  # the bias is added in the same pass that puts the result in the usual layout
@@ -147,33 +185,44 @@ def _conv_forward(
 
 
 def _conv_input_from(
-    gy2: np.ndarray, w: np.ndarray, p: ConvParams, x_shape: Ints, out: Ints
+    gy: _Gradient, w: np.ndarray, p: ConvParams, x_shape: Ints, out: Ints
 ) -> np.ndarray:
-    """The transposed convolution from the regrouped gradient (G, O/G, N*P) (see _grouped).
+    """The transposed convolution: gx (x_shape) with <conv(x, w), gy> = <x, gx>.
 
     One product gives every window's share (the columns), then one strided add per kernel
-    position puts them back (col2im), in the columns' own (C, N, ...) order.
+    position puts them back (col2im), in the columns' own order.
     """
-    g, n = p.groups, x_shape[0]
-    w2 = w.reshape(g, w.shape[0] // g, -1)
-    cols = np.matmul(w2.swapaxes(-1, -2), gy2)  # (G, K, N*P)
-    cols = cols.reshape(x_shape[1], *p.kernel_size, n, *out)
+    g, n, c = p.groups, x_shape[0], x_shape[1]
+    w2t = w.reshape(g, w.shape[0] // g, -1).swapaxes(-1, -2)
     padded = tuple(s + a + b for s, (a, b) in zip(x_shape[2:], p.padding))
-    xp = np.zeros((x_shape[1], n, *padded), dtype=cols.dtype)
+    if gy.per_sample:  # (G, K, O/G) @ (N, G, O/G, P) -> (N, G, K, P): already (N, C, ...)
+        cols = np.matmul(w2t, gy.a).reshape(n, c, *p.kernel_size, *out)
+        xp = np.zeros((n, c, *padded), dtype=cols.dtype)
+        lead: tuple[Any, ...] = (slice(None), slice(None))
+    else:  # (G, K, O/G) @ (G, O/G, N*P) -> (G, K, N*P), in (C, N, ...) order
+        cols = np.matmul(w2t, gy.a).reshape(c, *p.kernel_size, n, *out)
+        xp = np.zeros((c, n, *padded), dtype=cols.dtype)
+        lead = (slice(None),)
     for k, where in _positions(p, out):
-        share: tuple[Any, ...] = (slice(None), *k)
+        share: tuple[Any, ...] = (*lead, *k)
         xp[where] += cols[share]
-    return np.ascontiguousarray(_crop(xp, p.padding).swapaxes(0, 1))
+    gx = _crop(xp, p.padding)
+    return np.ascontiguousarray(gx if gy.per_sample else gx.swapaxes(0, 1))
 
 
 def _conv_input_forward(gy: np.ndarray, w: np.ndarray, p: ConvParams, x_shape: Ints) -> np.ndarray:
-    """The transposed convolution: gx (x_shape) with <conv(x, w), gy> = <x, gx>."""
-    return _conv_input_from(_grouped(gy, p.groups), w, p, x_shape, gy.shape[2:])
+    """The transposed convolution of gy (N, O, *out) with w, of shape x_shape."""
+    k = w.size // w.shape[0]
+    return _conv_input_from(_Gradient(gy, p.groups, k), w, p, x_shape, gy.shape[2:])
 
 
-def _conv_weight_forward(cols: np.ndarray, gy2: np.ndarray, w_shape: Ints) -> np.ndarray:
-    """gw (w_shape) = sum over batch and positions of the regrouped gradient times the columns."""
-    gw = np.matmul(gy2, cols.swapaxes(-1, -2))  # (G, O/G, N*P) @ (G, N*P, K)
+def _conv_weight_forward(cols: np.ndarray, gy: _Gradient, w_shape: Ints) -> np.ndarray:
+    """gw (w_shape) = sum over batch and positions of the gradient times the columns."""
+    if gy.per_sample:  # (N, G, O/G, P) @ (N, G, P, K), summed over the samples
+        n = gy.a.shape[0]
+        gw = np.matmul(gy.a, _per_sample_cols(cols, n).swapaxes(-1, -2)).sum(axis=0)
+    else:
+        gw = np.matmul(gy.a, cols.swapaxes(-1, -2))  # (G, O/G, N*P) @ (G, N*P, K)
     return gw.reshape(w_shape)
 
 
@@ -193,7 +242,7 @@ def conv_weight(x: Any, gy: Any, p: ConvParams, w_shape: Ints, cols: Any = None)
     """The weight's gradient of a convolution (``cols``: x's columns, if already made)."""
     if _is_array(x):
         cols = p.columns(x)[0] if cols is None else cols
-        return _conv_weight_forward(cols, _grouped(gy, p.groups), w_shape)
+        return _conv_weight_forward(cols, _Gradient(gy, p.groups, cols.shape[1]), w_shape)
     return Tensors.apply(ConvWeight(p, w_shape), x, gy)
 
 
@@ -256,17 +305,17 @@ class Conv(_ConvOp):
     def backward(self, grad: Any, out: Any, x: Any, w: Any, b: Any = None) -> tuple[Any, ...]:
         p = self.params
         if _is_array(grad) and self.cols is not None:
-            # First order: the three gradients share one regrouping of grad.
-            gy2 = _grouped(grad, p.groups)
+            # First order: the three gradients share one view (or regrouping) of grad.
+            gy = _Gradient(grad, p.groups, self.cols.shape[1])
             gx = gw = gb = None
             if self.needs_grad(0):
-                gx = _conv_input_from(gy2, w, p, x.shape, grad.shape[2:])
+                gx = _conv_input_from(gy, w, p, x.shape, grad.shape[2:])
             if self.needs_grad(1):
-                gw = _conv_weight_forward(self.cols, gy2, w.shape)
+                gw = _conv_weight_forward(self.cols, gy, w.shape)
             if b is None:
                 return gx, gw
             if self.needs_grad(2):
-                gb = gy2.sum(axis=-1).reshape(-1)
+                gb = gy.bias()
             return gx, gw, gb
         gx = conv_input(grad, w, p, x.shape) if self.needs_grad(0) else None
         gw = conv_weight(x, grad, p, w.shape, self.cols) if self.needs_grad(1) else None
@@ -307,7 +356,8 @@ class ConvWeight(_ConvOp):
 
     def forward(self, x: Any, gy: Any) -> np.ndarray:
         cols = self.params.columns(x)[0]
-        return _conv_weight_forward(cols, _grouped(gy, self.params.groups), self.w_shape)
+        gyv = _Gradient(gy, self.params.groups, cols.shape[1])
+        return _conv_weight_forward(cols, gyv, self.w_shape)
 
     def backward(self, grad: Any, out: Any, x: Any, gy: Any) -> tuple[Any, ...]:
         p = self.params
@@ -411,15 +461,22 @@ class MaxPool(_PoolOp):
             p = self.params
             xp = _pad(x, p.padding, -np.inf if x.dtype.kind == "f" else np.iinfo(x.dtype).min)
             nan = x.dtype.kind == "f" and bool(np.isnan(out).any())
-            free = np.ones(out.shape, dtype=bool)  # windows whose maximum is not yet placed
-            masks = []
-            for _, where in _positions(p, self.out_shape):
+            positions = _positions(p, self.out_shape)
+            masks: list[np.ndarray] = []
+            free = None  # windows whose maximum is not placed yet (None: all of them)
+            for i, (_, where) in enumerate(positions):
+                if free is not None and i == len(positions) - 1 and not nan:
+                    masks.append(free)  # every window has its maximum somewhere
+                    break
                 v = xp[where]
                 hit = v == out
                 if nan:
                     hit |= v != v
-                hit &= free
-                free &= ~hit
+                if free is None:
+                    free = ~hit
+                else:
+                    hit &= free
+                    free ^= hit  # (hit lies inside free)
                 masks.append(hit)
             self._masks = masks
         return self._masks

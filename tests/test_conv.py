@@ -337,3 +337,19 @@ def test_docs_code_blocks_run() -> None:
     namespace: dict[str, Any] = {}
     exec("\n".join(blocks), namespace)
     assert namespace["model"][0].weight.grad.shape == (6, 1, 5, 5)
+
+
+def test_max_pool_nan_wins_as_in_torch() -> None:
+    torch = pytest.importorskip("torch")
+    a = _rng(4).standard_normal((1, 2, 4, 6))
+    a[0, 0, 1, 1] = np.nan
+    a[0, 1, 2, 5] = np.nan
+    x = Tensor(a, requires_grad=True)
+    y = F.max_pool2d(x, 2)
+    y.backward(np.ones(y.shape))
+    tx = torch.tensor(a, requires_grad=True)
+    ty = torch.nn.functional.max_pool2d(tx, 2)
+    ty.backward(torch.ones_like(ty))
+    np.testing.assert_array_equal(np.isnan(y.data), np.isnan(ty.detach().numpy()))
+    assert x.grad is not None
+    np.testing.assert_array_equal(x.grad.data, tx.grad.numpy())

@@ -436,3 +436,43 @@ def test_plot_without_matplotlib_says_what_to_install(
     out = capsys.readouterr().out
     assert "--plot: plot_history needs matplotlib: pip install matplotlib" in out
     assert result["seconds"] >= 0 and not (tmp_path / "c.png").exists()
+
+
+# ---------------------------------------------------------------------------------------------
+# mnist_cnn, on the same tiny synthetic set
+
+
+def test_mnist_cnn_on_tiny_idx_files(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    fake_mnist(tmp_path)
+    argv = ["--data", str(tmp_path), "--epochs", "2", "--channels", "4,8", "--lr", "0.01"]
+    result = load("mnist_cnn").main([*argv, "--batch-size", "32", "--no-progress"])
+    assert result["test_accuracy"] > 0.9
+    assert len(result["test_accuracy_per_epoch"]) == 2
+    out = capsys.readouterr().out
+    assert "300 training and 100 test images" in out and "conv5(4)-pool-conv5(8)" in out
+
+
+def test_mnist_cnn_model_is_lenet_style() -> None:
+    model = load("mnist_cnn").lenet((6, 16), dropout=0.5, seed=1)
+    shapes = [tuple(p.shape) for p in model.parameters()]
+    assert shapes == [(6, 1, 5, 5), (6,), (16, 6, 5, 5), (16,), (10, 400), (10,)]
+    names = [type(m).__name__ for m in model]
+    assert names == ["Conv2d", "ReLU", "MaxPool2d", "Conv2d", "ReLU", "MaxPool2d", "Flatten",
+                     "Dropout", "Linear"]  # fmt: skip
+
+
+def test_mnist_cnn_missing_files_say_where(tmp_path: Path) -> None:
+    with pytest.raises(SystemExit, match=r"missing .*train-images-idx3-ubyte"):
+        load("mnist_cnn").main(["--data", str(tmp_path / "nowhere"), "--no-progress"])
+
+
+def test_mnist_cnn_graph_and_plot(tmp_path: Path) -> None:
+    pytest.importorskip("graphviz")
+    pytest.importorskip("matplotlib")
+    fake_mnist(tmp_path, n_train=40, n_test=20)
+    argv = ["--data", str(tmp_path), "--epochs", "1", "--channels", "2,3", "--no-progress"]
+    load("mnist_cnn").main(
+        [*argv, "--graph", str(tmp_path / "g.dot"), "--plot", str(tmp_path / "c.png")]
+    )
+    assert "Conv" in (tmp_path / "g.dot").read_text()
+    assert (tmp_path / "c.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 
 import minigrad as mg
-from minigrad import nn, optim, reference
+from minigrad import backprop_check, nn, optim, reference
 from minigrad.datasets import load_iris_seed_split
 from minigrad.nn import functional as F
 from minigrad.train import History, fit, plot_history
@@ -136,7 +136,7 @@ def check_mlp(args: argparse.Namespace) -> tuple[dict[str, float], nn.Sequential
             return float(quadratic_cost(model(x), y).item())
 
     auto = autograd_gradients(lambda: quadratic_cost(model(x), y), model)
-    ref = reference.gradients_for(model, x_b, y_b, cost="quadratic")
+    ref = backprop_check.gradients_for(model, x_b, y_b, cost="quadratic")
     fd = finite_differences(cost, params, args.eps)
     title = f"classic MLP 4-3-3 sigmoid, quadratic cost, batch of {len(x_b)} Iris rows, float64"
     return side_by_side(title, auto, ref, fd), model, x_b, y_b

@@ -1,7 +1,7 @@
 """minigrad: a small, readable and fast reverse-mode autodiff framework on NumPy."""
 
 # Submodules users reach as minigrad.nn, minigrad.optim, ... (none imports an optional extra).
-from . import autograd, datasets, explain, nn, optim, reference, train, utils, viz
+from . import autograd, backprop_check, datasets, explain, nn, optim, reference, train, utils, viz
 from ._missing import missing_attribute
 from .compiler import compile
 from .creation import (
@@ -190,6 +190,7 @@ __all__ = [
     "as_tensor",
     "autograd",
     "backends",
+    "backprop_check",
     "bernoulli",
     "bmm",
     "bool",

@@ -2,7 +2,8 @@
 
 ``explain_backward`` runs every op's backward rule in the order the engine visits the graph and
 records what each node receives and hands on. For an MLP it also names the classic gradients
-(δ of each layer, ∂C/∂W, ∂C/∂b: BP1-BP4) and checks them against ``minigrad.reference``.
+(δ of each layer, ∂C/∂W, ∂C/∂b: BP1-BP4) and checks them against ``minigrad.reference``,
+reading the model and building its loss with ``minigrad.backprop_check``.
 """
 
 from __future__ import annotations
@@ -15,8 +16,9 @@ from typing import Any
 
 import numpy as np
 
+from .backprop_check import cost_loss, read_model, reference_activations
 from .engine import Op, iter_graph, run_backward
-from .reference import backprop, read_model
+from .reference import backprop
 from .tensor import Tensor
 
 __all__ = ["Explanation", "Handoff", "Step", "explain_backward", "explain_mlp"]
@@ -356,9 +358,7 @@ def _z_op(leaf: Any, consumers: dict[int, list[Op]]) -> Op | None:
 def _label_mlp(steps: list[Step], model: Any, x: Any, y: Any, cost: str) -> None:
     """Name δ, ∂C/∂W, ∂C/∂b of each Linear layer and compare them with ``reference.backprop``."""
     spec = read_model(model)
-    acts = list(spec.activations)
-    if cost == "cross_entropy" and acts[-1] == "identity":
-        acts[-1] = "softmax"  # a final Linear gives logits; the reference applies the softmax
+    acts = reference_activations(spec, cost)
     xa = np.asarray(x._data if isinstance(x, Tensor) else x)
     ya = np.asarray(y._data if isinstance(y, Tensor) else y)
     ref = backprop(spec.weights, spec.biases, acts, xa, ya, cost)
@@ -407,32 +407,14 @@ def explain_mlp(model: Any, x: Any, y: Any, cost: str = "quadratic") -> Explanat
         An ``Explanation`` with δ, ∂C/∂W and ∂C/∂b of every layer labelled and checked.
 
     Raises:
-        ValueError: for an unknown cost, and as ``reference.read_model``/``backprop``.
+        ValueError: for an unknown cost, and as ``backprop_check.read_model``/``backprop``.
     """
-    from .nn import functional as F
-
     dtype = next(iter(model.parameters())).dtype
     xt = Tensor(np.asarray(x._data if isinstance(x, Tensor) else x, dtype=dtype), name="x")
     ya = np.asarray(y._data if isinstance(y, Tensor) else y)
     yt = Tensor(ya if ya.dtype.kind in "iu" else ya.astype(dtype), name="y")
     out = model(xt)
-    m = out.shape[0]
-    if cost == "quadratic":
-        loss = ((out - yt) ** 2).sum() / (2 * m)
-    elif cost == "mse":
-        loss = F.mse_loss(out, yt)
-    elif cost == "bce":
-        loss = F.binary_cross_entropy(out, yt)
-    elif cost == "cross_entropy":
-        if read_model(model).activations[-1] == "softmax":  # probabilities, not logits
-            onehot = np.eye(out.shape[1], dtype=dtype)[ya] if ya.ndim == 1 else ya.astype(dtype)
-            loss = -(out.log() * onehot).sum() / m
-        else:
-            loss = F.cross_entropy(out, yt)
-    else:
-        raise ValueError(
-            f"explain_mlp(): unknown cost {cost!r}; expected 'quadratic', 'mse', "
-            "'cross_entropy' or 'bce'"
-        )
+    probabilities = read_model(model).activations[-1] == "softmax"
+    loss = cost_loss(cost, out, yt, probabilities, "explain_mlp()")
     loss.name = "C"
     return explain_backward(loss, model=model, x=xt._data, y=ya, cost=cost)

@@ -25,6 +25,7 @@ PUBLIC_MODULES = [
     "minigrad.viz",
     "minigrad.explain",
     "minigrad.reference",
+    "minigrad.backprop_check",
     "minigrad.onnx",
     "minigrad.compiler",
 ]

@@ -16,6 +16,7 @@ LAYERS = {
     "engine": 0,
     "dtypes": 0,
     "device": 0,
+    "reference": 0,
     "ops": 1,
     "conv": 1,
     "tensor": 2,
@@ -30,9 +31,9 @@ LAYERS = {
     "utils": 6,
     "datasets": 6,
     "optim": 6,
-    "reference": 6,
     "train": 7,
     "progress": 7,
+    "backprop_check": 7,
     "explain": 7,
     "compiler": 7,
     "viz": 8,
@@ -100,3 +101,10 @@ def test_imports_flow_one_way() -> None:
 def test_engine_knows_no_tensor() -> None:
     for name in ("engine.py", "ops.py"):
         assert "tensor" not in _imports(PACKAGE / name)
+
+
+def test_reference_imports_nothing_of_minigrad() -> None:
+    # the hand-derived equations are pure NumPy; the bridge to models is backprop_check
+    assert _imports(PACKAGE / "reference.py") == set()
+    text = (PACKAGE / "reference.py").read_text()
+    assert "import minigrad" not in text and "from minigrad" not in text

@@ -473,3 +473,17 @@ def test_a_replaced_layer_retraces_and_reset_forgets_the_variants() -> None:
     step.reset()
     step(x, y)
     assert step.retraces == 1 and len(step._variants) == 1
+
+
+def test_a_compiled_update_moves_the_versions_as_optimizer_step_does() -> None:
+    model, _, step = _tiny()
+    x, y = _batch()
+    step(x, y)
+    for compiled in (True, False):
+        out = model(x).sum()  # saves the weights
+        if compiled:
+            step(x, y)  # writes them in place
+        else:
+            step.eager(x, y)
+        with pytest.raises(RuntimeError, match="inplace"):
+            out.backward()

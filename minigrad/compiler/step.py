@@ -23,6 +23,7 @@ from .. import nn
 from ..engine import Op, _grad_enabled, iter_graph, run_backward
 from ..nn.module import Module
 from ..tensor import Tensor, _new_tensor
+from ..versions import bump
 from . import templates, updates
 from .emitter import Emitter, identifier
 
@@ -110,6 +111,7 @@ class _Variant:
     bound_state: dict[str, Any] = field(default_factory=dict)
 
     output_name: str | None = None  # the model output's buffer
+    updated: list[np.ndarray] = field(default_factory=list)  # arrays the update writes
     check: Any = None  # the guard: (optimizer, x, y) -> bool, made by _make_guard
     guard_source: str = ""
 
@@ -161,6 +163,8 @@ class CompiledStep:
             return self._bad_labels(x, y)
         for p, g in v.grads:
             p.grad = g
+        for a in v.updated:
+            bump(a)  # as optimizer.step(): graphs that saved the old weights refuse backward
         return _new_tensor(loss.copy(), None)
 
     @property
@@ -271,6 +275,7 @@ class CompiledStep:
             {id(p): v.names["grad", id(p)] for p in v.params},
         )
         v.bound_state = state
+        v.updated = [p._data for g in opt.param_groups for p in g["params"] if p.grad is not None]
         v.groups = opt.param_groups
         v.fn = _define(v)
         _make_guard(v, opt, self.model, self._user_modules, xd, yd)

@@ -172,6 +172,11 @@ def prod(input: TensorLike, dim: int | None = None, keepdim: bool = False, **kw:
     return _t(input).prod(dim, keepdim, **kw)
 
 
+def norm(input: TensorLike, p: Any = "fro", dim: Any = None, keepdim: bool = False) -> Tensor:
+    """The vector norm over ``dim`` (see ``Tensor.norm``)."""
+    return _t(input).norm(p, dim, keepdim)
+
+
 def cumsum(input: TensorLike, dim: int, **kw: Any) -> Tensor:
     """Running sums along ``dim``."""
     return _t(input).cumsum(dim, **kw)

@@ -583,6 +583,24 @@ def _extremum_grad(grad: Any, out: Any, x: Any, axis: Axis) -> Any:
     return reshape(grad, kshape) * share.astype(_data(x).dtype)
 
 
+class Norm2(Op):
+    """z = sqrt(sum of x^2) over axis;  dz/dx = x / z (0 where z = 0, as PyTorch)."""
+
+    __slots__ = ("axis", "keepdims")
+
+    def __init__(self, axis: Axis = None, keepdims: bool = False) -> None:
+        self.axis, self.keepdims = axis, keepdims
+
+    def forward(self, x: Any) -> np.ndarray:
+        return np.sqrt((x * x).sum(axis=self.axis, keepdims=self.keepdims))
+
+    def backward(self, grad: Any, out: Any, x: Any) -> tuple[Any, ...]:
+        kshape = _keepdims_shape(x.shape, self.axis)
+        zero = np.asarray(_data(out) == 0).reshape(kshape)  # there x is 0 too: x / 1 = 0
+        safe = reshape(out, kshape) + zero.astype(_data(x).dtype)
+        return (reshape(grad, kshape) * x / safe,)
+
+
 class Cumsum(Op):
     """z_i = x_0 + ... + x_i along axis;  dz/dx = grad summed from the end (a reversed cumsum)."""
 

@@ -692,6 +692,29 @@ class TensorSurface:
         out = _product(x, d)
         return out if keepdim else out.squeeze(d)
 
+    def norm(self: Any, p: Any = "fro", dim: Any = None, keepdim: builtins.bool = False) -> Tensor:
+        """The vector norm over ``dim`` (all elements by default): ``p`` = 2 or "fro" (the
+        square root of the sum of squares, with gradient 0 at 0, as PyTorch), 1, inf, -inf, or
+        any other positive number."""
+        d = wrap_dims(dim, self._data.ndim, "norm", self._data.shape)
+        if p in ("fro", 2, 2.0):
+            return Tensors.apply(ops.Norm2(d, keepdim), self)
+        if p in (1, 1.0):
+            return self.abs().sum(d, keepdims=keepdim)
+        if p in (math.inf, -math.inf):
+            a = self.abs()
+            return (
+                a.amax(() if d is None else d, keepdim)
+                if p > 0
+                else a.amin(() if d is None else d, keepdim)
+            )
+        if isinstance(p, str) or not p > 0:
+            raise ValueError(
+                f"norm(): p={p!r} is not supported; use 'fro', 2, 1, inf, -inf or a positive "
+                "number (nuclear norms and p <= 0 are not in minigrad)"
+            )
+        return (self.abs() ** p).sum(d, keepdims=keepdim) ** (1 / p)
+
     def cumsum(self: Any, dim: builtins.int, *, dtype: Any = None) -> Tensor:
         """Running sums along ``dim``."""
         x = self if dtype is None else self.to(dtype)

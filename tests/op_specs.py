@@ -407,6 +407,29 @@ def _reductions() -> list[OpSpec]:
             lambda x: np.prod(x, axis=0, keepdims=True),
             ((3, 4),),
         ),
+        OpSpec("norm", lambda x: x.norm(), np.linalg.norm, ((3, 4),)),
+        OpSpec(
+            "norm_2_dim1",
+            lambda x: x.norm(2, dim=1),
+            lambda x: np.linalg.norm(x, axis=1),
+            ((3, 4),),
+        ),
+        OpSpec(
+            "norm_fn_keepdim",
+            lambda x: mg.norm(x, dim=(0, 2), keepdim=True),
+            lambda x: np.sqrt((x * x).sum(axis=(0, 2), keepdims=True)),
+            ((2, 3, 2),),
+        ),
+        OpSpec(
+            "norm_1", lambda x: x.norm(1, dim=0), lambda x: np.abs(x).sum(0), ((3, 4),), (OFFGRID,)
+        ),
+        OpSpec(
+            "norm_3",
+            lambda x: x.norm(3),
+            lambda x: (np.abs(x) ** 3).sum() ** (1 / 3),
+            ((3, 4),),
+            (OFFGRID,),
+        ),
         OpSpec("cumsum_dim0", lambda x: x.cumsum(0), lambda x: np.cumsum(x, 0), ((3, 4),)),
         OpSpec(
             "cumsum_neg_fn",

@@ -793,9 +793,7 @@ PROGRAMS: dict[str, tuple[str, Callable[[], dict[str, Any]], Check]] = {
 }
 
 # Programs that fail until another part of issue 8 lands (strict: a passing one fails).
-RUN_NEEDS: dict[str, tuple[str, str]] = {
-    "gradient_penalty": ("Tensor.norm(p, dim)", NAMES_),
-}
+RUN_NEEDS: dict[str, tuple[str, str]] = {}
 COMPARE_NEEDS: dict[str, tuple[str, str]] = {**RUN_NEEDS}
 
 

@@ -539,3 +539,19 @@ def test_div_rounding_modes_match_torch() -> None:
             got = mg.tensor([conv(v) for v in a]).div(mg.tensor(b), rounding_mode=mode)
             ref = torch.tensor([conv(v) for v in a]).div(torch.tensor(b), rounding_mode=mode)
             assert got.tolist() == ref.tolist() and str(got.dtype)[9:] == str(ref.dtype)[6:]
+
+
+def test_norm_matches_torch_also_at_zero() -> None:
+    torch = pytest.importorskip("torch")
+    a = np.array([[3.0, 4.0, 0.0], [0.0, 0.0, 0.0], [1.0, -2.0, 2.0]])
+    for p, kw in ((2, {"dim": 1}), ("fro", {}), (1, {"dim": 0}), (float("inf"), {"dim": 1})):
+        x = mg.tensor(a, dtype=mg.float64, requires_grad=True)
+        t = torch.tensor(a, requires_grad=True)
+        out, ref = x.norm(p, **kw), t.norm(p, **kw)
+        np.testing.assert_allclose(out.detach().numpy(), ref.detach().numpy())
+        out.sum().backward()
+        ref.sum().backward()
+        assert x.grad is not None
+        np.testing.assert_allclose(x.grad.numpy(), t.grad.numpy())  # 0 on the zero row
+    with pytest.raises(ValueError, match="nuc"):
+        mg.ones(2, 2).norm("nuc")

@@ -834,3 +834,20 @@ def _einsum_bwd(
             gi = e.let(h[i] + "_spread", f"np.broadcast_to({gi}.reshape({kept!r}), {shape!r})")
         grads.append(gi)
     return grads
+
+
+@_forward(ops.Norm2)
+def _norm2_fwd(e: Emitter, op: Any, hint: str, xs: list[str], vals: Any) -> str:
+    x = xs[0]
+    return e.let(hint, f"np.sqrt(({x} * {x}).sum(axis={_r(op.axis)}, keepdims={op.keepdims}))")
+
+
+@_backward(ops.Norm2)
+def _norm2_bwd(
+    e: Emitter, op: Any, g: str, out: str, xs: list[str], vals: Any, h: list[str]
+) -> Any:
+    k = _keep(np.shape(vals[0]), op.axis)
+    dt = np.asarray(vals[0]).dtype.name
+    zero = e.let(h[0] + "_zero", f"np.asarray({out} == 0).reshape({k!r})")
+    safe = e.let(h[0] + "_safe", f"{out}.reshape({k!r}) + {zero}.astype(np.{dt})")
+    return [e.let(h[0], f"{g}.reshape({k!r}) * {xs[0]} / {safe}")]

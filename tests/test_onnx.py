@@ -276,3 +276,22 @@ def test_names_example_exports_its_trained_model(tmp_path: Path) -> None:
     idx = np.random.default_rng(0).integers(0, vocab, (9, 3))  # another batch size than 4
     (out,) = run_onnx(tmp_path / "n.onnx", idx)
     assert out.shape == (9, vocab) and np.isfinite(out).all()
+
+
+def test_mnist_cnn_example_exports_what_it_trained(tmp_path: Path) -> None:
+    from test_examples import fake_mnist
+
+    fake_mnist(tmp_path, n_train=40, n_test=20)
+    argv = ["--data", str(tmp_path), "--epochs", "1", "--channels", "2,3", "--no-progress"]
+    load("mnist_cnn").main([*argv, "--export", str(tmp_path / "cnn.onnx")])
+    proto = onnx.load(str(tmp_path / "cnn.onnx"))
+    onnx.checker.check_model(proto, full_check=True)
+    # The same network with the file's weights (initializers carry the state_dict names).
+    model = load("mnist_cnn").lenet((2, 3))
+    weights = {t.name: onnx.numpy_helper.to_array(t) for t in proto.graph.initializer}
+    state = {k: mg.tensor(weights[k]) for k in model.state_dict() if k in weights}
+    assert set(state) == {k for k, v in model.state_dict().items() if v.dtype.is_floating_point}
+    model.load_state_dict(state, strict=False)
+    model.eval()
+    x = np.random.default_rng(0).random((7, 1, 28, 28), dtype=np.float32)  # another batch size
+    assert_same_outputs(model, tmp_path / "cnn.onnx", x, tol=1e-4)

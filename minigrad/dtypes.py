@@ -55,8 +55,10 @@ class dtype:
         return f"minigrad.{self.name}"
 
     def __eq__(self, other: object) -> builtins.bool:
+        if other is self:
+            return True
         if isinstance(other, dtype):
-            return self is other
+            return False
         try:
             return self.dtype == np.dtype(other)  # type: ignore[call-overload]
         except TypeError:

@@ -106,7 +106,7 @@ def _no_inplace(inplace: bool, fn: str) -> None:
 
 def _float_input(input: Any, fn: str) -> Tensor:
     x = _t(input)
-    if x.dtype.kind != "f":
+    if x._data.dtype.kind != "f":
         raise TypeError(f"{fn}(): input must be floating point, got dtype {x.dtype}")
     return x
 
@@ -441,16 +441,16 @@ def _as_input(input: Any, fn: str) -> Tensor:
 def _same_shape_target(x: Tensor, target: Any, fn: str) -> Tensor:
     """A target matching the input elementwise: same shape, cast to the input's dtype."""
     y = target if isinstance(target, Tensor) else Tensor(np.asarray(target))
-    if y.shape != x.shape:
+    if y._data.shape != x._data.shape:  # (the arrays: this runs on every training step)
         raise ValueError(
             f"{fn}(): target shape {tuple(y.shape)} must equal input shape {tuple(x.shape)} "
             "(dtypes: "
             f"target {y.dtype}, input {x.dtype}); reshape one of them rather than relying on "
             "broadcasting"
         )
-    if y.dtype.kind not in "biuf":
+    if y._data.dtype.kind not in "biuf":
         raise TypeError(f"{fn}(): target must be numeric, got dtype {y.dtype}")
-    return y if y.dtype == x.dtype else y.astype(x.dtype)
+    return y if y._data.dtype == x._data.dtype else y.astype(x._data.dtype)
 
 
 def _weight(weight: Any, x: Tensor) -> Tensor:

@@ -538,3 +538,34 @@ def test_once_differentiable_refuses_double_backward_as_pytorch() -> None:
     (g,) = mg.autograd.grad((y * y).sum(), x, create_graph=True)
     with pytest.raises(RuntimeError, match="marked with @once_differentiable"):
         g.sum().backward()
+
+
+def test_function_saved_tensors_changed_in_place_are_refused() -> None:
+    class Saves(Function):
+        """x * y, keeping x only (y's gradient is x)."""
+
+        @staticmethod
+        def forward(ctx: Any, x: mg.Tensor, y: mg.Tensor) -> mg.Tensor:
+            ctx.save_for_backward(x)
+            return x * y
+
+        @staticmethod
+        def backward(ctx: Any, g: mg.Tensor) -> tuple[mg.Tensor, mg.Tensor]:
+            (x,) = ctx.saved_tensors
+            return g * 2, g * x
+
+    x, y = leaf(3), leaf(3)
+    out = Saves.apply(x, y)
+    with mg.no_grad():
+        y.add_(1)  # not saved: allowed, as in PyTorch
+    out.sum().backward()
+    np.testing.assert_allclose(y.grad.numpy(), x.detach().numpy())
+    x.grad = y.grad = None
+    out = Saves.apply(x, y)
+    with mg.no_grad():
+        x.add_(1)  # saved: backward would read the changed value
+    with pytest.raises(
+        RuntimeError, match=r"modified by an inplace operation.*input 0 of SavesBackward"
+    ):
+        out.sum().backward()
+    assert x.grad is None and y.grad is None

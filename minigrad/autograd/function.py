@@ -234,9 +234,13 @@ def _record(node: BackwardFunction, args: tuple[Any, ...], output: Any) -> Any:
     for x in inputs:
         edges.append(x.grad_fn or (x if x.requires_grad else None))
     node.edges, node.inputs, node.hooks = tuple(edges), tuple(inputs), None
-    node.saved = tuple(x._data for x in inputs)
+    # The engine reads an input's shape and dtype from ``saved`` and checks the version of
+    # every array there and in ``out``: only what backward will read (the tensors given to
+    # save_for_backward) is real, so changing another input in place is allowed, as in PyTorch.
+    kept = {id(t): t for t in node._to_save if t is not None}
+    node.saved = tuple(x._data if id(x) in kept else _shape_only(x._data) for x in inputs)
     node.out = None
-    node.epoch = CLOCK.writes  # backward refuses inputs changed in place since
+    node.epoch = CLOCK.writes  # backward refuses saved tensors changed in place since
     metas: list[tuple[tuple[int, ...], np.dtype] | None] = []
     for k, o in enumerate(outs):
         if not isinstance(o, Tensor):
@@ -247,12 +251,20 @@ def _record(node: BackwardFunction, args: tuple[Any, ...], output: Any) -> Any:
             o = outs[k] = _new_tensor(o._data, None)  # an input returned as is: a new tensor
         if id(outputs[k]) in node._non_differentiable or o.dtype.kind not in "fc":
             continue
-        if not several:
-            node.out = o._data  # (one array stands for the output only when there is one)
+        if not several:  # (one array stands for the output only when there is one)
+            node.out = o._data if id(outputs[k]) in kept else _shape_only(o._data)
         o.grad_fn = OutputOf(node, k, len(outs), o._data) if several else node
         o.requires_grad = True
     node._outputs = tuple(metas)
+    counted = {id(x) for x in inputs} | (set() if several else {id(output)})
+    others = tuple(t._data for key, t in kept.items() if key not in counted)
+    node.saved += others  # (intermediates and outputs saved: checked after the inputs)
     return tuple(outs) if several else outs[0]
+
+
+def _shape_only(a: np.ndarray) -> np.ndarray:
+    """An array with ``a``'s shape and dtype and no memory of its own (one element)."""
+    return np.broadcast_to(np.zeros((), dtype=a.dtype), a.shape)
 
 
 class _DelayedError(Function):

@@ -325,7 +325,7 @@ class Dropout(Module):
     def __init__(self, p: float = 0.5, inplace: bool = False) -> None:
         super().__init__()
         F._check_p(p, type(self).__name__)
-        F._check_inplace(inplace, type(self).__name__)
+        F._no_inplace(inplace, type(self).__name__)
         self.p, self.inplace = p, inplace
 
     def forward(self, input: Tensor) -> Tensor:

@@ -1317,7 +1317,7 @@ def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool 
         inplace: not supported (raises); the result is always a new tensor.
     """
     _check_p(p, "dropout")
-    _check_inplace(inplace, "dropout")
+    _no_inplace(inplace, "dropout")
     x = _t(input)
     if not training or p == 0.0:
         return x
@@ -1333,7 +1333,7 @@ def dropout2d(
     as (N, C, L) (with a warning), dropping whole 1-D channels.
     """
     _check_p(p, "dropout2d")
-    _check_inplace(inplace, "dropout2d")
+    _no_inplace(inplace, "dropout2d")
     x = _t(input)
     if x.ndim not in (3, 4):
         raise RuntimeError(
@@ -1351,10 +1351,3 @@ def dropout2d(
     if not training or p == 0.0:
         return x
     return _dropout_mask(x, p, (*x.shape[:2], *(1,) * (x.ndim - 2)))
-
-
-def _check_inplace(inplace: bool, fn: str) -> None:
-    if inplace:
-        raise NotImplementedError(
-            f"{fn}(): inplace=True is not supported; use inplace=False (same values, a new tensor)"
-        )

@@ -281,8 +281,13 @@ def topological_order(roots: Sequence[Any], check_freed: bool = False) -> list[A
                 "its saved values were freed by the first backward. Pass "
                 "retain_graph=True to the first backward() if you need to call it twice."
             )
-        if check_freed and getattr(node, "epoch", now) != now:  # something was written since
-            versions.check(node, node.epoch)
+        if check_freed:
+            try:
+                written = node.epoch != now  # something was written in place since forward
+            except AttributeError:  # a node recorded without the write clock
+                written = False
+            if written:
+                versions.check(node, node.epoch)
         stack.append((node, True))
         for p in node.edges:
             if p is not None and p not in seen:

@@ -8,6 +8,7 @@ rule of its own).
 from __future__ import annotations
 
 import copy
+import operator
 import weakref
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
@@ -429,13 +430,7 @@ class Tensor(TensorSurface):
         _add_alias(t, self)
         return t
 
-    @property
-    def grad(self) -> Tensor | None:
-        """The gradient accumulated by ``backward()`` (None until then); may be assigned."""
-        return self._grad
-
-    @grad.setter
-    def grad(self, value: Tensor | None) -> None:
+    def _set_grad(self, value: Tensor | None) -> None:
         if value is not None:
             if not isinstance(value, Tensor):
                 raise TypeError(
@@ -455,6 +450,14 @@ class Tensor(TensorSurface):
                     "tensor's dtype"
                 )
         self._grad = value
+
+    # Read through a C getter (as fast as the slot: optimizers read it on every step); only an
+    # assignment runs Python code, to check it.
+    grad = property(
+        operator.attrgetter("_grad"),
+        _set_grad,
+        doc="The gradient accumulated by ``backward()`` (None until then); may be assigned.",
+    )
 
     @property
     def _version(self) -> int:

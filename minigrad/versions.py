@@ -74,10 +74,11 @@ def _forget(key: int) -> Any:
 
 def bump(a: np.ndarray) -> None:
     """Record one in-place write into ``a``'s memory (an optimizer step calls it per parameter)."""
-    root = a if a.base is None else owner(a)
-    rec = _records.get(id(root))
-    if rec is None or rec.ref() is not root:
-        rec = _record(root, True)
+    if a.base is not None:
+        a = owner(a)
+    rec = _records.get(id(a))
+    if rec is None:  # (a record goes with its array: the weakref's callback drops it)
+        rec = _record(a, True)
         assert rec is not None
     CLOCK.writes = clock = CLOCK.writes + 1
     rec.version += 1

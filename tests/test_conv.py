@@ -352,4 +352,4 @@ def test_max_pool_nan_wins_as_in_torch() -> None:
     ty.backward(torch.ones_like(ty))
     np.testing.assert_array_equal(np.isnan(y.detach().numpy()), np.isnan(ty.detach().numpy()))
     assert x.grad is not None
-    np.testing.assert_array_equal(x.grad.data, tx.grad.numpy())
+    np.testing.assert_array_equal(x.grad.numpy(), tx.grad.numpy())

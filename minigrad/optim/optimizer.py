@@ -127,7 +127,7 @@ class Optimizer:
             for group in self.param_groups:
                 self._update_group(group)
                 for p in group["params"]:
-                    if p.grad is not None:
+                    if p._grad is not None:
                         bump_version(p)  # p's memory changed: graphs that saved it are stale
         return loss
 

@@ -23,8 +23,9 @@ import minigrad as mg
 from minigrad import backprop_check, nn, optim, reference
 from minigrad.datasets import load_iris_seed_split
 from minigrad.nn import functional as F
-from minigrad.train import History, fit, plot_history
+from minigrad.train import History, fit
 from minigrad.utils.data import DataLoader, TensorDataset
+from minigrad.viz import plot_history
 
 PERCEPTRON_X = [[0, 0, 1], [1, 1, 1], [1, 0, 1], [0, 1, 0]]
 PERCEPTRON_Y = [0, 1, 1, 0]

@@ -17,7 +17,8 @@ from typing import Any
 import numpy as np
 
 import minigrad as mg
-from minigrad.train import History, plot_history, progress_bar
+from minigrad.train import History, progress_bar
+from minigrad.viz import plot_history
 
 W_TRUE = (2.0, -3.0)
 B_TRUE = 0.5

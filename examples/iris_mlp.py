@@ -28,8 +28,9 @@ import minigrad as mg
 from minigrad import nn, optim
 from minigrad.datasets import load_iris, load_iris_seed_split
 from minigrad.nn import functional as F
-from minigrad.train import History, evaluate, fit, plot_history
+from minigrad.train import History, evaluate, fit
 from minigrad.utils.data import DataLoader, TensorDataset, train_test_split
+from minigrad.viz import plot_history
 
 # Defaults of each configuration; command-line flags override them.
 CONFIGS: dict[str, dict[str, Any]] = {

@@ -30,8 +30,9 @@ from minigrad import nn, optim
 from minigrad.datasets import load_mnist
 from minigrad.nn import functional as F
 from minigrad.optim.lr_scheduler import CosineAnnealingLR
-from minigrad.train import evaluate, fit, plot_history
+from minigrad.train import evaluate, fit
 from minigrad.utils.data import DataLoader, TensorDataset
+from minigrad.viz import plot_history
 
 MEAN, STD = 0.1307, 0.3081  # of MNIST's training images, the usual normalisation
 

@@ -33,8 +33,9 @@ from minigrad import nn, optim
 from minigrad.datasets import load_mnist
 from minigrad.nn import functional as F
 from minigrad.optim import lr_scheduler
-from minigrad.train import evaluate, fit, plot_history
+from minigrad.train import evaluate, fit
 from minigrad.utils.data import DataLoader, TensorDataset
+from minigrad.viz import plot_history
 
 # Defaults of each configuration; command-line flags override them.
 CONFIGS: dict[str, dict[str, Any]] = {

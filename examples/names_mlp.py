@@ -33,8 +33,9 @@ import numpy as np
 import minigrad as mg
 from minigrad import nn, optim
 from minigrad.nn import functional as F
-from minigrad.train import evaluate, fit, plot_history
+from minigrad.train import evaluate, fit
 from minigrad.utils.data import DataLoader, TensorDataset
+from minigrad.viz import plot_history
 
 DEFAULT_DATA = Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "makemore"
 DEFAULT_DATA = DEFAULT_DATA / "names.txt"

@@ -19,8 +19,9 @@ import numpy as np
 import minigrad as mg
 from minigrad import nn, optim
 from minigrad.nn import functional as F
-from minigrad.train import fit, plot_history
+from minigrad.train import fit
 from minigrad.utils.data import DataLoader, TensorDataset
+from minigrad.viz import plot_history
 
 X = [[0, 0, 1], [1, 1, 1], [1, 0, 1], [0, 1, 0]]
 Y = [0, 1, 1, 0]

@@ -1,20 +1,19 @@
-"""A small training helper: `fit`, `evaluate`, `History` and `plot_history`.
+"""A small training helper: `fit`, `evaluate`, `accuracy` and `History`.
 
 The loop is the plain one, `loss.backward()` then `optimizer.step()`: no gradient is written
-by hand here. tqdm and matplotlib are optional and imported only when used.
+by hand here. Progress lines come from `minigrad.progress` (tqdm when installed); the curves
+of a `History` are drawn by `minigrad.viz.plot_history`.
 """
 
 from __future__ import annotations
 
 import math
-import os
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, NamedTuple, Protocol
 
 import numpy as np
 
-from ._optional import require
 from .compiler import compile as compile_step
 from .engine import no_grad
 from .progress import ProgressBar, format_epoch, progress_bar, should_report, terminal_width
@@ -27,7 +26,6 @@ __all__ = [
     "accuracy",
     "evaluate",
     "fit",
-    "plot_history",
     "progress_bar",
 ]
 
@@ -283,10 +281,6 @@ def evaluate(
 
 
 # ---------------------------------------------------------------------------------------------
-# Progress
-
-
-# ---------------------------------------------------------------------------------------------
 # The loop
 
 
@@ -437,63 +431,3 @@ def _train_epoch(
     logs = {f"train_{name}": total / count for name, total in totals.items()}
     logs["seconds"] = start
     return logs
-
-
-# ---------------------------------------------------------------------------------------------
-# Plotting
-
-
-def plot_history(
-    history: Mapping[str, Sequence[float]],
-    path: str | os.PathLike[str],
-    title: str | None = None,
-    size: tuple[float, float] = (10.0, 4.0),
-    dpi: int = 100,
-) -> str:
-    """Draw loss and accuracy curves (train and every evaluation set) to an image file.
-
-    The format follows the suffix (.png, .svg, .pdf...). matplotlib is used through its Agg
-    canvas directly, so no window opens and pyplot's global backend is left alone.
-
-    Args:
-        history: a `History` (or any dict of per-epoch lists with "*_loss" / "*_accuracy" keys).
-        path: output file; its suffix picks the format.
-        title: optional figure title.
-        size: figure size in inches (PNG pixels = size * dpi).
-        dpi: dots per inch for raster formats.
-
-    Returns:
-        The path written, as a string.
-
-    Raises:
-        ImportError: matplotlib is not installed (`pip install matplotlib`).
-        ValueError: the history holds no loss or accuracy values.
-    """
-    FigureCanvasAgg = require(
-        "matplotlib.backends.backend_agg", "plot_history", "matplotlib", "plot"
-    ).FigureCanvasAgg
-    Figure = require("matplotlib.figure", "plot_history", "matplotlib", "plot").Figure
-    losses = {k[: -len("_loss")]: v for k, v in history.items() if k.endswith("_loss") and v}
-    accs = {k[: -len("_accuracy")]: v for k, v in history.items() if k.endswith("_accuracy") and v}
-    if not losses and not accs:
-        raise ValueError(
-            f"plot_history: nothing to plot; expected keys ending in _loss or _accuracy, got "
-            f"{sorted(history)}"
-        )
-    fig = Figure(figsize=size, dpi=dpi)
-    FigureCanvasAgg(fig)
-    panels = [(label, curves) for label, curves in (("loss", losses), ("accuracy", accs)) if curves]
-    for i, (label, curves) in enumerate(panels):
-        ax = fig.add_subplot(1, len(panels), i + 1)
-        for name, values in curves.items():
-            ax.plot(np.arange(1, len(values) + 1), values, label=name)
-        ax.set_xlabel("epoch")
-        ax.set_ylabel(label)
-        ax.grid(True, alpha=0.3)
-        ax.legend()
-    if title:
-        fig.suptitle(title)
-    fig.tight_layout()
-    out = os.fspath(path)
-    fig.savefig(out, dpi=dpi)
-    return out

@@ -1,4 +1,4 @@
-"""fit / evaluate / History / callbacks / progress bar / plot_history.
+"""fit / evaluate / History / callbacks / progress bar, and minigrad.viz.plot_history.
 
 The model and optimizer here are a few lines on the Tensor alone, so these tests exercise the
 training helper without depending on nn or optim.
@@ -23,9 +23,9 @@ from minigrad.train import (
     accuracy,
     evaluate,
     fit,
-    plot_history,
 )
 from minigrad.utils.data import DataLoader, TensorDataset
+from minigrad.viz import plot_history
 
 
 class Affine:

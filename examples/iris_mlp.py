@@ -155,8 +155,8 @@ def train_once(config: str, split: Split, seed: int, args: argparse.Namespace) -
         progress=not args.no_progress,
         compile=args.compile,
     )
-    _, train_acc = evaluate(model, x_train, y_train, loss_fn)
-    _, test_acc = evaluate(model, x_test, y_test, loss_fn)
+    _, train_acc = evaluate(model, (x_train, y_train), loss_fn)
+    _, test_acc = evaluate(model, (x_test, y_test), loss_fn)
     total = len(x_test)
     return Run(
         model,

@@ -266,8 +266,8 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
             f"  epoch {epoch + 1}: train loss {history.train_loss[epoch]:.4f}, test accuracy "
             f"{history.test_accuracy[epoch]:.2%} ({history['seconds'][epoch]:.1f} s)"
         )
-    train_loss, train_acc = evaluate(model, x_train, t_train, loss_fn, batch_size=10_000)
-    test_loss, test_acc = evaluate(model, x_test, t_test, loss_fn)
+    train_loss, train_acc = evaluate(model, (x_train, t_train), loss_fn, batch_size=10_000)
+    test_loss, test_acc = evaluate(model, (x_test, t_test), loss_fn)
     result = {
         "config": args.config,
         "test_accuracy": test_acc,

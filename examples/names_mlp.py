@@ -262,8 +262,8 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
             f"  epoch {epoch + 1}: train loss {history.train_loss[epoch]:.4f} (on the fly), "
             f"val loss {history['val_loss'][epoch]:.4f} ({history['seconds'][epoch]:.1f} s)"
         )
-    train_loss, _ = evaluate(model, x_train, y_train, F.cross_entropy, batch_size=50_000)
-    val_loss, val_acc = evaluate(model, x_val, y_val, F.cross_entropy)
+    train_loss, _ = evaluate(model, (x_train, y_train), F.cross_entropy, batch_size=50_000)
+    val_loss, val_acc = evaluate(model, (x_val, y_val), F.cross_entropy)
     print(
         f"final: train loss {train_loss:.4f}, val loss {val_loss:.4f} (next-character accuracy "
         f"{val_acc:.1%}); training took {seconds:.1f} s"

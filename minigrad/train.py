@@ -100,10 +100,13 @@ class History(dict[str, list[float]]):
 
 
 class Evaluation(NamedTuple):
-    """Result of `evaluate`; unpacks as `loss, accuracy`."""
+    """Result of `evaluate`: the mean loss and the mean of its `metric` (accuracy by default).
+
+    Unpacks as `loss, acc = evaluate(...)`.
+    """
 
     loss: float
-    accuracy: float
+    metric: float
 
 
 # ---------------------------------------------------------------------------------------------
@@ -164,6 +167,17 @@ def _metric_dict(metrics: Metric | Mapping[str, Metric] | None) -> dict[str, Met
     return {getattr(metrics, "__name__", "metric"): metrics}
 
 
+def _check_metric_names(metrics: Mapping[str, Metric]) -> dict[str, Metric]:
+    """Metrics by name; "loss" and "seconds" are the loop's own keys, so no metric takes them."""
+    for name in ("loss", "seconds"):
+        if name in metrics:
+            raise ValueError(
+                f"fit: a metric may not be named {name!r} (the key of the loop's own {name}); "
+                "give it another name in the metrics dict"
+            )
+    return dict(metrics)
+
+
 # ---------------------------------------------------------------------------------------------
 # Evaluation
 
@@ -174,21 +188,26 @@ def _as_input(x: Any) -> Tensor:
 
 def _batches(data: Any, batch_size: int | None, where: str) -> Iterable[Sequence[Any]]:
     """(x, y) batches of `data`: an (x, y) pair (whole, or cut in `batch_size` rows) or a loader."""
-    if (
-        isinstance(data, (tuple, list))
-        and len(data) == 2
-        and not isinstance(data[0], (tuple, list))
-    ):
+    if _is_pair(data):
         x, y = data
         n = len(x)
         if batch_size is None or batch_size >= n:
             return [(x, y)]
         return [(x[i : i + batch_size], y[i : i + batch_size]) for i in range(0, n, batch_size)]
-    if isinstance(data, Iterable):
+    if isinstance(data, Iterable) and not isinstance(data, (Tensor, np.ndarray)):
         return data
     raise TypeError(
         f"{where}: data must be an (x, y) pair or an iterable of (x, y) batches (a DataLoader), "
         f"got {type(data).__name__}"
+    )
+
+
+def _is_pair(data: Any) -> bool:
+    """Whether `data` is one (x, y) pair rather than a list of batches."""
+    return (
+        isinstance(data, (tuple, list))
+        and len(data) == 2
+        and not isinstance(data[0], (tuple, list))
     )
 
 
@@ -243,14 +262,13 @@ def _target(y: Any) -> Any:
 
 def evaluate(
     model: Callable[[Tensor], Tensor],
-    x: Any,
-    y: Any = None,
+    data: Any,
     loss_fn: Callable[[Tensor, Any], Tensor] | None = None,
     *,
     metric: Metric | None = accuracy,
     batch_size: int | None = None,
 ) -> Evaluation:
-    """Loss and accuracy of `model` on a data set, without recording a graph.
+    """Loss and metric of `model` on a data set, without recording a graph.
 
     The model is put in eval mode (`model.eval()`) for the run and back in training mode
     afterwards if it was in it. Loss and metric are averaged over rows (batch-size weighted),
@@ -258,26 +276,33 @@ def evaluate(
 
     Args:
         model: a callable Tensor -> Tensor, typically an `nn.Module`.
-        x: inputs (Tensor or array) with `y` given; or a DataLoader / iterable of (x, y) batches
-            with `y` omitted.
-        y: targets for `x`. With a loader, `evaluate(model, loader, loss_fn)` also works.
+        data: an `(x, y)` pair of Tensors or arrays, or an iterable of `(x, y)` batches (a
+            `DataLoader`): the same forms as `fit`'s `val_data`.
         loss_fn: loss(output, target) -> scalar Tensor; without it the loss is NaN.
         metric: metric(output, target) -> float; default `accuracy`; None gives NaN.
-        batch_size: evaluate an (x, y) pair in chunks of this many rows (saves memory).
+        batch_size: evaluate an `(x, y)` pair in chunks of this many rows (saves memory).
 
     Returns:
-        `Evaluation(loss, accuracy)`, a named tuple of floats.
+        `Evaluation(loss, metric)`, a named tuple of floats; unpacks as `loss, acc`.
 
     Raises:
-        ValueError: the data is empty or a batch is not an (input, target) pair.
-        TypeError: the data is neither a pair nor an iterable of batches.
+        ValueError: the data is empty, a batch is not an (input, target) pair, or
+            `batch_size` is given with a loader (which has its own).
+        TypeError: the data is neither a pair nor an iterable of batches, or `loss_fn` is not
+            callable (e.g. the old form `evaluate(model, x, y)`).
     """
-    if y is not None and not isinstance(x, (Tensor, np.ndarray, list)) and callable(y):
-        y, loss_fn = None, y  # evaluate(model, loader, loss_fn)
-    data = x if y is None else (x, y)
-    metrics = {} if metric is None else {"accuracy": metric}
+    if loss_fn is not None and not callable(loss_fn):
+        raise TypeError(
+            f"evaluate: loss_fn must be callable, got {type(loss_fn).__name__}; pass the data "
+            "as one argument: evaluate(model, (x, y), loss_fn)"
+        )
+    if batch_size is not None and not _is_pair(data):
+        raise ValueError(
+            "evaluate: batch_size applies to an (x, y) pair; a DataLoader has its own batch size"
+        )
+    metrics = {} if metric is None else {"metric": metric}
     result = _evaluate(model, data, loss_fn, metrics, batch_size, "evaluate")
-    return Evaluation(result["loss"], result.get("accuracy", math.nan))
+    return Evaluation(result["loss"], result.get("metric", math.nan))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -348,12 +373,12 @@ def fit(
 
     Raises:
         ValueError: epochs < 0, an empty loader, a batch that is not an (input, target) pair,
-            or a loss that is not a scalar.
+            a loss that is not a scalar, or a metric named "loss" or "seconds".
         TypeError: metrics or val_data of an unsupported type.
     """
     if isinstance(epochs, bool) or not isinstance(epochs, (int, np.integer)) or epochs < 0:
         raise ValueError(f"fit: epochs must be a non-negative int, got {epochs!r}")
-    metric_fns = _metric_dict(metrics)
+    metric_fns = _check_metric_names(_metric_dict(metrics))
     eval_sets = _eval_sets(val_data)
     hooks = _callbacks(callbacks)
     history = History()
@@ -366,8 +391,8 @@ def fit(
     try:
         for epoch in range(int(epochs)):
             bar.set_description(f"epoch {epoch + 1}/{epochs}", refresh=False)
+            start = time.perf_counter()
             logs = _train_epoch(model, loss_fn, optimizer, train_loader, metric_fns, bar, step)
-            start = logs.pop("seconds")
             for name, data in eval_sets.items():
                 result = _evaluate(model, data, loss_fn, metric_fns, where=f"fit ({name})")
                 logs.update({f"{name}_{key}": value for key, value in result.items()})
@@ -399,7 +424,6 @@ def _train_epoch(
     bar: ProgressBar,
     step: Any = None,
 ) -> dict[str, float]:
-    start = time.perf_counter()
     if hasattr(model, "train"):
         model.train()
     totals = dict.fromkeys(["loss", *metrics], 0.0)
@@ -428,6 +452,4 @@ def _train_epoch(
         bar.update(1)
     if count == 0:
         raise ValueError("fit: the training loader yielded no batches")
-    logs = {f"train_{name}": total / count for name, total in totals.items()}
-    logs["seconds"] = start
-    return logs
+    return {f"train_{name}": total / count for name, total in totals.items()}

@@ -103,6 +103,8 @@ def test_fit_learns_and_records_every_epoch() -> None:
     assert history.epochs == 4
     for key in ("train_loss", "train_accuracy", "test_loss", "test_accuracy", "seconds"):
         assert len(history[key]) == 4, key
+    # "seconds" is a duration (a few ms here), never a clock reading
+    assert all(0 <= t < 60 for t in history["seconds"])
     assert history.train_loss is history["train_loss"]
     assert history.train_loss[-1] < history.train_loss[0]
     assert history.test_accuracy[-1] > 0.95
@@ -185,6 +187,10 @@ def test_fit_rejects_bad_arguments() -> None:
         fit(model, lambda out, t: out.sum(axis=1), opt, [(x, y)], epochs=1, progress=False)
     with pytest.raises(TypeError, match="metrics"):
         fit(model, cross_entropy, opt, loader, 1, metrics=3, progress=False)  # type: ignore[arg-type]
+    # "loss" and "seconds" are the loop's own keys: a metric may not take either
+    for name in ("loss", "seconds"):
+        with pytest.raises(ValueError, match=f"may not be named '{name}'"):
+            fit(model, cross_entropy, opt, loader, 1, metrics={name: accuracy}, progress=False)
 
 
 def test_zero_epochs_gives_an_empty_history() -> None:
@@ -238,7 +244,7 @@ def test_callback_can_stop_by_raising_and_all_callbacks_run() -> None:
 def test_evaluate_runs_without_grad_in_eval_mode_and_restores_the_mode() -> None:
     x, y = blobs()
     model = Affine(2, 3, seed=3)
-    result = evaluate(model, x, y, cross_entropy)
+    result = evaluate(model, (x, y), cross_entropy)
     assert isinstance(result, Evaluation)
     loss, acc = result
     logits = x @ model.w.detach().numpy() + model.b.detach().numpy()
@@ -247,23 +253,26 @@ def test_evaluate_runs_without_grad_in_eval_mode_and_restores_the_mode() -> None
     assert model.grad_modes == [False]
     assert model.training
     model.eval()
-    evaluate(model, x, y, cross_entropy)
+    evaluate(model, (x, y), cross_entropy)
     assert not model.training
 
 
 def test_evaluate_forms_agree() -> None:
     x, y = blobs()
     model = Affine(2, 3, seed=4)
-    whole = evaluate(model, mg.Tensor(x), mg.Tensor(y), cross_entropy)
-    chunked = evaluate(model, x, y, cross_entropy, batch_size=7)
+    whole = evaluate(model, (mg.Tensor(x), mg.Tensor(y)), cross_entropy)
+    chunked = evaluate(model, (x, y), cross_entropy, batch_size=7)
     loader = DataLoader(TensorDataset(x, y), batch_size=32)
     by_loader = evaluate(model, loader, loss_fn=cross_entropy)
     positional = evaluate(model, loader, cross_entropy)
     for other in (chunked, by_loader, positional):
         assert other.loss == pytest.approx(whole.loss)
-        assert other.accuracy == pytest.approx(whole.accuracy)
-    no_loss = evaluate(model, x, y)
-    assert np.isnan(no_loss.loss) and no_loss.accuracy == pytest.approx(whole.accuracy)
+        assert other.metric == pytest.approx(whole.metric)
+    no_loss = evaluate(model, (x, y))
+    assert np.isnan(no_loss.loss) and no_loss.metric == pytest.approx(whole.metric)
+    # a metric other than accuracy is reported as what it is, not as an accuracy
+    first = evaluate(model, (x, y), metric=lambda out, t: float(out.detach().numpy()[0, 0]))
+    assert first.metric != pytest.approx(whole.metric) and first._fields == ("loss", "metric")
 
 
 def test_evaluate_errors() -> None:
@@ -272,6 +281,15 @@ def test_evaluate_errors() -> None:
         evaluate(model, [], loss_fn=cross_entropy)
     with pytest.raises(TypeError, match="pair"):
         evaluate(model, 3)
+    x, y = blobs()
+    # the old form with x and y as two arguments is refused, not guessed
+    with pytest.raises(TypeError, match=r"evaluate\(model, \(x, y\), loss_fn\)"):
+        evaluate(model, x, y)
+    with pytest.raises(TypeError, match="pair"):
+        evaluate(model, x, cross_entropy)  # an array alone is not rows of (x, y) batches
+    loader = DataLoader(TensorDataset(x, y), batch_size=32)
+    with pytest.raises(ValueError, match="batch_size applies to an"):
+        evaluate(model, loader, cross_entropy, batch_size=7)
 
 
 def test_accuracy_of_classes_one_hot_and_probabilities() -> None:

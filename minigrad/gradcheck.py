@@ -120,7 +120,9 @@ def gradcheck(
             False (no vmap, forward mode or masked tensors).
         check_backward_ad: False skips the comparison (there is nothing else to check).
         stats: if given, filled with ``compared`` (Jacobian entries compared) and ``zero`` (of
-            them, how many are exactly 0 on both sides: such a comparison proves little).
+            them, how many are exactly 0 on both sides: such a comparison proves little), and
+            ``blocks``/``zero_blocks``: the (input, output) Jacobians, and how many of them are
+            all zero on both sides.
 
     Returns:
         True when every Jacobian entry agrees.
@@ -146,6 +148,8 @@ def gradcheck(
         pairs = [(n, a) for n_cols, a_cols in zip(num, ana) for n, a in zip(n_cols, a_cols)]
         stats["compared"] = sum(n.size for n, _ in pairs)
         stats["zero"] = sum(int(((n == 0) & (a == 0)).sum()) for n, a in pairs)
+        stats["blocks"] = len(pairs)
+        stats["zero_blocks"] = sum(1 for n, a in pairs if not n.any() and not a.any())
     return _compare(num, ana, ins, atol, rtol, raise_exception, "gradcheck")
 
 

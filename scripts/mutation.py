@@ -9,8 +9,9 @@ or on Tensors (``create_graph=True``, what second order differentiates):
 * ``scale``: one gradient a rule returns is 1% off (each input of each op, each path);
 * ``detach`` (Tensor path): one gradient keeps its value but is cut from the graph, so only
   second order can see it;
-* the same two faults in each helper the rules are written with (``ops.sum_keep``,
-  ``ops.broadcast_to``, ``ops.exp``..., and the engine's ``sum_to``).
+* the same two faults in each helper the rules are written with: every function of a module
+  that defines ops and records one on Tensors (``ops.sum_keep``, ``ops.exp``, ``conv.conv``...),
+  and the engine's ``sum_to``.
 
 For each mutant the op-table checks (``tests/test_ops.py``: gradcheck, gradgradcheck with
 respect to inputs and grad_outputs, and the Tensor path giving exactly the array path's first
@@ -21,6 +22,7 @@ A mutant that survives every row is a blind spot; the run exits with status 1 if
 from __future__ import annotations
 
 import argparse
+import inspect
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -37,27 +39,26 @@ sys.path.insert(0, str(ROOT / "tests"))
 from op_specs import OP_CLASSES, ROWS_OF_OP, SPECS, OpSpec  # noqa: E402
 from test_ops import _gradcheck, _rng, check_both_paths, check_gradgrad  # noqa: E402
 
-from minigrad import engine, ops  # noqa: E402
+from minigrad import engine  # noqa: E402
 from minigrad.engine import Op  # noqa: E402
 from minigrad.tensor import Tensor  # noqa: E402
 
 FACTOR = 1.01
-HELPERS: list[tuple[Any, str]] = [
-    (ops, name)
-    for name in (
-        "cos",
-        "sin",
-        "exp",
-        "log",
-        "reshape",
-        "permute",
-        "swap_last",
-        "broadcast_to",
-        "sum_keep",
-        "scatter",
-        "where",
-    )
-] + [(engine, "sum_to")]
+
+
+def _helpers() -> list[tuple[Any, str]]:
+    """The helpers rules are written with: every function of a module that defines ops and
+    records an op on Tensors (``Tensors.apply``), plus the engine's ``sum_to``."""
+    found: list[tuple[Any, str]] = []
+    for module in sorted({sys.modules[c.__module__] for c in OP_CLASSES}, key=lambda m: m.__name__):
+        for name, f in vars(module).items():
+            if inspect.isfunction(f) and f.__module__ == module.__name__:
+                if "Tensors.apply" in inspect.getsource(f):
+                    found.append((module, name))
+    return [*found, (engine, "sum_to")]
+
+
+HELPERS = _helpers()
 
 
 @dataclass

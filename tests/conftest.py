@@ -1,9 +1,13 @@
-"""Shared test configuration: the Hypothesis profiles (``ci`` unless HYPOTHESIS_PROFILE says)."""
+"""Shared test configuration: the Hypothesis profiles (``ci`` unless HYPOTHESIS_PROFILE says),
+and the skips of drawing tests on a machine without Graphviz."""
 
 from __future__ import annotations
 
+import importlib
 import os
+import shutil
 
+import pytest
 from hypothesis import settings
 from strategies import PROFILES
 
@@ -12,3 +16,47 @@ for _name, _values in PROFILES.items():
 
 # CI (and a plain local run) uses the quick profile; HYPOTHESIS_PROFILE=dev searches harder.
 settings.load_profile("ci" if os.environ.get("CI") else os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+
+# ---------------------------------------------------------------------------------------------
+# Drawing needs Graphviz: the `graphviz` Python package and its `dot` program. On a machine
+# without them the drawing tests skip, saying what to install (CI installs both and renders).
+
+INSTALL_PACKAGE = "pip install graphviz  (or: pip install -e '.[viz]')"
+INSTALL_DOT = (
+    "apt-get install graphviz  (macOS: brew install graphviz; conda: conda install graphviz)"
+)
+
+
+def has_graphviz_package() -> bool:
+    try:
+        importlib.import_module("graphviz")
+    except ImportError:
+        return False
+    return True
+
+
+def has_dot() -> bool:
+    return shutil.which("dot") is not None
+
+
+def drawing_skip_reason(render: bool) -> str | None:
+    """Why a drawing test cannot run here (None when it can)."""
+    if not has_graphviz_package():
+        return f"needs the graphviz Python package: {INSTALL_PACKAGE}"
+    if render and not has_dot():
+        return f"needs Graphviz's dot program on PATH: {INSTALL_DOT}"
+    return None
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "needs_graphviz: builds graphs with the graphviz package")
+    config.addinivalue_line("markers", "needs_dot: renders with Graphviz's dot program")
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    render = item.get_closest_marker("needs_dot") is not None
+    if render or item.get_closest_marker("needs_graphviz") is not None:
+        reason = drawing_skip_reason(render)
+        if reason:
+            pytest.skip(reason)

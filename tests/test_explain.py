@@ -209,6 +209,7 @@ def test_explain_mlp_in_float32_and_with_a_softmax_output() -> None:
     assert explain_mlp(soft, x, y, cost="cross_entropy").max_reference_diff < 1e-10
 
 
+@pytest.mark.needs_graphviz
 def test_draw_graph_shows_the_bp_labels() -> None:
     rng = np.random.default_rng(5)
     model = _mlp((4, 3, 3))
@@ -225,6 +226,7 @@ def test_draw_graph_shows_the_bp_labels() -> None:
     assert "0.weight" in w_line
 
 
+@pytest.mark.needs_graphviz
 def test_labels_move_to_a_new_run_of_the_same_model() -> None:
     rng = np.random.default_rng(6)
     model = _mlp((4, 3, 3))

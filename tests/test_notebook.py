@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import nbformat
+import pytest
 from nbclient import NotebookClient
 
 NOTEBOOK = Path(__file__).resolve().parent.parent / "examples" / "tour.ipynb"
@@ -18,6 +19,7 @@ def test_tour_is_committed_without_outputs() -> None:
             assert cell.outputs == [] and cell.execution_count is None
 
 
+@pytest.mark.needs_dot  # the tour draws graphs inline: without Graphviz it is skipped whole
 def test_tour_runs(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.delenv("MPLBACKEND", raising=False)  # the kernel's inline backend draws the plot
     nb = nbformat.read(NOTEBOOK, as_version=4)

@@ -114,6 +114,8 @@ def check_both_paths(spec: OpSpec, arrays: list[np.ndarray]) -> None:
 def test_gradgradcheck(spec: OpSpec) -> None:
     stats = check_gradgrad(spec, spec.arrays(_rng(spec.name)))
     assert stats["zero"] < stats["compared"], f"{spec.name}: every comparison is 0 == 0"
+    # Each input's first-order gradient depends on the grad_outputs: never an all-zero block.
+    assert stats["zero_blocks"] < stats["blocks"], f"{spec.name}: all blocks are 0 == 0"
 
 
 @by_row

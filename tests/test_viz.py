@@ -156,6 +156,7 @@ def test_trace_of_a_constant_or_leaf_root() -> None:
     assert [n.kind for n in g.nodes] == ["param"]
 
 
+@pytest.mark.needs_graphviz
 def test_trace_20000_ops_iteratively_and_draws() -> None:
     x = mg.Tensor([0.5], requires_grad=True, name="x")
     y = x
@@ -173,6 +174,7 @@ def test_trace_20000_ops_iteratively_and_draws() -> None:
 # DOT text
 
 
+@pytest.mark.needs_graphviz
 def test_draw_graph_dot_has_one_node_per_record_and_a_legend() -> None:
     _, _, e = _expression()
     dot = draw_graph(e)
@@ -191,6 +193,7 @@ def test_draw_graph_dot_has_one_node_per_record_and_a_legend() -> None:
     assert "legend" not in draw_graph(e, legend=False).source
 
 
+@pytest.mark.needs_graphviz
 def test_draw_graph_shows_values_and_summaries_when_asked() -> None:
     _, _, e = _expression()
     e.backward(retain_graph=True)
@@ -204,6 +207,7 @@ def test_draw_graph_shows_values_and_summaries_when_asked() -> None:
     assert "data" not in draw_graph(e).source
 
 
+@pytest.mark.needs_dot
 @pytest.mark.parametrize("name", ['a{b}|c<d>\\e"f', '}{|<>\\"', "\\", "x\\"])
 def test_labels_are_escaped_and_render(name: str, tmp_path) -> None:
     t = mg.Tensor([1.0, 2.0], requires_grad=True, name=name)
@@ -215,6 +219,7 @@ def test_labels_are_escaped_and_render(name: str, tmp_path) -> None:
     assert svg.count(">" + html.escape(name, quote=True) + "<") == 3
 
 
+@pytest.mark.needs_graphviz
 def test_labels_argument_and_op_attributes_are_drawn() -> None:
     x = mg.Tensor(np.ones((2, 3)), requires_grad=True, name="x")
     s = x.sum(axis=1)
@@ -228,6 +233,7 @@ def test_labels_argument_and_op_attributes_are_drawn() -> None:
 # Gradient flow
 
 
+@pytest.mark.needs_graphviz
 def test_gradient_flow_colours_parameters_by_norm() -> None:
     rng = np.random.default_rng(0)
     layers: list[nn.Module] = []
@@ -257,6 +263,7 @@ def test_gradient_flow_colours_parameters_by_norm() -> None:
     assert _fill_of(draw_graph(loss, params=params).source, first.id) == "lightblue"
 
 
+@pytest.mark.needs_graphviz
 def test_gradient_flow_marks_parameters_without_grad() -> None:
     a = mg.Tensor([1.0], requires_grad=True, name="a")
     b = mg.Tensor([2.0], requires_grad=True, name="b")
@@ -284,6 +291,7 @@ def _clusters(src: str) -> list[tuple[int, str]]:
     return found
 
 
+@pytest.mark.needs_graphviz
 def test_draw_model_groups_ops_into_nested_labelled_clusters() -> None:
     model = _mlp()
     x = mg.Tensor(np.ones((5, 4), dtype=np.float32), name="x")
@@ -306,6 +314,7 @@ def test_draw_model_groups_ops_into_nested_labelled_clusters() -> None:
     assert "forward" not in vars(model) and all("forward" not in vars(m) for m in model)
 
 
+@pytest.mark.needs_graphviz
 def test_draw_model_with_a_loss_and_a_shared_module() -> None:
     lin = nn.Linear(3, 3, generator=0)
     model = nn.Sequential(lin, nn.Tanh(), lin)  # the same Linear called twice
@@ -318,6 +327,7 @@ def test_draw_model_with_a_loss_and_a_shared_module() -> None:
     assert "<B>Mean</B>" in src.split("subgraph cluster_")[0]
 
 
+@pytest.mark.needs_graphviz
 def test_draw_model_restores_forward_when_the_model_fails() -> None:
     model = _mlp()
     with pytest.raises(ValueError):
@@ -330,6 +340,7 @@ def test_draw_model_restores_forward_when_the_model_fails() -> None:
 # Output files and the failure paths
 
 
+@pytest.mark.needs_dot
 def test_save_renders_svg_png_pdf_and_writes_dot(tmp_path) -> None:
     _, _, e = _expression()
     dot = draw_graph(e, show_data=True)
@@ -344,12 +355,14 @@ def test_save_renders_svg_png_pdf_and_writes_dot(tmp_path) -> None:
         save(dot, tmp_path / "g.jpeg2")
 
 
+@pytest.mark.needs_dot
 def test_a_digraph_displays_itself_in_jupyter() -> None:
     _, _, e = _expression()
     bundle = draw_graph(e)._repr_mimebundle_()
     assert "<svg" in bundle["image/svg+xml"]
 
 
+@pytest.mark.needs_graphviz
 def test_missing_dot_program_names_the_fix_and_keeps_the_dot_file(tmp_path, monkeypatch) -> None:
     _, _, e = _expression()
     dot = draw_graph(e)

@@ -495,12 +495,12 @@ class TensorSurface:
 
     def any(self: Any, dim: Any = None, keepdim: builtins.bool = False) -> Tensor:
         """Whether any element (along ``dim``) is nonzero; bool, no gradient."""
-        d = _dim_arg(dim, None, "any")
+        d = wrap_dims(_dim_arg(dim, None, "any"), self._data.ndim, "any", self.shape)
         return Tensors.make(np.asarray(np.any(self._data, axis=d, keepdims=keepdim)), None)
 
     def all(self: Any, dim: Any = None, keepdim: builtins.bool = False) -> Tensor:
         """Whether every element (along ``dim``) is nonzero; bool, no gradient."""
-        d = _dim_arg(dim, None, "all")
+        d = wrap_dims(_dim_arg(dim, None, "all"), self._data.ndim, "all", self.shape)
         return Tensors.make(np.asarray(np.all(self._data, axis=d, keepdims=keepdim)), None)
 
     def amax(self: Any, dim: Any = (), keepdim: builtins.bool = False) -> Tensor:

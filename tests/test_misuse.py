@@ -428,3 +428,14 @@ def test_backward_stays_quiet_without_numpys_private_settings(monkeypatch: Any) 
         x.grad = None
         x.sqrt().sum().backward()
     np.testing.assert_array_equal(x.grad.numpy(), [np.inf, 0.25])
+
+
+def test_any_and_all_check_their_dim_as_every_reduction() -> None:
+    t = mg.ones(2, 3)
+    for name in ("any", "all"):
+        with pytest.raises(
+            IndexError,
+            match=r"Dimension out of range \(expected to be in range of \[-2, 1\], but got 5\)",
+        ):
+            getattr(t, name)(5)
+        assert getattr(t, name)(-1).shape == (2,)

@@ -36,6 +36,8 @@ _CATEGORIES: list[tuple[str, tuple[str, ...] | None, str]] = [
     ("minigrad/engine.py", None, "engine (topological order, walk, accumulate)"),
     ("minigrad/ops.py", ("forward",), "op forward"),
     ("minigrad/ops.py", None, "op backward rules and helpers"),
+    ("minigrad/fused.py", ("forward",), "op forward"),
+    ("minigrad/fused.py", None, "op backward rules and helpers"),
     ("minigrad/conv.py", None, "conv and pool ops (matrix products, im2col, col2im)"),
     ("minigrad/nn/", None, "nn (Module.__call__, Linear, losses)"),
     ("minigrad/optim.py", None, "optim (zero_grad, step)"),

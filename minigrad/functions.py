@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from . import ops
+from . import fused, ops
 from .dims import wrap_dim
 from .tensor import Tensor, apply
 
@@ -98,13 +98,13 @@ def linear(x: TensorLike, weight: Tensor, bias: Tensor | None = None) -> Tensor:
             f"(expected input (..., {w.shape[1] if w.ndim == 2 else '?'}))"
         )
     if bias is None:
-        return apply(ops.Linear(), xt, w)
+        return apply(fused.Linear(), xt, w)
     b = _t(bias)
     if b.shape != (w.shape[0],):
         raise ValueError(
             f"linear: bias of shape {tuple(b.shape)} does not fit weight of shape {tuple(w.shape)}"
         )
-    return apply(ops.Linear(), xt, w, b)
+    return apply(fused.Linear(), xt, w, b)
 
 
 def sum(x: TensorLike, axis: Any = None, keepdims: bool = False, **kw: Any) -> Tensor:

@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from . import conv, ops
+from . import conv, fused, ops
 from ._optional import require
 from .engine import Op, enable_grad, iter_graph
 from .nn import Module
@@ -227,7 +227,7 @@ def _compare(g: _Graph, h: _Graph, sizes: dict[tuple[int, int], tuple[str, int]]
                     )
 
 
-_FORWARD_STATE: dict[type, set[str]] = {ops.Normalize: {"mean", "var", "inv", "xhat", "n"}}
+_FORWARD_STATE: dict[type, set[str]] = {fused.Normalize: {"mean", "var", "inv", "xhat", "n"}}
 """Attributes an op computes in its forward for its backward: not part of what it does."""
 
 
@@ -361,6 +361,12 @@ class _Writer:
 
 
 Converter = Callable[[_Writer, Any, list[Any]], str]
+
+
+def _op_class(name: str) -> type:
+    """The op class of that name: a primitive (``ops``) or a fused op (``fused``)."""
+    return getattr(ops, name, None) or getattr(fused, name)
+
 
 _UNARY = {
     "Neg": "Neg", "Exp": "Exp", "Log": "Log", "Sqrt": "Sqrt", "Abs": "Abs", "Sin": "Sin",
@@ -562,12 +568,12 @@ def _pad(w: _Writer, op: Any, xs: list[Any]) -> str:
 
 
 CONVERTERS: dict[type, Converter] = {
-    **{getattr(ops, k): _unary for k in _UNARY},
-    **{getattr(ops, k): _binary for k in _BINARY},
-    **{getattr(ops, k): _reduce for k in _REDUCE},
-    ops.Softmax: _softmax,
-    ops.LogSoftmax: _softmax,
-    ops.Linear: _linear,
+    **{_op_class(k): _unary for k in _UNARY},
+    **{_op_class(k): _binary for k in _BINARY},
+    **{_op_class(k): _reduce for k in _REDUCE},
+    fused.Softmax: _softmax,
+    fused.LogSoftmax: _softmax,
+    fused.Linear: _linear,
     ops.Reshape: _reshape,
     ops.Permute: _permute,
     ops.BroadcastTo: _broadcast,
@@ -576,7 +582,7 @@ CONVERTERS: dict[type, Converter] = {
     ops.Where: _where,
     ops.Concat: _concat,
     ops.GetItem: _getitem,
-    ops.Normalize: _normalize,
+    fused.Normalize: _normalize,
     conv.Conv: _conv,
     conv.MaxPool: _max_pool,
     conv.AvgPool: _avg_pool,

@@ -11,7 +11,6 @@ the op table in ``tests/op_specs.py``.
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import numpy as np
@@ -400,42 +399,6 @@ class Sigmoid(Op):
         return (grad * (out - out * out),)  # (array-array ops: faster than 1 - out)
 
 
-class Softplus(Op):
-    """z = log(1 + exp(x)), exact for any x (``logaddexp``);  dz/dx = sigmoid(x).
-
-    A primitive because the composition ``log(1 + exp(x))`` overflows for large x and loses
-    every digit for very negative x, where softplus(x) ~ exp(x).
-    """
-
-    __slots__ = ()
-
-    def forward(self, x: Any) -> np.ndarray:
-        return np.logaddexp(0, x)
-
-    def backward(self, grad: Any, out: Any, x: Any) -> tuple[Any, ...]:
-        return (grad * sigmoid(x),)
-
-
-class Erf(Op):
-    """z = erf(x) = 2/sqrt(pi) int_0^x exp(-t^2) dt;  dz/dx = 2/sqrt(pi) exp(-x^2).
-
-    NumPy has no erf: the forward maps the C library's ``math.erf`` over the elements (exact,
-    about 0.1 us per element; GELU's exact form is its only user).
-    """
-
-    __slots__ = ()
-
-    def forward(self, x: Any) -> np.ndarray:
-        out = np.frompyfunc(math.erf, 1, 1)(x)
-        return np.asarray(out, dtype=x.dtype)
-
-    def backward(self, grad: Any, out: Any, x: Any) -> tuple[Any, ...]:
-        return (grad * (_TWO_OVER_SQRT_PI * exp(-(x * x))),)
-
-
-_TWO_OVER_SQRT_PI = 2 / math.sqrt(math.pi)
-
-
 class ReLU(Op):
     """z = max(x, 0);  dz/dx = 1 where x > 0, else 0."""
 
@@ -617,158 +580,6 @@ class Cumsum(Op):
         return (cumsum(grad[flip], self.axis)[flip],)
 
 
-class LogSumExp(Op):
-    """z = log sum exp(x) over axis, shifted by the max;  dz/dx = softmax(x)."""
-
-    __slots__ = ("axis", "keepdims")
-    torch_name = "LogsumexpBackward0"
-
-    def __init__(self, axis: Axis = None, keepdims: bool = False) -> None:
-        self.axis, self.keepdims = axis, keepdims
-
-    def forward(self, x: Any) -> np.ndarray:
-        return _logsumexp(x, self.axis, self.keepdims)
-
-    def backward(self, grad: Any, out: Any, x: Any) -> tuple[Any, ...]:
-        kshape = _keepdims_shape(x.shape, self.axis)
-        return (reshape(grad, kshape) * exp(x - reshape(out, kshape)),)
-
-
-def _logsumexp(x: np.ndarray, axis: Axis, keepdims: bool) -> np.ndarray:
-    if x.size == 0:  # log of an empty sum: -inf, as in PyTorch
-        with _ieee():
-            return np.log(np.exp(x).sum(axis=axis, keepdims=keepdims))
-    m = x.max(axis=axis, keepdims=True)
-    m = np.where(np.isfinite(m), m, 0)  # all -inf (or inf) rows: shift by 0, not by inf
-    out = np.log(np.exp(x - m).sum(axis=axis, keepdims=True)) + m
-    return out if keepdims else out.squeeze(axis=axis)
-
-
-class LogSoftmax(Op):
-    """z = x - logsumexp(x) over axis;  dx = grad - softmax(x) * sum(grad)."""
-
-    __slots__ = ("axis",)
-
-    def __init__(self, axis: int) -> None:
-        self.axis = axis
-
-    def forward(self, x: Any) -> np.ndarray:
-        shifted = x - x.max(axis=self.axis, keepdims=True)
-        return shifted - np.log(np.exp(shifted).sum(axis=self.axis, keepdims=True))
-
-    def backward(self, grad: Any, out: Any, x: Any) -> tuple[Any, ...]:
-        return (grad - exp(out) * sum_keep(grad, self.axis),)
-
-
-class Softmax(Op):
-    """z = exp(x) / sum exp(x) over axis;  dx = z * (grad - sum(grad * z))."""
-
-    __slots__ = ("axis",)
-
-    def __init__(self, axis: int) -> None:
-        self.axis = axis
-
-    def forward(self, x: Any) -> np.ndarray:
-        e = np.exp(x - x.max(axis=self.axis, keepdims=True))
-        return e / e.sum(axis=self.axis, keepdims=True)
-
-    def backward(self, grad: Any, out: Any, x: Any) -> tuple[Any, ...]:
-        return (out * (grad - sum_keep(grad * out, self.axis)),)
-
-
-class NLLLoss(Op):
-    """z = -mean_i x[i, t_i] (or sum, or per sample);  dz/dx = -1/n at (i, t_i), else 0.
-
-    The negative log-likelihood of integer targets ``t`` given log-probabilities ``x`` of shape
-    (N, C): PyTorch's ``nll_loss``, one op instead of indexing, mean and negation.
-    """
-
-    __slots__ = ("reduction", "target")
-    torch_name = "NllLossBackward0"
-
-    def __init__(self, target: np.ndarray, reduction: str = "mean") -> None:
-        self.target, self.reduction = target, reduction
-
-    def forward(self, x: Any) -> np.ndarray:
-        picked = -x[np.arange(len(self.target)), self.target]
-        if self.reduction == "none":
-            return picked
-        total = picked.sum()
-        if self.reduction != "mean":
-            return total
-        with _ieee():  # an empty batch's mean is 0 / 0 = nan, as in PyTorch
-            return total / len(self.target)
-
-    def backward(self, grad: Any, out: Any, x: Any) -> tuple[Any, ...]:
-        n = len(self.target)
-        if self.reduction != "none":
-            grad = broadcast_to(grad / n if self.reduction == "mean" else grad, (n,))
-        return (scatter(-grad, (np.arange(n), self.target), x.shape),)
-
-
-class Normalize(Op):
-    """z = xhat * w + b, xhat = (x - mean) / sqrt(var + eps), mean and biased var over ``axes``.
-
-    Batch norm (axes: batch and spatial) and layer norm (axes: the trailing ones) in one op;
-    w and b (optional) have ``param_shape`` and broadcast as ``wshape``.
-    dx = inv * (g - mean(g) - xhat * mean(g * xhat)) with g = grad * w, inv = 1/sqrt(var + eps);
-    dw = sum(grad * xhat), db = sum(grad) over ``waxes``. A primitive because the composition
-    is nine ops on every training step. The forward keeps mean, var, inv and xhat: batch norm
-    reads the batch statistics from it, and a first-order backward reuses them (a backward
-    under ``create_graph`` recomputes them from x as recorded ops).
-    """
-
-    __slots__ = ("axes", "eps", "inv", "mean", "n", "var", "waxes", "wshape", "xhat")
-
-    def __init__(
-        self, axes: tuple[int, ...], eps: float, waxes: tuple[int, ...], wshape: tuple[int, ...]
-    ) -> None:
-        self.axes, self.eps, self.waxes, self.wshape = axes, eps, waxes, wshape
-
-    def forward(self, x: Any, w: Any = None, b: Any = None) -> np.ndarray:
-        n = 1
-        for a in self.axes:
-            n *= x.shape[a]
-        self.n = n
-        self.mean = x.sum(axis=self.axes, keepdims=True) / n
-        xhat = x - self.mean
-        self.var = (xhat * xhat).sum(axis=self.axes, keepdims=True) / n
-        self.inv = 1 / np.sqrt(self.var + self.eps)
-        xhat *= self.inv  # in place on the fresh difference
-        self.xhat = xhat
-        out = xhat * w.reshape(self.wshape) if w is not None else xhat.copy()
-        if b is not None:
-            out += b.reshape(self.wshape)
-        return out
-
-    def backward(
-        self, grad: Any, out: Any, x: Any, w: Any = None, b: Any = None
-    ) -> tuple[Any, ...]:
-        axes, n = self.axes, self.n
-        if _is_array(x):
-            xhat, inv = self.xhat, self.inv
-        else:  # under create_graph: recompute, recorded, so the rule is differentiable again
-            centred = x - sum_keep(x, axes) / n
-            inv = (sum_keep(centred * centred, axes) / n + self.eps) ** -0.5
-            xhat = centred * inv
-        g = grad * reshape(w, self.wshape) if w is not None else grad
-        gx = None
-        if self.needs_grad(0):
-            gx = inv * (g - sum_keep(g, axes) / n - xhat * (sum_keep(g * xhat, axes) / n))
-        grads = [gx]
-        if w is not None:
-            gw = reshape(sum_keep(grad * xhat, self.waxes), w.shape) if self.needs_grad(1) else None
-            grads.append(gw)
-        if b is not None:
-            gb = (
-                reshape(sum_keep(grad, self.waxes), b.shape)
-                if self.needs_grad(len(grads))
-                else None
-            )
-            grads.append(gb)
-        return tuple(grads)
-
-
 # ---------------------------------------------------------------------------------------------
 # Linear algebra
 
@@ -834,32 +645,6 @@ class Einsum(Op):
                 g = broadcast_to(reshape(g, kept), x.shape)
             grads.append(g)
         return tuple(grads)
-
-
-class Linear(Op):
-    """z = x @ w^T + b (PyTorch's linear);  dx = grad @ w, dw = grad^T @ x, db = sum(grad).
-
-    One op instead of transpose, matmul and add: fewer nodes on every training step.
-    """
-
-    __slots__ = ()
-    torch_name = "AddmmBackward0"
-
-    def forward(self, x: Any, w: Any, b: Any = None) -> np.ndarray:
-        out = x @ w.T
-        if b is not None:
-            out += b  # in place on the fresh product
-        return out
-
-    def backward(self, grad: Any, out: Any, x: Any, w: Any, b: Any = None) -> tuple[Any, ...]:
-        gx = grad @ w if self.needs_grad(0) else None
-        gw = None
-        if self.needs_grad(1):
-            if x.ndim != 2:  # (in,) or (..., in): treat every leading index as a sample
-                grad = reshape(grad, (-1, w.shape[0]))
-                x = reshape(x, (-1, w.shape[1]))
-            gw = swap_last(grad) @ x
-        return (gx, gw) if b is None else (gx, gw, grad)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from . import ops, versions
+from . import fused, ops, versions
 from .dims import wrap_dim, wrap_dims
 from .dtypes import default_float, dtype, of_array, result_np
 from .engine import Anomaly, Op, Tensors, _grad_enabled, accumulate, run_backward
@@ -935,17 +935,17 @@ class Tensor(TensorSurface):
     ) -> Tensor:
         """log(sum(exp(x))) over ``axis``, computed without overflow."""
         a = wrap_dims(_axis(axis, dim), self.ndim, "logsumexp", self._data.shape)
-        return _unary(ops.LogSumExp(a, _keep(keepdims, keepdim)), self)
+        return _unary(fused.LogSumExp(a, _keep(keepdims, keepdim)), self)
 
     def softmax(self, axis: int = -1, *, dim: int | None = None) -> Tensor:
         """exp(x) / sum(exp(x)) along ``axis``, computed without overflow."""
         a = wrap_dim(dim if dim is not None else axis, self.ndim, "softmax", self._data.shape)
-        return _unary(ops.Softmax(a), self)
+        return _unary(fused.Softmax(a), self)
 
     def log_softmax(self, axis: int = -1, *, dim: int | None = None) -> Tensor:
         """x - logsumexp(x) along ``axis``, computed without overflow."""
         a = wrap_dim(dim if dim is not None else axis, self.ndim, "log_softmax", self._data.shape)
-        return _unary(ops.LogSoftmax(a), self)
+        return _unary(fused.LogSoftmax(a), self)
 
     # -- shape --------------------------------------------------------------------------------
 

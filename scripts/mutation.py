@@ -122,10 +122,22 @@ def _helper_mutant(
                 result = _fault(result, kind)
             return result
 
-        setattr(module, name, helper)
-        return lambda: setattr(module, name, original)
+        return _replace_everywhere(name, original, helper)
 
     return patch
+
+
+def _replace_everywhere(name: str, original: Any, new: Any) -> Callable[[], None]:
+    """Bind ``name`` to ``new`` in every minigrad module that holds ``original`` (``fused``
+    imports ``ops``' helpers by name); return the undo."""
+    holders = [
+        m
+        for m in list(sys.modules.values())
+        if getattr(m, "__name__", "").startswith("minigrad") and getattr(m, name, None) is original
+    ]
+    for m in holders:
+        setattr(m, name, new)
+    return lambda: [setattr(m, name, original) for m in holders] and None
 
 
 @contextmanager
@@ -143,13 +155,12 @@ def _watch_helpers(seen: set[tuple[str, str]]) -> Iterator[None]:
 
         return helper
 
-    for (m, n), f in originals.items():
-        setattr(m, n, wrap(m, n, f))
+    undos = [_replace_everywhere(n, f, wrap(m, n, f)) for (m, n), f in originals.items()]
     try:
         yield
     finally:
-        for (m, n), f in originals.items():
-            setattr(m, n, f)
+        for undo in undos:
+            undo()
 
 
 def _checks(spec: OpSpec) -> None:

@@ -17,14 +17,17 @@ import numpy as np
 import pytest
 from op_specs import BROADCAST, BROADCAST_PAIRS, SPECS, OpSpec, Shape
 
-from minigrad import Tensor, ops
+from minigrad import Tensor, fused, ops
 from minigrad.compiler import step as compiled
 from minigrad.compiler import templates
 from minigrad.engine import Op, iter_graph, run_backward
 from minigrad.tensor import apply
 
 ALL_OPS = [
-    c for _, c in inspect.getmembers(ops, inspect.isclass) if issubclass(c, Op) and c is not Op
+    c
+    for module in (ops, fused)
+    for _, c in inspect.getmembers(module, inspect.isclass)
+    if issubclass(c, Op) and c is not Op and c.__module__ == module.__name__
 ]
 SEEN: set[type] = set()
 _ROWS = np.array([0, 2, 0])

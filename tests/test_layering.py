@@ -19,6 +19,7 @@ LAYERS = {
     "reference": 0,
     "ops": 1,
     "conv": 1,
+    "fused": 1,
     "tensor": 2,
     "surface": 2,
     "random": 3,

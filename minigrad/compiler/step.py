@@ -59,7 +59,7 @@ _PURE_MODULES: tuple[type, ...] = (
     nn.HuberLoss,
 )
 _ACTIVATIONS = (templates.ops.Sigmoid, templates.ops.ReLU, templates.ops.Tanh)
-_ACTIVATIONS_OUT = (*_ACTIVATIONS, templates.ops.Softmax, templates.ops.LogSoftmax)
+_ACTIVATIONS_OUT = (*_ACTIVATIONS, templates.fused.Softmax, templates.fused.LogSoftmax)
 
 
 class CompileError(RuntimeError):
@@ -562,7 +562,7 @@ def _check_probe(
                 continue
             if _same(va, vb):
                 continue
-            if isinstance(a, templates.ops.NLLLoss) and key == "target":
+            if isinstance(a, templates.fused.NLLLoss) and key == "target":
                 if va is yd:
                     continue  # the labels: an input of the step
                 expr = _derived_from_input(va, vb, xd, yd, x2, y2)
@@ -662,7 +662,7 @@ def _emit_label_check(e: Emitter, ops_fwd: list[Op], yd: np.ndarray) -> None:
     then re-runs eagerly to raise the eager error). One reduction: seen as unsigned, a
     negative label is huge."""
     for op in ops_fwd:
-        if isinstance(op, templates.ops.NLLLoss) and op.target.size:
+        if isinstance(op, templates.fused.NLLLoss) and op.target.size:
             t = e.env["_target_of"](op)
             if t in e.consts:
                 return
@@ -683,7 +683,7 @@ def _value_names(ops_fwd: list[Op], loss: Tensor) -> dict[int, str]:
     layer = 0
     linear_of: dict[int, int] = {}
     for op in ops_fwd:
-        if isinstance(op, templates.ops.Linear):
+        if isinstance(op, templates.fused.Linear):
             layer += 1
             out[id(op)] = f"z{layer}"
             linear_of[id(op)] = layer
@@ -759,7 +759,7 @@ def _is_classic_mlp(
     model: Any, ops_fwd: list[Op], param_names: dict[int, str]
 ) -> dict[Any, str] | None:
     """For an MLP of Linear layers: the ops and leaves whose gradients BP1-BP4 name."""
-    linears = [op for op in ops_fwd if isinstance(op, templates.ops.Linear)]
+    linears = [op for op in ops_fwd if isinstance(op, templates.fused.Linear)]
     if not linears or not all(id(op.edges[1]) in param_names for op in linears):
         return None
     labels: dict[Any, str] = {}

@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from .. import ops
+from .. import fused, ops
 from ..engine import Op
 from .emitter import Emitter, literal
 
@@ -298,12 +298,12 @@ def _sigmoid_bwd(
     return [t]
 
 
-@_forward(ops.Softplus)
+@_forward(fused.Softplus)
 def _softplus_fwd(e: Emitter, op: Any, hint: str, xs: list[str], vals: Any) -> str:
     return e.call(hint, "np.logaddexp", "0", xs[0])
 
 
-@_backward(ops.Softplus)
+@_backward(fused.Softplus)
 def _softplus_bwd(
     e: Emitter, op: Any, g: str, out: str, xs: list[str], vals: Any, h: list[str]
 ) -> Any:
@@ -311,18 +311,18 @@ def _softplus_bwd(
     return [e.call(h[0], "np.multiply", g, s)]
 
 
-@_forward(ops.Erf)
+@_forward(fused.Erf)
 def _erf_fwd(e: Emitter, op: Any, hint: str, xs: list[str], vals: Any) -> str:
     dt = np.asarray(vals[0]).dtype.name  # NumPy has no erf: math.erf mapped over the elements
     return e.let(hint, f"np.asarray(np.frompyfunc(math.erf, 1, 1)({xs[0]}), dtype=np.{dt})")
 
 
-@_backward(ops.Erf)
+@_backward(fused.Erf)
 def _erf_bwd(e: Emitter, op: Any, g: str, out: str, xs: list[str], vals: Any, h: list[str]) -> Any:
     t = e.call(h[0] + "_e", "np.multiply", xs[0], xs[0])  # grad * (2/sqrt(pi) exp(-x^2))
     e.into(t, "np.negative", t)
     e.into(t, "np.exp", t)
-    e.into(t, "np.multiply", repr(ops._TWO_OVER_SQRT_PI), t)
+    e.into(t, "np.multiply", repr(fused._TWO_OVER_SQRT_PI), t)
     return [e.call(h[0], "np.multiply", g, t)]
 
 
@@ -456,7 +456,7 @@ def _cumsum_bwd(
     return [e.let(h[0], f"np.cumsum({g}[{flip}], axis={op.axis})[{flip}]")]
 
 
-@_forward(ops.LogSumExp)
+@_forward(fused.LogSumExp)
 def _lse_fwd(e: Emitter, op: Any, hint: str, xs: list[str], vals: Any) -> str:
     x, ax = xs[0], _r(op.axis)
     m = e.call(hint + "_max", "np.maximum.reduce", x, axis=ax, keepdims="True")
@@ -466,7 +466,7 @@ def _lse_fwd(e: Emitter, op: Any, hint: str, xs: list[str], vals: Any) -> str:
     return e.let(hint, expr)
 
 
-@_backward(ops.LogSumExp)
+@_backward(fused.LogSumExp)
 def _lse_bwd(e: Emitter, op: Any, g: str, out: str, xs: list[str], vals: Any, h: list[str]) -> Any:
     k = _keep(np.shape(vals[0]), op.axis)
     return [e.let(h[0], f"{g}.reshape({k!r}) * np.exp({xs[0]} - {out}.reshape({k!r}))")]
@@ -487,7 +487,7 @@ def _max_keep(e: Emitter, hint: str, x: str, axis: int) -> str:
     return m
 
 
-@_forward(ops.LogSoftmax)
+@_forward(fused.LogSoftmax)
 def _log_softmax_fwd(e: Emitter, op: Any, hint: str, xs: list[str], vals: Any) -> str:
     x, ax = xs[0], repr(op.axis)
     # shifted - log(sum(exp(shifted))) with shifted = x - max(x), as the op
@@ -499,7 +499,7 @@ def _log_softmax_fwd(e: Emitter, op: Any, hint: str, xs: list[str], vals: Any) -
     return e.call(hint, "np.subtract", s, m)
 
 
-@_backward(ops.LogSoftmax)
+@_backward(fused.LogSoftmax)
 def _log_softmax_bwd(
     e: Emitter, op: Any, g: str, out: str, xs: list[str], vals: Any, h: list[str]
 ) -> Any:
@@ -519,7 +519,7 @@ def _log_softmax_bwd(
     return [e.call(h[0], "np.subtract", g, ex)]
 
 
-@_forward(ops.Softmax)
+@_forward(fused.Softmax)
 def _softmax_fwd(e: Emitter, op: Any, hint: str, xs: list[str], vals: Any) -> str:
     x, ax = xs[0], repr(op.axis)
     m = _max_keep(e, hint + "_max", x, op.axis)
@@ -529,7 +529,7 @@ def _softmax_fwd(e: Emitter, op: Any, hint: str, xs: list[str], vals: Any) -> st
     return e.call(hint, "np.divide", ex, m)
 
 
-@_backward(ops.Softmax)
+@_backward(fused.Softmax)
 def _softmax_bwd(
     e: Emitter, op: Any, g: str, out: str, xs: list[str], vals: Any, h: list[str]
 ) -> Any:
@@ -539,7 +539,7 @@ def _softmax_bwd(
     return [e.call(h[0], "np.multiply", out, t)]
 
 
-@_forward(ops.NLLLoss)
+@_forward(fused.NLLLoss)
 def _nll_fwd(e: Emitter, op: Any, hint: str, xs: list[str], vals: Any) -> str:
     t = e.env["_target_of"](op)  # the labels: an input of the step, or a constant
     n = len(op.target)
@@ -553,7 +553,7 @@ def _nll_fwd(e: Emitter, op: Any, hint: str, xs: list[str], vals: Any) -> str:
     return z
 
 
-@_backward(ops.NLLLoss)
+@_backward(fused.NLLLoss)
 def _nll_bwd(e: Emitter, op: Any, g: str, out: str, xs: list[str], vals: Any, h: list[str]) -> Any:
     t = e.env["_target_of"](op)
     n = len(op.target)
@@ -565,7 +565,7 @@ def _nll_bwd(e: Emitter, op: Any, g: str, out: str, xs: list[str], vals: Any, h:
     code = f"{gx}.fill(0); {gx}[{rows}, {t}] = {neg}"
     src = op.edges[0]
     if (
-        isinstance(src, ops.LogSoftmax)
+        isinstance(src, fused.LogSoftmax)
         and src.axis in (1, -1)
         and np.ndim(vals[0]) == 2
         and np.ndim(e.env[neg]) == 0
@@ -580,7 +580,7 @@ def _nll_bwd(e: Emitter, op: Any, g: str, out: str, xs: list[str], vals: Any, h:
     return [gx]
 
 
-@_forward(ops.Normalize)
+@_forward(fused.Normalize)
 def _normalize_fwd(e: Emitter, op: Any, hint: str, xs: list[str], vals: Any) -> str:
     x, axes = xs[0], _r(op.axes)
     n = 1
@@ -607,7 +607,7 @@ def _normalize_fwd(e: Emitter, op: Any, hint: str, xs: list[str], vals: Any) -> 
     return z
 
 
-@_backward(ops.Normalize)
+@_backward(fused.Normalize)
 def _normalize_bwd(
     e: Emitter, op: Any, g: str, out: str, xs: list[str], vals: Any, h: list[str]
 ) -> Any:
@@ -692,7 +692,7 @@ def _matmul_bwd(
     return [gx, gy]
 
 
-@_forward(ops.Linear)
+@_forward(fused.Linear)
 def _linear_fwd(e: Emitter, op: Any, hint: str, xs: list[str], vals: Any) -> str:
     z = e.call(hint, "np.matmul", xs[0], _transposed(e, xs[1]))  # x @ W.T, += b, as the op
     if len(xs) > 2:
@@ -700,7 +700,7 @@ def _linear_fwd(e: Emitter, op: Any, hint: str, xs: list[str], vals: Any) -> str
     return z
 
 
-@_backward(ops.Linear)
+@_backward(fused.Linear)
 def _linear_bwd(
     e: Emitter, op: Any, g: str, out: str, xs: list[str], vals: Any, h: list[str]
 ) -> Any:

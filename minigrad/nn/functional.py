@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from .. import conv as _conv_ops
-from .. import ops
+from .. import fused
 from ..creation import as_generator
 from ..engine import no_grad
 from ..functions import linear as _linear
@@ -121,7 +121,7 @@ def gelu(input: Tensor, approximate: str = "none") -> Tensor:
     """
     x = _float_input(input, "gelu")
     if approximate == "none":
-        return x * 0.5 * (1 + apply(ops.Erf(), x * _SQRT_HALF))
+        return x * 0.5 * (1 + apply(fused.Erf(), x * _SQRT_HALF))
     if approximate == "tanh":
         inner = (x + 0.044715 * (x * x * x)) * _SQRT_2_OVER_PI
         return x * 0.5 * (1 + inner.tanh())
@@ -157,15 +157,15 @@ def elu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
 def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
     """log(1 + exp(beta x)) / beta, and x itself where beta x > threshold (as PyTorch).
 
-    ``log(1 + exp(.))`` is one exact op (``ops.Softplus``): no overflow, no lost digits.
+    ``log(1 + exp(.))`` is one exact op (``fused.Softplus``): no overflow, no lost digits.
     """
     x = _float_input(input, "softplus")
     if beta == 1:
-        sp = apply(ops.Softplus(), x)
+        sp = apply(fused.Softplus(), x)
         bx = x._data
     else:
         z = x * beta
-        sp = apply(ops.Softplus(), z) / beta
+        sp = apply(fused.Softplus(), z) / beta
         bx = z._data
     above = bx > threshold
     return where(above, x, sp) if above.any() else sp
@@ -312,7 +312,7 @@ def batch_norm(
             raise ValueError(
                 f"Expected more than 1 value per channel when training, got input size {x.shape}"
             )
-        op = ops.Normalize(axes, eps, axes, shape)
+        op = fused.Normalize(axes, eps, axes, shape)
         out = _normalize(op, x, weight, bias)
         if running_mean is not None and running_var is not None:
             with no_grad():
@@ -328,7 +328,9 @@ def batch_norm(
     return _affine(out, weight, bias, shape)
 
 
-def _normalize(op: ops.Normalize, x: Tensor, weight: Tensor | None, bias: Tensor | None) -> Tensor:
+def _normalize(
+    op: fused.Normalize, x: Tensor, weight: Tensor | None, bias: Tensor | None
+) -> Tensor:
     """Run the Normalize op with whichever of weight and bias there are."""
     if weight is None:
         out = apply(op, x)
@@ -381,7 +383,7 @@ def layer_norm(
         if t is not None and t.shape != ns:
             raise RuntimeError(f"layer_norm(): {name} of shape {t.shape} must have shape {ns}")
     axes = tuple(range(x.ndim - k, x.ndim))
-    op = ops.Normalize(axes, eps, tuple(range(x.ndim - k)), ns)
+    op = fused.Normalize(axes, eps, tuple(range(x.ndim - k)), ns)
     return _normalize(op, x, weight, bias)
 
 
@@ -633,7 +635,7 @@ def binary_cross_entropy_with_logits(
 ) -> Tensor:
     """Binary cross-entropy on logits x: softplus(x) - x y, stable for any x.
 
-    softplus is one exact op (``ops.Softplus``, log(1 + e^x) through ``logaddexp``), smooth at
+    softplus is one exact op (``fused.Softplus``, log(1 + e^x) through ``logaddexp``), smooth at
     0 (the max/abs form has kinks there that a subgradient gets wrong).
 
     Args:
@@ -650,11 +652,11 @@ def binary_cross_entropy_with_logits(
     y = _same_shape_target(x, target, fn)
     loss: Tensor
     if pos_weight is None:
-        loss = apply(ops.Softplus(), x) - x * y
+        loss = apply(fused.Softplus(), x) - x * y
     else:
         # (1 - y) x + (1 + (pw - 1) y) softplus(-x)
         lw = 1 + (_weight(pos_weight, x) - 1) * y
-        loss = (1 - y) * x + lw * apply(ops.Softplus(), -x)
+        loss = (1 - y) * x + lw * apply(fused.Softplus(), -x)
     if weight is not None:
         loss = loss * _weight(weight, x)
     return _reduce(loss, reduction)
@@ -816,7 +818,7 @@ def _nll(
     y, w, _ = _target_weights(y, weight, ignore_index, n_classes, fn, logp._data.dtype)
     if w is None:
         if logp.ndim == 2:
-            return apply(ops.NLLLoss(y, reduction), logp)  # pick, reduce and negate in one op
+            return apply(fused.NLLLoss(y, reduction), logp)  # pick, reduce and negate in one op
         return -_reduce(_pick(logp, y), reduction)
     weighted = _pick(logp, y) * w
     if reduction == "mean":
@@ -863,7 +865,7 @@ def cross_entropy(
     x = _as_input(input, fn)
     y = _class_target(x, target, fn, ignore_index)
     class_dim = 0 if x.ndim == 1 else 1
-    logp = apply(ops.LogSoftmax(class_dim), x)  # the axis is known valid: skip the checks
+    logp = apply(fused.LogSoftmax(class_dim), x)  # the axis is known valid: skip the checks
     n_classes = x.shape[class_dim]
     w_b = (n_classes,) + (1,) * (x.ndim - class_dim - 1)  # weight broadcast over the classes
     if isinstance(y, np.ndarray) and y.dtype.kind in "iu":

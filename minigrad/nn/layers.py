@@ -9,7 +9,7 @@ from typing import Any, overload
 
 import numpy as np
 
-from .. import ops
+from .. import fused
 from ..dims import wrap_dim
 from ..random import GeneratorLike, as_generator
 from ..tensor import Tensor, apply
@@ -103,8 +103,8 @@ class Linear(Module):
         params = self._parameters
         bias = params["bias"]
         if bias is None:
-            return apply(ops.Linear(), x, params["weight"])
-        return apply(ops.Linear(), x, params["weight"], bias)  # one fused op: the hot path
+            return apply(fused.Linear(), x, params["weight"])
+        return apply(fused.Linear(), x, params["weight"], bias)  # one fused op: the hot path
 
     def extra_repr(self) -> str:
         return (

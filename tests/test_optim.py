@@ -594,3 +594,22 @@ def test_every_optimizer_updates_in_place_and_bumps_the_version(make):
     assert p._data is array and p._version == before + 1
     with pytest.raises(RuntimeError, match="modified by an inplace operation"):
         y.backward()
+
+
+@pytest.mark.parametrize("owner", ["module", "optimizer"])
+@pytest.mark.parametrize("create_graph", [False, True])
+def test_zero_grad_keeps_grad_zeroes_it_in_place(owner: str, create_graph: bool) -> None:
+    """As PyTorch: set_to_none=False detaches .grad and zeroes its memory in place."""
+    model = nn.Linear(3, 2)
+    opt = optim.SGD(model.parameters(), lr=0.1)
+    (model(mg.ones(4, 3)) ** 2).sum().backward(create_graph=create_graph)
+    w = model.weight
+    g = w.grad
+    assert g is not None
+    memory = g.detach().numpy()  # shares the gradient's memory
+    (model if owner == "module" else opt).zero_grad(set_to_none=False)
+    assert w.grad is g and g.grad_fn is None and not g.requires_grad
+    assert np.all(memory == 0) and np.all(g.numpy() == 0)
+    w.grad = None
+    model(mg.ones(4, 3)).sum().backward()
+    assert np.all(memory == 0)  # a later backward writes a new gradient, not this memory

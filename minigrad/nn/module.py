@@ -381,8 +381,7 @@ class Module:
             set_to_none: set ``.grad`` to None (cheapest; the next backward allocates fresh
                 arrays) instead of filling it with zeros.
         """
-        for p in self.parameters():
-            _zero_grad(p, set_to_none)
+        zero_grads(self.parameters(), set_to_none)
 
     # -- dtype --------------------------------------------------------------------------------
 
@@ -635,17 +634,23 @@ def _check_name(module: Module, name: str) -> None:
         raise KeyError(f"{type(module).__name__}: {name!r} is already a class attribute")
 
 
-def _zero_grad(p: Tensor, set_to_none: bool) -> None:
-    if p.grad is None:
-        return
-    if set_to_none:
-        p.grad = None
-    elif p.grad.grad_fn is not None:
-        # A gradient recorded under create_graph: cut it from its graph.
-        p.grad = Tensor(np.zeros_like(p._data))
-    else:
-        # A fresh array, not zeroing in place: the engine may share one array between leaves.
-        p.grad._data = np.zeros_like(p.grad._data)
+def zero_grads(params: Iterable[Tensor], set_to_none: bool = True) -> None:
+    """PyTorch's ``zero_grad`` (of `Module` and of `Optimizer`): each ``.grad`` set to None,
+    or detached and zeroed in place, so every reference to it and to its memory sees zeros."""
+    for p in params:
+        g = p._grad
+        if g is None:
+            continue
+        if set_to_none:
+            p.grad = None
+            continue
+        # detach_(): a gradient recorded under create_graph leaves its graph.
+        g.grad_fn, g.requires_grad = None, False
+        if g._data.flags.writeable:
+            g._data.fill(0)
+            bump_version(g)
+        else:  # a broadcast view assigned by hand: nothing to write into
+            g._data = np.zeros_like(g._data)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -17,21 +17,12 @@ from typing import Any
 import numpy as np
 
 from ..engine import enable_grad, no_grad
+from ..nn.module import zero_grads
 from ..tensor import Tensor, bump_version
 
 __all__ = ["SGD", "Adam", "AdamW", "Optimizer"]
 
 ParamsLike = Iterable[Tensor] | Iterable[dict[str, Any]]
-
-
-class _Required:
-    """Marks a hyper-parameter that has no default (``lr`` of SGD in old PyTorch)."""
-
-    def __repr__(self) -> str:
-        return "<required parameter>"
-
-
-required = _Required()
 
 
 class Optimizer:
@@ -92,8 +83,6 @@ class Optimizer:
         if any(id(p) in seen for p in params):
             raise ValueError(f"{name}: some parameters appear in more than one parameter group")
         for key, default in self.defaults.items():
-            if default is required and key not in group:
-                raise ValueError(f"{name}: parameter group didn't specify a value of {key!r}")
             group.setdefault(key, default)
         self._validate(group)
         group["params"] = params
@@ -103,18 +92,9 @@ class Optimizer:
         """Raise ValueError on invalid hyper-parameters (subclasses check their own)."""
 
     def zero_grad(self, set_to_none: bool = True) -> None:
-        """Clear the gradients of every parameter (None, or zeros when ``set_to_none=False``)."""
-        for group in self.param_groups:
-            for p in group["params"]:
-                if p.grad is None:
-                    continue
-                if set_to_none:
-                    p.grad = None
-                elif p.grad.grad_fn is not None:
-                    p.grad = Tensor(np.zeros_like(p._data))
-                else:
-                    # A fresh array: the engine may share one gradient array between leaves.
-                    p.grad._data = np.zeros_like(p.grad._data)
+        """Clear the gradients of every parameter (None, or zeros in place when
+        ``set_to_none=False``), as `Module.zero_grad`."""
+        zero_grads((p for group in self.param_groups for p in group["params"]), set_to_none)
 
     def step(self, closure: Callable[[], Any] | None = None) -> Any:
         """Update every parameter that has a gradient; returns ``closure()``'s loss if given."""

@@ -25,9 +25,7 @@ from .tensor import DTypeLike, Tensor, _shape
 
 __all__ = [
     "Generator",
-    "GeneratorLike",
     "arange",
-    "as_generator",
     "as_tensor",
     "bernoulli",
     "default_generator",

@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 
 from .. import conv as conv_ops
-from ..creation import GeneratorLike, as_generator
+from ..random import GeneratorLike, as_generator
 from ..tensor import Tensor, apply
 from . import functional as F
 from . import init

@@ -16,10 +16,10 @@ import numpy as np
 
 from .. import conv as _conv_ops
 from .. import fused
-from ..creation import as_generator
 from ..engine import no_grad
 from ..functions import linear as _linear
 from ..functions import where
+from ..random import as_generator
 from ..tensor import Tensor, apply
 
 __all__ = [

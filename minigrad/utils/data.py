@@ -16,7 +16,7 @@ from typing import Any, Generic, TypeVar
 
 import numpy as np
 
-from ..random import Generator, GeneratorLike, as_generator
+from ..random import GeneratorLike, as_generator
 from ..tensor import Tensor
 
 __all__ = [
@@ -130,7 +130,7 @@ def random_split(
         ValueError: lengths that are negative, or do not sum to the dataset's length (or 1).
         TypeError: generator has an unsupported type.
     """
-    _check_generator("random_split", generator)
+    gen = as_generator(generator, "random_split")
     n = len(dataset)
     lengths = list(lengths)
     if any(isinstance(x, bool) or not isinstance(x, int | float | np.number) for x in lengths):
@@ -161,7 +161,7 @@ def random_split(
             "Sum of input lengths does not equal the length of the input dataset! "
             f"(lengths {lengths!r} sum to {sum(lengths)}, the dataset has {n} samples)"
         )
-    perm = as_generator(generator, "random_split").permutation(n).tolist()
+    perm = gen.permutation(n).tolist()
     out, offset = [], 0
     for size in sizes:
         out.append(Subset(dataset, perm[offset : offset + size]))
@@ -203,7 +203,6 @@ class RandomSampler(Sampler[int]):
         num_samples: int | None = None,
         generator: GeneratorLike = None,
     ) -> None:
-        _check_generator("RandomSampler", generator)
         if num_samples is not None and (
             isinstance(num_samples, bool) or not isinstance(num_samples, int) or num_samples <= 0
         ):
@@ -213,7 +212,7 @@ class RandomSampler(Sampler[int]):
         self.data_source = data_source
         self.replacement = bool(replacement)
         self._num_samples = num_samples
-        self.generator = _seeded_once(generator)
+        self.generator = _seeded_once(generator, "RandomSampler")
 
     @property
     def num_samples(self) -> int:
@@ -236,9 +235,8 @@ class SubsetRandomSampler(Sampler[int]):
     """The given indices, in a new random order each epoch."""
 
     def __init__(self, indices: Sequence[int], generator: GeneratorLike = None) -> None:
-        _check_generator("SubsetRandomSampler", generator)
         self.indices = indices
-        self.generator = _seeded_once(generator)
+        self.generator = _seeded_once(generator, "SubsetRandomSampler")
 
     def __iter__(self) -> Iterator[int]:
         gen = as_generator(self.generator, "SubsetRandomSampler")
@@ -291,13 +289,12 @@ class DataLoader:
             raise ValueError(f"DataLoader: batch_size must be >= 1, got {batch_size}")
         if sampler is not None and shuffle:
             raise ValueError("DataLoader: sampler option is mutually exclusive with shuffle")
-        _check_generator("DataLoader", generator)
         self.dataset = dataset
         self.batch_size = int(batch_size)
         self.shuffle = bool(shuffle)
         self.sampler = sampler
         self.drop_last = bool(drop_last)
-        self.generator = _seeded_once(generator)
+        self.generator = _seeded_once(generator, "DataLoader")
         self.collate_fn = collate_fn if collate_fn is not None else default_collate
 
     def __len__(self) -> int:
@@ -419,17 +416,17 @@ def train_test_split(
         raise ValueError(f"train_test_split: arrays (and stratify) differ in length: {shapes}")
     n = lengths[0]
     n_test = _test_count(test_size, n)
-    _check_generator("train_test_split", generator)
+    gen = as_generator(generator, "train_test_split")
 
     if not shuffle:
         if labels is not None:
             raise ValueError("train_test_split: stratify needs shuffle=True")
         train_idx, test_idx = np.arange(n - n_test), np.arange(n - n_test, n)
     elif labels is None:
-        perm = _as_generator(generator).permutation(n)
+        perm = gen.permutation(n)
         test_idx, train_idx = perm[:n_test], perm[n_test:]
     else:
-        train_idx, test_idx = _stratified(labels, n_test, _as_generator(generator))
+        train_idx, test_idx = _stratified(labels, n_test, gen)
 
     out: list[Any] = []
     for original, d in zip(arrays, data, strict=True):
@@ -442,27 +439,13 @@ def train_test_split(
 # helpers
 
 
-def _check_generator(where: str, generator: object) -> None:
-    if generator is None or isinstance(generator, Generator | np.random.Generator):
-        return
-    if isinstance(generator, (int, np.integer)) and not isinstance(generator, bool):
-        return
-    raise TypeError(
-        f"{where}: generator must be a minigrad.Generator, a numpy.random.Generator, an int "
-        "seed or None, "
-        f"got {type(generator).__name__}"
-    )
-
-
-def _as_generator(generator: GeneratorLike) -> np.random.Generator:
-    # Resolved at use, not at construction, so a later manual_seed() still governs None.
-    return as_generator(generator)
-
-
-def _seeded_once(generator: GeneratorLike) -> GeneratorLike:
-    """An int seed becomes one generator now, so successive epochs differ yet stay seeded."""
+def _seeded_once(generator: GeneratorLike, where: str) -> GeneratorLike:
+    """``generator`` checked now but resolved at each use (so a later ``manual_seed()`` still
+    governs None or a Generator); an int seed becomes one generator now, so successive epochs
+    differ yet stay seeded."""
     if isinstance(generator, int | np.integer) and not isinstance(generator, bool):
         return np.random.default_rng(int(generator))
+    as_generator(generator, where)  # raises on any other type, naming `where`
     return generator
 
 

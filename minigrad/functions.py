@@ -49,19 +49,19 @@ def cos(x: TensorLike) -> Tensor:
     return _t(x).cos()
 
 
-def tanh(x: TensorLike) -> Tensor:
+def tanh(input: TensorLike) -> Tensor:
     """Hyperbolic tangent."""
-    return _t(x).tanh()
+    return _t(input).tanh()
 
 
-def sigmoid(x: TensorLike) -> Tensor:
-    """Logistic sigmoid, stable for large |x|."""
-    return _t(x).sigmoid()
+def sigmoid(input: TensorLike) -> Tensor:
+    """1 / (1 + exp(-x)), stable for large |x|."""
+    return _t(input).sigmoid()
 
 
-def relu(x: TensorLike) -> Tensor:
+def relu(input: TensorLike) -> Tensor:
     """max(x, 0)."""
-    return _t(x).relu()
+    return _t(input).relu()
 
 
 def maximum(x: TensorLike, y: TensorLike) -> Tensor:
@@ -87,9 +87,14 @@ def matmul(x: TensorLike, y: TensorLike) -> Tensor:
     return _t(x).matmul(y)
 
 
-def linear(x: TensorLike, weight: Tensor, bias: Tensor | None = None) -> Tensor:
-    """x @ weight.T + bias, as one op (PyTorch's ``linear``; weight has shape (out, in))."""
-    xt = _t(x)
+def linear(input: TensorLike, weight: Tensor, bias: Tensor | None = None) -> Tensor:
+    """input @ weight.T + bias as one op, with weight of shape (out_features, in_features).
+
+    Raises:
+        ValueError: if the input's last dimension is not weight's second, or the bias does not
+            have weight's first.
+    """
+    xt = _t(input)
     w = _t(weight)
     if w.ndim != 2 or xt.ndim == 0 or xt.shape[-1] != w.shape[1]:
         raise ValueError(
@@ -187,14 +192,14 @@ def logsumexp(x: TensorLike, axis: Any = None, keepdims: bool = False, **kw: Any
     return _t(x).logsumexp(axis, keepdims, **kw)
 
 
-def softmax(x: TensorLike, axis: int = -1, **kw: Any) -> Tensor:
-    """Softmax along ``axis``."""
-    return _t(x).softmax(axis, **kw)
+def softmax(input: TensorLike, axis: int = -1, **kw: Any) -> Tensor:
+    """exp(x) / sum(exp(x)) along ``axis`` (or PyTorch's ``dim=``), without overflow."""
+    return _t(input).softmax(axis, **kw)
 
 
-def log_softmax(x: TensorLike, axis: int = -1, **kw: Any) -> Tensor:
-    """Log-softmax along ``axis``."""
-    return _t(x).log_softmax(axis, **kw)
+def log_softmax(input: TensorLike, axis: int = -1, **kw: Any) -> Tensor:
+    """x - logsumexp(x) along ``axis`` (or PyTorch's ``dim=``), without overflow."""
+    return _t(input).log_softmax(axis, **kw)
 
 
 def argmax(x: TensorLike, axis: int | None = None, keepdims: bool = False, **kw: Any) -> Tensor:

@@ -17,8 +17,9 @@ import numpy as np
 from .. import conv as _conv_ops
 from .. import fused
 from ..engine import no_grad
-from ..functions import linear as _linear
-from ..functions import where
+
+# The activations that are also Tensor methods and torch functions are written once, there.
+from ..functions import linear, log_softmax, relu, sigmoid, softmax, tanh, where
 from ..random import as_generator
 from ..tensor import Tensor, apply
 
@@ -68,32 +69,8 @@ def _t(x: Any) -> Tensor:
 
 
 # ---------------------------------------------------------------------------------------------
-# Activations
-
-
-def sigmoid(input: Tensor) -> Tensor:
-    """1 / (1 + exp(-x)), stable for large |x|."""
-    return _t(input).sigmoid()
-
-
-def relu(input: Tensor) -> Tensor:
-    """max(x, 0)."""
-    return _t(input).relu()
-
-
-def tanh(input: Tensor) -> Tensor:
-    """Hyperbolic tangent."""
-    return _t(input).tanh()
-
-
-def softmax(input: Tensor, dim: int = -1) -> Tensor:
-    """exp(x) / sum(exp(x)) along ``dim``."""
-    return _t(input).softmax(dim)
-
-
-def log_softmax(input: Tensor, dim: int = -1) -> Tensor:
-    """x - logsumexp(x) along ``dim``, without overflow."""
-    return _t(input).log_softmax(dim)
+# Activations (sigmoid, relu, tanh, softmax, log_softmax and linear are minigrad.functions',
+# re-exported: one definition serves minigrad.tanh and nn.functional.tanh)
 
 
 def _no_inplace(inplace: bool, fn: str) -> None:
@@ -385,15 +362,6 @@ def layer_norm(
     axes = tuple(range(x.ndim - k, x.ndim))
     op = fused.Normalize(axes, eps, tuple(range(x.ndim - k)), ns)
     return _normalize(op, x, weight, bias)
-
-
-def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
-    """input @ weight.T + bias as one op, with weight of shape (out_features, in_features).
-
-    Raises:
-        ValueError: if the input's last dimension is not weight's second.
-    """
-    return _linear(input, weight, bias)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -63,7 +63,6 @@ from .dtypes import (
     short,
     uint8,
 )
-from .engine import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .functions import (
     abs,
     add,
@@ -150,6 +149,7 @@ from .functions import (
     var,
     where,
 )
+from .grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck
 from .random import (
     Generator,

@@ -21,7 +21,8 @@ from .random import (
     default_generator,
     manual_seed,
 )
-from .tensor import DTypeLike, Tensor, _shape
+from .tensor import Tensor
+from .validation import DTypeLike, _shape
 
 __all__ = [
     "Generator",

@@ -21,7 +21,8 @@ import numpy as np
 
 from . import conv, fused, ops
 from ._optional import require
-from .engine import Op, enable_grad, iter_graph
+from .engine import Op, iter_graph
+from .grad_mode import enable_grad
 from .nn import Module
 from .tensor import Tensor
 

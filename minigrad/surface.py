@@ -19,6 +19,7 @@ from .device import CPU, as_device, device, parse_to
 from .dims import wrap_dim, wrap_dims
 from .dtypes import to_dtype
 from .engine import Tensors
+from .validation import _check_nonempty, _raw
 
 if TYPE_CHECKING:
     from .tensor import Tensor
@@ -104,21 +105,6 @@ def _one_dim(t: Any, dim: Any, where: str) -> builtins.int:
     return wrap_dim(dim, t._data.ndim, where, t._data.shape)
 
 
-def _check_nonempty(t: Any, axis: Any, op: str) -> None:
-    """max/min have no value over nothing: refuse reducing an empty dimension (as PyTorch)."""
-    if t._data.size:
-        return
-    if axis is None:
-        raise RuntimeError(
-            f"{op}(): Expected reduction dim to be specified for input.numel() == 0 (the "
-            f"tensor has shape {t._data.shape}). Specify the reduction dim with the 'dim' "
-            "argument."
-        )
-    for a in (axis,) if isinstance(axis, int) else axis:
-        if t._data.shape[a] == 0:
-            raise IndexError(f"{op}(): Expected reduction dim {a} to have non-zero size.")
-
-
 def _along(dim: builtins.int, index: Any) -> tuple[Any, ...]:
     """An index that applies ``index`` to dimension ``dim`` and takes everything else."""
     return (slice(None),) * dim + (index,)
@@ -129,10 +115,6 @@ def _gather_index(index: np.ndarray, dim: builtins.int) -> tuple[Any, ...]:
     grid: list[Any] = list(np.indices(index.shape, sparse=True))
     grid[dim] = index
     return tuple(grid)
-
-
-def _raw(x: Any) -> Any:
-    return x._data if hasattr(x, "_data") else x
 
 
 class TensorSurface:

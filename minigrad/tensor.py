@@ -18,12 +18,24 @@ import numpy as np
 from . import fused, ops, versions
 from .dims import wrap_dim, wrap_dims
 from .dtypes import default_float, dtype, of_array, result_np
-from .engine import Anomaly, Op, Tensors, _grad_enabled, accumulate, run_backward
+from .engine import Anomaly, Op, Tensors, accumulate, run_backward
+from .grad_mode import _grad_enabled
 from .surface import Size, TensorSurface
+from .validation import (
+    DTypeLike,
+    _as_array,
+    _axis,
+    _check_broadcast,
+    _check_can_require_grad,
+    _check_grad,
+    _check_matmul,
+    _compared,
+    _index,
+    _keep,
+    _raw,
+    _shape,
+)
 from .versions import CLOCK
-
-Axis = int | tuple[int, ...] | None
-DTypeLike = Any
 
 
 def _new_tensor(data: np.ndarray, grad_fn: Op | None) -> Tensor:
@@ -223,132 +235,6 @@ def _compare(ufunc: Any, x: Tensor, other: Any) -> Any:
     return _new_tensor(np.asarray(ufunc(xd, yd)), None)
 
 
-def _as_array(data: Any, dtype: DTypeLike = None) -> np.ndarray:
-    """Convert user data as PyTorch does: Python floats become the default dtype (float32),
-    ints int64, arrays keep their dtype.
-
-    Only real numbers (bool, integer, floating point) are accepted: strings, None, objects,
-    complex numbers and ragged nested lists are refused here, naming the bad element.
-    """
-    if isinstance(data, Tensor):
-        data = data._data
-    try:
-        arr = np.asarray(data)
-    except (ValueError, TypeError):  # ragged nested lists
-        raise _refusal(data) from None
-    if arr.dtype.kind not in "biuf":
-        raise _refusal(data, arr.dtype)
-    if dtype is not None:
-        arr = np.asarray(arr, dtype=dtype)
-        if arr.dtype.kind not in "biuf":
-            raise TypeError(
-                f"tensor(): dtype {arr.dtype} is not supported: minigrad tensors hold bool, "
-                "integer or floating-point numbers"
-            )
-        return arr
-    if isinstance(data, np.ndarray | np.generic):
-        return arr
-    if arr.dtype == np.float64:
-        return arr.astype(default_float())
-    if arr.dtype.kind in "iu":
-        return arr.astype(np.int64)
-    return arr
-
-
-def _refusal(data: Any, dtype: np.dtype | None = None) -> Exception:
-    """The error for data that is not an array of real numbers, naming the first bad element."""
-    lengths: list[int] = []
-
-    def find(x: Any, path: tuple[int, ...]) -> Exception | None:
-        at = "".join(f"[{i}]" for i in path)
-        depth = len(path)
-        if isinstance(x, np.ndarray | Tensor):
-            x = np.asarray(x._data if isinstance(x, Tensor) else x).tolist()
-        if isinstance(x, list | tuple):
-            if depth < len(lengths) and len(x) != lengths[depth]:
-                return ValueError(
-                    f"tensor(): expected sequence of length {lengths[depth]} at dim {depth} "
-                    f"(got {len(x)}) at element {at}: nested lists must be rectangular"
-                )
-            if depth == len(lengths):
-                lengths.append(len(x))
-            for i, v in enumerate(x):
-                found = find(v, (*path, i))
-                if found is not None:
-                    return found
-            return None
-        if depth < len(lengths):
-            return ValueError(
-                f"tensor(): expected sequence of length {lengths[depth]} at dim {depth} "
-                f"(got a {type(x).__name__}) at element {at}: nested lists must be rectangular"
-            )
-        return _scalar_refusal(x, at)
-
-    found = find(data, ())
-    if found is not None:
-        return found
-    return TypeError(
-        f"tensor(): cannot make a tensor of dtype {dtype} from {type(data).__name__}: minigrad "
-        "tensors hold bool, integer or floating-point numbers"
-    )
-
-
-def _scalar_refusal(x: Any, at: str) -> Exception | None:
-    """The error for one element that is not a real number (None if it is one)."""
-    if isinstance(x, bool | int | float) or (isinstance(x, np.generic) and x.dtype.kind in "biuf"):
-        return None
-    which = f"element {at}" if at else "the data"
-    if isinstance(x, complex | np.complexfloating):
-        return TypeError(
-            f"tensor(): {which} is the complex number {x!r}: complex tensors are not "
-            "supported (gradients would be unconjugated); keep the real and imaginary parts "
-            "as two real tensors"
-        )
-    return TypeError(
-        f"tensor(): {which} has type {type(x).__name__} ({x!r:.40}); a tensor holds bool, "
-        "integer or floating-point numbers"
-    )
-
-
-def _check_can_require_grad(data: np.ndarray, where: str) -> None:
-    if data.dtype.kind != "f":
-        raise TypeError(
-            f"{where}: only floating-point tensors can require grad, got dtype {data.dtype}; "
-            "integer and bool tensors hold labels, indices and masks"
-        )
-
-
-def _axis(axis: Any, dim: Any) -> Any:
-    """NumPy's ``axis`` or PyTorch's ``dim`` (checked by ``dims.wrap_dims``)."""
-    if dim is not None:
-        if axis is not None:
-            raise TypeError("give either axis or dim, not both")
-        return dim
-    return axis
-
-
-def _keep(keepdims: bool, keepdim: bool | None) -> bool:
-    return bool(keepdim) if keepdim is not None else keepdims
-
-
-def _index(index: Any) -> Any:
-    """Turn Tensors inside an index into arrays (a bool Tensor is a mask)."""
-    if isinstance(index, Tensor):
-        return index._data
-    if isinstance(index, tuple):
-        return tuple(i._data if isinstance(i, Tensor) else i for i in index)
-    if isinstance(index, list):
-        return np.asarray(index)
-    return index
-
-
-def _shape(args: tuple[Any, ...]) -> tuple[int, ...]:
-    """Accept ``f(2, 3)`` and ``f((2, 3))`` alike."""
-    if len(args) == 1 and isinstance(args[0], tuple | list):
-        return tuple(args[0])
-    return tuple(args)
-
-
 class Tensor(TensorSurface):
     """An n-dimensional array that records the operations applied to it.
 
@@ -432,23 +318,7 @@ class Tensor(TensorSurface):
 
     def _set_grad(self, value: Tensor | None) -> None:
         if value is not None:
-            if not isinstance(value, Tensor):
-                raise TypeError(
-                    "assigned grad expected to be a Tensor or None but got grad of type "
-                    f"{type(value).__name__}"
-                )
-            if value.shape != self.shape:
-                raise RuntimeError(
-                    f"attempting to assign a gradient of size '{list(value.shape)}' to a "
-                    f"tensor of size '{list(self.shape)}'. Please ensure that the gradient "
-                    "and the tensor are the same size"
-                )
-            if value._data.dtype != self._data.dtype:
-                raise RuntimeError(
-                    f"attempting to assign a gradient with dtype '{value._data.dtype}' to a "
-                    f"tensor with dtype '{self._data.dtype}'. The gradient must match the "
-                    "tensor's dtype"
-                )
+            _check_grad(self, value)
         self._grad = value
 
     # Read through a C getter (as fast as the slot: optimizers read it on every step); only an
@@ -1249,73 +1119,6 @@ class _HookHandle:
     def remove(self) -> None:
         if self.hook in self.hooks:
             self.hooks.remove(self.hook)
-
-
-def _raw(x: Any) -> Any:
-    return x._data if isinstance(x, Tensor) else x
-
-
-def _compared(other: Any) -> Any:
-    """The array a comparison uses, or NotImplemented for what is not a number or array.
-
-    NotImplemented lets Python answer as it (and PyTorch) does: ``<`` raises "'<' not supported
-    between instances of 'Tensor' and 'str'", ``==`` falls back to identity (False).
-    """
-    if isinstance(other, Tensor):
-        return other._data
-    if isinstance(other, int | float) or (
-        isinstance(other, np.generic) and other.dtype.kind in "biuf"
-    ):
-        return other
-    if isinstance(other, list | tuple | np.ndarray):
-        return _as_array(other)
-    return NotImplemented
-
-
-def _check_broadcast(op: Op, x: Any, y: Any) -> None:
-    """Raise a ValueError naming the op, shapes and dtypes if x and y do not broadcast."""
-    a, b = np.asarray(_raw(x)), np.asarray(_raw(y))
-    try:
-        np.broadcast_shapes(a.shape, b.shape)
-    except ValueError:
-        raise ValueError(
-            f"{type(op).__name__.lower()}: shapes {a.shape} and {b.shape} do not broadcast "
-            f"(dtypes {a.dtype} and {b.dtype}): each trailing dimension must match or be 1"
-        ) from None
-
-
-def _check_nonempty(t: Tensor, axis: Axis, op: str) -> None:
-    """max/min have no value over nothing: refuse reducing an empty dimension (as PyTorch)."""
-    if t._data.size:
-        return
-    if axis is None:
-        raise RuntimeError(
-            f"{op}(): Expected reduction dim to be specified for input.numel() == 0 "
-            f"(the tensor has shape {t._data.shape}). Specify the reduction dim with the 'dim' "
-            "argument."
-        )
-    for a in (axis,) if isinstance(axis, int) else axis:
-        if t._data.shape[a] == 0:
-            raise IndexError(f"{op}(): Expected reduction dim {a} to have non-zero size.")
-
-
-def _check_matmul(a: tuple[int, ...], b: tuple[int, ...]) -> None:
-    """NumPy's matmul rules, checked up front so the error names both shapes."""
-    if len(a) == 0 or len(b) == 0:
-        raise ValueError(f"matmul: both operands need at least 1 dimension, got shapes {a} and {b}")
-    k1 = a[-1]
-    k2 = b[0] if len(b) == 1 else b[-2]
-    if k1 != k2:
-        raise ValueError(
-            f"matmul: shapes {a} and {b} do not match: {k1} (last dim of the first) != {k2} "
-            f"({'only' if len(b) == 1 else 'second-to-last'} dim of the second)"
-        )
-    try:
-        np.broadcast_shapes(a[:-2], b[:-2])
-    except ValueError:
-        raise ValueError(
-            f"matmul: batch dimensions of shapes {a} and {b} do not broadcast"
-        ) from None
 
 
 def _seed(t: Tensor, gradient: Any, where: str, create_graph: bool) -> Any:

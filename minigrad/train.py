@@ -15,7 +15,7 @@ from typing import Any, NamedTuple, Protocol
 import numpy as np
 
 from .compiler import compile as compile_step
-from .engine import no_grad
+from .grad_mode import no_grad
 from .progress import ProgressBar, format_epoch, progress_bar, should_report, terminal_width
 from .tensor import Tensor
 

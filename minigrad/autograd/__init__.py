@@ -5,7 +5,7 @@ Here: ``grad`` and ``backward``, user-defined ops (``Function``), ``gradcheck`` 
 """
 
 from .._missing import missing_attribute
-from ..engine import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
+from ..grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from ..gradcheck import gradcheck, gradgradcheck
 from ..tensor import backward, grad
 from . import function, functional

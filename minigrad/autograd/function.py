@@ -15,7 +15,8 @@ from typing import Any
 
 import numpy as np
 
-from ..engine import Op, OutputOf, _grad_enabled, no_grad
+from ..engine import Op, OutputOf
+from ..grad_mode import _grad_enabled, no_grad
 from ..tensor import Tensor, _new_tensor
 from ..versions import CLOCK
 

@@ -11,8 +11,8 @@ from typing import Any
 
 import numpy as np
 
-from ..engine import enable_grad
 from ..functions import stack
+from ..grad_mode import enable_grad
 from ..tensor import Tensor, _new_tensor, grad
 
 

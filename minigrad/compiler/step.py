@@ -20,7 +20,8 @@ from typing import Any
 import numpy as np
 
 from .. import nn
-from ..engine import Op, _grad_enabled, iter_graph, run_backward
+from ..engine import Op, iter_graph, run_backward
+from ..grad_mode import _grad_enabled
 from ..nn.module import Module
 from ..tensor import Tensor, _new_tensor
 from ..versions import bump

@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from ..engine import no_grad
+from ..grad_mode import no_grad
 from ..random import GeneratorLike
 from ..tensor import Tensor
 from . import functional as F

@@ -16,10 +16,10 @@ import numpy as np
 
 from .. import conv as _conv_ops
 from .. import fused
-from ..engine import no_grad
 
 # The activations that are also Tensor methods and torch functions are written once, there.
 from ..functions import linear, log_softmax, relu, sigmoid, softmax, tanh, where
+from ..grad_mode import no_grad
 from ..random import as_generator
 from ..tensor import Tensor, apply
 

@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from ..engine import no_grad
+from ..grad_mode import no_grad
 from ..random import GeneratorLike, as_generator
 from ..tensor import Tensor
 

@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from ..engine import enable_grad, no_grad
+from ..grad_mode import enable_grad, no_grad
 from ..nn.module import zero_grads
 from ..tensor import Tensor, bump_version
 

@@ -1,0 +1,69 @@
+"""Grad mode: whether operations are recorded for backward, switched per thread.
+
+``no_grad`` (evaluation, optimizer updates), ``enable_grad`` and ``set_grad_enabled``, as
+context managers or decorators, and ``is_grad_enabled``. ``_grad_enabled`` is read on every
+op (``tensor.apply``) and set by the backward walk (``engine.run_backward``).
+"""
+
+from __future__ import annotations
+
+import contextvars
+import functools
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+# Per thread, as in PyTorch: a ``no_grad`` in one thread never switches recording off in another.
+# A ContextVar rather than threading.local: reading it costs no more than a class attribute
+# (it is read on every op), and each new thread starts from its default, True.
+_grad_enabled: contextvars.ContextVar[bool] = contextvars.ContextVar("grad_enabled", default=True)
+
+
+def is_grad_enabled() -> bool:
+    """True when operations are being recorded for backward (in this thread)."""
+    return _grad_enabled.get()
+
+
+class set_grad_enabled:
+    """Context manager and decorator that turns recording on or off, in this thread only."""
+
+    def __init__(self, mode: bool) -> None:
+        self.mode = bool(mode)
+        # A stack: the same object may be entered again inside. (As in PyTorch, one object is
+        # not meant to be entered by two threads at once: each ``with no_grad():`` makes its own.)
+        self.prev: list[bool] = []
+
+    def __enter__(self) -> None:
+        self.prev.append(_grad_enabled.get())
+        _grad_enabled.set(self.mode)
+
+    def __exit__(self, *exc: object) -> None:
+        _grad_enabled.set(self.prev.pop())
+
+    def __call__(self, fn: F) -> F:
+        mode = self.mode
+
+        @functools.wraps(fn)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            with set_grad_enabled(mode):
+                return fn(*args, **kwargs)
+
+        return wrapper  # type: ignore[return-value]
+
+
+class no_grad(set_grad_enabled):
+    """Run without recording: for evaluation and for optimizer updates.
+
+    Use as ``with no_grad(): ...`` or as a decorator ``@no_grad()``.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(False)
+
+
+class enable_grad(set_grad_enabled):
+    """Turn recording back on inside a ``no_grad`` block (context manager or decorator)."""
+
+    def __init__(self) -> None:
+        super().__init__(True)

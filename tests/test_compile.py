@@ -183,6 +183,45 @@ def test_listing_names_parameters_and_bp_equations() -> None:
     compile(src, "<listing>", "exec")
 
 
+def test_the_running_form_makes_the_calls_of_the_listing() -> None:
+    """The step runs a form of the listing with the ufuncs bound to names of the step: the
+    same calls, statement for statement, in the same order."""
+    model, opt = iris_modern(lambda p: optim.SGD(p, lr=0.1))()
+    step = mg.compile(model, F.cross_entropy, opt)
+    step(*_batch())
+    v = step._last
+    assert v is not None
+    listing = [s for code, _ in v.emitter.lines if code for s in code.split("; ")]
+    running = [line.strip() for line in v.emitter.run_body()]
+    assert len(listing) == len(running)
+    assert "np.add(" not in v.run_source and "out=" in v.run_source
+    for shown, run in zip(listing, running):
+        if "np.copyto(" in shown:  # np.copyto(a, b) runs as a[...] = b
+            dest, src = shown[len("np.copyto(") :].split(", ")[:2]
+            assert run == f"{dest}[...] = {src.rstrip(')')}", (shown, run)
+        elif run.startswith("if (hyper"):  # the learning rate, converted when it changes
+            assert "np.array(groups[0]['lr']" in shown
+        else:
+            plain = run.replace("np_add_reduce(", "np.add.reduce(").replace("np_", "np.")
+            assert plain == shown
+
+
+@pytest.mark.parametrize("lr", [0.0, 1, 0.25])
+def test_a_changed_learning_rate_is_used_at_the_next_call(lr: float) -> None:
+    model, opt = iris_modern(lambda p: optim.SGD(p, lr=0.1))()
+    m_eager, o_eager = iris_modern(lambda p: optim.SGD(p, lr=0.1))()
+    step = mg.compile(model, F.cross_entropy, opt)
+    x, y = _batch()
+    for i in range(4):
+        if i == 2:
+            opt.param_groups[0]["lr"] = o_eager.param_groups[0]["lr"] = lr
+        step(x, y)
+        o_eager.zero_grad()
+        F.cross_entropy(m_eager(x), y).backward()
+        o_eager.step()
+        _assert_same(m_eager, model, exact=True)
+
+
 # ---------------------------------------------------------------------------------------------
 # Guards
 

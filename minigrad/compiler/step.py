@@ -31,6 +31,7 @@ from .emitter import Emitter, identifier
 __all__ = ["CompileError", "CompiledStep", "compile"]
 
 MAX_VARIANTS = 8  # traced variants kept per step (one per input shape/dtype, mode...)
+_BAD_LABELS = object()  # what a step returns when the labels are out of range
 
 # Library modules whose forward is a pure function of (parameters, input): the compiler sees
 # all they do in the graph. Other library modules (stateful or random ones) are refused;
@@ -113,8 +114,9 @@ class _Variant:
 
     output_name: str | None = None  # the model output's buffer
     updated: list[np.ndarray] = field(default_factory=list)  # arrays the update writes
-    check: Any = None  # the guard: (optimizer, x, y) -> bool, made by _make_guard
+    run: Any = None  # (x, y) -> loss Tensor, or None when the guard fails; made by _make_runner
     guard_source: str = ""
+    run_source: str = ""
 
 
 class CompiledStep:
@@ -147,26 +149,24 @@ class CompiledStep:
 
     def __call__(self, x: Any, y: Any) -> Tensor:
         """One training step on the batch ``(x, y)``; returns the loss (a Tensor, no graph)."""
+        v = self._last
+        if v is not None:
+            loss = v.run(x, y)  # the guard, the step, .grad and the version counters
+            if loss is not None:
+                self._output = None
+                return loss if loss is not _BAD_LABELS else self._bad_labels(x, y)
         xd = x._data if type(x) is Tensor else _tensor(x)._data
         yd = y._data if type(y) is Tensor else _tensor(y)._data
-        v = self._last
-        if v is None or not v.check(self.optimizer, xd, yd):  # (the whole guard, generated)
-            key = self._key(xd, yd)
-            v = self._variants.get(key)
-            if v is None or not v.check(self.optimizer, xd, yd):
-                known = v is not None or bool(self._variants)
-                return self._trace(x, y, xd, yd, key, known=known)
-            self._last = v
-        self._output = None
-        try:
-            loss = v.fn(xd, yd, self.optimizer.param_groups)
-        except IndexError:  # labels out of range: the eager step raises its own error
-            return self._bad_labels(x, y)
-        for p, g in v.grads:
-            p.grad = g
-        for a in v.updated:
-            bump(a)  # as optimizer.step(): graphs that saved the old weights refuse backward
-        return _new_tensor(loss.copy(), None)
+        key = self._key(xd, yd)
+        v = self._variants.get(key)
+        if v is not None:
+            loss = v.run(x, y)
+            if loss is not None:
+                self._last = v
+                self._output = None
+                return loss if loss is not _BAD_LABELS else self._bad_labels(x, y)
+        known = v is not None or bool(self._variants)
+        return self._trace(x, y, xd, yd, key, known=known)
 
     @property
     def output(self) -> Tensor | None:
@@ -279,8 +279,8 @@ class CompiledStep:
         v.updated = [p._data for g in opt.param_groups for p in g["params"] if p.grad is not None]
         v.groups = opt.param_groups
         v.fn = _define(v)
-        _make_guard(v, opt, self.model, self._user_modules, xd, yd)
         v.grads = [(p, p.grad) for p in v.params if p.grad is not None]
+        _make_runner(v, opt, self.model, self._user_modules, xd, yd)
         fn = getattr(out, "grad_fn", None)
         v.output_name = v.names.get(id(fn)) if fn is not None else None
         self._output = out.detach() if isinstance(out, Tensor) else None
@@ -434,7 +434,7 @@ def emit_graph(
         own = g in e.buffers and handed_count.get(g, 0) <= 1 and g not in names.values()
         if not own:
             g2 = e.alloc(f"grad_{names[id(leaf)]}", e.env[g])
-            e.stmt(f"np.copyto({g2}, {g})", g2)
+            e.copy(g2, g)
             e.end("a gradient of its own for the leaf (.grad)")
             g = g2
         names["grad", id(leaf)] = g
@@ -730,7 +730,7 @@ def _undo_broadcast(e: Emitter, g: str, shape: tuple[int, ...], dtype: np.dtype,
         arr = np.asarray(e.env[g])
     if arr.dtype != dtype:
         c = e.alloc(hint + "_cast", arr.astype(dtype))
-        e.stmt(f"np.copyto({c}, {g}, casting='unsafe')", c)
+        e.copy(c, g, cast=True)
         e.end(f"back to {dtype.name}")
         g = c
     return g
@@ -794,7 +794,7 @@ def _define(v: _Variant) -> Callable[..., Any]:
     return v.env["train_step"]
 
 
-def _make_guard(
+def _make_runner(
     v: _Variant,
     optimizer: Any,
     model: Any,
@@ -802,49 +802,80 @@ def _make_guard(
     xd: np.ndarray,
     yd: np.ndarray,
 ) -> None:
-    """The guard as one generated expression: cheap enough to run before every step."""
-    env: dict[str, Any] = {"G": optimizer.param_groups, "S": optimizer.state}
-    env["grad_mode"], env["X"], env["Y"] = _grad_enabled, xd.dtype, yd.dtype
+    """What a call runs, as one generated function: the guard (one expression), the step's
+    body in its running form, the leaves' ``.grad`` and the version counters of the updated
+    arrays, and the loss as a Tensor. It returns None when the guard fails (the caller looks
+    for another variant or traces) and ``_BAD_LABELS`` when the labels are out of range."""
+    e = v.emitter
+    env = v.env
+
+    def bind(hint: str, value: Any) -> str:
+        name = e.fresh(f"_k_{hint}")
+        env[name] = value
+        return name
+
+    opt = bind("opt", optimizer)
     conds = [
         f"x.shape == {xd.shape!r}",
-        "x.dtype == X",
+        f"x.dtype == {bind('X', xd.dtype)}",
         f"y.shape == {yd.shape!r}",
-        "y.dtype == Y",
-        "grad_mode.get() is True",
-        "opt.state is S",
+        f"y.dtype == {bind('Y', yd.dtype)}",
+        f"{bind('grad_mode', _grad_enabled)}.get() is True",
+        f"{opt}.state is {bind('S', optimizer.state)}",
     ]
     for i, m in enumerate([model, *user_modules]):
         if hasattr(m, "training"):
-            env[f"M{i}"] = m
-            conds.append(f"M{i}.training is {bool(m.training)}")
+            conds.append(f"{bind(f'M{i}', m)}.training is {bool(m.training)}")
     for i, p in enumerate(v.params):
-        env[f"P{i}"], env[f"A{i}"] = p, p._data
-        conds.append(f"P{i}._data is A{i}")
-        conds.append(f"P{i}.requires_grad is {bool(p.requires_grad)}")
-    conds += _structure_conditions(model, v.params, env)
-    for i, g in enumerate(optimizer.param_groups):
-        env[f"L{i}"] = g["params"]
-    conds += updates.guard_conditions(optimizer)
-    v.guard_source = "lambda opt, x, y: (\n    " + "\n    and ".join(conds) + "\n)"
-    v.check = eval(v.guard_source, env)
+        pn = bind(f"P{i}", p)
+        conds.append(f"{pn}._data is {bind(f'A{i}', p._data)}")
+        conds.append(f"{pn}.requires_grad is {bool(p.requires_grad)}")
+    conds += _structure_conditions(model, v.params, bind)
+    groups = bind("G", optimizer.param_groups)
+    lists = [bind(f"L{i}", g["params"]) for i, g in enumerate(optimizer.param_groups)]
+    conds += updates.guard_conditions(optimizer, opt, groups, lists)
+    v.guard_source = "(\n        " + "\n        and ".join(conds) + "\n    )"
+    tensor, convert = bind("Tensor", Tensor), bind("convert", lambda a: _tensor(a)._data)
+    body = [
+        "def run(x, y):",
+        f"    x = x._data if x.__class__ is {tensor} else {convert}(x)",
+        f"    y = y._data if y.__class__ is {tensor} else {convert}(y)",
+        f"    if not {v.guard_source}:",
+        "        return None",
+        f"    groups = {groups}",
+        "    try:",
+        *e.run_body("        "),
+        "    except IndexError:  # labels out of range: the caller raises the eager error",
+        f"        return {bind('bad', _BAD_LABELS)}",
+    ]
+    for p, g in v.grads:  # (the slot: the step made these gradients, of the right shape)
+        body.append(f"    {bind('P', p)}._grad = {bind('grad', g)}")
+    bump_ = bind("bump", bump)
+    body += [f"    {bump_}({bind('U', a)})" for a in v.updated]
+    body.append(f"    return {bind('new_tensor', _new_tensor)}({env['_loss_name']}.copy(), None)")
+    v.run_source = "\n".join(body)
+    exec(v.run_source, env)
+    v.run = env.pop("run")
 
 
-def _structure_conditions(model: Any, params: list[Any], env: dict[str, Any]) -> list[str]:
+def _structure_conditions(
+    model: Any, params: list[Any], bind: Callable[[str, Any], str]
+) -> list[str]:
     """The model still holds the same submodules and parameters where they were traced (a
     layer replaced, or a parameter reassigned, would otherwise keep training the old one)."""
     if not isinstance(model, Module):
         return []
     conds: list[str] = []
-    index = {id(m): i for i, (_, m) in enumerate(model.named_modules())}
-    for i, (_, m) in enumerate(model.named_modules()):
-        env[f"T{i}"] = m
+    modules = [m for _, m in model.named_modules()]
+    index = {id(m): i for i, m in enumerate(modules)}
+    names = [bind(f"T{i}", m) for i, m in enumerate(modules)]
+    for i, m in enumerate(modules):
         for key, child in m._modules.items():
             if child is not None and id(child) in index:
-                conds.append(f"T{i}._modules[{key!r}] is T{index[id(child)]}")
+                conds.append(f"{names[i]}._modules[{key!r}] is {names[index[id(child)]]}")
         for key, p in m._parameters.items():
             if p is not None and any(p is q for q in params):
-                env[f"Q{i}_{key}"] = p
-                conds.append(f"T{i}._parameters[{key!r}] is Q{i}_{key}")
+                conds.append(f"{names[i]}._parameters[{key!r}] is {bind(f'Q{i}_{key}', p)}")
     return conds
 
 

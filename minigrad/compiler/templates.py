@@ -354,7 +354,7 @@ def _clip_bwd(e: Emitter, op: Any, g: str, out: str, xs: list[str], vals: Any, h
 @_forward(ops.Cast)
 def _cast_fwd(e: Emitter, op: Any, hint: str, xs: list[str], vals: Any) -> str:
     z = e.alloc(hint, np.asarray(vals[0]).astype(op.dtype))
-    e.stmt(f"np.copyto({z}, {xs[0]}, casting='unsafe')", z)
+    e.copy(z, xs[0], cast=True)
     return z
 
 
@@ -601,7 +601,7 @@ def _normalize_fwd(e: Emitter, op: Any, hint: str, xs: list[str], vals: Any) -> 
         z = e.call(hint, "np.multiply", xhat, f"{xs[1]}.reshape({op.wshape!r})")
     else:
         z = e.alloc(hint, e.env[xhat])
-        e.stmt(f"np.copyto({z}, {xhat})", z)
+        e.copy(z, xhat)
     if len(xs) > 2 and xs[2] != "None":
         e.into(z, "np.add", z, f"{xs[2]}.reshape({op.wshape!r})")
     return z

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+
 from .. import optim
 from .emitter import Emitter, identifier
 
@@ -39,15 +41,16 @@ def kind(optimizer: Any) -> str:
     )
 
 
-def guard_conditions(optimizer: Any) -> list[str]:
-    """Source conditions (on ``opt``, the optimizer, and ``G``, its groups when traced) that
-    hold while the emitted update stays right: same groups, same parameters, same flags."""
+def guard_conditions(optimizer: Any, opt: str, groups: str, lists: list[str]) -> list[str]:
+    """Source conditions that hold while the emitted update stays right: the same groups, the
+    same parameters, the same flags. ``opt`` names the optimizer in the step, ``groups`` its
+    ``param_groups`` when traced and ``lists[i]`` the ``params`` list of group i."""
     k = kind(optimizer)
-    conds = ["opt.param_groups is G", f"len(G) == {len(optimizer.param_groups)}"]
+    conds = [f"{opt}.param_groups is {groups}", f"len({groups}) == {len(optimizer.param_groups)}"]
     for i, g in enumerate(optimizer.param_groups):
-        gi = f"G[{i}]"
+        gi = f"{groups}[{i}]"
         conds.append(f"len({gi}['params']) == {len(g['params'])}")
-        conds.append(f"{gi}['params'] is L{i}")
+        conds.append(f"{gi}['params'] is {lists[i]}")
         if k == "sgd":
             for key in ("momentum", "dampening", "weight_decay"):
                 conds.append(f"({gi}[{key!r}] != 0) is {g[key] != 0}")
@@ -91,16 +94,21 @@ def emit_update(
         hyper = {key: e.fresh(f"{key}{gi}") for key in keys}
         reads = [f"{v} = groups[{gi}][{key!r}]" for key, v in hyper.items()]
         dtypes = {p._data.dtype for p in params}
+        fast: list[str | None] = [None] * len(reads)
         if k == "sgd" and len(dtypes) == 1:
             # As 0-d arrays of the parameters' dtype: the value NumPy would convert the Python
             # float to on every call (NEP 50), converted once per step instead of per parameter.
-            dt = next(iter(dtypes)).name
-            reads = [f"{v} = np.array(groups[{gi}][{key!r}], np.{dt})" for key, v in hyper.items()]
+            dt = next(iter(dtypes))
+            reads = [
+                f"{v} = np.array(groups[{gi}][{key!r}], np.{dt.name})" for key, v in hyper.items()
+            ]
+            fast = [_cached_read(e, v, f"groups[{gi}][{key!r}]", dt) for key, v in hyper.items()]
         if k != "sgd":
             hyper["beta1"], hyper["beta2"] = e.fresh(f"beta1_{gi}"), e.fresh(f"beta2_{gi}")
             reads.append(f"{hyper['beta1']}, {hyper['beta2']} = groups[{gi}]['betas']")
-        for r in reads:
-            e.stmt(r)
+            fast.append(None)
+        for r, f in zip(reads, fast):
+            e.stmt(r, fast=f)
         e.end(f"param group {gi}")
         for p in params:
             state = optimizer.state.get(p, {})
@@ -111,6 +119,20 @@ def emit_update(
                 _adam(e, k, group, hyper, pname, gname, state, bound)
     e.execute = True
     return bound
+
+
+def _cached_read(e: Emitter, name: str, read: str, dtype: Any) -> str:
+    """The running form of ``name = np.array(<read>, dtype)``: ``name`` is a 0-d array of the
+    step, refilled only when the hyper-parameter is another object than at the last call (a
+    float or int cannot change in place; any other object is converted at every call)."""
+    e.env[name] = np.array(0, dtype)
+    seen = e.fresh(f"{name}_seen")
+    e.env[seen] = [None]
+    h = e.fresh("hyper")
+    return (
+        f"if ({h} := {read}) is not {seen}[0]: "
+        f"{name}[()] = {h}; {seen}[0] = {h} if {h}.__class__ in (float, int) else None"
+    )
 
 
 def _scratch(e: Emitter, role: str, p: str) -> str:

@@ -221,6 +221,11 @@ class Linear(Op):
     """z = x @ w^T + b (PyTorch's linear);  dx = grad @ w, dw = grad^T @ x, db = sum(grad).
 
     One op instead of transpose, matmul and add: fewer nodes on every training step.
+    ``nn.Linear`` keeps w Fortran-ordered (shape (out, in), memory as an (in, out) C array),
+    so ``w^T`` is a C-ordered matrix and ``x @ w^T`` is BLAS's plain product; dw is computed
+    as the transpose of the C-ordered ``x^T @ grad``, which comes out in w's own layout (the
+    optimizer's elementwise updates then walk both arrays in the same order) and is faster
+    than ``grad^T @ x``. Any layout of w gives the same values.
     """
 
     __slots__ = ()
@@ -239,5 +244,19 @@ class Linear(Op):
             if x.ndim != 2:  # (in,) or (..., in): treat every leading index as a sample
                 grad = reshape(grad, (-1, w.shape[0]))
                 x = reshape(x, (-1, w.shape[1]))
-            gw = swap_last(grad) @ x
+            gw = _weight_grad(grad, x)
         return (gx, gw) if b is None else (gx, gw, grad)
+
+
+def _weight_grad(grad: Any, x: Any) -> Any:
+    """dw = grad^T @ x for 2-D grad and x, computed as (x^T @ grad)^T.
+
+    On arrays the product is written into the C-ordered transpose of a fresh Fortran-ordered
+    array, which is returned: a fresh array, not a view, so the engine hands it to ``.grad``
+    without copying it. On Tensors (under create_graph) the same, as recorded ops.
+    """
+    if _is_array(x) and _is_array(grad):
+        gw = np.empty((grad.shape[1], x.shape[1]), np.result_type(x, grad), order="F")
+        np.matmul(x.T, grad, out=gw.T)
+        return gw
+    return swap_last(swap_last(x) @ grad)

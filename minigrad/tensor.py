@@ -1093,6 +1093,14 @@ def _put(t: Tensor, index: Any, value: Any) -> Tensor:
 
 
 def _check_writable(t: Tensor, name: str) -> None:
+    if not t._data.flags.writeable and 0 not in t._data.strides:
+        raise RuntimeError(
+            f"{name}(): the written-to tensor is read-only: a copy made by reshape() or view() "
+            "of a tensor whose memory is not C-ordered (nn.Linear keeps its weight "
+            "Fortran-ordered), which a write would not reach, or made from a read-only array. "
+            "Write into the original tensor (weight[i, j] = v, "
+            "weight.copy_(values.reshape(weight.shape))), or clone() first"
+        )
     if not t._data.flags.writeable:
         raise RuntimeError(
             f"{name}(): unsupported operation: more than one element of the written-to tensor "

@@ -255,11 +255,20 @@ def _to_array(key: str, value: Any) -> np.ndarray:
 # .npz
 
 
+def _c_ordered(arrays: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """The arrays in C order: files hold the same bytes whatever the arrays' memory layout
+    (``nn.Linear`` keeps its weight Fortran-ordered); loading copies them back into it.
+
+    ``copy(order="C")``, not ``np.ascontiguousarray``, which turns a 0-d array into shape (1,).
+    """
+    return {k: a if a.flags.c_contiguous else a.copy(order="C") for k, a in arrays.items()}
+
+
 def _npz_writer(tree: Any, arrays: Mapping[str, np.ndarray]) -> Callable[[IO[bytes]], None]:
     members = {
         FORMAT_KEY: np.asarray(FORMAT_VERSION, dtype=np.int64),
         TREE_KEY: _tree_bytes(tree),
-        **arrays,
+        **_c_ordered(arrays),
     }
 
     def write(f: IO[bytes]) -> None:
@@ -383,11 +392,7 @@ def _safetensors_writer(
         if arr.dtype.kind == "c":
             raise TypeError(f"save: {path!r}: safetensors cannot store complex {key!r}")
     metadata = {FORMAT_KEY: str(FORMAT_VERSION), TREE_KEY: _tree_json(tree)}
-    # copy(order="C"), not np.ascontiguousarray, which turns a 0-d array into shape (1,).
-    contiguous = {
-        key: arr if arr.flags.c_contiguous else arr.copy(order="C") for key, arr in arrays.items()
-    }
-    data = lib.numpy.save(contiguous, metadata=metadata)  # bytes: serialised before any I/O
+    data = lib.numpy.save(_c_ordered(arrays), metadata=metadata)  # bytes: serialised before any I/O
 
     def write(f: IO[bytes]) -> None:
         f.write(data)

@@ -109,14 +109,22 @@ class Emitter:
     # -- code ---------------------------------------------------------------------------------
 
     def alloc(self, hint: str, like: Any) -> str:
-        """A buffer shaped like ``like``, allocated once (module level)."""
+        """A buffer shaped like ``like``, allocated once (module level).
+
+        Fortran-ordered when ``like`` is (a ``Linear`` weight and what is computed from it), so
+        elementwise updates walk the buffer and the weight in the same order.
+        """
         arr = np.asarray(like)
         name = self.fresh(hint)
-        buf = np.empty(arr.shape, dtype=arr.dtype)
+        fortran = arr.ndim > 1 and arr.flags.f_contiguous and not arr.flags.c_contiguous
+        buf = np.empty(arr.shape, dtype=arr.dtype, order="F" if fortran else "C")
         self.env[name] = buf
         self.buffers[name] = buf
         self.stable.add(name)
-        self.setup.append(f"{name} = np.empty({tuple(arr.shape)!r}, dtype=np.{arr.dtype.name})")
+        order = ', order="F"' if fortran else ""
+        self.setup.append(
+            f"{name} = np.empty({tuple(arr.shape)!r}, dtype=np.{arr.dtype.name}{order})"
+        )
         return name
 
     def eval(self, expr: str) -> Any:

@@ -880,11 +880,14 @@ def _structure_conditions(
 
 
 def _array_source(a: np.ndarray) -> str:
-    """An exact, compact literal for an array (its bytes in base64)."""
-    data = base64.b64encode(np.ascontiguousarray(a).tobytes()).decode("ascii")
+    """An exact, compact literal for an array (its bytes in base64), in its memory order (a
+    Fortran-ordered ``Linear`` weight stays Fortran-ordered in the ejected module)."""
+    fortran = a.ndim > 1 and a.flags.f_contiguous and not a.flags.c_contiguous
+    data = base64.b64encode(a.tobytes(order="F" if fortran else "C")).decode("ascii")
+    order = ', order="F"' if fortran else ""
     return (
         f"np.frombuffer(base64.b64decode({data!r}), dtype=np.{a.dtype.name})"
-        f".reshape({tuple(a.shape)!r}).copy()"
+        f".reshape({tuple(a.shape)!r}{order}).copy({order[2:]})"
     )
 
 

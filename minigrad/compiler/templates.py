@@ -708,13 +708,17 @@ def _linear_bwd(
     gx = e.call(h[0], "np.matmul", g, w) if op.needs_grad(0) else None
     gw = None
     if op.needs_grad(1):
-        e.split("Linear backward: dw = grad^T @ x")
+        e.split("Linear backward: dw = grad^T @ x, as (x^T @ grad)^T")
         gg, xx = g, x
         if np.ndim(vals[0]) != 2:  # every leading index is a sample
             rows, cols = np.shape(vals[1])
             gg = e.let(h[1] + "_g2", f"{g}.reshape(-1, {rows})", g)
             xx = e.let(h[1] + "_x2", f"{x}.reshape(-1, {cols})", x)
-        gw = e.call(h[1], "np.matmul", _transposed(e, gg), xx)
+        # As the op: x^T @ grad into a C-ordered (in, out) buffer, which is dw (out, in) in
+        # Fortran order, the layout of nn.Linear's weight.
+        dt = np.result_type(e.env[xx], e.env[gg])
+        gw = e.alloc(h[1], np.empty(np.shape(vals[1]), dtype=dt, order="F"))
+        e.stmt(f"np.matmul({_transposed(e, xx)}, {gg}, out={_transposed(e, gw)})", gw)
     return [gx, gw] if len(xs) == 2 else [gx, gw, g]
 
 

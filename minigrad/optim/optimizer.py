@@ -141,7 +141,9 @@ class Optimizer:
             packed["params"] = ids
             groups.append(packed)
         state = {
-            index[id(p)]: {k: (v.copy() if isinstance(v, np.ndarray) else v) for k, v in s.items()}
+            index[id(p)]: {
+                k: (v.copy(order="K") if isinstance(v, np.ndarray) else v) for k, v in s.items()
+            }
             for p, s in self.state.items()
             if id(p) in index
         }
@@ -197,7 +199,9 @@ class Optimizer:
 
 
 def _load_value(opt: str, key: str, value: Any, p: Tensor) -> Any:
-    """A saved state entry as the optimizer keeps it: arrays copied in the param's dtype."""
+    """A saved state entry as the optimizer keeps it: arrays copied in the param's dtype and
+    memory layout (a Fortran-ordered ``Linear`` weight gets Fortran-ordered moments, whatever
+    order the checkpoint stored)."""
     if isinstance(value, Tensor):
         value = value._data
     if key == "step":
@@ -208,7 +212,9 @@ def _load_value(opt: str, key: str, value: Any, p: Tensor) -> Any:
             f"{opt}.load_state_dict(): state {key!r} has shape {tuple(arr.shape)}, its "
             f"parameter {tuple(p.shape)}"
         )
-    return arr.astype(p.dtype, copy=True)
+    out = np.empty_like(p._data)
+    np.copyto(out, arr, casting="unsafe")
+    return out
 
 
 def _plain(value: Any) -> Any:
@@ -409,7 +415,7 @@ class Adam(Optimizer):
             if amsgrad:
                 vmax = state.get("max_exp_avg_sq")
                 if vmax is None:
-                    vmax = state["max_exp_avg_sq"] = v.copy()
+                    vmax = state["max_exp_avg_sq"] = v.copy(order="K")
                 np.maximum(vmax, v, out=vmax)
                 np.sqrt(vmax, out=tmp)
             else:

@@ -14,7 +14,8 @@ from typing import Any
 import numpy as np
 
 from .device import as_device
-from .tensor import Random, Tensor
+from .inplace import Random
+from .tensor import Tensor
 
 __all__ = [
     "Generator",

@@ -7,7 +7,6 @@ rule of its own).
 
 from __future__ import annotations
 
-import copy
 import operator
 import weakref
 from collections.abc import Callable, Iterator, Sequence
@@ -20,6 +19,7 @@ from .dims import wrap_dim, wrap_dims
 from .dtypes import default_float, dtype, of_array, result_np
 from .engine import Anomaly, Op, Tensors, accumulate, run_backward
 from .grad_mode import _grad_enabled
+from .inplace import InPlace
 from .surface import Size, TensorSurface
 from .validation import (
     DTypeLike,
@@ -32,7 +32,6 @@ from .validation import (
     _compared,
     _index,
     _keep,
-    _raw,
     _shape,
 )
 from .versions import CLOCK
@@ -235,7 +234,7 @@ def _compare(ufunc: Any, x: Tensor, other: Any) -> Any:
     return _new_tensor(np.asarray(ufunc(xd, yd)), None)
 
 
-class Tensor(TensorSurface):
+class Tensor(InPlace, TensorSurface):
     """An n-dimensional array that records the operations applied to it.
 
     Args:
@@ -548,98 +547,6 @@ class Tensor(TensorSurface):
     def __pos__(self) -> Tensor:
         return self
 
-    # -- in place (see ``_inplace``: PyTorch's rules, the version counter) -------------------
-
-    def __iadd__(self, other: Any) -> Tensor:
-        return _inplace(self, "add_", lambda t: t + other)
-
-    def __isub__(self, other: Any) -> Tensor:
-        return _inplace(self, "sub_", lambda t: t - other)
-
-    def __imul__(self, other: Any) -> Tensor:
-        return _inplace(self, "mul_", lambda t: t * other)
-
-    def __itruediv__(self, other: Any) -> Tensor:
-        return _inplace(self, "div_", lambda t: t / other)
-
-    def __ipow__(self, other: Any) -> Tensor:
-        return _inplace(self, "pow_", lambda t: t**other)
-
-    def add_(self, other: Any, *, alpha: float = 1) -> Tensor:
-        """self += alpha * other, in place; returns self."""
-        return _inplace(self, "add_", lambda t: t + (other if alpha == 1 else other * alpha))
-
-    def sub_(self, other: Any, *, alpha: float = 1) -> Tensor:
-        """self -= alpha * other, in place; returns self."""
-        return _inplace(self, "sub_", lambda t: t - (other if alpha == 1 else other * alpha))
-
-    def mul_(self, other: Any) -> Tensor:
-        """self *= other, in place; returns self."""
-        return _inplace(self, "mul_", lambda t: t * other)
-
-    def div_(self, other: Any) -> Tensor:
-        """self /= other, in place; returns self."""
-        return _inplace(self, "div_", lambda t: t / other)
-
-    def pow_(self, exponent: Any) -> Tensor:
-        """self **= exponent, in place; returns self."""
-        return _inplace(self, "pow_", lambda t: t**exponent)
-
-    def clamp_(self, min: float | None = None, max: float | None = None) -> Tensor:
-        """Limit values to [min, max] in place; returns self."""
-        return _inplace(self, "clamp_", lambda t: t.clamp(min, max))
-
-    clip_ = clamp_
-
-    def zero_(self) -> Tensor:
-        """Set every element to 0, in place; returns self."""
-        return _overwrite(self, "zero_", 0)
-
-    def fill_(self, value: Any) -> Tensor:
-        """Set every element to ``value`` (a number or a 0-d tensor), in place; returns self."""
-        if isinstance(value, Tensor) and value.ndim != 0:
-            raise RuntimeError(
-                "fill_ only supports 0-dimension value tensor but got tensor with "
-                f"{value.ndim} dimensions."
-            )
-        return _overwrite(self, "fill_", value)
-
-    def copy_(self, src: Any) -> Tensor:
-        """Copy ``src`` (broadcast to this shape, cast to this dtype) into self; returns self.
-
-        Gradient flows to ``src``; the values self had before get none.
-        """
-        return _overwrite(self, "copy_", src)
-
-    def normal_(self, mean: float = 0.0, std: float = 1.0, *, generator: Any = None) -> Tensor:
-        """Fill with samples of N(mean, std^2) in place; returns self.
-
-        ``generator``: a ``numpy.random.Generator``, an int seed, or None for minigrad's default
-        generator (``manual_seed``).
-        """
-        rng = Random.generator(generator)
-        return _overwrite(self, "normal_", rng.normal(mean, std, self.shape))
-
-    def uniform_(self, a: float = 0.0, b: float = 1.0, *, generator: Any = None) -> Tensor:
-        """Fill with samples of U[a, b) in place; returns self (``generator`` as ``normal_``)."""
-        rng = Random.generator(generator)
-        return _overwrite(self, "uniform_", rng.uniform(a, b, self.shape))
-
-    def __setitem__(self, index: Any, value: Any) -> None:
-        """``t[index] = value`` writes into t, as in PyTorch (recorded when a graph needs it)."""
-        idx = _index(index)
-        if _grad_enabled.get() and (
-            self.requires_grad or (isinstance(value, Tensor) and value.requires_grad)
-        ):
-            _inplace(self, "setitem", lambda t: _put(t, idx, value), cast="unsafe")
-            return
-        _check_writable(self, "setitem")
-        try:
-            self._data[idx] = _raw(value)
-        except ValueError as e:
-            raise RuntimeError(f"setitem on a tensor of shape {self.shape}: {e}") from None
-        versions.bump(self._data)
-
     def matmul(self, other: Any) -> Tensor:
         """Matrix product with NumPy's rules (1-D, 2-D and batched)."""
         if not isinstance(other, Tensor):
@@ -910,212 +817,6 @@ class Tensor(TensorSurface):
             return _unary(ops.GetItem(idx), self)
         except IndexError as e:
             raise IndexError(f"indexing a tensor of shape {self._data.shape}: {e}") from None
-
-
-class Random:
-    """Where ``normal_`` and ``uniform_`` get their NumPy generator from ``generator=``.
-
-    ``creation`` owns minigrad's default generator and fills this in on import (tensor.py
-    cannot import it: creation builds on tensor).
-    """
-
-    generator: Callable[[Any], np.random.Generator] = staticmethod(
-        lambda g: g if isinstance(g, np.random.Generator) else np.random.default_rng(g)
-    )
-
-
-def _inplace(
-    t: Tensor, name: str, compute: Callable[[Tensor], Tensor], cast: str = "same_kind"
-) -> Tensor:
-    """Make ``t`` hold ``compute(t)``, its out-of-place result, in place; return ``t``.
-
-    PyTorch's rules. A leaf that requires grad cannot change while a graph is recorded
-    (change it under ``no_grad``). When the result is not recorded (``no_grad``, or nothing
-    requires grad) its values are written into t's memory, so views, ``detach()`` and ``.data``
-    see them, and the version counter moves: an op that saved this memory for backward will
-    refuse to use it. When it is recorded (t or the operand requires grad), t takes the new
-    array and ``grad_fn``, whose input is t's old node (PyTorch's rebase); the old array stays
-    as the ops that saved it expect. A tensor that shares memory with another cannot swap its
-    array without the other missing the change, so that case raises.
-
-    Args:
-        t: the tensor to change.
-        name: the op's name, for errors (``add_``).
-        compute: the out-of-place op, given t.
-        cast: how the result may be cast to t's dtype (``same_kind`` as arithmetic,
-            ``unsafe`` as ``copy_``).
-    """
-    if _grad_enabled.get() and t.requires_grad and t.grad_fn is None:
-        raise RuntimeError(
-            ("a view of a leaf Variable" if name == "setitem" else "a leaf Variable")
-            + " that requires grad is being used in an in-place operation."
-        )
-    _check_writable(t, name)
-    r = compute(t)
-    if r.shape != t.shape:
-        raise RuntimeError(
-            f"{name}(): output with shape {list(t.shape)} doesn't match the broadcast shape "
-            f"{list(r.shape)}"
-        )
-    if r._data.dtype != t._data.dtype:
-        if not np.can_cast(r._data.dtype, t._data.dtype, cast):  # type: ignore[arg-type]
-            raise RuntimeError(
-                f"{name}(): result type {r._data.dtype} can't be cast to the desired output "
-                f"type {t._data.dtype}"
-            )
-        r = r.astype(t._data.dtype)
-    if r.grad_fn is None:
-        np.copyto(t._data, r._data, casting="unsafe")
-        versions.bump(t._data)
-        return t
-    views = _live_views(t, name)
-    if t._base is not None:  # a view: the change goes to the viewed tensor, as in PyTorch
-        _write_back(t, r, name)
-        return t
-    version = versions.version(t._data)
-    t._data, t.grad_fn, t.requires_grad = r._data, r.grad_fn, True
-    versions.set_version(t._data, version + 1)
-    for v in views:  # they see the new values, through a new view node
-        _refresh(v)
-    return t
-
-
-def _live_views(t: Tensor, name: str) -> list[Tensor]:
-    """The live views of ``t``; raise if something else sees its memory (detach(), numpy()).
-
-    Those cannot follow ``t`` to its new array, and PyTorch would change them too.
-    """
-    views = []
-    for ref in t._aliases or ():
-        other = ref()
-        if other is None:
-            continue
-        if isinstance(other, Tensor) and other._base is not None and other._base[0] is t:
-            views.append(other)
-            continue
-        raise RuntimeError(
-            f"{name}(): this tensor shares its memory with another tensor or array made by "
-            "detach(), .data or numpy(), and minigrad cannot record an in-place change of "
-            "shared memory for autograd (the other would miss it); write it out of place "
-            "(y = y + 1, or y = y.clone() first), or under no_grad() if no gradient should "
-            "flow through it"
-        )
-    return views
-
-
-def _refresh(v: Tensor) -> None:
-    """Point the view ``v`` at its base's new array, recorded as a new view op (recursively)."""
-    assert v._base is not None
-    x, op = v._base
-    views = [
-        w for w in (ref() for ref in v._aliases or ()) if w is not None and w._base is not None
-    ]
-    fresh = apply(copy.copy(op), x)
-    v._data, v.grad_fn, v.requires_grad = fresh._data, fresh.grad_fn, fresh.requires_grad
-    for w in views:
-        if w._base[0] is v:
-            _refresh(w)
-
-
-def _write_back(t: Tensor, r: Tensor, name: str) -> None:
-    """Put ``r``, the new values of the view ``t``, into the tensor it views; t views it again.
-
-    The viewed tensor changes by its own in-place op (recorded, or refused as for any tensor),
-    so its graph and its own views follow the same rules.
-    """
-    assert t._base is not None
-    x, op = t._base
-    if isinstance(op, ops.GetItem):
-        x[op.index] = r
-    elif isinstance(op, ops.Reshape):
-        x.copy_(r.reshape(x.shape))
-    elif isinstance(op, ops.Permute):
-        x.copy_(r.permute(tuple(np.argsort(op.axes))))
-    else:
-        raise RuntimeError(
-            f"{name}(): this tensor is a view made by {type(op).__name__}, and minigrad cannot "
-            "record an in-place change through it; change the viewed tensor, or clone() first"
-        )
-    # x changed by its own in-place op, which refreshed its views: t views x's new array now
-
-
-def _overwrite(t: Tensor, name: str, src: Any) -> Tensor:
-    """Replace t's values by ``src`` (broadcast, cast as ``copy_`` does), in place."""
-    shape = np.shape(_raw(src))
-    try:
-        broadcast = np.broadcast_shapes(shape, t.shape)
-    except ValueError:
-        broadcast = None
-    if broadcast != t.shape:
-        raise RuntimeError(
-            f"{name}(): the source of shape {list(shape)} cannot be broadcast to the tensor's "
-            f"shape {list(t.shape)}"
-        )
-    if _grad_enabled.get() and (t.requires_grad or (isinstance(src, Tensor) and src.requires_grad)):
-        return _inplace(t, name, lambda t: _replacement(t, src), cast="unsafe")
-    _check_writable(t, name)
-    np.copyto(t._data, _raw(src), casting="unsafe")
-    versions.bump(t._data)
-    return t
-
-
-def _replacement(t: Tensor, src: Any) -> Tensor:
-    """``src`` in t's shape, recorded so its gradient reaches src (and t's old values get 0)."""
-    src = src if isinstance(src, Tensor) else _new_tensor(np.asarray(src, dtype=t.dtype), None)
-    return apply(ops.Where(np.ones(t.shape, dtype=np.bool_)), src, t)
-
-
-def _put(t: Tensor, index: Any, value: Any) -> Tensor:
-    """t with ``value`` at ``index``, recorded: ``t[index] = value`` out of place."""
-    mask = np.zeros(t.shape, dtype=np.bool_)
-    mask[index] = True
-    target = mask[index].shape
-    v = value if isinstance(value, Tensor) else _new_tensor(np.asarray(value, dtype=t.dtype), None)
-    try:
-        fits = np.broadcast_shapes(v.shape, target) == target
-    except ValueError:
-        fits = False
-    if not fits:
-        raise RuntimeError(
-            f"shape mismatch: value tensor of shape {list(v.shape)} cannot be broadcast to "
-            f"indexing result of shape {list(target)}"
-        )
-    if ops._has_advanced(index):
-        hits = np.zeros(t.shape, dtype=np.int64)
-        np.add.at(hits, index, 1)
-        if hits.max(initial=0) > 1:
-            raise RuntimeError(
-                "setitem: the index repeats an element; which value lands there is undefined, "
-                "so minigrad does not record it for autograd (use unique indices)"
-            )
-    placed = apply(ops.ScatterAdd(index, t.shape), v.broadcast_to(target))
-    return apply(ops.Where(mask), placed, t)
-
-
-def _check_writable(t: Tensor, name: str) -> None:
-    if not t._data.flags.writeable and 0 not in t._data.strides:
-        raise RuntimeError(
-            f"{name}(): the written-to tensor is read-only: a copy made by reshape() or view() "
-            "of a tensor whose memory is not C-ordered (nn.Linear keeps its weight "
-            "Fortran-ordered), which a write would not reach, or made from a read-only array. "
-            "Write into the original tensor (weight[i, j] = v, "
-            "weight.copy_(values.reshape(weight.shape))), or clone() first"
-        )
-    if not t._data.flags.writeable:
-        raise RuntimeError(
-            f"{name}(): unsupported operation: more than one element of the written-to tensor "
-            "refers to a single memory location (it was made by expand() or broadcast_to()). "
-            "Please clone() the tensor before performing the operation."
-        )
-
-
-def bump_version(t: Tensor) -> None:
-    """Record that ``t``'s memory was written in place with NumPy (``t._data``).
-
-    Every in-place write outside the Tensor methods (an optimizer's ``out=`` update, an
-    initialiser) calls this, so a graph that saved the old values refuses to run backward.
-    """
-    versions.bump(t._data)
 
 
 class _HookHandle:

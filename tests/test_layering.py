@@ -24,6 +24,7 @@ LAYERS = {
     "fused": 1,
     "tensor": 2,
     "surface": 2,
+    "inplace": 2,
     "random": 3,
     "creation": 3,
     "functions": 3,

@@ -14,7 +14,8 @@ from typing import Any, NamedTuple, TypeVar
 import numpy as np
 
 from ..device import as_device, parse_to
-from ..tensor import Tensor, bump_version
+from ..inplace import bump_version
+from ..tensor import Tensor
 
 M = TypeVar("M", bound="Module")
 

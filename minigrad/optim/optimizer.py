@@ -17,8 +17,9 @@ from typing import Any
 import numpy as np
 
 from ..grad_mode import enable_grad, no_grad
+from ..inplace import bump_version
 from ..nn.module import zero_grads
-from ..tensor import Tensor, bump_version
+from ..tensor import Tensor
 
 __all__ = ["SGD", "Adam", "AdamW", "Optimizer"]
 
@@ -115,7 +116,7 @@ class Optimizer:
         """Update each parameter of ``group`` that has a gradient, in place in ``p._data``.
 
         Write with NumPy into the parameter's own array (``out=``, ``-=``); ``step()`` bumps
-        the versions afterwards (call ``minigrad.tensor.bump_version(p)`` for writes made
+        the versions afterwards (call ``minigrad.inplace.bump_version(p)`` for writes made
         elsewhere).
         """
         raise NotImplementedError

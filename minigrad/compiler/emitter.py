@@ -23,6 +23,7 @@ _IDENT = re.compile(r"[^0-9a-zA-Z_]")
 _NAMES = re.compile(r"(?<![.\w])[A-Za-z_]\w*")
 _NUMBER = re.compile(r"^-?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$")
 _KEYWORDS = {"np", "math", "True", "False", "None", "float", "slice"}
+_SMALL_PRODUCT = 1 << 18  # multiply-adds under which a matrix product's call overhead counts
 _NP_FUNCTION = re.compile(r"np\.(\w+)(\.reduce)?")
 
 
@@ -65,6 +66,7 @@ class Emitter:
         self.aux: dict[int, dict[str, str]] = {}  # id(op) -> names its forward kept for backward
         self._scalars: dict[tuple[str, str], str] = {}  # (literal, dtype) -> its 0-d array
         self.consumers: dict[int, int] = {}  # id(op) -> how many ops take its output
+        self.memo: dict[Any, Any] = {}  # what templates share (e.g. the flat label positions)
         self.execute = True  # False while writing code that must not run now (the update)
         self.writer: dict[str, int] = {}  # name -> index of the line that last wrote it
         self._pending: list[list[str]] = [[]]
@@ -127,6 +129,14 @@ class Emitter:
         )
         return name
 
+    def run_only(self, hint: str, value: Any) -> str:
+        """An array only the running form uses (the listing says the same thing more plainly):
+        bound to the step, not written in the listing or the ejected module."""
+        name = self.fresh(hint)
+        self.env[name] = value
+        self.stable.add(name)
+        return name
+
     def eval(self, expr: str) -> Any:
         return eval(expr, self.env)
 
@@ -158,11 +168,32 @@ class Emitter:
 
         (``out`` stays a keyword: passed by position, it measured slower in NumPy 2.4.)
         """
+        if fn == "np.matmul" and not kwargs and self._dot_is_matmul(args, out):
+            return f"{self.alias('np.dot')}({args[0]}, {args[1]}, out={out})"
         m = _NP_FUNCTION.fullmatch(fn)
         if m is not None and isinstance(getattr(np, m[1], None), np.ufunc):
             fn = self.alias(fn)
         argv = ", ".join([*args, *(f"{k}={v}" for k, v in kwargs.items())])
         return f"{fn}({argv}, out={out})"
+
+    def _dot_is_matmul(self, args: list[str], out: str) -> bool:
+        """Whether ``np.dot`` can run this small ``np.matmul``: a third cheaper to call (both
+        hand the product to the same BLAS routine), kept only when it gives the same bits on
+        the traced values. Matrices only, the output C-ordered and apart from the operands."""
+        if not self.execute or len(args) != 2:
+            return False
+        a, b, z = (self.env.get(n) for n in (*args, out))
+        if not all(isinstance(v, np.ndarray) and v.ndim == 2 for v in (a, b, z)):
+            return False
+        assert isinstance(a, np.ndarray) and isinstance(b, np.ndarray) and isinstance(z, np.ndarray)
+        if a.shape[0] * a.shape[1] * b.shape[1] > _SMALL_PRODUCT or not z.flags.c_contiguous:
+            return False
+        if a.dtype != z.dtype or b.dtype != z.dtype or z.dtype.kind != "f":
+            return False
+        if np.shares_memory(z, a) or np.shares_memory(z, b):
+            return False
+        with np.errstate(all="ignore"):
+            return bool(np.array_equal(np.dot(a, b), np.matmul(a, b), equal_nan=True))
 
     def _operands(self, args: tuple[str, ...]) -> list[str]:
         """Number literals become 0-d arrays of the other operand's dtype, made once.

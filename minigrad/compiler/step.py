@@ -669,9 +669,11 @@ def _emit_label_check(e: Emitter, ops_fwd: list[Op], yd: np.ndarray) -> None:
                 return
             classes = np.shape(_saved(op)[0])[1]
             unsigned = f"np.uint{op.target.dtype.itemsize * 8}"
+            error = f'raise IndexError("target holds a class index out of range [0, {classes})")'
             e.stmt(
-                f"if np.maximum.reduce({t}.view({unsigned})) >= {classes}: "
-                f'raise IndexError("target holds a class index out of range [0, {classes})")'
+                f"if np.maximum.reduce({t}.view({unsigned})) >= {classes}: {error}",
+                fast=f"if {e.alias('np.maximum.reduce')}({t}.view({e.alias(unsigned)})) "
+                f">= {classes}: {error}",
             )
             e.end("labels out of range: the eager error")
             return

@@ -151,6 +151,7 @@ from .functions import (
 )
 from .grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck
+from .gradients import grad
 from .random import (
     Generator,
     default_generator,
@@ -162,7 +163,7 @@ from .random import (
 )
 from .serialization import load, save
 from .surface import Size, return_types
-from .tensor import Tensor, grad
+from .tensor import Tensor
 
 __getattr__ = missing_attribute("minigrad", "torch")
 bool_ = bool  # (NumPy's spelling, kept for older code)

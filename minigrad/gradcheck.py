@@ -8,7 +8,8 @@ from typing import Any
 import numpy as np
 
 from .grad_mode import enable_grad, no_grad
-from .tensor import Tensor, grad
+from .gradients import grad
+from .tensor import Tensor
 
 
 class GradcheckError(RuntimeError):

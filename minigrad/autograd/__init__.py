@@ -7,7 +7,7 @@ Here: ``grad`` and ``backward``, user-defined ops (``Function``), ``gradcheck`` 
 from .._missing import missing_attribute
 from ..grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from ..gradcheck import gradcheck, gradgradcheck
-from ..tensor import backward, grad
+from ..gradients import backward, grad
 from . import function, functional
 from .anomaly import (
     detect_anomaly,

@@ -13,7 +13,8 @@ import numpy as np
 
 from ..functions import stack
 from ..grad_mode import enable_grad
-from ..tensor import Tensor, _new_tensor, grad
+from ..gradients import grad
+from ..tensor import Tensor, _new_tensor
 
 
 def _as_tuple(x: Any, arg: str, fn: str) -> tuple[bool, tuple[Any, ...]]:

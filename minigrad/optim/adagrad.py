@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 
 from ..tensor import Tensor
-from .optimizer import Optimizer, ParamsLike, _check_nonneg
+from .optimizer import Optimizer, ParamsLike
 
 __all__ = ["Adagrad"]
 
@@ -58,34 +58,16 @@ class Adagrad(Optimizer):
                 self._init_state(p, group)
 
     def _init_state(self, p: Tensor, group: dict[str, Any]) -> dict[str, Any]:
-        state = self.state[p] = {
-            "step": 0,
-            "sum": np.full_like(p._data, group["initial_accumulator_value"]),
-        }
+        state = self._new_state(p, "sum")
+        state["sum"] += group["initial_accumulator_value"]
         return state
 
     def _validate(self, group: dict[str, Any]) -> None:
-        _check_nonneg(
-            "Adagrad",
-            lr=group["lr"],
-            lr_decay=group["lr_decay"],
-            weight_decay=group["weight_decay"],
-            initial_accumulator_value=group["initial_accumulator_value"],
-            eps=group["eps"],
-        )
+        self._nonneg(group, "lr", "lr_decay", "weight_decay", "initial_accumulator_value", "eps")
 
     def _update_group(self, group: dict[str, Any]) -> None:
         lr, lr_decay, eps = group["lr"], group["lr_decay"], group["eps"]
-        wd, maximize = group["weight_decay"], group["maximize"]
-        for p in group["params"]:
-            if p.grad is None:
-                continue
-            data = p._data
-            g = p.grad._data
-            if maximize:
-                g = -g
-            if wd != 0:
-                g = g + wd * data
+        for p, data, g in self._gradients(group):
             state = self.state.get(p) or self._init_state(p, group)
             state["step"] += 1
             clr = lr / (1 + (state["step"] - 1) * lr_decay)

@@ -11,7 +11,7 @@ the old values refuses to run backward instead of giving a wrong gradient.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
 import numpy as np
@@ -91,6 +91,40 @@ class Optimizer:
 
     def _validate(self, group: dict[str, Any]) -> None:
         """Raise ValueError on invalid hyper-parameters (subclasses check their own)."""
+
+    def _nonneg(self, group: dict[str, Any], *keys: str) -> None:
+        """Raise ValueError unless each of ``group``'s ``keys`` is a number >= 0."""
+        for key in keys:
+            v = group[key]
+            if not isinstance(v, int | float) or isinstance(v, bool) or not v >= 0.0:
+                raise ValueError(
+                    f"{type(self).__name__}: invalid {key} {v!r} (must be a number >= 0)"
+                )
+
+    def _gradients(self, group: dict[str, Any]) -> Iterator[tuple[Tensor, np.ndarray, np.ndarray]]:
+        """Each parameter of ``group`` that has a gradient, as (p, its array, the gradient to
+        step along): negated under ``maximize``, plus ``weight_decay * p`` out of place (``.grad``
+        stays as it is), or, when the decay is decoupled (AdamW), ``p`` shrunk in place instead.
+        """
+        lr, wd, maximize = group["lr"], group["weight_decay"], group["maximize"]
+        decoupled = group.get("decoupled_weight_decay", False)
+        for p in group["params"]:
+            if p._grad is None:
+                continue
+            data, g = p._data, p._grad._data
+            if maximize:
+                g = -g
+            if wd != 0:
+                if decoupled:
+                    data *= 1 - lr * wd
+                else:
+                    g = g + wd * data
+            yield p, data, g
+
+    def _new_state(self, p: Tensor, *zeros: str) -> dict[str, Any]:
+        """``p``'s state on its first step: ``step`` 0 and an array of zeros per name."""
+        state = self.state[p] = {"step": 0, **{name: np.zeros_like(p._data) for name in zeros}}
+        return state
 
     def zero_grad(self, set_to_none: bool = True) -> None:
         """Clear the gradients of every parameter (None, or zeros in place when
@@ -227,12 +261,6 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _check_nonneg(opt: str, **values: float) -> None:
-    for key, v in values.items():
-        if not isinstance(v, int | float) or isinstance(v, bool) or not v >= 0.0:
-            raise ValueError(f"{opt}: invalid {key} {v!r} (must be a number >= 0)")
-
-
 class SGD(Optimizer):
     """Stochastic gradient descent with optional momentum, Nesterov momentum and weight decay.
 
@@ -275,28 +303,14 @@ class SGD(Optimizer):
         super().__init__(params, defaults)
 
     def _validate(self, group: dict[str, Any]) -> None:
-        _check_nonneg(
-            "SGD",
-            lr=group["lr"],
-            momentum=group["momentum"],
-            weight_decay=group["weight_decay"],
-            dampening=group["dampening"],
-        )
+        self._nonneg(group, "lr", "momentum", "weight_decay", "dampening")
         if group["nesterov"] and (group["momentum"] <= 0 or group["dampening"] != 0):
             raise ValueError("SGD: Nesterov momentum requires a momentum > 0 and zero dampening")
 
     def _update_group(self, group: dict[str, Any]) -> None:
         lr, momentum, dampening = group["lr"], group["momentum"], group["dampening"]
-        wd, nesterov, maximize = group["weight_decay"], group["nesterov"], group["maximize"]
-        for p in group["params"]:
-            if p.grad is None:
-                continue
-            data = p._data
-            d = p.grad._data
-            if maximize:
-                d = -d
-            if wd != 0:
-                d = d + wd * data  # out of place: the gradient itself stays untouched
+        nesterov = group["nesterov"]
+        for p, data, d in self._gradients(group):
             if momentum != 0:
                 state = self.state.get(p)
                 if state is None:
@@ -363,7 +377,7 @@ class Adam(Optimizer):
 
     def _validate(self, group: dict[str, Any]) -> None:
         name = type(self).__name__
-        _check_nonneg(name, lr=group["lr"], eps=group["eps"], weight_decay=group["weight_decay"])
+        self._nonneg(group, "lr", "eps", "weight_decay")
         betas = group["betas"]
         if not isinstance(betas, tuple | list) or len(betas) != 2:
             raise ValueError(f"{name}: betas must be a pair of numbers, got {betas!r}")
@@ -375,31 +389,16 @@ class Adam(Optimizer):
         group["betas"] = (float(betas[0]), float(betas[1]))
 
     def _update_group(self, group: dict[str, Any]) -> None:
-        lr, eps, wd = group["lr"], group["eps"], group["weight_decay"]
-        beta1, beta2 = group["betas"]
-        amsgrad, maximize = group["amsgrad"], group["maximize"]
-        decoupled = group.get("decoupled_weight_decay", False)
-        for p in group["params"]:
-            if p.grad is None:
-                continue
-            data = p._data
-            g = p.grad._data
-            if maximize:
-                g = -g
-            if wd != 0:
-                if decoupled:
-                    data *= 1 - lr * wd
-                else:
-                    g = g + wd * data
-            state = self.state.get(p)
-            if state is None:
-                state = self.state[p] = {
-                    "step": 0,
-                    "exp_avg": np.zeros_like(data),
-                    "exp_avg_sq": np.zeros_like(data),
-                }
-                if amsgrad:
-                    state["max_exp_avg_sq"] = np.zeros_like(data)
+        lr, eps, (beta1, beta2), amsgrad = (
+            group["lr"],
+            group["eps"],
+            group["betas"],
+            group["amsgrad"],
+        )
+        for p, data, g in self._gradients(group):
+            state = self.state.get(p) or self._new_state(
+                p, "exp_avg", "exp_avg_sq", *(["max_exp_avg_sq"] if amsgrad else [])
+            )
             state["step"] += 1
             t = state["step"]
             m, v = state["exp_avg"], state["exp_avg_sq"]

@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from .optimizer import Optimizer, ParamsLike, _check_nonneg
+from .optimizer import Optimizer, ParamsLike
 
 __all__ = ["RMSprop"]
 
@@ -58,34 +58,14 @@ class RMSprop(Optimizer):
         super().__init__(params, defaults)
 
     def _validate(self, group: dict[str, Any]) -> None:
-        _check_nonneg(
-            "RMSprop",
-            lr=group["lr"],
-            alpha=group["alpha"],
-            eps=group["eps"],
-            weight_decay=group["weight_decay"],
-            momentum=group["momentum"],
-        )
+        self._nonneg(group, "lr", "alpha", "eps", "weight_decay", "momentum")
 
     def _update_group(self, group: dict[str, Any]) -> None:
-        lr, alpha, eps, wd = group["lr"], group["alpha"], group["eps"], group["weight_decay"]
-        momentum, centered, maximize = group["momentum"], group["centered"], group["maximize"]
-        for p in group["params"]:
-            if p.grad is None:
-                continue
-            data = p._data
-            g = p.grad._data
-            if maximize:
-                g = -g
-            if wd != 0:
-                g = g + wd * data
-            state = self.state.get(p)
-            if state is None:
-                state = self.state[p] = {"step": 0, "square_avg": np.zeros_like(data)}
-                if momentum > 0:
-                    state["momentum_buffer"] = np.zeros_like(data)
-                if centered:
-                    state["grad_avg"] = np.zeros_like(data)
+        lr, alpha, eps = group["lr"], group["alpha"], group["eps"]
+        momentum, centered = group["momentum"], group["centered"]
+        extra = ["momentum_buffer"] * (momentum > 0) + ["grad_avg"] * bool(centered)
+        for p, data, g in self._gradients(group):
+            state = self.state.get(p) or self._new_state(p, "square_avg", *extra)
             state["step"] += 1
             v = state["square_avg"]
             v *= alpha

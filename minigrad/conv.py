@@ -246,12 +246,17 @@ def conv_weight(x: Any, gy: Any, p: ConvParams, w_shape: Ints, cols: Any = None)
     return Tensors.apply(ConvWeight(p, w_shape), x, gy)
 
 
-class _ConvOp(Op):
-    """Shares the hyper-parameters' attributes, readable as plain tuples."""
+class _WindowOp(Op):
+    """An op over sliding windows, whose hyper-parameters (``params``) read as plain tuples."""
 
     __slots__ = ("params",)
 
-    params: ConvParams
+    params: Any  # ConvParams or PoolParams
+    _shown: tuple[str, ...] = ("kernel_size", "stride", "padding", "dilation")
+
+    @property
+    def kernel_size(self) -> Ints:
+        return self.params.kernel_size
 
     @property
     def stride(self) -> Ints:
@@ -265,23 +270,19 @@ class _ConvOp(Op):
     def dilation(self) -> Ints:
         return self.params.dilation
 
+    def attributes(self) -> dict[str, Any]:
+        return {name: getattr(self, name) for name in self._shown}
+
+
+class _ConvOp(_WindowOp):
+    __slots__ = ()
+
+    params: ConvParams
+    _shown = (*_WindowOp._shown, "groups")
+
     @property
     def groups(self) -> int:
         return self.params.groups
-
-    @property
-    def kernel_size(self) -> Ints:
-        return self.params.kernel_size
-
-    def attributes(self) -> dict[str, Any]:
-        p = self.params
-        return {
-            "kernel_size": p.kernel_size,
-            "stride": p.stride,
-            "padding": p.padding,
-            "dilation": p.dilation,
-            "groups": p.groups,
-        }
 
 
 class Conv(_ConvOp):
@@ -400,33 +401,13 @@ def pool_params(
     return PoolParams(kernel, stride, tuple(pads), dilation), tuple(out)
 
 
-class _PoolOp(Op):
-    __slots__ = ("ceil_mode", "out_shape", "params")
+class _PoolOp(_WindowOp):
+    __slots__ = ("ceil_mode", "out_shape")
 
     params: PoolParams
     out_shape: Ints
     ceil_mode: bool
-
-    @property
-    def kernel_size(self) -> Ints:
-        return self.params.kernel_size
-
-    @property
-    def stride(self) -> Ints:
-        return self.params.stride
-
-    @property
-    def padding(self) -> Pads:
-        return self.params.padding
-
-    @property
-    def dilation(self) -> Ints:
-        return self.params.dilation
-
-    def attributes(self) -> dict[str, Any]:
-        p = self.params
-        attrs = {"kernel_size": p.kernel_size, "stride": p.stride, "padding": p.padding}
-        return {**attrs, "dilation": p.dilation, "ceil_mode": self.ceil_mode}
+    _shown = (*_WindowOp._shown, "ceil_mode")
 
 
 class MaxPool(_PoolOp):

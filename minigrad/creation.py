@@ -60,6 +60,16 @@ def _float_dtype(dtype: DTypeLike) -> np.dtype:
     return default_float() if dtype is None else np.dtype(dtype)
 
 
+def _random_floats(dtype: np.dtype, where: str) -> np.dtype:
+    """``dtype``, checked: floats drawn into integers would all truncate to 0 (PyTorch raises)."""
+    if dtype.kind != "f":
+        raise NotImplementedError(
+            f"{where}: random floats are not implemented for dtype {dtype}; ask for a floating "
+            "dtype (randint() draws integers)"
+        )
+    return dtype
+
+
 def _made(data: np.ndarray, device: Any, requires_grad: bool) -> Tensor:
     as_device(device)  # only the CPU: anything else raises before a tensor is made
     return Tensor(data, requires_grad=requires_grad)
@@ -222,8 +232,9 @@ def rand(
     requires_grad: bool = False,
 ) -> Tensor:
     """Uniform samples in [0, 1)."""
+    dt = _random_floats(_float_dtype(dtype), "rand()")
     data = as_generator(generator, "rand()").random(_shape(size))
-    return _made(data.astype(_float_dtype(dtype)), device, requires_grad)
+    return _made(data.astype(dt), device, requires_grad)
 
 
 def randn(
@@ -234,8 +245,9 @@ def randn(
     requires_grad: bool = False,
 ) -> Tensor:
     """Standard normal samples."""
+    dt = _random_floats(_float_dtype(dtype), "randn()")
     data = as_generator(generator, "randn()").standard_normal(_shape(size))
-    return _made(data.astype(_float_dtype(dtype)), device, requires_grad)
+    return _made(data.astype(dt), device, requires_grad)
 
 
 def randint(
@@ -374,6 +386,7 @@ def normal(
             raise TypeError("normal(): with numbers for mean and std, size is required")
         shape = _shape((size,) if isinstance(size, int) else tuple(size))
         dt = _float_dtype(dtype)
+    dt = _random_floats(dt, "normal()")
     data = as_generator(generator, "normal()").normal(m, s, shape).astype(dt)
     return Tensor(data, requires_grad=requires_grad)
 
@@ -434,8 +447,7 @@ def rand_like(
 ) -> Tensor:
     """Uniform samples with the shape and dtype of ``input``."""
     shape, dt = _like(input, dtype)
-    data = as_generator(generator, "rand_like()").random(shape).astype(dt)
-    return _made(data, device, requires_grad)
+    return rand(*shape, generator=generator, dtype=dt, device=device, requires_grad=requires_grad)
 
 
 def randn_like(
@@ -448,8 +460,7 @@ def randn_like(
 ) -> Tensor:
     """Standard normal samples with the shape and dtype of ``input``."""
     shape, dt = _like(input, dtype)
-    data = as_generator(generator, "randn_like()").standard_normal(shape).astype(dt)
-    return _made(data, device, requires_grad)
+    return randn(*shape, generator=generator, dtype=dt, device=device, requires_grad=requires_grad)
 
 
 def randint_like(

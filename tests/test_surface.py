@@ -109,6 +109,22 @@ def test_random_functions_have_pytorch_types_and_ranges() -> None:
     assert n.shape == (2, 3) and np.all(np.abs(n.numpy() - 100) < 1)
 
 
+@pytest.mark.parametrize(
+    "draw",
+    [
+        lambda: mg.rand(3, dtype=mg.int64),
+        lambda: mg.randn(3, dtype=mg.int64),
+        lambda: mg.rand_like(mg.tensor([1, 2, 3])),
+        lambda: mg.randn_like(mg.tensor([1, 2, 3])),
+        lambda: mg.normal(0.0, 1.0, (3,), dtype=mg.int64),
+    ],
+)
+def test_random_floats_refuse_an_integer_dtype(draw) -> None:
+    """Drawn in [0, 1) and cast to int they would all be 0; PyTorch raises as well."""
+    with pytest.raises(NotImplementedError, match="dtype int64"):
+        draw()
+
+
 def test_multinomial() -> None:
     g = mg.Generator().manual_seed(0)
     w = mg.tensor([[0.0, 1.0, 0.0, 3.0], [1.0, 1.0, 1.0, 1.0]])

@@ -6,16 +6,13 @@ Each layer calls one op of ``minigrad/conv.py`` (or composes ops); none has a ba
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
-import numpy as np
-
 from .. import conv as conv_ops
-from ..random import GeneratorLike, as_generator
+from ..random import GeneratorLike
 from ..tensor import Tensor, apply
 from . import functional as F
-from . import init
+from .layers import _reset_weight_and_bias, _weight_and_bias
 from .module import Module, Parameter
 
 __all__ = [
@@ -93,23 +90,13 @@ class _ConvNd(Module):
         )
         self.groups, self.padding_mode = groups, padding_mode
         self.output_padding, self.transposed = (0,) * nd, False
-        dt = np.dtype(np.float32 if dtype is None else dtype)
         shape = (out_channels, in_channels // groups, *self.kernel_size)
-        self.weight = Parameter(np.empty(shape, dtype=dt))
-        if bias:
-            self.bias = Parameter(np.empty(out_channels, dtype=dt))
-        else:
-            self.register_parameter("bias", None)
+        _weight_and_bias(self, shape, bias, dtype)
         self.reset_parameters(generator)
 
     def reset_parameters(self, generator: GeneratorLike = None) -> None:
         """PyTorch's default: kaiming_uniform_(a=sqrt(5)) weights, U(+-1/sqrt(fan_in)) bias."""
-        gen = as_generator(generator)  # one stream for weight and bias, even from an int seed
-        init.kaiming_uniform_(self.weight, a=math.sqrt(5), generator=gen)
-        if self.bias is not None:
-            fan_in = self.weight.shape[1] * math.prod(self.kernel_size)
-            bound = 1 / math.sqrt(fan_in) if fan_in > 0 else 0.0
-            init.uniform_(self.bias, -bound, bound, generator=gen)
+        _reset_weight_and_bias(self.weight, self.bias, generator)
 
     def forward(self, input: Tensor) -> Tensor:
         x = input if isinstance(input, Tensor) else Tensor(input)

@@ -40,6 +40,30 @@ def _as_tensor(x: Any) -> Tensor:
     return x if isinstance(x, Tensor) else Tensor(x)
 
 
+def _weight_and_bias(
+    module: Module, shape: tuple[int, ...], bias: bool, dtype: Any, order: Any = "C"
+) -> None:
+    """Register ``module.weight`` of ``shape`` (memory in ``order``) and ``module.bias`` of
+    ``shape[0]`` (or None), both unset until ``reset_parameters``."""
+    dt = np.dtype(np.float32 if dtype is None else dtype)
+    module.weight = Parameter(np.empty(shape, dtype=dt, order=order))
+    if bias:
+        module.bias = Parameter(np.empty(shape[0], dtype=dt))
+    else:
+        module.register_parameter("bias", None)
+
+
+def _reset_weight_and_bias(weight: Tensor, bias: Tensor | None, generator: GeneratorLike) -> None:
+    """PyTorch's default for Linear and Conv: kaiming_uniform_(a=sqrt(5)) weights and
+    U(+-1/sqrt(fan_in)) bias, fan_in being a weight row's size."""
+    gen = as_generator(generator)  # one stream for weight and bias, even from an int seed
+    init.kaiming_uniform_(weight, a=math.sqrt(5), generator=gen)
+    if bias is not None:
+        fan_in = math.prod(weight.shape[1:])
+        bound = 1 / math.sqrt(fan_in) if fan_in > 0 else 0.0
+        init.uniform_(bias, -bound, bound, generator=gen)
+
+
 class Linear(Module):
     """y = x @ W.T + b, with W of shape (out_features, in_features) as in PyTorch.
 
@@ -79,23 +103,14 @@ class Linear(Module):
             )
         self.in_features = in_features
         self.out_features = out_features
-        dt = np.dtype(np.float32 if dtype is None else dtype)
         # Shape (out, in) as PyTorch's, memory Fortran-ordered (an (in, out) C array seen
         # transposed): x @ W.T is then BLAS's fastest product (see fused.Linear).
-        self.weight = Parameter(np.empty((out_features, in_features), dtype=dt, order="F"))
-        if bias:
-            self.bias = Parameter(np.empty(out_features, dtype=dt))
-        else:
-            self.register_parameter("bias", None)
+        _weight_and_bias(self, (out_features, in_features), bias, dtype, order="F")
         self.reset_parameters(generator)
 
     def reset_parameters(self, generator: GeneratorLike = None) -> None:
         """Draw fresh weights with PyTorch's default scheme."""
-        gen = as_generator(generator)  # one stream for weight and bias, even from an int seed
-        init.kaiming_uniform_(self.weight, a=math.sqrt(5), generator=gen)
-        if self.bias is not None:
-            bound = 1 / math.sqrt(self.in_features) if self.in_features > 0 else 0.0
-            init.uniform_(self.bias, -bound, bound, generator=gen)
+        _reset_weight_and_bias(self.weight, self.bias, generator)
 
     def forward(self, x: Tensor) -> Tensor:
         if not isinstance(x, Tensor):

@@ -661,12 +661,7 @@ class Reshape(Op):
         self.shape = shape
 
     def forward(self, x: Any) -> np.ndarray:
-        out = x.reshape(self.shape)
-        if not x.flags.c_contiguous and not np.may_share_memory(out, x):
-            # A copy (x is Fortran-ordered, e.g. nn.Linear's weight, or strided): read-only,
-            # so a write meant for x raises instead of changing the copy alone.
-            out.flags.writeable = False
-        return out
+        return x.reshape(self.shape)
 
     def backward(self, grad: Any, out: Any, x: Any) -> tuple[Any, ...]:
         return (reshape(grad, x.shape),)

@@ -736,7 +736,14 @@ class Tensor(InPlace, TensorSurface):
             raise ValueError(
                 f"reshape(): cannot reshape tensor of shape {self._data.shape} into shape {new}"
             ) from None
-        return _unary(ops.Reshape(target), self)
+        out = _unary(ops.Reshape(target), self)
+        if out._base is None and self._base is None and not self._data.flags.c_contiguous:
+            # A copy of memory that is not C-ordered by its own layout (nn.Linear's weight is
+            # Fortran-ordered; PyTorch's is row-major and gives a view): read-only, so a write
+            # meant for self raises instead of changing the copy alone. A copy of a view
+            # (x.T.reshape(-1)) is a copy in PyTorch too, and stays writable.
+            out._data.flags.writeable = False
+        return out
 
     view = reshape
 

@@ -285,6 +285,16 @@ def test_a_write_through_a_reshaped_copy_raises_instead_of_being_lost() -> None:
         w.view(3, 4)[0, 0] = 5.0  # a true view: the write reaches the weight
         w.T[1, 0] = 6.0
     assert w[0, 0].item() == 5.0 and w[0, 1].item() == 6.0
+    with pytest.raises(RuntimeError, match="not C-ordered"), mg.no_grad():
+        (w * 2).view(-1).add_(1)  # fresh and F-ordered like w: PyTorch would give a view
+
+
+def test_a_reshaped_copy_of_a_transposed_view_stays_writable_as_in_pytorch() -> None:
+    x = mg.tensor(np.arange(6.0).reshape(2, 3))
+    y = x.T.reshape(-1)  # a copy in PyTorch as well: writing it changes only the copy
+    y.add_(1)
+    np.testing.assert_array_equal(y.numpy(), np.arange(6.0).reshape(2, 3).T.reshape(-1) + 1)
+    np.testing.assert_array_equal(x.numpy(), np.arange(6.0).reshape(2, 3))
 
 
 def test_compiled_step_keeps_the_layout_and_matches_eager() -> None:

@@ -10,6 +10,7 @@ methods from ``InPlace``; like the engine, this module knows no Tensor class.
 from __future__ import annotations
 
 import copy
+import weakref
 from collections.abc import Callable
 from typing import Any
 
@@ -21,6 +22,17 @@ from .grad_mode import _grad_enabled
 from .validation import _index, _raw
 
 __all__ = ["InPlace", "bump_version"]
+
+
+def _add_alias(t: Any, other: Any) -> None:
+    """Note that ``other`` (a view or an alias Tensor, or an array) sees ``t``'s memory."""
+    aliases = t._aliases
+    if aliases is None:
+        t._aliases = [weakref.ref(other)]
+        return
+    if len(aliases) >= 8:  # drop the dead ones now and then (views are often temporaries)
+        aliases[:] = [a for a in aliases if a() is not None]
+    aliases.append(weakref.ref(other))
 
 
 def _is_tensor(x: Any) -> bool:

@@ -9,18 +9,19 @@ from __future__ import annotations
 
 import operator
 import weakref
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
 
 from . import fused, ops, versions
+from .conversion import Conversions
 from .dims import wrap_dim, wrap_dims
 from .dtypes import default_float, dtype, of_array, result_np
 from .engine import Anomaly, Op, Tensors, run_backward
 from .grad_mode import _grad_enabled
 from .gradients import _seed, backward
-from .inplace import InPlace
+from .inplace import InPlace, _add_alias
 from .surface import Size, TensorSurface
 from .validation import (
     DTypeLike,
@@ -127,17 +128,6 @@ def _note_view(t: Tensor, x: Tensor, op: Op) -> None:
         _add_alias(x, t)
 
 
-def _add_alias(t: Tensor, other: Any) -> None:
-    """Note that ``other`` (a view or an alias Tensor, or an array) sees ``t``'s memory."""
-    aliases = t._aliases
-    if aliases is None:
-        t._aliases = [weakref.ref(other)]
-        return
-    if len(aliases) >= 8:  # drop the dead ones now and then (views are often temporaries)
-        aliases[:] = [a for a in aliases if a() is not None]
-    aliases.append(weakref.ref(other))
-
-
 _SYMBOLS = {ops.Add: "+", ops.Sub: "-", ops.Mul: "*", ops.Div: "/", ops.Pow: "**"}
 
 
@@ -235,7 +225,7 @@ def _compare(ufunc: Any, x: Tensor, other: Any) -> Any:
     return _new_tensor(np.asarray(ufunc(xd, yd)), None)
 
 
-class Tensor(InPlace, TensorSurface):
+class Tensor(InPlace, Conversions, TensorSurface):
     """An n-dimensional array that records the operations applied to it.
 
     Args:
@@ -287,7 +277,7 @@ class Tensor(InPlace, TensorSurface):
         self._aliases = None
         self._base = None
 
-    # -- array protocol and properties --------------------------------------------------------
+    # -- properties --------------------------------------------------------
 
     @property
     def data(self) -> Tensor:
@@ -359,85 +349,7 @@ class Tensor(InPlace, TensorSurface):
         """All axes reversed, as NumPy's ``.T``."""
         return self.permute(tuple(range(self.ndim - 1, -1, -1)))
 
-    def item(self) -> Any:
-        """The value of a one-element tensor as a Python number."""
-        return self._data.item()
-
-    def numpy(self) -> np.ndarray:
-        """The underlying array, sharing memory (changing one changes the other).
-
-        Raises:
-            RuntimeError: if the tensor requires grad (as PyTorch: use ``detach().numpy()``).
-        """
-        if self.requires_grad:
-            raise RuntimeError(
-                "Can't call numpy() on Tensor that requires grad. "
-                "Use tensor.detach().numpy() instead."
-            )
-        _add_alias(self, self._data)
-        return self._data
-
-    def tolist(self) -> Any:
-        """The values as (nested) Python lists of numbers."""
-        return self._data.tolist()
-
-    def __array__(self, dtype: DTypeLike = None, copy: bool | None = None) -> np.ndarray:
-        """``np.asarray(t)``: the values as a read-only array (a copy with ``copy=True``).
-
-        Read-only, because a write through it would bypass autograd; ``t.numpy()`` is the
-        writable, shared array. NumPy ufuncs still refuse tensors (``__array_ufunc__``).
-        """
-        if copy:
-            return np.array(self._data, dtype=dtype, copy=True)
-        if dtype is not None and np.dtype(dtype) != self._data.dtype:
-            if copy is False:
-                raise ValueError(f"cannot convert a {self.dtype} tensor to {dtype} without a copy")
-            return self._data.astype(dtype)
-        view = self._data.view()
-        view.flags.writeable = False
-        return view
-
-    def __dlpack__(self, **kwargs: Any) -> Any:
-        """DLPack export, so ``torch.tensor(t)`` copies and ``torch.as_tensor(t)`` shares."""
-        return self._data.__dlpack__(**kwargs)
-
-    def __dlpack_device__(self) -> tuple[int, int]:
-        return self._data.__dlpack_device__()
-
-    def __len__(self) -> int:
-        if self.ndim == 0:
-            raise TypeError("len() of a 0-d tensor")
-        return self._data.shape[0]
-
-    def __iter__(self) -> Iterator[Tensor]:
-        if self.ndim == 0:  # raised here, not on first next(): plotting libraries probe iter()
-            raise TypeError("iteration over a 0-d tensor")
-        return (self[i] for i in range(self._data.shape[0]))
-
-    def __bool__(self) -> bool:
-        return bool(self._data)
-
-    def __float__(self) -> float:
-        return float(self._data)
-
-    def __int__(self) -> int:
-        return int(self._data)
-
-    def __index__(self) -> int:
-        return self._data.__index__()
-
     __hash__ = object.__hash__  # identity, as in PyTorch (``==`` is elementwise)
-
-    def __repr__(self) -> str:
-        body = np.array2string(self._data, separator=", ", prefix="tensor(", precision=4)
-        extra = []
-        if self._data.dtype not in (default_float(), np.int64, np.bool_):
-            extra.append(f"dtype={self.dtype}")
-        if self.grad_fn is not None:
-            extra.append(f"grad_fn={self.grad_fn!r}")
-        elif self.requires_grad:
-            extra.append("requires_grad=True")
-        return f"tensor({body}{''.join(', ' + e for e in extra)})"
 
     # -- autograd -----------------------------------------------------------------------------
 

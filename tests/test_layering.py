@@ -25,6 +25,7 @@ LAYERS = {
     "tensor": 2,
     "surface": 2,
     "inplace": 2,
+    "conversion": 2,
     "gradients": 2,
     "random": 3,
     "creation": 3,

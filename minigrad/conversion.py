@@ -1,0 +1,102 @@
+"""How a Tensor meets Python and NumPy: numbers, lengths, iteration, lists, NumPy arrays
+(``numpy()``, ``np.asarray``), DLPack, and its printed form.
+
+``Tensor`` inherits these from ``Conversions``; none records anything.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import numpy as np
+
+from .dtypes import default_float
+from .inplace import _add_alias
+from .validation import DTypeLike
+
+__all__ = ["Conversions"]
+
+
+class Conversions:
+    """The conversions of ``Tensor`` to Python numbers, lists, arrays and text."""
+
+    __slots__ = ()
+
+    def item(self: Any) -> Any:
+        """The value of a one-element tensor as a Python number."""
+        return self._data.item()
+
+    def numpy(self: Any) -> np.ndarray:
+        """The underlying array, sharing memory (changing one changes the other).
+
+        Raises:
+            RuntimeError: if the tensor requires grad (as PyTorch: use ``detach().numpy()``).
+        """
+        if self.requires_grad:
+            raise RuntimeError(
+                "Can't call numpy() on Tensor that requires grad. "
+                "Use tensor.detach().numpy() instead."
+            )
+        _add_alias(self, self._data)
+        return self._data
+
+    def tolist(self: Any) -> Any:
+        """The values as (nested) Python lists of numbers."""
+        return self._data.tolist()
+
+    def __array__(self: Any, dtype: DTypeLike = None, copy: bool | None = None) -> np.ndarray:
+        """``np.asarray(t)``: the values as a read-only array (a copy with ``copy=True``).
+
+        Read-only, because a write through it would bypass autograd; ``t.numpy()`` is the
+        writable, shared array. NumPy ufuncs still refuse tensors (``__array_ufunc__``).
+        """
+        if copy:
+            return np.array(self._data, dtype=dtype, copy=True)
+        if dtype is not None and np.dtype(dtype) != self._data.dtype:
+            if copy is False:
+                raise ValueError(f"cannot convert a {self.dtype} tensor to {dtype} without a copy")
+            return self._data.astype(dtype)
+        view = self._data.view()
+        view.flags.writeable = False
+        return view
+
+    def __dlpack__(self: Any, **kwargs: Any) -> Any:
+        """DLPack export, so ``torch.tensor(t)`` copies and ``torch.as_tensor(t)`` shares."""
+        return self._data.__dlpack__(**kwargs)
+
+    def __dlpack_device__(self: Any) -> tuple[int, int]:
+        return self._data.__dlpack_device__()
+
+    def __len__(self: Any) -> int:
+        if self.ndim == 0:
+            raise TypeError("len() of a 0-d tensor")
+        return self._data.shape[0]
+
+    def __iter__(self: Any) -> Iterator[Any]:
+        if self.ndim == 0:  # raised here, not on first next(): plotting libraries probe iter()
+            raise TypeError("iteration over a 0-d tensor")
+        return (self[i] for i in range(self._data.shape[0]))
+
+    def __bool__(self: Any) -> bool:
+        return bool(self._data)
+
+    def __float__(self: Any) -> float:
+        return float(self._data)
+
+    def __int__(self: Any) -> int:
+        return int(self._data)
+
+    def __index__(self: Any) -> int:
+        return self._data.__index__()
+
+    def __repr__(self: Any) -> str:
+        body = np.array2string(self._data, separator=", ", prefix="tensor(", precision=4)
+        extra = []
+        if self._data.dtype not in (default_float(), np.int64, np.bool_):
+            extra.append(f"dtype={self.dtype}")
+        if self.grad_fn is not None:
+            extra.append(f"grad_fn={self.grad_fn!r}")
+        elif self.requires_grad:
+            extra.append("requires_grad=True")
+        return f"tensor({body}{''.join(', ' + e for e in extra)})"

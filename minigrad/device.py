@@ -22,6 +22,31 @@ __all__ = [
 ]
 
 
+# PyTorch's device types: each can be named, only the CPU can hold a tensor.
+_DEVICE_TYPES = (
+    "cpu",
+    "cuda",
+    "ipu",
+    "xpu",
+    "mkldnn",
+    "opengl",
+    "opencl",
+    "ideep",
+    "hip",
+    "ve",
+    "fpga",
+    "maia",
+    "xla",
+    "lazy",
+    "vulkan",
+    "mps",
+    "meta",
+    "hpu",
+    "mtia",
+    "privateuseone",
+)
+
+
 def _refuse(what: Any) -> RuntimeError:
     return RuntimeError(
         f"device {what!r} is not available: minigrad computes on the CPU with NumPy "
@@ -30,14 +55,19 @@ def _refuse(what: Any) -> RuntimeError:
 
 
 class device:
-    """Where a tensor lives: always ``device(type='cpu')`` in minigrad.
+    """Where a tensor lives: always ``device(type='cpu')`` for minigrad's tensors.
+
+    As in PyTorch, a ``device`` object only names a device: ``device("cuda")`` can be made and
+    compared (``device("cuda").index`` is None, as programs that probe for a GPU expect), but
+    asking for a tensor or a module on it raises, since minigrad computes on the CPU.
 
     Args:
-        type: "cpu" or "cpu:N" (a device, also accepted). Any other device type raises.
-        index: an optional device index (accepted for "cpu", as PyTorch does).
+        type: a device type ("cpu", "cuda", "mps"...), optionally with an index ("cuda:1"),
+            or a device.
+        index: an optional device index.
 
     Raises:
-        RuntimeError: for "cuda", "mps" or any device other than the CPU.
+        RuntimeError: for a string that names no device type, as PyTorch's message says.
     """
 
     __slots__ = ("index", "type")
@@ -49,15 +79,20 @@ class device:
         if isinstance(type, device):
             type, index = type.type, type.index if index is None else index
         if not isinstance(type, str):
-            raise _refuse(type)  # an int means a CUDA ordinal in PyTorch
-        name, _, ordinal = type.partition(":")
-        if name != "cpu" or (ordinal and not ordinal.isdigit()):
-            raise _refuse(type)
+            raise _refuse(type)  # an int means the current accelerator's ordinal in PyTorch
+        name, colon, ordinal = type.partition(":")
+        if name not in _DEVICE_TYPES:
+            raise RuntimeError(
+                f"Expected one of {', '.join(_DEVICE_TYPES)} device type at start of device "
+                f"string: {type}"
+            )
+        if colon and not ordinal.isdigit():
+            raise RuntimeError(f"Invalid device string: {type!r}")
         if ordinal:
             if index is not None:
                 raise RuntimeError(f"device(): {type!r} already names an index; got index={index}")
             index = int(ordinal)
-        self.type = "cpu"
+        self.type = name
         self.index = index
 
     def __repr__(self) -> str:
@@ -78,10 +113,13 @@ CPU = device("cpu")
 
 
 def as_device(d: Any) -> device:
-    """A device from a device, a string or None (the CPU); anything else raises."""
+    """The CPU device from a device, a string or None; any other device raises, saying why."""
     if d is None or d is CPU:
         return CPU
-    return d if isinstance(d, device) else device(d)
+    dev = d if isinstance(d, device) else device(d)
+    if dev.type != "cpu":
+        raise _refuse(str(d))
+    return dev
 
 
 def get_default_device() -> device:
@@ -126,9 +164,6 @@ def parse_to(args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[Any, bool]:
                 raise TypeError("to(): dtype given twice")
             dtype = a
     return dtype, bool(kwargs.get("copy", False))
-
-
-_DEVICE_TYPES = ("cpu", "cuda", "mps", "xpu", "meta", "hip", "xla", "npu", "ipu", "hpu", "vulkan")
 
 
 def _is_device_name(s: str) -> bool:

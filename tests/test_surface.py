@@ -192,12 +192,35 @@ def test_cpu_device_everywhere() -> None:
 
 @pytest.mark.parametrize("name", ["cuda", "cuda:0", "mps"])
 def test_other_devices_say_minigrad_runs_on_the_cpu(name: str) -> None:
-    with pytest.raises(RuntimeError, match="CPU with NumPy"):
-        mg.device(name)
-    with pytest.raises(RuntimeError, match="CPU with NumPy"):
-        mg.zeros(2, device=name)
+    named = mg.device(name)  # naming a device is fine, as in PyTorch; using it is not
+    assert str(named) == name and named != mg.device("cpu")
+    for where in (name, named):
+        with pytest.raises(RuntimeError, match="CPU with NumPy"):
+            mg.zeros(2, device=where)
+        with pytest.raises(RuntimeError, match="CPU with NumPy"):
+            mg.ones(2).to(where)
+        with pytest.raises(RuntimeError, match="CPU with NumPy"):
+            nn.Linear(2, 2).to(where)
     with pytest.raises(RuntimeError, match="CPU with NumPy"):
         mg.set_default_device(name)
+
+
+def test_device_objects_as_pytorch_names_them() -> None:
+    torch = pytest.importorskip("torch")
+    for name in ("cpu", "cuda", "cuda:1", "mps", "meta"):
+        ours, theirs = mg.device(name), torch.device(name)
+        assert (ours.type, ours.index, str(ours), repr(ours)) == (
+            theirs.type,
+            theirs.index,
+            str(theirs),
+            repr(theirs),
+        )
+    assert mg.device("cuda", 1) == mg.device("cuda:1")
+    for bad, says in (("gpu", "Expected one of cpu, cuda"), ("cuda:x", "Invalid device")):
+        with pytest.raises(RuntimeError, match=says):
+            mg.device(bad)
+        with pytest.raises(RuntimeError, match=says):
+            torch.device(bad)
 
 
 def test_tensor_and_module_to() -> None:

@@ -8,8 +8,9 @@ from typing import Any
 
 import numpy as np
 
-from . import fused, ops
+from . import fused, ops, versions
 from .dims import wrap_dim
+from .grad_mode import _grad_enabled
 from .tensor import Tensor, apply
 
 TensorLike = Tensor | np.ndarray | float | int
@@ -19,44 +20,91 @@ def _t(x: Any) -> Tensor:
     return x if isinstance(x, Tensor) else Tensor(x)
 
 
-def exp(x: TensorLike) -> Tensor:
+def _into(out: Any, result: Tensor, name: str, same_dtype: bool = False) -> Tensor:
+    """``result``, or, given PyTorch's ``out=`` tensor, ``out`` holding it.
+
+    As in PyTorch: ``out=`` is not differentiable (refused while a graph is recorded and an
+    argument requires grad), the result is cast to out's dtype when the cast keeps its kind,
+    (``same_dtype``: must equal it, as PyTorch's matmul and clamp), and an out with zero
+    elements takes the result's shape. An out of another shape that holds
+    elements is refused (PyTorch resizes it with a deprecation warning): pass one of the
+    result's shape, or use the returned tensor.
+    """
+    if out is None:
+        return result
+    if not isinstance(out, Tensor):
+        raise TypeError(f"{name}(): argument 'out' must be Tensor, not {type(out).__name__}")
+    if _grad_enabled.get() and (result.requires_grad or out.requires_grad):
+        raise RuntimeError(
+            f"{name}(): functions with out=... arguments don't support automatic "
+            "differentiation, but one of the arguments requires grad."
+        )
+    r, o = result._data, out._data
+    if same_dtype and r.dtype != o.dtype:
+        raise RuntimeError(
+            f"Expected out tensor to have dtype {r.dtype}, but got {o.dtype} instead"
+        )
+    if not np.can_cast(r.dtype, o.dtype, "same_kind"):
+        raise RuntimeError(
+            f"result type {r.dtype} can't be cast to the desired output type {o.dtype}"
+        )
+    if r.shape != o.shape:
+        if o.size or out._base is not None:
+            raise RuntimeError(
+                f"{name}(): out= has shape {list(o.shape)} but the result has shape "
+                f"{list(r.shape)}; minigrad does not resize an out= tensor that holds elements "
+                "(PyTorch's deprecated behaviour): pass one of the result's shape, or use the "
+                "returned tensor"
+            )
+        out._data = np.empty(r.shape, dtype=o.dtype)
+    if not out._data.flags.writeable:
+        raise RuntimeError(
+            f"{name}(): out= refers to memory shared by several elements (made by expand()); "
+            "clone() it first"
+        )
+    np.copyto(out._data, r, casting="unsafe")
+    versions.bump(out._data)
+    return out
+
+
+def exp(x: TensorLike, *, out: Tensor | None = None) -> Tensor:
     """e ** x."""
-    return _t(x).exp()
+    return _into(out, _t(x).exp(), "exp")
 
 
-def log(x: TensorLike) -> Tensor:
+def log(x: TensorLike, *, out: Tensor | None = None) -> Tensor:
     """Natural logarithm."""
-    return _t(x).log()
+    return _into(out, _t(x).log(), "log")
 
 
-def sqrt(x: TensorLike) -> Tensor:
+def sqrt(x: TensorLike, *, out: Tensor | None = None) -> Tensor:
     """Square root."""
-    return _t(x).sqrt()
+    return _into(out, _t(x).sqrt(), "sqrt")
 
 
-def abs(x: TensorLike) -> Tensor:
+def abs(x: TensorLike, *, out: Tensor | None = None) -> Tensor:
     """Absolute value."""
-    return _t(x).abs()
+    return _into(out, _t(x).abs(), "abs")
 
 
-def sin(x: TensorLike) -> Tensor:
+def sin(x: TensorLike, *, out: Tensor | None = None) -> Tensor:
     """Sine."""
-    return _t(x).sin()
+    return _into(out, _t(x).sin(), "sin")
 
 
-def cos(x: TensorLike) -> Tensor:
+def cos(x: TensorLike, *, out: Tensor | None = None) -> Tensor:
     """Cosine."""
-    return _t(x).cos()
+    return _into(out, _t(x).cos(), "cos")
 
 
-def tanh(input: TensorLike) -> Tensor:
+def tanh(input: TensorLike, *, out: Tensor | None = None) -> Tensor:
     """Hyperbolic tangent."""
-    return _t(input).tanh()
+    return _into(out, _t(input).tanh(), "tanh")
 
 
-def sigmoid(input: TensorLike) -> Tensor:
+def sigmoid(input: TensorLike, *, out: Tensor | None = None) -> Tensor:
     """1 / (1 + exp(-x)), stable for large |x|."""
-    return _t(input).sigmoid()
+    return _into(out, _t(input).sigmoid(), "sigmoid")
 
 
 def relu(input: TensorLike) -> Tensor:
@@ -64,27 +112,33 @@ def relu(input: TensorLike) -> Tensor:
     return _t(input).relu()
 
 
-def maximum(x: TensorLike, y: TensorLike) -> Tensor:
+def maximum(x: TensorLike, y: TensorLike, *, out: Tensor | None = None) -> Tensor:
     """Elementwise maximum (ties share the gradient evenly)."""
-    return _t(x).maximum(y)
+    return _into(out, _t(x).maximum(y), "maximum")
 
 
-def minimum(x: TensorLike, y: TensorLike) -> Tensor:
+def minimum(x: TensorLike, y: TensorLike, *, out: Tensor | None = None) -> Tensor:
     """Elementwise minimum (ties share the gradient evenly)."""
-    return _t(x).minimum(y)
+    return _into(out, _t(x).minimum(y), "minimum")
 
 
-def clip(x: TensorLike, min: float | None = None, max: float | None = None) -> Tensor:
+def clip(
+    x: TensorLike,
+    min: float | None = None,
+    max: float | None = None,
+    *,
+    out: Tensor | None = None,
+) -> Tensor:
     """Limit values to [min, max]."""
-    return _t(x).clip(min, max)
+    return _into(out, _t(x).clip(min, max), "clamp", same_dtype=True)
 
 
 clamp = clip
 
 
-def matmul(x: TensorLike, y: TensorLike) -> Tensor:
+def matmul(x: TensorLike, y: TensorLike, *, out: Tensor | None = None) -> Tensor:
     """Matrix product with NumPy's rules."""
-    return _t(x).matmul(y)
+    return _into(out, _t(x).matmul(y), "matmul", same_dtype=True)
 
 
 def linear(input: TensorLike, weight: Tensor, bias: Tensor | None = None) -> Tensor:
@@ -222,6 +276,19 @@ def scatter_add(input: TensorLike, dim: int, index: Any, src: TensorLike) -> Ten
     return _t(input).scatter_add(dim, index, src)
 
 
+def scatter(
+    input: TensorLike,
+    dim: int,
+    index: Any,
+    src: Any = None,
+    *,
+    value: Any = None,
+    reduce: str | None = None,
+) -> Tensor:
+    """``input`` with ``src`` (or ``value``) written at ``index`` along ``dim``."""
+    return _t(input).scatter(dim, index, src, value=value, reduce=reduce)
+
+
 def masked_fill(input: TensorLike, mask: Any, value: Any) -> Tensor:
     """``value`` where ``mask`` is True, else ``input``."""
     return _t(input).masked_fill(mask, value)
@@ -267,7 +334,13 @@ def broadcast_to(x: TensorLike, *shape: Any) -> Tensor:
     return _t(x).broadcast_to(*shape)
 
 
-def cat(tensors: Sequence[TensorLike], axis: int = 0, *, dim: int | None = None) -> Tensor:
+def cat(
+    tensors: Sequence[TensorLike],
+    axis: int = 0,
+    *,
+    dim: int | None = None,
+    out: Tensor | None = None,
+) -> Tensor:
     """Join tensors along an existing axis."""
     ts = [_t(x) for x in tensors]
     if not ts:
@@ -283,13 +356,19 @@ def cat(tensors: Sequence[TensorLike], axis: int = 0, *, dim: int | None = None)
             raise ValueError(
                 f"cat(): shapes {[tuple(t.shape) for t in ts]} do not match outside axis {a}"
             )
-    return apply(ops.Concat(a), *ts)
+    return _into(out, apply(ops.Concat(a), *ts), "cat")
 
 
 concatenate = cat
 
 
-def stack(tensors: Sequence[TensorLike], axis: int = 0, *, dim: int | None = None) -> Tensor:
+def stack(
+    tensors: Sequence[TensorLike],
+    axis: int = 0,
+    *,
+    dim: int | None = None,
+    out: Tensor | None = None,
+) -> Tensor:
     """Join tensors of one shape along a new axis."""
     ts = [_t(x) for x in tensors]
     if not ts:
@@ -300,7 +379,7 @@ def stack(tensors: Sequence[TensorLike], axis: int = 0, *, dim: int | None = Non
         )
     a = axis if dim is None else dim
     a = wrap_dim(a, ts[0].ndim + 1, "stack", ts[0].shape)
-    return cat([t.unsqueeze(a) for t in ts], a)
+    return _into(out, cat([t.unsqueeze(a) for t in ts], a), "stack")
 
 
 def _where_operand(v: Any, name: str, position: int) -> None:
@@ -336,32 +415,42 @@ def where(condition: TensorLike, x: TensorLike, y: TensorLike) -> Tensor:
 # PyTorch's names for arithmetic and elementwise functions
 
 
-def add(input: TensorLike, other: TensorLike, *, alpha: Any = 1) -> Tensor:
+def add(
+    input: TensorLike, other: TensorLike, *, alpha: Any = 1, out: Tensor | None = None
+) -> Tensor:
     """input + alpha * other."""
-    return _t(input).add(other, alpha=alpha)
+    return _into(out, _t(input).add(other, alpha=alpha), "add")
 
 
-def sub(input: TensorLike, other: TensorLike, *, alpha: Any = 1) -> Tensor:
+def sub(
+    input: TensorLike, other: TensorLike, *, alpha: Any = 1, out: Tensor | None = None
+) -> Tensor:
     """input - alpha * other."""
-    return _t(input).sub(other, alpha=alpha)
+    return _into(out, _t(input).sub(other, alpha=alpha), "sub")
 
 
-def mul(input: TensorLike, other: TensorLike) -> Tensor:
+def mul(input: TensorLike, other: TensorLike, *, out: Tensor | None = None) -> Tensor:
     """input * other."""
-    return _t(input) * other
+    return _into(out, _t(input) * other, "mul")
 
 
-def div(input: TensorLike, other: TensorLike, *, rounding_mode: str | None = None) -> Tensor:
+def div(
+    input: TensorLike,
+    other: TensorLike,
+    *,
+    rounding_mode: str | None = None,
+    out: Tensor | None = None,
+) -> Tensor:
     """input / other (true division unless ``rounding_mode`` is "trunc" or "floor")."""
-    return _t(input).div(other, rounding_mode=rounding_mode)
+    return _into(out, _t(input).div(other, rounding_mode=rounding_mode), "div")
 
 
 subtract, multiply, divide, true_divide = sub, mul, div, div
 
 
-def pow(input: TensorLike, exponent: TensorLike) -> Tensor:
+def pow(input: TensorLike, exponent: TensorLike, *, out: Tensor | None = None) -> Tensor:
     """input ** exponent (either may be a number)."""
-    return _t(input) ** exponent
+    return _into(out, _t(input) ** exponent, "pow")
 
 
 def square(input: TensorLike) -> Tensor:
@@ -480,15 +569,15 @@ def is_floating_point(input: Tensor) -> bool:
     return _t(input).is_floating_point()
 
 
-def mm(input: TensorLike, mat2: TensorLike) -> Tensor:
+def mm(input: TensorLike, mat2: TensorLike, *, out: Tensor | None = None) -> Tensor:
     """The product of two matrices (both 2-D)."""
     a, b = _t(input), _t(mat2)
     if a.ndim != 2 or b.ndim != 2:
         raise RuntimeError(f"mm(): expected 2-D tensors, got {a.ndim}-D and {b.ndim}-D")
-    return a @ b
+    return _into(out, a @ b, "mm", same_dtype=True)
 
 
-def bmm(input: TensorLike, mat2: TensorLike) -> Tensor:
+def bmm(input: TensorLike, mat2: TensorLike, *, out: Tensor | None = None) -> Tensor:
     """Batched matrix products (both 3-D, same batch size)."""
     a, b = _t(input), _t(mat2)
     if a.ndim != 3 or b.ndim != 3 or a.shape[0] != b.shape[0]:
@@ -496,7 +585,7 @@ def bmm(input: TensorLike, mat2: TensorLike) -> Tensor:
             f"bmm(): expected 3-D tensors with the same batch size, got shapes "
             f"{tuple(a.shape)} and {tuple(b.shape)}"
         )
-    return a @ b
+    return _into(out, a @ b, "bmm", same_dtype=True)
 
 
 def dot(input: TensorLike, other: TensorLike) -> Tensor:

@@ -23,6 +23,7 @@ from typing import IO, Any
 import numpy as np
 
 from ._optional import require
+from .device import as_device
 from .tensor import Tensor
 
 __all__ = ["FORMAT_KEY", "FORMAT_VERSION", "flatten_state_dict", "load", "save"]
@@ -89,7 +90,14 @@ def save(obj: Mapping[Any, Any], path: PathLike) -> None:
         ImportError: `.safetensors` without the `safetensors` package (says how to install it).
     """
     if not isinstance(obj, Mapping):
-        raise TypeError(f"save: expected a mapping (a state dict), got {type(obj).__name__}")
+        hint = (
+            " minigrad saves state dicts, never pickled objects: save model.state_dict() and "
+            "load it with model.load_state_dict(minigrad.load(path)) into a model built by its "
+            "class (see docs/checkpoints.md)"
+            if hasattr(obj, "state_dict")
+            else ""
+        )
+        raise TypeError(f"save: expected a mapping (a state dict), got {type(obj).__name__}.{hint}")
     tree, arrays = _encode(obj)  # validate everything before touching the disk
     path = os.fspath(path)
     if _is_safetensors(path):
@@ -99,14 +107,27 @@ def save(obj: Mapping[Any, Any], path: PathLike) -> None:
     _atomic_write(path, writer)
 
 
-def load(path: PathLike, strict: bool = True) -> dict[Any, Any]:
+def load(
+    path: PathLike,
+    map_location: Any = None,
+    *,
+    strict: bool = True,
+    weights_only: bool | None = None,
+    mmap: bool | None = None,
+) -> dict[Any, Any]:
     """Read a checkpoint written by `save` (or a foreign `.npz`/`.safetensors` file).
 
     Args:
         path: an `.npz` or (by suffix) `.safetensors` file.
+        map_location: PyTorch's argument, accepted for the CPU (None, "cpu", a CPU device, or
+            a dict or function, which can only map to the CPU); another device raises, since
+            minigrad computes on the CPU.
         strict: for `.npz`, require minigrad's format marker (a plain `.npz` from elsewhere is
             rejected); pass False to read any pickle-free `.npz` of numeric arrays.
             `.safetensors` files are a standard format and load either way.
+        weights_only: PyTorch's argument, accepted either way: minigrad never unpickles, so
+            every load reads tensors and plain values only (what PyTorch's True allows).
+        mmap: PyTorch's argument; None or False (files are read into memory).
 
     Returns:
         The saved mapping, nested as it was saved, with arrays as Tensors (saved dtype, not
@@ -121,6 +142,16 @@ def load(path: PathLike, strict: bool = True) -> dict[Any, Any]:
             by a newer format version, or holds something that is not a numeric array.
         ImportError: `.safetensors` without the `safetensors` package (says how to install it).
     """
+    if (
+        map_location is not None
+        and not callable(map_location)
+        and not isinstance(map_location, dict)
+    ):
+        as_device(map_location)  # only the CPU: anything else raises, saying why
+    if weights_only not in (None, True, False):
+        raise TypeError(f"load: weights_only must be a bool or None, got {weights_only!r}")
+    if mmap:
+        raise ValueError("load: mmap=True is not supported; checkpoints are read into memory")
     path = os.fspath(path)
     if os.path.isdir(path):
         raise IsADirectoryError(
@@ -306,6 +337,13 @@ def _read_npz(path: str, strict: bool) -> tuple[Any, dict[str, np.ndarray]]:
     try:
         with zipfile.ZipFile(path) as zf:
             members = zf.namelist()
+        if any(m == "data.pkl" or m.endswith("/data.pkl") for m in members):
+            raise ValueError(
+                f"load: {path!r} was written by torch.save (a pickle), which minigrad never "
+                "unpickles. In PyTorch, save the state dict as safetensors "
+                "(safetensors.torch.save_file(model.state_dict(), 'model.safetensors')) and "
+                "load that file; see docs/checkpoints.md"
+            )
         with np.load(path, allow_pickle=False) as npz:
             names = list(npz.files)
             if FORMAT_KEY not in names:

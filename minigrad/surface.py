@@ -19,6 +19,7 @@ from .device import CPU, as_device, device, parse_to
 from .dims import wrap_dim, wrap_dims
 from .dtypes import to_dtype
 from .engine import Tensors
+from .inplace import _inplace
 from .validation import _check_nonempty, _raw
 
 if TYPE_CHECKING:
@@ -115,6 +116,51 @@ def _gather_index(index: np.ndarray, dim: builtins.int) -> tuple[Any, ...]:
     grid: list[Any] = list(np.indices(index.shape, sparse=True))
     grid[dim] = index
     return tuple(grid)
+
+
+def _cast_number(v: Any, dtype: np.dtype, where: str) -> np.ndarray:
+    """A Python number as a 0-d array of ``dtype``, refused if it does not fit, as PyTorch."""
+    if dtype.kind in "iu" and not (
+        np.isfinite(v) and np.iinfo(dtype).min <= v <= np.iinfo(dtype).max
+    ):
+        if dtype.kind == "u" and np.isfinite(v) and -(2**63) <= v < 0:
+            return np.asarray(int(v)).astype(dtype)  # wraps around, as PyTorch's uint8
+        raise RuntimeError(f"value cannot be converted to type {dtype}_t without overflow")
+    return np.asarray(v).astype(dtype)
+
+
+def _scatter_index(
+    t: Any, dim: Any, index: Any, src: Any, where: str
+) -> tuple[builtins.int, np.ndarray]:
+    """``(dim, index)`` of a scatter into ``t`` from ``src``, checked as PyTorch checks them."""
+    d = wrap_dim(dim, t._data.ndim, where, t._data.shape)
+    idx = np.asarray(_raw(index))
+    if idx.dtype.kind not in "iu":
+        raise RuntimeError(f"{where}(): Expected dtype int32/int64 for index")
+    if max(idx.ndim, 1) != max(t._data.ndim, 1):  # a 0-d index counts as one dimension
+        raise RuntimeError("Index tensor must have the same number of dimensions as self tensor")
+    idx = idx.reshape(idx.shape or (1,)) if t._data.ndim else idx.reshape(())
+    src_shape: tuple[builtins.int, ...] = np.shape(_raw(src))
+    if hasattr(src, "_data"):
+        if src._data.dtype != t._data.dtype:
+            raise RuntimeError(f"{where}(): Expected self.dtype to be equal to src.dtype")
+        if len(src_shape) != idx.ndim:
+            raise RuntimeError("Index tensor must have the same number of dimensions as src tensor")
+    idx_shape: tuple[builtins.int, ...] = idx.shape
+    for k, n in enumerate(idx_shape):
+        if (k != d and n > t._data.shape[k]) or (src_shape and n > src_shape[k]):
+            raise RuntimeError(
+                f"Expected index {list(idx.shape)} to be no larger than self "
+                f"{list(t._data.shape)} apart from dimension {d}"
+                + (f" and to be no larger size than src {list(src_shape)}" if src_shape else "")
+            )
+    size = t._data.shape[d] if t._data.ndim else 1
+    bad = idx[(idx < 0) | (idx >= size)]
+    if bad.size:
+        raise RuntimeError(
+            f"index {bad.flat[0]} is out of bounds for dimension {d} with size {size}"
+        )
+    return d, idx
 
 
 class TensorSurface:
@@ -348,6 +394,82 @@ class TensorSurface:
         placed = Tensors.apply(ops.ScatterAdd(_gather_index(idx, d), tuple(self.shape)), picked)
         return self + placed
 
+    def scatter(
+        self: Any,
+        dim: builtins.int,
+        index: Any,
+        src: Any = None,
+        *,
+        value: Any = None,
+        reduce: str | None = None,
+    ) -> Tensor:
+        """This tensor with ``src`` (a tensor) or ``value`` (a number) written at ``index``.
+
+        For dim 1, ``out[i][index[i][j]] = src[i][j]``, as PyTorch's ``scatter``. The written
+        positions get their gradient from ``src``; the others from this tensor. Two elements of
+        a ``src`` tensor sent to one position are refused (PyTorch leaves which one wins
+        undefined); ``reduce="add"`` adds them up, as ``scatter_add``.
+        """
+        if (src is None) == (value is None):
+            raise TypeError("scatter(): give either src (a tensor or number) or value, not both")
+        fill = value if value is not None else src
+        if not hasattr(fill, "_data") and not isinstance(fill, builtins.int | builtins.float):
+            raise TypeError(
+                f"scatter(): src must be a Tensor or a number, not {type(fill).__name__}"
+            )
+        if reduce not in (None, "add"):
+            raise RuntimeError(
+                f"scatter(): reduce={reduce!r} is not supported by minigrad; reduce='add' "
+                "(as scatter_add) is"
+            )
+        d, idx = _scatter_index(self, dim, index, fill, "scatter")
+        positions = _gather_index(idx, d)
+        if reduce == "add":
+            src_t = fill if hasattr(fill, "_data") else self.new_full(idx.shape, fill)
+            return self.scatter_add(d, idx, src_t)
+        mask = np.zeros(self._data.shape, dtype=np.bool_)
+        mask[positions] = True
+        if not hasattr(fill, "_data"):
+            return self.masked_fill(type(self)(mask), fill)
+        picked = fill[tuple(slice(0, n) for n in idx.shape)].reshape(-1)
+        flat = np.ravel_multi_index(np.broadcast_arrays(*positions), self._data.shape).reshape(-1)
+        targets, first = np.unique(flat, return_index=True)
+        if len(targets) == len(flat):
+            targets = flat  # every position once: src in its own order
+        else:  # repeated positions: fine only if they agree
+            values = picked._data
+            _, group = np.unique(flat, return_inverse=True)
+            if picked.requires_grad or not np.array_equal(values, values[first][group]):
+                raise RuntimeError(
+                    "scatter(): index sends several elements of src to the same position "
+                    + (
+                        "(which of them gets the gradient is undefined)"
+                        if picked.requires_grad
+                        else "with different values (which one wins is undefined, as in PyTorch)"
+                    )
+                    + "; make the index unique along dim, or use scatter_add to add them up"
+                )
+            picked = picked[first]
+        where = np.unravel_index(targets, self._data.shape)
+        placed = Tensors.apply(ops.ScatterAdd(where, tuple(self.shape)), picked)
+        return Tensors.apply(ops.Where(mask), placed, self)
+
+    def scatter_(
+        self: Any,
+        dim: builtins.int,
+        index: Any,
+        src: Any = None,
+        *,
+        value: Any = None,
+        reduce: str | None = None,
+    ) -> Tensor:
+        """``scatter`` in place (as PyTorch's rules for in-place ops); returns self."""
+        return _inplace(
+            self,
+            "scatter_",
+            lambda t: t.scatter(dim, index, src, value=value, reduce=reduce),
+        )
+
     def masked_fill(self: Any, mask: Any, value: Any) -> Tensor:
         """``value`` where ``mask`` (bool, broadcast to this shape) is True, else this tensor."""
         m = np.asarray(_raw(mask))
@@ -371,6 +493,8 @@ class TensorSurface:
                     f"with {v.ndim} dimension(s)"
                 )
             v = v.to(self._data.dtype)
+        else:  # a number takes this tensor's dtype, as in PyTorch (2.7 in an int64 tensor is 2)
+            v = type(self)(_cast_number(v, self._data.dtype, "masked_fill"))
         return Tensors.apply(ops.Where(m), v, self)
 
     # -- arithmetic with PyTorch's names ------------------------------------------------------

@@ -653,6 +653,18 @@ def _scatter_add_ref(x: np.ndarray, dim: int, index: np.ndarray, src: np.ndarray
     return out
 
 
+_SCATTER_ROWS = np.array([[2, 0, 1, 1], [0, 2, 2, 0]])  # no column repeats a row
+_SCATTER_COLS = np.array([[3, 0], [1, 2], [0, 3]])
+
+
+def _scatter_ref(x: np.ndarray, dim: int, index: np.ndarray, src: np.ndarray) -> np.ndarray:
+    out = x.copy()
+    grid = list(np.indices(index.shape, sparse=True))
+    grid[dim] = index
+    out[tuple(grid)] = src[tuple(slice(0, n) for n in index.shape)]
+    return out
+
+
 def _einsum_rows() -> list[OpSpec]:
     cases: list[tuple[str, str, tuple[Shape, ...]]] = [
         ("matmul", "ij,jk->ik", ((2, 3), (3, 4))),
@@ -695,6 +707,30 @@ def _gathers() -> list[OpSpec]:
         OpSpec(
             "scatter_add_method",
             lambda x, src: x.scatter_add(0, mg.tensor(_GATHER_ROWS), src),
+            lambda x, src: _scatter_add_ref(x, 0, _GATHER_ROWS, src),
+            ((3, 4), (2, 4)),
+        ),
+        OpSpec(  # each column once: src lands where the index says, x keeps the rest
+            "scatter_dim0",
+            lambda x, src: x.scatter(0, mg.tensor(_SCATTER_ROWS), src),
+            lambda x, src: _scatter_ref(x, 0, _SCATTER_ROWS, src),
+            ((3, 4), (2, 4)),
+        ),
+        OpSpec(  # an index smaller than src (src's extra rows and columns unused)
+            "scatter_dim1_fn_small_index",
+            lambda x, src: mg.scatter(x, 1, _SCATTER_COLS, src),
+            lambda x, src: _scatter_ref(x, 1, _SCATTER_COLS, src),
+            ((3, 4), (3, 3)),
+        ),
+        OpSpec(
+            "scatter_value",
+            lambda x: x.scatter(1, mg.tensor(_SCATTER_COLS), value=-2.0),
+            lambda x: _scatter_ref(x, 1, _SCATTER_COLS, np.full(_SCATTER_COLS.shape, -2.0)),
+            ((3, 4),),
+        ),
+        OpSpec(
+            "scatter_reduce_add",
+            lambda x, src: x.scatter(0, mg.tensor(_GATHER_ROWS), src, reduce="add"),
             lambda x, src: _scatter_add_ref(x, 0, _GATHER_ROWS, src),
             ((3, 4), (2, 4)),
         ),

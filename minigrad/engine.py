@@ -9,6 +9,7 @@ NumPy arrays and `create_graph=True` runs the very same rules on Tensors, record
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
+from heapq import heappop, heappush
 from typing import Any
 
 import numpy as np
@@ -53,8 +54,9 @@ class Op:
     site: Any
     """Where user code created this op (set only in anomaly mode; see ``Anomaly``)."""
     epoch: int
-    """``versions.CLOCK.writes`` when the op ran: backward checks that nothing it saved was
-    written in place since (set by whoever records the op, with the slots above)."""
+    """The op's tick (``next(versions.TICKS)``, set by whoever records it, with the slots above):
+    backward runs ops from the latest tick down, and checks that nothing the op saved was
+    written in place after it."""
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -121,6 +123,7 @@ class OutputOf(Op):
     def __init__(self, node: Op, index: int, count: int, out: Any) -> None:
         self.node, self.index, self.count = node, index, count
         self.edges, self.inputs, self.saved, self.out, self.hooks = (node,), (), (), out, None
+        self.epoch = next(versions.TICKS)  # after the node's: the walk runs it first
 
     def name(self) -> str:
         return self.node.name()
@@ -185,56 +188,43 @@ class Anomaly:
 
 # ---------------------------------------------------------------------------------------------
 # The walk
+#
+# Every recorded op holds a unique, increasing tick (``epoch``, from ``versions.TICKS``), and an
+# op's inputs were all recorded before it. So running the ops that receive a gradient from the
+# latest to the earliest runs each one after all of its consumers: the walk keeps them in a
+# heap keyed by tick (as PyTorch orders its ready queue by sequence number) and needs no
+# topological sort first. Leaves are accumulated after every op has run, so a backward that
+# fails (a freed graph, a tensor changed in place) leaves every ``.grad`` as it was.
 
 
-def topological_order(roots: Sequence[Any], check_freed: bool = False) -> list[Any]:
-    """Every Op and leaf tensor reachable from ``roots``, each after all of its consumers.
+def topological_order(roots: Sequence[Any]) -> list[Any]:
+    """Every Op and leaf reachable from ``roots``, in the order backward visits them.
 
-    An iterative depth-first walk (a 100,000-op chain needs no recursion); the reverse of its
-    post-order is the order backward runs in. With ``check_freed`` it refuses, before anything
-    runs, a graph whose saved values a previous backward freed or were written in place since
-    forward (``versions.check``): a failing backward changes nothing.
+    The ops from the latest recorded to the earliest (each after all of its consumers), then
+    the leaves in the order the ops reach them (a leaf root first). An iterative walk: a
+    100,000-op chain needs no recursion.
     """
-    now = versions.CLOCK.writes
-    post: list[Any] = []
+    ops: list[Any] = []
+    leaves = {r: None for r in roots if not isinstance(r, Op)}  # (a dict keeps the order)
     seen: set[Any] = set()
-    stack: list[tuple[Any, bool]] = []
-    for r in reversed(roots):
-        stack.append((r, False))
+    stack = [r for r in roots if isinstance(r, Op)]
     while stack:
-        node, expanded = stack.pop()
-        if expanded:
-            post.append(node)
-            continue
+        node = stack.pop()
         if node in seen:
             continue
         seen.add(node)
-        if not isinstance(node, Op):
-            post.append(node)  # a leaf root
-            continue
-        if check_freed and node.inputs is None:
-            raise RuntimeError(
-                f"Trying to backward through the graph a second time (through {node!r}): "
-                "its saved values were freed by the first backward. Pass "
-                "retain_graph=True to the first backward() if you need to call it twice."
-            )
-        if check_freed:
-            try:
-                written = node.epoch != now  # something was written in place since forward
-            except AttributeError:  # a node recorded without the write clock
-                written = False
-            if written:
-                versions.check(node, node.epoch)
-        stack.append((node, True))
-        for p in node.edges:
-            if p is not None and p not in seen:
-                if isinstance(p, Op):
-                    stack.append((p, False))
-                else:  # a leaf has nothing above it: it is finished as soon as it is found
-                    seen.add(p)
-                    post.append(p)
-    post.reverse()
-    return post
+        ops.append(node)
+        stack.extend(p for p in node.edges if isinstance(p, Op) and p not in seen)
+    ops.sort(key=_tick, reverse=True)
+    for op in ops:
+        for p in op.edges:
+            if p is not None and not isinstance(p, Op):
+                leaves[p] = None
+    return ops + list(leaves)
+
+
+def _tick(op: Op) -> int:
+    return op.epoch
 
 
 def _leading_to(targets: set[Any], order: list[Any]) -> set[Any]:
@@ -268,37 +258,49 @@ def run_backward(
     part of the graph that leads to them runs. ``observe(node, grad, handed)``, if given, is
     told each step: the gradient a node received (after hooks) and, for an op, what it handed
     to each input (None where nothing was sent); ``minigrad.explain`` writes it down.
+
+    Raises:
+        RuntimeError: before an op runs whose saved values a previous backward freed or were
+            changed in place since forward (``versions.check``); no ``.grad`` has changed then.
     """
-    nodes = []
-    for r in roots:
-        nodes.append(r.grad_fn if r.grad_fn is not None else r)
-    order = topological_order(nodes, check_freed=True)
-    pending: dict[Any, Any] = {}
-    for node, seed in zip(nodes, seeds):
-        pending[node] = pending[node] + seed if node in pending else seed
+    pending: dict[Any, Any] = {}  # op -> the gradient it has received so far
+    leaves: dict[Any, Any] = {}  # leaf -> its gradient so far (accumulated at the end)
+    ready: list[tuple[int, Any]] = []  # (-tick, op) of every op in ``pending``: a heap
+    for r, seed in zip(roots, seeds):
+        node = r.grad_fn
+        if node is None:
+            leaves[r] = leaves[r] + seed if r in leaves else seed
+        elif node in pending:
+            pending[node] = pending[node] + seed
+        else:
+            pending[node] = seed
+            heappush(ready, (-node.epoch, node))
 
     captured: dict[Any, Any] | None = None
     needed: set[Any] | None = None
     if capture is not None:
         captured = {}
+        order = topological_order([_node_of(r) for r in roots])
         needed = _leading_to({_node_of(t) for t in capture}, order)
 
-    given: set[int] = set()  # ids of arrays already stored as some leaf's .grad
+    last_write = versions.CLOCK.writes
     was_enabled = _grad_enabled.get()
     _grad_enabled.set(create_graph)  # rules record only when asked to
     # Rules meet IEEE edges (1/x at 0, inf * 0 after an underflow): their values are PyTorch's,
     # without NumPy's RuntimeWarning. One errstate per backward, not one per rule.
     loud = _quiet_numpy()
     try:
-        for node in order:
-            grad = pending.pop(node, None)
-            if grad is None:
-                continue  # nothing flows here (e.g. only through inputs that need no grad)
-            if not isinstance(node, Op):
-                grad = _arrive_at_leaf(node, grad, create_graph, captured, given)
-                if observe is not None:
-                    observe(node, grad, None)
-                continue
+        while ready:
+            node = heappop(ready)[1]
+            grad = pending.pop(node)
+            if node.inputs is None:
+                raise RuntimeError(
+                    f"Trying to backward through the graph a second time (through {node!r}): "
+                    "its saved values were freed by the first backward. Pass "
+                    "retain_graph=True to the first backward() if you need to call it twice."
+                )
+            if node.epoch < last_write:  # something was written in place since forward
+                versions.check(node, node.epoch)
             if needed is not None and node not in needed:
                 continue
             if node.hooks:
@@ -306,13 +308,20 @@ def run_backward(
             if captured is not None:
                 captured[node] = grad
             if type(node) is OutputOf:
-                handed = _fill_slot(node, grad, pending)
+                handed = _fill_slot(node, grad, pending, ready)
             else:
-                handed = _run_rule(node, grad, pending, create_graph)
+                handed = _run_rule(node, grad, pending, leaves, ready, create_graph)
             if observe is not None:
                 observe(node, grad, handed)
             if not retain_graph:
                 node.inputs = node.saved = node.out = None
+        given: set[int] = set()  # ids of arrays already stored as some leaf's .grad
+        for leaf, grad in leaves.items():
+            if needed is not None and leaf not in needed:
+                continue
+            grad = _arrive_at_leaf(leaf, grad, create_graph, captured, given)
+            if observe is not None:
+                observe(leaf, grad, None)
     finally:
         loud()
         _grad_enabled.set(was_enabled)
@@ -347,7 +356,14 @@ except Exception:  # pragma: no cover - older or future NumPy
     _extobj, _IGNORE = None, None
 
 
-def _run_rule(node: Op, grad: Any, pending: dict[Any, Any], create_graph: bool) -> list[Any]:
+def _run_rule(
+    node: Op,
+    grad: Any,
+    pending: dict[Any, Any],
+    leaves: dict[Any, Any],
+    ready: list[tuple[int, Any]],
+    create_graph: bool,
+) -> list[Any]:
     """Call one op's backward rule and hand each input its gradient; return what was handed."""
     xs: Any = node.saved
     if create_graph:
@@ -358,26 +374,37 @@ def _run_rule(node: Op, grad: Any, pending: dict[Any, Any], create_graph: bool) 
         Anomaly.check(node, grads)
     handed: list[Any] = []
     for p, g, x in zip(node.edges, grads, xs):
-        if p is not None and g is not None:
-            if g.shape != x.shape:
-                g = sum_to(g, x.shape)  # undo broadcasting: the one place it happens
-            if g.dtype is not x.dtype and g.dtype != x.dtype:
-                g = g.astype(x.dtype)
-            prev = pending.get(p)
-            # Out of place: the same array may have been handed to several inputs.
-            pending[p] = g if prev is None else prev + g
-        else:
-            g = None
+        if p is None or g is None:
+            handed.append(None)
+            continue
+        if g.shape != x.shape:
+            g = sum_to(g, x.shape)  # undo broadcasting: the one place it happens
+        if g.dtype is not x.dtype and g.dtype != x.dtype:
+            g = g.astype(x.dtype)
         handed.append(g)
+        # Out of place (prev + g): the same array may have been handed to several inputs.
+        if isinstance(p, Op):
+            prev = pending.get(p)
+            if prev is None:
+                pending[p] = g
+                heappush(ready, (-p.epoch, p))
+            else:
+                pending[p] = prev + g
+        else:
+            prev = leaves.get(p)
+            leaves[p] = g if prev is None else prev + g
     return handed
 
 
-def _fill_slot(node: OutputOf, grad: Any, pending: dict[Any, Any]) -> list[Any]:
+def _fill_slot(
+    node: OutputOf, grad: Any, pending: dict[Any, Any], ready: list[tuple[int, Any]]
+) -> list[Any]:
     """One output's gradient goes to its slot of the node's list (the node runs after all
-    of its outputs have been visited, with None in the slots no gradient reached)."""
+    of its outputs, recorded after it, have run, with None in the slots no gradient reached)."""
     slots = pending.get(node.node)
     if slots is None:
         slots = pending[node.node] = [None] * node.count
+        heappush(ready, (-node.node.epoch, node.node))
     prev = slots[node.index]
     slots[node.index] = grad if prev is None else prev + grad
     return [grad]

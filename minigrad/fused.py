@@ -16,6 +16,7 @@ import numpy as np
 from .engine import Op
 from .ops import (
     Axis,
+    _data,
     _ieee,
     _is_array,
     _keepdims_shape,
@@ -215,6 +216,41 @@ class Normalize(Op):
             )
             grads.append(gb)
         return tuple(grads)
+
+
+class MSELoss(Op):
+    """z = mean (x - y)^2 (or sum, or per element);  dz/dx = 2 (x - y) grad / n, dz/dy = -dz/dx.
+
+    PyTorch's ``mse_loss`` (without weights), one op instead of subtraction, square and mean:
+    every regression step records it. ``n`` is the number of elements for "mean", else 1.
+    """
+
+    __slots__ = ("reduction",)
+    torch_name = "MseLossBackward0"
+
+    def __init__(self, reduction: str = "mean") -> None:
+        self.reduction = reduction
+
+    def forward(self, x: Any, y: Any) -> np.ndarray:
+        d = x - y
+        d *= d  # in place on the fresh difference
+        if self.reduction == "none":
+            return d
+        total = np.add.reduce(d, axis=None)
+        if self.reduction == "sum":
+            return total
+        if d.size:
+            return total / d.size
+        with _ieee():  # the mean of nothing is 0 / 0 = nan, as in PyTorch
+            return total / 0
+
+    def backward(self, grad: Any, out: Any, x: Any, y: Any) -> tuple[Any, ...]:
+        d = x - y
+        if self.reduction == "mean":
+            g = d * (grad * (2 / max(_data(d).size, 1)))
+        else:
+            g = d * (grad + grad)
+        return (g if self.needs_grad(0) else None), (-g if self.needs_grad(1) else None)
 
 
 class Linear(Op):

@@ -415,6 +415,15 @@ def _linear(w: _Writer, op: Any, xs: list[Any]) -> str:
     return w.node("Add", [out, names[2]]) if len(names) > 2 else out
 
 
+def _mse(w: _Writer, op: Any, xs: list[Any]) -> str:
+    x, y = xs
+    d = w.node("Sub", [w.value(x, like=y), w.value(y, like=x)])
+    sq = w.node("Mul", [d, d])
+    if op.reduction == "none":
+        return sq
+    return w.node("ReduceMean" if op.reduction == "mean" else "ReduceSum", [sq], keepdims=0)
+
+
 def _shape(w: _Writer, op: Any, shape: list[int]) -> str:
     """A shape as a graph value: constants, with each dynamic size read from its input."""
     dynamic = w.g.dynamic.get(id(op), {})
@@ -575,6 +584,7 @@ CONVERTERS: dict[type, Converter] = {
     fused.Softmax: _softmax,
     fused.LogSoftmax: _softmax,
     fused.Linear: _linear,
+    fused.MSELoss: _mse,
     ops.Reshape: _reshape,
     ops.Permute: _permute,
     ops.BroadcastTo: _broadcast,

@@ -36,7 +36,7 @@ from .validation import (
     _keep,
     _shape,
 )
-from .versions import CLOCK
+from .versions import TICKS
 
 
 def _new_tensor(data: np.ndarray, grad_fn: Op | None) -> Tensor:
@@ -80,7 +80,7 @@ def apply(op: Op, *inputs: Any) -> Tensor:
         op.saved = tuple(xs)
         op.out = out
         op.hooks = None
-        op.epoch = CLOCK.writes
+        op.epoch = next(TICKS)
         if Anomaly.enabled:
             Anomaly.record(op)
         t = _new_tensor(out, op)
@@ -105,7 +105,7 @@ def _unary(op: Op, x: Tensor) -> Tensor:
         op.saved = (xd,)
         op.out = out
         op.hooks = None
-        op.epoch = CLOCK.writes
+        op.epoch = next(TICKS)
         if Anomaly.enabled:
             Anomaly.record(op)
         t = _new_tensor(out, op)
@@ -184,7 +184,7 @@ def _binary(op: Op, x: Any, y: Any) -> Tensor:
             op.saved = (xd, yd)
             op.out = out
             op.hooks = None
-            op.epoch = CLOCK.writes
+            op.epoch = next(TICKS)
             if Anomaly.enabled:
                 Anomaly.record(op)
             return _new_tensor(out, op)

@@ -3,22 +3,31 @@
 A version belongs to the array that owns the memory (a NumPy view's ``base``), so a tensor, its
 views, ``detach()`` and ``.data`` share one counter, as PyTorch's views do. Each in-place write
 through minigrad (``add_``, ``+=``, ``t[i] = v``, the optimizers, ``nn.init``) calls ``bump``.
-Each recorded op notes the write clock (``CLOCK.writes``, the number of writes so far) at forward;
-before backward uses an op's saved arrays, the engine calls ``check`` when the clock moved since,
-and it raises PyTorch's error if one of them was written. Nothing is kept for memory that was
-never written, so an op pays one integer at forward and one comparison at backward.
+One clock, ``TICKS``, dates both: each recorded op takes the next tick (its ``epoch``) and so
+does each write (``CLOCK.writes`` is the tick of the latest one). Before backward uses an op's
+saved arrays, the engine calls ``check`` when some write came after the op, and it raises
+PyTorch's error if one of them was written. Nothing is kept for memory that was never written,
+so an op pays one tick at forward and one comparison at backward. (The engine also orders its
+walk by the ops' ticks: an op runs after every op recorded later.)
 """
 
 from __future__ import annotations
 
+import itertools
 import weakref
+from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
 
+TICKS = itertools.count(1)
+"""The clock: ``next(TICKS)`` dates a recorded op or a write (unique, increasing, all threads;
+``next`` on a count is atomic)."""
+
 
 class Clock:
-    """In-place writes so far, all memory together: ops compare it with their own ``epoch``.
+    """The tick of the latest in-place write, all memory together (0 before any): an op whose
+    ``epoch`` is older may have lost a saved value.
 
     One instance, ``CLOCK`` (an instance attribute is cheaper to write than a class's).
     """
@@ -40,7 +49,7 @@ class _Record:
     def __init__(self, ref: weakref.ref) -> None:
         self.ref = ref
         self.version = 0
-        self.writes: list[int] = []  # clock values of the recent writes (the last _KEEP)
+        self.writes: list[int] = []  # ticks of the recent writes (the last _KEEP)
 
 
 _KEEP = 32
@@ -73,17 +82,29 @@ def _forget(key: int) -> Any:
 
 
 def bump(a: np.ndarray) -> None:
-    """Record one in-place write into ``a``'s memory (an optimizer step calls it per parameter)."""
+    """Record one in-place write into ``a``'s memory."""
+    CLOCK.writes = tick = next(TICKS)
+    _note(a, tick)
+
+
+def bump_all(arrays: Iterable[np.ndarray]) -> None:
+    """Record one in-place write into each array's memory, all at one tick (an optimizer step:
+    no op can be recorded between its writes, so one tick dates them exactly)."""
+    CLOCK.writes = tick = next(TICKS)
+    for a in arrays:
+        _note(a, tick)
+
+
+def _note(a: np.ndarray, tick: int) -> None:
     if a.base is not None:
         a = owner(a)
     rec = _records.get(id(a))
     if rec is None:  # (a record goes with its array: the weakref's callback drops it)
         rec = _record(a, True)
         assert rec is not None
-    CLOCK.writes = clock = CLOCK.writes + 1
     rec.version += 1
     writes = rec.writes
-    writes.append(clock)
+    writes.append(tick)
     if len(writes) > _KEEP:
         del writes[0]
 

@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 import minigrad as mg
-from minigrad import Tensor, ops
+from minigrad import Tensor, fused, ops
 from minigrad.engine import Op, iter_graph
 from minigrad.tensor import apply
 
@@ -904,8 +904,13 @@ def _nll_ref(logp: np.ndarray, reduction: str) -> Any:
     return {"mean": picked.mean(), "sum": picked.sum(), "none": picked}[reduction]
 
 
+def _mse_ref(x: np.ndarray, y: np.ndarray, reduction: str) -> Any:
+    sq = (x - y) ** 2
+    return {"mean": sq.mean(), "sum": sq.sum(), "none": sq}[reduction]
+
+
 def _fused() -> list[OpSpec]:
-    """The fused ops: Linear (x @ W^T + b) and NLLLoss (PyTorch's nll_loss)."""
+    """The fused ops: Linear (x @ W^T + b), MSELoss (mse_loss) and NLLLoss (nll_loss)."""
     from minigrad.nn import functional as F
 
     def lin_ref(x: np.ndarray, w: np.ndarray, b: np.ndarray | None = None) -> np.ndarray:
@@ -916,6 +921,33 @@ def _fused() -> list[OpSpec]:
         for tag, x in (("1d", (4,)), ("2d", (5, 4)), ("3d", (2, 5, 4)))
     ]
     specs.append(OpSpec("linear_nobias", mg.linear, lin_ref, ((5, 4), (3, 4))))
+    for reduction in ("mean", "sum", "none"):
+        specs.append(
+            OpSpec(
+                f"mse_loss_{reduction}",
+                lambda x, y, r=reduction: F.mse_loss(x, y, reduction=r),
+                lambda x, y, r=reduction: _mse_ref(x, y, r),
+                ((4, 3), (4, 3)),
+            )
+        )
+    # mse_loss refuses a target of another shape; the op itself broadcasts, as PyTorch's does.
+    specs.append(
+        OpSpec(
+            "mse_loss_op_broadcast",
+            lambda x, y: apply(fused.MSELoss("none"), x, y),
+            lambda x, y: _mse_ref(x, y, "none"),
+            ((3, 1), (1, 4)),
+            broadcast=True,
+        )
+    )
+    specs.append(
+        OpSpec(
+            "mse_loss_op_broadcast_mean",
+            lambda x, y: apply(fused.MSELoss("mean"), x, y),
+            lambda x, y: _mse_ref(x, y, "mean"),
+            ((2, 1, 3), (4, 1)),
+        )
+    )
     for reduction in ("mean", "sum", "none"):
         specs.append(
             OpSpec(

@@ -12,7 +12,7 @@ import pytest
 
 import minigrad as mg
 from minigrad import Tensor
-from minigrad.engine import Op, iter_graph
+from minigrad.engine import Op, iter_graph, run_backward
 from minigrad.tensor import apply
 
 
@@ -133,6 +133,35 @@ def test_iter_graph_visits_consumers_before_producers() -> None:
                 if p is not None:
                     assert pos[id(node)] < pos[id(p)]
     assert sum(n is a for n in order) == 1  # the leaf, once, after every op that uses it
+
+
+def test_backward_runs_the_latest_recorded_op_first_and_leaves_last() -> None:
+    """The walk order (iter_graph's): ops by their tick, latest first, then the leaves."""
+    a, w = leaf([1.0, 2.0]), leaf([0.5, -1.0])
+    b = a * w
+    c = b.exp() + b.sin()  # a diamond: b feeds two ops
+    d = (c * w).sum()
+    order = list(iter_graph([d]))
+    ops = [n for n in order if isinstance(n, Op)]
+    ticks = [op.epoch for op in ops]
+    assert ticks == sorted(ticks, reverse=True) and len(set(ticks)) == len(ticks)
+    assert order[len(ops) :] == [w, a]  # the leaves, in the order the ops reach them
+    seen: list[Any] = []
+    run_backward([d], [np.array(1.0)], True, False, observe=lambda n, g, h: seen.append(n))
+    assert seen == order  # the engine visits the nodes in that order
+
+
+def test_backward_that_fails_midway_changes_no_grad() -> None:
+    """A saved tensor changed in place is found when its op's turn comes, after other ops ran:
+    the leaves' gradients are added only once every op has run, so none changed."""
+    p, d = leaf([1.0, 2.0]), leaf([3.0, 4.0])
+    s = p * p  # saves p
+    loss = (d * 2).sum() + s.sum()  # d's branch runs before p * p (recorded later)
+    with mg.no_grad():
+        p.add_(1.0)
+    with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+        loss.backward()
+    assert d.grad is None and p.grad is None
 
 
 # ---------------------------------------------------------------------------------------------

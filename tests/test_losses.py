@@ -189,6 +189,35 @@ def test_cross_entropy_records_two_ops():
 
 
 @pytest.mark.parametrize("reduction", REDUCTIONS)
+def test_mse_loss_records_one_op_named_as_pytorch_names_it(reduction):
+    x = mg.randn(4, 3, requires_grad=True)
+    loss = F.mse_loss(x, mg.randn(4, 3), reduction=reduction)
+    ops = [n for n in iter_graph([loss]) if isinstance(n, Op)]
+    assert [type(op).__name__ for op in ops] == ["MSELoss"]
+    assert loss.grad_fn.name() == "MseLossBackward0"
+    weighted = F.mse_loss(x, mg.randn(4, 3), reduction=reduction, weight=mg.rand(4, 3))
+    assert weighted.grad_fn.name() != "MseLossBackward0"  # weights: composed of primitives
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+def test_mse_loss_matches_torch_values_gradients_and_node_name(reduction):
+    torch = pytest.importorskip("torch")
+    x, y = rng.standard_normal((5, 2)), rng.standard_normal((5, 2))
+    a, b = t64(x), t64(y)
+    out = F.mse_loss(a, b, reduction=reduction)
+    ta = torch.tensor(x, requires_grad=True)
+    tb = torch.tensor(y, requires_grad=True)
+    ref = torch.nn.functional.mse_loss(ta, tb, reduction=reduction)
+    assert out.grad_fn.name() == ref.grad_fn.name()
+    go = rng.uniform(0.5, 1.5, tuple(ref.shape))
+    out.backward(go)
+    ref.backward(torch.tensor(go))
+    np.testing.assert_allclose(out.detach().numpy(), ref.detach().numpy(), rtol=1e-12)
+    np.testing.assert_allclose(a.grad.numpy(), ta.grad.numpy(), rtol=1e-12)
+    np.testing.assert_allclose(b.grad.numpy(), tb.grad.numpy(), rtol=1e-12)
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
 def test_cross_entropy_class_weights(reduction):
     x = rng.standard_normal((6, 3))
     y = np.array([0, 1, 2, 2, 1, 2])

@@ -123,6 +123,28 @@ def test_every_converted_op_matches_minigrad(tmp_path: Path) -> None:
         np.testing.assert_allclose(got, expected, rtol=1e-5, atol=1e-5)
 
 
+class Regression(nn.Module):
+    """A model whose output is its squared error against a fixed target (one MSELoss op)."""
+
+    def __init__(self, reduction: str) -> None:
+        super().__init__()
+        self.fc = nn.Linear(3, 2)
+        self.target = mg.tensor(np.linspace(-1, 1, 8, dtype=np.float32).reshape(4, 2))
+        self.reduction = reduction
+
+    def forward(self, x: mg.Tensor) -> mg.Tensor:
+        return nn.functional.mse_loss(self.fc(x), self.target, reduction=self.reduction)
+
+
+@pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
+def test_mse_loss_exports(tmp_path: Path, reduction: str) -> None:
+    mg.manual_seed(0)
+    model = Regression(reduction)
+    x = np.random.default_rng(2).standard_normal((4, 3)).astype(np.float32)
+    export_and_check(model, mg.tensor(x), tmp_path / "m.onnx")
+    assert_same_outputs(model, tmp_path / "m.onnx", x)
+
+
 def test_training_mode_is_restored_and_eval_is_traced(tmp_path: Path) -> None:
     model = nn.Sequential(nn.Linear(2, 2))
     model.train()

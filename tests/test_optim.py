@@ -613,3 +613,32 @@ def test_zero_grad_keeps_grad_zeroes_it_in_place(owner: str, create_graph: bool)
     w.grad = None
     model(mg.ones(4, 3)).sum().backward()
     assert np.all(memory == 0)  # a later backward writes a new gradient, not this memory
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_sgd_update_is_the_plain_numpy_update_bit_for_bit(dtype):
+    """The step multiplies by a cached 0-d lr array: the same bits as ``p - lr * g``."""
+    rng = np.random.default_rng(3)
+    p0, g = rng.standard_normal((3, 4)).astype(dtype), rng.standard_normal((3, 4)).astype(dtype)
+    p = mg.Tensor(p0.copy(), requires_grad=True)
+    p.grad = mg.Tensor(g)
+    opt = mg.optim.SGD([p], lr=0.1)
+    for lr in (0.1, 0.1, 0.037):
+        opt.param_groups[0]["lr"] = lr
+        expected = p0 - lr * g
+        opt.step()
+        np.testing.assert_array_equal(p.detach().numpy(), expected)
+        p0 = expected
+
+
+def test_one_step_dates_all_its_writes_with_one_tick():
+    from minigrad import versions
+
+    a, b = mg.Tensor([1.0, 2.0], requires_grad=True), mg.Tensor([3.0], requires_grad=True)
+    a.grad, b.grad = mg.Tensor([1.0, 1.0]), mg.Tensor([1.0])
+    saved = a * b  # saves both; recorded before the step
+    mg.optim.SGD([a, b], lr=0.1).step()
+    assert a._version == b._version == 1
+    assert versions.CLOCK.writes > saved.grad_fn.epoch
+    with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+        saved.sum().backward()

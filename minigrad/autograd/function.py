@@ -18,7 +18,7 @@ import numpy as np
 from ..engine import Op, OutputOf
 from ..grad_mode import _grad_enabled, no_grad
 from ..tensor import Tensor, _new_tensor
-from ..versions import CLOCK
+from ..versions import TICKS
 
 
 class FunctionCtx:
@@ -241,7 +241,7 @@ def _record(node: BackwardFunction, args: tuple[Any, ...], output: Any) -> Any:
     kept = {id(t): t for t in node._to_save if t is not None}
     node.saved = tuple(x._data if id(x) in kept else _shape_only(x._data) for x in inputs)
     node.out = None
-    node.epoch = CLOCK.writes  # backward refuses saved tensors changed in place since
+    node.epoch = next(TICKS)  # backward refuses saved tensors changed in place after it
     metas: list[tuple[tuple[int, ...], np.dtype] | None] = []
     for k, o in enumerate(outs):
         if not isinstance(o, Tensor):

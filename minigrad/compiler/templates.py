@@ -631,6 +631,30 @@ def _nll_bwd(e: Emitter, op: Any, g: str, out: str, xs: list[str], vals: Any, h:
     return [gx]
 
 
+@_forward(fused.MSELoss)
+def _mse_fwd(e: Emitter, op: Any, hint: str, xs: list[str], vals: Any) -> str:
+    d = e.call(hint + "_sq" if op.reduction != "none" else hint, "np.subtract", xs[0], xs[1])
+    e.into(d, "np.multiply", d, d)  # (x - y)^2, squared in place as the op
+    if op.reduction == "none":
+        return d
+    z = e.call(hint, "np.add.reduce", d, axis="None")
+    if op.reduction == "mean":
+        e.into(z, "np.divide", z, str(np.size(e.env[d])))
+    return z
+
+
+@_backward(fused.MSELoss)
+def _mse_bwd(e: Emitter, op: Any, g: str, out: str, xs: list[str], vals: Any, h: list[str]) -> Any:
+    d = e.call(h[0] + "_diff", "np.subtract", xs[0], xs[1])  # 2 (x - y) grad / n
+    if op.reduction == "mean":
+        scale = e.call(h[0] + "_scale", "np.multiply", g, repr(2 / max(np.size(e.env[d]), 1)))
+    else:
+        scale = e.call(h[0] + "_scale", "np.add", g, g)
+    gx = e.call(h[0], "np.multiply", d, scale)
+    gy = e.call(h[1], "np.negative", gx) if op.needs_grad(1) else None
+    return [gx if op.needs_grad(0) else None, gy]
+
+
 @_forward(fused.Normalize)
 def _normalize_fwd(e: Emitter, op: Any, hint: str, xs: list[str], vals: Any) -> str:
     x, axes = xs[0], _r(op.axes)

@@ -401,7 +401,7 @@ def _reduction(size_average: bool | None, reduce: bool | None, reduction: str, f
 
 def _as_input(input: Any, fn: str) -> Tensor:
     x = _t(input)
-    if x.dtype.kind != "f":
+    if x._data.dtype.kind != "f":
         raise TypeError(
             f"{fn}(): input must be floating point, got dtype {x.dtype} with shape {tuple(x.shape)}"
         )
@@ -479,6 +479,8 @@ def mse_loss(
     reduction = _reduction(size_average, reduce, reduction, "mse_loss")
     x = _as_input(input, "mse_loss")
     y = _same_shape_target(x, target, "mse_loss")
+    if weight is None:
+        return apply(fused.MSELoss(reduction), x, y)  # one op (PyTorch's MseLossBackward0)
     return _weighted_reduce((x - y) ** 2, weight, reduction, "mse_loss")
 
 

@@ -16,8 +16,8 @@ from typing import Any
 
 import numpy as np
 
+from .. import versions
 from ..grad_mode import enable_grad, no_grad
-from ..inplace import bump_version
 from ..nn.module import zero_grads
 from ..tensor import Tensor
 
@@ -138,12 +138,14 @@ class Optimizer:
         if closure is not None:
             with enable_grad():
                 loss = closure()
+        groups = self.param_groups
         with no_grad():
-            for group in self.param_groups:
-                self._update_group(group)
-                for p in group["params"]:
-                    if p._grad is not None:
-                        bump_version(p)  # p's memory changed: graphs that saved it are stale
+            try:
+                for group in groups:
+                    self._update_group(group)
+            finally:  # the parameters' memory changed: graphs that saved it are stale
+                written = [p._data for g in groups for p in g["params"] if p._grad is not None]
+                versions.bump_all(written)
         return loss
 
     def _update_group(self, group: dict[str, Any]) -> None:
@@ -261,6 +263,23 @@ def _plain(value: Any) -> Any:
     return value
 
 
+_SCALARS: dict[tuple[float, np.dtype], np.ndarray] = {}
+
+
+def _scalar(value: float, dtype: np.dtype) -> np.ndarray:
+    """``value`` as a read-only 0-d array of ``dtype``: ``d * value`` gives the same bits as
+    with the Python number (NumPy casts it to d's dtype), but an array operand skips NumPy's
+    conversion of a Python scalar, about half the cost of a small product."""
+    key = (value, dtype)
+    a = _SCALARS.get(key)
+    if a is None:
+        if len(_SCALARS) > 64:  # a scheduler makes a new lr each epoch: keep the cache small
+            _SCALARS.clear()
+        a = _SCALARS[key] = np.array(value, dtype=dtype)
+        a.flags.writeable = False
+    return a
+
+
 class SGD(Optimizer):
     """Stochastic gradient descent with optional momentum, Nesterov momentum and weight decay.
 
@@ -325,7 +344,7 @@ class SGD(Optimizer):
                     else:
                         buf += (1 - dampening) * d
                 d = d + momentum * buf if nesterov else buf
-            np.subtract(data, lr * d, out=data)
+            np.subtract(data, np.multiply(d, _scalar(lr, data.dtype)), out=data)
 
 
 class Adam(Optimizer):

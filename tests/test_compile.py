@@ -186,21 +186,25 @@ def test_listing_names_parameters_and_bp_equations() -> None:
 def test_the_running_form_makes_the_calls_of_the_listing() -> None:
     """The step runs a form of the listing with the ufuncs bound to names of the step: the
     same calls, statement for statement, in the same order; where it differs (a small matrix
-    product through np.dot, labels picked by flat position, a copy as slice assignment, the
-    learning rate converted when it changes) the values are checked at trace time."""
+    product through np.dot, labels picked by flat position, the learning rate converted when
+    it changes, lr * g once for the packed gradients of the group) the values are the same."""
     model, opt = iris_modern(lambda p: optim.SGD(p, lr=0.1))()
     step = mg.compile(model, F.cross_entropy, opt)
     step(*_batch())
     v = step._last
     assert v is not None
     listing = [s for code, _ in v.emitter.lines if code for s in code.split("; ")]
-    running = [line.strip() for line in v.emitter.run_body()]
+    running = [s for stmts in v.emitter.fast_lines for s in stmts]
     assert len(listing) == len(running)
     assert "np.add(" not in v.run_source and "out=" in v.run_source
     assert "np_dot(" in v.run_source and "_flat[" in v.run_source
+    packed = [run for run in running if "grads0" in run]
+    assert packed == ["np_multiply(grads0, lr0, out=steps0)"]  # lr * g: one call for the group
     for shown, run in zip(listing, running):
         if "_flat[" in run:  # x[rows, y] as x_flat[rows * C + y]
             assert "[rows" in shown, (shown, run)
+        elif run in packed or not run:
+            assert shown.startswith("np.multiply(grad_layer") and "lr0" in shown
         elif run.startswith("if (hyper"):  # the learning rate, converted when it changes
             assert "np.array(groups[0]['lr']" in shown
         else:

@@ -182,10 +182,9 @@ class Emitter:
         the traced values. Matrices only, the output C-ordered and apart from the operands."""
         if not self.execute or len(args) != 2:
             return False
-        a, b, z = (self.env.get(n) for n in (*args, out))
+        a, b, z = (self.eval(n) for n in (*args, out))  # (names, or views such as x.T)
         if not all(isinstance(v, np.ndarray) and v.ndim == 2 for v in (a, b, z)):
             return False
-        assert isinstance(a, np.ndarray) and isinstance(b, np.ndarray) and isinstance(z, np.ndarray)
         if a.shape[0] * a.shape[1] * b.shape[1] > _SMALL_PRODUCT or not z.flags.c_contiguous:
             return False
         if a.dtype != z.dtype or b.dtype != z.dtype or z.dtype.kind != "f":
@@ -346,4 +345,4 @@ class Emitter:
 
     def run_body(self, indent: str = "    ") -> list[str]:
         """The function body as it runs: one statement per line, no comments."""
-        return [f"{indent}{stmt}" for stmts in self.fast_lines for stmt in stmts]
+        return [f"{indent}{stmt}" for stmts in self.fast_lines for stmt in stmts if stmt]

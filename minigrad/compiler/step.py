@@ -819,9 +819,9 @@ def _make_runner(
     opt = bind("opt", optimizer)
     conds = [
         f"x.shape == {xd.shape!r}",
-        f"x.dtype == {bind('X', xd.dtype)}",
+        f"(x.dtype is {(X := bind('X', xd.dtype))} or x.dtype == {X})",
         f"y.shape == {yd.shape!r}",
-        f"y.dtype == {bind('Y', yd.dtype)}",
+        f"(y.dtype is {(Y := bind('Y', yd.dtype))} or y.dtype == {Y})",
         f"{bind('grad_mode', _grad_enabled)}.get() is True",
         f"{opt}.state is {bind('S', optimizer.state)}",
     ]
@@ -835,7 +835,7 @@ def _make_runner(
     conds += _structure_conditions(model, v.params, bind)
     groups = bind("G", optimizer.param_groups)
     lists = [bind(f"L{i}", g["params"]) for i, g in enumerate(optimizer.param_groups)]
-    conds += updates.guard_conditions(optimizer, opt, groups, lists)
+    conds += updates.guard_conditions(optimizer, opt, groups, lists, e.fresh)
     v.guard_source = "(\n        " + "\n        and ".join(conds) + "\n    )"
     tensor, convert = bind("Tensor", Tensor), bind("convert", lambda a: _tensor(a)._data)
     body = [

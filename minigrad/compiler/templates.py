@@ -793,7 +793,8 @@ def _linear_bwd(
         # Fortran order, the layout of nn.Linear's weight.
         dt = np.result_type(e.env[xx], e.env[gg])
         gw = e.alloc(h[1], np.empty(np.shape(vals[1]), dtype=dt, order="F"))
-        e.stmt(f"np.matmul({_transposed(e, xx)}, {gg}, out={_transposed(e, gw)})", gw)
+        xt, gwt = _transposed(e, xx), _transposed(e, gw)
+        e.stmt(f"np.matmul({xt}, {gg}, out={gwt})", gw, e.fast_call("np.matmul", [xt, gg], {}, gwt))
     return [gx, gw] if len(xs) == 2 else [gx, gw, g]
 
 

@@ -9,6 +9,8 @@ or not, Nesterov, weight decay, AMSGrad, maximize) are part of the step's guard
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -41,26 +43,33 @@ def kind(optimizer: Any) -> str:
     )
 
 
-def guard_conditions(optimizer: Any, opt: str, groups: str, lists: list[str]) -> list[str]:
+def guard_conditions(
+    optimizer: Any, opt: str, groups: str, lists: list[str], fresh: Callable[[str], str]
+) -> list[str]:
     """Source conditions that hold while the emitted update stays right: the same groups, the
     same parameters, the same flags. ``opt`` names the optimizer in the step, ``groups`` its
-    ``param_groups`` when traced and ``lists[i]`` the ``params`` list of group i."""
+    ``param_groups`` when traced, ``lists[i]`` the ``params`` list of group i, and ``fresh``
+    makes a new name. A flag is read as Python reads it (``not g['momentum']``), so a NumPy
+    scalar works as a float."""
     k = kind(optimizer)
     conds = [f"{opt}.param_groups is {groups}", f"len({groups}) == {len(optimizer.param_groups)}"]
+
+    def flag(value: Any, read: str) -> str:
+        return read if value else f"not {read}"
+
     for i, g in enumerate(optimizer.param_groups):
-        gi = f"{groups}[{i}]"
+        gi = fresh(f"{groups}_{i}")  # the group's dict, taken once (an assignment expression)
+        conds.append(f"({gi} := {groups}[{i}])['params'] is {lists[i]}")
         conds.append(f"len({gi}['params']) == {len(g['params'])}")
-        conds.append(f"{gi}['params'] is {lists[i]}")
         if k == "sgd":
-            for key in ("momentum", "dampening", "weight_decay"):
-                conds.append(f"({gi}[{key!r}] != 0) is {g[key] != 0}")
-            conds.append(f"bool({gi}['nesterov']) is {bool(g['nesterov'])}")
+            for key in ("momentum", "dampening", "weight_decay", "nesterov"):
+                conds.append(flag(g[key], f"{gi}[{key!r}]"))
         else:
-            conds.append(f"({gi}['weight_decay'] != 0) is {g['weight_decay'] != 0}")
-            conds.append(f"bool({gi}['amsgrad']) is {bool(g['amsgrad'])}")
-            decoupled = bool(g.get("decoupled_weight_decay", False))
-            conds.append(f"bool({gi}.get('decoupled_weight_decay', False)) is {decoupled}")
-        conds.append(f"bool({gi}.get('maximize', False)) is {bool(g.get('maximize', False))}")
+            conds.append(flag(g["weight_decay"], f"{gi}['weight_decay']"))
+            conds.append(flag(g["amsgrad"], f"{gi}['amsgrad']"))
+            decoupled = g.get("decoupled_weight_decay", False)
+            conds.append(flag(decoupled, f"{gi}.get('decoupled_weight_decay')"))
+        conds.append(flag(g.get("maximize", False), f"{gi}.get('maximize')"))
     return conds
 
 
@@ -110,15 +119,90 @@ def emit_update(
         for r, f in zip(reads, fast):
             e.stmt(r, fast=f)
         e.end(f"param group {gi}")
-        for p in params:
+        packed = _pack(e, gi, group, [grads[id(p)] for p in params]) if k == "sgd" else None
+        for i, p in enumerate(params):
             state = optimizer.state.get(p, {})
             pname, gname = names[id(p)], grads[id(p)]
-            if k == "sgd":
+            if packed is not None:
+                gflat, sflat, steps = packed
+                step = steps[i]
+                e.stmt(  # (runs once for the group, on the packed gradients)
+                    f"np.multiply({gname}, {hyper['lr']}, out={step})",
+                    step,
+                    f"{e.alias('np.multiply')}({gflat}, {hyper['lr']}, out={sflat})"
+                    if not i
+                    else "",
+                )
+                e.into(pname, "np.subtract", pname, step)
+                e.end(f"SGD: {pname} -= lr * d")
+            elif k == "sgd":
                 _sgd(e, group, hyper, pname, gname, state, bound)
             else:
                 _adam(e, k, group, hyper, pname, gname, state, bound)
     e.execute = True
     return bound
+
+
+def _pack(
+    e: Emitter, gi: int, group: dict[str, Any], grads: list[str]
+) -> tuple[str, str, list[str]] | None:
+    """Plain SGD (``p -= lr * g``): the group's gradient buffers moved into one array, so
+    ``lr * g`` is one NumPy call for the whole group (the same products, element for
+    element) into one array of steps. Each buffer keeps its shape and memory order as a view
+    of the packed array (and so does each leaf's ``.grad``). None when the group has another
+    update, or a gradient that is not a buffer of its own."""
+    if group["momentum"] or group["weight_decay"] or group.get("maximize") or len(grads) < 2:
+        return None
+    arrays = [e.buffers.get(g) for g in grads]
+    if len(set(grads)) != len(grads) or any(a is None or a.base is not None for a in arrays):
+        return None
+    bufs = [a for a in arrays if a is not None]
+    if len({a.dtype for a in bufs}) != 1:
+        return None
+    if not all(a.flags.c_contiguous or a.flags.f_contiguous for a in bufs):
+        return None
+    dtype, total = bufs[0].dtype, sum(a.size for a in bufs)
+    gflat, sflat = e.fresh(f"grads{gi}"), e.fresh(f"steps{gi}")
+    e.env[gflat], e.env[sflat] = np.empty(total, dtype), np.empty(total, dtype)
+    lines = [f"{flat} = np.empty(({total},), dtype=np.{dtype.name})" for flat in (gflat, sflat)]
+    views: dict[str, str] = {}  # a gradient's allocation line -> its view of the packed array
+    steps, start = [], 0
+    for g, a in zip(grads, bufs):
+        fortran = a.flags.f_contiguous and not a.flags.c_contiguous
+        order = "F" if fortran else "C"
+        part = f"[{start}:{start + a.size}].reshape({a.shape!r}" + (
+            ", order='F')" if fortran else ")"
+        )
+        view = e.env[gflat][start : start + a.size].reshape(a.shape, order=order)
+        view[...] = a
+        e.env[g] = e.buffers[g] = view
+        views[f"{g} = np.empty("] = f"{g} = {gflat}{part}"
+        step = e.fresh(f"step_{g.removeprefix('grad_')}")
+        e.env[step] = e.buffers[step] = e.env[sflat][start : start + a.size].reshape(
+            a.shape, order=order
+        )
+        e.stable.add(step)
+        lines.append(f"{step} = {sflat}{part}")
+        steps.append(step)
+        start += a.size
+    # The module-level setup: the packed arrays before the first gradient, each gradient's
+    # allocation replaced by its view, and the lines after it that read a gradient (views of
+    # it) run again on the view.
+    heads = [line.split("(")[0] + "(" for line in e.setup]
+    first = min(i for i, head in enumerate(heads) if head in views)
+    setup = e.setup[:first] + lines
+    for head, line in zip(heads[first:], e.setup[first:]):
+        if head in views:
+            line = views[head]
+        elif any(_mentions(line, g) for g in grads):
+            exec(line, e.env)
+        setup.append(line)
+    e.setup[:] = setup
+    return gflat, sflat, steps
+
+
+def _mentions(line: str, name: str) -> bool:
+    return re.search(rf"(?<![.\w]){re.escape(name)}(?!\w)", line) is not None
 
 
 def _cached_read(e: Emitter, name: str, read: str, dtype: Any) -> str:

@@ -24,7 +24,7 @@ from ..engine import Op, iter_graph, run_backward
 from ..grad_mode import _grad_enabled
 from ..nn.module import Module
 from ..tensor import Tensor, _new_tensor
-from ..versions import bump
+from ..versions import bump_all
 from . import templates, updates
 from .emitter import Emitter, identifier
 
@@ -852,8 +852,8 @@ def _make_runner(
     ]
     for p, g in v.grads:  # (the slot: the step made these gradients, of the right shape)
         body.append(f"    {bind('P', p)}._grad = {bind('grad', g)}")
-    bump_ = bind("bump", bump)
-    body += [f"    {bump_}({bind('U', a)})" for a in v.updated]
+    if v.updated:  # as optimizer.step(): one tick dates the writes of the update
+        body.append(f"    {bind('bump_all', bump_all)}({bind('U', tuple(v.updated))})")
     body.append(f"    return {bind('new_tensor', _new_tensor)}({env['_loss_name']}.copy(), None)")
     v.run_source = "\n".join(body)
     exec(v.run_source, env)

@@ -20,7 +20,7 @@ from .dims import wrap_dim, wrap_dims
 from .dtypes import to_dtype
 from .engine import Tensors
 from .inplace import _inplace
-from .validation import _check_nonempty, _raw
+from .validation import _check_nonempty, _dim_arg, _keep, _one_dim, _raw, _shape
 
 if TYPE_CHECKING:
     from .tensor import Tensor
@@ -84,26 +84,12 @@ _TYPE_NAMES = {
 }
 
 
-def _dim_arg(dim: Any, axis: Any, where: str) -> Any:
-    """PyTorch's ``dim`` or NumPy's ``axis`` (one of them), with NumPy ints made Python ints."""
-    if axis is not None:
-        if dim is not None:
-            raise TypeError(f"{where}(): give either dim or axis, not both")
-        dim = axis
-    if isinstance(dim, np.integer):
-        return int(dim)
-    if isinstance(dim, list):
-        return tuple(dim)
-    return dim
-
-
-def _keep_arg(keepdim: Any, keepdims: Any) -> builtins.bool:
-    return bool(keepdims) if keepdims is not None else bool(keepdim)
-
-
-def _one_dim(t: Any, dim: Any, where: str) -> builtins.int:
-    """A single dimension index, checked (``dims.wrap_dim``) and made non-negative."""
-    return wrap_dim(dim, t._data.ndim, where, t._data.shape)
+def _arg(f: Any, where: str, t: Any, dim: Any, axis: Any, keep: builtins.bool) -> Any:
+    """The index ``np.argmax``/``np.argmin`` gives over one dim, or over all (no gradient)."""
+    d = _dim_arg(dim, axis, where)
+    if d is not None:
+        d = _one_dim(t, d, where) if t.ndim else None
+    return Tensors.make(np.asarray(f(t._data, d, keepdims=keep)), None)
 
 
 def _along(dim: builtins.int, index: Any) -> tuple[Any, ...]:
@@ -323,6 +309,52 @@ class TensorSurface:
         return type(self)(arr, requires_grad=requires_grad)
 
     # -- shapes -------------------------------------------------------------------------------
+
+    @property
+    def T(self: Any) -> Tensor:
+        """All axes reversed, as NumPy's ``.T``."""
+        return self.permute(tuple(range(self.ndim - 1, -1, -1)))
+
+    def flatten(self: Any, start_dim: builtins.int = 0, end_dim: builtins.int = -1) -> Tensor:
+        """Merge dimensions ``start_dim``..``end_dim`` into one."""
+        s, e = _one_dim(self, start_dim, "flatten"), _one_dim(self, end_dim, "flatten")
+        if s > e:
+            raise RuntimeError("flatten() has invalid args: start_dim cannot come after end_dim")
+        if self.ndim == 0:
+            return self.reshape(1)
+        return self.reshape(*self._data.shape[:s], -1, *self._data.shape[e + 1 :])
+
+    def transpose(self: Any, dim0: builtins.int = -2, dim1: builtins.int = -1) -> Tensor:
+        """Swap two axes (PyTorch's ``transpose``; ``.T`` reverses all of them)."""
+        d0, d1 = _one_dim(self, dim0, "transpose"), _one_dim(self, dim1, "transpose")
+        if self.ndim < 2:
+            return self
+        axes = list(range(self.ndim))
+        axes[d0], axes[d1] = axes[d1], axes[d0]
+        return self.permute(tuple(axes))
+
+    def squeeze(self: Any, axis: Any = None, *, dim: Any = None) -> Tensor:
+        """Drop axes of size one (all of them, or those named that have size one)."""
+        a = _dim_arg(dim, axis, "squeeze")
+        if a is None:
+            shape = tuple(n for n in self._data.shape if n != 1)
+        else:
+            a = wrap_dims(a if isinstance(a, tuple) else (a,), self.ndim, "squeeze", self.shape)
+            axes = () if a is None else (a,) if isinstance(a, builtins.int) else a
+            shape = tuple(n for i, n in enumerate(self._data.shape) if not (i in axes and n == 1))
+        return self.reshape(shape)
+
+    def unsqueeze(self: Any, axis: builtins.int) -> Tensor:
+        """Insert an axis of size one at ``axis``."""
+        axis = wrap_dim(axis, self.ndim + 1, "unsqueeze", self._data.shape)
+        return self.reshape((*self._data.shape[:axis], 1, *self._data.shape[axis:]))
+
+    def expand(self: Any, *shape: Any) -> Tensor:
+        """PyTorch's ``expand``: like ``broadcast_to``, where -1 keeps a dimension."""
+        target = _shape(shape)
+        lead = len(target) - self.ndim
+        full = tuple(self._data.shape[i - lead] if n == -1 else n for i, n in enumerate(target))
+        return self.broadcast_to(full)
 
     def t(self: Any) -> Tensor:
         """The transpose of a matrix (0-d and 1-d tensors are returned as they are)."""
@@ -617,6 +649,28 @@ class TensorSurface:
         """Smallest value over ``dim`` (all dims by default); ties share the gradient evenly."""
         return self._extremum(ops.Min, "amin", dim, keepdim)
 
+    def argmax(
+        self: Any,
+        axis: Any = None,
+        keepdims: builtins.bool = False,
+        *,
+        dim: Any = None,
+        keepdim: builtins.bool | None = None,
+    ) -> Tensor:
+        """Index of the maximum (int64, no gradient)."""
+        return _arg(np.argmax, "argmax", self, dim, axis, _keep(keepdims, keepdim))
+
+    def argmin(
+        self: Any,
+        axis: Any = None,
+        keepdims: builtins.bool = False,
+        *,
+        dim: Any = None,
+        keepdim: builtins.bool | None = None,
+    ) -> Tensor:
+        """Index of the minimum (int64, no gradient)."""
+        return _arg(np.argmin, "argmin", self, dim, axis, _keep(keepdims, keepdim))
+
     def _extremum(
         self: Any, op: builtins.type, where: str, dim: Any, keepdim: builtins.bool
     ) -> Tensor:
@@ -662,7 +716,7 @@ class TensorSurface:
         if hasattr(dim, "_data"):  # max(other): elementwise
             return self.maximum(dim) if name == "max" else self.minimum(dim)
         d = _dim_arg(dim, axis, name)
-        keep = _keep_arg(keepdim, keepdims)
+        keep = _keep(keepdim, keepdims)
         if d is None:
             if keep:
                 raise TypeError(f"{name}(): keepdim needs dim")
@@ -763,7 +817,7 @@ class TensorSurface:
             raise TypeError("var(): give either unbiased or correction, not both")
         c = correction if correction is not None else (0 if unbiased is False else 1)
         d = wrap_dims(_dim_arg(dim, axis, "var"), self._data.ndim, "var", self._data.shape)
-        keep = _keep_arg(keepdim, keepdims)
+        keep = _keep(keepdim, keepdims)
         reduced = ops._keepdims_shape(self._data.shape, d)
         n = self._data.size // max(math.prod(reduced), 1)
         centred = self - self.mean(d, keepdims=True)

@@ -16,7 +16,6 @@ import numpy as np
 
 from . import fused, ops, versions
 from .conversion import Conversions
-from .dims import wrap_dim, wrap_dims
 from .dtypes import default_float, dtype, of_array, result_np
 from .engine import Anomaly, Op, Tensors, run_backward
 from .grad_mode import _grad_enabled
@@ -26,15 +25,18 @@ from .surface import Size, TensorSurface
 from .validation import (
     DTypeLike,
     _as_array,
-    _axis,
+    _broadcast_target,
     _check_broadcast,
     _check_can_require_grad,
     _check_grad,
     _check_matmul,
     _compared,
+    _dims,
     _index,
     _keep,
-    _shape,
+    _one_dim,
+    _permutation,
+    _reshaped,
 )
 from .versions import TICKS
 
@@ -207,6 +209,11 @@ def _promoted(op: Op, x: Any, y: Any, xd: Any, yd: Any) -> tuple[Any, Any]:
     return x, y
 
 
+def _reduce(op: Any, where: str, t: Tensor, axis: Any, dim: Any, keep: Any, keepdim: Any) -> Tensor:
+    """A reduction over NumPy's ``axis`` or PyTorch's ``dim`` (checked), keeping dims or not."""
+    return _unary(op(_dims(t, dim, axis, where), _keep(keep, keepdim)), t)
+
+
 def _compare(ufunc: Any, x: Tensor, other: Any) -> Any:
     """An elementwise comparison after PyTorch's type promotion (bool, no gradient), or
     NotImplemented for what is not a number or an array (see ``_compared``)."""
@@ -343,11 +350,6 @@ class Tensor(InPlace, Conversions, TensorSurface):
     def is_leaf(self) -> bool:
         """True for tensors made by the user (not by an op that records a graph)."""
         return self.grad_fn is None
-
-    @property
-    def T(self) -> Tensor:
-        """All axes reversed, as NumPy's ``.T``."""
-        return self.permute(tuple(range(self.ndim - 1, -1, -1)))
 
     __hash__ = object.__hash__  # identity, as in PyTorch (``==`` is elementwise)
 
@@ -489,38 +491,6 @@ class Tensor(InPlace, Conversions, TensorSurface):
     def __ne__(self, other: Any) -> Tensor:  # type: ignore[override]
         return _compare(np.not_equal, self, other)
 
-    def argmax(
-        self,
-        axis: int | None = None,
-        keepdims: bool = False,
-        *,
-        dim: int | None = None,
-        keepdim: bool | None = None,
-    ) -> Tensor:
-        """Index of the maximum (int64, no gradient)."""
-        a: Any = _axis(axis, dim)
-        if a is not None:
-            a = wrap_dim(a, self.ndim, "argmax", self._data.shape) if self.ndim else None
-        return _new_tensor(
-            np.asarray(np.argmax(self._data, a, keepdims=_keep(keepdims, keepdim))), None
-        )
-
-    def argmin(
-        self,
-        axis: int | None = None,
-        keepdims: bool = False,
-        *,
-        dim: int | None = None,
-        keepdim: bool | None = None,
-    ) -> Tensor:
-        """Index of the minimum (int64, no gradient)."""
-        a: Any = _axis(axis, dim)
-        if a is not None:
-            a = wrap_dim(a, self.ndim, "argmin", self._data.shape) if self.ndim else None
-        return _new_tensor(
-            np.asarray(np.argmin(self._data, a, keepdims=_keep(keepdims, keepdim))), None
-        )
-
     # -- elementwise functions ----------------------------------------------------------------
 
     def exp(self) -> Tensor:
@@ -600,8 +570,7 @@ class Tensor(InPlace, Conversions, TensorSurface):
         keepdim: bool | None = None,
     ) -> Tensor:
         """Sum over ``axis`` (int, tuple or None for all); ``dim``/``keepdim`` also accepted."""
-        a = wrap_dims(_axis(axis, dim), self.ndim, "sum", self._data.shape)
-        return _unary(ops.Sum(a, _keep(keepdims, keepdim)), self)
+        return _reduce(ops.Sum, "sum", self, axis, dim, keepdims, keepdim)
 
     def mean(
         self,
@@ -612,8 +581,7 @@ class Tensor(InPlace, Conversions, TensorSurface):
         keepdim: bool | None = None,
     ) -> Tensor:
         """Mean over ``axis``."""
-        a = wrap_dims(_axis(axis, dim), self.ndim, "mean", self._data.shape)
-        return _unary(ops.Mean(a, _keep(keepdims, keepdim)), self)
+        return _reduce(ops.Mean, "mean", self, axis, dim, keepdims, keepdim)
 
     def logsumexp(
         self,
@@ -624,31 +592,22 @@ class Tensor(InPlace, Conversions, TensorSurface):
         keepdim: bool | None = None,
     ) -> Tensor:
         """log(sum(exp(x))) over ``axis``, computed without overflow."""
-        a = wrap_dims(_axis(axis, dim), self.ndim, "logsumexp", self._data.shape)
-        return _unary(fused.LogSumExp(a, _keep(keepdims, keepdim)), self)
+        return _reduce(fused.LogSumExp, "logsumexp", self, axis, dim, keepdims, keepdim)
 
     def softmax(self, axis: int = -1, *, dim: int | None = None) -> Tensor:
         """exp(x) / sum(exp(x)) along ``axis``, computed without overflow."""
-        a = wrap_dim(dim if dim is not None else axis, self.ndim, "softmax", self._data.shape)
-        return _unary(fused.Softmax(a), self)
+        return _unary(fused.Softmax(_one_dim(self, axis if dim is None else dim, "softmax")), self)
 
     def log_softmax(self, axis: int = -1, *, dim: int | None = None) -> Tensor:
         """x - logsumexp(x) along ``axis``, computed without overflow."""
-        a = wrap_dim(dim if dim is not None else axis, self.ndim, "log_softmax", self._data.shape)
+        a = _one_dim(self, axis if dim is None else dim, "log_softmax")
         return _unary(fused.LogSoftmax(a), self)
 
     # -- shape --------------------------------------------------------------------------------
 
     def reshape(self, *shape: Any) -> Tensor:
         """The same values in a new shape (one dimension may be -1)."""
-        new = _shape(shape)
-        try:
-            target = np.empty(self._data.shape, dtype=np.bool_).reshape(new).shape
-        except ValueError:
-            raise ValueError(
-                f"reshape(): cannot reshape tensor of shape {self._data.shape} into shape {new}"
-            ) from None
-        out = _unary(ops.Reshape(target), self)
+        out = _unary(ops.Reshape(_reshaped(self, shape)), self)
         if out._base is None and self._base is None and not self._data.flags.c_contiguous:
             # A copy of memory that is not C-ordered by its own layout (nn.Linear's weight is
             # Fortran-ordered; PyTorch's is row-major and gives a view): read-only, so a write
@@ -659,77 +618,16 @@ class Tensor(InPlace, Conversions, TensorSurface):
 
     view = reshape
 
-    def flatten(self, start_dim: int = 0, end_dim: int = -1) -> Tensor:
-        """Merge dimensions ``start_dim``..``end_dim`` into one."""
-        s = wrap_dim(start_dim, self.ndim, "flatten", self._data.shape)
-        e = wrap_dim(end_dim, self.ndim, "flatten", self._data.shape)
-        if s > e:
-            raise RuntimeError("flatten() has invalid args: start_dim cannot come after end_dim")
-        if self.ndim == 0:
-            return self.reshape(1)
-        return self.reshape(*self._data.shape[:s], -1, *self._data.shape[e + 1 :])
-
     def permute(self, *axes: Any) -> Tensor:
         """Reorder the axes: ``permute(1, 0)`` or ``permute((1, 0))``."""
-        dims = _shape(axes)
-        if len(dims) != self.ndim:
-            raise RuntimeError(
-                f"permute(): number of dims don't match in permute: the tensor has "
-                f"{self.ndim} (shape {self._data.shape}) but {len(dims)} were given ({dims})"
-            )
-        order = tuple(wrap_dim(a, self.ndim, "permute", self._data.shape) for a in dims)
-        if len(set(order)) != len(order):
-            raise RuntimeError(f"permute(): duplicate dims are not allowed (got {dims})")
-        return _unary(ops.Permute(order), self)
-
-    def transpose(self, dim0: int = -2, dim1: int = -1) -> Tensor:
-        """Swap two axes (PyTorch's ``transpose``; ``.T`` reverses all of them)."""
-        d0 = wrap_dim(dim0, self.ndim, "transpose", self._data.shape)
-        d1 = wrap_dim(dim1, self.ndim, "transpose", self._data.shape)
-        if self.ndim < 2:
-            return self
-        axes = list(range(self.ndim))
-        dim0, dim1 = d0, d1
-        axes[dim0], axes[dim1] = axes[dim1], axes[dim0]
-        return self.permute(tuple(axes))
-
-    def squeeze(self, axis: Any = None, *, dim: Any = None) -> Tensor:
-        """Drop axes of size one (all of them, or those named that have size one)."""
-        a = _axis(axis, dim)
-        if a is None:
-            shape = tuple(n for n in self._data.shape if n != 1)
-        else:
-            a = wrap_dims(
-                a if isinstance(a, list | tuple) else (a,), self.ndim, "squeeze", self._data.shape
-            )
-            axes = () if a is None else (a,) if isinstance(a, int) else a
-            shape = tuple(n for i, n in enumerate(self._data.shape) if not (i in axes and n == 1))
-        return self.reshape(shape)
-
-    def unsqueeze(self, axis: int) -> Tensor:
-        """Insert an axis of size one at ``axis``."""
-        axis = wrap_dim(axis, self.ndim + 1, "unsqueeze", self._data.shape)
-        return self.reshape((*self._data.shape[:axis], 1, *self._data.shape[axis:]))
+        return _unary(ops.Permute(_permutation(self, axes)), self)
 
     def broadcast_to(self, *shape: Any) -> Tensor:
         """Repeat along axes of size one to reach ``shape`` (NumPy's broadcasting rules)."""
-        target = _shape(shape)
-        try:
-            np.broadcast_shapes(self._data.shape, target)
-        except ValueError:
-            raise ValueError(
-                f"broadcast_to(): cannot broadcast shape {self._data.shape} to {target}"
-            ) from None
+        target = _broadcast_target(self, shape)
         if target == self._data.shape:
             return self
         return _unary(ops.BroadcastTo(target), self)
-
-    def expand(self, *shape: Any) -> Tensor:
-        """PyTorch's ``expand``: like ``broadcast_to``, where -1 keeps a dimension."""
-        target = _shape(shape)
-        lead = len(target) - self.ndim
-        full = tuple(self._data.shape[i - lead] if n == -1 else n for i, n in enumerate(target))
-        return self.broadcast_to(full)
 
     def __getitem__(self, index: Any) -> Tensor:
         idx = _index(index)

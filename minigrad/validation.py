@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 
+from .dims import wrap_dim, wrap_dims
 from .dtypes import default_float
 
 DTypeLike = Any
@@ -136,17 +137,32 @@ def _check_grad(t: Any, value: Any) -> None:
         )
 
 
-def _axis(axis: Any, dim: Any) -> Any:
-    """NumPy's ``axis`` or PyTorch's ``dim`` (checked by ``dims.wrap_dims``)."""
-    if dim is not None:
-        if axis is not None:
-            raise TypeError("give either axis or dim, not both")
-        return dim
-    return axis
+def _dim_arg(dim: Any, axis: Any, where: str) -> Any:
+    """PyTorch's ``dim`` or NumPy's ``axis`` (one of them), with NumPy ints made Python ints."""
+    if axis is not None:
+        if dim is not None:
+            raise TypeError(f"{where}(): give either dim or axis, not both")
+        dim = axis
+    if isinstance(dim, np.integer):
+        return int(dim)
+    if isinstance(dim, list):
+        return tuple(dim)
+    return dim
 
 
-def _keep(keepdims: bool, keepdim: bool | None) -> bool:
-    return bool(keepdim) if keepdim is not None else keepdims
+def _dims(t: Any, dim: Any, axis: Any, where: str) -> Any:
+    """The dims a reduction runs over (``dim`` or ``axis``), checked and made non-negative."""
+    return wrap_dims(_dim_arg(dim, axis, where), t._data.ndim, where, t._data.shape)
+
+
+def _one_dim(t: Any, dim: Any, where: str) -> int:
+    """A single dimension index, checked (``dims.wrap_dim``) and made non-negative."""
+    return wrap_dim(dim, t._data.ndim, where, t._data.shape)
+
+
+def _keep(keep: Any, other: Any) -> bool:
+    """PyTorch's ``keepdim`` or NumPy's ``keepdims``: the second, unless it is None."""
+    return bool(other) if other is not None else bool(keep)
 
 
 def _index(index: Any) -> Any:
@@ -165,6 +181,43 @@ def _shape(args: tuple[Any, ...]) -> tuple[int, ...]:
     if len(args) == 1 and isinstance(args[0], tuple | list):
         return tuple(args[0])
     return tuple(args)
+
+
+def _reshaped(t: Any, shape: tuple[Any, ...]) -> tuple[int, ...]:
+    """The shape ``t.reshape(*shape)`` gives (one dimension may be -1), or a ValueError."""
+    new = _shape(shape)
+    try:
+        return np.empty(t._data.shape, dtype=np.bool_).reshape(new).shape
+    except ValueError:
+        raise ValueError(
+            f"reshape(): cannot reshape tensor of shape {t._data.shape} into shape {new}"
+        ) from None
+
+
+def _permutation(t: Any, axes: tuple[Any, ...]) -> tuple[int, ...]:
+    """The axes ``t.permute(*axes)`` reorders to, checked and made non-negative."""
+    dims, n = _shape(axes), t._data.ndim
+    if len(dims) != n:
+        raise RuntimeError(
+            f"permute(): number of dims don't match in permute: the tensor has "
+            f"{n} (shape {t._data.shape}) but {len(dims)} were given ({dims})"
+        )
+    order = tuple(wrap_dim(a, n, "permute", t._data.shape) for a in dims)
+    if len(set(order)) != len(order):
+        raise RuntimeError(f"permute(): duplicate dims are not allowed (got {dims})")
+    return order
+
+
+def _broadcast_target(t: Any, shape: tuple[Any, ...]) -> tuple[int, ...]:
+    """The shape ``t.broadcast_to(*shape)`` reaches, or a ValueError naming both shapes."""
+    target = _shape(shape)
+    try:
+        np.broadcast_shapes(t._data.shape, target)
+    except ValueError:
+        raise ValueError(
+            f"broadcast_to(): cannot broadcast shape {t._data.shape} to {target}"
+        ) from None
+    return target
 
 
 def _compared(other: Any) -> Any:

@@ -20,7 +20,7 @@ from .dims import wrap_dim, wrap_dims
 from .dtypes import to_dtype
 from .engine import Tensors
 from .inplace import _inplace
-from .validation import _check_nonempty, _dim_arg, _keep, _one_dim, _raw, _shape
+from .validation import _check_nonempty, _dim_arg, _dims, _keep, _one_dim, _raw, _shape
 
 if TYPE_CHECKING:
     from .tensor import Tensor
@@ -633,12 +633,12 @@ class TensorSurface:
 
     def any(self: Any, dim: Any = None, keepdim: builtins.bool = False) -> Tensor:
         """Whether any element (along ``dim``) is nonzero; bool, no gradient."""
-        d = wrap_dims(_dim_arg(dim, None, "any"), self._data.ndim, "any", self.shape)
+        d = _dims(self, dim, None, "any")
         return Tensors.make(np.asarray(np.any(self._data, axis=d, keepdims=keepdim)), None)
 
     def all(self: Any, dim: Any = None, keepdim: builtins.bool = False) -> Tensor:
         """Whether every element (along ``dim``) is nonzero; bool, no gradient."""
-        d = wrap_dims(_dim_arg(dim, None, "all"), self._data.ndim, "all", self.shape)
+        d = _dims(self, dim, None, "all")
         return Tensors.make(np.asarray(np.all(self._data, axis=d, keepdims=keepdim)), None)
 
     def amax(self: Any, dim: Any = (), keepdim: builtins.bool = False) -> Tensor:
@@ -674,7 +674,7 @@ class TensorSurface:
     def _extremum(
         self: Any, op: builtins.type, where: str, dim: Any, keepdim: builtins.bool
     ) -> Tensor:
-        d = wrap_dims(_dim_arg(dim, None, where), self._data.ndim, where, self._data.shape)
+        d = _dims(self, dim, None, where)
         _check_nonempty(self, d, where)
         return Tensors.apply(op(d, keepdim), self)
 
@@ -816,7 +816,7 @@ class TensorSurface:
         if unbiased is not None and correction is not None:
             raise TypeError("var(): give either unbiased or correction, not both")
         c = correction if correction is not None else (0 if unbiased is False else 1)
-        d = wrap_dims(_dim_arg(dim, axis, "var"), self._data.ndim, "var", self._data.shape)
+        d = _dims(self, dim, axis, "var")
         keep = _keep(keepdim, keepdims)
         reduced = ops._keepdims_shape(self._data.shape, d)
         n = self._data.size // max(math.prod(reduced), 1)

@@ -316,6 +316,25 @@ def test_compiled_step_keeps_the_layout_and_matches_eager() -> None:
     assert "Linear backward: dw = grad^T @ x, as (x^T @ grad)^T" in step.source
 
 
+def test_compiled_step_with_a_c_ordered_weight_gives_the_eager_values() -> None:
+    x, y = _data(8)
+    eager, compiled = _mlp(), _mlp()
+    for m in (eager, compiled):  # a user's C-ordered arrays: slower, never wrong
+        for w in _weights(m):
+            w.data = mg.tensor(np.ascontiguousarray(w._data))
+    opt_e = optim.SGD(eager.parameters(), lr=0.1, momentum=0.9)
+    opt_c = optim.SGD(compiled.parameters(), lr=0.1, momentum=0.9)
+    step = mg.compile(compiled, F.cross_entropy, opt_c)
+    for _ in range(5):
+        opt_e.zero_grad()
+        F.cross_entropy(eager(x), y).backward()
+        opt_e.step()
+        step(x, y)
+    for (n, a), (_, b) in zip(eager.named_parameters(), compiled.named_parameters()):
+        assert not _is_f(b), n
+        np.testing.assert_allclose(a.detach().numpy(), b.detach().numpy(), rtol=1e-6, err_msg=n)
+
+
 def test_ejected_step_keeps_fortran_weights(tmp_path: Any) -> None:
     x, y = _data(8)
     model = _mlp()

@@ -65,25 +65,14 @@ class History(dict[str, list[float]]):
         """Number of epochs recorded."""
         return len(self.get("train_loss", []))
 
-    @property
-    def train_loss(self) -> list[float]:
-        """Mean training loss of each epoch."""
-        return self.get("train_loss", [])
-
-    @property
-    def train_accuracy(self) -> list[float]:
-        """Training accuracy of each epoch, measured on the fly."""
-        return self.get("train_accuracy", [])
-
-    @property
-    def test_loss(self) -> list[float]:
-        """Loss on `val_data` after each epoch."""
-        return self.get("test_loss", [])
-
-    @property
-    def test_accuracy(self) -> list[float]:
-        """Accuracy on `val_data` after each epoch."""
-        return self.get("test_accuracy", [])
+    train_loss = property(lambda self: self.get("train_loss", []), doc="Training loss per epoch.")
+    train_accuracy = property(
+        lambda self: self.get("train_accuracy", []), doc="Training accuracy, measured on the fly."
+    )
+    test_loss = property(lambda self: self.get("test_loss", []), doc="Loss on `val_data`.")
+    test_accuracy = property(
+        lambda self: self.get("test_accuracy", []), doc="Accuracy on `val_data`."
+    )
 
     def last(self) -> dict[str, float]:
         """The last epoch's value of every recorded key."""
@@ -154,35 +143,31 @@ def accuracy(output: Any, target: Any) -> float:
     return float(np.mean(pred == labels)) if m else math.nan
 
 
-def _metric_dict(metrics: Metric | Mapping[str, Metric] | None) -> dict[str, Metric]:
-    if metrics is None:
-        return {}
-    if isinstance(metrics, Mapping):
-        return dict(metrics)
-    if not callable(metrics):
+def _metrics(metrics: Metric | Mapping[str, Metric] | None) -> dict[str, Metric]:
+    """Metrics by name; "loss" and "seconds" are the loop's own keys, so no metric takes them."""
+    if metrics is None or isinstance(metrics, Mapping):
+        named = dict(metrics or {})
+    elif callable(metrics):
+        named = {getattr(metrics, "__name__", "metric"): metrics}
+    else:
         raise TypeError(
             f"fit: metrics must be a callable, a dict of callables or None, got "
             f"{type(metrics).__name__}"
         )
-    return {getattr(metrics, "__name__", "metric"): metrics}
-
-
-def _check_metric_names(metrics: Mapping[str, Metric]) -> dict[str, Metric]:
-    """Metrics by name; "loss" and "seconds" are the loop's own keys, so no metric takes them."""
     for name in ("loss", "seconds"):
-        if name in metrics:
+        if name in named:
             raise ValueError(
                 f"fit: a metric may not be named {name!r} (the key of the loop's own {name}); "
                 "give it another name in the metrics dict"
             )
-    return dict(metrics)
+    return named
 
 
 # ---------------------------------------------------------------------------------------------
 # Evaluation
 
 
-def _as_input(x: Any) -> Tensor:
+def _tensor(x: Any) -> Tensor:
     return x if isinstance(x, Tensor) else Tensor(np.asarray(x))
 
 
@@ -205,9 +190,7 @@ def _batches(data: Any, batch_size: int | None, where: str) -> Iterable[Sequence
 def _is_pair(data: Any) -> bool:
     """Whether `data` is one (x, y) pair rather than a list of batches."""
     return (
-        isinstance(data, (tuple, list))
-        and len(data) == 2
-        and not isinstance(data[0], (tuple, list))
+        isinstance(data, tuple | list) and len(data) == 2 and not isinstance(data[0], tuple | list)
     )
 
 
@@ -220,6 +203,30 @@ def _split_batch(batch: Any, where: str) -> tuple[Any, Any]:
     return batch[0], batch[1]
 
 
+def _means(
+    batches: Iterable[Any],
+    run: Callable[[Tensor, Tensor], tuple[Tensor, Tensor | None]],
+    metrics: Mapping[str, Metric],
+    where: str,
+    empty: str,
+) -> dict[str, float]:
+    """Row-weighted means of the loss and of each metric over ``batches`` (exact for
+    mean-reduced losses); ``run(x, y)`` gives a batch's output and loss (None: NaN)."""
+    totals = dict.fromkeys(["loss", *metrics], 0.0)
+    count = 0
+    for batch in batches:
+        x, y = _split_batch(batch, where)
+        out, loss = run(_tensor(x), _tensor(y))
+        m = out.shape[0] if out.ndim else 1
+        totals["loss"] += math.nan if loss is None else float(loss.item()) * m
+        for name, fn in metrics.items():
+            totals[name] += float(fn(out, y)) * m
+        count += m
+    if count == 0:
+        raise ValueError(f"{where}: {empty}")
+    return {name: total / count for name, total in totals.items()}
+
+
 def _evaluate(
     model: Callable[[Tensor], Tensor],
     data: Any,
@@ -229,35 +236,21 @@ def _evaluate(
     where: str = "evaluate",
 ) -> dict[str, float]:
     """Mean loss and metrics over `data`, under no_grad and in eval mode (mode restored)."""
+
+    def run(x: Tensor, y: Tensor) -> tuple[Tensor, Tensor | None]:
+        out = model(x)
+        return out, None if loss_fn is None else loss_fn(out, y)
+
     was_training = getattr(model, "training", None)
     if hasattr(model, "eval"):
         model.eval()
-    totals = dict.fromkeys(["loss", *metrics], 0.0)
-    count = 0
     try:
         with no_grad():
-            for batch in _batches(data, batch_size, where):
-                x, y = _split_batch(batch, where)
-                out = model(_as_input(x))
-                m = out.shape[0] if out.ndim else 1
-                if loss_fn is not None:
-                    totals["loss"] += float(loss_fn(out, _target(y)).item()) * m
-                for name, fn in metrics.items():
-                    totals[name] += float(fn(out, y)) * m
-                count += m
+            batches = _batches(data, batch_size, where)
+            return _means(batches, run, metrics, where, "the evaluation data is empty")
     finally:
         if was_training and hasattr(model, "train"):
             model.train()
-    if count == 0:
-        raise ValueError(f"{where}: the evaluation data is empty")
-    result = {name: total / count for name, total in totals.items()}
-    if loss_fn is None:
-        result["loss"] = math.nan
-    return result
-
-
-def _target(y: Any) -> Any:
-    return y if isinstance(y, Tensor) else Tensor(np.asarray(y))
 
 
 def evaluate(
@@ -310,22 +303,22 @@ def evaluate(
 
 
 def _eval_sets(val_data: Any) -> dict[str, Any]:
-    if val_data is None:
-        return {}
-    if isinstance(val_data, Mapping):
-        return dict(val_data)
-    return {"test": val_data}
+    """Evaluation sets by name; "train" is the training loop's own prefix, so none takes it."""
+    sets = dict(val_data) if isinstance(val_data, Mapping) else {"test": val_data}
+    if "train" in sets:
+        raise ValueError(
+            "fit: an evaluation set may not be named 'train' (its keys would be the training "
+            "loop's own train_loss, train_<metric>); give it another name in val_data"
+        )
+    return {} if val_data is None else sets
 
 
-def _callbacks(callbacks: Callback | Sequence[Callback] | None) -> list[Callback]:
-    if callbacks is None:
-        return []
-    if callable(callbacks):
-        return [callbacks]
-    return list(callbacks)
-
-
-def _wants_stop(result: Any) -> bool:
+def _stops(hook: Callback, epoch: int, logs: dict[str, float]) -> bool:
+    """Call one callback; whether it asks to stop (returns or raises `StopTraining`)."""
+    try:
+        result = hook(epoch, dict(logs))
+    except StopTraining:
+        return True
     return isinstance(result, StopTraining) or result is StopTraining
 
 
@@ -378,9 +371,9 @@ def fit(
     """
     if isinstance(epochs, bool) or not isinstance(epochs, (int, np.integer)) or epochs < 0:
         raise ValueError(f"fit: epochs must be a non-negative int, got {epochs!r}")
-    metric_fns = _check_metric_names(_metric_dict(metrics))
+    metric_fns = _metrics(metrics)
     eval_sets = _eval_sets(val_data)
-    hooks = _callbacks(callbacks)
+    hooks = [callbacks] if callable(callbacks) else list(callbacks or [])
     history = History()
     try:
         steps: int | None = len(train_loader) * int(epochs)  # type: ignore[arg-type]
@@ -401,13 +394,7 @@ def fit(
             bar.set_postfix_str(f"loss {logs['train_loss']:.4g}", refresh=False)
             if should_report(epoch, int(epochs)):
                 bar.write(format_epoch(epoch, int(epochs), logs, width=terminal_width()))
-            stop = False
-            for hook in hooks:
-                try:
-                    stop = _wants_stop(hook(epoch, dict(logs))) or stop
-                except StopTraining:
-                    stop = True
-            if stop:
+            if any([_stops(hook, epoch, logs) for hook in hooks]):  # a list: every hook runs
                 history.stopped_epoch = epoch
                 break
     finally:
@@ -424,19 +411,14 @@ def _train_epoch(
     bar: ProgressBar,
     step: Any = None,
 ) -> dict[str, float]:
-    if hasattr(model, "train"):
-        model.train()
-    totals = dict.fromkeys(["loss", *metrics], 0.0)
-    count = 0
-    for batch in loader:
-        x, y = _split_batch(batch, "fit")
+    def run(x: Tensor, y: Tensor) -> tuple[Tensor, Tensor]:
         if step is not None:
-            loss = step(_as_input(x), _target(y))
+            loss = step(x, y)
             out = step.output
         else:
             optimizer.zero_grad()
-            out = model(_as_input(x))
-            loss = loss_fn(out, _target(y))
+            out = model(x)
+            loss = loss_fn(out, y)
             if loss.numel() != 1:
                 raise ValueError(
                     f"fit: loss_fn must return a scalar, got shape {tuple(loss.shape)}; use a "
@@ -444,12 +426,10 @@ def _train_epoch(
                 )
             loss.backward()
             optimizer.step()
-        m = out.shape[0] if out.ndim else 1
-        totals["loss"] += float(loss.item()) * m
-        for name, fn in metrics.items():
-            totals[name] += float(fn(out, y)) * m
-        count += m
         bar.update(1)
-    if count == 0:
-        raise ValueError("fit: the training loader yielded no batches")
-    return {f"train_{name}": total / count for name, total in totals.items()}
+        return out, loss
+
+    if hasattr(model, "train"):
+        model.train()
+    logs = _means(loader, run, metrics, "fit", "the training loader yielded no batches")
+    return {f"train_{name}": value for name, value in logs.items()}

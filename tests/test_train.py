@@ -191,6 +191,9 @@ def test_fit_rejects_bad_arguments() -> None:
     for name in ("loss", "seconds"):
         with pytest.raises(ValueError, match=f"may not be named '{name}'"):
             fit(model, cross_entropy, opt, loader, 1, metrics={name: accuracy}, progress=False)
+    # an evaluation set named "train" would write over the training loop's train_loss
+    with pytest.raises(ValueError, match="may not be named 'train'"):
+        fit(model, cross_entropy, opt, loader, 1, val_data={"train": blobs(9)}, progress=False)
 
 
 def test_zero_epochs_gives_an_empty_history() -> None:

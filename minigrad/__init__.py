@@ -1,8 +1,21 @@
 """minigrad: a small, readable and fast reverse-mode autodiff framework on NumPy."""
 
 # Submodules users reach as minigrad.nn, minigrad.optim, ... (none imports an optional extra).
-from . import autograd, backprop_check, datasets, explain, nn, optim, reference, train, utils, viz
+from . import (
+    activations,
+    autograd,
+    backprop_check,
+    datasets,
+    explain,
+    nn,
+    optim,
+    reference,
+    train,
+    utils,
+    viz,
+)
 from ._missing import missing_attribute
+from .activations import *  # noqa: F403  (relu, sigmoid, tanh, softmax, log_softmax)
 from .compiler import compile
 from .creation import (
     arange,
@@ -105,7 +118,6 @@ from .functions import (
     log1p,
     log2,
     log10,
-    log_softmax,
     logsumexp,
     lt,
     masked_fill,
@@ -124,14 +136,11 @@ from .functions import (
     permute,
     pow,
     prod,
-    relu,
     reshape,
     rsqrt,
     scatter,
     scatter_add,
-    sigmoid,
     sin,
-    softmax,
     sort,
     sqrt,
     square,
@@ -142,7 +151,6 @@ from .functions import (
     subtract,
     sum,
     t,
-    tanh,
     topk,
     transpose,
     true_divide,
@@ -267,7 +275,6 @@ __all__ = [
     "log1p",
     "log2",
     "log10",
-    "log_softmax",
     "logspace",
     "logsumexp",
     "long",
@@ -305,7 +312,6 @@ __all__ = [
     "randn_like",
     "randperm",
     "reference",
-    "relu",
     "reshape",
     "result_type",
     "return_types",
@@ -319,9 +325,7 @@ __all__ = [
     "set_grad_enabled",
     "set_rng_state",
     "short",
-    "sigmoid",
     "sin",
-    "softmax",
     "sort",
     "sqrt",
     "square",
@@ -332,7 +336,6 @@ __all__ = [
     "subtract",
     "sum",
     "t",
-    "tanh",
     "tensor",
     "topk",
     "train",
@@ -347,3 +350,4 @@ __all__ = [
     "zeros",
     "zeros_like",
 ]
+__all__ += activations.__all__

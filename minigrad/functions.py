@@ -97,21 +97,6 @@ def cos(x: TensorLike, *, out: Tensor | None = None) -> Tensor:
     return _into(out, _t(x).cos(), "cos")
 
 
-def tanh(input: TensorLike, *, out: Tensor | None = None) -> Tensor:
-    """Hyperbolic tangent."""
-    return _into(out, _t(input).tanh(), "tanh")
-
-
-def sigmoid(input: TensorLike, *, out: Tensor | None = None) -> Tensor:
-    """1 / (1 + exp(-x)), stable for large |x|."""
-    return _into(out, _t(input).sigmoid(), "sigmoid")
-
-
-def relu(input: TensorLike) -> Tensor:
-    """max(x, 0)."""
-    return _t(input).relu()
-
-
 def maximum(x: TensorLike, y: TensorLike, *, out: Tensor | None = None) -> Tensor:
     """Elementwise maximum (ties share the gradient evenly)."""
     return _into(out, _t(x).maximum(y), "maximum")
@@ -244,16 +229,6 @@ def cumsum(input: TensorLike, dim: int, **kw: Any) -> Tensor:
 def logsumexp(x: TensorLike, axis: Any = None, keepdims: bool = False, **kw: Any) -> Tensor:
     """log(sum(exp(x))) over ``axis``, without overflow."""
     return _t(x).logsumexp(axis, keepdims, **kw)
-
-
-def softmax(input: TensorLike, axis: int = -1, **kw: Any) -> Tensor:
-    """exp(x) / sum(exp(x)) along ``axis`` (or PyTorch's ``dim=``), without overflow."""
-    return _t(input).softmax(axis, **kw)
-
-
-def log_softmax(input: TensorLike, axis: int = -1, **kw: Any) -> Tensor:
-    """x - logsumexp(x) along ``axis`` (or PyTorch's ``dim=``), without overflow."""
-    return _t(input).log_softmax(axis, **kw)
 
 
 def argmax(x: TensorLike, axis: int | None = None, keepdims: bool = False, **kw: Any) -> Tensor:

@@ -30,6 +30,7 @@ LAYERS = {
     "random": 3,
     "creation": 3,
     "functions": 3,
+    "activations": 3,
     "gradcheck": 4,
     "autograd": 4,
     "serialization": 4,

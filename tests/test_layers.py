@@ -43,16 +43,11 @@ def from_torch(tmodule, module):
 
 # -- activations ------------------------------------------------------------------------------
 
-ACTIVATIONS = [
-    ("Tanh", {}),
-    ("GELU", {}),
+# Every activation module of nn.layers.ACTIVATIONS as made without arguments, then other settings.
+ACTIVATIONS = [(cls.__name__, {}) for cls in nn.layers.ACTIVATIONS] + [
     ("GELU", {"approximate": "tanh"}),
-    ("SiLU", {}),
-    ("LeakyReLU", {}),
     ("LeakyReLU", {"negative_slope": 0.2}),
-    ("ELU", {}),
     ("ELU", {"alpha": 0.7}),
-    ("Softplus", {}),
     ("Softplus", {"beta": 2.0, "threshold": 1.0}),
     ("Softmax", {"dim": 1}),
     ("LogSoftmax", {"dim": 0}),

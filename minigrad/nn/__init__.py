@@ -1,26 +1,10 @@
 """Neural-network building blocks: ``Module`` and ``Parameter``, layers, losses, ``init``."""
 
 from .._missing import missing_attribute
-from . import functional, init
+from . import functional, init, layers
 from .conv import AdaptiveAvgPool2d, AvgPool2d, Conv1d, Conv2d, Dropout, Dropout2d, MaxPool2d
 from .embedding import Embedding
-from .layers import (
-    ELU,
-    GELU,
-    Flatten,
-    Identity,
-    LeakyReLU,
-    Linear,
-    LogSoftmax,
-    ReLU,
-    Sequential,
-    Sigmoid,
-    SiLU,
-    Softmax,
-    Softplus,
-    Tanh,
-    Unflatten,
-)
+from .layers import *  # noqa: F403  (Linear, the activations, Flatten, Sequential...)
 from .losses import (
     BCELoss,
     BCEWithLogitsLoss,
@@ -37,8 +21,6 @@ from .normalization import BatchNorm1d, BatchNorm2d, LayerNorm
 __getattr__ = missing_attribute("minigrad.nn", "torch.nn")
 
 __all__ = [
-    "ELU",
-    "GELU",
     "AdaptiveAvgPool2d",
     "AvgPool2d",
     "BCELoss",
@@ -51,14 +33,9 @@ __all__ = [
     "Dropout",
     "Dropout2d",
     "Embedding",
-    "Flatten",
     "HuberLoss",
-    "Identity",
     "L1Loss",
     "LayerNorm",
-    "LeakyReLU",
-    "Linear",
-    "LogSoftmax",
     "MSELoss",
     "MaxPool2d",
     "Module",
@@ -66,16 +43,9 @@ __all__ = [
     "ModuleList",
     "NLLLoss",
     "Parameter",
-    "ReLU",
     "RemovableHandle",
-    "Sequential",
-    "SiLU",
-    "Sigmoid",
     "SmoothL1Loss",
-    "Softmax",
-    "Softplus",
-    "Tanh",
-    "Unflatten",
     "functional",
     "init",
 ]
+__all__ += layers.__all__

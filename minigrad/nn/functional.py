@@ -14,11 +14,10 @@ from typing import Any
 
 import numpy as np
 
+from .. import activations, fused
 from .. import conv as _conv_ops
-from .. import fused
-
-# The activations that are also Tensor methods and torch functions are written once, there.
-from ..functions import linear, log_softmax, relu, sigmoid, softmax, tanh, where
+from ..activations import *  # noqa: F403  (relu, sigmoid, tanh, softmax, log_softmax)
+from ..functions import linear, where
 from ..grad_mode import no_grad
 from ..random import as_generator
 from ..tensor import Tensor, apply
@@ -42,20 +41,16 @@ __all__ = [
     "layer_norm",
     "leaky_relu",
     "linear",
-    "log_softmax",
     "max_pool2d",
     "mse_loss",
     "nll_loss",
     "one_hot",
     "pad",
-    "relu",
-    "sigmoid",
     "silu",
     "smooth_l1_loss",
-    "softmax",
     "softplus",
-    "tanh",
 ]
+__all__ += activations.__all__
 
 _REDUCTIONS = ("mean", "sum", "none")
 # Log-probabilities below this are clamped, as PyTorch clamps log(p) in binary_cross_entropy.
@@ -69,8 +64,8 @@ def _t(x: Any) -> Tensor:
 
 
 # ---------------------------------------------------------------------------------------------
-# Activations (sigmoid, relu, tanh, softmax, log_softmax and linear are minigrad.functions',
-# re-exported: one definition serves minigrad.tanh and nn.functional.tanh)
+# Activations (relu, sigmoid, tanh, softmax and log_softmax are minigrad.activations', and
+# linear is minigrad.functions': one definition serves minigrad.tanh and nn.functional.tanh)
 
 
 def _no_inplace(inplace: bool, fn: str) -> None:

@@ -1,4 +1,9 @@
-"""Layers: Linear, activations, Flatten, and the containers Sequential, ModuleList, ModuleDict."""
+"""Layers: Linear, the activation modules (listed in ``ACTIVATIONS``), Identity, Flatten,
+Unflatten and Sequential; ``nn/__init__.py`` exports everything in ``__all__`` here.
+
+ModuleList and ModuleDict live beside Module (``module.py``); convolutions, pools and dropout
+in ``conv.py``; the normalisations, embedding and losses in their own files.
+"""
 
 from __future__ import annotations
 
@@ -267,6 +272,11 @@ class LogSoftmax(Module):
 
     def extra_repr(self) -> str:
         return f"dim={self.dim}"
+
+
+ACTIVATIONS: tuple[type[Module], ...] = (Sigmoid, ReLU, Tanh, GELU, SiLU, LeakyReLU, ELU, Softplus)
+"""The activation modules made without arguments; each is checked by gradcheck and against the
+``torch.nn`` module of the same name (``tests/test_layers.py``): add a new one here."""
 
 
 class Flatten(Module):

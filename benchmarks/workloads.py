@@ -654,7 +654,70 @@ def _state_dict(problem: MLPProblem, linears: list[int]) -> dict[str, np.ndarray
     return state
 
 
-class MinigradMLP:
+class _Trainer:
+    """What the MLP, character and CNN runners of minigrad and torch share: SGD over the
+    problem's batches in order (``run``) and the first batch's gradients for the check."""
+
+    spec: Any
+    model: Any
+    loss_fn: Any
+    opt: Any
+    batches: list[Any]
+    data: _Batches
+
+    def _read_grads(self, loss: Any) -> Grads:
+        raise NotImplementedError
+
+    def _optimizer(self) -> Any:
+        return self.opt
+
+    def first_gradients(self) -> Grads:
+        x, y = self.batches[0]
+        self.model.zero_grad()
+        loss = self.loss_fn(self.model(x), y)
+        loss.backward()
+        grads = self._read_grads(loss)
+        self.model.zero_grad()
+        return grads
+
+    def run(self) -> None:
+        opt = self._optimizer()
+        for _ in range(self.spec.steps):
+            x, y = self.data.next()
+            opt.zero_grad()
+            loss = self.loss_fn(self.model(x), y)
+            loss.backward()
+            opt.step()
+
+
+class _TorchTrainer(_Trainer):
+    def _optimizer(self) -> Any:
+        if self.opt is None:  # made on the first run(): torch.optim imports torch._dynamo (~1 s)
+            import torch
+
+            self.opt = torch.optim.SGD(self.model.parameters(), lr=self.spec.lr)
+        return self.opt
+
+
+def _read_mlp_grads(runner: Any, loss: Any) -> Grads:
+    """The loss and each Linear's gradients, W as (in, out) like the NumPy runner's."""
+    gw = [m.weight.grad.numpy().T.copy() for m in runner.linears]
+    gb = [m.bias.grad.numpy().copy() for m in runner.linears]
+    return _mlp_grads(loss.detach().numpy(), gw, gb)
+
+
+def _read_char_grads(runner: Any, loss: Any) -> Grads:
+    return _char_model_grads(
+        loss.detach().numpy(), runner.model, lambda g: np.array(g.detach().numpy())
+    )
+
+
+def _read_named_grads(runner: Any, loss: Any) -> Grads:
+    grads = {n: p.grad.numpy().copy() for n, p in runner.model.named_parameters()}
+    return {"loss": np.asarray(loss.detach().numpy()), **grads}
+
+
+class MinigradMLP(_Trainer):
     """minigrad.nn.Sequential of Linear layers, nn.functional losses, optim.SGD."""
 
     def __init__(self, problem: MLPProblem) -> None:
@@ -672,23 +735,7 @@ class MinigradMLP:
         self.batches = [(mg.Tensor(x), mg.Tensor(y)) for x, y in problem.batches]
         self.data = _Batches(self.batches)
 
-    def first_gradients(self) -> Grads:
-        x, y = self.batches[0]
-        self.opt.zero_grad()
-        loss = self.loss_fn(self.model(x), y)
-        loss.backward()
-        gw = [m.weight.grad.numpy().T.copy() for m in self.linears]
-        gb = [m.bias.grad.numpy().copy() for m in self.linears]
-        self.opt.zero_grad()
-        return _mlp_grads(loss.detach().numpy(), gw, gb)
-
-    def run(self) -> None:
-        for _ in range(self.spec.steps):
-            x, y = self.data.next()
-            self.opt.zero_grad()
-            loss = self.loss_fn(self.model(x), y)
-            loss.backward()
-            self.opt.step()
+    _read_grads = _read_mlp_grads
 
 
 def _char_model(nn: Any, spec: CharSpec) -> Any:
@@ -730,7 +777,7 @@ def _char_model_grads(loss: Any, model: Any, to_numpy: Callable[[Any], np.ndarra
     return _char_grads(loss, grads)
 
 
-class MinigradChar:
+class MinigradChar(_Trainer):
     """minigrad.nn Embedding, Linear, BatchNorm1d, Tanh; F.cross_entropy; optim.SGD."""
 
     def __init__(self, problem: CharProblem) -> None:
@@ -745,24 +792,7 @@ class MinigradChar:
         self.batches = [(mg.Tensor(x), mg.Tensor(y)) for x, y in problem.batches]
         self.data = _Batches(self.batches)
 
-    def first_gradients(self) -> Grads:
-        x, y = self.batches[0]
-        self.opt.zero_grad()
-        loss = self.loss_fn(self.model(x), y)
-        loss.backward()
-        grads = _char_model_grads(
-            loss.detach().numpy(), self.model, lambda g: np.array(g.detach().numpy())
-        )
-        self.opt.zero_grad()
-        return grads
-
-    def run(self) -> None:
-        for _ in range(self.spec.steps):
-            x, y = self.data.next()
-            self.opt.zero_grad()
-            loss = self.loss_fn(self.model(x), y)
-            loss.backward()
-            self.opt.step()
+    _read_grads = _read_char_grads
 
 
 class MinigradChain:
@@ -813,7 +843,7 @@ def _lenet(nn: Any, spec: CNNSpec) -> Any:
     )  # fmt: skip
 
 
-class MinigradCNN:
+class MinigradCNN(_Trainer):
     """minigrad.nn.Sequential of Conv2d, MaxPool2d and Linear, cross_entropy, optim.SGD."""
 
     def __init__(self, problem: CNNProblem) -> None:
@@ -828,22 +858,7 @@ class MinigradCNN:
         self.batches = [(mg.Tensor(x), mg.Tensor(y)) for x, y in problem.batches]
         self.data = _Batches(self.batches)
 
-    def first_gradients(self) -> Grads:
-        x, y = self.batches[0]
-        self.opt.zero_grad()
-        loss = self.loss_fn(self.model(x), y)
-        loss.backward()
-        grads = {n: p.grad.numpy().copy() for n, p in self.model.named_parameters()}
-        self.opt.zero_grad()
-        return {"loss": np.asarray(loss.detach().numpy()), **grads}
-
-    def run(self) -> None:
-        for _ in range(self.spec.steps):
-            x, y = self.data.next()
-            self.opt.zero_grad()
-            loss = self.loss_fn(self.model(x), y)
-            loss.backward()
-            self.opt.step()
+    _read_grads = _read_named_grads
 
 
 # ---------------------------------------------------------------------------------------------
@@ -880,10 +895,9 @@ class CompiledMLP(MinigradMLP):
         initial = [p._data.copy() for p in params]
         x, y = self.batches[0]
         loss = self.step(x, y)  # traced already: this is the compiled code
-        gw = [m.weight.grad.numpy().T.copy() for m in self.linears]
-        gb = [m.bias.grad.numpy().copy() for m in self.linears]
+        grads = _read_mlp_grads(self, loss)
         _restore(params, initial)
-        return _mlp_grads(loss.numpy(), gw, gb)
+        return grads
 
     def run(self) -> None:
         step, data = self.step, self.data
@@ -943,7 +957,7 @@ class CompiledChain:
 # PyTorch (CPU), the usual way
 
 
-class TorchMLP:
+class TorchMLP(_TorchTrainer):
     """torch.nn.Sequential of Linear layers, torch.nn.functional losses, torch.optim.SGD."""
 
     def __init__(self, problem: MLPProblem) -> None:
@@ -960,32 +974,12 @@ class TorchMLP:
         )
         self.batches = [(torch.from_numpy(x), torch.from_numpy(y)) for x, y in problem.batches]
         self.data = _Batches(self.batches)
-        self.opt: Any = None  # made on the first run(): torch.optim imports torch._dynamo (~1 s)
+        self.opt = None
 
-    def first_gradients(self) -> Grads:
-        x, y = self.batches[0]
-        self.model.zero_grad()
-        loss = self.loss_fn(self.model(x), y)
-        loss.backward()
-        gw = [m.weight.grad.numpy().T.copy() for m in self.linears]
-        gb = [m.bias.grad.numpy().copy() for m in self.linears]
-        self.model.zero_grad()
-        return _mlp_grads(loss.detach().numpy(), gw, gb)
-
-    def run(self) -> None:
-        if self.opt is None:
-            import torch
-
-            self.opt = torch.optim.SGD(self.model.parameters(), lr=self.spec.lr)
-        for _ in range(self.spec.steps):
-            x, y = self.data.next()
-            self.opt.zero_grad()
-            loss = self.loss_fn(self.model(x), y)
-            loss.backward()
-            self.opt.step()
+    _read_grads = _read_mlp_grads
 
 
-class TorchChar:
+class TorchChar(_TorchTrainer):
     """torch.nn Embedding, Linear, BatchNorm1d, Tanh; cross_entropy; torch.optim.SGD."""
 
     def __init__(self, problem: CharProblem) -> None:
@@ -999,28 +993,9 @@ class TorchChar:
         self.loss_fn = nn.functional.cross_entropy
         self.batches = [(torch.from_numpy(x), torch.from_numpy(y)) for x, y in problem.batches]
         self.data = _Batches(self.batches)
-        self.opt: Any = None  # made on the first run(): torch.optim imports torch._dynamo
+        self.opt = None
 
-    def first_gradients(self) -> Grads:
-        x, y = self.batches[0]
-        self.model.zero_grad()
-        loss = self.loss_fn(self.model(x), y)
-        loss.backward()
-        grads = _char_model_grads(loss.detach().numpy(), self.model, lambda g: g.numpy().copy())
-        self.model.zero_grad()
-        return grads
-
-    def run(self) -> None:
-        if self.opt is None:
-            import torch
-
-            self.opt = torch.optim.SGD(self.model.parameters(), lr=self.spec.lr)
-        for _ in range(self.spec.steps):
-            x, y = self.data.next()
-            self.opt.zero_grad()
-            loss = self.loss_fn(self.model(x), y)
-            loss.backward()
-            self.opt.step()
+    _read_grads = _read_char_grads
 
 
 class TorchChain:
@@ -1061,7 +1036,7 @@ class TorchChain:
         self._backward()
 
 
-class TorchCNN:
+class TorchCNN(_TorchTrainer):
     """torch.nn.Sequential of Conv2d, MaxPool2d and Linear, cross_entropy, torch.optim.SGD."""
 
     def __init__(self, problem: CNNProblem) -> None:
@@ -1074,28 +1049,9 @@ class TorchCNN:
         self.loss_fn = nn.functional.cross_entropy
         self.batches = [(torch.from_numpy(x), torch.from_numpy(y)) for x, y in problem.batches]
         self.data = _Batches(self.batches)
-        self.opt: Any = None  # made on the first run(): torch.optim imports torch._dynamo (~1 s)
+        self.opt = None
 
-    def first_gradients(self) -> Grads:
-        x, y = self.batches[0]
-        self.model.zero_grad()
-        loss = self.loss_fn(self.model(x), y)
-        loss.backward()
-        grads = {n: p.grad.numpy().copy() for n, p in self.model.named_parameters()}
-        self.model.zero_grad()
-        return {"loss": loss.detach().numpy(), **grads}
-
-    def run(self) -> None:
-        if self.opt is None:
-            import torch
-
-            self.opt = torch.optim.SGD(self.model.parameters(), lr=self.spec.lr)
-        for _ in range(self.spec.steps):
-            x, y = self.data.next()
-            self.opt.zero_grad()
-            loss = self.loss_fn(self.model(x), y)
-            loss.backward()
-            self.opt.step()
+    _read_grads = _read_named_grads
 
 
 # ---------------------------------------------------------------------------------------------

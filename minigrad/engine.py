@@ -288,7 +288,8 @@ def run_backward(
     _grad_enabled.set(create_graph)  # rules record only when asked to
     # Rules meet IEEE edges (1/x at 0, inf * 0 after an underflow): their values are PyTorch's,
     # without NumPy's RuntimeWarning. One errstate per backward, not one per rule.
-    loud = _quiet_numpy()
+    quiet = _quiet_numpy()
+    handed: list[Any] | None = None
     try:
         while ready:
             node = heappop(ready)[1]
@@ -307,10 +308,12 @@ def run_backward(
                 grad = _run_hooks(node.hooks, grad, create_graph)
             if captured is not None:
                 captured[node] = grad
+            if observe is not None:
+                handed = []
             if type(node) is OutputOf:
-                handed = _fill_slot(node, grad, pending, ready)
+                _fill_slot(node, grad, pending, ready, handed)
             else:
-                handed = _run_rule(node, grad, pending, leaves, ready, create_graph)
+                _run_rule(node, grad, pending, leaves, ready, create_graph, handed)
             if observe is not None:
                 observe(node, grad, handed)
             if not retain_graph:
@@ -319,19 +322,25 @@ def run_backward(
         for leaf, grad in leaves.items():
             if needed is not None and leaf not in needed:
                 continue
-            grad = _arrive_at_leaf(leaf, grad, create_graph, captured, given)
+            if leaf._hooks:
+                grad = _run_hooks(leaf._hooks, grad, create_graph)
+            if captured is not None:
+                captured[leaf] = grad
+            else:
+                accumulate(leaf, grad, create_graph, given)
             if observe is not None:
                 observe(leaf, grad, None)
     finally:
-        loud()
+        _loud_numpy(quiet)
         _grad_enabled.set(was_enabled)
     if captured is None:
         return None
     return [captured.get(_node_of(t)) for t in capture or ()]
 
 
-def _quiet_numpy() -> Callable[[], None]:
-    """Turn NumPy's divide/invalid/overflow warnings off in this context; return the undo.
+def _quiet_numpy() -> Any:
+    """Turn NumPy's divide/invalid/overflow warnings off in this context; ``_loud_numpy`` of
+    the result undoes it.
 
     ``np.errstate(...)`` builds its settings on every entry (about 1 us, a few percent of a tiny
     model's step); NumPy 2 keeps them in a ContextVar, so the prebuilt settings are set directly
@@ -340,9 +349,15 @@ def _quiet_numpy() -> Callable[[], None]:
     if _IGNORE is None:
         state = np.errstate(divide="ignore", invalid="ignore", over="ignore")
         state.__enter__()
-        return lambda: state.__exit__(None, None, None)
-    token = _extobj.set(_IGNORE)
-    return lambda: _extobj.reset(token)
+        return state
+    return _extobj.set(_IGNORE)
+
+
+def _loud_numpy(quiet: Any) -> None:
+    if _IGNORE is None:
+        quiet.__exit__(None, None, None)
+    else:
+        _extobj.reset(quiet)
 
 
 try:  # NumPy >= 2.0 (private, so checked: any failure falls back to np.errstate)
@@ -363,8 +378,10 @@ def _run_rule(
     leaves: dict[Any, Any],
     ready: list[tuple[int, Any]],
     create_graph: bool,
-) -> list[Any]:
-    """Call one op's backward rule and hand each input its gradient; return what was handed."""
+    handed: list[Any] | None,
+) -> None:
+    """Call one op's backward rule and hand each input its gradient (appended to ``handed``,
+    None where nothing was sent, when it is a list)."""
     xs: Any = node.saved
     if create_graph:
         grads = node.backward(grad, Tensors.make(node.out, node), *_as_recorded(node))
@@ -372,16 +389,17 @@ def _run_rule(
         grads = node.backward(grad, node.out, *xs)
     if Anomaly.enabled:
         Anomaly.check(node, grads)
-    handed: list[Any] = []
     for p, g, x in zip(node.edges, grads, xs):
         if p is None or g is None:
-            handed.append(None)
+            if handed is not None:
+                handed.append(None)
             continue
         if g.shape != x.shape:
             g = sum_to(g, x.shape)  # undo broadcasting: the one place it happens
         if g.dtype is not x.dtype and g.dtype != x.dtype:
             g = g.astype(x.dtype)
-        handed.append(g)
+        if handed is not None:
+            handed.append(g)
         # Out of place (prev + g): the same array may have been handed to several inputs.
         if isinstance(p, Op):
             prev = pending.get(p)
@@ -393,12 +411,15 @@ def _run_rule(
         else:
             prev = leaves.get(p)
             leaves[p] = g if prev is None else prev + g
-    return handed
 
 
 def _fill_slot(
-    node: OutputOf, grad: Any, pending: dict[Any, Any], ready: list[tuple[int, Any]]
-) -> list[Any]:
+    node: OutputOf,
+    grad: Any,
+    pending: dict[Any, Any],
+    ready: list[tuple[int, Any]],
+    handed: list[Any] | None,
+) -> None:
     """One output's gradient goes to its slot of the node's list (the node runs after all
     of its outputs, recorded after it, have run, with None in the slots no gradient reached)."""
     slots = pending.get(node.node)
@@ -407,7 +428,8 @@ def _fill_slot(
         heappush(ready, (-node.node.epoch, node.node))
     prev = slots[node.index]
     slots[node.index] = grad if prev is None else prev + grad
-    return [grad]
+    if handed is not None:
+        handed.append(grad)
 
 
 def _as_recorded(node: Op) -> list[Any]:
@@ -425,19 +447,6 @@ def _as_recorded(node: Op) -> list[Any]:
         else:
             xs.append(edge)  # a leaf: the tensor itself, so gradients reach it
     return xs
-
-
-def _arrive_at_leaf(
-    leaf: Any, grad: Any, create_graph: bool, captured: dict | None, given: set[int]
-) -> Any:
-    """A leaf's gradient is complete: run its hooks, then accumulate (or capture) it."""
-    if leaf._hooks:
-        grad = _run_hooks(leaf._hooks, grad, create_graph)
-    if captured is not None:
-        captured[leaf] = grad
-    else:
-        accumulate(leaf, grad, create_graph, given)
-    return grad
 
 
 def accumulate(leaf: Any, grad: Any, create_graph: bool, given: set[int]) -> None:
@@ -502,9 +511,11 @@ def sum_to(g: Any, shape: tuple[int, ...]) -> Any:
         return g
     lead = g.ndim - len(shape)
     stretched = tuple(i + lead for i, n in enumerate(shape) if n == 1 and g.shape[i + lead] != 1)
+    # (np.add.reduce on arrays: the sum without ndarray.sum's Python-level wrapper)
+    total = np.add.reduce if type(g) is np.ndarray else type(g).sum
     if not stretched:  # only leading axes were added (a bias): one fresh sum, no reshape
-        return g.sum(axis=tuple(range(lead)))
-    g = g.sum(axis=tuple(range(lead)) + stretched, keepdims=True)
+        return total(g, axis=tuple(range(lead)))
+    g = total(g, axis=tuple(range(lead)) + stretched, keepdims=True)
     return g.reshape(shape)
 
 

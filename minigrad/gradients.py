@@ -38,9 +38,9 @@ def _seed(t: Tensor, gradient: Any, where: str, create_graph: bool) -> Any:
                 f"{where}(): gradient can be implied only for a one-element output; this "
                 f"tensor has shape {t._data.shape}: pass gradient= of that shape"
             )
-        seed = np.array(1, dtype=t._data.dtype).reshape(
-            t._data.shape
-        )  # (np.ones is slower for one element)
+        seed = np.array(1, dtype=t._data.dtype)  # (np.ones is slower for one element)
+        if t._data.ndim:
+            seed = seed.reshape(t._data.shape)
         return Tensors.make(seed, None) if create_graph else seed
     g = gradient._data if _is_tensor(gradient) else np.asarray(gradient)
     if g.shape != t._data.shape:

@@ -388,15 +388,26 @@ class Sigmoid(Op):
     def forward(self, x: Any) -> np.ndarray:
         # exp(-x) would overflow below about -88 (float32); clamping there changes the
         # result by less than the smallest normal number, and keeps warnings away.
-        low = -87.0 if x.dtype.itemsize <= 4 else -708.0
+        low, one = _SIGMOID_CONSTANTS.get(x.dtype) or (
+            (-87.0 if x.dtype.itemsize <= 4 else -708.0),
+            1,
+        )
         z = np.asarray(np.maximum(x, low))  # (an array even for 0-d input, to work in place)
         np.negative(z, out=z)  # in place on the one temporary: this op runs on every step
         np.exp(z, out=z)
-        z += 1
+        np.add(z, one, out=z)
         return np.reciprocal(z, out=z)
 
     def backward(self, grad: Any, out: Any, x: Any) -> tuple[Any, ...]:
         return (grad * (out - out * out),)  # (array-array ops: faster than 1 - out)
+
+
+# The sigmoid's clamp and 1 as 0-d arrays of the float dtypes: NumPy casts a Python number to the
+# array's dtype, so the bits are the same, but converting one costs as much as the operation.
+_SIGMOID_CONSTANTS = {
+    np.dtype(t): (np.array(low, dtype=t), np.array(1, dtype=t))
+    for t, low in ((np.float32, -87.0), (np.float64, -708.0))
+}
 
 
 class ReLU(Op):

@@ -1,8 +1,9 @@
 """The Tensor: a NumPy array that remembers the op that made it.
 
-``apply`` is the single place where an op runs and a graph node is recorded. Every method
-below is one line that calls it, or a composite of other methods (and so needs no backward
-rule of its own).
+``apply`` runs an op and records its graph node (``_unary`` and ``_binary`` are its hot paths
+for one and two inputs, spelled out; all three record through ``_recorded``). Every method below
+is one line that calls them, or a composite of other methods (and so needs no backward rule of
+its own).
 """
 
 from __future__ import annotations
@@ -41,20 +42,6 @@ from .validation import (
 from .versions import TICKS
 
 
-def _new_tensor(data: np.ndarray, grad_fn: Op | None) -> Tensor:
-    """Wrap an array without checks: the fast path for op outputs and gradients."""
-    t = object.__new__(Tensor)
-    t._data = data
-    t._grad = None
-    t.grad_fn = grad_fn
-    t.requires_grad = grad_fn is not None
-    t.name = None
-    t._hooks = None
-    t._aliases = None
-    t._base = None
-    return t
-
-
 def apply(op: Op, *inputs: Any) -> Tensor:
     """Run ``op`` on the inputs' arrays; record it when grad mode is on and an input needs grad.
 
@@ -77,15 +64,7 @@ def apply(op: Op, *inputs: Any) -> Tensor:
     if type(out) is not np.ndarray:
         out = np.asarray(out)
     if wanted and _grad_enabled.get():  # some input wants a gradient: record the op
-        op.edges = tuple(edges)
-        op.inputs = inputs
-        op.saved = tuple(xs)
-        op.out = out
-        op.hooks = None
-        op.epoch = next(TICKS)
-        if Anomaly.enabled:
-            Anomaly.record(op)
-        t = _new_tensor(out, op)
+        t = _recorded(op, out, tuple(edges), inputs, tuple(xs))
     else:
         t = _new_tensor(out, None)
     if out.base is not None:
@@ -95,6 +74,23 @@ def apply(op: Op, *inputs: Any) -> Tensor:
     return t
 
 
+def _recorded(
+    op: Op, out: np.ndarray, edges: tuple[Any, ...], inputs: tuple[Any, ...], saved: tuple[Any, ...]
+) -> Tensor:
+    """Record ``op`` as the node that made ``out`` and wrap ``out``: the one place a node gets
+    its edges, the inputs and arrays it saves for backward, and its tick (``versions.TICKS``,
+    which orders the backward walk and dates the op for the version check)."""
+    op.edges = edges
+    op.inputs = inputs
+    op.saved = saved
+    op.out = out
+    op.hooks = None
+    op.epoch = next(TICKS)
+    if Anomaly.enabled:
+        Anomaly.record(op)
+    return _new_tensor(out, op)
+
+
 def _unary(op: Op, x: Tensor) -> Tensor:
     """``apply`` for one Tensor input: the hot path, spelled out."""
     xd = x._data
@@ -102,15 +98,7 @@ def _unary(op: Op, x: Tensor) -> Tensor:
     if type(out) is not np.ndarray:
         out = np.asarray(out)
     if _grad_enabled.get() and x.requires_grad:
-        op.edges = (x.grad_fn or x,)
-        op.inputs = (x,)
-        op.saved = (xd,)
-        op.out = out
-        op.hooks = None
-        op.epoch = next(TICKS)
-        if Anomaly.enabled:
-            Anomaly.record(op)
-        t = _new_tensor(out, op)
+        t = _recorded(op, out, (x.grad_fn or x,), (x,), (xd,))
     else:
         t = _new_tensor(out, None)
     if out.base is not None:  # maybe a view of x (reshape, slicing, transpose)
@@ -181,15 +169,7 @@ def _binary(op: Op, x: Any, y: Any) -> Tensor:
         ex = (x.grad_fn or (x if x.requires_grad else None)) if xt else None
         ey = (y.grad_fn or (y if y.requires_grad else None)) if yt else None
         if ex is not None or ey is not None:
-            op.edges = (ex, ey)
-            op.inputs = (x, y)
-            op.saved = (xd, yd)
-            op.out = out
-            op.hooks = None
-            op.epoch = next(TICKS)
-            if Anomaly.enabled:
-                Anomaly.record(op)
-            return _new_tensor(out, op)
+            return _recorded(op, out, (ex, ey), (x, y), (xd, yd))
     return _new_tensor(out, None)
 
 
@@ -283,6 +263,21 @@ class Tensor(InPlace, Conversions, TensorSurface):
         self._hooks = None
         self._aliases = None
         self._base = None
+
+    @staticmethod
+    def _wrap(data: np.ndarray, grad_fn: Op | None) -> Tensor:
+        """Wrap an array without checks: the fast path for op outputs and gradients
+        (``_new_tensor`` in this package)."""
+        t = object.__new__(Tensor)
+        t._data = data
+        t._grad = None
+        t.grad_fn = grad_fn
+        t.requires_grad = grad_fn is not None
+        t.name = None
+        t._hooks = None
+        t._aliases = None
+        t._base = None
+        return t
 
     # -- properties --------------------------------------------------------
 
@@ -648,6 +643,7 @@ class _HookHandle:
             self.hooks.remove(self.hook)
 
 
+_new_tensor = Tensor._wrap  # (a plain function: called as fast as one defined at module level)
 Tensors.make = _new_tensor
 Tensors.apply = apply
 

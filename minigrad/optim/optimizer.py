@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from .. import versions
-from ..grad_mode import enable_grad, no_grad
+from ..grad_mode import _grad_enabled, enable_grad
 from ..nn.module import zero_grads
 from ..tensor import Tensor
 
@@ -139,13 +139,14 @@ class Optimizer:
             with enable_grad():
                 loss = closure()
         groups = self.param_groups
-        with no_grad():
-            try:
-                for group in groups:
-                    self._update_group(group)
-            finally:  # the parameters' memory changed: graphs that saved it are stale
-                written = [p._data for g in groups for p in g["params"] if p._grad is not None]
-                versions.bump_all(written)
+        recording = _grad_enabled.set(False)  # no_grad(), without its object: every step runs it
+        try:
+            for group in groups:
+                self._update_group(group)
+        finally:  # the parameters' memory changed: graphs that saved it are stale
+            written = [p._data for g in groups for p in g["params"] if p._grad is not None]
+            versions.bump_all(written)
+            _grad_enabled.reset(recording)
         return loss
 
     def _update_group(self, group: dict[str, Any]) -> None:

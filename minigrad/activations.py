@@ -7,32 +7,32 @@ from __future__ import annotations
 
 from typing import Any
 
-from .functions import TensorLike, _into, _t
-from .tensor import Tensor
+from .functions import TensorLike, _into
+from .tensor import Tensor, as_tensor
 
 __all__ = ["log_softmax", "relu", "sigmoid", "softmax", "tanh"]
 
 
 def relu(input: TensorLike) -> Tensor:
     """max(x, 0)."""
-    return _t(input).relu()
+    return as_tensor(input).relu()
 
 
 def sigmoid(input: TensorLike, *, out: Tensor | None = None) -> Tensor:
     """1 / (1 + exp(-x)), stable for large |x|."""
-    return _into(out, _t(input).sigmoid(), "sigmoid")
+    return _into(out, as_tensor(input).sigmoid(), "sigmoid")
 
 
 def tanh(input: TensorLike, *, out: Tensor | None = None) -> Tensor:
     """Hyperbolic tangent."""
-    return _into(out, _t(input).tanh(), "tanh")
+    return _into(out, as_tensor(input).tanh(), "tanh")
 
 
 def softmax(input: TensorLike, axis: int = -1, **kw: Any) -> Tensor:
     """exp(x) / sum(exp(x)) along ``axis`` (or PyTorch's ``dim=``), without overflow."""
-    return _t(input).softmax(axis, **kw)
+    return as_tensor(input).softmax(axis, **kw)
 
 
 def log_softmax(input: TensorLike, axis: int = -1, **kw: Any) -> Tensor:
     """x - logsumexp(x) along ``axis`` (or PyTorch's ``dim=``), without overflow."""
-    return _t(input).log_softmax(axis, **kw)
+    return as_tensor(input).log_softmax(axis, **kw)

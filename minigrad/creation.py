@@ -21,7 +21,7 @@ from .random import (
     default_generator,
     manual_seed,
 )
-from .tensor import Tensor
+from .tensor import Tensor, as_tensor
 from .validation import DTypeLike, _shape
 
 __all__ = [
@@ -85,17 +85,6 @@ def tensor(
     if t._data is source or np.shares_memory(t._data, source):
         t._data = t._data.copy()
     return t
-
-
-def as_tensor(data: Any, dtype: DTypeLike = None, device: Any = None) -> Tensor:
-    """``data`` as a tensor, sharing memory when no conversion is needed (a NumPy array of the
-    same dtype, or a tensor, which is returned as it is)."""
-    as_device(device)
-    if isinstance(data, Tensor):
-        return data if dtype is None or data._data.dtype == np.dtype(dtype) else data.to(dtype)
-    if isinstance(data, np.ndarray):
-        return Tensor(data if dtype is None else data.astype(dtype, copy=False))
-    return Tensor(data, dtype=dtype)
 
 
 def from_numpy(ndarray: np.ndarray) -> Tensor:

@@ -11,13 +11,9 @@ import numpy as np
 from . import fused, ops, versions
 from .dims import wrap_dim
 from .grad_mode import _grad_enabled
-from .tensor import Tensor, apply
+from .tensor import Tensor, apply, as_tensor
 
 TensorLike = Tensor | np.ndarray | float | int
-
-
-def _t(x: Any) -> Tensor:
-    return x if isinstance(x, Tensor) else Tensor(x)
 
 
 def _into(out: Any, result: Tensor, name: str, same_dtype: bool = False) -> Tensor:
@@ -69,42 +65,42 @@ def _into(out: Any, result: Tensor, name: str, same_dtype: bool = False) -> Tens
 
 def exp(x: TensorLike, *, out: Tensor | None = None) -> Tensor:
     """e ** x."""
-    return _into(out, _t(x).exp(), "exp")
+    return _into(out, as_tensor(x).exp(), "exp")
 
 
 def log(x: TensorLike, *, out: Tensor | None = None) -> Tensor:
     """Natural logarithm."""
-    return _into(out, _t(x).log(), "log")
+    return _into(out, as_tensor(x).log(), "log")
 
 
 def sqrt(x: TensorLike, *, out: Tensor | None = None) -> Tensor:
     """Square root."""
-    return _into(out, _t(x).sqrt(), "sqrt")
+    return _into(out, as_tensor(x).sqrt(), "sqrt")
 
 
 def abs(x: TensorLike, *, out: Tensor | None = None) -> Tensor:
     """Absolute value."""
-    return _into(out, _t(x).abs(), "abs")
+    return _into(out, as_tensor(x).abs(), "abs")
 
 
 def sin(x: TensorLike, *, out: Tensor | None = None) -> Tensor:
     """Sine."""
-    return _into(out, _t(x).sin(), "sin")
+    return _into(out, as_tensor(x).sin(), "sin")
 
 
 def cos(x: TensorLike, *, out: Tensor | None = None) -> Tensor:
     """Cosine."""
-    return _into(out, _t(x).cos(), "cos")
+    return _into(out, as_tensor(x).cos(), "cos")
 
 
 def maximum(x: TensorLike, y: TensorLike, *, out: Tensor | None = None) -> Tensor:
     """Elementwise maximum (ties share the gradient evenly)."""
-    return _into(out, _t(x).maximum(y), "maximum")
+    return _into(out, as_tensor(x).maximum(y), "maximum")
 
 
 def minimum(x: TensorLike, y: TensorLike, *, out: Tensor | None = None) -> Tensor:
     """Elementwise minimum (ties share the gradient evenly)."""
-    return _into(out, _t(x).minimum(y), "minimum")
+    return _into(out, as_tensor(x).minimum(y), "minimum")
 
 
 def clip(
@@ -115,7 +111,7 @@ def clip(
     out: Tensor | None = None,
 ) -> Tensor:
     """Limit values to [min, max]."""
-    return _into(out, _t(x).clip(min, max), "clamp", same_dtype=True)
+    return _into(out, as_tensor(x).clip(min, max), "clamp", same_dtype=True)
 
 
 clamp = clip
@@ -123,7 +119,7 @@ clamp = clip
 
 def matmul(x: TensorLike, y: TensorLike, *, out: Tensor | None = None) -> Tensor:
     """Matrix product with NumPy's rules."""
-    return _into(out, _t(x).matmul(y), "matmul", same_dtype=True)
+    return _into(out, as_tensor(x).matmul(y), "matmul", same_dtype=True)
 
 
 def linear(input: TensorLike, weight: Tensor, bias: Tensor | None = None) -> Tensor:
@@ -133,8 +129,8 @@ def linear(input: TensorLike, weight: Tensor, bias: Tensor | None = None) -> Ten
         ValueError: if the input's last dimension is not weight's second, or the bias does not
             have weight's first.
     """
-    xt = _t(input)
-    w = _t(weight)
+    xt = as_tensor(input)
+    w = as_tensor(weight)
     if w.ndim != 2 or xt.ndim == 0 or xt.shape[-1] != w.shape[1]:
         raise ValueError(
             f"linear: input of shape {tuple(xt.shape)} does not fit weight of shape "
@@ -143,7 +139,7 @@ def linear(input: TensorLike, weight: Tensor, bias: Tensor | None = None) -> Ten
         )
     if bias is None:
         return apply(fused.Linear(), xt, w)
-    b = _t(bias)
+    b = as_tensor(bias)
     if b.shape != (w.shape[0],):
         raise ValueError(
             f"linear: bias of shape {tuple(b.shape)} does not fit weight of shape {tuple(w.shape)}"
@@ -153,102 +149,102 @@ def linear(input: TensorLike, weight: Tensor, bias: Tensor | None = None) -> Ten
 
 def sum(x: TensorLike, axis: Any = None, keepdims: bool = False, **kw: Any) -> Tensor:
     """Sum over ``axis``."""
-    return _t(x).sum(axis, keepdims, **kw)
+    return as_tensor(x).sum(axis, keepdims, **kw)
 
 
 def mean(x: TensorLike, axis: Any = None, keepdims: bool = False, **kw: Any) -> Tensor:
     """Mean over ``axis``."""
-    return _t(x).mean(axis, keepdims, **kw)
+    return as_tensor(x).mean(axis, keepdims, **kw)
 
 
 def max(input: TensorLike, dim: Any = None, keepdim: bool = False, **kw: Any) -> Any:
     """``max(x)`` the largest value; ``max(x, dim)`` the named tuple ``(values, indices)``;
     ``max(a, b)`` (two tensors) the elementwise maximum."""
-    return _t(input).max(dim, keepdim, **kw)
+    return as_tensor(input).max(dim, keepdim, **kw)
 
 
 def min(input: TensorLike, dim: Any = None, keepdim: bool = False, **kw: Any) -> Any:
     """``min(x)``, ``min(x, dim)`` -> ``(values, indices)``, or the elementwise ``min(a, b)``."""
-    return _t(input).min(dim, keepdim, **kw)
+    return as_tensor(input).min(dim, keepdim, **kw)
 
 
 def amax(input: TensorLike, dim: Any = (), keepdim: bool = False) -> Tensor:
     """Largest value over ``dim`` (an int, a tuple, or all); ties share the gradient evenly."""
-    return _t(input).amax(dim, keepdim)
+    return as_tensor(input).amax(dim, keepdim)
 
 
 def amin(input: TensorLike, dim: Any = (), keepdim: bool = False) -> Tensor:
     """Smallest value over ``dim`` (an int, a tuple, or all); ties share the gradient evenly."""
-    return _t(input).amin(dim, keepdim)
+    return as_tensor(input).amin(dim, keepdim)
 
 
 def var(input: TensorLike, dim: Any = None, *args: Any, **kw: Any) -> Tensor:
     """Variance over ``dim`` (divides by n - 1 by default, as PyTorch)."""
-    return _t(input).var(dim, *args, **kw)
+    return as_tensor(input).var(dim, *args, **kw)
 
 
 def std(input: TensorLike, dim: Any = None, *args: Any, **kw: Any) -> Tensor:
     """Standard deviation over ``dim`` (divides by n - 1 by default, as PyTorch)."""
-    return _t(input).std(dim, *args, **kw)
+    return as_tensor(input).std(dim, *args, **kw)
 
 
 def sort(input: TensorLike, dim: int = -1, descending: bool = False, stable: bool = False) -> Any:
     """The named tuple ``(values, indices)`` sorted along ``dim``."""
-    return _t(input).sort(dim, descending, stable)
+    return as_tensor(input).sort(dim, descending, stable)
 
 
 def argsort(
     input: TensorLike, dim: int = -1, descending: bool = False, stable: bool = False
 ) -> Tensor:
     """The indices that sort ``input`` along ``dim``."""
-    return _t(input).argsort(dim, descending, stable)
+    return as_tensor(input).argsort(dim, descending, stable)
 
 
 def topk(
     input: TensorLike, k: int, dim: int = -1, largest: bool = True, sorted: bool = True
 ) -> Any:
     """The named tuple ``(values, indices)`` of the ``k`` largest (or smallest) entries."""
-    return _t(input).topk(k, dim, largest, sorted)
+    return as_tensor(input).topk(k, dim, largest, sorted)
 
 
 def prod(input: TensorLike, dim: int | None = None, keepdim: bool = False, **kw: Any) -> Tensor:
     """The product over ``dim`` (all elements by default)."""
-    return _t(input).prod(dim, keepdim, **kw)
+    return as_tensor(input).prod(dim, keepdim, **kw)
 
 
 def norm(input: TensorLike, p: Any = "fro", dim: Any = None, keepdim: bool = False) -> Tensor:
     """The vector norm over ``dim`` (see ``Tensor.norm``)."""
-    return _t(input).norm(p, dim, keepdim)
+    return as_tensor(input).norm(p, dim, keepdim)
 
 
 def cumsum(input: TensorLike, dim: int, **kw: Any) -> Tensor:
     """Running sums along ``dim``."""
-    return _t(input).cumsum(dim, **kw)
+    return as_tensor(input).cumsum(dim, **kw)
 
 
 def logsumexp(x: TensorLike, axis: Any = None, keepdims: bool = False, **kw: Any) -> Tensor:
     """log(sum(exp(x))) over ``axis``, without overflow."""
-    return _t(x).logsumexp(axis, keepdims, **kw)
+    return as_tensor(x).logsumexp(axis, keepdims, **kw)
 
 
 def argmax(x: TensorLike, axis: int | None = None, keepdims: bool = False, **kw: Any) -> Tensor:
     """Index of the maximum (no gradient)."""
-    return _t(x).argmax(axis, keepdims, **kw)
+    return as_tensor(x).argmax(axis, keepdims, **kw)
 
 
 def argmin(x: TensorLike, axis: int | None = None, keepdims: bool = False, **kw: Any) -> Tensor:
     """Index of the minimum (no gradient)."""
-    return _t(x).argmin(axis, keepdims, **kw)
+    return as_tensor(x).argmin(axis, keepdims, **kw)
 
 
 def gather(input: TensorLike, dim: int, index: Any) -> Tensor:
     """``out[i][j] = input[index[i][j]][j]`` for dim 0 (and so on)."""
-    return _t(input).gather(dim, index)
+    return as_tensor(input).gather(dim, index)
 
 
 def scatter_add(input: TensorLike, dim: int, index: Any, src: TensorLike) -> Tensor:
     """``input`` plus ``src`` added at ``index`` along ``dim``."""
-    return _t(input).scatter_add(dim, index, src)
+    return as_tensor(input).scatter_add(dim, index, src)
 
 
 def scatter(
@@ -261,52 +257,52 @@ def scatter(
     reduce: str | None = None,
 ) -> Tensor:
     """``input`` with ``src`` (or ``value``) written at ``index`` along ``dim``."""
-    return _t(input).scatter(dim, index, src, value=value, reduce=reduce)
+    return as_tensor(input).scatter(dim, index, src, value=value, reduce=reduce)
 
 
 def masked_fill(input: TensorLike, mask: Any, value: Any) -> Tensor:
     """``value`` where ``mask`` is True, else ``input``."""
-    return _t(input).masked_fill(mask, value)
+    return as_tensor(input).masked_fill(mask, value)
 
 
 def index_select(input: TensorLike, dim: int, index: Any) -> Tensor:
     """The entries at ``index`` along ``dim``."""
-    return _t(input).index_select(dim, index)
+    return as_tensor(input).index_select(dim, index)
 
 
 def reshape(x: TensorLike, *shape: Any) -> Tensor:
     """The same values in a new shape."""
-    return _t(x).reshape(*shape)
+    return as_tensor(x).reshape(*shape)
 
 
 def permute(x: TensorLike, *axes: Any) -> Tensor:
     """Reorder the axes."""
-    return _t(x).permute(*axes)
+    return as_tensor(x).permute(*axes)
 
 
 def transpose(x: TensorLike, dim0: int = -2, dim1: int = -1) -> Tensor:
     """Swap two axes."""
-    return _t(x).transpose(dim0, dim1)
+    return as_tensor(x).transpose(dim0, dim1)
 
 
 def squeeze(x: TensorLike, axis: Any = None, **kw: Any) -> Tensor:
     """Drop axes of size one."""
-    return _t(x).squeeze(axis, **kw)
+    return as_tensor(x).squeeze(axis, **kw)
 
 
 def unsqueeze(x: TensorLike, axis: int) -> Tensor:
     """Insert an axis of size one."""
-    return _t(x).unsqueeze(axis)
+    return as_tensor(x).unsqueeze(axis)
 
 
 def flatten(x: TensorLike, start_dim: int = 0, end_dim: int = -1) -> Tensor:
     """Merge dimensions into one."""
-    return _t(x).flatten(start_dim, end_dim)
+    return as_tensor(x).flatten(start_dim, end_dim)
 
 
 def broadcast_to(x: TensorLike, *shape: Any) -> Tensor:
     """Repeat along axes of size one to reach ``shape``."""
-    return _t(x).broadcast_to(*shape)
+    return as_tensor(x).broadcast_to(*shape)
 
 
 def cat(
@@ -317,7 +313,7 @@ def cat(
     out: Tensor | None = None,
 ) -> Tensor:
     """Join tensors along an existing axis."""
-    ts = [_t(x) for x in tensors]
+    ts = [as_tensor(x) for x in tensors]
     if not ts:
         raise ValueError("cat(): expected a non-empty sequence of tensors")
     a = axis if dim is None else dim
@@ -345,7 +341,7 @@ def stack(
     out: Tensor | None = None,
 ) -> Tensor:
     """Join tensors of one shape along a new axis."""
-    ts = [_t(x) for x in tensors]
+    ts = [as_tensor(x) for x in tensors]
     if not ts:
         raise ValueError("stack(): expected a non-empty sequence of tensors")
     if builtins.any(t.shape != ts[0].shape for t in ts):
@@ -394,19 +390,19 @@ def add(
     input: TensorLike, other: TensorLike, *, alpha: Any = 1, out: Tensor | None = None
 ) -> Tensor:
     """input + alpha * other."""
-    return _into(out, _t(input).add(other, alpha=alpha), "add")
+    return _into(out, as_tensor(input).add(other, alpha=alpha), "add")
 
 
 def sub(
     input: TensorLike, other: TensorLike, *, alpha: Any = 1, out: Tensor | None = None
 ) -> Tensor:
     """input - alpha * other."""
-    return _into(out, _t(input).sub(other, alpha=alpha), "sub")
+    return _into(out, as_tensor(input).sub(other, alpha=alpha), "sub")
 
 
 def mul(input: TensorLike, other: TensorLike, *, out: Tensor | None = None) -> Tensor:
     """input * other."""
-    return _into(out, _t(input) * other, "mul")
+    return _into(out, as_tensor(input) * other, "mul")
 
 
 def div(
@@ -417,7 +413,7 @@ def div(
     out: Tensor | None = None,
 ) -> Tensor:
     """input / other (true division unless ``rounding_mode`` is "trunc" or "floor")."""
-    return _into(out, _t(input).div(other, rounding_mode=rounding_mode), "div")
+    return _into(out, as_tensor(input).div(other, rounding_mode=rounding_mode), "div")
 
 
 subtract, multiply, divide, true_divide = sub, mul, div, div
@@ -425,87 +421,87 @@ subtract, multiply, divide, true_divide = sub, mul, div, div
 
 def pow(input: TensorLike, exponent: TensorLike, *, out: Tensor | None = None) -> Tensor:
     """input ** exponent (either may be a number)."""
-    return _into(out, _t(input) ** exponent, "pow")
+    return _into(out, as_tensor(input) ** exponent, "pow")
 
 
 def square(input: TensorLike) -> Tensor:
     """input * input."""
-    return _t(input).square()
+    return as_tensor(input).square()
 
 
 def rsqrt(input: TensorLike) -> Tensor:
     """1 / sqrt(input)."""
-    return _t(input).rsqrt()
+    return as_tensor(input).rsqrt()
 
 
 def log2(input: TensorLike) -> Tensor:
     """Base-2 logarithm."""
-    return _t(input).log2()
+    return as_tensor(input).log2()
 
 
 def log10(input: TensorLike) -> Tensor:
     """Base-10 logarithm."""
-    return _t(input).log10()
+    return as_tensor(input).log10()
 
 
 def log1p(input: TensorLike) -> Tensor:
     """log(1 + input), accurate for small input."""
-    return _t(input).log1p()
+    return as_tensor(input).log1p()
 
 
 def expm1(input: TensorLike) -> Tensor:
     """exp(input) - 1, accurate for small input."""
-    return _t(input).expm1()
+    return as_tensor(input).expm1()
 
 
 def exp2(input: TensorLike) -> Tensor:
     """2 ** input."""
-    return _t(input).exp2()
+    return as_tensor(input).exp2()
 
 
 def eq(input: TensorLike, other: Any) -> Tensor:
     """input == other, elementwise (bool, after PyTorch's type promotion)."""
-    return _t(input) == other
+    return as_tensor(input) == other
 
 
 def ne(input: TensorLike, other: Any) -> Tensor:
     """input != other, elementwise (bool, after PyTorch's type promotion)."""
-    return _t(input) != other
+    return as_tensor(input) != other
 
 
 def lt(input: TensorLike, other: Any) -> Tensor:
     """input < other, elementwise (bool, after PyTorch's type promotion)."""
-    return _t(input) < other
+    return as_tensor(input) < other
 
 
 def le(input: TensorLike, other: Any) -> Tensor:
     """input <= other, elementwise (bool, after PyTorch's type promotion)."""
-    return _t(input) <= other
+    return as_tensor(input) <= other
 
 
 def gt(input: TensorLike, other: Any) -> Tensor:
     """input > other, elementwise (bool, after PyTorch's type promotion)."""
-    return _t(input) > other
+    return as_tensor(input) > other
 
 
 def ge(input: TensorLike, other: Any) -> Tensor:
     """input >= other, elementwise (bool, after PyTorch's type promotion)."""
-    return _t(input) >= other
+    return as_tensor(input) >= other
 
 
 def any(input: TensorLike, dim: Any = None, keepdim: bool = False) -> Tensor:
     """Whether any element (along ``dim``) is nonzero."""
-    return _t(input).any(dim, keepdim)
+    return as_tensor(input).any(dim, keepdim)
 
 
 def all(input: TensorLike, dim: Any = None, keepdim: bool = False) -> Tensor:
     """Whether every element (along ``dim``) is nonzero."""
-    return _t(input).all(dim, keepdim)
+    return as_tensor(input).all(dim, keepdim)
 
 
 def equal(input: TensorLike, other: TensorLike) -> bool:
     """True when both have the same shape and values."""
-    return _t(input).equal(other)
+    return as_tensor(input).equal(other)
 
 
 def allclose(
@@ -516,22 +512,22 @@ def allclose(
     equal_nan: bool = False,
 ) -> bool:
     """Whether |input - other| <= atol + rtol * |other| everywhere."""
-    return _t(input).allclose(other, rtol, atol, equal_nan)
+    return as_tensor(input).allclose(other, rtol, atol, equal_nan)
 
 
 def clone(input: TensorLike) -> Tensor:
     """A copy with its own memory (differentiable)."""
-    return _t(input).clone()
+    return as_tensor(input).clone()
 
 
 def t(input: TensorLike) -> Tensor:
     """The transpose of a matrix."""
-    return _t(input).t()
+    return as_tensor(input).t()
 
 
 def numel(input: Tensor) -> int:
     """The number of elements."""
-    return _t(input).numel()
+    return as_tensor(input).numel()
 
 
 def is_tensor(obj: Any) -> bool:
@@ -541,12 +537,12 @@ def is_tensor(obj: Any) -> bool:
 
 def is_floating_point(input: Tensor) -> bool:
     """True for a float tensor."""
-    return _t(input).is_floating_point()
+    return as_tensor(input).is_floating_point()
 
 
 def mm(input: TensorLike, mat2: TensorLike, *, out: Tensor | None = None) -> Tensor:
     """The product of two matrices (both 2-D)."""
-    a, b = _t(input), _t(mat2)
+    a, b = as_tensor(input), as_tensor(mat2)
     if a.ndim != 2 or b.ndim != 2:
         raise RuntimeError(f"mm(): expected 2-D tensors, got {a.ndim}-D and {b.ndim}-D")
     return _into(out, a @ b, "mm", same_dtype=True)
@@ -554,7 +550,7 @@ def mm(input: TensorLike, mat2: TensorLike, *, out: Tensor | None = None) -> Ten
 
 def bmm(input: TensorLike, mat2: TensorLike, *, out: Tensor | None = None) -> Tensor:
     """Batched matrix products (both 3-D, same batch size)."""
-    a, b = _t(input), _t(mat2)
+    a, b = as_tensor(input), as_tensor(mat2)
     if a.ndim != 3 or b.ndim != 3 or a.shape[0] != b.shape[0]:
         raise RuntimeError(
             f"bmm(): expected 3-D tensors with the same batch size, got shapes "
@@ -565,7 +561,7 @@ def bmm(input: TensorLike, mat2: TensorLike, *, out: Tensor | None = None) -> Te
 
 def dot(input: TensorLike, other: TensorLike) -> Tensor:
     """The dot product of two 1-D tensors."""
-    a, b = _t(input), _t(other)
+    a, b = as_tensor(input), as_tensor(other)
     if a.ndim != 1 or b.ndim != 1:
         raise RuntimeError(f"dot(): 1D tensors expected, but got {a.ndim}D and {b.ndim}D tensors")
     return a @ b
@@ -580,7 +576,7 @@ def einsum(equation: str, *operands: Any) -> Tensor:
     """
     if len(operands) == 1 and isinstance(operands[0], list | tuple):
         operands = tuple(operands[0])
-    ts = [_t(x) for x in operands]
+    ts = [as_tensor(x) for x in operands]
     named = len(equation.partition("->")[0].split(","))
     if named != len(ts):
         raise ValueError(

@@ -17,10 +17,10 @@ import numpy as np
 from . import ops
 from .device import CPU, as_device, device, parse_to
 from .dims import wrap_dim, wrap_dims
-from .dtypes import to_dtype
+from .dtypes import result_np, to_dtype
 from .engine import Tensors
 from .inplace import _inplace
-from .validation import _check_nonempty, _dim_arg, _dims, _keep, _one_dim, _raw, _shape
+from .validation import _check_nonempty, _compared, _dim_arg, _dims, _keep, _one_dim, _raw, _shape
 
 if TYPE_CHECKING:
     from .tensor import Tensor
@@ -90,6 +90,24 @@ def _arg(f: Any, where: str, t: Any, dim: Any, axis: Any, keep: builtins.bool) -
     if d is not None:
         d = _one_dim(t, d, where) if t.ndim else None
     return Tensors.make(np.asarray(f(t._data, d, keepdims=keep)), None)
+
+
+def _compare(ufunc: Any, x: Any, other: Any) -> Any:
+    """An elementwise comparison after PyTorch's type promotion (bool, no gradient), or
+    NotImplemented for what is not a number or an array (see ``_compared``)."""
+    yd = _compared(other)
+    if yd is NotImplemented:
+        return NotImplemented
+    if isinstance(yd, np.generic):
+        yd = yd.item()  # a NumPy scalar compares as a Python number would
+    xd = x._data
+    if xd.dtype.kind != "f" or (type(yd) is np.ndarray and yd.dtype is not xd.dtype):
+        rt = result_np(xd, yd)
+        if xd.dtype != rt:
+            xd = xd.astype(rt)
+        if type(yd) is np.ndarray and yd.dtype != rt:
+            yd = yd.astype(rt)
+    return Tensors.make(np.asarray(ufunc(xd, yd)), None)
 
 
 def _along(dim: builtins.int, index: Any) -> tuple[Any, ...]:
@@ -596,6 +614,26 @@ class TensorSurface:
 
     def __abs__(self: Any) -> Tensor:
         return self.abs()
+
+    # -- comparisons (no gradient) ------------------------------------------------------------
+
+    def __lt__(self: Any, other: Any) -> Tensor:
+        return _compare(np.less, self, other)
+
+    def __le__(self: Any, other: Any) -> Tensor:
+        return _compare(np.less_equal, self, other)
+
+    def __gt__(self: Any, other: Any) -> Tensor:
+        return _compare(np.greater, self, other)
+
+    def __ge__(self: Any, other: Any) -> Tensor:
+        return _compare(np.greater_equal, self, other)
+
+    def __eq__(self: Any, other: Any) -> Tensor:  # type: ignore[override]
+        return _compare(np.equal, self, other)
+
+    def __ne__(self: Any, other: Any) -> Tensor:  # type: ignore[override]
+        return _compare(np.not_equal, self, other)
 
     def eq(self: Any, other: Any) -> Tensor:
         return self == other

@@ -17,6 +17,7 @@ import numpy as np
 
 from . import fused, ops, versions
 from .conversion import Conversions
+from .device import as_device
 from .dtypes import default_float, dtype, of_array, result_np
 from .engine import Anomaly, Op, Tensors, run_backward
 from .grad_mode import _grad_enabled
@@ -31,7 +32,6 @@ from .validation import (
     _check_can_require_grad,
     _check_grad,
     _check_matmul,
-    _compared,
     _dims,
     _index,
     _keep,
@@ -192,24 +192,6 @@ def _promoted(op: Op, x: Any, y: Any, xd: Any, yd: Any) -> tuple[Any, Any]:
 def _reduce(op: Any, where: str, t: Tensor, axis: Any, dim: Any, keep: Any, keepdim: Any) -> Tensor:
     """A reduction over NumPy's ``axis`` or PyTorch's ``dim`` (checked), keeping dims or not."""
     return _unary(op(_dims(t, dim, axis, where), _keep(keep, keepdim)), t)
-
-
-def _compare(ufunc: Any, x: Tensor, other: Any) -> Any:
-    """An elementwise comparison after PyTorch's type promotion (bool, no gradient), or
-    NotImplemented for what is not a number or an array (see ``_compared``)."""
-    yd = _compared(other)
-    if yd is NotImplemented:
-        return NotImplemented
-    if isinstance(yd, np.generic):
-        yd = yd.item()  # a NumPy scalar compares as a Python number would
-    xd = x._data
-    if xd.dtype.kind != "f" or (type(yd) is np.ndarray and yd.dtype is not xd.dtype):
-        rt = result_np(xd, yd)
-        if xd.dtype != rt:
-            xd = xd.astype(rt)
-        if type(yd) is np.ndarray and yd.dtype != rt:
-            yd = yd.astype(rt)
-    return _new_tensor(np.asarray(ufunc(xd, yd)), None)
 
 
 class Tensor(InPlace, Conversions, TensorSurface):
@@ -449,7 +431,7 @@ class Tensor(InPlace, Conversions, TensorSurface):
 
     def __rmatmul__(self, other: Any) -> Tensor:
         o = _operand(other, "@", other, self)
-        return (o if isinstance(o, Tensor) else Tensor(o)).matmul(self)
+        return as_tensor(o).matmul(self)
 
     def __neg__(self) -> Tensor:
         return _unary(ops.Neg(), self)
@@ -465,26 +447,6 @@ class Tensor(InPlace, Conversions, TensorSurface):
                 other = Tensor(other)
         _check_matmul(self._data.shape, other._data.shape)
         return _binary(ops.MatMul(), self, other)
-
-    # -- comparisons (no gradient) ------------------------------------------------------------
-
-    def __lt__(self, other: Any) -> Tensor:
-        return _compare(np.less, self, other)
-
-    def __le__(self, other: Any) -> Tensor:
-        return _compare(np.less_equal, self, other)
-
-    def __gt__(self, other: Any) -> Tensor:
-        return _compare(np.greater, self, other)
-
-    def __ge__(self, other: Any) -> Tensor:
-        return _compare(np.greater_equal, self, other)
-
-    def __eq__(self, other: Any) -> Tensor:  # type: ignore[override]
-        return _compare(np.equal, self, other)
-
-    def __ne__(self, other: Any) -> Tensor:  # type: ignore[override]
-        return _compare(np.not_equal, self, other)
 
     # -- elementwise functions ----------------------------------------------------------------
 
@@ -632,6 +594,16 @@ class Tensor(InPlace, Conversions, TensorSurface):
             raise IndexError(f"indexing a tensor of shape {self._data.shape}: {e}") from None
 
 
+def as_tensor(data: Any, dtype: DTypeLike = None, device: Any = None) -> Tensor:
+    """``data`` as a tensor, sharing memory when no conversion is needed (a NumPy array of the
+    same dtype, or a tensor, which is returned as it is). The one place anything becomes a
+    tensor: Python numbers and lists as ``Tensor(data)`` makes them (floats float32)."""
+    as_device(device)
+    if isinstance(data, Tensor):
+        return data if dtype is None or data._data.dtype == np.dtype(dtype) else data.astype(dtype)
+    return Tensor(data, dtype)
+
+
 class _HookHandle:
     """Returned by ``register_hook``; ``remove()`` takes the hook away."""
 
@@ -647,4 +619,4 @@ _new_tensor = Tensor._wrap  # (a plain function: called as fast as one defined a
 Tensors.make = _new_tensor
 Tensors.apply = apply
 
-__all__ = ["Tensor", "apply"]
+__all__ = ["Tensor", "apply", "as_tensor"]

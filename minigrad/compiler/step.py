@@ -23,7 +23,7 @@ from .. import nn
 from ..engine import Op, iter_graph, run_backward
 from ..grad_mode import _grad_enabled
 from ..nn.module import Module
-from ..tensor import Tensor, _new_tensor
+from ..tensor import Tensor, _new_tensor, as_tensor
 from ..versions import bump_all
 from . import templates, updates
 from .emitter import Emitter, identifier
@@ -155,8 +155,8 @@ class CompiledStep:
             if loss is not None:
                 self._output = None
                 return loss if loss is not _BAD_LABELS else self._bad_labels(x, y)
-        xd = x._data if type(x) is Tensor else _tensor(x)._data
-        yd = y._data if type(y) is Tensor else _tensor(y)._data
+        xd = x._data if type(x) is Tensor else as_tensor(x)._data
+        yd = y._data if type(y) is Tensor else as_tensor(y)._data
         key = self._key(xd, yd)
         v = self._variants.get(key)
         if v is not None:
@@ -185,7 +185,7 @@ class CompiledStep:
     def eager(self, x: Any, y: Any) -> Tensor:
         """The same step run by the eager engine (what the compiled step reproduces)."""
         self.optimizer.zero_grad()
-        loss = self.loss_fn(self.model(_tensor(x)), _tensor(y))
+        loss = self.loss_fn(self.model(as_tensor(x)), as_tensor(y))
         loss.backward()
         self.optimizer.step()
         return loss.detach()
@@ -243,7 +243,7 @@ class CompiledStep:
     ) -> Tensor:
         if known:
             self.retraces += 1
-        xt, yt = _tensor(x), _tensor(y)
+        xt, yt = as_tensor(x), as_tensor(y)
         opt = self.optimizer
         opt.zero_grad()
         out = self.model(xt)
@@ -475,10 +475,6 @@ def _saved(op: Op) -> tuple[Any, ...]:
     if op.saved is None:
         raise CompileError(f"minigrad.compile: the graph was freed (at {op!r})")
     return op.saved
-
-
-def _tensor(v: Any) -> Tensor:
-    return v if isinstance(v, Tensor) else Tensor(v)
 
 
 def _modules(model: Any) -> list[Any]:
@@ -837,7 +833,7 @@ def _make_runner(
     lists = [bind(f"L{i}", g["params"]) for i, g in enumerate(optimizer.param_groups)]
     conds += updates.guard_conditions(optimizer, opt, groups, lists, e.fresh)
     v.guard_source = "(\n        " + "\n        and ".join(conds) + "\n    )"
-    tensor, convert = bind("Tensor", Tensor), bind("convert", lambda a: _tensor(a)._data)
+    tensor, convert = bind("Tensor", Tensor), bind("convert", lambda a: as_tensor(a)._data)
     body = [
         "def run(x, y):",
         f"    x = x._data if x.__class__ is {tensor} else {convert}(x)",

@@ -10,7 +10,7 @@ from typing import Any
 
 from .. import conv as conv_ops
 from ..random import GeneratorLike
-from ..tensor import Tensor, apply
+from ..tensor import Tensor, apply, as_tensor
 from . import functional as F
 from .layers import _reset_weight_and_bias, _weight_and_bias
 from .module import Module, Parameter
@@ -99,7 +99,7 @@ class _ConvNd(Module):
         _reset_weight_and_bias(self.weight, self.bias, generator)
 
     def forward(self, input: Tensor) -> Tensor:
-        x = input if isinstance(input, Tensor) else Tensor(input)
+        x = as_tensor(input)
         params = self._parameters
         weight, bias = params["weight"], params["bias"]
         nd = self._nd

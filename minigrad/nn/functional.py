@@ -20,7 +20,7 @@ from ..activations import *  # noqa: F403  (relu, sigmoid, tanh, softmax, log_so
 from ..functions import linear, where
 from ..grad_mode import no_grad
 from ..random import as_generator
-from ..tensor import Tensor, apply
+from ..tensor import Tensor, apply, as_tensor
 
 __all__ = [
     "adaptive_avg_pool2d",
@@ -59,10 +59,6 @@ _EXP_CLAMP = math.exp(_LOG_CLAMP)
 _UNSIGNED = {np.dtype(f"i{n}"): np.dtype(f"u{n}") for n in (1, 2, 4, 8)}
 
 
-def _t(x: Any) -> Tensor:
-    return x if isinstance(x, Tensor) else Tensor(x)
-
-
 # ---------------------------------------------------------------------------------------------
 # Activations (relu, sigmoid, tanh, softmax and log_softmax are minigrad.activations', and
 # linear is minigrad.functions': one definition serves minigrad.tanh and nn.functional.tanh)
@@ -77,7 +73,7 @@ def _no_inplace(inplace: bool, fn: str) -> None:
 
 
 def _float_input(input: Any, fn: str) -> Tensor:
-    x = _t(input)
+    x = as_tensor(input)
     if x._data.dtype.kind != "f":
         raise TypeError(f"{fn}(): input must be floating point, got dtype {x.dtype}")
     return x
@@ -395,7 +391,7 @@ def _reduction(size_average: bool | None, reduce: bool | None, reduction: str, f
 
 
 def _as_input(input: Any, fn: str) -> Tensor:
-    x = _t(input)
+    x = as_tensor(input)
     if x._data.dtype.kind != "f":
         raise TypeError(
             f"{fn}(): input must be floating point, got dtype {x.dtype} with shape {tuple(x.shape)}"
@@ -886,7 +882,7 @@ def _size(shape: tuple[int, ...]) -> str:
 
 def _spatial_input(input: Any, nd: int, fn: str) -> tuple[Tensor, bool]:
     """The input as (N, C, *spatial) and whether it came without a batch axis."""
-    x = _t(input)
+    x = as_tensor(input)
     if x.ndim not in (nd + 1, nd + 2):
         raise RuntimeError(
             f"Expected {nd + 1}D (unbatched) or {nd + 2}D (batched) input to {fn}, but got "
@@ -940,7 +936,7 @@ def _conv(
     groups: int,
 ) -> Tensor:
     x, unbatched = _spatial_input(input, nd, fn)
-    w = _t(weight)
+    w = as_tensor(weight)
     if w.ndim != nd + 2:
         raise RuntimeError(
             f"{fn}(): weight must be {nd + 2}-dimensional (out_channels, in_channels / groups, "
@@ -979,7 +975,7 @@ def _conv(
     if bias is None:
         out = apply(_conv_ops.Conv(params), x, w)
     else:
-        b = _t(bias)
+        b = as_tensor(bias)
         if b.shape != (w.shape[0],):
             raise RuntimeError(
                 f"{fn}(): Given weight of size {_size(w.shape)}, expected bias to be "
@@ -1202,7 +1198,7 @@ def pad(input: Tensor, pad: Any, mode: str = "constant", value: float | None = N
         mode: "constant", "reflect", "replicate" or "circular".
         value: the fill value of constant padding (default 0).
     """
-    x = _t(input)
+    x = as_tensor(input)
     if mode not in _PAD_MODES:
         raise NotImplementedError(f"pad(): mode {mode!r} is not supported; use one of {_PAD_MODES}")
     if (
@@ -1285,7 +1281,7 @@ def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool 
     """
     _check_p(p, "dropout")
     _no_inplace(inplace, "dropout")
-    x = _t(input)
+    x = as_tensor(input)
     if not training or p == 0.0:
         return x
     return _dropout_mask(x, p, x.shape)
@@ -1301,7 +1297,7 @@ def dropout2d(
     """
     _check_p(p, "dropout2d")
     _no_inplace(inplace, "dropout2d")
-    x = _t(input)
+    x = as_tensor(input)
     if x.ndim not in (3, 4):
         raise RuntimeError(
             f"dropout2d(): Expected 3D or 4D input, but got input of size: {_size(x.shape)}"

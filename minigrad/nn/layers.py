@@ -17,7 +17,7 @@ import numpy as np
 from .. import fused
 from ..dims import wrap_dim
 from ..random import GeneratorLike, as_generator
-from ..tensor import Tensor, apply
+from ..tensor import Tensor, apply, as_tensor
 from . import functional as F
 from . import init
 from .module import Module, Parameter, _check_module
@@ -39,10 +39,6 @@ __all__ = [
     "Tanh",
     "Unflatten",
 ]
-
-
-def _as_tensor(x: Any) -> Tensor:
-    return x if isinstance(x, Tensor) else Tensor(x)
 
 
 def _weight_and_bias(
@@ -154,21 +150,21 @@ class Sigmoid(Module):
     """Elementwise logistic sigmoid 1 / (1 + exp(-x))."""
 
     def forward(self, x: Tensor) -> Tensor:
-        return _as_tensor(x).sigmoid()
+        return as_tensor(x).sigmoid()
 
 
 class ReLU(Module):
     """Elementwise max(x, 0)."""
 
     def forward(self, x: Tensor) -> Tensor:
-        return _as_tensor(x).relu()
+        return as_tensor(x).relu()
 
 
 class Tanh(Module):
     """Elementwise hyperbolic tangent."""
 
     def forward(self, x: Tensor) -> Tensor:
-        return _as_tensor(x).tanh()
+        return as_tensor(x).tanh()
 
 
 class GELU(Module):
@@ -254,7 +250,7 @@ class Softmax(Module):
         self.dim = dim
 
     def forward(self, x: Tensor) -> Tensor:
-        return _as_tensor(x).softmax(self.dim)
+        return as_tensor(x).softmax(self.dim)
 
     def extra_repr(self) -> str:
         return f"dim={self.dim}"
@@ -268,7 +264,7 @@ class LogSoftmax(Module):
         self.dim = dim
 
     def forward(self, x: Tensor) -> Tensor:
-        return _as_tensor(x).log_softmax(self.dim)
+        return as_tensor(x).log_softmax(self.dim)
 
     def extra_repr(self) -> str:
         return f"dim={self.dim}"
@@ -288,7 +284,7 @@ class Flatten(Module):
         self.end_dim = end_dim
 
     def forward(self, x: Tensor) -> Tensor:
-        return _as_tensor(x).flatten(self.start_dim, self.end_dim)
+        return as_tensor(x).flatten(self.start_dim, self.end_dim)
 
     def extra_repr(self) -> str:
         return f"start_dim={self.start_dim}, end_dim={self.end_dim}"
@@ -313,7 +309,7 @@ class Unflatten(Module):
         self.dim, self.unflattened_size = dim, unflattened_size
 
     def forward(self, x: Tensor) -> Tensor:
-        t = _as_tensor(x)
+        t = as_tensor(x)
         shape = t.shape
         d = wrap_dim(self.dim, len(shape), "Unflatten", shape)
         new = tuple(self.unflattened_size)

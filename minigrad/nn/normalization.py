@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from ..tensor import Tensor
+from ..tensor import Tensor, as_tensor
 from . import functional as F
 from . import init
 from .module import Module, Parameter
@@ -89,7 +89,7 @@ class _BatchNorm(Module):
         raise NotImplementedError
 
     def forward(self, input: Tensor) -> Tensor:
-        x = input if isinstance(input, Tensor) else Tensor(input)
+        x = as_tensor(input)
         self._check_input_dim(x)
         if x.shape[1] != self.num_features:
             raise RuntimeError(

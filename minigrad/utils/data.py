@@ -17,7 +17,7 @@ from typing import Any, Generic, TypeVar
 import numpy as np
 
 from ..random import GeneratorLike, as_generator
-from ..tensor import Tensor
+from ..tensor import Tensor, as_tensor
 
 __all__ = [
     "DataLoader",
@@ -64,7 +64,7 @@ class TensorDataset(Dataset[tuple[Tensor, ...]]):
     def __init__(self, *tensors: Any) -> None:
         if not tensors:
             raise ValueError("TensorDataset: needs at least one tensor")
-        arrays = [t._data if isinstance(t, Tensor) else Tensor(t)._data for t in tensors]
+        arrays = [as_tensor(t)._data for t in tensors]
         shapes = [a.shape for a in arrays]
         if any(len(s) == 0 for s in shapes):
             raise ValueError(f"TensorDataset: tensors must have a first dimension, got {shapes}")

@@ -21,6 +21,17 @@ from .module import Module, Parameter
 __all__ = ["BatchNorm1d", "BatchNorm2d", "LayerNorm"]
 
 
+def _affine(module: Module, shape: tuple[int, ...], affine: bool, bias: bool, dtype: Any) -> Any:
+    """Register the scale (ones) and shift (zeros) of ``shape``, None for each that is off;
+    return the dtype."""
+    dt = np.dtype(np.float32 if dtype is None else dtype)
+    module.register_parameter("weight", Parameter(np.ones(shape, dtype=dt)) if affine else None)
+    module.register_parameter(
+        "bias", Parameter(np.zeros(shape, dtype=dt)) if affine and bias else None
+    )
+    return dt
+
+
 class _BatchNorm(Module):
     """Shared by BatchNorm1d and BatchNorm2d: they differ only in the input ranks accepted."""
 
@@ -51,16 +62,7 @@ class _BatchNorm(Module):
         self.momentum = momentum
         self.affine = affine
         self.track_running_stats = track_running_stats
-        dt = np.dtype(np.float32 if dtype is None else dtype)
-        if affine:
-            self.weight = Parameter(np.ones(num_features, dtype=dt))
-            if bias:
-                self.bias = Parameter(np.zeros(num_features, dtype=dt))
-            else:
-                self.register_parameter("bias", None)
-        else:
-            self.register_parameter("weight", None)
-            self.register_parameter("bias", None)
+        dt = _affine(self, (num_features,), affine, bias, dtype)
         if track_running_stats:
             self.register_buffer("running_mean", Tensor(np.zeros(num_features, dtype=dt)))
             self.register_buffer("running_var", Tensor(np.ones(num_features, dtype=dt)))
@@ -206,16 +208,7 @@ class LayerNorm(Module):
         self.normalized_shape = shape
         self.eps = eps
         self.elementwise_affine = elementwise_affine
-        dt = np.dtype(np.float32 if dtype is None else dtype)
-        if elementwise_affine:
-            self.weight = Parameter(np.ones(shape, dtype=dt))
-            if bias:
-                self.bias = Parameter(np.zeros(shape, dtype=dt))
-            else:
-                self.register_parameter("bias", None)
-        else:
-            self.register_parameter("weight", None)
-            self.register_parameter("bias", None)
+        _affine(self, shape, elementwise_affine, bias, dtype)
 
     def reset_parameters(self) -> None:
         """Weight 1, bias 0."""

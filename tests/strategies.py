@@ -71,6 +71,13 @@ def reduction_cases(draw: Any, min_reduced: int = 1) -> tuple[tuple[int, ...], A
 
 
 def _reduced_count(shape: tuple[int, ...], axis: Any) -> int:
-    """How many elements each output element of a reduction over ``axis`` combines."""
-    kept = np.empty(shape).sum(axis=axis, keepdims=True).size
-    return int(np.prod(shape)) // max(kept, 1)
+    """How many elements each output element of a reduction over ``axis`` combines.
+
+    Counted from the shape alone: summing an ``np.empty`` array (as this once did) adds up
+    whatever the memory held, and overflows with a NumPy RuntimeWarning when that is huge.
+    """
+    if axis is None:
+        axes = range(len(shape))
+    else:
+        axes = {a % len(shape) for a in ((axis,) if isinstance(axis, int) else axis)}
+    return int(np.prod([shape[a] for a in axes], dtype=np.int64))

@@ -25,7 +25,7 @@ from op_specs import (
     OpSpec,
     Shape,
 )
-from strategies import axes, broadcast_pairs, reduction_cases, seeds, shapes
+from strategies import _reduced_count, axes, broadcast_pairs, reduction_cases, seeds, shapes
 
 import minigrad as mg
 from minigrad import Tensor
@@ -372,6 +372,17 @@ def test_reductions_generated_axes(spec: OpSpec, data: st.DataObject, seed: int)
     kw = {"axis": axis, "keepdims": keepdims}
     _check_forward(spec, arrays, **kw)
     _gradcheck(spec, arrays, **kw)
+
+
+def test_reduction_cases_count_from_the_shape_alone() -> None:
+    # The strategy once summed an np.empty array to count: freed memory holding huge values
+    # made NumPy warn of an overflow (a RuntimeWarning from the tests, never from minigrad).
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        for axis, count in ((None, 12), (0, 2), (-1, 2), ((0, 2), 4), ((1,), 3)):
+            huge = np.full((2, 3, 2), 1.7e308)
+            del huge
+            assert _reduced_count((2, 3, 2), axis) == count
 
 
 @pytest.mark.parametrize("name", ["softmax_axis-1", "log_softmax_axis-1"])

@@ -12,10 +12,15 @@ in float64, and the losses must agree to 1e-5.
 from __future__ import annotations
 
 import ast
+import functools
+import importlib
 import itertools
+import random
 import re
+import zlib
 from collections.abc import Callable
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
@@ -39,13 +44,25 @@ def as_minigrad(source: str) -> str:
     return source
 
 
+class ForLibrary:
+    """An input made for the library a program runs under (``make(minigrad)`` or
+    ``make(torch)``): the stand-ins for torchvision make that library's tensors."""
+
+    def __init__(self, make: Callable[[Any], Any]) -> None:
+        self.make = make
+
+
 def run(source: str, library: str = "minigrad", **inputs: Any) -> dict[str, Any]:
     """Execute a program under ``library`` ("minigrad" or "torch"); return its variables."""
-    source = source.replace("range(2000)", "range(500)")  # the tutorials' 2000 steps, shortened
+    for steps in ("range(2000)", "range(30000)"):  # the tutorials' steps, shortened
+        source = source.replace(steps, "range(500)")
     code = as_minigrad(source) if library == "minigrad" else source
+    lib = importlib.import_module(library)
+    inputs = {k: v.make(lib) if isinstance(v, ForLibrary) else v for k, v in inputs.items()}
     namespace: dict[str, Any] = {"__name__": "__program__", **inputs}
     if library == "minigrad":
         mg.manual_seed(0)  # programs without a seed start from random weights: fix them here
+    random.seed(0)  # and Python's own draws (the control-flow tutorial's random.randint)
     exec(compile(code, f"<{library} program>", "exec"), namespace)
     return namespace
 
@@ -56,11 +73,15 @@ def same_start(source: str) -> str:
     source = re.sub(r"\btorch\.(randn|rand|randint)\(", r"_start_\1(", source)
     source = re.sub(r"\btorch\.float(32)?\b", "torch.float64", source)
     source = source.replace(".float()", ".double()")
+    source = source.replace("shuffle=True", "shuffle=False")  # the same order of batches
     lines = source.splitlines()
     for node in reversed(ast.parse(source).body):  # after each top-level `model = ...`
-        if isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Name):
-            if node.targets[0].id in ("model", "critic"):
-                lines.insert(node.end_lineno or 0, f"_start_parameters({node.targets[0].id})")
+        if isinstance(node, ast.Assign):
+            target = node.targets[0]
+            if isinstance(target, ast.Tuple) and target.elts:  # model, opt = get_model()
+                target = target.elts[0]
+            if isinstance(target, ast.Name) and target.id in ("model", "critic"):
+                lines.insert(node.end_lineno or 0, f"_start_parameters({target.id})")
     return "\n".join(lines) + "\n"
 
 
@@ -77,8 +98,12 @@ def start_functions(lib: Any, seed: int = 0) -> dict[str, Callable[..., Any]]:
     def rand(*size: Any, requires_grad: bool = False, **_: Any) -> Any:
         return lib.tensor(rng.random(shape_of(size)), requires_grad=requires_grad)
 
-    def randint(low: int, high: int, size: tuple[int, ...], **_: Any) -> Any:
-        return lib.tensor(rng.integers(low, high, size))
+    def randint(*args: Any, size: Any = None, **_: Any) -> Any:
+        # randint(high, size) or randint(low, high, size), size positional or keyword
+        bounds = [a for a in args if not isinstance(a, tuple | list)]
+        size = size if size is not None else next(a for a in args if isinstance(a, tuple | list))
+        low, high = (0, *bounds) if len(bounds) == 1 else bounds
+        return lib.tensor(rng.integers(low, high, tuple(size)))
 
     def parameters(model: Any) -> None:
         for _, p in sorted(model.named_parameters()):
@@ -103,6 +128,11 @@ def compare_with_torch(source: str, **inputs: Any) -> None:
     import minigrad
 
     program = same_start(source)
+    # float32 data given to a program is float64 here, as everything else in this run
+    inputs = {
+        k: v.astype(np.float64) if isinstance(v, np.ndarray) and v.dtype == np.float32 else v
+        for k, v in inputs.items()
+    }
     results = []
     threads = torch.get_num_threads()
     torch.set_num_threads(1)  # tiny ops: threads only add overhead on a shared machine
@@ -111,7 +141,8 @@ def compare_with_torch(source: str, **inputs: Any) -> None:
         lib.set_default_dtype(lib.float64)
         try:
             ns = run(program, lib.__name__, **inputs, **start_functions(lib))
-            results.append(ns["losses"] if "losses" in ns else [ns["loss"]])
+            name = next(k for k in ("losses", "results", "loss") if k in ns)
+            results.append(ns[name] if name != "loss" else [ns["loss"]])
         finally:
             lib.set_default_dtype(default)
     torch.set_num_threads(threads)
@@ -764,6 +795,1246 @@ def check_quickstart(ns: dict[str, Any], inputs: dict[str, Any]) -> None:
 
 
 # ---------------------------------------------------------------------------------------------
+# Stand-ins for torchvision (a PyTorch package, not minigrad's, and one that downloads): the
+# same calls over MNIST images from the shared data, making the tensors of the library the
+# program runs under. The data sits beside the repository (as CI lays it out); absent, skip.
+
+MNIST_DIR = Path(__file__).resolve().parents[2] / "shared" / "data" / "mnist"
+
+
+@functools.cache
+def _mnist(train: bool) -> tuple[np.ndarray, np.ndarray]:
+    """MNIST's uint8 images (N, 28, 28) and int64 labels, read once per session."""
+    from minigrad.datasets.mnist import mnist_file_names, read_idx_images, read_idx_labels
+
+    images, labels = (MNIST_DIR / f"{name}.gz" for name in mnist_file_names(train))
+    if not images.exists():
+        pytest.skip(f"MNIST not found at {MNIST_DIR}")
+    return read_idx_images(images), read_idx_labels(labels).astype(np.int64)
+
+
+def _vision(n_train: int, n_test: int) -> dict[str, Any]:
+    """``datasets``, ``ToTensor``, ``Lambda``, ``read_image`` and ``models`` as torchvision's."""
+
+    def make_datasets(lib: Any) -> Any:
+        class FashionMNIST:
+            """torchvision's dataset: (image, int label) pairs, transformed when asked."""
+
+            def __init__(
+                self,
+                root: str,
+                train: bool = True,
+                download: bool = False,
+                transform: Any = None,
+                target_transform: Any = None,
+            ) -> None:
+                images, labels = _mnist(train)
+                n = n_train if train else n_test
+                self.data, self.targets = images[:n], labels[:n]
+                self.transform, self.target_transform = transform, target_transform
+
+            def __len__(self) -> int:
+                return len(self.data)
+
+            def __getitem__(self, i: int) -> tuple[Any, Any]:
+                image, label = self.data[i], int(self.targets[i])
+                if self.transform is not None:
+                    image = self.transform(image)
+                if self.target_transform is not None:
+                    label = self.target_transform(label)
+                return image, label
+
+        return SimpleNamespace(FashionMNIST=FashionMNIST)
+
+    def make_to_tensor(lib: Any) -> Any:
+        class ToTensor:
+            """(H, W) uint8 pixels to a (1, H, W) tensor of the default dtype in [0, 1]."""
+
+            def __call__(self, pic: np.ndarray) -> Any:
+                return lib.tensor(pic[None], dtype=lib.get_default_dtype()) / 255
+
+        return ToTensor
+
+    class Lambda:
+        def __init__(self, lambd: Callable[[Any], Any]) -> None:
+            self.lambd = lambd
+
+        def __call__(self, x: Any) -> Any:
+            return self.lambd(x)
+
+    def make_read_image(lib: Any) -> Any:
+        def read_image(path: str) -> Any:
+            """A uint8 (1, 28, 28) image tensor, as torchvision.io.read_image decodes a file."""
+            images, _ = _mnist(True)
+            return lib.tensor(images[zlib.crc32(path.encode()) % len(images)][None])
+
+        return read_image
+
+    def make_models(lib: Any) -> Any:
+        def vgg16(weights: str | None = None) -> Any:
+            """A small network of VGG's kind: convolutions, pooling, a classifier, dropout."""
+            nn = lib.nn
+            model = nn.Sequential(
+                nn.Conv2d(3, 4, 3, padding=1),
+                nn.ReLU(),
+                nn.MaxPool2d(2),
+                nn.Flatten(),
+                nn.Linear(4 * 4 * 4, 10),
+                nn.Dropout(0.5),
+            )
+            if weights is not None:  # "pretrained": weights of their own, kept to compare
+                with lib.no_grad():
+                    for p in model.parameters():
+                        p.add_(1.0)
+                models.pretrained = model
+            return model
+
+        models = SimpleNamespace(vgg16=vgg16, pretrained=None)
+        return models
+
+    return {
+        "datasets": ForLibrary(make_datasets),
+        "ToTensor": ForLibrary(make_to_tensor),
+        "Lambda": Lambda,
+        "read_image": ForLibrary(make_read_image),
+        "models": ForLibrary(make_models),
+    }
+
+
+def _mnist_arrays(n_train: int, n_valid: int) -> dict[str, np.ndarray]:
+    """The arrays "What is torch.nn really?" unpickles: float32 (N, 784) in [0, 1], int64."""
+    (train, train_labels), (valid, valid_labels) = _mnist(True), _mnist(False)
+    return {
+        "x_train": (train[:n_train].reshape(n_train, 784) / np.float32(255)),
+        "y_train": train_labels[:n_train],
+        "x_valid": (valid[:n_valid].reshape(n_valid, 784) / np.float32(255)),
+        "y_valid": valid_labels[:n_valid],
+    }
+
+
+# ---------------------------------------------------------------------------------------------
+# PyTorch's "Learn the Basics", chapter by chapter. The torchvision datasets (FashionMNIST,
+# downloaded) are replaced by MNIST images from the shared data through the same interface
+# (``datasets.FashionMNIST(root, train, download, transform)``, ``ToTensor``, ``Lambda``):
+# the lines importing torchvision are the only ones changed, and say so.
+
+BASICS_TENSORS = """
+import torch
+import numpy as np
+
+data = [[1, 2], [3, 4]]
+x_data = torch.tensor(data)
+np_array = np.array(data)
+x_np = torch.from_numpy(np_array)
+
+x_ones = torch.ones_like(x_data)
+x_rand = torch.rand_like(x_data, dtype=torch.float)
+
+shape = (2, 3,)
+rand_tensor = torch.rand(shape)
+ones_tensor = torch.ones(shape)
+zeros_tensor = torch.zeros(shape)
+
+tensor = torch.rand(3, 4)
+attributes = (tensor.shape, tensor.dtype, tensor.device)
+
+if torch.cuda.is_available() & (torch.device('cuda').index is not None):
+    tensor = tensor.to('cuda')
+if torch.accelerator.is_available():
+    tensor = tensor.to(torch.accelerator.current_accelerator())
+
+tensor = torch.ones(4, 4)
+first_row, first_column, last_column = tensor[0], tensor[:, 0], tensor[..., -1]
+tensor[:, 1] = 0
+t1 = torch.cat([tensor, tensor, tensor], dim=1)
+
+y1 = tensor @ tensor.T
+y2 = tensor.matmul(tensor.T)
+y3 = torch.rand_like(y1)
+torch.matmul(tensor, tensor.T, out=y3)
+
+z1 = tensor * tensor
+z2 = tensor.mul(tensor)
+z3 = torch.rand_like(tensor)
+torch.mul(tensor, tensor, out=z3)
+
+agg = tensor.sum()
+agg_item = agg.item()
+
+tensor.add_(5)
+
+t = torch.ones(5)
+n = t.numpy()
+t.add_(1)
+n_after_add = n.copy()
+
+n = np.ones(5)
+t = torch.from_numpy(n)
+np.add(n, 1, out=n)
+t_after_add = t.tolist()
+results = [agg_item, float(y3.sum()), float(z3.sum()), float(tensor.sum())]
+"""
+
+
+def check_basics_tensors(ns: dict[str, Any], inputs: dict[str, Any]) -> None:
+    assert ns["x_data"].dtype == mg.int64 and ns["x_np"].tolist() == [[1, 2], [3, 4]]
+    assert ns["x_ones"].dtype == mg.int64 and ns["x_rand"].dtype == mg.float32
+    assert ns["attributes"] == ((3, 4), mg.float32, mg.device("cpu"))
+    assert ns["t1"].shape == (4, 12) and ns["agg_item"] == 12.0
+    for a, b in (("y1", "y2"), ("y1", "y3"), ("z1", "z2"), ("z1", "z3")):
+        np.testing.assert_array_equal(ns[a].numpy(), ns[b].numpy())
+    assert ns["tensor"].tolist()[0] == [6.0, 5.0, 6.0, 6.0]
+    assert ns["n_after_add"].tolist() == [2.0] * 5 and ns["t_after_add"] == [2.0] * 5
+
+
+BASICS_DATA = """
+import torch
+from torch.utils.data import Dataset
+# (torchvision's datasets and ToTensor: given by the test, MNIST images from the shared data)
+
+training_data = datasets.FashionMNIST(
+    root="data",
+    train=True,
+    download=True,
+    transform=ToTensor()
+)
+
+test_data = datasets.FashionMNIST(
+    root="data",
+    train=False,
+    download=True,
+    transform=ToTensor()
+)
+
+labels_map = {
+    0: "T-Shirt",
+    1: "Trouser",
+    2: "Pullover",
+    3: "Dress",
+    4: "Coat",
+    5: "Sandal",
+    6: "Shirt",
+    7: "Sneaker",
+    8: "Bag",
+    9: "Ankle Boot",
+}
+titles = []
+cols, rows = 3, 3
+for i in range(1, cols * rows + 1):
+    sample_idx = torch.randint(len(training_data), size=(1,)).item()
+    img, label = training_data[sample_idx]
+    titles.append(labels_map[label])
+    picture = img.squeeze()
+
+
+class CustomImageDataset(Dataset):
+    # (a list of (file, label) rows for the tutorial's pandas CSV; read_image is given by the test)
+    def __init__(self, annotations, img_dir, transform=None, target_transform=None):
+        self.img_labels = annotations
+        self.img_dir = img_dir
+        self.transform = transform
+        self.target_transform = target_transform
+
+    def __len__(self):
+        return len(self.img_labels)
+
+    def __getitem__(self, idx):
+        img_path = os.path.join(self.img_dir, self.img_labels[idx][0])
+        image = read_image(img_path)
+        label = self.img_labels[idx][1]
+        if self.transform:
+            image = self.transform(image)
+        if self.target_transform:
+            label = self.target_transform(label)
+        return image, label
+
+
+import os
+from torch.utils.data import DataLoader
+
+train_dataloader = DataLoader(training_data, batch_size=64, shuffle=True)
+test_dataloader = DataLoader(test_data, batch_size=64, shuffle=True)
+
+train_features, train_labels = next(iter(train_dataloader))
+feature_shape = train_features.size()
+label_shape = train_labels.size()
+img = train_features[0].squeeze()
+label = train_labels[0]
+printed = f"Label: {label}"
+
+custom = CustomImageDataset([("tshirt1.jpg", 0), ("ankleboot999.jpg", 9)], "img",
+                            transform=lambda image: image.float() / 255)
+custom_images, custom_labels = next(iter(DataLoader(custom, batch_size=2)))
+"""
+
+
+def check_basics_data(ns: dict[str, Any], inputs: dict[str, Any]) -> None:
+    assert len(ns["titles"]) == 9 and ns["picture"].shape == (28, 28)
+    assert ns["feature_shape"] == (64, 1, 28, 28) and ns["label_shape"] == (64,)
+    assert ns["train_labels"].dtype == mg.int64 and ns["img"].shape == (28, 28)
+    assert 0.0 <= ns["img"].min().item() and ns["img"].max().item() <= 1.0
+    assert ns["printed"].startswith("Label: tensor(")
+    assert ns["custom_images"].shape == (2, 1, 28, 28) and ns["custom_labels"].tolist() == [0, 9]
+
+
+BASICS_TRANSFORMS = """
+import torch
+# (torchvision's datasets, ToTensor and Lambda: given by the test)
+
+ds = datasets.FashionMNIST(
+    root="data",
+    train=True,
+    download=True,
+    transform=ToTensor(),
+    target_transform=Lambda(lambda y: torch.zeros(10, dtype=torch.float).scatter_(
+        0, torch.tensor(y), value=1))
+)
+target_transform = Lambda(lambda y: torch.zeros(
+    10, dtype=torch.float).scatter_(dim=0, index=torch.tensor(y), value=1))
+
+image, one_hot = ds[0]
+three = target_transform(3)
+"""
+
+
+def check_basics_transforms(ns: dict[str, Any], inputs: dict[str, Any]) -> None:
+    image, one_hot = ns["image"], ns["one_hot"]
+    assert image.shape == (1, 28, 28) and image.dtype == mg.float32
+    assert one_hot.dtype == mg.float32 and one_hot.sum().item() == 1.0
+    assert one_hot.argmax().item() == ns["ds"].targets[0]
+    assert ns["three"].tolist() == [0.0] * 3 + [1.0] + [0.0] * 6
+
+
+BASICS_BUILD_MODEL = """
+import os
+import torch
+from torch import nn
+from torch.utils.data import DataLoader
+
+device = torch.accelerator.current_accelerator().type if torch.accelerator.is_available() else "cpu"
+print(f"Using {device} device")
+
+
+class NeuralNetwork(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.flatten = nn.Flatten()
+        self.linear_relu_stack = nn.Sequential(
+            nn.Linear(28*28, 512),
+            nn.ReLU(),
+            nn.Linear(512, 512),
+            nn.ReLU(),
+            nn.Linear(512, 10),
+        )
+
+    def forward(self, x):
+        x = self.flatten(x)
+        logits = self.linear_relu_stack(x)
+        return logits
+
+
+model = NeuralNetwork().to(device)
+print(model)
+
+X = torch.rand(1, 28, 28, device=device)
+logits = model(X)
+pred_probab = nn.Softmax(dim=1)(logits)
+y_pred = pred_probab.argmax(1)
+print(f"Predicted class: {y_pred}")
+
+input_image = torch.rand(3,28,28)
+flatten = nn.Flatten()
+flat_image = flatten(input_image)
+layer1 = nn.Linear(in_features=28*28, out_features=20)
+hidden1 = layer1(flat_image)
+print(f"Before ReLU: {hidden1}\\n\\n")
+hidden1 = nn.ReLU()(hidden1)
+print(f"After ReLU: {hidden1}")
+
+seq_modules = nn.Sequential(
+    flatten,
+    layer1,
+    nn.ReLU(),
+    nn.Linear(20, 10)
+)
+input_image = torch.rand(3,28,28)
+logits = seq_modules(input_image)
+softmax = nn.Softmax(dim=1)
+seq_probab = softmax(logits)
+
+print(f"Model structure: {model}\\n\\n")
+layers = []
+for name, param in model.named_parameters():
+    print(f"Layer: {name} | Size: {param.size()} | Values : {param[:2]} \\n")
+    layers.append((name, tuple(param.size())))
+results = pred_probab.flatten().tolist()
+"""
+
+
+def check_basics_build_model(ns: dict[str, Any], inputs: dict[str, Any]) -> None:
+    assert ns["device"] == "cpu" and ns["pred_probab"].shape == (1, 10)
+    assert abs(ns["pred_probab"].sum().item() - 1.0) < 1e-6 and ns["y_pred"].shape == (1,)
+    assert ns["flat_image"].shape == (3, 784) and ns["hidden1"].min().item() >= 0.0
+    np.testing.assert_allclose(ns["seq_probab"].sum(1).detach().numpy(), np.ones(3), rtol=1e-6)
+    assert ns["layers"] == [
+        ("linear_relu_stack.0.weight", (512, 784)),
+        ("linear_relu_stack.0.bias", (512,)),
+        ("linear_relu_stack.2.weight", (512, 512)),
+        ("linear_relu_stack.2.bias", (512,)),
+        ("linear_relu_stack.4.weight", (10, 512)),
+        ("linear_relu_stack.4.bias", (10,)),
+    ]
+
+
+BASICS_AUTOGRAD = """
+import torch
+
+x = torch.ones(5)  # input tensor
+y = torch.zeros(3)  # expected output
+w = torch.randn(5, 3, requires_grad=True)
+b = torch.randn(3, requires_grad=True)
+z = torch.matmul(x, w)+b
+loss = torch.nn.functional.binary_cross_entropy_with_logits(z, y)
+
+grad_fns = (f"{z.grad_fn}", f"{loss.grad_fn}")
+
+loss.backward()
+first_grads = (w.grad.clone(), b.grad.clone())
+
+z = torch.matmul(x, w)+b
+tracked = z.requires_grad
+
+with torch.no_grad():
+    z = torch.matmul(x, w)+b
+in_no_grad = z.requires_grad
+
+z = torch.matmul(x, w)+b
+z_det = z.detach()
+detached = z_det.requires_grad
+
+inp = torch.eye(4, 5, requires_grad=True)
+out = (inp+1).pow(2).t()
+out.backward(torch.ones_like(out), retain_graph=True)
+first_call = inp.grad.clone()
+out.backward(torch.ones_like(out), retain_graph=True)
+second_call = inp.grad.clone()
+inp.grad.zero_()
+out.backward(torch.ones_like(out), retain_graph=True)
+after_zeroing = inp.grad.clone()
+results = (w.grad.flatten().tolist() + b.grad.tolist() + second_call.flatten().tolist())
+"""
+
+
+def check_basics_autograd(ns: dict[str, Any], inputs: dict[str, Any]) -> None:
+    assert ns["grad_fns"][0].startswith("<AddBackward0")
+    # PyTorch prints <BinaryCrossEntropyWithLogitsBackward0>: minigrad composes the loss, so
+    # its last node is the mean (docs/pytorch.md, "Node names")
+    assert ns["grad_fns"][1].startswith("<MeanBackward0")
+    assert (ns["tracked"], ns["in_no_grad"], ns["detached"]) == (True, False, False)
+    z = (ns["x"] @ ns["w"] + ns["b"]).detach().numpy()
+    expected_b = 1 / (1 + np.exp(-z)) / 3  # d mean(BCE(z, 0)) / dz = sigmoid(z) / 3
+    np.testing.assert_allclose(ns["first_grads"][1].numpy(), expected_b, rtol=1e-5)
+    np.testing.assert_allclose(ns["first_grads"][0].numpy(), np.tile(expected_b, (5, 1)), rtol=1e-5)
+    first = 2 * (np.eye(4, 5) + 1)
+    np.testing.assert_allclose(ns["first_call"].numpy(), first)
+    np.testing.assert_allclose(ns["second_call"].numpy(), 2 * first)
+    np.testing.assert_allclose(ns["after_zeroing"].numpy(), first)
+
+
+BASICS_OPTIMIZATION = """
+import torch
+from torch import nn
+from torch.utils.data import DataLoader
+# (torchvision's datasets and ToTensor: given by the test)
+
+training_data = datasets.FashionMNIST(
+    root="data",
+    train=True,
+    download=True,
+    transform=ToTensor()
+)
+
+test_data = datasets.FashionMNIST(
+    root="data",
+    train=False,
+    download=True,
+    transform=ToTensor()
+)
+
+train_dataloader = DataLoader(training_data, batch_size=64)
+test_dataloader = DataLoader(test_data, batch_size=64)
+
+
+class NeuralNetwork(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.flatten = nn.Flatten()
+        self.linear_relu_stack = nn.Sequential(
+            nn.Linear(28*28, 512),
+            nn.ReLU(),
+            nn.Linear(512, 512),
+            nn.ReLU(),
+            nn.Linear(512, 10),
+        )
+
+    def forward(self, x):
+        x = self.flatten(x)
+        logits = self.linear_relu_stack(x)
+        return logits
+
+
+model = NeuralNetwork()
+
+learning_rate = 1e-3
+batch_size = 64
+epochs = 5
+
+loss_fn = nn.CrossEntropyLoss()
+optimizer = torch.optim.SGD(model.parameters(), lr=learning_rate)
+losses = []
+test_losses = []
+
+
+def train_loop(dataloader, model, loss_fn, optimizer):
+    size = len(dataloader.dataset)
+    model.train()
+    for batch, (X, y) in enumerate(dataloader):
+        pred = model(X)
+        loss = loss_fn(pred, y)
+
+        loss.backward()
+        optimizer.step()
+        optimizer.zero_grad()
+        losses.append(loss.item())
+
+        if batch % 100 == 0:
+            loss, current = loss.item(), batch * batch_size + len(X)
+            print(f"loss: {loss:>7f}  [{current:>5d}/{size:>5d}]")
+
+
+def test_loop(dataloader, model, loss_fn):
+    model.eval()
+    size = len(dataloader.dataset)
+    num_batches = len(dataloader)
+    test_loss, correct = 0, 0
+
+    with torch.no_grad():
+        for X, y in dataloader:
+            pred = model(X)
+            test_loss += loss_fn(pred, y).item()
+            correct += (pred.argmax(1) == y).type(torch.float).sum().item()
+
+    test_loss /= num_batches
+    correct /= size
+    test_losses.append(test_loss)
+    print(f"Test Error: \\n Accuracy: {(100*correct):>0.1f}%, Avg loss: {test_loss:>8f} \\n")
+
+
+loss_fn = nn.CrossEntropyLoss()
+optimizer = torch.optim.SGD(model.parameters(), lr=learning_rate)
+
+epochs = 10
+for t in range(epochs):
+    print(f"Epoch {t+1}\\n-------------------------------")
+    train_loop(train_dataloader, model, loss_fn, optimizer)
+    test_loop(test_dataloader, model, loss_fn)
+print("Done!")
+"""
+
+
+def _assert_same_batch_improves(losses: list[float], epochs: int) -> None:
+    """With the tutorials' lr=1e-3 the loss moves slowly, so each batch (in the same order
+    every epoch) must have a lower loss than in the epoch before: a skipped update fails."""
+    per_epoch = np.asarray(losses).reshape(epochs, -1)
+    assert np.all(np.diff(per_epoch, axis=0) < 0), per_epoch
+
+
+def check_basics_optimization(ns: dict[str, Any], inputs: dict[str, Any]) -> None:
+    test_losses = ns["test_losses"]
+    assert len(test_losses) == 10 and np.all(np.diff(test_losses) < 0)  # falls every epoch
+    assert np.isfinite(ns["losses"]).all()
+    _assert_same_batch_improves(ns["losses"], epochs=10)
+
+
+BASICS_QUICKSTART = """
+import torch
+from torch import nn
+from torch.utils.data import DataLoader
+# (torchvision's datasets and ToTensor: given by the test)
+
+training_data = datasets.FashionMNIST(
+    root="data",
+    train=True,
+    download=True,
+    transform=ToTensor(),
+)
+
+test_data = datasets.FashionMNIST(
+    root="data",
+    train=False,
+    download=True,
+    transform=ToTensor(),
+)
+
+batch_size = 64
+
+train_dataloader = DataLoader(training_data, batch_size=batch_size)
+test_dataloader = DataLoader(test_data, batch_size=batch_size)
+
+for X, y in test_dataloader:
+    print(f"Shape of X [N, C, H, W]: {X.shape}")
+    print(f"Shape of y: {y.shape} {y.dtype}")
+    first_shapes = (X.shape, y.shape, y.dtype)
+    break
+
+device = torch.accelerator.current_accelerator().type if torch.accelerator.is_available() else "cpu"
+print(f"Using {device} device")
+
+
+class NeuralNetwork(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.flatten = nn.Flatten()
+        self.linear_relu_stack = nn.Sequential(
+            nn.Linear(28*28, 512),
+            nn.ReLU(),
+            nn.Linear(512, 512),
+            nn.ReLU(),
+            nn.Linear(512, 10)
+        )
+
+    def forward(self, x):
+        x = self.flatten(x)
+        logits = self.linear_relu_stack(x)
+        return logits
+
+
+model = NeuralNetwork().to(device)
+print(model)
+
+loss_fn = nn.CrossEntropyLoss()
+optimizer = torch.optim.SGD(model.parameters(), lr=1e-3)
+losses = []
+accuracies = []
+
+
+def train(dataloader, model, loss_fn, optimizer):
+    size = len(dataloader.dataset)
+    model.train()
+    for batch, (X, y) in enumerate(dataloader):
+        X, y = X.to(device), y.to(device)
+
+        pred = model(X)
+        loss = loss_fn(pred, y)
+
+        loss.backward()
+        optimizer.step()
+        optimizer.zero_grad()
+        losses.append(loss.item())
+
+        if batch % 100 == 0:
+            loss, current = loss.item(), (batch + 1) * len(X)
+            print(f"loss: {loss:>7f}  [{current:>5d}/{size:>5d}]")
+
+
+def test(dataloader, model, loss_fn):
+    size = len(dataloader.dataset)
+    num_batches = len(dataloader)
+    model.eval()
+    test_loss, correct = 0, 0
+    with torch.no_grad():
+        for X, y in dataloader:
+            X, y = X.to(device), y.to(device)
+            pred = model(X)
+            test_loss += loss_fn(pred, y).item()
+            correct += (pred.argmax(1) == y).type(torch.float).sum().item()
+    test_loss /= num_batches
+    correct /= size
+    accuracies.append(correct)
+    print(f"Test Error: \\n Accuracy: {(100*correct):>0.1f}%, Avg loss: {test_loss:>8f} \\n")
+
+
+epochs = 5
+for t in range(epochs):
+    print(f"Epoch {t+1}\\n-------------------------------")
+    train(train_dataloader, model, loss_fn, optimizer)
+    test(test_dataloader, model, loss_fn)
+print("Done!")
+
+torch.save(model.state_dict(), "model.pth")
+print("Saved PyTorch Model State to model.pth")
+
+model = NeuralNetwork().to(device)
+model.load_state_dict(torch.load("model.pth", weights_only=True))
+
+classes = [
+    "T-shirt/top",
+    "Trouser",
+    "Pullover",
+    "Dress",
+    "Coat",
+    "Sandal",
+    "Shirt",
+    "Sneaker",
+    "Bag",
+    "Ankle boot",
+]
+
+model.eval()
+x, y = test_data[0][0], test_data[0][1]
+with torch.no_grad():
+    x = x.to(device)
+    pred = model(x)
+    predicted, actual = classes[pred[0].argmax(0)], classes[y]
+    print(f'Predicted: "{predicted}", Actual: "{actual}"')
+"""
+
+
+def check_basics_quickstart(ns: dict[str, Any], inputs: dict[str, Any]) -> None:
+    assert ns["first_shapes"] == ((64, 1, 28, 28), (64,), mg.int64)
+    _assert_same_batch_improves(ns["losses"], epochs=5)
+    assert ns["accuracies"][-1] > ns["accuracies"][0]
+    assert ns["predicted"] in ns["classes"] and ns["actual"] == ns["classes"][ns["y"]]
+
+
+BASICS_SAVE_LOAD = """
+import torch
+# (torchvision.models.vgg16: given by the test, a small convolutional network of its kind)
+
+model = models.vgg16(weights='IMAGENET1K_V1')
+torch.save(model.state_dict(), 'model_weights.pth')
+
+model = models.vgg16()
+model.load_state_dict(torch.load('model_weights.pth', weights_only=True))
+model.eval()
+"""
+
+
+def check_basics_save_load(ns: dict[str, Any], inputs: dict[str, Any]) -> None:
+    pretrained = ns["models"].pretrained.state_dict()
+    loaded = ns["model"].state_dict()
+    assert list(loaded) == list(pretrained) and not ns["model"].training
+    for name, value in pretrained.items():
+        np.testing.assert_array_equal(loaded[name].numpy(), value.numpy())
+
+
+# ---------------------------------------------------------------------------------------------
+# "Learning PyTorch with Examples": control flow and weight sharing
+
+DYNAMIC_NET = """
+import random
+import torch
+import math
+
+
+class DynamicNet(torch.nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.a = torch.nn.Parameter(torch.randn(()))
+        self.b = torch.nn.Parameter(torch.randn(()))
+        self.c = torch.nn.Parameter(torch.randn(()))
+        self.d = torch.nn.Parameter(torch.randn(()))
+        self.e = torch.nn.Parameter(torch.randn(()))
+
+    def forward(self, x):
+        y = self.a + self.b * x + self.c * x ** 2 + self.d * x ** 3
+        for exp in range(4, random.randint(4, 6)):
+            y = y + self.e * x ** exp
+        return y
+
+    def string(self):
+        return (f'y = {self.a.item()} + {self.b.item()} x + {self.c.item()} x^2 + '
+                f'{self.d.item()} x^3 + {self.e.item()} x^4 ? + {self.e.item()} x^5 ?')
+
+
+x = torch.linspace(-math.pi, math.pi, 2000)
+y = torch.sin(x)
+
+model = DynamicNet()
+
+criterion = torch.nn.MSELoss(reduction='sum')
+optimizer = torch.optim.SGD(model.parameters(), lr=1e-8, momentum=0.9)
+losses = []
+for t in range(30000):
+    y_pred = model(x)
+
+    loss = criterion(y_pred, y)
+    losses.append(loss.item())
+
+    optimizer.zero_grad()
+    loss.backward()
+    optimizer.step()
+
+result = f'Result: {model.string()}'
+"""
+
+
+def check_dynamic_net(ns: dict[str, Any], inputs: dict[str, Any]) -> None:
+    assert_converges(ns["losses"], 1.5)  # slow with lr=1e-8, but it moves (500 steps here)
+    assert ns["result"].startswith("Result: y = ")
+
+
+# ---------------------------------------------------------------------------------------------
+# "What is torch.nn really?": MNIST by hand, then refactored step by step. The tutorial
+# downloads mnist.pkl.gz; the test gives the same arrays (float32 (N, 784) in [0, 1], int64
+# labels) read from the shared MNIST files, fewer of them, and the programs start where the
+# tutorial turns them into tensors.
+
+NN_FROM_SCRATCH = """
+import torch
+
+x_train, y_train, x_valid, y_valid = map(
+    torch.tensor, (x_train, y_train, x_valid, y_valid)
+)
+n, c = x_train.shape
+x_train, x_train.shape, y_train.min(), y_train.max()
+
+import math
+
+weights = torch.randn(784, 10) / math.sqrt(784)
+weights.requires_grad_()
+bias = torch.zeros(10, requires_grad=True)
+
+
+def log_softmax(x):
+    return x - x.exp().sum(-1).log().unsqueeze(-1)
+
+
+def model(xb):
+    return log_softmax(xb @ weights + bias)
+
+
+bs = 64  # batch size
+
+xb = x_train[0:bs]  # a mini-batch from x
+preds = model(xb)  # predictions
+preds[0], preds.shape
+
+
+def nll(input, target):
+    return -input[range(target.shape[0]), target].mean()
+
+
+loss_func = nll
+
+yb = y_train[0:bs]
+start_loss = loss_func(preds, yb).item()
+
+
+def accuracy(out, yb):
+    preds = torch.argmax(out, dim=1)
+    return (preds == yb).float().mean()
+
+
+start_accuracy = accuracy(preds, yb).item()
+
+lr = 0.5  # learning rate
+epochs = 2  # how many epochs to train for
+losses = []
+
+for epoch in range(epochs):
+    for i in range((n - 1) // bs + 1):
+        start_i = i * bs
+        end_i = start_i + bs
+        xb = x_train[start_i:end_i]
+        yb = y_train[start_i:end_i]
+        pred = model(xb)
+        loss = loss_func(pred, yb)
+        losses.append(loss.item())
+
+        loss.backward()
+        with torch.no_grad():
+            weights -= weights.grad * lr
+            bias -= bias.grad * lr
+            weights.grad.zero_()
+            bias.grad.zero_()
+
+end_loss, end_accuracy = loss_func(model(xb), yb).item(), accuracy(model(xb), yb).item()
+
+import torch.nn.functional as F
+
+loss_func = F.cross_entropy
+
+
+def model(xb):
+    return xb @ weights + bias
+
+
+cross_entropy_loss = loss_func(model(xb), yb).item()
+valid_accuracy = accuracy(model(x_valid), y_valid).item()
+"""
+
+
+def check_nn_from_scratch(ns: dict[str, Any], inputs: dict[str, Any]) -> None:
+    assert_converges(ns["losses"], 3)
+    assert ns["end_loss"] < ns["start_loss"] / 3 and ns["end_accuracy"] > ns["start_accuracy"]
+    assert abs(ns["cross_entropy_loss"] - ns["end_loss"]) < 1e-5  # the same loss, fused
+    assert ns["valid_accuracy"] > 0.75  # (1,000 training images, two epochs)
+
+
+NN_REFACTORED = """
+import torch
+import math
+import numpy as np
+import torch.nn.functional as F
+from torch import nn
+from torch import optim
+from torch.utils.data import TensorDataset
+from torch.utils.data import DataLoader
+
+x_train, y_train, x_valid, y_valid = map(
+    torch.tensor, (x_train, y_train, x_valid, y_valid)
+)
+n, c = x_train.shape
+bs = 64
+lr = 0.5
+epochs = 2
+loss_func = F.cross_entropy
+losses = []
+
+
+class Mnist_Logistic(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.weights = nn.Parameter(torch.randn(784, 10) / math.sqrt(784))
+        self.bias = nn.Parameter(torch.zeros(10))
+
+    def forward(self, xb):
+        return xb @ self.weights + self.bias
+
+
+model = Mnist_Logistic()
+
+
+def fit():
+    for epoch in range(epochs):
+        for i in range((n - 1) // bs + 1):
+            start_i = i * bs
+            end_i = start_i + bs
+            xb = x_train[start_i:end_i]
+            yb = y_train[start_i:end_i]
+            pred = model(xb)
+            loss = loss_func(pred, yb)
+            losses.append(loss.item())
+
+            loss.backward()
+            with torch.no_grad():
+                for p in model.parameters():
+                    p -= p.grad * lr
+                model.zero_grad()
+
+
+fit()
+
+
+class Mnist_Logistic(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.lin = nn.Linear(784, 10)
+
+    def forward(self, xb):
+        return self.lin(xb)
+
+
+model = Mnist_Logistic()
+fit()
+
+
+def get_model():
+    model = Mnist_Logistic()
+    return model, optim.SGD(model.parameters(), lr=lr)
+
+
+model, opt = get_model()
+
+for epoch in range(epochs):
+    for i in range((n - 1) // bs + 1):
+        start_i = i * bs
+        end_i = start_i + bs
+        xb = x_train[start_i:end_i]
+        yb = y_train[start_i:end_i]
+        pred = model(xb)
+        loss = loss_func(pred, yb)
+
+        loss.backward()
+        opt.step()
+        opt.zero_grad()
+
+train_ds = TensorDataset(x_train, y_train)
+model, opt = get_model()
+
+for epoch in range(epochs):
+    for i in range((n - 1) // bs + 1):
+        xb, yb = train_ds[i * bs: i * bs + bs]
+        pred = model(xb)
+        loss = loss_func(pred, yb)
+
+        loss.backward()
+        opt.step()
+        opt.zero_grad()
+
+train_dl = DataLoader(train_ds, batch_size=bs)
+model, opt = get_model()
+
+for epoch in range(epochs):
+    for xb, yb in train_dl:
+        pred = model(xb)
+        loss = loss_func(pred, yb)
+
+        loss.backward()
+        opt.step()
+        opt.zero_grad()
+
+train_dl = DataLoader(train_ds, batch_size=bs, shuffle=True)
+valid_ds = TensorDataset(x_valid, y_valid)
+valid_dl = DataLoader(valid_ds, batch_size=bs * 2)
+
+model, opt = get_model()
+valid_losses = []
+
+for epoch in range(epochs):
+    model.train()
+    for xb, yb in train_dl:
+        pred = model(xb)
+        loss = loss_func(pred, yb)
+
+        loss.backward()
+        opt.step()
+        opt.zero_grad()
+
+    model.eval()
+    with torch.no_grad():
+        valid_loss = sum(loss_func(model(xb), yb) for xb, yb in valid_dl)
+
+    valid_losses.append((valid_loss / len(valid_dl)).item())
+
+
+def loss_batch(model, loss_func, xb, yb, opt=None):
+    loss = loss_func(model(xb), yb)
+
+    if opt is not None:
+        loss.backward()
+        opt.step()
+        opt.zero_grad()
+
+    return loss.item(), len(xb)
+
+
+fitted = []
+
+
+def fit(epochs, model, loss_func, opt, train_dl, valid_dl):
+    for epoch in range(epochs):
+        model.train()
+        for xb, yb in train_dl:
+            loss_batch(model, loss_func, xb, yb, opt)
+
+        model.eval()
+        with torch.no_grad():
+            losses, nums = zip(
+                *[loss_batch(model, loss_func, xb, yb) for xb, yb in valid_dl]
+            )
+        val_loss = np.sum(np.multiply(losses, nums)) / np.sum(nums)
+        fitted.append(val_loss)
+
+
+def get_data(train_ds, valid_ds, bs):
+    return (
+        DataLoader(train_ds, batch_size=bs, shuffle=True),
+        DataLoader(valid_ds, batch_size=bs * 2),
+    )
+
+
+train_dl, valid_dl = get_data(train_ds, valid_ds, bs)
+model, opt = get_model()
+fit(epochs, model, loss_func, opt, train_dl, valid_dl)
+final_loss = loss_func(model(x_valid), y_valid).item()
+"""
+
+
+def check_nn_refactored(ns: dict[str, Any], inputs: dict[str, Any]) -> None:
+    losses = ns["losses"]  # the two fit() runs: nn.Parameter, then nn.Linear
+    half = len(losses) // 2
+    assert_converges(losses[:half], 3)
+    assert_converges(losses[half:], 3)
+    for curve in (ns["valid_losses"], ns["fitted"]):
+        assert curve[1] < curve[0] < 1.0  # (1,000 training images, two epochs each)
+    assert abs(ns["final_loss"] - ns["fitted"][-1]) < 1e-5
+
+
+NN_CNN = """
+import torch
+import numpy as np
+import torch.nn.functional as F
+from torch import nn
+from torch import optim
+from torch.utils.data import TensorDataset, DataLoader
+
+x_train, y_train, x_valid, y_valid = map(
+    torch.tensor, (x_train, y_train, x_valid, y_valid)
+)
+bs = 64
+epochs = 2
+loss_func = F.cross_entropy
+train_ds = TensorDataset(x_train, y_train)
+valid_ds = TensorDataset(x_valid, y_valid)
+losses = []
+
+
+def loss_batch(model, loss_func, xb, yb, opt=None):
+    loss = loss_func(model(xb), yb)
+
+    if opt is not None:
+        loss.backward()
+        opt.step()
+        opt.zero_grad()
+
+    return loss.item(), len(xb)
+
+
+def fit(epochs, model, loss_func, opt, train_dl, valid_dl):
+    for epoch in range(epochs):
+        model.train()
+        for xb, yb in train_dl:
+            loss_batch(model, loss_func, xb, yb, opt)
+
+        model.eval()
+        with torch.no_grad():
+            batch_losses, nums = zip(
+                *[loss_batch(model, loss_func, xb, yb) for xb, yb in valid_dl]
+            )
+        val_loss = np.sum(np.multiply(batch_losses, nums)) / np.sum(nums)
+        losses.append(val_loss)
+
+
+def get_data(train_ds, valid_ds, bs):
+    return (
+        DataLoader(train_ds, batch_size=bs, shuffle=True),
+        DataLoader(valid_ds, batch_size=bs * 2),
+    )
+
+
+train_dl, valid_dl = get_data(train_ds, valid_ds, bs)
+
+
+class Mnist_CNN(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv1 = nn.Conv2d(1, 16, kernel_size=3, stride=2, padding=1)
+        self.conv2 = nn.Conv2d(16, 16, kernel_size=3, stride=2, padding=1)
+        self.conv3 = nn.Conv2d(16, 10, kernel_size=3, stride=2, padding=1)
+
+    def forward(self, xb):
+        xb = xb.view(-1, 1, 28, 28)
+        xb = F.relu(self.conv1(xb))
+        xb = F.relu(self.conv2(xb))
+        xb = F.relu(self.conv3(xb))
+        xb = F.avg_pool2d(xb, 4)
+        return xb.view(-1, xb.size(1))
+
+
+lr = 0.1
+
+model = Mnist_CNN()
+opt = optim.SGD(model.parameters(), lr=lr, momentum=0.9)
+
+fit(epochs, model, loss_func, opt, train_dl, valid_dl)
+
+
+class Lambda(nn.Module):
+    def __init__(self, func):
+        super().__init__()
+        self.func = func
+
+    def forward(self, x):
+        return self.func(x)
+
+
+def preprocess(x):
+    return x.view(-1, 1, 28, 28)
+
+
+model = nn.Sequential(
+    Lambda(preprocess),
+    nn.Conv2d(1, 16, kernel_size=3, stride=2, padding=1),
+    nn.ReLU(),
+    nn.Conv2d(16, 16, kernel_size=3, stride=2, padding=1),
+    nn.ReLU(),
+    nn.Conv2d(16, 10, kernel_size=3, stride=2, padding=1),
+    nn.ReLU(),
+    nn.AvgPool2d(4),
+    Lambda(lambda x: x.view(x.size(0), -1)),
+)
+
+opt = optim.SGD(model.parameters(), lr=lr, momentum=0.9)
+
+fit(epochs, model, loss_func, opt, train_dl, valid_dl)
+
+
+def preprocess(x, y):
+    return x.view(-1, 1, 28, 28), y
+
+
+class WrappedDataLoader:
+    def __init__(self, dl, func):
+        self.dl = dl
+        self.func = func
+
+    def __len__(self):
+        return len(self.dl)
+
+    def __iter__(self):
+        batches = iter(self.dl)
+        for b in batches:
+            yield (self.func(*b))
+
+
+train_dl, valid_dl = get_data(train_ds, valid_ds, bs)
+train_dl = WrappedDataLoader(train_dl, preprocess)
+valid_dl = WrappedDataLoader(valid_dl, preprocess)
+
+model = nn.Sequential(
+    nn.Conv2d(1, 16, kernel_size=3, stride=2, padding=1),
+    nn.ReLU(),
+    nn.Conv2d(16, 16, kernel_size=3, stride=2, padding=1),
+    nn.ReLU(),
+    nn.Conv2d(16, 10, kernel_size=3, stride=2, padding=1),
+    nn.ReLU(),
+    nn.AdaptiveAvgPool2d(1),
+    Lambda(lambda x: x.view(x.size(0), -1)),
+)
+
+opt = optim.SGD(model.parameters(), lr=lr, momentum=0.9)
+
+fit(epochs, model, loss_func, opt, train_dl, valid_dl)
+
+dev = torch.device(
+    "cuda") if torch.cuda.is_available() else torch.device("cpu")
+
+
+def preprocess(x, y):
+    return x.view(-1, 1, 28, 28).to(dev), y.to(dev)
+
+
+train_dl, valid_dl = get_data(train_ds, valid_ds, bs)
+train_dl = WrappedDataLoader(train_dl, preprocess)
+valid_dl = WrappedDataLoader(valid_dl, preprocess)
+model.to(dev)
+opt = optim.SGD(model.parameters(), lr=lr, momentum=0.9)
+
+fit(epochs, model, loss_func, opt, train_dl, valid_dl)
+"""
+
+
+def check_nn_cnn(ns: dict[str, Any], inputs: dict[str, Any]) -> None:
+    losses = ns["losses"]  # two epochs of each of the four fits; the last two share a model
+    assert len(losses) == 8 and np.isfinite(losses).all()
+    # On 500 images these CNNs only start to learn (the tutorial has 50,000), but the model
+    # trained by the last two fits improves at every epoch; a skipped update would not.
+    assert np.all(np.diff(losses[4:]) < 0), losses
+
+
+# ---------------------------------------------------------------------------------------------
 # The programs, their inputs and checks; what each still needs from minigrad
 
 INPLACE = "In-place operations, safely"
@@ -789,7 +2060,27 @@ PROGRAMS: dict[str, tuple[str, Callable[[], dict[str, Any]], Check]] = {
     "makemore_mlp": (MLP_EMBEDDING, lambda: _vocabulary(_words(1000)), check_mlp),
     "gradient_penalty": (GRADIENT_PENALTY, dict, check_gradient_penalty),
     "quickstart": (QUICKSTART, _iris, check_quickstart),
+    "basics_tensors": (BASICS_TENSORS, dict, check_basics_tensors),
+    "basics_data": (BASICS_DATA, lambda: _vision(256, 128), check_basics_data),
+    "basics_transforms": (BASICS_TRANSFORMS, lambda: _vision(8, 8), check_basics_transforms),
+    "basics_build_model": (BASICS_BUILD_MODEL, dict, check_basics_build_model),
+    "basics_autograd": (BASICS_AUTOGRAD, dict, check_basics_autograd),
+    "basics_optimization": (
+        BASICS_OPTIMIZATION,
+        lambda: _vision(192, 128),
+        check_basics_optimization,
+    ),
+    "basics_quickstart": (BASICS_QUICKSTART, lambda: _vision(192, 128), check_basics_quickstart),
+    "basics_save_load": (BASICS_SAVE_LOAD, lambda: _vision(1, 1), check_basics_save_load),
+    "examples_dynamic_net": (DYNAMIC_NET, dict, check_dynamic_net),
+    "nn_from_scratch": (NN_FROM_SCRATCH, lambda: _mnist_arrays(1000, 500), check_nn_from_scratch),
+    "nn_refactored": (NN_REFACTORED, lambda: _mnist_arrays(1000, 500), check_nn_refactored),
+    "nn_cnn": (NN_CNN, lambda: _mnist_arrays(500, 200), check_nn_cnn),
 }
+
+# Programs with no numbers to compare (they load data, or save and load weights): their checks
+# hold them to PyTorch's meaning.
+NOT_COMPARED = ("basics_data", "basics_transforms", "basics_save_load")
 
 # Programs that fail until another part of issue 8 lands (strict: a passing one fails).
 RUN_NEEDS: dict[str, tuple[str, str]] = {}
@@ -804,14 +2095,16 @@ def _cases(needs_table: dict[str, tuple[str, str]]) -> list[Any]:
 
 
 @pytest.mark.parametrize("name", _cases(RUN_NEEDS))
-def test_program_runs_and_trains(name: str) -> None:
+def test_program_runs_and_trains(name: str, tmp_path: Path, monkeypatch: Any) -> None:
+    monkeypatch.chdir(tmp_path)  # where the programs save their models
     source, make_inputs, check = PROGRAMS[name]
     inputs = make_inputs()
     check(run(source, **inputs), inputs)
 
 
-@pytest.mark.parametrize("name", _cases(COMPARE_NEEDS))
-def test_program_matches_torch(name: str) -> None:
+@pytest.mark.parametrize("name", [n for n in _cases(COMPARE_NEEDS) if n not in NOT_COMPARED])
+def test_program_matches_torch(name: str, tmp_path: Path, monkeypatch: Any) -> None:
+    monkeypatch.chdir(tmp_path)
     source, make_inputs, _ = PROGRAMS[name]
     compare_with_torch(source, **make_inputs())
 

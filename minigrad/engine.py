@@ -16,12 +16,14 @@ import numpy as np
 
 from . import versions
 from .grad_mode import _grad_enabled
+from .node_surface import NodeSurface
+from .quiet import _loud_numpy, _quiet_numpy
 
 # ---------------------------------------------------------------------------------------------
 # The recorded op
 
 
-class Op:
+class Op(NodeSurface):
     """One differentiable operation: ``forward`` on arrays, its ``backward`` rule beside it.
 
     An instance is created per call and becomes the output's ``grad_fn``. Subclasses set
@@ -36,10 +38,6 @@ class Op:
     """
 
     __slots__ = ("edges", "epoch", "hooks", "inputs", "out", "saved", "site")
-
-    torch_name: str = "OpBackward0"
-    """PyTorch's name for this node: the class name + ``Backward0`` unless a class spells it
-    as PyTorch does (``ReLU`` -> ``ReluBackward0``, ``MatMul`` -> ``MmBackward0``)."""
 
     edges: tuple[Any, ...]
     """Per input, where its gradient goes: its producing Op, the leaf Tensor, or None."""
@@ -58,11 +56,6 @@ class Op:
     backward runs ops from the latest tick down, and checks that nothing the op saved was
     written in place after it."""
 
-    def __init_subclass__(cls, **kwargs: Any) -> None:
-        super().__init_subclass__(**kwargs)
-        if "torch_name" not in cls.__dict__:
-            cls.torch_name = cls.__name__ + "Backward0"
-
     def forward(self, *xs: Any) -> np.ndarray:
         raise NotImplementedError
 
@@ -73,40 +66,12 @@ class Op:
         """Whether input ``i`` wants a gradient (lets a rule skip costly work)."""
         return self.edges[i] is not None
 
-    def name(self) -> str:
-        """PyTorch's name for this backward node, e.g. ``MulBackward0`` (``grad_fn.name()``)."""
-        return self.torch_name
-
-    @property
-    def op_name(self) -> str:
-        """The op's own name, as the drawing and ``explain`` show it (``Mul``, ``MatMul``)."""
-        return type(self).__name__
-
-    @property
-    def next_functions(self) -> tuple[tuple[Any, int], ...]:
-        """Per input, ``(node, output index)`` its gradient goes to, as PyTorch's: a leaf
-        appears as its ``AccumulateGrad`` and an input that needs no gradient as ``None``."""
-        found: list[tuple[Any, int]] = []
-        for e in self.edges:
-            if e is None:
-                found.append((None, 0))
-            elif isinstance(e, OutputOf):
-                found.append((e.node, e.index))
-            elif isinstance(e, Op):
-                found.append((e, 0))
-            else:
-                found.append((AccumulateGrad(e), 0))
-        return tuple(found)
-
     def attributes(self) -> dict[str, Any]:
         """The op's own attributes (``axis``, ``shape``...), for drawing and explaining."""
         names = [
             s for c in type(self).__mro__ if c is not Op for s in c.__dict__.get("__slots__", ())
         ]
         return {n: getattr(self, n) for n in names if hasattr(self, n)}
-
-    def __repr__(self) -> str:
-        return f"<{self.name()}>"
 
 
 class OutputOf(Op):
@@ -139,27 +104,8 @@ class OutputOf(Op):
     def next_functions(self) -> tuple[tuple[Any, int], ...]:
         return self.node.next_functions
 
-
-class AccumulateGrad:
-    """PyTorch's node for a leaf in ``next_functions``: ``.variable`` is the leaf tensor."""
-
-    __slots__ = ("variable",)
-    next_functions: tuple[tuple[Any, int], ...] = ()
-
-    def __init__(self, variable: Any) -> None:
-        self.variable = variable
-
-    def name(self) -> str:
-        return "torch::autograd::AccumulateGrad"
-
-    def __eq__(self, other: object) -> bool:  # one leaf, one node (PyTorch caches it)
-        return isinstance(other, AccumulateGrad) and other.variable is self.variable
-
-    def __hash__(self) -> int:
-        return id(self.variable)
-
-    def __repr__(self) -> str:
-        return "<AccumulateGrad>"
+    def _next(self) -> tuple[Any, int]:
+        return self.node, self.index
 
 
 class Tensors:
@@ -336,39 +282,6 @@ def run_backward(
     if captured is None:
         return None
     return [captured.get(_node_of(t)) for t in capture or ()]
-
-
-def _quiet_numpy() -> Any:
-    """Turn NumPy's divide/invalid/overflow warnings off in this context; ``_loud_numpy`` of
-    the result undoes it.
-
-    ``np.errstate(...)`` builds its settings on every entry (about 1 us, a few percent of a tiny
-    model's step); NumPy 2 keeps them in a ContextVar, so the prebuilt settings are set directly
-    when that is available.
-    """
-    if _IGNORE is None:
-        state = np.errstate(divide="ignore", invalid="ignore", over="ignore")
-        state.__enter__()
-        return state
-    return _extobj.set(_IGNORE)
-
-
-def _loud_numpy(quiet: Any) -> None:
-    if _IGNORE is None:
-        quiet.__exit__(None, None, None)
-    else:
-        _extobj.reset(quiet)
-
-
-try:  # NumPy >= 2.0 (private, so checked: any failure falls back to np.errstate)
-    from numpy._core._ufunc_config import (  # type: ignore[attr-defined]
-        _extobj_contextvar as _extobj,
-    )
-    from numpy._core._ufunc_config import _make_extobj  # type: ignore[attr-defined]
-
-    _IGNORE: Any = _make_extobj(divide="ignore", invalid="ignore", over="ignore")
-except Exception:  # pragma: no cover - older or future NumPy
-    _extobj, _IGNORE = None, None
 
 
 def _run_rule(

@@ -17,7 +17,6 @@ from .engine import Op
 from .ops import (
     Axis,
     _data,
-    _ieee,
     _is_array,
     _keepdims_shape,
     broadcast_to,
@@ -28,6 +27,7 @@ from .ops import (
     sum_keep,
     swap_last,
 )
+from .quiet import _ieee
 
 
 class Softplus(Op):

@@ -16,15 +16,9 @@ from typing import Any
 import numpy as np
 
 from .engine import Op, Tensors
+from .quiet import _ieee
 
 Axis = int | tuple[int, ...] | None
-
-
-# IEEE results where the math asks for them (log 0 = -inf, 1/0 = inf, sqrt(-1) = nan, as in
-# PyTorch), without NumPy's RuntimeWarning. Only forwards whose domain has such edges pay for it;
-# the backward walk runs every rule under one errstate (engine.run_backward).
-def _ieee() -> Any:
-    return np.errstate(divide="ignore", invalid="ignore", over="ignore")
 
 
 def _is_array(a: Any) -> bool:
@@ -482,13 +476,19 @@ class Where(Op):
 # Reductions
 
 
-class Sum(Op):
-    """z = sum of x over axis;  dz/dx = 1, broadcast back over the summed axes."""
+class _Reduction(Op):
+    """The base of ops over ``axis`` (an int, a tuple, or None for all), keeping dims or not."""
 
     __slots__ = ("axis", "keepdims")
 
     def __init__(self, axis: Axis = None, keepdims: bool = False) -> None:
         self.axis, self.keepdims = axis, keepdims
+
+
+class Sum(_Reduction):
+    """z = sum of x over axis;  dz/dx = 1, broadcast back over the summed axes."""
+
+    __slots__ = ()
 
     def forward(self, x: Any) -> np.ndarray:
         return x.sum(axis=self.axis, keepdims=self.keepdims)
@@ -499,13 +499,10 @@ class Sum(Op):
         return (broadcast_to(grad, x.shape),)
 
 
-class Mean(Op):
+class Mean(_Reduction):
     """z = mean of x over axis;  dz/dx = 1/n, broadcast back over the reduced axes."""
 
-    __slots__ = ("axis", "keepdims")
-
-    def __init__(self, axis: Axis = None, keepdims: bool = False) -> None:
-        self.axis, self.keepdims = axis, keepdims
+    __slots__ = ()
 
     def forward(self, x: Any) -> np.ndarray:
         # sum / n, not np.mean: the same pairwise sum without NumPy's Python-level wrapper.
@@ -523,14 +520,11 @@ class Mean(Op):
         return (broadcast_to(grad / n, x.shape),)
 
 
-class Max(Op):
+class Max(_Reduction):
     """z = max of x over axis;  dz/dx = 1 at the maxima, split evenly between ties."""
 
-    __slots__ = ("axis", "keepdims")
+    __slots__ = ()
     torch_name = "MaxBackward1"
-
-    def __init__(self, axis: Axis = None, keepdims: bool = False) -> None:
-        self.axis, self.keepdims = axis, keepdims
 
     def forward(self, x: Any) -> np.ndarray:
         return x.max(axis=self.axis, keepdims=self.keepdims)
@@ -557,13 +551,10 @@ def _extremum_grad(grad: Any, out: Any, x: Any, axis: Axis) -> Any:
     return reshape(grad, kshape) * share.astype(_data(x).dtype)
 
 
-class Norm2(Op):
+class Norm2(_Reduction):
     """z = sqrt(sum of x^2) over axis;  dz/dx = x / z (0 where z = 0, as PyTorch)."""
 
-    __slots__ = ("axis", "keepdims")
-
-    def __init__(self, axis: Axis = None, keepdims: bool = False) -> None:
-        self.axis, self.keepdims = axis, keepdims
+    __slots__ = ()
 
     def forward(self, x: Any) -> np.ndarray:
         return np.sqrt((x * x).sum(axis=self.axis, keepdims=self.keepdims))

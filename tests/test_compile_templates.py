@@ -27,7 +27,10 @@ ALL_OPS = [
     c
     for module in (ops, fused)
     for _, c in inspect.getmembers(module, inspect.isclass)
-    if issubclass(c, Op) and c is not Op and c.__module__ == module.__name__
+    if issubclass(c, Op)
+    and c is not Op
+    and c.__module__ == module.__name__
+    and not (c.__name__.startswith("_") and c.__subclasses__())  # a base class, not an op
 ]
 SEEN: set[type] = set()
 _ROWS = np.array([0, 2, 0])

@@ -14,6 +14,8 @@ LAYERS = {
     "dims": 0,
     "versions": 0,
     "grad_mode": 0,
+    "quiet": 0,
+    "node_surface": 0,
     "engine": 0,
     "dtypes": 0,
     "device": 0,

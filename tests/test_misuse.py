@@ -414,9 +414,9 @@ def test_ieee_edges_on_the_tensor_path_raise_no_warning() -> None:
 
 def test_backward_stays_quiet_without_numpys_private_settings(monkeypatch: Any) -> None:
     """The public np.errstate path (older or future NumPy) gives the same values, quietly."""
-    from minigrad import engine
+    from minigrad import quiet
 
-    monkeypatch.setattr(engine, "_IGNORE", None)
+    monkeypatch.setattr(quiet, "_IGNORE", None)
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         x = mg.tensor([0.0, 4.0], requires_grad=True)

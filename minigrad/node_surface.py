@@ -1,0 +1,79 @@
+"""PyTorch's view of a recorded op (a tensor's ``grad_fn``): ``name()`` (``MulBackward0``),
+``next_functions`` with ``AccumulateGrad`` for leaves, and the name drawings show (``op_name``).
+
+``engine.Op`` inherits these from ``NodeSurface``; the walk never calls them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = ["AccumulateGrad", "NodeSurface"]
+
+
+class NodeSurface:
+    """What a node shows of itself: PyTorch's names and ``next_functions``."""
+
+    __slots__ = ()
+    edges: tuple[Any, ...]
+
+    torch_name: str = "OpBackward0"
+    """PyTorch's name for this node: the class name + ``Backward0`` unless a class spells it
+    as PyTorch does (``ReLU`` -> ``ReluBackward0``, ``MatMul`` -> ``MmBackward0``)."""
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "torch_name" not in cls.__dict__:
+            cls.torch_name = cls.__name__ + "Backward0"
+
+    def name(self) -> str:
+        """PyTorch's name for this backward node, e.g. ``MulBackward0`` (``grad_fn.name()``)."""
+        return self.torch_name
+
+    @property
+    def op_name(self) -> str:
+        """The op's own name, as the drawing and ``explain`` show it (``Mul``, ``MatMul``)."""
+        return type(self).__name__
+
+    @property
+    def next_functions(self) -> tuple[tuple[Any, int], ...]:
+        """Per input, ``(node, output index)`` its gradient goes to, as PyTorch's: a leaf
+        appears as its ``AccumulateGrad`` and an input that needs no gradient as ``None``."""
+        found: list[tuple[Any, int]] = []
+        for e in self.edges:
+            if e is None:
+                found.append((None, 0))
+            elif isinstance(e, NodeSurface):
+                found.append(e._next())
+            else:
+                found.append((AccumulateGrad(e), 0))
+        return tuple(found)
+
+    def _next(self) -> tuple[Any, int]:
+        """What ``next_functions`` shows for this node (an output of a node shows the node)."""
+        return self, 0
+
+    def __repr__(self) -> str:
+        return f"<{self.name()}>"
+
+
+class AccumulateGrad:
+    """PyTorch's node for a leaf in ``next_functions``: ``.variable`` is the leaf tensor."""
+
+    __slots__ = ("variable",)
+    next_functions: tuple[tuple[Any, int], ...] = ()
+
+    def __init__(self, variable: Any) -> None:
+        self.variable = variable
+
+    def name(self) -> str:
+        return "torch::autograd::AccumulateGrad"
+
+    def __eq__(self, other: object) -> bool:  # one leaf, one node (PyTorch caches it)
+        return isinstance(other, AccumulateGrad) and other.variable is self.variable
+
+    def __hash__(self) -> int:
+        return id(self.variable)
+
+    def __repr__(self) -> str:
+        return "<AccumulateGrad>"

@@ -643,7 +643,7 @@ def zero_grads(params: Iterable[Tensor], set_to_none: bool = True) -> None:
         if g is None:
             continue
         if set_to_none:
-            p.grad = None
+            p._grad = None
             continue
         # detach_(): a gradient recorded under create_graph leaves its graph.
         g.grad_fn, g.requires_grad = None, False

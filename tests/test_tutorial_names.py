@@ -291,3 +291,51 @@ def test_loading_a_torch_pickle_says_minigrad_never_unpickles(tmp_path: Any) -> 
     for strict in (True, False):
         with pytest.raises(ValueError, match=r"written by torch\.save .* never unpickles"):
             mg.load(path, strict=strict)
+
+
+# ---------------------------------------------------------------------------------------------
+# DataLoader batches as PyTorch's default_collate makes them
+
+
+def test_collate_matches_torch() -> None:
+    pytest.importorskip("torch")
+    from collections import namedtuple
+
+    from torch.utils.data import default_collate as torch_collate
+
+    from minigrad.utils.data import default_collate
+
+    Pair = namedtuple("Pair", "x y")
+    cases: list[list[Any]] = [
+        [1.5, 2.5],
+        [1, 2],
+        [True, False],
+        [(1.0, 2), (3.0, 4)],
+        [[1.0, 2], [3.0, 4]],
+        [{"a": 1.0, "b": [1, 2]}, {"a": 2.0, "b": [3, 4]}],
+        [np.float32(1.0), np.float32(2.0)],
+        [np.ones(2, dtype=np.float32), np.zeros(2, dtype=np.float32)],
+        [Pair(1.0, 2), Pair(3.0, 4)],
+    ]
+
+    def shape_of(batch: Any) -> Any:
+        if isinstance(batch, dict):
+            return {k: shape_of(v) for k, v in batch.items()}
+        if isinstance(batch, tuple | list):
+            return (type(batch).__name__, [shape_of(b) for b in batch])
+        return (str(batch.dtype).split(".")[-1], batch.tolist())
+
+    for samples in cases:
+        assert shape_of(default_collate(samples)) == shape_of(torch_collate(samples)), samples
+
+
+def test_loader_batches_are_lists_and_a_collate_fn_sees_tensor_dataset_samples() -> None:
+    from minigrad.utils.data import DataLoader, TensorDataset
+
+    ds = TensorDataset(mg.arange(6.0).view(3, 2), mg.tensor([0, 1, 2]))
+    batch = next(iter(DataLoader(ds, batch_size=2)))
+    assert isinstance(batch, list) and batch[1].tolist() == [0, 1]
+    seen: list[Any] = []
+    loader = DataLoader(ds, batch_size=2, collate_fn=lambda samples: seen.append(samples) or 0)
+    assert list(loader) == [0, 0]
+    assert len(seen[0]) == 2 and seen[0][1][1].item() == 1  # samples, not a gathered batch

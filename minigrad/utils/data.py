@@ -252,9 +252,9 @@ class DataLoader:
     With `shuffle=True` each epoch (each `iter(loader)`) uses a fresh permutation drawn from
     the generator, so a seeded loader gives the same sequence of epochs every run; a `sampler`
     gives the order instead. A `TensorDataset` (or a `Subset` of one) is batched by
-    fancy-indexing its arrays (no per-sample Python loop) and yields tuples of Tensors; other
-    datasets are read sample by sample and combined with `collate_fn` (default:
-    `default_collate`).
+    fancy-indexing its arrays (no per-sample Python loop) and yields lists of Tensors, as
+    PyTorch's collation does; other datasets, and any dataset given a `collate_fn`, are read
+    sample by sample and combined with `collate_fn` (default: `default_collate`).
 
     Args:
         dataset: a `Dataset` (anything with `__getitem__(int)` and `__len__`).
@@ -266,7 +266,7 @@ class DataLoader:
         generator: `minigrad.Generator` or `numpy.random.Generator` (shared, advanced in
             place), int seed (a private generator made once here), or None (minigrad's
             default generator, see `minigrad.manual_seed`).
-        collate_fn: combines a list of samples into a batch (generic datasets only).
+        collate_fn: combines a list of samples into a batch.
 
     Raises:
         ValueError: batch_size is not a positive int, or both `sampler` and `shuffle`.
@@ -314,10 +314,12 @@ class DataLoader:
 
     def _batches(self, order: np.ndarray) -> Iterator[Any]:
         stop = (len(order) // self.batch_size) * self.batch_size if self.drop_last else len(order)
-        gather = _fast_batch(self.dataset)
+        # A TensorDataset is gathered a batch at a time, unless a collate_fn of the user's
+        # must see its samples (as PyTorch's loader always does).
+        gather = _fast_batch(self.dataset) if self.collate_fn is default_collate else None
         if gather is not None:
             for start in range(0, stop, self.batch_size):
-                yield gather(order[start : start + self.batch_size])
+                yield list(gather(order[start : start + self.batch_size]))  # a list, as PyTorch
             return
         dataset = self.dataset
         for start in range(0, stop, self.batch_size):
@@ -341,9 +343,10 @@ def _fast_batch(dataset: Any) -> Callable[[np.ndarray], Any] | None:
 def default_collate(samples: Sequence[Any]) -> Any:
     """Stack a list of samples into a batch, field by field.
 
-    Tensors, arrays and NumPy scalars are stacked along a new first axis (dtype kept); Python
-    floats become float32, ints int64, bools bool; tuples/lists and dicts are collated per field
-    (a tuple of batches, a dict of batches); strings are kept as a list.
+    As PyTorch's ``default_collate``: Tensors, arrays and NumPy scalars are stacked along a new
+    first axis (dtype kept); Python floats become float64, ints int64, bools bool; tuples and
+    lists are collated per field into a list of batches (a named tuple stays one), dicts into
+    a dict of batches; strings are kept as a list.
 
     Raises:
         ValueError: the samples are empty, or their shapes or structures differ.
@@ -363,7 +366,7 @@ def default_collate(samples: Sequence[Any]) -> Any:
     if isinstance(first, int):
         return Tensor(np.array(samples, dtype=np.int64))
     if isinstance(first, float):
-        return Tensor(np.array(samples, dtype=np.float32))
+        return Tensor(np.array(samples, dtype=np.float64))
     if isinstance(first, str):
         return list(samples)
     if isinstance(first, Mapping):
@@ -371,7 +374,8 @@ def default_collate(samples: Sequence[Any]) -> Any:
     if isinstance(first, (tuple, list)):
         if len({len(s) for s in samples}) > 1:
             raise ValueError("default_collate: samples have different numbers of fields")
-        return tuple(default_collate(list(field)) for field in zip(*samples, strict=True))
+        fields = [default_collate(list(field)) for field in zip(*samples, strict=True)]
+        return type(first)(*fields) if hasattr(first, "_fields") else fields
     raise TypeError(f"default_collate: cannot batch samples of type {type(first).__name__}")
 
 

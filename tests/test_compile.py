@@ -186,8 +186,9 @@ def test_listing_names_parameters_and_bp_equations() -> None:
 def test_the_running_form_makes_the_calls_of_the_listing() -> None:
     """The step runs a form of the listing with the ufuncs bound to names of the step: the
     same calls, statement for statement, in the same order; where it differs (a small matrix
-    product through np.dot, labels picked by flat position, the learning rate converted when
-    it changes, lr * g once for the packed gradients of the group) the values are the same."""
+    product through np.dot, labels picked by flat position, a sum over a few classes as sums of
+    columns, the learning rate converted when it changes, lr * g once for the packed gradients
+    of the group) the values are the same."""
     model, opt = iris_modern(lambda p: optim.SGD(p, lr=0.1))()
     step = mg.compile(model, F.cross_entropy, opt)
     step(*_batch())
@@ -203,6 +204,8 @@ def test_the_running_form_makes_the_calls_of_the_listing() -> None:
     for shown, run in zip(listing, running):
         if "_flat[" in run:  # x[rows, y] as x_flat[rows * C + y]
             assert "[rows" in shown, (shown, run)
+        elif "_exp_c0" in run:  # a sum over 3 classes as sums of columns
+            assert shown.startswith("np.add.reduce(a2_exp, axis=1"), (shown, run)
         elif run in packed or not run:
             assert shown.startswith("np.multiply(grad_layer") and "lr0" in shown
         elif run.startswith("if (hyper"):  # the learning rate, converted when it changes

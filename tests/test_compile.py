@@ -197,6 +197,7 @@ def test_the_running_form_makes_the_calls_of_the_listing() -> None:
     listing = [s for code, _ in v.emitter.lines if code for s in code.split("; ")]
     running = [s for stmts in v.emitter.fast_lines for s in stmts]
     assert len(listing) == len(running)
+    assert step.run_source == v.run_source + "\n"
     assert "np.add(" not in v.run_source and "out=" in v.run_source
     assert "np_dot(" in v.run_source and "_flat[" in v.run_source
     packed = [run for run in running if "grads0" in run]

@@ -198,6 +198,13 @@ class CompiledStep:
         v = self._require_trace("source")
         return _function_source(v) + "\n"
 
+    @property
+    def run_source(self) -> str:
+        """What a call of the last traced step runs: its guard, the listing's statements in a
+        form cheaper to call (docs/compile.md, "The listing and what runs"), ``.grad`` and the
+        version counters."""
+        return self._require_trace("run_source").run_source + "\n"
+
     def save(self, path: str | os.PathLike[str]) -> str:
         """Write a standalone module (NumPy only) that continues training from now.
 

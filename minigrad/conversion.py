@@ -91,7 +91,17 @@ class Conversions:
         return self._data.__index__()
 
     def __repr__(self: Any) -> str:
-        body = np.array2string(self._data, separator=", ", prefix="tensor(", precision=4)
+        a = self._data
+        finite = a[np.isfinite(a)] if a.dtype.kind == "f" else a
+        # PyTorch's digits: four decimals ("0.6140"), unless every value is whole ("1.")
+        whole = a.dtype.kind != "f" or bool(np.all(finite == np.round(finite)))
+        body = np.array2string(
+            a,
+            separator=", ",
+            prefix="tensor(",
+            precision=4,
+            floatmode="maxprec" if whole else "fixed",
+        )
         extra = []
         if self._data.dtype not in (default_float(), np.int64, np.bool_):
             extra.append(f"dtype={self.dtype}")

@@ -311,7 +311,7 @@ def test_default_dtype() -> None:
                   mg.eye(2), mg.tensor([1, 2]) / 2):  # fmt: skip
             assert t.dtype == mg.float64, t
         assert (mg.tensor([1, 2]) + 0.5).dtype == mg.float64
-        assert repr(mg.tensor([0.5])) == "tensor([0.5])"
+        assert repr(mg.tensor([0.5])) == "tensor([0.5000])"
         with pytest.raises(TypeError, match="floating"):
             mg.set_default_dtype(mg.int64)
     finally:

@@ -179,7 +179,7 @@ def test_op_attributes() -> None:
 def test_repr() -> None:
     assert repr(mg.tensor([1.0, 2.0], requires_grad=True)) == "tensor([1., 2.], requires_grad=True)"
     assert repr(mg.tensor([1, 2])) == "tensor([1, 2])"
-    assert repr(mg.tensor([0.5], dtype="float64")) == "tensor([0.5], dtype=minigrad.float64)"
+    assert repr(mg.tensor([0.5], dtype="float64")) == "tensor([0.5000], dtype=minigrad.float64)"
     a = mg.ones(2, 2, requires_grad=True)
     assert repr(a @ a).endswith("grad_fn=<MmBackward0>)")
     assert "grad_fn=<SumBackward0>" in repr(a.sum())

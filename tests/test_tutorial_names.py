@@ -339,3 +339,19 @@ def test_loader_batches_are_lists_and_a_collate_fn_sees_tensor_dataset_samples()
     loader = DataLoader(ds, batch_size=2, collate_fn=lambda samples: seen.append(samples) or 0)
     assert list(loader) == [0, 0]
     assert len(seen[0]) == 2 and seen[0][1][1].item() == 1  # samples, not a gathered batch
+
+
+def test_tensors_print_pytorch_digits() -> None:
+    torch = pytest.importorskip("torch")
+    cases: list[Any] = [
+        [0.4823, 0.0416, 0.614],
+        [1.0, 2.0, 0.0],
+        [1e-5, 1.0],
+        [123456.7, 1.0],
+        [0.5, float("nan"), float("inf")],
+        [-0.25, 3.14159],
+        [[0.1, 0.25], [1.5, 2.0]],
+        [1, 2, 3],
+    ]
+    for values in cases:
+        assert repr(mg.tensor(values)) == repr(torch.tensor(values)), values

@@ -1,9 +1,11 @@
 """The Tensor: a NumPy array that remembers the op that made it.
 
 ``apply`` runs an op and records its graph node (``_unary`` and ``_binary`` are its hot paths
-for one and two inputs, spelled out; all three record through ``_recorded``). Every method below
-is one line that calls them, or a composite of other methods (and so needs no backward rule of
-its own).
+for one and two inputs, spelled out; all three record through ``_recorded``). The class holds
+the slots, what autograd reads (``grad``, ``requires_grad``, ``backward``...) and the one-line
+methods of the ops; it inherits the rest: in-place writes (``inplace.InPlace``), conversions to
+numbers, lists and arrays (``conversion.Conversions``) and PyTorch's methods composed of these
+(``surface.TensorSurface``). ``as_tensor`` is the one way other data becomes a tensor.
 """
 
 from __future__ import annotations

@@ -12,6 +12,7 @@ in float64, and the losses must agree to 1e-5.
 from __future__ import annotations
 
 import ast
+import contextlib
 import functools
 import importlib
 import itertools
@@ -63,8 +64,20 @@ def run(source: str, library: str = "minigrad", **inputs: Any) -> dict[str, Any]
     if library == "minigrad":
         mg.manual_seed(0)  # programs without a seed start from random weights: fix them here
     random.seed(0)  # and Python's own draws (the control-flow tutorial's random.randint)
-    exec(compile(code, f"<{library} program>", "exec"), namespace)
+    with _one_blas_thread():
+        exec(compile(code, f"<{library} program>", "exec"), namespace)
     return namespace
+
+
+def _one_blas_thread() -> Any:
+    """One BLAS thread while a program runs, when threadpoolctl is there: these small matrix
+    products gain nothing from threads, and on a busy machine threads that wait for each
+    other make the tutorials' MNIST programs ten times slower."""
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:
+        return contextlib.nullcontext()
+    return threadpool_limits(1, user_api="blas")
 
 
 def same_start(source: str) -> str:

@@ -139,19 +139,28 @@ class NLLLoss(Op):
         self.target, self.reduction = target, reduction
 
     def forward(self, x: Any) -> np.ndarray:
-        picked = -x[np.arange(len(self.target)), self.target]
+        n = len(self.target)
+        picked = -x[np.arange(n), self.target]
         if self.reduction == "none":
             return picked
-        total = picked.sum()
+        total = np.add.reduce(picked, axis=None)
         if self.reduction != "mean":
             return total
+        if n:
+            return total / n
         with _ieee():  # an empty batch's mean is 0 / 0 = nan, as in PyTorch
-            return total / len(self.target)
+            return total / n
 
     def backward(self, grad: Any, out: Any, x: Any) -> tuple[Any, ...]:
         n = len(self.target)
+        if self.reduction == "mean":
+            grad = grad / n
+        if _is_array(grad):  # one target per row: no position repeats, so assign (no add.at)
+            gx = np.zeros(x.shape, dtype=np.asarray(grad).dtype)
+            gx[np.arange(n), self.target] = -grad  # (a reduced loss's grad broadcasts)
+            return (gx,)
         if self.reduction != "none":
-            grad = broadcast_to(grad / n if self.reduction == "mean" else grad, (n,))
+            grad = broadcast_to(grad, (n,))
         return (scatter(-grad, (np.arange(n), self.target), x.shape),)
 
 

@@ -651,6 +651,11 @@ def _class_target(
                 f"match input of shape {shape} (dtype {x.dtype}); expected shape {index_shape}"
             )
         y = np.asarray(y)
+        # The common case in one reduction: every target a class (seen as unsigned, a negative
+        # index is huge), and ignore_index none of them (so no target is exempt from the check).
+        if y.size and (ignore_index is None or not 0 <= ignore_index < n_classes):
+            if y.view(_UNSIGNED.get(y.dtype, y.dtype)).max() < n_classes:
+                return y
         kept = y
         if ignore_index is not None and y.size:
             ignored = y == ignore_index

@@ -102,8 +102,9 @@ class LogSoftmax(Op):
         self.axis = axis
 
     def forward(self, x: Any) -> np.ndarray:
-        shifted = x - x.max(axis=self.axis, keepdims=True)
-        return shifted - np.log(np.exp(shifted).sum(axis=self.axis, keepdims=True))
+        # (the ufuncs' reductions: ndarray.max and .sum add a Python-level wrapper each)
+        shifted = x - np.maximum.reduce(x, axis=self.axis, keepdims=True)
+        return shifted - np.log(np.add.reduce(np.exp(shifted), axis=self.axis, keepdims=True))
 
     def backward(self, grad: Any, out: Any, x: Any) -> tuple[Any, ...]:
         return (grad - exp(out) * sum_keep(grad, self.axis),)

@@ -634,7 +634,7 @@ def _class_target(
 
     Class indices equal to ``ignore_index`` are exempt from the range check.
     """
-    if x.ndim == 0:
+    if x._data.ndim == 0:
         raise ValueError(f"{fn}(): input must have a class dimension, got a 0-d tensor")
     if isinstance(target, Tensor):
         y: np.ndarray | Tensor = target if target.requires_grad else target._data
@@ -780,10 +780,11 @@ def nll_loss(
 def _nll(
     logp: Tensor, y: np.ndarray, weight: Any, reduction: str, ignore_index: int, fn: str
 ) -> Tensor:
-    n_classes = logp.shape[0 if logp.ndim == 1 else 1]
+    shape = logp._data.shape  # (the array's: no Size to build, on every step)
+    n_classes = shape[0 if len(shape) == 1 else 1]
     y, w, _ = _target_weights(y, weight, ignore_index, n_classes, fn, logp._data.dtype)
     if w is None:
-        if logp.ndim == 2:
+        if len(shape) == 2:
             return apply(fused.NLLLoss(y, reduction), logp)  # pick, reduce and negate in one op
         return -_reduce(_pick(logp, y), reduction)
     weighted = _pick(logp, y) * w
@@ -830,10 +831,11 @@ def cross_entropy(
         raise ValueError(f"{fn}(): label_smoothing must be in [0, 1], got {label_smoothing}")
     x = _as_input(input, fn)
     y = _class_target(x, target, fn, ignore_index)
-    class_dim = 0 if x.ndim == 1 else 1
+    shape = x._data.shape  # (the array's: no Size to build, on every step)
+    class_dim = 0 if len(shape) == 1 else 1
     logp = apply(fused.LogSoftmax(class_dim), x)  # the axis is known valid: skip the checks
-    n_classes = x.shape[class_dim]
-    w_b = (n_classes,) + (1,) * (x.ndim - class_dim - 1)  # weight broadcast over the classes
+    n_classes = shape[class_dim]
+    w_b = (n_classes,) + (1,) * (len(shape) - class_dim - 1)  # weight broadcast over the classes
     if isinstance(y, np.ndarray) and y.dtype.kind in "iu":
         if label_smoothing == 0.0:
             return _nll(logp, y, weight, reduction, ignore_index, fn)

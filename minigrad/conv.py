@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
-from .engine import Op, Tensors
+from .engine import Op, TensorMakers
 from .ops import GetItem, _data, _is_array, reshape, sum_keep
 
 Ints = tuple[int, ...]
@@ -228,14 +228,14 @@ def _conv_weight_forward(cols: np.ndarray, gy: _Gradient, w_shape: Ints) -> np.n
 
 def conv(x: Any, w: Any, p: ConvParams) -> Any:
     """Convolution without bias: NumPy on arrays, a recorded op on Tensors."""
-    return _conv_forward(x, w, p)[0] if _is_array(x) else Tensors.apply(Conv(p), x, w)
+    return _conv_forward(x, w, p)[0] if _is_array(x) else TensorMakers.apply(Conv(p), x, w)
 
 
 def conv_input(gy: Any, w: Any, p: ConvParams, x_shape: Ints) -> Any:
     """The input's gradient of a convolution (its transposed convolution with w)."""
     if _is_array(gy):
         return _conv_input_forward(gy, w, p, x_shape)
-    return Tensors.apply(ConvInput(p, x_shape), gy, w)
+    return TensorMakers.apply(ConvInput(p, x_shape), gy, w)
 
 
 def conv_weight(x: Any, gy: Any, p: ConvParams, w_shape: Ints, cols: Any = None) -> Any:
@@ -243,7 +243,7 @@ def conv_weight(x: Any, gy: Any, p: ConvParams, w_shape: Ints, cols: Any = None)
     if _is_array(x):
         cols = p.columns(x)[0] if cols is None else cols
         return _conv_weight_forward(cols, _Gradient(gy, p.groups, cols.shape[1]), w_shape)
-    return Tensors.apply(ConvWeight(p, w_shape), x, gy)
+    return TensorMakers.apply(ConvWeight(p, w_shape), x, gy)
 
 
 class _WindowOp(Op):
@@ -483,7 +483,7 @@ class MaxPool(_PoolOp):
 
 def _apply(op: Op, a: Any) -> Any:
     """Run a one-input op: NumPy on an array, a recorded op on a Tensor."""
-    return op.forward(a) if _is_array(a) else Tensors.apply(op, a)
+    return op.forward(a) if _is_array(a) else TensorMakers.apply(op, a)
 
 
 class MaxUnpool(Op):
@@ -645,4 +645,4 @@ class Pad(Op):
 
     def backward(self, grad: Any, out: Any, x: Any) -> tuple[Any, ...]:
         index = tuple(slice(a, a + n) for (a, _), n in zip(self.padding, x.shape))
-        return (grad[index] if _is_array(grad) else Tensors.apply(GetItem(index), grad),)
+        return (grad[index] if _is_array(grad) else TensorMakers.apply(GetItem(index), grad),)

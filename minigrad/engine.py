@@ -1,9 +1,9 @@
 """The engine: the recorded op (`Op`) and the reverse-mode walk (grad mode is `grad_mode.py`).
 
 This module knows no `Tensor`. It works on anything that has `._data` (the array), `.grad_fn`,
-`.requires_grad` and `._grad` (the gradient's slot, written directly); `tensor.py` supplies the
-Tensor and registers how to wrap arrays (see `Tensors`), so first-order backward runs on raw
-NumPy arrays and `create_graph=True` runs the very same rules on Tensors, recorded.
+`.requires_grad` and `._grad` (the gradient's slot, written directly); `tensor.py` fills in
+the two ways to make a Tensor (`TensorMakers`), so first-order backward runs on raw NumPy
+arrays and `create_graph=True` runs the very same rules on Tensors, recorded.
 """
 
 from __future__ import annotations
@@ -108,14 +108,15 @@ class OutputOf(Op):
         return self.node, self.index
 
 
-class Tensors:
-    """What this module needs from ``tensor.py``, which fills it in on import.
+class TensorMakers:
+    """The two ways to make a Tensor, filled in by ``tensor.py`` when it loads.
 
-    ``make(array, grad_fn)`` wraps an array; ``apply(op, *inputs)`` runs and records an op on
-    Tensors. Keeping them here lets the engine and ``ops.py`` stay free of the Tensor class.
+    ``wrap(array, grad_fn)`` wraps an array (``Tensor._wrap``); ``apply(op, *inputs)`` runs an
+    op on Tensors and records it (``tensor.apply``). Holding them here lets the engine and the
+    ops make Tensors without importing the Tensor class.
     """
 
-    make: Callable[[Any, Op | None], Any]
+    wrap: Callable[[Any, Op | None], Any]
     apply: Callable[..., Any]
 
 
@@ -297,7 +298,7 @@ def _run_rule(
     None where nothing was sent, when it is a list)."""
     xs: Any = node.saved
     if create_graph:
-        grads = node.backward(grad, Tensors.make(node.out, node), *_as_recorded(node))
+        grads = node.backward(grad, TensorMakers.wrap(node.out, node), *_as_recorded(node))
     else:
         grads = node.backward(grad, node.out, *xs)
     if Anomaly.enabled:
@@ -354,9 +355,9 @@ def _as_recorded(node: Op) -> list[Any]:
     xs: list[Any] = []
     for edge, x in zip(node.edges, node.saved or ()):
         if edge is None:
-            xs.append(Tensors.make(x, None) if type(x) is np.ndarray else x)
+            xs.append(TensorMakers.wrap(x, None) if type(x) is np.ndarray else x)
         elif isinstance(edge, Op):
-            xs.append(Tensors.make(x, edge))
+            xs.append(TensorMakers.wrap(x, edge))
         else:
             xs.append(edge)  # a leaf: the tensor itself, so gradients reach it
     return xs
@@ -377,7 +378,7 @@ def accumulate(leaf: Any, grad: Any, create_graph: bool, given: set[int]) -> Non
             if type(grad) is not np.ndarray or grad.base is not None or id(grad) in given:
                 grad = np.array(grad)
             given.add(id(grad))
-            leaf._grad = Tensors.make(grad, None)
+            leaf._grad = TensorMakers.wrap(grad, None)
         else:
             # Replace the array rather than add in place: it may be shared with another leaf.
             leaf._grad._data = leaf._grad._data + grad
@@ -392,7 +393,7 @@ def accumulate(leaf: Any, grad: Any, create_graph: bool, given: set[int]) -> Non
 
 def _run_hooks(hooks: list[Callable[[Any], Any]], grad: Any, create_graph: bool) -> Any:
     """Hooks see the gradient as a Tensor; a hook may return a replacement."""
-    g = grad if create_graph else Tensors.make(grad, None)
+    g = grad if create_graph else TensorMakers.wrap(grad, None)
     for hook in hooks:
         new = hook(g)
         if new is None:
@@ -404,7 +405,7 @@ def _run_hooks(hooks: list[Callable[[Any], Any]], grad: Any, create_graph: bool)
                 raise TypeError(
                     f"expected Tensor, but hook returned an array of dtype {np.asarray(new).dtype}"
                 )
-            new = Tensors.make(np.asarray(new, dtype=g.dtype), None)
+            new = TensorMakers.wrap(np.asarray(new, dtype=g.dtype), None)
         elif new.dtype.kind != "f":
             raise TypeError(
                 f"a hook returned a gradient of dtype {new._data.dtype}; expected a "

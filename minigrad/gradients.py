@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, TypeGuard
 
 import numpy as np
 
-from .engine import Tensors, accumulate, run_backward
+from .engine import TensorMakers, accumulate, run_backward
 
 if TYPE_CHECKING:
     from .tensor import Tensor
@@ -41,7 +41,7 @@ def _seed(t: Tensor, gradient: Any, where: str, create_graph: bool) -> Any:
         seed = np.array(1, dtype=t._data.dtype)  # (np.ones is slower for one element)
         if t._data.ndim:
             seed = seed.reshape(t._data.shape)
-        return Tensors.make(seed, None) if create_graph else seed
+        return TensorMakers.wrap(seed, None) if create_graph else seed
     g = gradient._data if _is_tensor(gradient) else np.asarray(gradient)
     if g.shape != t._data.shape:
         raise ValueError(
@@ -56,7 +56,7 @@ def _seed(t: Tensor, gradient: Any, where: str, create_graph: bool) -> Any:
     if create_graph:
         if _is_tensor(gradient):  # keep it in the graph: grad of grad may need it
             return gradient if gradient.dtype == t.dtype else gradient.astype(t.dtype)
-        return Tensors.make(g, None)
+        return TensorMakers.wrap(g, None)
     return g
 
 
@@ -143,10 +143,12 @@ def grad(
                     "One of the differentiated Tensors appears to not have been used in the "
                     "graph. Set allow_unused=True if this is the desired behavior."
                 )
-            result.append(Tensors.make(np.zeros_like(t._data), None) if materialize_grads else None)
+            result.append(
+                TensorMakers.wrap(np.zeros_like(t._data), None) if materialize_grads else None
+            )
             continue
         if not _is_tensor(g):
-            g = Tensors.make(np.asarray(g, dtype=t._data.dtype), None)
+            g = TensorMakers.wrap(np.asarray(g, dtype=t._data.dtype), None)
         result.append(g)
     return tuple(result)
 

@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from . import ops, versions
-from .engine import Tensors
+from .engine import TensorMakers
 from .grad_mode import _grad_enabled
 from .validation import _index, _raw
 
@@ -231,7 +231,7 @@ def _refresh(v: Any) -> None:
     views = [
         w for w in (ref() for ref in v._aliases or ()) if w is not None and w._base is not None
     ]
-    fresh = Tensors.apply(copy.copy(op), x)
+    fresh = TensorMakers.apply(copy.copy(op), x)
     v._data, v.grad_fn, v.requires_grad = fresh._data, fresh.grad_fn, fresh.requires_grad
     for w in views:
         if w._base[0] is v:
@@ -283,8 +283,8 @@ def _overwrite(t: Any, name: str, src: Any) -> Any:
 def _replacement(t: Any, src: Any) -> Any:
     """``src`` in t's shape, recorded so its gradient reaches src (and t's old values get 0)."""
     if not _is_tensor(src):
-        src = Tensors.make(np.asarray(src, dtype=t.dtype), None)
-    return Tensors.apply(ops.Where(np.ones(t.shape, dtype=np.bool_)), src, t)
+        src = TensorMakers.wrap(np.asarray(src, dtype=t.dtype), None)
+    return TensorMakers.apply(ops.Where(np.ones(t.shape, dtype=np.bool_)), src, t)
 
 
 def _put(t: Any, index: Any, value: Any) -> Any:
@@ -292,7 +292,7 @@ def _put(t: Any, index: Any, value: Any) -> Any:
     mask = np.zeros(t.shape, dtype=np.bool_)
     mask[index] = True
     target = mask[index].shape
-    v = value if _is_tensor(value) else Tensors.make(np.asarray(value, dtype=t.dtype), None)
+    v = value if _is_tensor(value) else TensorMakers.wrap(np.asarray(value, dtype=t.dtype), None)
     try:
         fits = np.broadcast_shapes(v.shape, target) == target
     except ValueError:
@@ -310,8 +310,8 @@ def _put(t: Any, index: Any, value: Any) -> Any:
                 "setitem: the index repeats an element; which value lands there is undefined, "
                 "so minigrad does not record it for autograd (use unique indices)"
             )
-    placed = Tensors.apply(ops.ScatterAdd(index, t.shape), v.broadcast_to(target))
-    return Tensors.apply(ops.Where(mask), placed, t)
+    placed = TensorMakers.apply(ops.ScatterAdd(index, t.shape), v.broadcast_to(target))
+    return TensorMakers.apply(ops.Where(mask), placed, t)
 
 
 def _check_writable(t: Any, name: str) -> None:

@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from .engine import Op, Tensors
+from .engine import Op, TensorMakers
 from .quiet import _ieee
 
 Axis = int | tuple[int, ...] | None
@@ -36,46 +36,46 @@ def _data(a: Any) -> Any:
 
 def where(cond: np.ndarray, a: Any, b: Any) -> Any:
     """``a`` where ``cond`` else ``b`` (``cond`` a constant mask; ``a`` an array or Tensor)."""
-    return np.where(cond, a, b) if _is_array(a) else Tensors.apply(Where(cond), a, b)
+    return np.where(cond, a, b) if _is_array(a) else TensorMakers.apply(Where(cond), a, b)
 
 
 def cos(a: Any) -> Any:
-    return np.cos(a) if _is_array(a) else Tensors.apply(Cos(), a)
+    return np.cos(a) if _is_array(a) else TensorMakers.apply(Cos(), a)
 
 
 def sin(a: Any) -> Any:
-    return np.sin(a) if _is_array(a) else Tensors.apply(Sin(), a)
+    return np.sin(a) if _is_array(a) else TensorMakers.apply(Sin(), a)
 
 
 def exp(a: Any) -> Any:
-    return np.exp(a) if _is_array(a) else Tensors.apply(Exp(), a)
+    return np.exp(a) if _is_array(a) else TensorMakers.apply(Exp(), a)
 
 
 def log(a: Any) -> Any:
-    return np.log(a) if _is_array(a) else Tensors.apply(Log(), a)
+    return np.log(a) if _is_array(a) else TensorMakers.apply(Log(), a)
 
 
 def sigmoid(a: Any) -> Any:
-    return Sigmoid().forward(np.asarray(a)) if _is_array(a) else Tensors.apply(Sigmoid(), a)
+    return Sigmoid().forward(np.asarray(a)) if _is_array(a) else TensorMakers.apply(Sigmoid(), a)
 
 
 def cumsum(a: Any, axis: int) -> Any:
-    return np.cumsum(a, axis=axis) if _is_array(a) else Tensors.apply(Cumsum(axis), a)
+    return np.cumsum(a, axis=axis) if _is_array(a) else TensorMakers.apply(Cumsum(axis), a)
 
 
 def einsum(spec: str, *operands: Any) -> Any:
     if all(_is_array(a) for a in operands):
         return np.einsum(spec, *operands)
     ins, out = spec.split("->")
-    return Tensors.apply(Einsum(tuple(ins.split(",")), out), *operands)
+    return TensorMakers.apply(Einsum(tuple(ins.split(",")), out), *operands)
 
 
 def reshape(a: Any, shape: tuple[int, ...]) -> Any:
-    return np.asarray(a).reshape(shape) if _is_array(a) else Tensors.apply(Reshape(shape), a)
+    return np.asarray(a).reshape(shape) if _is_array(a) else TensorMakers.apply(Reshape(shape), a)
 
 
 def permute(a: Any, axes: tuple[int, ...]) -> Any:
-    return np.asarray(a).transpose(axes) if _is_array(a) else Tensors.apply(Permute(axes), a)
+    return np.asarray(a).transpose(axes) if _is_array(a) else TensorMakers.apply(Permute(axes), a)
 
 
 def swap_last(a: Any) -> Any:
@@ -84,12 +84,12 @@ def swap_last(a: Any) -> Any:
         return a.swapaxes(-1, -2)
     axes = list(range(a.ndim))
     axes[-2], axes[-1] = axes[-1], axes[-2]
-    return Tensors.apply(Permute(tuple(axes)), a)
+    return TensorMakers.apply(Permute(tuple(axes)), a)
 
 
 def broadcast_to(a: Any, shape: tuple[int, ...]) -> Any:
     if not _is_array(a):
-        return Tensors.apply(BroadcastTo(shape), a)
+        return TensorMakers.apply(BroadcastTo(shape), a)
     # A filled copy: as fast as a view for the small arrays of a training step, and writable.
     out = np.empty(shape, dtype=a.dtype if hasattr(a, "dtype") else np.result_type(a))
     out[...] = a
@@ -100,7 +100,7 @@ def sum_keep(a: Any, axis: Axis) -> Any:
     """Sum over ``axis`` keeping dimensions (used by the softmax family's rules)."""
     if _is_array(a):
         return a.sum(axis=axis, keepdims=True)
-    return Tensors.apply(Sum(axis, True), a)
+    return TensorMakers.apply(Sum(axis, True), a)
 
 
 def scatter(a: Any, index: Any, shape: tuple[int, ...]) -> Any:
@@ -108,7 +108,7 @@ def scatter(a: Any, index: Any, shape: tuple[int, ...]) -> Any:
     return (
         ScatterAdd(index, shape).forward(a)
         if _is_array(a)
-        else (Tensors.apply(ScatterAdd(index, shape), a))
+        else (TensorMakers.apply(ScatterAdd(index, shape), a))
     )
 
 

@@ -18,7 +18,7 @@ from . import ops
 from .device import CPU, as_device, device, parse_to
 from .dims import wrap_dim, wrap_dims
 from .dtypes import result_np, to_dtype
-from .engine import Tensors
+from .engine import TensorMakers
 from .inplace import _inplace
 from .validation import _check_nonempty, _compared, _dim_arg, _dims, _keep, _one_dim, _raw, _shape
 
@@ -89,7 +89,7 @@ def _arg(f: Any, where: str, t: Any, dim: Any, axis: Any, keep: builtins.bool) -
     d = _dim_arg(dim, axis, where)
     if d is not None:
         d = _one_dim(t, d, where) if t.ndim else None
-    return Tensors.make(np.asarray(f(t._data, d, keepdims=keep)), None)
+    return TensorMakers.wrap(np.asarray(f(t._data, d, keepdims=keep)), None)
 
 
 def _compare(ufunc: Any, x: Any, other: Any) -> Any:
@@ -107,7 +107,7 @@ def _compare(ufunc: Any, x: Any, other: Any) -> Any:
             xd = xd.astype(rt)
         if type(yd) is np.ndarray and yd.dtype != rt:
             yd = yd.astype(rt)
-    return Tensors.make(np.asarray(ufunc(xd, yd)), None)
+    return TensorMakers.wrap(np.asarray(ufunc(xd, yd)), None)
 
 
 def _along(dim: builtins.int, index: Any) -> tuple[Any, ...]:
@@ -287,7 +287,7 @@ class TensorSurface:
 
     def clone(self: Any) -> Tensor:
         """A copy with its own memory; gradients flow back through it to this tensor."""
-        return Tensors.apply(ops.Cast(self._data.dtype), self)
+        return TensorMakers.apply(ops.Cast(self._data.dtype), self)
 
     def new_tensor(
         self: Any, data: Any, dtype: Any = None, requires_grad: builtins.bool = False
@@ -441,7 +441,9 @@ class TensorSurface:
         idx = np.asarray(_raw(index))
         s = src if hasattr(src, "_data") else type(self)(src)
         picked = s[tuple(slice(0, n) for n in idx.shape)]
-        placed = Tensors.apply(ops.ScatterAdd(_gather_index(idx, d), tuple(self.shape)), picked)
+        placed = TensorMakers.apply(
+            ops.ScatterAdd(_gather_index(idx, d), tuple(self.shape)), picked
+        )
         return self + placed
 
     def scatter(
@@ -501,8 +503,8 @@ class TensorSurface:
                 )
             picked = picked[first]
         where = np.unravel_index(targets, self._data.shape)
-        placed = Tensors.apply(ops.ScatterAdd(where, tuple(self.shape)), picked)
-        return Tensors.apply(ops.Where(mask), placed, self)
+        placed = TensorMakers.apply(ops.ScatterAdd(where, tuple(self.shape)), picked)
+        return TensorMakers.apply(ops.Where(mask), placed, self)
 
     def scatter_(
         self: Any,
@@ -545,7 +547,7 @@ class TensorSurface:
             v = v.to(self._data.dtype)
         else:  # a number takes this tensor's dtype, as in PyTorch (2.7 in an int64 tensor is 2)
             v = type(self)(_cast_number(v, self._data.dtype, "masked_fill"))
-        return Tensors.apply(ops.Where(m), v, self)
+        return TensorMakers.apply(ops.Where(m), v, self)
 
     # -- arithmetic with PyTorch's names ------------------------------------------------------
 
@@ -577,7 +579,7 @@ class TensorSurface:
         r = (np.trunc if rounding_mode == "trunc" else np.floor)(q._data)
         like = np.result_type(self._data, _raw(other))
         out = r if like.kind == "f" or q._data.dtype.kind != "f" else r.astype(like)
-        return Tensors.make(np.asarray(out), None)
+        return TensorMakers.wrap(np.asarray(out), None)
 
     divide = true_divide = div
 
@@ -606,11 +608,11 @@ class TensorSurface:
 
     def log1p(self: Any) -> Tensor:
         """log(1 + x), accurate for small x."""
-        return Tensors.apply(ops.Log1p(), self)
+        return TensorMakers.apply(ops.Log1p(), self)
 
     def expm1(self: Any) -> Tensor:
         """exp(x) - 1, accurate for small x."""
-        return Tensors.apply(ops.Expm1(), self)
+        return TensorMakers.apply(ops.Expm1(), self)
 
     def __abs__(self: Any) -> Tensor:
         return self.abs()
@@ -672,12 +674,12 @@ class TensorSurface:
     def any(self: Any, dim: Any = None, keepdim: builtins.bool = False) -> Tensor:
         """Whether any element (along ``dim``) is nonzero; bool, no gradient."""
         d = _dims(self, dim, None, "any")
-        return Tensors.make(np.asarray(np.any(self._data, axis=d, keepdims=keepdim)), None)
+        return TensorMakers.wrap(np.asarray(np.any(self._data, axis=d, keepdims=keepdim)), None)
 
     def all(self: Any, dim: Any = None, keepdim: builtins.bool = False) -> Tensor:
         """Whether every element (along ``dim``) is nonzero; bool, no gradient."""
         d = _dims(self, dim, None, "all")
-        return Tensors.make(np.asarray(np.all(self._data, axis=d, keepdims=keepdim)), None)
+        return TensorMakers.wrap(np.asarray(np.all(self._data, axis=d, keepdims=keepdim)), None)
 
     def amax(self: Any, dim: Any = (), keepdim: builtins.bool = False) -> Tensor:
         """Largest value over ``dim`` (all dims by default); ties share the gradient evenly."""
@@ -714,7 +716,7 @@ class TensorSurface:
     ) -> Tensor:
         d = _dims(self, dim, None, where)
         _check_nonempty(self, d, where)
-        return Tensors.apply(op(d, keepdim), self)
+        return TensorMakers.apply(op(d, keepdim), self)
 
     def max(
         self: Any,
@@ -759,7 +761,7 @@ class TensorSurface:
             if keep:
                 raise TypeError(f"{name}(): keepdim needs dim")
             _check_nonempty(self, None, name)
-            return Tensors.apply(full(None, False), self)
+            return TensorMakers.apply(full(None, False), self)
         if isinstance(d, tuple):
             raise TypeError(
                 f"{name}(): dim must be one int (this returns values and indices); for the "
@@ -768,12 +770,12 @@ class TensorSurface:
         d = _one_dim(self, d, name)
         _check_nonempty(self, d if self._data.ndim else None, name)
         if self.ndim == 0:
-            return result(self.clone(), Tensors.make(np.asarray(0), None))
+            return result(self.clone(), TensorMakers.wrap(np.asarray(0), None))
         idx = np.asarray(arg(self._data, axis=d, keepdims=True))
         values = self.gather(d, idx)
         if not keep:
             values, idx = values.squeeze(d), idx.squeeze(d)
-        return result(values, Tensors.make(idx, None))
+        return result(values, TensorMakers.wrap(idx, None))
 
     def sort(
         self: Any,
@@ -787,10 +789,10 @@ class TensorSurface:
         ``descending``); otherwise equal values may come in any order.
         """
         if self.ndim == 0:
-            return return_types.sort(self.clone(), Tensors.make(np.asarray(0), None))
+            return return_types.sort(self.clone(), TensorMakers.wrap(np.asarray(0), None))
         d = _one_dim(self, dim, "sort")
         idx = _argsort(self._data, d, descending)
-        return return_types.sort(self.gather(d, idx), Tensors.make(idx, None))
+        return return_types.sort(self.gather(d, idx), TensorMakers.wrap(idx, None))
 
     def argsort(
         self: Any,
@@ -800,9 +802,9 @@ class TensorSurface:
     ) -> Tensor:
         """The indices that sort the tensor along ``dim`` (int64)."""
         if self.ndim == 0:
-            return Tensors.make(np.asarray(0), None)
+            return TensorMakers.wrap(np.asarray(0), None)
         d = _one_dim(self, dim, "argsort")
-        return Tensors.make(_argsort(self._data, d, descending), None)
+        return TensorMakers.wrap(_argsort(self._data, d, descending), None)
 
     def topk(
         self: Any,
@@ -818,9 +820,9 @@ class TensorSurface:
         if not 0 <= k <= n:
             raise RuntimeError(f"topk(): selected index k out of range (k={k}, size {n})")
         if self.ndim == 0:
-            return return_types.topk(self.clone(), Tensors.make(np.asarray(0), None))
+            return return_types.topk(self.clone(), TensorMakers.wrap(np.asarray(0), None))
         idx = _argsort(self._data, d, largest)[_along(d, slice(0, k))]
-        return return_types.topk(self.gather(d, idx), Tensors.make(idx, None))
+        return return_types.topk(self.gather(d, idx), TensorMakers.wrap(idx, None))
 
     def std(
         self: Any,
@@ -896,7 +898,7 @@ class TensorSurface:
         any other positive number."""
         d = wrap_dims(dim, self._data.ndim, "norm", self._data.shape)
         if p in ("fro", 2, 2.0):
-            return Tensors.apply(ops.Norm2(d, keepdim), self)
+            return TensorMakers.apply(ops.Norm2(d, keepdim), self)
         if p in (1, 1.0):
             return self.abs().sum(d, keepdims=keepdim)
         if p in (math.inf, -math.inf):
@@ -919,7 +921,7 @@ class TensorSurface:
         if x.ndim == 0:
             return x.clone()
         d = _one_dim(x, dim, "cumsum")
-        return Tensors.apply(ops.Cumsum(d), x)
+        return TensorMakers.apply(ops.Cumsum(d), x)
 
 
 def _size(args: tuple[Any, ...]) -> tuple[int, ...]:
@@ -944,11 +946,11 @@ def _product(x: Any, d: builtins.int) -> Any:
     n = x.shape[d]
     if n == 0:
         shape = tuple(1 if i == d else m for i, m in enumerate(x.shape))
-        return Tensors.make(np.ones(shape, x._data.dtype), None)
+        return TensorMakers.wrap(np.ones(shape, x._data.dtype), None)
     while n > 1:
         h = n // 2
         y = x[_along(d, slice(0, h))] * x[_along(d, slice(h, 2 * h))]
         if n % 2:
-            y = Tensors.apply(ops.Concat(d), y, x[_along(d, slice(2 * h, n))])
+            y = TensorMakers.apply(ops.Concat(d), y, x[_along(d, slice(2 * h, n))])
         x, n = y, y.shape[d]
     return x

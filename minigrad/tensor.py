@@ -21,7 +21,7 @@ from . import fused, ops, versions
 from .conversion import Conversions
 from .device import as_device
 from .dtypes import default_float, dtype, of_array, result_np
-from .engine import Anomaly, Op, Tensors, run_backward
+from .engine import Anomaly, Op, TensorMakers, run_backward
 from .grad_mode import _grad_enabled
 from .gradients import _seed, backward
 from .inplace import InPlace, _add_alias
@@ -618,7 +618,7 @@ class _HookHandle:
 
 
 _new_tensor = Tensor._wrap  # (a plain function: called as fast as one defined at module level)
-Tensors.make = _new_tensor
-Tensors.apply = apply
+TensorMakers.wrap = _new_tensor
+TensorMakers.apply = apply
 
 __all__ = ["Tensor", "apply", "as_tensor"]

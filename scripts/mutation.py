@@ -48,12 +48,12 @@ FACTOR = 1.01
 
 def _helpers() -> list[tuple[Any, str]]:
     """The helpers rules are written with: every function of a module that defines ops and
-    records an op on Tensors (``Tensors.apply``), plus the engine's ``sum_to``."""
+    records an op on Tensors (``TensorMakers.apply``), plus the engine's ``sum_to``."""
     found: list[tuple[Any, str]] = []
     for module in sorted({sys.modules[c.__module__] for c in OP_CLASSES}, key=lambda m: m.__name__):
         for name, f in vars(module).items():
             if inspect.isfunction(f) and f.__module__ == module.__name__:
-                if "Tensors.apply" in inspect.getsource(f):
+                if "TensorMakers.apply" in inspect.getsource(f):
                     found.append((module, name))
     return [*found, (engine, "sum_to")]
 

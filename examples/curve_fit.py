@@ -77,7 +77,7 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
     b = mg.zeros(1, requires_grad=True)
 
     history = History()
-    bar = progress_bar(args.epochs, enabled=not args.no_progress)
+    bar = progress_bar(args.epochs, verbose=not args.no_progress)
     start = time.perf_counter()
     for _ in range(args.epochs):
         z = x @ w + b

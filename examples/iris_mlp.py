@@ -152,7 +152,7 @@ def train_once(config: str, split: Split, seed: int, args: argparse.Namespace) -
         loader,
         args.epochs,
         val_data=(x_test, y_test),
-        progress=not args.no_progress,
+        verbose=not args.no_progress,
         compile=args.compile,
     )
     _, train_acc = evaluate(model, (x_train, y_train), loss_fn)

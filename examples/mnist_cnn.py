@@ -123,7 +123,7 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
         args.epochs,
         val_data=test_loader,
         callbacks=lambda epoch, logs: scheduler.step(),
-        progress=not args.no_progress,
+        verbose=not args.no_progress,
     )
     train_seconds = time.perf_counter() - start
     cpu_seconds = time.process_time() - cpu_start

@@ -257,7 +257,7 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
         args.epochs,
         val_data=(x_test, t_test),
         callbacks=callbacks,
-        progress=not args.no_progress,
+        verbose=not args.no_progress,
         compile=args.compile,
     )
     train_seconds = time.perf_counter() - start

@@ -254,7 +254,7 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
         args.epochs,
         val_data={"val": (x_val, y_val)},
         callbacks=[schedule],
-        progress=not args.no_progress,
+        verbose=not args.no_progress,
     )
     seconds = time.perf_counter() - start
     for epoch in range(history.epochs):

@@ -99,7 +99,7 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
         optimizer,
         loader,
         args.epochs,
-        progress=not args.no_progress,
+        verbose=not args.no_progress,
         compile=args.compile,
     )
     seconds = time.perf_counter() - start

@@ -1,9 +1,11 @@
 """Progress of a training run: tqdm's bar when installed, one line per epoch otherwise.
 
-Where the bar goes depends on where the user is: a terminal gets tqdm's bar on stderr, kept
-within the terminal's width; a Jupyter notebook gets tqdm's widget (with ipywidgets) and the
-epoch lines as cell output; a log file, a pipe or CI get nothing. The epoch lines (`write`) are
-the same everywhere, and a run of many epochs prints about ten of them, not thousands.
+`verbose` has Keras' meaning: 0 silent, 1 a progress bar, 2 one line per epoch, "auto" (the
+default) 1. Where the bar goes depends on where the user is: a terminal gets tqdm's bar on
+stderr, kept within the terminal's width, with about ten epoch lines above it (a run of 3000
+epochs prints 11, not 3000); a Jupyter notebook gets tqdm's widget (with ipywidgets) and the
+epoch lines as cell output; without tqdm, or with ``verbose=2``, every epoch gets its line and
+nothing else. A log file, a pipe or CI get nothing unless ``verbose=2`` asks for the lines.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import os
 import shutil
 import sys
 from collections.abc import Mapping
-from typing import Any, Protocol, TextIO
+from typing import Any, Literal, Protocol, TextIO
 
 __all__ = [
     "EpochLines",
@@ -24,6 +26,9 @@ __all__ = [
     "should_report",
     "terminal_width",
 ]
+
+Verbosity = Literal["auto", 0, 1, 2] | bool
+"""Keras' `verbose`: 0 (or False) silent, 1 (or True, "auto") a progress bar, 2 epoch lines."""
 
 BAR_FORMAT = "{desc} {percentage:3.0f}%|{bar}| {n_fmt}/{total_fmt} [{elapsed}<{remaining}{postfix}]"
 """tqdm's layout without the batch rate, so a bar on 80 columns keeps room to show progress."""
@@ -44,6 +49,9 @@ class ProgressBar(Protocol):
     def write(self, s: str) -> Any:
         """Write one line above the bar."""
 
+    def end_epoch(self, epoch: int, epochs: int, logs: Mapping[str, float]) -> Any:
+        """Write the line of epoch (0-based) of ``epochs`` if this bar reports that epoch."""
+
     def close(self) -> Any:
         """Finish the bar (it stays on screen)."""
 
@@ -61,29 +69,46 @@ class _Silent:
         pass
 
     def write(self, s: str) -> None:
-        """Write one line (an epoch line) on the stream."""
         pass
+
+    def end_epoch(self, epoch: int, epochs: int, logs: Mapping[str, float]) -> None:
+        """Write the epoch's line when this bar reports it (a silent bar reports none)."""
+        if self.reports(epoch, epochs):
+            self.write(format_epoch(epoch, epochs, logs, width=terminal_width()))
+
+    def reports(self, epoch: int, epochs: int) -> bool:
+        """Whether the epoch gets a line."""
+        return False
 
     def close(self) -> None:
         pass
 
 
 class EpochLines(_Silent):
-    """No bar, only the lines written at the end of epochs (used when tqdm is missing)."""
+    """No bar: one line at the end of every epoch (tqdm missing, or ``verbose=2``)."""
 
     def __init__(self, stream: TextIO) -> None:
         self.stream = stream
 
     def write(self, s: str) -> None:
+        """Write one line on the stream."""
         self.stream.write(s + "\n")
         self.stream.flush()
 
+    def reports(self, epoch: int, epochs: int) -> bool:
+        """Every epoch gets a line."""
+        return True
 
-class TqdmBar:
-    """tqdm's bar, whose epoch lines go above it on the bar's own stream."""
+
+class TqdmBar(_Silent):
+    """tqdm's bar, with about ten epoch lines above it on the bar's own stream."""
 
     def __init__(self, bar: Any, stream: TextIO) -> None:
         self.bar, self.stream = bar, stream
+
+    def reports(self, epoch: int, epochs: int) -> bool:
+        """About ten epochs get a line: the bar shows the rest."""
+        return should_report(epoch, epochs)
 
     def update(self, n: int = 1) -> None:
         """Advance by ``n`` steps."""
@@ -125,31 +150,37 @@ def _tqdm(notebook: bool) -> Any:
     return tqdm
 
 
-def progress_bar(total: int | None, enabled: bool = True) -> ProgressBar:
+def progress_bar(total: int | None, verbose: Verbosity = "auto") -> ProgressBar:
     """A progress bar for ``total`` steps, suited to where the program runs.
 
-    * a terminal (stderr is a tty): tqdm's bar on stderr, as wide as the terminal; without
-      tqdm, only the epoch lines (`write`), on stderr;
+    * a terminal (stderr is a tty): tqdm's bar on stderr, as wide as the terminal, and about
+      ten epoch lines above it; without tqdm, one line per epoch on stderr;
     * a Jupyter notebook: tqdm's widget when tqdm and ipywidgets are installed, and the epoch
       lines printed as the cell's output (stdout);
-    * anywhere else, with ``enabled=False``, or with MINIGRAD_NO_PROGRESS set: silent.
+    * ``verbose=2``: one line per epoch and no bar, wherever stderr goes (a log file too);
+    * anywhere else, with ``verbose=0``, or with MINIGRAD_NO_PROGRESS set: silent.
 
     Args:
         total: number of steps (batches), or None if unknown.
-        enabled: False for a bar that draws nothing.
+        verbose: Keras' meaning: 0 (False) silent, 1 (True, "auto") a bar, 2 epoch lines.
 
     Returns:
-        An object with tqdm's `update`, `set_description`, `set_postfix_str`, `write`, `close`.
+        An object with tqdm's `update`, `set_description`, `set_postfix_str`, `write`, `close`,
+        and `end_epoch(epoch, epochs, logs)`, which writes the lines this bar reports.
+
+    Raises:
+        ValueError: verbose is not "auto", 0, 1 or 2.
     """
-    if not enabled or os.environ.get("MINIGRAD_NO_PROGRESS"):
+    if verbose not in ("auto", 0, 1, 2):
+        raise ValueError(f"verbose must be 'auto', 0, 1 or 2 (Keras' meaning), got {verbose!r}")
+    if verbose == 0 or os.environ.get("MINIGRAD_NO_PROGRESS"):
         return _Silent()
-    if in_notebook():
-        stream: TextIO = sys.stdout
-    else:
-        stream = sys.stderr
-        isatty = getattr(stream, "isatty", None)
-        if not (isatty and isatty()):
-            return _Silent()
+    stream: TextIO = sys.stdout if in_notebook() else sys.stderr
+    if verbose == 2:
+        return EpochLines(stream)
+    isatty = getattr(stream, "isatty", None)
+    if stream is sys.stderr and not (isatty and isatty()):
+        return _Silent()
     tqdm = _tqdm(stream is sys.stdout)
     if tqdm is None:
         return EpochLines(stream)

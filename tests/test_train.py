@@ -98,7 +98,7 @@ def setup(lr: float = 0.5, batch_size: int = 16) -> tuple[Affine, GradientDescen
 def test_fit_learns_and_records_every_epoch() -> None:
     model, opt, loader = setup()
     x, y = blobs(60, seed=1)
-    history = fit(model, cross_entropy, opt, loader, epochs=4, val_data=(x, y), progress=False)
+    history = fit(model, cross_entropy, opt, loader, epochs=4, val_data=(x, y), verbose=0)
     assert isinstance(history, History) and isinstance(history, dict)
     assert history.epochs == 4
     for key in ("train_loss", "train_accuracy", "test_loss", "test_accuracy", "seconds"):
@@ -121,7 +121,7 @@ def test_train_loss_is_the_row_weighted_mean_over_batches() -> None:
     # lr 0: the weights never move, so the epoch's loss is the loss on the whole set
     model, opt, loader = setup(lr=0.0, batch_size=50)  # batches of 50, 50, 20
     x, y = blobs()
-    history = fit(model, cross_entropy, opt, loader, epochs=1, progress=False)
+    history = fit(model, cross_entropy, opt, loader, epochs=1, verbose=0)
     logits = x @ model.w.detach().numpy() + model.b.detach().numpy()
     assert history.train_loss[0] == pytest.approx(numpy_cross_entropy(logits, y))
     assert history.train_accuracy[0] == pytest.approx(np.mean(logits.argmax(1) == y))
@@ -142,7 +142,7 @@ def test_fit_records_named_eval_sets_and_custom_metrics() -> None:
         epochs=2,
         val_data={"val": (x, y), "holdout": DataLoader(TensorDataset(x, y), batch_size=7)},
         metrics={"err": error_rate},
-        progress=False,
+        verbose=0,
     )
     assert {"train_loss", "train_err", "val_loss", "val_err", "holdout_loss", "holdout_err"} <= set(
         history
@@ -161,7 +161,7 @@ def test_fit_accepts_a_plain_iterable_without_len() -> None:
             return ((x[i : i + 40], y[i : i + 40]) for i in range(0, len(x), 40))
 
     history = fit(
-        model, cross_entropy, GradientDescent([model.w, model.b], 0.5), Batches(), 3, progress=False
+        model, cross_entropy, GradientDescent([model.w, model.b], 0.5), Batches(), 3, verbose=0
     )
     assert history.epochs == 3
 
@@ -169,7 +169,7 @@ def test_fit_accepts_a_plain_iterable_without_len() -> None:
 def test_fit_puts_the_model_in_training_mode_and_records_the_graph() -> None:
     model, opt, loader = setup()
     model.eval()
-    fit(model, cross_entropy, opt, loader, epochs=1, val_data=blobs(9), progress=False)
+    fit(model, cross_entropy, opt, loader, epochs=1, val_data=blobs(9), verbose=0)
     assert model.training  # back in training mode after the evaluation
     assert True in model.grad_modes and False in model.grad_modes
 
@@ -177,29 +177,29 @@ def test_fit_puts_the_model_in_training_mode_and_records_the_graph() -> None:
 def test_fit_rejects_bad_arguments() -> None:
     model, opt, loader = setup()
     with pytest.raises(ValueError, match="epochs"):
-        fit(model, cross_entropy, opt, loader, epochs=-1, progress=False)
+        fit(model, cross_entropy, opt, loader, epochs=-1, verbose=0)
     with pytest.raises(ValueError, match="no batches"):
-        fit(model, cross_entropy, opt, [], epochs=1, progress=False)
+        fit(model, cross_entropy, opt, [], epochs=1, verbose=0)
     x, y = blobs(8)
     with pytest.raises(ValueError, match="input, target"):
-        fit(model, cross_entropy, opt, [(x, y, y)], epochs=1, progress=False)
+        fit(model, cross_entropy, opt, [(x, y, y)], epochs=1, verbose=0)
     with pytest.raises(ValueError, match="scalar"):
-        fit(model, lambda out, t: out.sum(axis=1), opt, [(x, y)], epochs=1, progress=False)
+        fit(model, lambda out, t: out.sum(axis=1), opt, [(x, y)], epochs=1, verbose=0)
     with pytest.raises(TypeError, match="metrics"):
-        fit(model, cross_entropy, opt, loader, 1, metrics=3, progress=False)  # type: ignore[arg-type]
+        fit(model, cross_entropy, opt, loader, 1, metrics=3, verbose=0)  # type: ignore[arg-type]
     # "loss" and "seconds" are the loop's own keys: a metric may not take either
     for name in ("loss", "seconds"):
         with pytest.raises(ValueError, match=f"may not be named '{name}'"):
-            fit(model, cross_entropy, opt, loader, 1, metrics={name: accuracy}, progress=False)
+            fit(model, cross_entropy, opt, loader, 1, metrics={name: accuracy}, verbose=0)
     # an evaluation set named "train" would write over the training loop's train_loss
     with pytest.raises(ValueError, match="may not be named 'train'"):
-        fit(model, cross_entropy, opt, loader, 1, val_data={"train": blobs(9)}, progress=False)
+        fit(model, cross_entropy, opt, loader, 1, val_data={"train": blobs(9)}, verbose=0)
 
 
 def test_zero_epochs_gives_an_empty_history() -> None:
     model, opt, loader = setup()
     w0 = model.w.detach().numpy().copy()
-    history = fit(model, cross_entropy, opt, loader, epochs=0, progress=False)
+    history = fit(model, cross_entropy, opt, loader, epochs=0, verbose=0)
     assert history.epochs == 0 and history.last() == {}
     np.testing.assert_array_equal(model.w.detach().numpy(), w0)
 
@@ -216,7 +216,7 @@ def test_callback_sees_each_epoch_and_can_stop_by_returning() -> None:
         seen.append((epoch, logs))
         return StopTraining if epoch == 2 else None
 
-    history = fit(model, cross_entropy, opt, loader, 10, callbacks=stop_at_two, progress=False)
+    history = fit(model, cross_entropy, opt, loader, 10, callbacks=stop_at_two, verbose=0)
     assert [e for e, _ in seen] == [0, 1, 2]
     assert history.epochs == 3 and history.stopped_epoch == 2
     assert seen[1][1]["train_loss"] == history.train_loss[1]
@@ -235,7 +235,7 @@ def test_callback_can_stop_by_raising_and_all_callbacks_run() -> None:
         calls.append(f"second {epoch}")
         return StopTraining() if epoch == 5 else None
 
-    history = fit(model, cross_entropy, opt, loader, 50, callbacks=[first, second], progress=False)
+    history = fit(model, cross_entropy, opt, loader, 50, callbacks=[first, second], verbose=0)
     assert history.stopped_epoch is not None and history.stopped_epoch <= 5
     assert calls[-2:] == [f"first {history.stopped_epoch}", f"second {history.stopped_epoch}"]
 
@@ -326,15 +326,17 @@ def test_progress_is_silent_when_stderr_is_not_a_terminal(
     assert stream.getvalue() == ""
 
 
-def test_progress_false_is_silent_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_verbose_0_is_silent_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
     stream = FakeTerminal()
     monkeypatch.setattr(sys, "stderr", stream)
+    monkeypatch.delenv("MINIGRAD_NO_PROGRESS", raising=False)
     model, opt, loader = setup()
-    fit(model, cross_entropy, opt, loader, epochs=2, progress=False)
+    fit(model, cross_entropy, opt, loader, epochs=2, verbose=0)
+    fit(model, cross_entropy, opt, loader, epochs=2, verbose=False)
     assert stream.getvalue() == ""
 
 
-def test_without_tqdm_a_terminal_gets_about_ten_epoch_lines(
+def test_without_tqdm_a_terminal_gets_one_line_per_epoch(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     stream = FakeTerminal()
@@ -346,10 +348,45 @@ def test_without_tqdm_a_terminal_gets_about_ten_epoch_lines(
     fit(model, cross_entropy, opt, loader, epochs=50, val_data=blobs(9))
     lines = stream.getvalue().splitlines()
     starts = [line for line in lines if line.startswith("epoch ")]
-    assert starts[0].startswith("epoch 1/50 · train loss") and starts[-1].startswith("epoch 50/50")
-    assert 10 <= len(starts) <= 12 and "\r" not in stream.getvalue()
+    assert [line.split(" · ")[0] for line in starts] == [f"epoch {e}/50" for e in range(1, 51)]
+    assert starts[0].startswith("epoch 1/50 · train loss") and "\r" not in stream.getvalue()
     assert "test loss" in stream.getvalue() and "accuracy" in starts[-1]
     assert all(len(line) <= 80 for line in lines)
+
+
+def test_verbose_2_writes_one_line_per_epoch_even_with_tqdm_and_into_a_log(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("MINIGRAD_NO_PROGRESS", raising=False)
+    for stream in (FakeTerminal(), io.StringIO()):  # a terminal, then a log file
+        monkeypatch.setattr(sys, "stderr", stream)
+        model, opt, loader = setup()
+        fit(model, cross_entropy, opt, loader, epochs=12, verbose=2)
+        lines = stream.getvalue().splitlines()
+        assert [line.split(" · ")[0] for line in lines] == [f"epoch {e}/12" for e in range(1, 13)]
+        assert "%|" not in stream.getvalue() and "\r" not in stream.getvalue()
+
+
+def test_tqdm_bar_on_a_long_run_keeps_to_about_ten_epoch_lines(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    pytest.importorskip("tqdm")
+    stream = FakeTerminal()
+    monkeypatch.setattr(sys, "stderr", stream)
+    monkeypatch.delenv("MINIGRAD_NO_PROGRESS", raising=False)
+    model, opt, loader = setup()
+    fit(model, cross_entropy, opt, loader, epochs=60, verbose=1)
+    drawn = [seg for line in stream.getvalue().split("\n") for seg in line.split("\r") if seg]
+    epoch_lines = [seg for seg in drawn if seg.startswith("epoch ") and " · " in seg]
+    assert 10 <= len(epoch_lines) <= 12
+    assert epoch_lines[0].startswith("epoch 1/60 ") and epoch_lines[-1].startswith("epoch 60/60 ")
+
+
+def test_verbose_must_be_auto_0_1_or_2() -> None:
+    model, opt, loader = setup()
+    for bad in (3, -1, "yes", None):
+        with pytest.raises(ValueError, match="verbose must be 'auto', 0, 1 or 2"):
+            fit(model, cross_entropy, opt, loader, epochs=1, verbose=bad)  # type: ignore[arg-type]
 
 
 def test_tqdm_bar_keeps_to_80_columns_with_room_for_the_bar(
@@ -450,7 +487,7 @@ def test_plot_history_writes_a_png_of_the_requested_size(tmp_path: Any) -> None:
 def test_plot_history_writes_svg_by_suffix_and_plots_a_real_fit(tmp_path: Any) -> None:
     pytest.importorskip("matplotlib")
     model, opt, loader = setup()
-    history = fit(model, cross_entropy, opt, loader, epochs=3, val_data=blobs(9), progress=False)
+    history = fit(model, cross_entropy, opt, loader, epochs=3, val_data=blobs(9), verbose=0)
     path = tmp_path / "curves.svg"
     plot_history(history, path)
     text = path.read_text()

@@ -112,9 +112,7 @@ def check_mlp(args: argparse.Namespace) -> tuple[dict[str, float], nn.Sequential
     if args.epochs > 0:
         loader = DataLoader(TensorDataset(x_np, y_np), batch_size=32)
         opt = optim.SGD(model.parameters(), lr=args.lr)
-        history = fit(
-            model, quadratic_cost, opt, loader, args.epochs, verbose=not args.no_progress
-        )
+        history = fit(model, quadratic_cost, opt, loader, args.epochs, verbose=not args.no_progress)
         print(
             f"trained {args.epochs} epochs (SGD lr={args.lr}): train accuracy "
             f"{history.train_accuracy[-1]:.2%}; gradients below are at the trained weights"

@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from . import fused, ops, versions
+from . import fused, more_ops, ops, versions
 from .dims import wrap_dim
 from .grad_mode import _grad_enabled
 from .tensor import Tensor, apply, as_tensor
@@ -593,7 +593,7 @@ def einsum(equation: str, *operands: Any) -> Tensor:
             raise ValueError(
                 f"einsum(): subscripts {sub!r} do not match an operand of shape {tuple(t.shape)}"
             )
-    return apply(ops.Einsum(tuple(ins), out), *ts)
+    return apply(more_ops.Einsum(tuple(ins), out), *ts)
 
 
 def _einsum_subscripts(equation: str, ndims: list[int]) -> tuple[list[str], str]:

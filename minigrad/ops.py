@@ -5,8 +5,11 @@ helper runs NumPy on arrays and records an op on Tensors, so one rule serves fir
 backward (raw arrays, NumPy speed) and ``create_graph=True`` (Tensors, differentiable again).
 Broadcasting and dtype are undone by the engine (``engine._run_rule``), not here.
 
-To add an op: write a class here, add one method or function in ``tensor.py``, add one row to
-the op table in ``tests/op_specs.py``.
+These are the basic ops, the ones to read first. Beside them: ``fused.py`` (one node standing for
+several of these: ``Linear``, ``LogSoftmax``...), ``more_ops.py`` (``Log1p``, ``Expm1``,
+``Norm2``, ``Cumsum``, ``Einsum``) and ``conv.py`` (convolution and pooling). To add an op: write
+a class here, add one method or function in ``tensor.py``, add one row to the op table in
+``tests/op_specs.py`` (docs/autograd.md, section 9).
 """
 
 from __future__ import annotations
@@ -57,17 +60,6 @@ def log(a: Any) -> Any:
 
 def sigmoid(a: Any) -> Any:
     return Sigmoid().forward(np.asarray(a)) if _is_array(a) else TensorMakers.apply(Sigmoid(), a)
-
-
-def cumsum(a: Any, axis: int) -> Any:
-    return np.cumsum(a, axis=axis) if _is_array(a) else TensorMakers.apply(Cumsum(axis), a)
-
-
-def einsum(spec: str, *operands: Any) -> Any:
-    if all(_is_array(a) for a in operands):
-        return np.einsum(spec, *operands)
-    ins, out = spec.split("->")
-    return TensorMakers.apply(Einsum(tuple(ins.split(",")), out), *operands)
 
 
 def reshape(a: Any, shape: tuple[int, ...]) -> Any:
@@ -240,23 +232,19 @@ class Maximum(Op):
         return np.maximum(x, y)
 
     def backward(self, grad: Any, out: Any, x: Any, y: Any) -> tuple[Any, ...]:
+        # x's share: 1 where x made the output, 1/2 where x and y tie, else 0 (y gets the rest).
         xd, yd = _data(x), _data(y)
-        share = (xd > yd) + 0.5 * (xd == yd)
+        share = (xd == _data(out)) - 0.5 * (xd == yd)
         return grad * share.astype(out.dtype), grad * (1 - share).astype(out.dtype)
 
 
-class Minimum(Op):
+class Minimum(Maximum):
     """z = min(x, y);  the gradient goes to the smaller input, split evenly on ties."""
 
     __slots__ = ()
 
     def forward(self, x: Any, y: Any) -> np.ndarray:
         return np.minimum(x, y)
-
-    def backward(self, grad: Any, out: Any, x: Any, y: Any) -> tuple[Any, ...]:
-        xd, yd = _data(x), _data(y)
-        share = (xd < yd) + 0.5 * (xd == yd)
-        return grad * share.astype(out.dtype), grad * (1 - share).astype(out.dtype)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -287,30 +275,6 @@ class Log(Op):
 
     def backward(self, grad: Any, out: Any, x: Any) -> tuple[Any, ...]:
         return (grad / x,)
-
-
-class Log1p(Op):
-    """z = log(1 + x), accurate for small x;  dz/dx = 1 / (1 + x)."""
-
-    __slots__ = ()
-
-    def forward(self, x: Any) -> np.ndarray:
-        return np.log1p(x)
-
-    def backward(self, grad: Any, out: Any, x: Any) -> tuple[Any, ...]:
-        return (grad / (x + 1),)
-
-
-class Expm1(Op):
-    """z = exp(x) - 1, accurate for small x;  dz/dx = exp(x) = z + 1."""
-
-    __slots__ = ()
-
-    def forward(self, x: Any) -> np.ndarray:
-        return np.expm1(x)
-
-    def backward(self, grad: Any, out: Any, x: Any) -> tuple[Any, ...]:
-        return (grad * (out + 1),)
 
 
 class Sqrt(Op):
@@ -551,37 +515,6 @@ def _extremum_grad(grad: Any, out: Any, x: Any, axis: Axis) -> Any:
     return reshape(grad, kshape) * share.astype(_data(x).dtype)
 
 
-class Norm2(_Reduction):
-    """z = sqrt(sum of x^2) over axis;  dz/dx = x / z (0 where z = 0, as PyTorch)."""
-
-    __slots__ = ()
-
-    def forward(self, x: Any) -> np.ndarray:
-        return np.sqrt((x * x).sum(axis=self.axis, keepdims=self.keepdims))
-
-    def backward(self, grad: Any, out: Any, x: Any) -> tuple[Any, ...]:
-        kshape = _keepdims_shape(x.shape, self.axis)
-        zero = np.asarray(_data(out) == 0).reshape(kshape)  # there x is 0 too: x / 1 = 0
-        safe = reshape(out, kshape) + zero.astype(_data(x).dtype)
-        return (reshape(grad, kshape) * x / safe,)
-
-
-class Cumsum(Op):
-    """z_i = x_0 + ... + x_i along axis;  dz/dx = grad summed from the end (a reversed cumsum)."""
-
-    __slots__ = ("axis",)
-
-    def __init__(self, axis: int) -> None:
-        self.axis = axis  # non-negative
-
-    def forward(self, x: Any) -> np.ndarray:
-        return np.cumsum(x, axis=self.axis)
-
-    def backward(self, grad: Any, out: Any, x: Any) -> tuple[Any, ...]:
-        flip = (slice(None),) * self.axis + (slice(None, None, -1),)
-        return (cumsum(grad[flip], self.axis)[flip],)
-
-
 # ---------------------------------------------------------------------------------------------
 # Linear algebra
 
@@ -612,41 +545,6 @@ class MatMul(Op):
         if yn == 1 and gy is not None:
             gy = reshape(gy, gy.shape[:-1])
         return gx, gy
-
-
-class Einsum(Op):
-    """z = einsum("a,b->out", x, y, ...);  dz/dx = einsum("out,b->a", grad, y, ...).
-
-    The gradient of one operand is the same contraction with its subscripts and the output's
-    swapped; letters that only that operand has (summed away in forward) are broadcast back.
-    Subscripts are explicit letters, no repeats within an operand (``functions.einsum``
-    expands ``...`` and the implicit output before making the op).
-    """
-
-    __slots__ = ("ins", "output")
-
-    def __init__(self, ins: tuple[str, ...], output: str) -> None:
-        self.ins, self.output = ins, output
-
-    def forward(self, *xs: Any) -> np.ndarray:
-        return np.einsum(",".join(self.ins) + "->" + self.output, *xs)
-
-    def backward(self, grad: Any, out: Any, *xs: Any) -> tuple[Any, ...]:
-        grads: list[Any] = []
-        for i, (sub, x) in enumerate(zip(self.ins, xs)):
-            if not self.needs_grad(i):
-                grads.append(None)
-                continue
-            others = [s for j, s in enumerate(self.ins) if j != i]
-            seen = set(self.output).union(*others)
-            target = "".join(c for c in sub if c in seen)
-            spec = ",".join([self.output, *others]) + "->" + target
-            g = einsum(spec, grad, *(y for j, y in enumerate(xs) if j != i))
-            if target != sub:  # letters only x has: its gradient is the same along them
-                kept = tuple(n if c in seen else 1 for c, n in zip(sub, x.shape))
-                g = broadcast_to(reshape(g, kept), x.shape)
-            grads.append(g)
-        return tuple(grads)
 
 
 # ---------------------------------------------------------------------------------------------

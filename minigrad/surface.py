@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple, SupportsIndex, overload
 
 import numpy as np
 
-from . import ops
+from . import more_ops, ops
 from .device import CPU, as_device, device, parse_to
 from .dims import wrap_dim, wrap_dims
 from .dtypes import result_np, to_dtype
@@ -608,11 +608,11 @@ class TensorSurface:
 
     def log1p(self: Any) -> Tensor:
         """log(1 + x), accurate for small x."""
-        return TensorMakers.apply(ops.Log1p(), self)
+        return TensorMakers.apply(more_ops.Log1p(), self)
 
     def expm1(self: Any) -> Tensor:
         """exp(x) - 1, accurate for small x."""
-        return TensorMakers.apply(ops.Expm1(), self)
+        return TensorMakers.apply(more_ops.Expm1(), self)
 
     def __abs__(self: Any) -> Tensor:
         return self.abs()
@@ -898,7 +898,7 @@ class TensorSurface:
         any other positive number."""
         d = wrap_dims(dim, self._data.ndim, "norm", self._data.shape)
         if p in ("fro", 2, 2.0):
-            return TensorMakers.apply(ops.Norm2(d, keepdim), self)
+            return TensorMakers.apply(more_ops.Norm2(d, keepdim), self)
         if p in (1, 1.0):
             return self.abs().sum(d, keepdims=keepdim)
         if p in (math.inf, -math.inf):
@@ -921,7 +921,7 @@ class TensorSurface:
         if x.ndim == 0:
             return x.clone()
         d = _one_dim(x, dim, "cumsum")
-        return TensorMakers.apply(ops.Cumsum(d), x)
+        return TensorMakers.apply(more_ops.Cumsum(d), x)
 
 
 def _size(args: tuple[Any, ...]) -> tuple[int, ...]:

@@ -24,6 +24,7 @@ LAYERS = {
     "validation": 1,
     "conv": 1,
     "fused": 1,
+    "more_ops": 1,
     "tensor": 2,
     "surface": 2,
     "inplace": 2,

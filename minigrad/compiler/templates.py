@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from .. import fused, ops
+from .. import fused, more_ops, ops
 from ..engine import Op
 from .emitter import Emitter, literal
 
@@ -105,7 +105,7 @@ _BINARY = {ops.Add: "np.add", ops.Sub: "np.subtract", ops.Mul: "np.multiply", op
 
 @_forward(ops.Add, ops.Sub, ops.Mul, ops.Div, ops.Maximum, ops.Minimum)
 def _binary_fwd(e: Emitter, op: Any, hint: str, xs: list[str], vals: tuple[Any, ...]) -> str:
-    fn = _BINARY.get(type(op)) or ("np.maximum" if isinstance(op, ops.Maximum) else "np.minimum")
+    fn = _BINARY.get(type(op)) or ("np.maximum" if type(op) is ops.Maximum else "np.minimum")
     return e.call(hint, fn, xs[0], xs[1])
 
 
@@ -189,7 +189,7 @@ def _extreme_pair_bwd(
     e: Emitter, op: Any, g: str, out: str, xs: list[str], vals: Any, h: list[str]
 ) -> Any:
     x, y = xs
-    cmp = ">" if isinstance(op, ops.Maximum) else "<"
+    cmp = ">" if type(op) is ops.Maximum else "<"
     share = e.let(h[0] + "_share", f"({x} {cmp} {y}) + 0.5 * ({x} == {y})")
     dt = f"np.{np.asarray(e.env[out]).dtype.name}"
     gx = e.let(h[0], f"{g} * {share}.astype({dt})")
@@ -208,8 +208,8 @@ _UNARY = {
     ops.Sin: "np.sin",
     ops.Cos: "np.cos",
     ops.Tanh: "np.tanh",
-    ops.Log1p: "np.log1p",
-    ops.Expm1: "np.expm1",
+    more_ops.Log1p: "np.log1p",
+    more_ops.Expm1: "np.expm1",
 }
 
 
@@ -228,7 +228,7 @@ def _log_bwd(e: Emitter, op: Any, g: str, out: str, xs: list[str], vals: Any, h:
     return [e.call(h[0], "np.divide", g, xs[0])]
 
 
-@_backward(ops.Log1p)
+@_backward(more_ops.Log1p)
 def _log1p_bwd(
     e: Emitter, op: Any, g: str, out: str, xs: list[str], vals: Any, h: list[str]
 ) -> Any:
@@ -236,7 +236,7 @@ def _log1p_bwd(
     return [e.call(h[0], "np.divide", g, t)]
 
 
-@_backward(ops.Expm1)
+@_backward(more_ops.Expm1)
 def _expm1_bwd(
     e: Emitter, op: Any, g: str, out: str, xs: list[str], vals: Any, h: list[str]
 ) -> Any:
@@ -443,12 +443,12 @@ def _max_bwd(e: Emitter, op: Any, g: str, out: str, xs: list[str], vals: Any, h:
     return [e.let(h[0], f"{g}.reshape({kshape!r}) * {share}.astype(np.{dt})")]
 
 
-@_forward(ops.Cumsum)
+@_forward(more_ops.Cumsum)
 def _cumsum_fwd(e: Emitter, op: Any, hint: str, xs: list[str], vals: Any) -> str:
     return e.let(hint, f"np.cumsum({xs[0]}, axis={op.axis})")
 
 
-@_backward(ops.Cumsum)
+@_backward(more_ops.Cumsum)
 def _cumsum_bwd(
     e: Emitter, op: Any, g: str, out: str, xs: list[str], vals: Any, h: list[str]
 ) -> Any:
@@ -919,13 +919,13 @@ def _concat_bwd(
     return grads
 
 
-@_forward(ops.Einsum)
+@_forward(more_ops.Einsum)
 def _einsum_fwd(e: Emitter, op: Any, hint: str, xs: list[str], vals: Any) -> str:
     spec = ",".join(op.ins) + "->" + op.output
     return e.let(hint, f"np.einsum({spec!r}, {', '.join(xs)})")
 
 
-@_backward(ops.Einsum)
+@_backward(more_ops.Einsum)
 def _einsum_bwd(
     e: Emitter, op: Any, g: str, out: str, xs: list[str], vals: Any, h: list[str]
 ) -> Any:
@@ -948,13 +948,13 @@ def _einsum_bwd(
     return grads
 
 
-@_forward(ops.Norm2)
+@_forward(more_ops.Norm2)
 def _norm2_fwd(e: Emitter, op: Any, hint: str, xs: list[str], vals: Any) -> str:
     x = xs[0]
     return e.let(hint, f"np.sqrt(({x} * {x}).sum(axis={_r(op.axis)}, keepdims={op.keepdims}))")
 
 
-@_backward(ops.Norm2)
+@_backward(more_ops.Norm2)
 def _norm2_bwd(
     e: Emitter, op: Any, g: str, out: str, xs: list[str], vals: Any, h: list[str]
 ) -> Any:

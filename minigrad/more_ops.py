@@ -1,0 +1,133 @@
+"""The ops beyond the basic set: precise elementwise functions (``Log1p``, ``Expm1``), the
+Euclidean norm (``Norm2``), the running sum (``Cumsum``) and Einstein summation (``Einsum``).
+
+They follow ``ops.py``'s pattern exactly (forward and backward rule side by side, rules written
+with helpers that run NumPy on arrays and record an op on Tensors) and sit beside it so that
+``ops.py`` holds only the ops a student reads first. ``Tensor.log1p``, ``norm``, ``cumsum`` and
+``minigrad.einsum`` (``surface.py``, ``functions.py``) make them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from .engine import Op, TensorMakers
+from .ops import _data, _is_array, _keepdims_shape, _Reduction, broadcast_to, reshape
+
+# ---------------------------------------------------------------------------------------------
+# Helpers for the rules below: NumPy on arrays, recorded ops on Tensors.
+
+
+def cumsum(a: Any, axis: int) -> Any:
+    return np.cumsum(a, axis=axis) if _is_array(a) else TensorMakers.apply(Cumsum(axis), a)
+
+
+def einsum(spec: str, *operands: Any) -> Any:
+    if all(_is_array(a) for a in operands):
+        return np.einsum(spec, *operands)
+    ins, out = spec.split("->")
+    return TensorMakers.apply(Einsum(tuple(ins.split(",")), out), *operands)
+
+
+# ---------------------------------------------------------------------------------------------
+# Elementwise functions
+
+
+class Log1p(Op):
+    """z = log(1 + x), accurate for small x;  dz/dx = 1 / (1 + x)."""
+
+    __slots__ = ()
+
+    def forward(self, x: Any) -> np.ndarray:
+        return np.log1p(x)
+
+    def backward(self, grad: Any, out: Any, x: Any) -> tuple[Any, ...]:
+        return (grad / (x + 1),)
+
+
+class Expm1(Op):
+    """z = exp(x) - 1, accurate for small x;  dz/dx = exp(x) = z + 1."""
+
+    __slots__ = ()
+
+    def forward(self, x: Any) -> np.ndarray:
+        return np.expm1(x)
+
+    def backward(self, grad: Any, out: Any, x: Any) -> tuple[Any, ...]:
+        return (grad * (out + 1),)
+
+
+# ---------------------------------------------------------------------------------------------
+# Reductions and scans
+
+
+class Norm2(_Reduction):
+    """z = sqrt(sum of x^2) over axis;  dz/dx = x / z (0 where z = 0, as PyTorch)."""
+
+    __slots__ = ()
+
+    def forward(self, x: Any) -> np.ndarray:
+        return np.sqrt((x * x).sum(axis=self.axis, keepdims=self.keepdims))
+
+    def backward(self, grad: Any, out: Any, x: Any) -> tuple[Any, ...]:
+        kshape = _keepdims_shape(x.shape, self.axis)
+        zero = np.asarray(_data(out) == 0).reshape(kshape)  # there x is 0 too: x / 1 = 0
+        safe = reshape(out, kshape) + zero.astype(_data(x).dtype)
+        return (reshape(grad, kshape) * x / safe,)
+
+
+class Cumsum(Op):
+    """z_i = x_0 + ... + x_i along axis;  dz/dx = grad summed from the end (a reversed cumsum)."""
+
+    __slots__ = ("axis",)
+
+    def __init__(self, axis: int) -> None:
+        self.axis = axis  # non-negative
+
+    def forward(self, x: Any) -> np.ndarray:
+        return np.cumsum(x, axis=self.axis)
+
+    def backward(self, grad: Any, out: Any, x: Any) -> tuple[Any, ...]:
+        flip = (slice(None),) * self.axis + (slice(None, None, -1),)
+        return (cumsum(grad[flip], self.axis)[flip],)
+
+
+# ---------------------------------------------------------------------------------------------
+# Contraction
+
+
+class Einsum(Op):
+    """z = einsum("a,b->out", x, y, ...);  dz/dx = einsum("out,b->a", grad, y, ...).
+
+    The gradient of one operand is the same contraction with its subscripts and the output's
+    swapped; letters that only that operand has (summed away in forward) are broadcast back.
+    Subscripts are explicit letters, no repeats within an operand (``functions.einsum``
+    expands ``...`` and the implicit output before making the op).
+    """
+
+    __slots__ = ("ins", "output")
+
+    def __init__(self, ins: tuple[str, ...], output: str) -> None:
+        self.ins, self.output = ins, output
+
+    def forward(self, *xs: Any) -> np.ndarray:
+        return np.einsum(",".join(self.ins) + "->" + self.output, *xs)
+
+    def backward(self, grad: Any, out: Any, *xs: Any) -> tuple[Any, ...]:
+        grads: list[Any] = []
+        for i, (sub, x) in enumerate(zip(self.ins, xs)):
+            if not self.needs_grad(i):
+                grads.append(None)
+                continue
+            others = [s for j, s in enumerate(self.ins) if j != i]
+            seen = set(self.output).union(*others)
+            target = "".join(c for c in sub if c in seen)
+            spec = ",".join([self.output, *others]) + "->" + target
+            g = einsum(spec, grad, *(y for j, y in enumerate(xs) if j != i))
+            if target != sub:  # letters only x has: its gradient is the same along them
+                kept = tuple(n if c in seen else 1 for c, n in zip(sub, x.shape))
+                g = broadcast_to(reshape(g, kept), x.shape)
+            grads.append(g)
+        return tuple(grads)

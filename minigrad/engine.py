@@ -8,7 +8,7 @@ arrays and `create_graph=True` runs the very same rules on Tensors, recorded.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from heapq import heappop, heappush
 from typing import Any
 
@@ -144,47 +144,6 @@ class Anomaly:
 # fails (a freed graph, a tensor changed in place) leaves every ``.grad`` as it was.
 
 
-def topological_order(roots: Sequence[Any]) -> list[Any]:
-    """Every Op and leaf reachable from ``roots``, in the order backward visits them.
-
-    The ops from the latest recorded to the earliest (each after all of its consumers), then
-    the leaves in the order the ops reach them (a leaf root first). An iterative walk: a
-    100,000-op chain needs no recursion.
-    """
-    ops: list[Any] = []
-    leaves = {r: None for r in roots if not isinstance(r, Op)}  # (a dict keeps the order)
-    seen: set[Any] = set()
-    stack = [r for r in roots if isinstance(r, Op)]
-    while stack:
-        node = stack.pop()
-        if node in seen:
-            continue
-        seen.add(node)
-        ops.append(node)
-        stack.extend(p for p in node.edges if isinstance(p, Op) and p not in seen)
-    ops.sort(key=_tick, reverse=True)
-    for op in ops:
-        for p in op.edges:
-            if p is not None and not isinstance(p, Op):
-                leaves[p] = None
-    return ops + list(leaves)
-
-
-def _tick(op: Op) -> int:
-    return op.epoch
-
-
-def _leading_to(targets: set[Any], order: list[Any]) -> set[Any]:
-    """The nodes from which some target can be reached (only they need to run for grad())."""
-    needed: set[Any] = set()
-    for node in reversed(order):  # producers before consumers
-        if node in targets or (
-            isinstance(node, Op) and any(p in needed for p in node.edges if p is not None)
-        ):
-            needed.add(node)
-    return needed
-
-
 def _node_of(t: Any) -> Any:
     """The graph node a tensor's gradient enters: its op, or itself when it is a leaf."""
     return t.grad_fn if t.grad_fn is not None else t
@@ -197,14 +156,16 @@ def run_backward(
     create_graph: bool,
     capture: Sequence[Any] | None = None,
     observe: Callable[[Any, Any, list[Any] | None], None] | None = None,
+    needed: set[Any] | None = None,
 ) -> list[Any] | None:
     """Propagate ``seeds`` from ``roots`` to the leaves, each node once, after its consumers.
 
     With ``capture`` (a list of tensors), the gradients reaching those tensors are returned
-    instead of being accumulated into leaves' ``.grad`` (this is ``grad()``), and only the
-    part of the graph that leads to them runs. ``observe(node, grad, handed)``, if given, is
-    told each step: the gradient a node received (after hooks) and, for an op, what it handed
-    to each input (None where nothing was sent); ``minigrad.explain`` writes it down.
+    instead of being accumulated into leaves' ``.grad`` (this is ``grad()``); with ``needed``
+    (``graph.leading_to``: the nodes that lead to them), only those nodes run.
+    ``observe(node, grad, handed)``, if given, is told each step: the gradient a node received
+    (after hooks) and, for an op, what it handed to each input (None where nothing was sent);
+    ``minigrad.explain`` writes it down.
 
     Raises:
         RuntimeError: before an op runs whose saved values a previous backward freed or were
@@ -223,12 +184,7 @@ def run_backward(
             pending[node] = seed
             heappush(ready, (-node.epoch, node))
 
-    captured: dict[Any, Any] | None = None
-    needed: set[Any] | None = None
-    if capture is not None:
-        captured = {}
-        order = topological_order([_node_of(r) for r in roots])
-        needed = _leading_to({_node_of(t) for t in capture}, order)
+    captured: dict[Any, Any] | None = None if capture is None else {}
 
     last_write = versions.CLOCK.writes
     was_enabled = _grad_enabled.get()
@@ -431,8 +387,3 @@ def sum_to(g: Any, shape: tuple[int, ...]) -> Any:
         return total(g, axis=tuple(range(lead)))
     g = total(g, axis=tuple(range(lead)) + stretched, keepdims=True)
     return g.reshape(shape)
-
-
-def iter_graph(roots: Sequence[Any]) -> Iterator[Any]:
-    """Every Op and leaf reachable from ``roots``, in the order backward visits them."""
-    return iter(topological_order([_node_of(r) for r in roots]))

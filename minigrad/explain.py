@@ -17,7 +17,8 @@ from typing import Any
 import numpy as np
 
 from .backprop_check import cost_loss, read_model, reference_activations
-from .engine import Op, iter_graph, run_backward
+from .engine import Op, run_backward
+from .graph import iter_graph
 from .reference import backprop
 from .tensor import Tensor
 

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, TypeGuard
 import numpy as np
 
 from .engine import TensorMakers, accumulate, run_backward
+from .graph import leading_to
 
 if TYPE_CHECKING:
     from .tensor import Tensor
@@ -134,7 +135,8 @@ def grad(
             )
     seeds = [_seed(o, g, "grad", create_graph) for o, g in zip(outs, gos)]
     retain = create_graph if retain_graph is None else retain_graph
-    found = run_backward(outs, seeds, retain, create_graph, capture=ins)
+    needed = leading_to(outs, ins)
+    found = run_backward(outs, seeds, retain, create_graph, capture=ins, needed=needed)
     result: list[Tensor | None] = []
     for t, g in zip(ins, found or []):
         if g is None:
@@ -193,7 +195,8 @@ def backward(
                 )
     seeds = [_seed(o, g, "backward", create_graph) for o, g in zip(outs, gos)]
     retain = create_graph if retain_graph is None else retain_graph
-    found = run_backward(outs, seeds, retain, create_graph, capture=ins)
+    needed = None if ins is None else leading_to(outs, ins)
+    found = run_backward(outs, seeds, retain, create_graph, capture=ins, needed=needed)
     given: set[int] = set()
     for t, g in zip(ins or (), found or ()):
         if g is not None:

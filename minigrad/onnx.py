@@ -21,8 +21,9 @@ import numpy as np
 
 from . import conv, fused, ops
 from ._optional import require
-from .engine import Op, iter_graph
+from .engine import Op
 from .grad_mode import enable_grad
+from .graph import iter_graph
 from .nn import Module
 from .tensor import Tensor
 

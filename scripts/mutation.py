@@ -41,6 +41,7 @@ from test_ops import _gradcheck, _rng, check_both_paths, check_gradgrad  # noqa:
 
 from minigrad import engine  # noqa: E402
 from minigrad.engine import Op  # noqa: E402
+from minigrad.graph import iter_graph  # noqa: E402
 from minigrad.tensor import Tensor  # noqa: E402
 
 FACTOR = 1.01
@@ -189,7 +190,7 @@ def _n_inputs(cls: type[Op], rows: list[OpSpec]) -> int:
     n = 0
     for spec in rows:
         out = spec(*[Tensor(a, requires_grad=True) for a in spec.arrays(np.random.default_rng(0))])
-        for node in engine.iter_graph([out]):
+        for node in iter_graph([out]):
             if type(node) is cls:
                 n = max(n, len(node.edges))
     return n

@@ -19,7 +19,8 @@ import numpy as np
 
 import minigrad as mg
 from minigrad import Tensor, fused, ops
-from minigrad.engine import Op, iter_graph
+from minigrad.engine import Op
+from minigrad.graph import iter_graph
 from minigrad.tensor import apply
 
 Shape = tuple[int, ...]

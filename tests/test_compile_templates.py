@@ -20,7 +20,8 @@ from op_specs import BROADCAST, BROADCAST_PAIRS, SPECS, OpSpec, Shape
 from minigrad import Tensor, fused, ops
 from minigrad.compiler import step as compiled
 from minigrad.compiler import templates
-from minigrad.engine import Op, iter_graph, run_backward
+from minigrad.engine import Op, run_backward
+from minigrad.graph import iter_graph
 from minigrad.tensor import apply
 
 ALL_OPS = [

@@ -12,7 +12,8 @@ import pytest
 
 import minigrad as mg
 from minigrad import Tensor
-from minigrad.engine import Op, iter_graph, run_backward
+from minigrad.engine import Op, run_backward
+from minigrad.graph import iter_graph
 from minigrad.tensor import apply
 
 

@@ -9,8 +9,8 @@ import pytest
 
 import minigrad as mg
 from minigrad import nn, reference
-from minigrad.engine import iter_graph
 from minigrad.explain import Explanation, explain_backward, explain_mlp
+from minigrad.graph import iter_graph
 from minigrad.nn import functional as F
 from minigrad.viz import draw_graph, draw_model
 

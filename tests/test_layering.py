@@ -21,6 +21,7 @@ LAYERS = {
     "device": 0,
     "reference": 0,
     "ops": 1,
+    "graph": 1,
     "validation": 1,
     "conv": 1,
     "fused": 1,

@@ -7,7 +7,8 @@ import pytest
 
 import minigrad as mg
 from minigrad import nn
-from minigrad.engine import Op, iter_graph
+from minigrad.engine import Op
+from minigrad.graph import iter_graph
 
 F = nn.functional
 REDUCTIONS = ["mean", "sum", "none"]

@@ -20,8 +20,9 @@ from typing import Any
 import numpy as np
 
 from .. import nn
-from ..engine import Op, iter_graph, run_backward
+from ..engine import Op, run_backward
 from ..grad_mode import _grad_enabled
+from ..graph import iter_graph
 from ..nn.module import Module
 from ..tensor import Tensor, _new_tensor, as_tensor
 from ..versions import bump_all

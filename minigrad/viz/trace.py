@@ -9,7 +9,8 @@ from typing import Any
 
 import numpy as np
 
-from ..engine import Op, OutputOf, iter_graph
+from ..engine import Op, OutputOf
+from ..graph import iter_graph
 from ..tensor import Tensor
 
 # ---------------------------------------------------------------------------------------------

@@ -1,27 +1,28 @@
-"""A small training helper: `fit`, `evaluate`, `accuracy` and `History`.
+"""A small training helper: `fit`, `evaluate` and `History` (and `accuracy`, re-exported).
 
 The loop is the plain one, `loss.backward()` then `optimizer.step()`: no gradient is written
-by hand here. Progress lines come from `minigrad.progress` (tqdm when installed, one line per
-epoch otherwise); the curves of a `History` are drawn by `minigrad.viz.plot_history`.
+by hand here. The default metric, `accuracy`, lives in `minigrad.metrics`; progress lines come
+from `minigrad.progress` (tqdm when installed, one line per epoch otherwise); the curves of a
+`History` are drawn by `minigrad.viz.plot_history`.
 """
 
 from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence, Sized
+from collections.abc import Callable, Iterable, Mapping, Sequence, Sized
 from typing import Any, NamedTuple
 
 import numpy as np
 
 from .compiler import compile as compile_step
 from .grad_mode import no_grad
+from .metrics import Metric, accuracy
 from .progress import ProgressBar, Verbosity, progress_bar
 from .tensor import Tensor, as_tensor
 
 __all__ = ["Evaluation", "History", "StopTraining", "accuracy", "evaluate", "fit", "progress_bar"]
 
-Metric = Callable[[Any, Any], float]
 Callback = Callable[[int, dict[str, float]], Any]
 Step = Callable[[Tensor, Tensor], tuple[Tensor, Tensor | None]]  # (x, y) -> (output, loss)
 
@@ -83,46 +84,9 @@ class Evaluation(NamedTuple):
     metric: float
 
 
-def accuracy(output: Any, target: Any) -> float:
-    """Fraction of rows whose predicted class matches the target.
-
-    With more than one output column the prediction is the argmax; with one column (or a 1-D
-    output) it is `output >= 0.5`, i.e. a probability such as a sigmoid's. Targets may be class
-    indices (m,), one-hot or probability rows (m, k) (argmax taken), or 0/1 values.
-
-    Args:
-        output: model output, Tensor or array, shape (m, k), (m, 1) or (m,).
-        target: targets for the same m rows.
-
-    Returns:
-        The accuracy in [0, 1] as a float.
-
-    Raises:
-        ValueError: output and target have different numbers of rows.
-    """
-    out, tgt = (t._data if isinstance(t, Tensor) else np.asarray(t) for t in (output, target))
-    m = out.shape[0] if out.ndim else 1
-    if (tgt.shape[0] if tgt.ndim else 1) != m:
-        raise ValueError(
-            f"accuracy: output has {m} rows but target has shape {tuple(tgt.shape)} "
-            f"(output shape {tuple(out.shape)})"
-        )
-    if out.ndim == 2 and out.shape[1] > 1:
-        pred = out.argmax(axis=1)
-    else:
-        pred = (out.reshape(m) >= 0.5).astype(np.int64)
-    if tgt.ndim == 2 and tgt.shape[1] > 1:
-        labels = tgt.argmax(axis=1)
-    elif np.issubdtype(tgt.dtype, np.integer):
-        labels = tgt.reshape(m)
-    else:
-        labels = np.rint(tgt.reshape(m)).astype(np.int64)
-    return float(np.mean(pred == labels)) if m else math.nan
-
-
-def _batches(data: Any, batch_size: int | None, where: str) -> Iterator[tuple[Tensor, Tensor]]:
-    """The (x, y) batches of `data` as Tensors: an (x, y) pair (whole, or cut in `batch_size`
-    rows) or an iterable of (x, y) batches (a DataLoader, which has its own batch size)."""
+def _batches(data: Any, batch_size: int | None, where: str) -> Iterable[Any]:
+    """`data` as an iterable of (x, y) batches: an (x, y) pair (whole, or cut in `batch_size`
+    rows) or an iterable of batches already (a DataLoader, which has its own batch size)."""
     pair = (
         isinstance(data, tuple | list) and len(data) == 2 and not isinstance(data[0], tuple | list)
     )
@@ -132,35 +96,34 @@ def _batches(data: Any, batch_size: int | None, where: str) -> Iterator[tuple[Te
         )
     if pair:
         x, y = data
-        if batch_size is not None and batch_size < len(x):
-            data = [
-                (x[i : i + batch_size], y[i : i + batch_size]) for i in range(0, len(x), batch_size)
-            ]
-        else:
-            data = [(x, y)]
-    elif not isinstance(data, Iterable) or isinstance(data, (Tensor, np.ndarray)):
+        if batch_size is None or batch_size >= len(x):
+            return [(x, y)]
+        return [
+            (x[i : i + batch_size], y[i : i + batch_size]) for i in range(0, len(x), batch_size)
+        ]
+    if not isinstance(data, Iterable) or isinstance(data, (Tensor, np.ndarray)):
         raise TypeError(
             f"{where}: data must be an (x, y) pair or an iterable of (x, y) batches (a "
             f"DataLoader), got {type(data).__name__}"
         )
-    for batch in data:
+    return data
+
+
+def _means(
+    batches: Iterable[Any], step: Step, metrics: Mapping[str, Metric], where: str
+) -> dict[str, float]:
+    """The one loop over batches: row-weighted means of the loss and of each metric (exact for
+    mean-reduced losses); ``step(x, y)`` gives a batch's output and loss (None: NaN)."""
+    totals = dict.fromkeys(["loss", *metrics], 0.0)
+    count = 0
+    for batch in batches:
         if not isinstance(batch, (tuple, list)) or len(batch) != 2:
             size = f" of {len(batch)}" if hasattr(batch, "__len__") else ""
             raise ValueError(
                 f"{where}: each batch must be an (input, target) pair, got "
                 f"{type(batch).__name__}{size}"
             )
-        yield as_tensor(batch[0]), as_tensor(batch[1])
-
-
-def _means(
-    batches: Iterable[tuple[Tensor, Tensor]], step: Step, metrics: Mapping[str, Metric], empty: str
-) -> dict[str, float]:
-    """Row-weighted means of the loss and of each metric over ``batches`` (exact for
-    mean-reduced losses); ``step(x, y)`` gives a batch's output and loss (None: NaN)."""
-    totals = dict.fromkeys(["loss", *metrics], 0.0)
-    count = 0
-    for x, y in batches:
+        x, y = as_tensor(batch[0]), as_tensor(batch[1])
         out, loss = step(x, y)
         m = out.shape[0] if out.ndim else 1
         totals["loss"] += math.nan if loss is None else float(loss.item()) * m
@@ -168,17 +131,17 @@ def _means(
             totals[name] += float(fn(out, y)) * m
         count += m
     if count == 0:
-        raise ValueError(empty)
+        raise ValueError(f"{where}: no batches (the loader or data set is empty)")
     return {name: total / count for name, total in totals.items()}
 
 
 def _evaluate(
-    model: Callable[[Tensor], Tensor],
+    model: Any,
     data: Any,
-    loss_fn: Callable[[Tensor, Any], Tensor] | None,
+    loss_fn: Any,
     metrics: Mapping[str, Metric],
+    where: str,
     batch_size: int | None = None,
-    where: str = "evaluate",
 ) -> dict[str, float]:
     """Mean loss and metrics over `data`, under no_grad and in eval mode (mode restored)."""
 
@@ -186,13 +149,13 @@ def _evaluate(
         out = model(x)
         return out, None if loss_fn is None else loss_fn(out, y)
 
+    batches = _batches(data, batch_size, where)
     was_training = getattr(model, "training", False)
     if hasattr(model, "eval"):
         model.eval()
     try:
         with no_grad():
-            batches = _batches(data, batch_size, where)
-            return _means(batches, step, metrics, f"{where}: the evaluation data is empty")
+            return _means(batches, step, metrics, where)
     finally:
         if was_training and hasattr(model, "train"):
             model.train()
@@ -235,7 +198,7 @@ def evaluate(
             "as one argument: evaluate(model, (x, y), loss_fn)"
         )
     metrics = {} if metric is None else {"metric": metric}
-    result = _evaluate(model, data, loss_fn, metrics, batch_size)
+    result = _evaluate(model, data, loss_fn, metrics, "evaluate", batch_size)
     return Evaluation(result["loss"], result.get("metric", math.nan))
 
 
@@ -251,28 +214,28 @@ def _log_names(metrics: Any, val_data: Any) -> tuple[dict[str, Metric], dict[str
             f"{type(metrics).__name__}"
         )
     metrics = dict(metrics or {})
-    sets = (
-        {}
-        if val_data is None
-        else dict(val_data)
-        if isinstance(val_data, Mapping)
-        else {"test": val_data}
-    )
+    if val_data is None:
+        val_data = {}
+    elif not isinstance(val_data, Mapping):
+        val_data = {"test": val_data}
     for name in ("loss", "seconds"):
         if name in metrics:
             raise ValueError(
                 f"fit: a metric may not be named {name!r} (the key of the loop's own {name}); "
                 "give it another name in the metrics dict"
             )
-    if "train" in sets:
+    if "train" in val_data:
         raise ValueError(
             "fit: an evaluation set may not be named 'train' (its keys would be the training "
             "loop's own train_loss, train_<metric>); give it another name in val_data"
         )
-    return metrics, {} if val_data is None else sets
+    # each set's data is checked (and a pair made one batch) before training starts
+    return metrics, {name: _batches(data, None, f"fit ({name})") for name, data in val_data.items()}
 
 
-def _step(model: Any, loss_fn: Any, optimizer: Any, compile: bool, bar: ProgressBar) -> Step:
+def _training_step(
+    model: Any, loss_fn: Any, optimizer: Any, compile: bool, bar: ProgressBar
+) -> Step:
     """One training step, ``(x, y) -> (output, loss)``: zero_grad, forward, loss, backward and
     the optimizer's step, or the same compiled by `minigrad.compile`."""
     compiled = compile_step(model, loss_fn, optimizer) if compile else None
@@ -311,33 +274,30 @@ def fit(
     verbose: Verbosity = "auto",
     compile: bool = False,
 ) -> History:
-    """Train `model` for `epochs` passes over `train_loader`.
+    """Train `model` for `epochs` passes over `train_loader` (see docs/training.md).
 
     Each batch: `optimizer.zero_grad()`, `loss = loss_fn(model(x), y)`, `loss.backward()`,
-    `optimizer.step()`. The training loss and metrics of an epoch are the batch-size-weighted
-    means over its batches, measured on the fly (as the weights change); evaluation sets are
-    measured after the epoch with `evaluate`'s rules (no_grad, eval mode).
+    `optimizer.step()`. An epoch's training loss and metrics are the row-weighted means over
+    its batches, measured as the weights change; evaluation sets are measured after the epoch
+    with `evaluate`'s rules (no_grad, eval mode).
 
     Args:
-        model: a callable Tensor -> Tensor with parameters the optimizer updates (an
-            `nn.Module`; its `train()` is called at the start of each epoch if it has one).
+        model: a callable Tensor -> Tensor (an `nn.Module`: `train()` at each epoch's start).
         loss_fn: loss(output, target) -> scalar Tensor.
         optimizer: has `zero_grad()` and `step()` (minigrad.optim.SGD, Adam...).
         train_loader: re-iterable source of (x, y) batches, e.g. a `DataLoader`.
         epochs: number of passes.
-        val_data: evaluated after each epoch: an (x, y) pair or a loader (logged as "test_*"),
-            or a dict name -> pair/loader (logged as "<name>_*").
+        val_data: evaluated after each epoch: an (x, y) pair or a loader (keys "test_*"), or a
+            dict name -> pair or loader (keys "<name>_*").
         metrics: metric(output, target) -> float (default `accuracy`), a dict name -> metric,
             or None.
-        callbacks: callable(epoch, logs) or a list of them, called after each epoch with the
-            0-based epoch index and that epoch's logs; returning or raising `StopTraining`
-            ends training after that epoch.
-        verbose: Keras' meaning: "auto" (the default) or 1 (True) a progress bar: tqdm's bar
-            with about ten epoch lines, or one line per epoch without tqdm (nothing in logs
-            and pipes); 2 one line per epoch, logs too; 0 (False) silent. See
+        callbacks: callable(epoch, logs) or a list of them, called after each epoch with its
+            0-based index and logs; returning or raising `StopTraining` ends training.
+        verbose: Keras' meaning: 0 (False) silent, 1 (True, "auto") a progress bar (tqdm's,
+            or one line per epoch without tqdm), 2 one line per epoch (logs too); see
             `minigrad.progress.progress_bar`.
-        compile: run each training step compiled by `minigrad.compile` (same results; see
-            docs/compile.md). Metrics then see the model's output of each step as a copy.
+        compile: run each step compiled by `minigrad.compile` (same results; metrics see a
+            copy of each step's output).
 
     Returns:
         The `History` of every epoch.
@@ -354,7 +314,7 @@ def fit(
     hooks = [callbacks] if callable(callbacks) else list(callbacks or [])
     steps = len(train_loader) * int(epochs) if isinstance(train_loader, Sized) else None
     bar = progress_bar(steps, verbose)
-    step = _step(model, loss_fn, optimizer, compile, bar)
+    step = _training_step(model, loss_fn, optimizer, compile, bar)
     history = History()
     try:
         for epoch in range(int(epochs)):
@@ -362,11 +322,11 @@ def fit(
             start = time.perf_counter()
             if hasattr(model, "train"):
                 model.train()
-            batches = _batches(train_loader, None, "fit")
-            empty = "fit: the training loader yielded no batches"
-            results = {"train": _means(batches, step, metric_fns, empty)}
+            results = {
+                "train": _means(_batches(train_loader, None, "fit"), step, metric_fns, "fit")
+            }
             for name, data in eval_sets.items():
-                results[name] = _evaluate(model, data, loss_fn, metric_fns, where=f"fit ({name})")
+                results[name] = _evaluate(model, data, loss_fn, metric_fns, f"fit ({name})")
             logs = {f"{s}_{k}": v for s, result in results.items() for k, v in result.items()}
             logs["seconds"] = time.perf_counter() - start
             history.append(logs)

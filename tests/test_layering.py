@@ -42,6 +42,7 @@ LAYERS = {
     "utils": 6,
     "datasets": 6,
     "optim": 6,
+    "metrics": 3,
     "train": 7,
     "progress": 7,
     "backprop_check": 7,

@@ -191,6 +191,11 @@ def test_fit_rejects_bad_arguments() -> None:
     for name in ("loss", "seconds"):
         with pytest.raises(ValueError, match=f"may not be named '{name}'"):
             fit(model, cross_entropy, opt, loader, 1, metrics={name: accuracy}, verbose=0)
+    # an evaluation set that is not data is refused before the first step changes the weights
+    w0 = model.w.detach().numpy().copy()
+    with pytest.raises(TypeError, match=r"fit \(test\): data must be an \(x, y\) pair"):
+        fit(model, cross_entropy, opt, loader, 1, val_data=3, verbose=0)
+    np.testing.assert_array_equal(model.w.detach().numpy(), w0)
     # an evaluation set named "train" would write over the training loop's train_loss
     with pytest.raises(ValueError, match="may not be named 'train'"):
         fit(model, cross_entropy, opt, loader, 1, val_data={"train": blobs(9)}, verbose=0)

@@ -218,6 +218,76 @@ def test_the_running_form_makes_the_calls_of_the_listing() -> None:
             assert plain.replace("np_", "np.") == shown
 
 
+def test_relu_and_its_rule_write_in_place_only_over_values_nothing_else_reads() -> None:
+    """As hand-written NumPy: ReLU over the Linear's output (z1 is read by nothing else) and
+    its rule over the incoming gradient; the bits stay the eager ones (the 1,000-step tests),
+    and a value that is the model's output, or read twice, keeps its own buffer."""
+    _model, _opt, step = _tiny()
+    step(*_batch())
+    src = step.source
+    assert "in place: a1 is z1" in src and "in place: grad_z1 is grad_a1" in src
+    # The model's output feeds the ReLU of the loss: it stays the output.
+    gen = np.random.default_rng(0)
+    lin, lin_eager = nn.Linear(4, 3, generator=gen), nn.Linear(4, 3)
+    lin_eager.load_state_dict(lin.state_dict())
+
+    def loss_fn(out: mg.Tensor, y: mg.Tensor) -> mg.Tensor:
+        return F.mse_loss(F.relu(out), y)
+
+    step = mg.compile(lin, loss_fn, optim.SGD(lin.parameters(), lr=0.1))
+    x = mg.tensor(gen.standard_normal((8, 4)).astype(np.float32))
+    y = mg.tensor(gen.standard_normal((8, 3)).astype(np.float32))
+    for _ in range(3):
+        want = lin_eager(x)
+        step(x, y)
+        assert step.output is not None
+        np.testing.assert_array_equal(step.output._data, want._data)
+        assert (want._data < 0).any()  # (the ReLU would have changed it)
+        lin_eager.weight.grad = lin_eager.bias.grad = None
+        loss_fn(want, y).backward()
+        optim.SGD(lin_eager.parameters(), lr=0.1).step()
+    assert "a1 is z1" not in step.source  # (the rule's gradient is still written in place)
+
+    # A value read by two ops (a residual sum) keeps its buffer.
+    class Twice(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.fc = nn.Linear(4, 3, generator=0)
+
+        def forward(self, x: mg.Tensor) -> mg.Tensor:
+            z = self.fc(x)
+            return F.relu(z) + z
+
+    me, mc, le, lc = _run_both(
+        lambda: ((m := Twice()), optim.SGD(m.parameters(), lr=0.1)),
+        F.cross_entropy,
+        [_batch(seed=s) for s in range(3)],
+        30,
+    )
+    _assert_same(me, mc, exact=True)
+    assert le == lc
+
+
+def test_a_large_sgd_update_runs_in_pieces_with_the_same_bits(monkeypatch: Any) -> None:
+    """Above ``LARGE`` elements, plain SGD subtracts lr * g piece by piece (the steps stay in
+    the cache); the listing keeps one line per parameter and the bits are the eager ones."""
+    from minigrad.compiler import updates
+
+    monkeypatch.setattr(updates, "LARGE", 64)
+    monkeypatch.setattr(updates, "PIECE", 24)  # pieces that cut across the weights
+    batches = [_batch(seed=s) for s in range(4)]
+    me, mc, le, lc = _run_both(
+        iris_modern(lambda p: optim.SGD(p, lr=0.1)), F.cross_entropy, batches, 300
+    )
+    _assert_same(me, mc, exact=True)
+    assert le == lc
+    model, opt = iris_modern(lambda p: optim.SGD(p, lr=0.1))()
+    step = mg.compile(model, F.cross_entropy, opt)
+    step(*batches[0])
+    assert "for g_, s_, p_ in pieces0:" in step.run_source
+    assert "pieces" not in step.source and "np.subtract(layer0_weight" in step.source
+
+
 @pytest.mark.parametrize("lr", [0.0, 1, 0.25])
 def test_a_changed_learning_rate_is_used_at_the_next_call(lr: float) -> None:
     model, opt = iris_modern(lambda p: optim.SGD(p, lr=0.1))()

@@ -69,10 +69,13 @@ class Emitter:
         self.memo: dict[Any, Any] = {}  # what templates share (e.g. the flat label positions)
         self.execute = True  # False while writing code that must not run now (the update)
         self.writer: dict[str, int] = {}  # name -> index of the line that last wrote it
+        self.keep: set[int] = set()  # id(op) whose value must outlive the step (the output)
+        self.spare: str | None = None  # the incoming gradient a rule may overwrite, if any
         self._pending: list[list[str]] = [[]]
         self._pending_fast: list[list[str]] = [[]]
         self._aliases: dict[str, str] = {}  # "np.add" -> the step's name bound to np.add
         self._labels: list[str] = [""]
+        self._notes: list[str] = []  # said after the current op's comment (in place...)
         self._written: list[list[str]] = [[]]
         self._used: set[str] = set(env)
 
@@ -127,6 +130,16 @@ class Emitter:
         self.setup.append(
             f"{name} = np.empty({tuple(arr.shape)!r}, dtype=np.{arr.dtype.name}{order})"
         )
+        return name
+
+    def same_buffer(self, hint: str, of: str, why: str) -> str:
+        """A second name for the buffer ``of``, for an op written in place (``why`` says why
+        ``of`` is not read again); module level, as ``a1 = z1  # why``."""
+        name = self.fresh(hint)
+        self.env[name] = self.buffers[name] = self.env[of]
+        self.stable.add(name)
+        self.setup.append(f"{name} = {of}  # {why}")
+        self._notes.append(f"in place: {name} is {of}")
         return name
 
     def run_only(self, hint: str, value: Any) -> str:
@@ -308,6 +321,9 @@ class Emitter:
         """Close the current op: its statements become lines (one per ``split``), the first
         commented with ``comment``; returns the first line's index."""
         first = len(self.lines)
+        if self._notes:
+            comment = f"{comment} ({'; '.join(self._notes)})"
+            self._notes = []
         for i, (stmts, label) in enumerate(zip(self._pending, self._labels)):
             if not stmts and i:
                 continue

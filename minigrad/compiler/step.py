@@ -275,7 +275,7 @@ class CompiledStep:
             f"One training step of {type(self.model).__name__} compiled by minigrad: forward, "
             f"loss, backward and {type(opt).__name__} update in NumPy."
         )
-        v = emit_graph(loss, order, records, xd, yd, seed, self.model, header, derived)
+        v = emit_graph(loss, order, records, xd, yd, seed, self.model, header, derived, out)
         opt.step()  # the first update is the eager one: it creates the optimizer's state
         state = updates.emit_update(
             v.emitter,
@@ -323,11 +323,13 @@ def emit_graph(
     model: Any = None,
     header: str = "",
     derived: dict[int, str] | None = None,
+    output: Any = None,
 ) -> _Variant:
     """Write the forward and backward of ``loss``'s recorded graph, checking every value.
 
     ``records`` holds what the engine handed at each op (``run_backward``'s ``observe``);
-    ``xd`` and ``yd`` are the arrays that become the step's inputs ``x`` and ``y``.
+    ``xd`` and ``yd`` are the arrays that become the step's inputs ``x`` and ``y``; the value
+    of ``output`` (the model's output) is kept as it is (no op writes over it).
 
     Raises:
         CompileError: for an op without a template, or a template whose result differs from
@@ -337,6 +339,8 @@ def emit_graph(
     e = Emitter(env)
     e.bind("x", xd, stable=False)
     e.bind("y", yd, stable=False)
+    if getattr(output, "grad_fn", None) is not None:
+        e.keep.add(id(output.grad_fn))
     derived = derived or {}
     targets: dict[int, str] = {}
     env["_target_of"] = lambda op: _target_name(e, op, yd, derived, targets)
@@ -415,7 +419,19 @@ def emit_graph(
         bwd = templates.BACKWARD.get(type(node))
         if bwd is None:
             raise CompileError(f"minigrad.compile: no backward template for op {_kind(node)}")
+        # The rule may write over its incoming gradient when nothing else reads it: a buffer
+        # of its own, handed to this op alone, not a value of the forward.
+        e.spare = (
+            g
+            if g in e.buffers
+            and g not in e.folded
+            and handed_count.get(g, 0) <= 1
+            and g not in pending.values()
+            and g not in names.values()
+            else None
+        )
         gs = bwd(e, node, g, names[id(node)], inputs_of[id(node)], _saved(node), hints)
+        e.spare = None
         _, bmath = templates.math_of(node)
         e.end(f"{_kind(node)} backward: {bmath}")
         for i, (edge, gi, val) in enumerate(zip(node.edges, gs, _saved(node))):

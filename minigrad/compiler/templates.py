@@ -326,15 +326,53 @@ def _erf_bwd(e: Emitter, op: Any, g: str, out: str, xs: list[str], vals: Any, h:
     return [e.call(h[0], "np.multiply", g, t)]
 
 
+# Ops whose backward rule reads their inputs only, never their output: an elementwise op that
+# is the only reader of their output may overwrite it.
+_OUTPUT_UNREAD = (fused.Linear, ops.MatMul, ops.Add, ops.Sub)
+
+
+def _in_place(e: Emitter, op: Any, hint: str, x: str) -> str | None:
+    """A name for ``op``'s output in its input's buffer, when nothing reads the input after
+    ``op`` (as hand-written NumPy writes ``np.maximum(z, 0, out=z)``): the input is a buffer
+    of the step, made by an op whose rule does not read it, read by ``op`` alone, and not the
+    model's output. None otherwise."""
+    src = op.edges[0] if op.edges else None
+    if not isinstance(src, _OUTPUT_UNREAD) or e.consumers.get(id(src)) != 1 or id(src) in e.keep:
+        return None
+    buf = e.buffers.get(x)
+    if buf is None or x in e.folded or buf.base is not None or buf.dtype != op.out.dtype:
+        return None
+    return e.same_buffer(hint, x, f"{type(op).__name__} in place: {x} is not read again")
+
+
+def _spare(e: Emitter, op: Any, g: str, hint: str) -> str | None:
+    """A name for a rule's result in the buffer of its incoming gradient ``g``, when no other
+    rule reads ``g`` (``e.spare``, decided by the backward walk) and the result goes to an op
+    (a leaf's gradient keeps a buffer of its own). None otherwise."""
+    if e.spare != g or not isinstance(op.edges[0], Op):
+        return None
+    return e.same_buffer(hint, g, f"{type(op).__name__} backward in place: {g} is not read again")
+
+
 @_forward(ops.ReLU)
 def _relu_fwd(e: Emitter, op: Any, hint: str, xs: list[str], vals: Any) -> str:
-    return e.call(hint, "np.maximum", xs[0], "0")
+    z = _in_place(e, op, hint, xs[0])
+    if z is None:
+        return e.call(hint, "np.maximum", xs[0], "0")
+    e.into(z, "np.maximum", xs[0], "0")
+    return z
 
 
 @_backward(ops.ReLU)
 def _relu_bwd(e: Emitter, op: Any, g: str, out: str, xs: list[str], vals: Any, h: list[str]) -> Any:
-    mask = e.call(h[0] + "_mask", "np.greater", xs[0], "0")
-    return [e.call(h[0], "np.multiply", g, mask)]
+    # grad * (x > 0), with the mask read from the output: max(x, 0) > 0 exactly where x > 0
+    # (NaN included), and the output is there when the forward wrote it over x
+    mask = e.call(h[0] + "_mask", "np.greater", out, "0")
+    gx = _spare(e, op, g, h[0])
+    if gx is None:
+        return [e.call(h[0], "np.multiply", g, mask)]
+    e.into(gx, "np.multiply", g, mask)
+    return [gx]
 
 
 @_forward(ops.Clip)

@@ -120,12 +120,30 @@ def emit_update(
             e.stmt(r, fast=f)
         e.end(f"param group {gi}")
         packed = _pack(e, gi, group, [grads[id(p)] for p in params]) if k == "sgd" else None
+        pieces = None
+        if packed is not None:
+            pieces = _pieces(
+                e, gi, [names[id(p)] for p in params], [grads[id(p)] for p in params], packed
+            )
         for i, p in enumerate(params):
             state = optimizer.state.get(p, {})
             pname, gname = names[id(p)], grads[id(p)]
             if packed is not None:
                 gflat, sflat, steps = packed
                 step = steps[i]
+                if pieces is not None:  # (the whole group's update runs at its first line)
+                    mul, sub = e.alias("np.multiply"), e.alias("np.subtract")
+                    e.stmt(
+                        f"np.multiply({gname}, {hyper['lr']}, out={step})",
+                        step,
+                        f"for g_, s_, p_ in {pieces}: {mul}(g_, {hyper['lr']}, out=s_); "
+                        f"{sub}(p_, s_, out=p_)"
+                        if not i
+                        else "",
+                    )
+                    e.stmt(f"np.subtract({pname}, {step}, out={pname})", pname, "")
+                    e.end(f"SGD: {pname} -= lr * d")
+                    continue
                 e.stmt(  # (runs once for the group, on the packed gradients)
                     f"np.multiply({gname}, {hyper['lr']}, out={step})",
                     step,
@@ -199,6 +217,41 @@ def _pack(
         setup.append(line)
     e.setup[:] = setup
     return gflat, sflat, steps
+
+
+PIECE = 1 << 16  # elements of a piece of a large update: its steps stay in the cache
+LARGE = 1 << 18  # elements of a group's gradients above which the update runs in pieces
+
+
+def _pieces(
+    e: Emitter, gi: int, params: list[str], grads: list[str], packed: tuple[str, str, list[str]]
+) -> str | None:
+    """For a large group of plain SGD, ``p -= lr * g`` in pieces of ``PIECE`` elements: each
+    piece's ``lr * g`` goes into a small array that stays in the cache and is subtracted at
+    once, instead of a pass writing every step to memory and another reading them back. The
+    same products and differences, element for element. Returns the name of the list of
+    (gradient, step, parameter) pieces (flat views), or None for a small group or a
+    parameter whose memory order is not its gradient's."""
+    gflat, sflat, _ = packed
+    g_all, s_all = e.env[gflat], e.env[sflat]
+    if g_all.size < LARGE:
+        return None
+    pieces, start = [], 0
+    for pname, gname in zip(params, grads):
+        p, g = e.env[pname], e.env[gname]
+        order = _order(p)
+        if not p.flags[f"{order}_CONTIGUOUS"] or _order(g) != order or p.dtype != g.dtype:
+            return None
+        flat = p.reshape(-1, order=order)  # a view: the parameter's memory, in its order
+        for k in range(0, p.size, PIECE):
+            n = min(PIECE, p.size - k)
+            pieces.append((g_all[start + k : start + k + n], s_all[:n], flat[k : k + n]))
+        start += p.size
+    return e.run_only(f"pieces{gi}", pieces)
+
+
+def _order(a: np.ndarray) -> str:
+    return "F" if a.ndim > 1 and a.flags.f_contiguous and not a.flags.c_contiguous else "C"
 
 
 def _mentions(line: str, name: str) -> bool:

@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from .engine import Op
+from .engine import Op, Tensors
 from .ops import (
     Axis,
     _data,
@@ -140,17 +140,7 @@ class NLLLoss(Op):
         self.target, self.reduction = target, reduction
 
     def forward(self, x: Any) -> np.ndarray:
-        n = len(self.target)
-        picked = -x[np.arange(n), self.target]
-        if self.reduction == "none":
-            return picked
-        total = np.add.reduce(picked, axis=None)
-        if self.reduction != "mean":
-            return total
-        if n:
-            return total / n
-        with _ieee():  # an empty batch's mean is 0 / 0 = nan, as in PyTorch
-            return total / n
+        return _reduced(-x[np.arange(len(self.target)), self.target], self.reduction)
 
     def backward(self, grad: Any, out: Any, x: Any) -> tuple[Any, ...]:
         n = len(self.target)
@@ -163,6 +153,63 @@ class NLLLoss(Op):
         if self.reduction != "none":
             grad = broadcast_to(grad, (n,))
         return (scatter(-grad, (np.arange(n), self.target), x.shape),)
+
+
+def _reduced(losses: np.ndarray, reduction: str) -> np.ndarray:
+    """The per-sample losses, their sum or their mean (NLLLoss, CrossEntropyLoss)."""
+    if reduction == "none":
+        return losses
+    total = np.add.reduce(losses, axis=None)
+    if reduction != "mean":
+        return total
+    if len(losses):
+        return total / len(losses)
+    with _ieee():  # an empty batch's mean is 0 / 0 = nan, as in PyTorch
+        return total / 0
+
+
+class CrossEntropyLoss(NLLLoss):
+    """z = -mean_i log softmax(x)[i, t_i];  dz/dx = (softmax(x) - onehot(t)) grad / n.
+
+    (Or the sum, or one loss per sample, as NLLLoss; n is N for the mean, else 1.)
+
+    PyTorch's ``cross_entropy`` of (N, C) logits ``x`` and integer labels ``t`` (no weight, no
+    label smoothing, no ignored label): one op instead of LogSoftmax and NLLLoss, on every
+    classification step. The forward keeps the softmax, so a first-order backward is the
+    hand-written one, softmax - onehot scaled; under create_graph the softmax is recomputed
+    from x as recorded ops. An NLLLoss whose input is the logits: it holds its labels the
+    same way (``target``) and PyTorch names its node the same (``NllLossBackward0``).
+    """
+
+    __slots__ = ("prob",)
+    torch_name = "NllLossBackward0"
+
+    def forward(self, x: Any) -> np.ndarray:
+        shifted = x - np.maximum.reduce(x, axis=1, keepdims=True)  # (as LogSoftmax's forward)
+        e = np.exp(shifted)
+        s = np.add.reduce(e, axis=1, keepdims=True)
+        # log s - shifted[i, t_i] is -logp[i, t_i] to the bit (a - b == -(b - a) in IEEE)
+        losses = np.log(s[:, 0]) - shifted[np.arange(len(self.target)), self.target]
+        e /= s  # in place on the fresh exponentials: the softmax, kept for backward
+        self.prob = e
+        return _reduced(losses, self.reduction)
+
+    def attributes(self) -> dict[str, Any]:
+        """NLLLoss's (reduction, labels): the softmax kept for backward is state, not one."""
+        return {k: v for k, v in super().attributes().items() if k != "prob"}
+
+    def backward(self, grad: Any, out: Any, x: Any) -> tuple[Any, ...]:
+        n = len(self.target)
+        g = grad / n if self.reduction == "mean" else grad  # 0-d, or (n,) for "none"
+        rows = g if self.reduction != "none" else reshape(g, (n, 1))  # one scale per row
+        at = (np.arange(n), self.target)
+        if _is_array(x):
+            gx = self.prob * rows  # fresh, so the onehot is subtracted in place: no (N, C) array
+            gx[at] -= g
+            return (gx,)
+        prob = exp(Tensors.apply(LogSoftmax(1), x))  # recomputed, recorded: differentiable again
+        picked = g if self.reduction == "none" else broadcast_to(g, (n,))
+        return (prob * rows - scatter(picked, at, x.shape),)
 
 
 class Normalize(Op):

@@ -425,6 +425,11 @@ def _mse(w: _Writer, op: Any, xs: list[Any]) -> str:
     return w.node("ReduceMean" if op.reduction == "mean" else "ReduceSum", [sq], keepdims=0)
 
 
+def _cross_entropy(w: _Writer, op: Any, xs: list[Any]) -> str:
+    labels = w.const(op.target, np.int64, stem="labels")  # fixed labels, as MSELoss's target
+    return w.node("SoftmaxCrossEntropyLoss", [w.value(xs[0]), labels], reduction=op.reduction)
+
+
 def _shape(w: _Writer, op: Any, shape: list[int]) -> str:
     """A shape as a graph value: constants, with each dynamic size read from its input."""
     dynamic = w.g.dynamic.get(id(op), {})
@@ -586,6 +591,7 @@ CONVERTERS: dict[type, Converter] = {
     fused.LogSoftmax: _softmax,
     fused.Linear: _linear,
     fused.MSELoss: _mse,
+    fused.CrossEntropyLoss: _cross_entropy,
     ops.Reshape: _reshape,
     ops.Permute: _permute,
     ops.BroadcastTo: _broadcast,

@@ -905,13 +905,19 @@ def _nll_ref(logp: np.ndarray, reduction: str) -> Any:
     return {"mean": picked.mean(), "sum": picked.sum(), "none": picked}[reduction]
 
 
+def _log_softmax_ref(x: np.ndarray) -> np.ndarray:
+    shifted = x - x.max(axis=1, keepdims=True)
+    return shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+
+
 def _mse_ref(x: np.ndarray, y: np.ndarray, reduction: str) -> Any:
     sq = (x - y) ** 2
     return {"mean": sq.mean(), "sum": sq.sum(), "none": sq}[reduction]
 
 
 def _fused() -> list[OpSpec]:
-    """The fused ops: Linear (x @ W^T + b), MSELoss (mse_loss) and NLLLoss (nll_loss)."""
+    """The fused ops: Linear (x @ W^T + b), MSELoss (mse_loss), NLLLoss (nll_loss) and
+    CrossEntropyLoss (cross_entropy of labels)."""
     from minigrad.nn import functional as F
 
     def lin_ref(x: np.ndarray, w: np.ndarray, b: np.ndarray | None = None) -> np.ndarray:
@@ -956,6 +962,16 @@ def _fused() -> list[OpSpec]:
                 lambda x, r=reduction: F.nll_loss(x, mg.tensor(_TARGETS), reduction=r),
                 lambda x, r=reduction: _nll_ref(x, r),
                 ((4, 3),),
+            )
+        )
+    for reduction in ("mean", "sum", "none"):  # one CrossEntropyLoss op
+        specs.append(
+            OpSpec(
+                f"cross_entropy_{reduction}",
+                lambda x, r=reduction: F.cross_entropy(x, mg.tensor(_TARGETS), reduction=r),
+                lambda x, r=reduction: _nll_ref(_log_softmax_ref(x), r),
+                ((4, 3),),
+                paths_rtol=1e-13,  # the Tensor path recomputes the softmax the forward kept
             )
         )
     return specs

@@ -181,9 +181,31 @@ def test_output_without_graph_is_refused(tmp_path: Path) -> None:
         export(lambda x: mg.ones(2), mg.randn(4, 3), tmp_path / "m.onnx")
 
 
+class Classifier(nn.Module):
+    """A model whose output is its cross-entropy against fixed labels (one CrossEntropyLoss op)."""
+
+    def __init__(self, reduction: str) -> None:
+        super().__init__()
+        self.fc = nn.Linear(3, 4)
+        self.target = mg.tensor([0, 3, 2, 0])
+        self.reduction = reduction
+
+    def forward(self, x: mg.Tensor) -> mg.Tensor:
+        return nn.functional.cross_entropy(self.fc(x), self.target, reduction=self.reduction)
+
+
+@pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
+def test_cross_entropy_exports(tmp_path: Path, reduction: str) -> None:
+    mg.manual_seed(0)
+    model = Classifier(reduction)
+    x = np.random.default_rng(2).standard_normal((4, 3)).astype(np.float32)
+    export_and_check(model, mg.tensor(x), tmp_path / "m.onnx")
+    assert_same_outputs(model, tmp_path / "m.onnx", x)
+
+
 def test_an_op_without_conversion_is_named(tmp_path: Path) -> None:
     target = mg.tensor([0, 1, 2, 0])
-    loss = nn.CrossEntropyLoss()
+    loss = nn.NLLLoss()
     fc = nn.Linear(3, 3)
     with pytest.raises(ExportError, match="NLLLoss op has no ONNX conversion"):
         export(lambda x: loss(fc(x), target), mg.randn(4, 3), tmp_path / "m.onnx")

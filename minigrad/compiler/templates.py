@@ -696,6 +696,56 @@ def _nll_bwd(e: Emitter, op: Any, g: str, out: str, xs: list[str], vals: Any, h:
     return [gx]
 
 
+@_forward(fused.CrossEntropyLoss)
+def _cross_entropy_fwd(e: Emitter, op: Any, hint: str, xs: list[str], vals: Any) -> str:
+    x, t = xs[0], e.env["_target_of"](op)
+    rows = e.const(np.arange(len(op.target)), "rows")
+    # as the op: log s - shifted[i, t_i] with shifted = x - max(x), s = sum(exp(shifted));
+    # exp(shifted) / s, the softmax, is kept for the backward
+    m = _max_keep(e, hint + "_max", x, 1)
+    shifted = e.call(hint + "_shifted", "np.subtract", x, m)
+    prob = e.call(hint + "_prob", "np.exp", shifted)
+    _sum_keep_into(e, m, prob, 1)
+    logsum = e.call(hint + "_logsum", "np.log", e.let(hint + "_sum", f"{m}[:, 0]", m))
+    losses = hint if op.reduction == "none" else hint + "_losses"
+    losses = e.alloc(losses, np.asarray(vals[0])[:, 0])
+    code = f"np.subtract({logsum}, {shifted}[{rows}, {t}], out={losses})"
+    flat = _flat_labels(e, shifted, t)
+    if flat is None:
+        e.stmt(code, losses)
+    else:
+        pos, subtract = _label_positions(e, shifted, t), e.alias("np.subtract")
+        e.stmt(code, losses, f"{pos}{subtract}({logsum}, {flat[0]}[{flat[1]}], out={losses})")
+    e.into(prob, "np.divide", prob, m)
+    e.aux[id(op)] = {"prob": prob}
+    if op.reduction == "none":
+        return losses
+    z = e.call(hint, "np.add.reduce", losses, axis="None")
+    if op.reduction == "mean":
+        e.into(z, "np.divide", z, str(max(len(op.target), 1)))
+    return z
+
+
+@_backward(fused.CrossEntropyLoss)
+def _cross_entropy_bwd(
+    e: Emitter, op: Any, g: str, out: str, xs: list[str], vals: Any, h: list[str]
+) -> Any:
+    t, n = e.env["_target_of"](op), len(op.target)
+    rows = e.const(np.arange(n), "rows")
+    prob = e.aux[id(op)]["prob"]  # (softmax - onehot) grad / n, as written by hand
+    if op.reduction == "mean":
+        g = e.call(h[0] + "_n", "np.divide", g, str(n))
+    scale = e.let(h[0] + "_col", f"{g}.reshape(({n}, 1))", g) if op.reduction == "none" else g
+    gx = e.call(h[0], "np.multiply", prob, scale)
+    code = f"{gx}[{rows}, {t}] -= {g}"
+    flat = _flat_labels(e, gx, t)
+    if flat is None:
+        e.stmt(code, gx)
+    else:
+        e.stmt(code, gx, f"{_label_positions(e, gx, t)}{flat[0]}[{flat[1]}] -= {g}")
+    return [gx]
+
+
 @_forward(fused.MSELoss)
 def _mse_fwd(e: Emitter, op: Any, hint: str, xs: list[str], vals: Any) -> str:
     # (x - y)^2 as the op; the difference keeps a buffer of its own, which the backward reads

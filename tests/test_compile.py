@@ -205,8 +205,8 @@ def test_the_running_form_makes_the_calls_of_the_listing() -> None:
     for shown, run in zip(listing, running):
         if "_flat[" in run:  # x[rows, y] as x_flat[rows * C + y]
             assert "[rows" in shown, (shown, run)
-        elif "_exp_c0" in run:  # a sum over 3 classes as sums of columns
-            assert shown.startswith("np.add.reduce(a2_exp, axis=1"), (shown, run)
+        elif "_prob_c0" in run:  # a sum over 3 classes as sums of columns
+            assert shown.startswith("np.add.reduce(loss_prob, axis=1"), (shown, run)
         elif run in packed or not run:
             assert shown.startswith("np.multiply(grad_layer") and "lr0" in shown
         elif run.startswith("if (hyper"):  # the learning rate, converted when it changes

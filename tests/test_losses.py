@@ -182,11 +182,39 @@ def test_cross_entropy_gradient_is_softmax_minus_onehot():
     np.testing.assert_allclose(x.grad.numpy(), expected, atol=1e-12)
 
 
-def test_cross_entropy_records_two_ops():
+def _op_names(loss: mg.Tensor) -> list[str]:
+    return sorted(type(n).__name__ for n in iter_graph([loss]) if isinstance(n, Op))
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+def test_cross_entropy_of_labels_records_one_op_named_as_pytorch_names_it(reduction):
     x = mg.randn(8, 10, requires_grad=True)
-    loss = F.cross_entropy(x, np.zeros(8, dtype=np.int64))
-    ops = [type(n).__name__ for n in iter_graph([loss]) if isinstance(n, Op)]
-    assert sorted(ops) == ["LogSoftmax", "NLLLoss"]
+    loss = F.cross_entropy(x, np.arange(8) % 10, reduction=reduction)
+    assert _op_names(loss) == ["CrossEntropyLoss"]
+    assert loss.grad_fn.name() == "NllLossBackward0"  # PyTorch's node (after LogSoftmax's)
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"weight": np.ones(10)},
+        {"label_smoothing": 0.1},
+        {"ignore_index": 3},  # a label is ignored
+        {"ignore_index": -1, "target": np.array([-1, 0, 1, 2, 3, 4, 5, 6])},
+    ],
+)
+def test_cross_entropy_otherwise_records_log_softmax_and_nll(kwargs):
+    kwargs = dict(kwargs)
+    y = kwargs.pop("target", np.arange(8) % 10)
+    x = mg.randn(8, 10, requires_grad=True)
+    loss = F.cross_entropy(x, y, **kwargs)
+    assert "LogSoftmax" in _op_names(loss)
+    assert "CrossEntropyLoss" not in _op_names(loss)
+
+
+def test_cross_entropy_ignore_index_among_the_classes_but_absent_is_one_op():
+    x = mg.randn(8, 10, requires_grad=True)
+    assert _op_names(F.cross_entropy(x, np.arange(8) % 10, ignore_index=9)) == ["CrossEntropyLoss"]
 
 
 @pytest.mark.parametrize("reduction", REDUCTIONS)

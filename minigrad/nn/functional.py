@@ -690,6 +690,18 @@ def _class_target(
     )
 
 
+def _plain_labels(y: np.ndarray, n_classes: int, ignore_index: int) -> bool:
+    """Whether ``y`` (checked by ``_class_target``) is a non-empty array of class indices none
+    of which is ``ignore_index``: the common case, which cross_entropy computes as one op."""
+    if y.dtype.kind not in "iu" or not y.size:
+        return False
+    if 0 <= ignore_index < n_classes:
+        return not (y == ignore_index).any()
+    # Every target in [0, n_classes), so none is ignore_index (which _class_target lets
+    # through outside that range). One reduction: seen as unsigned, a negative index is huge.
+    return bool(y.view(_UNSIGNED.get(y.dtype, y.dtype)).max() < n_classes)
+
+
 def _pick(logp: Tensor, y: np.ndarray) -> Tensor:
     """logp at each target class: one GetItem op."""
     if logp.ndim == 1:
@@ -805,8 +817,10 @@ def cross_entropy(
 ) -> Tensor:
     """Cross-entropy of logits against class indices or class probabilities.
 
-    With int labels y this is ``-log_softmax(x)[arange(N), y]`` reduced: a LogSoftmax op and an
-    NLLLoss op (pick, reduce and negate at once), stable for any logits. With float
+    With int labels y this is ``-log_softmax(x)[arange(N), y]`` reduced, stable for any logits:
+    for (N, C) logits without weight, label smoothing or ignored labels one op
+    (``CrossEntropyLoss``, whose backward is softmax - onehot), else a LogSoftmax op and an
+    NLLLoss op (pick, reduce and negate at once). With float
     probabilities q of the input's shape it is ``-sum_c q_c log_softmax(x)_c`` per sample.
     Classes are on dim 1 (dim 0 for unbatched (C,) input), so (N, C, d1, ...) works too.
 
@@ -832,6 +846,14 @@ def cross_entropy(
     x = _as_input(input, fn)
     y = _class_target(x, target, fn, ignore_index)
     shape = x._data.shape  # (the array's: no Size to build, on every step)
+    if (
+        len(shape) == 2
+        and weight is None
+        and not label_smoothing
+        and isinstance(y, np.ndarray)
+        and _plain_labels(y, shape[1], ignore_index)
+    ):
+        return apply(fused.CrossEntropyLoss(y, reduction), x)  # softmax - onehot in one op
     class_dim = 0 if len(shape) == 1 else 1
     logp = apply(fused.LogSoftmax(class_dim), x)  # the axis is known valid: skip the checks
     n_classes = shape[class_dim]

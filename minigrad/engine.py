@@ -15,7 +15,8 @@ from typing import Any
 import numpy as np
 
 from . import versions
-from .grad_mode import _grad_enabled
+from .grad_mode import Anomaly, _grad_enabled
+from .hooks import checked_result
 from .node_surface import NodeSurface
 from .quiet import _loud_numpy, _quiet_numpy
 
@@ -50,7 +51,7 @@ class Op(NodeSurface):
     hooks: list[Callable[[Any], Any]] | None
     """Hooks registered on the output tensor (a non-leaf)."""
     site: Any
-    """Where user code created this op (set only in anomaly mode; see ``Anomaly``)."""
+    """Where user code created this op (set only in anomaly mode; see ``grad_mode.Anomaly``)."""
     epoch: int
     """The op's tick (``next(versions.TICKS)``, set by whoever records it, with the slots above):
     backward runs ops from the latest tick down, and checks that nothing the op saved was
@@ -118,19 +119,6 @@ class TensorMakers:
 
     wrap: Callable[[Any, Op | None], Any]
     apply: Callable[..., Any]
-
-
-class Anomaly:
-    """Anomaly detection's switch, read where ops are recorded and where rules run.
-
-    ``minigrad.autograd.anomaly`` turns it on and supplies ``record(op)`` (remember where user
-    code created the op) and ``check(op, grads)`` (raise on nan/inf gradients). Off, it costs
-    one attribute read per recorded op and per rule.
-    """
-
-    enabled: bool = False
-    record: Callable[[Op], None]
-    check: Callable[[Op, Sequence[Any]], None]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -348,30 +336,14 @@ def accumulate(leaf: Any, grad: Any, create_graph: bool, given: set[int]) -> Non
 
 
 def _run_hooks(hooks: list[Callable[[Any], Any]], grad: Any, create_graph: bool) -> Any:
-    """Hooks see the gradient as a Tensor; a hook may return a replacement."""
+    """Hooks see the gradient as a Tensor; a hook may return a replacement (checked by
+    ``hooks.checked_result``)."""
     g = grad if create_graph else TensorMakers.wrap(grad, None)
     for hook in hooks:
         new = hook(g)
-        if new is None:
-            continue
-        if not hasattr(new, "grad_fn"):  # a plain array or number
-            if not isinstance(new, np.ndarray | np.generic | int | float) or isinstance(new, bool):
-                raise TypeError(f"expected Tensor, but hook returned '{type(new).__name__}'")
-            if np.asarray(new).dtype.kind not in "iuf":
-                raise TypeError(
-                    f"expected Tensor, but hook returned an array of dtype {np.asarray(new).dtype}"
-                )
-            new = TensorMakers.wrap(np.asarray(new, dtype=g.dtype), None)
-        elif new.dtype.kind != "f":
-            raise TypeError(
-                f"a hook returned a gradient of dtype {new._data.dtype}; expected a "
-                f"floating-point tensor like the gradient ({g._data.dtype})"
-            )
-        if new.shape != g.shape:
-            raise RuntimeError(
-                f"a hook returned a gradient of shape {tuple(new.shape)}; expected {tuple(g.shape)}"
-            )
-        g = new
+        if new is not None:
+            new = checked_result(new, g)
+            g = new if type(new) is not np.ndarray else TensorMakers.wrap(new, None)
     return g if create_graph else g._data
 
 

@@ -1,15 +1,17 @@
-"""Grad mode: whether operations are recorded for backward, switched per thread.
+"""The modes that change what recording and the walk do: grad mode and anomaly mode's switch.
 
-``no_grad`` (evaluation, optimizer updates), ``enable_grad`` and ``set_grad_enabled``, as
-context managers or decorators, and ``is_grad_enabled``. ``_grad_enabled`` is read on every
-op (``tensor.apply``) and set by the backward walk (``engine.run_backward``).
+Grad mode says whether operations are recorded for backward, switched per thread: ``no_grad``
+(evaluation, optimizer updates), ``enable_grad`` and ``set_grad_enabled``, as context managers
+or decorators, and ``is_grad_enabled``. ``_grad_enabled`` is read on every op (``tensor.apply``)
+and set by the backward walk (``engine.run_backward``). ``Anomaly`` is read at the same two
+places; ``minigrad.autograd.anomaly`` turns it on.
 """
 
 from __future__ import annotations
 
 import contextvars
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -67,3 +69,16 @@ class enable_grad(set_grad_enabled):
 
     def __init__(self) -> None:
         super().__init__(True)
+
+
+class Anomaly:
+    """Anomaly detection's switch, read where ops are recorded and where rules run.
+
+    ``minigrad.autograd.anomaly`` turns it on and supplies ``record(op)`` (remember where user
+    code created the op) and ``check(op, grads)`` (raise on nan/inf gradients). Off, it costs
+    one attribute read per recorded op and per rule.
+    """
+
+    enabled: bool = False
+    record: Callable[[Any], None]
+    check: Callable[[Any, Sequence[Any]], None]

@@ -21,9 +21,10 @@ from . import fused, ops, versions
 from .conversion import Conversions
 from .device import as_device
 from .dtypes import default_float, dtype, of_array, result_np
-from .engine import Anomaly, Op, TensorMakers, run_backward
-from .grad_mode import _grad_enabled
+from .engine import Op, TensorMakers, run_backward
+from .grad_mode import Anomaly, _grad_enabled
 from .gradients import _seed, backward
+from .hooks import HookHandle, register
 from .inplace import InPlace, _add_alias
 from .surface import Size, TensorSurface
 from .validation import (
@@ -377,24 +378,13 @@ class Tensor(InPlace, Conversions, TensorSurface):
         self.requires_grad = requires_grad
         return self
 
-    def register_hook(self, hook: Callable[[Tensor], Tensor | None]) -> _HookHandle:
+    def register_hook(self, hook: Callable[[Tensor], Tensor | None]) -> HookHandle:
         """Call ``hook(grad)`` when this tensor's gradient is computed; it may return a new one.
 
         Returns:
             A handle whose ``remove()`` unregisters the hook.
         """
-        if not self.requires_grad:
-            raise RuntimeError("register_hook(): the tensor does not require grad")
-        if self.grad_fn is None:
-            if self._hooks is None:
-                self._hooks = []
-            hooks = self._hooks
-        else:
-            if self.grad_fn.hooks is None:
-                self.grad_fn.hooks = []
-            hooks = self.grad_fn.hooks
-        hooks.append(hook)
-        return _HookHandle(hooks, hook)
+        return register(self, hook)
 
     # -- arithmetic ---------------------------------------------------------------------------
 
@@ -604,17 +594,6 @@ def as_tensor(data: Any, dtype: DTypeLike = None, device: Any = None) -> Tensor:
     if isinstance(data, Tensor):
         return data if dtype is None or data._data.dtype == np.dtype(dtype) else data.astype(dtype)
     return Tensor(data, dtype)
-
-
-class _HookHandle:
-    """Returned by ``register_hook``; ``remove()`` takes the hook away."""
-
-    def __init__(self, hooks: list[Any], hook: Any) -> None:
-        self.hooks, self.hook = hooks, hook
-
-    def remove(self) -> None:
-        if self.hook in self.hooks:
-            self.hooks.remove(self.hook)
 
 
 _new_tensor = Tensor._wrap  # (a plain function: called as fast as one defined at module level)

@@ -15,6 +15,7 @@ LAYERS = {
     "versions": 0,
     "grad_mode": 0,
     "quiet": 0,
+    "hooks": 0,
     "node_surface": 0,
     "engine": 0,
     "dtypes": 0,

@@ -16,7 +16,8 @@ from typing import Any, TypeVar
 
 import numpy as np
 
-from ..engine import Anomaly, Op
+from ..engine import Op
+from ..grad_mode import Anomaly
 
 F = TypeVar("F", bound=Callable[..., Any])
 

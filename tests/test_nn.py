@@ -2,6 +2,7 @@
 
 import math
 from collections import OrderedDict
+from typing import Any
 
 import numpy as np
 import pytest
@@ -399,6 +400,34 @@ def test_buffers_follow_state_dict_and_dtype():
     m.double()
     assert m.running.dtype == np.float64
     assert len(list(m.parameters())) == 2
+
+
+def test_shared_members_named_as_torch_names_them():
+    # a module used twice, and a parameter and a buffer registered twice: listed once by
+    # default, and under every name with remove_duplicate=False (shared modules walked again)
+    torch = pytest.importorskip("torch")
+
+    def build(nn_: Any, zeros: Any) -> Any:
+        shared = nn_.BatchNorm1d(2)
+        model = nn_.Sequential(shared, nn_.Linear(2, 2), shared)
+        model[1].register_parameter("again", model[1].weight)
+        model[1].register_buffer("stat", zeros(2))
+        model[1].register_buffer("stat_again", model[1].stat)
+        return model
+
+    ours, theirs = build(nn, mg.zeros), build(torch.nn, torch.zeros)
+    for dup in (True, False):
+        for method in ("named_parameters", "named_buffers"):
+            names = [n for n, _ in getattr(ours, method)(remove_duplicate=dup)]
+            assert names == [n for n, _ in getattr(theirs, method)(remove_duplicate=dup)], method
+            no_recurse = [
+                n for n, _ in getattr(ours[1], method)(recurse=False, remove_duplicate=dup)
+            ]
+            assert no_recurse == [
+                n for n, _ in getattr(theirs[1], method)(recurse=False, remove_duplicate=dup)
+            ]
+    assert len(list(ours.parameters())) == len(list(theirs.parameters()))
+    assert len(list(ours.buffers())) == len(list(theirs.buffers()))
 
 
 def test_state_dict_matches_torch_both_ways():

@@ -317,30 +317,37 @@ class Module:
 
         A parameter shared by several modules is listed once, under the first name found.
         """
-        modules = self.named_modules(prefix=prefix) if recurse else iter([(prefix, self)])
-        seen: set[int] = set()
-        for mod_prefix, module in modules:
-            for name, p in module._parameters.items():
-                if p is None or (remove_duplicate and id(p) in seen):
-                    continue
-                seen.add(id(p))
-                yield (f"{mod_prefix}.{name}" if mod_prefix else name), p
+        yield from self._named_members("_parameters", prefix, recurse, remove_duplicate)
 
     def parameters(self, recurse: bool = True) -> Iterator[Parameter]:
         """Every parameter (each once), in registration order: what an optimizer needs."""
         for _, p in self.named_parameters(recurse=recurse):
             yield p
 
-    def named_buffers(self, prefix: str = "", recurse: bool = True) -> Iterator[tuple[str, Tensor]]:
-        """Every buffer with its dotted name."""
-        modules = self.named_modules(prefix=prefix) if recurse else iter([(prefix, self)])
+    def named_buffers(
+        self, prefix: str = "", recurse: bool = True, remove_duplicate: bool = True
+    ) -> Iterator[tuple[str, Tensor]]:
+        """Every buffer with its dotted name (a shared one once, as for parameters)."""
+        yield from self._named_members("_buffers", prefix, recurse, remove_duplicate)
+
+    def _named_members(
+        self, slot: str, prefix: str, recurse: bool, remove_duplicate: bool
+    ) -> Iterator[tuple[str, Any]]:
+        """The entries of each module's ``slot`` dict (``_parameters`` or ``_buffers``) with
+        dotted names; with ``remove_duplicate=False`` a shared module or entry comes again under
+        each of its names (PyTorch's ``_named_members``)."""
+        if recurse:
+            modules = self.named_modules(prefix=prefix, remove_duplicate=remove_duplicate)
+        else:
+            modules = iter([(prefix, self)])
         seen: set[int] = set()
         for mod_prefix, module in modules:
-            for name, b in module._buffers.items():
-                if b is None or id(b) in seen:
+            for name, member in getattr(module, slot).items():
+                if member is None or id(member) in seen:
                     continue
-                seen.add(id(b))
-                yield (f"{mod_prefix}.{name}" if mod_prefix else name), b
+                if remove_duplicate:
+                    seen.add(id(member))
+                yield (f"{mod_prefix}.{name}" if mod_prefix else name), member
 
     def buffers(self, recurse: bool = True) -> Iterator[Tensor]:
         """Every buffer."""

@@ -430,6 +430,28 @@ def test_shared_members_named_as_torch_names_them():
     assert len(list(ours.buffers())) == len(list(theirs.buffers()))
 
 
+def test_module_list_and_sequential_delete_renumber_and_append_as_torch():
+    torch = pytest.importorskip("torch")
+    for make in (lambda nn_, ms: nn_.ModuleList(ms), lambda nn_, ms: nn_.Sequential(*ms)):
+        ours = make(nn, [nn.Linear(1, k) for k in range(1, 7)])
+        theirs = make(torch.nn, [torch.nn.Linear(1, k) for k in range(1, 7)])
+        for container in (ours, theirs):
+            del container[1]
+            del container[-1]
+            del container[1:3]
+            container.append(type(container[0])(1, 9))
+            container[-1] = type(container[0])(1, 8)
+        assert [(n, tuple(p.shape)) for n, p in ours.named_parameters()] == [
+            (n, tuple(p.shape)) for n, p in theirs.named_parameters()
+        ]
+        assert len(ours) == len(theirs) == 3
+        assert [m.out_features for m in ours] == [m.out_features for m in theirs]
+        with pytest.raises(IndexError, match="out of range"):
+            ours[3] = nn.Linear(1, 1)
+        with pytest.raises(TypeError, match="expected a Module"):
+            ours.append(3)  # type: ignore[arg-type]
+
+
 def test_state_dict_matches_torch_both_ways():
     torch = pytest.importorskip("torch")
     model = mlp()

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import math
 from collections import OrderedDict
-from collections.abc import Iterable, Iterator
 from typing import Any, overload
 
 import numpy as np
@@ -20,7 +19,7 @@ from ..random import GeneratorLike, as_generator
 from ..tensor import Tensor, apply, as_tensor
 from . import functional as F
 from . import init
-from .module import Module, Parameter, _check_module
+from .module import Module, Parameter, _check_module, _Numbered
 
 __all__ = [
     "ELU",
@@ -328,7 +327,7 @@ class Unflatten(Module):
         return f"dim={self.dim}, unflattened_size={self.unflattened_size}"
 
 
-class Sequential(Module):
+class Sequential(_Numbered):
     """Modules applied in order: ``Sequential(Linear(4, 3), Sigmoid())``.
 
     Accepts modules as arguments (named "0", "1", ...) or one ``OrderedDict`` of named ones.
@@ -349,12 +348,6 @@ class Sequential(Module):
             x = module(x)  # type: ignore[misc]
         return x
 
-    def _index(self, idx: int) -> str:
-        n = len(self._modules)
-        if not -n <= idx < n:
-            raise IndexError(f"{self._get_name()}: index {idx} is out of range for length {n}")
-        return list(self._modules)[idx % n]
-
     @overload
     def __getitem__(self, idx: int) -> Module: ...
 
@@ -365,33 +358,3 @@ class Sequential(Module):
         if isinstance(idx, slice):
             return type(self)(OrderedDict(list(self._modules.items())[idx]))
         return self._modules[self._index(idx)]  # type: ignore[return-value]
-
-    def __setitem__(self, idx: int, module: Module) -> None:
-        setattr(self, self._index(idx), _check_module(module, "Sequential"))
-
-    def __delitem__(self, idx: int | slice) -> None:
-        keys = list(self._modules)
-        for key in keys[idx] if isinstance(idx, slice) else [self._index(idx)]:
-            del self._modules[key]
-        # Renumber "0", "1", ... as PyTorch does, so append() and state dict keys stay dense.
-        modules = list(self._modules.values())
-        self._modules.clear()
-        for i, module in enumerate(modules):
-            self._modules[str(i)] = module
-
-    def __len__(self) -> int:
-        return len(self._modules)
-
-    def __iter__(self) -> Iterator[Module]:
-        return iter(self._modules.values())  # type: ignore[arg-type]
-
-    def append(self, module: Module) -> Sequential:
-        """Add ``module`` at the end (named by its position); returns self."""
-        self.add_module(str(len(self)), _check_module(module, "Sequential"))
-        return self
-
-    def extend(self, modules: Iterable[Module]) -> Sequential:
-        """Append each of ``modules``; returns self."""
-        for m in modules:
-            self.append(m)
-        return self

@@ -18,6 +18,7 @@ from ..inplace import bump_version
 from ..tensor import Tensor
 
 M = TypeVar("M", bound="Module")
+N = TypeVar("N", bound="_Numbered")
 
 
 class Parameter(Tensor):
@@ -665,7 +666,48 @@ def zero_grads(params: Iterable[Tensor], set_to_none: bool = True) -> None:
 # Containers: here, beside Module, because Module turns assigned lists and dicts into them.
 
 
-class ModuleList(Module):
+class _Numbered(Module):
+    """What ModuleList and Sequential share: modules named "0", "1", ... by position, with
+    ``len``, iteration, item assignment and deletion (renumbered), ``append`` and ``extend``."""
+
+    def _index(self, idx: int) -> str:
+        n = len(self._modules)
+        if not -n <= idx < n:
+            raise IndexError(f"{self._get_name()}: index {idx} is out of range for length {n}")
+        return list(self._modules)[idx % n]
+
+    def __setitem__(self, idx: int, module: Module) -> None:
+        setattr(self, self._index(idx), _check_module(module, self._get_name()))
+
+    def __delitem__(self, idx: int | slice) -> None:
+        keys = list(self._modules)
+        for key in keys[idx] if isinstance(idx, slice) else [self._index(idx)]:
+            del self._modules[key]
+        # Renumber "0", "1", ... as PyTorch does, so append() and state dict keys stay dense.
+        modules = list(self._modules.values())
+        self._modules.clear()
+        for i, module in enumerate(modules):
+            self._modules[str(i)] = module
+
+    def __len__(self) -> int:
+        return len(self._modules)
+
+    def __iter__(self) -> Iterator[Module]:
+        return iter(self._modules.values())  # type: ignore[arg-type]
+
+    def append(self: N, module: Module) -> N:
+        """Add ``module`` at the end (named by its position); returns self."""
+        self.add_module(str(len(self)), _check_module(module, self._get_name()))
+        return self
+
+    def extend(self: N, modules: Iterable[Module]) -> N:
+        """Append each of ``modules``; returns self."""
+        for m in modules:
+            self.append(m)
+        return self
+
+
+class ModuleList(_Numbered):
     """A list of modules whose parameters are registered (named "0", "1", ...).
 
     A plain list of Modules assigned to a Module attribute is turned into one automatically.
@@ -679,33 +721,7 @@ class ModuleList(Module):
     def __getitem__(self, idx: int | slice) -> Any:
         if isinstance(idx, slice):
             return type(self)(list(self._modules.values())[idx])  # type: ignore[arg-type]
-        return self._modules[self._key(idx)]
-
-    def _key(self, idx: int) -> str:
-        n = len(self._modules)
-        if not -n <= idx < n:
-            raise IndexError(f"{self._get_name()}: index {idx} is out of range for length {n}")
-        return str(idx % n)
-
-    def __setitem__(self, idx: int, module: Module) -> None:
-        setattr(self, self._key(idx), _check_module(module, "ModuleList"))
-
-    def __len__(self) -> int:
-        return len(self._modules)
-
-    def __iter__(self) -> Iterator[Module]:
-        return iter(self._modules.values())  # type: ignore[arg-type]
-
-    def append(self, module: Module) -> ModuleList:
-        """Add ``module`` at the end; returns self."""
-        self.add_module(str(len(self)), _check_module(module, "ModuleList"))
-        return self
-
-    def extend(self, modules: Iterable[Module]) -> ModuleList:
-        """Append each of ``modules``; returns self."""
-        for m in modules:
-            self.append(m)
-        return self
+        return self._modules[self._index(idx)]
 
     def forward(self, *args: Any, **kwargs: Any) -> Any:
         raise NotImplementedError("ModuleList has no forward(): iterate over it instead")

@@ -22,6 +22,18 @@ F = TypeVar("F", bound=Callable[..., Any])
 _grad_enabled: contextvars.ContextVar[bool] = contextvars.ContextVar("grad_enabled", default=True)
 
 
+def decorated(fn: F, context: Callable[[], Any]) -> F:
+    """``fn`` run inside a fresh ``context()`` at each call: how a context manager class of
+    minigrad (``no_grad()``, ``detect_anomaly()``) also serves as a decorator."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        with context():
+            return fn(*args, **kwargs)
+
+    return wrapper  # type: ignore[return-value]
+
+
 def is_grad_enabled() -> bool:
     """True when operations are being recorded for backward (in this thread)."""
     return _grad_enabled.get()
@@ -45,13 +57,7 @@ class set_grad_enabled:
 
     def __call__(self, fn: F) -> F:
         mode = self.mode
-
-        @functools.wraps(fn)
-        def wrapper(*args: Any, **kwargs: Any) -> Any:
-            with set_grad_enabled(mode):
-                return fn(*args, **kwargs)
-
-        return wrapper  # type: ignore[return-value]
+        return decorated(fn, lambda: set_grad_enabled(mode))
 
 
 class no_grad(set_grad_enabled):

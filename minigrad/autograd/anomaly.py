@@ -7,7 +7,6 @@ that line. Outside anomaly mode nothing is recorded (PyTorch's ``torch.autograd.
 
 from __future__ import annotations
 
-import functools
 import sys
 import traceback
 from collections.abc import Callable, Sequence
@@ -17,7 +16,7 @@ from typing import Any, TypeVar
 import numpy as np
 
 from ..engine import Op
-from ..grad_mode import Anomaly
+from ..grad_mode import Anomaly, decorated
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -83,13 +82,7 @@ class detect_anomaly:
 
     def __call__(self, fn: F) -> F:
         check_nan = self.check_nan
-
-        @functools.wraps(fn)
-        def wrapper(*args: Any, **kwargs: Any) -> Any:
-            with detect_anomaly(check_nan):
-                return fn(*args, **kwargs)
-
-        return wrapper  # type: ignore[return-value]
+        return decorated(fn, lambda: detect_anomaly(check_nan))
 
 
 def _record(op: Op) -> None:

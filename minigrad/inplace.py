@@ -40,9 +40,44 @@ def _is_tensor(x: Any) -> bool:
 
 
 class InPlace:
-    """The in-place methods of ``Tensor``: PyTorch's rules, the version counter (``_inplace``)."""
+    """The in-place methods of ``Tensor``: PyTorch's rules, the version counter (``_inplace``);
+    and ``.data`` and ``detach()``'s alias, which share the tensor's memory and counter."""
 
     __slots__ = ()
+    _aliases: list[weakref.ref] | None  # (the slots are Tensor's)
+    _base: Any
+
+    @property
+    def data(self: Any) -> Any:
+        """This tensor's values as a tensor that autograd does not see, sharing its memory.
+
+        As PyTorch's ``.data``: no ``grad_fn``, ``requires_grad`` False, and an in-place change
+        (``p.data -= lr * p.grad``, ``p.data.zero_()``) writes into this tensor. Unlike
+        PyTorch's, it shares the version counter, so such a change between forward and
+        backward raises instead of giving a wrong gradient. The array is ``numpy()``.
+        """
+        return self._alias()
+
+    @data.setter
+    def data(self: Any, value: Any) -> None:
+        if not _is_tensor(value):
+            raise TypeError(f"Variable data has to be a tensor, but got {type(value).__name__}")
+        self._data = value._data  # shares value's memory from now on, as PyTorch does
+        self._aliases, self._base = None, None  # views of the old memory keep the old memory
+        _add_alias(self, value)
+        _add_alias(value, self)
+
+    def _alias(self: Any) -> Any:
+        """A tensor outside the graph sharing this tensor's memory (``detach()``, ``.data``)."""
+        t = TensorMakers.wrap(self._data, None)
+        _add_alias(self, t)
+        _add_alias(t, self)
+        return t
+
+    @property
+    def _version(self: Any) -> int:
+        """How many times this tensor's memory was changed in place (shared with its views)."""
+        return versions.version(self._data)
 
     def __iadd__(self: Any, other: Any) -> Any:
         return _inplace(self, "add_", lambda t: t + other)

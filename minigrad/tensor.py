@@ -3,9 +3,11 @@
 ``apply`` runs an op and records its graph node (``_unary`` and ``_binary`` are its hot paths
 for one and two inputs, spelled out; all three record through ``_recorded``). The class holds
 the slots, what autograd reads (``grad``, ``requires_grad``, ``backward``...) and the one-line
-methods of the ops; it inherits the rest: in-place writes (``inplace.InPlace``), conversions to
-numbers, lists and arrays (``conversion.Conversions``) and PyTorch's methods composed of these
-(``surface.TensorSurface``). ``as_tensor`` is the one way other data becomes a tensor.
+methods of the basic ops; it inherits the rest: in-place writes and ``.data``
+(``inplace.InPlace``), conversions to numbers, lists and arrays (``conversion.Conversions``) and
+PyTorch's methods composed of these (``surface.TensorSurface``). What a non-Tensor operand
+becomes is ``operands.py``; where hooks are kept, ``hooks.py``. ``as_tensor`` is the one way
+other data becomes a tensor.
 """
 
 from __future__ import annotations
@@ -17,15 +19,16 @@ from typing import Any
 
 import numpy as np
 
-from . import fused, ops, versions
+from . import fused, ops
 from .conversion import Conversions
 from .device import as_device
-from .dtypes import default_float, dtype, of_array, result_np
+from .dtypes import dtype, of_array
 from .engine import Op, TensorMakers, run_backward
 from .grad_mode import Anomaly, _grad_enabled
 from .gradients import _seed, backward
 from .hooks import HookHandle, register
 from .inplace import InPlace, _add_alias
+from .operands import _operand, _promoted
 from .surface import Size, TensorSurface
 from .validation import (
     DTypeLike,
@@ -121,33 +124,6 @@ def _note_view(t: Tensor, x: Tensor, op: Op) -> None:
         _add_alias(x, t)
 
 
-_SYMBOLS = {ops.Add: "+", ops.Sub: "-", ops.Mul: "*", ops.Div: "/", ops.Pow: "**"}
-
-
-def _operand(v: Any, op: Any = None, x: Any = None, y: Any = None) -> Any:
-    """A non-Tensor operand: Python numbers stay constants, arrays and lists become Tensors.
-
-    NumPy scalars become Python numbers, so ``x * np.float64(2)`` keeps x's float32 (as in
-    PyTorch) instead of promoting under NumPy's rules for typed scalars. Anything else (a
-    string, None, a complex number, an object) is refused with Python's own wording.
-    """
-    if isinstance(v, np.generic) and v.dtype.kind in "biuf":
-        v = v.item()
-    if isinstance(v, int | float):
-        return v
-    sym = op if isinstance(op, str) else _SYMBOLS.get(type(op), type(op).__name__.lower())
-    if isinstance(v, list | tuple | np.ndarray):
-        try:
-            return Tensor(v)
-        except (TypeError, ValueError) as e:
-            raise type(e)(f"{sym}: the operand cannot become a tensor: {e}") from None
-    names = (type(x).__name__, type(y).__name__)
-    raise TypeError(
-        f"unsupported operand type(s) for {sym}: '{names[0]}' and '{names[1]}' (expected a "
-        "Tensor, a real number, or an array or nested list of real numbers)"
-    )
-
-
 def _binary(op: Op, x: Any, y: Any) -> Tensor:
     """``apply`` for two inputs, at least one a Tensor: the hot path, spelled out."""
     if type(x) is not Tensor and not isinstance(x, Tensor):  # (the exact type is checked fastest)
@@ -174,22 +150,6 @@ def _binary(op: Op, x: Any, y: Any) -> Tensor:
         if ex is not None or ey is not None:
             return _recorded(op, out, (ex, ey), (x, y), (xd, yd))
     return _new_tensor(out, None)
-
-
-def _promoted(op: Op, x: Any, y: Any, xd: Any, yd: Any) -> tuple[Any, Any]:
-    """The operands converted to PyTorch's result type (``dtypes.result_np``).
-
-    A tensor that needs grad is converted by a recorded cast, so its gradient comes back in
-    its own dtype; Python numbers stay as they are (NumPy treats them as weak, as PyTorch).
-    """
-    rt = result_np(xd, yd)
-    if type(op) is ops.Div and rt.kind not in "fc":
-        rt = default_float()  # int / int is true division, into the default float dtype
-    if isinstance(x, Tensor) and xd.dtype != rt:
-        x = x.astype(rt)
-    if isinstance(y, Tensor) and yd.dtype != rt:
-        y = y.astype(rt)
-    return x, y
 
 
 def _reduce(op: Any, where: str, t: Tensor, axis: Any, dim: Any, keep: Any, keepdim: Any) -> Tensor:
@@ -266,33 +226,6 @@ class Tensor(InPlace, Conversions, TensorSurface):
 
     # -- properties --------------------------------------------------------
 
-    @property
-    def data(self) -> Tensor:
-        """This tensor's values as a tensor that autograd does not see, sharing its memory.
-
-        As PyTorch's ``.data``: no ``grad_fn``, ``requires_grad`` False, and an in-place change
-        (``p.data -= lr * p.grad``, ``p.data.zero_()``) writes into this tensor. Unlike
-        PyTorch's, it shares the version counter, so such a change between forward and
-        backward raises instead of giving a wrong gradient. The array is ``numpy()``.
-        """
-        return self._alias()
-
-    @data.setter
-    def data(self, value: Tensor) -> None:
-        if not isinstance(value, Tensor):
-            raise TypeError(f"Variable data has to be a tensor, but got {type(value).__name__}")
-        self._data = value._data  # shares value's memory from now on, as PyTorch does
-        self._aliases, self._base = None, None  # views of the old memory keep the old memory
-        _add_alias(self, value)
-        _add_alias(value, self)
-
-    def _alias(self) -> Tensor:
-        """A tensor outside the graph sharing this tensor's memory (``detach()``, ``.data``)."""
-        t = _new_tensor(self._data, None)
-        _add_alias(self, t)
-        _add_alias(t, self)
-        return t
-
     def _set_grad(self, value: Tensor | None) -> None:
         if value is not None:
             _check_grad(self, value)
@@ -305,11 +238,6 @@ class Tensor(InPlace, Conversions, TensorSurface):
         _set_grad,
         doc="The gradient accumulated by ``backward()`` (None until then); may be assigned.",
     )
-
-    @property
-    def _version(self) -> int:
-        """How many times this tensor's memory was changed in place (shared with its views)."""
-        return versions.version(self._data)
 
     @property
     def shape(self) -> Size:

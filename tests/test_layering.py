@@ -24,6 +24,7 @@ LAYERS = {
     "ops": 1,
     "graph": 1,
     "validation": 1,
+    "operands": 1,
     "conv": 1,
     "fused": 1,
     "more_ops": 1,

@@ -1,0 +1,60 @@
+"""A binary operator's operands (``Tensor._binary``): what an operand that is not a Tensor
+becomes (``_operand``), and PyTorch's type promotion of the two (``_promoted``).
+
+Both run only off the hot path: ``_binary`` calls them for an operand that is not a Tensor and
+for operands whose dtypes differ or are not floats. Below ``tensor.py``, so it knows no Tensor
+class: as the engine, it treats anything with a ``._data`` array as a tensor.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from . import ops
+from .dtypes import default_float, result_np
+from .engine import Op, TensorMakers
+from .validation import _as_array
+
+_SYMBOLS = {ops.Add: "+", ops.Sub: "-", ops.Mul: "*", ops.Div: "/", ops.Pow: "**"}
+
+
+def _operand(v: Any, op: Any = None, x: Any = None, y: Any = None) -> Any:
+    """A non-Tensor operand: Python numbers stay constants, arrays and lists become Tensors.
+
+    NumPy scalars become Python numbers, so ``x * np.float64(2)`` keeps x's float32 (as in
+    PyTorch) instead of promoting under NumPy's rules for typed scalars. Anything else (a
+    string, None, a complex number, an object) is refused with Python's own wording.
+    """
+    if isinstance(v, np.generic) and v.dtype.kind in "biuf":
+        v = v.item()
+    if isinstance(v, int | float):
+        return v
+    sym = op if isinstance(op, str) else _SYMBOLS.get(type(op), type(op).__name__.lower())
+    if isinstance(v, list | tuple | np.ndarray):
+        try:
+            return TensorMakers.wrap(_as_array(v), None)  # as Tensor(v) makes it
+        except (TypeError, ValueError) as e:
+            raise type(e)(f"{sym}: the operand cannot become a tensor: {e}") from None
+    names = (type(x).__name__, type(y).__name__)
+    raise TypeError(
+        f"unsupported operand type(s) for {sym}: '{names[0]}' and '{names[1]}' (expected a "
+        "Tensor, a real number, or an array or nested list of real numbers)"
+    )
+
+
+def _promoted(op: Op, x: Any, y: Any, xd: Any, yd: Any) -> tuple[Any, Any]:
+    """The operands converted to PyTorch's result type (``dtypes.result_np``).
+
+    A tensor that needs grad is converted by a recorded cast, so its gradient comes back in
+    its own dtype; Python numbers stay as they are (NumPy treats them as weak, as PyTorch).
+    """
+    rt = result_np(xd, yd)
+    if type(op) is ops.Div and rt.kind not in "fc":
+        rt = default_float()  # int / int is true division, into the default float dtype
+    if not isinstance(x, int | float) and xd.dtype != rt:  # (a number is left as it is)
+        x = x.astype(rt)
+    if not isinstance(y, int | float) and yd.dtype != rt:
+        y = y.astype(rt)
+    return x, y

@@ -464,6 +464,11 @@ def test_register_buffer_and_parameter_refuse_existing_attributes():
         m.register_parameter("stat", nn.Parameter(np.zeros(2)))
     m.register_buffer("tmp", mg.ones(1), persistent=False)
     assert "tmp" not in m.state_dict() and "stat" in m.state_dict()
+    with pytest.raises(TypeError, match=r"register_parameter\(\): 'p' must be a Parameter or None"):
+        m.register_parameter("p", mg.zeros(2))  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"register_buffer\(\): 'b' must be a Tensor or None, got"):
+        m.register_buffer("b", np.zeros(2))  # type: ignore[arg-type]
+    assert "p" not in dict(m.named_parameters()) and "b" not in dict(m.named_buffers())
 
 
 def test_requires_grad_freezes_embedding_and_norm():

@@ -234,18 +234,22 @@ class Module:
         extra = list(self._parameters) + list(self._modules) + list(self._buffers)
         return sorted(set(super().__dir__()) | set(extra))
 
+    def _register(self, registry: str, name: str, value: Any, kind: type, where: str) -> None:
+        """Check a new entry of ``registry`` (a free name, a ``kind`` or None), then store it."""
+        _check_name(self, name)
+        others = [r for r in ("_parameters", "_modules", "_buffers") if r != registry]
+        if name in self.__dict__ or any(name in getattr(self, r) for r in others):
+            raise KeyError(f"attribute '{name}' already exists")
+        if value is not None and not isinstance(value, kind):
+            raise TypeError(
+                f"{where}(): {name!r} must be a {kind.__name__} or None, got {type(value).__name__}"
+            )
+        self._forget(name, keep=registry)
+        getattr(self, registry)[name] = value
+
     def register_parameter(self, name: str, param: Parameter | None) -> None:
         """Register ``param`` (or None, a placeholder such as a missing bias) under ``name``."""
-        _check_name(self, name)
-        if name in self.__dict__ or name in self._modules or name in self._buffers:
-            raise KeyError(f"attribute '{name}' already exists")
-        if param is not None and not isinstance(param, Parameter):
-            raise TypeError(
-                f"register_parameter(): {name!r} must be a Parameter or None, "
-                f"got {type(param).__name__}"
-            )
-        self._forget(name, keep="_parameters")
-        self._parameters[name] = param
+        self._register("_parameters", name, param, Parameter, "register_parameter")
 
     def add_module(self, name: str, module: Module | None) -> None:
         """Register ``module`` (or None) as a child under ``name``."""
@@ -262,15 +266,7 @@ class Module:
 
         Buffers follow ``float()``/``double()`` and, when persistent, appear in ``state_dict``.
         """
-        _check_name(self, name)
-        if name in self.__dict__ or name in self._modules or name in self._parameters:
-            raise KeyError(f"attribute '{name}' already exists")
-        if tensor is not None and not isinstance(tensor, Tensor):
-            raise TypeError(
-                f"register_buffer(): {name!r} must be a Tensor or None, got {type(tensor).__name__}"
-            )
-        self._forget(name, keep="_buffers")
-        self._buffers[name] = tensor
+        self._register("_buffers", name, tensor, Tensor, "register_buffer")
         if not persistent:
             self._non_persistent.add(name)
 

@@ -121,13 +121,19 @@ class Einsum(Op):
             if not self.needs_grad(i):
                 grads.append(None)
                 continue
-            others = [s for j, s in enumerate(self.ins) if j != i]
-            seen = set(self.output).union(*others)
-            target = "".join(c for c in sub if c in seen)
-            spec = ",".join([self.output, *others]) + "->" + target
+            spec, target, seen = self.grad_spec(i)
             g = einsum(spec, grad, *(y for j, y in enumerate(xs) if j != i))
             if target != sub:  # letters only x has: its gradient is the same along them
                 kept = tuple(n if c in seen else 1 for c, n in zip(sub, x.shape))
                 g = broadcast_to(reshape(g, kept), x.shape)
             grads.append(g)
         return tuple(grads)
+
+    def grad_spec(self, i: int) -> tuple[str, str, set[str]]:
+        """The contraction that gives operand ``i``'s gradient from the output's gradient and the
+        other operands: its spec, the letters it yields, and the letters those others have
+        (also what ``minigrad.compile`` emits)."""
+        others = [s for j, s in enumerate(self.ins) if j != i]
+        seen = set(self.output).union(*others)
+        target = "".join(c for c in self.ins[i] if c in seen)
+        return ",".join([self.output, *others]) + "->" + target, target, seen

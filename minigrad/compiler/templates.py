@@ -1022,10 +1022,7 @@ def _einsum_bwd(
         if not op.needs_grad(i):
             grads.append(None)
             continue
-        others = [s for j, s in enumerate(op.ins) if j != i]
-        seen = set(op.output).union(*others)
-        target = "".join(c for c in sub if c in seen)
-        spec = ",".join([op.output, *others]) + "->" + target
+        spec, target, seen = op.grad_spec(i)
         args = ", ".join([g, *(x for j, x in enumerate(xs) if j != i)])
         gi = e.let(h[i], f"np.einsum({spec!r}, {args})")
         if target != sub:  # letters only this operand has: the same gradient along them

@@ -1,9 +1,13 @@
-"""The engine: the recorded op (`Op`) and the reverse-mode walk (grad mode is `grad_mode.py`).
+"""The engine: the recorded op (`Op`) and the reverse-mode walk (`run_backward`).
 
 This module knows no `Tensor`. It works on anything that has `._data` (the array), `.grad_fn`,
 `.requires_grad` and `._grad` (the gradient's slot, written directly); `tensor.py` fills in
 the two ways to make a Tensor (`TensorMakers`), so first-order backward runs on raw NumPy
 arrays and `create_graph=True` runs the very same rules on Tensors, recorded.
+
+Beside it: `grad_mode.py` (whether ops are recorded; anomaly mode's switch), `hooks.py` (where
+hooks are kept and what they may return), `graph.py` (the graph as a list: what `grad()` needs
+to run, what drawings and exporters read) and `node_surface.py` (a node as PyTorch shows it).
 """
 
 from __future__ import annotations

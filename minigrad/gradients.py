@@ -2,8 +2,9 @@
 
 Each checks its outputs, inputs and seed gradients (``_seed``, shared with
 ``Tensor.backward``), then runs ``engine.run_backward``: ``grad()`` captures the gradients
-reaching its inputs and returns them, ``backward()`` accumulates them into ``.grad``. Like the
-engine, this module knows no Tensor class (a tensor is anything with a ``._data`` array).
+reaching its inputs and returns them, ``backward()`` accumulates them into ``.grad``; both run
+only the nodes that lead to their inputs (``graph.leading_to``). Like the engine, this module
+knows no Tensor class (a tensor is anything with a ``._data`` array).
 """
 
 from __future__ import annotations

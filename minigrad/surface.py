@@ -2,7 +2,8 @@
 and the reductions that return ``(values, indices)``.
 
 ``Tensor`` inherits these from ``TensorSurface``. Every method here is written with other
-Tensor methods and the ops of ``ops.py``, so none needs a backward rule of its own.
+Tensor methods and the ops of ``ops.py`` and ``more_ops.py``, so none needs a backward rule of
+its own.
 """
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""One template per op of ``ops.py``: its forward and its backward rule written as NumPy source.
+"""One template per op (``ops.py``, ``more_ops.py``, ``fused.py``): its forward and its backward
+rule written as NumPy source.
 
 Each template repeats, operation for operation, what the op's ``forward`` and ``backward`` do
 on arrays, but writes into buffers allocated once (``out=``), so the compiled step computes the

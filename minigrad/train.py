@@ -285,7 +285,8 @@ def fit(
         model: a callable Tensor -> Tensor (an `nn.Module`: `train()` at each epoch's start).
         loss_fn: loss(output, target) -> scalar Tensor.
         optimizer: has `zero_grad()` and `step()` (minigrad.optim.SGD, Adam...).
-        train_loader: re-iterable source of (x, y) batches, e.g. a `DataLoader`.
+        train_loader: re-iterable source of (x, y) batches, e.g. a `DataLoader`, or one
+            (x, y) pair (a full batch each epoch).
         epochs: number of passes.
         val_data: evaluated after each epoch: an (x, y) pair or a loader (keys "test_*"), or a
             dict name -> pair or loader (keys "<name>_*").
@@ -327,6 +328,7 @@ def fit(
             }
             for name, data in eval_sets.items():
                 results[name] = _evaluate(model, data, loss_fn, metric_fns, f"fit ({name})")
+            # the one place history keys are made: "<set>_<name>", and "seconds"
             logs = {f"{s}_{k}": v for s, result in results.items() for k, v in result.items()}
             logs["seconds"] = time.perf_counter() - start
             history.append(logs)

@@ -166,6 +166,17 @@ def test_fit_accepts_a_plain_iterable_without_len() -> None:
     assert history.epochs == 3
 
 
+def test_fit_reads_an_x_y_pair_as_one_full_batch_like_evaluate() -> None:
+    x, y = blobs()
+    model, twin = Affine(2, 3), Affine(2, 3)
+    pair = fit(model, cross_entropy, GradientDescent([model.w, model.b], 0.5), (x, y), 3, verbose=0)
+    listed = fit(
+        twin, cross_entropy, GradientDescent([twin.w, twin.b], 0.5), [(x, y)], 3, verbose=0
+    )
+    assert pair.train_loss == listed.train_loss and pair.epochs == 3
+    np.testing.assert_array_equal(model.w.detach().numpy(), twin.w.detach().numpy())
+
+
 def test_fit_puts_the_model_in_training_mode_and_records_the_graph() -> None:
     model, opt, loader = setup()
     model.eval()

@@ -1,8 +1,9 @@
 """Layers: Linear, the activation modules (listed in ``ACTIVATIONS``), Identity, Flatten,
 Unflatten and Sequential; ``nn/__init__.py`` exports everything in ``__all__`` here.
 
-ModuleList and ModuleDict live beside Module (``module.py``); convolutions, pools and dropout
-in ``conv.py``; the normalisations, embedding and losses in their own files.
+ModuleList and ModuleDict live beside Module (``module.py``), with the list operations that
+Sequential shares with ModuleList (``_Numbered``); convolutions, pools and dropout in
+``conv.py``; the normalisations, embedding and losses in their own files.
 """
 
 from __future__ import annotations

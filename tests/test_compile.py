@@ -187,8 +187,9 @@ def test_the_running_form_makes_the_calls_of_the_listing() -> None:
     """The step runs a form of the listing with the ufuncs bound to names of the step: the
     same calls, statement for statement, in the same order; where it differs (a small matrix
     product through np.dot, labels picked by flat position, a sum over a few classes as sums of
-    columns, the learning rate converted when it changes, lr * g once for the packed gradients
-    of the group) the values are the same."""
+    columns, the mean of the picked log-probabilities as their sum over -n, the learning rate
+    converted when it changes, lr * g once for the packed gradients of the group) the values
+    are the same."""
     model, opt = iris_modern(lambda p: optim.SGD(p, lr=0.1))()
     step = mg.compile(model, F.cross_entropy, opt)
     step(*_batch())
@@ -203,7 +204,13 @@ def test_the_running_form_makes_the_calls_of_the_listing() -> None:
     packed = [run for run in running if "grads0" in run]
     assert packed == ["np_multiply(grads0, lr0, out=steps0)"]  # lr * g: one call for the group
     for shown, run in zip(listing, running):
-        if "_flat[" in run:  # x[rows, y] as x_flat[rows * C + y]
+        if run == "np_add(y, row_starts, out=y_at)":  # the label positions, then
+            assert shown == "np.negative(a2[rows, y], out=loss_picked)"
+        elif run == "np_add_reduce(a2_flat[y_at], axis=None, out=loss)":  # -sum(picked) / n
+            assert shown == "np.add.reduce(loss_picked, axis=None, out=loss)"
+        elif run == "np_divide(loss, c_m8, out=loss)":  # as sum(picked) / -n
+            assert shown == "np.divide(loss, c_8, out=loss)"
+        elif "_flat[" in run:  # x[rows, y] as x_flat[rows * C + y]
             assert "[rows" in shown, (shown, run)
         elif "_prob_c0" in run:  # a sum over 3 classes as sums of columns
             assert shown.startswith("np.add.reduce(loss_prob, axis=1"), (shown, run)

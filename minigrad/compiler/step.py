@@ -156,18 +156,15 @@ class CompiledStep:
             if loss is not None:
                 self._output = None
                 return loss if loss is not _BAD_LABELS else self._bad_labels(x, y)
+        for w in self._variants.values():  # another variant (the last, smaller batch...)
+            if w is not v and (loss := w.run(x, y)) is not None:  # (its guard passed)
+                self._last = w
+                self._output = None
+                return loss if loss is not _BAD_LABELS else self._bad_labels(x, y)
         xd = x._data if type(x) is Tensor else as_tensor(x)._data
         yd = y._data if type(y) is Tensor else as_tensor(y)._data
         key = self._key(xd, yd)
-        v = self._variants.get(key)
-        if v is not None:
-            loss = v.run(x, y)
-            if loss is not None:
-                self._last = v
-                self._output = None
-                return loss if loss is not _BAD_LABELS else self._bad_labels(x, y)
-        known = v is not None or bool(self._variants)
-        return self._trace(x, y, xd, yd, key, known=known)
+        return self._trace(x, y, xd, yd, key, known=bool(self._variants))
 
     @property
     def output(self) -> Tensor | None:

@@ -655,8 +655,27 @@ def _nll_fwd(e: Emitter, op: Any, hint: str, xs: list[str], vals: Any) -> str:
     else:
         picked = e.alloc(hint + "_picked", -np.asarray(vals[0])[np.arange(n), op.target])
         pos, negative = _label_positions(e, xs[0], t), e.alias("np.negative")
-        fast = f"{pos}{negative}({flat[0]}[{flat[1]}], out={picked})"
-        e.stmt(f"np.negative({xs[0]}[{rows}, {t}], out={picked})", picked, fast)
+        code = f"np.negative({xs[0]}[{rows}, {t}], out={picked})"
+        if op.reduction == "mean" and n:
+            # -sum(picked) / n runs as sum(picked) / -n: a sum of negated numbers is the
+            # negated sum, bit for bit (rounding is symmetric), and so is the quotient; one
+            # call less, the picked values summed where they are gathered
+            z = e.alloc(hint, np.add.reduce(e.env[picked], axis=None))
+            e.stmt(code, picked, pos.removesuffix("; "))
+            reduce, divide = e.alias("np.add.reduce"), e.alias("np.divide")
+            e.stmt(
+                f"np.add.reduce({picked}, axis=None, out={z})",
+                z,
+                f"{reduce}({flat[0]}[{flat[1]}], axis=None, out={z})",
+            )
+            minus_n = e._operands((z, str(-n)))[1]
+            e.stmt(
+                f"np.divide({z}, {e._operands((z, str(n)))[1]}, out={z})",
+                z,
+                f"{divide}({z}, {minus_n}, out={z})",
+            )
+            return z
+        e.stmt(code, picked, f"{pos}{negative}({flat[0]}[{flat[1]}], out={picked})")
     if op.reduction == "none":
         return picked
     z = e.call(hint, "np.add.reduce", picked, axis="None")

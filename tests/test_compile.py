@@ -203,13 +203,11 @@ def test_the_running_form_makes_the_calls_of_the_listing() -> None:
     assert "np_dot(" in v.run_source and "_flat[" in v.run_source
     packed = [run for run in running if "grads0" in run]
     assert packed == ["np_multiply(grads0, lr0, out=steps0)"]  # lr * g: one call for the group
+    # The labels' check also gives their flat positions, before the body.
+    assert "    y_at = np_ravel_multi_index((rows, y), (8, 3))\n" in v.run_source
     for shown, run in zip(listing, running):
-        if run == "np_add(y, row_starts, out=y_at)":  # the label positions, then
-            assert shown == "np.negative(a2[rows, y], out=loss_picked)"
-        elif run == "np_add_reduce(a2_flat[y_at], axis=None, out=loss)":  # -sum(picked) / n
-            assert shown == "np.add.reduce(loss_picked, axis=None, out=loss)"
-        elif run == "np_divide(loss, c_m8, out=loss)":  # as sum(picked) / -n
-            assert shown == "np.divide(loss, c_8, out=loss)"
+        if shown.startswith("if np.maximum.reduce(y.view(np.uint64)) >= 3: raise IndexError"):
+            assert not run
         elif "_flat[" in run:  # x[rows, y] as x_flat[rows * C + y]
             assert "[rows" in shown, (shown, run)
         elif "_prob_c0" in run:  # a sum over 3 classes as sums of columns
@@ -273,6 +271,36 @@ def test_relu_and_its_rule_write_in_place_only_over_values_nothing_else_reads() 
     )
     _assert_same(me, mc, exact=True)
     assert le == lc
+
+
+def test_log_softmax_and_nll_loss_run_bit_for_bit_and_refuse_bad_labels() -> None:
+    """The path cross_entropy takes with class weights, and a model ending in LogSoftmax: its
+    mean runs as sum(picked) / -n (the same bits as -sum(picked) / n)."""
+
+    def build() -> tuple[nn.Module, Any]:
+        gen = np.random.default_rng(0)
+        model = nn.Sequential(
+            nn.Linear(4, 16, generator=gen), nn.ReLU(), nn.Linear(16, 3, generator=gen),
+            nn.LogSoftmax(dim=1),
+        )  # fmt: skip
+        return model, optim.SGD(model.parameters(), lr=0.1)
+
+    batches = [_batch(seed=s) for s in range(3)] + [_batch(5, seed=9)]
+    me, mc, le, lc = _run_both(build, F.nll_loss, batches, 300)
+    _assert_same(me, mc, exact=True)
+    assert le == lc
+    model, opt = build()
+    step = mg.compile(model, F.nll_loss, opt)
+    x, y = batches[0]
+    step(x, y)
+    assert "np_divide(loss, c_m8, out=loss)" in step.run_source
+    assert "np.divide(loss, c_8, out=loss)" in step.source
+    before = [p._data.copy() for p in model.parameters()]
+    for bad in ([0, 1, 2, 3, 0, 1, 2, 0], [0, 1, -1, 2, 0, 1, 2, 0]):
+        with pytest.raises(IndexError, match="out of range"):
+            step(x, mg.tensor(np.array(bad)))
+    for p, b in zip(model.parameters(), before):
+        np.testing.assert_array_equal(p._data, b)
 
 
 def test_a_large_sgd_update_runs_in_pieces_with_the_same_bits(monkeypatch: Any) -> None:

@@ -687,11 +687,21 @@ def _emit_label_check(e: Emitter, ops_fwd: list[Op], yd: np.ndarray) -> None:
             classes = np.shape(_saved(op)[0])[1]
             unsigned = f"np.uint{op.target.dtype.itemsize * 8}"
             error = f'raise IndexError("target holds a class index out of range [0, {classes})")'
-            e.stmt(
-                f"if np.maximum.reduce({t}.view({unsigned})) >= {classes}: {error}",
-                fast=f"if {e.alias('np.maximum.reduce')}({t}.view({e.alias(unsigned)})) "
-                f">= {classes}: {error}",
-            )
+            code = f"if np.maximum.reduce({t}.view({unsigned})) >= {classes}: {error}"
+            n, target = len(op.target), op.target
+            if t == "y" and target.ndim == 1 and np.result_type(target.dtype, np.intp) == np.intp:
+                # As it runs: one call checks the labels and gives their flat positions
+                # rows * C + y, which the loss picks and scatters by (templates._flat_labels);
+                # it raises ValueError for a label out of range, caught by the step's runner.
+                rows = e.const(np.arange(n), "rows")
+                at = e.run_only("y_at", np.arange(n) * classes + target)
+                e.memo["labels", t, (n, classes)] = (at, "")
+                ravel = e.alias("np.ravel_multi_index")
+                e.memo["label_check"] = f"{at} = {ravel}(({rows}, {t}), ({n}, {classes}))"
+                e.stmt(code, fast="")
+            else:
+                check = f"{e.alias('np.maximum.reduce')}({t}.view({e.alias(unsigned)}))"
+                e.stmt(code, fast=f"if {check} >= {classes}: {error}")
             e.end("labels out of range: the eager error")
             return
 
@@ -855,6 +865,7 @@ def _make_runner(
     conds += updates.guard_conditions(optimizer, opt, groups, lists, e.fresh)
     v.guard_source = "(\n        " + "\n        and ".join(conds) + "\n    )"
     tensor, convert = bind("Tensor", Tensor), bind("convert", lambda a: as_tensor(a)._data)
+    bad = bind("bad", _BAD_LABELS)
     body = [
         "def run(x, y):",
         f"    x = x._data if x.__class__ is {tensor} else {convert}(x)",
@@ -862,10 +873,15 @@ def _make_runner(
         f"    if not {v.guard_source}:",
         "        return None",
         f"    groups = {groups}",
+    ]
+    check = e.memo.get("label_check")
+    if check is not None:  # the labels' check and flat positions (step._emit_label_check)
+        body += ["    try:", f"        {check}", "    except ValueError:", f"        return {bad}"]
+    body += [
         "    try:",
         *e.run_body("        "),
         "    except IndexError:  # labels out of range: the caller raises the eager error",
-        f"        return {bind('bad', _BAD_LABELS)}",
+        f"        return {bad}",
     ]
     for p, g in v.grads:  # (the slot: the step made these gradients, of the right shape)
         body.append(f"    {bind('P', p)}._grad = {bind('grad', g)}")

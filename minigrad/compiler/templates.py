@@ -511,13 +511,20 @@ def _lse_bwd(e: Emitter, op: Any, g: str, out: str, xs: list[str], vals: Any, h:
     return [e.let(h[0], f"{g}.reshape({k!r}) * np.exp({xs[0]} - {out}.reshape({k!r}))")]
 
 
+# Elements under which a reduction along the last axis is one call, cheaper than a call per
+# column (about 0.6 us a call, and 15-30 ns per element along a short inner axis).
+_SMALL_REDUCE = 64
+
+
 def _max_keep(e: Emitter, hint: str, x: str, axis: int) -> str:
     """max over ``axis`` with keepdims. Over the last axis of a batch of a few classes, as
     elementwise maxima of its columns: NumPy's reduction along a short inner axis costs about
-    30 ns per element, ten times the elementwise one (and a maximum is exact in any order)."""
+    30 ns per element, ten times the elementwise one (and a maximum is exact in any order);
+    one reduction still, for a small batch (up to ``_SMALL_REDUCE`` values)."""
     shape = np.shape(e.env[x])
     n = shape[-1] if shape else 0
-    if len(shape) != 2 or axis not in (1, -1) or not 2 <= n <= 16:
+    small = len(shape) == 2 and shape[0] * n <= _SMALL_REDUCE
+    if len(shape) != 2 or axis not in (1, -1) or not 2 <= n <= 16 or small:
         return e.call(hint, "np.maximum.reduce", x, axis=repr(axis), keepdims="True")
     cols = [e.let(f"{x}_col{i}", f"{x}[:, {i}:{i + 1}]", x) for i in range(n)]
     m = e.call(hint, "np.maximum", cols[0], cols[1])
@@ -528,13 +535,15 @@ def _max_keep(e: Emitter, hint: str, x: str, axis: int) -> str:
 
 def _sum_keep_into(e: Emitter, dest: str, x: str, axis: int) -> None:
     """``np.add.reduce(x, axis, keepdims=True, out=dest)``. Over the last axis of a batch of
-    fewer than 8 classes it runs as sums of columns, one after the other, which is the order
-    NumPy adds fewer than 8 numbers in (kept only when it gives the reduction's bits on the
-    traced values): two or three cheap calls instead of one slow reduction."""
+    fewer than 8 classes and more than ``_SMALL_REDUCE`` values it runs as sums of columns,
+    one after the other, which is the order NumPy adds fewer than 8 numbers in (kept only when
+    it gives the reduction's bits on the traced values): two or three cheap calls instead of
+    one slow reduction."""
     code = f"np.add.reduce({x}, axis={axis!r}, keepdims=True, out={dest})"
     xv = e.buffers.get(x)
     n = xv.shape[-1] if xv is not None and xv.ndim == 2 else 0
-    if axis not in (1, -1) or not 2 <= n < 8 or xv is None or not e.execute:
+    small = xv is not None and xv.size <= _SMALL_REDUCE
+    if axis not in (1, -1) or not 2 <= n < 8 or xv is None or not e.execute or small:
         e.into(dest, "np.add.reduce", x, axis=repr(axis), keepdims="True")
         return
     chained = xv[:, 0:1] + xv[:, 1:2]

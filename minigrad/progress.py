@@ -57,7 +57,7 @@ class ProgressBar(Protocol):
 
 
 class _Silent:
-    """Draws nothing: ``progress=False``, a log file or pipe, or MINIGRAD_NO_PROGRESS set."""
+    """Draws nothing: ``verbose=0``, a log file or pipe, or MINIGRAD_NO_PROGRESS set."""
 
     def update(self, n: int = 1) -> None:
         pass

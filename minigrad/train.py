@@ -202,7 +202,7 @@ def evaluate(
     return Evaluation(result["loss"], result.get("metric", math.nan))
 
 
-def _log_names(metrics: Any, val_data: Any) -> tuple[dict[str, Metric], dict[str, Any]]:
+def _by_name(metrics: Any, val_data: Any) -> tuple[dict[str, Metric], dict[str, Any]]:
     """Metrics and evaluation sets by name. A history key is "<set>_<name>" (the training set
     "train", the name "loss" or a metric's) or "seconds"; so that each key means one thing, no
     metric is named "loss" or "seconds" and no evaluation set "train"."""
@@ -311,7 +311,7 @@ def fit(
     """
     if isinstance(epochs, bool) or not isinstance(epochs, (int, np.integer)) or epochs < 0:
         raise ValueError(f"fit: epochs must be a non-negative int, got {epochs!r}")
-    metric_fns, eval_sets = _log_names(metrics, val_data)
+    metric_fns, eval_sets = _by_name(metrics, val_data)
     hooks = [callbacks] if callable(callbacks) else list(callbacks or [])
     steps = len(train_loader) * int(epochs) if isinstance(train_loader, Sized) else None
     bar = progress_bar(steps, verbose)

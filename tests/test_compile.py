@@ -20,6 +20,7 @@ from minigrad.nn import functional as F
 
 Build = Callable[[], tuple[nn.Module, Any]]
 
+F32 = np.float32
 PERCEPTRON_X = np.array([[0, 0, 1], [1, 1, 1], [1, 0, 1], [0, 1, 0]], dtype=np.float32)
 PERCEPTRON_Y = np.array([[0], [1], [1], [0]], dtype=np.float32)
 
@@ -269,6 +270,19 @@ def test_relu_and_its_rule_write_in_place_only_over_values_nothing_else_reads() 
         [_batch(seed=s) for s in range(3)],
         30,
     )
+    _assert_same(me, mc, exact=True)
+    assert le == lc
+    # One sample (1-D): a bias's gradient is the incoming gradient itself, written in place
+    # by the ReLU's rule; the bias still gets a buffer of its own.
+    rng = np.random.default_rng(1)
+    one = [
+        (
+            mg.tensor(rng.standard_normal(4).astype(F32)),
+            mg.tensor(rng.standard_normal(3).astype(F32)),
+        )
+        for _ in range(3)
+    ]
+    me, mc, le, lc = _run_both(iris_modern(lambda p: optim.SGD(p, lr=0.1)), F.mse_loss, one, 30)
     _assert_same(me, mc, exact=True)
     assert le == lc
 

@@ -504,6 +504,25 @@ def test_hook_returning_the_wrong_shape_is_refused() -> None:
         (a * 3).sum().backward()
 
 
+def test_hook_results_are_checked_on_every_path() -> None:
+    # hooks.checked_result: a tensor of another shape, an array of strings, and (on a computed
+    # tensor, under create_graph) a plain array, which becomes a tensor the next rule can use.
+    a = leaf(np.array([1.0, 2.0]))
+    h = a.register_hook(lambda g: mg.ones(3, dtype=mg.float64))
+    with pytest.raises(RuntimeError, match=r"shape \(3,\); expected \(2,\)"):
+        (a * 3).sum().backward()
+    h.remove()
+    h = a.register_hook(lambda g: np.array(["x", "y"]))
+    with pytest.raises(TypeError, match="an array of dtype <U1"):
+        (a * 3).sum().backward()
+    h.remove()
+    b = a * 3
+    b.register_hook(lambda g: np.full(2, 2.0))
+    (gb,) = mg.grad((b * b).sum(), [a], create_graph=True)
+    np.testing.assert_array_equal(gb.detach().numpy(), [6.0, 6.0])  # 2 * d(3a)/da
+    assert a.grad is None
+
+
 def test_reentering_one_no_grad_object_restores_grad_mode() -> None:
     ctx = mg.no_grad()
     with ctx:

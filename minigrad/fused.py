@@ -207,9 +207,8 @@ class CrossEntropyLoss(NLLLoss):
             gx = self.prob * rows  # fresh, so the onehot is subtracted in place: no (N, C) array
             gx[at] -= g
             return (gx,)
-        prob = exp(
-            TensorMakers.apply(LogSoftmax(1), x)
-        )  # recomputed, recorded: differentiable again
+        # under create_graph: the softmax recomputed as recorded ops, differentiable again
+        prob = exp(TensorMakers.apply(LogSoftmax(1), x))
         picked = g if self.reduction == "none" else broadcast_to(g, (n,))
         return (prob * rows - scatter(picked, at, x.shape),)
 

@@ -356,6 +356,8 @@ def sum_to(g: Any, shape: tuple[int, ...]) -> Any:
     if g.shape == shape:
         return g
     lead = g.ndim - len(shape)
+    if lead == 1 and g.shape[1:] == shape and type(g) is np.ndarray:  # a bias: the usual case
+        return np.add.reduce(g, axis=0)
     stretched = tuple(i + lead for i, n in enumerate(shape) if n == 1 and g.shape[i + lead] != 1)
     # (np.add.reduce on arrays: the sum without ndarray.sum's Python-level wrapper)
     total = np.add.reduce if type(g) is np.ndarray else type(g).sum

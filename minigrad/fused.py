@@ -350,7 +350,8 @@ def _weight_grad(grad: Any, x: Any) -> Any:
     without copying it. On Tensors (under create_graph) the same, as recorded ops.
     """
     if _is_array(x) and _is_array(grad):
-        gw = np.empty((grad.shape[1], x.shape[1]), np.result_type(x, grad), order="F")
+        dtype = x.dtype if x.dtype is grad.dtype else np.result_type(x, grad)  # (the usual case)
+        gw = np.empty((grad.shape[1], x.shape[1]), dtype, order="F")
         np.matmul(x.T, grad, out=gw.T)
         return gw
     return swap_last(swap_last(x) @ grad)

@@ -25,7 +25,8 @@ Axis = int | tuple[int, ...] | None
 
 
 def _is_array(a: Any) -> bool:
-    return isinstance(a, np.ndarray | np.generic | float | int)
+    # (the exact type first: a fifth of the cost of isinstance with a union, on every rule)
+    return type(a) is np.ndarray or isinstance(a, np.ndarray | np.generic | float | int)
 
 
 def _data(a: Any) -> Any:

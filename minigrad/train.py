@@ -315,9 +315,9 @@ def fit(
     hooks = [callbacks] if callable(callbacks) else list(callbacks or [])
     steps = len(train_loader) * int(epochs) if isinstance(train_loader, Sized) else None
     bar = progress_bar(steps, verbose)
-    step = _training_step(model, loss_fn, optimizer, compile, bar)
     history = History()
     try:
+        step = _training_step(model, loss_fn, optimizer, compile, bar)
         for epoch in range(int(epochs)):
             bar.set_description(f"epoch {epoch + 1}/{epochs}", refresh=False)
             start = time.perf_counter()

@@ -71,13 +71,6 @@ class Op(NodeSurface):
         """Whether input ``i`` wants a gradient (lets a rule skip costly work)."""
         return self.edges[i] is not None
 
-    def attributes(self) -> dict[str, Any]:
-        """The op's own attributes (``axis``, ``shape``...), for drawing and explaining."""
-        names = [
-            s for c in type(self).__mro__ if c is not Op for s in c.__dict__.get("__slots__", ())
-        ]
-        return {n: getattr(self, n) for n in names if hasattr(self, n)}
-
 
 class OutputOf(Op):
     """z = output k of a node with several outputs;  its gradient fills the node's slot k.

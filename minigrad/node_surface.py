@@ -1,7 +1,9 @@
 """PyTorch's view of a recorded op (a tensor's ``grad_fn``): ``name()`` (``MulBackward0``),
-``next_functions`` with ``AccumulateGrad`` for leaves, and the name drawings show (``op_name``).
+``next_functions`` with ``AccumulateGrad`` for leaves, and what drawings show (``op_name``,
+``attributes()``).
 
-``engine.Op`` inherits these from ``NodeSurface``; the walk never calls them.
+``engine.Op`` inherits these from ``NodeSurface``; the walk uses none of them (only the error of
+``versions.check`` names an op by its attributes).
 """
 
 from __future__ import annotations
@@ -48,6 +50,17 @@ class NodeSurface:
             else:
                 found.append((AccumulateGrad(e), 0))
         return tuple(found)
+
+    def attributes(self) -> dict[str, Any]:
+        """The op's own attributes (``axis``, ``shape``...), for drawing, explaining, exporting
+        and the version check's message: the slots its classes add to those of ``engine.Op``."""
+        names: list[str] = []
+        for c in type(self).__mro__:
+            slots = c.__dict__.get("__slots__", ())
+            if "edges" in slots:  # engine.Op: what every node holds, not this op's own
+                break
+            names.extend(slots)
+        return {n: getattr(self, n) for n in names if hasattr(self, n)}
 
     def _next(self) -> tuple[Any, int]:
         """What ``next_functions`` shows for this node (an output of a node shows the node)."""

@@ -79,21 +79,6 @@ class InPlace:
         """How many times this tensor's memory was changed in place (shared with its views)."""
         return versions.version(self._data)
 
-    def __iadd__(self: Any, other: Any) -> Any:
-        return _inplace(self, "add_", lambda t: t + other)
-
-    def __isub__(self: Any, other: Any) -> Any:
-        return _inplace(self, "sub_", lambda t: t - other)
-
-    def __imul__(self: Any, other: Any) -> Any:
-        return _inplace(self, "mul_", lambda t: t * other)
-
-    def __itruediv__(self: Any, other: Any) -> Any:
-        return _inplace(self, "div_", lambda t: t / other)
-
-    def __ipow__(self: Any, other: Any) -> Any:
-        return _inplace(self, "pow_", lambda t: t**other)
-
     def add_(self: Any, other: Any, *, alpha: float = 1) -> Any:
         """self += alpha * other, in place; returns self."""
         return _inplace(self, "add_", lambda t: t + (other if alpha == 1 else other * alpha))
@@ -113,6 +98,13 @@ class InPlace:
     def pow_(self: Any, exponent: Any) -> Any:
         """self **= exponent, in place; returns self."""
         return _inplace(self, "pow_", lambda t: t**exponent)
+
+    # ``x += y`` is ``x.add_(y)``, and so on: the same method, the same rules.
+    __iadd__ = add_
+    __isub__ = sub_
+    __imul__ = mul_
+    __itruediv__ = div_
+    __ipow__ = pow_
 
     def clamp_(self: Any, min: float | None = None, max: float | None = None) -> Any:
         """Limit values to [min, max] in place; returns self."""

@@ -205,7 +205,7 @@ class CrossEntropyLoss(NLLLoss):
         at = (np.arange(n), self.target)
         if _is_array(x):
             gx = self.prob * rows  # fresh, so the onehot is subtracted in place: no (N, C) array
-            gx[at] -= g
+            np.subtract.at(gx, at, g)  # (gx[at] -= g, one call instead of three)
             return (gx,)
         # under create_graph: the softmax recomputed as recorded ops, differentiable again
         prob = exp(TensorMakers.apply(LogSoftmax(1), x))

@@ -654,7 +654,7 @@ def _class_target(
         # The common case in one reduction: every target a class (seen as unsigned, a negative
         # index is huge), and ignore_index none of them (so no target is exempt from the check).
         if y.size and (ignore_index is None or not 0 <= ignore_index < n_classes):
-            if y.view(_UNSIGNED.get(y.dtype, y.dtype)).max() < n_classes:
+            if np.maximum.reduce(y.view(_UNSIGNED.get(y.dtype, y.dtype)), axis=None) < n_classes:
                 return y
         kept = y
         if ignore_index is not None and y.size:
@@ -699,7 +699,7 @@ def _plain_labels(y: np.ndarray, n_classes: int, ignore_index: int) -> bool:
         return not (y == ignore_index).any()
     # Every target in [0, n_classes), so none is ignore_index (which _class_target lets
     # through outside that range). One reduction: seen as unsigned, a negative index is huge.
-    return bool(y.view(_UNSIGNED.get(y.dtype, y.dtype)).max() < n_classes)
+    return bool(np.maximum.reduce(y.view(_UNSIGNED.get(y.dtype, y.dtype)), axis=None) < n_classes)
 
 
 def _pick(logp: Tensor, y: np.ndarray) -> Tensor:

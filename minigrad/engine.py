@@ -21,7 +21,7 @@ import numpy as np
 from . import versions
 from .grad_mode import Anomaly, _grad_enabled
 from .hooks import checked_result
-from .node_surface import NodeSurface
+from .node_surface import NodeSurface, OutputSurface
 from .quiet import _loud_numpy, _quiet_numpy
 
 # ---------------------------------------------------------------------------------------------
@@ -72,13 +72,14 @@ class Op(NodeSurface):
         return self.edges[i] is not None
 
 
-class OutputOf(Op):
+class OutputOf(OutputSurface, Op):
     """z = output k of a node with several outputs;  its gradient fills the node's slot k.
 
     The outputs of an ``autograd.Function`` that returns several tensors: each output's
     ``grad_fn`` is one of these, whose only edge is the node. The walk (``run_backward``)
     gathers the gradients of all outputs into one list for the node, which then runs its rule
-    once with all of them (an op with a single output array could not).
+    once with all of them (an op with a single output array could not). It shows itself as
+    its node does (``node_surface.OutputSurface``).
     """
 
     __slots__ = ("count", "index", "node")
@@ -87,23 +88,6 @@ class OutputOf(Op):
         self.node, self.index, self.count = node, index, count
         self.edges, self.inputs, self.saved, self.out, self.hooks = (node,), (), (), out, None
         self.epoch = next(versions.TICKS)  # after the node's: the walk runs it first
-
-    def name(self) -> str:
-        return self.node.name()
-
-    @property
-    def op_name(self) -> str:
-        return f"{self.node.op_name}[{self.index}]"
-
-    def attributes(self) -> dict[str, Any]:
-        return {}
-
-    @property
-    def next_functions(self) -> tuple[tuple[Any, int], ...]:
-        return self.node.next_functions
-
-    def _next(self) -> tuple[Any, int]:
-        return self.node, self.index
 
 
 class TensorMakers:

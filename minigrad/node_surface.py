@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["AccumulateGrad", "NodeSurface"]
+__all__ = ["AccumulateGrad", "NodeSurface", "OutputSurface"]
 
 
 class NodeSurface:
@@ -68,6 +68,32 @@ class NodeSurface:
 
     def __repr__(self) -> str:
         return f"<{self.name()}>"
+
+
+class OutputSurface(NodeSurface):
+    """What output k of a node with several outputs (``engine.OutputOf``) shows: its node's
+    name and ``next_functions``, and ``op_name`` with the index (``MyFunction[1]``)."""
+
+    __slots__ = ()
+    node: Any
+    index: int
+
+    def name(self) -> str:
+        return self.node.name()
+
+    @property
+    def op_name(self) -> str:
+        return f"{self.node.op_name}[{self.index}]"
+
+    def attributes(self) -> dict[str, Any]:
+        return {}
+
+    @property
+    def next_functions(self) -> tuple[tuple[Any, int], ...]:
+        return self.node.next_functions
+
+    def _next(self) -> tuple[Any, int]:
+        return self.node, self.index
 
 
 class AccumulateGrad:

@@ -690,16 +690,25 @@ def _class_target(
     )
 
 
-def _plain_labels(y: np.ndarray, n_classes: int, ignore_index: int) -> bool:
-    """Whether ``y`` (checked by ``_class_target``) is a non-empty array of class indices none
-    of which is ``ignore_index``: the common case, which cross_entropy computes as one op."""
-    if y.dtype.kind not in "iu" or not y.size:
-        return False
-    if 0 <= ignore_index < n_classes:
-        return not (y == ignore_index).any()
-    # Every target in [0, n_classes), so none is ignore_index (which _class_target lets
-    # through outside that range). One reduction: seen as unsigned, a negative index is huge.
-    return bool(np.maximum.reduce(y.view(_UNSIGNED.get(y.dtype, y.dtype)), axis=None) < n_classes)
+def _plain_labels(x: Tensor, target: Any, ignore_index: int) -> np.ndarray | None:
+    """The labels, when ``target`` holds the common case for (N, C) scores ``x``: an int array
+    (or tensor) of N class indices, each in [0, C) and none ``ignore_index``, which is what
+    ``_class_target`` would return without error; else None (and ``_class_target`` decides).
+
+    cross_entropy computes this case as one op: it is checked first, in one reduction.
+    """
+    y: np.ndarray = target._data if isinstance(target, Tensor) else target
+    shape = x._data.shape
+    if type(y) is not np.ndarray or y.dtype.kind not in "iu" or y.shape != shape[:1]:
+        return None
+    if len(shape) != 2 or not y.size:
+        return None
+    # One reduction checks both bounds: seen as unsigned, a negative index is huge.
+    if np.maximum.reduce(y.view(_UNSIGNED.get(y.dtype, y.dtype)), axis=None) >= shape[1]:
+        return None
+    if 0 <= ignore_index < shape[1] and (y == ignore_index).any():
+        return None
+    return y
 
 
 def _pick(logp: Tensor, y: np.ndarray) -> Tensor:
@@ -844,16 +853,12 @@ def cross_entropy(
     if not 0.0 <= label_smoothing <= 1.0:
         raise ValueError(f"{fn}(): label_smoothing must be in [0, 1], got {label_smoothing}")
     x = _as_input(input, fn)
+    if weight is None and not label_smoothing:
+        labels = _plain_labels(x, target, ignore_index)
+        if labels is not None:  # softmax - onehot in one op
+            return apply(fused.CrossEntropyLoss(labels, reduction), x)
     y = _class_target(x, target, fn, ignore_index)
     shape = x._data.shape  # (the array's: no Size to build, on every step)
-    if (
-        len(shape) == 2
-        and weight is None
-        and not label_smoothing
-        and isinstance(y, np.ndarray)
-        and _plain_labels(y, shape[1], ignore_index)
-    ):
-        return apply(fused.CrossEntropyLoss(y, reduction), x)  # softmax - onehot in one op
     class_dim = 0 if len(shape) == 1 else 1
     logp = apply(fused.LogSoftmax(class_dim), x)  # the axis is known valid: skip the checks
     n_classes = shape[class_dim]

@@ -122,3 +122,12 @@ def test_reference_imports_nothing_of_minigrad() -> None:
     assert _imports(PACKAGE / "reference.py") == set()
     text = (PACKAGE / "reference.py").read_text()
     assert "import minigrad" not in text and "from minigrad" not in text
+
+
+def test_the_core_stays_within_its_budget() -> None:
+    # issue 13: what a student reads to understand recording and the walk stays an evening's
+    # read; new surfaces go in their own small modules (docs/autograd.md, "Layout").
+    names = ("engine.py", "ops.py", "tensor.py")
+    lines = {n: len((PACKAGE / n).read_text().splitlines()) for n in names}
+    assert lines["tensor.py"] <= 650, lines
+    assert sum(lines.values()) <= 1700, lines

@@ -283,7 +283,7 @@ class MSELoss(Op):
     every regression step records it. ``n`` is the number of elements for "mean", else 1.
     """
 
-    __slots__ = ("reduction",)
+    __slots__ = ("diff", "reduction")
     torch_name = "MseLossBackward0"
 
     def __init__(self, reduction: str = "mean") -> None:
@@ -291,19 +291,24 @@ class MSELoss(Op):
 
     def forward(self, x: Any, y: Any) -> np.ndarray:
         d = x - y
-        d *= d  # in place on the fresh difference
+        self.diff = d  # kept: a first-order backward then needs no subtraction of its own
+        sq = d * d
         if self.reduction == "none":
-            return d
-        total = np.add.reduce(d, axis=None)
+            return sq
+        total = np.add.reduce(sq, axis=None)
         if self.reduction == "sum":
             return total
-        if d.size:
-            return total / d.size
+        if sq.size:
+            return total / sq.size
         with _ieee():  # the mean of nothing is 0 / 0 = nan, as in PyTorch
             return total / 0
 
+    def attributes(self) -> dict[str, Any]:
+        """The reduction: the difference kept for backward is state, not an attribute."""
+        return {"reduction": self.reduction}
+
     def backward(self, grad: Any, out: Any, x: Any, y: Any) -> tuple[Any, ...]:
-        d = x - y
+        d = self.diff if _is_array(x) else x - y  # (recorded under create_graph)
         if self.reduction == "mean":
             g = d * (grad * (2 / max(_data(d).size, 1)))
         else:

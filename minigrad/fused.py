@@ -232,6 +232,11 @@ class Normalize(Op):
     ) -> None:
         self.axes, self.eps, self.waxes, self.wshape = axes, eps, waxes, wshape
 
+    def attributes(self) -> dict[str, Any]:
+        """The hyper-parameters: the statistics kept for backward are state, not attributes
+        (they change with every batch; the compiler and the ONNX export must not freeze them)."""
+        return {"axes": self.axes, "eps": self.eps, "waxes": self.waxes, "wshape": self.wshape}
+
     def forward(self, x: Any, w: Any = None, b: Any = None) -> np.ndarray:
         n = 1
         for a in self.axes:

@@ -204,10 +204,7 @@ def _compare(g: _Graph, h: _Graph, sizes: dict[tuple[int, int], tuple[str, int]]
             "(data-dependent control flow), which one ONNX graph cannot hold"
         )
     for a, b in zip(g.ops, h.ops):
-        state = _FORWARD_STATE.get(type(a), set())
         for key, va in a.attributes().items():
-            if key in state:
-                continue
             vb = b.attributes()[key]
             if key == "shape" and isinstance(va, tuple) and _dynamic_dims(g, a, va, vb, sizes):
                 continue
@@ -227,10 +224,6 @@ def _compare(g: _Graph, h: _Graph, sizes: dict[tuple[int, int], tuple[str, int]]
                         "input but was computed without recording (under no_grad, from an "
                         "integer tensor or a detach()); it would be frozen into the file"
                     )
-
-
-_FORWARD_STATE: dict[type, set[str]] = {fused.Normalize: {"mean", "var", "inv", "xhat", "n"}}
-"""Attributes an op computes in its forward for its backward: not part of what it does."""
 
 
 def _dynamic_dims(

@@ -657,3 +657,28 @@ def test_a_compiled_update_moves_the_versions_as_optimizer_step_does() -> None:
             step.eager(x, y)
         with pytest.raises(RuntimeError, match="inplace"):
             out.backward()
+
+
+def test_layer_norm_compiles_and_trains_as_eager() -> None:
+    """LayerNorm's op keeps its batch statistics for backward: state, not a frozen value."""
+
+    def build() -> tuple[nn.Module, Any]:
+        model = nn.Sequential(
+            nn.Linear(4, 16, generator=0),
+            nn.LayerNorm(16),
+            nn.ReLU(),
+            nn.Linear(16, 3, generator=1),
+        )
+        return model, optim.SGD(model.parameters(), lr=0.05, momentum=0.9)
+
+    rng = np.random.default_rng(0)
+    batches = [
+        (mg.tensor(rng.standard_normal((8, 4))), mg.tensor(rng.standard_normal((8, 3))))
+        for _ in range(3)
+    ]
+    me, mc, le, lc = _run_both(build, F.mse_loss, batches, 300)
+    _assert_close = np.testing.assert_allclose
+    for (name, a), (_, b) in zip(me.named_parameters(), mc.named_parameters()):
+        _assert_close(b._data, a._data, rtol=1e-5, atol=1e-6, err_msg=name)
+    _assert_close(lc, le, rtol=1e-5, atol=1e-7)
+    assert lc[-1] < lc[0] / 2  # it trained

@@ -642,3 +642,24 @@ def test_one_step_dates_all_its_writes_with_one_tick():
     assert versions.CLOCK.writes > saved.grad_fn.epoch
     with pytest.raises(RuntimeError, match="modified by an inplace operation"):
         saved.sum().backward()
+
+
+@pytest.mark.parametrize("order", ["C", "F"])
+@pytest.mark.parametrize("grad_order", ["C", "F"])
+def test_a_large_plain_sgd_update_gives_the_bits_of_p_minus_lr_grad(
+    order: str, grad_order: str
+) -> None:
+    """Plain SGD updates a large parameter piece by piece (its steps stay in the cache): the
+    same product and difference for every element, whatever the memory orders."""
+    rng = np.random.default_rng(0)
+    start = np.asarray(rng.standard_normal((700, 600)), dtype=np.float32, order=order)
+    grad = np.asarray(rng.standard_normal((700, 600)), dtype=np.float32, order=grad_order)
+    p = mg.nn.Parameter(mg.tensor(start.copy(order=order)))
+    p._data = np.array(start, order=order)  # the memory order under test
+    p.grad = mg.tensor(grad)
+    p.grad._data = grad
+    lr = 0.037
+    mg.optim.SGD([p], lr=lr).step()
+    expected = start - grad * np.float32(lr)
+    np.testing.assert_array_equal(p._data, expected)
+    assert p._data.flags[f"{order}_CONTIGUOUS"]

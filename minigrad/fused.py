@@ -156,15 +156,15 @@ class NLLLoss(Op):
 
 
 def _reduced(losses: np.ndarray, reduction: str) -> np.ndarray:
-    """The per-sample losses, their sum or their mean (NLLLoss, CrossEntropyLoss)."""
+    """The losses themselves, their sum or their mean (NLLLoss, CrossEntropyLoss, MSELoss)."""
     if reduction == "none":
         return losses
     total = np.add.reduce(losses, axis=None)
     if reduction != "mean":
         return total
-    if len(losses):
-        return total / len(losses)
-    with _ieee():  # an empty batch's mean is 0 / 0 = nan, as in PyTorch
+    if losses.size:
+        return total / losses.size
+    with _ieee():  # the mean of nothing is 0 / 0 = nan, as in PyTorch
         return total / 0
 
 
@@ -297,16 +297,7 @@ class MSELoss(Op):
     def forward(self, x: Any, y: Any) -> np.ndarray:
         d = x - y
         self.diff = d  # kept: a first-order backward then needs no subtraction of its own
-        sq = d * d
-        if self.reduction == "none":
-            return sq
-        total = np.add.reduce(sq, axis=None)
-        if self.reduction == "sum":
-            return total
-        if sq.size:
-            return total / sq.size
-        with _ieee():  # the mean of nothing is 0 / 0 = nan, as in PyTorch
-            return total / 0
+        return _reduced(d * d, self.reduction)
 
     def attributes(self) -> dict[str, Any]:
         """The reduction: the difference kept for backward is state, not an attribute."""

@@ -123,23 +123,29 @@ def test_every_converted_op_matches_minigrad(tmp_path: Path) -> None:
         np.testing.assert_allclose(got, expected, rtol=1e-5, atol=1e-5)
 
 
-class Regression(nn.Module):
-    """A model whose output is its squared error against a fixed target (one MSELoss op)."""
+class LossOf(nn.Module):
+    """A model whose output is its loss against a fixed target: one fused loss op
+    (MSELoss against numbers, CrossEntropyLoss against class labels)."""
 
-    def __init__(self, reduction: str) -> None:
+    def __init__(self, loss: str, reduction: str) -> None:
         super().__init__()
-        self.fc = nn.Linear(3, 2)
-        self.target = mg.tensor(np.linspace(-1, 1, 8, dtype=np.float32).reshape(4, 2))
+        self.fc = nn.Linear(3, 2 if loss == "mse_loss" else 4)
+        self.loss = getattr(nn.functional, loss)
+        if loss == "mse_loss":
+            self.target = mg.tensor(np.linspace(-1, 1, 8, dtype=np.float32).reshape(4, 2))
+        else:
+            self.target = mg.tensor([0, 3, 2, 0])
         self.reduction = reduction
 
     def forward(self, x: mg.Tensor) -> mg.Tensor:
-        return nn.functional.mse_loss(self.fc(x), self.target, reduction=self.reduction)
+        return self.loss(self.fc(x), self.target, reduction=self.reduction)
 
 
+@pytest.mark.parametrize("loss", ["mse_loss", "cross_entropy"])
 @pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
-def test_mse_loss_exports(tmp_path: Path, reduction: str) -> None:
+def test_fused_losses_export(tmp_path: Path, loss: str, reduction: str) -> None:
     mg.manual_seed(0)
-    model = Regression(reduction)
+    model = LossOf(loss, reduction)
     x = np.random.default_rng(2).standard_normal((4, 3)).astype(np.float32)
     export_and_check(model, mg.tensor(x), tmp_path / "m.onnx")
     assert_same_outputs(model, tmp_path / "m.onnx", x)
@@ -179,28 +185,6 @@ def test_detached_input_is_refused(tmp_path: Path) -> None:
 def test_output_without_graph_is_refused(tmp_path: Path) -> None:
     with pytest.raises(ExportError, match="does not depend"):
         export(lambda x: mg.ones(2), mg.randn(4, 3), tmp_path / "m.onnx")
-
-
-class Classifier(nn.Module):
-    """A model whose output is its cross-entropy against fixed labels (one CrossEntropyLoss op)."""
-
-    def __init__(self, reduction: str) -> None:
-        super().__init__()
-        self.fc = nn.Linear(3, 4)
-        self.target = mg.tensor([0, 3, 2, 0])
-        self.reduction = reduction
-
-    def forward(self, x: mg.Tensor) -> mg.Tensor:
-        return nn.functional.cross_entropy(self.fc(x), self.target, reduction=self.reduction)
-
-
-@pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
-def test_cross_entropy_exports(tmp_path: Path, reduction: str) -> None:
-    mg.manual_seed(0)
-    model = Classifier(reduction)
-    x = np.random.default_rng(2).standard_normal((4, 3)).astype(np.float32)
-    export_and_check(model, mg.tensor(x), tmp_path / "m.onnx")
-    assert_same_outputs(model, tmp_path / "m.onnx", x)
 
 
 def test_an_op_without_conversion_is_named(tmp_path: Path) -> None:

@@ -59,6 +59,12 @@ _EXP_CLAMP = math.exp(_LOG_CLAMP)
 _UNSIGNED = {np.dtype(f"i{n}"): np.dtype(f"u{n}") for n in (1, 2, 4, 8)}
 
 
+def _all_classes(y: np.ndarray, n_classes: int) -> bool:
+    """Whether every label of a non-empty int array is a class in [0, n_classes): one
+    reduction checks both bounds, since seen as unsigned a negative index is huge."""
+    return bool(np.maximum.reduce(y.view(_UNSIGNED.get(y.dtype, y.dtype)), axis=None) < n_classes)
+
+
 # ---------------------------------------------------------------------------------------------
 # Activations (relu, sigmoid, tanh, softmax and log_softmax are minigrad.activations', and
 # linear is minigrad.functions': one definition serves minigrad.tanh and nn.functional.tanh)
@@ -654,15 +660,14 @@ def _class_target(
         # The common case in one reduction: every target a class (seen as unsigned, a negative
         # index is huge), and ignore_index none of them (so no target is exempt from the check).
         if y.size and (ignore_index is None or not 0 <= ignore_index < n_classes):
-            if np.maximum.reduce(y.view(_UNSIGNED.get(y.dtype, y.dtype)), axis=None) < n_classes:
+            if _all_classes(y, n_classes):
                 return y
         kept = y
         if ignore_index is not None and y.size:
             ignored = y == ignore_index
             if ignored.any():
                 kept = y[~ignored]
-        # One reduction checks both bounds: seen as unsigned, a negative index is huge.
-        if kept.size and kept.view(_UNSIGNED.get(kept.dtype, kept.dtype)).max() >= n_classes:
+        if kept.size and not _all_classes(kept, n_classes):
             bad = int(kept[(kept < 0) | (kept >= n_classes)][0])
             raise IndexError(
                 f"{fn}(): Target {bad} is out of bounds: class index {bad} out of range "
@@ -703,8 +708,7 @@ def _plain_labels(x: Tensor, target: Any, ignore_index: int) -> np.ndarray | Non
         return None
     if len(shape) != 2 or not y.size:
         return None
-    # One reduction checks both bounds: seen as unsigned, a negative index is huge.
-    if np.maximum.reduce(y.view(_UNSIGNED.get(y.dtype, y.dtype)), axis=None) >= shape[1]:
+    if not _all_classes(y, shape[1]):
         return None
     if 0 <= ignore_index < shape[1] and (y == ignore_index).any():
         return None

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import itertools
 import weakref
+from collections import deque
 from collections.abc import Iterable
 from typing import Any
 
@@ -41,6 +42,9 @@ class Clock:
 CLOCK = Clock()
 
 
+_KEEP = 32  # write ticks kept per array: enough to name the version an op expected
+
+
 class _Record:
     """What is known about one owner array: its version and its recent writes."""
 
@@ -49,10 +53,9 @@ class _Record:
     def __init__(self, ref: weakref.ref) -> None:
         self.ref = ref
         self.version = 0
-        self.writes: list[int] = []  # ticks of the recent writes (the last _KEEP)
+        self.writes: deque[int] = deque(maxlen=_KEEP)  # ticks of the recent writes
 
 
-_KEEP = 32
 _records: dict[int, _Record] = {}  # id(owner array) -> record; dropped when the array dies
 
 
@@ -92,7 +95,12 @@ def bump_all(arrays: Iterable[np.ndarray]) -> None:
     no op can be recorded between its writes, so one tick dates them exactly)."""
     CLOCK.writes = tick = next(TICKS)
     for a in arrays:
-        _note(a, tick)
+        rec = _records.get(id(a)) if a.base is None else None
+        if rec is None:  # a view, or memory written for the first time
+            _note(a, tick)
+        else:  # (_note's last two lines, spelled out: a step writes every parameter)
+            rec.version += 1
+            rec.writes.append(tick)
 
 
 def _note(a: np.ndarray, tick: int) -> None:
@@ -103,10 +111,7 @@ def _note(a: np.ndarray, tick: int) -> None:
         rec = _record(a, True)
         assert rec is not None
     rec.version += 1
-    writes = rec.writes
-    writes.append(tick)
-    if len(writes) > _KEEP:
-        del writes[0]
+    rec.writes.append(tick)  # (a deque of _KEEP: the oldest tick drops out)
 
 
 def version(a: np.ndarray) -> int:

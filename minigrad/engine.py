@@ -156,8 +156,7 @@ def run_backward(
     captured: dict[Any, Any] | None = None if capture is None else {}
 
     last_write = versions.CLOCK.writes
-    was_enabled = _grad_enabled.get()
-    _grad_enabled.set(create_graph)  # rules record only when asked to
+    recording = _grad_enabled.set(create_graph)  # rules record only when asked to
     # Rules meet IEEE edges (1/x at 0, inf * 0 after an underflow): their values are PyTorch's,
     # without NumPy's RuntimeWarning. One errstate per backward, not one per rule.
     quiet = _quiet_numpy()
@@ -204,7 +203,7 @@ def run_backward(
                 observe(leaf, grad, None)
     finally:
         _loud_numpy(quiet)
-        _grad_enabled.set(was_enabled)
+        _grad_enabled.reset(recording)
     if captured is None:
         return None
     return [captured.get(_node_of(t)) for t in capture or ()]

@@ -518,6 +518,8 @@ def as_tensor(data: Any, dtype: DTypeLike = None, device: Any = None) -> Tensor:
     """``data`` as a tensor, sharing memory when no conversion is needed (a NumPy array of the
     same dtype, or a tensor, which is returned as it is). The one place anything becomes a
     tensor: Python numbers and lists as ``Tensor(data)`` makes them (floats float32)."""
+    if type(data) is Tensor and dtype is None and device is None:
+        return data  # (the usual case, first: modules call this on every input)
     as_device(device)
     if isinstance(data, Tensor):
         return data if dtype is None or data._data.dtype == np.dtype(dtype) else data.astype(dtype)

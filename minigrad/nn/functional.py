@@ -392,7 +392,8 @@ def _reduction(size_average: bool | None, reduce: bool | None, reduction: str, f
             UserWarning,
             stacklevel=3,
         )
-    _check_reduction(reduction, fn)
+    if reduction not in _REDUCTIONS:
+        _check_reduction(reduction, fn)  # (raises, naming the choices)
     return reduction
 
 

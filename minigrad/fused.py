@@ -16,7 +16,6 @@ import numpy as np
 from .engine import Op, TensorMakers
 from .ops import (
     Axis,
-    _data,
     _is_array,
     _keepdims_shape,
     broadcast_to,
@@ -306,10 +305,11 @@ class MSELoss(Op):
     def backward(self, grad: Any, out: Any, x: Any, y: Any) -> tuple[Any, ...]:
         d = self.diff if _is_array(x) else x - y  # (recorded under create_graph)
         if self.reduction == "mean":
-            g = d * (grad * (2 / max(_data(d).size, 1)))
+            g = d * (grad * (2 / max(self.diff.size, 1)))  # (diff: an array, either way)
         else:
             g = d * (grad + grad)
-        return (g if self.needs_grad(0) else None), (-g if self.needs_grad(1) else None)
+        wanted = self.edges  # (needs_grad(i), read once)
+        return (g if wanted[0] is not None else None), (-g if wanted[1] is not None else None)
 
 
 class Linear(Op):
@@ -333,9 +333,10 @@ class Linear(Op):
         return out
 
     def backward(self, grad: Any, out: Any, x: Any, w: Any, b: Any = None) -> tuple[Any, ...]:
-        gx = grad @ w if self.needs_grad(0) else None
+        wanted = self.edges  # (needs_grad(i), read once: this rule runs on every step)
+        gx = grad @ w if wanted[0] is not None else None
         gw = None
-        if self.needs_grad(1):
+        if wanted[1] is not None:
             if x.ndim != 2:  # (in,) or (..., in): treat every leading index as a sample
                 grad = reshape(grad, (-1, w.shape[0]))
                 x = reshape(x, (-1, w.shape[1]))

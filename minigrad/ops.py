@@ -351,7 +351,9 @@ class Sigmoid(Op):
             (-87.0 if x.dtype.itemsize <= 4 else -708.0),
             1,
         )
-        z = np.asarray(np.maximum(x, low))  # (an array even for 0-d input, to work in place)
+        z = np.maximum(x, low)
+        if type(z) is not np.ndarray:  # a NumPy scalar from 0-d input: an array, to work in place
+            z = np.asarray(z)
         np.negative(z, out=z)  # in place on the one temporary: this op runs on every step
         np.exp(z, out=z)
         np.add(z, one, out=z)

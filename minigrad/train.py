@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence, Sized
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence, Sized
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -107,6 +107,17 @@ def _batches(data: Any, batch_size: int | None, where: str) -> Iterable[Any]:
             f"DataLoader), got {type(data).__name__}"
         )
     return data
+
+
+def _reusable(data: Any, epochs: int, where: str, arg: str) -> None:
+    """Refuse a one-shot iterator (a generator) that would be read once per epoch for more than
+    one epoch: from the second epoch on it is empty."""
+    if epochs > 1 and isinstance(data, Iterator):
+        raise TypeError(
+            f"{where}: {arg} is a one-shot iterator ({type(data).__name__}), read once per "
+            f"epoch: it would be empty from the second of {epochs} epochs on. Pass data that "
+            "can be iterated again: a DataLoader, a list of (x, y) batches or an (x, y) pair"
+        )
 
 
 def _means(
@@ -307,11 +318,16 @@ def fit(
         ValueError: epochs < 0, an empty loader, a batch that is not an (input, target) pair,
             a loss that is not a scalar, a metric named "loss" or "seconds", an evaluation
             set named "train", or verbose not "auto", 0, 1 or 2.
-        TypeError: metrics or val_data of an unsupported type.
+        TypeError: metrics or val_data of an unsupported type, or a one-shot iterator (a
+            generator) as train_loader or val_data for more than one epoch (it would be
+            empty from the second epoch on).
     """
     if isinstance(epochs, bool) or not isinstance(epochs, (int, np.integer)) or epochs < 0:
         raise ValueError(f"fit: epochs must be a non-negative int, got {epochs!r}")
     metric_fns, eval_sets = _by_name(metrics, val_data)
+    _reusable(train_loader, int(epochs), "fit", "train_loader")
+    for name, data in eval_sets.items():
+        _reusable(data, int(epochs), f"fit ({name})", "val_data")
     hooks = [callbacks] if callable(callbacks) else list(callbacks or [])
     steps = len(train_loader) * int(epochs) if isinstance(train_loader, Sized) else None
     bar = progress_bar(steps, verbose)

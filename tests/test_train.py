@@ -212,6 +212,26 @@ def test_fit_rejects_bad_arguments() -> None:
         fit(model, cross_entropy, opt, loader, 1, val_data={"train": blobs(9)}, verbose=0)
 
 
+def test_fit_refuses_a_one_shot_iterator_for_more_than_one_epoch_before_training() -> None:
+    # A generator is empty after its first pass: a second epoch would train on nothing (or
+    # evaluate on nothing). fit says so before the first step, with the weights untouched.
+    x, y = blobs()
+    model, opt, loader = setup()
+    w0 = model.w.detach().numpy().copy()
+    once = ((x[i : i + 40], y[i : i + 40]) for i in range(0, len(x), 40))
+    with pytest.raises(TypeError, match=r"fit: train_loader is a one-shot iterator \(generator\)"):
+        fit(model, cross_entropy, opt, once, epochs=2, verbose=0)
+    once = iter([(x, y)])
+    with pytest.raises(TypeError, match=r"fit \(test\): val_data is a one-shot iterator"):
+        fit(model, cross_entropy, opt, loader, epochs=2, val_data=once, verbose=0)
+    with pytest.raises(TypeError, match=r"fit \(held\): val_data is a one-shot iterator"):
+        fit(model, cross_entropy, opt, loader, 3, val_data={"held": iter([(x, y)])}, verbose=0)
+    np.testing.assert_array_equal(model.w.detach().numpy(), w0)
+    # one epoch reads each source once: a generator is fine there
+    history = fit(model, cross_entropy, opt, iter([(x, y)]), 1, val_data=iter([(x, y)]), verbose=0)
+    assert history.epochs == 1 and len(history.test_loss) == 1
+
+
 def test_zero_epochs_gives_an_empty_history() -> None:
     model, opt, loader = setup()
     w0 = model.w.detach().numpy().copy()

@@ -225,7 +225,10 @@ class Pow(Op):
 
 
 class Maximum(Op):
-    """z = max(x, y);  the gradient goes to the larger input, split evenly on ties."""
+    """z = max(x, y);  the gradient goes to the larger input, split evenly on ties.
+
+    Where x or y is NaN (so is z), both get the whole gradient, as in PyTorch.
+    """
 
     __slots__ = ()
 
@@ -233,10 +236,14 @@ class Maximum(Op):
         return np.maximum(x, y)
 
     def backward(self, grad: Any, out: Any, x: Any, y: Any) -> tuple[Any, ...]:
-        # x's share: 1 where x made the output, 1/2 where x and y tie, else 0 (y gets the rest).
-        xd, yd = _data(x), _data(y)
-        share = (xd == _data(out)) - 0.5 * (xd == yd)
-        return grad * share.astype(out.dtype), grad * (1 - share).astype(out.dtype)
+        # An input's share: 0 where only the other one made the output, 1/2 where both did (a
+        # tie), 1 where it alone did or neither did (a NaN output: PyTorch masks by x < y,
+        # which is false there). The same rule serves Minimum.
+        od = _data(out)
+        made_x, made_y = _data(x) == od, _data(y) == od
+        half = 0.5 * (made_x & made_y)
+        share_x, share_y = (1.0 + half) - made_y, (1.0 + half) - made_x
+        return grad * share_x.astype(od.dtype), grad * share_y.astype(od.dtype)
 
 
 class Minimum(Maximum):

@@ -114,6 +114,16 @@ def test_template_agrees_with_rule_when_broadcasting(
     _emit(spec, spec.arrays(np.random.default_rng(zlib.crc32(spec.name.encode()) + 1), pair))
 
 
+@pytest.mark.parametrize("name", ["maximum", "minimum"])
+def test_extreme_pair_template_at_nan_and_ties(name: str) -> None:
+    # NaN and ties are where maximum's rule has its conventions (both inputs keep the whole
+    # gradient at a NaN, half each at a tie): the template must follow them there too.
+    spec = next(s for s in SPECS if s.name == name)
+    a = np.array([[1.0, np.nan, 2.0], [np.nan, 3.0, 0.5]])
+    b = np.array([[2.0, 1.0, np.nan], [np.nan, 3.0, 0.25]])
+    _emit(spec, [a, b])
+
+
 @pytest.mark.parametrize("op", ALL_OPS, ids=lambda c: c.__name__)
 def test_every_op_has_templates(op: type) -> None:
     assert op in templates.FORWARD, f"{op.__name__} has no forward template"

@@ -289,6 +289,34 @@ def test_maximum_minimum_ties_split_in_half() -> None:
         np.testing.assert_array_equal(y.grad.numpy(), ~wins * 1.0 - 0.5 * ties)
 
 
+def test_maximum_minimum_give_both_inputs_the_gradient_where_either_is_nan() -> None:
+    # PyTorch's rule masks by x < y (or x > y), which is false at a NaN: neither input loses its
+    # share there, so both get the whole gradient (and half each at a tie, 0 to the loser).
+    nan = np.nan
+    a = np.array([1.0, nan, 2.0, nan, 3.0, 5.0])
+    b = np.array([2.0, 1.0, nan, nan, 3.0, 4.0])
+    for f, x_wins in ((mg.maximum, a > b), (mg.minimum, a < b)):
+        x, y = Tensor(a, requires_grad=True), Tensor(b, requires_grad=True)
+        f(x, y).backward(Tensor(np.full(6, 2.0)))
+        either_nan, ties = np.isnan(a) | np.isnan(b), a == b
+        y_wins = ~x_wins & ~ties & ~either_nan
+        np.testing.assert_array_equal(grad_of(x), 2.0 * (x_wins | either_nan) + ties)
+        np.testing.assert_array_equal(grad_of(y), 2.0 * (y_wins | either_nan) + ties)
+
+
+def test_maximum_minimum_at_nan_against_torch() -> None:
+    torch = pytest.importorskip("torch")
+    a = np.array([[1.0, np.nan, 2.0], [np.nan, 3.0, -np.inf]])
+    b = np.array([[2.0, 1.0, np.nan], [np.nan, 3.0, -np.inf]])
+    for name in ("maximum", "minimum"):
+        x, y = Tensor(a, requires_grad=True), Tensor(b, requires_grad=True)
+        getattr(mg, name)(x, y).sum().backward()
+        tx, ty = torch.tensor(a, requires_grad=True), torch.tensor(b, requires_grad=True)
+        getattr(torch, name)(tx, ty).sum().backward()
+        np.testing.assert_array_equal(grad_of(x), tx.grad.numpy())
+        np.testing.assert_array_equal(grad_of(y), ty.grad.numpy())
+
+
 def test_kinks_follow_pytorch() -> None:
     """abs and relu have gradient 0 at 0; clip passes the gradient on its bounds."""
     a = np.array([-1.0, 0.0, 0.5, 1.0, 2.0])

@@ -189,12 +189,13 @@ def _pow_bwd(e: Emitter, op: Any, g: str, out: str, xs: list[str], vals: Any, h:
 def _extreme_pair_bwd(
     e: Emitter, op: Any, g: str, out: str, xs: list[str], vals: Any, h: list[str]
 ) -> Any:
-    x, y = xs
-    cmp = ">" if type(op) is ops.Maximum else "<"
-    share = e.let(h[0] + "_share", f"({x} {cmp} {y}) + 0.5 * ({x} == {y})")
+    x, y = xs  # (Maximum's rule: 0 to an input only the other made the output of, 1/2 at a
+    made_x = e.let(h[0] + "_made", f"{x} == {out}")  # tie, 1 otherwise, a NaN included)
+    made_y = e.let(h[1] + "_made", f"{y} == {out}")
+    half = e.let(h[0] + "_half", f"0.5 * ({made_x} & {made_y})")
     dt = f"np.{np.asarray(e.env[out]).dtype.name}"
-    gx = e.let(h[0], f"{g} * {share}.astype({dt})")
-    gy = e.let(h[1], f"{g} * (1 - {share}).astype({dt})")
+    gx = e.let(h[0], f"{g} * ((1.0 + {half}) - {made_y}).astype({dt})")
+    gy = e.let(h[1], f"{g} * ((1.0 + {half}) - {made_x}).astype({dt})")
     return [gx, gy]
 
 

@@ -197,3 +197,23 @@ def test_profile_categories_name_where_time_goes():
     assert _category("/x/minigrad/ops.py", "backward").startswith("op backward")
     assert _category("~", "<method 'reduce' of 'numpy.ufunc' objects>").startswith("NumPy C")
     assert _category("~", "<built-in method builtins.isinstance>") == "Python builtins"
+
+
+def test_interference_step_is_the_w3_step() -> None:
+    # benchmarks/interference.py times W3's step with Python work in between: it must be the
+    # same step as the NumPy runner's (same weights after two steps), work or not.
+    path = RUN_PY.parent / "interference.py"
+    spec = importlib.util.spec_from_file_location("benchmarks_interference", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    problem = run.make_problem(run.tiny(run.WORKLOADS["W3"]))
+    reference = run.make_runner("numpy", problem)
+    reference.run()  # the tiny spec's two steps
+    for units in (0, 3):
+        step, (w1, b1, w2, b2) = module.numpy_step(problem, units)
+        step()
+        step()
+        for got, want in ((w1.T, reference.w[0]), (b1, reference.b[0]), (w2.T, reference.w[1])):
+            np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-6)
+        np.testing.assert_allclose(b2, reference.b[1], rtol=1e-5, atol=1e-6)

@@ -10,6 +10,7 @@ import numpy as np
 
 from . import fused, more_ops, ops, versions
 from .dims import wrap_dim
+from .dtypes import result_np
 from .grad_mode import _grad_enabled
 from .tensor import Tensor, apply, as_tensor
 
@@ -327,6 +328,10 @@ def cat(
             raise ValueError(
                 f"cat(): shapes {[tuple(t.shape) for t in ts]} do not match outside axis {a}"
             )
+    # PyTorch's result type (int64 and float32 join into float32, not NumPy's float64); a
+    # tensor of another dtype joins through a recorded cast, so its gradient keeps its dtype
+    rt = result_np(*(t._data for t in ts))
+    ts = [t if t._data.dtype == rt else t.astype(rt) for t in ts]
     return _into(out, apply(ops.Concat(a), *ts), "cat")
 
 
@@ -375,11 +380,28 @@ def where(condition: TensorLike, x: TensorLike, y: TensorLike) -> Tensor:
         raise TypeError(f"where(): condition must be bool, got dtype {cond.dtype}")
     _where_operand(x, "input", 2)
     _where_operand(y, "other", 3)
-    # A plain number takes the dtype of the tensor beside it, as a Python scalar would.
-    like = y.dtype if isinstance(y, Tensor) else None
-    xt = x if isinstance(x, Tensor) else Tensor(np.asarray(x, dtype=like))
-    yt = y if isinstance(y, Tensor) else Tensor(np.asarray(y, dtype=xt.dtype))
-    return apply(ops.Where(cond), xt, yt)
+    xs, ys = _where_side(x), _where_side(y)
+    # PyTorch's result type of the two, as for x + y: a number counts below a 0-d tensor, a
+    # 0-d tensor below one with dimensions, and a float number makes an int tensor float
+    rt = result_np(*(v._data if isinstance(v, Tensor) else v for v in (xs, ys)))
+    return apply(ops.Where(cond), _in_dtype(xs, rt), _in_dtype(ys, rt))
+
+
+def _where_side(v: Any) -> Any:
+    """A side of ``where``: a Tensor, or a Python number (a NumPy scalar becomes one)."""
+    if isinstance(v, Tensor | bool | int | float):
+        return v
+    if isinstance(v, np.generic):
+        return v.item()
+    return Tensor(v)  # a list or an array, as Tensor(v) makes it
+
+
+def _in_dtype(v: Any, dtype: np.dtype) -> Tensor:
+    """``v`` (a Tensor or a number) as a tensor of ``dtype`` (a tensor through a recorded
+    cast, so its gradient comes back in its own dtype)."""
+    if not isinstance(v, Tensor):
+        return Tensor(np.asarray(v, dtype=dtype))
+    return v if v._data.dtype == dtype else v.astype(dtype)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -381,6 +381,49 @@ def test_promotion_matches_torch(op: str) -> None:
     assert checked > 150
 
 
+JOINS = {
+    "cat": lambda lib, a, b: lib.cat([a, b]),
+    "stack": lambda lib, a, b: lib.stack([a, b], dim=1),
+    "where": lambda lib, a, b: lib.where(lib.tensor([True, False]), a, b),
+}
+
+
+@pytest.mark.parametrize("join", sorted(JOINS))
+def test_joins_promote_as_torch(join: str) -> None:
+    # cat, stack and where take PyTorch's result type, not NumPy's (int64 and float32 join
+    # into float32, not float64)
+    torch = pytest.importorskip("torch")
+    f = JOINS[join]
+    checked = 0
+    for da in DTYPES:
+        for db in DTYPES:
+            for kb in ("tensor", "0-d") if join == "where" else ("tensor",):
+                ta, tb = _operand(torch, da, "tensor"), _operand(torch, db, kb)
+                try:
+                    ref = f(torch, ta, tb)
+                except RuntimeError:
+                    continue
+                got = f(mg, _operand(mg, da, "tensor"), _operand(mg, db, kb))
+                case = f"{join} {da} {db} {kb}"
+                assert str(got.dtype).split(".")[1] == str(ref.dtype).split(".")[1], case
+                np.testing.assert_allclose(got.numpy(), ref.numpy(), rtol=1e-6, err_msg=case)
+                checked += 1
+    assert checked >= 36
+
+
+def test_cat_promotes_and_keeps_each_gradient_in_its_dtype() -> None:
+    i64 = mg.tensor([1, 2])
+    f32 = mg.tensor([0.5], requires_grad=True)
+    f64 = mg.tensor([0.25], dtype=mg.float64, requires_grad=True)
+    assert mg.cat([i64, f32]).dtype == mg.float32  # NumPy would give float64
+    out = mg.cat([f32, f64, i64])
+    assert out.dtype == mg.float64
+    (out * mg.tensor([1.0, 2.0, 3.0, 4.0], dtype=mg.float64)).sum().backward()
+    assert f32.grad is not None and f64.grad is not None
+    assert (f32.grad.dtype, f64.grad.dtype) == (mg.float32, mg.float64)
+    assert (f32.grad.tolist(), f64.grad.tolist()) == ([1.0], [2.0])
+
+
 def test_promotion_rules() -> None:
     f32, i64 = mg.ones(2), mg.tensor([1, 2])
     assert (f32 * i64).dtype == mg.float32  # not float64, as NumPy would

@@ -450,6 +450,12 @@ def test_jacobian_hessian_match_torch() -> None:
         (mg.nn, "NoSuchLayer", ""),
         (mg.optim, "NoSuchOptimizer", ""),
         (mg.autograd, "forward_ad", "reverse mode only"),
+        # the nested namespaces PyTorch tutorials import from say so too
+        (mg.nn.functional, "kl_div", "torch.nn.functional.kl_div"),
+        (mg.nn.init, "sparse_", "torch.nn.init.sparse_"),
+        (mg.optim.lr_scheduler, "CyclicLR", "torch.optim.lr_scheduler.CyclicLR"),
+        (mg.utils.data, "IterableDataset", "torch.utils.data.IterableDataset"),
+        (mg.autograd.functional, "vjp", "torch.autograd.functional.vjp"),
     ],
 )
 def test_missing_names_point_to_the_docs(module: Any, name: str, specific: str) -> None:

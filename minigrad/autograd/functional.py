@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 
+from .._missing import missing_attribute
 from ..functions import stack
 from ..grad_mode import enable_grad
 from ..gradients import grad
@@ -214,3 +215,7 @@ def hessian(
     if not in_tuple:
         return res[0][0]
     return res
+
+
+# A PyTorch name this module does not have: the error says so and points to the docs.
+__getattr__ = missing_attribute("minigrad.autograd.functional", "torch.autograd.functional")

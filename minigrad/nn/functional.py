@@ -16,6 +16,7 @@ import numpy as np
 
 from .. import activations, fused
 from .. import conv as _conv_ops
+from .._missing import missing_attribute
 from ..activations import *  # noqa: F403  (relu, sigmoid, tanh, softmax, log_softmax)
 from ..functions import linear, where
 from ..grad_mode import no_grad
@@ -1353,3 +1354,7 @@ def dropout2d(
     if not training or p == 0.0:
         return x
     return _dropout_mask(x, p, (*x.shape[:2], *(1,) * (x.ndim - 2)))
+
+
+# A PyTorch name this module does not have: the error says so and points to the docs.
+__getattr__ = missing_attribute("minigrad.nn.functional", "torch.nn.functional")

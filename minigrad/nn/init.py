@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 
+from .._missing import missing_attribute
 from ..grad_mode import no_grad
 from ..random import GeneratorLike, as_generator
 from ..tensor import Tensor
@@ -232,3 +233,7 @@ def orthogonal_(tensor: Tensor, gain: float = 1.0, generator: GeneratorLike = No
     if rows < cols:
         q = q.T
     return _fill(tensor, (q * gain).reshape(tensor.shape))
+
+
+# A PyTorch name this module does not have: the error says so and points to the docs.
+__getattr__ = missing_attribute("minigrad.nn.init", "torch.nn.init")

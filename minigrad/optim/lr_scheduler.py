@@ -15,6 +15,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, SupportsFloat
 
+from .._missing import missing_attribute
 from .optimizer import Optimizer
 
 __all__ = [
@@ -668,3 +669,7 @@ class ReduceLROnPlateau(LRScheduler):
         """Restore the attributes saved by ``state_dict()``."""
         super().load_state_dict(state_dict)
         self._init_is_better(self.mode, self.threshold, self.threshold_mode)
+
+
+# A PyTorch name this module does not have: the error says so and points to the docs.
+__getattr__ = missing_attribute("minigrad.optim.lr_scheduler", "torch.optim.lr_scheduler")

@@ -16,6 +16,7 @@ from typing import Any, Generic, TypeVar
 
 import numpy as np
 
+from .._missing import missing_attribute
 from ..random import GeneratorLike, as_generator
 from ..tensor import Tensor, as_tensor
 
@@ -493,3 +494,7 @@ def _stratified(
         train_parts.append(members[k:])
     # Mix the classes so neither part is sorted by label.
     return gen.permutation(np.concatenate(train_parts)), gen.permutation(np.concatenate(test_parts))
+
+
+# A PyTorch name this module does not have: the error says so and points to the docs.
+__getattr__ = missing_attribute("minigrad.utils.data", "torch.utils.data")

@@ -44,6 +44,11 @@ class Op(NodeSurface):
 
     __slots__ = ("edges", "epoch", "hooks", "inputs", "out", "saved", "site")
 
+    computes_in_floats = False
+    """True for an op whose result is a float whatever its input (exp, log, sigmoid...): an
+    integer or bool input is read in the default float dtype first, as PyTorch does (NumPy
+    would compute in float64). ``tensor.apply`` and ``tensor._unary`` convert it."""
+
     edges: tuple[Any, ...]
     """Per input, where its gradient goes: its producing Op, the leaf Tensor, or None."""
     inputs: tuple[Any, ...] | None

@@ -37,6 +37,7 @@ class Softplus(Op):
     """
 
     __slots__ = ()
+    computes_in_floats = True
 
     def forward(self, x: Any) -> np.ndarray:
         return np.logaddexp(0, x)
@@ -53,6 +54,7 @@ class Erf(Op):
     """
 
     __slots__ = ()
+    computes_in_floats = True
 
     def forward(self, x: Any) -> np.ndarray:
         out = np.frompyfunc(math.erf, 1, 1)(x)
@@ -69,6 +71,7 @@ class LogSumExp(Op):
     """z = log sum exp(x) over axis, shifted by the max;  dz/dx = softmax(x)."""
 
     __slots__ = ("axis", "keepdims")
+    computes_in_floats = True
     torch_name = "LogsumexpBackward0"
 
     def __init__(self, axis: Axis = None, keepdims: bool = False) -> None:
@@ -96,6 +99,7 @@ class LogSoftmax(Op):
     """z = x - logsumexp(x) over axis;  dx = grad - softmax(x) * sum(grad)."""
 
     __slots__ = ("axis",)
+    computes_in_floats = True
 
     def __init__(self, axis: int) -> None:
         self.axis = axis
@@ -113,6 +117,7 @@ class Softmax(Op):
     """z = exp(x) / sum exp(x) over axis;  dx = z * (grad - sum(grad * z))."""
 
     __slots__ = ("axis",)
+    computes_in_floats = True
 
     def __init__(self, axis: int) -> None:
         self.axis = axis

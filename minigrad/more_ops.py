@@ -39,6 +39,7 @@ class Log1p(Op):
     """z = log(1 + x), accurate for small x;  dz/dx = 1 / (1 + x)."""
 
     __slots__ = ()
+    computes_in_floats = True
 
     def forward(self, x: Any) -> np.ndarray:
         return np.log1p(x)
@@ -51,6 +52,7 @@ class Expm1(Op):
     """z = exp(x) - 1, accurate for small x;  dz/dx = exp(x) = z + 1."""
 
     __slots__ = ()
+    computes_in_floats = True
 
     def forward(self, x: Any) -> np.ndarray:
         return np.expm1(x)

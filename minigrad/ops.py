@@ -263,6 +263,7 @@ class Exp(Op):
     """z = exp(x);  dz/dx = z."""
 
     __slots__ = ()
+    computes_in_floats = True
 
     def forward(self, x: Any) -> np.ndarray:
         with _ieee():
@@ -276,6 +277,7 @@ class Log(Op):
     """z = log(x);  dz/dx = 1/x."""
 
     __slots__ = ()
+    computes_in_floats = True
 
     def forward(self, x: Any) -> np.ndarray:
         with _ieee():
@@ -289,6 +291,7 @@ class Sqrt(Op):
     """z = sqrt(x);  dz/dx = 1 / (2 z)."""
 
     __slots__ = ()
+    computes_in_floats = True
 
     def forward(self, x: Any) -> np.ndarray:
         with _ieee():
@@ -314,6 +317,7 @@ class Sin(Op):
     """z = sin(x);  dz/dx = cos(x)."""
 
     __slots__ = ()
+    computes_in_floats = True
 
     def forward(self, x: Any) -> np.ndarray:
         return np.sin(x)
@@ -326,6 +330,7 @@ class Cos(Op):
     """z = cos(x);  dz/dx = -sin(x)."""
 
     __slots__ = ()
+    computes_in_floats = True
 
     def forward(self, x: Any) -> np.ndarray:
         return np.cos(x)
@@ -338,6 +343,7 @@ class Tanh(Op):
     """z = tanh(x);  dz/dx = 1 - z^2."""
 
     __slots__ = ()
+    computes_in_floats = True
 
     def forward(self, x: Any) -> np.ndarray:
         return np.tanh(x)
@@ -350,6 +356,7 @@ class Sigmoid(Op):
     """z = 1 / (1 + exp(-x)), without overflow;  dz/dx = z (1 - z)."""
 
     __slots__ = ()
+    computes_in_floats = True
 
     def forward(self, x: Any) -> np.ndarray:
         # exp(-x) would overflow below about -88 (float32); clamping there changes the

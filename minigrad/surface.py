@@ -21,7 +21,17 @@ from .dims import wrap_dim, wrap_dims
 from .dtypes import result_np, to_dtype
 from .engine import TensorMakers
 from .inplace import _inplace
-from .validation import _check_nonempty, _compared, _dim_arg, _dims, _keep, _one_dim, _raw, _shape
+from .validation import (
+    _check_floating,
+    _check_nonempty,
+    _compared,
+    _dim_arg,
+    _dims,
+    _keep,
+    _one_dim,
+    _raw,
+    _shape,
+)
 
 if TYPE_CHECKING:
     from .tensor import Tensor
@@ -836,6 +846,7 @@ class TensorSurface:
         keepdims: builtins.bool | None = None,
     ) -> Tensor:
         """Standard deviation over ``dim``, dividing by n - correction (PyTorch's default: 1)."""
+        _check_floating(self, "std")
         return self.var(
             dim, unbiased, keepdim, correction=correction, axis=axis, keepdims=keepdims
         ).sqrt()
@@ -854,6 +865,7 @@ class TensorSurface:
 
         ``unbiased=False`` is ``correction=0``, as in PyTorch's older signature.
         """
+        _check_floating(self, "var")
         if unbiased is not None and correction is not None:
             raise TypeError("var(): give either unbiased or correction, not both")
         c = correction if correction is not None else (0 if unbiased is False else 1)
@@ -897,6 +909,7 @@ class TensorSurface:
         """The vector norm over ``dim`` (all elements by default): ``p`` = 2 or "fro" (the
         square root of the sum of squares, with gradient 0 at 0, as PyTorch), 1, inf, -inf, or
         any other positive number."""
+        _check_floating(self, "norm")
         d = wrap_dims(dim, self._data.ndim, "norm", self._data.shape)
         if p in ("fro", 2, 2.0):
             return TensorMakers.apply(more_ops.Norm2(d, keepdim), self)

@@ -22,7 +22,7 @@ import numpy as np
 from . import fused, ops
 from .conversion import Conversions
 from .device import as_device
-from .dtypes import dtype, of_array
+from .dtypes import default_float, dtype, of_array
 from .engine import Op, TensorMakers, run_backward
 from .grad_mode import Anomaly, _grad_enabled
 from .gradients import _seed, backward
@@ -36,6 +36,7 @@ from .validation import (
     _broadcast_target,
     _check_broadcast,
     _check_can_require_grad,
+    _check_floating,
     _check_grad,
     _check_matmul,
     _dims,
@@ -53,6 +54,8 @@ def apply(op: Op, *inputs: Any) -> Tensor:
 
     Inputs are Tensors or Python scalars (scalars are constants and get no gradient).
     """
+    if op.computes_in_floats:
+        inputs = _in_floats(inputs)
     # Plain loops, not comprehensions: this runs on every op (Linear, Concat, NLLLoss...).
     xs = []
     edges = []
@@ -100,6 +103,9 @@ def _recorded(
 def _unary(op: Op, x: Tensor) -> Tensor:
     """``apply`` for one Tensor input: the hot path, spelled out."""
     xd = x._data
+    if op.computes_in_floats and xd.dtype.kind not in "fc":
+        x = _in_default_float(x)
+        xd = x._data
     out = op.forward(xd)
     if type(out) is not np.ndarray:
         out = np.asarray(out)
@@ -110,6 +116,20 @@ def _unary(op: Op, x: Tensor) -> Tensor:
     if out.base is not None:  # maybe a view of x (reshape, slicing, transpose)
         _note_view(t, x, op)
     return t
+
+
+def _in_default_float(x: Tensor) -> Tensor:
+    """An integer or bool tensor in the default float dtype, for an op that
+    ``computes_in_floats`` (as PyTorch; an integer tensor has no gradient to keep)."""
+    return _new_tensor(x._data.astype(default_float()), None)
+
+
+def _in_floats(inputs: tuple[Any, ...]) -> tuple[Any, ...]:
+    """``apply``'s inputs, each integer or bool tensor in the default float dtype."""
+    return tuple(
+        _in_default_float(x) if isinstance(x, Tensor) and x._data.dtype.kind not in "fc" else x
+        for x in inputs
+    )
 
 
 def _note_view(t: Tensor, x: Tensor, op: Op) -> None:
@@ -418,7 +438,10 @@ class Tensor(InPlace, Conversions, TensorSurface):
         """Limit values to [min, max] (either may be None); PyTorch's ``clamp``."""
         if min is None and max is None:
             raise ValueError("clip(): at least one of min and max must be given")
-        return _unary(ops.Clip(min, max), self)
+        x = self
+        if x._data.dtype.kind not in "fc" and (isinstance(min, float) or isinstance(max, float)):
+            x = _in_default_float(x)  # an int tensor with a float bound: floats, as PyTorch
+        return _unary(ops.Clip(min, max), x)
 
     clamp = clip
 
@@ -458,6 +481,7 @@ class Tensor(InPlace, Conversions, TensorSurface):
         keepdim: bool | None = None,
     ) -> Tensor:
         """Mean over ``axis``."""
+        _check_floating(self, "mean")
         return _reduce(ops.Mean, "mean", self, axis, dim, keepdims, keepdim)
 
     def logsumexp(

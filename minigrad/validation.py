@@ -249,6 +249,17 @@ def _check_broadcast(op: Any, x: Any, y: Any) -> None:
         ) from None
 
 
+def _check_floating(t: Any, where: str) -> None:
+    """PyTorch's refusal of an integer or bool tensor where a float result's dtype would have
+    to be guessed (mean, var, std, norm); NumPy would answer in float64."""
+    dt = t._data.dtype
+    if dt.kind not in "fc":
+        raise RuntimeError(
+            f"{where}(): could not infer output dtype. Input dtype must be either a floating "
+            f"point or complex dtype. Got: {dt} (convert first, e.g. t.float().{where}())"
+        )
+
+
 def _check_nonempty(t: Any, axis: Any, op: str) -> None:
     """max/min have no value over nothing: refuse reducing an empty dimension (as PyTorch)."""
     if t._data.size:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pytest
 
@@ -422,6 +424,76 @@ def test_cat_promotes_and_keeps_each_gradient_in_its_dtype() -> None:
     assert f32.grad is not None and f64.grad is not None
     assert (f32.grad.dtype, f64.grad.dtype) == (mg.float32, mg.float64)
     assert (f32.grad.tolist(), f64.grad.tolist()) == ([1.0], [2.0])
+
+
+FLOAT_FUNCTIONS = {
+    "exp": lambda t: t.exp(),
+    "log": lambda t: t.log(),
+    "sqrt": lambda t: t.sqrt(),
+    "sin": lambda t: t.sin(),
+    "cos": lambda t: t.cos(),
+    "tanh": lambda t: t.tanh(),
+    "sigmoid": lambda t: t.sigmoid(),
+    "log1p": lambda t: t.log1p(),
+    "expm1": lambda t: t.expm1(),
+    "logsumexp": lambda t: t.logsumexp(0),
+    "log2": lambda t: t.log2(),
+    "rsqrt": lambda t: t.rsqrt(),
+}
+
+
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")  # log(0), 1/sqrt(0): inf, as in PyTorch
+@pytest.mark.parametrize("name", sorted(FLOAT_FUNCTIONS))
+def test_float_functions_of_integers_compute_in_the_default_float_dtype(name: str) -> None:
+    # PyTorch computes exp, log, sigmoid... of an int or bool tensor in the default float dtype;
+    # NumPy would in float64
+    f = FLOAT_FUNCTIONS[name]
+    for dtype in (mg.int64, mg.int32, mg.uint8, mg.bool):
+        t = mg.tensor([0, 1, 2], dtype=dtype) if dtype != mg.bool else mg.tensor([True, False])
+        got = f(t)
+        assert got.dtype == mg.float32, (name, dtype)
+        np.testing.assert_allclose(got.numpy(), f(t.float()).numpy(), rtol=1e-6)
+    previous = mg.get_default_dtype()
+    mg.set_default_dtype(mg.float64)
+    try:
+        assert f(mg.tensor([1, 2])).dtype == mg.float64
+    finally:
+        mg.set_default_dtype(previous)
+
+
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")
+@pytest.mark.parametrize("name", sorted(FLOAT_FUNCTIONS))
+def test_float_functions_of_integers_match_torch(name: str) -> None:
+    torch = pytest.importorskip("torch")
+    f = FLOAT_FUNCTIONS[name]
+    got, ref = f(mg.tensor([0, 1, 2, 7])), f(torch.tensor([0, 1, 2, 7]))
+    assert str(got.dtype).split(".")[1] == str(ref.dtype).split(".")[1]
+    np.testing.assert_allclose(got.numpy(), ref.numpy(), rtol=1e-6)
+
+
+def test_clamp_of_integers_with_float_bounds_promotes_as_torch() -> None:
+    assert mg.tensor([1, 2]).clamp(0, 1.5).dtype == mg.float32  # NumPy: float64
+    assert mg.tensor([1, 2]).clamp(min=0.5).tolist() == [1.0, 2.0]
+    assert mg.tensor([1, 5]).clamp(0, 3).dtype == mg.int64
+    assert mg.ones(2).clamp(0, 1).dtype == mg.float32
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda t: t.mean(),
+        lambda t: t.mean(0),
+        lambda t: mg.mean(t),
+        lambda t: t.var(),
+        lambda t: t.std(),
+        lambda t: t.norm(),
+    ],
+)
+def test_mean_var_std_norm_of_integers_raise_as_torch(call: Any) -> None:
+    # PyTorch refuses them (it cannot infer the output dtype); NumPy would give float64
+    for t in (mg.tensor([1, 2, 3]), mg.tensor([True, False])):
+        with pytest.raises(RuntimeError, match=r"floating point .* Got: (int64|bool).*\.float\(\)"):
+            call(t)
 
 
 def test_promotion_rules() -> None:

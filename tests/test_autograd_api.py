@@ -466,6 +466,21 @@ def test_missing_names_point_to_the_docs(module: Any, name: str, specific: str) 
     assert not hasattr(module, "__no_such_dunder__")
 
 
+def test_missing_tensor_methods_say_so() -> None:
+    t = mg.tensor([1.0, -2.0])
+    with pytest.raises(AttributeError, match=r"'Tensor' object has no attribute 'lgamma'") as info:
+        t.lgamma()
+    assert "torch.Tensor.lgamma" in str(info.value) and "docs/pytorch.md" in str(info.value)
+    # private and special names stay plain AttributeErrors: tools probe them with hasattr
+    assert not hasattr(t, "__array_interface__") and getattr(t, "_no_such", None) is None
+    with pytest.raises(AttributeError) as info:
+        t._no_such
+    assert "torch.Tensor" not in str(info.value)
+    # a Parameter (a Tensor subclass) says the same, under its own name
+    with pytest.raises(AttributeError, match=r"'Parameter' object .* torch.Tensor.lgamma"):
+        mg.nn.Parameter(mg.ones(2)).lgamma
+
+
 def test_missing_utils_names_say_so() -> None:
     with pytest.raises(AttributeError, match="activation checkpointing"):
         mg.utils.checkpoint

@@ -511,7 +511,7 @@ def _reductions() -> list[OpSpec]:
         ),
         OpSpec(
             "log_softmax_fn",
-            lambda x: mg.log_softmax(x),
+            lambda x: mg.log_softmax(x, dim=-1),
             lambda x: np.log(_softmax(x, -1)),
             ((2, 4),),
         ),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable
 
 import numpy as np
 import pytest
@@ -26,7 +27,9 @@ def _graph() -> tuple[mg.Tensor, mg.Tensor, mg.Tensor, mg.Tensor]:
     return loss, w, b, h
 
 
-def _mlp(sizes: tuple[int, ...], final: type[nn.Module] | None = nn.Sigmoid) -> nn.Sequential:
+def _mlp(
+    sizes: tuple[int, ...], final: Callable[[], nn.Module] | None = nn.Sigmoid
+) -> nn.Sequential:
     layers: list[nn.Module] = []
     for i, (n_in, n_out) in enumerate(itertools.pairwise(sizes)):
         layers.append(nn.Linear(n_in, n_out, dtype="float64", generator=i))
@@ -205,7 +208,7 @@ def test_explain_mlp_in_float32_and_with_a_softmax_output() -> None:
     model = nn.Sequential(nn.Linear(4, 3, generator=0), nn.Sigmoid(), nn.Linear(3, 3, generator=1))
     x, y = rng.normal(size=(5, 4)), rng.integers(0, 3, size=5)
     assert explain_mlp(model, x, y, cost="cross_entropy").max_reference_diff < 1e-6
-    soft = _mlp((4, 3, 3), final=nn.Softmax)
+    soft = _mlp((4, 3, 3), final=lambda: nn.Softmax(dim=1))
     assert explain_mlp(soft, x, y, cost="cross_entropy").max_reference_diff < 1e-10
 
 

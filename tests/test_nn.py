@@ -212,7 +212,7 @@ def test_sequential_indexing_slicing_and_append():
     assert isinstance(head, nn.Sequential) and len(head) == 2 and head[0] is model[0]
     assert [n for n, _ in model[1:].named_parameters()] == ["2.weight", "2.bias"]
     assert [type(m).__name__ for m in model] == ["Linear", "Sigmoid", "Linear"]
-    model.append(nn.Softmax())
+    model.append(nn.Softmax(dim=1))
     assert len(model) == 4
     np.testing.assert_allclose(model(mg.ones(2, 4)).sum(axis=1).detach().numpy(), [1, 1], rtol=1e-6)
     with pytest.raises(IndexError):
@@ -304,7 +304,7 @@ def test_activation_modules_match_numpy():
     np.testing.assert_allclose(nn.Tanh()(t).detach().numpy(), np.tanh(x))
     e = np.exp(x - x.max(axis=1, keepdims=True))
     sm = e / e.sum(axis=1, keepdims=True)
-    np.testing.assert_allclose(nn.Softmax()(t).detach().numpy(), sm)
+    np.testing.assert_allclose(nn.Softmax(dim=1)(t).detach().numpy(), sm)
     np.testing.assert_allclose(nn.LogSoftmax(dim=-1)(t).detach().numpy(), np.log(sm))
     e0 = np.exp(x - x.max(axis=0))
     np.testing.assert_allclose(nn.Softmax(dim=0)(t).detach().numpy(), e0 / e0.sum(axis=0))
@@ -568,3 +568,40 @@ def test_init_generators_repeat_and_no_graph():
     assert p.grad_fn is None and p.is_leaf
     with pytest.raises(ValueError, match="fan_in"):
         init.kaiming_uniform_(p, mode="fan_middle")
+
+
+# ---------------------------------------------------------------------------------------------
+# softmax without a dim: PyTorch's implicit (deprecated) choice, not the last axis
+
+
+IMPLICIT = {
+    "F.softmax": lambda lib, x: lib.nn.functional.softmax(x),
+    "F.log_softmax": lambda lib, x: lib.nn.functional.log_softmax(x),
+    "nn.Softmax": lambda lib, x: lib.nn.Softmax()(x),
+    "nn.LogSoftmax": lambda lib, x: lib.nn.LogSoftmax()(x),
+}
+
+
+@pytest.mark.parametrize("name", sorted(IMPLICIT))
+def test_softmax_without_dim_takes_pytorchs_implicit_dim_and_warns(name: str) -> None:
+    f = IMPLICIT[name]
+    for shape, dim in (((5,), 0), ((2, 5), 1), ((2, 3, 4), 0), ((2, 3, 4, 5), 1)):
+        a = np.random.default_rng(len(shape)).standard_normal(shape)
+        with pytest.warns(UserWarning, match="Implicit dimension choice for .*softmax"):
+            got = f(mg, mg.tensor(a))
+        t = mg.tensor(a)
+        explicit = t.log_softmax(dim) if "Log" in name or "log" in name else t.softmax(dim)
+        np.testing.assert_allclose(got.numpy(), explicit.numpy(), rtol=1e-12)
+
+
+@pytest.mark.parametrize("name", sorted(IMPLICIT))
+def test_softmax_without_dim_against_torch(name: str) -> None:
+    torch = pytest.importorskip("torch")
+    f = IMPLICIT[name]
+    for shape in ((5,), (2, 5), (2, 3, 4), (2, 3, 4, 5)):
+        a = np.random.default_rng(len(shape)).standard_normal(shape)
+        with pytest.warns(UserWarning):
+            ref = f(torch, torch.tensor(a))
+        with pytest.warns(UserWarning):
+            got = f(mg, mg.tensor(a))
+        np.testing.assert_allclose(got.numpy(), ref.numpy(), rtol=1e-12)

@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING, Any, NamedTuple, SupportsIndex, overload
 import numpy as np
 
 from . import more_ops, ops
-from ._missing import missing
 from .device import CPU, as_device, device, parse_to
 from .dims import wrap_dim, wrap_dims
 from .dtypes import result_np, to_dtype
@@ -183,17 +182,6 @@ class TensorSurface:
     """PyTorch's Tensor methods built from the core ones (``Tensor`` inherits them)."""
 
     __slots__ = ()
-
-    if not TYPE_CHECKING:  # (hidden from type checkers: they would accept any attribute)
-
-        def __getattr__(self, name: str) -> Any:
-            """Reached only when ordinary lookup fails: a PyTorch method minigrad does not
-            have says so (``t.lgamma`` names ``torch.Tensor.lgamma``); a private or special
-            name stays a plain AttributeError, as tools probe those with ``hasattr``."""
-            owner = f"{type(self).__name__!r} object"
-            if name.startswith("_"):
-                raise AttributeError(f"{owner} has no attribute {name!r}")
-            raise missing(owner, name, f"torch.Tensor.{name}")
 
     # -- sizes --------------------------------------------------------------------------------
 

@@ -466,19 +466,14 @@ def test_missing_names_point_to_the_docs(module: Any, name: str, specific: str) 
     assert not hasattr(module, "__no_such_dunder__")
 
 
-def test_missing_tensor_methods_say_so() -> None:
-    t = mg.tensor([1.0, -2.0])
-    with pytest.raises(AttributeError, match=r"'Tensor' object has no attribute 'lgamma'") as info:
-        t.lgamma()
-    assert "torch.Tensor.lgamma" in str(info.value) and "docs/pytorch.md" in str(info.value)
-    # private and special names stay plain AttributeErrors: tools probe them with hasattr
-    assert not hasattr(t, "__array_interface__") and getattr(t, "_no_such", None) is None
-    with pytest.raises(AttributeError) as info:
-        t._no_such
-    assert "torch.Tensor" not in str(info.value)
-    # a Parameter (a Tensor subclass) says the same, under its own name
-    with pytest.raises(AttributeError, match=r"'Parameter' object .* torch.Tensor.lgamma"):
-        mg.nn.Parameter(mg.ones(2)).lgamma
+def test_tensor_has_no_getattr_hook() -> None:
+    # A class-level __getattr__ (to name a missing PyTorch method) makes CPython look every
+    # attribute of every tensor up through a slower hook, without its specialised fast path:
+    # measured 3-5% slower on the small-model benchmarks (W1, W2, W4). A missing Tensor method
+    # raises Python's own AttributeError instead.
+    assert not hasattr(mg.Tensor, "__getattr__")
+    with pytest.raises(AttributeError, match="'Tensor' object has no attribute 'lgamma'"):
+        mg.tensor([1.0]).lgamma
 
 
 def test_missing_utils_names_say_so() -> None:

@@ -276,14 +276,13 @@ def _descend(data: np.ndarray, grad: np.ndarray, rate: np.ndarray) -> None:
     piece's steps in a small array that stays in the cache: one pass over memory less than
     writing every step out and reading it back (W5's weights are 4 MB each), with the same
     product and difference for every element."""
+    if data.size < 4 * _PIECE:  # (first: the usual small parameter reads no flags)
+        np.subtract(data, np.multiply(grad, rate), out=data)
+        return
     order: Literal["C", "F"] = (
         "F" if data.flags.f_contiguous and not data.flags.c_contiguous else "C"
     )
-    if (
-        data.size < 4 * _PIECE
-        or grad.dtype != data.dtype
-        or not (data.flags[order] and grad.flags[order])
-    ):
+    if grad.dtype != data.dtype or not (data.flags[order] and grad.flags[order]):
         np.subtract(data, np.multiply(grad, rate), out=data)
         return
     flat, gflat = data.reshape(-1, order=order), grad.reshape(-1, order=order)  # views

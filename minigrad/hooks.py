@@ -8,12 +8,13 @@ Tensor class: like them, it treats anything with a ``._data`` array as a tensor.
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
-__all__ = ["HookHandle", "checked_result", "register"]
+__all__ = ["HookHandle", "RetainGrad", "checked_result", "register", "retain_grad"]
 
 
 class HookHandle:
@@ -36,8 +37,58 @@ def register(t: Any, hook: Callable[[Any], Any]) -> HookHandle:
     if hooks is None:
         hooks = []
         setattr(owner, slot, hooks)
-    hooks.append(hook)
+    # before a retain_grad() hook, which runs last whenever it came (as in PyTorch)
+    at = next((i for i, h in enumerate(hooks) if isinstance(h, RetainGrad)), len(hooks))
+    hooks.insert(at, hook)
     return HookHandle(hooks, hook)
+
+
+class RetainGrad:
+    """The hook ``retain_grad()`` puts on a computed tensor's node: it keeps a copy of the
+    gradient that reaches the tensor in its ``.grad``, added to what an earlier backward left
+    there, after the node's other hooks. (A copy: the engine may hand the same array on to an
+    input, whose ``.grad`` must not change with this one. Under ``create_graph`` the copy is
+    recorded, so the kept gradient is differentiable.)"""
+
+    def __init__(self, t: Any) -> None:
+        self.ref = weakref.ref(t)  # the hook must not keep the tensor alive
+
+    def __call__(self, grad: Any) -> None:
+        t = self.ref()
+        if t is not None:
+            kept = grad.clone()
+            t._grad = kept if t._grad is None else t._grad + kept
+
+
+def retain_grad(t: Any) -> None:
+    """``t.retain_grad()``: a computed tensor keeps its gradient in ``.grad`` (a leaf does
+    anyway, so nothing happens for one)."""
+    if not t.requires_grad:
+        raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
+    if t.grad_fn is None or retains_grad(t):
+        return
+    hooks = t.grad_fn.hooks
+    if hooks is None:
+        hooks = t.grad_fn.hooks = []
+    hooks.append(RetainGrad(t))
+
+
+def retains_grad(t: Any) -> bool:
+    """Whether ``retain_grad()`` was called on the computed tensor ``t`` (False for a leaf)."""
+    node = t.grad_fn
+    return node is not None and any(isinstance(h, RetainGrad) for h in node.hooks or ())
+
+
+def move_retained(old: Any, new: Any) -> None:
+    """A tensor changed in place moves from node ``old`` to ``new``: its retain_grad() hook
+    goes with it, so ``.grad`` is the gradient of its new value (as PyTorch moves it)."""
+    kept = [h for h in old.hooks or () if isinstance(h, RetainGrad)]
+    if not kept:
+        return
+    old.hooks = [h for h in old.hooks if not isinstance(h, RetainGrad)]
+    if new.hooks is None:
+        new.hooks = []
+    new.hooks.extend(kept)
 
 
 def checked_result(new: Any, grad: Any) -> Any:

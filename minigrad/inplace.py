@@ -19,6 +19,7 @@ import numpy as np
 from . import ops, versions
 from .engine import TensorMakers
 from .grad_mode import _grad_enabled
+from .hooks import move_retained
 from .validation import _index, _raw
 
 __all__ = ["InPlace", "bump_version"]
@@ -221,6 +222,8 @@ def _inplace(t: Any, name: str, compute: Callable[[Any], Any], cast: str = "same
         _write_back(t, r, name)
         return t
     version = versions.version(t._data)
+    if t.grad_fn is not None:
+        move_retained(t.grad_fn, r.grad_fn)
     t._data, t.grad_fn, t.requires_grad = r._data, r.grad_fn, True
     versions.set_version(t._data, version + 1)
     for v in views:  # they see the new values, through a new view node
@@ -259,6 +262,8 @@ def _refresh(v: Any) -> None:
         w for w in (ref() for ref in v._aliases or ()) if w is not None and w._base is not None
     ]
     fresh = TensorMakers.apply(copy.copy(op), x)
+    if v.grad_fn is not None and fresh.grad_fn is not None:
+        move_retained(v.grad_fn, fresh.grad_fn)
     v._data, v.grad_fn, v.requires_grad = fresh._data, fresh.grad_fn, fresh.requires_grad
     for w in views:
         if w._base[0] is v:

@@ -12,7 +12,7 @@ other data becomes a tensor.
 
 from __future__ import annotations
 
-import operator
+import warnings
 import weakref
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -26,7 +26,7 @@ from .dtypes import default_float, dtype, of_array
 from .engine import Op, TensorMakers, run_backward
 from .grad_mode import Anomaly, _grad_enabled
 from .gradients import _seed, backward
-from .hooks import HookHandle, register
+from .hooks import HookHandle, register, retain_grad, retains_grad
 from .inplace import InPlace, _add_alias
 from .operands import _operand, _promoted
 from .surface import Size, TensorSurface
@@ -251,12 +251,19 @@ class Tensor(InPlace, Conversions, TensorSurface):
             _check_grad(self, value)
         self._grad = value
 
-    # Read through a C getter (as fast as the slot: optimizers read it on every step); only an
-    # assignment runs Python code, to check it.
+    def _get_grad(self) -> Tensor | None:
+        g = self._grad
+        if g is None and self.grad_fn is not None and not retains_grad(self):
+            warnings.warn(_NOT_A_LEAF, UserWarning, stacklevel=2)  # (PyTorch's warning)
+        return g
+
+    # The optimizers and the engine use the slot, ``_grad``; reading ``.grad`` of a computed
+    # tensor that was not asked to retain its gradient warns, and an assignment is checked.
     grad = property(
-        operator.attrgetter("_grad"),
+        _get_grad,
         _set_grad,
-        doc="The gradient accumulated by ``backward()`` (None until then); may be assigned.",
+        doc="The gradient accumulated by ``backward()`` (None until then); may be assigned. "
+        "A computed tensor has one only after ``retain_grad()``.",
     )
 
     @property
@@ -325,6 +332,21 @@ class Tensor(InPlace, Conversions, TensorSurface):
             _check_can_require_grad(self._data, "requires_grad_()")
         self.requires_grad = requires_grad
         return self
+
+    def retain_grad(self) -> None:
+        """Keep this computed tensor's gradient in ``.grad`` at every backward (added up, as a
+        leaf's is): for checking an intermediate's gradient against a hand-derived one. A leaf
+        keeps its gradient anyway.
+
+        Raises:
+            RuntimeError: if the tensor does not require grad.
+        """
+        retain_grad(self)
+
+    @property
+    def retains_grad(self) -> bool:
+        """Whether ``retain_grad()`` was called on this computed tensor (False for a leaf)."""
+        return retains_grad(self)
 
     def register_hook(self, hook: Callable[[Tensor], Tensor | None]) -> HookHandle:
         """Call ``hook(grad)`` when this tensor's gradient is computed; it may return a new one.
@@ -549,6 +571,13 @@ def as_tensor(data: Any, dtype: DTypeLike = None, device: Any = None) -> Tensor:
         return data if dtype is None or data._data.dtype == np.dtype(dtype) else data.astype(dtype)
     return Tensor(data, dtype)
 
+
+_NOT_A_LEAF = (
+    "The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its .grad "
+    "attribute won't be populated during autograd.backward(). If you indeed want the .grad "
+    "field to be populated for a non-leaf Tensor, use .retain_grad() on the non-leaf Tensor. "
+    "If you access the non-leaf Tensor by mistake, make sure you access the leaf Tensor instead."
+)
 
 _new_tensor = Tensor._wrap  # (a plain function: called as fast as one defined at module level)
 TensorMakers.wrap = _new_tensor

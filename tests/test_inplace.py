@@ -36,7 +36,7 @@ def state(*ts: Tensor) -> list[tuple[Any, ...]]:
             id(t._data),
             t.grad_fn,
             t.requires_grad,
-            None if t.grad is None else t.grad._data.copy(),
+            None if t._grad is None else t._grad._data.copy(),  # (the slot: no warning)
             t._version,
         )
         for t in ts

@@ -209,7 +209,7 @@ def _trace(
         nid = f"t{next(count)}"
         if isinstance(t, Tensor):
             node_id[id(t)] = nid
-            grad = t.grad._data if t.grad is not None else None
+            grad = t._grad._data if t._grad is not None else None
             nodes.append(
                 TensorNode(
                     nid,
@@ -256,7 +256,7 @@ def _trace(
         out = root._data if root is not None else node.out
         nid = f"t{next(count)}"
         node_id[id(node)] = nid
-        root_grad = root.grad._data if root is not None and root.grad is not None else None
+        root_grad = root._grad._data if root is not None and root._grad is not None else None
         nodes.append(
             TensorNode(
                 nid,

@@ -261,6 +261,26 @@ def scatter(
     return as_tensor(input).scatter(dim, index, src, value=value, reduce=reduce)
 
 
+def split(tensor: TensorLike, split_size_or_sections: Any, dim: int = 0) -> tuple[Tensor, ...]:
+    """Pieces of ``tensor`` along ``dim`` (see ``Tensor.split``)."""
+    return as_tensor(tensor).split(split_size_or_sections, dim)
+
+
+def chunk(input: TensorLike, chunks: int, dim: int = 0) -> tuple[Tensor, ...]:
+    """At most ``chunks`` pieces of equal size along ``dim`` (see ``Tensor.chunk``)."""
+    return as_tensor(input).chunk(chunks, dim)
+
+
+def tril(input: TensorLike, diagonal: int = 0) -> Tensor:
+    """The lower triangle of the last two dims, zeros above ``diagonal``."""
+    return as_tensor(input).tril(diagonal)
+
+
+def triu(input: TensorLike, diagonal: int = 0) -> Tensor:
+    """The upper triangle of the last two dims, zeros below ``diagonal``."""
+    return as_tensor(input).triu(diagonal)
+
+
 def masked_fill(input: TensorLike, mask: Any, value: Any) -> Tensor:
     """``value`` where ``mask`` is True, else ``input``."""
     return as_tensor(input).masked_fill(mask, value)

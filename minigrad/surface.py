@@ -533,6 +533,61 @@ class TensorSurface:
             lambda t: t.scatter(dim, index, src, value=value, reduce=reduce),
         )
 
+    def split(self: Any, split_size_or_sections: Any, dim: builtins.int = 0) -> tuple[Any, ...]:
+        """Pieces along ``dim``: of ``split_size`` each (the last may be smaller), or of the
+        listed sizes, which must add up to the dimension. The pieces are slices (views), so
+        their gradients flow back into this tensor."""
+        d = wrap_dim(dim, self._data.ndim, "split", self._data.shape)
+        n = self._data.shape[d]
+        if isinstance(split_size_or_sections, list | tuple):
+            sizes = [builtins.int(k) for k in split_size_or_sections]
+            if sum(sizes) != n or builtins.any(k < 0 for k in sizes):
+                raise RuntimeError(
+                    f"split_with_sizes expects split_sizes to sum exactly to {n} (input "
+                    f"tensor's size at dimension {d}), but got split_sizes={sizes}"
+                )
+        else:
+            size = builtins.int(split_size_or_sections)
+            if size < 0:
+                raise RuntimeError(f"split expects split_size be non-negative, but got {size=}")
+            if size == 0 and n:
+                raise RuntimeError(
+                    f"split_size can only be 0 if dimension size is 0, but got dimension size "
+                    f"of {n}"
+                )
+            sizes = [builtins.min(size, n - at) for at in range(0, n, size)] if n else [0]
+        pieces, at = [], 0
+        for k in sizes:
+            pieces.append(self[(slice(None),) * d + (slice(at, at + k),)])
+            at += k
+        return tuple(pieces)
+
+    def chunk(self: Any, chunks: builtins.int, dim: builtins.int = 0) -> tuple[Any, ...]:
+        """``split`` into pieces of ceil(size / chunks) along ``dim``: at most ``chunks`` of them
+        (fewer when the size does not fill them, as in PyTorch)."""
+        if chunks <= 0:
+            raise RuntimeError(f"chunk expects `chunks` to be greater than 0, got: {chunks}")
+        d = wrap_dim(dim, self._data.ndim, "chunk", self._data.shape)
+        return self.split(-(-self._data.shape[d] // chunks), d)
+
+    def tril(self: Any, diagonal: builtins.int = 0) -> Tensor:
+        """The lower triangle of the last two dims (on and below ``diagonal``), zeros above:
+        ``where`` of a constant mask, so an infinity above stays out (no inf * 0)."""
+        return self._triangle("tril", diagonal)
+
+    def triu(self: Any, diagonal: builtins.int = 0) -> Tensor:
+        """The upper triangle of the last two dims (on and above ``diagonal``), zeros below."""
+        return self._triangle("triu", diagonal)
+
+    def _triangle(self: Any, name: str, diagonal: builtins.int) -> Tensor:
+        if self._data.ndim < 2:
+            raise RuntimeError(f"{name}: input tensor must have at least 2 dimensions")
+        rows, cols = self._data.shape[-2:]
+        below = np.tri(rows, cols, diagonal if name == "tril" else diagonal - 1, dtype=bool)
+        keep = below if name == "tril" else ~below
+        zeros = TensorMakers.wrap(np.zeros_like(self._data), None)
+        return TensorMakers.apply(ops.Where(keep), self, zeros)
+
     def masked_fill(self: Any, mask: Any, value: Any) -> Tensor:
         """``value`` where ``mask`` (bool, broadcast to this shape) is True, else this tensor."""
         m = np.asarray(_raw(mask))

@@ -30,25 +30,19 @@ KNOWN: dict[str, str] = {
 }
 
 
-def missing(owner: str, name: str, torch_name: str) -> AttributeError:
-    """The error for ``owner.name`` (``owner``: "module 'minigrad'" or "'Tensor' object"), which
-    PyTorch has as ``torch_name``: it says so, with a hint for the common ones, and points to
-    the docs."""
-    why = KNOWN.get(torch_name)
-    detail = f"; {why}" if why else ""
-    return AttributeError(
-        f"{owner} has no attribute {name!r}: minigrad does not have {torch_name}{detail}. "
-        f'See {DOCS} ("Coming from PyTorch") for what minigrad has and how it differs from '
-        "PyTorch"
-    )
-
-
 def missing_attribute(module: str, torch_module: str) -> Callable[[str], object]:
     """A module ``__getattr__`` that explains a missing name instead of a bare error."""
 
     def __getattr__(name: str) -> object:
         if name.startswith("__"):  # dunders probed by tools (doctest, pickle, inspect)
             raise AttributeError(f"module {module!r} has no attribute {name!r}")
-        raise missing(f"module {module!r}", name, f"{torch_module}.{name}")
+        torch_name = f"{torch_module}.{name}"
+        why = KNOWN.get(torch_name)
+        detail = f"; {why}" if why else ""
+        raise AttributeError(
+            f"module {module!r} has no attribute {name!r}: minigrad does not have "
+            f'{torch_name}{detail}. See {DOCS} ("Coming from PyTorch") for what minigrad has '
+            "and how it differs from PyTorch"
+        )
 
     return __getattr__

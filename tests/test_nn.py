@@ -605,3 +605,13 @@ def test_softmax_without_dim_against_torch(name: str) -> None:
         with pytest.warns(UserWarning):
             got = f(mg, mg.tensor(a))
         np.testing.assert_allclose(got.numpy(), ref.numpy(), rtol=1e-12)
+
+
+def test_softmax_refuses_axis_and_dim_together_and_unknown_keywords() -> None:
+    x = mg.ones(2, 3)
+    with pytest.raises(TypeError, match=r"softmax\(\): give axis or dim, not both"):
+        nn.functional.softmax(x, 0, dim=1)
+    with pytest.raises(
+        TypeError, match="log_softmax\\(\\) got an unexpected keyword argument 'dtype'"
+    ):
+        nn.functional.log_softmax(x, dim=1, dtype=mg.float64)

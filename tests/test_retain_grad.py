@@ -144,3 +144,20 @@ def test_retain_grad_follows_an_in_place_change_as_torch() -> None:
         results.append((y.grad.detach().numpy().copy(), x.grad.detach().numpy().copy()))
     np.testing.assert_allclose(results[0][0], results[1][0])
     np.testing.assert_allclose(results[0][1], results[1][1])
+
+
+def test_a_retained_view_follows_an_in_place_change_of_its_base_as_torch() -> None:
+    # the view is refreshed onto the base's new node; its retain_grad() hook goes with it
+    torch = pytest.importorskip("torch")
+    results = []
+    for lib in (mg, torch):
+        x = lib.tensor([1.0, 2.0, 3.0], requires_grad=True)
+        y = x * 3.0
+        v = y[:2]
+        v.retain_grad()
+        y.mul_(2.0)
+        (v * v).sum().backward()
+        assert v.retains_grad
+        results.append((v.grad.detach().numpy().copy(), x.grad.detach().numpy().copy()))
+    np.testing.assert_allclose(results[0][0], results[1][0])
+    np.testing.assert_allclose(results[0][1], results[1][1])

@@ -52,6 +52,9 @@ def test_split_and_chunk_errors() -> None:
         t.split([2, 2], 1)
     with pytest.raises(RuntimeError, match="split expects split_size be non-negative"):
         t.split(-1, 1)
+    with pytest.raises(RuntimeError, match="split_size can only be 0 if dimension size is 0"):
+        t.split(0, 1)
+    assert [p.shape for p in mg.ones(2, 0).split(0, 1)] == [(2, 0)]  # one empty piece, as torch
     with pytest.raises(RuntimeError, match="chunk expects `chunks` to be greater than 0"):
         t.chunk(0)
     with pytest.raises(IndexError, match="Dimension out of range"):

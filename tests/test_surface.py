@@ -413,6 +413,14 @@ def test_joins_promote_as_torch(join: str) -> None:
     assert checked >= 36
 
 
+def test_where_reads_lists_and_numbers_as_torch_reads_tensors_and_numbers() -> None:
+    cond = mg.tensor([True, False])
+    assert mg.where(cond, [1.5, 2.5], 0).dtype == mg.float32  # a float list: float32
+    assert mg.where(cond, mg.tensor([1, 2]), 0.5).tolist() == [1.0, 0.5]  # int with a float
+    assert mg.where(cond, 1.0, 0.0).dtype == mg.float32  # two numbers: the default dtype
+    assert mg.where(cond, mg.ones(2, dtype=mg.float64), np.float32(3)).dtype == mg.float64
+
+
 def test_cat_promotes_and_keeps_each_gradient_in_its_dtype() -> None:
     i64 = mg.tensor([1, 2])
     f32 = mg.tensor([0.5], requires_grad=True)

@@ -21,6 +21,8 @@ from .dims import wrap_dim, wrap_dims
 from .dtypes import result_np, to_dtype
 from .engine import TensorMakers
 from .inplace import _inplace
+from .pointwise import PointwiseMethods
+from .rearrange import RearrangeMethods
 from .validation import (
     _check_floating,
     _check_nonempty,
@@ -178,7 +180,7 @@ def _scatter_index(
     return d, idx
 
 
-class TensorSurface:
+class TensorSurface(PointwiseMethods, RearrangeMethods):
     """PyTorch's Tensor methods built from the core ones (``Tensor`` inherits them)."""
 
     __slots__ = ()

@@ -28,6 +28,8 @@ LAYERS = {
     "conv": 1,
     "fused": 1,
     "more_ops": 1,
+    "pointwise": 2,
+    "rearrange": 2,
     "tensor": 2,
     "surface": 2,
     "inplace": 2,

@@ -31,6 +31,7 @@ from .inplace import InPlace, _add_alias
 from .operands import _operand, _promoted
 from .surface import Size, TensorSurface
 from .validation import (
+    REQUIRED,
     DTypeLike,
     _as_array,
     _broadcast_target,
@@ -42,9 +43,9 @@ from .validation import (
     _dims,
     _index,
     _keep,
-    _one_dim,
     _permutation,
     _reshaped,
+    _softmax_dim,
 )
 from .versions import TICKS
 
@@ -517,14 +518,13 @@ class Tensor(InPlace, Conversions, TensorSurface):
         """log(sum(exp(x))) over ``axis``, computed without overflow."""
         return _reduce(fused.LogSumExp, "logsumexp", self, axis, dim, keepdims, keepdim)
 
-    def softmax(self, axis: int = -1, *, dim: int | None = None) -> Tensor:
-        """exp(x) / sum(exp(x)) along ``axis``, computed without overflow."""
-        return _unary(fused.Softmax(_one_dim(self, axis if dim is None else dim, "softmax")), self)
+    def softmax(self, dim: int = REQUIRED, *, axis: int | None = None) -> Tensor:
+        """exp(x) / sum(exp(x)) along ``dim`` (required), computed without overflow."""
+        return _unary(fused.Softmax(_softmax_dim(self, dim, axis, "softmax")), self)
 
-    def log_softmax(self, axis: int = -1, *, dim: int | None = None) -> Tensor:
-        """x - logsumexp(x) along ``axis``, computed without overflow."""
-        a = _one_dim(self, axis if dim is None else dim, "log_softmax")
-        return _unary(fused.LogSoftmax(a), self)
+    def log_softmax(self, dim: int = REQUIRED, *, axis: int | None = None) -> Tensor:
+        """x - logsumexp(x) along ``dim`` (required), computed without overflow."""
+        return _unary(fused.LogSoftmax(_softmax_dim(self, dim, axis, "log_softmax")), self)
 
     # -- shape --------------------------------------------------------------------------------
 

@@ -160,6 +160,26 @@ def _one_dim(t: Any, dim: Any, where: str) -> int:
     return wrap_dim(dim, t._data.ndim, where, t._data.shape)
 
 
+class _Required:
+    """The default of an argument that must be given (told apart from an explicit None)."""
+
+    def __repr__(self) -> str:
+        return "<required>"
+
+
+REQUIRED: Any = _Required()
+
+
+def _softmax_dim(t: Any, dim: Any, axis: Any, where: str) -> int:
+    """The dim of a softmax method: required, as PyTorch's ``Tensor.softmax(dim)`` (the
+    functions ``softmax(x)`` keep PyTorch's implicit choice); NumPy's ``axis`` also accepted."""
+    if dim is REQUIRED:
+        if axis is None:
+            raise TypeError(f'{where}() missing 1 required positional arguments: "dim"')
+        dim = None
+    return _one_dim(t, _dim_arg(dim, axis, where), where)
+
+
 def _keep(keep: Any, other: Any) -> bool:
     """PyTorch's ``keepdim`` or NumPy's ``keepdims``: the second, unless it is None."""
     return bool(other) if other is not None else bool(keep)

@@ -94,6 +94,63 @@ def cos(x: TensorLike, *, out: Tensor | None = None) -> Tensor:
     return _into(out, as_tensor(x).cos(), "cos")
 
 
+# -- trigonometry and friends (the methods are in pointwise.py)
+
+
+def tan(input: TensorLike, *, out: Tensor | None = None) -> Tensor:
+    """Tangent."""
+    return _into(out, as_tensor(input).tan(), "tan")
+
+
+def asin(input: TensorLike, *, out: Tensor | None = None) -> Tensor:
+    """Inverse sine (nan outside [-1, 1])."""
+    return _into(out, as_tensor(input).asin(), "asin")
+
+
+def acos(input: TensorLike, *, out: Tensor | None = None) -> Tensor:
+    """Inverse cosine (nan outside [-1, 1])."""
+    return _into(out, as_tensor(input).acos(), "acos")
+
+
+def atan(input: TensorLike, *, out: Tensor | None = None) -> Tensor:
+    """Inverse tangent."""
+    return _into(out, as_tensor(input).atan(), "atan")
+
+
+def sinh(input: TensorLike, *, out: Tensor | None = None) -> Tensor:
+    """Hyperbolic sine."""
+    return _into(out, as_tensor(input).sinh(), "sinh")
+
+
+def cosh(input: TensorLike, *, out: Tensor | None = None) -> Tensor:
+    """Hyperbolic cosine."""
+    return _into(out, as_tensor(input).cosh(), "cosh")
+
+
+def asinh(input: TensorLike, *, out: Tensor | None = None) -> Tensor:
+    """Inverse hyperbolic sine."""
+    return _into(out, as_tensor(input).asinh(), "asinh")
+
+
+def acosh(input: TensorLike, *, out: Tensor | None = None) -> Tensor:
+    """Inverse hyperbolic cosine (nan below 1)."""
+    return _into(out, as_tensor(input).acosh(), "acosh")
+
+
+def atanh(input: TensorLike, *, out: Tensor | None = None) -> Tensor:
+    """Inverse hyperbolic tangent (+-inf at +-1, nan outside [-1, 1])."""
+    return _into(out, as_tensor(input).atanh(), "atanh")
+
+
+def erf(input: TensorLike, *, out: Tensor | None = None) -> Tensor:
+    """The error function 2/sqrt(pi) int_0^x exp(-t^2) dt."""
+    return _into(out, as_tensor(input).erf(), "erf")
+
+
+arcsin, arccos, arctan = asin, acos, atan
+arcsinh, arccosh, arctanh = asinh, acosh, atanh
+
+
 def maximum(x: TensorLike, y: TensorLike, *, out: Tensor | None = None) -> Tensor:
     """Elementwise maximum (ties share the gradient evenly)."""
     return _into(out, as_tensor(x).maximum(y), "maximum")

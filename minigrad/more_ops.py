@@ -1,10 +1,11 @@
 """The ops beyond the basic set: precise elementwise functions (``Log1p``, ``Expm1``), the
+trigonometric and hyperbolic functions and their inverses (``Tan``, ``Asin``... ``Atanh``), the
 Euclidean norm (``Norm2``), the running sum (``Cumsum``) and Einstein summation (``Einsum``).
 
 They follow ``ops.py``'s pattern exactly (forward and backward rule side by side, rules written
 with helpers that run NumPy on arrays and record an op on Tensors) and sit beside it so that
-``ops.py`` holds only the ops a student reads first. ``Tensor.log1p``, ``norm``, ``cumsum`` and
-``minigrad.einsum`` (``surface.py``, ``functions.py``) make them.
+``ops.py`` holds only the ops a student reads first. ``Tensor.log1p``, ``norm``, ``cumsum``,
+``tan``... (``surface.py``, ``pointwise.py``) and ``minigrad.einsum`` (``functions.py``) make them.
 """
 
 from __future__ import annotations
@@ -14,7 +15,8 @@ from typing import Any
 import numpy as np
 
 from .engine import Op, TensorMakers
-from .ops import _data, _is_array, _keepdims_shape, _Reduction, broadcast_to, reshape
+from .ops import Sqrt, _data, _is_array, _keepdims_shape, _Reduction, broadcast_to, reshape
+from .quiet import _ieee
 
 # ---------------------------------------------------------------------------------------------
 # Helpers for the rules below: NumPy on arrays, recorded ops on Tensors.
@@ -22,6 +24,18 @@ from .ops import _data, _is_array, _keepdims_shape, _Reduction, broadcast_to, re
 
 def cumsum(a: Any, axis: int) -> Any:
     return np.cumsum(a, axis=axis) if _is_array(a) else TensorMakers.apply(Cumsum(axis), a)
+
+
+def sqrt(a: Any) -> Any:
+    return np.sqrt(a) if _is_array(a) else TensorMakers.apply(Sqrt(), a)
+
+
+def sinh(a: Any) -> Any:
+    return np.sinh(a) if _is_array(a) else TensorMakers.apply(Sinh(), a)
+
+
+def cosh(a: Any) -> Any:
+    return np.cosh(a) if _is_array(a) else TensorMakers.apply(Cosh(), a)
 
 
 def einsum(spec: str, *operands: Any) -> Any:
@@ -59,6 +73,136 @@ class Expm1(Op):
 
     def backward(self, grad: Any, out: Any, x: Any) -> tuple[Any, ...]:
         return (grad * (out + 1),)
+
+
+# ---------------------------------------------------------------------------------------------
+# Trigonometric and hyperbolic functions and their inverses. Outside its domain each gives nan
+# (asin(2)), at its poles inf (atanh(1)), as PyTorch, quietly. The rules are PyTorch's formulas
+# (1 / sqrt(.) where it writes rsqrt), so the gradients at the edges are its inf and nan too.
+
+
+class Tan(Op):
+    """z = tan(x);  dz/dx = 1 + z^2."""
+
+    __slots__ = ()
+    computes_in_floats = True
+
+    def forward(self, x: Any) -> np.ndarray:
+        with _ieee():
+            return np.tan(x)
+
+    def backward(self, grad: Any, out: Any, x: Any) -> tuple[Any, ...]:
+        return (grad * (1 + out * out),)
+
+
+class Asin(Op):
+    """z = asin(x);  dz/dx = 1 / sqrt(1 - x^2)."""
+
+    __slots__ = ()
+    computes_in_floats = True
+
+    def forward(self, x: Any) -> np.ndarray:
+        with _ieee():
+            return np.arcsin(x)
+
+    def backward(self, grad: Any, out: Any, x: Any) -> tuple[Any, ...]:
+        return (grad / sqrt(1 - x * x),)
+
+
+class Acos(Op):
+    """z = acos(x);  dz/dx = -1 / sqrt(1 - x^2)."""
+
+    __slots__ = ()
+    computes_in_floats = True
+
+    def forward(self, x: Any) -> np.ndarray:
+        with _ieee():
+            return np.arccos(x)
+
+    def backward(self, grad: Any, out: Any, x: Any) -> tuple[Any, ...]:
+        return (-grad / sqrt(1 - x * x),)
+
+
+class Atan(Op):
+    """z = atan(x);  dz/dx = 1 / (1 + x^2)."""
+
+    __slots__ = ()
+    computes_in_floats = True
+
+    def forward(self, x: Any) -> np.ndarray:
+        return np.arctan(x)
+
+    def backward(self, grad: Any, out: Any, x: Any) -> tuple[Any, ...]:
+        return (grad / (x * x + 1),)
+
+
+class Sinh(Op):
+    """z = sinh(x);  dz/dx = cosh(x)."""
+
+    __slots__ = ()
+    computes_in_floats = True
+
+    def forward(self, x: Any) -> np.ndarray:
+        with _ieee():
+            return np.sinh(x)
+
+    def backward(self, grad: Any, out: Any, x: Any) -> tuple[Any, ...]:
+        return (grad * cosh(x),)
+
+
+class Cosh(Op):
+    """z = cosh(x);  dz/dx = sinh(x)."""
+
+    __slots__ = ()
+    computes_in_floats = True
+
+    def forward(self, x: Any) -> np.ndarray:
+        with _ieee():
+            return np.cosh(x)
+
+    def backward(self, grad: Any, out: Any, x: Any) -> tuple[Any, ...]:
+        return (grad * sinh(x),)
+
+
+class Asinh(Op):
+    """z = asinh(x);  dz/dx = 1 / sqrt(x^2 + 1)."""
+
+    __slots__ = ()
+    computes_in_floats = True
+
+    def forward(self, x: Any) -> np.ndarray:
+        return np.arcsinh(x)
+
+    def backward(self, grad: Any, out: Any, x: Any) -> tuple[Any, ...]:
+        return (grad / sqrt(x * x + 1),)
+
+
+class Acosh(Op):
+    """z = acosh(x);  dz/dx = 1 / sqrt(x^2 - 1)."""
+
+    __slots__ = ()
+    computes_in_floats = True
+
+    def forward(self, x: Any) -> np.ndarray:
+        with _ieee():
+            return np.arccosh(x)
+
+    def backward(self, grad: Any, out: Any, x: Any) -> tuple[Any, ...]:
+        return (grad / sqrt(x * x - 1),)
+
+
+class Atanh(Op):
+    """z = atanh(x);  dz/dx = 1 / (1 - x^2)."""
+
+    __slots__ = ()
+    computes_in_floats = True
+
+    def forward(self, x: Any) -> np.ndarray:
+        with _ieee():
+            return np.arctanh(x)
+
+    def backward(self, grad: Any, out: Any, x: Any) -> tuple[Any, ...]:
+        return (grad / (1 - x * x),)
 
 
 # ---------------------------------------------------------------------------------------------

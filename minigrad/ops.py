@@ -6,8 +6,8 @@ backward (raw arrays, NumPy speed) and ``create_graph=True`` (Tensors, different
 Broadcasting and dtype are undone by the engine (``engine._run_rule``), not here.
 
 These are the basic ops, the ones to read first. Beside them: ``fused.py`` (one node standing for
-several of these: ``Linear``, ``LogSoftmax``...), ``more_ops.py`` (``Log1p``, ``Expm1``,
-``Norm2``, ``Cumsum``, ``Einsum``) and ``conv.py`` (convolution and pooling). To add an op: write
+several of these: ``Linear``, ``LogSoftmax``...), ``more_ops.py`` (``Log1p``, ``Tan``,
+``Asin``..., ``Norm2``, ``Einsum``) and ``conv.py`` (convolution and pooling). To add an op: write
 a class here, add one method or function in ``tensor.py``, add one row to the op table in
 ``tests/op_specs.py`` (docs/autograd.md, section 9).
 """

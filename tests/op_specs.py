@@ -10,6 +10,7 @@ away from kinks (relu/abs at 0, clip bounds, max/min ties, maximum/minimum cross
 from __future__ import annotations
 
 import importlib
+import math
 import pkgutil
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -33,6 +34,8 @@ DISTINCT = "distinct"  # all values at least 0.2 apart: no ties for max/min redu
 GRID_A = "grid_a"  # k + 0.25 +- 0.1 ...
 GRID_B = "grid_b"  # ... and k + 0.75 +- 0.1: a pair never closer than 0.3 (maximum/minimum)
 ZEROS = "zeros"  # standard normal with every third element exactly 0 (prod's gradient there)
+UNIT = "unit"  # in [-0.8, 0.8]: asin, acos, atanh away from +-1, tan away from its poles
+ABOVE_ONE = "above_one"  # in [1.25, 3]: acosh away from 1
 
 
 def draw(domain: str, shape: Shape, rng: np.random.Generator) -> np.ndarray:
@@ -47,6 +50,10 @@ def draw(domain: str, shape: Shape, rng: np.random.Generator) -> np.ndarray:
         n = int(np.prod(shape))
         spaced = (rng.permutation(n) - n / 2) * 0.3 + rng.uniform(-0.05, 0.05, n)
         return spaced.reshape(shape)
+    if domain == UNIT:
+        return rng.uniform(-0.8, 0.8, shape)
+    if domain == ABOVE_ONE:
+        return rng.uniform(1.25, 3.0, shape)
     if domain == ZEROS:
         x = rng.standard_normal(shape)
         x.reshape(-1)[::3] = 0.0
@@ -237,6 +244,27 @@ def _binary() -> list[OpSpec]:
         ),
     ]
     return specs
+
+
+def _erf(x: np.ndarray) -> np.ndarray:
+    return np.vectorize(math.erf)(x)
+
+
+def _trigonometry() -> list[OpSpec]:
+    u: list[Row] = [
+        ("tan", mg.tan, np.tan, UNIT),
+        ("asin", mg.asin, np.arcsin, UNIT),
+        ("asin_method_arcsin", lambda x: x.arcsin(), np.arcsin, UNIT),
+        ("acos", lambda x: x.acos(), np.arccos, UNIT),
+        ("atan", mg.arctan, np.arctan, REAL),
+        ("sinh", mg.sinh, np.sinh, REAL),
+        ("cosh", lambda x: x.cosh(), np.cosh, REAL),
+        ("asinh", mg.asinh, np.arcsinh, REAL),
+        ("acosh", lambda x: x.acosh(), np.arccosh, ABOVE_ONE),
+        ("atanh", mg.atanh, np.arctanh, UNIT),
+        ("erf", lambda x: x.erf(), _erf, REAL),
+    ]
+    return [OpSpec(name, fn, ref, ((2, 3),), (dom,), elementwise=True) for name, fn, ref, dom in u]
 
 
 def _matmul() -> list[OpSpec]:
@@ -1298,6 +1326,7 @@ SPECS: list[OpSpec] = (
     _unary()
     + _nn_primitives()
     + _binary()
+    + _trigonometry()
     + _matmul()
     + _fused()
     + _reductions()

@@ -212,6 +212,15 @@ _UNARY = {
     ops.Tanh: "np.tanh",
     more_ops.Log1p: "np.log1p",
     more_ops.Expm1: "np.expm1",
+    more_ops.Tan: "np.tan",
+    more_ops.Asin: "np.arcsin",
+    more_ops.Acos: "np.arccos",
+    more_ops.Atan: "np.arctan",
+    more_ops.Sinh: "np.sinh",
+    more_ops.Cosh: "np.cosh",
+    more_ops.Asinh: "np.arcsinh",
+    more_ops.Acosh: "np.arccosh",
+    more_ops.Atanh: "np.arctanh",
 }
 
 
@@ -244,6 +253,47 @@ def _expm1_bwd(
 ) -> Any:
     t = e.call(h[0] + "_ex", "np.add", out, "1")  # grad * (out + 1)
     return [e.call(h[0], "np.multiply", g, t)]
+
+
+@_backward(more_ops.Tan)
+def _tan_bwd(e: Emitter, op: Any, g: str, out: str, xs: list[str], vals: Any, h: list[str]) -> Any:
+    t = e.call(h[0], "np.multiply", out, out)  # grad * (1 + out * out)
+    e.into(t, "np.add", "1", t)
+    e.into(t, "np.multiply", g, t)
+    return [t]
+
+
+# The inverse functions' rules: grad (negated for acos) divided by a function of x * x.
+_OF_SQUARE: dict[type[Op], tuple[tuple[str, ...], ...]] = {
+    more_ops.Asin: (("np.subtract", "1", "t"), ("np.sqrt", "t")),  # grad / sqrt(1 - x * x)
+    more_ops.Acos: (("np.subtract", "1", "t"), ("np.sqrt", "t")),  # -grad / sqrt(1 - x * x)
+    more_ops.Atan: (("np.add", "t", "1"),),  # grad / (x * x + 1)
+    more_ops.Asinh: (("np.add", "t", "1"), ("np.sqrt", "t")),  # grad / sqrt(x * x + 1)
+    more_ops.Acosh: (("np.subtract", "t", "1"), ("np.sqrt", "t")),  # grad / sqrt(x * x - 1)
+    more_ops.Atanh: (("np.subtract", "1", "t"),),  # grad / (1 - x * x)
+}
+
+
+@_backward(*_OF_SQUARE)
+def _inverse_trig_bwd(
+    e: Emitter, op: Any, g: str, out: str, xs: list[str], vals: Any, h: list[str]
+) -> Any:
+    t = e.call(h[0], "np.multiply", xs[0], xs[0])
+    for fn, *args in _OF_SQUARE[type(op)]:
+        e.into(t, fn, *(t if a == "t" else a for a in args))
+    num = e.call(h[0] + "_neg", "np.negative", g) if type(op) is more_ops.Acos else g
+    e.into(t, "np.divide", num, t)
+    return [t]
+
+
+@_backward(more_ops.Sinh, more_ops.Cosh)
+def _sinh_cosh_bwd(
+    e: Emitter, op: Any, g: str, out: str, xs: list[str], vals: Any, h: list[str]
+) -> Any:
+    other = "np.cosh" if type(op) is more_ops.Sinh else "np.sinh"  # grad * cosh(x), sinh(x)
+    t = e.call(h[0], other, xs[0])
+    e.into(t, "np.multiply", g, t)
+    return [t]
 
 
 @_backward(ops.Sqrt)

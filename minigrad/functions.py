@@ -12,6 +12,7 @@ from . import fused, more_ops, ops, versions
 from .dims import wrap_dim
 from .dtypes import result_np
 from .grad_mode import _grad_enabled
+from .pointwise import _isclose
 from .tensor import Tensor, apply, as_tensor
 
 TensorLike = Tensor | np.ndarray | float | int
@@ -556,6 +557,111 @@ def expm1(input: TensorLike) -> Tensor:
 def exp2(input: TensorLike) -> Tensor:
     """2 ** input."""
     return as_tensor(input).exp2()
+
+
+# Rounding and signs
+
+
+def round(input: TensorLike, *, decimals: int = 0) -> Tensor:
+    """input rounded half to even, at ``decimals`` digits after the point; gradient 0."""
+    return as_tensor(input).round(decimals=decimals)
+
+
+def floor(input: TensorLike) -> Tensor:
+    """The largest whole number <= input; gradient 0."""
+    return as_tensor(input).floor()
+
+
+def ceil(input: TensorLike) -> Tensor:
+    """The smallest whole number >= input; gradient 0."""
+    return as_tensor(input).ceil()
+
+
+def trunc(input: TensorLike) -> Tensor:
+    """input rounded toward 0; gradient 0."""
+    return as_tensor(input).trunc()
+
+
+fix = trunc
+
+
+def frac(input: TensorLike) -> Tensor:
+    """input - trunc(input); gradient 1."""
+    return as_tensor(input).frac()
+
+
+def sign(input: TensorLike) -> Tensor:
+    """-1, 0 or 1 as input is negative, 0 (or nan) or positive; gradient 0."""
+    return as_tensor(input).sign()
+
+
+def sgn(input: TensorLike) -> Tensor:
+    """sign(input), for real numbers."""
+    return as_tensor(input).sgn()
+
+
+def neg(input: TensorLike) -> Tensor:
+    """-input."""
+    return as_tensor(input).neg()
+
+
+negative = neg
+
+
+def positive(input: TensorLike) -> Tensor:
+    """input itself."""
+    return as_tensor(input).positive()
+
+
+def reciprocal(input: TensorLike) -> Tensor:
+    """1 / input; gradient -1/input^2."""
+    return as_tensor(input).reciprocal()
+
+
+# Tests for nan and inf
+
+
+def isnan(input: TensorLike) -> Tensor:
+    """Whether each value is nan (bool)."""
+    return as_tensor(input).isnan()
+
+
+def isinf(input: TensorLike) -> Tensor:
+    """Whether each value is inf or -inf (bool)."""
+    return as_tensor(input).isinf()
+
+
+def isposinf(input: TensorLike) -> Tensor:
+    """Whether each value is inf (bool)."""
+    return as_tensor(input).isposinf()
+
+
+def isneginf(input: TensorLike) -> Tensor:
+    """Whether each value is -inf (bool)."""
+    return as_tensor(input).isneginf()
+
+
+def isfinite(input: TensorLike) -> Tensor:
+    """Whether each value is neither inf, -inf nor nan (bool)."""
+    return as_tensor(input).isfinite()
+
+
+def isclose(
+    input: TensorLike,
+    other: Tensor,
+    rtol: float = 1e-05,
+    atol: float = 1e-08,
+    equal_nan: bool = False,
+) -> Tensor:
+    """Whether |input - other| <= atol + rtol * |other|, elementwise (bool)."""
+    return _isclose(as_tensor(input), other, rtol, atol, equal_nan, 2)
+
+
+def nan_to_num(
+    input: TensorLike, nan: float = 0.0, posinf: float | None = None, neginf: float | None = None
+) -> Tensor:
+    """nan, inf and -inf replaced by finite numbers; gradient 1 where input is finite."""
+    return as_tensor(input).nan_to_num(nan, posinf, neginf)
 
 
 def eq(input: TensorLike, other: Any) -> Tensor:

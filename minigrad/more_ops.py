@@ -1,6 +1,7 @@
 """The ops beyond the basic set: precise elementwise functions (``Log1p``, ``Expm1``), the
 trigonometric and hyperbolic functions and their inverses (``Tan``, ``Asin``... ``Atanh``), the
-Euclidean norm (``Norm2``), the running sum (``Cumsum``) and Einstein summation (``Einsum``).
+steps (``Floor``, ``Ceil``, ``Trunc``, ``Round``, ``Sign``: gradient 0), the Euclidean norm
+(``Norm2``), the running sum (``Cumsum``) and Einstein summation (``Einsum``).
 
 They follow ``ops.py``'s pattern exactly (forward and backward rule side by side, rules written
 with helpers that run NumPy on arrays and record an op on Tensors) and sit beside it so that
@@ -36,6 +37,13 @@ def sinh(a: Any) -> Any:
 
 def cosh(a: Any) -> Any:
     return np.cosh(a) if _is_array(a) else TensorMakers.apply(Cosh(), a)
+
+
+def zeros_like(a: Any) -> Any:
+    """Zeros of ``a``'s shape and dtype: a constant, on both paths (PyTorch's zeros_like(grad),
+    which stays 0 where ``a`` is inf or nan, unlike a * 0)."""
+    z = np.zeros_like(_data(a))
+    return z if _is_array(a) else TensorMakers.wrap(z, None)
 
 
 def einsum(spec: str, *operands: Any) -> Any:
@@ -203,6 +211,80 @@ class Atanh(Op):
 
     def backward(self, grad: Any, out: Any, x: Any) -> tuple[Any, ...]:
         return (grad / (1 - x * x),)
+
+
+# ---------------------------------------------------------------------------------------------
+# Steps: piecewise constant, so their gradient is 0 (PyTorch gives 0 at the jumps too)
+
+
+class _Step(Op):
+    """A piecewise constant function;  its derivative is 0 everywhere."""
+
+    __slots__ = ()
+
+    def backward(self, grad: Any, out: Any, x: Any) -> tuple[Any, ...]:
+        return (zeros_like(grad),)
+
+
+class Floor(_Step):
+    """z = floor(x);  dz/dx = 0."""
+
+    __slots__ = ()
+
+    def forward(self, x: Any) -> np.ndarray:
+        return np.floor(x)
+
+
+class Ceil(_Step):
+    """z = ceil(x);  dz/dx = 0."""
+
+    __slots__ = ()
+
+    def forward(self, x: Any) -> np.ndarray:
+        return np.ceil(x)
+
+
+class Trunc(_Step):
+    """z = x rounded toward 0;  dz/dx = 0."""
+
+    __slots__ = ()
+
+    def forward(self, x: Any) -> np.ndarray:
+        return np.trunc(x)
+
+
+class Round(_Step):
+    """z = x rounded half to even, at ``decimals`` digits after the point;  dz/dx = 0."""
+
+    __slots__ = ("decimals",)
+
+    def __init__(self, decimals: int = 0) -> None:
+        self.decimals = decimals
+
+    def forward(self, x: Any) -> np.ndarray:
+        # NumPy scales by 10**decimals, rounds and scales back, as PyTorch does: same bits.
+        return np.round(x, self.decimals)
+
+
+class Sign(_Step):
+    """z = -1, 0 or 1 as x < 0, x = 0 (or nan, as PyTorch) or x > 0;  dz/dx = 0."""
+
+    __slots__ = ()
+
+    def forward(self, x: Any) -> np.ndarray:
+        return sign(x)
+
+
+class Sgn(Sign):
+    """z = sign(x) (PyTorch's sgn, the same for real numbers);  dz/dx = 0."""
+
+    __slots__ = ()
+
+
+def sign(x: np.ndarray) -> np.ndarray:
+    """PyTorch's sign: (x > 0) - (x < 0) in x's dtype, so 0 at nan and +0 at -0 (NumPy's
+    np.sign gives nan and -0 there)."""
+    return np.subtract(x > 0, x < 0, dtype=x.dtype) if x.dtype.kind != "b" else x.copy()
 
 
 # ---------------------------------------------------------------------------------------------

@@ -221,6 +221,9 @@ _UNARY = {
     more_ops.Asinh: "np.arcsinh",
     more_ops.Acosh: "np.arccosh",
     more_ops.Atanh: "np.arctanh",
+    more_ops.Floor: "np.floor",
+    more_ops.Ceil: "np.ceil",
+    more_ops.Trunc: "np.trunc",
 }
 
 
@@ -294,6 +297,26 @@ def _sinh_cosh_bwd(
     t = e.call(h[0], other, xs[0])
     e.into(t, "np.multiply", g, t)
     return [t]
+
+
+@_forward(more_ops.Round)
+def _round_fwd(e: Emitter, op: Any, hint: str, xs: list[str], vals: Any) -> str:
+    return e.call(hint, "np.round", xs[0], decimals=repr(op.decimals))
+
+
+@_forward(more_ops.Sign, more_ops.Sgn)
+def _sign_fwd(e: Emitter, op: Any, hint: str, xs: list[str], vals: Any) -> str:
+    # (x > 0) - (x < 0) in x's dtype: 0 at nan, as more_ops.sign
+    pos = e.call(hint + "_pos", "np.greater", xs[0], "0")
+    neg = e.call(hint + "_neg", "np.less", xs[0], "0")
+    dt = np.asarray(vals[0]).dtype.name
+    return e.call(hint, "np.subtract", pos, neg, dtype=f"np.{dt}")
+
+
+@_backward(more_ops.Floor, more_ops.Ceil, more_ops.Trunc, more_ops.Round)
+@_backward(more_ops.Sign, more_ops.Sgn)
+def _step_bwd(e: Emitter, op: Any, g: str, out: str, xs: list[str], vals: Any, h: list[str]) -> Any:
+    return [e.let(h[0], f"np.zeros_like({g})")]  # zeros, even where g is inf or nan
 
 
 @_backward(ops.Sqrt)

@@ -1,0 +1,302 @@
+"""PyTorch's elementwise methods beyond the core arithmetic (minigrad/pointwise.py): rounding
+and signs, tests for nan and inf, logic and bitwise operators, floor division and remainder.
+
+Values and dtypes against NumPy formulas and against torch (optional); gradients against
+torch at the edges (inf, nan, ties at .5); errors in torch's words. Finite-difference checks of
+first and second order are rows of the op table (tests/op_specs.py).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pytest
+
+import minigrad as mg
+
+RNG = np.random.default_rng(11)
+
+# Rounding's edges: ties at .5 (half to even), signed zeros, infinities and nan.
+EDGES = np.array([-2.5, -1.5, -0.5, 0.5, 1.5, 2.5, -0.0, 0.0, 3.7, -3.7, np.inf, -np.inf, np.nan])
+
+ROUNDING = ["round", "floor", "ceil", "trunc", "fix", "frac", "sign", "sgn", "neg", "negative"]
+DIFFERENTIABLE = [*ROUNDING, "reciprocal", "nan_to_num"]
+
+
+def _sign(a: np.ndarray) -> np.ndarray:
+    """PyTorch's sign: 0 at nan (NumPy's gives nan), +0 at -0."""
+    return ((a > 0).astype(a.dtype) - (a < 0).astype(a.dtype)).astype(a.dtype)
+
+
+NUMPY: dict[str, Any] = {
+    "round": np.round,
+    "floor": np.floor,
+    "ceil": np.ceil,
+    "trunc": np.trunc,
+    "fix": np.trunc,
+    "frac": lambda a: a - np.trunc(a),
+    "sign": _sign,
+    "sgn": _sign,
+    "neg": np.negative,
+    "negative": np.negative,
+    "reciprocal": lambda a: np.float64(1) / a,
+    "nan_to_num": lambda a: np.nan_to_num(a, posinf=np.finfo(a.dtype).max),
+}
+
+
+def _torch() -> Any:
+    return pytest.importorskip("torch")
+
+
+def _same_dtype(got: mg.Tensor, want: Any) -> bool:
+    """minigrad.float32 and torch.float32 are the same dtype."""
+    return str(got.dtype).split(".")[-1] == str(want.dtype).split(".")[-1]
+
+
+# ---------------------------------------------------------------------------------------------
+# Rounding and signs
+
+
+@pytest.mark.parametrize("name", [*ROUNDING, "reciprocal"])
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+def test_rounding_and_signs_match_numpy(name: str, dtype: str) -> None:
+    a = np.concatenate([EDGES, RNG.standard_normal(20) * 3]).astype(dtype)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        expected = NUMPY[name](a).astype(dtype)
+    for out in (getattr(mg.tensor(a), name)(), getattr(mg, name)(mg.tensor(a))):
+        assert out.dtype == np.dtype(dtype)
+        np.testing.assert_array_equal(out.numpy(), expected)
+        assert not out.requires_grad
+
+
+@pytest.mark.parametrize("name", [*ROUNDING, "reciprocal"])
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+def test_rounding_and_signs_against_torch(name: str, dtype: str) -> None:
+    torch = _torch()
+    a = np.concatenate([EDGES, RNG.standard_normal(30) * 3]).astype(dtype)
+    got = getattr(mg.tensor(a), name)()
+    want = getattr(torch.tensor(a), name)()
+    assert _same_dtype(got, want)
+    np.testing.assert_array_equal(got.numpy(), want.numpy())
+    # signed zeros too (-0.0 for round(-0.5), +0.0 for sign(-0.0) and frac(-0.0))
+    assert np.array_equal(np.signbit(got.numpy()), np.signbit(want.numpy()))
+
+
+@pytest.mark.parametrize("name", DIFFERENTIABLE)
+def test_gradients_against_torch_at_the_edges(name: str) -> None:
+    """Zero for the steps (also at their jumps and at inf/nan), 1 for frac, -1/x^2 for
+    reciprocal, the mask of finite values for nan_to_num: torch's values, element by element."""
+    torch = _torch()
+    x = mg.tensor(EDGES, requires_grad=True)
+    out = getattr(x, name)()
+    assert out.requires_grad and out.grad_fn is not None
+    seed = RNG.uniform(0.5, 1.5, EDGES.shape)
+    out.backward(mg.tensor(seed))
+    tx = torch.tensor(EDGES, requires_grad=True)
+    getattr(tx, name)().backward(torch.tensor(seed))
+    assert x.grad is not None and x.grad.dtype == mg.float64
+    want = (torch.zeros_like(tx) + tx.grad).numpy()  # (sgn's gradient is a lazy ZeroTensor)
+    if name == "reciprocal":  # -grad * out / x here, -grad * out * out in torch: 1 ulp apart
+        np.testing.assert_allclose(x.grad.numpy(), want, rtol=1e-15, atol=0)
+        assert np.array_equal(np.isnan(x.grad.numpy()), np.isnan(want))
+    else:
+        np.testing.assert_array_equal(x.grad.numpy(), want)
+
+
+@pytest.mark.parametrize("name", ["round", "floor", "ceil", "trunc", "fix", "sign", "sgn"])
+def test_steps_give_zero_gradient_even_for_inf_upstream(name: str) -> None:
+    """PyTorch's rule is zeros_like(grad), not grad * 0 (which would be nan at inf)."""
+    x = mg.tensor([1.3, -1.2], requires_grad=True)  # (no step is 0 here: 0 * inf is nan)
+    (getattr(x, name)() * mg.tensor([np.inf, np.nan])).sum().backward()
+    assert x.grad is not None
+    np.testing.assert_array_equal(x.grad.numpy(), [0.0, 0.0])
+
+
+@pytest.mark.parametrize("decimals", [-2, -1, 0, 1, 2, 3])
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+def test_round_decimals_against_numpy_and_torch(decimals: int, dtype: str) -> None:
+    a = (RNG.standard_normal(200) * 10 ** (2 - decimals)).astype(dtype)
+    a[:4] = [1.25, 2.675, 1450.0, -0.05]
+    out = mg.tensor(a).round(decimals=decimals)
+    assert out.dtype == np.dtype(dtype)
+    np.testing.assert_array_equal(out.numpy(), np.round(a, decimals))
+    np.testing.assert_array_equal(mg.round(mg.tensor(a), decimals=decimals).numpy(), out.numpy())
+    torch = _torch()
+    np.testing.assert_array_equal(out.numpy(), torch.tensor(a).round(decimals=decimals).numpy())
+
+
+@pytest.mark.parametrize("dtype", ["int64", "int32", "uint8", "int8"])
+def test_integer_tensors_keep_their_dtype(dtype: str) -> None:
+    a = np.array([3, 0, 2, 7], dtype=dtype)
+    if np.dtype(dtype).kind == "i":
+        a[0] = -3
+    t = mg.tensor(a)
+    for name in ["round", "floor", "ceil", "trunc", "fix", "sign", "sgn"]:
+        out = getattr(t, name)()
+        assert out.dtype == np.dtype(dtype), name
+        np.testing.assert_array_equal(out.numpy(), NUMPY[name](a).astype(dtype))
+        assert out.numpy() is not a  # a new tensor, as torch's
+    np.testing.assert_array_equal(t.neg().numpy(), -a)
+    assert t.reciprocal().dtype == mg.float32  # the default float dtype, as torch
+    with np.errstate(divide="ignore"):
+        np.testing.assert_array_equal(t.reciprocal().numpy(), (1 / a).astype(np.float32))
+
+
+def test_reciprocal_of_integers_follows_the_default_dtype() -> None:
+    old = mg.get_default_dtype()
+    mg.set_default_dtype(mg.float64)
+    try:
+        assert mg.tensor([1, 2]).reciprocal().dtype == mg.float64
+        assert mg.tensor([True]).reciprocal().dtype == mg.float64
+    finally:
+        mg.set_default_dtype(old)
+    assert mg.tensor([True, False]).reciprocal().tolist() == [1.0, float("inf")]
+
+
+def test_integers_and_bools_against_torch() -> None:
+    torch = _torch()
+    for a in (np.array([-3, 0, 2, 7]), np.array([1, 250], dtype=np.uint8), np.array([True, False])):
+        for name in [*ROUNDING, "reciprocal", "positive"]:
+            try:
+                want = getattr(torch.tensor(a), name)()
+            except (NotImplementedError, RuntimeError) as e:
+                with pytest.raises(type(e)) as got:
+                    getattr(mg.tensor(a), name)()
+                assert str(got.value) == str(e)
+                continue
+            out = getattr(mg.tensor(a), name)()
+            assert _same_dtype(out, want), (name, a.dtype)
+            np.testing.assert_array_equal(out.numpy(), want.numpy())
+
+
+def test_rounding_errors_in_torch_words() -> None:
+    with pytest.raises(NotImplementedError, match=r"^\"frac_cpu\" not implemented for 'Long'$"):
+        mg.tensor([1, 2]).frac()
+    with pytest.raises(NotImplementedError, match="\"floor_vml_cpu\" not implemented for 'Bool'"):
+        mg.tensor([True]).floor()
+    with pytest.raises(NotImplementedError, match="\"round_cpu\" not implemented for 'Long'"):
+        mg.tensor([1, 2]).round(decimals=1)
+    with pytest.raises(NotImplementedError, match="\"round_cpu\" not implemented for 'Bool'"):
+        mg.round(mg.tensor([True]), decimals=-1)
+    with pytest.raises(RuntimeError, match="Negation, the `-` operator, on a bool tensor"):
+        mg.tensor([True]).neg()
+    with pytest.raises(RuntimeError, match="Negation, the `-` operator, on a bool tensor"):
+        mg.negative(mg.tensor([True]))
+    with pytest.raises(RuntimeError, match=r"^The `\+` operator, on a bool tensor"):
+        mg.tensor([True]).positive()
+    with pytest.raises(TypeError, match="round\\(\\): argument 'decimals' must be int, not float"):
+        mg.tensor([1.0]).round(decimals=1.5)  # type: ignore[arg-type]
+
+
+def test_positive_is_the_tensor_itself() -> None:
+    x = mg.tensor([1.0, -2.0], requires_grad=True)
+    assert x.positive() is x and mg.positive(x) is x
+    i = mg.tensor([1, -2])
+    assert i.positive() is i
+
+
+def test_steps_are_recorded_as_torch_names_them() -> None:
+    x = mg.tensor([1.5, -0.2], requires_grad=True)
+    names = {n: getattr(x, n)().grad_fn.name() for n in ["floor", "ceil", "trunc", "round", "sign"]}
+    assert names == {
+        "floor": "FloorBackward0",
+        "ceil": "CeilBackward0",
+        "trunc": "TruncBackward0",
+        "round": "RoundBackward0",
+        "sign": "SignBackward0",
+    }
+    assert x.sgn().grad_fn.name() == "SgnBackward0"
+    assert x.fix().grad_fn.name() == "TruncBackward0"
+
+
+# ---------------------------------------------------------------------------------------------
+# Tests for nan and inf, isclose, nan_to_num
+
+PREDICATES = ["isnan", "isinf", "isfinite", "isposinf", "isneginf"]
+
+
+@pytest.mark.parametrize("name", PREDICATES)
+def test_predicates_match_numpy_and_torch(name: str) -> None:
+    arrays = [
+        EDGES,
+        EDGES.astype(np.float32),
+        np.array([-3, 0, 2]),
+        np.array([1, 250], dtype=np.uint8),
+        np.array([True, False]),
+    ]
+    for a in arrays:
+        x = mg.tensor(a, requires_grad=a.dtype.kind == "f")
+        for out in (getattr(x, name)(), getattr(mg, name)(x)):
+            assert out.dtype == mg.bool and not out.requires_grad and out.grad_fn is None
+            np.testing.assert_array_equal(out.numpy(), getattr(np, name)(a))
+    torch = _torch()
+    for a in arrays:
+        np.testing.assert_array_equal(
+            getattr(mg.tensor(a), name)().numpy(), getattr(torch.tensor(a), name)().numpy()
+        )
+
+
+ISCLOSE_CASES = [
+    {},
+    {"equal_nan": True},
+    {"rtol": 0.0, "atol": 0.0},
+    {"rtol": 0.1, "atol": 0.5},
+    {"rtol": 1e-3, "atol": 0.0, "equal_nan": True},
+]
+
+
+@pytest.mark.parametrize("kw", ISCLOSE_CASES, ids=str)
+def test_isclose_against_numpy_and_torch(kw: dict[str, Any]) -> None:
+    a = np.array([1.0, 1.0 + 1e-9, np.nan, np.inf, -np.inf, np.inf, 10.0, 0.0, 1e-9])
+    b = np.array([1.0, 1.0, np.nan, np.inf, np.inf, 1.0, 11.0, 1e-8, 0.0])
+    out = mg.tensor(a, requires_grad=True).isclose(mg.tensor(b), **kw)
+    assert out.dtype == mg.bool and not out.requires_grad
+    np.testing.assert_array_equal(out.numpy(), np.isclose(a, b, **kw))
+    np.testing.assert_array_equal(mg.isclose(mg.tensor(a), mg.tensor(b), **kw).numpy(), out)
+    ints = (np.array([10, 2, 1, 200], np.uint8), np.array([11, 3, 2, 1], np.uint8))
+    col = RNG.standard_normal((3, 1))
+    torch = _torch()
+    for x, y in [(a, b), ints, (col, col.T + 1e-6)]:
+        want = torch.isclose(torch.tensor(x), torch.tensor(y), **kw)
+        np.testing.assert_array_equal(mg.isclose(mg.tensor(x), mg.tensor(y), **kw), want.numpy())
+
+
+def test_isclose_errors_in_torch_words() -> None:
+    x = mg.tensor([1.0, 2.0])
+    with pytest.raises(RuntimeError, match=r"^Float did not match Long$"):
+        x.isclose(mg.tensor([1, 2]))
+    with pytest.raises(RuntimeError, match=r"^Double did not match Float$"):
+        mg.isclose(x.double(), x)
+    with pytest.raises(RuntimeError, match=r"^rtol must be greater than or equal to zero, but got"):
+        x.isclose(x, rtol=-1)
+    with pytest.raises(RuntimeError, match=r"^atol must be greater than or equal to zero, but got"):
+        mg.isclose(x, x, atol=-0.5)
+    with pytest.raises(TypeError, match=r"isclose\(\): argument 'other' \(position 1\) must be"):
+        x.isclose(1.0)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"isclose\(\): argument 'other' \(position 2\) must be"):
+        mg.isclose(x, None)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="isclose: shapes"):
+        x.isclose(mg.ones(3))
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32", "float16"])
+@pytest.mark.parametrize(
+    "kw", [{}, {"nan": 2.0}, {"nan": 1.0, "posinf": 5.0, "neginf": -5.0}, {"neginf": 0.0}], ids=str
+)
+def test_nan_to_num_against_numpy_and_torch(dtype: str, kw: dict[str, Any]) -> None:
+    a = EDGES.astype(dtype)
+    x = mg.tensor(a)
+    out = x.nan_to_num(**kw)
+    assert out.dtype == np.dtype(dtype)
+    np.testing.assert_array_equal(out.numpy(), np.nan_to_num(a, **kw))
+    np.testing.assert_array_equal(mg.nan_to_num(x, **kw).numpy(), out.numpy())
+    torch = _torch()
+    np.testing.assert_array_equal(out.numpy(), torch.tensor(a).nan_to_num(**kw).numpy())
+
+
+def test_nan_to_num_of_integers_is_a_copy() -> None:
+    for a in (np.array([1, -2]), np.array([True, False])):
+        out = mg.tensor(a).nan_to_num(nan=3.0)
+        assert out.dtype == a.dtype and out.numpy() is not a
+        np.testing.assert_array_equal(out.numpy(), a)

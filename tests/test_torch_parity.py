@@ -67,3 +67,42 @@ def test_softmax_methods_need_a_dim_as_torch(name: str) -> None:
     with pytest.raises(kind) as e:
         getattr(mg.ones(2, 3), name)()
     assert str(e.value) == text
+
+
+# -- layers take the default dtype ------------------------------------------------------------
+
+LAYERS = {
+    "Linear": lambda nn: nn.Linear(3, 2),
+    "Conv2d": lambda nn: nn.Conv2d(1, 2, 3),
+    "LayerNorm": lambda nn: nn.LayerNorm(3),
+    "BatchNorm1d": lambda nn: nn.BatchNorm1d(3),
+    "Embedding": lambda nn: nn.Embedding(4, 2),
+}
+
+
+@pytest.mark.parametrize("name", sorted(LAYERS))
+def test_layers_take_the_default_dtype(name: str) -> None:
+    default = LAYERS[name](mg.nn).state_dict()
+    assert all(v.dtype == mg.float32 for k, v in default.items() if k != "num_batches_tracked")
+    mg.set_default_dtype(mg.float64)
+    try:
+        state = LAYERS[name](mg.nn).state_dict()
+    finally:
+        mg.set_default_dtype(mg.float32)
+    floats = {k: v.dtype for k, v in state.items() if k != "num_batches_tracked"}
+    assert floats and set(floats.values()) == {mg.float64}, floats
+
+
+@pytest.mark.parametrize("name", sorted(LAYERS))
+def test_layers_take_the_default_dtype_as_torch(name: str) -> None:
+    torch = pytest.importorskip("torch")
+    torch.set_default_dtype(torch.float64)
+    mg.set_default_dtype(mg.float64)
+    try:
+        ours, theirs = LAYERS[name](mg.nn).state_dict(), LAYERS[name](torch.nn).state_dict()
+    finally:
+        torch.set_default_dtype(torch.float32)
+        mg.set_default_dtype(mg.float32)
+    assert list(ours) == list(theirs)
+    for key in ours:
+        assert str(ours[key].dtype).split(".")[1] == str(theirs[key].dtype).split(".")[1], key

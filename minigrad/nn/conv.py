@@ -179,7 +179,7 @@ class Conv2d(_ConvNd):
         groups: split the channels into this many independent groups (dividing both counts).
         bias: whether to add a learned bias.
         padding_mode: "zeros", "reflect", "replicate" or "circular".
-        dtype: parameter dtype (float32 by default).
+        dtype: parameter dtype (by default ``get_default_dtype()``).
         generator: a NumPy generator or int seed for the initialisation.
     """
 

@@ -6,6 +6,7 @@ from typing import Any
 
 import numpy as np
 
+from ..dtypes import default_float
 from ..grad_mode import no_grad
 from ..random import GeneratorLike
 from ..tensor import Tensor
@@ -29,7 +30,7 @@ class Embedding(Module):
         padding_idx: a row initialised to zeros whose gradient is always zero.
         max_norm, norm_type, scale_grad_by_freq, sparse: PyTorch's options; ``max_norm``,
             ``scale_grad_by_freq`` and ``sparse`` are not supported (an error says so).
-        dtype: the weight's dtype (float32 by default).
+        dtype: the weight's dtype (by default ``get_default_dtype()``).
         generator: a NumPy generator or int seed for the N(0, 1) initialisation.
     """
 
@@ -73,7 +74,7 @@ class Embedding(Module):
         self.scale_grad_by_freq = scale_grad_by_freq
         self.sparse = sparse
         if _weight is None:
-            dt = np.dtype(np.float32 if dtype is None else dtype)
+            dt = np.dtype(default_float() if dtype is None else dtype)
             self.weight = Parameter(
                 np.empty((num_embeddings, embedding_dim), dtype=dt), requires_grad=not _freeze
             )

@@ -16,6 +16,7 @@ import numpy as np
 
 from .. import fused
 from ..dims import wrap_dim
+from ..dtypes import default_float
 from ..random import GeneratorLike, as_generator
 from ..tensor import Tensor, apply, as_tensor
 from . import functional as F
@@ -46,7 +47,7 @@ def _weight_and_bias(
 ) -> None:
     """Register ``module.weight`` of ``shape`` (memory in ``order``) and ``module.bias`` of
     ``shape[0]`` (or None), both unset until ``reset_parameters``."""
-    dt = np.dtype(np.float32 if dtype is None else dtype)
+    dt = np.dtype(default_float() if dtype is None else dtype)
     module.weight = Parameter(np.empty(shape, dtype=dt, order=order))
     if bias:
         module.bias = Parameter(np.empty(shape[0], dtype=dt))
@@ -80,7 +81,7 @@ class Linear(Module):
         in_features: size of each input's last dimension.
         out_features: size of each output's last dimension.
         bias: whether to add a learned bias.
-        dtype: parameter dtype (float32 by default).
+        dtype: parameter dtype (by default ``get_default_dtype()``).
         generator: a ``minigrad.Generator``, a NumPy generator or an int seed for the
             initialisation.
     """

@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from ..dtypes import default_float
 from ..tensor import Tensor, as_tensor
 from . import functional as F
 from . import init
@@ -24,7 +25,7 @@ __all__ = ["BatchNorm1d", "BatchNorm2d", "LayerNorm"]
 def _affine(module: Module, shape: tuple[int, ...], affine: bool, bias: bool, dtype: Any) -> Any:
     """Register the scale (ones) and shift (zeros) of ``shape``, None for each that is off;
     return the dtype."""
-    dt = np.dtype(np.float32 if dtype is None else dtype)
+    dt = np.dtype(default_float() if dtype is None else dtype)
     module.register_parameter("weight", Parameter(np.ones(shape, dtype=dt)) if affine else None)
     module.register_parameter(
         "bias", Parameter(np.zeros(shape, dtype=dt)) if affine and bias else None
@@ -149,7 +150,7 @@ class BatchNorm1d(_BatchNorm):
         affine: learn ``weight`` and ``bias``.
         track_running_stats: keep ``running_mean``, ``running_var``, ``num_batches_tracked``
             (buffers, in the state dict); without them batch statistics are used in eval too.
-        dtype: parameter and buffer dtype (float32 by default).
+        dtype: parameter and buffer dtype (by default ``get_default_dtype()``).
         bias: learn ``bias`` (keyword only, with ``affine``).
     """
 
@@ -185,7 +186,7 @@ class LayerNorm(Module):
         eps: added to the variance.
         elementwise_affine: learn ``weight`` (ones) and ``bias`` (zeros) of that shape.
         bias: learn ``bias`` (with ``elementwise_affine``).
-        dtype: parameter dtype (float32 by default).
+        dtype: parameter dtype (by default ``get_default_dtype()``).
     """
 
     weight: Parameter | None

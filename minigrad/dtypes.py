@@ -132,6 +132,29 @@ def of_array(npd: np.dtype) -> dtype:
     return found if found is not None else to_dtype(npd)
 
 
+# PyTorch's two names of a dtype in its messages: c10's ScalarType ("Long") and the C++ type
+# ("long int"), so an error can be given in PyTorch's words.
+_TORCH_NAMES = {
+    "bool": ("Bool", "bool"),
+    "uint8": ("Byte", "unsigned char"),
+    "int8": ("Char", "signed char"),
+    "int16": ("Short", "short int"),
+    "int32": ("Int", "int"),
+    "int64": ("Long", "long int"),
+    "float16": ("Half", "c10::Half"),
+    "float32": ("Float", "float"),
+    "float64": ("Double", "double"),
+    "complex64": ("ComplexFloat", "c10::complex<float>"),
+    "complex128": ("ComplexDouble", "c10::complex<double>"),
+}
+
+
+def torch_name(npd: np.dtype, cpp: builtins.bool = False) -> str:
+    """PyTorch's name of a NumPy dtype in its messages: ``Long`` (or, ``cpp``, ``long int``)."""
+    names = _TORCH_NAMES.get(npd.name)
+    return npd.name if names is None else names[cpp]
+
+
 # ---------------------------------------------------------------------------------------------
 # The default float dtype
 

@@ -14,6 +14,7 @@ from .dtypes import result_np
 from .grad_mode import _grad_enabled
 from .pointwise import _isclose
 from .tensor import Tensor, apply, as_tensor
+from .validation import _check_linear_dtypes
 
 TensorLike = Tensor | np.ndarray | float | int
 
@@ -187,6 +188,7 @@ def linear(input: TensorLike, weight: Tensor, bias: Tensor | None = None) -> Ten
     Raises:
         ValueError: if the input's last dimension is not weight's second, or the bias does not
             have weight's first.
+        RuntimeError: if the dtypes differ (PyTorch's words: products do not promote).
     """
     xt = as_tensor(input)
     w = as_tensor(weight)
@@ -197,12 +199,16 @@ def linear(input: TensorLike, weight: Tensor, bias: Tensor | None = None) -> Ten
             f"(expected input (..., {w.shape[1] if w.ndim == 2 else '?'}))"
         )
     if bias is None:
+        if xt._data.dtype is not w._data.dtype:
+            _check_linear_dtypes(xt._data, w._data, None)
         return apply(fused.Linear(), xt, w)
     b = as_tensor(bias)
     if b.shape != (w.shape[0],):
         raise ValueError(
             f"linear: bias of shape {tuple(b.shape)} does not fit weight of shape {tuple(w.shape)}"
         )
+    if xt._data.dtype is not w._data.dtype or b._data.dtype is not w._data.dtype:
+        _check_linear_dtypes(xt._data, w._data, b._data)
     return apply(fused.Linear(), xt, w, b)
 
 

@@ -15,7 +15,7 @@ import numpy as np
 from . import ops
 from .dtypes import default_float, result_np
 from .engine import Op, TensorMakers
-from .validation import _as_array
+from .validation import _as_array, _check_product_dtypes
 
 _SYMBOLS = {ops.Add: "+", ops.Sub: "-", ops.Mul: "*", ops.Div: "/", ops.Pow: "**"}
 
@@ -50,6 +50,9 @@ def _promoted(op: Op, x: Any, y: Any, xd: Any, yd: Any) -> tuple[Any, Any]:
     A tensor that needs grad is converted by a recorded cast, so its gradient comes back in
     its own dtype; Python numbers stay as they are (NumPy treats them as weak, as PyTorch).
     """
+    if type(op) is ops.MatMul:
+        _check_product_dtypes(xd, yd)  # (products do not promote: they refuse two dtypes)
+        return x, y
     rt = result_np(xd, yd)
     if type(op) is ops.Div and rt.kind not in "fc":
         rt = default_float()  # int / int is true division, into the default float dtype

@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 
 from .dims import wrap_dim, wrap_dims
-from .dtypes import default_float
+from .dtypes import default_float, torch_name
 
 DTypeLike = Any
 
@@ -312,3 +312,63 @@ def _check_matmul(a: tuple[int, ...], b: tuple[int, ...]) -> None:
         raise ValueError(
             f"matmul: batch dimensions of shapes {a} and {b} do not broadcast"
         ) from None
+
+
+def _check_product_dtypes(a: np.ndarray, b: np.ndarray) -> None:
+    """PyTorch's refusal of a matrix product of two dtypes (products do not promote) or of
+    bools, in the words of the kernel PyTorch's ``matmul`` picks for these ranks: ``dot`` for
+    two vectors, ``addmv`` for a vector on the right, ``mm`` for a matrix on the right and
+    ``bmm`` otherwise (as for contiguous operands that do not require grad)."""
+    da, db = a.dtype, b.dtype
+    na, nb = a.ndim, b.ndim
+    kernel = "dot" if na == nb == 1 else "addmv" if nb == 1 else "mm" if nb == 2 else "bmm"
+    if da == db or (kernel == "bmm" and da.kind == "b"):
+        if da.kind == "b":
+            impl = {"addmv": "addmv_impl_cpu", "mm": "addmm_impl_cpu_"}.get(kernel, kernel)
+            raise NotImplementedError(
+                f"\"{impl}\" not implemented for 'Bool' (a product of bool tensors: convert "
+                "them first, e.g. with .long() or .float())"
+            )
+        return
+    n1, n2 = torch_name(da), torch_name(db)
+    if kernel == "dot":
+        msg = f"dot : expected both vectors to have same dtype, but found {n1} and {n2}"
+    elif kernel == "addmv":
+        msg = f"addmv input tensors must have the same dtype, but got {n2}, {n1}, and {n2}"
+    elif kernel == "mm":
+        msg = (
+            "expected m1 and m2 to have the same dtype, but got: "
+            f"{torch_name(da, cpp=True)} != {torch_name(db, cpp=True)}"
+        )
+    else:
+        msg = f"expected scalar type {n1} but found {n2}"
+    raise RuntimeError(
+        f"{msg} (matrix products do not promote dtypes, as in PyTorch: convert one operand "
+        "first, e.g. a @ b.to(a.dtype))"
+    )
+
+
+def _check_linear_dtypes(x: np.ndarray, w: np.ndarray, b: np.ndarray | None) -> None:
+    """PyTorch's refusal of ``linear(x, weight, bias)`` of two dtypes, in its words (the bias
+    against the weight first, then the input)."""
+    if b is not None and b.dtype != w.dtype:
+        raise RuntimeError(
+            "self and mat2 must have the same dtype, but got "
+            f"{torch_name(b.dtype)} and {torch_name(w.dtype)} (linear(): the bias and the "
+            "weight; convert the bias first, e.g. bias.to(weight.dtype))"
+        )
+    if x.dtype != w.dtype:
+        if b is None:
+            msg = (
+                "expected m1 and m2 to have the same dtype, but got: "
+                f"{torch_name(x.dtype, cpp=True)} != {torch_name(w.dtype, cpp=True)}"
+            )
+        else:
+            msg = (
+                "mat1 and mat2 must have the same dtype, but got "
+                f"{torch_name(x.dtype)} and {torch_name(w.dtype)}"
+            )
+        raise RuntimeError(
+            f"{msg} (linear(): the input and the weight; convert the input first, e.g. "
+            "x.to(weight.dtype), or the model, e.g. model.double())"
+        )

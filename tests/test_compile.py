@@ -174,7 +174,10 @@ def test_listing_names_parameters_and_bp_equations() -> None:
     with pytest.raises(RuntimeError, match="call step"):
         _ = step.source
     split = load_iris_seed_split(as_tensor=False)
-    step(mg.tensor(split.x_train[:8]), mg.tensor(split.y_train[:8].astype(np.float64)))
+    step(
+        mg.tensor(split.x_train[:8].astype(np.float64)),
+        mg.tensor(split.y_train[:8].astype(np.float64)),
+    )
     src = step.source
     for label in ("(BP1)", "(BP2)", "(BP3)", "(BP4)"):
         assert label in src
@@ -673,7 +676,10 @@ def test_layer_norm_compiles_and_trains_as_eager() -> None:
 
     rng = np.random.default_rng(0)
     batches = [
-        (mg.tensor(rng.standard_normal((8, 4))), mg.tensor(rng.standard_normal((8, 3))))
+        (
+            mg.tensor(rng.standard_normal((8, 4)), dtype=mg.float32),
+            mg.tensor(rng.standard_normal((8, 3)), dtype=mg.float32),
+        )
         for _ in range(3)
     ]
     me, mc, le, lc = _run_both(build, F.mse_loss, batches, 300)

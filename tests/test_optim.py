@@ -237,7 +237,7 @@ def test_state_dict_round_trip_continues_identically(make):
     def train(model, opt, steps, seed):
         gen = np.random.default_rng(seed)
         for _ in range(steps):
-            x = mg.tensor(gen.standard_normal((5, 3)))
+            x = mg.tensor(gen.standard_normal((5, 3)), dtype=mg.float32)
             opt.zero_grad()
             nn.functional.mse_loss(model(x), mg.zeros(5, 2)).backward()
             opt.step()

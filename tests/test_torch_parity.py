@@ -5,6 +5,7 @@ installed."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 import numpy as np
@@ -67,6 +68,128 @@ def test_softmax_methods_need_a_dim_as_torch(name: str) -> None:
     with pytest.raises(kind) as e:
         getattr(mg.ones(2, 3), name)()
     assert str(e.value) == text
+
+
+# -- products refuse two dtypes -------------------------------------------------------------
+
+PRODUCT_RANKS = [(1, 1), (2, 1), (3, 1), (1, 2), (2, 2), (3, 2), (1, 3), (2, 3), (3, 3), (4, 3)]
+PRODUCT_DTYPES = ["bool", "uint8", "int32", "int64", "float16", "float32", "float64"]
+
+
+def _operands(ranks: tuple[int, int], da: str, db: str) -> tuple[np.ndarray, np.ndarray]:
+    """Two contiguous arrays of the given ranks whose product is defined (k = 3)."""
+    shapes = {1: (3,), 2: (2, 3), 3: (2, 2, 3), 4: (2, 2, 2, 3)}
+    a = np.ones(shapes[ranks[0]], dtype=da)
+    b = np.ones((*shapes[ranks[1]][:-2], 3, 2) if ranks[1] > 1 else (3,), dtype=db)
+    return a, b
+
+
+@pytest.mark.parametrize("ranks", PRODUCT_RANKS, ids=str)
+def test_matmul_of_two_dtypes_raises(ranks: tuple[int, int]) -> None:
+    a, b = _operands(ranks, "int64", "float32")
+    x = mg.tensor(a)
+    with pytest.raises(RuntimeError, match=r"dtype|scalar type"):
+        x @ mg.tensor(b)
+    with pytest.raises(RuntimeError, match=r"dtype|scalar type"):
+        mg.matmul(mg.tensor(a.astype(np.float64)), mg.tensor(b.astype(np.float32)))
+    np.testing.assert_array_equal(x.numpy(), a)  # nothing changed
+
+
+def test_products_of_two_dtypes_name_both_in_torch_words() -> None:
+    f32, f64, i64 = mg.ones(2, 3), mg.ones(3, 2, dtype=mg.float64), mg.ones(3, 2, dtype=mg.long)
+    F = mg.nn.functional
+    cases: list[tuple[Callable[[], object], str]] = [
+        (lambda: f32 @ f64, "expected m1 and m2 to have the same dtype, but got: float != double"),
+        (
+            lambda: mg.mm(i64.T, f32.T),
+            "expected m1 and m2 to have the same dtype, but got: long int",
+        ),
+        (
+            lambda: mg.dot(mg.tensor([1, 2]), mg.tensor([1.0, 2.0])),
+            "dot : expected both vectors to have same dtype, but found Long and Float",
+        ),
+        (
+            lambda: mg.bmm(mg.ones(2, 2, 3), mg.ones(2, 3, 2, dtype=mg.float64)),
+            "expected scalar type Float but found Double",
+        ),
+        (
+            lambda: f32 @ mg.tensor([1, 2, 3]),
+            "addmv input tensors must have the same dtype, but got Long, Float, and Long",
+        ),
+        (
+            lambda: F.linear(mg.ones(4, 3, dtype=mg.float64), f32),
+            "expected m1 and m2 to have the same dtype, but got: double != float",
+        ),
+        (
+            lambda: mg.nn.Linear(3, 2)(mg.ones(4, 3, dtype=mg.float64)),
+            "mat1 and mat2 must have the same dtype, but got Double and Float",
+        ),
+        (
+            lambda: F.linear(mg.ones(4, 3), f32, mg.zeros(2, dtype=mg.float64)),
+            "self and mat2 must have the same dtype, but got Double and Float",
+        ),
+    ]
+    for call, text in cases:
+        with pytest.raises(RuntimeError, match="^" + re.escape(text)):
+            call()
+
+
+def test_products_of_one_dtype_still_compute() -> None:
+    a = RNG.integers(-5, 5, (2, 3))
+    b = RNG.integers(-5, 5, (3, 4))
+    out = mg.tensor(a) @ mg.tensor(b)
+    assert out.dtype == mg.int64
+    np.testing.assert_array_equal(out.numpy(), a @ b)
+    h = mg.tensor(a, dtype=mg.float16) @ mg.tensor(b, dtype=mg.float16)
+    assert h.dtype == mg.float16
+    layer = mg.nn.Linear(3, 4).double()
+    assert layer(mg.ones(2, 3, dtype=mg.float64)).dtype == mg.float64
+
+
+def test_products_of_bools_are_refused() -> None:
+    t = mg.tensor([[True, False], [False, True]])
+    with pytest.raises(NotImplementedError, match="not implemented for 'Bool'"):
+        t @ t
+
+
+@pytest.mark.parametrize("ranks", PRODUCT_RANKS, ids=str)
+@pytest.mark.parametrize("da", PRODUCT_DTYPES)
+@pytest.mark.parametrize("db", PRODUCT_DTYPES)
+def test_matmul_dtypes_as_torch(ranks: tuple[int, int], da: str, db: str) -> None:
+    torch = pytest.importorskip("torch")
+    a, b = _operands(ranks, da, db)
+    try:
+        expected = torch.from_numpy(a) @ torch.from_numpy(b)
+    except Exception as e:
+        with pytest.raises(type(e)) as got:
+            mg.tensor(a) @ mg.tensor(b)
+        assert str(got.value).startswith(str(e))
+        return
+    out = mg.tensor(a) @ mg.tensor(b)
+    assert str(out.dtype).split(".")[1] == str(expected.dtype).split(".")[1]
+    np.testing.assert_array_equal(out.numpy(), expected.numpy())
+
+
+@pytest.mark.parametrize("shape", [(3,), (2, 3), (2, 2, 3)], ids=str)
+@pytest.mark.parametrize("dx", ["int64", "float32", "float64"])
+@pytest.mark.parametrize("dw", ["float32", "float64"])
+@pytest.mark.parametrize("db", [None, "float32", "float64"])
+def test_linear_dtypes_as_torch(shape: tuple[int, ...], dx: str, dw: str, db: str | None) -> None:
+    torch = pytest.importorskip("torch")
+    x, w = np.ones(shape, dtype=dx), np.ones((2, 3), dtype=dw)
+    b = None if db is None else np.ones(2, dtype=db)
+    tb = None if b is None else torch.from_numpy(b)
+    mb = None if b is None else mg.tensor(b)
+    try:
+        expected = torch.nn.functional.linear(torch.from_numpy(x), torch.from_numpy(w), tb)
+    except Exception as e:
+        with pytest.raises(type(e)) as got:
+            mg.nn.functional.linear(mg.tensor(x), mg.tensor(w), mb)
+        assert str(got.value).startswith(str(e))
+        return
+    out = mg.nn.functional.linear(mg.tensor(x), mg.tensor(w), mb)
+    assert str(out.dtype) == str(expected.dtype).replace("torch", "minigrad")
+    np.testing.assert_array_equal(out.numpy(), expected.numpy())
 
 
 # -- layers take the default dtype ------------------------------------------------------------

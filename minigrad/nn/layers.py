@@ -19,6 +19,7 @@ from ..dims import wrap_dim
 from ..dtypes import default_float
 from ..random import GeneratorLike, as_generator
 from ..tensor import Tensor, apply, as_tensor
+from ..validation import _check_linear_dtypes
 from . import functional as F
 from . import init
 from .module import Module, Parameter, _check_module, _Numbered
@@ -117,18 +118,27 @@ class Linear(Module):
     def forward(self, x: Tensor) -> Tensor:
         if not isinstance(x, Tensor):
             x = Tensor(x)
+        # Read the registry directly: attribute access would go through Module.__getattr__.
+        params = self._parameters
+        weight: Any = params["weight"]  # (always a Parameter in a Linear)
+        bias = params["bias"]
+        shape = x._data.shape
+        if not shape or shape[-1] != self.in_features or x._data.dtype is not weight._data.dtype:
+            self._check_input(x, weight, bias)
+        if bias is None:
+            return apply(fused.Linear(), x, weight)
+        return apply(fused.Linear(), x, weight, bias)  # one fused op: the hot path
+
+    def _check_input(self, x: Tensor, weight: Tensor, bias: Tensor | None) -> None:
+        """Refuse an input of the wrong size, or of another dtype than the weight (PyTorch's
+        RuntimeError: products do not promote)."""
         shape = x._data.shape
         if not shape or shape[-1] != self.in_features:
             raise ValueError(
                 f"{self._get_name()}({self.extra_repr()}): input of shape {shape} (dtype "
                 f"{x.dtype}) needs a last dimension of size {self.in_features}"
             )
-        # Read the registry directly: attribute access would go through Module.__getattr__.
-        params = self._parameters
-        bias = params["bias"]
-        if bias is None:
-            return apply(fused.Linear(), x, params["weight"])
-        return apply(fused.Linear(), x, params["weight"], bias)  # one fused op: the hot path
+        _check_linear_dtypes(x._data, weight._data, None if bias is None else bias._data)
 
     def extra_repr(self) -> str:
         return (

@@ -419,10 +419,18 @@ class TensorSurface(PointwiseMethods, RearrangeMethods):
                 f"of dimensions of tensor (got {len(reps)} for shape {tuple(self.shape)})"
             )
         shape = (1,) * (len(reps) - self.ndim) + tuple(self.shape)
+        merged = tuple(r * n for r, n in zip(reps, shape))
+        if builtins.any(r < 0 for r in reps):
+            bad = next(m for r, m in zip(reps, merged) if r < 0)
+            raise RuntimeError(
+                f"Trying to create tensor with negative dimension {bad}: {list(merged)}"
+            )
+        if builtins.all(r == 1 for r in reps):  # a copy, as PyTorch's (reshapes alone view)
+            out = self.clone()
+            return out if merged == tuple(self.shape) else out.reshape(merged)
         # (n,) repeated r times is (1, n) broadcast to (r, n), then merged: one op per step.
         spread = tuple(d for n in shape for d in (1, n))
         target = tuple(d for r, n in zip(reps, shape) for d in (r, n))
-        merged = tuple(r * n for r, n in zip(reps, shape))
         return self.reshape(spread).broadcast_to(target).reshape(merged)
 
     def index_select(self: Any, dim: builtins.int, index: Any) -> Tensor:

@@ -693,6 +693,16 @@ def test_errors_name_the_op_and_change_nothing() -> None:
     assert x.grad is None and x.tolist() == [[1.0] * 3] * 2
 
 
+def test_repeat_copies_and_refuses_negative_counts_as_torch() -> None:
+    # repeat(1, 1) is a copy in PyTorch: a write into it must not reach x (reshapes alone view)
+    x = mg.zeros(2, 3)
+    x.repeat(1, 1).fill_(1.0)
+    x.repeat(1, 1, 1).fill_(1.0)
+    assert x.tolist() == [[0.0] * 3] * 2
+    with pytest.raises(RuntimeError, match=r"negative dimension -6: \[2, -6\]"):
+        x.repeat(1, -2)
+
+
 def test_div_rounding_modes_match_torch() -> None:
     torch = pytest.importorskip("torch")
     a, b = [7, -7, 5, -3], [2, 2, -3, 2]

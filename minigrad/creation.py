@@ -51,6 +51,8 @@ __all__ = [
     "randn_like",
     "randperm",
     "tensor",
+    "tril_indices",
+    "triu_indices",
     "zeros",
     "zeros_like",
 ]
@@ -207,6 +209,33 @@ def eye(
 ) -> Tensor:
     """The identity matrix (n x m)."""
     return _made(np.eye(n, m, dtype=_float_dtype(dtype)), device, requires_grad)
+
+
+def tril_indices(
+    row: int, col: int, offset: int = 0, *, dtype: DTypeLike = None, device: Any = None
+) -> Tensor:
+    """The (row, column) positions of a ``row`` x ``col`` matrix's lower triangle (on and below
+    diagonal ``offset``) as a 2 x N int64 tensor, row by row: ``x[tuple(tril_indices(...))]``."""
+    return _triangle_indices(np.tril_indices, row, col, offset, dtype, device)
+
+
+def triu_indices(
+    row: int, col: int, offset: int = 0, *, dtype: DTypeLike = None, device: Any = None
+) -> Tensor:
+    """The positions of the upper triangle (on and above diagonal ``offset``), as
+    ``tril_indices``."""
+    return _triangle_indices(np.triu_indices, row, col, offset, dtype, device)
+
+
+def _triangle_indices(
+    which: Any, row: int, col: int, offset: int, dtype: DTypeLike, device: Any
+) -> Tensor:
+    for name, n in (("row", row), ("col", col)):
+        if n < 0:
+            raise RuntimeError(f"{name} must be non-negative, got{n}")
+    rows, cols = which(row, offset, col)
+    data = np.stack([rows, cols]).astype(np.int64 if dtype is None else np.dtype(dtype))
+    return _made(data.reshape(2, -1), device, False)
 
 
 # ---------------------------------------------------------------------------------------------

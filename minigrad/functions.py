@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import builtins
+import warnings
 from collections.abc import Sequence
 from typing import Any
 
@@ -13,6 +14,7 @@ from .dims import wrap_dim
 from .dtypes import result_np
 from .grad_mode import _grad_enabled
 from .pointwise import _isclose
+from .rearrange import _broadcast_shape
 from .tensor import Tensor, apply, as_tensor
 from .validation import _check_linear_dtypes
 
@@ -345,6 +347,218 @@ def triu(input: TensorLike, diagonal: int = 0) -> Tensor:
     return as_tensor(input).triu(diagonal)
 
 
+# -- rearranging: flips, rolls, diagonals, tiling (the methods are in rearrange.py) ----------
+
+
+def flip(input: TensorLike, dims: Sequence[int]) -> Tensor:
+    """The elements in reverse order along ``dims`` (a tuple or list, as PyTorch's), a copy."""
+    if not isinstance(dims, tuple | list):
+        raise TypeError(
+            f"flip(): argument 'dims' (position 2) must be tuple of ints, not {type(dims).__name__}"
+        )
+    return as_tensor(input).flip(tuple(dims))
+
+
+def fliplr(input: TensorLike) -> Tensor:
+    """Columns in reverse order (``flip(1)``, at least 2 dims)."""
+    return as_tensor(input).fliplr()
+
+
+def flipud(input: TensorLike) -> Tensor:
+    """Rows in reverse order (``flip(0)``, at least 1 dim)."""
+    return as_tensor(input).flipud()
+
+
+def roll(input: TensorLike, shifts: Any, dims: Any = None) -> Tensor:
+    """Elements shifted cyclically along ``dims`` (the flattened tensor when None)."""
+    return as_tensor(input).roll(shifts, dims)
+
+
+def diag(input: TensorLike, diagonal: int = 0) -> Tensor:
+    """A 1-D tensor onto a diagonal of a square matrix, or a 2-D tensor's diagonal (copies)."""
+    return as_tensor(input).diag(diagonal)
+
+
+def diagonal(input: TensorLike, offset: int = 0, dim1: int = 0, dim2: int = 1) -> Tensor:
+    """The diagonal of the matrices over ``dim1`` and ``dim2``, as the last dim (a view)."""
+    return as_tensor(input).diagonal(offset, dim1, dim2)
+
+
+def diag_embed(input: TensorLike, offset: int = 0, dim1: int = -2, dim2: int = -1) -> Tensor:
+    """Matrices with the last dim of ``input`` on their diagonal ``offset``."""
+    return as_tensor(input).diag_embed(offset, dim1, dim2)
+
+
+def trace(input: TensorLike) -> Tensor:
+    """The sum of a matrix's main diagonal."""
+    return as_tensor(input).trace()
+
+
+def tile(input: TensorLike, dims: Sequence[int]) -> Tensor:
+    """``input`` repeated ``dims[i]`` times along dim i (missing leading dims count as 1)."""
+    return as_tensor(input).tile(dims)
+
+
+def repeat_interleave(
+    input: TensorLike, repeats: Any = None, dim: int | None = None, *, output_size: Any = None
+) -> Tensor:
+    """Each element repeated ``repeats`` times next to itself along ``dim``. Given one integer
+    tensor alone, ``repeat_interleave(r)``: the positions 0, 1, ... each repeated r[i] times."""
+    if repeats is None:
+        r = as_tensor(input)
+        positions = Tensor(np.arange(r.shape[0] if r.ndim else 1, dtype=np.int64))
+        return positions.repeat_interleave(r, 0, output_size=output_size)
+    return as_tensor(input).repeat_interleave(repeats, dim, output_size=output_size)
+
+
+def unbind(input: TensorLike, dim: int = 0) -> tuple[Tensor, ...]:
+    """The slices along ``dim``, each without that dim (views)."""
+    return as_tensor(input).unbind(dim)
+
+
+def narrow(input: TensorLike, dim: int, start: Any, length: int) -> Tensor:
+    """The ``length`` entries from ``start`` along ``dim`` (a view)."""
+    return as_tensor(input).narrow(dim, start, length)
+
+
+def movedim(input: TensorLike, source: Any, destination: Any) -> Tensor:
+    """Dims ``source`` moved to positions ``destination``, the others in order (a view)."""
+    return as_tensor(input).movedim(source, destination)
+
+
+moveaxis = movedim
+
+
+def swapaxes(input: TensorLike, axis0: int, axis1: int) -> Tensor:
+    """Two dims swapped (``transpose``)."""
+    return as_tensor(input).swapaxes(axis0, axis1)
+
+
+def swapdims(input: TensorLike, dim0: int, dim1: int) -> Tensor:
+    """Two dims swapped (``transpose``)."""
+    return as_tensor(input).swapdims(dim0, dim1)
+
+
+def unflatten(input: TensorLike, dim: int, sizes: Sequence[int]) -> Tensor:
+    """Dim ``dim`` split into dims of ``sizes`` (a view)."""
+    return as_tensor(input).unflatten(dim, sizes)
+
+
+def take_along_dim(input: TensorLike, indices: Any, dim: int | None = None) -> Tensor:
+    """The entries at ``indices`` along ``dim`` (the flattened tensor's when None)."""
+    return as_tensor(input).take_along_dim(indices, dim)
+
+
+def masked_select(input: TensorLike, mask: Any) -> Tensor:
+    """The entries where the bool ``mask`` is True, as a 1-D tensor."""
+    return as_tensor(input).masked_select(mask)
+
+
+def outer(input: TensorLike, vec2: TensorLike) -> Tensor:
+    """The outer product of two 1-D tensors."""
+    return as_tensor(input).outer(vec2)
+
+
+ger = outer
+
+
+def addmm(
+    input: TensorLike, mat1: TensorLike, mat2: TensorLike, *, beta: Any = 1, alpha: Any = 1
+) -> Tensor:
+    """``beta * input + alpha * (mat1 @ mat2)`` (``input`` broadcast to the product's shape)."""
+    return as_tensor(input).addmm(mat1, mat2, beta=beta, alpha=alpha)
+
+
+def _joined(name: str, tensors: Sequence[TensorLike]) -> list[Tensor]:
+    if not isinstance(tensors, list | tuple):
+        raise TypeError(
+            f"{name}(): argument 'tensors' (position 1) must be tuple of Tensors, not "
+            f"{type(tensors).__name__}"
+        )
+    if not tensors:
+        raise RuntimeError(f"{name} expects a non-empty TensorList")
+    return [as_tensor(t) for t in tensors]
+
+
+def hstack(tensors: Sequence[TensorLike]) -> Tensor:
+    """Join along dim 1 (dim 0 for 1-D tensors); 0-d tensors count as 1-D."""
+    ts = [t.reshape(1) if t.ndim == 0 else t for t in _joined("hstack", tensors)]
+    return cat(ts, 0 if ts[0].ndim == 1 else 1)
+
+
+def vstack(tensors: Sequence[TensorLike]) -> Tensor:
+    """Join along dim 0, 0-d and 1-D tensors made rows first (``row_stack``)."""
+    ts = _joined("vstack", tensors)
+    return cat([t.reshape(1, -1) if t.ndim < 2 else t for t in ts], 0)
+
+
+row_stack = vstack
+
+
+def column_stack(tensors: Sequence[TensorLike]) -> Tensor:
+    """Join along dim 1, 0-d and 1-D tensors made columns first."""
+    ts = _joined("column_stack", tensors)
+    return cat([t.reshape(-1, 1) if t.ndim < 2 else t for t in ts], 1)
+
+
+def dstack(tensors: Sequence[TensorLike]) -> Tensor:
+    """Join along dim 2, tensors of fewer dims made 3-D first ((n,) is (1, n, 1))."""
+    ts = _joined("dstack", tensors)
+    shaped = [
+        t.reshape(1, -1, 1) if t.ndim < 2 else t.unsqueeze(-1) if t.ndim == 2 else t for t in ts
+    ]
+    return cat(shaped, 2)
+
+
+def broadcast_tensors(*tensors: TensorLike) -> tuple[Tensor, ...]:
+    """The tensors broadcast to one shape (expanded views: their gradients are summed back)."""
+    ts = [as_tensor(t) for t in tensors]
+    shape: tuple[int, ...] = ()
+    for t in ts:
+        shape = _broadcast_shape(shape, tuple(t.shape))
+    return tuple(t if t.shape == shape else t.broadcast_to(shape) for t in ts)
+
+
+def meshgrid(*tensors: Any, indexing: str | None = None) -> tuple[Tensor, ...]:
+    """Coordinate grids of 0-d or 1-D tensors: the i-th varies along dim i (``indexing="ij"``)
+    or, for the first two, along the other's dim (``"xy"``, as NumPy's default). PyTorch warns
+    when ``indexing`` is not given and then uses "ij"; so does minigrad."""
+    if len(tensors) == 1 and isinstance(tensors[0], list | tuple):
+        tensors = tuple(tensors[0])
+    if indexing is None:
+        warnings.warn(
+            "torch.meshgrid: in an upcoming release, it will be required to pass the indexing "
+            "argument.",
+            UserWarning,
+            stacklevel=2,
+        )
+        indexing = "ij"
+    if indexing not in ("ij", "xy"):
+        raise RuntimeError(
+            f'torch.meshgrid: indexing must be one of "xy" or "ij", but received: {indexing}'
+        )
+    ts = [as_tensor(t) for t in tensors]
+    for t in ts:
+        if t.ndim > 1:
+            raise RuntimeError(
+                "torch.meshgrid: Expected 0D or 1D tensor in the tensor list but got a tensor "
+                f"of shape {list(t.shape)}"
+            )
+    sizes = [t.numel() for t in ts]
+    axes = list(range(len(ts)))
+    if indexing == "xy" and len(ts) >= 2:
+        axes[0], axes[1] = 1, 0
+    shape = [0] * len(ts)
+    for i, n in zip(axes, sizes):
+        shape[i] = n
+    grids = []
+    for t, i in zip(ts, axes):
+        spread = [1] * len(ts)
+        spread[i] = -1
+        grids.append(t.reshape(spread).broadcast_to(tuple(shape)))
+    return tuple(grids)
+
+
 def masked_fill(input: TensorLike, mask: Any, value: Any) -> Tensor:
     """``value`` where ``mask`` is True, else ``input``."""
     return as_tensor(input).masked_fill(mask, value)
@@ -420,6 +634,7 @@ def cat(
 
 
 concatenate = cat
+concat = cat
 
 
 def stack(
@@ -752,30 +967,18 @@ def is_floating_point(input: Tensor) -> bool:
 
 
 def mm(input: TensorLike, mat2: TensorLike, *, out: Tensor | None = None) -> Tensor:
-    """The product of two matrices (both 2-D)."""
-    a, b = as_tensor(input), as_tensor(mat2)
-    if a.ndim != 2 or b.ndim != 2:
-        raise RuntimeError(f"mm(): expected 2-D tensors, got {a.ndim}-D and {b.ndim}-D")
-    return _into(out, a @ b, "mm", same_dtype=True)
+    """The product of two matrices (both 2-D, one dtype; see ``Tensor.mm``)."""
+    return _into(out, as_tensor(input).mm(mat2), "mm", same_dtype=True)
 
 
 def bmm(input: TensorLike, mat2: TensorLike, *, out: Tensor | None = None) -> Tensor:
-    """Batched matrix products (both 3-D, same batch size)."""
-    a, b = as_tensor(input), as_tensor(mat2)
-    if a.ndim != 3 or b.ndim != 3 or a.shape[0] != b.shape[0]:
-        raise RuntimeError(
-            f"bmm(): expected 3-D tensors with the same batch size, got shapes "
-            f"{tuple(a.shape)} and {tuple(b.shape)}"
-        )
-    return _into(out, a @ b, "bmm", same_dtype=True)
+    """Batched matrix products (both 3-D, same batch size and dtype; see ``Tensor.bmm``)."""
+    return _into(out, as_tensor(input).bmm(mat2), "bmm", same_dtype=True)
 
 
 def dot(input: TensorLike, other: TensorLike) -> Tensor:
-    """The dot product of two 1-D tensors."""
-    a, b = as_tensor(input), as_tensor(other)
-    if a.ndim != 1 or b.ndim != 1:
-        raise RuntimeError(f"dot(): 1D tensors expected, but got {a.ndim}D and {b.ndim}D tensors")
-    return a @ b
+    """The dot product of two 1-D tensors of one size and dtype."""
+    return as_tensor(input).dot(other)
 
 
 def einsum(equation: str, *operands: Any) -> Tensor:

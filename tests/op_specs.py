@@ -1347,6 +1347,203 @@ def _conv_specs() -> list[OpSpec]:
     return specs
 
 
+_ALONG = np.array([[2, 0, 1, 3], [3, 3, 0, 1], [1, 2, 2, 0]])  # repeats: gradients add up
+
+
+def _diag_embed_ref(x: np.ndarray, offset: int = 0, dim1: int = -2, dim2: int = -1) -> np.ndarray:
+    n = x.shape[-1] + abs(offset)
+    out = np.zeros((*x.shape[:-1], n, n))
+    rows = np.arange(x.shape[-1]) + max(0, -offset)
+    out[..., rows, rows + offset] = x
+    return np.moveaxis(out, (-2, -1), (dim1, dim2))
+
+
+def _rearranging() -> list[OpSpec]:
+    """Flips, rolls, diagonals, tiling, moving dims, selecting, joining and the products as
+    methods (``minigrad/rearrange.py``): compositions of indexing, reshapes and matmul."""
+    x234, x34 = ((2, 3, 4),), ((3, 4),)
+    rows: list[tuple[str, Any, Any, tuple[Shape, ...]]] = [
+        ("flip", lambda x: x.flip(0, 2), lambda x: np.flip(x, (0, 2)), x234),
+        ("flip_fn_list", lambda x: mg.flip(x, [-1]), lambda x: np.flip(x, -1), x34),
+        ("fliplr", lambda x: x.fliplr(), np.fliplr, x34),
+        ("flipud_fn", mg.flipud, np.flipud, x234),
+        ("roll_flattened", lambda x: x.roll(5), lambda x: np.roll(x, 5), x234),
+        (
+            "roll_dims_fn",
+            lambda x: mg.roll(x, (1, -2), (0, 2)),
+            lambda x: np.roll(x, (1, -2), (0, 2)),
+            x234,
+        ),
+        ("diagonal", lambda x: x.diagonal(), np.diagonal, x34),
+        (
+            "diagonal_batched",
+            lambda x: x.diagonal(1, 1, 2),
+            lambda x: np.diagonal(x, 1, 1, 2),
+            x234,
+        ),
+        (
+            "diagonal_fn_below_dims_swapped",
+            lambda x: mg.diagonal(x, -1, 2, 0),
+            lambda x: np.diagonal(x, -1, 2, 0),
+            x234,
+        ),
+        ("diag_vector", lambda x: x.diag(1), lambda x: np.diag(x, 1), ((3,),)),
+        ("diag_matrix_fn", lambda x: mg.diag(x, -1), lambda x: np.diag(x, -1), x34),
+        ("diag_embed", lambda x: x.diag_embed(), _diag_embed_ref, ((2, 3),)),
+        (
+            "diag_embed_fn_dims",
+            lambda x: mg.diag_embed(x, 1, 0, 2),
+            lambda x: _diag_embed_ref(x, 1, 0, 2),
+            ((2, 3),),
+        ),
+        ("trace", lambda x: x.trace(), np.trace, x34),
+        ("tile", lambda x: x.tile(2), lambda x: np.tile(x, 2), ((2, 3),)),
+        (
+            "tile_fn_new_dims",
+            lambda x: mg.tile(x, (2, 1, 2)),
+            lambda x: np.tile(x, (2, 1, 2)),
+            ((2, 3),),
+        ),
+        (
+            "repeat_interleave",
+            lambda x: x.repeat_interleave(2),
+            lambda x: np.repeat(x, 2),
+            ((2, 3),),
+        ),
+        (
+            "repeat_interleave_fn_tensor",
+            lambda x: mg.repeat_interleave(x, mg.tensor([1, 0, 3]), dim=1),
+            lambda x: np.repeat(x, [1, 0, 3], axis=1),
+            ((2, 3),),
+        ),
+        ("unbind", lambda x: mg.stack(x.unbind(1)), lambda x: np.moveaxis(x, 1, 0), x234),
+        (
+            "unbind_fn_last",
+            lambda x: mg.stack(mg.unbind(x, -1), 0),
+            lambda x: np.moveaxis(x, -1, 0),
+            x34,
+        ),
+        ("narrow", lambda x: x.narrow(1, 1, 2), lambda x: x[:, 1:3], x34),
+        ("narrow_fn_negative", lambda x: mg.narrow(x, -1, -3, 2), lambda x: x[..., 1:3], x234),
+        ("movedim", lambda x: x.movedim(0, -1), lambda x: np.moveaxis(x, 0, -1), x234),
+        (
+            "moveaxis_fn",
+            lambda x: mg.moveaxis(x, (0, 1), (2, 0)),
+            lambda x: np.moveaxis(x, (0, 1), (2, 0)),
+            x234,
+        ),
+        ("swapaxes", lambda x: x.swapaxes(0, 2), lambda x: np.swapaxes(x, 0, 2), x234),
+        ("swapdims_fn", lambda x: mg.swapdims(x, 1, 2), lambda x: np.swapaxes(x, 1, 2), x234),
+        ("mT", lambda x: x.mT, lambda x: np.swapaxes(x, -1, -2), x234),
+        ("mH", lambda x: x.mH, lambda x: x.T, x34),
+        ("unflatten", lambda x: x.unflatten(1, (2, -1)), lambda x: x.reshape(3, 2, 2), x34),
+        (
+            "unflatten_fn",
+            lambda x: mg.unflatten(x, -1, (2, 2)),
+            lambda x: x.reshape(2, 3, 2, 2),
+            x234,
+        ),
+        (
+            "take_along_dim",
+            lambda x: x.take_along_dim(mg.tensor(_ALONG), 1),
+            lambda x: np.take_along_axis(x, _ALONG, 1),
+            x34,
+        ),
+        (
+            "take_along_dim_broadcast",
+            lambda x: x.take_along_dim(mg.tensor([[0, 3, 0]]), -1),
+            lambda x: np.take_along_axis(x, np.array([[0, 3, 0]] * 3), -1),
+            x34,
+        ),
+        (
+            "take_along_dim_fn_flattened",
+            lambda x: mg.take_along_dim(x, mg.tensor([0, 5, 5, 11])),
+            lambda x: x.reshape(-1)[[0, 5, 5, 11]],
+            x34,
+        ),
+        ("masked_select", lambda x: x.masked_select(mg.tensor(_MASK)), lambda x: x[_MASK], x34),
+        (
+            "masked_select_fn_broadcast",
+            lambda x: mg.masked_select(x, _MASK),
+            lambda x: np.broadcast_to(x, (3, 4))[_MASK],
+            ((4,),),
+        ),
+    ]
+    pairs: list[tuple[str, Any, Any, tuple[Shape, ...]]] = [
+        ("outer", lambda x, y: x.outer(y), np.outer, ((3,), (4,))),
+        ("ger_fn", mg.ger, np.outer, ((3,), (2,))),
+        ("dot", lambda x, y: x.dot(y), np.dot, ((4,), (4,))),
+        ("mm", lambda x, y: x.mm(y), np.matmul, ((2, 3), (3, 4))),
+        ("bmm", lambda x, y: x.bmm(y), np.matmul, ((2, 2, 3), (2, 3, 4))),
+        (
+            "hstack",
+            lambda x, y: mg.hstack([x, y]),
+            lambda x, y: np.hstack([x, y]),
+            ((2, 3), (2, 2)),
+        ),
+        ("hstack_1d", lambda x, y: mg.hstack((x, y)), lambda x, y: np.hstack([x, y]), ((3,), (2,))),
+        ("vstack", lambda x, y: mg.vstack([x, y]), lambda x, y: np.vstack([x, y]), ((3,), (2, 3))),
+        (
+            "column_stack",
+            lambda x, y: mg.column_stack([x, y]),
+            lambda x, y: np.column_stack([x, y]),
+            ((3,), (3, 2)),
+        ),
+        ("dstack", lambda x, y: mg.dstack([x, y]), lambda x, y: np.dstack([x, y]), ((3,), (3,))),
+        (
+            "dstack_2d",
+            lambda x, y: mg.dstack([x, y]),
+            lambda x, y: np.dstack([x, y]),
+            ((2, 3), (2, 3)),
+        ),
+        (
+            "concat",
+            lambda x, y: mg.concat([x, y], dim=1),
+            lambda x, y: np.concatenate([x, y], 1),
+            ((2, 3), (2, 1)),
+        ),
+        (
+            "broadcast_tensors",
+            lambda x, y: mg.stack(mg.broadcast_tensors(x, y)),
+            lambda x, y: np.stack(np.broadcast_arrays(x, y)),
+            ((3, 1), (4,)),
+        ),
+        (
+            "meshgrid_ij",
+            lambda x, y: mg.stack(mg.meshgrid(x, y, indexing="ij")),
+            lambda x, y: np.stack(np.meshgrid(x, y, indexing="ij")),
+            ((3,), (4,)),
+        ),
+        (
+            "meshgrid_xy",
+            lambda x, y: mg.stack(mg.meshgrid([x, y], indexing="xy")),
+            lambda x, y: np.stack(np.meshgrid(x, y, indexing="xy")),
+            ((3,), (4,)),
+        ),
+    ]
+    triples: list[tuple[str, Any, Any, tuple[Shape, ...]]] = [
+        (
+            "addmm",
+            lambda x, a, b: x.addmm(a, b),
+            lambda x, a, b: x + a @ b,
+            ((2, 4), (2, 3), (3, 4)),
+        ),
+        (
+            "addmm_fn_broadcast_scaled",
+            lambda x, a, b: mg.addmm(x, a, b, beta=0.5, alpha=2),
+            lambda x, a, b: 0.5 * x + 2 * (a @ b),
+            ((4,), (2, 3), (3, 4)),
+        ),
+        (
+            "addmm_column",
+            lambda x, a, b: x.addmm(a, b, alpha=-1),
+            lambda x, a, b: x - a @ b,
+            ((2, 1), (2, 3), (3, 4)),
+        ),
+    ]
+    return [OpSpec(name, fn, ref, shapes) for name, fn, ref, shapes in rows + pairs + triples]
+
+
 SPECS: list[OpSpec] = (
     _unary()
     + _nn_primitives()
@@ -1358,6 +1555,7 @@ SPECS: list[OpSpec] = (
     + _shapes()
     + _indexing()
     + _joins()
+    + _rearranging()
     + _einsum_rows()
     + _gathers()
     + _casts()

@@ -13,7 +13,7 @@ from . import fused, more_ops, ops, versions
 from .dims import wrap_dim
 from .dtypes import result_np
 from .grad_mode import _grad_enabled
-from .pointwise import _isclose
+from .pointwise import _isclose, _pair
 from .rearrange import _broadcast_shape
 from .tensor import Tensor, apply, as_tensor
 from .validation import _check_linear_dtypes
@@ -153,6 +153,67 @@ def erf(input: TensorLike, *, out: Tensor | None = None) -> Tensor:
 
 arcsin, arccos, arctan = asin, acos, atan
 arcsinh, arccosh, arctanh = asinh, acosh, atanh
+
+
+def sinc(input: TensorLike, *, out: Tensor | None = None) -> Tensor:
+    """sin(pi x) / (pi x) (1 at 0)."""
+    return _into(out, as_tensor(input).sinc(), "sinc")
+
+
+def logit(input: TensorLike, eps: float | None = None, *, out: Tensor | None = None) -> Tensor:
+    """log(x / (1 - x)); with ``eps``, x is first clamped to [eps, 1 - eps]."""
+    return _into(out, as_tensor(input).logit(eps), "logit")
+
+
+def _tensor_argument(v: Any, name: str, arg: str, position: int) -> None:
+    """PyTorch's refusal of a Python number where its function takes only a tensor."""
+    if isinstance(v, bool | int | float):
+        raise TypeError(
+            f"{name}(): argument '{arg}' (position {position}) must be Tensor, not "
+            f"{type(v).__name__}"
+        )
+
+
+def atan2(input: TensorLike, other: TensorLike, *, out: Tensor | None = None) -> Tensor:
+    """The angle of the point (other, input), in (-pi, pi]; broadcasts."""
+    _tensor_argument(input, "atan2", "input", 1)
+    _tensor_argument(other, "atan2", "other", 2)
+    return _into(out, as_tensor(input).atan2(other), "atan2")
+
+
+def hypot(input: TensorLike, other: TensorLike, *, out: Tensor | None = None) -> Tensor:
+    """sqrt(input^2 + other^2), without overflow; broadcasts (float tensors only, as PyTorch)."""
+    _tensor_argument(input, "hypot", "input", 1)
+    _tensor_argument(other, "hypot", "other", 2)
+    return _into(out, as_tensor(input).hypot(other), "hypot")
+
+
+def logaddexp(input: TensorLike, other: TensorLike, *, out: Tensor | None = None) -> Tensor:
+    """log(exp(input) + exp(other)), without overflow; broadcasts (float tensors only)."""
+    _tensor_argument(input, "logaddexp", "input", 1)
+    _tensor_argument(other, "logaddexp", "other", 2)
+    return _into(out, as_tensor(input).logaddexp(other), "logaddexp")
+
+
+def xlogy(input: TensorLike, other: TensorLike, *, out: Tensor | None = None) -> Tensor:
+    """input * log(other), 0 where input is 0 (unless other is nan); either may be a number."""
+    if isinstance(input, bool | int | float):  # a number, as PyTorch's wrapped numbers
+        _tensor_argument(other, "xlogy", "other", 2)  # (two numbers: PyTorch wants a tensor)
+        return _into(out, _pair(more_ops.Xlogy(), "xlogy", input, as_tensor(other), True), "xlogy")
+    return _into(out, as_tensor(input).xlogy(other), "xlogy")
+
+
+def clamp_min(input: TensorLike, min: float, *, out: Tensor | None = None) -> Tensor:
+    """max(input, min): ``clamp(input, min=min)``."""
+    return _into(out, as_tensor(input).clamp_min(min), "clamp_min", same_dtype=True)
+
+
+def clamp_max(input: TensorLike, max: float, *, out: Tensor | None = None) -> Tensor:
+    """min(input, max): ``clamp(input, max=max)``."""
+    return _into(out, as_tensor(input).clamp_max(max), "clamp_max", same_dtype=True)
+
+
+arctan2 = atan2
 
 
 def maximum(x: TensorLike, y: TensorLike, *, out: Tensor | None = None) -> Tensor:

@@ -1,7 +1,8 @@
 """The ops beyond the basic set: precise elementwise functions (``Log1p``, ``Expm1``), the
-trigonometric and hyperbolic functions and their inverses (``Tan``, ``Asin``... ``Atanh``), the
-steps (``Floor``, ``Ceil``, ``Trunc``, ``Round``, ``Sign``: gradient 0), the Euclidean norm
-(``Norm2``), the running sum (``Cumsum``) and Einstein summation (``Einsum``).
+trigonometric and hyperbolic functions and their inverses (``Tan``, ``Asin``... ``Atanh``) and
+their relatives (``Sinc``, ``Logit``, ``Atan2``, ``Hypot``, ``Xlogy``, ``LogAddExp``), the steps
+(``Floor``, ``Ceil``, ``Trunc``, ``Round``, ``Sign``: gradient 0), the Euclidean norm (``Norm2``),
+the running sum (``Cumsum``) and Einstein summation (``Einsum``).
 
 They follow ``ops.py``'s pattern exactly (forward and backward rule side by side, rules written
 with helpers that run NumPy on arrays and record an op on Tensors) and sit beside it so that
@@ -16,7 +17,19 @@ from typing import Any
 import numpy as np
 
 from .engine import Op, TensorMakers
-from .ops import Sqrt, _data, _is_array, _keepdims_shape, _Reduction, broadcast_to, reshape
+from .ops import (
+    Sqrt,
+    _data,
+    _is_array,
+    _keepdims_shape,
+    _Reduction,
+    broadcast_to,
+    cos,
+    exp,
+    reshape,
+    sin,
+    where,
+)
 from .quiet import _ieee
 
 # ---------------------------------------------------------------------------------------------
@@ -44,6 +57,12 @@ def zeros_like(a: Any) -> Any:
     which stays 0 where ``a`` is inf or nan, unlike a * 0)."""
     z = np.zeros_like(_data(a))
     return z if _is_array(a) else TensorMakers.wrap(z, None)
+
+
+def xlogy(a: Any, b: Any) -> Any:
+    if _is_array(a) and _is_array(b):
+        return Xlogy().forward(a, b)
+    return TensorMakers.apply(Xlogy(), a, b)
 
 
 def einsum(spec: str, *operands: Any) -> Any:
@@ -211,6 +230,139 @@ class Atanh(Op):
 
     def backward(self, grad: Any, out: Any, x: Any) -> tuple[Any, ...]:
         return (grad / (1 - x * x),)
+
+
+class Sinc(Op):
+    """z = sin(pi x) / (pi x), 1 at 0;  dz/dx = (pi x cos(pi x) - sin(pi x)) / (pi x^2), 0 at 0."""
+
+    __slots__ = ()
+    computes_in_floats = True
+
+    def forward(self, x: Any) -> np.ndarray:
+        px = x * np.pi
+        with _ieee():
+            return np.where(x == 0, 1, np.sin(px) / px)
+
+    def backward(self, grad: Any, out: Any, x: Any) -> tuple[Any, ...]:
+        px, den = x * np.pi, x * x * np.pi
+        g = grad * (px * cos(px) - sin(px)) / den
+        zero = _data(den) == 0  # 0 / 0 at x = 0; PyTorch's limit there is 0
+        return (where(~zero, g, 0.0) if zero.any() else g,)
+
+
+class Logit(Op):
+    """z = log(x / (1 - x)), x clamped to [eps, 1 - eps] if eps is set;  dz/dx = 1 / (x (1 - x)).
+
+    The gradient is 0 where the clamp acts (outside [eps, 1 - eps]) and, without eps, nan
+    outside [0, 1], as PyTorch's.
+    """
+
+    __slots__ = ("eps",)
+    computes_in_floats = True
+
+    def __init__(self, eps: float | None) -> None:
+        self.eps = eps  # None: no clamp (PyTorch's eps=None or a negative eps)
+
+    def bounds(self, dtype: np.dtype) -> tuple[Any, Any]:
+        """The clamp's bounds in the input's dtype (1 - eps computed there, as PyTorch)."""
+        lo = np.asarray(self.eps, dtype=dtype)
+        return lo, 1 - lo
+
+    def forward(self, x: Any) -> np.ndarray:
+        if self.eps is not None:
+            x = np.clip(x, *self.bounds(x.dtype))
+        with _ieee():
+            return np.log(x / (1 - x))
+
+    def backward(self, grad: Any, out: Any, x: Any) -> tuple[Any, ...]:
+        xd = _data(x)
+        lo, hi = (0, 1) if self.eps is None else self.bounds(xd.dtype)
+        outside = (xd < lo) | (xd > hi)
+        g = grad / (x * (1 - x))
+        if outside.any():
+            g = where(~outside, g, np.nan if self.eps is None else 0.0)
+        return (g,)
+
+
+# ---------------------------------------------------------------------------------------------
+# Functions of two inputs (broadcast against each other; the engine sums gradients back)
+
+
+class Atan2(Op):
+    """z = atan2(x, y), the angle of (y, x);  dz/dx = y / (x^2 + y^2), dz/dy = -x / (x^2 + y^2).
+
+    Where x^2 + y^2 is 0 (or underflows) both gradients are 0, as PyTorch's.
+    """
+
+    __slots__ = ()
+    computes_in_floats = True
+
+    def forward(self, x: Any, y: Any) -> np.ndarray:
+        return np.arctan2(x, y)
+
+    def backward(self, grad: Any, out: Any, x: Any, y: Any) -> tuple[Any, ...]:
+        recip = 1 / (x * x + y * y)
+        inf = np.isinf(_data(recip))
+        if inf.any():
+            recip = where(~inf, recip, 0.0)
+        gx = grad * y * recip if self.needs_grad(0) else None
+        gy = grad * -x * recip if self.needs_grad(1) else None
+        return gx, gy
+
+
+class Hypot(Op):
+    """z = sqrt(x^2 + y^2), without overflow;  dz/dx = x / z, dz/dy = y / z."""
+
+    __slots__ = ()
+
+    def forward(self, x: Any, y: Any) -> np.ndarray:
+        return np.hypot(x, y)
+
+    def backward(self, grad: Any, out: Any, x: Any, y: Any) -> tuple[Any, ...]:
+        gx = grad * x / out if self.needs_grad(0) else None
+        gy = grad * y / out if self.needs_grad(1) else None
+        return gx, gy
+
+
+class Xlogy(Op):
+    """z = x log(y), 0 where x = 0 (unless y is nan);  dz/dx = log(y), dz/dy = x / y.
+
+    PyTorch's rule for x: xlogy(grad, y) (0 where grad is 0), and 0 where x = 0 and y <= 0.
+    """
+
+    __slots__ = ()
+    computes_in_floats = True
+
+    def forward(self, x: Any, y: Any) -> np.ndarray:
+        with _ieee():
+            return np.where((x == 0) & ~np.isnan(y), 0, x * np.log(y))
+
+    def backward(self, grad: Any, out: Any, x: Any, y: Any) -> tuple[Any, ...]:
+        gx = gy = None
+        if self.needs_grad(0):
+            gx = xlogy(grad, y)
+            zero = (_data(x) == 0) & (_data(y) <= 0)
+            if zero.any():
+                gx = where(~zero, gx, 0.0)
+        if self.needs_grad(1):
+            gy = grad * x / y
+        return gx, gy
+
+
+class LogAddExp(Op):
+    """z = log(e^x + e^y), without overflow;  dz/dx = 1/(1 + e^(y-x)), dz/dy = 1/(1 + e^(x-y))."""
+
+    __slots__ = ()
+    torch_name = "LogaddexpBackward0"
+
+    def forward(self, x: Any, y: Any) -> np.ndarray:
+        with _ieee():  # (-inf, -inf) is -inf, as PyTorch, but NumPy warns on the way
+            return np.logaddexp(x, y)
+
+    def backward(self, grad: Any, out: Any, x: Any, y: Any) -> tuple[Any, ...]:
+        gx = grad / (1 + exp(y - x)) if self.needs_grad(0) else None
+        gy = grad / (1 + exp(x - y)) if self.needs_grad(1) else None
+        return gx, gy
 
 
 # ---------------------------------------------------------------------------------------------

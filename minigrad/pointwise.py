@@ -14,8 +14,11 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from . import fused, more_ops, ops
-from .engine import TensorMakers
+from .dtypes import default_float, result_np
+from .engine import Op, TensorMakers
+from .operands import _operand
 from .quiet import _ieee
+from .validation import _check_broadcast
 
 if TYPE_CHECKING:
     from .tensor import Tensor
@@ -52,6 +55,35 @@ def _not_for(kernel: str, dt: np.dtype) -> NotImplementedError:
 def _bools(a: Any) -> Any:
     """A bool result as a tensor that records nothing (tests have no gradient)."""
     return TensorMakers.wrap(np.asarray(a), None)
+
+
+def _pair(op: Op, name: str, x: Any, other: Any, numbers: bool = False) -> Tensor:
+    """``op`` of x and other, both in PyTorch's result dtype, which is a float: integers
+    compute in the default float dtype, or are refused where PyTorch's kernel is float-only
+    (``hypot``, ``logaddexp``: ops without ``computes_in_floats``). ``numbers``: either may be
+    a Python number (PyTorch's xlogy), which stays a constant (of the result's dtype)."""
+    if isinstance(other, bool | int | float) and not numbers:
+        raise TypeError(
+            f"{name}(): argument 'other' (position 1) must be Tensor, not {type(other).__name__}"
+        )
+    if not hasattr(other, "_data"):
+        other = _operand(other, name, x, other)
+    a, b = (v._data if hasattr(v, "_data") else v for v in (x, other))
+    rt = result_np(a, b)  # (Python numbers count as PyTorch's wrapped numbers)
+    if rt.kind not in "fc":
+        if not op.computes_in_floats:
+            raise _not_for(f"{name}_cpu", rt)
+        rt = default_float()
+    # A tensor of another dtype by a recorded cast (its gradient comes back in its dtype).
+    x, y = (
+        (v if v._data.dtype == rt else v.astype(rt)) if hasattr(v, "_data") else np.asarray(v, rt)
+        for v in (x, other)
+    )
+    try:
+        return TensorMakers.apply(op, x, y)
+    except ValueError:
+        _check_broadcast(op, x, y)  # say which op and which shapes, not NumPy's "operands"
+        raise
 
 
 class PointwiseMethods:
@@ -241,6 +273,69 @@ class PointwiseMethods:
         """The error function 2/sqrt(pi) int_0^x exp(-t^2) dt, elementwise."""
         return TensorMakers.apply(fused.Erf(), self)
 
+    def sinc(self: Any) -> Tensor:
+        """sin(pi x) / (pi x), elementwise (1 at 0)."""
+        return TensorMakers.apply(more_ops.Sinc(), self)
+
+    def logit(self: Any, eps: float | None = None) -> Tensor:
+        """log(x / (1 - x)), elementwise; with ``eps``, x is first clamped to [eps, 1 - eps].
+
+        Raises:
+            TypeError: if eps is neither None nor a number (PyTorch's message).
+        """
+        if eps is not None and (isinstance(eps, bool) or not isinstance(eps, int | float)):
+            raise TypeError(f"logit(): argument 'eps' must be float, not {type(eps).__name__}")
+        clamp = None if eps is None or eps < 0 else float(eps)  # negative: no clamp, as PyTorch
+        return TensorMakers.apply(more_ops.Logit(clamp), self)
+
+    def atan2(self: Any, other: Any) -> Tensor:
+        """The angle of the point (other, self), elementwise, in (-pi, pi]; broadcasts.
+
+        Raises:
+            TypeError: if other is a Python number (PyTorch takes a tensor).
+        """
+        return _pair(more_ops.Atan2(), "atan2", self, other)
+
+    def hypot(self: Any, other: Any) -> Tensor:
+        """sqrt(self^2 + other^2), elementwise, without overflow; broadcasts.
+
+        Raises:
+            TypeError: if other is a Python number (PyTorch takes a tensor).
+            NotImplementedError: for integer or bool tensors, as PyTorch.
+        """
+        return _pair(more_ops.Hypot(), "hypot", self, other)
+
+    def xlogy(self: Any, other: Any) -> Tensor:
+        """self * log(other), elementwise, 0 where self is 0 (unless other is nan); broadcasts.
+        other may be a tensor or a number."""
+        return _pair(more_ops.Xlogy(), "xlogy", self, other, numbers=True)
+
+    def logaddexp(self: Any, other: Any) -> Tensor:
+        """log(exp(self) + exp(other)), elementwise, without overflow; broadcasts.
+
+        Raises:
+            TypeError: if other is a Python number (PyTorch takes a tensor).
+            NotImplementedError: for integer or bool tensors, as PyTorch.
+        """
+        return _pair(more_ops.LogAddExp(), "logaddexp", self, other)
+
+    def clamp_min(self: Any, min: float) -> Tensor:
+        """max(x, min), elementwise: ``clamp(min=min)``.
+
+        Raises:
+            TypeError: if min is not a number (a tensor bound is not supported).
+        """
+        return self.clamp(min=_bound(min, "clamp_min", "min"))
+
+    def clamp_max(self: Any, max: float) -> Tensor:
+        """min(x, max), elementwise: ``clamp(max=max)``.
+
+        Raises:
+            TypeError: if max is not a number (a tensor bound is not supported).
+        """
+        return self.clamp(max=_bound(max, "clamp_max", "max"))
+
+    arctan2 = atan2
     arcsin, arccos, arctan = asin, acos, atan
     arcsinh, arccosh, arctanh = asinh, acosh, atanh
 
@@ -269,3 +364,17 @@ def _isclose(
         ) from None
     with np.errstate(invalid="ignore", over="ignore"):  # inf - inf: the test handles infinities
         return _bools(np.isclose(a, b, rtol=rtol, atol=atol, equal_nan=equal_nan))
+
+
+def _bound(v: Any, name: str, arg: str) -> Any:
+    """A clamp bound: a real number (PyTorch also takes a tensor; minigrad's clamp does not)."""
+    if isinstance(v, np.generic) and v.dtype.kind in "biuf":
+        v = v.item()
+    if not isinstance(v, int | float):
+        instead = "maximum" if arg == "min" else "minimum"
+        raise TypeError(
+            f"{name}(): argument '{arg}' must be a number, not {type(v).__name__} (minigrad's "
+            f"clamp bounds are numbers; for a tensor bound use minigrad.{instead}(input, bound), "
+            "whose gradient is split evenly at ties)"
+        )
+    return v

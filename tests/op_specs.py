@@ -36,6 +36,7 @@ GRID_B = "grid_b"  # ... and k + 0.75 +- 0.1: a pair never closer than 0.3 (maxi
 ZEROS = "zeros"  # standard normal with every third element exactly 0 (prod's gradient there)
 UNIT = "unit"  # in [-0.8, 0.8]: asin, acos, atanh away from +-1, tan away from its poles
 ABOVE_ONE = "above_one"  # in [1.25, 3]: acosh away from 1
+PROBABILITY = "probability"  # in [0.1, 0.9]: logit away from 0 and 1
 
 
 def draw(domain: str, shape: Shape, rng: np.random.Generator) -> np.ndarray:
@@ -54,6 +55,8 @@ def draw(domain: str, shape: Shape, rng: np.random.Generator) -> np.ndarray:
         return rng.uniform(-0.8, 0.8, shape)
     if domain == ABOVE_ONE:
         return rng.uniform(1.25, 3.0, shape)
+    if domain == PROBABILITY:
+        return rng.uniform(0.1, 0.9, shape)
     if domain == ZEROS:
         x = rng.standard_normal(shape)
         x.reshape(-1)[::3] = 0.0
@@ -271,6 +274,10 @@ def _binary() -> list[OpSpec]:
     return specs
 
 
+def _logit(p: np.ndarray) -> np.ndarray:
+    return np.log(p / (1 - p))
+
+
 def _erf(x: np.ndarray) -> np.ndarray:
     return np.vectorize(math.erf)(x)
 
@@ -288,8 +295,28 @@ def _trigonometry() -> list[OpSpec]:
         ("acosh", lambda x: x.acosh(), np.arccosh, ABOVE_ONE),
         ("atanh", mg.atanh, np.arctanh, UNIT),
         ("erf", lambda x: x.erf(), _erf, REAL),
+        ("sinc", mg.sinc, np.sinc, REAL),
+        ("logit", lambda x: x.logit(), lambda x: np.log(x / (1 - x)), PROBABILITY),
+        # clamped to [0.1, 0.9]: OFFGRID has points inside and outside, 0.05 from the bounds
+        ("logit_eps", lambda x: mg.logit(x, 0.1), lambda x: _logit(np.clip(x, 0.1, 0.9)), OFFGRID),
+        ("xlogy_number", lambda x: x.xlogy(3), lambda x: x * np.log(3), REAL),
+        ("xlogy_of_a_number", lambda x: mg.xlogy(2.5, x), lambda x: 2.5 * np.log(x), POSITIVE),
+        ("clamp_min", lambda x: x.clamp_min(-0.5), lambda x: np.maximum(x, -0.5), OFFGRID),
+        ("clamp_max", lambda x: mg.clamp_max(x, 0.5), lambda x: np.minimum(x, 0.5), OFFGRID),
     ]
-    return [OpSpec(name, fn, ref, ((2, 3),), (dom,), elementwise=True) for name, fn, ref, dom in u]
+    b: list[Row] = [
+        ("atan2", mg.atan2, np.arctan2, REAL, REAL),
+        ("atan2_method_arctan2", lambda x, y: x.arctan2(y), np.arctan2, REAL, REAL),
+        ("hypot", lambda x, y: x.hypot(y), np.hypot, REAL, REAL),
+        ("xlogy", mg.xlogy, lambda x, y: x * np.log(y), REAL, POSITIVE),
+        ("logaddexp", lambda x, y: x.logaddexp(y), np.logaddexp, REAL, REAL),
+    ]
+    return [
+        OpSpec(name, fn, ref, ((2, 3),), (dom,), elementwise=True) for name, fn, ref, dom in u
+    ] + [
+        OpSpec(name, fn, ref, ((2, 3), (2, 3)), (dx, dy), broadcast=True)
+        for name, fn, ref, dx, dy in b
+    ]
 
 
 def _matmul() -> list[OpSpec]:

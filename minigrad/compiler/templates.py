@@ -319,6 +319,140 @@ def _step_bwd(e: Emitter, op: Any, g: str, out: str, xs: list[str], vals: Any, h
     return [e.let(h[0], f"np.zeros_like({g})")]  # zeros, even where g is inf or nan
 
 
+@_forward(more_ops.Sinc)
+def _sinc_fwd(e: Emitter, op: Any, hint: str, xs: list[str], vals: Any) -> str:
+    px = e.call(hint + "_px", "np.multiply", xs[0], repr(np.pi))  # sin(px) / px, 1 at 0
+    s = e.call(hint + "_sin", "np.sin", px)
+    e.into(s, "np.divide", s, px)
+    return e.let(hint, f"np.where({xs[0]} == 0, 1, {s})")
+
+
+@_backward(more_ops.Sinc)
+def _sinc_bwd(e: Emitter, op: Any, g: str, out: str, xs: list[str], vals: Any, h: list[str]) -> Any:
+    x = xs[0]  # grad * (px cos(px) - sin(px)) / (x x pi), 0 where that denominator is 0
+    px = e.call(h[0] + "_px", "np.multiply", x, repr(np.pi))
+    den = e.call(h[0] + "_den", "np.multiply", x, x)
+    e.into(den, "np.multiply", den, repr(np.pi))
+    t = e.call(h[0] + "_cos", "np.cos", px)
+    e.into(t, "np.multiply", px, t)
+    s = e.call(h[0] + "_sin", "np.sin", px)
+    e.into(t, "np.subtract", t, s)
+    t2 = e.call(h[0] + "_g", "np.multiply", g, t)
+    e.into(t2, "np.divide", t2, den)
+    return [e.let(h[0], f"np.where({den} == 0, 0, {t2})")]
+
+
+def _logit_bounds(e: Emitter, op: Any, vals: Any) -> tuple[str, str]:
+    if op.eps is None:
+        return "0", "1"
+    lo, hi = op.bounds(np.asarray(vals[0]).dtype)
+    return e.const(lo, "lo"), e.const(hi, "hi")
+
+
+@_forward(more_ops.Logit)
+def _logit_fwd(e: Emitter, op: Any, hint: str, xs: list[str], vals: Any) -> str:
+    x = xs[0]
+    if op.eps is not None:  # clamped to [eps, 1 - eps] first
+        x = e.call(hint + "_clamped", "np.clip", x, *_logit_bounds(e, op, vals))
+    t = e.call(hint, "np.subtract", "1", x)  # log(x / (1 - x))
+    e.into(t, "np.divide", x, t)
+    e.into(t, "np.log", t)
+    return t
+
+
+@_backward(more_ops.Logit)
+def _logit_bwd(
+    e: Emitter, op: Any, g: str, out: str, xs: list[str], vals: Any, h: list[str]
+) -> Any:
+    x = xs[0]  # grad / (x (1 - x)); nan (no eps) or 0 (eps) outside the bounds
+    t = e.call(h[0] + "_den", "np.subtract", "1", x)
+    e.into(t, "np.multiply", x, t)
+    e.into(t, "np.divide", g, t)
+    lo, hi = _logit_bounds(e, op, vals)
+    fill = "float('nan')" if op.eps is None else "0"
+    return [e.let(h[0], f"np.where(({x} < {lo}) | ({x} > {hi}), {fill}, {t})")]
+
+
+@_forward(more_ops.Atan2, more_ops.Hypot, more_ops.LogAddExp)
+def _binary_math_fwd(e: Emitter, op: Any, hint: str, xs: list[str], vals: Any) -> str:
+    fn = {more_ops.Atan2: "np.arctan2", more_ops.Hypot: "np.hypot"}.get(type(op), "np.logaddexp")
+    return e.call(hint, fn, xs[0], xs[1])
+
+
+@_backward(more_ops.Atan2)
+def _atan2_bwd(
+    e: Emitter, op: Any, g: str, out: str, xs: list[str], vals: Any, h: list[str]
+) -> Any:
+    x, y = xs  # recip = 1 / (x x + y y), 0 where inf; grad * y * recip, grad * -x * recip
+    xx = e.call(h[0] + "_xx", "np.multiply", x, x)
+    yy = e.call(h[0] + "_yy", "np.multiply", y, y)
+    s = e.call(h[0] + "_sq", "np.add", xx, yy)
+    e.into(s, "np.divide", "1", s)
+    recip = e.let(h[0] + "_recip", f"np.where(np.isinf({s}), 0, {s})")
+    gx = gy = None
+    if op.needs_grad(0):  # (new buffers, not into: grad * y alone may be a constant)
+        gx = e.call(h[0], "np.multiply", e.call(h[0] + "_gy", "np.multiply", g, y), recip)
+    if op.needs_grad(1):
+        n = e.call(h[1] + "_neg", "np.negative", x)
+        gy = e.call(h[1], "np.multiply", e.call(h[1] + "_gx", "np.multiply", g, n), recip)
+    return [gx, gy]
+
+
+@_backward(more_ops.Hypot)
+def _hypot_bwd(
+    e: Emitter, op: Any, g: str, out: str, xs: list[str], vals: Any, h: list[str]
+) -> Any:
+    grads: list[str | None] = []
+    for i, v in enumerate(xs):  # grad * x / out, grad * y / out
+        if not op.needs_grad(i):
+            grads.append(None)
+            continue
+        t = e.call(h[i] + "_g", "np.multiply", g, v)  # (may be a constant: no into)
+        grads.append(e.call(h[i], "np.divide", t, out))
+    return grads
+
+
+@_forward(more_ops.Xlogy)
+def _xlogy_fwd(e: Emitter, op: Any, hint: str, xs: list[str], vals: Any) -> str:
+    x, y = xs  # x log(y), 0 where x is 0 and y is not nan
+    t = e.call(hint + "_log", "np.log", y)
+    t = e.call(hint + "_xlog", "np.multiply", x, t)
+    return e.let(hint, f"np.where(({x} == 0) & ~np.isnan({y}), 0, {t})")
+
+
+@_backward(more_ops.Xlogy)
+def _xlogy_bwd(
+    e: Emitter, op: Any, g: str, out: str, xs: list[str], vals: Any, h: list[str]
+) -> Any:
+    x, y = xs
+    gx = gy = None
+    if op.needs_grad(0):  # xlogy(grad, y), 0 where x is 0 and y <= 0
+        t = e.call(h[0] + "_log", "np.log", y)
+        t = e.call(h[0] + "_glog", "np.multiply", g, t)
+        zero = f"(({g} == 0) & ~np.isnan({y})) | (({x} == 0) & ({y} <= 0))"
+        gx = e.let(h[0], f"np.where({zero}, 0, {t})")
+    if op.needs_grad(1):  # grad * x / y
+        t = e.call(h[1] + "_gx", "np.multiply", g, x)  # (may be a constant: no into)
+        gy = e.call(h[1], "np.divide", t, y)
+    return [gx, gy]
+
+
+@_backward(more_ops.LogAddExp)
+def _logaddexp_bwd(
+    e: Emitter, op: Any, g: str, out: str, xs: list[str], vals: Any, h: list[str]
+) -> Any:
+    grads: list[str | None] = []
+    for i, (a, b) in enumerate((xs, xs[::-1])):  # grad / (1 + exp(y - x)), and x, y swapped
+        if not op.needs_grad(i):
+            grads.append(None)
+            continue
+        t = e.call(h[i] + "_exp", "np.subtract", b, a)
+        e.into(t, "np.exp", t)
+        e.into(t, "np.add", "1", t)
+        grads.append(e.call(h[i], "np.divide", g, t))
+    return grads
+
+
 @_backward(ops.Sqrt)
 def _sqrt_bwd(e: Emitter, op: Any, g: str, out: str, xs: list[str], vals: Any, h: list[str]) -> Any:
     t = e.call(h[0] + "_2z", "np.multiply", "2", out)

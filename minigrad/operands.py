@@ -54,6 +54,12 @@ def _promoted(op: Op, x: Any, y: Any, xd: Any, yd: Any) -> tuple[Any, Any]:
         _check_product_dtypes(xd, yd)  # (products do not promote: they refuse two dtypes)
         return x, y
     rt = result_np(xd, yd)
+    if type(op) is ops.Pow and type(y) is int and y < 0 and rt.kind in "biu":
+        raise RuntimeError(
+            f"Integers to negative integer powers are not allowed. (pow(): a {xd.dtype} tensor "
+            f"to the power {y}; for the reciprocal use a float, e.g. t.float() ** {y} or "
+            f"t ** {float(y)})"
+        )
     if type(op) is ops.Div and rt.kind not in "fc":
         rt = default_float()  # int / int is true division, into the default float dtype
     if not isinstance(x, int | float) and xd.dtype != rt:  # (a number is left as it is)

@@ -229,3 +229,49 @@ def test_layers_take_the_default_dtype_as_torch(name: str) -> None:
     assert list(ours) == list(theirs)
     for key in ours:
         assert str(ours[key].dtype).split(".")[1] == str(theirs[key].dtype).split(".")[1], key
+
+
+# -- integers to negative powers ----------------------------------------------------------------
+
+NEGATIVE_POWER = "Integers to negative integer powers are not allowed."
+
+
+def _powers(lib: object) -> dict[str, Callable[[], object]]:
+    """Integer (and bool) tensors to a negative Python int, every way of writing it."""
+    tensor = lib.tensor  # type: ignore[attr-defined]
+    return {
+        "**": lambda: tensor([1, 2]) ** -1,
+        "pow": lambda: tensor([1, 2]).pow(-2),
+        "function": lambda: lib.pow(tensor([1, 2]), -2),  # type: ignore[attr-defined]
+        "0-d": lambda: tensor(2) ** -1,
+        "bool": lambda: tensor([True]) ** -1,
+        "uint8": lambda: tensor([1, 2], dtype=lib.uint8) ** -3,  # type: ignore[attr-defined]
+        "numpy int": lambda: tensor([1, 2]) ** np.int64(-1),
+        "in place": lambda: tensor([1, 2]).pow_(-1),
+    }
+
+
+@pytest.mark.parametrize("how", sorted(_powers(mg)))
+def test_integers_to_negative_powers_raise_runtime_error(how: str) -> None:
+    with pytest.raises(RuntimeError, match="^" + re.escape(NEGATIVE_POWER)):
+        _powers(mg)[how]()
+
+
+def test_integers_to_other_powers_compute() -> None:
+    t = mg.tensor([1, 2, 3])
+    assert (t**2).tolist() == [1, 4, 9] and (t**2).dtype == mg.int64
+    assert (t**0).tolist() == [1, 1, 1]
+    np.testing.assert_allclose((t**-1.0).numpy(), [1.0, 0.5, 1 / 3], rtol=1e-6)
+    assert (t**-1.0).dtype == mg.float32
+    x = mg.tensor([2.0, 4.0], requires_grad=True)
+    (x**-1).sum().backward()  # floats to negative ints are fine
+    np.testing.assert_allclose(x.grad.numpy(), [-1 / 4, -1 / 16])
+
+
+@pytest.mark.parametrize("how", sorted(_powers(mg)))
+def test_integers_to_negative_powers_as_torch(how: str) -> None:
+    torch = pytest.importorskip("torch")
+    kind, text = _torch_error(_powers(torch)[how])
+    with pytest.raises(kind) as e:
+        _powers(mg)[how]()
+    assert str(e.value).startswith(text)

@@ -30,21 +30,25 @@ def tanh(input: TensorLike, *, out: Tensor | None = None) -> Tensor:
 
 
 def softmax(input: TensorLike, axis: int | None = None, **kw: Any) -> Tensor:
-    """exp(x) / sum(exp(x)) along ``axis`` (or PyTorch's ``dim=``), without overflow.
+    """exp(x) / sum(exp(x)) along ``axis`` (or PyTorch's ``dim=``), without overflow;
+    ``dtype=``: cast to it first.
 
     Without either, PyTorch's deprecated implicit choice, with its warning (``_implicit_dim``).
     """
     x = as_tensor(input)
-    return x.softmax(_dim_or_implicit(x, axis, kw, "softmax"))
+    dtype = kw.pop("dtype", None)
+    return x.softmax(_dim_or_implicit(x, axis, kw, "softmax"), dtype)
 
 
 def log_softmax(input: TensorLike, axis: int | None = None, **kw: Any) -> Tensor:
-    """x - logsumexp(x) along ``axis`` (or PyTorch's ``dim=``), without overflow.
+    """x - logsumexp(x) along ``axis`` (or PyTorch's ``dim=``), without overflow;
+    ``dtype=``: cast to it first.
 
     Without either, PyTorch's deprecated implicit choice, with its warning (``_implicit_dim``).
     """
     x = as_tensor(input)
-    return x.log_softmax(_dim_or_implicit(x, axis, kw, "log_softmax"))
+    dtype = kw.pop("dtype", None)
+    return x.log_softmax(_dim_or_implicit(x, axis, kw, "log_softmax"), dtype)
 
 
 def _implicit_dim(ndim: int, name: str) -> int:

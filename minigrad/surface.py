@@ -33,6 +33,7 @@ from .validation import (
     _one_dim,
     _raw,
     _shape,
+    _with_dtype,
 )
 
 if TYPE_CHECKING:
@@ -958,9 +959,12 @@ class TensorSurface(PointwiseMethods, RearrangeMethods):
         """The product over ``dim`` (all elements by default); differentiable, also at zeros.
 
         Computed as a halving tree of products (log2(n) multiplications), so its gradient is
-        exact where an element is zero, where out / x would divide by zero.
+        exact where an element is zero, where out / x would divide by zero. ``dtype``: cast to
+        it first.
         """
-        x = self if dtype is None else self.to(dtype)
+        if dtype is not None:
+            return _with_dtype(self, dtype, "prod", lambda x: x.prod(dim, keepdim))
+        x = self
         if x._data.dtype.kind in "bu" or x._data.dtype in (np.int8, np.int16, np.int32):
             x = x.to(np.int64)  # integers multiply in int64, as PyTorch
         if dim is None:
@@ -995,8 +999,10 @@ class TensorSurface(PointwiseMethods, RearrangeMethods):
         return (self.abs() ** p).sum(d, keepdims=keepdim) ** (1 / p)
 
     def cumsum(self: Any, dim: builtins.int, *, dtype: Any = None) -> Tensor:
-        """Running sums along ``dim``."""
-        x = self if dtype is None else self.to(dtype)
+        """Running sums along ``dim``; ``dtype``: cast to it first."""
+        if dtype is not None:
+            return _with_dtype(self, dtype, "cumsum", lambda x: x.cumsum(dim))
+        x = self
         if x.ndim == 0:
             return x.clone()
         d = _one_dim(x, dim, "cumsum")

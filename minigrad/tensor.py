@@ -46,6 +46,8 @@ from .validation import (
     _permutation,
     _reshaped,
     _softmax_dim,
+    _softmax_kernel,
+    _with_dtype,
 )
 from .versions import TICKS
 
@@ -491,8 +493,14 @@ class Tensor(InPlace, Conversions, TensorSurface):
         *,
         dim: Any = None,
         keepdim: bool | None = None,
+        dtype: DTypeLike = None,
     ) -> Tensor:
-        """Sum over ``axis`` (int, tuple or None for all); ``dim``/``keepdim`` also accepted."""
+        """Sum over ``axis`` (int, tuple or None for all); ``dim``/``keepdim`` also accepted;
+        ``dtype``: cast to it first (``validation._with_dtype``)."""
+        if dtype is not None:
+            return _with_dtype(
+                self, dtype, "sum", lambda x: x.sum(axis, keepdims, dim=dim, keepdim=keepdim)
+            )
         return _reduce(ops.Sum, "sum", self, axis, dim, keepdims, keepdim)
 
     def mean(
@@ -502,8 +510,13 @@ class Tensor(InPlace, Conversions, TensorSurface):
         *,
         dim: Any = None,
         keepdim: bool | None = None,
+        dtype: DTypeLike = None,
     ) -> Tensor:
-        """Mean over ``axis``."""
+        """Mean over ``axis``; ``dtype``: cast to it first (so integers have a mean)."""
+        if dtype is not None:
+            return _with_dtype(
+                self, dtype, "mean", lambda x: x.mean(axis, keepdims, dim=dim, keepdim=keepdim)
+            )
         _check_floating(self, "mean")
         return _reduce(ops.Mean, "mean", self, axis, dim, keepdims, keepdim)
 
@@ -518,13 +531,27 @@ class Tensor(InPlace, Conversions, TensorSurface):
         """log(sum(exp(x))) over ``axis``, computed without overflow."""
         return _reduce(fused.LogSumExp, "logsumexp", self, axis, dim, keepdims, keepdim)
 
-    def softmax(self, dim: int = REQUIRED, *, axis: int | None = None) -> Tensor:
-        """exp(x) / sum(exp(x)) along ``dim`` (required), computed without overflow."""
-        return _unary(fused.Softmax(_softmax_dim(self, dim, axis, "softmax")), self)
+    def softmax(
+        self, dim: int = REQUIRED, dtype: DTypeLike = None, *, axis: int | None = None
+    ) -> Tensor:
+        """exp(x) / sum(exp(x)) along ``dim`` (required), computed without overflow; ``dtype``:
+        cast to it first."""
+        d = _softmax_dim(self, dim, axis, "softmax")
+        if dtype is not None:
+            k = _softmax_kernel("softmax", self, d)
+            return _with_dtype(self, dtype, "softmax", lambda x: x.softmax(d), k)
+        return _unary(fused.Softmax(d), self)
 
-    def log_softmax(self, dim: int = REQUIRED, *, axis: int | None = None) -> Tensor:
-        """x - logsumexp(x) along ``dim`` (required), computed without overflow."""
-        return _unary(fused.LogSoftmax(_softmax_dim(self, dim, axis, "log_softmax")), self)
+    def log_softmax(
+        self, dim: int = REQUIRED, dtype: DTypeLike = None, *, axis: int | None = None
+    ) -> Tensor:
+        """x - logsumexp(x) along ``dim`` (required), computed without overflow; ``dtype``:
+        cast to it first."""
+        d = _softmax_dim(self, dim, axis, "log_softmax")
+        if dtype is not None:
+            k = _softmax_kernel("log_softmax", self, d)
+            return _with_dtype(self, dtype, "log_softmax", lambda x: x.log_softmax(d), k)
+        return _unary(fused.LogSoftmax(d), self)
 
     # -- shape --------------------------------------------------------------------------------
 

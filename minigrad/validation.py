@@ -7,12 +7,14 @@ Below ``tensor.py``, so it knows no Tensor class: as the engine, it treats anyth
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
 from .dims import wrap_dim, wrap_dims
-from .dtypes import default_float, torch_name
+from .dtypes import default_float, to_dtype, torch_name
+from .grad_mode import _grad_enabled
 
 DTypeLike = Any
 
@@ -372,3 +374,48 @@ def _check_linear_dtypes(x: np.ndarray, w: np.ndarray, b: np.ndarray | None) -> 
             f"{msg} (linear(): the input and the weight; convert the input first, e.g. "
             "x.to(weight.dtype), or the model, e.g. model.double())"
         )
+
+
+def _with_dtype(t: Any, dtype: Any, where: str, op: Callable[[Any], Any], kernel: str = "") -> Any:
+    """PyTorch's ``dtype=`` of a reduction or a softmax: ``op`` of ``t`` cast to ``dtype``.
+
+    The cast is recorded between float types, so the gradient comes back in ``t``'s dtype. An
+    integer result is brought back to ``dtype`` where NumPy accumulated in a wider type (a sum
+    of uint8), so it wraps around as PyTorch's, which accumulates in ``dtype``.
+
+    Args:
+        kernel: the name of PyTorch's kernel for an op it has only for floats (a softmax).
+
+    Raises:
+        RuntimeError: PyTorch's "Autograd not support dtype: Long" for an integer or bool
+            ``dtype`` of a tensor that requires grad (while grad mode is on); for ``mean``, its
+            "could not infer output dtype" for a ``dtype`` that is not a float.
+        NotImplementedError: as PyTorch, for a softmax in integers or a cumsum in bools.
+    """
+    d = to_dtype(dtype).dtype
+    if d.kind not in "fc":
+        if where == "mean":
+            raise RuntimeError(
+                "mean(): could not infer output dtype. Optional dtype must be either a floating "
+                f"point or complex dtype. Got: {torch_name(d)}"
+            )
+        if where == "cumsum" and d.kind == "b":
+            kernel = "cumsum_out_cpu"
+        if kernel:
+            raise NotImplementedError(
+                f"\"{kernel}\" not implemented for '{torch_name(d)}' ({where}(dtype={dtype!r}): "
+                "use a floating-point dtype)"
+            )
+        if t.requires_grad and _grad_enabled.get():
+            raise RuntimeError(
+                f"Autograd not support dtype: {torch_name(d)} ({where}(dtype={dtype!r}) of a "
+                "tensor that requires grad: an integer result has no gradient; detach() the "
+                "tensor first, or use a floating-point dtype)"
+            )
+    out = op(t.to(d))
+    return out.to(d) if out._data.dtype != d else out
+
+
+def _softmax_kernel(where: str, t: Any, dim: int) -> str:
+    """The name of PyTorch's kernel for a softmax along ``dim``, which its errors give."""
+    return f"{where}_lastdim_kernel_impl" if dim >= t._data.ndim - 1 else f"{where}_kernel_impl"

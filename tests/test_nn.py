@@ -612,6 +612,6 @@ def test_softmax_refuses_axis_and_dim_together_and_unknown_keywords() -> None:
     with pytest.raises(TypeError, match=r"softmax\(\): give axis or dim, not both"):
         nn.functional.softmax(x, 0, dim=1)
     with pytest.raises(
-        TypeError, match="log_softmax\\(\\) got an unexpected keyword argument 'dtype'"
+        TypeError, match="log_softmax\\(\\) got an unexpected keyword argument 'keepdim'"
     ):
-        nn.functional.log_softmax(x, dim=1, dtype=mg.float64)
+        nn.functional.log_softmax(x, dim=1, keepdim=True)

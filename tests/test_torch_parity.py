@@ -275,3 +275,124 @@ def test_integers_to_negative_powers_as_torch(how: str) -> None:
     with pytest.raises(kind) as e:
         _powers(mg)[how]()
     assert str(e.value).startswith(text)
+
+
+# -- dtype= of the reductions -----------------------------------------------------------------
+
+
+def test_mean_of_integers_with_a_float_dtype() -> None:
+    a = np.array([[1, 2], [3, 4]])
+    t = mg.tensor(a)
+    m = t.mean(dtype=mg.float32)
+    assert m.dtype == mg.float32 and m.item() == 2.5
+    m = mg.mean(t, 1, keepdim=True, dtype=mg.float64)
+    assert m.dtype == mg.float64 and m.shape == (2, 1)
+    np.testing.assert_array_equal(m.numpy(), a.mean(axis=1, keepdims=True))
+    assert mg.tensor([True, False]).mean(dtype=mg.float64).item() == 0.5
+    with pytest.raises(RuntimeError, match=r"could not infer output dtype\. Optional dtype must"):
+        t.mean(dtype=mg.int64)
+    with pytest.raises(RuntimeError, match=r"could not infer output dtype\. Input dtype must"):
+        t.mean()
+
+
+def test_dtype_casts_first_and_the_gradient_comes_back_in_the_input_dtype() -> None:
+    a = RNG.standard_normal((3, 4)).astype(np.float32)
+    for reduce in (
+        lambda x: x.sum(dtype=mg.float64),
+        lambda x: mg.sum(x, 1, dtype=mg.float64).sum(),
+        lambda x: x.mean(dim=0, dtype=mg.float64).sum(),
+        lambda x: x.prod(1, dtype=mg.float64).sum(),
+        lambda x: mg.cumsum(x, 1, dtype=mg.float64).sum(),
+        lambda x: (x.softmax(1, mg.float64) * mg.tensor(a.astype(np.float64))).sum(),
+        lambda x: mg.log_softmax(x, dim=0, dtype=mg.float64).sum(),
+    ):
+        x = mg.tensor(a, requires_grad=True)
+        out = reduce(x)
+        assert out.dtype == mg.float64
+        out.backward()
+        assert x.grad is not None and x.grad.dtype == mg.float32
+        x64 = mg.tensor(a.astype(np.float64), requires_grad=True)
+        reduce(x64).backward()  # the same computation in float64 throughout
+        np.testing.assert_allclose(x.grad.numpy(), x64.grad.numpy(), rtol=1e-5, atol=1e-6)
+
+
+def test_integer_dtypes_wrap_around_as_torch_accumulates_in_them() -> None:
+    u = mg.tensor([200, 100], dtype=mg.uint8)
+    assert u.sum().item() == 300  # without dtype: no wrapping
+    s = u.sum(dtype=mg.uint8)
+    assert (s.dtype, s.item()) == (mg.uint8, 300 % 256)
+    assert u.prod(dtype=mg.uint8).item() == 20000 % 256
+    assert u.cumsum(0, dtype=mg.uint8).tolist() == [200, 300 % 256]
+    assert mg.tensor([[1, 2], [3, 4]]).sum(dtype=mg.bool).item() is True
+    f = mg.tensor([1.7, 2.6])
+    assert (f.sum(dtype=mg.int64).item(), f.sum(dtype=mg.int64).dtype) == (3, mg.int64)
+
+
+def test_dtype_errors() -> None:
+    x = mg.tensor([1.5, 2.5], requires_grad=True)
+    with pytest.raises(RuntimeError, match=r"^Autograd not support dtype: Long"):
+        x.sum(dtype=mg.int64)
+    with pytest.raises(RuntimeError, match=r"^Autograd not support dtype: Int"):
+        mg.prod(x, dtype=mg.int32)
+    with mg.no_grad():
+        assert x.sum(dtype=mg.int64).item() == 3
+    with pytest.raises(NotImplementedError, match="\"cumsum_out_cpu\" not implemented for 'Bool'"):
+        x.cumsum(0, dtype=mg.bool)
+    i = mg.tensor([[1, 2], [3, 4]])
+    with pytest.raises(NotImplementedError, match='softmax_lastdim_kernel_impl" not implemented'):
+        i.softmax(1, dtype=mg.int64)
+    with pytest.raises(NotImplementedError, match='"log_softmax_kernel_impl" not implemented'):
+        i.log_softmax(0, dtype=mg.int64)
+    np.testing.assert_array_equal(x.detach().numpy(), [1.5, 2.5])  # nothing changed
+
+
+def _dtype_cases(lib: object) -> dict[str, Callable[[object, object], object]]:
+    """Each reduction with dtype=, as a method and as a function (x, dtype) -> result."""
+    F = lib.nn.functional  # type: ignore[attr-defined]
+    return {
+        "sum": lambda x, d: x.sum(dtype=d),  # type: ignore[attr-defined]
+        "sum_dim": lambda x, d: lib.sum(x, 1, keepdim=True, dtype=d),  # type: ignore[attr-defined]
+        "mean": lambda x, d: x.mean(dtype=d),  # type: ignore[attr-defined]
+        "mean_dim": lambda x, d: lib.mean(x, -1, dtype=d),  # type: ignore[attr-defined]
+        "prod": lambda x, d: x.prod(0, dtype=d),  # type: ignore[attr-defined]
+        "prod_fn": lambda x, d: lib.prod(x, dtype=d),  # type: ignore[attr-defined]
+        "cumsum": lambda x, d: x.cumsum(1, dtype=d),  # type: ignore[attr-defined]
+        "cumsum_fn": lambda x, d: lib.cumsum(x, 0, dtype=d),  # type: ignore[attr-defined]
+        "softmax": lambda x, d: x.softmax(1, d),  # type: ignore[attr-defined]
+        "softmax_fn": lambda x, d: lib.softmax(x, 0, dtype=d),  # type: ignore[attr-defined]
+        "log_softmax": lambda x, d: x.log_softmax(dim=0, dtype=d),  # type: ignore[attr-defined]
+        "log_softmax_fn": lambda x, d: F.log_softmax(x, dim=1, dtype=d),
+    }
+
+
+@pytest.mark.parametrize("case", sorted(_dtype_cases(mg)))
+@pytest.mark.parametrize("source", ["bool", "uint8", "int64", "float32", "float64"])
+@pytest.mark.parametrize("target", ["bool", "uint8", "int32", "float16", "float32", "float64"])
+@pytest.mark.parametrize("requires_grad", [False, True])
+def test_reduction_dtypes_as_torch(
+    case: str, source: str, target: str, requires_grad: bool
+) -> None:
+    torch = pytest.importorskip("torch")
+    if requires_grad and source not in ("float32", "float64"):
+        return  # integer tensors cannot require grad
+    a = (np.arange(1, 7).reshape(2, 3) * 37 % 11).astype(source)
+    tx = torch.tensor(a, requires_grad=requires_grad)
+    mx = mg.tensor(a, requires_grad=requires_grad)
+    try:
+        expected = _dtype_cases(torch)[case](tx, getattr(torch, target))
+    except Exception as e:
+        with pytest.raises(type(e)) as got:
+            _dtype_cases(mg)[case](mx, getattr(mg, target))
+        assert str(got.value).startswith(str(e)), (str(got.value), str(e))
+        return
+    out = _dtype_cases(mg)[case](mx, getattr(mg, target))
+    assert str(out.dtype) == str(expected.dtype).replace("torch", "minigrad")  # type: ignore[attr-defined]
+    tol = 1e-3 if target == "float16" else 1e-6
+    e = expected.detach().numpy()  # type: ignore[attr-defined]
+    np.testing.assert_allclose(out.detach().numpy(), e, rtol=tol, atol=tol)
+    if requires_grad and out.requires_grad:
+        g = RNG.standard_normal(e.shape)
+        out.backward(mg.tensor(g, dtype=out.dtype))
+        expected.backward(torch.tensor(g, dtype=expected.dtype))  # type: ignore[attr-defined]
+        assert mx.grad is not None and mx.grad.dtype == mx.dtype
+        np.testing.assert_allclose(mx.grad.numpy(), tx.grad.numpy(), rtol=tol * 10, atol=tol * 10)

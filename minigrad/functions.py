@@ -1037,9 +1037,9 @@ def bmm(input: TensorLike, mat2: TensorLike, *, out: Tensor | None = None) -> Te
     return _into(out, as_tensor(input).bmm(mat2), "bmm", same_dtype=True)
 
 
-def dot(input: TensorLike, other: TensorLike) -> Tensor:
+def dot(input: TensorLike, tensor: TensorLike) -> Tensor:
     """The dot product of two 1-D tensors of one size and dtype."""
-    return as_tensor(input).dot(other)
+    return as_tensor(input).dot(tensor)
 
 
 def einsum(equation: str, *operands: Any) -> Tensor:

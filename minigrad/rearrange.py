@@ -36,6 +36,15 @@ def _ints(args: tuple[Any, ...]) -> tuple[Any, ...]:
     return tuple(args)
 
 
+def _dims_given(op: str, args: tuple[Any, ...], dims: Any) -> Any:
+    """``dims`` given positionally (``args``) or by name, not both."""
+    if args and dims is not None:
+        raise TypeError(f"{op}() got multiple values for argument 'dims'")
+    if not args and dims is None:
+        raise TypeError(f'{op}() missing 1 required positional arguments: "dims"')
+    return args if args else dims
+
+
 def _dim_list(t: Any, dims: Any, op: str) -> list[builtins.int]:
     """``dims`` (an int or a sequence of them) checked, made non-negative, none repeated."""
     seq = list(dims) if isinstance(dims, tuple | list) else [dims]
@@ -88,12 +97,11 @@ class RearrangeMethods:
 
     # -- flips and rolls ----------------------------------------------------------------------
 
-    def flip(self: Any, *dims: Any) -> Tensor:
-        """The elements in reverse order along ``dims`` (``flip(0)``, ``flip(0, 1)`` or
-        ``flip((0, 1))``): a copy, as PyTorch's (NumPy's ``flip`` is a view)."""
-        if not dims:
-            raise TypeError('flip() missing 1 required positional arguments: "dims"')
-        ds = _dim_list(self, _ints(dims), "flip")
+    def flip(self: Any, *args: Any, dims: Any = None) -> Tensor:
+        """The elements in reverse order along ``dims`` (``flip(0)``, ``flip(0, 1)``,
+        ``flip((0, 1))`` or ``flip(dims=(0, 1))``): a copy, as PyTorch's (NumPy's ``flip`` is
+        a view)."""
+        ds = _dim_list(self, _ints(_dims_given("flip", args, dims)), "flip")
         shape = self._data.shape
         return _copy(self, _grid(shape, {d: np.arange(shape[d])[::-1] for d in ds}))
 
@@ -216,10 +224,11 @@ class RearrangeMethods:
 
     # -- repeating ----------------------------------------------------------------------------
 
-    def tile(self: Any, *dims: Any) -> Tensor:
+    def tile(self: Any, *args: Any, dims: Any = None) -> Tensor:
         """This tensor repeated ``dims[i]`` times along dim i; fewer ``dims`` than dims are
         padded with ones in front (``tile(2)`` of a matrix repeats its columns): ``repeat``."""
-        reps = tuple(_ints(dims))
+        given = _dims_given("tile", args, dims)
+        reps = tuple(_ints(given if isinstance(given, tuple) else (given,)))
         pad = (1,) * builtins.max(0, self._data.ndim - len(reps))
         return self.repeat(*pad, *reps)
 
@@ -396,9 +405,9 @@ class RearrangeMethods:
 
     # -- products -----------------------------------------------------------------------------
 
-    def dot(self: Any, other: Any) -> Tensor:
+    def dot(self: Any, tensor: Any) -> Tensor:
         """The dot product of two 1-D tensors of one dtype and one size."""
-        o = _tensor(self, other)
+        o = _tensor(self, tensor)
         if self._data.ndim != 1 or o._data.ndim != 1:
             raise RuntimeError(
                 f"1D tensors expected, but got {self._data.ndim}D and {o._data.ndim}D tensors"

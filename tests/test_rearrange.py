@@ -452,3 +452,65 @@ def test_flip_of_a_0d_tensor_is_a_copy() -> None:
     y = x.flip(())
     y.fill_(1.0)
     assert x.item() == 5.0
+
+
+KEYWORD_CALLS = [
+    "x.flip(dims=(0,))",
+    "x.tile(dims=(2,))",
+    "x.roll(shifts=1, dims=0)",
+    "x.diagonal(offset=1, dim1=0, dim2=1)",
+    "x.diag(diagonal=1)",
+    "x.diag_embed(offset=1, dim1=0, dim2=2)",
+    "x.repeat_interleave(repeats=2, dim=0)",
+    "x.unbind(dim=1)[0]",
+    "x.narrow(dim=0, start=1, length=1)",
+    "x.movedim(source=0, destination=1)",
+    "x.swapaxes(axis0=0, axis1=1)",
+    "x.swapdims(dim0=0, dim1=1)",
+    "x.unflatten(dim=1, sizes=(2, 2))",
+    "x.take_along_dim(indices=lib.tensor([[0]]), dim=1)",
+    "x.masked_select(mask=x > 2)",
+    "v.outer(vec2=v)",
+    "v.dot(tensor=v)",
+    "x.mm(mat2=x.T)",
+    "x[None].bmm(mat2=x.T[None])",
+    "x[:, :3].addmm(mat1=x, mat2=x.T, beta=2, alpha=3)",
+    "lib.flip(input=x, dims=(0,))",
+    "lib.roll(input=x, shifts=1, dims=0)",
+    "lib.diagonal(input=x, offset=0, dim1=0, dim2=1)",
+    "lib.tile(input=x, dims=(2,))",
+    "lib.repeat_interleave(input=x, repeats=2, dim=0)",
+    "lib.narrow(input=x, dim=0, start=0, length=1)",
+    "lib.movedim(input=x, source=0, destination=1)",
+    "lib.swapaxes(input=x, axis0=0, axis1=1)",
+    "lib.take_along_dim(input=x, indices=lib.tensor([[0]]), dim=1)",
+    "lib.outer(input=v, vec2=v)",
+    "lib.dot(input=v, tensor=v)",
+    "lib.addmm(input=x[:, :3], mat1=x, mat2=x.T)",
+    "lib.hstack(tensors=[x, x])",
+    "lib.concat(tensors=[x, x], dim=0)",
+    "lib.tril_indices(row=3, col=3, offset=0)",
+    "lib.diag_embed(input=v, offset=0, dim1=-2, dim2=-1)",
+]
+
+
+@pytest.mark.parametrize("call", KEYWORD_CALLS)
+def test_keyword_arguments_as_torch(call: str) -> None:
+    """PyTorch's argument names work as keywords."""
+    torch = pytest.importorskip("torch")
+    results = []
+    for lib in (mg, torch):
+        x = lib.tensor(np.arange(12.0).reshape(3, 4))
+        v = lib.tensor([1.0, 2.0, 3.0])
+        results.append(eval(call, {"lib": lib, "x": x, "v": v}).numpy())
+    np.testing.assert_array_equal(*results)
+
+
+def test_dims_given_twice_or_not_at_all() -> None:
+    x = mg.ones(2, 3)
+    with pytest.raises(TypeError, match="multiple values for argument 'dims'"):
+        x.flip(0, dims=(1,))
+    with pytest.raises(
+        TypeError, match='tile\\(\\) missing 1 required positional arguments: "dims"'
+    ):
+        x.tile()

@@ -155,6 +155,11 @@ arcsin, arccos, arctan = asin, acos, atan
 arcsinh, arccosh, arctanh = asinh, acosh, atanh
 
 
+def erfinv(input: TensorLike, *, out: Tensor | None = None) -> Tensor:
+    """The inverse error function (+-inf at +-1, nan outside [-1, 1])."""
+    return _into(out, as_tensor(input).erfinv(), "erfinv")
+
+
 def sinc(input: TensorLike, *, out: Tensor | None = None) -> Tensor:
     """sin(pi x) / (pi x) (1 at 0)."""
     return _into(out, as_tensor(input).sinc(), "sinc")

@@ -1,8 +1,8 @@
 """The ops beyond the basic set: precise elementwise functions (``Log1p``, ``Expm1``), the
 trigonometric and hyperbolic functions and their inverses (``Tan``, ``Asin``... ``Atanh``) and
-their relatives (``Sinc``, ``Logit``, ``Atan2``, ``Hypot``, ``Xlogy``, ``LogAddExp``), the steps
-(``Floor``, ``Ceil``, ``Trunc``, ``Round``, ``Sign``: gradient 0), the Euclidean norm (``Norm2``),
-the running sum (``Cumsum``) and Einstein summation (``Einsum``).
+their relatives (``Erfinv``, ``Sinc``, ``Logit``, ``Atan2``, ``Hypot``, ``Xlogy``,
+``LogAddExp``), the steps (``Floor``, ``Ceil``, ``Trunc``, ``Round``, ``Sign``: gradient 0), the
+Euclidean norm (``Norm2``), the running sum (``Cumsum``) and Einstein summation (``Einsum``).
 
 They follow ``ops.py``'s pattern exactly (forward and backward rule side by side, rules written
 with helpers that run NumPy on arrays and record an op on Tensors) and sit beside it so that
@@ -12,6 +12,7 @@ with helpers that run NumPy on arrays and record an op on Tensors) and sit besid
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -282,6 +283,64 @@ class Logit(Op):
         if outside.any():
             g = where(~outside, g, np.nan if self.eps is None else 0.0)
         return (g,)
+
+
+class Erfinv(Op):
+    """z = erfinv(x), the y with erf(y) = x;  dz/dx = sqrt(pi)/2 exp(z^2).
+
+    NumPy has no erfinv: a rational first guess (the classic one PyTorch's CPU kernel also starts
+    from), then three Newton steps on erf(z) = x, written with erfc where |x| > 0.5 so that the
+    residual keeps its digits in the tails. Within an ulp of the exact value in float64 (checked
+    against PyTorch); float32 is computed in float64 and rounded. +-inf at +-1, nan outside.
+    """
+
+    __slots__ = ()
+    computes_in_floats = True
+
+    def forward(self, x: Any) -> np.ndarray:
+        y = x.astype(np.float64)
+        a = np.abs(y)
+        with _ieee():
+            w = np.sqrt(-np.log((1 - a) / 2))
+            z = np.where(a <= 0.7, y * _poly(_ERFINV_A, y * y), np.copysign(_poly(_ERFINV_C, w), y))
+            for _ in range(3):
+                z = z - _erfinv_residual(z, y) / (_TWO_OVER_SQRT_PI * np.exp(-z * z))
+            z = np.where(a < 1, z, np.where(a == 1, np.copysign(np.inf, y), np.nan))
+        return z.astype(x.dtype)
+
+    def backward(self, grad: Any, out: Any, x: Any) -> tuple[Any, ...]:
+        return (grad * (_HALF_SQRT_PI * exp(out * out)),)
+
+
+_TWO_OVER_SQRT_PI, _HALF_SQRT_PI = 2 / math.sqrt(math.pi), math.sqrt(math.pi) / 2
+# erfinv's first guess: a ratio of polynomials in x^2 for |x| <= 0.7, else in
+# w = sqrt(-log((1 - |x|) / 2)) (coefficients lowest first; the denominators' constant is 1).
+_ERFINV_A = ((0.886226899, -1.645349621, 0.914624893, -0.140543331),
+             (1.0, -2.118377725, 1.442710462, -0.329097515, 0.012229801))  # fmt: skip
+_ERFINV_C = ((-1.970840454, -1.624906493, 3.429567803, 1.641345311),
+             (1.0, 3.543889200, 1.637067800))  # fmt: skip
+
+
+def _poly(coefficients: tuple[tuple[float, ...], ...], t: Any) -> Any:
+    """num(t) / den(t), each evaluated by Horner's rule (coefficients lowest first)."""
+    num, den = (np.polynomial.polynomial.polyval(t, c) for c in coefficients)
+    return num / den
+
+
+def _residual(z: float, x: float) -> float:
+    """erf(z) - x; for |x| > 0.5 as +-((1 - |x|) - erfc(|z|)) (x's sign): 1 - |x| is exact
+    there, and erfc keeps the digits that erf(z), near +-1, rounds away."""
+    if abs(x) <= 0.5:
+        return math.erf(z) - x
+    r = (1 - abs(x)) - math.erfc(abs(z))
+    return r if x > 0 else -r
+
+
+def _erfinv_residual(z: np.ndarray, x: np.ndarray) -> np.ndarray:
+    return np.asarray(_RESIDUAL(z, x), dtype=np.float64)
+
+
+_RESIDUAL = np.frompyfunc(_residual, 2, 1)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -273,6 +273,10 @@ class PointwiseMethods:
         """The error function 2/sqrt(pi) int_0^x exp(-t^2) dt, elementwise."""
         return TensorMakers.apply(fused.Erf(), self)
 
+    def erfinv(self: Any) -> Tensor:
+        """The inverse error function, elementwise (+-inf at +-1, nan outside [-1, 1])."""
+        return TensorMakers.apply(more_ops.Erfinv(), self)
+
     def sinc(self: Any) -> Tensor:
         """sin(pi x) / (pi x), elementwise (1 at 0)."""
         return TensorMakers.apply(more_ops.Sinc(), self)

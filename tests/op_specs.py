@@ -282,6 +282,16 @@ def _erf(x: np.ndarray) -> np.ndarray:
     return np.vectorize(math.erf)(x)
 
 
+def _erfinv(x: np.ndarray) -> np.ndarray:
+    """erfinv by bisection on math.erf (slow and independent of minigrad's Newton steps)."""
+    lo, hi = np.full(x.shape, -6.0), np.full(x.shape, 6.0)
+    for _ in range(60):
+        mid = (lo + hi) / 2
+        below = _erf(mid) < x
+        lo, hi = np.where(below, mid, lo), np.where(below, hi, mid)
+    return (lo + hi) / 2
+
+
 def _trigonometry() -> list[OpSpec]:
     u: list[Row] = [
         ("tan", mg.tan, np.tan, UNIT),
@@ -295,6 +305,7 @@ def _trigonometry() -> list[OpSpec]:
         ("acosh", lambda x: x.acosh(), np.arccosh, ABOVE_ONE),
         ("atanh", mg.atanh, np.arctanh, UNIT),
         ("erf", lambda x: x.erf(), _erf, REAL),
+        ("erfinv", mg.erfinv, _erfinv, UNIT),
         ("sinc", mg.sinc, np.sinc, REAL),
         ("logit", lambda x: x.logit(), lambda x: np.log(x / (1 - x)), PROBABILITY),
         # clamped to [0.1, 0.9]: OFFGRID has points inside and outside, 0.05 from the bounds

@@ -319,6 +319,41 @@ def _step_bwd(e: Emitter, op: Any, g: str, out: str, xs: list[str], vals: Any, h
     return [e.let(h[0], f"np.zeros_like({g})")]  # zeros, even where g is inf or nan
 
 
+@_forward(more_ops.Erfinv)
+def _erfinv_fwd(e: Emitter, op: Any, hint: str, xs: list[str], vals: Any) -> str:
+    # As the op: a rational first guess, three Newton steps, the edges; in float64, rounded.
+    poly = "np.polynomial.polynomial.polyval"
+    y = e.let(hint + "_y", f"{xs[0]}.astype(np.float64)")
+    a = e.let(hint + "_abs", f"np.abs({y})")
+    w = e.let(hint + "_w", f"np.sqrt(-np.log((1 - {a}) / 2))")
+    (an, ad), (cn, cd) = more_ops._ERFINV_A, more_ops._ERFINV_C
+    central = f"{y} * ({poly}({y} * {y}, {an!r}) / {poly}({y} * {y}, {ad!r}))"
+    tail = f"np.copysign({poly}({w}, {cn!r}) / {poly}({w}, {cd!r}), {y})"
+    z = e.let(hint + "_z", f"np.where({a} <= 0.7, {central}, {tail})")
+    residual = e.let(  # more_ops._residual: erf(z) - x, through erfc for |x| > 0.5
+        hint + "_residual",
+        "np.frompyfunc(lambda z_, x_: math.erf(z_) - x_ if abs(x_) <= 0.5 else "
+        "((1 - abs(x_)) - math.erfc(abs(z_))) * (1 if x_ > 0 else -1), 2, 1)",
+    )
+    slope = repr(more_ops._TWO_OVER_SQRT_PI)
+    for _ in range(3):
+        r = f"np.asarray({residual}({z}, {y}), dtype=np.float64)"
+        z = e.let(hint + "_z", f"{z} - {r} / ({slope} * np.exp(-{z} * {z}))")
+    edges = f"np.where({a} == 1, np.copysign(np.inf, {y}), np.nan)"
+    dt = np.asarray(vals[0]).dtype.name
+    return e.let(hint, f"np.where({a} < 1, {z}, {edges}).astype(np.{dt})")
+
+
+@_backward(more_ops.Erfinv)
+def _erfinv_bwd(
+    e: Emitter, op: Any, g: str, out: str, xs: list[str], vals: Any, h: list[str]
+) -> Any:
+    t = e.call(h[0] + "_e", "np.multiply", out, out)  # grad * (sqrt(pi)/2 exp(out^2))
+    e.into(t, "np.exp", t)
+    e.into(t, "np.multiply", repr(more_ops._HALF_SQRT_PI), t)
+    return [e.call(h[0], "np.multiply", g, t)]
+
+
 @_forward(more_ops.Sinc)
 def _sinc_fwd(e: Emitter, op: Any, hint: str, xs: list[str], vals: Any) -> str:
     px = e.call(hint + "_px", "np.multiply", xs[0], repr(np.pi))  # sin(px) / px, 1 at 0

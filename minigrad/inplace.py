@@ -22,7 +22,7 @@ from .grad_mode import _grad_enabled
 from .hooks import move_retained
 from .validation import _index, _raw
 
-__all__ = ["InPlace", "bump_version"]
+__all__ = ["InPlace", "bump_version", "sibling_views"]
 
 
 def _add_alias(t: Any, other: Any) -> None:
@@ -34,6 +34,48 @@ def _add_alias(t: Any, other: Any) -> None:
     if len(aliases) >= 8:  # drop the dead ones now and then (views are often temporaries)
         aliases[:] = [a for a in aliases if a() is not None]
     aliases.append(weakref.ref(other))
+
+
+# The views one call returns together (unbind, split, chunk): id(view) -> (a weak reference to
+# it, PyTorch's name of the op, its output index). PyTorch refuses a recorded in-place change of
+# one of them (its rule could not rebase the others); so does minigrad.
+_SIBLINGS: dict[int, tuple[weakref.ref, str, int]] = {}
+
+
+def sibling_views(views: Any, name: str) -> tuple[Any, ...]:
+    """``views`` (returned together by one call, PyTorch's op ``name``) marked so that a
+    recorded in-place change of one raises PyTorch's error; returned as a tuple."""
+    for i, v in enumerate(views):
+        _SIBLINGS[id(v)] = (weakref.ref(v, _forget(id(v))), name, i)
+    return tuple(views)
+
+
+def _forget(key: int) -> Callable[[weakref.ref], None]:
+    """The callback that drops ``key``'s entry when its view is collected."""
+
+    def forget(_: weakref.ref) -> None:
+        _SIBLINGS.pop(key, None)
+
+    return forget
+
+
+def _check_not_a_sibling(t: Any) -> None:
+    """PyTorch's refusal of a recorded in-place change of a view returned with others."""
+    entry = _SIBLINGS.get(id(t))
+    if entry is None or id(entry[0]()) != id(t):  # (an id reused by another tensor)
+        return
+    name, i = entry[1], entry[2]
+    first = (
+        f"Output {i} of {name} is a view and is being modified inplace."
+        if t.grad_fn is not None
+        else "A view was created in no_grad mode and is being modified inplace with grad mode "
+        "enabled."
+    )
+    raise RuntimeError(
+        f"{first} This view is the output of a function that returns multiple views. Such "
+        "functions do not allow the output views to be modified inplace. You should replace "
+        "the inplace operation by an out-of-place one."
+    )
 
 
 def _is_tensor(x: Any) -> bool:
@@ -217,6 +259,7 @@ def _inplace(t: Any, name: str, compute: Callable[[Any], Any], cast: str = "same
         np.copyto(t._data, r._data, casting="unsafe")
         versions.bump(t._data)
         return t
+    _check_not_a_sibling(t)
     views = _live_views(t, name)
     if t._base is not None:  # a view: the change goes to the viewed tensor, as in PyTorch
         _write_back(t, r, name)

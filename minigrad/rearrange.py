@@ -21,6 +21,7 @@ import numpy as np
 from . import ops
 from .dims import wrap_dim
 from .engine import TensorMakers
+from .inplace import sibling_views
 from .validation import _raw
 
 if TYPE_CHECKING:
@@ -250,11 +251,13 @@ class RearrangeMethods:
     # -- cutting and moving dims --------------------------------------------------------------
 
     def unbind(self: Any, dim: builtins.int = 0) -> tuple[Any, ...]:
-        """The slices along ``dim``, each without that dim: views, as PyTorch's."""
+        """The slices along ``dim``, each without that dim: views, as PyTorch's (which, being
+        returned together, refuse a recorded in-place change, as PyTorch's)."""
         if self._data.ndim == 0:
             raise IndexError("Dimension specified as 0 but tensor has no dimensions")
         d = wrap_dim(dim, self._data.ndim, "unbind", self._data.shape)
-        return tuple(self[(slice(None),) * d + (i,)] for i in range(self._data.shape[d]))
+        views = [self[(slice(None),) * d + (i,)] for i in range(self._data.shape[d])]
+        return sibling_views(views, "Unbind")
 
     def narrow(self: Any, dim: builtins.int, start: Any, length: builtins.int) -> Tensor:
         """The ``length`` entries from ``start`` along ``dim`` (a view: a slice)."""

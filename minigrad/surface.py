@@ -20,7 +20,7 @@ from .device import CPU, as_device, device, parse_to
 from .dims import wrap_dim, wrap_dims
 from .dtypes import result_np, to_dtype
 from .engine import TensorMakers
-from .inplace import _inplace
+from .inplace import _inplace, sibling_views
 from .pointwise import PointwiseMethods
 from .rearrange import RearrangeMethods
 from .validation import (
@@ -571,7 +571,9 @@ class TensorSurface(PointwiseMethods, RearrangeMethods):
         for k in sizes:
             pieces.append(self[(slice(None),) * d + (slice(at, at + k),)])
             at += k
-        return tuple(pieces)
+        # views returned together: a recorded in-place change of one raises, as in PyTorch
+        listed = isinstance(split_size_or_sections, list | tuple)
+        return sibling_views(pieces, "SplitWithSizes" if listed else "Split")
 
     def chunk(self: Any, chunks: builtins.int, dim: builtins.int = 0) -> tuple[Any, ...]:
         """``split`` into pieces of ceil(size / chunks) along ``dim``: at most ``chunks`` of them

@@ -514,3 +514,44 @@ def test_dims_given_twice_or_not_at_all() -> None:
         TypeError, match='tile\\(\\) missing 1 required positional arguments: "dims"'
     ):
         x.tile()
+
+
+SIBLING_WRITES: dict[str, Callable[[Any, Any, Any], Any]] = {
+    "unbind": lambda lib, y, w: y.unbind()[1].mul_(2.0),
+    "unbind_dim": lambda lib, y, w: y.unbind(1)[3].add_(1.0),
+    "split": lambda lib, y, w: y.split(2)[0].mul_(2.0),
+    "split_sizes": lambda lib, y, w: y.split([1, 2])[1].zero_(),
+    "chunk": lambda lib, y, w: y.chunk(2, 1)[1].mul_(2.0),
+    "unbind_of_a_leaf": lambda lib, y, w: w.unbind()[0].mul_(2.0),
+    "unbind_without_grad_by_a_grad_operand": lambda lib, y, w: (
+        lib.ones(3, 4).unbind()[1].mul_(w[0])
+    ),
+}
+
+
+@pytest.mark.parametrize("name", SIBLING_WRITES)
+def test_recorded_writes_into_views_returned_together_raise_as_torch(name: str) -> None:
+    """unbind, split and chunk return several views of one tensor; PyTorch refuses a recorded
+    in-place change of one of them (unrecorded ones, under no_grad, are allowed)."""
+    torch = pytest.importorskip("torch")
+    f = SIBLING_WRITES[name]
+    a = RNG.standard_normal((3, 4))
+    tw = torch.tensor(a, requires_grad=True)
+    with pytest.raises(RuntimeError) as theirs:
+        f(torch, tw * 1.0, tw)
+    w = mg.tensor(a, requires_grad=True)
+    y = w * 1.0
+    with pytest.raises(RuntimeError) as ours:
+        f(mg, y, w)
+    assert str(ours.value) == str(theirs.value)
+    np.testing.assert_array_equal(y.detach().numpy(), a)
+
+
+def test_views_returned_together_take_unrecorded_writes() -> None:
+    x = mg.tensor(np.arange(12.0).reshape(3, 4), requires_grad=True)
+    with mg.no_grad():
+        x.unbind()[1].mul_(-1.0)
+        x.split(2, 1)[1].zero_()
+    assert x.detach().numpy()[1].tolist() == [-4.0, -5.0, 0.0, 0.0]
+    (x.chunk(3)[0] * 2).sum().backward()  # out of place: fine
+    assert x.grad is not None and x.grad.numpy()[0].tolist() == [2.0] * 4

@@ -13,7 +13,7 @@ from . import fused, more_ops, ops, versions
 from .dims import wrap_dim
 from .dtypes import result_np
 from .grad_mode import _grad_enabled
-from .pointwise import _isclose, _pair
+from .pointwise import _isclose, _logical, _pair
 from .rearrange import _broadcast_shape
 from .tensor import Tensor, apply, as_tensor
 from .validation import _check_linear_dtypes
@@ -949,6 +949,49 @@ def nan_to_num(
 ) -> Tensor:
     """nan, inf and -inf replaced by finite numbers; gradient 1 where input is finite."""
     return as_tensor(input).nan_to_num(nan, posinf, neginf)
+
+
+# Logic and bitwise operators
+
+
+def logical_and(input: TensorLike, other: Tensor) -> Tensor:
+    """Whether both are nonzero, elementwise (bool)."""
+    return _logical(np.logical_and, "logical_and", as_tensor(input), other, 2)
+
+
+def logical_or(input: TensorLike, other: Tensor) -> Tensor:
+    """Whether either is nonzero, elementwise (bool)."""
+    return _logical(np.logical_or, "logical_or", as_tensor(input), other, 2)
+
+
+def logical_xor(input: TensorLike, other: Tensor) -> Tensor:
+    """Whether exactly one is nonzero, elementwise (bool)."""
+    return _logical(np.logical_xor, "logical_xor", as_tensor(input), other, 2)
+
+
+def logical_not(input: TensorLike) -> Tensor:
+    """Whether each value is zero (bool)."""
+    return as_tensor(input).logical_not()
+
+
+def bitwise_and(input: TensorLike, other: TensorLike) -> Tensor:
+    """input & other, bit by bit (integer and bool tensors)."""
+    return as_tensor(input).bitwise_and(other)
+
+
+def bitwise_or(input: TensorLike, other: TensorLike) -> Tensor:
+    """input | other, bit by bit (integer and bool tensors)."""
+    return as_tensor(input).bitwise_or(other)
+
+
+def bitwise_xor(input: TensorLike, other: TensorLike) -> Tensor:
+    """input ^ other, bit by bit (integer and bool tensors)."""
+    return as_tensor(input).bitwise_xor(other)
+
+
+def bitwise_not(input: TensorLike) -> Tensor:
+    """~input, bit by bit (integer and bool tensors)."""
+    return as_tensor(input).bitwise_not()
 
 
 def eq(input: TensorLike, other: Any) -> Tensor:

@@ -16,6 +16,7 @@ import numpy as np
 from . import fused, more_ops, ops
 from .dtypes import default_float, result_np
 from .engine import Op, TensorMakers
+from .inplace import _inplace
 from .operands import _operand
 from .quiet import _ieee
 from .validation import _check_broadcast
@@ -230,6 +231,75 @@ class PointwiseMethods:
         filled = np.nan_to_num(d, nan=nan, posinf=posinf, neginf=neginf)
         return TensorMakers.apply(ops.Where(np.isfinite(d)), self, TensorMakers.wrap(filled, None))
 
+    def logical_and(self: Any, other: Any) -> Tensor:
+        """Whether both are nonzero, elementwise (bool, no gradient)."""
+        return _logical(np.logical_and, "logical_and", self, other, 1)
+
+    def logical_or(self: Any, other: Any) -> Tensor:
+        """Whether either is nonzero, elementwise (bool, no gradient)."""
+        return _logical(np.logical_or, "logical_or", self, other, 1)
+
+    def logical_xor(self: Any, other: Any) -> Tensor:
+        """Whether exactly one is nonzero, elementwise (bool, no gradient)."""
+        return _logical(np.logical_xor, "logical_xor", self, other, 1)
+
+    def logical_not(self: Any) -> Tensor:
+        """Whether each value is zero (bool, no gradient)."""
+        return _bools(np.logical_not(self._data))
+
+    def bitwise_and(self: Any, other: Any) -> Tensor:
+        """self & other, bit by bit (logical for bool); integer and bool tensors only."""
+        return _bitwise(np.bitwise_and, "bitwise_and", self, other)
+
+    def bitwise_or(self: Any, other: Any) -> Tensor:
+        """self | other, bit by bit (logical for bool); integer and bool tensors only."""
+        return _bitwise(np.bitwise_or, "bitwise_or", self, other)
+
+    def bitwise_xor(self: Any, other: Any) -> Tensor:
+        """self ^ other, bit by bit (logical for bool); integer and bool tensors only."""
+        return _bitwise(np.bitwise_xor, "bitwise_xor", self, other)
+
+    def bitwise_not(self: Any) -> Tensor:
+        """~self, bit by bit (logical for bool); integer and bool tensors only."""
+        d = self._data
+        if d.dtype.kind not in "biu":
+            raise _not_for("bitwise_not_cpu", d.dtype)
+        return _bools(np.invert(d))
+
+    def __invert__(self: Any) -> Tensor:
+        if self._data.dtype.kind not in "biu":
+            raise TypeError(
+                "~ (operator.invert) is only implemented on integer and Boolean-type tensors"
+            )
+        return self.bitwise_not()
+
+    __and__, __or__, __xor__ = bitwise_and, bitwise_or, bitwise_xor
+
+    def __rand__(self: Any, other: Any) -> Tensor:
+        return _bitwise(np.bitwise_and, "bitwise_and", other, self)
+
+    def __ror__(self: Any, other: Any) -> Tensor:
+        return _bitwise(np.bitwise_or, "bitwise_or", other, self)
+
+    def __rxor__(self: Any, other: Any) -> Tensor:
+        return _bitwise(np.bitwise_xor, "bitwise_xor", other, self)
+
+    def bitwise_and_(self: Any, other: Any) -> Tensor:
+        """self &= other, in place (``&=``); returns self."""
+        return _in_place(self, "bitwise_and_", PointwiseMethods.bitwise_and, other)
+
+    def bitwise_or_(self: Any, other: Any) -> Tensor:
+        """self |= other, in place (``|=``); returns self."""
+        return _in_place(self, "bitwise_or_", PointwiseMethods.bitwise_or, other)
+
+    def bitwise_xor_(self: Any, other: Any) -> Tensor:
+        """self ^= other, in place (``^=``); returns self."""
+        return _in_place(self, "bitwise_xor_", PointwiseMethods.bitwise_xor, other)
+
+    # ``x &= y`` changes x, as in PyTorch (without these Python would rebind x to a new tensor,
+    # and a view of x would not see the change).
+    __iand__, __ior__, __ixor__ = bitwise_and_, bitwise_or_, bitwise_xor_
+
     # -- trigonometry and friends -------------------------------------------------------------
     # Integer and bool tensors compute in the default float dtype (the ops' computes_in_floats).
 
@@ -359,13 +429,7 @@ def _isclose(
     for name, v in (("rtol", rtol), ("atol", atol)):
         if v < 0:
             raise RuntimeError(f"{name} must be greater than or equal to zero, but got {v}")
-    try:
-        np.broadcast_shapes(a.shape, b.shape)
-    except ValueError:
-        raise ValueError(
-            f"isclose: shapes {a.shape} and {b.shape} do not broadcast: each trailing "
-            "dimension must match or be 1"
-        ) from None
+    _shapes("isclose", a, b)
     with np.errstate(invalid="ignore", over="ignore"):  # inf - inf: the test handles infinities
         return _bools(np.isclose(a, b, rtol=rtol, atol=atol, equal_nan=equal_nan))
 
@@ -382,3 +446,58 @@ def _bound(v: Any, name: str, arg: str) -> Any:
             "whose gradient is split evenly at ties)"
         )
     return v
+
+
+def _shapes(name: str, a: Any, b: Any) -> None:
+    """Refuse operands that do not broadcast, naming the op (as the arithmetic operators do)."""
+    sa, sb = np.shape(a), np.shape(b)
+    try:
+        np.broadcast_shapes(sa, sb)
+    except ValueError:
+        raise ValueError(
+            f"{name}: shapes {sa} and {sb} do not broadcast: each trailing dimension must match "
+            "or be 1"
+        ) from None
+
+
+def _logical(fn: Any, name: str, x: Any, other: Any, position: builtins.int) -> Any:
+    """A logical op of two tensors (PyTorch takes no number here); bool, no gradient."""
+    if not hasattr(other, "_data"):
+        raise TypeError(
+            f"{name}(): argument 'other' (position {position}) must be Tensor, not "
+            f"{type(other).__name__}"
+        )
+    _shapes(name, x._data, other._data)
+    return _bools(fn(x._data, other._data))
+
+
+_SYMBOLS = {"bitwise_and": "&", "bitwise_or": "|", "bitwise_xor": "^"}
+
+
+def _bitwise(fn: Any, name: str, x: Any, y: Any) -> Any:
+    """A bitwise op after PyTorch's type promotion: integers and bools only, no gradient.
+
+    Either side may be a number (a reflected operator) or an array or list (as for ``+``).
+    """
+    x = x if hasattr(x, "_data") else _operand(x, _SYMBOLS[name], x, y)
+    y = y if hasattr(y, "_data") else _operand(y, _SYMBOLS[name], x, y)
+    xd, yd = (v._data if hasattr(v, "_data") else v for v in (x, y))
+    rt = result_np(xd, yd)
+    if rt.kind not in "biu":
+        raise _not_for(f"{name}_cpu", rt)
+    _shapes(name, xd, yd)
+    xd, yd = (v.astype(rt, copy=False) if isinstance(v, np.ndarray) else v for v in (xd, yd))
+    return _bools(np.asarray(fn(xd, yd), dtype=rt))
+
+
+def _in_place(t: Any, name: str, method: Any, other: Any) -> Any:
+    """``t`` holding ``method(t, other)``, in place; a result of a dtype t cannot hold is
+    refused first, in PyTorch's words (``i &= 1.5``)."""
+    o = other if hasattr(other, "_data") else _operand(other, name, t, other)
+    rt = result_np(t._data, o._data if hasattr(o, "_data") else o)
+    if not np.can_cast(rt, t._data.dtype, "same_kind"):
+        raise RuntimeError(
+            f"result type {torch_name(rt)} can't be cast to the desired output type "
+            f"{torch_name(t._data.dtype)}"
+        )
+    return _inplace(t, name, lambda s: method(s, other))

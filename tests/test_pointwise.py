@@ -300,3 +300,140 @@ def test_nan_to_num_of_integers_is_a_copy() -> None:
         out = mg.tensor(a).nan_to_num(nan=3.0)
         assert out.dtype == a.dtype and out.numpy() is not a
         np.testing.assert_array_equal(out.numpy(), a)
+
+
+# ---------------------------------------------------------------------------------------------
+# Logic and bitwise operators
+
+LOGICAL = ["logical_and", "logical_or", "logical_xor"]
+BITWISE = {"bitwise_and": "&", "bitwise_or": "|", "bitwise_xor": "^"}
+INTS = [
+    np.array([[5, 0, -2], [3, 12, -7]]),
+    np.array([[1, 250, 7]], dtype=np.uint8),
+    np.array([[True, False, True], [False, False, True]]),
+]
+
+
+@pytest.mark.parametrize("name", LOGICAL)
+def test_logical_match_numpy_and_torch(name: str) -> None:
+    pairs = [
+        (np.array([[1.0, 0.0, np.nan]]), np.array([[2.0], [0.0]])),
+        (np.array([3, 0, -1]), np.array([True, False, True])),
+        (np.array([True, False]), np.array([0.5, 0.0], np.float32)),
+    ]
+    torch = _torch()
+    for a, b in pairs:
+        x = mg.tensor(a, requires_grad=a.dtype.kind == "f")
+        for out in (getattr(x, name)(mg.tensor(b)), getattr(mg, name)(x, mg.tensor(b))):
+            assert out.dtype == mg.bool and not out.requires_grad
+            np.testing.assert_array_equal(out.numpy(), getattr(np, name)(a, b))
+        want = getattr(torch.tensor(a), name)(torch.tensor(b))
+        np.testing.assert_array_equal(getattr(x, name)(mg.tensor(b)).numpy(), want.numpy())
+
+
+def test_logical_not_matches_numpy_and_torch() -> None:
+    torch = _torch()
+    for a in [EDGES, *INTS]:
+        out = mg.tensor(a).logical_not()
+        assert out.dtype == mg.bool and not out.requires_grad
+        np.testing.assert_array_equal(out.numpy(), np.logical_not(a))
+        np.testing.assert_array_equal(mg.logical_not(mg.tensor(a)).numpy(), out.numpy())
+        np.testing.assert_array_equal(out.numpy(), torch.tensor(a).logical_not().numpy())
+
+
+def test_logical_errors_in_torch_words() -> None:
+    x = mg.tensor([1, 0])
+    with pytest.raises(TypeError, match=r"^logical_and\(\): argument 'other' \(position 1\) must "):
+        x.logical_and(1)
+    with pytest.raises(TypeError, match=r"^logical_xor\(\): argument 'other' \(position 2\) must "):
+        mg.logical_xor(x, True)
+    with pytest.raises(ValueError, match="logical_or: shapes"):
+        x.logical_or(mg.ones(3))
+
+
+@pytest.mark.parametrize("name", list(BITWISE))
+def test_bitwise_match_numpy_and_torch(name: str) -> None:
+    torch = _torch()
+    sym = BITWISE[name]
+    others: list[Any] = [3, True, -1, np.array([[6], [1]]), np.array([True, False, False])]
+    for a in INTS:
+        for b in others:
+            if a.dtype == np.uint8 and isinstance(b, int) and b < 0:
+                continue  # (-1 does not fit uint8: torch wraps it, minigrad refuses it)
+            bm = mg.tensor(b) if isinstance(b, np.ndarray) else b
+            bt = torch.tensor(b) if isinstance(b, np.ndarray) else b
+            want = eval(f"ta {sym} bt", {"ta": torch.tensor(a), "bt": bt})
+            for out in (
+                eval(f"x {sym} b", {"x": mg.tensor(a), "b": bm}),
+                getattr(mg.tensor(a), name)(bm),
+                getattr(mg, name)(mg.tensor(a), bm),
+            ):
+                assert _same_dtype(out, want), (a.dtype, b)
+                assert not out.requires_grad
+                np.testing.assert_array_equal(out.numpy(), want.numpy())
+            if not isinstance(b, np.ndarray):  # reflected: number & tensor
+                rev = eval(f"b {sym} x", {"x": mg.tensor(a), "b": b})
+                back = eval(f"bt {sym} ta", {"ta": torch.tensor(a), "bt": b})
+                assert _same_dtype(rev, back)
+                np.testing.assert_array_equal(rev.numpy(), back.numpy())
+    # against NumPy's own operator on two int64 tensors
+    i, j = INTS[0], INTS[0][::-1]
+    ours = eval(f"x {sym} y", {"x": mg.tensor(i), "y": mg.tensor(j)})
+    np.testing.assert_array_equal(ours.numpy(), eval(f"i {sym} j", {"i": i, "j": j}))
+
+
+def test_invert_and_bitwise_not_match_numpy_and_torch() -> None:
+    torch = _torch()
+    for a in INTS:
+        for out in (~mg.tensor(a), mg.tensor(a).bitwise_not(), mg.bitwise_not(mg.tensor(a))):
+            assert out.dtype == a.dtype
+            np.testing.assert_array_equal(out.numpy(), ~a)
+            np.testing.assert_array_equal(out.numpy(), (~torch.tensor(a)).numpy())
+    assert (~mg.tensor(True)).item() is False
+
+
+def test_bitwise_errors_in_torch_words() -> None:
+    f = mg.tensor([1.0, 2.0], requires_grad=True)
+    i = mg.tensor([1, 2])
+    torch = _torch()
+    cases = [
+        (lambda: f & f, lambda: torch.tensor([1.0]) & torch.tensor([2.0])),
+        (lambda: i | 1.5, lambda: torch.tensor([1]) | 1.5),
+        (lambda: 2.5 ^ i, lambda: 2.5 ^ torch.tensor([1])),
+        (lambda: i & f.double(), lambda: torch.tensor([1]) & torch.tensor([2.0]).double()),
+        (lambda: f.bitwise_not(), lambda: torch.tensor([1.0]).bitwise_not()),
+        (lambda: mg.bitwise_xor(True, f), lambda: torch.bitwise_xor(True, torch.tensor([1.0]))),
+    ]
+    for ours, theirs in cases:
+        with pytest.raises(NotImplementedError) as want:
+            theirs()
+        with pytest.raises(NotImplementedError) as got:
+            ours()
+        assert str(got.value) == str(want.value)
+    with pytest.raises(NotImplementedError, match="\"bitwise_or_cpu\" not implemented for 'Float'"):
+        i | 1.5
+    with pytest.raises(TypeError, match=r"^~ \(operator.invert\) is only implemented on integer"):
+        ~f
+    with pytest.raises(TypeError, match="unsupported operand type"):
+        i & None  # type: ignore[operator]
+    with pytest.raises(TypeError, match="unsupported operand type"):
+        "a" | i  # type: ignore[operator]
+
+
+def test_in_place_bitwise_operators_change_the_tensor() -> None:
+    x = mg.tensor([1, 2, 3])
+    v = x[:2]
+    x &= mg.tensor(1)
+    assert x.tolist() == [1, 0, 1] and v.tolist() == [1, 0]  # views see it, as in torch
+    m = mg.tensor([True, False])
+    same = m
+    m |= mg.tensor([False, True])
+    m ^= True
+    assert same is m and m.tolist() == [False, False]
+    with pytest.raises(RuntimeError, match=r"^result type Float can't be cast to the desired"):
+        x &= 1.5
+    with pytest.raises(RuntimeError, match=r"^result type Long can't be cast to the desired"):
+        m &= 3
+    with pytest.raises(RuntimeError, match=r"output with shape \[3\] doesn't match the broadcast"):
+        x |= mg.tensor([[1], [2]])
+    assert x.tolist() == [1, 0, 1]  # refused before anything changed

@@ -994,6 +994,28 @@ def bitwise_not(input: TensorLike) -> Tensor:
     return as_tensor(input).bitwise_not()
 
 
+# Division with rounding
+
+
+def floor_divide(input: TensorLike, other: TensorLike, *, out: Tensor | None = None) -> Tensor:
+    """floor(input / other), Python's //; no derivative, as PyTorch."""
+    if isinstance(input, int | float):
+        return _into(out, as_tensor(other).__rfloordiv__(input), "floor_divide")
+    return _into(out, as_tensor(input).floor_divide(other), "floor_divide")
+
+
+def remainder(input: TensorLike, other: TensorLike, *, out: Tensor | None = None) -> Tensor:
+    """input - other * floor(input / other), with other's sign (Python's %)."""
+    if isinstance(input, int | float):
+        return _into(out, as_tensor(other).__rmod__(input), "remainder")
+    return _into(out, as_tensor(input).remainder(other), "remainder")
+
+
+def fmod(input: TensorLike, other: TensorLike, *, out: Tensor | None = None) -> Tensor:
+    """input - other * trunc(input / other), with input's sign (C's fmod)."""
+    return _into(out, as_tensor(input).fmod(other), "fmod")
+
+
 def eq(input: TensorLike, other: Any) -> Tensor:
     """input == other, elementwise (bool, after PyTorch's type promotion)."""
     return as_tensor(input) == other

@@ -1,7 +1,8 @@
 """The ops beyond the basic set: precise elementwise functions (``Log1p``, ``Expm1``), the
 trigonometric and hyperbolic functions and their inverses (``Tan``, ``Asin``... ``Atanh``) and
 their relatives (``Erfinv``, ``Sinc``, ``Logit``, ``Atan2``, ``Hypot``, ``Xlogy``,
-``LogAddExp``), the steps (``Floor``, ``Ceil``, ``Trunc``, ``Round``, ``Sign``: gradient 0), the
+``LogAddExp``), the steps (``Floor``, ``Ceil``, ``Trunc``, ``Round``, ``Sign``: gradient 0),
+division with rounding (``Remainder``, ``Fmod``, and ``NoDerivative`` for floor division), the
 Euclidean norm (``Norm2``), the running sum (``Cumsum``) and Einstein summation (``Einsum``).
 
 They follow ``ops.py``'s pattern exactly (forward and backward rule side by side, rules written
@@ -496,6 +497,84 @@ def sign(x: np.ndarray) -> np.ndarray:
     """PyTorch's sign: (x > 0) - (x < 0) in x's dtype, so 0 at nan and +0 at -0 (NumPy's
     np.sign gives nan and -0 there)."""
     return np.subtract(x > 0, x < 0, dtype=x.dtype) if x.dtype.kind != "b" else x.copy()
+
+
+# ---------------------------------------------------------------------------------------------
+# Division with rounding. The quotient in a rule is a constant (computed from values, as a mask
+# is): its own derivative is 0 wherever it is defined.
+
+
+class Remainder(Op):
+    """z = x - y floor(x / y), with y's sign (Python's %);  dz/dx = 1, dz/dy = -floor(x / y)."""
+
+    __slots__ = ()
+
+    def forward(self, x: Any, y: Any) -> np.ndarray:
+        return remainder(x, y)
+
+    def backward(self, grad: Any, out: Any, x: Any, y: Any) -> tuple[Any, ...]:
+        if not self.needs_grad(1):
+            return grad, None
+        with _ieee():
+            q = np.floor_divide(_data(x), _data(y))
+        return grad, -grad * q
+
+
+class Fmod(Op):
+    """z = x - y trunc(x / y), with x's sign (C's fmod);  dz/dx = 1, dz/dy = -trunc(x / y)."""
+
+    __slots__ = ()
+
+    def forward(self, x: Any, y: Any) -> np.ndarray:
+        with _ieee():
+            return np.fmod(x, y)
+
+    def backward(self, grad: Any, out: Any, x: Any, y: Any) -> tuple[Any, ...]:
+        if not self.needs_grad(1):
+            return grad, None
+        with _ieee():
+            q = np.trunc(_data(x) / _data(y))
+        return grad, -grad * q
+
+
+class NoDerivative(Op):
+    """z = x // y, or number % y;  no derivative: PyTorch records these and refuses backward.
+
+    Not differentiable, so outside the op table's checks and the compiler (which refuses it,
+    as backward would).
+    """
+
+    __slots__ = ("aten",)
+    torch_name = "NotImplemented"
+    differentiable = False
+
+    def __init__(self, aten: str) -> None:
+        self.aten = aten  # PyTorch's name of the op: floor_divide or remainder
+
+    def forward(self, x: Any, y: Any) -> np.ndarray:
+        if self.aten == "remainder":
+            return remainder(x, y)
+        with _ieee():
+            return np.floor_divide(x, y)
+
+    def backward(self, grad: Any, out: Any, x: Any, y: Any) -> tuple[Any, ...]:
+        raise RuntimeError(f"derivative for aten::{self.aten} is not implemented")
+
+    def name(self) -> str:
+        """PyTorch's name of this node."""
+        return "torch::autograd::NotImplemented"
+
+    def __repr__(self) -> str:
+        return "<NotImplemented>"  # as PyTorch prints it (grad_fn=<NotImplemented>)
+
+
+def remainder(x: Any, y: Any) -> np.ndarray:
+    """PyTorch's remainder: fmod, moved by y where the signs differ, so a zero keeps x's sign
+    (NumPy's np.remainder gives y's)."""
+    with _ieee():
+        m = np.fmod(x, y)
+        moved = (m != 0) & ((m < 0) != (np.asarray(y) < 0))
+        return np.where(moved, m + y, m)
 
 
 # ---------------------------------------------------------------------------------------------

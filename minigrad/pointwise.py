@@ -300,6 +300,45 @@ class PointwiseMethods:
     # and a view of x would not see the change).
     __iand__, __ior__, __ixor__ = bitwise_and_, bitwise_or_, bitwise_xor_
 
+    # -- division ------------------------------------------------------------------------------
+
+    def floor_divide(self: Any, other: Any) -> Tensor:
+        """floor(self / other), Python's // (integer tensors stay integers); PyTorch gives it
+        no derivative: a backward that reaches it raises."""
+        return _divide("floor_divide", self, other)
+
+    def remainder(self: Any, other: Any) -> Tensor:
+        """self - other * floor(self / other), with other's sign (Python's %); gradient 1 for
+        self, -floor(self / other) for other."""
+        return _divide("remainder", self, other)
+
+    def fmod(self: Any, other: Any) -> Tensor:
+        """self - other * trunc(self / other), with self's sign (C's fmod); gradient 1 for
+        self, -trunc(self / other) for other."""
+        return _divide("fmod", self, other)
+
+    __floordiv__, __mod__ = floor_divide, remainder
+
+    def __rfloordiv__(self: Any, other: Any) -> Tensor:
+        return _divide("floor_divide", other, self)
+
+    def __rmod__(self: Any, other: Any) -> Tensor:
+        return _divide("remainder", other, self)
+
+    def floor_divide_(self: Any, other: Any) -> Tensor:
+        """self //= other, in place (``//=``); returns self."""
+        return _in_place(self, "floor_divide_", PointwiseMethods.floor_divide, other)
+
+    def remainder_(self: Any, other: Any) -> Tensor:
+        """self %= other, in place (``%=``); returns self."""
+        return _in_place(self, "remainder_", PointwiseMethods.remainder, other)
+
+    def fmod_(self: Any, other: Any) -> Tensor:
+        """self = fmod(self, other), in place; returns self."""
+        return _in_place(self, "fmod_", PointwiseMethods.fmod, other)
+
+    __ifloordiv__, __imod__ = floor_divide_, remainder_
+
     # -- trigonometry and friends -------------------------------------------------------------
     # Integer and bool tensors compute in the default float dtype (the ops' computes_in_floats).
 
@@ -501,3 +540,31 @@ def _in_place(t: Any, name: str, method: Any, other: Any) -> Any:
             f"{torch_name(t._data.dtype)}"
         )
     return _inplace(t, name, lambda s: method(s, other))
+
+
+_DIVISION = {"floor_divide": ("//", "div_floor_cpu"), "remainder": ("%", "remainder_cpu")}
+_DIVISION["fmod"] = ("fmod", "fmod_cpu")
+
+
+def _divide(name: str, x: Any, y: Any) -> Any:
+    """floor_divide, remainder or fmod of x and y (either may be a number), after PyTorch's
+    type promotion; an integer division by zero raises PyTorch's error before anything runs,
+    a float one gives inf or nan without a NumPy warning."""
+    sym, kernel = _DIVISION[name]
+    x = x if hasattr(x, "_data") else _operand(x, sym, x, y)
+    y = y if hasattr(y, "_data") else _operand(y, sym, x, y)
+    xd, yd = (v._data if hasattr(v, "_data") else v for v in (x, y))
+    rt = result_np(xd, yd)
+    if rt.kind == "b":
+        raise _not_for(kernel, rt)
+    _shapes(name, xd, yd)
+    if rt.kind in "iu" and np.any(np.asarray(yd) == 0):
+        raise RuntimeError("ZeroDivisionError")  # (PyTorch's words, all of them)
+    x, y = (v.astype(rt) if hasattr(v, "_data") and v._data.dtype != rt else v for v in (x, y))
+    if name == "fmod":
+        op: Any = more_ops.Fmod()
+    elif name == "remainder" and hasattr(x, "_data"):
+        op = more_ops.Remainder()
+    else:  # floor division, and a number % a tensor: PyTorch records them, with no derivative
+        op = more_ops.NoDerivative(name)
+    return TensorMakers.apply(op, x, y)

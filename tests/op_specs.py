@@ -37,6 +37,7 @@ ZEROS = "zeros"  # standard normal with every third element exactly 0 (prod's gr
 UNIT = "unit"  # in [-0.8, 0.8]: asin, acos, atanh away from +-1, tan away from its poles
 ABOVE_ONE = "above_one"  # in [1.25, 3]: acosh away from 1
 PROBABILITY = "probability"  # in [0.1, 0.9]: logit away from 0 and 1
+DIVISOR = "divisor"  # +-[1.95, 2.05]: 4 * OFFGRID over it is never near a whole number
 
 
 def draw(domain: str, shape: Shape, rng: np.random.Generator) -> np.ndarray:
@@ -57,6 +58,8 @@ def draw(domain: str, shape: Shape, rng: np.random.Generator) -> np.ndarray:
         return rng.uniform(1.25, 3.0, shape)
     if domain == PROBABILITY:
         return rng.uniform(0.1, 0.9, shape)
+    if domain == DIVISOR:
+        return rng.choice([-1.0, 1.0], shape) * rng.uniform(1.95, 2.05, shape)
     if domain == ZEROS:
         x = rng.standard_normal(shape)
         x.reshape(-1)[::3] = 0.0
@@ -209,6 +212,9 @@ def _unary() -> list[OpSpec]:
         ("reciprocal", lambda x: x.reciprocal(), lambda x: 1 / x, OFFGRID),
         ("reciprocal_fn", mg.reciprocal, lambda x: 1 / x, OFFGRID),
         ("nan_to_num", lambda x: x.nan_to_num(), lambda x: x, REAL),
+        # 4x is 0.6 or more from every multiple of 2: no jump of the quotient near x
+        ("remainder_scalar", lambda x: (x * 4) % 2.0, lambda x: np.remainder(x * 4, 2.0), OFFGRID),
+        ("fmod_scalar", lambda x: (x * 4).fmod(-2), lambda x: np.fmod(x * 4, -2.0), OFFGRID),
         (
             "clip_both",
             lambda x: mg.clip(x, -0.5, 1.0),
@@ -238,6 +244,22 @@ def _binary() -> list[OpSpec]:
         ("div", lambda x, y: x / y, lambda x, y: x * np.reciprocal(y), REAL, OFFGRID),
         ("pow", lambda x, y: x**y, lambda x, y: np.exp(y * np.log(x)), POSITIVE, REAL),
         ("maximum", mg.maximum, lambda x, y: np.where(x > y, x, y), GRID_A, GRID_B),
+        # x / y = 4 * OFFGRID / DIVISOR is 0.2 or more from every whole number
+        (
+            "remainder",
+            lambda x, y: mg.remainder(x * 4, y),
+            lambda x, y: np.remainder(x * 4, y),
+            OFFGRID,
+            DIVISOR,
+        ),
+        (
+            "remainder_op",
+            lambda x, y: (x * 4) % y,
+            lambda x, y: np.remainder(4 * x, y),
+            OFFGRID,
+            DIVISOR,
+        ),
+        ("fmod", lambda x, y: (x * 4).fmod(y), lambda x, y: np.fmod(x * 4, y), OFFGRID, DIVISOR),
         ("minimum", lambda x, y: x.minimum(y), lambda x, y: np.where(x < y, x, y), GRID_A, GRID_B),
         (
             "where",
@@ -1627,8 +1649,10 @@ BROADCAST_PAIRS: list[tuple[Shape, Shape]] = [
 def _op_classes() -> list[type[Op]]:
     """Every Op subclass defined in the package (every module is imported first).
 
-    Left out: private bases (``_ConvOp``), whose subclasses are the ops, and the machinery of
-    user-defined ``autograd.Function``s, whose rules are the user's (``tests/test_function.py``).
+    Left out: private bases (``_ConvOp``), whose subclasses are the ops, the machinery of
+    user-defined ``autograd.Function``s, whose rules are the user's (``tests/test_function.py``),
+    and ops with no derivative (``differentiable = False``: floor division, whose backward raises
+    PyTorch's error; ``tests/test_pointwise.py``).
     """
     from minigrad.autograd.function import BackwardFunction
     from minigrad.engine import OutputOf
@@ -1639,7 +1663,7 @@ def _op_classes() -> list[type[Op]]:
     stack = list(Op.__subclasses__())
     while stack:
         c = stack.pop()
-        if c in (BackwardFunction, OutputOf):
+        if c in (BackwardFunction, OutputOf) or getattr(c, "differentiable", True) is False:
             continue
         stack.extend(c.__subclasses__())
         private_base = c.__name__.startswith("_") and c.__subclasses__()

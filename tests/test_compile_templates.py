@@ -32,6 +32,7 @@ ALL_OPS = [
     and c is not Op
     and c.__module__ == module.__name__
     and not (c.__name__.startswith("_") and c.__subclasses__())  # a base class, not an op
+    and getattr(c, "differentiable", True)  # (no derivative: the compiler refuses it)
 ]
 SEEN: set[type] = set()
 _ROWS = np.array([0, 2, 0])

@@ -136,7 +136,7 @@ def test_every_op_has_a_row() -> None:
     flatten transpose permute T squeeze unsqueeze expand broadcast_to index cat concatenate
     stack where matmul astype float double to amax amin std prod cumsum einsum gather scatter_add
     masked_fill index_select sort topk log1p expm1 log2 log10 exp2 square rsqrt repeat clone t
-    round floor ceil trunc fix frac sign sgn negative reciprocal nan_to_num
+    round floor ceil trunc fix frac sign sgn negative reciprocal nan_to_num remainder fmod
     flip fliplr flipud roll diagonal diag diag_embed trace tile repeat_interleave unbind narrow
     movedim moveaxis swapaxes swapdims mT mH unflatten take_along_dim masked_select outer ger
     dot mm bmm addmm hstack vstack column_stack dstack concat broadcast_tensors meshgrid

@@ -8,6 +8,7 @@ first and second order are rows of the op table (tests/op_specs.py).
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 import numpy as np
@@ -437,3 +438,188 @@ def test_in_place_bitwise_operators_change_the_tensor() -> None:
     with pytest.raises(RuntimeError, match=r"output with shape \[3\] doesn't match the broadcast"):
         x |= mg.tensor([[1], [2]])
     assert x.tolist() == [1, 0, 1]  # refused before anything changed
+
+
+# ---------------------------------------------------------------------------------------------
+# Floor division, remainder and fmod
+
+DIVISION = {"floor_divide": "//", "remainder": "%", "fmod": None}
+NUMPY_DIVISION = {"floor_divide": np.floor_divide, "remainder": np.remainder, "fmod": np.fmod}
+# Every sign combination, exact multiples (a zero remainder), zero, infinities and nan.
+X = np.array([5.5, -5.5, 5.5, -5.5, 4.0, -4.0, 3.0, -3.0, 0.0, -0.0, 3.0, np.inf, np.nan, -3.0])
+Y = np.array([2.0, 2.0, -2.0, -2.0, 2.0, -2.0, 0.0, 0.0, 1.5, 1.5, np.inf, 2.0, 2.0, -np.inf])
+
+
+def _division(name: str, x: Any, y: Any) -> Any:
+    """The op as method, as operator when it has one, and as function: all must agree."""
+    outs = [getattr(x, name)(y), getattr(mg, name)(x, y)]
+    if DIVISION[name]:
+        outs.append(eval(f"x {DIVISION[name]} y", {"x": x, "y": y}))
+    for o in outs[1:]:
+        assert o.dtype == outs[0].dtype
+        np.testing.assert_array_equal(o.numpy(), outs[0].numpy())
+    return outs[0]
+
+
+@pytest.mark.parametrize("name", list(DIVISION))
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+def test_division_matches_numpy_and_torch(name: str, dtype: str) -> None:
+    x, y = X.astype(dtype), Y.astype(dtype)
+    rx, ry = RNG.standard_normal(200) * 50, RNG.standard_normal(200) * 3
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no NumPy warning at 1/0, inf % 2...
+        out = _division(name, mg.tensor(x), mg.tensor(y))
+        rand = _division(name, mg.tensor(rx), mg.tensor(ry))
+    assert out.dtype == np.dtype(dtype)
+    with np.errstate(all="ignore"):
+        np.testing.assert_array_equal(out.numpy(), NUMPY_DIVISION[name](x, y))
+        np.testing.assert_array_equal(rand.numpy(), NUMPY_DIVISION[name](rx, ry))
+    torch = _torch()
+    want = getattr(torch, name)(torch.tensor(x), torch.tensor(y)).numpy()
+    np.testing.assert_array_equal(out.numpy(), want)
+    numbers = ~np.isnan(want)  # zeros signed as torch's (a nan's sign bit means nothing)
+    assert np.array_equal(np.signbit(out.numpy()[numbers]), np.signbit(want[numbers]))
+    want = getattr(torch, name)(torch.tensor(rx), torch.tensor(ry)).numpy()
+    np.testing.assert_array_equal(rand.numpy(), want)
+
+
+@pytest.mark.parametrize("name", list(DIVISION))
+def test_integer_division_matches_torch(name: str) -> None:
+    torch = _torch()
+    i = RNG.integers(-50, 50, 60)
+    j = RNG.integers(1, 9, 60) * RNG.choice([-1, 1], 60)
+    operands: list[tuple[Any, Any]] = [
+        (i, j),
+        (i, 7),
+        (i, -3),
+        (i, 2.5),
+        (np.array([200, 7], np.uint8), np.array([3], np.uint8)),
+        (np.array([True, False]), 2),
+        (i.astype(np.int32), j.astype(np.int8)),
+        (i, np.array([1.5, -2.0], np.float32).reshape(2, 1)),
+    ]
+    for a, b in operands:
+        bm = mg.tensor(b) if isinstance(b, np.ndarray) else b
+        bt = torch.tensor(b) if isinstance(b, np.ndarray) else b
+        out = _division(name, mg.tensor(a), bm)
+        want = getattr(torch, name)(torch.tensor(a), bt)
+        assert _same_dtype(out, want), (name, a.dtype, b)
+        np.testing.assert_array_equal(out.numpy(), want.numpy())
+
+
+@pytest.mark.parametrize(("name", "sym"), [("floor_divide", "//"), ("remainder", "%")])
+def test_reflected_division_matches_torch(name: str, sym: str) -> None:
+    torch = _torch()
+    for a in (np.array([3, -4, 5]), np.array([1.5, -2.0, 0.0]), np.array([2.0, -3.0], np.float32)):
+        for n in (7, -7.5):
+            with warnings.catch_warnings():
+                warnings.simplefilter("error")
+                out = eval(f"n {sym} x", {"n": n, "x": mg.tensor(a)})
+            want = eval(f"n {sym} x", {"n": n, "x": torch.tensor(a)})
+            assert _same_dtype(out, want)
+            np.testing.assert_array_equal(out.numpy(), want.numpy())
+            np.testing.assert_array_equal(getattr(mg, name)(n, mg.tensor(a)).numpy(), out.numpy())
+
+
+def test_integer_division_by_zero_raises_as_torch() -> None:
+    """torch raises RuntimeError("ZeroDivisionError") for integer tensors; floats give inf/nan."""
+    torch = _torch()
+    i = mg.tensor([7, -7])
+    cases = [
+        (lambda: i // mg.tensor([2, 0]), lambda: torch.tensor([7, -7]) // torch.tensor([2, 0])),
+        (lambda: i % 0, lambda: torch.tensor([7, -7]) % 0),
+        (lambda: i.fmod(mg.tensor(0)), lambda: torch.tensor([7, -7]).fmod(torch.tensor(0))),
+        (lambda: 5 // mg.tensor([1, 0]), lambda: 5 // torch.tensor([1, 0])),
+        (lambda: mg.remainder(i, False), lambda: torch.remainder(torch.tensor([7, -7]), False)),
+    ]
+    for ours, theirs in cases:
+        with pytest.raises(RuntimeError) as want:
+            theirs()
+        with pytest.raises(RuntimeError) as got:
+            ours()
+        assert str(got.value) == str(want.value) == "ZeroDivisionError"
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert (i // 0.0).tolist() == [float("inf"), float("-inf")]
+        assert np.isnan(i.fmod(0.0).numpy()).all()
+
+
+def test_division_errors_in_torch_words() -> None:
+    b = mg.tensor([True, False])
+    for name, kernel in [("floor_divide", "div_floor_cpu"), ("remainder", "remainder_cpu")]:
+        with pytest.raises(NotImplementedError, match=f"^\"{kernel}\" not implemented for 'Bool'"):
+            getattr(b, name)(b)
+    with pytest.raises(NotImplementedError, match=r"^\"fmod_cpu\" not implemented for 'Bool'$"):
+        mg.fmod(b, mg.tensor(True))
+    with pytest.raises(TypeError, match="unsupported operand type"):
+        mg.tensor([1.0]) // None  # type: ignore[operator]
+    with pytest.raises(TypeError, match="unsupported operand type"):
+        None % mg.tensor([1.0])  # type: ignore[operator]
+    with pytest.raises(ValueError, match="remainder: shapes"):
+        mg.ones(3) % mg.ones(2)
+
+
+def test_division_gradients_against_torch() -> None:
+    """remainder: (grad, -grad * floor(x / y)); fmod: (grad, -grad * trunc(x / y)); at the
+    signs' combinations and at exact multiples, where the quotient jumps."""
+    torch = _torch()
+    x0, y0 = X[:6], Y[:6]
+    seed = RNG.uniform(0.5, 1.5, x0.shape)
+    for name in ["remainder", "fmod"]:
+        x, y = mg.tensor(x0, requires_grad=True), mg.tensor(y0, requires_grad=True)
+        getattr(x, name)(y).backward(mg.tensor(seed))
+        tx, ty = torch.tensor(x0, requires_grad=True), torch.tensor(y0, requires_grad=True)
+        getattr(tx, name)(ty).backward(torch.tensor(seed))
+        assert x.grad is not None and y.grad is not None
+        np.testing.assert_array_equal(x.grad.numpy(), tx.grad.numpy())
+        np.testing.assert_array_equal(y.grad.numpy(), ty.grad.numpy())
+        # with a number: the tensor's gradient only
+        x.grad = None
+        getattr(x, name)(-1.5).sum().backward()
+        assert x.grad is not None and x.grad.tolist() == [1.0] * 6
+
+
+def test_floor_divide_has_no_derivative_as_torch() -> None:
+    """PyTorch records floor_divide (and number % tensor) but refuses to differentiate it: the
+    result requires grad, and a backward that reaches it raises its RuntimeError."""
+    torch = _torch()
+    x = mg.tensor([5.5, -1.0], requires_grad=True)
+    for ours, theirs in [
+        (lambda t: t // 2, "derivative for aten::floor_divide is not implemented"),
+        (lambda t: mg.floor_divide(t, t), "derivative for aten::floor_divide is not implemented"),
+        (lambda t: 2.0 % t, "derivative for aten::remainder is not implemented"),
+    ]:
+        out = ours(x)
+        assert out.requires_grad and repr(out.grad_fn) == "<NotImplemented>"
+        assert out.grad_fn.name() == (2.0 % torch.tensor([1.0], requires_grad=True)).grad_fn.name()
+        with pytest.raises(RuntimeError, match=f"^{theirs}$"):
+            (out * 2 + x).sum().backward()
+        assert x.grad is None  # nothing accumulated
+    with pytest.raises(RuntimeError, match=r"^derivative for aten::floor_divide is not"):
+        (torch.tensor([1.5], requires_grad=True) // 2).sum().backward()
+    (x * 2).sum().backward()  # a graph without it is fine
+    (x // 2).sum()  # and so is computing it
+    with mg.no_grad():
+        assert not (x // 2).requires_grad
+
+
+def test_in_place_division_operators_change_the_tensor() -> None:
+    z = mg.tensor([7.5, -2.0])
+    v = z[:1]
+    z //= 2
+    assert z.tolist() == [3.0, -1.0] and v.tolist() == [3.0]
+    z %= 1.5
+    assert z.tolist() == [0.0, 0.5]
+    i = mg.tensor([7, 5])
+    assert i.fmod_(3) is i and i.tolist() == [1, 2]
+    with pytest.raises(RuntimeError, match=r"^result type Float can't be cast to the desired"):
+        i //= 2.5
+    with pytest.raises(RuntimeError, match=r"^ZeroDivisionError"):
+        i %= 0
+    assert i.tolist() == [1, 2]
+    w = mg.tensor([3.0], requires_grad=True) * 1
+    w %= mg.tensor([2.0])
+    assert w.grad_fn is not None
+    w.sum().backward()  # (recorded, and differentiable)
+    with pytest.raises(RuntimeError, match="a leaf Variable that requires grad"):
+        mg.tensor([3.0], requires_grad=True).remainder_(2)

@@ -299,6 +299,37 @@ def _sinh_cosh_bwd(
     return [t]
 
 
+@_forward(more_ops.Remainder)
+def _remainder_fwd(e: Emitter, op: Any, hint: str, xs: list[str], vals: Any) -> str:
+    # fmod, moved by y where the signs differ (as more_ops.remainder)
+    z = e.call(hint, "np.fmod", xs[0], xs[1])
+    y = xs[1]
+    moved = f"({z} != 0) & (({z} < 0) != (np.asarray({y}) < 0))"
+    e.stmt(f"np.add({z}, {y}, out={z}, where={moved})", z)
+    return z
+
+
+@_forward(more_ops.Fmod)
+def _fmod_fwd(e: Emitter, op: Any, hint: str, xs: list[str], vals: Any) -> str:
+    return e.call(hint, "np.fmod", xs[0], xs[1])
+
+
+@_backward(more_ops.Remainder, more_ops.Fmod)
+def _remainder_bwd(
+    e: Emitter, op: Any, g: str, out: str, xs: list[str], vals: Any, h: list[str]
+) -> Any:
+    if not op.needs_grad(1):
+        return [g, None]
+    # -grad * floor(x / y) (remainder) or -grad * trunc(x / y) (fmod), in that order
+    if type(op) is more_ops.Remainder:
+        q = e.call(h[1] + "_q", "np.floor_divide", xs[0], xs[1])
+    else:
+        q = e.call(h[1] + "_q", "np.divide", xs[0], xs[1])
+        e.into(q, "np.trunc", q)
+    t = e.call(h[1] + "_neg", "np.negative", g)
+    return [g, e.call(h[1], "np.multiply", t, q)]
+
+
 @_forward(more_ops.Round)
 def _round_fwd(e: Emitter, op: Any, hint: str, xs: list[str], vals: Any) -> str:
     return e.call(hint, "np.round", xs[0], decimals=repr(op.decimals))

@@ -603,6 +603,8 @@ def meshgrid(*tensors: Any, indexing: str | None = None) -> tuple[Tensor, ...]:
         raise RuntimeError(
             f'torch.meshgrid: indexing must be one of "xy" or "ij", but received: {indexing}'
         )
+    if not tensors:
+        raise RuntimeError("meshgrid expects a non-empty TensorList")
     ts = [as_tensor(t) for t in tensors]
     for t in ts:
         if t.ndim > 1:

@@ -320,6 +320,8 @@ ERRORS: dict[str, Callable[[Any, Any], Any]] = {
     "vstack_empty": lambda lib, x: lib.vstack([]),
     "broadcast_tensors": lambda lib, x: lib.broadcast_tensors(x[0], x[:, 0]),
     "meshgrid_indexing": lambda lib, x: lib.meshgrid(x[0], indexing="foo"),
+    "meshgrid_nothing": lambda lib, x: lib.meshgrid(indexing="ij"),
+    "meshgrid_empty_list": lambda lib, x: lib.meshgrid([], indexing="xy"),
     "tril_indices_negative_row": lambda lib, x: lib.tril_indices(-1, 3),
     "triu_indices_negative_col": lambda lib, x: lib.triu_indices(3, -1),
 }

@@ -220,7 +220,7 @@ class Pow(Op):
             edge = (_data(x) == 0) & (_data(y) >= 0)
             gy = grad * out * log(x)
             if edge.any():
-                gy = where(edge, 0.0, gy)
+                gy = where(~edge, gy, 0.0)  # (the rule's value first: where records it)
         return gx, gy
 
 

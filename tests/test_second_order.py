@@ -158,3 +158,25 @@ def test_mlp_hessian_vector_product_on_separate_parameters(seed: int) -> None:
     assert auto.shape == numeric.shape
     np.testing.assert_allclose(auto, numeric, rtol=1e-5, atol=1e-8)
     assert all(p.grad is None for p in params.values())
+
+
+def test_pow_exponent_gradient_stays_recorded_where_the_base_is_zero() -> None:
+    # d/dy x**y = x**y log x is masked to 0 where x = 0 (its limit); under create_graph the
+    # masked gradient must still be a recorded function of y, not a constant array.
+    x = mg.tensor([0.0, 1.5, 2.0], dtype=mg.float64)
+    y = mg.tensor([2.0, 2.0, 3.0], dtype=mg.float64, requires_grad=True)
+    (gy,) = mg.autograd.grad((x**y).sum(), [y], create_graph=True)
+    assert gy.requires_grad
+    np.testing.assert_allclose(gy.detach().numpy(), [0.0, 1.5**2 * np.log(1.5), 8 * np.log(2.0)])
+    (gyy,) = mg.autograd.grad(gy.sum(), [y])
+    a = x.numpy()[1:]
+    np.testing.assert_allclose(gyy.numpy()[1:], a ** y.detach().numpy()[1:] * np.log(a) ** 2)
+    torch = pytest.importorskip("torch")
+    tx = torch.tensor(x.numpy())
+    ty = torch.tensor(y.detach().numpy(), requires_grad=True)
+    (tgy,) = torch.autograd.grad((tx**ty).sum(), [ty], create_graph=True)
+    (tgyy,) = torch.autograd.grad(tgy.sum(), [ty])
+    np.testing.assert_allclose(gyy.numpy()[1:], tgyy.numpy()[1:], rtol=1e-15)
+    # At x = 0, x**y is 0 for every y near 2, so its second derivative is 0; PyTorch gives nan
+    # there (0 * log 0 inside its masked rule).
+    assert gyy.numpy()[0] == 0.0 and np.isnan(tgyy.numpy()[0])

@@ -320,7 +320,8 @@ class Sin(Op):
     computes_in_floats = True
 
     def forward(self, x: Any) -> np.ndarray:
-        return np.sin(x)
+        with _ieee():  # sin(inf) is nan, as PyTorch's, without NumPy's warning
+            return np.sin(x)
 
     def backward(self, grad: Any, out: Any, x: Any) -> tuple[Any, ...]:
         return (grad * cos(x),)
@@ -333,7 +334,8 @@ class Cos(Op):
     computes_in_floats = True
 
     def forward(self, x: Any) -> np.ndarray:
-        return np.cos(x)
+        with _ieee():
+            return np.cos(x)
 
     def backward(self, grad: Any, out: Any, x: Any) -> tuple[Any, ...]:
         return (-grad * sin(x),)

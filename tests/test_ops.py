@@ -520,3 +520,20 @@ def test_against_torch_batched_matmul() -> None:
     assert x.grad is not None and y.grad is not None
     np.testing.assert_allclose(x.grad.numpy(), tx.grad.numpy(), rtol=1e-10)
     np.testing.assert_allclose(y.grad.numpy(), ty.grad.numpy(), rtol=1e-10)
+
+
+@pytest.mark.parametrize("name", ["sin", "cos", "log1p", "expm1", "exp", "log", "sqrt", "tan"])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_functions_at_their_edges_give_ieee_values_without_numpy_warnings(
+    name: str, dtype: type
+) -> None:
+    # inf, nan, a pole (log1p(-1)), outside the domain (log1p(-2)), an overflow (expm1(1e30)):
+    # nan or inf as PyTorch returns them, and no RuntimeWarning reaching the user
+    a = np.array([np.inf, -np.inf, np.nan, -1.0, -2.0, 1e30, 0.5], dtype)
+    x = Tensor(a, requires_grad=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        y = getattr(mg, name)(x)
+        y.sum().backward()
+    with np.errstate(all="ignore"):
+        np.testing.assert_array_equal(y.detach().numpy(), getattr(np, name)(a))

@@ -340,6 +340,71 @@ def topk(
     return as_tensor(input).topk(k, dim, largest, sorted)
 
 
+# -- the selecting and NaN-skipping reductions, and the index functions (reductions.py) -------
+
+
+def median(input: TensorLike, *args: Any, **kw: Any) -> Any:
+    """``median(x)`` the lower median of all elements; ``median(x, dim, keepdim=False)`` the
+    named tuple ``(values, indices)``."""
+    return as_tensor(input).median(*args, **kw)
+
+
+def nanmedian(input: TensorLike, *args: Any, **kw: Any) -> Any:
+    """``median`` of the elements that are not NaN."""
+    return as_tensor(input).nanmedian(*args, **kw)
+
+
+def kthvalue(input: TensorLike, k: int, dim: int = -1, keepdim: bool = False) -> Any:
+    """The named tuple ``(values, indices)`` of the ``k``-th smallest element along ``dim``."""
+    return as_tensor(input).kthvalue(k, dim, keepdim)
+
+
+def mode(input: TensorLike, dim: int = -1, keepdim: bool = False) -> Any:
+    """The named tuple ``(values, indices)`` of the most frequent value along ``dim``."""
+    return as_tensor(input).mode(dim, keepdim)
+
+
+def aminmax(input: TensorLike, *, dim: int | None = None, keepdim: bool = False) -> Any:
+    """The named tuple ``(min, max)`` over ``dim`` (all elements by default)."""
+    return as_tensor(input).aminmax(dim=dim, keepdim=keepdim)
+
+
+def nansum(input: TensorLike, dim: Any = None, keepdim: bool = False, **kw: Any) -> Tensor:
+    """The sum of the elements that are not NaN."""
+    return as_tensor(input).nansum(dim, keepdim, **kw)
+
+
+def nanmean(input: TensorLike, dim: Any = None, keepdim: bool = False, **kw: Any) -> Tensor:
+    """The mean of the elements that are not NaN."""
+    return as_tensor(input).nanmean(dim, keepdim, **kw)
+
+
+def count_nonzero(input: TensorLike, dim: Any = None) -> Tensor:
+    """The number of elements that are not zero over ``dim`` (int64)."""
+    return as_tensor(input).count_nonzero(dim)
+
+
+def unique(input: TensorLike, *args: Any, **kw: Any) -> Any:
+    """The distinct values (and with ``return_inverse``/``return_counts`` where each element
+    went and how often each occurs); see ``Tensor.unique``."""
+    return as_tensor(input).unique(*args, **kw)
+
+
+def bincount(input: TensorLike, weights: Any = None, minlength: int = 0) -> Tensor:
+    """Counts (or summed ``weights``) of each value 0, 1, ... of a 1-d integer tensor."""
+    return as_tensor(input).bincount(weights, minlength)
+
+
+def nonzero(input: TensorLike, *, as_tuple: bool = False) -> Any:
+    """The indices of the elements that are not zero: (n, ndim), or one tensor per dim."""
+    return as_tensor(input).nonzero(as_tuple=as_tuple)
+
+
+def argwhere(input: TensorLike) -> Tensor:
+    """The (n, ndim) indices of the elements that are not zero."""
+    return as_tensor(input).argwhere()
+
+
 def prod(input: TensorLike, dim: int | None = None, keepdim: bool = False, **kw: Any) -> Tensor:
     """The product over ``dim`` (all elements by default)."""
     return as_tensor(input).prod(dim, keepdim, **kw)

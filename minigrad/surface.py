@@ -23,6 +23,7 @@ from .engine import TensorMakers
 from .inplace import _inplace, sibling_views
 from .pointwise import PointwiseMethods
 from .rearrange import RearrangeMethods
+from .reductions import ReductionMethods, ReductionResults
 from .validation import (
     _check_floating,
     _check_nonempty,
@@ -83,6 +84,12 @@ class return_types:
     class topk(NamedTuple):
         values: Any
         indices: Any
+
+    median = ReductionResults.median
+    nanmedian = ReductionResults.nanmedian
+    kthvalue = ReductionResults.kthvalue
+    mode = ReductionResults.mode
+    aminmax = ReductionResults.aminmax
 
 
 _TYPE_NAMES = {
@@ -181,7 +188,7 @@ def _scatter_index(
     return d, idx
 
 
-class TensorSurface(PointwiseMethods, RearrangeMethods):
+class TensorSurface(PointwiseMethods, RearrangeMethods, ReductionMethods):
     """PyTorch's Tensor methods built from the core ones (``Tensor`` inherits them)."""
 
     __slots__ = ()

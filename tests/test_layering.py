@@ -30,6 +30,7 @@ LAYERS = {
     "more_ops": 1,
     "pointwise": 2,
     "rearrange": 2,
+    "reductions": 2,
     "tensor": 2,
     "surface": 2,
     "inplace": 2,

@@ -1,0 +1,344 @@
+"""PyTorch's reductions that select an element (``median``, ``nanmedian``, ``kthvalue``,
+``mode``, ``aminmax``) or skip NaN (``nansum``, ``nanmean``), and its index functions
+(``count_nonzero``, ``unique``, ``bincount``, ``nonzero``, ``argwhere``).
+
+``Tensor`` inherits these (through ``TensorSurface``). NumPy finds the index of the selected
+element, by PyTorch's rule for ties (given at each method); the values are a ``gather`` there,
+so the gradient goes to that element by gather's rule and no method needs a backward of its own.
+"""
+
+from __future__ import annotations
+
+import builtins
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+import numpy as np
+
+from .dims import wrap_dims
+from .dtypes import torch_name
+from .engine import TensorMakers
+from .validation import REQUIRED, _check_nonempty, _one_dim, _with_dtype
+
+if TYPE_CHECKING:
+    from .tensor import Tensor
+
+__all__ = ["ReductionMethods", "ReductionResults"]
+
+
+class ReductionResults:
+    """The named tuples of these reductions (``minigrad.return_types`` holds them too)."""
+
+    class median(NamedTuple):
+        values: Any
+        indices: Any
+
+    class nanmedian(NamedTuple):
+        values: Any
+        indices: Any
+
+    class kthvalue(NamedTuple):
+        values: Any
+        indices: Any
+
+    class mode(NamedTuple):
+        values: Any
+        indices: Any
+
+    class aminmax(NamedTuple):
+        min: Any
+        max: Any
+
+
+def _wrap(a: Any) -> Any:
+    """A tensor without gradient of an array (indices, counts)."""
+    return TensorMakers.wrap(np.asarray(a), None)
+
+
+def _last(a: np.ndarray, d: builtins.int) -> np.ndarray:
+    """``a`` with dim ``d`` moved last and the others flattened: one row per slice."""
+    return np.moveaxis(a, d, -1).reshape(-1, a.shape[d])
+
+
+def _back(rows: np.ndarray, shape: tuple[builtins.int, ...], d: builtins.int) -> np.ndarray:
+    """One index per row of ``_last`` as an array of ``shape`` with size 1 at ``d`` (int64)."""
+    kept = tuple(1 if i == d else n for i, n in enumerate(shape))
+    moved = kept[:d] + kept[d + 1 :] + (1,)
+    return np.moveaxis(rows.astype(np.int64).reshape(moved), -1, d)
+
+
+def _median_rows(rows: np.ndarray, ignore_nan: builtins.bool) -> np.ndarray:
+    """PyTorch's median index of each row: position (n - 1) // 2 when equal values keep their
+    order (its ``nth_element`` breaks ties by index); ``median`` gives a row's first NaN,
+    ``nanmedian`` the median of the others (the first NaN when all are)."""
+    n = rows.shape[1]
+    order = np.argsort(rows, axis=1, kind="stable")  # NaN last, as PyTorch's nanmedian order
+    nan = np.isnan(rows) if rows.dtype.kind == "f" else np.zeros(rows.shape, bool)
+    count = nan.sum(axis=1) if ignore_nan else np.zeros(len(rows), np.int64)
+    pos = np.maximum(n - count - 1, 0) // 2
+    idx = np.take_along_axis(order, pos[:, None], axis=1)[:, 0]
+    if not ignore_nan:
+        idx = np.where(nan.any(axis=1), nan.argmax(axis=1), idx)
+    return idx
+
+
+def _quickselect_index(values: list[Any], k: builtins.int) -> builtins.int:
+    """The index PyTorch's kthvalue returns for one slice: its median-of-three quickselect
+    (ATen's ``quick_select_template``, NaN counting as the largest) run on a copy."""
+    arr, ind = list(values), list(range(len(values)))
+
+    def gt(x: Any, y: Any) -> builtins.bool:
+        return (x != x and y == y) or x > y
+
+    def swap(i: builtins.int, j: builtins.int) -> None:
+        arr[i], arr[j] = arr[j], arr[i]
+        ind[i], ind[j] = ind[j], ind[i]
+
+    lo, hi = 0, len(arr) - 1
+    while hi > lo:
+        if hi == lo + 1:
+            if gt(arr[lo], arr[hi]):
+                swap(lo, hi)
+            break
+        swap(lo + (hi - lo) // 2, lo + 1)
+        if gt(arr[lo + 1], arr[hi]):
+            swap(lo + 1, hi)
+        if gt(arr[lo], arr[hi]):
+            swap(lo, hi)
+        if gt(arr[lo + 1], arr[lo]):
+            swap(lo + 1, lo)
+        i, j, pivot = lo + 1, hi, arr[lo]
+        while True:
+            i += 1
+            while gt(pivot, arr[i]):
+                i += 1
+            j -= 1
+            while gt(arr[j], pivot):
+                j -= 1
+            if j < i:
+                break
+            swap(i, j)
+        swap(lo, j)
+        if j <= k:
+            lo = i
+        if j >= k:
+            hi = j - 1
+    return ind[k]
+
+
+def _kth_rows(rows: np.ndarray, k: builtins.int) -> np.ndarray:
+    """PyTorch's kthvalue index of each row (k from 0): the only element of the k-th smallest
+    value, or, where equal values tie, the one its quickselect ends on."""
+    kth = np.partition(rows, k, axis=1)[:, k : k + 1]  # NaN last, as PyTorch's order
+    hit = rows == kth
+    if rows.dtype.kind == "f":
+        hit |= np.isnan(rows) & np.isnan(kth)
+    idx = hit.argmax(axis=1)
+    for r in np.nonzero(hit.sum(axis=1) > 1)[0]:
+        idx[r] = _quickselect_index(rows[r].tolist(), k)
+    return idx
+
+
+def _mode_rows(rows: np.ndarray) -> np.ndarray:
+    """PyTorch's mode index of each row: in sorted order, the end of the longest run of equal
+    values (the first such run, so the smallest value wins a tie of counts), which is the last
+    occurrence of the mode (NaN != NaN: each NaN is a run of its own)."""
+    order = np.argsort(rows, axis=1, kind="stable")
+    s = np.take_along_axis(rows, order, axis=1)
+    m, n = rows.shape
+    start = np.ones((m, n), bool)
+    start[:, 1:] = s[:, 1:] != s[:, :-1]
+    pos = np.broadcast_to(np.arange(n), (m, n))
+    first = np.maximum.accumulate(np.where(start, pos, 0), axis=1)
+    end = np.ones((m, n), bool)
+    end[:, :-1] = start[:, 1:]
+    length = np.where(end, pos - first + 1, 0)
+    return np.take_along_axis(order, length.argmax(axis=1)[:, None], axis=1)[:, 0]
+
+
+def _refuse_bools(t: Any, kernel: str) -> None:
+    if t._data.dtype.kind == "b":
+        raise NotImplementedError(f"\"{kernel}\" not implemented for 'Bool'")
+
+
+class ReductionMethods:
+    """The selecting and NaN-skipping reductions, and the index functions, as methods."""
+
+    __slots__ = ()
+
+    def _select_along(
+        self: Any,
+        name: str,
+        dim: Any,
+        keepdim: builtins.bool,
+        rows_index: Any,
+        result: Any,
+    ) -> Any:
+        """``(values, indices)`` of the element ``rows_index`` picks in each slice along ``dim``
+        (values a gather, so differentiable)."""
+        d = _one_dim(self, dim, name)
+        # (nanmedian's message says median, as PyTorch's)
+        _check_nonempty(self, d if self._data.ndim else None, name.removeprefix("nan"))
+        if self._data.ndim == 0:
+            return result(self.clone(), _wrap(0))
+        a = self._data
+        idx = _back(rows_index(_last(a, d)), a.shape, d)
+        values = self.gather(d, idx)
+        if not keepdim:
+            values, idx = values.squeeze(d), idx.squeeze(d)
+        return result(values, _wrap(idx))
+
+    def _median(self: Any, name: str, dim: Any, keepdim: builtins.bool, nan: builtins.bool) -> Any:
+        _refuse_bools(self, "median_cpu" if dim is REQUIRED else "median_out")
+        if dim is REQUIRED:
+            if keepdim:
+                raise TypeError(f'{name}() missing 1 required positional arguments: "dim"')
+            return self._median_of_all(nan)
+        result = getattr(ReductionResults, name)
+        return self._select_along(name, dim, keepdim, lambda rows: _median_rows(rows, nan), result)
+
+    def _median_of_all(self: Any, ignore_nan: builtins.bool) -> Tensor:
+        """The median of all elements, its gradient shared evenly by the elements equal to it
+        (all NaNs, for a NaN median), as PyTorch's."""
+        flat = self.reshape(-1)
+        a = flat._data
+        if a.size == 0:  # NaN, as PyTorch; integers have none
+            if a.dtype.kind != "f":
+                _check_nonempty(self, None, "median")
+            return TensorMakers.wrap(np.asarray(np.nan, dtype=a.dtype), None)
+        m = a[_median_rows(a[None, :], ignore_nan)[0]]
+        if m != m:
+            return flat[_wrap(np.flatnonzero(np.isnan(a)))].mean()
+        return flat[_wrap(np.flatnonzero(a == m))].amax()  # (ties: amax's even share)
+
+    def median(self: Any, dim: Any = REQUIRED, keepdim: builtins.bool = False) -> Any:
+        """``median()``: the lower median of all elements (ties share the gradient);
+        ``median(dim)``: the named tuple ``(values, indices)`` along ``dim``, the index being
+        PyTorch's (equal values in their order; a slice's first NaN if it has one)."""
+        return self._median("median", dim, keepdim, False)
+
+    def nanmedian(self: Any, dim: Any = REQUIRED, keepdim: builtins.bool = False) -> Any:
+        """``median`` of the elements that are not NaN (NaN where all are)."""
+        return self._median("nanmedian", dim, keepdim, True)
+
+    def kthvalue(self: Any, k: builtins.int, dim: Any = -1, keepdim: builtins.bool = False) -> Any:
+        """The named tuple ``(values, indices)`` of the ``k``-th smallest element along ``dim``
+        (NaN the largest); among equal values the index PyTorch's quickselect picks."""
+        _refuse_bools(self, "kthvalue_cpu")
+        d = _one_dim(self, dim, "kthvalue")
+        _check_nonempty(self, d if self._data.ndim else None, "kthvalue")
+        n = self._data.shape[d] if self._data.ndim else 1
+        if not 1 <= k <= n:
+            raise RuntimeError(f"kthvalue(): selected number k out of range for dimension {d}")
+        return self._select_along(
+            "kthvalue", d, keepdim, lambda rows: _kth_rows(rows, k - 1), ReductionResults.kthvalue
+        )
+
+    def mode(self: Any, dim: Any = -1, keepdim: builtins.bool = False) -> Any:
+        """The named tuple ``(values, indices)`` of the most frequent value along ``dim`` (the
+        smallest of equally frequent ones) and its last occurrence."""
+        return self._select_along("mode", dim, keepdim, _mode_rows, ReductionResults.mode)
+
+    def aminmax(self: Any, *, dim: Any = None, keepdim: builtins.bool = False) -> Any:
+        """The named tuple ``(min, max)`` over ``dim`` (all elements by default); ties share
+        the gradient evenly, as ``amin`` and ``amax``."""
+        dims = () if dim is None else dim
+        d = wrap_dims(dims, self._data.ndim, "aminmax", self._data.shape)
+        for i in () if d is None else np.atleast_1d(d):
+            if self._data.shape[i] == 0:
+                raise IndexError(f"aminmax: Expected reduction dim {i} to have non-zero size.")
+        if d is None and self._data.size == 0:
+            raise RuntimeError(
+                "aminmax(): cannot compute aminmax over an empty dimension as the operation has "
+                "no identity."
+            )
+        return ReductionResults.aminmax(self.amin(dims, keepdim), self.amax(dims, keepdim))
+
+    def nansum(
+        self: Any, dim: Any = None, keepdim: builtins.bool = False, *, dtype: Any = None
+    ) -> Tensor:
+        """The sum over ``dim`` of the elements that are not NaN (their gradient 1, NaNs' 0)."""
+        if dtype is not None:
+            return _with_dtype(self, dtype, "nansum", lambda x: x.nansum(dim, keepdim))
+        kind = self._data.dtype.kind
+        if kind != "f":  # integers sum in int64, as PyTorch (NumPy would sum uint8 in uint64)
+            return self.to(np.int64).sum(dim=dim, keepdim=keepdim)
+        return self.masked_fill(_wrap(np.isnan(self._data)), 0).sum(dim=dim, keepdim=keepdim)
+
+    def nanmean(
+        self: Any, dim: Any = None, keepdim: builtins.bool = False, *, dtype: Any = None
+    ) -> Tensor:
+        """The mean over ``dim`` of the elements that are not NaN (NaN where all are)."""
+        if self._data.dtype.kind not in "fc":
+            raise RuntimeError(
+                "nanmean(): expected input to have floating point or complex dtype but got "
+                f"{torch_name(self._data.dtype)}"
+            )
+        if dtype is not None:
+            return _with_dtype(self, dtype, "nanmean", lambda x: x.nanmean(dim, keepdim))
+        d = wrap_dims(dim, self._data.ndim, "nanmean", self._data.shape)
+        count = np.sum(~np.isnan(self._data), axis=d, keepdims=keepdim)
+        return self.nansum(dim, keepdim) / _wrap(count.astype(self._data.dtype))
+
+    def count_nonzero(self: Any, dim: Any = None) -> Tensor:
+        """The number of elements that are not zero over ``dim`` (all by default); int64."""
+        d = wrap_dims(dim, self._data.ndim, "count_nonzero", self._data.shape)
+        return _wrap(np.asarray(np.count_nonzero(self._data, axis=d), dtype=np.int64))
+
+    def unique(
+        self: Any,
+        sorted: builtins.bool = True,
+        return_inverse: builtins.bool = False,
+        return_counts: builtins.bool = False,
+        dim: Any = None,
+    ) -> Any:
+        """The distinct values in ascending order (each NaN distinct), or, with ``dim``, the
+        distinct slices along it; with ``return_inverse`` where each element went and with
+        ``return_counts`` how often each occurs (no gradient)."""
+        a = self._data
+        if dim is None:
+            values, inverse, counts = np.unique(
+                a.reshape(-1), return_inverse=True, return_counts=True, equal_nan=False
+            )
+            inverse = inverse.reshape(a.shape)
+        else:
+            d = _one_dim(self, dim, "unique")
+            values, inverse, counts = np.unique(a, return_inverse=True, return_counts=True, axis=d)
+            inverse = inverse.reshape(-1)
+        out = [_wrap(values)]
+        if return_inverse:
+            out.append(_wrap(inverse.astype(np.int64)))
+        if return_counts:
+            out.append(_wrap(counts.astype(np.int64)))
+        return out[0] if len(out) == 1 else tuple(out)
+
+    def bincount(self: Any, weights: Any = None, minlength: builtins.int = 0) -> Tensor:
+        """How often each value 0, 1, ... occurs in this 1-d tensor of non-negative integers
+        (at least ``minlength`` counts), or the sum of ``weights`` at each (float32 weights
+        give float32, others float64, as PyTorch)."""
+        a = self._data
+        if a.dtype.kind not in "iu":
+            raise NotImplementedError(
+                f"\"bincount_cpu\" not implemented for '{torch_name(a.dtype)}'"
+            )
+        if minlength < 0:
+            raise RuntimeError("minlength should be >= 0")
+        if a.ndim != 1 or (a.size and a.min() < 0):
+            raise RuntimeError("bincount only supports 1-d non-negative integral inputs.")
+        if weights is None:
+            return _wrap(np.bincount(a, minlength=minlength).astype(np.int64))
+        w = weights._data if hasattr(weights, "_data") else np.asarray(weights)
+        if w.ndim != 1 or w.shape[0] != a.shape[0]:
+            raise RuntimeError("weights should be 1-d and have the same length as input")
+        out_dtype = np.float32 if w.dtype == np.float32 else np.float64
+        return _wrap(np.bincount(a, w, minlength=minlength).astype(out_dtype))
+
+    def nonzero(self: Any, *, as_tuple: builtins.bool = False) -> Any:
+        """The indices of the elements that are not zero: an (n, ndim) int64 tensor, or with
+        ``as_tuple`` one 1-d tensor per dim (a 0-d tensor counts as 1-d there)."""
+        if as_tuple:
+            return tuple(_wrap(i.astype(np.int64)) for i in np.nonzero(np.atleast_1d(self._data)))
+        return _wrap(np.argwhere(self._data).astype(np.int64))
+
+    def argwhere(self: Any) -> Tensor:
+        """``nonzero()``: the (n, ndim) indices of the elements that are not zero."""
+        return self.nonzero()

@@ -139,9 +139,11 @@ def _kth_rows(rows: np.ndarray, k: builtins.int) -> np.ndarray:
 
 
 def _mode_rows(rows: np.ndarray) -> np.ndarray:
-    """PyTorch's mode index of each row: in sorted order, the end of the longest run of equal
-    values (the first such run, so the smallest value wins a tie of counts), which is the last
-    occurrence of the mode (NaN != NaN: each NaN is a run of its own)."""
+    """PyTorch's mode index of each row: it sorts the slice with ``std::sort`` and returns the
+    end of the first longest run of equal values (so the smallest value wins a tie of counts).
+    Up to 16 elements without NaN that sort is a stable insertion sort, and the end of the run
+    the last occurrence: computed here for all rows at once. Longer rows, and rows with NaN
+    (which ``<`` leaves in place), are sorted by ``_std_sort`` one at a time."""
     order = np.argsort(rows, axis=1, kind="stable")
     s = np.take_along_axis(rows, order, axis=1)
     m, n = rows.shape
@@ -152,7 +154,108 @@ def _mode_rows(rows: np.ndarray) -> np.ndarray:
     end = np.ones((m, n), bool)
     end[:, :-1] = start[:, 1:]
     length = np.where(end, pos - first + 1, 0)
-    return np.take_along_axis(order, length.argmax(axis=1)[:, None], axis=1)[:, 0]
+    idx = np.take_along_axis(order, length.argmax(axis=1)[:, None], axis=1)[:, 0]
+    exact = np.isnan(rows).any(axis=1) if rows.dtype.kind == "f" else np.zeros(m, bool)
+    for r in range(m) if n > 16 else np.nonzero(exact)[0]:
+        idx[r] = _mode_by_std_sort(rows[r].tolist())
+    return idx
+
+
+def _mode_by_std_sort(keys: list[Any]) -> builtins.int:
+    """PyTorch's mode index of one slice: the end of the first longest run of ``!=``-equal
+    values in the order ``std::sort`` leaves them."""
+    order = _std_sort(keys)
+    best, best_count, count = 0, 0, 0
+    for p, i in enumerate(order):
+        count += 1
+        if p == len(order) - 1 or keys[i] != keys[order[p + 1]]:
+            if count > best_count:
+                best, best_count = i, count
+            count = 0
+    return best
+
+
+def _std_sort(keys: list[Any]) -> list[builtins.int]:
+    """The order in which libstdc++'s ``std::sort`` (introsort: median-of-three quicksort
+    partitions down to 16 elements, heapsort past a depth of 2 log2(n), then insertion sort)
+    leaves ``keys`` compared with ``<``: which of equal keys comes last is its own."""
+    a = list(range(len(keys)))
+
+    def less(i: builtins.int, j: builtins.int) -> builtins.bool:
+        return builtins.bool(keys[a[i]] < keys[a[j]])
+
+    def insert(i: builtins.int) -> None:  # __unguarded_linear_insert
+        val = a[i]
+        while i > 0 and keys[val] < keys[a[i - 1]]:
+            a[i] = a[i - 1]
+            i -= 1
+        a[i] = val
+
+    def adjust_heap(
+        first: builtins.int, hole: builtins.int, n: builtins.int, val: builtins.int
+    ) -> None:
+        top = child = hole
+        while child < (n - 1) // 2:
+            child = 2 * (child + 1)
+            if keys[a[first + child]] < keys[a[first + child - 1]]:
+                child -= 1
+            a[first + hole] = a[first + child]
+            hole = child
+        if n % 2 == 0 and child == (n - 2) // 2:
+            child = 2 * (child + 1)
+            a[first + hole] = a[first + child - 1]
+            hole = child - 1
+        parent = (hole - 1) // 2
+        while hole > top and keys[a[first + parent]] < keys[val]:
+            a[first + hole] = a[first + parent]
+            hole, parent = parent, (parent - 1) // 2
+        a[first + hole] = val
+
+    def heap_sort(first: builtins.int, last: builtins.int) -> None:
+        for parent in range((last - first - 2) // 2, -1, -1):
+            adjust_heap(first, parent, last - first, a[first + parent])
+        while last - first > 1:
+            last -= 1
+            val, a[last] = a[last], a[first]
+            adjust_heap(first, 0, last - first, val)
+
+    def introsort(first: builtins.int, last: builtins.int, depth: builtins.int) -> None:
+        while last - first > 16:
+            if depth == 0:
+                heap_sort(first, last)
+                return
+            depth -= 1
+            x, y, z = first + 1, first + (last - first) // 2, last - 1
+            if less(x, y):
+                m = y if less(y, z) else z if less(x, z) else x
+            else:
+                m = x if less(x, z) else z if less(y, z) else y
+            a[first], a[m] = a[m], a[first]
+            lo, hi = first + 1, last
+            while True:  # __unguarded_partition around a[first]
+                while less(lo, first):
+                    lo += 1
+                hi -= 1
+                while less(first, hi):
+                    hi -= 1
+                if lo >= hi:
+                    break
+                a[lo], a[hi] = a[hi], a[lo]
+                lo += 1
+            introsort(lo, last, depth)
+            last = lo
+
+    n = len(a)
+    if n:
+        introsort(0, n, 2 * (n.bit_length() - 1))
+        for i in range(1, min(n, 16)):  # __insertion_sort of the first 16
+            if less(i, 0):
+                a[: i + 1] = [a[i], *a[:i]]
+            else:
+                insert(i)
+        for i in range(16, n):  # __unguarded_insertion_sort of the rest
+            insert(i)
+    return a
 
 
 def _refuse_bools(t: Any, kernel: str) -> None:
@@ -235,7 +338,8 @@ class ReductionMethods:
 
     def mode(self: Any, dim: Any = -1, keepdim: builtins.bool = False) -> Any:
         """The named tuple ``(values, indices)`` of the most frequent value along ``dim`` (the
-        smallest of equally frequent ones) and its last occurrence."""
+        smallest of equally frequent ones) and the occurrence PyTorch returns (the last, in a
+        slice of up to 16 elements without NaN; see ``_mode_rows``)."""
         return self._select_along("mode", dim, keepdim, _mode_rows, ReductionResults.mode)
 
     def aminmax(self: Any, *, dim: Any = None, keepdim: builtins.bool = False) -> Any:

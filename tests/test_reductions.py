@@ -368,12 +368,8 @@ def test_values_indices_and_gradients_as_torch(
     name: str, kind: str, shape: tuple[int, ...]
 ) -> None:
     torch = pytest.importorskip("torch")
-    if name.startswith("mode") and shape[1] > 16:
-        return  # (see test_mode_index_among_ties_in_long_slices)
     if name.startswith("unique_dim") and kind == "nan":
         return  # (NaN rows: PyTorch compares them by bits)
-    if name.startswith("mode") and kind == "nan":
-        return  # (PyTorch's answer depends on where its std::sort leaves a NaN)
     a = _values(kind, shape)
     differentiable = not name.startswith(("count", "nonzero", "argwhere", "unique"))
     x, tx = _pair(torch, a, differentiable)
@@ -388,17 +384,28 @@ def test_values_indices_and_gradients_as_torch(
     np.testing.assert_allclose(x.grad.numpy(), tx.grad.numpy(), rtol=1e-12, atol=1e-12)
 
 
-def test_mode_index_among_ties_in_long_slices() -> None:
+def test_mode_follows_std_sort_in_long_slices_and_around_nan() -> None:
     # PyTorch sorts a slice with std::sort and returns the index at the end of the mode's run:
-    # for a slice of up to 16 elements (insertion sort) the last occurrence, which minigrad
-    # returns for every length (a longer slice's order among equal values is std::sort's own)
+    # up to 16 elements without NaN the last occurrence; past 16, whichever occurrence its
+    # introsort leaves last; a NaN (never < anything) stays where it is and splits runs
+    assert mg.tensor([1.0, NAN, 1.0]).mode().indices.item() == 0
+    values, indices = mg.tensor([NAN, 2.0, 1.0]).mode()
+    assert np.isnan(values.item()) and indices.item() == 0
+    a = np.tile([2.0, 0.0, 1.0, 2.0, 1.0], 8)  # 40 elements: 0 x8, 1 x16, 2 x16
+    assert mg.tensor(a).mode().values.item() == 1.0
+
+
+def test_mode_index_as_torch_in_slices_of_every_length() -> None:
     torch = pytest.importorskip("torch")
-    a = _ties(6, 16)
-    x, tx = _pair(torch, a)
-    _same(x.mode(), tx.mode())
-    a = _ties(6, 40)
-    ours, theirs = mg.tensor(a).mode(), torch.tensor(a).mode()
-    _same(ours.values, theirs.values)
+    for n in (3, 16, 17, 40, 150):
+        for kind in ("ties", "nan"):
+            a = _values(kind, (4, n))
+            for dim in (0, 1):
+                _same(mg.tensor(a).mode(dim), torch.tensor(a).mode(dim))
+    a = np.zeros((2, 100))  # all equal: the partitions' worst case
+    _same(mg.tensor(a).mode(), torch.tensor(a).mode())
+    a = np.sort(_ties(2, 100), axis=1)[:, ::-1].copy()
+    _same(mg.tensor(a).mode(), torch.tensor(a).mode())
 
 
 @pytest.mark.parametrize("dtype", ["int64", "int32", "uint8", "bool", "float32"])

@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from . import conv, fused, ops
+from . import conv, fused, more_ops, ops
 from ._optional import require
 from .engine import Op
 from .grad_mode import enable_grad
@@ -359,14 +359,17 @@ Converter = Callable[[_Writer, Any, list[Any]], str]
 
 
 def _op_class(name: str) -> type:
-    """The op class of that name: a primitive (``ops``) or a fused op (``fused``)."""
-    return getattr(ops, name, None) or getattr(fused, name)
+    """The op class of that name: a primitive (``ops``), a fused op (``fused``) or one of
+    the ops beyond the basic set (``more_ops``)."""
+    return getattr(ops, name, None) or getattr(fused, name, None) or getattr(more_ops, name)
 
 
 _UNARY = {
     "Neg": "Neg", "Exp": "Exp", "Log": "Log", "Sqrt": "Sqrt", "Abs": "Abs", "Sin": "Sin",
     "Cos": "Cos", "Tanh": "Tanh", "Sigmoid": "Sigmoid", "ReLU": "Relu", "Erf": "Erf",
-    "Softplus": "Softplus",
+    "Softplus": "Softplus", "Tan": "Tan", "Asin": "Asin", "Acos": "Acos", "Atan": "Atan",
+    "Sinh": "Sinh", "Cosh": "Cosh", "Asinh": "Asinh", "Acosh": "Acosh", "Atanh": "Atanh",
+    "Floor": "Floor", "Ceil": "Ceil",
 }  # fmt: skip
 _BINARY = {
     "Add": "Add", "Sub": "Sub", "Mul": "Mul", "Div": "Div", "Pow": "Pow",
@@ -385,6 +388,49 @@ def _unary(w: _Writer, op: Any, xs: list[Any]) -> str:
 def _binary(w: _Writer, op: Any, xs: list[Any]) -> str:
     x, y = xs
     return w.node(_BINARY[_kind(op)], [w.value(x, like=y), w.value(y, like=x)])
+
+
+def _round(w: _Writer, op: Any, xs: list[Any]) -> str:
+    """Half to even, as ONNX's Round; with decimals, scaled by 10**|decimals| first and back
+    after, in the input's dtype and in NumPy's order (multiply then divide, or the reverse for
+    negative decimals), so the bits are minigrad's."""
+    x = w.value(xs[0])
+    if op.decimals == 0:
+        return w.node("Round", [x])
+    scale = w.const(10.0 ** abs(op.decimals), xs[0].dtype)
+    there, back = ("Mul", "Div") if op.decimals > 0 else ("Div", "Mul")
+    return w.node(back, [w.node("Round", [w.node(there, [x, scale])]), scale])
+
+
+def _trunc(w: _Writer, op: Any, xs: list[Any]) -> str:
+    """Toward 0: ceil below 0, floor elsewhere (ONNX has no Trunc)."""
+    x = w.value(xs[0])
+    below = w.node("Less", [x, w.const(0, xs[0].dtype)])
+    return w.node("Where", [below, w.node("Ceil", [x]), w.node("Floor", [x])])
+
+
+def _sign(w: _Writer, op: Any, xs: list[Any]) -> str:
+    """(x > 0) - (x < 0), as minigrad computes it: 0 at nan, as PyTorch (ONNX's Sign gives nan)."""
+    x, zero = w.value(xs[0]), w.const(0, xs[0].dtype)
+    to = w.onnx.helper.np_dtype_to_tensor_dtype(xs[0].dtype)
+    above, below = (w.node("Cast", [w.node(t, [x, zero])], to=to) for t in ("Greater", "Less"))
+    return w.node("Sub", [above, below])
+
+
+def _fmod(w: _Writer, op: Any, xs: list[Any]) -> str:
+    x, y = xs
+    return w.node("Mod", [w.value(x, like=y), w.value(y, like=x)], fmod=1)
+
+
+def _remainder(w: _Writer, op: Any, xs: list[Any]) -> str:
+    """fmod moved by y where it is nonzero and its sign differs from y's, as minigrad computes
+    it (ONNX's Mod takes floats only with fmod=1, C's fmod)."""
+    x, y = xs
+    dtype = (x if isinstance(x, Tensor) else y).dtype
+    m, yv, zero = _fmod(w, op, xs), w.value(y, like=x), w.const(0, dtype)
+    differ = w.node("Xor", [w.node("Less", [m, zero]), w.node("Less", [yv, zero])])
+    moved = w.node("And", [w.node("Not", [w.node("Equal", [m, zero])]), differ])
+    return w.node("Where", [moved, w.node("Add", [m, yv]), m])
 
 
 def _reduce(w: _Writer, op: Any, xs: list[Any]) -> str:
@@ -580,6 +626,12 @@ CONVERTERS: dict[type, Converter] = {
     **{_op_class(k): _unary for k in _UNARY},
     **{_op_class(k): _binary for k in _BINARY},
     **{_op_class(k): _reduce for k in _REDUCE},
+    more_ops.Round: _round,
+    more_ops.Trunc: _trunc,
+    more_ops.Sign: _sign,
+    more_ops.Sgn: _sign,
+    more_ops.Fmod: _fmod,
+    more_ops.Remainder: _remainder,
     fused.Softmax: _softmax,
     fused.LogSoftmax: _softmax,
     fused.Linear: _linear,

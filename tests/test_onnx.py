@@ -323,3 +323,87 @@ def test_mnist_cnn_example_exports_what_it_trained(tmp_path: Path) -> None:
     model.eval()
     x = np.random.default_rng(0).random((7, 1, 28, 28), dtype=np.float32)  # another batch size
     assert_same_outputs(model, tmp_path / "cnn.onnx", x, tol=1e-4)
+
+
+# ---------------------------------------------------------------------------------------------
+# Elementwise ops beyond the basic set: each exported alone, run on edge values (nan, +-inf,
+# +-0, halves, the largest floats) and on random values at another batch size.
+
+EDGES = np.array(
+    [np.nan, np.inf, -np.inf, 0.0, -0.0, 1.0, -1.0, 0.5, -0.5, 1.5, -1.5, 2.5, -2.5, 0.25,
+     -0.75, 1e-30, 89.5, -89.5, 3e38, -3e38, 1e7 + 1, 8388609.0, 3.14159, -3.14159],
+    np.float32,
+)  # fmt: skip
+EXACT = 0.0
+FLOAT32 = 1e-6
+"""Relative tolerance where ONNX Runtime's float32 kernel (its own tan, asin...) may round an
+ulp or two away from NumPy's."""
+
+UNARY_EXPORTS: dict[str, tuple[Any, float]] = {
+    "tan": (lambda x: x.tan(), FLOAT32),
+    "asin": (lambda x: x.asin(), FLOAT32),
+    "acos": (lambda x: x.acos(), FLOAT32),
+    "atan": (lambda x: x.atan(), FLOAT32),
+    "sinh": (lambda x: x.sinh(), FLOAT32),
+    "cosh": (lambda x: x.cosh(), FLOAT32),
+    "asinh": (lambda x: x.asinh(), FLOAT32),
+    "acosh": (lambda x: x.acosh(), FLOAT32),
+    "atanh": (lambda x: x.atanh(), FLOAT32),
+    "floor": (lambda x: x.floor(), EXACT),
+    "ceil": (lambda x: x.ceil(), EXACT),
+    "trunc": (lambda x: x.trunc(), EXACT),
+    "frac": (lambda x: x.frac(), EXACT),
+    "round": (lambda x: x.round(), EXACT),
+    "round decimals=2": (lambda x: x.round(decimals=2), EXACT),
+    "round decimals=-1": (lambda x: x.round(decimals=-1), EXACT),
+    "sign": (lambda x: x.sign(), EXACT),
+    "sgn": (lambda x: x.sgn(), EXACT),
+    "remainder by a number": (lambda x: x % 0.75, EXACT),
+    "fmod by a number": (lambda x: x.fmod(-0.75), EXACT),
+}
+
+
+def edge_rows(columns: int) -> np.ndarray:
+    """EDGES, padded with zeros to fill rows of ``columns``."""
+    n = -(-len(EDGES) // columns) * columns
+    return np.concatenate([EDGES, np.zeros(n - len(EDGES), np.float32)]).reshape(-1, columns)
+
+
+@pytest.mark.parametrize("name", sorted(UNARY_EXPORTS))
+def test_elementwise_op_exports_with_its_edge_values(name: str, tmp_path: Path) -> None:
+    fn, tol = UNARY_EXPORTS[name]
+    rng = np.random.default_rng(4)
+    example = mg.tensor(rng.uniform(-3, 3, (5, 4)).astype(np.float32))
+    export_and_check(fn, example, tmp_path / "m.onnx", input_names=["input"],
+                     output_names=["output"], dynamic_axes=DYNAMIC)  # fmt: skip
+    assert_same_outputs(fn, tmp_path / "m.onnx", edge_rows(4), tol=tol)
+    assert_same_outputs(fn, tmp_path / "m.onnx", rng.uniform(-4, 4, (9, 4)).astype(np.float32),
+                        tol=tol)  # fmt: skip
+
+
+BINARY_EXPORTS: dict[str, tuple[Any, float]] = {
+    "remainder": (lambda x, y: x.remainder(y), EXACT),
+    "fmod": (lambda x, y: x.fmod(y), EXACT),
+}
+
+
+def edge_pairs() -> tuple[np.ndarray, np.ndarray]:
+    """Every pair of edge values, as two (n, len(EDGES)) arrays."""
+    x, y = np.meshgrid(EDGES, EDGES, indexing="ij")
+    return x.copy(), y.copy()
+
+
+@pytest.mark.parametrize("name", sorted(BINARY_EXPORTS))
+def test_op_of_two_inputs_exports_with_every_pair_of_edge_values(name: str, tmp_path: Path) -> None:
+    fn, tol = BINARY_EXPORTS[name]
+    rng = np.random.default_rng(5)
+    x, y = (mg.tensor(rng.uniform(-3, 3, (5, len(EDGES))).astype(np.float32)) for _ in range(2))
+    dynamic = {"x": {0: "n"}, "y": {0: "n"}, "output": {0: "n"}}
+    export_and_check(fn, (x, y), tmp_path / "m.onnx", input_names=["x", "y"],
+                     dynamic_axes=dynamic)  # fmt: skip
+    for a, b in (edge_pairs(), rng.uniform(-4, 4, (2, 9, len(EDGES))).astype(np.float32)):
+        with mg.no_grad():
+            expected = fn(mg.tensor(a), mg.tensor(b)).numpy()
+        (got,) = run_onnx(tmp_path / "m.onnx", a, b)
+        assert got.dtype == expected.dtype
+        np.testing.assert_allclose(got, expected, rtol=tol, atol=0)

@@ -381,7 +381,23 @@ _REDUCE = {
 }  # fmt: skip
 
 
+_FLOAT32_ONLY = {"Tan", "Asin", "Acos", "Atan", "Sinh", "Cosh", "Asinh", "Acosh", "Atanh", "Erf"}
+"""ONNX ops whose ONNX Runtime CPU kernel takes float32 only (no float64 one)."""
+
+
+def _float32_only(op_type: str, kind: str, x: Any) -> None:
+    """Refuse, at export rather than when ONNX Runtime loads the file, an ONNX op its kernels
+    cannot run in the input's dtype."""
+    if op_type in _FLOAT32_ONLY and np.dtype(x.dtype) != np.float32:
+        raise ExportError(
+            f"onnx.export: the {kind} op on {np.dtype(x.dtype)} becomes ONNX's {op_type}, which "
+            "ONNX Runtime computes in float32 only; export the model in float32 (model.float() "
+            "and a float32 input)"
+        )
+
+
 def _unary(w: _Writer, op: Any, xs: list[Any]) -> str:
+    _float32_only(_UNARY[_kind(op)], _kind(op), xs[0])
     return w.node(_UNARY[_kind(op)], [w.value(xs[0])])
 
 

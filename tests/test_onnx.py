@@ -407,3 +407,26 @@ def test_op_of_two_inputs_exports_with_every_pair_of_edge_values(name: str, tmp_
         (got,) = run_onnx(tmp_path / "m.onnx", a, b)
         assert got.dtype == expected.dtype
         np.testing.assert_allclose(got, expected, rtol=tol, atol=0)
+
+
+FLOAT32_ONLY = ["tan", "asin", "acos", "atan", "sinh", "cosh", "asinh", "acosh", "atanh", "erf"]
+
+
+@pytest.mark.parametrize("name", FLOAT32_ONLY)
+def test_op_onnx_runtime_computes_in_float32_only_is_refused_in_float64(
+    name: str, tmp_path: Path
+) -> None:
+    example = mg.tensor(np.full((3, 2), 0.5))  # float64
+    with pytest.raises(ExportError, match=rf"(?i){name} op on float64 .* float32 only.*float\(\)"):
+        export(lambda x: getattr(x, name)(), example, tmp_path / "m.onnx")
+    assert not (tmp_path / "m.onnx").exists()
+    # in float32 it exports and runs
+    export(lambda x: getattr(x, name)(), example.float(), tmp_path / "m.onnx")
+    (got,) = run_onnx(tmp_path / "m.onnx", np.full((3, 2), 0.5, np.float32))
+    assert got.dtype == np.float32
+
+
+def test_gelu_in_float64_is_refused_at_export_not_in_onnx_runtime(tmp_path: Path) -> None:
+    model = nn.Sequential(nn.Linear(3, 3), nn.GELU()).double()
+    with pytest.raises(ExportError, match=r"Erf op on float64 becomes ONNX's Erf"):
+        export(model, mg.randn(2, 3).double(), tmp_path / "m.onnx")

@@ -16,7 +16,7 @@ from .grad_mode import _grad_enabled
 from .pointwise import _isclose, _logical, _pair
 from .rearrange import _broadcast_shape
 from .tensor import Tensor, apply, as_tensor
-from .validation import _check_linear_dtypes
+from .validation import _check_broadcasts, _check_linear_dtypes, _check_linear_shapes
 
 TensorLike = Tensor | np.ndarray | float | int
 
@@ -254,27 +254,24 @@ def linear(input: TensorLike, weight: Tensor, bias: Tensor | None = None) -> Ten
     """input @ weight.T + bias as one op, with weight of shape (out_features, in_features).
 
     Raises:
-        ValueError: if the input's last dimension is not weight's second, or the bias does not
-            have weight's first.
+        ValueError: if the weight is not 2-D.
+        ShapeError: (a RuntimeError, in PyTorch's words) if the input's last dimension is not
+            the weight's second, or the bias does not have the weight's first.
         RuntimeError: if the dtypes differ (PyTorch's words: products do not promote).
     """
     xt = as_tensor(input)
     w = as_tensor(weight)
-    if w.ndim != 2 or xt.ndim == 0 or xt.shape[-1] != w.shape[1]:
-        raise ValueError(
-            f"linear: input of shape {tuple(xt.shape)} does not fit weight of shape "
-            f"{tuple(w.shape)} "
-            f"(expected input (..., {w.shape[1] if w.ndim == 2 else '?'}))"
-        )
+    if w.ndim != 2:
+        raise ValueError(f"linear: weight must be 2-D (out, in), got shape {tuple(w.shape)}")
+    if xt.ndim == 0 or xt.shape[-1] != w.shape[1]:
+        _check_linear_shapes(xt, w, None, "linear")
     if bias is None:
         if xt._data.dtype is not w._data.dtype:
             _check_linear_dtypes(xt._data, w._data, None)
         return apply(fused.Linear(), xt, w)
     b = as_tensor(bias)
     if b.shape != (w.shape[0],):
-        raise ValueError(
-            f"linear: bias of shape {tuple(b.shape)} does not fit weight of shape {tuple(w.shape)}"
-        )
+        _check_linear_shapes(xt, w, b, "linear")
     if xt._data.dtype is not w._data.dtype or b._data.dtype is not w._data.dtype:
         _check_linear_dtypes(xt._data, w._data, b._data)
     return apply(fused.Linear(), xt, w, b)
@@ -816,7 +813,11 @@ def where(condition: TensorLike, x: TensorLike, y: TensorLike) -> Tensor:
     # PyTorch's result type of the two, as for x + y: a number counts below a 0-d tensor, a
     # 0-d tensor below one with dimensions, and a float number makes an int tensor float
     rt = result_np(*(v._data if isinstance(v, Tensor) else v for v in (xs, ys)))
-    return apply(ops.Where(cond), _in_dtype(xs, rt), _in_dtype(ys, rt))
+    try:
+        return apply(ops.Where(cond), _in_dtype(xs, rt), _in_dtype(ys, rt))
+    except ValueError:
+        _check_broadcasts("where", cond, xs, ys)  # (PyTorch's words, not NumPy's)
+        raise
 
 
 def _where_side(v: Any) -> Any:

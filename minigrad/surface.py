@@ -25,15 +25,16 @@ from .pointwise import PointwiseMethods
 from .rearrange import RearrangeMethods
 from .reductions import ReductionMethods, ReductionResults
 from .validation import (
+    _check_broadcasts,
     _check_floating,
     _check_nonempty,
     _compared,
     _dim_arg,
     _dims,
+    _expanded,
     _keep,
     _one_dim,
     _raw,
-    _shape,
     _with_dtype,
 )
 
@@ -128,7 +129,12 @@ def _compare(ufunc: Any, x: Any, other: Any) -> Any:
             xd = xd.astype(rt)
         if type(yd) is np.ndarray and yd.dtype != rt:
             yd = yd.astype(rt)
-    return TensorMakers.wrap(np.asarray(ufunc(xd, yd)), None)
+    try:
+        out = ufunc(xd, yd)
+    except ValueError:
+        _check_broadcasts(ufunc.__name__, xd, yd)  # (PyTorch's words, not NumPy's)
+        raise
+    return TensorMakers.wrap(np.asarray(out), None)
 
 
 def _along(dim: builtins.int, index: Any) -> tuple[Any, ...]:
@@ -390,10 +396,7 @@ class TensorSurface(PointwiseMethods, RearrangeMethods, ReductionMethods):
 
     def expand(self: Any, *shape: Any) -> Tensor:
         """PyTorch's ``expand``: like ``broadcast_to``, where -1 keeps a dimension."""
-        target = _shape(shape)
-        lead = len(target) - self.ndim
-        full = tuple(self._data.shape[i - lead] if n == -1 else n for i, n in enumerate(target))
-        return self.broadcast_to(full)
+        return self.broadcast_to(_expanded(self, shape))
 
     def t(self: Any) -> Tensor:
         """The transpose of a matrix (0-d and 1-d tensors are returned as they are)."""

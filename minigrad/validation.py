@@ -19,6 +19,14 @@ from .grad_mode import _grad_enabled
 DTypeLike = Any
 
 
+class ShapeError(RuntimeError, ValueError):
+    """A shape mismatch, raised in PyTorch's words and of its type (``RuntimeError``).
+
+    Also a ``ValueError``: minigrad raised ValueError for these before it followed PyTorch, and
+    code written then (``except ValueError``) keeps catching them.
+    """
+
+
 def _raw(x: Any) -> Any:
     """The array behind a tensor; anything else as it is."""
     return x._data if hasattr(x, "_data") else x
@@ -206,14 +214,30 @@ def _shape(args: tuple[Any, ...]) -> tuple[int, ...]:
 
 
 def _reshaped(t: Any, shape: tuple[Any, ...]) -> tuple[int, ...]:
-    """The shape ``t.reshape(*shape)`` gives (one dimension may be -1), or a ValueError."""
+    """The shape ``t.reshape(*shape)`` gives (one dimension may be -1), or PyTorch's error."""
     new = _shape(shape)
     try:
+        if new and min(new) < -1:  # (NumPy takes any negative size for -1; PyTorch refuses)
+            raise ValueError
         return np.empty(t._data.shape, dtype=np.bool_).reshape(new).shape
-    except ValueError:
-        raise ValueError(
-            f"reshape(): cannot reshape tensor of shape {t._data.shape} into shape {new}"
-        ) from None
+    except (ValueError, TypeError):
+        raise ShapeError(_reshape_message(t._data.shape, new)) from None
+
+
+def _reshape_message(old: tuple[int, ...], new: tuple[Any, ...]) -> str:
+    """PyTorch's words for a shape ``old`` cannot take, then the shapes and the fix."""
+    size = int(np.prod(old))
+    bad = [(i, n) for i, n in enumerate(new) if n < -1]
+    if bad:
+        msg = f"invalid shape dimension {bad[0][1]} at index {bad[0][0]} of shape {list(new)}"
+    elif list(new).count(-1) > 1:
+        msg = "only one dimension can be inferred"
+    else:
+        msg = f"shape '{list(new)}' is invalid for input of size {size}"
+    return (
+        f"{msg} (reshape(): a tensor of shape {old} has {size} elements, which the shape "
+        f"{tuple(new)} cannot hold; at most one dimension may be -1, to be inferred)"
+    )
 
 
 def _permutation(t: Any, axes: tuple[Any, ...]) -> tuple[int, ...]:
@@ -230,16 +254,66 @@ def _permutation(t: Any, axes: tuple[Any, ...]) -> tuple[int, ...]:
     return order
 
 
-def _broadcast_target(t: Any, shape: tuple[Any, ...]) -> tuple[int, ...]:
-    """The shape ``t.broadcast_to(*shape)`` reaches, or a ValueError naming both shapes."""
+def _broadcast_target(t: Any, shape: tuple[Any, ...], given: Any = None) -> tuple[int, ...]:
+    """The shape ``t.broadcast_to(*shape)`` reaches, or PyTorch's error naming both shapes
+    (``given``: the shape as the user wrote it, with expand's -1s)."""
     target = _shape(shape)
     try:
-        np.broadcast_shapes(t._data.shape, target)
+        reached = np.broadcast_shapes(t._data.shape, target) == target
     except ValueError:
-        raise ValueError(
-            f"broadcast_to(): cannot broadcast shape {t._data.shape} to {target}"
-        ) from None
+        reached = False
+    if not reached:
+        where = "broadcast_to" if given is None else "expand"
+        raise ShapeError(_expand_message(t, target if given is None else given, where))
     return target
+
+
+def _expanded(t: Any, shape: tuple[Any, ...]) -> tuple[int, ...]:
+    """The shape ``t.expand(*shape)`` reaches: -1 keeps a dimension of ``t``, new ones lead."""
+    given = _shape(shape)
+    lead = len(given) - t._data.ndim
+    if lead < 0 or any(n == -1 for n in given[:lead]):
+        raise ShapeError(_expand_message(t, given, "expand"))
+    full = tuple(t._data.shape[i - lead] if n == -1 else n for i, n in enumerate(given))
+    return _broadcast_target(t, full, given)
+
+
+def _expand_message(t: Any, target: tuple[Any, ...], where: str) -> str:
+    """PyTorch's words for expanding ``t`` to ``target`` (``expand``'s, which ``broadcast_to``
+    calls), then the shapes and the rule."""
+    return (
+        f"{_expand_text(t, target)} ({where}(): shape {t._data.shape} cannot reach "
+        f"{tuple(target)}: each dimension must match the target's or be 1, and new dimensions "
+        "go in front)"
+    )
+
+
+def _expand_text(t: Any, target: tuple[Any, ...]) -> str:
+    """PyTorch's words for expanding ``t`` to ``target``."""
+    old = t._data.shape
+    lead = len(target) - len(old)
+    name = torch_name(t._data.dtype)
+    kind = "CPUBoolType" if name == "Bool" else f"torch.{name}Tensor"
+    msg = (
+        f"expand({kind}{{{list(old)}}}, size={list(target)}): the number of sizes provided "
+        f"({len(target)}) must be greater or equal to the number of dimensions in the tensor "
+        f"({len(old)})"
+    )
+    for i, n in enumerate(target if lead >= 0 else ()):
+        if i < lead and n == -1:
+            msg = (
+                "The expanded size of the tensor (-1) isn't allowed in a leading, non-existing "
+                f"dimension {i}"
+            )
+            break
+        if i >= lead and n != -1 and old[i - lead] not in (1, n):
+            msg = (
+                f"The expanded size of the tensor ({n}) must match the existing size "
+                f"({old[i - lead]}) at non-singleton dimension {i}.  Target sizes: "
+                f"{list(target)}.  Tensor sizes: {list(old)}"
+            )
+            break
+    return msg
 
 
 def _compared(other: Any) -> Any:
@@ -260,15 +334,49 @@ def _compared(other: Any) -> Any:
 
 
 def _check_broadcast(op: Any, x: Any, y: Any) -> None:
-    """Raise a ValueError naming the op, shapes and dtypes if x and y do not broadcast."""
+    """Raise PyTorch's error, naming the op, shapes and dtypes, if x and y do not broadcast."""
     a, b = np.asarray(_raw(x)), np.asarray(_raw(y))
-    try:
-        np.broadcast_shapes(a.shape, b.shape)
-    except ValueError:
-        raise ValueError(
-            f"{type(op).__name__.lower()}: shapes {a.shape} and {b.shape} do not broadcast "
-            f"(dtypes {a.dtype} and {b.dtype}): each trailing dimension must match or be 1"
-        ) from None
+    msg = _broadcast_message(a.shape, b.shape)
+    if msg:
+        raise ShapeError(
+            f"{msg} ({type(op).__name__.lower()}: shapes {a.shape} and {b.shape} do not "
+            f"broadcast (dtypes {a.dtype} and {b.dtype}); each trailing dimension must match "
+            "or be 1)"
+        )
+
+
+def _broadcast_message(*shapes: tuple[int, ...]) -> str:
+    """PyTorch's words for the first of ``shapes`` that does not broadcast with those before
+    it ("tensor a" is the shape they broadcast to, "tensor b" that one), or "" if all do.
+
+    As PyTorch, the dimensions are compared from the last one, and the dimension named is the
+    broadcast result's.
+    """
+    acc: tuple[int, ...] = ()
+    for shape in shapes:
+        n = max(len(acc), len(shape))
+        a, b = (1,) * (n - len(acc)) + acc, (1,) * (n - len(shape)) + tuple(shape)
+        for i in reversed(range(n)):
+            if a[i] != b[i] and a[i] != 1 and b[i] != 1:
+                return (
+                    f"The size of tensor a ({a[i]}) must match the size of tensor b ({b[i]}) at "
+                    f"non-singleton dimension {i}"
+                )
+        acc = tuple(max(p, q) if min(p, q) else 0 for p, q in zip(a, b))
+    return ""
+
+
+def _check_broadcasts(where: str, *tensors: Any) -> None:
+    """Raise PyTorch's error, naming ``where`` and the shapes, if ``tensors`` (numbers among
+    them are skipped) do not broadcast together."""
+    shapes = [tuple(np.shape(_raw(t))) for t in tensors if not isinstance(t, int | float)]
+    msg = _broadcast_message(*shapes)
+    if msg:
+        listed = ", ".join(str(s) for s in shapes)
+        raise ShapeError(
+            f"{msg} ({where}(): shapes {listed} do not broadcast; each trailing dimension must "
+            "match or be 1)"
+        )
 
 
 def _check_floating(t: Any, where: str) -> None:
@@ -300,20 +408,69 @@ def _check_nonempty(t: Any, axis: Any, op: str) -> None:
 def _check_matmul(a: tuple[int, ...], b: tuple[int, ...]) -> None:
     """NumPy's matmul rules, checked up front so the error names both shapes."""
     if len(a) == 0 or len(b) == 0:
-        raise ValueError(f"matmul: both operands need at least 1 dimension, got shapes {a} and {b}")
+        raise ShapeError(
+            f"both arguments to matmul need to be at least 1D, but they are {len(a)}D and "
+            f"{len(b)}D (matmul: shapes {a} and {b}; for a product by a number use *)"
+        )
     k1 = a[-1]
     k2 = b[0] if len(b) == 1 else b[-2]
-    if k1 != k2:
-        raise ValueError(
-            f"matmul: shapes {a} and {b} do not match: {k1} (last dim of the first) != {k2} "
-            f"({'only' if len(b) == 1 else 'second-to-last'} dim of the second)"
+    if k1 == k2 and (len(a) < 3 or len(b) < 3):  # (the common case: nothing more to check)
+        return
+    batch = _broadcast_message(a[:-2], b[:-2])
+    if k1 != k2 or batch:
+        where = "only" if len(b) == 1 else "second-to-last"
+        why = (
+            f"batch dimensions {a[:-2]} and {b[:-2]} do not broadcast"
+            if batch
+            else f"{k1} (last dim of the first) != {k2} ({where} dim of the second)"
         )
-    try:
-        np.broadcast_shapes(a[:-2], b[:-2])
-    except ValueError:
-        raise ValueError(
-            f"matmul: batch dimensions of shapes {a} and {b} do not broadcast"
-        ) from None
+        raise ShapeError(f"{batch or _product_message(a, b)} (matmul: shapes {a} and {b}: {why})")
+
+
+def _product_message(a: tuple[int, ...], b: tuple[int, ...]) -> str:
+    """PyTorch's words for a matmul of shapes ``a`` and ``b`` whose inner sizes differ, from
+    the kernel it picks for these ranks: ``dot``, ``mv`` or ``mm`` (a first operand of 3 or
+    more dims folded into a matrix), else ``bmm`` over the broadcast batch dimensions."""
+    k1 = a[-1]
+    rows = int(np.prod(a[:-1]))
+    if len(a) == len(b) == 1:
+        return (
+            f"inconsistent tensor size, expected tensor [{k1}] and src [{b[0]}] to have the "
+            f"same number of elements, but got {k1} and {b[0]} elements respectively"
+        )
+    if len(b) == 1:
+        return f"size mismatch, got input ({rows}), mat ({rows}x{k1}), vec ({b[0]})"
+    if len(b) == 2:
+        return f"mat1 and mat2 shapes cannot be multiplied ({rows}x{k1} and {b[0]}x{b[1]})"
+    n = int(np.prod(np.broadcast_shapes(a[:-2], b[:-2])))
+    return (
+        f"Expected size for first two dimensions of batch2 tensor to be: [{n}, {k1}] but "
+        f"got: [{n}, {b[-2]}]."
+    )
+
+
+def _check_linear_shapes(x: Any, w: Any, b: Any, where: str) -> None:
+    """PyTorch's refusal of ``linear(x, w, b)`` whose shapes do not fit (the input's last
+    dimension is not the weight's second, or the bias is not one value per output), then the
+    op, the shapes and the fix."""
+    xs, ws = np.shape(_raw(x)), np.shape(_raw(w))
+    fix = f"{where}: input of shape {xs} for a weight of shape {ws}"
+    if not xs:
+        raise ShapeError(
+            f"both arguments to linear need to be at least 1D, but they are 0D and 2D ({fix}; "
+            f"the input needs a last dimension of size {ws[1]})"
+        )
+    rows = int(np.prod(xs[:-1]))
+    if xs[-1] != ws[1]:
+        raise ShapeError(
+            f"mat1 and mat2 shapes cannot be multiplied ({rows}x{xs[-1]} and {ws[1]}x{ws[0]}) "
+            f"({fix}: the input needs a last dimension of size {ws[1]}, the in_features)"
+        )
+    if b is not None and np.shape(_raw(b)) != (ws[0],):
+        raise ShapeError(
+            f"{_expand_text(b, (rows, ws[0]))} ({where}: bias of shape {np.shape(_raw(b))} for a "
+            f"weight of shape {ws}: the bias needs shape ({ws[0]},), one value per output)"
+        )
 
 
 def _check_product_dtypes(a: np.ndarray, b: np.ndarray) -> None:

@@ -19,7 +19,7 @@ from ..dims import wrap_dim
 from ..dtypes import default_float
 from ..random import GeneratorLike, as_generator
 from ..tensor import Tensor, apply, as_tensor
-from ..validation import _check_linear_dtypes
+from ..validation import _check_linear_dtypes, _check_linear_shapes
 from . import functional as F
 from . import init
 from .module import Module, Parameter, _check_module, _Numbered
@@ -134,10 +134,7 @@ class Linear(Module):
         RuntimeError: products do not promote)."""
         shape = x._data.shape
         if not shape or shape[-1] != self.in_features:
-            raise ValueError(
-                f"{self._get_name()}({self.extra_repr()}): input of shape {shape} (dtype "
-                f"{x.dtype}) needs a last dimension of size {self.in_features}"
-            )
+            _check_linear_shapes(x, weight, None, f"{self._get_name()}({self.extra_repr()})")
         _check_linear_dtypes(x._data, weight._data, None if bias is None else bias._data)
 
     def extra_repr(self) -> str:

@@ -1,0 +1,154 @@
+"""Shape mismatches raise PyTorch's exception type, and the message starts with PyTorch's words
+(what users search for), then says more: the op, the shapes and the fix.
+
+Each row is a misuse written once for both libraries; PyTorch, when installed, is the oracle.
+Without it, the rows still check the type: a ``ShapeError``, both RuntimeError (PyTorch's) and
+ValueError (minigrad's before).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from types import SimpleNamespace
+from typing import Any
+
+import numpy as np
+import pytest
+
+import minigrad as mg
+import minigrad.nn as mnn
+import minigrad.nn.functional as MF
+from minigrad.validation import ShapeError
+
+MG = SimpleNamespace(t=mg, nn=mnn, F=MF)
+
+
+def _torch() -> Any:
+    torch = pytest.importorskip("torch")
+    return SimpleNamespace(t=torch, nn=torch.nn, F=torch.nn.functional)
+
+
+def _long(L: Any, *shape: int, value: int = 0) -> Any:
+    return L.t.full(shape, value, dtype=L.t.int64)
+
+
+# (name, the misuse, the exception type minigrad raises); the misuse gets the library's
+# namespace: L.t (minigrad or torch), L.nn, L.F
+CASES: list[tuple[str, Callable[[Any], Any], type[Exception]]] = [
+    # broadcasting
+    ("add", lambda L: L.t.ones(2, 3) + L.t.ones(2, 4), ShapeError),
+    ("mul_dim0", lambda L: L.t.ones(2, 3) * L.t.ones(4, 3), ShapeError),
+    ("sub_3d", lambda L: L.t.ones(5, 2, 3) - L.t.ones(4, 3, 3), ShapeError),
+    ("add_ranks", lambda L: L.t.ones(3) + L.t.ones(2, 4), ShapeError),
+    ("add_list", lambda L: L.t.ones(2, 3) + L.t.tensor([1.0, 2.0]), ShapeError),
+    ("pow", lambda L: L.t.ones(2, 3) ** L.t.ones(2, 4), ShapeError),
+    ("iadd", lambda L: L.t.ones(2, 3).__iadd__(L.t.ones(2, 4)), ShapeError),
+    ("maximum", lambda L: L.t.maximum(L.t.ones(2, 3), L.t.ones(2, 4)), ShapeError),
+    ("lt", lambda L: L.t.ones(2, 3) < L.t.ones(2, 4), ShapeError),
+    ("eq", lambda L: L.t.ones(2, 3) == L.t.ones(3, 3), ShapeError),
+    ("where_x", lambda L: L.t.where(L.t.ones(2, 3) > 0, L.t.ones(2, 4), 0.0), ShapeError),
+    ("where_cond", lambda L: L.t.where(L.t.ones(2, 4) > 0, L.t.ones(2, 3), 1.0), ShapeError),
+    ("where_y", lambda L: L.t.where(L.t.ones(2, 3) > 0, 1.0, L.t.ones(4, 3)), ShapeError),
+    # expand and broadcast_to
+    ("expand", lambda L: L.t.ones(2, 3).expand(2, 4), ShapeError),
+    ("expand_minus_one", lambda L: L.t.ones(2, 3).expand(5, -1, 4), ShapeError),
+    ("expand_fewer", lambda L: L.t.ones(2, 3).expand(3), ShapeError),
+    ("expand_leading_minus_one", lambda L: L.t.ones(2, 3).expand(-1, 2, 3), ShapeError),
+    ("expand_long", lambda L: _long(L, 2, 3).expand(3), ShapeError),
+    ("expand_as", lambda L: L.t.ones(2, 3).expand_as(L.t.ones(3, 3)), ShapeError),
+    ("broadcast_to", lambda L: L.t.ones(2, 3).broadcast_to((4, 3)), ShapeError),
+    ("broadcast_to_fn", lambda L: L.t.broadcast_to(L.t.ones(2, 3), (2, 4)), ShapeError),
+    # reshape and view
+    ("view", lambda L: L.t.ones(2, 3).view(4), ShapeError),
+    ("reshape", lambda L: L.t.ones(2, 3).reshape(4), ShapeError),
+    ("reshape_infer", lambda L: L.t.ones(2, 3).reshape(-1, 4), ShapeError),
+    ("reshape_two_infer", lambda L: L.t.ones(2, 3).reshape(-1, -1), ShapeError),
+    ("reshape_negative", lambda L: L.t.ones(2, 3).reshape(2, -2), ShapeError),
+    ("view_as", lambda L: L.t.ones(2, 3).view_as(L.t.ones(4)), ShapeError),
+    # products
+    ("mm", lambda L: L.t.ones(2, 3) @ L.t.ones(2, 3), ShapeError),
+    ("mv", lambda L: L.t.ones(2, 3) @ L.t.ones(2), ShapeError),
+    ("vm", lambda L: L.t.ones(2) @ L.t.ones(3, 4), ShapeError),
+    ("dot", lambda L: L.t.ones(2) @ L.t.ones(3), ShapeError),
+    ("bmm", lambda L: L.t.ones(5, 2, 3) @ L.t.ones(5, 4, 3), ShapeError),
+    ("batch_broadcast", lambda L: L.t.ones(2, 5, 2, 3) @ L.t.ones(5, 4, 3), ShapeError),
+    ("batch_mismatch", lambda L: L.t.ones(5, 2, 3) @ L.t.ones(4, 3, 2), ShapeError),
+    ("folded_mm", lambda L: L.t.ones(5, 2, 3) @ L.t.ones(4, 3), ShapeError),
+    ("folded_mv", lambda L: L.t.ones(5, 2, 3) @ L.t.ones(4), ShapeError),
+    ("matrix_at_batch", lambda L: L.t.ones(2, 3) @ L.t.ones(5, 4, 3), ShapeError),
+    ("vector_at_batch", lambda L: L.t.ones(2) @ L.t.ones(5, 4, 3), ShapeError),
+    ("scalar_matmul", lambda L: L.t.ones(()) @ L.t.ones(3), ShapeError),
+    ("matmul_fn", lambda L: L.t.matmul(L.t.ones(2, 3), L.t.ones(2, 3)), ShapeError),
+    ("linear_layer", lambda L: L.nn.Linear(3, 2)(L.t.ones(2, 4)), ShapeError),
+    ("linear_layer_1d", lambda L: L.nn.Linear(3, 2)(L.t.ones(4)), ShapeError),
+    ("linear_layer_3d", lambda L: L.nn.Linear(3, 2)(L.t.ones(5, 2, 4)), ShapeError),
+    ("linear_layer_0d", lambda L: L.nn.Linear(3, 2)(L.t.ones(())), ShapeError),
+    ("linear_fn", lambda L: L.F.linear(L.t.ones(2, 4), L.t.ones(2, 3)), ShapeError),
+    (
+        "linear_fn_bias",
+        lambda L: L.F.linear(L.t.ones(5, 2, 3), L.t.ones(2, 3), L.t.ones(3)),
+        ShapeError,
+    ),
+]
+
+
+@pytest.mark.parametrize("misuse, ours", [c[1:] for c in CASES], ids=[c[0] for c in CASES])
+def test_pytorchs_type_and_words(misuse: Callable[[Any], Any], ours: type[Exception]) -> None:
+    T = _torch()
+    with pytest.raises(Exception) as theirs:
+        misuse(T)
+    with pytest.raises(Exception) as raised:
+        misuse(MG)
+    expected = type(theirs.value)
+    assert type(raised.value) is ours
+    assert type(raised.value) is expected or (ours is ShapeError and expected is RuntimeError)
+    assert str(raised.value).startswith(str(theirs.value)), (str(raised.value), theirs.value)
+
+
+@pytest.mark.parametrize("misuse, ours", [c[1:] for c in CASES], ids=[c[0] for c in CASES])
+def test_type_without_torch(misuse: Callable[[Any], Any], ours: type[Exception]) -> None:
+    with pytest.raises(ours) as raised:
+        misuse(MG)
+    if ours is ShapeError:
+        # PyTorch's type, and still what minigrad raised before: old handlers keep working
+        assert isinstance(raised.value, RuntimeError) and isinstance(raised.value, ValueError)
+        message = str(raised.value)
+        assert message.endswith(")") and " (" in message  # minigrad's help follows
+
+
+def test_minigrads_help_names_the_op_and_shapes() -> None:
+    with pytest.raises(ValueError, match=r"\(add: shapes \(2, 3\) and \(2, 4\) do not broadcast"):
+        mg.ones(2, 3) + mg.ones(2, 4)
+    with pytest.raises(RuntimeError, match=r"\(matmul: shapes \(2, 3\) and \(2, 3\): 3 .* != 2"):
+        mg.ones(2, 3) @ mg.ones(2, 3)
+    with pytest.raises(ValueError, match=r"\(reshape\(\): a tensor of shape \(2, 3\) has 6"):
+        mg.ones(2, 3).view(4)
+    with pytest.raises(ValueError, match=r"Linear\(in_features=3.*\(2, 4\).*size 3"):
+        mnn.Linear(3, 2)(mg.ones(2, 4))
+    with pytest.raises(RuntimeError, match=r"\(where\(\): shapes \(2, 3\), \(2, 4\)"):
+        mg.where(mg.ones(2, 3) > 0, mg.ones(2, 4), 0.0)
+
+
+def test_a_failed_in_place_op_changes_nothing() -> None:
+    x = mg.arange(6.0).reshape(2, 3)
+    before, version = x.numpy().copy(), x._version
+    for misuse in (
+        lambda: x.__iadd__(mg.ones(2, 4)),
+        lambda: x.__imul__(mg.ones(4, 3)),
+        lambda: x.add_(mg.ones(3, 3)),
+    ):
+        with pytest.raises(ShapeError):
+            misuse()
+        np.testing.assert_array_equal(x.numpy(), before)
+        assert x._version == version
+
+
+def test_a_failed_op_records_nothing() -> None:
+    w = mg.ones(2, 3, requires_grad=True)
+    with pytest.raises(ShapeError):
+        w @ mg.ones(2, 3)
+    with pytest.raises(ShapeError):
+        w.view(4)
+    assert w.grad is None and w.is_leaf
+    (w * 2).sum().backward()
+    np.testing.assert_array_equal(w.grad.numpy(), np.full((2, 3), 2.0))

@@ -576,3 +576,20 @@ def _with_dtype(t: Any, dtype: Any, where: str, op: Callable[[Any], Any], kernel
 def _softmax_kernel(where: str, t: Any, dim: int) -> str:
     """The name of PyTorch's kernel for a softmax along ``dim``, which its errors give."""
     return f"{where}_lastdim_kernel_impl" if dim >= t._data.ndim - 1 else f"{where}_kernel_impl"
+
+
+def _check_conv_dtypes(x: np.ndarray, w: np.ndarray, b: np.ndarray | None) -> None:
+    """PyTorch's refusal of a convolution of two dtypes, in its words: the input against the
+    bias first, then against the weight."""
+    if b is not None and b.dtype != x.dtype:
+        raise RuntimeError(
+            f"Input type ({torch_name(x.dtype, cpp=True)}) and bias type "
+            f"({torch_name(b.dtype, cpp=True)}) should be the same (convert the input first, "
+            "e.g. x.to(weight.dtype), or the model, e.g. model.double())"
+        )
+    if w.dtype != x.dtype:
+        raise RuntimeError(
+            f"expected scalar type {torch_name(x.dtype)} but found {torch_name(w.dtype)} "
+            "(convolutions do not promote dtypes: convert the input first, e.g. "
+            "x.to(weight.dtype), or the model, e.g. model.double())"
+        )

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 import pytest
@@ -396,3 +397,53 @@ def test_reduction_dtypes_as_torch(
         expected.backward(torch.tensor(g, dtype=expected.dtype))  # type: ignore[attr-defined]
         assert mx.grad is not None and mx.grad.dtype == mx.dtype
         np.testing.assert_allclose(mx.grad.numpy(), tx.grad.numpy(), rtol=tol * 10, atol=tol * 10)
+
+
+# -- convolutions refuse two dtypes -------------------------------------------------------------
+
+
+def _conv_args(lib: Any, nd: int, dx: str, dw: str, db: str | None) -> tuple[Any, ...]:
+    spatial = (5,) * nd
+    x = lib.ones(1, 2, *spatial, dtype=getattr(lib, dx))
+    w = lib.ones(3, 2, *(3,) * nd, dtype=getattr(lib, dw))
+    return x, w, None if db is None else lib.ones(3, dtype=getattr(lib, db))
+
+
+@pytest.mark.parametrize("nd", [1, 2])
+@pytest.mark.parametrize(
+    "dtypes",
+    [
+        ("float64", "float32", "float32"),
+        ("float32", "float64", "float64"),
+        ("float32", "float32", "float64"),
+        ("float32", "float64", "float32"),
+        ("float64", "float32", None),
+        ("float32", "float32", None),
+        ("float64", "float64", "float64"),
+    ],
+    ids=str,
+)
+def test_convolutions_of_two_dtypes_as_torch(nd: int, dtypes: tuple[str, str, str | None]) -> None:
+    torch = pytest.importorskip("torch")
+    conv = f"conv{nd}d"
+    try:
+        expected = getattr(torch.nn.functional, conv)(*_conv_args(torch, nd, *dtypes))
+    except RuntimeError as e:
+        with pytest.raises(RuntimeError) as got:
+            getattr(mg.nn.functional, conv)(*_conv_args(mg, nd, *dtypes))
+        assert str(got.value).startswith(str(e))
+        return
+    out = getattr(mg.nn.functional, conv)(*_conv_args(mg, nd, *dtypes))
+    assert str(out.dtype) == str(expected.dtype).replace("torch", "minigrad")
+    np.testing.assert_allclose(out.numpy(), expected.numpy())
+
+
+def test_conv_layers_refuse_an_input_of_another_dtype() -> None:
+    layer = mg.nn.Conv2d(1, 2, 3)
+    with pytest.raises(
+        RuntimeError, match=re.escape("Input type (double) and bias type (float) should be")
+    ):
+        layer(mg.ones(1, 1, 5, 5, dtype=mg.float64))
+    with pytest.raises(RuntimeError, match="expected scalar type Double but found Float"):
+        mg.nn.Conv1d(1, 2, 3, bias=False)(mg.ones(1, 1, 5, dtype=mg.float64))
+    assert layer.double()(mg.ones(1, 1, 5, 5, dtype=mg.float64)).dtype == mg.float64

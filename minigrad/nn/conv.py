@@ -101,7 +101,8 @@ class _ConvNd(Module):
     def forward(self, input: Tensor) -> Tensor:
         x = as_tensor(input)
         params = self._parameters
-        weight, bias = params["weight"], params["bias"]
+        weight: Any = params["weight"]  # (always a Parameter in a conv layer)
+        bias = params["bias"]
         nd = self._nd
         pads = self._pads
         if self.padding_mode != "zeros":
@@ -112,7 +113,7 @@ class _ConvNd(Module):
         fast = (
             len(shape) == nd + 2
             and shape[1] == self.in_channels
-            and x._data.dtype.kind == "f"
+            and x._data.dtype is weight._data.dtype  # (else F._conv refuses it)
             and all(
                 n + a + b >= d * (k - 1) + 1
                 for n, (a, b), k, d in zip(shape[2:], pads, self.kernel_size, self.dilation)

@@ -22,6 +22,7 @@ from ..functions import linear, where
 from ..grad_mode import no_grad
 from ..random import as_generator
 from ..tensor import Tensor, apply, as_tensor
+from ..validation import _check_conv_dtypes
 
 __all__ = [
     "adaptive_avg_pool2d",
@@ -1013,6 +1014,7 @@ def _conv(
         )
     params = _conv_ops.ConvParams(kernel, st, pads, dil, groups)
     if bias is None:
+        _check_conv_dtypes(x._data, w._data, None)
         out = apply(_conv_ops.Conv(params), x, w)
     else:
         b = as_tensor(bias)
@@ -1022,6 +1024,7 @@ def _conv(
                 f"1-dimensional with {w.shape[0]} elements, but got bias of size "
                 f"{_size(b.shape)} instead"
             )
+        _check_conv_dtypes(x._data, w._data, b._data)
         out = apply(_conv_ops.Conv(params), x, w, b)
     return out.reshape(*out.shape[1:]) if unbatched else out
 

@@ -449,6 +449,100 @@ def _remainder(w: _Writer, op: Any, xs: list[Any]) -> str:
     return w.node("Where", [moved, w.node("Add", [m, yv]), m])
 
 
+def _dtype(xs: list[Any]) -> np.dtype:
+    """The dtype of an op of two inputs: its tensor's (the other may be a number)."""
+    return np.dtype(next(x for x in xs if isinstance(x, Tensor | np.ndarray)).dtype)
+
+
+def _logit(w: _Writer, op: Any, xs: list[Any]) -> str:
+    """log(x / (1 - x)), x first clipped to minigrad's bounds [eps, 1 - eps] if eps is set."""
+    x, dtype = w.value(xs[0]), xs[0].dtype
+    if op.eps is not None:
+        low, high = op.bounds(dtype)
+        x = w.node("Clip", [x, w.const(low, dtype), w.const(high, dtype)])
+    return w.node("Log", [w.node("Div", [x, w.node("Sub", [w.const(1, dtype), x])])])
+
+
+def _sinc(w: _Writer, op: Any, xs: list[Any]) -> str:
+    """sin(pi x) / (pi x), 1 at 0."""
+    x, dtype = w.value(xs[0]), xs[0].dtype
+    px = w.node("Mul", [x, w.const(np.pi, dtype)])
+    ratio = w.node("Div", [w.node("Sin", [px]), px])
+    return w.node("Where", [w.node("Equal", [x, w.const(0, dtype)]), w.const(1, dtype), ratio])
+
+
+def _xlogy(w: _Writer, op: Any, xs: list[Any]) -> str:
+    """x log(y), 0 where x = 0 unless y is nan."""
+    (x, y), dtype = xs, _dtype(xs)
+    xv, yv = w.value(x, like=y), w.value(y, like=x)
+    product = w.node("Mul", [xv, w.node("Log", [yv])])
+    zero = w.const(0, dtype)
+    keep = w.node("And", [w.node("Equal", [xv, zero]), w.node("Not", [w.node("IsNaN", [yv])])])
+    return w.node("Where", [keep, zero, product])
+
+
+def _log1p(w: _Writer, u: str, dtype: np.dtype) -> str:
+    """log(1 + u) to full precision for small u, with Log alone (ONNX has no Log1p):
+    log(w) u / (w - 1) with w = 1 + u, which cancels w's rounding; u where w rounds to 1."""
+    one = w.const(1, dtype)
+    v = w.node("Add", [one, u])
+    scaled = w.node("Mul", [w.node("Log", [v]), w.node("Div", [u, w.node("Sub", [v, one])])])
+    return w.node("Where", [w.node("Equal", [v, one]), u, scaled])
+
+
+def _logaddexp(w: _Writer, op: Any, xs: list[Any]) -> str:
+    """max(x, y) + log1p(exp(-|x - y|)), and x + log 2 where x = y (so inf and -inf stay
+    themselves), as NumPy's logaddexp."""
+    (x, y), dtype = xs, _dtype(xs)
+    xv, yv = w.value(x, like=y), w.value(y, like=x)
+    gap = w.node("Neg", [w.node("Abs", [w.node("Sub", [xv, yv])])])
+    out = w.node("Add", [w.node("Max", [xv, yv]), _log1p(w, w.node("Exp", [gap]), dtype)])
+    same = w.node("Add", [xv, w.const(np.log(2), dtype)])
+    return w.node("Where", [w.node("Equal", [xv, yv]), same, out])
+
+
+def _hypot(w: _Writer, op: Any, xs: list[Any]) -> str:
+    """big sqrt(1 + (small / big)^2) of |x| and |y|, so nothing overflows; |x| where y = 0 (and
+    0 at 0), inf where either is inf even with a nan (C's hypot), nan otherwise with a nan."""
+    (x, y), dtype = xs, _dtype(xs)
+    a, b = w.node("Abs", [w.value(x, like=y)]), w.node("Abs", [w.value(y, like=x)])
+    first = w.node("Greater", [a, b])  # false with a nan: big or small is then the nan
+    big, small = w.node("Where", [first, a, b]), w.node("Where", [first, b, a])
+    r = w.node("Div", [small, big])
+    one = w.const(1, dtype)
+    out = w.node("Mul", [big, w.node("Sqrt", [w.node("Add", [one, w.node("Mul", [r, r])])])])
+    out = w.node("Where", [w.node("Equal", [small, w.const(0, dtype)]), big, out])
+    inf = w.node("Or", [w.node("IsInf", [a]), w.node("IsInf", [b])])
+    return w.node("Where", [inf, w.const(np.inf, dtype), out])
+
+
+def _negative(w: _Writer, v: str, dtype: np.dtype) -> str:
+    """Whether v's sign bit is set: below 0, or -0 (1 / -0 is -inf)."""
+    zero = w.const(0, dtype)
+    below = w.node("Less", [v, zero])
+    return w.node("Or", [below, w.node("Less", [w.node("Div", [w.const(1, dtype), v]), zero])])
+
+
+def _atan2(w: _Writer, op: Any, xs: list[Any]) -> str:
+    """atan(x / y), plus pi with x's sign where y's sign bit is set, as C's atan2(x, y): 0 with
+    x's sign for x = 0, and +-pi/4 (+-3pi/4 after the shift) where both are infinite."""
+    (x, y), dtype = xs, _dtype(xs)
+    _float32_only("Atan", _kind(op), np.empty(0, dtype))
+    xv, yv = w.value(x, like=y), w.value(y, like=x)
+    both_inf = w.node("And", [w.node("IsInf", [xv]), w.node("IsInf", [yv])])
+    ratio = w.node("Div", [xv, yv])
+    ratio = w.node("Where", [both_inf, w.node("Div", [w.node("Sign", [xv]), w.node("Sign", [yv])]),
+                             ratio])  # fmt: skip
+    angle = w.node("Atan", [ratio])
+    zero = w.const(0, dtype)
+    at_zero = w.node("And", [w.node("Equal", [xv, zero]), w.node("Not", [w.node("IsNaN", [yv])])])
+    angle = w.node("Where", [at_zero, xv, angle])  # x itself: its sign, where x / y is nan
+    pi, minus_pi = w.const(np.pi, dtype), w.const(-np.pi, dtype)
+    shift = w.node("Where", [_negative(w, xv, dtype), minus_pi, pi])
+    shift = w.node("Where", [_negative(w, yv, dtype), shift, zero])
+    return w.node("Add", [angle, shift])
+
+
 def _reduce(w: _Writer, op: Any, xs: list[Any]) -> str:
     x = xs[0]
     keep = int(op.keepdims)
@@ -648,6 +742,12 @@ CONVERTERS: dict[type, Converter] = {
     more_ops.Sgn: _sign,
     more_ops.Fmod: _fmod,
     more_ops.Remainder: _remainder,
+    more_ops.Logit: _logit,
+    more_ops.Sinc: _sinc,
+    more_ops.Xlogy: _xlogy,
+    more_ops.LogAddExp: _logaddexp,
+    more_ops.Hypot: _hypot,
+    more_ops.Atan2: _atan2,
     fused.Softmax: _softmax,
     fused.LogSoftmax: _softmax,
     fused.Linear: _linear,

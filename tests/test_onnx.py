@@ -360,6 +360,10 @@ UNARY_EXPORTS: dict[str, tuple[Any, float]] = {
     "sgn": (lambda x: x.sgn(), EXACT),
     "remainder by a number": (lambda x: x % 0.75, EXACT),
     "fmod by a number": (lambda x: x.fmod(-0.75), EXACT),
+    "sinc": (lambda x: x.sinc(), FLOAT32),
+    "logit": (lambda x: x.logit(), FLOAT32),
+    "logit eps": (lambda x: x.logit(eps=0.1), FLOAT32),
+    "xlogy of a number": (lambda x: x.xlogy(0.5), FLOAT32),
 }
 
 
@@ -377,13 +381,18 @@ def test_elementwise_op_exports_with_its_edge_values(name: str, tmp_path: Path) 
     export_and_check(fn, example, tmp_path / "m.onnx", input_names=["input"],
                      output_names=["output"], dynamic_axes=DYNAMIC)  # fmt: skip
     assert_same_outputs(fn, tmp_path / "m.onnx", edge_rows(4), tol=tol)
-    assert_same_outputs(fn, tmp_path / "m.onnx", rng.uniform(-4, 4, (9, 4)).astype(np.float32),
-                        tol=tol)  # fmt: skip
+    for low, high in ((-4, 4), (0, 1)):  # other batch sizes, and logit's domain
+        x = rng.uniform(low, high, (9, 4)).astype(np.float32)
+        assert_same_outputs(fn, tmp_path / "m.onnx", x, tol=tol)
 
 
 BINARY_EXPORTS: dict[str, tuple[Any, float]] = {
     "remainder": (lambda x, y: x.remainder(y), EXACT),
     "fmod": (lambda x, y: x.fmod(y), EXACT),
+    "atan2": (lambda x, y: x.atan2(y), FLOAT32),
+    "hypot": (lambda x, y: x.hypot(y), FLOAT32),
+    "xlogy": (lambda x, y: x.xlogy(y), FLOAT32),
+    "logaddexp": (lambda x, y: x.logaddexp(y), FLOAT32),
 }
 
 
@@ -406,7 +415,15 @@ def test_op_of_two_inputs_exports_with_every_pair_of_edge_values(name: str, tmp_
             expected = fn(mg.tensor(a), mg.tensor(b)).numpy()
         (got,) = run_onnx(tmp_path / "m.onnx", a, b)
         assert got.dtype == expected.dtype
-        np.testing.assert_allclose(got, expected, rtol=tol, atol=0)
+        # atol: a value near 0 that cancels (logaddexp(-0.3, 0.2...)) keeps an ulp of the inputs
+        np.testing.assert_allclose(got, expected, rtol=tol, atol=tol / 10)
+
+
+def test_logaddexp_keeps_its_digits_where_one_input_is_far_below(tmp_path: Path) -> None:
+    x, y = np.zeros((1, 5), np.float32), np.array([[-1, -10, -20, -40, -80]], np.float32)
+    export(lambda a, b: a.logaddexp(b), (mg.tensor(x), mg.tensor(y)), tmp_path / "m.onnx")
+    (got,) = run_onnx(tmp_path / "m.onnx", x, y)
+    np.testing.assert_allclose(got, np.log1p(np.exp(y)), rtol=FLOAT32, atol=0)
 
 
 FLOAT32_ONLY = ["tan", "asin", "acos", "atan", "sinh", "cosh", "asinh", "acosh", "atanh", "erf"]
@@ -424,6 +441,12 @@ def test_op_onnx_runtime_computes_in_float32_only_is_refused_in_float64(
     export(lambda x: getattr(x, name)(), example.float(), tmp_path / "m.onnx")
     (got,) = run_onnx(tmp_path / "m.onnx", np.full((3, 2), 0.5, np.float32))
     assert got.dtype == np.float32
+
+
+def test_atan2_in_float64_is_refused_as_it_needs_atan(tmp_path: Path) -> None:
+    x = mg.tensor(np.full((3, 2), 0.5))
+    with pytest.raises(ExportError, match=r"Atan2 op on float64 becomes ONNX's Atan"):
+        export(lambda a: a.atan2(a * 2), x, tmp_path / "m.onnx")
 
 
 def test_gelu_in_float64_is_refused_at_export_not_in_onnx_runtime(tmp_path: Path) -> None:

@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from . import ops, versions
+from .dtypes import torch_name
 from .engine import TensorMakers
 from .grad_mode import _grad_enabled
 from .hooks import move_retained
@@ -251,8 +252,8 @@ def _inplace(t: Any, name: str, compute: Callable[[Any], Any], cast: str = "same
     if r._data.dtype != t._data.dtype:
         if not np.can_cast(r._data.dtype, t._data.dtype, cast):  # type: ignore[arg-type]
             raise RuntimeError(
-                f"{name}(): result type {r._data.dtype} can't be cast to the desired output "
-                f"type {t._data.dtype}"
+                f"result type {torch_name(r._data.dtype)} can't be cast to the desired output "
+                f"type {torch_name(t._data.dtype)}"
             )
         r = r.astype(t._data.dtype)
     if r.grad_fn is None:

@@ -539,6 +539,30 @@ class Fmod(Op):
         return grad, -grad * q
 
 
+class InPlaceNoDerivative(Op):
+    """z = x, the result of an in-place op PyTorch has no derivative for (asinh_, acosh_,
+    atanh_);  backward raises its error, as PyTorch's."""
+
+    __slots__ = ("method",)
+    torch_name = "NotImplemented"
+    differentiable = False
+
+    def __init__(self, method: str) -> None:
+        self.method = method  # the out-of-place name: asinh
+
+    def forward(self, x: Any) -> np.ndarray:
+        return np.array(x, copy=True)
+
+    def backward(self, grad: Any, out: Any, x: Any) -> tuple[Any, ...]:
+        raise NotImplementedError(
+            f"the derivative for 'inplace version of {self.method}' is not implemented."
+        )
+
+    def name(self) -> str:
+        """PyTorch's name of this node."""
+        return "torch::autograd::NotImplemented"
+
+
 class NoDerivative(Op):
     """z = x // y, or number % y;  no derivative: PyTorch records these and refuses backward.
 

@@ -15,6 +15,7 @@ import numpy as np
 
 from . import fused, more_ops, ops
 from .dtypes import default_float, result_np
+from .dtypes import torch_name as cpp_name
 from .engine import Op, TensorMakers
 from .inplace import _inplace
 from .operands import _operand
@@ -160,6 +161,27 @@ class PointwiseMethods:
         if self._data.dtype.kind == "b":
             raise RuntimeError("The `+` operator, on a bool tensor is not supported.")
         return self
+
+    def absolute(self: Any) -> Tensor:
+        """|x| (``abs``)."""
+        return self.abs()
+
+    def lerp(self: Any, end: Any, weight: Any) -> Tensor:
+        """self + weight * (end - self); gradients 1 - weight, weight and end - self.
+
+        As PyTorch's: ``end`` is a tensor of self's dtype, a floating one.
+        """
+        if not hasattr(end, "_data"):
+            raise TypeError(f"lerp(): argument 'end' must be Tensor, not {type(end).__name__}")
+        if self._data.dtype.kind not in "fc":
+            kind = "tensor" if hasattr(weight, "_data") else "scalar"
+            raise _not_for(f"lerp_kernel_{kind}", self._data.dtype)
+        if end._data.dtype != self._data.dtype:
+            raise RuntimeError(
+                f"expected dtype {cpp_name(self._data.dtype, True)} for `end` but got dtype "
+                f"{cpp_name(end._data.dtype, True)}"
+            )
+        return self + weight * (end - self)
 
     def reciprocal(self: Any) -> Tensor:
         """1 / x (an integer tensor gives the default float dtype); gradient -1/x^2."""

@@ -28,6 +28,7 @@ from .grad_mode import Anomaly, _grad_enabled
 from .gradients import _seed, backward
 from .hooks import HookHandle, register, retain_grad, retains_grad
 from .inplace import InPlace, _add_alias
+from .inplace_methods import InPlaceMethods
 from .operands import _operand, _promoted
 from .surface import Size, TensorSurface
 from .validation import (
@@ -180,7 +181,7 @@ def _reduce(op: Any, where: str, t: Tensor, axis: Any, dim: Any, keep: Any, keep
     return _unary(op(_dims(t, dim, axis, where), _keep(keep, keepdim)), t)
 
 
-class Tensor(InPlace, Conversions, TensorSurface):
+class Tensor(InPlace, InPlaceMethods, Conversions, TensorSurface):
     """An n-dimensional array that records the operations applied to it.
 
     Args:

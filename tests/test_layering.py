@@ -34,6 +34,7 @@ LAYERS = {
     "tensor": 2,
     "surface": 2,
     "inplace": 2,
+    "inplace_methods": 2,
     "conversion": 2,
     "gradients": 2,
     "random": 3,

@@ -16,7 +16,13 @@ from .grad_mode import _grad_enabled
 from .pointwise import _isclose, _logical, _pair
 from .rearrange import _broadcast_shape
 from .tensor import Tensor, apply, as_tensor
-from .validation import _check_broadcasts, _check_linear_dtypes, _check_linear_shapes
+from .validation import (
+    _cat_mismatch,
+    _check_broadcasts,
+    _check_linear_dtypes,
+    _check_linear_shapes,
+    _stack_mismatch,
+)
 
 TensorLike = Tensor | np.ndarray | float | int
 
@@ -744,7 +750,10 @@ def cat(
     """Join tensors along an existing axis."""
     ts = [as_tensor(x) for x in tensors]
     if not ts:
-        raise ValueError("cat(): expected a non-empty sequence of tensors")
+        raise ValueError(
+            "torch.cat(): expected a non-empty list of Tensors (cat(): got none; pass a list "
+            "of tensors)"
+        )
     a = axis if dim is None else dim
     nd = ts[0].ndim
     for i, t in enumerate(ts):
@@ -753,9 +762,7 @@ def cat(
     a = wrap_dim(a, nd, "cat", ts[0].shape)
     for t in ts:
         if t.ndim != nd or t.shape[:a] + t.shape[a + 1 :] != ts[0].shape[:a] + ts[0].shape[a + 1 :]:
-            raise ValueError(
-                f"cat(): shapes {[tuple(t.shape) for t in ts]} do not match outside axis {a}"
-            )
+            raise _cat_mismatch([t._data.shape for t in ts], a)
     # PyTorch's result type (int64 and float32 join into float32, not NumPy's float64); a
     # tensor of another dtype joins through a recorded cast, so its gradient keeps its dtype
     rt = result_np(*(t._data for t in ts))
@@ -776,12 +783,8 @@ def stack(
 ) -> Tensor:
     """Join tensors of one shape along a new axis."""
     ts = [as_tensor(x) for x in tensors]
-    if not ts:
-        raise ValueError("stack(): expected a non-empty sequence of tensors")
-    if builtins.any(t.shape != ts[0].shape for t in ts):
-        raise ValueError(
-            f"stack(): all tensors need the same shape, got {[tuple(t.shape) for t in ts]}"
-        )
+    if not ts or builtins.any(t.shape != ts[0].shape for t in ts):
+        raise _stack_mismatch([t._data.shape for t in ts])
     a = axis if dim is None else dim
     a = wrap_dim(a, ts[0].ndim + 1, "stack", ts[0].shape)
     return _into(out, cat([t.unsqueeze(a) for t in ts], a), "stack")

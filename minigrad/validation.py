@@ -379,6 +379,43 @@ def _check_broadcasts(where: str, *tensors: Any) -> None:
         )
 
 
+def _cat_mismatch(shapes: list[tuple[int, ...]], dim: int) -> ShapeError:
+    """PyTorch's error for ``cat`` of tensors whose shapes differ outside ``dim``: the first
+    tensor that differs from the first one, in rank or in a size, then the shapes."""
+    first = shapes[0]
+    msg = ""
+    for i, shape in enumerate(shapes[1:], 1):
+        if len(shape) != len(first):
+            msg = f"Tensors must have same number of dimensions: got {len(first)} and {len(shape)}"
+            break
+        d = next((d for d in range(len(first)) if d != dim and shape[d] != first[d]), None)
+        if d is not None:
+            msg = (
+                f"Sizes of tensors must match except in dimension {dim}. Expected size "
+                f"{first[d]} but got size {shape[d]} for tensor number {i} in the list."
+            )
+            break
+    return ShapeError(
+        f"{msg} (cat(): shapes {', '.join(map(str, shapes))} differ outside dim {dim}; "
+        "tensors are joined along dim and must match in every other dimension)"
+    )
+
+
+def _stack_mismatch(shapes: list[tuple[int, ...]]) -> ShapeError:
+    """PyTorch's error for ``stack`` of tensors of different shapes (an empty list included)."""
+    if not shapes:
+        return ShapeError(
+            "stack expects a non-empty TensorList (stack(): got no tensors; pass a list of "
+            "tensors of one shape)"
+        )
+    i = next(i for i, s in enumerate(shapes) if s != shapes[0])
+    return ShapeError(
+        f"stack expects each tensor to be equal size, but got {list(shapes[0])} at entry 0 "
+        f"and {list(shapes[i])} at entry {i} (stack(): shapes {', '.join(map(str, shapes))}; "
+        "stack makes a new dim and needs one shape, cat joins along an existing dim)"
+    )
+
+
 def _check_floating(t: Any, where: str) -> None:
     """PyTorch's refusal of an integer or bool tensor where a float result's dtype would have
     to be guessed (mean, var, std, norm); NumPy would answer in float64."""

@@ -65,6 +65,15 @@ CASES: list[tuple[str, Callable[[Any], Any], type[Exception]]] = [
     ("reshape_two_infer", lambda L: L.t.ones(2, 3).reshape(-1, -1), ShapeError),
     ("reshape_negative", lambda L: L.t.ones(2, 3).reshape(2, -2), ShapeError),
     ("view_as", lambda L: L.t.ones(2, 3).view_as(L.t.ones(4)), ShapeError),
+    # cat and stack
+    ("cat", lambda L: L.t.cat([L.t.ones(2, 3), L.t.ones(3, 4)], 1), ShapeError),
+    ("cat_dim0", lambda L: L.t.cat([L.t.ones(2, 3), L.t.ones(2, 3), L.t.ones(2, 4)]), ShapeError),
+    ("cat_3d", lambda L: L.t.cat([L.t.ones(2, 3, 4), L.t.ones(2, 4, 5)], dim=2), ShapeError),
+    ("cat_ranks", lambda L: L.t.cat([L.t.ones(2, 3), L.t.ones(3)]), ShapeError),
+    ("cat_none", lambda L: L.t.cat([]), ValueError),
+    ("stack", lambda L: L.t.stack([L.t.ones(2, 3), L.t.ones(2, 3), L.t.ones(3)]), ShapeError),
+    ("stack_dim", lambda L: L.t.stack([L.t.ones(2, 3), L.t.ones(2, 4)], 1), ShapeError),
+    ("stack_none", lambda L: L.t.stack([]), ShapeError),
     # products
     ("mm", lambda L: L.t.ones(2, 3) @ L.t.ones(2, 3), ShapeError),
     ("mv", lambda L: L.t.ones(2, 3) @ L.t.ones(2), ShapeError),

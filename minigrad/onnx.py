@@ -210,6 +210,23 @@ def _compare(g: _Graph, h: _Graph, sizes: dict[tuple[int, int], tuple[str, int]]
                 continue
             if key == "cond" and _sign_mask(g, a, b):
                 continue
+            if key == "index" and _same_grid(a, b):
+                continue
+            if key == "cond" and _finite_mask(a, b):
+                raise ExportError(
+                    "onnx.export: nan_to_num (a Where on isfinite of its input) has no ONNX "
+                    "conversion: the values it puts in place of nan and inf are not recorded; "
+                    "replace them in the data before the model"
+                )
+            if not _same(va, vb) and not _is_input_index(g, a, key) and sizes:
+                raise ExportError(
+                    f"onnx.export: the {_kind(a)} op's {key!r} differs between the example and "
+                    "an input with other values and every dynamic axis resized: it depends on "
+                    "the input's values (a mask, an int cast or a detach()), or on a dynamic "
+                    "axis's size in a way one ONNX graph cannot hold (flip, roll, diag, trace "
+                    "or diagonal along that axis, tile or repeat_interleave of it); it would be "
+                    "frozen into the file. Export without that axis in dynamic_axes"
+                )
             if not _same(va, vb) and not _is_input_index(g, a, key):
                 raise ExportError(
                     f"onnx.export: the {_kind(a)} op's {key!r} depends on the input's values "
@@ -265,6 +282,48 @@ def _sign_mask(g: _Graph, a: Op, b: Op) -> bool:
                 g.masks[id(a)] = (i, name)
                 return True
     return False
+
+
+def _grid_picks(index: Any, shape: tuple[int, ...]) -> dict[int, np.ndarray] | None:
+    """Of an open grid (one integer array per dim, each varying along its own dim only, as
+    flip and roll index), the positions taken along each dim where not every one in order."""
+    if not (isinstance(index, tuple) and index and len(index) == len(shape)):
+        return None
+    picks = {}
+    for d, at in enumerate(index):
+        if not (isinstance(at, np.ndarray) and at.dtype.kind in "iu" and at.ndim == len(shape)):
+            return None
+        if any(n != 1 for k, n in enumerate(at.shape) if k != d):
+            return None
+        flat = at.reshape(-1)
+        if not np.array_equal(flat, np.arange(shape[d])):
+            picks[d] = flat
+    return picks
+
+
+def _same_grid(a: Op, b: Op) -> bool:
+    """Whether two GetItems take the same positions along the same dims of an open grid (the
+    dims taken whole may differ in size: a dynamic axis)."""
+    if not (isinstance(a, ops.GetItem) and isinstance(b, ops.GetItem)):
+        return False
+    pa = _grid_picks(a.index, (a.inputs or ())[0].shape)
+    pb = _grid_picks(b.index, (b.inputs or ())[0].shape)
+    if pa is None or pb is None or pa.keys() != pb.keys():
+        return False
+    return all(np.array_equal(pa[d], pb[d]) for d in pa)
+
+
+def _finite_mask(a: Op, b: Op) -> bool:
+    """Whether both Wheres choose by isfinite of their first input (nan_to_num)."""
+    if not (isinstance(a, ops.Where) and isinstance(b, ops.Where)):
+        return False
+    (x, *_), (y, *_) = a.inputs or (None,), b.inputs or (None,)
+    if not (isinstance(x, Tensor) and isinstance(y, Tensor)):
+        return False
+    return bool(
+        np.array_equal(a.cond, np.isfinite(x._data))
+        and np.array_equal(b.cond, np.isfinite(y._data))
+    )
 
 
 def _same(a: Any, b: Any) -> bool:
@@ -326,9 +385,9 @@ class _Writer:
         return f"{stem}_{self.count}"
 
     def const(self, value: Any, dtype: Any = None, stem: str = "const") -> str:
-        arr = np.asarray(value, dtype=dtype)
+        arr = np.array(value, dtype=dtype, order="C")  # (ascontiguousarray makes 0-d 1-d)
         name = self.fresh(stem)
-        self.initializers[name] = self.onnx.numpy_helper.from_array(np.ascontiguousarray(arr), name)
+        self.initializers[name] = self.onnx.numpy_helper.from_array(arr, name)
         return name
 
     def value(self, x: Any, like: Any = None) -> str:
@@ -642,8 +701,26 @@ def _getitem(w: _Writer, op: Any, xs: list[Any]) -> str:
     if source is not None:  # an embedding lookup: rows of x chosen by an input
         return w.node("Gather", [w.value(x), source], axis=0)
     items = index if isinstance(index, tuple) else (index,)
+    if len(items) == 1 and isinstance(items[0], np.ndarray) and items[0].dtype == np.bool_:
+        index = items = np.nonzero(items[0])  # a fixed mask (masked_select): its positions
+    if any(i is Ellipsis for i in items):  # written out as whole dims, so each has its axis
+        k = next(k for k, i in enumerate(items) if i is Ellipsis)
+        whole = (slice(None),) * (x.ndim - len(items) + 1)
+        index = items = (*items[:k], *whole, *items[k + 1 :])
     if isinstance(index, np.ndarray | list) and np.asarray(index).dtype.kind in "iu":
         return w.node("Gather", [w.value(x), w.const(index, np.int64)], axis=0)
+    grid = _grid_picks(index, x.shape)
+    if grid is not None:  # flip, roll along dims: one Gather per dim not taken whole
+        out = w.value(x)
+        for axis, taken in grid.items():
+            out = w.node("Gather", [out, w.const(taken, np.int64)], axis=axis)
+        return out
+    if _integer_arrays(items[-1:]) and all(isinstance(i, slice) and i == slice(None)
+                                           for i in items[:-1]):  # fmt: skip
+        return w.node("Gather", [w.value(x), w.const(items[-1], np.int64)], axis=len(items) - 1)
+    if _integer_arrays(items):  # one array per leading dim: their broadcast positions
+        positions = np.stack(np.broadcast_arrays(*items), axis=-1)
+        return w.node("GatherND", [w.value(x), w.const(positions, np.int64)])
     if not all(isinstance(i, int | slice) for i in items):
         raise ExportError(
             f"onnx.export: indexing with {index!r} has no ONNX form here; use integer, "
@@ -668,6 +745,49 @@ def _getitem(w: _Writer, op: Any, xs: list[Any]) -> str:
     for axis, i in reversed(picks):  # the last axis first, so earlier axes keep their place
         out = w.node("Gather", [out, w.const(i, np.int64)], axis=axis)
     return out
+
+
+def _integer_arrays(items: tuple | list) -> bool:
+    return bool(items) and all(isinstance(i, np.ndarray) and i.dtype.kind in "iu" for i in items)
+
+
+def _scatter_add(w: _Writer, op: Any, xs: list[Any]) -> str:
+    """x added into zeros at integer positions (diag of a vector): ScatterND with add."""
+    items = op.index if isinstance(op.index, tuple) else (op.index,)
+    if not _integer_arrays(items) or w.g.dynamic.get(id(op)):
+        raise ExportError(
+            f"onnx.export: the ScatterAdd op (diag, diag_embed) with index {op.index!r} has no "
+            "ONNX conversion here; only integer positions into a fixed shape (diag of a vector) "
+            "convert"
+        )
+    x = xs[0]
+    arrays = np.broadcast_arrays(*items)
+    at = w.const(np.stack(arrays, axis=-1).astype(np.int64))
+    updates = w.value(x)
+    if tuple(x.shape) != arrays[0].shape:
+        updates = w.node("Expand", [updates, w.const(arrays[0].shape, np.int64)])
+    zeros = w.const(np.zeros(op.shape, x.dtype))
+    return w.node("ScatterND", [zeros, at, updates], reduction="add")
+
+
+def _no_derivative(w: _Writer, op: Any, xs: list[Any]) -> str:
+    """A number % a tensor is remainder; floor division is refused."""
+    if op.aten == "remainder":
+        return _remainder(w, op, xs)
+    raise ExportError(
+        "onnx.export: floor_divide (//) has no ONNX conversion: ONNX's Floor(Div(x, y)) "
+        "differs from Python's and PyTorch's floor division where x / y rounds up to a whole "
+        "number (1 // 0.1 is 9.0, floor(1 / 0.1) is 10.0); write (x / y).floor() in the model "
+        "if that is what it means"
+    )
+
+
+def _erfinv(w: _Writer, op: Any, xs: list[Any]) -> str:
+    raise ExportError(
+        "onnx.export: the Erfinv op has no ONNX conversion: ONNX has no erfinv, and one "
+        "composed from its ops would not give minigrad's values; compute erfinv outside the "
+        "exported model"
+    )
 
 
 def _normalize(w: _Writer, op: Any, xs: list[Any]) -> str:
@@ -748,6 +868,9 @@ CONVERTERS: dict[type, Converter] = {
     more_ops.LogAddExp: _logaddexp,
     more_ops.Hypot: _hypot,
     more_ops.Atan2: _atan2,
+    more_ops.NoDerivative: _no_derivative,
+    more_ops.Erfinv: _erfinv,
+    ops.ScatterAdd: _scatter_add,
     fused.Softmax: _softmax,
     fused.LogSoftmax: _softmax,
     fused.Linear: _linear,

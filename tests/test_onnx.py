@@ -453,3 +453,102 @@ def test_gelu_in_float64_is_refused_at_export_not_in_onnx_runtime(tmp_path: Path
     model = nn.Sequential(nn.Linear(3, 3), nn.GELU()).double()
     with pytest.raises(ExportError, match=r"Erf op on float64 becomes ONNX's Erf"):
         export(model, mg.randn(2, 3).double(), tmp_path / "m.onnx")
+
+
+# ---------------------------------------------------------------------------------------------
+# Methods that move elements: compositions of indexing, reshapes, permutes and products.
+
+WEIGHT = np.random.default_rng(6).standard_normal((5, 5)).astype(np.float32)
+
+BATCHED: dict[str, Any] = {
+    "flip": lambda x: x.flip(2),
+    "flip two dims": lambda x: x.flip(1, 2),
+    "fliplr": lambda x: x.fliplr(),
+    "roll": lambda x: x.roll((1, -2), (1, 2)),
+    "repeat_interleave": lambda x: x.repeat_interleave(2, 2),
+    "repeat_interleave counts": lambda x: x.repeat_interleave(mg.tensor([2, 0, 1, 3, 1]), 2),
+    "narrow": lambda x: x.narrow(2, 1, 3),
+    "movedim": lambda x: x.movedim(1, 2),
+    "diagonal": lambda x: x.diagonal(1, 1, 2),
+    "one element": lambda x: x[:, 0, 3],
+    "mT": lambda x: x.mT,
+    "clamp_min": lambda x: x.clamp_min(0.1),
+    "clamp_max": lambda x: x.clamp_max(-0.1),
+    "reciprocal": lambda x: x.reciprocal(),
+    "addmm": lambda x: x[:, 0].addmm(x[:, 1], mg.tensor(WEIGHT), beta=0.5, alpha=2),
+    "bmm": lambda x: x.bmm(x.mT),
+}
+
+
+@pytest.mark.parametrize("name", sorted(BATCHED))
+def test_rearranging_method_exports_with_a_dynamic_batch(name: str, tmp_path: Path) -> None:
+    fn = BATCHED[name]
+    rng = np.random.default_rng(7)
+    example = mg.tensor(rng.standard_normal((3, 4, 5)).astype(np.float32))
+    export_and_check(fn, example, tmp_path / "m.onnx", input_names=["input"],
+                     output_names=["output"], dynamic_axes=DYNAMIC)  # fmt: skip
+    for n in (3, 6, 1):
+        x = rng.standard_normal((n, 4, 5)).astype(np.float32)
+        assert_same_outputs(fn, tmp_path / "m.onnx", x)
+
+
+FIXED: dict[str, Any] = {
+    "flip of the first dim": lambda x: x.flip(0),
+    "flipud": lambda x: x.flipud(),
+    "roll of the flattened tensor": lambda x: x.roll(3),
+    "diag of a matrix": lambda x: x.diag(-1),
+    "diag of a vector": lambda x: (x @ mg.tensor(WEIGHT))[1].diag(1),
+    "diagonal": lambda x: x.diagonal(),
+    "trace": lambda x: x.trace(),
+    "tile": lambda x: x.tile(2, 3),
+    "repeat_interleave flattened": lambda x: x.repeat_interleave(2),
+    "take_along_dim flattened": lambda x: x.take_along_dim(mg.tensor([3, 19, 0])),
+    "take_along_dim": lambda x: x.take_along_dim(mg.tensor([[0, 4, -1]]), 1),
+    "masked_select": lambda x: x.masked_select(mg.tensor([True, False, True, True, False])),
+    "outer": lambda x: x[0].outer(x[1]),
+    "mm": lambda x: x.mm(mg.tensor(WEIGHT)),
+}
+
+
+@pytest.mark.parametrize("name", sorted(FIXED))
+def test_rearranging_method_exports_with_fixed_sizes(name: str, tmp_path: Path) -> None:
+    fn = FIXED[name]
+    rng = np.random.default_rng(8)
+    export_and_check(fn, mg.tensor(rng.standard_normal((4, 5)).astype(np.float32)),
+                     tmp_path / "m.onnx")  # fmt: skip
+    assert_same_outputs(fn, tmp_path / "m.onnx", rng.standard_normal((4, 5)).astype(np.float32))
+
+
+@pytest.mark.parametrize(
+    "name", ["flip of the first dim", "trace", "tile", "diagonal", "take_along_dim"]
+)
+def test_rearranging_along_a_dynamic_axis_is_refused(name: str, tmp_path: Path) -> None:
+    example = mg.tensor(np.random.default_rng(9).standard_normal((4, 5)).astype(np.float32))
+    with pytest.raises(
+        ExportError, match=r"size in a way one ONNX graph cannot hold.*dynamic_axes"
+    ):
+        export(FIXED[name], example, tmp_path / "m.onnx", dynamic_axes=DYNAMIC)
+    assert not (tmp_path / "m.onnx").exists()
+
+
+REFUSED: dict[str, tuple[Any, str]] = {
+    "erfinv": (lambda x: x.tanh().erfinv(), r"Erfinv op has no ONNX conversion.*outside"),
+    "floor_divide": (lambda x: x // 0.7, r"floor_divide \(//\) .*\(x / y\)\.floor\(\)"),
+    "nan_to_num": (lambda x: x.nan_to_num(), r"nan_to_num .*replace them in the data"),
+    "diag_embed": (lambda x: x.diag_embed(), r"ScatterAdd op \(diag, diag_embed\)"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(REFUSED))
+def test_op_without_a_faithful_onnx_form_is_refused_by_name(name: str, tmp_path: Path) -> None:
+    fn, message = REFUSED[name]
+    with pytest.raises(ExportError, match=message):
+        export(fn, mg.randn(4, 5), tmp_path / "m.onnx")
+    assert not (tmp_path / "m.onnx").exists()
+
+
+def test_number_remainder_tensor_exports(tmp_path: Path) -> None:
+    fn = lambda x: 2.5 % x  # noqa: E731  (PyTorch records it without a derivative)
+    export_and_check(fn, mg.randn(4, 4), tmp_path / "m.onnx", input_names=["input"],
+                     output_names=["output"], dynamic_axes=DYNAMIC)  # fmt: skip
+    assert_same_outputs(fn, tmp_path / "m.onnx", edge_rows(4), tol=EXACT)

@@ -11,7 +11,7 @@ import numpy as np
 
 from . import fused, more_ops, ops, versions
 from .dims import wrap_dim
-from .dtypes import result_np
+from .dtypes import result_np, torch_name
 from .grad_mode import _grad_enabled
 from .pointwise import _isclose, _logical, _pair
 from .rearrange import _broadcast_shape
@@ -1209,7 +1209,28 @@ def einsum(equation: str, *operands: Any) -> Tensor:
             raise ValueError(
                 f"einsum(): subscripts {sub!r} do not match an operand of shape {tuple(t.shape)}"
             )
+    dtype = _einsum_dtype(ts, ins, out)
+    ts = [t if t._data.dtype == dtype else t.to(dtype) for t in ts]
     return apply(more_ops.Einsum(tuple(ins), out), *ts)
+
+
+def _einsum_dtype(ts: list[Tensor], ins: list[str], out: str) -> np.dtype:
+    """PyTorch's dtype of an einsum, which contracts the operands pairwise from the left: a
+    pair with a letter summed away (a product, by ``bmm``) must share its dtype, and bmm has no
+    bools; a pair with none (an outer or elementwise product, by ``mul``) promotes."""
+    acc, letters = ts[0]._data.dtype, set(ins[0])
+    for i in range(1, len(ts)):
+        dt, later = ts[i]._data.dtype, set(out).union(*ins[i + 1 :])
+        if (letters & set(ins[i])) - later:
+            if dt != acc:
+                raise RuntimeError(
+                    f"expected scalar type {torch_name(acc)} but found {torch_name(dt)} "
+                    "(einsum(): products do not promote dtypes: convert the operands first)"
+                )
+            if acc.kind == "b":
+                raise NotImplementedError("\"bmm\" not implemented for 'Bool'")
+        acc, letters = result_np(np.empty(1, acc), np.empty(1, dt)), letters | set(ins[i])
+    return acc
 
 
 def _einsum_subscripts(equation: str, ndims: list[int]) -> tuple[list[str], str]:

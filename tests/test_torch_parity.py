@@ -447,3 +447,50 @@ def test_conv_layers_refuse_an_input_of_another_dtype() -> None:
     with pytest.raises(RuntimeError, match="expected scalar type Double but found Float"):
         mg.nn.Conv1d(1, 2, 3, bias=False)(mg.ones(1, 1, 5, dtype=mg.float64))
     assert layer.double()(mg.ones(1, 1, 5, 5, dtype=mg.float64)).dtype == mg.float64
+
+
+# -- einsum contracts only operands of one dtype ------------------------------------------------
+
+EINSUMS = [
+    ("ij,jk->ik", ("float64", "float32")),
+    ("ij,jk->ik", ("int64", "float32")),
+    ("i,i->", ("float64", "float32")),
+    ("bij,bjk->bik", ("float32", "float64")),
+    ("ij,ij->i", ("float32", "float64")),
+    ("i,j->ij", ("int64", "float32")),
+    ("ij,ij->ij", ("float32", "float64")),
+    ("i,j,ij->", ("float32", "float64", "float32")),
+    ("ij,jk,kl->il", ("float32", "float32", "float64")),
+    ("ij,jk->ik", ("bool", "bool")),
+    ("i,i->i", ("int32", "int64")),
+    ("ij,jk->ik", ("float32", "float32")),
+]
+
+
+def _einsum_operands(lib: Any, eq: str, dtypes: tuple[str, ...]) -> list[Any]:
+    sizes = {"i": 2, "j": 3, "k": 2, "l": 3, "b": 2}
+    subs = eq.split("->")[0].split(",")
+    return [lib.ones(*(sizes[c] for c in s), dtype=getattr(lib, d)) for s, d in zip(subs, dtypes)]
+
+
+def test_einsum_refuses_to_contract_two_dtypes() -> None:
+    a, b = mg.ones(2, 3, dtype=mg.float64), mg.ones(3, 2)
+    with pytest.raises(RuntimeError, match=r"^expected scalar type Double but found Float"):
+        mg.einsum("ij,jk->ik", a, b)
+    outer = mg.einsum("i,j->ij", mg.tensor([1, 2]), mg.tensor([0.5, 1.0]))  # nothing summed
+    assert outer.dtype == mg.float32 and outer.tolist() == [[0.5, 1.0], [1.0, 2.0]]
+
+
+@pytest.mark.parametrize(("eq", "dtypes"), EINSUMS, ids=str)
+def test_einsum_dtypes_as_torch(eq: str, dtypes: tuple[str, ...]) -> None:
+    torch = pytest.importorskip("torch")
+    try:
+        expected = torch.einsum(eq, *_einsum_operands(torch, eq, dtypes))
+    except Exception as e:
+        with pytest.raises(type(e)) as got:
+            mg.einsum(eq, *_einsum_operands(mg, eq, dtypes))
+        assert str(got.value).startswith(str(e))
+        return
+    out = mg.einsum(eq, *_einsum_operands(mg, eq, dtypes))
+    assert str(out.dtype) == str(expected.dtype).replace("torch", "minigrad")
+    np.testing.assert_allclose(out.numpy(), expected.numpy())

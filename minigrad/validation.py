@@ -416,6 +416,59 @@ def _stack_mismatch(shapes: list[tuple[int, ...]]) -> ShapeError:
     )
 
 
+def _target_mismatch(fn: str, x: Any, y: Any) -> Exception:
+    """The error for an elementwise loss whose target's shape is not the input's: PyTorch's
+    (its ValueError for the binary cross entropies; for the others its RuntimeError where the
+    shapes do not broadcast), then the shapes, dtypes and fix.
+
+    Where they broadcast, PyTorch warns and broadcasts; minigrad refuses with a ValueError,
+    since broadcasting (N, 1) against (N,) is a classic silent bug.
+    """
+    xs, ys = tuple(x._data.shape), tuple(y._data.shape)
+    ours = (
+        f"{fn}(): target shape {ys} must equal input shape {xs} (dtypes: target {y.dtype}, "
+        f"input {x.dtype}); reshape one of them rather than relying on broadcasting"
+    )
+    if fn == "binary_cross_entropy":
+        return ValueError(
+            f"Using a target size (torch.Size({list(ys)})) that is different to the input size "
+            f"(torch.Size({list(xs)})) is deprecated. Please ensure they have the same size. "
+            f"({ours})"
+        )
+    if fn == "binary_cross_entropy_with_logits":
+        return ValueError(
+            f"Target size (torch.Size({list(ys)})) must be the same as input size "
+            f"(torch.Size({list(xs)})) ({ours})"
+        )
+    torchs = _broadcast_message(xs, ys)
+    return ShapeError(f"{torchs} ({ours})") if torchs else ValueError(ours)
+
+
+def _class_target_mismatch(fn: str, x: Any, y: Any, index_shape: tuple[int, ...]) -> Exception:
+    """The error for class-index targets of another shape than ``index_shape`` (the input's
+    without its class dimension): PyTorch's words where it has them, then the shapes."""
+    xs, ys = tuple(x._data.shape), tuple(y.shape)
+    ours = (
+        f"{fn}(): class-index target of shape {ys} (dtype {y.dtype}) does not match input of "
+        f"shape {xs} (dtype {x.dtype}); expected shape {index_shape}"
+    )
+    if len(xs) == 1:
+        if len(ys) == 1 and ys[0] != 1:
+            return ValueError(
+                f"For 1D input, 1D target must have size 1, but got target size: {ys[0]} ({ours})"
+            )
+        return ValueError(ours)
+    if ys and ys[0] != xs[0]:
+        return ValueError(
+            f"Expected input batch_size ({xs[0]}) to match target batch_size ({ys[0]}). ({ours})"
+        )
+    if len(xs) == 2 and len(ys) > 1:
+        return ShapeError(f"0D or 1D target tensor expected, multi-target not supported ({ours})")
+    if len(xs) > 2 and ys:
+        return ShapeError(f"Expected target size {list(index_shape)}, got {list(ys)} ({ours})")
+    return ValueError(ours)
+
+
 def _check_floating(t: Any, where: str) -> None:
     """PyTorch's refusal of an integer or bool tensor where a float result's dtype would have
     to be guessed (mean, var, std, norm); NumPy would answer in float64."""

@@ -8,6 +8,7 @@ ValueError (minigrad's before).
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable
 from types import SimpleNamespace
 from typing import Any
@@ -98,13 +99,44 @@ CASES: list[tuple[str, Callable[[Any], Any], type[Exception]]] = [
         lambda L: L.F.linear(L.t.ones(5, 2, 3), L.t.ones(2, 3), L.t.ones(3)),
         ShapeError,
     ),
+    # losses
+    ("mse_loss", lambda L: L.F.mse_loss(L.t.ones(2, 3), L.t.ones(2, 4)), ShapeError),
+    ("l1_loss", lambda L: L.F.l1_loss(L.t.ones(2, 3), L.t.ones(4, 3)), ShapeError),
+    ("smooth_l1_loss", lambda L: L.F.smooth_l1_loss(L.t.ones(2, 3), L.t.ones(2, 4)), ShapeError),
+    ("huber_loss", lambda L: L.F.huber_loss(L.t.ones(2, 3), L.t.ones(2, 4)), ShapeError),
+    ("MSELoss", lambda L: L.nn.MSELoss()(L.t.ones(2, 3), L.t.ones(2, 4)), ShapeError),
+    (
+        "binary_cross_entropy",
+        lambda L: L.F.binary_cross_entropy(L.t.ones(2, 3) / 2, L.t.ones(2, 1)),
+        ValueError,
+    ),
+    (
+        "bce_with_logits",
+        lambda L: L.F.binary_cross_entropy_with_logits(L.t.ones(2, 3), L.t.ones(2, 4)),
+        ValueError,
+    ),
+    ("cross_entropy_batch", lambda L: L.F.cross_entropy(L.t.ones(3, 5), _long(L, 4)), ValueError),
+    ("nll_loss_batch", lambda L: L.F.nll_loss(L.t.ones(3, 5), _long(L, 4)), ValueError),
+    (
+        "CrossEntropyLoss_batch",
+        lambda L: L.nn.CrossEntropyLoss()(L.t.ones(3, 5, 4), _long(L, 4, 4)),
+        ValueError,
+    ),
+    ("cross_entropy_2d", lambda L: L.F.cross_entropy(L.t.ones(3, 5), _long(L, 3, 2)), ShapeError),
+    (
+        "cross_entropy_spatial",
+        lambda L: L.F.cross_entropy(L.t.ones(3, 5, 4), _long(L, 3, 5)),
+        ShapeError,
+    ),
+    ("cross_entropy_1d", lambda L: L.F.cross_entropy(L.t.ones(5), _long(L, 2)), ValueError),
 ]
 
 
 @pytest.mark.parametrize("misuse, ours", [c[1:] for c in CASES], ids=[c[0] for c in CASES])
 def test_pytorchs_type_and_words(misuse: Callable[[Any], Any], ours: type[Exception]) -> None:
     T = _torch()
-    with pytest.raises(Exception) as theirs:
+    with pytest.raises(Exception) as theirs, warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # (mse_loss warns of the sizes, then raises)
         misuse(T)
     with pytest.raises(Exception) as raised:
         misuse(MG)

@@ -22,7 +22,7 @@ from ..functions import linear, where
 from ..grad_mode import no_grad
 from ..random import as_generator
 from ..tensor import Tensor, apply, as_tensor
-from ..validation import _check_conv_dtypes
+from ..validation import _check_conv_dtypes, _class_target_mismatch, _target_mismatch
 
 __all__ = [
     "adaptive_avg_pool2d",
@@ -412,12 +412,7 @@ def _same_shape_target(x: Tensor, target: Any, fn: str) -> Tensor:
     """A target matching the input elementwise: same shape, cast to the input's dtype."""
     y = target if isinstance(target, Tensor) else Tensor(np.asarray(target))
     if y._data.shape != x._data.shape:  # (the arrays: this runs on every training step)
-        raise ValueError(
-            f"{fn}(): target shape {tuple(y.shape)} must equal input shape {tuple(x.shape)} "
-            "(dtypes: "
-            f"target {y.dtype}, input {x.dtype}); reshape one of them rather than relying on "
-            "broadcasting"
-        )
+        raise _target_mismatch(fn, x, y)
     if y._data.dtype.kind not in "biuf":
         raise TypeError(f"{fn}(): target must be numeric, got dtype {y.dtype}")
     return y if y._data.dtype == x._data.dtype else y.astype(x._data.dtype)
@@ -655,10 +650,7 @@ def _class_target(
     index_shape = shape[:class_dim] + shape[class_dim + 1 :]
     if y.dtype.kind in "iu":
         if y.shape != index_shape:
-            raise ValueError(
-                f"{fn}(): class-index target of shape {tuple(y.shape)} (dtype {y.dtype}) does not "
-                f"match input of shape {shape} (dtype {x.dtype}); expected shape {index_shape}"
-            )
+            raise _class_target_mismatch(fn, x, y, index_shape)
         y = np.asarray(y)
         # The common case in one reduction: every target a class (seen as unsigned, a negative
         # index is huge), and ignore_index none of them (so no target is exempt from the check).

@@ -552,3 +552,25 @@ def test_number_remainder_tensor_exports(tmp_path: Path) -> None:
     export_and_check(fn, mg.randn(4, 4), tmp_path / "m.onnx", input_names=["input"],
                      output_names=["output"], dynamic_axes=DYNAMIC)  # fmt: skip
     assert_same_outputs(fn, tmp_path / "m.onnx", edge_rows(4), tol=EXACT)
+
+
+FLOAT64_EXPORTS = {
+    **{k: v for k, v in UNARY_EXPORTS.items() if k.split()[0] not in FLOAT32_ONLY},
+    **{k: v for k, v in BINARY_EXPORTS.items() if k != "atan2"},
+}
+
+
+@pytest.mark.parametrize("name", sorted(FLOAT64_EXPORTS))
+def test_elementwise_op_exports_in_float64(name: str, tmp_path: Path) -> None:
+    fn, tol = FLOAT64_EXPORTS[name]
+    arity = 2 if name in BINARY_EXPORTS else 1
+    example = tuple(mg.tensor(np.full((len(EDGES),) * 2, 0.5)) for _ in range(arity))
+    export_and_check(fn, example, tmp_path / "m.onnx")
+    x, y = (a.astype(np.float64) for a in edge_pairs())
+    inputs = (x, y)[:arity]
+    with mg.no_grad():
+        expected = fn(*(mg.tensor(a) for a in inputs)).numpy()
+    (got,) = run_onnx(tmp_path / "m.onnx", *inputs)
+    assert got.dtype == np.float64
+    near = EXACT if tol == EXACT else 1e-15  # a few float64 ulps where ONNX Runtime rounds
+    np.testing.assert_allclose(got, expected, rtol=near, atol=near)

@@ -199,6 +199,38 @@ def hypot(input: TensorLike, other: TensorLike, *, out: Tensor | None = None) ->
     return _into(out, as_tensor(input).hypot(other), "hypot")
 
 
+def lerp(input: TensorLike, end: TensorLike, weight: Any, *, out: Tensor | None = None) -> Tensor:
+    """input + weight * (end - input); ``end`` a tensor of input's dtype (a float one)."""
+    _tensor_argument(input, "lerp", "input", 1)
+    return _into(out, as_tensor(input).lerp(end, weight), "lerp")
+
+
+def addcmul(
+    input: TensorLike,
+    tensor1: TensorLike,
+    tensor2: TensorLike,
+    *,
+    value: Any = 1,
+    out: Tensor | None = None,
+) -> Tensor:
+    """input + value * tensor1 * tensor2; broadcasts."""
+    _tensor_argument(input, "addcmul", "input", 1)
+    return _into(out, as_tensor(input).addcmul(tensor1, tensor2, value=value), "addcmul")
+
+
+def addcdiv(
+    input: TensorLike,
+    tensor1: TensorLike,
+    tensor2: TensorLike,
+    *,
+    value: Any = 1,
+    out: Tensor | None = None,
+) -> Tensor:
+    """input + value * tensor1 / tensor2; broadcasts (not of two integer tensors)."""
+    _tensor_argument(input, "addcdiv", "input", 1)
+    return _into(out, as_tensor(input).addcdiv(tensor1, tensor2, value=value), "addcdiv")
+
+
 def logaddexp(input: TensorLike, other: TensorLike, *, out: Tensor | None = None) -> Tensor:
     """log(exp(input) + exp(other)), without overflow; broadcasts (float tensors only)."""
     _tensor_argument(input, "logaddexp", "input", 1)

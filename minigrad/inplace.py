@@ -246,8 +246,7 @@ def _inplace(t: Any, name: str, compute: Callable[[Any], Any], cast: str = "same
     r = compute(t)
     if r.shape != t.shape:
         raise RuntimeError(
-            f"{name}(): output with shape {list(t.shape)} doesn't match the broadcast shape "
-            f"{list(r.shape)}"
+            f"output with shape {list(t.shape)} doesn't match the broadcast shape {list(r.shape)}"
         )
     if r._data.dtype != t._data.dtype:
         if not np.can_cast(r._data.dtype, t._data.dtype, cast):  # type: ignore[arg-type]

@@ -1,5 +1,6 @@
-"""The in-place forms of the elementwise methods (``exp_``, ``atan2_``, ``eq_``...), each its
-out-of-place method written into the tensor by ``inplace._inplace``, under PyTorch's rules.
+"""The in-place forms of the elementwise methods (``exp_``, ``atan2_``, ``eq_``...) and the
+in-place idioms of optimizers and attention (``addcmul_``, ``masked_fill_``, ``index_add_``...),
+each its out-of-place op written into the tensor by ``inplace._inplace``, under PyTorch's rules.
 
 ``Tensor`` inherits them from ``InPlaceMethods``; like ``inplace.py``, this module knows no
 Tensor class.
@@ -9,9 +10,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import more_ops
+import numpy as np
+
+from . import more_ops, ops
+from .dims import wrap_dim
+from .dtypes import torch_name
 from .engine import TensorMakers
-from .inplace import _inplace, _replacement
+from .inplace import _inplace, _put, _replacement
+from .validation import _raw
 
 __all__ = ["InPlaceMethods"]
 
@@ -35,6 +41,8 @@ class InPlaceMethods:
     self, moves its version, and is recorded so that the gradient flows through the op."""
 
     __slots__ = ()
+    grad_fn: Any  # (the slots are Tensor's)
+    requires_grad: bool
 
     # -- signs, powers, exponentials and logarithms --------------------------------------------
 
@@ -304,3 +312,206 @@ class InPlaceMethods:
     def ge_(self: Any, other: Any) -> Any:
         """self >= other (1 or 0 in self's dtype), in place; returns self."""
         return _values(self, "ge_", lambda t: t.ge(other))
+
+    # -- the idioms of optimizers and attention ------------------------------------------------
+
+    def addcmul_(self: Any, tensor1: Any, tensor2: Any, *, value: Any = 1) -> Any:
+        """self += value * tensor1 * tensor2, in place; returns self."""
+        return _inplace(self, "addcmul_", lambda t: t.addcmul(tensor1, tensor2, value=value))
+
+    def addcdiv_(self: Any, tensor1: Any, tensor2: Any, *, value: Any = 1) -> Any:
+        """self += value * tensor1 / tensor2, in place; returns self."""
+        return _inplace(self, "addcdiv_", lambda t: t.addcdiv(tensor1, tensor2, value=value))
+
+    def masked_fill_(self: Any, mask: Any, value: Any) -> Any:
+        """``value`` where ``mask`` (bool, broadcast to self) is True, in place; returns self."""
+        shape, mask_shape = self._data.shape, np.shape(_raw(mask))
+        try:
+            broadcast = np.broadcast_shapes(shape, mask_shape)
+        except ValueError:  # (masked_fill says so)
+            broadcast = shape
+        if broadcast != shape:
+            raise RuntimeError(
+                f"output with shape {list(shape)} doesn't match the broadcast shape "
+                f"{list(broadcast)}"
+            )
+        return _inplace(self, "masked_fill_", lambda t: t.masked_fill(mask, value), cast="unsafe")
+
+    def tril_(self: Any, diagonal: int = 0) -> Any:
+        """Zeros above ``diagonal`` of the last two dims, in place; returns self."""
+        return _inplace(self, "tril_", lambda t: t.tril(diagonal))
+
+    def triu_(self: Any, diagonal: int = 0) -> Any:
+        """Zeros below ``diagonal`` of the last two dims, in place; returns self."""
+        return _inplace(self, "triu_", lambda t: t.triu(diagonal))
+
+    def fill_diagonal_(self: Any, fill_value: Any, wrap: bool = False) -> Any:
+        """``fill_value`` on the main diagonal (all dims equal, or a matrix, repeating every
+        columns + 1 rows of a tall one if ``wrap``), in place; returns self."""
+        shape = self._data.shape
+        if len(shape) < 2:
+            raise RuntimeError("dimensions must larger than 1")
+        if len(shape) > 2 and len(set(shape)) > 1:
+            raise RuntimeError("all dimensions of input must be of equal length")
+        mask = np.zeros(shape, dtype=np.bool_)
+        np.fill_diagonal(mask, True, wrap=wrap)
+        return _inplace(
+            self, "fill_diagonal_", lambda t: t.masked_fill(mask, fill_value), cast="unsafe"
+        )
+
+    def scatter_add_(self: Any, dim: int, index: Any, src: Any) -> Any:
+        """``src`` added at ``index`` along ``dim`` (repeats add up), in place; returns self."""
+        return _inplace(self, "scatter_add_", lambda t: t.scatter_add(dim, index, src))
+
+    def index_fill_(self: Any, dim: int, index: Any, value: Any) -> Any:
+        """``value`` in the slices ``index`` (int64) along ``dim``, in place; returns self."""
+        d, idx = _along(self, dim, index, "index_fill_")
+        if idx.dtype != np.int64:
+            raise IndexError("index_fill_(): Expected dtype int64 for index.")
+        if idx.ndim > 1:
+            raise RuntimeError("Index has to be a vector/scalar")
+        if hasattr(value, "_data") and value.ndim != 0:
+            raise RuntimeError(
+                "index_fill_ only supports a 0-dimensional value tensor, but got tensor with "
+                f"{value.ndim} dimension(s)."
+            )
+        _in_bounds(self, d, idx, IndexError, "", negative=True)
+        mask = np.zeros(self._data.shape, dtype=np.bool_)
+        mask[_slices(d, idx)] = True
+        return _inplace(self, "index_fill_", lambda t: t.masked_fill(mask, value), cast="unsafe")
+
+    def index_add_(self: Any, dim: int, index: Any, source: Any, *, alpha: Any = 1) -> Any:
+        """``alpha * source`` added into the slices ``index`` along ``dim`` (repeats add up),
+        in place; returns self."""
+        d, idx = _along(self, dim, index, "index_add_")
+        _source_is_a_tensor(source, "index_add_")
+        if idx.dtype not in (np.int32, np.int64):
+            raise RuntimeError(
+                "index_add_(): Expected dtype int32/int64 for index but got: "
+                f"{torch_name(idx.dtype)}"
+            )
+        if idx.ndim > 1:
+            raise IndexError(
+                f"index_add_(): Index is supposed to be a vector, but got dim: {idx.ndim} with "
+                f"type: {torch_name(idx.dtype)} and size: {list(idx.shape)}"
+            )
+        shape, src = self._data.shape, source._data
+        if src.ndim == len(shape) and src.ndim and src.shape[d] != idx.size:
+            raise RuntimeError(
+                f"index_add_(): Number of indices ({idx.size}) should be equal to "
+                f"source.size(dim): ({src.shape[d]}), for dim: {d}"
+            )
+        if _without(src.shape, d) != _without(shape, d):
+            raise RuntimeError(
+                "source tensor shape must match self tensor shape, excluding the specified "
+                f"dimension. Got self.shape = {list(shape)} source.shape = {list(src.shape)}"
+            )
+        if src.dtype != self._data.dtype:
+            raise RuntimeError(
+                f"index_add_(): self ({torch_name(self._data.dtype)}) and source "
+                f"({torch_name(src.dtype)}) must have the same scalar type"
+            )
+        _in_bounds(self, d, idx, RuntimeError, "")
+        added = source if alpha == 1 else source * alpha
+        scatter = ops.ScatterAdd(_slices(d, idx), shape)
+        return _inplace(self, "index_add_", lambda t: t + TensorMakers.apply(scatter, added))
+
+    def index_copy_(self: Any, dim: int, index: Any, source: Any) -> Any:
+        """``source`` copied into the slices ``index`` (int64, no repeats) along ``dim``, in
+        place; returns self."""
+        d, idx = _along(self, dim, index, "index_copy_")
+        _source_is_a_tensor(source, "index_copy_")
+        if idx.ndim > 1:
+            raise IndexError(f"index_copy_(): Index should have dimension 1 or 0 (got {idx.ndim})")
+        shape, src = self._data.shape, source._data
+        if src.ndim == len(shape) and src.ndim and src.shape[d] != idx.size:
+            raise IndexError(
+                f"index_copy_(): Number of indices ({idx.size}) should be equal to "
+                f"source.size(dim) ({src.shape[d]})"
+            )
+        if _without(src.shape, d) != _without(shape, d):
+            mine, theirs = (" ".join(map(str, _without(s, d))) for s in (shape, src.shape))
+            raise RuntimeError(
+                "index_copy_(): Source/destination tensor must have same slice shapes. "
+                f"Destination slice shape: {mine} at dimension {d} and source slice shape: "
+                f"{theirs} at dimension 0."
+            )
+        if idx.dtype != np.int64:
+            raise RuntimeError(
+                f"index_copy_(): Expected a long tensor for index, but got {torch_name(idx.dtype)}"
+            )
+        if src.dtype != self._data.dtype:
+            raise RuntimeError(
+                "index_copy_(): self and source expected to have the same dtype, but got "
+                f"(self) {torch_name(self._data.dtype)} and (source) {torch_name(src.dtype)}"
+            )
+        _in_bounds(self, d, idx, IndexError, "index_copy_(): ")
+        return _inplace(self, "index_copy_", lambda t: _put(t, _slices(d, idx), source))
+
+    def index_fill(self: Any, dim: int, index: Any, value: Any) -> Any:
+        """A copy of self with ``value`` in the slices ``index`` along ``dim``."""
+        return self.clone().index_fill_(dim, index, value)
+
+    def index_add(self: Any, dim: int, index: Any, source: Any, *, alpha: Any = 1) -> Any:
+        """A copy of self with ``alpha * source`` added into the slices ``index``."""
+        return self.clone().index_add_(dim, index, source, alpha=alpha)
+
+    def index_copy(self: Any, dim: int, index: Any, source: Any) -> Any:
+        """A copy of self with ``source`` copied into the slices ``index`` along ``dim``."""
+        return self.clone().index_copy_(dim, index, source)
+
+    def detach_(self: Any) -> Any:
+        """Cut self from the graph: no ``grad_fn``, ``requires_grad`` False; returns self.
+
+        As PyTorch, refused for a view (``detach()`` gives a detached copy of the view).
+        """
+        if self._base is not None:
+            raise RuntimeError(_DETACH_A_VIEW)
+        self.grad_fn, self.requires_grad = None, False
+        return self
+
+
+_DETACH_A_VIEW = (
+    "Can't detach views in-place. Use detach() instead. If you are using "
+    "DistributedDataParallel (DDP) for training, and gradient_as_bucket_view is set as True, "
+    "gradients are views of DDP buckets, and hence detach_() cannot be called on these "
+    "gradients. To fix this error, please refer to the Optimizer.zero_grad() function in "
+    "torch/optim/optimizer.py as the solution."
+)
+
+
+def _along(t: Any, dim: int, index: Any, name: str) -> tuple[int, np.ndarray]:
+    """``dim`` checked and made non-negative, and ``index`` as an array."""
+    return wrap_dim(dim, t._data.ndim, name, t.shape), np.asarray(_raw(index))
+
+
+def _without(shape: tuple[int, ...], d: int) -> tuple[int, ...]:
+    """``shape`` without dimension ``d`` (a 0-d shape stays empty)."""
+    return shape[:d] + shape[d + 1 :]
+
+
+def _slices(d: int, idx: np.ndarray) -> tuple[Any, ...]:
+    """The NumPy index of the slices ``idx`` along dimension ``d``."""
+    return (slice(None),) * d + (idx.reshape(-1),)
+
+
+def _in_bounds(
+    t: Any, d: int, idx: np.ndarray, error: type, prefix: str, negative: bool = False
+) -> None:
+    """PyTorch's refusal of an index outside dimension ``d`` (negative ones count from the end
+    where ``negative``)."""
+    size = t._data.shape[d] if t._data.ndim else 1
+    low = -size if negative else 0
+    bad = idx[(idx < low) | (idx >= size)]
+    if bad.size:
+        raise error(
+            f"{prefix}index {bad.flat[0]} is out of bounds for dimension {d} with size {size}"
+        )
+
+
+def _source_is_a_tensor(source: Any, name: str) -> None:
+    """PyTorch's refusal of a ``source`` that is not a tensor."""
+    if not hasattr(source, "_data"):
+        raise TypeError(
+            f"{name}(): argument 'source' (position 3) must be Tensor, not {type(source).__name__}"
+        )

@@ -183,6 +183,19 @@ class PointwiseMethods:
             )
         return self + weight * (end - self)
 
+    def addcmul(self: Any, tensor1: Any, tensor2: Any, *, value: Any = 1) -> Tensor:
+        """self + value * tensor1 * tensor2 (broadcast; PyTorch's type promotion)."""
+        product = tensor1 * tensor2
+        return self + (product if _is_one(value) else value * product)
+
+    def addcdiv(self: Any, tensor1: Any, tensor2: Any, *, value: Any = 1) -> Tensor:
+        """self + value * tensor1 / tensor2; refused for two integer tensors, as PyTorch."""
+        kinds = [getattr(t, "_data", np.asarray(t)).dtype.kind for t in (tensor1, tensor2)]
+        if all(k in "biu" for k in kinds):
+            raise RuntimeError(_ADDCDIV_OF_INTEGERS)
+        quotient = tensor1 / tensor2
+        return self + (quotient if _is_one(value) else value * quotient)
+
     def reciprocal(self: Any) -> Tensor:
         """1 / x (an integer tensor gives the default float dtype); gradient -1/x^2."""
         return 1 / self
@@ -549,6 +562,21 @@ def _bitwise(fn: Any, name: str, x: Any, y: Any) -> Any:
     _shapes(name, xd, yd)
     xd, yd = (v.astype(rt, copy=False) if isinstance(v, np.ndarray) else v for v in (xd, yd))
     return _bools(np.asarray(fn(xd, yd), dtype=rt))
+
+
+def _is_one(value: Any) -> bool:
+    """Whether ``value`` is the number 1 (a multiplication by it is left out)."""
+    return not hasattr(value, "_data") and value == 1
+
+
+_ADDCDIV_OF_INTEGERS = (
+    "Integer division with addcdiv is no longer supported, and in a future  release addcdiv "
+    "will perform a true division of tensor1 and tensor2. The historic addcdiv behavior can be "
+    "implemented as (input + value * torch.trunc(tensor1 / tensor2)).to(input.dtype) for "
+    "integer inputs and as (input + value * tensor1 / tensor2) for float inputs. The future "
+    "addcdiv behavior is just the latter implementation: (input + value * tensor1 / tensor2), "
+    "for all dtypes."
+)
 
 
 def _in_place(t: Any, name: str, method: Any, other: Any) -> Any:

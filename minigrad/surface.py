@@ -18,7 +18,7 @@ import numpy as np
 from . import more_ops, ops
 from .device import CPU, as_device, device, parse_to
 from .dims import wrap_dim, wrap_dims
-from .dtypes import result_np, to_dtype
+from .dtypes import result_np, to_dtype, torch_name
 from .engine import TensorMakers
 from .inplace import _inplace, sibling_views
 from .pointwise import PointwiseMethods
@@ -615,7 +615,10 @@ class TensorSurface(PointwiseMethods, RearrangeMethods, ReductionMethods):
         """``value`` where ``mask`` (bool, broadcast to this shape) is True, else this tensor."""
         m = np.asarray(_raw(mask))
         if m.dtype != np.bool_:
-            raise RuntimeError(f"masked_fill(): expected a bool mask, got dtype {m.dtype}")
+            raise RuntimeError(
+                "masked_fill_ only supports boolean masks, but got mask with dtype "
+                f"{torch_name(m.dtype, True)}"
+            )
         try:
             fits = np.broadcast_shapes(m.shape, self._data.shape) == self._data.shape
         except ValueError:
@@ -630,8 +633,8 @@ class TensorSurface(PointwiseMethods, RearrangeMethods, ReductionMethods):
         if hasattr(v, "_data"):
             if v.ndim != 0:
                 raise RuntimeError(
-                    "masked_fill() only supports a 0-dimensional value tensor, but got tensor "
-                    f"with {v.ndim} dimension(s)"
+                    "masked_fill_ only supports a 0-dimensional value tensor, but got tensor "
+                    f"with {v.ndim} dimension(s)."
                 )
             v = v.to(self._data.dtype)
         else:  # a number takes this tensor's dtype, as in PyTorch (2.7 in an int64 tensor is 2)

@@ -26,6 +26,8 @@ MASK = RNG.uniform(size=SHAPE) > 0.5
 INDEX = np.array([0, 2])
 SOURCE = RNG.uniform(-1.0, 1.0, (2, 4))
 SCATTER_INDEX = np.array([[0, 2, 1, 0]])
+SOURCE2 = RNG.uniform(0.5, 1.5, SHAPE)
+SOURCE3 = RNG.uniform(-1.0, 1.0, (3, 4))
 
 # (method, positional arguments, keyword arguments, input domain). Arrays in the arguments
 # become tensors (float64 except masks and indices) of minigrad's or PyTorch's.
@@ -103,7 +105,21 @@ CASES: list[tuple[str, tuple[Any, ...], dict[str, Any], str]] = [
     ("le_", (0.5,), {}, "unit"),
     ("gt_", (OTHER,), {}, "unit"),
     ("ge_", (0.5,), {}, "unit"),
+    ("addcmul_", (OTHER, SOURCE2), {}, "signed"),
+    ("addcmul_", (OTHER, SOURCE2), {"value": 0.5}, "signed"),
+    ("addcdiv_", (OTHER, SOURCE2), {"value": -2}, "signed"),
+    ("masked_fill_", (MASK, 0.5), {}, "signed"),
+    ("tril_", (), {}, "signed"),
+    ("triu_", (1,), {}, "signed"),
+    ("fill_diagonal_", (3.0,), {}, "signed"),
+    ("scatter_add_", (0, SCATTER_INDEX, SOURCE[:1]), {}, "signed"),
+    ("index_fill_", (1, INDEX, -1.0), {}, "signed"),
+    ("index_add_", (0, INDEX, SOURCE), {}, "signed"),
+    ("index_add_", (0, np.array([2, 0, 2]), SOURCE3), {"alpha": 2}, "signed"),
+    ("index_copy_", (0, INDEX, SOURCE), {}, "signed"),
 ]
+# PyTorch has no out-of-place fill_diagonal.
+OUT_OF_PLACE = {name: name[:-1] for name, *_ in CASES} | {"fill_diagonal_": None}
 NAMES = [f"{name}{'-' + str(i) if i else ''}" for i, (name, *_) in enumerate(CASES)]
 
 
@@ -133,8 +149,10 @@ def test_values_match_out_of_place_and_torch(name: str, args: Any, kwargs: Any, 
     assert out is t
     assert t._version > version
     assert t.dtype == mg.float64
-    expected = getattr(mg.tensor(x, dtype=mg.float64), name[:-1])(*margs, **mkwargs)
-    np.testing.assert_allclose(t.numpy(), expected.numpy().astype(np.float64), rtol=1e-12)
+    if OUT_OF_PLACE[name] is not None:
+        out_of_place = getattr(mg.tensor(x, dtype=mg.float64), OUT_OF_PLACE[name])
+        expected = out_of_place(*margs, **mkwargs).numpy().astype(np.float64)
+        np.testing.assert_allclose(t.numpy(), expected, rtol=1e-12)
     np.testing.assert_allclose(t.numpy(), _torch_run(name, x, args, kwargs).numpy(), rtol=1e-10)
 
 
@@ -295,3 +313,170 @@ def test_absolute_and_lerp_out_of_place():
         mg.tensor([1]).lerp(mg.tensor([2]), 0.5)
     with pytest.raises(TypeError, match="argument 'end' must be Tensor, not float"):
         mg.ones(2).lerp(2.0, 0.5)
+
+
+# -- the idioms: errors, other operands, detach_ --------------------------------------------------
+
+
+def _same_error(call: Any) -> None:
+    """``call(lib)`` raises the same error with minigrad as with PyTorch (minigrad's message may
+    go on after PyTorch's words)."""
+    with pytest.raises(Exception) as expected:
+        call(torch)
+    with pytest.raises(type(expected.value)) as got:
+        call(mg)
+    assert str(got.value).startswith(str(expected.value))
+
+
+MISUSES = {
+    "index_add_ count": lambda L: L.ones(3, 4).index_add_(0, L.tensor([0, 2]), L.ones(3, 4)),
+    "index_add_ shape": lambda L: L.ones(3, 4).index_add_(0, L.tensor([0, 2]), L.ones(2, 3)),
+    "index_add_ bounds": lambda L: L.ones(3, 4).index_add_(0, L.tensor([0, 5]), L.ones(2, 4)),
+    "index_add_ negative": lambda L: L.ones(3, 4).index_add_(0, L.tensor([-1]), L.ones(1, 4)),
+    "index_add_ index dtype": lambda L: L.ones(3, 4).index_add_(
+        0, L.tensor([0.0, 1.0]), L.ones(2, 4)
+    ),
+    "index_add_ index dims": lambda L: L.ones(3, 4).index_add_(0, L.tensor([[0, 2]]), L.ones(2, 4)),
+    "index_add_ dtype": lambda L: L.ones(3, 4).index_add_(
+        0, L.tensor([0, 2]), L.ones(2, 4, dtype=L.float64)
+    ),
+    "index_add_ source": lambda L: L.ones(3, 4).index_add_(0, L.tensor([0, 2]), [1.0]),
+    "index_copy_ count": lambda L: L.ones(3, 4).index_copy_(0, L.tensor([0, 2]), L.ones(3, 4)),
+    "index_copy_ shape": lambda L: L.ones(2, 3, 4).index_copy_(
+        1, L.tensor([0, 2]), L.ones(2, 2, 5)
+    ),
+    "index_copy_ bounds": lambda L: L.ones(3, 4).index_copy_(0, L.tensor([0, 5]), L.ones(2, 4)),
+    "index_copy_ index dtype": lambda L: L.ones(3, 4).index_copy_(
+        0, L.tensor([0.0, 1.0]), L.ones(2, 4)
+    ),
+    "index_copy_ index dims": lambda L: L.ones(3, 4).index_copy_(
+        0, L.tensor([[0, 2]]), L.ones(2, 4)
+    ),
+    "index_copy_ dtype": lambda L: L.ones(3, 4).index_copy_(
+        0, L.tensor([0, 2]), L.ones(2, 4, dtype=L.float64)
+    ),
+    "index_fill_ bounds": lambda L: L.ones(3, 4).index_fill_(0, L.tensor([0, 5]), 1.0),
+    "index_fill_ index dtype": lambda L: L.ones(3, 4).index_fill_(0, L.tensor([0.0]), 1.0),
+    "index_fill_ index dims": lambda L: L.ones(3, 4).index_fill_(1, L.tensor([[0, 2]]), 1.0),
+    "index_fill_ value": lambda L: L.ones(3, 4).index_fill_(0, L.tensor([0]), L.tensor([1.0, 2.0])),
+    "index_fill_ dim": lambda L: L.ones(3, 4).index_fill_(2, L.tensor([0]), 1.0),
+    "masked_fill_ mask dtype": lambda L: L.ones(2).masked_fill_(L.tensor([1, 0]), 3.0),
+    "masked_fill_ value": lambda L: L.ones(2).masked_fill_(
+        L.tensor([True, False]), L.tensor([1.0, 2.0])
+    ),
+    "masked_fill_ shape": lambda L: L.ones(3, 4).masked_fill_(L.ones(2, 3, 4, dtype=L.bool), 1.0),
+    "fill_diagonal_ 1-d": lambda L: L.ones(3).fill_diagonal_(2.0),
+    "fill_diagonal_ unequal": lambda L: L.ones(2, 3, 4).fill_diagonal_(2.0),
+    "tril_ 1-d": lambda L: L.ones(3).tril_(),
+    "addcmul_ cast": lambda L: L.ones(3, dtype=L.int64).addcmul_(L.ones(3), L.ones(3)),
+    "addcmul_ shape": lambda L: L.ones(2).addcmul_(L.ones(3, 2), L.ones(2)),
+    "addcdiv_ integers": lambda L: L.ones(2).addcdiv_(L.tensor([1, 2]), L.tensor([1, 2])),
+    "detach_ a view": lambda L: L.ones(3)[0].detach_(),
+    "lerp_ shape": lambda L: L.ones(2).lerp_(L.ones(3, 2), 0.5),
+}
+
+
+@pytest.mark.parametrize("misuse", MISUSES)
+def test_misuses_raise_torch_errors(misuse: str):
+    _same_error(MISUSES[misuse])
+
+
+def test_integers_take_a_filled_value_as_torch():
+    for lib in (mg, torch):
+        i = lib.ones(3, dtype=lib.int64)
+        assert i.masked_fill_(lib.tensor([True, False, True]), 2.5).tolist() == [2, 1, 2]
+        assert i.index_fill_(0, lib.tensor([1]), 7.9).tolist() == [2, 7, 2]
+        assert lib.ones(3, 3, dtype=lib.int64).fill_diagonal_(1.5).trace().item() == 3
+
+
+def test_fill_diagonal_of_a_tall_matrix_wraps_as_torch():
+    for wrap in (False, True):
+        got = mg.zeros(7, 3).fill_diagonal_(2.0, wrap=wrap)
+        expected = torch.zeros(7, 3).fill_diagonal_(2.0, wrap=wrap)
+        assert got.tolist() == expected.tolist()
+    assert mg.zeros(3, 3, 3).fill_diagonal_(1.0).sum().item() == 3
+
+
+def _idiom_grads(lib: Any, name: str) -> list[Any]:
+    """Gradients of self and the other operands through one idiom, in ``lib``."""
+    rng = np.random.default_rng(1)  # the same numbers for both libraries
+    f64 = {"dtype": lib.float64, "requires_grad": True}
+    x, a, b = (lib.tensor(rng.uniform(0.5, 1.5, SHAPE), **f64) for _ in range(3))
+    src = lib.tensor(rng.uniform(-1, 1, (3, 2)), **f64)
+    value = lib.tensor(0.7, **f64)
+    y = x * 1
+    idx = lib.tensor([3, 1])
+    inputs = {
+        "addcmul_": (lambda: y.addcmul_(a, b, value=0.5), [x, a, b]),
+        "addcdiv_": (lambda: y.addcdiv_(a, b, value=-2.0), [x, a, b]),
+        "lerp_": (lambda: y.lerp_(a, b), [x, a, b]),
+        "index_add_": (lambda: y.index_add_(1, idx, src, alpha=3.0), [x, src]),
+        "index_copy_": (lambda: y.index_copy_(1, idx, src), [x, src]),
+        "index_fill_": (lambda: y.index_fill_(1, idx, value), [x, value]),
+        "masked_fill_": (lambda: y.masked_fill_(lib.tensor(MASK), value), [x, value]),
+        "hypot_": (lambda: y.hypot_(a), [x, a]),
+    }
+    run, leaves = inputs[name]
+    assert run() is y
+    (y * lib.tensor(rng.normal(size=SHAPE))).sum().backward()
+    return [leaf.grad.detach().numpy().copy() for leaf in leaves]
+
+
+IDIOMS = ["addcmul_", "addcdiv_", "lerp_", "index_add_", "index_copy_", "index_fill_"]
+
+
+@pytest.mark.parametrize("name", [*IDIOMS, "masked_fill_", "hypot_"])
+def test_gradients_reach_the_other_operands_as_in_torch(name: str):
+    got, expected = _idiom_grads(mg, name), _idiom_grads(torch, name)
+    for g, e in zip(got, expected, strict=True):
+        np.testing.assert_allclose(g, e, rtol=1e-10, atol=1e-12)
+
+
+def test_a_buffer_that_needs_no_grad_takes_the_gradient_of_what_is_written():
+    src = mg.tensor([[1.0, 2.0]], requires_grad=True)
+    buf = mg.zeros(3, 2)
+    buf.index_copy_(0, mg.tensor([1]), src)
+    assert buf.requires_grad and not buf.is_leaf
+    (buf * mg.tensor([[1.0, 1.0], [3.0, 4.0], [1.0, 1.0]])).sum().backward()
+    assert src.grad.tolist() == [[3.0, 4.0]]
+
+
+def test_detach_():
+    x = mg.tensor([1.0, 2.0], requires_grad=True)
+    y = x * 2
+    assert y.detach_() is y
+    assert y.grad_fn is None and not y.requires_grad and y.is_leaf
+    assert x.detach_() is x and not x.requires_grad  # a leaf too, as PyTorch
+    assert y.tolist() == [2.0, 4.0]
+
+
+def test_out_of_place_forms():
+    x = mg.tensor(RNG.uniform(size=SHAPE), requires_grad=True)
+    tx = torch.tensor(x.detach().numpy(), requires_grad=True)
+    idx, src = np.array([2, 0]), RNG.uniform(size=(3, 2))
+    column, row = RNG.uniform(size=(3, 1)), RNG.uniform(1, 2, size=(1, 4))
+    for name, args in [
+        ("index_add", (1, idx, src)),
+        ("index_copy", (1, idx, src)),
+        ("index_fill", (1, idx, -1.0)),
+        ("addcmul", (column, row)),
+        ("addcdiv", (column, row)),
+    ]:
+        margs, _ = _args(args, {}, mg)
+        targs, _ = _args(args, {}, torch)
+        got, expected = getattr(x, name)(*margs), getattr(tx, name)(*targs)
+        assert got.requires_grad and x.grad is None
+        np.testing.assert_allclose(got.detach().numpy(), expected.detach().numpy(), rtol=1e-6)
+    for lib, t in ((mg, x), (torch, tx)):
+        a, b = lib.tensor(column), lib.tensor(row)
+        np.testing.assert_allclose(
+            lib.addcdiv(t, a, b, value=2).detach().numpy(),
+            (t + 2 * a / b).detach().numpy(),
+            rtol=1e-6,
+        )
+        np.testing.assert_allclose(
+            lib.addcmul(t, a, b).detach().numpy(), (t + a * b).detach().numpy(), rtol=1e-6
+        )
+        np.testing.assert_allclose(
+            lib.lerp(t, t * 2, 0.25).detach().numpy(), (t * 1.25).detach().numpy(), rtol=1e-6
+        )

@@ -218,7 +218,8 @@ def test_bad_inputs_name_the_layer() -> None:
     conv = nn.Conv2d(1, 6, 5)
     channels = r"input\[2, 3, 28, 28\] to have 1 channels, but got 3 channels"
     with pytest.raises(
-        RuntimeError, match=r"Conv2d\(1, 6, kernel_size=\(5, 5\).*expected " + channels
+        RuntimeError,
+        match=r"^Given groups=1.*expected " + channels + r".*Conv2d\(1, 6, kernel_size",
     ):
         conv(Tensor(np.zeros((2, 3, 28, 28), np.float32)))
     with pytest.raises(RuntimeError, match=r"Calculated padded input size per channel: \(4 x 4\)"
@@ -227,7 +228,7 @@ def test_bad_inputs_name_the_layer() -> None:
     with pytest.raises(RuntimeError, match=r"Expected 3D \(unbatched\) or 4D \(batched\) input "
                        r"to conv2d, but got input of size: \[28, 28\]"):  # fmt: skip
         conv(Tensor(np.zeros((28, 28), np.float32)))
-    with pytest.raises(RuntimeError, match=r"MaxPool2d\(kernel_size=3.*Output size is too small"):
+    with pytest.raises(RuntimeError, match=r"Output size is too small.*MaxPool2d\(kernel_size=3"):
         nn.MaxPool2d(3)(Tensor(np.zeros((1, 1, 2, 2))))
     with pytest.raises(RuntimeError, match="pad should be at most half of effective kernel size"):
         nn.MaxPool2d(2, padding=2)(Tensor(np.zeros((1, 1, 8, 8))))

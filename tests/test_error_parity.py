@@ -129,6 +129,37 @@ CASES: list[tuple[str, Callable[[Any], Any], type[Exception]]] = [
         ShapeError,
     ),
     ("cross_entropy_1d", lambda L: L.F.cross_entropy(L.t.ones(5), _long(L, 2)), ValueError),
+    # layers
+    ("conv2d_channels", lambda L: L.nn.Conv2d(3, 4, 3)(L.t.ones(1, 2, 5, 5)), RuntimeError),
+    (
+        "conv2d_fn_channels",
+        lambda L: L.F.conv2d(L.t.ones(1, 2, 5, 5), L.t.ones(4, 3, 3, 3)),
+        RuntimeError,
+    ),
+    ("conv2d_kernel", lambda L: L.nn.Conv2d(3, 4, 3)(L.t.ones(1, 3, 2, 2)), RuntimeError),
+    ("conv1d_channels", lambda L: L.nn.Conv1d(3, 4, 3)(L.t.ones(1, 2, 5)), RuntimeError),
+    (
+        "conv2d_groups",
+        lambda L: L.F.conv2d(L.t.ones(1, 4, 5, 5), L.t.ones(3, 2, 3, 3), groups=2),
+        RuntimeError,
+    ),
+    ("embedding", lambda L: L.nn.Embedding(5, 2)(L.t.tensor([1, 5])), IndexError),
+    ("embedding_negative", lambda L: L.nn.Embedding(5, 2)(L.t.tensor([-1])), IndexError),
+    ("batch_norm2d", lambda L: L.nn.BatchNorm2d(3)(L.t.ones(2, 4, 5, 5)), RuntimeError),
+    ("batch_norm1d", lambda L: L.nn.BatchNorm1d(3)(L.t.ones(2, 4)), RuntimeError),
+    ("batch_norm2d_rank", lambda L: L.nn.BatchNorm2d(3)(L.t.ones(2, 3, 4)), ValueError),
+    ("batch_norm1d_rank", lambda L: L.nn.BatchNorm1d(3)(L.t.ones(2, 3, 4, 5)), ValueError),
+    (
+        "batch_norm_fn",
+        lambda L: L.F.batch_norm(L.t.ones(2, 4), L.t.zeros(3), L.t.ones(3)),
+        RuntimeError,
+    ),
+    ("layer_norm", lambda L: L.nn.LayerNorm(3)(L.t.ones(2, 4)), RuntimeError),
+    (
+        "layer_norm_weight",
+        lambda L: L.F.layer_norm(L.t.ones(2, 3), (3,), L.t.ones(2)),
+        RuntimeError,
+    ),
 ]
 
 

@@ -126,7 +126,7 @@ class _ConvNd(Module):
                     if self.padding_mode == "zeros" else 0, self.dilation, self.groups,
                 )  # fmt: skip
             except (RuntimeError, ValueError, TypeError) as e:
-                raise type(e)(f"{self._get_name()}({self.extra_repr()}): {e}") from None
+                raise type(e)(f"{e} (in {self._get_name()}({self.extra_repr()}))") from None
         params_ = conv_ops.ConvParams(
             self.kernel_size, self.stride, pads, self.dilation, self.groups
         )
@@ -333,8 +333,9 @@ class Dropout2d(Dropout):
 
 
 def _named(layer: Module, fn: Any, *args: Any) -> Any:
-    """Call ``fn``; an error names the layer and its arguments before the function's message."""
+    """Call ``fn``; an error names the layer and its arguments after the function's message
+    (which starts with PyTorch's words)."""
     try:
         return fn(*args)
     except (RuntimeError, ValueError, TypeError) as e:
-        raise type(e)(f"{layer._get_name()}({layer.extra_repr()}): {e}") from None
+        raise type(e)(f"{e} (in {layer._get_name()}({layer.extra_repr()}))") from None

@@ -227,8 +227,8 @@ def embedding(
     if idx.size and (idx.min() < 0 or idx.max() >= n):
         bad = idx[(idx < 0) | (idx >= n)]
         raise IndexError(
-            f"embedding(): index out of range in self: index {int(bad.flat[0])} for a table of "
-            f"{n} rows (weight shape {weight.shape})"
+            f"index out of range in self (embedding(): index {int(bad.flat[0])} for a table of "
+            f"{n} rows, weight shape {tuple(weight.shape)}; indices must be in [0, {n}))"
         )
     out = weight[idx]
     if padding_idx is not None:
@@ -277,8 +277,8 @@ def batch_norm(
     ):
         if t is not None and t.shape != (c,):
             raise RuntimeError(
-                f"batch_norm(): {name} should contain {c} elements not {t.numel()} (input shape "
-                f"{x.shape})"
+                f"{name} should contain {c} elements not {t.numel()} (batch_norm(): input of "
+                f"shape {tuple(x.shape)} has {c} channels on dim 1)"
             )
     axes = (0, *range(2, x.ndim))
     shape = _channel_shape(x)
@@ -352,12 +352,16 @@ def layer_norm(
     k = len(ns)
     if k == 0 or x.shape[x.ndim - k :] != ns or x.ndim < k:
         raise RuntimeError(
-            f"layer_norm(): Given normalized_shape={list(ns)}, expected input with shape "
-            f"[*, {', '.join(map(str, ns))}], but got input of size {list(x.shape)}"
+            f"Given normalized_shape={list(ns)}, expected input with shape "
+            f"[*, {', '.join(map(str, ns))}], but got input of size{list(x.shape)} (layer_norm(): "
+            "the input's last dimensions must be normalized_shape)"
         )
     for name, t in (("weight", weight), ("bias", bias)):
         if t is not None and t.shape != ns:
-            raise RuntimeError(f"layer_norm(): {name} of shape {t.shape} must have shape {ns}")
+            raise RuntimeError(
+                f"Expected {name} to be of same shape as normalized_shape, but got {name} of "
+                f"shape {list(t.shape)} and normalized_shape = {list(ns)} (layer_norm())"
+            )
     axes = tuple(range(x.ndim - k, x.ndim))
     op = fused.Normalize(axes, eps, tuple(range(x.ndim - k)), ns)
     return _normalize(op, x, weight, bias)
@@ -987,22 +991,24 @@ def _conv(
     pads = _conv_padding(padding, kernel, st, dil, fn)
     if w.shape[0] < groups or w.shape[0] % groups:
         raise RuntimeError(
-            f"{fn}(): Given groups={groups}, expected weight to be divisible by {groups} at "
-            f"dimension 0, but got weight of size {_size(w.shape)} instead"
+            f"Given groups={groups}, expected weight to be divisible by {groups} at "
+            f"dimension 0, but got weight of size [{_size(w.shape)}] instead ({fn}(): "
+            "out_channels must be a multiple of groups)"
         )
     if x.shape[1] != w.shape[1] * groups:
         raise RuntimeError(
-            f"{fn}(): Given groups={groups}, weight of size {_size(w.shape)}, expected "
+            f"Given groups={groups}, weight of size {_size(w.shape)}, expected "
             f"input{_size(x.shape)} to have {w.shape[1] * groups} channels, but got "
-            f"{x.shape[1]} channels instead"
+            f"{x.shape[1]} channels instead ({fn}(): dim 1 of the input holds its channels, "
+            "the weight's in_channels)"
         )
     padded = tuple(n + a + b for n, (a, b) in zip(x.shape[2:], pads))
     span = tuple(d * (k - 1) + 1 for k, d in zip(kernel, dil))
     if any(p < s for p, s in zip(padded, span)):
         raise RuntimeError(
-            f"{fn}(): Calculated padded input size per channel: ({' x '.join(map(str, padded))})"
+            f"Calculated padded input size per channel: ({' x '.join(map(str, padded))})"
             f". Kernel size: ({' x '.join(map(str, span))}). Kernel size can't be greater "
-            "than actual input size"
+            f"than actual input size ({fn}(): pad the input or use a smaller kernel)"
         )
     params = _conv_ops.ConvParams(kernel, st, pads, dil, groups)
     if bias is None:

@@ -96,8 +96,8 @@ class _BatchNorm(Module):
         self._check_input_dim(x)
         if x.shape[1] != self.num_features:
             raise RuntimeError(
-                f"{self._get_name()}({self.num_features}): running_mean should contain "
-                f"{x.shape[1]} elements not {self.num_features} (input of shape {x.shape} has "
+                f"running_mean should contain {x.shape[1]} elements not {self.num_features} "
+                f"({self._get_name()}({self.num_features}): input of shape {tuple(x.shape)} has "
                 f"{x.shape[1]} channels on dim 1, the layer {self.num_features})"
             )
         buffers = self._buffers
@@ -157,8 +157,8 @@ class BatchNorm1d(_BatchNorm):
     def _check_input_dim(self, x: Tensor) -> None:
         if x.ndim not in (2, 3):
             raise ValueError(
-                f"{self._get_name()}: expected 2D or 3D input (got {x.ndim}D input of shape "
-                f"{x.shape})"
+                f"expected 2D or 3D input (got {x.ndim}D input) ({self._get_name()}: input of "
+                f"shape {tuple(x.shape)}; (N, C) or (N, C, L))"
             )
 
 
@@ -171,7 +171,8 @@ class BatchNorm2d(_BatchNorm):
     def _check_input_dim(self, x: Tensor) -> None:
         if x.ndim != 4:
             raise ValueError(
-                f"{self._get_name()}: expected 4D input (got {x.ndim}D input of shape {x.shape})"
+                f"expected 4D input (got {x.ndim}D input) ({self._get_name()}: input of shape "
+                f"{tuple(x.shape)}; (N, C, H, W))"
             )
 
 

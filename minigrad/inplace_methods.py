@@ -16,7 +16,7 @@ from . import more_ops, ops
 from .dims import wrap_dim
 from .dtypes import torch_name
 from .engine import TensorMakers
-from .inplace import _inplace, _put, _replacement
+from .inplace import Random, _inplace, _overwrite, _put, _replacement
 from .validation import _raw
 
 __all__ = ["InPlaceMethods"]
@@ -469,6 +469,103 @@ class InPlaceMethods:
             raise RuntimeError(_DETACH_A_VIEW)
         self.grad_fn, self.requires_grad = None, False
         return self
+
+    # -- random fills (``generator=`` as ``normal_``: a Generator, a NumPy one, a seed, None) --
+
+    def exponential_(self: Any, lambd: float = 1.0, *, generator: Any = None) -> Any:
+        """Fill with samples of the exponential distribution of rate ``lambd``; returns self."""
+        _continuous(self, "Exponential", cpp=False)
+        if not lambd > 0:
+            raise RuntimeError(f"exponential_ expects lambda > 0.0, but found lambda={lambd:g}")
+        rng = Random.generator(generator)
+        return _overwrite(self, "exponential_", rng.exponential(1 / lambd, self.shape))
+
+    def bernoulli_(self: Any, p: Any = 0.5, *, generator: Any = None) -> Any:
+        """Fill with 1 (probability ``p``, a number or a tensor) or 0; returns self."""
+        if hasattr(p, "_data"):
+            p = p._data
+            if not ((p >= 0) & (p <= 1)).all():
+                raise RuntimeError(_BERNOULLI_P)
+        elif not 0 <= p <= 1:
+            raise RuntimeError(f"bernoulli_ expects p to be in [0, 1], but got p={p:g}")
+        rng = Random.generator(generator)
+        return _overwrite(self, "bernoulli_", rng.uniform(size=self.shape) < p)
+
+    def random_(
+        self: Any, from_: int | None = None, to: int | None = None, *, generator: Any = None
+    ) -> Any:
+        """Fill with integers drawn uniformly from [from_, to), from [0, from_) if one bound is
+        given, or from every integer the dtype holds exactly (floats: [0, 2**mantissa]);
+        returns self."""
+        low, high = (0, from_) if to is None else (from_ or 0, to)
+        if high is None:
+            high = _largest_integer(self._data.dtype) + 1
+        if low >= high:
+            raise RuntimeError(
+                f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}"
+            )
+        rng = Random.generator(generator)
+        values = rng.integers(low, high, self.shape, dtype=np.int64, endpoint=False)
+        return _overwrite(self, "random_", values)
+
+    def log_normal_(
+        self: Any, mean: float = 1.0, std: float = 2.0, *, generator: Any = None
+    ) -> Any:
+        """Fill with exp of samples of N(mean, std^2); returns self."""
+        if self._data.dtype.kind not in "fc":
+            name = torch_name(self._data.dtype)
+            raise NotImplementedError(f"\"log_normal_cpu\" not implemented for '{name}'")
+        if not std > 0:
+            raise RuntimeError(f"log_normal_ expects std > 0.0, but found std={std:g}")
+        rng = Random.generator(generator)
+        return _overwrite(self, "log_normal_", rng.lognormal(mean, std, self.shape))
+
+    def cauchy_(
+        self: Any, median: float = 0.0, sigma: float = 1.0, *, generator: Any = None
+    ) -> Any:
+        """Fill with samples of the Cauchy distribution at ``median``, scale ``sigma``;
+        returns self."""
+        _continuous(self, "Cauchy", cpp=True)
+        if not sigma > 0:
+            raise RuntimeError(f"cauchy_ expects sigma > 0.0, but found sigma={sigma:g}")
+        rng = Random.generator(generator)
+        values = median + sigma * rng.standard_cauchy(self.shape)
+        return _overwrite(self, "cauchy_", values)
+
+    def geometric_(self: Any, p: float, *, generator: Any = None) -> Any:
+        """Fill with the number of Bernoulli(p) trials up to the first success (1, 2...);
+        returns self."""
+        if not 0 < p < 1:
+            raise RuntimeError(f"geometric_ expects p to be in (0, 1), but got p={p:g}")
+        rng = Random.generator(generator)
+        return _overwrite(self, "geometric_", rng.geometric(p, self.shape))
+
+
+_BERNOULLI_P = (
+    "Expected p_in >= 0 && p_in <= 1 to be true, but got false.  (Could this error message be "
+    "improved?  If so, please report an enhancement request to PyTorch.)"
+)
+
+
+def _continuous(t: Any, distribution: str, cpp: bool) -> None:
+    """PyTorch's refusal of a continuous distribution in a tensor that is not floating (its
+    messages name the dtype as ``Long`` or, ``cpp``, as ``long int``)."""
+    if t._data.dtype.kind not in "fc":
+        name = torch_name(t._data.dtype, cpp)
+        raise RuntimeError(
+            f"{distribution} distribution is a continuous probability distribution. dtype "
+            f"must be a floating point but you specified {name}"
+        )
+
+
+def _largest_integer(dtype: np.dtype) -> int:
+    """The largest integer ``random_()`` draws into ``dtype``: 2**mantissa for floats (every
+    integer up to it is exact), the largest value for integers, 1 for bool."""
+    if dtype.kind == "f":
+        return 2 ** (np.finfo(dtype).nmant + 1)
+    if dtype.kind == "b":
+        return 1
+    return int(np.iinfo(dtype).max)
 
 
 _DETACH_A_VIEW = (

@@ -480,3 +480,75 @@ def test_out_of_place_forms():
         np.testing.assert_allclose(
             lib.lerp(t, t * 2, 0.25).detach().numpy(), (t * 1.25).detach().numpy(), rtol=1e-6
         )
+
+
+# -- random fills ------------------------------------------------------------------------------
+
+N = 40_000
+FILLS: list[tuple[str, tuple[Any, ...], Any, Any]] = [
+    # (method, arguments, expected mean, support check)
+    ("exponential_", (2.0,), 0.5, lambda v: (v >= 0).all()),
+    ("bernoulli_", (0.3,), 0.3, lambda v: np.isin(v, [0, 1]).all()),
+    ("random_", (3, 7), 4.5, lambda v: np.isin(v, [3, 4, 5, 6]).all()),
+    ("random_", (4,), 1.5, lambda v: np.isin(v, [0, 1, 2, 3]).all()),
+    ("log_normal_", (0.5, 0.25), np.exp(0.5 + 0.25**2 / 2), lambda v: (v > 0).all()),
+    ("geometric_", (0.25,), 4.0, lambda v: (v >= 1).all() and (v == np.round(v)).all()),
+]
+
+
+@pytest.mark.parametrize(("name", "args", "mean", "support"), FILLS)
+def test_random_fills(name: str, args: Any, mean: float, support: Any):
+    t = mg.zeros(N, dtype=mg.float64)
+    assert getattr(t, name)(*args) is t and t._version == 1 and t.dtype == mg.float64
+    v = t.numpy()
+    assert support(v)
+    assert abs(v.mean() - mean) < 0.05 * mean
+    tv = getattr(torch.zeros(N, dtype=torch.float64), name)(*args).numpy()
+    assert support(tv) and abs(tv.mean() - mean) < 0.05 * mean  # the same distribution
+    a = getattr(mg.zeros(5), name)(*args, generator=mg.Generator().manual_seed(3))
+    b = getattr(mg.zeros(5), name)(*args, generator=mg.Generator().manual_seed(3))
+    assert a.tolist() == b.tolist()
+
+
+def test_cauchy_median_and_scale():
+    v = mg.zeros(N, dtype=mg.float64).cauchy_(2.0, 0.5).numpy()
+    assert abs(np.median(v) - 2.0) < 0.05
+    assert abs(np.median(np.abs(v - 2.0)) - 0.5) < 0.05  # half the mass within one scale
+
+
+def test_random_without_arguments_covers_the_dtype():
+    assert 2**16 < mg.zeros(1000).random_().numpy().max() <= 2**24
+    assert mg.zeros(1000, dtype=mg.int32).random_().numpy().max() > 2**24
+    assert set(mg.zeros(100, dtype=mg.bool).random_().tolist()) == {False, True}
+
+
+@pytest.mark.parametrize(("name", "args"), [(n, a) for n, a, *_ in FILLS] + [("cauchy_", ())])
+def test_random_fills_follow_the_in_place_rules(name: str, args: Any):
+    x = mg.ones(4, requires_grad=True)
+    with pytest.raises(RuntimeError, match=r"^a leaf Variable that requires grad"):
+        getattr(x, name)(*args)
+    y = x * 2
+    assert getattr(y, name)(*args) is y and y.grad_fn is not None
+    y.sum().backward()  # the values no longer depend on x: gradient 0, as PyTorch's
+    assert x.grad.tolist() == [0.0] * 4
+
+
+RANDOM_MISUSES = {
+    "exponential_ lambda": lambda L: L.ones(2).exponential_(0.0),
+    "exponential_ negative": lambda L: L.ones(2).exponential_(-1.5),
+    "exponential_ integers": lambda L: L.ones(2, dtype=L.int64).exponential_(),
+    "bernoulli_ p": lambda L: L.ones(2).bernoulli_(1.5),
+    "bernoulli_ p tensor": lambda L: L.ones(2).bernoulli_(L.tensor([0.5, 2.0])),
+    "random_ range": lambda L: L.ones(2).random_(5, 2),
+    "log_normal_ std": lambda L: L.ones(2).log_normal_(1.0, 0.0),
+    "log_normal_ integers": lambda L: L.ones(2, dtype=L.int64).log_normal_(),
+    "cauchy_ sigma": lambda L: L.ones(2).cauchy_(0.0, -1.0),
+    "cauchy_ integers": lambda L: L.ones(2, dtype=L.int64).cauchy_(),
+    "geometric_ p 0": lambda L: L.ones(2).geometric_(0),
+    "geometric_ p 1.5": lambda L: L.ones(2).geometric_(1.5),
+}
+
+
+@pytest.mark.parametrize("misuse", RANDOM_MISUSES)
+def test_random_misuses_raise_torch_errors(misuse: str):
+    _same_error(RANDOM_MISUSES[misuse])

@@ -25,6 +25,7 @@ from .pointwise import PointwiseMethods
 from .rearrange import RearrangeMethods
 from .reductions import ReductionMethods, ReductionResults
 from .validation import (
+    _broadcast_message,
     _check_broadcasts,
     _check_floating,
     _check_nonempty,
@@ -447,31 +448,51 @@ class TensorSurface(PointwiseMethods, RearrangeMethods, ReductionMethods):
     def index_select(self: Any, dim: builtins.int, index: Any) -> Tensor:
         """The entries at ``index`` (1-D integers) along ``dim``."""
         d = _one_dim(self, dim, "index_select")
-        return self[_along(d, np.asarray(_raw(index)).reshape(-1))]
+        idx = np.asarray(_raw(index))
+        if idx.ndim > 1:
+            raise IndexError(
+                f"index_select(): Index is supposed to be a vector (got an index of shape "
+                f"{idx.shape}; flatten it, or use gather for an index per position)"
+            )
+        return self[_along(d, idx.reshape(-1))]
 
     def gather(self: Any, dim: builtins.int, index: Any) -> Tensor:
         """``out[i][j] = self[index[i][j]][j]`` for dim 0 (and so on): PyTorch's ``gather``."""
         d = _one_dim(self, dim, "gather")
         idx = np.asarray(_raw(index))
-        if idx.dtype.kind not in "iu" or idx.ndim != self.ndim:
+        if idx.dtype.kind not in "iu":
             raise RuntimeError(
-                f"gather(): index must be an integer tensor with as many dimensions as the "
-                f"input ({self.ndim}), got dtype {idx.dtype} and shape {tuple(idx.shape)}"
+                f"gather(): Expected dtype int32/int64 for index (got {idx.dtype}; convert it, "
+                "e.g. index.long())"
+            )
+        if idx.ndim != self.ndim:
+            raise RuntimeError(
+                "Index tensor must have the same number of dimensions as input tensor (gather(): "
+                f"index of shape {tuple(idx.shape)} for an input of shape {tuple(self.shape)})"
             )
         for k, (m, n) in enumerate(zip(idx.shape, self.shape)):
             if k != d and m > n:
                 raise RuntimeError(
-                    f"gather(): Size does not match at dimension {k} expected index "
-                    f"{tuple(idx.shape)} to be no larger than self {tuple(self.shape)} apart "
-                    f"from dimension {d}"
+                    f"Size does not match at dimension {k} expected index {list(idx.shape)} to "
+                    f"be no larger than self {list(self.shape)} apart from dimension {d} "
+                    "(gather(): the index picks along dim and may not be larger elsewhere)"
                 )
-        return self[_gather_index(idx, d)]
+        size = self._data.shape[d] if self.ndim else 1
+        try:  # (a negative index would wrap around: PyTorch refuses it)
+            if not idx.size or idx.min() >= 0:
+                return self[_gather_index(idx, d)]
+        except IndexError:
+            pass
+        bad = idx[(idx < 0) | (idx >= size)].flat[0]
+        raise RuntimeError(
+            f"index {bad} is out of bounds for dimension {d} with size {size} (gather(): an "
+            f"index into dim {d} of a tensor of shape {tuple(self.shape)} must be in [0, {size}))"
+        )
 
     def scatter_add(self: Any, dim: builtins.int, index: Any, src: Any) -> Tensor:
         """This tensor plus ``src`` added at ``index`` along ``dim`` (repeats add up)."""
-        d = _one_dim(self, dim, "scatter_add")
-        idx = np.asarray(_raw(index))
         s = src if hasattr(src, "_data") else type(self)(src)
+        d, idx = _scatter_index(self, dim, index, s, "scatter_add")
         picked = s[tuple(slice(0, n) for n in idx.shape)]
         placed = TensorMakers.apply(
             ops.ScatterAdd(_gather_index(idx, d), tuple(self.shape)), picked
@@ -624,10 +645,13 @@ class TensorSurface(PointwiseMethods, RearrangeMethods, ReductionMethods):
         except ValueError:
             fits = False
         if not fits:
+            torchs = _broadcast_message(m.shape, self._data.shape)
             raise RuntimeError(
-                f"masked_fill(): the mask of shape {tuple(m.shape)} does not broadcast to "
-                "the tensor's "
-                f"shape {tuple(self.shape)}"
+                f"{torchs} (masked_fill(): the mask of shape {tuple(m.shape)} does not "
+                f"broadcast to the tensor's shape {tuple(self.shape)})"
+                if torchs
+                else f"masked_fill(): the mask of shape {tuple(m.shape)} does not broadcast to "
+                f"the tensor's shape {tuple(self.shape)}"
             )
         v = value
         if hasattr(v, "_data"):

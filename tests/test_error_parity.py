@@ -129,6 +129,34 @@ CASES: list[tuple[str, Callable[[Any], Any], type[Exception]]] = [
         ShapeError,
     ),
     ("cross_entropy_1d", lambda L: L.F.cross_entropy(L.t.ones(5), _long(L, 2)), ValueError),
+    # indexing
+    ("gather", lambda L: L.t.gather(L.t.ones(2, 3), 1, _long(L, 3, 1)), RuntimeError),
+    ("gather_rank", lambda L: L.t.gather(L.t.ones(2, 3), 1, _long(L, 2)), RuntimeError),
+    ("gather_float", lambda L: L.t.gather(L.t.ones(2, 3), 1, L.t.ones(2, 1)), RuntimeError),
+    ("gather_bounds", lambda L: L.t.ones(2, 3).gather(1, _long(L, 2, 1, value=5)), RuntimeError),
+    ("gather_negative", lambda L: L.t.ones(2, 3).gather(1, _long(L, 2, 1, value=-1)), RuntimeError),
+    (
+        "scatter",
+        lambda L: L.t.ones(2, 3).scatter(1, _long(L, 3, 1), L.t.ones(3, 1)),
+        RuntimeError,
+    ),
+    (
+        "scatter_add",
+        lambda L: L.t.ones(2, 3).scatter_add(1, _long(L, 3, 1), L.t.ones(3, 1)),
+        RuntimeError,
+    ),
+    (
+        "scatter_add_rank",
+        lambda L: L.t.scatter_add(L.t.ones(2, 3), 1, _long(L, 2), L.t.ones(2, 1)),
+        RuntimeError,
+    ),
+    (
+        "scatter_add_bounds",
+        lambda L: L.t.ones(2, 3).scatter_add(1, _long(L, 2, 1, value=5), L.t.ones(2, 1)),
+        RuntimeError,
+    ),
+    ("index_select", lambda L: L.t.ones(2, 3).index_select(1, _long(L, 1, 1)), IndexError),
+    ("masked_fill", lambda L: L.t.ones(2, 3).masked_fill(L.t.ones(2, 4) > 0, 0.0), RuntimeError),
     # layers
     ("conv2d_channels", lambda L: L.nn.Conv2d(3, 4, 3)(L.t.ones(1, 2, 5, 5)), RuntimeError),
     (

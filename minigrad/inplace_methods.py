@@ -16,6 +16,8 @@ from . import more_ops, ops
 from .dims import wrap_dim
 from .dtypes import torch_name
 from .engine import TensorMakers
+from .grad_mode import _grad_enabled
+from .hooks import move_retained
 from .inplace import Random, _inplace, _overwrite, _put, _replacement
 from .validation import _raw
 
@@ -43,6 +45,8 @@ class InPlaceMethods:
     __slots__ = ()
     grad_fn: Any  # (the slots are Tensor's)
     requires_grad: bool
+    _aliases: Any
+    _base: Any
 
     # -- signs, powers, exponentials and logarithms --------------------------------------------
 
@@ -539,6 +543,59 @@ class InPlaceMethods:
             raise RuntimeError(f"geometric_ expects p to be in (0, 1), but got p={p:g}")
         rng = Random.generator(generator)
         return _overwrite(self, "geometric_", rng.geometric(p, self.shape))
+
+    # -- shape changes in place ---------------------------------------------------------------
+
+    def t_(self: Any) -> Any:
+        """Transpose a matrix (at most 2 dims) in place; returns self."""
+        if self._data.ndim > 2:
+            raise RuntimeError(
+                f"t_() expects a tensor with <= 2 dimensions, but self is {self._data.ndim}D"
+            )
+        return _reshape(self, "t_", lambda t: t.t())
+
+    def transpose_(self: Any, dim0: int, dim1: int) -> Any:
+        """Swap dims ``dim0`` and ``dim1`` in place; returns self."""
+        return _reshape(self, "transpose_", lambda t: t.transpose(dim0, dim1))
+
+    def squeeze_(self: Any, dim: Any = None) -> Any:
+        """Remove dims of size 1 (all, or those of ``dim``) in place; returns self."""
+        return _reshape(self, "squeeze_", lambda t: t.squeeze(dim=dim))
+
+    def unsqueeze_(self: Any, dim: int) -> Any:
+        """Insert a dim of size 1 at ``dim`` in place; returns self."""
+        return _reshape(self, "unsqueeze_", lambda t: t.unsqueeze(dim))
+
+
+def _reshape(t: Any, name: str, view: Any) -> Any:
+    """``t`` made ``view(t)``, a view of its own memory in another shape (PyTorch's ``t_``).
+
+    A tensor in a graph takes the view's node, so the gradient is reshaped back. The values do
+    not change, so the version does not move (PyTorch's does), and what earlier ops saved stays
+    valid. Refused for a view, and while views or aliases of t live: they know t by its old
+    shape (PyTorch changes only t's metadata; minigrad would have to re-point them).
+    """
+    if _grad_enabled.get() and t.requires_grad and t.grad_fn is None:
+        raise RuntimeError(
+            "a leaf Variable that requires grad is being used in an in-place operation."
+        )
+    out_of_place = name[:-1]
+    if t._base is not None:
+        raise RuntimeError(
+            f"{name}(): this tensor is a view, and minigrad cannot change a view's shape in "
+            f"place; use y = y.{out_of_place}(...), or clone() first"
+        )
+    if any(ref() is not None for ref in t._aliases or ()):
+        raise RuntimeError(
+            f"{name}(): this tensor has live views or aliases (x[0], x.t(), detach(), .data) "
+            f"that know it by its shape; minigrad cannot change the shape under them. Use "
+            f"y = y.{out_of_place}(...), or drop the views first"
+        )
+    r = view(t)
+    if r.grad_fn is not None and t.grad_fn is not None:
+        move_retained(t.grad_fn, r.grad_fn)
+    t._data, t.grad_fn, t._aliases = r._data, r.grad_fn, None
+    return t
 
 
 _BERNOULLI_P = (

@@ -292,7 +292,12 @@ def test_gradcheck_through_in_place_ops_on_a_non_leaf():
         y.t()[1].mul_(o[:, 1]).tanh_()
         return y.cumsum_(1)
 
-    for f in (chain, through_a_view):
+    def reshaped(x: Any, o: Any) -> Any:
+        y = x * o
+        y.t_()
+        return y.unsqueeze_(0).exp_().squeeze_().transpose_(0, 1).mul_(o)
+
+    for f in (chain, through_a_view, reshaped):
         assert mg.gradcheck(f, (x, o))
         assert mg.gradgradcheck(f, (x, o))
 
@@ -552,3 +557,66 @@ RANDOM_MISUSES = {
 @pytest.mark.parametrize("misuse", RANDOM_MISUSES)
 def test_random_misuses_raise_torch_errors(misuse: str):
     _same_error(RANDOM_MISUSES[misuse])
+
+
+# -- shape changes in place --------------------------------------------------------------------
+
+RESHAPES = [
+    ("t_", (), (2, 3)),
+    ("transpose_", (0, 2), (2, 3, 4)),
+    ("transpose_", (-1, 0), (2, 3)),
+    ("squeeze_", (), (2, 1, 3, 1)),
+    ("squeeze_", (1,), (2, 1, 3, 1)),
+    ("unsqueeze_", (0,), (2, 3)),
+    ("unsqueeze_", (-1,), (2, 3)),
+]
+
+
+@pytest.mark.parametrize(("name", "args", "shape"), RESHAPES)
+def test_a_shape_change_in_place_matches_torch(name: str, args: Any, shape: Any):
+    x = RNG.normal(size=shape)
+    memory = x.copy()
+    t = mg.from_numpy(memory)
+    assert getattr(t, name)(*args) is t
+    expected = getattr(torch.tensor(x), name)(*args)
+    assert tuple(t.shape) == tuple(expected.shape)
+    np.testing.assert_array_equal(t.numpy(), expected.numpy())
+    assert np.shares_memory(t.numpy(), memory)  # the same memory, seen another way
+    t.mul_(2)  # and writes reach it
+    np.testing.assert_array_equal(memory, x * 2)
+
+
+@pytest.mark.parametrize(("name", "args", "shape"), RESHAPES)
+def test_a_shape_change_of_a_non_leaf_is_recorded(name: str, args: Any, shape: Any):
+    x, w = RNG.normal(size=shape), RNG.normal(size=shape)
+    grads = []
+    for lib in (mg, torch):
+        leaf = lib.tensor(x, requires_grad=True)
+        with pytest.raises(RuntimeError, match=r"^a leaf Variable that requires grad"):
+            getattr(leaf, name)(*args)
+        y = leaf * lib.tensor(w)
+        getattr(y, name)(*args)
+        (y * lib.tensor(np.arange(y.numel()).reshape(tuple(y.shape)))).sum().backward()
+        grads.append(leaf.grad.numpy())
+    np.testing.assert_allclose(grads[0], grads[1])
+
+
+def test_a_shape_change_with_live_views_is_refused():
+    x = mg.zeros(2, 3)
+    v = x[0]
+    with pytest.raises(RuntimeError, match=r"^t_\(\): this tensor has live views"):
+        x.t_()
+    assert x.shape == (2, 3) and v.shape == (3,)
+    with pytest.raises(RuntimeError, match=r"^unsqueeze_\(\): this tensor is a view"):
+        v.unsqueeze_(0)
+    d = x.detach()
+    with pytest.raises(RuntimeError, match=r"^squeeze_\(\): this tensor has live views"):
+        x.squeeze_()
+    del v, d
+    assert x.t_().shape == (3, 2)  # nothing else sees it now
+
+
+def test_shape_changes_refuse_what_torch_refuses():
+    _same_error(lambda L: L.ones(2, 3, 4).t_())
+    _same_error(lambda L: L.ones(2, 3).transpose_(0, 5))
+    _same_error(lambda L: L.ones(2, 3).unsqueeze_(5))

@@ -21,7 +21,7 @@ import numpy as np
 
 from . import conv, fused, more_ops, ops
 from ._optional import require
-from .engine import Op
+from .engine import Op, TensorMakers
 from .grad_mode import enable_grad
 from .graph import iter_graph
 from .nn import Module
@@ -902,7 +902,7 @@ def _to_onnx(onnx: Any, g: _Graph, in_names: list[str], out_names: list[str], dy
                 f"onnx.export: the {_kind(op)} op has no ONNX conversion; supported ops: "
                 f"{', '.join(sorted(c.__name__ for c in CONVERTERS))}"
             )
-        w.names[id(op)] = convert(w, op, list(op.inputs or ()))
+        w.names[id(op)] = convert(w, op, _recorded_inputs(op))
     h = onnx.helper
     nodes = list(w.nodes)
     for o, name in zip(g.outputs, out_names):  # rename the last value to the output's name
@@ -930,6 +930,18 @@ def _to_onnx(onnx: Any, g: _Graph, in_names: list[str], out_names: list[str], dy
     model = h.make_model(graph, opset_imports=[h.make_opsetid("", OPSET)], producer_name="minigrad")
     model.ir_version = 9  # readable by every ONNX Runtime that knows opset 18
     return model
+
+
+def _recorded_inputs(op: Op) -> list[Any]:
+    """The op's inputs as they were when it ran: a tensor changed in place since then
+    (``h.mul_(2)`` after ``h`` was read) holds another array and node now; its producer at the
+    time is the op's edge, and its array the one the op saved."""
+    xs = list(op.inputs or ())
+    for i, (x, edge) in enumerate(zip(xs, op.edges)):
+        if isinstance(x, Tensor) and isinstance(edge, Op) and x.grad_fn is not edge:
+            saved = op.saved[i] if op.saved and i < len(op.saved) else x._data
+            xs[i] = TensorMakers.wrap(saved, edge)
+    return xs
 
 
 def _array_by_id(g: _Graph, key: int) -> np.ndarray:

@@ -574,3 +574,31 @@ def test_elementwise_op_exports_in_float64(name: str, tmp_path: Path) -> None:
     assert got.dtype == np.float64
     near = EXACT if tol == EXACT else 1e-15  # a few float64 ulps where ONNX Runtime rounds
     np.testing.assert_allclose(got, expected, rtol=near, atol=near)
+
+
+class InPlace(nn.Module):
+    """Recorded in-place changes of computed tensors: each takes the node its tensor had."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.fc = nn.Linear(4, 4)
+
+    def forward(self, x: mg.Tensor) -> mg.Tensor:
+        h = self.fc(x)
+        skip = h * 0.5
+        h.mul_(2.0)
+        h.add_(skip)
+        h = h.tanh()
+        h.clamp_(-0.5, 0.5)
+        return h + skip
+
+
+def test_in_place_changes_export(tmp_path: Path) -> None:
+    mg.manual_seed(0)
+    model = InPlace()
+    x = np.random.default_rng(10).standard_normal((3, 4)).astype(np.float32)
+    export_and_check(model, mg.tensor(x), tmp_path / "m.onnx", input_names=["input"],
+                     output_names=["output"], dynamic_axes=DYNAMIC)  # fmt: skip
+    for n in (3, 8):
+        x = np.random.default_rng(n).standard_normal((n, 4)).astype(np.float32)
+        assert_same_outputs(model, tmp_path / "m.onnx", x)

@@ -400,6 +400,11 @@ class InPlaceMethods:
                 f"type: {torch_name(idx.dtype)} and size: {list(idx.shape)}"
             )
         shape, src = self._data.shape, source._data
+        if src.dtype != self._data.dtype:
+            raise RuntimeError(
+                f"index_add_(): self ({torch_name(self._data.dtype)}) and source "
+                f"({torch_name(src.dtype)}) must have the same scalar type"
+            )
         if src.ndim == len(shape) and src.ndim and src.shape[d] != idx.size:
             raise RuntimeError(
                 f"index_add_(): Number of indices ({idx.size}) should be equal to "
@@ -409,11 +414,6 @@ class InPlaceMethods:
             raise RuntimeError(
                 "source tensor shape must match self tensor shape, excluding the specified "
                 f"dimension. Got self.shape = {list(shape)} source.shape = {list(src.shape)}"
-            )
-        if src.dtype != self._data.dtype:
-            raise RuntimeError(
-                f"index_add_(): self ({torch_name(self._data.dtype)}) and source "
-                f"({torch_name(src.dtype)}) must have the same scalar type"
             )
         _in_bounds(self, d, idx, RuntimeError, "")
         added = source if alpha == 1 else source * alpha
@@ -425,9 +425,18 @@ class InPlaceMethods:
         place; returns self."""
         d, idx = _along(self, dim, index, "index_copy_")
         _source_is_a_tensor(source, "index_copy_")
+        shape, src = self._data.shape, source._data
+        if idx.dtype != np.int64:
+            raise RuntimeError(
+                f"index_copy_(): Expected a long tensor for index, but got {torch_name(idx.dtype)}"
+            )
+        if src.dtype != self._data.dtype:
+            raise RuntimeError(
+                "index_copy_(): self and source expected to have the same dtype, but got "
+                f"(self) {torch_name(self._data.dtype)} and (source) {torch_name(src.dtype)}"
+            )
         if idx.ndim > 1:
             raise IndexError(f"index_copy_(): Index should have dimension 1 or 0 (got {idx.ndim})")
-        shape, src = self._data.shape, source._data
         if src.ndim == len(shape) and src.ndim and src.shape[d] != idx.size:
             raise IndexError(
                 f"index_copy_(): Number of indices ({idx.size}) should be equal to "
@@ -439,15 +448,6 @@ class InPlaceMethods:
                 "index_copy_(): Source/destination tensor must have same slice shapes. "
                 f"Destination slice shape: {mine} at dimension {d} and source slice shape: "
                 f"{theirs} at dimension 0."
-            )
-        if idx.dtype != np.int64:
-            raise RuntimeError(
-                f"index_copy_(): Expected a long tensor for index, but got {torch_name(idx.dtype)}"
-            )
-        if src.dtype != self._data.dtype:
-            raise RuntimeError(
-                "index_copy_(): self and source expected to have the same dtype, but got "
-                f"(self) {torch_name(self._data.dtype)} and (source) {torch_name(src.dtype)}"
             )
         _in_bounds(self, d, idx, IndexError, "index_copy_(): ")
         return _inplace(self, "index_copy_", lambda t: _put(t, _slices(d, idx), source))

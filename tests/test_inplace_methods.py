@@ -345,6 +345,15 @@ MISUSES = {
     "index_add_ dtype": lambda L: L.ones(3, 4).index_add_(
         0, L.tensor([0, 2]), L.ones(2, 4, dtype=L.float64)
     ),
+    "index_add_ dtype before shape": lambda L: L.ones(3, 4).index_add_(
+        0, L.tensor([0, 2]), L.ones(2, 3, dtype=L.float64)
+    ),
+    "index_copy_ dtype before shape": lambda L: L.ones(3, 4).index_copy_(
+        0, L.tensor([0, 2]), L.ones(3, 4, dtype=L.float64)
+    ),
+    "index_copy_ index dtype before shape": lambda L: L.ones(3, 4).index_copy_(
+        0, L.tensor([0.0, 2.0]), L.ones(2, 3)
+    ),
     "index_add_ source": lambda L: L.ones(3, 4).index_add_(0, L.tensor([0, 2]), [1.0]),
     "index_copy_ count": lambda L: L.ones(3, 4).index_copy_(0, L.tensor([0, 2]), L.ones(3, 4)),
     "index_copy_ shape": lambda L: L.ones(2, 3, 4).index_copy_(

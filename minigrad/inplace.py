@@ -21,7 +21,7 @@ from .dtypes import torch_name
 from .engine import TensorMakers
 from .grad_mode import _grad_enabled
 from .hooks import move_retained
-from .validation import _index, _raw
+from .validation import _index, _raw, _write_mismatch
 
 __all__ = ["InPlace", "bump_version", "sibling_views"]
 
@@ -202,7 +202,13 @@ class InPlace:
         try:
             self._data[idx] = _raw(value)
         except ValueError as e:
-            raise RuntimeError(f"setitem on a tensor of shape {self.shape}: {e}") from None
+            region = np.shape(self._data[idx]) if "broadcast" in str(e) else None
+            if region is None:
+                raise RuntimeError(f"setitem on a tensor of shape {self.shape}: {e}") from None
+            advanced = ops._has_advanced(idx)
+            raise RuntimeError(
+                _write_mismatch("setitem", self._data.shape, value, region, advanced)
+            ) from None
         versions.bump(self._data)
 
 
@@ -343,10 +349,7 @@ def _overwrite(t: Any, name: str, src: Any) -> Any:
     except ValueError:
         broadcast = None
     if broadcast != t.shape:
-        raise RuntimeError(
-            f"{name}(): the source of shape {list(shape)} cannot be broadcast to the tensor's "
-            f"shape {list(t.shape)}"
-        )
+        raise RuntimeError(_write_mismatch(name, t._data.shape, src))
     if _grad_enabled.get() and (t.requires_grad or (_is_tensor(src) and src.requires_grad)):
         return _inplace(t, name, lambda t: _replacement(t, src), cast="unsafe")
     _check_writable(t, name)

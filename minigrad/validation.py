@@ -282,17 +282,17 @@ def _expand_message(t: Any, target: tuple[Any, ...], where: str) -> str:
     """PyTorch's words for expanding ``t`` to ``target`` (``expand``'s, which ``broadcast_to``
     calls), then the shapes and the rule."""
     return (
-        f"{_expand_text(t, target)} ({where}(): shape {t._data.shape} cannot reach "
+        f"{_expand_text(t._data.shape, t._data.dtype, target)} ({where}(): shape "
+        f"{t._data.shape} cannot reach "
         f"{tuple(target)}: each dimension must match the target's or be 1, and new dimensions "
         "go in front)"
     )
 
 
-def _expand_text(t: Any, target: tuple[Any, ...]) -> str:
-    """PyTorch's words for expanding ``t`` to ``target``."""
-    old = t._data.shape
+def _expand_text(old: tuple[int, ...], dtype: np.dtype, target: tuple[Any, ...]) -> str:
+    """PyTorch's words for expanding a tensor of shape ``old`` and ``dtype`` to ``target``."""
     lead = len(target) - len(old)
-    name = torch_name(t._data.dtype)
+    name = torch_name(dtype)
     kind = "CPUBoolType" if name == "Bool" else f"torch.{name}Tensor"
     msg = (
         f"expand({kind}{{{list(old)}}}, size={list(target)}): the number of sizes provided "
@@ -469,6 +469,34 @@ def _class_target_mismatch(fn: str, x: Any, y: Any, index_shape: tuple[int, ...]
     return ValueError(ours)
 
 
+def _write_mismatch(
+    name: str, shape: tuple[int, ...], src: Any, region: Any = None, advanced: bool = False
+) -> str:
+    """The message for writing ``src`` into a tensor of ``shape`` (``copy_``, a fill) or into
+    ``region`` of it (``t[index] = src``; ``advanced`` for an index of arrays or masks) where
+    it does not broadcast: PyTorch's words first where it has them."""
+    src_shape = tuple(np.shape(_raw(src)))
+    if region is None:
+        torchs = _broadcast_message(shape, src_shape)
+        ours = (
+            f"{name}(): the source of shape {list(src_shape)} cannot be broadcast to the "
+            f"tensor's shape {list(shape)}"
+        )
+        return f"{torchs} ({ours})" if torchs else ours
+    region = tuple(region)
+    if advanced:
+        torchs = (
+            f"shape mismatch: value tensor of shape {list(src_shape)} cannot be broadcast to "
+            f"indexing result of shape {list(region)}"
+        )
+    else:
+        torchs = _expand_text(src_shape, np.asarray(_raw(src)).dtype, region)
+    return (
+        f"{torchs} (setitem on a tensor of shape {tuple(shape)}: a value of shape {src_shape} "
+        f"cannot be broadcast to the indexed shape {region})"
+    )
+
+
 def _check_floating(t: Any, where: str) -> None:
     """PyTorch's refusal of an integer or bool tensor where a float result's dtype would have
     to be guessed (mean, var, std, norm); NumPy would answer in float64."""
@@ -556,9 +584,10 @@ def _check_linear_shapes(x: Any, w: Any, b: Any, where: str) -> None:
             f"mat1 and mat2 shapes cannot be multiplied ({rows}x{xs[-1]} and {ws[1]}x{ws[0]}) "
             f"({fix}: the input needs a last dimension of size {ws[1]}, the in_features)"
         )
-    if b is not None and np.shape(_raw(b)) != (ws[0],):
+    bs = np.shape(_raw(b))
+    if b is not None and bs != (ws[0],):
         raise ShapeError(
-            f"{_expand_text(b, (rows, ws[0]))} ({where}: bias of shape {np.shape(_raw(b))} for a "
+            f"{_expand_text(bs, _raw(b).dtype, (rows, ws[0]))} ({where}: bias of shape {bs} for a "
             f"weight of shape {ws}: the bias needs shape ({ws[0]},), one value per output)"
         )
 

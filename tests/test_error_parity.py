@@ -157,6 +157,21 @@ CASES: list[tuple[str, Callable[[Any], Any], type[Exception]]] = [
     ),
     ("index_select", lambda L: L.t.ones(2, 3).index_select(1, _long(L, 1, 1)), IndexError),
     ("masked_fill", lambda L: L.t.ones(2, 3).masked_fill(L.t.ones(2, 4) > 0, 0.0), RuntimeError),
+    # writes
+    ("copy_", lambda L: L.t.ones(2, 3).copy_(L.t.ones(4)), RuntimeError),
+    ("copy_dim0", lambda L: L.t.ones(2, 3).copy_(L.t.ones(3, 3)), RuntimeError),
+    ("setitem", lambda L: L.t.ones(2, 3).__setitem__(0, L.t.ones(4)), RuntimeError),
+    ("setitem_rank", lambda L: L.t.ones(2, 3).__setitem__(0, L.t.ones(2, 3)), RuntimeError),
+    (
+        "setitem_mask",
+        lambda L: L.t.ones(2, 3).__setitem__(L.t.tensor([True, False]), L.t.ones(4)),
+        RuntimeError,
+    ),
+    (
+        "setitem_index",
+        lambda L: L.t.ones(2, 3).__setitem__(L.t.tensor([0, 1]), L.t.ones(2, 4)),
+        RuntimeError,
+    ),
     # layers
     ("conv2d_channels", lambda L: L.nn.Conv2d(3, 4, 3)(L.t.ones(1, 2, 5, 5)), RuntimeError),
     (
@@ -238,6 +253,15 @@ def test_a_failed_in_place_op_changes_nothing() -> None:
         lambda: x.add_(mg.ones(3, 3)),
     ):
         with pytest.raises(ShapeError):
+            misuse()
+        np.testing.assert_array_equal(x.numpy(), before)
+        assert x._version == version
+    for misuse in (
+        lambda: x.copy_(mg.ones(4)),
+        lambda: x.__setitem__(0, mg.ones(4)),
+        lambda: x.__setitem__(mg.tensor([True, False]), mg.ones(2)),
+    ):
+        with pytest.raises(RuntimeError):
             misuse()
         np.testing.assert_array_equal(x.numpy(), before)
         assert x._version == version

@@ -17,6 +17,7 @@ from .pointwise import _isclose, _logical, _pair
 from .rearrange import _broadcast_shape
 from .tensor import Tensor, apply, as_tensor
 from .validation import (
+    ShapeError,
     _cat_mismatch,
     _check_broadcasts,
     _check_linear_dtypes,
@@ -1227,8 +1228,10 @@ def einsum(equation: str, *operands: Any) -> Tensor:
     ts = [as_tensor(x) for x in operands]
     named = len(equation.partition("->")[0].split(","))
     if named != len(ts):
-        raise ValueError(
-            f"einsum(): the equation {equation!r} names {named} operands, got {len(ts)}"
+        raise ShapeError(
+            f"einsum(): {'fewer' if len(ts) < named else 'more'} operands were provided than "
+            f"specified in the equation (the equation {equation!r} names {named} operands, got "
+            f"{len(ts)})"
         )
     ins, out = _einsum_subscripts(equation, [t.ndim for t in ts])
     for sub, t in zip(ins, ts):
@@ -1238,12 +1241,39 @@ def einsum(equation: str, *operands: Any) -> Tensor:
                 "trace) are not supported; index the diagonal first"
             )
         if len(sub) != t.ndim:
-            raise ValueError(
-                f"einsum(): subscripts {sub!r} do not match an operand of shape {tuple(t.shape)}"
-            )
+            raise _einsum_mismatch(equation, ins, ts)
     dtype = _einsum_dtype(ts, ins, out)
     ts = [t if t._data.dtype == dtype else t.to(dtype) for t in ts]
-    return apply(more_ops.Einsum(tuple(ins), out), *ts)
+    try:
+        return apply(more_ops.Einsum(tuple(ins), out), *ts)
+    except ValueError:
+        raise _einsum_mismatch(equation, ins, ts) from None
+
+
+def _einsum_mismatch(equation: str, ins: list[str], ts: list[Tensor]) -> Exception:
+    """PyTorch's error for operands that do not fit an einsum's subscripts: a rank other than
+    the subscripts', or a letter whose sizes differ (and are not 1), then the equation."""
+    terms = equation.replace(" ", "").partition("->")[0].split(",")
+    seen: dict[str, int] = {}
+    for i, (term, sub, t) in enumerate(zip(terms, ins, ts)):
+        if len(sub) != t.ndim:
+            msg = (
+                f"einsum(): the number of subscripts in the equation ({len(term)}) does not match "
+                f"the number of dimensions ({t.ndim}) for operand {i} and no ellipsis was given"
+                if "..." not in term
+                else f"einsum(): subscripts {sub!r} do not match operand {i}"
+            )
+            return ShapeError(f"{msg} ({equation!r}: an operand of shape {tuple(t.shape)})")
+        for letter, n in zip(sub, t.shape):
+            if seen.setdefault(letter, n) != n and 1 not in (n, seen[letter]):
+                return ShapeError(
+                    f"einsum(): subscript {letter} has size {n} for operand {i} which does not "
+                    f"broadcast with previously seen size {seen[letter]} ({equation!r} of shapes "
+                    f"{', '.join(str(tuple(t.shape)) for t in ts)})"
+                )
+    return ValueError(
+        f"einsum(): the operands of shapes {[tuple(t.shape) for t in ts]} do not fit {equation!r}"
+    )
 
 
 def _einsum_dtype(ts: list[Tensor], ins: list[str], out: str) -> np.dtype:

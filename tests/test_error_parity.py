@@ -66,6 +66,24 @@ CASES: list[tuple[str, Callable[[Any], Any], type[Exception]]] = [
     ("reshape_two_infer", lambda L: L.t.ones(2, 3).reshape(-1, -1), ShapeError),
     ("reshape_negative", lambda L: L.t.ones(2, 3).reshape(2, -2), ShapeError),
     ("view_as", lambda L: L.t.ones(2, 3).view_as(L.t.ones(4)), ShapeError),
+    # einsum
+    ("einsum_fewer", lambda L: L.t.einsum("ij,jk->ik", L.t.ones(2, 3)), ShapeError),
+    ("einsum_more", lambda L: L.t.einsum("ij->ij", L.t.ones(2, 3), L.t.ones(2, 3)), ShapeError),
+    (
+        "einsum_size",
+        lambda L: L.t.einsum("ij,jk->ik", L.t.ones(2, 3), L.t.ones(4, 5)),
+        ShapeError,
+    ),
+    (
+        "einsum_batch",
+        lambda L: L.t.einsum("bij,bjk->bik", L.t.ones(2, 2, 3), L.t.ones(3, 3, 5)),
+        ShapeError,
+    ),
+    (
+        "einsum_rank",
+        lambda L: L.t.einsum("ijk,jk->ik", L.t.ones(2, 3), L.t.ones(3, 5)),
+        ShapeError,
+    ),
     # cat and stack
     ("cat", lambda L: L.t.cat([L.t.ones(2, 3), L.t.ones(3, 4)], 1), ShapeError),
     ("cat_dim0", lambda L: L.t.cat([L.t.ones(2, 3), L.t.ones(2, 3), L.t.ones(2, 4)]), ShapeError),

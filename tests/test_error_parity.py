@@ -190,6 +190,16 @@ CASES: list[tuple[str, Callable[[Any], Any], type[Exception]]] = [
         lambda L: L.t.ones(2, 3).__setitem__(L.t.tensor([0, 1]), L.t.ones(2, 4)),
         RuntimeError,
     ),
+    (
+        "cross_entropy_weight",
+        lambda L: L.F.cross_entropy(L.t.ones(3, 5), _long(L, 3), weight=L.t.ones(3)),
+        ShapeError,
+    ),
+    (
+        "nll_loss_weight",
+        lambda L: L.F.nll_loss(L.t.ones(3, 5), _long(L, 3), weight=L.t.ones(3)),
+        ShapeError,
+    ),
     # layers
     ("conv2d_channels", lambda L: L.nn.Conv2d(3, 4, 3)(L.t.ones(1, 2, 5, 5)), RuntimeError),
     (

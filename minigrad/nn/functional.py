@@ -22,7 +22,12 @@ from ..functions import linear, where
 from ..grad_mode import no_grad
 from ..random import as_generator
 from ..tensor import Tensor, apply, as_tensor
-from ..validation import _check_conv_dtypes, _class_target_mismatch, _target_mismatch
+from ..validation import (
+    ShapeError,
+    _check_conv_dtypes,
+    _class_target_mismatch,
+    _target_mismatch,
+)
 
 __all__ = [
     "adaptive_avg_pool2d",
@@ -729,8 +734,10 @@ def _pick(logp: Tensor, y: np.ndarray) -> Tensor:
 def _class_weight(weight: Any, n_classes: int, fn: str, dtype: Any) -> np.ndarray:
     w = np.asarray(weight._data if isinstance(weight, Tensor) else weight, dtype=dtype)
     if w.shape != (n_classes,):
-        raise ValueError(
-            f"{fn}(): weight must have shape ({n_classes},), one per class, got {tuple(w.shape)}"
+        raise ShapeError(
+            f"weight tensor should be defined either for all {n_classes} classes or no classes "
+            f"but got weight tensor of shape: {list(w.shape)} ({fn}(): weight must have shape "
+            f"({n_classes},), one per class)"
         )
     return w
 

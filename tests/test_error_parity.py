@@ -200,6 +200,11 @@ CASES: list[tuple[str, Callable[[Any], Any], type[Exception]]] = [
         lambda L: L.F.nll_loss(L.t.ones(3, 5), _long(L, 3), weight=L.t.ones(3)),
         ShapeError,
     ),
+    (
+        "cross_entropy_class",
+        lambda L: L.F.cross_entropy(L.t.ones(3, 5), _long(L, 3, value=7)),
+        IndexError,
+    ),
     # layers
     ("conv2d_channels", lambda L: L.nn.Conv2d(3, 4, 3)(L.t.ones(1, 2, 5, 5)), RuntimeError),
     (

@@ -674,8 +674,8 @@ def _class_target(
         if kept.size and not _all_classes(kept, n_classes):
             bad = int(kept[(kept < 0) | (kept >= n_classes)][0])
             raise IndexError(
-                f"{fn}(): Target {bad} is out of bounds: class index {bad} out of range "
-                f"[0, {n_classes}) for input of shape {shape} (target shape {tuple(y.shape)}, "
+                f"Target {bad} is out of bounds. ({fn}(): class index {bad} out of range "
+                f"[0, {n_classes}) for input of shape {shape}; target shape {tuple(y.shape)}, "
                 f"dtype {y.dtype}, ignore_index={ignore_index})"
             )
         return y

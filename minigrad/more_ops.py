@@ -243,8 +243,8 @@ class Sinc(Op):
     computes_in_floats = True
 
     def forward(self, x: Any) -> np.ndarray:
-        px = x * np.pi
-        with _ieee():
+        with _ieee():  # (pi x overflows near the largest float: sin(inf) / inf is nan)
+            px = x * np.pi
             return np.where(x == 0, 1, np.sin(px) / px)
 
     def backward(self, grad: Any, out: Any, x: Any) -> tuple[Any, ...]:
@@ -378,7 +378,8 @@ class Hypot(Op):
     __slots__ = ()
 
     def forward(self, x: Any, y: Any) -> np.ndarray:
-        return np.hypot(x, y)
+        with _ieee():  # inf past the largest float, as PyTorch, without NumPy's warning
+            return np.hypot(x, y)
 
     def backward(self, grad: Any, out: Any, x: Any, y: Any) -> tuple[Any, ...]:
         gx = grad * x / out if self.needs_grad(0) else None
@@ -477,7 +478,8 @@ class Round(_Step):
 
     def forward(self, x: Any) -> np.ndarray:
         # NumPy scales by 10**decimals, rounds and scales back, as PyTorch does: same bits.
-        return np.round(x, self.decimals)
+        with _ieee():  # x * 10**decimals may overflow: the result is then inf or nan
+            return np.round(x, self.decimals)
 
 
 class Sign(_Step):

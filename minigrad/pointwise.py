@@ -14,8 +14,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from . import fused, more_ops, ops
-from .dtypes import default_float, result_np
-from .dtypes import torch_name as cpp_name
+from .dtypes import default_float, result_np, torch_name
 from .engine import Op, TensorMakers
 from .inplace import _inplace
 from .operands import _operand
@@ -26,27 +25,6 @@ if TYPE_CHECKING:
     from .tensor import Tensor
 
 __all__ = ["PointwiseMethods"]
-
-# PyTorch's names of the dtypes, as its errors spell them ("not implemented for 'Long'").
-_TORCH_NAMES = {
-    "bool": "Bool",
-    "uint8": "Byte",
-    "int8": "Char",
-    "int16": "Short",
-    "int32": "Int",
-    "int64": "Long",
-    "uint16": "UInt16",
-    "uint32": "UInt32",
-    "uint64": "UInt64",
-    "float16": "Half",
-    "float32": "Float",
-    "float64": "Double",
-}
-
-
-def torch_name(dt: np.dtype) -> str:
-    """PyTorch's name of a dtype in its error messages (``Float`` for float32)."""
-    return _TORCH_NAMES.get(dt.name, dt.name)
 
 
 def _not_for(kernel: str, dt: np.dtype) -> NotImplementedError:
@@ -178,8 +156,8 @@ class PointwiseMethods:
             raise _not_for(f"lerp_kernel_{kind}", self._data.dtype)
         if end._data.dtype != self._data.dtype:
             raise RuntimeError(
-                f"expected dtype {cpp_name(self._data.dtype, True)} for `end` but got dtype "
-                f"{cpp_name(end._data.dtype, True)}"
+                f"expected dtype {torch_name(self._data.dtype, True)} for `end` but got dtype "
+                f"{torch_name(end._data.dtype, True)}"
             )
         return self + weight * (end - self)
 

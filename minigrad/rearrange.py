@@ -20,6 +20,7 @@ import numpy as np
 
 from . import ops
 from .dims import wrap_dim
+from .dtypes import torch_name
 from .engine import TensorMakers
 from .inplace import sibling_views
 from .validation import _raw
@@ -363,7 +364,7 @@ class RearrangeMethods:
         if idx.dtype.kind not in "iu":
             raise RuntimeError(
                 "torch.take_along_dim(): dtype of indices should be Long but got "
-                f"{_torch_dtype_name(idx.dtype)}"
+                f"{torch_name(idx.dtype)}"
             )
         if dim is None:
             flat = self.reshape(-1)
@@ -418,7 +419,7 @@ class RearrangeMethods:
         if self._data.dtype != o._data.dtype:
             raise RuntimeError(
                 "dot : expected both vectors to have same dtype, but found "
-                f"{_torch_dtype_name(self._data.dtype)} and {_torch_dtype_name(o._data.dtype)}"
+                f"{torch_name(self._data.dtype)} and {torch_name(o._data.dtype)}"
             )
         n, k = self._data.shape[0], o._data.shape[0]
         if n != k:
@@ -480,7 +481,7 @@ class RearrangeMethods:
             if x._data.dtype != y._data.dtype:
                 raise RuntimeError(
                     f"{name} and mat2 must have the same dtype, but got "
-                    f"{_torch_dtype_name(x._data.dtype)} and {_torch_dtype_name(y._data.dtype)}"
+                    f"{torch_name(x._data.dtype)} and {torch_name(y._data.dtype)}"
                 )
         _check_expand(self._data.shape, (n, m))
         product = a @ b
@@ -495,26 +496,6 @@ class RearrangeMethods:
 def _tensor(like: Any, v: Any) -> Any:
     """``v`` as a tensor (a tensor is kept as it is)."""
     return v if hasattr(v, "_data") else type(like)(v)
-
-
-_TORCH_NAMES = {
-    "float16": "Half",
-    "float32": "Float",
-    "float64": "Double",
-    "int8": "Char",
-    "int16": "Short",
-    "int32": "Int",
-    "int64": "Long",
-    "uint8": "Byte",
-    "bool": "Bool",
-    "complex64": "ComplexFloat",
-    "complex128": "ComplexDouble",
-}
-
-
-def _torch_dtype_name(dt: np.dtype) -> str:
-    """PyTorch's name of a dtype in its messages (``Float``, ``Long``)."""
-    return _TORCH_NAMES.get(np.dtype(dt).name, np.dtype(dt).name)
 
 
 def _broadcast_shape(a: tuple, b: tuple) -> tuple:
@@ -562,7 +543,7 @@ def _repeat_counts(repeats: Any, n: builtins.int) -> np.ndarray:
     r = np.asarray(_raw(repeats))
     if r.dtype.kind not in "iu":
         raise NotImplementedError(
-            f"\"repeat_interleave_cpu\" not implemented for '{_torch_dtype_name(r.dtype)}'"
+            f"\"repeat_interleave_cpu\" not implemented for '{torch_name(r.dtype)}'"
         )
     if r.ndim > 1:
         raise RuntimeError("repeats must be 0-dim or 1-dim tensor")

@@ -47,7 +47,7 @@ from .validation import (
     _permutation,
     _reshaped,
     _softmax_dim,
-    _softmax_kernel,
+    _softmax_in,
     _with_dtype,
 )
 from .versions import TICKS
@@ -539,8 +539,7 @@ class Tensor(InPlace, InPlaceMethods, Conversions, TensorSurface):
         cast to it first."""
         d = _softmax_dim(self, dim, axis, "softmax")
         if dtype is not None:
-            k = _softmax_kernel("softmax", self, d)
-            return _with_dtype(self, dtype, "softmax", lambda x: x.softmax(d), k)
+            return _softmax_in(self, dtype, "softmax", d)
         return _unary(fused.Softmax(d), self)
 
     def log_softmax(
@@ -550,8 +549,7 @@ class Tensor(InPlace, InPlaceMethods, Conversions, TensorSurface):
         cast to it first."""
         d = _softmax_dim(self, dim, axis, "log_softmax")
         if dtype is not None:
-            k = _softmax_kernel("log_softmax", self, d)
-            return _with_dtype(self, dtype, "log_softmax", lambda x: x.log_softmax(d), k)
+            return _softmax_in(self, dtype, "log_softmax", d)
         return _unary(fused.LogSoftmax(d), self)
 
     # -- shape --------------------------------------------------------------------------------

@@ -692,9 +692,12 @@ def _with_dtype(t: Any, dtype: Any, where: str, op: Callable[[Any], Any], kernel
     return out.to(d) if out._data.dtype != d else out
 
 
-def _softmax_kernel(where: str, t: Any, dim: int) -> str:
-    """The name of PyTorch's kernel for a softmax along ``dim``, which its errors give."""
-    return f"{where}_lastdim_kernel_impl" if dim >= t._data.ndim - 1 else f"{where}_kernel_impl"
+def _softmax_in(t: Any, dtype: Any, where: str, dim: int) -> Any:
+    """``t.softmax(dim)`` (or ``log_softmax``, as ``where`` names it) of ``t`` cast to
+    ``dtype`` first: PyTorch's ``dtype=``. Its errors name PyTorch's kernel for that dim."""
+    last = dim >= t._data.ndim - 1
+    kernel = f"{where}_lastdim_kernel_impl" if last else f"{where}_kernel_impl"
+    return _with_dtype(t, dtype, where, lambda x: getattr(x, where)(dim), kernel)
 
 
 def _check_conv_dtypes(x: np.ndarray, w: np.ndarray, b: np.ndarray | None) -> None:

@@ -565,6 +565,36 @@ class InPlaceNoDerivative(Op):
         return "torch::autograd::NotImplemented"
 
 
+class DivRounded(Op):
+    """z = x / y rounded toward 0 ("trunc") or down ("floor");  dz/dx = dz/dy = 0.
+
+    PyTorch's ``div(x, y, rounding_mode=...)``: recorded with a zero derivative (its
+    DivBackward2), where ``//`` has none. "floor" is floor division, which corrects the rounded
+    quotient (1.0 / 0.1 rounds to 10.0, but 1.0 // 0.1 is 9.0, as in PyTorch and Python).
+    Integers divide exactly (float64 would round above 2**53).
+    """
+
+    __slots__ = ("mode",)
+    torch_name = "DivBackward2"
+
+    def __init__(self, mode: str) -> None:
+        self.mode = mode  # "floor" or "trunc"
+
+    def forward(self, x: Any, y: Any) -> np.ndarray:
+        with _ieee():
+            q = np.floor_divide(x, y)
+            if self.mode == "floor":
+                return q
+            if q.dtype.kind == "f":
+                return np.trunc(np.true_divide(x, y))
+            # toward 0: one more than the floor where the quotient is negative and inexact
+            return q + ((np.remainder(x, y) != 0) & ((np.asarray(x) < 0) != (np.asarray(y) < 0)))
+
+    def backward(self, grad: Any, out: Any, x: Any, y: Any) -> tuple[Any, ...]:
+        zero = zeros_like(grad)
+        return (zero if self.needs_grad(0) else None), (zero if self.needs_grad(1) else None)
+
+
 class NoDerivative(Op):
     """z = x // y, or number % y;  no derivative: PyTorch records these and refuses backward.
 

@@ -572,12 +572,14 @@ def _in_place(t: Any, name: str, method: Any, other: Any) -> Any:
 
 _DIVISION = {"floor_divide": ("//", "div_floor_cpu"), "remainder": ("%", "remainder_cpu")}
 _DIVISION["fmod"] = ("fmod", "fmod_cpu")
+_DIVISION["div_floor"] = ("div", "div_floor_cpu")  # div(rounding_mode=...): more_ops.DivRounded
+_DIVISION["div_trunc"] = ("div", "div_trunc_cpu")
 
 
 def _divide(name: str, x: Any, y: Any) -> Any:
-    """floor_divide, remainder or fmod of x and y (either may be a number), after PyTorch's
-    type promotion; an integer division by zero raises PyTorch's error before anything runs,
-    a float one gives inf or nan without a NumPy warning."""
+    """floor_divide, remainder, fmod or a rounded div of x and y (either may be a number), after
+    PyTorch's type promotion; an integer division by zero raises PyTorch's error before anything
+    runs, a float one gives inf or nan without a NumPy warning."""
     sym, kernel = _DIVISION[name]
     x = x if hasattr(x, "_data") else _operand(x, sym, x, y)
     y = y if hasattr(y, "_data") else _operand(y, sym, x, y)
@@ -591,6 +593,8 @@ def _divide(name: str, x: Any, y: Any) -> Any:
     x, y = (v.astype(rt) if hasattr(v, "_data") and v._data.dtype != rt else v for v in (x, y))
     if name == "fmod":
         op: Any = more_ops.Fmod()
+    elif name.startswith("div_"):
+        op = more_ops.DivRounded(name[4:])
     elif name == "remainder" and hasattr(x, "_data"):
         op = more_ops.Remainder()
     else:  # floor division, and a number % a tensor: PyTorch records them, with no derivative

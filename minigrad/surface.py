@@ -21,7 +21,7 @@ from .dims import wrap_dim, wrap_dims
 from .dtypes import result_np, to_dtype, torch_name
 from .engine import TensorMakers
 from .inplace import _inplace, sibling_views
-from .pointwise import PointwiseMethods
+from .pointwise import PointwiseMethods, _divide
 from .rearrange import RearrangeMethods
 from .reductions import ReductionMethods, ReductionResults
 from .validation import (
@@ -683,19 +683,16 @@ class TensorSurface(PointwiseMethods, RearrangeMethods, ReductionMethods):
     multiply = mul
 
     def div(self: Any, other: Any, *, rounding_mode: str | None = None) -> Tensor:
-        """self / other; ``rounding_mode`` "trunc" or "floor" rounds the result (no gradient)."""
-        q = self / other
+        """self / other; ``rounding_mode`` "trunc" rounds the quotient toward 0 and "floor" is
+        floor division (``//``), integers staying integers; either has gradient 0."""
         if rounding_mode is None:
-            return q
+            return self / other
         if rounding_mode not in ("trunc", "floor"):
             raise ValueError(
                 f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but found "
                 f"{rounding_mode!r}"
             )
-        r = (np.trunc if rounding_mode == "trunc" else np.floor)(q._data)
-        like = np.result_type(self._data, _raw(other))
-        out = r if like.kind == "f" or q._data.dtype.kind != "f" else r.astype(like)
-        return TensorMakers.wrap(np.asarray(out), None)
+        return _divide(f"div_{rounding_mode}", self, other)
 
     divide = true_divide = div
 

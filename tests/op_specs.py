@@ -260,6 +260,20 @@ def _binary() -> list[OpSpec]:
             DIVISOR,
         ),
         ("fmod", lambda x, y: (x * 4).fmod(y), lambda x, y: np.fmod(x * 4, y), OFFGRID, DIVISOR),
+        (
+            "div_floor",
+            lambda x, y: (x * 4).div(y, rounding_mode="floor") * x,
+            lambda x, y: np.floor_divide(x * 4, y) * x,
+            OFFGRID,
+            DIVISOR,
+        ),
+        (
+            "div_trunc",
+            lambda x, y: mg.div(x * 4, y, rounding_mode="trunc") * x,
+            lambda x, y: np.trunc(x * 4 / y) * x,
+            OFFGRID,
+            DIVISOR,
+        ),
         ("minimum", lambda x, y: x.minimum(y), lambda x, y: np.where(x < y, x, y), GRID_A, GRID_B),
         (
             "where",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 import numpy as np
@@ -727,3 +728,49 @@ def test_norm_matches_torch_also_at_zero() -> None:
         np.testing.assert_allclose(x.grad.numpy(), t.grad.numpy())  # 0 on the zero row
     with pytest.raises(ValueError, match="nuc"):
         mg.ones(2, 2).norm("nuc")
+
+
+def test_div_floor_is_floor_division_not_the_floor_of_the_quotient() -> None:
+    # 1.0 / 0.1 rounds to 10.0, but 0.1 is a little above a tenth, so the floor division is 9
+    # (PyTorch and Python's // alike); flooring the rounded quotient gave 10 without an error.
+    a = np.array([1.0, -1.0, 7.0, 0.3, 5.0, -5.0, 0.0])
+    b = np.array([0.1, 0.1, 0.7, 0.1, 0.0, 0.0, 0.0])
+    for dtype in (mg.float64, mg.float32):
+        x, y = mg.tensor(a, dtype=dtype), mg.tensor(b, dtype=dtype)
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")  # division by zero gives inf and nan quietly
+            got = x.div(y, rounding_mode="floor")
+        np.testing.assert_array_equal(got.numpy(), (x // y).numpy())
+        with np.errstate(divide="ignore", invalid="ignore"):
+            np.testing.assert_array_equal(got.numpy(), np.floor_divide(x.numpy(), y.numpy()))
+        assert got.dtype == dtype
+
+
+def test_div_floor_and_trunc_match_torch_at_the_edges() -> None:
+    torch = pytest.importorskip("torch")
+    a = [1.0, -1.0, 7.0, 0.3, 5.0, -5.0, 0.0, float("inf"), 2.5]
+    b = [0.1, 0.1, 0.7, 0.1, 0.0, 0.0, 0.0, 2.0, -0.5]
+    for mode in ("floor", "trunc"):
+        for dt in ("float32", "float64"):
+            got = mg.tensor(a, dtype=getattr(mg, dt)).div(
+                mg.tensor(b, dtype=getattr(mg, dt)), rounding_mode=mode
+            )
+            ref = torch.tensor(a, dtype=getattr(torch, dt)).div(
+                torch.tensor(b, dtype=getattr(torch, dt)), rounding_mode=mode
+            )
+            np.testing.assert_array_equal(got.numpy(), ref.numpy())
+
+
+def test_div_with_rounding_mode_records_a_zero_gradient_as_torch() -> None:
+    # PyTorch records DivBackward2 and hands 0 to both inputs (// itself has no derivative)
+    for mode in ("floor", "trunc"):
+        x = mg.tensor([3.0, -7.5], requires_grad=True)
+        y = mg.tensor([2.0, 2.0], requires_grad=True)
+        z = x.div(y, rounding_mode=mode)
+        assert z.requires_grad and z.grad_fn is not None
+        assert z.grad_fn.name() == "DivBackward2"
+        (z * 3).sum().backward()
+        assert x.grad is not None and y.grad is not None
+        assert x.grad.tolist() == [0.0, 0.0] and y.grad.tolist() == [0.0, 0.0]
+        w = mg.tensor([3.0], requires_grad=True)
+        assert mg.div(w, 2, rounding_mode=mode).requires_grad

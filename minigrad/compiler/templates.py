@@ -330,6 +330,23 @@ def _remainder_bwd(
     return [g, e.call(h[1], "np.multiply", t, q)]
 
 
+@_forward(more_ops.DivRounded)
+def _div_rounded_fwd(e: Emitter, op: Any, hint: str, xs: list[str], vals: Any) -> str:
+    # (recorded on floats only: an integer division never requires grad)
+    if op.mode == "floor":
+        return e.call(hint, "np.floor_divide", xs[0], xs[1])
+    q = e.call(hint, "np.divide", xs[0], xs[1])
+    e.into(q, "np.trunc", q)
+    return q
+
+
+@_backward(more_ops.DivRounded)
+def _div_rounded_bwd(
+    e: Emitter, op: Any, g: str, out: str, xs: list[str], vals: Any, h: list[str]
+) -> Any:
+    return [e.let(h[i], f"np.zeros_like({g})") if op.needs_grad(i) else None for i in (0, 1)]
+
+
 @_forward(more_ops.Round)
 def _round_fwd(e: Emitter, op: Any, hint: str, xs: list[str], vals: Any) -> str:
     return e.call(hint, "np.round", xs[0], decimals=repr(op.decimals))

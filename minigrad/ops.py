@@ -474,7 +474,9 @@ class Sum(_Reduction):
     __slots__ = ()
 
     def forward(self, x: Any) -> np.ndarray:
-        return x.sum(axis=self.axis, keepdims=self.keepdims)
+        # every integer type sums in int64, as in PyTorch (NumPy sums unsigned ones in uint64)
+        wide = np.int64 if x.dtype.kind == "u" else None
+        return x.sum(axis=self.axis, keepdims=self.keepdims, dtype=wide)
 
     def backward(self, grad: Any, out: Any, x: Any) -> tuple[Any, ...]:
         if self.axis is not None and not self.keepdims:  # (a full sum broadcasts as it is)

@@ -472,3 +472,27 @@ def test_errors_as_torch() -> None:
             assert str(got.value).startswith(str(e))
         else:
             raise AssertionError("PyTorch raised nothing")
+
+
+@pytest.mark.parametrize("dtype", ["uint8", "uint16", "uint32", "uint64", "int8", "bool"])
+def test_integer_sums_are_int64_as_torch(dtype: str) -> None:
+    # NumPy sums unsigned types in uint64, where a later subtraction wraps around silently:
+    # PyTorch sums (and cumulates) every integer and bool type in int64
+    x = mg.tensor(np.array([[1, 0, 1], [1, 1, 0]]).astype(dtype))
+    for result in (x.sum(), x.sum(0), x.sum(dim=1, keepdim=True), x.cumsum(0), mg.cumsum(x, 1)):
+        assert result.dtype == mg.int64
+    assert (x.sum() - 10).item() == -6
+
+
+def test_integer_sums_match_torch() -> None:
+    torch = pytest.importorskip("torch")
+    a = np.array([[200, 100, 7], [255, 0, 1]], dtype=np.uint8)
+    for f in (
+        lambda L, t: t.sum(),
+        lambda L, t: t.sum(1),
+        lambda L, t: t.cumsum(1),
+        lambda L, t: t.prod(),
+        lambda L, t: L.sum(t, 0),
+    ):
+        got, ref = f(mg, mg.tensor(a)), f(torch, torch.tensor(a))
+        assert got.tolist() == ref.tolist() and str(got.dtype)[9:] == str(ref.dtype)[6:]

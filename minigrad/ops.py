@@ -184,6 +184,11 @@ class Neg(Op):
     __slots__ = ()
 
     def forward(self, x: Any) -> np.ndarray:
+        if x.dtype.kind == "b":  # (NumPy's TypeError says the same in other words)
+            raise RuntimeError(
+                "Negation, the `-` operator, on a bool tensor is not supported. If you are "
+                "trying to invert a mask, use the `~` or `logical_not()` operator instead."
+            )
         return -x
 
     def backward(self, grad: Any, out: Any, x: Any) -> tuple[Any, ...]:

@@ -125,11 +125,6 @@ class PointwiseMethods:
 
     def neg(self: Any) -> Tensor:
         """-x (refused for bool, as PyTorch: invert a mask with ``~`` or logical_not())."""
-        if self._data.dtype.kind == "b":
-            raise RuntimeError(
-                "Negation, the `-` operator, on a bool tensor is not supported. If you are "
-                "trying to invert a mask, use the `~` or `logical_not()` operator instead."
-            )
         return -self
 
     negative = neg

@@ -309,3 +309,13 @@ def test_a_failed_op_records_nothing() -> None:
     assert w.grad is None and w.is_leaf
     (w * 2).sum().backward()
     np.testing.assert_array_equal(w.grad.numpy(), np.full((2, 3), 2.0))
+
+
+def test_negating_a_bool_tensor_raises_torch_error() -> None:
+    m = mg.tensor([True, False])
+    for neg in (lambda t: -t, lambda t: t.neg(), lambda t: mg.neg(t), lambda t: t.negative()):
+        with pytest.raises(RuntimeError, match=r"^Negation, the `-` operator, on a bool tensor"):
+            neg(m)
+    with pytest.raises(RuntimeError, match=r"use the `~` or `logical_not\(\)` operator instead"):
+        m.neg_()
+    assert m.tolist() == [True, False] and m._version == 0

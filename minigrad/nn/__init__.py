@@ -17,10 +17,14 @@ from .losses import (
 )
 from .module import Module, ModuleDict, ModuleList, Parameter, RemovableHandle
 from .normalization import BatchNorm1d, BatchNorm2d, LayerNorm
+from .recurrent import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNBase, RNNCell, RNNCellBase
 
 __getattr__ = missing_attribute("minigrad.nn", "torch.nn")
 
 __all__ = [
+    "GRU",
+    "LSTM",
+    "RNN",
     "AdaptiveAvgPool2d",
     "AvgPool2d",
     "BCELoss",
@@ -33,8 +37,10 @@ __all__ = [
     "Dropout",
     "Dropout2d",
     "Embedding",
+    "GRUCell",
     "HuberLoss",
     "L1Loss",
+    "LSTMCell",
     "LayerNorm",
     "MSELoss",
     "MaxPool2d",
@@ -43,6 +49,9 @@ __all__ = [
     "ModuleList",
     "NLLLoss",
     "Parameter",
+    "RNNBase",
+    "RNNCell",
+    "RNNCellBase",
     "RemovableHandle",
     "SmoothL1Loss",
     "functional",

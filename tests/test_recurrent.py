@@ -473,3 +473,24 @@ def test_misuse_raises_before_any_change() -> None:
         lstm(mg.zeros(5, 2, 3), (mg.zeros(1, 2, 4), mg.zeros(1, 3, 4)))
     for k, p in lstm.state_dict().items():
         np.testing.assert_array_equal(p.detach().numpy(), before[k])
+
+
+def test_packed_sequence_names_say_minigrad_has_none() -> None:
+    from minigrad.nn.utils.rnn import PackedSequence, pack_padded_sequence
+
+    x = mg.zeros(5, 2, 3)
+    with pytest.raises(NotImplementedError, match=re.escape("rnn.pack_padded_sequence): pass")):
+        pack_padded_sequence(x, [5, 3])
+    with pytest.raises(NotImplementedError, match="minigrad does not have packed sequences"):
+        PackedSequence(x)
+    for name in ("pad_packed_sequence", "pack_sequence"):
+        with pytest.raises(NotImplementedError, match="does not have packed sequences"):
+            getattr(nn.utils.rnn, name)(x)
+    with pytest.raises(
+        AttributeError, match=re.escape("does not have torch.nn.utils.rnn.pad_sequence")
+    ):
+        nn.utils.rnn.pad_sequence
+    with pytest.raises(
+        AttributeError, match=re.escape("does not have torch.nn.utils.clip_grad_norm_")
+    ):
+        nn.utils.clip_grad_norm_

@@ -1,7 +1,7 @@
 """Neural-network building blocks: ``Module`` and ``Parameter``, layers, losses, ``init``."""
 
 from .._missing import missing_attribute
-from . import functional, init, layers
+from . import functional, init, layers, utils
 from .conv import AdaptiveAvgPool2d, AvgPool2d, Conv1d, Conv2d, Dropout, Dropout2d, MaxPool2d
 from .embedding import Embedding
 from .layers import *  # noqa: F403  (Linear, the activations, Flatten, Sequential...)
@@ -56,5 +56,6 @@ __all__ = [
     "SmoothL1Loss",
     "functional",
     "init",
+    "utils",
 ]
 __all__ += layers.__all__

@@ -494,3 +494,19 @@ def test_packed_sequence_names_say_minigrad_has_none() -> None:
         AttributeError, match=re.escape("does not have torch.nn.utils.clip_grad_norm_")
     ):
         nn.utils.clip_grad_norm_
+
+
+@pytest.mark.parametrize("name", LAYERS + CELLS)
+def test_default_dtype_and_casts(name: str) -> None:
+    mg.set_default_dtype(mg.float64)
+    try:
+        module = getattr(nn, name)(3, 4)
+    finally:
+        mg.set_default_dtype(mg.float32)
+    assert {p.dtype for p in module.parameters()} == {mg.float64}
+    module.float()
+    x = mg.randn(5, 3)
+    out = _flatten(module(x))
+    assert {t.dtype for t in out} == {mg.float32}
+    module.double()
+    assert {t.dtype for t in _flatten(module(x.double()))} == {mg.float64}

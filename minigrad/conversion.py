@@ -24,7 +24,11 @@ class Conversions:
     __slots__ = ()
 
     def item(self: Any) -> Any:
-        """The value of a one-element tensor as a Python number."""
+        """The value of a one-element tensor (of any shape) as a Python number."""
+        if self._data.size != 1:
+            raise RuntimeError(
+                f"a Tensor with {self._data.size} elements cannot be converted to Scalar"
+            )
         return self._data.item()
 
     def numpy(self: Any) -> np.ndarray:
@@ -78,17 +82,26 @@ class Conversions:
             raise TypeError("iteration over a 0-d tensor")
         return (self[i] for i in range(self._data.shape[0]))
 
+    # Python numbers from a tensor of one element, whatever its shape (as PyTorch; NumPy's
+    # int() and float() take 0-d arrays only), with PyTorch's errors otherwise.
+
     def __bool__(self: Any) -> bool:
-        return bool(self._data)
+        if self._data.size != 1:
+            which = "no values" if self._data.size == 0 else "more than one value"
+            raise RuntimeError(f"Boolean value of Tensor with {which} is ambiguous")
+        return bool(self._data.reshape(()))
 
     def __float__(self: Any) -> float:
-        return float(self._data)
+        return float(_one_element(self._data))
 
     def __int__(self: Any) -> int:
-        return int(self._data)
+        return int(_one_element(self._data))
 
     def __index__(self: Any) -> int:
-        return self._data.__index__()
+        a = self._data
+        if a.size != 1 or a.dtype.kind not in "iub":
+            raise TypeError("only integer tensors of a single element can be converted to an index")
+        return a.reshape(()).__index__()
 
     def __repr__(self: Any) -> str:
         a = self._data
@@ -110,3 +123,10 @@ class Conversions:
         elif self.requires_grad:
             extra.append("requires_grad=True")
         return f"tensor({body}{''.join(', ' + e for e in extra)})"
+
+
+def _one_element(a: np.ndarray) -> np.ndarray:
+    """``a`` as a 0-d array, or PyTorch's ValueError if it does not hold one element."""
+    if a.size != 1:
+        raise ValueError("only one element tensors can be converted to Python scalars")
+    return a.reshape(())

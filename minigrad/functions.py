@@ -5,7 +5,7 @@ from __future__ import annotations
 import builtins
 import warnings
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, overload
 
 import numpy as np
 
@@ -838,8 +838,30 @@ def _where_operand(v: Any, name: str, position: int) -> None:
     )
 
 
-def where(condition: TensorLike, x: TensorLike, y: TensorLike) -> Tensor:
-    """``x`` where ``condition`` holds, else ``y`` (the condition gets no gradient)."""
+_ABSENT: Any = object()  # (where's input and other not given: None is a wrong value)
+
+
+@overload
+def where(condition: TensorLike) -> tuple[Tensor, ...]: ...
+
+
+@overload
+def where(condition: TensorLike, x: TensorLike, y: TensorLike) -> Tensor: ...
+
+
+def where(condition: TensorLike, x: Any = _ABSENT, y: Any = _ABSENT) -> Any:
+    """``x`` where ``condition`` holds, else ``y`` (the condition gets no gradient).
+
+    ``where(condition)`` alone is ``nonzero(condition, as_tuple=True)``: the indices of the true
+    elements, one int64 tensor per dimension.
+    """
+    if x is _ABSENT and y is _ABSENT:
+        return as_tensor(condition).nonzero(as_tuple=True)
+    if x is _ABSENT or y is _ABSENT:
+        raise TypeError(
+            "where() received an invalid combination of arguments: give a condition alone, or "
+            "a condition, input and other"
+        )
     cond = np.asarray(condition._data if isinstance(condition, Tensor) else condition)
     if cond.dtype != np.bool_:
         raise TypeError(f"where(): condition must be bool, got dtype {cond.dtype}")

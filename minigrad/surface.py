@@ -36,7 +36,9 @@ from .validation import (
     _keep,
     _one_dim,
     _raw,
+    _reshaped,
     _with_dtype,
+    ShapeError,
 )
 
 if TYPE_CHECKING:
@@ -407,10 +409,30 @@ class TensorSurface(PointwiseMethods, RearrangeMethods, ReductionMethods):
             )
         return self.transpose(0, 1) if self.ndim == 2 else self
 
-    def view_as(self: Any, other: Any) -> Tensor:
-        return self.reshape(other.shape)
+    def view(self: Any, *shape: Any) -> Tensor:
+        """The same memory in a new shape (``view(2, -1)`` or ``view((2, -1))``).
 
-    reshape_as = view_as
+        As PyTorch's: where the tensor is a view whose layout the new shape cannot follow
+        (``x.t().view(-1)``), this raises PyTorch's error instead of copying, since writes into
+        a copy would silently stop reaching ``x``; ``reshape`` copies there.
+        """
+        a = self._data
+        if self._base is not None and a.size:  # (a tensor owning its memory always reshapes)
+            if not np.may_share_memory(a.reshape(_reshaped(self, shape)), a):
+                raise ShapeError(
+                    "view size is not compatible with input tensor's size and stride (at least "
+                    "one dimension spans across two contiguous subspaces). Use .reshape(...) "
+                    "instead."
+                )
+        return self.reshape(*shape)
+
+    def view_as(self: Any, other: Any) -> Tensor:
+        """``view(other.shape)``."""
+        return self.view(other.shape)
+
+    def reshape_as(self: Any, other: Any) -> Tensor:
+        """``reshape(other.shape)``."""
+        return self.reshape(other.shape)
 
     def expand_as(self: Any, other: Any) -> Tensor:
         return self.expand(other.shape)

@@ -565,8 +565,6 @@ class Tensor(InPlace, InPlaceMethods, Conversions, TensorSurface):
             out._data.flags.writeable = False
         return out
 
-    view = reshape
-
     def permute(self, *axes: Any) -> Tensor:
         """Reorder the axes: ``permute(1, 0)`` or ``permute((1, 0))``."""
         return _unary(ops.Permute(_permutation(self, axes)), self)

@@ -319,3 +319,84 @@ def test_negating_a_bool_tensor_raises_torch_error() -> None:
     with pytest.raises(RuntimeError, match=r"use the `~` or `logical_not\(\)` operator instead"):
         m.neg_()
     assert m.tolist() == [True, False] and m._version == 0
+
+
+VIEW_ERROR = (
+    r"^view size is not compatible with input tensor's size and stride \(at least one dimension "
+    r"spans across two contiguous subspaces\)\. Use \.reshape\(\.\.\.\) instead\."
+)
+
+
+def test_view_of_a_view_whose_layout_cannot_follow_raises_torch_error() -> None:
+    # A copy would silently stop writes through the result reaching x: PyTorch refuses
+    x = mg.arange(6.0).reshape(2, 3)
+    for bad in (
+        lambda: x.t().view(-1),
+        lambda: x[:, :2].view(-1),
+        lambda: x.t().view_as(x),
+        lambda: x.permute(1, 0).view(6),
+    ):
+        with pytest.raises(RuntimeError, match=VIEW_ERROR):
+            bad()
+    assert x.t().reshape(-1).tolist() == [0.0, 3.0, 1.0, 4.0, 2.0, 5.0]  # reshape copies
+
+
+def test_view_that_the_layout_allows_shares_memory() -> None:
+    x = mg.arange(6.0).reshape(2, 3)
+    for v in (x.t().view(3, 1, 2), x[:, :2].view(2, 1, 2), x[::2].view(-1), x.t()[0].view(-1)):
+        before = x.tolist()
+        v.fill_(-1.0)  # (written through the view, seen in x)
+        assert x.tolist() != before and (x == -1).sum().item() == v.numel()
+        x.copy_(mg.arange(6.0).reshape(2, 3))
+    assert mg.zeros(0, 3).t().view(-1).shape == (0,)
+    w = mg.nn.Linear(3, 2).weight  # (its memory is Fortran-ordered: reshape's read-only copy)
+    assert w.view(-1).shape == (6,)
+
+
+def test_view_matches_torch() -> None:
+    torch = pytest.importorskip("torch")
+    for make in (
+        lambda L: L.arange(24.0).reshape(2, 3, 4).permute(0, 2, 1).view(2, 4, 3).shape,
+        lambda L: L.arange(24.0).reshape(2, 3, 4)[:, 1:].view(2, 8).shape,
+        lambda L: L.arange(24.0).reshape(2, 3, 4).transpose(0, 1).view(3, 8).shape,
+        lambda L: L.arange(24.0).reshape(2, 3, 4)[..., ::2].view(12).shape,
+    ):
+        outcome = []
+        for L in (torch, mg):
+            try:
+                outcome.append(tuple(make(L)))
+            except RuntimeError as e:
+                outcome.append(str(e)[:40])
+        assert outcome[0] == outcome[1]
+
+
+def test_python_numbers_from_one_element_tensors_as_torch() -> None:
+    assert int(mg.tensor([3.7])) == 3 and float(mg.tensor([[2.5]])) == 2.5
+    assert bool(mg.tensor([[0.0]])) is False
+    assert [1, 2, 3][mg.tensor([1])] == 2
+    with pytest.raises(
+        RuntimeError, match="^a Tensor with 2 elements cannot be converted to Scalar"
+    ):
+        mg.tensor([1.0, 2.0]).item()
+    with pytest.raises(
+        RuntimeError, match="^a Tensor with 0 elements cannot be converted to Scalar"
+    ):
+        mg.tensor([]).item()
+    with pytest.raises(ValueError, match="^only one element tensors can be converted to Python"):
+        int(mg.tensor([1.0, 2.0]))
+    with pytest.raises(ValueError, match="^only one element tensors can be converted to Python"):
+        float(mg.tensor([]))
+    with pytest.raises(RuntimeError, match="^Boolean value of Tensor with more than one value is"):
+        bool(mg.tensor([1.0, 2.0]))
+    with pytest.raises(RuntimeError, match="^Boolean value of Tensor with no values is ambiguous"):
+        bool(mg.tensor([]))
+    with pytest.raises(TypeError, match="^only integer tensors of a single element can be"):
+        [1, 2, 3][mg.tensor(1.0)]
+
+
+def test_where_with_only_a_condition_is_nonzero_as_tuple() -> None:
+    c = mg.tensor([[1.0, 0.0], [0.0, 2.0]]) > 0
+    rows, cols = mg.where(c)
+    assert rows.tolist() == [0, 1] and cols.tolist() == [0, 1] and rows.dtype == mg.int64
+    with pytest.raises(TypeError, match="where"):
+        mg.where(c, 1.0)

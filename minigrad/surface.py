@@ -25,6 +25,7 @@ from .pointwise import PointwiseMethods, _divide
 from .rearrange import RearrangeMethods
 from .reductions import ReductionMethods, ReductionResults
 from .validation import (
+    ShapeError,
     _broadcast_message,
     _check_broadcasts,
     _check_floating,
@@ -38,7 +39,6 @@ from .validation import (
     _raw,
     _reshaped,
     _with_dtype,
-    ShapeError,
 )
 
 if TYPE_CHECKING:

@@ -374,23 +374,21 @@ def test_python_numbers_from_one_element_tensors_as_torch() -> None:
     assert int(mg.tensor([3.7])) == 3 and float(mg.tensor([[2.5]])) == 2.5
     assert bool(mg.tensor([[0.0]])) is False
     assert [1, 2, 3][mg.tensor([1])] == 2
-    with pytest.raises(
-        RuntimeError, match="^a Tensor with 2 elements cannot be converted to Scalar"
-    ):
+    scalar = "cannot be converted to Scalar"
+    with pytest.raises(RuntimeError, match=rf"^a Tensor with 2 elements {scalar}"):
         mg.tensor([1.0, 2.0]).item()
-    with pytest.raises(
-        RuntimeError, match="^a Tensor with 0 elements cannot be converted to Scalar"
-    ):
+    with pytest.raises(RuntimeError, match=rf"^a Tensor with 0 elements {scalar}"):
         mg.tensor([]).item()
-    with pytest.raises(ValueError, match="^only one element tensors can be converted to Python"):
+    python = r"^only one element tensors can be converted to Python scalars"
+    with pytest.raises(ValueError, match=python):
         int(mg.tensor([1.0, 2.0]))
-    with pytest.raises(ValueError, match="^only one element tensors can be converted to Python"):
+    with pytest.raises(ValueError, match=python):
         float(mg.tensor([]))
-    with pytest.raises(RuntimeError, match="^Boolean value of Tensor with more than one value is"):
+    with pytest.raises(RuntimeError, match=r"^Boolean value of Tensor with more than one value"):
         bool(mg.tensor([1.0, 2.0]))
-    with pytest.raises(RuntimeError, match="^Boolean value of Tensor with no values is ambiguous"):
+    with pytest.raises(RuntimeError, match=r"^Boolean value of Tensor with no values is"):
         bool(mg.tensor([]))
-    with pytest.raises(TypeError, match="^only integer tensors of a single element can be"):
+    with pytest.raises(TypeError, match=r"^only integer tensors of a single element can be"):
         [1, 2, 3][mg.tensor(1.0)]
 
 

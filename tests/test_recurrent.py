@@ -126,6 +126,14 @@ def test_unbatched_layer_matches_torch(name: str, batch_first: bool, given_state
     _compare(torch, theirs, ours, x, states)
 
 
+@pytest.mark.parametrize("name", LAYERS)
+def test_long_sequence_matches_torch(name: str) -> None:
+    """Longer than 16 steps: the steps are sliced block by block (see ``_steps``)."""
+    torch, theirs, ours = _pair(name, "float64", 2, 3, bidirectional=True)
+    x = np.random.default_rng(0).standard_normal((23, 1, 2))
+    _compare(torch, theirs, ours, x, _states(name, (2, 1), 3))
+
+
 def test_relu_rnn_matches_torch() -> None:
     torch, theirs, ours = _pair("RNN", "float64", 3, 4, 2, "relu", bidirectional=True)
     x = np.random.default_rng(0).standard_normal((5, 2, 3))

@@ -37,13 +37,17 @@ __all__ = [
     "binary_cross_entropy_with_logits",
     "conv1d",
     "conv2d",
+    "conv_transpose1d",
+    "conv_transpose2d",
     "cross_entropy",
     "dropout",
     "dropout2d",
     "elu",
     "embedding",
     "gelu",
+    "group_norm",
     "huber_loss",
+    "interpolate",
     "l1_loss",
     "layer_norm",
     "leaky_relu",
@@ -370,6 +374,57 @@ def layer_norm(
     axes = tuple(range(x.ndim - k, x.ndim))
     op = fused.Normalize(axes, eps, tuple(range(x.ndim - k)), ns)
     return _normalize(op, x, weight, bias)
+
+
+def group_norm(
+    input: Tensor,
+    num_groups: int,
+    weight: Tensor | None = None,
+    bias: Tensor | None = None,
+    eps: float = 1e-5,
+) -> Tensor:
+    """Normalise each sample's channels in ``num_groups`` groups, then scale and shift.
+
+    The C channels of (N, C, ...) input are split into ``num_groups`` groups of C/num_groups
+    consecutive channels; y = (x - mean) / sqrt(var + eps) * weight + bias, mean and biased
+    variance over each group's channels and positions, weight and bias per channel (C,).
+    The same in training and eval. Computed by layer norm's op on the (N, G, -1) view.
+
+    Raises:
+        RuntimeError: for input with fewer than 2 dimensions, channels not divisible by
+            ``num_groups``, or weight/bias not of C elements.
+        ValueError: if a group holds a single value.
+    """
+    x = _float_input(input, "group_norm")
+    if x.ndim < 2:
+        raise RuntimeError(
+            f"Expected at least 2 dimensions for input tensor but received {x.ndim} "
+            "(group_norm(): input is (N, C, ...))"
+        )
+    n, c = x.shape[:2]
+    if isinstance(num_groups, bool) or not isinstance(num_groups, int | np.integer):
+        raise TypeError(f"group_norm(): num_groups must be an int, got {num_groups!r}")
+    if num_groups <= 0 or c % num_groups:
+        raise RuntimeError(
+            "Expected number of channels in input to be divisible by num_groups, but got input "
+            f"of shape {_size(x.shape)} and num_groups={num_groups}"
+        )
+    for name, t in (("weight", weight), ("bias", bias)):
+        if t is not None and t.shape != (c,):
+            raise RuntimeError(
+                f"Expected {name} to be a vector of size equal to the number of channels in "
+                f"input, but got {name} of shape {_size(t.shape)} and input of shape "
+                f"{_size(x.shape)}"
+            )
+    per_group = c // num_groups * math.prod(x.shape[2:])
+    if per_group == 1:
+        raise ValueError(
+            "Expected more than 1 value per channel when training, got input size "
+            f"{[n * c // num_groups, num_groups, *x.shape[2:]]}"
+        )
+    op = fused.Normalize((2,), eps, (), ())
+    out = apply(op, x.reshape(n, num_groups, per_group)).reshape(*x.shape)
+    return _affine(out, weight, bias, _channel_shape(x))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1076,6 +1131,170 @@ def conv2d(
     return _conv("conv2d", 2, input, weight, bias, stride, padding, dilation, groups)
 
 
+def _conv_transpose(
+    fn: str,
+    nd: int,
+    input: Any,
+    weight: Any,
+    bias: Any,
+    stride: Any,
+    padding: Any,
+    output_padding: Any,
+    groups: int,
+    dilation: Any,
+) -> Tensor:
+    """The transposed convolution: the input's gradient of ``conv`` (``conv_ops.ConvInput``).
+
+    x (N, C_in, *S) plays the convolution's output gradient and w (C_in, C_out/groups, *k) its
+    weight, so the result is the convolution's input, (N, C_out, *S_out) with
+    S_out = (S - 1) stride - 2 padding + dilation (k - 1) + output_padding + 1.
+    ``output_padding`` cells past ``padding`` on the far side are zeros: those are appended
+    by ``Pad``, and the rest of it shortens the convolution's right padding, so that the
+    convolution of the result's shape has exactly S outputs (what ``ConvInput``'s backward
+    needs).
+    """
+    x, unbatched = _spatial_input(input, nd, fn)
+    w = as_tensor(weight)
+    if w.ndim != nd + 2:
+        raise RuntimeError(
+            f"{fn}(): weight must be {nd + 2}-dimensional (in_channels, out_channels / groups, "
+            f"*kernel_size), got weight of size {_size(w.shape)}"
+        )
+    kernel = w.shape[2:]
+    st = _tuple(stride, nd, fn, "stride")
+    pad = _tuple(padding, nd, fn, "padding")
+    out_pad = _tuple(output_padding, nd, fn, "output_padding")
+    dil = _tuple(dilation, nd, fn, "dilation")
+    hw = ("height", "width") if nd == 2 else ("width",)
+    if any(s <= 0 for s in st):
+        raise RuntimeError(f"non-positive stride is not supported ({fn}(): got stride={stride!r})")
+    if any(d <= 0 for d in dil):
+        shown = ", ".join(f"dilation_{n}: {d}" for n, d in zip(hw, dil))
+        raise RuntimeError(f"dilation should be greater than zero, but got {shown} ({fn}())")
+    if any(p < 0 for p in pad):
+        raise RuntimeError(f"negative padding is not supported ({fn}(): got padding={padding!r})")
+    if any(p < 0 for p in out_pad):
+        raise RuntimeError(
+            f"negative output_padding is not supported ({fn}(): got "
+            f"output_padding={output_padding!r})"
+        )
+    if not isinstance(groups, int) or isinstance(groups, bool) or groups <= 0:
+        raise RuntimeError(f"non-positive groups is not supported ({fn}(): got groups={groups!r})")
+    if any(p >= s and p >= d for p, s, d in zip(out_pad, st, dil)):
+        shown = " ".join(
+            f"{what}_{n}: {v}"
+            for what, vals in (("output_padding", out_pad), ("stride", st), ("dilation", dil))
+            for n, v in zip(hw, vals)
+        )
+        raise RuntimeError(
+            f"output padding must be smaller than either stride or dilation, but got {shown} "
+            f"({fn}())"
+        )
+    if w.shape[0] < groups or w.shape[0] % groups:
+        raise RuntimeError(
+            f"Given groups={groups}, expected weight to be divisible by {groups} at "
+            f"dimension 0, but got weight of size [{_size(w.shape)}] instead ({fn}(): "
+            "in_channels must be a multiple of groups)"
+        )
+    if x.shape[1] != w.shape[0]:
+        raise RuntimeError(
+            f"Given transposed=1, weight of size {_size(w.shape)}, expected input"
+            f"{_size(x.shape)} to have {w.shape[0]} channels, but got {x.shape[1]} channels "
+            f"instead ({fn}(): dim 1 of the input holds its channels, dim 0 of the weight)"
+        )
+    c_out = w.shape[1] * groups
+    size = tuple(
+        (n - 1) * s - 2 * p + d * (k - 1) + o + 1
+        for n, s, p, d, k, o in zip(x.shape[2:], st, pad, dil, kernel, out_pad)
+    )
+    if any(n < 1 for n in size):
+        raise RuntimeError(
+            f"Given input size per channel: ({' x '.join(map(str, x.shape[2:]))}). Calculated "
+            f"output size per channel: ({' x '.join(map(str, size))}). Output size is too small "
+            f"({fn}(): less padding, a larger kernel or a larger input)"
+        )
+    b = None
+    if bias is not None:
+        b = as_tensor(bias)
+        if b.shape != (c_out,):
+            raise RuntimeError(
+                f"Given transposed=1, weight of size {_size(w.shape)}, expected bias to be "
+                f"1-dimensional with {c_out} elements, but got bias of size {_size(b.shape)} "
+                f"instead ({fn}())"
+            )
+    _check_conv_dtypes(x._data, w._data, None if b is None else b._data)
+    extra = tuple(max(o - p, 0) for o, p in zip(out_pad, pad))
+    params = _conv_ops.ConvParams(
+        kernel, st, tuple((p, max(p - o, 0)) for p, o in zip(pad, out_pad)), dil, groups
+    )
+    shape = (x.shape[0], c_out, *(n - e for n, e in zip(size, extra)))
+    out = apply(_conv_ops.ConvInput(params, shape), x, w)
+    if any(extra):
+        tail = ((0, 0), (0, 0), *((0, e) for e in extra))
+        out = apply(_conv_ops.Pad(tail, 0.0), out)
+    if b is not None:
+        out = out + b.reshape(c_out, *(1,) * nd)
+    return out.reshape(*out.shape[1:]) if unbatched else out
+
+
+def conv_transpose1d(
+    input: Tensor,
+    weight: Tensor,
+    bias: Tensor | None = None,
+    stride: Any = 1,
+    padding: Any = 0,
+    output_padding: Any = 0,
+    groups: int = 1,
+    dilation: Any = 1,
+) -> Tensor:
+    """1-D transposed convolution of (N, C_in, L) or (C_in, L) input; see
+    ``conv_transpose2d``."""
+    return _conv_transpose(
+        "conv_transpose1d", 1, input, weight, bias, stride, padding, output_padding, groups,
+        dilation,
+    )  # fmt: skip
+
+
+def conv_transpose2d(
+    input: Tensor,
+    weight: Tensor,
+    bias: Tensor | None = None,
+    stride: Any = 1,
+    padding: Any = 0,
+    output_padding: Any = 0,
+    groups: int = 1,
+    dilation: Any = 1,
+) -> Tensor:
+    """2-D transposed convolution ("deconvolution"): the gradient of ``conv2d`` in its input.
+
+    Each input value scatters a copy of its kernel, scaled, into the output; with ``stride``
+    the copies land ``stride`` cells apart, so the output grows:
+    H_out = (H - 1) stride - 2 padding + dilation (kH - 1) + output_padding + 1.
+    Computed by the op that is conv2d's input gradient, so it is differentiable to any order.
+
+    Args:
+        input: (N, C_in, H, W), or (C_in, H, W) without a batch.
+        weight: (C_in, C_out / groups, kH, kW) (in_channels first, unlike conv2d).
+        bias: optional (C_out,).
+        stride: an int or a (sH, sW) pair.
+        padding: ``dilation (k - 1) - padding`` zeros around the input (an int or a pair):
+            the output is cropped by ``padding`` on each side.
+        output_padding: extra cells on the bottom and right of the output (smaller than
+            stride or dilation): picks one of the sizes a strided conv2d maps back to H.
+        groups: split the channels into this many independent groups.
+        dilation: spacing between kernel elements.
+
+    Raises:
+        RuntimeError: on a wrong number of channels, groups that do not divide them, an
+            output_padding not smaller than stride or dilation, an empty output, or bad
+            stride/padding/dilation, in PyTorch's words.
+    """
+    return _conv_transpose(
+        "conv_transpose2d", 2, input, weight, bias, stride, padding, output_padding, groups,
+        dilation,
+    )  # fmt: skip
+
+
 def _pool_args(
     fn: str,
     nd: int,
@@ -1231,6 +1450,192 @@ def adaptive_avg_pool2d(input: Tensor, output_size: Any) -> Tensor:
     return y.reshape(*y.shape[1:]) if unbatched else y
 
 
+_INTERPOLATE_MODES = (
+    "nearest | linear | bilinear | bicubic | trilinear | lanczos | area | nearest-exact"
+)
+# The linear modes, each with the one input rank it takes (PyTorch's pairing).
+_LINEAR_RANK = {"linear": 3, "bilinear": 4, "trilinear": 5}
+
+
+def _source_scale(n: int, m: int, scale: float | None, dtype: np.dtype) -> Any:
+    """Output-to-input step along an axis of n -> m cells, as PyTorch's kernels take it in the
+    input's precision: 1 / scale_factor when one was given, else n / m."""
+    if scale is not None and scale > 0:
+        return dtype.type(1.0 / scale)
+    return dtype.type(n) / dtype.type(m)
+
+
+def _nearest_index(n: int, m: int, scale: float | None, exact: bool) -> np.ndarray:
+    """Which input cell each of the m output cells copies ("nearest": floor(j * step);
+    "nearest-exact": floor((j + 0.5) * step)), in float32 as PyTorch computes it."""
+    j = np.arange(m)
+    if not exact and m == n:
+        return j
+    if not exact and m == 2 * n:
+        return j >> 1
+    step = _source_scale(n, m, scale, np.dtype(np.float32))
+    at = (j.astype(np.float32) + np.float32(0.5)) * step if exact else j.astype(np.float32) * step
+    return np.minimum(np.floor(at).astype(np.int64), n - 1)
+
+
+def _linear_matrix(
+    n: int, m: int, scale: float | None, align_corners: bool, dtype: np.dtype
+) -> np.ndarray:
+    """(m, n): row j mixes the two input cells around output cell j's source position,
+    weights (1 - lambda, lambda), as PyTorch's linear kernels place and clamp it."""
+    j = np.arange(m).astype(dtype)
+    if align_corners:
+        step = dtype.type(n - 1) / dtype.type(m - 1) if m > 1 else dtype.type(0)
+        at = j * step
+    else:
+        step = _source_scale(n, m, scale, dtype)
+        at = np.maximum(step * (j + dtype.type(0.5)) - dtype.type(0.5), dtype.type(0))
+    i0 = np.minimum(np.floor(at).astype(np.int64), n - 1)
+    lam = np.clip(at - i0.astype(dtype), 0, 1).astype(dtype)
+    i1 = np.where(i0 < n - 1, i0 + 1, i0)
+    mat = np.zeros((m, n), dtype=dtype)
+    rows = np.arange(m)
+    np.add.at(mat, (rows, i0), 1 - lam)
+    np.add.at(mat, (rows, i1), lam)
+    return mat
+
+
+def _along(x: Tensor, axis: int, mat: np.ndarray) -> Tensor:
+    """Apply the (m, n) matrix to ``axis`` of x (a batched product; moveaxis keeps it one op
+    per side when the axis is not the last)."""
+    if axis == x.ndim - 1:
+        return x @ Tensor(np.ascontiguousarray(mat.T))
+    return (x.movedim(axis, -1) @ Tensor(np.ascontiguousarray(mat.T))).movedim(-1, axis)
+
+
+def interpolate(
+    input: Tensor,
+    size: Any = None,
+    scale_factor: Any = None,
+    mode: str = "nearest",
+    align_corners: bool | None = None,
+    recompute_scale_factor: bool | None = None,
+    antialias: bool = False,
+) -> Tensor:
+    """Resize the spatial dimensions of (N, C, *S) input (1 to 3 of them), as PyTorch does.
+
+    Give the output's ``size`` or a ``scale_factor`` (S_out = floor(S * scale_factor)).
+    "nearest" copies input cell floor(j * step) (step = 1 / scale_factor, or S / S_out),
+    "nearest-exact" cell floor((j + 0.5) * step); "linear"/"bilinear"/"trilinear" (3-D, 4-D,
+    5-D input) mix the two cells around each output cell's source position, per axis
+    (``align_corners``: the corner cells of input and output line up); "area" averages the
+    cells each output cell covers (adaptive average pooling). Gathers and constant matrix
+    products: differentiable to any order, with the same values as PyTorch.
+
+    Raises:
+        ValueError: for both or neither of size and scale_factor, a size or scale_factor of
+            the wrong length, align_corners with a mode that is not linear.
+        NotImplementedError: for a mode minigrad does not have ("bicubic", "lanczos",
+            antialias=True), or an input rank the mode does not take, in PyTorch's words.
+        RuntimeError: for an empty output.
+    """
+    x = as_tensor(input)
+    if x.ndim not in (3, 4, 5):
+        raise NotImplementedError(
+            f"Input Error: Only 3D, 4D and 5D input Tensors supported (got {x.ndim}D) for the "
+            f"modes: {_INTERPOLATE_MODES} (got {mode})"
+        )
+    if x.dtype.kind != "f":
+        raise TypeError(f"interpolate(): input must be floating point, got dtype {x.dtype}")
+    nd = x.ndim - 2
+    spatial = list(x.shape[2:])
+    if mode in ("nearest", "area", "nearest-exact") and align_corners is not None:
+        raise ValueError(
+            "align_corners option can only be set with the interpolating modes: "
+            "linear | bilinear | bicubic | trilinear"
+        )
+    scales: list[float | None] = [None] * nd
+    if size is not None and scale_factor is not None:
+        raise ValueError("only one of size or scale_factor should be defined")
+    if size is not None:
+        if isinstance(size, tuple | list):
+            if len(size) != nd:
+                raise ValueError(
+                    "Input and output must have the same number of spatial dimensions, but got "
+                    f"input with spatial dimensions of {spatial} and output size of {size}. "
+                    "Please provide input tensor in (N, C, d1, d2, ...,dK) format and output "
+                    "size in (o1, o2, ...,oK) format."
+                )
+            sizes = list(size)
+        else:
+            sizes = [size] * nd
+        if not all(isinstance(s, int | np.integer) and not isinstance(s, bool) for s in sizes):
+            raise TypeError(
+                "expected size to be one of int or Tuple[int] or Tuple[int, int] or "
+                f"Tuple[int, int, int], but got size with types {[type(s) for s in sizes]}"
+            )
+        out = [int(s) for s in sizes]
+        if recompute_scale_factor:
+            raise ValueError("recompute_scale_factor is not meaningful with an explicit size.")
+    elif scale_factor is not None:
+        if isinstance(scale_factor, tuple | list):
+            if len(scale_factor) != nd:
+                raise ValueError(
+                    "Input and scale_factor must have the same number of spatial dimensions, "
+                    f"but got input with spatial dimensions of {spatial} and scale_factor of "
+                    f"shape {scale_factor}. Please provide input tensor in (N, C, d1, d2, "
+                    "...,dK) format and scale_factor in (s1, s2, ...,sK) format."
+                )
+            factors = [float(s) for s in scale_factor]
+        else:
+            factors = [float(scale_factor)] * nd
+        out = [math.floor(n * f) for n, f in zip(spatial, factors)]
+        # Unless asked to recompute it (always for "area"), the kernels step by 1 / factor.
+        if not (recompute_scale_factor or mode == "area"):
+            scales = list(factors)
+    else:
+        raise ValueError("either size or scale_factor should be defined")
+    if antialias and not (mode in ("bilinear", "bicubic", "lanczos") and x.ndim == 4):
+        raise ValueError(
+            "Anti-alias option is restricted to bilinear, bicubic, and lanczos modes and "
+            "requires a 4-D tensor as input"
+        )
+    if mode in _LINEAR_RANK and x.ndim != _LINEAR_RANK[mode]:
+        raise NotImplementedError(
+            f"Got {x.ndim}D input, but {mode} mode needs {_LINEAR_RANK[mode]}D input"
+        )
+    known = ("nearest", "nearest-exact", "area", *_LINEAR_RANK)
+    if mode not in known or antialias:
+        what = f"mode {mode!r}" if mode not in known else "antialias=True"
+        if mode not in ("bicubic", "lanczos") and mode not in known:
+            raise NotImplementedError(
+                f"Input Error: Only 3D, 4D and 5D input Tensors supported (got {x.ndim}D) for "
+                f"the modes: {_INTERPOLATE_MODES} (got {mode})"
+            )
+        raise NotImplementedError(
+            f"interpolate(): minigrad does not have {what}; use mode 'nearest', "
+            "'nearest-exact', 'area' or 'linear'/'bilinear'/'trilinear' without antialias"
+        )
+    if any(m <= 0 for m in out):
+        names = ("D", "H", "W")[3 - nd :]
+        raise RuntimeError(
+            "Input and output sizes should be greater than 0, but got input ("
+            + ", ".join(f"{a}: {n}" for a, n in zip(names, spatial))
+            + ") output ("
+            + ", ".join(f"{a}: {m}" for a, m in zip(names, out))
+            + ")"
+        )
+    dtype = x._data.dtype
+    y = x
+    for i, (n, m, scale) in enumerate(zip(spatial, out, scales)):
+        axis = 2 + i
+        if mode in ("nearest", "nearest-exact"):
+            index = _nearest_index(n, m, scale, mode == "nearest-exact")
+            if m != n or (index != np.arange(n)).any():
+                y = y[(slice(None),) * axis + (index,)]
+        elif mode == "area":
+            if m != n:
+                y = _along(y, axis, _adaptive_matrix(n, m, dtype))
+        else:
+            y = _along(y, axis, _linear_matrix(n, m, scale, bool(align_corners), dtype))
+    return y * 1.0 if y is x else y  # a new tensor, as PyTorch returns
+
+
 _PAD_MODES = ("constant", "reflect", "replicate", "circular")
 
 
@@ -1238,66 +1643,92 @@ def pad(input: Tensor, pad: Any, mode: str = "constant", value: float | None = N
     """Pad the last ``len(pad) // 2`` dimensions, as ``torch.nn.functional.pad``.
 
     ``pad`` lists (before, after) for the last dimension first: ``(left, right, top,
-    bottom, ...)``. A negative amount crops (constant mode).
+    bottom, ...)``. A negative amount crops that side, in every mode, as PyTorch does
+    (circular padding then wraps what is left). "reflect" mirrors without repeating the
+    edge, "replicate" repeats the edge, "circular" wraps around; these pad the last 1, 2 or
+    3 dimensions of a tensor with one or two more (a batch and channels, or channels only).
 
     Args:
         input: the tensor.
         pad: an even-length sequence of ints.
         mode: "constant", "reflect", "replicate" or "circular".
         value: the fill value of constant padding (default 0).
+
+    Raises:
+        RuntimeError: for an odd-length ``pad``, more pairs than dimensions, a reflection as
+            long as its dimension or a wrap around more than once, in PyTorch's words.
+        NotImplementedError: for an unknown mode, or a ``pad`` length the non-constant modes
+            do not take for this input's rank.
     """
     x = as_tensor(input)
     if mode not in _PAD_MODES:
-        raise NotImplementedError(f"pad(): mode {mode!r} is not supported; use one of {_PAD_MODES}")
-    if (
-        not isinstance(pad, tuple | list)
-        or len(pad) % 2
-        or not all(isinstance(p, int | np.integer) and not isinstance(p, bool) for p in pad)
+        raise NotImplementedError(
+            f"Unrecognised padding mode {mode} (pad(): mode {mode!r} is not supported; use one "
+            f"of {_PAD_MODES})"
+        )
+    if not isinstance(pad, tuple | list) or not all(
+        isinstance(p, int | np.integer) and not isinstance(p, bool) for p in pad
     ):
-        raise ValueError(f"pad(): Padding length must be divisible by 2, and ints, got {pad!r}")
+        raise TypeError(f"pad(): argument 'pad' must be a tuple of ints, got {pad!r}")
+    if len(pad) % 2:
+        raise RuntimeError(f"Padding length must be divisible by 2 (pad(): got {pad!r})")
     if len(pad) // 2 > x.ndim:
-        raise ValueError(
-            f"pad(): Padding length should be less than or equal to two times the input "
-            f"dimension but got padding length {len(pad)} and input of dimension {x.ndim}"
+        raise RuntimeError(
+            f"Padding length should be less than or equal to two times the input dimension but "
+            f"got padding length {len(pad)} and input of dimension {x.ndim}"
         )
     if mode != "constant" and value:
-        raise ValueError(f"pad(): padding mode {mode!r} doesn't take in value argument")
+        raise RuntimeError(f'Padding mode "{mode}" doesn\'t take in value argument')
+    if mode != "constant" and not (1 <= len(pad) // 2 <= 3 and x.ndim - len(pad) // 2 in (1, 2)):
+        raise NotImplementedError(
+            f"Padding size {len(pad)} is not supported for {x.ndim}D input tensor.\n"
+            "Supported combinations for non-constant padding:\n"
+            "  - 2D or 3D input: padding size = 2 (pads last dimension)\n"
+            "  - 3D or 4D input: padding size = 4 (pads last 2 dimensions)\n"
+            "  - 4D or 5D input: padding size = 6 (pads last 3 dimensions)"
+        )
     pairs = [(int(pad[2 * i]), int(pad[2 * i + 1])) for i in range(len(pad) // 2)]
     widths = [(0, 0)] * (x.ndim - len(pairs)) + pairs[::-1]  # first axis first
-    if mode == "constant":
+    for axis, ((a, b), n) in enumerate(zip(widths, x.shape)):
+        if n + a + b < 0 or (mode in ("reflect", "replicate") and (a or b) and n + a + b == 0):
+            raise RuntimeError(
+                f"pad(): padding ({a}, {b}) at dimension {axis} of input {_size(x.shape)} "
+                f"leaves {n + a + b} cells: the input is too small for it"
+            )
+    if mode in ("constant", "circular"):
+        # Cropped first: constant and circular padding start from what is left.
         crop = tuple(
             slice(-a if a < 0 else 0, n + b if b < 0 else n) for (a, b), n in zip(widths, x.shape)
         )
         if any(a < 0 or b < 0 for a, b in widths):
             x = x[crop]
-        grow = tuple((max(a, 0), max(b, 0)) for a, b in widths)
-        return apply(_conv_ops.Pad(grow, 0.0 if value is None else float(value)), x)
+        widths = [(max(a, 0), max(b, 0)) for a, b in widths]
+    if mode == "constant":
+        return apply(_conv_ops.Pad(tuple(widths), 0.0 if value is None else float(value)), x)
     for axis, (a, b) in enumerate(widths):
         if not (a or b):
             continue
         n = x.shape[axis]
-        if a < 0 or b < 0:
-            raise ValueError(
-                f"pad(): negative padding is only supported in constant mode, got {pad!r}"
-            )
         if mode == "reflect" and (a >= n or b >= n):
-            raise ValueError(
-                f"pad(): Padding size should be less than the corresponding input dimension, "
-                f"but got: padding ({a}, {b}) at dimension {axis} of input {_size(x.shape)}"
+            raise RuntimeError(
+                f"Argument #4: Padding size should be less than the corresponding input "
+                f"dimension, but got: padding ({a}, {b}) at dimension {axis} of input "
+                f"{_size(x.shape)}"
             )
         if mode == "circular" and (a > n or b > n):
-            raise ValueError(
-                f"pad(): Padding value causes wrapping around more than once: padding "
-                f"({a}, {b}) at dimension {axis} of input {_size(x.shape)}"
+            raise RuntimeError(
+                f"Padding value causes wrapping around more than once. (pad(): padding "
+                f"({a}, {b}) at dimension {axis} of input {_size(x.shape)})"
             )
+        # Reflect and replicate index the whole input (a negative amount drops cells from
+        # the end of the range), as PyTorch's kernels do.
+        at = np.arange(-a, n + b)
         if mode == "reflect":
-            index = np.concatenate(
-                [np.arange(a, 0, -1), np.arange(n), np.arange(n - 2, n - 2 - b, -1)]
-            )
+            index = np.where(at < 0, -at, np.where(at > n - 1, 2 * (n - 1) - at, at))
         elif mode == "replicate":
-            index = np.clip(np.arange(-a, n + b), 0, n - 1)
+            index = np.clip(at, 0, n - 1)
         else:
-            index = np.arange(-a, n + b) % n
+            index = at % n
         x = x[(slice(None),) * axis + (index,)]
     return x
 

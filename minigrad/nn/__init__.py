@@ -1,8 +1,18 @@
 """Neural-network building blocks: ``Module`` and ``Parameter``, layers, losses, ``init``."""
 
 from .._missing import missing_attribute
-from . import functional, init, layers, utils
-from .conv import AdaptiveAvgPool2d, AvgPool2d, Conv1d, Conv2d, Dropout, Dropout2d, MaxPool2d
+from . import functional, init, layers, padding, utils
+from .conv import (
+    AdaptiveAvgPool2d,
+    AvgPool2d,
+    Conv1d,
+    Conv2d,
+    ConvTranspose1d,
+    ConvTranspose2d,
+    Dropout,
+    Dropout2d,
+    MaxPool2d,
+)
 from .embedding import Embedding
 from .layers import *  # noqa: F403  (Linear, the activations, Flatten, Sequential...)
 from .losses import (
@@ -16,8 +26,10 @@ from .losses import (
     SmoothL1Loss,
 )
 from .module import Module, ModuleDict, ModuleList, Parameter, RemovableHandle
-from .normalization import BatchNorm1d, BatchNorm2d, LayerNorm
+from .normalization import BatchNorm1d, BatchNorm2d, GroupNorm, LayerNorm
+from .padding import *  # noqa: F403  (ZeroPad2d, ReflectionPad2d, ...)
 from .recurrent import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNBase, RNNCell, RNNCellBase
+from .upsampling import Upsample, UpsamplingBilinear2d, UpsamplingNearest2d
 
 __getattr__ = missing_attribute("minigrad.nn", "torch.nn")
 
@@ -33,11 +45,14 @@ __all__ = [
     "BatchNorm2d",
     "Conv1d",
     "Conv2d",
+    "ConvTranspose1d",
+    "ConvTranspose2d",
     "CrossEntropyLoss",
     "Dropout",
     "Dropout2d",
     "Embedding",
     "GRUCell",
+    "GroupNorm",
     "HuberLoss",
     "L1Loss",
     "LSTMCell",
@@ -54,8 +69,12 @@ __all__ = [
     "RNNCellBase",
     "RemovableHandle",
     "SmoothL1Loss",
+    "Upsample",
+    "UpsamplingBilinear2d",
+    "UpsamplingNearest2d",
     "functional",
     "init",
     "utils",
 ]
 __all__ += layers.__all__
+__all__ += padding.__all__

@@ -1,12 +1,15 @@
-"""Convolution, pooling and dropout layers, as ``torch.nn``: Conv1d, Conv2d, MaxPool2d,
-AvgPool2d, AdaptiveAvgPool2d, Dropout, Dropout2d.
+"""Convolution, pooling and dropout layers, as ``torch.nn``: Conv1d, Conv2d, ConvTranspose1d,
+ConvTranspose2d, MaxPool2d, AvgPool2d, AdaptiveAvgPool2d, Dropout, Dropout2d.
 
 Each layer calls one op of ``minigrad/conv.py`` (or composes ops); none has a backward of its own.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
+
+import numpy as np
 
 from .. import conv as conv_ops
 from ..random import GeneratorLike
@@ -20,12 +23,51 @@ __all__ = [
     "AvgPool2d",
     "Conv1d",
     "Conv2d",
+    "ConvTranspose1d",
+    "ConvTranspose2d",
     "Dropout",
     "Dropout2d",
     "MaxPool2d",
 ]
 
 _PADDING_MODES = ("zeros", "reflect", "replicate", "circular")
+
+
+def _check_groups(name: str, in_channels: int, out_channels: int, groups: int) -> None:
+    """A conv layer's channel counts against its groups, in PyTorch's words."""
+    if not isinstance(groups, int) or groups <= 0:
+        raise ValueError(f"{name}: groups must be a positive integer, got {groups!r}")
+    if in_channels % groups != 0:
+        raise ValueError(
+            f"{name}: in_channels must be divisible by groups (in_channels={in_channels}, "
+            f"groups={groups})"
+        )
+    if out_channels % groups != 0:
+        raise ValueError(
+            f"{name}: out_channels must be divisible by groups (out_channels={out_channels}, "
+            f"groups={groups})"
+        )
+
+
+def _conv_repr(self: Any) -> str:
+    """A conv layer's arguments as PyTorch shows them: the defaults left out."""
+    s = (
+        f"{self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}, "
+        f"stride={self.stride}"
+    )
+    if self.padding != (0,) * self._nd:
+        s += f", padding={self.padding}"
+    if self.dilation != (1,) * self._nd:
+        s += f", dilation={self.dilation}"
+    if self.output_padding != (0,) * self._nd:
+        s += f", output_padding={self.output_padding}"
+    if self.groups != 1:
+        s += f", groups={self.groups}"
+    if self.bias is None:
+        s += ", bias=False"
+    if self.padding_mode != "zeros":
+        s += f", padding_mode={self.padding_mode}"
+    return s
 
 
 class _ConvNd(Module):
@@ -52,18 +94,7 @@ class _ConvNd(Module):
     ) -> None:
         super().__init__()
         name, nd = type(self).__name__, self._nd
-        if not isinstance(groups, int) or groups <= 0:
-            raise ValueError(f"{name}: groups must be a positive integer, got {groups!r}")
-        if in_channels % groups != 0:
-            raise ValueError(
-                f"{name}: in_channels must be divisible by groups (in_channels={in_channels}, "
-                f"groups={groups})"
-            )
-        if out_channels % groups != 0:
-            raise ValueError(
-                f"{name}: out_channels must be divisible by groups (out_channels={out_channels}, "
-                f"groups={groups})"
-            )
+        _check_groups(name, in_channels, out_channels, groups)
         if padding_mode not in _PADDING_MODES:
             raise ValueError(
                 f"{name}: padding_mode must be one of {list(_PADDING_MODES)}, but got "
@@ -135,21 +166,7 @@ class _ConvNd(Module):
         return apply(conv_ops.Conv(params_), x, weight, bias)
 
     def extra_repr(self) -> str:
-        s = (
-            f"{self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}, "
-            f"stride={self.stride}"
-        )
-        if self.padding != (0,) * self._nd:
-            s += f", padding={self.padding}"
-        if self.dilation != (1,) * self._nd:
-            s += f", dilation={self.dilation}"
-        if self.groups != 1:
-            s += f", groups={self.groups}"
-        if self.bias is None:
-            s += ", bias=False"
-        if self.padding_mode != "zeros":
-            s += f", padding_mode={self.padding_mode}"
-        return s
+        return _conv_repr(self)
 
 
 class Conv1d(_ConvNd):
@@ -186,6 +203,147 @@ class Conv2d(_ConvNd):
 
     _nd = 2
     _fn = "conv2d"
+
+
+class _ConvTransposeNd(Module):
+    """What ConvTranspose1d and ConvTranspose2d share: PyTorch's arguments, attributes, init
+    and checks. The weight is (in_channels, out_channels / groups, *kernel_size)."""
+
+    _nd = 2
+    _fn = staticmethod(F.conv_transpose2d)
+    weight: Parameter
+    bias: Parameter | None
+
+    def __init__(
+        self,
+        in_channels: int,
+        out_channels: int,
+        kernel_size: Any,
+        stride: Any = 1,
+        padding: Any = 0,
+        output_padding: Any = 0,
+        groups: int = 1,
+        bias: bool = True,
+        dilation: Any = 1,
+        padding_mode: str = "zeros",
+        dtype: Any = None,
+        generator: GeneratorLike = None,
+    ) -> None:
+        super().__init__()
+        name, nd = type(self).__name__, self._nd
+        _check_groups(name, in_channels, out_channels, groups)
+        if padding_mode != "zeros":
+            raise ValueError(
+                f'Only "zeros" padding mode is supported for {name} (got padding_mode='
+                f"{padding_mode!r}; pad the input with F.pad first for another mode)"
+            )
+        if isinstance(padding, str):
+            raise ValueError(
+                f"{name}: padding must be an int or a tuple of {nd} ints, got {padding!r} "
+                "('same' and 'valid' are for Conv layers)"
+            )
+        self.in_channels, self.out_channels = in_channels, out_channels
+        self.kernel_size = F._tuple(kernel_size, nd, name, "kernel_size")
+        self.stride = F._tuple(stride, nd, name, "stride")
+        self.padding: tuple[int, ...] = F._tuple(padding, nd, name, "padding")
+        self.dilation = F._tuple(dilation, nd, name, "dilation")
+        self.output_padding = F._tuple(output_padding, nd, name, "output_padding")
+        if any(k <= 0 for k in self.kernel_size) or any(s <= 0 for s in self.stride):
+            raise ValueError(
+                f"{name}: kernel_size={kernel_size!r} and stride={stride!r} must be positive"
+            )
+        self.groups, self.padding_mode, self.transposed = groups, padding_mode, True
+        shape = (in_channels, out_channels // groups, *self.kernel_size)
+        _weight_and_bias(self, shape, False, dtype)
+        if bias:  # (out_channels of them: not the weight's first dimension, as in Conv)
+            self.bias = Parameter(np.empty(out_channels, dtype=self.weight.dtype))
+        self.reset_parameters(generator)
+
+    def reset_parameters(self, generator: GeneratorLike = None) -> None:
+        """PyTorch's default: kaiming_uniform_(a=sqrt(5)) weights and U(+-1/sqrt(fan_in))
+        bias, fan_in = out_channels / groups * prod(kernel_size) (the weight's dim 1 on)."""
+        _reset_weight_and_bias(self.weight, self.bias, generator)
+
+    def _output_padding(self, x: Tensor, output_size: Any) -> tuple[int, ...]:
+        """``output_padding``, or the one that gives ``output_size`` (PyTorch's checks)."""
+        if output_size is None:
+            return self.output_padding
+        nd = self._nd
+        lead = 2 if x.ndim == nd + 2 else 1
+        size = [int(n) for n in output_size]
+        if len(size) == lead + nd:
+            size = size[lead:]
+        if len(size) != nd:
+            raise ValueError(
+                f"ConvTranspose{nd}D: for {x.ndim}D input, output_size must have {nd} or "
+                f"{lead + nd} elements (got {len(size)})"
+            )
+        low = [
+            (n - 1) * s - 2 * p + d * (k - 1) + 1
+            for n, s, p, d, k in zip(
+                x.shape[lead:], self.stride, self.padding, self.dilation, self.kernel_size
+            )
+        ]
+        high = [m + s - 1 for m, s in zip(low, self.stride)]
+        if any(not lo <= n <= hi for n, lo, hi in zip(size, low, high)):
+            raise ValueError(
+                f"requested an output size of {size}, but valid sizes range from {low} to "
+                f"{high} (for an input of {x.shape[lead:]})"
+            )
+        return tuple(n - lo for n, lo in zip(size, low))
+
+    def forward(self, input: Tensor, output_size: Sequence[int] | None = None) -> Tensor:
+        x = as_tensor(input)
+        params = self._parameters
+        weight: Any = params["weight"]  # (always a Parameter in a conv layer)
+        try:
+            return type(self)._fn(
+                x, weight, params["bias"], self.stride, self.padding,
+                self._output_padding(x, output_size), self.groups, self.dilation,
+            )  # fmt: skip
+        except (RuntimeError, ValueError, TypeError) as e:
+            raise type(e)(f"{e} (in {self._get_name()}({self.extra_repr()}))") from None
+
+    def extra_repr(self) -> str:
+        return _conv_repr(self)
+
+
+class ConvTranspose1d(_ConvTransposeNd):
+    """1-D transposed convolution over (N, C_in, L) (or (C_in, L)) input, as
+    ``torch.nn.ConvTranspose1d``; weight (C_in, C_out/groups, k). See ``ConvTranspose2d``."""
+
+    _nd = 1
+    _fn = staticmethod(F.conv_transpose1d)
+
+
+class ConvTranspose2d(_ConvTransposeNd):
+    """2-D transposed convolution over (N, C_in, H, W) (or (C_in, H, W)), as
+    ``torch.nn.ConvTranspose2d``: the gradient of Conv2d with respect to its input.
+
+    Upsamples: H_out = (H - 1) stride - 2 padding + dilation (kH - 1) + output_padding + 1.
+    The weight has shape (in_channels, out_channels / groups, kH, kW) and the bias
+    (out_channels,), initialised as PyTorch does, so a ``state_dict`` moves between the two.
+    ``forward(input, output_size=None)``: ``output_size`` (the spatial sizes, or with batch
+    and channels) picks ``output_padding`` for this call.
+
+    Args:
+        in_channels: channels of the input.
+        out_channels: channels of the output.
+        kernel_size: an int or a (kH, kW) pair.
+        stride: how far apart the copies of the kernel land (an int or a pair).
+        padding: cropped from each side of the output (an int or a pair).
+        output_padding: extra cells at the bottom and right of the output, smaller than
+            stride or dilation.
+        groups: split the channels into this many independent groups (dividing both counts).
+        bias: whether to add a learned bias.
+        dilation: spacing between kernel elements.
+        padding_mode: "zeros" only, as in PyTorch.
+        dtype: parameter dtype (by default ``get_default_dtype()``).
+        generator: a NumPy generator or int seed for the initialisation.
+    """
+
+    _nd = 2
+    _fn = staticmethod(F.conv_transpose2d)
 
 
 class MaxPool2d(Module):

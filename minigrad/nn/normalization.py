@@ -1,9 +1,10 @@
-"""Normalisation layers: ``BatchNorm1d``, ``BatchNorm2d`` and ``LayerNorm`` (as ``torch.nn``).
+"""Normalisation layers: ``BatchNorm1d``, ``BatchNorm2d``, ``LayerNorm`` and ``GroupNorm`` (as
+``torch.nn``).
 
-The arithmetic lives in ``nn.functional`` (``batch_norm``, ``layer_norm``), composed of Tensor
-ops; the modules hold the affine parameters and, for batch norm, the running statistics as
-buffers (``running_mean``, ``running_var``, ``num_batches_tracked``), named as PyTorch names
-them so state dicts move between the two.
+The arithmetic lives in ``nn.functional`` (``batch_norm``, ``layer_norm``, ``group_norm``),
+composed of Tensor ops; the modules hold the affine parameters and, for batch norm, the running
+statistics as buffers (``running_mean``, ``running_var``, ``num_batches_tracked``), named as
+PyTorch names them so state dicts move between the two.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from . import functional as F
 from . import init
 from .module import Module, Parameter
 
-__all__ = ["BatchNorm1d", "BatchNorm2d", "LayerNorm"]
+__all__ = ["BatchNorm1d", "BatchNorm2d", "GroupNorm", "LayerNorm"]
 
 
 def _affine(module: Module, shape: tuple[int, ...], affine: bool, bias: bool, dtype: Any) -> Any:
@@ -229,4 +230,63 @@ class LayerNorm(Module):
         return (
             f"{self.normalized_shape}, eps={self.eps}, "
             f"elementwise_affine={self.elementwise_affine}, bias={self.bias is not None}"
+        )
+
+
+class GroupNorm(Module):
+    """Normalise each sample over groups of channels, as ``torch.nn.GroupNorm``.
+
+    The C channels of (N, C, ...) input are split into ``num_groups`` groups; each group's
+    values in a sample are normalised to mean 0 and variance 1 (biased), then each channel is
+    scaled and shifted. Independent of the batch size, and the same in training and eval.
+
+    Args:
+        num_groups: how many groups to split the channels into (dividing num_channels).
+        num_channels: C, the channels of the input.
+        eps: added to the variance.
+        affine: learn a per-channel ``weight`` (ones) and ``bias`` (zeros).
+        dtype: parameter dtype (by default ``get_default_dtype()``).
+        bias: learn ``bias`` (keyword only, with ``affine``).
+
+    Raises:
+        ValueError: if num_channels is not divisible by num_groups.
+    """
+
+    weight: Parameter | None
+    bias: Parameter | None
+
+    def __init__(
+        self,
+        num_groups: int,
+        num_channels: int,
+        eps: float = 1e-5,
+        affine: bool = True,
+        dtype: Any = None,
+        *,
+        bias: bool = True,
+    ) -> None:
+        super().__init__()
+        if num_groups <= 0 or num_channels % num_groups:
+            raise ValueError(
+                f"num_channels ({num_channels}) must be divisible by num_groups ({num_groups})"
+            )
+        self.num_groups, self.num_channels = num_groups, num_channels
+        self.eps, self.affine = eps, affine
+        _affine(self, (num_channels,), affine, bias, dtype)
+
+    def reset_parameters(self) -> None:
+        """Weight 1, bias 0."""
+        if self.weight is not None:
+            init.ones_(self.weight)
+        if self.bias is not None:
+            init.zeros_(self.bias)
+
+    def forward(self, input: Tensor) -> Tensor:
+        params = self._parameters
+        return F.group_norm(input, self.num_groups, params["weight"], params["bias"], self.eps)
+
+    def extra_repr(self) -> str:
+        return (
+            f"{self.num_groups}, {self.num_channels}, eps={self.eps}, affine={self.affine}, "
+            f"bias={self.bias is not None}"
         )

@@ -5,7 +5,8 @@ Each program is kept once, as PyTorch source (``import torch``). ``run`` execute
 imports rewritten to minigrad (``import minigrad as torch``); the test asserts that training
 really converges (a silent no-op update fails). When torch is installed, the program is also
 run under both libraries from the same start: the same random draws (``torch.randn``,
-``torch.rand``, ``torch.randint`` and a model's initial parameters come from one NumPy stream)
+``torch.rand``, ``torch.randint``, ``nn.init.normal_`` and a model's initial parameters come
+from one NumPy stream)
 in float64, and the losses must agree to 1e-5.
 """
 
@@ -42,6 +43,8 @@ def as_minigrad(source: str) -> str:
     source = re.sub(
         r"^(\s*)from torch(\.[\w.]+)? import", r"\1from minigrad\2 import", source, flags=re.M
     )
+    # `import torch.utils.data` loads the submodule that `torch.utils.data.X` reads
+    source = re.sub(r"^(\s*)import torch\.([\w.]+)$", r"\1import minigrad.\2", source, flags=re.M)
     return source
 
 
@@ -84,6 +87,7 @@ def same_start(source: str) -> str:
     """The program with its random draws and models' initial parameters taken from one NumPy
     stream (``_start_*``), in float64: the same start for minigrad and torch."""
     source = re.sub(r"\btorch\.(randn|rand|randint)\(", r"_start_\1(", source)
+    source = re.sub(r"\b(torch\.)?nn\.init\.normal_\(", "_start_normal_(", source)
     source = re.sub(r"\btorch\.float(32)?\b", "torch.float64", source)
     source = source.replace(".float()", ".double()")
     source = source.replace("shuffle=True", "shuffle=False")  # the same order of batches
@@ -118,6 +122,14 @@ def start_functions(lib: Any, seed: int = 0) -> dict[str, Callable[..., Any]]:
         low, high = (0, *bounds) if len(bounds) == 1 else bounds
         return lib.tensor(rng.integers(low, high, tuple(size)))
 
+    def normal_(tensor: Any, mean: float = 0.0, std: float = 1.0, **_: Any) -> Any:
+        value = rng.normal(mean, std, tuple(tensor.shape))
+        if lib.__name__ == "torch":
+            with lib.no_grad():
+                return tensor.copy_(lib.from_numpy(value))
+        tensor._data[...] = value
+        return tensor
+
     def parameters(model: Any) -> None:
         for _, p in sorted(model.named_parameters()):
             value = rng.uniform(-0.5, 0.5, tuple(p.shape))
@@ -132,6 +144,7 @@ def start_functions(lib: Any, seed: int = 0) -> dict[str, Callable[..., Any]]:
         "_start_rand": rand,
         "_start_randint": randint,
         "_start_parameters": parameters,
+        "_start_normal_": normal_,
     }
 
 
@@ -430,10 +443,11 @@ result = model.string()
 def test_import_rewrite_changes_only_imports() -> None:
     source = (
         "import torch\nimport torch.nn.functional as F\nfrom torch import nn\nx = torch.ones(2)\n"
+        "import torch.utils.data\n"
     )
     assert as_minigrad(source) == (
         "import minigrad as torch\nimport minigrad.nn.functional as F\n"
-        "from minigrad import nn\nx = torch.ones(2)\n"
+        "from minigrad import nn\nx = torch.ones(2)\nimport minigrad.utils.data\n"
     )
 
 
@@ -2048,6 +2062,231 @@ def check_nn_cnn(ns: dict[str, Any], inputs: dict[str, Any]) -> None:
 
 
 # ---------------------------------------------------------------------------------------------
+# PyTorch's DCGAN tutorial: a generator of ConvTranspose2d + BatchNorm2d + ReLU(True) + Tanh
+# against a discriminator of Conv2d + BatchNorm2d + LeakyReLU(0.2, inplace=True) + Sigmoid,
+# trained in turns (the discriminator on real and detached fakes, then the generator), at
+# 16x16 images with a few channels, on random "images" in [-1, 1] instead of CelebA
+
+DCGAN = """
+import torch
+import torch.nn as nn
+import torch.optim as optim
+import torch.utils.data
+
+# Batch size during training
+batch_size = 16
+# Spatial size of training images.
+image_size = 16
+# Number of channels in the training images. For color images this is 3
+nc = 3
+# Size of z latent vector (i.e. size of generator input)
+nz = 8
+# Size of feature maps in generator
+ngf = 8
+# Size of feature maps in discriminator
+ndf = 8
+# Number of training epochs
+num_epochs = 2
+# Learning rate for optimizers
+lr = 0.0002
+# Beta1 hyperparameter for Adam optimizers
+beta1 = 0.5
+# Number of GPUs available. Use 0 for CPU mode.
+ngpu = 0
+
+dataset = torch.utils.data.TensorDataset(torch.rand(64, nc, image_size, image_size) * 2 - 1)
+dataloader = torch.utils.data.DataLoader(dataset, batch_size=batch_size, shuffle=True)
+
+device = torch.device("cuda:0" if (torch.cuda.is_available() and ngpu > 0) else "cpu")
+
+
+# custom weights initialization called on ``netG`` and ``netD``
+def weights_init(m):
+    classname = m.__class__.__name__
+    if classname.find('Conv') != -1:
+        nn.init.normal_(m.weight.data, 0.0, 0.02)
+    elif classname.find('BatchNorm') != -1:
+        nn.init.normal_(m.weight.data, 1.0, 0.02)
+        nn.init.constant_(m.bias.data, 0)
+
+
+# Generator Code
+
+class Generator(nn.Module):
+    def __init__(self, ngpu):
+        super(Generator, self).__init__()
+        self.ngpu = ngpu
+        self.main = nn.Sequential(
+            # input is Z, going into a convolution
+            nn.ConvTranspose2d( nz, ngf * 2, 4, 1, 0, bias=False),
+            nn.BatchNorm2d(ngf * 2),
+            nn.ReLU(True),
+            # state size. ``(ngf*2) x 4 x 4``
+            nn.ConvTranspose2d( ngf * 2, ngf, 4, 2, 1, bias=False),
+            nn.BatchNorm2d(ngf),
+            nn.ReLU(True),
+            # state size. ``(ngf) x 8 x 8``
+            nn.ConvTranspose2d( ngf, nc, 4, 2, 1, bias=False),
+            nn.Tanh()
+            # state size. ``(nc) x 16 x 16``
+        )
+
+    def forward(self, input):
+        return self.main(input)
+
+
+# Create the generator
+netG = Generator(ngpu).to(device)
+
+# Apply the ``weights_init`` function to randomly initialize all weights
+#  to ``mean=0``, ``stdev=0.02``.
+netG.apply(weights_init)
+
+
+class Discriminator(nn.Module):
+    def __init__(self, ngpu):
+        super(Discriminator, self).__init__()
+        self.ngpu = ngpu
+        self.main = nn.Sequential(
+            # input is ``(nc) x 16 x 16``
+            nn.Conv2d(nc, ndf, 4, 2, 1, bias=False),
+            nn.LeakyReLU(0.2, inplace=True),
+            # state size. ``(ndf) x 8 x 8``
+            nn.Conv2d(ndf, ndf * 2, 4, 2, 1, bias=False),
+            nn.BatchNorm2d(ndf * 2),
+            nn.LeakyReLU(0.2, inplace=True),
+            # state size. ``(ndf*2) x 4 x 4``
+            nn.Conv2d(ndf * 2, 1, 4, 1, 0, bias=False),
+            nn.Sigmoid()
+        )
+
+    def forward(self, input):
+        return self.main(input)
+
+
+# Create the Discriminator
+netD = Discriminator(ngpu).to(device)
+
+# Apply the ``weights_init`` function to randomly initialize all weights
+# like this: ``to mean=0, stdev=0.2``.
+netD.apply(weights_init)
+
+# Initialize the ``BCELoss`` function
+criterion = nn.BCELoss()
+
+# Create batch of latent vectors that we will use to visualize
+#  the progression of the generator
+fixed_noise = torch.randn(64, nz, 1, 1, device=device)
+
+# Establish convention for real and fake labels during training
+real_label = 1.
+fake_label = 0.
+
+# Setup Adam optimizers for both G and D
+optimizerD = optim.Adam(netD.parameters(), lr=lr, betas=(beta1, 0.999))
+optimizerG = optim.Adam(netG.parameters(), lr=lr, betas=(beta1, 0.999))
+
+# Training Loop
+
+# Lists to keep track of progress
+img_list = []
+G_losses = []
+D_losses = []
+iters = 0
+
+print("Starting Training Loop...")
+# For each epoch
+for epoch in range(num_epochs):
+    # For each batch in the dataloader
+    for i, data in enumerate(dataloader, 0):
+
+        ############################
+        # (1) Update D network: maximize log(D(x)) + log(1 - D(G(z)))
+        ###########################
+        ## Train with all-real batch
+        netD.zero_grad()
+        # Format batch
+        real_cpu = data[0].to(device)
+        b_size = real_cpu.size(0)
+        label = torch.full((b_size,), real_label, dtype=torch.float, device=device)
+        # Forward pass real batch through D
+        output = netD(real_cpu).view(-1)
+        # Calculate loss on all-real batch
+        errD_real = criterion(output, label)
+        # Calculate gradients for D in backward pass
+        errD_real.backward()
+        D_x = output.mean().item()
+
+        ## Train with all-fake batch
+        # Generate batch of latent vectors
+        noise = torch.randn(b_size, nz, 1, 1, device=device)
+        # Generate fake image batch with G
+        fake = netG(noise)
+        label.fill_(fake_label)
+        # Classify all fake batch with D
+        output = netD(fake.detach()).view(-1)
+        # Calculate D's loss on the all-fake batch
+        errD_fake = criterion(output, label)
+        # Calculate the gradients for this batch, accumulated (summed) with previous gradients
+        errD_fake.backward()
+        D_G_z1 = output.mean().item()
+        # Compute error of D as sum over the fake and the real batches
+        errD = errD_real + errD_fake
+        # Update D
+        optimizerD.step()
+
+        ############################
+        # (2) Update G network: maximize log(D(G(z)))
+        ###########################
+        netG.zero_grad()
+        label.fill_(real_label)  # fake labels are real for generator cost
+        # Since we just updated D, perform another forward pass of all-fake batch through D
+        output = netD(fake).view(-1)
+        # Calculate G's loss based on this output
+        errG = criterion(output, label)
+        # Calculate gradients for G
+        errG.backward()
+        D_G_z2 = output.mean().item()
+        # Update G
+        optimizerG.step()
+
+        # Output training stats
+        if i % 50 == 0:
+            print('[%d/%d][%d/%d]\\tLoss_D: %.4f\\tLoss_G: %.4f\\tD(x): %.4f\\tD(G(z)): %.4f / %.4f'
+                  % (epoch, num_epochs, i, len(dataloader),
+                     errD.item(), errG.item(), D_x, D_G_z1, D_G_z2))
+
+        # Save Losses for plotting later
+        G_losses.append(errG.item())
+        D_losses.append(errD.item())
+
+        # Check how the generator is doing by saving G's output on fixed_noise
+        if (iters % 500 == 0) or ((epoch == num_epochs-1) and (i == len(dataloader)-1)):
+            with torch.no_grad():
+                fake = netG(fixed_noise).detach().cpu()
+            img_list.append(fake)
+
+        iters += 1
+
+losses = D_losses + G_losses
+"""
+
+
+def check_dcgan(ns: dict[str, Any], inputs: dict[str, Any]) -> None:
+    d_losses, g_losses = ns["D_losses"], ns["G_losses"]
+    assert len(d_losses) == len(g_losses) == 8 and np.isfinite(ns["losses"]).all()
+    # The generator's images: 16x16, three channels, in (-1, 1) (Tanh), one set per epoch end.
+    assert [tuple(img.shape) for img in ns["img_list"]] == [(64, 3, 16, 16)] * 2
+    assert float(abs(ns["img_list"][-1]).max()) < 1.0
+    # Both networks learn: D's loss falls (over these few steps, on average); G's images
+    # from the same noise changed between the first step and the last.
+    assert np.mean(d_losses[4:]) < np.mean(d_losses[:4]), d_losses
+    assert 0.0 < ns["D_x"] < 1.0 and 0.0 < ns["D_G_z2"] < 1.0
+    first, last = (np.asarray(img.numpy()) for img in (ns["img_list"][0], ns["img_list"][-1]))
+    assert not np.allclose(first, last)
+
+
+# ---------------------------------------------------------------------------------------------
 # The programs, their inputs and checks; what each still needs from minigrad
 
 INPLACE = "In-place operations, safely"
@@ -2089,6 +2328,7 @@ PROGRAMS: dict[str, tuple[str, Callable[[], dict[str, Any]], Check]] = {
     "nn_from_scratch": (NN_FROM_SCRATCH, lambda: _mnist_arrays(1000, 500), check_nn_from_scratch),
     "nn_refactored": (NN_REFACTORED, lambda: _mnist_arrays(1000, 500), check_nn_refactored),
     "nn_cnn": (NN_CNN, lambda: _mnist_arrays(500, 200), check_nn_cnn),
+    "dcgan": (DCGAN, dict, check_dcgan),
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -2245,7 +2485,9 @@ PROGRAMS["sequence_models_lstm_tagger"] = (LSTM_TAGGER, dict, check_lstm_tagger)
 NOT_COMPARED = ("basics_data", "basics_transforms", "basics_save_load")
 
 # Programs that fail until another part of issue 8 lands (strict: a passing one fails).
-RUN_NEEDS: dict[str, tuple[str, str]] = {}
+RUN_NEEDS: dict[str, tuple[str, str]] = {
+    "dcgan": ("nn.ReLU(True) and nn.LeakyReLU(0.2, inplace=True)", INPLACE),
+}
 COMPARE_NEEDS: dict[str, tuple[str, str]] = {**RUN_NEEDS}
 
 

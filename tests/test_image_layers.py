@@ -248,6 +248,12 @@ def test_conv_transpose_errors_in_torch_words() -> None:
             lambda: nn.ConvTranspose2d(4, 6, 3, groups=4))  # fmt: skip
     _raises(ValueError, "in_channels must be divisible by groups",
             lambda: nn.ConvTranspose1d(3, 6, 3, groups=2))  # fmt: skip
+    _raises(ValueError, "output padding must be smaller than either stride or dilation",
+            lambda: nn.ConvTranspose2d(2, 2, 3, stride=2, output_padding=(0, 2)))  # fmt: skip
+    _raises(ValueError, "dilation should be greater than zero",
+            lambda: nn.ConvTranspose1d(2, 2, 3, dilation=0))  # fmt: skip
+    _raises(ValueError, "negative padding is not supported",
+            lambda: nn.ConvTranspose1d(2, 2, 3, padding=-1))  # fmt: skip
     _raises(ValueError, "'same' and 'valid' are for Conv layers",
             lambda: nn.ConvTranspose2d(2, 2, 3, padding="same"))  # fmt: skip
     # A rejected call (in the layer, with the layer named) leaves the weights alone.

@@ -252,6 +252,21 @@ class _ConvTransposeNd(Module):
             raise ValueError(
                 f"{name}: kernel_size={kernel_size!r} and stride={stride!r} must be positive"
             )
+        if any(d <= 0 for d in self.dilation):
+            raise ValueError(f"{name}: dilation should be greater than zero, got {dilation!r}")
+        if any(p < 0 for p in (*self.padding, *self.output_padding)):
+            raise ValueError(
+                f"{name}: negative padding is not supported, got padding={padding!r} and "
+                f"output_padding={output_padding!r}"
+            )
+        if any(
+            o >= s and o >= d for o, s, d in zip(self.output_padding, self.stride, self.dilation)
+        ):
+            raise ValueError(
+                f"{name}: output padding must be smaller than either stride or dilation, but got "
+                f"output_padding={self.output_padding}, stride={self.stride}, "
+                f"dilation={self.dilation}"
+            )
         self.groups, self.padding_mode, self.transposed = groups, padding_mode, True
         shape = (in_channels, out_channels // groups, *self.kernel_size)
         _weight_and_bias(self, shape, False, dtype)

@@ -30,6 +30,7 @@ from .ops import (
     exp,
     reshape,
     sin,
+    sum_keep,
     where,
 )
 from .quiet import _ieee
@@ -40,6 +41,10 @@ from .quiet import _ieee
 
 def cumsum(a: Any, axis: int) -> Any:
     return np.cumsum(a, axis=axis) if _is_array(a) else TensorMakers.apply(Cumsum(axis), a)
+
+
+def cumprod(a: Any, axis: int) -> Any:
+    return np.cumprod(a, axis=axis) if _is_array(a) else TensorMakers.apply(Cumprod(axis), a)
 
 
 def sqrt(a: Any) -> Any:
@@ -669,6 +674,60 @@ class Cumsum(Op):
     def backward(self, grad: Any, out: Any, x: Any) -> tuple[Any, ...]:
         flip = (slice(None),) * self.axis + (slice(None, None, -1),)
         return (cumsum(grad[flip], self.axis)[flip],)
+
+
+class Cumprod(Op):
+    """z_i = x_0 * ... * x_i along axis;  dz/dx_j = sum_{i >= j} grad_i prod_{k <= i, k != j} x_k.
+
+    Before a slice's first zero that sum is a reversed cumsum of grad z over x_j; at the first
+    zero it is the same sum with that zero read as 1 (nothing to divide by); after it, 0. So the
+    gradient is exact where x holds zeros, as PyTorch's (exp(cumsum(log x)) is not).
+    """
+
+    __slots__ = ("axis",)
+
+    def __init__(self, axis: int) -> None:
+        self.axis = axis  # non-negative
+
+    def forward(self, x: Any) -> np.ndarray:
+        # in int64 for every integer and bool type, as PyTorch
+        return np.cumprod(x, axis=self.axis, dtype=np.int64 if x.dtype.kind in "biu" else None)
+
+    def backward(self, grad: Any, out: Any, x: Any) -> tuple[Any, ...]:
+        return (cumprod_grad(grad, out, x, self.axis),)
+
+
+def cumprod_grad(grad: Any, out: Any, x: Any, axis: int) -> Any:
+    """Cumprod's rule (also what ``minigrad.compile`` calls): arrays in, arrays out; Tensors in,
+    recorded ops out."""
+    a = _data(x)
+    seen = np.cumsum(a == 0, axis=axis)
+    flip = (slice(None),) * axis + (slice(None, None, -1),)
+    if not seen.any():
+        return cumsum((grad * out)[flip], axis)[flip] / x
+    if not _is_array(x):
+        return _cumprod_grad_products(grad, x, axis)
+    before, first = seen == 0, (seen == 1) & (a == 0)  # before a slice's first zero; that zero
+    lead = cumsum((grad * out)[flip], axis)[flip] / where(before, x, 1.0)
+    rest = cumsum((grad * cumprod(where(~first, x, 1.0), axis))[flip], axis)[flip]
+    return where(before, lead, where(first, rest, 0.0))
+
+
+def _cumprod_grad_products(grad: Any, x: Any, axis: int) -> Any:
+    """dz/dx_j = sum_{i >= j} grad_i prod_{k <= i, k != j} x_k, one j at a time (a cumprod
+    of x with x_j read as 1): n cumprods, but differentiable again where x holds zeros, where
+    the rule's shortcut holds the gradient after a slice's first zero at 0 (as PyTorch does
+    under create_graph)."""
+    n, dt = x.shape[axis], _data(x).dtype
+    along = (n,) + (1,) * (x.ndim - axis - 1)
+    total: Any = None
+    for j in range(n):
+        at = (np.arange(n) == j).reshape(along)
+        later = (np.arange(n) >= j).reshape(along).astype(dt)
+        products = cumprod(where(~at, x, 1.0), axis)
+        term = sum_keep(grad * products * later, axis) * at.astype(dt)
+        total = term if total is None else total + term
+    return total
 
 
 # ---------------------------------------------------------------------------------------------

@@ -17,7 +17,7 @@ import numpy as np
 import pytest
 from op_specs import BROADCAST, BROADCAST_PAIRS, SPECS, OpSpec, Shape
 
-from minigrad import Tensor, fused, more_ops, ops
+from minigrad import Tensor, fused, linalg_ops, more_ops, ops
 from minigrad.compiler import step as compiled
 from minigrad.compiler import templates
 from minigrad.engine import Op, run_backward
@@ -26,7 +26,7 @@ from minigrad.tensor import apply
 
 ALL_OPS = [
     c
-    for module in (ops, fused, more_ops)
+    for module in (ops, fused, more_ops, linalg_ops)
     for _, c in inspect.getmembers(module, inspect.isclass)
     if issubclass(c, Op)
     and c is not Op

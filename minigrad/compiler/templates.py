@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from .. import fused, more_ops, ops
+from .. import fused, linalg_ops, more_ops, ops
 from ..engine import Op
 from .emitter import Emitter, literal
 
@@ -786,6 +786,28 @@ def _cumsum_bwd(
     return [e.let(h[0], f"np.cumsum({g}[{flip}], axis={op.axis})[{flip}]")]
 
 
+@_forward(more_ops.Cumprod)
+def _cumprod_fwd(e: Emitter, op: Any, hint: str, xs: list[str], vals: Any) -> str:
+    dt = ", dtype=np.int64" if np.asarray(vals[0]).dtype.kind in "biu" else ""
+    return e.let(hint, f"np.cumprod({xs[0]}, axis={op.axis}{dt})")
+
+
+@_backward(more_ops.Cumprod)
+def _cumprod_bwd(
+    e: Emitter, op: Any, g: str, out: str, xs: list[str], vals: Any, h: list[str]
+) -> Any:
+    # (the rule itself, on arrays: its branches at zeros are decided per step)
+    rule = _module(e, "more_ops", more_ops)
+    return [e.let(h[0], f"{rule}.cumprod_grad({g}, {out}, {xs[0]}, {op.axis})")]
+
+
+def _module(e: Emitter, name: str, module: Any) -> str:
+    """A module of minigrad's whose array functions the step calls (rules with branches)."""
+    if e.env.get(name) is not module:
+        e.bind(name, module, stable=False)
+    return name
+
+
 @_forward(fused.LogSumExp)
 def _lse_fwd(e: Emitter, op: Any, hint: str, xs: list[str], vals: Any) -> str:
     x, ax = xs[0], _r(op.axis)
@@ -1368,3 +1390,59 @@ def _norm2_bwd(
     zero = e.let(h[0] + "_zero", f"np.asarray({out} == 0).reshape({k!r})")
     safe = e.let(h[0] + "_safe", f"{out}.reshape({k!r}) + {zero}.astype(np.{dt})")
     return [e.let(h[0], f"{g}.reshape({k!r}) * {xs[0]} / {safe}")]
+
+
+# ---------------------------------------------------------------------------------------------
+# Linear algebra (linalg_ops.py): NumPy's LAPACK calls, as the ops' forwards and rules make them
+
+
+@_forward(linalg_ops.Inverse)
+def _inverse_fwd(e: Emitter, op: Any, hint: str, xs: list[str], vals: Any) -> str:
+    return e.let(hint, f"{_module(e, 'linalg_ops', linalg_ops)}.inv_array({xs[0]})")
+
+
+@_backward(linalg_ops.Inverse)
+def _inverse_bwd(
+    e: Emitter, op: Any, g: str, out: str, xs: list[str], vals: Any, h: list[str]
+) -> Any:
+    zt = e.let(h[0] + "_zt", f"{out}.swapaxes(-1, -2)")
+    return [e.let(h[0], f"-({zt} @ {g} @ {zt})")]
+
+
+@_forward(linalg_ops.Det)
+def _det_fwd(e: Emitter, op: Any, hint: str, xs: list[str], vals: Any) -> str:
+    return e.let(hint, f"np.asarray(np.linalg.det({xs[0]}))")
+
+
+@_backward(linalg_ops.Det)
+def _det_bwd(e: Emitter, op: Any, g: str, out: str, xs: list[str], vals: Any, h: list[str]) -> Any:
+    rule = _module(e, "linalg_ops", linalg_ops)  # (the cofactors where det is 0, per step)
+    return [e.let(h[0], f"{rule}.det_grad_array({g}, {out}, {xs[0]})")]
+
+
+@_forward(linalg_ops.LogAbsDet)
+def _logabsdet_fwd(e: Emitter, op: Any, hint: str, xs: list[str], vals: Any) -> str:
+    return e.let(hint, f"np.asarray(np.linalg.slogdet({xs[0]})[1])")
+
+
+@_backward(linalg_ops.LogAbsDet)
+def _logabsdet_bwd(
+    e: Emitter, op: Any, g: str, out: str, xs: list[str], vals: Any, h: list[str]
+) -> Any:
+    inv = f"{_module(e, 'linalg_ops', linalg_ops)}.inv_array({xs[0]})"
+    return [e.let(h[0], f"np.asarray({g})[..., None, None] * {inv}.swapaxes(-1, -2)")]
+
+
+@_forward(linalg_ops.Solve)
+def _solve_fwd(e: Emitter, op: Any, hint: str, xs: list[str], vals: Any) -> str:
+    return e.let(hint, f"{_module(e, 'linalg_ops', linalg_ops)}.solve_array({xs[0]}, {xs[1]})")
+
+
+@_backward(linalg_ops.Solve)
+def _solve_bwd(
+    e: Emitter, op: Any, g: str, out: str, xs: list[str], vals: Any, h: list[str]
+) -> Any:
+    rule = _module(e, "linalg_ops", linalg_ops)
+    gy = e.let(h[1], f"{rule}.solve_array({xs[0]}.swapaxes(-1, -2), {g})")
+    gx = e.let(h[0], f"-({gy} @ {out}.swapaxes(-1, -2))") if op.needs_grad(0) else None
+    return [gx, gy if op.needs_grad(1) else None]

@@ -7,6 +7,7 @@ from . import (
     backprop_check,
     datasets,
     explain,
+    linalg,
     nn,
     optim,
     reference,
@@ -268,6 +269,23 @@ from .functions import (
 from .grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck
 from .gradients import grad
+from .legacy import (
+    BoolTensor,
+    ByteTensor,
+    DoubleTensor,
+    FloatTensor,
+    IntTensor,
+    LongTensor,
+)
+from .linalg_functions import (
+    cdist,
+    cosine_similarity,
+    cumprod,
+    det,
+    inverse,
+    pairwise_distance,
+    slogdet,
+)
 from .random import (
     Generator,
     default_generator,
@@ -563,5 +581,21 @@ __all__ = [
     "xlogy",
     "zeros",
     "zeros_like",
+]
+__all__ += [
+    "BoolTensor",
+    "ByteTensor",
+    "DoubleTensor",
+    "FloatTensor",
+    "IntTensor",
+    "LongTensor",
+    "cdist",
+    "cosine_similarity",
+    "cumprod",
+    "det",
+    "inverse",
+    "linalg",
+    "pairwise_distance",
+    "slogdet",
 ]
 __all__ += activations.__all__

@@ -21,6 +21,7 @@ from .dims import wrap_dim, wrap_dims
 from .dtypes import result_np, to_dtype, torch_name
 from .engine import TensorMakers
 from .inplace import _inplace, sibling_views
+from .linalg_methods import LinalgMethods
 from .pointwise import PointwiseMethods, _divide
 from .rearrange import RearrangeMethods
 from .reductions import ReductionMethods, ReductionResults
@@ -197,7 +198,7 @@ def _scatter_index(
     return d, idx
 
 
-class TensorSurface(PointwiseMethods, RearrangeMethods, ReductionMethods):
+class TensorSurface(PointwiseMethods, RearrangeMethods, ReductionMethods, LinalgMethods):
     """PyTorch's Tensor methods built from the core ones (``Tensor`` inherits them)."""
 
     __slots__ = ()

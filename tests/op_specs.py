@@ -38,6 +38,7 @@ UNIT = "unit"  # in [-0.8, 0.8]: asin, acos, atanh away from +-1, tan away from 
 ABOVE_ONE = "above_one"  # in [1.25, 3]: acosh away from 1
 PROBABILITY = "probability"  # in [0.1, 0.9]: logit away from 0 and 1
 DIVISOR = "divisor"  # +-[1.95, 2.05]: 4 * OFFGRID over it is never near a whole number
+INVERTIBLE = "invertible"  # square matrices 1.5 I + 0.3 N(0, 1): far from singular (inv, det)
 
 
 def draw(domain: str, shape: Shape, rng: np.random.Generator) -> np.ndarray:
@@ -60,6 +61,8 @@ def draw(domain: str, shape: Shape, rng: np.random.Generator) -> np.ndarray:
         return rng.uniform(0.1, 0.9, shape)
     if domain == DIVISOR:
         return rng.choice([-1.0, 1.0], shape) * rng.uniform(1.95, 2.05, shape)
+    if domain == INVERTIBLE:
+        return 1.5 * np.eye(shape[-1]) + 0.3 * rng.standard_normal(shape)
     if domain == ZEROS:
         x = rng.standard_normal(shape)
         x.reshape(-1)[::3] = 0.0
@@ -1662,6 +1665,110 @@ def _rearranging() -> list[OpSpec]:
     return [OpSpec(name, fn, ref, shapes) for name, fn, ref, shapes in rows + pairs + triples]
 
 
+def _cosine_ref(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    na = np.linalg.norm(a, axis=1, keepdims=True)
+    nb = np.linalg.norm(b, axis=1, keepdims=True)
+    return (a / na * b / nb).sum(1)
+
+
+def _linalg() -> list[OpSpec]:
+    """Inverse, Det, LogAbsDet, Solve (linalg_ops.py), Cumprod, and the compositions of
+    linalg_functions.py (distances) and Tensor.unfold."""
+    inv, det = np.linalg.inv, np.linalg.det
+    sq, batch = (3, 3), (2, 3, 3)
+    rows: list[tuple[str, Any, Any, tuple[Shape, ...], tuple[str, ...]]] = [
+        ("linalg_inv", mg.linalg.inv, inv, (sq,), (INVERTIBLE,)),
+        ("inverse_batched", lambda x: x.inverse(), inv, (batch,), (INVERTIBLE,)),
+        ("linalg_det", mg.linalg.det, det, (sq,), (INVERTIBLE,)),
+        ("det_batched", mg.det, det, (batch,), (INVERTIBLE,)),
+        (
+            "linalg_slogdet_logabsdet",
+            lambda x: mg.linalg.slogdet(x).logabsdet,
+            lambda x: np.linalg.slogdet(x)[1],
+            (batch,),
+            (INVERTIBLE,),
+        ),
+        ("linalg_solve", mg.linalg.solve, np.linalg.solve, (sq, (3, 2)), (INVERTIBLE, REAL)),
+        (
+            "linalg_solve_vectors_batched",
+            mg.linalg.solve,
+            lambda a, b: np.linalg.solve(a, b[..., None])[..., 0],
+            (batch, (2, 3)),
+            (INVERTIBLE, REAL),
+        ),
+        (
+            "linalg_solve_broadcast",
+            mg.linalg.solve,
+            np.linalg.solve,
+            (sq, (2, 3, 2)),
+            (INVERTIBLE, REAL),
+        ),
+        (
+            "linalg_solve_right",
+            lambda a, b: mg.linalg.solve(a, b, left=False),
+            lambda a, b: np.linalg.solve(a.T, b.T).T,
+            (sq, (4, 3)),
+            (INVERTIBLE, REAL),
+        ),
+        ("cumprod_dim1", lambda x: x.cumprod(1), lambda x: np.cumprod(x, 1), ((3, 4),), (REAL,)),
+        (
+            "cumprod_zeros",
+            lambda x: mg.cumprod(x, dim=-1),
+            lambda x: np.cumprod(x, -1),
+            ((3, 4),),
+            (ZEROS,),
+        ),
+        (
+            "unfold_overlapping",
+            lambda x: x.unfold(0, 3, 1),
+            lambda x: np.lib.stride_tricks.sliding_window_view(x, 3, axis=0),
+            ((5, 2),),
+            (REAL,),
+        ),
+        (
+            "unfold_step",
+            lambda x: x.unfold(-1, 2, 3),
+            lambda x: np.lib.stride_tricks.sliding_window_view(x, 2, axis=-1)[..., ::3, :],
+            ((2, 8),),
+            (REAL,),
+        ),
+        (
+            "cdist",
+            mg.cdist,
+            lambda a, b: np.linalg.norm(a[:, None] - b[None], axis=-1),
+            ((3, 4), (5, 4)),
+            (REAL, REAL),
+        ),
+        (
+            "cosine_similarity",
+            mg.cosine_similarity,
+            _cosine_ref,
+            ((3, 4), (3, 4)),
+            (REAL, REAL),
+        ),
+        (
+            "pairwise_distance",
+            mg.pairwise_distance,
+            lambda a, b: np.linalg.norm(a - b + 1e-6, axis=-1),
+            ((3, 4), (3, 4)),
+            (REAL, REAL),
+        ),
+        (
+            "normalize_p3",
+            lambda x: mg.nn.functional.normalize(x, p=3),
+            lambda x: x / (np.abs(x) ** 3).sum(1, keepdims=True) ** (1 / 3),
+            ((3, 4),),
+            (REAL,),
+        ),
+    ]
+    specs = [OpSpec(n, fn, ref, shapes, domains) for n, fn, ref, shapes, domains in rows]
+    # At zeros the rule on Tensors sums products one position at a time (differentiable
+    # again), on arrays it uses the shortcut: the same values, rounded differently.
+    return [
+        OpSpec(**{**s.__dict__, "paths_rtol": 1e-12}) if "zeros" in s.name else s for s in specs
+    ]
+
+
 SPECS: list[OpSpec] = (
     _unary()
     + _nn_primitives()
@@ -1681,6 +1788,7 @@ SPECS: list[OpSpec] = (
     + _composites()
     + _conv_specs()
     + _conv_adjoint_specs()
+    + _linalg()
 )
 
 BY_NAME: dict[str, OpSpec] = {s.name: s for s in SPECS}

@@ -13,6 +13,7 @@ from .conv import (
     Dropout2d,
     MaxPool2d,
 )
+from .distance import CosineSimilarity, PairwiseDistance
 from .embedding import Embedding
 from .layers import *  # noqa: F403  (Linear, the activations, Flatten, Sequential...)
 from .losses import (
@@ -47,6 +48,7 @@ __all__ = [
     "Conv2d",
     "ConvTranspose1d",
     "ConvTranspose2d",
+    "CosineSimilarity",
     "CrossEntropyLoss",
     "Dropout",
     "Dropout2d",
@@ -63,6 +65,7 @@ __all__ = [
     "ModuleDict",
     "ModuleList",
     "NLLLoss",
+    "PairwiseDistance",
     "Parameter",
     "RNNBase",
     "RNNCell",

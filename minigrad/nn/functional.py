@@ -20,6 +20,7 @@ from .._missing import missing_attribute
 from ..activations import *  # noqa: F403  (relu, sigmoid, tanh, softmax, log_softmax)
 from ..functions import linear, where
 from ..grad_mode import no_grad
+from ..linalg_functions import cosine_similarity, normalize, pairwise_distance
 from ..random import as_generator
 from ..tensor import Tensor, apply, as_tensor
 from ..validation import (
@@ -62,6 +63,7 @@ __all__ = [
     "softplus",
 ]
 __all__ += activations.__all__
+__all__ += ["cosine_similarity", "normalize", "pairwise_distance"]  # (linalg_functions.py)
 
 _REDUCTIONS = ("mean", "sum", "none")
 # Log-probabilities below this are clamped, as PyTorch clamps log(p) in binary_cross_entropy.

@@ -1,0 +1,131 @@
+"""PyTorch's Tensor methods of linear algebra and running products: ``inverse``, ``det``,
+``slogdet``, ``cumprod``, and ``unfold`` (sliding windows).
+
+``Tensor`` inherits these (through ``TensorSurface``). ``inverse``, ``det``, ``slogdet`` and
+``cumprod`` make the ops of ``linalg_ops.py`` and ``more_ops.py``; ``unfold`` is an indexing
+(so its gradient adds up overlapping windows by the indexing rule).
+"""
+
+from __future__ import annotations
+
+import builtins
+import operator
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+import numpy as np
+
+from . import linalg_ops, more_ops
+from .dims import wrap_dim
+from .dtypes import torch_name
+from .engine import TensorMakers
+from .validation import _one_dim, _with_dtype
+
+if TYPE_CHECKING:
+    from .tensor import Tensor
+
+__all__ = ["LinalgMethods", "LinalgResults", "check_matrices"]
+
+
+class LinalgResults:
+    """The named tuples of these functions (as ``torch.return_types``)."""
+
+    class slogdet(NamedTuple):
+        sign: Any
+        logabsdet: Any
+
+    class linalg_slogdet(NamedTuple):
+        sign: Any
+        logabsdet: Any
+
+
+def check_matrices(t: Any, name: str) -> None:
+    """PyTorch's checks of a (batch of) square matrices for ``name`` (``linalg.inv``): float,
+    at least 2-D, square; each a RuntimeError in its words."""
+    a = t._data
+    if a.ndim < 2:
+        raise RuntimeError(f"{name}: The input tensor A must have at least 2 dimensions.")
+    if a.dtype.kind not in "fc":
+        raise RuntimeError(
+            f"{name}: Expected a floating point or complex tensor as input. Got "
+            f"{torch_name(a.dtype)} (convert first, e.g. A.double())"
+        )
+    if a.shape[-1] != a.shape[-2]:
+        raise RuntimeError(
+            f"{name}: A must be batches of square matrices, but they are {a.shape[-2]} by "
+            f"{a.shape[-1]} matrices"
+        )
+
+
+def _int_arg(value: Any, name: str, position: builtins.int, fn: str) -> builtins.int:
+    """An int argument, refused in PyTorch's words otherwise."""
+    if isinstance(value, builtins.bool) or not isinstance(value, builtins.int | np.integer):
+        try:
+            return operator.index(value)
+        except TypeError:
+            raise TypeError(
+                f"{fn}(): argument '{name}' (position {position}) must be int, not "
+                f"{type(value).__name__}"
+            ) from None
+    return builtins.int(value)
+
+
+class LinalgMethods:
+    """Linear algebra and running products as Tensor methods."""
+
+    __slots__ = ()
+
+    def inverse(self: Any) -> Tensor:
+        """The inverse of each square matrix (PyTorch's ``torch.inverse``, the older name of
+        ``torch.linalg.inv``); a singular one raises ``LinAlgError``, as PyTorch."""
+        check_matrices(self, "linalg.inv")
+        return TensorMakers.apply(linalg_ops.Inverse(), self)
+
+    def det(self: Any) -> Tensor:
+        """The determinant of each square matrix (``torch.det``, as ``torch.linalg.det``)."""
+        check_matrices(self, "linalg.det")
+        return TensorMakers.apply(linalg_ops.Det(), self)
+
+    def slogdet(self: Any) -> Any:
+        """``(sign, logabsdet)`` of each square matrix's determinant: its sign (no gradient) and
+        log of its absolute value, which stays finite where det itself would overflow."""
+        return self._slogdet("linalg.slogdet", LinalgResults.slogdet)
+
+    def _slogdet(self: Any, name: str, result: Any) -> Any:
+        check_matrices(self, name)
+        sign = TensorMakers.wrap(np.asarray(np.linalg.slogdet(self._data)[0]), None)
+        return result(sign, TensorMakers.apply(linalg_ops.LogAbsDet(), self))
+
+    def cumprod(self: Any, dim: builtins.int, *, dtype: Any = None) -> Tensor:
+        """Running products along ``dim``, with PyTorch's exact gradient where elements are 0;
+        integer and bool inputs give int64; ``dtype``: cast to it first."""
+        if dtype is not None:
+            return _with_dtype(self, dtype, "cumprod", lambda x: x.cumprod(dim))
+        d = _one_dim(self, dim, "cumprod")
+        if self._data.ndim == 0:
+            flat = TensorMakers.apply(more_ops.Cumprod(0), self.reshape(1))
+            return flat.reshape(())
+        return TensorMakers.apply(more_ops.Cumprod(d), self)
+
+    def unfold(self: Any, dimension: builtins.int, size: builtins.int, step: builtins.int) -> Any:
+        """All windows of ``size`` elements along ``dimension``, ``step`` apart, as a new last
+        dimension (PyTorch's ``Tensor.unfold``): shape ``(..., (n - size) // step + 1, ...,
+        size)``. A copy (PyTorch's is a view); windows that overlap add up their gradients."""
+        size = _int_arg(size, "size", 2, "unfold")
+        step = _int_arg(step, "step", 3, "unfold")
+        a = self._data
+        d = wrap_dim(dimension, a.ndim, "unfold", a.shape)
+        length = a.shape[d] if a.ndim else 1
+        if size > length:
+            raise RuntimeError(
+                f"maximum size for tensor at dimension {d} is {length} but size is {size}"
+            )
+        if step <= 0:
+            raise RuntimeError(f"step is {step} but must be > 0")
+        if size < 0:
+            raise RuntimeError(f"size is {size} but must be >= 0")
+        x = self.reshape(1) if a.ndim == 0 else self
+        starts = np.arange(0, length - size + 1, step)
+        index = starts[:, None] + np.arange(size)  # (windows, size)
+        windows = x[(slice(None),) * d + (index,)]  # (..., windows, size, ...)
+        out = windows.movedim(d + 1, -1)
+        return out.reshape(size) if a.ndim == 0 else out

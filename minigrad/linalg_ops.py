@@ -13,6 +13,7 @@ import numpy as np
 
 from .engine import Op, TensorMakers
 from .ops import _data, _is_array, reshape, swap_last
+from .quiet import _ieee
 
 
 class LinAlgError(RuntimeError):
@@ -138,7 +139,8 @@ class Det(Op):
     torch_name = "LinalgDetBackward0"
 
     def forward(self, x: Any) -> np.ndarray:
-        return np.asarray(np.linalg.det(x))
+        with _ieee():  # (inf where det overflows, as PyTorch, without NumPy's warning)
+            return np.asarray(np.linalg.det(x))
 
     def backward(self, grad: Any, out: Any, x: Any) -> tuple[Any, ...]:
         if _is_array(x):

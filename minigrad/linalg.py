@@ -19,7 +19,7 @@ from .functions import where
 from .linalg_methods import LinalgResults, check_matrices
 from .linalg_ops import LinAlgError
 from .tensor import Tensor, apply
-from .validation import _with_dtype
+from .validation import ShapeError, _broadcast_message, _with_dtype
 
 __getattr__ = missing_attribute("minigrad.linalg", "torch.linalg")
 
@@ -152,8 +152,14 @@ def norm(
     norm when ``dim`` is two (or ``A`` is 2-D and ``ord`` is given); with neither ``ord`` nor
     ``dim``, the 2-norm of all elements."""
     A = _tensor(A, "linalg_norm")
+    if isinstance(dim, str | builtins.int) and isinstance(ord, str):
+        raise RuntimeError(f"linalg.matrix_norm: dim must be a 2-tuple. Got {dim}")
     if isinstance(dim, builtins.int):
         dim = (dim,)
+    if dim is not None and len(dim) not in (1, 2):
+        raise RuntimeError(
+            f"linalg.norm: If dim is specified, it must be of length 1 or 2. Got {list(dim)}"
+        )
     if dim is None and ord is not None and A._data.ndim not in (1, 2):
         raise RuntimeError(
             "linalg.norm: If dim is not specified but ord is, the input must be 1D or 2D. "
@@ -164,7 +170,7 @@ def norm(
     if dim is not None and len(dim) == 2:
         return matrix_norm(A, "fro" if ord is None else ord, tuple(dim), keepdim, dtype=dtype)
     if isinstance(ord, str):
-        raise RuntimeError(f"linalg.vector_norm: ord={ord!r} is a matrix norm: give two dims")
+        raise RuntimeError(f"linalg.matrix_norm: dim must be a 2-tuple. Got {list(dim or ())}")
     return vector_norm(A, 2 if ord is None else ord, dim, keepdim, dtype=dtype)
 
 
@@ -208,6 +214,12 @@ def solve(A: Tensor, B: Tensor, *, left: builtins.bool = True) -> Tensor:
         raise RuntimeError(
             f"linalg.solve: Incompatible shapes of A and B for the equation {eq} "
             f"({n}x{n} and {rows}x{cols})"
+        )
+    batch = _broadcast_message(Bm.shape[:-2], a.shape[:-2])  # (PyTorch's order: B's first)
+    if batch:
+        raise ShapeError(
+            f"{batch} (linalg.solve: the batch shapes {a.shape[:-2]} of A and "
+            f"{tuple(Bm.shape[:-2])} of B do not broadcast)"
         )
     if left:
         X = apply(linalg_ops.Solve(), A, Bm)

@@ -1,9 +1,21 @@
-"""``torch.nn.utils``' names: ``rnn`` says that minigrad has no packed sequences; any other name
-raises the usual error naming what minigrad does not have."""
+"""``torch.nn.utils``' names: gradient clipping (``clip_grad_norm_``, ``clip_grad_value_``),
+parameters as one vector and back, and ``rnn`` (``pad_sequence``; packed sequences are not in
+minigrad, and say so); any other name raises the usual error naming what minigrad does not
+have."""
 
 from ..._missing import missing_attribute
 from . import rnn
+from .clip_grad import clip_grad_norm_, clip_grad_value_, clip_grads_with_norm_, get_total_norm
+from .convert_parameters import parameters_to_vector, vector_to_parameters
 
 __getattr__ = missing_attribute("minigrad.nn.utils", "torch.nn.utils")
 
-__all__ = ["rnn"]
+__all__ = [
+    "clip_grad_norm_",
+    "clip_grad_value_",
+    "clip_grads_with_norm_",
+    "get_total_norm",
+    "parameters_to_vector",
+    "rnn",
+    "vector_to_parameters",
+]

@@ -206,7 +206,7 @@ def test_conv_attributes_as_torch() -> None:
         (lambda: nn.Conv2d(1, 2, 3, padding=-1), "negative padding is not supported"),
         (lambda: nn.Conv2d(1, 2, (3, 3, 3)), "kernel_size must be an int or a tuple of 2"),
         (lambda: nn.Dropout(1.5), "dropout probability has to be between 0 and 1, but got 1.5"),
-        (lambda: nn.Dropout(inplace=True), "inplace=True is not supported"),
+        (lambda: nn.Dropout(-0.1), "dropout probability has to be between 0 and 1, but got -0.1"),
     ],
 )
 def test_bad_layer_arguments_raise(make: Any, match: str) -> None:

@@ -1,7 +1,8 @@
 """Neural-network building blocks: ``Module`` and ``Parameter``, layers, losses, ``init``."""
 
 from .._missing import missing_attribute
-from . import functional, init, layers, padding, utils
+from . import activation, functional, init, layers, padding, utils
+from .activation import *  # noqa: F403  (ReLU, PReLU, Softmin... and ACTIVATIONS' others)
 from .conv import (
     AdaptiveAvgPool2d,
     AvgPool2d,
@@ -15,7 +16,7 @@ from .conv import (
 )
 from .distance import CosineSimilarity, PairwiseDistance
 from .embedding import Embedding
-from .layers import *  # noqa: F403  (Linear, the activations, Flatten, Sequential...)
+from .layers import *  # noqa: F403  (Linear, Flatten, Sequential...)
 from .losses import (
     BCELoss,
     BCEWithLogitsLoss,
@@ -79,5 +80,5 @@ __all__ = [
     "init",
     "utils",
 ]
-__all__ += layers.__all__
+__all__ += activation.__all__ + layers.__all__
 __all__ += padding.__all__

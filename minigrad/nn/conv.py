@@ -478,7 +478,7 @@ class Dropout(Module):
 
     Args:
         p: probability of zeroing an element, in [0, 1].
-        inplace: not supported (True raises).
+        inplace: zero and scale the input itself and return it (``F.dropout``).
     """
 
     _fn = staticmethod(F.dropout)
@@ -486,7 +486,6 @@ class Dropout(Module):
     def __init__(self, p: float = 0.5, inplace: bool = False) -> None:
         super().__init__()
         F._check_p(p, type(self).__name__)
-        F._no_inplace(inplace, type(self).__name__)
         self.p, self.inplace = p, inplace
 
     def forward(self, input: Tensor) -> Tensor:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -17,9 +17,12 @@ import numpy as np
 from .. import activations, fused
 from .. import conv as _conv_ops
 from .._missing import missing_attribute
-from ..activations import *  # noqa: F403  (relu, sigmoid, tanh, softmax, log_softmax)
+from ..activations import log_softmax, sigmoid, softmax, tanh
+from ..dims import wrap_dim
+from ..dtypes import torch_name
 from ..functions import linear, where
 from ..grad_mode import no_grad
+from ..inplace import _inplace
 from ..linalg_functions import cosine_similarity, normalize, pairwise_distance
 from ..random import as_generator
 from ..tensor import Tensor, apply, as_tensor
@@ -36,6 +39,8 @@ __all__ = [
     "batch_norm",
     "binary_cross_entropy",
     "binary_cross_entropy_with_logits",
+    "celu",
+    "celu_",
     "conv1d",
     "conv2d",
     "conv_transpose1d",
@@ -44,25 +49,52 @@ __all__ = [
     "dropout",
     "dropout2d",
     "elu",
+    "elu_",
     "embedding",
     "gelu",
+    "glu",
     "group_norm",
+    "hardshrink",
+    "hardsigmoid",
+    "hardswish",
+    "hardtanh",
+    "hardtanh_",
     "huber_loss",
     "interpolate",
     "l1_loss",
     "layer_norm",
     "leaky_relu",
+    "leaky_relu_",
     "linear",
+    "log_softmax",
+    "logsigmoid",
     "max_pool2d",
+    "mish",
     "mse_loss",
     "nll_loss",
     "one_hot",
     "pad",
+    "prelu",
+    "relu",
+    "relu6",
+    "relu_",
+    "rrelu",
+    "rrelu_",
+    "selu",
+    "selu_",
+    "sigmoid",
     "silu",
     "smooth_l1_loss",
+    "softmax",
+    "softmin",
     "softplus",
+    "softshrink",
+    "softsign",
+    "tanh",
+    "tanhshrink",
+    "threshold",
+    "threshold_",
 ]
-__all__ += activations.__all__
 __all__ += ["cosine_similarity", "normalize", "pairwise_distance"]  # (linalg_functions.py)
 
 _REDUCTIONS = ("mean", "sum", "none")
@@ -79,16 +111,13 @@ def _all_classes(y: np.ndarray, n_classes: int) -> bool:
 
 
 # ---------------------------------------------------------------------------------------------
-# Activations (relu, sigmoid, tanh, softmax and log_softmax are minigrad.activations', and
-# linear is minigrad.functions': one definition serves minigrad.tanh and nn.functional.tanh)
-
-
-def _no_inplace(inplace: bool, fn: str) -> None:
-    if inplace:
-        raise NotImplementedError(
-            f"{fn}(): inplace=True is not supported; use inplace=False (the result is the same "
-            "values in a new tensor)"
-        )
+# Activations (sigmoid, tanh, softmax and log_softmax are minigrad.activations', and linear is
+# minigrad.functions': one definition serves minigrad.tanh and nn.functional.tanh).
+#
+# Each is a composition of Tensor ops. Where the derivative has a kink, the masks of ``where``
+# pick PyTorch's value there (relu6 and hardtanh: 0 at both bounds; leaky_relu, elu, prelu: the
+# negative side's slope at 0). ``inplace=True`` writes the result into the input through
+# ``inplace._inplace``, the machinery of ``Tensor.relu_``, under its rules (leaf, view, version).
 
 
 def _float_input(input: Any, fn: str) -> Tensor:
@@ -96,6 +125,424 @@ def _float_input(input: Any, fn: str) -> Tensor:
     if x._data.dtype.kind != "f":
         raise TypeError(f"{fn}(): input must be floating point, got dtype {x.dtype}")
     return x
+
+
+def _floating(input: Any, fn: str, kernel: str | None = None) -> Tensor:
+    """``input`` as a Tensor; PyTorch's NotImplementedError unless it is floating point
+    (``kernel``: the name of PyTorch's CPU kernel in its message, ``fn`` by default)."""
+    x = as_tensor(input)
+    if x._data.dtype.kind != "f":
+        raise NotImplementedError(
+            f"\"{kernel or fn}_cpu\" not implemented for '{torch_name(x._data.dtype)}' "
+            f"({fn}(): the input must be floating point; convert it with .float())"
+        )
+    return x
+
+
+def _apply(x: Tensor, inplace: bool, name: str, compute: Callable[[Tensor], Tensor]) -> Tensor:
+    """``compute(x)``, or, with ``inplace``, x holding it (PyTorch's in-place op ``name``).
+
+    In place follows ``Tensor.relu_``'s rules: a leaf that requires grad raises while a graph is
+    recorded, a view writes into the tensor it views, and the version counter moves.
+    """
+    return _inplace(x, name, compute) if inplace else compute(x)
+
+
+def relu(input: Tensor, inplace: bool = False) -> Tensor:
+    """max(x, 0); derivative 0 at 0 (PyTorch's choice).
+
+    Args:
+        input: any shape and dtype.
+        inplace: write the result into ``input`` and return it.
+    """
+    return _apply(as_tensor(input), inplace, "relu_", lambda t: t.relu())
+
+
+def relu_(input: Tensor) -> Tensor:
+    """``relu(input, inplace=True)``: max(x, 0) written into ``input``, which is returned."""
+    return relu(input, inplace=True)
+
+
+def _hardtanh(x: Tensor, lo: float, hi: float) -> Tensor:
+    """x clamped to [lo, hi], derivative 1 strictly inside and 0 at and beyond the bounds."""
+    data = x._data
+    inside = (data > lo) & (data < hi)
+    if x._data.dtype.kind != "f":
+        return x.clamp(lo, hi).to(x.dtype)
+    return where(inside, x, x.detach().clamp(lo, hi))
+
+
+def hardtanh(
+    input: Tensor, min_val: float = -1.0, max_val: float = 1.0, inplace: bool = False
+) -> Tensor:
+    """x clamped to [min_val, max_val]; derivative 1 inside, 0 at the bounds and beyond.
+
+    Args:
+        input: any shape.
+        min_val, max_val: the bounds (min_val <= max_val).
+        inplace: write the result into ``input`` and return it.
+
+    Raises:
+        ValueError: PyTorch's "min_val cannot be greater than max_val".
+    """
+    if min_val > max_val:
+        raise ValueError(
+            "min_val cannot be greater than max_val "
+            f"(hardtanh(): got min_val={min_val}, max_val={max_val})"
+        )
+    return _apply(as_tensor(input), inplace, "hardtanh_", lambda t: _hardtanh(t, min_val, max_val))
+
+
+def hardtanh_(input: Tensor, min_val: float = -1.0, max_val: float = 1.0) -> Tensor:
+    """``hardtanh(input, min_val, max_val, inplace=True)``."""
+    return hardtanh(input, min_val, max_val, inplace=True)
+
+
+def relu6(input: Tensor, inplace: bool = False) -> Tensor:
+    """min(max(x, 0), 6) (``hardtanh(x, 0, 6)``); derivative 0 at 0 and at 6, as PyTorch."""
+    return _apply(as_tensor(input), inplace, "relu6_", lambda t: _hardtanh(t, 0.0, 6.0))
+
+
+def _threshold(x: Tensor, threshold: float, value: float) -> Tensor:
+    if x._data.dtype.kind in "iu":  # an integer tensor stays one: value truncated, as PyTorch
+        return where(x._data > threshold, x, Tensor(np.asarray(int(value), x._data.dtype)))
+    return where(x._data > threshold, x, value)
+
+
+def threshold(input: Tensor, threshold: float, value: float, inplace: bool = False) -> Tensor:
+    """x where x > threshold, else ``value``; derivative 1 above the threshold, 0 at and below.
+
+    Args:
+        input: any shape.
+        threshold: the level to exceed.
+        value: what replaces the elements that do not exceed it.
+        inplace: write the result into ``input`` and return it.
+    """
+    return _apply(
+        as_tensor(input), inplace, "threshold_", lambda t: _threshold(t, threshold, value)
+    )
+
+
+def threshold_(input: Tensor, threshold: float, value: float) -> Tensor:
+    """``threshold(input, threshold, value, inplace=True)``."""
+    return _inplace(as_tensor(input), "threshold_", lambda t: _threshold(t, threshold, value))
+
+
+def silu(input: Tensor, inplace: bool = False) -> Tensor:
+    """x * sigmoid(x) (also called swish).
+
+    Args:
+        input: floating point, any shape.
+        inplace: write the result into ``input`` and return it.
+    """
+    x = _floating(input, "silu")
+    return _apply(x, inplace, "silu_", lambda t: t * t.sigmoid())
+
+
+def _leaky_relu(x: Tensor, negative_slope: float) -> Tensor:
+    return where(x._data > 0, x, x * negative_slope)
+
+
+def leaky_relu(input: Tensor, negative_slope: float = 0.01, inplace: bool = False) -> Tensor:
+    """x where x > 0, else negative_slope * x (the slope's derivative at 0, as PyTorch).
+
+    Args:
+        input: floating point, any shape.
+        negative_slope: the slope for x <= 0.
+        inplace: write the result into ``input`` and return it.
+    """
+    x = _floating(input, "leaky_relu")
+    return _apply(x, inplace, "leaky_relu_", lambda t: _leaky_relu(t, negative_slope))
+
+
+def leaky_relu_(input: Tensor, negative_slope: float = 0.01) -> Tensor:
+    """``leaky_relu(input, negative_slope, inplace=True)``."""
+    return leaky_relu(input, negative_slope, inplace=True)
+
+
+def _elu(x: Tensor, alpha: float, scale: float = 1.0, input_scale: float = 1.0) -> Tensor:
+    """scale * (x where x > 0, else alpha * (exp(input_scale * x) - 1)): ELU, SELU and CELU.
+
+    The exponential sees min(x, 0), so the branch not taken cannot overflow for large x;
+    clamp's derivative at its bound is 1, so at 0 the derivative is the negative side's
+    (scale * alpha * input_scale), as PyTorch's.
+    """
+    neg = x.clamp(max=0.0)
+    if input_scale != 1.0:
+        neg = neg * input_scale
+    neg = neg.expm1() * alpha
+    out = where(x._data > 0, x, neg)
+    return out * scale if scale != 1.0 else out
+
+
+def elu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
+    """x where x > 0, else alpha * (exp(x) - 1) (derivative alpha at 0, as PyTorch).
+
+    Args:
+        input: floating point, any shape.
+        alpha: the value the negative side tends to is -alpha.
+        inplace: write the result into ``input`` and return it.
+    """
+    x = _floating(input, "elu")
+    return _apply(x, inplace, "elu_", lambda t: _elu(t, alpha))
+
+
+def elu_(input: Tensor, alpha: float = 1.0) -> Tensor:
+    """``elu(input, alpha, inplace=True)``."""
+    return elu(input, alpha, inplace=True)
+
+
+# SELU's constants (Klambauer et al., 2017), to PyTorch's digits.
+_SELU_ALPHA = 1.6732632423543772848170429916717
+_SELU_SCALE = 1.0507009873554804934193349852946
+
+
+def selu(input: Tensor, inplace: bool = False) -> Tensor:
+    """scale * elu(x, alpha) with SELU's constants (alpha ~ 1.6733, scale ~ 1.0507).
+
+    Args:
+        input: floating point, any shape.
+        inplace: write the result into ``input`` and return it.
+    """
+    x = _floating(input, "selu", "elu")
+    return _apply(x, inplace, "selu_", lambda t: _elu(t, _SELU_ALPHA, _SELU_SCALE))
+
+
+def selu_(input: Tensor) -> Tensor:
+    """``selu(input, inplace=True)``."""
+    return selu(input, inplace=True)
+
+
+def celu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
+    """x where x > 0, else alpha * (exp(x / alpha) - 1) (derivative 1 at 0).
+
+    Args:
+        input: floating point, any shape.
+        alpha: the scale of the negative side (not 0).
+        inplace: write the result into ``input`` and return it.
+
+    Raises:
+        RuntimeError: PyTorch's "ZeroDivisionError: alpha cannot be 0 for CELU".
+    """
+    x = _floating(input, "celu", "elu")
+    if alpha == 0:
+        raise RuntimeError("ZeroDivisionError: alpha cannot be 0 for CELU")
+    return _apply(x, inplace, "celu_", lambda t: _elu(t, alpha, input_scale=1.0 / alpha))
+
+
+def celu_(input: Tensor, alpha: float = 1.0) -> Tensor:
+    """``celu(input, alpha, inplace=True)``."""
+    return celu(input, alpha, inplace=True)
+
+
+def _hardsigmoid(x: Tensor) -> Tensor:
+    data = x._data
+    # (x + 3) / 6 inside (-3, 3), the constant 0 or 1 outside: derivative 0 at +-3, as PyTorch.
+    return where((data > -3) & (data < 3), (x + 3) / 6, (data >= 3).astype(data.dtype))
+
+
+def hardsigmoid(input: Tensor, inplace: bool = False) -> Tensor:
+    """relu6(x + 3) / 6: 0 below -3, 1 above 3, linear between (derivative 0 at +-3).
+
+    Args:
+        input: floating point, any shape.
+        inplace: write the result into ``input`` and return it.
+    """
+    x = _floating(input, "hardsigmoid")
+    return _apply(x, inplace, "hardsigmoid_", _hardsigmoid)
+
+
+def _hardswish(x: Tensor) -> Tensor:
+    data = x._data
+    # x (x + 3) / 6 on (-3, 3), x from 3 on, 0 up to -3: derivatives 0 at -3 and 1 at 3.
+    middle = where(data < 3, x * (x + 3) / 6, x)
+    return where(data > -3, middle, 0.0)
+
+
+def hardswish(input: Tensor, inplace: bool = False) -> Tensor:
+    """x * relu6(x + 3) / 6 (MobileNetV3's cheap swish).
+
+    Args:
+        input: floating point, any shape.
+        inplace: write the result into ``input`` and return it.
+    """
+    x = _floating(input, "hardswish")
+    return _apply(x, inplace, "hardswish_", _hardswish)
+
+
+def logsigmoid(input: Tensor) -> Tensor:
+    """log(sigmoid(x)) = -softplus(-x), exact for any x (no overflow, no log(0))."""
+    x = _floating(input, "logsigmoid", "log_sigmoid")
+    return -apply(fused.Softplus(), -x)
+
+
+def softsign(input: Tensor) -> Tensor:
+    """x / (1 + |x|)."""
+    x = as_tensor(input)
+    return x / (x.abs() + 1)
+
+
+def tanhshrink(input: Tensor) -> Tensor:
+    """x - tanh(x)."""
+    x = as_tensor(input)
+    return x - x.tanh()
+
+
+def _check_lambd(x: Tensor, lambd: float) -> None:
+    """PyTorch's refusal of a negative softshrink threshold."""
+    if not lambd >= 0:
+        dt = x._data.dtype
+        raise RuntimeError(
+            f"lambda must be in range [0, {float(np.finfo(dt).max):g}] for input dtype "
+            f"{torch_name(dt)}, but found {lambd:g} (softshrink(): lambd must be >= 0)"
+        )
+
+
+def softshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
+    """x - lambd above lambd, x + lambd below -lambd, 0 between (derivative 0 at +-lambd).
+
+    Raises:
+        RuntimeError: for a negative ``lambd``, in PyTorch's words.
+    """
+    x = _floating(input, "softshrink", "softshrink_check")
+    _check_lambd(x, lambd)
+    data = x._data
+    return where(data > lambd, x - lambd, where(data < -lambd, x + lambd, 0.0))
+
+
+def hardshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
+    """x where |x| > lambd, else 0 (derivative 0 at +-lambd)."""
+    x = _floating(input, "hardshrink")
+    data = x._data
+    return where((data > lambd) | (data < -lambd), x, 0.0)
+
+
+def mish(input: Tensor, inplace: bool = False) -> Tensor:
+    """x * tanh(softplus(x)), softplus exact (``fused.Softplus``) for any x.
+
+    Args:
+        input: floating point, any shape.
+        inplace: write the result into ``input`` and return it.
+    """
+    x = _floating(input, "mish")
+    return _apply(x, inplace, "mish_", lambda t: t * apply(fused.Softplus(), t).tanh())
+
+
+def softmin(
+    input: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype: Any = None
+) -> Tensor:
+    """softmax(-x) along ``dim``; ``dtype=``: cast to it first.
+
+    Without a dim, PyTorch's deprecated implicit choice, with its warning (as ``softmax``).
+    """
+    x = as_tensor(input)
+    d = activations._implicit_dim(x.ndim, "softmin") if dim is None else dim
+    return (-x).softmax(d, dtype)
+
+
+def glu(input: Tensor, dim: int = -1) -> Tensor:
+    """a * sigmoid(b), a and b the two halves of ``input`` along ``dim``.
+
+    Raises:
+        RuntimeError: for a 0-d input, or an odd size along ``dim`` (PyTorch's words).
+        IndexError: for a dim out of range.
+    """
+    x = _floating(input, "glu")
+    if x.ndim == 0:
+        raise RuntimeError("glu does not support scalars because halving size must be even")
+    d = wrap_dim(dim, x.ndim, "glu", x.shape)
+    if x.shape[d] % 2:
+        raise RuntimeError(
+            f"Halving dimension must be even, but dimension {d} is size {x.shape[d]} "
+            f"(glu(): input of shape {tuple(x.shape)})"
+        )
+    a, b = x.chunk(2, d)
+    return a * b.sigmoid()
+
+
+def prelu(input: Tensor, weight: Tensor) -> Tensor:
+    """x where x > 0, else weight * x; the weight (one value, or one per channel: dim 1 of the
+    input) is learnt. Derivative at 0: the weight, as PyTorch.
+
+    Raises:
+        RuntimeError: for a weight of more than one dimension, whose size is neither 1 nor
+            the number of channels, or of another dtype than the input (PyTorch's words).
+    """
+    x = _floating(input, "prelu")
+    w = as_tensor(weight)
+    if w.ndim > 1:
+        raise RuntimeError(
+            f"prelu: Expected `weight` to be a scalar or 1D tensor, but got: ndim = {w.ndim}"
+        )
+    if w._data.dtype != x._data.dtype:
+        raise RuntimeError(
+            f"prelu: Type promoting not supported. Got {torch_name(x._data.dtype)} and "
+            f"{torch_name(w._data.dtype)} (prelu(): cast the input or the weight, e.g. "
+            "input.to(weight.dtype))"
+        )
+    n = w.numel()
+    if n != 1:
+        if x.ndim == 0:
+            raise RuntimeError("Not allow zero-dim input tensor.")
+        channels = x.shape[1] if x.ndim >= 2 else 1
+        if n != channels:
+            raise RuntimeError(
+                "Mismatch of parameter numbers and input channel size. Found parameter numbers "
+                f"= {n} and channel size = {channels}."
+            )
+        slope = w.reshape(n, *(1,) * (x.ndim - 2))
+    else:
+        slope = w.reshape(())
+    return where(x._data > 0, x, slope * x)
+
+
+def _check_rrelu(lower: float, upper: float) -> None:
+    if lower > upper:
+        raise RuntimeError(
+            "Lower bound should be less than or equal to the upper bound "
+            f"(rrelu(): got lower={lower}, upper={upper})"
+        )
+
+
+def _rrelu(x: Tensor, lower: float, upper: float, training: bool) -> Tensor:
+    if not training:
+        return _leaky_relu(x, (lower + upper) / 2)
+    # One slope per element, drawn from minigrad's default generator (manual_seed repeats it).
+    slope = as_generator(None).uniform(lower, upper, x.shape).astype(x._data.dtype)
+    return where(x._data > 0, x, x * slope)
+
+
+def rrelu(
+    input: Tensor,
+    lower: float = 1.0 / 8,
+    upper: float = 1.0 / 3,
+    training: bool = False,
+    inplace: bool = False,
+) -> Tensor:
+    """Randomized leaky ReLU: x where x > 0, else a * x.
+
+    While ``training`` each element draws its slope a from U(lower, upper) (minigrad's default
+    generator, so ``manual_seed`` repeats it); otherwise a is the mean slope (lower + upper) / 2.
+
+    Args:
+        input: floating point, any shape.
+        lower, upper: the slopes' range.
+        training: draw random slopes (True) or use the mean one (False, the default).
+        inplace: write the result into ``input`` and return it.
+
+    Raises:
+        RuntimeError: PyTorch's "Lower bound should be less than or equal to the upper bound".
+    """
+    x = _floating(input, "rrelu", "leaky_relu")
+    _check_rrelu(lower, upper)
+    return _apply(x, inplace, "rrelu_", lambda t: _rrelu(t, lower, upper, training))
+
+
+def rrelu_(
+    input: Tensor, lower: float = 1.0 / 8, upper: float = 1.0 / 3, training: bool = False
+) -> Tensor:
+    """``rrelu(input, lower, upper, training, inplace=True)``."""
+    return rrelu(input, lower, upper, training, inplace=True)
 
 
 def gelu(input: Tensor, approximate: str = "none") -> Tensor:
@@ -117,28 +564,6 @@ def gelu(input: Tensor, approximate: str = "none") -> Tensor:
 
 _SQRT_HALF = math.sqrt(0.5)
 _SQRT_2_OVER_PI = math.sqrt(2 / math.pi)
-
-
-def silu(input: Tensor, inplace: bool = False) -> Tensor:
-    """x * sigmoid(x) (also called swish)."""
-    _no_inplace(inplace, "silu")
-    x = _float_input(input, "silu")
-    return x * x.sigmoid()
-
-
-def leaky_relu(input: Tensor, negative_slope: float = 0.01, inplace: bool = False) -> Tensor:
-    """x where x > 0, else negative_slope * x (slope's gradient at 0, as PyTorch)."""
-    _no_inplace(inplace, "leaky_relu")
-    x = _float_input(input, "leaky_relu")
-    return where(x._data > 0, x, x * negative_slope)
-
-
-def elu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
-    """x where x > 0, else alpha * (exp(x) - 1)."""
-    _no_inplace(inplace, "elu")
-    x = _float_input(input, "elu")
-    # exp of min(x, 0): the branch not taken must not overflow for large x.
-    return where(x._data > 0, x, (x.clip(max=0.0).exp() - 1) * alpha)
 
 
 def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
@@ -1737,7 +2162,10 @@ def pad(input: Tensor, pad: Any, mode: str = "constant", value: float | None = N
 
 def _check_p(p: float, fn: str) -> None:
     if isinstance(p, bool) or not isinstance(p, int | float) or not 0.0 <= p <= 1.0:
-        raise ValueError(f"{fn}(): dropout probability has to be between 0 and 1, but got {p}")
+        raise ValueError(
+            f"dropout probability has to be between 0 and 1, but got {p} ({fn}(): p is the "
+            "probability of zeroing an element)"
+        )
 
 
 def _dropout_mask(x: Tensor, p: float, shape: tuple[int, ...]) -> Tensor:
@@ -1758,14 +2186,14 @@ def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool 
         input: the tensor.
         p: probability of zeroing an element, in [0, 1].
         training: apply dropout (True) or return the input (False).
-        inplace: not supported (raises); the result is always a new tensor.
+        inplace: zero and scale ``input`` itself and return it (under ``Tensor.relu_``'s
+            rules: not a leaf that requires grad while a graph is recorded).
     """
     _check_p(p, "dropout")
-    _no_inplace(inplace, "dropout")
     x = as_tensor(input)
     if not training or p == 0.0:
         return x
-    return _dropout_mask(x, p, x.shape)
+    return _apply(x, inplace, "dropout_", lambda t: _dropout_mask(t, p, t.shape))
 
 
 def dropout2d(
@@ -1777,7 +2205,6 @@ def dropout2d(
     as (N, C, L) (with a warning), dropping whole 1-D channels.
     """
     _check_p(p, "dropout2d")
-    _no_inplace(inplace, "dropout2d")
     x = as_tensor(input)
     if x.ndim not in (3, 4):
         raise RuntimeError(
@@ -1794,7 +2221,8 @@ def dropout2d(
         )
     if not training or p == 0.0:
         return x
-    return _dropout_mask(x, p, (*x.shape[:2], *(1,) * (x.ndim - 2)))
+    shape = (*x.shape[:2], *(1,) * (x.ndim - 2))
+    return _apply(x, inplace, "dropout2d_", lambda t: _dropout_mask(t, p, shape))
 
 
 # A PyTorch name this module does not have: the error says so and points to the docs.

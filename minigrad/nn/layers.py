@@ -1,9 +1,10 @@
-"""Layers: Linear, the activation modules (listed in ``ACTIVATIONS``), Identity, Flatten,
-Unflatten and Sequential; ``nn/__init__.py`` exports everything in ``__all__`` here.
+"""Layers: Linear, Identity, Flatten, Unflatten and Sequential; ``nn/__init__.py`` exports
+everything in ``__all__`` here.
 
 ModuleList and ModuleDict live beside Module (``module.py``), with the list operations that
-Sequential shares with ModuleList (``_Numbered``); convolutions, pools and dropout in
-``conv.py``; the normalisations, embedding and losses in their own files.
+Sequential shares with ModuleList (``_Numbered``); the activation modules in
+``activation.py``; convolutions, pools and dropout in ``conv.py``; the normalisations,
+embedding and losses in their own files.
 """
 
 from __future__ import annotations
@@ -20,27 +21,10 @@ from ..dtypes import default_float
 from ..random import GeneratorLike, as_generator
 from ..tensor import Tensor, apply, as_tensor
 from ..validation import _check_linear_dtypes, _check_linear_shapes
-from . import functional as F
 from . import init
 from .module import Module, Parameter, _check_module, _Numbered
 
-__all__ = [
-    "ELU",
-    "GELU",
-    "Flatten",
-    "Identity",
-    "LeakyReLU",
-    "Linear",
-    "LogSoftmax",
-    "ReLU",
-    "Sequential",
-    "SiLU",
-    "Sigmoid",
-    "Softmax",
-    "Softplus",
-    "Tanh",
-    "Unflatten",
-]
+__all__ = ["Flatten", "Identity", "Linear", "Sequential", "Unflatten"]
 
 
 def _weight_and_bias(
@@ -152,136 +136,6 @@ class Identity(Module):
 
     def forward(self, x: Tensor) -> Tensor:
         return x
-
-
-class Sigmoid(Module):
-    """Elementwise logistic sigmoid 1 / (1 + exp(-x))."""
-
-    def forward(self, x: Tensor) -> Tensor:
-        return as_tensor(x).sigmoid()
-
-
-class ReLU(Module):
-    """Elementwise max(x, 0)."""
-
-    def forward(self, x: Tensor) -> Tensor:
-        return as_tensor(x).relu()
-
-
-class Tanh(Module):
-    """Elementwise hyperbolic tangent."""
-
-    def forward(self, x: Tensor) -> Tensor:
-        return as_tensor(x).tanh()
-
-
-class GELU(Module):
-    """x * Phi(x) elementwise; ``approximate="tanh"`` for the tanh form. See ``F.gelu``."""
-
-    def __init__(self, approximate: str = "none") -> None:
-        super().__init__()
-        if approximate not in ("none", "tanh"):
-            raise ValueError(f"GELU: approximate must be 'none' or 'tanh', got {approximate!r}")
-        self.approximate = approximate
-
-    def forward(self, x: Tensor) -> Tensor:
-        return F.gelu(x, self.approximate)
-
-    def extra_repr(self) -> str:
-        return f"approximate={self.approximate!r}"
-
-
-class SiLU(Module):
-    """x * sigmoid(x) elementwise."""
-
-    def __init__(self, inplace: bool = False) -> None:
-        super().__init__()
-        F._no_inplace(inplace, "SiLU")
-        self.inplace = inplace
-
-    def forward(self, x: Tensor) -> Tensor:
-        return F.silu(x)
-
-
-class LeakyReLU(Module):
-    """x where x > 0, else negative_slope * x."""
-
-    def __init__(self, negative_slope: float = 0.01, inplace: bool = False) -> None:
-        super().__init__()
-        F._no_inplace(inplace, "LeakyReLU")
-        self.negative_slope = negative_slope
-        self.inplace = inplace
-
-    def forward(self, x: Tensor) -> Tensor:
-        return F.leaky_relu(x, self.negative_slope)
-
-    def extra_repr(self) -> str:
-        return f"negative_slope={self.negative_slope}"
-
-
-class ELU(Module):
-    """x where x > 0, else alpha * (exp(x) - 1)."""
-
-    def __init__(self, alpha: float = 1.0, inplace: bool = False) -> None:
-        super().__init__()
-        F._no_inplace(inplace, "ELU")
-        self.alpha = alpha
-        self.inplace = inplace
-
-    def forward(self, x: Tensor) -> Tensor:
-        return F.elu(x, self.alpha)
-
-    def extra_repr(self) -> str:
-        return f"alpha={self.alpha}"
-
-
-class Softplus(Module):
-    """log(1 + exp(beta x)) / beta, linear where beta x > threshold."""
-
-    def __init__(self, beta: float = 1.0, threshold: float = 20.0) -> None:
-        super().__init__()
-        self.beta = beta
-        self.threshold = threshold
-
-    def forward(self, x: Tensor) -> Tensor:
-        return F.softplus(x, self.beta, self.threshold)
-
-    def extra_repr(self) -> str:
-        return f"beta={self.beta}, threshold={self.threshold}"
-
-
-class Softmax(Module):
-    """exp(x) / sum(exp(x)) along ``dim``. Without a dim, PyTorch's deprecated implicit choice
-    (0 for 0-, 1- and 3-d input, else 1), with its warning: pass ``dim``."""
-
-    def __init__(self, dim: int | None = None) -> None:
-        super().__init__()
-        self.dim = dim
-
-    def forward(self, x: Tensor) -> Tensor:
-        return F.softmax(x, self.dim)
-
-    def extra_repr(self) -> str:
-        return f"dim={self.dim}"
-
-
-class LogSoftmax(Module):
-    """log(softmax(x)) along ``dim``, computed stably (without a dim: as ``Softmax``)."""
-
-    def __init__(self, dim: int | None = None) -> None:
-        super().__init__()
-        self.dim = dim
-
-    def forward(self, x: Tensor) -> Tensor:
-        return F.log_softmax(x, self.dim)
-
-    def extra_repr(self) -> str:
-        return f"dim={self.dim}"
-
-
-ACTIVATIONS: tuple[type[Module], ...] = (Sigmoid, ReLU, Tanh, GELU, SiLU, LeakyReLU, ELU, Softplus)
-"""The activation modules made without arguments; each is checked by gradcheck and against the
-``torch.nn`` module of the same name (``tests/test_layers.py``): add a new one here."""
 
 
 class Flatten(Module):

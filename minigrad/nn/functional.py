@@ -19,7 +19,7 @@ from .. import conv as _conv_ops
 from .._missing import missing_attribute
 from ..activations import log_softmax, sigmoid, softmax, tanh
 from ..dims import wrap_dim
-from ..dtypes import torch_name
+from ..dtypes import default_float, torch_name
 from ..functions import linear, where
 from ..grad_mode import no_grad
 from ..inplace import _inplace
@@ -129,11 +129,11 @@ def _float_input(input: Any, fn: str) -> Tensor:
 
 def _floating(input: Any, fn: str, kernel: str | None = None) -> Tensor:
     """``input`` as a Tensor; PyTorch's NotImplementedError unless it is floating point
-    (``kernel``: the name of PyTorch's CPU kernel in its message, ``fn`` by default)."""
+    (``kernel``: the name of PyTorch's kernel in its message, ``fn`` + "_cpu" by default)."""
     x = as_tensor(input)
     if x._data.dtype.kind != "f":
         raise NotImplementedError(
-            f"\"{kernel or fn}_cpu\" not implemented for '{torch_name(x._data.dtype)}' "
+            f"\"{kernel or fn + '_cpu'}\" not implemented for '{torch_name(x._data.dtype)}' "
             f"({fn}(): the input must be floating point; convert it with .float())"
         )
     return x
@@ -304,7 +304,7 @@ def selu(input: Tensor, inplace: bool = False) -> Tensor:
         input: floating point, any shape.
         inplace: write the result into ``input`` and return it.
     """
-    x = _floating(input, "selu", "elu")
+    x = _floating(input, "selu", "elu_cpu")
     return _apply(x, inplace, "selu_", lambda t: _elu(t, _SELU_ALPHA, _SELU_SCALE))
 
 
@@ -324,7 +324,7 @@ def celu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
     Raises:
         RuntimeError: PyTorch's "ZeroDivisionError: alpha cannot be 0 for CELU".
     """
-    x = _floating(input, "celu", "elu")
+    x = _floating(input, "celu", "elu_cpu")
     if alpha == 0:
         raise RuntimeError("ZeroDivisionError: alpha cannot be 0 for CELU")
     return _apply(x, inplace, "celu_", lambda t: _elu(t, alpha, input_scale=1.0 / alpha))
@@ -372,7 +372,7 @@ def hardswish(input: Tensor, inplace: bool = False) -> Tensor:
 
 def logsigmoid(input: Tensor) -> Tensor:
     """log(sigmoid(x)) = -softplus(-x), exact for any x (no overflow, no log(0))."""
-    x = _floating(input, "logsigmoid", "log_sigmoid")
+    x = _floating(input, "logsigmoid", "log_sigmoid_cpu")
     return -apply(fused.Softplus(), -x)
 
 
@@ -447,7 +447,7 @@ def glu(input: Tensor, dim: int = -1) -> Tensor:
         RuntimeError: for a 0-d input, or an odd size along ``dim`` (PyTorch's words).
         IndexError: for a dim out of range.
     """
-    x = _floating(input, "glu")
+    x = as_tensor(input)
     if x.ndim == 0:
         raise RuntimeError("glu does not support scalars because halving size must be even")
     d = wrap_dim(dim, x.ndim, "glu", x.shape)
@@ -456,6 +456,7 @@ def glu(input: Tensor, dim: int = -1) -> Tensor:
             f"Halving dimension must be even, but dimension {d} is size {x.shape[d]} "
             f"(glu(): input of shape {tuple(x.shape)})"
         )
+    _floating(x, "glu")  # (after the shape checks, as PyTorch)
     a, b = x.chunk(2, d)
     return a * b.sigmoid()
 
@@ -533,7 +534,7 @@ def rrelu(
     Raises:
         RuntimeError: PyTorch's "Lower bound should be less than or equal to the upper bound".
     """
-    x = _floating(input, "rrelu", "leaky_relu")
+    x = _floating(input, "rrelu", "leaky_relu_cpu")
     _check_rrelu(lower, upper)
     return _apply(x, inplace, "rrelu_", lambda t: _rrelu(t, lower, upper, training))
 
@@ -2173,7 +2174,9 @@ def _dropout_mask(x: Tensor, p: float, shape: tuple[int, ...]) -> Tensor:
     if p == 1.0:
         return x * 0.0
     keep = as_generator(None).random(shape) >= p
-    return x * (keep * (1.0 / (1.0 - p))).astype(x.dtype)
+    # An integer input is scaled in the default float, as PyTorch's (in place: refused).
+    dtype = x._data.dtype if x._data.dtype.kind == "f" else default_float()
+    return x * (keep * (1.0 / (1.0 - p))).astype(dtype)
 
 
 def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:

@@ -1,6 +1,8 @@
 """The activation functions, written once: ``minigrad.tanh`` and ``nn.functional.tanh`` are both
-these (star-imported by ``minigrad/__init__.py`` and ``nn/functional.py``), so a new activation
-function is one definition here and a name in ``__all__``. Each calls its Tensor method.
+these (star-imported by ``minigrad/__init__.py``, imported by name by ``nn/functional.py``), so a
+new activation function is one definition here, a name in ``__all__`` and one in functional's
+import. Each calls its Tensor method. (``nn.functional.relu`` is functional's own: it adds
+PyTorch's ``inplace=``, which ``torch.relu`` does not take.)
 """
 
 from __future__ import annotations

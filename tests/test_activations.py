@@ -251,6 +251,9 @@ def test_integer_inputs_as_torch() -> None:
         lambda F, v: F.hardshrink(v),
         lambda F, v: F.glu(v),
         lambda F, v: F.rrelu(v),
+        lambda F, v: F.gelu(v),
+        lambda F, v: F.gelu(v, approximate="tanh"),
+        lambda F, v: F.softplus(v),
     ]
     for call in refuse:
         with pytest.raises(NotImplementedError) as theirs:

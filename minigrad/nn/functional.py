@@ -554,7 +554,7 @@ def gelu(input: Tensor, approximate: str = "none") -> Tensor:
         approximate: "none" (exact, through erf) or "tanh":
             x/2 (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))).
     """
-    x = _float_input(input, "gelu")
+    x = _floating(input, "gelu", "GeluKernelImpl")
     if approximate == "none":
         return x * 0.5 * (1 + apply(fused.Erf(), x * _SQRT_HALF))
     if approximate == "tanh":
@@ -572,7 +572,7 @@ def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tenso
 
     ``log(1 + exp(.))`` is one exact op (``fused.Softplus``): no overflow, no lost digits.
     """
-    x = _float_input(input, "softplus")
+    x = _floating(input, "softplus")
     if beta == 1:
         sp = apply(fused.Softplus(), x)
         bx = x._data

@@ -166,10 +166,9 @@ def relu_(input: Tensor) -> Tensor:
 def _hardtanh(x: Tensor, lo: float, hi: float) -> Tensor:
     """x clamped to [lo, hi], derivative 1 strictly inside and 0 at and beyond the bounds."""
     data = x._data
-    inside = (data > lo) & (data < hi)
-    if x._data.dtype.kind != "f":
+    if data.dtype.kind != "f":  # integers stay integers (no gradient to shape)
         return x.clamp(lo, hi).to(x.dtype)
-    return where(inside, x, x.detach().clamp(lo, hi))
+    return where((data > lo) & (data < hi), x, x.detach().clamp(lo, hi))
 
 
 def hardtanh(

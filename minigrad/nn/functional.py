@@ -269,7 +269,7 @@ def _elu(x: Tensor, alpha: float, scale: float = 1.0, input_scale: float = 1.0) 
     neg = x.clamp(max=0.0)
     if input_scale != 1.0:
         neg = neg * input_scale
-    neg = neg.expm1() * alpha
+    neg = (neg.exp() - 1) * alpha  # (exp - 1, not expm1: ONNX export has Exp, not Expm1)
     out = where(x._data > 0, x, neg)
     return out * scale if scale != 1.0 else out
 

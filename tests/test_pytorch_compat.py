@@ -2485,9 +2485,7 @@ PROGRAMS["sequence_models_lstm_tagger"] = (LSTM_TAGGER, dict, check_lstm_tagger)
 NOT_COMPARED = ("basics_data", "basics_transforms", "basics_save_load")
 
 # Programs that fail until another part of issue 8 lands (strict: a passing one fails).
-RUN_NEEDS: dict[str, tuple[str, str]] = {
-    "dcgan": ("nn.ReLU(True) and nn.LeakyReLU(0.2, inplace=True)", INPLACE),
-}
+RUN_NEEDS: dict[str, tuple[str, str]] = {}
 COMPARE_NEEDS: dict[str, tuple[str, str]] = {**RUN_NEEDS}
 
 

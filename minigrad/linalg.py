@@ -43,8 +43,12 @@ def _floating(x: Tensor, fn: str) -> None:
 
 
 def _pnorm(x: Tensor, p: float, dim: Any, keepdim: builtins.bool) -> Tensor:
-    """(sum |x|^p)^(1/p), 0 with gradient 0 where the sum is 0 (as PyTorch's norm)."""
-    s = (x.abs() ** p).sum(dim, keepdim=keepdim)
+    """(sum |x|^p)^(1/p) with PyTorch's gradients at zeros: a zero element adds |0|^p (0, or
+    inf for p < 0, which makes the norm 0) with gradient 0, and a zero norm has gradient 0."""
+    nonzero_x = Tensor(x._data != 0)
+    a = x.abs()
+    powered = where(nonzero_x, where(nonzero_x, a, 1.0) ** p, 0.0 if p > 0 else math.inf)
+    s = powered.sum(dim, keepdim=keepdim)
     nonzero = Tensor(s._data != 0)
     return where(nonzero, where(nonzero, s, 1.0) ** (1 / p), 0.0)
 
@@ -59,7 +63,8 @@ def vector_norm(
 ) -> Tensor:
     """The vector ``ord``-norm of ``x`` over ``dim`` (every element when None), as
     ``torch.linalg.vector_norm``: ``ord`` 2 (default), 1, inf, -inf, 0 (the number of nonzero
-    elements) or any other number; gradient 0 where the norm is 0, as PyTorch.
+    elements) or any other number; gradient 0 where the norm is 0 and at zero elements for
+    fractional and negative ``ord``, as PyTorch.
 
     Args:
         x: a float tensor (an integer one raises PyTorch's RuntimeError; ``dtype`` casts first).

@@ -376,6 +376,9 @@ def test_distances_at_zero_and_tiny_vectors_match_torch() -> None:
     _both(lambda L, x, y: L.nn.functional.pairwise_distance(x, y), [zero, zero], "float64")
     _both(lambda L, x, y: L.cdist(x, y), [np.zeros((2, 3)), np.zeros((2, 3))], "float64")
     _both(lambda L, x: L.linalg.vector_norm(x, 3), [zero], "float64")
+    with_zero = np.array([[0.0, 1.0, -2.0], [0.5, 1.0, -2.0], [0.0, 0.0, 0.0]])
+    for p in (0.5, 3.0, -1.0, -2.0):
+        _both(lambda L, x, p=p: L.linalg.vector_norm(x, p, dim=1), [with_zero], "float64")
 
 
 @pytest.mark.parametrize("dtype", ["float64", "float32"])

@@ -819,6 +819,23 @@ def _conv(w: _Writer, op: Any, xs: list[Any]) -> str:
     )  # fmt: skip
 
 
+def _conv_input(w: _Writer, op: Any, xs: list[Any]) -> str:
+    """The transposed convolution (ConvTranspose): ONNX crops its output by ``pads`` as the
+    convolution's padding does, and ``output_padding`` is what x_shape has beyond that."""
+    p = op.params
+    extra = [
+        n - ((i - 1) * s + d * (k - 1) + 1 - a - b)
+        for n, i, s, d, k, (a, b) in zip(
+            op.x_shape[2:], xs[0].shape[2:], p.stride, p.dilation, p.kernel_size, p.padding
+        )
+    ]
+    return w.node(
+        "ConvTranspose", [w.value(x) for x in xs],
+        kernel_shape=list(p.kernel_size), strides=list(p.stride), pads=_pads(p.padding),
+        dilations=list(p.dilation), group=int(p.groups), output_padding=extra,
+    )  # fmt: skip
+
+
 def _window(op: Any) -> dict[str, Any]:
     """The window attributes both pools share (padding holds ceil_mode's extra already)."""
     p = op.params
@@ -886,6 +903,7 @@ CONVERTERS: dict[type, Converter] = {
     ops.GetItem: _getitem,
     fused.Normalize: _normalize,
     conv.Conv: _conv,
+    conv.ConvInput: _conv_input,
     conv.MaxPool: _max_pool,
     conv.AvgPool: _avg_pool,
     conv.Pad: _pad,

@@ -261,10 +261,24 @@ class Zoo(nn.Module):
         return mg.cat([self.acts(z), self.adapt(y).flatten(1)], 1)
 
 
+def generator() -> nn.Module:
+    """The layers that grow an image: transposed convolutions, upsampling, padding layers and
+    group norm."""
+    return nn.Sequential(
+        nn.ConvTranspose2d(4, 6, 3, stride=2, padding=1, output_padding=1), nn.BatchNorm2d(6),
+        nn.ReLU(), nn.ConvTranspose2d(6, 4, (3, 2), stride=(1, 3), output_padding=(0, 2),
+                                      groups=2, dilation=(2, 1)),
+        nn.Upsample(scale_factor=2, mode="bilinear"), nn.ReflectionPad2d((1, 0, 2, 1)),
+        nn.Conv2d(4, 4, 3), nn.GroupNorm(2, 4), nn.Upsample(size=(9, 20)),
+        nn.ReplicationPad2d(1), nn.CircularPad2d((0, 1, 1, 0)), nn.ZeroPad2d(1), nn.Tanh(),
+    )  # fmt: skip
+
+
 NETWORKS = {
     "lenet": (lenet, (1, 28, 28), "float"),
     "char model": (char_model, (3,), "index"),
     "zoo": (Zoo, (4, 12), "float"),
+    "generator": (generator, (4, 3, 2), "float"),
 }
 
 

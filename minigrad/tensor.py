@@ -593,7 +593,7 @@ def as_tensor(data: Any, dtype: DTypeLike = None, device: Any = None) -> Tensor:
     as_device(device)
     if isinstance(data, Tensor):
         return data if dtype is None or data._data.dtype == np.dtype(dtype) else data.astype(dtype)
-    return Tensor(data, dtype)
+    return Tensor(data, dtype=dtype)
 
 
 _NOT_A_LEAF = (

@@ -41,10 +41,11 @@ def _mlp(sizes: tuple[int, ...]) -> nn.Sequential:
 
 def expression() -> Any:
     """micrograd's first example, L = (a * b + c) * f, after backward."""
-    a = mg.Tensor(2.0, requires_grad=True, name="a")
-    b = mg.Tensor(-3.0, requires_grad=True, name="b")
-    c = mg.Tensor(10.0, requires_grad=True, name="c")
-    f = mg.Tensor(-2.0, name="f")
+    a = mg.tensor(2.0, requires_grad=True)
+    b = mg.tensor(-3.0, requires_grad=True)
+    c = mg.tensor(10.0, requires_grad=True)
+    f = mg.tensor(-2.0)
+    a.name, b.name, c.name, f.name = "a", "b", "c", "f"
     e = a * b
     d = e + c
     loss = d * f

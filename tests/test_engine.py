@@ -304,12 +304,12 @@ def test_detach_shares_data_and_stops_gradient() -> None:
 
 
 def test_requires_grad_only_for_floating_tensors() -> None:
-    t = Tensor([1, 2, 3])
+    t = mg.tensor([1, 2, 3])
     with pytest.raises(TypeError, match="floating"):
         t.requires_grad_()
     assert not t.requires_grad
     with pytest.raises(TypeError, match="int64"):
-        Tensor([1, 2], requires_grad=True)
+        mg.tensor([1, 2], requires_grad=True)
     f = Tensor([1.0]).requires_grad_()
     assert f.requires_grad and f.is_leaf
     with pytest.raises(RuntimeError, match="leaf"):
@@ -318,7 +318,7 @@ def test_requires_grad_only_for_floating_tensors() -> None:
 
 def test_int_tensors_and_constants_get_no_gradient() -> None:
     a = leaf([1.0, 2.0])
-    k = Tensor([3, 4])
+    k = mg.tensor([3, 4])
     c = Tensor([5.0, 6.0])
     (a * k + c).sum().backward()
     assert a.grad is not None and k.grad is None and c.grad is None

@@ -705,7 +705,7 @@ def test_manual_sgd_matches_torch() -> None:
                 w.grad.zero_()
         return w.detach().numpy()
 
-    ours = train(mg, lambda a, requires_grad=False: Tensor(a, requires_grad=requires_grad))
+    ours = train(mg, lambda a, requires_grad=False: mg.tensor(a, requires_grad=requires_grad))
     theirs = train(
         torch, lambda a, requires_grad=False: torch.tensor(a, requires_grad=requires_grad)
     )
@@ -746,7 +746,7 @@ def test_errors_are_torch_errors(program: str) -> None:
             return type(e)
         return type(None)
 
-    ours = run(mg, lambda a, requires_grad=False: Tensor(a, requires_grad=requires_grad))
+    ours = run(mg, lambda a, requires_grad=False: mg.tensor(a, requires_grad=requires_grad))
     theirs = run(torch, lambda a, requires_grad=False: torch.tensor(a, requires_grad=requires_grad))
     assert ours is theirs is RuntimeError
 

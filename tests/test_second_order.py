@@ -147,7 +147,7 @@ def test_mlp_hessian_vector_product_on_separate_parameters(seed: int) -> None:
 
     params = {k: leaf(a) for k, a in values.items()}
     grads = mg.grad(mlp_loss(params), list(params.values()), create_graph=True)
-    dot = sum(((g * vs[k]).sum() for g, k in zip(grads, params) if g is not None), Tensor(0.0))
+    dot = sum(((g * vs[k]).sum() for g, k in zip(grads, params) if g is not None), mg.tensor(0.0))
     hvp = mg.grad(dot, list(params.values()))
     auto = np.concatenate([h.detach().numpy().ravel() for h in hvp if h is not None])
 

@@ -21,7 +21,7 @@ from .random import (
     default_generator,
     manual_seed,
 )
-from .tensor import Tensor, as_tensor
+from .tensor import Tensor, as_tensor, from_data
 from .validation import DTypeLike, _shape
 
 __all__ = [
@@ -83,7 +83,7 @@ def tensor(
     """A new tensor holding a copy of ``data`` (floats become the default dtype, ints int64)."""
     as_device(device)
     source = data._data if isinstance(data, Tensor) else data
-    t = Tensor(source, dtype=dtype, requires_grad=requires_grad)
+    t = from_data(source, dtype, requires_grad)
     if t._data is source or np.shares_memory(t._data, source):
         t._data = t._data.copy()
     return t

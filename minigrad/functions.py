@@ -830,7 +830,7 @@ def _where_operand(v: Any, name: str, position: int) -> None:
     if isinstance(v, np.generic) and v.dtype.kind in "biuf":
         return
     if isinstance(v, list | tuple | np.ndarray):
-        Tensor(v)  # raises, naming the bad element, for anything but real numbers
+        as_tensor(v)  # raises, naming the bad element, for anything but real numbers
         return
     raise TypeError(
         f"where(): argument '{name}' (position {position}) must be a Tensor or a real number, "
@@ -884,7 +884,7 @@ def _where_side(v: Any) -> Any:
         return v
     if isinstance(v, np.generic):
         return v.item()
-    return Tensor(v)  # a list or an array, as Tensor(v) makes it
+    return as_tensor(v)  # a list or an array, as tensor(v) reads it
 
 
 def _in_dtype(v: Any, dtype: np.dtype) -> Tensor:

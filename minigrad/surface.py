@@ -27,6 +27,7 @@ from .rearrange import RearrangeMethods
 from .reductions import ReductionMethods, ReductionResults
 from .validation import (
     ShapeError,
+    _as_array,
     _broadcast_message,
     _check_broadcasts,
     _check_floating,
@@ -514,7 +515,7 @@ class TensorSurface(PointwiseMethods, RearrangeMethods, ReductionMethods, Linalg
 
     def scatter_add(self: Any, dim: builtins.int, index: Any, src: Any) -> Tensor:
         """This tensor plus ``src`` added at ``index`` along ``dim`` (repeats add up)."""
-        s = src if hasattr(src, "_data") else type(self)(src)
+        s = src if hasattr(src, "_data") else TensorMakers.wrap(_as_array(src), None)
         d, idx = _scatter_index(self, dim, index, s, "scatter_add")
         picked = s[tuple(slice(0, n) for n in idx.shape)]
         placed = TensorMakers.apply(

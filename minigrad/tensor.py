@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 
 from . import fused, ops
+from .constructor import legacy_array
 from .conversion import Conversions
 from .device import as_device
 from .dtypes import default_float, dtype, of_array
@@ -184,10 +185,15 @@ def _reduce(op: Any, where: str, t: Tensor, axis: Any, dim: Any, keep: Any, keep
 class Tensor(InPlace, InPlaceMethods, Conversions, TensorSurface):
     """An n-dimensional array that records the operations applied to it.
 
+    ``Tensor(*args)`` is PyTorch's legacy constructor (``constructor.py``): ``Tensor(2, 3)`` or
+    ``Tensor(size)`` are zeros of that shape, ``Tensor([1, 2])`` is in the default float dtype
+    even from ints, ``Tensor()`` is empty. NumPy arrays (and tensors) are used as they are,
+    their dtype kept and not copied. ``tensor(data)`` infers the dtype (ints int64).
+
     Args:
-        data: array-like. Python floats become float32, ints int64; NumPy arrays keep their
-            dtype and are used as they are (not copied).
-        dtype: a NumPy dtype (or its name) to convert to.
+        *args: sizes, or one piece of data (nested lists, a NumPy array, a Size).
+        dtype: a dtype (or its name) to convert to, instead of the default float dtype.
+        device: only the CPU.
         requires_grad: whether backward should compute a gradient for this tensor.
         name: an optional label, shown when the graph is drawn.
     """
@@ -217,14 +223,20 @@ class Tensor(InPlace, InPlaceMethods, Conversions, TensorSurface):
 
     def __init__(
         self,
-        data: Any,
+        *args: Any,
         dtype: DTypeLike = None,
+        device: Any = None,
         requires_grad: bool = False,
         name: str | None = None,
     ) -> None:
-        self._data = _as_array(data, dtype)
+        as_device(device)
+        self._init(legacy_array(args, dtype), requires_grad, name)
+
+    def _init(self, data: np.ndarray, requires_grad: bool, name: str | None) -> None:
+        """Fill the slots of a new leaf holding ``data`` (``__init__`` and ``Parameter``)."""
         if requires_grad:
-            _check_can_require_grad(self._data, "Tensor")
+            _check_can_require_grad(data, "Tensor")
+        self._data = data
         self._grad = None
         self.grad_fn = None
         self.requires_grad = bool(requires_grad)
@@ -410,7 +422,7 @@ class Tensor(InPlace, InPlaceMethods, Conversions, TensorSurface):
         if not isinstance(other, Tensor):
             other = _operand(other, "@", self, other)
             if not isinstance(other, Tensor):  # a plain number
-                other = Tensor(other)
+                other = from_data(other)
         _check_matmul(self._data.shape, other._data.shape)
         return _binary(ops.MatMul(), self, other)
 
@@ -587,13 +599,24 @@ class Tensor(InPlace, InPlaceMethods, Conversions, TensorSurface):
 def as_tensor(data: Any, dtype: DTypeLike = None, device: Any = None) -> Tensor:
     """``data`` as a tensor, sharing memory when no conversion is needed (a NumPy array of the
     same dtype, or a tensor, which is returned as it is). The one place anything becomes a
-    tensor: Python numbers and lists as ``Tensor(data)`` makes them (floats float32)."""
+    tensor: Python numbers and lists as ``tensor(data)`` makes them (ints int64, floats the
+    default float dtype)."""
     if type(data) is Tensor and dtype is None and device is None:
         return data  # (the usual case, first: modules call this on every input)
     as_device(device)
     if isinstance(data, Tensor):
         return data if dtype is None or data._data.dtype == np.dtype(dtype) else data.astype(dtype)
-    return Tensor(data, dtype=dtype)
+    return from_data(data, dtype)
+
+
+def from_data(
+    data: Any, dtype: DTypeLike = None, requires_grad: bool = False, name: str | None = None
+) -> Tensor:
+    """A leaf holding ``data`` in ``torch.tensor``'s dtypes (ints int64, floats the default
+    float; arrays keep theirs and their memory): not ``Tensor(...)``, the legacy constructor."""
+    t = object.__new__(Tensor)
+    t._init(_as_array(data, dtype), requires_grad, name)
+    return t
 
 
 _NOT_A_LEAF = (

@@ -34,6 +34,7 @@ LAYERS = {
     "reductions": 2,
     "linalg_methods": 2,
     "tensor": 2,
+    "constructor": 2,
     "surface": 2,
     "inplace": 2,
     "inplace_methods": 2,

@@ -101,7 +101,7 @@ class Linear(Module):
 
     def forward(self, x: Tensor) -> Tensor:
         if not isinstance(x, Tensor):
-            x = Tensor(x)
+            x = as_tensor(x)
         # Read the registry directly: attribute access would go through Module.__getattr__.
         params = self._parameters
         weight: Any = params["weight"]  # (always a Parameter in a Linear)

@@ -16,6 +16,7 @@ import numpy as np
 from ..device import as_device, parse_to
 from ..inplace import bump_version
 from ..tensor import Tensor
+from ..validation import _as_array
 
 M = TypeVar("M", bound="Module")
 N = TypeVar("N", bound="_Numbered")
@@ -39,7 +40,7 @@ class Parameter(Tensor):
     def __init__(self, data: Any = None, requires_grad: bool = True, dtype: Any = None) -> None:
         if data is None:
             data = np.empty(0, dtype=np.float32)
-        super().__init__(data, dtype=dtype, requires_grad=False)
+        self._init(_as_array(data, dtype), False, None)  # data as tensor() reads it
         if self._data.dtype.kind != "f":
             raise TypeError(
                 f"Parameter: data must be floating point (parameters receive gradients), "

@@ -266,7 +266,7 @@ from .functions import (
     where,
     xlogy,
 )
-from .grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
+from .grad_mode import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck
 from .gradients import grad
 from .legacy import (
@@ -433,6 +433,7 @@ __all__ = [
     "hstack",
     "hypot",
     "index_select",
+    "inference_mode",
     "initial_seed",
     "int",
     "int8",

@@ -63,11 +63,34 @@ class set_grad_enabled:
 class no_grad(set_grad_enabled):
     """Run without recording: for evaluation and for optimizer updates.
 
-    Use as ``with no_grad(): ...`` or as a decorator ``@no_grad()``.
+    Use as ``with no_grad(): ...`` or as a decorator, ``@no_grad()`` or ``@no_grad``.
     """
 
-    def __init__(self) -> None:
+    def __new__(cls, orig_func: Callable[..., Any] | None = None) -> Any:
+        if orig_func is not None:  # ``@no_grad`` without parentheses: decorate at once
+            return decorated(orig_func, no_grad)
+        return super().__new__(cls)
+
+    def __init__(self, orig_func: Callable[..., Any] | None = None) -> None:
         super().__init__(False)
+
+
+class inference_mode(set_grad_enabled):
+    """PyTorch's ``inference_mode``: here ``no_grad`` by another name (nothing is recorded).
+
+    ``inference_mode(False)`` records as usual. Use as a context manager or a decorator, with
+    or without parentheses. One difference: PyTorch marks the tensors made inside as
+    "inference tensors" and refuses to use them later in a recorded computation; minigrad's are
+    ordinary tensors.
+    """
+
+    def __new__(cls, mode: Any = True) -> Any:
+        if callable(mode):  # ``@inference_mode`` without parentheses: decorate at once
+            return decorated(mode, inference_mode)
+        return super().__new__(cls)
+
+    def __init__(self, mode: Any = True) -> None:
+        super().__init__(not mode)
 
 
 class enable_grad(set_grad_enabled):

@@ -5,7 +5,7 @@ Here: ``grad`` and ``backward``, user-defined ops (``Function``), ``gradcheck`` 
 """
 
 from .._missing import missing_attribute
-from ..grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
+from ..grad_mode import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
 from ..gradcheck import gradcheck, gradgradcheck
 from ..gradients import backward, grad
 from . import function, functional
@@ -30,6 +30,7 @@ __all__ = [
     "grad",
     "gradcheck",
     "gradgradcheck",
+    "inference_mode",
     "is_anomaly_check_nan_enabled",
     "is_anomaly_enabled",
     "is_grad_enabled",

@@ -27,7 +27,15 @@ from .losses import (
     NLLLoss,
     SmoothL1Loss,
 )
-from .module import Module, ModuleDict, ModuleList, Parameter, RemovableHandle
+from .module import (
+    Module,
+    ModuleDict,
+    ModuleList,
+    Parameter,
+    ParameterDict,
+    ParameterList,
+    RemovableHandle,
+)
 from .normalization import BatchNorm1d, BatchNorm2d, GroupNorm, LayerNorm
 from .padding import *  # noqa: F403  (ZeroPad2d, ReflectionPad2d, ...)
 from .recurrent import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNBase, RNNCell, RNNCellBase
@@ -68,6 +76,8 @@ __all__ = [
     "NLLLoss",
     "PairwiseDistance",
     "Parameter",
+    "ParameterDict",
+    "ParameterList",
     "RNNBase",
     "RNNCell",
     "RNNCellBase",

@@ -222,3 +222,8 @@ class Sequential(_Numbered):
         if isinstance(idx, slice):
             return type(self)(OrderedDict(list(self._modules.items())[idx]))
         return self._modules[self._index(idx)]  # type: ignore[return-value]
+
+    def insert(self, index: int, module: Module) -> Sequential:
+        """Insert ``module`` before position ``index``; returns self."""
+        self._insert(index, module)
+        return self

@@ -347,6 +347,52 @@ class Module:
                     seen.add(id(member))
                 yield (f"{mod_prefix}.{name}" if mod_prefix else name), member
 
+    def get_submodule(self, target: str) -> Module:
+        """The module at the dotted path ``target`` ("" is self): ``get_submodule("0.conv")``.
+
+        Raises:
+            AttributeError: naming the first part of the path that is missing or not a Module.
+        """
+        module: Module = self
+        if target == "":
+            return module
+        for item in target.split("."):
+            if not hasattr(module, item):
+                raise AttributeError(f"{module._get_name()} has no attribute `{item}`")
+            module = getattr(module, item)
+            if not isinstance(module, Module):
+                raise AttributeError(f"`{item}` is not an nn.Module")
+        return module
+
+    def get_parameter(self, target: str) -> Parameter:
+        """The parameter at the dotted path ``target``: ``get_parameter("0.weight")``.
+
+        Raises:
+            AttributeError: if a module on the path or the parameter is missing.
+        """
+        path, _, name = target.rpartition(".")
+        module = self.get_submodule(path)
+        if not hasattr(module, name):
+            raise AttributeError(f"{module._get_name()} has no attribute `{name}`")
+        param = getattr(module, name)
+        if not isinstance(param, Parameter):
+            raise AttributeError(f"`{name}` is not an nn.Parameter")
+        return param
+
+    def get_buffer(self, target: str) -> Tensor:
+        """The buffer at the dotted path ``target``: ``get_buffer("bn.running_mean")``.
+
+        Raises:
+            AttributeError: if a module on the path or the buffer is missing.
+        """
+        path, _, name = target.rpartition(".")
+        module = self.get_submodule(path)
+        if not hasattr(module, name):
+            raise AttributeError(f"{module._get_name()} has no attribute `{name}`")
+        if name not in module._buffers:
+            raise AttributeError(f"`{name}` is not a buffer")
+        return module._buffers[name]  # type: ignore[return-value]
+
     def buffers(self, recurse: bool = True) -> Iterator[Tensor]:
         """Every buffer."""
         for _, b in self.named_buffers(recurse=recurse):
@@ -703,6 +749,26 @@ class _Numbered(Module):
             self.append(m)
         return self
 
+    def _insert(self, index: int, module: Module) -> None:
+        """Put ``module`` before position ``index`` (negative counts from the end); the modules
+        after it move up one name, as PyTorch renumbers them."""
+        _check_module(module, self._get_name())
+        n = len(self._modules)
+        if not -n <= index <= n:
+            raise IndexError(f"Index out of range: {index}")
+        index = index + n if index < 0 else index
+        modules = list(self._modules.values())
+        modules.insert(index, module)
+        self._modules.clear()
+        for i, m in enumerate(modules):
+            self._modules[str(i)] = m
+
+    def pop(self, key: int | slice) -> Any:
+        """Remove and return the module at ``key`` (a slice: the container of those)."""
+        taken = self[key]  # type: ignore[index]
+        del self[key]
+        return taken
+
 
 class ModuleList(_Numbered):
     """A list of modules whose parameters are registered (named "0", "1", ...).
@@ -719,6 +785,10 @@ class ModuleList(_Numbered):
         if isinstance(idx, slice):
             return type(self)(list(self._modules.values())[idx])  # type: ignore[arg-type]
         return self._modules[self._index(idx)]
+
+    def insert(self, index: int, module: Module) -> None:
+        """Insert ``module`` before position ``index``."""
+        self._insert(index, module)
 
     def forward(self, *args: Any, **kwargs: Any) -> Any:
         raise NotImplementedError("ModuleList has no forward(): iterate over it instead")
@@ -763,8 +833,147 @@ class ModuleDict(Module):
         """(name, module) pairs, in insertion order."""
         return self._modules.items()  # type: ignore[return-value]
 
+    def pop(self, key: str) -> Module:
+        """Remove the module named ``key`` and return it."""
+        module = self[key]
+        del self[key]
+        return module
+
+    def clear(self) -> None:
+        """Remove every module."""
+        self._modules.clear()
+
+    def update(self, modules: Mapping[str, Module] | Iterable[tuple[str, Module]]) -> None:
+        """Add (or replace) modules from a mapping or from (name, module) pairs."""
+        pairs = modules.items() if isinstance(modules, Mapping) else modules
+        for key, module in pairs:
+            self[key] = module
+
     def forward(self, *args: Any, **kwargs: Any) -> Any:
         raise NotImplementedError("ModuleDict has no forward(): index it instead")
+
+
+class ParameterList(Module):
+    """A list of parameters registered under "0", "1", ... (a plain Tensor given to it is made
+    a Parameter, as in PyTorch), so ``parameters()``, the optimizers and ``state_dict`` see
+    them."""
+
+    def __init__(self, values: Iterable[Tensor] | None = None) -> None:
+        super().__init__()
+        if values is not None:
+            self.extend(values)
+
+    def _key(self, idx: int) -> str:
+        n = len(self._parameters)
+        if not -n <= idx < n:
+            raise IndexError(f"index {idx} is out of range")
+        return str(idx % n)
+
+    def __getitem__(self, idx: int | slice) -> Any:
+        if isinstance(idx, slice):
+            return type(self)(list(self)[idx])
+        return self._parameters[self._key(idx)]
+
+    def __setitem__(self, idx: int, param: Tensor) -> None:
+        self.register_parameter(self._key(idx), _as_parameter(param, "ParameterList"))
+
+    def __len__(self) -> int:
+        return len(self._parameters)
+
+    def __iter__(self) -> Iterator[Parameter]:
+        return iter(self._parameters.values())  # type: ignore[arg-type]
+
+    def append(self, value: Tensor) -> ParameterList:
+        """Add ``value`` at the end; returns self."""
+        self.register_parameter(str(len(self)), _as_parameter(value, "ParameterList"))
+        return self
+
+    def extend(self, values: Iterable[Tensor]) -> ParameterList:
+        """Append each of ``values``; returns self."""
+        for v in values:
+            self.append(v)
+        return self
+
+    def extra_repr(self) -> str:
+        return "\n".join(f"  ({k}): {_summary(p)}" for k, p in self._parameters.items())
+
+    def forward(self, *args: Any, **kwargs: Any) -> Any:
+        raise NotImplementedError("ParameterList has no forward(): iterate over it instead")
+
+
+class ParameterDict(Module):
+    """A dict of parameters registered under their keys (a plain Tensor is made a
+    Parameter)."""
+
+    def __init__(self, parameters: Mapping[str, Tensor] | None = None) -> None:
+        super().__init__()
+        if parameters is not None:
+            self.update(parameters)
+
+    def __getitem__(self, key: str) -> Parameter:
+        return self._parameters[key]  # type: ignore[return-value]
+
+    def __setitem__(self, key: str, param: Tensor) -> None:
+        self.register_parameter(key, _as_parameter(param, "ParameterDict"))
+
+    def __delitem__(self, key: str) -> None:
+        del self._parameters[key]
+
+    def __len__(self) -> int:
+        return len(self._parameters)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._parameters)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._parameters
+
+    def keys(self) -> Iterable[str]:
+        """The names, in insertion order."""
+        return self._parameters.keys()
+
+    def values(self) -> Iterable[Parameter]:
+        """The parameters, in insertion order."""
+        return self._parameters.values()  # type: ignore[return-value]
+
+    def items(self) -> Iterable[tuple[str, Parameter]]:
+        """(name, parameter) pairs, in insertion order."""
+        return self._parameters.items()  # type: ignore[return-value]
+
+    def pop(self, key: str) -> Parameter:
+        """Remove the parameter named ``key`` and return it."""
+        param = self[key]
+        del self[key]
+        return param
+
+    def update(self, parameters: Mapping[str, Tensor] | Iterable[tuple[str, Tensor]]) -> None:
+        """Add (or replace) parameters from a mapping or from (name, tensor) pairs."""
+        pairs = parameters.items() if isinstance(parameters, Mapping) else parameters
+        for key, value in pairs:
+            self[key] = value
+
+    def extra_repr(self) -> str:
+        return "\n".join(f"  ({k}): {_summary(p)}" for k, p in self._parameters.items())
+
+    def forward(self, *args: Any, **kwargs: Any) -> Any:
+        raise NotImplementedError("ParameterDict has no forward(): index it instead")
+
+
+def _as_parameter(value: Any, where: str) -> Parameter:
+    if isinstance(value, Parameter):
+        return value
+    if isinstance(value, Tensor):
+        return Parameter(value)
+    raise TypeError(f"{where}: expected a Parameter or a Tensor, got {type(value).__name__}")
+
+
+def _summary(p: Tensor | None) -> str:
+    """``Parameter containing: [minigrad.float32 of size 2x3]``, as PyTorch's containers
+    print their parameters."""
+    if p is None:
+        return "None"
+    size = "x".join(str(n) for n in p.shape)
+    return f"Parameter containing: [{p.dtype} of size {size}]"
 
 
 def _check_module(module: Any, where: str) -> Module:

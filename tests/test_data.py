@@ -1,6 +1,7 @@
 """Datasets, DataLoader batching and determinism, and train/test splitting."""
 
 import math
+import re
 import warnings
 
 import numpy as np
@@ -219,6 +220,30 @@ def test_bad_arguments_raise():
         DataLoader(ds, batch_size=2.0)
     with pytest.raises(TypeError, match="generator"):
         DataLoader(ds, shuffle=True, generator="seed")
+
+
+def test_num_workers_loads_in_this_process_with_the_same_batches():
+    # The CIFAR-10 tutorial's DataLoader(..., num_workers=2): minigrad loads every batch in
+    # the calling process; the batches and their order are those of num_workers=0, as
+    # PyTorch's (in order) workers give them.
+    x, y = _xy(10)
+    plain = [b[1].tolist() for b in DataLoader(TensorDataset(x, y), batch_size=4)]
+    loader = DataLoader(TensorDataset(x, y), batch_size=4, num_workers=2)
+    assert loader.num_workers == 2
+    assert [b[1].tolist() for b in loader] == plain
+    generic = DataLoader(Squares(5), batch_size=2, shuffle=False, num_workers=3)
+    assert [b[2].tolist() for b in generic] == [[0, 1], [2, 3], [4]]
+
+
+def test_negative_num_workers_raises_pytorchs_error():
+    ds = TensorDataset(np.zeros(4))
+    message = (
+        "num_workers option should be non-negative; use num_workers=0 to disable multiprocessing."
+    )
+    with pytest.raises(ValueError, match=re.escape(message)):
+        DataLoader(ds, num_workers=-1)
+    with pytest.raises(TypeError, match="num_workers must be an int"):
+        DataLoader(ds, num_workers=2.0)
 
 
 # --- train_test_split -----------------------------------------------------------------------

@@ -268,10 +268,15 @@ class DataLoader:
             place), int seed (a private generator made once here), or None (minigrad's
             default generator, see `minigrad.manual_seed`).
         collate_fn: combines a list of samples into a batch.
+        num_workers: PyTorch's count of loading processes. minigrad loads every batch in
+            the calling process, so any count gives the batches, in the order, of
+            ``num_workers=0`` (as PyTorch's workers, which deliver in order, do); it is
+            accepted so that programs written for PyTorch run.
 
     Raises:
-        ValueError: batch_size is not a positive int, or both `sampler` and `shuffle`.
-        TypeError: generator has an unsupported type.
+        ValueError: batch_size is not a positive int, both `sampler` and `shuffle`, or a
+            negative num_workers.
+        TypeError: generator has an unsupported type, or num_workers is not an int.
     """
 
     def __init__(
@@ -283,7 +288,15 @@ class DataLoader:
         drop_last: bool = False,
         generator: GeneratorLike = None,
         collate_fn: Callable[[list[Any]], Any] | None = None,
+        num_workers: int = 0,
     ) -> None:
+        if isinstance(num_workers, bool) or not isinstance(num_workers, (int, np.integer)):
+            raise TypeError(f"DataLoader: num_workers must be an int, got {num_workers!r}")
+        if num_workers < 0:
+            raise ValueError(
+                "num_workers option should be non-negative; use num_workers=0 to disable "
+                "multiprocessing."
+            )
         if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)):
             raise ValueError(f"DataLoader: batch_size must be an int, got {batch_size!r}")
         if batch_size < 1:
@@ -297,6 +310,7 @@ class DataLoader:
         self.drop_last = bool(drop_last)
         self.generator = _seeded_once(generator, "DataLoader")
         self.collate_fn = collate_fn if collate_fn is not None else default_collate
+        self.num_workers = int(num_workers)
 
     def __len__(self) -> int:
         n = len(self.sampler) if self.sampler is not None else len(self.dataset)  # type: ignore[arg-type]

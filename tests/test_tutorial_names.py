@@ -355,3 +355,38 @@ def test_tensors_print_pytorch_digits() -> None:
     ]
     for values in cases:
         assert repr(mg.tensor(values)) == repr(torch.tensor(values)), values
+
+
+# ---------------------------------------------------------------------------------------------
+# The legacy constructors: torch.Tensor([0]) and torch.LongTensor([label]) (the NLP tutorials)
+
+
+def test_tensor_of_python_numbers_is_the_default_float_dtype() -> None:
+    # The char-RNN tutorial: loss = torch.Tensor([0]); loss += criterion(output, target)
+    loss = mg.Tensor([0])
+    assert loss.dtype == mg.float32 and loss.tolist() == [0.0]
+    assert mg.Tensor([True, False]).dtype == mg.float32
+    x = mg.tensor([1.0, 2.0], requires_grad=True)
+    loss += (x * x).sum()
+    loss.backward()
+    assert loss.tolist() == [5.0] and x.grad.tolist() == [2.0, 4.0]
+    default = mg.get_default_dtype()
+    mg.set_default_dtype(mg.float64)
+    try:
+        assert mg.Tensor([1, 2]).dtype == mg.float64
+    finally:
+        mg.set_default_dtype(default)
+    # an array keeps its dtype (see docs/pytorch-surface.md), and tensor() still infers
+    assert mg.Tensor(np.arange(3)).dtype == mg.int64 and mg.tensor([1, 2]).dtype == mg.int64
+
+
+def test_long_tensor_as_the_nlp_tutorials_write_it() -> None:
+    target = mg.LongTensor([1])
+    assert target.dtype == mg.int64 and target.tolist() == [1] and not target.requires_grad
+    logp = mg.nn.functional.log_softmax(mg.randn(1, 2), dim=1)
+    assert mg.nn.NLLLoss()(logp, target).item() == -logp[0, 1].item()
+    assert isinstance(target, mg.LongTensor) and isinstance(target, mg.Tensor)
+    assert not isinstance(mg.tensor([1.0]), mg.LongTensor)
+    assert isinstance(mg.tensor([1.0]), mg.FloatTensor)
+    assert mg.LongTensor.dtype == mg.int64 and mg.BoolTensor.dtype == mg.bool
+    assert mg.LongTensor([-1.7, 2.9]).tolist() == [-1, 2]  # truncated toward 0, as PyTorch

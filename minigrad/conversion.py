@@ -114,6 +114,7 @@ class Conversions:
             prefix="tensor(",
             precision=4,
             floatmode="maxprec" if whole else "fixed",
+            max_line_width=81,  # PyTorch's 80 columns (NumPy wraps a line longer than this)
         )
         extra = []
         if self._data.dtype not in (default_float(), np.int64, np.bool_):

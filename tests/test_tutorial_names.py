@@ -357,6 +357,22 @@ def test_tensors_print_pytorch_digits() -> None:
         assert repr(mg.tensor(values)) == repr(torch.tensor(values)), values
 
 
+
+def test_tensors_wrap_lines_where_pytorch_does() -> None:
+    # The blitz's print(out) of LeNet's (1, 10) output: eight numbers on the first line, as
+    # PyTorch's 80 columns hold them
+    torch = pytest.importorskip("torch")
+    rng = np.random.default_rng(0)
+    for shape in [(10,), (1, 10), (20,), (3, 12), (2, 2, 9), (40,)]:
+        for values in (
+            rng.standard_normal(shape).astype(np.float32),
+            (rng.standard_normal(shape) * 1000).astype(np.float32),
+            rng.integers(-5, 1000, shape),
+            rng.random(shape) > 0.5,
+        ):
+            assert repr(mg.tensor(values)) == repr(torch.tensor(values)), (shape, values.dtype)
+
+
 # ---------------------------------------------------------------------------------------------
 # The legacy constructors: torch.Tensor([0]) and torch.LongTensor([label]) (the NLP tutorials)
 

@@ -123,7 +123,17 @@ class Conversions:
             extra.append(f"grad_fn={self.grad_fn!r}")
         elif self.requires_grad:
             extra.append("requires_grad=True")
-        return f"tensor({body}{''.join(', ' + e for e in extra)})"
+        # PyTorch's rule for the suffixes: one that would pass 80 columns starts a new line
+        text = f"tensor({body}"
+        last = len(text) - text.rfind("\n") + 1
+        for e in extra:
+            if last + len(e) + 2 > 80:
+                text += ",\n       " + e
+                last = 7 + len(e)
+            else:
+                text += ", " + e
+                last += len(e) + 2
+        return text + ")"
 
 
 def _one_element(a: np.ndarray) -> np.ndarray:

@@ -373,6 +373,26 @@ def test_tensors_wrap_lines_where_pytorch_does() -> None:
             assert repr(mg.tensor(values)) == repr(torch.tensor(values)), (shape, values.dtype)
 
 
+
+def test_a_suffix_that_does_not_fit_goes_on_a_line_of_its_own_as_in_pytorch() -> None:
+    # The word-embeddings tutorial's print(hello_embed): PyTorch puts grad_fn=... on a new
+    # line when the last line would pass 80 columns
+    torch = pytest.importorskip("torch")
+    rng = np.random.default_rng(1)
+    for shape in [(1, 5), (1, 10), (5,), (2, 3), (7,), (12,)]:
+        values = rng.standard_normal(shape)
+        ours = mg.tensor(values, dtype=mg.float32, requires_grad=True)
+        theirs = torch.tensor(values, dtype=torch.float32, requires_grad=True)
+        assert repr(ours) == repr(theirs) and repr(ours * 2) == repr(theirs * 2), shape
+        for dtype in ("float64", "float16"):  # "dtype=minigrad.float64" is longer: the same
+            ours = mg.tensor(values, dtype=dtype, requires_grad=True)  # rule on its own text
+            theirs = torch.tensor(values, dtype=getattr(torch, dtype), requires_grad=True)
+            assert max(len(line) for line in repr(ours).splitlines()) <= 80
+            assert " ".join(repr(ours).replace("minigrad.", "torch.").split()) == " ".join(
+                repr(theirs).split()
+            )
+
+
 # ---------------------------------------------------------------------------------------------
 # The legacy constructors: torch.Tensor([0]) and torch.LongTensor([label]) (the NLP tutorials)
 

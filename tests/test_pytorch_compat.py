@@ -91,14 +91,19 @@ def same_start(source: str) -> str:
     source = re.sub(r"\btorch\.float(32)?\b", "torch.float64", source)
     source = source.replace(".float()", ".double()")
     source = source.replace("shuffle=True", "shuffle=False")  # the same order of batches
+    source = re.sub(r"num_workers=\d+", "num_workers=0", source)  # (torch: no processes)
+    source = re.sub(r"\bnn\.Dropout\(", "_start_dropout(", source)  # the same masks
     lines = source.splitlines()
     for node in reversed(ast.parse(source).body):  # after each top-level `model = ...`
         if isinstance(node, ast.Assign):
             target = node.targets[0]
             if isinstance(target, ast.Tuple) and target.elts:  # model, opt = get_model()
                 target = target.elts[0]
-            if isinstance(target, ast.Name) and target.id in ("model", "critic"):
-                lines.insert(node.end_lineno or 0, f"_start_parameters({target.id})")
+            if isinstance(target, ast.Name) and target.id in ("model", "critic", "net", "rnn"):
+                # (the char-RNN's hidden state passes through no nonlinearity: a small start
+                # keeps it finite over a name's letters)
+                bound = ", bound=0.05" if target.id == "rnn" else ""
+                lines.insert(node.end_lineno or 0, f"_start_parameters({target.id}{bound})")
     return "\n".join(lines) + "\n"
 
 
@@ -130,16 +135,29 @@ def start_functions(lib: Any, seed: int = 0) -> dict[str, Callable[..., Any]]:
         tensor._data[...] = value
         return tensor
 
-    def parameters(model: Any) -> None:
+    def parameters(model: Any, bound: float = 0.5) -> None:
         for _, p in sorted(model.named_parameters()):
-            value = rng.uniform(-0.5, 0.5, tuple(p.shape))
+            value = rng.uniform(-bound, bound, tuple(p.shape))
             if lib.__name__ == "torch":
                 with lib.no_grad():
                     p.data = lib.tensor(value)
             else:
                 p._data = value  # float64, as torch's parameter after .data = float64 tensor
 
+    def dropout(p: float = 0.5, inplace: bool = False) -> Any:
+        """nn.Dropout(p) with its masks drawn from the stream (the same for both libraries)."""
+
+        class Dropout(lib.nn.Module):
+            def forward(self, x: Any) -> Any:
+                if not self.training or p == 0:
+                    return x
+                keep = lib.tensor(rng.random(tuple(x.shape)) >= p, dtype=x.dtype)
+                return x * keep / (1 - p)
+
+        return Dropout()
+
     return {
+        "_start_dropout": dropout,
         "_start_randn": randn,
         "_start_rand": rand,
         "_start_randint": randint,
@@ -167,13 +185,13 @@ def compare_with_torch(source: str, **inputs: Any) -> None:
         lib.set_default_dtype(lib.float64)
         try:
             ns = run(program, lib.__name__, **inputs, **start_functions(lib))
-            name = next(k for k in ("losses", "results", "loss") if k in ns)
+            name = next(k for k in ("losses", "results", "all_losses", "loss") if k in ns)
             results.append(ns[name] if name != "loss" else [ns["loss"]])
         finally:
             lib.set_default_dtype(default)
     torch.set_num_threads(threads)
     ours, theirs = (np.asarray(r, dtype=np.float64) for r in results)
-    assert ours.shape == theirs.shape and ours.size > 0
+    assert ours.shape == theirs.shape and ours.size > 0 and np.isfinite(ours).all()
     np.testing.assert_allclose(ours, theirs, rtol=1e-5, atol=1e-8)
 
 
@@ -2286,6 +2304,883 @@ def check_dcgan(ns: dict[str, Any], inputs: dict[str, Any]) -> None:
     assert not np.allclose(first, last)
 
 
+# "Deep Learning with PyTorch: A 60 Minute Blitz", "Deep Learning for NLP with PyTorch" and
+# "NLP From Scratch: Generating Names with a Character-Level RNN"
+
+
+def _cifar(n_train: int, n_test: int) -> dict[str, Any]:
+    """``torchvision`` and ``torchvision.transforms`` as the CIFAR-10 tutorial calls them:
+    CIFAR10 (which downloads) becomes MNIST digits from the shared data, padded to 32x32 and
+    given three channels, as (H, W, 3) uint8 pictures with int labels."""
+
+    def make_torchvision(lib: Any) -> Any:
+        class CIFAR10:
+            def __init__(
+                self,
+                root: str,
+                train: bool = True,
+                transform: Any = None,
+                target_transform: Any = None,
+                download: bool = False,
+            ) -> None:
+                images, labels = _mnist(train)
+                n = n_train if train else n_test
+                padded = np.pad(images[:n], ((0, 0), (2, 2), (2, 2)))
+                self.data = np.repeat(padded[..., None], 3, axis=-1)  # (N, 32, 32, 3)
+                self.targets = labels[:n].tolist()
+                self.transform, self.target_transform = transform, target_transform
+
+            def __len__(self) -> int:
+                return len(self.data)
+
+            def __getitem__(self, i: int) -> tuple[Any, Any]:
+                image, label = self.data[i], self.targets[i]
+                if self.transform is not None:
+                    image = self.transform(image)
+                if self.target_transform is not None:
+                    label = self.target_transform(label)
+                return image, label
+
+        class Compose:
+            def __init__(self, transforms: list[Callable[[Any], Any]]) -> None:
+                self.transforms = transforms
+
+            def __call__(self, x: Any) -> Any:
+                for t in self.transforms:
+                    x = t(x)
+                return x
+
+        class ToTensor:
+            """(H, W, C) uint8 pixels to a (C, H, W) tensor of the default dtype in [0, 1]."""
+
+            def __call__(self, pic: np.ndarray) -> Any:
+                chw = np.ascontiguousarray(pic.transpose(2, 0, 1))
+                return lib.tensor(chw, dtype=lib.get_default_dtype()) / 255
+
+        class Normalize:
+            """(x - mean) / std, channel by channel."""
+
+            def __init__(self, mean: tuple[float, ...], std: tuple[float, ...]) -> None:
+                self.mean, self.std = mean, std
+
+            def __call__(self, x: Any) -> Any:
+                mean = lib.tensor(self.mean, dtype=x.dtype).view(-1, 1, 1)
+                std = lib.tensor(self.std, dtype=x.dtype).view(-1, 1, 1)
+                return (x - mean) / std
+
+        transforms = SimpleNamespace(Compose=Compose, ToTensor=ToTensor, Normalize=Normalize)
+        return SimpleNamespace(datasets=SimpleNamespace(CIFAR10=CIFAR10), transforms=transforms)
+
+    return {
+        "torchvision": ForLibrary(make_torchvision),
+        "transforms": ForLibrary(lambda lib: make_torchvision(lib).transforms),
+    }
+
+
+def _name_files() -> dict[str, Any]:
+    """The char-RNN tutorial's ``data/names/[Language].txt`` (which it downloads), written in
+    the current directory from the shared makemore names: a category per initial (A, J, M,
+    S; 60 names each), the names capitalised, as the tutorial's files hold them."""
+    names = _words(32033)
+    folder = Path("data/names")
+    folder.mkdir(parents=True, exist_ok=True)
+    for initial in "ajms":
+        chosen = [w.capitalize() for w in names if w.startswith(initial)][:60]
+        (folder / f"{initial.upper()}.txt").write_text("\n".join(chosen) + "\n")
+    return {}
+
+
+BLITZ_NEURAL_NETWORKS = """
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+
+class Net(nn.Module):
+
+    def __init__(self):
+        super(Net, self).__init__()
+        # 1 input image channel, 6 output channels, 5x5 square convolution
+        # kernel
+        self.conv1 = nn.Conv2d(1, 6, 5)
+        self.conv2 = nn.Conv2d(6, 16, 5)
+        # an affine operation: y = Wx + b
+        self.fc1 = nn.Linear(16 * 5 * 5, 120)  # 5*5 from image dimension
+        self.fc2 = nn.Linear(120, 84)
+        self.fc3 = nn.Linear(84, 10)
+
+    def forward(self, x):
+        # Max pooling over a (2, 2) window
+        x = F.max_pool2d(F.relu(self.conv1(x)), (2, 2))
+        # If the size is a square, you can specify with a single number
+        x = F.max_pool2d(F.relu(self.conv2(x)), 2)
+        x = torch.flatten(x, 1) # flatten all dimensions except the batch dimension
+        x = F.relu(self.fc1(x))
+        x = F.relu(self.fc2(x))
+        x = self.fc3(x)
+        return x
+
+
+net = Net()
+print(net)
+
+params = list(net.parameters())
+print(len(params))
+print(params[0].size())  # conv1's .weight
+
+input = torch.randn(1, 1, 32, 32)
+out = net(input)
+print(out)
+
+net.zero_grad()
+out.backward(torch.randn(1, 10))
+
+output = net(input)
+target = torch.randn(10)  # a dummy target, for example
+target = target.view(1, -1)  # make it the same shape as output
+criterion = nn.MSELoss()
+
+loss = criterion(output, target)
+print(loss)
+
+print(loss.grad_fn)  # MSELoss
+print(loss.grad_fn.next_functions[0][0])  # Linear
+print(loss.grad_fn.next_functions[0][0].next_functions[0][0])  # ReLU
+
+net.zero_grad()     # zeroes the gradient buffers of all parameters
+
+print('conv1.bias.grad before backward')
+print(net.conv1.bias.grad)
+
+loss.backward()
+
+print('conv1.bias.grad after backward')
+print(net.conv1.bias.grad)
+
+learning_rate = 0.01
+for f in net.parameters():
+    f.data.sub_(f.grad.data * learning_rate)
+
+import torch.optim as optim
+
+# create your optimizer
+optimizer = optim.SGD(net.parameters(), lr=0.01)
+
+# in your training loop:
+optimizer.zero_grad()   # zero the gradient buffers
+output = net(input)
+loss = criterion(output, target)
+loss.backward()
+optimizer.step()    # Does the update
+results = out.flatten().tolist() + net.conv1.bias.grad.tolist() + [loss.item()]
+"""
+
+BLITZ_CLASSIFIER = """
+import torch
+# (torchvision and torchvision.transforms: given by the test)
+
+transform = transforms.Compose(
+    [transforms.ToTensor(),
+     transforms.Normalize((0.5, 0.5, 0.5), (0.5, 0.5, 0.5))])
+
+batch_size = 4
+
+trainset = torchvision.datasets.CIFAR10(root='./data', train=True,
+                                        download=True, transform=transform)
+trainloader = torch.utils.data.DataLoader(trainset, batch_size=batch_size,
+                                          shuffle=True, num_workers=2)
+
+testset = torchvision.datasets.CIFAR10(root='./data', train=False,
+                                       download=True, transform=transform)
+testloader = torch.utils.data.DataLoader(testset, batch_size=batch_size,
+                                         shuffle=False, num_workers=2)
+
+classes = ('plane', 'car', 'bird', 'cat',
+           'deer', 'dog', 'frog', 'horse', 'ship', 'truck')
+
+# get some random training images
+dataiter = iter(trainloader)
+images, labels = next(dataiter)
+
+# print labels
+print(' '.join(f'{classes[labels[j]]:5s}' for j in range(batch_size)))
+
+import torch.nn as nn
+import torch.nn.functional as F
+
+
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv1 = nn.Conv2d(3, 6, 5)
+        self.pool = nn.MaxPool2d(2, 2)
+        self.conv2 = nn.Conv2d(6, 16, 5)
+        self.fc1 = nn.Linear(16 * 5 * 5, 120)
+        self.fc2 = nn.Linear(120, 84)
+        self.fc3 = nn.Linear(84, 10)
+
+    def forward(self, x):
+        x = self.pool(F.relu(self.conv1(x)))
+        x = self.pool(F.relu(self.conv2(x)))
+        x = torch.flatten(x, 1) # flatten all dimensions except batch
+        x = F.relu(self.fc1(x))
+        x = F.relu(self.fc2(x))
+        x = self.fc3(x)
+        return x
+
+
+net = Net()
+
+import torch.optim as optim
+
+criterion = nn.CrossEntropyLoss()
+optimizer = optim.SGD(net.parameters(), lr=0.001, momentum=0.9)
+
+losses = []
+for epoch in range(2):  # loop over the dataset multiple times
+
+    running_loss = 0.0
+    for i, data in enumerate(trainloader, 0):
+        # get the inputs; data is a list of [inputs, labels]
+        inputs, labels = data
+
+        # zero the parameter gradients
+        optimizer.zero_grad()
+
+        # forward + backward + optimize
+        outputs = net(inputs)
+        loss = criterion(outputs, labels)
+        loss.backward()
+        optimizer.step()
+        losses.append(loss.item())
+
+        # print statistics
+        running_loss += loss.item()
+        if i % 2000 == 1999:    # print every 2000 mini-batches
+            print(f'[{epoch + 1}, {i + 1:5d}] loss: {running_loss / 2000:.3f}')
+            running_loss = 0.0
+
+print('Finished Training')
+
+PATH = './cifar_net.pth'
+torch.save(net.state_dict(), PATH)
+
+dataiter = iter(testloader)
+images, labels = next(dataiter)
+
+# print images
+print('GroundTruth: ', ' '.join(f'{classes[labels[j]]:5s}' for j in range(4)))
+
+net = Net()
+net.load_state_dict(torch.load(PATH, weights_only=True))
+
+outputs = net(images)
+
+_, predicted = torch.max(outputs, 1)
+
+print('Predicted: ', ' '.join(f'{classes[predicted[j]]:5s}'
+                              for j in range(4)))
+
+correct = 0
+total = 0
+# since we're not training, we don't need to calculate the gradients for our outputs
+with torch.no_grad():
+    for data in testloader:
+        images, labels = data
+        # calculate outputs by running images through the network
+        outputs = net(images)
+        # the class with the highest energy is what we choose as prediction
+        _, predicted = torch.max(outputs.data, 1)
+        total += labels.size(0)
+        correct += (predicted == labels).sum().item()
+
+print(f'Accuracy of the network on the 10000 test images: {100 * correct // total} %')
+
+# prepare to count predictions for each class
+correct_pred = {classname: 0 for classname in classes}
+total_pred = {classname: 0 for classname in classes}
+
+# again no gradients needed
+with torch.no_grad():
+    for data in testloader:
+        images, labels = data
+        outputs = net(images)
+        _, predictions = torch.max(outputs, 1)
+        # collect the correct predictions for each class
+        for label, prediction in zip(labels, predictions):
+            if label == prediction:
+                correct_pred[classes[label]] += 1
+            total_pred[classes[label]] += 1
+
+
+# print accuracy for each class
+for classname, correct_count in correct_pred.items():
+    accuracy = 100 * float(correct_count) / total_pred[classname]
+    print(f'Accuracy for class: {classname:5s} is {accuracy:.1f} %')
+
+device = torch.device('cuda:0' if torch.cuda.is_available() else 'cpu')
+
+# Assuming that we are on a CUDA machine, this should print a CUDA device:
+
+print(device)
+"""
+
+NLP_BAG_OF_WORDS = """
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+import torch.optim as optim
+
+torch.manual_seed(1)
+
+lin = nn.Linear(5, 3)  # maps from R^5 to R^3, parameters A, b
+# data is 2x5.  A maps from 5 to 3... can we map "data" under A?
+data = torch.randn(2, 5)
+print(lin(data))  # yes
+
+# In pytorch, most non-linearities are in torch.functional (we have it imported as F)
+# Note that non-linearites typically don't have parameters like affine maps do.
+# That is, they don't have weights that are updated during training.
+data = torch.randn(2, 2)
+print(data)
+print(F.relu(data))
+
+# Softmax is also in torch.nn.functional
+data = torch.randn(5)
+print(data)
+print(F.softmax(data, dim=0))
+print(F.softmax(data, dim=0).sum())  # Sums to 1 because it is a distribution!
+print(F.log_softmax(data, dim=0))  # theres also log_softmax
+
+data = [("me gusta comer en la cafeteria".split(), "SPANISH"),
+        ("Give it to me".split(), "ENGLISH"),
+        ("No creo que sea una buena idea".split(), "SPANISH"),
+        ("No it is not a good idea to get lost at sea".split(), "ENGLISH")]
+
+test_data = [("Yo creo que si".split(), "SPANISH"),
+             ("it is lost on me".split(), "ENGLISH")]
+
+# word_to_ix maps each word in the vocab to a unique integer, which will be its
+# index into the Bag of words vector
+word_to_ix = {}
+for sent, _ in data + test_data:
+    for word in sent:
+        if word not in word_to_ix:
+            word_to_ix[word] = len(word_to_ix)
+print(word_to_ix)
+
+VOCAB_SIZE = len(word_to_ix)
+NUM_LABELS = 2
+
+
+class BoWClassifier(nn.Module):  # inheriting from nn.Module!
+
+    def __init__(self, num_labels, vocab_size):
+        # calls the init function of nn.Module.  Dont get confused by syntax,
+        # just always do it in an nn.Module
+        super(BoWClassifier, self).__init__()
+
+        # Define the parameters that you will need.  In this case, we need A and b,
+        # the parameters of the affine mapping.
+        # Torch defines nn.Linear(), which provides the affine map.
+        # Make sure you understand why the input dimension is vocab_size
+        # and the output is num_labels!
+        self.linear = nn.Linear(vocab_size, num_labels)
+
+        # NOTE! The non-linearity log softmax does not have parameters! So we don't need
+        # to worry about that here
+
+    def forward(self, bow_vec):
+        # Pass the input through the linear layer,
+        # then pass that through log_softmax.
+        # Many non-linearities and other functions are in torch.nn.functional
+        return F.log_softmax(self.linear(bow_vec), dim=1)
+
+
+def make_bow_vector(sentence, word_to_ix):
+    vec = torch.zeros(len(word_to_ix))
+    for word in sentence:
+        vec[word_to_ix[word]] += 1
+    return vec.view(1, -1)
+
+
+def make_target(label, label_to_ix):
+    return torch.LongTensor([label_to_ix[label]])
+
+
+model = BoWClassifier(NUM_LABELS, VOCAB_SIZE)
+
+# the model knows its parameters.  The first output below is A, the second is b.
+# Whenever you assign a component to a class variable in the __init__ function
+# of a module, which was done with the line
+# self.linear = nn.Linear(...)
+# Then through some Python magic from the PyTorch devs, your module
+# (in this case, BoWClassifier) will store knowledge of the nn.Linear's parameters
+for param in model.parameters():
+    print(param)
+
+# To run the model, pass in a BoW vector
+# Here we don't need to train, so the code is wrapped in torch.no_grad()
+with torch.no_grad():
+    sample = data[0]
+    bow_vector = make_bow_vector(sample[0], word_to_ix)
+    log_probs = model(bow_vector)
+    print(log_probs)
+
+label_to_ix = {"SPANISH": 0, "ENGLISH": 1}
+
+# Run on test data before we train, just to see a before-and-after
+with torch.no_grad():
+    for instance, label in test_data:
+        bow_vec = make_bow_vector(instance, word_to_ix)
+        log_probs = model(bow_vec)
+        print(log_probs)
+
+# Print the matrix column corresponding to "creo"
+print(next(model.parameters())[:, word_to_ix["creo"]])
+
+loss_function = nn.NLLLoss()
+optimizer = optim.SGD(model.parameters(), lr=0.1)
+
+# Usually you want to pass over the training data several times.
+# 100 is much bigger than on a real data set, but real datasets have more than
+# two instances.  Usually, somewhere between 5 and 30 epochs is reasonable.
+losses = []
+for epoch in range(100):
+    for instance, label in data:
+        # Step 1. Remember that PyTorch accumulates gradients.
+        # We need to clear them out before each instance
+        model.zero_grad()
+
+        # Step 2. Make our BOW vector and also we must wrap the target in a
+        # Tensor as an integer. For example, if the target is SPANISH, then
+        # we wrap the integer 0. The loss function then knows that the 0th
+        # element of the log probabilities is the log probability
+        # corresponding to SPANISH
+        bow_vec = make_bow_vector(instance, word_to_ix)
+        target = make_target(label, label_to_ix)
+
+        # Step 3. Run our forward pass.
+        log_probs = model(bow_vec)
+
+        # Step 4. Compute the loss, gradients, and update the parameters by
+        # calling optimizer.step()
+        loss = loss_function(log_probs, target)
+        loss.backward()
+        optimizer.step()
+        losses.append(loss.item())
+
+with torch.no_grad():
+    for instance, label in test_data:
+        bow_vec = make_bow_vector(instance, word_to_ix)
+        log_probs = model(bow_vec)
+        print(log_probs)
+
+# Index corresponding to Spanish goes up, English goes down!
+print(next(model.parameters())[:, word_to_ix["creo"]])
+"""
+
+NLP_WORD_EMBEDDINGS = '''
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+import torch.optim as optim
+
+torch.manual_seed(1)
+
+word_to_ix = {"hello": 0, "world": 1}
+embeds = nn.Embedding(2, 5)  # 2 words in vocab, 5 dimensional embeddings
+lookup_tensor = torch.tensor([word_to_ix["hello"]], dtype=torch.long)
+hello_embed = embeds(lookup_tensor)
+print(hello_embed)
+
+CONTEXT_SIZE = 2
+EMBEDDING_DIM = 10
+# We will use Shakespeare Sonnet 2
+test_sentence = """When forty winters shall besiege thy brow,
+And dig deep trenches in thy beauty's field,
+Thy youth's proud livery so gazed on now,
+Will be a totter'd weed of small worth held:
+Then being asked, where all thy beauty lies,
+Where all the treasure of thy lusty days;
+To say, within thine own deep sunken eyes,
+Were an all-eating shame, and thriftless praise.
+How much more praise deserv'd thy beauty's use,
+If thou couldst answer 'This fair child of mine
+Shall sum my count, and make my old excuse,'
+Proving his beauty by succession thine!
+This were to be new made when thou art old,
+And see thy blood warm when thou feel'st it cold.""".split()
+# we should tokenize the input, but we will ignore that for now
+# build a list of tuples.
+# Each tuple is ([ word_i-CONTEXT_SIZE, ..., word_i-1 ], target word)
+ngrams = [
+    (
+        [test_sentence[i - j - 1] for j in range(CONTEXT_SIZE)],
+        test_sentence[i]
+    )
+    for i in range(CONTEXT_SIZE, len(test_sentence))
+]
+# Print the first 3, just so you can see what they look like.
+print(ngrams[:3])
+
+vocab = set(test_sentence)
+word_to_ix = {word: i for i, word in enumerate(vocab)}
+
+
+class NGramLanguageModeler(nn.Module):
+
+    def __init__(self, vocab_size, embedding_dim, context_size):
+        super(NGramLanguageModeler, self).__init__()
+        self.embeddings = nn.Embedding(vocab_size, embedding_dim)
+        self.linear1 = nn.Linear(context_size * embedding_dim, 128)
+        self.linear2 = nn.Linear(128, vocab_size)
+
+    def forward(self, inputs):
+        embeds = self.embeddings(inputs).view((1, -1))
+        out = F.relu(self.linear1(embeds))
+        out = self.linear2(out)
+        log_probs = F.log_softmax(out, dim=1)
+        return log_probs
+
+
+losses = []
+loss_function = nn.NLLLoss()
+model = NGramLanguageModeler(len(vocab), EMBEDDING_DIM, CONTEXT_SIZE)
+optimizer = optim.SGD(model.parameters(), lr=0.001)
+
+for epoch in range(10):
+    total_loss = 0
+    for context, target in ngrams:
+
+        # Step 1. Prepare the inputs to be passed to the model (i.e, turn the words
+        # into integer indices and wrap them in tensors)
+        context_idxs = torch.tensor([word_to_ix[w] for w in context], dtype=torch.long)
+
+        # Step 2. Recall that torch *accumulates* gradients. Before passing in a
+        # new instance, you need to zero out the gradients from the old
+        # instance
+        model.zero_grad()
+
+        # Step 3. Run the forward pass, getting log probabilities over next
+        # words
+        log_probs = model(context_idxs)
+
+        # Step 4. Compute your loss function. (Again, Torch wants the target
+        # word wrapped in a tensor)
+        loss = loss_function(log_probs, torch.tensor([word_to_ix[target]], dtype=torch.long))
+
+        # Step 5. Do the backward pass and update the gradient
+        loss.backward()
+        optimizer.step()
+
+        # Get the Python number from a 1-element Tensor by calling tensor.item()
+        total_loss += loss.item()
+    losses.append(total_loss)
+print(losses)  # The loss decreased every iteration over the training data!
+
+# To get the embedding of a particular word, e.g. "beauty"
+print(model.embeddings.weight[word_to_ix["beauty"]])
+
+CONTEXT_SIZE = 2  # 2 words to the left, 2 to the right
+raw_text = """We are about to study the idea of a computational process.
+Computational processes are abstract beings that inhabit computers.
+As they evolve, processes manipulate other abstract things called data.
+The evolution of a process is directed by a pattern of rules
+called a program. People create programs to direct processes. In effect,
+we conjure the spirits of the computer with our spells.""".split()
+
+# By deriving a set from `raw_text`, we deduplicate the array
+vocab = set(raw_text)
+vocab_size = len(vocab)
+
+word_to_ix = {word: i for i, word in enumerate(vocab)}
+data = []
+for i in range(CONTEXT_SIZE, len(raw_text) - CONTEXT_SIZE):
+    context = (
+        [raw_text[i - j - 1] for j in range(CONTEXT_SIZE)]
+        + [raw_text[i + j + 1] for j in range(CONTEXT_SIZE)]
+    )
+    target = raw_text[i]
+    data.append((context, target))
+print(data[:5])
+
+
+class CBOW(nn.Module):
+
+    def __init__(self):
+        pass
+
+    def forward(self, inputs):
+        pass
+
+# Create your model and train. Here are some functions to help you make
+# the data ready for use by your module.
+
+
+def make_context_vector(context, word_to_ix):
+    idxs = [word_to_ix[w] for w in context]
+    return torch.tensor(idxs, dtype=torch.long)
+
+
+context_vector = make_context_vector(data[0][0], word_to_ix)  # example
+'''
+
+CHAR_RNN_GENERATION = """
+from io import open
+import glob
+import os
+import unicodedata
+import string
+
+all_letters = string.ascii_letters + " .,;'-"
+n_letters = len(all_letters) + 1 # Plus EOS marker
+
+def findFiles(path): return glob.glob(path)
+
+# Turn a Unicode string to plain ASCII, thanks to https://stackoverflow.com/a/518232/2809427
+def unicodeToAscii(s):
+    return ''.join(
+        c for c in unicodedata.normalize('NFD', s)
+        if unicodedata.category(c) != 'Mn'
+        and c in all_letters
+    )
+
+# Read a file and split into lines
+def readLines(filename):
+    with open(filename, encoding='utf-8') as some_file:
+        return [unicodeToAscii(line.strip()) for line in some_file]
+
+# Build the category_lines dictionary, a list of lines per category
+category_lines = {}
+all_categories = []
+for filename in findFiles('data/names/*.txt'):
+    category = os.path.splitext(os.path.basename(filename))[0]
+    all_categories.append(category)
+    lines = readLines(filename)
+    category_lines[category] = lines
+
+n_categories = len(all_categories)
+
+if n_categories == 0:
+    raise RuntimeError('Data not found. Make sure that you downloaded data '
+        'from https://download.pytorch.org/tutorial/data.zip and extract it to '
+        'the current directory.')
+
+print('# categories:', n_categories, all_categories)
+print(unicodeToAscii("O'Néàl"))
+
+import torch
+import torch.nn as nn
+
+class RNN(nn.Module):
+    def __init__(self, input_size, hidden_size, output_size):
+        super(RNN, self).__init__()
+        self.hidden_size = hidden_size
+
+        self.i2h = nn.Linear(n_categories + input_size + hidden_size, hidden_size)
+        self.i2o = nn.Linear(n_categories + input_size + hidden_size, output_size)
+        self.o2o = nn.Linear(hidden_size + output_size, output_size)
+        self.dropout = nn.Dropout(0.1)
+        self.softmax = nn.LogSoftmax(dim=1)
+
+    def forward(self, category, input, hidden):
+        input_combined = torch.cat((category, input, hidden), 1)
+        hidden = self.i2h(input_combined)
+        output = self.i2o(input_combined)
+        output_combined = torch.cat((hidden, output), 1)
+        output = self.o2o(output_combined)
+        output = self.dropout(output)
+        output = self.softmax(output)
+        return output, hidden
+
+    def initHidden(self):
+        return torch.zeros(1, self.hidden_size)
+
+import random
+
+# Random item from a list
+def randomChoice(l):
+    return l[random.randint(0, len(l) - 1)]
+
+# Get a random category and random line from that category
+def randomTrainingPair():
+    category = randomChoice(all_categories)
+    line = randomChoice(category_lines[category])
+    return category, line
+
+# One-hot vector for category
+def categoryTensor(category):
+    li = all_categories.index(category)
+    tensor = torch.zeros(1, n_categories)
+    tensor[0][li] = 1
+    return tensor
+
+# One-hot matrix of first to last letters (not including EOS) for input
+def inputTensor(line):
+    tensor = torch.zeros(len(line), 1, n_letters)
+    for li in range(len(line)):
+        letter = line[li]
+        tensor[li][0][all_letters.find(letter)] = 1
+    return tensor
+
+# ``LongTensor`` of second letter to end (EOS) for target
+def targetTensor(line):
+    letter_indexes = [all_letters.find(line[li]) for li in range(1, len(line))]
+    letter_indexes.append(n_letters - 1) # EOS
+    return torch.LongTensor(letter_indexes)
+
+# Make category, input, and target tensors from a random category, line pair
+def randomTrainingExample():
+    category, line = randomTrainingPair()
+    category_tensor = categoryTensor(category)
+    input_line_tensor = inputTensor(line)
+    target_line_tensor = targetTensor(line)
+    return category_tensor, input_line_tensor, target_line_tensor
+
+criterion = nn.NLLLoss()
+
+learning_rate = 0.0005
+
+def train(category_tensor, input_line_tensor, target_line_tensor):
+    target_line_tensor.unsqueeze_(-1)
+    hidden = rnn.initHidden()
+
+    rnn.zero_grad()
+
+    loss = torch.Tensor([0]) # you can also just simply use ``loss = 0``
+
+    for i in range(input_line_tensor.size(0)):
+        output, hidden = rnn(category_tensor, input_line_tensor[i], hidden)
+        l = criterion(output, target_line_tensor[i])
+        loss += l
+
+    loss.backward()
+
+    for p in rnn.parameters():
+        p.data.add_(p.grad.data, alpha=-learning_rate)
+
+    return output, loss.item() / input_line_tensor.size(0)
+
+import time
+import math
+
+def timeSince(since):
+    now = time.time()
+    s = now - since
+    m = math.floor(s / 60)
+    s -= m * 60
+    return '%dm %ds' % (m, s)
+
+rnn = RNN(n_letters, 128, n_letters)
+
+n_iters = 300  # (the tutorial: 100000, printing every 5000, plotting every 500)
+print_every = 100
+plot_every = 50
+all_losses = []
+total_loss = 0 # Reset every ``plot_every`` ``iters``
+
+start = time.time()
+
+for iter in range(1, n_iters + 1):
+    output, loss = train(*randomTrainingExample())
+    total_loss += loss
+
+    if iter % print_every == 0:
+        print('%s (%d %d%%) %.4f' % (timeSince(start), iter, iter / n_iters * 100, loss))
+
+    if iter % plot_every == 0:
+        all_losses.append(total_loss / plot_every)
+        total_loss = 0
+
+max_length = 20
+
+# Sample from a category and starting letter
+def sample(category, start_letter='A'):
+    with torch.no_grad():  # no need to track history in sampling
+        category_tensor = categoryTensor(category)
+        input = inputTensor(start_letter)
+        hidden = rnn.initHidden()
+
+        output_name = start_letter
+
+        for i in range(max_length):
+            output, hidden = rnn(category_tensor, input[0], hidden)
+            topv, topi = output.topk(1)
+            topi = topi[0][0]
+            if topi == n_letters - 1:
+                break
+            else:
+                letter = all_letters[topi]
+                output_name += letter
+            input = inputTensor(letter)
+
+        return output_name
+
+# Get multiple samples from one category and multiple starting letters
+def samples(category, start_letters='ABC'):
+    for start_letter in start_letters:
+        print(sample(category, start_letter))
+
+samples('A', 'ABC')
+
+samples('J', 'JKL')
+
+samples('M', 'MNO')
+
+samples('S', 'STU')
+"""
+
+
+def check_blitz_neural_networks(ns: dict[str, Any], inputs: dict[str, Any]) -> None:
+    assert len(ns["params"]) == 10 and tuple(ns["params"][0].size()) == (6, 1, 5, 5)
+    assert tuple(ns["out"].shape) == (1, 10)
+    assert ns["loss"].grad_fn.name() == "MseLossBackward0"
+    assert tuple(ns["net"].conv1.bias.grad.shape) == (6,)
+    # the last optimizer.step() lowered the loss of the same input (a skipped update would not)
+    net, criterion = ns["net"], ns["criterion"]
+    assert criterion(net(ns["input"]), ns["target"]).item() < ns["loss"].item()
+
+
+def check_blitz_classifier(ns: dict[str, Any], inputs: dict[str, Any]) -> None:
+    losses = ns["losses"]
+    assert len(losses) == 2 * 1000 // 4 and np.isfinite(losses).all()
+    assert np.mean(losses[-100:]) < np.mean(losses[:100]) - 0.02, (losses[:5], losses[-5:])
+    assert ns["total"] == 200 and sum(ns["total_pred"].values()) == 200
+    assert ns["correct"] == sum(ns["correct_pred"].values())
+    assert ns["correct"] / ns["total"] > 0.15  # above chance (0.1) after 500 small steps
+    assert tuple(ns["predicted"].shape) == (4,) and str(ns["device"]) == "cpu"
+
+
+def check_nlp_bag_of_words(ns: dict[str, Any], inputs: dict[str, Any]) -> None:
+    assert_converges(ns["losses"], 20)
+    model, make_bow_vector, word_to_ix = ns["model"], ns["make_bow_vector"], ns["word_to_ix"]
+    for (sentence, label), expected in zip(ns["test_data"], (0, 1)):
+        assert model(make_bow_vector(sentence, word_to_ix)).argmax(1).item() == expected, label
+    creo = next(model.parameters())[:, word_to_ix["creo"]].tolist()
+    assert creo[0] > creo[1]  # "Index corresponding to Spanish goes up, English goes down!"
+
+
+def check_nlp_word_embeddings(ns: dict[str, Any], inputs: dict[str, Any]) -> None:
+    losses = ns["losses"]
+    assert len(losses) == 10 and np.all(np.diff(losses) < 0)  # "The loss decreased every..."
+    assert tuple(ns["hello_embed"].shape) == (1, 5)
+    sonnet_vocabulary = len(set(ns["test_sentence"]))  # (word_to_ix is the CBOW's by now)
+    assert tuple(ns["model"].embeddings.weight.shape) == (sonnet_vocabulary, 10)
+    assert len(ns["data"]) == len(ns["raw_text"]) - 4
+    assert ns["context_vector"].dtype == mg.int64
+
+
+def check_char_rnn_generation(ns: dict[str, Any], inputs: dict[str, Any]) -> None:
+    losses = ns["all_losses"]
+    assert len(losses) == 6 and np.isfinite(losses).all()
+    assert losses[-1] < losses[0] - 0.1, losses  # from log(59) = 4.08 per letter
+    assert sorted(ns["all_categories"]) == ["A", "J", "M", "S"]
+    for start in "AJMS":
+        name = ns["sample"](start, start)
+        assert name.startswith(start) and len(name) <= 21
+
+
 # ---------------------------------------------------------------------------------------------
 # The programs, their inputs and checks; what each still needs from minigrad
 
@@ -2329,6 +3224,11 @@ PROGRAMS: dict[str, tuple[str, Callable[[], dict[str, Any]], Check]] = {
     "nn_refactored": (NN_REFACTORED, lambda: _mnist_arrays(1000, 500), check_nn_refactored),
     "nn_cnn": (NN_CNN, lambda: _mnist_arrays(500, 200), check_nn_cnn),
     "dcgan": (DCGAN, dict, check_dcgan),
+    "blitz_neural_networks": (BLITZ_NEURAL_NETWORKS, dict, check_blitz_neural_networks),
+    "blitz_classifier": (BLITZ_CLASSIFIER, lambda: _cifar(1000, 200), check_blitz_classifier),
+    "nlp_bag_of_words": (NLP_BAG_OF_WORDS, dict, check_nlp_bag_of_words),
+    "nlp_word_embeddings": (NLP_WORD_EMBEDDINGS, dict, check_nlp_word_embeddings),
+    "char_rnn_generation": (CHAR_RNN_GENERATION, _name_files, check_char_rnn_generation),
 }
 
 # ---------------------------------------------------------------------------------------------

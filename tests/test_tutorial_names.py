@@ -357,7 +357,6 @@ def test_tensors_print_pytorch_digits() -> None:
         assert repr(mg.tensor(values)) == repr(torch.tensor(values)), values
 
 
-
 def test_tensors_wrap_lines_where_pytorch_does() -> None:
     # The blitz's print(out) of LeNet's (1, 10) output: eight numbers on the first line, as
     # PyTorch's 80 columns hold them
@@ -371,7 +370,6 @@ def test_tensors_wrap_lines_where_pytorch_does() -> None:
             rng.random(shape) > 0.5,
         ):
             assert repr(mg.tensor(values)) == repr(torch.tensor(values)), (shape, values.dtype)
-
 
 
 def test_a_suffix_that_does_not_fit_goes_on_a_line_of_its_own_as_in_pytorch() -> None:

@@ -15,8 +15,7 @@ from . import linalg_ops
 from ._missing import missing_attribute
 from .dims import wrap_dim, wrap_dims
 from .dtypes import torch_name
-from .functions import where
-from .linalg_methods import LinalgResults, check_matrices
+from .linalg_methods import LinalgResults, check_matrices, vector_norm_of
 from .linalg_ops import LinAlgError
 from .tensor import Tensor, apply
 from .validation import ShapeError, _broadcast_message, _with_dtype
@@ -40,17 +39,6 @@ def _floating(x: Tensor, fn: str) -> None:
             f"{fn}: Expected a floating point or complex tensor as input. Got "
             f"{torch_name(x._data.dtype)} (convert first, e.g. x.float())"
         )
-
-
-def _pnorm(x: Tensor, p: float, dim: Any, keepdim: builtins.bool) -> Tensor:
-    """(sum |x|^p)^(1/p) with PyTorch's gradients at zeros: a zero element adds |0|^p (0, or
-    inf for p < 0, which makes the norm 0) with gradient 0, and a zero norm has gradient 0."""
-    nonzero_x = Tensor(x._data != 0)
-    a = x.abs()
-    powered = where(nonzero_x, where(nonzero_x, a, 1.0) ** p, 0.0 if p > 0 else math.inf)
-    s = powered.sum(dim, keepdim=keepdim)
-    nonzero = Tensor(s._data != 0)
-    return where(nonzero, where(nonzero, s, 1.0) ** (1 / p), 0.0)
 
 
 def vector_norm(
@@ -84,16 +72,7 @@ def vector_norm(
             f"linalg_vector_norm(): argument 'ord' must be Number, not {type(ord).__name__}"
         )
     d = wrap_dims(dim, x._data.ndim, "linalg.vector_norm", x._data.shape)
-    if ord == 2:
-        return x.norm(2, d, keepdim)
-    if ord == 1:
-        return x.abs().sum(d, keepdim=keepdim)
-    if ord in (math.inf, -math.inf):
-        a, over = x.abs(), (() if d is None else d)
-        return a.amax(over, keepdim) if ord > 0 else a.amin(over, keepdim)
-    if ord == 0:  # the count of nonzero elements, whose gradient is 0 (sign's)
-        return x.abs().sign().sum(d, keepdim=keepdim)
-    return _pnorm(x, float(ord), d, keepdim)
+    return vector_norm_of(x, ord, d, keepdim)
 
 
 _MATRIX_ORDS = ("fro", 1, -1, math.inf, -math.inf)

@@ -9,12 +9,13 @@
 from __future__ import annotations
 
 import builtins
+import math
 import operator
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 
-from . import linalg_ops, more_ops
+from . import linalg_ops, more_ops, ops
 from .dims import wrap_dim
 from .dtypes import torch_name
 from .engine import TensorMakers
@@ -54,6 +55,34 @@ def check_matrices(t: Any, name: str) -> None:
             f"{name}: A must be batches of square matrices, but they are {a.shape[-2]} by "
             f"{a.shape[-1]} matrices"
         )
+
+
+def vector_norm_of(x: Any, ord: float, dim: Any, keepdim: builtins.bool) -> Any:
+    """The vector ``ord``-norm of ``x`` over ``dim`` (None: all elements; already checked),
+    with PyTorch's gradients: 0 where the norm is 0, and at zero elements for fractional and
+    negative ``ord``. What ``Tensor.norm(p)`` and ``linalg.vector_norm`` both compute."""
+    if ord == 2:
+        return TensorMakers.apply(more_ops.Norm2(dim, keepdim), x)
+    if ord == 1:
+        return x.abs().sum(dim, keepdim=keepdim)
+    if ord in (math.inf, -math.inf):
+        a, over = x.abs(), (() if dim is None else dim)
+        return a.amax(over, keepdim) if ord > 0 else a.amin(over, keepdim)
+    if ord == 0:  # the count of nonzero elements, whose gradient is 0 (sign's)
+        return x.abs().sign().sum(dim, keepdim=keepdim)
+    # (sum |x|^p)^(1/p): a zero element adds |0|^p (0, or inf for p < 0, which makes the norm
+    # 0) with gradient 0, and a zero norm has gradient 0 (the plain formula gives nan there)
+    p = float(ord)
+    nonzero = x._data != 0
+    a = _where(nonzero, x.abs(), 1.0) ** p
+    s = _where(nonzero, a, 0.0 if p > 0 else math.inf).sum(dim, keepdim=keepdim)
+    positive = s._data != 0
+    return _where(positive, _where(positive, s, 1.0) ** (1 / p), 0.0)
+
+
+def _where(cond: np.ndarray, x: Any, other: float) -> Any:
+    """x where cond holds, else the number ``other`` (in x's dtype), recorded."""
+    return TensorMakers.apply(ops.Where(cond), x, other)
 
 
 def _int_arg(value: Any, name: str, position: builtins.int, fn: str) -> builtins.int:

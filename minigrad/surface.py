@@ -21,7 +21,7 @@ from .dims import wrap_dim, wrap_dims
 from .dtypes import result_np, to_dtype, torch_name
 from .engine import TensorMakers
 from .inplace import _inplace, sibling_views
-from .linalg_methods import LinalgMethods
+from .linalg_methods import LinalgMethods, vector_norm_of
 from .pointwise import PointwiseMethods, _divide
 from .rearrange import RearrangeMethods
 from .reductions import ReductionMethods, ReductionResults
@@ -1036,27 +1036,18 @@ class TensorSurface(PointwiseMethods, RearrangeMethods, ReductionMethods, Linalg
 
     def norm(self: Any, p: Any = "fro", dim: Any = None, keepdim: builtins.bool = False) -> Tensor:
         """The vector norm over ``dim`` (all elements by default): ``p`` = 2 or "fro" (the
-        square root of the sum of squares, with gradient 0 at 0, as PyTorch), 1, inf, -inf, or
-        any other positive number."""
+        square root of the sum of squares), 1, inf, -inf, 0 (the count of nonzero elements) or
+        any other number, with PyTorch's gradients at zeros (``linalg.vector_norm``'s)."""
         _check_floating(self, "norm")
         d = wrap_dims(dim, self._data.ndim, "norm", self._data.shape)
-        if p in ("fro", 2, 2.0):
-            return TensorMakers.apply(more_ops.Norm2(d, keepdim), self)
-        if p in (1, 1.0):
-            return self.abs().sum(d, keepdims=keepdim)
-        if p in (math.inf, -math.inf):
-            a = self.abs()
-            return (
-                a.amax(() if d is None else d, keepdim)
-                if p > 0
-                else a.amin(() if d is None else d, keepdim)
-            )
-        if isinstance(p, str) or not p > 0:
+        if p == "fro":
+            p = 2
+        if isinstance(p, str) or not isinstance(p, builtins.int | builtins.float):
             raise ValueError(
-                f"norm(): p={p!r} is not supported; use 'fro', 2, 1, inf, -inf or a positive "
-                "number (nuclear norms and p <= 0 are not in minigrad)"
+                f"norm(): p={p!r} is not supported; use 'fro' or a number (nuclear norms are "
+                "not in minigrad)"
             )
-        return (self.abs() ** p).sum(d, keepdims=keepdim) ** (1 / p)
+        return vector_norm_of(self, p, d, keepdim)
 
     def cumsum(self: Any, dim: builtins.int, *, dtype: Any = None) -> Tensor:
         """Running sums along ``dim``; ``dtype``: cast to it first."""

@@ -482,3 +482,21 @@ def test_typed_constructors() -> None:
 def test_linalg_namespace_names_what_it_lacks() -> None:
     with pytest.raises(AttributeError, match=r"minigrad does not have torch\.linalg\.svd"):
         mg.linalg.svd
+
+
+@pytest.mark.parametrize("p", [3, 0.5, 1.5, -1, 0])
+def test_tensor_norm_with_any_p_has_torch_gradients_at_zeros(p: float) -> None:
+    # Tensor.norm(p) composed (sum |x|^p)^(1/p) directly: a zero row gave nan gradients
+    torch = pytest.importorskip("torch")
+    a = np.array([[0.0, 0.0], [1.0, 0.0], [-2.0, 3.0]])
+    x = mg.tensor(a, requires_grad=True)
+    t = torch.tensor(a, requires_grad=True)
+    y, ref = x.norm(p, dim=1), t.norm(p, dim=1)
+    np.testing.assert_allclose(y.detach().numpy(), ref.detach().numpy())
+    y.sum().backward()
+    ref.sum().backward()
+    assert x.grad is not None
+    # (for p = 0 PyTorch hands back no gradient at all: its .grad stays None; minigrad's is 0)
+    expected = np.zeros_like(a) if t.grad is None else t.grad.numpy()
+    np.testing.assert_allclose(x.grad.numpy(), expected)
+    np.testing.assert_allclose(mg.norm(x, p).item(), torch.norm(t, p).item())

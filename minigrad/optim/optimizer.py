@@ -106,7 +106,7 @@ class Optimizer:
         step along): negated under ``maximize``, plus ``weight_decay * p`` out of place (``.grad``
         stays as it is), or, when the decay is decoupled (AdamW), ``p`` shrunk in place instead.
         """
-        lr, wd, maximize = group["lr"], group["weight_decay"], group["maximize"]
+        lr, wd, maximize = group["lr"], group.get("weight_decay", 0), group["maximize"]
         decoupled = group.get("decoupled_weight_decay", False)
         for p in group["params"]:
             if p._grad is None:
@@ -180,9 +180,7 @@ class Optimizer:
             packed["params"] = ids
             groups.append(packed)
         state = {
-            index[id(p)]: {
-                k: (v.copy(order="K") if isinstance(v, np.ndarray) else v) for k, v in s.items()
-            }
+            index[id(p)]: {k: _snapshot(v) for k, v in s.items()}
             for p, s in self.state.items()
             if id(p) in index
         }
@@ -217,7 +215,7 @@ class Optimizer:
             p = by_index.get(int(i))
             if p is None:
                 raise ValueError(f"{name}.load_state_dict(): state for unknown parameter index {i}")
-            new_state[p] = {k: _load_value(name, k, v, p) for k, v in entries.items()}
+            new_state[p] = {k: self._load_state_value(k, v, p) for k, v in entries.items()}
         new_groups = []
         for g, saved in zip(self.param_groups, saved_groups):
             merged = {k: _plain(v) for k, v in saved.items() if k != "params"}
@@ -226,6 +224,16 @@ class Optimizer:
             new_groups.append(merged)
         self.param_groups = new_groups
         self.state = new_state
+
+    # State entries that are numbers, not arrays shaped like the parameter (ASGD's ``eta``).
+    _scalar_state: tuple[str, ...] = ()
+
+    def _load_state_value(self, key: str, value: Any, p: Tensor) -> Any:
+        """One saved state entry as this optimizer keeps it (``load_state_dict`` calls it for
+        every entry before changing anything; raise ValueError on a mismatch)."""
+        if key in self._scalar_state:
+            return float(np.asarray(value._data if isinstance(value, Tensor) else value))
+        return _load_value(type(self).__name__, key, value, p)
 
     def __repr__(self) -> str:
         lines = [f"{type(self).__name__} ("]
@@ -254,6 +262,45 @@ def _load_value(opt: str, key: str, value: Any, p: Tensor) -> Any:
     out = np.empty_like(p._data)
     np.copyto(out, arr, casting="unsafe")
     return out
+
+
+def _snapshot(value: Any) -> Any:
+    """A state entry for ``state_dict()``: arrays (also inside lists, as LBFGS keeps its
+    history) copied, so later steps do not change a saved state dict."""
+    if isinstance(value, np.ndarray):
+        return value.copy(order="K")
+    if isinstance(value, list):
+        return [_snapshot(v) for v in value]
+    return value
+
+
+def _check(ok: bool, message: str) -> None:
+    """Raise ValueError with PyTorch's ``message`` (``"Invalid learning rate: -1"``) unless
+    ``ok``: the check every optimizer's constructor makes of its hyper-parameters."""
+    if not ok:
+        raise ValueError(message)
+
+
+def _check_betas(group: dict[str, Any]) -> None:
+    """PyTorch's check of ``betas``: two numbers, each in [0, 1); stored as a tuple of floats."""
+    betas = group["betas"]
+    if not isinstance(betas, tuple | list) or len(betas) != 2:
+        raise ValueError(f"betas must be a pair of numbers, got {betas!r}")
+    for i, b in enumerate(betas):
+        _check(0.0 <= b < 1.0, f"Invalid beta parameter at index {i}: {b}")
+    group["betas"] = (float(betas[0]), float(betas[1]))
+
+
+def _lerp_(a: np.ndarray, b: np.ndarray, weight: float) -> None:
+    """``a += weight * (b - a)`` in place, with PyTorch's ``lerp_`` formula (for ``weight >=
+    0.5`` it is ``b - (b - a) * (1 - weight)``, exact at weight 1)."""
+    diff = np.subtract(b, a, dtype=a.dtype)
+    if weight < 0.5:
+        diff *= weight
+        a += diff
+    else:
+        diff *= 1 - weight
+        np.subtract(b, diff, out=a)
 
 
 def _plain(value: Any) -> Any:

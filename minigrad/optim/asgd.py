@@ -1,0 +1,79 @@
+"""ASGD: SGD with a decaying step size and a running (Polyak) average of the iterates."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .optimizer import Optimizer, ParamsLike, _check
+
+__all__ = ["ASGD"]
+
+
+class ASGD(Optimizer):
+    """Averaged SGD (Polyak & Juditsky; Bottou's schedule) with PyTorch's rule and defaults.
+
+    With g = grad (+ weight_decay * p) and step t: ``p *= 1 - lambd eta``, ``p -= eta g``;
+    the average ``ax`` follows ``p`` (``ax += mu (p - ax)``); then
+    ``eta = lr / (1 + lambd lr t)^alpha`` and ``mu = 1 / max(1, t - t0)``. The averaged
+    parameters are in ``optimizer.state[p]["ax"]``.
+
+    Args:
+        params: parameters or param groups.
+        lr: learning rate (the first step size).
+        lambd: decay term.
+        alpha: power of the step-size decay.
+        t0: the step at which averaging starts.
+        weight_decay: L2 penalty added to the gradient.
+        maximize: ascend the objective instead of descending it (keyword-only here: PyTorch's
+            positional ``foreach`` before it has no counterpart).
+
+    Raises:
+        ValueError: ``"Invalid learning rate: -1"`` and the like, as PyTorch words them.
+    """
+
+    _scalar_state = ("eta", "mu")
+
+    def __init__(
+        self,
+        params: ParamsLike,
+        lr: float = 1e-2,
+        lambd: float = 1e-4,
+        alpha: float = 0.75,
+        t0: float = 1e6,
+        weight_decay: float = 0.0,
+        *,
+        maximize: bool = False,
+    ) -> None:
+        defaults = {
+            "lr": lr,
+            "lambd": lambd,
+            "alpha": alpha,
+            "t0": t0,
+            "weight_decay": weight_decay,
+            "maximize": maximize,
+        }
+        super().__init__(params, defaults)
+
+    def _validate(self, group: dict[str, Any]) -> None:
+        _check(0.0 <= group["lr"], f"Invalid learning rate: {group['lr']}")
+        wd = group["weight_decay"]
+        _check(0.0 <= wd, f"Invalid weight_decay value: {wd}")
+
+    def _update_group(self, group: dict[str, Any]) -> None:
+        lr, lambd, alpha, t0 = group["lr"], group["lambd"], group["alpha"], group["t0"]
+        for p, data, g in self._gradients(group):
+            state = self.state.get(p)
+            if state is None:
+                state = self._new_state(p, "ax")
+                state["eta"], state["mu"] = float(lr), 1.0
+            state["step"] += 1
+            eta, mu, ax = state["eta"], state["mu"], state["ax"]
+            data *= 1 - lambd * eta
+            data -= eta * g
+            if mu != 1:
+                ax += (data - ax) * mu
+            else:
+                ax[...] = data
+            t = state["step"]
+            state["eta"] = lr / ((1 + lambd * lr * t) ** alpha)
+            state["mu"] = 1 / max(1, t - t0)

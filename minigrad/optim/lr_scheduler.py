@@ -19,14 +19,21 @@ from .._missing import missing_attribute
 from .optimizer import Optimizer
 
 __all__ = [
+    "ChainedScheduler",
+    "ConstantLR",
     "CosineAnnealingLR",
+    "CosineAnnealingWarmRestarts",
+    "CyclicLR",
     "ExponentialLR",
     "LRScheduler",
     "LambdaLR",
     "LinearLR",
     "MultiStepLR",
+    "MultiplicativeLR",
     "OneCycleLR",
+    "PolynomialLR",
     "ReduceLROnPlateau",
+    "SequentialLR",
     "StepLR",
 ]
 
@@ -125,6 +132,11 @@ class LRScheduler:
         self._step_count += 1
         if epoch is not None:
             warnings.warn(EPOCH_DEPRECATION_WARNING, UserWarning, stacklevel=2)
+        self._update_lr(epoch)
+
+    def _update_lr(self, epoch: int | None = None) -> None:
+        """Advance ``last_epoch`` (or set it to ``epoch``) and write the new rates into the
+        groups: ``step()`` without its checks (``SequentialLR`` restarts a scheduler with it)."""
         self._get_lr_called_within_step = True
         try:
             if epoch is None:
@@ -171,15 +183,12 @@ def _copy(value: Any) -> Any:
     return value
 
 
-class LambdaLR(LRScheduler):
-    """``lr = initial_lr * lr_lambda(epoch)``, one function or one per param group.
+class _LambdaScheduler(LRScheduler):
+    """A scheduler driven by one function of the epoch per group (``LambdaLR``,
+    ``MultiplicativeLR``): the constructor's checks and the state dict of the functions.
 
     Plain functions are not stored in the state dict (``None`` in their place, as in PyTorch);
     callable objects store their ``__dict__``.
-
-    Raises:
-        ValueError: a list of functions whose length differs from the number of groups.
-        TypeError: a ``lr_lambda`` that is not callable.
     """
 
     def __init__(
@@ -219,6 +228,18 @@ class LambdaLR(LRScheduler):
         for fn, attrs in zip(self.lr_lambdas, saved, strict=True):
             if attrs is not None:
                 fn.__dict__.update(attrs)
+
+
+class LambdaLR(_LambdaScheduler):
+    """``lr = initial_lr * lr_lambda(epoch)``, one function or one per param group.
+
+    Plain functions are not stored in the state dict (``None`` in their place, as in PyTorch);
+    callable objects store their ``__dict__``.
+
+    Raises:
+        ValueError: a list of functions whose length differs from the number of groups.
+        TypeError: a ``lr_lambda`` that is not callable.
+    """
 
     def get_lr(self) -> list[float]:
         """``initial_lr * lr_lambda(last_epoch)`` per group."""
@@ -669,6 +690,474 @@ class ReduceLROnPlateau(LRScheduler):
         """Restore the attributes saved by ``state_dict()``."""
         super().load_state_dict(state_dict)
         self._init_is_better(self.mode, self.threshold, self.threshold_mode)
+
+
+class MultiplicativeLR(_LambdaScheduler):
+    """Multiply the learning rate by ``lr_lambda(epoch)`` every epoch (one function, or one
+    per param group); the constructor's first step leaves it unchanged.
+
+    Raises:
+        ValueError: a list of functions whose length differs from the number of groups.
+        TypeError: a ``lr_lambda`` that is not callable.
+    """
+
+    def get_lr(self) -> list[float]:
+        """The current lr times ``lr_lambda(last_epoch)`` per group."""
+        self._warn_if_called_outside_step()
+        if self._is_initial:
+            return _lrs(self.optimizer)
+        return [
+            group["lr"] * fn(self.last_epoch)
+            for fn, group in zip(self.lr_lambdas, self.optimizer.param_groups, strict=True)
+        ]
+
+
+class ConstantLR(LRScheduler):
+    """Scale the learning rate by ``factor`` for the first ``total_iters`` epochs, then
+    restore it (a constant warm-up).
+
+    Raises:
+        ValueError: ``factor`` outside [0, 1].
+    """
+
+    def __init__(
+        self,
+        optimizer: Optimizer,
+        factor: float = 1.0 / 3,
+        total_iters: int = 5,
+        last_epoch: int = -1,
+    ) -> None:
+        if factor > 1.0 or factor < 0:
+            raise ValueError("Constant multiplicative factor expected to be between 0 and 1.")
+        self.factor = factor
+        self.total_iters = total_iters
+        super().__init__(optimizer, last_epoch)
+
+    def get_lr(self) -> list[float]:
+        """The lr times ``factor`` at epoch 0, divided by it at ``total_iters``, else as is."""
+        self._warn_if_called_outside_step()
+        if self.last_epoch == 0:
+            return [group["lr"] * self.factor for group in self.optimizer.param_groups]
+        if self.last_epoch != self.total_iters:
+            return _lrs(self.optimizer)
+        return [group["lr"] * (1.0 / self.factor) for group in self.optimizer.param_groups]
+
+    def _get_closed_form_lr(self) -> list[float]:
+        return [
+            base * (self.factor + (self.last_epoch >= self.total_iters) * (1 - self.factor))
+            for base in self.base_lrs
+        ]
+
+
+class PolynomialLR(LRScheduler):
+    """Decay the learning rate to 0 over ``total_iters`` epochs:
+    ``initial_lr * (1 - min(t, total_iters) / total_iters) ** power``."""
+
+    def __init__(
+        self,
+        optimizer: Optimizer,
+        total_iters: int = 5,
+        power: float = 1.0,
+        last_epoch: int = -1,
+    ) -> None:
+        self.total_iters = total_iters
+        self.power = power
+        super().__init__(optimizer, last_epoch)
+
+    def get_lr(self) -> list[float]:
+        """The current lr times the ratio of this epoch's decay to the last one's."""
+        self._warn_if_called_outside_step()
+        if self._is_initial or self.last_epoch > self.total_iters:
+            return _lrs(self.optimizer)
+        decay_factor = (
+            (1.0 - self.last_epoch / self.total_iters)
+            / (1.0 - (self.last_epoch - 1) / self.total_iters)
+        ) ** self.power
+        return [group["lr"] * decay_factor for group in self.optimizer.param_groups]
+
+    def _get_closed_form_lr(self) -> list[float]:
+        return [
+            base * (1.0 - min(self.total_iters, self.last_epoch) / self.total_iters) ** self.power
+            for base in self.base_lrs
+        ]
+
+
+class CosineAnnealingWarmRestarts(LRScheduler):
+    """Cosine annealing with warm restarts (SGDR): ``eta_min + (initial_lr - eta_min)
+    (1 + cos(pi T_cur / T_i)) / 2``, where ``T_cur`` counts epochs since the last restart and
+    the i-th period lasts ``T_i = T_0 * T_mult ** i`` epochs.
+
+    ``step(epoch)`` takes a fractional epoch (``scheduler.step(epoch + i / iters)`` once per
+    batch), without the deprecation warning of other schedulers.
+
+    Raises:
+        ValueError: ``T_0`` not a positive int, ``T_mult`` not an int >= 1, ``eta_min`` not a
+            number; a negative epoch given to ``step``.
+    """
+
+    def __init__(
+        self,
+        optimizer: Optimizer,
+        T_0: int,
+        T_mult: int = 1,
+        eta_min: float = 0.0,
+        last_epoch: int = -1,
+    ) -> None:
+        if not isinstance(T_0, int) or T_0 <= 0:
+            raise ValueError(f"Expected positive integer T_0, but got {T_0}")
+        if not isinstance(T_mult, int) or T_mult < 1:
+            raise ValueError(f"Expected integer T_mult >= 1, but got {T_mult}")
+        if not isinstance(eta_min, float | int):
+            raise ValueError(
+                f"Expected float or int eta_min, but got {eta_min} of type {type(eta_min)}"
+            )
+        self.T_0 = T_0
+        self.T_i = T_0
+        self.T_mult = T_mult
+        self.eta_min = eta_min
+        self.T_cur: float = last_epoch
+        super().__init__(optimizer, last_epoch)
+
+    def get_lr(self) -> list[float]:
+        """The cosine of the current period at ``T_cur``."""
+        self._warn_if_called_outside_step()
+        return [
+            self.eta_min
+            + (base - self.eta_min) * (1 + math.cos(math.pi * self.T_cur / self.T_i)) / 2
+            for base in self.base_lrs
+        ]
+
+    def step(self, epoch: float | None = None) -> None:
+        """Advance one epoch, or go to ``epoch`` (a float: a fraction of an epoch counts)."""
+        if epoch is None and self.last_epoch < 0:
+            epoch = 0
+        if epoch is None:
+            epoch = self.last_epoch + 1
+            self.T_cur = self.T_cur + 1
+            if self.T_cur >= self.T_i:
+                self.T_cur = self.T_cur % self.T_i
+                self.T_i = self.T_i * self.T_mult
+        else:
+            if epoch < 0:
+                raise ValueError(f"Expected non-negative epoch, but got {epoch}")
+            if epoch >= self.T_0:
+                if self.T_mult == 1:
+                    self.T_cur = epoch % self.T_0
+                else:
+                    n = int(math.log((epoch / self.T_0 * (self.T_mult - 1) + 1), self.T_mult))
+                    self.T_cur = epoch - self.T_0 * (self.T_mult**n - 1) / (self.T_mult - 1)
+                    self.T_i = self.T_0 * self.T_mult**n
+            else:
+                self.T_i = self.T_0
+                self.T_cur = epoch
+        self.last_epoch = math.floor(epoch)
+        self._get_lr_called_within_step = True
+        try:
+            values = self.get_lr()
+        finally:
+            self._get_lr_called_within_step = False
+        for group, lr in zip(self.optimizer.param_groups, values, strict=True):
+            group["lr"] = lr
+        self._last_lr = _lrs(self.optimizer)
+
+
+class CyclicLR(LRScheduler):
+    """Cyclical learning rates (Smith, 2017): the rate goes between ``base_lr`` and ``max_lr``
+    over ``step_size_up + step_size_down`` steps, stepped once per batch; with
+    ``cycle_momentum`` the momentum (or Adam's beta1) cycles the opposite way, between
+    ``max_momentum`` and ``base_momentum``.
+
+    Args:
+        optimizer: the optimizer.
+        base_lr: the lower learning rate(s); the constructor sets the groups' lr to it.
+        max_lr: the upper learning rate(s) (reached only as scaled by the mode).
+        step_size_up: steps in the increasing half of a cycle.
+        step_size_down: steps in the decreasing half (default: ``step_size_up``).
+        mode: ``"triangular"`` (constant amplitude), ``"triangular2"`` (halved every cycle)
+            or ``"exp_range"`` (scaled by ``gamma ** iteration``); ignored given ``scale_fn``.
+        gamma: the base of ``"exp_range"``'s scaling.
+        scale_fn: a custom amplitude scaling of one argument, in [0, 1].
+        scale_mode: ``"cycle"`` or ``"iterations"``: what ``scale_fn`` takes.
+        cycle_momentum: cycle the momentum too.
+        base_momentum: the lower momentum (at the peak learning rate).
+        max_momentum: the upper momentum (at the base learning rate).
+        last_epoch: the index of the last batch when resuming.
+
+    Raises:
+        ValueError: an unknown mode without ``scale_fn``; per-group values of the wrong length;
+            momentum cycling on an optimizer without momentum. Nothing changes before.
+    """
+
+    def __init__(
+        self,
+        optimizer: Optimizer,
+        base_lr: float | Sequence[float],
+        max_lr: float | Sequence[float],
+        step_size_up: int = 2000,
+        step_size_down: int | None = None,
+        mode: str = "triangular",
+        gamma: float = 1.0,
+        scale_fn: Callable[[float], float] | None = None,
+        scale_mode: str = "cycle",
+        cycle_momentum: bool = True,
+        base_momentum: float | Sequence[float] = 0.8,
+        max_momentum: float | Sequence[float] = 0.9,
+        last_epoch: int = -1,
+    ) -> None:
+        _check_optimizer(optimizer)
+        # Everything is checked before any group changes.
+        base_lrs = _per_group("base_lr", optimizer, base_lr)
+        max_lrs = _per_group("max_lr", optimizer, max_lr)
+        if mode not in ("triangular", "triangular2", "exp_range") and scale_fn is None:
+            raise ValueError("mode is invalid and scale_fn is None")
+        if cycle_momentum:
+            if "momentum" not in optimizer.defaults and "betas" not in optimizer.defaults:
+                raise ValueError(
+                    "optimizer must support momentum or beta1 with `cycle_momentum` option enabled"
+                )
+            base_momentums = _per_group("base_momentum", optimizer, base_momentum)
+            max_momentums = _per_group("max_momentum", optimizer, max_momentum)
+        self.optimizer = optimizer
+        if last_epoch == -1:
+            for lr, group in zip(base_lrs, optimizer.param_groups, strict=True):
+                group["lr"] = lr
+        self.max_lrs = max_lrs
+        up = float(step_size_up)
+        down = float(step_size_down) if step_size_down is not None else up
+        self.total_size = up + down
+        self.step_ratio = up / self.total_size
+        self.mode = mode
+        self.gamma = gamma
+        self._scale_fn_custom = scale_fn
+        self.scale_mode = scale_mode
+        self._init_scale_fn()
+        self.cycle_momentum = cycle_momentum
+        if cycle_momentum:
+            self.use_beta1 = "betas" in optimizer.defaults
+            self.base_momentums = base_momentums
+            self.max_momentums = max_momentums
+            if last_epoch == -1:
+                for m_max, m_base, group in zip(
+                    max_momentums, base_momentums, optimizer.param_groups, strict=True
+                ):
+                    if self.use_beta1:
+                        group["betas"] = (m_max, *group["betas"][1:])
+                    else:
+                        group["momentum"] = m_max
+                    group["max_momentum"] = m_max
+                    group["base_momentum"] = m_base
+        super().__init__(optimizer, last_epoch)
+        self.base_lrs = base_lrs
+
+    def _init_scale_fn(self) -> None:
+        # The built-in modes fix what their scaling takes, whatever scale_mode says.
+        if self._scale_fn_custom is None:
+            self.scale_mode = "iterations" if self.mode == "exp_range" else "cycle"
+
+    def scale_fn(self, x: float) -> float:
+        """The amplitude's scaling at ``x`` (the cycle, or the iteration for ``"exp_range"``)."""
+        if self._scale_fn_custom is not None:
+            return self._scale_fn_custom(x)
+        if self.mode == "triangular":
+            return 1.0
+        if self.mode == "triangular2":
+            return 1 / (2.0 ** (x - 1))
+        return self.gamma**x
+
+    def get_lr(self) -> list[float]:
+        """This batch's learning rates; also sets the momentum when cycling it."""
+        self._warn_if_called_outside_step()
+        cycle = math.floor(1 + self.last_epoch / self.total_size)
+        x = 1.0 + self.last_epoch / self.total_size - cycle
+        if x <= self.step_ratio:
+            scale_factor = x / self.step_ratio
+        else:
+            scale_factor = (x - 1) / (self.step_ratio - 1)
+        at = cycle if self.scale_mode == "cycle" else self.last_epoch
+        lrs = []
+        for base_lr, max_lr in zip(self.base_lrs, self.max_lrs, strict=True):
+            base_height = (max_lr - base_lr) * scale_factor
+            lrs.append(base_lr + base_height * self.scale_fn(at))
+        if self.cycle_momentum:
+            for base_m, max_m, group in zip(
+                self.base_momentums, self.max_momentums, self.optimizer.param_groups, strict=True
+            ):
+                momentum = max_m - (max_m - base_m) * scale_factor * self.scale_fn(at)
+                if self.use_beta1:
+                    group["betas"] = (momentum, *group["betas"][1:])
+                else:
+                    group["momentum"] = momentum
+        return lrs
+
+    def state_dict(self) -> dict[str, Any]:
+        """As the base class; a custom ``scale_fn`` is stored as None (a plain function) or
+        its ``__dict__`` (a callable object), as in PyTorch."""
+        state = super().state_dict()
+        fn = state.pop("_scale_fn_custom")
+        state["_scale_fn_custom"] = (
+            None if fn is None or isinstance(fn, types.FunctionType) else dict(fn.__dict__)
+        )
+        return state
+
+    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
+        """Restore the attributes; a custom ``scale_fn`` object gets its ``__dict__`` back."""
+        state = dict(state_dict)
+        saved = state.pop("_scale_fn_custom", None)
+        super().load_state_dict(state)
+        if saved is not None and self._scale_fn_custom is not None:
+            self._scale_fn_custom.__dict__.update(saved)
+        self._init_scale_fn()
+
+
+def _check_schedulers(name: str, optimizer: Optimizer, schedulers: Sequence[Any]) -> None:
+    """PyTorch's checks of the schedulers a ``SequentialLR``/``ChainedScheduler`` combines."""
+    for i, scheduler in enumerate(schedulers):
+        if not hasattr(scheduler, "optimizer"):
+            raise TypeError(f"{name} at index {i} should have `optimizer` as its attribute.")
+        if isinstance(scheduler, ReduceLROnPlateau):
+            raise ValueError(
+                f"{name} does not support `ReduceLROnPlateau` scheduler as it requires "
+                "additional kwargs to be specified when calling `step`, but got one at index "
+                f"{i} in the given schedulers sequence."
+            )
+        if optimizer is not scheduler.optimizer:
+            raise ValueError(
+                f"{name} expects all schedulers to belong to the same optimizer, but got "
+                f"scheduler {type(scheduler).__name__} at index {i} has "
+                f"{type(scheduler.optimizer).__name__} at {id(scheduler.optimizer):#x}, which "
+                f"is different from {type(optimizer).__name__} at {id(optimizer):#x}."
+            )
+
+
+def _combined_state_dict(self: Any) -> dict[str, Any]:
+    state = {k: _copy(v) for k, v in vars(self).items() if k not in ("optimizer", "_schedulers")}
+    state["_schedulers"] = [s.state_dict() for s in self._schedulers]
+    return state
+
+
+def _load_combined_state_dict(self: Any, state_dict: dict[str, Any]) -> None:
+    state = dict(state_dict)
+    saved = state.pop("_schedulers")
+    if len(saved) != len(self._schedulers):
+        raise ValueError(
+            f"{type(self).__name__}.load_state_dict(): the state dict has {len(saved)} "
+            f"schedulers, this one {len(self._schedulers)}"
+        )
+    self.__dict__.update({k: _copy(v) for k, v in state.items()})
+    for scheduler, sub in zip(self._schedulers, saved, strict=True):
+        scheduler.load_state_dict(sub)
+
+
+class SequentialLR(LRScheduler):
+    """Run ``schedulers`` one after another, switching at each of ``milestones`` (the epochs
+    where the next one starts, from its own epoch 0).
+
+    The schedulers must be built on ``optimizer`` first (each has already taken its first
+    step); ``SequentialLR`` undoes those steps and restarts the first one.
+
+    Raises:
+        ValueError: no scheduler, a ``ReduceLROnPlateau``, schedulers of another optimizer,
+            or ``len(milestones) != len(schedulers) - 1``.
+        TypeError: something without an ``optimizer``.
+    """
+
+    def __init__(
+        self,
+        optimizer: Optimizer,
+        schedulers: Sequence[LRScheduler],
+        milestones: Sequence[int],
+        last_epoch: int = -1,
+    ) -> None:
+        name = type(self).__name__
+        if len(schedulers) < 1:
+            raise ValueError(f"{name} expects at least one scheduler, but got no scheduler.")
+        _check_schedulers(name, optimizer, schedulers)
+        if len(milestones) != len(schedulers) - 1:
+            raise ValueError(
+                "Sequential Schedulers expects number of schedulers provided to be one more "
+                f"than the number of milestone points, but got number of schedulers "
+                f"{len(schedulers)} and the number of milestones to be equal to "
+                f"{len(milestones)}"
+            )
+        self._schedulers = list(schedulers)
+        self._milestones = list(milestones)
+        self.last_epoch = last_epoch + 1
+        self.optimizer = optimizer
+        for group in optimizer.param_groups:  # back to the start...
+            group["lr"] = group["initial_lr"]
+        self.recursive_undo()  # ...and the schedulers' first steps undone
+        idx = bisect_right(self._milestones, 0)
+        self._schedulers[idx]._initial_step()
+        self._last_lr = self._schedulers[idx].get_last_lr()
+
+    def recursive_undo(self, sched: Any = None) -> None:
+        """Take one epoch back from each scheduler (and from those they combine)."""
+        scheds = self if sched is None else sched
+        if hasattr(scheds, "_schedulers"):
+            for s in scheds._schedulers:
+                self.recursive_undo(s)
+        elif hasattr(scheds, "last_epoch"):
+            scheds.last_epoch -= 1
+
+    def step(self) -> None:  # type: ignore[override]
+        """Step the scheduler of the current epoch (restarting it at its milestone)."""
+        self.last_epoch += 1
+        idx = bisect_right(self._milestones, self.last_epoch)
+        scheduler = self._schedulers[idx]
+        if idx > 0 and self._milestones[idx - 1] == self.last_epoch:
+            scheduler._update_lr(0)
+        else:
+            scheduler.step()
+        self._last_lr = scheduler.get_last_lr()
+
+    def state_dict(self) -> dict[str, Any]:
+        """The attributes, with each scheduler's own state dict in ``_schedulers``."""
+        return _combined_state_dict(self)
+
+    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
+        """Restore the attributes and each scheduler's state."""
+        _load_combined_state_dict(self, state_dict)
+
+
+class ChainedScheduler(LRScheduler):
+    """Step every one of ``schedulers`` at each ``step()``: their changes compound (a warm-up
+    and a decay at once, say).
+
+    Raises:
+        ValueError: no scheduler, a ``ReduceLROnPlateau``, or schedulers of another optimizer.
+        TypeError: something without an ``optimizer``.
+    """
+
+    def __init__(
+        self, schedulers: Sequence[LRScheduler], optimizer: Optimizer | None = None
+    ) -> None:
+        name = type(self).__name__
+        if len(schedulers) < 1:
+            raise ValueError(
+                f"{name} expects at least one scheduler to be chained, but got no scheduler."
+            )
+        optimizer = optimizer or schedulers[0].optimizer
+        _check_schedulers(name, optimizer, schedulers)
+        self._schedulers = list(schedulers)
+        self.optimizer = optimizer
+        self._last_lr = _lrs(self._schedulers[-1].optimizer)
+
+    def step(self) -> None:  # type: ignore[override]
+        """Step each scheduler in order."""
+        for scheduler in self._schedulers:
+            scheduler.step()
+        self._last_lr = _lrs(self._schedulers[-1].optimizer)
+
+    def state_dict(self) -> dict[str, Any]:
+        """The attributes, with each scheduler's own state dict in ``_schedulers``."""
+        return _combined_state_dict(self)
+
+    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
+        """Restore the attributes and each scheduler's state."""
+        _load_combined_state_dict(self, state_dict)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({len(self._schedulers)} schedulers, lr={self._last_lr})"
 
 
 # A PyTorch name this module does not have: the error says so and points to the docs.

@@ -47,7 +47,10 @@ def _as_array(data: Any, dtype: DTypeLike = None) -> np.ndarray:
     if arr.dtype.kind not in "biuf":
         raise _refusal(data, arr.dtype)
     if dtype is not None:
-        arr = np.asarray(arr, dtype=dtype)
+        if not isinstance(data, np.ndarray | np.generic):  # (an array is cast, as by PyTorch)
+            _check_fits(arr, np.dtype(to_dtype(dtype)))
+        with np.errstate(over="ignore"):  # a float beyond float32's range is inf, as PyTorch
+            arr = np.asarray(arr, dtype=dtype)
         if arr.dtype.kind not in "biuf":
             raise TypeError(
                 f"tensor(): dtype {arr.dtype} is not supported: minigrad tensors hold bool, "
@@ -57,10 +60,30 @@ def _as_array(data: Any, dtype: DTypeLike = None) -> np.ndarray:
     if isinstance(data, np.ndarray | np.generic):
         return arr
     if arr.dtype == np.float64:
-        return arr.astype(default_float())
+        with np.errstate(over="ignore"):
+            return arr.astype(default_float())
     if arr.dtype.kind in "iu":
         return arr.astype(np.int64)
     return arr
+
+
+def _check_fits(arr: np.ndarray, target: np.dtype) -> None:
+    """PyTorch's refusal of Python numbers an integer dtype cannot hold (NumPy's cast would wrap
+    them around silently): nan, floats outside the range, integers above the largest value or
+    below the smallest (for unsigned types, below -largest: PyTorch wraps -1 to 255)."""
+    if target.kind not in "iu" or arr.dtype.kind == "b" or not arr.size:
+        return
+    info = np.iinfo(target)
+    low, high = arr.min(), arr.max()
+    if arr.dtype.kind == "f":
+        fits = not np.isnan(high) and not np.isnan(low) and info.min <= low and high <= info.max
+    else:
+        fits = (-int(info.max) if target.kind == "u" else info.min) <= low and high <= info.max
+    if not fits:
+        raise RuntimeError(
+            f"value cannot be converted to type {target.name} without overflow (minigrad: give "
+            f"numbers between {info.min} and {info.max}, or a wider dtype)"
+        )
 
 
 def _refusal(data: Any, dtype: np.dtype | None = None) -> Exception:

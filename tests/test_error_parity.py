@@ -398,3 +398,37 @@ def test_where_with_only_a_condition_is_nonzero_as_tuple() -> None:
     assert rows.tolist() == [0, 1] and cols.tolist() == [0, 1] and rows.dtype == mg.int64
     with pytest.raises(TypeError, match="where"):
         mg.where(c, 1.0)
+
+
+@pytest.mark.parametrize(
+    "data, dtype",
+    [
+        ([300], "uint8"),
+        (300, "uint8"),
+        ([-256], "uint8"),
+        ([300.7], "uint8"),
+        ([-0.5], "uint8"),
+        ([2.0**40], "int32"),
+        ([float("nan")], "int64"),
+        ([[1, 2], [3, 128]], "int8"),
+    ],
+)
+def test_python_numbers_a_dtype_cannot_hold_raise_as_torch(data: Any, dtype: str) -> None:
+    # NumPy's cast wrapped them around silently: tensor([300], dtype=uint8) held 44
+    with pytest.raises(
+        RuntimeError, match=rf"^value cannot be converted to type {dtype} without overflow"
+    ):
+        mg.tensor(data, dtype=getattr(mg, dtype))
+
+
+def test_python_numbers_that_fit_or_wrap_as_torch_convert_quietly() -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert mg.tensor([-1, 255], dtype=mg.uint8).tolist() == [255, 255]  # (PyTorch wraps -1)
+        assert mg.tensor([True, 2], dtype=mg.int8).tolist() == [1, 2]
+        assert mg.tensor([1e300]).tolist() == [float("inf")]  # float32 overflows to inf
+        assert mg.tensor([1e300], dtype=mg.float32).tolist() == [float("inf")]
+        assert mg.Tensor([1e300]).tolist() == [float("inf")]
+    assert mg.tensor(np.array([300]), dtype=mg.uint8).tolist() == [44]  # arrays cast, as torch
+    torch = pytest.importorskip("torch")
+    assert torch.tensor(np.array([300]), dtype=torch.uint8).tolist() == [44]

@@ -84,6 +84,11 @@ def export(
     graph = _trace(model, inputs, in_names)
     with np.errstate(all="ignore"):
         other = _trace(model, _perturbed(inputs, in_names, growth), in_names)
+        # and on the example's own values, sign-flipped and magnified: a mask taken from the
+        # values by a threshold (x < 3) is the same for values of one size and would be frozen
+        rescaled = [_trace(model, _scaled(inputs, k), in_names) for k in _SCALES]
+    for h in rescaled:  # (first: the resized trace's comparison records the dynamic dims)
+        _compare(graph, h, {})
     _compare(graph, other, _sizes(inputs, in_names, growth))
 
     out_names = list(
@@ -196,6 +201,17 @@ def _perturbed(
     return tuple(out)
 
 
+_SCALES = (-1.0, 40.0, -40.0)
+
+
+def _scaled(inputs: tuple[Tensor, ...], k: float) -> tuple[Tensor, ...]:
+    """The float inputs times ``k`` (integer inputs, indices, as they are)."""
+    return tuple(
+        Tensor(a._data * np.asarray(k, a._data.dtype)) if a._data.dtype.kind == "f" else a
+        for a in inputs
+    )
+
+
 def _compare(g: _Graph, h: _Graph, sizes: dict[tuple[int, int], tuple[str, int]]) -> None:
     """Refuse if the two traces differ anywhere but in values that are inputs of the graph."""
     if [type(o) for o in g.ops] != [type(o) for o in h.ops]:
@@ -214,9 +230,12 @@ def _compare(g: _Graph, h: _Graph, sizes: dict[tuple[int, int], tuple[str, int]]
                 continue
             if key == "cond" and _finite_mask(a, b):
                 raise ExportError(
-                    "onnx.export: nan_to_num (a Where on isfinite of its input) has no ONNX "
-                    "conversion: the values it puts in place of nan and inf are not recorded; "
-                    "replace them in the data before the model"
+                    "onnx.export: the Where op's 'cond' was computed from the input's values "
+                    "outside the recorded graph: isfinite, as nan_to_num chooses (the values "
+                    "it puts in place of nan and inf are not recorded: replace them in the "
+                    "data before the model), or a threshold such as x < 3 that these inputs "
+                    "never cross (hardsigmoid, hardswish, hardtanh, relu6); it would be frozen "
+                    "into the file"
                 )
             if not _same(va, vb) and not _is_input_index(g, a, key) and sizes:
                 raise ExportError(

@@ -518,14 +518,41 @@ def test_adagrad_state_exists_from_construction_with_each_groups_accumulator():
     ],
 )
 def test_new_optimizers_reject_invalid_hyper_parameters(make):
-    with pytest.raises(ValueError, match="invalid"):
+    with pytest.raises(ValueError, match="^Invalid "):
         make([nn.Parameter(np.zeros(2))])
+
+
+@pytest.mark.parametrize(
+    "name, kwargs",
+    [
+        ("SGD", dict(lr=-0.1)),
+        ("SGD", dict(lr=0.1, momentum=-0.5)),
+        ("SGD", dict(lr=0.1, weight_decay=-1e-4)),
+        ("SGD", dict(lr=0.1, nesterov=True)),
+        ("Adam", dict(lr=-1e-3)),
+        ("Adam", dict(betas=(1.0, 0.999))),
+        ("Adam", dict(betas=(0.9, -0.1))),
+        ("Adam", dict(eps=-1e-8)),
+        ("AdamW", dict(weight_decay=-0.1)),
+        ("RMSprop", dict(alpha=-0.5)),
+        ("RMSprop", dict(momentum=-0.1)),
+        ("Adagrad", dict(lr_decay=-0.1)),
+        ("Adagrad", dict(initial_accumulator_value=-1.0)),
+    ],
+)
+def test_invalid_hyper_parameters_raise_in_torch_words(name, kwargs):
+    torch = pytest.importorskip("torch")
+    with pytest.raises(ValueError) as theirs:
+        getattr(torch.optim, name)([torch.zeros(2, requires_grad=True)], **kwargs)
+    with pytest.raises(ValueError) as ours:
+        getattr(optim, name)([nn.Parameter(np.zeros(2))], **kwargs)
+    assert str(ours.value).startswith(str(theirs.value))
 
 
 def test_add_param_group_fills_defaults_and_validates_first():
     a, b = nn.Parameter(np.zeros(2)), nn.Parameter(np.zeros(2))
     opt = optim.RMSprop([a], lr=0.1, centered=True)
-    with pytest.raises(ValueError, match="invalid alpha"):
+    with pytest.raises(ValueError, match=r"^Invalid alpha value: -1\.0"):
         opt.add_param_group({"params": [b], "alpha": -1.0})
     assert len(opt.param_groups) == 1  # nothing added by the failed call
     opt.add_param_group({"params": [b], "momentum": 0.5})

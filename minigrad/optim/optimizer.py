@@ -93,13 +93,15 @@ class Optimizer:
         """Raise ValueError on invalid hyper-parameters (subclasses check their own)."""
 
     def _nonneg(self, group: dict[str, Any], *keys: str) -> None:
-        """Raise ValueError unless each of ``group``'s ``keys`` is a number >= 0."""
+        """Raise ValueError unless each of ``group``'s ``keys`` is a number >= 0: PyTorch's
+        words for a negative one (``Invalid learning rate: -0.1``), minigrad's for the rest."""
         for key in keys:
             v = group[key]
-            if not isinstance(v, int | float) or isinstance(v, bool) or not v >= 0.0:
-                raise ValueError(
-                    f"{type(self).__name__}: invalid {key} {v!r} (must be a number >= 0)"
-                )
+            if not isinstance(v, int | float) or isinstance(v, bool):
+                raise ValueError(f"{type(self).__name__}: {key} must be a number, got {v!r}")
+            if not v >= 0.0:
+                label = _LABELS.get(key, f"{key} value")
+                raise ValueError(f"Invalid {label}: {v} ({type(self).__name__}: must be >= 0)")
 
     def _gradients(self, group: dict[str, Any]) -> Iterator[tuple[Tensor, np.ndarray, np.ndarray]]:
         """Each parameter of ``group`` that has a gradient, as (p, its array, the gradient to
@@ -274,6 +276,9 @@ def _snapshot(value: Any) -> Any:
     return value
 
 
+_LABELS = {"lr": "learning rate", "eps": "epsilon value"}  # (PyTorch's, in its messages)
+
+
 def _check(ok: bool, message: str) -> None:
     """Raise ValueError with PyTorch's ``message`` (``"Invalid learning rate: -1"``) unless
     ``ok``: the check every optimizer's constructor makes of its hyper-parameters."""
@@ -399,7 +404,10 @@ class SGD(Optimizer):
     def _validate(self, group: dict[str, Any]) -> None:
         self._nonneg(group, "lr", "momentum", "weight_decay", "dampening")
         if group["nesterov"] and (group["momentum"] <= 0 or group["dampening"] != 0):
-            raise ValueError("SGD: Nesterov momentum requires a momentum > 0 and zero dampening")
+            raise ValueError(
+                "Nesterov momentum requires a momentum and zero dampening (SGD: momentum > 0, "
+                "dampening=0)"
+            )
 
     def _update_group(self, group: dict[str, Any]) -> None:
         lr, momentum, dampening = group["lr"], group["momentum"], group["dampening"]
@@ -489,7 +497,7 @@ class Adam(Optimizer):
         for i, b in enumerate(betas):
             if not isinstance(b, int | float) or isinstance(b, bool) or not 0.0 <= b < 1.0:
                 raise ValueError(
-                    f"{name}: invalid beta parameter at index {i}: {b!r} (must be in [0, 1))"
+                    f"Invalid beta parameter at index {i}: {b} ({name}: must be in [0, 1))"
                 )
         group["betas"] = (float(betas[0]), float(betas[1]))
 

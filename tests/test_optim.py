@@ -518,7 +518,7 @@ def test_adagrad_state_exists_from_construction_with_each_groups_accumulator():
     ],
 )
 def test_new_optimizers_reject_invalid_hyper_parameters(make):
-    with pytest.raises(ValueError, match="^Invalid "):
+    with pytest.raises(ValueError, match=r"^Invalid "):
         make([nn.Parameter(np.zeros(2))])
 
 

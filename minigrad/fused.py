@@ -40,7 +40,8 @@ class Softplus(Op):
     computes_in_floats = True
 
     def forward(self, x: Any) -> np.ndarray:
-        return np.logaddexp(0, x)
+        with _ieee():  # nan in, nan out, as PyTorch, without NumPy's warning
+            return np.logaddexp(0, x)
 
     def backward(self, grad: Any, out: Any, x: Any) -> tuple[Any, ...]:
         return (grad * sigmoid(x),)

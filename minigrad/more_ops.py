@@ -690,8 +690,9 @@ class Cumprod(Op):
         self.axis = axis  # non-negative
 
     def forward(self, x: Any) -> np.ndarray:
-        # in int64 for every integer and bool type, as PyTorch
-        return np.cumprod(x, axis=self.axis, dtype=np.int64 if x.dtype.kind in "biu" else None)
+        # in int64 for every integer and bool type, as PyTorch; past the largest float: inf
+        with _ieee():
+            return np.cumprod(x, axis=self.axis, dtype=np.int64 if x.dtype.kind in "biu" else None)
 
     def backward(self, grad: Any, out: Any, x: Any) -> tuple[Any, ...]:
         return (cumprod_grad(grad, out, x, self.axis),)

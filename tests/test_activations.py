@@ -672,3 +672,13 @@ def test_bad_input_changes_nothing() -> None:
         F.dropout(h, 2.0, inplace=True)
     np.testing.assert_array_equal(h.detach().numpy(), before)
     assert h._version == version
+
+
+def test_nan_and_overflow_give_torch_values_without_numpy_warnings() -> None:
+    x = mg.tensor([float("nan"), 1e30, -1e30, 0.0])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for f in (F.softplus, F.logsigmoid, F.mish):
+            out = f(x).numpy()
+            assert np.isnan(out[0]) and np.isfinite(out[3])
+        assert mg.tensor([1e30, 1e30, 2.0]).cumprod(0).numpy()[1:].tolist() == [np.inf, np.inf]

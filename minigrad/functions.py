@@ -588,6 +588,21 @@ def narrow(input: TensorLike, dim: int, start: Any, length: int) -> Tensor:
     return as_tensor(input).narrow(dim, start, length)
 
 
+def select(input: TensorLike, dim: int, index: Any) -> Tensor:
+    """The slice at ``index`` along ``dim``, that dim removed (a view)."""
+    return as_tensor(input).select(dim, index)
+
+
+def take(input: TensorLike, index: Any) -> Tensor:
+    """The elements at ``index`` of ``input`` read as one flat vector."""
+    return as_tensor(input).take(index)
+
+
+def index_put(input: TensorLike, indices: Any, values: Any, accumulate: bool = False) -> Tensor:
+    """A copy of ``input`` with ``values`` put (or, with ``accumulate``, added) at ``indices``."""
+    return as_tensor(input).index_put(indices, values, accumulate)
+
+
 def movedim(input: TensorLike, source: Any, destination: Any) -> Tensor:
     """Dims ``source`` moved to positions ``destination``, the others in order (a view)."""
     return as_tensor(input).movedim(source, destination)

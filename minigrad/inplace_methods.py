@@ -384,6 +384,11 @@ class InPlaceMethods:
         mask[_slices(d, idx)] = True
         return _inplace(self, "index_fill_", lambda t: t.masked_fill(mask, value), cast="unsafe")
 
+    def index_put_(self: Any, indices: Any, values: Any, accumulate: bool = False) -> Any:
+        """``index_put`` in place (``self[indices] = values``, or ``+=`` with ``accumulate``,
+        repeats adding up); returns self."""
+        return _inplace(self, "index_put_", lambda t: t.index_put(indices, values, accumulate))
+
     def index_add_(self: Any, dim: int, index: Any, source: Any, *, alpha: Any = 1) -> Any:
         """``alpha * source`` added into the slices ``index`` along ``dim`` (repeats add up),
         in place; returns self."""

@@ -279,6 +279,61 @@ class RearrangeMethods:
             raise RuntimeError(f"start ({s}) + length ({length}) exceeds dimension size ({n}).")
         return self[(slice(None),) * d + (slice(s, s + length),)]
 
+    def select(self: Any, dim: builtins.int, index: Any) -> Tensor:
+        """The slice at ``index`` along ``dim``, that dim removed (a view): ``x.select(1, -1)``
+        is ``x[:, -1]``."""
+        d = wrap_dim(dim, self._data.ndim, "select", self._data.shape)
+        i, n = _int_arg(index, "index", "select"), self._data.shape[d]
+        if not -n <= i < n:
+            raise IndexError(
+                f"select(): index {i} out of range for tensor of size {list(self._data.shape)} "
+                f"at dimension {d}"
+            )
+        return self[(slice(None),) * d + (i,)]
+
+    def take(self: Any, index: Any) -> Tensor:
+        """The elements at ``index`` of the tensor read as one flat vector (negative indices
+        count from the end); the result has ``index``'s shape."""
+        idx = np.asarray(_raw(index))
+        n = self._data.size
+        if idx.dtype.kind not in "iu":
+            raise RuntimeError(
+                f"take(): Expected a long tensor for index, but got {torch_name(idx.dtype)}"
+            )
+        bad = idx[(idx >= n) | (idx < -n)]
+        if bad.size:
+            raise IndexError(
+                f"out of range: tried to access index {bad.flat[0]} on a tensor of {n} elements."
+            )
+        return self.reshape(-1)[idx]
+
+    def index_put(
+        self: Any, indices: Any, values: Any, accumulate: builtins.bool = False
+    ) -> Tensor:
+        """A copy of the tensor with ``values`` put at ``indices`` (a tuple of index tensors,
+        one per leading dim, as ``x[indices] = values``); with ``accumulate`` repeated positions
+        add up, and the values are added to what is there."""
+        if not isinstance(indices, tuple | list):
+            raise TypeError(
+                "index_put(): argument 'indices' must be a tuple of tensors, not "
+                f"{type(indices).__name__}"
+            )
+        where = tuple(np.asarray(_raw(i)) for i in indices)
+        if hasattr(values, "_data") and values._data.dtype != self._data.dtype:
+            raise RuntimeError(
+                "Index put requires the source and destination dtypes match, got "
+                f"{torch_name(self._data.dtype)} for the destination and "
+                f"{torch_name(values._data.dtype)} for the source."
+            )
+        if not accumulate:
+            out = self.clone()
+            out[where] = values
+            return out
+        picked = self._data[where].shape  # (the shape values broadcast to)
+        v = values if hasattr(values, "_data") else TensorMakers.wrap(np.asarray(values), None)
+        v = v.to(self.dtype).expand(picked)  # (a number takes the tensor's dtype)
+        return self + TensorMakers.apply(ops.ScatterAdd(where, self._data.shape), v)
+
     def movedim(self: Any, source: Any, destination: Any) -> Tensor:
         """Dims ``source`` moved to positions ``destination`` (ints or sequences of them), the
         others keeping their order: a permute (a view)."""

@@ -557,3 +557,43 @@ def test_views_returned_together_take_unrecorded_writes() -> None:
     assert x.detach().numpy()[1].tolist() == [-4.0, -5.0, 0.0, 0.0]
     (x.chunk(3)[0] * 2).sum().backward()  # out of place: fine
     assert x.grad is not None and x.grad.numpy()[0].tolist() == [2.0] * 4
+
+
+def test_select_take_and_index_put_match_torch() -> None:
+    torch = pytest.importorskip("torch")
+    a = np.arange(12.0).reshape(3, 4)
+    rows, cols = np.array([0, 0, 2]), np.array([1, 1, 3])
+    w = np.random.default_rng(3).standard_normal(3)
+    cases = [
+        lambda L, x: x.select(1, -1),
+        lambda L, x: L.select(x, 0, 2),
+        lambda L, x: x.take(L.tensor([0, 11, -1])),
+        lambda L, x: L.take(x, L.tensor([[1, 2], [3, 4]])),
+        lambda L, x: x.index_put((L.tensor(rows), L.tensor(cols)), L.tensor(w), accumulate=True),
+        lambda L, x: x.index_put((L.tensor([1]),), L.tensor(2.5, dtype=L.float64)),
+    ]
+    for f in cases:
+        x = mg.tensor(a, requires_grad=True)
+        t = torch.tensor(a, requires_grad=True)
+        got, ref = f(mg, x), f(torch, t)
+        np.testing.assert_allclose(got.detach().numpy(), ref.detach().numpy())
+        g = np.random.default_rng(4).standard_normal(tuple(ref.shape))
+        (got * mg.tensor(g)).sum().backward()
+        (ref * torch.tensor(g)).sum().backward()
+        assert x.grad is not None
+        np.testing.assert_allclose(x.grad.numpy(), t.grad.numpy())
+
+
+def test_index_put_in_place_and_errors() -> None:
+    x = mg.zeros(2, 3)
+    assert x.index_put_((mg.tensor([0, 0]), mg.tensor([1, 1])), mg.tensor(1.0), True) is x
+    assert x.tolist() == [[0.0, 2.0, 0.0], [0.0, 0.0, 0.0]] and x._version == 1
+    with pytest.raises(IndexError, match=r"^select\(\): index 5 out of range for tensor of size"):
+        x.select(1, 5)
+    with pytest.raises(IndexError, match=r"^out of range: tried to access index 6 on a tensor of"):
+        x.take(mg.tensor([6]))
+    with pytest.raises(TypeError, match=r"index_put.*tuple of tensors"):
+        x.index_put(mg.tensor([0]), mg.tensor(1.0))
+    with pytest.raises(RuntimeError, match=r"^Index put requires the source and destination"):
+        x.index_put_((mg.tensor([0]),), mg.tensor(1.0, dtype=mg.float64))
+    assert x.tolist() == [[0.0, 2.0, 0.0], [0.0, 0.0, 0.0]]

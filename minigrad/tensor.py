@@ -44,6 +44,7 @@ from .validation import (
     _check_matmul,
     _dims,
     _index,
+    _index_error,
     _keep,
     _permutation,
     _reshaped,
@@ -593,7 +594,7 @@ class Tensor(InPlace, InPlaceMethods, Conversions, TensorSurface):
         try:
             return _unary(ops.GetItem(idx), self)
         except IndexError as e:
-            raise IndexError(f"indexing a tensor of shape {self._data.shape}: {e}") from None
+            raise _index_error(e, self._data.shape, index) from None
 
 
 def as_tensor(data: Any, dtype: DTypeLike = None, device: Any = None) -> Tensor:

@@ -7,6 +7,7 @@ Below ``tensor.py``, so it knows no Tensor class: as the engine, it treats anyth
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -738,3 +739,37 @@ def _check_conv_dtypes(x: np.ndarray, w: np.ndarray, b: np.ndarray | None) -> No
             "(convolutions do not promote dtypes: convert the input first, e.g. "
             "x.to(weight.dtype), or the model, e.g. model.double())"
         )
+
+
+def _index_error(e: IndexError, shape: tuple[int, ...], index: Any) -> IndexError:
+    """NumPy's IndexError for ``t[index]`` in PyTorch's words (minigrad's context after them)."""
+    text = str(e)
+    found = re.match(r"index (-?\d+) is out of bounds for axis (\d+) with size (\d+)", text)
+    if found:
+        i, axis, size = found.groups()
+        text = f"index {i} is out of bounds for dimension {axis} with size {size}"
+    elif text.startswith("too many indices"):
+        text = f"too many indices for tensor of dimension {len(shape)}"
+    elif text.startswith("only integers, slices"):
+        items = index if isinstance(index, tuple) else (index,)
+        odd = next((i for i in items if isinstance(i, float | str)), None)
+        got = "" if odd is None else f" (got {type(odd).__name__})"
+        text = (
+            "only integers, slices (`:`), ellipsis (`...`), None and long or byte Variables "
+            f"are valid indices{got}"
+        )
+    elif text.startswith("arrays used as indices"):
+        text = "tensors used as indices must be long, int, byte or bool tensors"
+    else:
+        found = re.match(
+            r"boolean index did not match indexed array along axis (\d+); size of axis is "
+            r"(\d+) but size of corresponding boolean axis is (\d+)",
+            text,
+        )
+        if found:
+            axis, _, got = found.groups()
+            text = (
+                f"The shape of the mask [{got}] at index {axis} does not match the shape of the "
+                f"indexed tensor {list(shape)} at index {axis}"
+            )
+    return IndexError(f"{text} (indexing a tensor of shape {shape})")

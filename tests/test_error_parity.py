@@ -432,3 +432,24 @@ def test_python_numbers_that_fit_or_wrap_as_torch_convert_quietly() -> None:
     assert mg.tensor(np.array([300]), dtype=mg.uint8).tolist() == [44]  # arrays cast, as torch
     torch = pytest.importorskip("torch")
     assert torch.tensor(np.array([300]), dtype=torch.uint8).tolist() == [44]
+
+
+@pytest.mark.parametrize(
+    "index",
+    [
+        lambda L: (0, 0, 0),
+        lambda L: L.tensor([True, False]),
+        lambda L: 1.5,
+        lambda L: L.tensor([1.0]),
+        lambda L: 5,
+        lambda L: (slice(None), -5),
+    ],
+)
+def test_indexing_errors_start_with_torch_words(index: Callable[[Any], Any]) -> None:
+    torch = pytest.importorskip("torch")
+    with pytest.raises(IndexError) as theirs:
+        torch.arange(12.0).reshape(3, 4)[index(torch)]
+    with pytest.raises(IndexError) as ours:
+        mg.arange(12.0).reshape(3, 4)[index(mg)]
+    assert str(ours.value).startswith(str(theirs.value))
+    assert "(indexing a tensor of shape (3, 4))" in str(ours.value)

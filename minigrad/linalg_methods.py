@@ -138,7 +138,8 @@ class LinalgMethods:
     def unfold(self: Any, dimension: builtins.int, size: builtins.int, step: builtins.int) -> Any:
         """All windows of ``size`` elements along ``dimension``, ``step`` apart, as a new last
         dimension (PyTorch's ``Tensor.unfold``): shape ``(..., (n - size) // step + 1, ...,
-        size)``. A copy (PyTorch's is a view); windows that overlap add up their gradients."""
+        size)``. A read-only copy (PyTorch's is a view: a write into it reaches the tensor, so
+        here it raises instead of missing it); windows that overlap add up their gradients."""
         size = _int_arg(size, "size", 2, "unfold")
         step = _int_arg(step, "step", 3, "unfold")
         a = self._data
@@ -156,5 +157,6 @@ class LinalgMethods:
         starts = np.arange(0, length - size + 1, step)
         index = starts[:, None] + np.arange(size)  # (windows, size)
         windows = x[(slice(None),) * d + (index,)]  # (..., windows, size, ...)
+        windows._data.flags.writeable = False
         out = windows.movedim(d + 1, -1)
         return out.reshape(size) if a.ndim == 0 else out

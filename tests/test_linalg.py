@@ -500,3 +500,16 @@ def test_tensor_norm_with_any_p_has_torch_gradients_at_zeros(p: float) -> None:
     expected = np.zeros_like(a) if t.grad is None else t.grad.numpy()
     np.testing.assert_allclose(x.grad.numpy(), expected)
     np.testing.assert_allclose(mg.norm(x, p).item(), torch.norm(t, p).item())
+
+
+def test_a_write_into_unfold_raises_instead_of_missing_the_tensor() -> None:
+    # PyTorch's unfold is a view, so a write reaches x; minigrad's is a copy: read-only, so the
+    # write raises instead of silently leaving x as it was
+    x = mg.arange(6.0)
+    w = x.unfold(0, 2, 2)
+    with pytest.raises(RuntimeError, match="read-only"):
+        w.add_(1.0)
+    with pytest.raises(RuntimeError, match="read-only"):
+        w[0, 0] = 5.0
+    assert x.tolist() == [0.0, 1.0, 2.0, 3.0, 4.0, 5.0]
+    assert (w.clone() + 1).tolist() == [[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]]

@@ -432,6 +432,31 @@ def test_backward_stays_quiet_without_numpys_private_settings(monkeypatch: Any) 
     np.testing.assert_array_equal(x.grad.numpy(), [np.inf, 0.25])
 
 
+@pytest.mark.parametrize("prebuilt", [True, False], ids=["prebuilt settings", "np.errstate"])
+def test_ieee_blocks_are_quiet_inside_and_loud_again_after(
+    prebuilt: bool, monkeypatch: Any
+) -> None:
+    """``with _ieee():`` quiets a block, nested or left by an exception, and restores NumPy's
+    settings on the way out (either way it is built)."""
+    from minigrad import quiet
+
+    if not prebuilt:
+        monkeypatch.setattr(quiet, "_IGNORE", None)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with quiet._ieee():
+            np.log(np.zeros(1))
+            with quiet._ieee():
+                np.sqrt(-np.ones(1))
+            np.divide(np.ones(1), 0.0)
+        with pytest.raises(ZeroDivisionError), quiet._ieee():
+            raise ZeroDivisionError
+        with pytest.raises(RuntimeWarning):
+            np.log(np.zeros(1))
+        x = mg.tensor([float("inf"), 0.0])
+        assert np.isnan(x.sin().numpy()[0]) and x.cos().numpy()[1] == 1.0
+
+
 def test_any_and_all_check_their_dim_as_every_reduction() -> None:
     t = mg.ones(2, 3)
     for name in ("any", "all"):

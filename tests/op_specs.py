@@ -806,6 +806,28 @@ def _indexing() -> list[OpSpec]:
     specs.append(
         OpSpec("index_mask_tensor", lambda x: x[Tensor(mask)], lambda x: x[mask], ((4, 5),))
     )
+    rows, cols = np.array([0, 0, 3]), np.array([1, 1, 4])  # a repeated position
+    specs += [
+        OpSpec("select", lambda x: x.select(1, -2), lambda x: x[:, -2], ((4, 5),)),
+        OpSpec(
+            "take",
+            lambda x: x.take(Tensor(np.array([[0, 19], [7, 7]]))),
+            lambda x: x.reshape(-1)[[[0, 19], [7, 7]]],
+            ((4, 5),),
+        ),
+        OpSpec(
+            "index_put_accumulate",
+            lambda x, v: x.index_put((Tensor(rows), Tensor(cols)), v, accumulate=True),
+            lambda x, v: x + np.bincount(rows * 5 + cols, v, 20).reshape(4, 5),
+            ((4, 5), (3,)),
+        ),
+        OpSpec(
+            "index_put",
+            lambda x, v: x.index_put((Tensor(np.array([2, 0])),), v),
+            lambda x, v: np.concatenate([v[1:], x[1:2], v[:1], x[3:]]),
+            ((4, 5), (2, 5)),
+        ),
+    ]
     return specs
 
 

@@ -690,3 +690,17 @@ def test_a_large_plain_sgd_update_gives_the_bits_of_p_minus_lr_grad(
     expected = start - grad * np.float32(lr)
     np.testing.assert_array_equal(p._data, expected)
     assert p._data.flags[f"{order}_CONTIGUOUS"]
+
+
+@pytest.mark.parametrize(
+    "make, message",
+    [
+        (lambda ps: optim.SGD(ps, lr="0.1"), r"^SGD: lr must be a number, got '0\.1'"),
+        (lambda ps: optim.NAdam(ps, eps=None), r"^NAdam: eps must be a number, got None"),
+        (lambda ps: optim.Adam(ps, betas=(0.9,)), r"^betas must be a pair of numbers"),
+        (lambda ps: optim.RAdam(ps, betas=(0.9, "x")), r"^betas must be a pair of numbers"),
+    ],
+)
+def test_hyper_parameters_that_are_not_numbers_are_named(make, message):
+    with pytest.raises(ValueError, match=message):
+        make([nn.Parameter(np.zeros(2))])

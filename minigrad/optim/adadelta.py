@@ -50,11 +50,9 @@ class Adadelta(Optimizer):
         super().__init__(params, defaults)
 
     def _validate(self, group: dict[str, Any]) -> None:
-        _check(0.0 <= group["lr"], f"Invalid learning rate: {group['lr']}")
+        self._nonneg(group, "lr")
         _check(0.0 <= group["rho"] <= 1.0, f"Invalid rho value: {group['rho']}")
-        _check(0.0 <= group["eps"], f"Invalid epsilon value: {group['eps']}")
-        wd = group["weight_decay"]
-        _check(0.0 <= wd, f"Invalid weight_decay value: {wd}")
+        self._nonneg(group, "eps", "weight_decay")
 
     def _update_group(self, group: dict[str, Any]) -> None:
         lr, rho, eps = group["lr"], group["rho"], group["eps"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .optimizer import Optimizer, ParamsLike, _check
+from .optimizer import Optimizer, ParamsLike
 
 __all__ = ["ASGD"]
 
@@ -55,9 +55,7 @@ class ASGD(Optimizer):
         super().__init__(params, defaults)
 
     def _validate(self, group: dict[str, Any]) -> None:
-        _check(0.0 <= group["lr"], f"Invalid learning rate: {group['lr']}")
-        wd = group["weight_decay"]
-        _check(0.0 <= wd, f"Invalid weight_decay value: {wd}")
+        self._nonneg(group, "lr", "weight_decay")
 
     def _update_group(self, group: dict[str, Any]) -> None:
         lr, lambd, alpha, t0 = group["lr"], group["lambd"], group["alpha"], group["t0"]

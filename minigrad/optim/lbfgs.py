@@ -16,7 +16,7 @@ import numpy as np
 from .. import versions
 from ..grad_mode import enable_grad, no_grad
 from ..tensor import Tensor
-from .optimizer import Optimizer, ParamsLike, _check
+from .optimizer import Optimizer, ParamsLike
 
 __all__ = ["LBFGS"]
 
@@ -210,7 +210,7 @@ class LBFGS(Optimizer):
         super().add_param_group(param_group)
 
     def _validate(self, group: dict[str, Any]) -> None:
-        _check(0.0 <= group["lr"], f"Invalid learning rate: {group['lr']}")
+        self._nonneg(group, "lr")
         if group["line_search_fn"] not in (None, "strong_wolfe"):
             raise RuntimeError(
                 f"only 'strong_wolfe' is supported (LBFGS got line_search_fn="

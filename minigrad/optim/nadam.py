@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from .optimizer import Optimizer, ParamsLike, _check, _check_betas, _lerp_
+from .optimizer import Optimizer, ParamsLike, _check_betas, _lerp_
 
 __all__ = ["NAdam"]
 
@@ -60,12 +60,9 @@ class NAdam(Optimizer):
         super().__init__(params, defaults)
 
     def _validate(self, group: dict[str, Any]) -> None:
-        _check(0.0 <= group["lr"], f"Invalid learning rate: {group['lr']}")
-        _check(0.0 <= group["eps"], f"Invalid epsilon value: {group['eps']}")
+        self._nonneg(group, "lr", "eps")
         _check_betas(group)
-        wd, md = group["weight_decay"], group["momentum_decay"]
-        _check(0.0 <= wd, f"Invalid weight_decay value: {wd}")
-        _check(0.0 <= md, f"Invalid momentum_decay value: {md}")
+        self._nonneg(group, "weight_decay", "momentum_decay")
 
     def _update_group(self, group: dict[str, Any]) -> None:
         lr, eps, (beta1, beta2) = group["lr"], group["eps"], group["betas"]

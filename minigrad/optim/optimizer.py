@@ -94,14 +94,14 @@ class Optimizer:
 
     def _nonneg(self, group: dict[str, Any], *keys: str) -> None:
         """Raise ValueError unless each of ``group``'s ``keys`` is a number >= 0: PyTorch's
-        words for a negative one (``Invalid learning rate: -0.1``), minigrad's for the rest."""
+        words for a negative one (``Invalid learning rate: -0.1``), minigrad's for a value that
+        is not a number."""
         for key in keys:
             v = group[key]
             if not isinstance(v, int | float) or isinstance(v, bool):
                 raise ValueError(f"{type(self).__name__}: {key} must be a number, got {v!r}")
             if not v >= 0.0:
-                label = _LABELS.get(key, f"{key} value")
-                raise ValueError(f"Invalid {label}: {v} ({type(self).__name__}: must be >= 0)")
+                raise ValueError(f"Invalid {_LABELS.get(key, f'{key} value')}: {v}")
 
     def _gradients(self, group: dict[str, Any]) -> Iterator[tuple[Tensor, np.ndarray, np.ndarray]]:
         """Each parameter of ``group`` that has a gradient, as (p, its array, the gradient to
@@ -292,6 +292,8 @@ def _check_betas(group: dict[str, Any]) -> None:
     if not isinstance(betas, tuple | list) or len(betas) != 2:
         raise ValueError(f"betas must be a pair of numbers, got {betas!r}")
     for i, b in enumerate(betas):
+        if not isinstance(b, int | float) or isinstance(b, bool):
+            raise ValueError(f"betas must be a pair of numbers, got {betas!r}")
         _check(0.0 <= b < 1.0, f"Invalid beta parameter at index {i}: {b}")
     group["betas"] = (float(betas[0]), float(betas[1]))
 
@@ -489,17 +491,9 @@ class Adam(Optimizer):
         super().__init__(params, defaults)
 
     def _validate(self, group: dict[str, Any]) -> None:
-        name = type(self).__name__
-        self._nonneg(group, "lr", "eps", "weight_decay")
-        betas = group["betas"]
-        if not isinstance(betas, tuple | list) or len(betas) != 2:
-            raise ValueError(f"{name}: betas must be a pair of numbers, got {betas!r}")
-        for i, b in enumerate(betas):
-            if not isinstance(b, int | float) or isinstance(b, bool) or not 0.0 <= b < 1.0:
-                raise ValueError(
-                    f"Invalid beta parameter at index {i}: {b} ({name}: must be in [0, 1))"
-                )
-        group["betas"] = (float(betas[0]), float(betas[1]))
+        self._nonneg(group, "lr", "eps")
+        _check_betas(group)
+        self._nonneg(group, "weight_decay")
 
     def _update_group(self, group: dict[str, Any]) -> None:
         lr, eps, (beta1, beta2), amsgrad = (

@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from .optimizer import Optimizer, ParamsLike, _check, _check_betas, _lerp_
+from .optimizer import Optimizer, ParamsLike, _check_betas, _lerp_
 
 __all__ = ["RAdam"]
 
@@ -58,11 +58,9 @@ class RAdam(Optimizer):
         super().__init__(params, defaults)
 
     def _validate(self, group: dict[str, Any]) -> None:
-        _check(0.0 <= group["lr"], f"Invalid learning rate: {group['lr']}")
-        _check(0.0 <= group["eps"], f"Invalid epsilon value: {group['eps']}")
+        self._nonneg(group, "lr", "eps")
         _check_betas(group)
-        wd = group["weight_decay"]
-        _check(0.0 <= wd, f"Invalid weight_decay value: {wd}")
+        self._nonneg(group, "weight_decay")
 
     def _update_group(self, group: dict[str, Any]) -> None:
         lr, eps, (beta1, beta2) = group["lr"], group["eps"], group["betas"]

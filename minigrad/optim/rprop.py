@@ -45,7 +45,7 @@ class Rprop(Optimizer):
         super().__init__(params, defaults)
 
     def _validate(self, group: dict[str, Any]) -> None:
-        _check(0.0 <= group["lr"], f"Invalid learning rate: {group['lr']}")
+        self._nonneg(group, "lr")
         etas, sizes = group["etas"], group["step_sizes"]
         for key, pair in (("etas", etas), ("step_sizes", sizes)):
             if not isinstance(pair, tuple | list) or len(pair) != 2:

@@ -165,3 +165,5 @@ def test_pad_sequence_errors() -> None:
         pad_sequence([mg.ones(2)], padding_side="middle")
     with pytest.raises(RuntimeError, match="all but the first dimension must agree"):
         pad_sequence([mg.ones(2, 3), mg.ones(2, 4)])
+    with pytest.raises(RuntimeError, match="received an empty list of sequences"):
+        pad_sequence([])

@@ -592,6 +592,8 @@ def test_index_put_in_place_and_errors() -> None:
         x.select(1, 5)
     with pytest.raises(IndexError, match=r"^out of range: tried to access index 6 on a tensor of"):
         x.take(mg.tensor([6]))
+    with pytest.raises(RuntimeError, match=r"^take\(\): Expected a long tensor for index"):
+        x.take(mg.tensor([1.0]))
     with pytest.raises(TypeError, match=r"index_put.*tuple of tensors"):
         x.index_put(mg.tensor([0]), mg.tensor(1.0))
     with pytest.raises(RuntimeError, match=r"^Index put requires the source and destination"):

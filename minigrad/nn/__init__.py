@@ -1,7 +1,7 @@
 """Neural-network building blocks: ``Module`` and ``Parameter``, layers, losses, ``init``."""
 
 from .._missing import missing_attribute
-from . import activation, functional, init, layers, padding, utils
+from . import activation, functional, init, layers, padding, pooling_layers, utils
 from .activation import *  # noqa: F403  (ReLU, PReLU, Softmin... and ACTIVATIONS' others)
 from .conv import (
     AdaptiveAvgPool2d,
@@ -38,6 +38,7 @@ from .module import (
 )
 from .normalization import BatchNorm1d, BatchNorm2d, GroupNorm, LayerNorm
 from .padding import *  # noqa: F403  (ZeroPad2d, ReflectionPad2d, ...)
+from .pooling_layers import *  # noqa: F403  (MaxPool1d, AdaptiveMaxPool2d, MaxUnpool2d...)
 from .recurrent import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNBase, RNNCell, RNNCellBase
 from .upsampling import Upsample, UpsamplingBilinear2d, UpsamplingNearest2d
 
@@ -92,3 +93,4 @@ __all__ = [
 ]
 __all__ += activation.__all__ + layers.__all__
 __all__ += padding.__all__
+__all__ += pooling_layers.__all__

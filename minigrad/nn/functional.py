@@ -19,7 +19,7 @@ from .. import conv as _conv_ops
 from .._missing import missing_attribute
 from ..activations import log_softmax, sigmoid, softmax, tanh
 from ..dims import wrap_dim
-from ..dtypes import default_float, torch_name
+from ..dtypes import torch_name
 from ..functions import linear, where
 from ..grad_mode import no_grad
 from ..inplace import _inplace
@@ -31,6 +31,22 @@ from ..validation import (
     _check_conv_dtypes,
     _class_target_mismatch,
     _target_mismatch,
+)
+from ._common import _check_p, _dropout_mask, _size, _spatial_input, _tuple
+from .pooling import (
+    _adaptive_matrix,
+    adaptive_avg_pool1d,
+    adaptive_avg_pool2d,
+    adaptive_max_pool1d,
+    adaptive_max_pool2d,
+    avg_pool1d,
+    avg_pool2d,
+    max_pool1d,
+    max_pool1d_with_indices,
+    max_pool2d,
+    max_pool2d_with_indices,
+    max_unpool1d,
+    max_unpool2d,
 )
 
 __all__ = [
@@ -96,6 +112,17 @@ __all__ = [
     "threshold_",
 ]
 __all__ += ["cosine_similarity", "normalize", "pairwise_distance"]  # (linalg_functions.py)
+__all__ += [  # (pooling.py)
+    "adaptive_avg_pool1d",
+    "adaptive_max_pool1d",
+    "adaptive_max_pool2d",
+    "avg_pool1d",
+    "max_pool1d",
+    "max_pool1d_with_indices",
+    "max_pool2d_with_indices",
+    "max_unpool1d",
+    "max_unpool2d",
+]
 
 _REDUCTIONS = ("mean", "sum", "none")
 # Log-probabilities below this are clamped, as PyTorch clamps log(p) in binary_cross_entropy.
@@ -1388,39 +1415,6 @@ def cross_entropy(
 # Convolution, pooling, padding and dropout (the ops live in ``minigrad/conv.py``)
 
 
-def _tuple(value: Any, nd: int, fn: str, name: str) -> tuple[int, ...]:
-    """An int or a sequence of ``nd`` ints, as a tuple (PyTorch's ``_pair``/``_single``)."""
-    if isinstance(value, int | np.integer) and not isinstance(value, bool):
-        return (int(value),) * nd
-    if isinstance(value, tuple | list) and all(
-        isinstance(v, int | np.integer) and not isinstance(v, bool) for v in value
-    ):
-        if len(value) == 1:
-            return (int(value[0]),) * nd
-        if len(value) == nd:
-            return tuple(int(v) for v in value)
-    raise ValueError(f"{fn}(): {name} must be an int or a tuple of {nd} ints, got {value!r}")
-
-
-def _size(shape: tuple[int, ...]) -> str:
-    return "[" + ", ".join(str(n) for n in shape) + "]"
-
-
-def _spatial_input(input: Any, nd: int, fn: str) -> tuple[Tensor, bool]:
-    """The input as (N, C, *spatial) and whether it came without a batch axis."""
-    x = as_tensor(input)
-    if x.ndim not in (nd + 1, nd + 2):
-        raise RuntimeError(
-            f"Expected {nd + 1}D (unbatched) or {nd + 2}D (batched) input to {fn}, but got "
-            f"input of size: {_size(x.shape)}"
-        )
-    if x.dtype.kind != "f":
-        raise TypeError(f"{fn}(): input must be floating point, got dtype {x.dtype}")
-    if x.ndim == nd + 1:
-        return x.reshape(1, *x.shape), True
-    return x, False
-
-
 def _conv_padding(
     padding: Any,
     kernel: tuple[int, ...],
@@ -1722,161 +1716,6 @@ def conv_transpose2d(
     )  # fmt: skip
 
 
-def _pool_args(
-    fn: str,
-    nd: int,
-    x: Tensor,
-    kernel_size: Any,
-    stride: Any,
-    padding: Any,
-    dilation: Any,
-    ceil_mode: bool,
-    pad_limit: str,
-) -> tuple[Any, tuple[int, ...]]:
-    kernel = _tuple(kernel_size, nd, fn, "kernel_size")
-    st = (
-        kernel
-        if stride is None or stride == [] or stride == ()
-        else _tuple(stride, nd, fn, "stride")
-    )
-    pad = _tuple(padding, nd, fn, "padding")
-    dil = _tuple(dilation, nd, fn, "dilation")
-    if any(k <= 0 for k in kernel):
-        raise RuntimeError(f"{fn}(): kernel_size must be greater than zero, got {kernel_size!r}")
-    if any(s <= 0 for s in st):
-        raise RuntimeError(f"{fn}(): stride must be greater than zero, got {stride!r}")
-    if any(d <= 0 for d in dil):
-        raise RuntimeError(f"{fn}(): dilation must be greater than zero, got {dilation!r}")
-    span = kernel if pad_limit == "kernel" else tuple(d * (k - 1) + 1 for k, d in zip(kernel, dil))
-    if any(p < 0 or p > s // 2 for p, s in zip(pad, span)):
-        what = "kernel size" if pad_limit == "kernel" else "effective kernel size"
-        raise RuntimeError(
-            f"{fn}(): pad should be at most half of {what}, but got pad={padding!r}, "
-            f"kernel_size={kernel_size!r}"
-            + ("" if pad_limit == "kernel" else f" and dilation={dilation!r}")
-        )
-    params, out = _conv_ops.pool_params(x.shape[2:], kernel, st, pad, dil, ceil_mode)
-    if any(o < 1 for o in out):
-        shown = "x".join(map(str, x.shape[1:]))
-        raise RuntimeError(
-            f"{fn}(): Given input size: ({shown}). Calculated output size: "
-            f"({'x'.join(map(str, (x.shape[1], *out)))}). Output size is too small"
-        )
-    return params, out
-
-
-def max_pool2d(
-    input: Tensor,
-    kernel_size: Any,
-    stride: Any = None,
-    padding: Any = 0,
-    dilation: Any = 1,
-    ceil_mode: bool = False,
-    return_indices: bool = False,
-) -> Any:
-    """Maximum over each (kH, kW) window of (N, C, H, W) or (C, H, W) input.
-
-    The gradient goes to the first maximum of each window (as in PyTorch).
-
-    Args:
-        input: the input.
-        kernel_size: window size (an int or a pair).
-        stride: step between windows; defaults to ``kernel_size``.
-        padding: implicit -inf padding on each side, at most half the window.
-        dilation: spacing between window elements.
-        ceil_mode: keep a last, partial window at the end of each axis.
-        return_indices: also return where each maximum is (a flat index into its H*W plane,
-            int64, as PyTorch's).
-    """
-    x, unbatched = _spatial_input(input, 2, "max_pool2d")
-    params, out = _pool_args(
-        "max_pool2d", 2, x, kernel_size, stride, padding, dilation, ceil_mode, "effective"
-    )
-    op = _conv_ops.MaxPool(params, out, ceil_mode)
-    y = apply(op, x)
-    if unbatched:
-        y = y.reshape(*y.shape[1:])
-    if not return_indices:
-        return y
-    idx = op.flat_indices(x._data, y._data if not unbatched else y._data[None])
-    return y, Tensor(idx[0] if unbatched else idx)
-
-
-def avg_pool2d(
-    input: Tensor,
-    kernel_size: Any,
-    stride: Any = None,
-    padding: Any = 0,
-    ceil_mode: bool = False,
-    count_include_pad: bool = True,
-    divisor_override: int | None = None,
-) -> Tensor:
-    """Mean over each (kH, kW) window of (N, C, H, W) or (C, H, W) input.
-
-    Args:
-        input: the input.
-        kernel_size: window size (an int or a pair).
-        stride: step between windows; defaults to ``kernel_size``.
-        padding: implicit zero padding on each side, at most half the window.
-        ceil_mode: keep a last, partial window at the end of each axis.
-        count_include_pad: whether the zero padding counts in the divisor.
-        divisor_override: divide every window's sum by this instead.
-    """
-    x, unbatched = _spatial_input(input, 2, "avg_pool2d")
-    params, out = _pool_args(
-        "avg_pool2d", 2, x, kernel_size, stride, padding, 1, ceil_mode, "kernel"
-    )
-    if divisor_override is not None and (
-        not isinstance(divisor_override, int) or divisor_override <= 0
-    ):
-        raise RuntimeError(f"avg_pool2d(): divisor must be not zero, got {divisor_override!r}")
-    op = _conv_ops.AvgPool(params, out, x.shape, ceil_mode, count_include_pad, divisor_override)
-    y = apply(op, x)
-    return y.reshape(*y.shape[1:]) if unbatched else y
-
-
-def _adaptive_matrix(n: int, m: int, dtype: np.dtype) -> np.ndarray:
-    """(m, n): row i averages input cells floor(i n / m) .. ceil((i + 1) n / m) - 1."""
-    mat = np.zeros((m, n), dtype=dtype)
-    for i in range(m):
-        start, end = (i * n) // m, -(-((i + 1) * n) // m)
-        mat[i, start:end] = 1.0 / (end - start)
-    return mat
-
-
-def adaptive_avg_pool2d(input: Tensor, output_size: Any) -> Tensor:
-    """Average pooling to a fixed output size (H_out, W_out), windows as PyTorch chooses them.
-
-    A window's mean is separable, so this is two products with constant averaging matrices
-    (rows, then columns): composed from ``matmul``, differentiable to any order.
-
-    Args:
-        input: (N, C, H, W) or (C, H, W).
-        output_size: an int, or a pair whose entries may be None (keep that input size).
-    """
-    fn = "adaptive_avg_pool2d"
-    x, unbatched = _spatial_input(input, 2, fn)
-    if isinstance(output_size, tuple | list):
-        if len(output_size) != 2:
-            raise ValueError(f"{fn}(): output_size must be an int or a pair, got {output_size!r}")
-        size = tuple(x.shape[2 + i] if s is None else s for i, s in enumerate(output_size))
-    else:
-        size = (output_size, output_size)
-    if not all(isinstance(s, int | np.integer) and s > 0 for s in size):
-        raise ValueError(f"{fn}(): output_size must be positive ints, got {output_size!r}")
-    if any(n == 0 for n in x.shape[2:]):
-        raise RuntimeError(f"{fn}(): input of size {_size(x.shape)} has an empty spatial axis")
-    h, w = x.shape[2:]
-    y = x
-    if size[0] != h:  # (H_out, H) @ (N, C, H, W)
-        y = Tensor(_adaptive_matrix(h, size[0], x._data.dtype)) @ y
-    if size[1] != w:  # (N, C, H_out, W) @ (W, W_out)
-        y = y @ Tensor(_adaptive_matrix(w, size[1], x._data.dtype).T)
-    if y is x:
-        y = x * 1.0  # a new tensor, as PyTorch returns
-    return y.reshape(*y.shape[1:]) if unbatched else y
-
-
 _INTERPOLATE_MODES = (
     "nearest | linear | bilinear | bicubic | trilinear | lanczos | area | nearest-exact"
 )
@@ -2158,24 +1997,6 @@ def pad(input: Tensor, pad: Any, mode: str = "constant", value: float | None = N
             index = at % n
         x = x[(slice(None),) * axis + (index,)]
     return x
-
-
-def _check_p(p: float, fn: str) -> None:
-    if isinstance(p, bool) or not isinstance(p, int | float) or not 0.0 <= p <= 1.0:
-        raise ValueError(
-            f"dropout probability has to be between 0 and 1, but got {p} ({fn}(): p is the "
-            "probability of zeroing an element)"
-        )
-
-
-def _dropout_mask(x: Tensor, p: float, shape: tuple[int, ...]) -> Tensor:
-    """A constant mask of ``shape``: 0 with probability p, else 1 / (1 - p)."""
-    if p == 1.0:
-        return x * 0.0
-    keep = as_generator(None).random(shape) >= p
-    # An integer input is scaled in the default float, as PyTorch's (in place: refused).
-    dtype = x._data.dtype if x._data.dtype.kind == "f" else default_float()
-    return x * (keep * (1.0 / (1.0 - p))).astype(dtype)
 
 
 def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:

@@ -1,0 +1,64 @@
+"""Argument checks shared by ``nn.functional`` and the function modules split from it
+(``pooling``, ``rearranging``, ``feature_functions``): ints or tuples per spatial axis, the
+(N, C, *spatial) input, dropout's probability and mask."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..dtypes import default_float
+from ..random import as_generator
+from ..tensor import Tensor, as_tensor
+
+
+def _tuple(value: Any, nd: int, fn: str, name: str) -> tuple[int, ...]:
+    """An int or a sequence of ``nd`` ints, as a tuple (PyTorch's ``_pair``/``_single``)."""
+    if isinstance(value, int | np.integer) and not isinstance(value, bool):
+        return (int(value),) * nd
+    if isinstance(value, tuple | list) and all(
+        isinstance(v, int | np.integer) and not isinstance(v, bool) for v in value
+    ):
+        if len(value) == 1:
+            return (int(value[0]),) * nd
+        if len(value) == nd:
+            return tuple(int(v) for v in value)
+    raise ValueError(f"{fn}(): {name} must be an int or a tuple of {nd} ints, got {value!r}")
+
+
+def _size(shape: tuple[int, ...]) -> str:
+    return "[" + ", ".join(str(n) for n in shape) + "]"
+
+
+def _spatial_input(input: Any, nd: int, fn: str) -> tuple[Tensor, bool]:
+    """The input as (N, C, *spatial) and whether it came without a batch axis."""
+    x = as_tensor(input)
+    if x.ndim not in (nd + 1, nd + 2):
+        raise RuntimeError(
+            f"Expected {nd + 1}D (unbatched) or {nd + 2}D (batched) input to {fn}, but got "
+            f"input of size: {_size(x.shape)}"
+        )
+    if x.dtype.kind != "f":
+        raise TypeError(f"{fn}(): input must be floating point, got dtype {x.dtype}")
+    if x.ndim == nd + 1:
+        return x.reshape(1, *x.shape), True
+    return x, False
+
+
+def _check_p(p: float, fn: str) -> None:
+    if isinstance(p, bool) or not isinstance(p, int | float) or not 0.0 <= p <= 1.0:
+        raise ValueError(
+            f"dropout probability has to be between 0 and 1, but got {p} ({fn}(): p is the "
+            "probability of zeroing an element)"
+        )
+
+
+def _dropout_mask(x: Tensor, p: float, shape: tuple[int, ...]) -> Tensor:
+    """A constant mask of ``shape``: 0 with probability p, else 1 / (1 - p)."""
+    if p == 1.0:
+        return x * 0.0
+    keep = as_generator(None).random(shape) >= p
+    # An integer input is scaled in the default float, as PyTorch's (in place: refused).
+    dtype = x._data.dtype if x._data.dtype.kind == "f" else default_float()
+    return x * (keep * (1.0 / (1.0 - p))).astype(dtype)

@@ -1,0 +1,638 @@
+"""Pooling functions, as ``torch.nn.functional`` (which re-exports them): max, average and
+adaptive pools over one or two spatial axes, their indices, and max unpooling.
+
+Max and average pools are the window ops of ``minigrad/conv.py`` (any number of spatial axes);
+adaptive and unpooling functions are compositions (``matmul``, ``gather``, ``scatter``), so
+none has a backward of its own here.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from .. import conv as _conv_ops
+from ..dtypes import torch_name
+from ..tensor import Tensor, apply, as_tensor
+from ._common import _size, _spatial_input, _tuple
+
+__all__ = [
+    "adaptive_avg_pool1d",
+    "adaptive_avg_pool2d",
+    "adaptive_max_pool1d",
+    "adaptive_max_pool2d",
+    "avg_pool1d",
+    "avg_pool2d",
+    "max_pool1d",
+    "max_pool1d_with_indices",
+    "max_pool2d",
+    "max_pool2d_with_indices",
+    "max_unpool1d",
+    "max_unpool2d",
+]
+
+
+# ---------------------------------------------------------------------------------------------
+# Argument checks
+
+
+def _pool_args(
+    fn: str,
+    nd: int,
+    x: Tensor,
+    kernel_size: Any,
+    stride: Any,
+    padding: Any,
+    dilation: Any,
+    ceil_mode: bool,
+    pad_limit: str,
+) -> tuple[Any, tuple[int, ...]]:
+    kernel = _tuple(kernel_size, nd, fn, "kernel_size")
+    st = (
+        kernel
+        if stride is None or stride == [] or stride == ()
+        else _tuple(stride, nd, fn, "stride")
+    )
+    pad = _tuple(padding, nd, fn, "padding")
+    dil = _tuple(dilation, nd, fn, "dilation")
+    if any(k <= 0 for k in kernel):
+        raise RuntimeError(f"{fn}(): kernel_size must be greater than zero, got {kernel_size!r}")
+    if any(s <= 0 for s in st):
+        raise RuntimeError(f"{fn}(): stride must be greater than zero, got {stride!r}")
+    if any(d <= 0 for d in dil):
+        raise RuntimeError(f"{fn}(): dilation must be greater than zero, got {dilation!r}")
+    span = kernel if pad_limit == "kernel" else tuple(d * (k - 1) + 1 for k, d in zip(kernel, dil))
+    if any(p < 0 or p > s // 2 for p, s in zip(pad, span)):
+        what = "kernel size" if pad_limit == "kernel" else "effective kernel size"
+        raise RuntimeError(
+            f"{fn}(): pad should be at most half of {what}, but got pad={padding!r}, "
+            f"kernel_size={kernel_size!r}"
+            + ("" if pad_limit == "kernel" else f" and dilation={dilation!r}")
+        )
+    params, out = _conv_ops.pool_params(x.shape[2:], kernel, st, pad, dil, ceil_mode)
+    if any(o < 1 for o in out):
+        shown = "x".join(map(str, x.shape[1:]))
+        raise RuntimeError(
+            f"{fn}(): Given input size: ({shown}). Calculated output size: "
+            f"({'x'.join(map(str, (x.shape[1], *out)))}). Output size is too small"
+        )
+    return params, out
+
+
+def _one(value: Any, fn: str, name: str, position: int, max_style: bool) -> int:
+    """A 1-d pool's int argument (an int or a sequence of one int), in PyTorch's words:
+    ``max_pool1d``'s own checks (``max_style``) or the argument parser's."""
+    if isinstance(value, int | np.integer) and not isinstance(value, bool):
+        return int(value)
+    if isinstance(value, tuple | list) and all(
+        isinstance(v, int | np.integer) and not isinstance(v, bool) for v in value
+    ):
+        if len(value) == 1:
+            return int(value[0])
+        if max_style:
+            kind = (
+                "None, an int, list of ints, or"
+                if name == "stride"
+                else (
+                    "an int, list of ints, or" if name == "padding" else "an int, list of ints or"
+                )
+            )
+            raise RuntimeError(
+                f"{fn}() {name} must be {kind} tuple of ints of size 1 but got size {len(value)}"
+            )
+        raise RuntimeError(f"{fn}() argument '{name}' should contain one int (got {len(value)})")
+    raise TypeError(
+        f"{fn}(): argument '{name}' (position {position}) must be tuple of ints, not "
+        f"{type(value).__name__}"
+    )
+
+
+def _input_1d(input: Any, fn: str, kernel: str) -> tuple[Tensor, bool]:
+    """A 1-d pool's input as (N, C, L), whether it was unbatched; PyTorch's errors."""
+    x = as_tensor(input)
+    if fn == "max_pool1d":
+        if x.ndim not in (2, 3) or 0 in x.shape[-2:]:
+            raise RuntimeError(
+                "max_pool1d: Expected 2D or 3D (batch mode) tensor with optional 0 dim batch "
+                f"size for input, but got:{_size(x.shape)}"
+            )
+    elif x.ndim not in (2, 3):
+        raise RuntimeError(
+            f"Expected 2 to 3 dimensions, but got {x.ndim}-dimensional tensor for argument #1 "
+            f"'self' (while checking arguments for {fn})"
+        )
+    _float_only(x, fn, kernel)
+    return (x.reshape(1, *x.shape), True) if x.ndim == 2 else (x, False)
+
+
+def _float_only(x: Tensor, fn: str, kernel: str) -> None:
+    if x._data.dtype.kind != "f":
+        raise NotImplementedError(
+            f"\"{kernel}\" not implemented for '{torch_name(x._data.dtype)}' ({fn}(): minigrad "
+            "pools floating-point input only; convert it with .float())"
+        )
+
+
+def _pool1d_args(
+    fn: str,
+    x: Tensor,
+    kernel_size: Any,
+    stride: Any,
+    padding: Any,
+    dilation: Any,
+    ceil_mode: bool,
+) -> tuple[Any, tuple[int, ...]]:
+    """The windows of a 1-d pool, checked in PyTorch's words (``max_pool1d``'s or
+    ``avg_pool1d``'s, which differ)."""
+    is_max = fn == "max_pool1d"
+    k = _one(kernel_size, fn, "kernel_size", 2, is_max)
+    s = k if stride is None or stride in ([], ()) else _one(stride, fn, "stride", 3, is_max)
+    p = _one(padding, fn, "padding", 4, is_max)
+    d = _one(dilation, fn, "dilation", 5, is_max)
+    if is_max:
+        for name, v in (("kernel_size", k), ("stride", s)):
+            if v <= 0:
+                raise RuntimeError(f"max_pool1d() {name} must be greater than zero, but got {v}")
+        if p < 0:
+            raise RuntimeError(f"max_pool1d() padding must be non-negative, but got {p}")
+        if p > k // 2:
+            raise RuntimeError(
+                "max_pool1d() padding should be at most half of kernel size, but got "
+                f"padding={p} and kernel_size={k}"
+            )
+        if d <= 0:
+            raise RuntimeError(f"max_pool1d() dilation must be greater than zero, but got {d}")
+    else:
+        if k <= 0:
+            raise RuntimeError(f"kernel size should be greater than zero, but got kH: 1 kW: {k}")
+        if s == 0:
+            raise RuntimeError("stride should not be zero")
+        if s < 0:
+            raise RuntimeError(f"stride should be greater than zero, but got dH: 1 dW: {s}")
+        if p < 0:
+            raise RuntimeError(f"pad must be non-negative, but got pad: {p}")
+        if p > k // 2:
+            raise RuntimeError(
+                "pad should be at most half of effective kernel size, but got "
+                f"pad={p}, kernel_size={k} and dilation=1"
+            )
+    params, out = _conv_ops.pool_params(x.shape[2:], (k,), (s,), (p,), (d,), ceil_mode)
+    if out[0] < 1:
+        if is_max:
+            raise RuntimeError(f"max_pool1d() Invalid computed output size: {out[0]}")
+        raise RuntimeError(
+            f"Given input size: ({x.shape[1]}x1x{x.shape[2]}). Calculated output size: "
+            f"({x.shape[1]}x1x{out[0]}). Output size is too small"
+        )
+    return params, out
+
+
+# ---------------------------------------------------------------------------------------------
+# Max and average pools
+
+
+def _max_pool(
+    x: Tensor, unbatched: bool, params: Any, out: tuple[int, ...], ceil_mode: bool, indices: bool
+) -> Any:
+    """The MaxPool op over (N, C, *S) input, and PyTorch's indices when asked for."""
+    op = _conv_ops.MaxPool(params, out, ceil_mode)
+    y = apply(op, x)
+    if unbatched:
+        y = y.reshape(*y.shape[1:])
+    if not indices:
+        return y
+    idx = op.flat_indices(x._data, y._data if not unbatched else y._data[None])
+    return y, Tensor(idx[0] if unbatched else idx)
+
+
+def max_pool1d(
+    input: Tensor,
+    kernel_size: Any,
+    stride: Any = None,
+    padding: Any = 0,
+    dilation: Any = 1,
+    ceil_mode: bool = False,
+    return_indices: bool = False,
+) -> Any:
+    """Maximum over each window of (N, C, L) or (C, L) input, as ``torch.nn.functional``'s.
+
+    The gradient goes to the first maximum of each window (as in PyTorch).
+
+    Args:
+        input: the input.
+        kernel_size: window size (an int or a one-int tuple).
+        stride: step between windows; defaults to ``kernel_size``.
+        padding: implicit -inf padding on each side, at most half the window.
+        dilation: spacing between window elements.
+        ceil_mode: keep a last, partial window at the end.
+        return_indices: also return where each maximum is (an index into L, int64).
+    """
+    x, unbatched = _input_1d(input, "max_pool1d", "max_pool1d_impl")
+    params, out = _pool1d_args("max_pool1d", x, kernel_size, stride, padding, dilation, ceil_mode)
+    return _max_pool(x, unbatched, params, out, ceil_mode, return_indices)
+
+
+def max_pool1d_with_indices(
+    input: Tensor,
+    kernel_size: Any,
+    stride: Any = None,
+    padding: Any = 0,
+    dilation: Any = 1,
+    ceil_mode: bool = False,
+    return_indices: bool = True,
+) -> tuple[Tensor, Tensor]:
+    """``max_pool1d`` that returns (values, indices), as ``torch.nn.functional``'s."""
+    y, idx = max_pool1d(input, kernel_size, stride, padding, dilation, ceil_mode, True)
+    return y, idx
+
+
+def max_pool2d(
+    input: Tensor,
+    kernel_size: Any,
+    stride: Any = None,
+    padding: Any = 0,
+    dilation: Any = 1,
+    ceil_mode: bool = False,
+    return_indices: bool = False,
+) -> Any:
+    """Maximum over each (kH, kW) window of (N, C, H, W) or (C, H, W) input.
+
+    The gradient goes to the first maximum of each window (as in PyTorch).
+
+    Args:
+        input: the input.
+        kernel_size: window size (an int or a pair).
+        stride: step between windows; defaults to ``kernel_size``.
+        padding: implicit -inf padding on each side, at most half the window.
+        dilation: spacing between window elements.
+        ceil_mode: keep a last, partial window at the end of each axis.
+        return_indices: also return where each maximum is (a flat index into its H*W plane,
+            int64, as PyTorch's).
+    """
+    x, unbatched = _spatial_input(input, 2, "max_pool2d")
+    params, out = _pool_args(
+        "max_pool2d", 2, x, kernel_size, stride, padding, dilation, ceil_mode, "effective"
+    )
+    return _max_pool(x, unbatched, params, out, ceil_mode, return_indices)
+
+
+def max_pool2d_with_indices(
+    input: Tensor,
+    kernel_size: Any,
+    stride: Any = None,
+    padding: Any = 0,
+    dilation: Any = 1,
+    ceil_mode: bool = False,
+    return_indices: bool = True,
+) -> tuple[Tensor, Tensor]:
+    """``max_pool2d`` that returns (values, indices), as ``torch.nn.functional``'s."""
+    y, idx = max_pool2d(input, kernel_size, stride, padding, dilation, ceil_mode, True)
+    return y, idx
+
+
+def avg_pool1d(
+    input: Tensor,
+    kernel_size: Any,
+    stride: Any = None,
+    padding: Any = 0,
+    ceil_mode: bool = False,
+    count_include_pad: bool = True,
+) -> Tensor:
+    """Mean over each window of (N, C, L) or (C, L) input, as ``torch.nn.functional``'s.
+
+    Args:
+        input: the input.
+        kernel_size: window size (an int or a one-int tuple).
+        stride: step between windows; defaults to ``kernel_size``.
+        padding: implicit zero padding on each side, at most half the window.
+        ceil_mode: keep a last, partial window at the end.
+        count_include_pad: whether the zero padding counts in the divisor.
+    """
+    x, unbatched = _input_1d(input, "avg_pool1d", "avg_pool2d")
+    params, out = _pool1d_args("avg_pool1d", x, kernel_size, stride, padding, 1, ceil_mode)
+    op = _conv_ops.AvgPool(params, out, x.shape, ceil_mode, count_include_pad, None)
+    y = apply(op, x)
+    return y.reshape(*y.shape[1:]) if unbatched else y
+
+
+def avg_pool2d(
+    input: Tensor,
+    kernel_size: Any,
+    stride: Any = None,
+    padding: Any = 0,
+    ceil_mode: bool = False,
+    count_include_pad: bool = True,
+    divisor_override: int | None = None,
+) -> Tensor:
+    """Mean over each (kH, kW) window of (N, C, H, W) or (C, H, W) input.
+
+    Args:
+        input: the input.
+        kernel_size: window size (an int or a pair).
+        stride: step between windows; defaults to ``kernel_size``.
+        padding: implicit zero padding on each side, at most half the window.
+        ceil_mode: keep a last, partial window at the end of each axis.
+        count_include_pad: whether the zero padding counts in the divisor.
+        divisor_override: divide every window's sum by this instead.
+    """
+    x, unbatched = _spatial_input(input, 2, "avg_pool2d")
+    params, out = _pool_args(
+        "avg_pool2d", 2, x, kernel_size, stride, padding, 1, ceil_mode, "kernel"
+    )
+    if divisor_override is not None and (
+        not isinstance(divisor_override, int) or divisor_override <= 0
+    ):
+        raise RuntimeError(f"avg_pool2d(): divisor must be not zero, got {divisor_override!r}")
+    op = _conv_ops.AvgPool(params, out, x.shape, ceil_mode, count_include_pad, divisor_override)
+    y = apply(op, x)
+    return y.reshape(*y.shape[1:]) if unbatched else y
+
+
+# ---------------------------------------------------------------------------------------------
+# Adaptive pools: window i of n -> m cells spans floor(i n / m) .. ceil((i + 1) n / m) - 1
+
+
+def _adaptive_matrix(n: int, m: int, dtype: np.dtype) -> np.ndarray:
+    """(m, n): row i averages input cells floor(i n / m) .. ceil((i + 1) n / m) - 1."""
+    mat = np.zeros((m, n), dtype=dtype)
+    for i in range(m):
+        start, end = (i * n) // m, -(-((i + 1) * n) // m)
+        mat[i, start:end] = 1.0 / (end - start)
+    return mat
+
+
+def _adaptive_size(x: Tensor, output_size: Any, nd: int, fn: str) -> tuple[int, ...]:
+    """The output's spatial size from an int or a tuple (None: keep that input size)."""
+    if isinstance(output_size, tuple | list):
+        if len(output_size) != nd:
+            if nd == 1:
+                raise RuntimeError(
+                    f"{fn}() argument 'output_size' should contain one int (got {len(output_size)})"
+                )
+            raise ValueError(f"{fn}(): output_size must be an int or a pair, got {output_size!r}")
+        if nd == 1 and output_size[0] is None:
+            raise TypeError(
+                f"{fn}(): argument 'output_size' (position 2) must be tuple of ints, but found "
+                "element of type NoneType at pos 0"
+            )
+        size = tuple(x.shape[2 + i] if s is None else s for i, s in enumerate(output_size))
+    else:
+        if nd == 1 and not isinstance(output_size, int | np.integer):
+            raise TypeError(
+                f"{fn}(): argument 'output_size' (position 2) must be tuple of ints, not "
+                f"{type(output_size).__name__}"
+            )
+        size = (output_size,) * nd
+    if not all(isinstance(s, int | np.integer) and not isinstance(s, bool) for s in size):
+        raise ValueError(f"{fn}(): output_size must be ints, got {output_size!r}")
+    if any(s < 0 for s in size):
+        if fn.startswith("adaptive_avg"):
+            raise RuntimeError(
+                "adaptive_avg_pool2d: elements of output_size must be greater than or equal to "
+                f"0 but received {{{', '.join(map(str, (1,) * (2 - nd) + size))}}}"
+            )
+        shape = (*x.shape[:2], *(1,) * (2 - nd), *size)
+        raise RuntimeError(
+            f"Trying to create tensor with negative dimension {min(size)}: {_size(shape)}"
+        )
+    return tuple(int(s) for s in size)
+
+
+def _adaptive_input(input: Any, nd: int, fn: str) -> tuple[Tensor, bool]:
+    x = as_tensor(input)
+    if x.ndim not in (nd + 1, nd + 2):
+        if nd == 1:
+            raise RuntimeError(
+                f"Expected 2 to 3 dimensions, but got {x.ndim}-dimensional tensor for argument "
+                f"#1 'self' (while checking arguments for {fn})"
+            )
+        raise RuntimeError(f"{fn}(): Expected 3D or 4D tensor, but got: {_size(x.shape)}")
+    _float_only(x, fn, fn.replace("1d", "2d"))
+    if 0 in x.shape[x.ndim - nd :] or (x.ndim == nd + 2 and x.shape[1] == 0):
+        # (adaptive_avg_pool1d is PyTorch's 2-d pool over (..., 1, L): its words say so)
+        shape, name = tuple(x.shape), fn
+        if fn == "adaptive_avg_pool1d":
+            shape, name = (*x.shape[:-1], 1, x.shape[-1]), "adaptive_avg_pool2d"
+        axis = next(i for i in range(1, len(shape)) if shape[i] == 0)
+        raise RuntimeError(
+            f"{name}(): Expected input to have non-zero size for non-batch dimensions, but "
+            f"input has sizes {_size(shape)} with dimension {axis} being empty"
+        )
+    return (x.reshape(1, *x.shape), True) if x.ndim == nd + 1 else (x, False)
+
+
+def _adaptive_avg(input: Any, output_size: Any, nd: int, fn: str) -> Tensor:
+    """A window's mean is separable: one product per axis with a constant averaging matrix
+    (composed from ``matmul``, differentiable to any order)."""
+    x, unbatched = _adaptive_input(input, nd, fn)
+    size = _adaptive_size(x, output_size, nd, fn)
+    dtype = x._data.dtype
+    y = x
+    if nd == 2 and size[0] != x.shape[2]:  # (H_out, H) @ (N, C, H, W)
+        y = Tensor(_adaptive_matrix(x.shape[2], size[0], dtype)) @ y
+    if size[-1] != x.shape[-1]:  # (N, C, ..., W) @ (W, W_out)
+        y = y @ Tensor(_adaptive_matrix(x.shape[-1], size[-1], dtype).T)
+    if y is x:
+        y = x * 1.0  # a new tensor, as PyTorch returns
+    return y.reshape(*y.shape[1:]) if unbatched else y
+
+
+def adaptive_avg_pool1d(input: Tensor, output_size: Any) -> Tensor:
+    """Average pooling of (N, C, L) or (C, L) input to length ``output_size``, with
+    PyTorch's windows (cells floor(i L / out) .. ceil((i + 1) L / out) - 1)."""
+    return _adaptive_avg(input, output_size, 1, "adaptive_avg_pool1d")
+
+
+def adaptive_avg_pool2d(input: Tensor, output_size: Any) -> Tensor:
+    """Average pooling to a fixed output size (H_out, W_out), windows as PyTorch chooses them.
+
+    A window's mean is separable, so this is two products with constant averaging matrices
+    (rows, then columns): composed from ``matmul``, differentiable to any order.
+
+    Args:
+        input: (N, C, H, W) or (C, H, W).
+        output_size: an int, or a pair whose entries may be None (keep that input size).
+    """
+    return _adaptive_avg(input, output_size, 2, "adaptive_avg_pool2d")
+
+
+def _adaptive_argmax(a: np.ndarray, size: tuple[int, ...]) -> np.ndarray:
+    """(N, C, *size): the flat index into each input plane of each window's maximum, as
+    PyTorch's kernel scans a window: row by row, a later cell wins only if larger or NaN."""
+    spatial = a.shape[2:]
+    nd = len(spatial)
+    if 0 in size:
+        return np.zeros((*a.shape[:2], *size), dtype=np.int64)
+    rows, flat = [], np.zeros((), dtype=np.int64)
+    for axis, (n, m) in enumerate(zip(spatial, size)):
+        i = np.arange(m)
+        start, end = (i * n) // m, -(-((i + 1) * n) // m)
+        width = int((end - start).max()) if m else 1
+        # Window cells past the window's end repeat its last cell (a duplicate never wins).
+        pos = np.minimum(start[:, None] + np.arange(width), end[:, None] - 1)  # (m, width)
+        rows.append(pos)
+        shape = [1] * (2 * nd)
+        shape[axis], shape[nd + axis] = m, width
+        flat = flat * n + pos.reshape(shape)  # (*size, *widths) flat indices
+    windows = a.reshape(*a.shape[:2], -1)[..., flat.reshape(-1)]
+    windows = windows.reshape(*a.shape[:2], *size, -1)
+    nan = np.isnan(windows)
+    best = np.argmax(windows, axis=-1)
+    if nan.any():  # the last NaN of a window wins, as in PyTorch's scan
+        last = nan.shape[-1] - 1 - np.argmax(nan[..., ::-1], axis=-1)
+        best = np.where(nan.any(axis=-1), last, best)
+    flat_b = np.broadcast_to(flat.reshape(*size, -1), windows.shape)
+    return np.take_along_axis(flat_b, best[..., None], axis=-1)[..., 0]
+
+
+def _adaptive_max(input: Any, output_size: Any, return_indices: bool, nd: int, fn: str) -> Any:
+    """Each window's maximum, picked by index (NumPy) then gathered from the input, so the
+    gradient goes exactly where PyTorch's does (``gather``: differentiable to any order)."""
+    x, unbatched = _adaptive_input(input, nd, fn)
+    size = _adaptive_size(x, output_size, nd, fn)
+    idx = _adaptive_argmax(x._data, size)
+    n, c = x.shape[:2]
+    flat_idx = Tensor(idx.reshape(n, c, -1))
+    y = x.reshape(n, c, -1).gather(2, flat_idx).reshape(n, c, *size)
+    if unbatched:
+        y, idx = y.reshape(*y.shape[1:]), idx[0]
+    return (y, Tensor(idx)) if return_indices else y
+
+
+def adaptive_max_pool1d(input: Tensor, output_size: Any, return_indices: bool = False) -> Any:
+    """Maximum pooling of (N, C, L) or (C, L) input to length ``output_size``, PyTorch's
+    windows; ``return_indices``: also the index into L of each maximum (int64)."""
+    return _adaptive_max(input, output_size, return_indices, 1, "adaptive_max_pool1d")
+
+
+def adaptive_max_pool2d(input: Tensor, output_size: Any, return_indices: bool = False) -> Any:
+    """Maximum pooling of (N, C, H, W) or (C, H, W) input to (H_out, W_out), PyTorch's
+    windows.
+
+    Args:
+        input: the input.
+        output_size: an int, or a pair whose entries may be None (keep that input size).
+        return_indices: also return each maximum's flat index into its H*W plane (int64).
+    """
+    return _adaptive_max(input, output_size, return_indices, 2, "adaptive_max_pool2d")
+
+
+# ---------------------------------------------------------------------------------------------
+# Max unpooling: the values put back where max pooling's indices say, zeros elsewhere
+
+
+def _unpool_size(
+    x: Tensor, kernel: tuple[int, ...], stride: tuple[int, ...], pad: tuple[int, ...], size: Any
+) -> tuple[int, ...]:
+    """The output's spatial size: PyTorch's default, or ``size`` checked against it."""
+    nd = len(kernel)
+    default = [(n - 1) * s + k - 2 * p for n, s, k, p in zip(x.shape[-nd:], stride, kernel, pad)]
+    if size is None:
+        return tuple(default)
+    size = [int(n) for n in size]
+    if len(size) == nd + 2:
+        size = size[2:]
+    if len(size) != nd:
+        raise ValueError(
+            f"output_size should be a sequence containing {nd} or {nd + 2} elements, but it "
+            f"has a length of '{len(size)}'"
+        )
+    for d in range(nd):
+        low, high = default[d] - stride[d], default[d] + stride[d]
+        if not low < size[d] < high:
+            raise ValueError(
+                f'invalid output_size "{tuple(size)}" (dim {d} must be between {low} and {high})'
+            )
+    return tuple(size)
+
+
+def _max_unpool(
+    fn: str,
+    nd: int,
+    input: Any,
+    indices: Any,
+    kernel_size: Any,
+    stride: Any,
+    padding: Any,
+    output_size: Any,
+) -> Tensor:
+    x, idx = as_tensor(input), as_tensor(indices)
+    kernel = _tuple(kernel_size, nd, fn, "kernel_size")
+    st = kernel if stride is None else _tuple(stride, nd, fn, "stride")
+    pad = _tuple(padding, nd, fn, "padding")
+    size = _unpool_size(x, kernel, st, pad, output_size)
+    if x.ndim not in (nd + 1, nd + 2):
+        raise RuntimeError(
+            "Input to max_unpooling2d should be a 3d or 4d Tensor, but got a tensor with "
+            f"{x.ndim + (2 - nd)} dimensions."
+        )
+    if idx._data.dtype != np.int64:
+        raise RuntimeError(
+            f"elements in indices should be type int64 but got: {torch_name(idx._data.dtype)}"
+        )
+    if idx.shape != x.shape:
+        raise RuntimeError(
+            "Expected shape of indices to be same as that of the input tensor "
+            f"({_size(x.shape)}) but got indices tensor with shape: {_size(idx.shape)}"
+        )
+    plane = int(np.prod(size))
+    bad = (idx._data < 0) | (idx._data >= plane)
+    if bad.any():
+        shown = "x".join(map(str, size if nd == 2 else (*size, 1)))
+        raise RuntimeError(
+            f"Found an invalid max index: {int(idx._data[bad].flat[0])} (output volumes are "
+            f"of size {shown})"
+        )
+    lead = x.shape[: x.ndim - nd]
+    # Where indices coincide (overlapping windows) the last value is written, as PyTorch's
+    # CPU kernel does, and only that one gets the gradient: the gradient of what is computed.
+    planes = np.arange(int(np.prod(lead))).reshape(*lead, *(1,) * nd) * plane
+    pos = (planes + idx._data).reshape(-1)
+    _, first_of_reversed = np.unique(pos[::-1], return_index=True)
+    kept = pos.size - 1 - first_of_reversed
+    values = x.reshape(-1)[Tensor(kept)] if kept.size != pos.size else x.reshape(-1)
+    at = pos[kept] if kept.size != pos.size else pos
+    out = Tensor(np.zeros(int(np.prod(lead)) * plane, dtype=x._data.dtype))
+    y = out.scatter(0, Tensor(at), values)
+    return y.reshape(*lead, *size)
+
+
+def max_unpool1d(
+    input: Tensor,
+    indices: Tensor,
+    kernel_size: Any,
+    stride: Any = None,
+    padding: Any = 0,
+    output_size: Any = None,
+) -> Tensor:
+    """The inverse of ``max_pool1d``: each value put at its index (from ``max_pool1d``'s
+    ``return_indices``) in a zero (N, C, L_out) or (C, L_out) output, as PyTorch's.
+
+    L_out is (L - 1) stride - 2 padding + kernel_size, or ``output_size`` (within a stride of
+    it), which recovers the length a pool rounded down.
+    """
+    return _max_unpool("max_unpool1d", 1, input, indices, kernel_size, stride, padding, output_size)
+
+
+def max_unpool2d(
+    input: Tensor,
+    indices: Tensor,
+    kernel_size: Any,
+    stride: Any = None,
+    padding: Any = 0,
+    output_size: Any = None,
+) -> Tensor:
+    """The inverse of ``max_pool2d``: each value put at its flat index (from ``max_pool2d``'s
+    ``return_indices``) in a zero (N, C, H_out, W_out) or (C, H_out, W_out) output.
+
+    Args:
+        input: the pooled values.
+        indices: their flat indices into each output plane (int64, the input's shape).
+        kernel_size: the pool's window size.
+        stride: the pool's stride (defaults to ``kernel_size``).
+        padding: the pool's padding.
+        output_size: the output's spatial size (or with batch and channels), within a
+            stride of the default (H - 1) stride - 2 padding + kernel_size.
+    """
+    return _max_unpool("max_unpool2d", 2, input, indices, kernel_size, stride, padding, output_size)

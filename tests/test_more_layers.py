@@ -1,0 +1,381 @@
+"""The image and sequence layers of PyTorch's tutorials beyond the convolutions: 1-d, adaptive
+and unpooling pools with their indices, against PyTorch (values, indices and gradients in
+float64 and float32, batched and unbatched, reprs, errors in PyTorch's words) and by finite
+differences (float64, non-contiguous input, second order).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import pytest
+
+import minigrad as mg
+from minigrad import Tensor, nn
+from minigrad.nn import functional as F
+
+
+def _rng(salt: int = 0) -> np.random.Generator:
+    return np.random.default_rng(8765 + salt)
+
+
+def _tol(dtype: Any) -> dict[str, Any]:
+    return {"rtol": 1e-10, "atol": 1e-12} if dtype == np.float64 else {"rtol": 2e-5, "atol": 2e-5}
+
+
+def _noncontiguous(shape: tuple[int, ...], salt: int = 0) -> Tensor:
+    """A float64 leaf whose array is a transposed (non-contiguous) view."""
+    a = _rng(salt).standard_normal(shape[::-1]).T
+    x = Tensor(a, requires_grad=True)
+    assert not x.detach().numpy().flags.c_contiguous
+    return x
+
+
+def _torch_of(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """The torch function or class of the same name as minigrad's ``fn``."""
+    torch = pytest.importorskip("torch")
+    if isinstance(fn, type):
+        return getattr(torch.nn, fn.__name__)
+    return getattr(torch.nn.functional, fn.__name__)
+
+
+def _outputs(y: Any) -> list[Any]:
+    return list(y) if isinstance(y, tuple) else [y]
+
+
+def _compare(fn: Callable[..., Any], arrays: list[np.ndarray], *args: Any, dtype: Any = np.float64,
+             **kw: Any) -> None:  # fmt: skip
+    """fn(*tensors, *args, **kw) against torch's function of the same name: every output
+    (values and dtype; integer outputs such as indices exactly) and every input's gradient."""
+    torch = pytest.importorskip("torch")
+    tfn = _torch_of(fn)
+    arrays = [a.astype(dtype) for a in arrays]
+    xs = [Tensor(a, requires_grad=True) for a in arrays]
+    txs = [torch.tensor(a, requires_grad=True) for a in arrays]
+    ys, tys = _outputs(fn(*xs, *args, **kw)), _outputs(tfn(*txs, *args, **kw))
+    assert len(ys) == len(tys)
+    for y, ty in zip(ys, tys):
+        assert y.shape == tuple(ty.shape)
+        assert y.dtype == np.dtype(str(ty.dtype).replace("torch.", ""))
+        if y.dtype.kind == "f":
+            np.testing.assert_allclose(y.detach().numpy(), ty.detach().numpy(), **_tol(dtype))
+        else:
+            np.testing.assert_array_equal(y.numpy(), ty.numpy())
+    g = _rng(99).standard_normal(ys[0].shape).astype(dtype)
+    ys[0].backward(Tensor(g))
+    tys[0].backward(torch.from_numpy(g))
+    for x, tx in zip(xs, txs):
+        assert x.grad is not None and x.grad.dtype == np.dtype(dtype)
+        np.testing.assert_allclose(x.grad.numpy(), tx.grad.numpy(), **_tol(dtype))
+
+
+def _same_error(fn: Callable[..., Any], *args: Any, **kw: Any) -> None:
+    """fn(*args) raises PyTorch's exception type with PyTorch's message first (minigrad may
+    add its help after it). Arrays are passed to torch as tensors."""
+    torch = pytest.importorskip("torch")
+    tfn = _torch_of(fn)
+    targs = [torch.from_numpy(a) if isinstance(a, np.ndarray) else a for a in args]
+    with pytest.raises(Exception) as expected:
+        tfn(*targs, **kw)
+    margs = [Tensor(a) if isinstance(a, np.ndarray) else a for a in args]
+    with pytest.raises(type(expected.value), match="^" + re.escape(str(expected.value))):
+        fn(*margs, **kw)
+
+
+def _same_layer_error(cls: type, ctor: tuple[Any, ...], *inputs: np.ndarray) -> None:
+    """A layer's forward raises PyTorch's exception type and message (then the layer)."""
+    torch = pytest.importorskip("torch")
+    with pytest.raises(Exception) as expected:
+        _torch_of(cls)(*ctor)(*[torch.from_numpy(a) for a in inputs])
+    with pytest.raises(type(expected.value), match="^" + re.escape(str(expected.value))):
+        cls(*ctor)(*[Tensor(a) for a in inputs])
+
+
+def _distinct(shape: tuple[int, ...], salt: int = 0) -> np.ndarray:
+    """Random values with no ties (a max pool's gradient is then unambiguous)."""
+    n = int(np.prod(shape))
+    return (_rng(salt).permutation(n) / n - 0.5 + 0.01 * _rng(salt + 1).random(n)).reshape(shape)
+
+
+# ---------------------------------------------------------------------------------------------
+# 1-d pools
+
+# (input shape, kernel_size, stride, padding, dilation, ceil_mode)
+MAX1D: list[tuple[tuple[int, ...], Any, Any, Any, Any, bool]] = [
+    ((2, 3, 9), 2, None, 0, 1, False),
+    ((2, 3, 9), 3, 2, 1, 1, True),
+    ((2, 3, 10), (3,), [2], (1,), 2, False),
+    ((1, 2, 8), 3, 3, 1, 1, True),
+    ((3, 7), 2, 1, 1, 1, False),  # unbatched
+    ((2, 6), 4, 3, 2, 1, True),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("case", MAX1D, ids=[str(i) for i in range(len(MAX1D))])
+def test_max_pool1d_matches_torch(case: Any, dtype: Any) -> None:
+    shape, k, s, p, d, ceil = case
+    x = _distinct(shape)
+    _compare(F.max_pool1d, [x], k, s, p, d, ceil, dtype=dtype)
+    _compare(F.max_pool1d, [x], k, s, p, d, ceil, True, dtype=dtype)  # with indices
+    _compare(F.max_pool1d_with_indices, [x], k, s, p, d, ceil, dtype=dtype)
+
+
+# (input shape, kernel_size, stride, padding, ceil_mode, count_include_pad)
+AVG1D: list[tuple[tuple[int, ...], Any, Any, Any, bool, bool]] = [
+    ((2, 3, 9), 2, None, 0, False, True),
+    ((2, 3, 9), 3, 2, 1, True, True),
+    ((2, 3, 9), 3, 2, 1, True, False),
+    ((1, 2, 8), (4,), (3,), (2,), False, False),
+    ((3, 7), 3, 1, 1, False, True),  # unbatched
+    ((2, 6), 4, 3, 2, True, False),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("case", AVG1D, ids=[str(i) for i in range(len(AVG1D))])
+def test_avg_pool1d_matches_torch(case: Any, dtype: Any) -> None:
+    shape, k, s, p, ceil, count = case
+    _compare(F.avg_pool1d, [_rng().standard_normal(shape)], k, s, p, ceil, count, dtype=dtype)
+
+
+def test_max_pool2d_with_indices_matches_torch() -> None:
+    x = _distinct((2, 3, 7, 6))
+    _compare(F.max_pool2d_with_indices, [x], 3, 2, 1, 1, True)
+    _compare(F.max_pool2d_with_indices, [x[0]], (2, 3), (1, 2))  # unbatched
+
+
+def test_pool1d_layers_match_torch() -> None:
+    torch = pytest.importorskip("torch")
+    x = _distinct((2, 3, 9))
+    for layer, args in [
+        (nn.MaxPool1d, (3, 2, 1, 1, False, True)),
+        (nn.MaxPool1d, (2,)),
+        (nn.AvgPool1d, (3, 2, 1, True, False)),
+        (nn.AvgPool1d, (2,)),
+    ]:
+        m, tm = layer(*args), _torch_of(layer)(*args)
+        assert repr(m) == repr(tm)
+        assert m.state_dict().keys() == tm.state_dict().keys()
+        for y, ty in zip(_outputs(m(Tensor(x))), _outputs(tm(torch.from_numpy(x)))):
+            np.testing.assert_allclose(y.numpy(), ty.numpy(), rtol=1e-12)
+
+
+def test_pool1d_gradcheck_noncontiguous() -> None:
+    x = _noncontiguous((2, 3, 8), 1)
+    assert mg.gradcheck(lambda x: F.max_pool1d(x, 3, 2, 1, ceil_mode=True), [x])
+    assert mg.gradgradcheck(lambda x: F.max_pool1d(x, 3, 2, 1, ceil_mode=True) ** 2, [x])
+    assert mg.gradcheck(lambda x: F.avg_pool1d(x, 3, 2, 1, True, False), [x])
+    assert mg.gradgradcheck(lambda x: F.avg_pool1d(x, 3, 2, 1, True, False) ** 2, [x])
+
+
+def test_pool1d_errors_in_torch_words() -> None:
+    x = np.zeros((2, 3, 5))
+    for fn in (F.max_pool1d, F.avg_pool1d):
+        _same_error(fn, np.zeros(5), 2)
+        _same_error(fn, np.zeros((1, 1, 2, 5)), 2)
+        _same_error(fn, x, 6)  # no output left
+        _same_error(fn, x, 2, padding=2)
+        _same_error(fn, x, 2, padding=-1)
+        _same_error(fn, x, 2, stride=0)
+        _same_error(fn, x, 2, stride=-1)
+        _same_error(fn, x, (2, 2))
+        _same_error(fn, x, 2, stride=(1, 1))
+        _same_error(fn, x, 2, padding=(1, 1))
+        _same_error(fn, x, 2.0)
+    _same_error(F.max_pool1d, x, 0)
+    _same_error(F.max_pool1d, x, 2, dilation=0)
+    _same_error(F.max_pool1d, x, 2, dilation=(1, 1))
+    _same_error(F.max_pool1d, np.zeros((2, 3, 0)), 2)
+    _same_error(F.max_pool1d, x.astype(np.int64), 2)
+    _same_error(F.avg_pool1d, x, 0, 1)
+    _same_layer_error(nn.MaxPool1d, (6,), x)
+    with pytest.raises(RuntimeError, match=r"Invalid computed.*\(in MaxPool1d\(kernel_size=6"):
+        nn.MaxPool1d(6)(Tensor(x))
+    with pytest.raises(NotImplementedError, match=r"avg_pool2d.*floating-point input only"):
+        F.avg_pool1d(Tensor(x.astype(np.int64)), 2)  # (PyTorch averages integers)
+
+
+# ---------------------------------------------------------------------------------------------
+# Adaptive pools
+
+# (input shape, output_size)
+ADAPTIVE1D: list[tuple[tuple[int, ...], Any]] = [
+    ((2, 3, 9), 4), ((2, 3, 5), 7), ((2, 3, 6), 6), ((3, 10), (3,)), ((2, 3, 4), 1),
+]  # fmt: skip
+ADAPTIVE2D: list[tuple[tuple[int, ...], Any]] = [
+    ((2, 3, 7, 5), (3, 4)), ((2, 3, 5, 6), 4), ((2, 2, 4, 4), (None, 3)),
+    ((3, 5, 9), (7, None)), ((2, 3, 4), 1), ((1, 2, 3, 3), (5, 2)),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("case", ADAPTIVE1D, ids=[str(i) for i in range(len(ADAPTIVE1D))])
+def test_adaptive_pool1d_matches_torch(case: Any, dtype: Any) -> None:
+    shape, size = case
+    x = _distinct(shape)
+    _compare(F.adaptive_avg_pool1d, [x], size, dtype=dtype)
+    _compare(F.adaptive_max_pool1d, [x], size, dtype=dtype)
+    _compare(F.adaptive_max_pool1d, [x], size, True, dtype=dtype)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("case", ADAPTIVE2D, ids=[str(i) for i in range(len(ADAPTIVE2D))])
+def test_adaptive_max_pool2d_matches_torch(case: Any, dtype: Any) -> None:
+    shape, size = case
+    x = _distinct(shape)
+    _compare(F.adaptive_max_pool2d, [x], size, dtype=dtype)
+    _compare(F.adaptive_max_pool2d, [x], size, return_indices=True, dtype=dtype)
+
+
+def test_adaptive_max_pool_ties_and_nan_pick_torchs_cell() -> None:
+    torch = pytest.importorskip("torch")
+    x = np.zeros((1, 2, 5, 5))
+    x[0, 1, 1, 2] = x[0, 1, 3, 0] = np.nan
+    for out in (2, 3):
+        y, i = F.adaptive_max_pool2d(Tensor(x, requires_grad=True), out, True)
+        ty, ti = torch.nn.functional.adaptive_max_pool2d(torch.tensor(x), out, True)
+        np.testing.assert_array_equal(i.numpy(), ti.numpy())
+        np.testing.assert_array_equal(y.detach().numpy(), ty.numpy())
+
+
+def test_adaptive_layers_match_torch() -> None:
+    torch = pytest.importorskip("torch")
+    x = _distinct((2, 3, 7, 6))
+    for layer, args, inp in [
+        (nn.AdaptiveAvgPool1d, (4,), x[:, :, 0]),
+        (nn.AdaptiveMaxPool1d, (4, True), x[:, :, 0]),
+        (nn.AdaptiveMaxPool2d, ((3, None),), x),
+        (nn.AdaptiveMaxPool2d, (2, True), x[0]),
+    ]:
+        m, tm = layer(*args), _torch_of(layer)(*args)
+        assert repr(m) == repr(tm) and m.state_dict().keys() == tm.state_dict().keys()
+        for y, ty in zip(_outputs(m(Tensor(inp))), _outputs(tm(torch.from_numpy(inp)))):
+            np.testing.assert_allclose(y.numpy(), ty.numpy(), rtol=1e-12)
+
+
+def test_adaptive_pools_gradcheck_noncontiguous() -> None:
+    x = _noncontiguous((2, 3, 7), 2)
+    assert mg.gradcheck(lambda x: F.adaptive_avg_pool1d(x, 3), [x])
+    assert mg.gradgradcheck(lambda x: F.adaptive_avg_pool1d(x, 3) ** 2, [x])
+    assert mg.gradcheck(lambda x: F.adaptive_max_pool1d(x, 3), [x])
+    assert mg.gradgradcheck(lambda x: F.adaptive_max_pool1d(x, 3) ** 2, [x])
+    x2 = _noncontiguous((2, 2, 5, 4), 3)
+    assert mg.gradcheck(lambda x: F.adaptive_max_pool2d(x, (2, 3)), [x2])
+    assert mg.gradgradcheck(lambda x: F.adaptive_max_pool2d(x, (2, 3)) ** 2, [x2])
+
+
+def test_adaptive_pools_errors_in_torch_words() -> None:
+    x = np.zeros((2, 3, 5))
+    for fn in (F.adaptive_avg_pool1d, F.adaptive_max_pool1d):
+        _same_error(fn, np.zeros(5), 2)
+        _same_error(fn, np.zeros((2, 3, 1, 5)), 2)
+        _same_error(fn, x, -1)
+        _same_error(fn, x, (2, 2))
+        _same_error(fn, x, 2.5)
+        _same_error(fn, x, (None,))
+        _same_error(fn, np.zeros((1, 3, 0)), 2)
+        _same_error(fn, x.astype(np.int64), 2)
+    x2 = np.zeros((2, 3, 4, 4))
+    _same_error(F.adaptive_max_pool2d, np.zeros((5, 2)), 2)
+    _same_error(F.adaptive_max_pool2d, x2, -1)
+    _same_error(F.adaptive_max_pool2d, np.zeros((1, 3, 0, 4)), 2)
+    _same_error(F.adaptive_max_pool2d, x2.astype(np.int64), 2)
+    _same_layer_error(nn.AdaptiveMaxPool2d, (-1,), x2)
+    # An empty output is PyTorch's answer to output_size 0.
+    assert F.adaptive_max_pool2d(Tensor(x2), (0, 2)).shape == (2, 3, 0, 2)
+    assert F.adaptive_avg_pool1d(Tensor(x), 0).shape == (2, 3, 0)
+
+
+# ---------------------------------------------------------------------------------------------
+# Max unpooling
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_max_unpool_matches_torch(dtype: Any) -> None:
+    torch = pytest.importorskip("torch")
+    cases: list[tuple[Any, Any, Any, Any, Any]] = [
+        ((2, 3, 7, 5), F.max_pool2d, F.max_unpool2d, (2,), {"output_size": (7, 5)}),
+        ((2, 3, 6, 6), F.max_pool2d, F.max_unpool2d, (3, 2, 1), {"output_size": (6, 6)}),
+        ((2, 3, 5, 5), F.max_pool2d, F.max_unpool2d, (3, 2, 1), {}),
+        ((3, 6, 6), F.max_pool2d, F.max_unpool2d, (2,), {"output_size": (6, 6)}),
+        ((2, 3, 9), F.max_pool1d, F.max_unpool1d, (3, 2, 1), {"output_size": [9]}),
+        ((3, 8), F.max_pool1d, F.max_unpool1d, (2,), {}),
+    ]
+    for shape, pool, unpool, args, kw in cases:
+        x = _distinct(shape).astype(dtype)
+        _, idx = pool(Tensor(x), *args, return_indices=True)
+        _, tidx = getattr(torch.nn.functional, pool.__name__)(
+            torch.from_numpy(x), *args, return_indices=True
+        )
+        np.testing.assert_array_equal(idx.numpy(), tidx.numpy())
+        v = _rng(3).standard_normal(idx.shape).astype(dtype)
+        vs, tvs = Tensor(v, requires_grad=True), torch.tensor(v, requires_grad=True)
+        y = unpool(vs, idx, *args, **kw)
+        ty = getattr(torch.nn.functional, unpool.__name__)(tvs, tidx, *args, **kw)
+        np.testing.assert_array_equal(y.detach().numpy(), ty.detach().numpy())
+        g = _rng(4).standard_normal(y.shape).astype(dtype)
+        y.backward(Tensor(g))
+        ty.backward(torch.from_numpy(g))
+        # Where two windows chose the same cell, only the value written (the last) gets the
+        # gradient; PyTorch's backward gives it to each of them.
+        flat = idx.numpy().reshape(-1, idx.shape[-1] * (idx.shape[-2] if unpool is
+                                                         F.max_unpool2d else 1))  # fmt: skip
+        written = np.zeros(flat.shape, dtype=bool)
+        for r, row in enumerate(flat):
+            _, last = np.unique(row[::-1], return_index=True)
+            written[r, row.size - 1 - last] = True
+        written = written.reshape(idx.shape)
+        expected = np.where(written, tvs.grad.numpy(), 0.0)
+        assert vs.grad is not None
+        np.testing.assert_array_equal(vs.grad.numpy(), expected)
+
+
+def test_max_unpool_layers_and_gradcheck() -> None:
+    torch = pytest.importorskip("torch")
+    x = _distinct((2, 3, 6, 4))
+    pool, tpool = nn.MaxPool2d(2, return_indices=True), torch.nn.MaxPool2d(2, return_indices=True)
+    unpool, tunpool = nn.MaxUnpool2d(2), torch.nn.MaxUnpool2d(2)
+    assert repr(unpool) == repr(tunpool) and repr(nn.MaxUnpool1d(3, 1, 1)) == repr(
+        torch.nn.MaxUnpool1d(3, 1, 1)
+    )
+    y = unpool(*pool(Tensor(x)), output_size=(2, 3, 6, 4))
+    ty = tunpool(*tpool(torch.from_numpy(x)), output_size=(2, 3, 6, 4))
+    np.testing.assert_array_equal(y.numpy(), ty.numpy())
+    _, idx = F.max_pool2d(Tensor(x), 2, return_indices=True)
+    v = _noncontiguous(tuple(idx.shape), 5)
+    assert mg.gradcheck(lambda v: F.max_unpool2d(v, idx, 2), [v])
+    assert mg.gradgradcheck(lambda v: F.max_unpool2d(v, idx, 2) ** 2, [v])
+
+
+def test_max_unpool_errors_in_torch_words() -> None:
+    torch = pytest.importorskip("torch")
+    x = _distinct((2, 3, 4, 4))
+    _, ti = torch.nn.functional.max_pool2d(torch.from_numpy(x), 2, return_indices=True)
+    i = ti.numpy()
+    y = np.zeros((2, 3, 2, 2))
+    _same_error(F.max_unpool2d, y, i, 2, output_size=(9, 9))
+    _same_error(F.max_unpool2d, y, i, 2, output_size=(5,))
+    with pytest.raises(RuntimeError, match=r"^Found an invalid max index: \d+ \(output volumes "
+                       r"are of size 3x3\)"):  # fmt: skip
+        F.max_unpool2d(Tensor(y), Tensor(i), 2, output_size=(3, 3))
+    # (which invalid index PyTorch names depends on its threads: the first one here)
+    for bad in (i + 20, -i - 1):
+        with pytest.raises(RuntimeError, match=r"^Found an invalid max index: -?\d+ \(output "
+                           r"volumes are of size 4x4\)"):  # fmt: skip
+            F.max_unpool2d(Tensor(y), Tensor(bad), 2)
+    _same_error(F.max_unpool2d, y, i.astype(np.float64), 2)
+    _same_error(F.max_unpool2d, y, i[:1], 2)
+    _same_error(F.max_unpool2d, y[0, 0], i[0, 0], 2)
+    with pytest.raises(RuntimeError, match=r"^Found an invalid max index: \d+ \(output volumes "
+                       r"are of size 4x1\)"):  # fmt: skip
+        F.max_unpool1d(Tensor(y[:, :, 0]), Tensor(i[:, :, 0] + 10), 2)
+    _same_error(F.max_unpool1d, y[:, :, 0], i[:, :, 0], 2, output_size=(9,))
+    _same_error(F.max_unpool1d, y[0, 0, 0], i[0, 0, 0], 2)
+    before = y.copy()
+    with pytest.raises(RuntimeError, match="invalid max index"):
+        nn.MaxUnpool2d(2)(Tensor(y), Tensor(i + 20))
+    np.testing.assert_array_equal(y, before)

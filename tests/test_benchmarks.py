@@ -217,3 +217,41 @@ def test_interference_step_is_the_w3_step() -> None:
         for got, want in ((w1.T, reference.w[0]), (b1, reference.b[0]), (w2.T, reference.w[1])):
             np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-6)
         np.testing.assert_allclose(b2, reference.b[1], rtol=1e-5, atol=1e-6)
+
+
+def _load_floor() -> ModuleType:
+    path = RUN_PY.parent / "floor.py"
+    spec = importlib.util.spec_from_file_location("benchmarks_floor", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_bare_engine_gives_minigrads_gradients_to_the_bit() -> None:
+    # benchmarks/floor.py times a bare engine beside minigrad: the difference is only what
+    # minigrad's surface and checks cost if the two compute the same thing, bit for bit.
+    floor = _load_floor()
+    problem = run.make_problem(run.WORKLOADS["W3"])
+    bare = floor.Bare(problem)
+    x, y = bare.batches[0]
+    hidden = floor.relu(floor.linear(x, bare.w[0], bare.b[0]))
+    loss = floor.cross_entropy(floor.linear(hidden, bare.w[1], bare.b[1]), y)
+    floor.backward(loss)
+    want = run.make_runner("minigrad", problem).first_gradients()
+    assert loss.data.tobytes() == want["loss"].tobytes()
+    for i in range(2):
+        assert bare.w[i].grad.T.tobytes() == np.ascontiguousarray(want[f"{i}.weight"]).tobytes()
+        assert bare.b[i].grad.tobytes() == want[f"{i}.bias"].tobytes()
+
+
+def test_bare_engine_trains_as_the_numpy_step() -> None:
+    floor = _load_floor()
+    problem = run.make_problem(run.tiny(run.WORKLOADS["W3"]))
+    reference = run.make_runner("numpy", problem)
+    reference.run()  # the tiny spec's two steps
+    bare = floor.Bare(problem)
+    bare.run()
+    for i in range(2):
+        np.testing.assert_allclose(bare.w[i].data.T, reference.w[i], rtol=1e-5, atol=1e-6)
+        np.testing.assert_allclose(bare.b[i].data, reference.b[i], rtol=1e-5, atol=1e-6)

@@ -17,12 +17,23 @@ from .dims import wrap_dim, wrap_dims
 from .dtypes import torch_name
 from .linalg_methods import LinalgResults, check_matrices, vector_norm_of
 from .linalg_ops import LinAlgError
+from .more_functions import linalg_cross as cross
 from .tensor import Tensor, apply
 from .validation import ShapeError, _broadcast_message, _with_dtype
 
 __getattr__ = missing_attribute("minigrad.linalg", "torch.linalg")
 
-__all__ = ["LinAlgError", "det", "inv", "matrix_norm", "norm", "slogdet", "solve", "vector_norm"]
+__all__ = [
+    "LinAlgError",
+    "cross",
+    "det",
+    "inv",
+    "matrix_norm",
+    "norm",
+    "slogdet",
+    "solve",
+    "vector_norm",
+]
 
 
 def _tensor(x: Any, fn: str, name: str = "A") -> Tensor:

@@ -22,6 +22,7 @@ from .dtypes import result_np, to_dtype, torch_name
 from .engine import TensorMakers
 from .inplace import _inplace, sibling_views
 from .linalg_methods import LinalgMethods, vector_norm_of
+from .more_methods import MoreMethods, MoreResults
 from .pointwise import PointwiseMethods, _divide
 from .rearrange import RearrangeMethods
 from .reductions import ReductionMethods, ReductionResults
@@ -96,6 +97,8 @@ class return_types:
     kthvalue = ReductionResults.kthvalue
     mode = ReductionResults.mode
     aminmax = ReductionResults.aminmax
+    cummax = MoreResults.cummax
+    cummin = MoreResults.cummin
 
 
 _TYPE_NAMES = {
@@ -199,7 +202,9 @@ def _scatter_index(
     return d, idx
 
 
-class TensorSurface(PointwiseMethods, RearrangeMethods, ReductionMethods, LinalgMethods):
+class TensorSurface(
+    PointwiseMethods, RearrangeMethods, ReductionMethods, LinalgMethods, MoreMethods
+):
     """PyTorch's Tensor methods built from the core ones (``Tensor`` inherits them)."""
 
     __slots__ = ()

@@ -18,21 +18,21 @@ import numpy as np
 
 from ..device import as_device
 from ..dtypes import default_float, torch_name
-from ..functions import cat, linear, stack
+from ..functions import cat, linear, stack, where
 from ..random import GeneratorLike, as_generator
 from ..tensor import Tensor
 from . import functional as F
 from . import init
 from .module import Module, Parameter
+from .utils.rnn import PackedSequence, _padded
 
 __all__ = ["GRU", "LSTM", "RNN", "GRUCell", "LSTMCell", "RNNBase", "RNNCell", "RNNCellBase"]
 
 _GATES = {"RNN_TANH": 1, "RNN_RELU": 1, "LSTM": 4, "GRU": 3}
 
-_PACKED = (
-    "minigrad does not have packed sequences (torch.nn.utils.rnn.PackedSequence, "
-    "pack_padded_sequence): pass a padded Tensor of shape (L, N, H_in), or (N, L, H_in) with "
-    "batch_first=True, and read each sequence's output at its own last step"
+_INPUTS = (
+    "pass a Tensor of shape (L, N, H_in) ((N, L, H_in) with batch_first=True) or (L, H_in), "
+    "or a PackedSequence (nn.utils.rnn.pack_padded_sequence)"
 )
 
 
@@ -260,7 +260,7 @@ class RNNBase(Module):
         name = self._get_name()
         if not isinstance(input, Tensor):
             raise TypeError(
-                f"{name}: input must be a Tensor, got {type(input).__name__}; {_PACKED}"
+                f"{name}: input must be a Tensor, got {type(input).__name__}; {_INPUTS}"
             )
         if input.ndim not in (2, 3):
             # (PyTorch's RNN says "4D tensor instead" where its LSTM and GRU say "4D instead")
@@ -268,8 +268,9 @@ class RNNBase(Module):
             raise ValueError(f"{name}: Expected input to be 2D or 3D, got {got} instead")
         return input, input.ndim == 3
 
-    def _check_states(self, input: Tensor, states: list[Tensor], batched: bool) -> None:
-        """PyTorch's checks of the input's dtype and size, then of the initial states."""
+    def _check_states(self, input: Tensor, states: list[Tensor], batched: bool, batch: int) -> None:
+        """PyTorch's checks of the input's dtype and size, then of the initial states (for
+        ``batch`` sequences)."""
         weight = self._flat_weights[0]
         _check_dtype(input, weight)
         if input.shape[-1] != self.input_size:
@@ -277,7 +278,6 @@ class RNNBase(Module):
                 "input.size(-1) must be equal to input_size. Expected "
                 f"{self.input_size}, got {input.shape[-1]}"
             )
-        batch = (input.shape[0] if self.batch_first else input.shape[1]) if batched else 1
         expected = self._state_shapes(batch)
         for i, (state, shape) in enumerate(zip(states, expected, strict=False)):
             got = state.shape if batched else (state.shape[0], 1, *state.shape[1:])
@@ -322,46 +322,81 @@ class RNNBase(Module):
             )
         return states
 
-    def _run(self, input: Any, hx: Any) -> tuple[Tensor, list[Tensor]]:
+    def _run(self, input: Any, hx: Any) -> tuple[Any, list[Tensor]]:
         """Check, then run every layer and direction over time; returns the output and the
         final states (h_n, and c_n for an LSTM) in the caller's layout."""
+        if isinstance(input, PackedSequence):
+            return self._run_packed(input, hx)
         x, batched = self._check_input(input)
         states = self._initial_states(hx, batched)
-        self._check_states(x, states or [], batched)
+        batch = (x.shape[0] if self.batch_first else x.shape[1]) if batched else 1
+        self._check_states(x, states or [], batched, batch)
         if not batched:
             x = x.unsqueeze(1)
             states = None if states is None else [s.unsqueeze(1) for s in states]
         elif self.batch_first:
             x = x.transpose(0, 1)
-        steps, batch = x.shape[0], x.shape[1]
-        if steps == 0:
+        if x.shape[0] == 0:
             raise RuntimeError("Expected sequence length to be larger than 0 in RNN")
+        x, final = self._layers(x, states, None)
+        if not batched:
+            return x.squeeze(1), [f.squeeze(1) for f in final]
+        return (x.transpose(0, 1) if self.batch_first else x), final
+
+    def _run_packed(self, input: PackedSequence, hx: Any) -> tuple[PackedSequence, list[Tensor]]:
+        """The layers over packed sequences (time-major whatever ``batch_first`` says, as in
+        PyTorch): run on the padded batch, each sequence's state held once it has ended (or,
+        in reverse, until it starts), so ``h_n`` is every sequence's state at its own end."""
+        if input.data.ndim != 2:
+            raise RuntimeError(
+                f"input must have 2 dimensions, got {input.data.ndim} (the data of a "
+                "PackedSequence is (steps of all sequences, H_in))"
+            )
+        x, mask = _padded(input, 0.0, len(input.batch_sizes._data))
+        states = self._initial_states(hx, True)
+        self._check_states(x, states or [], True, x.shape[1])
+        if states is not None and input.sorted_indices is not None:  # into packed order
+            states = [s.index_select(1, input.sorted_indices) for s in states]
+        out, final = self._layers(x, states, mask)
+        if input.unsorted_indices is not None:  # back into the caller's order
+            final = [f.index_select(1, input.unsorted_indices) for f in final]
+        return input._replace(data=out[Tensor(mask)]), final
+
+    def _layers(
+        self, x: Tensor, states: list[Tensor] | None, valid: np.ndarray | None
+    ) -> tuple[Tensor, list[Tensor]]:
+        """Every layer and direction over (L, N, H_in) ``x``: the output (L, N, D * H_out)
+        and the final states, each (D * num_layers, N, H). ``valid`` (L, N), if given, says
+        which time steps each sequence has."""
         dtype = self._flat_weights[0]._data.dtype
         if states is None:
-            states = [Tensor(np.zeros(s, dtype=dtype)) for s in self._state_shapes(batch)]
+            states = [Tensor(np.zeros(s, dtype=dtype)) for s in self._state_shapes(x.shape[1])]
         directions = 2 if self.bidirectional else 1
         finals: list[list[Tensor]] = [[] for _ in states]
         for layer in range(self.num_layers):
             outs = []
             for direction in range(directions):
                 k = layer * directions + direction
-                out, last = self._direction(x, [s[k] for s in states], layer, direction)
+                out, last = self._direction(x, [s[k] for s in states], layer, direction, valid)
                 outs.append(out)
                 for f, s in zip(finals, last, strict=True):
                     f.append(s)
             x = outs[0] if directions == 1 else cat(outs, 2)
             if self.dropout and self.training and layer < self.num_layers - 1:
                 x = F.dropout(x, self.dropout, True)
-        final = [stack(f, 0) for f in finals]
-        if not batched:
-            return x.squeeze(1), [f.squeeze(1) for f in final]
-        return (x.transpose(0, 1) if self.batch_first else x), final
+        return x, [stack(f, 0) for f in finals]
 
     def _direction(
-        self, x: Tensor, states: list[Tensor], layer: int, direction: int
+        self,
+        x: Tensor,
+        states: list[Tensor],
+        layer: int,
+        direction: int,
+        valid: np.ndarray | None = None,
     ) -> tuple[Tensor, list[Tensor]]:
         """One layer in one direction over (L, N, H_in) input: the input products of all
-        steps in one product, then the loop over time."""
+        steps in one product, then the loop over time. Where ``valid[t]`` is False a sequence
+        keeps its state: it has ended (forward) or not yet begun (reverse)."""
         w_ih, w_hh, b_ih, b_hh, w_hr = self._layer_params(layer, direction)
         assert w_ih is not None and w_hh is not None
         xw = _steps(linear(x, w_ih, b_ih))
@@ -369,7 +404,12 @@ class RNNBase(Module):
         outs: list[Any] = [None] * len(xw)
         step = self._step(w_hh, b_hh, w_hr)
         for t in order:
-            states = step(xw[t], states)
+            new = step(xw[t], states)
+            if valid is None or valid[t].all():
+                states = new
+            else:
+                keep = Tensor(valid[t][:, None])
+                states = [where(keep, n, s) for n, s in zip(new, states, strict=True)]
             outs[t] = states[0]
         return stack(outs, 0), states
 
@@ -458,8 +498,9 @@ class RNN(RNNBase):
         )
         self.nonlinearity = nonlinearity
 
-    def forward(self, input: Tensor, hx: Tensor | None = None) -> tuple[Tensor, Tensor]:
-        """(output, h_n) for ``input`` from the initial state ``hx`` (zeros if None)."""
+    def forward(self, input: Any, hx: Tensor | None = None) -> tuple[Any, Tensor]:
+        """(output, h_n) for ``input`` (a Tensor, or a PackedSequence giving a PackedSequence)
+        from the initial state ``hx`` (zeros if None)."""
         output, (h_n,) = self._run(input, hx)
         return output, h_n
 
@@ -510,9 +551,10 @@ class LSTM(RNNBase):
         )
 
     def forward(
-        self, input: Tensor, hx: tuple[Tensor, Tensor] | None = None
-    ) -> tuple[Tensor, tuple[Tensor, Tensor]]:
-        """(output, (h_n, c_n)) for ``input`` from ``hx = (h_0, c_0)`` (zeros if None)."""
+        self, input: Any, hx: tuple[Tensor, Tensor] | None = None
+    ) -> tuple[Any, tuple[Tensor, Tensor]]:
+        """(output, (h_n, c_n)) for ``input`` (a Tensor, or a PackedSequence giving a
+        PackedSequence) from ``hx = (h_0, c_0)`` (zeros if None)."""
         output, (h_n, c_n) = self._run(input, hx)
         return output, (h_n, c_n)
 
@@ -557,8 +599,9 @@ class GRU(RNNBase):
             generator,
         )
 
-    def forward(self, input: Tensor, hx: Tensor | None = None) -> tuple[Tensor, Tensor]:
-        """(output, h_n) for ``input`` from the initial state ``hx`` (zeros if None)."""
+    def forward(self, input: Any, hx: Tensor | None = None) -> tuple[Any, Tensor]:
+        """(output, h_n) for ``input`` (a Tensor, or a PackedSequence giving a PackedSequence)
+        from the initial state ``hx`` (zeros if None)."""
         output, (h_n,) = self._run(input, hx)
         return output, h_n
 

@@ -1,7 +1,7 @@
 """``torch.nn.utils``' names: gradient clipping (``clip_grad_norm_``, ``clip_grad_value_``),
-parameters as one vector and back, and ``rnn`` (``pad_sequence``; packed sequences are not in
-minigrad, and say so); any other name raises the usual error naming what minigrad does not
-have."""
+parameters as one vector and back, and ``rnn`` (``pad_sequence``, ``PackedSequence``,
+``pack_padded_sequence``, ``pad_packed_sequence``, ``pack_sequence``); any other name raises
+the usual error naming what minigrad does not have."""
 
 from ..._missing import missing_attribute
 from . import rnn

@@ -380,14 +380,27 @@ def diff(
     return _into(out, _input(input, "diff").diff(n, dim, prepend, append), "diff")
 
 
-def cummax(input: Tensor, dim: builtins.int) -> Any:
-    """``(values, indices)`` of the running maximum along ``dim`` (``torch.cummax``)."""
-    return _input(input, "cummax").cummax(dim)
+def cummax(input: Tensor, dim: builtins.int, *, out: Any = None) -> Any:
+    """``(values, indices)`` of the running maximum along ``dim`` (``torch.cummax``);
+    ``out``: a pair of tensors to hold them (not differentiable)."""
+    return _pair_into(out, _input(input, "cummax").cummax(dim), "cummax")
 
 
-def cummin(input: Tensor, dim: builtins.int) -> Any:
+def cummin(input: Tensor, dim: builtins.int, *, out: Any = None) -> Any:
     """``(values, indices)`` of the running minimum along ``dim`` (``torch.cummin``)."""
-    return _input(input, "cummin").cummin(dim)
+    return _pair_into(out, _input(input, "cummin").cummin(dim), "cummin")
+
+
+def _pair_into(out: Any, result: Any, name: str) -> Any:
+    """``result``, or PyTorch's ``out=(values, indices)`` holding it."""
+    if out is None:
+        return result
+    if not isinstance(out, tuple | list) or len(out) != 2:
+        raise TypeError(
+            f"{name}(): argument 'out' must be tuple of Tensors, not {type(out).__name__}"
+        )
+    values = _into(out[0], result.values, name)
+    return type(result)(values, _into(out[1], result.indices, name))
 
 
 def logcumsumexp(input: Tensor, dim: builtins.int, *, out: Tensor | None = None) -> Tensor:
@@ -561,11 +574,13 @@ def searchsorted(
     if seq.ndim == 1:
         found = np.searchsorted(seq, values, side=chosen)
     else:
-        rows = seq.reshape(-1, seq.shape[-1])
-        vals = values.reshape(rows.shape[0], -1)
-        found = np.stack(
-            [np.searchsorted(r, v, side=chosen) for r, v in zip(rows, vals, strict=True)]
-        ).reshape(values.shape)
+        lead = int(np.prod(seq.shape[:-1]))
+        rows = seq.reshape(lead, seq.shape[-1])
+        vals = values.reshape(lead, -1 if lead else 0)
+        found = np.zeros(vals.shape, dtype=np.int64)
+        for i, (r, v) in enumerate(zip(rows, vals, strict=True)):
+            found[i] = np.searchsorted(r, v, side=chosen)
+        found = found.reshape(values.shape)
     result = _const(np.asarray(found, dtype=np.int32 if out_int32 else np.int64))
     return _into(out, result, "searchsorted")
 

@@ -317,6 +317,8 @@ class MoreMethods:
 
     def _running(self: Any, dim: Any, largest: builtins.bool, result: Any) -> Any:
         name = result.__name__
+        if self.ndim == 0 and isinstance(dim, builtins.int) and dim not in (0, -1):
+            raise IndexError(f"{name}(): Expected reduction dim -1 or 0 for scalar but got {dim}")
         d = wrap_dim(dim, self.ndim, name, tuple(self.shape))
         if self.ndim == 0:
             return result(self.clone(), _const(np.asarray(0, dtype=np.int64)))

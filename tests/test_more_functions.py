@@ -347,6 +347,11 @@ DTYPE_CASES: list[tuple[str, Callable[[Any], Any]]] = [
     ),
     ("histc_const", lambda L: L.t.histc(L.t.tensor([2.0, 2.0]), 4)),
     ("histc_empty", lambda L: L.t.histc(L.t.ones(0), 3)),
+    ("histc_0d", lambda L: L.t.histc(L.t.tensor(1.0), 3)),
+    ("heaviside_0d", lambda L: L.t.heaviside(L.t.tensor(0.0), L.t.tensor(2.0))),
+    ("searchsorted_empty", lambda L: L.t.searchsorted(L.t.tensor([1.0, 2.0]), L.t.ones(0))),
+    ("searchsorted_empty_rows", lambda L: L.t.searchsorted(L.t.ones(2, 0), L.t.ones(2, 3))),
+    ("cumulative_trapezoid_empty", lambda L: L.t.cumulative_trapezoid(L.t.ones(2, 0))),
     ("histc_nan_ignored", lambda L: L.t.histc(L.t.tensor([1.0, float("nan"), 2.0]), 2, 0, 3)),
     ("cartesian_prod_int", lambda L: L.t.cartesian_prod(L.t.tensor([1, 2]), L.t.tensor([3, 4, 5]))),
     ("cartesian_prod_one", lambda L: L.t.cartesian_prod(L.t.tensor([1, 2]))),
@@ -502,6 +507,11 @@ def test_out_arguments() -> None:
     assert idx.tolist() == [1, 2]
     q = mg.empty(0)
     assert mg.quantile(x, 0.5, 1, out=q).tolist() == [1.5, 4.0]
+    values, indices = mg.empty(0), mg.zeros(2, 2, dtype=mg.int64)
+    got = mg.cummax(x, 1, out=(values, indices))
+    assert got.values is values and got.indices is indices and indices.tolist() == [[0, 1]] * 2
+    with pytest.raises(TypeError, match="argument 'out' must be tuple of Tensors"):
+        mg.cummin(x, 1, out=values)
     with pytest.raises(RuntimeError, match="don't support automatic differentiation"):
         mg.kron(x.requires_grad_(), x, out=mg.empty(4, 4))
 
@@ -596,6 +606,10 @@ ERRORS: list[tuple[str, Callable[[Any], Any], bool]] = [
         False,
     ),
     ("cummax_dim_range", lambda L: L.t.cummax(L.t.ones(2, 3), 2), True),
+    ("cummax_0d_dim", lambda L: L.t.cummax(L.t.tensor(1.0), 1), True),
+    ("cummin_0d_dim", lambda L: L.t.tensor(1.0).cummin(-2), True),
+    ("logcumsumexp_0d_dim", lambda L: L.t.logcumsumexp(L.t.tensor(1.0), 1), True),
+    ("cumulative_trapezoid_bool", lambda L: L.t.cumulative_trapezoid(L.t.ones(3) > 0), True),
     ("cummax_no_dim", lambda L: L.t.ones(3).cummax(), False),
     ("logcumsumexp_int", lambda L: L.t.logcumsumexp(L.t.tensor([1, 2]), 0), True),
     ("logcumsumexp_bool", lambda L: L.t.logcumsumexp(L.t.tensor([True]), 0), True),

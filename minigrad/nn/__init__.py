@@ -3,6 +3,7 @@
 from .._missing import missing_attribute
 from . import activation, functional, init, layers, padding, pooling_layers, utils
 from .activation import *  # noqa: F403  (ReLU, PReLU, Softmin... and ACTIVATIONS' others)
+from .attention import MultiheadAttention
 from .conv import (
     AdaptiveAvgPool2d,
     AvgPool2d,
@@ -36,10 +37,17 @@ from .module import (
     ParameterList,
     RemovableHandle,
 )
-from .normalization import BatchNorm1d, BatchNorm2d, GroupNorm, LayerNorm
+from .normalization import BatchNorm1d, BatchNorm2d, GroupNorm, LayerNorm, RMSNorm
 from .padding import *  # noqa: F403  (ZeroPad2d, ReflectionPad2d, ...)
 from .pooling_layers import *  # noqa: F403  (MaxPool1d, AdaptiveMaxPool2d, MaxUnpool2d...)
 from .recurrent import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNBase, RNNCell, RNNCellBase
+from .transformer import (
+    Transformer,
+    TransformerDecoder,
+    TransformerDecoderLayer,
+    TransformerEncoder,
+    TransformerEncoderLayer,
+)
 from .upsampling import Upsample, UpsamplingBilinear2d, UpsamplingNearest2d
 
 __getattr__ = missing_attribute("minigrad.nn", "torch.nn")
@@ -74,16 +82,23 @@ __all__ = [
     "Module",
     "ModuleDict",
     "ModuleList",
+    "MultiheadAttention",
     "NLLLoss",
     "PairwiseDistance",
     "Parameter",
     "ParameterDict",
     "ParameterList",
+    "RMSNorm",
     "RNNBase",
     "RNNCell",
     "RNNCellBase",
     "RemovableHandle",
     "SmoothL1Loss",
+    "Transformer",
+    "TransformerDecoder",
+    "TransformerDecoderLayer",
+    "TransformerEncoder",
+    "TransformerEncoderLayer",
     "Upsample",
     "UpsamplingBilinear2d",
     "UpsamplingNearest2d",

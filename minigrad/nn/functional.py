@@ -33,6 +33,7 @@ from ..validation import (
     _target_mismatch,
 )
 from ._common import _check_p, _dropout_mask, _size, _spatial_input, _tuple
+from .attention import multi_head_attention_forward, scaled_dot_product_attention
 from .pooling import (
     _adaptive_matrix,
     adaptive_avg_pool1d,
@@ -87,6 +88,7 @@ __all__ = [
     "max_pool2d",
     "mish",
     "mse_loss",
+    "multi_head_attention_forward",
     "nll_loss",
     "one_hot",
     "pad",
@@ -94,8 +96,10 @@ __all__ = [
     "relu",
     "relu6",
     "relu_",
+    "rms_norm",
     "rrelu",
     "rrelu_",
+    "scaled_dot_product_attention",
     "selu",
     "selu_",
     "sigmoid",
@@ -828,6 +832,48 @@ def layer_norm(
     axes = tuple(range(x.ndim - k, x.ndim))
     op = fused.Normalize(axes, eps, tuple(range(x.ndim - k)), ns)
     return _normalize(op, x, weight, bias)
+
+
+def rms_norm(
+    input: Tensor,
+    normalized_shape: int | Sequence[int],
+    weight: Tensor | None = None,
+    eps: float | None = None,
+) -> Tensor:
+    """Root-mean-square normalisation over the last ``len(normalized_shape)`` dimensions.
+
+    y = x / sqrt(mean(x^2) + eps) * weight, the mean over the trailing dimensions of each
+    sample (no centring, no bias: cheaper than ``layer_norm``, as in LLaMA-style models).
+    ``eps`` None: the input dtype's machine epsilon (``torch.finfo(dtype).eps``), as PyTorch.
+
+    Raises:
+        NotImplementedError: for an input that is not floating point (PyTorch's type).
+        RuntimeError: if the input's trailing dimensions, or the weight's shape, are not
+            ``normalized_shape``, or it is empty.
+    """
+    x = _floating(input, "rms_norm", "rms_norm")
+    ns = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
+    k = len(ns)
+    if k == 0:
+        raise RuntimeError(
+            "Expected normalized_shape to be at least 1-dimensional, i.e., containing at least "
+            f"one element, but got normalized_shape = {list(ns)} (rms_norm())"
+        )
+    if x.ndim < k or x.shape[x.ndim - k :] != ns:
+        raise RuntimeError(
+            f"Given normalized_shape={list(ns)}, expected input with shape "
+            f"[*{', '.join(map(str, ns))}], but got input of size{list(x.shape)} (rms_norm(): "
+            "the input's last dimensions must be normalized_shape)"
+        )
+    if weight is not None and tuple(weight.shape) != ns:
+        raise RuntimeError(
+            "Expected weight to be of same shape as normalized_shape, but got weight of shape "
+            f"{list(weight.shape)} and normalized_shape = {list(ns)} (rms_norm())"
+        )
+    e = float(np.finfo(x._data.dtype).eps) if eps is None else eps
+    axes = tuple(range(x.ndim - k, x.ndim))
+    out = x * ((x * x).mean(axes, keepdim=True) + e).rsqrt()
+    return out if weight is None else out * weight
 
 
 def group_norm(

@@ -1,7 +1,8 @@
-"""Normalisation layers: ``BatchNorm1d``, ``BatchNorm2d``, ``LayerNorm`` and ``GroupNorm`` (as
-``torch.nn``).
+"""Normalisation layers: ``BatchNorm1d``, ``BatchNorm2d``, ``LayerNorm``, ``GroupNorm`` and
+``RMSNorm`` (as ``torch.nn``).
 
-The arithmetic lives in ``nn.functional`` (``batch_norm``, ``layer_norm``, ``group_norm``),
+The arithmetic lives in ``nn.functional`` (``batch_norm``, ``layer_norm``, ``group_norm``,
+``rms_norm``),
 composed of Tensor ops; the modules hold the affine parameters and, for batch norm, the running
 statistics as buffers (``running_mean``, ``running_var``, ``num_batches_tracked``), named as
 PyTorch names them so state dicts move between the two.
@@ -14,13 +15,14 @@ from typing import Any
 
 import numpy as np
 
+from ..device import as_device
 from ..dtypes import default_float
 from ..tensor import Tensor, as_tensor
 from . import functional as F
 from . import init
 from .module import Module, Parameter
 
-__all__ = ["BatchNorm1d", "BatchNorm2d", "GroupNorm", "LayerNorm"]
+__all__ = ["BatchNorm1d", "BatchNorm2d", "GroupNorm", "LayerNorm", "RMSNorm"]
 
 
 def _affine(module: Module, shape: tuple[int, ...], affine: bool, bias: bool, dtype: Any) -> Any:
@@ -289,4 +291,57 @@ class GroupNorm(Module):
         return (
             f"{self.num_groups}, {self.num_channels}, eps={self.eps}, affine={self.affine}, "
             f"bias={self.bias is not None}"
+        )
+
+
+class RMSNorm(Module):
+    """Root-mean-square normalisation over the last dimensions ``normalized_shape``, as
+    ``torch.nn.RMSNorm``.
+
+    y = x / sqrt(mean(x^2) + eps) * weight (``F.rms_norm``); no centring and no bias.
+
+    Args:
+        normalized_shape: an int or a shape: the trailing dimensions normalised over.
+        eps: added to the mean square; None: the input dtype's machine epsilon.
+        elementwise_affine: learn ``weight`` (ones) of that shape.
+        device: only the CPU (accepted for PyTorch's signature).
+        dtype: parameter dtype (by default ``get_default_dtype()``).
+    """
+
+    weight: Parameter | None
+
+    def __init__(
+        self,
+        normalized_shape: int | Sequence[int],
+        eps: float | None = None,
+        elementwise_affine: bool = True,
+        device: Any = None,
+        dtype: Any = None,
+    ) -> None:
+        super().__init__()
+        as_device(device)
+        shape = (
+            (int(normalized_shape),)
+            if isinstance(normalized_shape, int | np.integer)
+            else tuple(int(n) for n in normalized_shape)
+        )
+        self.normalized_shape = shape
+        self.eps = eps
+        self.elementwise_affine = elementwise_affine
+        dt = np.dtype(default_float() if dtype is None else dtype)
+        self.register_parameter(
+            "weight", Parameter(np.ones(shape, dtype=dt)) if elementwise_affine else None
+        )
+
+    def reset_parameters(self) -> None:
+        """Weight 1."""
+        if self.weight is not None:
+            init.ones_(self.weight)
+
+    def forward(self, x: Tensor) -> Tensor:
+        return F.rms_norm(x, self.normalized_shape, self._parameters["weight"], self.eps)
+
+    def extra_repr(self) -> str:
+        return (
+            f"{self.normalized_shape}, eps={self.eps}, elementwise_affine={self.elementwise_affine}"
         )

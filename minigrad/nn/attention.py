@@ -24,6 +24,7 @@ from ..dtypes import default_float, torch_name
 from ..functions import cat, linear, where
 from ..random import as_generator
 from ..tensor import Tensor, as_tensor
+from ..validation import ShapeError
 from . import init
 from .layers import Linear
 from .module import Module, Parameter
@@ -91,6 +92,28 @@ def _check_attention_inputs(q: Tensor, k: Tensor, v: Tensor) -> None:
         )
 
 
+def _type_name(x: Any) -> str:
+    kind = type(x)
+    return kind.__name__ if kind.__module__ == "builtins" else f"{kind.__module__}.{kind.__name__}"
+
+
+def _check_sizes(q: Tensor, k: Tensor, v: Tensor) -> None:
+    """PyTorch's words for a key whose E is not the query's, or a value whose S is not the
+    key's (its batched product's message, the batch dims flattened)."""
+    try:
+        batch = math.prod(np.broadcast_shapes(q.shape[:-2], k.shape[:-2], v.shape[:-2]))
+    except ValueError:
+        return  # (the product's own error names the batch dims that do not broadcast)
+    for got, want in ((k.shape[-1], q.shape[-1]), (v.shape[-2], k.shape[-2])):
+        if got != want:
+            raise ShapeError(
+                "Expected size for first two dimensions of batch2 tensor to be: "
+                f"[{batch}, {want}] but got: [{batch}, {got}]. (scaled_dot_product_attention(): "
+                f"query {tuple(q.shape)}, key {tuple(k.shape)}, value {tuple(v.shape)}; the "
+                "key's last dim must be the query's, the value's sequence dim (-2) the key's)"
+            )
+
+
 def _bias(
     mask: Any, is_causal: bool, length: int, source: int, dtype: np.dtype
 ) -> Tensor | np.ndarray | None:
@@ -148,6 +171,12 @@ def scaled_dot_product_attention(
             float dtype, both ``attn_mask`` and ``is_causal``, ``dropout_p`` outside [0, 1],
             heads that do not divide (``enable_gqa``); shapes that do not fit (ShapeError).
     """
+    if attn_mask is not None and not isinstance(attn_mask, Tensor):
+        raise TypeError(
+            "scaled_dot_product_attention(): argument 'attn_mask' (position 4) must be Tensor, "
+            f"not {_type_name(attn_mask)} (a bool mask, True where a query may attend to a key, "
+            "or a float mask added to the scores; dropout_p is the fifth argument)"
+        )
     q, k, v = as_tensor(query), as_tensor(key), as_tensor(value)
     _check_attention_inputs(q, k, v)
     _check_dropout_p(dropout_p)
@@ -174,6 +203,7 @@ def scaled_dot_product_attention(
             )
         k = k.repeat_interleave(heads // k.shape[-3], -3)
         v = v.repeat_interleave(heads // v.shape[-3], -3)
+    _check_sizes(q, k, v)
     factor = 1.0 / math.sqrt(q.shape[-1]) if scale is None else scale
     scores = (q @ k.transpose(-2, -1)) * factor
     bias = _bias(attn_mask, is_causal, q.shape[-2], k.shape[-2], q._data.dtype)

@@ -3380,6 +3380,216 @@ def check_lstm_tagger(ns: dict[str, Any], inputs: dict[str, Any]) -> None:
 
 PROGRAMS["sequence_models_lstm_tagger"] = (LSTM_TAGGER, dict, check_lstm_tagger)
 
+
+# ---------------------------------------------------------------------------------------------
+# PyTorch's "Language Modeling with nn.Transformer and torchtext", small: the tutorial's model
+# (an nn.TransformerEncoder with a positional encoding and the causal mask), train() and
+# evaluate() as written, the best model kept through torch.save/torch.load. In place of
+# WikiText-2 (torchtext) a synthetic text where each token follows from the one before;
+# dropout 0, so that torch's run draws no masks of its own inside its layers.
+
+LANGUAGE_MODEL = """
+import math
+import os
+from tempfile import TemporaryDirectory
+from typing import Tuple
+
+import torch
+from torch import nn, Tensor
+from torch.nn import TransformerEncoder, TransformerEncoderLayer
+
+device = torch.device('cuda' if torch.cuda.is_available() else 'cpu')
+
+
+class TransformerModel(nn.Module):
+
+    def __init__(self, ntoken: int, d_model: int, nhead: int, d_hid: int,
+                 nlayers: int, dropout: float = 0.5):
+        super().__init__()
+        self.model_type = 'Transformer'
+        self.pos_encoder = PositionalEncoding(d_model, dropout)
+        encoder_layers = TransformerEncoderLayer(d_model, nhead, d_hid, dropout)
+        self.transformer_encoder = TransformerEncoder(encoder_layers, nlayers)
+        self.embedding = nn.Embedding(ntoken, d_model)
+        self.d_model = d_model
+        self.linear = nn.Linear(d_model, ntoken)
+
+        self.init_weights()
+
+    def init_weights(self) -> None:
+        initrange = 0.1
+        self.embedding.weight.data.uniform_(-initrange, initrange)
+        self.linear.bias.data.zero_()
+        self.linear.weight.data.uniform_(-initrange, initrange)
+
+    def forward(self, src: Tensor, src_mask: Tensor = None) -> Tensor:
+        src = self.embedding(src) * math.sqrt(self.d_model)
+        src = self.pos_encoder(src)
+        if src_mask is None:
+            # Generate a square causal mask for the sequence. The masked positions are
+            # filled with float('-inf'). Unmasked positions are filled with float(0.0).
+            src_mask = nn.Transformer.generate_square_subsequent_mask(len(src)).to(device)
+        output = self.transformer_encoder(src, src_mask)
+        output = self.linear(output)
+        return output
+
+
+class PositionalEncoding(nn.Module):
+
+    def __init__(self, d_model: int, dropout: float = 0.1, max_len: int = 5000):
+        super().__init__()
+        self.dropout = nn.Dropout(p=dropout)
+
+        position = torch.arange(max_len).unsqueeze(1)
+        div_term = torch.exp(torch.arange(0, d_model, 2) * (-math.log(10000.0) / d_model))
+        pe = torch.zeros(max_len, 1, d_model)
+        pe[:, 0, 0::2] = torch.sin(position * div_term)
+        pe[:, 0, 1::2] = torch.cos(position * div_term)
+        self.register_buffer('pe', pe)
+
+    def forward(self, x: Tensor) -> Tensor:
+        x = x + self.pe[:x.size(0)]
+        return self.dropout(x)
+
+
+ntokens = 20  # size of vocabulary
+
+
+def data_process(n: int) -> Tensor:
+    # a synthetic text in place of WikiText-2: each token follows from the one before
+    return torch.arange(n) * 7 % ntokens
+
+
+def batchify(data: Tensor, bsz: int) -> Tensor:
+    seq_len = data.size(0) // bsz
+    data = data[:seq_len * bsz]
+    data = data.view(bsz, seq_len).t().contiguous()
+    return data.to(device)
+
+
+batch_size = 4
+eval_batch_size = 2
+train_data = batchify(data_process(320), batch_size)  # shape ``[seq_len, batch_size]``
+val_data = batchify(data_process(40), eval_batch_size)
+test_data = batchify(data_process(40), eval_batch_size)
+
+bptt = 8
+
+
+def get_batch(source: Tensor, i: int) -> Tuple[Tensor, Tensor]:
+    seq_len = min(bptt, len(source) - 1 - i)
+    data = source[i:i+seq_len]
+    target = source[i+1:i+1+seq_len].reshape(-1)
+    return data, target
+
+
+emsize = 16  # embedding dimension
+d_hid = 32  # dimension of the feedforward network model in ``nn.TransformerEncoder``
+nlayers = 2  # number of ``nn.TransformerEncoderLayer`` in ``nn.TransformerEncoder``
+nhead = 2  # number of heads in ``nn.MultiheadAttention``
+dropout = 0.0  # dropout probability
+model = TransformerModel(ntokens, emsize, nhead, d_hid, nlayers, dropout).to(device)
+
+import time
+
+criterion = nn.CrossEntropyLoss()
+lr = 5.0  # learning rate
+optimizer = torch.optim.SGD(model.parameters(), lr=lr)
+scheduler = torch.optim.lr_scheduler.StepLR(optimizer, 1.0, gamma=0.95)
+losses = []
+
+
+def train(model: nn.Module) -> None:
+    model.train()  # turn on train mode
+    total_loss = 0.
+    log_interval = 2
+    start_time = time.time()
+
+    num_batches = len(train_data) // bptt
+    for batch, i in enumerate(range(0, train_data.size(0) - 1, bptt)):
+        data, targets = get_batch(train_data, i)
+        output = model(data)
+        output_flat = output.view(-1, ntokens)
+        loss = criterion(output_flat, targets)
+
+        optimizer.zero_grad()
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 0.5)
+        optimizer.step()
+
+        total_loss += loss.item()
+        losses.append(loss.item())
+        if batch % log_interval == 0 and batch > 0:
+            lr = scheduler.get_last_lr()[0]
+            ms_per_batch = (time.time() - start_time) * 1000 / log_interval
+            cur_loss = total_loss / log_interval
+            ppl = math.exp(cur_loss)
+            print(f'| epoch {epoch:3d} | {batch:5d}/{num_batches:5d} batches | '
+                  f'lr {lr:02.2f} | ms/batch {ms_per_batch:5.2f} | '
+                  f'loss {cur_loss:5.2f} | ppl {ppl:8.2f}')
+            total_loss = 0
+            start_time = time.time()
+
+
+def evaluate(model: nn.Module, eval_data: Tensor) -> float:
+    model.eval()  # turn on evaluation mode
+    total_loss = 0.
+    with torch.no_grad():
+        for i in range(0, eval_data.size(0) - 1, bptt):
+            data, targets = get_batch(eval_data, i)
+            seq_len = data.size(0)
+            output = model(data)
+            output_flat = output.view(-1, ntokens)
+            total_loss += seq_len * criterion(output_flat, targets).item()
+    return total_loss / (len(eval_data) - 1)
+
+
+best_val_loss = float('inf')
+epochs = 10
+val_losses = []
+
+with TemporaryDirectory() as tempdir:
+    best_model_params_path = os.path.join(tempdir, "best_model_params.pt")
+
+    for epoch in range(1, epochs + 1):
+        epoch_start_time = time.time()
+        train(model)
+        val_loss = evaluate(model, val_data)
+        val_losses.append(val_loss)
+        losses.append(val_loss)  # (compared with torch's too: the eval-mode forward)
+        val_ppl = math.exp(val_loss)
+        elapsed = time.time() - epoch_start_time
+        print('-' * 89)
+        print(f'| end of epoch {epoch:3d} | time: {elapsed:5.2f}s | '
+              f'valid loss {val_loss:5.2f} | valid ppl {val_ppl:8.2f}')
+        print('-' * 89)
+
+        if val_loss < best_val_loss:
+            best_val_loss = val_loss
+            torch.save(model.state_dict(), best_model_params_path)
+
+        scheduler.step()
+    model.load_state_dict(torch.load(best_model_params_path))  # load best model states
+
+test_loss = evaluate(model, test_data)
+test_ppl = math.exp(test_loss)
+print('=' * 89)
+print(f'| End of training | test loss {test_loss:5.2f} | '
+      f'test ppl {test_ppl:8.2f}')
+print('=' * 89)
+"""
+
+
+def check_language_model(ns: dict[str, Any], inputs: dict[str, Any]) -> None:
+    assert ns["train_data"].shape == (80, 4)
+    assert_converges(ns["val_losses"], 4)
+    assert ns["test_loss"] == pytest.approx(min(ns["val_losses"]))  # the best model, reloaded
+    layer = ns["model"].transformer_encoder.layers[1]
+    assert layer.self_attn.in_proj_weight.shape == (48, 16)
+
+
+PROGRAMS["language_model_transformer"] = (LANGUAGE_MODEL, dict, check_language_model)
+
 # Programs with no numbers to compare (they load data, or save and load weights): their checks
 # hold them to PyTorch's meaning.
 NOT_COMPARED = ("basics_data", "basics_transforms", "basics_save_load")

@@ -254,6 +254,7 @@ def test_mha_unbatched(mask_dims: int) -> None:
     T = _torch()
     theirs, ours = _mha(T, "float64", batch_first=True)
     mask = GEN.random((4, 5) if mask_dims == 2 else (2, 4, 5)) < 0.3
+    mask[..., 0] = False  # every query keeps a key (see test_mha_query_with_every_key_masked)
     kpm = np.zeros(5, dtype=bool)
     kpm[3] = True
 
@@ -262,6 +263,25 @@ def test_mha_unbatched(mask_dims: int) -> None:
         return module(q, kv, kv, attn_mask=_mask(L, mask), key_padding_mask=_mask(L, kpm))
 
     _compare(T, theirs, ours, [_randn(4, 8), _randn(5, 8)], call)
+
+
+@pytest.mark.filterwarnings("ignore:invalid value encountered")
+@pytest.mark.parametrize("need_weights", [True, False])
+def test_mha_query_with_every_key_masked(need_weights: bool) -> None:
+    """PyTorch's two paths: NaN with the weights (a plain softmax), 0 without them."""
+    T = _torch()
+    theirs, ours = _mha(T, "float64")
+    mask = np.zeros((3, 3), dtype=bool)
+    mask[1] = True  # query 1 may attend to no key
+    x = _randn(3, 2, 8)
+    results = []
+    for L, module in ((T, theirs), (MG, ours)):
+        t = L.t.tensor(x)
+        out, _ = module(t, t, t, attn_mask=L.t.tensor(mask), need_weights=need_weights)
+        results.append(_np(out))
+    _close(results[1], results[0])
+    assert np.isnan(results[1][1]).all() == need_weights
+    assert np.isfinite(results[1][[0, 2]]).all()
 
 
 def test_mha_is_causal_hint() -> None:
@@ -516,6 +536,16 @@ MISUSES: list[tuple[str, Callable[[Any], Any]]] = [
         ),
     ),
     (
+        "mha_dropout_with_weights",
+        lambda L: L.nn.MultiheadAttention(8, 2, dropout=1.5)(*[_q(L, 3, 2, 8)] * 3),
+    ),
+    (
+        "mha_dropout_without_weights",
+        lambda L: L.nn.MultiheadAttention(8, 2, dropout=1.5)(
+            *[_q(L, 3, 2, 8)] * 3, need_weights=False
+        ),
+    ),
+    (
         "mha_causal_without_mask",
         lambda L: L.nn.MultiheadAttention(8, 2)(*[_q(L, 3, 2, 8)] * 3, is_causal=True),
     ),
@@ -591,6 +621,7 @@ def _raised(fn: Callable[[Any], Any], L: Any) -> BaseException:
     return info.value
 
 
+@pytest.mark.filterwarnings("ignore:enable_nested_tensor")  # (torch's, about its fast path)
 @pytest.mark.parametrize("name", [n for n, _ in MISUSES])
 def test_misuse_matches_torch(name: str) -> None:
     fn = dict(MISUSES)[name]

@@ -462,6 +462,14 @@ def multi_head_attention_forward(
         kpm = kpm.reshape(bsz * num_heads, 1, src_len)
         mask = kpm if mask is None else mask + kpm
     p = dropout_p if training else 0.0
+    if p and not 0.0 <= p <= 1.0:
+        # PyTorch's F.dropout (ValueError) with the weights, its attention kernel without
+        kind = ValueError if need_weights else RuntimeError
+        raise kind(
+            f"dropout probability has to be between 0 and 1, but got {p} "
+            "(multi_head_attention_forward(): dropout_p, MultiheadAttention's dropout, is the "
+            "probability of zeroing an attention weight)"
+        )
 
     scores = (q * math.sqrt(1.0 / head_dim)) @ k.transpose(-2, -1)
     if use_causal:
@@ -636,18 +644,17 @@ class MultiheadAttention(Module):
         ``batch_first``; or unbatched (L, E), (S, kdim), (S, vdim). Masks as in
         ``multi_head_attention_forward``: a bool mask is True where attention is NOT allowed.
         """
-        is_batched = as_tensor(query).ndim == 3
-        kpm = _float_mask(
-            key_padding_mask,
-            "key_padding_mask",
-            attn_mask,
-            "attn_mask",
-            as_tensor(query)._data.dtype,
-        )
-        mask = _float_mask(attn_mask, "attn_mask", None, "", as_tensor(query)._data.dtype)
+        # As Tensors, keeping the identities (key is value, query is key): self-attention
+        # projects with one product
+        same_qk, same_kv = query is key, key is value
+        query = as_tensor(query)
+        key = query if same_qk else as_tensor(key)
+        value = key if same_kv else as_tensor(value)
+        is_batched = query.ndim == 3
+        dtype = query._data.dtype
+        kpm = _float_mask(key_padding_mask, "key_padding_mask", attn_mask, "attn_mask", dtype)
+        mask = _float_mask(attn_mask, "attn_mask", None, "", dtype)
         if self.batch_first and is_batched:
-            # Keep the identities (key is value, query is key): self-attention runs as one
-            # product
             if key is value:
                 if query is key:
                     query = key = value = query.transpose(1, 0)

@@ -22,10 +22,10 @@ from ..activations import softmax
 from ..device import as_device
 from ..dtypes import default_float, torch_name
 from ..functions import cat, linear, where
-from ..random import as_generator
 from ..tensor import Tensor, as_tensor
 from ..validation import ShapeError
 from . import init
+from ._common import _dropout_mask
 from .layers import Linear
 from .module import Module, Parameter
 
@@ -49,14 +49,9 @@ def _check_dropout_p(p: Any) -> None:
 
 
 def _dropout(weights: Tensor, p: float) -> Tensor:
-    """Zero each weight with probability p and scale the rest by 1 / (1 - p): ``F.dropout``'s
-    draw from minigrad's default generator, so ``minigrad.manual_seed`` makes it repeat."""
-    if p == 0.0:
-        return weights
-    if p == 1.0:
-        return weights * 0.0
-    keep = as_generator(None).random(weights.shape) >= p
-    return weights * (keep * (1.0 / (1.0 - p))).astype(weights._data.dtype)
+    """``F.dropout``'s mask (minigrad's default generator, so ``minigrad.manual_seed`` makes
+    it repeat), without its check of p (done before, in PyTorch's words for attention)."""
+    return weights if p == 0.0 else _dropout_mask(weights, p, weights.shape)
 
 
 def _softmax(scores: Tensor, safe: bool) -> Tensor:

@@ -14,6 +14,8 @@ from __future__ import annotations
 import builtins
 import math
 import numbers
+import os
+import sys
 import warnings
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -71,6 +73,17 @@ def _int(v: Any, fn: str, name: str, position: builtins.int | None) -> builtins.
     return builtins.int(v)
 
 
+def _warn(message: str) -> None:
+    """A UserWarning pointing at the first line outside minigrad (the user's call), however
+    many of minigrad's functions lie between."""
+    package = os.path.dirname(__file__)
+    frame: Any = sys._getframe(1)  # the caller: stacklevel 2
+    level = 2
+    while frame is not None and frame.f_code.co_filename.startswith(package):
+        frame, level = frame.f_back, level + 1
+    warnings.warn(message, UserWarning, stacklevel=level)
+
+
 def _cpp(v: builtins.float, nan: str = "nan") -> str:
     """A number as PyTorch's C++ messages print it (``1``, ``-1.5``, ``inf``, ``1e-07``; a NaN
     as ``nan``, or ``-nan`` where PyTorch's reduction leaves its sign bit set)."""
@@ -98,12 +111,10 @@ def cross_of(a: Any, b: Any, dim: Any, fn: str) -> Any:
         sizes = list(a.shape)
         if 3 not in sizes:
             raise RuntimeError("no dimension of size 3 in input")
-        warnings.warn(
+        _warn(
             "Using torch.cross without specifying the dim arg is deprecated.\nPlease either "
             "pass the dim explicitly or simply use torch.linalg.cross.\nThe default value of "
-            "dim will change to agree with that of linalg.cross in a future release.",
-            UserWarning,
-            stacklevel=3,
+            "dim will change to agree with that of linalg.cross in a future release."
         )
         dim = sizes.index(3)
     if a.ndim == 0:
@@ -562,11 +573,9 @@ class MoreMethods:
             avg = x.sum(1) / m
             norm, dof = m - correction, float(m - correction)
         if dof <= 0:
-            warnings.warn(
+            _warn(
                 "cov(): degrees of freedom is <= 0. Correction should be strictly less than "
-                "the number of observations.",
-                UserWarning,
-                stacklevel=2,
+                "the number of observations."
             )
             norm = norm * 0 if hasattr(norm, "_data") else 0
         centred = x - avg.unsqueeze(1)

@@ -150,6 +150,7 @@ CASES: list[Case] = [
     ),
     ("atleast_3d", lambda L, a, b: L.t.atleast_3d(a, b), _shapes((3,), (2, 3))),
     ("atleast_2d", lambda L, a: L.t.atleast_2d([a]), _shapes(())),
+    ("atleast_1d", lambda L, a, b: L.t.atleast_1d(a, b), _shapes((), (2,))),
 ]
 
 
@@ -519,8 +520,9 @@ def test_out_arguments() -> None:
 def test_cross_without_dim_warns_as_torch_and_takes_the_first_dim_of_size_3() -> None:
     torch = _torch()
     a, b = _rng(2).standard_normal((2, 3, 3)), _rng(4).standard_normal((2, 3, 3))
-    with pytest.warns(UserWarning, match="Using torch.cross without specifying the dim arg"):
+    with pytest.warns(UserWarning, match="Using torch.cross without specifying the dim arg") as w:
         got = mg.cross(mg.tensor(a), mg.tensor(b))
+    assert w[0].filename == __file__
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         ref = torch.cross(torch.tensor(a), torch.tensor(b))
@@ -529,9 +531,15 @@ def test_cross_without_dim_warns_as_torch_and_takes_the_first_dim_of_size_3() ->
     np.testing.assert_allclose(got.numpy(), np.cross(a, b), rtol=1e-12)
 
 
-def test_cov_warns_for_no_degrees_of_freedom() -> None:
-    with pytest.warns(UserWarning, match=r"cov\(\): degrees of freedom is <= 0"):
-        mg.cov(mg.ones(2, 3), correction=3)
+def test_cov_warns_for_no_degrees_of_freedom_at_the_callers_line() -> None:
+    for call in (
+        lambda: mg.cov(mg.ones(2, 3), correction=3),
+        lambda: mg.ones(2, 1).cov(),
+        lambda: mg.corrcoef(mg.ones(2, 1)),
+    ):
+        with pytest.warns(UserWarning, match=r"cov\(\): degrees of freedom is <= 0") as seen:
+            call()
+        assert seen[0].filename == __file__
 
 
 # ---------------------------------------------------------------------------------------------

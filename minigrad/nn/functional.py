@@ -33,6 +33,7 @@ from ..validation import (
     _target_mismatch,
 )
 from ._common import _check_p, _dropout_mask, _size, _spatial_input, _tuple
+from ._reduction import _check_reduction, _reduce, _reduction
 from .attention import multi_head_attention_forward, scaled_dot_product_attention
 from .pooling import (
     _adaptive_matrix,
@@ -128,7 +129,6 @@ __all__ += [  # (pooling.py)
     "max_unpool2d",
 ]
 
-_REDUCTIONS = ("mean", "sum", "none")
 # Log-probabilities below this are clamped, as PyTorch clamps log(p) in binary_cross_entropy.
 _LOG_CLAMP = -100.0
 _EXP_CLAMP = math.exp(_LOG_CLAMP)
@@ -929,38 +929,6 @@ def group_norm(
 
 # ---------------------------------------------------------------------------------------------
 # Checks shared by the losses
-
-
-def _reduce(loss: Tensor, reduction: str) -> Tensor:
-    if reduction == "mean":
-        return loss.mean()
-    if reduction == "sum":
-        return loss.sum()
-    return loss
-
-
-def _check_reduction(reduction: str, fn: str) -> None:
-    if reduction not in _REDUCTIONS:
-        raise ValueError(f"{fn}(): reduction must be one of {_REDUCTIONS}, got {reduction!r}")
-
-
-def _reduction(size_average: bool | None, reduce: bool | None, reduction: str, fn: str) -> str:
-    """PyTorch's legacy ``size_average``/``reduce`` flags folded into ``reduction``.
-
-    They override ``reduction`` with PyTorch's deprecation warning, as in PyTorch.
-    """
-    if size_average is not None or reduce is not None:
-        average = True if size_average is None else bool(size_average)
-        reduction = "none" if reduce is False else ("mean" if average else "sum")
-        warnings.warn(
-            f"{fn}(): size_average and reduce args will be deprecated, please use "
-            f"reduction='{reduction}' instead.",
-            UserWarning,
-            stacklevel=3,
-        )
-    if reduction not in _REDUCTIONS:
-        _check_reduction(reduction, fn)  # (raises, naming the choices)
-    return reduction
 
 
 def _as_input(input: Any, fn: str) -> Tensor:

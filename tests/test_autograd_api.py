@@ -451,7 +451,8 @@ def test_jacobian_hessian_match_torch() -> None:
         (mg.optim, "NoSuchOptimizer", ""),
         (mg.autograd, "forward_ad", "reverse mode only"),
         # the nested namespaces PyTorch tutorials import from say so too
-        (mg.nn.functional, "kl_div", "torch.nn.functional.kl_div"),
+        (mg.nn.functional, "ctc_loss", "torch.nn.functional.ctc_loss; there is no CTC loss"),
+        (mg.nn, "CTCLoss", "torch.nn.CTCLoss; there is no CTC loss"),
         (mg.nn.init, "sparse_", "torch.nn.init.sparse_"),
         (mg.optim.lr_scheduler, "NoSuchScheduler", "torch.optim.lr_scheduler.NoSuchScheduler"),
         (mg.utils.data, "IterableDataset", "torch.utils.data.IterableDataset"),

@@ -124,6 +124,28 @@ CASES: list[tuple[str, Callable[[Any], Any], type[Exception]]] = [
     ("huber_loss", lambda L: L.F.huber_loss(L.t.ones(2, 3), L.t.ones(2, 4)), ShapeError),
     ("MSELoss", lambda L: L.nn.MSELoss()(L.t.ones(2, 3), L.t.ones(2, 4)), ShapeError),
     (
+        "kl_div",
+        lambda L: L.F.kl_div(L.t.ones(2, 3), L.t.ones(2, 4), reduction="batchmean"),
+        ShapeError,
+    ),
+    ("poisson_nll_loss", lambda L: L.F.poisson_nll_loss(L.t.ones(2, 3), L.t.ones(4)), ShapeError),
+    ("soft_margin_loss", lambda L: L.F.soft_margin_loss(L.t.ones(2, 3), L.t.ones(4)), ShapeError),
+    (
+        "margin_ranking_loss",
+        lambda L: L.F.margin_ranking_loss(L.t.ones(3), L.t.ones(3), L.t.ones(2, 3)),
+        RuntimeError,
+    ),
+    (
+        "TripletMarginLoss",
+        lambda L: L.nn.TripletMarginLoss()(L.t.ones(2, 3), L.t.ones(2, 3), L.t.ones(2, 4)),
+        ShapeError,
+    ),
+    (
+        "multi_margin_loss_batch",
+        lambda L: L.F.multi_margin_loss(L.t.ones(3, 5), _long(L, 4)),
+        RuntimeError,
+    ),
+    (
         "binary_cross_entropy",
         lambda L: L.F.binary_cross_entropy(L.t.ones(2, 3) / 2, L.t.ones(2, 1)),
         ValueError,

@@ -1,7 +1,7 @@
 """Neural-network building blocks: ``Module`` and ``Parameter``, layers, losses, ``init``."""
 
 from .._missing import missing_attribute
-from . import activation, functional, init, layers, padding, pooling_layers, utils
+from . import activation, functional, init, layers, losses, padding, pooling_layers, utils
 from .activation import *  # noqa: F403  (ReLU, PReLU, Softmin... and ACTIVATIONS' others)
 from .attention import MultiheadAttention
 from .conv import (
@@ -18,16 +18,7 @@ from .conv import (
 from .distance import CosineSimilarity, PairwiseDistance
 from .embedding import Embedding
 from .layers import *  # noqa: F403  (Linear, Flatten, Sequential...)
-from .losses import (
-    BCELoss,
-    BCEWithLogitsLoss,
-    CrossEntropyLoss,
-    HuberLoss,
-    L1Loss,
-    MSELoss,
-    NLLLoss,
-    SmoothL1Loss,
-)
+from .losses import *  # noqa: F403  (MSELoss, CrossEntropyLoss, KLDivLoss...: losses.__all__)
 from .module import (
     Module,
     ModuleDict,
@@ -58,8 +49,6 @@ __all__ = [
     "RNN",
     "AdaptiveAvgPool2d",
     "AvgPool2d",
-    "BCELoss",
-    "BCEWithLogitsLoss",
     "BatchNorm1d",
     "BatchNorm2d",
     "Conv1d",
@@ -67,23 +56,18 @@ __all__ = [
     "ConvTranspose1d",
     "ConvTranspose2d",
     "CosineSimilarity",
-    "CrossEntropyLoss",
     "Dropout",
     "Dropout2d",
     "Embedding",
     "GRUCell",
     "GroupNorm",
-    "HuberLoss",
-    "L1Loss",
     "LSTMCell",
     "LayerNorm",
-    "MSELoss",
     "MaxPool2d",
     "Module",
     "ModuleDict",
     "ModuleList",
     "MultiheadAttention",
-    "NLLLoss",
     "PairwiseDistance",
     "Parameter",
     "ParameterDict",
@@ -93,7 +77,6 @@ __all__ = [
     "RNNCell",
     "RNNCellBase",
     "RemovableHandle",
-    "SmoothL1Loss",
     "Transformer",
     "TransformerDecoder",
     "TransformerDecoderLayer",
@@ -107,5 +90,5 @@ __all__ = [
     "utils",
 ]
 __all__ += activation.__all__ + layers.__all__
-__all__ += padding.__all__
+__all__ += padding.__all__ + losses.__all__
 __all__ += pooling_layers.__all__

@@ -32,9 +32,11 @@ from ..validation import (
     _class_target_mismatch,
     _target_mismatch,
 )
+from . import more_losses
 from ._common import _check_p, _dropout_mask, _size, _spatial_input, _tuple
 from ._reduction import _check_reduction, _reduce, _reduction
 from .attention import multi_head_attention_forward, scaled_dot_product_attention
+from .more_losses import *  # noqa: F403  (kl_div, the margin losses...: more_losses.__all__)
 from .pooling import (
     _adaptive_matrix,
     adaptive_avg_pool1d,
@@ -128,6 +130,7 @@ __all__ += [  # (pooling.py)
     "max_unpool1d",
     "max_unpool2d",
 ]
+__all__ += more_losses.__all__  # kl_div, poisson_nll_loss, the margin and triplet losses...
 
 # Log-probabilities below this are clamped, as PyTorch clamps log(p) in binary_cross_entropy.
 _LOG_CLAMP = -100.0

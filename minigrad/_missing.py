@@ -25,11 +25,10 @@ KNOWN: dict[str, str] = {
     "torch.utils.checkpoint": "there is no activation checkpointing",
     "torch.utils.tensorboard": "log with minigrad.train's history, or any plotting library",
     "torch.autograd.forward_ad": "minigrad differentiates in reverse mode only",
-    "torch.nn.CTCLoss": "there is no CTC loss (connectionist temporal classification); the "
-    'other losses of torch.nn are there (docs/nn.md, "Losses")',
+    "torch.nn.CTCLoss": "there is no CTC loss (connectionist temporal classification); "
+    'docs/nn.md ("Losses") lists the losses minigrad has',
     "torch.nn.functional.ctc_loss": "there is no CTC loss (connectionist temporal "
-    "classification); the other losses of torch.nn.functional are there (docs/nn.md, "
-    '"Losses")',
+    'classification); docs/nn.md ("Losses") lists the losses minigrad has',
     "torch.autograd.Variable": "Variable is Tensor (as in PyTorch since 0.4): use "
     "minigrad.tensor(..., requires_grad=True)",
 }

@@ -25,6 +25,7 @@ from . import ops
 from .dims import wrap_dim
 from .dtypes import result_np, torch_name
 from .engine import TensorMakers
+from .inplace import _inplace
 from .linalg_methods import _where, vector_norm_of
 from .pointwise import _not_for
 from .validation import _broadcast_message
@@ -401,6 +402,10 @@ class MoreMethods:
         over = norm._data > maxnorm
         return self * _where(over, maxnorm / (norm + 1e-7), 1.0)
 
+    def renorm_(self: Any, p: builtins.float, dim: builtins.int, maxnorm: builtins.float) -> Any:
+        """``renorm``, in place; returns self."""
+        return _inplace(self, "renorm_", lambda t: t.renorm(p, dim, maxnorm))
+
     def dist(self: Any, other: Any, p: builtins.float = 2) -> Tensor:
         """The ``p``-norm of ``self - other`` (``torch.dist``; broadcasts), a 0-d tensor;
         gradient 0 where the distance is 0, as PyTorch's."""
@@ -431,6 +436,10 @@ class MoreMethods:
             )
         out = np.where(a == 0, v, (a > 0).astype(a.dtype))
         return _const(np.asarray(out, dtype=a.dtype))
+
+    def heaviside_(self: Any, values: Any) -> Any:
+        """``heaviside``, in place; returns self."""
+        return _inplace(self, "heaviside_", lambda t: t.heaviside(values))
 
     def signbit(self: Any) -> Tensor:
         """Whether the sign bit is set (``torch.signbit``, bool): True for negative numbers and

@@ -770,3 +770,26 @@ def test_quantile_gradients_with_nan_go_where_torchs_do() -> None:
         getattr(mg, name)(x, q, 1).backward(Tensor(g))
         getattr(torch, name)(t, tq, 1).backward(torch.tensor(g))
         np.testing.assert_allclose(x.grad.numpy(), t.grad.numpy(), rtol=1e-12)
+
+
+def test_renorm_and_heaviside_in_place() -> None:
+    torch = _torch()
+    a = _rng(6).standard_normal((3, 4))
+    x, t = Tensor(a.copy()), torch.tensor(a)
+    view = x[0]
+    assert x.renorm_(2, 0, 1.0) is x
+    t.renorm_(2, 0, 1.0)
+    np.testing.assert_allclose(x.numpy(), t.numpy(), rtol=1e-12)
+    np.testing.assert_allclose(view.numpy(), t[0].numpy(), rtol=1e-12)  # views see it
+    y = mg.tensor([0.0, -1.0, 2.0])
+    assert y.heaviside_(mg.tensor(0.5)) is y and y.tolist() == [0.5, 0.0, 1.0]
+    with pytest.raises(RuntimeError, match="heaviside is not yet implemented for tensors with"):
+        mg.tensor([0, 1]).heaviside_(mg.tensor(0.5))
+    w = Tensor(a.copy(), requires_grad=True)
+    with pytest.raises(RuntimeError, match="a leaf Variable that requires grad"):
+        w.renorm_(2, 0, 1.0)
+    z = w * 1.0
+    z.renorm_(2, 0, 1.0).sum().backward()
+    tw = torch.tensor(a, requires_grad=True)
+    (tw * 1.0).renorm_(2, 0, 1.0).sum().backward()
+    np.testing.assert_allclose(w.grad.numpy(), tw.grad.numpy(), rtol=1e-10)

@@ -1,8 +1,10 @@
 """``minigrad.linalg``: PyTorch's ``torch.linalg`` namespace, the part minigrad has: norms
-(``vector_norm``, ``matrix_norm``, ``norm``), ``inv``, ``det``, ``slogdet``, ``solve``.
+(``vector_norm``, ``matrix_norm``, ``norm``), ``inv``, ``det``, ``slogdet``, ``solve``,
+``cross``.
 
-The norms are compositions of Tensor methods; ``inv``, ``det``, ``slogdet`` and ``solve`` make
-the ops of ``linalg_ops.py`` (forward with ``np.linalg``, backward rules beside them).
+The norms and ``cross`` are compositions of Tensor methods; ``inv``, ``det``, ``slogdet`` and
+``solve`` make the ops of ``linalg_ops.py`` (forward with ``np.linalg``, backward rules beside
+them).
 """
 
 from __future__ import annotations

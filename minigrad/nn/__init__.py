@@ -1,7 +1,17 @@
 """Neural-network building blocks: ``Module`` and ``Parameter``, layers, losses, ``init``."""
 
 from .._missing import missing_attribute
-from . import activation, functional, init, layers, losses, padding, pooling_layers, utils
+from . import (
+    activation,
+    functional,
+    init,
+    layers,
+    losses,
+    padding,
+    pooling_layers,
+    rearranging_layers,
+    utils,
+)
 from .activation import *  # noqa: F403  (ReLU, PReLU, Softmin... and ACTIVATIONS' others)
 from .attention import MultiheadAttention
 from .conv import (
@@ -31,6 +41,7 @@ from .module import (
 from .normalization import BatchNorm1d, BatchNorm2d, GroupNorm, LayerNorm, RMSNorm
 from .padding import *  # noqa: F403  (ZeroPad2d, ReflectionPad2d, ...)
 from .pooling_layers import *  # noqa: F403  (MaxPool1d, AdaptiveMaxPool2d, MaxUnpool2d...)
+from .rearranging_layers import *  # noqa: F403  (Fold, Unfold, PixelShuffle...)
 from .recurrent import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNBase, RNNCell, RNNCellBase
 from .transformer import (
     Transformer,
@@ -92,3 +103,4 @@ __all__ = [
 __all__ += activation.__all__ + layers.__all__
 __all__ += padding.__all__ + losses.__all__
 __all__ += pooling_layers.__all__
+__all__ += rearranging_layers.__all__

@@ -40,6 +40,7 @@ __all__ = [
     "SiLU",
     "Sigmoid",
     "Softmax",
+    "Softmax2d",
     "Softmin",
     "Softplus",
     "Softshrink",
@@ -427,6 +428,17 @@ class Softmax(Module):
 
     def extra_repr(self) -> str:
         return f"dim={self.dim}"
+
+
+class Softmax2d(Module):
+    """Softmax over the channels at each location of (N, C, H, W) or (C, H, W) input, as
+    ``torch.nn.Softmax2d`` (``softmax`` along dim -3)."""
+
+    def forward(self, input: Tensor) -> Tensor:
+        x = as_tensor(input)
+        if x.ndim not in (3, 4):
+            raise ValueError(f"Softmax2d: expected input to be 3D or 4D, got {x.ndim}D instead")
+        return F.softmax(x, -3)
 
 
 class Softmin(Module):

@@ -52,6 +52,7 @@ from .pooling import (
     max_unpool1d,
     max_unpool2d,
 )
+from .rearranging import channel_shuffle, fold, pixel_shuffle, pixel_unshuffle, unfold
 
 __all__ = [
     "adaptive_avg_pool2d",
@@ -131,6 +132,7 @@ __all__ += [  # (pooling.py)
     "max_unpool2d",
 ]
 __all__ += more_losses.__all__  # kl_div, poisson_nll_loss, the margin and triplet losses...
+__all__ += ["channel_shuffle", "fold", "pixel_shuffle", "pixel_unshuffle", "unfold"]
 
 # Log-probabilities below this are clamped, as PyTorch clamps log(p) in binary_cross_entropy.
 _LOG_CLAMP = -100.0

@@ -379,3 +379,150 @@ def test_max_unpool_errors_in_torch_words() -> None:
     with pytest.raises(RuntimeError, match="invalid max index"):
         nn.MaxUnpool2d(2)(Tensor(y), Tensor(i + 20))
     np.testing.assert_array_equal(y, before)
+
+
+# ---------------------------------------------------------------------------------------------
+# Unfold and Fold (im2col and col2im)
+
+# (image shape, kernel_size, dilation, padding, stride)
+WINDOWS: list[tuple[tuple[int, ...], Any, Any, Any, Any]] = [
+    ((2, 3, 5, 6), 2, 1, 0, 1),
+    ((2, 3, 5, 6), (2, 3), 2, 1, (1, 2)),
+    ((1, 2, 7, 5), 3, (1, 2), (2, 1), 2),
+    ((2, 1, 4, 4), [4, 4], 1, 0, 1),
+    ((3, 5, 6), 3, 1, 1, 2),  # unbatched
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("case", WINDOWS, ids=[str(i) for i in range(len(WINDOWS))])
+def test_unfold_and_fold_match_torch(case: Any, dtype: Any) -> None:
+    shape, k, d, p, s = case
+    x = _rng().standard_normal(shape)
+    _compare(F.unfold, [x], k, d, p, s, dtype=dtype)
+    cols = F.unfold(Tensor(x), k, d, p, s)
+    c = _rng(1).standard_normal(cols.shape)
+    _compare(F.fold, [c], shape[-2:], k, d, p, s, dtype=dtype)
+
+
+def test_fold_is_unfolds_adjoint_and_gradcheck() -> None:
+    x = _noncontiguous((2, 2, 5, 4), 6)
+    c = _rng(7).standard_normal((2, 2 * 6, 12))
+    args = ((2, 3), (2, 1), 1, (2, 1))
+    # <unfold(x), c> = <x, fold(c)>: fold is unfold's adjoint.
+    left = float((F.unfold(x, *args) * Tensor(c)).sum().item())
+    right = float((x * F.fold(Tensor(c), (5, 4), *args)).sum().item())
+    assert abs(left - right) < 1e-10
+    assert mg.gradcheck(lambda x: F.unfold(x, *args), [x])
+    assert mg.gradgradcheck(lambda x: F.unfold(x, *args) ** 2, [x])
+    cn = _noncontiguous((2, 12, 12), 8)
+    assert mg.gradcheck(lambda c: F.fold(c, (5, 4), *args), [cn])
+    assert mg.gradgradcheck(lambda c: F.fold(c, (5, 4), *args) ** 2, [cn])
+
+
+def test_fold_layers_match_torch() -> None:
+    torch = pytest.importorskip("torch")
+    x = _rng().standard_normal((2, 3, 5, 6))
+    for layer, args, inp in [
+        (nn.Unfold, (2,), x),
+        (nn.Unfold, ((2, 3), 2, 1, (1, 2)), x),
+        (nn.Fold, ((5, 6), 2), _rng(1).standard_normal((2, 12, 20))),
+        (nn.Fold, (4, (2, 1), 1, 1, 2), _rng(2).standard_normal((6, 9))),
+    ]:
+        m, tm = layer(*args), _torch_of(layer)(*args)
+        assert repr(m) == repr(tm) and m.state_dict().keys() == tm.state_dict().keys()
+        np.testing.assert_allclose(m(Tensor(inp)).numpy(), tm(torch.from_numpy(inp)).numpy())
+
+
+def test_fold_errors_in_torch_words() -> None:
+    x = np.zeros((2, 3, 5, 6))
+    for args in [(7,), (0,), (2, 0), (2, 1, -1), (2, 1, 0, 0), ((2, 2, 2),), (2.0,), ([2],)]:
+        _same_error(F.unfold, x, *args)
+    _same_error(F.unfold, x[0, 0], 2)
+    _same_error(F.unfold, np.zeros((1, 2, 3, 4, 5)), 2)
+    _same_error(F.unfold, np.zeros((2, 0, 5, 6)), 2)
+    _same_error(F.unfold, x.astype(np.int64), 2)
+    c = np.zeros((2, 12, 20))
+    bad_folds: list[tuple[Any, ...]] = [
+        ((5, 6), 3), ((5, 6), 2, 1, 0, 2), ((2, 2), 2), ((5, 6, 7), 2), (5, 2), ((5, 6), 0),
+        ((5, 6), 2, 1, 0, 0), ((5, 6), 2, 1, -1), ((5, 6), 2, 0),
+    ]  # fmt: skip
+    for args in bad_folds:
+        _same_error(F.fold, c, *args)
+    _same_error(F.fold, np.zeros((2, 12)), (5, 6), 2)
+    _same_error(F.fold, np.zeros((2, 12, 20, 1)), (5, 6), 2)
+    _same_error(F.fold, np.zeros((2, 12, 0)), (1, 1), 2)
+    _same_error(F.fold, c.astype(np.int64), (5, 6), 2)
+    _same_layer_error(nn.Fold, ((5, 6), 3), c)
+    _same_layer_error(nn.Unfold, (7,), x)
+
+
+# ---------------------------------------------------------------------------------------------
+# Pixel and channel shuffles, Softmax2d
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_shuffles_match_torch(dtype: Any) -> None:
+    x = _rng().standard_normal((2, 8, 3, 4))
+    _compare(F.pixel_shuffle, [x], 2, dtype=dtype)
+    _compare(F.pixel_shuffle, [x[0]], 2, dtype=dtype)  # unbatched
+    _compare(F.pixel_shuffle, [_rng().standard_normal((2, 2, 9, 2, 3))], 3, dtype=dtype)
+    _compare(F.pixel_unshuffle, [_rng().standard_normal((2, 3, 4, 6))], 2, dtype=dtype)
+    _compare(F.pixel_unshuffle, [_rng().standard_normal((3, 6, 3))], 3, dtype=dtype)
+    _compare(F.channel_shuffle, [x], 2, dtype=dtype)
+    _compare(F.channel_shuffle, [_rng().standard_normal((2, 6, 5))], 3, dtype=dtype)
+    _compare(F.channel_shuffle, [_rng().standard_normal((1, 6, 2, 2, 2))], 2, dtype=dtype)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_shuffle_layers_and_softmax2d_match_torch(dtype: Any) -> None:
+    torch = pytest.importorskip("torch")
+    x = _rng().standard_normal((2, 8, 3, 4)).astype(dtype)
+    for layer, args, inp in [
+        (nn.PixelShuffle, (2,), x),
+        (nn.PixelUnshuffle, (2,), x[:, :, :2]),
+        (nn.ChannelShuffle, (4,), x),
+        (nn.Softmax2d, (), x),
+        (nn.Softmax2d, (), x[0]),
+    ]:
+        m, tm = layer(*args), _torch_of(layer)(*args)
+        assert repr(m) == repr(tm) and m.state_dict().keys() == tm.state_dict().keys()
+        xs, txs = Tensor(inp, requires_grad=True), torch.tensor(inp, requires_grad=True)
+        y, ty = m(xs), tm(txs)
+        np.testing.assert_allclose(y.detach().numpy(), ty.detach().numpy(), **_tol(dtype))
+        g = _rng(5).standard_normal(y.shape).astype(dtype)
+        y.backward(Tensor(g))
+        ty.backward(torch.from_numpy(g))
+        assert xs.grad is not None
+        np.testing.assert_allclose(xs.grad.numpy(), txs.grad.numpy(), **_tol(dtype))
+
+
+def test_shuffles_gradcheck_noncontiguous() -> None:
+    x = _noncontiguous((2, 8, 2, 3), 9)
+    assert mg.gradcheck(lambda x: F.pixel_shuffle(x, 2), [x])
+    assert mg.gradgradcheck(lambda x: F.pixel_unshuffle(F.pixel_shuffle(x, 2) ** 2, 2), [x])
+    assert mg.gradcheck(lambda x: F.channel_shuffle(x, 4), [x])
+    assert mg.gradgradcheck(lambda x: nn.Softmax2d()(x), [x])
+    # The two pixel shuffles are each other's inverse, exactly.
+    y = F.pixel_unshuffle(F.pixel_shuffle(x, 2), 2)
+    np.testing.assert_array_equal(y.detach().numpy(), x.detach().numpy())
+
+
+def test_shuffle_errors_in_torch_words() -> None:
+    x = np.zeros((2, 8, 3, 4))
+    for fn in (F.pixel_shuffle, F.pixel_unshuffle):
+        _same_error(fn, x[0, 0], 2)
+        _same_error(fn, x, 0)
+        _same_error(fn, x, -1)
+        _same_error(fn, x, 2.0)
+    _same_error(F.pixel_shuffle, x, 3)
+    _same_error(F.pixel_unshuffle, x, 2)
+    _same_error(F.pixel_unshuffle, x, 3)
+    _same_error(F.channel_shuffle, x, 3)
+    _same_error(F.channel_shuffle, x, 0)
+    _same_error(F.channel_shuffle, x[0], 2)
+    _same_error(F.channel_shuffle, x[0, 0], 2)
+    _same_layer_error(nn.ChannelShuffle, (-1,), x)
+    _same_layer_error(nn.PixelShuffle, (3,), x)
+    _same_layer_error(nn.Softmax2d, (), x[0, 0])
+    _same_layer_error(nn.Softmax2d, (), np.zeros((1, 2, 3, 4, 5)))

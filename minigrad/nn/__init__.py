@@ -16,13 +16,17 @@ from .activation import *  # noqa: F403  (ReLU, PReLU, Softmin... and ACTIVATION
 from .attention import MultiheadAttention
 from .conv import (
     AdaptiveAvgPool2d,
+    AlphaDropout,
     AvgPool2d,
     Conv1d,
     Conv2d,
     ConvTranspose1d,
     ConvTranspose2d,
     Dropout,
+    Dropout1d,
     Dropout2d,
+    Dropout3d,
+    FeatureAlphaDropout,
     MaxPool2d,
 )
 from .distance import CosineSimilarity, PairwiseDistance
@@ -38,7 +42,17 @@ from .module import (
     ParameterList,
     RemovableHandle,
 )
-from .normalization import BatchNorm1d, BatchNorm2d, GroupNorm, LayerNorm, RMSNorm
+from .normalization import (
+    BatchNorm1d,
+    BatchNorm2d,
+    GroupNorm,
+    InstanceNorm1d,
+    InstanceNorm2d,
+    InstanceNorm3d,
+    LayerNorm,
+    LocalResponseNorm,
+    RMSNorm,
+)
 from .padding import *  # noqa: F403  (ZeroPad2d, ReflectionPad2d, ...)
 from .pooling_layers import *  # noqa: F403  (MaxPool1d, AdaptiveMaxPool2d, MaxUnpool2d...)
 from .rearranging_layers import *  # noqa: F403  (Fold, Unfold, PixelShuffle...)
@@ -59,6 +73,7 @@ __all__ = [
     "LSTM",
     "RNN",
     "AdaptiveAvgPool2d",
+    "AlphaDropout",
     "AvgPool2d",
     "BatchNorm1d",
     "BatchNorm2d",
@@ -68,12 +83,19 @@ __all__ = [
     "ConvTranspose2d",
     "CosineSimilarity",
     "Dropout",
+    "Dropout1d",
     "Dropout2d",
+    "Dropout3d",
     "Embedding",
+    "FeatureAlphaDropout",
     "GRUCell",
     "GroupNorm",
+    "InstanceNorm1d",
+    "InstanceNorm2d",
+    "InstanceNorm3d",
     "LSTMCell",
     "LayerNorm",
+    "LocalResponseNorm",
     "MaxPool2d",
     "Module",
     "ModuleDict",

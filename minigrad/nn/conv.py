@@ -20,13 +20,17 @@ from .module import Module, Parameter
 
 __all__ = [
     "AdaptiveAvgPool2d",
+    "AlphaDropout",
     "AvgPool2d",
     "Conv1d",
     "Conv2d",
     "ConvTranspose1d",
     "ConvTranspose2d",
     "Dropout",
+    "Dropout1d",
     "Dropout2d",
+    "Dropout3d",
+    "FeatureAlphaDropout",
     "MaxPool2d",
 ]
 
@@ -502,6 +506,35 @@ class Dropout2d(Dropout):
     """
 
     _fn = staticmethod(F.dropout2d)
+
+
+class Dropout1d(Dropout):
+    """Zero whole channels of (N, C, L) or (C, L) input with probability ``p`` in training,
+    as ``torch.nn.Dropout1d``; kept channels are scaled by 1 / (1 - p). See ``Dropout``."""
+
+    _fn = staticmethod(F.dropout1d)
+
+
+class Dropout3d(Dropout):
+    """Zero whole channels of (N, C, D, H, W) or (C, D, H, W) input with probability ``p`` in
+    training, as ``torch.nn.Dropout3d``; kept channels are scaled by 1 / (1 - p)."""
+
+    _fn = staticmethod(F.dropout3d)
+
+
+class AlphaDropout(Dropout):
+    """Alpha dropout for self-normalising (SELU) networks, as ``torch.nn.AlphaDropout``:
+    in training each element is set to SELU's negative saturation with probability ``p`` and
+    all are mapped by a * x + b, keeping zero mean and unit variance; identity in eval."""
+
+    _fn = staticmethod(F.alpha_dropout)
+
+
+class FeatureAlphaDropout(Dropout):
+    """Alpha dropout of whole channels (dim 1 of (N, C, *) input), as
+    ``torch.nn.FeatureAlphaDropout``; see ``AlphaDropout``."""
+
+    _fn = staticmethod(F.feature_alpha_dropout)
 
 
 def _named(layer: Module, fn: Any, *args: Any) -> Any:

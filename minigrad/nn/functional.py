@@ -36,6 +36,15 @@ from . import more_losses
 from ._common import _check_p, _dropout_mask, _size, _spatial_input, _tuple
 from ._reduction import _check_reduction, _reduce, _reduction
 from .attention import multi_head_attention_forward, scaled_dot_product_attention
+from .feature_functions import (
+    alpha_dropout,
+    bilinear,
+    dropout1d,
+    dropout3d,
+    feature_alpha_dropout,
+    instance_norm,
+    local_response_norm,
+)
 from .more_losses import *  # noqa: F403  (kl_div, the margin losses...: more_losses.__all__)
 from .pooling import (
     _adaptive_matrix,
@@ -133,6 +142,15 @@ __all__ += [  # (pooling.py)
 ]
 __all__ += more_losses.__all__  # kl_div, poisson_nll_loss, the margin and triplet losses...
 __all__ += ["channel_shuffle", "fold", "pixel_shuffle", "pixel_unshuffle", "unfold"]
+__all__ += [  # (feature_functions.py)
+    "alpha_dropout",
+    "bilinear",
+    "dropout1d",
+    "dropout3d",
+    "feature_alpha_dropout",
+    "instance_norm",
+    "local_response_norm",
+]
 
 # Log-probabilities below this are clamped, as PyTorch clamps log(p) in binary_cross_entropy.
 _LOG_CLAMP = -100.0

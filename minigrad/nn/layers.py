@@ -1,4 +1,4 @@
-"""Layers: Linear, Identity, Flatten, Unflatten and Sequential; ``nn/__init__.py`` exports
+"""Layers: Linear, Bilinear, Identity, Flatten, Unflatten and Sequential; ``nn/__init__.py`` exports
 everything in ``__all__`` here.
 
 ModuleList and ModuleDict live beside Module (``module.py``), with the list operations that
@@ -22,9 +22,10 @@ from ..random import GeneratorLike, as_generator
 from ..tensor import Tensor, apply, as_tensor
 from ..validation import _check_linear_dtypes, _check_linear_shapes
 from . import init
+from .feature_functions import bilinear
 from .module import Module, Parameter, _check_module, _Numbered
 
-__all__ = ["Flatten", "Identity", "Linear", "Sequential", "Unflatten"]
+__all__ = ["Bilinear", "Flatten", "Identity", "Linear", "Sequential", "Unflatten"]
 
 
 def _weight_and_bias(
@@ -125,6 +126,59 @@ class Linear(Module):
         return (
             f"in_features={self.in_features}, out_features={self.out_features}, "
             f"bias={self.bias is not None}"
+        )
+
+
+class Bilinear(Module):
+    """y = x1^T A x2 + b for each output, as ``torch.nn.Bilinear``; A is ``weight`` of shape
+    (out_features, in1_features, in2_features), b ``bias`` (out_features,).
+
+    Initialised as PyTorch does: weight and bias ~ U(-1/sqrt(in1_features), 1/sqrt(in1_features)).
+
+    Args:
+        in1_features: size of the first input's last dimension.
+        in2_features: size of the second input's last dimension.
+        out_features: size of the output's last dimension.
+        bias: whether to add a learned bias.
+        dtype: parameter dtype (by default ``get_default_dtype()``).
+        generator: a ``minigrad.Generator``, a NumPy generator or an int seed for the
+            initialisation.
+    """
+
+    weight: Parameter
+    bias: Parameter | None
+
+    def __init__(
+        self,
+        in1_features: int,
+        in2_features: int,
+        out_features: int,
+        bias: bool = True,
+        dtype: Any = None,
+        generator: GeneratorLike = None,
+    ) -> None:
+        super().__init__()
+        self.in1_features, self.in2_features = in1_features, in2_features
+        self.out_features = out_features
+        _weight_and_bias(self, (out_features, in1_features, in2_features), bias, dtype)
+        self.reset_parameters(generator)
+
+    def reset_parameters(self, generator: GeneratorLike = None) -> None:
+        """PyTorch's scheme: weight and bias uniform in +-1/sqrt(in1_features)."""
+        gen = as_generator(generator)
+        bound = 1 / math.sqrt(self.weight.shape[1]) if self.weight.shape[1] else 0.0
+        init.uniform_(self.weight, -bound, bound, generator=gen)
+        if self.bias is not None:
+            init.uniform_(self.bias, -bound, bound, generator=gen)
+
+    def forward(self, input1: Tensor, input2: Tensor) -> Tensor:
+        params = self._parameters
+        return bilinear(input1, input2, params["weight"], params["bias"])  # type: ignore[arg-type]
+
+    def extra_repr(self) -> str:
+        return (
+            f"in1_features={self.in1_features}, in2_features={self.in2_features}, "
+            f"out_features={self.out_features}, bias={self.bias is not None}"
         )
 
 

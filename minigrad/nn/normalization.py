@@ -1,5 +1,5 @@
-"""Normalisation layers: ``BatchNorm1d``, ``BatchNorm2d``, ``LayerNorm``, ``GroupNorm`` and
-``RMSNorm`` (as ``torch.nn``).
+"""Normalisation layers: ``BatchNorm1d``, ``BatchNorm2d``, ``LayerNorm``, ``GroupNorm``,
+``RMSNorm``, ``InstanceNorm1d/2d/3d`` and ``LocalResponseNorm`` (as ``torch.nn``).
 
 The arithmetic lives in ``nn.functional`` (``batch_norm``, ``layer_norm``, ``group_norm``,
 ``rms_norm``),
@@ -10,6 +10,7 @@ PyTorch names them so state dicts move between the two.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from typing import Any
 
@@ -22,7 +23,17 @@ from . import functional as F
 from . import init
 from .module import Module, Parameter
 
-__all__ = ["BatchNorm1d", "BatchNorm2d", "GroupNorm", "LayerNorm", "RMSNorm"]
+__all__ = [
+    "BatchNorm1d",
+    "BatchNorm2d",
+    "GroupNorm",
+    "InstanceNorm1d",
+    "InstanceNorm2d",
+    "InstanceNorm3d",
+    "LayerNorm",
+    "LocalResponseNorm",
+    "RMSNorm",
+]
 
 
 def _affine(module: Module, shape: tuple[int, ...], affine: bool, bias: bool, dtype: Any) -> Any:
@@ -345,3 +356,159 @@ class RMSNorm(Module):
         return (
             f"{self.normalized_shape}, eps={self.eps}, elementwise_affine={self.elementwise_affine}"
         )
+
+
+class _InstanceNorm(Module):
+    """Shared by InstanceNorm1d/2d/3d: they differ only in the input ranks accepted."""
+
+    _nd = 1
+    weight: Parameter | None
+    bias: Parameter | None
+    running_mean: Tensor | None
+    running_var: Tensor | None
+    num_batches_tracked: Tensor | None
+
+    def __init__(
+        self,
+        num_features: int,
+        eps: float = 1e-5,
+        momentum: float | None = 0.1,
+        affine: bool = False,
+        track_running_stats: bool = False,
+        dtype: Any = None,
+    ) -> None:
+        super().__init__()
+        if num_features <= 0:
+            raise ValueError(
+                f"{self._get_name()}: num_features must be positive, got {num_features}"
+            )
+        self.num_features, self.eps, self.momentum = num_features, eps, momentum
+        self.affine, self.track_running_stats = affine, track_running_stats
+        dt = _affine(self, (num_features,), affine, True, dtype)
+        if track_running_stats:
+            self.register_buffer("running_mean", Tensor(np.zeros(num_features, dtype=dt)))
+            self.register_buffer("running_var", Tensor(np.ones(num_features, dtype=dt)))
+            self.register_buffer("num_batches_tracked", Tensor(np.array(0, dtype=np.int64)))
+        else:
+            self.register_buffer("running_mean", None)
+            self.register_buffer("running_var", None)
+            self.register_buffer("num_batches_tracked", None)
+
+    def reset_running_stats(self) -> None:
+        """Running mean 0, running variance 1."""
+        if self.track_running_stats:
+            self._buffers["running_mean"]._data[...] = 0  # type: ignore[union-attr]
+            self._buffers["running_var"]._data[...] = 1  # type: ignore[union-attr]
+            self._buffers["num_batches_tracked"]._data[...] = 0  # type: ignore[union-attr]
+
+    def reset_parameters(self) -> None:
+        """Running statistics reset; weight 1, bias 0."""
+        self.reset_running_stats()
+        if self.weight is not None:
+            init.ones_(self.weight)
+        if self.bias is not None:
+            init.zeros_(self.bias)
+
+    def forward(self, input: Tensor) -> Tensor:
+        x = as_tensor(input)
+        nd = self._nd
+        if x.ndim not in (nd + 1, nd + 2):
+            raise ValueError(
+                f"expected {nd + 1}D or {nd + 2}D input (got {x.ndim}D input) "
+                f"({self._get_name()}: input of shape {tuple(x.shape)})"
+            )
+        feature_dim = x.ndim - (nd + 1)
+        if x.shape[feature_dim] != self.num_features:
+            if self.affine:
+                raise ValueError(
+                    f"expected input's size at dim={feature_dim} to match num_features "
+                    f"({self.num_features}), but got: {x.shape[feature_dim]}."
+                )
+            warnings.warn(
+                f"input's size at dim={feature_dim} does not match num_features. You can "
+                "silence this warning by not passing in num_features, which is not used "
+                "because affine=False",
+                stacklevel=2,
+            )
+        unbatched = x.ndim == nd + 1
+        if unbatched:
+            x = x.reshape(1, *x.shape)
+        buffers, params = self._buffers, self._parameters
+        # As PyTorch: the running statistics are used only in eval mode when tracked; they
+        # move in training mode (momentum None: they do not move).
+        out = F.instance_norm(
+            x,
+            buffers["running_mean"],
+            buffers["running_var"],
+            params["weight"],
+            params["bias"],
+            self.training or not self.track_running_stats,
+            self.momentum if self.momentum is not None else 0.0,
+            self.eps,
+        )
+        return out.reshape(*out.shape[1:]) if unbatched else out
+
+    def extra_repr(self) -> str:
+        return (
+            f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, "
+            f"affine={self.affine}, bias={self.bias is not None}, "
+            f"track_running_stats={self.track_running_stats}"
+        )
+
+
+class InstanceNorm1d(_InstanceNorm):
+    """Instance normalisation of (N, C, L) or (C, L) input, as ``torch.nn.InstanceNorm1d``:
+    each channel of each sample normalised over its own length (mean 0, biased variance 1).
+
+    PyTorch's defaults: no affine parameters and no running statistics, so training and eval
+    agree. With ``track_running_stats`` the buffers ``running_mean``, ``running_var`` and
+    ``num_batches_tracked`` (kept at 0, as PyTorch's) are in the state dict, move in training
+    (towards the batch's average per-instance statistics) and are used in eval.
+
+    Args:
+        num_features: C, the number of channels.
+        eps: added to the variance.
+        momentum: the running statistics' update factor (None: they do not move).
+        affine: learn a per-channel ``weight`` (ones) and ``bias`` (zeros).
+        track_running_stats: keep running statistics, used in eval mode.
+        dtype: parameter and buffer dtype (by default ``get_default_dtype()``).
+    """
+
+    _nd = 1
+
+
+class InstanceNorm2d(_InstanceNorm):
+    """Instance normalisation of (N, C, H, W) or (C, H, W) input, as
+    ``torch.nn.InstanceNorm2d`` (style transfer): see ``InstanceNorm1d``."""
+
+    _nd = 2
+
+
+class InstanceNorm3d(_InstanceNorm):
+    """Instance normalisation of (N, C, D, H, W) or (C, D, H, W) input, as
+    ``torch.nn.InstanceNorm3d``: see ``InstanceNorm1d``."""
+
+    _nd = 3
+
+
+class LocalResponseNorm(Module):
+    """Local response normalisation across channels, as ``torch.nn.LocalResponseNorm``
+    (AlexNet): b_c = a_c / (k + alpha / size * sum of a^2 over ``size`` neighbouring
+    channels)^beta. See ``F.local_response_norm``.
+
+    Args:
+        size: how many neighbouring channels to sum over.
+        alpha: multiplicative factor.
+        beta: exponent.
+        k: additive factor.
+    """
+
+    def __init__(self, size: int, alpha: float = 1e-4, beta: float = 0.75, k: float = 1.0) -> None:
+        super().__init__()
+        self.size, self.alpha, self.beta, self.k = size, alpha, beta, k
+
+    def forward(self, input: Tensor) -> Tensor:
+        return F.local_response_norm(input, self.size, self.alpha, self.beta, self.k)
+
+    def extra_repr(self) -> str:
+        return f"{self.size}, alpha={self.alpha}, beta={self.beta}, k={self.k}"

@@ -47,11 +47,12 @@ def _outputs(y: Any) -> list[Any]:
 
 
 def _compare(fn: Callable[..., Any], arrays: list[np.ndarray], *args: Any, dtype: Any = np.float64,
-             **kw: Any) -> None:  # fmt: skip
-    """fn(*tensors, *args, **kw) against torch's function of the same name: every output
-    (values and dtype; integer outputs such as indices exactly) and every input's gradient."""
+             tfn: Callable[..., Any] | None = None, **kw: Any) -> None:  # fmt: skip
+    """fn(*tensors, *args, **kw) against torch's function of the same name (or ``tfn``): every
+    output (values and dtype; integer outputs such as indices exactly) and every input's
+    gradient."""
     torch = pytest.importorskip("torch")
-    tfn = _torch_of(fn)
+    tfn = tfn or _torch_of(fn)
     arrays = [a.astype(dtype) for a in arrays]
     xs = [Tensor(a, requires_grad=True) for a in arrays]
     txs = [torch.tensor(a, requires_grad=True) for a in arrays]
@@ -78,11 +79,13 @@ def _same_error(fn: Callable[..., Any], *args: Any, **kw: Any) -> None:
     torch = pytest.importorskip("torch")
     tfn = _torch_of(fn)
     targs = [torch.from_numpy(a) if isinstance(a, np.ndarray) else a for a in args]
+    tkw = {k: torch.from_numpy(v) if isinstance(v, np.ndarray) else v for k, v in kw.items()}
     with pytest.raises(Exception) as expected:
-        tfn(*targs, **kw)
+        tfn(*targs, **tkw)
     margs = [Tensor(a) if isinstance(a, np.ndarray) else a for a in args]
+    mkw = {k: Tensor(v) if isinstance(v, np.ndarray) else v for k, v in kw.items()}
     with pytest.raises(type(expected.value), match="^" + re.escape(str(expected.value))):
-        fn(*margs, **kw)
+        fn(*margs, **mkw)
 
 
 def _same_layer_error(cls: type, ctor: tuple[Any, ...], *inputs: np.ndarray) -> None:
@@ -526,3 +529,275 @@ def test_shuffle_errors_in_torch_words() -> None:
     _same_layer_error(nn.PixelShuffle, (3,), x)
     _same_layer_error(nn.Softmax2d, (), x[0, 0])
     _same_layer_error(nn.Softmax2d, (), np.zeros((1, 2, 3, 4, 5)))
+
+
+# ---------------------------------------------------------------------------------------------
+# Instance norm and local response norm
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_instance_norm_matches_torch(dtype: Any) -> None:
+    torch = pytest.importorskip("torch")
+    rng = _rng(11)
+    for shape in [(2, 3, 5), (2, 3, 4, 3), (1, 2, 2, 3, 2)]:
+        x = rng.standard_normal(shape) * 3 + 1
+        w, b = rng.standard_normal(shape[1]), rng.standard_normal(shape[1])
+        _compare(F.instance_norm, [x], dtype=dtype)
+        _compare(lambda x, w, b: F.instance_norm(x, None, None, w, b, eps=1e-3),
+                 [x, w, b], dtype=dtype, tfn=lambda x, w, b: torch.nn.functional.instance_norm(
+                     x, None, None, w, b, eps=1e-3))  # fmt: skip
+        # The running statistics move as PyTorch's (in place), and are used without input stats.
+        rm, rv = rng.standard_normal(shape[1]), rng.random(shape[1]) + 0.5
+        mrm, mrv = Tensor(rm.astype(dtype)), Tensor(rv.astype(dtype))
+        trm, trv = torch.tensor(rm.astype(dtype)), torch.tensor(rv.astype(dtype))
+        y = F.instance_norm(Tensor(x.astype(dtype)), mrm, mrv, momentum=0.3)
+        ty = torch.nn.functional.instance_norm(torch.tensor(x.astype(dtype)), trm, trv,
+                                               momentum=0.3)  # fmt: skip
+        np.testing.assert_allclose(y.numpy(), ty.numpy(), **_tol(dtype))
+        np.testing.assert_allclose(mrm.numpy(), trm.numpy(), **_tol(dtype))
+        np.testing.assert_allclose(mrv.numpy(), trv.numpy(), **_tol(dtype))
+        _compare(lambda x, w, b, rm=mrm, rv=mrv: F.instance_norm(x, rm, rv, w, b,
+                                                                 use_input_stats=False),
+                 [x, w, b], dtype=dtype,
+                 tfn=lambda x, w, b, rm=trm, rv=trv: torch.nn.functional.instance_norm(
+                     x, rm, rv, w, b, use_input_stats=False))  # fmt: skip
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_instance_norm_layers_match_torch(dtype: Any) -> None:
+    torch = pytest.importorskip("torch")
+    rng = _rng(12)
+    for layer, args, kw, shape in [
+        (nn.InstanceNorm1d, (3,), {}, (2, 3, 5)),
+        (nn.InstanceNorm1d, (3,), {"affine": True}, (3, 5)),  # unbatched
+        (nn.InstanceNorm2d, (3,), {"affine": True, "track_running_stats": True}, (2, 3, 4, 3)),
+        (nn.InstanceNorm2d, (2, 1e-3, None), {"track_running_stats": True}, (2, 3, 3)),
+        (nn.InstanceNorm3d, (2,), {"momentum": 0.5, "track_running_stats": True},
+         (2, 2, 2, 3, 2)),
+    ]:  # fmt: skip
+        tdtype = getattr(torch, np.dtype(dtype).name)
+        m, tm = layer(*args, **kw, dtype=dtype), _torch_of(layer)(*args, **kw, dtype=tdtype)
+        assert repr(m) == repr(tm)
+        assert list(m.state_dict()) == list(tm.state_dict())
+        if m.weight is not None:
+            w = rng.standard_normal(m.weight.shape).astype(dtype)
+            m.weight.data, tm.weight.data = Tensor(w), torch.tensor(w)
+        for mode in ("train", "eval", "train"):
+            getattr(m, mode)(), getattr(tm, mode)()
+            x = (rng.standard_normal(shape) * 2 + 1).astype(dtype)
+            xs, txs = Tensor(x, requires_grad=True), torch.tensor(x, requires_grad=True)
+            y, ty = m(xs), tm(txs)
+            np.testing.assert_allclose(y.detach().numpy(), ty.detach().numpy(), **_tol(dtype))
+            g = rng.standard_normal(y.shape).astype(dtype)
+            y.backward(Tensor(g))
+            ty.backward(torch.from_numpy(g))
+            assert xs.grad is not None
+            np.testing.assert_allclose(xs.grad.numpy(), txs.grad.numpy(), **_tol(dtype))
+            for key, value in tm.state_dict().items():
+                np.testing.assert_allclose(m.state_dict()[key].numpy(), value.numpy(),
+                                           **_tol(dtype))  # fmt: skip
+    # PyTorch's state dict loads into minigrad's layer.
+    tm = torch.nn.InstanceNorm2d(3, affine=True, track_running_stats=True)
+    m = nn.InstanceNorm2d(3, affine=True, track_running_stats=True)
+    m.load_state_dict({k: Tensor(v.numpy()) for k, v in tm.state_dict().items()})
+
+
+def test_local_response_norm_matches_torch() -> None:
+    torch = pytest.importorskip("torch")
+    rng = _rng(13)
+    for dtype in (np.float64, np.float32):
+        for shape, size, kw in [
+            ((2, 5, 4), 2, {}),
+            ((2, 6, 3, 4), 3, {"alpha": 0.5, "beta": 0.6, "k": 2.0}),
+            ((1, 4, 2, 3, 2), 5, {"alpha": 1.0}),
+            ((1, 3, 2, 2, 2, 2), 1, {}),
+        ]:
+            x = rng.standard_normal(shape)
+            _compare(F.local_response_norm, [x], size, dtype=dtype, **kw)
+    m, tm = nn.LocalResponseNorm(3, 0.1), torch.nn.LocalResponseNorm(3, 0.1)
+    assert repr(m) == repr(tm) and list(m.state_dict()) == list(tm.state_dict())
+    x = rng.standard_normal((2, 5, 3, 3))
+    np.testing.assert_allclose(m(Tensor(x)).numpy(), tm(torch.from_numpy(x)).numpy(), rtol=1e-12)
+
+
+def test_norms_gradcheck_noncontiguous() -> None:
+    x = _noncontiguous((2, 3, 4), 14)
+    w = Tensor(_rng(15).standard_normal(3), requires_grad=True)
+    b = Tensor(_rng(16).standard_normal(3), requires_grad=True)
+    assert mg.gradcheck(lambda x, w, b: F.instance_norm(x, weight=w, bias=b), [x, w, b])
+    assert mg.gradgradcheck(lambda x, w, b: F.instance_norm(x, weight=w, bias=b), [x, w, b])
+    x2 = _noncontiguous((2, 4, 3, 2), 17)
+    assert mg.gradcheck(lambda x: F.local_response_norm(x, 3, alpha=0.5), [x2])
+    assert mg.gradgradcheck(lambda x: F.local_response_norm(x, 3, alpha=0.5), [x2])
+
+
+def test_norms_errors_in_torch_words() -> None:
+    x = np.zeros((2, 3, 5))
+    _same_error(F.instance_norm, x[0])
+    _same_error(F.instance_norm, np.zeros((2, 3, 1)))
+    _same_error(F.instance_norm, x, np.zeros(4), np.ones(4))
+    _same_error(F.instance_norm, x, weight=np.ones(4))
+    _same_error(F.instance_norm, x, use_input_stats=False)
+    _same_layer_error(nn.InstanceNorm1d, (3,), np.zeros((2, 3, 4, 5)))
+    _same_layer_error(nn.InstanceNorm1d, (3,), np.zeros(5))
+    _same_layer_error(nn.InstanceNorm3d, (3,), np.zeros((3, 4, 5)))
+    with pytest.raises(ValueError, match=r"^expected input's size at dim=1 to match num_features "
+                       r"\(4\), but got: 3\.$"):  # fmt: skip
+        nn.InstanceNorm1d(4, affine=True)(Tensor(x))
+    with pytest.warns(UserWarning, match="input's size at dim=1 does not match num_features"):
+        nn.InstanceNorm1d(4)(Tensor(x))
+    # A refused batch leaves the running statistics as they were.
+    m = nn.InstanceNorm1d(4, track_running_stats=True)
+    with pytest.raises(RuntimeError, match="running_mean should contain 6 elements not 8"), \
+            pytest.warns(UserWarning):  # fmt: skip
+        m(Tensor(x))
+    np.testing.assert_array_equal(m.running_mean.numpy(), np.zeros(4))  # type: ignore[union-attr]
+    _same_error(F.local_response_norm, np.zeros((2, 3)), 2)
+    _same_error(F.local_response_norm, x, 0)
+    _same_error(F.local_response_norm, np.zeros((2, 3, 4, 5)), -1)
+
+
+# ---------------------------------------------------------------------------------------------
+# Channel-wise and alpha dropouts, Bilinear
+
+
+def _mask_per_channel(y: np.ndarray, lead: int) -> np.ndarray:
+    """Whether each channel (the first ``lead`` axes) is all dropped or all kept."""
+    flat = y.reshape(*y.shape[:lead], -1)
+    return np.all(flat == flat[..., :1], axis=-1)
+
+
+def test_channel_dropouts_drop_whole_channels() -> None:
+    mg.manual_seed(0)
+    for fn, shape, lead in [
+        (F.dropout1d, (40, 50, 6), 2), (F.dropout1d, (500, 7), 1),
+        (F.dropout3d, (20, 50, 2, 2, 2), 2), (F.dropout3d, (500, 2, 3, 2), 1),
+        (F.feature_alpha_dropout, (40, 50, 6), 2),
+    ]:  # fmt: skip
+        x = np.ones(shape)
+        y = fn(Tensor(x), 0.3, True).numpy()
+        assert _mask_per_channel(y, lead).all()
+        dropped = (y.reshape(*y.shape[:lead], -1)[..., 0] != y.max()).mean()
+        assert abs(dropped - 0.3) < 0.05, (fn.__name__, dropped)
+        if fn is not F.feature_alpha_dropout:
+            assert set(np.unique(y)) == {0.0, 1 / 0.7}
+        assert fn(Tensor(x), 0.3, False) is not None
+        np.testing.assert_array_equal(fn(Tensor(x), 0.3, False).numpy(), x)  # eval: identity
+        np.testing.assert_array_equal(fn(Tensor(x), 0.0, True).numpy(), x)
+
+
+def test_alpha_dropout_keeps_mean_and_variance() -> None:
+    torch = pytest.importorskip("torch")
+    mg.manual_seed(1)
+    x = _rng(20).standard_normal((200, 500))
+    for p in (0.2, 0.5):
+        y = F.alpha_dropout(Tensor(x), p, True).numpy()
+        assert abs(y.mean()) < 0.02 and abs(y.std() - 1) < 0.02
+        # Given the same mask, the values are PyTorch's: kept a * x + b, dropped one constant.
+        alpha = 1.7580993408473766
+        a = 1 / np.sqrt((alpha * alpha * p + 1) * (1 - p))
+        kept = np.isclose(y, a * x + alpha * a * p)
+        np.testing.assert_allclose(y[~kept], -alpha * a + alpha * a * p)
+        assert abs((~kept).mean() - p) < 0.01
+        ty = torch.nn.functional.alpha_dropout(torch.from_numpy(x), p, True).numpy()
+        assert abs(ty.mean() - y.mean()) < 0.03 and abs(ty.std() - y.std()) < 0.03
+    np.testing.assert_array_equal(F.alpha_dropout(Tensor(x), 1.0, True).numpy(), 0 * x)
+    np.testing.assert_array_equal(F.alpha_dropout(Tensor(x), 0.5).numpy(), x)  # training=False
+
+
+def test_dropout_layers_and_gradients() -> None:
+    pytest.importorskip("torch")
+    for layer, shape in [
+        (nn.Dropout1d, (4, 5, 6)), (nn.Dropout3d, (2, 5, 2, 2, 3)),
+        (nn.AlphaDropout, (4, 6)), (nn.FeatureAlphaDropout, (4, 5, 3)),
+    ]:  # fmt: skip
+        for args in [(), (0.2,), (0.3, True)]:
+            m, tm = layer(*args), _torch_of(layer)(*args)
+            assert repr(m) == repr(tm) and list(m.state_dict()) == list(tm.state_dict())
+        m = layer(0.4)
+        x = Tensor(_rng(21).standard_normal(shape), requires_grad=True)
+        mg.manual_seed(3)
+        y = m(x)
+        y.sum().backward()
+        # The gradient is the mask's scale: 0 where dropped, the kept scale elsewhere.
+        assert x.grad is not None
+        scale = x.grad.numpy()
+        np.testing.assert_allclose(scale[scale != 0], scale[scale != 0].max())
+        m.eval()
+        np.testing.assert_array_equal(m(x).detach().numpy(), x.detach().numpy())
+    x = _noncontiguous((3, 4, 2), 22)
+    for fn in (F.dropout1d, F.alpha_dropout, F.feature_alpha_dropout):
+        mg.manual_seed(4)
+        assert mg.gradcheck(lambda x: (mg.manual_seed(4), fn(x, 0.5, True))[1], [x])  # noqa: B023
+
+
+def test_dropout_errors_in_torch_words() -> None:
+    x = np.zeros((2, 3, 5))
+    for fn in (F.dropout1d, F.dropout3d, F.alpha_dropout, F.feature_alpha_dropout):
+        _same_error(fn, x, 1.5)
+        _same_error(fn, x, -0.1)
+    for cls in (nn.Dropout1d, nn.Dropout3d, nn.AlphaDropout, nn.FeatureAlphaDropout):
+        with pytest.raises(ValueError, match=r"^dropout probability has to be between 0 and 1, "
+                           r"but got 2\.0"):  # fmt: skip
+            cls(2.0)
+    _same_error(F.dropout1d, np.zeros((2, 3, 4, 5)), 0.5)
+    _same_error(F.dropout1d, np.zeros(3), 0.5)
+    _same_error(F.feature_alpha_dropout, np.zeros(3), 0.5, True)
+    with pytest.warns(UserWarning, match="^dropout3d: Received a 3-D input to dropout3d"):
+        F.dropout3d(Tensor(x), 0.5)
+    _same_error(F.alpha_dropout, x.astype(np.int64), 0.5, True)
+    before = x.copy()
+    leaf = Tensor(x, requires_grad=True)
+    with pytest.raises(RuntimeError, match="leaf"):
+        F.dropout1d(leaf, 0.5, True, inplace=True)
+    np.testing.assert_array_equal(leaf.detach().numpy(), before)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_bilinear_matches_torch(dtype: Any) -> None:
+    rng = _rng(30)
+    for s1, s2 in [((4, 2), (4, 3)), ((2,), (3,)), ((6, 4, 2), (6, 4, 3))]:
+        arrays = [rng.standard_normal(s1), rng.standard_normal(s2), rng.standard_normal((5, 2, 3))]
+        _compare(F.bilinear, arrays, dtype=dtype)
+        _compare(F.bilinear, [*arrays, rng.standard_normal(5)], dtype=dtype)
+
+
+def test_bilinear_layer_init_state_dict_and_gradcheck() -> None:
+    torch = pytest.importorskip("torch")
+    for args in [(2, 3, 4), (2, 3, 4, False)]:
+        m, tm = nn.Bilinear(*args), torch.nn.Bilinear(*args)
+        assert repr(m) == repr(tm)
+        assert {k: v.shape for k, v in m.state_dict().items()} == {
+            k: tuple(v.shape) for k, v in tm.state_dict().items()
+        }
+    # PyTorch's init: weight and bias uniform in +-1/sqrt(in1_features).
+    m = nn.Bilinear(9, 3, 200, generator=0)
+    assert m.weight.dtype == mg.float32
+    for p in (m.weight, m.bias):
+        v = p.detach().numpy()  # type: ignore[union-attr]
+        assert v.min() >= -1 / 3 and v.max() <= 1 / 3 and v.max() - v.min() > 0.6
+    tm = torch.nn.Bilinear(2, 3, 4, dtype=torch.float64)
+    m = nn.Bilinear(2, 3, 4, dtype=mg.float64)
+    m.load_state_dict({k: Tensor(v.detach().numpy()) for k, v in tm.state_dict().items()})
+    x1, x2 = _rng(31).standard_normal((5, 2)), _rng(32).standard_normal((5, 3))
+    np.testing.assert_allclose(m(Tensor(x1), Tensor(x2)).detach().numpy(),
+                               tm(torch.from_numpy(x1), torch.from_numpy(x2)).detach().numpy(),
+                               rtol=1e-12)  # fmt: skip
+    a, b = _noncontiguous((3, 2), 33), _noncontiguous((3, 3), 34)
+    w = Tensor(_rng(35).standard_normal((4, 2, 3)), requires_grad=True)
+    assert mg.gradcheck(lambda a, b, w: F.bilinear(a, b, w), [a, b, w])
+    assert mg.gradgradcheck(lambda a, b, w: F.bilinear(a, b, w), [a, b, w])
+
+
+def test_bilinear_errors_in_torch_words() -> None:
+    w = np.zeros((5, 2, 3))
+    _same_error(F.bilinear, np.zeros((4, 2)), np.zeros((3, 3)), w)
+    _same_error(F.bilinear, np.zeros((4, 2)), np.zeros((4, 4)), w)
+    _same_error(F.bilinear, np.zeros((4, 3)), np.zeros((4, 3)), w)
+    _same_error(F.bilinear, np.zeros((4, 2)), np.zeros((4, 3)), w, np.zeros(4))
+    _same_error(F.bilinear, np.zeros((4, 2)), np.zeros((4, 3)), np.zeros((2, 3)))
+    _same_error(F.bilinear, np.zeros((4, 2)), np.zeros((4, 1, 3)), w)
+    _same_error(F.bilinear, np.zeros((4, 2), np.float32), np.zeros((4, 3)), w)
+    _same_layer_error(nn.Bilinear, (2, 3, 4), np.zeros((4, 3), np.float32),
+                      np.zeros((4, 3), np.float32))  # fmt: skip
+    _same_layer_error(nn.Bilinear, (2, 3, 4), np.zeros((4, 2)), np.zeros((4, 3)))

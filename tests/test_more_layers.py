@@ -145,6 +145,16 @@ def test_avg_pool1d_matches_torch(case: Any, dtype: Any) -> None:
     _compare(F.avg_pool1d, [_rng().standard_normal(shape)], k, s, p, ceil, count, dtype=dtype)
 
 
+def test_max_pool1d_with_indices_of_integers_matches_torch() -> None:
+    torch = pytest.importorskip("torch")
+    x = _rng(3).integers(-50, 50, (2, 3, 9))
+    y, i = F.max_pool1d(Tensor(x), 3, 2, 1, return_indices=True)
+    ty, ti = torch.nn.functional.max_pool1d(torch.from_numpy(x), 3, 2, 1, return_indices=True)
+    assert y.dtype == mg.int64
+    np.testing.assert_array_equal(y.numpy(), ty.numpy())
+    np.testing.assert_array_equal(i.numpy(), ti.numpy())
+
+
 def test_max_pool2d_with_indices_matches_torch() -> None:
     x = _distinct((2, 3, 7, 6))
     _compare(F.max_pool2d_with_indices, [x], 3, 2, 1, 1, True)
@@ -190,6 +200,19 @@ def test_pool1d_errors_in_torch_words() -> None:
         _same_error(fn, x, 2, padding=(1, 1))
         _same_error(fn, x, 2.0)
     _same_error(F.max_pool1d, x, 0)
+    _same_error(F.avg_pool1d, x, 0)
+    # With indices PyTorch runs its 2-d kernel, and checks in its words.
+    for args, kw in [
+        ((np.zeros(5), 2), {}), ((x, 2), {"padding": 2}), ((x, 0), {}), ((x, -1, 1), {}),
+        ((x, 6), {}), ((x, 2), {"stride": -1}), ((x, 2), {"dilation": 0}),
+        ((x, 2), {"padding": -1}), ((x, (2, 2)), {}), ((x, 2), {"stride": (1, 1)}),
+        ((x, 2), {"dilation": (1, 1)}), ((x, 2.0), {}), ((np.zeros((2, 3, 0)), 2), {}),
+        ((np.zeros((2, 0, 5)), 2), {}), ((x, 3), {"padding": 2, "dilation": 2}),
+    ]:  # fmt: skip
+        _same_error(F.max_pool1d, *args, return_indices=True, **kw)
+    _same_error(F.max_pool1d_with_indices, x, 2, padding=2)
+    _same_error(F.max_pool2d, np.zeros((2, 3, 7, 7)), 3, padding=2, dilation=2)
+    _same_error(F.max_pool2d, np.zeros((2, 3, 7, 7)), (3, 5), padding=(2, 1), dilation=2)
     _same_error(F.max_pool1d, x, 2, dilation=0)
     _same_error(F.max_pool1d, x, 2, dilation=(1, 1))
     _same_error(F.max_pool1d, np.zeros((2, 3, 0)), 2)

@@ -1,5 +1,6 @@
 """Convolution, pooling and dropout layers, as ``torch.nn``: Conv1d, Conv2d, ConvTranspose1d,
-ConvTranspose2d, MaxPool2d, AvgPool2d, AdaptiveAvgPool2d, Dropout, Dropout2d.
+ConvTranspose2d, MaxPool2d, AvgPool2d, AdaptiveAvgPool2d, Dropout, Dropout1d, Dropout2d,
+Dropout3d, AlphaDropout, FeatureAlphaDropout (the other pools: ``pooling_layers.py``).
 
 Each layer calls one op of ``minigrad/conv.py`` (or composes ops); none has a backward of its own.
 """

@@ -1,5 +1,8 @@
 """Stateless functions, as ``torch.nn.functional``: activations, ``linear``, ``embedding``,
-the normalisations and the losses.
+the normalisations and the losses. The pools (``pooling.py``), ``unfold``/``fold`` and the
+shuffles (``rearranging.py``), instance and local response norm, the channel and alpha
+dropouts and ``bilinear`` (``feature_functions.py``) live in their own files and are
+re-exported here.
 
 Every loss is a composition of Tensor ops (no backward formula here), arranged to stay finite
 for extreme inputs (logits of +-1000) and to record few ops: the losses run on every step.

@@ -70,6 +70,8 @@ def _pool_args(
             f"kernel_size={kernel_size!r}"
             + ("" if pad_limit == "kernel" else f" and dilation={dilation!r}")
         )
+    if pad_limit != "kernel" and any(p > k // 2 for p, k in zip(pad, kernel)):
+        _kernel_pad_error(pad, kernel)
     params, out = _conv_ops.pool_params(x.shape[2:], kernel, st, pad, dil, ceil_mode)
     if any(o < 1 for o in out):
         shown = "x".join(map(str, x.shape[1:]))
@@ -80,9 +82,26 @@ def _pool_args(
     return params, out
 
 
-def _one(value: Any, fn: str, name: str, position: int, max_style: bool) -> int:
-    """A 1-d pool's int argument (an int or a sequence of one int), in PyTorch's words:
-    ``max_pool1d``'s own checks (``max_style``) or the argument parser's."""
+# The 1-d pools check their arguments in three sets of PyTorch's words: ``max_pool1d``'s own
+# ("max"), and the 2-d kernels' that ``avg_pool1d`` ("avg") and ``max_pool1d`` with indices
+# ("indices") run on an inserted axis of size 1.
+
+
+def _kernel_pad_error(pad: tuple[int, ...], kernel: tuple[int, ...]) -> None:
+    """PyTorch's max-pool kernel limits the padding by half the kernel itself, dilated or not
+    (after the first check, by half the dilated kernel)."""
+    if len(pad) == 1:  # a 1-d pool is PyTorch's 2-d kernel with a height of 1
+        (ph, pw), (kh, kw) = (0, pad[0]), (1, kernel[0])
+    else:
+        (ph, pw), (kh, kw) = pad, kernel
+    raise RuntimeError(
+        "pad should be smaller than or equal to half of kernel size, but got "
+        f"padW = {pw}, padH = {ph}, kW = {kw}, kH = {kh}"
+    )
+
+
+def _one(value: Any, fn: str, name: str, position: int, style: str) -> int:
+    """A 1-d pool's int argument (an int or a sequence of one int), in PyTorch's words."""
     if isinstance(value, int | np.integer) and not isinstance(value, bool):
         return int(value)
     if isinstance(value, tuple | list) and all(
@@ -90,39 +109,46 @@ def _one(value: Any, fn: str, name: str, position: int, max_style: bool) -> int:
     ):
         if len(value) == 1:
             return int(value[0])
-        if max_style:
-            kind = (
-                "None, an int, list of ints, or"
-                if name == "stride"
-                else (
-                    "an int, list of ints, or" if name == "padding" else "an int, list of ints or"
-                )
-            )
+        if style == "max":
+            kinds = {
+                "stride": "None, an int, list of ints, or",
+                "padding": "an int, list of ints, or",
+            }
+            kind = kinds.get(name, "an int, list of ints or")
             raise RuntimeError(
                 f"{fn}() {name} must be {kind} tuple of ints of size 1 but got size {len(value)}"
             )
         raise RuntimeError(f"{fn}() argument '{name}' should contain one int (got {len(value)})")
+    shown = "max_pool1d_with_indices" if style == "indices" else fn
     raise TypeError(
-        f"{fn}(): argument '{name}' (position {position}) must be tuple of ints, not "
+        f"{shown}(): argument '{name}' (position {position}) must be tuple of ints, not "
         f"{type(value).__name__}"
     )
 
 
-def _input_1d(input: Any, fn: str, kernel: str) -> tuple[Tensor, bool]:
+def _input_1d(input: Any, fn: str, style: str) -> tuple[Tensor, bool]:
     """A 1-d pool's input as (N, C, L), whether it was unbatched; PyTorch's errors."""
     x = as_tensor(input)
-    if fn == "max_pool1d":
-        if x.ndim not in (2, 3) or 0 in x.shape[-2:]:
-            raise RuntimeError(
-                "max_pool1d: Expected 2D or 3D (batch mode) tensor with optional 0 dim batch "
-                f"size for input, but got:{_size(x.shape)}"
-            )
-    elif x.ndim not in (2, 3):
+    if style == "max" and (x.ndim not in (2, 3) or 0 in x.shape[-2:]):
+        raise RuntimeError(
+            "max_pool1d: Expected 2D or 3D (batch mode) tensor with optional 0 dim batch "
+            f"size for input, but got:{_size(x.shape)}"
+        )
+    if x.ndim not in (2, 3):
         raise RuntimeError(
             f"Expected 2 to 3 dimensions, but got {x.ndim}-dimensional tensor for argument #1 "
             f"'self' (while checking arguments for {fn})"
         )
-    _float_only(x, fn, kernel)
+    if style == "indices" and 0 in x.shape[-2:]:
+        shown = (*x.shape[:-1], 1, x.shape[-1])
+        raise RuntimeError(
+            "Expected 3D or 4D (batch mode) tensor with optional 0 dim batch size for input, "
+            f"but got:{_size(shown)}"
+        )
+    if style == "max":
+        _float_only(x, fn, "max_pool1d_impl")
+    elif style == "avg":
+        _float_only(x, fn, "avg_pool2d")  # (PyTorch averages integers too; minigrad refuses)
     return (x.reshape(1, *x.shape), True) if x.ndim == 2 else (x, False)
 
 
@@ -136,6 +162,7 @@ def _float_only(x: Tensor, fn: str, kernel: str) -> None:
 
 def _pool1d_args(
     fn: str,
+    style: str,
     x: Tensor,
     kernel_size: Any,
     stride: Any,
@@ -143,14 +170,12 @@ def _pool1d_args(
     dilation: Any,
     ceil_mode: bool,
 ) -> tuple[Any, tuple[int, ...]]:
-    """The windows of a 1-d pool, checked in PyTorch's words (``max_pool1d``'s or
-    ``avg_pool1d``'s, which differ)."""
-    is_max = fn == "max_pool1d"
-    k = _one(kernel_size, fn, "kernel_size", 2, is_max)
-    s = k if stride is None or stride in ([], ()) else _one(stride, fn, "stride", 3, is_max)
-    p = _one(padding, fn, "padding", 4, is_max)
-    d = _one(dilation, fn, "dilation", 5, is_max)
-    if is_max:
+    """The windows of a 1-d pool, checked in PyTorch's words (see the styles above)."""
+    k = _one(kernel_size, fn, "kernel_size", 2, style)
+    s = k if stride is None or stride in ([], ()) else _one(stride, fn, "stride", 3, style)
+    p = _one(padding, fn, "padding", 4, style)
+    d = _one(dilation, fn, "dilation", 5, style)
+    if style == "max":
         for name, v in (("kernel_size", k), ("stride", s)):
             if v <= 0:
                 raise RuntimeError(f"max_pool1d() {name} must be greater than zero, but got {v}")
@@ -164,22 +189,28 @@ def _pool1d_args(
         if d <= 0:
             raise RuntimeError(f"max_pool1d() dilation must be greater than zero, but got {d}")
     else:
-        if k <= 0:
-            raise RuntimeError(f"kernel size should be greater than zero, but got kH: 1 kW: {k}")
         if s == 0:
             raise RuntimeError("stride should not be zero")
+        if k <= 0:
+            raise RuntimeError(f"kernel size should be greater than zero, but got kH: 1 kW: {k}")
         if s < 0:
             raise RuntimeError(f"stride should be greater than zero, but got dH: 1 dW: {s}")
+        if d <= 0:
+            raise RuntimeError(
+                f"dilation should be greater than zero, but got dilationH: 1 dilationW: {d}"
+            )
         if p < 0:
             raise RuntimeError(f"pad must be non-negative, but got pad: {p}")
-        if p > k // 2:
+        if p > (d * (k - 1) + 1) // 2:
             raise RuntimeError(
                 "pad should be at most half of effective kernel size, but got "
-                f"pad={p}, kernel_size={k} and dilation=1"
+                f"pad={p}, kernel_size={k} and dilation={d}"
             )
+        if style == "indices" and p > k // 2:
+            _kernel_pad_error((p,), (k,))
     params, out = _conv_ops.pool_params(x.shape[2:], (k,), (s,), (p,), (d,), ceil_mode)
     if out[0] < 1:
-        if is_max:
+        if style == "max":
             raise RuntimeError(f"max_pool1d() Invalid computed output size: {out[0]}")
         raise RuntimeError(
             f"Given input size: ({x.shape[1]}x1x{x.shape[2]}). Calculated output size: "
@@ -228,8 +259,12 @@ def max_pool1d(
         ceil_mode: keep a last, partial window at the end.
         return_indices: also return where each maximum is (an index into L, int64).
     """
-    x, unbatched = _input_1d(input, "max_pool1d", "max_pool1d_impl")
-    params, out = _pool1d_args("max_pool1d", x, kernel_size, stride, padding, dilation, ceil_mode)
+    # (PyTorch checks the two calls in different words, and pools integers only with indices)
+    style = "indices" if return_indices else "max"
+    x, unbatched = _input_1d(input, "max_pool1d", style)
+    params, out = _pool1d_args(
+        "max_pool1d", style, x, kernel_size, stride, padding, dilation, ceil_mode
+    )
     return _max_pool(x, unbatched, params, out, ceil_mode, return_indices)
 
 
@@ -309,8 +344,8 @@ def avg_pool1d(
         ceil_mode: keep a last, partial window at the end.
         count_include_pad: whether the zero padding counts in the divisor.
     """
-    x, unbatched = _input_1d(input, "avg_pool1d", "avg_pool2d")
-    params, out = _pool1d_args("avg_pool1d", x, kernel_size, stride, padding, 1, ceil_mode)
+    x, unbatched = _input_1d(input, "avg_pool1d", "avg")
+    params, out = _pool1d_args("avg_pool1d", "avg", x, kernel_size, stride, padding, 1, ceil_mode)
     op = _conv_ops.AvgPool(params, out, x.shape, ceil_mode, count_include_pad, None)
     y = apply(op, x)
     return y.reshape(*y.shape[1:]) if unbatched else y

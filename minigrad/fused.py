@@ -92,7 +92,8 @@ def _logsumexp(x: np.ndarray, axis: Axis, keepdims: bool) -> np.ndarray:
             return np.log(np.exp(x).sum(axis=axis, keepdims=keepdims))
     m = x.max(axis=axis, keepdims=True)
     m = np.where(np.isfinite(m), m, 0)  # all -inf (or inf) rows: shift by 0, not by inf
-    out = np.log(np.exp(x - m).sum(axis=axis, keepdims=True)) + m
+    with _ieee():  # (log 0 = -inf for an all -inf row, as PyTorch, without NumPy's warning)
+        out = np.log(np.exp(x - m).sum(axis=axis, keepdims=True)) + m
     return out if keepdims else out.squeeze(axis=axis)
 
 
@@ -107,8 +108,9 @@ class LogSoftmax(Op):
 
     def forward(self, x: Any) -> np.ndarray:
         # (the ufuncs' reductions: ndarray.max and .sum add a Python-level wrapper each)
-        shifted = x - np.maximum.reduce(x, axis=self.axis, keepdims=True)
-        return shifted - np.log(np.add.reduce(np.exp(shifted), axis=self.axis, keepdims=True))
+        with _ieee():  # a row of -inf (or with +inf) is nan, as PyTorch, without the warning
+            shifted = x - np.maximum.reduce(x, axis=self.axis, keepdims=True)
+            return shifted - np.log(np.add.reduce(np.exp(shifted), axis=self.axis, keepdims=True))
 
     def backward(self, grad: Any, out: Any, x: Any) -> tuple[Any, ...]:
         return (grad - exp(out) * sum_keep(grad, self.axis),)
@@ -124,8 +126,9 @@ class Softmax(Op):
         self.axis = axis
 
     def forward(self, x: Any) -> np.ndarray:
-        e = np.exp(x - x.max(axis=self.axis, keepdims=True))
-        return e / e.sum(axis=self.axis, keepdims=True)
+        with _ieee():  # a row of -inf (or with +inf) is nan, as PyTorch, without the warning
+            e = np.exp(x - x.max(axis=self.axis, keepdims=True))
+            return e / e.sum(axis=self.axis, keepdims=True)
 
     def backward(self, grad: Any, out: Any, x: Any) -> tuple[Any, ...]:
         return (out * (grad - sum_keep(grad * out, self.axis)),)
@@ -190,12 +193,13 @@ class CrossEntropyLoss(NLLLoss):
     torch_name = "NllLossBackward0"
 
     def forward(self, x: Any) -> np.ndarray:
-        shifted = x - np.maximum.reduce(x, axis=1, keepdims=True)  # (as LogSoftmax's forward)
-        e = np.exp(shifted)
-        s = np.add.reduce(e, axis=1, keepdims=True)
-        # log s - shifted[i, t_i] is -logp[i, t_i] to the bit (a - b == -(b - a) in IEEE)
-        losses = np.log(s[:, 0]) - shifted[np.arange(len(self.target)), self.target]
-        e /= s  # in place on the fresh exponentials: the softmax, kept for backward
+        with _ieee():  # (as LogSoftmax's forward: a row of -inf, or with +inf, gives nan)
+            shifted = x - np.maximum.reduce(x, axis=1, keepdims=True)
+            e = np.exp(shifted)
+            s = np.add.reduce(e, axis=1, keepdims=True)
+            # log s - shifted[i, t_i] is -logp[i, t_i] to the bit (a - b == -(b - a) in IEEE)
+            losses = np.log(s[:, 0]) - shifted[np.arange(len(self.target)), self.target]
+            e /= s  # in place on the fresh exponentials: the softmax, kept for backward
         self.prob = e
         return _reduced(losses, self.reduction)
 

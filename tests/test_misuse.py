@@ -384,6 +384,19 @@ IEEE: list[tuple[str, Callable[[Any, Any], Any], list[float]]] = [
     ("rpow_at_0", lambda m, x: 0.0**x, [0.0, 1.0, 2.0]),
     ("log_of_exp", lambda m, x: (x.exp()).log(), [-800.0, 1.0]),
     ("softmax_inf", lambda m, x: x.softmax(0), [-np.inf, 0.0, 1.0]),
+    ("softmax_all_neg_inf", lambda m, x: x.softmax(0), [-np.inf, -np.inf]),
+    ("log_softmax_all_neg_inf", lambda m, x: x.log_softmax(0), [-np.inf, -np.inf]),
+    ("logsumexp_all_neg_inf", lambda m, x: x.logsumexp(0), [-np.inf, -np.inf]),
+    (
+        "cross_entropy_all_neg_inf",
+        lambda m, x: m.nn.functional.cross_entropy(x.reshape(1, 2), m.tensor([0])),
+        [-np.inf, -np.inf],
+    ),
+    (
+        "cross_entropy_one_inf",
+        lambda m, x: m.nn.functional.cross_entropy(x.reshape(1, 2), m.tensor([1])),
+        [np.inf, 0.0],
+    ),
     ("tanh_sigmoid_big", lambda m, x: x.tanh() + x.sigmoid(), [800.0, -800.0]),
 ]
 

@@ -1,8 +1,11 @@
 """Fused ops: one graph node where composing primitives would record several.
 
 Each op here could be written with the primitives of ``ops.py``; it is one op instead for
-speed (``Linear``: one node instead of transpose, matmul and add) or for numerical stability
-(``LogSoftmax``, ``LogSumExp``, ``Softplus``: no overflow where the composition overflows).
+speed (``Linear``: one node instead of transpose, matmul and add), for numerical stability
+(``LogSoftmax``, ``LogSumExp``, ``Softplus``: no overflow where the composition overflows), or
+so that the graph says what was computed (``Hardtanh``, ``Hardsigmoid``, ``Hardswish``,
+``Threshold``, ``Hardshrink``, ``Softshrink``: a composition takes its masks from the values
+outside the graph, where ONNX export cannot see them; one op exports as ONNX's own).
 Read ``ops.py`` first: the rules here use its helpers and follow the same pattern.
 """
 
@@ -16,6 +19,7 @@ import numpy as np
 from .engine import Op, TensorMakers
 from .ops import (
     Axis,
+    _data,
     _is_array,
     _keepdims_shape,
     broadcast_to,
@@ -25,6 +29,7 @@ from .ops import (
     sigmoid,
     sum_keep,
     swap_last,
+    where,
 )
 from .quiet import _ieee
 
@@ -66,6 +71,120 @@ class Erf(Op):
 
 
 _TWO_OVER_SQRT_PI = 2 / math.sqrt(math.pi)
+
+
+# ---------------------------------------------------------------------------------------------
+# The piecewise activations. Each takes its mask from its input inside the op, with PyTorch's
+# comparisons (so nan goes where PyTorch sends it), and its rule multiplies by that constant
+# mask, so second order is recorded as for any rule. Finite values and gradients are the bits
+# the compositions they replace computed.
+
+
+class Hardtanh(Op):
+    """z = min(max(x, low), high);  dz/dx = 1 strictly inside (low, high), else 0.
+
+    PyTorch's derivative is 0 at the bounds, where ``Clip``'s (clamp's) is 1: so its own op.
+    """
+
+    __slots__ = ("high", "low")
+
+    def __init__(self, low: float, high: float) -> None:
+        self.low, self.high = low, high
+
+    def forward(self, x: Any) -> np.ndarray:
+        return np.clip(x, self.low, self.high)
+
+    def backward(self, grad: Any, out: Any, x: Any) -> tuple[Any, ...]:
+        xd = _data(x)
+        return (grad * ((xd > self.low) & (xd < self.high)),)
+
+
+class Hardsigmoid(Op):
+    """z = (x + 3) / 6 clamped to [0, 1];  dz/dx = 1/6 strictly inside (-3, 3), else 0."""
+
+    __slots__ = ()
+
+    def forward(self, x: Any) -> np.ndarray:
+        return np.clip((x + 3) / 6, 0, 1)
+
+    def backward(self, grad: Any, out: Any, x: Any) -> tuple[Any, ...]:
+        xd = _data(x)
+        return (grad * ((xd > -3) & (xd < 3)) / 6,)
+
+
+class Hardswish(Op):
+    """z = x (x + 3) / 6 on (-3, 3), x from 3 on, x * 0 up to -3;  dz/dx = (2x + 3) / 6 on
+    (-3, 3), 1 from 3 on (and at nan), 0 up to -3: PyTorch's values, nan and inf included.
+
+    The middle piece is computed on x clamped to [-3, 3] (``fmax``/``fmin``, which also take
+    nan to -3), finite everywhere, so the pieces are chosen by multiplying with masks: a
+    ``where`` costs several times as much on a random mask.
+    """
+
+    __slots__ = ()
+
+    def forward(self, x: Any) -> np.ndarray:
+        xc = np.fmin(np.fmax(x, -3), 3)
+        middle = xc * (xc + 3)
+        middle /= 6
+        with _ieee():  # (x * 0 is nan at -inf, as PyTorch's x * relu6(x + 3) / 6)
+            return middle * ((x > -3) & (x < 3)) + x * ~(x < 3)
+
+    def backward(self, grad: Any, out: Any, x: Any) -> tuple[Any, ...]:
+        xd = _data(x)
+        inside, above = (xd > -3) & (xd < 3), ~(xd < 3)
+        g = grad / 6  # (g (x + 3) + g x: the product rule of x * (x + 3) / 6, as recorded)
+        if _is_array(x):
+            xc = np.fmin(np.fmax(x, -3), 3)
+            return ((g * (xc + 3) + g * xc) * inside + grad * above,)
+        return (where(inside, g * (x + 3) + g * x, grad * above),)
+
+
+class Threshold(Op):
+    """z = value where x <= threshold, else x;  dz/dx = 0 where x <= threshold, else 1."""
+
+    __slots__ = ("threshold", "value")
+
+    def __init__(self, threshold: float, value: float) -> None:
+        self.threshold, self.value = threshold, value
+
+    def forward(self, x: Any) -> np.ndarray:
+        return np.where(x <= self.threshold, np.asarray(self.value, x.dtype), x)
+
+    def backward(self, grad: Any, out: Any, x: Any) -> tuple[Any, ...]:
+        return (grad * ~(_data(x) <= self.threshold),)
+
+
+class _Shrink(Op):
+    """The two shrinks' attribute and rule: dz/dx = 1 where x > lambd or x < -lambd, else 0."""
+
+    __slots__ = ("lambd",)
+
+    def __init__(self, lambd: float) -> None:
+        self.lambd = lambd
+
+    def backward(self, grad: Any, out: Any, x: Any) -> tuple[Any, ...]:
+        xd = _data(x)
+        return (grad * ((xd > self.lambd) | (xd < -self.lambd)),)
+
+
+class Hardshrink(_Shrink):
+    """z = x * 0 on [-lambd, lambd], else x;  dz/dx = 1 where x > lambd or x < -lambd, else 0."""
+
+    __slots__ = ()
+
+    def forward(self, x: Any) -> np.ndarray:
+        return x * ~((x >= -self.lambd) & (x <= self.lambd))
+
+
+class Softshrink(_Shrink):
+    """z = x - clip(x, -lambd, lambd): x - lambd above lambd, x + lambd below -lambd, else 0;
+    dz/dx = 1 where x > lambd or x < -lambd, else 0."""
+
+    __slots__ = ()
+
+    def forward(self, x: Any) -> np.ndarray:
+        return x - np.clip(x, -self.lambd, self.lambd)
 
 
 class LogSumExp(Op):

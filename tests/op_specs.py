@@ -39,6 +39,7 @@ ABOVE_ONE = "above_one"  # in [1.25, 3]: acosh away from 1
 PROBABILITY = "probability"  # in [0.1, 0.9]: logit away from 0 and 1
 DIVISOR = "divisor"  # +-[1.95, 2.05]: 4 * OFFGRID over it is never near a whole number
 INVERTIBLE = "invertible"  # square matrices 1.5 I + 0.3 N(0, 1): far from singular (inv, det)
+SPREAD = "spread"  # OFFGRID over [-6.85, 6.85]: both sides of +-3 and 6 (hardswish, relu6)
 
 
 def draw(domain: str, shape: Shape, rng: np.random.Generator) -> np.ndarray:
@@ -53,6 +54,8 @@ def draw(domain: str, shape: Shape, rng: np.random.Generator) -> np.ndarray:
         n = int(np.prod(shape))
         spaced = (rng.permutation(n) - n / 2) * 0.3 + rng.uniform(-0.05, 0.05, n)
         return spaced.reshape(shape)
+    if domain == SPREAD:
+        return (rng.integers(-14, 14, shape) + 0.5) * 0.5 + rng.uniform(-0.1, 0.1, shape)
     if domain == UNIT:
         return rng.uniform(-0.8, 0.8, shape)
     if domain == ABOVE_ONE:
@@ -1236,7 +1239,26 @@ def _nn_primitives() -> list[OpSpec]:
             ((2, 3),),
             elementwise=True,
         ),
+        *_piecewise_activations(),
     ]
+
+
+def _piecewise_activations() -> list[OpSpec]:
+    """Hardtanh, Hardsigmoid, Hardswish, Threshold, Hardshrink and Softshrink: one op each,
+    drawn on both sides of every kink (+-3, the bounds, +-lambd), never near one."""
+    from minigrad.nn import functional as F
+
+    rows: list[tuple[str, Callable[..., Tensor], Callable[..., Any]]] = [
+        ("hardtanh", F.hardtanh, lambda x: np.clip(x, -1, 1)),
+        ("hardtanh_bounds", lambda x: F.hardtanh(x, -2.5, 4.0), lambda x: np.clip(x, -2.5, 4)),
+        ("relu6", F.relu6, lambda x: np.clip(x, 0, 6)),
+        ("hardsigmoid", F.hardsigmoid, lambda x: np.clip(x / 6 + 0.5, 0, 1)),
+        ("hardswish", F.hardswish, lambda x: x * np.clip(x + 3, 0, 6) / 6),
+        ("threshold", lambda x: F.threshold(x, 1.5, -2.0), lambda x: np.where(x > 1.5, x, -2)),
+        ("hardshrink", F.hardshrink, lambda x: np.where(np.abs(x) > 0.5, x, 0)),
+        ("softshrink", lambda x: F.softshrink(x, 2.0), lambda x: x - np.clip(x, -2, 2)),
+    ]
+    return [OpSpec(n, fn, ref, ((4, 5),), (SPREAD,), elementwise=True) for n, fn, ref in rows]
 
 
 # ---------------------------------------------------------------------------------------------

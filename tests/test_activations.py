@@ -215,6 +215,28 @@ def test_extreme_inputs_match_torch_without_warnings(case: str) -> None:
     compare(call, x.astype(np.float32), rtol=1e-6, atol=1e-6, upstream=False)
 
 
+PIECEWISE = ["relu6", "hardtanh", "hardtanh_bounds", "hardsigmoid", "hardswish", "softshrink",
+             "hardshrink", "threshold"]  # fmt: skip
+
+
+@pytest.mark.parametrize("case", PIECEWISE)
+def test_nan_and_infinities_match_torch(case: str) -> None:
+    """nan stays nan (hardsigmoid, hardswish, the shrinks and threshold gave 0 or the value),
+    and the derivative at +-inf is PyTorch's (hardswish's was nan). (At nan PyTorch's own
+    derivative depends on the element's position: its vectorised loop and the scalar loop for
+    the tail disagree; minigrad's is 0, or 1 for hardswish and threshold.)"""
+    call, _, _ = CASES[case]
+    x = np.array([np.nan, np.inf, -np.inf, 7.0, -7.0])
+    for dt in (np.float64, np.float32):
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            out, grad = run_mg(call, x.astype(dt), None)
+        tout, tgrad = run_torch(call, x.astype(dt), None)
+        np.testing.assert_array_equal(out.detach().numpy(), tout.detach().numpy())
+        np.testing.assert_array_equal(grad.numpy()[1:], tgrad.numpy()[1:])
+        assert not np.isnan(grad.numpy()[0])
+
+
 def test_logsigmoid_keeps_every_digit_in_the_tails() -> None:
     out = F.logsigmoid(mg.tensor([-800.0, 40.0], dtype=mg.float64)).numpy()
     np.testing.assert_allclose(out, [-800.0, -np.exp(-40.0)], rtol=1e-15)

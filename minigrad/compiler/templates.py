@@ -681,6 +681,119 @@ def _clip_bwd(e: Emitter, op: Any, g: str, out: str, xs: list[str], vals: Any, h
     return [e.call(h[0], "np.multiply", g, inside)]
 
 
+# The piecewise activations (fused.Hardtanh ... Softshrink): masks from x, as their rules.
+
+
+def _mask(e: Emitter, hint: str, test: str) -> str:
+    return e.let(hint + "_mask", test)
+
+
+@_forward(fused.Hardtanh)
+def _hardtanh_fwd(e: Emitter, op: Any, hint: str, xs: list[str], vals: Any) -> str:
+    return e.call(hint, "np.clip", xs[0], repr(op.low), repr(op.high))
+
+
+@_backward(fused.Hardtanh)
+def _hardtanh_bwd(
+    e: Emitter, op: Any, g: str, out: str, xs: list[str], vals: Any, h: list[str]
+) -> Any:
+    x = xs[0]  # grad * (low < x < high)
+    inside = _mask(e, h[0], f"({x} > {op.low!r}) & ({x} < {op.high!r})")
+    return [e.call(h[0], "np.multiply", g, inside)]
+
+
+@_forward(fused.Hardsigmoid)
+def _hardsigmoid_fwd(e: Emitter, op: Any, hint: str, xs: list[str], vals: Any) -> str:
+    z = e.call(hint, "np.add", xs[0], "3")  # (x + 3) / 6 clamped to [0, 1]
+    e.into(z, "np.divide", z, "6")
+    e.into(z, "np.clip", z, "0", "1")
+    return z
+
+
+@_backward(fused.Hardsigmoid)
+def _hardsigmoid_bwd(
+    e: Emitter, op: Any, g: str, out: str, xs: list[str], vals: Any, h: list[str]
+) -> Any:
+    x = xs[0]  # grad * (-3 < x < 3) / 6
+    gx = e.call(h[0], "np.multiply", g, _mask(e, h[0], f"({x} > -3) & ({x} < 3)"))
+    e.into(gx, "np.divide", gx, "6")
+    return [gx]
+
+
+def _clamped3(e: Emitter, hint: str, x: str) -> str:
+    """x clamped to [-3, 3] by fmax and fmin (nan goes to -3), as Hardswish's rules do."""
+    xc = e.call(hint + "_xc", "np.fmax", x, "-3")
+    e.into(xc, "np.fmin", xc, "3")
+    return xc
+
+
+@_forward(fused.Hardswish)
+def _hardswish_fwd(e: Emitter, op: Any, hint: str, xs: list[str], vals: Any) -> str:
+    x = xs[0]  # xc (xc + 3) / 6 where -3 < x < 3, plus x where not x < 3
+    xc = _clamped3(e, hint, x)
+    z = e.call(hint, "np.add", xc, "3")
+    e.into(z, "np.multiply", xc, z)
+    e.into(z, "np.divide", z, "6")
+    e.into(z, "np.multiply", z, _mask(e, hint + "_in", f"({x} > -3) & ({x} < 3)"))
+    above = e.call(hint + "_above", "np.multiply", x, _mask(e, hint + "_up", f"~({x} < 3)"))
+    e.into(z, "np.add", z, above)
+    return z
+
+
+@_backward(fused.Hardswish)
+def _hardswish_bwd(
+    e: Emitter, op: Any, g: str, out: str, xs: list[str], vals: Any, h: list[str]
+) -> Any:
+    x = xs[0]  # (g (xc + 3) + g xc) * (-3 < x < 3) + grad * (not x < 3), g = grad / 6
+    g6 = e.call(h[0] + "_g", "np.divide", g, "6")
+    xc = _clamped3(e, h[0], x)
+    t = e.call(h[0], "np.add", xc, "3")
+    e.into(t, "np.multiply", g6, t)
+    u = e.call(h[0] + "_u", "np.multiply", g6, xc)
+    e.into(t, "np.add", t, u)
+    e.into(t, "np.multiply", t, _mask(e, h[0] + "_in", f"({x} > -3) & ({x} < 3)"))
+    above = e.call(h[0] + "_above", "np.multiply", g, _mask(e, h[0] + "_up", f"~({x} < 3)"))
+    e.into(t, "np.add", t, above)
+    return [t]
+
+
+@_forward(fused.Threshold)
+def _threshold_fwd(e: Emitter, op: Any, hint: str, xs: list[str], vals: Any) -> str:
+    value = e.const(np.asarray(op.value, np.asarray(vals[0]).dtype), "value")
+    return e.let(hint, f"np.where({xs[0]} <= {op.threshold!r}, {value}, {xs[0]})")
+
+
+@_backward(fused.Threshold)
+def _threshold_bwd(
+    e: Emitter, op: Any, g: str, out: str, xs: list[str], vals: Any, h: list[str]
+) -> Any:
+    above = _mask(e, h[0], f"~({xs[0]} <= {op.threshold!r})")
+    return [e.call(h[0], "np.multiply", g, above)]
+
+
+@_forward(fused.Hardshrink)
+def _hardshrink_fwd(e: Emitter, op: Any, hint: str, xs: list[str], vals: Any) -> str:
+    x, lambd = xs[0], op.lambd  # x * not (-lambd <= x <= lambd)
+    outside = _mask(e, hint, f"~(({x} >= {-lambd!r}) & ({x} <= {lambd!r}))")
+    return e.call(hint, "np.multiply", x, outside)
+
+
+@_forward(fused.Softshrink)
+def _softshrink_fwd(e: Emitter, op: Any, hint: str, xs: list[str], vals: Any) -> str:
+    z = e.call(hint, "np.clip", xs[0], repr(-op.lambd), repr(op.lambd))  # x - clip(x)
+    e.into(z, "np.subtract", xs[0], z)
+    return z
+
+
+@_backward(fused.Hardshrink, fused.Softshrink)
+def _shrink_bwd(
+    e: Emitter, op: Any, g: str, out: str, xs: list[str], vals: Any, h: list[str]
+) -> Any:
+    x, lambd = xs[0], op.lambd  # grad * (x > lambd or x < -lambd)
+    outside = _mask(e, h[0], f"({x} > {lambd!r}) | ({x} < {-lambd!r})")
+    return [e.call(h[0], "np.multiply", g, outside)]
+
+
 @_forward(ops.Cast)
 def _cast_fwd(e: Emitter, op: Any, hint: str, xs: list[str], vals: Any) -> str:
     z = e.alloc(hint, np.asarray(vals[0]).astype(op.dtype))

@@ -171,8 +171,10 @@ def _all_classes(y: np.ndarray, n_classes: int) -> bool:
 # Activations (sigmoid, tanh, softmax and log_softmax are minigrad.activations', and linear is
 # minigrad.functions': one definition serves minigrad.tanh and nn.functional.tanh).
 #
-# Each is a composition of Tensor ops. Where the derivative has a kink, the masks of ``where``
-# pick PyTorch's value there (relu6 and hardtanh: 0 at both bounds; leaky_relu, elu, prelu: the
+# Each is a composition of Tensor ops, or one op of ``fused`` for the piecewise ones (hardtanh,
+# relu6, hardsigmoid, hardswish, threshold and the shrinks: their masks taken inside the op, so
+# ONNX export writes them as ONNX's own ops). Where the derivative has a kink, the masks pick
+# PyTorch's value there (relu6 and hardtanh: 0 at both bounds; leaky_relu, elu, prelu: the
 # negative side's slope at 0). ``inplace=True`` writes the result into the input through
 # ``inplace._inplace``, the machinery of ``Tensor.relu_``, under its rules (leaf, view, version).
 
@@ -225,7 +227,7 @@ def _hardtanh(x: Tensor, lo: float, hi: float) -> Tensor:
     data = x._data
     if data.dtype.kind != "f":  # integers stay integers (no gradient to shape)
         return x.clamp(lo, hi).to(x.dtype)
-    return where((data > lo) & (data < hi), x, x.detach().clamp(lo, hi))
+    return apply(fused.Hardtanh(lo, hi), x)
 
 
 def hardtanh(
@@ -262,6 +264,8 @@ def relu6(input: Tensor, inplace: bool = False) -> Tensor:
 def _threshold(x: Tensor, threshold: float, value: float) -> Tensor:
     if x._data.dtype.kind in "iu":  # an integer tensor stays one: value truncated, as PyTorch
         return where(x._data > threshold, x, Tensor(np.asarray(int(value), x._data.dtype)))
+    if x._data.dtype.kind == "f":
+        return apply(fused.Threshold(threshold, value), x)
     return where(x._data > threshold, x, value)
 
 
@@ -392,9 +396,8 @@ def celu_(input: Tensor, alpha: float = 1.0) -> Tensor:
 
 
 def _hardsigmoid(x: Tensor) -> Tensor:
-    data = x._data
-    # (x + 3) / 6 inside (-3, 3), the constant 0 or 1 outside: derivative 0 at +-3, as PyTorch.
-    return where((data > -3) & (data < 3), (x + 3) / 6, (data >= 3).astype(data.dtype))
+    # (x + 3) / 6 clamped to [0, 1]: derivative 0 at +-3, as PyTorch (Clip's would be 1/6)
+    return apply(fused.Hardsigmoid(), x)
 
 
 def hardsigmoid(input: Tensor, inplace: bool = False) -> Tensor:
@@ -409,10 +412,8 @@ def hardsigmoid(input: Tensor, inplace: bool = False) -> Tensor:
 
 
 def _hardswish(x: Tensor) -> Tensor:
-    data = x._data
     # x (x + 3) / 6 on (-3, 3), x from 3 on, 0 up to -3: derivatives 0 at -3 and 1 at 3.
-    middle = where(data < 3, x * (x + 3) / 6, x)
-    return where(data > -3, middle, 0.0)
+    return apply(fused.Hardswish(), x)
 
 
 def hardswish(input: Tensor, inplace: bool = False) -> Tensor:
@@ -462,15 +463,13 @@ def softshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
     """
     x = _floating(input, "softshrink", "softshrink_check")
     _check_lambd(x, lambd)
-    data = x._data
-    return where(data > lambd, x - lambd, where(data < -lambd, x + lambd, 0.0))
+    return apply(fused.Softshrink(lambd), x)
 
 
 def hardshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
     """x where |x| > lambd, else 0 (derivative 0 at +-lambd)."""
     x = _floating(input, "hardshrink")
-    data = x._data
-    return where((data > lambd) | (data < -lambd), x, 0.0)
+    return apply(fused.Hardshrink(lambd), x)
 
 
 def mish(input: Tensor, inplace: bool = False) -> Tensor:

@@ -234,8 +234,8 @@ def _compare(g: _Graph, h: _Graph, sizes: dict[tuple[int, int], tuple[str, int]]
                     "outside the recorded graph: isfinite, as nan_to_num chooses (the values "
                     "it puts in place of nan and inf are not recorded: replace them in the "
                     "data before the model), or a threshold such as x < 3 that these inputs "
-                    "never cross (hardsigmoid, hardswish, hardtanh, relu6); it would be frozen "
-                    "into the file"
+                    "never cross; it would be frozen into the file (the activations with "
+                    "thresholds, hardtanh to softshrink, record one op each and export)"
                 )
             if not _same(va, vb) and not _is_input_index(g, a, key) and sizes:
                 raise ExportError(
@@ -824,6 +824,54 @@ def _normalize(w: _Writer, op: Any, xs: list[Any]) -> str:
     return out
 
 
+# The piecewise activations (fused.Hardtanh ... Softshrink): ONNX's own op in float32. ONNX's
+# alpha, beta, lambd and bias are float32 attributes, so other dtypes get minigrad's arithmetic
+# instead, which keeps its digits (Clip takes its bounds as inputs of x's dtype: always Clip).
+
+
+def _hardtanh(w: _Writer, op: Any, xs: list[Any]) -> str:
+    x = xs[0]
+    return w.node("Clip", [w.value(x), w.const(op.low, x.dtype), w.const(op.high, x.dtype)])
+
+
+def _hardsigmoid(w: _Writer, op: Any, xs: list[Any]) -> str:
+    x, dtype = w.value(xs[0]), np.dtype(xs[0].dtype)
+    if dtype == np.float32:
+        return w.node("HardSigmoid", [x], alpha=1 / 6, beta=0.5)
+    z = w.node("Div", [w.node("Add", [x, w.const(3, dtype)]), w.const(6, dtype)])
+    return w.node("Clip", [z, w.const(0, dtype), w.const(1, dtype)])
+
+
+def _hardswish(w: _Writer, op: Any, xs: list[Any]) -> str:
+    x, dtype = w.value(xs[0]), np.dtype(xs[0].dtype)
+    if dtype == np.float32:
+        return w.node("HardSwish", [x])
+    three = w.const(3, dtype)
+    middle = w.node("Div", [w.node("Mul", [x, w.node("Add", [x, three])]), w.const(6, dtype)])
+    low = w.node("Mul", [x, w.const(0, dtype)])  # -0, and nan at -inf, as minigrad
+    below = w.node("Where", [w.node("LessOrEqual", [x, w.const(-3, dtype)]), low, middle])
+    return w.node("Where", [w.node("Less", [x, three]), below, x])
+
+
+def _threshold(w: _Writer, op: Any, xs: list[Any]) -> str:
+    x, dtype = w.value(xs[0]), xs[0].dtype
+    at_or_below = w.node("LessOrEqual", [x, w.const(op.threshold, dtype)])
+    return w.node("Where", [at_or_below, w.const(op.value, dtype), x])
+
+
+def _shrink(w: _Writer, op: Any, xs: list[Any]) -> str:
+    x, dtype, lambd = w.value(xs[0]), np.dtype(xs[0].dtype), op.lambd
+    soft = isinstance(op, fused.Softshrink)
+    if dtype == np.float32:  # (ONNX's Shrink gives 0 at nan, where minigrad and PyTorch keep it)
+        shrunk = w.node("Shrink", [x], lambd=float(lambd), bias=float(lambd) if soft else 0.0)
+        return w.node("Where", [w.node("IsNaN", [x]), x, shrunk])
+    low, high = w.const(-lambd, dtype), w.const(lambd, dtype)
+    if soft:  # x - clip(x, -lambd, lambd)
+        return w.node("Sub", [x, w.node("Clip", [x, low, high])])
+    inside = w.node("And", [w.node("GreaterOrEqual", [x, low]), w.node("LessOrEqual", [x, high])])
+    return w.node("Where", [inside, w.const(0, dtype), x])
+
+
 def _pads(padding: tuple[tuple[int, int], ...]) -> list[int]:
     """minigrad's (before, after) per axis as ONNX's [begins..., ends...]."""
     return [int(a) for a, _ in padding] + [int(b) for _, b in padding]
@@ -908,6 +956,12 @@ CONVERTERS: dict[type, Converter] = {
     more_ops.Erfinv: _erfinv,
     ops.ScatterAdd: _scatter_add,
     fused.Softmax: _softmax,
+    fused.Hardtanh: _hardtanh,
+    fused.Hardsigmoid: _hardsigmoid,
+    fused.Hardswish: _hardswish,
+    fused.Threshold: _threshold,
+    fused.Hardshrink: _shrink,
+    fused.Softshrink: _shrink,
     fused.LogSoftmax: _softmax,
     fused.Linear: _linear,
     fused.MSELoss: _mse,

@@ -191,9 +191,21 @@ def test_a_mask_that_only_larger_inputs_would_change_is_refused(
 
     with pytest.raises(ExportError, match=r"Where.*'cond'.*frozen"):
         export(masked, mg.randn(4, 3), tmp_path / "m.onnx")
-    with pytest.raises(ExportError, match=r"Where.*'cond'.*frozen"):
-        export(nn.Sequential(fc, nn.Hardsigmoid()), mg.randn(4, 3), tmp_path / "m.onnx")
     assert not (tmp_path / "m.onnx").exists()
+
+
+def test_hardsigmoid_written_with_where_is_still_refused(tmp_path: Path) -> None:
+    # F.hardsigmoid records one op and exports; the same function written with masks taken
+    # from the values outside the graph cannot, whatever it computes.
+    fc = nn.Linear(3, 3)
+
+    def by_hand(x: mg.Tensor) -> mg.Tensor:
+        h = fc(x)
+        return mg.where((h > -3) & (h < 3), (h + 3) / 6, (h >= 3).float())
+
+    with pytest.raises(ExportError, match=r"Where.*'cond'.*frozen"):
+        export(by_hand, mg.randn(4, 3), tmp_path / "m.onnx")
+    export(lambda x: nn.functional.hardsigmoid(fc(x)), mg.randn(4, 3), tmp_path / "m.onnx")
 
 
 def test_detached_input_is_refused(tmp_path: Path) -> None:
@@ -636,3 +648,95 @@ def test_in_place_changes_export(tmp_path: Path) -> None:
     for n in (3, 8):
         x = np.random.default_rng(n).standard_normal((n, 4)).astype(np.float32)
         assert_same_outputs(model, tmp_path / "m.onnx", x)
+
+
+# ---------------------------------------------------------------------------------------------
+# The activations with thresholds: one op each, written as ONNX's own op.
+
+F = nn.functional
+KINKS = [-6.0, -3.0, -2.5, -2.0, -1.5, -1.0, -0.5, -0.3, 0.0, 0.3, 0.5, 1.0, 1.5, 2.0, 2.5, 3.0,
+         6.0]  # fmt: skip
+THRESHOLDS = np.array(
+    [*KINKS, *(k + d for k in KINKS for d in (-0.01, 0.01)),  # exactly at each, and either side
+     -100.0, -10.0, -7.0, -3.5, 3.5, 7.0, 10.0, 100.0, np.inf, -np.inf, np.nan],  # beyond
+    np.float32,
+)  # fmt: skip
+
+# name -> (activation, the ONNX op it becomes in float32)
+PIECEWISE: dict[str, tuple[Any, str]] = {
+    "Hardtanh": (nn.Hardtanh(), "Clip"),
+    "Hardtanh(-2, 2.5)": (nn.Hardtanh(-2.0, 2.5), "Clip"),
+    "Hardtanh inplace": (nn.Hardtanh(-0.5, 3.0, inplace=True), "Clip"),
+    "ReLU6": (nn.ReLU6(), "Clip"),
+    "ReLU6 inplace": (nn.ReLU6(inplace=True), "Clip"),
+    "Hardsigmoid": (nn.Hardsigmoid(), "HardSigmoid"),
+    "Hardsigmoid inplace": (nn.Hardsigmoid(inplace=True), "HardSigmoid"),
+    "Hardswish": (nn.Hardswish(), "HardSwish"),
+    "Hardswish inplace": (nn.Hardswish(inplace=True), "HardSwish"),
+    "Hardshrink": (nn.Hardshrink(), "Shrink"),
+    "Hardshrink(1.5)": (nn.Hardshrink(1.5), "Shrink"),
+    "Softshrink": (nn.Softshrink(), "Shrink"),
+    "Softshrink(0.3)": (nn.Softshrink(0.3), "Shrink"),
+    "Threshold(0.5, -2)": (nn.Threshold(0.5, -2.0), "Where"),
+    "Threshold inplace": (nn.Threshold(-1.0, 20.0, inplace=True), "Where"),
+    "hardtanh": (lambda x: F.hardtanh(x, -2.0, 2.5), "Clip"),
+    "hardtanh inplace": (lambda x: F.hardtanh(x, inplace=True), "Clip"),
+    "hardtanh_": (lambda x: F.hardtanh_(x, -0.3, 0.3), "Clip"),
+    "relu6": (F.relu6, "Clip"),
+    "relu6 inplace": (lambda x: F.relu6(x, inplace=True), "Clip"),
+    "hardsigmoid": (F.hardsigmoid, "HardSigmoid"),
+    "hardsigmoid inplace": (lambda x: F.hardsigmoid(x, inplace=True), "HardSigmoid"),
+    "hardswish": (F.hardswish, "HardSwish"),
+    "hardswish inplace": (lambda x: F.hardswish(x, True), "HardSwish"),
+    "hardshrink": (lambda x: F.hardshrink(x, 0.3), "Shrink"),
+    "softshrink": (lambda x: F.softshrink(x, 1.5), "Shrink"),
+    "threshold": (lambda x: F.threshold(x, 2.5, 0.5), "Where"),
+    "threshold inplace": (lambda x: F.threshold(x, 0.0, -1.0, inplace=True), "Where"),
+    "threshold_": (lambda x: F.threshold_(x, -2.0, 1.0), "Where"),
+}
+
+
+class Then(nn.Module):
+    """x * 1 (a computed tensor with x's values, which an in-place activation may overwrite),
+    then ``act``."""
+
+    def __init__(self, act: Any) -> None:
+        super().__init__()
+        self.act = act
+
+    def forward(self, x: mg.Tensor) -> mg.Tensor:
+        return self.act(x * 1.0)
+
+
+@pytest.mark.parametrize("name", sorted(PIECEWISE))
+def test_piecewise_activation_exports_as_its_onnx_op(name: str, tmp_path: Path) -> None:
+    act, op_type = PIECEWISE[name]
+    model = Then(act)
+    example = mg.tensor(np.random.default_rng(11).uniform(-1, 1, (2, len(THRESHOLDS))))
+    example = example.float()
+    proto = export_and_check(model, example, tmp_path / "m.onnx", input_names=["input"],
+                             output_names=["output"], dynamic_axes=DYNAMIC)  # fmt: skip
+    assert op_type in {n.op_type for n in proto.graph.node}
+    x = THRESHOLDS.reshape(1, -1).repeat(3, 0)  # (another batch size than the example's)
+    with mg.no_grad():
+        expected = model(mg.tensor(x)).numpy()
+    (got,) = run_onnx(tmp_path / "m.onnx", x)
+    assert got.dtype == np.float32
+    np.testing.assert_allclose(got, expected, rtol=1e-6, atol=1e-6)  # (nan where minigrad's)
+
+
+@pytest.mark.parametrize("name", sorted(PIECEWISE))
+def test_piecewise_activation_exports_in_float64_with_minigrad_digits(
+    name: str, tmp_path: Path
+) -> None:
+    # ONNX's alpha, beta, lambd and bias are float32 attributes: float64 is written as
+    # minigrad's arithmetic (Clip and Where already take values of x's dtype)
+    model = Then(PIECEWISE[name][0])
+    export_and_check(model, mg.tensor(np.full((2, len(THRESHOLDS)), 0.25)), tmp_path / "m.onnx",
+                     input_names=["input"], dynamic_axes=DYNAMIC)  # fmt: skip
+    x = THRESHOLDS.astype(np.float64).reshape(1, -1)
+    with mg.no_grad():
+        expected = model(mg.tensor(x)).numpy()
+    (got,) = run_onnx(tmp_path / "m.onnx", x)
+    assert got.dtype == np.float64
+    np.testing.assert_array_equal(got, expected)

@@ -47,8 +47,10 @@ def _affine(module: Module, shape: tuple[int, ...], affine: bool, bias: bool, dt
     return dt
 
 
-class _BatchNorm(Module):
-    """Shared by BatchNorm1d and BatchNorm2d: they differ only in the input ranks accepted."""
+class _NormBase(Module):
+    """What batch and instance norm share, as PyTorch's ``_NormBase``: ``num_features``, the
+    optional affine weight and bias, and the optional running statistics (buffers
+    ``running_mean``, ``running_var``, ``num_batches_tracked``)."""
 
     weight: Parameter | None
     bias: Parameter | None
@@ -59,13 +61,12 @@ class _BatchNorm(Module):
     def __init__(
         self,
         num_features: int,
-        eps: float = 1e-5,
-        momentum: float | None = 0.1,
-        affine: bool = True,
-        track_running_stats: bool = True,
-        dtype: Any = None,
-        *,
-        bias: bool = True,
+        eps: float,
+        momentum: float | None,
+        affine: bool,
+        track_running_stats: bool,
+        dtype: Any,
+        bias: bool,
     ) -> None:
         super().__init__()
         if num_features <= 0:
@@ -101,6 +102,30 @@ class _BatchNorm(Module):
             init.ones_(self.weight)
         if self.bias is not None:
             init.zeros_(self.bias)
+
+    def extra_repr(self) -> str:
+        return (
+            f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, "
+            f"affine={self.affine}, bias={self.bias is not None}, "
+            f"track_running_stats={self.track_running_stats}"
+        )
+
+
+class _BatchNorm(_NormBase):
+    """Shared by BatchNorm1d and BatchNorm2d: they differ only in the input ranks accepted."""
+
+    def __init__(
+        self,
+        num_features: int,
+        eps: float = 1e-5,
+        momentum: float | None = 0.1,
+        affine: bool = True,
+        track_running_stats: bool = True,
+        dtype: Any = None,
+        *,
+        bias: bool = True,
+    ) -> None:
+        super().__init__(num_features, eps, momentum, affine, track_running_stats, dtype, bias)
 
     def _check_input_dim(self, x: Tensor) -> None:
         raise NotImplementedError
@@ -140,13 +165,6 @@ class _BatchNorm(Module):
             use_batch,
             factor,
             self.eps,
-        )
-
-    def extra_repr(self) -> str:
-        return (
-            f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, "
-            f"affine={self.affine}, bias={self.bias is not None}, "
-            f"track_running_stats={self.track_running_stats}"
         )
 
 
@@ -358,15 +376,10 @@ class RMSNorm(Module):
         )
 
 
-class _InstanceNorm(Module):
+class _InstanceNorm(_NormBase):
     """Shared by InstanceNorm1d/2d/3d: they differ only in the input ranks accepted."""
 
     _nd = 1
-    weight: Parameter | None
-    bias: Parameter | None
-    running_mean: Tensor | None
-    running_var: Tensor | None
-    num_batches_tracked: Tensor | None
 
     def __init__(
         self,
@@ -377,37 +390,7 @@ class _InstanceNorm(Module):
         track_running_stats: bool = False,
         dtype: Any = None,
     ) -> None:
-        super().__init__()
-        if num_features <= 0:
-            raise ValueError(
-                f"{self._get_name()}: num_features must be positive, got {num_features}"
-            )
-        self.num_features, self.eps, self.momentum = num_features, eps, momentum
-        self.affine, self.track_running_stats = affine, track_running_stats
-        dt = _affine(self, (num_features,), affine, True, dtype)
-        if track_running_stats:
-            self.register_buffer("running_mean", Tensor(np.zeros(num_features, dtype=dt)))
-            self.register_buffer("running_var", Tensor(np.ones(num_features, dtype=dt)))
-            self.register_buffer("num_batches_tracked", Tensor(np.array(0, dtype=np.int64)))
-        else:
-            self.register_buffer("running_mean", None)
-            self.register_buffer("running_var", None)
-            self.register_buffer("num_batches_tracked", None)
-
-    def reset_running_stats(self) -> None:
-        """Running mean 0, running variance 1."""
-        if self.track_running_stats:
-            self._buffers["running_mean"]._data[...] = 0  # type: ignore[union-attr]
-            self._buffers["running_var"]._data[...] = 1  # type: ignore[union-attr]
-            self._buffers["num_batches_tracked"]._data[...] = 0  # type: ignore[union-attr]
-
-    def reset_parameters(self) -> None:
-        """Running statistics reset; weight 1, bias 0."""
-        self.reset_running_stats()
-        if self.weight is not None:
-            init.ones_(self.weight)
-        if self.bias is not None:
-            init.zeros_(self.bias)
+        super().__init__(num_features, eps, momentum, affine, track_running_stats, dtype, True)
 
     def forward(self, input: Tensor) -> Tensor:
         x = as_tensor(input)
@@ -447,13 +430,6 @@ class _InstanceNorm(Module):
             self.eps,
         )
         return out.reshape(*out.shape[1:]) if unbatched else out
-
-    def extra_repr(self) -> str:
-        return (
-            f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, "
-            f"affine={self.affine}, bias={self.bias is not None}, "
-            f"track_running_stats={self.track_running_stats}"
-        )
 
 
 class InstanceNorm1d(_InstanceNorm):

@@ -955,6 +955,29 @@ def _gathers() -> list[OpSpec]:
     ]
 
 
+def _unbind_rows() -> list[OpSpec]:
+    """Unbind: one node with several outputs (the recurrent layers' time steps); every output
+    used, and some unused (their gradients are zeros in the stacked one)."""
+    from minigrad.unbind import unbind
+
+    def weighted(x: Tensor) -> Tensor:
+        return mg.stack([s * float(k + 1) for k, s in enumerate(unbind(x, 0))], 1)
+
+    def two_of_four(x: Tensor) -> Tensor:
+        steps = unbind(x, 1)
+        return steps[0] * steps[2]
+
+    return [
+        OpSpec(
+            "unbind_op",
+            weighted,
+            lambda x: np.stack([x[k] * (k + 1) for k in range(4)], 1),
+            ((4, 3),),
+        ),
+        OpSpec("unbind_op_unused", two_of_four, lambda x: x[:, 0] * x[:, 2], ((3, 4, 2),)),
+    ]
+
+
 def _joins() -> list[OpSpec]:
     return [
         OpSpec(
@@ -1824,6 +1847,7 @@ SPECS: list[OpSpec] = (
     + _shapes()
     + _indexing()
     + _joins()
+    + _unbind_rows()
     + _rearranging()
     + _einsum_rows()
     + _gathers()

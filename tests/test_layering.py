@@ -38,6 +38,7 @@ LAYERS = {
     "constructor": 2,
     "surface": 2,
     "inplace": 2,
+    "unbind": 2,
     "inplace_methods": 2,
     "conversion": 2,
     "gradients": 2,

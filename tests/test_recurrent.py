@@ -128,10 +128,31 @@ def test_unbatched_layer_matches_torch(name: str, batch_first: bool, given_state
 
 @pytest.mark.parametrize("name", LAYERS)
 def test_long_sequence_matches_torch(name: str) -> None:
-    """Longer than 16 steps: the steps are sliced block by block (see ``_steps``)."""
+    """A longer sequence (23 steps, split by one ``Unbind`` node per layer and direction)."""
     torch, theirs, ours = _pair(name, "float64", 2, 3, bidirectional=True)
     x = np.random.default_rng(0).standard_normal((23, 1, 2))
     _compare(torch, theirs, ours, x, _states(name, (2, 1), 3))
+
+
+def test_time_steps_are_split_by_one_node_per_layer_and_direction() -> None:
+    # Slicing each step of the (L, N, 4H) input products would write each step's gradient
+    # into zeros of the whole: L^2 N H in the backward. One Unbind node stacks them at once.
+    from minigrad.graph import iter_graph
+    from minigrad.unbind import Unbind
+
+    lstm = nn.LSTM(2, 3, num_layers=2, bidirectional=True)
+    out, _ = lstm(mg.randn(40, 1, 2))
+    nodes = list(iter_graph([out]))
+    assert sum(isinstance(n, Unbind) for n in nodes) == 4
+    sliced = [n for n in nodes if type(n).__name__ == "GetItem"]
+    assert sliced and all(n.inputs[0].ndim == 2 for n in sliced)  # the gates of one step
+
+
+@pytest.mark.parametrize("name", LAYERS)
+def test_second_order_through_the_time_steps(name: str) -> None:
+    module = getattr(nn, name)(2, 3, dtype="float64", generator=0)
+    x = mg.tensor(np.random.default_rng(3).standard_normal((4, 1, 2)), requires_grad=True)
+    assert mg.gradgradcheck(lambda a: module(a)[0], [x])
 
 
 def test_relu_rnn_matches_torch() -> None:

@@ -1,7 +1,8 @@
 """Recurrent layers as ``torch.nn`` has them: ``RNN``, ``LSTM``, ``GRU`` and their one-step cells.
 
 Everything is composed of existing ops (``linear``, ``sigmoid``, ``tanh``, ``relu``, slicing,
-``stack``/``cat``), so gradients need no rule of their own. Parameter names, shapes, gate order
+``stack``/``cat``, and ``unbind.Unbind`` to split the input's products into time steps), so
+gradients need no rule of their own. Parameter names, shapes, gate order
 and initialisation are PyTorch's: a torch state dict (as NumPy arrays) loads and gives torch's
 outputs.
 """
@@ -21,6 +22,7 @@ from ..dtypes import default_float, torch_name
 from ..functions import cat, linear, stack, where
 from ..random import GeneratorLike, as_generator
 from ..tensor import Tensor
+from ..unbind import unbind
 from . import functional as F
 from . import init
 from .module import Module, Parameter
@@ -107,14 +109,10 @@ def _check_state_dtype(state: Tensor, weight: Tensor, name: str) -> None:
 
 
 def _steps(xw: Tensor) -> list[Tensor]:
-    """The time steps of (L, N, G) ``xw``. A slice's backward writes its gradient into zeros
-    of the whole of ``xw``, so slicing the L steps directly costs L^2 N G in the backward;
-    slicing blocks of about sqrt(L) steps first, then the steps of each block, costs
-    L^1.5 N G (and the same values)."""
-    steps = xw.shape[0]
-    if steps <= 16:
-        return list(xw.unbind(0))
-    return [s for block in xw.split(math.isqrt(steps), 0) for s in block.unbind(0)]
+    """The time steps of (L, N, G) ``xw``, recorded as one ``Unbind`` node: its backward stacks
+    the L steps' gradients in one pass, L N G in all (a slice's backward writes its gradient
+    into zeros of the whole of ``xw``, so slicing each step would cost L^2 N G)."""
+    return unbind(xw, 0)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -21,11 +21,12 @@ import numpy as np
 
 from . import conv, fused, more_ops, ops
 from ._optional import require
-from .engine import Op, TensorMakers
+from .engine import Op, OutputOf, TensorMakers
 from .grad_mode import enable_grad
 from .graph import iter_graph
 from .nn import Module
 from .tensor import Tensor
+from .unbind import Unbind
 
 OPSET = 18
 """The ONNX opset written: reductions take their axes as an input from opset 18 on."""
@@ -872,6 +873,19 @@ def _shrink(w: _Writer, op: Any, xs: list[Any]) -> str:
     return w.node("Where", [inside, w.const(0, dtype), x])
 
 
+def _unbind(w: _Writer, op: Any, xs: list[Any]) -> str:
+    """The node of several outputs stands for its input: each output (``OutputOf``) is a
+    Gather of one index from it."""
+    return w.value(xs[0])
+
+
+def _output_of(w: _Writer, op: Any, xs: list[Any]) -> str:
+    if not isinstance(op.node, Unbind):  # (an autograd.Function is refused before this)
+        raise ExportError(f"onnx.export: the {op.op_name} op has no ONNX conversion")
+    index = w.const(op.index, np.int64)  # a 0-d index: the dim is dropped, as x[k]
+    return w.node("Gather", [w.names[id(op.node)], index], axis=int(op.node.dim))
+
+
 def _pads(padding: tuple[tuple[int, int], ...]) -> list[int]:
     """minigrad's (before, after) per axis as ONNX's [begins..., ends...]."""
     return [int(a) for a, _ in padding] + [int(b) for _, b in padding]
@@ -974,6 +988,8 @@ CONVERTERS: dict[type, Converter] = {
     ops.Where: _where,
     ops.Concat: _concat,
     ops.GetItem: _getitem,
+    Unbind: _unbind,
+    OutputOf: _output_of,
     fused.Normalize: _normalize,
     conv.Conv: _conv,
     conv.ConvInput: _conv_input,

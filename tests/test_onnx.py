@@ -740,3 +740,15 @@ def test_piecewise_activation_exports_in_float64_with_minigrad_digits(
     (got,) = run_onnx(tmp_path / "m.onnx", x)
     assert got.dtype == np.float64
     np.testing.assert_array_equal(got, expected)
+
+
+@pytest.mark.parametrize("name", ["RNN", "LSTM", "GRU"])
+def test_recurrent_layers_export(name: str, tmp_path: Path) -> None:
+    # the time steps come from one Unbind node: each step becomes a Gather of its index
+    mg.manual_seed(0)
+    layer = getattr(nn, name)(3, 4, num_layers=2, bidirectional=True)
+    rng = np.random.default_rng(12)
+    example = mg.tensor(rng.standard_normal((20, 2, 3)).astype(np.float32))
+    export_and_check(lambda x: layer(x)[0], example, tmp_path / "m.onnx")
+    assert_same_outputs(lambda x: layer(x)[0], tmp_path / "m.onnx",
+                        rng.standard_normal((20, 2, 3)).astype(np.float32))  # fmt: skip

@@ -19,6 +19,7 @@ import importlib
 import itertools
 import random
 import re
+import warnings
 import zlib
 from collections.abc import Callable
 from pathlib import Path
@@ -185,7 +186,11 @@ def compare_with_torch(source: str, **inputs: Any) -> None:
         default = lib.get_default_dtype()
         lib.set_default_dtype(lib.float64)
         try:
-            ns = run(program, lib.__name__, **inputs, **start_functions(lib))
+            with warnings.catch_warnings():
+                # torch's advice on its own fast path (nn.TransformerEncoder without
+                # batch_first): nothing to do with the comparison
+                warnings.filterwarnings("ignore", "enable_nested_tensor is True", UserWarning)
+                ns = run(program, lib.__name__, **inputs, **start_functions(lib))
             name = next(k for k in ("losses", "results", "all_losses", "loss") if k in ns)
             results.append(ns[name] if name != "loss" else [ns["loss"]])
         finally:

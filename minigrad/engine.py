@@ -49,6 +49,10 @@ class Op(NodeSurface):
     integer or bool input is read in the default float dtype first, as PyTorch does (NumPy
     would compute in float64). ``tensor.apply`` and ``tensor._unary`` convert it."""
 
+    reads_inputs = True
+    """False for an op whose rule never reads its inputs' values (a cast): writing into an input
+    after the op is then no error at backward, as in PyTorch, which saves nothing for it."""
+
     edges: tuple[Any, ...]
     """Per input, where its gradient goes: its producing Op, the leaf Tensor, or None."""
     inputs: tuple[Any, ...] | None

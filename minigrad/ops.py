@@ -432,6 +432,7 @@ class Cast(Op):
 
     __slots__ = ("dtype",)
     torch_name = "ToCopyBackward0"
+    reads_inputs = False  # (clone(), then the original changed in place: PyTorch's own advice)
 
     def __init__(self, dtype: np.dtype) -> None:
         self.dtype = dtype

@@ -131,9 +131,11 @@ def set_version(a: np.ndarray, v: int) -> None:
 def check(op: Any, epoch: int) -> None:
     """Raise if an array ``op`` saved at clock ``epoch`` was written in place since.
 
-    Looks at the op's saved inputs, its output and array attributes (an index, a mask).
+    Looks at the op's saved inputs (unless its rule reads none: ``Op.reads_inputs``), its
+    output and array attributes (an index, a mask).
     """
-    arrays: list[tuple[str, Any]] = [(f"input {i}", a) for i, a in enumerate(op.saved or ())]
+    saved = (op.saved or ()) if op.reads_inputs else ()
+    arrays: list[tuple[str, Any]] = [(f"input {i}", a) for i, a in enumerate(saved)]
     arrays.append(("output 0", op.out))
     for name in op.attributes():
         value = getattr(op, name)

@@ -201,10 +201,44 @@ def test_embedding_errors():
         emb(mg.tensor([0.0, 1.0]))
     with pytest.raises(ValueError, match="Padding_idx must be within num_embeddings"):
         nn.Embedding(4, 2, padding_idx=4)
-    with pytest.raises(NotImplementedError, match="max_norm is not supported"):
-        nn.Embedding(4, 2, max_norm=1.0)
-    with pytest.raises(NotImplementedError, match="max_norm is not supported"):
-        F.embedding(np.array([0]), emb.weight, max_norm=1.0)
+    before = emb.weight.detach().numpy().copy()
+    with pytest.raises(IndexError, match="index out of range"):  # checked before any row moves
+        nn.functional.embedding(np.array([0, 4]), emb.weight * 1, max_norm=1e-3)
+    np.testing.assert_array_equal(emb.weight.detach().numpy(), before)
+
+
+@pytest.mark.parametrize("norm_type", [2.0, 1.0, float("inf")])
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+def test_embedding_max_norm_matches_torch(norm_type: float, dtype: str) -> None:
+    torch = pytest.importorskip("torch")
+    table = (np.random.default_rng(0).standard_normal((10, 4)) * 2).astype(dtype)
+    t_emb = torch.nn.Embedding(10, 4, max_norm=1.5, norm_type=norm_type)
+    t_emb.weight.data = torch.tensor(table.copy())
+    emb = nn.Embedding.from_pretrained(
+        mg.tensor(table.copy()), freeze=False, max_norm=1.5, norm_type=norm_type
+    )
+    idx = [[1, 3, 3], [9, 1, 0]]  # repeated rows are scaled once
+    weights = np.random.default_rng(1).standard_normal((2, 3, 4)).astype(dtype)
+    t_out, out = t_emb(torch.tensor(idx)), emb(mg.tensor(idx))
+    (t_out * torch.tensor(weights)).sum().backward()
+    (out * mg.tensor(weights)).sum().backward()
+    # float64 to the bit; float32 to its last bit (PyTorch's kernel rounds the factor otherwise)
+    rtol = 0 if dtype == "float64" else 2e-7
+    pairs = ((out, t_out), (emb.weight, t_emb.weight), (emb.weight.grad, t_emb.weight.grad))
+    for got, want in pairs:
+        np.testing.assert_allclose(got.detach().numpy(), want.detach().numpy(), rtol=rtol, atol=0)
+    norms = np.linalg.norm(emb.weight.detach().numpy(), ord=norm_type, axis=1)
+    assert (norms[[0, 1, 3, 9]] <= 1.5 + 1e-5).all() and (norms[[2, 4]] > 1.5).all()
+
+
+def test_embedding_max_norm_changes_the_weight_in_place_as_pytorch_warns() -> None:
+    # PyTorch: "performing a differentiable operation on Embedding.weight before calling
+    # Embedding's forward method requires cloning Embedding.weight when max_norm is not None"
+    emb = nn.Embedding(5, 3, max_norm=0.1, generator=0)
+    seen = (emb.weight * emb.weight).sum()  # saves the weight
+    emb(mg.tensor([1, 2]))
+    with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+        seen.backward()
 
 
 def test_embedding_seeded_init_is_standard_normal():
@@ -506,3 +540,23 @@ def test_eye_and_kaiming_options():
     nn.init.xavier_normal_(big, gain=3.0, generator=2)
     assert abs(big.detach().numpy().std() - 3 * np.sqrt(2 / 500)) < 0.005
     assert nn.init.calculate_gain("tanh") == 5 / 3
+
+
+def test_embedding_max_norm_with_a_clone_as_pytorchs_docs_show() -> None:
+    torch = pytest.importorskip("torch")
+    results = []
+    for lib in (mg, torch):
+        n, d, m = 3, 5, 7
+        embedding = lib.nn.Embedding(n, d, max_norm=1.0).double()
+        w = lib.tensor(np.random.default_rng(0).standard_normal((m, d)), requires_grad=True)
+        with lib.no_grad():
+            embedding.weight.copy_(lib.tensor(np.random.default_rng(1).standard_normal((n, d))))
+        idx = lib.tensor([1, 2])
+        a = embedding.weight.clone() @ w.t()  # weight must be cloned for this to be differentiable
+        b = embedding(idx) @ w.t()  # modifies weight in-place
+        out = a.unsqueeze(0) + b.unsqueeze(1)
+        loss = out.sigmoid().prod()
+        loss.backward()
+        results.append([loss, w.grad, embedding.weight.grad, embedding.weight])
+    for got, want in zip(*results, strict=True):
+        np.testing.assert_allclose(got.detach().numpy(), want.detach().numpy(), rtol=1e-12)

@@ -28,8 +28,10 @@ class Embedding(Module):
         num_embeddings: the table's number of rows (the vocabulary size).
         embedding_dim: each row's size.
         padding_idx: a row initialised to zeros whose gradient is always zero.
-        max_norm, norm_type, scale_grad_by_freq, sparse: PyTorch's options; ``max_norm``,
-            ``scale_grad_by_freq`` and ``sparse`` are not supported (an error says so).
+        max_norm: if given, each row looked up whose ``norm_type``-norm is larger is scaled
+            down to it in place first (``F.embedding``'s ``max_norm``).
+        norm_type: the p of that norm.
+        scale_grad_by_freq, sparse: PyTorch's options, not supported (an error says so).
         dtype: the weight's dtype (by default ``get_default_dtype()``).
         generator: a NumPy generator or int seed for the N(0, 1) initialisation.
     """
@@ -51,11 +53,6 @@ class Embedding(Module):
         generator: GeneratorLike = None,
     ) -> None:
         super().__init__()
-        if max_norm is not None:
-            raise NotImplementedError(
-                "Embedding: max_norm is not supported; renormalise the rows of the weight "
-                "yourself under no_grad()"
-            )
         if scale_grad_by_freq or sparse:
             raise NotImplementedError("Embedding: scale_grad_by_freq and sparse are not supported")
         if padding_idx is not None:
@@ -96,7 +93,8 @@ class Embedding(Module):
                 self.weight._data[self.padding_idx] = 0
 
     def forward(self, input: Any) -> Tensor:
-        return F.embedding(input, self._parameters["weight"], self.padding_idx)  # type: ignore[arg-type]
+        weight = self._parameters["weight"]
+        return F.embedding(input, weight, self.padding_idx, self.max_norm, self.norm_type)  # type: ignore[arg-type]
 
     @classmethod
     def from_pretrained(

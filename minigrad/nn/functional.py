@@ -25,7 +25,7 @@ from ..dims import wrap_dim
 from ..dtypes import torch_name
 from ..functions import linear, where
 from ..grad_mode import no_grad
-from ..inplace import _inplace
+from ..inplace import _inplace, bump_version
 from ..linalg_functions import cosine_similarity, normalize, pairwise_distance
 from ..random import as_generator
 from ..tensor import Tensor, apply, as_tensor
@@ -695,16 +695,16 @@ def embedding(
         input: int indices of any shape, each in [0, num_embeddings).
         weight: the table, shape (num_embeddings, embedding_dim).
         padding_idx: a row whose gradient is always zero (its output is still its row).
-        max_norm, scale_grad_by_freq, sparse: not supported (an error says so).
+        max_norm: if given, each row ``input`` picks whose ``norm_type``-norm is larger is
+            scaled down to it first, in place in ``weight`` and outside the graph, as
+            PyTorch's ``embedding_renorm_`` (so a graph that saved ``weight`` before refuses
+            to run backward: clone the weight for such uses, as PyTorch's docs say).
+        norm_type: the p of the norm for ``max_norm``.
+        scale_grad_by_freq, sparse: not supported (an error says so).
 
     Raises:
         TypeError: for non-integer indices. IndexError: for an index out of range.
     """
-    if max_norm is not None:
-        raise NotImplementedError(
-            "embedding(): max_norm is not supported; renormalise the rows of the weight "
-            "yourself under no_grad()"
-        )
     if scale_grad_by_freq or sparse:
         raise NotImplementedError("embedding(): scale_grad_by_freq and sparse are not supported")
     idx = np.asarray(input._data if isinstance(input, Tensor) else input)
@@ -722,6 +722,8 @@ def embedding(
             f"index out of range in self (embedding(): index {int(bad.flat[0])} for a table of "
             f"{n} rows, weight shape {tuple(weight.shape)}; indices must be in [0, {n}))"
         )
+    if max_norm is not None:
+        _renorm_rows(weight, idx, float(max_norm), float(norm_type))
     out = weight[idx]
     if padding_idx is not None:
         pad = padding_idx + n if padding_idx < 0 else padding_idx
@@ -729,6 +731,20 @@ def embedding(
         if hit.any():  # the row's value, cut from the graph: no gradient reaches it
             out = where(hit[..., None], out.detach(), out)
     return out
+
+
+def _renorm_rows(weight: Tensor, idx: np.ndarray, max_norm: float, norm_type: float) -> None:
+    """PyTorch's ``embedding_renorm_``: each row of ``weight`` that ``idx`` picks, if its
+    ``norm_type``-norm is over ``max_norm``, times ``max_norm / (norm + 1e-7)``, in place."""
+    w = weight._data
+    rows = np.unique(idx)
+    with no_grad():  # (norms and factors in float64, as PyTorch's kernel computes them)
+        norms = np.linalg.norm(w[rows].astype(np.float64), ord=norm_type, axis=1)
+    over = norms > max_norm
+    if over.any():
+        scale = max_norm / (norms[over] + 1e-7)
+        w[rows[over]] *= scale.astype(w.dtype)[:, None]
+        bump_version(weight)  # a graph that saved the old rows refuses to run backward
 
 
 def _channel_shape(x: Tensor) -> tuple[int, ...]:

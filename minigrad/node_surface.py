@@ -10,7 +10,31 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["AccumulateGrad", "NodeSurface", "OutputSurface"]
+import numpy as np
+
+__all__ = ["AccumulateGrad", "NodeSurface", "OutputSurface", "indexing_name"]
+
+
+def indexing_name(index: Any) -> str:
+    """PyTorch's node for ``x[index]``: basic indexing runs its steps in order (an int selects,
+    a slice slices, None unsqueezes; ``:`` and ``...`` within a tuple do nothing), so the node
+    is the last step's: ``x[1]`` ``SelectBackward0``, ``x[1, :2]`` ``SliceBackward0``,
+    ``x[:, None]`` ``UnsqueezeBackward0``, ``x[...]`` ``AliasBackward0``. An array, list or
+    bool anywhere is advanced indexing: ``IndexBackward0``."""
+    steps = index if isinstance(index, tuple) else (index,)
+    name = "AliasBackward0"
+    for step in steps:
+        if step is None:
+            name = "UnsqueezeBackward0"
+        elif isinstance(step, slice):
+            if step != slice(None) or not isinstance(index, tuple):
+                name = "SliceBackward0"
+        elif isinstance(step, bool) or not isinstance(step, int | np.integer):
+            if step is not Ellipsis:
+                return "IndexBackward0"
+        else:
+            name = "SelectBackward0"
+    return name
 
 
 class NodeSurface:

@@ -291,6 +291,26 @@ def test_names_match_torch() -> None:
         assert ours == theirs, name
 
 
+INDEXING = [
+    "x[1]", "x[-1]", "x[1:2]", "x[::2]", "x[:]", "x[:, 1]", "x[1, 2]", "x[1, :]", "x[1, :2]",
+    "x[1:2, :]", "x[..., 1:]", "x[None]", "x[None, 1]", "x[1, None]", "x[:, :, None]",
+    "x[...]", "x[:, :]", "x[1, ...]", "x[0:1, [1, 2]]", "x[[0, 1]]", "x[x > 0]", "x[True]",
+    "x[0][None]", "x.select(0, 1)", "x.narrow(1, 1, 2)",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("expr", INDEXING)
+def test_indexing_node_names_match_torch(expr: str) -> None:
+    # PyTorch names x[index] by its last basic step: SelectBackward0 for x[1], SliceBackward0
+    # for x[1, :2], UnsqueezeBackward0 for x[:, None], IndexBackward0 for advanced indexing
+    torch = pytest.importorskip("torch")
+    names = []
+    for lib in (mg, torch):
+        x = lib.tensor(RNG.standard_normal((3, 4)), requires_grad=True) * 1
+        names.append(eval(expr, {"x": x}).grad_fn.name())
+    assert names[0] == names[1]
+
+
 # ---------------------------------------------------------------------------------------------
 # grad and backward with PyTorch's arguments
 

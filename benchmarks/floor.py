@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from interference import side_by_side
 from run import pin_threads
 from workloads import WORKLOADS, MLPProblem, NumpyMLP, make_problem, make_runner, tiny
 
@@ -136,20 +137,6 @@ class Bare:
     def run(self) -> None:
         for _ in range(self.spec.steps):
             self.step()
-
-
-def side_by_side(fns: list[Callable[[], None]], calls: int, rounds: int = 21) -> list[float]:
-    """Median CPU time of one call of each function in microseconds, taking turns by round."""
-    for fn in fns:
-        fn()
-    times: list[list[float]] = [[] for _ in fns]
-    for _ in range(rounds):
-        for fn, own in zip(fns, times):
-            start = time.process_time()
-            for _ in range(calls):
-                fn()
-            own.append((time.process_time() - start) / calls * 1e6)
-    return [float(np.median(t)) for t in times]
 
 
 PHASES = ("zero_grad", "forward", "loss", "backward", "step")

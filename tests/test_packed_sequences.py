@@ -235,6 +235,10 @@ def test_errors_of_our_own() -> None:
         rnn.pack_padded_sequence(mg.zeros(4, 3, 2), [5, 2, 1])
     with pytest.raises(RuntimeError, match="'lengths' argument should be a 1D CPU int64 tensor"):
         rnn.pack_padded_sequence(mg.zeros(4, 3, 2), [[4], [2], [1]])
+    with pytest.raises(RuntimeError, match="input must have at least 2 dimensions"):
+        rnn.pack_padded_sequence(mg.zeros(4), [4])
+    with pytest.raises(RuntimeError, match="got 2 lengths for a batch of 3 sequences"):
+        rnn.unpad_sequence(mg.zeros(4, 3, 2), [4, 2])
     with pytest.raises(TypeError, match="expected a PackedSequence, got Tensor"):
         rnn.pad_packed_sequence(mg.zeros(4, 3, 2))  # type: ignore[arg-type]
     packed = rnn.pack_padded_sequence(mg.zeros(4, 3, 2), [4, 2, 1])

@@ -676,8 +676,8 @@ def test_one_step_dates_all_its_writes_with_one_tick():
 def test_a_large_plain_sgd_update_gives_the_bits_of_p_minus_lr_grad(
     order: str, grad_order: str
 ) -> None:
-    """Plain SGD updates a large parameter piece by piece (its steps stay in the cache): the
-    same product and difference for every element, whatever the memory orders."""
+    """Plain SGD's update of a large parameter is ``p - lr * grad`` to the bit, in the
+    parameter's own memory, whatever the memory orders of parameter and gradient."""
     rng = np.random.default_rng(0)
     start = np.asarray(rng.standard_normal((700, 600)), dtype=np.float32, order=order)
     grad = np.asarray(rng.standard_normal((700, 600)), dtype=np.float32, order=grad_order)

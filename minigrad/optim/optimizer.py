@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 
@@ -322,32 +322,6 @@ def _plain(value: Any) -> Any:
 _SCALARS: dict[tuple[float, np.dtype], np.ndarray] = {}
 
 
-_PIECE = 1 << 16  # elements of a piece of a large update: its steps stay in the cache
-
-
-def _descend(data: np.ndarray, grad: np.ndarray, rate: np.ndarray) -> None:
-    """``data -= rate * grad`` in place. A large parameter is updated piece by piece, each
-    piece's steps in a small array that stays in the cache: one pass over memory less than
-    writing every step out and reading it back (W5's weights are 4 MB each), with the same
-    product and difference for every element."""
-    if data.size < 4 * _PIECE:  # (first: the usual small parameter reads no flags)
-        np.subtract(data, np.multiply(grad, rate), out=data)
-        return
-    order: Literal["C", "F"] = (
-        "F" if data.flags.f_contiguous and not data.flags.c_contiguous else "C"
-    )
-    if grad.dtype != data.dtype or not (data.flags[order] and grad.flags[order]):
-        np.subtract(data, np.multiply(grad, rate), out=data)
-        return
-    flat, gflat = data.reshape(-1, order=order), grad.reshape(-1, order=order)  # views
-    steps = np.empty(_PIECE, data.dtype)
-    for k in range(0, data.size, _PIECE):
-        piece = flat[k : k + _PIECE]
-        step = steps[: piece.size]
-        np.multiply(gflat[k : k + _PIECE], rate, out=step)
-        np.subtract(piece, step, out=piece)
-
-
 def _scalar(value: float, dtype: np.dtype) -> np.ndarray:
     """``value`` as a read-only 0-d array of ``dtype``: ``d * value`` gives the same bits as
     with the Python number (NumPy casts it to d's dtype), but an array operand skips NumPy's
@@ -423,7 +397,7 @@ class SGD(Optimizer):
                     data = p._data
                     if rate is None or rate.dtype is not data.dtype:
                         rate = _scalar(lr, data.dtype)
-                    _descend(data, p._grad._data, rate)
+                    np.subtract(data, np.multiply(p._grad._data, rate), out=data)
             return
         for p, data, d in self._gradients(group):
             if momentum != 0:

@@ -293,6 +293,7 @@ class Conv(_ConvOp):
     """
 
     __slots__ = ("cols",)
+    torch_name = "ConvolutionBackward0"
 
     def __init__(self, params: ConvParams) -> None:
         self.params = params
@@ -333,6 +334,7 @@ class ConvInput(_ConvOp):
     d/dw = conv_weight(grad, gy)."""
 
     __slots__ = ("x_shape",)
+    torch_name = "ConvolutionBackward0"  # (conv_transpose: PyTorch's name too)
 
     def __init__(self, params: ConvParams, x_shape: Ints) -> None:
         self.params, self.x_shape = params, tuple(x_shape)
@@ -636,6 +638,7 @@ class Pad(Op):
     dz/dx = grad without the padding."""
 
     __slots__ = ("padding", "value")
+    torch_name = "ConstantPadNdBackward0"
 
     def __init__(self, padding: Pads, value: float = 0.0) -> None:
         self.padding, self.value = padding, value

@@ -42,7 +42,7 @@ class Op(NodeSurface):
       by the engine, so a rule may return a gradient of the broadcast shape.
     """
 
-    __slots__ = ("edges", "epoch", "hooks", "inputs", "out", "saved", "site")
+    __slots__ = ("edges", "epoch", "hooks", "inputs", "label", "out", "saved", "site")
 
     computes_in_floats = False
     """True for an op whose result is a float whatever its input (exp, log, sigmoid...): an
@@ -63,6 +63,8 @@ class Op(NodeSurface):
     """The output array saved for backward; None once the graph is freed."""
     hooks: list[Callable[[Any], Any]] | None
     """Hooks registered on the output tensor (a non-leaf)."""
+    label: str
+    """PyTorch's name, set by a function composed of ops on its last (unset: see ``name()``)."""
     site: Any
     """Where user code created this op (set only in anomaly mode; see ``grad_mode.Anomaly``)."""
     epoch: int

@@ -13,6 +13,7 @@ from . import fused, more_ops, ops, versions
 from .dims import wrap_dim
 from .dtypes import result_np, torch_name
 from .grad_mode import _grad_enabled
+from .node_surface import labelled
 from .pointwise import _isclose, _logical, _pair
 from .rearrange import _broadcast_shape
 from .tensor import Tensor, apply, as_tensor
@@ -835,7 +836,8 @@ def stack(
         raise _stack_mismatch([t._data.shape for t in ts])
     a = axis if dim is None else dim
     a = wrap_dim(a, ts[0].ndim + 1, "stack", ts[0].shape)
-    return _into(out, cat([t.unsqueeze(a) for t in ts], a), "stack")
+    stacked = labelled(cat([t.unsqueeze(a) for t in ts], a), "StackBackward0", *ts)
+    return _into(out, stacked, "stack")
 
 
 def _where_operand(v: Any, name: str, position: int) -> None:

@@ -21,6 +21,7 @@ from .dtypes import torch_name
 from .engine import TensorMakers
 from .grad_mode import _grad_enabled
 from .hooks import move_retained
+from .node_surface import labelled
 from .validation import _index, _raw, _write_mismatch
 
 __all__ = ["InPlace", "bump_version", "sibling_views"]
@@ -45,9 +46,11 @@ _SIBLINGS: dict[int, tuple[weakref.ref, str, int]] = {}
 
 def sibling_views(views: Any, name: str) -> tuple[Any, ...]:
     """``views`` (returned together by one call, PyTorch's op ``name``) marked so that a
-    recorded in-place change of one raises PyTorch's error; returned as a tuple."""
+    recorded in-place change of one raises PyTorch's error, and named as PyTorch's nodes
+    (``SplitBackward0``); returned as a tuple."""
     for i, v in enumerate(views):
         _SIBLINGS[id(v)] = (weakref.ref(v, _forget(id(v))), name, i)
+        labelled(v, f"{name}Backward0")
     return tuple(views)
 
 

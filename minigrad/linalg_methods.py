@@ -19,6 +19,7 @@ from . import linalg_ops, more_ops, ops
 from .dims import wrap_dim
 from .dtypes import torch_name
 from .engine import TensorMakers
+from .node_surface import labelled
 from .validation import _one_dim, _with_dtype
 
 if TYPE_CHECKING:
@@ -60,7 +61,12 @@ def check_matrices(t: Any, name: str) -> None:
 def vector_norm_of(x: Any, ord: float, dim: Any, keepdim: builtins.bool) -> Any:
     """The vector ``ord``-norm of ``x`` over ``dim`` (None: all elements; already checked),
     with PyTorch's gradients: 0 where the norm is 0, and at zero elements for fractional and
-    negative ``ord``. What ``Tensor.norm(p)`` and ``linalg.vector_norm`` both compute."""
+    negative ``ord``. What ``Tensor.norm(p)`` and ``linalg.vector_norm`` both compute; its
+    node is PyTorch's ``LinalgVectorNormBackward0`` whatever ops compose it."""
+    return labelled(_vector_norm(x, ord, dim, keepdim), "LinalgVectorNormBackward0", x)
+
+
+def _vector_norm(x: Any, ord: float, dim: Any, keepdim: builtins.bool) -> Any:
     if ord == 2:
         return TensorMakers.apply(more_ops.Norm2(dim, keepdim), x)
     if ord == 1:

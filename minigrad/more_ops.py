@@ -648,6 +648,7 @@ class Norm2(_Reduction):
     """z = sqrt(sum of x^2) over axis;  dz/dx = x / z (0 where z = 0, as PyTorch)."""
 
     __slots__ = ()
+    torch_name = "LinalgVectorNormBackward0"
 
     def forward(self, x: Any) -> np.ndarray:
         return np.sqrt((x * x).sum(axis=self.axis, keepdims=self.keepdims))

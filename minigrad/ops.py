@@ -19,7 +19,6 @@ from typing import Any
 import numpy as np
 
 from .engine import Op, TensorMakers
-from .node_surface import indexing_name
 from .quiet import _ieee
 
 Axis = int | tuple[int, ...] | None
@@ -644,9 +643,6 @@ class GetItem(Op):
 
     def backward(self, grad: Any, out: Any, x: Any) -> tuple[Any, ...]:
         return (scatter(grad, self.index, x.shape),)
-
-    def name(self) -> str:  # (PyTorch's node depends on the index: x[1] is SelectBackward0)
-        return indexing_name(self.index)
 
 
 class ScatterAdd(Op):

@@ -17,6 +17,7 @@ from . import fused, more_ops, ops
 from .dtypes import default_float, result_np, torch_name
 from .engine import Op, TensorMakers
 from .inplace import _inplace
+from .node_surface import labelled
 from .operands import _operand
 from .quiet import _ieee
 from .validation import _check_broadcast
@@ -171,7 +172,7 @@ class PointwiseMethods:
 
     def reciprocal(self: Any) -> Tensor:
         """1 / x (an integer tensor gives the default float dtype); gradient -1/x^2."""
-        return 1 / self
+        return labelled(1 / self, "ReciprocalBackward0")
 
     # -- tests and logic ----------------------------------------------------------------------
 

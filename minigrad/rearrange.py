@@ -23,6 +23,7 @@ from .dims import wrap_dim
 from .dtypes import torch_name
 from .engine import TensorMakers
 from .inplace import sibling_views
+from .node_surface import labelled
 from .validation import _raw
 
 if TYPE_CHECKING:
@@ -105,7 +106,8 @@ class RearrangeMethods:
         a view)."""
         ds = _dim_list(self, _ints(_dims_given("flip", args, dims)), "flip")
         shape = self._data.shape
-        return _copy(self, _grid(shape, {d: np.arange(shape[d])[::-1] for d in ds}))
+        flipped = _copy(self, _grid(shape, {d: np.arange(shape[d])[::-1] for d in ds}))
+        return labelled(flipped, "FlipBackward0", self)
 
     def fliplr(self: Any) -> Tensor:
         """Columns in reverse order: ``flip(1)`` of a tensor with at least 2 dims."""
@@ -222,7 +224,7 @@ class RearrangeMethods:
                 f"trace: expected a matrix, but got tensor with dim {self._data.ndim}"
             )
         n, m = self._data.shape
-        return self[_diagonal_positions(n, m, 0)].sum()
+        return labelled(self[_diagonal_positions(n, m, 0)].sum(), "TraceBackward0")
 
     # -- repeating ----------------------------------------------------------------------------
 
@@ -482,7 +484,7 @@ class RearrangeMethods:
                 f"inconsistent tensor size, expected tensor [{n}] and src [{k}] to have the "
                 f"same number of elements, but got {n} and {k} elements respectively"
             )
-        return self @ o
+        return labelled(self @ o, "DotBackward0")
 
     def mm(self: Any, mat2: Any) -> Tensor:
         """The product of two matrices (2-D, one dtype): ``@`` without broadcasting (``@``

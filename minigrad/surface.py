@@ -23,6 +23,7 @@ from .engine import TensorMakers
 from .inplace import _inplace, sibling_views
 from .linalg_methods import LinalgMethods, vector_norm_of
 from .more_methods import MoreMethods, MoreResults
+from .node_surface import labelled
 from .pointwise import PointwiseMethods, _divide
 from .rearrange import RearrangeMethods
 from .reductions import ReductionMethods, ReductionResults
@@ -324,7 +325,7 @@ class TensorSurface(
 
     def clone(self: Any) -> Tensor:
         """A copy with its own memory; gradients flow back through it to this tensor."""
-        return TensorMakers.apply(ops.Cast(self._data.dtype), self)
+        return labelled(TensorMakers.apply(ops.Cast(self._data.dtype), self), "CloneBackward0")
 
     def new_tensor(
         self: Any, data: Any, dtype: Any = None, requires_grad: builtins.bool = False
@@ -386,23 +387,25 @@ class TensorSurface(
             return self
         axes = list(range(self.ndim))
         axes[d0], axes[d1] = axes[d1], axes[d0]
-        return self.permute(tuple(axes))
+        return labelled(self.permute(tuple(axes)), "TransposeBackward0", self)
 
     def squeeze(self: Any, axis: Any = None, *, dim: Any = None) -> Tensor:
         """Drop axes of size one (all of them, or those named that have size one)."""
         a = _dim_arg(dim, axis, "squeeze")
+        name = f"SqueezeBackward{0 if a is None else 2 if isinstance(a, tuple) else 1}"
         if a is None:
             shape = tuple(n for n in self._data.shape if n != 1)
         else:
             a = wrap_dims(a if isinstance(a, tuple) else (a,), self.ndim, "squeeze", self.shape)
             axes = () if a is None else (a,) if isinstance(a, builtins.int) else a
             shape = tuple(n for i, n in enumerate(self._data.shape) if not (i in axes and n == 1))
-        return self.reshape(shape)
+        return labelled(self.reshape(shape), name, self)
 
     def unsqueeze(self: Any, axis: builtins.int) -> Tensor:
         """Insert an axis of size one at ``axis``."""
         axis = wrap_dim(axis, self.ndim + 1, "unsqueeze", self._data.shape)
-        return self.reshape((*self._data.shape[:axis], 1, *self._data.shape[axis:]))
+        out = self.reshape((*self._data.shape[:axis], 1, *self._data.shape[axis:]))
+        return labelled(out, "UnsqueezeBackward0", self)
 
     def expand(self: Any, *shape: Any) -> Tensor:
         """PyTorch's ``expand``: like ``broadcast_to``, where -1 keeps a dimension."""
@@ -414,7 +417,7 @@ class TensorSurface(
             raise RuntimeError(
                 f"t() expects a tensor with <= 2 dimensions, but self is {self.ndim}D"
             )
-        return self.transpose(0, 1) if self.ndim == 2 else self
+        return labelled(self.transpose(0, 1), "TBackward0", self) if self.ndim == 2 else self
 
     def view(self: Any, *shape: Any) -> Tensor:
         """The same memory in a new shape (``view(2, -1)`` or ``view((2, -1))``).
@@ -468,11 +471,12 @@ class TensorSurface(
             )
         if builtins.all(r == 1 for r in reps):  # a copy, as PyTorch's (reshapes alone view)
             out = self.clone()
-            return out if merged == tuple(self.shape) else out.reshape(merged)
-        # (n,) repeated r times is (1, n) broadcast to (r, n), then merged: one op per step.
-        spread = tuple(d for n in shape for d in (1, n))
-        target = tuple(d for r, n in zip(reps, shape) for d in (r, n))
-        return self.reshape(spread).broadcast_to(target).reshape(merged)
+            out = out if merged == tuple(self.shape) else out.reshape(merged)
+        else:  # (n,) repeated r times is (1, n) broadcast to (r, n), then merged: one op a step
+            spread = tuple(d for n in shape for d in (1, n))
+            target = tuple(d for r, n in zip(reps, shape) for d in (r, n))
+            out = self.reshape(spread).broadcast_to(target).reshape(merged)
+        return labelled(out, "RepeatBackward0", self)
 
     def index_select(self: Any, dim: builtins.int, index: Any) -> Tensor:
         """The entries at ``index`` (1-D integers) along ``dim``."""
@@ -509,7 +513,7 @@ class TensorSurface(
         size = self._data.shape[d] if self.ndim else 1
         try:  # (a negative index would wrap around: PyTorch refuses it)
             if not idx.size or idx.min() >= 0:
-                return self[_gather_index(idx, d)]
+                return labelled(self[_gather_index(idx, d)], "GatherBackward0", self)
         except IndexError:
             pass
         bad = idx[(idx < 0) | (idx >= size)].flat[0]
@@ -659,7 +663,9 @@ class TensorSurface(
         below = np.tri(rows, cols, diagonal if name == "tril" else diagonal - 1, dtype=bool)
         keep = below if name == "tril" else ~below
         zeros = TensorMakers.wrap(np.zeros_like(self._data), None)
-        return TensorMakers.apply(ops.Where(keep), self, zeros)
+        return labelled(
+            TensorMakers.apply(ops.Where(keep), self, zeros), f"{name.title()}Backward0"
+        )
 
     def masked_fill(self: Any, mask: Any, value: Any) -> Tensor:
         """``value`` where ``mask`` (bool, broadcast to this shape) is True, else this tensor."""
@@ -692,7 +698,7 @@ class TensorSurface(
             v = v.to(self._data.dtype)
         else:  # a number takes this tensor's dtype, as in PyTorch (2.7 in an int64 tensor is 2)
             v = type(self)(_cast_number(v, self._data.dtype, "masked_fill"))
-        return TensorMakers.apply(ops.Where(m), v, self)
+        return labelled(TensorMakers.apply(ops.Where(m), v, self), "MaskedFillBackward0")
 
     # -- arithmetic with PyTorch's names ------------------------------------------------------
 
@@ -734,11 +740,11 @@ class TensorSurface(
 
     def rsqrt(self: Any) -> Tensor:
         """1 / sqrt(x)."""
-        return self**-0.5
+        return labelled(self**-0.5, "RsqrtBackward0")
 
     def exp2(self: Any) -> Tensor:
         """2 ** x."""
-        return 2.0**self
+        return labelled(2.0**self, "Exp2Backward0")
 
     def log2(self: Any) -> Tensor:
         """Base-2 logarithm."""
@@ -825,11 +831,11 @@ class TensorSurface(
 
     def amax(self: Any, dim: Any = (), keepdim: builtins.bool = False) -> Tensor:
         """Largest value over ``dim`` (all dims by default); ties share the gradient evenly."""
-        return self._extremum(ops.Max, "amax", dim, keepdim)
+        return labelled(self._extremum(ops.Max, "amax", dim, keepdim), "AmaxBackward0")
 
     def amin(self: Any, dim: Any = (), keepdim: builtins.bool = False) -> Tensor:
         """Smallest value over ``dim`` (all dims by default); ties share the gradient evenly."""
-        return self._extremum(ops.Min, "amin", dim, keepdim)
+        return labelled(self._extremum(ops.Min, "amin", dim, keepdim), "AminBackward0")
 
     def argmax(
         self: Any,
@@ -917,6 +923,7 @@ class TensorSurface(
         values = self.gather(d, idx)
         if not keep:
             values, idx = values.squeeze(d), idx.squeeze(d)
+        labelled(values, f"{name.capitalize()}Backward0", self)  # (max(dim): MaxBackward0)
         return result(values, TensorMakers.wrap(idx, None))
 
     def sort(
@@ -934,7 +941,8 @@ class TensorSurface(
             return return_types.sort(self.clone(), TensorMakers.wrap(np.asarray(0), None))
         d = _one_dim(self, dim, "sort")
         idx = _argsort(self._data, d, descending)
-        return return_types.sort(self.gather(d, idx), TensorMakers.wrap(idx, None))
+        values = labelled(self.gather(d, idx), "SortBackward0", self)
+        return return_types.sort(values, TensorMakers.wrap(idx, None))
 
     def argsort(
         self: Any,
@@ -964,7 +972,8 @@ class TensorSurface(
         if self.ndim == 0:
             return return_types.topk(self.clone(), TensorMakers.wrap(np.asarray(0), None))
         idx = _argsort(self._data, d, largest)[_along(d, slice(0, k))]
-        return return_types.topk(self.gather(d, idx), TensorMakers.wrap(idx, None))
+        values = labelled(self.gather(d, idx), "TopkBackward0", self)
+        return return_types.topk(values, TensorMakers.wrap(idx, None))
 
     def std(
         self: Any,
@@ -978,9 +987,8 @@ class TensorSurface(
     ) -> Tensor:
         """Standard deviation over ``dim``, dividing by n - correction (PyTorch's default: 1)."""
         _check_floating(self, "std")
-        return self.var(
-            dim, unbiased, keepdim, correction=correction, axis=axis, keepdims=keepdims
-        ).sqrt()
+        var = self.var(dim, unbiased, keepdim, correction=correction, axis=axis, keepdims=keepdims)
+        return labelled(var.sqrt(), "StdBackward0")
 
     def var(
         self: Any,
@@ -1012,7 +1020,7 @@ class TensorSurface(
                 UserWarning,
                 stacklevel=3,
             )
-        return (centred * centred).sum(d, keepdims=keep) / max(n - c, 0)
+        return labelled((centred * centred).sum(d, keepdims=keep) / max(n - c, 0), "VarBackward0")
 
     def prod(
         self: Any,
@@ -1034,10 +1042,11 @@ class TensorSurface(
             x = x.to(np.int64)  # integers multiply in int64, as PyTorch
         if dim is None:
             out = _product(x.reshape(-1), 0)
-            return out.reshape(()) if not keepdim else out.reshape((1,) * self.ndim)
+            out = out.reshape(()) if not keepdim else out.reshape((1,) * self.ndim)
+            return labelled(out, "ProdBackward0", self)
         d = _one_dim(self, dim, "prod")
         out = _product(x, d)
-        return out if keepdim else out.squeeze(d)
+        return labelled(out if keepdim else out.squeeze(d), "ProdBackward1", self)
 
     def norm(self: Any, p: Any = "fro", dim: Any = None, keepdim: builtins.bool = False) -> Tensor:
         """The vector norm over ``dim`` (all elements by default): ``p`` = 2 or "fro" (the

@@ -30,6 +30,7 @@ from .gradients import _seed, backward
 from .hooks import HookHandle, register, retain_grad, retains_grad
 from .inplace import InPlace, _add_alias
 from .inplace_methods import InPlaceMethods
+from .node_surface import labelled
 from .operands import _operand, _promoted
 from .surface import Size, TensorSurface
 from .validation import (
@@ -385,7 +386,7 @@ class Tensor(InPlace, InPlaceMethods, Conversions, TensorSurface):
         return _binary(ops.Sub(), self, other)
 
     def __rsub__(self, other: Any) -> Tensor:
-        return _binary(ops.Sub(), other, self)
+        return labelled(_binary(ops.Sub(), other, self), "RsubBackward1")
 
     def __mul__(self, other: Any) -> Tensor:
         return _binary(ops.Mul(), self, other)
@@ -403,7 +404,7 @@ class Tensor(InPlace, InPlaceMethods, Conversions, TensorSurface):
         return _binary(ops.Pow(), self, other)
 
     def __rpow__(self, other: Any) -> Tensor:
-        return _binary(ops.Pow(), other, self)
+        return labelled(_binary(ops.Pow(), other, self), "PowBackward2")
 
     def __matmul__(self, other: Any) -> Tensor:
         return self.matmul(other)

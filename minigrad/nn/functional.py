@@ -27,6 +27,7 @@ from ..functions import linear, where
 from ..grad_mode import no_grad
 from ..inplace import _inplace, bump_version
 from ..linalg_functions import cosine_similarity, normalize, pairwise_distance
+from ..node_surface import labelled
 from ..random import as_generator
 from ..tensor import Tensor, apply, as_tensor
 from ..validation import (
@@ -296,7 +297,7 @@ def silu(input: Tensor, inplace: bool = False) -> Tensor:
         inplace: write the result into ``input`` and return it.
     """
     x = _floating(input, "silu")
-    return _apply(x, inplace, "silu_", lambda t: t * t.sigmoid())
+    return _apply(x, inplace, "silu_", lambda t: labelled(t * t.sigmoid(), "SiluBackward0", t))
 
 
 def _leaky_relu(x: Tensor, negative_slope: float) -> Tensor:
@@ -312,7 +313,12 @@ def leaky_relu(input: Tensor, negative_slope: float = 0.01, inplace: bool = Fals
         inplace: write the result into ``input`` and return it.
     """
     x = _floating(input, "leaky_relu")
-    return _apply(x, inplace, "leaky_relu_", lambda t: _leaky_relu(t, negative_slope))
+    return _apply(
+        x,
+        inplace,
+        "leaky_relu_",
+        lambda t: labelled(_leaky_relu(t, negative_slope), "LeakyReluBackward0", t),
+    )
 
 
 def leaky_relu_(input: Tensor, negative_slope: float = 0.01) -> Tensor:
@@ -344,7 +350,7 @@ def elu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
         inplace: write the result into ``input`` and return it.
     """
     x = _floating(input, "elu")
-    return _apply(x, inplace, "elu_", lambda t: _elu(t, alpha))
+    return _apply(x, inplace, "elu_", lambda t: labelled(_elu(t, alpha), "EluBackward0", t))
 
 
 def elu_(input: Tensor, alpha: float = 1.0) -> Tensor:
@@ -365,7 +371,8 @@ def selu(input: Tensor, inplace: bool = False) -> Tensor:
         inplace: write the result into ``input`` and return it.
     """
     x = _floating(input, "selu", "elu_cpu")
-    return _apply(x, inplace, "selu_", lambda t: _elu(t, _SELU_ALPHA, _SELU_SCALE))
+    selu = lambda t: _elu(t, _SELU_ALPHA, _SELU_SCALE)  # noqa: E731
+    return _apply(x, inplace, "selu_", lambda t: labelled(selu(t), "EluBackward0", t))
 
 
 def selu_(input: Tensor) -> Tensor:
@@ -387,7 +394,8 @@ def celu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
     x = _floating(input, "celu", "elu_cpu")
     if alpha == 0:
         raise RuntimeError("ZeroDivisionError: alpha cannot be 0 for CELU")
-    return _apply(x, inplace, "celu_", lambda t: _elu(t, alpha, input_scale=1.0 / alpha))
+    celu = lambda t: _elu(t, alpha, input_scale=1.0 / alpha)  # noqa: E731
+    return _apply(x, inplace, "celu_", lambda t: labelled(celu(t), "CeluBackward0", t))
 
 
 def celu_(input: Tensor, alpha: float = 1.0) -> Tensor:
@@ -430,7 +438,7 @@ def hardswish(input: Tensor, inplace: bool = False) -> Tensor:
 def logsigmoid(input: Tensor) -> Tensor:
     """log(sigmoid(x)) = -softplus(-x), exact for any x (no overflow, no log(0))."""
     x = _floating(input, "logsigmoid", "log_sigmoid_cpu")
-    return -apply(fused.Softplus(), -x)
+    return labelled(-apply(fused.Softplus(), -x), "LogSigmoidBackward0")
 
 
 def softsign(input: Tensor) -> Tensor:
@@ -480,7 +488,8 @@ def mish(input: Tensor, inplace: bool = False) -> Tensor:
         inplace: write the result into ``input`` and return it.
     """
     x = _floating(input, "mish")
-    return _apply(x, inplace, "mish_", lambda t: t * apply(fused.Softplus(), t).tanh())
+    mish = lambda t: t * apply(fused.Softplus(), t).tanh()  # noqa: E731
+    return _apply(x, inplace, "mish_", lambda t: labelled(mish(t), "MishBackward0", t))
 
 
 def softmin(
@@ -611,10 +620,10 @@ def gelu(input: Tensor, approximate: str = "none") -> Tensor:
     """
     x = _floating(input, "gelu", "GeluKernelImpl")
     if approximate == "none":
-        return x * 0.5 * (1 + apply(fused.Erf(), x * _SQRT_HALF))
+        return labelled(x * 0.5 * (1 + apply(fused.Erf(), x * _SQRT_HALF)), "GeluBackward0")
     if approximate == "tanh":
         inner = (x + 0.044715 * (x * x * x)) * _SQRT_2_OVER_PI
-        return x * 0.5 * (1 + inner.tanh())
+        return labelled(x * 0.5 * (1 + inner.tanh()), "GeluBackward0")
     raise ValueError(f"gelu(): approximate must be 'none' or 'tanh', got {approximate!r}")
 
 
@@ -730,7 +739,7 @@ def embedding(
         hit = idx == pad
         if hit.any():  # the row's value, cut from the graph: no gradient reaches it
             out = where(hit[..., None], out.detach(), out)
-    return out
+    return labelled(out, "EmbeddingBackward0", weight)
 
 
 def _renorm_rows(weight: Tensor, idx: np.ndarray, max_norm: float, norm_type: float) -> None:
@@ -965,7 +974,7 @@ def group_norm(
         )
     op = fused.Normalize((2,), eps, (), ())
     out = apply(op, x.reshape(n, num_groups, per_group)).reshape(*x.shape)
-    return _affine(out, weight, bias, _channel_shape(x))
+    return labelled(_affine(out, weight, bias, _channel_shape(x)), "NativeGroupNormBackward0")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1088,7 +1097,8 @@ def smooth_l1_loss(
     if beta == 0:
         return _reduce(d.abs(), reduction)
     small = np.abs(d._data) < beta
-    return _reduce(where(small, d * d * (0.5 / beta), d.abs() - 0.5 * beta), reduction)
+    loss = _reduce(where(small, d * d * (0.5 / beta), d.abs() - 0.5 * beta), reduction)
+    return labelled(loss, "SmoothL1LossBackward0")
 
 
 def huber_loss(
@@ -1106,6 +1116,8 @@ def huber_loss(
     d = x - _same_shape_target(x, target, fn)
     small = np.abs(d._data) < delta
     loss = where(small, d * d * 0.5, (d.abs() - 0.5 * delta) * delta)
+    if weight is None:  # (PyTorch's weighted huber_loss is composed too: MeanBackward0)
+        return labelled(_reduce(loss, reduction), "HuberLossBackward0")
     return _weighted_reduce(loss, weight, reduction, fn, mean_by_weights=False)
 
 
@@ -1159,7 +1171,7 @@ def binary_cross_entropy(
     loss: Tensor = -(y * _clamped_log(p) + (1 - y) * _clamped_log(1 - p))
     if weight is not None:
         loss = loss * _weight(weight, p)
-    return _reduce(loss, reduction)
+    return labelled(_reduce(loss, reduction), "BinaryCrossEntropyBackward0")
 
 
 def binary_cross_entropy_with_logits(
@@ -1197,7 +1209,7 @@ def binary_cross_entropy_with_logits(
         loss = (1 - y) * x + lw * apply(fused.Softplus(), -x)
     if weight is not None:
         loss = loss * _weight(weight, x)
-    return _reduce(loss, reduction)
+    return labelled(_reduce(loss, reduction), "BinaryCrossEntropyWithLogitsBackward0")
 
 
 # ---------------------------------------------------------------------------------------------

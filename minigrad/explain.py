@@ -165,6 +165,8 @@ def _title(s: Step) -> str:
         return f"leaf {s.name or '(unnamed)'}"
     attrs = ", ".join(f"{k}={v}" for k, v in s.attributes.items() if _short(v))
     title = f"{s.op}({attrs})" if attrs else s.op
+    label = getattr(s.node, "label", None)  # the last op of a composed function: its name
+    title = f"{title} [{label}]" if label else title
     return f"{title} → {s.name}" if s.name else title
 
 

@@ -236,3 +236,20 @@ def test_no_names_under_no_grad() -> None:
         assert mg.nn.functional.gelu(x).grad_fn is None
         assert x.std().grad_fn is None
 
+
+def test_a_drawing_shows_the_op_and_the_function_it_ends() -> None:
+    from minigrad.viz import draw_graph, trace
+
+    x = mg.randn(3, 4, requires_grad=True)
+    out = mg.nn.functional.gelu(x).sum(1)
+    ops = trace(out).ops
+    assert [(n.op, n.label) for n in ops[-2:]] == [("Mul", "GeluBackward0"), ("Sum", None)]
+    assert '<B>Mul</B><BR/><FONT POINT-SIZE="9"><I>GeluBackward0</I>' in draw_graph(out).source
+
+
+def test_explain_shows_the_op_and_the_function_it_ends() -> None:
+    x = mg.randn(3, 4, requires_grad=True)
+    from minigrad.explain import explain_backward
+
+    text = explain_backward(mg.nn.functional.silu(x).sum()).table()
+    assert "Mul [SiluBackward0]" in text and "Sigmoid " in text

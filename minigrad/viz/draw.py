@@ -135,6 +135,8 @@ def _tensor_label(n: TensorNode, show_data: bool, show_grad: bool, fill: str, da
 def _op_label(n: OpNode) -> str:
     attrs = [f"{k}={_attr_text(v)}" for k, v in n.attributes.items() if v is not False]
     extra = "".join(f'<BR/><FONT POINT-SIZE="9">{_esc(a)}</FONT>' for a in attrs)
+    if n.label:  # the last op of a composed function: PyTorch's node for the whole function
+        extra = f'<BR/><FONT POINT-SIZE="9"><I>{_esc(n.label)}</I></FONT>' + extra
     return f"<<B>{_esc(n.op)}</B>{extra}>"
 
 

@@ -67,13 +67,16 @@ class TensorNode:
 
 @dataclass(frozen=True)
 class OpNode:
-    """An op: its class name, attributes (``axis``...) and one-line math (``rule``)."""
+    """An op: its class name, attributes (``axis``...) and one-line math (``rule``);
+    ``label``: PyTorch's name of the function it ends, for the last op of a function composed
+    of several (``F.gelu``'s last ``Mul``: ``GeluBackward0``), else None."""
 
     id: str
     op: str
     attributes: dict[str, Any]
     rule: str
     kind: str = "op"
+    label: str | None = None
 
 
 @dataclass(frozen=True)
@@ -241,7 +244,8 @@ def _trace(
             op_id = op_ids[id(node.node)]
         else:
             op_id = op_ids[id(node)] = f"op{len(op_ids)}"
-            nodes.append(OpNode(op_id, node.op_name, node.attributes(), _rule(node)))
+            label = getattr(node, "label", None)
+            nodes.append(OpNode(op_id, node.op_name, node.attributes(), _rule(node), label=label))
             inputs = node.inputs if node.inputs is not None else (None,) * len(node.edges)
             for i, (edge, x) in enumerate(zip(node.edges, inputs)):
                 if edge is None:

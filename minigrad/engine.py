@@ -22,7 +22,7 @@ from . import versions
 from .grad_mode import Anomaly, _grad_enabled
 from .hooks import checked_result
 from .node_surface import NodeSurface, OutputSurface
-from .quiet import _loud_numpy, _quiet_numpy
+from .quiet import _QUIET, _loud_numpy, _quiet_numpy
 
 # ---------------------------------------------------------------------------------------------
 # The recorded op
@@ -48,6 +48,9 @@ class Op(NodeSurface):
     """True for an op whose result is a float whatever its input (exp, log, sigmoid...): an
     integer or bool input is read in the default float dtype first, as PyTorch does (NumPy
     would compute in float64). ``tensor.apply`` and ``tensor._unary`` convert it."""
+
+    meets_ieee_edges = True
+    """False for a unary op that cannot overflow or divide by 0: it skips ``quiet.py``'s switch."""
 
     reads_inputs = True
     """False for an op whose rule never reads its inputs' values (a cast): writing into an input
@@ -170,7 +173,7 @@ def run_backward(
     recording = _grad_enabled.set(create_graph)  # rules record only when asked to
     # Rules meet IEEE edges (1/x at 0, inf * 0 after an underflow): their values are PyTorch's,
     # without NumPy's RuntimeWarning. One errstate per backward, not one per rule.
-    quiet = _quiet_numpy()
+    quiet = _quiet_numpy(_QUIET)
     handed: list[Any] | None = None
     try:
         while ready:

@@ -19,7 +19,6 @@ from typing import Any
 import numpy as np
 
 from .engine import Op, TensorMakers
-from .quiet import _ieee
 
 Axis = int | tuple[int, ...] | None
 
@@ -169,8 +168,7 @@ class Div(Op):
     __slots__ = ()
 
     def forward(self, x: Any, y: Any) -> np.ndarray:
-        with _ieee():
-            return x / y
+        return x / y
 
     def backward(self, grad: Any, out: Any, x: Any, y: Any) -> tuple[Any, ...]:
         gx = grad / y if self.needs_grad(0) else None
@@ -201,10 +199,7 @@ class Pow(Op):
     __slots__ = ()
 
     def forward(self, x: Any, y: Any) -> np.ndarray:
-        if type(y) is int and y == 2:  # every squared error: no domain edge to guard
-            return x**y
-        with _ieee():
-            return x**y
+        return x**y
 
     def backward(self, grad: Any, out: Any, x: Any, y: Any) -> tuple[Any, ...]:
         gx = gy = None
@@ -271,8 +266,7 @@ class Exp(Op):
     computes_in_floats = True
 
     def forward(self, x: Any) -> np.ndarray:
-        with _ieee():
-            return np.exp(x)
+        return np.exp(x)
 
     def backward(self, grad: Any, out: Any, x: Any) -> tuple[Any, ...]:
         return (grad * out,)
@@ -285,8 +279,7 @@ class Log(Op):
     computes_in_floats = True
 
     def forward(self, x: Any) -> np.ndarray:
-        with _ieee():
-            return np.log(x)
+        return np.log(x)
 
     def backward(self, grad: Any, out: Any, x: Any) -> tuple[Any, ...]:
         return (grad / x,)
@@ -299,8 +292,7 @@ class Sqrt(Op):
     computes_in_floats = True
 
     def forward(self, x: Any) -> np.ndarray:
-        with _ieee():
-            return np.sqrt(x)
+        return np.sqrt(x)
 
     def backward(self, grad: Any, out: Any, x: Any) -> tuple[Any, ...]:
         return (grad / (2 * out),)
@@ -325,8 +317,7 @@ class Sin(Op):
     computes_in_floats = True
 
     def forward(self, x: Any) -> np.ndarray:
-        with _ieee():  # sin(inf) is nan, as PyTorch's, without NumPy's warning
-            return np.sin(x)
+        return np.sin(x)  # (sin(inf) is nan, as PyTorch's: quietly, see quiet.py)
 
     def backward(self, grad: Any, out: Any, x: Any) -> tuple[Any, ...]:
         return (grad * cos(x),)
@@ -339,8 +330,7 @@ class Cos(Op):
     computes_in_floats = True
 
     def forward(self, x: Any) -> np.ndarray:
-        with _ieee():
-            return np.cos(x)
+        return np.cos(x)
 
     def backward(self, grad: Any, out: Any, x: Any) -> tuple[Any, ...]:
         return (-grad * sin(x),)
@@ -350,6 +340,7 @@ class Tanh(Op):
     """z = tanh(x);  dz/dx = 1 - z^2."""
 
     __slots__ = ()
+    meets_ieee_edges = False
     computes_in_floats = True
 
     def forward(self, x: Any) -> np.ndarray:
@@ -363,6 +354,7 @@ class Sigmoid(Op):
     """z = 1 / (1 + exp(-x)), without overflow;  dz/dx = z (1 - z)."""
 
     __slots__ = ()
+    meets_ieee_edges = False
     computes_in_floats = True
 
     def forward(self, x: Any) -> np.ndarray:
@@ -396,6 +388,7 @@ class ReLU(Op):
     """z = max(x, 0);  dz/dx = 1 where x > 0, else 0."""
 
     __slots__ = ()
+    meets_ieee_edges = False
     torch_name = "ReluBackward0"
 
     def forward(self, x: Any) -> np.ndarray:
@@ -500,8 +493,7 @@ class Mean(_Reduction):
         total = x.sum(axis=self.axis, keepdims=self.keepdims)
         if x.size:
             return total / (x.size // np.size(total))
-        with _ieee():  # the mean of nothing is 0 / 0 = nan, as in PyTorch and NumPy
-            return total / _reduced_count(x.shape, self.axis)
+        return total / _reduced_count(x.shape, self.axis)  # 0 / 0 = nan, as in PyTorch
 
     def backward(self, grad: Any, out: Any, x: Any) -> tuple[Any, ...]:
         size = _data(x).size  # (Tensors count with numel(); their arrays with .size)
@@ -582,6 +574,7 @@ class Reshape(Op):
     """z = x viewed with a new shape;  dz/dx reshapes back."""
 
     __slots__ = ("shape",)
+    meets_ieee_edges = False
     torch_name = "ViewBackward0"
 
     def __init__(self, shape: tuple[int, ...]) -> None:
@@ -598,6 +591,7 @@ class Permute(Op):
     """z = x with its axes reordered;  dz/dx reorders back (the inverse permutation)."""
 
     __slots__ = ("axes",)
+    meets_ieee_edges = False
 
     def __init__(self, axes: tuple[int, ...]) -> None:
         self.axes = axes
@@ -614,6 +608,7 @@ class BroadcastTo(Op):
     """z = x broadcast to shape;  dz/dx sums over the broadcast axes (done by the engine)."""
 
     __slots__ = ("shape",)
+    meets_ieee_edges = False
     torch_name = "ExpandBackward0"
 
     def __init__(self, shape: tuple[int, ...]) -> None:
@@ -630,6 +625,7 @@ class GetItem(Op):
     """z = x[index];  dz/dx places grad back at index (repeated indices add up)."""
 
     __slots__ = ("index",)
+    meets_ieee_edges = False
     torch_name = "IndexBackward0"
 
     def __init__(self, index: Any) -> None:

@@ -1,8 +1,17 @@
-"""IEEE results where the math asks for them (log 0 = -inf, 1/0 = inf, sqrt(-1) = nan, as in
-PyTorch), without NumPy's RuntimeWarning.
+"""IEEE results where the math asks for them (3e38 * 10 = inf, inf - inf = nan, log 0 = -inf,
+1/0 = inf, as in PyTorch), without NumPy's RuntimeWarning.
 
-Only forwards whose domain has such edges pay for ``_ieee()``; the backward walk runs every rule
-under one switch (``_quiet_numpy``/``_loud_numpy``), flipped once per backward.
+Every op's forward runs with NumPy's divide/invalid/overflow warnings off: ``tensor.py``'s entry
+points (``apply``, ``_unary``, ``_binary``) switch NumPy's error state around ``op.forward`` and
+back after it (``_quiet_numpy(_QUIET)``, ``_loud_numpy``), except for the unary ops that cannot
+meet such an edge (``Op.meets_ieee_edges``). The backward walk runs every rule under one switch,
+flipped once per backward. The user's own NumPy code, outside the ops, warns as NumPy does, and
+the user's error state (``np.seterr``) is theirs again after every op.
+
+A ``warnings`` filter for minigrad's modules would cost nothing per op but does not hold: a
+``simplefilter("error")`` after ``import minigrad`` (pytest's ``filterwarnings = error``) goes
+before it, and pytest's ``catch_warnings`` around collection drops it (the warnings then reach
+pytest's summary).
 """
 
 from __future__ import annotations
@@ -12,47 +21,16 @@ from typing import Any
 import numpy as np
 
 
-class _Quiet:
-    """``with _ieee():`` -- the warnings off for one block, by ``_quiet_numpy``'s prebuilt
-    settings: about a third of ``np.errstate``'s cost, which builds its settings on every entry
-    (sin, cos and the other forwards with IEEE edges run inside one on every call)."""
-
-    __slots__ = ("token",)
-
-    def __enter__(self) -> None:
-        self.token = _quiet_numpy()
-
-    def __exit__(self, *exc: object) -> None:
-        _loud_numpy(self.token)
+def _errstate_quiet(settings: Any) -> Any:
+    """``_quiet_numpy`` by the public ``np.errstate`` (which builds its settings on every
+    entry: about 1 us), where NumPy's private settings are missing."""
+    state = np.errstate(divide="ignore", invalid="ignore", over="ignore")
+    state.__enter__()
+    return state
 
 
-def _ieee() -> Any:
-    """A context manager: NumPy's divide/invalid/overflow warnings off inside it."""
-    if _IGNORE is None:
-        return np.errstate(divide="ignore", invalid="ignore", over="ignore")
-    return _Quiet()
-
-
-def _quiet_numpy() -> Any:
-    """Turn NumPy's divide/invalid/overflow warnings off in this context; ``_loud_numpy`` of
-    the result undoes it.
-
-    ``np.errstate(...)`` builds its settings on every entry (about 1 us, a few percent of a tiny
-    model's step); NumPy 2 keeps them in a ContextVar, so the prebuilt settings are set directly
-    when that is available.
-    """
-    if _IGNORE is None:
-        state = np.errstate(divide="ignore", invalid="ignore", over="ignore")
-        state.__enter__()
-        return state
-    return _extobj.set(_IGNORE)
-
-
-def _loud_numpy(quiet: Any) -> None:
-    if _IGNORE is None:
-        quiet.__exit__(None, None, None)
-    else:
-        _extobj.reset(quiet)
+def _errstate_loud(state: Any) -> None:
+    state.__exit__(None, None, None)
 
 
 try:  # NumPy >= 2.0 (private, so checked: any failure falls back to np.errstate)
@@ -61,6 +39,29 @@ try:  # NumPy >= 2.0 (private, so checked: any failure falls back to np.errstate
     )
     from numpy._core._ufunc_config import _make_extobj  # type: ignore[attr-defined]
 
-    _IGNORE: Any = _make_extobj(divide="ignore", invalid="ignore", over="ignore")
+    _QUIET: Any = _make_extobj(divide="ignore", invalid="ignore", over="ignore")
+    # ``_quiet_numpy(_QUIET)`` sets the prebuilt settings in NumPy's ContextVar and returns a
+    # token; ``_loud_numpy(token)`` puts back what was there. Two calls into C (about 0.1 us);
+    # a Python function around them would add half as much again, on every op.
+    _quiet_numpy: Any = _extobj.set
+    _loud_numpy: Any = _extobj.reset
 except Exception:  # pragma: no cover - older or future NumPy
-    _extobj, _IGNORE = None, None
+    _QUIET, _quiet_numpy, _loud_numpy = None, _errstate_quiet, _errstate_loud
+
+
+class _Quiet:
+    """``with _ieee():`` -- the warnings off for one block."""
+
+    __slots__ = ("token",)
+
+    def __enter__(self) -> None:
+        self.token = _quiet_numpy(_QUIET)
+
+    def __exit__(self, *exc: object) -> None:
+        _loud_numpy(self.token)
+
+
+def _ieee() -> Any:
+    """A context manager: NumPy's divide/invalid/overflow warnings off inside it (for NumPy
+    work outside an op's forward: a helper's, an optimizer's)."""
+    return _Quiet()

@@ -32,6 +32,7 @@ from .inplace import InPlace, _add_alias
 from .inplace_methods import InPlaceMethods
 from .node_surface import labelled
 from .operands import _operand, _promoted
+from .quiet import _QUIET, _loud_numpy, _quiet_numpy
 from .surface import Size, TensorSurface
 from .validation import (
     REQUIRED,
@@ -76,7 +77,11 @@ def apply(op: Op, *inputs: Any) -> Tensor:
         else:
             xs.append(x)
             edges.append(None)
-    out = op.forward(*xs)
+    quiet = _quiet_numpy(_QUIET)  # (inf and nan as PyTorch, without NumPy's warnings)
+    try:
+        out = op.forward(*xs)
+    finally:
+        _loud_numpy(quiet)
     if type(out) is not np.ndarray:
         out = np.asarray(out)
     if wanted and _grad_enabled.get():  # some input wants a gradient: record the op
@@ -113,7 +118,14 @@ def _unary(op: Op, x: Tensor) -> Tensor:
     if op.computes_in_floats and xd.dtype.kind not in "fc":
         x = _in_default_float(x)
         xd = x._data
-    out = op.forward(xd)
+    if op.meets_ieee_edges:
+        quiet = _quiet_numpy(_QUIET)
+        try:
+            out = op.forward(xd)
+        finally:
+            _loud_numpy(quiet)
+    else:
+        out = op.forward(xd)
     if type(out) is not np.ndarray:
         out = np.asarray(out)
     if _grad_enabled.get() and x.requires_grad:
@@ -164,11 +176,14 @@ def _binary(op: Op, x: Any, y: Any) -> Tensor:
     if (xd.dtype.kind != "f" or (yt and yd.dtype is not xd.dtype)) if xt else yd.dtype.kind != "f":
         x, y = _promoted(op, x, y, xd, yd)
         xd, yd = x._data if xt else x, y._data if yt else y
+    quiet = _quiet_numpy(_QUIET)
     try:
         out = op.forward(xd, yd)
     except ValueError:
         _check_broadcast(op, x, y)  # say which op and which shapes, not NumPy's "operands"
         raise
+    finally:
+        _loud_numpy(quiet)
     if type(out) is not np.ndarray:
         out = np.asarray(out)
     if _grad_enabled.get():

@@ -4,6 +4,7 @@ non-tensor operands, and IEEE special values under ``warnings`` as errors."""
 
 from __future__ import annotations
 
+import importlib
 import warnings
 from collections.abc import Callable
 from typing import Any
@@ -427,15 +428,25 @@ def test_ieee_edges_on_the_tensor_path_raise_no_warning() -> None:
             mg.grad(g.sum(), x)
 
 
+def _without_numpys_private_settings(monkeypatch: Any) -> None:
+    """Switch NumPy's warnings by the public np.errstate, as on an older or future NumPy."""
+    from minigrad import engine, quiet
+
+    tensor = importlib.import_module("minigrad.tensor")  # (mg.tensor is the function)
+    for module in (quiet, engine, tensor):
+        monkeypatch.setattr(module, "_QUIET", None)
+        monkeypatch.setattr(module, "_quiet_numpy", quiet._errstate_quiet)
+        monkeypatch.setattr(module, "_loud_numpy", quiet._errstate_loud)
+
+
 def test_backward_stays_quiet_without_numpys_private_settings(monkeypatch: Any) -> None:
     """The public np.errstate path (older or future NumPy) gives the same values, quietly."""
-    from minigrad import quiet
-
-    monkeypatch.setattr(quiet, "_IGNORE", None)
+    _without_numpys_private_settings(monkeypatch)
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         x = mg.tensor([0.0, 4.0], requires_grad=True)
         x.log().sum().backward()
+        assert np.isinf((mg.tensor([3e38]) * 10).numpy()).all()
     assert x.grad is not None
     np.testing.assert_array_equal(x.grad.numpy(), [np.inf, 0.25])
     with warnings.catch_warnings():
@@ -454,7 +465,7 @@ def test_ieee_blocks_are_quiet_inside_and_loud_again_after(
     from minigrad import quiet
 
     if not prebuilt:
-        monkeypatch.setattr(quiet, "_IGNORE", None)
+        _without_numpys_private_settings(monkeypatch)
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         with quiet._ieee():

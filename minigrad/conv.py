@@ -220,7 +220,7 @@ def _conv_weight_forward(cols: np.ndarray, gy: _Gradient, w_shape: Ints) -> np.n
     """gw (w_shape) = sum over batch and positions of the gradient times the columns."""
     if gy.per_sample:  # (N, G, O/G, P) @ (N, G, P, K), summed over the samples
         n = gy.a.shape[0]
-        gw = np.matmul(gy.a, _per_sample_cols(cols, n).swapaxes(-1, -2)).sum(axis=0)
+        gw = np.add.reduce(np.matmul(gy.a, _per_sample_cols(cols, n).swapaxes(-1, -2)), axis=0)
     else:
         gw = np.matmul(gy.a, cols.swapaxes(-1, -2))  # (G, O/G, N*P) @ (G, N*P, K)
     return gw.reshape(w_shape)

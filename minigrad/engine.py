@@ -49,9 +49,6 @@ class Op(NodeSurface):
     integer or bool input is read in the default float dtype first, as PyTorch does (NumPy
     would compute in float64). ``tensor.apply`` and ``tensor._unary`` convert it."""
 
-    meets_ieee_edges = True
-    """False for a unary op that cannot overflow or divide by 0: it skips ``quiet.py``'s switch."""
-
     reads_inputs = True
     """False for an op whose rule never reads its inputs' values (a cast): writing into an input
     after the op is then no error at backward, as in PyTorch, which saves nothing for it."""
@@ -171,8 +168,7 @@ def run_backward(
 
     last_write = versions.CLOCK.writes
     recording = _grad_enabled.set(create_graph)  # rules record only when asked to
-    # Rules meet IEEE edges (1/x at 0, inf * 0 after an underflow): their values are PyTorch's,
-    # without NumPy's RuntimeWarning. One errstate per backward, not one per rule.
+    # Rules meet IEEE edges (1/x at 0, inf * 0): PyTorch's values, quietly, by one switch (quiet.py)
     quiet = _quiet_numpy(_QUIET)
     handed: list[Any] | None = None
     try:

@@ -370,9 +370,10 @@ class Normalize(Op):
         for a in self.axes:
             n *= x.shape[a]
         self.n = n
-        self.mean = x.sum(axis=self.axes, keepdims=True) / n
+        # (np.add.reduce, not .sum(): NumPy would name its own wrapper for an overflow, quiet.py)
+        self.mean = np.add.reduce(x, axis=self.axes, keepdims=True) / n
         xhat = x - self.mean
-        self.var = (xhat * xhat).sum(axis=self.axes, keepdims=True) / n
+        self.var = np.add.reduce(xhat * xhat, axis=self.axes, keepdims=True) / n
         self.inv = 1 / np.sqrt(self.var + self.eps)
         xhat *= self.inv  # in place on the fresh difference
         self.xhat = xhat

@@ -669,8 +669,9 @@ class Cumsum(Op):
         self.axis = axis  # non-negative
 
     def forward(self, x: Any) -> np.ndarray:
-        # in int64 for every integer type, as PyTorch (NumPy: unsigned ones in uint64)
-        return np.cumsum(x, axis=self.axis, dtype=np.int64 if x.dtype.kind == "u" else None)
+        # in int64 for every integer type, as PyTorch (NumPy: unsigned ones in uint64); the
+        # method, not np.cumsum, whose Python wrapper NumPy would name for an overflow
+        return x.cumsum(axis=self.axis, dtype=np.int64 if x.dtype.kind == "u" else None)
 
     def backward(self, grad: Any, out: Any, x: Any) -> tuple[Any, ...]:
         flip = (slice(None),) * self.axis + (slice(None, None, -1),)

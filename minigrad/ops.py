@@ -340,7 +340,6 @@ class Tanh(Op):
     """z = tanh(x);  dz/dx = 1 - z^2."""
 
     __slots__ = ()
-    meets_ieee_edges = False
     computes_in_floats = True
 
     def forward(self, x: Any) -> np.ndarray:
@@ -354,7 +353,6 @@ class Sigmoid(Op):
     """z = 1 / (1 + exp(-x)), without overflow;  dz/dx = z (1 - z)."""
 
     __slots__ = ()
-    meets_ieee_edges = False
     computes_in_floats = True
 
     def forward(self, x: Any) -> np.ndarray:
@@ -388,7 +386,6 @@ class ReLU(Op):
     """z = max(x, 0);  dz/dx = 1 where x > 0, else 0."""
 
     __slots__ = ()
-    meets_ieee_edges = False
     torch_name = "ReluBackward0"
 
     def forward(self, x: Any) -> np.ndarray:
@@ -473,9 +470,9 @@ class Sum(_Reduction):
     __slots__ = ()
 
     def forward(self, x: Any) -> np.ndarray:
-        # every integer type sums in int64, as in PyTorch (NumPy sums unsigned ones in uint64)
+        # every integer type sums in int64, as PyTorch (NumPy: uint64); not x.sum(): see quiet.py
         wide = np.int64 if x.dtype.kind == "u" else None
-        return x.sum(axis=self.axis, keepdims=self.keepdims, dtype=wide)
+        return np.add.reduce(x, self.axis, wide, keepdims=self.keepdims)  # type: ignore[call-overload]
 
     def backward(self, grad: Any, out: Any, x: Any) -> tuple[Any, ...]:
         if self.axis is not None and not self.keepdims:  # (a full sum broadcasts as it is)
@@ -489,8 +486,8 @@ class Mean(_Reduction):
     __slots__ = ()
 
     def forward(self, x: Any) -> np.ndarray:
-        # sum / n, not np.mean: the same pairwise sum without NumPy's Python-level wrapper.
-        total = x.sum(axis=self.axis, keepdims=self.keepdims)
+        # sum / n, not np.mean or x.sum(): no Python wrapper of NumPy's (see quiet.py)
+        total = np.add.reduce(x, self.axis, keepdims=self.keepdims)  # type: ignore[call-overload]
         if x.size:
             return total / (x.size // np.size(total))
         return total / _reduced_count(x.shape, self.axis)  # 0 / 0 = nan, as in PyTorch
@@ -574,7 +571,6 @@ class Reshape(Op):
     """z = x viewed with a new shape;  dz/dx reshapes back."""
 
     __slots__ = ("shape",)
-    meets_ieee_edges = False
     torch_name = "ViewBackward0"
 
     def __init__(self, shape: tuple[int, ...]) -> None:
@@ -591,7 +587,6 @@ class Permute(Op):
     """z = x with its axes reordered;  dz/dx reorders back (the inverse permutation)."""
 
     __slots__ = ("axes",)
-    meets_ieee_edges = False
 
     def __init__(self, axes: tuple[int, ...]) -> None:
         self.axes = axes
@@ -608,7 +603,6 @@ class BroadcastTo(Op):
     """z = x broadcast to shape;  dz/dx sums over the broadcast axes (done by the engine)."""
 
     __slots__ = ("shape",)
-    meets_ieee_edges = False
     torch_name = "ExpandBackward0"
 
     def __init__(self, shape: tuple[int, ...]) -> None:
@@ -625,7 +619,6 @@ class GetItem(Op):
     """z = x[index];  dz/dx places grad back at index (repeated indices add up)."""
 
     __slots__ = ("index",)
-    meets_ieee_edges = False
     torch_name = "IndexBackward0"
 
     def __init__(self, index: Any) -> None:

@@ -1,24 +1,53 @@
 """IEEE results where the math asks for them (3e38 * 10 = inf, inf - inf = nan, log 0 = -inf,
-1/0 = inf, as in PyTorch), without NumPy's RuntimeWarning.
+1/0 = inf, as in PyTorch), without NumPy's RuntimeWarning, and the user's NumPy left as it was.
 
-Every op's forward runs with NumPy's divide/invalid/overflow warnings off: ``tensor.py``'s entry
-points (``apply``, ``_unary``, ``_binary``) switch NumPy's error state around ``op.forward`` and
-back after it (``_quiet_numpy(_QUIET)``, ``_loud_numpy``), except for the unary ops that cannot
-meet such an edge (``Op.meets_ieee_edges``). The backward walk runs every rule under one switch,
-flipped once per backward. The user's own NumPy code, outside the ops, warns as NumPy does, and
-the user's error state (``np.seterr``) is theirs again after every op.
+Op forwards: a ``warnings`` filter ignores NumPy's overflow, invalid-value and divide-by-zero
+warnings raised in minigrad's own modules (NumPy names the Python frame that called the ufunc),
+kept first in ``warnings.filters``: ``tensor.py``'s entry points (``apply``, ``_unary``,
+``_binary``) check that it still is before every forward (one identity test) and put it back
+when a ``simplefilter("error")`` or a ``catch_warnings`` (pytest's around collection and every
+test) has pushed it back or dropped it. A forward that raises anyway (NumPy set to raise by
+``np.seterr``, a warning from NumPy's own Python code under ``"error"``) is run again with
+NumPy's warnings off (``_again_quietly``). The user's own NumPy code warns as NumPy does.
 
-A ``warnings`` filter for minigrad's modules would cost nothing per op but does not hold: a
-``simplefilter("error")`` after ``import minigrad`` (pytest's ``filterwarnings = error``) goes
-before it, and pytest's ``catch_warnings`` around collection drops it (the warnings then reach
-pytest's summary).
+Blocks of NumPy work that NumPy's Python code may attribute to itself (``np.linalg``, a
+helper's ``np.mean``), and the backward walk, switch NumPy's error state off instead
+(``_ieee()``; ``_quiet_numpy(_QUIET)``/``_loud_numpy``, once per backward). That switch would
+also do for every forward, but costs about 0.2 us per op (NumPy's ContextVar set and reset,
+then looked up again): ten times the identity test.
 """
 
 from __future__ import annotations
 
+import warnings
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
+
+_FILTER = (r"(overflow|invalid value|divide by zero) encountered", r"minigrad(\.|$)")
+FIRST: list[Any] = [None]
+"""minigrad's filter, the very tuple that stands first in ``warnings.filters`` when it does."""
+
+
+def _put_first() -> bool:
+    """Make minigrad's filter the first of ``warnings.filters`` (moved there if it is present);
+    True, for the entry points' ``warnings.filters[0] is FIRST[0] or _put_first()``."""
+    message, module = _FILTER
+    warnings.filterwarnings("ignore", message, RuntimeWarning, module)
+    FIRST[0] = warnings.filters[0]
+    return True
+
+
+def _again_quietly(forward: Callable[..., Any], *xs: Any) -> Any:
+    """Run a forward again with NumPy's warnings off, after it raised a RuntimeWarning or a
+    FloatingPointError (or found ``warnings.filters`` empty)."""
+    _put_first()
+    quiet = _quiet_numpy(_QUIET)
+    try:
+        return forward(*xs)
+    finally:
+        _loud_numpy(quiet)
 
 
 def _errstate_quiet(settings: Any) -> Any:
@@ -41,8 +70,7 @@ try:  # NumPy >= 2.0 (private, so checked: any failure falls back to np.errstate
 
     _QUIET: Any = _make_extobj(divide="ignore", invalid="ignore", over="ignore")
     # ``_quiet_numpy(_QUIET)`` sets the prebuilt settings in NumPy's ContextVar and returns a
-    # token; ``_loud_numpy(token)`` puts back what was there. Two calls into C (about 0.1 us);
-    # a Python function around them would add half as much again, on every op.
+    # token; ``_loud_numpy(token)`` puts back what was there: two calls into C.
     _quiet_numpy: Any = _extobj.set
     _loud_numpy: Any = _extobj.reset
 except Exception:  # pragma: no cover - older or future NumPy
@@ -62,6 +90,8 @@ class _Quiet:
 
 
 def _ieee() -> Any:
-    """A context manager: NumPy's divide/invalid/overflow warnings off inside it (for NumPy
-    work outside an op's forward: a helper's, an optimizer's)."""
+    """A context manager: NumPy's divide/invalid/overflow warnings off inside it."""
     return _Quiet()
+
+
+_put_first()

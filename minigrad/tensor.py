@@ -32,7 +32,7 @@ from .inplace import InPlace, _add_alias
 from .inplace_methods import InPlaceMethods
 from .node_surface import labelled
 from .operands import _operand, _promoted
-from .quiet import _QUIET, _loud_numpy, _quiet_numpy
+from .quiet import FIRST, _again_quietly, _put_first
 from .surface import Size, TensorSurface
 from .validation import (
     REQUIRED,
@@ -77,11 +77,11 @@ def apply(op: Op, *inputs: Any) -> Tensor:
         else:
             xs.append(x)
             edges.append(None)
-    quiet = _quiet_numpy(_QUIET)  # (inf and nan as PyTorch, without NumPy's warnings)
-    try:
+    try:  # (minigrad's warnings filter first, then inf and nan as PyTorch, quietly: quiet.py)
+        warnings.filters[0] is FIRST[0] or _put_first()
         out = op.forward(*xs)
-    finally:
-        _loud_numpy(quiet)
+    except (RuntimeWarning, FloatingPointError, IndexError):
+        out = _again_quietly(op.forward, *xs)
     if type(out) is not np.ndarray:
         out = np.asarray(out)
     if wanted and _grad_enabled.get():  # some input wants a gradient: record the op
@@ -118,14 +118,11 @@ def _unary(op: Op, x: Tensor) -> Tensor:
     if op.computes_in_floats and xd.dtype.kind not in "fc":
         x = _in_default_float(x)
         xd = x._data
-    if op.meets_ieee_edges:
-        quiet = _quiet_numpy(_QUIET)
-        try:
-            out = op.forward(xd)
-        finally:
-            _loud_numpy(quiet)
-    else:
+    try:
+        warnings.filters[0] is FIRST[0] or _put_first()
         out = op.forward(xd)
+    except (RuntimeWarning, FloatingPointError, IndexError):
+        out = _again_quietly(op.forward, xd)
     if type(out) is not np.ndarray:
         out = np.asarray(out)
     if _grad_enabled.get() and x.requires_grad:
@@ -176,14 +173,14 @@ def _binary(op: Op, x: Any, y: Any) -> Tensor:
     if (xd.dtype.kind != "f" or (yt and yd.dtype is not xd.dtype)) if xt else yd.dtype.kind != "f":
         x, y = _promoted(op, x, y, xd, yd)
         xd, yd = x._data if xt else x, y._data if yt else y
-    quiet = _quiet_numpy(_QUIET)
     try:
+        warnings.filters[0] is FIRST[0] or _put_first()
         out = op.forward(xd, yd)
     except ValueError:
         _check_broadcast(op, x, y)  # say which op and which shapes, not NumPy's "operands"
         raise
-    finally:
-        _loud_numpy(quiet)
+    except (RuntimeWarning, FloatingPointError, IndexError):
+        out = _again_quietly(op.forward, xd, yd)
     if type(out) is not np.ndarray:
         out = np.asarray(out)
     if _grad_enabled.get():

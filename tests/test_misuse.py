@@ -4,7 +4,6 @@ non-tensor operands, and IEEE special values under ``warnings`` as errors."""
 
 from __future__ import annotations
 
-import importlib
 import warnings
 from collections.abc import Callable
 from typing import Any
@@ -432,8 +431,7 @@ def _without_numpys_private_settings(monkeypatch: Any) -> None:
     """Switch NumPy's warnings by the public np.errstate, as on an older or future NumPy."""
     from minigrad import engine, quiet
 
-    tensor = importlib.import_module("minigrad.tensor")  # (mg.tensor is the function)
-    for module in (quiet, engine, tensor):
+    for module in (quiet, engine):
         monkeypatch.setattr(module, "_QUIET", None)
         monkeypatch.setattr(module, "_quiet_numpy", quiet._errstate_quiet)
         monkeypatch.setattr(module, "_loud_numpy", quiet._errstate_loud)

@@ -46,6 +46,8 @@ def _again_quietly(forward: Callable[..., Any], *xs: Any) -> Any:
     quiet = _quiet_numpy(_QUIET)
     try:
         return forward(*xs)
+    except Exception as e:  # the forward's own error (an index out of range), shown alone
+        raise e from None
     finally:
         _loud_numpy(quiet)
 

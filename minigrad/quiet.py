@@ -26,16 +26,16 @@ from typing import Any
 import numpy as np
 
 _FILTER = (r"(overflow|invalid value|divide by zero) encountered", r"minigrad(\.|$)")
-FIRST: list[Any] = [None]
+_FIRST: list[Any] = [None]
 """minigrad's filter, the very tuple that stands first in ``warnings.filters`` when it does."""
 
 
 def _put_first() -> bool:
     """Make minigrad's filter the first of ``warnings.filters`` (moved there if it is present);
-    True, for the entry points' ``warnings.filters[0] is FIRST[0] or _put_first()``."""
+    True, for the entry points' ``warnings.filters[0] is _FIRST[0] or _put_first()``."""
     message, module = _FILTER
     warnings.filterwarnings("ignore", message, RuntimeWarning, module)
-    FIRST[0] = warnings.filters[0]
+    _FIRST[0] = warnings.filters[0]
     return True
 
 

@@ -32,7 +32,7 @@ from .inplace import InPlace, _add_alias
 from .inplace_methods import InPlaceMethods
 from .node_surface import labelled
 from .operands import _operand, _promoted
-from .quiet import FIRST, _again_quietly, _put_first
+from .quiet import _FIRST, _again_quietly, _put_first
 from .surface import Size, TensorSurface
 from .validation import (
     REQUIRED,
@@ -78,7 +78,7 @@ def apply(op: Op, *inputs: Any) -> Tensor:
             xs.append(x)
             edges.append(None)
     try:  # (minigrad's warnings filter first, then inf and nan as PyTorch, quietly: quiet.py)
-        warnings.filters[0] is FIRST[0] or _put_first()
+        warnings.filters[0] is _FIRST[0] or _put_first()
         out = op.forward(*xs)
     except (RuntimeWarning, FloatingPointError, IndexError):
         out = _again_quietly(op.forward, *xs)
@@ -119,7 +119,7 @@ def _unary(op: Op, x: Tensor) -> Tensor:
         x = _in_default_float(x)
         xd = x._data
     try:
-        warnings.filters[0] is FIRST[0] or _put_first()
+        warnings.filters[0] is _FIRST[0] or _put_first()
         out = op.forward(xd)
     except (RuntimeWarning, FloatingPointError, IndexError):
         out = _again_quietly(op.forward, xd)
@@ -174,7 +174,7 @@ def _binary(op: Op, x: Any, y: Any) -> Tensor:
         x, y = _promoted(op, x, y, xd, yd)
         xd, yd = x._data if xt else x, y._data if yt else y
     try:
-        warnings.filters[0] is FIRST[0] or _put_first()
+        warnings.filters[0] is _FIRST[0] or _put_first()
         out = op.forward(xd, yd)
     except ValueError:
         _check_broadcast(op, x, y)  # say which op and which shapes, not NumPy's "operands"

@@ -732,7 +732,7 @@ class MinigradMLP(_Trainer):
         self.loss_fn = (
             nn.functional.mse_loss if self.spec.loss == "mse" else nn.functional.cross_entropy
         )
-        self.batches = [(mg.Tensor(x), mg.Tensor(y)) for x, y in problem.batches]
+        self.batches = [(mg.from_numpy(x), mg.from_numpy(y)) for x, y in problem.batches]
         self.data = _Batches(self.batches)
 
     _read_grads = _read_mlp_grads
@@ -789,7 +789,7 @@ class MinigradChar(_Trainer):
         self.model.load_state_dict(_char_state(problem))
         self.opt = optim.SGD(self.model.parameters(), lr=self.spec.lr)
         self.loss_fn = nn.functional.cross_entropy
-        self.batches = [(mg.Tensor(x), mg.Tensor(y)) for x, y in problem.batches]
+        self.batches = [(mg.from_numpy(x), mg.from_numpy(y)) for x, y in problem.batches]
         self.data = _Batches(self.batches)
 
     _read_grads = _read_char_grads
@@ -801,9 +801,9 @@ class MinigradChain:
     def __init__(self, problem: ChainProblem) -> None:
         import minigrad as mg
 
-        self.x: Any = mg.Tensor(problem.x.copy(), requires_grad=True)
-        self.a: Any = mg.Tensor(problem.a.copy(), requires_grad=True)
-        self.b: Any = mg.Tensor(problem.b.copy(), requires_grad=True)
+        self.x: Any = mg.tensor(problem.x, requires_grad=True)
+        self.a: Any = mg.tensor(problem.a, requires_grad=True)
+        self.b: Any = mg.tensor(problem.b, requires_grad=True)
         self.length = problem.spec.length
 
     def _backward(self) -> Any:
@@ -855,7 +855,7 @@ class MinigradCNN(_Trainer):
         self.model.load_state_dict(problem.params)
         self.opt = optim.SGD(self.model.parameters(), lr=self.spec.lr)
         self.loss_fn = nn.functional.cross_entropy
-        self.batches = [(mg.Tensor(x), mg.Tensor(y)) for x, y in problem.batches]
+        self.batches = [(mg.from_numpy(x), mg.from_numpy(y)) for x, y in problem.batches]
         self.data = _Batches(self.batches)
 
     _read_grads = _read_named_grads

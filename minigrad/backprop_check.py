@@ -19,7 +19,7 @@ import numpy as np
 from . import nn
 from .nn import functional as F
 from .reference import COSTS, backprop
-from .tensor import Tensor
+from .tensor import Tensor, from_data
 
 __all__ = [
     "Comparison",
@@ -274,9 +274,9 @@ def compare_with_reference(
     params = dict(model.named_parameters())
     dtype = next(iter(params.values()))._data.dtype
     y = np.asarray(y)
-    y_t = Tensor(y) if np.issubdtype(y.dtype, np.integer) else Tensor(y.astype(dtype))
+    y_t = from_data(y if np.issubdtype(y.dtype, np.integer) else y.astype(dtype))
     model.zero_grad()
-    out = model(Tensor(np.asarray(x, dtype=dtype)))
+    out = model(from_data(np.asarray(x, dtype=dtype)))
     if isinstance(loss, str):
         probabilities = spec.activations[-1] == "softmax"
         value = cost_loss(cost, out, y_t, probabilities, "compare_with_reference")

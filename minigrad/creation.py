@@ -21,7 +21,7 @@ from .random import (
     default_generator,
     manual_seed,
 )
-from .tensor import Tensor, as_tensor, from_data
+from .tensor import Tensor, _new_tensor, as_tensor, from_data
 from .validation import DTypeLike, _shape
 
 __all__ = [
@@ -74,7 +74,7 @@ def _random_floats(dtype: np.dtype, where: str) -> np.dtype:
 
 def _made(data: np.ndarray, device: Any, requires_grad: bool) -> Tensor:
     as_device(device)  # only the CPU: anything else raises before a tensor is made
-    return Tensor(data, requires_grad=requires_grad)
+    return from_data(data, None, requires_grad)
 
 
 def tensor(
@@ -93,7 +93,7 @@ def from_numpy(ndarray: np.ndarray) -> Tensor:
     """A tensor sharing memory with ``ndarray``: writes to one show in the other; keeps dtype."""
     if not isinstance(ndarray, np.ndarray):
         raise TypeError(f"from_numpy(): expected np.ndarray (got {type(ndarray).__name__})")
-    return Tensor(ndarray)
+    return from_data(ndarray)
 
 
 def zeros(
@@ -362,7 +362,7 @@ def multinomial(
             for r, s in zip(rows, sums)
         ]
     )
-    return Tensor(out.reshape(*w.shape[:-1], num_samples).astype(np.int64))
+    return _new_tensor(out.reshape(*w.shape[:-1], num_samples).astype(np.int64), None)
 
 
 def bernoulli(input: Any, *, generator: GeneratorLike = None) -> Tensor:
@@ -371,7 +371,7 @@ def bernoulli(input: Any, *, generator: GeneratorLike = None) -> Tensor:
     if np.any((p < 0) | (p > 1)) or not np.all(np.isfinite(p)):
         raise RuntimeError("bernoulli(): expected all probabilities to be in [0, 1]")
     draws = as_generator(generator, "bernoulli()").random(p.shape) < p
-    return Tensor(draws.astype(p.dtype if p.dtype.kind == "f" else default_float()))
+    return _new_tensor(draws.astype(p.dtype if p.dtype.kind == "f" else default_float()), None)
 
 
 def normal(
@@ -406,7 +406,7 @@ def normal(
         dt = _float_dtype(dtype)
     dt = _random_floats(dt, "normal()")
     data = as_generator(generator, "normal()").normal(m, s, shape).astype(dt)
-    return Tensor(data, requires_grad=requires_grad)
+    return from_data(data, None, requires_grad)
 
 
 # ---------------------------------------------------------------------------------------------

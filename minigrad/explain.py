@@ -20,7 +20,7 @@ from .backprop_check import cost_loss, read_model, reference_activations
 from .engine import Op, run_backward
 from .graph import iter_graph
 from .reference import backprop
-from .tensor import Tensor
+from .tensor import Tensor, from_data
 
 __all__ = ["Explanation", "Handoff", "Step", "explain_backward", "explain_mlp"]
 
@@ -413,9 +413,9 @@ def explain_mlp(model: Any, x: Any, y: Any, cost: str = "quadratic") -> Explanat
         ValueError: for an unknown cost, and as ``backprop_check.read_model``/``backprop``.
     """
     dtype = next(iter(model.parameters())).dtype
-    xt = Tensor(np.asarray(x._data if isinstance(x, Tensor) else x, dtype=dtype), name="x")
+    xt = from_data(np.asarray(x._data if isinstance(x, Tensor) else x, dtype=dtype), name="x")
     ya = np.asarray(y._data if isinstance(y, Tensor) else y)
-    yt = Tensor(ya if ya.dtype.kind in "iu" else ya.astype(dtype), name="y")
+    yt = from_data(ya if ya.dtype.kind in "iu" else ya.astype(dtype), name="y")
     out = model(xt)
     probabilities = read_model(model).activations[-1] == "softmax"
     loss = cost_loss(cost, out, yt, probabilities, "explain_mlp()")

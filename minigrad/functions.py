@@ -16,7 +16,7 @@ from .grad_mode import _grad_enabled
 from .node_surface import labelled
 from .pointwise import _isclose, _logical, _pair
 from .rearrange import _broadcast_shape
-from .tensor import Tensor, apply, as_tensor
+from .tensor import Tensor, _new_tensor, apply, as_tensor
 from .validation import (
     ShapeError,
     _cat_mismatch,
@@ -574,7 +574,7 @@ def repeat_interleave(
     tensor alone, ``repeat_interleave(r)``: the positions 0, 1, ... each repeated r[i] times."""
     if repeats is None:
         r = as_tensor(input)
-        positions = Tensor(np.arange(r.shape[0] if r.ndim else 1, dtype=np.int64))
+        positions = _new_tensor(np.arange(r.shape[0] if r.ndim else 1, dtype=np.int64), None)
         return positions.repeat_interleave(r, 0, output_size=output_size)
     return as_tensor(input).repeat_interleave(repeats, dim, output_size=output_size)
 
@@ -908,7 +908,7 @@ def _in_dtype(v: Any, dtype: np.dtype) -> Tensor:
     """``v`` (a Tensor or a number) as a tensor of ``dtype`` (a tensor through a recorded
     cast, so its gradient comes back in its own dtype)."""
     if not isinstance(v, Tensor):
-        return Tensor(np.asarray(v, dtype=dtype))
+        return _new_tensor(np.asarray(v, dtype=dtype), None)
     return v if v._data.dtype == dtype else v.astype(dtype)
 
 

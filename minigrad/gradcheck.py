@@ -9,7 +9,7 @@ import numpy as np
 
 from .grad_mode import enable_grad, no_grad
 from .gradients import grad
-from .tensor import Tensor
+from .tensor import Tensor, _new_tensor, from_data
 
 
 class GradcheckError(RuntimeError):
@@ -65,7 +65,8 @@ def analytical_jacobian(fn: Callable[..., Any], inputs: Sequence[Tensor]) -> lis
         for m in range(out.numel()):
             seed = np.zeros(out.shape, dtype=out.dtype)
             seed.reshape(-1)[m] = 1
-            gs = grad(out, diff, grad_outputs=Tensor(seed), retain_graph=True, allow_unused=True)
+            go = _new_tensor(seed, None)
+            gs = grad(out, diff, grad_outputs=go, retain_graph=True, allow_unused=True)
             gi = iter(gs)
             for i, x in enumerate(inputs):
                 if id(x) in wanted:
@@ -239,11 +240,11 @@ def gradgradcheck(
     diff = [x for x in ins if isinstance(x, Tensor) and x.requires_grad]
     if grad_outputs is None:
         rng = np.random.default_rng(seed)
-        gos = [Tensor(rng.standard_normal(o.shape)) for o in _outputs(fn, ins)]
+        gos = [_new_tensor(rng.standard_normal(o.shape), None) for o in _outputs(fn, ins)]
         if gen_non_contig_grad_outputs:  # the same values, laid out in reverse axis order
-            gos = [Tensor(np.asfortranarray(g._data)) for g in gos]
+            gos = [_new_tensor(np.asfortranarray(g._data), None) for g in gos]
     else:
-        gos = [Tensor(np.array(g._data if isinstance(g, Tensor) else g)) for g in grad_outputs]
+        gos = [from_data(np.array(g._data if isinstance(g, Tensor) else g)) for g in grad_outputs]
     for g in gos:
         if g._data.dtype != np.float64:
             g._data = g._data.astype(np.float64)

@@ -25,7 +25,7 @@ from .engine import Op, OutputOf, TensorMakers
 from .grad_mode import enable_grad
 from .graph import iter_graph
 from .nn import Module
-from .tensor import Tensor
+from .tensor import Tensor, _new_tensor
 from .unbind import Unbind
 
 OPSET = 18
@@ -136,7 +136,7 @@ def _trace(model: Any, inputs: tuple[Tensor, ...], names: list[str]) -> _Graph:
     g = _Graph()
     traced = []
     for a, name in zip(inputs, names):
-        t = Tensor(a._data.copy())
+        t = _new_tensor(a._data.copy(), None)
         if t.dtype.kind == "f":
             t.requires_grad_()  # so every op that reads the input is recorded
         g.inputs[id(t._data)] = name
@@ -198,7 +198,7 @@ def _perturbed(
                 if data.size
                 else np.zeros(shape, data.dtype)
             )
-        out.append(Tensor(np.asarray(new, dtype=data.dtype)))
+        out.append(_new_tensor(np.asarray(new, dtype=data.dtype), None))
     return tuple(out)
 
 
@@ -208,7 +208,9 @@ _SCALES = (-1.0, 40.0, -40.0)
 def _scaled(inputs: tuple[Tensor, ...], k: float) -> tuple[Tensor, ...]:
     """The float inputs times ``k`` (integer inputs, indices, as they are)."""
     return tuple(
-        Tensor(a._data * np.asarray(k, a._data.dtype)) if a._data.dtype.kind == "f" else a
+        _new_tensor(a._data * np.asarray(k, a._data.dtype), None)
+        if a._data.dtype.kind == "f"
+        else a
         for a in inputs
     )
 

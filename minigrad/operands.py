@@ -34,7 +34,7 @@ def _operand(v: Any, op: Any = None, x: Any = None, y: Any = None) -> Any:
     sym = op if isinstance(op, str) else _SYMBOLS.get(type(op), type(op).__name__.lower())
     if isinstance(v, list | tuple | np.ndarray):
         try:
-            return TensorMakers.wrap(_as_array(v), None)  # as Tensor(v) makes it
+            return TensorMakers.wrap(_as_array(v), None)  # as tensor(v) reads it
         except (TypeError, ValueError) as e:
             raise type(e)(f"{sym}: the operand cannot become a tensor: {e}") from None
     names = (type(x).__name__, type(y).__name__)

@@ -15,7 +15,7 @@ import numpy as np
 
 from .device import as_device
 from .inplace import Random
-from .tensor import Tensor
+from .tensor import Tensor, _new_tensor
 
 __all__ = [
     "Generator",
@@ -78,7 +78,7 @@ class Generator:
             + int(s["has_uint32"]).to_bytes(4, "little")
             + int(s["uinteger"]).to_bytes(4, "little")
         )
-        return Tensor(np.frombuffer(raw, dtype=np.uint8).copy())
+        return _new_tensor(np.frombuffer(raw, dtype=np.uint8).copy(), None)
 
     def set_state(self, new_state: Tensor) -> Generator:
         """Restore a state from ``get_state``; returns this generator."""

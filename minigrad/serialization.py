@@ -24,7 +24,7 @@ import numpy as np
 
 from ._optional import require
 from .device import as_device
-from .tensor import Tensor
+from .tensor import Tensor, from_data
 
 __all__ = ["FORMAT_KEY", "FORMAT_VERSION", "flatten_state_dict", "load", "save"]
 
@@ -166,7 +166,7 @@ def load(
     else:
         tree, arrays = _read_npz(path, strict)
     if tree is None:
-        return {name: Tensor(arr) for name, arr in arrays.items()}
+        return {name: from_data(arr) for name, arr in arrays.items()}
     return _decode(path, tree, arrays)
 
 
@@ -217,7 +217,7 @@ def _decode(path: str, tree: Any, arrays: Mapping[str, np.ndarray]) -> dict[Any,
         if kind == "array" and isinstance(body, str):
             if body not in arrays:
                 raise ValueError(f"load: {path!r} lists an array {body!r} that it does not hold")
-            return Tensor(arrays[body])
+            return from_data(arrays[body])
         raise bad()
 
     out = decode(tree)

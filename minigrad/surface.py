@@ -169,6 +169,12 @@ def _cast_number(v: Any, dtype: np.dtype, where: str) -> np.ndarray:
     return np.asarray(v).astype(dtype)
 
 
+def _new_leaf(arr: np.ndarray, requires_grad: builtins.bool) -> Any:
+    """A new leaf holding ``arr`` as it is (its dtype kept; ``new_tensor``, ``new_full``)."""
+    t = TensorMakers.wrap(arr, None)
+    return t.requires_grad_() if requires_grad else t
+
+
 def _scatter_index(
     t: Any, dim: Any, index: Any, src: Any, where: str
 ) -> tuple[builtins.int, np.ndarray]:
@@ -332,7 +338,7 @@ class TensorSurface(
     ) -> Tensor:
         """A new tensor from ``data``, with this tensor's dtype unless ``dtype`` is given."""
         arr = np.array(_raw(data), dtype=np.dtype(self._data.dtype if dtype is None else dtype))
-        return type(self)(arr, requires_grad=requires_grad)
+        return _new_leaf(arr, requires_grad)
 
     def new_zeros(
         self: Any, *size: Any, dtype: Any = None, requires_grad: builtins.bool = False
@@ -362,7 +368,7 @@ class TensorSurface(
         """``fill_value`` in ``size``, with this tensor's dtype unless ``dtype`` is given."""
         dt = np.dtype(self._data.dtype if dtype is None else dtype)
         arr = np.full(_size((size,)), fill_value, dt)
-        return type(self)(arr, requires_grad=requires_grad)
+        return _new_leaf(arr, requires_grad)
 
     # -- shapes -------------------------------------------------------------------------------
 
@@ -568,7 +574,7 @@ class TensorSurface(
         mask = np.zeros(self._data.shape, dtype=np.bool_)
         mask[positions] = True
         if not hasattr(fill, "_data"):
-            return self.masked_fill(type(self)(mask), fill)
+            return self.masked_fill(TensorMakers.wrap(mask, None), fill)
         picked = fill[tuple(slice(0, n) for n in idx.shape)].reshape(-1)
         flat = np.ravel_multi_index(np.broadcast_arrays(*positions), self._data.shape).reshape(-1)
         targets, first = np.unique(flat, return_index=True)
@@ -697,7 +703,7 @@ class TensorSurface(
                 )
             v = v.to(self._data.dtype)
         else:  # a number takes this tensor's dtype, as in PyTorch (2.7 in an int64 tensor is 2)
-            v = type(self)(_cast_number(v, self._data.dtype, "masked_fill"))
+            v = TensorMakers.wrap(_cast_number(v, self._data.dtype, "masked_fill"), None)
         return labelled(TensorMakers.apply(ops.Where(m), v, self), "MaskedFillBackward0")
 
     # -- arithmetic with PyTorch's names ------------------------------------------------------

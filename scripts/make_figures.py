@@ -56,13 +56,13 @@ def expression() -> Any:
 
 def model_view(x: np.ndarray) -> Any:
     """The classic 4-3-3 sigmoid network, one cluster per module call."""
-    return draw_model(_mlp((4, 3, 3)), mg.Tensor(x[:5], name="x"))
+    return draw_model(_mlp((4, 3, 3)), mg.Tensor(x[:5], dtype=x.dtype, name="x"))
 
 
 def gradient_flow(x: np.ndarray) -> Any:
     """Six sigmoid layers after backward: the gradient fades on its way back."""
     net = _mlp((4, 4, 4, 4, 4, 4, 4))
-    loss = ((net(mg.Tensor(x, name="x")) - 1.0) ** 2).mean()
+    loss = ((net(mg.Tensor(x, dtype=x.dtype, name="x")) - 1.0) ** 2).mean()
     loss.name = "loss"
     loss.backward(retain_graph=True)
     params = dict(net.named_parameters())

@@ -42,7 +42,7 @@ from test_ops import _gradcheck, _rng, check_both_paths, check_gradgrad  # noqa:
 from minigrad import engine  # noqa: E402
 from minigrad.engine import Op  # noqa: E402
 from minigrad.graph import iter_graph  # noqa: E402
-from minigrad.tensor import Tensor  # noqa: E402
+from minigrad.tensor import Tensor, from_data  # noqa: E402
 
 FACTOR = 1.01
 
@@ -84,7 +84,7 @@ def _is_tensor(v: Any) -> bool:
 def _fault(v: Any, kind: str) -> Any:
     if kind == "scale":
         return v * FACTOR
-    return Tensor(np.array(v._data))  # detach: the same value, no graph
+    return from_data(np.array(v._data))  # detach: the same value, no graph
 
 
 def _rule_mutant(cls: type[Op], i: int, path: str, kind: str) -> Callable[[], Callable[[], None]]:
@@ -189,7 +189,9 @@ def _n_inputs(cls: type[Op], rows: list[OpSpec]) -> int:
     """How many gradients the op's rule returns (the most inputs any of its rows gives it)."""
     n = 0
     for spec in rows:
-        out = spec(*[Tensor(a, requires_grad=True) for a in spec.arrays(np.random.default_rng(0))])
+        out = spec(
+            *[from_data(a, requires_grad=True) for a in spec.arrays(np.random.default_rng(0))]
+        )
         for node in iter_graph([out]):
             if type(node) is cls:
                 n = max(n, len(node.edges))

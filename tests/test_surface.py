@@ -774,3 +774,23 @@ def test_div_with_rounding_mode_records_a_zero_gradient_as_torch() -> None:
         assert x.grad.tolist() == [0.0, 0.0] and y.grad.tolist() == [0.0, 0.0]
         w = mg.tensor([3.0], requires_grad=True)
         assert mg.div(w, 2, rounding_mode=mode).requires_grad
+
+
+def test_new_tensors_of_a_parameter_are_plain_tensors() -> None:
+    """``p.new_zeros(...)`` and friends make plain tensors of the asked dtype, as PyTorch's,
+    not Parameters (which refused an integer dtype); ``masked_fill`` of one works too."""
+    p = nn.Parameter(mg.zeros(2))
+    for t in (p.new_zeros(2), p.new_full((2,), 1.0), p.new_tensor([1.0]), p.new_ones(3)):
+        assert type(t) is mg.Tensor and not t.requires_grad and t.dtype == mg.float32
+    assert p.new_zeros(2, dtype=mg.int64).dtype == mg.int64
+    assert p.new_zeros(2, requires_grad=True).requires_grad
+    with pytest.raises(TypeError, match="only floating-point tensors can require grad"):
+        p.new_zeros(2, dtype=mg.int64, requires_grad=True)
+    filled = p.masked_fill(mg.tensor([True, False]), 3.0)
+    assert filled.tolist() == [3.0, 0.0] and filled.requires_grad
+    filled.sum().backward()
+    assert p.grad is not None and p.grad.tolist() == [0.0, 1.0]
+    torch = pytest.importorskip("torch")
+    q = torch.nn.Parameter(torch.zeros(2))
+    assert type(q.new_zeros(2)) is torch.Tensor
+    assert q.new_zeros(2, dtype=torch.int64).dtype == torch.int64

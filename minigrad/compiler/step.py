@@ -24,7 +24,7 @@ from ..engine import Op, run_backward
 from ..grad_mode import _grad_enabled
 from ..graph import iter_graph
 from ..nn.module import Module
-from ..tensor import Tensor, _new_tensor, as_tensor
+from ..tensor import Tensor, _new_tensor, as_tensor, from_data
 from ..versions import bump_all
 from . import templates, updates
 from .emitter import Emitter, identifier
@@ -555,7 +555,7 @@ def _check_probe(
     derived: dict[int, str] = {}
     x2, y2 = _probe_batch(xd), _probe_batch(yd)
     try:
-        loss2 = loss_fn(model(Tensor(x2)), Tensor(y2))
+        loss2 = loss_fn(model(from_data(x2)), from_data(y2))
         order2 = list(iter_graph([loss2]))
     except Exception as err:
         raise CompileError(

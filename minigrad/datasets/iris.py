@@ -9,7 +9,7 @@ from typing import Any, Generic, Literal, TypeVar, overload
 
 import numpy as np
 
-from ..tensor import Tensor
+from ..tensor import Tensor, from_data
 
 __all__ = [
     "IRIS_CLASSES",
@@ -100,7 +100,7 @@ def load_iris(as_tensor: bool = True) -> Iris[Any]:
         labels.append(IRIS_CLASSES.index(species))
     x = np.array(features, dtype=np.float32)
     y = np.array(labels, dtype=np.int64)
-    return Iris(Tensor(x), Tensor(y)) if as_tensor else Iris(x, y)
+    return Iris(from_data(x), from_data(y)) if as_tensor else Iris(x, y)
 
 
 @overload
@@ -125,7 +125,7 @@ def load_iris_seed_split(as_tensor: bool = True) -> IrisSplit[Any]:
     labels_train, labels_test = (y.argmax(axis=1).astype(np.int64) for y in (y_train, y_test))
     if not as_tensor:
         return IrisSplit(x_train, y_train, labels_train, x_test, y_test, labels_test)
-    t = Tensor
+    t = from_data
     return IrisSplit(t(x_train), t(y_train), t(labels_train), t(x_test), t(y_test), t(labels_test))
 
 

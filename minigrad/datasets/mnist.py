@@ -13,7 +13,7 @@ from typing import Any, Literal, overload
 
 import numpy as np
 
-from ..tensor import Tensor
+from ..tensor import Tensor, from_data
 
 __all__ = [
     "IMAGES_MAGIC",
@@ -133,7 +133,7 @@ def load_mnist(
     x = x.astype(np.float32)
     x /= 255.0
     y = labels.astype(np.int64)
-    return (Tensor(x), Tensor(y)) if as_tensor else (x, y)
+    return (from_data(x), from_data(y)) if as_tensor else (x, y)
 
 
 def read_idx_images(path: PathLike) -> np.ndarray:

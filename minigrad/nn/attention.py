@@ -22,7 +22,7 @@ from ..activations import softmax
 from ..device import as_device
 from ..dtypes import default_float, torch_name
 from ..functions import cat, linear, where
-from ..tensor import Tensor, as_tensor
+from ..tensor import Tensor, _new_tensor, as_tensor
 from ..validation import ShapeError
 from . import init
 from ._common import _dropout_mask
@@ -233,7 +233,7 @@ def _float_mask(mask: Any, name: str, other: Any, other_name: str, dtype: np.dty
             stacklevel=3,
         )
     if kind == np.bool_:
-        return Tensor(np.where(m._data, -np.inf, 0.0).astype(dtype))
+        return _new_tensor(np.where(m._data, -np.inf, 0.0).astype(dtype), None)
     return m
 
 
@@ -422,7 +422,7 @@ def multi_head_attention_forward(
         """A column of 0 (attend) for the extra key, as ``F.pad(m, (0, 1))``."""
         if m is None:
             return None
-        return cat([m, Tensor(np.zeros((*m.shape[:-1], 1), dtype=m._data.dtype))], -1)
+        return cat([m, _new_tensor(np.zeros((*m.shape[:-1], 1), dtype=m._data.dtype), None)], -1)
 
     if bias_k is not None and bias_v is not None:
         if static_k is not None:
@@ -443,7 +443,7 @@ def multi_head_attention_forward(
     v = _heads(v, static_v, bsz, num_heads, head_dim, "static_v")
     if add_zero_attn:
         zeros = np.zeros((bsz * num_heads, 1, head_dim), dtype=dtype)
-        k, v = cat([k, Tensor(zeros)], 1), cat([v, Tensor(zeros)], 1)
+        k, v = cat([k, _new_tensor(zeros, None)], 1), cat([v, _new_tensor(zeros, None)], 1)
         mask, kpm = pad_one(mask), pad_one(kpm)
     src_len = k.shape[1]
     if kpm is not None:

@@ -29,7 +29,7 @@ from ..inplace import _inplace, bump_version
 from ..linalg_functions import cosine_similarity, normalize, pairwise_distance
 from ..node_surface import labelled
 from ..random import as_generator
-from ..tensor import Tensor, apply, as_tensor
+from ..tensor import Tensor, _new_tensor, apply, as_tensor, from_data
 from ..validation import (
     ShapeError,
     _check_conv_dtypes,
@@ -264,7 +264,9 @@ def relu6(input: Tensor, inplace: bool = False) -> Tensor:
 
 def _threshold(x: Tensor, threshold: float, value: float) -> Tensor:
     if x._data.dtype.kind in "iu":  # an integer tensor stays one: value truncated, as PyTorch
-        return where(x._data > threshold, x, Tensor(np.asarray(int(value), x._data.dtype)))
+        return where(
+            x._data > threshold, x, _new_tensor(np.asarray(int(value), x._data.dtype), None)
+        )
     if x._data.dtype.kind == "f":
         return apply(fused.Threshold(threshold, value), x)
     return where(x._data > threshold, x, value)
@@ -679,7 +681,7 @@ def one_hot(tensor: Any, num_classes: int = -1) -> Tensor:
             f"got {int(idx.max())}."
         )
     out = (idx[..., None] == np.arange(num_classes)).astype(np.int64)
-    return Tensor(out)
+    return _new_tensor(out, None)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -992,7 +994,7 @@ def _as_input(input: Any, fn: str) -> Tensor:
 
 def _same_shape_target(x: Tensor, target: Any, fn: str) -> Tensor:
     """A target matching the input elementwise: same shape, cast to the input's dtype."""
-    y = target if isinstance(target, Tensor) else Tensor(np.asarray(target))
+    y = target if isinstance(target, Tensor) else from_data(np.asarray(target))
     if y._data.shape != x._data.shape:  # (the arrays: this runs on every training step)
         raise _target_mismatch(fn, x, y)
     if y._data.dtype.kind not in "biuf":
@@ -1002,7 +1004,7 @@ def _same_shape_target(x: Tensor, target: Any, fn: str) -> Tensor:
 
 def _weight(weight: Any, x: Tensor) -> Tensor:
     """An elementwise weight as a Tensor of the input's dtype (broadcast by the product)."""
-    w = weight if isinstance(weight, Tensor) else Tensor(np.asarray(weight))
+    w = weight if isinstance(weight, Tensor) else from_data(np.asarray(weight))
     return w if w.dtype == x.dtype else w.astype(x.dtype)
 
 
@@ -1837,8 +1839,8 @@ def _along(x: Tensor, axis: int, mat: np.ndarray) -> Tensor:
     """Apply the (m, n) matrix to ``axis`` of x (a batched product; moveaxis keeps it one op
     per side when the axis is not the last)."""
     if axis == x.ndim - 1:
-        return x @ Tensor(np.ascontiguousarray(mat.T))
-    return (x.movedim(axis, -1) @ Tensor(np.ascontiguousarray(mat.T))).movedim(-1, axis)
+        return x @ _new_tensor(np.ascontiguousarray(mat.T), None)
+    return (x.movedim(axis, -1) @ _new_tensor(np.ascontiguousarray(mat.T), None)).movedim(-1, axis)
 
 
 def interpolate(

@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from ..tensor import Tensor
+from ..tensor import Tensor, from_data
 from . import functional as F
 from . import more_losses as M
 from ._reduction import _check_reduction, _legacy, _reduction
@@ -45,7 +45,7 @@ __all__ = [
 def _buffer(value: Any) -> Tensor | None:
     if value is None or isinstance(value, Tensor):
         return value
-    return Tensor(np.asarray(value))
+    return from_data(np.asarray(value))
 
 
 class _Loss(Module):

@@ -18,7 +18,7 @@ import numpy as np
 
 from ..device import as_device
 from ..dtypes import default_float
-from ..tensor import Tensor, as_tensor
+from ..tensor import Tensor, _new_tensor, as_tensor
 from . import functional as F
 from . import init
 from .module import Module, Parameter
@@ -80,9 +80,13 @@ class _NormBase(Module):
         self.track_running_stats = track_running_stats
         dt = _affine(self, (num_features,), affine, bias, dtype)
         if track_running_stats:
-            self.register_buffer("running_mean", Tensor(np.zeros(num_features, dtype=dt)))
-            self.register_buffer("running_var", Tensor(np.ones(num_features, dtype=dt)))
-            self.register_buffer("num_batches_tracked", Tensor(np.array(0, dtype=np.int64)))
+            self.register_buffer(
+                "running_mean", _new_tensor(np.zeros(num_features, dtype=dt), None)
+            )
+            self.register_buffer("running_var", _new_tensor(np.ones(num_features, dtype=dt), None))
+            self.register_buffer(
+                "num_batches_tracked", _new_tensor(np.array(0, dtype=np.int64), None)
+            )
         else:
             self.register_buffer("running_mean", None)
             self.register_buffer("running_var", None)

@@ -14,7 +14,7 @@ import numpy as np
 
 from .. import conv as _conv_ops
 from ..dtypes import torch_name
-from ..tensor import Tensor, apply, as_tensor
+from ..tensor import Tensor, _new_tensor, apply, as_tensor
 from ._common import _size, _spatial_input, _tuple
 
 __all__ = [
@@ -234,7 +234,7 @@ def _max_pool(
     if not indices:
         return y
     idx = op.flat_indices(x._data, y._data if not unbatched else y._data[None])
-    return y, Tensor(idx[0] if unbatched else idx)
+    return y, _new_tensor(idx[0] if unbatched else idx, None)
 
 
 def max_pool1d(
@@ -465,9 +465,9 @@ def _adaptive_avg(input: Any, output_size: Any, nd: int, fn: str) -> Tensor:
     dtype = x._data.dtype
     y = x
     if nd == 2 and size[0] != x.shape[2]:  # (H_out, H) @ (N, C, H, W)
-        y = Tensor(_adaptive_matrix(x.shape[2], size[0], dtype)) @ y
+        y = _new_tensor(_adaptive_matrix(x.shape[2], size[0], dtype), None) @ y
     if size[-1] != x.shape[-1]:  # (N, C, ..., W) @ (W, W_out)
-        y = y @ Tensor(_adaptive_matrix(x.shape[-1], size[-1], dtype).T)
+        y = y @ _new_tensor(_adaptive_matrix(x.shape[-1], size[-1], dtype).T, None)
     if y is x:
         y = x * 1.0  # a new tensor, as PyTorch returns
     return y.reshape(*y.shape[1:]) if unbatched else y
@@ -528,11 +528,11 @@ def _adaptive_max(input: Any, output_size: Any, return_indices: bool, nd: int, f
     size = _adaptive_size(x, output_size, nd, fn)
     idx = _adaptive_argmax(x._data, size)
     n, c = x.shape[:2]
-    flat_idx = Tensor(idx.reshape(n, c, -1))
+    flat_idx = _new_tensor(idx.reshape(n, c, -1), None)
     y = x.reshape(n, c, -1).gather(2, flat_idx).reshape(n, c, *size)
     if unbatched:
         y, idx = y.reshape(*y.shape[1:]), idx[0]
-    return (y, Tensor(idx)) if return_indices else y
+    return (y, _new_tensor(idx, None)) if return_indices else y
 
 
 def adaptive_max_pool1d(input: Tensor, output_size: Any, return_indices: bool = False) -> Any:
@@ -626,10 +626,10 @@ def _max_unpool(
     pos = (planes + idx._data).reshape(-1)
     _, first_of_reversed = np.unique(pos[::-1], return_index=True)
     kept = pos.size - 1 - first_of_reversed
-    values = x.reshape(-1)[Tensor(kept)] if kept.size != pos.size else x.reshape(-1)
+    values = x.reshape(-1)[_new_tensor(kept, None)] if kept.size != pos.size else x.reshape(-1)
     at = pos[kept] if kept.size != pos.size else pos
-    out = Tensor(np.zeros(int(np.prod(lead)) * plane, dtype=x._data.dtype))
-    y = out.scatter(0, Tensor(at), values)
+    out = _new_tensor(np.zeros(int(np.prod(lead)) * plane, dtype=x._data.dtype), None)
+    y = out.scatter(0, _new_tensor(at, None), values)
     return y.reshape(*lead, *size)
 
 

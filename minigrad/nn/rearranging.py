@@ -15,7 +15,7 @@ import numpy as np
 
 from .. import conv as _conv_ops
 from ..dtypes import torch_name
-from ..tensor import Tensor, apply, as_tensor
+from ..tensor import Tensor, _new_tensor, apply, as_tensor
 from ._common import _size
 
 __all__ = ["channel_shuffle", "fold", "pixel_shuffle", "pixel_unshuffle", "unfold"]
@@ -206,8 +206,8 @@ def fold(
     lead = (*x.shape[:-2], x.shape[-2] // kk)  # (N, C) or (C,)
     padded = (size[0] + 2 * p[0], size[1] + 2 * p[1])
     index = _cell_index(size, k, d, p, s, blocks).reshape(-1)
-    canvas = Tensor(np.zeros((*lead, padded[0] * padded[1]), dtype=x._data.dtype))
-    image = canvas.index_add(len(lead), Tensor(index), x.reshape(*lead, -1))
+    canvas = _new_tensor(np.zeros((*lead, padded[0] * padded[1]), dtype=x._data.dtype), None)
+    image = canvas.index_add(len(lead), _new_tensor(index, None), x.reshape(*lead, -1))
     image = image.reshape(*lead, *padded)
     if p != (0, 0):
         image = image[..., p[0] : p[0] + size[0], p[1] : p[1] + size[1]]

@@ -21,7 +21,7 @@ from ..device import as_device
 from ..dtypes import default_float, torch_name
 from ..functions import cat, linear, stack, where
 from ..random import GeneratorLike, as_generator
-from ..tensor import Tensor
+from ..tensor import Tensor, _new_tensor
 from ..unbind import unbind
 from . import functional as F
 from . import init
@@ -358,7 +358,7 @@ class RNNBase(Module):
         out, final = self._layers(x, states, mask)
         if input.unsorted_indices is not None:  # back into the caller's order
             final = [f.index_select(1, input.unsorted_indices) for f in final]
-        return input._replace(data=out[Tensor(mask)]), final
+        return input._replace(data=out[_new_tensor(mask, None)]), final
 
     def _layers(
         self, x: Tensor, states: list[Tensor] | None, valid: np.ndarray | None
@@ -368,7 +368,9 @@ class RNNBase(Module):
         which time steps each sequence has."""
         dtype = self._flat_weights[0]._data.dtype
         if states is None:
-            states = [Tensor(np.zeros(s, dtype=dtype)) for s in self._state_shapes(x.shape[1])]
+            states = [
+                _new_tensor(np.zeros(s, dtype=dtype), None) for s in self._state_shapes(x.shape[1])
+            ]
         directions = 2 if self.bidirectional else 1
         finals: list[list[Tensor]] = [[] for _ in states]
         for layer in range(self.num_layers):
@@ -406,7 +408,7 @@ class RNNBase(Module):
             if valid is None or valid[t].all():
                 states = new
             else:
-                keep = Tensor(valid[t][:, None])
+                keep = _new_tensor(valid[t][:, None], None)
                 states = [where(keep, n, s) for n, s in zip(new, states, strict=True)]
             outs[t] = states[0]
         return stack(outs, 0), states
@@ -698,7 +700,9 @@ class RNNCellBase(Module):
         # the products refuse another dtype in PyTorch's words (linear's own checks)
         xw = linear(x, self.weight_ih, self.bias_ih)
         if states is None:
-            zeros = Tensor(np.zeros((x.shape[0], self.hidden_size), dtype=xw._data.dtype))
+            zeros = _new_tensor(
+                np.zeros((x.shape[0], self.hidden_size), dtype=xw._data.dtype), None
+            )
             states = [zeros] * n_states
         for s in states:
             _check_state_dtype(s, self.weight_hh, name)

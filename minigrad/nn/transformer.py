@@ -17,7 +17,7 @@ import numpy as np
 
 from ..device import as_device
 from ..dtypes import default_float
-from ..tensor import Tensor, as_tensor
+from ..tensor import Tensor, _new_tensor, as_tensor
 from . import functional as F
 from . import init
 from .attention import MultiheadAttention, _float_mask
@@ -41,7 +41,7 @@ def _generate_square_subsequent_mask(sz: int, device: Any = None, dtype: Any = N
     """(sz, sz) float: -inf above the diagonal (a later position), 0 elsewhere."""
     as_device(device)
     dt = np.dtype(default_float() if dtype is None else dtype)
-    return Tensor(np.triu(np.full((sz, sz), -np.inf, dtype=dt), 1))
+    return _new_tensor(np.triu(np.full((sz, sz), -np.inf, dtype=dt), 1), None)
 
 
 def _activation(activation: Activation) -> Callable[[Tensor], Tensor]:

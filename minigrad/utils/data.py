@@ -18,7 +18,7 @@ import numpy as np
 
 from .._missing import missing_attribute
 from ..random import GeneratorLike, as_generator
-from ..tensor import Tensor, as_tensor
+from ..tensor import Tensor, _new_tensor, as_tensor, from_data
 
 __all__ = [
     "DataLoader",
@@ -56,7 +56,7 @@ class TensorDataset(Dataset[tuple[Tensor, ...]]):
     grad, so a dataset is never part of a graph.
 
     Args:
-        *tensors: Tensors or arrays (anything `Tensor(...)` accepts), all of length N.
+        *tensors: Tensors or arrays (anything `as_tensor(...)` accepts), all of length N.
 
     Raises:
         ValueError: no tensors, a 0-d tensor, or first dimensions that differ.
@@ -77,14 +77,14 @@ class TensorDataset(Dataset[tuple[Tensor, ...]]):
         self.arrays: tuple[np.ndarray, ...] = tuple(arrays)
 
     def __getitem__(self, index: int) -> tuple[Tensor, ...]:
-        return tuple(Tensor(a[index]) for a in self.arrays)
+        return tuple(from_data(a[index]) for a in self.arrays)
 
     def __len__(self) -> int:
         return len(self.arrays[0])
 
     def batch(self, indices: np.ndarray) -> tuple[Tensor, ...]:
         """Rows `indices` of every tensor, gathered by one fancy index per tensor."""
-        return tuple(Tensor(a[indices]) for a in self.arrays)
+        return tuple(from_data(a[indices]) for a in self.arrays)
 
 
 class Subset(Dataset[T_co]):
@@ -375,13 +375,13 @@ def default_collate(samples: Sequence[Any]) -> Any:
         shapes = {a.shape for a in arrays}
         if len(shapes) > 1:
             raise ValueError(f"default_collate: samples have different shapes {sorted(shapes)}")
-        return Tensor(np.stack(arrays))
+        return from_data(np.stack(arrays))
     if isinstance(first, bool):
-        return Tensor(np.array(samples, dtype=np.bool_))
+        return _new_tensor(np.array(samples, dtype=np.bool_), None)
     if isinstance(first, int):
-        return Tensor(np.array(samples, dtype=np.int64))
+        return _new_tensor(np.array(samples, dtype=np.int64), None)
     if isinstance(first, float):
-        return Tensor(np.array(samples, dtype=np.float64))
+        return _new_tensor(np.array(samples, dtype=np.float64), None)
     if isinstance(first, str):
         return list(samples)
     if isinstance(first, Mapping):
@@ -450,7 +450,7 @@ def train_test_split(
     out: list[Any] = []
     for original, d in zip(arrays, data, strict=True):
         for idx in (train_idx, test_idx):
-            out.append(Tensor(d[idx]) if isinstance(original, Tensor) else d[idx])
+            out.append(from_data(d[idx]) if isinstance(original, Tensor) else d[idx])
     return out
 
 

@@ -1,10 +1,12 @@
 """What ``Tensor(*args)`` means: PyTorch's legacy constructor ``torch.Tensor(...)``.
 
-Sizes give a tensor of that shape (``Tensor(2, 3)``, ``Tensor(3)``, ``Tensor(x.shape)``),
-Python data gives the default float dtype (``Tensor([1, 2])`` is float32), no argument gives
-an empty tensor. NumPy arrays and tensors are used as they are (their dtype, their memory): what
-minigrad's own code relies on, and the one difference from PyTorch (which converts an array to
-the default float dtype). ``tensor(...)`` is the function that infers dtypes (ints int64).
+Sizes give a tensor of that shape (``Tensor(2, 3)``, ``Tensor(3)``, ``Tensor(x.shape)``; a
+NumPy int such as ``np.int64(3)`` is a size too), Python data and NumPy arrays of any dtype give
+the default float dtype (``Tensor([1, 2])`` and ``Tensor(np.array([1, 2]))`` are float32; an
+array already in that dtype is shared, not copied), a tensor is used as it is (its dtype, its
+memory), no argument gives an empty tensor. ``tensor(...)``, ``as_tensor(...)`` and
+``from_numpy(...)`` keep an array's dtype (ints int64); minigrad's own code wraps its arrays
+with ``_new_tensor``.
 """
 
 from __future__ import annotations
@@ -45,10 +47,10 @@ def legacy_array(args: tuple[Any, ...], dtype: DTypeLike) -> np.ndarray:
         return _zeros((0,), dtype)
     if len(args) == 1:
         data = args[0]
-        if isinstance(data, np.ndarray | np.generic) or hasattr(data, "_data"):
-            # Kept as it is: minigrad's own code wraps arrays (and their elements) so, where
-            # PyTorch converts them to the default float dtype (and takes np.int64(3) as a size).
-            return _as_array(data, dtype)
+        if hasattr(data, "_data"):
+            return _as_array(data, dtype)  # a tensor, as it is (PyTorch: an alias of it)
+        if isinstance(data, np.ndarray) and not _is_int(data):
+            return _from_array(data, dtype)
         if isinstance(data, Size):
             return _zeros(_sizes(tuple(data)), dtype)
         if not _is_int(data):
@@ -63,6 +65,10 @@ def legacy_array(args: tuple[Any, ...], dtype: DTypeLike) -> np.ndarray:
 
 
 def _is_int(x: Any) -> bool:
+    """Whether ``x`` is a size: an int, a NumPy int or a 0-d integer array (as PyTorch, which
+    reads anything with ``__index__`` as a size)."""
+    if isinstance(x, np.ndarray):
+        return x.ndim == 0 and x.dtype.kind in "iu"
     return isinstance(x, int | np.integer) and not isinstance(x, bool | np.bool_)
 
 
@@ -87,6 +93,16 @@ def _sizes(sizes: tuple[Any, ...]) -> tuple[int, ...]:
 def _zeros(shape: tuple[int, ...], dtype: DTypeLike) -> np.ndarray:
     """PyTorch leaves a tensor made from sizes uninitialised; minigrad fills it with zeros."""
     return _as_array(np.zeros(shape, default_float()), dtype)
+
+
+def _from_array(data: np.ndarray, dtype: DTypeLike) -> np.ndarray:
+    """A NumPy array in the default float dtype, whatever its own (bool, int, float16...), or
+    in ``dtype``; shared when no conversion is needed, as PyTorch shares it."""
+    arr = _as_array(data, dtype)  # (refuses complex, object and string arrays)
+    if dtype is not None:
+        return arr
+    with np.errstate(over="ignore"):  # a float64 beyond float32's range is inf, as PyTorch
+        return arr.astype(default_float(), copy=False)
 
 
 def _from_sequence(data: Any, dtype: DTypeLike) -> np.ndarray:

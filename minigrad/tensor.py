@@ -200,9 +200,9 @@ class Tensor(InPlace, InPlaceMethods, Conversions, TensorSurface):
     """An n-dimensional array that records the operations applied to it.
 
     ``Tensor(*args)`` is PyTorch's legacy constructor (``constructor.py``): ``Tensor(2, 3)`` or
-    ``Tensor(size)`` are zeros of that shape, ``Tensor([1, 2])`` is in the default float dtype
-    even from ints, ``Tensor()`` is empty. NumPy arrays (and tensors) are used as they are,
-    their dtype kept and not copied. ``tensor(data)`` infers the dtype (ints int64).
+    ``Tensor(size)`` are zeros of that shape, ``Tensor([1, 2])`` and ``Tensor(np_array)`` are in
+    the default float dtype even from ints, ``Tensor()`` is empty; a tensor is used as it is.
+    ``tensor(data)`` infers the dtype (ints int64); ``from_numpy`` keeps an array's.
 
     Args:
         *args: sizes, or one piece of data (nested lists, a NumPy array, a Size).

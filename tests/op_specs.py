@@ -308,7 +308,7 @@ def _binary() -> list[OpSpec]:
         ),
         OpSpec(
             "where_mask_tensor",
-            lambda x, y: mg.where(Tensor(_cond((2, 3))), x, y),
+            lambda x, y: mg.where(mg.from_numpy(_cond((2, 3))), x, y),
             lambda x, y: np.where(_cond((2, 3)), x, y),
             ((2, 3), (2, 3)),
         ),
@@ -801,32 +801,34 @@ def _indexing() -> list[OpSpec]:
     specs.append(
         OpSpec(
             "index_tensor_repeat",
-            lambda x: x[Tensor(np.array([1, 1, 2]))],
+            lambda x: x[mg.from_numpy(np.array([1, 1, 2]))],
             lambda x: x[[1, 1, 2]],
             ((4, 5),),
         )
     )
     specs.append(
-        OpSpec("index_mask_tensor", lambda x: x[Tensor(mask)], lambda x: x[mask], ((4, 5),))
+        OpSpec("index_mask_tensor", lambda x: x[mg.from_numpy(mask)], lambda x: x[mask], ((4, 5),))
     )
     rows, cols = np.array([0, 0, 3]), np.array([1, 1, 4])  # a repeated position
     specs += [
         OpSpec("select", lambda x: x.select(1, -2), lambda x: x[:, -2], ((4, 5),)),
         OpSpec(
             "take",
-            lambda x: x.take(Tensor(np.array([[0, 19], [7, 7]]))),
+            lambda x: x.take(mg.from_numpy(np.array([[0, 19], [7, 7]]))),
             lambda x: x.reshape(-1)[[[0, 19], [7, 7]]],
             ((4, 5),),
         ),
         OpSpec(
             "index_put_accumulate",
-            lambda x, v: x.index_put((Tensor(rows), Tensor(cols)), v, accumulate=True),
+            lambda x, v: x.index_put(
+                (mg.from_numpy(rows), mg.from_numpy(cols)), v, accumulate=True
+            ),
             lambda x, v: x + np.bincount(rows * 5 + cols, v, 20).reshape(4, 5),
             ((4, 5), (3,)),
         ),
         OpSpec(
             "index_put",
-            lambda x, v: x.index_put((Tensor(np.array([2, 0])),), v),
+            lambda x, v: x.index_put((mg.from_numpy(np.array([2, 0])),), v),
             lambda x, v: np.concatenate([v[1:], x[1:2], v[:1], x[3:]]),
             ((4, 5), (2, 5)),
         ),
@@ -1909,7 +1911,7 @@ def _op_classes() -> list[type[Op]]:
 def recorded_ops(spec: OpSpec) -> set[type[Op]]:
     """The op classes a row's forward records (float64 inputs, fixed seed)."""
     rng = np.random.default_rng(0)
-    out = spec(*[Tensor(a, requires_grad=True) for a in spec.arrays(rng)])
+    out = spec(*[mg.from_numpy(a).requires_grad_() for a in spec.arrays(rng)])
     return {type(n) for n in iter_graph([out]) if isinstance(n, Op)}
 
 

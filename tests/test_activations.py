@@ -196,7 +196,7 @@ def test_kinks_match_torch(case: str) -> None:
 def test_gradcheck_and_gradgradcheck_on_non_contiguous_input(case: str) -> None:
     call, kinks, _ = CASES[case]
     base = away_from(kinks, (6, 4), seed=2)
-    x = Tensor(base.T, requires_grad=True)  # (4, 6), Fortran-ordered
+    x = mg.from_numpy(base.T).requires_grad_()  # (4, 6), Fortran-ordered
     assert not x.detach().numpy().flags.c_contiguous
     assert mg.gradcheck(lambda a: call(F, a), [x])
     assert mg.gradgradcheck(lambda a: call(F, a), [x])
@@ -420,7 +420,7 @@ def test_a_recorded_change_of_a_saved_value_keeps_the_gradient_right() -> None:
 def test_inplace_gradcheck_on_non_contiguous_input(case: str) -> None:
     call = INPLACE[case]
     base = away_from([0.0, 0.5, -0.5, 2.0, 3.0, -3.0], (5, 3), seed=7)
-    x = Tensor(base.T, requires_grad=True)
+    x = mg.from_numpy(base.T).requires_grad_()
     assert mg.gradcheck(lambda a: call(F, a * 1.0, True), [x])
     assert mg.gradgradcheck(lambda a: call(F, a * 1.0, True), [x])
 
@@ -588,7 +588,7 @@ def test_prelu_module_weight_gradcheck_and_zero_dim() -> None:
     assert layer.weight.dtype == mg.float32 and layer.weight.shape == (3,)
     np.testing.assert_array_equal(layer.weight.detach().numpy(), np.float32([0.1, 0.1, 0.1]))
     assert [n for n, _ in layer.named_parameters()] == ["weight"]
-    x = Tensor(away_from([0.0], (3, 4), seed=15).T, requires_grad=True)  # (4, 3)
+    x = mg.from_numpy(away_from([0.0], (3, 4), seed=15).T).requires_grad_()  # (4, 3)
     w = mg.tensor([0.1, -0.2, 0.3], dtype=mg.float64, requires_grad=True)
     assert mg.gradcheck(F.prelu, [x, w])
     assert mg.gradgradcheck(F.prelu, [x, w])
@@ -622,7 +622,7 @@ def test_rrelu_training_draws_slopes_repeatably() -> None:
 
 
 def test_rrelu_gradcheck_with_a_fixed_draw() -> None:
-    x = Tensor(away_from([0.0], (3, 4), seed=16).T, requires_grad=True)
+    x = mg.from_numpy(away_from([0.0], (3, 4), seed=16).T).requires_grad_()
 
     def fn(a: Tensor) -> Tensor:
         mg.manual_seed(2)

@@ -520,7 +520,7 @@ def test_function_nodes_in_grad_hooks_drawing_and_explanation() -> None:
     from minigrad.explain import explain_backward
     from minigrad.viz import trace
 
-    x = mg.Tensor(RNG.standard_normal(3), requires_grad=True, name="x")
+    x = mg.Tensor(RNG.standard_normal(3), dtype=mg.float64, requires_grad=True, name="x")
     a, b = ScaleAndSquare.apply(x, 2.0)
     seen = []
     b.register_hook(lambda g: seen.append(g.shape))

@@ -12,8 +12,9 @@ import numpy as np
 import pytest
 from test_reference import B1, B2, W1, W2, X, Y
 
-from minigrad import Tensor, nn
+import minigrad as mg
 from minigrad import backprop_check as bc
+from minigrad import nn
 from minigrad.nn import functional as F
 
 
@@ -21,7 +22,8 @@ def float64_model(*layers: Any) -> Any:
     model = nn.Sequential(*layers)
     rng = np.random.default_rng(8)
     for p in model.parameters():
-        p.data = Tensor(rng.normal(0, 0.7, p.shape))  # float64, and away from the default init
+        # float64, and away from the default init
+        p.data = mg.from_numpy(rng.normal(0, 0.7, p.shape))
     return model
 
 
@@ -92,10 +94,10 @@ def test_autograd_matches_reference(case: int) -> None:
 
 def test_golden_network_as_a_model() -> None:
     model = float64_model(nn.Linear(2, 3), nn.Sigmoid(), nn.Linear(3, 2), nn.Sigmoid())
-    model[0].weight.data = Tensor(W1.T.copy())
-    model[0].bias.data = Tensor(B1.copy())
-    model[2].weight.data = Tensor(W2.T.copy())
-    model[2].bias.data = Tensor(B2.copy())
+    model[0].weight.data = mg.from_numpy(W1.T.copy())
+    model[0].bias.data = mg.from_numpy(B1.copy())
+    model[2].weight.data = mg.from_numpy(W2.T.copy())
+    model[2].bias.data = mg.from_numpy(B2.copy())
     grads = bc.gradients_for(model, X, Y, "quadratic")
     assert set(grads) == {"0.weight", "0.bias", "2.weight", "2.bias"}
     np.testing.assert_allclose(grads["2.bias"], [0.026604485851, -0.029771836033], atol=1e-10)
@@ -207,13 +209,13 @@ def test_cost_loss_is_the_one_mapping_explain_and_compare_share() -> None:
     model = float64_model(nn.Linear(3, 4), nn.Sigmoid(), nn.Linear(4, 3), nn.Softmax(dim=-1))
     rng = np.random.default_rng(14)
     x, labels = rng.normal(size=(5, 3)), rng.integers(0, 3, 5)
-    out = model(Tensor(x))
-    loss = bc.cost_loss("cross_entropy", out, Tensor(labels), True, "test")
+    out = model(mg.from_numpy(x))
+    loss = bc.cost_loss("cross_entropy", out, mg.from_numpy(labels), True, "test")
     expected = -np.log(out.detach().numpy()[np.arange(5), labels]).mean()
     assert loss.item() == pytest.approx(expected, rel=1e-12)
     ex = explain_mlp(model, x, labels, "cross_entropy")
     assert ex.loss is not None and ex.loss.item() == pytest.approx(expected, rel=1e-12)
     with pytest.raises(ValueError, match=r"test: unknown cost 'hinge'"):
-        bc.cost_loss("hinge", out, Tensor(labels), False, "test")
+        bc.cost_loss("hinge", out, mg.from_numpy(labels), False, "test")
     with pytest.raises(ValueError, match=r"explain_mlp\(\): unknown cost 'hinge'"):
         explain_mlp(model, x, labels, "hinge")

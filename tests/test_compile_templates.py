@@ -17,7 +17,8 @@ import numpy as np
 import pytest
 from op_specs import BROADCAST, BROADCAST_PAIRS, SPECS, OpSpec, Shape
 
-from minigrad import Tensor, fused, linalg_ops, more_ops, ops
+import minigrad as mg
+from minigrad import fused, linalg_ops, more_ops, ops
 from minigrad.compiler import step as compiled
 from minigrad.compiler import templates
 from minigrad.engine import Op, run_backward
@@ -63,10 +64,10 @@ EXTRA = [
 
 def _emit(spec: OpSpec, arrays: list[np.ndarray]) -> None:
     """Record ``sum(spec(*xs) * r)``, write it out, and compare the written gradients."""
-    leaves = [Tensor(a, requires_grad=True) for a in arrays]
+    leaves = [mg.as_tensor(a).requires_grad_() for a in arrays]
     out = spec(*leaves)
     rng = np.random.default_rng(zlib.crc32(spec.name.encode()) + 7)
-    r = Tensor(rng.standard_normal(out.shape).astype(out.dtype))  # a random upstream gradient
+    r = mg.from_numpy(rng.standard_normal(out.shape).astype(out.dtype))  # a random upstream grad
     loss = (out * r).sum()
     order = list(iter_graph([loss]))
     SEEN.update(type(n) for n in order if isinstance(n, Op))

@@ -72,7 +72,7 @@ def test_layer_matches_torch(case: Any) -> None:
     )
     rng = _rng()
     a = rng.standard_normal(shape)
-    x = Tensor(a, requires_grad=True)
+    x = mg.from_numpy(a).requires_grad_()
     tx = torch.tensor(a, requires_grad=True)
     y, ty = layer(x), tlayer(tx)
     assert y.shape == tuple(ty.shape) and y.dtype == np.float64
@@ -111,7 +111,7 @@ def test_lenet_matches_torch_and_state_dict_round_trips() -> None:
 
     # torch -> minigrad: same outputs and gradients
     model.load_state_dict({k: v.numpy() for k, v in tmodel.state_dict().items()})
-    nn.functional.cross_entropy(model(Tensor(x)), y).backward()
+    nn.functional.cross_entropy(model(mg.from_numpy(x)), y).backward()
     tx = torch.from_numpy(x)
     torch.nn.functional.cross_entropy(tmodel(tx), torch.from_numpy(y)).backward()
     tparams = dict(tmodel.named_parameters())
@@ -127,14 +127,17 @@ def test_lenet_matches_torch_and_state_dict_round_trips() -> None:
         {k: torch.from_numpy(v.detach().numpy().copy()) for k, v in other.state_dict().items()}
     )
     np.testing.assert_allclose(
-        other(Tensor(x)).detach().numpy(), tmodel(tx).detach().numpy(), rtol=1e-10, atol=1e-12
+        other(mg.from_numpy(x)).detach().numpy(),
+        tmodel(tx).detach().numpy(),
+        rtol=1e-10,
+        atol=1e-12,
     )
 
 
 def test_max_pool_return_indices_match_torch() -> None:
     torch = pytest.importorskip("torch")
     a = _rng(2).standard_normal((2, 3, 9, 7))
-    y, idx = F.max_pool2d(Tensor(a), 3, 2, 1, ceil_mode=True, return_indices=True)
+    y, idx = F.max_pool2d(mg.from_numpy(a), 3, 2, 1, ceil_mode=True, return_indices=True)
     ty, tidx = torch.nn.functional.max_pool2d(
         torch.from_numpy(a), 3, 2, 1, ceil_mode=True, return_indices=True
     )
@@ -142,7 +145,7 @@ def test_max_pool_return_indices_match_torch() -> None:
     assert idx.dtype == np.int64
     np.testing.assert_array_equal(idx.detach().numpy(), tidx.numpy())
     layer = nn.MaxPool2d(2, return_indices=True)
-    out, where = layer(Tensor(a[0]))
+    out, where = layer(mg.from_numpy(a[0]))
     assert out.shape == (3, 4, 3) and where.shape == (3, 4, 3)
 
 
@@ -151,7 +154,7 @@ def test_max_pool_ties_go_to_the_first_maximum_as_torch() -> None:
     torch = pytest.importorskip("torch")
     a = np.zeros((1, 1, 4, 4))
     a[0, 0, 1:3, 1:3] = 1.0
-    x = Tensor(a, requires_grad=True)
+    x = mg.from_numpy(a).requires_grad_()
     F.max_pool2d(x, 3, 1).sum().backward()
     tx = torch.tensor(a, requires_grad=True)
     torch.nn.functional.max_pool2d(tx, 3, 1).sum().backward()
@@ -229,21 +232,21 @@ def test_bad_inputs_name_the_layer() -> None:
                        r"to conv2d, but got input of size: \[28, 28\]"):  # fmt: skip
         conv(Tensor(np.zeros((28, 28), np.float32)))
     with pytest.raises(RuntimeError, match=r"Output size is too small.*MaxPool2d\(kernel_size=3"):
-        nn.MaxPool2d(3)(Tensor(np.zeros((1, 1, 2, 2))))
+        nn.MaxPool2d(3)(mg.from_numpy(np.zeros((1, 1, 2, 2))))
     with pytest.raises(RuntimeError, match="pad should be at most half of effective kernel size"):
-        nn.MaxPool2d(2, padding=2)(Tensor(np.zeros((1, 1, 8, 8))))
+        nn.MaxPool2d(2, padding=2)(mg.from_numpy(np.zeros((1, 1, 8, 8))))
     with pytest.raises(RuntimeError, match="pad should be at most half of kernel size"):
-        F.avg_pool2d(Tensor(np.zeros((1, 1, 8, 8))), 2, padding=2)
+        F.avg_pool2d(mg.from_numpy(np.zeros((1, 1, 8, 8))), 2, padding=2)
     with pytest.raises(RuntimeError, match=r"expected bias to be 1-dimensional with 2 elements"):
         F.conv2d(np.zeros((1, 1, 3, 3)), np.zeros((2, 1, 2, 2)), np.zeros(3))
     with pytest.raises(RuntimeError, match="divisible by 2 at dimension 0"):
         F.conv2d(np.zeros((1, 2, 3, 3)), np.zeros((3, 1, 2, 2)), groups=2)
     with pytest.raises(RuntimeError, match="Padding size should be less than"):
-        F.pad(Tensor(np.zeros((1, 3))), (3, 0), mode="reflect")
+        F.pad(mg.from_numpy(np.zeros((1, 3))), (3, 0), mode="reflect")
     with pytest.raises(NotImplementedError, match="Unrecognised padding mode edge"):
-        F.pad(Tensor(np.zeros((1, 3))), (1, 1), mode="edge")
+        F.pad(mg.from_numpy(np.zeros((1, 3))), (1, 1), mode="edge")
     with pytest.raises(RuntimeError, match=r"unflattened_size \(5, 2\) does not multiply"):
-        nn.Unflatten(1, (5, 2))(Tensor(np.zeros((2, 12))))
+        nn.Unflatten(1, (5, 2))(mg.from_numpy(np.zeros((2, 12))))
 
 
 def test_bad_input_changes_nothing() -> None:
@@ -261,7 +264,7 @@ def test_bad_input_changes_nothing() -> None:
 
 def test_dropout_active_only_in_training() -> None:
     drop = nn.Dropout(0.25)
-    x = Tensor(np.ones((200, 50)), requires_grad=True)
+    x = mg.from_numpy(np.ones((200, 50))).requires_grad_()
     y = drop(x)
     kept = y.detach().numpy() != 0
     np.testing.assert_array_equal(
@@ -278,7 +281,7 @@ def test_dropout_active_only_in_training() -> None:
 
 
 def test_dropout_edge_probabilities() -> None:
-    x = Tensor(_rng(3).standard_normal((4, 5)), requires_grad=True)
+    x = mg.from_numpy(_rng(3).standard_normal((4, 5))).requires_grad_()
     np.testing.assert_array_equal(nn.Dropout(0.0)(x).detach().numpy(), x.detach().numpy())
     y = nn.Dropout(1.0)(x)
     np.testing.assert_array_equal(y.detach().numpy(), np.zeros((4, 5)))
@@ -301,7 +304,7 @@ def test_dropout_is_deterministic_given_a_seed() -> None:
 
 
 def test_dropout2d_zeroes_whole_channels() -> None:
-    x = Tensor(np.ones((8, 16, 3, 3)), requires_grad=True)
+    x = mg.from_numpy(np.ones((8, 16, 3, 3))).requires_grad_()
     y = nn.Dropout2d(0.5)(x)
     per_channel = y.detach().numpy().reshape(8, 16, 9)
     assert (per_channel.min(-1) == per_channel.max(-1)).all()  # each channel all kept or not
@@ -309,11 +312,11 @@ def test_dropout2d_zeroes_whole_channels() -> None:
     assert 0 < (per_channel[..., 0] == 0).mean() < 1
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        F.dropout2d(Tensor(np.ones((2, 3, 4))), 0.5)
+        F.dropout2d(mg.from_numpy(np.ones((2, 3, 4))), 0.5)
     assert any("channel-wise 1D dropout" in str(w.message) for w in caught)
     nn.Dropout2d(0.5).eval()(x)  # the identity in eval mode
     with pytest.raises(RuntimeError, match="Expected 3D or 4D input"):
-        F.dropout2d(Tensor(np.ones((2, 3))))
+        F.dropout2d(mg.from_numpy(np.ones((2, 3))))
 
 
 def test_dropout_in_a_model_follows_train_and_eval() -> None:
@@ -345,7 +348,7 @@ def test_max_pool_nan_wins_as_in_torch() -> None:
     a = _rng(4).standard_normal((1, 2, 4, 6))
     a[0, 0, 1, 1] = np.nan
     a[0, 1, 2, 5] = np.nan
-    x = Tensor(a, requires_grad=True)
+    x = mg.from_numpy(a).requires_grad_()
     y = F.max_pool2d(x, 2)
     y.backward(np.ones(y.shape))
     tx = torch.tensor(a, requires_grad=True)

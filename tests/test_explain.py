@@ -19,9 +19,9 @@ from minigrad.viz import draw_graph, draw_model
 def _graph() -> tuple[mg.Tensor, mg.Tensor, mg.Tensor, mg.Tensor]:
     """A loss with fan-out (h used twice), broadcasting (b over rows) and a constant."""
     rng = np.random.default_rng(0)
-    x = mg.Tensor(rng.normal(size=(5, 4)))
-    w = mg.Tensor(rng.normal(size=(4, 3)), requires_grad=True, name="w")
-    b = mg.Tensor(rng.normal(size=(3,)), requires_grad=True, name="b")
+    x = mg.from_numpy(rng.normal(size=(5, 4)))
+    w = mg.Tensor(rng.normal(size=(4, 3)), dtype=mg.float64, requires_grad=True, name="w")
+    b = mg.Tensor(rng.normal(size=(3,)), dtype=mg.float64, requires_grad=True, name="b")
     h = (x @ w + b).tanh()
     loss = (h * h + h.sigmoid()).mean()
     return loss, w, b, h
@@ -171,8 +171,8 @@ def test_bp_labels_of_a_4_3_3_sigmoid_network_match_the_reference() -> None:
     assert len(ex.checked) == 6 and ex.max_reference_diff < 1e-10
     # the labelled gradients are the engine's
     model.zero_grad()
-    out = model(mg.Tensor(x))
-    (((out - mg.Tensor(y)) ** 2).sum() / (2 * len(x))).backward()
+    out = model(mg.from_numpy(x))
+    (((out - mg.from_numpy(y)) ** 2).sum() / (2 * len(x))).backward()
     assert np.array_equal(labels["∂C/∂W¹ (BP4)"].grad, model[0].weight.grad.numpy())
     assert "BP1" in str(ex) and "checked against minigrad.reference" in str(ex)
     assert "→ x    constant x" in str(ex)  # the first Linear's input, named by explain_mlp
@@ -192,7 +192,7 @@ def test_explain_backward_with_a_users_loss_and_a_wrong_cost() -> None:
     rng = np.random.default_rng(3)
     model = _mlp((4, 3, 3))
     x, y = rng.normal(size=(5, 4)), rng.uniform(size=(5, 3))
-    loss = F.mse_loss(model(mg.Tensor(x)), mg.Tensor(y))
+    loss = F.mse_loss(model(mg.from_numpy(x)), mg.from_numpy(y))
     ok = explain_backward(loss, model=model, x=x, y=y, cost="mse")
     assert ok.max_reference_diff < 1e-10
     wrong = explain_backward(loss, model=model, x=x, y=y, cost="quadratic")  # mse != quadratic
@@ -236,10 +236,10 @@ def test_labels_move_to_a_new_run_of_the_same_model() -> None:
     x, y = rng.normal(size=(4, 4)), rng.uniform(size=(4, 3))
     ex = explain_mlp(model, x, y)
     assert ex.labels(ex.loss) == ex.labels()  # on its own graph nothing moves
-    out = model(mg.Tensor(x))
+    out = model(mg.from_numpy(x))
     fresh = ex.labels(out)  # a new forward pass: new ops, same parameters
     assert len(fresh) == 6 and not set(map(id, fresh)) & {id(s.node) for s in ex if s.kind == "op"}
-    src = draw_model(model, mg.Tensor(x), explain=ex, title="4-3-3").source
+    src = draw_model(model, mg.from_numpy(x), explain=ex, title="4-3-3").source
     for label in ("δ¹ = ∂C/∂z¹ (BP2)", "δ² = ∂C/∂z² (BP1)", "∂C/∂W² (BP4)", "∂C/∂b¹ (BP3)"):
         assert src.count(label) == 1
     assert "4-3-3" in src

@@ -29,7 +29,7 @@ def _tolerances(dtype: Any) -> dict[str, float]:
 def _noncontiguous(shape: tuple[int, ...], salt: int = 0) -> Tensor:
     """A float64 leaf whose array is a transposed (non-contiguous) view."""
     a = _rng(salt).standard_normal(shape[::-1]).T
-    x = Tensor(a, requires_grad=True)
+    x = mg.from_numpy(a).requires_grad_()
     assert not x.detach().numpy().flags.c_contiguous
     return x
 
@@ -45,7 +45,7 @@ def _compare(
     """fn(*tensors, **kw) against torch's tfn: the output and every input's gradient."""
     torch = pytest.importorskip("torch")
     arrays = [a.astype(dtype) for a in arrays]
-    xs = [Tensor(a, requires_grad=True) for a in arrays]
+    xs = [mg.from_numpy(a).requires_grad_() for a in arrays]
     txs = [torch.tensor(a, requires_grad=True) for a in arrays]
     y, ty = fn(*xs, **kw), tfn(*txs, **kw)
     assert y.shape == tuple(ty.shape) and y.dtype == np.dtype(dtype)
@@ -55,7 +55,7 @@ def _compare(
     else:
         np.testing.assert_allclose(y.detach().numpy(), ty.detach().numpy(), **tol)
     g = _rng(99).standard_normal(y.shape).astype(dtype)
-    y.backward(Tensor(g))
+    y.backward(mg.from_numpy(g))
     ty.backward(torch.from_numpy(g))
     for x, tx in zip(xs, txs):
         assert x.grad is not None and x.grad.dtype == np.dtype(dtype)
@@ -112,11 +112,11 @@ def test_conv_transpose_matches_torch(case: Any, dtype: Any) -> None:
 def test_conv_transpose_is_conv_input_gradient() -> None:
     """conv_transpose2d(y, w) is the gradient of <conv2d(x, w), y> in x, with the same
     stride, padding, dilation and groups (output_padding picking x's size)."""
-    x = Tensor(_rng(1).standard_normal((2, 4, 7, 6)), requires_grad=True)
-    w = Tensor(_rng(2).standard_normal((6, 2, 3, 2)))
+    x = mg.from_numpy(_rng(1).standard_normal((2, 4, 7, 6))).requires_grad_()
+    w = mg.from_numpy(_rng(2).standard_normal((6, 2, 3, 2)))
     kw = {"stride": 2, "padding": 1, "dilation": (1, 2), "groups": 2}
     y = F.conv2d(x, w, **kw)
-    g = Tensor(_rng(3).standard_normal(y.shape))
+    g = mg.from_numpy(_rng(3).standard_normal(y.shape))
     (gx,) = mg.autograd.grad((y * g).sum(), [x])
     z = F.conv_transpose2d(g, w, output_padding=(0, 1), **kw)
     assert z.shape == x.shape
@@ -128,8 +128,8 @@ def test_conv_transpose_gradcheck(case: Any) -> None:
     """Finite differences, first and second order, with a non-contiguous input."""
     xshape, wshape, *_, groups, _ = case
     x = _noncontiguous(xshape, 1)
-    w = Tensor(_rng(2).standard_normal(wshape), requires_grad=True)
-    b = Tensor(_rng(3).standard_normal(wshape[1] * groups), requires_grad=True)
+    w = mg.from_numpy(_rng(2).standard_normal(wshape)).requires_grad_()
+    b = mg.from_numpy(_rng(3).standard_normal(wshape[1] * groups)).requires_grad_()
     assert mg.gradcheck(lambda x, w, b: _conv_t(x, w, b, case), [x, w, b])
     assert mg.gradgradcheck(lambda x, w, b: _conv_t(x, w, b, case), [x, w, b])
 
@@ -167,12 +167,12 @@ def test_conv_transpose_layer_matches_torch(case: Any) -> None:
         {k: torch.from_numpy(v.detach().numpy().copy()) for k, v in state.items()}
     )
     a = _rng(5).standard_normal(shape)
-    x, tx = Tensor(a, requires_grad=True), torch.tensor(a, requires_grad=True)
+    x, tx = mg.from_numpy(a).requires_grad_(), torch.tensor(a, requires_grad=True)
     y, ty = layer(x, output_size=output_size), tlayer(tx, output_size=output_size)
     assert y.shape == tuple(ty.shape)
     np.testing.assert_allclose(y.detach().numpy(), ty.detach().numpy(), rtol=1e-10, atol=1e-12)
     g = _rng(6).standard_normal(y.shape)
-    y.backward(Tensor(g))
+    y.backward(mg.from_numpy(g))
     ty.backward(torch.from_numpy(g))
     assert x.grad is not None
     np.testing.assert_allclose(x.grad.numpy(), tx.grad.numpy(), rtol=1e-10, atol=1e-12)
@@ -208,7 +208,7 @@ def _raises(exc: type[Exception], match: str, fn: Callable[[], Any]) -> None:
 
 
 def test_conv_transpose_errors_in_torch_words() -> None:
-    x, w = Tensor(np.zeros((1, 4, 3, 3))), Tensor(np.zeros((4, 3, 3, 3)))
+    x, w = mg.from_numpy(np.zeros((1, 4, 3, 3))), mg.from_numpy(np.zeros((4, 3, 3, 3)))
     ct = F.conv_transpose2d
     _raises(RuntimeError, r"Given transposed=1, weight of size \[4, 3, 3, 3\], expected "
             r"input\[1, 2, 3, 3\] to have 4 channels, but got 2 channels instead",
@@ -282,12 +282,12 @@ def test_pad_matches_torch(mode: str) -> None:
             expected = torch.nn.functional.pad(torch.tensor(a), pad, mode=mode)
         except (RuntimeError, NotImplementedError) as e:
             with pytest.raises(type(e)):
-                F.pad(Tensor(a), pad, mode=mode)
+                F.pad(mg.from_numpy(a), pad, mode=mode)
             continue
         _compare(lambda x, pad=pad: F.pad(x, pad, mode=mode),
                  lambda x, pad=pad: torch.nn.functional.pad(x, pad, mode=mode), [a],
                  exact=True)  # fmt: skip
-        assert F.pad(Tensor(a), pad, mode=mode).shape == tuple(expected.shape)
+        assert F.pad(mg.from_numpy(a), pad, mode=mode).shape == tuple(expected.shape)
         compared += 1
     assert compared >= 10
 
@@ -300,7 +300,7 @@ def test_pad_gradcheck_noncontiguous() -> None:
 
 
 def test_pad_errors_in_torch_words() -> None:
-    x = Tensor(np.zeros((1, 1, 3, 3)))
+    x = mg.from_numpy(np.zeros((1, 1, 3, 3)))
     _raises(RuntimeError, "Padding length must be divisible by 2", lambda: F.pad(x, (1, 1, 1)))
     _raises(RuntimeError, "Padding length should be less than or equal to two times the input "
             "dimension but got padding length 10 and input of dimension 4",
@@ -426,7 +426,7 @@ def test_interpolate_gradcheck_noncontiguous(mode: str) -> None:
 
 
 def test_interpolate_errors_in_torch_words() -> None:
-    x = Tensor(np.zeros((1, 2, 3, 4)))
+    x = mg.from_numpy(np.zeros((1, 2, 3, 4)))
     it = F.interpolate
     _raises(ValueError, "either size or scale_factor should be defined", lambda: it(x))
     _raises(ValueError, "only one of size or scale_factor should be defined",
@@ -526,8 +526,8 @@ def test_group_norm_layer_matches_torch() -> None:
 
 def test_group_norm_gradcheck_noncontiguous() -> None:
     x = _noncontiguous((2, 4, 3), 4)
-    w = Tensor(_rng(13).standard_normal(4), requires_grad=True)
-    b = Tensor(_rng(14).standard_normal(4), requires_grad=True)
+    w = mg.from_numpy(_rng(13).standard_normal(4)).requires_grad_()
+    b = mg.from_numpy(_rng(14).standard_normal(4)).requires_grad_()
     assert mg.gradcheck(lambda x, w, b: F.group_norm(x, 2, w, b), [x, w, b])
     assert mg.gradgradcheck(lambda x, w, b: F.group_norm(x, 2, w, b), [x, w, b])
 
@@ -544,6 +544,6 @@ def test_group_norm_errors_in_torch_words() -> None:
             lambda: F.group_norm(np.zeros(6), 3))  # fmt: skip
     _raises(RuntimeError, "Expected weight to be a vector of size equal to the number of "
             r"channels in input, but got weight of shape \[5\] and input of shape \[2, 6\]",
-            lambda: F.group_norm(np.zeros((2, 6)), 3, Tensor(np.ones(5))))  # fmt: skip
+            lambda: F.group_norm(np.zeros((2, 6)), 3, mg.from_numpy(np.ones(5))))  # fmt: skip
     _raises(ValueError, r"Expected more than 1 value per channel when training, got input size "
             r"\[1, 6, 1\]", lambda: F.group_norm(np.zeros((1, 6, 1)), 6))  # fmt: skip

@@ -21,7 +21,7 @@ MODIFIED = "one of the variables needed for gradient computation has been modifi
 
 
 def leaf(a: Any, requires_grad: bool = True) -> Tensor:
-    return Tensor(np.asarray(a, dtype=np.float64), requires_grad=requires_grad)
+    return mg.from_numpy(np.asarray(a, dtype=np.float64)).requires_grad_(requires_grad)
 
 
 def plain(a: Any) -> Tensor:
@@ -122,13 +122,13 @@ def test_zero_fill_copy_clamp() -> None:
     np.testing.assert_array_equal(t.numpy(), [[1, -1, 3], [4, 4.5, -1]])
     assert t.clamp_(min=0.0) is t and t.numpy().min() == 0
     assert t.fill_(2.5) is t and np.all(t.numpy() == 2.5)
-    assert t.fill_(Tensor(np.float64(7.0))) is t and np.all(t.numpy() == 7.0)
+    assert t.fill_(mg.tensor(np.float64(7.0))) is t and np.all(t.numpy() == 7.0)
     assert t.zero_() is t and np.all(t.numpy() == 0)
     assert t.copy_(plain([1.0, 2.0, 3.0])) is t  # broadcast over rows
     np.testing.assert_array_equal(t.numpy(), [[1, 2, 3], [1, 2, 3]])
     t.copy_(np.full((2, 3), 9.0))  # an array too, cast to float32
     assert t.dtype == np.float32 and np.all(t.numpy() == 9)
-    i = Tensor(np.zeros(3, dtype=np.int64))
+    i = mg.from_numpy(np.zeros(3, dtype=np.int64))
     i.copy_(plain([1.7, -2.2, 3.0]))  # copy_ casts as PyTorch does (truncation)
     np.testing.assert_array_equal(i.numpy(), [1, -2, 3])
     assert t._version == 7 and i._version == 1
@@ -225,7 +225,7 @@ def test_shape_errors_change_nothing(fn: Callable[[Tensor], Any], exc: type, mat
 
 
 def test_result_type_must_fit_the_tensor() -> None:
-    i = Tensor(np.array([1, 2, 3]))
+    i = mg.from_numpy(np.array([1, 2, 3]))
     raises_and_changes_nothing(
         lambda: i.__iadd__(1.5),
         RuntimeError,
@@ -237,7 +237,7 @@ def test_result_type_must_fit_the_tensor() -> None:
     )
     i += 2  # int + int stays int
     f = plain([1.0, 2.0])
-    f += Tensor(np.array([1.0, 1.0]))  # float64 into float32 is the same kind: cast down
+    f += mg.from_numpy(np.array([1.0, 1.0]))  # float64 into float32 is the same kind: cast down
     assert f.dtype == np.float32 and i.numpy().tolist() == [3, 4, 5]
 
 
@@ -329,7 +329,7 @@ def test_fill_copy_zero_on_non_leaf_route_gradient_as_pytorch() -> None:
         k = w.exp()
         k.zero_()
         z = x + 1
-        z.fill_(Tensor(np.float64(2.0)))
+        z.fill_(mg.tensor(np.float64(2.0)))
         return h + g + k + z
 
     assert mg.gradcheck(f, [x, w])
@@ -354,7 +354,7 @@ def test_random_fill_on_non_leaf_cuts_the_gradient() -> None:
 def test_inplace_on_a_plain_tensor_with_a_grad_operand_joins_the_graph() -> None:
     """The RNN idiom: ``h = zeros(...); h += W @ x``: h becomes part of the graph."""
     w = leaf([[1.0, 2.0], [3.0, 4.0]])
-    h = Tensor(np.zeros(2))
+    h = mg.from_numpy(np.zeros(2))
     h += w @ leaf([1.0, 1.0], requires_grad=False)
     h[0] = h[0] * w[0, 0]
     assert not h.is_leaf and h.requires_grad
@@ -395,7 +395,7 @@ def test_inplace_on_a_view_in_a_graph_writes_through_to_its_base() -> None:
     for a, b in zip(ours, theirs, strict=True):
         np.testing.assert_allclose(a.detach().numpy(), b.detach().numpy(), rtol=1e-12)
     weights = np.array([1.0, -2.0, 0.5, 3.0])
-    (ours[0] * Tensor(weights)).sum().backward()
+    (ours[0] * mg.from_numpy(weights)).sum().backward()
     (theirs[0] * torch.tensor(weights)).sum().backward()
     assert x.grad is not None and w.grad is not None
     np.testing.assert_allclose(x.grad.numpy(), tx.grad.numpy(), rtol=1e-12)
@@ -467,7 +467,7 @@ def test_output_changed_in_place_is_caught() -> None:
         lambda w: w.data.add_(1.0),
         lambda w: w.data.__isub__(1.0),
         lambda w: w.data.zero_(),
-        lambda w: w.data.copy_(Tensor(np.ones(3))),
+        lambda w: w.data.copy_(mg.from_numpy(np.ones(3))),
         lambda w: w.detach().mul_(2.0),
         lambda w: w.data[0].fill_(5.0),
         lambda w: w.data.__setitem__(1, 7.0),
@@ -499,7 +499,7 @@ def test_optimizer_step_between_forward_and_backward_raises() -> None:
 
 def test_changed_index_tensor_is_caught() -> None:
     x = leaf([1.0, 2.0, 3.0])
-    idx = Tensor(np.array([0, 2]))
+    idx = mg.from_numpy(np.array([0, 2]))
     y = x[idx].sum()
     idx[0] = 1
     with pytest.raises(RuntimeError, match="its index"):
@@ -567,7 +567,7 @@ def test_data_updates_write_into_the_parameter() -> None:
     np.testing.assert_allclose(p.detach().numpy(), [0.5, 2.5])
     p.data -= 0.5 * p.grad.data
     np.testing.assert_allclose(p.detach().numpy(), [0.0, 3.0])
-    p.data.copy_(Tensor(np.array([4.0, 5.0])))
+    p.data.copy_(mg.from_numpy(np.array([4.0, 5.0])))
     np.testing.assert_allclose(p.detach().numpy(), [4.0, 5.0])
     p.data.zero_()
     assert np.all(p.detach().numpy() == 0) and p._data is array and p.is_leaf
@@ -603,10 +603,10 @@ def test_numpy_shares_memory_and_refuses_tensors_that_require_grad() -> None:
 
 def test_grad_assignment_is_checked() -> None:
     w = leaf([1.0, 2.0])
-    w.grad = Tensor(np.array([0.5, 0.5]))
+    w.grad = mg.from_numpy(np.array([0.5, 0.5]))
     assert w.grad is not None
     raises_and_changes_nothing(
-        lambda: setattr(w, "grad", Tensor(np.zeros(3))),
+        lambda: setattr(w, "grad", mg.from_numpy(np.zeros(3))),
         RuntimeError,
         r"attempting to assign a gradient of size '\[3\]' to a tensor of size '\[2\]'",
         w,

@@ -136,7 +136,7 @@ def test_second_order_gradient_of_the_weight_is_the_same_in_both_layouts() -> No
     w0 = rng.standard_normal((4, 5))
     out = []
     for order in ("F", "C"):
-        w = mg.Tensor(np.array(w0, order=order), requires_grad=True)
+        w = mg.from_numpy(np.array(w0, order=order)).requires_grad_()
         assert _is_f(w) == (order == "F")
         (g,) = mg.autograd.grad(F.linear(x, w).tanh().sum(), (w,), create_graph=True)
         (gg,) = mg.autograd.grad((g * g).sum(), (w,))

@@ -1,12 +1,14 @@
 """``Tensor(...)`` as PyTorch's legacy constructor ``torch.Tensor(...)``; ``tensor(...)`` infers.
 
-Each form against torch (dtype, shape, values where defined), the errors in PyTorch's words,
-the keywords minigrad adds, the one difference (NumPy data is kept as it is) and minigrad's own
-users of the constructor keeping their dtypes.
+Each form against torch (dtype, shape, values where defined), NumPy arrays and elements as
+torch reads them (the default float dtype; memory shared only when no conversion is needed), the
+errors in PyTorch's words, the keywords minigrad adds and minigrad's own users of tensors made
+from arrays keeping their dtypes.
 """
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable
 from typing import Any
 
@@ -30,6 +32,23 @@ FORMS: dict[str, Callable[[Any], Any]] = {
     "list of tensors": lambda lib: lib.Tensor([lib.tensor(1), lib.tensor(2)]),
     "int tensor": lambda lib: lib.Tensor(lib.tensor([1, 2])),
     "float64 tensor": lambda lib: lib.Tensor(lib.tensor([1.0, 2.0], dtype=lib.float64)),
+    "bool tensor": lambda lib: lib.Tensor(lib.tensor([True, False])),
+    "0-d int tensor": lambda lib: lib.Tensor(lib.tensor(3)),
+    "float64 array": lambda lib: lib.Tensor(np.array([1.5, -2.0])),
+    "float32 array": lambda lib: lib.Tensor(np.array([1.5, -2.0], dtype=np.float32)),
+    "float16 array": lambda lib: lib.Tensor(np.array([1.5, -2.0], dtype=np.float16)),
+    "int64 array": lambda lib: lib.Tensor(np.array([[0, 2], [1, -3]])),
+    "int32 array": lambda lib: lib.Tensor(np.array([7, 8], dtype=np.int32)),
+    "uint8 array": lambda lib: lib.Tensor(np.array([0, 255], dtype=np.uint8)),
+    "bool array": lambda lib: lib.Tensor(np.array([True, False])),
+    "empty int array": lambda lib: lib.Tensor(np.zeros((2, 0), dtype=np.int64)),
+    "strided array": lambda lib: lib.Tensor(np.arange(12.0).reshape(3, 4)[::2, 1::2]),
+    "0-d float array": lambda lib: lib.Tensor(np.array(2.5)),
+    "0-d float32 array": lambda lib: lib.Tensor(np.array(2.5, dtype=np.float32)),
+    "0-d bool array": lambda lib: lib.Tensor(np.array(True)),
+    "list of NumPy ints": lambda lib: lib.Tensor([np.int64(1), np.int32(2)]),
+    "list of NumPy floats": lambda lib: lib.Tensor([np.float64(1.5), np.float32(2)]),
+    "array, device keyword": lambda lib: lib.Tensor(np.array([1, 2]), device="cpu"),
 }
 SIZES: dict[str, Callable[[Any], Any]] = {
     "no argument": lambda lib: lib.Tensor(),
@@ -41,6 +60,12 @@ SIZES: dict[str, Callable[[Any], Any]] = {
     "a shape": lambda lib: lib.Tensor(lib.zeros(4, 1).shape),
     "size()": lambda lib: lib.Tensor(lib.zeros(2, 5).size()),
     "NumPy int sizes": lambda lib: lib.Tensor(np.int64(2), 3),
+    "NumPy int is a size": lambda lib: lib.Tensor(np.int64(3)),
+    "NumPy int32 is a size": lambda lib: lib.Tensor(np.int32(2)),
+    "NumPy uint8 is a size": lambda lib: lib.Tensor(np.uint8(2)),
+    "0-d int array is a size": lambda lib: lib.Tensor(np.array(3)),
+    "0-d int arrays are sizes": lambda lib: lib.Tensor(np.array(2), np.array(3, np.int32)),
+    "NumPy int, device keyword": lambda lib: lib.Tensor(np.int64(2), device="cpu"),
     "device keyword": lambda lib: lib.Tensor(2, 3, device="cpu"),
 }
 
@@ -116,6 +141,11 @@ MISUSES: dict[str, Callable[[Any], Any]] = {
     "positional NumPy dtype": lambda lib: lib.Tensor([1, 2], np.float64),
     "negative size": lambda lib: lib.Tensor(-1),
     "negative second size": lambda lib: lib.Tensor(2, -1),
+    "NumPy float": lambda lib: lib.Tensor(np.float64(2.5)),
+    "NumPy float32": lambda lib: lib.Tensor(np.float32(2.5)),
+    "NumPy bool": lambda lib: lib.Tensor(np.bool_(True)),
+    "negative NumPy int": lambda lib: lib.Tensor(np.int64(-2)),
+    "negative 0-d array": lambda lib: lib.Tensor(np.array(-1)),
 }
 
 
@@ -144,7 +174,7 @@ def test_misuse_messages_say_the_fix() -> None:
     with pytest.raises(RuntimeError, match="cuda"):
         Tensor(2, device="cuda")
     with pytest.raises(TypeError, match="only floating-point tensors can require grad"):
-        Tensor(np.array([1, 2]), requires_grad=True)
+        Tensor([1, 2], dtype=mg.int64, requires_grad=True)
 
 
 def test_minigrad_keywords() -> None:
@@ -159,19 +189,102 @@ def test_minigrad_keywords() -> None:
     assert w.grad is not None and w.grad.tolist() == [[2.0, 2.0], [2.0, 2.0]]
 
 
-def test_numpy_data_is_kept_as_it_is() -> None:
-    """The difference from PyTorch (which converts to the default float dtype): NumPy arrays
-    and their elements keep their dtype and an array its memory, as ``from_numpy``."""
-    labels = np.array([0, 2, 1])
-    t = Tensor(labels)
-    assert t.dtype == mg.int64 and t.numpy() is labels
-    buffer = np.zeros(3)
-    assert Tensor(buffer).dtype == mg.float64 and Tensor(buffer).numpy() is buffer
-    assert Tensor(np.array(3)).shape == () and Tensor(np.int64(3)).tolist() == 3
-    assert Tensor(np.float64(2.5)).dtype == mg.float64
-    assert Tensor(np.array([1, 2]), dtype=mg.float32).dtype == mg.float32  # converts on request
+# NumPy data and what ``Tensor(data)`` holds: (dtype, shape), the default float dtype float32.
+NUMPY_DATA: dict[str, tuple[Any, str, tuple[int, ...]]] = {
+    "float64 array": (np.array([1.5, 2.0]), "float32", (2,)),
+    "float32 array": (np.zeros((2, 3), np.float32), "float32", (2, 3)),
+    "float16 array": (np.array([1.5], np.float16), "float32", (1,)),
+    "int64 array": (np.array([0, 2, 1]), "float32", (3,)),
+    "int32 array": (np.array([[1], [2]], np.int32), "float32", (2, 1)),
+    "uint8 array": (np.array([0, 255], np.uint8), "float32", (2,)),
+    "bool array": (np.array([True, False]), "float32", (2,)),
+    "0-d float64 array": (np.array(2.5), "float32", ()),
+    "0-d bool array": (np.array(True), "float32", ()),
+    "0-d int array": (np.array(3), "float32", (3,)),  # an int: a size, as np.int64(3)
+    "NumPy int": (np.int64(3), "float32", (3,)),
+    "NumPy uint8": (np.uint8(2), "float32", (2,)),
+    "int64 tensor": (mg.tensor([1, 2]), "int64", (2,)),  # a tensor is kept as it is
+    "bool tensor": (mg.tensor([True]), "bool", (1,)),
+    "float64 tensor": (mg.tensor([1.0], dtype=mg.float64), "float64", (1,)),
+}
+
+
+def _with_float64_default(make: Callable[[], Any]) -> Any:
+    """``make()`` run with minigrad's default float dtype set to float64."""
+    before = mg.get_default_dtype()
+    mg.set_default_dtype(mg.float64)
+    try:
+        return make()
+    finally:
+        mg.set_default_dtype(before)
+
+
+@pytest.mark.parametrize("data, dtype, shape", NUMPY_DATA.values(), ids=NUMPY_DATA.keys())
+def test_numpy_data_gives_the_default_float_dtype(
+    data: Any, dtype: str, shape: tuple[int, ...]
+) -> None:
+    t = Tensor(data)
+    assert (_dtype_name(t), t.shape) == (dtype, shape)
+    if isinstance(data, np.ndarray) and data.dtype.kind != "i":
+        np.testing.assert_array_equal(t.numpy(), data.astype(np.float32))
+    t64 = _with_float64_default(lambda: Tensor(data))
+    assert (_dtype_name(t64), t64.shape) == (dtype.replace("32", "64"), shape)
+
+
+def test_numpy_data_memory_shared_only_without_conversion() -> None:
+    """As ``torch.Tensor``: an array already in the default float dtype is shared (as
+    ``from_numpy``), any other is copied; a tensor is shared, dtype and all."""
+    buffer = np.zeros(3, np.float32)
+    t = Tensor(buffer)
+    buffer[0] = 7
+    assert t.tolist() == [7.0, 0.0, 0.0]
+    strided = np.zeros((3, 4), np.float32)[::2, ::-1]  # (torch refuses negative strides)
+    s = Tensor(strided)
+    strided[0, 0] = 5
+    assert s[0, 0].item() == 5
+    doubles, labels = np.zeros(2), np.array([0, 2])
+    d, lab = Tensor(doubles), Tensor(labels)
+    doubles[0], labels[0] = 7, 7
+    assert d.tolist() == [0.0, 0.0] and lab.tolist() == [0.0, 2.0]
+    d = _with_float64_default(lambda: Tensor(doubles))
+    doubles[1] = 3
+    assert d.dtype == mg.float64 and d.tolist() == [7.0, 3.0]
+    i = mg.tensor([1, 2])
+    j = Tensor(i)
+    j[0] = 5
+    assert j is not i and j.dtype == mg.int64 and i.tolist() == [5, 2]
+
+
+def test_numpy_memory_as_torch() -> None:
     torch = pytest.importorskip("torch")
-    assert torch.Tensor(labels).dtype == torch.float32  # (what the docs say differs)
+    for dt in (np.float32, np.float64, np.int64):
+        ours_src, theirs_src = np.array([1, 2], dt), np.array([1, 2], dt)
+        ours, theirs = Tensor(ours_src), torch.Tensor(theirs_src)
+        ours_src[0] = theirs_src[0] = 9
+        assert ours.tolist() == theirs.tolist()
+
+
+def test_numpy_data_keyword_dtype_and_refusals() -> None:
+    # dtype= (minigrad's keyword; torch.Tensor takes none) replaces the default float dtype
+    labels = np.array([0, 2, 1])
+    assert Tensor(labels, dtype=mg.int64).dtype == mg.int64
+    assert Tensor(np.zeros(2), dtype="float64").dtype == mg.float64
+    assert Tensor(np.array([1.7, -2.2]), dtype=mg.int32).tolist() == [1, -2]
+    assert Tensor(np.array(3), dtype=mg.float64).shape == (3,)  # still a size
+    with pytest.raises(TypeError, match=r"got numpy\.float64\) .*tensor\(np\.float64\(2\.5\)\)"):
+        Tensor(np.float64(2.5))
+    with pytest.raises(TypeError, match="complex tensors are not supported"):
+        Tensor(np.array([1 + 2j]))
+    with pytest.raises(TypeError, match=r"element \[1\] has type str"):
+        Tensor(np.array([1, "a"], dtype=object))
+    with pytest.raises(RuntimeError, match=r"negative dimension -1: \[-1\]"):
+        Tensor(np.array(-1))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # (NumPy's cast would warn of the overflow)
+        assert Tensor(np.array([1e300, -1e300])).tolist() == [np.inf, -np.inf]  # as PyTorch
+    # what keeps an array's dtype: tensor() (a copy), from_numpy() and as_tensor() (shared)
+    assert mg.tensor(labels).dtype == mg.from_numpy(labels).dtype == mg.int64
+    assert mg.as_tensor(labels).dtype == mg.int64
 
 
 def test_tensor_function_and_friends_unchanged() -> None:
@@ -206,7 +319,7 @@ def test_internal_users_keep_their_dtypes() -> None:
     _, y = ds[1]
     assert y.dtype == mg.int64 and y.shape == () and y.item() == 2  # an element, not a size
     logits = mg.randn(3, 4, requires_grad=True)
-    F.cross_entropy(logits, Tensor(np.array([0, 3, 1]))).backward()  # labels from an array
+    F.cross_entropy(logits, mg.from_numpy(np.array([0, 3, 1]))).backward()
     assert logits.grad is not None
 
     i = mg.tensor([1, 2, 3])

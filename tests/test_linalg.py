@@ -33,14 +33,14 @@ def _torch() -> Any:
 def _both(fn: Any, arrays: list[np.ndarray], dtype: str) -> None:
     """fn on minigrad and torch (fn(lib, *tensors)): values, dtypes and input gradients."""
     torch = _torch()
-    xs = [Tensor(a.astype(dtype), requires_grad=True) for a in arrays]
+    xs = [mg.from_numpy(a.astype(dtype)).requires_grad_() for a in arrays]
     ts = [torch.tensor(a.astype(dtype), requires_grad=True) for a in arrays]
     out, ref = fn(mg, *xs), fn(torch, *ts)
     assert str(out.dtype).split(".")[-1] == str(ref.dtype).split(".")[-1]
     tol = 1e-10 if dtype == "float64" else 1e-4
     np.testing.assert_allclose(out.detach().numpy(), ref.detach().numpy(), rtol=tol, atol=tol)
     seed = _rng(9).standard_normal(tuple(out.shape)).astype(dtype)
-    out.backward(Tensor(seed))
+    out.backward(mg.from_numpy(seed))
     ref.backward(torch.tensor(seed))
     for x, t in zip(xs, ts):
         assert x.grad is not None and x.grad.dtype == x.dtype
@@ -81,12 +81,12 @@ def test_det_at_singular_matrices_is_the_cofactor_matrix() -> None:
     rank2 = np.array([[1.0, 2, 3], [2, 4, 6], [1, 1, 1]])
     cofactors = np.array([[-2.0, 4, -2], [1, -2, 1], [0, 0, 0]])  # (-1)^(i+j) minor_ij
     for a, expected in ((rank2, cofactors), (np.zeros((3, 3)), np.zeros((3, 3)))):
-        x = Tensor(a.copy(), requires_grad=True)
+        x = mg.tensor(a, requires_grad=True)
         out = mg.linalg.det(x)
         assert float(out.item()) == pytest.approx(
             float(torch.linalg.det(torch.tensor(a))), abs=1e-12
         )
-        out.backward(Tensor(np.array(-0.75)))
+        out.backward(mg.tensor(-0.75, dtype=mg.float64))
         assert x.grad is not None
         np.testing.assert_allclose(x.grad.numpy(), -0.75 * expected, rtol=1e-12, atol=1e-12)
 
@@ -99,14 +99,14 @@ def test_det_gradient_at_singular_matrices_is_the_cofactor_matrix() -> None:
     assert x.grad is not None
     np.testing.assert_allclose(x.grad.numpy(), [[[1.0, -1.0], [-1.0, 1.0]]] * 2, atol=1e-12)
     a = np.array([[1.0, 2, 3], [2, 4, 6], [1, 1, 1]])
-    assert mg.gradcheck(mg.linalg.det, [Tensor(np.stack([a, np.eye(3)]), requires_grad=True)])
+    assert mg.gradcheck(mg.linalg.det, [mg.from_numpy(np.stack([a, np.eye(3)])).requires_grad_()])
 
 
 def test_gradcheck_transposed_inputs() -> None:
     """First and second order by finite differences, each input a transposed (non-contiguous)
     view."""
-    a = Tensor(_invertible((3, 3), 1).T.copy().T, requires_grad=True)  # Fortran order
-    bt = Tensor(_rng(2).standard_normal((2, 3)), requires_grad=True)
+    a = mg.from_numpy(_invertible((3, 3), 1).T.copy().T).requires_grad_()  # Fortran order
+    bt = mg.from_numpy(_rng(2).standard_normal((2, 3))).requires_grad_()
     assert not a.detach().numpy().flags.c_contiguous
     for fn, ins in [
         (mg.linalg.inv, [a]),
@@ -115,14 +115,14 @@ def test_gradcheck_transposed_inputs() -> None:
         (lambda x, y: mg.linalg.solve(x, y.mT), [a, bt]),
         (
             lambda x: x.mT.cumprod(0),
-            [Tensor(np.array([[1.5, 0.0, 2.0], [0.0, -1.0, 3.0]]), requires_grad=True)],
+            [mg.from_numpy(np.array([[1.5, 0.0, 2.0], [0.0, -1.0, 3.0]])).requires_grad_()],
         ),
         (lambda x: x.mT.unfold(0, 2, 1), [bt]),
         (
             lambda x, y: mg.cdist(x.mT, y.mT),
             [
-                Tensor(_rng(3).standard_normal((4, 3)), requires_grad=True),
-                Tensor(_rng(4).standard_normal((4, 2)), requires_grad=True),
+                mg.from_numpy(_rng(3).standard_normal((4, 3))).requires_grad_(),
+                mg.from_numpy(_rng(4).standard_normal((4, 2))).requires_grad_(),
             ],
         ),
     ]:
@@ -405,8 +405,8 @@ def test_cumprod_second_order_at_zeros_matches_torch() -> None:
     torch = _torch()
     a = np.array([2.0, 0.0, 3.0, 0.0, 5.0])
     g = np.array([1.0, 2.0, 3.0, 4.0, 5.0])
-    x, t = Tensor(a, requires_grad=True), torch.tensor(a, requires_grad=True)
-    (gx,) = mg.grad(x.cumprod(0), [x], Tensor(g), create_graph=True)
+    x, t = mg.from_numpy(a).requires_grad_(), torch.tensor(a, requires_grad=True)
+    (gx,) = mg.grad(x.cumprod(0), [x], mg.from_numpy(g), create_graph=True)
     (gt,) = torch.autograd.grad(t.cumprod(0), [t], torch.tensor(g), create_graph=True)
     np.testing.assert_allclose(gx.detach().numpy(), gt.detach().numpy())
     (hx,) = mg.grad((gx * gx).sum(), [x])

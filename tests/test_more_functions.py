@@ -162,7 +162,7 @@ def _run(case: Case, dtype: str) -> None:
     torch = _torch()
     _, fn, make = case
     arrays = [a.astype(dtype) for a in make(_rng(3))]
-    xs = [Tensor(a.copy(), requires_grad=True) for a in arrays]
+    xs = [mg.from_numpy(a.copy()).requires_grad_() for a in arrays]
     ts = [torch.tensor(a.copy(), requires_grad=True) for a in arrays]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -176,7 +176,7 @@ def _run(case: Case, dtype: str) -> None:
         assert tuple(out.shape) == tuple(ref.shape)
         np.testing.assert_allclose(out.detach().numpy(), ref.detach().numpy(), rtol=tol, atol=tol)
         seed = rng.standard_normal(tuple(out.shape)).astype(dtype)
-        term_m, term_t = (out * Tensor(seed)).sum(), (ref * torch.tensor(seed)).sum()
+        term_m, term_t = (out * mg.from_numpy(seed)).sum(), (ref * torch.tensor(seed)).sum()
         total_m = term_m if total_m is None else total_m + term_m
         total_t = term_t if total_t is None else total_t + term_t
     assert total_m is not None and total_t is not None
@@ -206,10 +206,10 @@ def _noncontiguous(a: np.ndarray) -> Tensor:
     """The array as a tensor that is a strided view: every other element of a wider array (a
     transposed copy for a 0-d one, which has no strides)."""
     if a.ndim == 0:
-        return Tensor(a.copy(), requires_grad=True)
+        return mg.from_numpy(a.copy()).requires_grad_()
     wide = np.zeros((*a.shape[:-1], 2 * a.shape[-1]))
     wide[..., ::2] = a
-    t = Tensor(wide[..., ::2], requires_grad=True)
+    t = mg.from_numpy(wide[..., ::2]).requires_grad_()
     assert not t._data.flags.c_contiguous or a.shape[-1] <= 1
     return t
 
@@ -218,7 +218,7 @@ def _noncontiguous(a: np.ndarray) -> Tensor:
 def test_gradcheck_with_a_noncontiguous_input(case: Case) -> None:
     _, fn, make = case
     arrays = make(_rng(5))
-    xs = [_noncontiguous(arrays[0])] + [Tensor(a, requires_grad=True) for a in arrays[1:]]
+    xs = [_noncontiguous(arrays[0])] + [mg.from_numpy(a).requires_grad_() for a in arrays[1:]]
 
     def f(*ts: Tensor) -> Any:
         with warnings.catch_warnings():
@@ -243,7 +243,7 @@ SECOND_ORDER = [
 @pytest.mark.parametrize("name", SECOND_ORDER)
 def test_gradgradcheck(name: str) -> None:
     _, fn, make = next(c for c in CASES if c[0] == name)
-    xs = [Tensor(a, requires_grad=True) for a in make(_rng(11))]
+    xs = [mg.from_numpy(a).requires_grad_() for a in make(_rng(11))]
     assert mg.gradgradcheck(lambda *ts: fn(MG, *ts), xs)
 
 
@@ -264,7 +264,7 @@ def test_cummax_gradient_goes_to_the_index_with_ties_and_nan() -> None:
         assert got.indices.dtype == mg.int64 and got.indices.grad_fn is None
         assert not got.indices.requires_grad
         seed = np.arange(14.0).reshape(2, 7)
-        got.values.backward(Tensor(seed))
+        got.values.backward(mg.from_numpy(seed))
         ref.values.backward(torch.tensor(seed))
         np.testing.assert_array_equal(x.grad.numpy(), t.grad.numpy())
 
@@ -494,7 +494,7 @@ NO_GRAD: list[tuple[str, Callable[[Tensor], Any]]] = [
 def test_results_without_a_gradient_record_nothing(
     case: tuple[str, Callable[[Tensor], Any]],
 ) -> None:
-    x = Tensor(_rng(1).standard_normal((2, 5)), requires_grad=True)
+    x = mg.from_numpy(_rng(1).standard_normal((2, 5))).requires_grad_()
     out = case[1](x)
     assert out.grad_fn is None and not out.requires_grad
 
@@ -762,12 +762,12 @@ def test_quantile_gradients_with_nan_go_where_torchs_do() -> None:
     a = np.array([[1.0, np.nan, 2.0, 5.0], [np.nan] * 4, [3.0, 4.0, 0.5, 7.0]])
     g = np.arange(6.0).reshape(2, 3)
     for name in ("quantile", "nanquantile"):
-        x, t = Tensor(a.copy(), requires_grad=True), torch.tensor(a, requires_grad=True)
+        x, t = mg.from_numpy(a.copy()).requires_grad_(), torch.tensor(a, requires_grad=True)
         q, tq = (
             mg.tensor([0.3, 0.6], dtype=mg.float64),
             torch.tensor([0.3, 0.6], dtype=torch.float64),
         )
-        getattr(mg, name)(x, q, 1).backward(Tensor(g))
+        getattr(mg, name)(x, q, 1).backward(mg.from_numpy(g))
         getattr(torch, name)(t, tq, 1).backward(torch.tensor(g))
         np.testing.assert_allclose(x.grad.numpy(), t.grad.numpy(), rtol=1e-12)
 
@@ -775,7 +775,7 @@ def test_quantile_gradients_with_nan_go_where_torchs_do() -> None:
 def test_renorm_and_heaviside_in_place() -> None:
     torch = _torch()
     a = _rng(6).standard_normal((3, 4))
-    x, t = Tensor(a.copy()), torch.tensor(a)
+    x, t = mg.from_numpy(a.copy()), torch.tensor(a)
     view = x[0]
     assert x.renorm_(2, 0, 1.0) is x
     t.renorm_(2, 0, 1.0)
@@ -785,7 +785,7 @@ def test_renorm_and_heaviside_in_place() -> None:
     assert y.heaviside_(mg.tensor(0.5)) is y and y.tolist() == [0.5, 0.0, 1.0]
     with pytest.raises(RuntimeError, match="heaviside is not yet implemented for tensors with"):
         mg.tensor([0, 1]).heaviside_(mg.tensor(0.5))
-    w = Tensor(a.copy(), requires_grad=True)
+    w = mg.from_numpy(a.copy()).requires_grad_()
     with pytest.raises(RuntimeError, match="a leaf Variable that requires grad"):
         w.renorm_(2, 0, 1.0)
     z = w * 1.0

@@ -29,7 +29,7 @@ def _tol(dtype: Any) -> dict[str, Any]:
 def _noncontiguous(shape: tuple[int, ...], salt: int = 0) -> Tensor:
     """A float64 leaf whose array is a transposed (non-contiguous) view."""
     a = _rng(salt).standard_normal(shape[::-1]).T
-    x = Tensor(a, requires_grad=True)
+    x = mg.from_numpy(a).requires_grad_()
     assert not x.detach().numpy().flags.c_contiguous
     return x
 
@@ -54,7 +54,7 @@ def _compare(fn: Callable[..., Any], arrays: list[np.ndarray], *args: Any, dtype
     torch = pytest.importorskip("torch")
     tfn = tfn or _torch_of(fn)
     arrays = [a.astype(dtype) for a in arrays]
-    xs = [Tensor(a, requires_grad=True) for a in arrays]
+    xs = [mg.from_numpy(a).requires_grad_() for a in arrays]
     txs = [torch.tensor(a, requires_grad=True) for a in arrays]
     ys, tys = _outputs(fn(*xs, *args, **kw)), _outputs(tfn(*txs, *args, **kw))
     assert len(ys) == len(tys)
@@ -66,7 +66,7 @@ def _compare(fn: Callable[..., Any], arrays: list[np.ndarray], *args: Any, dtype
         else:
             np.testing.assert_array_equal(y.numpy(), ty.numpy())
     g = _rng(99).standard_normal(ys[0].shape).astype(dtype)
-    ys[0].backward(Tensor(g))
+    ys[0].backward(mg.from_numpy(g))
     tys[0].backward(torch.from_numpy(g))
     for x, tx in zip(xs, txs):
         assert x.grad is not None and x.grad.dtype == np.dtype(dtype)
@@ -82,8 +82,8 @@ def _same_error(fn: Callable[..., Any], *args: Any, **kw: Any) -> None:
     tkw = {k: torch.from_numpy(v) if isinstance(v, np.ndarray) else v for k, v in kw.items()}
     with pytest.raises(Exception) as expected:
         tfn(*targs, **tkw)
-    margs = [Tensor(a) if isinstance(a, np.ndarray) else a for a in args]
-    mkw = {k: Tensor(v) if isinstance(v, np.ndarray) else v for k, v in kw.items()}
+    margs = [mg.from_numpy(a) if isinstance(a, np.ndarray) else a for a in args]
+    mkw = {k: mg.from_numpy(v) if isinstance(v, np.ndarray) else v for k, v in kw.items()}
     with pytest.raises(type(expected.value), match="^" + re.escape(str(expected.value))):
         fn(*margs, **mkw)
 
@@ -94,7 +94,7 @@ def _same_layer_error(cls: type, ctor: tuple[Any, ...], *inputs: np.ndarray) -> 
     with pytest.raises(Exception) as expected:
         _torch_of(cls)(*ctor)(*[torch.from_numpy(a) for a in inputs])
     with pytest.raises(type(expected.value), match="^" + re.escape(str(expected.value))):
-        cls(*ctor)(*[Tensor(a) for a in inputs])
+        cls(*ctor)(*[mg.from_numpy(a) for a in inputs])
 
 
 def _distinct(shape: tuple[int, ...], salt: int = 0) -> np.ndarray:
@@ -148,7 +148,7 @@ def test_avg_pool1d_matches_torch(case: Any, dtype: Any) -> None:
 def test_max_pool1d_with_indices_of_integers_matches_torch() -> None:
     torch = pytest.importorskip("torch")
     x = _rng(3).integers(-50, 50, (2, 3, 9))
-    y, i = F.max_pool1d(Tensor(x), 3, 2, 1, return_indices=True)
+    y, i = F.max_pool1d(mg.from_numpy(x), 3, 2, 1, return_indices=True)
     ty, ti = torch.nn.functional.max_pool1d(torch.from_numpy(x), 3, 2, 1, return_indices=True)
     assert y.dtype == mg.int64
     np.testing.assert_array_equal(y.numpy(), ty.numpy())
@@ -173,7 +173,7 @@ def test_pool1d_layers_match_torch() -> None:
         m, tm = layer(*args), _torch_of(layer)(*args)
         assert repr(m) == repr(tm)
         assert m.state_dict().keys() == tm.state_dict().keys()
-        for y, ty in zip(_outputs(m(Tensor(x))), _outputs(tm(torch.from_numpy(x)))):
+        for y, ty in zip(_outputs(m(mg.from_numpy(x))), _outputs(tm(torch.from_numpy(x)))):
             np.testing.assert_allclose(y.numpy(), ty.numpy(), rtol=1e-12)
 
 
@@ -220,9 +220,9 @@ def test_pool1d_errors_in_torch_words() -> None:
     _same_error(F.avg_pool1d, x, 0, 1)
     _same_layer_error(nn.MaxPool1d, (6,), x)
     with pytest.raises(RuntimeError, match=r"Invalid computed.*\(in MaxPool1d\(kernel_size=6"):
-        nn.MaxPool1d(6)(Tensor(x))
+        nn.MaxPool1d(6)(mg.from_numpy(x))
     with pytest.raises(NotImplementedError, match=r"avg_pool2d.*floating-point input only"):
-        F.avg_pool1d(Tensor(x.astype(np.int64)), 2)  # (PyTorch averages integers)
+        F.avg_pool1d(mg.from_numpy(x.astype(np.int64)), 2)  # (PyTorch averages integers)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -262,7 +262,7 @@ def test_adaptive_max_pool_ties_and_nan_pick_torchs_cell() -> None:
     x = np.zeros((1, 2, 5, 5))
     x[0, 1, 1, 2] = x[0, 1, 3, 0] = np.nan
     for out in (2, 3):
-        y, i = F.adaptive_max_pool2d(Tensor(x, requires_grad=True), out, True)
+        y, i = F.adaptive_max_pool2d(mg.from_numpy(x).requires_grad_(), out, True)
         ty, ti = torch.nn.functional.adaptive_max_pool2d(torch.tensor(x), out, True)
         np.testing.assert_array_equal(i.numpy(), ti.numpy())
         np.testing.assert_array_equal(y.detach().numpy(), ty.numpy())
@@ -279,7 +279,7 @@ def test_adaptive_layers_match_torch() -> None:
     ]:
         m, tm = layer(*args), _torch_of(layer)(*args)
         assert repr(m) == repr(tm) and m.state_dict().keys() == tm.state_dict().keys()
-        for y, ty in zip(_outputs(m(Tensor(inp))), _outputs(tm(torch.from_numpy(inp)))):
+        for y, ty in zip(_outputs(m(mg.from_numpy(inp))), _outputs(tm(torch.from_numpy(inp)))):
             np.testing.assert_allclose(y.numpy(), ty.numpy(), rtol=1e-12)
 
 
@@ -312,8 +312,8 @@ def test_adaptive_pools_errors_in_torch_words() -> None:
     _same_error(F.adaptive_max_pool2d, x2.astype(np.int64), 2)
     _same_layer_error(nn.AdaptiveMaxPool2d, (-1,), x2)
     # An empty output is PyTorch's answer to output_size 0.
-    assert F.adaptive_max_pool2d(Tensor(x2), (0, 2)).shape == (2, 3, 0, 2)
-    assert F.adaptive_avg_pool1d(Tensor(x), 0).shape == (2, 3, 0)
+    assert F.adaptive_max_pool2d(mg.from_numpy(x2), (0, 2)).shape == (2, 3, 0, 2)
+    assert F.adaptive_avg_pool1d(mg.from_numpy(x), 0).shape == (2, 3, 0)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -333,18 +333,18 @@ def test_max_unpool_matches_torch(dtype: Any) -> None:
     ]
     for shape, pool, unpool, args, kw in cases:
         x = _distinct(shape).astype(dtype)
-        _, idx = pool(Tensor(x), *args, return_indices=True)
+        _, idx = pool(mg.from_numpy(x), *args, return_indices=True)
         _, tidx = getattr(torch.nn.functional, pool.__name__)(
             torch.from_numpy(x), *args, return_indices=True
         )
         np.testing.assert_array_equal(idx.numpy(), tidx.numpy())
         v = _rng(3).standard_normal(idx.shape).astype(dtype)
-        vs, tvs = Tensor(v, requires_grad=True), torch.tensor(v, requires_grad=True)
+        vs, tvs = mg.from_numpy(v).requires_grad_(), torch.tensor(v, requires_grad=True)
         y = unpool(vs, idx, *args, **kw)
         ty = getattr(torch.nn.functional, unpool.__name__)(tvs, tidx, *args, **kw)
         np.testing.assert_array_equal(y.detach().numpy(), ty.detach().numpy())
         g = _rng(4).standard_normal(y.shape).astype(dtype)
-        y.backward(Tensor(g))
+        y.backward(mg.from_numpy(g))
         ty.backward(torch.from_numpy(g))
         # Where two windows chose the same cell, only the value written (the last) gets the
         # gradient; PyTorch's backward gives it to each of them.
@@ -368,10 +368,10 @@ def test_max_unpool_layers_and_gradcheck() -> None:
     assert repr(unpool) == repr(tunpool) and repr(nn.MaxUnpool1d(3, 1, 1)) == repr(
         torch.nn.MaxUnpool1d(3, 1, 1)
     )
-    y = unpool(*pool(Tensor(x)), output_size=(2, 3, 6, 4))
+    y = unpool(*pool(mg.from_numpy(x)), output_size=(2, 3, 6, 4))
     ty = tunpool(*tpool(torch.from_numpy(x)), output_size=(2, 3, 6, 4))
     np.testing.assert_array_equal(y.numpy(), ty.numpy())
-    _, idx = F.max_pool2d(Tensor(x), 2, return_indices=True)
+    _, idx = F.max_pool2d(mg.from_numpy(x), 2, return_indices=True)
     v = _noncontiguous(tuple(idx.shape), 5)
     assert mg.gradcheck(lambda v: F.max_unpool2d(v, idx, 2), [v])
     assert mg.gradgradcheck(lambda v: F.max_unpool2d(v, idx, 2) ** 2, [v])
@@ -387,23 +387,23 @@ def test_max_unpool_errors_in_torch_words() -> None:
     _same_error(F.max_unpool2d, y, i, 2, output_size=(5,))
     with pytest.raises(RuntimeError, match=r"^Found an invalid max index: \d+ \(output volumes "
                        r"are of size 3x3\)"):  # fmt: skip
-        F.max_unpool2d(Tensor(y), Tensor(i), 2, output_size=(3, 3))
+        F.max_unpool2d(mg.from_numpy(y), mg.from_numpy(i), 2, output_size=(3, 3))
     # (which invalid index PyTorch names depends on its threads: the first one here)
     for bad in (i + 20, -i - 1):
         with pytest.raises(RuntimeError, match=r"^Found an invalid max index: -?\d+ \(output "
                            r"volumes are of size 4x4\)"):  # fmt: skip
-            F.max_unpool2d(Tensor(y), Tensor(bad), 2)
+            F.max_unpool2d(mg.from_numpy(y), mg.from_numpy(bad), 2)
     _same_error(F.max_unpool2d, y, i.astype(np.float64), 2)
     _same_error(F.max_unpool2d, y, i[:1], 2)
     _same_error(F.max_unpool2d, y[0, 0], i[0, 0], 2)
     with pytest.raises(RuntimeError, match=r"^Found an invalid max index: \d+ \(output volumes "
                        r"are of size 4x1\)"):  # fmt: skip
-        F.max_unpool1d(Tensor(y[:, :, 0]), Tensor(i[:, :, 0] + 10), 2)
+        F.max_unpool1d(mg.from_numpy(y[:, :, 0]), mg.from_numpy(i[:, :, 0] + 10), 2)
     _same_error(F.max_unpool1d, y[:, :, 0], i[:, :, 0], 2, output_size=(9,))
     _same_error(F.max_unpool1d, y[0, 0, 0], i[0, 0, 0], 2)
     before = y.copy()
     with pytest.raises(RuntimeError, match="invalid max index"):
-        nn.MaxUnpool2d(2)(Tensor(y), Tensor(i + 20))
+        nn.MaxUnpool2d(2)(mg.from_numpy(y), mg.from_numpy(i + 20))
     np.testing.assert_array_equal(y, before)
 
 
@@ -426,7 +426,7 @@ def test_unfold_and_fold_match_torch(case: Any, dtype: Any) -> None:
     shape, k, d, p, s = case
     x = _rng().standard_normal(shape)
     _compare(F.unfold, [x], k, d, p, s, dtype=dtype)
-    cols = F.unfold(Tensor(x), k, d, p, s)
+    cols = F.unfold(mg.from_numpy(x), k, d, p, s)
     c = _rng(1).standard_normal(cols.shape)
     _compare(F.fold, [c], shape[-2:], k, d, p, s, dtype=dtype)
 
@@ -436,8 +436,8 @@ def test_fold_is_unfolds_adjoint_and_gradcheck() -> None:
     c = _rng(7).standard_normal((2, 2 * 6, 12))
     args = ((2, 3), (2, 1), 1, (2, 1))
     # <unfold(x), c> = <x, fold(c)>: fold is unfold's adjoint.
-    left = float((F.unfold(x, *args) * Tensor(c)).sum().item())
-    right = float((x * F.fold(Tensor(c), (5, 4), *args)).sum().item())
+    left = float((F.unfold(x, *args) * mg.from_numpy(c)).sum().item())
+    right = float((x * F.fold(mg.from_numpy(c), (5, 4), *args)).sum().item())
     assert abs(left - right) < 1e-10
     assert mg.gradcheck(lambda x: F.unfold(x, *args), [x])
     assert mg.gradgradcheck(lambda x: F.unfold(x, *args) ** 2, [x])
@@ -457,7 +457,7 @@ def test_fold_layers_match_torch() -> None:
     ]:
         m, tm = layer(*args), _torch_of(layer)(*args)
         assert repr(m) == repr(tm) and m.state_dict().keys() == tm.state_dict().keys()
-        np.testing.assert_allclose(m(Tensor(inp)).numpy(), tm(torch.from_numpy(inp)).numpy())
+        np.testing.assert_allclose(m(mg.from_numpy(inp)).numpy(), tm(torch.from_numpy(inp)).numpy())
 
 
 def test_fold_errors_in_torch_words() -> None:
@@ -513,11 +513,11 @@ def test_shuffle_layers_and_softmax2d_match_torch(dtype: Any) -> None:
     ]:
         m, tm = layer(*args), _torch_of(layer)(*args)
         assert repr(m) == repr(tm) and m.state_dict().keys() == tm.state_dict().keys()
-        xs, txs = Tensor(inp, requires_grad=True), torch.tensor(inp, requires_grad=True)
+        xs, txs = mg.from_numpy(inp).requires_grad_(), torch.tensor(inp, requires_grad=True)
         y, ty = m(xs), tm(txs)
         np.testing.assert_allclose(y.detach().numpy(), ty.detach().numpy(), **_tol(dtype))
         g = _rng(5).standard_normal(y.shape).astype(dtype)
-        y.backward(Tensor(g))
+        y.backward(mg.from_numpy(g))
         ty.backward(torch.from_numpy(g))
         assert xs.grad is not None
         np.testing.assert_allclose(xs.grad.numpy(), txs.grad.numpy(), **_tol(dtype))
@@ -571,9 +571,9 @@ def test_instance_norm_matches_torch(dtype: Any) -> None:
                      x, None, None, w, b, eps=1e-3))  # fmt: skip
         # The running statistics move as PyTorch's (in place), and are used without input stats.
         rm, rv = rng.standard_normal(shape[1]), rng.random(shape[1]) + 0.5
-        mrm, mrv = Tensor(rm.astype(dtype)), Tensor(rv.astype(dtype))
+        mrm, mrv = mg.from_numpy(rm.astype(dtype)), mg.from_numpy(rv.astype(dtype))
         trm, trv = torch.tensor(rm.astype(dtype)), torch.tensor(rv.astype(dtype))
-        y = F.instance_norm(Tensor(x.astype(dtype)), mrm, mrv, momentum=0.3)
+        y = F.instance_norm(mg.from_numpy(x.astype(dtype)), mrm, mrv, momentum=0.3)
         ty = torch.nn.functional.instance_norm(torch.tensor(x.astype(dtype)), trm, trv,
                                                momentum=0.3)  # fmt: skip
         np.testing.assert_allclose(y.numpy(), ty.numpy(), **_tol(dtype))
@@ -604,15 +604,15 @@ def test_instance_norm_layers_match_torch(dtype: Any) -> None:
         assert list(m.state_dict()) == list(tm.state_dict())
         if m.weight is not None:
             w = rng.standard_normal(m.weight.shape).astype(dtype)
-            m.weight.data, tm.weight.data = Tensor(w), torch.tensor(w)
+            m.weight.data, tm.weight.data = mg.from_numpy(w), torch.tensor(w)
         for mode in ("train", "eval", "train"):
             getattr(m, mode)(), getattr(tm, mode)()
             x = (rng.standard_normal(shape) * 2 + 1).astype(dtype)
-            xs, txs = Tensor(x, requires_grad=True), torch.tensor(x, requires_grad=True)
+            xs, txs = mg.from_numpy(x).requires_grad_(), torch.tensor(x, requires_grad=True)
             y, ty = m(xs), tm(txs)
             np.testing.assert_allclose(y.detach().numpy(), ty.detach().numpy(), **_tol(dtype))
             g = rng.standard_normal(y.shape).astype(dtype)
-            y.backward(Tensor(g))
+            y.backward(mg.from_numpy(g))
             ty.backward(torch.from_numpy(g))
             assert xs.grad is not None
             np.testing.assert_allclose(xs.grad.numpy(), txs.grad.numpy(), **_tol(dtype))
@@ -622,7 +622,7 @@ def test_instance_norm_layers_match_torch(dtype: Any) -> None:
     # PyTorch's state dict loads into minigrad's layer.
     tm = torch.nn.InstanceNorm2d(3, affine=True, track_running_stats=True)
     m = nn.InstanceNorm2d(3, affine=True, track_running_stats=True)
-    m.load_state_dict({k: Tensor(v.numpy()) for k, v in tm.state_dict().items()})
+    m.load_state_dict({k: mg.from_numpy(v.numpy()) for k, v in tm.state_dict().items()})
 
 
 def test_local_response_norm_matches_torch() -> None:
@@ -640,13 +640,15 @@ def test_local_response_norm_matches_torch() -> None:
     m, tm = nn.LocalResponseNorm(3, 0.1), torch.nn.LocalResponseNorm(3, 0.1)
     assert repr(m) == repr(tm) and list(m.state_dict()) == list(tm.state_dict())
     x = rng.standard_normal((2, 5, 3, 3))
-    np.testing.assert_allclose(m(Tensor(x)).numpy(), tm(torch.from_numpy(x)).numpy(), rtol=1e-12)
+    np.testing.assert_allclose(
+        m(mg.from_numpy(x)).numpy(), tm(torch.from_numpy(x)).numpy(), rtol=1e-12
+    )
 
 
 def test_norms_gradcheck_noncontiguous() -> None:
     x = _noncontiguous((2, 3, 4), 14)
-    w = Tensor(_rng(15).standard_normal(3), requires_grad=True)
-    b = Tensor(_rng(16).standard_normal(3), requires_grad=True)
+    w = mg.from_numpy(_rng(15).standard_normal(3)).requires_grad_()
+    b = mg.from_numpy(_rng(16).standard_normal(3)).requires_grad_()
     assert mg.gradcheck(lambda x, w, b: F.instance_norm(x, weight=w, bias=b), [x, w, b])
     assert mg.gradgradcheck(lambda x, w, b: F.instance_norm(x, weight=w, bias=b), [x, w, b])
     x2 = _noncontiguous((2, 4, 3, 2), 17)
@@ -666,14 +668,14 @@ def test_norms_errors_in_torch_words() -> None:
     _same_layer_error(nn.InstanceNorm3d, (3,), np.zeros((3, 4, 5)))
     with pytest.raises(ValueError, match=r"^expected input's size at dim=1 to match num_features "
                        r"\(4\), but got: 3\.$"):  # fmt: skip
-        nn.InstanceNorm1d(4, affine=True)(Tensor(x))
+        nn.InstanceNorm1d(4, affine=True)(mg.from_numpy(x))
     with pytest.warns(UserWarning, match="input's size at dim=1 does not match num_features"):
-        nn.InstanceNorm1d(4)(Tensor(x))
+        nn.InstanceNorm1d(4)(mg.from_numpy(x))
     # A refused batch leaves the running statistics as they were.
     m = nn.InstanceNorm1d(4, track_running_stats=True)
     with pytest.raises(RuntimeError, match="running_mean should contain 6 elements not 8"), \
             pytest.warns(UserWarning):  # fmt: skip
-        m(Tensor(x))
+        m(mg.from_numpy(x))
     np.testing.assert_array_equal(m.running_mean.numpy(), np.zeros(4))  # type: ignore[union-attr]
     _same_error(F.local_response_norm, np.zeros((2, 3)), 2)
     _same_error(F.local_response_norm, x, 0)
@@ -698,15 +700,15 @@ def test_channel_dropouts_drop_whole_channels() -> None:
         (F.feature_alpha_dropout, (40, 50, 6), 2),
     ]:  # fmt: skip
         x = np.ones(shape)
-        y = fn(Tensor(x), 0.3, True).numpy()
+        y = fn(mg.from_numpy(x), 0.3, True).numpy()
         assert _mask_per_channel(y, lead).all()
         dropped = (y.reshape(*y.shape[:lead], -1)[..., 0] != y.max()).mean()
         assert abs(dropped - 0.3) < 0.05, (fn.__name__, dropped)
         if fn is not F.feature_alpha_dropout:
             assert set(np.unique(y)) == {0.0, 1 / 0.7}
-        assert fn(Tensor(x), 0.3, False) is not None
-        np.testing.assert_array_equal(fn(Tensor(x), 0.3, False).numpy(), x)  # eval: identity
-        np.testing.assert_array_equal(fn(Tensor(x), 0.0, True).numpy(), x)
+        assert fn(mg.from_numpy(x), 0.3, False) is not None
+        np.testing.assert_array_equal(fn(mg.from_numpy(x), 0.3, False).numpy(), x)  # eval: identity
+        np.testing.assert_array_equal(fn(mg.from_numpy(x), 0.0, True).numpy(), x)
 
 
 def test_alpha_dropout_keeps_mean_and_variance() -> None:
@@ -714,7 +716,7 @@ def test_alpha_dropout_keeps_mean_and_variance() -> None:
     mg.manual_seed(1)
     x = _rng(20).standard_normal((200, 500))
     for p in (0.2, 0.5):
-        y = F.alpha_dropout(Tensor(x), p, True).numpy()
+        y = F.alpha_dropout(mg.from_numpy(x), p, True).numpy()
         assert abs(y.mean()) < 0.02 and abs(y.std() - 1) < 0.02
         # Given the same mask, the values are PyTorch's: kept a * x + b, dropped one constant.
         alpha = 1.7580993408473766
@@ -724,8 +726,8 @@ def test_alpha_dropout_keeps_mean_and_variance() -> None:
         assert abs((~kept).mean() - p) < 0.01
         ty = torch.nn.functional.alpha_dropout(torch.from_numpy(x), p, True).numpy()
         assert abs(ty.mean() - y.mean()) < 0.03 and abs(ty.std() - y.std()) < 0.03
-    np.testing.assert_array_equal(F.alpha_dropout(Tensor(x), 1.0, True).numpy(), 0 * x)
-    np.testing.assert_array_equal(F.alpha_dropout(Tensor(x), 0.5).numpy(), x)  # training=False
+    np.testing.assert_array_equal(F.alpha_dropout(mg.from_numpy(x), 1.0, True).numpy(), 0 * x)
+    np.testing.assert_array_equal(F.alpha_dropout(mg.from_numpy(x), 0.5).numpy(), x)  # not training
 
 
 def test_dropout_layers_and_gradients() -> None:
@@ -738,7 +740,7 @@ def test_dropout_layers_and_gradients() -> None:
             m, tm = layer(*args), _torch_of(layer)(*args)
             assert repr(m) == repr(tm) and list(m.state_dict()) == list(tm.state_dict())
         m = layer(0.4)
-        x = Tensor(_rng(21).standard_normal(shape), requires_grad=True)
+        x = mg.from_numpy(_rng(21).standard_normal(shape)).requires_grad_()
         mg.manual_seed(3)
         y = m(x)
         y.sum().backward()
@@ -767,10 +769,10 @@ def test_dropout_errors_in_torch_words() -> None:
     _same_error(F.dropout1d, np.zeros(3), 0.5)
     _same_error(F.feature_alpha_dropout, np.zeros(3), 0.5, True)
     with pytest.warns(UserWarning, match="^dropout3d: Received a 3-D input to dropout3d"):
-        F.dropout3d(Tensor(x), 0.5)
+        F.dropout3d(mg.from_numpy(x), 0.5)
     _same_error(F.alpha_dropout, x.astype(np.int64), 0.5, True)
     before = x.copy()
-    leaf = Tensor(x, requires_grad=True)
+    leaf = mg.from_numpy(x).requires_grad_()
     with pytest.raises(RuntimeError, match="leaf"):
         F.dropout1d(leaf, 0.5, True, inplace=True)
     np.testing.assert_array_equal(leaf.detach().numpy(), before)
@@ -801,13 +803,13 @@ def test_bilinear_layer_init_state_dict_and_gradcheck() -> None:
         assert v.min() >= -1 / 3 and v.max() <= 1 / 3 and v.max() - v.min() > 0.6
     tm = torch.nn.Bilinear(2, 3, 4, dtype=torch.float64)
     m = nn.Bilinear(2, 3, 4, dtype=mg.float64)
-    m.load_state_dict({k: Tensor(v.detach().numpy()) for k, v in tm.state_dict().items()})
+    m.load_state_dict({k: mg.from_numpy(v.detach().numpy()) for k, v in tm.state_dict().items()})
     x1, x2 = _rng(31).standard_normal((5, 2)), _rng(32).standard_normal((5, 3))
-    np.testing.assert_allclose(m(Tensor(x1), Tensor(x2)).detach().numpy(),
+    np.testing.assert_allclose(m(mg.from_numpy(x1), mg.from_numpy(x2)).detach().numpy(),
                                tm(torch.from_numpy(x1), torch.from_numpy(x2)).detach().numpy(),
                                rtol=1e-12)  # fmt: skip
     a, b = _noncontiguous((3, 2), 33), _noncontiguous((3, 3), 34)
-    w = Tensor(_rng(35).standard_normal((4, 2, 3)), requires_grad=True)
+    w = mg.from_numpy(_rng(35).standard_normal((4, 2, 3))).requires_grad_()
     assert mg.gradcheck(lambda a, b, w: F.bilinear(a, b, w), [a, b, w])
     assert mg.gradgradcheck(lambda a, b, w: F.bilinear(a, b, w), [a, b, w])
 

@@ -331,7 +331,7 @@ def test_gradcheck_on_non_contiguous_input(case: str) -> None:
         a = np.asarray(a) if not isinstance(a, float) else a
         if isinstance(a, np.ndarray) and i in diff:
             # the first input transposed twice: the same values, Fortran-ordered when 2-d
-            a = mg.Tensor(a.T.copy().T if i == diff[0] else a.copy(), requires_grad=True)
+            a = mg.from_numpy(a.T.copy().T if i == diff[0] else a.copy()).requires_grad_()
         elif isinstance(a, np.ndarray):
             a = mg.tensor(a)
         args.append(a)

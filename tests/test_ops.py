@@ -37,7 +37,7 @@ def _rng(name: str, salt: int = 0) -> np.random.Generator:
 
 
 def _leaves(arrays: list[np.ndarray]) -> list[Tensor]:
-    return [Tensor(a, requires_grad=True) for a in arrays]
+    return [mg.as_tensor(a).requires_grad_() for a in arrays]
 
 
 def grad_of(t: Tensor) -> np.ndarray:
@@ -85,7 +85,7 @@ def check_gradgrad(spec: OpSpec, arrays: list[np.ndarray]) -> dict[str, int]:
     stats: dict[str, int] = {}
     gos = [_rng(spec.name, 7).uniform(0.5, 1.5, spec(*_leaves(arrays)).shape)]
     assert mg.gradgradcheck(
-        spec, _leaves(arrays), [Tensor(g) for g in gos], stats=stats, **spec.check
+        spec, _leaves(arrays), [mg.from_numpy(g) for g in gos], stats=stats, **spec.check
     )
     return stats
 
@@ -94,7 +94,7 @@ def check_both_paths(spec: OpSpec, arrays: list[np.ndarray]) -> None:
     """The rule on Tensors (create_graph) gives exactly the gradient it gives on arrays."""
     leaves = _leaves(arrays)
     out = spec(*leaves)
-    go = Tensor(_rng(spec.name, 8).uniform(0.5, 1.5, out.shape))
+    go = mg.from_numpy(_rng(spec.name, 8).uniform(0.5, 1.5, out.shape))
     plain = mg.grad(out, leaves, go, retain_graph=True, allow_unused=True)
     recorded = mg.grad(out, leaves, go, create_graph=True, allow_unused=True)
     for i, (a, b) in enumerate(zip(plain, recorded)):
@@ -224,7 +224,7 @@ def test_float32_preserved(spec: OpSpec) -> None:
 def test_mixed_float32_float64_promotes(spec: OpSpec) -> None:
     a, b = spec.arrays(_rng(spec.name, 6), [(3, 1), (1, 4)])
     x = Tensor(a.astype(np.float32), requires_grad=True)
-    y = Tensor(b, requires_grad=True)
+    y = mg.from_numpy(b).requires_grad_()
     out = spec(x, y)
     assert out.dtype == np.float64
     np.testing.assert_allclose(
@@ -239,7 +239,7 @@ def test_mixed_float32_float64_promotes(spec: OpSpec) -> None:
 def test_mixed_dtypes_in_cat_stack_and_where() -> None:
     # (a matrix product refuses two dtypes, as PyTorch's: tests/test_torch_parity.py)
     x = Tensor(np.ones((2, 2), np.float32), requires_grad=True)
-    y = Tensor(np.full((2, 2), 2.0), requires_grad=True)
+    y = mg.from_numpy(np.full((2, 2), 2.0)).requires_grad_()
     for out in (mg.cat([x, y]), mg.stack([x, y]), mg.where(np.eye(2) > 0, x, y)):
         assert out.dtype == np.float64
         x.grad = y.grad = None
@@ -268,7 +268,7 @@ def test_max_min_ties_share_the_gradient_evenly() -> None:
     """Full max/min and amax/amin share ties evenly; max(dim) sends all to the index it returns."""
     a = np.array([[1.0, 3.0, 3.0, 2.0], [5.0, 5.0, 5.0, 0.0]])
     for red, pick, arg in (("max", np.max, np.argmax), ("min", np.min, np.argmin)):
-        x = Tensor(a, requires_grad=True)
+        x = mg.from_numpy(a).requires_grad_()
         values, indices = getattr(x, red)(dim=1)
         values.sum().backward()
         np.testing.assert_array_equal(indices.numpy(), arg(a, axis=1))
@@ -288,7 +288,7 @@ def test_maximum_minimum_ties_split_in_half() -> None:
     a = np.array([1.0, 2.0, 3.0])
     b = np.array([1.0, 0.0, 3.0])
     for f in (mg.maximum, mg.minimum):
-        x, y = Tensor(a, requires_grad=True), Tensor(b, requires_grad=True)
+        x, y = mg.from_numpy(a).requires_grad_(), mg.from_numpy(b).requires_grad_()
         f(x, y).sum().backward()
         ties = a == b
         wins = a > b if f is mg.maximum else a < b
@@ -304,8 +304,8 @@ def test_maximum_minimum_give_both_inputs_the_gradient_where_either_is_nan() -> 
     a = np.array([1.0, nan, 2.0, nan, 3.0, 5.0])
     b = np.array([2.0, 1.0, nan, nan, 3.0, 4.0])
     for f, x_wins in ((mg.maximum, a > b), (mg.minimum, a < b)):
-        x, y = Tensor(a, requires_grad=True), Tensor(b, requires_grad=True)
-        f(x, y).backward(Tensor(np.full(6, 2.0)))
+        x, y = mg.from_numpy(a).requires_grad_(), mg.from_numpy(b).requires_grad_()
+        f(x, y).backward(mg.from_numpy(np.full(6, 2.0)))
         either_nan, ties = np.isnan(a) | np.isnan(b), a == b
         y_wins = ~x_wins & ~ties & ~either_nan
         np.testing.assert_array_equal(grad_of(x), 2.0 * (x_wins | either_nan) + ties)
@@ -317,7 +317,7 @@ def test_maximum_minimum_at_nan_against_torch() -> None:
     a = np.array([[1.0, np.nan, 2.0], [np.nan, 3.0, -np.inf]])
     b = np.array([[2.0, 1.0, np.nan], [np.nan, 3.0, -np.inf]])
     for name in ("maximum", "minimum"):
-        x, y = Tensor(a, requires_grad=True), Tensor(b, requires_grad=True)
+        x, y = mg.from_numpy(a).requires_grad_(), mg.from_numpy(b).requires_grad_()
         getattr(mg, name)(x, y).sum().backward()
         tx, ty = torch.tensor(a, requires_grad=True), torch.tensor(b, requires_grad=True)
         getattr(torch, name)(tx, ty).sum().backward()
@@ -328,7 +328,7 @@ def test_maximum_minimum_at_nan_against_torch() -> None:
 def test_kinks_follow_pytorch() -> None:
     """abs and relu have gradient 0 at 0; clip passes the gradient on its bounds."""
     a = np.array([-1.0, 0.0, 0.5, 1.0, 2.0])
-    x = Tensor(a, requires_grad=True)
+    x = mg.from_numpy(a).requires_grad_()
     (x.abs() + x.relu() + x.clip(0.0, 1.0)).sum().backward()
     assert x.grad is not None
     expected = np.sign(a) + (a > 0) + ((a >= 0) & (a <= 1))
@@ -338,9 +338,9 @@ def test_kinks_follow_pytorch() -> None:
 def test_repeated_indices_accumulate() -> None:
     a = np.arange(12.0).reshape(4, 3)
     idx = np.array([0, 2, 0, 0, 3])
-    x = Tensor(a, requires_grad=True)
+    x = mg.from_numpy(a).requires_grad_()
     w = np.arange(15.0).reshape(5, 3)
-    (x[idx] * Tensor(w)).sum().backward()
+    (x[idx] * mg.from_numpy(w)).sum().backward()
     expected = np.zeros_like(a)
     for row, i in enumerate(idx):
         expected[i] += w[row]
@@ -350,7 +350,7 @@ def test_repeated_indices_accumulate() -> None:
 
 def test_boolean_mask_gradient_lands_on_selected() -> None:
     a = np.array([[1.0, -2.0], [-3.0, 4.0]])
-    x = Tensor(a, requires_grad=True)
+    x = mg.from_numpy(a).requires_grad_()
     mask = x > 0  # a bool tensor used as the index
     (x[mask] * 3).sum().backward()
     assert x.grad is not None
@@ -362,7 +362,7 @@ def test_sigmoid_softmax_logsumexp_are_stable(dtype: type) -> None:
     big: np.ndarray = np.array([[-1000.0, 0.0, 1000.0], [1000.0, 1000.0, 999.0]], dtype)
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # no overflow
-        x = Tensor(big, requires_grad=True)
+        x = mg.from_numpy(big).requires_grad_()
         s = x.sigmoid()
         # below the smallest normal number counts as 0
         tiny = np.finfo(dtype).tiny * 2
@@ -453,7 +453,7 @@ def test_permute_and_sum_generated(shape: Shape, data: st.DataObject, seed: int)
     order = tuple(data.draw(st.permutations(range(len(shape)))))
     axis = data.draw(axes(len(shape)))
     a = np.random.default_rng(seed).standard_normal(shape)
-    x = Tensor(a, requires_grad=True)
+    x = mg.from_numpy(a).requires_grad_()
     out = x.permute(order).sum(axis=axis)
     np.testing.assert_allclose(out.detach().numpy(), a.transpose(order).sum(axis=axis), rtol=1e-12)
     assert mg.gradcheck(lambda t: (t.permute(order) ** 2).sum(axis=axis), [x])
@@ -476,7 +476,7 @@ TORCH_CASES = [
 def test_against_torch(name: str, f: Any, shape: Shape) -> None:
     torch = pytest.importorskip("torch")
     a = _rng(name).standard_normal(shape)
-    x = Tensor(a, requires_grad=True)
+    x = mg.from_numpy(a).requires_grad_()
     out = f(mg, x)
     g = _rng(name, 1).standard_normal(out.shape)
     out.backward(g)
@@ -500,7 +500,7 @@ def test_against_torch_at_ties_and_kinks() -> None:
                 + x.max() * 11 + x.min() * 13 + m.maximum(x, y).sum() * 3 + m.minimum(x, y).sum()
                 + x.abs().sum() + x.relu().sum() + m.clamp(x, 0.0, 2.0).sum())  # fmt: skip
 
-    x, y = Tensor(a, requires_grad=True), Tensor(b, requires_grad=True)
+    x, y = mg.from_numpy(a).requires_grad_(), mg.from_numpy(b).requires_grad_()
     loss(mg, x, y).backward()
     tx, ty = torch.tensor(a, requires_grad=True), torch.tensor(b, requires_grad=True)
     loss(torch, tx, ty).backward()
@@ -514,7 +514,7 @@ def test_against_torch_batched_matmul() -> None:
     rng = _rng("bmm")
     a, b = rng.standard_normal((2, 1, 3, 4)), rng.standard_normal((3, 4, 2))
     g = rng.standard_normal((2, 3, 3, 2))
-    x, y = Tensor(a, requires_grad=True), Tensor(b, requires_grad=True)
+    x, y = mg.from_numpy(a).requires_grad_(), mg.from_numpy(b).requires_grad_()
     (x @ y).backward(g)
     tx, ty = torch.tensor(a, requires_grad=True), torch.tensor(b, requires_grad=True)
     (tx @ ty).backward(torch.tensor(g))
@@ -531,7 +531,7 @@ def test_functions_at_their_edges_give_ieee_values_without_numpy_warnings(
     # inf, nan, a pole (log1p(-1)), outside the domain (log1p(-2)), an overflow (expm1(1e30)):
     # nan or inf as PyTorch returns them, and no RuntimeWarning reaching the user
     a = np.array([np.inf, -np.inf, np.nan, -1.0, -2.0, 1e30, 0.5], dtype)
-    x = Tensor(a, requires_grad=True)
+    x = mg.from_numpy(a).requires_grad_()
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         y = getattr(mg, name)(x)

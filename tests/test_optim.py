@@ -647,8 +647,8 @@ def test_sgd_update_is_the_plain_numpy_update_bit_for_bit(dtype):
     """The step multiplies by a cached 0-d lr array: the same bits as ``p - lr * g``."""
     rng = np.random.default_rng(3)
     p0, g = rng.standard_normal((3, 4)).astype(dtype), rng.standard_normal((3, 4)).astype(dtype)
-    p = mg.Tensor(p0.copy(), requires_grad=True)
-    p.grad = mg.Tensor(g)
+    p = mg.from_numpy(p0.copy()).requires_grad_()
+    p.grad = mg.from_numpy(g)
     opt = mg.optim.SGD([p], lr=0.1)
     for lr in (0.1, 0.1, 0.037):
         opt.param_groups[0]["lr"] = lr

@@ -264,7 +264,7 @@ def _with_parameter(module: Any, name: str, fn: Any) -> Any:
 def test_gradcheck_input_and_parameter(name: str) -> None:
     module = getattr(nn, name)(2, 3, num_layers=2, bidirectional=True, dtype="float64", generator=0)
     rng = np.random.default_rng(0)
-    x = mg.Tensor(rng.standard_normal((2, 4, 3)).transpose(2, 1, 0), requires_grad=True)
+    x = mg.from_numpy(rng.standard_normal((2, 4, 3)).transpose(2, 1, 0)).requires_grad_()
     assert not x.detach().numpy().flags.c_contiguous  # (3, 4, 2) seen through a transpose
     w = mg.tensor(module.weight_hh_l1_reverse.detach().numpy().copy(), requires_grad=True)
     b = mg.tensor(module.bias_ih_l0.detach().numpy().copy(), requires_grad=True)
@@ -276,7 +276,7 @@ def test_gradcheck_input_and_parameter(name: str) -> None:
 def test_gradcheck_cell(name: str) -> None:
     cell = getattr(nn, name)(2, 3, dtype="float64", generator=0)
     rng = np.random.default_rng(0)
-    x = mg.Tensor(rng.standard_normal((2, 4)).T, requires_grad=True)  # (4, 2), non-contiguous
+    x = mg.from_numpy(rng.standard_normal((2, 4)).T).requires_grad_()  # (4, 2), non-contiguous
     assert not x.detach().numpy().flags.c_contiguous
     h = mg.tensor(rng.standard_normal((4, 3)), requires_grad=True)
     c = mg.tensor(rng.standard_normal((4, 3)), requires_grad=True)

@@ -15,7 +15,7 @@ EPS = 1e-6
 
 
 def leaf(a: np.ndarray) -> Tensor:
-    return Tensor(np.array(a, dtype=np.float64), requires_grad=True)
+    return mg.from_numpy(np.array(a, dtype=np.float64)).requires_grad_()
 
 
 def gradient(f: Fn, x0: np.ndarray) -> np.ndarray:
@@ -47,7 +47,9 @@ def hessian_autodiff(f: Fn, x0: np.ndarray) -> np.ndarray:
     for i in range(n):
         onehot = np.zeros(n)
         onehot[i] = 1.0
-        (row,) = mg.grad(g, x, grad_outputs=Tensor(onehot), retain_graph=True, allow_unused=True)
+        (row,) = mg.grad(
+            g, x, grad_outputs=mg.from_numpy(onehot), retain_graph=True, allow_unused=True
+        )
         if row is not None:
             h[i] = row.detach().numpy()
     return h
@@ -125,9 +127,9 @@ def unpack(theta: Tensor) -> dict[str, Tensor]:
 
 
 def mlp_loss(p: dict[str, Tensor]) -> Tensor:
-    hidden = (Tensor(DATA) @ p["w1"] + p["b1"]).tanh()
+    hidden = (mg.from_numpy(DATA) @ p["w1"] + p["b1"]).tanh()
     out = (hidden @ p["w2"] + p["b2"]).sigmoid()
-    return ((out - Tensor(TARGET)) ** 2).mean()
+    return ((out - mg.from_numpy(TARGET)) ** 2).mean()
 
 
 def test_mlp_hessian_matches_finite_differences() -> None:
@@ -143,7 +145,7 @@ def test_mlp_hessian_vector_product_on_separate_parameters(seed: int) -> None:
         values[name] = THETA0[start : start + size].reshape(shape)
         start += size
     v = np.random.default_rng(seed).standard_normal(THETA0.size)
-    vs = unpack(Tensor(v))
+    vs = unpack(mg.from_numpy(v))
 
     params = {k: leaf(a) for k, a in values.items()}
     grads = mg.grad(mlp_loss(params), list(params.values()), create_graph=True)

@@ -31,10 +31,10 @@ from minigrad import Tensor
     ],
 )
 def test_tensor_dtype_rules(data: Any, dtype: type) -> None:
-    # Tensor(...) is PyTorch's legacy constructor: only NumPy data keeps its dtype there
-    # (Python data becomes float, numbers are sizes: tests/test_legacy_constructor.py)
+    # (Tensor(...) is PyTorch's legacy constructor, the default float dtype for all data but
+    # tensors: tests/test_legacy_constructor.py); as_tensor keeps a NumPy dtype, as tensor
     numpy_data = isinstance(data, np.ndarray | np.generic)
-    for make in (Tensor, mg.tensor) if numpy_data else (mg.tensor,):
+    for make in (mg.as_tensor, mg.tensor) if numpy_data else (mg.tensor,):
         t = make(data)
         assert t.dtype == dtype
         np.testing.assert_array_equal(t.detach().numpy(), np.asarray(data).astype(dtype))
@@ -47,9 +47,9 @@ def test_dtype_override() -> None:
     assert Tensor([1.7, 2.2], dtype="int64").tolist() == [1, 2]
 
 
-def test_tensor_copies_but_Tensor_wraps() -> None:
+def test_tensor_copies_but_from_numpy_wraps() -> None:
     a = np.array([1.0, 2.0])
-    assert Tensor(a).detach().numpy() is a  # the array itself: no copy
+    assert mg.from_numpy(a).detach().numpy() is a  # the array itself: no copy
     t = mg.tensor(a)
     assert not np.shares_memory(t.detach().numpy(), a)
     a[0] = 9.0
@@ -122,7 +122,7 @@ def test_generator_int_and_object() -> None:
 
 
 def test_like_functions() -> None:
-    src = Tensor(np.ones((2, 3), np.float64))
+    src = mg.from_numpy(np.ones((2, 3), np.float64))
     for t in (mg.zeros_like(src), mg.ones_like(src), mg.full_like(src, 2.0)):
         assert t.shape == (2, 3) and t.dtype == np.float64 and not t.requires_grad
     np.testing.assert_array_equal(mg.full_like(src, 2.0).detach().numpy(), np.full((2, 3), 2.0))
@@ -145,7 +145,7 @@ def test_like_functions() -> None:
 
 def test_properties_follow_numpy() -> None:
     a = np.arange(24.0).reshape(2, 3, 4)
-    t = Tensor(a)
+    t = mg.from_numpy(a)
     assert (t.shape, t.ndim, t.numel(), t.dtype) == (a.shape, a.ndim, a.size, a.dtype)
     np.testing.assert_array_equal(t.T.detach().numpy(), a.T)  # reverses all axes, as NumPy
     assert t.T.shape == (4, 3, 2)
@@ -173,7 +173,7 @@ def test_leaf_grad_fn_and_name() -> None:
 
 
 def test_op_attributes() -> None:
-    x = Tensor(np.ones((2, 3)), requires_grad=True)
+    x = mg.from_numpy(np.ones((2, 3))).requires_grad_()
     op = x.sum(axis=1, keepdims=True).grad_fn
     assert op is not None and op.attributes() == {"axis": 1, "keepdims": True}
     assert op.__doc__ and "sum" in op.__doc__
@@ -196,7 +196,7 @@ def test_repr() -> None:
 def test_comparisons_return_bool_tensors_without_grad() -> None:
     a = np.array([1.0, 2.0, 3.0])
     b = np.array([3.0, 2.0, 1.0])
-    x, y = Tensor(a, requires_grad=True), Tensor(b, requires_grad=True)
+    x, y = mg.from_numpy(a).requires_grad_(), mg.from_numpy(b).requires_grad_()
     cases = [
         (x < y, a < b), (x <= y, a <= b), (x > y, a > b), (x >= y, a >= b),
         (x == y, a == b), (x != y, a != b), (x > 1.5, a > 1.5), (x == 2.0, a == 2.0),
@@ -208,7 +208,7 @@ def test_comparisons_return_bool_tensors_without_grad() -> None:
 
 def test_argmax_argmin_are_int64_without_grad() -> None:
     a = np.array([[1.0, 5.0, 3.0], [7.0, 0.0, 2.0]])
-    x = Tensor(a, requires_grad=True)
+    x = mg.from_numpy(a).requires_grad_()
     for got, expected in [
         (x.argmax(), np.argmax(a)),
         (x.argmax(axis=1), np.argmax(a, axis=1)),
@@ -223,7 +223,7 @@ def test_argmax_argmin_are_int64_without_grad() -> None:
 def test_numpy_integer_axes() -> None:
     """Axes that come from NumPy (np.int64) work forward and backward."""
     a = np.arange(6.0).reshape(2, 3)
-    x = Tensor(a, requires_grad=True)
+    x = mg.from_numpy(a).requires_grad_()
     out = x.sum(axis=np.int64(1)) + x.amax(dim=(np.int64(1),)) + x.mean(np.int64(-1))
     np.testing.assert_array_equal(out.detach().numpy(), a.sum(1) + a.max(1) + a.mean(1))
     out.sum().backward()
@@ -255,7 +255,7 @@ def _unchanged(*ts: Tensor) -> Callable[[], None]:
 
 
 def _with_grad(shape: tuple[int, ...]) -> Tensor:
-    t = Tensor(np.ones(shape), requires_grad=True)
+    t = mg.from_numpy(np.ones(shape)).requires_grad_()
     (t * 2).sum().backward()
     return t
 
@@ -266,11 +266,11 @@ def test_matmul_shape_mismatch_names_both_shapes() -> None:
     with pytest.raises(ValueError, match=r"matmul.*\(2, 3\).*\(4, 5\)"):
         a @ b
     with pytest.raises(ValueError, match=r"matmul.*\(3,\).*\(2,\)"):
-        mg.matmul(Tensor(np.ones(3)), Tensor(np.ones(2)))
+        mg.matmul(mg.from_numpy(np.ones(3)), mg.from_numpy(np.ones(2)))
     with pytest.raises(ValueError, match=r"matmul.*\(2, 2, 3\).*\(3, 3, 4\)"):
-        Tensor(np.ones((2, 2, 3))) @ Tensor(np.ones((3, 3, 4)))
+        mg.from_numpy(np.ones((2, 2, 3))) @ mg.from_numpy(np.ones((3, 3, 4)))
     with pytest.raises(ValueError, match="matmul"):
-        mg.tensor(2.0) @ Tensor(np.ones(2))
+        mg.tensor(2.0) @ mg.from_numpy(np.ones(2))
     check()
 
 
@@ -314,9 +314,9 @@ def test_reshape_and_shape_errors() -> None:
     with pytest.raises(ValueError, match=r"broadcast_to.*\(2, 3\).*\(3, 2\)"):
         a.broadcast_to(3, 2)
     with pytest.raises(ValueError, match=r"cat.*\(2, 3\).*\(2, 2\)"):
-        mg.cat([a, Tensor(np.ones((2, 2)))])
+        mg.cat([a, mg.from_numpy(np.ones((2, 2)))])
     with pytest.raises(ValueError, match=r"stack.*\(2, 3\).*\(3, 2\)"):
-        mg.stack([a, Tensor(np.ones((3, 2)))])
+        mg.stack([a, mg.from_numpy(np.ones((3, 2)))])
     with pytest.raises(IndexError, match=r"\(2, 3\)"):
         a[5]
     with pytest.raises(TypeError, match=r"where.*bool"):

@@ -33,7 +33,7 @@ class Affine:
 
     def __init__(self, n_in: int, n_out: int, seed: int = 0) -> None:
         rng = np.random.default_rng(seed)
-        self.w = mg.Tensor(0.1 * rng.standard_normal((n_in, n_out)), requires_grad=True)
+        self.w = mg.from_numpy(0.1 * rng.standard_normal((n_in, n_out))).requires_grad_()
         self.b = mg.zeros(n_out, dtype="float64", requires_grad=True)
         self.training = True
         self.grad_modes: list[bool] = []
@@ -299,7 +299,7 @@ def test_evaluate_runs_without_grad_in_eval_mode_and_restores_the_mode() -> None
 def test_evaluate_forms_agree() -> None:
     x, y = blobs()
     model = Affine(2, 3, seed=4)
-    whole = evaluate(model, (mg.Tensor(x), mg.Tensor(y)), cross_entropy)
+    whole = evaluate(model, (mg.from_numpy(x), mg.from_numpy(y)), cross_entropy)
     chunked = evaluate(model, (x, y), cross_entropy, batch_size=7)
     loader = DataLoader(TensorDataset(x, y), batch_size=32)
     by_loader = evaluate(model, loader, loss_fn=cross_entropy)
@@ -335,7 +335,7 @@ def test_accuracy_of_classes_one_hot_and_probabilities() -> None:
     out = np.array([[0.1, 0.9], [0.8, 0.2], [0.3, 0.7], [0.6, 0.4]])
     labels = np.array([1, 0, 0, 0])
     assert accuracy(out, labels) == 0.75
-    assert accuracy(mg.Tensor(out), mg.Tensor(np.eye(2)[labels])) == 0.75
+    assert accuracy(mg.from_numpy(out), mg.from_numpy(np.eye(2)[labels])) == 0.75
     probs = np.array([0.97, 0.03, 0.6, 0.2])
     assert accuracy(probs, np.array([1.0, 0.0, 0.0, 0.0])) == 0.75
     assert accuracy(probs.reshape(4, 1), np.array([[1], [0], [1], [0]])) == 1.0

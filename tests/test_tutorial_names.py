@@ -411,7 +411,7 @@ def test_tensor_of_python_numbers_is_the_default_float_dtype() -> None:
     finally:
         mg.set_default_dtype(default)
     # an array keeps its dtype (see docs/pytorch-surface.md), and tensor() still infers
-    assert mg.Tensor(np.arange(3)).dtype == mg.int64 and mg.tensor([1, 2]).dtype == mg.int64
+    assert mg.from_numpy(np.arange(3)).dtype == mg.int64 and mg.tensor([1, 2]).dtype == mg.int64
 
 
 def test_long_tensor_as_the_nlp_tutorials_write_it() -> None:

@@ -80,8 +80,8 @@ def test_trace_lists_producers_first_and_is_deterministic() -> None:
 
 
 def test_trace_names_shapes_dtypes_and_attributes() -> None:
-    x = mg.Tensor(np.ones((2, 3), dtype=np.float64), requires_grad=True, name="x")
-    w = mg.Tensor(np.ones((3, 4), dtype=np.float64), requires_grad=True)
+    x = mg.Tensor(np.ones((2, 3), dtype=np.float64), dtype=mg.float64, requires_grad=True, name="x")
+    w = mg.from_numpy(np.ones((3, 4), dtype=np.float64)).requires_grad_()
     h = (x @ w).reshape(4, 2)
     out = h.sum(axis=1, keepdims=True).permute(1, 0)
     g = trace(out, params={"weight": w, "h": h})
@@ -117,7 +117,7 @@ def test_trace_keys_by_identity_and_shows_constants() -> None:
 def test_trace_summaries_small_and_large() -> None:
     rng = np.random.default_rng(0)
     big = rng.normal(size=(10, 10))
-    p = mg.Tensor(big, requires_grad=True, name="p")
+    p = mg.Tensor(big, dtype=mg.float64, requires_grad=True, name="p")
     q = mg.Tensor([1.0, -2.0], dtype="float64", requires_grad=True, name="q")
     out = (p * p).sum() + q.sum()
     out.backward(retain_graph=True)
@@ -199,7 +199,7 @@ def test_draw_graph_shows_values_and_summaries_when_asked() -> None:
     e.backward(retain_graph=True)
     src = draw_graph(e, show_data=True, show_grad=True).source
     assert "data [1, 2, 3]" in src and "grad [5, 6, 7]" in src  # d(sum(a*b+a))/da = b + 1
-    big = mg.Tensor(np.arange(12.0).reshape(3, 4), requires_grad=True, name="big")
+    big = mg.Tensor(np.arange(12.0).reshape(3, 4), dtype=mg.float64, requires_grad=True, name="big")
     (big * 2).sum().backward(retain_graph=True)
     src = draw_graph((big * 2).sum(), show_data=True, show_grad=True).source
     assert "μ 5.5" in src and "[0, 11]" in src
@@ -221,7 +221,7 @@ def test_labels_are_escaped_and_render(name: str, tmp_path) -> None:
 
 @pytest.mark.needs_graphviz
 def test_labels_argument_and_op_attributes_are_drawn() -> None:
-    x = mg.Tensor(np.ones((2, 3)), requires_grad=True, name="x")
+    x = mg.Tensor(np.ones((2, 3)), dtype=mg.float64, requires_grad=True, name="x")
     s = x.sum(axis=1)
     out = s.mean()
     src = draw_graph(out, labels={s: "row sums", x: "input"}).source
@@ -240,7 +240,7 @@ def test_gradient_flow_colours_parameters_by_norm() -> None:
     for i in range(8):
         layers += [nn.Linear(4, 4, dtype="float64", generator=i), nn.Sigmoid()]
     model = nn.Sequential(*layers)
-    x = mg.Tensor(rng.normal(size=(8, 4)))
+    x = mg.from_numpy(rng.normal(size=(8, 4)))
     loss = ((model(x) - 1.0) ** 2).mean()
     loss.backward(retain_graph=True)
     params = dict(model.named_parameters())

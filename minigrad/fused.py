@@ -34,6 +34,19 @@ from .ops import (
 from .quiet import _ieee
 
 
+def _max_keep(x: np.ndarray, axis: Axis) -> np.ndarray:
+    """The maximum over ``axis``, kept as a length-1 axis: the shift of a stable softmax.
+
+    NumPy reduces a short last axis one row at a time (64 rows of 10 classes: 4 us; 4,096
+    rows: 180 us). Many short rows are reduced instead on a contiguous copy of the transpose,
+    one elementwise maximum over all the rows per class (2 us; 21 us). A maximum is exact, so
+    both give the same values (and the same NaN where a row holds one).
+    """
+    if x.ndim == 2 and axis in (1, -1) and x.shape[1] <= 32 and x.shape[0] >= 32:
+        return np.maximum.reduce(np.ascontiguousarray(x.T), axis=0)[:, None]
+    return np.maximum.reduce(x, axis=axis, keepdims=True)
+
+
 class Softplus(Op):
     """z = log(1 + exp(x)), exact for any x (``logaddexp``);  dz/dx = sigmoid(x).
 
@@ -209,7 +222,7 @@ def _logsumexp(x: np.ndarray, axis: Axis, keepdims: bool) -> np.ndarray:
     if x.size == 0:  # log of an empty sum: -inf, as in PyTorch
         with _ieee():
             return np.log(np.exp(x).sum(axis=axis, keepdims=keepdims))
-    m = x.max(axis=axis, keepdims=True)
+    m = _max_keep(x, axis) if isinstance(axis, int) else x.max(axis=axis, keepdims=True)
     m = np.where(np.isfinite(m), m, 0)  # all -inf (or inf) rows: shift by 0, not by inf
     with _ieee():  # (log 0 = -inf for an all -inf row, as PyTorch, without NumPy's warning)
         out = np.log(np.exp(x - m).sum(axis=axis, keepdims=True)) + m
@@ -228,7 +241,7 @@ class LogSoftmax(Op):
     def forward(self, x: Any) -> np.ndarray:
         # (the ufuncs' reductions: ndarray.max and .sum add a Python-level wrapper each)
         with _ieee():  # a row of -inf (or with +inf) is nan, as PyTorch, without the warning
-            shifted = x - np.maximum.reduce(x, axis=self.axis, keepdims=True)
+            shifted = x - _max_keep(x, self.axis)
             return shifted - np.log(np.add.reduce(np.exp(shifted), axis=self.axis, keepdims=True))
 
     def backward(self, grad: Any, out: Any, x: Any) -> tuple[Any, ...]:
@@ -246,7 +259,7 @@ class Softmax(Op):
 
     def forward(self, x: Any) -> np.ndarray:
         with _ieee():  # a row of -inf (or with +inf) is nan, as PyTorch, without the warning
-            e = np.exp(x - x.max(axis=self.axis, keepdims=True))
+            e = np.exp(x - _max_keep(x, self.axis))
             return e / e.sum(axis=self.axis, keepdims=True)
 
     def backward(self, grad: Any, out: Any, x: Any) -> tuple[Any, ...]:
@@ -313,7 +326,7 @@ class CrossEntropyLoss(NLLLoss):
 
     def forward(self, x: Any) -> np.ndarray:
         with _ieee():  # (as LogSoftmax's forward: a row of -inf, or with +inf, gives nan)
-            shifted = x - np.maximum.reduce(x, axis=1, keepdims=True)
+            shifted = x - _max_keep(x, 1)
             e = np.exp(shifted)
             s = np.add.reduce(e, axis=1, keepdims=True)
             # log s - shifted[i, t_i] is -logp[i, t_i] to the bit (a - b == -(b - a) in IEEE)

@@ -410,6 +410,13 @@ class _PoolOp(_WindowOp):
     out_shape: Ints
     ceil_mode: bool
     _shown = (*_WindowOp._shown, "ceil_mode")
+    named_as: str  # PyTorch's node name, ``{k}`` standing for the number of pooled dimensions
+
+    def own_name(self) -> str:
+        """``MaxPool2DWithIndicesBackward0``, ``AvgPool3DBackward0``...: PyTorch pools one
+        dimension as two and squeezes the result (``SqueezeBackward1``)."""
+        k = len(self.params.kernel_size)
+        return "SqueezeBackward1" if k == 1 else self.named_as.format(k=k)
 
 
 class MaxPool(_PoolOp):
@@ -421,6 +428,7 @@ class MaxPool(_PoolOp):
     """
 
     __slots__ = ("_masks", "x_shape")
+    named_as = "MaxPool{k}DWithIndicesBackward0"
 
     def __init__(self, params: PoolParams, out_shape: Ints, ceil_mode: bool = False) -> None:
         self.params, self.out_shape, self.ceil_mode = params, out_shape, ceil_mode
@@ -546,6 +554,7 @@ class AvgPool(_PoolOp):
     """y = sum of each window of x / divisor;  dx = AvgPoolAdjoint(grad) (spread it back)."""
 
     __slots__ = ("count_include_pad", "divisor", "divisor_override", "x_shape")
+    named_as = "AvgPool{k}DBackward0"
 
     def __init__(
         self,

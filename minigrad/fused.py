@@ -378,6 +378,9 @@ class Normalize(Op):
         (they change with every batch; the compiler and the ONNX export must not freeze them)."""
         return {"axes": self.axes, "eps": self.eps, "waxes": self.waxes, "wshape": self.wshape}
 
+    def own_name(self) -> str:  # (batch norm's statistics axes are its weight's reduction axes)
+        return "NativeBatchNormBackward0" if self.axes == self.waxes else "NativeLayerNormBackward0"
+
     def forward(self, x: Any, w: Any = None, b: Any = None) -> np.ndarray:
         n = 1
         for a in self.axes:
@@ -474,6 +477,9 @@ class Linear(Op):
         if b is not None:
             out += b  # in place on the fresh product
         return out
+
+    def own_name(self) -> str:  # (PyTorch's linear without a bias is a plain product)
+        return "AddmmBackward0" if len(self.edges) == 3 else "MmBackward0"
 
     def backward(self, grad: Any, out: Any, x: Any, w: Any, b: Any = None) -> tuple[Any, ...]:
         wanted = self.edges  # (needs_grad(i), read once: this rule runs on every step)

@@ -6,7 +6,7 @@
 ``versions.check`` names an op by its attributes).
 
 PyTorch names a node after the function that made it, where minigrad records a few primitives:
-an op that serves several functions is named by its own attributes (``BY_ATTRIBUTES``: a sum
+an op that serves several functions names itself by its attributes (its ``own_name()``: a sum
 over a dimension is ``SumBackward1``, as PyTorch's overload with ``dim``), and a function
 composed of several ops labels the last one with its own name (``labelled``: ``F.gelu``'s last
 ``Mul`` is ``GeluBackward0``). A label changes ``name()`` only: ``op_name``, the class, the
@@ -16,13 +16,11 @@ the ONNX export read.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
 __all__ = [
-    "BY_ATTRIBUTES",
     "AccumulateGrad",
     "NodeSurface",
     "OutputSurface",
@@ -53,37 +51,6 @@ def indexing_name(index: Any) -> str:
     return name
 
 
-def _by_dim(base: str) -> Callable[[Any], str]:
-    """``base`` + ``Backward0`` over all elements, ``Backward1`` over ``axis`` (``x.sum(1)``)."""
-    return lambda op: f"{base}Backward{0 if op.axis is None else 1}"
-
-
-def _pool(name: str) -> Callable[[Any], str]:
-    """A pool over 2 or 3 dimensions is ``MaxPool2DWithIndices``, ``AvgPool3D``...; PyTorch
-    pools 1 dimension as 2 and squeezes the result (``SqueezeBackward1``)."""
-
-    def named(op: Any) -> str:
-        k = len(op.params.kernel_size)
-        return "SqueezeBackward1" if k == 1 else name.format(k=k)
-
-    return named
-
-
-BY_ATTRIBUTES: dict[str, Callable[[Any], str]] = {
-    "Sum": _by_dim("Sum"),
-    "Mean": _by_dim("Mean"),
-    "GetItem": lambda op: indexing_name(op.index),
-    "Linear": lambda op: "AddmmBackward0" if len(op.edges) == 3 else "MmBackward0",
-    "MaxPool": _pool("MaxPool{k}DWithIndicesBackward0"),
-    "AvgPool": _pool("AvgPool{k}DBackward0"),
-    "Normalize": lambda op: (
-        "NativeBatchNormBackward0" if op.axes == op.waxes else "NativeLayerNormBackward0"
-    ),
-}
-"""PyTorch's name of a node by the op's attributes, for the ops that stand for several of
-PyTorch's functions (by class name: this module knows no op class)."""
-
-
 def labelled(out: Any, name: str, *inputs: Any) -> Any:
     """``out``, its node named ``name`` (PyTorch's node for the function that composed it);
     nothing is named when ``out`` has no node or is one of ``inputs`` (or shares its node), so
@@ -107,7 +74,7 @@ class NodeSurface:
     torch_name: str = "OpBackward0"
     """PyTorch's name for this node: the class name + ``Backward0`` unless a class spells it
     as PyTorch does (``ReLU`` -> ``ReluBackward0``, ``MatMul`` -> ``MmBackward0``); the ops of
-    ``BY_ATTRIBUTES`` and a node with a label are named otherwise (``name()``)."""
+    ops that stand for several functions override ``own_name()``, and a label wins (``name()``)."""
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -118,10 +85,12 @@ class NodeSurface:
         """PyTorch's name for this backward node, e.g. ``MulBackward0`` (``grad_fn.name()``):
         its label if the function that composed it gave one, else by its attributes or class."""
         label: str | None = getattr(self, "label", None)  # (a slot that may be unset)
-        if label is not None:
-            return label
-        by_attributes = BY_ATTRIBUTES.get(type(self).__name__)
-        return by_attributes(self) if by_attributes is not None else self.torch_name
+        return label if label is not None else self.own_name()
+
+    def own_name(self) -> str:
+        """PyTorch's name for the op itself (without a label): its class's ``torch_name``, or,
+        for an op that stands for several of PyTorch's functions, chosen by its attributes."""
+        return self.torch_name
 
     @property
     def op_name(self) -> str:

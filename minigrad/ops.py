@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 
 from .engine import Op, TensorMakers
+from .node_surface import indexing_name
 
 Axis = int | tuple[int, ...] | None
 
@@ -474,6 +475,9 @@ class Sum(_Reduction):
         wide = np.int64 if x.dtype.kind == "u" else None
         return np.add.reduce(x, self.axis, wide, keepdims=self.keepdims)  # type: ignore[call-overload]
 
+    def own_name(self) -> str:  # (PyTorch's overload with a dim is SumBackward1)
+        return "SumBackward0" if self.axis is None else "SumBackward1"
+
     def backward(self, grad: Any, out: Any, x: Any) -> tuple[Any, ...]:
         if self.axis is not None and not self.keepdims:  # (a full sum broadcasts as it is)
             grad = reshape(grad, _keepdims_shape(x.shape, self.axis))
@@ -491,6 +495,9 @@ class Mean(_Reduction):
         if x.size:
             return total / (x.size // np.size(total))
         return total / _reduced_count(x.shape, self.axis)  # 0 / 0 = nan, as in PyTorch
+
+    def own_name(self) -> str:
+        return "MeanBackward0" if self.axis is None else "MeanBackward1"
 
     def backward(self, grad: Any, out: Any, x: Any) -> tuple[Any, ...]:
         size = _data(x).size  # (Tensors count with numel(); their arrays with .size)
@@ -632,6 +639,9 @@ class GetItem(Op):
 
     def backward(self, grad: Any, out: Any, x: Any) -> tuple[Any, ...]:
         return (scatter(grad, self.index, x.shape),)
+
+    def own_name(self) -> str:  # (PyTorch's node depends on the index: x[1] is SelectBackward0)
+        return indexing_name(self.index)
 
 
 class ScatterAdd(Op):

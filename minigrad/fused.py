@@ -222,7 +222,7 @@ def _logsumexp(x: np.ndarray, axis: Axis, keepdims: bool) -> np.ndarray:
     if x.size == 0:  # log of an empty sum: -inf, as in PyTorch
         with _ieee():
             return np.log(np.exp(x).sum(axis=axis, keepdims=keepdims))
-    m = _max_keep(x, axis) if isinstance(axis, int) else x.max(axis=axis, keepdims=True)
+    m = _max_keep(x, axis)
     m = np.where(np.isfinite(m), m, 0)  # all -inf (or inf) rows: shift by 0, not by inf
     with _ieee():  # (log 0 = -inf for an all -inf row, as PyTorch, without NumPy's warning)
         out = np.log(np.exp(x - m).sum(axis=axis, keepdims=True)) + m

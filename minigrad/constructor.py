@@ -3,8 +3,9 @@
 Sizes give a tensor of that shape (``Tensor(2, 3)``, ``Tensor(3)``, ``Tensor(x.shape)``; a
 NumPy int such as ``np.int64(3)`` is a size too), Python data and NumPy arrays of any dtype give
 the default float dtype (``Tensor([1, 2])`` and ``Tensor(np.array([1, 2]))`` are float32; an
-array already in that dtype is shared, not copied), a tensor is used as it is (its dtype, its
-memory), no argument gives an empty tensor. ``tensor(...)``, ``as_tensor(...)`` and
+array already in that dtype is shared, not copied), a tensor gives an alias of it (its dtype, its
+memory and, when it requires grad, a node through which gradients flow back to it), no argument
+gives an empty tensor. ``tensor(...)``, ``as_tensor(...)`` and
 ``from_numpy(...)`` keep an array's dtype (ints int64); minigrad's own code wraps its arrays
 with ``_new_tensor``.
 """
@@ -17,6 +18,7 @@ from typing import Any
 import numpy as np
 
 from .dtypes import default_float
+from .inplace import _add_alias
 from .surface import Size
 from .validation import DTypeLike, _as_array
 
@@ -48,7 +50,7 @@ def legacy_array(args: tuple[Any, ...], dtype: DTypeLike) -> np.ndarray:
     if len(args) == 1:
         data = args[0]
         if hasattr(data, "_data"):
-            return _as_array(data, dtype)  # a tensor, as it is (PyTorch: an alias of it)
+            return _as_array(data, dtype)  # a tensor's array (``alias_argument`` links them)
         if isinstance(data, np.ndarray) and not _is_int(data):
             return _from_array(data, dtype)
         if isinstance(data, Size):
@@ -62,6 +64,35 @@ def legacy_array(args: tuple[Any, ...], dtype: DTypeLike) -> np.ndarray:
             f"one of:\n{_FORMS}(Tensor(): {_HELP})"
         )
     return _zeros(_sizes(args), dtype)
+
+
+def alias_argument(new: Any, args: tuple[Any, ...], device: Any, requires_grad: bool) -> None:
+    """``Tensor(t)`` of a tensor ``t``: make ``new`` what ``t[...]`` is, a view of ``t``
+    (recorded as ``AliasBackward0`` when ``t`` requires grad), as PyTorch's ``torch.Tensor(t)``
+    is an alias of ``t``: gradients reach ``t``, and an in-place change of the alias is one of
+    ``t`` (refused where ``t`` is a leaf requiring grad). Nothing to do for other arguments, for
+    a ``dtype=`` that made a copy, or for ``requires_grad=True`` of a ``t`` that does not require
+    grad (then ``new`` is a leaf requiring grad that shares ``t``'s memory).
+
+    Raises:
+        RuntimeError: for ``device=`` given with a tensor, in PyTorch's words.
+    """
+    if len(args) != 1 or not hasattr(args[0], "_data"):
+        return
+    t = args[0]
+    if device is not None:
+        raise RuntimeError(
+            "Legacy tensor constructor of the form torch.Tensor(tensor, device=device) is not "
+            "supported.  Use torch.tensor(...) or torch.as_tensor(...) instead. (Tensor(t): "
+            "use minigrad.as_tensor(t, device=...) or t.to(device))"
+        )
+    if new._data is not t._data or (requires_grad and not t.requires_grad):
+        return
+    view = t[...]
+    new._data, new.grad_fn, new.requires_grad = view._data, view.grad_fn, view.requires_grad
+    if view._base is not None:
+        new._base = view._base
+        _add_alias(t, new)
 
 
 def _is_int(x: Any) -> bool:

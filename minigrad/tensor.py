@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 
 from . import fused, ops
-from .constructor import legacy_array
+from .constructor import alias_argument, legacy_array
 from .conversion import Conversions
 from .device import as_device
 from .dtypes import default_float, dtype, of_array
@@ -245,6 +245,7 @@ class Tensor(InPlace, InPlaceMethods, Conversions, TensorSurface):
     ) -> None:
         as_device(device)
         self._init(legacy_array(args, dtype), requires_grad, name)
+        alias_argument(self, args, device, requires_grad)  # Tensor(t): a view of t, as PyTorch
 
     def _init(self, data: np.ndarray, requires_grad: bool, name: str | None) -> None:
         """Fill the slots of a new leaf holding ``data`` (``__init__`` and ``Parameter``)."""

@@ -328,3 +328,69 @@ def test_internal_users_keep_their_dtypes() -> None:
     assert mg.where(mg.tensor([True, False]), [1, 2], [3, 4]).tolist() == [1, 4]
     lin = nn.Linear(2, 1)
     assert lin([[1.0, 2.0]]).shape == (1, 1)
+
+
+# -- Tensor(t) of a tensor: an alias, through which gradients flow (torch.Tensor(t)) ---------
+
+
+def _alias_of_leaf(lib: Any) -> tuple[Any, Any]:
+    t = lib.tensor([1.0, 2.0], requires_grad=True)
+    return t, lib.Tensor(t)
+
+
+def test_alias_of_a_tensor_requiring_grad_passes_gradients_back() -> None:
+    """``Tensor(t)`` of a ``t`` that requires grad is a view of it (PyTorch's
+    ``AliasBackward0``): gradients reach ``t``, as in PyTorch, where they used to stop at a new
+    leaf that did not require grad."""
+    torch = pytest.importorskip("torch")
+    for lib in (mg, torch):
+        t, u = _alias_of_leaf(lib)
+        assert u is not t and u.requires_grad and not u.is_leaf
+        name = u.grad_fn.name()
+        assert name == "AliasBackward0"
+        assert (u._base[0] if lib is mg else u._base) is t  # (minigrad's: the base and its op)
+        (u * lib.tensor([3.0, 4.0])).sum().backward()
+        assert t.grad.tolist() == [3.0, 4.0]
+
+
+def test_alias_shares_memory_and_refuses_in_place_on_a_leaf_view() -> None:
+    torch = pytest.importorskip("torch")
+    message = r"a view of a leaf Variable that requires grad is being used in an in-place"
+    for lib in (mg, torch):
+        t, u = _alias_of_leaf(lib)
+        with lib.no_grad():
+            t[0] = 7.0
+        assert u.tolist() == [7.0, 2.0]
+        with pytest.raises(RuntimeError, match=message):
+            u.mul_(2)
+
+
+def test_alias_of_a_computed_tensor_and_of_a_plain_one() -> None:
+    torch = pytest.importorskip("torch")
+    for lib in (mg, torch):
+        a = lib.tensor([1.0, 2.0], requires_grad=True)
+        u = lib.Tensor(a * 2)
+        assert not u.is_leaf and u.requires_grad
+        (u * u).sum().backward()
+        assert a.grad.tolist() == [8.0, 16.0]  # d/da (2a)^2 = 8a
+        c = lib.tensor([1.0, 2.0])
+        v = lib.Tensor(c)
+        assert v.is_leaf and not v.requires_grad and v.grad_fn is None
+        v[0] = 5.0
+        assert c.tolist() == [5.0, 2.0]
+
+
+def test_alias_keeps_the_dtype_and_its_recorded_node_has_the_view_rule() -> None:
+    t = mg.tensor([[1.0, 2.0], [3.0, 4.0]], dtype=mg.float64, requires_grad=True)
+    u = Tensor(t)
+    assert u.dtype == mg.float64 and np.shares_memory(u.detach().numpy(), t.detach().numpy())
+    assert mg.autograd.gradcheck(lambda x: (Tensor(x) * x).sum(), (t,))
+    assert mg.autograd.gradgradcheck(lambda x: (Tensor(x) ** 3).sum(), (t,))
+
+
+def test_tensor_with_a_device_refused_as_torch() -> None:
+    torch = pytest.importorskip("torch")
+    message = r"Legacy tensor constructor of the form torch\.Tensor\(tensor, device=device\)"
+    for lib in (mg, torch):
+        with pytest.raises(RuntimeError, match=message):
+            lib.Tensor(lib.tensor([1.0]), device="cpu")

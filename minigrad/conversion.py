@@ -97,6 +97,20 @@ class Conversions:
     def __int__(self: Any) -> int:
         return int(_one_element(self._data))
 
+    def __format__(self: Any, format_spec: str) -> str:
+        """``f"{t:.2f}"``: a 0-d tensor formats its number (``t.item()``), as in PyTorch; any
+        other tensor (and, as in PyTorch, a Parameter) takes only the empty format, its printed
+        form."""
+        if self._data.ndim == 0 and type(self).__name__ == "Tensor":
+            return format(self._data.item(), format_spec)
+        if format_spec:
+            raise TypeError(
+                f"unsupported format string passed to {type(self).__name__}.__format__ (shape "
+                f"{tuple(self._data.shape)}: format t.item() of a one-element tensor, or "
+                "t.tolist())"
+            )
+        return str(self)
+
     def __index__(self: Any) -> int:
         a = self._data
         if a.size != 1 or a.dtype.kind not in "iub":

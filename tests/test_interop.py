@@ -93,3 +93,43 @@ def test_a_model_trained_in_minigrad_runs_in_torch_and_back() -> None:
     with mg.no_grad():
         got = fresh(x).numpy()
     np.testing.assert_allclose(got, twin(torch.tensor(x)).detach().numpy(), atol=1e-6)
+
+
+FORMATS = ["{:+.2f}", "{:.3e}", "{:>10.4f}", "{:g}", "{}", "{:d}", "{:5d}", "{!r}"]
+
+
+@pytest.mark.parametrize("spec", FORMATS)
+def test_format_of_a_0d_tensor_formats_its_number_as_torch(spec: str) -> None:
+    """``f"{t:.2f}"`` of a 0-d tensor formats ``t.item()`` (a tensor that requires grad too),
+    as PyTorch; the regression example prints its learned polynomial this way."""
+    torch = pytest.importorskip("torch")
+    for value, dtype in ((-1.23456, "float32"), (7, "int64"), (2.5, "float64")):
+        if "d" in spec and dtype != "int64":
+            continue
+        ours = mg.tensor(value, dtype=getattr(mg, dtype), requires_grad=dtype != "int64")
+        theirs = torch.tensor(value, dtype=getattr(torch, dtype), requires_grad=dtype != "int64")
+        if spec == "{!r}":  # the tensor's own text
+            assert spec.format(ours) == repr(ours)
+            continue
+        assert spec.format(ours) == spec.format(theirs) == spec.format(theirs.item())  # ("{}" too)
+
+
+def test_format_of_a_tensor_of_several_elements_refused_as_torch() -> None:
+    torch = pytest.importorskip("torch")
+    for lib in (mg, torch):
+        t = lib.tensor([1.0, 2.0])
+        assert f"{t}" == str(t)
+        with pytest.raises(TypeError, match=r"unsupported format string passed to Tensor"):
+            f"{t:.2f}"
+        one = lib.tensor([1.5])  # one element, but not 0-d: PyTorch refuses it too
+        with pytest.raises(TypeError, match=r"unsupported format string passed to Tensor"):
+            f"{one:.2f}"
+
+
+def test_format_of_a_0d_parameter_is_its_printed_form_as_torch() -> None:
+    torch = pytest.importorskip("torch")
+    for lib in (mg, torch):
+        p = lib.nn.Parameter(lib.tensor(2.0))
+        assert f"{p}" == str(p) and f"{p}".startswith("Parameter containing:")
+        with pytest.raises(TypeError, match=r"unsupported format string passed to Parameter"):
+            f"{p:.2f}"

@@ -100,7 +100,7 @@ def same_start(source: str) -> str:
             target = node.targets[0]
             if isinstance(target, ast.Tuple) and target.elts:  # model, opt = get_model()
                 target = target.elts[0]
-            names = ("model", "critic", "net", "rnn", "encoder", "decoder")
+            names = ("model", "critic", "net", "rnn", "encoder", "decoder", "fc")
             if isinstance(target, ast.Name) and target.id in names:
                 # (the char-RNN's hidden state passes through no nonlinearity: a small start
                 # keeps it finite over a name's letters)
@@ -1124,7 +1124,7 @@ def check_basics_data(ns: dict[str, Any], inputs: dict[str, Any]) -> None:
     assert ns["feature_shape"] == (64, 1, 28, 28) and ns["label_shape"] == (64,)
     assert ns["train_labels"].dtype == mg.int64 and ns["img"].shape == (28, 28)
     assert 0.0 <= ns["img"].min().item() and ns["img"].max().item() <= 1.0
-    assert ns["printed"].startswith("Label: tensor(")
+    assert re.fullmatch(r"Label: \d", ns["printed"])  # a 0-d tensor formats as its number
     assert ns["custom_images"].shape == (2, 1, 28, 28) and ns["custom_labels"].tolist() == [0, 9]
 
 
@@ -4029,6 +4029,78 @@ def check_chatbot(ns: dict[str, Any], inputs: dict[str, Any]) -> None:
 
 
 PROGRAMS["chatbot"] = (CHATBOT, dict, check_chatbot)
+
+
+# ---------------------------------------------------------------------------------------------
+# pytorch/examples, regression/main.py: a polynomial fitted by one Linear with smooth_l1_loss and
+# a hand-written update through .data, stopping when the loss falls under 1e-3; it prints the
+# learned polynomial with "{:+.2f}".format(w) of 0-d tensors (a losses list added, and a bound)
+
+REGRESSION = """
+from itertools import count
+
+import torch
+import torch.nn.functional as F
+
+POLY_DEGREE = 4
+W_target = torch.randn(POLY_DEGREE, 1) * 5
+b_target = torch.randn(1) * 5
+
+
+def make_features(x):
+    x = x.unsqueeze(1)
+    return torch.cat([x ** i for i in range(1, POLY_DEGREE+1)], 1)
+
+
+def f(x):
+    return x.mm(W_target) + b_target.item()
+
+
+def poly_desc(W, b):
+    result = 'y = '
+    for i, w in enumerate(W):
+        result += '{:+.2f} x^{} '.format(w, i + 1)
+    result += '{:+.2f}'.format(b[0])
+    return result
+
+
+def get_batch(batch_size=32):
+    random = torch.randn(batch_size)
+    x = make_features(random)
+    y = f(x)
+    return x, y
+
+
+fc = torch.nn.Linear(W_target.size(0), 1)
+
+losses = []
+for batch_idx in count(1):
+    batch_x, batch_y = get_batch()
+    fc.zero_grad()
+    output = F.smooth_l1_loss(fc(batch_x), batch_y)
+    loss = output.item()
+    losses.append(loss)
+    output.backward()
+    for param in fc.parameters():
+        param.data.add_(-0.1 * param.grad.data)
+    if loss < 1e-3 or batch_idx == 5000:
+        break
+
+learned = poly_desc(fc.weight.view(-1), fc.bias)
+actual = poly_desc(W_target.view(-1), b_target)
+"""
+
+
+def check_regression(ns: dict[str, Any], inputs: dict[str, Any]) -> None:
+    assert ns["losses"][-1] < 1e-3 < ns["losses"][0] and len(ns["losses"]) < 5000
+    pattern = r"y = ([+-]\d+\.\d\d x\^\d ){4}[+-]\d+\.\d\d"
+    assert re.fullmatch(pattern, ns["learned"]) and re.fullmatch(pattern, ns["actual"])
+    learned = [float(v) for v in re.findall(r"[+-]\d+\.\d\d", ns["learned"])]
+    actual = [float(v) for v in re.findall(r"[+-]\d+\.\d\d", ns["actual"])]
+    np.testing.assert_allclose(learned, actual, atol=0.25)  # the fit found the polynomial
+
+
+PROGRAMS["pytorch_examples_regression"] = (REGRESSION, dict, check_regression)
 
 # Programs with no numbers to compare (they load data, or save and load weights): their checks
 # hold them to PyTorch's meaning.

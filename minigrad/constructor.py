@@ -70,9 +70,11 @@ def alias_argument(new: Any, args: tuple[Any, ...], device: Any, requires_grad: 
     """``Tensor(t)`` of a tensor ``t``: make ``new`` what ``t[...]`` is, a view of ``t``
     (recorded as ``AliasBackward0`` when ``t`` requires grad), as PyTorch's ``torch.Tensor(t)``
     is an alias of ``t``: gradients reach ``t``, and an in-place change of the alias is one of
-    ``t`` (refused where ``t`` is a leaf requiring grad). Nothing to do for other arguments, for
-    a ``dtype=`` that made a copy, or for ``requires_grad=True`` of a ``t`` that does not require
-    grad (then ``new`` is a leaf requiring grad that shares ``t``'s memory).
+    ``t`` (refused where ``t`` is a leaf requiring grad). With minigrad's ``dtype=`` naming
+    another dtype, ``new`` is the copy ``t.to(dtype)`` makes, recorded as that cast when ``t``
+    requires grad (so gradients still reach ``t``). Nothing to do for other arguments, or for
+    ``requires_grad=True`` of a ``t`` that does not require grad (then ``new`` is a leaf
+    requiring grad holding ``t``'s memory, or the copy).
 
     Raises:
         RuntimeError: for ``device=`` given with a tensor, in PyTorch's words.
@@ -86,9 +88,14 @@ def alias_argument(new: Any, args: tuple[Any, ...], device: Any, requires_grad: 
             "supported.  Use torch.tensor(...) or torch.as_tensor(...) instead. (Tensor(t): "
             "use minigrad.as_tensor(t, device=...) or t.to(device))"
         )
-    if new._data is not t._data or (requires_grad and not t.requires_grad):
+    if requires_grad and not t.requires_grad:
         return
-    view = t[...]
+    if new._data is not t._data:  # a dtype= that made a copy
+        if not t.requires_grad:
+            return
+        view = t.to(new._data.dtype)
+    else:
+        view = t[...]
     new._data, new.grad_fn, new.requires_grad = view._data, view.grad_fn, view.requires_grad
     if view._base is not None:
         new._base = view._base

@@ -394,3 +394,22 @@ def test_tensor_with_a_device_refused_as_torch() -> None:
     for lib in (mg, torch):
         with pytest.raises(RuntimeError, match=message):
             lib.Tensor(lib.tensor([1.0]), device="cpu")
+
+
+def test_tensor_of_a_tensor_with_another_dtype_is_a_recorded_cast() -> None:
+    """minigrad's ``dtype=`` (torch.Tensor takes none) of another dtype copies, as ``t.to``,
+    and records that cast when ``t`` requires grad: the gradient reaches ``t`` in its dtype."""
+    t = mg.tensor([1.0, 2.0], requires_grad=True)
+    u = Tensor(t, dtype=mg.float64)
+    assert u.dtype == mg.float64 and u.requires_grad and u.grad_fn.name() == "ToCopyBackward0"
+    (u * u).sum().backward()
+    assert t.grad.dtype == mg.float32 and t.grad.tolist() == [2.0, 4.0]
+    with mg.no_grad():
+        u[0] = 5.0
+    assert t.tolist() == [1.0, 2.0]  # a copy
+    plain = mg.tensor([1.0, 2.0])
+    assert not Tensor(plain, dtype=mg.float64).requires_grad
+    assert Tensor(plain, dtype=mg.float64, requires_grad=True).is_leaf
+    x = mg.tensor([0.5, -1.5], dtype=mg.float64, requires_grad=True)
+    (Tensor(x, dtype=mg.float32) * mg.tensor([3.0, 4.0])).sum().backward()
+    assert x.grad.dtype == mg.float64 and x.grad.tolist() == [3.0, 4.0]

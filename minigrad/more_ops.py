@@ -660,6 +660,20 @@ class Norm2(_Reduction):
         return (reshape(grad, kshape) * x / safe,)
 
 
+class Contiguous(Op):
+    """z = x copied into C-ordered memory (``Tensor.contiguous``);  dz/dx = 1."""
+
+    __slots__ = ()
+    torch_name = "CloneBackward0"
+    reads_inputs = False  # (as clone(): the rule reads no values)
+
+    def forward(self, x: Any) -> np.ndarray:
+        return np.ascontiguousarray(x)
+
+    def backward(self, grad: Any, out: Any, x: Any) -> tuple[Any, ...]:
+        return (grad,)
+
+
 class Cumsum(Op):
     """z_i = x_0 + ... + x_i along axis;  dz/dx = grad summed from the end (a reversed cumsum)."""
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import io
 import importlib
 import json
 import os
@@ -68,7 +69,7 @@ def flatten_state_dict(state_dict: Mapping[Any, Any], prefix: str = "") -> dict[
     return flat
 
 
-def save(obj: Mapping[Any, Any], path: PathLike) -> None:
+def save(obj: Mapping[Any, Any], path: PathLike | IO[bytes]) -> None:
     """Write a state dict (flat or nested) to `path`, atomically and without pickle.
 
     The format follows the suffix: `.safetensors` writes a safetensors file (needs the
@@ -80,7 +81,9 @@ def save(obj: Mapping[Any, Any], path: PathLike) -> None:
     Args:
         obj: a mapping whose leaves are Tensors, ndarrays, NumPy scalars, or Python bool, int,
             float, str or None, nested in dicts (str or int keys), lists and tuples.
-        path: destination file; its directory must exist.
+        path: destination file; its directory must exist. An open binary file (`with
+            open(p, "wb") as f: save(state, f)`, as PyTorch takes it) gets the `.npz` archive
+            written straight into it, without the atomic rename.
 
     Raises:
         TypeError, ValueError: the object cannot be stored (nothing is written).
@@ -99,6 +102,9 @@ def save(obj: Mapping[Any, Any], path: PathLike) -> None:
         )
         raise TypeError(f"save: expected a mapping (a state dict), got {type(obj).__name__}.{hint}")
     tree, arrays = _encode(obj)  # validate everything before touching the disk
+    if hasattr(path, "write"):  # an open binary file, as PyTorch's torch.save(obj, f)
+        _npz_writer(tree, arrays)(path)
+        return
     path = os.fspath(path)
     if _is_safetensors(path):
         writer = _safetensors_writer(path, tree, arrays)
@@ -108,7 +114,7 @@ def save(obj: Mapping[Any, Any], path: PathLike) -> None:
 
 
 def load(
-    path: PathLike,
+    path: PathLike | IO[bytes],
     map_location: Any = None,
     *,
     strict: bool = True,
@@ -118,7 +124,8 @@ def load(
     """Read a checkpoint written by `save` (or a foreign `.npz`/`.safetensors` file).
 
     Args:
-        path: an `.npz` or (by suffix) `.safetensors` file.
+        path: an `.npz` or (by suffix) `.safetensors` file, or an open binary file holding
+            an `.npz` checkpoint (`with open(p, "rb") as f: load(f)`, as PyTorch takes it).
         map_location: PyTorch's argument, accepted for the CPU (None, "cpu", a CPU device, or
             a dict or function, which can only map to the CPU); another device raises, since
             minigrad computes on the CPU.
@@ -152,6 +159,10 @@ def load(
         raise TypeError(f"load: weights_only must be a bool or None, got {weights_only!r}")
     if mmap:
         raise ValueError("load: mmap=True is not supported; checkpoints are read into memory")
+    if hasattr(path, "read"):  # an open binary file, as PyTorch's torch.load(f)
+        name = str(getattr(path, "name", "<file>"))
+        tree, arrays = _read_npz(name, strict, io.BytesIO(path.read()))
+        return _decode(name, tree, arrays) if tree is not None else _tensors(arrays)
     path = os.fspath(path)
     if os.path.isdir(path):
         raise IsADirectoryError(
@@ -165,9 +176,11 @@ def load(
         tree, arrays = _read_safetensors(path)
     else:
         tree, arrays = _read_npz(path, strict)
-    if tree is None:
-        return {name: from_data(arr) for name, arr in arrays.items()}
-    return _decode(path, tree, arrays)
+    return _decode(path, tree, arrays) if tree is not None else _tensors(arrays)
+
+
+def _tensors(arrays: Mapping[str, np.ndarray]) -> dict[Any, Any]:
+    return {name: from_data(arr) for name, arr in arrays.items()}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -328,14 +341,21 @@ def _parse_tree(path: str, text: str) -> Any:
         raise ValueError(f"load: {path!r} has a malformed {TREE_KEY!r} description") from e
 
 
-def _read_npz(path: str, strict: bool) -> tuple[Any, dict[str, np.ndarray]]:
-    if not zipfile.is_zipfile(path):
-        with open(path, "rb") as f:
-            head = f.read(4)
+def _read_npz(
+    path: str, strict: bool, opened: io.BytesIO | None = None
+) -> tuple[Any, dict[str, np.ndarray]]:
+    """The tree and arrays of the archive at `path`, or in `opened` (`path` names it)."""
+    source: Any = path if opened is None else opened
+    if not zipfile.is_zipfile(source):
+        if opened is None:
+            with open(path, "rb") as f:
+                head = f.read(4)
+        else:
+            head = opened.getvalue()[:4]
         what = "truncated or corrupted" if head == b"PK\x03\x04" else "not an .npz archive"
         raise ValueError(f"load: {path!r} is {what}; cannot read it as a minigrad checkpoint")
     try:
-        with zipfile.ZipFile(path) as zf:
+        with zipfile.ZipFile(source) as zf:
             members = zf.namelist()
         if any(m == "data.pkl" or m.endswith("/data.pkl") for m in members):
             raise ValueError(
@@ -344,7 +364,9 @@ def _read_npz(path: str, strict: bool) -> tuple[Any, dict[str, np.ndarray]]:
                 "(safetensors.torch.save_file(model.state_dict(), 'model.safetensors')) and "
                 "load that file; see docs/checkpoints.md"
             )
-        with np.load(path, allow_pickle=False) as npz:
+        if opened is not None:
+            opened.seek(0)
+        with np.load(source, allow_pickle=False) as npz:
             names = list(npz.files)
             if FORMAT_KEY not in names:
                 if strict:

@@ -453,9 +453,12 @@ class TensorSurface(
     def expand_as(self: Any, other: Any) -> Tensor:
         return self.expand(other.shape)
 
-    def contiguous(self: Any) -> Tensor:
-        """This tensor (NumPy copies where a layout needs it)."""
-        return self
+    def contiguous(self: Any, memory_format: Any = None) -> Tensor:
+        """This tensor when its memory is C-ordered, else a C-ordered copy (``CloneBackward0``),
+        as PyTorch's: ``x.t().contiguous()[i:j].view(-1)`` then views the copy."""
+        if self._data.flags.c_contiguous:
+            return self
+        return TensorMakers.apply(more_ops.Contiguous(), self)
 
     def is_contiguous(self: Any) -> builtins.bool:
         return bool(self._data.flags.c_contiguous)

@@ -355,3 +355,22 @@ def test_load_of_a_directory_raises_is_a_directory_error(tmp_path):
         save({"w": np.ones(1)}, tmp_path)
     assert info.value.filename == str(tmp_path)
     assert os.listdir(tmp_path) == []
+
+
+def test_open_files_as_pytorch_takes_them(tmp_path):
+    """`with open(path, "wb") as f: torch.save(state, f)` and `torch.load(f)` of an open file,
+    as pytorch/examples' programs write them; the file is the same checkpoint as by path."""
+    state = _state(np.random.default_rng(0))
+    path = tmp_path / "model.pt"
+    with open(path, "wb") as f:
+        save(state, f)
+    with open(path, "rb") as f:
+        from_file = load(f)
+    for loaded in (from_file, load(path)):
+        assert list(loaded) == list(state)
+        for key, value in state.items():
+            np.testing.assert_array_equal(np.asarray(loaded[key]), np.asarray(value))
+    with open(tmp_path / "other.pt", "wb") as f:
+        f.write(b"not a checkpoint")
+    with open(tmp_path / "other.pt", "rb") as f, pytest.raises(ValueError, match="other.pt"):
+        load(f)

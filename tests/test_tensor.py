@@ -330,3 +330,36 @@ def test_comparisons_of_zero_d_tensors_hold_arrays() -> None:
     t = mg.tensor(1.0)
     for r in (t < 2, t <= 2, t > 2, t >= 2, t == 2, t != 2):
         assert type(r.detach().numpy()) is np.ndarray and r.dtype == np.bool_
+
+
+# ---------------------------------------------------------------------------------------------
+# contiguous()
+
+
+def test_contiguous_copies_a_transposed_tensor_into_c_order() -> None:
+    """``data.view(bsz, -1).t().contiguous()`` then ``source[i:j].view(-1)``: the language
+    models of pytorch/examples batch their text so; the copy must be C-ordered for the slice
+    to view, and gradients must pass through the copy."""
+    torch = pytest.importorskip("torch")
+    values = np.arange(24.0).reshape(4, 6)
+    weights = np.linspace(-1.0, 1.0, 8)
+    results = []
+    for lib in (mg, torch):
+        x = lib.tensor(values, requires_grad=True)
+        c = x.t().contiguous()
+        assert c.is_contiguous() and c.grad_fn.name() == "CloneBackward0"
+        assert c.contiguous() is c  # already contiguous: the tensor itself
+        flat = c[1:3].view(-1)
+        (flat * lib.tensor(weights)).sum().backward()
+        viewed = flat.detach().numpy().copy()
+        with lib.no_grad():
+            c.mul_(0)  # the copy has its own memory
+        results.append((viewed, x.grad.numpy(), x.detach().numpy()))
+    for ours, theirs in zip(*results):
+        np.testing.assert_array_equal(ours, theirs)
+
+
+def test_contiguous_gradcheck() -> None:
+    x = mg.tensor(np.random.default_rng(0).standard_normal((3, 4)), requires_grad=True)
+    assert mg.autograd.gradcheck(lambda x: x.t().contiguous(), (x,))
+    assert mg.autograd.gradgradcheck(lambda x: x.t().contiguous() ** 2, (x,))

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import io
 import importlib
+import io
 import json
 import os
 import re

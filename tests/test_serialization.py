@@ -372,5 +372,5 @@ def test_open_files_as_pytorch_takes_them(tmp_path):
             np.testing.assert_array_equal(np.asarray(loaded[key]), np.asarray(value))
     with open(tmp_path / "other.pt", "wb") as f:
         f.write(b"not a checkpoint")
-    with open(tmp_path / "other.pt", "rb") as f, pytest.raises(ValueError, match="other.pt"):
+    with open(tmp_path / "other.pt", "rb") as f, pytest.raises(ValueError, match=r"other\.pt"):
         load(f)

@@ -19,7 +19,7 @@ import re
 import tempfile
 import zipfile
 from collections.abc import Callable, Iterator, Mapping
-from typing import IO, Any
+from typing import IO, Any, cast
 
 import numpy as np
 
@@ -103,7 +103,7 @@ def save(obj: Mapping[Any, Any], path: PathLike | IO[bytes]) -> None:
         raise TypeError(f"save: expected a mapping (a state dict), got {type(obj).__name__}.{hint}")
     tree, arrays = _encode(obj)  # validate everything before touching the disk
     if hasattr(path, "write"):  # an open binary file, as PyTorch's torch.save(obj, f)
-        _npz_writer(tree, arrays)(path)
+        _npz_writer(tree, arrays)(cast(IO[bytes], path))
         return
     path = os.fspath(path)
     if _is_safetensors(path):

@@ -740,6 +740,7 @@ def _shapes() -> list[OpSpec]:
         ),
         OpSpec("t", lambda x: x.t(), lambda x: x.T, ((2, 3),)),
         OpSpec("t_1d", lambda x: mg.t(x), lambda x: x, ((3,),)),
+        OpSpec("t_contiguous", lambda x: x.t().contiguous(), lambda x: x.T, ((2, 3),)),
         OpSpec("repeat", lambda x: x.repeat(2, 3), lambda x: np.tile(x, (2, 3)), ((2, 3),)),
         OpSpec(
             "repeat_new_dim",

@@ -801,7 +801,12 @@ def _cast_fwd(e: Emitter, op: Any, hint: str, xs: list[str], vals: Any) -> str:
     return z
 
 
-@_backward(ops.Cast, ops.BroadcastTo)
+@_forward(more_ops.Contiguous)
+def _contiguous_fwd(e: Emitter, op: Any, hint: str, xs: list[str], vals: Any) -> str:
+    return e.let(hint, f"np.ascontiguousarray({xs[0]})")
+
+
+@_backward(ops.Cast, ops.BroadcastTo, more_ops.Contiguous)
 def _pass_bwd(e: Emitter, op: Any, g: str, out: str, xs: list[str], vals: Any, h: list[str]) -> Any:
     return [g]  # the engine's sum_to and cast (done by the caller) are the whole rule
 

@@ -11,16 +11,26 @@ same start (``same_start``) must give the same ones.
 from __future__ import annotations
 
 import contextlib
+import importlib.util
 import io
 import warnings
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
 import pytest
-from test_pytorch_compat import run, same_start, start_functions
+from test_pytorch_compat import (
+    ForLibrary,
+    _words,
+    compare_with_torch,
+    run,
+    same_start,
+    start_functions,
+)
 
 import minigrad as mg
+from minigrad.gradcheck import GradcheckError
 
 
 def run_both(source: str, **inputs: Any) -> tuple[dict[str, Any], dict[str, Any], list[str]]:
@@ -458,3 +468,513 @@ def test_optimizer_defaults_are_torchs_values(name: str) -> None:
     ours = getattr(mg.optim, name)([mg.zeros(2, requires_grad=True)]).state_dict()
     theirs = getattr(torch.optim, name)([torch.zeros(2, requires_grad=True)]).state_dict()
     assert_same_tree(ours, theirs)
+
+
+# ---------------------------------------------------------------------------------------------
+# "Double Backward with Custom Functions": autograd.Function saving an input, an output, or
+# intermediate results returned as outputs (and what not to do), checked by gradcheck and
+# gradgradcheck; the graphs drawn with torchviz, here a stand-in recording what it is given
+
+DOUBLE_BACKWARD = """
+import torch
+
+class Square(torch.autograd.Function):
+    @staticmethod
+    def forward(ctx, x):
+        # Because we are saving one of the inputs use `save_for_backward`
+        # Save non-tensors and non-inputs/non-outputs directly on ctx
+        ctx.save_for_backward(x)
+        return x**2
+
+    @staticmethod
+    def backward(ctx, grad_out):
+        # A function support double backward automatically if autograd
+        # is able to record the computations performed in backward
+        x, = ctx.saved_tensors
+        return grad_out * 2 * x
+
+# Use double precision because finite differencing method magnifies errors
+x = torch.rand(3, 3, requires_grad=True, dtype=torch.double)
+torch.autograd.gradcheck(Square.apply, x)
+# Use gradcheck to verify second-order derivatives
+torch.autograd.gradgradcheck(Square.apply, x)
+
+# We can use torchviz to visualize the graph to see why this works
+# (torchviz: given by the test)
+
+x = torch.tensor(1., requires_grad=True).clone()
+out = Square.apply(x)
+grad_x, = torch.autograd.grad(out, x, create_graph=True)
+torchviz.make_dot((grad_x, x, out), {"grad_x": grad_x, "x": x, "out": out})
+
+class Exp(torch.autograd.Function):
+    # Simple case where everything goes well
+    @staticmethod
+    def forward(ctx, x):
+        # This time we save the output
+        result = torch.exp(x)
+        # Note that we should use `save_for_backward` here when
+        # the tensor saved is an ouptut (or an input).
+        ctx.save_for_backward(result)
+        return result
+
+    @staticmethod
+    def backward(ctx, grad_out):
+        result, = ctx.saved_tensors
+        return result * grad_out
+
+x = torch.tensor(1., requires_grad=True, dtype=torch.double).clone()
+# Validate our gradients using gradcheck
+torch.autograd.gradcheck(Exp.apply, x)
+torch.autograd.gradgradcheck(Exp.apply, x)
+
+out = Exp.apply(x)
+grad_x, = torch.autograd.grad(out, x, create_graph=True)
+torchviz.make_dot((grad_x, x, out), {"grad_x": grad_x, "x": x, "out": out})
+
+class Sinh(torch.autograd.Function):
+    @staticmethod
+    def forward(ctx, x):
+        expx = torch.exp(x)
+        expnegx = torch.exp(-x)
+        ctx.save_for_backward(expx, expnegx)
+        # In order to be able to save the intermediate results, a trick is to
+        # include them as our outputs, so that the backward graph is constructed
+        return (expx - expnegx) / 2, expx, expnegx
+
+    @staticmethod
+    def backward(ctx, grad_out, _grad_out_exp, _grad_out_negexp):
+        expx, expnegx = ctx.saved_tensors
+        grad_input = grad_out * (expx + expnegx) / 2
+        # We cannot skip accumulating these even though we won't use the outputs
+        # directly. They will be used later in the second backward.
+        grad_input += _grad_out_exp * expx
+        grad_input -= _grad_out_negexp * expnegx
+        return grad_input
+
+def sinh(x):
+    # Create a wrapper that only returns the first output
+    return Sinh.apply(x)[0]
+
+x = torch.rand(3, 3, requires_grad=True, dtype=torch.double)
+torch.autograd.gradcheck(sinh, x)
+torch.autograd.gradgradcheck(sinh, x)
+
+out = sinh(x)
+grad_x, = torch.autograd.grad(out.sum(), x, create_graph=True)
+torchviz.make_dot((grad_x, x, out), params={"grad_x": grad_x, "x": x, "out": out})
+
+class Sinh(torch.autograd.Function):
+    # This is an example of what NOT to do!
+    @staticmethod
+    def forward(ctx, x):
+        expx = torch.exp(x)
+        expnegx = torch.exp(-x)
+        ctx.expx = expx
+        ctx.expnegx = expnegx
+        return (expx - expnegx) / 2
+
+    @staticmethod
+    def backward(ctx, grad_out):
+        expx = ctx.expx
+        expnegx = ctx.expnegx
+        grad_input = grad_out * (expx + expnegx) / 2
+        return grad_input
+
+out = Sinh.apply(x)
+grad_x, = torch.autograd.grad(out.sum(), x, create_graph=True)
+torchviz.make_dot((grad_x, x, out), params={"grad_x": grad_x, "x": x, "out": out})
+
+def cube_forward(x):
+    return x**3
+
+def cube_backward(grad_out, x):
+    return grad_out * 3 * x**2
+
+def cube_backward_backward(grad_out, sav_grad_out, x):
+    return grad_out * sav_grad_out * 6 * x
+
+def cube_backward_backward_grad_out(grad_out, x):
+    return grad_out * 3 * x**2
+
+class Cube(torch.autograd.Function):
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return cube_forward(x)
+
+    @staticmethod
+    def backward(ctx, grad_out):
+        x, = ctx.saved_tensors
+        return CubeBackward.apply(grad_out, x)
+
+class CubeBackward(torch.autograd.Function):
+    @staticmethod
+    def forward(ctx, grad_out, x):
+        ctx.save_for_backward(x, grad_out)
+        return cube_backward(grad_out, x)
+
+    @staticmethod
+    def backward(ctx, grad_out):
+        x, sav_grad_out = ctx.saved_tensors
+        dx = cube_backward_backward(grad_out, sav_grad_out, x)
+        dgrad_out = cube_backward_backward_grad_out(grad_out, x)
+        return dgrad_out, dx
+
+x = torch.tensor(2., requires_grad=True, dtype=torch.double)
+
+torch.autograd.gradcheck(Cube.apply, x)
+torch.autograd.gradgradcheck(Cube.apply, x)
+
+out = Cube.apply(x)
+grad_x, = torch.autograd.grad(out, x, create_graph=True)
+torchviz.make_dot((grad_x, x, out), params={"grad_x": grad_x, "x": x, "out": out})
+"""
+
+
+def _torchviz() -> dict[str, Any]:
+    """``torchviz`` whose ``make_dot(var, params)`` records, for each named tensor, whether it
+    requires grad, its node's name and its values; under minigrad it also draws the graph
+    with ``minigrad.viz.draw_graph`` (when graphviz is installed)."""
+
+    def make(lib: Any) -> Any:
+        drawings: list[dict[str, Any]] = []
+
+        def make_dot(var: Any, params: dict[str, Any]) -> Any:
+            drawings.append(
+                {
+                    name: (
+                        t.requires_grad,
+                        None if t.grad_fn is None else t.grad_fn.name(),
+                        numbers(t),
+                    )
+                    for name, t in params.items()
+                }
+            )
+            if lib is mg and importlib.util.find_spec("graphviz"):
+                from minigrad.viz import draw_graph
+
+                return draw_graph(*var, params=params)
+            return None
+
+        return SimpleNamespace(make_dot=make_dot, drawings=drawings)
+
+    return {"torchviz": ForLibrary(make)}
+
+
+def test_double_backward() -> None:
+    ns = run(DOUBLE_BACKWARD, **_torchviz())
+    square, exp, sinh, sinh_wrong, cube = ns["torchviz"].drawings
+    assert square["grad_x"][:2] == (True, "MulBackward0") and square["grad_x"][2] == 2.0
+    assert exp["grad_x"][1] == "MulBackward0" and np.isclose(exp["grad_x"][2], np.e)
+    x = sinh["x"][2]
+    assert sinh["grad_x"][1] == "SubBackward0"  # grad_input -= ...: the graph reaches x
+    np.testing.assert_allclose(sinh["grad_x"][2], np.cosh(x), rtol=1e-12)
+    # the example of what NOT to do: the right numbers, but no graph behind them
+    assert sinh_wrong["grad_x"][:2] == (False, None)
+    np.testing.assert_allclose(sinh_wrong["grad_x"][2], np.cosh(x), rtol=1e-12)
+    assert cube["grad_x"][:2] == (True, "CubeBackwardBackward") and cube["grad_x"][2] == 12.0
+    # the second derivative through CubeBackward's own backward: d(3x^2)/dx = 6x
+    (second,) = mg.autograd.grad(ns["grad_x"], ns["x"])
+    assert second.item() == 12.0
+    if importlib.util.find_spec("graphviz"):
+        assert (
+            "CubeBackwardBackward"
+            in ns["torchviz"]
+            .make_dot((ns["grad_x"], ns["x"], ns["out"]), {"grad_x": ns["grad_x"]})
+            .source
+        )
+
+
+def test_double_backward_matches_torch() -> None:
+    ours, theirs, _ = run_both(DOUBLE_BACKWARD, **_torchviz())
+    for mine, torchs in zip(ours["torchviz"].drawings, theirs["torchviz"].drawings, strict=True):
+        assert list(mine) == list(torchs)
+        for name in torchs:
+            assert mine[name][:2] == torchs[name][:2], name
+            np.testing.assert_allclose(mine[name][2], torchs[name][2], rtol=1e-12)
+
+
+def test_custom_function_double_backward_caught_by_gradgradcheck() -> None:
+    """The tutorial's warning made concrete: the Sinh that keeps its intermediate results on
+    ctx passes gradcheck but fails gradgradcheck (its gradient has no graph)."""
+    ns = run(DOUBLE_BACKWARD, **_torchviz())
+    x = mg.rand(3, 3, requires_grad=True, dtype=mg.float64)
+    assert mg.autograd.gradcheck(ns["Sinh"].apply, x)
+    with pytest.raises(GradcheckError, match="Jacobian mismatch"):  # as torch's
+        mg.autograd.gradgradcheck(ns["Sinh"].apply, x)
+
+
+# ---------------------------------------------------------------------------------------------
+# "NLP From Scratch: Classifying Names with a Character-Level RNN": the hand-made RNN of three
+# Linear layers, NLLLoss, the update p.data.add_(p.grad.data, alpha=-learning_rate), the
+# confusion matrix and predict(). The downloaded data/names/[Language].txt are written from
+# the shared makemore names, a category per last letter, named after four of the tutorial's
+# languages; the loops are shortened (as the comments say) and the plots left out.
+
+CHAR_RNN_CLASSIFICATION = """
+from io import open
+import glob
+import os
+
+def findFiles(path): return glob.glob(path)
+
+print(findFiles('data/names/*.txt'))
+
+import unicodedata
+import string
+
+all_letters = string.ascii_letters + " .,;'"
+n_letters = len(all_letters)
+
+# Turn a Unicode string to plain ASCII, thanks to https://stackoverflow.com/a/518232/2809427
+def unicodeToAscii(s):
+    return ''.join(
+        c for c in unicodedata.normalize('NFD', s)
+        if unicodedata.category(c) != 'Mn'
+        and c in all_letters
+    )
+
+print(unicodeToAscii('Ślusàrski'))
+
+# Build the category_lines dictionary, a list of names per language
+category_lines = {}
+all_categories = []
+
+# Read a file and split into lines
+def readLines(filename):
+    lines = open(filename, encoding='utf-8').read().strip().split('\\n')
+    return [unicodeToAscii(line) for line in lines]
+
+for filename in findFiles('data/names/*.txt'):
+    category = os.path.splitext(os.path.basename(filename))[0]
+    all_categories.append(category)
+    lines = readLines(filename)
+    category_lines[category] = lines
+
+n_categories = len(all_categories)
+
+print(category_lines['Italian'][:5])
+
+import torch
+
+# Find letter index from all_letters, e.g. "a" = 0
+def letterToIndex(letter):
+    return all_letters.find(letter)
+
+# Just for demonstration, turn a letter into a <1 x n_letters> Tensor
+def letterToTensor(letter):
+    tensor = torch.zeros(1, n_letters)
+    tensor[0][letterToIndex(letter)] = 1
+    return tensor
+
+# Turn a line into a <line_length x 1 x n_letters>,
+# or an array of one-hot letter vectors
+def lineToTensor(line):
+    tensor = torch.zeros(len(line), 1, n_letters)
+    for li, letter in enumerate(line):
+        tensor[li][0][letterToIndex(letter)] = 1
+    return tensor
+
+print(letterToTensor('J'))
+
+print(lineToTensor('Jones').size())
+
+import torch.nn as nn
+import torch.nn.functional as F
+
+class RNN(nn.Module):
+    def __init__(self, input_size, hidden_size, output_size):
+        super(RNN, self).__init__()
+
+        self.hidden_size = hidden_size
+
+        self.i2h = nn.Linear(input_size, hidden_size)
+        self.h2h = nn.Linear(hidden_size, hidden_size)
+        self.h2o = nn.Linear(hidden_size, output_size)
+        self.softmax = nn.LogSoftmax(dim=1)
+
+    def forward(self, input, hidden):
+        hidden = F.tanh(self.i2h(input) + self.h2h(hidden))
+        output = self.h2o(hidden)
+        output = self.softmax(output)
+        return output, hidden
+
+    def initHidden(self):
+        return torch.zeros(1, self.hidden_size)
+
+n_hidden = 128
+rnn = RNN(n_letters, n_hidden, n_categories)
+
+input = letterToTensor('A')
+hidden = torch.zeros(1, n_hidden)
+
+output, next_hidden = rnn(input, hidden)
+
+input = lineToTensor('Albert')
+hidden = torch.zeros(1, n_hidden)
+
+output, next_hidden = rnn(input[0], hidden)
+print(output)
+
+def categoryFromOutput(output):
+    top_n, top_i = output.topk(1)
+    category_i = top_i[0].item()
+    return all_categories[category_i], category_i
+
+print(categoryFromOutput(output))
+
+import random
+
+def randomChoice(l):
+    return l[random.randint(0, len(l) - 1)]
+
+def randomTrainingExample():
+    category = randomChoice(all_categories)
+    line = randomChoice(category_lines[category])
+    category_tensor = torch.tensor([all_categories.index(category)], dtype=torch.long)
+    line_tensor = lineToTensor(line)
+    return category, line, category_tensor, line_tensor
+
+for i in range(10):
+    category, line, category_tensor, line_tensor = randomTrainingExample()
+    print('category =', category, '/ line =', line)
+
+criterion = nn.NLLLoss()
+
+learning_rate = 0.005 # If you set this too high, it might explode. If too low, it might not learn
+
+def train(category_tensor, line_tensor):
+    hidden = rnn.initHidden()
+
+    rnn.zero_grad()
+
+    for i in range(line_tensor.size()[0]):
+        output, hidden = rnn(line_tensor[i], hidden)
+
+    loss = criterion(output, category_tensor)
+    loss.backward()
+
+    # Add parameters' gradients to their values, multiplied by learning rate
+    for p in rnn.parameters():
+        p.data.add_(p.grad.data, alpha=-learning_rate)
+
+    return output, loss.item()
+
+import time
+import math
+
+n_iters = 300  # (100000 in the tutorial)
+print_every = 100  # (5000)
+plot_every = 50  # (1000)
+
+
+
+# Keep track of losses for plotting
+current_loss = 0
+all_losses = []
+
+def timeSince(since):
+    now = time.time()
+    s = now - since
+    m = math.floor(s / 60)
+    s -= m * 60
+    return '%dm %ds' % (m, s)
+
+start = time.time()
+
+for iter in range(1, n_iters + 1):
+    category, line, category_tensor, line_tensor = randomTrainingExample()
+    output, loss = train(category_tensor, line_tensor)
+    current_loss += loss
+
+    # Print ``iter`` number, loss, name and guess
+    if iter % print_every == 0:
+        guess, guess_i = categoryFromOutput(output)
+        correct = '✓' if guess == category else '✗ (%s)' % category
+        print('%d %d%% (%s) %.4f %s / %s %s' % (iter, iter / n_iters * 100, timeSince(start),
+                                                loss, line, guess, correct))
+
+    # Add current loss avg to list of losses
+    if iter % plot_every == 0:
+        all_losses.append(current_loss / plot_every)
+        current_loss = 0
+
+# (the plots with matplotlib: left out)
+
+# Keep track of correct guesses in a confusion matrix
+confusion = torch.zeros(n_categories, n_categories)
+n_confusion = 100  # (10000)
+
+# Just return an output given a line
+def evaluate(line_tensor):
+    hidden = rnn.initHidden()
+
+    for i in range(line_tensor.size()[0]):
+        output, hidden = rnn(line_tensor[i], hidden)
+
+    return output
+
+# Go through a bunch of examples and record which are correctly guessed
+for i in range(n_confusion):
+    category, line, category_tensor, line_tensor = randomTrainingExample()
+    output = evaluate(line_tensor)
+    guess, guess_i = categoryFromOutput(output)
+    category_i = all_categories.index(category)
+    confusion[category_i][guess_i] += 1
+
+# Normalize by dividing every row by its sum
+for i in range(n_categories):
+    confusion[i] = confusion[i] / confusion[i].sum()
+
+def predict(input_line, n_predictions=3):
+    print('\\n> %s' % input_line)
+    with torch.no_grad():
+        output = evaluate(lineToTensor(input_line))
+
+        # Get top N categories
+        topv, topi = output.topk(n_predictions, 1, True)
+        predictions = []
+
+        for i in range(n_predictions):
+            value = topv[0][i].item()
+            category_index = topi[0][i].item()
+            print('(%.2f) %s' % (value, all_categories[category_index]))
+            predictions.append([value, all_categories[category_index]])
+
+predict('Dovesky')
+predict('Jackson')
+predict('Satoshi')
+"""
+
+LANGUAGES = {"a": "Italian", "n": "Irish", "y": "Scottish", "e": "French"}
+
+
+def _language_files() -> dict[str, Any]:
+    names = _words(32033)
+    folder = Path("data/names")
+    folder.mkdir(parents=True, exist_ok=True)
+    for last, language in LANGUAGES.items():
+        chosen = [w.capitalize() for w in names if w.endswith(last)][:100]
+        (folder / f"{language}.txt").write_text("\n".join(chosen) + "\n")
+    return {}
+
+
+def test_char_rnn_classification() -> None:
+    ns = run(CHAR_RNN_CLASSIFICATION, **_language_files())
+    assert sorted(ns["all_categories"]) == sorted(LANGUAGES.values())
+    losses = ns["all_losses"]
+    assert len(losses) == 6 and np.all(np.diff(losses) < 0), losses  # from log(4) = 1.39
+    assert losses[-1] < losses[0] - 0.2, losses
+    confusion = ns["confusion"].numpy()
+    np.testing.assert_allclose(confusion.sum(axis=1), 1, rtol=1e-6)  # rows normalised
+    assert np.trace(confusion) / 4 > 0.6  # most names guessed right after 300 steps
+    assert tuple(ns["lineToTensor"]("Jones").size()) == (5, 1, 57)
+    assert ns["categoryFromOutput"](mg.tensor([[-3.0, -0.1, -2.0, -4.0]])) == (
+        ns["all_categories"][1],
+        1,
+    )
+
+
+def test_char_rnn_classification_matches_torch() -> None:
+    compare_with_torch(CHAR_RNN_CLASSIFICATION, **_language_files())

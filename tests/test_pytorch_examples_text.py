@@ -15,6 +15,7 @@ import random
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 from test_pytorch_compat import assert_converges, compare_with_torch, run
 
@@ -366,6 +367,157 @@ def test_word_language_model_matches_torch(
     monkeypatch.chdir(tmp_path)
     # dropout 0: the recurrent nets' own dropout between layers draws masks of its own; lr 2:
     # from the comparison's start, lr 20 makes the plain RNN chaotic (rounding differences of
-    # 1e-16 grow tenfold a step, to different losses after 20 steps in either library)
+    # 1e-16 grow tenfold a step, to different losses after 20 steps in either library); two
+    # epochs (time)
     source = WORD_LANGUAGE_MODEL.replace("dropout=0.2", "dropout=0.0").replace("lr=20,", "lr=2,")
+    source = source.replace("epochs=3,", "epochs=2,")
+    assert "dropout=0.0" in source and "lr=2," in source and "epochs=2," in source
     compare_with_torch(source, **_corpus(tmp_path), rnn_type=rnn_type, tied=tied)
+
+
+# ---------------------------------------------------------------------------------------------
+# time_sequence_prediction/train.py: two nn.LSTMCell stepped by hand over sine waves
+# (input.split(1, dim=1)), a Linear read-out, a model made .double(), MSELoss, optim.LBFGS with a
+# closure, then predictions of the future under no_grad and their plots (matplotlib, Agg).
+# generate_sine_wave.py's data, pickled by torch.save there, is passed in as the array; the
+# waves are 30 steps long instead of 999, with 40 steps of future instead of 1000, and the run
+# takes `steps` LBFGS steps instead of 15. Lists of the losses are added.
+
+TIME_SEQUENCE_PREDICTION = """
+from __future__ import print_function
+import argparse
+import torch
+import torch.nn as nn
+import torch.optim as optim
+import numpy as np
+import matplotlib
+matplotlib.use('Agg')
+import matplotlib.pyplot as plt
+
+class Sequence(nn.Module):
+    def __init__(self):
+        super(Sequence, self).__init__()
+        self.lstm1 = nn.LSTMCell(1, 51)
+        self.lstm2 = nn.LSTMCell(51, 51)
+        self.linear = nn.Linear(51, 1)
+        self.dummy_param = nn.Parameter(torch.empty(0))
+
+    def forward(self, input, future = 0):
+        outputs = []
+        device = self.dummy_param.device
+        h_t = torch.zeros(input.size(0), 51, dtype=torch.double).to(device)
+        c_t = torch.zeros(input.size(0), 51, dtype=torch.double).to(device)
+        h_t2 = torch.zeros(input.size(0), 51, dtype=torch.double).to(device)
+        c_t2 = torch.zeros(input.size(0), 51, dtype=torch.double).to(device)
+
+        for input_t in input.split(1, dim=1):
+            h_t, c_t = self.lstm1(input_t, (h_t, c_t))
+            h_t2, c_t2 = self.lstm2(h_t, (h_t2, c_t2))
+            output = self.linear(h_t2)
+            outputs += [output]
+        for i in range(future):# if we should predict the future
+            h_t, c_t = self.lstm1(output, (h_t, c_t))
+            h_t2, c_t2 = self.lstm2(h_t, (h_t2, c_t2))
+            output = self.linear(h_t2)
+            outputs += [output]
+        outputs = torch.cat(outputs, dim=1)
+        return outputs
+
+
+if __name__ == '__main__':
+    opt = argparse.Namespace(steps=steps, device='cpu')
+    # training device
+    device_name = opt.device
+    if device_name == 'cuda' and not torch.cuda.is_available():
+        print('cuda is not available')
+        exit(-1)
+    elif device_name == 'mps' and not torch.backends.mps.is_available():
+        print('mps is not available')
+        exit(-1)
+    device = torch.device(device_name)
+    # set random seed to 0
+    np.random.seed(0)
+    torch.manual_seed(0)
+    # load data and make training set
+    data = torch.from_numpy(traindata).to(device)
+    input = data[3:, :-1]
+    target = data[3:, 1:]
+    test_input = data[:3, :-1]
+    test_target = data[:3, 1:]
+    # build the model
+    seq = Sequence().to(device).double()
+    criterion = nn.MSELoss().to(device)
+    # use LBFGS as optimizer since we can load the whole data to train
+    optimizer = optim.LBFGS(seq.parameters(), lr=0.8)
+    losses = []
+    test_losses = []
+    #begin to train
+    for i in range(opt.steps):
+        print('STEP: ', i)
+        def closure():
+            optimizer.zero_grad()
+            out = seq(input)
+            loss = criterion(out, target)
+            print('loss:', loss.item())
+            losses.append(loss.item())
+            loss.backward()
+            return loss
+        optimizer.step(closure)
+        # begin to predict, no need to track gradient here
+        with torch.no_grad():
+            future = 40
+            pred = seq(test_input, future=future)
+            loss = criterion(pred[:, :-future], test_target)
+            print('test loss:', loss.item())
+            test_losses.append(loss.item())
+            y = pred.cpu().detach().numpy()
+        # draw the result
+        plt.figure(figsize=(30,10))
+        plt.title('Predict future values for time sequences\\n'
+                  '(Dashlines are predicted values)', fontsize=30)
+        plt.xlabel('x', fontsize=20)
+        plt.ylabel('y', fontsize=20)
+        plt.xticks(fontsize=20)
+        plt.yticks(fontsize=20)
+        def draw(yi, color):
+            plt.plot(np.arange(input.size(1)), yi[:input.size(1)], color, linewidth = 2.0)
+            plt.plot(np.arange(input.size(1), input.size(1) + future), yi[input.size(1):],
+                     color + ':', linewidth = 2.0)
+        draw(y[0], 'r')
+        draw(y[1], 'g')
+        draw(y[2], 'b')
+        plt.savefig('predict%d.pdf'%i)
+        plt.close()
+"""
+
+
+def _sine_waves(L: int = 31) -> np.ndarray:
+    """generate_sine_wave.py's data, 8 waves of L steps."""
+    rs = np.random.RandomState(2)
+    T, N = 20, 8
+    x = np.empty((N, L), "int64")
+    x[:] = np.array(range(L)) + rs.randint(-4 * T, 4 * T, N).reshape(N, 1)
+    return np.sin(x / 1.0 / T).astype("float64")
+
+
+def test_time_sequence_prediction_trains(tmp_path: Path, monkeypatch: Any) -> None:
+    monkeypatch.chdir(tmp_path)  # where it saves its plots
+    ns = run(TIME_SEQUENCE_PREDICTION, __name__="__main__", traindata=_sine_waves(), steps=2)
+    assert len(ns["losses"]) > 20  # LBFGS called the closure many times a step
+    assert_converges(ns["losses"], 100)
+    assert ns["test_losses"][-1] < 0.01
+    assert ns["y"].shape == (3, 30 + 40)
+    assert np.abs(ns["y"][:, -40:]).max() < 2  # the future predicted, within the waves' range
+    assert sorted(p.name for p in tmp_path.glob("predict*.pdf")) == ["predict0.pdf", "predict1.pdf"]
+
+
+def test_time_sequence_prediction_matches_torch(tmp_path: Path, monkeypatch: Any) -> None:
+    monkeypatch.chdir(tmp_path)
+    # the same start: the model's parameters drawn from one stream for both libraries
+    source = TIME_SEQUENCE_PREDICTION.replace(
+        "    criterion = nn.MSELoss()",
+        "    _start_parameters(seq, bound=0.1)\n    criterion = nn.MSELoss()",
+    )
+    assert "_start_parameters(seq" in source
+    source = source[: source.index("        # draw the result")]  # (no plots: time)
+    compare_with_torch(source, __name__="__main__", traindata=_sine_waves(16), steps=1)

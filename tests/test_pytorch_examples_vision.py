@@ -1,0 +1,257 @@
+"""pytorch/examples' vision programs run under minigrad with only the import changed.
+
+Each program is kept as PyTorch source, as upstream writes it: the model, loss, optimizer,
+training loop and printing. Only what cannot run here is replaced, and says so: torchvision's
+datasets and transforms by stand-ins over a few MNIST images (given as inputs), argparse by
+constants, CUDA by the CPU, and the epochs shortened. The harness is the one of
+``test_pytorch_compat``: each program must really train under minigrad, and, when torch is
+installed, match torch from the same start.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+import numpy as np
+import pytest
+from test_pytorch_compat import ForLibrary, _mnist, compare_with_torch, run
+
+# ---------------------------------------------------------------------------------------------
+# torchvision's MNIST and transforms, over a few images of the shared MNIST files
+
+
+def _torchvision(n_train: int, n_test: int) -> dict[str, Any]:
+    """``datasets.MNIST``, ``transforms.Compose``, ``ToTensor`` and ``Normalize`` as
+    torchvision's, for the library a program runs under."""
+
+    def make_datasets(lib: Any) -> Any:
+        class MNIST:
+            """torchvision's dataset: (image, int label) pairs, transformed when asked."""
+
+            def __init__(
+                self,
+                root: str,
+                train: bool = True,
+                download: bool = False,
+                transform: Any = None,
+                target_transform: Any = None,
+            ) -> None:
+                images, labels = _mnist(train)
+                n = n_train if train else n_test
+                self.data, self.targets = images[:n], labels[:n]
+                self.transform, self.target_transform = transform, target_transform
+
+            def __len__(self) -> int:
+                return len(self.data)
+
+            def __getitem__(self, i: int) -> tuple[Any, Any]:
+                image, label = self.data[i], int(self.targets[i])
+                if self.transform is not None:
+                    image = self.transform(image)
+                if self.target_transform is not None:
+                    label = self.target_transform(label)
+                return image, label
+
+        return SimpleNamespace(MNIST=MNIST)
+
+    def make_transforms(lib: Any) -> Any:
+        class Compose:
+            def __init__(self, transforms: list[Callable[[Any], Any]]) -> None:
+                self.transforms = transforms
+
+            def __call__(self, x: Any) -> Any:
+                for transform in self.transforms:
+                    x = transform(x)
+                return x
+
+        class ToTensor:
+            """(H, W) uint8 pixels to a (1, H, W) tensor of the default dtype in [0, 1]."""
+
+            def __call__(self, pic: np.ndarray) -> Any:
+                return lib.tensor(pic[None], dtype=lib.get_default_dtype()) / 255
+
+        class Normalize:
+            """(x - mean) / std per channel."""
+
+            def __init__(self, mean: tuple[float, ...], std: tuple[float, ...]) -> None:
+                self.mean, self.std = mean, std
+
+            def __call__(self, x: Any) -> Any:
+                mean = lib.tensor(self.mean, dtype=x.dtype).view(-1, 1, 1)
+                std = lib.tensor(self.std, dtype=x.dtype).view(-1, 1, 1)
+                return (x - mean) / std
+
+        return SimpleNamespace(Compose=Compose, ToTensor=ToTensor, Normalize=Normalize)
+
+    return {"datasets": ForLibrary(make_datasets), "transforms": ForLibrary(make_transforms)}
+
+
+PROGRAMS: dict[str, tuple[str, Callable[[], dict[str, Any]], Any]] = {}
+
+# ---------------------------------------------------------------------------------------------
+# mnist/main.py: a convolutional network trained by Adadelta with StepLR, nll_loss on
+# log_softmax. The torchvision import is replaced by the stand-ins above, argparse by its
+# defaults (batch and epochs shortened), main() by its body; a losses list is added.
+
+MNIST = """
+from __future__ import print_function
+import argparse
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+import torch.optim as optim
+# from torchvision import datasets, transforms  (given: the stand-ins)
+from torch.optim.lr_scheduler import StepLR
+
+
+class Net(nn.Module):
+    def __init__(self):
+        super(Net, self).__init__()
+        self.conv1 = nn.Conv2d(1, 32, 3, 1)
+        self.conv2 = nn.Conv2d(32, 64, 3, 1)
+        self.dropout1 = nn.Dropout(0.25)
+        self.dropout2 = nn.Dropout(0.5)
+        self.fc1 = nn.Linear(9216, 128)
+        self.fc2 = nn.Linear(128, 10)
+
+    def forward(self, x):
+        x = self.conv1(x)
+        x = F.relu(x)
+        x = self.conv2(x)
+        x = F.relu(x)
+        x = F.max_pool2d(x, 2)
+        x = self.dropout1(x)
+        x = torch.flatten(x, 1)
+        x = self.fc1(x)
+        x = F.relu(x)
+        x = self.dropout2(x)
+        x = self.fc2(x)
+        output = F.log_softmax(x, dim=1)
+        return output
+
+
+def train(args, model, device, train_loader, optimizer, epoch):
+    model.train()
+    for batch_idx, (data, target) in enumerate(train_loader):
+        data, target = data.to(device), target.to(device)
+        optimizer.zero_grad()
+        output = model(data)
+        loss = F.nll_loss(output, target)
+        loss.backward()
+        optimizer.step()
+        losses.append(loss.item())
+        if batch_idx % args.log_interval == 0:
+            print('Train Epoch: {} [{}/{} ({:.0f}%)]\\tLoss: {:.6f}'.format(
+                epoch, batch_idx * len(data), len(train_loader.dataset),
+                100. * batch_idx / len(train_loader), loss.item()))
+            if args.dry_run:
+                break
+
+
+def test(model, device, test_loader):
+    model.eval()
+    test_loss = 0
+    correct = 0
+    with torch.no_grad():
+        for data, target in test_loader:
+            data, target = data.to(device), target.to(device)
+            output = model(data)
+            test_loss += F.nll_loss(output, target, reduction='sum').item()  # sum up batch loss
+            pred = output.argmax(dim=1, keepdim=True)  # get the index of the max log-probability
+            correct += pred.eq(target.view_as(pred)).sum().item()
+
+    test_loss /= len(test_loader.dataset)
+    results.append((test_loss, correct))
+
+    print('\\nTest set: Average loss: {:.4f}, Accuracy: {}/{} ({:.0f}%)\\n'.format(
+        test_loss, correct, len(test_loader.dataset),
+        100. * correct / len(test_loader.dataset)))
+
+
+# Training settings (argparse's defaults; batches and epochs shortened)
+args = argparse.Namespace(batch_size=8, test_batch_size=1000, epochs=2, lr=1.0, gamma=0.7,
+                          no_cuda=False, no_mps=False, dry_run=False, seed=1,
+                          log_interval=10, save_model=True)
+use_cuda = not args.no_cuda and torch.cuda.is_available()
+use_mps = not args.no_mps and torch.backends.mps.is_available()
+
+torch.manual_seed(args.seed)
+
+if use_cuda:
+    device = torch.device("cuda")
+elif use_mps:
+    device = torch.device("mps")
+else:
+    device = torch.device("cpu")
+
+train_kwargs = {'batch_size': args.batch_size}
+test_kwargs = {'batch_size': args.test_batch_size}
+if use_cuda:
+    cuda_kwargs = {'num_workers': 1,
+                   'pin_memory': True,
+                   'shuffle': True}
+    train_kwargs.update(cuda_kwargs)
+    test_kwargs.update(cuda_kwargs)
+
+transform=transforms.Compose([
+    transforms.ToTensor(),
+    transforms.Normalize((0.1307,), (0.3081,))
+    ])
+dataset1 = datasets.MNIST('../data', train=True, download=True,
+                   transform=transform)
+dataset2 = datasets.MNIST('../data', train=False,
+                   transform=transform)
+train_loader = torch.utils.data.DataLoader(dataset1,**train_kwargs)
+test_loader = torch.utils.data.DataLoader(dataset2, **test_kwargs)
+
+losses, results = [], []
+model = Net().to(device)
+optimizer = optim.Adadelta(model.parameters(), lr=args.lr)
+
+scheduler = StepLR(optimizer, step_size=1, gamma=args.gamma)
+for epoch in range(1, args.epochs + 1):
+    train(args, model, device, train_loader, optimizer, epoch)
+    test(model, device, test_loader)
+    scheduler.step()
+
+if args.save_model:
+    torch.save(model.state_dict(), "mnist_cnn.pt")
+"""
+
+
+def check_mnist(ns: dict[str, Any], inputs: dict[str, Any]) -> None:
+    losses, results = ns["losses"], ns["results"]
+    n_batches = len(ns["train_loader"])
+    assert len(losses) == ns["args"].epochs * n_batches
+    first, last = np.mean(losses[:n_batches]), np.mean(losses[-n_batches:])
+    assert last < first * 0.8, (first, last)  # the second epoch's losses fell
+    (loss_1, _), (loss_2, correct_2) = results
+    n_test = len(ns["test_loader"].dataset)
+    assert loss_2 < loss_1 and correct_2 > n_test * 0.3, results  # it learned (chance: 10%)
+    assert ns["optimizer"].param_groups[0]["lr"] == pytest.approx(1.0 * 0.7**2)
+    saved = ns["torch"].load("mnist_cnn.pt")
+    assert sorted(saved) == sorted(ns["model"].state_dict())
+
+
+PROGRAMS["mnist"] = (MNIST, lambda: _torchvision(64, 100), check_mnist)
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", list(PROGRAMS))
+def test_program_runs_and_trains(name: str, tmp_path: Path, monkeypatch: Any) -> None:
+    monkeypatch.chdir(tmp_path)  # where the programs save their models
+    source, make_inputs, check = PROGRAMS[name]
+    inputs = make_inputs()
+    check(run(source, **inputs), inputs)
+
+
+@pytest.mark.parametrize("name", list(PROGRAMS))
+def test_program_matches_torch(name: str, tmp_path: Path, monkeypatch: Any) -> None:
+    monkeypatch.chdir(tmp_path)
+    source, make_inputs, _ = PROGRAMS[name]
+    compare_with_torch(source, **make_inputs())

@@ -24,6 +24,7 @@ from .ops import (
     _keepdims_shape,
     broadcast_to,
     exp,
+    log,
     reshape,
     scatter,
     sigmoid,
@@ -424,6 +425,39 @@ class Normalize(Op):
             )
             grads.append(gb)
         return tuple(grads)
+
+
+class BinaryCrossEntropy(Op):
+    """z = -(y max(log p, -100) + (1 - y) max(log(1 - p), -100)) per element;
+    dz/dp = (p - y) / max(p (1 - p), 1e-12), dz/dy = log(1 - p) - log p.
+
+    PyTorch's ``binary_cross_entropy`` and its derivatives. One op because the derivative of
+    the clamped logs is not PyTorch's: a saturated sigmoid's probability (p (1 - p) under
+    1e-12, or exactly 0 or 1) gets (p - y) * 1e12 from PyTorch, where the composition gave 1/p,
+    or 0 where a log is clamped; training a VAE through such outputs then took other steps.
+    """
+
+    __slots__ = ()
+
+    def forward(self, p: Any, y: Any) -> np.ndarray:
+        with _ieee():  # log 0 = -inf, then clamped: no NumPy warning
+            log_p = np.maximum(np.log(p), _BCE_LOG_CLAMP)
+            log_q = np.maximum(np.log(1 - p), _BCE_LOG_CLAMP)
+        return -(y * log_p + (1 - y) * log_q)
+
+    def backward(self, grad: Any, out: Any, p: Any, y: Any) -> tuple[Any, ...]:
+        wanted = self.edges  # (needs_grad(i), read once)
+        gp = gy = None
+        if wanted[0] is not None:
+            var = p * (1 - p)
+            gp = grad * (p - y) / where(_data(var) >= _BCE_EPS, var, _BCE_EPS)
+        if wanted[1] is not None:
+            gy = grad * (log(1 - p) - log(p))  # unclamped, as PyTorch's: inf at 0 and 1
+        return gp, gy
+
+
+_BCE_LOG_CLAMP = -100.0
+_BCE_EPS = float(np.float32(1e-12))  # PyTorch's bound is a C float: 9.99999996e-13
 
 
 class MSELoss(Op):

@@ -132,6 +132,36 @@ def test_bce_clamps_log_at_minus_100(strict_numpy):
     assert np.all(np.isfinite(p.grad.numpy()))
 
 
+def test_bce_gradient_is_pytorchs_at_saturated_probabilities(strict_numpy):
+    """d/dp = (p - y) / max(p (1 - p), 1e-12), as PyTorch: a saturated sigmoid's probability
+    (p (1 - p) under 1e-12, or exactly 0 or 1) still gets (p - y) * 1e12, not 1/p nor the 0
+    of a clamped log; d/dy = log(1 - p) - log(p), unclamped (inf at 0 and 1)."""
+    torch = pytest.importorskip("torch")
+    p = np.array([0.0, 1.0, 1e-20, 1 - 1e-16, 0.3, 1e-13, 1 - 1e-13, 0.0, 1.0, 0.5])
+    y = np.array([0.2, 0.7, 0.5, 0.5, 0.4, 0.9, 0.1, 0.0, 1.0, 0.5])
+    w = rng.uniform(0.5, 2, p.shape)
+    grads = []
+    for lib in (mg, torch):
+        for weight in (None, lib.tensor(w)):
+            pt, yt = lib.tensor(p, requires_grad=True), lib.tensor(y, requires_grad=True)
+            loss = lib.nn.functional.binary_cross_entropy(pt, yt, weight, reduction="sum")
+            loss.backward()
+            grads.append([loss.item(), *pt.grad.tolist(), *yt.grad.tolist()])
+    ours, theirs = np.array(grads[:2]), np.array(grads[2:])
+    np.testing.assert_allclose(ours, theirs, rtol=1e-12)
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+def test_bce_first_and_second_order_match_finite_differences(reduction):
+    p = t64(rng.uniform(0.05, 0.95, (3, 2)))
+    y = t64(rng.uniform(0, 1, (3, 2)))
+
+    def loss(a, b):
+        return F.binary_cross_entropy(a, b, reduction=reduction)
+
+    assert mg.gradcheck(loss, [p, y]) and mg.gradgradcheck(loss, [p, y])
+
+
 def test_binary_losses_stable_at_extreme_logits(strict_numpy):
     for dtype in ("float32", "float64"):
         x = mg.tensor([-1000.0, 1000.0, -1000.0, 1000.0], dtype=dtype, requires_grad=True)

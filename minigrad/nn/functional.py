@@ -156,9 +156,6 @@ __all__ += [  # (feature_functions.py)
     "local_response_norm",
 ]
 
-# Log-probabilities below this are clamped, as PyTorch clamps log(p) in binary_cross_entropy.
-_LOG_CLAMP = -100.0
-_EXP_CLAMP = math.exp(_LOG_CLAMP)
 _UNSIGNED = {np.dtype(f"i{n}"): np.dtype(f"u{n}") for n in (1, 2, 4, 8)}
 
 
@@ -1127,19 +1124,6 @@ def huber_loss(
 # Binary classification
 
 
-def _clamped_log(p: Tensor) -> Tensor:
-    """max(log p, -100) with a zero (not NaN) gradient where the clamp bites.
-
-    log(0) would be -inf with a warning, and 0 * (1/0) a NaN in backward, so the clamped
-    entries never reach ``log``; the common case (nothing clamped) is a single Log op.
-    """
-    low = p._data <= _EXP_CLAMP
-    if not low.any():
-        return p.log()
-    safe = where(low, 1.0, p)
-    return where(low, _LOG_CLAMP, safe.log())
-
-
 def binary_cross_entropy(
     input: Tensor,
     target: Any,
@@ -1149,6 +1133,9 @@ def binary_cross_entropy(
     reduction: str = "mean",
 ) -> Tensor:
     """-(y log p + (1 - y) log(1 - p)) on probabilities p, with each log clamped at -100.
+
+    The gradient is PyTorch's: (p - y) / max(p (1 - p), 1e-12) for p, log(1 - p) - log p
+    for a target that requires grad.
 
     Args:
         input: probabilities in [0, 1] (e.g. a sigmoid's output).
@@ -1170,7 +1157,7 @@ def binary_cross_entropy(
             "must be probabilities in [0, 1]; use binary_cross_entropy_with_logits "
             "for logits"
         )
-    loss: Tensor = -(y * _clamped_log(p) + (1 - y) * _clamped_log(1 - p))
+    loss = apply(fused.BinaryCrossEntropy(), p, y)
     if weight is not None:
         loss = loss * _weight(weight, p)
     return labelled(_reduce(loss, reduction), "BinaryCrossEntropyBackward0")

@@ -1141,8 +1141,8 @@ def _mse_ref(x: np.ndarray, y: np.ndarray, reduction: str) -> Any:
 
 
 def _fused() -> list[OpSpec]:
-    """The fused ops: Linear (x @ W^T + b), MSELoss (mse_loss), NLLLoss (nll_loss) and
-    CrossEntropyLoss (cross_entropy of labels)."""
+    """The fused ops: Linear (x @ W^T + b), MSELoss (mse_loss), BinaryCrossEntropy
+    (binary_cross_entropy), NLLLoss (nll_loss) and CrossEntropyLoss (cross_entropy of labels)."""
     from minigrad.nn import functional as F
 
     def lin_ref(x: np.ndarray, w: np.ndarray, b: np.ndarray | None = None) -> np.ndarray:
@@ -1178,6 +1178,15 @@ def _fused() -> list[OpSpec]:
             lambda x, y: apply(fused.MSELoss("mean"), x, y),
             lambda x, y: _mse_ref(x, y, "mean"),
             ((2, 1, 3), (4, 1)),
+        )
+    )
+    specs.append(
+        OpSpec(
+            "binary_cross_entropy_op",
+            lambda p, y: apply(fused.BinaryCrossEntropy(), p, y),
+            lambda p, y: -(y * np.log(p) + (1 - y) * np.log(1 - p)),
+            ((4, 3), (4, 3)),
+            domains=(PROBABILITY, PROBABILITY),
         )
     )
     for reduction in ("mean", "sum", "none"):

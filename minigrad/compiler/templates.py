@@ -1235,6 +1235,42 @@ def _mse_bwd(e: Emitter, op: Any, g: str, out: str, xs: list[str], vals: Any, h:
     return [gx if op.needs_grad(0) else None, gy]
 
 
+@_forward(fused.BinaryCrossEntropy)
+def _bce_fwd(e: Emitter, op: Any, hint: str, xs: list[str], vals: Any) -> str:
+    p, y = xs  # -(y max(log p, -100) + (1 - y) max(log(1 - p), -100)), as the op
+    log_p = e.call(hint + "_logp", "np.log", p)
+    e.into(log_p, "np.maximum", log_p, repr(fused._BCE_LOG_CLAMP))
+    log_q = e.call(hint + "_logq", "np.subtract", "1", p)
+    e.into(log_q, "np.log", log_q)
+    e.into(log_q, "np.maximum", log_q, repr(fused._BCE_LOG_CLAMP))
+    e.into(log_p, "np.multiply", y, log_p)
+    not_y = e.call(hint + "_noty", "np.subtract", "1", y)
+    e.into(log_q, "np.multiply", not_y, log_q)
+    z = e.call(hint, "np.add", log_p, log_q)
+    e.into(z, "np.negative", z)
+    return z
+
+
+@_backward(fused.BinaryCrossEntropy)
+def _bce_bwd(e: Emitter, op: Any, g: str, out: str, xs: list[str], vals: Any, h: list[str]) -> Any:
+    p, y = xs
+    gp = gy = None
+    if op.needs_grad(0):  # grad (p - y) / max(p (1 - p), eps)
+        var = e.call(h[0] + "_var", "np.subtract", "1", p)
+        e.into(var, "np.multiply", p, var)
+        e.into(var, "np.maximum", var, repr(fused._BCE_EPS))
+        gp = e.call(h[0], "np.subtract", p, y)
+        e.into(gp, "np.multiply", g, gp)
+        e.into(gp, "np.divide", gp, var)
+    if op.needs_grad(1):  # grad (log(1 - p) - log p)
+        gy = e.call(h[1], "np.subtract", "1", p)
+        e.into(gy, "np.log", gy)
+        log_p = e.call(h[1] + "_logp", "np.log", p)
+        e.into(gy, "np.subtract", gy, log_p)
+        e.into(gy, "np.multiply", g, gy)
+    return [gp, gy]
+
+
 @_forward(fused.Normalize)
 def _normalize_fwd(e: Emitter, op: Any, hint: str, xs: list[str], vals: Any) -> str:
     x, axes = xs[0], _r(op.axes)

@@ -54,6 +54,7 @@ from .device import (
     device,
     get_default_device,
     set_default_device,
+    xpu,
 )
 from .dtypes import (
     bool,
@@ -620,6 +621,7 @@ __all__ = [
     "vstack",
     "where",
     "xlogy",
+    "xpu",
     "zeros",
     "zeros_like",
 ]

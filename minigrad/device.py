@@ -1,8 +1,8 @@
 """Devices: minigrad computes on the CPU with NumPy, and says so when asked for another device.
 
 ``minigrad.device("cpu")``, ``tensor.device``, ``.to(...)`` and ``device=`` keep PyTorch
-programs running unchanged; ``cuda``, ``backends.mps``, ``backends.cudnn`` and ``accelerator``
-answer as they do on a machine without a GPU.
+programs running unchanged; ``cuda``, ``xpu``, ``backends.mps``, ``backends.cudnn`` and
+``accelerator`` answer as they do on a machine without a GPU.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ __all__ = [
     "get_default_device",
     "parse_to",
     "set_default_device",
+    "xpu",
 ]
 
 
@@ -191,6 +192,16 @@ cuda = SimpleNamespace(
     set_device=_no_gpu,
 )
 """``minigrad.cuda``: no GPU, ever (``is_available()`` is False, ``device_count()`` 0)."""
+
+xpu = SimpleNamespace(
+    is_available=_false,
+    device_count=lambda: 0,
+    manual_seed=lambda seed: None,
+    manual_seed_all=lambda seed: None,
+    synchronize=lambda device=None: None,
+    empty_cache=lambda: None,
+)
+"""``minigrad.xpu``: no Intel GPU either (``is_available()`` is False, ``device_count()`` 0)."""
 
 backends = SimpleNamespace(
     mps=SimpleNamespace(is_available=_false, is_built=_false),

@@ -126,3 +126,27 @@ def test_inference_mode_records_nothing_and_decorates() -> None:
     assert f.__name__ == "no_grad_bare"
     assert mg.autograd.inference_mode is mg.inference_mode
     np.testing.assert_array_equal(bare(x).numpy(), [2.0, 2.0])
+
+
+def test_module_list_plus_modules_is_a_new_module_list() -> None:
+    """``ModuleList + list`` (or another ModuleList) is a new ModuleList, numbered from 0, as
+    PyTorch's ``__add__``; ``+=`` extends in place. (A list of Modules assigned to a Module
+    becomes a ModuleList, so ``self.layers = self.layers + [layer]`` needs it.)"""
+    a, b, c = nn.Linear(1, 1), nn.Linear(1, 2), nn.Linear(2, 3)
+    ml = nn.ModuleList([a])
+    both = ml + [b]  # noqa: RUF005  (the operator is what is tested)
+    assert type(both) is nn.ModuleList and list(both) == [a, b] and list(ml) == [a]
+    assert list(both + nn.ModuleList([c])) == [a, b, c]
+    assert [n for n, _ in (both + [c]).named_parameters()][-2:] == ["2.weight", "2.bias"]  # noqa: RUF005
+    same = ml
+    ml += [b, c]
+    assert ml is same and list(ml) == [a, b, c]
+
+    class Net(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.layers = []
+            for layer in (a, b, c):
+                self.layers = self.layers + [layer]  # noqa: RUF005
+
+    assert list(Net().layers) == [a, b, c]

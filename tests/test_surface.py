@@ -193,6 +193,12 @@ def test_cpu_device_everywhere() -> None:
     assert mg.accelerator.current_accelerator() is None
 
 
+def test_xpu_answers_as_on_a_machine_without_one() -> None:
+    """``torch.xpu.is_available()``, as programs that probe for an Intel GPU call it."""
+    assert not mg.xpu.is_available() and mg.xpu.device_count() == 0
+    mg.xpu.manual_seed(0)  # (nothing to seed, as PyTorch without one)
+
+
 @pytest.mark.parametrize("name", ["cuda", "cuda:0", "mps"])
 def test_other_devices_say_minigrad_runs_on_the_cpu(name: str) -> None:
     named = mg.device(name)  # naming a device is fine, as in PyTorch; using it is not

@@ -790,6 +790,14 @@ class ModuleList(_Numbered):
         """Insert ``module`` before position ``index``."""
         self._insert(index, module)
 
+    def __add__(self, other: Iterable[Module]) -> ModuleList:
+        """A new ModuleList of these modules then ``other``'s (a list or a ModuleList)."""
+        return ModuleList([*self._modules.values(), *other])  # type: ignore[list-item]
+
+    def __iadd__(self, other: Iterable[Module]) -> ModuleList:
+        """Append ``other``'s modules in place."""
+        return self.extend(other)
+
     def forward(self, *args: Any, **kwargs: Any) -> Any:
         raise NotImplementedError("ModuleList has no forward(): iterate over it instead")
 

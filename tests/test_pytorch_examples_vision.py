@@ -24,8 +24,8 @@ from test_pytorch_compat import ForLibrary, _mnist, compare_with_torch, run
 
 
 def _torchvision(n_train: int, n_test: int) -> dict[str, Any]:
-    """``datasets.MNIST``, ``transforms.Compose``, ``ToTensor`` and ``Normalize`` as
-    torchvision's, for the library a program runs under."""
+    """``datasets.MNIST``, ``transforms.Compose``, ``ToTensor``, ``Normalize`` and ``Lambda``
+    as torchvision's, for the library a program runs under."""
 
     def make_datasets(lib: Any) -> Any:
         class MNIST:
@@ -84,7 +84,16 @@ def _torchvision(n_train: int, n_test: int) -> dict[str, Any]:
                 std = lib.tensor(self.std, dtype=x.dtype).view(-1, 1, 1)
                 return (x - mean) / std
 
-        return SimpleNamespace(Compose=Compose, ToTensor=ToTensor, Normalize=Normalize)
+        class Lambda:
+            def __init__(self, lambd: Callable[[Any], Any]) -> None:
+                self.lambd = lambd
+
+            def __call__(self, x: Any) -> Any:
+                return self.lambd(x)
+
+        return SimpleNamespace(
+            Compose=Compose, ToTensor=ToTensor, Normalize=Normalize, Lambda=Lambda
+        )
 
     return {"datasets": ForLibrary(make_datasets), "transforms": ForLibrary(make_transforms)}
 
@@ -420,6 +429,177 @@ def check_vae(ns: dict[str, Any], inputs: dict[str, Any]) -> None:
 
 PROGRAMS["vae"] = (VAE, lambda: {**_torchvision(256, 64), **_save_image()}, check_vae)
 
+# ---------------------------------------------------------------------------------------------
+# mnist_forward_forward/main.py: Hinton's forward-forward training, layer by layer (Layer
+# subclasses nn.Linear; Net.train and Layer.train override Module.train), positive and
+# negative data made by writing the label into the image, Adam per layer. The torchvision
+# imports are the stand-ins, argparse its defaults (epochs and set sizes shortened), the
+# `if __name__ == "__main__":` block runs as the program; a losses list is added.
+
+FORWARD_FORWARD = """import argparse
+import torch
+import torch.nn as nn
+# from torchvision.datasets import MNIST  (given: the stand-in)
+# from torchvision.transforms import Compose, ToTensor, Normalize, Lambda
+from torch.utils.data import DataLoader
+from torch.optim import Adam
+
+
+def get_y_neg(y):
+    y_neg = y.clone()
+    for idx, y_samp in enumerate(y):
+        allowed_indices = list(range(10))
+        allowed_indices.remove(y_samp.item())
+        y_neg[idx] = torch.tensor(allowed_indices)[
+            torch.randint(len(allowed_indices), size=(1,))
+        ].item()
+    return y_neg.to(device)
+
+
+def overlay_y_on_x(x, y, classes=10):
+    x_ = x.clone()
+    x_[:, :classes] *= 0.0
+    x_[range(x.shape[0]), y] = x.max()
+    return x_
+
+
+class Net(torch.nn.Module):
+    def __init__(self, dims):
+
+        super().__init__()
+        self.layers = []
+        for d in range(len(dims) - 1):
+            self.layers = self.layers + [Layer(dims[d], dims[d + 1]).to(device)]
+
+    def predict(self, x):
+        goodness_per_label = []
+        for label in range(10):
+            h = overlay_y_on_x(x, label)
+            goodness = []
+            for layer in self.layers:
+                h = layer(h)
+                goodness = goodness + [h.pow(2).mean(1)]
+            goodness_per_label += [sum(goodness).unsqueeze(1)]
+        goodness_per_label = torch.cat(goodness_per_label, 1)
+        return goodness_per_label.argmax(1)
+
+    def train(self, x_pos, x_neg):
+        h_pos, h_neg = x_pos, x_neg
+        for i, layer in enumerate(self.layers):
+            print("training layer: ", i)
+            h_pos, h_neg = layer.train(h_pos, h_neg)
+
+
+class Layer(nn.Linear):
+    def __init__(self, in_features, out_features, bias=True, device=None, dtype=None):
+        super().__init__(in_features, out_features, bias, device, dtype)
+        self.relu = torch.nn.ReLU()
+        self.opt = Adam(self.parameters(), lr=args.lr)
+        self.threshold = args.threshold
+        self.num_epochs = args.epochs
+
+    def forward(self, x):
+        x_direction = x / (x.norm(2, 1, keepdim=True) + 1e-4)
+        return self.relu(torch.mm(x_direction, self.weight.T) + self.bias.unsqueeze(0))
+
+    def train(self, x_pos, x_neg):
+        for i in range(self.num_epochs):
+            g_pos = self.forward(x_pos).pow(2).mean(1)
+            g_neg = self.forward(x_neg).pow(2).mean(1)
+            loss = torch.log1p(
+                torch.exp(
+                    torch.cat([-g_pos + self.threshold, g_neg - self.threshold])
+                )
+            ).mean()
+            self.opt.zero_grad()
+            loss.backward()
+            self.opt.step()
+            losses.append(loss.item())
+            if i % args.log_interval == 0:
+                print("Loss: ", loss.item())
+        return self.forward(x_pos).detach(), self.forward(x_neg).detach()
+
+
+# if __name__ == "__main__":  (argparse's defaults; epochs and data sizes shortened)
+args = argparse.Namespace(epochs=60, lr=0.03, no_cuda=False, no_xpu=False, no_mps=False,
+                          seed=1, save_model=True, train_size=200, threshold=2,
+                          test_size=100, log_interval=10)
+use_cuda = not args.no_cuda and torch.cuda.is_available()
+use_xpu = not args.no_xpu and torch.xpu.is_available()
+use_mps = not args.no_mps and torch.backends.mps.is_available()
+if use_cuda:
+    device = torch.device("cuda")
+elif use_xpu:
+    device = torch.device("xpu")
+elif use_mps:
+    device = torch.device("mps")
+else:
+    device = torch.device("cpu")
+
+train_kwargs = {"batch_size": args.train_size}
+test_kwargs = {"batch_size": args.test_size}
+
+if use_cuda:
+    cuda_kwargs = {"num_workers": 1, "pin_memory": True, "shuffle": True}
+    train_kwargs.update(cuda_kwargs)
+    test_kwargs.update(cuda_kwargs)
+
+transform = Compose(
+    [
+        ToTensor(),
+        Normalize((0.1307,), (0.3081,)),
+        Lambda(lambda x: torch.flatten(x)),
+    ]
+)
+train_loader = DataLoader(
+    MNIST("./data/", train=True, download=True, transform=transform), **train_kwargs
+)
+test_loader = DataLoader(
+    MNIST("./data/", train=False, download=True, transform=transform), **test_kwargs
+)
+losses = []
+net = Net([784, 500, 500])
+x, y = next(iter(train_loader))
+x, y = x.to(device), y.to(device)
+x_pos = overlay_y_on_x(x, y)
+y_neg = get_y_neg(y)
+x_neg = overlay_y_on_x(x, y_neg)
+net.train(x_pos, x_neg)
+train_error = 1.0 - net.predict(x).eq(y).float().mean().item()
+print("train error:", train_error)
+x_te, y_te = next(iter(test_loader))
+x_te, y_te = x_te.to(device), y_te.to(device)
+if args.save_model:
+    torch.save(net.state_dict(), "mnist_ff.pt")
+test_error = 1.0 - net.predict(x_te).eq(y_te).float().mean().item()
+print("test error:", test_error)
+"""
+
+
+def _forward_forward_inputs() -> dict[str, Any]:
+    """The names its `from torchvision... import` lines bring in, as stand-ins."""
+    vision = _torchvision(200, 100)
+    datasets, transforms = vision["datasets"], vision["transforms"]
+    inputs: dict[str, Any] = {"MNIST": ForLibrary(lambda lib: datasets.make(lib).MNIST)}
+    for name in ("Compose", "ToTensor", "Normalize", "Lambda"):
+        inputs[name] = ForLibrary(lambda lib, n=name: getattr(transforms.make(lib), n))
+    return inputs
+
+
+def check_forward_forward(ns: dict[str, Any], inputs: dict[str, Any]) -> None:
+    losses, epochs = ns["losses"], ns["args"].epochs
+    assert len(losses) == 2 * epochs  # two layers, each trained on its own
+    for layer in (losses[:epochs], losses[epochs:]):  # (1.13 to 0.68: log 2 is 0.69)
+        assert layer[-1] < layer[0] * 0.7 and max(layer[-10:]) < 0.72, (layer[0], layer[-10:])
+    assert 0 <= ns["train_error"] <= 1 and 0 <= ns["test_error"] <= 1
+    # (sixty epochs, not a thousand: the errors are still near chance, so not checked)
+    net = ns["net"]
+    assert [type(layer).__name__ for layer in net.layers] == ["Layer", "Layer"]
+    assert net.layers[0].weight.shape == (500, 784)
+
+
+PROGRAMS["forward_forward"] = (FORWARD_FORWARD, _forward_forward_inputs, check_forward_forward)
+
 # Fewer images where the comparison (float64, under both libraries) would be slow: the same
 # steps are compared, fewer of them.
 COMPARE_INPUTS: dict[str, Callable[[], dict[str, Any]]] = {
@@ -437,7 +617,14 @@ def test_program_runs_and_trains(name: str, tmp_path: Path, monkeypatch: Any) ->
     check(run(source, **inputs), inputs)
 
 
-@pytest.mark.parametrize("name", list(PROGRAMS))
+# Programs not compared with torch. forward_forward keeps its layers in a plain list, which
+# PyTorch leaves unregistered (net.parameters() and net.state_dict() are empty) and minigrad
+# registers as a ModuleList (docs/nn.md): the same start cannot be given to both by the model's
+# parameters, and its float64 run under torch takes seconds.
+NOT_COMPARED = ("forward_forward",)
+
+
+@pytest.mark.parametrize("name", [n for n in PROGRAMS if n not in NOT_COMPARED])
 def test_program_matches_torch(name: str, tmp_path: Path, monkeypatch: Any) -> None:
     monkeypatch.chdir(tmp_path)
     source, make_inputs, _ = PROGRAMS[name]

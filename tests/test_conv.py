@@ -315,8 +315,24 @@ def test_dropout2d_zeroes_whole_channels() -> None:
         F.dropout2d(mg.from_numpy(np.ones((2, 3, 4))), 0.5)
     assert any("channel-wise 1D dropout" in str(w.message) for w in caught)
     nn.Dropout2d(0.5).eval()(x)  # the identity in eval mode
-    with pytest.raises(RuntimeError, match="Expected 3D or 4D input"):
-        F.dropout2d(mg.from_numpy(np.ones((2, 3))))
+
+
+def test_dropout2d_of_other_ranks_as_pytorch() -> None:
+    """A 2-D (N, C) input, deprecated in PyTorch but used by its "Defining a Neural Network"
+    recipe after a Linear layer, drops elements with PyTorch's warning; a 1-D input has no
+    channels to drop (in training)."""
+    with pytest.warns(UserWarning, match="Received a 2-D input to dropout2d, which is deprec"):
+        y = F.dropout2d(mg.ones(64, 32), 0.5)
+    assert set(np.unique(y.numpy())) == {0.0, 2.0}
+    assert 0 < (y.numpy()[:, 0] == 0).mean() < 1  # elements, not whole rows, are dropped
+    assert 0 < (y.numpy()[0] == 0).mean() < 1
+    with pytest.warns(UserWarning, match="Received a 5-D input"):
+        y = F.dropout2d(mg.ones(4, 8, 2, 2, 2), 0.5).numpy().reshape(4, 8, 8)
+    assert (y.min(-1) == y.max(-1)).all()  # (N, C, ...): whole channels
+    with pytest.warns(UserWarning), pytest.raises(RuntimeError, match="at least 2 dimensions"):
+        F.dropout2d(mg.ones(4), 0.5)
+    with pytest.warns(UserWarning):
+        np.testing.assert_array_equal(F.dropout2d(mg.ones(4), 0.5, training=False).numpy(), 1)
 
 
 def test_dropout_in_a_model_follows_train_and_eval() -> None:

@@ -22,6 +22,7 @@ import numpy as np
 import pytest
 from test_pytorch_compat import (
     ForLibrary,
+    _cifar,
     _words,
     compare_with_torch,
     run,
@@ -978,3 +979,473 @@ def test_char_rnn_classification() -> None:
 
 def test_char_rnn_classification_matches_torch() -> None:
     compare_with_torch(CHAR_RNN_CLASSIFICATION, **_language_files())
+
+
+# ---------------------------------------------------------------------------------------------
+# "Advanced: Making Dynamic Decisions and the Bi-LSTM CRF": a bidirectional nn.LSTM's features
+# scored by a CRF (the forward algorithm with log_sum_exp, the gold path's score, Viterbi
+# decoding with back pointers), trained with SGD(weight_decay=1e-4) on the two sentences.
+# 15 epochs instead of 300; the test adds a list of the losses.
+
+BILSTM_CRF = """
+# Author: Robert Guthrie
+
+import torch
+import torch.nn as nn
+import torch.optim as optim
+
+torch.manual_seed(1)
+
+#####################################################################
+# Helper functions to make the code more readable.
+
+
+def argmax(vec):
+    # return the argmax as a python int
+    _, idx = torch.max(vec, 1)
+    return idx.item()
+
+
+def prepare_sequence(seq, to_ix):
+    idxs = [to_ix[w] for w in seq]
+    return torch.tensor(idxs, dtype=torch.long)
+
+
+# Compute log sum exp in a numerically stable way for the forward algorithm
+def log_sum_exp(vec):
+    max_score = vec[0, argmax(vec)]
+    max_score_broadcast = max_score.view(1, -1).expand(1, vec.size()[1])
+    return max_score + \
+        torch.log(torch.sum(torch.exp(vec - max_score_broadcast)))
+
+#####################################################################
+# Create model
+
+
+class BiLSTM_CRF(nn.Module):
+
+    def __init__(self, vocab_size, tag_to_ix, embedding_dim, hidden_dim):
+        super(BiLSTM_CRF, self).__init__()
+        self.embedding_dim = embedding_dim
+        self.hidden_dim = hidden_dim
+        self.vocab_size = vocab_size
+        self.tag_to_ix = tag_to_ix
+        self.tagset_size = len(tag_to_ix)
+
+        self.word_embeds = nn.Embedding(vocab_size, embedding_dim)
+        self.lstm = nn.LSTM(embedding_dim, hidden_dim // 2,
+                            num_layers=1, bidirectional=True)
+
+        # Maps the output of the LSTM into tag space.
+        self.hidden2tag = nn.Linear(hidden_dim, self.tagset_size)
+
+        # Matrix of transition parameters.  Entry i,j is the score of
+        # transitioning *to* i *from* j.
+        self.transitions = nn.Parameter(
+            torch.randn(self.tagset_size, self.tagset_size))
+
+        # These two statements enforce the constraint that we never transfer
+        # to the start tag and we never transfer from the stop tag
+        self.transitions.data[tag_to_ix[START_TAG], :] = -10000
+        self.transitions.data[:, tag_to_ix[STOP_TAG]] = -10000
+
+        self.hidden = self.init_hidden()
+
+    def init_hidden(self):
+        return (torch.randn(2, 1, self.hidden_dim // 2),
+                torch.randn(2, 1, self.hidden_dim // 2))
+
+    def _forward_alg(self, feats):
+        # Do the forward algorithm to compute the partition function
+        init_alphas = torch.full((1, self.tagset_size), -10000.)
+        # START_TAG has all of the score.
+        init_alphas[0][self.tag_to_ix[START_TAG]] = 0.
+
+        # Wrap in a variable so that we will get automatic backprop
+        forward_var = init_alphas
+
+        # Iterate through the sentence
+        for feat in feats:
+            alphas_t = []  # The forward tensors at this timestep
+            for next_tag in range(self.tagset_size):
+                # broadcast the emission score: it is the same regardless of
+                # the previous tag
+                emit_score = feat[next_tag].view(
+                    1, -1).expand(1, self.tagset_size)
+                # the ith entry of trans_score is the score of transitioning to
+                # next_tag from i
+                trans_score = self.transitions[next_tag].view(1, -1)
+                # The ith entry of next_tag_var is the value for the
+                # edge (i -> next_tag) before we do log-sum-exp
+                next_tag_var = forward_var + trans_score + emit_score
+                # The forward variable for this tag is log-sum-exp of all the
+                # scores.
+                alphas_t.append(log_sum_exp(next_tag_var).view(1))
+            forward_var = torch.cat(alphas_t).view(1, -1)
+        terminal_var = forward_var + self.transitions[self.tag_to_ix[STOP_TAG]]
+        alpha = log_sum_exp(terminal_var)
+        return alpha
+
+    def _get_lstm_features(self, sentence):
+        self.hidden = self.init_hidden()
+        embeds = self.word_embeds(sentence).view(len(sentence), 1, -1)
+        lstm_out, self.hidden = self.lstm(embeds, self.hidden)
+        lstm_out = lstm_out.view(len(sentence), self.hidden_dim)
+        lstm_feats = self.hidden2tag(lstm_out)
+        return lstm_feats
+
+    def _score_sentence(self, feats, tags):
+        # Gives the score of a provided tag sequence
+        score = torch.zeros(1)
+        tags = torch.cat([torch.tensor([self.tag_to_ix[START_TAG]], dtype=torch.long), tags])
+        for i, feat in enumerate(feats):
+            score = score + \
+                self.transitions[tags[i + 1], tags[i]] + feat[tags[i + 1]]
+        score = score + self.transitions[self.tag_to_ix[STOP_TAG], tags[-1]]
+        return score
+
+    def _viterbi_decode(self, feats):
+        backpointers = []
+
+        # Initialize the viterbi variables in log space
+        init_vvars = torch.full((1, self.tagset_size), -10000.)
+        init_vvars[0][self.tag_to_ix[START_TAG]] = 0
+
+        # forward_var at step i holds the viterbi variables for step i-1
+        forward_var = init_vvars
+        for feat in feats:
+            bptrs_t = []  # holds the backpointers for this step
+            viterbivars_t = []  # holds the viterbi variables for this step
+
+            for next_tag in range(self.tagset_size):
+                # next_tag_var[i] holds the viterbi variable for tag i at the
+                # previous step, plus the score of transitioning
+                # from tag i to next_tag.
+                # We don't include the emission scores here because the max
+                # does not depend on them (we add them in below)
+                next_tag_var = forward_var + self.transitions[next_tag]
+                best_tag_id = argmax(next_tag_var)
+                bptrs_t.append(best_tag_id)
+                viterbivars_t.append(next_tag_var[0][best_tag_id].view(1))
+            # Now add in the emission scores, and assign forward_var to the set
+            # of viterbi variables we just computed
+            forward_var = (torch.cat(viterbivars_t) + feat).view(1, -1)
+            backpointers.append(bptrs_t)
+
+        # Transition to STOP_TAG
+        terminal_var = forward_var + self.transitions[self.tag_to_ix[STOP_TAG]]
+        best_tag_id = argmax(terminal_var)
+        path_score = terminal_var[0][best_tag_id]
+
+        # Follow the back pointers to decode the best path.
+        best_path = [best_tag_id]
+        for bptrs_t in reversed(backpointers):
+            best_tag_id = bptrs_t[best_tag_id]
+            best_path.append(best_tag_id)
+        # Pop off the start tag (we dont want to return that to the caller)
+        start = best_path.pop()
+        assert start == self.tag_to_ix[START_TAG]  # Sanity check
+        best_path.reverse()
+        return path_score, best_path
+
+    def neg_log_likelihood(self, sentence, tags):
+        feats = self._get_lstm_features(sentence)
+        forward_score = self._forward_alg(feats)
+        gold_score = self._score_sentence(feats, tags)
+        return forward_score - gold_score
+
+    def forward(self, sentence):  # dont confuse this with _forward_alg above.
+        # Get the emission scores from the BiLSTM
+        lstm_feats = self._get_lstm_features(sentence)
+
+        # Find the best path, given the features.
+        score, tag_seq = self._viterbi_decode(lstm_feats)
+        return score, tag_seq
+
+#####################################################################
+# Run training
+
+
+START_TAG = "<START>"
+STOP_TAG = "<STOP>"
+EMBEDDING_DIM = 5
+HIDDEN_DIM = 4
+
+# Make up some training data
+training_data = [(
+    "the wall street journal reported today that apple corporation made money".split(),
+    "B I I I O O O B I O O".split()
+), (
+    "georgia tech is a university in georgia".split(),
+    "B I O O O O B".split()
+)]
+
+word_to_ix = {}
+for sentence, tags in training_data:
+    for word in sentence:
+        if word not in word_to_ix:
+            word_to_ix[word] = len(word_to_ix)
+
+tag_to_ix = {"B": 0, "I": 1, "O": 2, START_TAG: 3, STOP_TAG: 4}
+
+model = BiLSTM_CRF(len(word_to_ix), tag_to_ix, EMBEDDING_DIM, HIDDEN_DIM)
+optimizer = optim.SGD(model.parameters(), lr=0.01, weight_decay=1e-4)
+
+# Check predictions before training
+with torch.no_grad():
+    precheck_sent = prepare_sequence(training_data[0][0], word_to_ix)
+    precheck_tags = torch.tensor([tag_to_ix[t] for t in training_data[0][1]], dtype=torch.long)
+    print(model(precheck_sent))
+
+losses = []  # (added: the losses, to compare)
+# Make sure prepare_sequence from earlier in the LSTM section is loaded
+for epoch in range(
+        15):  # again, normally you would NOT do 300 epochs, it is toy data (300 in the tutorial)
+    for sentence, tags in training_data:
+        # Step 1. Remember that Pytorch accumulates gradients.
+        # We need to clear them out before each instance
+        model.zero_grad()
+
+        # Step 2. Get our inputs ready for the network, that is,
+        # turn them into Tensors of word indices.
+        sentence_in = prepare_sequence(sentence, word_to_ix)
+        targets = torch.tensor([tag_to_ix[t] for t in tags], dtype=torch.long)
+
+        # Step 3. Run our forward pass.
+        loss = model.neg_log_likelihood(sentence_in, targets)
+        losses.append(loss.item())
+
+        # Step 4. Compute the loss, gradients, and update the parameters by
+        # calling optimizer.step()
+        loss.backward()
+        optimizer.step()
+
+# Check predictions after training
+with torch.no_grad():
+    precheck_sent = prepare_sequence(training_data[0][0], word_to_ix)
+    print(model(precheck_sent))
+# We got it!
+"""
+
+
+def test_bilstm_crf() -> None:
+    ns = run(BILSTM_CRF)
+    losses = ns["losses"]
+    assert len(losses) == 30 and np.isfinite(losses).all()
+    for sentence in (0, 1):  # each sentence's negative log-likelihood fell
+        assert losses[-2 + sentence] < losses[sentence] - 0.5, losses[sentence::2]
+    model, prepare_sequence = ns["model"], ns["prepare_sequence"]
+    sentence = prepare_sequence(ns["training_data"][0][0], ns["word_to_ix"])
+    with mg.no_grad():
+        feats = model._get_lstm_features(sentence)
+        score, path = model._viterbi_decode(feats)
+        # Viterbi's score is the score of the path it returns, and no more than the log
+        # partition function (the log-sum-exp over all paths)
+        gold = model._score_sentence(feats, mg.tensor(path))
+        assert np.isclose(score.item(), gold.item(), rtol=1e-5)
+        assert score.item() <= model._forward_alg(feats).item() + 1e-4
+    assert len(path) == 11 and set(path) <= {0, 1, 2}  # never START or STOP
+
+
+def test_bilstm_crf_matches_torch() -> None:
+    ours, theirs, _ = run_both(BILSTM_CRF.replace("range(\n        15)", "range(\n        3)"))
+    np.testing.assert_allclose(ours["losses"], theirs["losses"], rtol=1e-7)
+    score, path = ours["model"](ours["precheck_sent"])
+    their_score, their_path = theirs["model"](theirs["precheck_sent"])
+    assert path == their_path
+    np.testing.assert_allclose(score.item(), their_score.item(), rtol=1e-7)
+
+
+# ---------------------------------------------------------------------------------------------
+# "Defining a Neural Network in PyTorch": the MNIST network (Conv2d, Dropout2d, max_pool2d,
+# flatten, log_softmax) first without forward, then with it, on one random image
+
+DEFINING_A_NEURAL_NETWORK = """
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+class Net(nn.Module):
+    def __init__(self):
+      super(Net, self).__init__()
+
+      # First 2D convolutional layer, taking in 1 input channel (image),
+      # outputting 32 convolutional features, with a square kernel size of 3
+      self.conv1 = nn.Conv2d(1, 32, 3, 1)
+      # Second 2D convolutional layer, taking in the 32 input layers,
+      # outputting 64 convolutional features, with a square kernel size of 3
+      self.conv2 = nn.Conv2d(32, 64, 3, 1)
+
+      # Designed to ensure that adjacent pixels are either all 0s or all active
+      # with an input probability
+      self.dropout1 = nn.Dropout2d(0.25)
+      self.dropout2 = nn.Dropout2d(0.5)
+
+      # First fully connected layer
+      self.fc1 = nn.Linear(9216, 128)
+      # Second fully connected layer that outputs our 10 labels
+      self.fc2 = nn.Linear(128, 10)
+
+my_nn = Net()
+print(my_nn)
+
+class Net(nn.Module):
+    def __init__(self):
+      super(Net, self).__init__()
+      self.conv1 = nn.Conv2d(1, 32, 3, 1)
+      self.conv2 = nn.Conv2d(32, 64, 3, 1)
+      self.dropout1 = nn.Dropout2d(0.25)
+      self.dropout2 = nn.Dropout2d(0.5)
+      self.fc1 = nn.Linear(9216, 128)
+      self.fc2 = nn.Linear(128, 10)
+
+    # x represents our data
+    def forward(self, x):
+      # Pass data through conv1
+      x = self.conv1(x)
+      # Use the rectified-linear activation function over x
+      x = F.relu(x)
+
+      x = self.conv2(x)
+      x = F.relu(x)
+
+      # Run max pooling over x
+      x = F.max_pool2d(x, 2)
+      # Pass data through dropout1
+      x = self.dropout1(x)
+      # Flatten x with start_dim=1
+      x = x.flatten(start_dim=1)
+      # Pass data through fc1
+      x = self.fc1(x)
+      x = F.relu(x)
+      x = self.dropout2(x)
+      x = self.fc2(x)
+
+      # Apply softmax to x
+      output = F.log_softmax(x, dim=1)
+      return output
+
+# Equates to one random 28x28 image
+random_data = torch.rand((1, 1, 28, 28))
+
+my_nn = Net()
+result = my_nn(random_data)
+print (result)
+"""
+
+
+def test_defining_a_neural_network() -> None:
+    # dropout2 is a Dropout2d after fc1: a 2-D input, deprecated in PyTorch (a warning)
+    with pytest.warns(UserWarning, match="Received a 2-D input to dropout2d"):
+        ns = run(DEFINING_A_NEURAL_NETWORK)
+    result = ns["result"]
+    assert tuple(result.shape) == (1, 10) and result.grad_fn.name() == "LogSoftmaxBackward0"
+    np.testing.assert_allclose(result.exp().sum().item(), 1.0, rtol=1e-5)
+    my_nn = ns["my_nn"]
+    assert sum(p.numel() for p in my_nn.parameters()) == 1199882  # as torch counts them
+    # in eval mode (no dropout) the network is a function of its input
+    my_nn.eval()
+    with pytest.warns(UserWarning, match="2-D input"):  # (in eval mode too, as PyTorch)
+        once, twice = my_nn(ns["random_data"]), my_nn(ns["random_data"])
+    np.testing.assert_array_equal(once.detach().numpy(), twice.detach().numpy())
+    # Dropout2d zeroes whole channels: each of conv2's 64 maps is kept or dropped as a whole
+    my_nn.dropout1.train()
+    maps = my_nn.dropout1(mg.ones(1, 64, 12, 12)).numpy()[0]
+    kept = maps.reshape(64, -1)
+    assert all(np.all(row == row[0]) for row in kept) and np.allclose(np.unique(kept), [0, 1 / 0.75])
+
+
+def test_defining_a_neural_network_prints_as_torch() -> None:
+    """``print(my_nn)`` reads as PyTorch's (the layers and their arguments)."""
+    _, _, (ours, theirs) = run_both(DEFINING_A_NEURAL_NETWORK.split("# Equates")[0])
+    assert ours == theirs
+
+
+# ---------------------------------------------------------------------------------------------
+# "Zeroing out gradients in PyTorch": the CIFAR-10 network trained with optimizer.zero_grad()
+# before each step (torchvision's CIFAR10 given by the test, 2 epochs of 60 images); the test
+# adds a list of the losses
+
+ZEROING_OUT_GRADIENTS = f"""
+import torch
+
+import torch.nn as nn
+import torch.nn.functional as F
+
+import torch.optim as optim
+
+# (torchvision and torchvision.transforms: given by the test)
+
+transform = transforms.Compose(
+    [transforms.ToTensor(),
+     transforms.Normalize((0.5, 0.5, 0.5), (0.5, 0.5, 0.5))])
+
+trainset = torchvision.datasets.CIFAR10(root='./data', train=True,
+                                        download=True, transform=transform)
+trainloader = torch.utils.data.DataLoader(trainset, batch_size=4,
+                                          shuffle=True, num_workers=2)
+
+testset = torchvision.datasets.CIFAR10(root='./data', train=False,
+                                       download=True, transform=transform)
+testloader = torch.utils.data.DataLoader(testset, batch_size=4,
+                                         shuffle=False, num_workers=2)
+
+classes = ('plane', 'car', 'bird', 'cat',
+           'deer', 'dog', 'frog', 'horse', 'ship', 'truck')
+
+{NET}
+
+net = Net()
+criterion = nn.CrossEntropyLoss()
+optimizer = optim.SGD(net.parameters(), lr=0.001, momentum=0.9)
+
+losses = []
+for epoch in range(2):  # loop over the dataset multiple times
+
+    running_loss = 0.0
+    for i, data in enumerate(trainloader, 0):
+        # get the inputs; data is a list of [inputs, labels]
+        inputs, labels = data
+
+        # zero the parameter gradients
+        optimizer.zero_grad()
+
+        # forward + backward + optimize
+        outputs = net(inputs)
+        loss = criterion(outputs, labels)
+        loss.backward()
+        optimizer.step()
+        losses.append(loss.item())
+
+        # print statistics
+        running_loss += loss.item()
+        if i % 2000 == 1999:    # print every 2000 mini-batches
+            print('[%d, %5d] loss: %.3f' %
+                  (epoch + 1, i + 1, running_loss / 2000))
+            running_loss = 0.0
+
+print('Finished Training')
+"""
+
+
+def test_zeroing_out_gradients() -> None:
+    ns = run(ZEROING_OUT_GRADIENTS, **_cifar(60, 8))
+    losses = ns["losses"]
+    assert len(losses) == 2 * 60 // 4 and np.isfinite(losses).all()
+    net, optimizer = ns["net"], ns["optimizer"]
+    assert all(p.grad is not None for p in net.parameters())  # the last backward's
+    # PyTorch 2's zero_grad() sets the gradients to None; zero_grad(set_to_none=False) zeroes
+    optimizer.zero_grad(set_to_none=False)
+    assert all(not p.grad.numpy().any() for p in net.parameters())
+    net.zero_grad()  # "You can also use model.zero_grad()"
+    assert all(p.grad is None for p in net.parameters())
+    # without zeroing, a second backward adds to the first: the gradient doubles
+    inputs, labels = next(iter(ns["trainloader"]))
+    ns["criterion"](net(inputs), labels).backward()
+    once = net.fc3.bias.grad.numpy().copy()
+    ns["criterion"](net(inputs), labels).backward()
+    np.testing.assert_allclose(net.fc3.bias.grad.numpy(), 2 * once, rtol=1e-5)
+
+
+def test_zeroing_out_gradients_matches_torch() -> None:
+    compare_with_torch(ZEROING_OUT_GRADIENTS, **_cifar(60, 8))

@@ -2081,13 +2081,24 @@ def dropout2d(
     """Zero whole channels of (N, C, H, W) or (C, H, W) input with probability ``p``.
 
     Each channel that is kept is scaled by 1 / (1 - p). As in PyTorch, a 3-D input is taken
-    as (N, C, L) (with a warning), dropping whole 1-D channels.
+    as (N, C, L) (with a warning), dropping whole 1-D channels; other ranks (deprecated in
+    PyTorch, with its warning) are taken as (N, C, ...): a 2-D (N, C) input drops elements.
     """
     _check_p(p, "dropout2d")
     x = as_tensor(input)
     if x.ndim not in (3, 4):
+        warnings.warn(
+            f"dropout2d: Received a {x.ndim}-D input to dropout2d, which is deprecated and will "
+            "result in an error in a future release. To retain the behavior and silence this "
+            "warning, please use dropout instead. Note that dropout2d exists to provide "
+            "channel-wise dropout on inputs with 2 spatial dimensions, a channel dimension, and "
+            "an optional batch dimension (i.e. 3D or 4D inputs).",
+            stacklevel=2,
+        )
+    if x.ndim < 2 and training and p != 0.0:
         raise RuntimeError(
-            f"dropout2d(): Expected 3D or 4D input, but got input of size: {_size(x.shape)}"
+            "dropout2d(): Feature dropout requires at least 2 dimensions in the input, got "
+            f"input of size: {_size(x.shape)} (use dropout for element-wise dropout)"
         )
     if x.ndim == 3:
         warnings.warn(

@@ -1352,7 +1352,8 @@ def test_defining_a_neural_network() -> None:
     my_nn.dropout1.train()
     maps = my_nn.dropout1(mg.ones(1, 64, 12, 12)).numpy()[0]
     kept = maps.reshape(64, -1)
-    assert all(np.all(row == row[0]) for row in kept) and np.allclose(np.unique(kept), [0, 1 / 0.75])
+    assert all(np.all(row == row[0]) for row in kept)
+    assert np.allclose(np.unique(kept), [0, 1 / 0.75])
 
 
 def test_defining_a_neural_network_prints_as_torch() -> None:

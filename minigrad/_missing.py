@@ -29,8 +29,6 @@ KNOWN: dict[str, str] = {
     'docs/nn.md ("Losses") lists the losses minigrad has',
     "torch.nn.functional.ctc_loss": "there is no CTC loss (connectionist temporal "
     'classification); docs/nn.md ("Losses") lists the losses minigrad has',
-    "torch.autograd.Variable": "Variable is Tensor (as in PyTorch since 0.4): use "
-    "minigrad.tensor(..., requires_grad=True)",
 }
 
 

@@ -3,6 +3,7 @@ PyTorch shows it (names, next_functions), functional.jacobian/hessian, missing n
 
 from __future__ import annotations
 
+import importlib
 from typing import Any
 
 import numpy as np
@@ -606,3 +607,33 @@ def test_function_saved_tensors_changed_in_place_are_refused() -> None:
     ):
         out.sum().backward()
     assert x.grad is None and y.grad is None
+
+
+# ---------------------------------------------------------------------------------------------
+# Variable, PyTorch's legacy wrapper (pytorch/examples' cbow.py and older programs use it)
+
+
+def test_variable_is_a_detached_alias_as_in_pytorch() -> None:
+    torch = pytest.importorskip("torch")
+    for lib in (mg, torch):
+        from_lib = importlib.import_module(f"{lib.__name__}.autograd")
+        Variable = from_lib.Variable
+        t = lib.tensor([1.0, 2.0])
+        v = Variable(t)
+        assert v is not t and not v.requires_grad and v.is_leaf
+        assert isinstance(t, Variable) and isinstance(v, lib.Tensor)
+        assert not isinstance(np.zeros(2), Variable)
+        w = Variable(t, requires_grad=True)
+        assert w.requires_grad and w.is_leaf and not t.requires_grad
+        (w * w).sum().backward()
+        np.testing.assert_array_equal(w.grad.numpy(), [2.0, 4.0])
+        with lib.no_grad():
+            v.add_(1.0)  # the same memory: t changes
+        np.testing.assert_array_equal(t.numpy(), [2.0, 3.0])
+        x = lib.ones(2, requires_grad=True) * 2
+        assert Variable(x).grad_fn is None and not Variable(x).requires_grad  # detached
+        assert Variable(lib.tensor([1, 2])).dtype == lib.int64
+        with pytest.raises(TypeError, match="Variable data has to be a tensor, but got list"):
+            Variable([1.0])
+        with pytest.warns(UserWarning, match="volatile was removed"):
+            Variable(t, volatile=True)

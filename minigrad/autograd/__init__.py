@@ -1,7 +1,7 @@
 """`minigrad.autograd`, PyTorch's public namespace; the engine itself is `engine.py`.
 
 Here: ``grad`` and ``backward``, user-defined ops (``Function``), ``gradcheck`` and
-``gradgradcheck``, grad mode, and ``functional.jacobian``/``hessian``.
+``gradgradcheck``, grad mode, ``functional.jacobian``/``hessian``, and ``Variable``.
 """
 
 from .._missing import missing_attribute
@@ -16,12 +16,14 @@ from .anomaly import (
     set_detect_anomaly,
 )
 from .function import Function, FunctionCtx
+from .variable import Variable
 
 __getattr__ = missing_attribute("minigrad.autograd", "torch.autograd")
 
 __all__ = [
     "Function",
     "FunctionCtx",
+    "Variable",
     "backward",
     "detect_anomaly",
     "enable_grad",

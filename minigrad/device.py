@@ -109,6 +109,15 @@ class device:
     def __hash__(self) -> int:
         return hash((self.type, self.index))
 
+    def __enter__(self) -> device:
+        """``with torch.device(d):`` makes ``d`` the default device of the block in PyTorch:
+        the CPU is minigrad's always; another device (``meta`` too) is refused here."""
+        as_device(self)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
 
 CPU = device("cpu")
 

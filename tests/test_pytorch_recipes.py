@@ -1450,3 +1450,73 @@ def test_zeroing_out_gradients() -> None:
 
 def test_zeroing_out_gradients_matches_torch() -> None:
     compare_with_torch(ZEROING_OUT_GRADIENTS, **_cifar(60, 8))
+
+
+# ---------------------------------------------------------------------------------------------
+# "Tips for Loading an nn.Module from a Checkpoint": torch.load(mmap=True), the torch.device()
+# context manager on the meta device, load_state_dict(assign=True). minigrad has none of the
+# three (its checkpoints are .npz archives read into memory; its tensors always hold data on
+# the CPU): each is refused, saying so; the recipe's "vanilla" loading runs.
+
+LOAD_STATE_DICT_TIPS = """
+import torch
+from torch import nn
+
+class SomeModule(torch.nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.linears = nn.ModuleList([nn.Linear(1, 1) for i in range(10)])
+
+    def forward(self, x):
+        return self.linears(x)
+
+
+m = SomeModule()
+torch.save(m.state_dict(), 'checkpoint.pth')
+state_dict = torch.load('checkpoint.pth', mmap=True)
+with torch.device('meta'):
+  meta_m = SomeModule()
+meta_m.load_state_dict(state_dict, assign=True)
+
+state_dict = torch.load('checkpoint.pth')
+m = SomeModule()
+m.load_state_dict(state_dict)
+"""
+
+
+def test_load_state_dict_tips() -> None:
+    with pytest.raises(ValueError, match=r"mmap=True is not supported"):
+        run(LOAD_STATE_DICT_TIPS)
+    without_mmap = LOAD_STATE_DICT_TIPS.replace("mmap=True", "mmap=False")
+    with pytest.raises(RuntimeError, match=r"device 'meta' is not available.*device='cpu'"):
+        run(without_mmap)
+    on_cpu = without_mmap.replace("torch.device('meta')", "torch.device('cpu')")
+    with pytest.raises(NotImplementedError, match=r"assign=True.*copies"):
+        run(on_cpu)
+    vanilla = on_cpu.replace("state_dict, assign=True", "state_dict")
+    ns = run(vanilla)
+    assert_same_state(ns["m"], ns["meta_m"])  # both loaded from the one checkpoint
+    assert len(ns["state_dict"]) == 20
+
+
+def test_device_as_a_context_manager() -> None:
+    """``with torch.device("cpu"):`` is PyTorch's default device for the block: the CPU, as
+    always in minigrad; another device is refused on entering, naming it."""
+    with mg.device("cpu") as cpu:
+        assert mg.zeros(2).device == cpu == mg.get_default_device()
+    for name in ("meta", "cuda"):
+        with pytest.raises(RuntimeError, match=f"device '{name}' is not available"):
+            with mg.device(name):
+                pass
+    assert mg.get_default_device() == mg.device("cpu")
+
+
+def test_load_state_dict_assign_is_refused_before_any_change() -> None:
+    model = mg.nn.Linear(2, 2)
+    before = model.weight.detach().numpy().copy()
+    state = {k: mg.zeros(*v.shape) for k, v in model.state_dict().items()}
+    with pytest.raises(NotImplementedError, match="load_state_dict"):
+        model.load_state_dict(state, assign=True)
+    np.testing.assert_array_equal(model.weight.detach().numpy(), before)
+    assert model.load_state_dict(state, assign=False).missing_keys == []
+    assert not model.weight.detach().numpy().any()

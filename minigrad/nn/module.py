@@ -519,7 +519,7 @@ class Module:
                     yield dot + bname, b
 
     def load_state_dict(
-        self, state_dict: Mapping[str, Any], strict: bool = True
+        self, state_dict: Mapping[str, Any], strict: bool = True, assign: bool = False
     ) -> _IncompatibleKeys:
         """Copy arrays from ``state_dict`` into the parameters and buffers, in place.
 
@@ -530,6 +530,8 @@ class Module:
                 or a PyTorch model converted with ``.numpy()``). Values are cast to each
                 parameter's dtype.
             strict: require exactly the model's keys.
+            assign: PyTorch's option to make the state dict's tensors the parameters; only
+                False (copy into them) is supported.
 
         Returns:
             ``(missing_keys, unexpected_keys)``.
@@ -537,7 +539,14 @@ class Module:
         Raises:
             RuntimeError: listing missing and unexpected keys (when strict), shape mismatches
                 and values that are not numeric arrays.
+            NotImplementedError: for ``assign=True``.
         """
+        if assign:
+            raise NotImplementedError(
+                "load_state_dict(assign=True) is not supported: minigrad copies the values "
+                "into the module's own parameters (assign=False), so an optimizer made before "
+                "loading keeps working"
+            )
         if not isinstance(state_dict, Mapping):
             raise TypeError(
                 f"load_state_dict(): expected a mapping of names to arrays, "

@@ -560,3 +560,32 @@ def test_embedding_max_norm_with_a_clone_as_pytorchs_docs_show() -> None:
         results.append([loss, w.grad, embedding.weight.grad, embedding.weight])
     for got, want in zip(*results, strict=True):
         np.testing.assert_allclose(got.detach().numpy(), want.detach().numpy(), rtol=1e-12)
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "uniform",
+        "normal",
+        "constant",
+        "xavier_uniform",
+        "xavier_normal",
+        "kaiming_uniform",
+        "kaiming_normal",
+        "orthogonal",
+    ],
+)
+def test_deprecated_init_names_warn_and_fill_as_the_new_ones(name: str) -> None:
+    """PyTorch's old names (``nn.init.orthogonal``, as older programs call it): a FutureWarning
+    in PyTorch's words, then the same fill as the name with the underscore."""
+    args = (0.5,) if name == "constant" else ()
+    seed = {} if name == "constant" else {"generator": 0}
+    old, new = mg.zeros(4, 3), mg.zeros(4, 3)
+    with pytest.warns(
+        FutureWarning,
+        match=rf"^`nn\.init\.{name}` is now deprecated in favor of `nn\.init\.{name}_`\.$",
+    ):
+        out = getattr(nn.init, name)(old, *args, **seed)
+    assert out is old
+    getattr(nn.init, name + "_")(new, *args, **seed)
+    np.testing.assert_array_equal(old.numpy(), new.numpy())

@@ -8,6 +8,8 @@ one it draws from minigrad's default generator, so ``minigrad.manual_seed`` make
 from __future__ import annotations
 
 import math
+import warnings
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -237,3 +239,32 @@ def orthogonal_(tensor: Tensor, gain: float = 1.0, generator: GeneratorLike = No
 
 # A PyTorch name this module does not have: the error says so and points to the docs.
 __getattr__ = missing_attribute("minigrad.nn.init", "torch.nn.init")
+
+
+def _deprecated(init_: Callable[..., Tensor]) -> Callable[..., Tensor]:
+    """PyTorch's old name of ``init_`` (without the underscore): warns, then calls it."""
+    new_name = init_.__name__
+    old_name = new_name[:-1]
+
+    def deprecated_init(*args: Any, **kwargs: Any) -> Tensor:
+        warnings.warn(
+            f"`nn.init.{old_name}` is now deprecated in favor of `nn.init.{new_name}`.",
+            FutureWarning,
+            stacklevel=2,
+        )
+        return init_(*args, **kwargs)
+
+    deprecated_init.__name__ = old_name
+    deprecated_init.__doc__ = f"Deprecated: use ``{new_name}`` (as PyTorch, with a FutureWarning)."
+    return deprecated_init
+
+
+# The names of PyTorch before 0.4, still in it (older programs call them): they warn as there.
+uniform = _deprecated(uniform_)
+normal = _deprecated(normal_)
+constant = _deprecated(constant_)
+xavier_uniform = _deprecated(xavier_uniform_)
+xavier_normal = _deprecated(xavier_normal_)
+kaiming_uniform = _deprecated(kaiming_uniform_)
+kaiming_normal = _deprecated(kaiming_normal_)
+orthogonal = _deprecated(orthogonal_)

@@ -600,6 +600,186 @@ def check_forward_forward(ns: dict[str, Any], inputs: dict[str, Any]) -> None:
 
 PROGRAMS["forward_forward"] = (FORWARD_FORWARD, _forward_forward_inputs, check_forward_forward)
 
+# ---------------------------------------------------------------------------------------------
+# super_resolution (model.py and main.py): a sub-pixel convolutional network (four Conv2d, an
+# nn.PixelShuffle, init.orthogonal with calculate_gain), MSELoss, Adam, PSNR printed, the whole
+# model saved by torch.save each epoch. `from model import Net` is model.py written above main;
+# `from data import ...` (BSDS300 downloaded, PIL crops) is a stand-in over MNIST digits (a
+# 24x24 target and its 8x8 average-pooled input); argparse is constants (upscale factor 3,
+# batches and epochs shortened); a losses list is added, and the four longest lines wrapped.
+
+SUPER_RESOLUTION = """
+from __future__ import print_function
+import torch
+import torch.nn as nn
+import torch.nn.init as init
+
+
+class Net(nn.Module):
+    def __init__(self, upscale_factor):
+        super(Net, self).__init__()
+
+        self.relu = nn.ReLU()
+        self.conv1 = nn.Conv2d(1, 64, (5, 5), (1, 1), (2, 2))
+        self.conv2 = nn.Conv2d(64, 64, (3, 3), (1, 1), (1, 1))
+        self.conv3 = nn.Conv2d(64, 32, (3, 3), (1, 1), (1, 1))
+        self.conv4 = nn.Conv2d(32, upscale_factor ** 2, (3, 3), (1, 1), (1, 1))
+        self.pixel_shuffle = nn.PixelShuffle(upscale_factor)
+
+        self._initialize_weights()
+
+    def forward(self, x):
+        x = self.relu(self.conv1(x))
+        x = self.relu(self.conv2(x))
+        x = self.relu(self.conv3(x))
+        x = self.pixel_shuffle(self.conv4(x))
+        return x
+
+    def _initialize_weights(self):
+        init.orthogonal(self.conv1.weight, init.calculate_gain('relu'))
+        init.orthogonal(self.conv2.weight, init.calculate_gain('relu'))
+        init.orthogonal(self.conv3.weight, init.calculate_gain('relu'))
+        init.orthogonal(self.conv4.weight)
+
+
+import argparse
+from math import log10
+
+import torch
+import torch.nn as nn
+import torch.optim as optim
+from torch.utils.data import DataLoader
+# from model import Net  (above)
+# from data import get_training_set, get_test_set  (given: the stand-ins)
+
+# Training settings (upscale factor 3; batches and epochs shortened)
+opt = argparse.Namespace(upscale_factor=3, batchSize=8, testBatchSize=10, nEpochs=3, lr=0.01,
+                         cuda=False, mps=False, device='cpu', threads=4, seed=123)
+
+print(opt)
+
+if opt.cuda and not torch.cuda.is_available():
+    raise Exception("No GPU found, please run without --cuda")
+if not opt.mps and torch.backends.mps.is_available():
+    raise Exception("Found mps device, please run with --mps to enable macOS GPU")
+
+torch.manual_seed(opt.seed)
+use_mps = opt.mps and torch.backends.mps.is_available()
+
+if opt.cuda:
+    device = torch.device("cuda")
+elif use_mps:
+    device = torch.device("mps")
+else:
+    device = torch.device(opt.device)
+
+print('===> Loading datasets')
+train_set = get_training_set(opt.upscale_factor)
+test_set = get_test_set(opt.upscale_factor)
+training_data_loader = DataLoader(dataset=train_set, num_workers=opt.threads,
+                                  batch_size=opt.batchSize, shuffle=True)
+testing_data_loader = DataLoader(dataset=test_set, num_workers=opt.threads,
+                                 batch_size=opt.testBatchSize, shuffle=False)
+
+print('===> Building model')
+model = Net(upscale_factor=opt.upscale_factor).to(device)
+criterion = nn.MSELoss()
+
+optimizer = optim.Adam(model.parameters(), lr=opt.lr)
+losses, psnrs = [], []
+
+
+def train(epoch):
+    epoch_loss = 0
+    for iteration, batch in enumerate(training_data_loader, 1):
+        input, target = batch[0].to(device), batch[1].to(device)
+
+        optimizer.zero_grad()
+        loss = criterion(model(input), target)
+        epoch_loss += loss.item()
+        loss.backward()
+        optimizer.step()
+        losses.append(loss.item())
+
+        print("===> Epoch[{}]({}/{}): Loss: {:.4f}".format(
+            epoch, iteration, len(training_data_loader), loss.item()))
+
+    print("===> Epoch {} Complete: Avg. Loss: {:.4f}".format(
+        epoch, epoch_loss / len(training_data_loader)))
+
+
+def test():
+    avg_psnr = 0
+    with torch.no_grad():
+        for batch in testing_data_loader:
+            input, target = batch[0].to(device), batch[1].to(device)
+
+            prediction = model(input)
+            mse = criterion(prediction, target)
+            psnr = 10 * log10(1 / mse.item())
+            avg_psnr += psnr
+    psnrs.append(avg_psnr / len(testing_data_loader))
+    print("===> Avg. PSNR: {:.4f} dB".format(avg_psnr / len(testing_data_loader)))
+
+
+def checkpoint(epoch):
+    model_out_path = "model_epoch_{}.pth".format(epoch)
+    torch.save(model, model_out_path)
+    print("Checkpoint saved to {}".format(model_out_path))
+
+for epoch in range(1, opt.nEpochs + 1):
+    train(epoch)
+    test()
+    checkpoint(epoch)
+"""
+
+
+def _super_resolution_data(n_train: int, n_test: int) -> dict[str, Any]:
+    """``get_training_set(upscale_factor)`` and ``get_test_set``: (input, target) pairs of
+    (1, 24 / f, 24 / f) and (1, 24, 24) tensors in [0, 1], the input the target average-pooled
+    by f (the upstream data module crops BSDS300 photos and resizes them with PIL)."""
+
+    def make(lib: Any, train: bool) -> Callable[[int], Any]:
+        def get_set(upscale_factor: int) -> list[tuple[Any, Any]]:
+            images, _ = _mnist(train)
+            n, f = (n_train if train else n_test), upscale_factor
+            target = images[:n, 2:26, 2:26] / 255.0
+            small = target.reshape(n, 24 // f, f, 24 // f, f).mean(axis=(2, 4))
+            dtype = lib.get_default_dtype()
+            return [
+                (lib.tensor(s[None], dtype=dtype), lib.tensor(t[None], dtype=dtype))
+                for s, t in zip(small, target, strict=True)
+            ]
+
+        return get_set
+
+    return {
+        "get_training_set": ForLibrary(lambda lib: make(lib, True)),
+        "get_test_set": ForLibrary(lambda lib: make(lib, False)),
+    }
+
+
+@pytest.mark.filterwarnings("ignore:`nn.init.orthogonal` is now deprecated:FutureWarning")
+def test_super_resolution_trains_until_it_saves_the_whole_model(
+    tmp_path: Path, monkeypatch: Any
+) -> None:
+    """Its first epoch trains (the losses fall, a PSNR is printed); then checkpoint() calls
+    torch.save(model, path), a pickled module, which minigrad refuses by design with an error
+    that says what to save instead (docs/checkpoints.md). Not compared with torch for that."""
+    monkeypatch.chdir(tmp_path)
+    inputs = _super_resolution_data(64, 20)
+    namespace: dict[str, Any] = {}
+    with pytest.raises(TypeError, match=r"save: expected a mapping \(a state dict\), got Net"):
+        namespace = run(SUPER_RESOLUTION + "\nresult = 'finished'\n", **inputs)
+    assert not namespace and not list(tmp_path.iterdir())  # it stopped there, nothing written
+    ns = run(SUPER_RESOLUTION.replace("    checkpoint(epoch)\n", "    break\n"), **inputs)
+    losses, psnrs = ns["losses"], ns["psnrs"]
+    assert len(losses) == len(ns["training_data_loader"]) == 8 and len(psnrs) == 1
+    assert max(losses[-3:]) < losses[0] * 0.9 and 5 < psnrs[0] < 60, (losses, psnrs)
+    test_input = inputs["get_test_set"].make(ns["torch"])(3)[0][0][None]
+    assert tuple(ns["model"](test_input).shape) == (1, 1, 24, 24)
+
+
 # Fewer images where the comparison (float64, under both libraries) would be slow: the same
 # steps are compared, fewer of them.
 COMPARE_INPUTS: dict[str, Callable[[], dict[str, Any]]] = {

@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 import pytest
-from test_pytorch_compat import ForLibrary, _mnist, compare_with_torch, run
+from test_pytorch_compat import ForLibrary, _mnist, _vision, compare_with_torch, run
 
 # ---------------------------------------------------------------------------------------------
 # torchvision's MNIST and transforms, over a few images of the shared MNIST files
@@ -25,37 +25,12 @@ from test_pytorch_compat import ForLibrary, _mnist, compare_with_torch, run
 
 def _torchvision(n_train: int, n_test: int) -> dict[str, Any]:
     """``datasets.MNIST``, ``transforms.Compose``, ``ToTensor``, ``Normalize`` and ``Lambda``
-    as torchvision's, for the library a program runs under."""
+    as torchvision's, for the library a program runs under (the tutorials' stand-ins where
+    they have one: their FashionMNIST reads the MNIST files)."""
+    vision = _vision(n_train, n_test)
 
     def make_datasets(lib: Any) -> Any:
-        class MNIST:
-            """torchvision's dataset: (image, int label) pairs, transformed when asked."""
-
-            def __init__(
-                self,
-                root: str,
-                train: bool = True,
-                download: bool = False,
-                transform: Any = None,
-                target_transform: Any = None,
-            ) -> None:
-                images, labels = _mnist(train)
-                n = n_train if train else n_test
-                self.data, self.targets = images[:n], labels[:n]
-                self.transform, self.target_transform = transform, target_transform
-
-            def __len__(self) -> int:
-                return len(self.data)
-
-            def __getitem__(self, i: int) -> tuple[Any, Any]:
-                image, label = self.data[i], int(self.targets[i])
-                if self.transform is not None:
-                    image = self.transform(image)
-                if self.target_transform is not None:
-                    label = self.target_transform(label)
-                return image, label
-
-        return SimpleNamespace(MNIST=MNIST)
+        return SimpleNamespace(MNIST=vision["datasets"].make(lib).FashionMNIST)
 
     def make_transforms(lib: Any) -> Any:
         class Compose:
@@ -66,12 +41,6 @@ def _torchvision(n_train: int, n_test: int) -> dict[str, Any]:
                 for transform in self.transforms:
                     x = transform(x)
                 return x
-
-        class ToTensor:
-            """(H, W) uint8 pixels to a (1, H, W) tensor of the default dtype in [0, 1]."""
-
-            def __call__(self, pic: np.ndarray) -> Any:
-                return lib.tensor(pic[None], dtype=lib.get_default_dtype()) / 255
 
         class Normalize:
             """(x - mean) / std per channel."""
@@ -84,15 +53,9 @@ def _torchvision(n_train: int, n_test: int) -> dict[str, Any]:
                 std = lib.tensor(self.std, dtype=x.dtype).view(-1, 1, 1)
                 return (x - mean) / std
 
-        class Lambda:
-            def __init__(self, lambd: Callable[[Any], Any]) -> None:
-                self.lambd = lambd
-
-            def __call__(self, x: Any) -> Any:
-                return self.lambd(x)
-
+        to_tensor, to_lambda = vision["ToTensor"].make(lib), vision["Lambda"]
         return SimpleNamespace(
-            Compose=Compose, ToTensor=ToTensor, Normalize=Normalize, Lambda=Lambda
+            Compose=Compose, ToTensor=to_tensor, Normalize=Normalize, Lambda=to_lambda
         )
 
     return {"datasets": ForLibrary(make_datasets), "transforms": ForLibrary(make_transforms)}

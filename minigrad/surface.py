@@ -216,6 +216,24 @@ class TensorSurface(
 
     __slots__ = ()
 
+    # -- layout: dense, as PyTorch's default (there is no sparse layout) ---------------------
+
+    @property
+    def is_sparse(self) -> bool:
+        """False: a minigrad tensor is a dense NumPy array (PyTorch's strided layout)."""
+        return False
+
+    def to_dense(self: Any) -> Tensor:
+        """The tensor itself, as PyTorch's ``to_dense`` of a dense (strided) tensor."""
+        return self
+
+    def to_sparse(self: Any, *args: Any, **kwargs: Any) -> Tensor:
+        """Refused: minigrad has no sparse layout."""
+        raise NotImplementedError(
+            "minigrad does not have torch.Tensor.to_sparse: tensors are dense NumPy arrays "
+            '(keep the dense tensor; see docs/pytorch.md, "What is not there")'
+        )
+
     # -- sizes --------------------------------------------------------------------------------
 
     def size(self: Any, dim: builtins.int | None = None) -> Any:

@@ -488,3 +488,16 @@ def test_any_and_all_check_their_dim_as_every_reduction() -> None:
         ):
             getattr(t, name)(5)
         assert getattr(t, name)(-1).shape == (2,)
+
+
+def test_sparse_layout_as_torch_on_a_dense_tensor() -> None:
+    """A tensor is dense (strided), as PyTorch's default: ``is_sparse`` is False and
+    ``to_dense()`` returns the tensor itself; ``to_sparse()`` says minigrad has no sparse
+    layout (it was a bare AttributeError). Methods, not a ``__getattr__`` on Tensor: that
+    would make every slot read about three times slower (measured 9 -> 30 ns)."""
+    torch = pytest.importorskip("torch")
+    for lib in (mg, torch):
+        t = lib.ones(2)
+        assert t.is_sparse is False and t.to_dense() is t
+    with pytest.raises(NotImplementedError, match=r"torch\.Tensor\.to_sparse.*dense NumPy arrays"):
+        mg.ones(2).to_sparse()

@@ -101,7 +101,9 @@ class Conversions:
         """``f"{t:.2f}"``: a 0-d tensor formats its number (``t.item()``), as in PyTorch; any
         other tensor (and, as in PyTorch, a Parameter) takes only the empty format, its printed
         form."""
-        if self._data.ndim == 0 and type(self).__name__ == "Tensor":
+        from .tensor import Tensor  # (here: tensor.py imports this module)
+
+        if self._data.ndim == 0 and type(self) is Tensor:  # (PyTorch's test: not a subclass)
             return format(self._data.item(), format_spec)
         if format_spec:
             raise TypeError(

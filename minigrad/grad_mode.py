@@ -39,8 +39,10 @@ def is_grad_enabled() -> bool:
     return _grad_enabled.get()
 
 
-class set_grad_enabled:
-    """Context manager and decorator that turns recording on or off, in this thread only."""
+class _GradMode:
+    """A context manager and decorator that sets recording to ``mode`` inside, in this thread
+    only, and restores what it found on leaving (the base of ``no_grad``, ``enable_grad``,
+    ``inference_mode`` and ``set_grad_enabled``)."""
 
     def __init__(self, mode: bool) -> None:
         self.mode = bool(mode)
@@ -57,10 +59,39 @@ class set_grad_enabled:
 
     def __call__(self, fn: F) -> F:
         mode = self.mode
-        return decorated(fn, lambda: set_grad_enabled(mode))
+        return decorated(fn, lambda: _GradMode(mode))
 
 
-class no_grad(set_grad_enabled):
+class set_grad_enabled(_GradMode):
+    """Turn recording on or off, in this thread only, as PyTorch's: the mode is set as soon as
+    the object is made, so ``set_grad_enabled(False)`` called on its own switches recording
+    off until it is switched on again; used in a ``with`` block, leaving it restores the mode
+    from before the object was made; as a decorator, it leaves the mode as it found it."""
+
+    def __init__(self, mode: bool) -> None:
+        super().__init__(mode)
+        self.before: bool | None = _grad_enabled.get()
+        _grad_enabled.set(self.mode)
+
+    def __enter__(self) -> None:
+        if self.before is None:  # entered again: restore what this entry finds
+            super().__enter__()
+        else:
+            self.prev.append(self.before)
+            self.before = None
+            _grad_enabled.set(self.mode)
+
+    def __call__(self, fn: F) -> F:
+        if self.before is not None:  # made only to decorate: undo the switch made in __init__
+            _grad_enabled.set(self.before)
+            self.before = None
+        return super().__call__(fn)
+
+    def __repr__(self) -> str:
+        return f"minigrad.set_grad_enabled(mode={self.mode})"
+
+
+class no_grad(_GradMode):
     """Run without recording: for evaluation and for optimizer updates.
 
     Use as ``with no_grad(): ...`` or as a decorator, ``@no_grad()`` or ``@no_grad``.
@@ -75,7 +106,7 @@ class no_grad(set_grad_enabled):
         super().__init__(False)
 
 
-class inference_mode(set_grad_enabled):
+class inference_mode(_GradMode):
     """PyTorch's ``inference_mode``: here ``no_grad`` by another name (nothing is recorded).
 
     ``inference_mode(False)`` records as usual. Use as a context manager or a decorator, with
@@ -93,7 +124,7 @@ class inference_mode(set_grad_enabled):
         super().__init__(not mode)
 
 
-class enable_grad(set_grad_enabled):
+class enable_grad(_GradMode):
     """Turn recording back on inside a ``no_grad`` block (context manager or decorator)."""
 
     def __init__(self) -> None:

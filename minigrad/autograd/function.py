@@ -63,6 +63,7 @@ class BackwardFunction(FunctionCtx, Op):
     _materialize: bool = True
     _outputs: tuple[tuple[tuple[int, ...], np.dtype] | None, ...] = ()
     _arg_is_tensor: tuple[bool, ...] = ()
+    _saved_versions: tuple[int, ...] = ()
 
     @property
     def saved_tensors(self) -> tuple[Tensor | None, ...]:
@@ -76,6 +77,16 @@ class BackwardFunction(FunctionCtx, Op):
                 "retain_graph=True if you need to backward through the graph a second time or "
                 "if you need to access saved tensors after calling backward."
             )
+        for i, (t, v) in enumerate(zip(self._to_save, self._saved_versions)):
+            if t is not None and t._version != v:
+                raise RuntimeError(
+                    "one of the variables needed for gradient computation has been modified "
+                    f"by an inplace operation: [{t._data.dtype} tensor of shape "
+                    f"{tuple(t.shape)}], which is saved tensor {i} of {self.name()}, is at "
+                    f"version {t._version}; expected version {v} instead. Hint: the tensor "
+                    "was changed in place after the forward pass saved it and before "
+                    "backward; change it after backward(), or use an out-of-place op."
+                )
         return tuple(self._to_save)
 
     @property
@@ -239,6 +250,9 @@ def _record(node: BackwardFunction, args: tuple[Any, ...], output: Any) -> Any:
     # every array there and in ``out``: only what backward will read (the tensors given to
     # save_for_backward) is real, so changing another input in place is allowed, as in PyTorch.
     kept = {id(t): t for t in node._to_save if t is not None}
+    # PyTorch's check: saved_tensors refuses a tensor changed in place after forward returned
+    # (a recorded in-place op gives the tensor new memory, which the arrays' check would miss)
+    node._saved_versions = tuple(0 if t is None else t._version for t in node._to_save)
     node.saved = tuple(x._data if id(x) in kept else _shape_only(x._data) for x in inputs)
     node.out = None
     node.epoch = next(TICKS)  # backward refuses saved tensors changed in place after it

@@ -1,0 +1,701 @@
+"""The code of PyTorch's documentation notes, run under minigrad with only the import changed.
+
+The notes (docs/source/notes in pytorch/pytorch: "Broadcasting semantics", "Autograd
+mechanics", "Extending PyTorch") and the autograd.functional API (the tutorial "Jacobians,
+Hessians, hvp, vhp, and more") show their behaviour in short snippets. Each snippet is a
+function of the library (``snippet(torch)``) and returns what the note prints; its test checks
+that under minigrad, and, when torch is installed, ``test_snippet_matches_torch`` runs every
+snippet under both libraries and requires the same results (values to 1e-6, flags and errors
+exactly: a snippet that raises must raise the same kind of error under both).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import pytest
+
+import minigrad as mg
+
+SNIPPETS: dict[str, Callable[[Any], Any]] = {}
+
+
+def snippet(fn: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """Register a snippet for the comparison with torch."""
+    SNIPPETS[fn.__name__] = fn
+    return fn
+
+
+def plain(value: Any) -> Any:
+    """A result as plain Python data: tensors (of either library) as float64 arrays."""
+    if hasattr(value, "detach") and hasattr(value, "numpy"):
+        return np.asarray(value.detach().numpy(), dtype=np.float64)
+    if isinstance(value, tuple | list):
+        return type(value)(plain(v) for v in value)
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items()}
+    return value
+
+
+def outcome(fn: Callable[[Any], Any], lib: Any) -> Any:
+    """What a snippet returns under ``lib``, or the kind of error it raised."""
+    try:
+        return plain(fn(lib))
+    except Exception as e:  # the kind is compared, not the wording
+        return ("raised", "RuntimeError" if isinstance(e, RuntimeError) else type(e).__name__)
+
+
+def assert_same(ours: Any, theirs: Any, where: str = "") -> None:
+    if isinstance(theirs, np.ndarray):
+        assert isinstance(ours, np.ndarray), f"{where}: {ours!r} is not an array"
+        assert ours.shape == theirs.shape, f"{where}: shape {ours.shape} != {theirs.shape}"
+        np.testing.assert_allclose(ours, theirs, rtol=1e-6, atol=1e-6, err_msg=where)
+    elif isinstance(theirs, tuple | list):
+        assert isinstance(ours, tuple | list) and len(ours) == len(theirs), f"{where}: {ours!r}"
+        for i, (a, b) in enumerate(zip(ours, theirs)):
+            assert_same(a, b, f"{where}[{i}]")
+    elif isinstance(theirs, float):
+        assert ours == pytest.approx(theirs, rel=1e-6, abs=1e-6), f"{where}: {ours} != {theirs}"
+    else:
+        assert ours == theirs, f"{where}: {ours!r} != {theirs!r}"
+
+
+# =============================================================================================
+# Autograd mechanics: locally disabling gradient computation
+
+
+@snippet
+def requires_grad_flows(torch: Any) -> Any:
+    x = torch.randn(5, 5)  # requires_grad=False by default
+    y = torch.randn(5, 5)  # requires_grad=False by default
+    z = torch.randn((5, 5), requires_grad=True)
+    a = x + y
+    b = a + z
+    return a.requires_grad, b.requires_grad, a.is_leaf, b.is_leaf
+
+
+def test_requires_grad_flows() -> None:
+    assert requires_grad_flows(mg) == (False, True, True, False)
+
+
+@snippet
+def set_grad_enabled_as_a_function(torch: Any) -> Any:
+    """``torch.set_grad_enabled(False)`` called on its own switches recording off until it is
+    switched on again (the PyTorch docs' ``torch.set_grad_enabled(False); y = x * 2``)."""
+    x = torch.tensor([1.0], requires_grad=True)
+    is_train = False
+    with torch.set_grad_enabled(is_train):
+        y = x * 2
+    torch.set_grad_enabled(True)
+    y2 = x * 2
+    torch.set_grad_enabled(False)
+    try:
+        y3 = x * 2
+        off = torch.is_grad_enabled()
+    finally:
+        torch.set_grad_enabled(True)
+    return y.requires_grad, y2.requires_grad, y3.requires_grad, off
+
+
+def test_set_grad_enabled_as_a_function() -> None:
+    assert set_grad_enabled_as_a_function(mg) == (False, True, False, False)
+    assert mg.is_grad_enabled()
+
+
+@snippet
+def set_grad_enabled_object_restores_its_start(torch: Any) -> Any:
+    """The mode is set when the object is made; leaving its ``with`` block restores the mode
+    from before it was made, and a decorator leaves the mode as it found it."""
+    x = torch.tensor([1.0], requires_grad=True)
+    seen = []
+    mode = torch.set_grad_enabled(False)
+    seen.append(torch.is_grad_enabled())
+    with mode:
+        seen.append(torch.is_grad_enabled())
+    seen.append(torch.is_grad_enabled())
+
+    @torch.set_grad_enabled(False)
+    def doubler(x: Any) -> Any:
+        return x * 2
+
+    seen.append(torch.is_grad_enabled())
+    seen.append(doubler(x).requires_grad)
+    with torch.no_grad():
+        torch.set_grad_enabled(True)
+        seen.append(torch.is_grad_enabled())
+    seen.append(torch.is_grad_enabled())
+    return seen
+
+
+def test_set_grad_enabled_object_restores_its_start() -> None:
+    assert set_grad_enabled_object_restores_its_start(mg) == [
+        False, False, True, True, False, True, True
+    ]  # fmt: skip
+
+
+@snippet
+def no_grad_and_enable_grad(torch: Any) -> Any:
+    x = torch.ones(2, requires_grad=True)
+    with torch.no_grad():
+        y = x * 2
+        w = torch.ones(2, requires_grad=True)  # a factory's flag is kept
+        with torch.enable_grad():
+            z = x * 2
+
+    @torch.no_grad()
+    def doubler(x: Any) -> Any:
+        return x * 2
+
+    @torch.enable_grad()
+    def tripler(x: Any) -> Any:
+        return x * 3
+
+    with torch.no_grad():
+        t = tripler(x)
+    return (
+        y.requires_grad,
+        y.grad_fn is None,
+        w.requires_grad,
+        z.requires_grad,
+        doubler(x).requires_grad,
+        t.requires_grad,
+    )
+
+
+def test_no_grad_and_enable_grad() -> None:
+    assert no_grad_and_enable_grad(mg) == (False, True, True, True, False, True)
+
+
+# =============================================================================================
+# Extending PyTorch: custom autograd.Function and nn.Module
+
+
+def linear_function_classes(torch: Any) -> tuple[Any, Any]:
+    """The note's ``LinearFunction`` in its two styles: ``forward(ctx, ...)``, and ``forward``
+    without ctx plus ``setup_context``."""
+    Function = torch.autograd.Function
+
+    class LinearFunction(Function):
+        @staticmethod
+        def forward(ctx, input, weight, bias=None):  # type: ignore[no-untyped-def]
+            ctx.save_for_backward(input, weight, bias)
+            output = input.mm(weight.t())
+            if bias is not None:
+                output += bias.unsqueeze(0).expand_as(output)
+            return output
+
+        @staticmethod
+        def backward(ctx, grad_output):  # type: ignore[no-untyped-def]
+            input, weight, bias = ctx.saved_tensors
+            grad_input = grad_weight = grad_bias = None
+            if ctx.needs_input_grad[0]:
+                grad_input = grad_output.mm(weight)
+            if ctx.needs_input_grad[1]:
+                grad_weight = grad_output.t().mm(input)
+            if bias is not None and ctx.needs_input_grad[2]:
+                grad_bias = grad_output.sum(0)
+            return grad_input, grad_weight, grad_bias
+
+    class LinearFunctionSetup(Function):
+        @staticmethod
+        def forward(input, weight, bias):  # type: ignore[no-untyped-def]
+            output = input @ weight.T
+            if bias is not None:
+                output += bias
+            return output
+
+        @staticmethod
+        def setup_context(ctx, inputs, output):  # type: ignore[no-untyped-def]
+            input, weight, bias = inputs
+            ctx.save_for_backward(input, weight, bias)
+
+        @staticmethod
+        def backward(ctx, grad_output):  # type: ignore[no-untyped-def]
+            input, weight, bias = ctx.saved_tensors
+            grad_input = grad_weight = grad_bias = None
+            if ctx.needs_input_grad[0]:
+                grad_input = grad_output @ weight
+            if ctx.needs_input_grad[1]:
+                grad_weight = grad_output.T @ input
+            if bias is not None and ctx.needs_input_grad[2]:
+                grad_bias = grad_output.sum(0)
+            return grad_input, grad_weight, grad_bias
+
+    return LinearFunction, LinearFunctionSetup
+
+
+def run_linear_function(torch: Any, style: int) -> Any:
+    fn = linear_function_classes(torch)[style]
+    x = torch.tensor([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]], requires_grad=True)
+    w = torch.tensor([[0.1, 0.2, 0.3], [0.4, 0.5, 0.6]], requires_grad=True)
+    b = torch.tensor([1.0, -1.0], requires_grad=True)
+    linear = fn.apply
+    out = linear(x, w, b)
+    out.sum().backward()
+    frozen = torch.ones(2, 3)  # needs no gradient: its backward branch is skipped
+    out2 = linear(x, frozen, None)
+    (out2 * out2).sum().backward()
+    return out, x.grad, w.grad, b.grad, frozen.grad, out.grad_fn.name()
+
+
+@snippet
+def linear_function(torch: Any) -> Any:
+    return run_linear_function(torch, 0)
+
+
+@snippet
+def linear_function_setup_context(torch: Any) -> Any:
+    return run_linear_function(torch, 1)
+
+
+def test_linear_function_both_styles() -> None:
+    for style, name in enumerate(["LinearFunctionBackward", "LinearFunctionSetupBackward"]):
+        out, xg, wg, bg, frozen_grad, node = run_linear_function(mg, style)
+        x = np.array([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])
+        w = np.array([[0.1, 0.2, 0.3], [0.4, 0.5, 0.6]])
+        np.testing.assert_allclose(out.detach().numpy(), x @ w.T + [1.0, -1.0], rtol=1e-6)
+        out2 = x @ np.ones((3, 2))
+        np.testing.assert_allclose(xg.numpy(), w.sum(0) + 2 * out2 @ np.ones((2, 3)), rtol=1e-5)
+        np.testing.assert_allclose(wg.numpy(), np.ones((2, 2)) @ x, rtol=1e-6)
+        np.testing.assert_allclose(bg.numpy(), [2.0, 2.0])
+        assert frozen_grad is None and node == name
+
+
+@snippet
+def linear_function_gradcheck(torch: Any) -> Any:
+    linear_old, linear_new = (f.apply for f in linear_function_classes(torch))
+    torch.manual_seed(0)
+    input = (
+        torch.randn(20, 20, dtype=torch.double, requires_grad=True),
+        torch.randn(30, 20, dtype=torch.double, requires_grad=True),
+    )
+    test = torch.autograd.gradcheck(linear_old, input, eps=1e-6, atol=1e-4)
+    bias = torch.randn(30, dtype=torch.double, requires_grad=True)
+    return test, torch.autograd.gradcheck(linear_new, input + (bias,), eps=1e-6, atol=1e-4)
+
+
+def test_linear_function_gradcheck() -> None:
+    assert linear_function_gradcheck(mg) == (True, True)
+
+
+def mul_constant_classes(torch: Any) -> list[Any]:
+    """The note's three ``MulConstant``: ctx in forward; ``setup_context``; and with
+    ``set_materialize_grads(False)``."""
+    Function = torch.autograd.Function
+
+    class MulConstant(Function):
+        @staticmethod
+        def forward(ctx, tensor, constant):  # type: ignore[no-untyped-def]
+            ctx.constant = constant
+            return tensor * constant
+
+        @staticmethod
+        def backward(ctx, grad_output):  # type: ignore[no-untyped-def]
+            return grad_output * ctx.constant, None
+
+    class MulConstantSetup(Function):
+        @staticmethod
+        def forward(tensor, constant):  # type: ignore[no-untyped-def]
+            return tensor * constant
+
+        @staticmethod
+        def setup_context(ctx, inputs, output):  # type: ignore[no-untyped-def]
+            tensor, constant = inputs
+            ctx.constant = constant
+
+        @staticmethod
+        def backward(ctx, grad_output):  # type: ignore[no-untyped-def]
+            return grad_output * ctx.constant, None
+
+    class MulConstantLazy(Function):
+        @staticmethod
+        def forward(tensor, constant):  # type: ignore[no-untyped-def]
+            return tensor * constant
+
+        @staticmethod
+        def setup_context(ctx, inputs, output):  # type: ignore[no-untyped-def]
+            tensor, constant = inputs
+            ctx.set_materialize_grads(False)
+            ctx.constant = constant
+
+        @staticmethod
+        def backward(ctx, grad_output):  # type: ignore[no-untyped-def]
+            if grad_output is None:
+                return None, None
+            return grad_output * ctx.constant, None
+
+    return [MulConstant, MulConstantSetup, MulConstantLazy]
+
+
+@snippet
+def mul_constant(torch: Any) -> Any:
+    results = []
+    for fn in mul_constant_classes(torch):
+        x = torch.tensor([1.0, 2.0], requires_grad=True)
+        y = fn.apply(x, 3.0)
+        y.sum().backward()
+        results.append((y, x.grad, y.requires_grad))
+    return results
+
+
+def test_mul_constant() -> None:
+    for y, g, flag in mul_constant(mg):
+        np.testing.assert_allclose(y.detach().numpy(), [3.0, 6.0])
+        np.testing.assert_allclose(g.numpy(), [3.0, 3.0])
+        assert flag
+
+
+@snippet
+def materialize_grads(torch: Any) -> Any:
+    """An output that got no gradient reaches backward as zeros, or as None once
+    ``set_materialize_grads(False)``."""
+    seen = []
+
+    class Two(torch.autograd.Function):
+        @staticmethod
+        def forward(ctx, x, materialize):  # type: ignore[no-untyped-def]
+            ctx.set_materialize_grads(materialize)
+            return x * 2, x * 3
+
+        @staticmethod
+        def backward(ctx, g1, g2):  # type: ignore[no-untyped-def]
+            seen.append((g1 is None, g2 is None, None if g2 is None else g2.tolist()))
+            return g1 * 2 + (0 if g2 is None else g2 * 3), None
+
+    for materialize in (True, False):
+        x = torch.ones(2, requires_grad=True)
+        a, _ = Two.apply(x, materialize)
+        a.sum().backward()
+        seen.append(x.grad)
+    return seen
+
+
+def test_materialize_grads() -> None:
+    seen = materialize_grads(mg)
+    assert seen[0] == (False, False, [0.0, 0.0]) and seen[2] == (False, True, None)
+
+
+@snippet
+def needs_input_grad(torch: Any) -> Any:
+    seen = []
+
+    class F(torch.autograd.Function):
+        @staticmethod
+        def forward(ctx, a, b, c, k):  # type: ignore[no-untyped-def]
+            seen.append(("forward", ctx.needs_input_grad, torch.is_grad_enabled()))
+            return a * k
+
+        @staticmethod
+        def backward(ctx, g):  # type: ignore[no-untyped-def]
+            seen.append(("backward", ctx.needs_input_grad))
+            return g * 2, None, None, None
+
+    a = torch.ones(2, requires_grad=True)
+    F.apply(a, torch.ones(2), torch.ones(2, requires_grad=True), 3).sum().backward()
+    return seen, a.grad
+
+
+def test_needs_input_grad() -> None:
+    seen, _ = needs_input_grad(mg)
+    assert seen == [
+        ("forward", (True, False, True, False), False),
+        ("backward", (True, False, True, False)),
+    ]
+
+
+@snippet
+def mark_non_differentiable(torch: Any) -> Any:
+    class Sort(torch.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):  # type: ignore[no-untyped-def]
+            s, idx = x.sort()
+            ctx.mark_non_differentiable(idx)
+            ctx.save_for_backward(x, idx)
+            return s, idx
+
+        @staticmethod
+        def backward(ctx, g1, g2):  # type: ignore[no-untyped-def]
+            x, idx = ctx.saved_tensors
+            gx = torch.zeros_like(x)
+            gx.index_add_(0, idx, g1)
+            return gx
+
+    class Split(torch.autograd.Function):  # a float output marked non-differentiable
+        @staticmethod
+        def forward(ctx, x):  # type: ignore[no-untyped-def]
+            y, z = x * 2, x * 3
+            ctx.mark_non_differentiable(z)
+            return y, z
+
+        @staticmethod
+        def backward(ctx, g1, g2):  # type: ignore[no-untyped-def]
+            return g1 * 2 + g2 * 3
+
+    x = torch.tensor([3.0, 1.0, 2.0], requires_grad=True)
+    s, i = Sort.apply(x)
+    flags = (s.requires_grad, i.requires_grad, i.grad_fn is None)
+    (s * torch.tensor([1.0, 2.0, 3.0])).sum().backward()
+    x2 = torch.ones(2, requires_grad=True)
+    y, z = Split.apply(x2)
+    flags2 = (y.requires_grad, z.requires_grad, z.is_leaf)
+    (y + z).sum().backward()
+    return flags, x.grad, flags2, x2.grad
+
+
+def test_mark_non_differentiable() -> None:
+    flags, g, flags2, g2 = mark_non_differentiable(mg)
+    assert flags == (True, False, True) and flags2 == (True, False, True)
+    np.testing.assert_allclose(g.numpy(), [3.0, 1.0, 2.0])
+    np.testing.assert_allclose(g2.numpy(), [2.0, 2.0])  # z's materialized zero gradient
+
+
+def once_differentiable_exp(torch: Any) -> Any:
+    once_differentiable = torch.autograd.function.once_differentiable
+
+    class Exp(torch.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):  # type: ignore[no-untyped-def]
+            r = x.exp()
+            ctx.save_for_backward(r)
+            return r
+
+        @staticmethod
+        @once_differentiable
+        def backward(ctx, g):  # type: ignore[no-untyped-def]
+            (r,) = ctx.saved_tensors
+            return g * r
+
+    return Exp
+
+
+@snippet
+def once_differentiable_first_order(torch: Any) -> Any:
+    Exp = once_differentiable_exp(torch)
+    x = torch.tensor([0.0, 1.0], requires_grad=True)
+    y = Exp.apply(x)
+    (g,) = torch.autograd.grad((y * y).sum(), x)
+    return g, g.requires_grad
+
+
+@snippet
+def once_differentiable_second_order_raises(torch: Any) -> Any:
+    Exp = once_differentiable_exp(torch)
+    x = torch.tensor([0.0, 1.0], requires_grad=True)
+    y = Exp.apply(x)
+    (g,) = torch.autograd.grad((y * y).sum(), x, create_graph=True)
+    g.sum().backward()
+
+
+def test_once_differentiable() -> None:
+    g, flag = once_differentiable_first_order(mg)
+    np.testing.assert_allclose(g.numpy(), 2 * np.exp([0.0, 2.0]), rtol=1e-6)
+    assert not flag
+    with pytest.raises(RuntimeError, match="once_differentiable"):
+        once_differentiable_second_order_raises(mg)
+
+
+def saving(torch: Any, what: str) -> Any:
+    """A Function that saves its input (or its output) for backward; backward returns
+    grad * saved, so a saved value read after a change would give another gradient."""
+
+    class SaveInput(torch.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):  # type: ignore[no-untyped-def]
+            ctx.save_for_backward(x)
+            return x * 2
+
+        @staticmethod
+        def backward(ctx, g):  # type: ignore[no-untyped-def]
+            (x,) = ctx.saved_tensors
+            return g * x
+
+    class SaveOutput(torch.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):  # type: ignore[no-untyped-def]
+            r = x.exp()
+            ctx.save_for_backward(r)
+            return r
+
+        @staticmethod
+        def backward(ctx, g):  # type: ignore[no-untyped-def]
+            (r,) = ctx.saved_tensors
+            return g * r
+
+    return SaveInput if what == "input" else SaveOutput
+
+
+@snippet
+def saved_input_changed_in_place_recorded(torch: Any) -> Any:
+    """The version counter check: a saved input changed by a recorded in-place op."""
+    a = torch.ones(2, requires_grad=True)
+    b = a * 1
+    y = saving(torch, "input").apply(b)
+    b.add_(1)
+    y.sum().backward()
+    return a.grad
+
+
+@snippet
+def saved_input_changed_in_place_no_grad(torch: Any) -> Any:
+    a = torch.ones(2, requires_grad=True)
+    y = saving(torch, "input").apply(a)
+    with torch.no_grad():
+        a.mul_(5)
+    y.sum().backward()
+    return a.grad
+
+
+@snippet
+def saved_output_changed_in_place(torch: Any) -> Any:
+    a = torch.zeros(2, requires_grad=True)
+    y = saving(torch, "output").apply(a)
+    y.mul_(3)
+    y.sum().backward()
+    return a.grad
+
+
+@snippet
+def saved_tensors_read_after_change(torch: Any) -> Any:
+    a = torch.ones(2, requires_grad=True)
+    b = a * 1
+    y = saving(torch, "input").apply(b)
+    b.add_(1)
+    return y.grad_fn.saved_tensors
+
+
+@pytest.mark.parametrize(
+    "program",
+    [
+        saved_input_changed_in_place_recorded,
+        saved_input_changed_in_place_no_grad,
+        saved_output_changed_in_place,
+        saved_tensors_read_after_change,
+    ],
+)
+def test_saved_tensor_changed_in_place_is_refused(program: Callable[[Any], Any]) -> None:
+    """Never the gradient of a changed value: reading a tensor given to save_for_backward
+    that was changed in place since raises, as PyTorch's version counter check does."""
+    with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+        program(mg)
+
+
+@snippet
+def saved_tensor_changed_by_forward_itself(torch: Any) -> Any:
+    """A change made inside forward, before it returns, is what backward reads (PyTorch
+    checks the version from the end of forward)."""
+
+    class F(torch.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):  # type: ignore[no-untyped-def]
+            t = x * 2
+            ctx.save_for_backward(t)
+            t.add_(1)
+            return x * 3
+
+        @staticmethod
+        def backward(ctx, g):  # type: ignore[no-untyped-def]
+            (t,) = ctx.saved_tensors
+            return g * t
+
+    a = torch.ones(2, requires_grad=True)
+    F.apply(a).sum().backward()
+    return a.grad
+
+
+def test_saved_tensor_changed_by_forward_itself() -> None:
+    np.testing.assert_allclose(saved_tensor_changed_by_forward_itself(mg).numpy(), [3.0, 3.0])
+
+
+@snippet
+def custom_linear_module(torch: Any) -> Any:
+    nn = torch.nn
+    LinearFunction = linear_function_classes(torch)[0]
+
+    class Linear(nn.Module):
+        def __init__(self, input_features, output_features, bias=True):  # type: ignore[no-untyped-def]
+            super().__init__()
+            self.input_features = input_features
+            self.output_features = output_features
+            self.weight = nn.Parameter(torch.empty(output_features, input_features))
+            if bias:
+                self.bias = nn.Parameter(torch.empty(output_features))
+            else:
+                self.register_parameter("bias", None)
+            self.weight.data.uniform_(-0.1, 0.1)
+            if self.bias is not None:
+                self.bias.data.uniform_(-0.1, 0.1)
+
+        def forward(self, input):  # type: ignore[no-untyped-def]
+            return LinearFunction.apply(input, self.weight, self.bias)
+
+        def extra_repr(self):  # type: ignore[no-untyped-def]
+            return "input_features={}, output_features={}, bias={}".format(
+                self.input_features, self.output_features, self.bias is not None
+            )
+
+    m, m2 = Linear(3, 2), Linear(3, 2, bias=False)
+    low_high = m.weight.data.min().item() >= -0.1 and m.weight.data.max().item() <= 0.1
+    # trained a few steps towards a fixed linear map: the loss must fall
+    target = torch.tensor([[1.0, -2.0, 0.5], [0.0, 1.0, 1.0]])
+    opt = torch.optim.SGD(m.parameters(), lr=0.1)
+    x = torch.tensor([[1.0, 2.0, 3.0], [0.0, -1.0, 1.0], [2.0, 0.0, -1.0], [1.0, 1.0, 1.0]])
+    losses = []
+    for _ in range(30):
+        opt.zero_grad()
+        loss = ((m(x) - x @ target.T) ** 2).mean()
+        loss.backward()
+        opt.step()
+        losses.append(loss.item())
+    names = [n for n, _ in m.named_parameters()], [n for n, _ in m2.named_parameters()]
+    return repr(m), repr(m2), names, low_high, losses[-1] < 0.1 * losses[0]
+
+
+def test_custom_linear_module() -> None:
+    r, r2, names, low_high, trained = custom_linear_module(mg)
+    assert r == "Linear(input_features=3, output_features=2, bias=True)"
+    assert r2 == "Linear(input_features=3, output_features=2, bias=False)"
+    assert names == (["weight", "bias"], ["weight"]) and low_high and trained
+
+
+@snippet
+def function_returns_wrong_number_of_gradients(torch: Any) -> Any:
+    class F(torch.autograd.Function):
+        @staticmethod
+        def forward(ctx, x, y):  # type: ignore[no-untyped-def]
+            return x * y
+
+        @staticmethod
+        def backward(ctx, g):  # type: ignore[no-untyped-def]
+            return g
+
+    x = torch.ones(2, requires_grad=True)
+    F.apply(x, x).sum().backward()
+
+
+@snippet
+def function_returns_gradient_for_a_number(torch: Any) -> Any:
+    class F(torch.autograd.Function):
+        @staticmethod
+        def forward(ctx, x, k):  # type: ignore[no-untyped-def]
+            return x * k
+
+        @staticmethod
+        def backward(ctx, g):  # type: ignore[no-untyped-def]
+            return g * 2, g
+
+    x = torch.ones(2, requires_grad=True)
+    F.apply(x, 3.0).sum().backward()
+
+
+# =============================================================================================
+# Comparison with torch
+
+
+@pytest.mark.parametrize("name", sorted(SNIPPETS))
+def test_snippet_matches_torch(name: str) -> None:
+    torch = pytest.importorskip("torch")
+    fn = SNIPPETS[name]
+    assert_same(outcome(fn, mg), outcome(fn, torch), name)

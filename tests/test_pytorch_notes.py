@@ -11,7 +11,6 @@ exactly: a snippet that raises must raise the same kind of error under both).
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -274,7 +273,7 @@ def linear_function_gradcheck(torch: Any) -> Any:
     )
     test = torch.autograd.gradcheck(linear_old, input, eps=1e-6, atol=1e-4)
     bias = torch.randn(30, dtype=torch.double, requires_grad=True)
-    return test, torch.autograd.gradcheck(linear_new, input + (bias,), eps=1e-6, atol=1e-4)
+    return test, torch.autograd.gradcheck(linear_new, (*input, bias), eps=1e-6, atol=1e-4)
 
 
 def test_linear_function_gradcheck() -> None:
@@ -303,7 +302,7 @@ def mul_constant_classes(torch: Any) -> list[Any]:
 
         @staticmethod
         def setup_context(ctx, inputs, output):  # type: ignore[no-untyped-def]
-            tensor, constant = inputs
+            tensor, constant = inputs  # noqa: RUF059 (the note's line)
             ctx.constant = constant
 
         @staticmethod
@@ -317,7 +316,7 @@ def mul_constant_classes(torch: Any) -> list[Any]:
 
         @staticmethod
         def setup_context(ctx, inputs, output):  # type: ignore[no-untyped-def]
-            tensor, constant = inputs
+            tensor, constant = inputs  # noqa: RUF059 (the note's line)
             ctx.set_materialize_grads(False)
             ctx.constant = constant
 
@@ -632,7 +631,7 @@ def custom_linear_module(torch: Any) -> Any:
             return LinearFunction.apply(input, self.weight, self.bias)
 
         def extra_repr(self):  # type: ignore[no-untyped-def]
-            return "input_features={}, output_features={}, bias={}".format(
+            return "input_features={}, output_features={}, bias={}".format(  # noqa: UP032
                 self.input_features, self.output_features, self.bias is not None
             )
 

@@ -73,6 +73,22 @@ class Size(tuple):
         item = tuple.__getitem__(self, i)
         return Size(item) if isinstance(i, slice) else item
 
+    # Joined or repeated, a shape stays a Size (batch_shape + event_shape), as torch.Size.
+    def __add__(self, other: Any) -> Any:
+        if not isinstance(other, tuple):
+            return NotImplemented
+        return Size(tuple.__add__(self, other))
+
+    def __radd__(self, other: Any) -> Any:
+        if not isinstance(other, tuple):
+            return NotImplemented
+        return Size(tuple.__add__(other, self))
+
+    def __mul__(self, n: SupportsIndex) -> Size:
+        return Size(tuple.__mul__(self, n))
+
+    __rmul__ = __mul__
+
 
 class return_types:
     """The named tuples PyTorch returns (``torch.return_types.max``...): values, then indices."""

@@ -6,6 +6,7 @@ from . import (
     autograd,
     backprop_check,
     datasets,
+    distributions,
     explain,
     linalg,
     nn,

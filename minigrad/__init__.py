@@ -423,6 +423,7 @@ __all__ = [
     "diag",
     "diag_embed",
     "diagonal",
+    "distributions",
     "div",
     "divide",
     "dot",

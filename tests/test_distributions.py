@@ -190,6 +190,11 @@ def test_categorical_argument_errors_match_torch() -> None:
     assert Categorical(_t(bad), validate_args=False).probs.shape == (2,)
 
 
+def test_expand_is_refused_naming_what_to_do() -> None:
+    with pytest.raises(NotImplementedError, match=r"Categorical.expand\(\): .*probs.expand"):
+        Categorical(_t([0.5, 0.5])).expand((3,))
+
+
 def test_default_validation_can_be_turned_off() -> None:
     try:
         Distribution.set_default_validate_args(False)

@@ -215,6 +215,13 @@ class Distribution:
     def entropy(self) -> Tensor:
         raise NotImplementedError(f"{type(self).__name__} does not implement entropy")
 
+    def expand(self, batch_shape: ShapeLike, _instance: Any = None) -> Distribution:
+        """Not in minigrad: build the distribution from parameters of the batch shape wanted."""
+        raise NotImplementedError(
+            f"{type(self).__name__}.expand(): minigrad's distributions do not expand; build "
+            "one from parameters expanded to the batch shape (probs.expand(...))"
+        )
+
     def perplexity(self) -> Tensor:
         """exp(entropy)."""
         return self.entropy().exp()

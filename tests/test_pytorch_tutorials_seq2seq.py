@@ -10,12 +10,15 @@ fail, and, when torch is installed, gives torch's numbers from the same start in
 
 from __future__ import annotations
 
+import functools
+import itertools
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pytest
 from test_pytorch_compat import assert_converges, compare_with_torch, run
+from test_pytorch_examples_vision import _torchvision
 
 # ---------------------------------------------------------------------------------------------
 # intermediate_source/seq2seq_translation_tutorial.py: French to English with a GRU encoder and
@@ -494,3 +497,236 @@ def test_seq2seq_matches_torch(decoder: str, tmp_path: Path, monkeypatch: Any) -
     source = seq2seq(3, decoder).replace("RandomSampler(", "SequentialSampler(")
     source = source.replace("DataLoader, RandomSampler", "DataLoader, SequentialSampler")
     compare_with_torch(source)
+
+
+# ---------------------------------------------------------------------------------------------
+# beginner_source/fgsm_tutorial.py: the Fast Gradient Sign Attack on the LeNet of
+# pytorch/examples' mnist (Conv2d, Dropout2d, max_pool2d, log_softmax, nll_loss): the gradient
+# of the loss with respect to the image (data.requires_grad = True, data.grad.data), its sign(),
+# torch.clamp to [0, 1], the test loop over the epsilons. torchvision's MNIST and transforms are
+# replaced by the stand-ins over the shared MNIST files (a few hundred test images); the
+# downloaded pretrained weights data/lenet_mnist_model.pth by those of a net trained briefly
+# (LENET_TRAINING below), saved there; the plotting (matplotlib) is left out.
+
+FGSM = """
+from __future__ import print_function
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+import torch.optim as optim
+# from torchvision import datasets, transforms  (given: the stand-ins)
+import numpy as np
+# import matplotlib.pyplot as plt  (the plotting is left out)
+
+epsilons = [0, .05, .1, .15, .2, .25, .3]
+pretrained_model = "data/lenet_mnist_model.pth"
+use_cuda=True
+
+# LeNet Model definition
+class Net(nn.Module):
+    def __init__(self):
+        super(Net, self).__init__()
+        self.conv1 = nn.Conv2d(1, 10, kernel_size=5)
+        self.conv2 = nn.Conv2d(10, 20, kernel_size=5)
+        self.conv2_drop = nn.Dropout2d()
+        self.fc1 = nn.Linear(320, 50)
+        self.fc2 = nn.Linear(50, 10)
+
+    def forward(self, x):
+        x = F.relu(F.max_pool2d(self.conv1(x), 2))
+        x = F.relu(F.max_pool2d(self.conv2_drop(self.conv2(x)), 2))
+        x = x.view(-1, 320)
+        x = F.relu(self.fc1(x))
+        x = F.dropout(x, training=self.training)
+        x = self.fc2(x)
+        return F.log_softmax(x, dim=1)
+
+# MNIST Test dataset and dataloader declaration
+test_loader = torch.utils.data.DataLoader(
+    datasets.MNIST('../data', train=False, download=True, transform=transforms.Compose([
+            transforms.ToTensor(),
+            ])),
+        batch_size=1, shuffle=True)
+
+# Define what device we are using
+print("CUDA Available: ",torch.cuda.is_available())
+device = torch.device("cuda" if (use_cuda and torch.cuda.is_available()) else "cpu")
+
+# Initialize the network
+model = Net().to(device)
+
+# Load the pretrained model
+model.load_state_dict(torch.load(pretrained_model, map_location='cpu'))
+
+# Set the model in evaluation mode. In this case this is for the Dropout layers
+model.eval()
+
+# FGSM attack code
+def fgsm_attack(image, epsilon, data_grad):
+    # Collect the element-wise sign of the data gradient
+    sign_data_grad = data_grad.sign()
+    # Create the perturbed image by adjusting each pixel of the input image
+    perturbed_image = image + epsilon*sign_data_grad
+    # Adding clipping to maintain [0,1] range
+    perturbed_image = torch.clamp(perturbed_image, 0, 1)
+    # Return the perturbed image
+    return perturbed_image
+
+def test( model, device, test_loader, epsilon ):
+
+    # Accuracy counter
+    correct = 0
+    adv_examples = []
+
+    # Loop over all examples in test set
+    for data, target in test_loader:
+
+        # Send the data and label to the device
+        data, target = data.to(device), target.to(device)
+
+        # Set requires_grad attribute of tensor. Important for Attack
+        data.requires_grad = True
+
+        # Forward pass the data through the model
+        output = model(data)
+        init_pred = output.max(1, keepdim=True)[1] # get the index of the max log-probability
+
+        # If the initial prediction is wrong, dont bother attacking, just move on
+        if init_pred.item() != target.item():
+            continue
+
+        # Calculate the loss
+        loss = F.nll_loss(output, target)
+
+        # Zero all existing gradients
+        model.zero_grad()
+
+        # Calculate gradients of model in backward pass
+        loss.backward()
+
+        # Collect datagrad
+        data_grad = data.grad.data
+
+        # Call FGSM Attack
+        perturbed_data = fgsm_attack(data, epsilon, data_grad)
+
+        # Re-classify the perturbed image
+        output = model(perturbed_data)
+
+        # Check for success
+        final_pred = output.max(1, keepdim=True)[1] # get the index of the max log-probability
+        if final_pred.item() == target.item():
+            correct += 1
+            # Special case for saving 0 epsilon examples
+            if (epsilon == 0) and (len(adv_examples) < 5):
+                adv_ex = perturbed_data.squeeze().detach().cpu().numpy()
+                adv_examples.append( (init_pred.item(), final_pred.item(), adv_ex) )
+        else:
+            # Save some adv examples for visualization later
+            if len(adv_examples) < 5:
+                adv_ex = perturbed_data.squeeze().detach().cpu().numpy()
+                adv_examples.append( (init_pred.item(), final_pred.item(), adv_ex) )
+
+    # Calculate final accuracy for this epsilon
+    final_acc = correct/float(len(test_loader))
+    print("Epsilon: {}\\tTest Accuracy = {} / {} = {}".format(epsilon, correct, len(test_loader), final_acc))
+
+    # Return the accuracy and an adversarial example
+    return final_acc, adv_examples
+
+accuracies = []
+examples = []
+
+# Run test for each epsilon
+for eps in epsilons:
+    acc, ex = test(model, device, test_loader, eps)
+    accuracies.append(acc)
+    examples.append(ex)
+"""  # noqa: E501 (the tutorial's lines as it writes them)
+
+# The "pretrained" LeNet: the tutorial's Net trained briefly (Adam, nll_loss, five epochs of the
+# first thousand training images). Written here, not upstream.
+LENET_TRAINING = (
+    FGSM[: FGSM.index("# MNIST Test dataset")]
+    + """
+train_loader = torch.utils.data.DataLoader(
+    datasets.MNIST('../data', train=True, download=True,
+                   transform=transforms.Compose([transforms.ToTensor()])),
+    batch_size=16, shuffle=True)
+model = Net()
+optimizer = optim.Adam(model.parameters(), lr=0.003)
+losses = []
+for epoch in range(5):
+    model.train()
+    for data, target in train_loader:
+        optimizer.zero_grad()
+        loss = F.nll_loss(model(data), target)
+        loss.backward()
+        optimizer.step()
+        losses.append(loss.item())
+"""
+)
+
+
+@functools.cache
+def _lenet_weights() -> tuple[dict[str, np.ndarray], list[float]]:
+    """The trained LeNet's state dict as arrays, and its training losses (trained once)."""
+    ns = run(LENET_TRAINING, **_torchvision(1000, 1))
+    weights = {k: v.numpy().copy() for k, v in ns["model"].state_dict().items()}
+    return weights, ns["losses"]
+
+
+def _pretrained(library: Any, directory: Path) -> None:
+    """data/lenet_mnist_model.pth as the library's save writes it, with the trained weights."""
+    (directory / "data").mkdir(exist_ok=True)
+    weights, _ = _lenet_weights()
+    tensors = {k: library.tensor(v) for k, v in weights.items()}
+    library.save(tensors, str(directory / "data" / "lenet_mnist_model.pth"))
+
+
+def test_fgsm_attack_lowers_the_accuracy(tmp_path: Path, monkeypatch: Any) -> None:
+    import minigrad
+
+    monkeypatch.chdir(tmp_path)
+    _pretrained(minigrad, tmp_path)
+    _, training_losses = _lenet_weights()
+    assert np.mean(training_losses[-10:]) < np.mean(training_losses[:10]) / 3
+    ns = run(FGSM, **_torchvision(1, 100))
+    accuracies, examples = ns["accuracies"], ns["examples"]
+    assert accuracies[0] > 0.8, accuracies  # the trained net, unattacked
+    assert all(a >= b for a, b in itertools.pairwise(accuracies)), accuracies
+    assert accuracies[-1] < accuracies[0] / 2, accuracies  # the attack works
+    for eps, found in zip(ns["epsilons"], examples):
+        assert len(found) == 5
+        for init_pred, final_pred, adv_ex in found:
+            assert adv_ex.shape == (28, 28) and 0 <= adv_ex.min() and adv_ex.max() <= 1
+            assert (init_pred == final_pred) == (eps == 0)
+
+
+def test_fgsm_matches_torch(tmp_path: Path, monkeypatch: Any) -> None:
+    """From the same weights, in float64: the same accuracies and the same perturbed images."""
+    torch = pytest.importorskip("torch")
+    import minigrad
+
+    monkeypatch.chdir(tmp_path)
+    source = FGSM.replace("shuffle=True", "shuffle=False")  # the same images in the same order
+    results = []
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    for lib in (minigrad, torch):
+        _pretrained(lib, tmp_path)
+        default = lib.get_default_dtype()
+        lib.set_default_dtype(lib.float64)
+        try:
+            ns = run(source, lib.__name__, **_torchvision(1, 20))
+        finally:
+            lib.set_default_dtype(default)
+        results.append(ns)
+    torch.set_num_threads(threads)
+    ours, theirs = results
+    assert ours["accuracies"] == theirs["accuracies"] and ours["accuracies"][0] > 0.5
+    assert all(ours["examples"])  # images to compare at every epsilon
+    for found, expected in zip(ours["examples"], theirs["examples"]):
+        assert [e[:2] for e in found] == [e[:2] for e in expected]
+        for (_, _, image), (_, _, expected_image) in zip(found, expected):
+            np.testing.assert_allclose(image, expected_image, rtol=1e-5, atol=1e-8)

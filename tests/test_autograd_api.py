@@ -431,7 +431,7 @@ def test_jacobian_tuple_structure_strict_and_create_graph() -> None:
     message = "Output 0 of the user-provided function is independent of input 1"
     with pytest.raises(RuntimeError, match=message):
         jacobian(lambda x, y: (x.exp(), x.sum() * y), (x, y), strict=True)
-    with pytest.raises(NotImplementedError, match="reverse mode"):
+    with pytest.raises(NotImplementedError, match="vectorize=True"):
         jacobian(lambda x: x, x, strategy="forward-mode")
     with pytest.raises(RuntimeError, match="single element"):
         hessian(lambda x: x * 2, x)
@@ -477,7 +477,7 @@ def test_jacobian_hessian_match_torch() -> None:
         (mg.nn.init, "sparse_", "torch.nn.init.sparse_"),
         (mg.optim.lr_scheduler, "NoSuchScheduler", "torch.optim.lr_scheduler.NoSuchScheduler"),
         (mg.utils.data, "IterableDataset", "torch.utils.data.IterableDataset"),
-        (mg.autograd.functional, "vjp", "torch.autograd.functional.vjp"),
+        (mg.autograd.functional, "no_such_product", "torch.autograd.functional.no_such_product"),
     ],
 )
 def test_missing_names_point_to_the_docs(module: Any, name: str, specific: str) -> None:

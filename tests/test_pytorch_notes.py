@@ -690,6 +690,211 @@ def function_returns_gradient_for_a_number(torch: Any) -> Any:
 
 
 # =============================================================================================
+# autograd.functional: jacobian, hessian, vjp, jvp, vhp, hvp
+
+
+def functional_inputs(torch: Any) -> tuple[Any, ...]:
+    x = torch.tensor([0.5, 1.0, 2.0], dtype=torch.float64)
+    y = torch.tensor([1.0, -1.0], dtype=torch.float64)
+    v3 = torch.tensor([1.0, 2.0, 3.0], dtype=torch.float64)
+    v2 = torch.tensor([0.5, -1.0], dtype=torch.float64)
+    return x, y, v3, v2
+
+
+def exp_times_sum(x: Any) -> Any:
+    return x.exp() * x.sum()
+
+
+def cube_sum(x: Any) -> Any:
+    return (x**3).sum()
+
+
+def two_inputs(x: Any, y: Any) -> Any:
+    return (x**2).sum() * y.sum() + (y**3).sum() + x[0] * y[1] ** 2
+
+
+@snippet
+def functional_products(torch: Any) -> Any:
+    """The autograd.functional API reference's functions with a vector, on one input and on
+    two, the results detached unless ``create_graph``."""
+    AF = torch.autograd.functional
+    x, y, v3, v2 = functional_inputs(torch)
+    return [
+        AF.vjp(exp_times_sum, x, v3),
+        AF.vjp(lambda a, b: a.sum() * b, (x, y), v2),
+        AF.vjp(cube_sum, x),  # v may be None for a single-element output
+        AF.vjp(lambda a: (a * 2, a.sum()), x, (v3, torch.tensor(1.0, dtype=torch.float64))),
+        AF.jvp(exp_times_sum, x, v3),
+        AF.jvp(lambda a, b: a * b.sum(), (x, y), (v3, v2)),
+        AF.jvp(lambda a: a * x, torch.tensor(2.0, dtype=torch.float64)),
+        AF.vhp(cube_sum, x, v3),
+        AF.hvp(cube_sum, x, v3),
+        AF.vhp(two_inputs, (x, y), (v3, v2)),
+        AF.hvp(two_inputs, (x, y), (v3, v2)),
+        AF.hvp(lambda a: a.sum(), x, v3),  # a linear function: zeros
+        AF.vjp(lambda a, b: a * 2, (x, y), v3),  # independent of b: zeros
+        AF.jvp(lambda a: torch.ones(3, dtype=torch.float64), x, v3),
+        [r.requires_grad for r in AF.vjp(exp_times_sum, x, v3)],
+        [r.requires_grad for r in AF.vjp(exp_times_sum, x, v3, create_graph=True)],
+        [r.requires_grad for r in AF.hvp(cube_sum, x, v3, create_graph=True)],
+    ]
+
+
+def test_functional_products() -> None:
+    results = functional_products(mg)
+    x = np.array([0.5, 1.0, 2.0])
+    v3 = np.array([1.0, 2.0, 3.0])
+    jac = np.diag(np.exp(x) * x.sum()) + np.exp(x)[:, None]  # of exp(x) * sum(x)
+    out, vjp_ = results[0]
+    np.testing.assert_allclose(out.numpy(), np.exp(x) * x.sum(), rtol=1e-12)
+    np.testing.assert_allclose(vjp_.numpy(), v3 @ jac, rtol=1e-12)
+    np.testing.assert_allclose(results[4][1].numpy(), jac @ v3, rtol=1e-12)
+    np.testing.assert_allclose(results[7][1].numpy(), 6 * x * v3, rtol=1e-12)  # vhp of x^3
+    np.testing.assert_allclose(results[8][1].numpy(), 6 * x * v3, rtol=1e-12)
+    np.testing.assert_allclose(results[11][1].numpy(), np.zeros(3))
+    assert results[14:] == [[False, False], [True, True], [True, True]]
+
+
+def test_functional_products_finite_differences() -> None:
+    """jvp, vhp and hvp of the two-input function against central differences (float64)."""
+    AF = mg.autograd.functional
+    x, y, v3, v2 = functional_inputs(mg)
+    eps = 1e-6
+
+    def at(s: float) -> tuple[Any, Any]:
+        return x + s * v3, y + s * v2
+
+    _, jvp_ = AF.jvp(lambda a, b: a * b.sum() + a.exp(), (x, y), (v3, v2))
+    fd = (at(eps)[0] * at(eps)[1].sum() + at(eps)[0].exp()) - (
+        at(-eps)[0] * at(-eps)[1].sum() + at(-eps)[0].exp()
+    )
+    np.testing.assert_allclose(jvp_.numpy(), fd.numpy() / (2 * eps), rtol=1e-7)
+    for product in (AF.hvp, AF.vhp):
+        _, (hx, hy) = product(two_inputs, (x, y), (v3, v2))
+        gp = mg.autograd.functional.jacobian(two_inputs, at(eps))
+        gm = mg.autograd.functional.jacobian(two_inputs, at(-eps))
+        for h, a, b in ((hx, gp[0], gm[0]), (hy, gp[1], gm[1])):
+            np.testing.assert_allclose(h.numpy(), (a - b).numpy() / (2 * eps), rtol=1e-6)
+
+
+@snippet
+def functional_products_backpropagate(torch: Any) -> Any:
+    AF = torch.autograd.functional
+    x, _, v3, _ = functional_inputs(torch)
+    xs = [x.clone().requires_grad_() for _ in range(3)]
+    _, j = AF.vjp(exp_times_sum, xs[0], v3, create_graph=True)
+    j.sum().backward()
+    _, h = AF.hvp(cube_sum, xs[1], v3, create_graph=True)
+    h.sum().backward()
+    J = AF.jacobian(exp_times_sum, xs[2], create_graph=True)
+    J.sum().backward()
+    return [t.grad for t in xs]
+
+
+def test_functional_products_backpropagate() -> None:
+    gs = functional_products_backpropagate(mg)
+    np.testing.assert_allclose(gs[1].numpy(), 6 * np.array([1.0, 2.0, 3.0]))
+
+
+@snippet
+def functional_strict_vjp(torch: Any) -> Any:
+    x, y, v3, _ = functional_inputs(torch)
+    return torch.autograd.functional.vjp(lambda a, b: a * 2, (x, y), v3, strict=True)
+
+
+@snippet
+def functional_strict_jvp(torch: Any) -> Any:
+    x, _, v3, _ = functional_inputs(torch)
+    f = lambda a: torch.ones(3, dtype=torch.float64)  # noqa: E731
+    return torch.autograd.functional.jvp(f, x, v3, strict=True)
+
+
+@snippet
+def functional_strict_hvp(torch: Any) -> Any:
+    x, _, v3, _ = functional_inputs(torch)
+    return torch.autograd.functional.hvp(lambda a: a.sum(), x, v3, strict=True)
+
+
+@snippet
+def functional_strict_vhp(torch: Any) -> Any:
+    x, _, v3, _ = functional_inputs(torch)
+    return torch.autograd.functional.vhp(lambda a: a.sum(), x, v3, strict=True)
+
+
+@snippet
+def functional_v_of_wrong_shape(torch: Any) -> Any:
+    x, _, _, v2 = functional_inputs(torch)
+    return torch.autograd.functional.hvp(cube_sum, x, v2)
+
+
+@snippet
+def functional_v_needed(torch: Any) -> Any:
+    x, _, _, _ = functional_inputs(torch)
+    return torch.autograd.functional.vjp(exp_times_sum, x)
+
+
+@snippet
+def functional_vhp_of_a_vector_function(torch: Any) -> Any:
+    x, _, v3, _ = functional_inputs(torch)
+    return torch.autograd.functional.vhp(lambda a: a * 2, x, v3)
+
+
+@snippet
+def jacobian_strict_and_vectorize(torch: Any) -> Any:
+    x, y, _, _ = functional_inputs(torch)
+    f = lambda a, b: a * 2  # noqa: E731
+    return torch.autograd.functional.jacobian(f, (x, y), strict=True, vectorize=True)
+
+
+@snippet
+def jacobian_forward_mode(torch: Any) -> Any:
+    """strategy="forward-mode" (with vectorize=True, as PyTorch requires) gives the same
+    values; minigrad computes them in reverse mode."""
+    AF = torch.autograd.functional
+    x, y, _, _ = functional_inputs(torch)
+    return (
+        AF.jacobian(exp_times_sum, x, vectorize=True, strategy="forward-mode"),
+        AF.hessian(two_inputs, (x, y), vectorize=True, outer_jacobian_strategy="forward-mode"),
+    )
+
+
+@snippet
+def jacobian_forward_mode_without_vectorize(torch: Any) -> Any:
+    x, _, _, _ = functional_inputs(torch)
+    return torch.autograd.functional.jacobian(exp_times_sum, x, strategy="forward-mode")
+
+
+@pytest.mark.parametrize(
+    ("program", "error", "words"),
+    [
+        (functional_strict_vjp, RuntimeError, "independent of input 1"),
+        (functional_strict_jvp, RuntimeError, "does not require gradients"),
+        (functional_strict_hvp, RuntimeError, "jacobian of the user-provided function"),
+        (functional_strict_vhp, RuntimeError, "jacobian of the user-provided function"),
+        (functional_v_of_wrong_shape, RuntimeError, "v has invalid size"),
+        (functional_v_needed, RuntimeError, "v can only be None"),
+        (functional_vhp_of_a_vector_function, RuntimeError, "single element"),
+        (jacobian_strict_and_vectorize, RuntimeError, "not supported together"),
+        (jacobian_forward_mode_without_vectorize, NotImplementedError, "vectorize=True"),
+    ],
+)
+def test_functional_errors(program: Callable[[Any], Any], error: type, words: str) -> None:
+    with pytest.raises(error, match=words):
+        program(mg)
+
+
+def test_jacobian_forward_mode() -> None:
+    J, H = jacobian_forward_mode(mg)
+    AF = mg.autograd.functional
+    x, y, _, _ = functional_inputs(mg)
+    np.testing.assert_allclose(J.numpy(), AF.jacobian(exp_times_sum, x).numpy())
+    H2 = AF.hessian(two_inputs, (x, y))
+    for i in range(2):
+        for j in range(2):
+            np.testing.assert_allclose(H[i][j].numpy(), H2[i][j].numpy())
+
+
+# =============================================================================================
 # Comparison with torch
 
 

@@ -45,15 +45,17 @@ def _prepare(inputs: tuple[Tensor, ...], create_graph: bool) -> tuple[Tensor, ..
 
 
 def _check_strategy(vectorize: bool, strategy: str, fn: str) -> None:
-    if strategy == "forward-mode":
-        raise NotImplementedError(
-            f"{fn}(): minigrad differentiates in reverse mode only; use "
-            "strategy='reverse-mode' (the default)"
-        )
-    if strategy != "reverse-mode":
+    """PyTorch's checks of ``strategy``. "forward-mode" needs ``vectorize=True``, as in
+    PyTorch; the values are then computed in reverse mode (the same numbers)."""
+    if strategy not in ("forward-mode", "reverse-mode"):
         raise ValueError(
             f'Expected strategy to be either "forward-mode" or "reverse-mode". Hint: '
             f'{fn}() got strategy="{strategy}".'
+        )
+    if strategy == "forward-mode" and not vectorize:
+        raise NotImplementedError(
+            "Computing Jacobian using forward-AD or forward-over-reverse Hessian is only "
+            f"implemented for `vectorize=True` ({fn}(strategy='forward-mode'))."
         )
 
 
@@ -72,8 +74,10 @@ def jacobian(
         inputs: a tensor or a tuple of tensors.
         create_graph: make the result differentiable (for higher derivatives).
         strict: raise if an output does not depend on an input (instead of zeros).
-        vectorize: accepted for compatibility; the rows are computed one by one either way.
-        strategy: "reverse-mode" (forward mode is not available).
+        vectorize: accepted; the rows are computed one by one either way (with ``strict``,
+            refused as PyTorch refuses it).
+        strategy: "reverse-mode", or "forward-mode" (with ``vectorize=True``, as PyTorch
+            requires), whose values minigrad computes in reverse mode.
 
     Returns:
         One tensor of shape ``output.shape + input.shape`` when both are single tensors;
@@ -84,6 +88,11 @@ def jacobian(
         RuntimeError: in strict mode, naming the output and the input that are independent.
     """
     _check_strategy(vectorize, strategy, "jacobian")
+    if strict and vectorize:
+        raise RuntimeError(
+            "torch.autograd.functional.jacobian: `strict=True` and `vectorized=True` are not "
+            "supported together. Please either set `strict=False` or `vectorize=False`."
+        )
     in_tuple, ins = _as_tuple(inputs, "inputs", "jacobian")
     with enable_grad():
         xs = _prepare(ins, create_graph)
@@ -162,8 +171,8 @@ def hessian(
         inputs: a tensor or a tuple of tensors.
         create_graph: make the result differentiable.
         strict: raise if the output (or a first derivative) does not depend on an input.
-        vectorize: accepted for compatibility.
-        outer_jacobian_strategy: "reverse-mode" (forward mode is not available).
+        vectorize: accepted, as in ``jacobian``.
+        outer_jacobian_strategy: as ``jacobian``'s ``strategy``.
 
     Returns:
         A tensor of shape ``input.shape + input.shape`` for a single input; for a tuple of
@@ -211,10 +220,237 @@ def hessian(
             found.append(g)
         return tuple(found)
 
-    res = jacobian(gradient, ins, create_graph=create_graph, strict=strict)
+    res = jacobian(gradient, ins, create_graph=create_graph, strict=strict, vectorize=vectorize)
     if not in_tuple:
         return res[0][0]
     return res
+
+
+# ---------------------------------------------------------------------------------------------
+# Products with a vector: vjp, jvp, vhp, hvp (PyTorch's functions, built on grad() as PyTorch's)
+
+
+def _check_v(v: Any, like: tuple[Tensor, ...], is_tuple: bool, fn: str, of: str) -> tuple[Any, ...]:
+    """``v`` as a tuple matching ``like`` (the outputs or the inputs), checked as PyTorch
+    checks it; None is allowed only where ``like`` is one single-element tensor."""
+    if v is None:
+        if len(like) != 1 or like[0].numel() != 1:
+            raise RuntimeError(
+                f"The vector v can only be None if the {of} is a single Tensor with a single "
+                "element."
+            )
+        return (_new_tensor(np.ones(like[0].shape, dtype=like[0]._data.dtype), None),)
+    _, vs = _as_tuple(v, "v", fn)
+    if len(vs) != len(like):
+        raise RuntimeError(
+            f"v is a tuple of invalid length: should be {len(like)} but got {len(vs)}."
+        )
+    for i, (a, b) in enumerate(zip(vs, like)):
+        if a.shape != b.shape:
+            where = f"Entry {i} in " if is_tuple else ""
+            raise RuntimeError(f"{where}v has invalid size: should be {b.shape} but got {a.shape}.")
+    return vs
+
+
+def _call(
+    func: Callable[..., Any], xs: tuple[Tensor, ...], fn: str
+) -> tuple[bool, tuple[Tensor, ...]]:
+    out = func(*xs)
+    return _as_tuple(out, "outputs of the user-provided function", fn)
+
+
+def _check_outputs_require_grad(outs: tuple[Tensor, ...], strict: bool) -> None:
+    if strict:
+        for i, o in enumerate(outs):
+            if not o.requires_grad:
+                raise RuntimeError(
+                    f"Output {i} of the user-provided function does not require gradients. The "
+                    "outputs must be computed in a differentiable manner from the input when "
+                    "running in strict mode."
+                )
+
+
+def _grads(
+    outs: tuple[Tensor, ...],
+    xs: tuple[Tensor, ...],
+    seeds: tuple[Tensor, ...],
+    create_graph: bool,
+    strict: bool,
+    independent: str,
+) -> tuple[Tensor, ...]:
+    """grad(outs, xs, seeds), zeros where an x gets none (in strict mode, an error whose
+    message is ``independent`` with the input's index)."""
+    pairs = [(o, s) for o, s in zip(outs, seeds) if o.requires_grad]
+    found: tuple[Any, ...] = (None,) * len(xs)
+    if pairs:
+        found = grad(
+            [o for o, _ in pairs],
+            xs,
+            [s for _, s in pairs],
+            retain_graph=True,
+            create_graph=create_graph,
+            allow_unused=True,
+        )
+    result = []
+    for i, (x, g) in enumerate(zip(xs, found)):
+        if g is None:
+            if strict:
+                raise RuntimeError(independent.format(i=i))
+            g = _new_tensor(np.zeros_like(x._data), None)
+        result.append(g)
+    return tuple(result)
+
+
+def _finish(values: tuple[Tensor, ...], create_graph: bool, is_tuple: bool) -> Any:
+    if not create_graph:
+        values = tuple(v.detach() for v in values)
+    return values if is_tuple else values[0]
+
+
+def vjp(
+    func: Callable[..., Any],
+    inputs: Tensor | tuple[Tensor, ...],
+    v: Any = None,
+    create_graph: bool = False,
+    strict: bool = False,
+) -> tuple[Any, Any]:
+    """``(func(inputs), v^T J)``: the vector-Jacobian product, one backward pass.
+
+    ``v`` has the shape of the output (a tuple for a tuple of outputs); it may be None when
+    the output is a single element. The product has the structure of ``inputs``; zeros for an
+    input the output does not depend on (an error with ``strict=True``).
+    """
+    in_tuple, ins = _as_tuple(inputs, "inputs", "vjp")
+    with enable_grad():
+        xs = _prepare(ins, create_graph)
+        out_tuple, outs = _call(func, xs, "vjp")
+        _check_outputs_require_grad(outs, strict)
+        vs = _check_v(v, outs, out_tuple, "vjp", "user-provided function returns")
+        products = _grads(
+            outs,
+            xs,
+            vs,
+            create_graph,
+            strict,
+            "The output of the user-provided function is independent of input {i}. This is "
+            "not allowed in strict mode.",
+        )
+    return _finish(outs, create_graph, out_tuple), _finish(products, create_graph, in_tuple)
+
+
+def jvp(
+    func: Callable[..., Any],
+    inputs: Tensor | tuple[Tensor, ...],
+    v: Any = None,
+    create_graph: bool = False,
+    strict: bool = False,
+) -> tuple[Any, Any]:
+    """``(func(inputs), J v)``: the Jacobian-vector product, by PyTorch's double backward trick
+    (reverse mode twice: the vjp with a vector u is linear in u, and its vjp with ``v`` is
+    J v), so ``func`` must be twice differentiable in reverse mode.
+
+    ``v`` has the shape of the input (a tuple for a tuple of inputs); it may be None when the
+    input is a single element. The product has the structure of the outputs.
+    """
+    in_tuple, ins = _as_tuple(inputs, "inputs", "jvp")
+    vs = _check_v(v, ins, in_tuple, "jvp", "input to the user-provided function")
+    with enable_grad():
+        xs = _prepare(ins, create_graph)
+        out_tuple, outs = _call(func, xs, "jvp")
+        _check_outputs_require_grad(outs, strict)
+        us = tuple(_new_tensor(np.zeros_like(o._data), None).requires_grad_() for o in outs)
+        back = _grads(outs, xs, us, True, strict=False, independent="")
+        products = _grads(
+            back,
+            us,
+            vs,
+            create_graph,
+            strict,
+            "The gradient with respect to the input is independent of entry {i} in the "
+            "grad_outputs when using the double backward trick to compute forward mode "
+            "gradients. This is not allowed in strict mode.",
+        )
+    return _finish(outs, create_graph, out_tuple), _finish(products, create_graph, out_tuple)
+
+
+def _scalar_output(func: Callable[..., Any], xs: tuple[Tensor, ...], fn: str) -> Tensor:
+    _, outs = _call(func, xs, fn)
+    if len(outs) != 1:
+        raise RuntimeError(
+            f"The function given in {fn} should return a single Tensor, got {len(outs)} of them"
+        )
+    if outs[0].numel() != 1:
+        raise RuntimeError(
+            f"The Tensor returned by the function given to {fn} should contain a single element"
+        )
+    return outs[0]
+
+
+_HESSIAN_INDEPENDENT = (
+    "While computing the hessian, found that the jacobian of the user-provided function with "
+    "respect to input {i} is independent of the input. This is not allowed in strict mode. You "
+    "should ensure that your function is thrice differentiable and that the hessian depends on "
+    "the inputs."
+)
+
+
+def _first_derivative(
+    func: Callable[..., Any], ins: tuple[Tensor, ...], create_graph: bool, strict: bool, fn: str
+) -> tuple[Tensor, tuple[Tensor, ...], tuple[Tensor, ...]]:
+    """The output, the recorded inputs and the gradient (recorded) of a scalar ``func``."""
+    xs = _prepare(ins, create_graph)
+    out = _scalar_output(func, xs, fn)
+    _check_outputs_require_grad((out,), strict)
+    jac = _grads(
+        (out,),
+        xs,
+        (_new_tensor(np.ones(out.shape, dtype=out._data.dtype), None),),
+        True,
+        strict,
+        "The output of the user-provided function is independent of input {i}. This is not "
+        "allowed in strict mode.",
+    )
+    if strict:
+        for i, g in enumerate(jac):
+            if not g.requires_grad:
+                raise RuntimeError(_HESSIAN_INDEPENDENT.format(i=i))
+    return out, xs, jac
+
+
+def vhp(
+    func: Callable[..., Any],
+    inputs: Tensor | tuple[Tensor, ...],
+    v: Any = None,
+    create_graph: bool = False,
+    strict: bool = False,
+) -> tuple[Any, Any]:
+    """``(func(inputs), v^T H)`` for a scalar ``func``: the vector-Hessian product, the vjp of
+    its gradient. ``v`` and the product have the structure of ``inputs``."""
+    in_tuple, ins = _as_tuple(inputs, "inputs", "vhp")
+    vs = _check_v(v, ins, in_tuple, "vhp", "input to the user-provided function")
+    with enable_grad():
+        out, xs, jac = _first_derivative(func, ins, create_graph, strict, "vhp")
+        products = _grads(jac, xs, vs, create_graph, strict, _HESSIAN_INDEPENDENT)
+    return _finish((out,), create_graph, False), _finish(products, create_graph, in_tuple)
+
+
+def hvp(
+    func: Callable[..., Any],
+    inputs: Tensor | tuple[Tensor, ...],
+    v: Any = None,
+    create_graph: bool = False,
+    strict: bool = False,
+) -> tuple[Any, Any]:
+    """``(func(inputs), H v)`` for a scalar ``func``: the Hessian-vector product, by the double
+    backward trick as PyTorch (equal to ``vhp`` where the Hessian is symmetric)."""
+    in_tuple, ins = _as_tuple(inputs, "inputs", "hvp")
+    vs = _check_v(v, ins, in_tuple, "hvp", "input to the user-provided function")
+    with enable_grad():
+        out, xs, jac = _first_derivative(func, ins, create_graph, strict, "hvp")
+        us = tuple(_new_tensor(np.zeros_like(x._data), None).requires_grad_() for x in xs)
+        back = _grads(jac, xs, us, True, strict=False, independent="")
+        products = _grads(back, us, vs, create_graph, strict, _HESSIAN_INDEPENDENT)
+    return _finish((out,), create_graph, False), _finish(products, create_graph, in_tuple)
 
 
 # A PyTorch name this module does not have: the error says so and points to the docs.

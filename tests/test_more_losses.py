@@ -472,6 +472,65 @@ def test_legacy_flags_as_torch(name: str, legacy: dict, args: str) -> None:
     np.testing.assert_allclose(ours.numpy(), theirs.numpy(), rtol=1e-12)
 
 
+def _labels_and_scores(r: np.random.Generator) -> list[Any]:
+    return [r.standard_normal((4, 5)), np.array([0, 3, 1, 4])]
+
+
+def _probabilities(r: np.random.Generator) -> list[Any]:
+    return [r.uniform(0.05, 0.95, (4, 5)), r.uniform(0.0, 1.0, (4, 5))]
+
+
+def _pair(r: np.random.Generator) -> list[Any]:
+    return [r.standard_normal((4, 5)), r.standard_normal((4, 5))]
+
+
+# Every loss with a ``reduction``: the module, the function and a case of its inputs.
+OLD_MEAN_CASES = [
+    ("MSELoss", "mse_loss", _pair),
+    ("L1Loss", "l1_loss", _pair),
+    ("SmoothL1Loss", "smooth_l1_loss", _pair),
+    ("HuberLoss", "huber_loss", _pair),
+    ("NLLLoss", "nll_loss", _labels_and_scores),
+    ("CrossEntropyLoss", "cross_entropy", _labels_and_scores),
+    ("BCELoss", "binary_cross_entropy", _probabilities),
+    ("BCEWithLogitsLoss", "binary_cross_entropy_with_logits", _pair),
+] + [(module, fn, CASES[MODULES[module][2]][1]) for module, (fn, _, _) in MODULES.items()]
+
+
+def _old_mean(L: Any, module: str, fn: str, values: list[Any]) -> Any:
+    """What ``reduction="elementwise_mean"`` gives in library ``L``: (the function's value, the
+    module's value, the module's ``reduction``, the warnings' texts), or the ValueError's text."""
+    args = [L.t.tensor(np.asarray(v)) for v in values]
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("always")
+        try:
+            value = getattr(L.F, fn)(*args, reduction="elementwise_mean")
+            loss = getattr(L.nn, module)(reduction="elementwise_mean")
+            by_module = loss(*args)
+        except ValueError as e:
+            return str(e)
+    texts = sorted({str(w.message) for w in seen})
+    return value.numpy(), by_module.numpy(), loss.reduction, texts
+
+
+@pytest.mark.parametrize(("module", "fn", "make"), OLD_MEAN_CASES)
+def test_elementwise_mean_as_torch(module: str, fn: str, make: Callable[..., list[Any]]) -> None:
+    """``reduction="elementwise_mean"``, PyTorch's name for the mean before 0.4.1: the losses
+    that still take it give the mean with PyTorch's deprecation warning (the module keeps the
+    name), the others raise PyTorch's ValueError."""
+    T = _torch()
+    values = make(np.random.default_rng(0))
+    theirs = _old_mean(T, module, fn, values)
+    ours = _old_mean(MG, module, fn, values)
+    if isinstance(theirs, str):
+        assert isinstance(ours, str) and ours.startswith(theirs.split(" (")[0])
+        return
+    assert not isinstance(ours, str), ours
+    for got, want in zip(ours[:2], theirs[:2]):
+        np.testing.assert_allclose(got, want, rtol=1e-12)
+    assert ours[2:] == theirs[2:]
+
+
 # ---------------------------------------------------------------------------------------------
 # Extreme inputs: finite wherever PyTorch is, and no NumPy warning
 

@@ -1,7 +1,8 @@
 """The ``reduction`` argument the losses share: its check, PyTorch's legacy flags, the reduce.
 
 As ``torch.nn._reduction``: "mean", "sum" or "none", and the deprecated ``size_average`` and
-``reduce`` flags folded into it with PyTorch's warning.
+``reduce`` flags folded into it with PyTorch's warning; "elementwise_mean", PyTorch's name for
+"mean" before 0.4.1, is still taken by the losses that take it in PyTorch, with its warning.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import warnings
 from ..tensor import Tensor
 
 _REDUCTIONS = ("mean", "sum", "none")
+OLD_MEAN = "elementwise_mean"
 
 
 def _reduce(loss: Tensor, reduction: str) -> Tensor:
@@ -48,13 +50,32 @@ def _legacy(size_average: bool | None, reduce: bool | None, fn: str) -> str:
     return reduction
 
 
-def _reduction(size_average: bool | None, reduce: bool | None, reduction: str, fn: str) -> str:
+def renamed_mean(reduction: str, stacklevel: int = 3) -> str:
+    """ "mean" for its old name "elementwise_mean", with PyTorch's deprecation warning (given to
+    the caller of the loss function: ``stacklevel`` frames up); any other reduction as it is."""
+    if reduction != OLD_MEAN:
+        return reduction
+    warnings.warn(
+        "reduction='elementwise_mean' is deprecated. Please use reduction='mean' instead.",
+        UserWarning,
+        stacklevel=stacklevel,
+    )
+    return "mean"
+
+
+def _reduction(
+    size_average: bool | None, reduce: bool | None, reduction: str, fn: str, old_mean: bool = True
+) -> str:
     """PyTorch's legacy ``size_average``/``reduce`` flags folded into ``reduction``.
 
-    They override ``reduction`` with PyTorch's deprecation warning, as in PyTorch.
+    They override ``reduction`` with PyTorch's deprecation warning, as in PyTorch. With
+    ``old_mean`` (the losses PyTorch reduces through its C++ enum: all but a few), the old
+    name "elementwise_mean" is "mean", with PyTorch's warning; without it, it is refused.
     """
     if size_average is not None or reduce is not None:
         reduction = _legacy(size_average, reduce, fn)
+    elif old_mean:
+        reduction = renamed_mean(reduction, stacklevel=4)
     if reduction not in _REDUCTIONS:
         _check_reduction(reduction, fn)  # (raises, naming the choices)
     return reduction

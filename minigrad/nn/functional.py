@@ -38,7 +38,7 @@ from ..validation import (
 )
 from . import more_losses
 from ._common import _check_p, _dropout_mask, _size, _spatial_input, _tuple
-from ._reduction import _check_reduction, _reduce, _reduction
+from ._reduction import _reduce, _reduction
 from .attention import multi_head_attention_forward, scaled_dot_product_attention
 from .feature_functions import (
     alpha_dropout,
@@ -1108,7 +1108,7 @@ def huber_loss(
     Equals ``delta * smooth_l1_loss(beta=delta)``. Raises ValueError for delta <= 0.
     """
     fn = "huber_loss"
-    _check_reduction(reduction, fn)
+    reduction = _reduction(None, None, reduction, fn)
     if delta <= 0:
         raise ValueError(f"{fn}(): huber_loss does not support non-positive values for delta.")
     x = _as_input(input, fn)

@@ -14,7 +14,7 @@ import numpy as np
 from ..tensor import Tensor, from_data
 from . import functional as F
 from . import more_losses as M
-from ._reduction import _check_reduction, _legacy, _reduction
+from ._reduction import OLD_MEAN, _check_reduction, _legacy, _reduction
 from .distance import PairwiseDistance
 from .module import Module
 
@@ -53,7 +53,10 @@ class _Loss(Module):
         self, size_average: bool | None = None, reduce: bool | None = None, reduction: str = "mean"
     ) -> None:
         super().__init__()
-        self.reduction = _reduction(size_average, reduce, reduction, type(self).__name__)
+        if reduction == OLD_MEAN and size_average is None and reduce is None:
+            self.reduction = reduction  # PyTorch keeps the old name: the loss warns (or raises)
+        else:
+            self.reduction = _reduction(size_average, reduce, reduction, type(self).__name__)
 
 
 class _WeightedLoss(_Loss):
@@ -221,7 +224,8 @@ class KLDivLoss(_Loss):
         Module.__init__(self)
         if size_average is not None or reduce is not None:
             reduction = _legacy(size_average, reduce, "KLDivLoss")
-        _check_reduction(reduction, "KLDivLoss", choices=("mean", "batchmean", "sum", "none"))
+        if reduction != OLD_MEAN:  # (kept, as in PyTorch: kl_div warns)
+            _check_reduction(reduction, "KLDivLoss", choices=("mean", "batchmean", "sum", "none"))
         self.reduction = reduction
         self.log_target = log_target
 

@@ -20,7 +20,7 @@ from ..functions import minimum, where
 from ..linalg_functions import pairwise_distance
 from ..tensor import Tensor, apply, as_tensor
 from ..validation import _check_broadcasts
-from ._reduction import _check_reduction, _legacy, _reduce, _reduction
+from ._reduction import _check_reduction, _legacy, _reduce, _reduction, renamed_mean
 
 __all__ = [
     "cosine_embedding_loss",
@@ -130,6 +130,7 @@ def kl_div(
     else:
         if reduction == "mean":
             warnings.warn(_KL_MEAN_WARNING, UserWarning, stacklevel=2)
+        reduction = renamed_mean(reduction)
         _check_reduction(reduction, fn, choices=("mean", "batchmean", "sum", "none"))
         reduced_as = "sum" if reduction == "batchmean" else reduction
     x, t = as_tensor(input), as_tensor(target)
@@ -173,7 +174,7 @@ def poisson_nll_loss(
         RuntimeError: on shapes that do not broadcast. ValueError: on an unknown reduction.
     """
     fn = "poisson_nll_loss"
-    reduction = _reduction(size_average, reduce, reduction, fn)
+    reduction = _reduction(size_average, reduce, reduction, fn, old_mean=False)  # (as PyTorch)
     x, t = as_tensor(input), as_tensor(target)
     _check_broadcasts(fn, t, x)
     loss = (x.exp() - t * x) if log_input else (x - t * (x + eps).log())

@@ -1,6 +1,6 @@
 """pytorch/examples' reinforcement-learning programs run under minigrad with only the import
 changed: REINFORCE and actor-critic on CartPole, both sampling actions with
-``torch.distributions.Categorical``.
+``torch.distributions.Categorical``; and mnist_rnn, an LSTM reading MNIST images row by row.
 
 Each program is kept as upstream writes it (the gym 0.26 API of ``reset(seed=)`` returning
 ``(state, info)`` and ``step`` returning five values). Only what cannot run here is replaced,
@@ -19,7 +19,8 @@ from typing import Any
 
 import numpy as np
 import pytest
-from test_pytorch_compat import ForLibrary, run, same_start, start_functions
+from test_pytorch_compat import ForLibrary, compare_with_torch, run, same_start, start_functions
+from test_pytorch_examples_vision import _torchvision
 
 # ---------------------------------------------------------------------------------------------
 # gym's CartPole-v1, in NumPy
@@ -491,3 +492,195 @@ def test_program_matches_torch(name: str) -> None:
     for key in ours:
         assert ours[key].dtype == np.float64
         np.testing.assert_allclose(ours[key], theirs[key], rtol=1e-5, atol=1e-8, err_msg=key)
+
+
+# ---------------------------------------------------------------------------------------------
+# mnist_rnn/main.py: nn.LSTM(batch_first=True) over the 28 rows of each image, its last output
+# through BatchNorm1d, Dropout2d (of a 2-D input: single elements, with PyTorch's deprecation
+# warning), two Linear layers and log_softmax; nll_loss, Adadelta with StepLR. torchvision's
+# MNIST and transforms are the stand-ins over the shared MNIST files; the command line is
+# given as ARGV (shorter runs: fewer images, epochs, and Adadelta's lr of the mnist example);
+# lists of the batch losses and of the test results are added.
+
+MNIST_RNN = r"""
+from __future__ import print_function
+
+import argparse
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+import torch.optim as optim
+from torch.optim.lr_scheduler import StepLR
+# from torchvision import datasets, transforms  (given: the stand-ins)
+
+
+class Net(nn.Module):
+    def __init__(self):
+        super(Net, self).__init__()
+        self.rnn = nn.LSTM(input_size=28, hidden_size=64, batch_first=True)
+        self.batchnorm = nn.BatchNorm1d(64)
+        self.dropout1 = nn.Dropout2d(0.25)
+        self.dropout2 = nn.Dropout2d(0.5)
+        self.fc1 = nn.Linear(64, 32)
+        self.fc2 = nn.Linear(32, 10)
+
+    def forward(self, input):
+        # Shape of input is (batch_size,1, 28, 28)
+        # converting shape of input to (batch_size, 28, 28)
+        # as required by RNN when batch_first is set True
+        input = input.reshape(-1, 28, 28)
+        output, hidden = self.rnn(input)
+
+        # RNN output shape is (seq_len, batch, input_size)
+        # Get last output of RNN
+        output = output[:, -1, :]
+        output = self.batchnorm(output)
+        output = self.dropout1(output)
+        output = self.fc1(output)
+        output = F.relu(output)
+        output = self.dropout2(output)
+        output = self.fc2(output)
+        output = F.log_softmax(output, dim=1)
+        return output
+
+
+def train(args, model, device, train_loader, optimizer, epoch):
+    model.train()
+    for batch_idx, (data, target) in enumerate(train_loader):
+        data, target = data.to(device), target.to(device)
+        optimizer.zero_grad()
+        output = model(data)
+        loss = F.nll_loss(output, target)
+        loss.backward()
+        optimizer.step()
+        losses.append(loss.item())
+        if batch_idx % args.log_interval == 0:
+            print('Train Epoch: {} [{}/{} ({:.0f}%)]\tLoss: {:.6f}'.format(
+                epoch, batch_idx * len(data), len(train_loader.dataset),
+                       100. * batch_idx / len(train_loader), loss.item()))
+            if args.dry_run:
+                break
+
+
+def test(args, model, device, test_loader):
+    model.eval()
+    test_loss = 0
+    correct = 0
+    with torch.no_grad():
+        for data, target in test_loader:
+            data, target = data.to(device), target.to(device)
+            output = model(data)
+            test_loss += F.nll_loss(output, target, reduction='sum').item()  # sum up batch loss
+            pred = output.argmax(dim=1, keepdim=True)  # get the index of the max log-probability
+            correct += pred.eq(target.view_as(pred)).sum().item()
+            if args.dry_run:
+                break
+
+    test_loss /= len(test_loader.dataset)
+    results.append((test_loss, correct))
+
+    print('\nTest set: Average loss: {:.4f}, Accuracy: {}/{} ({:.0f}%)\n'.format(
+        test_loss, correct, len(test_loader.dataset),
+        100. * correct / len(test_loader.dataset)))
+
+
+def main():
+    # Training settings
+    parser = argparse.ArgumentParser(description='PyTorch MNIST Example using RNN')
+    parser.add_argument('--batch-size', type=int, default=64, metavar='N',
+                        help='input batch size for training (default: 64)')
+    parser.add_argument('--test-batch-size', type=int, default=1000, metavar='N',
+                        help='input batch size for testing (default: 1000)')
+    parser.add_argument('--epochs', type=int, default=14, metavar='N',
+                        help='number of epochs to train (default: 14)')
+    parser.add_argument('--lr', type=float, default=0.1, metavar='LR',
+                        help='learning rate (default: 0.1)')
+    parser.add_argument('--gamma', type=float, default=0.7, metavar='M',
+                        help='learning rate step gamma (default: 0.7)')
+    parser.add_argument('--cuda', action='store_true', default=False,
+                        help='enables CUDA training')
+    parser.add_argument('--mps', action="store_true", default=False,
+                        help="enables MPS training")
+    parser.add_argument('--dry-run', action='store_true', default=False,
+                        help='quickly check a single pass')
+    parser.add_argument('--seed', type=int, default=1, metavar='S',
+                        help='random seed (default: 1)')
+    parser.add_argument('--log-interval', type=int, default=10, metavar='N',
+                        help='how many batches to wait before logging training status')
+    parser.add_argument('--save-model', action='store_true', default=False,
+                        help='for Saving the current Model')
+    args = parser.parse_args(ARGV)
+
+    if args.cuda and not args.mps:
+        device = "cuda"
+    elif args.mps and not args.cuda:
+        device = "mps"
+    else:
+        device = "cpu"
+
+    device = torch.device(device)
+
+    torch.manual_seed(args.seed)
+
+    kwargs = {'num_workers': 1, 'pin_memory': True} if args.cuda else {}
+    train_loader = torch.utils.data.DataLoader(
+        datasets.MNIST('../data', train=True, download=True,
+                       transform=transforms.Compose([
+                           transforms.ToTensor(),
+                           transforms.Normalize((0.1307,), (0.3081,))
+                       ])),
+        batch_size=args.batch_size, shuffle=True, **kwargs)
+    test_loader = torch.utils.data.DataLoader(
+        datasets.MNIST('../data', train=False, transform=transforms.Compose([
+            transforms.ToTensor(),
+            transforms.Normalize((0.1307,), (0.3081,))
+        ])),
+        batch_size=args.test_batch_size, shuffle=True, **kwargs)
+
+    model = Net().to(device)
+    optimizer = optim.Adadelta(model.parameters(), lr=args.lr)
+
+    scheduler = StepLR(optimizer, step_size=1, gamma=args.gamma)
+    for epoch in range(1, args.epochs + 1):
+        train(args, model, device, train_loader, optimizer, epoch)
+        test(args, model, device, test_loader)
+        scheduler.step()
+
+    if args.save_model:
+        torch.save(model.state_dict(), "mnist_rnn.pt")
+
+
+losses, results = [], []
+if __name__ == '__main__':
+    main()
+"""
+
+MNIST_RNN_ARGV = ["--epochs", "3", "--lr", "1.0", "--batch-size", "32", "--log-interval", "10"]
+
+
+@pytest.mark.filterwarnings("ignore:dropout2d. Received a 2-D input:UserWarning")
+def test_mnist_rnn_trains(capsys: Any) -> None:
+    ns = run(MNIST_RNN, __name__="__main__", ARGV=MNIST_RNN_ARGV, **_torchvision(1280, 300))
+    losses, results = ns["losses"], ns["results"]
+    assert len(losses) == 3 * 40 and np.all(np.isfinite(losses))
+    first, last = np.mean(losses[:10]), np.mean(losses[-10:])
+    assert first > 2.1 and last < 0.7 * first, (first, last)
+    (loss_1, _), _, (loss_3, correct_3) = results
+    assert loss_3 < loss_1 and correct_3 > 300 * 0.3, results  # chance: 10%
+    printed = capsys.readouterr().out
+    assert printed.count("Train Epoch: ") == 3 * 4 and printed.count("Test set: ") == 3
+
+
+@pytest.mark.filterwarnings("ignore:dropout2d. Received a 2-D input:UserWarning")
+def test_mnist_rnn_matches_torch() -> None:
+    """The first losses from the same weights and dropout masks, in float64, are torch's.
+    (Dropout2d of this 2-D input drops single elements in both libraries: it is given the
+    same masks as Dropout.)"""
+    source = MNIST_RNN.replace("nn.Dropout2d(", "nn.Dropout(")
+    source = source.replace(
+        "    model = Net().to(device)\n",
+        "    model = Net().to(device)\n    _start_parameters(model)\n",
+    )
+    argv = ["--epochs", "2", "--lr", "1.0", "--batch-size", "32", "--test-batch-size", "32"]
+    compare_with_torch(source, __name__="__main__", ARGV=argv, **_torchvision(64, 32))

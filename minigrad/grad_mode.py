@@ -20,6 +20,8 @@ F = TypeVar("F", bound=Callable[..., Any])
 # A ContextVar rather than threading.local: reading it costs no more than a class attribute
 # (it is read on every op), and each new thread starts from its default, True.
 _grad_enabled: contextvars.ContextVar[bool] = contextvars.ContextVar("grad_enabled", default=True)
+# Set only by inference_mode (read by is_inference_mode_enabled, never by an op).
+_inference: contextvars.ContextVar[bool] = contextvars.ContextVar("inference", default=False)
 
 
 def decorated(fn: F, context: Callable[[], Any]) -> F:
@@ -107,7 +109,8 @@ class no_grad(_GradMode):
 
 
 class inference_mode(_GradMode):
-    """PyTorch's ``inference_mode``: here ``no_grad`` by another name (nothing is recorded).
+    """PyTorch's ``inference_mode``: here ``no_grad`` by another name (nothing is recorded),
+    and ``is_inference_mode_enabled()`` says True inside.
 
     ``inference_mode(False)`` records as usual. Use as a context manager or a decorator, with
     or without parentheses. One difference: PyTorch marks the tensors made inside as
@@ -122,6 +125,25 @@ class inference_mode(_GradMode):
 
     def __init__(self, mode: Any = True) -> None:
         super().__init__(not mode)
+        self.inference = bool(mode)
+        self.prev_inference: list[contextvars.Token[bool]] = []
+
+    def __enter__(self) -> None:
+        super().__enter__()
+        self.prev_inference.append(_inference.set(self.inference))
+
+    def __exit__(self, *exc: object) -> None:
+        _inference.reset(self.prev_inference.pop())
+        super().__exit__(*exc)
+
+    def __call__(self, fn: F) -> F:
+        mode = self.inference
+        return decorated(fn, lambda: inference_mode(mode))
+
+
+def is_inference_mode_enabled() -> bool:
+    """True inside ``inference_mode()`` (in this thread), as PyTorch's."""
+    return _inference.get()
 
 
 class enable_grad(_GradMode):

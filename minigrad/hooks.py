@@ -2,8 +2,10 @@
 the check of what a hook returns.
 
 A leaf keeps its hooks in ``_hooks``, a computed tensor on its node (``grad_fn.hooks``); the
-walk (``engine._run_hooks``) calls them with the gradient as a Tensor. Below the engine and the
-Tensor class: like them, it treats anything with a ``._data`` array as a tensor.
+walk (``engine._run_hooks``) calls them with the gradient as a Tensor. A node's own hooks
+(``grad_fn.register_prehook``/``register_hook``, PyTorch's ``Node`` hooks) are kept here too.
+Below the engine and the Tensor class: like them, it treats anything with a ``._data`` array
+as a tensor.
 """
 
 from __future__ import annotations
@@ -14,7 +16,16 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["HookHandle", "RetainGrad", "checked_result", "register", "retain_grad"]
+__all__ = [
+    "HookHandle",
+    "PreHook",
+    "RetainGrad",
+    "checked_result",
+    "register",
+    "register_posthook",
+    "register_prehook",
+    "retain_grad",
+]
 
 
 class HookHandle:
@@ -37,8 +48,8 @@ def register(t: Any, hook: Callable[[Any], Any]) -> HookHandle:
     if hooks is None:
         hooks = []
         setattr(owner, slot, hooks)
-    # before a retain_grad() hook, which runs last whenever it came (as in PyTorch)
-    at = next((i for i, h in enumerate(hooks) if isinstance(h, RetainGrad)), len(hooks))
+    # before a node's pre-hooks and a retain_grad() hook, whenever they came (PyTorch's order)
+    at = next((i for i, h in enumerate(hooks) if isinstance(h, PreHook | RetainGrad)), len(hooks))
     hooks.insert(at, hook)
     return HookHandle(hooks, hook)
 
@@ -118,3 +129,70 @@ def checked_result(new: Any, grad: Any) -> Any:
             f"a hook returned a gradient of shape {tuple(new.shape)}; expected {tuple(grad.shape)}"
         )
     return new
+
+
+# ---------------------------------------------------------------------------------------------
+# Hooks on a node (``grad_fn.register_prehook`` and ``grad_fn.register_hook``)
+
+
+class PreHook:
+    """A node's pre-hook: ``fn(grad_outputs)`` before the node's rule, after its tensor's hooks
+    and before ``retain_grad()`` keeps the gradient (PyTorch's order); it may return a
+    replacement tuple."""
+
+    def __init__(self, fn: Callable[[tuple[Any, ...]], Any]) -> None:
+        self.fn = fn
+
+    def __call__(self, grad: Any) -> Any:
+        new = self.fn((grad,))
+        if new is None:
+            return None
+        if not isinstance(new, tuple | list) or len(new) != 1:
+            raise RuntimeError(
+                "a node's pre-hook must return None or a tuple of one gradient per output "
+                f"of the node (1); it returned {new!r}"
+            )
+        return new[0]
+
+
+def register_prehook(node: Any, fn: Callable[[tuple[Any, ...]], Any]) -> HookHandle:
+    """Add ``fn`` to the pre-hooks of ``node`` (kept with its tensor's hooks, after them)."""
+    hooks = node.hooks
+    if hooks is None:
+        hooks = node.hooks = []
+    at = next((i for i, h in enumerate(hooks) if isinstance(h, RetainGrad)), len(hooks))
+    hook = PreHook(fn)
+    hooks.insert(at, hook)
+    return HookHandle(hooks, hook)
+
+
+def register_posthook(
+    node: Any, fn: Callable[[tuple[Any, ...], tuple[Any, ...]], Any], after: Callable[..., Any]
+) -> HookHandle:
+    """Add ``fn`` to the post-hooks of ``node``: ``after(node, grads, grad, xs)`` (given by the
+    caller, which knows the engine) runs them on what the node's rule returned.
+
+    The node takes a class of its own, a subclass of its op's (same name, same slots) whose
+    ``backward`` calls the op's rule and then ``after``; its hooks live on that class. An op
+    without post-hooks pays nothing.
+    """
+    cls = type(node)
+    if "post_hooks" not in cls.__dict__:
+        base = cls
+
+        def backward(self: Any, grad: Any, out: Any, *xs: Any) -> Any:
+            return after(self, base.backward(self, grad, out, *xs), grad, xs)
+
+        attrs = {
+            "__slots__": (),
+            "__qualname__": cls.__qualname__,
+            "__module__": cls.__module__,
+            "__doc__": cls.__doc__,
+            "torch_name": cls.torch_name,
+            "post_hooks": [],
+            "backward": backward,
+        }
+        node.__class__ = cls = type(cls.__name__, (cls,), attrs)
+    hooks: list[Any] = cls.post_hooks
+    hooks.append(fn)
+    return HookHandle(hooks, fn)

@@ -16,9 +16,13 @@ the ONNX export read.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
+
+from . import hooks
+from .grad_mode import is_grad_enabled
 
 __all__ = [
     "AccumulateGrad",
@@ -126,8 +130,62 @@ class NodeSurface:
         """What ``next_functions`` shows for this node (an output of a node shows the node)."""
         return self, 0
 
+    def register_prehook(self, hook: Callable[[tuple[Any, ...]], Any]) -> hooks.HookHandle:
+        """PyTorch's ``Node.register_prehook``: ``hook(grad_outputs)`` runs before this node's
+        rule, after its tensor's hooks and before ``retain_grad()`` keeps the gradient; it may
+        return a tuple that replaces ``grad_outputs``. Returns a handle with ``remove()``."""
+        return hooks.register_prehook(self, hook)
+
+    def register_hook(
+        self, hook: Callable[[tuple[Any, ...], tuple[Any, ...]], Any]
+    ) -> hooks.HookHandle:
+        """PyTorch's ``Node.register_hook``: ``hook(grad_inputs, grad_outputs)`` runs after this
+        node's rule, with what it hands to each input (None where an input needs none); it may
+        return a tuple that replaces ``grad_inputs``. Returns a handle with ``remove()``.
+
+        As in PyTorch, a node runs only when backward reaches it; one difference: for a
+        tensor given to ``autograd.grad`` as an input, minigrad still runs its node (and its
+        node hooks), where PyTorch stops there.
+        """
+        return hooks.register_posthook(self, hook, _after_rule)
+
     def __repr__(self) -> str:
         return f"<{self.name()}>"
+
+
+def _after_rule(node: Any, grads: Any, grad: Any, xs: Any) -> tuple[Any, ...]:
+    """Run ``node``'s post-hooks on what its rule returned (``grads``, one per input, of a
+    broadcast shape or None) and the gradient it received; return what goes to the inputs."""
+    from .engine import TensorMakers, sum_to  # (here: the engine imports this module)
+
+    def tensor(g: Any) -> Any:
+        return g if g is None or hasattr(g, "_data") else TensorMakers.wrap(np.asarray(g), None)
+
+    outputs = tuple(tensor(g) for g in (grad if isinstance(grad, list) else [grad]))
+    inputs = tuple(
+        None
+        if e is None or g is None
+        else tensor(sum_to(tensor(g), tuple(getattr(x, "shape", ()))))
+        for e, g, x in zip(node.edges, grads, xs)
+    )
+    for fn in type(node).post_hooks:
+        new = fn(inputs, outputs)
+        if new is None:
+            continue
+        if isinstance(new, tuple | list) and all(g is None for g in inputs[len(new) :]):
+            new = (*new, *inputs[len(new) :])  # (PyTorch lists no Python-number operand)
+        if not isinstance(new, tuple | list) or len(new) != len(inputs):
+            raise RuntimeError(
+                f"hook of {node.name()} returned {new!r}; expected None or a tuple of "
+                f"{len(inputs)} gradients (one per input of the node)"
+            )
+        inputs = tuple(
+            None if g is None or old is None else hooks.checked_result(g, old)
+            for g, old in zip(new, inputs)
+        )
+        inputs = tuple(tensor(g) for g in inputs)
+    recorded = is_grad_enabled()  # (the walk records only under create_graph)
+    return tuple(g if g is None or recorded else g._data for g in inputs)
 
 
 class OutputSurface(NodeSurface):
@@ -154,6 +212,21 @@ class OutputSurface(NodeSurface):
 
     def _next(self) -> tuple[Any, int]:
         return self.node, self.index
+
+    def register_prehook(self, hook: Callable[[tuple[Any, ...]], Any]) -> hooks.HookHandle:
+        """Not for one output of several: PyTorch's pre-hook gets the gradients of all the
+        node's outputs at once, which minigrad gathers only inside the walk (raises)."""
+        raise NotImplementedError(
+            "register_prehook(): this is one output's node of an autograd.Function with "
+            "several outputs (minigrad gives each output a node of its own); register a hook "
+            "on each output tensor instead (t.register_hook)"
+        )
+
+    def register_hook(
+        self, hook: Callable[[tuple[Any, ...], tuple[Any, ...]], Any]
+    ) -> hooks.HookHandle:
+        """The Function's node's post-hook (all outputs share it, as in PyTorch)."""
+        return self.node.register_hook(hook)
 
 
 class AccumulateGrad:

@@ -11,6 +11,7 @@ exactly: a snippet that raises must raise the same kind of error under both).
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -166,6 +167,245 @@ def no_grad_and_enable_grad(torch: Any) -> Any:
 
 def test_no_grad_and_enable_grad() -> None:
     assert no_grad_and_enable_grad(mg) == (False, True, True, True, False, True)
+
+
+@snippet
+def freezing_part_of_a_model(torch: Any) -> Any:
+    """The note's fine-tuning pattern (a small network stands in for torchvision's resnet18):
+    frozen parameters get no gradient, the new last layer does, and training moves only it."""
+    nn = torch.nn
+    model = nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 3))
+    for param in model.parameters():
+        param.requires_grad = False
+    model[2] = nn.Linear(8, 100)  # a new layer's parameters require grad
+    optimizer = torch.optim.SGD(model[2].parameters(), lr=1e-2, momentum=0.9)
+    before = [p.detach().clone() for p in model.parameters()]
+    out = model(torch.ones(2, 4)).pow(2).sum()
+    out.backward()
+    optimizer.step()
+    moved = [not torch.equal(a, p.detach()) for a, p in zip(before, model.parameters())]
+    frozen = nn.Linear(2, 2).requires_grad_(False)
+    return model[0].weight.grad is None, moved, [p.requires_grad for p in frozen.parameters()]
+
+
+def test_freezing_part_of_a_model() -> None:
+    assert freezing_part_of_a_model(mg) == (True, [False, False, True, True], [False, False])
+
+
+@snippet
+def evaluation_mode_is_not_no_grad(torch: Any) -> Any:
+    nn = torch.nn
+    m = nn.Sequential(nn.Linear(3, 3), nn.Dropout(0.5), nn.BatchNorm1d(3))
+    m.eval()
+    out = m(torch.ones(2, 3))
+    m.train()
+    return out.requires_grad, m.training, m[1].training
+
+
+def test_evaluation_mode_is_not_no_grad() -> None:
+    assert evaluation_mode_is_not_no_grad(mg) == (True, True, True)
+
+
+@snippet
+def inference_mode_records_nothing(torch: Any) -> Any:
+    x = torch.ones(2, requires_grad=True)
+    with torch.inference_mode():
+        y = x * 2
+        inside = torch.is_grad_enabled(), torch.is_inference_mode_enabled()
+
+    @torch.inference_mode()
+    def f(x: Any) -> Any:
+        return x * 2
+
+    with torch.inference_mode():
+        with torch.inference_mode(False):
+            z = x * 2
+    return (
+        y.requires_grad,
+        inside,
+        torch.is_inference_mode_enabled(),
+        f(x).requires_grad,
+        z.requires_grad,
+    )
+
+
+def test_inference_mode_records_nothing() -> None:
+    assert inference_mode_records_nothing(mg) == (False, (False, True), False, False, True)
+
+
+@snippet
+def multithreaded_backward(torch: Any) -> Any:
+    results = []
+
+    def train_fn() -> None:
+        x = torch.ones(5, 5, requires_grad=True)
+        y = (x + 3) * (x + 4) * 0.5  # forward
+        y.sum().backward()  # backward
+        results.append(x.grad)
+
+    threads = []
+    for _ in range(10):
+        p = threading.Thread(target=train_fn, args=())
+        p.start()
+        threads.append(p)
+    for p in threads:
+        p.join()
+    return results
+
+
+def test_multithreaded_backward() -> None:
+    results = multithreaded_backward(mg)
+    assert len(results) == 10
+    for g in results:
+        np.testing.assert_allclose(g.numpy(), np.full((5, 5), 4.5))  # x + 3.5 at x = 1
+
+
+# ---------------------------------------------------------------------------------------------
+# Autograd mechanics: hooks
+
+
+@snippet
+def backward_hooks_order(torch: Any) -> Any:
+    """Tensor hooks, then the node's pre-hooks, then retain_grad, then the node, then its
+    post-hooks; hooks of one kind in the order registered, each seeing the one before."""
+    log = []
+    a = torch.tensor(2.0, requires_grad=True)
+    b = a * 3
+    b.retain_grad()
+    b.register_hook(lambda g: log.append(("tensor 1", g.item())) or g * 2)
+    b.grad_fn.register_prehook(lambda gout: log.append(("pre", gout[0].item())))
+    b.register_hook(lambda g: log.append(("tensor 2", g.item())))
+    b.grad_fn.register_hook(lambda gin, gout: log.append(("post", gin[0].item(), gout[0].item())))
+    c = b * b
+    c.backward()
+    return log, b.grad, a.grad
+
+
+def test_backward_hooks_order() -> None:
+    log, b_grad, a_grad = backward_hooks_order(mg)
+    assert log == [("tensor 1", 12.0), ("tensor 2", 24.0), ("pre", 24.0), ("post", 72.0, 24.0)]
+    assert b_grad.item() == 24.0 and a_grad.item() == 72.0
+
+
+@snippet
+def node_hooks_replace_gradients(torch: Any) -> Any:
+    x = torch.tensor([1.0, 2.0], requires_grad=True)
+    w = torch.tensor([3.0, 4.0], requires_grad=True)
+    y = x * w
+    y.grad_fn.register_prehook(lambda gout: (gout[0] * 10,))
+    handle = y.grad_fn.register_hook(lambda gin, gout: (gin[0] + 1, None))
+    y.sum().backward(retain_graph=True)
+    first = x.grad.clone(), w.grad
+    handle.remove()
+    x.grad = None
+    y.sum().backward()
+    return first, x.grad
+
+
+def test_node_hooks_replace_gradients() -> None:
+    (xg, wg), xg2 = node_hooks_replace_gradients(mg)
+    np.testing.assert_allclose(xg.numpy(), [31.0, 41.0])
+    assert wg is None  # its gradient was replaced by None
+    np.testing.assert_allclose(xg2.numpy(), [30.0, 40.0])
+
+
+@snippet
+def node_hook_under_create_graph(torch: Any) -> Any:
+    """A post-hook's replacement is part of the recorded gradient (``x ** 3``: PyTorch's node
+    lists no exponent, so one gradient is returned)."""
+    x = torch.tensor([1.0, 2.0], requires_grad=True)
+    y = x**3
+    y.grad_fn.register_hook(lambda gin, gout: (gin[0] * 2,))
+    (g,) = torch.autograd.grad(y.sum(), x, create_graph=True)
+    g.sum().backward()
+    return g, x.grad
+
+
+def test_node_hook_under_create_graph() -> None:
+    g, xg = node_hook_under_create_graph(mg)
+    np.testing.assert_allclose(g.detach().numpy(), [6.0, 24.0])
+    np.testing.assert_allclose(xg.numpy(), [12.0, 24.0])
+
+
+@snippet
+def hook_registered_before_an_in_place_change(torch: Any) -> Any:
+    """A tensor hook registered before an in-place change sees the gradient of the old value;
+    one registered after, the new."""
+    log = []
+    t = torch.tensor(1.0, requires_grad=True).sin()
+    t.register_hook(lambda g: log.append(("before", round(g.item(), 6))))
+    t.cos_()
+    t.register_hook(lambda g: log.append(("after", round(g.item(), 6))))
+    t.backward()
+    return log
+
+
+def test_hook_registered_before_an_in_place_change() -> None:
+    assert hook_registered_before_an_in_place_change(mg) == [
+        ("after", 1.0), ("before", round(-np.sin(np.sin(1.0)), 6))
+    ]  # fmt: skip
+
+
+@snippet
+def tensor_hook_of_a_backward_input(torch: Any) -> Any:
+    log = []
+    a = torch.tensor(2.0, requires_grad=True)
+    b = a * 3
+    b.register_hook(lambda g: log.append("tensor"))
+    b.grad_fn.register_hook(lambda gin, gout: log.append("node"))
+    c = b * b
+    c.backward(inputs=[b])
+    return log, a.grad, b.grad
+
+
+def test_tensor_hook_of_a_backward_input() -> None:
+    log, a_grad, b_grad = tensor_hook_of_a_backward_input(mg)
+    assert log == ["tensor", "node"] and a_grad is None and b_grad.item() == 12.0
+
+
+@snippet
+def retain_grad_of_a_computed_tensor(torch: Any) -> Any:
+    a = torch.tensor([1.0, 2.0], requires_grad=True)
+    b = a * 2
+    b.retain_grad()
+    c = (b * b).sum()
+    c.backward()
+    return b.grad, b.retains_grad, a.retains_grad, a.grad, b.is_leaf
+
+
+def test_retain_grad_of_a_computed_tensor() -> None:
+    bg, flag_b, flag_a, ag, leaf = retain_grad_of_a_computed_tensor(mg)
+    np.testing.assert_allclose(bg.numpy(), [4.0, 8.0])
+    np.testing.assert_allclose(ag.numpy(), [8.0, 16.0])
+    assert (flag_b, flag_a, leaf) == (True, False, False)
+
+
+@snippet
+def save_on_cpu_changes_no_gradient(torch: Any) -> Any:
+    x = torch.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    with torch.autograd.graph.save_on_cpu(pin_memory=False):
+        y = (x * x).sum()
+    y.backward()
+    return x.grad
+
+
+def test_save_on_cpu_changes_no_gradient() -> None:
+    np.testing.assert_allclose(save_on_cpu_changes_no_gradient(mg).numpy(), [2.0, 4.0, 6.0])
+
+
+def test_saved_tensors_hooks_are_refused() -> None:
+    """PyTorch calls pack/unpack hooks on every saved tensor; minigrad's ops call none, so
+    running the block without them would silently skip the user's hooks: it raises."""
+    calls: list[str] = []
+    with pytest.raises(NotImplementedError, match="saved_tensors_hooks"):
+        with mg.autograd.graph.saved_tensors_hooks(calls.append, lambda x: x):
+            pass
+    assert calls == []
+    torch = pytest.importorskip("torch")
+    x = torch.ones(3, requires_grad=True)
+    with torch.autograd.graph.saved_tensors_hooks(lambda t: calls.append("pack") or t, lambda t: t):
+        (x * x).sum().backward()
+    assert calls == ["pack", "pack"]  # what PyTorch does (and minigrad cannot)
 
 
 # =============================================================================================

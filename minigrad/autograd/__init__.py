@@ -1,14 +1,15 @@
 """`minigrad.autograd`, PyTorch's public namespace; the engine itself is `engine.py`.
 
 Here: ``grad`` and ``backward``, user-defined ops (``Function``), ``gradcheck`` and
-``gradgradcheck``, grad mode, ``functional.jacobian``/``hessian``, and ``Variable``.
+``gradgradcheck``, grad mode, ``functional`` (Jacobians, Hessians and their products with a
+vector), ``graph`` (what minigrad has of PyTorch's graph hooks), and ``Variable``.
 """
 
 from .._missing import missing_attribute
 from ..grad_mode import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
 from ..gradcheck import gradcheck, gradgradcheck
 from ..gradients import backward, grad
-from . import function, functional
+from . import function, functional, graph
 from .anomaly import (
     detect_anomaly,
     is_anomaly_check_nan_enabled,
@@ -32,6 +33,7 @@ __all__ = [
     "grad",
     "gradcheck",
     "gradgradcheck",
+    "graph",
     "inference_mode",
     "is_anomaly_check_nan_enabled",
     "is_anomaly_enabled",

@@ -16,6 +16,7 @@ from .grad_mode import _grad_enabled
 from .node_surface import labelled
 from .pointwise import _isclose, _logical, _pair
 from .rearrange import _broadcast_shape
+from .surface import Size
 from .tensor import Tensor, _new_tensor, apply, as_tensor
 from .validation import (
     ShapeError,
@@ -700,6 +701,24 @@ def broadcast_tensors(*tensors: TensorLike) -> tuple[Tensor, ...]:
     for t in ts:
         shape = _broadcast_shape(shape, tuple(t.shape))
     return tuple(t if t.shape == shape else t.broadcast_to(shape) for t in ts)
+
+
+def broadcast_shapes(*shapes: int | Sequence[int]) -> Size:
+    """The shape tensors of ``shapes`` broadcast to, as PyTorch's (an int is a 1-D shape);
+    PyTorch's errors for sizes that do not broadcast and for negative sizes."""
+    out: tuple[int, ...] = ()
+    for i, s in enumerate(shapes):
+        shape = (s,) if isinstance(s, int) else tuple(s)
+        if builtins.any(n < 0 for n in shape):
+            raise ValueError("Attempting to broadcast a dimension with negative length!")
+        try:
+            out = _broadcast_shape(out, shape)
+        except RuntimeError:
+            raise RuntimeError(
+                f"Mismatching argument at index {i} had {shape}; but expected shape should be "
+                f"broadcastable to {list(out)}"
+            ) from None
+    return Size(out)
 
 
 def meshgrid(*tensors: Any, indexing: str | None = None) -> tuple[Tensor, ...]:

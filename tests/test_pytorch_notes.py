@@ -64,6 +64,133 @@ def assert_same(ours: Any, theirs: Any, where: str = "") -> None:
 
 
 # =============================================================================================
+# Broadcasting semantics
+
+
+@snippet
+def broadcast_result_sizes(torch: Any) -> Any:
+    """The note's pairs: the size of x + y where they broadcast (the legacy constructor
+    ``FloatTensor(sizes)``, which the note uses; its values are not read)."""
+    sizes = []
+    for a, b in [((5, 7, 3), (5, 7, 3)), ((5, 3, 4, 1), (3, 1, 1)), ((5, 1, 4, 1), (3, 1, 1)),
+                 ((1,), (3, 1, 7))]:  # fmt: skip
+        x = torch.FloatTensor(*a)
+        y = torch.FloatTensor(*b)
+        sizes.append(tuple((x + y).size()))
+    sizes.append(tuple(torch.add(torch.ones(4, 1), torch.randn(4)).size()))
+    sizes.append(tuple(torch.broadcast_shapes((5, 1, 4, 1), (3, 1, 1))))
+    return sizes
+
+
+def test_broadcast_result_sizes() -> None:
+    assert broadcast_result_sizes(mg) == [
+        (5, 7, 3), (5, 3, 4, 1), (5, 3, 4, 1), (3, 1, 7), (4, 4), (5, 3, 4, 1)
+    ]  # fmt: skip
+
+
+@snippet
+def not_broadcastable(torch: Any) -> Any:
+    x = torch.FloatTensor(5, 2, 4, 1)
+    y = torch.FloatTensor(3, 1, 1)
+    return (x + y).size()
+
+
+@snippet
+def empty_tensor_not_broadcastable(torch: Any) -> Any:
+    x = torch.FloatTensor()  # no elements: shape (0,)
+    y = torch.FloatTensor(2, 2)
+    return x + y
+
+
+@snippet
+def broadcast_shapes_that_do_not_broadcast(torch: Any) -> Any:
+    return torch.broadcast_shapes((5, 2, 4, 1), (3, 1, 1))
+
+
+def test_not_broadcastable() -> None:
+    with pytest.raises(RuntimeError, match=r"size of tensor a \(2\) must match .* \(3\)"):
+        not_broadcastable(mg)
+    with pytest.raises(RuntimeError, match="must match"):
+        empty_tensor_not_broadcastable(mg)
+    with pytest.raises(RuntimeError, match="Mismatching argument at index 1"):
+        broadcast_shapes_that_do_not_broadcast(mg)
+
+
+@snippet
+def in_place_keeps_the_left_shape(torch: Any) -> Any:
+    x = torch.FloatTensor(5, 3, 4, 1)
+    y = torch.FloatTensor(3, 1, 1)
+    return tuple(x.add_(y).size())
+
+
+@pytest.mark.parametrize("op", ["add_", "sub_", "mul_", "div_", "pow_", "__iadd__", "copy_"])
+def test_in_place_that_would_change_the_left_shape_raises(op: str) -> None:
+    """``x.add_(y)`` with x (1, 3, 1) and y (3, 1, 7): the result would be (3, 3, 7), and x
+    cannot change shape, so it raises (as PyTorch), leaving x as it was."""
+    for lib in (mg, pytest.importorskip("torch")):
+        x = lib.ones(1, 3, 1)
+        y = lib.ones(3, 1, 7) * 2
+        with pytest.raises(RuntimeError):
+            getattr(x, op)(y)
+        assert tuple(x.shape) == (1, 3, 1) and x.sum().item() == 3.0
+
+
+@snippet
+def in_place_with_a_broadcast_operand(torch: Any) -> Any:
+    x = torch.arange(6.0).reshape(2, 3)
+    x += torch.tensor([1.0, 2.0, 3.0])
+    x.mul_(torch.tensor([[2.0], [3.0]]))
+    w = torch.ones(2, 3, requires_grad=True)
+    b = torch.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    y = w * 1
+    y += b
+    y.mul_(b)
+    y.sum().backward()
+    return x, w.grad, b.grad
+
+
+def test_in_place_with_a_broadcast_operand() -> None:
+    x, wg, bg = in_place_with_a_broadcast_operand(mg)
+    np.testing.assert_allclose(x.numpy(), [[2.0, 6.0, 10.0], [12.0, 18.0, 24.0]])
+    np.testing.assert_allclose(wg.numpy(), [[1.0, 2.0, 3.0]] * 2)
+    np.testing.assert_allclose(bg.numpy(), 2 * (1.0 + 2 * np.array([1.0, 2.0, 3.0])))
+
+
+@snippet
+def in_place_into_an_expanded_tensor(torch: Any) -> Any:
+    x = torch.ones(3, 1).expand(3, 4)
+    x.add_(1)
+
+
+def test_in_place_into_an_expanded_tensor() -> None:
+    with pytest.raises(RuntimeError, match="single memory location"):
+        in_place_into_an_expanded_tensor(mg)
+
+
+@snippet
+def backward_of_broadcast_results(torch: Any) -> Any:
+    """Gradients of broadcast operands are summed back to their shapes."""
+    x = torch.arange(20.0, dtype=torch.float64).reshape(5, 1, 4, 1).requires_grad_()
+    y = torch.tensor([[[1.0]], [[-2.0]], [[0.5]]], dtype=torch.float64, requires_grad=True)
+    z = x * y + x.exp() / 100 - y**2
+    z.sum().backward()
+    a = torch.ones(3, 1, requires_grad=True)
+    b = torch.ones(1, 4, requires_grad=True)
+    (a.expand_as(torch.ones(3, 4)) * b).sum().backward()
+    return z.sum(), x.grad, y.grad, a.grad, b.grad
+
+
+def test_backward_of_broadcast_results() -> None:
+    _, xg, yg, ag, bg = backward_of_broadcast_results(mg)
+    x = np.arange(20.0).reshape(5, 1, 4, 1)
+    y = np.array([1.0, -2.0, 0.5]).reshape(3, 1, 1)
+    np.testing.assert_allclose(xg.numpy(), np.full_like(x, y.sum()) + 3 * np.exp(x) / 100)
+    np.testing.assert_allclose(yg.numpy(), np.full_like(y, x.sum()) - 2 * y * 20)
+    np.testing.assert_allclose(ag.numpy(), np.full((3, 1), 4.0))
+    np.testing.assert_allclose(bg.numpy(), np.full((1, 4), 3.0))
+
+
+# =============================================================================================
 # Autograd mechanics: locally disabling gradient computation
 
 

@@ -130,6 +130,17 @@ class NodeSurface:
         """What ``next_functions`` shows for this node (an output of a node shows the node)."""
         return self, 0
 
+    def __getattr__(self, name: str) -> Any:
+        """Only for a name the node has not: PyTorch's ``_saved_*`` and ``_raw_saved_*``
+        attributes get an error that says what minigrad keeps instead."""
+        if name.startswith(("_saved_", "_raw_saved_")):
+            raise AttributeError(
+                f"{type(self).__name__!r} object has no attribute {name!r}: minigrad's nodes "
+                "do not have PyTorch's _saved_* attributes; a node keeps its inputs' arrays "
+                "as they were in forward (grad_fn.saved) and its output's (grad_fn.out)"
+            )
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+
     def register_prehook(self, hook: Callable[[tuple[Any, ...]], Any]) -> hooks.HookHandle:
         """PyTorch's ``Node.register_prehook``: ``hook(grad_outputs)`` runs before this node's
         rule, after its tensor's hooks and before ``retain_grad()`` keeps the gradient; it may

@@ -191,6 +191,27 @@ def test_backward_of_broadcast_results() -> None:
 
 
 # =============================================================================================
+# Autograd mechanics: saved tensors
+
+
+def saved_self_of_pow(torch: Any) -> Any:  # (a difference: not compared with torch)
+    x = torch.randn(5, requires_grad=True)
+    y = x.pow(2)
+    return x.equal(y.grad_fn._saved_self), x is y.grad_fn._saved_self
+
+
+def test_saved_attributes_are_refused_clearly() -> None:
+    """PyTorch's nodes show what they saved as ``_saved_self``, ``_saved_result``...;
+    minigrad's keep arrays instead, and the error says where."""
+    with pytest.raises(AttributeError, match=r"_saved_self.*grad_fn\.saved"):
+        saved_self_of_pow(mg)
+    y = mg.ones(2, requires_grad=True).exp()
+    np.testing.assert_allclose(y.grad_fn.out, np.exp(np.ones(2)))
+    with pytest.raises(AttributeError, match=r"no attribute 'no_such'$"):
+        y.grad_fn.no_such
+
+
+# =============================================================================================
 # Autograd mechanics: locally disabling gradient computation
 
 

@@ -49,6 +49,7 @@ from .feature_functions import (
     instance_norm,
     local_response_norm,
 )
+from .grid_sampling import affine_grid, grid_sample
 from .more_losses import *  # noqa: F403  (kl_div, the margin losses...: more_losses.__all__)
 from .pooling import (
     _adaptive_matrix,
@@ -155,6 +156,7 @@ __all__ += [  # (feature_functions.py)
     "instance_norm",
     "local_response_norm",
 ]
+__all__ += ["affine_grid", "grid_sample"]  # (grid_sampling.py)
 
 _UNSIGNED = {np.dtype(f"i{n}"): np.dtype(f"u{n}") for n in (1, 2, 4, 8)}
 

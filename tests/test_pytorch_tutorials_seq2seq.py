@@ -1,5 +1,6 @@
-"""PyTorch's tutorials "Translation with a Sequence to Sequence Network and Attention" and
-"Adversarial Example Generation" run under minigrad with only the import changed.
+"""PyTorch's tutorials "Translation with a Sequence to Sequence Network and Attention" (its
+current text and its earlier one), "Adversarial Example Generation" and "Spatial Transformer
+Networks" run under minigrad with only the import changed.
 
 Each program is kept as PyTorch source, as upstream writes it, with only what cannot run here
 replaced, and said where: the downloaded data by a few sentence pairs or MNIST images, the
@@ -12,12 +13,14 @@ from __future__ import annotations
 
 import functools
 import itertools
+import warnings
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
 import pytest
-from test_pytorch_compat import assert_converges, compare_with_torch, run
+from test_pytorch_compat import ForLibrary, assert_converges, compare_with_torch, run
 from test_pytorch_examples_vision import _torchvision
 
 # ---------------------------------------------------------------------------------------------
@@ -730,3 +733,667 @@ def test_fgsm_matches_torch(tmp_path: Path, monkeypatch: Any) -> None:
         assert [e[:2] for e in found] == [e[:2] for e in expected]
         for (_, _, image), (_, _, expected_image) in zip(found, expected):
             np.testing.assert_allclose(image, expected_image, rtol=1e-5, atol=1e-8)
+
+
+# ---------------------------------------------------------------------------------------------
+# The same tutorial's earlier text (pytorch/tutorials before the batched rewrite above): one
+# sentence pair at a time, the encoder's outputs written into a zeros tensor row by row
+# (encoder_outputs[ei] = encoder_output[0, 0]), a loss summed from 0 (loss += criterion(...)),
+# teacher forcing chosen by random.random(), an attention decoder of its own (attn over the
+# embedding and hidden state, bmm with encoder_outputs), SGD; evaluate adds into rows
+# (encoder_outputs[ei] += ...) and copies the attentions (decoder_attentions[di] = ....data).
+# Substituted as above: data/eng-fra.txt by ENG_FRA, the plotting left out (showPlot keeps the
+# plotted losses in `losses`), the run shortened (hidden_size 64 instead of 256, ITERS iterations
+# instead of 75000, printing every 100 and plotting every 20), evaluateAndShowAttention's
+# sentences of the full data set left out.
+
+SEQ2SEQ_EARLIER = r"""
+from __future__ import unicode_literals, print_function, division
+from io import open
+import unicodedata
+import string
+import re
+import random
+
+import torch
+import torch.nn as nn
+from torch import optim
+import torch.nn.functional as F
+
+device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
+
+SOS_token = 0
+EOS_token = 1
+
+
+class Lang:
+    def __init__(self, name):
+        self.name = name
+        self.word2index = {}
+        self.word2count = {}
+        self.index2word = {0: "SOS", 1: "EOS"}
+        self.n_words = 2  # Count SOS and EOS
+
+    def addSentence(self, sentence):
+        for word in sentence.split(' '):
+            self.addWord(word)
+
+    def addWord(self, word):
+        if word not in self.word2index:
+            self.word2index[word] = self.n_words
+            self.word2count[word] = 1
+            self.index2word[self.n_words] = word
+            self.n_words += 1
+        else:
+            self.word2count[word] += 1
+
+# Turn a Unicode string to plain ASCII, thanks to
+# https://stackoverflow.com/a/518232/2809427
+def unicodeToAscii(s):
+    return ''.join(
+        c for c in unicodedata.normalize('NFD', s)
+        if unicodedata.category(c) != 'Mn'
+    )
+
+# Lowercase, trim, and remove non-letter characters
+
+
+def normalizeString(s):
+    s = unicodeToAscii(s.lower().strip())
+    s = re.sub(r"([.!?])", r" \1", s)
+    s = re.sub(r"[^a-zA-Z.!?]+", r" ", s)
+    return s
+
+def readLangs(lang1, lang2, reverse=False):
+    print("Reading lines...")
+
+    # Read the file and split into lines
+    lines = open('data/%s-%s.txt' % (lang1, lang2), encoding='utf-8').\
+        read().strip().split('\n')
+
+    # Split every line into pairs and normalize
+    pairs = [[normalizeString(s) for s in l.split('\t')] for l in lines]
+
+    # Reverse pairs, make Lang instances
+    if reverse:
+        pairs = [list(reversed(p)) for p in pairs]
+        input_lang = Lang(lang2)
+        output_lang = Lang(lang1)
+    else:
+        input_lang = Lang(lang1)
+        output_lang = Lang(lang2)
+
+    return input_lang, output_lang, pairs
+
+MAX_LENGTH = 10
+
+eng_prefixes = (
+    "i am ", "i m ",
+    "he is", "he s ",
+    "she is", "she s ",
+    "you are", "you re ",
+    "we are", "we re ",
+    "they are", "they re "
+)
+
+
+def filterPair(p):
+    return len(p[0].split(' ')) < MAX_LENGTH and \
+        len(p[1].split(' ')) < MAX_LENGTH and \
+        p[1].startswith(eng_prefixes)
+
+
+def filterPairs(pairs):
+    return [pair for pair in pairs if filterPair(pair)]
+
+def prepareData(lang1, lang2, reverse=False):
+    input_lang, output_lang, pairs = readLangs(lang1, lang2, reverse)
+    print("Read %s sentence pairs" % len(pairs))
+    pairs = filterPairs(pairs)
+    print("Trimmed to %s sentence pairs" % len(pairs))
+    print("Counting words...")
+    for pair in pairs:
+        input_lang.addSentence(pair[0])
+        output_lang.addSentence(pair[1])
+    print("Counted words:")
+    print(input_lang.name, input_lang.n_words)
+    print(output_lang.name, output_lang.n_words)
+    return input_lang, output_lang, pairs
+
+
+input_lang, output_lang, pairs = prepareData('eng', 'fra', True)
+print(random.choice(pairs))
+
+class EncoderRNN(nn.Module):
+    def __init__(self, input_size, hidden_size):
+        super(EncoderRNN, self).__init__()
+        self.hidden_size = hidden_size
+
+        self.embedding = nn.Embedding(input_size, hidden_size)
+        self.gru = nn.GRU(hidden_size, hidden_size)
+
+    def forward(self, input, hidden):
+        embedded = self.embedding(input).view(1, 1, -1)
+        output = embedded
+        output, hidden = self.gru(output, hidden)
+        return output, hidden
+
+    def initHidden(self):
+        return torch.zeros(1, 1, self.hidden_size, device=device)
+
+class AttnDecoderRNN(nn.Module):
+    def __init__(self, hidden_size, output_size, dropout_p=0.1, max_length=MAX_LENGTH):
+        super(AttnDecoderRNN, self).__init__()
+        self.hidden_size = hidden_size
+        self.output_size = output_size
+        self.dropout_p = dropout_p
+        self.max_length = max_length
+
+        self.embedding = nn.Embedding(self.output_size, self.hidden_size)
+        self.attn = nn.Linear(self.hidden_size * 2, self.max_length)
+        self.attn_combine = nn.Linear(self.hidden_size * 2, self.hidden_size)
+        self.dropout = nn.Dropout(self.dropout_p)
+        self.gru = nn.GRU(self.hidden_size, self.hidden_size)
+        self.out = nn.Linear(self.hidden_size, self.output_size)
+
+    def forward(self, input, hidden, encoder_outputs):
+        embedded = self.embedding(input).view(1, 1, -1)
+        embedded = self.dropout(embedded)
+
+        attn_weights = F.softmax(
+            self.attn(torch.cat((embedded[0], hidden[0]), 1)), dim=1)
+        attn_applied = torch.bmm(attn_weights.unsqueeze(0),
+                                 encoder_outputs.unsqueeze(0))
+
+        output = torch.cat((embedded[0], attn_applied[0]), 1)
+        output = self.attn_combine(output).unsqueeze(0)
+
+        output = F.relu(output)
+        output, hidden = self.gru(output, hidden)
+
+        output = F.log_softmax(self.out(output[0]), dim=1)
+        return output, hidden, attn_weights
+
+    def initHidden(self):
+        return torch.zeros(1, 1, self.hidden_size, device=device)
+
+def indexesFromSentence(lang, sentence):
+    return [lang.word2index[word] for word in sentence.split(' ')]
+
+
+def tensorFromSentence(lang, sentence):
+    indexes = indexesFromSentence(lang, sentence)
+    indexes.append(EOS_token)
+    return torch.tensor(indexes, dtype=torch.long, device=device).view(-1, 1)
+
+
+def tensorsFromPair(pair):
+    input_tensor = tensorFromSentence(input_lang, pair[0])
+    target_tensor = tensorFromSentence(output_lang, pair[1])
+    return (input_tensor, target_tensor)
+
+teacher_forcing_ratio = 0.5
+
+
+def train(input_tensor, target_tensor, encoder, decoder, encoder_optimizer, decoder_optimizer, criterion, max_length=MAX_LENGTH):
+    encoder_hidden = encoder.initHidden()
+
+    encoder_optimizer.zero_grad()
+    decoder_optimizer.zero_grad()
+
+    input_length = input_tensor.size(0)
+    target_length = target_tensor.size(0)
+
+    encoder_outputs = torch.zeros(max_length, encoder.hidden_size, device=device)
+
+    loss = 0
+
+    for ei in range(input_length):
+        encoder_output, encoder_hidden = encoder(
+            input_tensor[ei], encoder_hidden)
+        encoder_outputs[ei] = encoder_output[0, 0]
+
+    decoder_input = torch.tensor([[SOS_token]], device=device)
+
+    decoder_hidden = encoder_hidden
+
+    use_teacher_forcing = True if random.random() < teacher_forcing_ratio else False
+
+    if use_teacher_forcing:
+        # Teacher forcing: Feed the target as the next input
+        for di in range(target_length):
+            decoder_output, decoder_hidden, decoder_attention = decoder(
+                decoder_input, decoder_hidden, encoder_outputs)
+            loss += criterion(decoder_output, target_tensor[di])
+            decoder_input = target_tensor[di]  # Teacher forcing
+
+    else:
+        # Without teacher forcing: use its own predictions as the next input
+        for di in range(target_length):
+            decoder_output, decoder_hidden, decoder_attention = decoder(
+                decoder_input, decoder_hidden, encoder_outputs)
+            topv, topi = decoder_output.topk(1)
+            decoder_input = topi.squeeze().detach()  # detach from history as input
+
+            loss += criterion(decoder_output, target_tensor[di])
+            if decoder_input.item() == EOS_token:
+                break
+
+    loss.backward()
+
+    encoder_optimizer.step()
+    decoder_optimizer.step()
+
+    return loss.item() / target_length
+
+import time
+import math
+
+
+def asMinutes(s):
+    m = math.floor(s / 60)
+    s -= m * 60
+    return '%dm %ds' % (m, s)
+
+
+def timeSince(since, percent):
+    now = time.time()
+    s = now - since
+    es = s / (percent)
+    rs = es - s
+    return '%s (- %s)' % (asMinutes(s), asMinutes(rs))
+
+def trainIters(encoder, decoder, n_iters, print_every=1000, plot_every=100, learning_rate=0.01):
+    start = time.time()
+    plot_losses = []
+    print_loss_total = 0  # Reset every print_every
+    plot_loss_total = 0  # Reset every plot_every
+
+    encoder_optimizer = optim.SGD(encoder.parameters(), lr=learning_rate)
+    decoder_optimizer = optim.SGD(decoder.parameters(), lr=learning_rate)
+    training_pairs = [tensorsFromPair(random.choice(pairs))
+                      for i in range(n_iters)]
+    criterion = nn.NLLLoss()
+
+    for iter in range(1, n_iters + 1):
+        training_pair = training_pairs[iter - 1]
+        input_tensor = training_pair[0]
+        target_tensor = training_pair[1]
+
+        loss = train(input_tensor, target_tensor, encoder,
+                     decoder, encoder_optimizer, decoder_optimizer, criterion)
+        print_loss_total += loss
+        plot_loss_total += loss
+
+        if iter % print_every == 0:
+            print_loss_avg = print_loss_total / print_every
+            print_loss_total = 0
+            print('%s (%d %d%%) %.4f' % (timeSince(start, iter / n_iters),
+                                         iter, iter / n_iters * 100, print_loss_avg))
+
+        if iter % plot_every == 0:
+            plot_loss_avg = plot_loss_total / plot_every
+            plot_losses.append(plot_loss_avg)
+            plot_loss_total = 0
+
+    showPlot(plot_losses)
+
+# showPlot (matplotlib) left out: the plotted losses are kept
+losses = []
+
+def showPlot(points):
+    losses.extend(points)
+
+def evaluate(encoder, decoder, sentence, max_length=MAX_LENGTH):
+    with torch.no_grad():
+        input_tensor = tensorFromSentence(input_lang, sentence)
+        input_length = input_tensor.size()[0]
+        encoder_hidden = encoder.initHidden()
+
+        encoder_outputs = torch.zeros(max_length, encoder.hidden_size, device=device)
+
+        for ei in range(input_length):
+            encoder_output, encoder_hidden = encoder(input_tensor[ei],
+                                                     encoder_hidden)
+            encoder_outputs[ei] += encoder_output[0, 0]
+
+        decoder_input = torch.tensor([[SOS_token]], device=device)  # SOS
+
+        decoder_hidden = encoder_hidden
+
+        decoded_words = []
+        decoder_attentions = torch.zeros(max_length, max_length)
+
+        for di in range(max_length):
+            decoder_output, decoder_hidden, decoder_attention = decoder(
+                decoder_input, decoder_hidden, encoder_outputs)
+            decoder_attentions[di] = decoder_attention.data
+            topv, topi = decoder_output.data.topk(1)
+            if topi.item() == EOS_token:
+                decoded_words.append('<EOS>')
+                break
+            else:
+                decoded_words.append(output_lang.index2word[topi.item()])
+
+            decoder_input = topi.squeeze().detach()
+
+        return decoded_words, decoder_attentions[:di + 1]
+
+def evaluateRandomly(encoder, decoder, n=10):
+    for i in range(n):
+        pair = random.choice(pairs)
+        print('>', pair[0])
+        print('=', pair[1])
+        output_words, attentions = evaluate(encoder, decoder, pair[0])
+        output_sentence = ' '.join(output_words)
+        print('<', output_sentence)
+        print('')
+
+hidden_size = 64
+encoder1 = EncoderRNN(input_lang.n_words, hidden_size).to(device)
+attn_decoder1 = AttnDecoderRNN(hidden_size, output_lang.n_words, dropout_p=0.1).to(device)
+
+trainIters(encoder1, attn_decoder1, ITERS, print_every=100, plot_every=20)
+
+evaluateRandomly(encoder1, attn_decoder1)
+
+output_words, attentions = evaluate(
+    encoder1, attn_decoder1, "je suis heureux .")
+"""  # noqa: E501 (the tutorial's lines as it writes them)
+
+
+def test_seq2seq_earlier_text_trains(tmp_path: Path, monkeypatch: Any) -> None:
+    monkeypatch.chdir(tmp_path)
+    _eng_fra(tmp_path)
+    ns = run(SEQ2SEQ_EARLIER.replace("ITERS", "160"))
+    assert ns["pairs"][0] == ["j ai froid .", "i am cold ."]  # this text keeps the full stop
+    losses = ns["losses"]
+    assert len(losses) == 8 and np.isfinite(losses).all()
+    assert np.mean(losses[-2:]) < losses[0] * 0.85, losses
+    words, attentions = ns["output_words"], ns["attentions"]
+    assert words[-1] == "<EOS>" and tuple(attentions.shape) == (len(words), 10)
+    np.testing.assert_allclose(attentions.sum(1).numpy(), 1, rtol=1e-5)
+
+
+def test_seq2seq_earlier_text_matches_torch(tmp_path: Path, monkeypatch: Any) -> None:
+    monkeypatch.chdir(tmp_path)
+    _eng_fra(tmp_path)
+    source = SEQ2SEQ_EARLIER.replace("ITERS", "20").replace("plot_every=20", "plot_every=5")
+    # the same start for the models (same_start finds them by the names model, encoder...)
+    start = "_start_parameters(encoder1)\n_start_parameters(attn_decoder1)\ntrainIters("
+    source = source.replace("\ntrainIters(", "\n" + start)
+    compare_with_torch(source)
+
+
+# ---------------------------------------------------------------------------------------------
+# intermediate_source/spatial_transformer_tutorial.py: a LeNet behind a spatial transformer (a
+# localization network of Conv2d, MaxPool2d and ReLU(True), a regressor fc_loc started at the
+# identity map by .weight.data.zero_() and .bias.data.copy_(...), F.affine_grid and
+# F.grid_sample), trained by SGD with nll_loss; the test sums nll_loss(size_average=False).
+# torchvision's MNIST, transforms and utils.make_grid are replaced by stand-ins over a few
+# hundred images of the shared MNIST files; the download's urllib opener (from six) and the
+# plotting (matplotlib) are left out, visualize_stn keeping its two image grids in `grids`
+# instead; the run is shortened (EPOCHS instead of 20 epochs); a list of the losses is added.
+
+STN = """
+from __future__ import print_function
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+import torch.optim as optim
+# import torchvision  (given: the stand-in)
+# from torchvision import datasets, transforms  (given: the stand-ins)
+# import matplotlib.pyplot as plt  (the plotting is left out)
+import numpy as np
+
+# plt.ion()   # interactive mode
+
+device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
+
+# Training dataset
+train_loader = torch.utils.data.DataLoader(
+    datasets.MNIST(root='.', train=True, download=True,
+                   transform=transforms.Compose([
+                       transforms.ToTensor(),
+                       transforms.Normalize((0.1307,), (0.3081,))
+                   ])), batch_size=64, shuffle=True, num_workers=4)
+# Test dataset
+test_loader = torch.utils.data.DataLoader(
+    datasets.MNIST(root='.', train=False, transform=transforms.Compose([
+        transforms.ToTensor(),
+        transforms.Normalize((0.1307,), (0.3081,))
+    ])), batch_size=64, shuffle=True, num_workers=4)
+
+class Net(nn.Module):
+    def __init__(self):
+        super(Net, self).__init__()
+        self.conv1 = nn.Conv2d(1, 10, kernel_size=5)
+        self.conv2 = nn.Conv2d(10, 20, kernel_size=5)
+        self.conv2_drop = nn.Dropout2d()
+        self.fc1 = nn.Linear(320, 50)
+        self.fc2 = nn.Linear(50, 10)
+
+        # Spatial transformer localization-network
+        self.localization = nn.Sequential(
+            nn.Conv2d(1, 8, kernel_size=7),
+            nn.MaxPool2d(2, stride=2),
+            nn.ReLU(True),
+            nn.Conv2d(8, 10, kernel_size=5),
+            nn.MaxPool2d(2, stride=2),
+            nn.ReLU(True)
+        )
+
+        # Regressor for the 3 * 2 affine matrix
+        self.fc_loc = nn.Sequential(
+            nn.Linear(10 * 3 * 3, 32),
+            nn.ReLU(True),
+            nn.Linear(32, 3 * 2)
+        )
+
+        # Initialize the weights/bias with identity transformation
+        self.fc_loc[2].weight.data.zero_()
+        self.fc_loc[2].bias.data.copy_(torch.tensor([1, 0, 0, 0, 1, 0], dtype=torch.float))
+
+    # Spatial transformer network forward function
+    def stn(self, x):
+        xs = self.localization(x)
+        xs = xs.view(-1, 10 * 3 * 3)
+        theta = self.fc_loc(xs)
+        theta = theta.view(-1, 2, 3)
+
+        grid = F.affine_grid(theta, x.size())
+        x = F.grid_sample(x, grid)
+
+        return x
+
+    def forward(self, x):
+        # transform the input
+        x = self.stn(x)
+
+        # Perform the usual forward pass
+        x = F.relu(F.max_pool2d(self.conv1(x), 2))
+        x = F.relu(F.max_pool2d(self.conv2_drop(self.conv2(x)), 2))
+        x = x.view(-1, 320)
+        x = F.relu(self.fc1(x))
+        x = F.dropout(x, training=self.training)
+        x = self.fc2(x)
+        return F.log_softmax(x, dim=1)
+
+
+model = Net().to(device)
+
+optimizer = optim.SGD(model.parameters(), lr=0.01)
+
+losses = []
+
+def train(epoch):
+    model.train()
+    for batch_idx, (data, target) in enumerate(train_loader):
+        data, target = data.to(device), target.to(device)
+
+        optimizer.zero_grad()
+        output = model(data)
+        loss = F.nll_loss(output, target)
+        loss.backward()
+        optimizer.step()
+        losses.append(loss.item())
+        if batch_idx % 500 == 0:
+            print('Train Epoch: {} [{}/{} ({:.0f}%)]\\tLoss: {:.6f}'.format(
+                epoch, batch_idx * len(data), len(train_loader.dataset),
+                100. * batch_idx / len(train_loader), loss.item()))
+#
+# A simple test procedure to measure the STN performances on MNIST.
+#
+
+
+def test():
+    with torch.no_grad():
+        model.eval()
+        test_loss = 0
+        correct = 0
+        for data, target in test_loader:
+            data, target = data.to(device), target.to(device)
+            output = model(data)
+
+            # sum up batch loss
+            test_loss += F.nll_loss(output, target, size_average=False).item()
+            # get the index of the max log-probability
+            pred = output.max(1, keepdim=True)[1]
+            correct += pred.eq(target.view_as(pred)).sum().item()
+
+        test_loss /= len(test_loader.dataset)
+        print('\\nTest set: Average loss: {:.4f}, Accuracy: {}/{} ({:.0f}%)\\n'
+              .format(test_loss, correct, len(test_loader.dataset),
+                      100. * correct / len(test_loader.dataset)))
+        test_results.append((test_loss, correct))
+
+test_results = []
+
+def convert_image_np(inp):
+    \"\"\"Convert a Tensor to numpy image.\"\"\"
+    inp = inp.numpy().transpose((1, 2, 0))
+    mean = np.array([0.485, 0.456, 0.406])
+    std = np.array([0.229, 0.224, 0.225])
+    inp = std * inp + mean
+    inp = np.clip(inp, 0, 1)
+    return inp
+
+grids = []
+
+def visualize_stn():
+    with torch.no_grad():
+        # Get a batch of training data
+        data = next(iter(test_loader))[0].to(device)
+
+        input_tensor = data.cpu()
+        transformed_input_tensor = model.stn(data).cpu()
+
+        in_grid = convert_image_np(
+            torchvision.utils.make_grid(input_tensor))
+
+        out_grid = convert_image_np(
+            torchvision.utils.make_grid(transformed_input_tensor))
+
+        # (the plotting is left out: the grids are kept)
+        grids.extend([in_grid, out_grid])
+
+for epoch in range(1, EPOCHS + 1):
+    train(epoch)
+    test()
+
+# Visualize the STN transformation on some input batch
+visualize_stn()
+"""
+
+
+def _make_grid() -> ForLibrary:
+    """``torchvision`` with ``utils.make_grid``: a batch of (C, H, W) images side by side,
+    eight to a row, 2 pixels of 0 between them, one channel repeated to three, as torchvision's."""
+
+    def make(lib: Any) -> Any:
+        def make_grid(tensor: Any, nrow: int = 8, padding: int = 2, pad_value: float = 0) -> Any:
+            images = tensor.numpy()
+            if images.shape[1] == 1:
+                images = np.concatenate([images] * 3, axis=1)
+            count, channels, height, width = images.shape
+            columns = min(nrow, count)
+            rows = -(-count // columns)
+            cell_h, cell_w = height + padding, width + padding
+            grid = np.full(
+                (channels, rows * cell_h + padding, columns * cell_w + padding),
+                pad_value,
+                images.dtype,
+            )
+            for k, image in enumerate(images):
+                top, left = (k // columns) * cell_h + padding, (k % columns) * cell_w + padding
+                grid[:, top : top + height, left : left + width] = image
+            return lib.tensor(grid)
+
+        return SimpleNamespace(utils=SimpleNamespace(make_grid=make_grid))
+
+    return ForLibrary(make)
+
+
+def _stn_inputs(n_train: int, n_test: int) -> dict[str, Any]:
+    return {**_torchvision(n_train, n_test), "torchvision": _make_grid()}
+
+
+def test_spatial_transformer_trains() -> None:
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        ns = run(STN.replace("EPOCHS", "5"), **_stn_inputs(448, 128))
+    # PyTorch's warnings: align_corners left out, nll_loss's size_average
+    said = {str(w.message) for w in caught if w.category is UserWarning}
+    assert any("align_corners=False since 1.3.0" in m for m in said), said
+    assert any("size_average and reduce args will be deprecated" in m for m in said), said
+    losses, results = ns["losses"], ns["test_results"]
+    assert len(losses) == 5 * 7 and np.isfinite(losses).all()
+    # plain SGD at lr 0.01 learns slowly: the loss falls a little, the accuracy doubles
+    assert np.mean(losses[-7:]) < np.mean(losses[:7]) - 0.02, losses
+    (first_loss, first_correct), (last_loss, last_correct) = results[0], results[-1]
+    assert last_loss < first_loss - 0.02 and last_correct > first_correct, results
+    assert last_correct > 128 // 5, results  # above chance
+    # the transformer learnt too: its regressor, started at the identity map, has moved
+    regressor = ns["model"].fc_loc[2]
+    assert np.abs(regressor.weight.detach().numpy()).max() > 1e-4
+    assert not np.allclose(regressor.bias.detach().numpy(), [1, 0, 0, 0, 1, 0], atol=1e-4)
+    in_grid, out_grid = ns["grids"]
+    assert in_grid.shape == out_grid.shape == (8 * 30 + 2, 8 * 30 + 2, 3)  # 64 images of 28 + 2
+    assert not np.allclose(in_grid, out_grid)
+
+
+def _same_dropouts() -> dict[str, ForLibrary]:
+    """nn.Dropout2d and F.dropout with their masks drawn from NumPy streams, the same for both
+    libraries (each library's own generator would draw other masks)."""
+
+    def masks(lib: Any) -> Any:
+        rng = np.random.default_rng(1)
+        return lambda shape, p, dtype: lib.tensor(rng.random(shape) >= p, dtype=dtype) / (1 - p)
+
+    def make_dropout2d(lib: Any) -> Any:
+        mask = masks(lib)
+
+        class Dropout2d(lib.nn.Module):
+            def forward(self, x: Any) -> Any:
+                return x * mask((*x.shape[:2], 1, 1), 0.5, x.dtype) if self.training else x
+
+        return Dropout2d
+
+    def make_dropout(lib: Any) -> Any:
+        mask = masks(lib)
+        return lambda x, p=0.5, training=True: (
+            x * mask(tuple(x.shape), p, x.dtype) if training else x
+        )
+
+    return {
+        "_same_dropout2d": ForLibrary(make_dropout2d),
+        "_same_dropout": ForLibrary(make_dropout),
+    }
+
+
+def test_spatial_transformer_matches_torch() -> None:
+    source = STN.replace("EPOCHS", "2").replace("nn.Dropout2d()", "_same_dropout2d()")
+    source = source.replace("F.dropout(x, training", "_same_dropout(x, training")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # align_corners and size_average
+        compare_with_torch(source, **_stn_inputs(128, 64), **_same_dropouts())

@@ -130,6 +130,12 @@ def _scalar_refusal(x: Any, at: str) -> Exception | None:
     if isinstance(x, bool | int | float) or (isinstance(x, np.generic) and x.dtype.kind in "biuf"):
         return None
     which = f"element {at}" if at else "the data"
+    if hasattr(type(x), "__torch_function__"):
+        return TypeError(
+            f"tensor(): {which} is a {type(x).__name__}, a Tensor-like type with "
+            "__torch_function__: minigrad does not dispatch to __torch_function__ (PyTorch's "
+            "protocol for extending torch functions); pass it a tensor instead"
+        )
     if isinstance(x, complex | np.complexfloating):
         return TypeError(
             f"tensor(): {which} is the complex number {x!r}: complex tensors are not "

@@ -1077,6 +1077,37 @@ def function_returns_gradient_for_a_number(torch: Any) -> Any:
     F.apply(x, 3.0).sum().backward()
 
 
+def scalar_tensor_mean(torch: Any) -> Any:
+    """The note's Tensor-like ``ScalarTensor`` with ``__torch_function__`` (a difference: not
+    compared with torch, where ``torch.mean`` of it is 0.4)."""
+    handled = {}
+
+    class ScalarTensor:
+        def __init__(self, N: int, value: float) -> None:
+            self._N = N
+            self._value = value
+
+        @classmethod
+        def __torch_function__(cls, func, types, args=(), kwargs=None):  # type: ignore[no-untyped-def]
+            if kwargs is None:
+                kwargs = {}
+            if func not in handled or not all(
+                issubclass(t, (torch.Tensor, ScalarTensor)) for t in types
+            ):
+                return NotImplemented
+            return handled[func](*args, **kwargs)
+
+    handled[torch.mean] = lambda input: float(input._value) / input._N
+    return torch.mean(ScalarTensor(5, 2))
+
+
+def test_torch_function_types_are_refused_clearly() -> None:
+    with pytest.raises(TypeError, match="does not dispatch to __torch_function__"):
+        scalar_tensor_mean(mg)
+    torch = pytest.importorskip("torch")
+    assert scalar_tensor_mean(torch) == pytest.approx(0.4)
+
+
 # =============================================================================================
 # autograd.functional: jacobian, hessian, vjp, jvp, vhp, hvp
 

@@ -200,6 +200,8 @@ class InPlace:
             self.requires_grad or (_is_tensor(value) and value.requires_grad)
         ):
             _inplace(self, "setitem", lambda t: _put(t, idx, value), cast="unsafe")
+            if self._base is None:  # (through a view, the viewed tensor is named: _write_back)
+                labelled(self, "IndexPutBackward0" if ops._has_advanced(idx) else "CopySlices")
             return
         _check_writable(self, "setitem")
         try:
@@ -342,6 +344,8 @@ def _write_back(t: Any, r: Any, name: str) -> None:
             "record an in-place change through it; change the viewed tensor, or clone() first"
         )
     # x changed by its own in-place op, which refreshed its views: t views x's new array now
+    if x._base is None:
+        labelled(x, "CopySlices")  # PyTorch's node for a change made through a view
 
 
 def _overwrite(t: Any, name: str, src: Any) -> Any:

@@ -1397,3 +1397,34 @@ def test_spatial_transformer_matches_torch() -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)  # align_corners and size_average
         compare_with_torch(source, **_stn_inputs(128, 64), **_same_dropouts())
+
+
+def _written_rows_names(lib: Any) -> list[str]:
+    """The nodes of tensors written into as the programs above write (rows of a zeros tensor
+    set, added to, through views), by name."""
+    x = lib.tensor(np.arange(12.0, dtype=np.float32), requires_grad=True)
+    rows = lib.zeros(10, 4)
+    rows[3] = x[:4] * 2  # train(): encoder_outputs[ei] = encoder_output[0, 0]
+    added = lib.zeros(3, 4) * 1
+    added[1] += x[:4]
+    flat = lib.zeros(3, 4) * 1
+    flat.view(-1).add_(x)
+    turned = lib.zeros(3, 4) * 1
+    turned.permute(1, 0).add_(x.view(4, 3))
+    picked = lib.zeros(3, 4)
+    picked[[0, 2]] = x[:8].view(2, 4)
+    # as printed: <CopySlices> here, <CopySlices object at 0x...> in PyTorch
+    return [
+        str(t.grad_fn)[1:].split(" ")[0].rstrip(">") for t in (rows, added, flat, turned, picked)
+    ]
+
+
+def test_written_rows_are_named_as_pytorch() -> None:
+    """A tensor written through an index or a view shows PyTorch's node: ``CopySlices`` (an
+    advanced index: ``IndexPutBackward0``)."""
+    import minigrad
+
+    names = _written_rows_names(minigrad)
+    assert names == ["CopySlices"] * 4 + ["IndexPutBackward0"]
+    torch = pytest.importorskip("torch")
+    assert names == _written_rows_names(torch)

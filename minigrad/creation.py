@@ -22,7 +22,7 @@ from .random import (
     manual_seed,
 )
 from .tensor import Tensor, _new_tensor, as_tensor, from_data
-from .validation import DTypeLike, _shape
+from .validation import DTypeLike, _shape, sizes_given
 
 __all__ = [
     "Generator",
@@ -97,24 +97,39 @@ def from_numpy(ndarray: np.ndarray) -> Tensor:
 
 
 def zeros(
-    *size: Any, dtype: DTypeLike = None, device: Any = None, requires_grad: bool = False
+    *sizes: Any,
+    size: Any = None,
+    dtype: DTypeLike = None,
+    device: Any = None,
+    requires_grad: bool = False,
 ) -> Tensor:
     """A tensor of zeros."""
-    return _made(np.zeros(_shape(size), _float_dtype(dtype)), device, requires_grad)
+    shape = _shape(sizes_given(sizes, size, "zeros", required=True))
+    return _made(np.zeros(shape, _float_dtype(dtype)), device, requires_grad)
 
 
 def ones(
-    *size: Any, dtype: DTypeLike = None, device: Any = None, requires_grad: bool = False
+    *sizes: Any,
+    size: Any = None,
+    dtype: DTypeLike = None,
+    device: Any = None,
+    requires_grad: bool = False,
 ) -> Tensor:
     """A tensor of ones."""
-    return _made(np.ones(_shape(size), _float_dtype(dtype)), device, requires_grad)
+    shape = _shape(sizes_given(sizes, size, "ones", required=True))
+    return _made(np.ones(shape, _float_dtype(dtype)), device, requires_grad)
 
 
 def empty(
-    *size: Any, dtype: DTypeLike = None, device: Any = None, requires_grad: bool = False
+    *sizes: Any,
+    size: Any = None,
+    dtype: DTypeLike = None,
+    device: Any = None,
+    requires_grad: bool = False,
 ) -> Tensor:
     """A tensor whose values are not set (fill it before reading)."""
-    return _made(np.empty(_shape(size), _float_dtype(dtype)), device, requires_grad)
+    shape = _shape(sizes_given(sizes, size, "empty", required=True))
+    return _made(np.empty(shape, _float_dtype(dtype)), device, requires_grad)
 
 
 def _fill_dtype(fill_value: Any, dtype: DTypeLike) -> np.dtype:
@@ -243,7 +258,8 @@ def _triangle_indices(
 
 
 def rand(
-    *size: Any,
+    *sizes: Any,
+    size: Any = None,
     generator: GeneratorLike = None,
     dtype: DTypeLike = None,
     device: Any = None,
@@ -251,12 +267,14 @@ def rand(
 ) -> Tensor:
     """Uniform samples in [0, 1)."""
     dt = _random_floats(_float_dtype(dtype), "rand()")
-    data = as_generator(generator, "rand()").random(_shape(size))
+    shape = _shape(sizes_given(sizes, size, "rand", required=True))
+    data = as_generator(generator, "rand()").random(shape)
     return _made(data.astype(dt), device, requires_grad)
 
 
 def randn(
-    *size: Any,
+    *sizes: Any,
+    size: Any = None,
     generator: GeneratorLike = None,
     dtype: DTypeLike = None,
     device: Any = None,
@@ -264,7 +282,8 @@ def randn(
 ) -> Tensor:
     """Standard normal samples."""
     dt = _random_floats(_float_dtype(dtype), "randn()")
-    data = as_generator(generator, "randn()").standard_normal(_shape(size))
+    shape = _shape(sizes_given(sizes, size, "randn", required=True))
+    data = as_generator(generator, "randn()").standard_normal(shape)
     return _made(data.astype(dt), device, requires_grad)
 
 

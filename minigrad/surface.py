@@ -43,6 +43,7 @@ from .validation import (
     _raw,
     _reshaped,
     _with_dtype,
+    sizes_given,
 )
 
 if TYPE_CHECKING:
@@ -375,22 +376,37 @@ class TensorSurface(
         return _new_leaf(arr, requires_grad)
 
     def new_zeros(
-        self: Any, *size: Any, dtype: Any = None, requires_grad: builtins.bool = False
+        self: Any,
+        *sizes: Any,
+        size: Any = None,
+        dtype: Any = None,
+        requires_grad: builtins.bool = False,
     ) -> Tensor:
         """Zeros of ``size``, with this tensor's dtype unless ``dtype`` is given."""
-        return self.new_full(_size(size), 0, dtype=dtype, requires_grad=requires_grad)
+        shape = _size(sizes_given(sizes, size, "new_zeros"))
+        return self.new_full(shape, 0, dtype=dtype, requires_grad=requires_grad)
 
     def new_ones(
-        self: Any, *size: Any, dtype: Any = None, requires_grad: builtins.bool = False
+        self: Any,
+        *sizes: Any,
+        size: Any = None,
+        dtype: Any = None,
+        requires_grad: builtins.bool = False,
     ) -> Tensor:
         """Ones of ``size``, with this tensor's dtype unless ``dtype`` is given."""
-        return self.new_full(_size(size), 1, dtype=dtype, requires_grad=requires_grad)
+        shape = _size(sizes_given(sizes, size, "new_ones"))
+        return self.new_full(shape, 1, dtype=dtype, requires_grad=requires_grad)
 
     def new_empty(
-        self: Any, *size: Any, dtype: Any = None, requires_grad: builtins.bool = False
+        self: Any,
+        *sizes: Any,
+        size: Any = None,
+        dtype: Any = None,
+        requires_grad: builtins.bool = False,
     ) -> Tensor:
         """Unset values of ``size``, with this tensor's dtype unless ``dtype`` is given."""
-        return self.new_full(_size(size), 0, dtype=dtype, requires_grad=requires_grad)
+        shape = _size(sizes_given(sizes, size, "new_empty"))
+        return self.new_full(shape, 0, dtype=dtype, requires_grad=requires_grad)
 
     def new_full(
         self: Any,
@@ -447,9 +463,9 @@ class TensorSurface(
         out = self.reshape((*self._data.shape[:axis], 1, *self._data.shape[axis:]))
         return labelled(out, "UnsqueezeBackward0", self)
 
-    def expand(self: Any, *shape: Any) -> Tensor:
+    def expand(self: Any, *sizes: Any, size: Any = None) -> Tensor:
         """PyTorch's ``expand``: like ``broadcast_to``, where -1 keeps a dimension."""
-        return self.broadcast_to(_expanded(self, shape))
+        return self.broadcast_to(_expanded(self, sizes_given(sizes, size, "expand")))
 
     def t(self: Any) -> Tensor:
         """The transpose of a matrix (0-d and 1-d tensors are returned as they are)."""
@@ -459,13 +475,15 @@ class TensorSurface(
             )
         return labelled(self.transpose(0, 1), "TBackward0", self) if self.ndim == 2 else self
 
-    def view(self: Any, *shape: Any) -> Tensor:
-        """The same memory in a new shape (``view(2, -1)`` or ``view((2, -1))``).
+    def view(self: Any, *shape: Any, size: Any = None) -> Tensor:
+        """The same memory in a new shape (``view(2, -1)``, ``view((2, -1))`` or PyTorch's
+        keyword ``view(size=(2, -1))``).
 
         As PyTorch's: where the tensor is a view whose layout the new shape cannot follow
         (``x.t().view(-1)``), this raises PyTorch's error instead of copying, since writes into
         a copy would silently stop reaching ``x``; ``reshape`` copies there.
         """
+        shape = sizes_given(shape, size, "view")
         a = self._data
         if self._base is not None and a.size:  # (a tensor owning its memory always reshapes)
             if not np.may_share_memory(a.reshape(_reshaped(self, shape)), a):

@@ -243,6 +243,30 @@ def _shape(args: tuple[Any, ...]) -> tuple[int, ...]:
     return tuple(args)
 
 
+def sizes_given(
+    args: tuple[Any, ...], size: Any, fn: str, required: bool = False
+) -> tuple[Any, ...]:
+    """The sizes of ``fn(2, 3)``, ``fn((2, 3))`` or ``fn(size=(2, 3))`` (PyTorch's keyword: a
+    tuple, list or Size), as positional arguments for ``_shape``.
+
+    Raises:
+        TypeError: as PyTorch, when the size is given both ways, ``size=`` is not a sequence,
+            or (``required``: the factories zeros, ones, empty, rand, randn) it is not given.
+    """
+    if size is None:
+        if required and not args:
+            raise TypeError(
+                f'{fn}() missing 1 required positional arguments: "size" (give a shape: '
+                f"{fn}(2, 3), {fn}((2, 3)) or {fn}(size=(2, 3)); {fn}(()) is 0-d)"
+            )
+        return args
+    if args:
+        raise TypeError(f"{fn}() got multiple values for argument 'size'")
+    if not isinstance(size, tuple | list):
+        raise TypeError(f"{fn}(): argument 'size' must be tuple of ints, not {type(size).__name__}")
+    return (size,)
+
+
 def _reshaped(t: Any, shape: tuple[Any, ...]) -> tuple[int, ...]:
     """The shape ``t.reshape(*shape)`` gives (one dimension may be -1), or PyTorch's error."""
     new = _shape(shape)

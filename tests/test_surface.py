@@ -800,3 +800,52 @@ def test_new_tensors_of_a_parameter_are_plain_tensors() -> None:
     q = torch.nn.Parameter(torch.zeros(2))
     assert type(q.new_zeros(2)) is torch.Tensor
     assert q.new_zeros(2, dtype=torch.int64).dtype == torch.int64
+
+
+# ---------------------------------------------------------------------------------------------
+# The size as PyTorch's keyword: torch.empty(size=(n, m)), x.new_zeros(size=...), x.view(size=)
+
+SIZE_KEYWORD_CALLS = [
+    "lib.zeros(size=(2, 3))",
+    "lib.ones(size=[2, 3])",
+    "lib.empty(size=(4,))",
+    "lib.rand(size=(2, 3))",
+    "lib.randn(size=lib.Size([3, 1]))",
+    "lib.ones(2).new_zeros(size=(2, 3))",
+    "lib.ones(2).new_ones(size=(1,))",
+    "lib.ones(2).new_empty(size=(2, 2))",
+    "lib.ones(2, 3).view(size=(6,))",
+    "lib.ones(2, 3).view(size=(3, -1))",
+    "lib.ones(1, 3).expand(size=(4, 3))",
+    "lib.ones(1, 3).expand(size=(4, -1))",
+]
+
+SIZE_MISUSES = [
+    "lib.zeros(2, size=(3,))",
+    "lib.ones(size=3)",
+    "lib.zeros()",
+    "lib.empty()",
+    "lib.randn()",
+    "lib.rand()",
+    "lib.ones()",
+]
+
+
+@pytest.mark.parametrize("call", SIZE_KEYWORD_CALLS)
+def test_size_keyword_as_torch(call: str) -> None:
+    """``size=`` names the shape, as in PyTorch (gat/main.py: torch.empty(size=(n, m)))."""
+    torch = pytest.importorskip("torch")
+    ours, theirs = eval(call, {"lib": mg}), eval(call, {"lib": torch})
+    assert tuple(ours.shape) == tuple(theirs.shape)
+    assert str(ours.dtype) == str(theirs.dtype).replace("torch.", "minigrad.")
+
+
+@pytest.mark.parametrize("call", SIZE_MISUSES)
+def test_size_misuse_raises_as_torch(call: str) -> None:
+    """A size given twice, an int for ``size=`` or no size at all is PyTorch's TypeError (a
+    missing size made a 0-d tensor)."""
+    torch = pytest.importorskip("torch")
+    with pytest.raises(TypeError):
+        eval(call, {"lib": torch})
+    with pytest.raises(TypeError, match="size"):
+        eval(call, {"lib": mg})

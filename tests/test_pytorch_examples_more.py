@@ -783,3 +783,289 @@ def test_char_level_rnn_matches_torch(rnn_type: str, tmp_path: Path) -> None:
         warnings.simplefilter("ignore", UserWarning)  # elementwise_mean, in both libraries
         warnings.simplefilter("ignore", DeprecationWarning)  # np.array(t) of a torch tensor
         compare_with_torch(source, **inputs)
+
+
+# ---------------------------------------------------------------------------------------------
+# gat/main.py: a graph attention network (GraphAttentionLayer: torch.empty parameters set by
+# xavier_normal_, torch.mm, F.dropout(training=self.training), view/permute into heads,
+# attention scores by matmul with slices of `a` and `.mT`, masked by torch.where(adj_mat > 0, e,
+# -9e16 * ones_like(e)), softmax; heads averaged or concatenated; F.elu, log_softmax), Adam with
+# weight decay, NLLLoss on index masks (output[mask_train]), accuracy under no_grad. The
+# docstrings are left out and long lines wrapped. load_cora (a download, then torch.sparse: see
+# docs/pytorch.md) is replaced by a synthetic graph given to the program (`graph`): three
+# communities with words of their own; the `__main__` block runs at top level with argparse's
+# defaults as an argparse.Namespace (`args`), 60 epochs, the splits scaled to 120 nodes, and a
+# list of the training losses is added.
+
+GAT = """
+import os
+import time
+import numpy as np
+import argparse
+
+import torch
+from torch import nn
+import torch.nn.functional as F
+from torch.optim import Adam
+
+losses = []
+
+class GraphAttentionLayer(nn.Module):
+    def __init__(self, in_features: int, out_features: int, n_heads: int, concat: bool = False,
+                 dropout: float = 0.4, leaky_relu_slope: float = 0.2):
+        super(GraphAttentionLayer, self).__init__()
+
+        self.n_heads = n_heads # Number of attention heads
+        self.concat = concat # wether to concatenate the final attention heads
+        self.dropout = dropout # Dropout rate
+
+        if concat: # concatenating the attention heads
+            self.out_features = out_features # Number of output features per node
+            assert out_features % n_heads == 0 # Ensure that out_features is a multiple of n_heads
+            self.n_hidden = out_features // n_heads
+        else: # averaging output over the attention heads (Used in the main paper)
+            self.n_hidden = out_features
+
+        #  A shared linear transformation, parametrized by a weight matrix W is applied to every
+        #  node
+        #  Initialize the weight matrix W
+        self.W = nn.Parameter(torch.empty(size=(in_features, self.n_hidden * n_heads)))
+
+        # Initialize the attention weights a
+        self.a = nn.Parameter(torch.empty(size=(n_heads, 2 * self.n_hidden, 1)))
+
+        self.leakyrelu = nn.LeakyReLU(leaky_relu_slope) # LeakyReLU activation function
+        self.softmax = nn.Softmax(dim=1) # softmax activation function to the attention coefficients
+
+        self.reset_parameters() # Reset the parameters
+
+
+    def reset_parameters(self):
+        nn.init.xavier_normal_(self.W)
+        nn.init.xavier_normal_(self.a)
+
+
+    def _get_attention_scores(self, h_transformed: torch.Tensor):
+        source_scores = torch.matmul(h_transformed, self.a[:, :self.n_hidden, :])
+        target_scores = torch.matmul(h_transformed, self.a[:, self.n_hidden:, :])
+
+        # broadcast add
+        # (n_heads, n_nodes, 1) + (n_heads, 1, n_nodes) = (n_heads, n_nodes, n_nodes)
+        e = source_scores + target_scores.mT
+        return self.leakyrelu(e)
+
+    def forward(self,  h: torch.Tensor, adj_mat: torch.Tensor):
+        n_nodes = h.shape[0]
+
+        # Apply linear transformation to node feature -> W h
+        # output shape (n_nodes, n_hidden * n_heads)
+        h_transformed = torch.mm(h, self.W)
+        h_transformed = F.dropout(h_transformed, self.dropout, training=self.training)
+
+        # splitting the heads by reshaping the tensor and putting heads dim first
+        # output shape (n_heads, n_nodes, n_hidden)
+        h_transformed = h_transformed.view(n_nodes, self.n_heads, self.n_hidden).permute(1, 0, 2)
+
+        # getting the attention scores
+        # output shape (n_heads, n_nodes, n_nodes)
+        e = self._get_attention_scores(h_transformed)
+
+        # Set the attention score for non-existent edges to -9e15 (MASKING NON-EXISTENT EDGES)
+        connectivity_mask = -9e16 * torch.ones_like(e)
+        e = torch.where(adj_mat > 0, e, connectivity_mask) # masked attention scores
+
+        # attention coefficients are computed as a softmax over the rows
+        # for each column j in the attention score matrix e
+        attention = F.softmax(e, dim=-1)
+        attention = F.dropout(attention, self.dropout, training=self.training)
+
+        # final node embeddings are computed as a weighted average of the features of its neighbors
+        h_prime = torch.matmul(attention, h_transformed)
+
+        # concatenating/averaging the attention heads
+        # output shape (n_nodes, out_features)
+        if self.concat:
+            h_prime = h_prime.permute(1, 0, 2).contiguous().view(n_nodes, self.out_features)
+        else:
+            h_prime = h_prime.mean(dim=0)
+
+        return h_prime
+
+class GAT(nn.Module):
+    def __init__(self,
+        in_features,
+        n_hidden,
+        n_heads,
+        num_classes,
+        concat=False,
+        dropout=0.4,
+        leaky_relu_slope=0.2):
+
+        super(GAT, self).__init__()
+
+        # Define the Graph Attention layers
+        self.gat1 = GraphAttentionLayer(
+            in_features=in_features, out_features=n_hidden, n_heads=n_heads,
+            concat=concat, dropout=dropout, leaky_relu_slope=leaky_relu_slope
+            )
+
+        self.gat2 = GraphAttentionLayer(
+            in_features=n_hidden, out_features=num_classes, n_heads=1,
+            concat=False, dropout=dropout, leaky_relu_slope=leaky_relu_slope
+            )
+
+
+    def forward(self, input_tensor: torch.Tensor , adj_mat: torch.Tensor):
+        # Apply the first Graph Attention layer
+        x = self.gat1(input_tensor, adj_mat)
+        x = F.elu(x) # Apply ELU activation function to the output of the first layer
+
+        # Apply the second Graph Attention layer
+        x = self.gat2(x, adj_mat)
+
+        return F.log_softmax(x, dim=1) # Apply log softmax activation function
+
+def train_iter(epoch, model, optimizer, criterion, input, target, mask_train, mask_val,
+               print_every=10):
+    start_t = time.time()
+    model.train()
+    optimizer.zero_grad()
+
+    # Forward pass
+    output = model(*input)
+    # Compute the loss using the training mask
+    loss = criterion(output[mask_train], target[mask_train])
+
+    loss.backward()
+    optimizer.step()
+    losses.append(loss.item())
+
+    # Evaluate the model performance on training and validation sets
+    loss_train, acc_train = test(model, criterion, input, target, mask_train)
+    loss_val, acc_val = test(model, criterion, input, target, mask_val)
+
+    if epoch % print_every == 0:
+        # Print the training progress at specified intervals
+        print(f'Epoch: {epoch:04d} ({(time.time() - start_t):.4f}s) loss_train: {loss_train:.4f} '
+              f'acc_train: {acc_train:.4f} loss_val: {loss_val:.4f} acc_val: {acc_val:.4f}')
+
+
+def test(model, criterion, input, target, mask):
+    model.eval()
+    with torch.no_grad():
+        output = model(*input)
+        output, target = output[mask], target[mask]
+
+        loss = criterion(output, target)
+        acc = (output.argmax(dim=1) == target).float().sum() / len(target)
+    return loss.item(), acc.item()
+
+
+torch.manual_seed(args.seed)
+
+use_accel = not args.no_accel and torch.accelerator.is_available()
+
+# Set the device to run on
+if use_accel:
+    device = torch.accelerator.current_accelerator()
+else:
+    device = torch.device('cpu')
+print(f'Using {device} device')
+
+print('Loading dataset...')
+# Load the dataset
+features, labels, adj_mat = graph(torch)
+# Split the dataset into training, validation, and test sets
+idx = torch.randperm(len(labels)).to(device)
+idx_test, idx_val, idx_train = idx[:40], idx[40:60], idx[60:]
+
+
+# Create the model
+# The model consists of a 2-layer stack of Graph Attention Layers (GATs).
+gat_net = GAT(
+    in_features=features.shape[1],          # Number of input features per node
+    n_hidden=args.hidden_dim,               # Output size of the first Graph Attention Layer
+    n_heads=args.num_heads,                 # Number of attention heads in the first GAT Layer
+    num_classes=labels.max().item() + 1,    # Number of classes to predict for each node
+    concat=args.concat_heads,               # Wether to concatinate attention heads
+    dropout=args.dropout_p,                 # Dropout rate
+    leaky_relu_slope=0.2                    # Alpha (slope) of the leaky relu activation
+).to(device)
+
+# configure the optimizer and loss function
+optimizer = Adam(gat_net.parameters(), lr=args.lr, weight_decay=args.l2)
+criterion = nn.NLLLoss()
+
+# Train and evaluate the model
+for epoch in range(args.epochs):
+    train_iter(epoch + 1, gat_net, optimizer, criterion, (features, adj_mat), labels, idx_train,
+               idx_val, args.val_every)
+    if args.dry_run:
+        break
+loss_test, acc_test = test(gat_net, criterion, (features, adj_mat), labels, idx_test)
+print(f'Test set results: loss {loss_test:.4f} accuracy {acc_test:.4f}')
+"""
+
+
+def _graph(nodes: int = 120, words: int = 60) -> Any:
+    """Three communities of 40 nodes: each node links to 4 of its own and, with chance 0.3, one
+    other; its bag of words has 6 words of its community's 20 and 2 of any. Gives, for a
+    library, the float features (rows summing to 1, as load_cora scales them), the labels and
+    the dense adjacency with self-loops."""
+    rng = np.random.default_rng(0)
+    labels = np.repeat(np.arange(3), nodes // 3)
+    features = np.zeros((nodes, words))
+    adj = np.eye(nodes)
+    for i, c in enumerate(labels):
+        features[i, rng.choice(np.arange(20 * c, 20 * c + 20), 6, replace=False)] = 1
+        features[i, rng.choice(words, 2, replace=False)] = 1
+        for j in rng.choice(np.flatnonzero(labels == c), 4, replace=False):
+            adj[i, j] = adj[j, i] = 1
+        if rng.random() < 0.3:
+            j = rng.integers(nodes)
+            adj[i, j] = adj[j, i] = 1
+    features /= features.sum(1, keepdims=True)
+
+    def make(lib: Any) -> Any:
+        dtype = lib.get_default_dtype()
+        return (
+            lib.tensor(features, dtype=dtype),
+            lib.tensor(labels, dtype=lib.int64),
+            lib.tensor(adj, dtype=dtype),
+        )
+
+    return make
+
+
+def _gat_args(**changes: Any) -> argparse.Namespace:
+    """argparse's defaults, but 60 epochs and 16 hidden features."""
+    args = dict(epochs=60, lr=0.005, l2=5e-4, dropout_p=0.6, hidden_dim=16, num_heads=8)
+    args.update(concat_heads=False, val_every=20, no_accel=False, dry_run=False, seed=13)
+    args.update(changes)
+    return argparse.Namespace(**args)
+
+
+@pytest.mark.parametrize("concat", [False, True])
+def test_gat_trains(concat: bool) -> None:
+    ns = run(GAT, args=_gat_args(concat_heads=concat), graph=_graph())
+    assert_converges(ns["losses"], 1.5)  # (with dropout 0.6 on)
+    assert ns["loss_test"] < 0.6 * np.log(3)  # below the uniform guess's loss, ln 3
+    assert ns["acc_test"] >= 0.8  # chance is 1/3
+    assert ns["gat_net"].gat1.W.shape == (60, 16 if concat else 128)
+
+
+@pytest.mark.parametrize("concat", [False, True])
+def test_gat_matches_torch(concat: bool) -> None:
+    """From the comparison's start: both layers' W and a from one stream (torch.empty, then
+    xavier_normal_, is each library's own draw), the same split of the nodes (randperm draws
+    from each library's own generator), dropout off (F.dropout draws its own masks)."""
+    source = GAT.replace("self.reset_parameters() # Reset the parameters", "pass")
+    made = "# Alpha (slope) of the leaky relu activation\n).to(device)\n"
+    source = source.replace(made, made + "_start_parameters(gat_net)\n")
+    source = source.replace(
+        "torch.randperm(len(labels))", "torch.tensor(np.random.default_rng(13).permutation(120))"
+    )
+    assert source.count("_start_parameters(") == 1 and "self.reset_parameters()" not in source
+    assert "randperm" not in source
+    args = _gat_args(concat_heads=concat, dropout_p=0.0, epochs=15)
+    compare_with_torch(source, args=args, graph=_graph())

@@ -22,6 +22,12 @@ import minigrad as mg
 
 SNIPPETS: dict[str, Callable[[Any], Any]] = {}
 
+# torch's deprecation of its own torch.jit.script, raised inside torch while the snippets run
+# under it: not minigrad's to show
+pytestmark = pytest.mark.filterwarnings(
+    "ignore:`torch.jit.script` is deprecated:DeprecationWarning"
+)
+
 
 def snippet(fn: Callable[[Any], Any]) -> Callable[[Any], Any]:
     """Register a snippet for the comparison with torch."""

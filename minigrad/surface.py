@@ -42,6 +42,7 @@ from .validation import (
     _one_dim,
     _raw,
     _reshaped,
+    _shape,
     _with_dtype,
     sizes_given,
 )
@@ -383,7 +384,7 @@ class TensorSurface(
         requires_grad: builtins.bool = False,
     ) -> Tensor:
         """Zeros of ``size``, with this tensor's dtype unless ``dtype`` is given."""
-        shape = _size(sizes_given(sizes, size, "new_zeros"))
+        shape = _shape(sizes_given(sizes, size, "new_zeros"))
         return self.new_full(shape, 0, dtype=dtype, requires_grad=requires_grad)
 
     def new_ones(
@@ -394,7 +395,7 @@ class TensorSurface(
         requires_grad: builtins.bool = False,
     ) -> Tensor:
         """Ones of ``size``, with this tensor's dtype unless ``dtype`` is given."""
-        shape = _size(sizes_given(sizes, size, "new_ones"))
+        shape = _shape(sizes_given(sizes, size, "new_ones"))
         return self.new_full(shape, 1, dtype=dtype, requires_grad=requires_grad)
 
     def new_empty(
@@ -405,7 +406,7 @@ class TensorSurface(
         requires_grad: builtins.bool = False,
     ) -> Tensor:
         """Unset values of ``size``, with this tensor's dtype unless ``dtype`` is given."""
-        shape = _size(sizes_given(sizes, size, "new_empty"))
+        shape = _shape(sizes_given(sizes, size, "new_empty"))
         return self.new_full(shape, 0, dtype=dtype, requires_grad=requires_grad)
 
     def new_full(
@@ -417,7 +418,7 @@ class TensorSurface(
     ) -> Tensor:
         """``fill_value`` in ``size``, with this tensor's dtype unless ``dtype`` is given."""
         dt = np.dtype(self._data.dtype if dtype is None else dtype)
-        arr = np.full(_size((size,)), fill_value, dt)
+        arr = np.full(_shape((size,)), fill_value, dt)
         return _new_leaf(arr, requires_grad)
 
     # -- shapes -------------------------------------------------------------------------------
@@ -517,7 +518,7 @@ class TensorSurface(
 
     def repeat(self: Any, *sizes: Any) -> Tensor:
         """Tile the tensor ``sizes[i]`` times along dimension i (PyTorch's ``repeat``)."""
-        reps = _size(sizes)
+        reps = _shape(sizes)
         if len(reps) < self.ndim:
             raise RuntimeError(
                 "repeat(): number of dimensions of repeat dims can not be smaller than number "
@@ -1133,13 +1134,6 @@ class TensorSurface(
             return x.clone()
         d = _one_dim(x, dim, "cumsum")
         return TensorMakers.apply(more_ops.Cumsum(d), x)
-
-
-def _size(args: tuple[Any, ...]) -> tuple[int, ...]:
-    """Accept ``f(2, 3)`` and ``f((2, 3))`` alike."""
-    if len(args) == 1 and isinstance(args[0], tuple | list):
-        return tuple(args[0])
-    return tuple(args)
 
 
 def _argsort(a: np.ndarray, dim: builtins.int, descending: builtins.bool) -> np.ndarray:

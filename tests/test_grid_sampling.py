@@ -66,6 +66,40 @@ def test_finite_differences() -> None:
         assert gradgradcheck(fn, inputs)
 
 
+def test_non_contiguous_inputs() -> None:
+    """A transposed image, a strided grid and a transposed theta: the same values as their
+    contiguous copies, torch's values and gradients, and finite differences at both orders."""
+    image = _rng(5).standard_normal((2, 3, 5, 6)).transpose(0, 1, 3, 2)  # (2, 3, 6, 5)
+    grid = _rng(6).uniform(-1.2, 1.2, (2, 8, 7, 2))[:, ::2]  # (2, 4, 7, 2), every other row
+    theta = _theta(2, 7).transpose(0, 2, 1).copy().transpose(0, 2, 1)  # (2, 2, 3), F order
+    assert not (image.flags.c_contiguous or grid.flags.c_contiguous or theta.flags.c_contiguous)
+    x, g, t = (mg.from_numpy(a).requires_grad_() for a in (image, grid, theta))  # (strides kept)
+    assert not any(a._data.flags.c_contiguous for a in (x, g, t))
+    for inputs, fn in (
+        ((x, g), lambda x, g: F.grid_sample(x, g, align_corners=False)),
+        (
+            (x, t),
+            lambda x, t: F.grid_sample(
+                x, F.affine_grid(t, (2, 3, 4, 7), align_corners=True), align_corners=True
+            ),
+        ),
+    ):
+        copies = [mg.tensor(np.ascontiguousarray(a.detach().numpy())) for a in inputs]
+        np.testing.assert_array_equal(fn(*inputs).detach().numpy(), fn(*copies).numpy())
+        assert gradcheck(fn, inputs)
+        assert gradgradcheck(fn, inputs)
+    torch = pytest.importorskip("torch")
+    weights = _rng(8).standard_normal((2, 3, 4, 7))
+    results = []
+    for lib, functional in ((mg, F), (torch, torch.nn.functional)):
+        xs = [lib.from_numpy(a).requires_grad_() for a in (image, grid)]
+        out = functional.grid_sample(*xs, align_corners=False)
+        (out * lib.tensor(weights)).sum().backward()
+        results.append([a.detach().numpy() for a in (out, xs[0].grad, xs[1].grad)])
+    for ours, theirs in zip(*results):
+        np.testing.assert_allclose(ours, theirs, rtol=1e-10, atol=1e-12)
+
+
 @pytest.mark.parametrize("aligned", [False, True])
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
 def test_matches_torch(aligned: bool, dtype: Any) -> None:

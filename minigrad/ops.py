@@ -3,7 +3,7 @@
 A rule is written with Python operators and the few helpers at the top of this file. Each
 helper runs NumPy on arrays and records an op on Tensors, so one rule serves first-order
 backward (raw arrays, NumPy speed) and ``create_graph=True`` (Tensors, differentiable again).
-Broadcasting and dtype are undone by the engine (``engine._run_rule``), not here.
+Broadcasting and dtype are undone by the engine (``engine.run_backward``), not here.
 
 These are the basic ops, the ones to read first. Beside them: ``fused.py`` (one node standing for
 several of these: ``Linear``, ``LogSoftmax``...), ``more_ops.py`` (``Log1p``, ``Tan``,
@@ -347,7 +347,8 @@ class Tanh(Op):
         return np.tanh(x)
 
     def backward(self, grad: Any, out: Any, x: Any) -> tuple[Any, ...]:
-        return (grad * (1 - out * out),)
+        one = _ONES.get(out.dtype, 1)  # (a 0-d array: NumPy converts the number 1 slower)
+        return (grad * (one - out * out),)
 
 
 class Sigmoid(Op):
@@ -359,10 +360,8 @@ class Sigmoid(Op):
     def forward(self, x: Any) -> np.ndarray:
         # exp(-x) would overflow below about -88 (float32); clamping there changes the
         # result by less than the smallest normal number, and keeps warnings away.
-        low, one = _SIGMOID_CONSTANTS.get(x.dtype) or (
-            (-87.0 if x.dtype.itemsize <= 4 else -708.0),
-            1,
-        )
+        low = _SIGMOID_LOW.get(x.dtype, -87.0 if x.dtype.itemsize <= 4 else -708.0)
+        one = _ONES.get(x.dtype, 1)
         z = np.maximum(x, low)
         if type(z) is not np.ndarray:  # a NumPy scalar from 0-d input: an array, to work in place
             z = np.asarray(z)
@@ -375,12 +374,14 @@ class Sigmoid(Op):
         return (grad * (out - out * out),)  # (array-array ops: faster than 1 - out)
 
 
-# The sigmoid's clamp and 1 as 0-d arrays of the float dtypes: NumPy casts a Python number to the
-# array's dtype, so the bits are the same, but converting one costs as much as the operation.
-_SIGMOID_CONSTANTS = {
-    np.dtype(t): (np.array(low, dtype=t), np.array(1, dtype=t))
-    for t, low in ((np.float32, -87.0), (np.float64, -708.0))
+# The sigmoid's clamp, and the 1 of the sigmoid and of tanh's rule, as 0-d arrays of the float
+# dtypes: NumPy casts a Python number to the array's dtype, so the bits are the same, but
+# converting one costs as much as the operation.
+_SIGMOID_LOW = {
+    np.dtype(np.float32): np.array(-87.0, np.float32),
+    np.dtype(np.float64): np.array(-708.0),
 }
+_ONES = {np.dtype(t): np.array(1, dtype=t) for t in (np.float32, np.float64)}
 
 
 class ReLU(Op):

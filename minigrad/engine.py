@@ -193,8 +193,38 @@ def run_backward(
                 handed = []
             if type(node) is OutputOf:
                 _fill_slot(node, grad, pending, ready, handed)
-            else:
-                _run_rule(node, grad, pending, leaves, ready, create_graph, handed)
+            else:  # run the rule; hand each input its gradient (in ``handed`` too, if a list)
+                xs: Any = node.saved
+                if create_graph:
+                    grads = node.backward(
+                        grad, TensorMakers.wrap(node.out, node), *_as_recorded(node)
+                    )
+                else:
+                    grads = node.backward(grad, node.out, *xs)
+                if Anomaly.enabled:
+                    Anomaly.check(node, grads)
+                for p, g, x in zip(node.edges, grads, xs):
+                    if p is None or g is None:
+                        if handed is not None:
+                            handed.append(None)
+                        continue
+                    if g.shape != x.shape:
+                        g = sum_to(g, x.shape)  # undo broadcasting: the one place it happens
+                    if g.dtype is not x.dtype and g.dtype != x.dtype:
+                        g = g.astype(x.dtype)
+                    if handed is not None:
+                        handed.append(g)
+                    # Out of place (prev + g): one array may have been handed to several inputs.
+                    if isinstance(p, Op):
+                        prev = pending.get(p)
+                        if prev is None:
+                            pending[p] = g
+                            heappush(ready, (-p.epoch, p))
+                        else:
+                            pending[p] = prev + g
+                    else:
+                        prev = leaves.get(p)
+                        leaves[p] = g if prev is None else prev + g
             if observe is not None:
                 observe(node, grad, handed)
             if not retain_graph:
@@ -217,48 +247,6 @@ def run_backward(
     if captured is None:
         return None
     return [captured.get(_node_of(t)) for t in capture or ()]
-
-
-def _run_rule(
-    node: Op,
-    grad: Any,
-    pending: dict[Any, Any],
-    leaves: dict[Any, Any],
-    ready: list[tuple[int, Any]],
-    create_graph: bool,
-    handed: list[Any] | None,
-) -> None:
-    """Call one op's backward rule and hand each input its gradient (appended to ``handed``,
-    None where nothing was sent, when it is a list)."""
-    xs: Any = node.saved
-    if create_graph:
-        grads = node.backward(grad, TensorMakers.wrap(node.out, node), *_as_recorded(node))
-    else:
-        grads = node.backward(grad, node.out, *xs)
-    if Anomaly.enabled:
-        Anomaly.check(node, grads)
-    for p, g, x in zip(node.edges, grads, xs):
-        if p is None or g is None:
-            if handed is not None:
-                handed.append(None)
-            continue
-        if g.shape != x.shape:
-            g = sum_to(g, x.shape)  # undo broadcasting: the one place it happens
-        if g.dtype is not x.dtype and g.dtype != x.dtype:
-            g = g.astype(x.dtype)
-        if handed is not None:
-            handed.append(g)
-        # Out of place (prev + g): the same array may have been handed to several inputs.
-        if isinstance(p, Op):
-            prev = pending.get(p)
-            if prev is None:
-                pending[p] = g
-                heappush(ready, (-p.epoch, p))
-            else:
-                pending[p] = prev + g
-        else:
-            prev = leaves.get(p)
-            leaves[p] = g if prev is None else prev + g
 
 
 def _fill_slot(

@@ -192,7 +192,7 @@ def test_profile_categories_name_where_time_goes():
 
     assert _category("/x/minigrad/tensor.py", "_new_tensor") == "Tensor creation"
     assert _category("/x/minigrad/tensor.py", "_binary") == "apply (run op, record node)"
-    assert _category("/x/minigrad/engine.py", "_run_rule").startswith("engine")
+    assert _category("/x/minigrad/engine.py", "run_backward").startswith("engine")
     assert _category("/x/minigrad/ops.py", "forward") == "op forward"
     assert _category("/x/minigrad/ops.py", "backward").startswith("op backward")
     assert _category("~", "<method 'reduce' of 'numpy.ufunc' objects>").startswith("NumPy C")

@@ -741,7 +741,7 @@ def _module_of(op: Op, names: dict[Any, str], param_names: dict[int, str]) -> st
 
 
 def _undo_broadcast(e: Emitter, g: str, shape: tuple[int, ...], dtype: np.dtype, hint: str) -> str:
-    """The engine's sum_to and dtype restore (``engine._run_rule``), written out."""
+    """The engine's sum_to and dtype restore (``engine.run_backward``), written out."""
     arr = np.asarray(e.env[g])
     if arr.shape != shape:
         lead = arr.ndim - len(shape)

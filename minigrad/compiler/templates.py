@@ -11,7 +11,7 @@ A forward template ``fwd(e, op, hint, xs, vals)`` gets the emitter, the recorded
 for its output, the inputs' source names (or literals) and their traced values; it returns the
 output's name. A backward template ``bwd(e, op, g, out, xs, vals, hints)`` gets the name of the
 incoming gradient and of the output, and returns one gradient name (or None) per input, before
-the engine's broadcasting and dtype undoing (done by ``step.py``, as ``engine._run_rule`` does).
+the engine's broadcasting and dtype undoing (done by ``step.py``, as ``engine.run_backward`` does).
 """
 
 from __future__ import annotations

@@ -21,7 +21,7 @@ import numpy as np
 from . import versions
 from .grad_mode import Anomaly, _grad_enabled
 from .hooks import checked_result
-from .node_surface import NodeSurface, OutputSurface
+from .node_surface import NodeSurface, OutputSurface, after_rule
 from .quiet import _QUIET, _loud_numpy, _quiet_numpy
 
 # ---------------------------------------------------------------------------------------------
@@ -185,8 +185,9 @@ def run_backward(
                 versions.check(node, node.epoch)
             if needed is not None and node not in needed:
                 continue
-            if node.hooks:
-                grad = _run_hooks(node.hooks, grad, create_graph)
+            hooked = node.hooks
+            if hooked:
+                grad = _run_hooks(hooked, grad, create_graph)
             if captured is not None:
                 captured[node] = grad
             if observe is not None:
@@ -201,6 +202,8 @@ def run_backward(
                     )
                 else:
                     grads = node.backward(grad, node.out, *xs)
+                if hooked:  # a node's post-hooks see, and may replace, what its rule returned
+                    grads = after_rule(node, grads, grad, xs)
                 if Anomaly.enabled:
                     Anomaly.check(node, grads)
                 for p, g, x in zip(node.edges, grads, xs):

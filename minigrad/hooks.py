@@ -18,6 +18,7 @@ import numpy as np
 
 __all__ = [
     "HookHandle",
+    "PostHook",
     "PreHook",
     "RetainGrad",
     "checked_result",
@@ -166,33 +167,25 @@ def register_prehook(node: Any, fn: Callable[[tuple[Any, ...]], Any]) -> HookHan
     return HookHandle(hooks, hook)
 
 
+class PostHook:
+    """A node's post-hook: ``fn(grad_inputs, grad_outputs)`` after the node's rule. It is kept in
+    the node's hook list with the others (where, called before the rule, it does nothing); the
+    walk then hands what the rule returned to ``node_surface.after_rule``, which runs it."""
+
+    def __init__(self, fn: Callable[[tuple[Any, ...], tuple[Any, ...]], Any]) -> None:
+        self.fn = fn
+
+    def __call__(self, grad: Any) -> None:
+        return None
+
+
 def register_posthook(
-    node: Any, fn: Callable[[tuple[Any, ...], tuple[Any, ...]], Any], after: Callable[..., Any]
+    node: Any, fn: Callable[[tuple[Any, ...], tuple[Any, ...]], Any]
 ) -> HookHandle:
-    """Add ``fn`` to the post-hooks of ``node``: ``after(node, grads, grad, xs)`` (given by the
-    caller, which knows the engine) runs them on what the node's rule returned.
-
-    The node takes a class of its own, a subclass of its op's (same name, same slots) whose
-    ``backward`` calls the op's rule and then ``after``; its hooks live on that class. An op
-    without post-hooks pays nothing.
-    """
-    cls = type(node)
-    if "post_hooks" not in cls.__dict__:
-        base = cls
-
-        def backward(self: Any, grad: Any, out: Any, *xs: Any) -> Any:
-            return after(self, base.backward(self, grad, out, *xs), grad, xs)
-
-        attrs = {
-            "__slots__": (),
-            "__qualname__": cls.__qualname__,
-            "__module__": cls.__module__,
-            "__doc__": cls.__doc__,
-            "torch_name": cls.torch_name,
-            "post_hooks": [],
-            "backward": backward,
-        }
-        node.__class__ = cls = type(cls.__name__, (cls,), attrs)
-    hooks: list[Any] = cls.post_hooks
-    hooks.append(fn)
-    return HookHandle(hooks, fn)
+    """Add ``fn`` to the post-hooks of ``node`` (last in its hook list)."""
+    hooks = node.hooks
+    if hooks is None:
+        hooks = node.hooks = []
+    hook = PostHook(fn)
+    hooks.append(hook)
+    return HookHandle(hooks, hook)

@@ -158,15 +158,19 @@ class NodeSurface:
         tensor given to ``autograd.grad`` as an input, minigrad still runs its node (and its
         node hooks), where PyTorch stops there.
         """
-        return hooks.register_posthook(self, hook, _after_rule)
+        return hooks.register_posthook(self, hook)
 
     def __repr__(self) -> str:
         return f"<{self.name()}>"
 
 
-def _after_rule(node: Any, grads: Any, grad: Any, xs: Any) -> tuple[Any, ...]:
-    """Run ``node``'s post-hooks on what its rule returned (``grads``, one per input, of a
-    broadcast shape or None) and the gradient it received; return what goes to the inputs."""
+def after_rule(node: Any, grads: Any, grad: Any, xs: Any) -> Any:
+    """Run ``node``'s post-hooks (``grad_fn.register_hook``) on what its rule returned
+    (``grads``, one per input, of a broadcast shape or None) and the gradient it received;
+    return what goes to the inputs. The walk calls this for a node with hooks of any kind."""
+    posts = [h.fn for h in node.hooks if isinstance(h, hooks.PostHook)]
+    if not posts:
+        return grads
     from .engine import TensorMakers, sum_to  # (here: the engine imports this module)
 
     def tensor(g: Any) -> Any:
@@ -179,7 +183,7 @@ def _after_rule(node: Any, grads: Any, grad: Any, xs: Any) -> tuple[Any, ...]:
         else tensor(sum_to(tensor(g), tuple(getattr(x, "shape", ()))))
         for e, g, x in zip(node.edges, grads, xs)
     )
-    for fn in type(node).post_hooks:
+    for fn in posts:
         new = fn(inputs, outputs)
         if new is None:
             continue

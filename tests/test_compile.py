@@ -566,6 +566,27 @@ def test_gradient_hooks_and_bce_on_probabilities_are_refused() -> None:
         mg.compile(model, nn.BCELoss(), opt)
 
 
+def test_a_node_hook_registered_in_forward_is_refused_by_name() -> None:
+    """A post-hook on a node (``grad_fn.register_hook``) would not run in the emitted code: the
+    compile refuses it as it refuses a tensor hook, naming the hook (not the op)."""
+
+    class Hooked(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.fc = nn.Linear(3, 2, generator=0)
+
+        def forward(self, x: mg.Tensor) -> mg.Tensor:
+            y = self.fc(x)
+            y.grad_fn.register_hook(lambda gin, gout: tuple(g if g is None else g * 0 for g in gin))
+            return y
+
+    model = Hooked()
+    opt = optim.SGD(model.parameters(), lr=0.1)
+    x, y = mg.randn(4, 3, generator=1), mg.randn(4, 2, generator=2)
+    with pytest.raises(CompileError, match="gradient hook"):
+        mg.compile(model, F.mse_loss, opt)(x, y)
+
+
 def test_bce_with_logits_and_a_sequential_without_bias_compile() -> None:
     def build() -> tuple[nn.Module, Any]:
         model = nn.Sequential(

@@ -458,6 +458,9 @@ def node_hooks_replace_gradients(torch: Any) -> Any:
 
 def test_node_hooks_replace_gradients() -> None:
     (xg, wg), xg2 = node_hooks_replace_gradients(mg)
+    y = mg.tensor([1.0], requires_grad=True) * 2
+    y.grad_fn.register_hook(lambda gin, gout: None)
+    assert type(y.grad_fn) is mg.ops.Mul  # the hook is kept on the node, its class unchanged
     np.testing.assert_allclose(xg.numpy(), [31.0, 41.0])
     assert wg is None  # its gradient was replaced by None
     np.testing.assert_allclose(xg2.numpy(), [30.0, 40.0])

@@ -1,3 +1,12 @@
+# Holds text from pytorch/tutorials (beginner_source/examples_tensor, examples_autograd and
+# examples_nn: polynomial_*.py, dynamic_net.py; beginner_source/basics/*_tutorial.py;
+# nn_tutorial.py, dcgan_faces_tutorial.py, blitz/neural_networks_tutorial.py,
+# blitz/cifar10_tutorial.py, nlp/deep_learning_tutorial.py, nlp/word_embeddings_tutorial.py,
+# nlp/sequence_models_tutorial.py, transformer_tutorial.py, chatbot_tutorial.py;
+# intermediate_source/char_rnn_generation_tutorial.py), pytorch/examples (regression/main.py),
+# karpathy/nn-zero-to-hero (lectures/makemore/makemore_part1_bigrams.ipynb,
+# makemore_part2_mlp.ipynb) and caogang/wgan-gp (gan_toy.py's calc_gradient_penalty).
+# The files and their licences: tests/THIRD_PARTY_NOTICES.md.
 """PyTorch programs, written as the beginner tutorials and from-scratch lectures write them,
 run under minigrad with only the import changed.
 

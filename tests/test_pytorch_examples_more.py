@@ -1,3 +1,6 @@
+# Holds text from pytorch/examples: differentiable_physics/mass_spring.py, cgan/cgan.py,
+# char_level_rnn/model.py, utils.py and train.py, gat/main.py. The files and their licence
+# (BSD 3-Clause): tests/THIRD_PARTY_NOTICES.md.
 """More of pytorch/examples under minigrad with only the import changed: a differentiable
 mass-spring simulation, a conditional GAN and a character-level RNN.
 

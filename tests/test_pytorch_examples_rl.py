@@ -1,3 +1,6 @@
+# Holds text from pytorch/examples: reinforcement_learning/reinforce.py and actor_critic.py,
+# mnist_rnn/main.py, fast_neural_style/neural_style/transformer_net.py, neural_style.py and
+# utils.py. The files and their licence (BSD 3-Clause): tests/THIRD_PARTY_NOTICES.md.
 """pytorch/examples' reinforcement-learning programs run under minigrad with only the import
 changed: REINFORCE and actor-critic on CartPole, both sampling actions with
 ``torch.distributions.Categorical``; mnist_rnn, an LSTM reading MNIST images row by row; and

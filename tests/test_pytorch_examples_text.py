@@ -1,3 +1,6 @@
+# Holds text from pytorch/examples: word_language_model/main.py, data.py, model.py and
+# generate.py, time_sequence_prediction/train.py, continuous-bag-of-words/cbow.py. The files
+# and their licence (BSD 3-Clause): tests/THIRD_PARTY_NOTICES.md.
 """pytorch/examples' text and sequence programs run under minigrad with only the import changed.
 
 Each program is kept as PyTorch source, as upstream writes it, with only what cannot run here

@@ -1,3 +1,6 @@
+# Holds text from pytorch/examples: mnist/main.py, vae/main.py, mnist_forward_forward/main.py,
+# super_resolution/model.py and main.py. The files and their licence (BSD 3-Clause):
+# tests/THIRD_PARTY_NOTICES.md.
 """pytorch/examples' vision programs run under minigrad with only the import changed.
 
 Each program is kept as PyTorch source, as upstream writes it: the model, loss, optimizer,

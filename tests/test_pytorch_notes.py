@@ -1,3 +1,5 @@
+# Holds text from pytorch/pytorch: docs/source/notes/broadcasting.rst, autograd.rst and
+# extending.rst. The files and their licence: tests/THIRD_PARTY_NOTICES.md.
 """The code of PyTorch's documentation notes, run under minigrad with only the import changed.
 
 The notes (docs/source/notes in pytorch/pytorch: "Broadcasting semantics", "Autograd

@@ -1,3 +1,11 @@
+# Holds text from pytorch/tutorials: recipes_source/recipes/ (what_is_state_dict.py,
+# saving_and_loading_a_general_checkpoint.py, saving_multiple_models_in_one_file.py,
+# warmstarting_model_using_parameters_from_a_different_model.py,
+# saving_and_loading_models_for_inference.py, save_load_across_devices.py,
+# defining_a_neural_network.py, zeroing_out_gradients.py, module_load_state_dict_tips.py),
+# intermediate_source/custom_function_double_backward_tutorial.py and
+# char_rnn_classification_tutorial.py, beginner_source/nlp/advanced_tutorial.py. The files and
+# their licence (BSD 3-Clause): tests/THIRD_PARTY_NOTICES.md.
 """PyTorch's short recipes (recipes_source/recipes in pytorch/tutorials), run under minigrad with
 only the import changed.
 

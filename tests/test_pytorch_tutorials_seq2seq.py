@@ -1,3 +1,7 @@
+# Holds text from pytorch/tutorials: intermediate_source/seq2seq_translation_tutorial.py (its
+# current and an earlier text), beginner_source/fgsm_tutorial.py,
+# intermediate_source/spatial_transformer_tutorial.py. The files and their licence
+# (BSD 3-Clause): tests/THIRD_PARTY_NOTICES.md.
 """PyTorch's tutorials "Translation with a Sequence to Sequence Network and Attention" (its
 current text and its earlier one), "Adversarial Example Generation" and "Spatial Transformer
 Networks" run under minigrad with only the import changed.

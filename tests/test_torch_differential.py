@@ -695,6 +695,7 @@ CALLS = _calls()
 BOOL_MATH = "minigrad computes on bools where PyTorch refuses them (NumPy's answer)"
 NOT_YET = "not fixed yet"
 UINT8_NEGATIVE = "a negative Python int with a uint8 tensor: PyTorch wraps it around"
+ZERO_D_DIM_1 = r"\[\]\.?\w*\(?(, )?1[,)]"  # a 0-d input, dim 1
 ZERO_D_DIM = "a 0-d tensor takes dim 1 in minigrad; PyTorch allows only 0 and -1"
 INT_CAST = "a float cast to an integer dtype: PyTorch refuses what does not fit, minigrad wraps"
 KNOWN: list[tuple[str, str, str, str]] = [
@@ -705,7 +706,7 @@ KNOWN: list[tuple[str, str, str, str]] = [
     *[(op, "silent", r"bool\[", BOOL_MATH) for op in ("topk", "trace", "addcmul", "dist")],
     *[(op, "silent", r"bool\[", BOOL_MATH) for op in ("clamp", "clip", "clamp_min", "clamp_max")],
     *[(op, "silent", r"bool", BOOL_MATH) for op in ("argmax", "argmin")],
-    *[(op, "silent", r"\[\]\.?\w*\(?(, )?1[,)]", ZERO_D_DIM) for op in ("argmax", "argmin", "cumsum")],
+    *[(op, "silent", ZERO_D_DIM_1, ZERO_D_DIM) for op in ("argmax", "argmin", "cumsum")],
     ("rsqrt", "silent", r"float64", "rsqrt(-inf) is 0 in minigrad, NaN in PyTorch"),
     *[
         (op, "raw", r"uint8\[.*-1|-1, uint8", UINT8_NEGATIVE)

@@ -29,6 +29,12 @@ KNOWN: dict[str, str] = {
     'docs/nn.md ("Losses") lists the losses minigrad has',
     "torch.nn.functional.ctc_loss": "there is no CTC loss (connectionist temporal "
     'classification); docs/nn.md ("Losses") lists the losses minigrad has',
+    **dict.fromkeys(
+        [f"torch.hub.{name}" for name in ("load", "list", "help", "load_state_dict_from_url")]
+        + ["torch.hub.download_url_to_file"],
+        "minigrad loads no published models: build the model in Python and load its weights "
+        "from a state dict saved by minigrad.save (docs/checkpoints.md)",
+    ),
 }
 
 

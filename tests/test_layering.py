@@ -61,6 +61,7 @@ LAYERS = {
     "metrics": 3,
     "train": 7,
     "progress": 7,
+    "hub": 7,
     "backprop_check": 7,
     "explain": 7,
     "compiler": 7,

@@ -1,5 +1,5 @@
 """A fourth set of pytorch/examples programs under minigrad with only the import changed: a
-siamese network over a ResNet.
+siamese network over a ResNet and a vision transformer.
 
 Each program is kept as PyTorch source, as upstream writes it, with only what cannot run here
 replaced (said above each): torchvision's datasets and models by small inline stand-ins, the
@@ -10,17 +10,20 @@ start.
 """
 
 # The program strings are taken from the repository pytorch/examples, files
-# siamese_network/main.py, and are used under the BSD 3-Clause licence of pytorch/examples,
-# reproduced in tests/THIRD_PARTY_NOTICES.md.
+# siamese_network/main.py and vision_transformer/main.py, and are used under the BSD 3-Clause
+# licence of pytorch/examples, reproduced in tests/THIRD_PARTY_NOTICES.md.
 
 from __future__ import annotations
 
 import sys
 import warnings
+from collections.abc import Callable
+from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
+import pytest
 from test_pytorch_compat import ForLibrary, compare_with_torch, run
 
 # ---------------------------------------------------------------------------------------------
@@ -439,3 +442,425 @@ def test_siamese_network_matches_torch(monkeypatch: Any) -> None:
         # torch's own: np.array(tensor) in group_examples (NumPy 2's copy keyword)
         warnings.filterwarnings("ignore", "__array__ implementation", DeprecationWarning)
         compare_with_torch(source, **_siamese(monkeypatch, *argv, n_train=40, n_test=20))
+
+
+# ---------------------------------------------------------------------------------------------
+# torchvision stand-ins: CIFAR10 as synthetic pictures, its transforms
+
+
+def _cifar10_stand_in(n_train: int, n_test: int, size: int = 16, classes: int = 4) -> Any:
+    """torchvision's ``datasets.CIFAR10`` over synthetic pictures: (H, W, 3) uint8 arrays (as
+    the PIL images it gives to transforms) and int labels; each class a colour in one quadrant,
+    with noise."""
+    rng = np.random.default_rng(0)
+
+    def pictures(n: int) -> tuple[np.ndarray, np.ndarray]:
+        labels = rng.choice(classes, n, p=[0.7] + [0.3 / (classes - 1)] * (classes - 1))
+        images = rng.integers(0, 100, (n, size, size, 3))
+        half = size // 2
+        for image, c in zip(images, labels):
+            rows, cols = divmod(c % 4, 2)
+            image[rows * half : (rows + 1) * half, cols * half : (cols + 1) * half, c % 3] += 150
+        return images.astype(np.uint8), labels
+
+    sets = {True: pictures(n_train), False: pictures(n_test)}
+
+    class CIFAR10:
+        def __init__(
+            self,
+            root: str,
+            train: bool = True,
+            download: bool = False,
+            transform: Callable[[Any], Any] | None = None,
+        ) -> None:
+            self.data, self.targets = sets[train]
+            self.transform = transform
+
+        def __len__(self) -> int:
+            return len(self.data)
+
+        def __getitem__(self, i: int) -> tuple[Any, int]:
+            image = self.data[i] if self.transform is None else self.transform(self.data[i])
+            return image, int(self.targets[i])
+
+    return SimpleNamespace(datasets=SimpleNamespace(CIFAR10=CIFAR10))
+
+
+def _transforms(lib: Any) -> dict[str, Any]:
+    """torchvision's ``Compose``, ``Resize`` (nearest pixels here) and ``ToTensor`` for
+    (H, W, C) uint8 pictures."""
+
+    class Compose:
+        def __init__(self, transforms: list[Callable[[Any], Any]]) -> None:
+            self.transforms = transforms
+
+        def __call__(self, x: Any) -> Any:
+            for transform in self.transforms:
+                x = transform(x)
+            return x
+
+    class Resize:
+        def __init__(self, size: tuple[int, int]) -> None:
+            self.size = size
+
+        def __call__(self, picture: np.ndarray) -> np.ndarray:
+            rows = np.arange(self.size[0]) * picture.shape[0] // self.size[0]
+            cols = np.arange(self.size[1]) * picture.shape[1] // self.size[1]
+            return picture[rows][:, cols]
+
+    class ToTensor:
+        def __call__(self, picture: np.ndarray) -> Any:
+            chw = picture.transpose(2, 0, 1) / 255
+            return lib.tensor(chw, dtype=lib.get_default_dtype())
+
+    return {"Compose": Compose, "Resize": Resize, "ToTensor": ToTensor}
+
+
+# ---------------------------------------------------------------------------------------------
+# vision_transformer/main.py: ViT (PatchExtractor by Tensor.unfold twice, permute, contiguous,
+# view; InputEmbedding with a class token and a positional embedding as nn.Parameter of
+# torch.randn, joined by torch.cat and `+=`; EncoderBlock of LayerNorm, nn.MultiheadAttention,
+# GELU, Dropout; an MLP head on the class token), TrainEval (tqdm from torch.hub with
+# set_postfix, CrossEntropyLoss, Adam with weight decay, the best weights saved by torch.save).
+# Long lines are wrapped; the torchvision imports are replaced by the stand-ins above (given as
+# `torchvision`, `Compose`, `Resize`, `ToTensor`); the lists `losses` and `valid_losses` are
+# added. It runs as a script with its command line in sys.argv.
+#
+# As upstream writes it, nn.MultiheadAttention (batch_first=False) reads the (batch, tokens,
+# features) input as (tokens, batch, features): attention runs across the images of a batch,
+# and the class token, read at index 0, never sees the patches. Its note gives the training
+# loss on CIFAR10 as 2.308 (ln 10 = 2.303): it learns the classes' frequencies only. So does it
+# here, where one class of four is 70% of the pictures: the loss falls from ln 4 towards their
+# entropy, 0.94. The comparison with torch checks the rest.
+
+VIT = r"""
+import argparse
+import torch
+import torch.nn as nn
+from torch.utils.data import DataLoader
+# import torchvision  (given: a stand-in)
+# from torchvision.transforms import Compose, ToTensor, Resize  (given: stand-ins)
+from torch import optim
+import numpy as np
+from torch.hub import tqdm
+
+losses, valid_losses = [], []  # (added)
+
+
+class PatchExtractor(nn.Module):
+    def __init__(self, patch_size=16):
+        super().__init__()
+        self.patch_size = patch_size
+
+    def forward(self, input_data):
+        batch_size, channels, height, width = input_data.size()
+        assert height % self.patch_size == 0 and width % self.patch_size == 0, \
+            f"Input height ({height}) and width ({width}) must be divisible by patch size " \
+            f"({self.patch_size})"
+
+        num_patches_h = height // self.patch_size
+        num_patches_w = width // self.patch_size
+        num_patches = num_patches_h * num_patches_w
+
+        patches = input_data.unfold(2, self.patch_size, self.patch_size). \
+            unfold(3, self.patch_size, self.patch_size). \
+            permute(0, 2, 3, 1, 4, 5). \
+            contiguous(). \
+            view(batch_size, num_patches, -1)
+
+        # Expected shape of a patch on default settings is (4, 196, 768)
+
+        return patches
+
+
+class InputEmbedding(nn.Module):
+
+    def __init__(self, args):
+        super(InputEmbedding, self).__init__()
+        self.patch_size = args.patch_size
+        self.n_channels = args.n_channels
+        self.latent_size = args.latent_size
+        use_cuda = not args.no_cuda and torch.cuda.is_available()
+        self.device = torch.device("cuda" if use_cuda else "cpu")
+        self.batch_size = args.batch_size
+        self.input_size = self.patch_size * self.patch_size * self.n_channels
+
+        # Linear projection
+        self.LinearProjection = nn.Linear(self.input_size, self.latent_size)
+        # Class token
+        self.class_token = nn.Parameter(
+            torch.randn(self.batch_size, 1, self.latent_size).to(self.device))
+        # Positional embedding
+        self.pos_embedding = nn.Parameter(
+            torch.randn(self.batch_size, 1, self.latent_size).to(self.device))
+
+    def forward(self, input_data):
+        input_data = input_data.to(self.device)
+        # Patchifying the Image
+        patchify = PatchExtractor(patch_size=self.patch_size)
+        patches = patchify(input_data)
+
+        linear_projection = self.LinearProjection(patches).to(self.device)
+        b, n, _ = linear_projection.shape
+        linear_projection = torch.cat((self.class_token, linear_projection), dim=1)
+        pos_embed = self.pos_embedding[:, :n + 1, :]
+        linear_projection += pos_embed
+
+        return linear_projection
+
+
+class EncoderBlock(nn.Module):
+
+    def __init__(self, args):
+        super(EncoderBlock, self).__init__()
+
+        self.latent_size = args.latent_size
+        self.num_heads = args.num_heads
+        self.dropout = args.dropout
+        self.norm = nn.LayerNorm(self.latent_size)
+        self.attention = nn.MultiheadAttention(self.latent_size, self.num_heads,
+                                               dropout=self.dropout)
+        self.enc_MLP = nn.Sequential(
+            nn.Linear(self.latent_size, self.latent_size * 4),
+            nn.GELU(),
+            nn.Dropout(self.dropout),
+            nn.Linear(self.latent_size * 4, self.latent_size),
+            nn.Dropout(self.dropout)
+        )
+
+    def forward(self, emb_patches):
+        first_norm = self.norm(emb_patches)
+        attention_out = self.attention(first_norm, first_norm, first_norm)[0]
+        first_added = attention_out + emb_patches
+        second_norm = self.norm(first_added)
+        mlp_out = self.enc_MLP(second_norm)
+        output = mlp_out + first_added
+
+        return output
+
+
+class ViT(nn.Module):
+    def __init__(self, args):
+        super(ViT, self).__init__()
+
+        self.num_encoders = args.num_encoders
+        self.latent_size = args.latent_size
+        self.num_classes = args.num_classes
+        self.dropout = args.dropout
+
+        self.embedding = InputEmbedding(args)
+        # Encoder Stack
+        self.encoders = nn.ModuleList([EncoderBlock(args) for _ in range(self.num_encoders)])
+        self.MLPHead = nn.Sequential(
+            nn.LayerNorm(self.latent_size),
+            nn.Linear(self.latent_size, self.latent_size),
+            nn.Linear(self.latent_size, self.num_classes),
+        )
+
+    def forward(self, test_input):
+        enc_output = self.embedding(test_input)
+        for enc_layer in self.encoders:
+            enc_output = enc_layer(enc_output)
+
+        class_token_embed = enc_output[:, 0]
+        return self.MLPHead(class_token_embed)
+
+
+class TrainEval:
+
+    def __init__(self, args, model, train_dataloader, val_dataloader, optimizer, criterion,
+                 device):
+        self.model = model
+        self.train_dataloader = train_dataloader
+        self.val_dataloader = val_dataloader
+        self.optimizer = optimizer
+        self.criterion = criterion
+        self.epoch = args.epochs
+        self.device = device
+        self.args = args
+
+    def train_fn(self, current_epoch):
+        self.model.train()
+        total_loss = 0.0
+        tk = tqdm(self.train_dataloader,
+                  desc="EPOCH" + "[TRAIN]" + str(current_epoch + 1) + "/" + str(self.epoch))
+
+        for t, data in enumerate(tk):
+            images, labels = data
+            images, labels = images.to(self.device), labels.to(self.device)
+            self.optimizer.zero_grad()
+            logits = self.model(images)
+            loss = self.criterion(logits, labels)
+            loss.backward()
+            self.optimizer.step()
+            losses.append(loss.item())  # (added)
+
+            total_loss += loss.item()
+            tk.set_postfix({"Loss": "%6f" % float(total_loss / (t + 1))})
+            if self.args.dry_run:
+                break
+
+        return total_loss / len(self.train_dataloader)
+
+    def eval_fn(self, current_epoch):
+        self.model.eval()
+        total_loss = 0.0
+        tk = tqdm(self.val_dataloader,
+                  desc="EPOCH" + "[VALID]" + str(current_epoch + 1) + "/" + str(self.epoch))
+
+        for t, data in enumerate(tk):
+            images, labels = data
+            images, labels = images.to(self.device), labels.to(self.device)
+
+            logits = self.model(images)
+            loss = self.criterion(logits, labels)
+
+            total_loss += loss.item()
+            tk.set_postfix({"Loss": "%6f" % float(total_loss / (t + 1))})
+            if self.args.dry_run:
+                break
+
+        return total_loss / len(self.val_dataloader)
+
+    def train(self):
+        best_valid_loss = np.inf
+        best_train_loss = np.inf
+        for i in range(self.epoch):
+            train_loss = self.train_fn(i)
+            val_loss = self.eval_fn(i)
+            valid_losses.append(val_loss)  # (added)
+
+            if val_loss < best_valid_loss:
+                torch.save(self.model.state_dict(), "best-weights.pt")
+                print("Saved Best Weights")
+                best_valid_loss = val_loss
+                best_train_loss = train_loss
+        print(f"Training Loss : {best_train_loss}")
+        print(f"Valid Loss : {best_valid_loss}")
+
+
+def main():
+    parser = argparse.ArgumentParser(description='Vision Transformer in PyTorch')
+    parser.add_argument('--no-cuda', action='store_true', default=False,
+                        help='disables CUDA training')
+    parser.add_argument('--patch-size', type=int, default=16,
+                        help='patch size for images (default : 16)')
+    parser.add_argument('--latent-size', type=int, default=768,
+                        help='latent size (default : 768)')
+    parser.add_argument('--n-channels', type=int, default=3,
+                        help='number of channels in images (default : 3 for RGB)')
+    parser.add_argument('--num-heads', type=int, default=12,
+                        help='(default : 12)')
+    parser.add_argument('--num-encoders', type=int, default=12,
+                        help='number of encoders (default : 12)')
+    parser.add_argument('--dropout', type=int, default=0.1,
+                        help='dropout value (default : 0.1)')
+    parser.add_argument('--img-size', type=int, default=224,
+                        help='image size to be reshaped to (default : 224')
+    parser.add_argument('--num-classes', type=int, default=10,
+                        help='number of classes in dataset (default : 10 for CIFAR10)')
+    parser.add_argument('--epochs', type=int, default=10,
+                        help='number of epochs (default : 10)')
+    parser.add_argument('--lr', type=float, default=1e-2,
+                        help='base learning rate (default : 0.01)')
+    parser.add_argument('--weight-decay', type=int, default=3e-2,
+                        help='weight decay value (default : 0.03)')
+    parser.add_argument('--batch-size', type=int, default=4,
+                        help='batch size (default : 4)')
+    parser.add_argument('--dry-run', action='store_true', default=False,
+                        help='quickly check a single pass')
+    args = parser.parse_args()
+
+    use_cuda = not args.no_cuda and torch.cuda.is_available()
+    device = torch.device("cuda" if use_cuda else "cpu")
+
+    transforms = Compose([
+        Resize((args.img_size, args.img_size)),
+        ToTensor()
+    ])
+    train_data = torchvision.datasets.CIFAR10(root='./dataset', train=True, download=True,
+                                              transform=transforms)
+    valid_data = torchvision.datasets.CIFAR10(root='./dataset', train=False, download=True,
+                                              transform=transforms)
+    train_loader = DataLoader(train_data, batch_size=args.batch_size, shuffle=True)
+    valid_loader = DataLoader(valid_data, batch_size=args.batch_size, shuffle=True)
+
+    model = ViT(args).to(device)
+
+    optimizer = optim.Adam(model.parameters(), lr=args.lr, weight_decay=args.weight_decay)
+    criterion = nn.CrossEntropyLoss()
+
+    TrainEval(args, model, train_loader, valid_loader, optimizer, criterion, device).train()
+
+
+if __name__ == "__main__":
+    main()
+"""
+
+VIT_ARGV = ("--patch-size", "4", "--latent-size", "16", "--num-heads", "2", "--num-encoders", "2")
+VIT_ARGV += ("--img-size", "16", "--num-classes", "4", "--batch-size", "8", "--lr", "1e-3")
+
+
+def _vit(monkeypatch: Any, *argv: str, n_train: int, n_test: int) -> dict[str, Any]:
+    """The program's inputs (for the library it runs under), its command line ``argv``."""
+    monkeypatch.setattr(sys, "argv", ["main.py", *VIT_ARGV, *argv])
+    transforms = {
+        name: ForLibrary(lambda lib, name=name: _transforms(lib)[name])
+        for name in ("Compose", "Resize", "ToTensor")
+    }
+    return {"__name__": "__main__", "torchvision": _cifar10_stand_in(n_train, n_test), **transforms}
+
+
+def test_vision_transformer_learns_the_class_frequencies(monkeypatch: Any, tmp_path: Path) -> None:
+    monkeypatch.chdir(tmp_path)  # where it saves the best weights
+    ns = run(VIT, **_vit(monkeypatch, "--epochs", "4", n_train=64, n_test=32))
+    assert len(ns["losses"]) == 4 * 8 and np.isfinite(ns["losses"]).all()
+    valid = ns["valid_losses"]
+    assert valid[-1] < 0.75 * valid[0] and valid[-1] < 0.9 * np.log(4), valid
+    assert (tmp_path / "best-weights.pt").exists()
+
+
+def test_vision_transformer_matches_torch(monkeypatch: Any, tmp_path: Path) -> None:
+    """From the same parameters (the class token and positional embedding too), float64,
+    dropout off: the training and validation losses of two epochs."""
+    monkeypatch.chdir(tmp_path)
+    made = "model = ViT(args).to(device)\n"
+    source = VIT.replace(made, made + "    _start_parameters(model)\n")
+    source = source.replace("valid_losses.append(val_loss)", "losses.append(val_loss)")
+    assert source.count("_start_parameters") == 1 and "valid_losses.append" not in source
+    argv = ("--epochs", "2", "--dropout", "0")
+    compare_with_torch(source, **_vit(monkeypatch, *argv, n_train=32, n_test=16))
+
+
+# ---------------------------------------------------------------------------------------------
+# minigrad.hub: torch.hub's tqdm, which vision_transformer/main.py imports
+
+
+def test_hub_gives_tqdm_as_torch_hub_does() -> None:
+    tqdm = pytest.importorskip("tqdm")
+    torch = pytest.importorskip("torch")
+    import minigrad
+    from minigrad.hub import tqdm as hub_tqdm
+
+    assert hub_tqdm is tqdm.tqdm is torch.hub.tqdm
+    assert minigrad.hub.tqdm is tqdm.tqdm  # reachable after `import minigrad`, as torch.hub
+
+
+def test_hub_without_tqdm_says_what_to_install(monkeypatch: Any) -> None:
+    import minigrad.hub
+
+    monkeypatch.setitem(sys.modules, "tqdm", None)
+    with pytest.raises(ImportError, match=r"minigrad.hub.tqdm needs tqdm: pip install tqdm"):
+        minigrad.hub.tqdm
+
+
+@pytest.mark.parametrize("name", ["load", "list", "help", "load_state_dict_from_url"])
+def test_hub_model_loading_is_refused_by_name(name: str) -> None:
+    import minigrad.hub
+
+    with pytest.raises(
+        AttributeError,
+        match=rf"minigrad does not have torch\.hub\.{name}; "
+        "minigrad loads no published models",
+    ):
+        getattr(minigrad.hub, name)

@@ -1,3 +1,6 @@
+# Holds text from pytorch/examples: siamese_network/main.py and vision_transformer/main.py,
+# used under the BSD 3-Clause licence of pytorch/examples. The files and their licence:
+# tests/THIRD_PARTY_NOTICES.md.
 """A fourth set of pytorch/examples programs under minigrad with only the import changed: a
 siamese network over a ResNet and a vision transformer.
 
@@ -8,10 +11,6 @@ command line given as ``sys.argv``, and the runs short. The harness (``run``,
 passes a check that can fail, and, when torch is installed, gives torch's losses from the same
 start.
 """
-
-# The program strings are taken from the repository pytorch/examples, files
-# siamese_network/main.py and vision_transformer/main.py, and are used under the BSD 3-Clause
-# licence of pytorch/examples, reproduced in tests/THIRD_PARTY_NOTICES.md.
 
 from __future__ import annotations
 

@@ -21,6 +21,7 @@ __all__ = [
     "result_type",
     "set_default_dtype",
     "to_dtype",
+    "wrapped_int",
 ]
 
 
@@ -256,6 +257,20 @@ def result_np(*values: Any) -> np.dtype:
     out = _combine(dim, _combine(zero, wrapped))
     assert out is not None, "result_type() needs at least one operand"
     return out
+
+
+def wrapped_int(v: Any, dt: np.dtype) -> Any:
+    """A Python int ``v`` given with a tensor whose result dtype ``dt`` is an integer type,
+    wrapped around into ``dt`` when it does not fit, as PyTorch casts it (``uint8 < -1``
+    compares with 255, ``int8 + 200`` adds -56); anything else as it is."""
+    if type(v) is builtins.int and dt.kind in "iu":
+        info = np.iinfo(dt)
+        if not info.min <= v <= info.max and -(2**63) <= v < 2**64:
+            bits = 8 * dt.itemsize
+            v %= 1 << bits
+            if dt.kind == "i" and v >= 1 << (bits - 1):
+                v -= 1 << bits
+    return v
 
 
 def promote_types(type1: Any, type2: Any) -> dtype:

@@ -11,7 +11,7 @@ import numpy as np
 
 from . import fused, more_ops, ops, versions
 from .dims import wrap_dim
-from .dtypes import result_np, torch_name
+from .dtypes import result_np, torch_name, wrapped_int
 from .grad_mode import _grad_enabled
 from .node_surface import labelled
 from .pointwise import _isclose, _logical, _pair
@@ -927,7 +927,7 @@ def _in_dtype(v: Any, dtype: np.dtype) -> Tensor:
     """``v`` (a Tensor or a number) as a tensor of ``dtype`` (a tensor through a recorded
     cast, so its gradient comes back in its own dtype)."""
     if not isinstance(v, Tensor):
-        return _new_tensor(np.asarray(v, dtype=dtype), None)
+        return _new_tensor(np.asarray(wrapped_int(v, dtype), dtype=dtype), None)
     return v if v._data.dtype == dtype else v.astype(dtype)
 
 

@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from . import ops
-from .dtypes import default_float, result_np
+from .dtypes import default_float, result_np, wrapped_int
 from .engine import Op, TensorMakers
 from .validation import _as_array, _check_product_dtypes
 
@@ -62,6 +62,8 @@ def _promoted(op: Op, x: Any, y: Any, xd: Any, yd: Any) -> tuple[Any, Any]:
         )
     if type(op) is ops.Div and rt.kind not in "fc":
         rt = default_float()  # int / int is true division, into the default float dtype
+    if rt.kind in "iu":  # a Python int that does not fit wraps around, as PyTorch casts it
+        x, y = wrapped_int(x, rt), wrapped_int(y, rt)
     if not isinstance(x, int | float) and xd.dtype != rt:  # (a number is left as it is)
         x = x.astype(rt)
     if not isinstance(y, int | float) and yd.dtype != rt:

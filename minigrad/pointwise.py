@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from . import fused, more_ops, ops
-from .dtypes import default_float, result_np, torch_name
+from .dtypes import default_float, result_np, torch_name, wrapped_int
 from .engine import Op, TensorMakers
 from .inplace import _inplace
 from .node_surface import labelled
@@ -534,7 +534,10 @@ def _bitwise(fn: Any, name: str, x: Any, y: Any) -> Any:
     if rt.kind not in "biu":
         raise _not_for(f"{name}_cpu", rt)
     _shapes(name, xd, yd)
-    xd, yd = (v.astype(rt, copy=False) if isinstance(v, np.ndarray) else v for v in (xd, yd))
+    xd, yd = (
+        v.astype(rt, copy=False) if isinstance(v, np.ndarray) else wrapped_int(v, rt)
+        for v in (xd, yd)
+    )
     return _bools(np.asarray(fn(xd, yd), dtype=rt))
 
 
@@ -581,6 +584,8 @@ def _divide(name: str, x: Any, y: Any) -> Any:
     y = y if hasattr(y, "_data") else _operand(y, sym, x, y)
     xd, yd = (v._data if hasattr(v, "_data") else v for v in (x, y))
     rt = result_np(xd, yd)
+    x, y = wrapped_int(x, rt), wrapped_int(y, rt)  # (an int that does not fit wraps around)
+    xd, yd = (v._data if hasattr(v, "_data") else v for v in (x, y))
     if rt.kind == "b":
         raise _not_for(kernel, rt)
     _shapes(name, xd, yd)

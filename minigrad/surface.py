@@ -18,7 +18,7 @@ import numpy as np
 from . import more_ops, ops
 from .device import CPU, as_device, device, parse_to
 from .dims import wrap_dim, wrap_dims
-from .dtypes import result_np, to_dtype, torch_name
+from .dtypes import result_np, to_dtype, torch_name, wrapped_int
 from .engine import TensorMakers
 from .inplace import _inplace, sibling_views
 from .linalg_methods import LinalgMethods, vector_norm_of
@@ -152,6 +152,7 @@ def _compare(ufunc: Any, x: Any, other: Any) -> Any:
     xd = x._data
     if xd.dtype.kind != "f" or (type(yd) is np.ndarray and yd.dtype is not xd.dtype):
         rt = result_np(xd, yd)
+        yd = wrapped_int(yd, rt)  # (uint8 < -1 compares with 255, as PyTorch)
         if xd.dtype != rt:
             xd = xd.astype(rt)
         if type(yd) is np.ndarray and yd.dtype != rt:

@@ -8,6 +8,7 @@ from . import (
     datasets,
     distributions,
     explain,
+    func,
     hub,
     linalg,
     nn,
@@ -343,6 +344,7 @@ from .random import (
     seed,
     set_rng_state,
 )
+from .func import vmap
 from .serialization import load, save
 from .surface import Size, return_types
 from .tensor import Tensor
@@ -689,4 +691,5 @@ __all__ += [
     "vander",
     "var_mean",
 ]
+__all__ += ["func", "vmap"]
 __all__ += activations.__all__

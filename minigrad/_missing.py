@@ -19,9 +19,6 @@ KNOWN: dict[str, str] = {
     "torch.sparse": "tensors are dense NumPy arrays",
     "torch.quantization": "there is no quantization",
     "torch.ao": "there is no quantization",
-    "torch.vmap": "there is no vmap; loop over the batch, or write the op batched",
-    "torch.func": "there is no torch.func; use minigrad.autograd.grad and "
-    "minigrad.autograd.functional (jacobian, hessian, vjp, jvp, vhp, hvp)",
     "torch.utils.checkpoint": "there is no activation checkpointing",
     "torch.utils.tensorboard": "log with minigrad.train's history, or any plotting library",
     "torch.autograd.forward_ad": "minigrad differentiates in reverse mode only",

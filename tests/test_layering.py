@@ -57,6 +57,7 @@ LAYERS = {
     "utils": 6,
     "datasets": 6,
     "optim": 6,
+    "func": 6,
     "distributions": 6,
     "metrics": 3,
     "train": 7,

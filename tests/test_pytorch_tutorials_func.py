@@ -53,7 +53,7 @@ def on_cpu(source: str) -> str:
     return source.replace("from torch.utils.benchmark import Timer", "")
 
 
-def compare_variables(source: str, names: list[str], **inputs: Any) -> dict[str, Any]:
+def compare_variables(source: str, names: list[str]) -> dict[str, Any]:
     """Run the program under minigrad and torch from the same start in float64; the named
     variables (tensors, or tuples/dicts of them) must agree to 1e-10. Returns minigrad's."""
     torch = pytest.importorskip("torch")
@@ -67,7 +67,7 @@ def compare_variables(source: str, names: list[str], **inputs: Any) -> dict[str,
         default = lib.get_default_dtype()
         lib.set_default_dtype(lib.float64)
         try:
-            found.append(run(program, lib.__name__, **inputs, **start_functions(lib)))
+            found.append(run(program, lib.__name__, Timer=Timer, **start_functions(lib)))
         finally:
             lib.set_default_dtype(default)
     torch.set_num_threads(threads)
@@ -305,3 +305,337 @@ def test_per_sample_grads_as_written() -> None:
     # the model's own parameters are back in place after functional_call
     assert all(p.requires_grad for p in ns["model"].parameters())
     assert ns["model"].conv1.weight is dict(ns["model"].named_parameters())["conv1.weight"]
+
+
+def test_per_sample_grads_match_torch() -> None:
+    # float64 from the same start (same_start), 8 samples instead of 64; the timing at the end
+    # is left out
+    source = on_cpu(PER_SAMPLE_GRADS).split("def get_perf")[0]
+    source = source.replace("batch_size = 64", "batch_size = 8").replace("(64,)", "(8,)")
+    ns = compare_variables(source, ["per_sample_grads", "ft_per_sample_grads", "loss"])
+    assert ns["ft_per_sample_grads"]["fc2.bias"].shape == (8, 10)
+
+
+# ---------------------------------------------------------------------------------------------
+# intermediate_source/jacobians_hessians.py: the Jacobian of tanh(linear(x)) row by row with
+# torch.autograd.grad, by vmap(vjp_fn), by jacrev (argnums 2 and (0, 1)) and by jacfwd; the
+# Hessian by hessian, jacfwd(jacfwd) and jacrev(jacrev); batch Jacobians and Hessians by vmap;
+# Hessian-vector products by jvp(grad(f)) and vjp(grad(f)), with the tutorial's assertions.
+# The Timer is the stand-in above. The Hessians' input size (the tutorial's "Din = 512", already
+# reduced there "in order not to blow out colab") is HESSIAN_DIN, 128 and 64 here: jacrev(jacrev)
+# takes one backward pass per element of the 32 x Din Jacobian, a minute at 512.
+#
+# The tutorial's assertions run in float64 (the default dtype set so): its
+# `assert torch.allclose(batch_jacobian0, batch_jacobian1)` compares derivatives of a saturated
+# tanh (1 - y^2 with y near 1) at rtol=1e-5. minigrad's vmap computes each sample's linear()
+# alone (NumPy's matrix-vector product), whose float32 rounding differs from the batched
+# product's in the last bit, and the subtraction makes that a relative 3e-5 (torch's vmap runs
+# the batched product both ways, so its two sides round alike).
+
+JACOBIANS_HESSIANS = r'''
+import torch
+import torch.nn.functional as F
+from functools import partial
+_ = torch.manual_seed(0)
+
+def predict(weight, bias, x):
+    return F.linear(x, weight, bias).tanh()
+
+D = 16
+weight = torch.randn(D, D)
+bias = torch.randn(D)
+x = torch.randn(D)  # feature vector
+
+def compute_jac(xp):
+    jacobian_rows = [torch.autograd.grad(predict(weight, bias, xp), xp, vec)[0]
+                     for vec in unit_vectors]
+    return torch.stack(jacobian_rows)
+
+xp = x.clone().requires_grad_()
+unit_vectors = torch.eye(D)
+
+jacobian = compute_jac(xp)
+
+print(jacobian.shape)
+print(jacobian[0])  # show first row
+
+from torch.func import vmap, vjp
+
+_, vjp_fn = vjp(partial(predict, weight, bias), x)
+
+ft_jacobian, = vmap(vjp_fn)(unit_vectors)
+
+# let's confirm both methods compute the same result
+assert torch.allclose(ft_jacobian, jacobian)
+
+from torch.func import jacrev
+
+ft_jacobian = jacrev(predict, argnums=2)(weight, bias, x)
+
+# confirm
+assert torch.allclose(ft_jacobian, jacobian)
+
+def get_perf(first, first_descriptor, second, second_descriptor):
+    """takes torch.benchmark objects and compares delta of second vs first."""
+    faster = second.times[0]
+    slower = first.times[0]
+    gain = (slower-faster)/slower
+    if gain < 0: gain *=-1
+    final_gain = gain*100
+    print(f" Performance delta: {final_gain:.4f} percent improvement with {second_descriptor} ")
+
+from torch.utils.benchmark import Timer
+
+without_vmap = Timer(stmt="compute_jac(xp)", globals=globals())
+with_vmap = Timer(stmt="jacrev(predict, argnums=2)(weight, bias, x)", globals=globals())
+
+no_vmap_timer = without_vmap.timeit(500)
+with_vmap_timer = with_vmap.timeit(500)
+
+print(no_vmap_timer)
+print(with_vmap_timer)
+
+get_perf(no_vmap_timer, "without vmap",  with_vmap_timer, "vmap")
+
+# note the change in input via argnums params of 0,1 to map to weight and bias
+ft_jac_weight, ft_jac_bias = jacrev(predict, argnums=(0, 1))(weight, bias, x)
+
+from torch.func import jacrev, jacfwd
+
+Din = 32
+Dout = 2048
+weight = torch.randn(Dout, Din)
+
+bias = torch.randn(Dout)
+x = torch.randn(Din)
+
+# remember the general rule about taller vs wider... here we have a taller matrix:
+print(weight.shape)
+
+using_fwd = Timer(stmt="jacfwd(predict, argnums=2)(weight, bias, x)", globals=globals())
+using_bwd = Timer(stmt="jacrev(predict, argnums=2)(weight, bias, x)", globals=globals())
+
+jacfwd_timing = using_fwd.timeit(500)
+jacrev_timing = using_bwd.timeit(500)
+
+print(f'jacfwd time: {jacfwd_timing}')
+print(f'jacrev time: {jacrev_timing}')
+
+get_perf(jacfwd_timing, "jacfwd", jacrev_timing, "jacrev", );
+
+Din = 2048
+Dout = 32
+weight = torch.randn(Dout, Din)
+bias = torch.randn(Dout)
+x = torch.randn(Din)
+
+using_fwd = Timer(stmt="jacfwd(predict, argnums=2)(weight, bias, x)", globals=globals())
+using_bwd = Timer(stmt="jacrev(predict, argnums=2)(weight, bias, x)", globals=globals())
+
+jacfwd_timing = using_fwd.timeit(500)
+jacrev_timing = using_bwd.timeit(500)
+
+print(f'jacfwd time: {jacfwd_timing}')
+print(f'jacrev time: {jacrev_timing}')
+
+get_perf(jacrev_timing, "jacrev", jacfwd_timing, "jacfwd")
+
+from torch.func import hessian
+
+# lets reduce the size in order not to blow out colab. Hessians require
+# significant memory:
+Din = HESSIAN_DIN
+Dout = 32
+weight = torch.randn(Dout, Din)
+bias = torch.randn(Dout)
+x = torch.randn(Din)
+
+hess_api = hessian(predict, argnums=2)(weight, bias, x)
+hess_fwdfwd = jacfwd(jacfwd(predict, argnums=2), argnums=2)(weight, bias, x)
+hess_revrev = jacrev(jacrev(predict, argnums=2), argnums=2)(weight, bias, x)
+
+torch.allclose(hess_api, hess_fwdfwd)
+
+batch_size = 64
+Din = 31
+Dout = 33
+
+weight = torch.randn(Dout, Din)
+print(f"weight shape = {weight.shape}")
+
+bias = torch.randn(Dout)
+
+x = torch.randn(batch_size, Din)
+
+compute_batch_jacobian = vmap(jacrev(predict, argnums=2), in_dims=(None, None, 0))
+batch_jacobian0 = compute_batch_jacobian(weight, bias, x)
+
+def predict_with_output_summed(weight, bias, x):
+    return predict(weight, bias, x).sum(0)
+
+batch_jacobian1 = jacrev(predict_with_output_summed, argnums=2)(weight, bias, x).movedim(1, 0)
+assert torch.allclose(batch_jacobian0, batch_jacobian1)
+
+compute_batch_hessian = vmap(hessian(predict, argnums=2), in_dims=(None, None, 0))
+
+batch_hess = compute_batch_hessian(weight, bias, x)
+batch_hess.shape
+
+from torch.func import jvp, grad, vjp
+
+def hvp(f, primals, tangents):
+  return jvp(grad(f), primals, tangents)[1]
+
+def f(x):
+  return x.sin().sum()
+
+x = torch.randn(2048)
+tangent = torch.randn(2048)
+
+result = hvp(f, (x,), (tangent,))
+
+def hvp_revrev(f, primals, tangents):
+  _, vjp_fn = vjp(grad(f), *primals)
+  return vjp_fn(*tangents)
+
+result_hvp_revrev = hvp_revrev(f, (x,), (tangent,))
+assert torch.allclose(result, result_hvp_revrev[0])
+'''
+
+
+def test_jacobians_hessians_as_written() -> None:
+    import minigrad
+
+    minigrad.set_default_dtype(minigrad.float64)
+    try:
+        ns = run(on_cpu(JACOBIANS_HESSIANS.replace("HESSIAN_DIN", "128")), Timer=Timer)
+    finally:
+        minigrad.set_default_dtype(minigrad.float32)
+    assert tuple(ns["ft_jac_weight"].shape) == (16, 16, 16)
+    assert tuple(ns["ft_jac_bias"].shape) == (16, 16)
+    assert tuple(ns["hess_api"].shape) == (32, 128, 128)
+    np.testing.assert_allclose(ns["hess_api"].numpy(), ns["hess_revrev"].numpy(), atol=1e-6)
+    np.testing.assert_allclose(ns["hess_api"].numpy(), ns["hess_fwdfwd"].numpy(), atol=1e-6)
+    assert tuple(ns["batch_hess"].shape) == (64, 33, 31, 31)
+    # the Hessian of sum(sin(x)) is diag(-sin(x)): the hvp is -sin(x) * tangent
+    x, tangent = ns["x"].numpy(), ns["tangent"].numpy()
+    np.testing.assert_allclose(ns["result"].numpy(), -np.sin(x) * tangent, rtol=1e-5, atol=1e-6)
+
+
+def test_jacobians_hessians_match_torch() -> None:
+    source = on_cpu(JACOBIANS_HESSIANS.replace("HESSIAN_DIN", "64"))
+    names = ["jacobian", "ft_jacobian", "ft_jac_weight", "ft_jac_bias", "jacfwd_timing"]
+    names = [n for n in names if n != "jacfwd_timing"]
+    names += ["hess_api", "hess_fwdfwd", "hess_revrev", "batch_jacobian0", "batch_jacobian1"]
+    names += ["batch_hess", "result", "result_hvp_revrev"]
+    compare_variables(source, names)
+
+
+# ---------------------------------------------------------------------------------------------
+# intermediate_source/ensembling.py: ten MLPs' predictions by a loop and by vmap over
+# functional_call of the stacked parameters (stack_module_state), a different minibatch per
+# model (in_dims 0) and the same one (in_dims (0, 0, None)), with the tutorial's assertions.
+# `base_model = base_model.to('meta')` is left out (minigrad has no meta device; the parameters
+# functional_call puts in replace all of base_model's); the Timer is the stand-in above.
+
+ENSEMBLING = r'''
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+torch.manual_seed(0)
+
+# Here's a simple MLP
+class SimpleMLP(nn.Module):
+    def __init__(self):
+        super(SimpleMLP, self).__init__()
+        self.fc1 = nn.Linear(784, 128)
+        self.fc2 = nn.Linear(128, 128)
+        self.fc3 = nn.Linear(128, 10)
+
+    def forward(self, x):
+        x = x.flatten(1)
+        x = self.fc1(x)
+        x = F.relu(x)
+        x = self.fc2(x)
+        x = F.relu(x)
+        x = self.fc3(x)
+        return x
+
+device = 'cuda'
+num_models = 10
+
+data = torch.randn(100, 64, 1, 28, 28, device=device)
+targets = torch.randint(10, (6400,), device=device)
+
+models = [SimpleMLP().to(device) for _ in range(num_models)]
+
+minibatches = data[:num_models]
+predictions_diff_minibatch_loop = [model(minibatch) for model, minibatch in zip(models, minibatches)]
+
+minibatch = data[0]
+predictions2 = [model(minibatch) for model in models]
+
+from torch.func import stack_module_state
+
+params, buffers = stack_module_state(models)
+
+from torch.func import functional_call
+import copy
+
+# Construct a "stateless" version of one of the models. It is "stateless" in
+# the sense that the parameters are meta Tensors and do not have storage.
+base_model = copy.deepcopy(models[0])
+base_model = base_model.to('meta')
+
+def fmodel(params, buffers, x):
+    return functional_call(base_model, (params, buffers), (x,))
+
+print([p.size(0) for p in params.values()]) # show the leading 'num_models' dimension
+
+assert minibatches.shape == (num_models, 64, 1, 28, 28) # verify minibatch has leading dimension of size 'num_models'
+
+from torch import vmap
+
+predictions1_vmap = vmap(fmodel)(params, buffers, minibatches)
+
+# verify the vmap predictions match the
+assert torch.allclose(predictions1_vmap, torch.stack(predictions_diff_minibatch_loop), atol=1e-3, rtol=1e-5)
+
+predictions2_vmap = vmap(fmodel, in_dims=(0, 0, None))(params, buffers, minibatch)
+
+assert torch.allclose(predictions2_vmap, torch.stack(predictions2), atol=1e-3, rtol=1e-5)
+
+from torch.utils.benchmark import Timer
+without_vmap = Timer(
+    stmt="[model(minibatch) for model, minibatch in zip(models, minibatches)]",
+    globals=globals())
+with_vmap = Timer(
+    stmt="vmap(fmodel)(params, buffers, minibatches)",
+    globals=globals())
+print(f'Predictions without vmap {without_vmap.timeit(100)}')
+print(f'Predictions with vmap {with_vmap.timeit(100)}')
+'''
+
+
+def ensembling() -> str:
+    return on_cpu(ENSEMBLING).replace("base_model = base_model.to('meta')", "")
+
+
+def test_ensembling_as_written() -> None:
+    ns = run(ensembling(), Timer=Timer)
+    params = ns["params"]
+    assert list(params) == [f"fc{i}.{k}" for i in (1, 2, 3) for k in ("weight", "bias")]
+    assert tuple(params["fc1.weight"].shape) == (10, 128, 784) and ns["buffers"] == {}
+    assert all(p.requires_grad and p.is_leaf for p in params.values())
+    assert tuple(ns["predictions1_vmap"].shape) == (10, 64, 10)
+    assert tuple(ns["predictions2_vmap"].shape) == (10, 64, 10)
+    # the models differ, so their predictions on one minibatch do too
+    assert float((ns["predictions2_vmap"][0] - ns["predictions2_vmap"][1]).abs().max()) > 1e-3
+
+
+def test_ensembling_matches_torch() -> None:
+    # each model of the list starts from the same parameters in both libraries
+    line = "models = [SimpleMLP().to(device) for _ in range(num_models)]\n"
+    source = ensembling().replace(line, line + "for m in models: _start_parameters(m)\n")
+    names = ["predictions1_vmap", "predictions2_vmap", "predictions2", "params"]
+    compare_variables(source, names)

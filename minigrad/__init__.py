@@ -83,6 +83,7 @@ from .dtypes import (
     short,
     uint8,
 )
+from .func import vmap
 from .functions import (
     abs,
     acos,
@@ -344,7 +345,6 @@ from .random import (
     seed,
     set_rng_state,
 )
-from .func import vmap
 from .serialization import load, save
 from .surface import Size, return_types
 from .tensor import Tensor

@@ -104,7 +104,7 @@ def grad(
         only_inputs: accepted for compatibility; ignored, as in PyTorch.
         allow_unused: return None for an input the outputs do not depend on, instead of
             raising (defaults to ``materialize_grads``).
-        is_grads_batched: must be False (minigrad has no vmap).
+        is_grads_batched: must be False (minigrad has no batched backward pass).
         materialize_grads: return zeros instead of None for unused inputs.
 
     Returns:
@@ -116,8 +116,9 @@ def grad(
     """
     if is_grads_batched:
         raise NotImplementedError(
-            "grad(): is_grads_batched=True needs vmap, which minigrad does not have; call "
-            "grad() once per row of grad_outputs"
+            "grad(): is_grads_batched=True is not supported: minigrad has no batched backward "
+            "pass; call grad() once per row of grad_outputs (minigrad.func.vmap over a function "
+            "that calls grad() does that loop)"
         )
     if materialize_grads and allow_unused is False:
         raise ValueError(

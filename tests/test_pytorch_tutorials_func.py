@@ -20,6 +20,11 @@ import numpy as np
 import pytest
 from test_pytorch_compat import run, same_start, start_functions
 
+# torch's deprecation of its own torch.jit.script, raised inside torch.func: not minigrad's
+pytestmark = pytest.mark.filterwarnings(
+    "ignore:`torch.jit.script` is deprecated:DeprecationWarning"
+)
+
 # ---------------------------------------------------------------------------------------------
 # The stand-ins
 
@@ -290,14 +295,22 @@ print(f'Per-sample-grads without vmap {no_vmap_timing}')
 print(f'Per-sample-grads with vmap {with_vmap_timing}')
 
 get_perf(with_vmap_timing, "vmap", no_vmap_timing, "no vmap")
-'''
+'''  # noqa: W291 (the tutorial's lines as it writes them)
 
 
 def test_per_sample_grads_as_written() -> None:
     ns = run(on_cpu(PER_SAMPLE_GRADS), Timer=Timer)
     grads, ft_grads = ns["per_sample_grads"], ns["ft_per_sample_grads"]
-    assert list(ft_grads) == ["conv1.weight", "conv1.bias", "conv2.weight", "conv2.bias",
-                              "fc1.weight", "fc1.bias", "fc2.weight", "fc2.bias"]
+    assert list(ft_grads) == [
+        "conv1.weight",
+        "conv1.bias",
+        "conv2.weight",
+        "conv2.bias",
+        "fc1.weight",
+        "fc1.bias",
+        "fc2.weight",
+        "fc2.bias",
+    ]
     for loop, mapped, p in zip(grads, ft_grads.values(), ns["model"].parameters()):
         assert tuple(mapped.shape) == (64, *p.shape) and loop.shape == mapped.shape
         assert float(mapped.abs().max()) > 0
@@ -538,7 +551,7 @@ def test_jacobians_hessians_match_torch() -> None:
 # `base_model = base_model.to('meta')` is left out (minigrad has no meta device; the parameters
 # functional_call puts in replace all of base_model's); the Timer is the stand-in above.
 
-ENSEMBLING = r'''
+ENSEMBLING = r"""
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
@@ -614,7 +627,7 @@ with_vmap = Timer(
     globals=globals())
 print(f'Predictions without vmap {without_vmap.timeit(100)}')
 print(f'Predictions with vmap {with_vmap.timeit(100)}')
-'''
+"""  # noqa: E501 (the tutorial's lines as it writes them)
 
 
 def ensembling() -> str:

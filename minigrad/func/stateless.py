@@ -78,8 +78,8 @@ def functional_call(
 
 def _state_names(module: Module) -> dict[str, Tensor]:
     """Every parameter and buffer of ``module`` by every name it has (tied ones included)."""
-    named = {**dict(module.named_parameters(remove_duplicate=False))}
-    named.update(dict(module.named_buffers(remove_duplicate=False)))
+    named: dict[str, Tensor] = dict(module.named_parameters(remove_duplicate=False))
+    named.update(module.named_buffers(remove_duplicate=False))
     return {k: v for k, v in named.items() if v is not None}
 
 
@@ -142,11 +142,12 @@ def _swap(module: Module, name: str, value: Any) -> Callable[[], None]:
                 f"name {name!r}); the names are those of named_parameters()/named_buffers()"
             )
         owner = child
-    for registry in (owner._parameters, owner._buffers):
+    registries: tuple[dict[str, Any], ...] = (owner._parameters, owner._buffers)
+    for registry in registries:
         if attr in registry:
             old = registry[attr]
-            registry[attr] = value  # type: ignore[assignment]
-            return lambda: registry.__setitem__(attr, old)  # type: ignore[arg-type]
+            registry[attr] = value
+            return lambda: registry.__setitem__(attr, old)
     # neither a parameter nor a buffer: set as a plain attribute, as PyTorch does
     had, old_value = attr in owner.__dict__, owner.__dict__.get(attr)
     object.__setattr__(owner, attr, value)

@@ -193,7 +193,9 @@ def grad_and_value(
             call = _Call(args, argnums)
             output, aux = _split_aux(func(*call.args, **kwargs), has_aux, api)
             if not isinstance(output, Tensor):
-                raise RuntimeError(f"{api}: Expected f(*args) to return a Tensor, got {type(output)}")
+                raise RuntimeError(
+                    f"{api}: Expected f(*args) to return a Tensor, got {type(output)}"
+                )
             if output.dim() != 0:
                 raise RuntimeError(
                     f"{api}: Expected f(*args) to return a scalar Tensor, got tensor with "
@@ -208,7 +210,9 @@ def grad_and_value(
     return wrapper
 
 
-def grad(func: Callable[..., Any], argnums: Argnums = 0, has_aux: bool = False) -> Callable[..., Any]:
+def grad(
+    func: Callable[..., Any], argnums: Argnums = 0, has_aux: bool = False
+) -> Callable[..., Any]:
     """``func`` transformed to return the gradient of its scalar output (``torch.func.grad``).
 
     As ``grad_and_value`` without the value: the function returns the gradient, or
@@ -391,8 +395,10 @@ def _jacobian_transform(
             if columns:
                 jac = _jacobian_by_columns(outs, call.inputs, record)
             else:
-                jac = [_jacobian_rows(o, k, tuple(call.inputs), record, False) for k, o in
-                       enumerate(outs)]
+                jac = [
+                    _jacobian_rows(o, k, tuple(call.inputs), record, False)
+                    for k, o in enumerate(outs)
+                ]
         result = rebuild([call.like_arguments(row) for row in jac])
         return (result, _finish(aux, record)) if has_aux else result
 

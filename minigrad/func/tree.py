@@ -49,8 +49,10 @@ def structure(tree: Any) -> str:
     """A short description of ``tree``'s structure for error messages: ``(*, {'a': *})``."""
     if isinstance(tree, tuple | list):
         inner = ", ".join(structure(item) for item in tree)
-        return f"({inner}{',' if len(tree) == 1 else ''})" if isinstance(tree, tuple) else (
-            f"[{inner}]"
+        return (
+            f"({inner}{',' if len(tree) == 1 else ''})"
+            if isinstance(tree, tuple)
+            else (f"[{inner}]")
         )
     if isinstance(tree, dict):
         return "{" + ", ".join(f"{k!r}: {structure(v)}" for k, v in tree.items()) + "}"

@@ -21,7 +21,7 @@ import functools
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from ..autograd.functional import _jacobian_rows
+from ..autograd.functional import _grads, _jacobian_rows
 from ..creation import ones_like, zeros, zeros_like
 from ..functions import stack
 from ..grad_mode import enable_grad
@@ -143,25 +143,11 @@ def _finish(tree: Any, record: bool) -> Any:
 
 
 def _vjp(
-    outputs: Sequence[Tensor],
-    cotangents: Sequence[Tensor],
-    inputs: Sequence[Tensor],
-    record: bool,
-    retain: bool,
+    outputs: Sequence[Tensor], cotangents: Sequence[Tensor], inputs: Sequence[Tensor], record: bool
 ) -> list[Tensor]:
-    """``sum_k cotangent_k^T d output_k / d input`` for every input; zeros where unused."""
-    pairs = [(o, c) for o, c in zip(outputs, cotangents) if o.requires_grad]
-    found: Sequence[Tensor | None] = [None] * len(inputs)
-    if pairs:
-        found = autograd_grad(
-            [o for o, _ in pairs],
-            list(inputs),
-            [c for _, c in pairs],
-            retain_graph=retain or record,
-            create_graph=record,
-            allow_unused=True,
-        )
-    return [zeros_like(x) if g is None else g for x, g in zip(inputs, found)]
+    """``sum_k cotangent_k^T d output_k / d input`` for every input; zeros where unused (the
+    graph is kept: a ``vjp_fn`` may be called again)."""
+    return list(_grads(tuple(outputs), tuple(inputs), tuple(cotangents), record, False, ""))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -202,7 +188,7 @@ def grad_and_value(
                     f"{output.dim()} dims. Maybe you wanted to use the vjp or jacrev APIs instead?"
                 )
             record = call.records([output, *flatten(aux)[0]])
-            grads = _vjp([output], [ones_like(output)], call.inputs, record, retain=False)
+            grads = _vjp([output], [ones_like(output)], call.inputs, record)
         gradient = call.like_arguments(grads)
         value = _finish(output, record)
         return (gradient, (value, _finish(aux, record))) if has_aux else (gradient, value)
@@ -267,7 +253,7 @@ def vjp(func: Callable[..., Any], *primals: Any, has_aux: bool = False) -> tuple
                 )
         again = record or any(c.requires_grad for c in given)
         with enable_grad():
-            grads = _vjp(outs, given, call.inputs, again, retain=True)
+            grads = _vjp(outs, given, call.inputs, again)
         return tuple(call.like_arguments(grads))
 
     result = (_finish(output, record), vjp_fn)
@@ -356,16 +342,7 @@ def jvp(
         record = call.records([*outs, *flatten(aux)[0]]) or any(t.requires_grad for t in given)
         us, back = _transposed_vjp(outs, call.inputs)
         pairs = [(b, t) for b, t in zip(back, given) if b is not None]
-        found: Sequence[Tensor | None] = [None] * len(us)
-        if pairs:
-            found = autograd_grad(
-                [b for b, _ in pairs],
-                us,
-                [t for _, t in pairs],
-                retain_graph=record,
-                create_graph=record,
-                allow_unused=True,
-            )
+        found = _vjp([b for b, _ in pairs], [t for _, t in pairs], us, record)
         products = rebuild(_spread(outs, found))
     result = (_finish(output, record), _finish(products, record))
     return (*result, _finish(aux, record)) if has_aux else result

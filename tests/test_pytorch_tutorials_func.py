@@ -1,3 +1,6 @@
+# Holds text from pytorch/tutorials: intermediate_source/per_sample_grads.py,
+# intermediate_source/jacobians_hessians.py, intermediate_source/ensembling.py. The files and
+# their licence (BSD 3-Clause): tests/THIRD_PARTY_NOTICES.md.
 """PyTorch's ``torch.func`` tutorials, "Per-sample-gradients", "Jacobians, Hessians, hvp, vhp,
 and more: composing function transforms" and "Model ensembling", run under minigrad with only
 the import changed.

@@ -7,8 +7,11 @@ programs running unchanged; ``cuda``, ``xpu``, ``backends.mps``, ``backends.cudn
 
 from __future__ import annotations
 
-from types import SimpleNamespace
+import sys
+from types import ModuleType, SimpleNamespace
 from typing import Any
+
+from ._missing import missing_attribute
 
 __all__ = [
     "accelerator",
@@ -188,7 +191,19 @@ def _no_gpu(*args: Any, **kwargs: Any) -> Any:
     raise _refuse("cuda")
 
 
-cuda = SimpleNamespace(
+def _module(name: str, doc: str, **attributes: Any) -> ModuleType:
+    """The module ``minigrad.<name>`` holding ``attributes``, found by ``import`` as PyTorch's
+    are (``import torch.backends.cudnn as cudnn``); other names explain they are missing."""
+    module = ModuleType(f"minigrad.{name}", doc)
+    module.__dict__.update(attributes)
+    module.__getattr__ = missing_attribute(module.__name__, f"torch.{name}")  # type: ignore[method-assign]
+    sys.modules[module.__name__] = module
+    return module
+
+
+cuda = _module(
+    "cuda",
+    "``minigrad.cuda``: no GPU, ever (``is_available()`` is False, ``device_count()`` 0).",
     is_available=_false,
     device_count=lambda: 0,
     is_initialized=_false,
@@ -200,7 +215,6 @@ cuda = SimpleNamespace(
     get_device_name=_no_gpu,
     set_device=_no_gpu,
 )
-"""``minigrad.cuda``: no GPU, ever (``is_available()`` is False, ``device_count()`` 0)."""
 
 xpu = SimpleNamespace(
     is_available=_false,
@@ -212,12 +226,20 @@ xpu = SimpleNamespace(
 )
 """``minigrad.xpu``: no Intel GPU either (``is_available()`` is False, ``device_count()`` 0)."""
 
-backends = SimpleNamespace(
-    mps=SimpleNamespace(is_available=_false, is_built=_false),
-    cuda=SimpleNamespace(is_built=_false),
-    cudnn=SimpleNamespace(is_available=_false, enabled=False, benchmark=False, deterministic=False),
+backends = _module(
+    "backends",
+    "``minigrad.backends``: ``mps.is_available()`` is False; ``cudnn`` flags may be set freely.",
+    mps=_module("backends.mps", "No Apple GPU.", is_available=_false, is_built=_false),
+    cuda=_module("backends.cuda", "No CUDA build.", is_built=_false),
+    cudnn=_module(
+        "backends.cudnn",
+        "No cuDNN: its flags are kept and change nothing.",
+        is_available=_false,
+        enabled=False,
+        benchmark=False,
+        deterministic=False,
+    ),
 )
-"""``minigrad.backends``: ``mps.is_available()`` is False; ``cudnn`` flags may be set freely."""
 
 accelerator = SimpleNamespace(
     is_available=_false,

@@ -8,6 +8,7 @@ from . import (
     layers,
     losses,
     padding,
+    parallel,
     pooling_layers,
     rearranging_layers,
     utils,
@@ -54,6 +55,7 @@ from .normalization import (
     RMSNorm,
 )
 from .padding import *  # noqa: F403  (ZeroPad2d, ReflectionPad2d, ...)
+from .parallel import DataParallel
 from .pooling_layers import *  # noqa: F403  (MaxPool1d, AdaptiveMaxPool2d, MaxUnpool2d...)
 from .rearranging_layers import *  # noqa: F403  (Fold, Unfold, PixelShuffle...)
 from .recurrent import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNBase, RNNCell, RNNCellBase
@@ -82,6 +84,7 @@ __all__ = [
     "ConvTranspose1d",
     "ConvTranspose2d",
     "CosineSimilarity",
+    "DataParallel",
     "Dropout",
     "Dropout1d",
     "Dropout2d",
@@ -120,6 +123,7 @@ __all__ = [
     "UpsamplingNearest2d",
     "functional",
     "init",
+    "parallel",
     "utils",
 ]
 __all__ += activation.__all__ + layers.__all__

@@ -1,8 +1,8 @@
-# Holds text from pytorch/examples: siamese_network/main.py and vision_transformer/main.py,
-# used under the BSD 3-Clause licence of pytorch/examples. The files and their licence:
-# tests/THIRD_PARTY_NOTICES.md.
+# Holds text from pytorch/examples: siamese_network/main.py, vision_transformer/main.py and
+# dcgan/main.py, used under the BSD 3-Clause licence of pytorch/examples. The files and their
+# licence: tests/THIRD_PARTY_NOTICES.md.
 """A fourth set of pytorch/examples programs under minigrad with only the import changed: a
-siamese network over a ResNet and a vision transformer.
+siamese network over a ResNet, a vision transformer and a DCGAN.
 
 Each program is kept as PyTorch source, as upstream writes it, with only what cannot run here
 replaced (said above each): torchvision's datasets and models by small inline stand-ins, the
@@ -863,3 +863,499 @@ def test_hub_model_loading_is_refused_by_name(name: str) -> None:
         "minigrad loads no published models",
     ):
         getattr(minigrad.hub, name)
+
+
+# ---------------------------------------------------------------------------------------------
+# What dcgan/main.py imports: torch.backends.cudnn as a module, torch.nn.parallel
+
+
+def test_backends_and_cuda_import_as_modules_as_torch_s() -> None:
+    torch = pytest.importorskip("torch")
+    import importlib
+
+    import minigrad
+
+    for name in ("cuda", "backends", "backends.cudnn", "backends.mps", "backends.cuda"):
+        importlib.import_module(f"torch.{name}")
+        ours = importlib.import_module(f"minigrad.{name}")
+        assert ours is eval(f"minigrad.{name}")  # the module is the attribute
+    import minigrad.backends.cudnn as cudnn
+
+    cudnn.benchmark = True
+    try:
+        assert minigrad.backends.cudnn.benchmark is True  # one module, set by the program
+    finally:
+        cudnn.benchmark = False
+    assert not minigrad.backends.cudnn.is_available() and not torch.backends.cudnn.is_available()
+    with pytest.raises(AttributeError, match=r"minigrad does not have torch\.cuda\.Stream"):
+        minigrad.cuda.Stream
+
+
+def test_data_parallel_runs_the_module_as_torch_without_a_gpu() -> None:
+    torch = pytest.importorskip("torch")
+    import minigrad
+
+    x = np.random.default_rng(0).standard_normal((4, 3))
+    states = []
+    for lib in (minigrad, torch):
+        lib.manual_seed(0)
+        model = lib.nn.Linear(3, 2)
+        wrapped = lib.nn.DataParallel(model, device_ids=[0, 1])
+        assert wrapped.module is model and wrapped.device_ids == []  # no GPU: none kept
+        assert lib.nn.parallel.DataParallel is lib.nn.DataParallel
+        with lib.no_grad():
+            model.weight.copy_(lib.tensor(x[:2]))
+            model.bias.zero_()
+        y = wrapped(lib.tensor(x, dtype=lib.float32))
+        y.sum().backward()
+        assert model.weight.grad is not None
+        states.append((list(wrapped.state_dict()), y.detach().numpy(), repr(wrapped)))
+    ours, theirs = states
+    assert ours[0] == theirs[0] == ["module.weight", "module.bias"]
+    np.testing.assert_allclose(ours[1], theirs[1], rtol=1e-6)
+    assert ours[2].splitlines()[0] == theirs[2].splitlines()[0] == "DataParallel("
+
+
+def test_the_rest_of_nn_parallel_says_why_it_cannot_run() -> None:
+    torch = pytest.importorskip("torch")
+    import minigrad
+
+    for lib in (minigrad, torch):
+        model = lib.nn.Linear(3, 2)
+        with pytest.raises(RuntimeError, match="device type could not be determined"):
+            lib.nn.parallel.data_parallel(model, lib.ones(1, 3))
+    with pytest.raises(NotImplementedError, match=r"DistributedDataParallel: it needs torch\.dist"):
+        minigrad.nn.parallel.DistributedDataParallel(minigrad.nn.Linear(3, 2))
+    with pytest.raises(AttributeError, match=r"does not have torch\.nn\.parallel\.replicate"):
+        minigrad.nn.parallel.replicate
+
+
+# ---------------------------------------------------------------------------------------------
+# torchvision stand-ins for dcgan/main.py: MNIST as synthetic strokes, transforms, save_image
+
+
+def _digits(n: int, size: int = 28) -> np.ndarray:
+    """``n`` synthetic (size, size) uint8 digits: one of three strokes (a bar, a ring, a
+    cross) with noise."""
+    rng = np.random.default_rng(1)
+    rows, cols = np.mgrid[:size, :size] - (size - 1) / 2
+    radius = np.hypot(rows, cols)
+    strokes = [
+        np.abs(cols) < 3,
+        np.abs(radius - size / 3) < 2.5,
+        (np.abs(rows) < 2) | (np.abs(cols) < 2),
+    ]
+    images = np.stack([strokes[i % 3] for i in range(n)]) * 220 + rng.integers(
+        0, 30, (n, size, size)
+    )
+    return images.astype(np.uint8)
+
+
+def _dcgan_torchvision(n_images: int) -> dict[str, Any]:
+    """torchvision's ``datasets.MNIST`` (over synthetic digits), ``transforms`` (``Compose``,
+    ``Resize`` to a square by the nearest pixels, ``ToTensor``, ``Normalize``) and
+    ``utils.save_image`` (which records what it is given) for the library a program runs under."""
+    images = _digits(n_images)
+
+    def make_dset(lib: Any) -> Any:
+        class MNIST:
+            def __init__(
+                self,
+                root: str,
+                train: bool = True,
+                download: bool = False,
+                transform: Callable[[Any], Any] | None = None,
+            ) -> None:
+                self.data, self.transform = images, transform
+
+            def __len__(self) -> int:
+                return len(self.data)
+
+            def __getitem__(self, i: int) -> tuple[Any, int]:
+                return self.transform(self.data[i]), 0
+
+        return SimpleNamespace(MNIST=MNIST)
+
+    def make_transforms(lib: Any) -> Any:
+        class Compose:
+            def __init__(self, transforms: list[Callable[[Any], Any]]) -> None:
+                self.transforms = transforms
+
+            def __call__(self, x: Any) -> Any:
+                for transform in self.transforms:
+                    x = transform(x)
+                return x
+
+        class Resize:
+            def __init__(self, size: int) -> None:
+                self.size = size
+
+            def __call__(self, picture: np.ndarray) -> np.ndarray:
+                rows = np.arange(self.size) * picture.shape[0] // self.size
+                cols = np.arange(self.size) * picture.shape[1] // self.size
+                return picture[rows][:, cols]
+
+        class ToTensor:
+            def __call__(self, picture: np.ndarray) -> Any:
+                return lib.tensor(picture[None] / 255, dtype=lib.get_default_dtype())
+
+        class Normalize:
+            def __init__(self, mean: tuple[float, ...], std: tuple[float, ...]) -> None:
+                self.mean, self.std = mean, std
+
+            def __call__(self, x: Any) -> Any:
+                mean = lib.tensor(self.mean, dtype=x.dtype).view(-1, 1, 1)
+                std = lib.tensor(self.std, dtype=x.dtype).view(-1, 1, 1)
+                return (x - mean) / std
+
+        return SimpleNamespace(
+            Compose=Compose, Resize=Resize, ToTensor=ToTensor, Normalize=Normalize
+        )
+
+    saved: list[tuple[tuple[int, ...], str]] = []
+
+    def save_image(tensor: Any, path: str, normalize: bool = False) -> None:
+        saved.append((tuple(tensor.shape), path))
+
+    vutils = SimpleNamespace(save_image=save_image, saved=saved)
+    return {
+        "dset": ForLibrary(make_dset),
+        "transforms": ForLibrary(make_transforms),
+        "vutils": vutils,
+    }
+
+
+# ---------------------------------------------------------------------------------------------
+# dcgan/main.py: a DCGAN (Generator of ConvTranspose2d, BatchNorm2d, ReLU(True), Tanh;
+# Discriminator of Conv2d, LeakyReLU(0.2, inplace=True), BatchNorm2d, Sigmoid; weights_init by
+# class name through .apply, nn.init.normal_ and zeros_; nn.parallel.data_parallel when on
+# several GPUs; BCELoss, two Adam, torch.full and label.fill_, fake.detach(); state dicts saved
+# each epoch), written as a script: argparse at the top level, `import torch.nn.parallel` and
+# `import torch.backends.cudnn as cudnn`, cudnn.benchmark = True. Long lines are wrapped; the
+# torchvision imports are replaced by the stand-ins above (given as `dset`, `transforms`,
+# `vutils`); the list `losses` is added. Its command line: --dataset mnist with 64x64 images
+# (the network's size), small nz, ngf, ndf and batches.
+
+DCGAN = r"""
+from __future__ import print_function
+import argparse
+import os
+import random
+import torch
+import torch.nn as nn
+import torch.nn.parallel
+import torch.backends.cudnn as cudnn
+import torch.optim as optim
+import torch.utils.data
+# import torchvision.datasets as dset  (given: a stand-in)
+# import torchvision.transforms as transforms  (given: a stand-in)
+# import torchvision.utils as vutils  (given: a stand-in)
+
+losses = []  # (added)
+
+parser = argparse.ArgumentParser()
+parser.add_argument('--dataset', required=True,
+                    help='cifar10 | lsun | mnist |imagenet | folder | lfw | fake')
+parser.add_argument('--dataroot', required=False, help='path to dataset')
+parser.add_argument('--workers', type=int, help='number of data loading workers', default=2)
+parser.add_argument('--batchSize', type=int, default=64, help='input batch size')
+parser.add_argument('--imageSize', type=int, default=64,
+                    help='the height / width of the input image to network')
+parser.add_argument('--nz', type=int, default=100, help='size of the latent z vector')
+parser.add_argument('--ngf', type=int, default=64)
+parser.add_argument('--ndf', type=int, default=64)
+parser.add_argument('--niter', type=int, default=25, help='number of epochs to train for')
+parser.add_argument('--lr', type=float, default=0.0002, help='learning rate, default=0.0002')
+parser.add_argument('--beta1', type=float, default=0.5, help='beta1 for adam. default=0.5')
+parser.add_argument('--cuda', action='store_true', default=False, help='enables cuda')
+parser.add_argument('--dry-run', action='store_true', help='check a single training cycle works')
+parser.add_argument('--ngpu', type=int, default=1, help='number of GPUs to use')
+parser.add_argument('--netG', default='', help="path to netG (to continue training)")
+parser.add_argument('--netD', default='', help="path to netD (to continue training)")
+parser.add_argument('--outf', default='.', help='folder to output images and model checkpoints')
+parser.add_argument('--manualSeed', type=int, help='manual seed')
+parser.add_argument('--classes', default='bedroom',
+                    help='comma separated list of classes for the lsun data set')
+parser.add_argument('--mps', action='store_true', default=False,
+                    help='enables macOS GPU training')
+
+opt = parser.parse_args()
+print(opt)
+
+try:
+    os.makedirs(opt.outf)
+except OSError:
+    pass
+
+if opt.manualSeed is None:
+    opt.manualSeed = random.randint(1, 10000)
+print("Random Seed: ", opt.manualSeed)
+random.seed(opt.manualSeed)
+torch.manual_seed(opt.manualSeed)
+
+cudnn.benchmark = True
+
+if torch.cuda.is_available() and not opt.cuda:
+    print("WARNING: You have a CUDA device, so you should probably run with --cuda")
+
+if torch.backends.mps.is_available() and not opt.mps:
+    print("WARNING: You have mps device, to enable macOS GPU run with --mps")
+
+if opt.dataroot is None and str(opt.dataset).lower() != 'fake':
+    raise ValueError("`dataroot` parameter is required for dataset \"%s\"" % opt.dataset)
+
+if opt.dataset in ['imagenet', 'folder', 'lfw']:
+    # folder dataset
+    dataset = dset.ImageFolder(root=opt.dataroot,
+                               transform=transforms.Compose([
+                                   transforms.Resize(opt.imageSize),
+                                   transforms.CenterCrop(opt.imageSize),
+                                   transforms.ToTensor(),
+                                   transforms.Normalize((0.5, 0.5, 0.5), (0.5, 0.5, 0.5)),
+                               ]))
+    nc=3
+elif opt.dataset == 'lsun':
+    classes = [ c + '_train' for c in opt.classes.split(',')]
+    dataset = dset.LSUN(root=opt.dataroot, classes=classes,
+                        transform=transforms.Compose([
+                            transforms.Resize(opt.imageSize),
+                            transforms.CenterCrop(opt.imageSize),
+                            transforms.ToTensor(),
+                            transforms.Normalize((0.5, 0.5, 0.5), (0.5, 0.5, 0.5)),
+                        ]))
+    nc=3
+elif opt.dataset == 'cifar10':
+    dataset = dset.CIFAR10(root=opt.dataroot, download=True,
+                           transform=transforms.Compose([
+                               transforms.Resize(opt.imageSize),
+                               transforms.ToTensor(),
+                               transforms.Normalize((0.5, 0.5, 0.5), (0.5, 0.5, 0.5)),
+                           ]))
+    nc=3
+
+elif opt.dataset == 'mnist':
+        dataset = dset.MNIST(root=opt.dataroot, download=True,
+                           transform=transforms.Compose([
+                               transforms.Resize(opt.imageSize),
+                               transforms.ToTensor(),
+                               transforms.Normalize((0.5,), (0.5,)),
+                           ]))
+        nc=1
+
+elif opt.dataset == 'fake':
+    dataset = dset.FakeData(image_size=(3, opt.imageSize, opt.imageSize),
+                            transform=transforms.ToTensor())
+    nc=3
+
+assert dataset
+dataloader = torch.utils.data.DataLoader(dataset, batch_size=opt.batchSize,
+                                         shuffle=True, num_workers=int(opt.workers))
+use_mps = opt.mps and torch.backends.mps.is_available()
+if opt.cuda:
+    device = torch.device("cuda:0")
+elif use_mps:
+    device = torch.device("mps")
+else:
+    device = torch.device("cpu")
+
+ngpu = int(opt.ngpu)
+nz = int(opt.nz)
+ngf = int(opt.ngf)
+ndf = int(opt.ndf)
+
+
+# custom weights initialization called on netG and netD
+def weights_init(m):
+    classname = m.__class__.__name__
+    if classname.find('Conv') != -1:
+        torch.nn.init.normal_(m.weight, 0.0, 0.02)
+    elif classname.find('BatchNorm') != -1:
+        torch.nn.init.normal_(m.weight, 1.0, 0.02)
+        torch.nn.init.zeros_(m.bias)
+
+
+class Generator(nn.Module):
+    def __init__(self, ngpu):
+        super(Generator, self).__init__()
+        self.ngpu = ngpu
+        self.main = nn.Sequential(
+            # input is Z, going into a convolution
+            nn.ConvTranspose2d(     nz, ngf * 8, 4, 1, 0, bias=False),
+            nn.BatchNorm2d(ngf * 8),
+            nn.ReLU(True),
+            # state size. (ngf*8) x 4 x 4
+            nn.ConvTranspose2d(ngf * 8, ngf * 4, 4, 2, 1, bias=False),
+            nn.BatchNorm2d(ngf * 4),
+            nn.ReLU(True),
+            # state size. (ngf*4) x 8 x 8
+            nn.ConvTranspose2d(ngf * 4, ngf * 2, 4, 2, 1, bias=False),
+            nn.BatchNorm2d(ngf * 2),
+            nn.ReLU(True),
+            # state size. (ngf*2) x 16 x 16
+            nn.ConvTranspose2d(ngf * 2,     ngf, 4, 2, 1, bias=False),
+            nn.BatchNorm2d(ngf),
+            nn.ReLU(True),
+            # state size. (ngf) x 32 x 32
+            nn.ConvTranspose2d(    ngf,      nc, 4, 2, 1, bias=False),
+            nn.Tanh()
+            # state size. (nc) x 64 x 64
+        )
+
+    def forward(self, input):
+        if input.is_cuda and self.ngpu > 1:
+            output = nn.parallel.data_parallel(self.main, input, range(self.ngpu))
+        else:
+            output = self.main(input)
+        return output
+
+
+netG = Generator(ngpu).to(device)
+netG.apply(weights_init)
+if opt.netG != '':
+    netG.load_state_dict(torch.load(opt.netG))
+print(netG)
+
+
+class Discriminator(nn.Module):
+    def __init__(self, ngpu):
+        super(Discriminator, self).__init__()
+        self.ngpu = ngpu
+        self.main = nn.Sequential(
+            # input is (nc) x 64 x 64
+            nn.Conv2d(nc, ndf, 4, 2, 1, bias=False),
+            nn.LeakyReLU(0.2, inplace=True),
+            # state size. (ndf) x 32 x 32
+            nn.Conv2d(ndf, ndf * 2, 4, 2, 1, bias=False),
+            nn.BatchNorm2d(ndf * 2),
+            nn.LeakyReLU(0.2, inplace=True),
+            # state size. (ndf*2) x 16 x 16
+            nn.Conv2d(ndf * 2, ndf * 4, 4, 2, 1, bias=False),
+            nn.BatchNorm2d(ndf * 4),
+            nn.LeakyReLU(0.2, inplace=True),
+            # state size. (ndf*4) x 8 x 8
+            nn.Conv2d(ndf * 4, ndf * 8, 4, 2, 1, bias=False),
+            nn.BatchNorm2d(ndf * 8),
+            nn.LeakyReLU(0.2, inplace=True),
+            # state size. (ndf*8) x 4 x 4
+            nn.Conv2d(ndf * 8, 1, 4, 1, 0, bias=False),
+            nn.Sigmoid()
+        )
+
+    def forward(self, input):
+        if input.is_cuda and self.ngpu > 1:
+            output = nn.parallel.data_parallel(self.main, input, range(self.ngpu))
+        else:
+            output = self.main(input)
+
+        return output.view(-1, 1).squeeze(1)
+
+
+netD = Discriminator(ngpu).to(device)
+netD.apply(weights_init)
+if opt.netD != '':
+    netD.load_state_dict(torch.load(opt.netD))
+print(netD)
+
+criterion = nn.BCELoss()
+
+fixed_noise = torch.randn(opt.batchSize, nz, 1, 1, device=device)
+real_label = 1
+fake_label = 0
+
+# setup optimizer
+optimizerD = optim.Adam(netD.parameters(), lr=opt.lr, betas=(opt.beta1, 0.999))
+optimizerG = optim.Adam(netG.parameters(), lr=opt.lr, betas=(opt.beta1, 0.999))
+
+if opt.dry_run:
+    opt.niter = 1
+
+for epoch in range(opt.niter):
+    for i, data in enumerate(dataloader, 0):
+        ############################
+        # (1) Update D network: maximize log(D(x)) + log(1 - D(G(z)))
+        ###########################
+        # train with real
+        netD.zero_grad()
+        real_cpu = data[0].to(device)
+        batch_size = real_cpu.size(0)
+        label = torch.full((batch_size,), real_label,
+                           dtype=real_cpu.dtype, device=device)
+
+        output = netD(real_cpu)
+        errD_real = criterion(output, label)
+        errD_real.backward()
+        D_x = output.mean().item()
+
+        # train with fake
+        noise = torch.randn(batch_size, nz, 1, 1, device=device)
+        fake = netG(noise)
+        label.fill_(fake_label)
+        output = netD(fake.detach())
+        errD_fake = criterion(output, label)
+        errD_fake.backward()
+        D_G_z1 = output.mean().item()
+        errD = errD_real + errD_fake
+        optimizerD.step()
+
+        ############################
+        # (2) Update G network: maximize log(D(G(z)))
+        ###########################
+        netG.zero_grad()
+        label.fill_(real_label)  # fake labels are real for generator cost
+        output = netD(fake)
+        errG = criterion(output, label)
+        errG.backward()
+        D_G_z2 = output.mean().item()
+        optimizerG.step()
+        losses.append((errD.item(), errG.item(), D_x, D_G_z1, D_G_z2))  # (added)
+
+        print('[%d/%d][%d/%d] Loss_D: %.4f Loss_G: %.4f D(x): %.4f D(G(z)): %.4f / %.4f'
+              % (epoch, opt.niter, i, len(dataloader),
+                 errD.item(), errG.item(), D_x, D_G_z1, D_G_z2))
+        if i % 100 == 0:
+            vutils.save_image(real_cpu,
+                    '%s/real_samples.png' % opt.outf,
+                    normalize=True)
+            fake = netG(fixed_noise)
+            vutils.save_image(fake.detach(),
+                    '%s/fake_samples_epoch_%03d.png' % (opt.outf, epoch),
+                    normalize=True)
+
+        if opt.dry_run:
+            break
+    # do checkpointing
+    torch.save(netG.state_dict(), '%s/netG_epoch_%d.pth' % (opt.outf, epoch))
+    torch.save(netD.state_dict(), '%s/netD_epoch_%d.pth' % (opt.outf, epoch))
+"""
+
+
+def _dcgan(monkeypatch: Any, *argv: str, n_images: int) -> dict[str, Any]:
+    """The program's inputs, its command line ``argv`` after the dataset and seed."""
+    command = ["main.py", "--dataset", "mnist", "--dataroot", "data", "--manualSeed", "1"]
+    monkeypatch.setattr(sys, "argv", [*command, "--outf", "out", *argv])
+    return _dcgan_torchvision(n_images)
+
+
+DCGAN_ARGV = ("--batchSize", "8", "--nz", "8", "--ngf", "4", "--ndf", "4")
+
+
+def test_dcgan_discriminator_learns(monkeypatch: Any, tmp_path: Path) -> None:
+    monkeypatch.chdir(tmp_path)
+    inputs = _dcgan(monkeypatch, *DCGAN_ARGV, "--niter", "2", n_images=64)
+    ns = run(DCGAN, **inputs)  # (with its two data-loading workers)
+    err_d, _, d_x, _, _ = np.array(ns["losses"]).T
+    assert len(err_d) == 16 and np.isfinite(ns["losses"]).all()
+    # the discriminator tells the digits from the generator's pictures better and better
+    assert err_d[-4:].mean() < 0.8 * err_d[:4].mean() and d_x[-4:].mean() > d_x[:4].mean() + 0.1
+    assert [shape for shape, _ in inputs["vutils"].saved] == [(8, 1, 64, 64)] * 4
+    assert (tmp_path / "out" / "netG_epoch_1.pth").stat().st_size > 0
+    assert ns["fake"].shape == (8, 1, 64, 64) and float(ns["fake"].abs().max()) <= 1  # Tanh
+    assert ns["cudnn"].benchmark is True  # set by the program, changes nothing
+
+
+def test_dcgan_matches_torch(monkeypatch: Any, tmp_path: Path) -> None:
+    """From the same weights (weights_init's normal_ draws) and noise, float64, the batches in
+    order: both losses and D(x), D(G(z)) of each step."""
+    monkeypatch.chdir(tmp_path)
+    argv = (*DCGAN_ARGV, "--niter", "1", "--workers", "0")
+    compare_with_torch(DCGAN, **_dcgan(monkeypatch, *argv, n_images=32))

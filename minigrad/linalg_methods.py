@@ -74,8 +74,13 @@ def _vector_norm(x: Any, ord: float, dim: Any, keepdim: builtins.bool) -> Any:
     if ord in (math.inf, -math.inf):
         a, over = x.abs(), (() if dim is None else dim)
         return a.amax(over, keepdim) if ord > 0 else a.amin(over, keepdim)
-    if ord == 0:  # the count of nonzero elements, whose gradient is 0 (sign's)
-        return x.abs().sign().sum(dim, keepdim=keepdim)
+    if ord == 0:  # the count of nonzero elements (NaN too), whose gradient is 0 (sign's)
+        return _where(x._data == 0, x.abs().sign(), 1.0).sum(dim, keepdim=keepdim)
+    if ord < 0 and x._data.size == 0:
+        raise RuntimeError(
+            f"linalg.vector_norm cannot compute the {ord} norm on an empty tensor because the "
+            "operation does not have an identity"
+        )
     # (sum |x|^p)^(1/p): a zero element adds |0|^p (0, or inf for p < 0, which makes the norm
     # 0) with gradient 0, and a zero norm has gradient 0 (the plain formula gives nan there)
     p = float(ord)

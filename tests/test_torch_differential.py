@@ -736,7 +736,6 @@ KNOWN: list[tuple[str, str, str, str]] = [
         )
         for op, kind in (("median", "gap"), ("median", "raw"), ("nanmedian", "raw"))
     ],
-    ("norm", "silent", r"norm\(|\.norm", NOT_YET),
     ("cumsum", "silent", r"(bool|int)", "cumsum of an integer or bool tensor is int64 in PyTorch"),
     *[
         (op, "gap", r"\[0\].*1\)", "PyTorch takes dim 1 of an empty 1-D tensor here")
@@ -884,3 +883,21 @@ def test_an_int_that_does_not_fit_wraps_around(dtype: str, make: Callable[[Any],
 
 def test_where_wraps_an_int_that_does_not_fit() -> None:
     _same(lambda L: L.where(L.tensor([True, False]), L.tensor([1, 2], dtype=L.uint8), -1))
+
+
+def _raises_in_both(make: Callable[[Any], Any]) -> None:
+    """``make(library)`` raises in PyTorch and in minigrad (an error, not an answer)."""
+    with pytest.raises(Exception):  # noqa: B017, PT011 - PyTorch's own type varies by op
+        make(torch)
+    with pytest.raises(Exception):  # noqa: B017, PT011
+        make(minigrad)
+
+
+def test_norm_0_counts_nan_and_inf_as_nonzero() -> None:
+    _same(lambda L: L.tensor([0.0, math.nan, -math.inf, 2.0]).norm(0))
+
+
+@pytest.mark.parametrize("p", [-1, -2.5, -math.inf])
+def test_a_negative_norm_of_an_empty_tensor_is_refused(p: float) -> None:
+    """It has no identity (the -1 norm of nothing), so PyTorch refuses it."""
+    _raises_in_both(lambda L: L.zeros(0).norm(p))

@@ -106,6 +106,8 @@ class RearrangeMethods:
         a view)."""
         ds = _dim_list(self, _ints(_dims_given("flip", args, dims)), "flip")
         shape = self._data.shape
+        if not shape:  # a 0-d tensor: dim 0 or -1 (checked) flips its one element
+            ds = []
         flipped = _copy(self, _grid(shape, {d: np.arange(shape[d])[::-1] for d in ds}))
         return labelled(flipped, "FlipBackward0", self)
 

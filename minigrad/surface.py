@@ -137,8 +137,15 @@ def _arg(f: Any, where: str, t: Any, dim: Any, axis: Any, keep: builtins.bool) -
     """The index ``np.argmax``/``np.argmin`` gives over one dim, or over all (no gradient)."""
     d = _dim_arg(dim, axis, where)
     if d is not None:
-        d = _one_dim(t, d, where) if t.ndim else None
+        d = _one_dim(t, d, where)  # (a 0-d tensor takes 0 and -1: its one element)
+        d = d if t.ndim else None
     return TensorMakers.wrap(np.asarray(f(t._data, d, keepdims=keep)), None)
+
+
+def _truth(out: Any, t: Any) -> Any:
+    """``all``/``any``'s answer: bool, but uint8 for a uint8 tensor (PyTorch's legacy)."""
+    dt = np.uint8 if t._data.dtype == np.uint8 else np.bool_
+    return TensorMakers.wrap(np.asarray(out, dtype=dt), None)
 
 
 def _compare(ufunc: Any, x: Any, other: Any) -> Any:
@@ -803,7 +810,7 @@ class TensorSurface(
 
     def rsqrt(self: Any) -> Tensor:
         """1 / sqrt(x)."""
-        return labelled(self**-0.5, "RsqrtBackward0")
+        return labelled(self.sqrt().reciprocal(), "RsqrtBackward0")  # (x**-0.5 is 0 at -inf)
 
     def exp2(self: Any) -> Tensor:
         """2 ** x."""
@@ -885,12 +892,12 @@ class TensorSurface(
     def any(self: Any, dim: Any = None, keepdim: builtins.bool = False) -> Tensor:
         """Whether any element (along ``dim``) is nonzero; bool, no gradient."""
         d = _dims(self, dim, None, "any")
-        return TensorMakers.wrap(np.asarray(np.any(self._data, axis=d, keepdims=keepdim)), None)
+        return _truth(np.any(self._data, axis=d, keepdims=keepdim), self)
 
     def all(self: Any, dim: Any = None, keepdim: builtins.bool = False) -> Tensor:
         """Whether every element (along ``dim``) is nonzero; bool, no gradient."""
         d = _dims(self, dim, None, "all")
-        return TensorMakers.wrap(np.asarray(np.all(self._data, axis=d, keepdims=keepdim)), None)
+        return _truth(np.all(self._data, axis=d, keepdims=keepdim), self)
 
     def amax(self: Any, dim: Any = (), keepdim: builtins.bool = False) -> Tensor:
         """Largest value over ``dim`` (all dims by default); ties share the gradient evenly."""
@@ -1103,11 +1110,11 @@ class TensorSurface(
         x = self
         if x._data.dtype.kind in "bu" or x._data.dtype in (np.int8, np.int16, np.int32):
             x = x.to(np.int64)  # integers multiply in int64, as PyTorch
-        if dim is None:
+        d = None if dim is None else _one_dim(self, dim, "prod")  # (a 0-d tensor takes 0, -1)
+        if d is None or not self.ndim:
             out = _product(x.reshape(-1), 0)
             out = out.reshape(()) if not keepdim else out.reshape((1,) * self.ndim)
-            return labelled(out, "ProdBackward0", self)
-        d = _one_dim(self, dim, "prod")
+            return labelled(out, "ProdBackward0" if d is None else "ProdBackward1", self)
         out = _product(x, d)
         return labelled(out if keepdim else out.squeeze(d), "ProdBackward1", self)
 
@@ -1131,9 +1138,9 @@ class TensorSurface(
         if dtype is not None:
             return _with_dtype(self, dtype, "cumsum", lambda x: x.cumsum(dim))
         x = self
+        d = _one_dim(x, dim, "cumsum")  # (a 0-d tensor takes 0 and -1)
         if x.ndim == 0:
-            return x.clone()
-        d = _one_dim(x, dim, "cumsum")
+            return x.reshape(1).cumsum(0).reshape(())
         return TensorMakers.apply(more_ops.Cumsum(d), x)
 
 

@@ -155,7 +155,15 @@ class PointwiseMethods:
                 f"expected dtype {torch_name(self._data.dtype, True)} for `end` but got dtype "
                 f"{torch_name(end._data.dtype, True)}"
             )
-        return self + weight * (end - self)
+        if not hasattr(weight, "_data"):  # PyTorch's two formulas, the same away from inf
+            return (
+                self + weight * (end - self)
+                if abs(weight) < 0.5
+                else end - (end - self) * (1 - weight)
+            )
+        small = np.abs(weight._data) < 0.5
+        near_start = self + weight * (end - self)
+        return TensorMakers.apply(ops.Where(small), near_start, end - (end - self) * (1 - weight))
 
     def addcmul(self: Any, tensor1: Any, tensor2: Any, *, value: Any = 1) -> Tensor:
         """self + value * tensor1 * tensor2 (broadcast; PyTorch's type promotion)."""

@@ -557,6 +557,14 @@ class TensorSurface(
                 f"index_select(): Index is supposed to be a vector (got an index of shape "
                 f"{idx.shape}; flatten it, or use gather for an index per position)"
             )
+        size = self._data.shape[d] if self._data.ndim else 1  # (a 0-d tensor: one entry)
+        if idx.size and (idx.min() < 0 or idx.max() >= size):  # (no counting from the end)
+            raise IndexError(
+                f"index out of range in self (index_select(): indices {idx.tolist()} along dim "
+                f"{dim} of size {size}; they must be in [0, {size}))"
+            )
+        if not self._data.ndim:
+            return self.reshape(1)[idx.reshape(-1)].reshape(())
         return self[_along(d, idx.reshape(-1))]
 
     def gather(self: Any, dim: builtins.int, index: Any) -> Tensor:
@@ -715,6 +723,8 @@ class TensorSurface(
         if chunks <= 0:
             raise RuntimeError(f"chunk expects `chunks` to be greater than 0, got: {chunks}")
         d = wrap_dim(dim, self._data.ndim, "chunk", self._data.shape)
+        if self._data.ndim and self._data.shape[d] == 0:  # PyTorch: `chunks` empty pieces
+            return tuple(self[_along(d, slice(0, 0))] for _ in range(chunks))
         return self.split(-(-self._data.shape[d] // chunks), d)
 
     def tril(self: Any, diagonal: builtins.int = 0) -> Tensor:

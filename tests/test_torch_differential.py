@@ -749,10 +749,7 @@ KNOWN: list[tuple[str, str, str, str]] = [
         for op in ("reshape", "permute")
     ],
     ("reshape", "silent", r"3, -1\)$", "torch.reshape(x, 3, -1): minigrad reads the sizes"),
-    ("chunk", "silent", r"\[0\]", NOT_YET),
     ("repeat_interleave", "silent", r"\[\]", ZERO_D_DIM),
-    ("index_select", "silent", r"\[-1\]", "a negative index: minigrad counts from the end"),
-    ("index_select", "raw", r"\[\]", "index_select on a 0-d tensor"),
     *[
         (op, "silent", r"-0?\.5|-1\.5|inf", INT_CAST)
         for op in ("masked_fill", "scatter", "index_fill", "full", "linspace", "logspace")
@@ -780,13 +777,6 @@ KNOWN: list[tuple[str, str, str, str]] = [
     ),
     ("logspace", "warns", r"dtype=u?int", NOT_YET),
     *[(op, "raw", r"\w+\[[\d,]*\]~1, float32", NOT_YET) for op in ("clamp", "clip")],
-    (
-        "lerp",
-        "silent",
-        r"0\.5\)",
-        "lerp at infinities: PyTorch computes end - (end - start) * "
-        "(1 - weight) for weights >= 0.5",
-    ),
     ("allclose", "silent", r".", "allclose of two dtypes: PyTorch refuses, minigrad promotes"),
 ]
 
@@ -920,3 +910,28 @@ def test_a_0d_tensor_takes_dims_0_and_minus_1_only(op: str) -> None:
     for dim in (0, -1):
         _same(lambda L: getattr(L.tensor(2.5), op)(dim))  # noqa: B023 - called at once
     _raises_in_both(lambda L: getattr(L.tensor(2.5), op)(1))
+
+
+@pytest.mark.parametrize("index", [[-1], [2], [0, -2]])
+def test_index_select_refuses_an_index_out_of_range(index: list[int]) -> None:
+    """PyTorch's index_select takes 0 <= i < size only: -1 is not the last entry."""
+    _raises_in_both(lambda L: L.tensor([1.0, 2.0]).index_select(0, L.tensor(index)))
+
+
+def test_index_select_of_a_0d_tensor() -> None:
+    _same(lambda L: L.tensor(3.0).index_select(0, L.tensor([0])))
+    _raises_in_both(lambda L: L.tensor(3.0).index_select(0, L.tensor([1])))
+
+
+@pytest.mark.parametrize("shape, dim", [((0,), 0), ((0, 2), 0), ((2, 0), 1)])
+def test_chunk_of_an_empty_dim_gives_chunks_empty_pieces(shape: tuple[int, ...], dim: int) -> None:
+    _same(lambda L: L.zeros(shape).chunk(3, dim))
+
+
+@pytest.mark.parametrize("weight", [0.25, 0.5, 0.75])
+def test_lerp_at_infinities(weight: float) -> None:
+    """PyTorch computes end - (end - start) * (1 - weight) for weights of 0.5 and more."""
+    start = [0.0, math.inf, -math.inf, 1.0, math.inf, 2.0]
+    end = [math.inf, 1.0, 3.0, -math.inf, math.inf, 4.0]
+    _same(lambda L: L.tensor(start).lerp(L.tensor(end), weight))
+    _same(lambda L: L.tensor(start).lerp(L.tensor(end), L.full((6,), weight)))

@@ -20,7 +20,7 @@ from .inplace import _inplace
 from .node_surface import labelled
 from .operands import _operand
 from .quiet import _ieee
-from .validation import _check_broadcast
+from .validation import _check_broadcast, _check_broadcasts
 
 if TYPE_CHECKING:
     from .tensor import Tensor
@@ -449,21 +449,50 @@ class PointwiseMethods:
         """
         return _pair(more_ops.LogAddExp(), "logaddexp", self, other)
 
-    def clamp_min(self: Any, min: float) -> Tensor:
-        """max(x, min), elementwise: ``clamp(min=min)``.
+    def clamp_min(self: Any, min: Any) -> Tensor:
+        """max(x, min), elementwise: ``clamp(min=min)``; min is a number or a tensor.
 
         Raises:
-            TypeError: if min is not a number (a tensor bound is not supported).
+            TypeError: if min is neither a number nor a tensor.
         """
+        if hasattr(min, "_data"):
+            return labelled(_clamp_by_tensors(self, min, None), "ClampMinBackward1", self, min)
         return self.clamp(min=_bound(min, "clamp_min", "min"))
 
-    def clamp_max(self: Any, max: float) -> Tensor:
-        """min(x, max), elementwise: ``clamp(max=max)``.
+    def clamp_max(self: Any, max: Any) -> Tensor:
+        """min(x, max), elementwise: ``clamp(max=max)``; max is a number or a tensor.
 
         Raises:
-            TypeError: if max is not a number (a tensor bound is not supported).
+            TypeError: if max is neither a number nor a tensor.
         """
+        if hasattr(max, "_data"):
+            return labelled(_clamp_by_tensors(self, None, max), "ClampMaxBackward1", self, max)
         return self.clamp(max=_bound(max, "clamp_max", "max"))
+
+    def _clamp_bounds(self: Any, min: Any, max: Any) -> Tensor:
+        """``clamp(min, max)`` where a bound is not a Python number (``Tensor.clip`` hands it
+        over): PyTorch's two overloads, (Tensor min, Tensor max), None for either, and
+        (Number min, Number max), where NumPy numbers and a 0-d tensor beside a number count as
+        numbers.
+
+        Raises:
+            TypeError: for a bound of another kind (a list, an array), or a tensor with
+                dimensions beside a number, in PyTorch's words.
+        """
+        bounds = [b.item() if isinstance(b, np.generic) else b for b in (min, max)]
+        tensors = [hasattr(b, "_data") for b in bounds]
+        numbers = [isinstance(b, int | float) for b in bounds]
+        if all(t or b is None for t, b in zip(tensors, bounds)):
+            return labelled(_clamp_by_tensors(self, *bounds), "ClampBackward0", self, *bounds)
+        as_number = [t and b.ndim == 0 and not b.requires_grad for t, b in zip(tensors, bounds)]
+        if all(n or b is None or z for n, z, b in zip(numbers, as_number, bounds)):
+            return self.clip(*(b.item() if t else b for t, b in zip(tensors, bounds)))
+        got = ", ".join(f"{k}={type(b).__name__}" for k, b in zip(("min", "max"), bounds))
+        raise TypeError(
+            f"clamp() received an invalid combination of arguments - got ({got}), but expected "
+            "one of: (Tensor min = None, Tensor max = None), (Number min = None, Number max = "
+            "None); give both bounds as tensors (or None) or both as numbers"
+        )
 
     arctan2 = atan2
     arcsin, arccos, arctan = asin, acos, atan
@@ -491,17 +520,47 @@ def _isclose(
 
 
 def _bound(v: Any, name: str, arg: str) -> Any:
-    """A clamp bound: a real number (PyTorch also takes a tensor; minigrad's clamp does not)."""
+    """A number bound of clamp_min or clamp_max (a tensor is taken before this)."""
     if isinstance(v, np.generic) and v.dtype.kind in "biuf":
         v = v.item()
     if not isinstance(v, int | float):
-        instead = "maximum" if arg == "min" else "minimum"
         raise TypeError(
-            f"{name}(): argument '{arg}' must be a number, not {type(v).__name__} (minigrad's "
-            f"clamp bounds are numbers; for a tensor bound use minigrad.{instead}(input, bound), "
-            "whose gradient is split evenly at ties)"
+            f"{name}(): argument '{arg}' must be a number or a tensor, not {type(v).__name__}"
         )
     return v
+
+
+def _clamp_by_tensors(x: Any, low: Any, high: Any) -> Tensor:
+    """min(max(x, low), high) with tensor bounds (either may be None) that broadcast against
+    x, in PyTorch's result type of the three; ``high`` where low > high; nan where any is nan.
+
+    Composed of ``where`` (no rule of its own), with PyTorch's gradient at ties: x keeps it
+    where low <= x <= high, ``low`` gets it where x < low < high, ``high`` where x > high or
+    high < low; elsewhere (nan, or x < low == high) no one does.
+    """
+    given = [t for t in (x, low, high) if t is not None]
+    _check_broadcasts("clamp", *given)
+    rt = result_np(*(t._data for t in given))
+    x, low, high = (t if t is None or t._data.dtype == rt else t.astype(rt) for t in (x, low, high))
+    xd = x._data
+    value = xd
+    if low is not None:
+        value = np.maximum(value, low._data)
+    if high is not None:
+        value = np.minimum(value, high._data)
+    out = TensorMakers.wrap(np.asarray(value, dtype=rt), None)
+    if low is not None and high is not None:
+        ld, hd = low._data, high._data
+        keep = (xd >= ld) & (xd <= hd)
+        to_low, to_high = (xd < ld) & (ld < hd), (xd > hd) | (hd < ld)
+    elif low is not None:
+        keep, to_low, to_high = xd >= low._data, xd < low._data, None
+    else:
+        keep, to_low, to_high = xd <= high._data, None, xd > high._data
+    for t, mask in ((high, to_high), (low, to_low), (x, keep)):
+        if t is not None and t.requires_grad:  # (the values are out's already)
+            out = TensorMakers.apply(ops.Where(np.broadcast_to(mask, out.shape)), t, out)
+    return out
 
 
 def _shapes(name: str, a: Any, b: Any) -> None:

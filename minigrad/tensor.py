@@ -487,10 +487,12 @@ class Tensor(InPlace, InPlaceMethods, Conversions, TensorSurface):
         """The smaller of self and other, elementwise (ties share the gradient)."""
         return _binary(ops.Minimum(), self, other)
 
-    def clip(self, min: float | None = None, max: float | None = None) -> Tensor:
-        """Limit values to [min, max] (either may be None); PyTorch's ``clamp``."""
+    def clip(self, min: Any = None, max: Any = None) -> Tensor:
+        """Limit values to [min, max] (numbers, tensors or None); PyTorch's ``clamp``."""
         if min is None and max is None:
             raise ValueError("clip(): at least one of min and max must be given")
+        if not isinstance(min, float | int | None) or not isinstance(max, float | int | None):
+            return self._clamp_bounds(min, max)  # tensor bounds, composed (pointwise.py)
         x = self
         if x._data.dtype.kind not in "fc" and (isinstance(min, float) or isinstance(max, float)):
             x = _in_default_float(x)  # an int tensor with a float bound: floats, as PyTorch

@@ -344,12 +344,15 @@ def test_clamp_min_max_as_torch(name: str) -> None:
 
 
 @pytest.mark.parametrize("name", ["clamp_min", "clamp_max"])
-def test_clamp_min_max_refuse_a_missing_or_tensor_bound(name: str) -> None:
+def test_clamp_min_max_refuse_a_missing_bound(name: str) -> None:
+    """(A tensor bound is taken: tests/test_clamp_bounds.py.)"""
     x = mg.tensor([1.0, 2.0])
-    with pytest.raises(TypeError, match=rf"{name}\(\): argument '\w+' must be a number, not None"):
+    with pytest.raises(
+        TypeError, match=rf"{name}\(\): argument '\w+' must be a number or a tensor"
+    ):
         getattr(x, name)(None)
-    with pytest.raises(TypeError, match=r"not Tensor .*minigrad\.m(ax|in)imum\(input, bound\)"):
-        getattr(mg, name)(x, mg.tensor([1.5, 1.5]))
+    with pytest.raises(TypeError, match=rf"{name}\(\): argument '\w+' .* not list"):
+        getattr(mg, name)(x, [1.5, 1.5])
 
 
 @pytest.mark.parametrize(

@@ -17,6 +17,10 @@ from .dtypes import default_float, result_np, wrapped_int
 from .engine import Op, TensorMakers
 from .validation import _as_array, _check_product_dtypes
 
+# Arguments a Tensor method takes as they are, with no conversion (clamp's number bounds); a
+# tuple, as isinstance checks it fastest.
+_NUMBER_OR_NONE = (float, int, type(None))
+
 _SYMBOLS = {ops.Add: "+", ops.Sub: "-", ops.Mul: "*", ops.Div: "/", ops.Pow: "**"}
 
 

@@ -31,7 +31,7 @@ from .hooks import HookHandle, register, retain_grad, retains_grad
 from .inplace import InPlace, _add_alias
 from .inplace_methods import InPlaceMethods
 from .node_surface import labelled
-from .operands import _operand, _promoted
+from .operands import _NUMBER_OR_NONE, _operand, _promoted
 from .quiet import _FIRST, _again_quietly, _put_first
 from .surface import Size, TensorSurface
 from .validation import (
@@ -491,7 +491,7 @@ class Tensor(InPlace, InPlaceMethods, Conversions, TensorSurface):
         """Limit values to [min, max] (numbers, tensors or None); PyTorch's ``clamp``."""
         if min is None and max is None:
             raise ValueError("clip(): at least one of min and max must be given")
-        if not isinstance(min, float | int | None) or not isinstance(max, float | int | None):
+        if not isinstance(min, _NUMBER_OR_NONE) or not isinstance(max, _NUMBER_OR_NONE):
             return self._clamp_bounds(min, max)  # tensor bounds, composed (pointwise.py)
         x = self
         if x._data.dtype.kind not in "fc" and (isinstance(min, float) or isinstance(max, float)):

@@ -776,7 +776,6 @@ KNOWN: list[tuple[str, str, str, str]] = [
         "logspace in an integer dtype: PyTorch computes in the integer dtype",
     ),
     ("logspace", "warns", r"dtype=u?int", NOT_YET),
-    *[(op, "raw", r"\w+\[[\d,]*\]~1, float32", NOT_YET) for op in ("clamp", "clip")],
     ("allclose", "silent", r".", "allclose of two dtypes: PyTorch refuses, minigrad promotes"),
 ]
 

@@ -3,7 +3,8 @@
 Values, shapes and dtypes of probs/logits, log_prob, entropy, cdf, mean and variance compared
 with PyTorch in float64; gradients by finite differences (first and second order) and against
 PyTorch; sampling reproducible under ``minigrad.manual_seed`` and drawing the right
-frequencies; every argument error PyTorch raises, with its message.
+frequencies; every argument error PyTorch raises, with its message; transposed, strided and
+Fortran-ordered parameters and values give torch's values and gradients.
 """
 
 from __future__ import annotations
@@ -339,3 +340,170 @@ def test_bernoulli_argument_errors_match_torch() -> None:
     _same_error(lambda: Bernoulli(_t([1.5])), lambda: TB(_torch_t(torch, [1.5])))
     m, tm = Bernoulli(_t([0.5])), TB(_torch_t(torch, [0.5]))
     _same_error(lambda: m.log_prob(_t([0.5])), lambda: tm.log_prob(_torch_t(torch, [0.5])))
+
+
+# ---------------------------------------------------------------------------------------------
+# Non-contiguous parameters and values: transposed, strided and Fortran-ordered
+
+
+def _views(lib: Any, grad: bool, *pairs: tuple[np.ndarray, Any]) -> tuple[list[Any], list[Any]]:
+    """The leaves made from the base arrays (in their own memory order) and the views of them
+    the distribution is given, for ``lib`` (minigrad or torch)."""
+    leaves = [lib.tensor(base, requires_grad=grad and base.dtype.kind == "f") for base, _ in pairs]
+    return leaves, [view(leaf) for leaf, (_, view) in zip(leaves, pairs)]
+
+
+def _grads(leaves: list[Any]) -> list[Any]:
+    return [None if t.grad is None else t.grad.numpy() for t in leaves]
+
+
+RNG = np.random.default_rng(5)
+PROBS_T = RNG.uniform(0.1, 1.0, size=(3, 2))  # its transpose: a batch of 2 over 3 classes
+LOGITS_WIDE = RNG.standard_normal((2, 6))  # every other column: a batch of 2 over 3 classes
+CLASSES_T = np.array([[2, 1, 0, 2], [0, 1, 2, 2]])  # transposed: (4, 2) values, strided
+
+
+def _transpose(t: Any) -> Any:
+    return t.T
+
+
+def _every_other_column(t: Any) -> Any:
+    return t[:, ::2]
+
+
+@pytest.mark.parametrize("param", ["probs", "logits"])
+def test_categorical_on_non_contiguous_parameters_and_values(param: str) -> None:
+    """log_prob and entropy of a transposed or strided parameter, at transposed values, and
+    their gradients, as torch's and as those of contiguous copies."""
+    torch = pytest.importorskip("torch")
+    base, view = (PROBS_T, _transpose) if param == "probs" else (LOGITS_WIDE, _every_other_column)
+    weights = RNG.standard_normal((4, 2))
+    results = []
+    for lib, dist in ((mg, Categorical), (torch, torch.distributions.Categorical)):
+        leaves, (p, value) = _views(lib, True, (base, view), (CLASSES_T, _transpose))
+        m = dist(**{param: p})
+        log_prob, entropy = m.log_prob(value), m.entropy()
+        loss = (log_prob * lib.tensor(weights)).sum() + (entropy * lib.tensor([0.5, -2.0])).sum()
+        loss.backward()
+        results.append([log_prob.detach().numpy(), entropy.detach().numpy(), *_grads(leaves)])
+    ours, theirs = results
+    for a, b in zip(ours, theirs):
+        if b is None:
+            assert a is None
+        else:
+            np.testing.assert_allclose(a, b, rtol=1e-10, atol=1e-12)
+    copy = Categorical(**{param: _t(np.ascontiguousarray(view(base)))})
+    value = mg.tensor(np.ascontiguousarray(CLASSES_T.T))
+    np.testing.assert_allclose(copy.log_prob(value).numpy(), ours[0], rtol=1e-12)
+    np.testing.assert_allclose(copy.entropy().numpy(), ours[1], rtol=1e-12)
+
+
+@pytest.mark.parametrize("param", ["probs", "logits"])
+def test_categorical_non_contiguous_gradcheck(param: str) -> None:
+    """First and second order by finite differences, with a Fortran-ordered leaf seen through
+    a transposed or strided view."""
+    base, view = (PROBS_T, _transpose) if param == "probs" else (LOGITS_WIDE, _every_other_column)
+    leaf = _t(np.asfortranarray(base), True)
+    value = mg.tensor(CLASSES_T).T  # (4, 2), strided
+
+    def log_prob(p: mg.Tensor) -> mg.Tensor:
+        return Categorical(**{param: view(p)}).log_prob(value)
+
+    def entropy(p: mg.Tensor) -> mg.Tensor:
+        return Categorical(**{param: view(p)}).entropy()
+
+    for fn in (log_prob, entropy):
+        assert mg.gradcheck(fn, (leaf,))
+        assert mg.gradgradcheck(fn, (leaf,))
+
+
+LOC_T = RNG.standard_normal((3, 2))  # transposed: (2, 3)
+SCALE_WIDE = RNG.uniform(0.5, 2.0, size=(2, 6))  # every other column: (2, 3)
+VALUE_T = RNG.standard_normal((3, 2)) * 2  # transposed: (2, 3)
+
+
+def test_normal_on_non_contiguous_parameters_and_values() -> None:
+    """log_prob, cdf and entropy of a transposed loc and a strided scale at a transposed value,
+    and the gradients to all three, as torch's and as contiguous copies give."""
+    torch = pytest.importorskip("torch")
+    weights = RNG.standard_normal((2, 3))
+    pairs = ((LOC_T, _transpose), (SCALE_WIDE, _every_other_column), (VALUE_T, _transpose))
+    results = []
+    for lib, dist in ((mg, Normal), (torch, torch.distributions.Normal)):
+        leaves, (loc, scale, value) = _views(lib, True, *pairs)
+        m = dist(loc, scale)
+        outs = [m.log_prob(value), m.cdf(value), m.entropy()]
+        loss = sum((o * lib.tensor(w)).sum() for o, w in zip(outs, (weights, -weights, weights)))
+        loss.backward()
+        results.append([*(o.detach().numpy() for o in outs), *_grads(leaves)])
+    for a, b in zip(*results):
+        np.testing.assert_allclose(a, b, rtol=1e-10, atol=1e-12)
+    copies = [_t(np.ascontiguousarray(view(base))) for base, view in pairs]
+    m = Normal(copies[0], copies[1])
+    np.testing.assert_allclose(m.log_prob(copies[2]).numpy(), results[0][0], rtol=1e-12)
+    np.testing.assert_allclose(m.entropy().numpy(), results[0][2], rtol=1e-12)
+
+
+def test_normal_non_contiguous_gradcheck() -> None:
+    leaves = [_t(np.asfortranarray(a), True) for a in (LOC_T, SCALE_WIDE, VALUE_T)]
+
+    def log_prob(loc: mg.Tensor, scale: mg.Tensor, value: mg.Tensor) -> mg.Tensor:
+        return Normal(loc.T, scale[:, ::2]).log_prob(value.T)
+
+    def entropy(loc: mg.Tensor, scale: mg.Tensor) -> mg.Tensor:
+        return Normal(loc.T, scale[:, ::2]).entropy()
+
+    assert mg.gradcheck(log_prob, leaves) and mg.gradgradcheck(log_prob, leaves)
+    assert mg.gradcheck(entropy, leaves[:2]) and mg.gradgradcheck(entropy, leaves[:2])
+
+
+BERNOULLI_PROBS_T = RNG.uniform(0.1, 0.9, size=(4, 2))  # transposed: (2, 4)
+BERNOULLI_LOGITS_WIDE = RNG.standard_normal((2, 8))  # every other column: (2, 4)
+OUTCOMES_T = RNG.integers(0, 2, size=(4, 2)).astype(np.float64)  # transposed: (2, 4)
+
+
+@pytest.mark.parametrize("param", ["probs", "logits"])
+def test_bernoulli_on_non_contiguous_parameters_and_values(param: str) -> None:
+    torch = pytest.importorskip("torch")
+    base, view = (
+        (BERNOULLI_PROBS_T, _transpose)
+        if param == "probs"
+        else (BERNOULLI_LOGITS_WIDE, _every_other_column)
+    )
+    weights = RNG.standard_normal((2, 4))
+    results = []
+    for lib, dist in ((mg, Bernoulli), (torch, torch.distributions.Bernoulli)):
+        leaves, (p, value) = _views(lib, True, (base, view), (OUTCOMES_T, _transpose))
+        value = value.detach()  # outcomes: constants
+        m = dist(**{param: p})
+        log_prob, entropy = m.log_prob(value), m.entropy()
+        ((log_prob - entropy) * lib.tensor(weights)).sum().backward()
+        results.append(
+            [log_prob.detach().numpy(), entropy.detach().numpy(), leaves[0].grad.numpy()]
+        )
+    for a, b in zip(*results):
+        np.testing.assert_allclose(a, b, rtol=1e-10, atol=1e-12)
+    copy = Bernoulli(**{param: _t(np.ascontiguousarray(view(base)))})
+    value = _t(np.ascontiguousarray(OUTCOMES_T.T))
+    np.testing.assert_allclose(copy.log_prob(value).numpy(), results[0][0], rtol=1e-12)
+
+
+@pytest.mark.parametrize("param", ["probs", "logits"])
+def test_bernoulli_non_contiguous_gradcheck(param: str) -> None:
+    base, view = (
+        (BERNOULLI_PROBS_T, _transpose)
+        if param == "probs"
+        else (BERNOULLI_LOGITS_WIDE, _every_other_column)
+    )
+    leaf = _t(np.asfortranarray(base), True)
+    value = _t(np.asfortranarray(OUTCOMES_T)).T
+
+    def log_prob(p: mg.Tensor) -> mg.Tensor:
+        return Bernoulli(**{param: view(p)}).log_prob(value)
+
+    def entropy(p: mg.Tensor) -> mg.Tensor:
+        return Bernoulli(**{param: view(p)}).entropy()
+
+    for fn in (log_prob, entropy):
+        assert mg.gradcheck(fn, (leaf,))
+        assert mg.gradgradcheck(fn, (leaf,))

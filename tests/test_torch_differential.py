@@ -934,3 +934,39 @@ def test_lerp_at_infinities(weight: float) -> None:
     end = [math.inf, 1.0, 3.0, -math.inf, math.inf, 4.0]
     _same(lambda L: L.tensor(start).lerp(L.tensor(end), weight))
     _same(lambda L: L.tensor(start).lerp(L.tensor(end), L.full((6,), weight)))
+
+
+@pytest.mark.parametrize("name", ["clamp", "clip"])
+@pytest.mark.parametrize(
+    "bounds",
+    [
+        lambda L: (L.tensor([0.0, -1.0, 1.0]), L.tensor(0.5)),
+        lambda L: (None, L.tensor([[0.0], [2.0]], dtype=L.float64)),
+        lambda L: (L.tensor([1, 0, 2]), None),
+        lambda L: (L.tensor([math.nan, 0.0, 0.0]), L.tensor(1.5)),
+    ],
+)
+def test_clamp_takes_tensor_bounds(name: str, bounds: Callable[[Any], Any]) -> None:
+    """Bounds that are tensors broadcast and take part in the type promotion, as PyTorch's."""
+    _same(lambda L: getattr(L.tensor([-2.0, 0.25, 3.0]), name)(*bounds(L)))
+    _same(lambda L: getattr(L.tensor([-2, 0, 3]), name)(*bounds(L)))
+    _raises_in_both(lambda L: getattr(L.tensor([1.0]), name)(L.tensor([0.0]), 1.0))  # (mixed)
+    _same(lambda L: getattr(L.tensor([1, 2]), name)(L.tensor(0.5), 1))  # (0-d: a number)
+
+
+def test_clamp_by_tensors_has_torchs_gradients() -> None:
+    """The gradient goes to x inside [min, max] (ends included), else to the bound chosen."""
+
+    def grads(L: Any) -> Any:
+        x = L.tensor([-2.0, 0.0, 0.5, 3.0, 1.0], dtype=L.float64, requires_grad=True)
+        low = L.tensor([0.0, 0.0, 0.0, 0.0, 2.0], dtype=L.float64, requires_grad=True)
+        high = L.tensor(1.0, dtype=L.float64, requires_grad=True)
+        (x.clamp(low, high) * L.arange(1.0, 6.0, dtype=L.float64)).sum().backward()
+        return x.grad, low.grad, high.grad
+
+    _same(grads)
+    x = minigrad.tensor([-2.0, 0.3, 0.5, 3.0], dtype=minigrad.float64, requires_grad=True)
+    low = minigrad.tensor([0.1, 0.0, 0.7, 0.2], dtype=minigrad.float64, requires_grad=True)
+    high = minigrad.tensor([2.0, 0.2, 1.0, 2.5], dtype=minigrad.float64, requires_grad=True)
+    assert minigrad.autograd.gradcheck(lambda a, b, c: a.clamp(b, c), (x, low, high))
+    assert minigrad.autograd.gradgradcheck(lambda a, b, c: a.clamp(b, c), (x, low, high))

@@ -773,14 +773,26 @@ def index_select(input: TensorLike, dim: int, index: Any) -> Tensor:
     return as_tensor(input).index_select(dim, index)
 
 
-def reshape(x: TensorLike, *shape: Any) -> Tensor:
-    """The same values in a new shape."""
-    return as_tensor(x).reshape(*shape)
+def _sizes_tuple(fn: str, name: str, value: Any, example: str) -> tuple[Any, ...]:
+    """``torch.reshape``'s and ``torch.permute``'s second argument: one tuple or list (the
+    methods also take the sizes one by one; the functions do not, as in PyTorch)."""
+    if isinstance(value, tuple | list):
+        return tuple(value)
+    raise TypeError(
+        f"{fn}(): argument '{name}' (position 2) must be tuple of ints, not "
+        f"{type(value).__name__} (give them as one tuple: torch.{fn}(x, {example}); the method "
+        f"x.{fn}{example} takes them one by one too)"
+    )
 
 
-def permute(x: TensorLike, *axes: Any) -> Tensor:
-    """Reorder the axes."""
-    return as_tensor(x).permute(*axes)
+def reshape(input: TensorLike, shape: Sequence[int]) -> Tensor:
+    """The same values in a new shape, given as one tuple (``reshape(x, (3, -1))``)."""
+    return as_tensor(input).reshape(_sizes_tuple("reshape", "shape", shape, "(3, -1)"))
+
+
+def permute(input: TensorLike, dims: Sequence[int]) -> Tensor:
+    """Reorder the axes, given as one tuple (``permute(x, (1, 0))``)."""
+    return as_tensor(input).permute(_sizes_tuple("permute", "dims", dims, "(1, 0)"))
 
 
 def transpose(x: TensorLike, dim0: int = -2, dim1: int = -1) -> Tensor:

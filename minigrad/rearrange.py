@@ -244,6 +244,11 @@ class RearrangeMethods:
         """Each element repeated ``repeats`` times (an int, or a tensor of one count per element)
         along ``dim``, next to itself (``[a, a, b, b]``, where ``repeat`` gives ``[a, b, a, b]``);
         with ``dim=None``, over the flattened tensor. One integer index (a copy)."""
+        if dim is not None and not self._data.ndim:
+            raise IndexError(
+                f"Dimension specified as {dim} but tensor has no dimensions (repeat_interleave(): "
+                "a 0-d tensor takes no dim; leave dim=None for a 1-d result)"
+            )
         x = self.reshape(-1) if dim is None else self
         d = 0 if dim is None else wrap_dim(dim, x._data.ndim, "repeat_interleave", x._data.shape)
         n = x._data.shape[d] if x._data.ndim else 1

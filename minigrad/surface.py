@@ -1017,9 +1017,9 @@ class TensorSurface(
         Sorting is stable when asked, as PyTorch (ties keep their order, also when
         ``descending``); otherwise equal values may come in any order.
         """
+        d = _one_dim(self, dim, "sort")  # (a 0-d tensor takes dims 0 and -1 only)
         if self.ndim == 0:
             return return_types.sort(self.clone(), TensorMakers.wrap(np.asarray(0), None))
-        d = _one_dim(self, dim, "sort")
         idx = _argsort(self._data, d, descending)
         values = labelled(self.gather(d, idx), "SortBackward0", self)
         return return_types.sort(values, TensorMakers.wrap(idx, None))
@@ -1031,9 +1031,9 @@ class TensorSurface(
         stable: builtins.bool = False,
     ) -> Tensor:
         """The indices that sort the tensor along ``dim`` (int64)."""
+        d = _one_dim(self, dim, "argsort")
         if self.ndim == 0:
             return TensorMakers.wrap(np.asarray(0), None)
-        d = _one_dim(self, dim, "argsort")
         return TensorMakers.wrap(_argsort(self._data, d, descending), None)
 
     def topk(

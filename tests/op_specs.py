@@ -703,7 +703,7 @@ def _shapes() -> list[OpSpec]:
         OpSpec(
             "reshape_tuple_neg1", lambda x: x.reshape((-1, 2)), lambda x: x.reshape(-1, 2), x234
         ),
-        OpSpec("reshape_fn", lambda x: mg.reshape(x, 3, 8), lambda x: x.reshape(3, 8), x234),
+        OpSpec("reshape_fn", lambda x: mg.reshape(x, (3, 8)), lambda x: x.reshape(3, 8), x234),
         OpSpec("view", lambda x: x.view(6, 4), lambda x: x.reshape(6, 4), x234),
         OpSpec("flatten", lambda x: x.flatten(), np.ravel, x234),
         OpSpec("flatten_start1", lambda x: mg.flatten(x, 1), lambda x: x.reshape(2, 12), x234),

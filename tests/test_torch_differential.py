@@ -694,8 +694,6 @@ CALLS = _calls()
 
 BOOL_MATH = "minigrad computes on bools where PyTorch refuses them (NumPy's answer)"
 NOT_YET = "not fixed yet"
-ZERO_D_DIM_1 = r"\[\]\.?\w*\(?(, )?1[,)]"  # a 0-d input, dim 1
-ZERO_D_DIM = "a 0-d tensor takes dim 1 in minigrad; PyTorch allows only 0 and -1"
 INT_CAST = "a float cast to an integer dtype: PyTorch refuses what does not fit, minigrad wraps"
 KNOWN: list[tuple[str, str, str, str]] = [
     *[(op, "silent", r"^(bool\[|\w+\(bool\[)", BOOL_MATH) for op in ("abs", "absolute", "relu")],
@@ -739,17 +737,6 @@ KNOWN: list[tuple[str, str, str, str]] = [
     ],
     *[(op, "raw", r"\[0\]", NOT_YET) for op in ("softmax", "log_softmax")],
     ("kthvalue", "raw", r"bool\[\]", "kthvalue of a bool tensor"),
-    *[
-        (
-            op,
-            "silent",
-            r"^\w+\(\w+\[[\d,]*\], -?\d+\)",
-            "the function form takes an int where PyTorch wants a tuple",
-        )
-        for op in ("reshape", "permute")
-    ],
-    ("reshape", "silent", r"3, -1\)$", "torch.reshape(x, 3, -1): minigrad reads the sizes"),
-    ("repeat_interleave", "silent", r"\[\]", ZERO_D_DIM),
     *[
         (op, "silent", r"-0?\.5|-1\.5|inf", INT_CAST)
         for op in ("masked_fill", "scatter", "index_fill", "full", "linspace", "logspace")

@@ -161,6 +161,10 @@ __all__ += ["affine_grid", "grid_sample"]  # (grid_sampling.py)
 _UNSIGNED = {np.dtype(f"i{n}"): np.dtype(f"u{n}") for n in (1, 2, 4, 8)}
 
 
+_LABEL_DTYPES = (np.dtype(np.int64), np.dtype(np.uint8))
+"""The dtypes of class indices, as PyTorch's losses take them: int64 ("Long") and uint8 ("Byte")."""
+
+
 def _all_classes(y: np.ndarray, n_classes: int) -> bool:
     """Whether every label of a non-empty int array is a class in [0, n_classes): one
     reduction checks both bounds, since seen as unsigned a negative index is huge."""
@@ -726,6 +730,12 @@ def embedding(
     if weight.ndim != 2:
         raise ValueError(f"embedding(): weight must be 2-D, got shape {weight.shape}")
     n = weight.shape[0]
+    if padding_idx is not None and not -n <= padding_idx < n:
+        raise ValueError(
+            f"embedding(): Padding_idx must be within num_embeddings (padding_idx={padding_idx}, "
+            f"num_embeddings={n}, weight shape {tuple(weight.shape)}): padding_idx is a row "
+            f"of the table, in [-{n}, {n})"
+        )
     if idx.size and (idx.min() < 0 or idx.max() >= n):
         bad = idx[(idx < 0) | (idx >= n)]
         raise IndexError(
@@ -1159,6 +1169,12 @@ def binary_cross_entropy(
             "must be probabilities in [0, 1]; use binary_cross_entropy_with_logits "
             "for logits"
         )
+    if not ((y._data >= 0) & (y._data <= 1)).all():
+        raise ValueError(
+            f"{fn}(): all elements of target should be between 0 and 1 (target shape "
+            f"{tuple(y.shape)}, dtype {y.dtype}): a target is a probability, "
+            "e.g. 0 or 1 for a binary label"
+        )
     loss = apply(fused.BinaryCrossEntropy(), p, y)
     if weight is not None:
         loss = loss * _weight(weight, p)
@@ -1225,6 +1241,12 @@ def _class_target(
     n_classes = shape[class_dim]
     index_shape = shape[:class_dim] + shape[class_dim + 1 :]
     if y.dtype.kind in "iu":
+        if y.dtype not in _LABEL_DTYPES:
+            raise TypeError(
+                f"{fn}(): expected target dtype to be Long or Byte, but got "
+                f"{torch_name(y.dtype)} (class indices of dtype {y.dtype}); use target.long() "
+                "(or an int64 array) for class indices"
+            )
         if y.shape != index_shape:
             raise _class_target_mismatch(fn, x, y, index_shape)
         y = np.asarray(y)
@@ -1275,7 +1297,7 @@ def _plain_labels(x: Tensor, target: Any, ignore_index: int) -> np.ndarray | Non
     """
     y: np.ndarray = target._data if isinstance(target, Tensor) else target
     shape = x._data.shape
-    if type(y) is not np.ndarray or y.dtype.kind not in "iu" or y.shape != shape[:1]:
+    if type(y) is not np.ndarray or y.dtype not in _LABEL_DTYPES or y.shape != shape[:1]:
         return None
     if len(shape) != 2 or not y.size:
         return None

@@ -1242,9 +1242,10 @@ def _class_target(
     index_shape = shape[:class_dim] + shape[class_dim + 1 :]
     if y.dtype.kind in "iu":
         if y.dtype not in _LABEL_DTYPES:
+            npd = np.asarray(y).dtype
             raise TypeError(
                 f"{fn}(): expected target dtype to be Long or Byte, but got "
-                f"{torch_name(y.dtype)} (class indices of dtype {y.dtype}); use target.long() "
+                f"{torch_name(npd)} (class indices of dtype {npd}); use target.long() "
                 "(or an int64 array) for class indices"
             )
         if y.shape != index_shape:

@@ -25,6 +25,7 @@ from .validation import (
     _check_linear_dtypes,
     _check_linear_shapes,
     _stack_mismatch,
+    _tensor_only,
 )
 
 TensorLike = Tensor | np.ndarray | float | int
@@ -263,13 +264,15 @@ arctan2 = atan2
 
 
 def maximum(x: TensorLike, y: TensorLike, *, out: Tensor | None = None) -> Tensor:
-    """Elementwise maximum (ties share the gradient evenly)."""
-    return _into(out, as_tensor(x).maximum(y), "maximum")
+    """Elementwise maximum of two tensors (ties share the gradient evenly)."""
+    _tensor_only(y, "maximum", "other", 2)
+    return _into(out, _tensor_only(x, "maximum", "input", 1).maximum(y), "maximum")
 
 
 def minimum(x: TensorLike, y: TensorLike, *, out: Tensor | None = None) -> Tensor:
-    """Elementwise minimum (ties share the gradient evenly)."""
-    return _into(out, as_tensor(x).minimum(y), "minimum")
+    """Elementwise minimum of two tensors (ties share the gradient evenly)."""
+    _tensor_only(y, "minimum", "other", 2)
+    return _into(out, _tensor_only(x, "minimum", "input", 1).minimum(y), "minimum")
 
 
 def clip(

@@ -1,5 +1,7 @@
 """A binary operator's operands (``Tensor._binary``): what an operand that is not a Tensor
-becomes (``_operand``), and PyTorch's type promotion of the two (``_promoted``).
+becomes (``_operand``), and PyTorch's type promotion of the two (``_promoted``), which refuses
+what PyTorch refuses on bools (subtraction; pow with a bool result); and the operands of
+``**`` with a Python bool (``_bool_power``) and of ``clip`` with number bounds (``_clip_input``).
 
 Both run only off the hot path: ``_binary`` calls them for an operand that is not a Tensor and
 for operands whose dtypes differ or are not floats. Below ``tensor.py``, so it knows no Tensor
@@ -15,7 +17,7 @@ import numpy as np
 from . import ops
 from .dtypes import default_float, result_np, wrapped_int
 from .engine import Op, TensorMakers
-from .validation import _as_array, _check_product_dtypes
+from .validation import _as_array, _bool_refusal, _check_product_dtypes, _subtraction_refusal
 
 # Arguments a Tensor method takes as they are, with no conversion (clamp's number bounds); a
 # tuple, as isinstance checks it fastest.
@@ -34,6 +36,8 @@ def _operand(v: Any, op: Any = None, x: Any = None, y: Any = None) -> Any:
     if isinstance(v, np.generic) and v.dtype.kind in "biuf":
         v = v.item()
     if isinstance(v, int | float):
+        if type(v) is bool and type(op) is ops.Sub:  # (a bool tensor is refused in _promoted)
+            raise _subtraction_refusal(x, y)
         return v
     sym = op if isinstance(op, str) else _SYMBOLS.get(type(op), type(op).__name__.lower())
     if isinstance(v, list | tuple | np.ndarray):
@@ -57,7 +61,11 @@ def _promoted(op: Op, x: Any, y: Any, xd: Any, yd: Any) -> tuple[Any, Any]:
     if type(op) is ops.MatMul:
         _check_product_dtypes(xd, yd)  # (products do not promote: they refuse two dtypes)
         return x, y
+    if type(op) is ops.Sub and (_is_bool_array(xd) or _is_bool_array(yd)):
+        raise _subtraction_refusal(x, y)
     rt = result_np(xd, yd)
+    if type(op) is ops.Pow and rt.kind == "b":  # (x ** True is answered before: _bool_power)
+        raise _bool_refusal("pow")
     if type(op) is ops.Pow and type(y) is int and y < 0 and rt.kind in "biu":
         raise RuntimeError(
             f"Integers to negative integer powers are not allowed. (pow(): a {xd.dtype} tensor "
@@ -73,3 +81,29 @@ def _promoted(op: Op, x: Any, y: Any, xd: Any, yd: Any) -> tuple[Any, Any]:
     if not isinstance(y, int | float) and yd.dtype != rt:
         y = y.astype(rt)
     return x, y
+
+
+def _is_bool_array(v: Any) -> bool:
+    return type(v) is np.ndarray and v.dtype.kind == "b"
+
+
+def _bool_power(x: Any, y: bool) -> Any:
+    """``x ** y`` for a Python bool ``y`` (``Tensor.__pow__``). PyTorch answers a bool tensor
+    ``x`` in bool: x itself (a copy) for True, all True for False; NumPy would answer in int8.
+    Any other ``x`` is ``x ** 1`` or ``x ** 0``."""
+    if x._data.dtype.kind != "b":
+        return x ** int(y)
+    out = x._data.copy() if y else np.ones(x._data.shape, dtype=np.bool_)
+    return TensorMakers.wrap(out, None)
+
+
+def _clip_input(x: Any, low: Any, high: Any) -> Any:
+    """The input of ``clip`` with number bounds (or None), when it is an integer or bool
+    tensor: in the default float dtype for a float bound (PyTorch's result type); refused, as
+    PyTorch, for a bool tensor whose bounds are bools (NumPy would answer)."""
+    if isinstance(low, float) or isinstance(high, float):
+        return TensorMakers.wrap(x._data.astype(default_float()), None)
+    if x._data.dtype.kind == "b" and type(low) is not int and type(high) is not int:
+        kernel = "clamp_min" if high is None else "clamp_max" if low is None else "clamp"
+        raise _bool_refusal("clamp", f"{kernel}_scalar_cpu")
+    return x

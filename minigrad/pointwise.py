@@ -20,7 +20,7 @@ from .inplace import _inplace
 from .node_surface import labelled
 from .operands import _operand
 from .quiet import _ieee
-from .validation import _check_broadcast, _check_broadcasts
+from .validation import _bool_refusal, _check_broadcast, _check_broadcasts, _is_bool
 
 if TYPE_CHECKING:
     from .tensor import Tensor
@@ -133,8 +133,10 @@ class PointwiseMethods:
     def positive(self: Any) -> Tensor:
         """The tensor itself (as PyTorch: no copy, no node); refused for bool."""
         if self._data.dtype.kind == "b":
-            raise RuntimeError("The `+` operator, on a bool tensor is not supported.")
+            raise _bool_refusal("positive")
         return self
+
+    __pos__ = positive
 
     def absolute(self: Any) -> Tensor:
         """|x| (``abs``)."""
@@ -166,7 +168,10 @@ class PointwiseMethods:
         return TensorMakers.apply(ops.Where(small), near_start, end - (end - self) * (1 - weight))
 
     def addcmul(self: Any, tensor1: Any, tensor2: Any, *, value: Any = 1) -> Tensor:
-        """self + value * tensor1 * tensor2 (broadcast; PyTorch's type promotion)."""
+        """self + value * tensor1 * tensor2 (broadcast; PyTorch's type promotion); refused for
+        three bool tensors, as PyTorch (NumPy would answer with or and and)."""
+        if _is_bool(self) and _is_bool(tensor1) and _is_bool(tensor2):
+            raise _bool_refusal("addcmul")
         product = tensor1 * tensor2
         return self + (product if _is_one(value) else value * product)
 
@@ -541,6 +546,8 @@ def _clamp_by_tensors(x: Any, low: Any, high: Any) -> Tensor:
     given = [t for t in (x, low, high) if t is not None]
     _check_broadcasts("clamp", *given)
     rt = result_np(*(t._data for t in given))
+    if rt.kind == "b" and low is not None and high is not None:  # (PyTorch takes one bool bound)
+        raise _bool_refusal("clamp", "clamp_cpu")
     x, low, high = (t if t is None or t._data.dtype == rt else t.astype(rt) for t in (x, low, high))
     xd = x._data
     value = xd

@@ -24,7 +24,7 @@ from .dtypes import torch_name
 from .engine import TensorMakers
 from .inplace import sibling_views
 from .node_surface import labelled
-from .validation import _raw
+from .validation import _no_bool, _raw
 
 if TYPE_CHECKING:
     from .tensor import Tensor
@@ -220,7 +220,9 @@ class RearrangeMethods:
         return z if order == list(range(nd)) else z.permute(order)
 
     def trace(self: Any) -> Tensor:
-        """The sum of the main diagonal of a matrix (integers summed as int64, as PyTorch)."""
+        """The sum of the main diagonal of a matrix (integers summed as int64, as PyTorch; bools
+        refused)."""
+        _no_bool(self, "trace")
         if self._data.ndim != 2:
             raise RuntimeError(
                 f"trace: expected a matrix, but got tensor with dim {self._data.ndim}"

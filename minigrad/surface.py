@@ -38,11 +38,14 @@ from .validation import (
     _dim_arg,
     _dims,
     _expanded,
+    _is_bool,
     _keep,
+    _no_bool,
     _one_dim,
     _raw,
     _reshaped,
     _shape,
+    _subtraction_refusal,
     _with_dtype,
     sizes_given,
 )
@@ -134,7 +137,9 @@ _TYPE_NAMES = {
 
 
 def _arg(f: Any, where: str, t: Any, dim: Any, axis: Any, keep: builtins.bool) -> Any:
-    """The index ``np.argmax``/``np.argmin`` gives over one dim, or over all (no gradient)."""
+    """The index ``np.argmax``/``np.argmin`` gives over one dim, or over all (no gradient);
+    refused for a bool tensor, as PyTorch."""
+    _no_bool(t, where)
     d = _dim_arg(dim, axis, where)
     if d is not None:
         d = _one_dim(t, d, where)  # (a 0-d tensor takes 0 and -1: its one element)
@@ -787,7 +792,9 @@ class TensorSurface(
         return self + (other if alpha == 1 else other * alpha)
 
     def sub(self: Any, other: Any, *, alpha: Any = 1) -> Tensor:
-        """self - alpha * other."""
+        """self - alpha * other (refused where either is a bool, as PyTorch)."""
+        if alpha != 1 and (_is_bool(self) or _is_bool(other)):  # (other * alpha is no bool)
+            raise _subtraction_refusal(self, other)
         return self - (other if alpha == 1 else other * alpha)
 
     subtract = sub
@@ -1044,7 +1051,8 @@ class TensorSurface(
         sorted: builtins.bool = True,
     ) -> Any:
         """The named tuple ``(values, indices)`` of the ``k`` largest (or smallest) entries
-        along ``dim``; values differentiable."""
+        along ``dim``; values differentiable (refused for bool, as PyTorch)."""
+        _no_bool(self, "topk")
         d = _one_dim(self, dim, "topk")
         n = self._data.shape[d] if self.ndim else 1
         if not 0 <= k <= n:

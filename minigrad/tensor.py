@@ -31,7 +31,7 @@ from .hooks import HookHandle, register, retain_grad, retains_grad
 from .inplace import InPlace, _add_alias
 from .inplace_methods import InPlaceMethods
 from .node_surface import labelled
-from .operands import _NUMBER_OR_NONE, _operand, _promoted
+from .operands import _NUMBER_OR_NONE, _bool_power, _clip_input, _operand, _promoted
 from .quiet import _FIRST, _again_quietly, _put_first
 from .surface import Size, TensorSurface
 from .validation import (
@@ -48,10 +48,12 @@ from .validation import (
     _index,
     _index_error,
     _keep,
+    _no_bool,
     _permutation,
     _reshaped,
     _softmax_dim,
     _softmax_in,
+    _tensor_only,
     _with_dtype,
 )
 from .versions import TICKS
@@ -414,6 +416,8 @@ class Tensor(InPlace, InPlaceMethods, Conversions, TensorSurface):
         return _binary(ops.Div(), other, self)
 
     def __pow__(self, other: Any) -> Tensor:
+        if type(other) is bool:  # (a bool tensor to a bool power is bool in PyTorch)
+            return _bool_power(self, other)
         return _binary(ops.Pow(), self, other)
 
     def __rpow__(self, other: Any) -> Tensor:
@@ -428,9 +432,6 @@ class Tensor(InPlace, InPlaceMethods, Conversions, TensorSurface):
 
     def __neg__(self) -> Tensor:
         return _unary(ops.Neg(), self)
-
-    def __pos__(self) -> Tensor:
-        return self
 
     def matmul(self, other: Any) -> Tensor:
         """Matrix product with NumPy's rules (1-D, 2-D and batched)."""
@@ -456,8 +457,8 @@ class Tensor(InPlace, InPlaceMethods, Conversions, TensorSurface):
         return _unary(ops.Sqrt(), self)
 
     def abs(self) -> Tensor:
-        """|x|, elementwise (its gradient at 0 is 0, as in PyTorch)."""
-        return _unary(ops.Abs(), self)
+        """|x|, elementwise (its gradient at 0 is 0, as in PyTorch); refused for bool."""
+        return _unary(ops.Abs(), self) if self._data.dtype.kind != "b" else _no_bool(self, "abs")
 
     def sin(self) -> Tensor:
         """The sine, elementwise."""
@@ -476,16 +477,16 @@ class Tensor(InPlace, InPlaceMethods, Conversions, TensorSurface):
         return _unary(ops.Sigmoid(), self)
 
     def relu(self) -> Tensor:
-        """max(x, 0), elementwise (its gradient at 0 is 0, as in PyTorch)."""
-        return _unary(ops.ReLU(), self)
+        """max(x, 0), elementwise (its gradient at 0 is 0, as in PyTorch); refused for bool."""
+        return _unary(ops.ReLU(), self) if self._data.dtype.kind != "b" else _no_bool(self, "relu")
 
     def maximum(self, other: Any) -> Tensor:
-        """The larger of self and other, elementwise (ties share the gradient)."""
-        return _binary(ops.Maximum(), self, other)
+        """The larger of self and other (a tensor), elementwise (ties share the gradient)."""
+        return _binary(ops.Maximum(), self, _tensor_only(other, "maximum"))
 
     def minimum(self, other: Any) -> Tensor:
-        """The smaller of self and other, elementwise (ties share the gradient)."""
-        return _binary(ops.Minimum(), self, other)
+        """The smaller of self and other (a tensor), elementwise (ties share the gradient)."""
+        return _binary(ops.Minimum(), self, _tensor_only(other, "minimum"))
 
     def clip(self, min: Any = None, max: Any = None) -> Tensor:
         """Limit values to [min, max] (numbers, tensors or None); PyTorch's ``clamp``."""
@@ -493,9 +494,7 @@ class Tensor(InPlace, InPlaceMethods, Conversions, TensorSurface):
             raise ValueError("clip(): at least one of min and max must be given")
         if not isinstance(min, _NUMBER_OR_NONE) or not isinstance(max, _NUMBER_OR_NONE):
             return self._clamp_bounds(min, max)  # tensor bounds, composed (pointwise.py)
-        x = self
-        if x._data.dtype.kind not in "fc" and (isinstance(min, float) or isinstance(max, float)):
-            x = _in_default_float(x)  # an int tensor with a float bound: floats, as PyTorch
+        x = self if self._data.dtype.kind in "fc" else _clip_input(self, min, max)  # (int, bool)
         return _unary(ops.Clip(min, max), x)
 
     clamp = clip
@@ -567,7 +566,7 @@ class Tensor(InPlace, InPlaceMethods, Conversions, TensorSurface):
         """exp(x) / sum(exp(x)) along ``dim`` (required), computed without overflow; ``dtype``:
         cast to it first."""
         d = _softmax_dim(self, dim, axis, "softmax")
-        if dtype is not None:
+        if dtype is not None or self._data.dtype.kind not in "fc":  # (refused, or empty)
             return _softmax_in(self, dtype, "softmax", d)
         return _unary(fused.Softmax(d), self)
 
@@ -577,7 +576,7 @@ class Tensor(InPlace, InPlaceMethods, Conversions, TensorSurface):
         """x - logsumexp(x) along ``dim`` (required), computed without overflow; ``dtype``:
         cast to it first."""
         d = _softmax_dim(self, dim, axis, "log_softmax")
-        if dtype is not None:
+        if dtype is not None or self._data.dtype.kind not in "fc":  # (refused, or empty)
             return _softmax_in(self, dtype, "log_softmax", d)
         return _unary(fused.LogSoftmax(d), self)
 

@@ -562,6 +562,119 @@ def _check_floating(t: Any, where: str) -> None:
         )
 
 
+# Ops PyTorch has no kernel for on a bool tensor (NumPy would answer, in another dtype or with
+# another meaning): PyTorch's exception type and words, then the fix. A mask is its own abs and
+# relu; the others want numbers: convert first.
+_BOOL_REFUSALS: dict[str, tuple[type[Exception], str, str]] = {
+    "abs": (
+        NotImplementedError,
+        "\"abs_cpu\" not implemented for 'Bool'",
+        "a mask is its own absolute value; to compute in numbers, convert it first, "
+        "e.g. x.int().abs()",
+    ),
+    "relu": (
+        RuntimeError,
+        "Boolean inputs not supported for relu",
+        "a mask is its own relu; to compute in numbers, convert it first, e.g. x.float().relu()",
+    ),
+    "positive": (
+        RuntimeError,
+        "The `+` operator, on a bool tensor is not supported.",
+        "use the tensor itself, or convert it first, e.g. +x.int()",
+    ),
+    "pow": (
+        NotImplementedError,
+        "\"pow\" not implemented for 'Bool'",
+        "convert a tensor first, e.g. x.int() ** y; a bool tensor to a Python bool power is "
+        "answered: x ** True is x, x ** False is all True",
+    ),
+    "topk": (
+        RuntimeError,
+        "topk does not support bool dtypes on CPU",
+        "convert it first, e.g. x.int().topk(k)",
+    ),
+    "trace": (
+        NotImplementedError,
+        "\"trace\" not implemented for 'Bool'",
+        "to count the True values on the diagonal, convert it first, e.g. x.int().trace()",
+    ),
+    "argmax": (
+        RuntimeError,
+        "argmax(): does not support bool input",
+        "convert it first, e.g. x.int().argmax(), the index of the first True",
+    ),
+    "argmin": (
+        RuntimeError,
+        "argmin(): does not support bool input",
+        "convert it first, e.g. x.int().argmin(), the index of the first False",
+    ),
+    "addcmul": (
+        NotImplementedError,
+        "\"addcmul_cpu_out\" not implemented for 'Bool'",
+        "for masks use x | (t1 & t2); to compute in numbers, convert first, "
+        "e.g. x.int().addcmul(t1, t2)",
+    ),
+}
+
+
+def _bool_refusal(where: str, kernel: str = "") -> Exception:
+    """PyTorch's refusal of op ``where`` on a bool tensor (``_BOOL_REFUSALS``), in its words,
+    then the op and the fix; ``kernel``: the clamp kernel PyTorch names, which depends on the
+    bounds given ("clamp_min_scalar_cpu", "clamp_cpu"...)."""
+    if kernel:  # clamp: bool bounds on a bool tensor
+        return NotImplementedError(
+            f"\"{kernel}\" not implemented for 'Bool' ({where}() of a bool tensor by bool bounds: "
+            "for masks use x | min (a lower bound) and x & max (an upper bound); to compute in "
+            f"numbers, convert it first, e.g. x.int().{where}(...))"
+        )
+    error, words, fix = _BOOL_REFUSALS[where]
+    return error(f"{words} ({where}() of a bool tensor: {fix})")
+
+
+def _is_bool(v: Any) -> bool:
+    """Whether ``v`` is a bool tensor or a Python bool (PyTorch counts both as bools)."""
+    return type(v) is bool or (hasattr(v, "_data") and v._data.dtype.kind == "b")
+
+
+def _subtraction_refusal(x: Any, y: Any) -> RuntimeError:
+    """PyTorch's refusal of ``x - y`` where either is a bool (tensor or Python bool), in its
+    words, which name the op and the fix: ^ for two bools, ~ to invert a mask."""
+    if _is_bool(x) and _is_bool(y):
+        return RuntimeError(
+            "Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` "
+            "or `logical_xor()` operator instead."
+        )
+    return RuntimeError(
+        "Subtraction, the `-` operator, with a bool tensor is not supported. If you are trying "
+        "to invert a mask, use the `~` or `logical_not()` operator instead."
+    )
+
+
+def _no_bool(t: Any, where: str) -> Any:
+    """``t``, unless it is a bool tensor: then PyTorch's refusal of op ``where``. (``abs`` and
+    ``relu`` test the dtype before they call it: their hot path pays that one test.)"""
+    if t._data.dtype.kind == "b":
+        raise _bool_refusal(where)
+    return t
+
+
+def _tensor_only(v: Any, where: str, arg: str = "other", position: int = 1) -> Any:
+    """``v``, when it is a tensor; else PyTorch's TypeError for an op that takes only tensors
+    (``maximum``, ``minimum``), with the fix: a number bound is clamp's, or make it a tensor."""
+    if hasattr(v, "_data"):
+        return v
+    cls = type(v)  # (named as PyTorch names it: "int", "numpy.float64")
+    kind = cls.__name__ if cls.__module__ == "builtins" else f"{cls.__module__}.{cls.__qualname__}"
+    fix = "make it a tensor, e.g. tensor(...)"
+    if isinstance(v, bool | int | float | np.number) and where in ("maximum", "minimum"):
+        n = v.item() if isinstance(v, np.number) else v
+        bound = "min" if where == "maximum" else "max"
+        fix = f"for a number use clamp: x.clamp({bound}={n!r}); or make it a tensor: tensor({n!r})"
+    raise TypeError(
+        f"{where}(): argument '{arg}' (position {position}) must be Tensor, not {kind} ({fix})"
+    )
+
+
 def _check_nonempty(t: Any, axis: Any, op: str) -> None:
     """max/min have no value over nothing: refuse reducing an empty dimension (as PyTorch)."""
     if t._data.size:
@@ -748,9 +861,22 @@ def _with_dtype(t: Any, dtype: Any, where: str, op: Callable[[Any], Any], kernel
 
 def _softmax_in(t: Any, dtype: Any, where: str, dim: int) -> Any:
     """``t.softmax(dim)`` (or ``log_softmax``, as ``where`` names it) of ``t`` cast to
-    ``dtype`` first: PyTorch's ``dtype=``. Its errors name PyTorch's kernel for that dim."""
+    ``dtype`` first: PyTorch's ``dtype=``; or, with no ``dtype``, of an integer or bool ``t``.
+
+    PyTorch's kernels are float-only: an integer or bool tensor is refused, naming PyTorch's
+    kernel for that dim, unless it is empty (no kernel runs: the answer is empty, in its dtype).
+    """
     last = dim >= t._data.ndim - 1
     kernel = f"{where}_lastdim_kernel_impl" if last else f"{where}_kernel_impl"
+    d = t._data.dtype if dtype is None else to_dtype(dtype).dtype
+    if d.kind not in "fc" and not t._data.size:
+        return t.detach().to(to_dtype(d), copy=True)
+    if dtype is None:  # (tensor.py hands over only an integer or bool t without a dtype)
+        raise NotImplementedError(
+            f"\"{kernel}\" not implemented for '{torch_name(d)}' ({where}() of an integer or "
+            f"bool tensor: give a floating-point dtype, e.g. x.{where}({dim}, dtype=float32), "
+            f"or convert it first, e.g. x.float().{where}({dim}))"
+        )
     return _with_dtype(t, dtype, where, lambda x: getattr(x, where)(dim), kernel)
 
 

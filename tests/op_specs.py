@@ -132,6 +132,11 @@ def _var(x: np.ndarray, axis: Any = None, keepdims: bool = False) -> np.ndarray:
     return np.var(x, axis=axis, keepdims=keepdims, ddof=1)
 
 
+def _zero(x: Any) -> Any:
+    """A 0-d zero of x's dtype: maximum and minimum take a tensor (a number is clamp's)."""
+    return mg.zeros((), dtype=x.dtype)
+
+
 def _cond(shape: Shape) -> np.ndarray:
     """A fixed boolean mask with both values present."""
     mask = np.random.default_rng(sum(shape) + 7).random(shape) > 0.5
@@ -189,8 +194,8 @@ def _unary() -> list[OpSpec]:
         ("rmul_scalar", lambda x: 3 * x, lambda x: 3.0 * x, REAL),
         ("div_scalar", lambda x: x / 4.0, lambda x: 0.25 * x, REAL),
         ("rdiv_scalar", lambda x: 2.0 / x, lambda x: 2.0 * np.reciprocal(x), OFFGRID),
-        ("maximum_scalar", lambda x: mg.maximum(x, 0.0), lambda x: np.where(x > 0, x, 0), OFFGRID),
-        ("minimum_scalar", lambda x: mg.minimum(x, 0.0), lambda x: np.where(x < 0, x, 0), OFFGRID),
+        ("maximum_0d", lambda x: mg.maximum(x, _zero(x)), lambda x: np.where(x > 0, x, 0), OFFGRID),
+        ("minimum_0d", lambda x: mg.minimum(x, _zero(x)), lambda x: np.where(x < 0, x, 0), OFFGRID),
         ("clip_min", lambda x: x.clip(min=-0.5), lambda x: np.where(x < -0.5, -0.5, x), OFFGRID),
         ("clip_max", lambda x: x.clip(max=0.5), lambda x: np.where(x > 0.5, 0.5, x), OFFGRID),
         # Steps times x, so that first and second order see their zero gradient.

@@ -252,7 +252,7 @@ def test_python_and_numpy_scalars_keep_float32() -> None:
     """A scalar constant does not promote a float32 tensor (as in PyTorch)."""
     x = Tensor(np.ones(3, np.float32), requires_grad=True)
     outs = [x * 2.0, 2.0 - x, x / 3, x**2, 2.0**x, x * np.float64(2.0), np.float64(1.5) + x]
-    outs += [x ** np.float64(2.0), mg.maximum(x, np.float64(0.5)), np.float64(2.0) / x]
+    outs += [x ** np.float64(2.0), x.clamp_min(np.float64(0.5)), np.float64(2.0) / x]
     for out in outs:
         assert out.dtype == np.float32, out
         x.grad = None

@@ -164,7 +164,7 @@ def test_integers_and_bools_against_torch() -> None:
             except (NotImplementedError, RuntimeError) as e:
                 with pytest.raises(type(e)) as got:
                     getattr(mg.tensor(a), name)()
-                assert str(got.value) == str(e)
+                assert str(got.value).startswith(str(e))  # (then the op and the fix)
                 continue
             out = getattr(mg.tensor(a), name)()
             assert _same_dtype(out, want), (name, a.dtype)

@@ -692,27 +692,9 @@ CALLS = _calls()
 # matches, why). Each entry must still match a difference (a fix removes its entry), and every
 # difference must match an entry. Documented in docs/pytorch.md ("What differs").
 
-BOOL_MATH = "minigrad computes on bools where PyTorch refuses them (NumPy's answer)"
 NOT_YET = "not fixed yet"
 INT_CAST = "a float cast to an integer dtype: PyTorch refuses what does not fit, minigrad wraps"
 KNOWN: list[tuple[str, str, str, str]] = [
-    *[(op, "silent", r"^(bool\[|\w+\(bool\[)", BOOL_MATH) for op in ("abs", "absolute", "relu")],
-    *[(f"operator.{op}", "silent", r"^\w+\(bool", BOOL_MATH) for op in ("abs", "pos")],
-    *[(op, "silent", r"bool\[|True", BOOL_MATH) for op in ("sub", "subtract", "operator.sub")],
-    *[(op, "silent", r"bool\[", BOOL_MATH) for op in ("pow", "operator.pow")],
-    *[(op, "silent", r"bool\[", BOOL_MATH) for op in ("topk", "trace", "addcmul", "dist")],
-    *[(op, "silent", r"bool\[", BOOL_MATH) for op in ("clamp", "clip", "clamp_min", "clamp_max")],
-    *[(op, "silent", r"bool", BOOL_MATH) for op in ("argmax", "argmin")],
-    *[
-        (
-            op,
-            "silent",
-            r"\.\w+\(|\w+\(\w+\[",
-            "minigrad takes a Python number where PyTorch "
-            "wants a tensor (torch.clamp takes numbers)",
-        )
-        for op in ("maximum", "minimum")
-    ],
     *[
         (op, "raw", r"int", "an integer tensor to a negative integer tensor power: NumPy refuses")
         for op in ("pow", "operator.pow")
@@ -731,11 +713,6 @@ KNOWN: list[tuple[str, str, str, str]] = [
         (op, "gap", r"\[0\].*1\)", "PyTorch takes dim 1 of an empty 1-D tensor here")
         for op in ("cummax", "cummin")
     ],
-    *[
-        (op, "silent", r"(bool|int\d+|uint8)\[", "PyTorch refuses softmax of integers")
-        for op in ("softmax", "log_softmax")
-    ],
-    *[(op, "raw", r"\[0\]", NOT_YET) for op in ("softmax", "log_softmax")],
     ("kthvalue", "raw", r"bool\[\]", "kthvalue of a bool tensor"),
     *[
         (op, "silent", r"-0?\.5|-1\.5|inf", INT_CAST)

@@ -8,12 +8,13 @@ Every function takes PyTorch's keywords: ``dtype`` (float ones default to
 from __future__ import annotations
 
 import math
+from fractions import Fraction
 from typing import Any
 
 import numpy as np
 
 from .device import as_device
-from .dtypes import default_float
+from .dtypes import checked_fill, checked_number, default_float
 from .random import (
     Generator,
     GeneratorLike,
@@ -153,7 +154,8 @@ def full(
 ) -> Tensor:
     """A tensor filled with ``fill_value`` (int64 for an int, bool for a bool, else float)."""
     shp = (size,) if isinstance(size, int) else tuple(size)
-    return _made(np.full(shp, fill_value, _fill_dtype(fill_value, dtype)), device, requires_grad)
+    dt = _fill_dtype(fill_value, dtype)
+    return _made(np.full(shp, checked_fill(fill_value, dt, "full"), dt), device, requires_grad)
 
 
 def arange(
@@ -165,19 +167,65 @@ def arange(
     device: Any = None,
     requires_grad: bool = False,
 ) -> Tensor:
-    """Evenly spaced values in [start, end): int64 for integer arguments, else the default."""
+    """Evenly spaced values in [start, end): int64 for integer arguments, else the default.
+
+    In an integer dtype, as PyTorch, start and step are truncated to integers first
+    (``arange(1, 4, 0.5, dtype=int8)`` is six 1s: the count comes from the arguments as given,
+    the values from the truncated ones; int64 counts with the truncated ones too).
+    """
     if end is None:
         start, end = 0, start
-    if step == 0:
-        raise ValueError("arange(): step must be nonzero")
     if dtype is None:
         ints = all(isinstance(v, int) for v in (start, end, step))
         dtype = np.int64 if ints else default_float()
+    dt = np.dtype(dtype)
+    if dt.kind in "biu":
+        return _made(_integer_arange(start, end, step, dt), device, requires_grad)
+    _check_range(start, end, step)
     # The count in float64 first, as PyTorch: a float32 step would drift over long ranges.
     n = max(math.ceil((float(end) - float(start)) / float(step)), 0)
     values = float(start) + np.arange(n, dtype=np.float64) * float(step)
-    data = np.arange(start, end, step).astype(dtype) if np.dtype(dtype).kind in "iub" else values
-    return _made(data.astype(dtype, copy=False), device, requires_grad)
+    return _made(values.astype(dt, copy=False), device, requires_grad)
+
+
+def _check_range(start: Any, end: Any, step: Any) -> None:
+    """PyTorch's refusals of an arange: a zero step, an infinite bound, a step going away."""
+    fs, fe, fst = float(start), float(end), float(step)
+    if fst == 0:
+        raise RuntimeError("step must be nonzero (arange(): give a nonzero step)")
+    if not (math.isfinite(fs) and math.isfinite(fe)):
+        raise RuntimeError(f"unsupported range: {start} -> {end} (arange(): bounds must be finite)")
+    if not ((fst > 0 and fe >= fs) or (fst < 0 and fe <= fs)):
+        raise RuntimeError(
+            f"upper bound and lower bound inconsistent with step sign (arange(): from {start} "
+            f"to {end} by {step} never arrives; for a decreasing range give a negative step)"
+        )
+
+
+def _integer_arange(start: Any, end: Any, step: Any, dt: np.dtype) -> np.ndarray:
+    """PyTorch's arange in an integer dtype: start, end and step truncated to int64 (refused if
+    they do not fit), the values start + step * i in int64, then cast (wrapping around)."""
+    if dt.kind == "b":
+        raise NotImplementedError(
+            "\"arange_cpu\" not implemented for 'Bool' (arange(): ask for an integer dtype and "
+            "compare, e.g. arange(5) > 2, for bools)"
+        )
+    i64 = np.dtype(np.int64)
+    xs, xe, xst = (int(checked_number(v, i64, "arange")) for v in (start, end, step))
+    if dt == i64:
+        if xst == 0 and float(step) != 0:
+            raise ValueError(
+                f"step must be nonzero (arange(): the step {step!r} is 0 as an int64; give a "
+                "float dtype for a fractional step)"
+            )
+        _check_range(start, end, step)
+        sign = 1 if xst > 0 else -1
+        span = xe - xs + xst - sign
+        n = abs(span) // abs(xst) * (1 if (span >= 0) == (xst > 0) else -1)  # (C's division)
+    else:
+        _check_range(start, end, step)
+        n = math.ceil((float(end) - float(start)) / float(step))
+    return (xs + xst * np.arange(max(n, 0), dtype=np.int64)).astype(dt)
 
 
 def linspace(
@@ -189,10 +237,20 @@ def linspace(
     device: Any = None,
     requires_grad: bool = False,
 ) -> Tensor:
-    """``steps`` values evenly spaced from ``start`` to ``end``, both included."""
+    """``steps`` values evenly spaced from ``start`` to ``end``, both included.
+
+    In an integer dtype, as PyTorch, start and end are truncated to it first (refused if they
+    do not fit), and the points computed from both ends, truncated: ``linspace(0, 10, 4,
+    dtype=int64)`` is [0, 3, 6, 10]. PyTorch refuses bool.
+    """
     if not isinstance(steps, int | np.integer) or steps < 0:
         raise RuntimeError(f"linspace(): number of steps must be non-negative, got {steps!r}")
-    data = np.linspace(float(start), float(end), int(steps)).astype(_float_dtype(dtype))
+    dt, n = _float_dtype(dtype), int(steps)
+    if dt.kind in "biu" and n:
+        s, e = _integer_ends(start, end, n, dt, "linspace")
+        data = np.full(1, s, dt) if n == 1 else _c_cast(_integer_points(s, e, n), dt)
+    else:
+        data = np.linspace(float(start), float(end), n).astype(dt)
     return _made(data, device, requires_grad)
 
 
@@ -206,12 +264,76 @@ def logspace(
     device: Any = None,
     requires_grad: bool = False,
 ) -> Tensor:
-    """``steps`` values from ``base ** start`` to ``base ** end``, evenly spaced in the exponent."""
+    """``steps`` values from ``base ** start`` to ``base ** end``, evenly spaced in the exponent.
+
+    In an integer dtype, as PyTorch: start and end truncated to it first, the exponents spaced
+    between them, each power truncated (``logspace(-1.5, 2.5, 3, dtype=int64)`` is [0, 3,
+    100]); a power beyond the dtype wraps around as PyTorch's does on x86 CPUs.
+    """
     if not isinstance(steps, int | np.integer) or steps < 0:
         raise RuntimeError(f"logspace(): number of steps must be non-negative, got {steps!r}")
-    exps = np.linspace(float(start), float(end), int(steps))
-    data = np.power(float(base), exps).astype(_float_dtype(dtype))
+    dt, n = _float_dtype(dtype), int(steps)
+    if dt.kind in "biu" and n == 1:  # (PyTorch fills with the power, checked)
+        data = np.full(1, checked_number(_pow(float(base), float(start)), dt, "logspace"), dt)
+    elif dt.kind in "biu" and n:
+        s, e = _integer_ends(start, end, n, dt, "logspace")
+        step = float(e - s) / (n - 1)
+        i = np.arange(n)
+        exps = np.where(i < n // 2, s + step * i, e - step * (n - 1 - i))
+        b = float(np.float32(base))  # (PyTorch's integer kernel takes the base as a float)
+        data = _c_cast(np.array([_pow(b, x) for x in exps.tolist()]), dt)
+    else:
+        exps = np.linspace(float(start), float(end), n)
+        data = np.power(float(base), exps).astype(dt)
     return _made(data, device, requires_grad)
+
+
+def _integer_ends(start: Any, end: Any, steps: int, dt: np.dtype, where: str) -> tuple[int, int]:
+    """linspace's and logspace's ends in an integer dtype, as PyTorch casts them (checked)."""
+    if dt.kind == "b" and steps > 1:
+        raise NotImplementedError(
+            f"\"{where}_cpu\" not implemented for 'Bool' ({where}(): ask for a number dtype and "
+            "compare for bools)"
+        )
+    return checked_number(start, dt, where).item(), checked_number(end, dt, where).item()
+
+
+def _integer_points(s: int, e: int, steps: int) -> np.ndarray:
+    """PyTorch's integer linspace before truncation: s + step * i for the first half, e - step *
+    (steps - 1 - i) for the rest, each rounded once as the fused multiply-add of its compiled
+    kernel rounds it (a product rounded first can land on the integer below: -1 becomes -2)."""
+    step = (float(e) - float(s)) / (steps - 1)
+    i = np.arange(steps)
+    first = i < steps // 2
+    points = np.where(first, s + step * i, e - step * (steps - 1 - i))
+    slack = 4 * np.spacing(np.abs(step) * steps + abs(s) + abs(e))  # (the terms' rounding)
+    near = np.flatnonzero(np.abs(points - np.round(points)) <= slack)
+    exact = Fraction(step)
+    for k in near.tolist():  # (only points next to an integer: there truncation can differ)
+        points[k] = float(s + exact * k if first[k] else e - exact * (steps - 1 - k))
+    return points
+
+
+def _pow(base: float, x: float) -> float:
+    """C's pow (libm, as PyTorch calls it; NumPy's power can differ in the last bit)."""
+    try:
+        return math.pow(base, x)
+    except OverflowError:
+        return math.inf
+    except ValueError:  # (a negative base to a fractional power)
+        return math.nan
+
+
+def _c_cast(values: np.ndarray, dt: np.dtype) -> np.ndarray:
+    """Doubles to an integer dtype as C casts them on x86, as PyTorch's kernels do: truncated
+    toward 0; out of range (or NaN), int64 gets its smallest value, the narrower types go
+    through int32 (whose smallest value ends in zero bits) and wrap around."""
+    t = np.trunc(values)
+    wide = dt == np.int64
+    limit = 2.0**63 if wide else 2.0**31
+    bad = ~((t >= -limit) & (t < limit))  # (NaN too)
+    home = np.dtype(np.int64 if wide else np.int32)
+    return np.where(bad, np.iinfo(home).min, np.where(bad, 0, t).astype(home)).astype(dt)
 
 
 def eye(
@@ -471,7 +593,8 @@ def full_like(
 ) -> Tensor:
     """``fill_value`` everywhere, with the shape and dtype of ``input``."""
     shape, dt = _like(input, dtype)
-    return _made(np.full(shape, fill_value, dt), device, requires_grad)
+    data = np.full(shape, checked_fill(fill_value, dt, "full_like"), dt)
+    return _made(data, device, requires_grad)
 
 
 def rand_like(

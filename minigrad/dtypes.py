@@ -10,6 +10,7 @@ stays float32, and Python numbers and 0-d tensors do not upcast tensors with dim
 from __future__ import annotations
 
 import builtins
+import math
 from typing import Any
 
 import numpy as np
@@ -291,3 +292,70 @@ def _raw(v: Any) -> Any:
     if isinstance(v, builtins.int | builtins.float | complex):
         return v
     raise TypeError(f"result_type(): expected a Tensor or a number, got {type(v).__name__}")
+
+
+# C++ names of the dtypes, as PyTorch's "value cannot be converted" message spells them
+_C_NAMES = {
+    "uint8": "uint8_t",
+    "int8": "int8_t",
+    "int16": "int16_t",
+    "int32": "int",
+    "int64": "int64_t",
+    "float16": "c10::Half",
+    "float32": "float",
+    "float64": "double",
+}
+
+
+def checked_number(v: Any, dt: np.dtype, where: str) -> np.ndarray:
+    """A Python number as a 0-d array of ``dt``, refused where PyTorch refuses it (c10's
+    ``checked_convert``) instead of wrapped around by NumPy's cast.
+
+    Any number fits a bool. A float fits an integer dtype when it is not NaN and lies within
+    the dtype's range (it is then truncated toward 0: 2.7 gives 2, -0.5 gives 0 in int8 but is
+    refused by uint8); a finite float fits a float dtype within its range. An int fits a signed
+    dtype within its range and an unsigned one from -max to max (-1 wraps to 255 in uint8).
+
+    Raises:
+        RuntimeError: PyTorch's "value cannot be converted to type uint8_t without overflow",
+            then the op, the range and the fix.
+        OverflowError: for an int outside [-2**63, 2**64), which no dtype takes (PyTorch's).
+    """
+    if isinstance(v, np.generic):
+        v = v.item()
+    if isinstance(v, builtins.int) and not isinstance(v, builtins.bool):
+        if not -(2**63) <= v < 2**64:
+            raise OverflowError(
+                ("int too big to convert" if v > 0 else "can't convert negative int to unsigned")
+                + f" ({where}(): {v} is outside the 64-bit integers)"
+            )
+        if dt.kind in "iu":
+            info = np.iinfo(dt)
+            low = -builtins.int(info.max) if dt.kind == "u" else info.min
+            if not low <= v <= info.max:
+                raise RuntimeError(_overflow(v, dt, where))
+        return np.asarray(v).astype(dt)
+    if isinstance(v, builtins.float) and not isinstance(v, builtins.bool):
+        if dt.kind in "iu":
+            info = np.iinfo(dt)
+            if math.isnan(v) or not info.min <= v <= info.max:
+                raise RuntimeError(_overflow(v, dt, where))
+        elif dt.kind == "f" and math.isfinite(v) and abs(v) > builtins.float(np.finfo(dt).max):
+            raise RuntimeError(_overflow(v, dt, where))
+    with np.errstate(invalid="ignore"):
+        return np.asarray(v).astype(dt)
+
+
+def checked_fill(v: Any, dt: np.dtype, where: str) -> Any:
+    """A fill value: a number checked by ``checked_number``, anything else as it is."""
+    number = isinstance(v, builtins.int | builtins.float | np.generic)
+    return checked_number(v, dt, where) if number else v
+
+
+def _overflow(v: Any, dt: np.dtype, where: str) -> str:
+    info = np.iinfo(dt) if dt.kind in "iu" else np.finfo(dt)
+    return (
+        f"value cannot be converted to type {_C_NAMES.get(dt.name, dt.name)} without overflow "
+        f"({where}(): {v!r} does not fit in {dt.name}, which holds {info.min} to {info.max}; give "
+        "a number in that range or use a wider dtype)"
+    )

@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from . import ops, versions
-from .dtypes import torch_name
+from .dtypes import checked_fill, checked_number, torch_name
 from .engine import TensorMakers
 from .grad_mode import _grad_enabled
 from .hooks import move_retained
@@ -170,6 +170,10 @@ class InPlace:
                 "fill_ only supports 0-dimension value tensor but got tensor with "
                 f"{value.ndim} dimensions."
             )
+        if not _is_tensor(value):  # (PyTorch refuses a number that does not fit)
+            value = checked_fill(value, self._data.dtype, "fill_")
+        elif value.dtype != self.dtype:
+            checked_number(value.item(), self._data.dtype, "fill_")
         return _overwrite(self, "fill_", value)
 
     def copy_(self: Any, src: Any) -> Any:

@@ -18,7 +18,7 @@ import numpy as np
 from . import more_ops, ops
 from .device import CPU, as_device, device, parse_to
 from .dims import wrap_dim, wrap_dims
-from .dtypes import result_np, to_dtype, torch_name, wrapped_int
+from .dtypes import checked_fill, checked_number, result_np, to_dtype, torch_name, wrapped_int
 from .engine import TensorMakers
 from .inplace import _inplace, sibling_views
 from .linalg_methods import LinalgMethods, vector_norm_of
@@ -187,17 +187,6 @@ def _gather_index(index: np.ndarray, dim: builtins.int) -> tuple[Any, ...]:
     grid: list[Any] = list(np.indices(index.shape, sparse=True))
     grid[dim] = index
     return tuple(grid)
-
-
-def _cast_number(v: Any, dtype: np.dtype, where: str) -> np.ndarray:
-    """A Python number as a 0-d array of ``dtype``, refused if it does not fit, as PyTorch."""
-    if dtype.kind in "iu" and not (
-        np.isfinite(v) and np.iinfo(dtype).min <= v <= np.iinfo(dtype).max
-    ):
-        if dtype.kind == "u" and np.isfinite(v) and -(2**63) <= v < 0:
-            return np.asarray(int(v)).astype(dtype)  # wraps around, as PyTorch's uint8
-        raise RuntimeError(f"value cannot be converted to type {dtype}_t without overflow")
-    return np.asarray(v).astype(dtype)
 
 
 def _new_leaf(arr: np.ndarray, requires_grad: builtins.bool) -> Any:
@@ -431,7 +420,7 @@ class TensorSurface(
     ) -> Tensor:
         """``fill_value`` in ``size``, with this tensor's dtype unless ``dtype`` is given."""
         dt = np.dtype(self._data.dtype if dtype is None else dtype)
-        arr = np.full(_shape((size,)), fill_value, dt)
+        arr = np.full(_shape((size,)), checked_fill(fill_value, dt, "new_full"), dt)
         return _new_leaf(arr, requires_grad)
 
     # -- shapes -------------------------------------------------------------------------------
@@ -780,9 +769,11 @@ class TensorSurface(
                     "masked_fill_ only supports a 0-dimensional value tensor, but got tensor "
                     f"with {v.ndim} dimension(s)."
                 )
+            if v._data.dtype != self._data.dtype:  # (PyTorch checks its number, as below)
+                checked_number(v._data.item(), self._data.dtype, "masked_fill")
             v = v.to(self._data.dtype)
         else:  # a number takes this tensor's dtype, as in PyTorch (2.7 in an int64 tensor is 2)
-            v = TensorMakers.wrap(_cast_number(v, self._data.dtype, "masked_fill"), None)
+            v = TensorMakers.wrap(checked_number(v, self._data.dtype, "masked_fill"), None)
         return labelled(TensorMakers.apply(ops.Where(m), v, self), "MaskedFillBackward0")
 
     # -- arithmetic with PyTorch's names ------------------------------------------------------
@@ -901,8 +892,9 @@ class TensorSurface(
         atol: builtins.float = 1e-8,
         equal_nan: builtins.bool = False,
     ) -> builtins.bool:
-        """Whether all values are close: |self - other| <= atol + rtol * |other|."""
-        return bool(np.allclose(self._data, _raw(other), rtol, atol, equal_nan))
+        """Whether all values are close: |self - other| <= atol + rtol * |other| (``isclose``
+        everywhere: two dtypes are refused, as in PyTorch)."""
+        return builtins.bool(self.isclose(other, rtol, atol, equal_nan).all())
 
     # -- reductions ---------------------------------------------------------------------------
 

@@ -4,6 +4,7 @@ installed, and minigrad's own error messages without it."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from typing import Any
 
@@ -11,6 +12,8 @@ import numpy as np
 import pytest
 
 import minigrad
+from minigrad import bool as mg_bool
+from minigrad import int8, int64, uint8
 
 
 def _torch() -> Any:
@@ -104,3 +107,169 @@ def test_sort_of_a_0d_tensor_takes_dims_0_and_minus_1_only(op: str) -> None:
         _same(lambda L: getattr(L.tensor(2.5), op)(dim))  # noqa: B023 - called at once
     for dim in (1, -2):
         _raises_in_both(lambda L: getattr(L.tensor(2.5), op)(dim), IndexError)  # noqa: B023
+
+
+# -- a Python number put into a tensor of another dtype: refused where it does not fit ----------
+
+FILLS: list[Callable[[Any, Any, Any], Any]] = [
+    lambda L, dt, v: L.zeros(2, dtype=dt).masked_fill(L.tensor([True, False]), v),
+    lambda L, dt, v: L.zeros(2, dtype=dt).index_fill(0, L.tensor([0]), v),
+    lambda L, dt, v: L.zeros(2, dtype=dt).scatter(0, L.tensor([0]), v),
+    lambda L, dt, v: L.full((2,), v, dtype=dt),
+    lambda L, dt, v: L.full_like(L.zeros(2, dtype=dt), v),
+    lambda L, dt, v: L.zeros(2, dtype=dt).new_full((2,), v),
+    lambda L, dt, v: L.zeros(2, dtype=dt).fill_(v),
+    lambda L, dt, v: L.zeros(2, 2, dtype=dt).fill_diagonal_(v),
+    lambda L, dt, v: L.zeros(2, dtype=dt).masked_fill(L.tensor([True, False]), L.tensor(v)),
+]
+VALUES = [-0.5, -1.5, -1.0, -0.0, 2.7, 127.5, 128.0, 255.5, -128.5, 2**31 - 0.5, math.inf]
+VALUES += [-math.inf, math.nan, 1e300, True, -1, -255, -256, 256, 300, -(2**63), 2**63]
+
+
+@pytest.mark.parametrize("dtype", ["bool", "uint8", "int8", "int16", "int32", "int64", "float32"])
+@pytest.mark.parametrize("fill", range(len(FILLS)))
+def test_a_number_that_does_not_fit_is_refused(dtype: str, fill: int) -> None:
+    """PyTorch's checked cast: a float truncates toward 0 into an integer dtype if it lies in the
+    dtype's range (-0.5 is 0 in int8, refused by uint8; NaN and infinities are refused); an
+    int fits a signed dtype in its range and an unsigned one from -max (-1 wraps to 255);
+    float32 refuses a finite double beyond its range; bool takes anything."""
+    torch = _torch()
+    make = FILLS[fill]
+    for v in VALUES:
+        if fill == 8 and (isinstance(v, int) and abs(v) >= 2**63):
+            continue  # (no int64 tensor holds it)
+        try:
+            expected = make(torch, getattr(torch, dtype), v)
+        except (RuntimeError, OverflowError):
+            with pytest.raises((RuntimeError, OverflowError)):
+                make(minigrad, getattr(minigrad, dtype), v)
+            continue
+        _check_same(expected, make(minigrad, getattr(minigrad, dtype), v))
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: minigrad.zeros(2, dtype=uint8).masked_fill(minigrad.tensor([True]), -0.5),
+        lambda: minigrad.full((2,), math.inf, dtype=int64),
+        lambda: minigrad.zeros(2, dtype=int8).fill_(128),
+        lambda: minigrad.zeros(2, dtype=minigrad.int32).index_fill(
+            0, minigrad.tensor([0]), math.nan
+        ),
+    ],
+)
+def test_a_number_that_does_not_fit_says_so(make: Callable[[], Any]) -> None:
+    with pytest.raises(
+        RuntimeError, match=r"value cannot be converted to type \w+ without overflow"
+    ):
+        make()
+    with pytest.raises(RuntimeError, match=r"does not fit in u?int\d+, which holds -?\d+ to \d+"):
+        make()
+
+
+def test_a_number_that_fits_is_truncated_toward_zero() -> None:
+    x = minigrad.zeros(3, dtype=minigrad.int8).masked_fill(
+        minigrad.tensor([True, True, False]), -0.5
+    )
+    assert x.tolist() == [0, 0, 0]
+    assert minigrad.full((2,), -1, dtype=uint8).tolist() == [255, 255]
+    assert minigrad.full((1,), 2.7, dtype=int64).tolist() == [2]
+
+
+# -- arange, linspace and logspace in integer dtypes -----------------------------------------------
+
+RANGE_DTYPES = ["bool", "uint8", "int8", "int16", "int32", "int64"]
+
+
+@pytest.mark.parametrize("dtype", RANGE_DTYPES)
+@pytest.mark.parametrize(
+    "args",
+    [(5,), (1, 4, 0.5), (0.0, 1.0, 0.25), (2.5,), (-0.5, 3), (-1, 5, 2), (5, 0, -1), (0, 2.5),
+     (-4.01, -4.43, 1.5), (5, 0, 1), (0, 5, 0), (17.06, 33, 0.5), (-1, 3), (10, 0, -3.5)],
+)  # fmt: skip
+def test_arange_in_an_integer_dtype(dtype: str, args: tuple[Any, ...]) -> None:
+    """Start, end and step truncated to integers first (the count from the arguments as given,
+    or, in int64, from the truncated ones); bool refused; a step going away refused."""
+    _same_or_both_raise(lambda L: L.arange(*args, dtype=getattr(L, dtype)))
+
+
+@pytest.mark.parametrize("dtype", RANGE_DTYPES)
+@pytest.mark.parametrize(
+    "args",
+    [(0, 1, 5), (0, 10, 4), (-1.5, 2.5, 3), (0.5, 300, 3), (-1, 2, 4), (2.7, 9.9, 4), (10, 0, 4),
+     (0, 255, 3), (5.877, -9.18, 7), (-14.1, 12, 19), (0, 1, 1), (2.7, 9, 1), (0, 1, 0)],
+)  # fmt: skip
+@pytest.mark.parametrize("name", ["linspace", "logspace"])
+def test_linspace_and_logspace_in_an_integer_dtype(
+    name: str, dtype: str, args: tuple[Any, ...]
+) -> None:
+    """The ends truncated to the dtype first (refused if they do not fit), the points from both
+    ends, each truncated; logspace's powers of a float base; bool refused past one step."""
+    _same_or_both_raise(lambda L: getattr(L, name)(*args, dtype=getattr(L, dtype)))
+    if name == "logspace":
+        _same_or_both_raise(lambda L: L.logspace(*args, base=2, dtype=getattr(L, dtype)))
+
+
+def test_integer_linspace_and_logspace_on_many_ranges() -> None:
+    """Random ranges, as PyTorch's kernels compute them (the linspace points rounded once, as
+    the fused multiply-add of the compiled kernel rounds them)."""
+    rng = np.random.default_rng(0)
+    for _ in range(300):
+        dtype = str(rng.choice(RANGE_DTYPES[1:]))
+        low = 0 if dtype == "uint8" else -20
+        start, end = float(rng.uniform(low, 20)), float(rng.uniform(low, 40))
+        steps, base = int(rng.integers(2, 70)), float(rng.choice([10.0, 2.0, 3.0, 0.5, -2.0]))
+        _same_or_both_raise(lambda L: L.linspace(start, end, steps, dtype=getattr(L, dtype)))  # noqa: B023
+        _same_or_both_raise(
+            lambda L: L.logspace(start, end, steps, base=base, dtype=getattr(L, dtype))  # noqa: B023
+        )
+
+
+def _same_or_both_raise(make: Callable[[Any], Any]) -> None:
+    torch = _torch()
+    try:
+        expected = make(torch)
+    except (RuntimeError, ValueError):
+        with pytest.raises((RuntimeError, ValueError)):
+            make(minigrad)
+        return
+    _check_same(expected, make(minigrad))
+
+
+@pytest.mark.parametrize(
+    "make, pattern",
+    [
+        (lambda: minigrad.arange(3, dtype=mg_bool), r"\"arange_cpu\" not implemented for 'Bool'"),
+        (lambda: minigrad.linspace(0, 1, 3, dtype=mg_bool), r"\"linspace_cpu\" not implemented"),
+        (lambda: minigrad.logspace(0, 1, 3, dtype=mg_bool), r"\"logspace_cpu\" not implemented"),
+        (lambda: minigrad.arange(1, 4, 0.5, dtype=int64), r"step must be nonzero .*int64"),
+        (lambda: minigrad.arange(5, 0, 1), r"inconsistent with step sign \(arange\(\)"),
+        (lambda: minigrad.linspace(-1.5, 2, 3, dtype=uint8), r"uint8_t without overflow"),
+    ],
+)  # fmt: skip
+def test_range_refusals_say_why(make: Callable[[], Any], pattern: str) -> None:
+    with pytest.raises((RuntimeError, ValueError), match=pattern):
+        make()
+
+
+def test_arange_in_float_dtypes_is_unchanged() -> None:
+    assert minigrad.arange(0.0, 1.0, 0.25).tolist() == [0.0, 0.25, 0.5, 0.75]
+    assert minigrad.arange(5, 0, -2).tolist() == [5, 3, 1]
+    assert minigrad.arange(1, 4, 0.5, dtype=int8).tolist() == [1] * 6
+
+
+# -- allclose of two dtypes ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("other", ["int64", "float64", "bool"])
+def test_allclose_refuses_two_dtypes(other: str) -> None:
+    _raises_in_both(
+        lambda L: L.allclose(L.tensor([1.0, 2.0]), L.tensor([1, 2], dtype=getattr(L, other))),
+        RuntimeError,
+    )
+    _same_bool = [
+        L.allclose(L.tensor([1.0, 2.0]), L.tensor([1.0, 2.0 + 1e-9])) for L in (_torch(), minigrad)
+    ]
+    assert _same_bool[0] == _same_bool[1] is True
+    with pytest.raises(RuntimeError, match=r"^Float did not match"):
+        minigrad.tensor([1.0]).allclose(minigrad.tensor([1], dtype=int64))

@@ -693,7 +693,6 @@ CALLS = _calls()
 # difference must match an entry. Documented in docs/pytorch.md ("What differs").
 
 NOT_YET = "not fixed yet"
-INT_CAST = "a float cast to an integer dtype: PyTorch refuses what does not fit, minigrad wraps"
 KNOWN: list[tuple[str, str, str, str]] = [
     *[
         (op, "raw", r"int", "an integer tensor to a negative integer tensor power: NumPy refuses")
@@ -714,10 +713,6 @@ KNOWN: list[tuple[str, str, str, str]] = [
         for op in ("cummax", "cummin")
     ],
     ("kthvalue", "raw", r"bool\[\]", "kthvalue of a bool tensor"),
-    *[
-        (op, "silent", r"-0?\.5|-1\.5|inf", INT_CAST)
-        for op in ("masked_fill", "scatter", "index_fill", "full", "linspace", "logspace")
-    ],
     (
         "scatter",
         "gap",
@@ -725,22 +720,6 @@ KNOWN: list[tuple[str, str, str, str]] = [
         "scatter with a repeated index: minigrad refuses (which value wins is undefined)",
     ),
     ("builtin.index", "gap", r"bool", "operator.index of a bool tensor"),
-    (
-        "arange",
-        "silent",
-        r"dtype=(bool|u?int)",
-        "arange with an integer dtype and float "
-        "arguments, or bool: PyTorch casts start and step first",
-    ),
-    ("linspace", "silent", r"dtype=bool", "PyTorch refuses linspace in bool"),
-    (
-        "logspace",
-        "silent",
-        r"dtype=(bool|u?int)",
-        "logspace in an integer dtype: PyTorch computes in the integer dtype",
-    ),
-    ("logspace", "warns", r"dtype=u?int", NOT_YET),
-    ("allclose", "silent", r".", "allclose of two dtypes: PyTorch refuses, minigrad promotes"),
 ]
 
 

@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Iterator
 from typing import Any
 
@@ -117,7 +118,7 @@ class Conversions:
         a = self._data
         if a.size != 1 or a.dtype.kind not in "iub":
             raise TypeError("only integer tensors of a single element can be converted to an index")
-        return a.reshape(()).__index__()
+        return operator.index(a.reshape(()).item())  # (NumPy's bool has no __index__)
 
     def __repr__(self: Any) -> str:
         a = self._data

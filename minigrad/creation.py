@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from .device import as_device
-from .dtypes import checked_fill, checked_number, default_float
+from .dtypes import c_cast, checked_fill, checked_number, default_float
 from .random import (
     Generator,
     GeneratorLike,
@@ -248,7 +248,7 @@ def linspace(
     dt, n = _float_dtype(dtype), int(steps)
     if dt.kind in "biu" and n:
         s, e = _integer_ends(start, end, n, dt, "linspace")
-        data = np.full(1, s, dt) if n == 1 else _c_cast(_integer_points(s, e, n), dt)
+        data = np.full(1, s, dt) if n == 1 else c_cast(_integer_points(s, e, n), dt)
     else:
         data = np.linspace(float(start), float(end), n).astype(dt)
     return _made(data, device, requires_grad)
@@ -281,7 +281,7 @@ def logspace(
         i = np.arange(n)
         exps = np.where(i < n // 2, s + step * i, e - step * (n - 1 - i))
         b = float(np.float32(base))  # (PyTorch's integer kernel takes the base as a float)
-        data = _c_cast(np.array([_pow(b, x) for x in exps.tolist()]), dt)
+        data = c_cast(np.array([_pow(b, x) for x in exps.tolist()]), dt)
     else:
         exps = np.linspace(float(start), float(end), n)
         data = np.power(float(base), exps).astype(dt)
@@ -322,18 +322,6 @@ def _pow(base: float, x: float) -> float:
         return math.inf
     except ValueError:  # (a negative base to a fractional power)
         return math.nan
-
-
-def _c_cast(values: np.ndarray, dt: np.dtype) -> np.ndarray:
-    """Doubles to an integer dtype as C casts them on x86, as PyTorch's kernels do: truncated
-    toward 0; out of range (or NaN), int64 gets its smallest value, the narrower types go
-    through int32 (whose smallest value ends in zero bits) and wrap around."""
-    t = np.trunc(values)
-    wide = dt == np.int64
-    limit = 2.0**63 if wide else 2.0**31
-    bad = ~((t >= -limit) & (t < limit))  # (NaN too)
-    home = np.dtype(np.int64 if wide else np.int32)
-    return np.where(bad, np.iinfo(home).min, np.where(bad, 0, t).astype(home)).astype(dt)
 
 
 def eye(

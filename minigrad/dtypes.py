@@ -359,3 +359,18 @@ def _overflow(v: Any, dt: np.dtype, where: str) -> str:
         f"({where}(): {v!r} does not fit in {dt.name}, which holds {info.min} to {info.max}; give "
         "a number in that range or use a wider dtype)"
     )
+
+
+def c_cast(values: np.ndarray, dt: np.dtype) -> np.ndarray:
+    """Doubles to an integer dtype as C casts them on x86, as PyTorch's kernels do: truncated
+    toward 0; out of range (or NaN), int64 gets its smallest value, the narrower types go
+    through int32 (whose smallest value ends in zero bits) and wrap around; bool is nonzero
+    (NaN too); a float dtype takes the values as they are."""
+    if dt.kind in "fb":
+        return np.asarray(values).astype(dt)
+    t = np.trunc(values)
+    wide = dt == np.int64
+    limit = 2.0**63 if wide else 2.0**31
+    bad = ~((t >= -limit) & (t < limit))  # (NaN too)
+    home = np.dtype(np.int64 if wide else np.int32)
+    return np.where(bad, np.iinfo(home).min, np.where(bad, 0, t).astype(home)).astype(dt)

@@ -80,6 +80,8 @@ def _promoted(op: Op, x: Any, y: Any, xd: Any, yd: Any) -> tuple[Any, Any]:
         x = x.astype(rt)
     if not isinstance(y, int | float) and yd.dtype != rt:
         y = y.astype(rt)
+    if type(op) is ops.Pow and rt.kind in "iu" and not isinstance(y, int | float):
+        return _negative_powers(x, y, rt)
     return x, y
 
 
@@ -107,3 +109,19 @@ def _clip_input(x: Any, low: Any, high: Any) -> Any:
         kernel = "clamp_min" if high is None else "clamp_max" if low is None else "clamp"
         raise _bool_refusal("clamp", f"{kernel}_scalar_cpu")
     return x
+
+
+def _negative_powers(x: Any, y: Any, rt: np.dtype) -> tuple[Any, Any]:
+    """PyTorch's integer power where an exponent (an element of a tensor) is negative: 1 to it
+    is 1, -1 to it is 1 or -1 by its parity, any other base 0 (0 too). NumPy refuses these, so
+    they are written as powers it takes: the base made 1, -1 or 0, the exponent 2 or 1 (its
+    parity). Only integer tensors, so nothing needs a gradient."""
+    yd = y._data
+    negative = yd < 0
+    if not negative.any():
+        return x, y
+    xd = x._data if hasattr(x, "_data") else x
+    base = np.where(negative, np.where((xd == 1) | (xd == -1), xd, 0), xd).astype(rt)
+    exponent = np.where(negative, 2 - (yd & 1), yd).astype(rt)
+    wrap = TensorMakers.wrap
+    return (wrap(base, None) if hasattr(x, "_data") else base), wrap(exponent, None)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import builtins
 import math
+import warnings
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -384,7 +385,16 @@ class RearrangeMethods:
 
     @property
     def mT(self: Any) -> Tensor:
-        """The last two dims swapped: a batch of matrices, each transposed (a view)."""
+        """The last two dims swapped: a batch of matrices, each transposed (a view). A 0-d
+        tensor is returned as it is, with PyTorch's deprecation warning."""
+        if self._data.ndim == 0:
+            warnings.warn(
+                "Tensor.mT is deprecated on 0-D tensors. This function is the identity in these "
+                "cases.",
+                UserWarning,
+                stacklevel=2,
+            )
+            return self
         if self._data.ndim < 2:
             raise RuntimeError(
                 "tensor.mT is only supported on matrices or batches of matrices. Got "

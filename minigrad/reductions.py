@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 import numpy as np
 
 from .dims import wrap_dims
-from .dtypes import torch_name
+from .dtypes import c_cast, torch_name
 from .engine import TensorMakers
 from .validation import REQUIRED, _check_nonempty, _one_dim, _with_dtype
 
@@ -291,6 +291,10 @@ class ReductionMethods:
         return result(values, _wrap(idx))
 
     def _median(self: Any, name: str, dim: Any, keepdim: builtins.bool, nan: builtins.bool) -> Any:
+        if dim is REQUIRED and not keepdim and self._data.size == 0:
+            # PyTorch fills NaN in the tensor's dtype: NaN, or as x86 casts NaN, 0 in the small
+            # integers, the smallest value in int32 and int64, True in bool
+            return TensorMakers.wrap(c_cast(np.asarray(np.nan), self._data.dtype), None)
         _refuse_bools(self, "median_cpu" if dim is REQUIRED else "median_out")
         if dim is REQUIRED:
             if keepdim:
@@ -304,10 +308,6 @@ class ReductionMethods:
         (all NaNs, for a NaN median), as PyTorch's."""
         flat = self.reshape(-1)
         a = flat._data
-        if a.size == 0:  # NaN, as PyTorch; integers have none
-            if a.dtype.kind != "f":
-                _check_nonempty(self, None, "median")
-            return TensorMakers.wrap(np.asarray(np.nan, dtype=a.dtype), None)
         m = a[_median_rows(a[None, :], ignore_nan)[0]]
         if m != m:
             return flat[_wrap(np.flatnonzero(np.isnan(a)))].mean()
@@ -326,7 +326,8 @@ class ReductionMethods:
     def kthvalue(self: Any, k: builtins.int, dim: Any = -1, keepdim: builtins.bool = False) -> Any:
         """The named tuple ``(values, indices)`` of the ``k``-th smallest element along ``dim``
         (NaN the largest); among equal values the index PyTorch's quickselect picks."""
-        _refuse_bools(self, "kthvalue_cpu")
+        if self._data.ndim:  # (PyTorch's 0-d kthvalue needs no kernel: a bool one answers)
+            _refuse_bools(self, "kthvalue_cpu")
         d = _one_dim(self, dim, "kthvalue")
         _check_nonempty(self, d if self._data.ndim else None, "kthvalue")
         n = self._data.shape[d] if self._data.ndim else 1

@@ -273,3 +273,86 @@ def test_allclose_refuses_two_dtypes(other: str) -> None:
     assert _same_bool[0] == _same_bool[1] is True
     with pytest.raises(RuntimeError, match=r"^Float did not match"):
         minigrad.tensor([1.0]).allclose(minigrad.tensor([1], dtype=int64))
+
+
+# -- integer powers with negative exponents --------------------------------------------------------
+
+
+@pytest.mark.parametrize("dtype", ["uint8", "int8", "int16", "int32", "int64"])
+def test_an_integer_tensor_to_negative_integer_powers(dtype: str) -> None:
+    """PyTorch's rule per element: 1 to a negative power is 1, -1 is 1 or -1 by the parity,
+    any other base 0 (0 too); int8's -128 is even."""
+    base = [2, -1, 0, 1, 3, -2, -1, 1, -1, 5]
+    exponent = [-1, -1, -1, -2, -3, -2, -3, -128, -128, 2]
+
+    def make(L: Any) -> Any:
+        return L.tensor(base, dtype=L.int8).to(getattr(L, dtype)) ** L.tensor(
+            exponent, dtype=L.int8
+        )
+
+    _same(make)
+    _same(lambda L: 2 ** L.tensor(exponent, dtype=L.int8).to(getattr(L, dtype)))
+    _same(lambda L: L.tensor([True, False]) ** L.tensor([-1, -2]))
+    _same(lambda L: L.tensor([2, -1, 1]).pow_(L.tensor([-1, -3, -2])))
+
+
+def test_an_integer_tensor_to_a_negative_number_is_still_refused() -> None:
+    with pytest.raises(RuntimeError, match=r"Integers to negative integer powers are not allowed"):
+        minigrad.tensor([2, 3]) ** -1
+    assert (minigrad.tensor([2, -1, 1]) ** minigrad.tensor([-1, -3, -2])).tolist() == [0, -1, 1]
+
+
+# -- empty tensors and 0-d tensors -------------------------------------------------------------
+
+
+@pytest.mark.parametrize("dtype", ["bool", "uint8", "int8", "int16", "int32", "int64", "float32"])
+@pytest.mark.parametrize("name", ["median", "nanmedian"])
+@pytest.mark.parametrize("shape", [(0,), (0, 3)])
+def test_median_of_an_empty_tensor(name: str, dtype: str, shape: tuple[int, ...]) -> None:
+    """PyTorch fills NaN in the dtype: NaN, or NaN as x86 casts it to an integer (0 in the small
+    ones, the smallest value in int32 and int64, True in bool)."""
+    _same(lambda L: getattr(L.zeros(shape, dtype=getattr(L, dtype)), name)())
+
+
+def test_median_of_an_empty_tensor_without_torch() -> None:
+    assert math.isnan(minigrad.zeros(0).median().item())
+    assert minigrad.zeros(0, dtype=int64).nanmedian().item() == -(2**63)
+    assert minigrad.zeros(0, dtype=uint8).median().item() == 0
+    with pytest.raises(NotImplementedError, match=r"\"median_cpu\" not implemented for 'Bool'"):
+        minigrad.tensor([True, False]).median()
+
+
+@pytest.mark.parametrize("dtype", ["bool", "int64", "float32"])
+def test_kthvalue_of_a_0d_tensor_takes_bools(dtype: str) -> None:
+    """A 0-d tensor's kthvalue needs no kernel, so PyTorch answers for bool too."""
+    _same(lambda L: tuple(L.tensor(True, dtype=getattr(L, dtype)).kthvalue(1)))
+    _same(lambda L: tuple(L.tensor(True, dtype=getattr(L, dtype)).kthvalue(1, 0, True)))
+    _raises_in_both(lambda L: L.tensor(True).kthvalue(2), RuntimeError)
+    _raises_in_both(lambda L: L.tensor([True, False]).kthvalue(1), NotImplementedError)
+
+
+@pytest.mark.parametrize("name", ["cummax", "cummin"])
+@pytest.mark.parametrize("shape, dim", [((0,), 1), ((0,), -7), ((0, 2), 5), ((2, 0), 3), ((0,), 0)])
+def test_cummax_of_an_empty_tensor_takes_any_dim(
+    name: str, shape: tuple[int, ...], dim: int
+) -> None:
+    """PyTorch returns before it checks the dim (cumsum does check it)."""
+    _same(lambda L: tuple(getattr(L.zeros(shape), name)(dim)))
+    _raises_in_both(lambda L: getattr(L.tensor(2.0), name)(1), IndexError)
+
+
+def test_mT_of_a_0d_tensor_is_the_tensor_with_a_warning() -> None:
+    x = minigrad.tensor(2.0)
+    with pytest.warns(UserWarning, match=r"Tensor.mT is deprecated on 0-D tensors"):
+        assert x.mT is x
+    with pytest.raises(RuntimeError, match=r"only supported on matrices"):
+        _ = minigrad.tensor([2.0]).mT
+
+
+@pytest.mark.parametrize("value", [[True], [False], True, 3])
+def test_operator_index_of_a_bool_tensor(value: Any) -> None:
+    import operator
+
+    t = minigrad.tensor(value)
+    assert operator.index(t) == operator.index(_torch().tensor(value))
+    assert [10, 20][minigrad.tensor(True)] == 20

@@ -692,34 +692,13 @@ CALLS = _calls()
 # matches, why). Each entry must still match a difference (a fix removes its entry), and every
 # difference must match an entry. Documented in docs/pytorch.md ("What differs").
 
-NOT_YET = "not fixed yet"
 KNOWN: list[tuple[str, str, str, str]] = [
-    *[
-        (op, "raw", r"int", "an integer tensor to a negative integer tensor power: NumPy refuses")
-        for op in ("pow", "operator.pow")
-    ],
-    ("mT", "gap", r"\[\]", "x.mT of a 0-d tensor (deprecated in PyTorch)"),
-    *[
-        (
-            op,
-            kind,
-            r"\[0\]",
-            "PyTorch's median of an empty tensor, without dim, is NaN (0 for integers)",
-        )
-        for op, kind in (("median", "gap"), ("median", "raw"), ("nanmedian", "raw"))
-    ],
-    *[
-        (op, "gap", r"\[0\].*1\)", "PyTorch takes dim 1 of an empty 1-D tensor here")
-        for op in ("cummax", "cummin")
-    ],
-    ("kthvalue", "raw", r"bool\[\]", "kthvalue of a bool tensor"),
     (
         "scatter",
         "gap",
         r"1, int64\[\[2, 0\], \[1, 1\]\]",
         "scatter with a repeated index: minigrad refuses (which value wins is undefined)",
     ),
-    ("builtin.index", "gap", r"bool", "operator.index of a bool tensor"),
 ]
 
 

@@ -22,6 +22,7 @@ A mutant that survives every row is a blind spot; the run exits with status 1 if
 from __future__ import annotations
 
 import argparse
+import functools
 import inspect
 import sys
 import time
@@ -173,8 +174,11 @@ def _checks(spec: OpSpec) -> None:
         check_gradgrad(spec, arrays)
 
 
+@functools.cache
 def _helper_rows() -> dict[tuple[str, str], list[OpSpec]]:
-    """For each (helper, path), the rows whose checks run it."""
+    """For each (helper, path), the rows whose checks run it. It runs every row's checks, the
+    bulk of a short run's time, and depends on nothing a mutant changes (no mutant is planted
+    while ``mutants()`` calls it), so it is computed once per process. Read-only."""
     rows: dict[tuple[str, str], list[OpSpec]] = {}
     for spec in SPECS:
         seen: set[tuple[str, str]] = set()

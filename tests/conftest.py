@@ -1,10 +1,12 @@
 """Shared test configuration: the Hypothesis profiles (``ci`` unless HYPOTHESIS_PROFILE says),
-and the skips of drawing tests on a machine without Graphviz."""
+the skips of drawing tests on a machine without Graphviz, and test ids that are the same in
+every process (``pytest -n``)."""
 
 from __future__ import annotations
 
 import importlib
 import os
+import re
 import shutil
 
 import pytest
@@ -60,3 +62,21 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
         reason = drawing_skip_reason(render)
         if reason:
             pytest.skip(reason)
+
+
+# ---------------------------------------------------------------------------------------------
+# The suite runs in parallel (pytest -n, pytest-xdist): every worker collects the tests and they
+# must all find the same ids. A parameter whose id is its repr with a memory address
+# (``object()``, a lambda) differs from process to process and fails the whole run with
+# "Different tests were collected"; say where instead.
+
+_ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    unstable = [item.nodeid for item in items if _ADDRESS.search(item.nodeid)]
+    if unstable:
+        raise pytest.UsageError(
+            "test ids with a memory address differ between pytest -n workers; give the "
+            f"parametrize an ids= that leaves the address out: {unstable[:3]}"
+        )

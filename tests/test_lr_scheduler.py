@@ -2,6 +2,7 @@
 state dicts through save/load, resuming with last_epoch, and PyTorch's warnings."""
 
 import math
+import re
 import warnings
 
 import numpy as np
@@ -12,6 +13,13 @@ from minigrad import nn, optim
 from minigrad.optim import lr_scheduler
 
 STEPS = 100
+
+
+def _id(value: object) -> str:
+    """A parameter as text without the memory address of a lambda (ids must be the same in
+    every process for ``pytest -n``)."""
+    return re.sub(r" at 0x[0-9a-fA-F]+", "", str(value))
+
 
 # (scheduler name, kwargs, optimizer name, optimizer kwargs)
 CASES = [
@@ -80,7 +88,7 @@ def _hyper(opt):
     return out
 
 
-@pytest.mark.parametrize(("name", "kwargs", "opt_name", "opt_kwargs"), CASES, ids=str)
+@pytest.mark.parametrize(("name", "kwargs", "opt_name", "opt_kwargs"), CASES, ids=_id)
 @pytest.mark.parametrize("groups", [1, 2])
 def test_trajectory_matches_torch(name, kwargs, opt_name, opt_kwargs, groups):
     torch = pytest.importorskip("torch")
@@ -114,7 +122,7 @@ def test_trajectory_matches_torch(name, kwargs, opt_name, opt_kwargs, groups):
     ]
 
 
-@pytest.mark.parametrize("kwargs", PLATEAU_CASES, ids=str)
+@pytest.mark.parametrize("kwargs", PLATEAU_CASES, ids=_id)
 def test_reduce_lr_on_plateau_matches_torch(kwargs):
     torch = pytest.importorskip("torch")
     ours, theirs, _, _ = _pair(torch, "SGD", dict(lr=0.1), groups=2)

@@ -114,13 +114,16 @@ def test_overflow_is_quiet_in_a_users_pytest_run(tmp_path: Any) -> None:
         "    (big * 10).sum().backward()\n"
         "    assert big.grad.item() == 10\n"
     )
+    # a user's shell, not a worker of this run's pytest -n (a plugin such as pytest-benchmark
+    # warns when it sees PYTEST_XDIST_WORKER, and -W error makes that an error)
+    user_env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_XDIST_")}
     for options in ([], ["-W", "error"]):
         run = subprocess.run(
             [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", *options, "test_user.py"],
             cwd=tmp_path,
             capture_output=True,
             text=True,
-            env={**os.environ, "PYTHONPATH": str(Path(mg.__file__).parent.parent)},
+            env={**user_env, "PYTHONPATH": str(Path(mg.__file__).parent.parent)},
         )
         assert "1 passed" in run.stdout and "warning" not in run.stdout, run.stdout
 

@@ -381,7 +381,7 @@ class InPlaceMethods:
             )
         _in_bounds(self, d, idx, IndexError, "", negative=True)
         mask = np.zeros(self._data.shape, dtype=np.bool_)
-        mask[_slices(d, idx)] = True
+        mask[_slices(d, idx) if self._data.ndim else ()] = idx.size > 0
         return _inplace(self, "index_fill_", lambda t: t.masked_fill(mask, value), cast="unsafe")
 
     def index_put_(self: Any, indices: Any, values: Any, accumulate: bool = False) -> Any:
@@ -455,6 +455,8 @@ class InPlaceMethods:
                 f"{theirs} at dimension 0."
             )
         _in_bounds(self, d, idx, IndexError, "index_copy_(): ")
+        if not self._data.ndim and idx.size == 1 and src.size == 1:  # (the one element)
+            return _inplace(self, "index_copy_", lambda t: _put(t, (), source.reshape(())))
         return _inplace(self, "index_copy_", lambda t: _put(t, _slices(d, idx), source))
 
     def index_fill(self: Any, dim: int, index: Any, value: Any) -> Any:

@@ -184,6 +184,8 @@ def _along(dim: builtins.int, index: Any) -> tuple[Any, ...]:
 
 def _gather_index(index: np.ndarray, dim: builtins.int) -> tuple[Any, ...]:
     """The fancy index that picks ``x[..., index[i, j], ...]`` at each position of ``index``."""
+    if not index.ndim:  # (a 0-d index of a 0-d tensor, checked in range: the one element)
+        return ()
     grid: list[Any] = list(np.indices(index.shape, sparse=True))
     grid[dim] = index
     return tuple(grid)
@@ -584,7 +586,7 @@ class TensorSurface(
                 )
         size = self._data.shape[d] if self.ndim else 1
         try:  # (a negative index would wrap around: PyTorch refuses it)
-            if not idx.size or idx.min() >= 0:
+            if not idx.size or (idx.min() >= 0 and (self.ndim or idx.max() < 1)):
                 return labelled(self[_gather_index(idx, d)], "GatherBackward0", self)
         except IndexError:
             pass
@@ -642,6 +644,8 @@ class TensorSurface(
         if not hasattr(fill, "_data"):
             return self.masked_fill(TensorMakers.wrap(mask, None), fill)
         picked = fill[tuple(slice(0, n) for n in idx.shape)].reshape(-1)
+        if not self._data.ndim:  # (a 0-d tensor: its one element, from src's first)
+            return TensorMakers.apply(ops.Where(mask), picked[0], self)
         flat = np.ravel_multi_index(np.broadcast_arrays(*positions), self._data.shape).reshape(-1)
         targets, first = np.unique(flat, return_index=True)
         if len(targets) == len(flat):

@@ -41,7 +41,9 @@ def _check_same(expected: Any, got: Any) -> None:
         np.testing.assert_array_equal(g, e)
 
 
-def _raises_in_both(make: Callable[[Any], Any], error: type[Exception]) -> None:
+def _raises_in_both(
+    make: Callable[[Any], Any], error: type[Exception] | tuple[type[Exception], ...]
+) -> None:
     """``make(library)`` raises ``error`` in PyTorch and in minigrad."""
     with pytest.raises(error):
         make(_torch())
@@ -356,3 +358,47 @@ def test_operator_index_of_a_bool_tensor(value: Any) -> None:
     t = minigrad.tensor(value)
     assert operator.index(t) == operator.index(_torch().tensor(value))
     assert [10, 20][minigrad.tensor(True)] == 20
+
+
+@pytest.mark.parametrize("dim", [0, -1])
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda L, d: L.tensor(2.5).gather(d, L.tensor(0)),
+        lambda L, d: L.tensor(2.5).scatter(d, L.tensor(0), 1.5),
+        lambda L, d: L.tensor(2.5).scatter(d, L.tensor(0), L.tensor(7.0)),
+        lambda L, d: L.tensor(2.5).scatter_add(d, L.tensor(0), L.tensor(1.0)),
+        lambda L, d: L.tensor(2.5).index_fill(d, L.tensor([0]), 1.0),
+        lambda L, d: L.tensor(2.5).index_fill(d, L.tensor(0), 1.0),
+        lambda L, d: L.tensor(2.5).index_copy(d, L.tensor([0]), L.tensor([1.0])),
+        lambda L, d: L.tensor(2.5).index_copy(d, L.tensor(0), L.tensor(1.0)),
+    ],
+)
+def test_indexing_ops_of_a_0d_tensor(make: Callable[[Any, int], Any], dim: int) -> None:
+    """A 0-d tensor has one element, at index 0 of dim 0 (or -1), as in PyTorch."""
+    _same(lambda L: make(L, dim))
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda L: L.tensor(2.5).gather(0, L.tensor(1)),
+        lambda L: L.tensor(2.5).gather(0, L.tensor(-1)),
+        lambda L: L.tensor(2.5).scatter(0, L.tensor(1), 1.5),
+        lambda L: L.tensor(2.5).index_fill(0, L.tensor([1]), 1.0),
+    ],
+)
+def test_indexing_ops_of_a_0d_tensor_refuse_other_indices(make: Callable[[Any], Any]) -> None:
+    _raises_in_both(make, (RuntimeError, IndexError))
+    with pytest.raises((RuntimeError, IndexError), match=r"out of bounds for dimension 0"):
+        make(minigrad)
+
+
+def test_gradients_through_a_0d_scatter_and_gather() -> None:
+    def grads(L: Any) -> Any:
+        y = L.tensor(2.5, dtype=L.float64, requires_grad=True)
+        s = L.tensor(3.0, dtype=L.float64, requires_grad=True)
+        (y.scatter(0, L.tensor(0), s) * 2 + y.gather(0, L.tensor(0)) * 5).backward()
+        return y.grad, s.grad
+
+    _same(grads)

@@ -128,10 +128,14 @@ class InPlace:
 
     def add_(self: Any, other: Any, *, alpha: float = 1) -> Any:
         """self += alpha * other, in place; returns self."""
+        if self._data.dtype.kind not in "fc":  # (PyTorch's rules for alpha: Tensor.add)
+            return _inplace(self, "add_", lambda t: t.add(other, alpha=alpha))
         return _inplace(self, "add_", lambda t: t + (other if alpha == 1 else other * alpha))
 
     def sub_(self: Any, other: Any, *, alpha: float = 1) -> Any:
         """self -= alpha * other, in place; returns self."""
+        if self._data.dtype.kind not in "fc":  # (PyTorch's rules for alpha: Tensor.sub)
+            return _inplace(self, "sub_", lambda t: t.sub(other, alpha=alpha))
         return _inplace(self, "sub_", lambda t: t - (other if alpha == 1 else other * alpha))
 
     def mul_(self: Any, other: Any) -> Any:

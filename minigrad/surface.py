@@ -29,6 +29,7 @@ from .rearrange import RearrangeMethods
 from .reductions import ReductionMethods, ReductionResults
 from .validation import (
     ShapeError,
+    _alpha_times,
     _as_array,
     _broadcast_message,
     _check_broadcasts,
@@ -783,14 +784,18 @@ class TensorSurface(
     # -- arithmetic with PyTorch's names ------------------------------------------------------
 
     def add(self: Any, other: Any, *, alpha: Any = 1) -> Tensor:
-        """self + alpha * other."""
-        return self + (other if alpha == 1 else other * alpha)
+        """self + alpha * other (PyTorch's rules for alpha: ``validation._alpha_times``)."""
+        if type(alpha) is builtins.int and alpha == 1:
+            return self + other
+        return self + _alpha_times(self, other, alpha, "add")
 
     def sub(self: Any, other: Any, *, alpha: Any = 1) -> Tensor:
         """self - alpha * other (refused where either is a bool, as PyTorch)."""
-        if alpha != 1 and (_is_bool(self) or _is_bool(other)):  # (other * alpha is no bool)
+        if type(alpha) is builtins.int and alpha == 1:
+            return self - other
+        if _is_bool(self) or _is_bool(other):  # (other * alpha would be no bool)
             raise _subtraction_refusal(self, other)
-        return self - (other if alpha == 1 else other * alpha)
+        return self - _alpha_times(self, other, alpha, "sub")
 
     subtract = sub
 

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from .dims import wrap_dim, wrap_dims
-from .dtypes import default_float, to_dtype, torch_name
+from .dtypes import default_float, result_np, to_dtype, torch_name
 from .grad_mode import _grad_enabled
 
 DTypeLike = Any
@@ -648,6 +648,31 @@ def _subtraction_refusal(x: Any, y: Any) -> RuntimeError:
         "Subtraction, the `-` operator, with a bool tensor is not supported. If you are trying "
         "to invert a mask, use the `~` or `logical_not()` operator instead."
     )
+
+
+def _alpha_times(x: Any, other: Any, alpha: Any, where: str) -> Any:
+    """``alpha * other`` for ``x.add(other, alpha=alpha)`` (or ``sub``), by PyTorch's rules for
+    ``alpha``, which NumPy's promotion would not follow: for a bool result alpha is cast to bool
+    (``b.add(c, alpha=2)`` is ``b | c``, not 1 + 2); a float alpha is refused for an integer or
+    bool result, a bool alpha for any other result."""
+    if isinstance(alpha, np.generic):
+        alpha = alpha.item()
+    o = _raw(other)
+    rt = result_np(_raw(x), np.asarray(o) if isinstance(o, list | tuple) else o)
+    if type(alpha) is bool and rt.kind != "b":
+        raise RuntimeError(
+            f"Boolean alpha only supported for Boolean results. ({where}(alpha={alpha}) with a "
+            f"{torch_name(rt)} result: give a number, e.g. alpha=1)"
+        )
+    if isinstance(alpha, float) and rt.kind in "biu":
+        raise RuntimeError(
+            "For integral input tensors, argument alpha must not be a floating point number. "
+            f"({where}(alpha={alpha!r}): give an int, or convert first, e.g. "
+            f"x.float().{where}(other, alpha={alpha!r}))"
+        )
+    if rt.kind == "b":  # (alpha as a bool: other itself, or all False)
+        return other if alpha else (other & False if hasattr(other, "_data") else False)
+    return other if alpha == 1 else other * alpha
 
 
 def _no_bool(t: Any, where: str) -> Any:

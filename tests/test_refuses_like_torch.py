@@ -92,6 +92,30 @@ REFUSED: list[tuple[str, Make, type[Exception], str]] = [
     ("sub_", lambda L: _bools(L, 3).sub_(True), RuntimeError, SUB_TWO),
     ("dist", lambda L: _bools(L, 3).dist(_floats(L)), RuntimeError, SUB_ONE),
     ("dist_bools", lambda L: L.dist(_bools(L, 3), _bools(L, 3)), RuntimeError, SUB_TWO),
+    # alpha of add and sub: PyTorch's rules, not NumPy's promotion
+    (
+        "add_float_alpha",
+        lambda L: _ints(L).add(_ints(L), alpha=2.5),
+        RuntimeError,
+        r"^For integral input tensors, argument alpha must not be a floating point number\. "
+        r"\(add\(alpha=2\.5\): .*x\.float\(\)\.add",
+    ),
+    ("sub_float_alpha", lambda L: L.sub(_bools(L, 3), 1, alpha=0.5), RuntimeError, SUB_ONE),
+    ("sub_int_float_alpha", lambda L: _ints(L).sub(1, alpha=0.5), RuntimeError, r"integral"),
+    (
+        "add_bools_float_alpha",
+        lambda L: _bools(L, 3).add(_bools(L, 3), alpha=1.5),
+        RuntimeError,
+        r"integral",
+    ),
+    (
+        "add_bool_alpha",
+        lambda L: _ints(L).add(_ints(L), alpha=True),
+        RuntimeError,
+        r"^Boolean alpha only supported for Boolean results\. \(add\(alpha=True\).*alpha=1",
+    ),
+    ("add_bool_alpha_", lambda L: _ints(L).add_(_ints(L), alpha=False), RuntimeError, r"Boolean"),
+    ("sub_bool_alpha_", lambda L: _ints(L).sub_(1, alpha=True), RuntimeError, r"Boolean alpha"),
     # pow with a bool result: only a Python bool exponent has one (see ANSWERED)
     ("pow_bools", lambda L: _bools(L, 3) ** _bools(L, 3), NotImplementedError, r'^"pow" .*Bool'),
     ("pow_0d", lambda L: _bools(L, 3).pow(_bools(L)), NotImplementedError, r"x\.int\(\) \*\* y"),
@@ -243,6 +267,14 @@ ANSWERED: list[tuple[str, Make]] = [
     ("pow_true_", lambda L: _bools(L, 3).pow_(True)),
     ("ipow_false", lambda L: operator.ipow(_bools(L, 3), False)),
     ("add_bools", lambda L: _bools(L, 3) + _bools(L, 3)),
+    ("add_bools_alpha", lambda L: _bools(L, 3).add(_bools(L, 3).logical_not(), alpha=2)),
+    ("add_bools_alpha_0", lambda L: L.add(_bools(L, 3), _bools(L, 2, 1), alpha=0)),
+    ("add_bool_true_alpha", lambda L: _bools(L, 3).add(True, alpha=-1)),
+    ("add_bools_alpha_", lambda L: _bools(L, 3).add_(_bools(L, 3).logical_not(), alpha=3)),
+    ("add_int_bool_alpha", lambda L: _ints(L).add(_bools(L, 3), alpha=2)),
+    ("add_float_int_alpha", lambda L: _floats(L).add(_ints(L), alpha=2.5)),
+    ("sub_int_alpha", lambda L: _ints(L).sub(_ints(L, "int8"), alpha=-3)),
+    ("sub_int_alpha_", lambda L: _ints(L).sub_(2, alpha=2)),
     ("sub_ints", lambda L: _ints(L) - 1),
     ("float_sub_int", lambda L: _floats(L) - _ints(L)),
     ("abs_int", lambda L: _ints(L).abs()),
@@ -375,3 +407,13 @@ def test_the_subtraction_messages_are_torchs() -> None:
         1 - b
     assert str(two.value) == re.sub(r"\\(.)", r"\1", SUB_TWO[1:])
     assert str(one.value) == re.sub(r"\\(.)", r"\1", SUB_ONE[1:])
+
+
+@pytest.mark.parametrize("alpha", [2, -1, 0, True, False])
+def test_add_of_masks_casts_alpha_to_bool(alpha: Any) -> None:
+    """b.add(c, alpha=a) is b | (c & bool(a)) in bool, as PyTorch casts alpha (NumPy would
+    give 1 + 2 = 3 in int64)."""
+    b, c = mg.tensor([True, False, False]), mg.tensor([False, True, False])
+    y = b.add(c, alpha=alpha)
+    assert y.dtype == mg.bool
+    assert y.tolist() == [True, bool(alpha), False]

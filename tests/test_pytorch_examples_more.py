@@ -764,8 +764,17 @@ def _char_rnn_inputs(directory: Path, rnn_type: str, **changes: Any) -> dict[str
 
 
 def test_char_level_rnn_trains_and_samples(tmp_path: Path) -> None:
+    # Two changes make the run the same in every process: the characters' order is set(...)'s,
+    # which for strings follows the per-process hash seed (not the file's order), so it is
+    # sorted here; the model's start and dropout draw from torch's generator, seeded here, not
+    # left to whatever tests ran before. (With either one free, about one run in six learnt too
+    # slowly for the 1.25 below.)
+    listed = "idx_to_token = list(set([token for seq in sequences for token in seq]))"
+    source = CHAR_LEVEL_RNN.replace(listed, listed.replace("list(set(", "sorted(set("))
+    source = source.replace("np.random.seed(0)\n", "np.random.seed(0)\ntorch.manual_seed(0)\n")
+    assert source.count("sorted(set(") == 1 and source.count("torch.manual_seed(0)") == 1
     with pytest.warns(UserWarning, match="reduction='elementwise_mean' is deprecated"):
-        ns = run(CHAR_LEVEL_RNN, **_char_rnn_inputs(tmp_path, "lstm"))
+        ns = run(source, **_char_rnn_inputs(tmp_path, "lstm"))
     assert_converges([np.mean(ns["losses"][:3]), np.mean(ns["losses"][-3:])], 1.25)
     assert ns["val_losses"][-1] < ns["val_losses"][0]
     letters = set("".join(SYLLABLES))

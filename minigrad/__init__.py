@@ -18,7 +18,7 @@ from . import (
     utils,
     viz,
 )
-from ._missing import missing_attribute
+from ._missing import install_finder, missing_attribute
 from .activations import *  # noqa: F403  (relu, sigmoid, tanh, softmax, log_softmax)
 from .compiler import compile
 from .creation import (
@@ -693,3 +693,5 @@ __all__ += [
 ]
 __all__ += ["func", "vmap"]
 __all__ += activations.__all__
+
+install_finder()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib.abc
+import sys
 from collections.abc import Callable
 
 DOCS = "docs/pytorch.md"
@@ -51,3 +53,32 @@ def missing_attribute(module: str, torch_module: str) -> Callable[[str], object]
         )
 
     return __getattr__
+
+
+class MissingModuleFinder(importlib.abc.MetaPathFinder):
+    """Turns ``import minigrad.X`` for an absent PyTorch namespace in KNOWN into a clear error.
+
+    It sits last on ``sys.meta_path``, so it is only asked after the normal finders found no
+    module; it answers only for ``minigrad.X`` with ``torch.X`` in KNOWN and returns None for
+    everything else, which leaves Python's normal ModuleNotFoundError in place.
+    """
+
+    def find_spec(self, fullname: str, path: object = None, target: object = None) -> None:
+        if not fullname.startswith("minigrad."):
+            return None
+        torch_name = "torch" + fullname[len("minigrad") :]
+        why = KNOWN.get(torch_name)
+        if why is None:
+            return None
+        raise ModuleNotFoundError(
+            f"No module named {fullname!r}: minigrad does not have {torch_name}; {why}. "
+            f'See {DOCS} ("Coming from PyTorch") for what minigrad has and how it differs '
+            "from PyTorch",
+            name=fullname,
+        )
+
+
+def install_finder() -> None:
+    """Append one MissingModuleFinder to ``sys.meta_path`` (idempotent)."""
+    if not any(isinstance(f, MissingModuleFinder) for f in sys.meta_path):
+        sys.meta_path.append(MissingModuleFinder())

@@ -17,7 +17,13 @@ import numpy as np
 from . import ops
 from .dtypes import default_float, result_np, wrapped_int
 from .engine import Op, TensorMakers
-from .validation import _as_array, _bool_refusal, _check_product_dtypes, _subtraction_refusal
+from .validation import (
+    _as_array,
+    _bool_refusal,
+    _check_product_dtypes,
+    _is_bool,
+    _subtraction_refusal,
+)
 
 # Arguments a Tensor method takes as they are, with no conversion (clamp's number bounds); a
 # tuple, as isinstance checks it fastest.
@@ -61,7 +67,7 @@ def _promoted(op: Op, x: Any, y: Any, xd: Any, yd: Any) -> tuple[Any, Any]:
     if type(op) is ops.MatMul:
         _check_product_dtypes(xd, yd)  # (products do not promote: they refuse two dtypes)
         return x, y
-    if type(op) is ops.Sub and (_is_bool_array(xd) or _is_bool_array(yd)):
+    if type(op) is ops.Sub and (_is_bool(x) or _is_bool(y)):
         raise _subtraction_refusal(x, y)
     rt = result_np(xd, yd)
     if type(op) is ops.Pow and rt.kind == "b":  # (x ** True is answered before: _bool_power)
@@ -83,10 +89,6 @@ def _promoted(op: Op, x: Any, y: Any, xd: Any, yd: Any) -> tuple[Any, Any]:
     if type(op) is ops.Pow and rt.kind in "iu" and not isinstance(y, int | float):
         return _negative_powers(x, y, rt)
     return x, y
-
-
-def _is_bool_array(v: Any) -> bool:
-    return type(v) is np.ndarray and v.dtype.kind == "b"
 
 
 def _bool_power(x: Any, y: bool) -> Any:

@@ -17,6 +17,7 @@ from ..device import as_device, parse_to
 from ..inplace import bump_version
 from ..tensor import Tensor
 from ..validation import _as_array
+from .backward_hooks import BackwardHook
 
 M = TypeVar("M", bound="Module")
 N = TypeVar("N", bound="_Numbered")
@@ -75,6 +76,8 @@ class Module:
     _non_persistent: set[str]
     _forward_hooks: dict[int, _Hook]
     _forward_pre_hooks: dict[int, _Hook]
+    _backward_hooks: dict[int, _Hook]
+    _backward_pre_hooks: dict[int, _Hook]
 
     def __init__(self) -> None:
         # Bypass __setattr__: it needs these dicts to exist.
@@ -85,6 +88,8 @@ class Module:
         object.__setattr__(self, "_non_persistent", set())
         object.__setattr__(self, "_forward_hooks", OrderedDict())
         object.__setattr__(self, "_forward_pre_hooks", OrderedDict())
+        object.__setattr__(self, "_backward_hooks", OrderedDict())
+        object.__setattr__(self, "_backward_pre_hooks", OrderedDict())
 
     def forward(self, *args: Any, **kwargs: Any) -> Any:
         """The computation; subclasses define it and call the module, not ``forward``."""
@@ -92,7 +97,12 @@ class Module:
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         d = self.__dict__
-        if d.get("_forward_hooks") or d.get("_forward_pre_hooks"):
+        if (
+            d.get("_forward_hooks")
+            or d.get("_forward_pre_hooks")
+            or d.get("_backward_hooks")
+            or d.get("_backward_pre_hooks")
+        ):
             return self._call_with_hooks(args, kwargs)
         return self.forward(*args, **kwargs)
 
@@ -132,7 +142,61 @@ class Module:
         """
         return _add_hook(self._forward_hooks, hook, prepend, with_kwargs, always_call)
 
+    def register_full_backward_hook(
+        self, hook: Callable[..., Any], prepend: bool = False
+    ) -> RemovableHandle:
+        """Call ``hook(module, grad_input, grad_output)`` once per backward of each call.
+
+        ``grad_input`` holds the gradients w.r.t. the module's positional inputs (None for an
+        input that is not a tensor or needs no gradient), ``grad_output`` those w.r.t. its
+        outputs (a tensor or a tuple of tensors). The hook may return a replacement for
+        ``grad_input`` (a tuple of the same length), which is what flows on to the inputs.
+        Hooks run in registration order (``prepend=True`` puts this one first). When no input
+        needs a gradient, the hooks run as the outputs' gradients arrive, with ``grad_input``
+        all None (and PyTorch's warning). The hook must not change its arguments in place.
+
+        Returns:
+            A handle whose ``remove()`` unregisters the hook.
+        """
+        return _add_hook(_hooks_of(self, "_backward_hooks"), hook, prepend, False, False)
+
+    def register_full_backward_pre_hook(
+        self, hook: Callable[..., Any], prepend: bool = False
+    ) -> RemovableHandle:
+        """Call ``hook(module, grad_output)`` as the gradients w.r.t. the module's outputs
+        arrive, before the module's own backward: it may return a replacement for
+        ``grad_output`` (a tuple of the same length).
+
+        Returns:
+            A handle whose ``remove()`` unregisters the hook.
+        """
+        return _add_hook(_hooks_of(self, "_backward_pre_hooks"), hook, prepend, False, False)
+
+    def register_backward_hook(self, hook: Callable[..., Any]) -> RemovableHandle:
+        """PyTorch's deprecated hook: not supported, use ``register_full_backward_hook``.
+
+        Raises:
+            RuntimeError: always. PyTorch's old hook sees the gradients of the last op inside
+                the module (for ``Linear``, of its matrix product), not of the module's inputs;
+                imitating that by the full hook would give other numbers than PyTorch.
+        """
+        raise RuntimeError(
+            "register_backward_hook() is deprecated in PyTorch and not supported by minigrad: "
+            "its grad_input is that of the last operation inside the module, not of the "
+            "module's inputs. Use register_full_backward_hook(hook) instead (same signature, "
+            "hook(module, grad_input, grad_output), with grad_input w.r.t. the module's inputs)"
+        )
+
     def _call_with_hooks(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+        d = self.__dict__
+        hooks, pre_hooks = d.get("_backward_hooks"), d.get("_backward_pre_hooks")
+        bw_hook = None
+        if hooks or pre_hooks:
+            bw_hook = BackwardHook(
+                self,
+                [h.fn for h in (hooks or {}).values()],
+                [h.fn for h in (pre_hooks or {}).values()],
+            )
         for h in list(self._forward_pre_hooks.values()):
             if h.with_kwargs:
                 result = h.fn(self, args, kwargs)
@@ -147,6 +211,8 @@ class Module:
                 result = h.fn(self, args)
                 if result is not None:
                     args = result if isinstance(result, tuple) else (result,)
+        if bw_hook is not None:
+            args = bw_hook.setup_input_hook(args)
         try:
             output = self.forward(*args, **kwargs)
         except Exception:
@@ -164,6 +230,8 @@ class Module:
             result = h.fn(self, args, kwargs, output) if h.with_kwargs else h.fn(self, args, output)
             if result is not None:
                 output = result
+        if bw_hook is not None:
+            output = bw_hook.setup_output_hook(output)
         return output
 
     # -- registration -------------------------------------------------------------------------
@@ -663,6 +731,16 @@ def _add_hook(
         for key in [k for k in hooks if k != handle.id]:
             hooks[key] = hooks.pop(key)  # move the others after the new one
     return handle
+
+
+def _hooks_of(module: Module, slot: str) -> dict[int, _Hook]:
+    """The hook dict ``slot`` of ``module``, made if missing (a module pickled before it
+    existed)."""
+    hooks = module.__dict__.get(slot)
+    if hooks is None:
+        hooks = OrderedDict()
+        object.__setattr__(module, slot, hooks)
+    return hooks
 
 
 def _indent(text: str, spaces: int) -> str:

@@ -50,9 +50,10 @@ def _epoch_rows(loader: DataLoader) -> list[np.ndarray]:
 # --- Dataset / TensorDataset ----------------------------------------------------------------
 
 
-def test_dataset_is_abstract():
-    with pytest.raises(TypeError):
-        Dataset()
+def test_dataset_base_class_asks_for_getitem():
+    # As PyTorch's: the base class builds, and reading a sample says what to implement.
+    with pytest.raises(NotImplementedError, match="should implement __getitem__"):
+        Dataset()[0]
 
 
 def test_tensor_dataset_indexing_keeps_dtypes():

@@ -342,6 +342,12 @@ MISUSES: list[tuple[str, Callable[[Any, Any], Any]]] = [
     ("Dataset-getitem", lambda data, ds: data.Dataset()[0]),
     ("collate-strings", lambda data, ds: data.default_collate([np.array(["a"])])),
     ("collate-object", lambda data, ds: data.default_collate([object()])),
+    ("collate-shapes", lambda data, ds: data.default_collate([np.zeros(2), np.zeros(3)])),
+    ("collate-fields", lambda data, ds: data.default_collate([(1, 2), (1,)])),
+    (
+        "loader-shapes",
+        lambda data, ds: list(data.DataLoader(data.Subset([[1], [2, 3]], [0, 1]), 2)),
+    ),
 ]
 
 

@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 
 from ...tensor import Tensor, _new_tensor, as_tensor, from_data
+from ...validation import ShapeError, _stack_mismatch
 
 _NOT_NUMBERS = "SUOaV"  # NumPy kinds of strings, bytes, objects and records: not batchable
 
@@ -24,7 +25,9 @@ def default_collate(samples: Sequence[Any]) -> Any:
     tuple or list sample, as in PyTorch).
 
     Raises:
-        ValueError: the samples are empty, or their shapes or structures differ.
+        RuntimeError: samples whose shapes or numbers of fields differ (PyTorch's error; also a
+            ValueError, what minigrad raised before).
+        ValueError: no samples.
         TypeError: a sample type it cannot stack (NumPy strings or objects included).
     """
     if len(samples) == 0:
@@ -37,9 +40,8 @@ def default_collate(samples: Sequence[Any]) -> Any:
                 "default_collate: batch must contain tensors, numpy arrays, numbers, dicts or "
                 f"lists; found {arrays[0].dtype}"
             )
-        shapes = {a.shape for a in arrays}
-        if len(shapes) > 1:
-            raise ValueError(f"default_collate: samples have different shapes {sorted(shapes)}")
+        if len({a.shape for a in arrays}) > 1:
+            raise _stack_mismatch([a.shape for a in arrays])
         return from_data(np.stack(arrays))
     if isinstance(first, bool):
         return _new_tensor(np.array(samples, dtype=np.bool_), None)
@@ -53,7 +55,10 @@ def default_collate(samples: Sequence[Any]) -> Any:
         return {key: default_collate([s[key] for s in samples]) for key in first}
     if isinstance(first, (tuple, list)):
         if len({len(s) for s in samples}) > 1:
-            raise ValueError("default_collate: samples have different numbers of fields")
+            raise ShapeError(
+                "each element in list of batch should be of equal size (default_collate: "
+                f"samples have {sorted({len(s) for s in samples})} fields)"
+            )
         fields = [default_collate(field) for field in zip(*samples, strict=True)]
         return type(first)(*fields) if hasattr(first, "_fields") else fields
     raise TypeError(

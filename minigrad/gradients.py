@@ -129,32 +129,77 @@ def grad(
     outs = [outputs] if _is_tensor(outputs) else list(outputs)
     ins = [inputs] if _is_tensor(inputs) else list(inputs)
     gos = _grad_outputs(outs, grad_outputs, "grad", "grad_outputs")
-    for t in ins:
-        if not t.requires_grad:
-            raise RuntimeError(
-                "One of the differentiated Tensors does not require grad (grad(): set "
-                "requires_grad=True on every input)"
-            )
-    seeds = [_seed(o, g, "grad", create_graph) for o, g in zip(outs, gos)]
     retain = create_graph if retain_graph is None else retain_graph
-    needed = leading_to(outs, ins)
-    found = run_backward(outs, seeds, retain, create_graph, capture=ins, needed=needed)
-    result: list[Tensor | None] = []
-    for t, g in zip(ins, found or []):
-        if g is None:
-            if not allow:
+    return Repeated(outs, ins)(gos, retain, create_graph, allow, materialize_grads)
+
+
+class Repeated:
+    """``grad()`` of the same ``outputs`` with respect to the same ``inputs``, called again and
+    again with other ``grad_outputs`` (a Jacobian's rows, ``vjp_fn``'s calls).
+
+    The inputs are checked and the graph is walked for the nodes that lead to them
+    (``graph.leading_to``) once, when made; each call then runs only the engine's walk. The
+    recorded graph does not change between calls (an op's edges are fixed when it is recorded;
+    ``create_graph`` adds consumers, never producers), so each call returns what a fresh
+    ``grad()`` with the same arguments returns, bit for bit. Calls before the last must retain
+    the graph.
+    """
+
+    def __init__(self, outputs: Sequence[Tensor], inputs: Sequence[Tensor]) -> None:
+        for t in inputs:
+            if not t.requires_grad:
                 raise RuntimeError(
-                    "One of the differentiated Tensors appears to not have been used in the "
-                    "graph. Set allow_unused=True if this is the desired behavior."
+                    "One of the differentiated Tensors does not require grad (grad(): set "
+                    "requires_grad=True on every input)"
                 )
-            result.append(
-                TensorMakers.wrap(np.zeros_like(t._data), None) if materialize_grads else None
-            )
-            continue
-        if not _is_tensor(g):
-            g = TensorMakers.wrap(np.asarray(g, dtype=t._data.dtype), None)
-        result.append(g)
-    return tuple(result)
+        self.outputs, self.inputs = list(outputs), list(inputs)
+        self.needed = leading_to(self.outputs, self.inputs)
+
+    def __call__(
+        self,
+        grad_outputs: Sequence[Any],
+        retain_graph: bool = True,
+        create_graph: bool = False,
+        allow_unused: bool = True,
+        materialize_grads: bool = False,
+    ) -> tuple[Tensor | None, ...]:
+        """``grad(outputs, inputs, grad_outputs, ...)``: one gradient (or None) per input;
+        ``grad_outputs`` has one entry (None for a one-element output) per output."""
+        seeds = [_seed(o, g, "grad", create_graph) for o, g in zip(self.outputs, grad_outputs)]
+        return self.run(seeds, retain_graph, create_graph, allow_unused, materialize_grads)
+
+    def run(
+        self,
+        seeds: Sequence[Any],
+        retain_graph: bool = True,
+        create_graph: bool = False,
+        allow_unused: bool = True,
+        materialize_grads: bool = False,
+    ) -> tuple[Tensor | None, ...]:
+        """As calling it, with ``seeds`` as ``_seed`` makes them and so unchecked: per output,
+        a fresh array of its shape and dtype (a Tensor under ``create_graph``). For seeds
+        made inside minigrad (a Jacobian's one-hot rows), whose checks would cost more than
+        the walk of a small graph."""
+        ins = self.inputs
+        found = run_backward(
+            self.outputs, seeds, retain_graph, create_graph, capture=ins, needed=self.needed
+        )
+        result: list[Tensor | None] = []
+        for t, g in zip(ins, found or []):
+            if g is None:
+                if not allow_unused:
+                    raise RuntimeError(
+                        "One of the differentiated Tensors appears to not have been used in "
+                        "the graph. Set allow_unused=True if this is the desired behavior."
+                    )
+                result.append(
+                    TensorMakers.wrap(np.zeros_like(t._data), None) if materialize_grads else None
+                )
+                continue
+            if not _is_tensor(g):
+                g = TensorMakers.wrap(np.asarray(g, dtype=t._data.dtype), None)
+            result.append(g)
+        return tuple(result)
 
 
 def backward(

@@ -9,6 +9,7 @@ tick down as their gradients arrive. This list is for what looks at the graph as
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from operator import attrgetter
 from typing import Any
 
 from .engine import Op, _node_of
@@ -25,14 +26,29 @@ def iter_graph(roots: Sequence[Any]) -> Iterator[Any]:
 
 def leading_to(roots: Sequence[Any], targets: Sequence[Any]) -> set[Any]:
     """The nodes between the tensors ``roots`` and ``targets``: the nodes from which some
-    target can be reached, the only ones ``grad()`` needs to run."""
-    wanted = {_node_of(t) for t in targets}
-    needed: set[Any] = set()
-    for node in reversed(_in_walk_order([_node_of(r) for r in roots])):  # producers first
-        if node in wanted or (
-            isinstance(node, Op) and any(p in needed for p in node.edges if p is not None)
-        ):
-            needed.add(node)
+    target can be reached, the only ones ``grad()`` needs to run (with the targets' nodes
+    themselves, reached or not: the walk asks only about nodes it reaches).
+
+    One pass over the ops reachable from ``roots``, producers first (by tick), each needed if
+    one of its edges is; leaves need no ordering, since a leaf is needed only as a target.
+    """
+    needed = {_node_of(t) for t in targets}
+    ops: set[Any] = set()
+    stack = [r.grad_fn for r in roots if r.grad_fn is not None]
+    while stack:
+        node = stack.pop()
+        if node in ops:
+            continue
+        ops.add(node)
+        for p in node.edges:
+            if p is not None and p not in ops and isinstance(p, Op):
+                stack.append(p)
+    for op in sorted(ops, key=_EPOCH):  # producers first
+        if op not in needed:
+            for p in op.edges:
+                if p in needed:
+                    needed.add(op)
+                    break
     return needed
 
 
@@ -52,7 +68,7 @@ def _in_walk_order(nodes: Sequence[Any]) -> list[Any]:
         seen.add(node)
         ops.append(node)
         stack.extend(p for p in node.edges if isinstance(p, Op) and p not in seen)
-    ops.sort(key=_tick, reverse=True)
+    ops.sort(key=_EPOCH, reverse=True)
     for op in ops:
         for p in op.edges:
             if p is not None and not isinstance(p, Op):
@@ -60,5 +76,4 @@ def _in_walk_order(nodes: Sequence[Any]) -> list[Any]:
     return ops + list(leaves)
 
 
-def _tick(op: Op) -> int:
-    return op.epoch
+_EPOCH = attrgetter("epoch")  # an op's tick: backward runs the latest first

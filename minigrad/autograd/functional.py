@@ -14,7 +14,7 @@ import numpy as np
 from .._missing import missing_attribute
 from ..functions import stack
 from ..grad_mode import enable_grad
-from ..gradients import grad
+from ..gradients import Repeated, grad
 from ..tensor import Tensor, _new_tensor
 
 
@@ -113,7 +113,9 @@ def jacobian(
 def _jacobian_rows(
     out: Tensor, k: int, xs: tuple[Tensor, ...], create_graph: bool, strict: bool
 ) -> list[Tensor]:
-    """d out / d x for every x: one backward pass per element of ``out``."""
+    """d out / d x for every x: one backward pass per element of ``out`` (each pass as
+    ``grad(out, xs, one_hot, retain_graph=True, allow_unused=True)``, the graph walked for the
+    nodes that lead to ``xs`` once for all of them)."""
     per_input: list[list[Tensor]] = [[] for _ in xs]
     used = [False] * len(xs)
     if not out.requires_grad:
@@ -124,17 +126,11 @@ def _jacobian_rows(
                 "running in strict mode."
             )
     else:
+        rows = Repeated([out], xs)  # the graph walked once for all rows
         for m in range(out.numel()):
             seed = np.zeros(out.shape, dtype=out.dtype)
             seed.reshape(-1)[m] = 1
-            gs = grad(
-                out,
-                xs,
-                _new_tensor(seed, None),
-                retain_graph=True,
-                create_graph=create_graph,
-                allow_unused=True,
-            )
+            gs = rows.run([_new_tensor(seed, None) if create_graph else seed], True, create_graph)
             for i, (x, g) in enumerate(zip(xs, gs)):
                 used[i] = used[i] or g is not None
                 if g is None:
@@ -277,20 +273,18 @@ def _grads(
     create_graph: bool,
     strict: bool,
     independent: str,
+    again: Repeated | None = None,
 ) -> tuple[Tensor, ...]:
     """grad(outs, xs, seeds), zeros where an x gets none (in strict mode, an error whose
-    message is ``independent`` with the input's index)."""
+    message is ``independent`` with the input's index). ``again``, if given, is
+    ``Repeated(the outs that require grad, xs)``, kept by a caller that calls this repeatedly
+    (``vjp_fn``), so the graph is walked once for all calls."""
     pairs = [(o, s) for o, s in zip(outs, seeds) if o.requires_grad]
     found: tuple[Any, ...] = (None,) * len(xs)
     if pairs:
-        found = grad(
-            [o for o, _ in pairs],
-            xs,
-            [s for _, s in pairs],
-            retain_graph=True,
-            create_graph=create_graph,
-            allow_unused=True,
-        )
+        if again is None:
+            again = Repeated([o for o, _ in pairs], xs)
+        found = again([s for _, s in pairs], True, create_graph)
     result = []
     for i, (x, g) in enumerate(zip(xs, found)):
         if g is None:

@@ -21,12 +21,15 @@ import functools
 from collections.abc import Callable, Sequence
 from typing import Any
 
+import numpy as np
+
 from ..autograd.functional import _grads, _jacobian_rows
 from ..creation import ones_like, zeros, zeros_like
 from ..functions import stack
 from ..grad_mode import enable_grad
+from ..gradients import Repeated
 from ..gradients import grad as autograd_grad
-from ..tensor import Tensor
+from ..tensor import Tensor, _new_tensor
 from .batching import check_randomness
 from .tree import Rebuild, flatten, map_leaves, structure
 
@@ -143,11 +146,17 @@ def _finish(tree: Any, record: bool) -> Any:
 
 
 def _vjp(
-    outputs: Sequence[Tensor], cotangents: Sequence[Tensor], inputs: Sequence[Tensor], record: bool
+    outputs: Sequence[Tensor],
+    cotangents: Sequence[Tensor],
+    inputs: Sequence[Tensor],
+    record: bool,
+    again: Repeated | None = None,
 ) -> list[Tensor]:
     """``sum_k cotangent_k^T d output_k / d input`` for every input; zeros where unused (the
-    graph is kept: a ``vjp_fn`` may be called again)."""
-    return list(_grads(tuple(outputs), tuple(inputs), tuple(cotangents), record, False, ""))
+    graph is kept: a ``vjp_fn`` may be called again, with ``again`` walked once for all
+    calls: ``Repeated`` of the outputs that require grad)."""
+    found = _grads(tuple(outputs), tuple(inputs), tuple(cotangents), record, False, "", again)
+    return list(found)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -235,6 +244,8 @@ def vjp(func: Callable[..., Any], *primals: Any, has_aux: bool = False) -> tuple
         output, aux = _split_aux(func(*call.args), has_aux, api)
         outs, _ = _tensor_leaves(output, api, "f(*primals)")
         record = call.records([*outs, *flatten(aux)[0]])
+    live = [o for o in outs if o.requires_grad]
+    again = Repeated(live, call.inputs) if live else None  # one graph walk for every call
 
     def vjp_fn(cotangents: Any) -> tuple[Any, ...]:
         given, _ = flatten(cotangents)
@@ -251,9 +262,9 @@ def vjp(func: Callable[..., Any], *primals: Any, has_aux: bool = False) -> tuple
                     f"Mismatch in shape: grad_output[{k}] has a shape of {shape} and "
                     f"output[{k}] has a shape of {o.shape}."
                 )
-        again = record or any(c.requires_grad for c in given)
+        record_again = record or any(c.requires_grad for c in given)
         with enable_grad():
-            grads = _vjp(outs, given, call.inputs, again)
+            grads = _vjp(outs, given, call.inputs, record_again, again)
         return tuple(call.like_arguments(grads))
 
     result = (_finish(output, record), vjp_fn)
@@ -391,16 +402,13 @@ def _jacobian_by_columns(
     jac: list[list[Tensor]] = [[] for _ in outs]
     for x, b in zip(inputs, back):
         cols: list[list[Tensor]] = [[] for _ in outs]
-        for n in range(x.numel() if b is not None else 0):
-            seed = zeros(x.numel(), dtype=b.dtype)  # type: ignore[union-attr]
-            seed._data[n] = 1
-            found = autograd_grad(
-                [b],  # type: ignore[list-item]
-                us,
-                [seed.reshape(x.shape)],
-                retain_graph=True,
-                create_graph=record,
-                allow_unused=True,
+        columns = Repeated([b], us) if b is not None else None  # one walk for all columns
+        for n in range(x.numel() if columns is not None else 0):
+            seed = np.zeros(x.numel(), dtype=b._data.dtype)  # type: ignore[union-attr]
+            seed[n] = 1
+            seed = seed.reshape(x.shape)
+            found = columns.run(  # type: ignore[union-attr]
+                [_new_tensor(seed, None) if record else seed], True, record
             )
             for k, column in enumerate(_spread(outs, found)):
                 cols[k].append(column)

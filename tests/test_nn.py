@@ -355,21 +355,26 @@ def test_load_state_dict_errors_leave_model_untouched():
 
     missing = dict(good)
     del missing["2.bias"]
-    with pytest.raises(RuntimeError, match=r"missing keys: \['2.bias'\]"):
+    with pytest.raises(RuntimeError, match=r'Missing key\(s\) in state_dict: "2.bias". '):
         model.load_state_dict(missing)
 
     extra = dict(good, **{"3.weight": np.zeros(2)})
-    with pytest.raises(RuntimeError, match=r"unexpected keys: \['3.weight'\]"):
+    with pytest.raises(RuntimeError, match=r'Unexpected key\(s\) in state_dict: "3.weight". '):
         model.load_state_dict(extra)
 
     wrong = dict(good, **{"2.weight": np.zeros((3, 2))})
-    with pytest.raises(RuntimeError, match=r"2.weight.*\(2, 3\).*\(3, 2\)"):
+    with pytest.raises(
+        RuntimeError,
+        match=r"size mismatch for 2\.weight: copying a param with shape minigrad\.Size\(\[3, 2\]\) "
+        r"from checkpoint, the shape in current model is minigrad\.Size\(\[2, 3\]\)\.\n"
+        r"Nothing was loaded",
+    ):
         model.load_state_dict(wrong)
     with pytest.raises(RuntimeError, match=r"2\.weight"):
         model.load_state_dict(wrong, strict=False)
 
     bad_type = dict(good, **{"0.bias": np.array(["a", "b", "c"])})
-    with pytest.raises(RuntimeError, match="numeric"):
+    with pytest.raises(RuntimeError, match=r"expected minigrad\.Tensor or Tensor-like object"):
         model.load_state_dict(bad_type)
 
     for k, v in _arrays(model).items():
@@ -383,6 +388,54 @@ def test_load_state_dict_non_strict_reports_keys():
     assert result.missing_keys == ["0.bias", "2.weight", "2.bias"]
     assert result.unexpected_keys == ["9.bias"]
     assert np.all(model[0].weight.detach().numpy() == 0)
+
+
+def _load_errors(lib: Any) -> list[Any]:
+    """The messages and results of load_state_dict's misuses (the same program in both)."""
+    m = lib.nn.Sequential(lib.nn.Linear(3, 4))
+    out: list[Any] = []
+    for sd, strict in [
+        ({"x": lib.zeros(1)}, True),
+        ({"0.weight": lib.zeros(2, 2), "0.bias": lib.zeros(4)}, True),
+        ({"0.weight": lib.zeros(2, 2), "x": lib.zeros(4)}, True),
+        ({"0.weight": lib.zeros(2, 2), "0.bias": lib.zeros(4)}, False),
+        ({"0.weight": "abc", "0.bias": lib.zeros(4)}, True),
+    ]:
+        with pytest.raises(RuntimeError) as err:
+            m.load_state_dict(sd, strict=strict)
+        out.append(str(err.value).replace("torch.", "minigrad."))
+    result = m.load_state_dict({"0.weight": lib.zeros(4, 3), "x": lib.zeros(4)}, strict=False)
+    out += [repr(result), list(result), str(m.load_state_dict(m.state_dict()))]
+    return out
+
+
+def test_load_state_dict_speaks_torchs_words():
+    torch = pytest.importorskip("torch")
+    ours, theirs = _load_errors(mg), _load_errors(torch)
+    tail = "\nNothing was loaded: the module is unchanged."
+    for a, b in zip(ours[:4], theirs[:4]):
+        assert a == b + tail  # PyTorch's message, then minigrad's line (it loads all or none)
+    assert ours[4].startswith(
+        "Error(s) in loading state_dict for Sequential:\n\tWhile copying "
+        'the parameter named "0.weight", expected minigrad.Tensor or '
+    )
+    assert ours[4].endswith("from checkpoint but received <class 'str'>" + tail)
+    assert ours[5:] == theirs[5:]
+    assert ours[5] == "_IncompatibleKeys(missing_keys=['0.bias'], unexpected_keys=['x'])"
+    assert ours[7] == "<All keys matched successfully>"
+
+
+def test_module_type_casts_parameters_grads_and_buffers():
+    torch = pytest.importorskip("torch")
+    for lib in (mg, torch):
+        bn = lib.nn.BatchNorm1d(3)
+        bn.weight.grad = lib.ones(3)
+        assert bn.type(lib.float64) is bn
+        assert bn.weight.dtype == bn.weight.grad.dtype == bn.running_mean.dtype == lib.float64
+        assert bn.num_batches_tracked.dtype == lib.float64  # every buffer, as PyTorch casts
+        assert bn.type("torch.FloatTensor").bias.dtype == lib.float32
+        with pytest.raises(RuntimeError, match=r"requires gradients must be floating point"):
+            bn.type(lib.int64)
 
 
 def test_buffers_follow_state_dict_and_dtype():

@@ -15,6 +15,7 @@ import numpy as np
 
 from ..device import as_device, parse_to
 from ..inplace import bump_version
+from ..surface import Size
 from ..tensor import Tensor
 from ..validation import _as_array
 from .backward_hooks import BackwardHook
@@ -54,10 +55,22 @@ class Parameter(Tensor):
 
 
 class _IncompatibleKeys(NamedTuple):
-    """What ``load_state_dict(strict=False)`` skipped, as PyTorch returns it."""
+    """What ``load_state_dict(strict=False)`` skipped, as PyTorch returns it (and prints it:
+    ``<All keys matched successfully>`` when nothing was)."""
 
     missing_keys: list[str]
     unexpected_keys: list[str]
+
+    def __repr__(self) -> str:
+        if not self.missing_keys and not self.unexpected_keys:
+            return "<All keys matched successfully>"
+        return (
+            f"_IncompatibleKeys(missing_keys={self.missing_keys!r}, "
+            f"unexpected_keys={self.unexpected_keys!r})"
+        )
+
+    def __str__(self) -> str:
+        return self.__repr__()
 
 
 class Module:
@@ -548,6 +561,31 @@ class Module:
         """Cast to float16 in place; returns self."""
         return self.to(np.float16)
 
+    def type(self: M, dst_type: Any) -> M:
+        """Cast every parameter (and its gradient) and every buffer to ``dst_type`` in place,
+        as PyTorch's ``Module.type``: a dtype or a type name (``"minigrad.DoubleTensor"``,
+        ``"torch.FloatTensor"``); returns self. Unlike ``to``, integer buffers are cast too.
+
+        Raises:
+            RuntimeError: for a dtype that is not floating point while the module has
+                parameters (they receive gradients), with PyTorch's message.
+        """
+        probe = Tensor._wrap(np.zeros((), dtype=np.float32), None).type(dst_type)
+        dt = probe._data.dtype
+        params = list(self.parameters())
+        if params and dt.kind != "f":
+            raise RuntimeError(
+                "data set to a tensor that requires gradients must be floating point or "
+                f"complex dtype (Module.type({dst_type!r}) would make the parameters {dt})"
+            )
+        for p in params:
+            p._data = p._data.astype(dt, copy=False)
+            if p.grad is not None:
+                p.grad._data = p.grad._data.astype(dt, copy=False)
+        for b in self.buffers():
+            b._data = b._data.astype(dt, copy=False)
+        return self
+
     def cpu(self: M) -> M:
         """Returns self (minigrad computes on the CPU)."""
         return self
@@ -605,8 +643,9 @@ class Module:
             ``(missing_keys, unexpected_keys)``.
 
         Raises:
-            RuntimeError: listing missing and unexpected keys (when strict), shape mismatches
-                and values that are not numeric arrays.
+            RuntimeError: in PyTorch's words (``Missing key(s) in state_dict: ...``,
+                ``Unexpected key(s) ...`` when strict, ``size mismatch for ...``, values that
+                are not numeric arrays), then a last line saying nothing was loaded.
             NotImplementedError: for ``assign=True``.
         """
         if assign:
@@ -623,11 +662,16 @@ class Module:
         targets = dict(self._state_items())
         missing = [k for k in targets if k not in state_dict]
         unexpected = [str(k) for k in state_dict if k not in targets]
+        # PyTorch's messages, in its order: missing keys, unexpected keys, then per entry
         problems: list[str] = []
         if strict and missing:
-            problems.append(f"missing keys: {missing}")
+            problems.append(
+                "Missing key(s) in state_dict: " + ", ".join(f'"{k}"' for k in missing) + ". "
+            )
         if strict and unexpected:
-            problems.append(f"unexpected keys: {unexpected}")
+            problems.append(
+                "Unexpected key(s) in state_dict: " + ", ".join(f'"{k}"' for k in unexpected) + ". "
+            )
         arrays: list[tuple[Tensor, np.ndarray]] = []
         for key, target in targets.items():
             if key not in state_dict:
@@ -640,20 +684,25 @@ class Module:
                 arr = np.asarray(None)
             if arr.dtype.kind not in "biuf":
                 problems.append(
-                    f"{key}: expected a numeric array, got {type(value).__name__} "
-                    f"of dtype {arr.dtype}"
+                    f'While copying the parameter named "{key}", expected minigrad.Tensor or '
+                    "Tensor-like object (a NumPy array of numbers) from checkpoint but "
+                    f"received {type(value)}"
                 )
             elif arr.shape != target._data.shape:
                 problems.append(
-                    f"{key}: shape mismatch, the model has {target._data.shape}, "
-                    f"the state dict has {arr.shape}"
+                    f"size mismatch for {key}: copying a param with shape {Size(arr.shape)} "
+                    "from checkpoint, the shape in current model is "
+                    f"{Size(target._data.shape)}."
                 )
             else:
                 arrays.append((target, arr))
         if problems:
+            # minigrad's extra: PyTorch has copied the entries that fit by then; minigrad
+            # checks everything first, so the module is as it was
             raise RuntimeError(
-                f"Error(s) in loading state_dict for {type(self).__name__} (nothing was "
-                "loaded):\n  " + "\n  ".join(problems)
+                f"Error(s) in loading state_dict for {type(self).__name__}:\n\t"
+                + "\n\t".join(problems)
+                + "\nNothing was loaded: the module is unchanged."
             )
         for target, arr in arrays:
             if arr is not target._data:

@@ -416,7 +416,7 @@ def test_param_groups_with_their_own_options_match_torch(name):
     ps = [nn.Parameter(a.copy()) for a in inits]
     tps = [torch.tensor(a.copy(), requires_grad=True) for a in inits]
     opt = getattr(optim, name)(
-        [{"params": [ps[0]]}, {"params": [ps[1]], "lr": 0.2, **extra}], lr=0.01
+        [{"params": [ps[0]]}, {"params": [ps[1]], "lr": 0.2, **extra}], lr=0.01, foreach=False
     )
     topt = getattr(torch.optim, name)(
         [{"params": [tps[0]]}, {"params": [tps[1]], "lr": 0.2, **extra}], lr=0.01, foreach=False

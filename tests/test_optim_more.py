@@ -71,7 +71,7 @@ def test_twenty_steps_match_torch(torch64, name, kwargs):
     torch = torch64
     ps = [nn.Parameter(a.copy()) for a in INITS]
     tps = [torch.tensor(a.copy(), requires_grad=True) for a in INITS]
-    opt = getattr(optim, name)(ps, **kwargs)
+    opt = getattr(optim, name)(ps, foreach=False, **kwargs)
     topt = getattr(torch.optim, name)(tps, foreach=False, **kwargs)
     for k in range(STEPS):
         _train(ps, opt, k, k + 1, mg.tensor)
@@ -97,7 +97,7 @@ def test_state_dict_loads_into_torch_and_continues_as_torch_does(torch64, name):
     torch = torch64
     kwargs = dict(CASES[[n for n, _ in CASES].index(name) + 1][1])
     ps = [nn.Parameter(a.copy()) for a in INITS]
-    opt = getattr(optim, name)(ps, **kwargs)
+    opt = getattr(optim, name)(ps, foreach=False, **kwargs)
     tps = [torch.tensor(a.copy(), requires_grad=True) for a in INITS]
     topt = getattr(torch.optim, name)(tps, foreach=False, **kwargs)
     _train(ps, opt, 0, 8, mg.tensor)
@@ -124,7 +124,7 @@ def test_state_dict_loads_into_torch_and_continues_as_torch_does(torch64, name):
 )
 def test_state_dict_round_trip_mid_training_continues_identically(name, kwargs, tmp_path):
     ps = [nn.Parameter(a.copy()) for a in INITS]
-    opt = getattr(optim, name)(ps, **kwargs)
+    opt = getattr(optim, name)(ps, foreach=False, **kwargs)
     _train(ps, opt, 0, 10, mg.tensor)
     mg.save({"opt": opt.state_dict()}, tmp_path / "opt.npz")
     saved_params = [p.detach().numpy().copy() for p in ps]

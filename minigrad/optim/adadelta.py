@@ -25,6 +25,9 @@ class Adadelta(Optimizer):
         eps: added inside both square roots for numerical stability.
         weight_decay: L2 penalty added to the gradient.
         maximize: ascend the objective instead of descending it.
+        foreach, fused, capturable, differentiable: PyTorch's implementation switches
+            (those PyTorch's optimizer has): accepted and without effect, one NumPy update;
+            capturable=True and differentiable=True are refused (docs/training.md).
 
     Raises:
         ValueError: ``"Invalid learning rate: -1"`` and the like, as PyTorch words them.
@@ -37,8 +40,11 @@ class Adadelta(Optimizer):
         rho: float = 0.9,
         eps: float = 1e-6,
         weight_decay: float = 0.0,
+        foreach: bool | None = None,
         *,
+        capturable: bool = False,
         maximize: bool = False,
+        differentiable: bool = False,
     ) -> None:
         defaults = {
             "lr": lr,
@@ -46,6 +52,9 @@ class Adadelta(Optimizer):
             "eps": eps,
             "weight_decay": weight_decay,
             "maximize": maximize,
+            "capturable": capturable,
+            "foreach": foreach,
+            "differentiable": differentiable,
         }
         super().__init__(params, defaults)
 

@@ -28,6 +28,9 @@ class Adagrad(Optimizer):
         initial_accumulator_value: starting value of the sum of squared gradients.
         eps: added to the denominator for numerical stability.
         maximize: ascend the objective instead of descending it.
+        foreach, fused, capturable, differentiable: PyTorch's implementation switches
+            (those PyTorch's optimizer has): accepted and without effect, one NumPy update;
+            capturable=True and differentiable=True are refused (docs/training.md).
 
     Raises:
         ValueError: on a negative lr, lr_decay, weight_decay, initial_accumulator_value or eps.
@@ -41,8 +44,11 @@ class Adagrad(Optimizer):
         weight_decay: float = 0.0,
         initial_accumulator_value: float = 0.0,
         eps: float = 1e-10,
+        foreach: bool | None = None,
         *,
         maximize: bool = False,
+        differentiable: bool = False,
+        fused: bool | None = None,
     ) -> None:
         defaults = {
             "lr": lr,
@@ -50,7 +56,10 @@ class Adagrad(Optimizer):
             "eps": eps,
             "weight_decay": weight_decay,
             "initial_accumulator_value": initial_accumulator_value,
+            "foreach": foreach,
             "maximize": maximize,
+            "differentiable": differentiable,
+            "fused": fused,
         }
         super().__init__(params, defaults)
         for group in self.param_groups:

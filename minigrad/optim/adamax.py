@@ -24,6 +24,9 @@ class Adamax(Optimizer):
         eps: added to ``|g|`` for numerical stability.
         weight_decay: L2 penalty added to the gradient.
         maximize: ascend the objective instead of descending it.
+        foreach, fused, capturable, differentiable: PyTorch's implementation switches
+            (those PyTorch's optimizer has): accepted and without effect, one NumPy update;
+            capturable=True and differentiable=True are refused (docs/training.md).
 
     Raises:
         ValueError: ``"Invalid learning rate: -1"`` and the like, as PyTorch words them.
@@ -36,15 +39,21 @@ class Adamax(Optimizer):
         betas: tuple[float, float] = (0.9, 0.999),
         eps: float = 1e-8,
         weight_decay: float = 0.0,
+        foreach: bool | None = None,
         *,
         maximize: bool = False,
+        differentiable: bool = False,
+        capturable: bool = False,
     ) -> None:
         defaults = {
             "lr": lr,
             "betas": betas,
             "eps": eps,
             "weight_decay": weight_decay,
+            "foreach": foreach,
             "maximize": maximize,
+            "differentiable": differentiable,
+            "capturable": capturable,
         }
         super().__init__(params, defaults)
 

@@ -24,8 +24,10 @@ class ASGD(Optimizer):
         alpha: power of the step-size decay.
         t0: the step at which averaging starts.
         weight_decay: L2 penalty added to the gradient.
-        maximize: ascend the objective instead of descending it (keyword-only here: PyTorch's
-            positional ``foreach`` before it has no counterpart).
+        maximize: ascend the objective instead of descending it.
+        foreach, fused, capturable, differentiable: PyTorch's implementation switches
+            (those PyTorch's optimizer has): accepted and without effect, one NumPy update;
+            capturable=True and differentiable=True are refused (docs/training.md).
 
     Raises:
         ValueError: ``"Invalid learning rate: -1"`` and the like, as PyTorch words them.
@@ -41,8 +43,10 @@ class ASGD(Optimizer):
         alpha: float = 0.75,
         t0: float = 1e6,
         weight_decay: float = 0.0,
-        *,
+        foreach: bool | None = None,
         maximize: bool = False,
+        differentiable: bool = False,
+        capturable: bool = False,
     ) -> None:
         defaults = {
             "lr": lr,
@@ -50,7 +54,10 @@ class ASGD(Optimizer):
             "alpha": alpha,
             "t0": t0,
             "weight_decay": weight_decay,
+            "foreach": foreach,
             "maximize": maximize,
+            "differentiable": differentiable,
+            "capturable": capturable,
         }
         super().__init__(params, defaults)
 

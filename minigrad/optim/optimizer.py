@@ -23,15 +23,17 @@ from ..tensor import Tensor
 
 __all__ = ["SGD", "Adam", "AdamW", "Optimizer"]
 
-ParamsLike = Iterable[Tensor] | Iterable[dict[str, Any]]
+ParamsLike = Iterable[Tensor] | Iterable[tuple[str, Tensor]] | Iterable[dict[str, Any]]
 
 
 class Optimizer:
     """Base class: holds ``param_groups`` (dicts of params and hyper-parameters) and ``state``.
 
     Args:
-        params: an iterable of Parameters, or of dicts ``{"params": [...], "lr": ...}`` giving
-            per-group hyper-parameters (missing ones come from ``defaults``).
+        params: an iterable of Parameters, of (name, Parameter) pairs (``named_parameters()``:
+            the group keeps the names as ``param_names``, as PyTorch's does), or of dicts
+            ``{"params": [...], "lr": ...}`` giving per-group hyper-parameters (missing ones
+            come from ``defaults``).
         defaults: the hyper-parameters of this optimizer and their default values.
 
     Raises:
@@ -69,6 +71,20 @@ class Optimizer:
         if params is None:
             raise ValueError(f"{name}: a param group needs a 'params' entry")
         params = [params] if isinstance(params, Tensor) else list(params)
+        named = [p for p in params if isinstance(p, tuple)]  # from model.named_parameters()
+        if named:
+            if len(named) != len(params):
+                raise ValueError(
+                    "all optimizer params should be with/without names. Some param names are "
+                    "missing"
+                )
+            group["param_names"] = [n for n, _ in named]
+            params = [p for _, p in named]
+        if any(("param_names" in g) != bool(named) for g in self.param_groups):
+            raise ValueError(
+                "all optimizer param groups should be with/without names. cannot add param "
+                f"group {'with' if named else 'without'} names to the optimizer"
+            )
         for p in params:
             if not isinstance(p, Tensor):
                 raise TypeError(f"{name} can only optimize Tensors, got {type(p).__name__}")
@@ -85,6 +101,7 @@ class Optimizer:
             raise ValueError(f"{name}: some parameters appear in more than one parameter group")
         for key, default in self.defaults.items():
             group.setdefault(key, default)
+        _check_implementation(name, group)
         self._validate(group)
         group["params"] = params
         self.param_groups.append(group)
@@ -222,6 +239,9 @@ class Optimizer:
         for g, saved in zip(self.param_groups, saved_groups):
             merged = {k: _plain(v) for k, v in saved.items() if k != "params"}
             merged["params"] = g["params"]
+            if "param_names" in g and "param_names" not in merged:
+                merged["param_names"] = g["param_names"]
+            _check_implementation(name, merged)
             self._validate(merged)
             new_groups.append(merged)
         self.param_groups = new_groups
@@ -336,6 +356,34 @@ def _scalar(value: float, dtype: np.dtype) -> np.ndarray:
     return a
 
 
+def _check_implementation(name: str, group: dict[str, Any]) -> None:
+    """Check PyTorch's implementation switches in a param group, where the optimizer has them.
+
+    ``foreach`` and ``fused`` choose among PyTorch's kernels for one update rule; minigrad has
+    one NumPy implementation, so they are accepted (and kept in the group, as PyTorch keeps
+    them) and change nothing. ``capturable`` (CUDA graph capture) and ``differentiable`` (a
+    step that autograd can differentiate through) are refused when True: on a CPU PyTorch
+    refuses the first too, and minigrad's steps update arrays in place, outside the graph.
+    """
+    for key in ("foreach", "fused"):
+        if group.get(key) not in (None, True, False):
+            raise TypeError(f"{name}: {key} must be None, True or False, got {group[key]!r}")
+    if group.get("fused") and group.get("foreach"):
+        raise RuntimeError("`fused` and `foreach` cannot be `True` together.")
+    if group.get("capturable"):
+        raise ValueError(
+            f"{name}: capturable=True is for capturing steps in CUDA graphs; minigrad runs on "
+            "the CPU (where PyTorch refuses it too). Leave capturable=False."
+        )
+    if group.get("differentiable"):
+        raise ValueError(
+            f"{name}: differentiable=True (a step autograd can differentiate through) is not "
+            "supported: minigrad's optimizers update the parameters' arrays in place, outside "
+            "the graph. For a differentiable update, write it with tensor ops (p - lr * g) "
+            "under create_graph=True."
+        )
+
+
 class SGD(Optimizer):
     """Stochastic gradient descent with optional momentum, Nesterov momentum and weight decay.
 
@@ -351,6 +399,9 @@ class SGD(Optimizer):
         weight_decay: L2 penalty added to the gradient.
         nesterov: use Nesterov momentum (needs momentum > 0 and dampening == 0).
         maximize: ascend the objective instead of descending it.
+        foreach, fused, capturable, differentiable: PyTorch's implementation switches
+            (those PyTorch's optimizer has): accepted and without effect, one NumPy update;
+            capturable=True and differentiable=True are refused (docs/training.md).
 
     Raises:
         ValueError: on negative lr, momentum or weight_decay, or an invalid Nesterov setting.
@@ -366,6 +417,9 @@ class SGD(Optimizer):
         nesterov: bool = False,
         *,
         maximize: bool = False,
+        foreach: bool | None = None,
+        differentiable: bool = False,
+        fused: bool | None = None,
     ) -> None:
         defaults = {
             "lr": lr,
@@ -374,6 +428,9 @@ class SGD(Optimizer):
             "weight_decay": weight_decay,
             "nesterov": nesterov,
             "maximize": maximize,
+            "foreach": foreach,
+            "differentiable": differentiable,
+            "fused": fused,
         }
         super().__init__(params, defaults)
 
@@ -436,6 +493,9 @@ class Adam(Optimizer):
         maximize: ascend the objective instead of descending it.
         decoupled_weight_decay: shrink the parameters directly instead of adding the decay to
             the gradient (this is AdamW).
+        foreach, fused, capturable, differentiable: PyTorch's implementation switches
+            (those PyTorch's optimizer has): accepted and without effect, one NumPy update;
+            capturable=True and differentiable=True are refused (docs/training.md).
 
     Raises:
         ValueError: on negative lr, eps or weight_decay, or betas outside [0, 1).
@@ -451,6 +511,10 @@ class Adam(Optimizer):
         amsgrad: bool = False,
         *,
         maximize: bool = False,
+        foreach: bool | None = None,
+        capturable: bool = False,
+        differentiable: bool = False,
+        fused: bool | None = None,
         decoupled_weight_decay: bool = False,
     ) -> None:
         defaults = {
@@ -460,6 +524,10 @@ class Adam(Optimizer):
             "weight_decay": weight_decay,
             "amsgrad": amsgrad,
             "maximize": maximize,
+            "foreach": foreach,
+            "capturable": capturable,
+            "differentiable": differentiable,
+            "fused": fused,
             "decoupled_weight_decay": decoupled_weight_decay,
         }
         super().__init__(params, defaults)
@@ -526,6 +594,10 @@ class AdamW(Adam):
         amsgrad: bool = False,
         *,
         maximize: bool = False,
+        foreach: bool | None = None,
+        capturable: bool = False,
+        differentiable: bool = False,
+        fused: bool | None = None,
     ) -> None:
         super().__init__(
             params,
@@ -535,6 +607,10 @@ class AdamW(Adam):
             weight_decay,
             amsgrad,
             maximize=maximize,
+            foreach=foreach,
+            capturable=capturable,
+            differentiable=differentiable,
+            fused=fused,
             decoupled_weight_decay=True,
         )
 

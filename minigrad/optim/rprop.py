@@ -26,6 +26,9 @@ class Rprop(Optimizer):
         etas: (etaminus, etaplus), with ``0 < etaminus < 1 < etaplus``.
         step_sizes: the least and the largest step size.
         maximize: ascend the objective instead of descending it.
+        foreach, fused, capturable, differentiable: PyTorch's implementation switches
+            (those PyTorch's optimizer has): accepted and without effect, one NumPy update;
+            capturable=True and differentiable=True are refused (docs/training.md).
 
     Raises:
         ValueError: ``"Invalid learning rate: -1"``, ``"Invalid eta values: 1.5, 1.2"``, as
@@ -40,8 +43,19 @@ class Rprop(Optimizer):
         step_sizes: tuple[float, float] = (1e-6, 50),
         *,
         maximize: bool = False,
+        foreach: bool | None = None,
+        capturable: bool = False,
+        differentiable: bool = False,
     ) -> None:
-        defaults = {"lr": lr, "etas": etas, "step_sizes": step_sizes, "maximize": maximize}
+        defaults = {
+            "lr": lr,
+            "etas": etas,
+            "step_sizes": step_sizes,
+            "foreach": foreach,
+            "maximize": maximize,
+            "differentiable": differentiable,
+            "capturable": capturable,
+        }
         super().__init__(params, defaults)
 
     def _validate(self, group: dict[str, Any]) -> None:

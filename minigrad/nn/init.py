@@ -22,12 +22,15 @@ from ..tensor import Tensor
 __all__ = [
     "calculate_gain",
     "constant_",
+    "dirac_",
     "eye_",
     "kaiming_normal_",
     "kaiming_uniform_",
     "normal_",
     "ones_",
     "orthogonal_",
+    "sparse_",
+    "trunc_normal_",
     "uniform_",
     "xavier_normal_",
     "xavier_uniform_",
@@ -102,10 +105,14 @@ def _calculate_correct_fan(tensor: Tensor, mode: str) -> int:
     return fan_in if mode == "fan_in" else fan_out
 
 
-def _fill(tensor: Tensor, values: Any) -> Tensor:
-    """Write ``values`` into the tensor's own array (cast to its dtype), outside any graph."""
+def _check_tensor(tensor: Any) -> None:
     if not isinstance(tensor, Tensor):
         raise TypeError(f"nn.init: expected a Tensor, got {type(tensor).__name__}")
+
+
+def _fill(tensor: Tensor, values: Any) -> Tensor:
+    """Write ``values`` into the tensor's own array (cast to its dtype), outside any graph."""
+    _check_tensor(tensor)
     with no_grad():
         tensor.copy_(values)  # into its own memory, moving its version counter
     return tensor
@@ -127,6 +134,57 @@ def normal_(
     if std < 0:
         raise ValueError(f"normal_(): std={std} must be non-negative")
     return _fill(tensor, as_generator(generator).normal(mean, std, size=tensor.shape))
+
+
+def trunc_normal_(
+    tensor: Tensor,
+    mean: float = 0.0,
+    std: float = 1.0,
+    a: float = -2.0,
+    b: float = 2.0,
+    generator: GeneratorLike = None,
+) -> Tensor:
+    """Fill with samples from N(mean, std^2) truncated to [a, b] (absolute bounds, as in
+    PyTorch: the default keeps values within two units of 0, not two standard deviations);
+    returns the tensor.
+
+    Exactly the truncated distribution, drawn by rejection: normal draws redrawn where they
+    fall outside [a, b] while that is likely to end soon (at least 30% of the mass inside, as
+    PyTorch), else uniform draws on [a, b] accepted with probability exp(-(z^2 - m^2) / 2),
+    z standardised and m the point of [a, b] nearest the mean, so a bound far in a tail stays
+    cheap. As PyTorch, warns when the mean is more than 2 std outside [a, b].
+    """
+    _check_tensor(tensor)
+    if std < 0:
+        raise ValueError(f"trunc_normal_(): std={std} must be non-negative")
+    if a > b:
+        raise ValueError(f"trunc_normal_(): a={a} must not exceed b={b}")
+    if mean < a - 2 * std or mean > b + 2 * std:
+        warnings.warn(
+            "mean is more than 2 std from [a, b] in nn.init.trunc_normal_. "
+            "The distribution of values may be incorrect.",
+            stacklevel=2,
+        )
+    rng, n = as_generator(generator), tensor.numel()
+    if std == 0 or a == b:
+        return _fill(tensor, np.full(tensor.shape, min(max(mean, a), b)))
+    lo, hi = (a - mean) / std, (b - mean) / std  # the bounds of z = (x - mean) / std
+    mass = (math.erf(hi / math.sqrt(2)) - math.erf(lo / math.sqrt(2))) / 2
+    z = np.empty(n)
+    todo = np.arange(n)
+    nearest = min(max(0.0, lo), hi)
+    while todo.size:
+        if mass > 0.3:
+            draw = rng.standard_normal(todo.size)
+            keep = (draw >= lo) & (draw <= hi)
+        else:
+            draw = rng.uniform(lo, hi, todo.size)
+            keep = rng.uniform(size=todo.size) <= np.exp((nearest**2 - draw**2) / 2)
+        z[todo[keep]] = draw[keep]
+        todo = todo[~keep]
+    # Cast to the tensor's dtype within [a, b] as that dtype rounds them (as PyTorch's bounds).
+    bounds = np.array([a, b], dtype=tensor._data.dtype).astype(np.float64)
+    return _fill(tensor, np.clip(mean + std * z, bounds[0], bounds[1]).reshape(tensor.shape))
 
 
 def constant_(tensor: Tensor, val: float) -> Tensor:
@@ -237,6 +295,53 @@ def orthogonal_(tensor: Tensor, gain: float = 1.0, generator: GeneratorLike = No
     return _fill(tensor, (q * gain).reshape(tensor.shape))
 
 
+def dirac_(tensor: Tensor, groups: int = 1) -> Tensor:
+    """Fill a 3-, 4- or 5-D convolution weight with the Dirac delta, so the convolution passes
+    its input through (channel i to output i, per group; the rest zero); returns it.
+
+    Raises:
+        ValueError: for another number of dimensions, or an output size not divisible by
+            ``groups`` (PyTorch's words).
+    """
+    _check_tensor(tensor)
+    if tensor.ndim not in (3, 4, 5):
+        raise ValueError("Only tensors with 3, 4, or 5 dimensions are supported")
+    shape = tensor.shape
+    if shape[0] % groups != 0:
+        raise ValueError("dim 0 must be divisible by groups")
+    per_group = shape[0] // groups
+    weight = np.zeros(shape)
+    centre = tuple(k // 2 for k in shape[2:])
+    for g in range(groups):
+        for d in range(min(per_group, shape[1])):
+            weight[(g * per_group + d, d) + centre] = 1
+    return _fill(tensor, weight)
+
+
+def sparse_(
+    tensor: Tensor, sparsity: float, std: float = 0.01, generator: GeneratorLike = None
+) -> Tensor:
+    """Fill a 2-D tensor with N(0, std^2) samples, then zero ``ceil(sparsity * rows)`` entries
+    of each column, at rows drawn at random (Martens, 2010); returns it.
+
+    Raises:
+        ValueError: for a tensor that is not 2-D (PyTorch's words), or ``sparsity`` outside
+            [0, 1].
+    """
+    _check_tensor(tensor)
+    if tensor.ndim != 2:
+        raise ValueError("Only tensors with 2 dimensions are supported")
+    if not 0 <= sparsity <= 1:
+        raise ValueError(f"sparse_(): sparsity={sparsity} must be in [0, 1]")
+    rows, cols = tensor.shape
+    rng = as_generator(generator)
+    values = rng.normal(0.0, std, size=(rows, cols))
+    zeros = math.ceil(sparsity * rows)
+    for col in range(cols):
+        values[rng.permutation(rows)[:zeros], col] = 0
+    return _fill(tensor, values)
+
+
 # A PyTorch name this module does not have: the error says so and points to the docs.
 __getattr__ = missing_attribute("minigrad.nn.init", "torch.nn.init")
 
@@ -268,3 +373,6 @@ xavier_normal = _deprecated(xavier_normal_)
 kaiming_uniform = _deprecated(kaiming_uniform_)
 kaiming_normal = _deprecated(kaiming_normal_)
 orthogonal = _deprecated(orthogonal_)
+eye = _deprecated(eye_)
+dirac = _deprecated(dirac_)
+sparse = _deprecated(sparse_)

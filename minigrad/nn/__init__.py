@@ -35,6 +35,7 @@ from .embedding import Embedding
 from .layers import *  # noqa: F403  (Linear, Flatten, Sequential...)
 from .losses import *  # noqa: F403  (MSELoss, CrossEntropyLoss, KLDivLoss...: losses.__all__)
 from .module import (
+    Buffer,
     Module,
     ModuleDict,
     ModuleList,
@@ -79,6 +80,7 @@ __all__ = [
     "AvgPool2d",
     "BatchNorm1d",
     "BatchNorm2d",
+    "Buffer",
     "Conv1d",
     "Conv2d",
     "ConvTranspose1d",

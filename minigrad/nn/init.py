@@ -314,7 +314,8 @@ def dirac_(tensor: Tensor, groups: int = 1) -> Tensor:
     centre = tuple(k // 2 for k in shape[2:])
     for g in range(groups):
         for d in range(min(per_group, shape[1])):
-            weight[(g * per_group + d, d) + centre] = 1
+            index = (g * per_group + d, d, *centre)
+            weight[index] = 1
     return _fill(tensor, weight)
 
 

@@ -54,6 +54,28 @@ class Parameter(Tensor):
         return "Parameter containing:\n" + super().__repr__()
 
 
+class Buffer(Tensor):
+    """A Tensor that a Module registers as a buffer when assigned as its attribute
+    (``self.running = nn.Buffer(torch.zeros(3))``): PyTorch's ``nn.Buffer``, the attribute
+    form of ``register_buffer``. A plain Tensor assigned as an attribute is not registered.
+
+    Args:
+        data: a Tensor (its array is shared, as ``detach()`` shares it; ``requires_grad`` is
+            kept) or array-like data; none gives an empty float32 tensor.
+        persistent: whether the buffer appears in the module's ``state_dict``.
+    """
+
+    __slots__ = ("persistent",)
+
+    def __init__(self, data: Any = None, *, persistent: bool = True) -> None:
+        if data is None:
+            data = np.empty(0, dtype=np.float32)
+        wants_grad = isinstance(data, Tensor) and data.requires_grad
+        self._init(data._data if isinstance(data, Tensor) else _as_array(data, None), False, None)
+        self.requires_grad = wants_grad
+        self.persistent = bool(persistent)
+
+
 class _IncompatibleKeys(NamedTuple):
     """What ``load_state_dict(strict=False)`` skipped, as PyTorch returns it (and prints it:
     ``<All keys matched successfully>`` when nothing was)."""
@@ -262,6 +284,11 @@ class Module:
         if isinstance(value, Parameter):
             self._forget(name, keep="_parameters")  # a re-assigned name keeps its place
             params[name] = value
+        elif isinstance(value, Buffer):
+            self._forget(name, keep="_buffers")
+            self._buffers[name] = value
+            if not value.persistent:
+                self._non_persistent.add(name)
         elif isinstance(value, Module):
             self._forget(name, keep="_modules")
             self._modules[name] = value

@@ -410,18 +410,27 @@ class InPlaceMethods:
                 f"index_add_(): self ({torch_name(self._data.dtype)}) and source "
                 f"({torch_name(src.dtype)}) must have the same scalar type"
             )
-        if src.ndim == len(shape) and src.ndim and src.shape[d] != idx.size:
+        if (src.ndim == len(shape) or not shape) and src.ndim and src.shape[d] != idx.size:
             raise RuntimeError(
                 f"index_add_(): Number of indices ({idx.size}) should be equal to "
                 f"source.size(dim): ({src.shape[d]}), for dim: {d}"
             )
-        if _without(src.shape, d) != _without(shape, d):
+        if _without(src.shape, d) != _without(shape, d) or (src.ndim and not shape):
             raise RuntimeError(
                 "source tensor shape must match self tensor shape, excluding the specified "
                 f"dimension. Got self.shape = {list(shape)} source.shape = {list(src.shape)}"
             )
-        _in_bounds(self, d, idx, RuntimeError, "")
         added = source if alpha == 1 else source * alpha
+        if not shape:  # a 0-d self: one index and a 0-d source, as PyTorch takes them
+            if idx.size != 1:
+                raise IndexError("Dimension specified as 0 but tensor has no dimensions")
+            if idx.reshape(-1)[0] != 0:
+                raise IndexError(
+                    f"index out of range in self (index_add_(): index {idx.reshape(-1)[0]} of a "
+                    "0-d tensor, which has the one element at index 0)"
+                )
+            return _inplace(self, "index_add_", lambda t: t + added)
+        _in_bounds(self, d, idx, RuntimeError, "")
         scatter = ops.ScatterAdd(_slices(d, idx), shape)
         return _inplace(self, "index_add_", lambda t: t + TensorMakers.apply(scatter, added))
 
@@ -442,7 +451,13 @@ class InPlaceMethods:
             )
         if idx.ndim > 1:
             raise IndexError(f"index_copy_(): Index should have dimension 1 or 0 (got {idx.ndim})")
-        if src.ndim == len(shape) and src.ndim and src.shape[d] != idx.size:
+        if not shape and not src.ndim and idx.size != 1:
+            raise IndexError(
+                "index_copy_(): When source is scalar, index should have one element (got "
+                f"{idx.size})"
+            )
+        one_src = (src.ndim == len(shape) and src.ndim) or (not shape and src.ndim == 1)
+        if one_src and src.shape[d] != idx.size:
             raise IndexError(
                 f"index_copy_(): Number of indices ({idx.size}) should be equal to "
                 f"source.size(dim) ({src.shape[d]})"
@@ -457,6 +472,11 @@ class InPlaceMethods:
         _in_bounds(self, d, idx, IndexError, "index_copy_(): ")
         if not self._data.ndim and idx.size == 1 and src.size == 1:  # (the one element)
             return _inplace(self, "index_copy_", lambda t: _put(t, (), source.reshape(())))
+        if not self._data.ndim:  # an index that repeats the one element: as a 1-D tensor's
+            flat = idx.reshape(-1)
+            return _inplace(
+                self, "index_copy_", lambda t: t.reshape(1).index_copy(0, flat, source).reshape(())
+            )
         return _inplace(self, "index_copy_", lambda t: _put(t, _slices(d, idx), source))
 
     def index_fill(self: Any, dim: int, index: Any, value: Any) -> Any:

@@ -448,14 +448,15 @@ class RearrangeMethods:
             n = flat._data.shape[0]
             return flat[_checked(idx.reshape(-1), n, 0, "take_along_dim", 0)]
         nd = self._data.ndim
-        if nd == 0:
-            raise IndexError("Dimension specified as 0 but tensor has no dimensions")
         if idx.ndim != nd:
             raise RuntimeError(
                 "torch.take_along_dim(): input and indices should have the same number of "
                 f"dimensions, but got {nd} dimensions for input, and {idx.ndim} dimensions "
                 "for indices"
             )
+        if nd == 0:  # (a dim outside [-1, 0] is refused as such first, as in PyTorch)
+            wrap_dim(dim, nd, "take_along_dim", self._data.shape)
+            raise IndexError("Dimension specified as 0 but tensor has no dimensions")
         d = wrap_dim(dim, nd, "take_along_dim", self._data.shape)
         a = list(self._data.shape)
         b = list(idx.shape)

@@ -208,20 +208,25 @@ def _scatter_index(
         raise RuntimeError(f"{where}(): Expected dtype int32/int64 for index")
     if max(idx.ndim, 1) != max(t._data.ndim, 1):  # a 0-d index counts as one dimension
         raise RuntimeError("Index tensor must have the same number of dimensions as self tensor")
-    idx = idx.reshape(idx.shape or (1,)) if t._data.ndim else idx.reshape(())
+    # (a 0-d self is one element along dim 0, and a 0-d src one element too)
+    idx = idx.reshape(idx.shape or (1,))
     src_shape: tuple[builtins.int, ...] = np.shape(_raw(src))
     if hasattr(src, "_data"):
         if src._data.dtype != t._data.dtype:
             raise RuntimeError(f"{where}(): Expected self.dtype to be equal to src.dtype")
+        if not t._data.ndim and not idx.size:  # nothing written: PyTorch checks no more
+            return d, idx
+        src_shape = src_shape if t._data.ndim else src_shape or (1,)
         if len(src_shape) != idx.ndim:
             raise RuntimeError("Index tensor must have the same number of dimensions as src tensor")
     idx_shape: tuple[builtins.int, ...] = idx.shape
     for k, n in enumerate(idx_shape):
         if (k != d and n > t._data.shape[k]) or (src_shape and n > src_shape[k]):
+            theirs = list(np.shape(_raw(src)))
             raise RuntimeError(
                 f"Expected index {list(idx.shape)} to be no larger than self "
                 f"{list(t._data.shape)} apart from dimension {d}"
-                + (f" and to be no larger size than src {list(src_shape)}" if src_shape else "")
+                + (f" and to be no larger size than src {theirs}" if src_shape else "")
             )
     size = t._data.shape[d] if t._data.ndim else 1
     bad = idx[(idx < 0) | (idx >= size)]
@@ -555,6 +560,10 @@ class TensorSurface(
                 f"{idx.shape}; flatten it, or use gather for an index per position)"
             )
         size = self._data.shape[d] if self._data.ndim else 1  # (a 0-d tensor: one entry)
+        if not self._data.ndim and idx.size != 1:
+            raise RuntimeError(
+                f"index_select(): Index to scalar can have only 1 value, got {idx.size} value(s)"
+            )
         if idx.size and (idx.min() < 0 or idx.max() >= size):  # (no counting from the end)
             raise IndexError(
                 f"index out of range in self (index_select(): indices {idx.tolist()} along dim "
@@ -573,7 +582,8 @@ class TensorSurface(
                 f"gather(): Expected dtype int32/int64 for index (got {idx.dtype}; convert it, "
                 "e.g. index.long())"
             )
-        if idx.ndim != self.ndim:
+        # a 0-d tensor is one element along dim 0: a 1-D index picks it once per entry
+        if idx.ndim != self.ndim and (self.ndim or idx.ndim != 1):
             raise RuntimeError(
                 "Index tensor must have the same number of dimensions as input tensor (gather(): "
                 f"index of shape {tuple(idx.shape)} for an input of shape {tuple(self.shape)})"
@@ -588,7 +598,10 @@ class TensorSurface(
         size = self._data.shape[d] if self.ndim else 1
         try:  # (a negative index would wrap around: PyTorch refuses it)
             if not idx.size or (idx.min() >= 0 and (self.ndim or idx.max() < 1)):
-                return labelled(self[_gather_index(idx, d)], "GatherBackward0", self)
+                picked = (
+                    self.reshape(1)[idx] if idx.ndim > self.ndim else self[_gather_index(idx, d)]
+                )
+                return labelled(picked, "GatherBackward0", self)
         except IndexError:
             pass
         bad = idx[(idx < 0) | (idx >= size)].flat[0]
@@ -601,6 +614,8 @@ class TensorSurface(
         """This tensor plus ``src`` added at ``index`` along ``dim`` (repeats add up)."""
         s = src if hasattr(src, "_data") else TensorMakers.wrap(_as_array(src), None)
         d, idx = _scatter_index(self, dim, index, s, "scatter_add")
+        if not self._data.ndim:  # one element along dim 0: as a 1-element 1-D tensor
+            return self.reshape(1).scatter_add(0, idx, s.reshape(-1)).reshape(())
         picked = s[tuple(slice(0, n) for n in idx.shape)]
         placed = TensorMakers.apply(
             ops.ScatterAdd(_gather_index(idx, d), tuple(self.shape)), picked
@@ -636,6 +651,12 @@ class TensorSurface(
                 "(as scatter_add) is"
             )
         d, idx = _scatter_index(self, dim, index, fill, "scatter")
+        if not self._data.ndim:  # one element along dim 0: as a 1-element 1-D tensor
+            one = self.reshape(1)
+            if value is not None:
+                return one.scatter(0, idx, value=value, reduce=reduce).reshape(())
+            flat = fill.reshape(-1) if hasattr(fill, "_data") else fill
+            return one.scatter(0, idx, flat, reduce=reduce).reshape(())
         positions = _gather_index(idx, d)
         if reduce == "add":
             src_t = fill if hasattr(fill, "_data") else self.new_full(idx.shape, fill)
@@ -645,8 +666,6 @@ class TensorSurface(
         if not hasattr(fill, "_data"):
             return self.masked_fill(TensorMakers.wrap(mask, None), fill)
         picked = fill[tuple(slice(0, n) for n in idx.shape)].reshape(-1)
-        if not self._data.ndim:  # (a 0-d tensor: its one element, from src's first)
-            return TensorMakers.apply(ops.Where(mask), picked[0], self)
         flat = np.ravel_multi_index(np.broadcast_arrays(*positions), self._data.shape).reshape(-1)
         targets, first = np.unique(flat, return_index=True)
         if len(targets) == len(flat):
@@ -747,7 +766,8 @@ class TensorSurface(
         )
 
     def masked_fill(self: Any, mask: Any, value: Any) -> Tensor:
-        """``value`` where ``mask`` (bool, broadcast to this shape) is True, else this tensor."""
+        """``value`` where ``mask`` (bool) is True, else this tensor; the two broadcast against
+        each other, as in PyTorch (a mask with more dims gives a larger result)."""
         m = np.asarray(_raw(mask))
         if m.dtype != np.bool_:
             raise RuntimeError(
@@ -755,16 +775,18 @@ class TensorSurface(
                 f"{torch_name(m.dtype, True)}"
             )
         try:
-            fits = np.broadcast_shapes(m.shape, self._data.shape) == self._data.shape
+            shape = np.broadcast_shapes(m.shape, self._data.shape)
         except ValueError:
-            fits = False
-        if not fits:
+            shape = None
+        if shape is not None and shape != self._data.shape:
+            return self.broadcast_to(shape).masked_fill(m, value)
+        if shape is None:
             torchs = _broadcast_message(m.shape, self._data.shape)
             raise RuntimeError(
                 f"{torchs} (masked_fill(): the mask of shape {tuple(m.shape)} does not "
-                f"broadcast to the tensor's shape {tuple(self.shape)})"
+                f"broadcast with the tensor's shape {tuple(self.shape)})"
                 if torchs
-                else f"masked_fill(): the mask of shape {tuple(m.shape)} does not broadcast to "
+                else f"masked_fill(): the mask of shape {tuple(m.shape)} does not broadcast with "
                 f"the tensor's shape {tuple(self.shape)}"
             )
         v = value

@@ -11,7 +11,6 @@ DOCS = "docs/pytorch.md"
 # PyTorch names users reach for, with what minigrad offers instead.
 KNOWN: dict[str, str] = {
     "torch.jit": "there is no TorchScript; a minigrad model is plain Python and runs as it is",
-    "torch.distributed": "minigrad trains in one process",
     "torch.utils.data.DistributedSampler": "minigrad trains in one process; use RandomSampler",
     "torch.cuda": "minigrad computes on the CPU, with NumPy",
     "torch.mps": "minigrad computes on the CPU, with NumPy",

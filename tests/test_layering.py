@@ -11,6 +11,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "minigrad"
 LAYERS = {
     "_missing": 0,
     "_optional": 0,
+    "distributed": 0,
     "dims": 0,
     "versions": 0,
     "grad_mode": 0,

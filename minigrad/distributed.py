@@ -1,0 +1,37 @@
+"""``minigrad.distributed``: PyTorch's probes of ``torch.distributed``, answered as by a PyTorch
+built without it. minigrad trains in one process, so ``is_available()`` and
+``is_initialized()`` are False and the guard ``dist.is_available() and dist.is_initialized()``
+skips the distributed branch; every other name explains itself with an ``AttributeError``."""
+
+from __future__ import annotations
+
+from ._missing import DOCS
+
+WHY = (
+    "minigrad trains in one process, so there is no process group to join: run the script as "
+    "one process (rank 0 of a world of size 1) and leave the distributed calls out, or guard "
+    "them with `dist.is_available() and dist.is_initialized()`, which is False"
+)
+
+
+def is_available() -> bool:
+    """False: minigrad has no distributed backend (PyTorch's answer when built without one)."""
+    return False
+
+
+def is_initialized() -> bool:
+    """False: no process group is ever initialised (PyTorch's answer before
+    ``init_process_group``)."""
+    return False
+
+
+def __getattr__(name: str) -> object:
+    """Any other name of ``torch.distributed`` (``init_process_group``, ``get_rank``,
+    ``all_reduce``...): an ``AttributeError`` that says why and what to do instead."""
+    if name.startswith("__"):  # dunders probed by tools (doctest, pickle, inspect)
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    raise AttributeError(
+        f"module {__name__!r} has no attribute {name!r}: minigrad does not have "
+        f'torch.distributed.{name}; {WHY}. See {DOCS} ("Coming from PyTorch") for what '
+        "minigrad has and how it differs from PyTorch"
+    )

@@ -771,6 +771,11 @@ def masked_fill(input: TensorLike, mask: Any, value: Any) -> Tensor:
     return as_tensor(input).masked_fill(mask, value)
 
 
+def masked_scatter(input: TensorLike, mask: Any, source: Any) -> Tensor:
+    """The elements of ``source``, in order, where ``mask`` is True, else ``input``."""
+    return as_tensor(input).masked_scatter(mask, source)
+
+
 def index_select(input: TensorLike, dim: int, index: Any) -> Tensor:
     """The entries at ``index`` along ``dim``."""
     return as_tensor(input).index_select(dim, index)

@@ -19,7 +19,8 @@ from .engine import TensorMakers
 from .grad_mode import _grad_enabled
 from .hooks import move_retained
 from .inplace import Random, _inplace, _overwrite, _put, _replacement
-from .validation import _raw
+from .node_surface import labelled
+from .validation import _broadcast_message, _raw
 
 __all__ = ["InPlaceMethods"]
 
@@ -326,6 +327,60 @@ class InPlaceMethods:
     def addcdiv_(self: Any, tensor1: Any, tensor2: Any, *, value: Any = 1) -> Any:
         """self += value * tensor1 / tensor2, in place; returns self."""
         return _inplace(self, "addcdiv_", lambda t: t.addcdiv(tensor1, tensor2, value=value))
+
+    def masked_scatter(self: Any, mask: Any, source: Any) -> Any:
+        """The elements of ``source``, in order, where the bool ``mask`` is True, else self
+        (self and mask broadcast against each other, as PyTorch's). Gradients: self's where the
+        mask is False; the first ``mask.sum()`` elements of source's where it is True."""
+        m = np.asarray(_raw(mask))
+        if m.dtype != np.bool_:
+            raise RuntimeError(
+                "masked_scatter_ only supports boolean masks, but got mask with dtype "
+                f"{torch_name(m.dtype)}"
+            )
+        if not hasattr(source, "_data"):
+            raise TypeError(
+                "masked_scatter(): argument 'source' (position 2) must be Tensor, not "
+                f"{type(source).__name__}"
+            )
+        if source._data.dtype != self._data.dtype:
+            raise RuntimeError(
+                "masked_scatter: expected self and source to have same dtypes but got "
+                f"{torch_name(self._data.dtype)} and {torch_name(source._data.dtype)}"
+            )
+        why = _broadcast_message(m.shape, self._data.shape)
+        if why:
+            raise RuntimeError(why)
+        shape = np.broadcast_shapes(m.shape, self._data.shape)
+        where = np.broadcast_to(m, shape)
+        count = int(where.sum())
+        if source._data.size < count:
+            raise RuntimeError(
+                "Number of elements of source < number of ones in mask (masked_scatter(): "
+                f"{source._data.size} elements for {count} True entries of the mask)"
+            )
+        if not shape:  # (one element: as a 1-element 1-D tensor)
+            one = self.reshape(1).masked_scatter(m.reshape(1), source)
+            return labelled(one.reshape(()), "MaskedScatterBackward0", self, source)
+        x = self if shape == self._data.shape else self.broadcast_to(shape)
+        picked = source.reshape(-1)[:count]
+        placed = TensorMakers.apply(ops.ScatterAdd(np.nonzero(where), shape), picked)
+        out = TensorMakers.apply(ops.Where(where), placed, x)
+        return labelled(out, "MaskedScatterBackward0", self, source)
+
+    def masked_scatter_(self: Any, mask: Any, source: Any) -> Any:
+        """``masked_scatter`` in place (the mask broadcast to self's shape); returns self."""
+        shape, mask_shape = self._data.shape, np.shape(_raw(mask))
+        try:
+            broadcast = np.broadcast_shapes(shape, mask_shape)
+        except ValueError:  # (masked_scatter says so)
+            broadcast = shape
+        if broadcast != shape:
+            raise RuntimeError(
+                f"output with shape {list(shape)} doesn't match the broadcast shape "
+                f"{list(broadcast)}"
+            )
+        return _inplace(self, "masked_scatter_", lambda t: t.masked_scatter(mask, source))
 
     def masked_fill_(self: Any, mask: Any, value: Any) -> Any:
         """``value`` where ``mask`` (bool, broadcast to self) is True, in place; returns self."""

@@ -286,3 +286,91 @@ def test_masked_fill_broadcasts_self_against_the_mask(shape: tuple, mask_shape: 
     out.backward(mg.tensor(v))
     assert out.tolist() == expected.tolist()
     assert x.grad is not None and x.grad.tolist() == tx.grad.tolist()
+
+
+# -- masked_scatter: source's elements, in order, where the mask is True ----------------------
+
+MASKED = [
+    pytest.param(shape, mask, src, id=f"self{shape} mask={mask} src={src}")
+    for shape, mask, src in [
+        ((), True, A),
+        ((), True, [A, B]),
+        ((), True, [[A, B]]),
+        ((), False, [A]),
+        ((), [True], [A]),
+        ((), [[True, False, True]], [A, B, C]),
+        ((3,), [True, False, True], [A, B, C]),
+        ((3,), [[True, False, True], [False, True, True]], [A, B, C, 13.0, 17.0]),
+        ((2, 1), [False, True], [[A, B], [C, 13.0]]),
+    ]
+]
+
+
+def _masked(lib: Any, shape: tuple, mask: Any, src: Any) -> tuple[Any, Any, Any]:
+    x = lib.tensor(np.arange(1.0, 1.0 + np.prod(shape)).reshape(shape), dtype=lib.float64)
+    return x, lib.tensor(mask, dtype=lib.bool), lib.tensor(src, dtype=lib.float64)
+
+
+@pytest.mark.parametrize(("shape", "mask", "src"), MASKED)
+def test_masked_scatter_values_and_gradients(shape: tuple, mask: Any, src: Any) -> None:
+    x, m, u = _masked(mg, shape, mask, src)
+    out = x.masked_scatter(m, u)
+    where = np.broadcast_to(np.asarray(mask), np.broadcast_shapes(shape, np.shape(mask)))
+    expected = np.broadcast_to(x.numpy(), where.shape).copy()
+    expected[where] = np.ravel(src)[: where.sum()]
+    assert out.dtype == mg.float64 and out.shape == where.shape
+    np.testing.assert_array_equal(out.numpy(), expected)
+    assert mg.masked_scatter(x, m, u).tolist() == out.tolist()
+    ins = [x.requires_grad_(), u.requires_grad_()]
+    assert mg.gradcheck(lambda a, b: a.masked_scatter(m, b), ins)
+    assert mg.gradgradcheck(lambda a, b: a.masked_scatter(m, b), ins)
+    if where.shape == shape:  # in place, where the mask keeps self's shape
+        inplace = x.detach().clone().masked_scatter_(m, u.detach())
+        assert inplace.tolist() == out.tolist()
+        assert mg.gradcheck(lambda a, b: a.clone().masked_scatter_(m, b), ins)
+
+
+@pytest.mark.parametrize(("shape", "mask", "src"), MASKED)
+def test_masked_scatter_like_torch(shape: tuple, mask: Any, src: Any) -> None:
+    torch = pytest.importorskip("torch")
+
+    def call(s: Any, i: Any, u: Any) -> Any:
+        return s.masked_scatter(i, u)
+
+    results = []
+    for lib in (torch, mg):
+        x, m, u = _masked(lib, shape, mask, src)
+        out = call(x.requires_grad_(), m, u.requires_grad_())
+        v = lib.tensor(np.random.default_rng(1).standard_normal(tuple(out.shape)))
+        gx, gu = lib.autograd.grad(out, [x, u], v)
+        results.append(
+            [(str(t.dtype), tuple(t.shape), t.detach().numpy().tolist()) for t in (out, gx, gu)]
+        )
+    torch_results = [(d.replace("torch.", "minigrad."), s, t) for d, s, t in results[0]]
+    assert results[1] == torch_results
+
+
+MASKED_MISUSES = [
+    ("source too small", lambda L: L.ones(3).masked_scatter(L.tensor([True, True]), L.ones(1))),
+    ("0-d source too small", lambda L: L.tensor(3.0).masked_scatter(L.tensor(True), L.ones(0))),
+    ("mask dtype", lambda L: L.ones(2).masked_scatter(L.tensor([1, 0]), L.ones(2))),
+    ("source dtype", lambda L: L.ones(2).masked_scatter(L.ones(2).bool(), L.ones(2).double())),
+    ("source list", lambda L: L.ones(2).masked_scatter(L.ones(2).bool(), [1.0, 2.0])),
+    ("broadcast", lambda L: L.ones(3).masked_scatter(L.ones(2).bool(), L.ones(6))),
+]
+
+
+@pytest.mark.parametrize("call", [pytest.param(c, id=n) for n, c in MASKED_MISUSES])
+def test_masked_scatter_misuses_raise_torch_errors(call: Callable[[Any], Any]) -> None:
+    torch = pytest.importorskip("torch")
+    with pytest.raises(Exception) as expected:
+        call(torch)
+    with pytest.raises(type(expected.value)) as got:
+        call(mg)
+    theirs = str(expected.value).splitlines()[0].replace("gotFloat", "got Float")
+    assert str(got.value).startswith(theirs)
+
+
+def test_masked_scatter_in_place_keeps_the_shape() -> None:
+    with pytest.raises(RuntimeError, match=r"doesn't match the broadcast shape \[2, 3\]"):
+        mg.ones(3).masked_scatter_(mg.ones(2, 3, dtype=mg.bool), mg.ones(6))

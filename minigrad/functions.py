@@ -24,6 +24,7 @@ from .validation import (
     _check_broadcasts,
     _check_linear_dtypes,
     _check_linear_shapes,
+    _kernel_refusal,
     _stack_mismatch,
     _tensor_only,
 )
@@ -312,13 +313,25 @@ def linear(input: TensorLike, weight: Tensor, bias: Tensor | None = None) -> Ten
     if bias is None:
         if xt._data.dtype is not w._data.dtype:
             _check_linear_dtypes(xt._data, w._data, None)
+        if w._data.dtype.kind == "b":
+            raise _linear_of_bools()
         return apply(fused.Linear(), xt, w)
     b = as_tensor(bias)
     if b.shape != (w.shape[0],):
         _check_linear_shapes(xt, w, b, "linear")
     if xt._data.dtype is not w._data.dtype or b._data.dtype is not w._data.dtype:
         _check_linear_dtypes(xt._data, w._data, b._data)
+    if w._data.dtype.kind == "b":
+        raise _linear_of_bools()
     return apply(fused.Linear(), xt, w, b)
+
+
+def _linear_of_bools() -> NotImplementedError:
+    """PyTorch's refusal of ``linear`` of bool tensors (its addmm kernel has no bool version;
+    NumPy would answer with a logical or of ands)."""
+    return _kernel_refusal(
+        "addmm_impl_cpu_", np.dtype(bool), "linear", "convert them first, e.g. x.float()"
+    )
 
 
 def sum(x: TensorLike, axis: Any = None, keepdims: bool = False, **kw: Any) -> Tensor:
@@ -920,7 +933,7 @@ def where(condition: TensorLike, x: Any = _ABSENT, y: Any = _ABSENT) -> Any:
         )
     cond = np.asarray(condition._data if isinstance(condition, Tensor) else condition)
     if cond.dtype != np.bool_:
-        raise TypeError(f"where(): condition must be bool, got dtype {cond.dtype}")
+        cond = _uint8_condition(cond)
     _where_operand(x, "input", 2)
     _where_operand(y, "other", 3)
     xs, ys = _where_side(x), _where_side(y)
@@ -932,6 +945,21 @@ def where(condition: TensorLike, x: Any = _ABSENT, y: Any = _ABSENT) -> Any:
     except ValueError:
         _check_broadcasts("where", cond, xs, ys)  # (PyTorch's words, not NumPy's)
         raise
+
+
+def _uint8_condition(cond: np.ndarray) -> np.ndarray:
+    """A uint8 condition of ``where`` read as ``cond != 0``, with PyTorch's deprecation warning
+    (masks were uint8 before PyTorch had bool tensors); any other dtype refused."""
+    if cond.dtype != np.uint8:
+        raise TypeError(f"where(): condition must be bool, got dtype {cond.dtype}")
+    warnings.warn(
+        "where received a uint8 condition tensor. This behavior is deprecated and will be "
+        "removed in a future version of PyTorch. Use a boolean condition instead. (where(): "
+        "make the condition bool, e.g. cond.bool())",
+        UserWarning,
+        stacklevel=3,
+    )
+    return cond != 0
 
 
 def _where_side(v: Any) -> Any:

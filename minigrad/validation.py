@@ -614,6 +614,24 @@ _BOOL_REFUSALS: dict[str, tuple[type[Exception], str, str]] = {
         "for masks use x | (t1 & t2); to compute in numbers, convert first, "
         "e.g. x.int().addcmul(t1, t2)",
     ),
+    # hardtanh, relu6 and threshold compare with bounds: numbers, not masks
+    "hardtanh": (
+        RuntimeError,
+        "Bool inputs not supported for hardtanh",
+        "a mask already lies in [0, 1]; to compute in numbers, convert it first, "
+        "e.g. F.hardtanh(x.float())",
+    ),
+    "relu6": (
+        RuntimeError,
+        "Bool inputs not supported for hardtanh",
+        "a mask already lies in [0, 6]; to compute in numbers, convert it first, "
+        "e.g. F.relu6(x.float())",
+    ),
+    "threshold": (
+        NotImplementedError,
+        "\"threshold_cpu\" not implemented for 'Bool'",
+        "convert it first, e.g. F.threshold(x.float(), threshold, value)",
+    ),
 }
 
 
@@ -629,6 +647,28 @@ def _bool_refusal(where: str, kernel: str = "") -> Exception:
         )
     error, words, fix = _BOOL_REFUSALS[where]
     return error(f"{words} ({where}() of a bool tensor: {fix})")
+
+
+def _kernel_refusal(kernel: str, dt: np.dtype, where: str, fix: str) -> NotImplementedError:
+    """PyTorch's refusal of op ``where`` on a ``dt`` tensor when its CPU ``kernel`` has no
+    version for that dtype, in its words, then the op and the fix."""
+    return NotImplementedError(
+        f"\"{kernel}\" not implemented for '{torch_name(dt)}' ({where}() of a {dt.name} "
+        f"tensor: {fix})"
+    )
+
+
+def _cast_refusal(
+    result: np.dtype, dt: np.dtype, where: str, fix: str, cpp: bool = False
+) -> RuntimeError:
+    """PyTorch's refusal to write a ``result`` value into a tensor of dtype ``dt`` (an op
+    that works in place on an integer or bool argument: ``var.clamp_`` of gaussian_nll_loss,
+    the target of binary_cross_entropy_with_logits), in its words (``cpp``: the kernels that
+    name ``dt`` as C++ does, "long int"), then the op and the fix."""
+    return RuntimeError(
+        f"result type {torch_name(result)} can't be cast to the desired output type "
+        f"{torch_name(dt, cpp=cpp)} ({where}(): {fix})"
+    )
 
 
 def _is_bool(v: Any) -> bool:

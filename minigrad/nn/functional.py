@@ -32,8 +32,12 @@ from ..random import as_generator
 from ..tensor import Tensor, _new_tensor, apply, as_tensor, from_data
 from ..validation import (
     ShapeError,
+    _bool_refusal,
+    _cast_refusal,
     _check_conv_dtypes,
     _class_target_mismatch,
+    _kernel_refusal,
+    _subtraction_refusal,
     _target_mismatch,
 )
 from . import more_losses
@@ -226,10 +230,21 @@ def relu_(input: Tensor) -> Tensor:
     return relu(input, inplace=True)
 
 
-def _hardtanh(x: Tensor, lo: float, hi: float) -> Tensor:
-    """x clamped to [lo, hi], derivative 1 strictly inside and 0 at and beyond the bounds."""
+def _hardtanh(x: Tensor, lo: float, hi: float, where: str = "hardtanh") -> Tensor:
+    """x clamped to [lo, hi], derivative 1 strictly inside and 0 at and beyond the bounds.
+
+    Integers stay integers, the bounds truncated toward 0 as PyTorch casts them; PyTorch
+    refuses a bool tensor and, for uint8, bounds that stay negative once truncated."""
     data = x._data
-    if data.dtype.kind != "f":  # integers stay integers (no gradient to shape)
+    if data.dtype.kind != "f":  # (no gradient to shape)
+        if data.dtype.kind == "b":
+            raise _bool_refusal(where)
+        if data.dtype.kind == "u" and (int(lo) < 0 or int(hi) < 0):
+            raise RuntimeError(
+                f"cannot do hardtanh on an unsigned type with negative limits ({where}() of a "
+                f"{data.dtype} tensor with min_val={lo}, max_val={hi}: give limits > -1, or "
+                "convert it first, e.g. x.int())"
+            )
         return x.clamp(lo, hi).to(x.dtype)
     return apply(fused.Hardtanh(lo, hi), x)
 
@@ -262,10 +277,12 @@ def hardtanh_(input: Tensor, min_val: float = -1.0, max_val: float = 1.0) -> Ten
 
 def relu6(input: Tensor, inplace: bool = False) -> Tensor:
     """min(max(x, 0), 6) (``hardtanh(x, 0, 6)``); derivative 0 at 0 and at 6, as PyTorch."""
-    return _apply(as_tensor(input), inplace, "relu6_", lambda t: _hardtanh(t, 0.0, 6.0))
+    return _apply(as_tensor(input), inplace, "relu6_", lambda t: _hardtanh(t, 0.0, 6.0, "relu6"))
 
 
 def _threshold(x: Tensor, threshold: float, value: float) -> Tensor:
+    if x._data.dtype.kind == "b":  # (PyTorch has no kernel for it)
+        raise _bool_refusal("threshold")
     if x._data.dtype.kind in "iu":  # an integer tensor stays one: value truncated, as PyTorch
         return where(
             x._data > threshold, x, _new_tensor(np.asarray(int(value), x._data.dtype), None)
@@ -665,10 +682,10 @@ def one_hot(tensor: Any, num_classes: int = -1) -> Tensor:
         RuntimeError: for a negative index or one not smaller than ``num_classes``.
     """
     idx = np.asarray(tensor._data if isinstance(tensor, Tensor) else tensor)
-    if idx.dtype.kind not in "iu":
+    if idx.dtype != np.int64:  # (as PyTorch: not even int32 or uint8)
         raise TypeError(
-            f"one_hot is only applicable to index tensor of type LongTensor (int64), "
-            f"got dtype {idx.dtype}"
+            "one_hot is only applicable to index tensor of type LongTensor. (one_hot(): got "
+            f"dtype {idx.dtype}; convert it first, e.g. tensor.long())"
         )
     if idx.size and idx.min() < 0:
         raise RuntimeError("one_hot(): Class values must be non-negative.")
@@ -722,10 +739,12 @@ def embedding(
     if scale_grad_by_freq or sparse:
         raise NotImplementedError("embedding(): scale_grad_by_freq and sparse are not supported")
     idx = np.asarray(input._data if isinstance(input, Tensor) else input)
-    if idx.dtype.kind not in "iu":
+    if idx.dtype != np.int64 and idx.dtype != np.int32:  # (as PyTorch: not uint8 or int8)
         raise TypeError(
-            f"embedding(): Expected tensor for argument #1 'indices' to have one of the "
-            f"following scalar types: Long, Int; but got dtype {idx.dtype} instead"
+            "Expected tensor for argument #1 'indices' to have one of the following scalar "
+            f"types: Long, Int; but got torch.{torch_name(idx.dtype)}Tensor instead (while "
+            "checking arguments for embedding) (embedding(): convert the indices first, e.g. "
+            "input.long())"
         )
     if weight.ndim != 2:
         raise ValueError(f"embedding(): weight must be 2-D, got shape {weight.shape}")
@@ -1011,6 +1030,28 @@ def _same_shape_target(x: Tensor, target: Any, fn: str) -> Tensor:
     return y if y._data.dtype == x._data.dtype else y.astype(x._data.dtype)
 
 
+def _check_float_target(x: Tensor, target: Any, fn: str) -> None:
+    """PyTorch's refusal of an integer or bool target tensor (or array) where the loss wants
+    the input's float dtype, in the words of the kernel that refuses it; Python numbers and
+    lists are read in the input's dtype."""
+    t = target._data if isinstance(target, Tensor) else target
+    if not isinstance(t, np.ndarray) or t.dtype.kind not in "biu":
+        return
+    kind = "bool" if t.dtype.kind == "b" else "integer"
+    fix = f"{fn}() of {'a' if kind == 'bool' else 'an'} {kind} target ({t.dtype}): "
+    fix += "convert it first, e.g. target.to(input.dtype)"
+    if fn == "binary_cross_entropy":
+        raise RuntimeError(
+            f"Found dtype {torch_name(t.dtype)} but expected {torch_name(x._data.dtype)} ({fix})"
+        )
+    if t.dtype.kind == "b":  # (PyTorch's kernels compute input - target, or 1 - target)
+        first = target if fn == "binary_cross_entropy_with_logits" else x
+        raise RuntimeError(f"{_subtraction_refusal(first, target)} ({fix})")
+    if fn == "binary_cross_entropy_with_logits":
+        how = f"the target is {t.dtype}; convert it first, e.g. target.to(input.dtype)"
+        raise _cast_refusal(x._data.dtype, t.dtype, fn, how)
+
+
 def _weight(weight: Any, x: Tensor) -> Tensor:
     """An elementwise weight as a Tensor of the input's dtype (broadcast by the product)."""
     w = weight if isinstance(weight, Tensor) else from_data(np.asarray(weight))
@@ -1083,6 +1124,7 @@ def l1_loss(
     """Mean absolute error: reduce(|input - target|) (gradient 0 where they are equal)."""
     reduction = _reduction(size_average, reduce, reduction, "l1_loss")
     x = _as_input(input, "l1_loss")
+    _check_float_target(x, target, "l1_loss")
     y = _same_shape_target(x, target, "l1_loss")
     return _weighted_reduce((x - y).abs(), weight, reduction, "l1_loss")
 
@@ -1162,6 +1204,7 @@ def binary_cross_entropy(
     fn = "binary_cross_entropy"
     reduction = _reduction(size_average, reduce, reduction, fn)
     p = _as_input(input, fn)
+    _check_float_target(p, target, fn)
     y = _same_shape_target(p, target, fn)
     if not ((p._data >= 0) & (p._data <= 1)).all():
         raise ValueError(
@@ -1206,6 +1249,7 @@ def binary_cross_entropy_with_logits(
     fn = "binary_cross_entropy_with_logits"
     reduction = _reduction(size_average, reduce, reduction, fn)
     x = _as_input(input, fn)
+    _check_float_target(x, target, fn)
     y = _same_shape_target(x, target, fn)
     loss: Tensor
     if pos_weight is None:
@@ -2033,6 +2077,11 @@ def pad(input: Tensor, pad: Any, mode: str = "constant", value: float | None = N
             "  - 2D or 3D input: padding size = 2 (pads last dimension)\n"
             "  - 3D or 4D input: padding size = 4 (pads last 2 dimensions)\n"
             "  - 4D or 5D input: padding size = 6 (pads last 3 dimensions)"
+        )
+    if mode in ("reflect", "replicate") and x._data.dtype.kind == "b":
+        kernel = f"{'reflection' if mode == 'reflect' else 'replication'}_pad{len(pad) // 2}d"
+        raise _kernel_refusal(
+            kernel, x._data.dtype, "pad", f"convert it first, e.g. F.pad(x.int(), pad, {mode!r})"
         )
     pairs = [(int(pad[2 * i]), int(pad[2 * i + 1])) for i in range(len(pad) // 2)]
     widths = [(0, 0)] * (x.ndim - len(pairs)) + pairs[::-1]  # first axis first

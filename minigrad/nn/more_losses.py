@@ -19,7 +19,7 @@ from ..dtypes import default_float, torch_name
 from ..functions import minimum, where
 from ..linalg_functions import pairwise_distance
 from ..tensor import Tensor, apply, as_tensor
-from ..validation import _check_broadcasts
+from ..validation import _cast_refusal, _check_broadcasts
 from ._reduction import _check_reduction, _legacy, _reduce, _reduction, renamed_mean
 
 __all__ = [
@@ -66,8 +66,9 @@ def _float_only(x: Tensor, fn: str, message: str, error: type[Exception]) -> Non
 
 
 def _check_long(target: Tensor, fn: str) -> None:
-    """PyTorch's error for class indices that are not integers."""
-    if target._data.dtype.kind not in "iu":
+    """PyTorch's error for class indices that are not int64 (int32 and uint8 too, as PyTorch's
+    margin kernels)."""
+    if target._data.dtype != np.int64:
         raise RuntimeError(
             f"expected scalar type Long but found {torch_name(target._data.dtype).capitalize()} "
             f"({fn}(): the target holds class indices: an int64 tensor, e.g. y.long())"
@@ -198,6 +199,15 @@ def _gaussian_var(var: Any, x: Tensor, fn: str) -> Tensor:
         dtype = x._data.dtype if x._data.dtype.kind == "f" else default_float()
         return as_tensor(np.full(x._data.shape, float(var), dtype))
     v = as_tensor(var)
+    if v._data.dtype.kind in "biu":  # (PyTorch clamps it in place, to a float eps)
+        raise _cast_refusal(
+            default_float(),
+            v._data.dtype,
+            fn,
+            f"var of dtype {v._data.dtype} is clamped in place to at least eps; give "
+            "floating-point variances, e.g. var.float()",
+            cpp=True,
+        )
     if v._data.size and (v._data < 0).any():
         raise ValueError(f"var has negative entry/entries ({help_})")
     xs, vs = x._data.shape, v._data.shape
@@ -324,8 +334,29 @@ def hinge_embedding_loss(
     x, t = as_tensor(input), as_tensor(target)
     _check_broadcasts(fn, t, x)
     y = t._data
+    if x._data.dtype.kind in "iu":
+        return _integer_hinge(x._data, y, margin, reduction)
     loss = where(y != 1, (float(margin) - x).clamp_min(0), 0.0) + where(y != -1, x, 0.0)
     return _reduce(loss, reduction)
+
+
+def _integer_hinge(x: np.ndarray, y: np.ndarray, margin: float, reduction: str) -> Tensor:
+    """hinge_embedding_loss of an integer input, as PyTorch computes it: in the input's dtype
+    (the margin truncated toward 0, wrapping around as the dtype does), a sum in int64, and no
+    mean (PyTorch cannot infer its dtype)."""
+    if reduction == "mean":
+        raise RuntimeError(
+            "mean(): could not infer output dtype. Input dtype must be either a floating point "
+            f"or complex dtype. Got: {torch_name(x.dtype)} (hinge_embedding_loss() of an "
+            f"{x.dtype} input with reduction='mean': convert the input first, e.g. "
+            "input.float(), or use reduction='sum')"
+        )
+    zero = np.zeros((), x.dtype)
+    m = np.asarray(int(margin)).astype(x.dtype)
+    with np.errstate(over="ignore"):
+        loss = np.where(y != 1, np.maximum(m - x, zero), zero) + np.where(y != -1, x, zero)
+    loss = loss.astype(x.dtype)
+    return as_tensor(loss if reduction == "none" else loss.sum(dtype=np.int64))
 
 
 def cosine_embedding_loss(

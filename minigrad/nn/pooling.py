@@ -15,6 +15,7 @@ import numpy as np
 from .. import conv as _conv_ops
 from ..dtypes import torch_name
 from ..tensor import Tensor, _new_tensor, apply, as_tensor
+from ..validation import _kernel_refusal
 from ._common import _size, _spatial_input, _tuple
 
 __all__ = [
@@ -606,6 +607,8 @@ def _max_unpool(
         raise RuntimeError(
             f"elements in indices should be type int64 but got: {torch_name(idx._data.dtype)}"
         )
+    if x._data.dtype.kind != "f":  # (PyTorch's 1-d unpooling is its 2-d kernel)
+        raise _kernel_refusal("max_unpool2d", x._data.dtype, fn, "convert it first, e.g. x.float()")
     if idx.shape != x.shape:
         raise RuntimeError(
             "Expected shape of indices to be same as that of the input tensor "

@@ -370,30 +370,12 @@ class InPlaceMethods:
 
     def masked_scatter_(self: Any, mask: Any, source: Any) -> Any:
         """``masked_scatter`` in place (the mask broadcast to self's shape); returns self."""
-        shape, mask_shape = self._data.shape, np.shape(_raw(mask))
-        try:
-            broadcast = np.broadcast_shapes(shape, mask_shape)
-        except ValueError:  # (masked_scatter says so)
-            broadcast = shape
-        if broadcast != shape:
-            raise RuntimeError(
-                f"output with shape {list(shape)} doesn't match the broadcast shape "
-                f"{list(broadcast)}"
-            )
+        _mask_fits(self, mask)
         return _inplace(self, "masked_scatter_", lambda t: t.masked_scatter(mask, source))
 
     def masked_fill_(self: Any, mask: Any, value: Any) -> Any:
         """``value`` where ``mask`` (bool, broadcast to self) is True, in place; returns self."""
-        shape, mask_shape = self._data.shape, np.shape(_raw(mask))
-        try:
-            broadcast = np.broadcast_shapes(shape, mask_shape)
-        except ValueError:  # (masked_fill says so)
-            broadcast = shape
-        if broadcast != shape:
-            raise RuntimeError(
-                f"output with shape {list(shape)} doesn't match the broadcast shape "
-                f"{list(broadcast)}"
-            )
+        _mask_fits(self, mask)
         return _inplace(self, "masked_fill_", lambda t: t.masked_fill(mask, value), cast="unsafe")
 
     def tril_(self: Any, diagonal: int = 0) -> Any:
@@ -750,4 +732,19 @@ def _source_is_a_tensor(source: Any, name: str) -> None:
     if not hasattr(source, "_data"):
         raise TypeError(
             f"{name}(): argument 'source' (position 3) must be Tensor, not {type(source).__name__}"
+        )
+
+
+def _mask_fits(self: Any, mask: Any) -> None:
+    """Refuse, in PyTorch's words, a mask that would broadcast self to another shape: an
+    in-place masked write keeps self's shape (a mask that cannot broadcast at all is left to
+    the out-of-place op, which says so)."""
+    shape, mask_shape = self._data.shape, np.shape(_raw(mask))
+    try:
+        broadcast = np.broadcast_shapes(shape, mask_shape)
+    except ValueError:
+        return
+    if broadcast != shape:
+        raise RuntimeError(
+            f"output with shape {list(shape)} doesn't match the broadcast shape {list(broadcast)}"
         )

@@ -37,14 +37,18 @@ KNOWN: dict[str, str] = {
 }
 
 
-def missing_attribute(module: str, torch_module: str) -> Callable[[str], object]:
-    """A module ``__getattr__`` that explains a missing name instead of a bare error."""
+def missing_attribute(
+    module: str, torch_module: str, why_all: str | None = None
+) -> Callable[[str], object]:
+    """A module ``__getattr__`` that explains a missing name instead of a bare error: the
+    reason KNOWN gives for the name, else ``why_all`` (one reason for every missing name of
+    the module, e.g. ``minigrad.distributed``'s), if given."""
 
     def __getattr__(name: str) -> object:
         if name.startswith("__"):  # dunders probed by tools (doctest, pickle, inspect)
             raise AttributeError(f"module {module!r} has no attribute {name!r}")
         torch_name = f"{torch_module}.{name}"
-        why = KNOWN.get(torch_name)
+        why = KNOWN.get(torch_name, why_all)
         detail = f"; {why}" if why else ""
         raise AttributeError(
             f"module {module!r} has no attribute {name!r}: minigrad does not have "

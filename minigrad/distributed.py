@@ -5,7 +5,7 @@ skips the distributed branch; every other name explains itself with an ``Attribu
 
 from __future__ import annotations
 
-from ._missing import DOCS
+from ._missing import missing_attribute
 
 WHY = (
     "minigrad trains in one process, so there is no process group to join: run the script as "
@@ -25,13 +25,6 @@ def is_initialized() -> bool:
     return False
 
 
-def __getattr__(name: str) -> object:
-    """Any other name of ``torch.distributed`` (``init_process_group``, ``get_rank``,
-    ``all_reduce``...): an ``AttributeError`` that says why and what to do instead."""
-    if name.startswith("__"):  # dunders probed by tools (doctest, pickle, inspect)
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    raise AttributeError(
-        f"module {__name__!r} has no attribute {name!r}: minigrad does not have "
-        f'torch.distributed.{name}; {WHY}. See {DOCS} ("Coming from PyTorch") for what '
-        "minigrad has and how it differs from PyTorch"
-    )
+# Any other name of ``torch.distributed`` (``init_process_group``, ``get_rank``,
+# ``all_reduce``...): an ``AttributeError`` that says why and what to do instead.
+__getattr__ = missing_attribute("minigrad.distributed", "torch.distributed", WHY)

@@ -302,6 +302,7 @@ from .linalg_functions import (
     det,
     inverse,
     pairwise_distance,
+    pdist,
     slogdet,
 )
 from .more_functions import (
@@ -659,6 +660,7 @@ __all__ += [
     "inverse",
     "linalg",
     "pairwise_distance",
+    "pdist",
     "slogdet",
 ]
 __all__ += [

@@ -1,6 +1,6 @@
 """PyTorch's top-level functions of linear algebra and distances: ``inverse``, ``det``,
-``slogdet``, ``cumprod``, ``cdist``, ``cosine_similarity``, ``pairwise_distance``, and
-``nn.functional.normalize``.
+``slogdet``, ``cumprod``, ``cdist``, ``pdist``, ``cosine_similarity``, ``pairwise_distance``,
+and ``nn.functional.normalize``.
 
 Each is a composition of Tensor methods (``vector_norm``, ``clamp_min``, division, ``sum``), so
 its gradient comes from theirs; ``inverse``, ``det``, ``slogdet`` and ``cumprod`` call the
@@ -10,6 +10,7 @@ methods of ``linalg_methods.py``.
 from __future__ import annotations
 
 import builtins
+import math
 from typing import Any
 
 import numpy as np
@@ -28,6 +29,7 @@ __all__ = [
     "inverse",
     "normalize",
     "pairwise_distance",
+    "pdist",
     "slogdet",
 ]
 
@@ -155,4 +157,45 @@ def cdist(
     if not p >= 0:
         raise RuntimeError("cdist only supports non-negative p values")
     diff = x1.unsqueeze(-2) - x2.unsqueeze(-3)  # (..., P, R, M)
-    return vector_norm(diff, p, -1)
+    return _distance(diff, p)
+
+
+def _distance(diff: Tensor, p: float) -> Tensor:
+    """The ``p``-norm of ``diff`` over its last dim, with the gradient of PyTorch's ``cdist``
+    and ``pdist``: for p = inf, each coordinate tied for the largest ``|diff|`` gets the whole
+    gradient (``vector_norm`` splits it among them, as ``torch.linalg.vector_norm`` does)."""
+    if p != math.inf:
+        return vector_norm(diff, p, -1)
+    if diff.shape[-1] == 0:  # no coordinates: distance 0, as PyTorch (amax has no identity)
+        return diff.sum(-1)
+    d = diff.abs()
+    top = d.detach().amax(-1, keepdim=True)
+    # The value is the detached max; the gradient flows through |diff| at every tied maximum.
+    return top.squeeze(-1) + ((d - d.detach()) * (d.detach() == top)).sum(-1)
+
+
+def pdist(input: Tensor, p: float = 2) -> Tensor:
+    """The ``p``-norm distance between every pair of rows of an ``(N, M)`` input: shape
+    ``(N * (N - 1) / 2,)``, the upper triangle of ``cdist(input, input, p)`` without its
+    diagonal, row by row (``torch.pdist``, ``nn.functional.pdist``).
+
+    ``p`` is in ``[0, inf]`` (0 counts the differing coordinates). The gradient is
+    ``vector_norm``'s, so it is 0 where two rows are equal (not nan), as PyTorch's.
+
+    Raises:
+        RuntimeError: for an input that is not 2-D or not floating point, or a negative
+            ``p``, in PyTorch's words.
+    """
+    x = _tensor(input, "pdist")
+    if isinstance(p, str) or not isinstance(p, int | float | np.integer | np.floating):
+        raise TypeError(f"pdist(): argument 'p' must be float, not {type(p).__name__}")
+    if x.ndim != 2:
+        raise RuntimeError(f"pdist only supports 2D tensors, got: {x.ndim}D")
+    if x._data.dtype.kind != "f":
+        raise RuntimeError(
+            "pdist only supports floating-point dtypes (convert first, e.g. input.float())"
+        )
+    if not p >= 0:
+        raise RuntimeError("pdist only supports non-negative p values")
+    i, j = np.triu_indices(x.shape[0], 1)
+    return _distance(x[i] - x[j], float(p))

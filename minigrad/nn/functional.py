@@ -26,7 +26,7 @@ from ..dtypes import torch_name
 from ..functions import linear, where
 from ..grad_mode import no_grad
 from ..inplace import _inplace, bump_version
-from ..linalg_functions import cosine_similarity, normalize, pairwise_distance
+from ..linalg_functions import cosine_similarity, normalize, pairwise_distance, pdist
 from ..node_surface import labelled
 from ..random import as_generator
 from ..tensor import Tensor, _new_tensor, apply, as_tensor, from_data
@@ -137,7 +137,7 @@ __all__ = [
     "threshold",
     "threshold_",
 ]
-__all__ += ["cosine_similarity", "normalize", "pairwise_distance"]  # (linalg_functions.py)
+__all__ += ["cosine_similarity", "normalize", "pairwise_distance", "pdist"]  # (linalg_functions.py)
 __all__ += [  # (pooling.py)
     "adaptive_avg_pool1d",
     "adaptive_max_pool1d",

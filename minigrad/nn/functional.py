@@ -21,6 +21,7 @@ from .. import activations, fused
 from .. import conv as _conv_ops
 from .._missing import missing_attribute
 from ..activations import log_softmax, sigmoid, softmax, tanh
+from ..creation import empty_like, zeros_like
 from ..dims import wrap_dim
 from ..dtypes import torch_name
 from ..functions import linear, where
@@ -93,6 +94,7 @@ __all__ = [
     "gelu",
     "glu",
     "group_norm",
+    "gumbel_softmax",
     "hardshrink",
     "hardsigmoid",
     "hardswish",
@@ -524,6 +526,45 @@ def softmin(
     x = as_tensor(input)
     d = activations._implicit_dim(x.ndim, "softmin") if dim is None else dim
     return (-x).softmax(d, dtype)
+
+
+def gumbel_softmax(
+    logits: Tensor, tau: float = 1, hard: bool = False, eps: float = 1e-10, dim: int = -1
+) -> Tensor:
+    """Sample from the Gumbel-Softmax distribution and optionally discretise
+    (``torch.nn.functional.gumbel_softmax``): ``softmax((logits + g) / tau, dim)`` with
+    ``g = -log(e)``, ``e`` standard exponential draws from minigrad's default generator (so
+    ``minigrad.manual_seed`` repeats them; the numbers differ from PyTorch's).
+
+    With ``hard=True`` the result is one-hot at the soft sample's largest entry along ``dim``,
+    but differentiated as the soft sample (the straight-through estimator,
+    ``y_hard - y_soft.detach() + y_soft``), as PyTorch's.
+
+    Args:
+        logits: ``[..., num_features]`` unnormalised log probabilities (floating point).
+        tau: the temperature; 0 gives nan, as PyTorch.
+        hard: return one-hot samples with the soft sample's gradient.
+        eps: deprecated and unused, as in PyTorch (a value other than the default warns).
+        dim: the dim along which softmax is computed.
+
+    Returns:
+        A tensor of ``logits``' shape: probability distributions along ``dim``, or one-hot
+        vectors with ``hard=True``.
+    """
+    if not isinstance(logits, Tensor):
+        raise TypeError(
+            "gumbel_softmax(): argument 'logits' (position 1) must be Tensor, not "
+            f"{type(logits).__name__}"
+        )
+    if eps != 1e-10:
+        warnings.warn("`eps` parameter is deprecated and has no effect.", stacklevel=2)
+    gumbels = -empty_like(logits).exponential_().log()  # ~Gumbel(0, 1)
+    y_soft = ((logits + gumbels) / tau).softmax(dim)
+    if not hard:
+        return y_soft  # the reparameterisation trick
+    index = y_soft.max(dim, keepdim=True)[1]
+    y_hard = zeros_like(logits).scatter_(dim, index, 1.0)
+    return y_hard - y_soft.detach() + y_soft
 
 
 def glu(input: Tensor, dim: int = -1) -> Tensor:

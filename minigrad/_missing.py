@@ -29,6 +29,12 @@ KNOWN: dict[str, str] = {
     "torch.nn.functional.ctc_loss": "there is no CTC loss (connectionist temporal "
     'classification); docs/nn.md ("Losses") lists the losses minigrad has',
     **dict.fromkeys(
+        ["torch.nn.utils.parametrize", "torch.nn.utils.parametrizations"],
+        "there are no parametrizations; for weight normalisation use nn.utils.weight_norm "
+        "(PyTorch's original form: parameters weight_g and weight_v, the weight recomputed "
+        "before each forward) and nn.utils.remove_weight_norm",
+    ),
+    **dict.fromkeys(
         [f"torch.hub.{name}" for name in ("load", "list", "help", "load_state_dict_from_url")]
         + ["torch.hub.download_url_to_file"],
         "minigrad loads no published models: build the model in Python and load its weights "

@@ -17,7 +17,7 @@ from ..random import GeneratorLike
 from ..tensor import Tensor, apply, as_tensor
 from . import functional as F
 from .layers import _reset_weight_and_bias, _weight_and_bias
-from .module import Module, Parameter
+from .module import Module, Parameter, _param
 
 __all__ = [
     "AdaptiveAvgPool2d",
@@ -136,9 +136,8 @@ class _ConvNd(Module):
 
     def forward(self, input: Tensor) -> Tensor:
         x = as_tensor(input)
-        params = self._parameters
-        weight: Any = params["weight"]  # (always a Parameter in a conv layer)
-        bias = params["bias"]
+        weight: Any = _param(self, "weight")  # (a Parameter, or weight_norm's tensor)
+        bias = _param(self, "bias")
         nd = self._nd
         pads = self._pads
         if self.padding_mode != "zeros":
@@ -314,11 +313,10 @@ class _ConvTransposeNd(Module):
 
     def forward(self, input: Tensor, output_size: Sequence[int] | None = None) -> Tensor:
         x = as_tensor(input)
-        params = self._parameters
-        weight: Any = params["weight"]  # (always a Parameter in a conv layer)
+        weight: Any = _param(self, "weight")  # (a Parameter, or weight_norm's tensor)
         try:
             return type(self)._fn(
-                x, weight, params["bias"], self.stride, self.padding,
+                x, weight, _param(self, "bias"), self.stride, self.padding,
                 self._output_padding(x, output_size), self.groups, self.dilation,
             )  # fmt: skip
         except (RuntimeError, ValueError, TypeError) as e:

@@ -12,7 +12,7 @@ from ..random import GeneratorLike
 from ..tensor import Tensor
 from . import functional as F
 from . import init
-from .module import Module, Parameter
+from .module import Module, Parameter, _param
 
 __all__ = ["Embedding"]
 
@@ -93,8 +93,8 @@ class Embedding(Module):
                 self.weight._data[self.padding_idx] = 0
 
     def forward(self, input: Any) -> Tensor:
-        weight = self._parameters["weight"]
-        return F.embedding(input, weight, self.padding_idx, self.max_norm, self.norm_type)  # type: ignore[arg-type]
+        weight = _param(self, "weight")
+        return F.embedding(input, weight, self.padding_idx, self.max_norm, self.norm_type)
 
     @classmethod
     def from_pretrained(

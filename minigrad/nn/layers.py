@@ -23,7 +23,7 @@ from ..tensor import Tensor, apply, as_tensor
 from ..validation import _check_linear_dtypes, _check_linear_shapes
 from . import init
 from .feature_functions import bilinear
-from .module import Module, Parameter, _check_module, _Numbered
+from .module import Module, Parameter, _check_module, _Numbered, _param
 
 __all__ = ["Bilinear", "Flatten", "Identity", "Linear", "Sequential", "Unflatten"]
 
@@ -104,9 +104,8 @@ class Linear(Module):
         if not isinstance(x, Tensor):
             x = as_tensor(x)
         # Read the registry directly: attribute access would go through Module.__getattr__.
-        params = self._parameters
-        weight: Any = params["weight"]  # (always a Parameter in a Linear)
-        bias = params["bias"]
+        weight: Any = _param(self, "weight")  # (a Parameter, or weight_norm's tensor)
+        bias = _param(self, "bias")
         shape = x._data.shape
         if not shape or shape[-1] != self.in_features or x._data.dtype is not weight._data.dtype:
             self._check_input(x, weight, bias)
@@ -172,8 +171,7 @@ class Bilinear(Module):
             init.uniform_(self.bias, -bound, bound, generator=gen)
 
     def forward(self, input1: Tensor, input2: Tensor) -> Tensor:
-        params = self._parameters
-        return bilinear(input1, input2, params["weight"], params["bias"])  # type: ignore[arg-type]
+        return bilinear(input1, input2, _param(self, "weight"), _param(self, "bias"))
 
     def extra_repr(self) -> str:
         return (

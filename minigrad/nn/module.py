@@ -819,6 +819,17 @@ def _hooks_of(module: Module, slot: str) -> dict[int, _Hook]:
     return hooks
 
 
+def _param(module: Module, name: str) -> Any:
+    """``module.<name>`` for a layer's forward: read from the parameter registry, for speed
+    (attribute access goes through ``Module.__getattr__``), else from the instance, where
+    ``nn.utils.weight_norm`` puts the weight it recomputes before each forward; None if neither
+    (a layer without bias)."""
+    params = module._parameters
+    if name in params:
+        return params[name]
+    return module.__dict__.get(name)
+
+
 def _indent(text: str, spaces: int) -> str:
     """Indent every line but the first (nested reprs line up under their key)."""
     lines = text.split("\n")

@@ -21,7 +21,7 @@ from ..dtypes import default_float
 from ..tensor import Tensor, _new_tensor, as_tensor
 from . import functional as F
 from . import init
-from .module import Module, Parameter
+from .module import Module, Parameter, _param
 
 __all__ = [
     "BatchNorm1d",
@@ -159,13 +159,12 @@ class _BatchNorm(_NormBase):
             # momentum=None: a cumulative moving average (the mean of every batch so far).
             factor = 1.0 / float(tracked._data) if self.momentum is None else self.momentum
         update = not self.training or self.track_running_stats
-        params = self._parameters
         return F.batch_norm(
             x,
             running_mean if update else None,
             running_var if update else None,
-            params["weight"],
-            params["bias"],
+            _param(self, "weight"),
+            _param(self, "bias"),
             use_batch,
             factor,
             self.eps,
@@ -256,9 +255,8 @@ class LayerNorm(Module):
             init.zeros_(self.bias)
 
     def forward(self, input: Tensor) -> Tensor:
-        params = self._parameters
         return F.layer_norm(
-            input, self.normalized_shape, params["weight"], params["bias"], self.eps
+            input, self.normalized_shape, _param(self, "weight"), _param(self, "bias"), self.eps
         )
 
     def extra_repr(self) -> str:
@@ -317,8 +315,9 @@ class GroupNorm(Module):
             init.zeros_(self.bias)
 
     def forward(self, input: Tensor) -> Tensor:
-        params = self._parameters
-        return F.group_norm(input, self.num_groups, params["weight"], params["bias"], self.eps)
+        return F.group_norm(
+            input, self.num_groups, _param(self, "weight"), _param(self, "bias"), self.eps
+        )
 
     def extra_repr(self) -> str:
         return (
@@ -372,7 +371,7 @@ class RMSNorm(Module):
             init.ones_(self.weight)
 
     def forward(self, x: Tensor) -> Tensor:
-        return F.rms_norm(x, self.normalized_shape, self._parameters["weight"], self.eps)
+        return F.rms_norm(x, self.normalized_shape, _param(self, "weight"), self.eps)
 
     def extra_repr(self) -> str:
         return (
@@ -420,15 +419,15 @@ class _InstanceNorm(_NormBase):
         unbatched = x.ndim == nd + 1
         if unbatched:
             x = x.reshape(1, *x.shape)
-        buffers, params = self._buffers, self._parameters
+        buffers = self._buffers
         # As PyTorch: the running statistics are used only in eval mode when tracked; they
         # move in training mode (momentum None: they do not move).
         out = F.instance_norm(
             x,
             buffers["running_mean"],
             buffers["running_var"],
-            params["weight"],
-            params["bias"],
+            _param(self, "weight"),
+            _param(self, "bias"),
             self.training or not self.track_running_stats,
             self.momentum if self.momentum is not None else 0.0,
             self.eps,

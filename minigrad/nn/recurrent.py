@@ -25,7 +25,7 @@ from ..tensor import Tensor, _new_tensor
 from ..unbind import unbind
 from . import functional as F
 from . import init
-from .module import Module, Parameter
+from .module import Module, Parameter, _param
 from .utils.rnn import PackedSequence, _padded
 
 __all__ = ["GRU", "LSTM", "RNN", "GRUCell", "LSTMCell", "RNNBase", "RNNCell", "RNNCellBase"]
@@ -230,7 +230,7 @@ class RNNBase(Module):
 
     @property
     def _flat_weights(self) -> list[Tensor]:
-        return [self._parameters[n] for n in self._flat_weights_names]  # type: ignore[misc]
+        return [_param(self, n) for n in self._flat_weights_names]
 
     @property
     def all_weights(self) -> list[list[Parameter]]:
@@ -242,7 +242,7 @@ class RNNBase(Module):
     def _layer_params(self, layer: int, direction: int) -> Iterator[Tensor | None]:
         suffix = f"_l{layer}" + ("_reverse" if direction == 1 else "")
         for name in ("weight_ih", "weight_hh", "bias_ih", "bias_hh", "weight_hr"):
-            yield self._parameters.get(name + suffix)
+            yield _param(self, name + suffix)
 
     def _state_shapes(self, batch: int) -> list[tuple[int, ...]]:
         """The shapes of h_0 (and c_0 for an LSTM) for a batch of ``batch``."""

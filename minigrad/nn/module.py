@@ -642,29 +642,38 @@ class Module:
 
     def _state_items(self, prefix: str = "") -> Iterator[tuple[str, Tensor]]:
         """(key, tensor) of every state entry, shared ones under every name (as PyTorch)."""
+        for key, _, _, t in self._state_slots(prefix):
+            yield key, t
+
+    def _state_slots(self, prefix: str = "") -> Iterator[tuple[str, Module, str, Tensor]]:
+        """(key, owning module, attribute name, tensor) of every state entry."""
         for name, mod in self.named_modules(prefix=prefix.rstrip("."), remove_duplicate=False):
             dot = f"{name}." if name else ""
             for pname, p in mod._parameters.items():
                 if p is not None:
-                    yield dot + pname, p
+                    yield dot + pname, mod, pname, p
             for bname, b in mod._buffers.items():
                 if b is not None and bname not in mod._non_persistent:
-                    yield dot + bname, b
+                    yield dot + bname, mod, bname, b
 
     def load_state_dict(
         self, state_dict: Mapping[str, Any], strict: bool = True, assign: bool = False
     ) -> _IncompatibleKeys:
-        """Copy arrays from ``state_dict`` into the parameters and buffers, in place.
+        """Copy arrays from ``state_dict`` into the parameters and buffers, in place, or with
+        ``assign=True`` make its tensors the module's own.
 
-        Everything is checked before anything is copied: on error the model is unchanged.
+        Everything is checked before anything is changed: on error the model is unchanged.
 
         Args:
             state_dict: ``name -> Tensor or ndarray`` (e.g. from ``state_dict()``, a checkpoint
                 or a PyTorch model converted with ``.numpy()``). Values are cast to each
                 parameter's dtype.
             strict: require exactly the model's keys.
-            assign: PyTorch's option to make the state dict's tensors the parameters; only
-                False (copy into them) is supported.
+            assign: PyTorch's option: instead of copying, each buffer becomes the state dict's
+                tensor itself and each parameter a Parameter sharing the tensor's array (the
+                tensor itself if it is a Parameter), with the module parameter's
+                ``requires_grad`` and the tensor's dtype. Values must be Tensors. An optimizer
+                made before loading still holds the old parameters: make it after.
 
         Returns:
             ``(missing_keys, unexpected_keys)``.
@@ -672,23 +681,18 @@ class Module:
         Raises:
             RuntimeError: in PyTorch's words (``Missing key(s) in state_dict: ...``,
                 ``Unexpected key(s) ...`` when strict, ``size mismatch for ...``, values that
-                are not numeric arrays), then a last line saying nothing was loaded.
-            NotImplementedError: for ``assign=True``.
+                are not numeric arrays, or with ``assign=True`` not Tensors, or not floating
+                point for a parameter that requires grad), then a last line saying nothing was
+                loaded.
         """
-        if assign:
-            raise NotImplementedError(
-                "load_state_dict(assign=True) is not supported: minigrad copies the values "
-                "into the module's own parameters (assign=False), so an optimizer made before "
-                "loading keeps working"
-            )
         if not isinstance(state_dict, Mapping):
             raise TypeError(
                 f"load_state_dict(): expected a mapping of names to arrays, "
                 f"got {type(state_dict).__name__}"
             )
-        targets = dict(self._state_items())
-        missing = [k for k in targets if k not in state_dict]
-        unexpected = [str(k) for k in state_dict if k not in targets]
+        slots = {key: (mod, name, t) for key, mod, name, t in self._state_slots()}
+        missing = [k for k in slots if k not in state_dict]
+        unexpected = [str(k) for k in state_dict if k not in slots]
         # PyTorch's messages, in its order: missing keys, unexpected keys, then per entry
         problems: list[str] = []
         if strict and missing:
@@ -699,11 +703,21 @@ class Module:
             problems.append(
                 "Unexpected key(s) in state_dict: " + ", ".join(f'"{k}"' for k in unexpected) + ". "
             )
-        arrays: list[tuple[Tensor, np.ndarray]] = []
-        for key, target in targets.items():
+        copies: list[tuple[Tensor, np.ndarray]] = []
+        assigns: list[tuple[Module, str, Tensor, bool]] = []
+        for key, (mod, name, target) in slots.items():
             if key not in state_dict:
                 continue
             value = state_dict[key]
+            if assign and not isinstance(value, Tensor):
+                problems.append(
+                    f'While copying the parameter named "{key}", expected minigrad.Tensor or '
+                    f"Tensor-like object from checkpoint but received {type(value)} "
+                    "(assign=True makes the checkpoint's tensors the module's own: wrap an "
+                    "array with minigrad.from_numpy to share it, or load with assign=False "
+                    "to copy it)"
+                )
+                continue
             arr = value._data if isinstance(value, Tensor) else value
             try:
                 arr = np.asarray(arr)
@@ -721,8 +735,26 @@ class Module:
                     "from checkpoint, the shape in current model is "
                     f"{Size(target._data.shape)}."
                 )
+            elif not assign:
+                copies.append((target, arr))
+            elif not isinstance(target, Parameter):
+                assigns.append((mod, name, value, False))
+            elif isinstance(value, Parameter):
+                assigns.append((mod, name, value, target.requires_grad))
+            elif arr.dtype.kind != "f":
+                why = (
+                    "Only Tensors of floating point and complex dtype can require gradients"
+                    if target.requires_grad
+                    else "a minigrad Parameter must be floating point"
+                )
+                problems.append(
+                    f'While copying the parameter named "{key}", whose dimensions in the model '
+                    f"are {Size(target._data.shape)} and whose dimensions in the checkpoint are "
+                    f"{Size(arr.shape)}, an exception occurred : ({why!r},)."
+                )
             else:
-                arrays.append((target, arr))
+                new = Parameter(value.detach(), requires_grad=target.requires_grad)
+                assigns.append((mod, name, new, target.requires_grad))
         if problems:
             # minigrad's extra: PyTorch has copied the entries that fit by then; minigrad
             # checks everything first, so the module is as it was
@@ -731,10 +763,14 @@ class Module:
                 + "\n\t".join(problems)
                 + "\nNothing was loaded: the module is unchanged."
             )
-        for target, arr in arrays:
+        for target, arr in copies:
             if arr is not target._data:
                 np.copyto(target._data, arr, casting="unsafe")
                 bump_version(target)
+        for mod, name, value, requires_grad in assigns:
+            if isinstance(value, Parameter):
+                value.requires_grad = requires_grad  # PyTorch's requires_grad_ on a given one
+            setattr(mod, name, value)
         return _IncompatibleKeys(missing, unexpected)
 
     # -- repr ---------------------------------------------------------------------------------

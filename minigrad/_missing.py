@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import dis
 import importlib.abc
 import sys
 from collections.abc import Callable
+from types import FrameType
 
 DOCS = "docs/pytorch.md"
 
@@ -56,13 +58,37 @@ def missing_attribute(
         torch_name = f"{torch_module}.{name}"
         why = KNOWN.get(torch_name, why_all)
         detail = f"; {why}" if why else ""
-        raise AttributeError(
-            f"module {module!r} has no attribute {name!r}: minigrad does not have "
-            f'{torch_name}{detail}. See {DOCS} ("Coming from PyTorch") for what minigrad has '
-            "and how it differs from PyTorch"
+        explained = (
+            f': minigrad does not have {torch_name}{detail}. See {DOCS} ("Coming from '
+            'PyTorch") for what minigrad has and how it differs from PyTorch'
         )
+        if _in_from_import(sys._getframe(1)):
+            # Python turns an AttributeError here into its generic "cannot import name",
+            # dropping the explanation; an ImportError goes through with it. Python's own
+            # fallback for a circular import comes first: the submodule in sys.modules.
+            submodule = sys.modules.get(f"{module}.{name}")
+            if submodule is not None:
+                return submodule
+            raise ImportError(
+                f"cannot import name {name!r} from {module!r}{explained}", name=module
+            )
+        raise AttributeError(f"module {module!r} has no attribute {name!r}{explained}")
 
     return __getattr__
+
+
+_IMPORT_FROM = dis.opmap["IMPORT_FROM"]
+
+
+def _in_from_import(frame: FrameType | None) -> bool:
+    """Whether the attribute is being looked up by ``from module import name``: the first
+    frame above the ``__getattr__`` wrappers is executing the IMPORT_FROM instruction."""
+    while frame is not None and frame.f_code.co_name == "__getattr__":
+        frame = frame.f_back
+    if frame is None:
+        return False
+    code, at = frame.f_code.co_code, frame.f_lasti
+    return 0 <= at < len(code) and code[at] == _IMPORT_FROM
 
 
 class MissingModuleFinder(importlib.abc.MetaPathFinder):

@@ -1,7 +1,8 @@
 """``minigrad.distributed``: PyTorch's probes of ``torch.distributed``, answered as by a PyTorch
 built without it. minigrad trains in one process, so ``is_available()`` and
 ``is_initialized()`` are False and the guard ``dist.is_available() and dist.is_initialized()``
-skips the distributed branch; every other name explains itself with an ``AttributeError``."""
+skips the distributed branch; every other name explains itself with an ``AttributeError``
+(an ``ImportError`` in ``from minigrad.distributed import get_rank``)."""
 
 from __future__ import annotations
 

@@ -109,6 +109,86 @@ def test_from_import_of_a_distributed_function_is_an_import_error() -> None:
         from minigrad.distributed import init_process_group  # noqa: F401
 
 
+def test_from_import_of_a_distributed_name_keeps_the_clear_message() -> None:
+    """Python replaces an AttributeError raised during ``from m import x`` by its generic
+    "cannot import name"; minigrad's words must survive that form too."""
+    with pytest.raises(ImportError) as e:
+        from minigrad.distributed import get_rank  # noqa: F401
+    assert not isinstance(e.value, AttributeError)
+    assert str(e.value).startswith(
+        "cannot import name 'get_rank' from 'minigrad.distributed': minigrad does not have "
+        "torch.distributed.get_rank; minigrad trains in one process"
+    )
+    assert "docs/pytorch.md" in str(e.value) and e.value.name == "minigrad.distributed"
+
+
+def _modules_with_missing_names() -> list[str]:
+    """Every imported minigrad module whose ``__getattr__`` explains missing names."""
+    import pkgutil
+
+    for info in pkgutil.walk_packages(minigrad.__path__, "minigrad."):
+        importlib.import_module(info.name)
+    found = [
+        name
+        for name, module in list(sys.modules.items())
+        if (name == "minigrad" or name.startswith("minigrad."))
+        and "missing_attribute" in getattr(getattr(module, "__getattr__", None), "__qualname__", "")
+    ]
+    return [*sorted(found), "minigrad.hub"]  # hub's own __getattr__ passes other names on
+
+
+MISSING_NAME_MODULES = _modules_with_missing_names()
+
+
+def test_the_modules_with_missing_names_are_found() -> None:
+    for name in ("minigrad", "minigrad.nn", "minigrad.distributed", "minigrad.cuda"):
+        assert name in MISSING_NAME_MODULES
+    assert len(MISSING_NAME_MODULES) >= 20
+
+
+@pytest.mark.parametrize("module", MISSING_NAME_MODULES)
+def test_both_forms_of_a_missing_name_say_the_same(module: str) -> None:
+    """``getattr(m, x)`` raises AttributeError (so hasattr and getattr's default work) and
+    ``from m import x`` ImportError, with the same explanation after Python's own words."""
+    mod = importlib.import_module(module)
+    with pytest.raises(AttributeError) as as_attribute:
+        mod.no_such_name
+    assert getattr(mod, "no_such_name", 7) == 7 and not hasattr(mod, "no_such_name")
+    with pytest.raises(ImportError) as as_import:
+        exec(f"from {module} import no_such_name", {})
+    why = f": minigrad does not have torch{module[len('minigrad') :]}.no_such_name"
+    attr, imp = str(as_attribute.value), str(as_import.value)
+    head_attr = f"module {module!r} has no attribute 'no_such_name'"
+    head_imp = f"cannot import name 'no_such_name' from {module!r}"
+    assert attr.startswith(head_attr + why) and imp == head_imp + attr[len(head_attr) :]
+
+
+def test_from_import_inside_a_function_and_of_a_known_name() -> None:
+    def load() -> object:
+        from minigrad.hub import load_state_dict_from_url
+
+        return load_state_dict_from_url
+
+    with pytest.raises(ImportError, match=r"^cannot import name .*minigrad loads no published"):
+        load()
+    from minigrad.distributed import is_available
+    from minigrad.nn import functional
+
+    assert is_available() is False and functional is minigrad.nn.functional
+
+
+def test_from_import_finds_a_submodule_only_in_sys_modules(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Python's fallback for a circular import (the submodule is in sys.modules, not yet an
+    attribute of its package) is kept."""
+    import types
+
+    sub = types.ModuleType("minigrad.distributed.half_imported")
+    monkeypatch.setitem(sys.modules, sub.__name__, sub)
+    ns: dict[str, object] = {}
+    exec("from minigrad.distributed import half_imported", ns)
+    assert ns["half_imported"] is sub
+
+
 def test_torch_distributed_is_not_initialized_in_a_fresh_process() -> None:
     """The answer minigrad copies: PyTorch before init_process_group (a fresh process, so no
     other test can have initialised a group)."""

@@ -150,6 +150,8 @@ def _input_1d(input: Any, fn: str, style: str) -> tuple[Tensor, bool]:
         _float_only(x, fn, "max_pool1d_impl")
     elif style == "avg":
         _float_only(x, fn, "avg_pool2d")  # (PyTorch averages integers too; minigrad refuses)
+    else:  # with indices, PyTorch's 2-d kernel pools integers, but not bools
+        _no_bool(x, fn, "max_pool2d")
     return (x.reshape(1, *x.shape), True) if x.ndim == 2 else (x, False)
 
 
@@ -158,6 +160,15 @@ def _float_only(x: Tensor, fn: str, kernel: str) -> None:
         raise NotImplementedError(
             f"\"{kernel}\" not implemented for '{torch_name(x._data.dtype)}' ({fn}(): minigrad "
             "pools floating-point input only; convert it with .float())"
+        )
+
+
+def _no_bool(input: Any, fn: str, kernel: str) -> None:
+    """PyTorch's refusal of a bool input by its pooling kernel ``kernel``."""
+    if isinstance(input, Tensor) and input._data.dtype.kind == "b":
+        raise NotImplementedError(
+            f"\"{kernel}\" not implemented for 'Bool' ({fn}() of a bool tensor: convert it "
+            "first, e.g. x.float())"
         )
 
 
@@ -306,6 +317,7 @@ def max_pool2d(
         return_indices: also return where each maximum is (a flat index into its H*W plane,
             int64, as PyTorch's).
     """
+    _no_bool(input, "max_pool2d", "max_pool2d")
     x, unbatched = _spatial_input(input, 2, "max_pool2d")
     params, out = _pool_args(
         "max_pool2d", 2, x, kernel_size, stride, padding, dilation, ceil_mode, "effective"
@@ -372,6 +384,7 @@ def avg_pool2d(
         count_include_pad: whether the zero padding counts in the divisor.
         divisor_override: divide every window's sum by this instead.
     """
+    _no_bool(input, "avg_pool2d", "avg_pool2d")
     x, unbatched = _spatial_input(input, 2, "avg_pool2d")
     params, out = _pool_args(
         "avg_pool2d", 2, x, kernel_size, stride, padding, 1, ceil_mode, "kernel"
@@ -444,6 +457,12 @@ def _adaptive_input(input: Any, nd: int, fn: str) -> tuple[Tensor, bool]:
                 f"#1 'self' (while checking arguments for {fn})"
             )
         raise RuntimeError(f"{fn}(): Expected 3D or 4D tensor, but got: {_size(x.shape)}")
+    if "avg" in fn and x._data.dtype.kind != "f":  # (PyTorch's kernel is a mean)
+        raise RuntimeError(
+            "mean(): could not infer output dtype. Input dtype must be either a floating point "
+            f"or complex dtype. Got: {torch_name(x._data.dtype)} ({fn}(): convert it first, "
+            "e.g. x.float())"
+        )
     _float_only(x, fn, fn.replace("1d", "2d"))
     if 0 in x.shape[x.ndim - nd :] or (x.ndim == nd + 2 and x.shape[1] == 0):
         # (adaptive_avg_pool1d is PyTorch's 2-d pool over (..., 1, L): its words say so)

@@ -11,6 +11,7 @@ PyTorch, when installed, is the oracle: it must refuse the same calls and answer
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import Any
 
@@ -146,6 +147,68 @@ def test_binary_cross_entropy_takes_targets_at_0_and_1_and_between() -> None:
     expected = -np.mean(y * np.log(p) + (1 - y) * np.log(1 - p))
     np.testing.assert_allclose(value.item(), expected, rtol=1e-12)
     np.testing.assert_allclose(mp.grad.numpy(), (p - y) / (p * (1 - p)) / 4, rtol=1e-12)
+
+
+# -- binary_cross_entropy: a float target of the input's dtype -----------------------------------
+
+OTHER_FLOAT = [("float32", "float64", "Double", "Float"), ("float64", "float32", "Float", "Double")]
+OTHER_FLOAT += [("float32", "float16", "Half", "Float")]
+
+
+@pytest.mark.parametrize(("dtype", "target_dtype", "found", "expected"), OTHER_FLOAT)
+def test_binary_cross_entropy_refuses_a_float_target_of_another_dtype(
+    dtype: str, target_dtype: str, found: str, expected: str
+) -> None:
+    p = mg.tensor([0.2, 0.7, 0.9], dtype=getattr(mg, dtype), requires_grad=True)
+    y = mg.tensor([0.0, 0.5, 1.0], dtype=getattr(mg, target_dtype))
+    message = (
+        rf"^Found dtype {found} but expected {expected} \(binary_cross_entropy\(\) of a "
+        rf"{target_dtype} target for a {dtype} input: convert it first, e\.g\. "
+        r"target\.to\(input\.dtype\)\)"
+    )
+    with pytest.raises(RuntimeError, match=message):
+        F.binary_cross_entropy(p, y)
+    with pytest.raises(RuntimeError, match=message):
+        nn.BCELoss()(p, y)
+    assert p.grad is None and F.binary_cross_entropy(p, y.to(p.dtype)).dtype == p.dtype
+    # an array, as a list, is read in the input's dtype (NumPy's default is float64)
+    assert F.binary_cross_entropy(p, y.numpy()).dtype == p.dtype
+    torch = _torch()
+    tp = torch.tensor([0.2, 0.7, 0.9], dtype=getattr(torch, dtype))
+    ty = torch.tensor([0.0, 0.5, 1.0], dtype=getattr(torch, target_dtype))
+    for call in (torch.nn.functional.binary_cross_entropy, torch.nn.BCELoss()):
+        with pytest.raises(RuntimeError, match=rf"^Found dtype {found} but expected {expected}$"):
+            call(tp, ty)
+
+
+@pytest.mark.parametrize(("dtype", "target_dtype", "found", "expected"), OTHER_FLOAT)
+@pytest.mark.parametrize("pos_weight", [None, [2.0, 1.0, 0.5]])
+def test_bce_with_logits_answers_a_float_target_of_another_dtype_in_its_dtype(
+    dtype: str, target_dtype: str, found: str, expected: str, pos_weight: list[float] | None
+) -> None:
+    """PyTorch answers here, in the target's dtype (its kernel writes into a tensor made from
+    the target), the gradient in the input's."""
+    x = np.array([-1.5, 0.3, 2.0])
+    y = np.array([0.0, 0.5, 1.0])
+    results = {}
+    for L in (mg, _torch()):
+        xi = L.tensor(x, dtype=getattr(L, dtype), requires_grad=True)
+        yi = L.tensor(y, dtype=getattr(L, target_dtype))
+        pw = None if pos_weight is None else L.tensor(pos_weight, dtype=getattr(L, dtype))
+        for call in (
+            functools.partial(L.nn.functional.binary_cross_entropy_with_logits, pos_weight=pw),
+            L.nn.BCEWithLogitsLoss(pos_weight=pw),
+        ):
+            loss = call(xi, yi)
+            assert str(loss.dtype).split(".")[1] == target_dtype
+            loss.backward()
+        assert str(xi.grad.dtype).split(".")[1] == dtype
+        results[L.__name__] = (loss.item(), xi.grad.numpy())
+        if L is mg:  # an array, as a list, is read in the input's dtype
+            assert F.binary_cross_entropy_with_logits(xi, yi.numpy()).dtype == xi.dtype
+    tol = 1e-3 if "float16" in (dtype, target_dtype) else 1e-6
+    np.testing.assert_allclose(results["minigrad"][0], results["torch"][0], rtol=tol)
+    np.testing.assert_allclose(results["minigrad"][1], results["torch"][1], rtol=tol)
 
 
 # -- embedding's padding_idx --------------------------------------------------------------------

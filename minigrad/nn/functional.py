@@ -1073,9 +1073,21 @@ def _same_shape_target(x: Tensor, target: Any, fn: str) -> Tensor:
 
 def _check_float_target(x: Tensor, target: Any, fn: str) -> None:
     """PyTorch's refusal of an integer or bool target tensor (or array) where the loss wants
-    the input's float dtype, in the words of the kernel that refuses it; Python numbers and
-    lists are read in the input's dtype."""
+    the input's float dtype, and binary_cross_entropy's of a float target tensor of another
+    dtype, in the words of the kernel that refuses it; Python numbers, lists and float arrays
+    are read in the input's dtype."""
     t = target._data if isinstance(target, Tensor) else target
+    if (  # (a float array, as a list, is read in the input's dtype: NumPy's default is float64)
+        fn == "binary_cross_entropy"
+        and isinstance(target, Tensor)
+        and t.dtype.kind == "f"
+        and t.dtype != x._data.dtype
+    ):
+        raise RuntimeError(
+            f"Found dtype {torch_name(t.dtype)} but expected {torch_name(x._data.dtype)} "
+            f"({fn}() of a {t.dtype} target for a {x._data.dtype} input: convert it first, "
+            "e.g. target.to(input.dtype))"
+        )
     if not isinstance(t, np.ndarray) or t.dtype.kind not in "biu":
         return
     kind = "bool" if t.dtype.kind == "b" else "integer"
@@ -1291,6 +1303,13 @@ def binary_cross_entropy_with_logits(
     reduction = _reduction(size_average, reduce, reduction, fn)
     x = _as_input(input, fn)
     _check_float_target(x, target, fn)
+    # A float target of another dtype: PyTorch's kernel writes the loss into a tensor made
+    # from the target, so the loss has the target's dtype (the gradient, the input's).
+    # (A float array, as a list, is read in the input's dtype.)
+    out_dtype = None
+    if isinstance(target, Tensor) and target.is_floating_point() and target.dtype != x.dtype:
+        out_dtype = target._data.dtype
+        x = x.to(np.promote_types(out_dtype, x._data.dtype))
     y = _same_shape_target(x, target, fn)
     loss: Tensor
     if pos_weight is None:
@@ -1301,7 +1320,10 @@ def binary_cross_entropy_with_logits(
         loss = (1 - y) * x + lw * apply(fused.Softplus(), -x)
     if weight is not None:
         loss = loss * _weight(weight, x)
-    return labelled(_reduce(loss, reduction), "BinaryCrossEntropyWithLogitsBackward0")
+    loss = _reduce(loss, reduction)
+    if out_dtype is not None:
+        loss = loss.to(out_dtype)
+    return labelled(loss, "BinaryCrossEntropyWithLogitsBackward0")
 
 
 # ---------------------------------------------------------------------------------------------

@@ -453,9 +453,13 @@ def multinomial(
     """Draw ``num_samples`` category indices per row, with probability proportional to
     ``input`` (a 1-D or 2-D tensor of non-negative weights); int64.
 
+    Without replacement, more samples than positive weights (but no more than categories)
+    give, as PyTorch's kernel does, every index of positive weight first, then indices of
+    weight 0 (in ascending order; PyTorch's order among them is its top-k's).
+
     Raises:
         RuntimeError: for negative, non-finite or all-zero weights, or more samples than
-            categories with positive weight when ``replacement`` is False.
+            categories when ``replacement`` is False.
     """
     w = _probabilities(input, "multinomial()").astype(np.float64)
     if w.ndim not in (1, 2):
@@ -479,18 +483,19 @@ def multinomial(
                 f"multinomial(): cannot sample n_sample > prob_dist.size(-1) samples without "
                 f"replacement (n_sample={num_samples}, categories={rows.shape[1]})"
             )
-        if np.any((rows > 0).sum(axis=1) < num_samples):
-            raise RuntimeError(
-                "multinomial(): invalid multinomial distribution (with replacement=False, not "
-                "enough non-negative category to sample)"
-            )
     rng = as_generator(generator, "multinomial()")
-    out = np.stack(
-        [
-            rng.choice(rows.shape[1], num_samples, replace=replacement, p=r / s)
-            for r, s in zip(rows, sums)
-        ]
-    )
+    drawn = []
+    for r, s in zip(rows, sums):
+        positive = int((r > 0).sum())
+        if replacement or num_samples <= positive:
+            drawn.append(rng.choice(rows.shape[1], num_samples, replace=replacement, p=r / s))
+            continue
+        # More draws than positive weights: PyTorch's kernel (a Gumbel top-k, where the weights
+        # of 0 all tie at 0) gives every positive one, then indices of weight 0 (here ascending).
+        first = rng.choice(rows.shape[1], positive, replace=False, p=r / s)
+        zeros = np.flatnonzero(r == 0)[: num_samples - positive]
+        drawn.append(np.concatenate([first, zeros]))
+    out = np.stack(drawn)
     return _new_tensor(out.reshape(*w.shape[:-1], num_samples).astype(np.int64), None)
 
 

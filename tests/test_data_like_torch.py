@@ -344,6 +344,13 @@ MISUSES: list[tuple[str, Callable[[Any, Any], Any]]] = [
     ("collate-object", lambda data, ds: data.default_collate([object()])),
     ("collate-shapes", lambda data, ds: data.default_collate([np.zeros(2), np.zeros(3)])),
     ("collate-fields", lambda data, ds: data.default_collate([(1, 2), (1,)])),
+    ("collate-empty", lambda data, ds: data.default_collate([])),
+    ("collate-empty-tuple", lambda data, ds: data.default_collate(())),
+    ("Weighted-zero-sum", lambda data, ds: list(data.WeightedRandomSampler([0.0, 0.0], 1))),
+    (
+        "Weighted-past-categories",
+        lambda data, ds: list(data.WeightedRandomSampler([1.0, 0.0], 3, replacement=False)),
+    ),
     (
         "loader-shapes",
         lambda data, ds: list(data.DataLoader(data.Subset([[1], [2, 3]], [0, 1]), 2)),
@@ -485,11 +492,39 @@ def test_weighted_sampler_without_replacement_draws_each_index_at_most_once() ->
     # The heaviest index comes first most often: 5 of 9 is its chance of being first.
     firsts = Counter(next(iter(sampler)) for _ in range(2000))
     assert abs(firsts[0] / 2000 - 5 / 9) < 0.05  # sd 0.011: over four of them
-    # More draws than positive weights: torch's CPU kernel then draws the zero-weight indices
-    # (list(WeightedRandomSampler([1.0, 0.0], 2, False)) is [0, 1]); minigrad refuses, as its
-    # multinomial does, rather than return an index whose weight says never.
-    with pytest.raises(RuntimeError, match="not enough non-negative category"):
-        list(mud.WeightedRandomSampler([1.0, 0.0], 2, replacement=False))
+    # More draws than positive weights (and no more than the weights): PyTorch then draws every
+    # positive weight's index first, then indices of weight 0 (its Gumbel top-k sees them all
+    # tie at 0); minigrad too, the zero-weight ones in ascending order.
+    assert list(mud.WeightedRandomSampler([1.0, 0.0], 2, replacement=False)) == [0, 1]
+
+
+def test_weighted_sampler_past_the_positive_weights_answers_as_torch(torch: Any) -> None:
+    weights = [1.0, 0.0, 2.0, 0.0, 0.0, 3.0, 0.0]
+    for n in (4, 7):
+        for lib, data in (("torch", torch.utils.data), ("minigrad", mud)):
+            for _ in range(20):
+                drawn = list(data.WeightedRandomSampler(weights, n, replacement=False))
+                assert len(drawn) == n and len(set(drawn)) == n, (lib, drawn)
+                assert sorted(drawn[:3]) == [0, 2, 5], (lib, drawn)  # the positive ones first
+                assert set(drawn[3:]) <= {1, 3, 4, 6}, (lib, drawn)
+        assert (
+            list(mud.WeightedRandomSampler(weights, n, replacement=False))[3:]
+            == [1, 3, 4, 6][: n - 3]
+        )
+    # and the 2-D form of multinomial, row by row
+    rows = mg.multinomial(mg.tensor([[0.0, 1.0, 0.0], [2.0, 0.0, 1.0]]), 3)
+    theirs = torch.multinomial(torch.tensor([[0.0, 1.0, 0.0], [2.0, 0.0, 1.0]]), 3)
+    for ours, ref in zip(rows.tolist(), theirs.tolist()):
+        assert sorted(ours) == sorted(ref) == [0, 1, 2]
+    assert rows.tolist()[0] == [1, 0, 2] and rows.tolist()[1][2] == 1
+
+
+def test_default_collate_of_no_samples_raises_torchs_index_error(torch: Any) -> None:
+    for samples, kind in (([], "list"), ((), "tuple")):
+        with pytest.raises(IndexError, match=rf"^{kind} index out of range$"):
+            torch.utils.data.default_collate(samples)
+        with pytest.raises(IndexError, match=rf"^{kind} index out of range \(default_collate"):
+            mud.default_collate(samples)
 
 
 def test_weighted_sampler_balances_classes_in_a_loader() -> None:

@@ -139,8 +139,8 @@ def test_multinomial() -> None:
     assert abs(many.numpy().mean() - 0.75) < 0.05
     with pytest.raises(RuntimeError, match="without replacement"):
         mg.multinomial(mg.tensor([1.0, 1.0]), 3)
-    with pytest.raises(RuntimeError, match="not enough"):
-        mg.multinomial(mg.tensor([1.0, 0.0]), 2)
+    # past the positive weights, PyTorch's CPU kernel gives the zero-weight indices last
+    assert mg.multinomial(mg.tensor([1.0, 0.0]), 2).tolist() == [0, 1]
     with pytest.raises(RuntimeError, match="< 0"):
         mg.multinomial(mg.tensor([1.0, -1.0]), 1)
     with pytest.raises(RuntimeError, match="sum"):

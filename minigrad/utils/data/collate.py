@@ -27,11 +27,14 @@ def default_collate(samples: Sequence[Any]) -> Any:
     Raises:
         RuntimeError: samples whose shapes or numbers of fields differ (PyTorch's error; also a
             ValueError, what minigrad raised before).
-        ValueError: no samples.
+        IndexError: no samples (PyTorch's ``list index out of range``).
         TypeError: a sample type it cannot stack (NumPy strings or objects included).
     """
-    if len(samples) == 0:
-        raise ValueError("default_collate: no samples to collate")
+    if len(samples) == 0:  # (PyTorch's error: it reads samples[0] first)
+        raise IndexError(
+            f"{type(samples).__name__} index out of range (default_collate: no samples to "
+            "collate; a batch needs at least one sample)"
+        )
     first = samples[0]
     if isinstance(first, (Tensor, np.ndarray, np.generic)):
         arrays = [s._data if isinstance(s, Tensor) else np.asarray(s) for s in samples]

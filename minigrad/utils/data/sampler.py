@@ -124,7 +124,8 @@ class WeightedRandomSampler(Sampler[int]):
         weights: 1-D non-negative weights, not necessarily summing to 1.
         num_samples: how many indices an epoch yields.
         replacement: draw with replacement (default); without, an index is drawn at most once
-            and ``num_samples`` may not exceed the number of positive weights.
+            and ``num_samples`` may not exceed the number of weights: past the positive ones,
+            indices of weight 0 follow, as in PyTorch.
         generator: ``minigrad.Generator``, ``numpy.random.Generator``, int seed (one private
             generator made here, so epochs differ yet repeat run to run) or None (minigrad's
             default generator).
@@ -132,8 +133,8 @@ class WeightedRandomSampler(Sampler[int]):
     Raises:
         ValueError: num_samples not a positive int, replacement not a bool, weights not 1-D
             (PyTorch's messages).
-        RuntimeError: when iterated, negative, non-finite or all-zero weights, or too few
-            positive weights without replacement (``multinomial``'s errors, as in PyTorch).
+        RuntimeError: when iterated, negative, non-finite or all-zero weights, or more
+            samples than weights without replacement (``multinomial``'s errors, as in PyTorch).
     """
 
     def __init__(

@@ -1,7 +1,8 @@
 """Pooling a bool tensor is refused as PyTorch refuses it: the same exception type and kernel
-words (``"max_pool2d" not implemented for 'Bool'``, ``mean(): could not infer output dtype``),
-then the function and the fix, never NumPy's raw error. Every pool of ``nn.functional`` and
-its module form; torch, when installed, is the oracle of the type and the words.
+words (``"max_pool2d" not implemented for 'Bool'``; ``mean(): could not infer output dtype``
+from an adaptive average pool to one cell), then the function and the fix, never NumPy's raw
+error. Every pool of ``nn.functional`` and its module form; torch, when installed, is the
+oracle of the type and the words.
 """
 
 from __future__ import annotations
@@ -63,7 +64,18 @@ CASES: dict[str, tuple[Callable[[Any], Any], tuple[type[Exception], str]]] = {
         lambda L: L.nn.functional.adaptive_max_pool2d(L.tensor(B2), 1),
         _kernel("adaptive_max_pool2d"),
     ),
-    "adaptive_avg_pool1d": (lambda L: L.nn.functional.adaptive_avg_pool1d(L.tensor(B1), 1), MEAN),
+    "adaptive_avg_pool1d to 1": (
+        lambda L: L.nn.functional.adaptive_avg_pool1d(L.tensor(B1), 1),
+        MEAN,
+    ),
+    "adaptive_avg_pool1d to 2": (
+        lambda L: L.nn.functional.adaptive_avg_pool1d(L.tensor(B1), 2),
+        _kernel("adaptive_avg_pool2d"),
+    ),
+    "adaptive_avg_pool2d to (2, 1)": (
+        lambda L: L.nn.functional.adaptive_avg_pool2d(L.tensor(B2), (2, 1)),
+        _kernel("adaptive_avg_pool2d"),
+    ),
     "adaptive_avg_pool2d": (lambda L: L.nn.functional.adaptive_avg_pool2d(L.tensor(B2), 1), MEAN),
     "AdaptiveAvgPool2d": (lambda L: L.nn.AdaptiveAvgPool2d(1)(L.tensor(B2)), MEAN),
     "max_unpool1d": (

@@ -457,13 +457,8 @@ def _adaptive_input(input: Any, nd: int, fn: str) -> tuple[Tensor, bool]:
                 f"#1 'self' (while checking arguments for {fn})"
             )
         raise RuntimeError(f"{fn}(): Expected 3D or 4D tensor, but got: {_size(x.shape)}")
-    if "avg" in fn and x._data.dtype.kind != "f":  # (PyTorch's kernel is a mean)
-        raise RuntimeError(
-            "mean(): could not infer output dtype. Input dtype must be either a floating point "
-            f"or complex dtype. Got: {torch_name(x._data.dtype)} ({fn}(): convert it first, "
-            "e.g. x.float())"
-        )
-    _float_only(x, fn, fn.replace("1d", "2d"))
+    if "avg" not in fn:  # (the average pools check the dtype once the output size is known)
+        _float_only(x, fn, fn.replace("1d", "2d"))
     if 0 in x.shape[x.ndim - nd :] or (x.ndim == nd + 2 and x.shape[1] == 0):
         # (adaptive_avg_pool1d is PyTorch's 2-d pool over (..., 1, L): its words say so)
         shape, name = tuple(x.shape), fn
@@ -482,6 +477,14 @@ def _adaptive_avg(input: Any, output_size: Any, nd: int, fn: str) -> Tensor:
     (composed from ``matmul``, differentiable to any order)."""
     x, unbatched = _adaptive_input(input, nd, fn)
     size = _adaptive_size(x, output_size, nd, fn)
+    if x._data.dtype.kind != "f" and all(n == 1 for n in size):
+        # PyTorch's kernel takes a mean for an output of one cell, and refuses in its words
+        raise RuntimeError(
+            "mean(): could not infer output dtype. Input dtype must be either a floating point "
+            f"or complex dtype. Got: {torch_name(x._data.dtype)} ({fn}(): convert it first, "
+            "e.g. x.float())"
+        )
+    _float_only(x, fn, "adaptive_avg_pool2d")
     dtype = x._data.dtype
     y = x
     if nd == 2 and size[0] != x.shape[2]:  # (H_out, H) @ (N, C, H, W)
@@ -546,6 +549,14 @@ def _adaptive_max(input: Any, output_size: Any, return_indices: bool, nd: int, f
     gradient goes exactly where PyTorch's does (``gather``: differentiable to any order)."""
     x, unbatched = _adaptive_input(input, nd, fn)
     size = _adaptive_size(x, output_size, nd, fn)
+    if x._data.dtype.kind != "f" and all(n == 1 for n in size):
+        # PyTorch's kernel takes a mean for an output of one cell, and refuses in its words
+        raise RuntimeError(
+            "mean(): could not infer output dtype. Input dtype must be either a floating point "
+            f"or complex dtype. Got: {torch_name(x._data.dtype)} ({fn}(): convert it first, "
+            "e.g. x.float())"
+        )
+    _float_only(x, fn, "adaptive_avg_pool2d")
     idx = _adaptive_argmax(x._data, size)
     n, c = x.shape[:2]
     flat_idx = _new_tensor(idx.reshape(n, c, -1), None)

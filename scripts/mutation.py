@@ -79,6 +79,10 @@ class Mutant:
 
 
 def _is_tensor(v: Any) -> bool:
+    """Whether ``v`` is a Tensor; for the gradients of an op with several outputs (a list, as
+    ``Unbind`` receives, None where none reached), whether any of them is one."""
+    if isinstance(v, (list, tuple)):
+        return any(isinstance(g, Tensor) for g in v)
     return isinstance(v, Tensor)
 
 

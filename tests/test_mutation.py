@@ -30,3 +30,10 @@ def test_a_mutant_is_undone_after_its_run() -> None:
 def test_every_op_class_gets_mutants() -> None:
     targets = {m.target.split(".")[0] for m in mutation.mutants({"Add", "Conv"})}
     assert targets == {"Add", "Conv"}
+
+
+def test_a_rule_with_several_outputs_gets_its_tensor_path_mutants_planted() -> None:
+    """Unbind's rule receives a list of gradients (one per output), never one Tensor: its
+    Tensor-path mutants must still be planted (and killed), not pass by unplanted."""
+    n, survivors = mutation.run({"Unbind"}, verbose=False)
+    assert n == 3 and survivors == []

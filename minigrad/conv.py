@@ -551,7 +551,8 @@ class MaxGather(Op):
 
 
 class AvgPool(_PoolOp):
-    """y = sum of each window of x / divisor;  dx = AvgPoolAdjoint(grad) (spread it back)."""
+    """y = sum of each window of x / divisor (int64: truncated toward zero, as PyTorch);
+    dx = AvgPoolAdjoint(grad) (spread it back)."""
 
     __slots__ = ("count_include_pad", "divisor", "divisor_override", "x_shape")
     named_as = "AvgPool{k}DBackward0"
@@ -582,6 +583,9 @@ class AvgPool(_PoolOp):
         total = np.array(xp[positions[0][1]])
         for _, where in positions[1:]:
             total += xp[where]
+        if total.dtype.kind in "iu":  # PyTorch's int64 kernel: C's division, toward zero
+            q = np.abs(total) // self.divisor.astype(total.dtype)
+            return np.where(total < 0, -q, q)
         total /= self.divisor.astype(total.dtype, copy=False)
         return total
 

@@ -434,14 +434,6 @@ c("transpose", lambda L, F, X: L.transpose(X.x(2, 3), 0, 1))
 # differ as said, so a fix has to remove it.
 KNOWN: dict[str, tuple[tuple[str, ...], str]] = {
     **{
-        k: (("int64",), "avg_pool of int64 (truncating integer means): minigrad pools floats only")
-        for k in ["F.avg_pool1d", "F.avg_pool1d(ceil)", "F.avg_pool2d", "F.avg_pool2d(pad)"]
-    },
-    **{
-        k: (("uint8", "int8", "int32", "int64"), "integer max_pool2d: minigrad pools floats only")
-        for k in ["F.max_pool2d", "F.max_pool2d(return_indices)", "F.max_pool2d_with_indices"]
-    },
-    **{
         k: (("uint8", "int8", "int32", "int64"), "integer convolutions: minigrad's are float only")
         for k in ["F.conv1d(all)", "F.conv2d(all)"]
     },
@@ -699,6 +691,24 @@ REFUSED: list[tuple[str, Make, type[Exception], str]] = [
     ),
     # kernels PyTorch has only for floats (or not for bool)
     (
+        "avg_pool2d_int32",
+        lambda L: L.nn.functional.avg_pool2d(_on("int32", L).x(1, 1, 4, 4), 2),
+        NotImplementedError,
+        r"^\"avg_pool2d\" not implemented for 'Int' \(avg_pool2d\(\) of a int32 tensor: convert it first, e\.g\. x\.float\(\) or x\.long\(\)\)",
+    ),
+    (
+        "avg_pool1d_uint8",
+        lambda L: L.nn.functional.avg_pool1d(_on("uint8", L).x(1, 2, 4), 2),
+        NotImplementedError,
+        r"^\"avg_pool2d\" not implemented for 'Byte' \(avg_pool1d\(\)",
+    ),
+    (
+        "avg_pool2d_bool",
+        lambda L: L.nn.functional.avg_pool2d(_on("bool", L).x(1, 1, 4, 4), 2),
+        NotImplementedError,
+        r"^\"avg_pool2d\" not implemented for 'Bool'",
+    ),
+    (
         "max_unpool1d_int64",
         lambda L: L.nn.functional.max_unpool1d(
             _on("int64", L).x(1, 1, 2), _on("int64", L).long([[[1, 2]]]), 2
@@ -803,6 +813,56 @@ def test_hardtanh_of_uint8_truncates_its_bounds(lo: float, hi: float, want: list
     """-0.5 is 0 once truncated: PyTorch answers it, and keeps uint8."""
     got = MF.hardtanh(mg.tensor(np.array([0, 7, 3], np.uint8)), lo, hi)
     assert got.dtype == mg.uint8 and got.tolist() == want
+
+
+def test_avg_pool_of_int64_truncates_each_mean_toward_zero() -> None:
+    x = np.array([[[-7, 5, 3, -2, 9, 11, -13]]])
+    got = MF.avg_pool1d(mg.tensor(x), 2)
+    assert got.dtype == mg.int64 and got.tolist() == [[[-1, 0, 10]]]  # -1.5, 0.5, 10
+    got = MF.avg_pool1d(mg.tensor(x), 3, padding=1, count_include_pad=False)
+    assert got.tolist() == [[[-1, 3, -1]]]  # -2/2, 10/3, -4/3
+    x2 = np.arange(-8, 17).reshape(1, 1, 5, 5) * 3
+    got = MF.avg_pool2d(mg.tensor(x2), 3, padding=1, divisor_override=4)
+    # the first window holds 3 * (-8, -7, -3, -2) and three zeros of padding: -60 / 4
+    assert got.dtype == mg.int64 and got.tolist() == [[[[-15, -11], [33, 67]]]]
+
+
+@pytest.mark.parametrize(
+    "kw",
+    [
+        {"kernel_size": 2},
+        {"kernel_size": 3, "ceil_mode": True},
+        {"kernel_size": 3, "padding": 1},
+        {"kernel_size": 3, "padding": 1, "count_include_pad": False},
+        {
+            "kernel_size": 3,
+            "stride": 2,
+            "padding": 1,
+            "ceil_mode": True,
+            "count_include_pad": False,
+        },
+        {"kernel_size": (2, 3), "stride": 1, "divisor_override": 4},
+    ],
+    ids=str,
+)
+def test_integer_pools_match_torch(kw: dict[str, Any]) -> None:
+    """int64 average pools (every option that changes the divisor) and max pools of each
+    integer dtype (padding with the dtype's minimum), with indices, as PyTorch."""
+    torch = pytest.importorskip("torch")
+    a = (np.arange(2 * 3 * 6 * 7) * 37 % 101 - 50).reshape(2, 3, 6, 7)
+    pairs = [(a, "avg_pool2d", kw), (a[:, :, 0], "avg_pool1d", kw)]
+    if "divisor_override" not in kw and "count_include_pad" not in kw:
+        for dtype in ["uint8", "int8", "int32", "int64"]:
+            b = np.abs(a).astype(dtype) if dtype == "uint8" else a.astype(dtype)
+            pairs.append((b, "max_pool2d", {**kw, "return_indices": True}))
+    for arr, name, args in pairs:
+        if name == "avg_pool1d":
+            args = {k: v for k, v in args.items() if k != "divisor_override"}
+            if isinstance(args.get("kernel_size"), tuple):
+                continue
+        theirs = _flat(getattr(torch.nn.functional, name)(torch.from_numpy(arr.copy()), **args))
+        ours = _flat(getattr(MF, name)(mg.tensor(arr), **args))
+        assert _difference(theirs, ours) == "", (name, arr.dtype, args)
 
 
 def _run(L: Any, F: Any, call: Call, dtype: str) -> tuple[bool, Any]:

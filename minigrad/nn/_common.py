@@ -31,15 +31,17 @@ def _size(shape: tuple[int, ...]) -> str:
     return "[" + ", ".join(str(n) for n in shape) + "]"
 
 
-def _spatial_input(input: Any, nd: int, fn: str) -> tuple[Tensor, bool]:
-    """The input as (N, C, *spatial) and whether it came without a batch axis."""
+def _spatial_input(input: Any, nd: int, fn: str, integers: bool = False) -> tuple[Tensor, bool]:
+    """The input as (N, C, *spatial) and whether it came without a batch axis. ``integers``:
+    the caller computes integer (and bool) input itself, as PyTorch's kernel does; otherwise
+    the input must be floating point."""
     x = as_tensor(input)
     if x.ndim not in (nd + 1, nd + 2):
         raise RuntimeError(
             f"Expected {nd + 1}D (unbatched) or {nd + 2}D (batched) input to {fn}, but got "
             f"input of size: {_size(x.shape)}"
         )
-    if x.dtype.kind != "f":
+    if x.dtype.kind != "f" and not integers:
         raise TypeError(f"{fn}(): input must be floating point, got dtype {x.dtype}")
     if x.ndim == nd + 1:
         return x.reshape(1, *x.shape), True

@@ -149,7 +149,7 @@ def _input_1d(input: Any, fn: str, style: str) -> tuple[Tensor, bool]:
     if style == "max":
         _float_only(x, fn, "max_pool1d_impl")
     elif style == "avg":
-        _float_only(x, fn, "avg_pool2d")  # (PyTorch averages integers too; minigrad refuses)
+        _avg_dtype(x, fn)
     else:  # with indices, PyTorch's 2-d kernel pools integers, but not bools
         _no_bool(x, fn, "max_pool2d")
     return (x.reshape(1, *x.shape), True) if x.ndim == 2 else (x, False)
@@ -160,6 +160,16 @@ def _float_only(x: Tensor, fn: str, kernel: str) -> None:
         raise NotImplementedError(
             f"\"{kernel}\" not implemented for '{torch_name(x._data.dtype)}' ({fn}(): minigrad "
             "pools floating-point input only; convert it with .float())"
+        )
+
+
+def _avg_dtype(x: Tensor, fn: str) -> None:
+    """PyTorch's average-pool kernel takes floats and int64 (whose means it truncates), and
+    refuses the other integer dtypes and bool."""
+    if x._data.dtype.kind != "f" and x._data.dtype != np.int64:
+        raise NotImplementedError(
+            f"\"avg_pool2d\" not implemented for '{torch_name(x._data.dtype)}' ({fn}() of a "
+            f"{x._data.dtype} tensor: convert it first, e.g. x.float() or x.long())"
         )
 
 
@@ -318,7 +328,7 @@ def max_pool2d(
             int64, as PyTorch's).
     """
     _no_bool(input, "max_pool2d", "max_pool2d")
-    x, unbatched = _spatial_input(input, 2, "max_pool2d")
+    x, unbatched = _spatial_input(input, 2, "max_pool2d", integers=True)
     params, out = _pool_args(
         "max_pool2d", 2, x, kernel_size, stride, padding, dilation, ceil_mode, "effective"
     )
@@ -384,8 +394,8 @@ def avg_pool2d(
         count_include_pad: whether the zero padding counts in the divisor.
         divisor_override: divide every window's sum by this instead.
     """
-    _no_bool(input, "avg_pool2d", "avg_pool2d")
-    x, unbatched = _spatial_input(input, 2, "avg_pool2d")
+    x, unbatched = _spatial_input(input, 2, "avg_pool2d", integers=True)
+    _avg_dtype(x, "avg_pool2d")
     params, out = _pool_args(
         "avg_pool2d", 2, x, kernel_size, stride, padding, 1, ceil_mode, "kernel"
     )

@@ -453,20 +453,6 @@ KNOWN: dict[str, tuple[tuple[str, ...], str]] = {
         ]
     },
     "F.local_response_norm": (("int64",), "int64 local_response_norm: minigrad's is float only"),
-    **{
-        k: (
-            ("uint8", "int8", "int32", "int64"),
-            "integer l1_loss: minigrad's losses take float input only",
-        )
-        for k in ["F.l1_loss(sum)", "F.l1_loss(none)", "F.l1_loss(input)"]
-    },
-    **{
-        k: (
-            ("bool", "uint8", "int8", "int32", "int64"),
-            "an integer input with a float target: minigrad's losses take float input only",
-        )
-        for k in ["F.mse_loss(input)", "F.smooth_l1_loss(input)"]
-    },
 }
 
 
@@ -863,6 +849,50 @@ def test_integer_pools_match_torch(kw: dict[str, Any]) -> None:
         theirs = _flat(getattr(torch.nn.functional, name)(torch.from_numpy(arr.copy()), **args))
         ours = _flat(getattr(MF, name)(mg.tensor(arr), **args))
         assert _difference(theirs, ours) == "", (name, arr.dtype, args)
+
+
+LOSS_DTYPES = ["bool", "uint8", "int8", "int32", "int64", "float32", "float64"]
+
+
+@pytest.mark.parametrize("name", ["mse_loss", "l1_loss", "smooth_l1_loss"])
+@pytest.mark.parametrize("input_dtype", LOSS_DTYPES[:5])
+def test_regression_losses_of_an_integer_input_as_torch(name: str, input_dtype: str) -> None:
+    """Against every target dtype and reduction: PyTorch computes in the promoted dtype, so a
+    float target gives a float loss; mse_loss and smooth_l1_loss refuse an integer promoted
+    dtype in their kernels' words, l1_loss answers it (no mean) and refuses bool subtraction."""
+    torch = pytest.importorskip("torch")
+    values = {"bool": [1, 0, 1, 1], "uint8": [3, 0, 2, 7]}
+    wrong = []
+    for target_dtype in LOSS_DTYPES:
+        for reduction in ["mean", "sum", "none"]:
+            out = []
+            for L in (torch, mg):
+                a = np.array(values.get(input_dtype, [-2, 0, 3, 5])).astype(input_dtype)
+                b = np.array(values.get(target_dtype, [1, -3, 2.5, 5])).astype(target_dtype)
+                make = (lambda v: torch.from_numpy(v)) if L is torch else mg.tensor
+                F = torch.nn.functional if L is torch else MF
+                try:
+                    out.append((True, getattr(F, name)(make(a), make(b), reduction=reduction)))
+                except Exception as e:  # (compared below)
+                    out.append((False, e))
+            (tok, theirs), (mok, ours) = out
+            case = f"{target_dtype} target, {reduction}"
+            if tok != mok:
+                wrong.append(f"{case}: torch {theirs!r}, minigrad {ours!r}")
+            elif tok and _difference(theirs, ours):
+                wrong.append(f"{case}: {_difference(theirs, ours)}")
+            elif not tok and (
+                type(theirs) is not type(ours) or not str(ours).startswith(str(theirs))
+            ):
+                wrong.append(f"{case}: torch {theirs!r}, minigrad {ours!r}")
+    assert not wrong, "\n".join(wrong)
+
+
+def test_an_integer_input_lets_the_gradient_reach_a_float_target() -> None:
+    x = mg.tensor([1, 2, 4])
+    t = mg.tensor([0.5, 2.0, 5.0], dtype=mg.float64, requires_grad=True)
+    MF.mse_loss(x, t).backward()
+    assert t.grad is not None and t.grad.tolist() == pytest.approx([-1 / 3, 0.0, 2 / 3])
 
 
 def _run(L: Any, F: Any, call: Call, dtype: str) -> tuple[bool, Any]:

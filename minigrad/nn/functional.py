@@ -23,7 +23,7 @@ from .._missing import missing_attribute
 from ..activations import log_softmax, sigmoid, softmax, tanh
 from ..creation import empty_like, zeros_like
 from ..dims import wrap_dim
-from ..dtypes import torch_name
+from ..dtypes import _promote, torch_name
 from ..functions import linear, where
 from ..grad_mode import no_grad
 from ..inplace import _inplace, bump_version
@@ -1061,6 +1061,49 @@ def _as_input(input: Any, fn: str) -> Tensor:
     return x
 
 
+def _integer_input(input: Any, target: Any, fn: str, kernel: str | None) -> Tensor:
+    """The input of ``mse_loss``, ``smooth_l1_loss`` or ``l1_loss`` (``kernel`` None), as
+    PyTorch computes them: in the promoted dtype of input and target. An integer or bool input
+    with a floating-point target is converted to that float dtype (a float loss, whose gradient
+    reaches the target); an integer promoted dtype is refused by the kernels of the first two,
+    in PyTorch's words, and kept by ``l1_loss`` (``_integer_l1``)."""
+    x = as_tensor(input)
+    if x._data.dtype.kind == "f":
+        return x
+    y = target if isinstance(target, Tensor) else from_data(np.asarray(target))
+    if y._data.dtype.kind not in "biuf":
+        raise TypeError(f"{fn}(): target must be numeric, got dtype {y.dtype}")
+    dt = _promote(x._data.dtype, y._data.dtype)
+    if dt.kind == "f" and (kernel is not None or x._data.dtype.kind != "b"):
+        return x.astype(dt)  # (l1_loss subtracts first: a bool input is refused there)
+    if kernel is not None:
+        raise NotImplementedError(
+            f"\"{kernel}\" not implemented for '{torch_name(dt)}' ({fn}() of an input of dtype "
+            f"{x._data.dtype} and a target of dtype {y._data.dtype}: convert them first, e.g. "
+            "input.float() and target.float())"
+        )
+    return x
+
+
+def _integer_l1(x: Tensor, target: Any, reduction: str, weight: Any) -> Tensor:
+    """l1_loss of integer input and target, as PyTorch's: |input - target| in their promoted
+    dtype (wrapping around as it does: uint8 0 - 3 is 253), a sum in int64, and no mean."""
+    y = target if isinstance(target, Tensor) else from_data(np.asarray(target))
+    if y._data.shape != x._data.shape:
+        raise _target_mismatch("l1_loss", x, y)
+    loss = (x - y).abs()  # (a bool operand: PyTorch's refusal of bool subtraction)
+    if weight is not None:
+        return _weighted_reduce(loss, weight, reduction, "l1_loss")
+    if reduction == "mean":
+        raise RuntimeError(
+            "mean(): could not infer output dtype. Input dtype must be either a floating point "
+            f"or complex dtype. Got: {torch_name(loss._data.dtype)} (l1_loss() of integer input "
+            f"and target ({x._data.dtype}, {y._data.dtype}) with reduction='mean': convert the "
+            "input first, e.g. input.float(), or use reduction='sum')"
+        )
+    return loss.sum() if reduction == "sum" else loss
+
+
 def _same_shape_target(x: Tensor, target: Any, fn: str) -> Tensor:
     """A target matching the input elementwise: same shape, cast to the input's dtype."""
     y = target if isinstance(target, Tensor) else from_data(np.asarray(target))
@@ -1159,7 +1202,7 @@ def mse_loss(
         ValueError: on a shape mismatch or an unknown reduction.
     """
     reduction = _reduction(size_average, reduce, reduction, "mse_loss")
-    x = _as_input(input, "mse_loss")
+    x = _as_input(_integer_input(input, target, "mse_loss", "mse_cpu"), "mse_loss")
     y = _same_shape_target(x, target, "mse_loss")
     if weight is None:
         return apply(fused.MSELoss(reduction), x, y)  # one op (PyTorch's MseLossBackward0)
@@ -1176,7 +1219,9 @@ def l1_loss(
 ) -> Tensor:
     """Mean absolute error: reduce(|input - target|) (gradient 0 where they are equal)."""
     reduction = _reduction(size_average, reduce, reduction, "l1_loss")
-    x = _as_input(input, "l1_loss")
+    x = _integer_input(input, target, "l1_loss", None)
+    if x._data.dtype.kind != "f":
+        return _integer_l1(x, target, reduction, weight)
     _check_float_target(x, target, "l1_loss")
     y = _same_shape_target(x, target, "l1_loss")
     return _weighted_reduce((x - y).abs(), weight, reduction, "l1_loss")
@@ -1198,7 +1243,7 @@ def smooth_l1_loss(
     reduction = _reduction(size_average, reduce, reduction, fn)
     if beta < 0:
         raise ValueError(f"{fn}(): smooth_l1_loss does not support negative values for beta.")
-    x = _as_input(input, fn)
+    x = _as_input(_integer_input(input, target, fn, "smooth_l1_cpu"), fn)
     d = x - _same_shape_target(x, target, fn)
     if beta == 0:
         return _reduce(d.abs(), reduction)

@@ -452,7 +452,6 @@ KNOWN: dict[str, tuple[tuple[str, ...], str]] = {
             "F.interpolate(bilinear)",
         ]
     },
-    "F.local_response_norm": (("int64",), "int64 local_response_norm: minigrad's is float only"),
 }
 
 
@@ -893,6 +892,25 @@ def test_an_integer_input_lets_the_gradient_reach_a_float_target() -> None:
     t = mg.tensor([0.5, 2.0, 5.0], dtype=mg.float64, requires_grad=True)
     MF.mse_loss(x, t).backward()
     assert t.grad is not None and t.grad.tolist() == pytest.approx([-1 / 3, 0.0, 2 / 3])
+
+
+@pytest.mark.parametrize("dtype", ["int64", "int32", "uint8", "bool"])
+@pytest.mark.parametrize("ndim", [3, 4])
+def test_local_response_norm_of_integers_as_torch(ndim: int, dtype: str) -> None:
+    """int64: PyTorch's composition (squares averaged by its int64 pool, truncated; then
+    float32); the other integer dtypes and bool: refused by that pool, in its words."""
+    torch = pytest.importorskip("torch")
+    a = (np.arange(2 * 5 * 3 * 2) * 7 % 23 - 11).reshape(2, 5, 3, 2)[(...,) + (0,) * (4 - ndim)]
+    a = np.abs(a).astype(dtype) if dtype == "uint8" else a.astype(dtype)
+    kw = {"alpha": 0.5, "beta": 0.75, "k": 1.0}
+    try:
+        theirs = torch.nn.functional.local_response_norm(torch.from_numpy(a.copy()), 3, **kw)
+    except NotImplementedError as e:
+        with pytest.raises(NotImplementedError) as ours:
+            MF.local_response_norm(mg.tensor(a), 3, **kw)
+        assert str(ours.value).startswith(str(e)), (str(e), str(ours.value))
+        return
+    assert _difference(theirs, MF.local_response_norm(mg.tensor(a), 3, **kw)) == ""
 
 
 def _run(L: Any, F: Any, call: Call, dtype: str) -> tuple[bool, Any]:

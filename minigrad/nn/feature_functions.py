@@ -136,11 +136,13 @@ def local_response_norm(
         raise RuntimeError(f"kernel size should be greater than zero, but got {kernel}")
     if x.numel() == 0:
         return x
-    if x._data.dtype.kind != "f":
+    if x._data.dtype.kind != "f" and x._data.dtype != np.int64:
+        # (PyTorch averages the squares with its average pool, which takes int64 only)
+        pool = "avg_pool2d" if x.ndim == 3 else "avg_pool3d_out_frame"
         raise NotImplementedError(
-            f"\"local_response_norm\" not implemented for '{torch_name(x._data.dtype)}' "
-            "(local_response_norm(): minigrad takes floating-point input only; convert it with "
-            ".float())"
+            f"\"{pool}\" not implemented for '{torch_name(x._data.dtype)}' "
+            f"(local_response_norm() of a {x._data.dtype} tensor: convert it first, e.g. "
+            "x.float())"
         )
     c = x.shape[1]
     pads = ((0, 0), (size // 2, (size - 1) // 2)) + ((0, 0),) * (x.ndim - 2)
@@ -148,6 +150,8 @@ def local_response_norm(
     total = sq[:, 0:c]
     for i in range(1, size):
         total = total + sq[:, i : i + c]
+    if x._data.dtype.kind != "f":  # int64: PyTorch's pool truncates the mean, then float32
+        return x / ((total // size) * alpha + k) ** beta
     div = (total * (alpha / size) + k) ** beta
     return x / div
 

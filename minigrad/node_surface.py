@@ -69,6 +69,20 @@ def labelled(out: Any, name: str, *inputs: Any) -> Any:
     return out
 
 
+def _not_kept(name: str) -> Any:
+    """A property for PyTorch's saved-value attribute ``name`` of a node: an error saying what
+    minigrad keeps instead."""
+
+    def refuse(node: Any) -> Any:
+        raise AttributeError(
+            f"{type(node).__name__!r} object has no attribute {name!r}: minigrad's nodes do "
+            "not have PyTorch's _saved_* attributes; a node keeps its inputs' arrays as they "
+            "were in forward (grad_fn.saved) and its output's (grad_fn.out)"
+        )
+
+    return property(refuse)
+
+
 class NodeSurface:
     """What a node shows of itself: PyTorch's names and ``next_functions``."""
 
@@ -130,16 +144,15 @@ class NodeSurface:
         """What ``next_functions`` shows for this node (an output of a node shows the node)."""
         return self, 0
 
-    def __getattr__(self, name: str) -> Any:
-        """Only for a name the node has not: PyTorch's ``_saved_*`` and ``_raw_saved_*``
-        attributes get an error that says what minigrad keeps instead."""
-        if name.startswith(("_saved_", "_raw_saved_")):
-            raise AttributeError(
-                f"{type(self).__name__!r} object has no attribute {name!r}: minigrad's nodes "
-                "do not have PyTorch's _saved_* attributes; a node keeps its inputs' arrays "
-                "as they were in forward (grad_fn.saved) and its output's (grad_fn.out)"
-            )
-        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+    # PyTorch's nodes show what they saved as ``_saved_<name>`` (and ``_raw_saved_<name>``);
+    # minigrad's keep arrays instead, and these say where. Properties, not ``__getattr__``: a
+    # class with that hook sends every attribute read of every node through CPython's slow path.
+    _saved_self = _not_kept("_saved_self")
+    _saved_other = _not_kept("_saved_other")
+    _saved_result = _not_kept("_saved_result")
+    _raw_saved_self = _not_kept("_raw_saved_self")
+    _raw_saved_other = _not_kept("_raw_saved_other")
+    _raw_saved_result = _not_kept("_raw_saved_result")
 
     def register_prehook(self, hook: Callable[[tuple[Any, ...]], Any]) -> hooks.HookHandle:
         """PyTorch's ``Node.register_prehook``: ``hook(grad_outputs)`` runs before this node's

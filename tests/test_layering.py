@@ -148,3 +148,19 @@ def test_the_core_stays_within_its_budget() -> None:
     lines = {n: len((PACKAGE / n).read_text().splitlines()) for n in names}
     assert lines["tensor.py"] <= 650, lines
     assert sum(lines.values()) <= 1700, lines
+
+
+def test_the_hot_path_classes_define_no_getattr_hook() -> None:
+    # A class with ``__getattr__`` sends every attribute read of its instances through CPython's
+    # slow hook (no specialised slot reads): for the recorded op that was about 5% of the
+    # instructions of an eager step of small ops (benchmarks W4). Nodes and tensors keep their
+    # PyTorch-shaped errors with properties instead (node_surface.py).
+    import inspect
+
+    import minigrad
+    from minigrad import engine, fused, ops
+
+    classes = [minigrad.Tensor, engine.Op, engine.OutputOf, ops.Mul, fused.Linear]
+    for cls in classes:
+        hooked = [c.__name__ for c in inspect.getmro(cls) if "__getattr__" in c.__dict__]
+        assert not hooked, (cls.__name__, hooked)

@@ -215,6 +215,10 @@ def test_saved_attributes_are_refused_clearly() -> None:
         saved_self_of_pow(mg)
     y = mg.ones(2, requires_grad=True).exp()
     np.testing.assert_allclose(y.grad_fn.out, np.exp(np.ones(2)))
+    for name in ("_saved_result", "_saved_other", "_raw_saved_self", "_raw_saved_result"):
+        with pytest.raises(AttributeError, match=rf"'{name}'.*grad_fn\.out"):
+            getattr(y.grad_fn, name)
+    assert not hasattr(y.grad_fn, "_saved_self")
     with pytest.raises(AttributeError, match=r"no attribute 'no_such'$"):
         y.grad_fn.no_such
 

@@ -4,6 +4,7 @@ generated shapes and axes."""
 
 from __future__ import annotations
 
+import math
 import warnings
 import zlib
 from typing import Any
@@ -376,6 +377,44 @@ def test_sigmoid_softmax_logsumexp_are_stable(dtype: type) -> None:
         np.testing.assert_allclose(lse.detach().numpy(), ref, rtol=1e-6)
         (s.sum() + lse.sum() + x.softmax(1).max() + x.log_softmax(0).sum()).backward()
     assert x.grad is not None and np.isfinite(x.grad.numpy()).all()
+
+
+TAIL = [-1000.0, -800.0, -745.0, -709.0, -700.0, -104.0, -89.0, -88.5, -87.5, -87.0, -50.0, 0.0]
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_sigmoid_far_tail_is_the_exact_value_quietly(dtype: type) -> None:
+    """Far below zero the sigmoid is 1 / (1 + exp(-x)) as computed (a subnormal, then 0 where
+    exp overflows), not a clamp's constant; no warning reaches the user, with NumPy set to
+    raise as well."""
+    x = np.array(TAIL, dtype)
+    big = float(np.finfo(dtype).max)  # exp(-x) past it is inf in the dtype, and z is 0
+    want = np.array([1 / (1 + math.exp(-v)) if -v < math.log(big) else 0.0 for v in TAIL])
+    old = np.seterr(all="raise")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            t = mg.from_numpy(x).requires_grad_()
+            s = t.sigmoid()
+            s.sum().backward()
+    finally:
+        np.seterr(**old)
+    got = s.detach().numpy()
+    assert got.dtype == dtype
+    if dtype == np.float64:
+        np.testing.assert_array_equal(got, want)
+    else:  # rounded once to float32, subnormals included: within one subnormal step
+        np.testing.assert_allclose(got, want.astype(np.float32), rtol=1e-6, atol=2e-45)
+    assert t.grad is not None
+    np.testing.assert_allclose(t.grad.numpy(), got * (1 - got), rtol=1e-6, atol=2e-45)
+
+
+def test_sigmoid_far_tail_is_pytorchs() -> None:
+    torch = pytest.importorskip("torch")
+    for dtype in (np.float32, np.float64):
+        x = np.array(TAIL, dtype)
+        want = torch.from_numpy(x).sigmoid().numpy()
+        np.testing.assert_allclose(mg.from_numpy(x).sigmoid().numpy(), want, rtol=1e-6, atol=2e-45)
 
 
 # ---------------------------------------------------------------------------------------------

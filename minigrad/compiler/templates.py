@@ -571,8 +571,11 @@ def _tanh_bwd(e: Emitter, op: Any, g: str, out: str, xs: list[str], vals: Any, h
 
 @_forward(ops.Sigmoid)
 def _sigmoid_fwd(e: Emitter, op: Any, hint: str, xs: list[str], vals: Any) -> str:
+    # 1 / (1 + exp(-x)), as the op, in place. The op lets exp overflow far below 0 under
+    # minigrad's warning filter; the emitted step (and an ejected file) runs without it, so it
+    # clamps where exp would overflow: z differs from the op's only below the smallest normal.
     low = -87.0 if np.asarray(vals[0]).dtype.itemsize <= 4 else -708.0
-    z = e.call(hint, "np.maximum", xs[0], repr(low))  # 1 / (1 + exp(-x)), as the op, in place
+    z = e.call(hint, "np.maximum", xs[0], repr(low))
     e.into(z, "np.negative", z)
     e.into(z, "np.exp", z)
     e.into(z, "np.add", z, "1")

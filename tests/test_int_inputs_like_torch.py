@@ -443,15 +443,10 @@ KNOWN: dict[str, tuple[tuple[str, ...], str]] = {
     },
     "F.fold": (("bool",), "fold of a mask (an or of the overlaps): minigrad folds floats only"),
     "F.unfold": (("bool",), "unfold of a mask: minigrad unfolds floats only"),
-    **{
-        k: (("uint8",), "PyTorch's uint8 image resizing: minigrad interpolates floats only")
-        for k in [
-            "F.interpolate(nearest)",
-            "F.interpolate(nearest 2d)",
-            "F.interpolate(nearest-exact)",
-            "F.interpolate(bilinear)",
-        ]
-    },
+    "F.interpolate(bilinear)": (
+        ("uint8",),
+        "PyTorch's uint8 bilinear resizing (its own rounding): minigrad's linear modes take floats",
+    ),
 }
 
 
@@ -911,6 +906,23 @@ def test_local_response_norm_of_integers_as_torch(ndim: int, dtype: str) -> None
         assert str(ours.value).startswith(str(e)), (str(e), str(ours.value))
         return
     assert _difference(theirs, MF.local_response_norm(mg.tensor(a), 3, **kw)) == ""
+
+
+@pytest.mark.parametrize(
+    "kw",
+    [
+        {"size": (8, 4)},
+        {"scale_factor": (1.7, 0.6)},
+        {"size": (9, 11), "mode": "nearest-exact"},
+        {"scale_factor": 2.5, "mode": "nearest-exact"},
+    ],
+    ids=str,
+)
+def test_nearest_interpolate_of_uint8_images_as_torch(kw: dict[str, Any]) -> None:
+    torch = pytest.importorskip("torch")
+    a = (np.arange(2 * 3 * 5 * 7) * 13 % 256).astype(np.uint8).reshape(2, 3, 5, 7)
+    theirs = torch.nn.functional.interpolate(torch.from_numpy(a.copy()), **kw)
+    assert _difference(theirs, MF.interpolate(mg.tensor(a), **kw)) == ""
 
 
 def _run(L: Any, F: Any, call: Call, dtype: str) -> tuple[bool, Any]:

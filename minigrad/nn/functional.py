@@ -2024,9 +2024,11 @@ def interpolate(
     5-D input) mix the two cells around each output cell's source position, per axis
     (``align_corners``: the corner cells of input and output line up); "area" averages the
     cells each output cell covers (adaptive average pooling). Gathers and constant matrix
-    products: differentiable to any order, with the same values as PyTorch.
+    products: differentiable to any order, with the same values as PyTorch. Floating-point
+    input; uint8 images too in the nearest modes (copies), as PyTorch's.
 
     Raises:
+        TypeError: for input that is not floating point (but uint8 in a nearest mode).
         ValueError: for both or neither of size and scale_factor, a size or scale_factor of
             the wrong length, align_corners with a mode that is not linear.
         NotImplementedError: for a mode minigrad does not have ("bicubic", "lanczos",
@@ -2039,7 +2041,8 @@ def interpolate(
             f"Input Error: Only 3D, 4D and 5D input Tensors supported (got {x.ndim}D) for the "
             f"modes: {_INTERPOLATE_MODES} (got {mode})"
         )
-    if x.dtype.kind != "f":
+    if x.dtype.kind != "f" and not (x._data.dtype == np.uint8 and mode.startswith("nearest")):
+        # (PyTorch's nearest modes copy uint8 images, its only integer dtype there)
         raise TypeError(f"interpolate(): input must be floating point, got dtype {x.dtype}")
     nd = x.ndim - 2
     spatial = list(x.shape[2:])

@@ -559,14 +559,6 @@ def _adaptive_max(input: Any, output_size: Any, return_indices: bool, nd: int, f
     gradient goes exactly where PyTorch's does (``gather``: differentiable to any order)."""
     x, unbatched = _adaptive_input(input, nd, fn)
     size = _adaptive_size(x, output_size, nd, fn)
-    if x._data.dtype.kind != "f" and all(n == 1 for n in size):
-        # PyTorch's kernel takes a mean for an output of one cell, and refuses in its words
-        raise RuntimeError(
-            "mean(): could not infer output dtype. Input dtype must be either a floating point "
-            f"or complex dtype. Got: {torch_name(x._data.dtype)} ({fn}(): convert it first, "
-            "e.g. x.float())"
-        )
-    _float_only(x, fn, "adaptive_avg_pool2d")
     idx = _adaptive_argmax(x._data, size)
     n, c = x.shape[:2]
     flat_idx = _new_tensor(idx.reshape(n, c, -1), None)

@@ -433,14 +433,6 @@ c("transpose", lambda L, F, X: L.transpose(X.x(2, 3), 0, 1))
 # call: (dtypes, why): where minigrad still differs from PyTorch, and why. Every entry is checked to
 # differ as said, so a fix has to remove it.
 KNOWN: dict[str, tuple[tuple[str, ...], str]] = {
-    **{
-        k: (("uint8", "int8", "int32", "int64"), "integer convolutions: minigrad's are float only")
-        for k in ["F.conv1d(all)", "F.conv2d(all)"]
-    },
-    **{
-        k: (("int64",), "int64 transposed convolutions: minigrad's are float only")
-        for k in ["F.conv_transpose1d(all)", "F.conv_transpose2d(all)"]
-    },
     "F.fold": (("bool",), "fold of a mask (an or of the overlaps): minigrad folds floats only"),
     "F.unfold": (("bool",), "unfold of a mask: minigrad unfolds floats only"),
     "F.interpolate(bilinear)": (
@@ -994,3 +986,21 @@ def test_same_answer_or_refusal_as_torch(label: str, call: Call) -> None:
 def test_the_known_differences_are_calls_of_the_table() -> None:
     labels = {label for label, _ in CALLS}
     assert set(KNOWN) <= labels
+
+
+@pytest.mark.parametrize("dtype", ["uint8", "int8", "int16", "int32", "int64"])
+def test_integer_convolution_wraps_around_as_torchs(dtype: str) -> None:
+    """Integer convolutions compute in the input's dtype, bias included, overflowing as the dtype
+    does (sums far past int8's range here), with PyTorch's values, strides and groups."""
+    torch = pytest.importorskip("torch")
+    rng = np.random.default_rng(0)
+    x = rng.integers(0, 100, (2, 4, 5, 6)).astype(dtype)
+    w = rng.integers(0, 100, (6, 2, 3, 2)).astype(dtype)
+    b = rng.integers(0, 100, 6).astype(dtype)
+    kw = {"stride": (2, 1), "padding": 1, "groups": 2}
+    got = mg.nn.functional.conv2d(mg.from_numpy(x), mg.from_numpy(w), mg.from_numpy(b), **kw)
+    want = torch.nn.functional.conv2d(
+        torch.from_numpy(x), torch.from_numpy(w), torch.from_numpy(b), **kw
+    )
+    assert str(got.dtype) == str(want.dtype).replace("torch", "minigrad")
+    np.testing.assert_array_equal(got.numpy(), want.numpy())

@@ -1677,6 +1677,19 @@ def _conv_padding(
     return tuple((p, p) for p in pad)
 
 
+def _integer_conv(x: Tensor, kernel: str, only: tuple[str, ...], fn: str) -> None:
+    """PyTorch's CPU convolutions compute integer input in its own dtype (wrapping around, as
+    NumPy's integer products do); ``only`` limits that to some dtypes (the transposed ones:
+    int64); other dtypes and bool are refused in the words of PyTorch's ``kernel``."""
+    kind = x._data.dtype.kind
+    if kind == "f" or (kind in "iu" and (not only or x._data.dtype.name in only)):
+        return
+    raise NotImplementedError(
+        f"\"{kernel}\" not implemented for '{torch_name(x._data.dtype)}' ({fn}(): convert the "
+        "input first, e.g. x.float())"
+    )
+
+
 def _conv(
     fn: str,
     nd: int,
@@ -1688,7 +1701,8 @@ def _conv(
     dilation: Any,
     groups: int,
 ) -> Tensor:
-    x, unbatched = _spatial_input(input, nd, fn)
+    x, unbatched = _spatial_input(input, nd, fn, integers=True)
+    _integer_conv(x, "slow_conv2d_cpu", (), fn)
     w = as_tensor(weight)
     if w.ndim != nd + 2:
         raise RuntimeError(
@@ -1807,7 +1821,8 @@ def _conv_transpose(
     convolution of the result's shape has exactly S outputs (what ``ConvInput``'s backward
     needs).
     """
-    x, unbatched = _spatial_input(input, nd, fn)
+    x, unbatched = _spatial_input(input, nd, fn, integers=True)
+    _integer_conv(x, "slow_conv_transpose2d_out_cpu", ("int64",), fn)
     w = as_tensor(weight)
     if w.ndim != nd + 2:
         raise RuntimeError(

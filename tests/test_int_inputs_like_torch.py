@@ -433,8 +433,6 @@ c("transpose", lambda L, F, X: L.transpose(X.x(2, 3), 0, 1))
 # call: (dtypes, why): where minigrad still differs from PyTorch, and why. Every entry is checked to
 # differ as said, so a fix has to remove it.
 KNOWN: dict[str, tuple[tuple[str, ...], str]] = {
-    "F.fold": (("bool",), "fold of a mask (an or of the overlaps): minigrad folds floats only"),
-    "F.unfold": (("bool",), "unfold of a mask: minigrad unfolds floats only"),
     "F.interpolate(bilinear)": (
         ("uint8",),
         "PyTorch's uint8 bilinear resizing (its own rounding): minigrad's linear modes take floats",
@@ -1004,3 +1002,22 @@ def test_integer_convolution_wraps_around_as_torchs(dtype: str) -> None:
     )
     assert str(got.dtype) == str(want.dtype).replace("torch", "minigrad")
     np.testing.assert_array_equal(got.numpy(), want.numpy())
+
+
+def test_fold_of_masks_is_an_or_of_the_overlaps_as_torchs() -> None:
+    """unfold of a bool mask copies its windows; fold puts them back, a cell that several
+    windows cover being True if any is (PyTorch's sum of bools), over paddings, strides and
+    dilations; a round trip through both gives the mask where some window covers it."""
+    torch = pytest.importorskip("torch")
+    rng = np.random.default_rng(1)
+    for trial in range(12):
+        x = rng.random((2, 3, 5, 6)) < 0.4
+        kw = {"kernel_size": (2, 3) if trial % 2 else 2, "padding": trial % 3}
+        kw |= {"stride": 1 + trial % 2, "dilation": 1 + (trial % 4 == 3)}
+        cols = mg.nn.functional.unfold(mg.from_numpy(x), **kw)
+        want = torch.nn.functional.unfold(torch.from_numpy(x), **kw)
+        assert cols.dtype == mg.bool
+        np.testing.assert_array_equal(cols.numpy(), want.numpy())
+        back = mg.nn.functional.fold(cols, (5, 6), **kw)
+        assert back.dtype == mg.bool
+        np.testing.assert_array_equal(back.numpy(), torch.nn.functional.fold(want, (5, 6), **kw))

@@ -96,11 +96,12 @@ def _cell_index(
     return (rows * width + cols).astype(np.int64)
 
 
-def _float_only(x: Tensor, kernel: str, fn: str) -> None:
-    if x._data.dtype.kind != "f":
+def _floats_or_masks(x: Tensor, kernel: str, fn: str) -> None:
+    """PyTorch's refusal of integer input; floats and masks (bool) are folded and unfolded."""
+    if x._data.dtype.kind not in "fb":
         raise NotImplementedError(
             f"\"{kernel}\" not implemented for '{torch_name(x._data.dtype)}' ({fn}(): the "
-            "input must be floating point; convert it with .float())"
+            "input must be floating point or bool; convert it with .float())"
         )
 
 
@@ -132,7 +133,7 @@ def unfold(
             "Expected 3D or 4D (batch mode) tensor with possibly 0 batch size and other "
             f"non-zero dimensions for input, but got: {_size(x.shape)}"
         )
-    _float_only(x, "im2col_out_cpu", "unfold")
+    _floats_or_masks(x, "im2col_out_cpu", "unfold")
     size = (x.shape[-2], x.shape[-1])
     blocks = _blocks(size, k, d, p, s)
     if min(blocks) < 1:
@@ -202,7 +203,7 @@ def fold(
             f"calculated shape of the array of sliding blocks as ({blocks[0]}, {blocks[1]}), "
             "which is invalid."
         )
-    _float_only(x, "col2im_out_cpu", "fold")
+    _floats_or_masks(x, "col2im_out_cpu", "fold")
     lead = (*x.shape[:-2], x.shape[-2] // kk)  # (N, C) or (C,)
     padded = (size[0] + 2 * p[0], size[1] + 2 * p[1])
     index = _cell_index(size, k, d, p, s, blocks).reshape(-1)

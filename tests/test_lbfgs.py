@@ -120,7 +120,7 @@ def test_state_dict_is_a_snapshot_and_load_checks_sizes():
     opt.step(_closure(opt, x))
     sd = opt.state_dict()
     assert sd["state"][0]["old_dirs"][0] is not opt.state[x]["old_dirs"][0]
-    before = sd["state"][0]["old_dirs"][0].copy()
+    before = sd["state"][0]["old_dirs"][0].clone()
     opt.step(_closure(opt, x))
     np.testing.assert_array_equal(sd["state"][0]["old_dirs"][0], before)
     other = optim.LBFGS([nn.Parameter(np.zeros(3))])

@@ -587,8 +587,9 @@ def test_state_dict_survives_save_and_load(make, tmp_path):
     assert sorted(loaded["state"]) == [0, 1]  # int keys, nested, as saved
     assert loaded["state"][0].keys() == saved["state"][0].keys()
     if "step" in saved["state"][0]:
-        assert loaded["state"][0]["step"] == saved["state"][0]["step"]
-        assert type(loaded["state"][0]["step"]) is int
+        step = loaded["state"][0]["step"]  # a 0-d float32 Tensor, as PyTorch's
+        assert isinstance(step, mg.Tensor) and step.dtype == mg.float32 and step.shape == ()
+        assert step.item() == saved["state"][0]["step"].item() == 3
     assert {k: v for k, v in loaded["param_groups"][0].items()} == saved["param_groups"][0]
 
     ps2 = [nn.Parameter(p.detach().numpy().copy()) for p in ps]

@@ -39,13 +39,16 @@ NAMES = ["Adadelta", "Adamax", "NAdam", "RAdam", "ASGD", "Rprop"]
 
 @pytest.fixture
 def torch64():
-    """torch with float64 as its default dtype: PyTorch keeps NAdam's ``mu_product`` and
-    ASGD's ``eta`` and ``mu`` in 0-d tensors of the default dtype, minigrad in Python floats."""
+    """torch and minigrad with float64 as their default dtype: both keep the step count,
+    NAdam's ``mu_product`` and ASGD's ``eta`` and ``mu`` in 0-d tensors of float64 then (of
+    float32 otherwise, see ``test_numbers_of_the_state_round_as_torchs``)."""
     torch = pytest.importorskip("torch")
-    old = torch.get_default_dtype()
+    old, old_mg = torch.get_default_dtype(), mg.get_default_dtype()
     torch.set_default_dtype(torch.float64)
+    mg.set_default_dtype(mg.float64)
     yield torch
     torch.set_default_dtype(old)
+    mg.set_default_dtype(old_mg)
 
 
 def _grad(p, i, k):
@@ -138,10 +141,11 @@ def test_state_dict_round_trip_mid_training_continues_identically(name, kwargs, 
     for p, p2 in zip(ps, ps2):
         np.testing.assert_array_equal(p2.detach().numpy(), p.detach().numpy())
     state = opt2.state[ps2[0]]
-    assert type(state["step"]) is int and state["step"] == STEPS
-    for key, value in state.items():
-        if isinstance(value, np.ndarray):
-            assert value.shape == INITS[0].shape and value.dtype == np.float64, key
+    assert isinstance(state["step"], mg.Tensor) and state["step"].item() == STEPS
+    shaped = [key for key, value in state.items() if isinstance(value, mg.Tensor) and value.ndim]
+    assert shaped, "the optimizer keeps Tensors shaped like the parameter"
+    for key in shaped:
+        assert state[key].shape == INITS[0].shape and state[key].dtype == mg.float64, key
 
 
 @pytest.mark.parametrize("name", NAMES)

@@ -844,13 +844,14 @@ def _make_runner(
         return name
 
     opt = bind("opt", optimizer)
+    state = bind("S", optimizer.state)
     conds = [
         f"x.shape == {xd.shape!r}",
         f"(x.dtype is {(X := bind('X', xd.dtype))} or x.dtype == {X})",
         f"y.shape == {yd.shape!r}",
         f"(y.dtype is {(Y := bind('Y', yd.dtype))} or y.dtype == {Y})",
         f"{bind('grad_mode', _grad_enabled)}.get() is True",
-        f"{opt}.state is {bind('S', optimizer.state)}",
+        f"{opt}.state is {state}",
     ]
     for i, m in enumerate([model, *user_modules]):
         if hasattr(m, "training"):
@@ -859,6 +860,9 @@ def _make_runner(
         pn = bind(f"P{i}", p)
         conds.append(f"{pn}._data is {bind(f'A{i}', p._data)}")
         conds.append(f"{pn}.requires_grad is {bool(p.requires_grad)}")
+        for key, held in optimizer.state.get(p, {}).items():  # the update writes these arrays
+            if isinstance(held, Tensor):
+                conds.append(f"{state}[{pn}][{key!r}]._data is {bind(f'S{i}', held._data)}")
     conds += _structure_conditions(model, v.params, bind)
     groups = bind("G", optimizer.param_groups)
     lists = [bind(f"L{i}", g["params"]) for i, g in enumerate(optimizer.param_groups)]
@@ -947,9 +951,6 @@ def _module_source(v: _Variant, optimizer: Any) -> str:
     for name, value in {**e.bound, **e.consts}.items():
         if isinstance(value, np.ndarray):
             out.append(f"{name} = {_array_source(value)}")
-        elif isinstance(value, dict):  # an optimizer's per-parameter state: its counters
-            scalars = {k: val for k, val in value.items() if isinstance(val, int | float)}
-            out.append(f"{name} = {scalars!r}")
     groups = [{k: val for k, val in g.items() if k != "params"} for g in optimizer.param_groups]
     dotted = v.env["_dotted"]
     params = ", ".join(f"{dotted.get(id(p), v.names[id(p)])!r}: {v.names[id(p)]}" for p in v.params)

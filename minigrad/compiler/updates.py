@@ -306,8 +306,9 @@ def _sgd(
         e.into(t, "np.add", d, t)
         d = t
     if group["momentum"] != 0:
-        buf = e.bind(identifier(f"momentum_buffer_{p}"), state["momentum_buffer"])
-        bound[buf] = state["momentum_buffer"]
+        held = state["momentum_buffer"]._data  # (the state's Tensor: its array, in place)
+        buf = e.bind(identifier(f"momentum_buffer_{p}"), held)
+        bound[buf] = held
         e.into(buf, "np.multiply", buf, h["momentum"])
         if group["dampening"] == 0:
             e.into(buf, "np.add", buf, d)
@@ -338,13 +339,14 @@ def _adam(
     state: dict[str, Any],
     bound: dict[str, Any],
 ) -> None:
-    st = e.bind(identifier(f"state_{p}"), state)
-    bound[st] = state
-    m = e.bind(identifier(f"exp_avg_{p}"), state["exp_avg"])
-    v = e.bind(identifier(f"exp_avg_sq_{p}"), state["exp_avg_sq"])
-    bound[m], bound[v] = state["exp_avg"], state["exp_avg_sq"]
+    # The state's Tensors are bound as their arrays, written in place: the count is a 0-d array
+    arrays = {key: state[key]._data for key in ("step", "exp_avg", "exp_avg_sq")}
+    st = e.bind(identifier(f"step_{p}"), arrays["step"])
+    m = e.bind(identifier(f"exp_avg_{p}"), arrays["exp_avg"])
+    v = e.bind(identifier(f"exp_avg_sq_{p}"), arrays["exp_avg_sq"])
+    bound[st], bound[m], bound[v] = arrays["step"], arrays["exp_avg"], arrays["exp_avg_sq"]
     t = e.fresh(f"t_{p}")
-    e.stmt(f"{t} = {st}['step'] + 1; {st}['step'] = {t}")
+    e.stmt(f"np.add({st}, 1, out={st}); {t} = float({st})")
     decoupled = group.get("decoupled_weight_decay", False)
     if group["maximize"]:
         d = _scratch(e, "d", p)
@@ -368,8 +370,9 @@ def _adam(
     e.into(m, "np.add", m, tmp)
     e.end("moments: m = b1 m + (1 - b1) g, v = b2 v + (1 - b2) g^2")
     if group["amsgrad"]:
-        vmax = e.bind(identifier(f"max_exp_avg_sq_{p}"), state["max_exp_avg_sq"])
-        bound[vmax] = state["max_exp_avg_sq"]
+        held = state["max_exp_avg_sq"]._data
+        vmax = e.bind(identifier(f"max_exp_avg_sq_{p}"), held)
+        bound[vmax] = held
         e.into(vmax, "np.maximum", vmax, v)
         e.into(tmp, "np.sqrt", vmax)
     else:

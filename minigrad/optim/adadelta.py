@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from .optimizer import Optimizer, ParamsLike, _check
+from .optimizer import Optimizer, ParamsLike, _check, count_step
 
 __all__ = ["Adadelta"]
 
@@ -67,8 +67,8 @@ class Adadelta(Optimizer):
         lr, rho, eps = group["lr"], group["rho"], group["eps"]
         for p, data, g in self._gradients(group):
             state = self.state.get(p) or self._new_state(p, "square_avg", "acc_delta")
-            state["step"] += 1
-            v, u = state["square_avg"], state["acc_delta"]
+            count_step(state)
+            v, u = state["square_avg"]._data, state["acc_delta"]._data
             v *= rho
             v += (1 - rho) * np.multiply(g, g, dtype=data.dtype)
             std = np.sqrt(v + eps)

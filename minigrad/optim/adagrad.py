@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 
 from ..tensor import Tensor
-from .optimizer import Optimizer, ParamsLike
+from .optimizer import Optimizer, ParamsLike, count_step
 
 __all__ = ["Adagrad"]
 
@@ -68,7 +68,7 @@ class Adagrad(Optimizer):
 
     def _init_state(self, p: Tensor, group: dict[str, Any]) -> dict[str, Any]:
         state = self._new_state(p, "sum")
-        state["sum"] += group["initial_accumulator_value"]
+        state["sum"]._data += group["initial_accumulator_value"]
         return state
 
     def _validate(self, group: dict[str, Any]) -> None:
@@ -78,9 +78,9 @@ class Adagrad(Optimizer):
         lr, lr_decay, eps = group["lr"], group["lr_decay"], group["eps"]
         for p, data, g in self._gradients(group):
             state = self.state.get(p) or self._init_state(p, group)
-            state["step"] += 1
-            clr = lr / (1 + (state["step"] - 1) * lr_decay)
-            s = state["sum"]
+            t = count_step(state)
+            clr = lr / (1 + (t - 1) * lr_decay)
+            s = state["sum"]._data
             s += np.multiply(g, g, dtype=data.dtype)
             std = np.sqrt(s)
             std += eps

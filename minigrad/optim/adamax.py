@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from .optimizer import Optimizer, ParamsLike, _check_betas, _lerp_
+from .optimizer import Optimizer, ParamsLike, _check_betas, _lerp_, count_step
 
 __all__ = ["Adamax"]
 
@@ -66,10 +66,10 @@ class Adamax(Optimizer):
         lr, eps, (beta1, beta2) = group["lr"], group["eps"], group["betas"]
         for p, data, g in self._gradients(group):
             state = self.state.get(p) or self._new_state(p, "exp_avg", "exp_inf")
-            state["step"] += 1
-            m, u = state["exp_avg"], state["exp_inf"]
+            t = count_step(state)
+            m, u = state["exp_avg"]._data, state["exp_inf"]._data
             _lerp_(m, g, 1 - beta1)
             u *= beta2
             np.maximum(u, np.abs(g) + eps, out=u)
-            clr = lr / (1 - beta1 ** state["step"])
+            clr = lr / (1 - beta1**t)
             data -= clr * (m / u)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .optimizer import Optimizer, ParamsLike
+from .optimizer import Optimizer, ParamsLike, count_step, read_number, state_number, write_number
 
 __all__ = ["ASGD"]
 
@@ -70,15 +70,14 @@ class ASGD(Optimizer):
             state = self.state.get(p)
             if state is None:
                 state = self._new_state(p, "ax")
-                state["eta"], state["mu"] = float(lr), 1.0
-            state["step"] += 1
-            eta, mu, ax = state["eta"], state["mu"], state["ax"]
+                state["eta"], state["mu"] = state_number(lr), state_number(1.0)
+            t = count_step(state)
+            eta, mu, ax = read_number(state["eta"]), read_number(state["mu"]), state["ax"]._data
             data *= 1 - lambd * eta
             data -= eta * g
             if mu != 1:
                 ax += (data - ax) * mu
             else:
                 ax[...] = data
-            t = state["step"]
-            state["eta"] = lr / ((1 + lambd * lr * t) ** alpha)
-            state["mu"] = 1 / max(1, t - t0)
+            write_number(state["eta"], lr / ((1 + lambd * lr * t) ** alpha))
+            write_number(state["mu"], 1 / max(1, t - t0))

@@ -15,7 +15,7 @@ import numpy as np
 
 from .. import versions
 from ..grad_mode import enable_grad, no_grad
-from ..tensor import Tensor
+from ..tensor import Tensor, from_data
 from .optimizer import Optimizer, ParamsLike
 
 __all__ = ["LBFGS"]
@@ -288,13 +288,15 @@ class LBFGS(Optimizer):
             if np.abs(flat_grad).max() <= tolerance_grad:  # already optimal
                 return orig_loss
 
-            d = state.get("d")
+            # (the state holds Tensors, as PyTorch's; the iterations work on their arrays)
+            d = _arrays(state.get("d"))
             t = state.get("t")
-            old_dirs = state.get("old_dirs")
-            old_stps = state.get("old_stps")
-            ro = state.get("ro")
-            H_diag = state.get("H_diag")
-            prev_flat_grad = state.get("prev_flat_grad")
+            old_dirs = _arrays(state.get("old_dirs"))
+            old_stps = _arrays(state.get("old_stps"))
+            ro = _arrays(state.get("ro"))
+            al = _arrays(state.get("al"))
+            H_diag = _arrays(state.get("H_diag"))
+            prev_flat_grad = _arrays(state.get("prev_flat_grad"))
             prev_loss = state.get("prev_loss")
 
             n_iter = 0
@@ -325,9 +327,8 @@ class LBFGS(Optimizer):
                         H_diag = ys / y.dot(y)  # scale of the initial inverse Hessian
                     # the two-loop recursion: the inverse Hessian estimate times -gradient
                     num_old = len(old_dirs)
-                    if "al" not in state:
-                        state["al"] = [None] * history_size
-                    al = state["al"]
+                    if al is None:
+                        al = [None] * history_size
                     q = -flat_grad
                     for i in range(num_old - 1, -1, -1):
                         al[i] = old_stps[i].dot(q) * ro[i]
@@ -387,13 +388,15 @@ class LBFGS(Optimizer):
                 if abs(loss - prev_loss) < tolerance_change:
                     break
 
-            state["d"] = d
+            state["d"] = _tensors(d)
             state["t"] = t
-            state["old_dirs"] = old_dirs
-            state["old_stps"] = old_stps
-            state["ro"] = ro
-            state["H_diag"] = H_diag
-            state["prev_flat_grad"] = prev_flat_grad
+            state["old_dirs"] = _tensors(old_dirs)
+            state["old_stps"] = _tensors(old_stps)
+            state["ro"] = _tensors(ro)
+            if al is not None:
+                state["al"] = _tensors(al)
+            state["H_diag"] = _tensors(H_diag)
+            state["prev_flat_grad"] = _tensors(prev_flat_grad)
             state["prev_loss"] = prev_loss
         return orig_loss
 
@@ -405,14 +408,17 @@ class LBFGS(Optimizer):
         def number(v: Any) -> Any:
             return None if v is None else np.asarray(_array(v), dtype=dtype)[()]
 
-        def vector(v: Any) -> np.ndarray:
+        def scalar(v: Any) -> Tensor | None:
+            return None if v is None else from_data(np.array(_array(v), dtype=dtype))
+
+        def vector(v: Any) -> Tensor:
             arr = np.array(_array(v), dtype=dtype).reshape(-1)
             if arr.size != size:
                 raise ValueError(
                     f"LBFGS.load_state_dict(): state {key!r} has {arr.size} elements, the "
                     f"parameters {size}"
                 )
-            return arr
+            return from_data(arr)
 
         if key in ("func_evals", "n_iter"):
             return int(np.asarray(_array(value)))
@@ -421,11 +427,31 @@ class LBFGS(Optimizer):
         if key in ("old_dirs", "old_stps"):
             return [vector(v) for v in value]
         if key in ("ro", "al"):
-            return [number(v) for v in value]
+            return [scalar(v) for v in value]
         if key == "prev_loss":
             return None if value is None else float(np.asarray(_array(value)))
-        return number(value)  # t, H_diag
+        if key == "H_diag":
+            return scalar(value)
+        return number(value)  # t
 
 
 def _array(value: Any) -> Any:
     return value._data if isinstance(value, Tensor) else value
+
+
+def _tensors(value: Any) -> Any:
+    """A vector or number of the iterations (or a list of them) as the state keeps it: a
+    Tensor sharing the array's memory (a NumPy scalar becomes a 0-d Tensor); other values, such
+    as the first iteration's ``H_diag = 1`` and ``None``, as they are."""
+    if isinstance(value, list):
+        return [_tensors(v) for v in value]
+    if isinstance(value, np.ndarray | np.generic):
+        return from_data(np.asarray(value))
+    return value
+
+
+def _arrays(value: Any) -> Any:
+    """The inverse of ``_tensors``: the state's Tensors (also in lists) as their arrays."""
+    if isinstance(value, list):
+        return [_arrays(v) for v in value]
+    return _array(value)

@@ -6,7 +6,14 @@ from typing import Any
 
 import numpy as np
 
-from .optimizer import Optimizer, ParamsLike, _check_betas, _lerp_
+from .optimizer import (
+    Optimizer,
+    ParamsLike,
+    _check_betas,
+    _lerp_,
+    count_step,
+    state_number,
+)
 
 __all__ = ["NAdam"]
 
@@ -80,13 +87,14 @@ class NAdam(Optimizer):
             state = self.state.get(p)
             if state is None:
                 state = self._new_state(p, "exp_avg", "exp_avg_sq")
-                state["mu_product"] = 1.0
-            state["step"] += 1
-            t = state["step"]
+                state["mu_product"] = state_number(1.0)
+            t = count_step(state)
             mu = beta1 * (1.0 - 0.5 * (0.96 ** (t * psi)))
             mu_next = beta1 * (1.0 - 0.5 * (0.96 ** ((t + 1) * psi)))
-            mu_product = state["mu_product"] = state["mu_product"] * mu
-            m, v = state["exp_avg"], state["exp_avg_sq"]
+            held = state["mu_product"]._data  # a 0-d array: multiplied in its dtype, as PyTorch
+            held *= mu
+            mu_product = float(held)
+            m, v = state["exp_avg"]._data, state["exp_avg_sq"]._data
             _lerp_(m, g, 1 - beta1)
             v *= beta2
             v += (1 - beta2) * np.multiply(g, g, dtype=data.dtype)

@@ -17,9 +17,10 @@ from typing import Any
 import numpy as np
 
 from .. import versions
+from ..dtypes import default_float
 from ..grad_mode import _grad_enabled, enable_grad
 from ..nn.module import zero_grads
-from ..tensor import Tensor
+from ..tensor import Tensor, from_data
 
 __all__ = ["SGD", "Adam", "AdamW", "Optimizer"]
 
@@ -141,8 +142,12 @@ class Optimizer:
             yield p, data, g
 
     def _new_state(self, p: Tensor, *zeros: str) -> dict[str, Any]:
-        """``p``'s state on its first step: ``step`` 0 and an array of zeros per name."""
-        state = self.state[p] = {"step": 0, **{name: np.zeros_like(p._data) for name in zeros}}
+        """``p``'s state on its first step, as PyTorch's: ``step`` a 0-d Tensor holding 0 and a
+        Tensor of zeros (in ``p``'s dtype and memory layout) per name."""
+        state = self.state[p] = {
+            "step": state_number(0),
+            **{name: state_tensor(np.zeros_like(p._data)) for name in zeros},
+        }
         return state
 
     def zero_grad(self, set_to_none: bool = True) -> None:
@@ -184,9 +189,10 @@ class Optimizer:
         """The optimizer's state in PyTorch's layout, with parameters replaced by indices.
 
         Returns:
-            ``{"state": {index: {name: array or number}}, "param_groups": [{..., "params":
-            [indices]}]}``; indices count parameters across groups in order. Arrays are copies,
-            so later steps do not change a saved state dict.
+            ``{"state": {index: {name: Tensor or number}}, "param_groups": [{..., "params":
+            [indices]}]}``; indices count parameters across groups in order. The Tensors are
+            copies (PyTorch's are references), so later steps do not change a saved state
+            dict.
         """
         index: dict[int, int] = {}
         groups = []
@@ -254,7 +260,7 @@ class Optimizer:
         """One saved state entry as this optimizer keeps it (``load_state_dict`` calls it for
         every entry before changing anything; raise ValueError on a mismatch)."""
         if key in self._scalar_state:
-            return float(np.asarray(value._data if isinstance(value, Tensor) else value))
+            return state_number(_number(value))
         return _load_value(type(self).__name__, key, value, p)
 
     def __repr__(self) -> str:
@@ -268,14 +274,13 @@ class Optimizer:
 
 
 def _load_value(opt: str, key: str, value: Any, p: Tensor) -> Any:
-    """A saved state entry as the optimizer keeps it: arrays copied in the param's dtype and
+    """A saved state entry as the optimizer keeps it: a Tensor copied in the param's dtype and
     memory layout (a Fortran-ordered ``Linear`` weight gets Fortran-ordered moments, whatever
-    order the checkpoint stored)."""
-    if isinstance(value, Tensor):
-        value = value._data
+    order the checkpoint stored); ``step`` a 0-d Tensor, whether saved as a Tensor, an array or
+    a number (a checkpoint from before minigrad kept it as a Tensor)."""
     if key == "step":
-        return int(np.asarray(value))
-    arr = np.asarray(value)
+        return state_number(_number(value))
+    arr = np.asarray(value._data if isinstance(value, Tensor) else value)
     if arr.shape != p.shape:
         raise ValueError(
             f"{opt}.load_state_dict(): state {key!r} has shape {tuple(arr.shape)}, its "
@@ -283,17 +288,57 @@ def _load_value(opt: str, key: str, value: Any, p: Tensor) -> Any:
         )
     out = np.empty_like(p._data)
     np.copyto(out, arr, casting="unsafe")
-    return out
+    return state_tensor(out)
+
+
+def _number(value: Any) -> float:
+    """A saved scalar state entry (a 0-d Tensor, a 0-d array or a number) as a float."""
+    return float(np.asarray(value._data if isinstance(value, Tensor) else value))
 
 
 def _snapshot(value: Any) -> Any:
-    """A state entry for ``state_dict()``: arrays (also inside lists, as LBFGS keeps its
+    """A state entry for ``state_dict()``: Tensors (also inside lists, as LBFGS keeps its
     history) copied, so later steps do not change a saved state dict."""
-    if isinstance(value, np.ndarray):
-        return value.copy(order="K")
+    if isinstance(value, Tensor):
+        return from_data(value._data.copy(order="K"))
     if isinstance(value, list):
         return [_snapshot(v) for v in value]
     return value
+
+
+# ---------------------------------------------------------------------------------------------
+# The state's Tensors: PyTorch's optimizers keep Tensors in ``state`` (``exp_avg``, and the
+# step count as a 0-d float Tensor); minigrad's too, and each update reads and writes their
+# arrays in place, so the Tensors a user holds always show the current state.
+
+
+def state_tensor(array: np.ndarray) -> Tensor:
+    """``array`` as an entry of an optimizer's state: a Tensor sharing its memory."""
+    return from_data(array)
+
+
+def state_number(value: float) -> Tensor:
+    """A number of the state (``step``, ASGD's ``eta``, NAdam's ``mu_product``) as PyTorch
+    keeps it: a 0-d Tensor of float64 when that is the default dtype, else of float32."""
+    dtype = np.float64 if default_float() == np.float64 else np.float32
+    return from_data(np.array(value, dtype=dtype))
+
+
+def count_step(state: dict[str, Any]) -> float:
+    """Add one to ``state["step"]`` in place; the new count, as a Python float."""
+    step = state["step"]._data
+    step += 1
+    return float(step)
+
+
+def read_number(t: Tensor) -> float:
+    """The value of a 0-d state Tensor, as a Python float (PyTorch's ``_get_value``)."""
+    return float(t._data)
+
+
+def write_number(t: Tensor, value: float) -> None:
+    """Store ``value`` in the 0-d state Tensor ``t``, in place (rounded to its dtype)."""
+    t._data[()] = value
 
 
 _LABELS = {"lr": "learning rate", "eps": "epsilon value"}  # (PyTorch's, in its messages)
@@ -461,10 +506,12 @@ class SGD(Optimizer):
                 state = self.state.get(p)
                 if state is None:
                     state = self.state[p] = {}
-                buf = state.get("momentum_buffer")
-                if buf is None:
-                    buf = state["momentum_buffer"] = np.array(d, dtype=data.dtype, copy=True)
+                held = state.get("momentum_buffer")
+                if held is None:
+                    buf = np.array(d, dtype=data.dtype, copy=True)
+                    state["momentum_buffer"] = state_tensor(buf)
                 else:
+                    buf = held._data
                     buf *= momentum
                     if dampening == 0:
                         buf += d
@@ -548,9 +595,8 @@ class Adam(Optimizer):
             state = self.state.get(p) or self._new_state(
                 p, "exp_avg", "exp_avg_sq", *(["max_exp_avg_sq"] if amsgrad else [])
             )
-            state["step"] += 1
-            t = state["step"]
-            m, v = state["exp_avg"], state["exp_avg_sq"]
+            t = count_step(state)
+            m, v = state["exp_avg"]._data, state["exp_avg_sq"]._data
             # One scratch array serves every temporary below.
             tmp = np.multiply(g, g, dtype=data.dtype)
             tmp *= 1 - beta2
@@ -562,9 +608,10 @@ class Adam(Optimizer):
             step_size = lr / (1 - beta1**t)
             bc2_sqrt = math.sqrt(1 - beta2**t)
             if amsgrad:
-                vmax = state.get("max_exp_avg_sq")
-                if vmax is None:
-                    vmax = state["max_exp_avg_sq"] = v.copy(order="K")
+                held = state.get("max_exp_avg_sq")
+                if held is None:  # (amsgrad switched on after the first step)
+                    held = state["max_exp_avg_sq"] = state_tensor(v.copy(order="K"))
+                vmax = held._data
                 np.maximum(vmax, v, out=vmax)
                 np.sqrt(vmax, out=tmp)
             else:

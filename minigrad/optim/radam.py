@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from .optimizer import Optimizer, ParamsLike, _check_betas, _lerp_
+from .optimizer import Optimizer, ParamsLike, _check_betas, _lerp_, count_step
 
 __all__ = ["RAdam"]
 
@@ -75,9 +75,8 @@ class RAdam(Optimizer):
         lr, eps, (beta1, beta2) = group["lr"], group["eps"], group["betas"]
         for p, data, g in self._gradients(group):
             state = self.state.get(p) or self._new_state(p, "exp_avg", "exp_avg_sq")
-            state["step"] += 1
-            t = state["step"]
-            m, v = state["exp_avg"], state["exp_avg_sq"]
+            t = count_step(state)
+            m, v = state["exp_avg"]._data, state["exp_avg_sq"]._data
             _lerp_(m, g, 1 - beta1)
             v *= beta2
             v += (1 - beta2) * np.multiply(g, g, dtype=data.dtype)

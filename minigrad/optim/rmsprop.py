@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from .optimizer import Optimizer, ParamsLike
+from .optimizer import Optimizer, ParamsLike, count_step
 
 __all__ = ["RMSprop"]
 
@@ -74,19 +74,19 @@ class RMSprop(Optimizer):
         extra = ["momentum_buffer"] * (momentum > 0) + ["grad_avg"] * bool(centered)
         for p, data, g in self._gradients(group):
             state = self.state.get(p) or self._new_state(p, "square_avg", *extra)
-            state["step"] += 1
-            v = state["square_avg"]
+            count_step(state)
+            v = state["square_avg"]._data
             v *= alpha
             v += (1 - alpha) * np.multiply(g, g, dtype=data.dtype)
             if centered:
-                a = state["grad_avg"]
+                a = state["grad_avg"]._data
                 a += (1 - alpha) * (g - a)  # a lerp towards g, as PyTorch writes it
                 denom = np.sqrt(v - a * a)
             else:
                 denom = np.sqrt(v)
             denom += eps
             if momentum > 0:
-                buf = state["momentum_buffer"]
+                buf = state["momentum_buffer"]._data
                 buf *= momentum
                 buf += g / denom
                 np.subtract(data, lr * buf, out=data)

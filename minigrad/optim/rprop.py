@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from .optimizer import Optimizer, ParamsLike, _check
+from .optimizer import Optimizer, ParamsLike, _check, count_step
 
 __all__ = ["Rprop"]
 
@@ -74,9 +74,9 @@ class Rprop(Optimizer):
             state = self.state.get(p)
             if state is None:
                 state = self._new_state(p, "prev", "step_size")
-                state["step_size"] += group["lr"]
-            state["step"] += 1
-            prev, step_size = state["prev"], state["step_size"]
+                state["step_size"]._data += group["lr"]
+            count_step(state)
+            prev, step_size = state["prev"]._data, state["step_size"]._data
             sign = np.sign(g * prev)
             factor = np.where(sign > 0, etaplus, np.where(sign < 0, etaminus, 1.0))
             step_size *= factor.astype(data.dtype, copy=False)

@@ -31,7 +31,7 @@ from .conv import (
     MaxPool2d,
 )
 from .distance import CosineSimilarity, PairwiseDistance
-from .embedding import Embedding
+from .embedding import Embedding, EmbeddingBag
 from .layers import *  # noqa: F403  (Linear, Flatten, Sequential...)
 from .losses import *  # noqa: F403  (MSELoss, CrossEntropyLoss, KLDivLoss...: losses.__all__)
 from .module import (
@@ -92,6 +92,7 @@ __all__ = [
     "Dropout2d",
     "Dropout3d",
     "Embedding",
+    "EmbeddingBag",
     "FeatureAlphaDropout",
     "GRUCell",
     "GroupNorm",

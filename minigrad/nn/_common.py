@@ -1,6 +1,7 @@
 """Argument checks shared by ``nn.functional`` and the function modules split from it
-(``pooling``, ``rearranging``, ``feature_functions``): ints or tuples per spatial axis, the
-(N, C, *spatial) input, dropout's probability and mask."""
+(``pooling``, ``rearranging``, ``feature_functions``, ``embedding_bag``): ints or tuples per
+spatial axis, the (N, C, *spatial) input, dropout's probability and mask, the embeddings'
+``max_norm`` renormalisation."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ from typing import Any
 import numpy as np
 
 from ..dtypes import default_float
+from ..grad_mode import no_grad
+from ..inplace import bump_version
 from ..random import as_generator
 from ..tensor import Tensor, as_tensor
 
@@ -64,3 +67,17 @@ def _dropout_mask(x: Tensor, p: float, shape: tuple[int, ...]) -> Tensor:
     # An integer input is scaled in the default float, as PyTorch's (in place: refused).
     dtype = x._data.dtype if x._data.dtype.kind == "f" else default_float()
     return x * (keep * (1.0 / (1.0 - p))).astype(dtype)
+
+
+def _renorm_rows(weight: Tensor, idx: np.ndarray, max_norm: float, norm_type: float) -> None:
+    """PyTorch's ``embedding_renorm_``: each row of ``weight`` that ``idx`` picks, if its
+    ``norm_type``-norm is over ``max_norm``, times ``max_norm / (norm + 1e-7)``, in place."""
+    w = weight._data
+    rows = np.unique(idx)
+    with no_grad():  # (norms and factors in float64, as PyTorch's kernel computes them)
+        norms = np.linalg.norm(w[rows].astype(np.float64), ord=norm_type, axis=1)
+    over = norms > max_norm
+    if over.any():
+        scale = max_norm / (norms[over] + 1e-7)
+        w[rows[over]] *= scale.astype(w.dtype)[:, None]
+        bump_version(weight)  # a graph that saved the old rows refuses to run backward

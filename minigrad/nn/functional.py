@@ -1,8 +1,8 @@
 """Stateless functions, as ``torch.nn.functional``: activations, ``linear``, ``embedding``,
 the normalisations and the losses. The pools (``pooling.py``), ``unfold``/``fold`` and the
 shuffles (``rearranging.py``), instance and local response norm, the channel and alpha
-dropouts and ``bilinear`` (``feature_functions.py``) live in their own files and are
-re-exported here.
+dropouts and ``bilinear`` (``feature_functions.py``) and ``embedding_bag`` live in their own
+files and are re-exported here.
 
 Every loss is a composition of Tensor ops (no backward formula here), arranged to stay finite
 for extreme inputs (logits of +-1000) and to record few ops: the losses run on every step.
@@ -26,7 +26,7 @@ from ..dims import wrap_dim
 from ..dtypes import _promote, torch_name
 from ..functions import linear, where
 from ..grad_mode import no_grad
-from ..inplace import _inplace, bump_version
+from ..inplace import _inplace
 from ..linalg_functions import cosine_similarity, normalize, pairwise_distance, pdist
 from ..node_surface import labelled
 from ..random import as_generator
@@ -42,9 +42,10 @@ from ..validation import (
     _target_mismatch,
 )
 from . import more_losses
-from ._common import _check_p, _dropout_mask, _size, _spatial_input, _tuple
+from ._common import _check_p, _dropout_mask, _renorm_rows, _size, _spatial_input, _tuple
 from ._reduction import _reduce, _reduction
 from .attention import multi_head_attention_forward, scaled_dot_product_attention
+from .embedding_bag import embedding_bag
 from .feature_functions import (
     alpha_dropout,
     bilinear,
@@ -91,6 +92,7 @@ __all__ = [
     "elu",
     "elu_",
     "embedding",
+    "embedding_bag",
     "gelu",
     "glu",
     "group_norm",
@@ -811,20 +813,6 @@ def embedding(
         if hit.any():  # the row's value, cut from the graph: no gradient reaches it
             out = where(hit[..., None], out.detach(), out)
     return labelled(out, "EmbeddingBackward0", weight)
-
-
-def _renorm_rows(weight: Tensor, idx: np.ndarray, max_norm: float, norm_type: float) -> None:
-    """PyTorch's ``embedding_renorm_``: each row of ``weight`` that ``idx`` picks, if its
-    ``norm_type``-norm is over ``max_norm``, times ``max_norm / (norm + 1e-7)``, in place."""
-    w = weight._data
-    rows = np.unique(idx)
-    with no_grad():  # (norms and factors in float64, as PyTorch's kernel computes them)
-        norms = np.linalg.norm(w[rows].astype(np.float64), ord=norm_type, axis=1)
-    over = norms > max_norm
-    if over.any():
-        scale = max_norm / (norms[over] + 1e-7)
-        w[rows[over]] *= scale.astype(w.dtype)[:, None]
-        bump_version(weight)  # a graph that saved the old rows refuses to run backward
 
 
 def _channel_shape(x: Tensor) -> tuple[int, ...]:

@@ -98,8 +98,9 @@ def embedding_bag(
     if psw is not None and psw.shape != idx.shape:
         raise ValueError(
             _advise(
-                f"embedding_bag: If per_sample_weights ({psw.shape!r}) is not None, then it "
-                f"must have the same shape as the input ({as_tensor(idx).shape!r})",
+                f"embedding_bag: If per_sample_weights (torch.Size({list(psw.shape)})) is not "
+                "None, then it must have the same shape as the input "
+                f"(torch.Size({list(idx.shape)}))",
                 "per_sample_weights holds one weight per index of input",
             )
         )
@@ -200,11 +201,12 @@ def embedding_bag(
                 "convert them first, e.g. input.long()",
             )
         )
-    if weight.dtype.kind != "f":
+    table = weight._data.dtype
+    if table.kind != "f":
         raise RuntimeError(
             _advise(
                 "Expected tensor for argument #1 'weight' to have one of the following scalar "
-                f"types: Half, BFloat16, Float, Double; but got torch.{torch_name(weight._data.dtype)}"
+                f"types: Half, BFloat16, Float, Double; but got torch.{torch_name(table)}"
                 "Tensor instead (while checking arguments for embedding_bag)",
                 "the table must be floating point, e.g. weight.float()",
             )
@@ -213,7 +215,7 @@ def embedding_bag(
         raise RuntimeError(
             _advise(
                 "Expected tensor for argument #1 'weight' to have the same type as tensor for "
-                f"argument #1 'per_sample_weights'; but type torch.{torch_name(weight._data.dtype)}"
+                f"argument #1 'per_sample_weights'; but type torch.{torch_name(table)}"
                 f"Tensor does not equal torch.{torch_name(psw._data.dtype)}Tensor (while checking "
                 "arguments for embedding_bag)",
                 f"convert per_sample_weights to the weight's dtype: .to({weight.dtype})",

@@ -93,6 +93,25 @@ def test_empty_bags_are_zeros_and_padding_leaves_the_mean() -> None:
         np.testing.assert_array_equal(out.numpy()[1], w.numpy()[5] * (2 if mode == "sum" else 1))
 
 
+@pytest.mark.parametrize("mode", ["sum", "mean", "max"])
+def test_no_bags_give_an_empty_output_in_the_graph(mode: str) -> None:
+    """(0, embedding_dim), as torch for a (0, N) input; torch 2.13 crashes on empty offsets,
+    and on include_last_offset with one offset."""
+    w = mg.randn(N, D, requires_grad=True)
+    i64 = mg.int64
+    outs = [
+        F.embedding_bag(mg.zeros(0, 3, dtype=i64), w, mode=mode),
+        F.embedding_bag(mg.tensor([1, 2]), w, mg.tensor([], dtype=i64), mode=mode),
+        F.embedding_bag(
+            mg.tensor([], dtype=i64), w, mg.tensor([0]), include_last_offset=True, mode=mode
+        ),
+    ]
+    for out in outs:
+        assert out.shape == (0, D) and out.grad_fn.name() == "EmbeddingBagBackward0"
+    sum(o.sum() for o in outs).backward()
+    np.testing.assert_array_equal(w.grad.numpy(), 0.0)
+
+
 def test_max_picks_the_first_of_ties_and_a_leading_nan_as_torch() -> None:
     torch = pytest.importorskip("torch")
     w = np.array([[1.0, 5.0], [np.nan, 2.0], [3.0, 5.0], [3.0, -np.inf], [np.inf, np.nan]])

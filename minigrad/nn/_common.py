@@ -1,7 +1,7 @@
-"""Argument checks shared by ``nn.functional`` and the function modules split from it
-(``pooling``, ``rearranging``, ``feature_functions``, ``embedding_bag``): ints or tuples per
-spatial axis, the (N, C, *spatial) input, dropout's probability and mask, the embeddings'
-``max_norm`` renormalisation."""
+"""Argument checks and helpers shared by ``nn.functional`` and the function modules split from
+it (``pooling``, ``rearranging``, ``feature_functions``, ``embedding_bag``): ints or tuples per
+spatial axis, the (N, C, *spatial) input, a matrix applied along one axis, dropout's probability
+and mask, the embeddings' ``max_norm`` renormalisation."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from ..dtypes import default_float
 from ..grad_mode import no_grad
 from ..inplace import bump_version
 from ..random import as_generator
-from ..tensor import Tensor, as_tensor
+from ..tensor import Tensor, _new_tensor, as_tensor
 
 
 def _tuple(value: Any, nd: int, fn: str, name: str) -> tuple[int, ...]:
@@ -28,6 +28,16 @@ def _tuple(value: Any, nd: int, fn: str, name: str) -> tuple[int, ...]:
         if len(value) == nd:
             return tuple(int(v) for v in value)
     raise ValueError(f"{fn}(): {name} must be an int or a tuple of {nd} ints, got {value!r}")
+
+
+def _along(x: Tensor, axis: int, mat: np.ndarray) -> Tensor:
+    """Apply the (m, n) matrix to ``axis`` of x: one batched product, from the left for the
+    second-to-last axis, else from the right (moveaxis keeps that one op per side)."""
+    if axis == x.ndim - 2:
+        return _new_tensor(mat, None) @ x
+    if axis == x.ndim - 1:
+        return x @ _new_tensor(np.ascontiguousarray(mat.T), None)
+    return (x.movedim(axis, -1) @ _new_tensor(np.ascontiguousarray(mat.T), None)).movedim(-1, axis)
 
 
 def _size(shape: tuple[int, ...]) -> str:

@@ -1,5 +1,5 @@
-"""Convolution, pooling and dropout layers, as ``torch.nn``: Conv1d, Conv2d, ConvTranspose1d,
-ConvTranspose2d, MaxPool2d, AvgPool2d, AdaptiveAvgPool2d, Dropout, Dropout1d, Dropout2d,
+"""Convolution, pooling and dropout layers, as ``torch.nn``: Conv1d/2d/3d, ConvTranspose1d/2d/3d,
+MaxPool2d, AvgPool2d, AdaptiveAvgPool2d, Dropout, Dropout1d, Dropout2d,
 Dropout3d, AlphaDropout, FeatureAlphaDropout (the other pools: ``pooling_layers.py``).
 
 Each layer calls one op of ``minigrad/conv.py`` (or composes ops); none has a backward of its own.
@@ -25,8 +25,10 @@ __all__ = [
     "AvgPool2d",
     "Conv1d",
     "Conv2d",
+    "Conv3d",
     "ConvTranspose1d",
     "ConvTranspose2d",
+    "ConvTranspose3d",
     "Dropout",
     "Dropout1d",
     "Dropout2d",
@@ -76,7 +78,7 @@ def _conv_repr(self: Any) -> str:
 
 
 class _ConvNd(Module):
-    """What Conv1d and Conv2d share: PyTorch's arguments, attributes, init and checks."""
+    """What Conv1d/2d/3d share: PyTorch's arguments, attributes, init and checks."""
 
     _nd = 2
     _fn = "conv2d"
@@ -209,9 +211,18 @@ class Conv2d(_ConvNd):
     _fn = "conv2d"
 
 
+class Conv3d(_ConvNd):
+    """3-D convolution over (N, C_in, D, H, W) (or (C_in, D, H, W)) input, as
+    ``torch.nn.Conv3d``; weight (C_out, C_in/groups, kD, kH, kW). Arguments (each an int or a
+    triple), defaults, initialisation and ``state_dict`` keys as ``Conv2d``'s."""
+
+    _nd = 3
+    _fn = "conv3d"
+
+
 class _ConvTransposeNd(Module):
-    """What ConvTranspose1d and ConvTranspose2d share: PyTorch's arguments, attributes, init
-    and checks. The weight is (in_channels, out_channels / groups, *kernel_size)."""
+    """What ConvTranspose1d/2d/3d share: PyTorch's arguments, attributes, init and checks.
+    The weight is (in_channels, out_channels / groups, *kernel_size)."""
 
     _nd = 2
     _fn = staticmethod(F.conv_transpose2d)
@@ -364,17 +375,19 @@ class ConvTranspose2d(_ConvTransposeNd):
     _fn = staticmethod(F.conv_transpose2d)
 
 
-class MaxPool2d(Module):
-    """Maximum over each window of (N, C, H, W) or (C, H, W) input, as ``torch.nn.MaxPool2d``.
+class ConvTranspose3d(_ConvTransposeNd):
+    """3-D transposed convolution over (N, C_in, D, H, W) (or (C_in, D, H, W)) input, as
+    ``torch.nn.ConvTranspose3d``; weight (C_in, C_out/groups, kD, kH, kW). Arguments (each an
+    int or a triple) and ``forward(input, output_size=None)`` as ``ConvTranspose2d``'s."""
 
-    Args:
-        kernel_size: window size (an int or a pair).
-        stride: step between windows (defaults to ``kernel_size``).
-        padding: implicit -inf padding on each side, at most half the window.
-        dilation: spacing between window elements.
-        return_indices: also return the flat index of each maximum in its H*W plane.
-        ceil_mode: keep a last, partial window at the end of each axis.
-    """
+    _nd = 3
+    _fn = staticmethod(F.conv_transpose3d)
+
+
+class _MaxPoolNd(Module):
+    """What MaxPool1d/2d/3d share: PyTorch's arguments, kept as given, and its repr."""
+
+    _fn: Any = None
 
     def __init__(
         self,
@@ -393,16 +406,9 @@ class MaxPool2d(Module):
 
     def forward(self, input: Tensor) -> Any:
         return _named(
-            self,
-            F.max_pool2d,
-            input,
-            self.kernel_size,
-            self.stride,
-            self.padding,
-            self.dilation,
-            self.ceil_mode,
-            self.return_indices,
-        )
+            self, type(self)._fn, input, self.kernel_size, self.stride, self.padding,
+            self.dilation, self.ceil_mode, self.return_indices,
+        )  # fmt: skip
 
     def extra_repr(self) -> str:
         return (
@@ -411,17 +417,25 @@ class MaxPool2d(Module):
         )
 
 
-class AvgPool2d(Module):
-    """Mean over each window of (N, C, H, W) or (C, H, W) input, as ``torch.nn.AvgPool2d``.
+class MaxPool2d(_MaxPoolNd):
+    """Maximum over each window of (N, C, H, W) or (C, H, W) input, as ``torch.nn.MaxPool2d``.
 
     Args:
         kernel_size: window size (an int or a pair).
         stride: step between windows (defaults to ``kernel_size``).
-        padding: implicit zero padding on each side, at most half the window.
+        padding: implicit -inf padding on each side, at most half the window.
+        dilation: spacing between window elements.
+        return_indices: also return the flat index of each maximum in its H*W plane.
         ceil_mode: keep a last, partial window at the end of each axis.
-        count_include_pad: whether the zero padding counts in the divisor.
-        divisor_override: divide each window's sum by this instead.
     """
+
+    _fn = staticmethod(F.max_pool2d)
+
+
+class _AvgPoolNd(Module):
+    """What AvgPool2d and AvgPool3d share: PyTorch's arguments, kept as given, and its repr."""
+
+    _fn: Any = None
 
     def __init__(
         self,
@@ -440,19 +454,27 @@ class AvgPool2d(Module):
 
     def forward(self, input: Tensor) -> Tensor:
         return _named(
-            self,
-            F.avg_pool2d,
-            input,
-            self.kernel_size,
-            self.stride,
-            self.padding,
-            self.ceil_mode,
-            self.count_include_pad,
-            self.divisor_override,
-        )
+            self, type(self)._fn, input, self.kernel_size, self.stride, self.padding,
+            self.ceil_mode, self.count_include_pad, self.divisor_override,
+        )  # fmt: skip
 
     def extra_repr(self) -> str:
         return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
+
+
+class AvgPool2d(_AvgPoolNd):
+    """Mean over each window of (N, C, H, W) or (C, H, W) input, as ``torch.nn.AvgPool2d``.
+
+    Args:
+        kernel_size: window size (an int or a pair).
+        stride: step between windows (defaults to ``kernel_size``).
+        padding: implicit zero padding on each side, at most half the window.
+        ceil_mode: keep a last, partial window at the end of each axis.
+        count_include_pad: whether the zero padding counts in the divisor.
+        divisor_override: divide each window's sum by this instead.
+    """
+
+    _fn = staticmethod(F.avg_pool2d)
 
 
 class AdaptiveAvgPool2d(Module):

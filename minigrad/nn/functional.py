@@ -42,7 +42,15 @@ from ..validation import (
     _target_mismatch,
 )
 from . import more_losses
-from ._common import _check_p, _dropout_mask, _renorm_rows, _size, _spatial_input, _tuple
+from ._common import (
+    _along,
+    _check_p,
+    _dropout_mask,
+    _renorm_rows,
+    _size,
+    _spatial_input,
+    _tuple,
+)
 from ._reduction import _reduce, _reduction
 from .attention import multi_head_attention_forward, scaled_dot_product_attention
 from .embedding_bag import embedding_bag
@@ -61,16 +69,22 @@ from .pooling import (
     _adaptive_matrix,
     adaptive_avg_pool1d,
     adaptive_avg_pool2d,
+    adaptive_avg_pool3d,
     adaptive_max_pool1d,
     adaptive_max_pool2d,
+    adaptive_max_pool3d,
     avg_pool1d,
     avg_pool2d,
+    avg_pool3d,
     max_pool1d,
     max_pool1d_with_indices,
     max_pool2d,
     max_pool2d_with_indices,
+    max_pool3d,
+    max_pool3d_with_indices,
     max_unpool1d,
     max_unpool2d,
+    max_unpool3d,
 )
 from .rearranging import channel_shuffle, fold, pixel_shuffle, pixel_unshuffle, unfold
 
@@ -84,8 +98,10 @@ __all__ = [
     "celu_",
     "conv1d",
     "conv2d",
+    "conv3d",
     "conv_transpose1d",
     "conv_transpose2d",
+    "conv_transpose3d",
     "cross_entropy",
     "dropout",
     "dropout2d",
@@ -144,14 +160,20 @@ __all__ = [
 __all__ += ["cosine_similarity", "normalize", "pairwise_distance", "pdist"]  # (linalg_functions.py)
 __all__ += [  # (pooling.py)
     "adaptive_avg_pool1d",
+    "adaptive_avg_pool3d",
     "adaptive_max_pool1d",
     "adaptive_max_pool2d",
+    "adaptive_max_pool3d",
     "avg_pool1d",
+    "avg_pool3d",
     "max_pool1d",
     "max_pool1d_with_indices",
     "max_pool2d_with_indices",
+    "max_pool3d",
+    "max_pool3d_with_indices",
     "max_unpool1d",
     "max_unpool2d",
+    "max_unpool3d",
 ]
 __all__ += more_losses.__all__  # kl_div, poisson_nll_loss, the margin and triplet losses...
 __all__ += ["channel_shuffle", "fold", "pixel_shuffle", "pixel_unshuffle", "unfold"]
@@ -1690,7 +1712,8 @@ def _conv(
     groups: int,
 ) -> Tensor:
     x, unbatched = _spatial_input(input, nd, fn, integers=True)
-    _integer_conv(x, "slow_conv2d_cpu", (), fn)
+    # (PyTorch runs 1-d convolutions as 2-d ones, and names its 3-d kernel differently)
+    _integer_conv(x, "compute_columns3d" if nd == 3 else "slow_conv2d_cpu", (), fn)
     w = as_tensor(weight)
     if w.ndim != nd + 2:
         raise RuntimeError(
@@ -1787,6 +1810,21 @@ def conv2d(
     return _conv("conv2d", 2, input, weight, bias, stride, padding, dilation, groups)
 
 
+def conv3d(
+    input: Tensor,
+    weight: Tensor,
+    bias: Tensor | None = None,
+    stride: Any = 1,
+    padding: Any = 0,
+    dilation: Any = 1,
+    groups: int = 1,
+) -> Tensor:
+    """3-D convolution (cross-correlation) of (N, C, D, H, W) or (C, D, H, W) input with weight
+    (out_channels, C / groups, kD, kH, kW); the same op and arguments as ``conv2d``, each an
+    int or a triple."""
+    return _conv("conv3d", 3, input, weight, bias, stride, padding, dilation, groups)
+
+
 def _conv_transpose(
     fn: str,
     nd: int,
@@ -1810,7 +1848,7 @@ def _conv_transpose(
     needs).
     """
     x, unbatched = _spatial_input(input, nd, fn, integers=True)
-    _integer_conv(x, "slow_conv_transpose2d_out_cpu", ("int64",), fn)
+    _integer_conv(x, f"slow_conv_transpose{max(nd, 2)}d_out_cpu", ("int64",), fn)
     w = as_tensor(weight)
     if w.ndim != nd + 2:
         raise RuntimeError(
@@ -1822,7 +1860,7 @@ def _conv_transpose(
     pad = _tuple(padding, nd, fn, "padding")
     out_pad = _tuple(output_padding, nd, fn, "output_padding")
     dil = _tuple(dilation, nd, fn, "dilation")
-    hw = ("height", "width") if nd == 2 else ("width",)
+    hw = ("depth", "height", "width")[3 - nd :]
     if any(s <= 0 for s in st):
         raise RuntimeError(f"non-positive stride is not supported ({fn}(): got stride={stride!r})")
     if any(d <= 0 for d in dil):
@@ -1952,6 +1990,25 @@ def conv_transpose2d(
     )  # fmt: skip
 
 
+def conv_transpose3d(
+    input: Tensor,
+    weight: Tensor,
+    bias: Tensor | None = None,
+    stride: Any = 1,
+    padding: Any = 0,
+    output_padding: Any = 0,
+    groups: int = 1,
+    dilation: Any = 1,
+) -> Tensor:
+    """3-D transposed convolution of (N, C_in, D, H, W) or (C_in, D, H, W) input with weight
+    (C_in, C_out / groups, kD, kH, kW): the gradient of ``conv3d`` in its input; see
+    ``conv_transpose2d``."""
+    return _conv_transpose(
+        "conv_transpose3d", 3, input, weight, bias, stride, padding, output_padding, groups,
+        dilation,
+    )  # fmt: skip
+
+
 _INTERPOLATE_MODES = (
     "nearest | linear | bilinear | bicubic | trilinear | lanczos | area | nearest-exact"
 )
@@ -2000,14 +2057,6 @@ def _linear_matrix(
     np.add.at(mat, (rows, i0), 1 - lam)
     np.add.at(mat, (rows, i1), lam)
     return mat
-
-
-def _along(x: Tensor, axis: int, mat: np.ndarray) -> Tensor:
-    """Apply the (m, n) matrix to ``axis`` of x (a batched product; moveaxis keeps it one op
-    per side when the axis is not the last)."""
-    if axis == x.ndim - 1:
-        return x @ _new_tensor(np.ascontiguousarray(mat.T), None)
-    return (x.movedim(axis, -1) @ _new_tensor(np.ascontiguousarray(mat.T), None)).movedim(-1, axis)
 
 
 def interpolate(

@@ -1,4 +1,4 @@
-"""Normalisation layers: ``BatchNorm1d``, ``BatchNorm2d``, ``LayerNorm``, ``GroupNorm``,
+"""Normalisation layers: ``BatchNorm1d/2d/3d``, ``LayerNorm``, ``GroupNorm``,
 ``RMSNorm``, ``InstanceNorm1d/2d/3d`` and ``LocalResponseNorm`` (as ``torch.nn``).
 
 The arithmetic lives in ``nn.functional`` (``batch_norm``, ``layer_norm``, ``group_norm``,
@@ -26,6 +26,7 @@ from .module import Module, Parameter, _param
 __all__ = [
     "BatchNorm1d",
     "BatchNorm2d",
+    "BatchNorm3d",
     "GroupNorm",
     "InstanceNorm1d",
     "InstanceNorm2d",
@@ -116,7 +117,7 @@ class _NormBase(Module):
 
 
 class _BatchNorm(_NormBase):
-    """Shared by BatchNorm1d and BatchNorm2d: they differ only in the input ranks accepted."""
+    """Shared by BatchNorm1d/2d/3d: they differ only in the input ranks accepted."""
 
     def __init__(
         self,
@@ -131,8 +132,16 @@ class _BatchNorm(_NormBase):
     ) -> None:
         super().__init__(num_features, eps, momentum, affine, track_running_stats, dtype, bias)
 
+    _ranks: tuple[int, ...] = ()  # the input ranks accepted, and how they read
+    _layout = ""
+
     def _check_input_dim(self, x: Tensor) -> None:
-        raise NotImplementedError
+        if x.ndim not in self._ranks:
+            wanted = " or ".join(f"{n}D" for n in self._ranks)
+            raise ValueError(
+                f"expected {wanted} input (got {x.ndim}D input) ({self._get_name()}: input of "
+                f"shape {tuple(x.shape)}; {self._layout})"
+            )
 
     def forward(self, input: Tensor) -> Tensor:
         x = as_tensor(input)
@@ -189,12 +198,7 @@ class BatchNorm1d(_BatchNorm):
         bias: learn ``bias`` (keyword only, with ``affine``).
     """
 
-    def _check_input_dim(self, x: Tensor) -> None:
-        if x.ndim not in (2, 3):
-            raise ValueError(
-                f"expected 2D or 3D input (got {x.ndim}D input) ({self._get_name()}: input of "
-                f"shape {tuple(x.shape)}; (N, C) or (N, C, L))"
-            )
+    _ranks, _layout = (2, 3), "(N, C) or (N, C, L)"
 
 
 class BatchNorm2d(_BatchNorm):
@@ -203,12 +207,15 @@ class BatchNorm2d(_BatchNorm):
     Same arguments and behaviour as ``BatchNorm1d``.
     """
 
-    def _check_input_dim(self, x: Tensor) -> None:
-        if x.ndim != 4:
-            raise ValueError(
-                f"expected 4D input (got {x.ndim}D input) ({self._get_name()}: input of shape "
-                f"{tuple(x.shape)}; (N, C, H, W))"
-            )
+    _ranks, _layout = (4,), "(N, C, H, W)"
+
+
+class BatchNorm3d(_BatchNorm):
+    """Batch normalisation of (N, C, D, H, W) input over batch, depth, height and width, as
+    ``torch.nn.BatchNorm3d``. Same arguments and behaviour as ``BatchNorm1d``.
+    """
+
+    _ranks, _layout = (5,), "(N, C, D, H, W)"
 
 
 class LayerNorm(Module):

@@ -1,5 +1,5 @@
 """Pooling functions, as ``torch.nn.functional`` (which re-exports them): max, average and
-adaptive pools over one or two spatial axes, their indices, and max unpooling.
+adaptive pools over one, two or three spatial axes, their indices, and max unpooling.
 
 Max and average pools are the window ops of ``minigrad/conv.py`` (any number of spatial axes);
 adaptive and unpooling functions are compositions (``matmul``, ``gather``, ``scatter``), so
@@ -16,21 +16,27 @@ from .. import conv as _conv_ops
 from ..dtypes import torch_name
 from ..tensor import Tensor, _new_tensor, apply, as_tensor
 from ..validation import _kernel_refusal
-from ._common import _size, _spatial_input, _tuple
+from ._common import _along, _size, _spatial_input, _tuple
 
 __all__ = [
     "adaptive_avg_pool1d",
     "adaptive_avg_pool2d",
+    "adaptive_avg_pool3d",
     "adaptive_max_pool1d",
     "adaptive_max_pool2d",
+    "adaptive_max_pool3d",
     "avg_pool1d",
     "avg_pool2d",
+    "avg_pool3d",
     "max_pool1d",
     "max_pool1d_with_indices",
     "max_pool2d",
     "max_pool2d_with_indices",
+    "max_pool3d",
+    "max_pool3d_with_indices",
     "max_unpool1d",
     "max_unpool2d",
+    "max_unpool3d",
 ]
 
 
@@ -101,30 +107,36 @@ def _kernel_pad_error(pad: tuple[int, ...], kernel: tuple[int, ...]) -> None:
     )
 
 
-def _one(value: Any, fn: str, name: str, position: int, style: str) -> int:
-    """A 1-d pool's int argument (an int or a sequence of one int), in PyTorch's words."""
+def _ints(value: Any, fn: str, name: str, position: int) -> tuple[int, ...]:
+    """A pool's int argument as a tuple (an int is one), or PyTorch's TypeError for others."""
     if isinstance(value, int | np.integer) and not isinstance(value, bool):
-        return int(value)
+        return (int(value),)
     if isinstance(value, tuple | list) and all(
         isinstance(v, int | np.integer) and not isinstance(v, bool) for v in value
     ):
-        if len(value) == 1:
-            return int(value[0])
-        if style == "max":
-            kinds = {
-                "stride": "None, an int, list of ints, or",
-                "padding": "an int, list of ints, or",
-            }
-            kind = kinds.get(name, "an int, list of ints or")
-            raise RuntimeError(
-                f"{fn}() {name} must be {kind} tuple of ints of size 1 but got size {len(value)}"
-            )
-        raise RuntimeError(f"{fn}() argument '{name}' should contain one int (got {len(value)})")
-    shown = "max_pool1d_with_indices" if style == "indices" else fn
+        return tuple(int(v) for v in value)
     raise TypeError(
-        f"{shown}(): argument '{name}' (position {position}) must be tuple of ints, not "
+        f"{fn}(): argument '{name}' (position {position}) must be tuple of ints, not "
         f"{type(value).__name__}"
     )
+
+
+def _one(value: Any, fn: str, name: str, position: int, style: str) -> int:
+    """A 1-d pool's int argument (an int or a sequence of one int), in PyTorch's words."""
+    shown = "max_pool1d_with_indices" if style == "indices" else fn
+    ints = _ints(value, shown, name, position)
+    if len(ints) == 1:
+        return ints[0]
+    if style == "max":
+        kinds = {
+            "stride": "None, an int, list of ints, or",
+            "padding": "an int, list of ints, or",
+        }
+        kind = kinds.get(name, "an int, list of ints or")
+        raise RuntimeError(
+            f"{fn}() {name} must be {kind} tuple of ints of size 1 but got size {len(ints)}"
+        )
+    raise RuntimeError(f"{fn}() argument '{name}' should contain one int (got {len(ints)})")
 
 
 def _input_1d(input: Any, fn: str, style: str) -> tuple[Tensor, bool]:
@@ -163,13 +175,15 @@ def _float_only(x: Tensor, fn: str, kernel: str) -> None:
         )
 
 
-def _avg_dtype(x: Tensor, fn: str) -> None:
-    """PyTorch's average-pool kernel takes floats and int64 (whose means it truncates), and
-    refuses the other integer dtypes and bool."""
-    if x._data.dtype.kind != "f" and x._data.dtype != np.int64:
+def _avg_dtype(x: Tensor, fn: str, nd: int = 2) -> None:
+    """PyTorch's average-pool kernels take floats and int64 (whose means they truncate), and
+    refuse the other integer dtypes and bool; its 3-d kernel refuses float16 too."""
+    dtype = x._data.dtype
+    if not (dtype == np.int64 or (dtype.kind == "f" and (nd < 3 or dtype.itemsize > 2))):
+        kernel = "avg_pool3d_out_frame" if nd == 3 else "avg_pool2d"
         raise NotImplementedError(
-            f"\"avg_pool2d\" not implemented for '{torch_name(x._data.dtype)}' ({fn}() of a "
-            f"{x._data.dtype} tensor: convert it first, e.g. x.float() or x.long())"
+            f"\"{kernel}\" not implemented for '{torch_name(dtype)}' ({fn}() of a "
+            f"{dtype} tensor: convert it first, e.g. x.float() or x.long())"
         )
 
 
@@ -237,6 +251,102 @@ def _pool1d_args(
         raise RuntimeError(
             f"Given input size: ({x.shape[1]}x1x{x.shape[2]}). Calculated output size: "
             f"({x.shape[1]}x1x{out[0]}). Output size is too small"
+        )
+    return params, out
+
+
+# PyTorch's 3-d pools take each argument as one int or three, say so in their own words, and
+# check them in the order below: per axis while computing the output size, then the whole.
+_TRIPLE_WORDS = {
+    ("max_pool3d", "kernel_size"): "must either be a single int, or",
+    ("max_pool3d", "stride"): "must either be omitted, a single int, or",
+    ("max_pool3d", "padding"): "must either be a single int, or",
+    ("max_pool3d", "dilation"): "must be either a single int, or",
+    ("avg_pool3d", "kernel_size"): "must be a single int, or",
+    ("avg_pool3d", "stride"): "must be omitted, a single int, or",
+    ("avg_pool3d", "padding"): "must be a single int, or",
+}
+
+
+def _triple(value: Any, fn: str, name: str, position: int) -> tuple[int, ...]:
+    ints = _ints(value, fn, name, position)
+    if len(ints) == 1:
+        return ints * 3
+    if len(ints) != 3:
+        raise RuntimeError(f"{fn}: {name} {_TRIPLE_WORDS[fn, name]} a tuple of three ints")
+    return ints
+
+
+def _tdh(prefix: str, values: tuple[int, ...]) -> str:
+    """``kT: 2 kH: 2 kW: 2``: PyTorch's way of showing a 3-d pool's argument."""
+    return " ".join(f"{prefix}{axis}: {v}" for axis, v in zip("THW", values))
+
+
+def _input_3d(input: Any, fn: str) -> tuple[Tensor, bool]:
+    """A 3-d pool's input as (N, C, D, H, W), whether it was unbatched; PyTorch's words."""
+    x = as_tensor(input)
+    if x.ndim not in (4, 5):
+        raise RuntimeError(
+            f"non-empty 4D or 5D (batch mode) tensor expected for input ({fn}(): got input of "
+            f"size {_size(x.shape)}; (N, C, D, H, W) or (C, D, H, W))"
+        )
+    return (x.reshape(1, *x.shape), True) if x.ndim == 4 else (x, False)
+
+
+def _pool3d_args(
+    fn: str,
+    x: Tensor,
+    kernel_size: Any,
+    stride: Any,
+    padding: Any,
+    dilation: Any,
+    ceil_mode: bool,
+) -> tuple[Any, tuple[int, ...]]:
+    """The windows of a 3-d pool over (N, C, D, H, W) input, checked as PyTorch does."""
+    k = _triple(kernel_size, fn, "kernel_size", 2)
+    s = k if stride is None or stride in ([], ()) else _triple(stride, fn, "stride", 3)
+    p = _triple(padding, fn, "padding", 4)
+    d = _triple(dilation, fn, "dilation", 5)
+    for ki, si, pi, di in zip(k, s, p, d):
+        if si == 0:
+            raise RuntimeError("stride should not be zero")
+        if pi < 0:
+            raise RuntimeError(f"pad must be non-negative, but got pad: {pi}")
+        if pi > (di * (ki - 1) + 1) // 2:
+            raise RuntimeError(
+                "pad should be at most half of effective kernel size, but got "
+                f"pad={pi}, kernel_size={ki} and dilation={di}"
+            )
+    for name, prefix, values in (("kernel size", "k", k), ("stride", "d", s)):
+        if any(v <= 0 for v in values):
+            shown = _tdh(prefix, values)
+            raise RuntimeError(f"{name} should be greater than zero, but got {shown}")
+    if any(v <= 0 for v in d):
+        raise RuntimeError(f"dilation should be greater than zero, but got {_tdh('dilation', d)}")
+    if 0 in x.shape[1:]:
+        where = "max_pool3d_with_indices_out_cpu_template" if fn == "max_pool3d" else fn
+        axis = x.shape.index(0, 1)
+        raise RuntimeError(
+            f"{where}(): Expected input's non-batch dimensions to have positive length, but "
+            f"input has a shape of {_size(x.shape)} and non-batch dimension 0 has length zero! "
+            f"({fn}(): dim {axis} of the (N, C, D, H, W) input is empty)"
+        )
+    if fn == "max_pool3d" and any(pi > ki // 2 for pi, ki in zip(p, k)):
+        # (PyTorch shows them in this order: kT kW kH, padT padW padH)
+        raise RuntimeError(
+            "pad should be smaller than or equal to half of kernel size, but got "
+            f"kT: {k[0]} kW: {k[2]} kH: {k[1]} padT: {p[0]} padW: {p[2]} padH: {p[1]}"
+        )
+    if fn == "avg_pool3d" and any(n < ki for n, ki in zip(x.shape[2:], k)):
+        t, h, w = x.shape[2:]
+        raise RuntimeError(
+            f"input image (T: {t} H: {h} W: {w}) smaller than kernel size ({_tdh('k', k)})"
+        )
+    params, out = _conv_ops.pool_params(x.shape[2:], k, s, p, d, ceil_mode)
+    if any(o < 1 for o in out):
+        raise RuntimeError(
+            f"Given input size: ({'x'.join(map(str, x.shape[1:]))}). Calculated output size: "
+            f"({'x'.join(map(str, (x.shape[1], *out)))}). Output size is too small"
         )
     return params, out
 
@@ -408,6 +518,87 @@ def avg_pool2d(
     return y.reshape(*y.shape[1:]) if unbatched else y
 
 
+def max_pool3d(
+    input: Tensor,
+    kernel_size: Any,
+    stride: Any = None,
+    padding: Any = 0,
+    dilation: Any = 1,
+    ceil_mode: bool = False,
+    return_indices: bool = False,
+) -> Any:
+    """Maximum over each (kD, kH, kW) window of (N, C, D, H, W) or (C, D, H, W) input, as
+    ``torch.nn.functional``'s: the MaxPool op of ``max_pool2d`` over three axes.
+
+    Args:
+        input: the input (floating point or integer, as PyTorch's kernel; not bool).
+        kernel_size: window size (an int or a triple).
+        stride: step between windows; defaults to ``kernel_size``.
+        padding: implicit -inf padding on each side, at most half the window.
+        dilation: spacing between window elements.
+        ceil_mode: keep a last, partial window at the end of each axis.
+        return_indices: also return where each maximum is (a flat index into its D*H*W
+            volume, int64, as PyTorch's).
+    """
+    x, unbatched = _input_3d(input, "max_pool3d")
+    params, out = _pool3d_args("max_pool3d", x, kernel_size, stride, padding, dilation, ceil_mode)
+    _no_bool(x, "max_pool3d", "max_pool3d")
+    return _max_pool(x, unbatched, params, out, ceil_mode, return_indices)
+
+
+def max_pool3d_with_indices(
+    input: Tensor,
+    kernel_size: Any,
+    stride: Any = None,
+    padding: Any = 0,
+    dilation: Any = 1,
+    ceil_mode: bool = False,
+    return_indices: bool = True,
+) -> tuple[Tensor, Tensor]:
+    """``max_pool3d`` that returns (values, indices), as ``torch.nn.functional``'s."""
+    y, idx = max_pool3d(input, kernel_size, stride, padding, dilation, ceil_mode, True)
+    return y, idx
+
+
+def avg_pool3d(
+    input: Tensor,
+    kernel_size: Any,
+    stride: Any = None,
+    padding: Any = 0,
+    ceil_mode: bool = False,
+    count_include_pad: bool = True,
+    divisor_override: int | None = None,
+) -> Tensor:
+    """Mean over each (kD, kH, kW) window of (N, C, D, H, W) or (C, D, H, W) input, as
+    ``torch.nn.functional``'s: the AvgPool op of ``avg_pool2d`` over three axes (float32,
+    float64, or int64 whose means are truncated toward zero, as PyTorch's kernel).
+
+    Args:
+        input: the input.
+        kernel_size: window size (an int or a triple), no larger than the input.
+        stride: step between windows; defaults to ``kernel_size``.
+        padding: implicit zero padding on each side, at most half the window.
+        ceil_mode: keep a last, partial window at the end of each axis.
+        count_include_pad: whether the zero padding counts in the divisor.
+        divisor_override: divide every window's sum by this (a nonzero int) instead.
+    """
+    if divisor_override is not None and (
+        not isinstance(divisor_override, int | np.integer) or isinstance(divisor_override, bool)
+    ):
+        raise TypeError(
+            "avg_pool3d(): argument 'divisor_override' must be int, not "
+            f"{type(divisor_override).__name__}"
+        )
+    x, unbatched = _input_3d(input, "avg_pool3d")
+    params, out = _pool3d_args("avg_pool3d", x, kernel_size, stride, padding, 1, ceil_mode)
+    if divisor_override == 0:
+        raise RuntimeError("divisor must be not zero (avg_pool3d(): divisor_override=0)")
+    _avg_dtype(x, "avg_pool3d", 3)
+    op = _conv_ops.AvgPool(params, out, x.shape, ceil_mode, count_include_pad, divisor_override)
+    y = apply(op, x)
+    return y.reshape(*y.shape[1:]) if unbatched else y
+
+
 # ---------------------------------------------------------------------------------------------
 # Adaptive pools: window i of n -> m cells spans floor(i n / m) .. ceil((i + 1) n / m) - 1
 
@@ -429,6 +620,11 @@ def _adaptive_size(x: Tensor, output_size: Any, nd: int, fn: str) -> tuple[int, 
                 raise RuntimeError(
                     f"{fn}() argument 'output_size' should contain one int (got {len(output_size)})"
                 )
+            if nd == 3:
+                raise RuntimeError(
+                    f"{fn}: output_size must be 3" if "avg" in fn
+                    else f"{fn}(): internal error: output_size.size() must be 3"
+                )  # fmt: skip
             raise ValueError(f"{fn}(): output_size must be an int or a pair, got {output_size!r}")
         if nd == 1 and output_size[0] is None:
             raise TypeError(
@@ -447,15 +643,24 @@ def _adaptive_size(x: Tensor, output_size: Any, nd: int, fn: str) -> tuple[int, 
         raise ValueError(f"{fn}(): output_size must be ints, got {output_size!r}")
     if any(s < 0 for s in size):
         if fn.startswith("adaptive_avg"):
+            # (PyTorch's 2-d words, with 1 for a 1-d pool's height; its 3-d ones drop a space)
+            shown = ", ".join(map(str, (1,) * (2 - nd) + size))
+            if nd == 3:
+                shown = f"{size[0]}, {size[1]},{size[2]}"
             raise RuntimeError(
-                "adaptive_avg_pool2d: elements of output_size must be greater than or equal to "
-                f"0 but received {{{', '.join(map(str, (1,) * (2 - nd) + size))}}}"
+                f"adaptive_avg_pool{max(nd, 2)}d: elements of output_size must be greater than "
+                f"or equal to 0 but received {{{shown}}}"
             )
         shape = (*x.shape[:2], *(1,) * (2 - nd), *size)
         raise RuntimeError(
             f"Trying to create tensor with negative dimension {min(size)}: {_size(shape)}"
         )
     return tuple(int(s) for s in size)
+
+
+def _adaptive_kernel(fn: str) -> str:
+    """The PyTorch kernel that refuses a dtype for ``fn`` (1-d pools run the 2-d kernel)."""
+    return fn.replace("1d", "2d") + ("_cpu" if fn.endswith("3d") else "")
 
 
 def _adaptive_input(input: Any, nd: int, fn: str) -> tuple[Tensor, bool]:
@@ -466,9 +671,12 @@ def _adaptive_input(input: Any, nd: int, fn: str) -> tuple[Tensor, bool]:
                 f"Expected 2 to 3 dimensions, but got {x.ndim}-dimensional tensor for argument "
                 f"#1 'self' (while checking arguments for {fn})"
             )
-        raise RuntimeError(f"{fn}(): Expected 3D or 4D tensor, but got: {_size(x.shape)}")
+        colon = "" if fn == "adaptive_avg_pool3d" else ":"
+        raise RuntimeError(
+            f"{fn}(): Expected {nd + 1}D or {nd + 2}D tensor, but got{colon} {_size(x.shape)}"
+        )
     if "avg" not in fn:  # (the average pools check the dtype once the output size is known)
-        _float_only(x, fn, fn.replace("1d", "2d"))
+        _float_only(x, fn, _adaptive_kernel(fn))
     if 0 in x.shape[x.ndim - nd :] or (x.ndim == nd + 2 and x.shape[1] == 0):
         # (adaptive_avg_pool1d is PyTorch's 2-d pool over (..., 1, L): its words say so)
         shape, name = tuple(x.shape), fn
@@ -494,13 +702,12 @@ def _adaptive_avg(input: Any, output_size: Any, nd: int, fn: str) -> Tensor:
             f"or complex dtype. Got: {torch_name(x._data.dtype)} ({fn}(): convert it first, "
             "e.g. x.float())"
         )
-    _float_only(x, fn, "adaptive_avg_pool2d")
+    _float_only(x, fn, _adaptive_kernel(fn))
     dtype = x._data.dtype
     y = x
-    if nd == 2 and size[0] != x.shape[2]:  # (H_out, H) @ (N, C, H, W)
-        y = _new_tensor(_adaptive_matrix(x.shape[2], size[0], dtype), None) @ y
-    if size[-1] != x.shape[-1]:  # (N, C, ..., W) @ (W, W_out)
-        y = y @ _new_tensor(_adaptive_matrix(x.shape[-1], size[-1], dtype).T, None)
+    for axis, (n, m) in enumerate(zip(x.shape[2:], size), start=2):
+        if m != n:  # (m, n) applied along the axis
+            y = _along(y, axis, _adaptive_matrix(n, m, dtype))
     if y is x:
         y = x * 1.0  # a new tensor, as PyTorch returns
     return y.reshape(*y.shape[1:]) if unbatched else y
@@ -523,6 +730,17 @@ def adaptive_avg_pool2d(input: Tensor, output_size: Any) -> Tensor:
         output_size: an int, or a pair whose entries may be None (keep that input size).
     """
     return _adaptive_avg(input, output_size, 2, "adaptive_avg_pool2d")
+
+
+def adaptive_avg_pool3d(input: Tensor, output_size: Any) -> Tensor:
+    """Average pooling of (N, C, D, H, W) or (C, D, H, W) input to (D_out, H_out, W_out), as
+    ``torch.nn.functional``'s: one product per axis, as ``adaptive_avg_pool2d``.
+
+    Args:
+        input: the input (floating point).
+        output_size: an int, or a triple whose entries may be None (keep that input size).
+    """
+    return _adaptive_avg(input, output_size, 3, "adaptive_avg_pool3d")
 
 
 def _adaptive_argmax(a: np.ndarray, size: tuple[int, ...]) -> np.ndarray:
@@ -586,6 +804,18 @@ def adaptive_max_pool2d(input: Tensor, output_size: Any, return_indices: bool = 
     return _adaptive_max(input, output_size, return_indices, 2, "adaptive_max_pool2d")
 
 
+def adaptive_max_pool3d(input: Tensor, output_size: Any, return_indices: bool = False) -> Any:
+    """Maximum pooling of (N, C, D, H, W) or (C, D, H, W) input to (D_out, H_out, W_out),
+    PyTorch's windows, as ``adaptive_max_pool2d``.
+
+    Args:
+        input: the input (floating point).
+        output_size: an int, or a triple whose entries may be None (keep that input size).
+        return_indices: also return each maximum's flat index into its D*H*W volume (int64).
+    """
+    return _adaptive_max(input, output_size, return_indices, 3, "adaptive_max_pool3d")
+
+
 # ---------------------------------------------------------------------------------------------
 # Max unpooling: the values put back where max pooling's indices say, zeros elsewhere
 
@@ -631,16 +861,18 @@ def _max_unpool(
     pad = _tuple(padding, nd, fn, "padding")
     size = _unpool_size(x, kernel, st, pad, output_size)
     if x.ndim not in (nd + 1, nd + 2):
+        k = max(nd, 2)  # (PyTorch's 1-d unpooling is its 2-d one, on an added axis)
         raise RuntimeError(
-            "Input to max_unpooling2d should be a 3d or 4d Tensor, but got a tensor with "
-            f"{x.ndim + (2 - nd)} dimensions."
+            f"Input to max_unpooling{k}d should be a {k + 1}d or {k + 2}d Tensor, but got a "
+            f"tensor with {x.ndim + (k - nd)} dimensions."
         )
     if idx._data.dtype != np.int64:
         raise RuntimeError(
             f"elements in indices should be type int64 but got: {torch_name(idx._data.dtype)}"
         )
     if x._data.dtype.kind != "f":  # (PyTorch's 1-d unpooling is its 2-d kernel)
-        raise _kernel_refusal("max_unpool2d", x._data.dtype, fn, "convert it first, e.g. x.float()")
+        refused = f"max_unpool{max(nd, 2)}d"
+        raise _kernel_refusal(refused, x._data.dtype, fn, "convert it first, e.g. x.float()")
     if idx.shape != x.shape:
         raise RuntimeError(
             "Expected shape of indices to be same as that of the input tensor "
@@ -649,7 +881,7 @@ def _max_unpool(
     plane = int(np.prod(size))
     bad = (idx._data < 0) | (idx._data >= plane)
     if bad.any():
-        shown = "x".join(map(str, size if nd == 2 else (*size, 1)))
+        shown = "x".join(map(str, size if nd > 1 else (*size, 1)))
         raise RuntimeError(
             f"Found an invalid max index: {int(idx._data[bad].flat[0])} (output volumes are "
             f"of size {shown})"
@@ -706,3 +938,17 @@ def max_unpool2d(
             stride of the default (H - 1) stride - 2 padding + kernel_size.
     """
     return _max_unpool("max_unpool2d", 2, input, indices, kernel_size, stride, padding, output_size)
+
+
+def max_unpool3d(
+    input: Tensor,
+    indices: Tensor,
+    kernel_size: Any,
+    stride: Any = None,
+    padding: Any = 0,
+    output_size: Any = None,
+) -> Tensor:
+    """The inverse of ``max_pool3d``: each value put at its flat index (from ``max_pool3d``'s
+    ``return_indices``) in a zero (N, C, D_out, H_out, W_out) or (C, D_out, H_out, W_out)
+    output; arguments as ``max_unpool2d``'s, each an int or a triple."""
+    return _max_unpool("max_unpool3d", 3, input, indices, kernel_size, stride, padding, output_size)

@@ -1,7 +1,8 @@
-"""Pooling layers over one axis and the adaptive and unpooling layers, as ``torch.nn``:
-MaxPool1d, AvgPool1d, AdaptiveAvgPool1d, AdaptiveMaxPool1d, AdaptiveMaxPool2d, MaxUnpool1d,
-MaxUnpool2d. Each is a thin module over its function in ``nn.functional`` (``pooling.py``);
-MaxPool2d, AvgPool2d and AdaptiveAvgPool2d live with the convolutions (``conv.py``).
+"""Pooling layers over one or three axes and the adaptive and unpooling layers, as
+``torch.nn``: MaxPool1d/3d, AvgPool1d/3d, AdaptiveAvgPool1d/3d, AdaptiveMaxPool1d/2d/3d,
+MaxUnpool1d/2d/3d. Each is a thin module over its function in ``nn.functional``
+(``pooling.py``); MaxPool2d, AvgPool2d and AdaptiveAvgPool2d live with the convolutions
+(``conv.py``, with the bases of the max and average pools).
 """
 
 from __future__ import annotations
@@ -11,21 +12,26 @@ from typing import Any
 from ..tensor import Tensor
 from . import pooling as P
 from ._common import _tuple
-from .conv import _named
+from .conv import _AvgPoolNd, _MaxPoolNd, _named
 from .module import Module
 
 __all__ = [
     "AdaptiveAvgPool1d",
+    "AdaptiveAvgPool3d",
     "AdaptiveMaxPool1d",
     "AdaptiveMaxPool2d",
+    "AdaptiveMaxPool3d",
     "AvgPool1d",
+    "AvgPool3d",
     "MaxPool1d",
+    "MaxPool3d",
     "MaxUnpool1d",
     "MaxUnpool2d",
+    "MaxUnpool3d",
 ]
 
 
-class MaxPool1d(Module):
+class MaxPool1d(_MaxPoolNd):
     """Maximum over each window of (N, C, L) or (C, L) input, as ``torch.nn.MaxPool1d``.
 
     Args:
@@ -37,32 +43,23 @@ class MaxPool1d(Module):
         ceil_mode: keep a last, partial window at the end.
     """
 
-    def __init__(
-        self,
-        kernel_size: Any,
-        stride: Any = None,
-        padding: Any = 0,
-        dilation: Any = 1,
-        return_indices: bool = False,
-        ceil_mode: bool = False,
-    ) -> None:
-        super().__init__()
-        self.kernel_size = kernel_size
-        self.stride = stride if stride is not None else kernel_size
-        self.padding, self.dilation = padding, dilation
-        self.return_indices, self.ceil_mode = return_indices, ceil_mode
+    _fn = staticmethod(P.max_pool1d)
 
-    def forward(self, input: Tensor) -> Any:
-        return _named(
-            self, P.max_pool1d, input, self.kernel_size, self.stride, self.padding,
-            self.dilation, self.ceil_mode, self.return_indices,
-        )  # fmt: skip
 
-    def extra_repr(self) -> str:
-        return (
-            f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}, "
-            f"dilation={self.dilation}, ceil_mode={self.ceil_mode}"
-        )
+class MaxPool3d(_MaxPoolNd):
+    """Maximum over each window of (N, C, D, H, W) or (C, D, H, W) input, as
+    ``torch.nn.MaxPool3d``; arguments as ``MaxPool2d``'s, each an int or a triple
+    (``return_indices``: each maximum's flat index into its D*H*W volume, for ``MaxUnpool3d``).
+    """
+
+    _fn = staticmethod(P.max_pool3d)
+
+
+class AvgPool3d(_AvgPoolNd):
+    """Mean over each window of (N, C, D, H, W) or (C, D, H, W) input, as
+    ``torch.nn.AvgPool3d``; arguments as ``AvgPool2d``'s, each an int or a triple."""
+
+    _fn = staticmethod(P.avg_pool3d)
 
 
 class AvgPool1d(Module):
@@ -125,6 +122,13 @@ class AdaptiveAvgPool1d(_AdaptivePool):
     _fn = staticmethod(P.adaptive_avg_pool1d)
 
 
+class AdaptiveAvgPool3d(_AdaptivePool):
+    """Average pooling of (N, C, D, H, W) or (C, D, H, W) input to ``output_size`` (an int or
+    a triple whose entries may be None: keep), as ``torch.nn.AdaptiveAvgPool3d``."""
+
+    _fn = staticmethod(P.adaptive_avg_pool3d)
+
+
 class _AdaptiveMaxPool(_AdaptivePool):
     def __init__(self, output_size: Any, return_indices: bool = False) -> None:
         super().__init__(output_size)
@@ -147,6 +151,14 @@ class AdaptiveMaxPool2d(_AdaptiveMaxPool):
     ``return_indices``: also each maximum's flat index into its H*W plane."""
 
     _fn = staticmethod(P.adaptive_max_pool2d)
+
+
+class AdaptiveMaxPool3d(_AdaptiveMaxPool):
+    """Maximum pooling of (N, C, D, H, W) or (C, D, H, W) input to ``output_size`` (an int or
+    a triple whose entries may be None: keep), as ``torch.nn.AdaptiveMaxPool3d``;
+    ``return_indices``: also each maximum's flat index into its D*H*W volume."""
+
+    _fn = staticmethod(P.adaptive_max_pool3d)
 
 
 class _MaxUnpool(Module):
@@ -186,3 +198,12 @@ class MaxUnpool2d(_MaxUnpool):
 
     _nd = 2
     _fn = staticmethod(P.max_unpool2d)
+
+
+class MaxUnpool3d(_MaxUnpool):
+    """The inverse of ``MaxPool3d``, as ``torch.nn.MaxUnpool3d``: ``forward(input, indices,
+    output_size=None)`` puts each value at its flat index in a zero output (see
+    ``F.max_unpool3d``)."""
+
+    _nd = 3
+    _fn = staticmethod(P.max_unpool3d)

@@ -264,6 +264,26 @@ c(
 )
 c("F.max_unpool1d", lambda L, F, X: F.max_unpool1d(X.x(1, 1, 2), X.long([[[1, 2]]]), 2))
 c("F.max_unpool2d", lambda L, F, X: F.max_unpool2d(X.x(1, 1, 1, 2), X.long([[[[1, 6]]]]), 2))
+c("F.avg_pool3d", lambda L, F, X: F.avg_pool3d(X.x(1, 1, 2, 4, 4), 2))
+c("F.avg_pool3d(pad)", lambda L, F, X: F.avg_pool3d(X.x(1, 3, 3, 3), 2, padding=1))
+c(
+    "F.avg_pool3d(divisor)",
+    lambda L, F, X: F.avg_pool3d(X.x(1, 1, 3, 3, 3), 2, 1, divisor_override=3),
+)
+c("F.max_pool3d", lambda L, F, X: F.max_pool3d(X.x(1, 1, 2, 4, 4), 2))
+c(
+    "F.max_pool3d(return_indices)",
+    lambda L, F, X: F.max_pool3d(X.x(1, 2, 2, 4), 2, return_indices=True),
+)
+c("F.max_pool3d_with_indices", lambda L, F, X: F.max_pool3d_with_indices(X.x(1, 1, 2, 4, 4), 2))
+c("F.adaptive_avg_pool3d", lambda L, F, X: F.adaptive_avg_pool3d(X.x(1, 1, 2, 4, 4), 2))
+c("F.adaptive_avg_pool3d(1)", lambda L, F, X: F.adaptive_avg_pool3d(X.x(1, 1, 2, 4, 4), 1))
+c("F.adaptive_max_pool3d", lambda L, F, X: F.adaptive_max_pool3d(X.x(1, 1, 2, 4, 4), 2))
+c(
+    "F.adaptive_max_pool3d(indices)",
+    lambda L, F, X: F.adaptive_max_pool3d(X.x(1, 2, 4, 4), 2, return_indices=True),
+)
+c("F.max_unpool3d", lambda L, F, X: F.max_unpool3d(X.x(1, 1, 1, 1, 2), X.long([[[[[1, 6]]]]]), 2))
 # ---- normalisation
 c("F.batch_norm", lambda L, F, X: F.batch_norm(X.x(2, 3), X.f(3), X.f(3).abs() + 1))
 c("F.batch_norm(all)", lambda L, F, X: F.batch_norm(X.x(2, 3), X.x(3), X.y(3)))
@@ -323,6 +343,19 @@ c("F.conv_transpose1d", lambda L, F, X: F.conv_transpose1d(X.x(1, 2, 3), X.f(2, 
 c("F.conv_transpose1d(all)", lambda L, F, X: F.conv_transpose1d(X.x(1, 2, 3), X.y(2, 1, 2)))
 c("F.conv_transpose2d", lambda L, F, X: F.conv_transpose2d(X.x(1, 1, 2, 2), X.f(1, 2, 2, 2)))
 c("F.conv_transpose2d(all)", lambda L, F, X: F.conv_transpose2d(X.x(1, 1, 2, 2), X.y(1, 2, 2, 2)))
+c("F.conv3d", lambda L, F, X: F.conv3d(X.x(1, 1, 2, 3, 3), X.f(2, 1, 2, 2, 2)))
+c("F.conv3d(1x1x1)", lambda L, F, X: F.conv3d(X.x(1, 2, 2, 3), X.y(1, 2, 1, 1, 1)))
+c("F.conv3d(dilated)", lambda L, F, X: F.conv3d(X.x(1, 1, 3, 3, 3), X.y(1, 1, 2, 2, 2), dilation=2))
+c("F.conv2d(dilated)", lambda L, F, X: F.conv2d(X.x(1, 1, 3, 3), X.y(1, 1, 2, 2), dilation=(1, 2)))
+c(
+    "F.conv3d(all)",
+    lambda L, F, X: F.conv3d(X.x(1, 2, 2, 3, 3), X.y(2, 1, 2, 2, 2), X.y(2), groups=2),
+)
+c("F.conv_transpose3d", lambda L, F, X: F.conv_transpose3d(X.x(1, 1, 2, 2, 2), X.f(1, 2, 2, 2, 2)))
+c(
+    "F.conv_transpose3d(all)",
+    lambda L, F, X: F.conv_transpose3d(X.x(1, 2, 2, 2), X.y(1, 2, 2, 2, 2), stride=2),
+)
 c("F.cosine_similarity", lambda L, F, X: F.cosine_similarity(X.x(2, 3), X.y(2, 3)))
 c("F.pairwise_distance", lambda L, F, X: F.pairwise_distance(X.x(2, 3), X.y(2, 3)))
 c("F.embedding", lambda L, F, X: F.embedding(X.u(2, 3), X.f(4, 2)))
@@ -677,6 +710,82 @@ REFUSED: list[tuple[str, Make, type[Exception], str]] = [
         lambda L: L.nn.functional.avg_pool2d(_on("bool", L).x(1, 1, 4, 4), 2),
         NotImplementedError,
         r"^\"avg_pool2d\" not implemented for 'Bool'",
+    ),
+    (
+        "avg_pool3d_int32",
+        lambda L: L.nn.functional.avg_pool3d(_on("int32", L).x(1, 1, 2, 2, 2), 2),
+        NotImplementedError,
+        r"^\"avg_pool3d_out_frame\" not implemented for 'Int' \(avg_pool3d\(\) of a int32 tensor: convert it first, e\.g\. x\.float\(\) or x\.long\(\)\)",
+    ),
+    (
+        "avg_pool3d_float16",
+        lambda L: L.nn.functional.avg_pool3d(_on("float16", L).x(1, 1, 2, 2, 2), 2),
+        NotImplementedError,
+        r"^\"avg_pool3d_out_frame\" not implemented for 'Half' \(avg_pool3d\(\)",
+    ),
+    (
+        "max_pool3d_bool",
+        lambda L: L.nn.functional.max_pool3d(_on("bool", L).x(1, 2, 2, 2), 2),
+        NotImplementedError,
+        r"^\"max_pool3d\" not implemented for 'Bool' \(max_pool3d\(\) of a bool tensor",
+    ),
+    (
+        "adaptive_avg_pool3d_int64",
+        lambda L: L.nn.functional.adaptive_avg_pool3d(_on("int64", L).x(1, 2, 2, 2), 2),
+        NotImplementedError,
+        r"^\"adaptive_avg_pool3d_cpu\" not implemented for 'Long' \(adaptive_avg_pool3d\(\)",
+    ),
+    (
+        "adaptive_avg_pool3d_int64_to_one",
+        lambda L: L.nn.functional.adaptive_avg_pool3d(_on("int64", L).x(1, 2, 2, 2), 1),
+        RuntimeError,
+        r"^mean\(\): could not infer output dtype\. .* Got: Long \(adaptive_avg_pool3d\(\)",
+    ),
+    (
+        "adaptive_max_pool3d_uint8",
+        lambda L: L.nn.functional.adaptive_max_pool3d(_on("uint8", L).x(1, 2, 2, 2), 1),
+        NotImplementedError,
+        r"^\"adaptive_max_pool3d_cpu\" not implemented for 'Byte' \(adaptive_max_pool3d\(\)",
+    ),
+    (
+        "max_unpool3d_int64",
+        lambda L: L.nn.functional.max_unpool3d(
+            _on("int64", L).x(1, 1, 1, 1, 2), _on("int64", L).long([[[[[1, 6]]]]]), 2
+        ),
+        NotImplementedError,
+        r"^\"max_unpool3d\" not implemented for 'Long' \(max_unpool3d\(\) of a int64 tensor",
+    ),
+    (
+        "conv3d_bool_1x1x1",
+        lambda L: L.nn.functional.conv3d(
+            _on("bool", L).x(1, 1, 2, 2, 2), _on("bool", L).x(1, 1, 1, 1, 1)
+        ),
+        NotImplementedError,
+        r"^\"slow_conv3d_cpu\" not implemented for 'Bool' \(conv3d\(\): convert the input first",
+    ),
+    (
+        "conv2d_int32_dilated",
+        lambda L: L.nn.functional.conv2d(
+            _on("int32", L).x(1, 1, 3, 3), _on("int32", L).x(1, 1, 2, 2), dilation=2
+        ),
+        NotImplementedError,
+        r"^\"slow_conv_dilated<>\" not implemented for 'Int' \(conv2d\(\): convert the input first",
+    ),
+    (
+        "conv3d_bool",
+        lambda L: L.nn.functional.conv3d(
+            _on("bool", L).x(1, 1, 2, 2, 2), _on("bool", L).x(1, 1, 1, 1, 2)
+        ),
+        NotImplementedError,
+        r"^\"compute_columns3d\" not implemented for 'Bool' \(conv3d\(\): convert the input first",
+    ),
+    (
+        "conv_transpose3d_int32",
+        lambda L: L.nn.functional.conv_transpose3d(
+            _on("int32", L).x(1, 1, 2, 2, 2), _on("int32", L).x(1, 1, 1, 1, 1)
+        ),
+        NotImplementedError,
+        r"^\"slow_conv_transpose3d_out_cpu\" not implemented for 'Int' \(conv_transpose3d\(\)",
     ),
     (
         "max_unpool1d_int64",

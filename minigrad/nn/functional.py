@@ -1700,6 +1700,24 @@ def _integer_conv(x: Tensor, kernel: str, only: tuple[str, ...], fn: str) -> Non
     )
 
 
+def _conv_kernel(
+    kernel: tuple[int, ...],
+    stride: tuple[int, ...],
+    pads: tuple[tuple[int, int], ...],
+    dilation: tuple[int, ...],
+) -> tuple[str, tuple[str, ...]]:
+    """The CPU kernel PyTorch runs a convolution with (named in its refusals) and the integer
+    dtypes it takes (``()``: all): a dilated one int64 only; a 1-d one is its 2-d kernel's;
+    a 3-d one unfolds the input into columns unless the kernel is 1x1x1 without stride or
+    padding."""
+    if any(d != 1 for d in dilation):
+        return "slow_conv_dilated<>", ("int64",)
+    if len(kernel) < 3:
+        return "slow_conv2d_cpu", ()
+    plain = all(k == 1 for k in kernel) and all(s == 1 for s in stride)
+    return ("slow_conv3d_cpu" if plain and not any(map(any, pads)) else "compute_columns3d"), ()
+
+
 def _conv(
     fn: str,
     nd: int,
@@ -1712,8 +1730,6 @@ def _conv(
     groups: int,
 ) -> Tensor:
     x, unbatched = _spatial_input(input, nd, fn, integers=True)
-    # (PyTorch runs 1-d convolutions as 2-d ones, and names its 3-d kernel differently)
-    _integer_conv(x, "compute_columns3d" if nd == 3 else "slow_conv2d_cpu", (), fn)
     w = as_tensor(weight)
     if w.ndim != nd + 2:
         raise RuntimeError(
@@ -1751,6 +1767,7 @@ def _conv(
             f". Kernel size: ({' x '.join(map(str, span))}). Kernel size can't be greater "
             f"than actual input size ({fn}(): pad the input or use a smaller kernel)"
         )
+    _integer_conv(x, *_conv_kernel(kernel, st, pads, dil), fn)
     params = _conv_ops.ConvParams(kernel, st, pads, dil, groups)
     if bias is None:
         _check_conv_dtypes(x._data, w._data, None)

@@ -306,8 +306,22 @@ def generator() -> nn.Module:
     )  # fmt: skip
 
 
+def volume() -> nn.Module:
+    """The 3-d layers: grouped, transposed and replicate-padded convolutions, the pools and
+    batch norm over (N, C, D, H, W)."""
+    return nn.Sequential(
+        nn.Conv3d(2, 4, 3, padding=1, groups=2), nn.BatchNorm3d(4), nn.ReLU(),
+        nn.MaxPool3d(2, ceil_mode=True),
+        nn.ConvTranspose3d(4, 4, 2, stride=2, output_padding=(1, 0, 0), dilation=(2, 1, 1)),
+        nn.AvgPool3d(3, stride=2, padding=1, count_include_pad=False),
+        nn.Conv3d(4, 3, (1, 2, 2), stride=(1, 2, 1), padding=1, padding_mode="replicate"),
+        nn.AdaptiveAvgPool3d((2, 1, 3)), nn.Flatten(),
+    )  # fmt: skip
+
+
 NETWORKS = {
     "lenet": (lenet, (1, 28, 28), "float"),
+    "volume": (volume, (2, 5, 6, 7), "float"),
     "char model": (char_model, (3,), "index"),
     "zoo": (Zoo, (4, 12), "float"),
     "generator": (generator, (4, 3, 2), "float"),

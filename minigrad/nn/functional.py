@@ -1776,9 +1776,9 @@ def _conv(
         b = as_tensor(bias)
         if b.shape != (w.shape[0],):
             raise RuntimeError(
-                f"{fn}(): Given weight of size {_size(w.shape)}, expected bias to be "
-                f"1-dimensional with {w.shape[0]} elements, but got bias of size "
-                f"{_size(b.shape)} instead"
+                f"Given weight of size {_size(w.shape)}, expected bias to be 1-dimensional "
+                f"with {w.shape[0]} elements, but got bias of size {_size(b.shape)} instead "
+                f"({fn}(): one bias per output channel)"
             )
         _check_conv_dtypes(x._data, w._data, b._data)
         out = apply(_conv_ops.Conv(params), x, w, b)

@@ -296,6 +296,7 @@ def _input_3d(input: Any, fn: str) -> tuple[Tensor, bool]:
 def _pool3d_args(
     fn: str,
     x: Tensor,
+    unbatched: bool,
     kernel_size: Any,
     stride: Any,
     padding: Any,
@@ -324,12 +325,13 @@ def _pool3d_args(
     if any(v <= 0 for v in d):
         raise RuntimeError(f"dilation should be greater than zero, but got {_tdh('dilation', d)}")
     if 0 in x.shape[1:]:
+        # (PyTorch shows the input as given and always says dimension 0: the real one follows)
         where = "max_pool3d_with_indices_out_cpu_template" if fn == "max_pool3d" else fn
-        axis = x.shape.index(0, 1)
+        shape = x.shape[1:] if unbatched else x.shape
         raise RuntimeError(
             f"{where}(): Expected input's non-batch dimensions to have positive length, but "
-            f"input has a shape of {_size(x.shape)} and non-batch dimension 0 has length zero! "
-            f"({fn}(): dim {axis} of the (N, C, D, H, W) input is empty)"
+            f"input has a shape of {_size(shape)} and non-batch dimension 0 has length zero! "
+            f"({fn}(): dim {shape.index(0, len(shape) - 4)} of the input is empty)"
         )
     if fn == "max_pool3d" and any(pi > ki // 2 for pi, ki in zip(p, k)):
         # (PyTorch shows them in this order: kT kW kH, padT padW padH)
@@ -541,7 +543,9 @@ def max_pool3d(
             volume, int64, as PyTorch's).
     """
     x, unbatched = _input_3d(input, "max_pool3d")
-    params, out = _pool3d_args("max_pool3d", x, kernel_size, stride, padding, dilation, ceil_mode)
+    params, out = _pool3d_args(
+        "max_pool3d", x, unbatched, kernel_size, stride, padding, dilation, ceil_mode
+    )
     _no_bool(x, "max_pool3d", "max_pool3d")
     return _max_pool(x, unbatched, params, out, ceil_mode, return_indices)
 
@@ -590,7 +594,9 @@ def avg_pool3d(
             f"{type(divisor_override).__name__}"
         )
     x, unbatched = _input_3d(input, "avg_pool3d")
-    params, out = _pool3d_args("avg_pool3d", x, kernel_size, stride, padding, 1, ceil_mode)
+    params, out = _pool3d_args(
+        "avg_pool3d", x, unbatched, kernel_size, stride, padding, 1, ceil_mode
+    )
     if divisor_override == 0:
         raise RuntimeError("divisor must be not zero (avg_pool3d(): divisor_override=0)")
     _avg_dtype(x, "avg_pool3d", 3)

@@ -88,6 +88,8 @@ def test_layer_matches_torch(case: Any) -> None:
         np.testing.assert_allclose(
             p.grad.numpy(), tgrads[pname].grad.numpy(), rtol=1e-10, atol=1e-12
         )
+    for key, value in tlayer.state_dict().items():  # buffers (running statistics) alike
+        np.testing.assert_allclose(layer.state_dict()[key].numpy(), value.numpy(), rtol=1e-12)
     assert repr(layer) == repr(tlayer)
 
 

@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+from test_conv import test_layer_matches_torch as layer_matches_torch
 
 import minigrad as mg
 from minigrad import nn
@@ -277,27 +278,9 @@ LAYERS: list[tuple[str, tuple[Any, ...], dict[str, Any], tuple[int, ...]]] = [
     "case", LAYERS, ids=[f"{n}{a}{k}".replace(" ", "") for n, a, k, _ in LAYERS]
 )
 def test_layer_matches_torch(case: Any) -> None:
-    torch = pytest.importorskip("torch")
-    name, args, kw, shape = case
-    layer = getattr(nn, name)(*args, **kw).double()
-    tlayer = getattr(torch.nn, name)(*args, **kw).double()
-    state = layer.state_dict()
-    assert list(state) == list(tlayer.state_dict())
-    tlayer.load_state_dict(
-        {k: torch.from_numpy(v.detach().numpy().copy()) for k, v in state.items()}
-    )
-    assert repr(layer) == repr(tlayer)
-    params = list(layer.parameters())
-    tparams = list(tlayer.parameters())
-    _same_values_and_grads(
-        lambda x, *_: layer(x),
-        lambda x, *_: tlayer(x),
-        [_rng(8).standard_normal(shape)],
-    )
-    for p, tp in zip(params, tparams, strict=True):
-        np.testing.assert_allclose(p.grad.numpy(), tp.grad.numpy(), rtol=1e-10, atol=1e-12)
-    for key, value in tlayer.state_dict().items():  # running statistics moved alike
-        np.testing.assert_allclose(layer.state_dict()[key].numpy(), value.numpy(), rtol=1e-12)
+    """Same weights (float64): the same state_dict keys, repr, outputs, gradients of the input
+    and every parameter, and running statistics afterwards (the 2-d layers' check)."""
+    layer_matches_torch(case)
 
 
 def test_conv_transpose3d_output_size_picks_output_padding_as_torch() -> None:

@@ -31,10 +31,14 @@ KNOWN: dict[str, str] = {
     "torch.nn.functional.ctc_loss": "there is no CTC loss (connectionist temporal "
     'classification); docs/nn.md ("Losses") lists the losses minigrad has',
     **dict.fromkeys(
-        ["torch.nn.utils.parametrize", "torch.nn.utils.parametrizations"],
-        "there are no parametrizations; for weight normalisation use nn.utils.weight_norm "
-        "(PyTorch's original form: parameters weight_g and weight_v, the weight recomputed "
-        "before each forward) and nn.utils.remove_weight_norm",
+        [
+            "torch.nn.utils.parametrizations.orthogonal",
+            "torch.nn.utils.parametrizations.spectral_norm",
+            "torch.nn.utils.spectral_norm",
+        ],
+        "of the ready-made parametrizations only parametrizations.weight_norm is built; write "
+        "your own as a Module and register it with nn.utils.parametrize."
+        "register_parametrization (docs/nn.md, parametrizations)",
     ),
     **dict.fromkeys(
         [f"torch.hub.{name}" for name in ("load", "list", "help", "load_state_dict_from_url")]

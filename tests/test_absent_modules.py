@@ -23,8 +23,6 @@ ABSENT = [
     "minigrad.utils.checkpoint",
     "minigrad.utils.tensorboard",
     "minigrad.autograd.forward_ad",
-    "minigrad.nn.utils.parametrize",
-    "minigrad.nn.utils.parametrizations",
 ]
 
 

@@ -1,7 +1,7 @@
 """``nn.utils.weight_norm`` and ``remove_weight_norm`` (PyTorch's original form, with
 ``weight_g`` and ``weight_v``): parameter names, shapes and ``dim`` meanings, state_dict keys,
-values and gradients against PyTorch, finite differences, errors; and the clear error of
-``nn.utils.parametrizations.weight_norm``, which minigrad does not have."""
+values and gradients against PyTorch, finite differences, errors; and PyTorch's FutureWarning
+saying that ``nn.utils.parametrizations.weight_norm`` replaces it (tests/test_parametrize.py)."""
 
 from __future__ import annotations
 
@@ -17,6 +17,9 @@ import minigrad as mg
 from minigrad import nn
 from minigrad.nn.utils import remove_weight_norm, weight_norm
 from minigrad.nn.utils.weight_norm import WeightNorm, norm_except_dim
+
+
+pytestmark = pytest.mark.filterwarnings("ignore:`torch.nn.utils.weight_norm` is deprecated")
 
 
 def _torch() -> Any:
@@ -248,11 +251,19 @@ def test_bad_arguments_raise_torchs_errors_and_change_nothing(case: int) -> None
     assert str(info.value).startswith(message)
 
 
-def test_parametrizations_weight_norm_says_what_to_use() -> None:
-    with pytest.raises(AttributeError, match=r"nn\.utils\.weight_norm"):
-        nn.utils.parametrizations.weight_norm
-    with pytest.raises(ModuleNotFoundError, match=r"nn\.utils\.weight_norm"):
-        import minigrad.nn.utils.parametrize  # noqa: F401
+def test_it_warns_as_torch_that_it_is_deprecated() -> None:
+    words = (
+        "`torch.nn.utils.weight_norm` is deprecated in favor of "
+        "`torch.nn.utils.parametrizations.weight_norm`."
+    )
+    with pytest.warns(FutureWarning) as record:
+        weight_norm(nn.Linear(3, 4))
+    assert [str(w.message) for w in record] == [words]
+    assert record[0].filename == __file__  # (stacklevel: the warning points at the caller)
+    torch = pytest.importorskip("torch")
+    with pytest.warns(FutureWarning) as theirs:
+        torch.nn.utils.weight_norm(torch.nn.Linear(3, 4))
+    assert [str(w.message) for w in theirs] == [words]
 
 
 LAYERS = {  # name -> (make(lib), parameter, dim, input shape or indices)

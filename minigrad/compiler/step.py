@@ -24,6 +24,7 @@ from ..engine import Op, run_backward
 from ..grad_mode import _grad_enabled
 from ..graph import iter_graph
 from ..nn.module import Module
+from ..nn.utils.parametrizations import _WeightNorm
 from ..tensor import Tensor, _new_tensor, as_tensor, from_data
 from ..versions import bump_all
 from . import templates, updates
@@ -60,6 +61,7 @@ _PURE_MODULES: tuple[type, ...] = (
     nn.NLLLoss,
     nn.SmoothL1Loss,
     nn.HuberLoss,
+    _WeightNorm,  # (parametrizations.weight_norm: g * v / ||v||, ops only)
 )
 _ACTIVATIONS = (templates.ops.Sigmoid, templates.ops.ReLU, templates.ops.Tanh)
 _ACTIVATIONS_OUT = (*_ACTIVATIONS, templates.fused.Softmax, templates.fused.LogSoftmax)

@@ -858,12 +858,17 @@ def _hooks_of(module: Module, slot: str) -> dict[int, _Hook]:
 def _param(module: Module, name: str) -> Any:
     """``module.<name>`` for a layer's forward: read from the parameter registry, for speed
     (attribute access goes through ``Module.__getattr__``), else from the instance, where
-    ``nn.utils.weight_norm`` puts the weight it recomputes before each forward; None if neither
-    (a layer without bias)."""
+    ``nn.utils.weight_norm`` puts the weight it recomputes before each forward, else computed
+    by ``nn.utils.parametrize`` (a parametrized weight); None if none of them (no bias)."""
     params = module._parameters
     if name in params:
         return params[name]
-    return module.__dict__.get(name)
+    d = module.__dict__
+    if name in d:
+        return d[name]
+    if "parametrizations" in module._modules:
+        return getattr(module, name)
+    return None
 
 
 def _indent(text: str, spaces: int) -> str:

@@ -1,11 +1,11 @@
 """``torch.nn.utils``' names: gradient clipping (``clip_grad_norm_``, ``clip_grad_value_``),
 parameters as one vector and back, and ``rnn`` (``pad_sequence``, ``PackedSequence``,
-``pack_padded_sequence``, ``pad_packed_sequence``, ``pack_sequence``) and PyTorch's original
-``weight_norm``/``remove_weight_norm``; any other name raises the usual error naming what
-minigrad does not have."""
+``pack_padded_sequence``, ``pad_packed_sequence``, ``pack_sequence``), PyTorch's original
+``weight_norm``/``remove_weight_norm``, ``parametrize`` and ``parametrizations.weight_norm``;
+any other name raises the usual error naming what minigrad does not have."""
 
 from ..._missing import missing_attribute
-from . import rnn
+from . import parametrizations, parametrize, rnn
 from .clip_grad import clip_grad_norm_, clip_grad_value_, clip_grads_with_norm_, get_total_norm
 from .convert_parameters import parameters_to_vector, vector_to_parameters
 from .weight_norm import remove_weight_norm, weight_norm
@@ -18,6 +18,8 @@ __all__ = [
     "clip_grads_with_norm_",
     "get_total_norm",
     "parameters_to_vector",
+    "parametrizations",
+    "parametrize",
     "remove_weight_norm",
     "rnn",
     "vector_to_parameters",

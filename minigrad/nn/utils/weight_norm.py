@@ -9,6 +9,7 @@ with respect to ``w_g`` and ``w_v`` comes from theirs.
 
 from __future__ import annotations
 
+import warnings
 from typing import Any, TypeVar
 
 from ...dims import wrap_dim
@@ -109,9 +110,9 @@ def weight_norm(module: T_module, name: str = "weight", dim: int | None = 0) -> 
     other dim (``weight_g`` of a ``Linear(20, 40)`` has shape ``(40, 1)``); ``dim=None`` (or
     -1, as PyTorch) takes the norm of the whole tensor (``weight_g`` is 0-dim).
 
-    PyTorch warns that this form is deprecated in favour of
-    ``torch.nn.utils.parametrizations.weight_norm``, which minigrad does not have: minigrad
-    does not warn. The ``state_dict`` keys are PyTorch's (``weight_g``, ``weight_v``).
+    As PyTorch, it warns (``FutureWarning``) that this form is deprecated in favour of
+    ``nn.utils.parametrizations.weight_norm``. The ``state_dict`` keys are PyTorch's
+    (``weight_g``, ``weight_v``).
 
     Args:
         module: the module holding the parameter.
@@ -126,6 +127,12 @@ def weight_norm(module: T_module, name: str = "weight", dim: int | None = 0) -> 
         AttributeError, KeyError: if ``module`` has no ``name``, or it is not a parameter.
         IndexError: for a ``dim`` out of range.
     """
+    warnings.warn(
+        "`torch.nn.utils.weight_norm` is deprecated in favor of "
+        "`torch.nn.utils.parametrizations.weight_norm`.",
+        FutureWarning,
+        stacklevel=2,
+    )
     WeightNorm.apply(module, name, dim)
     return module
 

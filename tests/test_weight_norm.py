@@ -18,7 +18,6 @@ from minigrad import nn
 from minigrad.nn.utils import remove_weight_norm, weight_norm
 from minigrad.nn.utils.weight_norm import WeightNorm, norm_except_dim
 
-
 pytestmark = pytest.mark.filterwarnings("ignore:`torch.nn.utils.weight_norm` is deprecated")
 
 

@@ -6,9 +6,11 @@ from . import (
     functional,
     init,
     layers,
+    lazy,
     losses,
     padding,
     parallel,
+    parameter,
     pooling_layers,
     rearranging_layers,
     utils,
@@ -35,6 +37,20 @@ from .conv import (
 from .distance import CosineSimilarity, PairwiseDistance
 from .embedding import Embedding, EmbeddingBag
 from .layers import *  # noqa: F403  (Linear, Flatten, Sequential...)
+from .lazy import (
+    LazyBatchNorm1d,
+    LazyBatchNorm2d,
+    LazyConv1d,
+    LazyConv2d,
+    LazyConvTranspose1d,
+    LazyConvTranspose2d,
+    LazyInstanceNorm1d,
+    LazyInstanceNorm2d,
+    LazyInstanceNorm3d,
+    LazyLinear,
+    UninitializedBuffer,
+    UninitializedParameter,
+)
 from .losses import *  # noqa: F403  (MSELoss, CrossEntropyLoss, KLDivLoss...: losses.__all__)
 from .module import (
     Buffer,
@@ -107,6 +123,16 @@ __all__ = [
     "InstanceNorm3d",
     "LSTMCell",
     "LayerNorm",
+    "LazyBatchNorm1d",
+    "LazyBatchNorm2d",
+    "LazyConv1d",
+    "LazyConv2d",
+    "LazyConvTranspose1d",
+    "LazyConvTranspose2d",
+    "LazyInstanceNorm1d",
+    "LazyInstanceNorm2d",
+    "LazyInstanceNorm3d",
+    "LazyLinear",
     "LocalResponseNorm",
     "MaxPool2d",
     "Module",
@@ -127,12 +153,16 @@ __all__ = [
     "TransformerDecoderLayer",
     "TransformerEncoder",
     "TransformerEncoderLayer",
+    "UninitializedBuffer",
+    "UninitializedParameter",
     "Upsample",
     "UpsamplingBilinear2d",
     "UpsamplingNearest2d",
     "functional",
     "init",
+    "lazy",
     "parallel",
+    "parameter",
     "utils",
 ]
 __all__ += activation.__all__ + layers.__all__

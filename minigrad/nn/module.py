@@ -567,12 +567,17 @@ class Module:
                 f"dtype={dt}"
             )
         for p in self.parameters():
+            if _is_lazy(p):  # no values yet: it will materialize in dt
+                p._retype(dt)  # type: ignore[attr-defined]
+                continue
             if p._data.dtype != dt:
                 p._data = p._data.astype(dt)
             if p.grad is not None and p.grad._data.dtype != dt:
                 p.grad._data = p.grad._data.astype(dt)
         for b in self.buffers():
-            if b._data.dtype.kind == "f" and b._data.dtype != dt:
+            if _is_lazy(b):
+                b._retype(dt)  # type: ignore[attr-defined]
+            elif b._data.dtype.kind == "f" and b._data.dtype != dt:
                 b._data = b._data.astype(dt)
         return self
 
@@ -606,11 +611,17 @@ class Module:
                 f"complex dtype (Module.type({dst_type!r}) would make the parameters {dt})"
             )
         for p in params:
+            if _is_lazy(p):  # no values yet: it will materialize in dt
+                p._retype(dt)  # type: ignore[attr-defined]
+                continue
             p._data = p._data.astype(dt, copy=False)
             if p.grad is not None:
                 p.grad._data = p.grad._data.astype(dt, copy=False)
         for b in self.buffers():
-            b._data = b._data.astype(dt, copy=False)
+            if _is_lazy(b):
+                b._retype(dt)  # type: ignore[attr-defined]
+            else:
+                b._data = b._data.astype(dt, copy=False)
         return self
 
     def cpu(self: M) -> M:
@@ -637,7 +648,7 @@ class Module:
         """
         out: OrderedDict[str, Tensor] = OrderedDict()
         for name, t in self._state_items(prefix):
-            out[name] = t if keep_vars else t.detach()
+            out[name] = t if keep_vars or _is_lazy(t) else t.detach()  # (no values to detach)
         return out
 
     def _state_items(self, prefix: str = "") -> Iterator[tuple[str, Tensor]]:
@@ -704,11 +715,16 @@ class Module:
                 "Unexpected key(s) in state_dict: " + ", ".join(f'"{k}"' for k in unexpected) + ". "
             )
         copies: list[tuple[Tensor, np.ndarray]] = []
+        lazy: set[int] = set()  # ids of uninitialized entries, materialized from the checkpoint
         assigns: list[tuple[Module, str, Tensor, bool]] = []
         for key, (mod, name, target) in slots.items():
             if key not in state_dict:
                 continue
             value = state_dict[key]
+            if _is_lazy(value):
+                if _is_lazy(target):
+                    continue  # nothing to copy: both wait for a forward
+                _ = value.shape  # PyTorch's RuntimeError: it has no values to load
             if assign and not isinstance(value, Tensor):
                 problems.append(
                     f'While copying the parameter named "{key}", expected minigrad.Tensor or '
@@ -729,7 +745,7 @@ class Module:
                     "Tensor-like object (a NumPy array of numbers) from checkpoint but "
                     f"received {type(value)}"
                 )
-            elif arr.shape != target._data.shape:
+            elif not _is_lazy(target) and arr.shape != target._data.shape:
                 problems.append(
                     f"size mismatch for {key}: copying a param with shape {Size(arr.shape)} "
                     "from checkpoint, the shape in current model is "
@@ -737,6 +753,8 @@ class Module:
                 )
             elif not assign:
                 copies.append((target, arr))
+                if _is_lazy(target):
+                    lazy.add(id(target))
             elif not isinstance(target, Parameter):
                 assigns.append((mod, name, value, False))
             elif isinstance(value, Parameter):
@@ -764,6 +782,8 @@ class Module:
                 + "\nNothing was loaded: the module is unchanged."
             )
         for target, arr in copies:
+            if id(target) in lazy:
+                target.materialize(arr.shape)  # type: ignore[attr-defined]
             if arr is not target._data:
                 np.copyto(target._data, arr, casting="unsafe")
                 bump_version(target)
@@ -869,6 +889,12 @@ def _param(module: Module, name: str) -> Any:
     if "parametrizations" in module._modules:
         return getattr(module, name)
     return None
+
+
+def _is_lazy(t: Any) -> bool:
+    """Whether ``t`` is an ``UninitializedParameter`` or ``UninitializedBuffer`` (``lazy.py``,
+    which imports this file): a lazy module's entry, with no values until its first forward."""
+    return getattr(type(t), "_uninitialized", False)
 
 
 def _indent(text: str, spaces: int) -> str:

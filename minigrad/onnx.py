@@ -144,7 +144,6 @@ def _trace(model: Any, inputs: tuple[Tensor, ...], names: list[str]) -> _Graph:
     g.tensors = traced
     was_training = getattr(model, "training", None)
     if isinstance(model, Module):
-        g.named = {id(v._data): k for k, v in model.state_dict(keep_vars=True).items()}
         model.eval()
     try:
         with enable_grad():
@@ -152,6 +151,8 @@ def _trace(model: Any, inputs: tuple[Tensor, ...], names: list[str]) -> _Graph:
     finally:
         if isinstance(model, Module) and was_training:
             model.train()
+    if isinstance(model, Module):  # (after the call: a lazy layer materializes in it)
+        g.named = {id(v._data): k for k, v in model.state_dict(keep_vars=True).items()}
     outs = list(out) if isinstance(out, tuple | list) else [out]
     for o in outs:
         if not isinstance(o, Tensor) or o.grad_fn is None:

@@ -279,6 +279,12 @@ def _walk(node: Any, prefix: str) -> Iterator[tuple[str, Any]]:
 
 
 def _to_array(key: str, value: Any) -> np.ndarray:
+    if getattr(type(value), "_uninitialized", False):  # (nn/lazy.py's, above this layer)
+        raise ValueError(
+            f"save: value for {key!r} is an uninitialized parameter or buffer of a lazy module "
+            "(minigrad.nn.LazyLinear...), which has no values to save yet. Call `forward` with a "
+            "dummy batch to initialize the parameters before saving the state dict"
+        )
     if isinstance(value, Tensor):
         arr = np.asarray(value._data)
     elif isinstance(value, np.ndarray | np.generic | bool | int | float):

@@ -26,9 +26,12 @@ SPECS = [
     ("LazyConv2d", (6, 3, 2, 1, 1, 2), (2, 4, 5, 5)),  # stride, padding, dilation, groups
     ("LazyConvTranspose1d", (4, 3), (2, 3, 5)),
     ("LazyConvTranspose2d", (4, 3, 2), (2, 3, 4, 4)),
+    ("LazyConv3d", (2, 2), (2, 3, 3, 4, 3)),
+    ("LazyConvTranspose3d", (2, 2, 2), (1, 3, 2, 3, 2)),
     ("LazyBatchNorm1d", (), (6, 3)),
     ("LazyBatchNorm1d", (), (6, 3, 4)),
     ("LazyBatchNorm2d", (), (4, 3, 3, 3)),
+    ("LazyBatchNorm3d", (), (3, 2, 2, 3, 2)),
     ("LazyInstanceNorm1d", (), (2, 3, 6)),
     ("LazyInstanceNorm2d", (), (2, 3, 4, 4)),
     ("LazyInstanceNorm3d", (), (2, 3, 3, 3, 3)),

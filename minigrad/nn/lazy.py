@@ -1,6 +1,7 @@
-"""Lazy modules, as ``torch.nn``'s: ``LazyLinear``, ``LazyConv1d/2d``, ``LazyConvTranspose1d/2d``,
-``LazyBatchNorm1d/2d`` and ``LazyInstanceNorm1d/2d/3d`` read their input size from the first
-input, and hold ``UninitializedParameter``/``UninitializedBuffer`` objects until then.
+"""Lazy modules, as ``torch.nn``'s: ``LazyLinear``, ``LazyConv1d/2d/3d``,
+``LazyConvTranspose1d/2d/3d``, ``LazyBatchNorm1d/2d/3d`` and ``LazyInstanceNorm1d/2d/3d`` read
+their input size from the first input, and hold ``UninitializedParameter``/``UninitializedBuffer``
+objects until then.
 
 On the first call the module's forward pre-hook gives the uninitialized parameters their
 shapes, in place (the same objects, so an optimizer built before keeps working), runs the
@@ -22,12 +23,21 @@ from ..grad_mode import no_grad
 from ..random import GeneratorLike
 from ..surface import Size
 from ..tensor import Tensor, as_tensor
-from .conv import Conv1d, Conv2d, ConvTranspose1d, ConvTranspose2d, _check_groups
+from .conv import (
+    Conv1d,
+    Conv2d,
+    Conv3d,
+    ConvTranspose1d,
+    ConvTranspose2d,
+    ConvTranspose3d,
+    _check_groups,
+)
 from .layers import Linear
 from .module import Buffer, Module, Parameter
 from .normalization import (
     BatchNorm1d,
     BatchNorm2d,
+    BatchNorm3d,
     InstanceNorm1d,
     InstanceNorm2d,
     InstanceNorm3d,
@@ -36,10 +46,13 @@ from .normalization import (
 __all__ = [
     "LazyBatchNorm1d",
     "LazyBatchNorm2d",
+    "LazyBatchNorm3d",
     "LazyConv1d",
     "LazyConv2d",
+    "LazyConv3d",
     "LazyConvTranspose1d",
     "LazyConvTranspose2d",
+    "LazyConvTranspose3d",
     "LazyInstanceNorm1d",
     "LazyInstanceNorm2d",
     "LazyInstanceNorm3d",
@@ -380,108 +393,93 @@ class _LazyConvXdMixin(LazyModuleMixin):
         return int(input.shape[1] if input.ndim == nd + 1 else input.shape[0])
 
 
-class LazyConv1d(_LazyConvXdMixin, Conv1d):
+class _LazyConv(_LazyConvXdMixin):
+    """The lazy convolutions' constructor: ``Conv*d``'s arguments without ``in_channels``."""
+
+    def __init__(
+        self,
+        out_channels: int,
+        kernel_size: Any,
+        stride: Any = 1,
+        padding: Any = 0,
+        dilation: Any = 1,
+        groups: int = 1,
+        bias: bool = True,
+        padding_mode: str = "zeros",
+        device: Any = None,
+        dtype: Any = None,
+    ) -> None:
+        super().__init__(
+            0, 0, kernel_size, stride, padding, dilation, groups, False, padding_mode
+        )  # fmt: skip
+        self._lazy_init(out_channels, bias, device, dtype)
+
+
+class _LazyConvTranspose(_LazyConvXdMixin):
+    """The lazy transposed convolutions' constructor: ``ConvTranspose*d``'s arguments without
+    ``in_channels``."""
+
+    def __init__(
+        self,
+        out_channels: int,
+        kernel_size: Any,
+        stride: Any = 1,
+        padding: Any = 0,
+        output_padding: Any = 0,
+        groups: int = 1,
+        bias: bool = True,
+        dilation: Any = 1,
+        padding_mode: str = "zeros",
+        device: Any = None,
+        dtype: Any = None,
+    ) -> None:
+        super().__init__(
+            0, 0, kernel_size, stride, padding, output_padding, groups, False, dilation,
+            padding_mode,
+        )  # fmt: skip
+        self._lazy_init(out_channels, bias, device, dtype)
+
+
+class LazyConv1d(_LazyConv, Conv1d):
     """A ``Conv1d`` whose ``in_channels`` is read from the first input (``input.size(1)``);
-    the other arguments are ``Conv1d``'s (without ``in_channels``, with ``device``)."""
+    the other arguments are ``Conv1d``'s (with ``device``)."""
 
     cls_to_become = Conv1d
 
-    def __init__(
-        self,
-        out_channels: int,
-        kernel_size: Any,
-        stride: Any = 1,
-        padding: Any = 0,
-        dilation: Any = 1,
-        groups: int = 1,
-        bias: bool = True,
-        padding_mode: str = "zeros",
-        device: Any = None,
-        dtype: Any = None,
-    ) -> None:
-        super().__init__(
-            0, 0, kernel_size, stride, padding, dilation, groups, False, padding_mode
-        )  # fmt: skip
-        self._lazy_init(out_channels, bias, device, dtype)
 
-
-class LazyConv2d(_LazyConvXdMixin, Conv2d):
+class LazyConv2d(_LazyConv, Conv2d):
     """A ``Conv2d`` whose ``in_channels`` is read from the first input (``input.size(1)``);
-    the other arguments are ``Conv2d``'s (without ``in_channels``, with ``device``)."""
+    the other arguments are ``Conv2d``'s (with ``device``)."""
 
     cls_to_become = Conv2d
 
-    def __init__(
-        self,
-        out_channels: int,
-        kernel_size: Any,
-        stride: Any = 1,
-        padding: Any = 0,
-        dilation: Any = 1,
-        groups: int = 1,
-        bias: bool = True,
-        padding_mode: str = "zeros",
-        device: Any = None,
-        dtype: Any = None,
-    ) -> None:
-        super().__init__(
-            0, 0, kernel_size, stride, padding, dilation, groups, False, padding_mode
-        )  # fmt: skip
-        self._lazy_init(out_channels, bias, device, dtype)
+
+class LazyConv3d(_LazyConv, Conv3d):
+    """A ``Conv3d`` whose ``in_channels`` is read from the first input (``input.size(1)``);
+    the other arguments are ``Conv3d``'s (with ``device``)."""
+
+    cls_to_become = Conv3d
 
 
-class LazyConvTranspose1d(_LazyConvXdMixin, ConvTranspose1d):
+class LazyConvTranspose1d(_LazyConvTranspose, ConvTranspose1d):
     """A ``ConvTranspose1d`` whose ``in_channels`` is read from the first input; the other
-    arguments are ``ConvTranspose1d``'s (without ``in_channels``, with ``device``)."""
+    arguments are ``ConvTranspose1d``'s (with ``device``)."""
 
     cls_to_become = ConvTranspose1d
 
-    def __init__(
-        self,
-        out_channels: int,
-        kernel_size: Any,
-        stride: Any = 1,
-        padding: Any = 0,
-        output_padding: Any = 0,
-        groups: int = 1,
-        bias: bool = True,
-        dilation: Any = 1,
-        padding_mode: str = "zeros",
-        device: Any = None,
-        dtype: Any = None,
-    ) -> None:
-        super().__init__(
-            0, 0, kernel_size, stride, padding, output_padding, groups, False, dilation,
-            padding_mode,
-        )  # fmt: skip
-        self._lazy_init(out_channels, bias, device, dtype)
 
-
-class LazyConvTranspose2d(_LazyConvXdMixin, ConvTranspose2d):
+class LazyConvTranspose2d(_LazyConvTranspose, ConvTranspose2d):
     """A ``ConvTranspose2d`` whose ``in_channels`` is read from the first input; the other
-    arguments are ``ConvTranspose2d``'s (without ``in_channels``, with ``device``)."""
+    arguments are ``ConvTranspose2d``'s (with ``device``)."""
 
     cls_to_become = ConvTranspose2d
 
-    def __init__(
-        self,
-        out_channels: int,
-        kernel_size: Any,
-        stride: Any = 1,
-        padding: Any = 0,
-        output_padding: Any = 0,
-        groups: int = 1,
-        bias: bool = True,
-        dilation: Any = 1,
-        padding_mode: str = "zeros",
-        device: Any = None,
-        dtype: Any = None,
-    ) -> None:
-        super().__init__(
-            0, 0, kernel_size, stride, padding, output_padding, groups, False, dilation,
-            padding_mode,
-        )  # fmt: skip
-        self._lazy_init(out_channels, bias, device, dtype)
+
+class LazyConvTranspose3d(_LazyConvTranspose, ConvTranspose3d):
+    """A ``ConvTranspose3d`` whose ``in_channels`` is read from the first input; the other
+    arguments are ``ConvTranspose3d``'s (with ``device``)."""
+
+    cls_to_become = ConvTranspose3d
 
 
 class _LazyNormBase(LazyModuleMixin):
@@ -568,6 +566,13 @@ class LazyBatchNorm2d(_LazyNormBase, BatchNorm2d):
     arguments as ``LazyBatchNorm1d``."""
 
     cls_to_become = BatchNorm2d
+
+
+class LazyBatchNorm3d(_LazyNormBase, BatchNorm3d):
+    """A ``BatchNorm3d`` whose ``num_features`` is read from the first input (``input.size(1)``);
+    arguments as ``LazyBatchNorm1d``."""
+
+    cls_to_become = BatchNorm3d
 
 
 class LazyInstanceNorm1d(_LazyNormBase, InstanceNorm1d):

@@ -1,6 +1,7 @@
 """``minigrad.linalg``: PyTorch's ``torch.linalg`` namespace, the part minigrad has: norms
 (``vector_norm``, ``matrix_norm``, ``norm``), ``inv``, ``det``, ``slogdet``, ``solve``,
-``cross``.
+``cross``, and the SVD family of ``linalg_svd.py`` (``svd``, ``svdvals``, ``matrix_rank``,
+``pinv``, ``lstsq``).
 
 The norms and ``cross`` are compositions of Tensor methods; ``inv``, ``det``, ``slogdet`` and
 ``solve`` make the ops of ``linalg_ops.py`` (forward with ``np.linalg``, backward rules beside
@@ -19,6 +20,7 @@ from .dims import wrap_dim, wrap_dims
 from .dtypes import torch_name
 from .linalg_methods import LinalgResults, check_matrices, vector_norm_of
 from .linalg_ops import LinAlgError
+from .linalg_svd import lstsq, matrix_rank, pinv, svd, svdvals
 from .more_functions import linalg_cross as cross
 from .tensor import Tensor, apply
 from .validation import ShapeError, _broadcast_message, _with_dtype
@@ -30,10 +32,15 @@ __all__ = [
     "cross",
     "det",
     "inv",
+    "lstsq",
     "matrix_norm",
+    "matrix_rank",
     "norm",
+    "pinv",
     "slogdet",
     "solve",
+    "svd",
+    "svdvals",
     "vector_norm",
 ]
 

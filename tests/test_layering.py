@@ -51,6 +51,7 @@ LAYERS = {
     "linalg_functions": 3,
     "more_functions": 3,
     "legacy": 3,
+    "linalg_svd": 3,
     "gradcheck": 4,
     "autograd": 4,
     "serialization": 4,

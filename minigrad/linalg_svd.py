@@ -16,6 +16,7 @@ from .dtypes import torch_name
 from .engine import Op
 from .functions import cat
 from .ops import _data, reshape, swap_last, where
+from .quiet import _ieee
 from .tensor import Tensor, apply, as_tensor
 
 __all__ = ["SVD", "lstsq", "matrix_rank", "pinv", "svd", "svdvals"]
@@ -67,7 +68,8 @@ class SVD(Op):
         self.extra: Any = None  # the columns U and Vh gain with full_matrices (forward sets)
 
     def forward(self, x: Any) -> np.ndarray:
-        u, s, vh = np.linalg.svd(x, full_matrices=self.full)
+        with _ieee():  # (inf and nan as PyTorch where float32 overflows, without a warning)
+            u, s, vh = np.linalg.svd(x, full_matrices=self.full)
         k = s.shape[-1]
         # (the extra columns are constants: PyTorch narrows their gradient away)
         self.extra = (u[..., k:], vh[..., k:, :]) if self.full else None

@@ -1794,6 +1794,13 @@ def _linalg() -> list[OpSpec]:
             (sq, (4, 3)),
             (INVERTIBLE, REAL),
         ),
+        (
+            "linalg_svdvals",
+            mg.linalg.svdvals,
+            lambda x: np.linalg.svd(x, compute_uv=False),
+            ((2, 4, 3),),
+            (REAL,),
+        ),
         ("cumprod_dim1", lambda x: x.cumprod(1), lambda x: np.cumprod(x, 1), ((3, 4),), (REAL,)),
         (
             "cumprod_zeros",

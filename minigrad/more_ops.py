@@ -790,3 +790,53 @@ class Einsum(Op):
         seen = set(self.output).union(*others)
         target = "".join(c for c in self.ins[i] if c in seen)
         return ",".join([self.output, *others]) + "->" + target, target, seen
+
+
+# ---------------------------------------------------------------------------------------------
+# A gradient scaled on its way back (the embeddings' scale_grad_by_freq)
+
+
+class GradScale(Op):
+    """z = x;  the gradient passing back to x is multiplied by ``scale`` (an array of x's
+    dtype, broadcast against it): each use of an embedding row passes its gradient divided by
+    the row's count (``scale_grad_by_freq``), so the rows' gradients come out as PyTorch's.
+
+    Its rule on Tensors (under create_graph) multiplies by ``ScaledOnly``, whose own derivative
+    is the identity: differentiating the scaled gradient then scales once, as PyTorch's double
+    backward of the embedding does (the exact derivative of the scaled gradient), not twice,
+    as a recorded product would."""
+
+    __slots__ = ("scale",)
+
+    def __init__(self, scale: np.ndarray) -> None:
+        self.scale = scale
+
+    def forward(self, x: Any) -> np.ndarray:
+        return np.array(x, copy=True)
+
+    def attributes(self) -> dict[str, Any]:  # (the scale is per element: not drawn)
+        return {}
+
+    def backward(self, grad: Any, out: Any, x: Any) -> tuple[Any, ...]:
+        if _is_array(grad):
+            return (grad * self.scale,)
+        return (TensorMakers.apply(ScaledOnly(self.scale), grad),)
+
+
+class ScaledOnly(Op):
+    """z = x * scale in value;  dz/dx taken as 1. Only ``GradScale``'s rule records it: the
+    scaling belongs to the gradient, not to the function the gradient is of."""
+
+    __slots__ = ("scale",)
+
+    def __init__(self, scale: np.ndarray) -> None:
+        self.scale = scale
+
+    def forward(self, x: Any) -> np.ndarray:
+        return x * self.scale
+
+    def attributes(self) -> dict[str, Any]:  # (the scale is per element: not drawn)
+        return {}
+
+    def backward(self, grad: Any, out: Any, x: Any) -> tuple[Any, ...]:
+        return (grad,)

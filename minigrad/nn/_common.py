@@ -12,8 +12,9 @@ import numpy as np
 from ..dtypes import default_float
 from ..grad_mode import no_grad
 from ..inplace import bump_version
+from ..more_ops import GradScale
 from ..random import as_generator
-from ..tensor import Tensor, _new_tensor, as_tensor
+from ..tensor import Tensor, _new_tensor, apply, as_tensor
 
 
 def _tuple(value: Any, nd: int, fn: str, name: str) -> tuple[int, ...]:
@@ -28,6 +29,12 @@ def _tuple(value: Any, nd: int, fn: str, name: str) -> tuple[int, ...]:
         if len(value) == nd:
             return tuple(int(v) for v in value)
     raise ValueError(f"{fn}(): {name} must be an int or a tuple of {nd} ints, got {value!r}")
+
+
+def scaled_gradient(rows: Tensor, scale: np.ndarray) -> Tensor:
+    """``rows``, whose gradient is multiplied by ``scale`` (broadcast against them) on its
+    way back: the embeddings' ``scale_grad_by_freq`` (``more_ops.GradScale``)."""
+    return apply(GradScale(scale.astype(rows.dtype, copy=False)), rows)
 
 
 def _along(x: Tensor, axis: int, mat: np.ndarray) -> Tensor:

@@ -33,7 +33,8 @@ class Embedding(Module):
         max_norm: if given, each row looked up whose ``norm_type``-norm is larger is scaled
             down to it in place first (``F.embedding``'s ``max_norm``).
         norm_type: the p of that norm.
-        scale_grad_by_freq, sparse: PyTorch's options, not supported (an error says so).
+        scale_grad_by_freq: divide each row's gradient by its count in the input (PyTorch's).
+        sparse: not supported: minigrad has no sparse gradients (an error says so).
         dtype: the weight's dtype (by default ``get_default_dtype()``).
         generator: a NumPy generator or int seed for the N(0, 1) initialisation.
     """
@@ -55,8 +56,11 @@ class Embedding(Module):
         generator: GeneratorLike = None,
     ) -> None:
         super().__init__()
-        if scale_grad_by_freq or sparse:
-            raise NotImplementedError("Embedding: scale_grad_by_freq and sparse are not supported")
+        if sparse:
+            raise NotImplementedError(
+                "Embedding: sparse is not supported: minigrad has no sparse gradients (use "
+                "sparse=False; the weight's gradient is dense)"
+            )
         if padding_idx is not None:
             if not -num_embeddings <= padding_idx < num_embeddings:
                 raise ValueError(
@@ -96,7 +100,9 @@ class Embedding(Module):
 
     def forward(self, input: Any) -> Tensor:
         weight = _param(self, "weight")
-        return F.embedding(input, weight, self.padding_idx, self.max_norm, self.norm_type)
+        return F.embedding(
+            input, weight, self.padding_idx, self.max_norm, self.norm_type, self.scale_grad_by_freq
+        )
 
     @classmethod
     def from_pretrained(

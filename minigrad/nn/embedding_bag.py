@@ -12,7 +12,7 @@ from ..dtypes import _promote, torch_name
 from ..node_surface import labelled
 from ..ops import scatter
 from ..tensor import Tensor, as_tensor
-from ._common import _renorm_rows
+from ._common import _renorm_rows, scaled_gradient
 
 __all__ = ["embedding_bag"]
 
@@ -304,8 +304,7 @@ def embedding_bag(
         rows = weight[rows_at]
         if scale_grad_by_freq:  # the gradient of each use of row r divided by r's count
             scale = 1.0 / np.bincount(flat, minlength=n)[rows_at]
-            fixed = rows.detach()
-            rows = fixed + (rows - fixed) * scale.astype(weight.dtype).reshape(-1, 1)
+            rows = scaled_gradient(rows, scale.reshape(-1, 1))
         if psw is not None:
             rows = rows * psw.reshape(-1)[keep].reshape(-1, 1)
         out = scatter(rows, (bag,), (bags, dim))

@@ -50,6 +50,7 @@ from ._common import (
     _size,
     _spatial_input,
     _tuple,
+    scaled_gradient,
 )
 from ._reduction import _reduce, _reduction
 from .attention import multi_head_attention_forward, scaled_dot_product_attention
@@ -796,13 +797,18 @@ def embedding(
             PyTorch's ``embedding_renorm_`` (so a graph that saved ``weight`` before refuses
             to run backward: clone the weight for such uses, as PyTorch's docs say).
         norm_type: the p of the norm for ``max_norm``.
-        scale_grad_by_freq, sparse: not supported (an error says so).
+        scale_grad_by_freq: divide the gradient of each row by the number of times ``input``
+            picks it, as PyTorch's (rare words then learn as fast as frequent ones).
+        sparse: not supported: minigrad has no sparse gradients (an error says so).
 
     Raises:
         TypeError: for non-integer indices. IndexError: for an index out of range.
     """
-    if scale_grad_by_freq or sparse:
-        raise NotImplementedError("embedding(): scale_grad_by_freq and sparse are not supported")
+    if sparse:
+        raise NotImplementedError(
+            "embedding(): sparse is not supported: minigrad has no sparse gradients (use "
+            "sparse=False; the weight's gradient is dense)"
+        )
     idx = np.asarray(input._data if isinstance(input, Tensor) else input)
     if idx.dtype != np.int64 and idx.dtype != np.int32:  # (as PyTorch: not uint8 or int8)
         raise TypeError(
@@ -829,6 +835,9 @@ def embedding(
     if max_norm is not None:
         _renorm_rows(weight, idx, float(max_norm), float(norm_type))
     out = weight[idx]
+    if scale_grad_by_freq and idx.size:
+        counts = np.bincount(idx.reshape(-1), minlength=n)
+        out = scaled_gradient(out, (1.0 / counts[idx])[..., None])
     if padding_idx is not None:
         pad = padding_idx + n if padding_idx < 0 else padding_idx
         hit = idx == pad

@@ -807,6 +807,10 @@ class GradScale(Op):
     as a recorded product would."""
 
     __slots__ = ("scale",)
+    # Not the derivative of its forward (on purpose): outside the op table's finite-difference
+    # rows and the compiler's templates (compiling such a step is refused); checked against
+    # PyTorch in tests/test_embedding_freq.py.
+    differentiable = False
 
     def __init__(self, scale: np.ndarray) -> None:
         self.scale = scale
@@ -828,6 +832,7 @@ class ScaledOnly(Op):
     scaling belongs to the gradient, not to the function the gradient is of."""
 
     __slots__ = ("scale",)
+    differentiable = False  # (as GradScale's)
 
     def __init__(self, scale: np.ndarray) -> None:
         self.scale = scale

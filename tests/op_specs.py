@@ -1910,7 +1910,8 @@ def _op_classes() -> list[type[Op]]:
     Left out: private bases (``_ConvOp``), whose subclasses are the ops, the machinery of
     user-defined ``autograd.Function``s, whose rules are the user's (``tests/test_function.py``),
     and ops with no derivative (``differentiable = False``: floor division, whose backward raises
-    PyTorch's error; ``tests/test_pointwise.py``).
+    PyTorch's error, ``tests/test_pointwise.py``; ``GradScale``, whose backward scales the
+    gradient on purpose, ``tests/test_embedding_freq.py``).
     """
     from minigrad.autograd.function import BackwardFunction
     from minigrad.engine import OutputOf

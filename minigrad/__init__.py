@@ -295,6 +295,7 @@ from .legacy import (
     IntTensor,
     LongTensor,
 )
+from .linalg_factor import matrix_exp, matrix_power
 from .linalg_functions import (
     cdist,
     cosine_similarity,
@@ -659,6 +660,8 @@ __all__ += [
     "det",
     "inverse",
     "linalg",
+    "matrix_exp",
+    "matrix_power",
     "pairwise_distance",
     "pdist",
     "slogdet",

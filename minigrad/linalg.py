@@ -1,7 +1,8 @@
 """``minigrad.linalg``: PyTorch's ``torch.linalg`` namespace, the part minigrad has: norms
 (``vector_norm``, ``matrix_norm``, ``norm``), ``inv``, ``det``, ``slogdet``, ``solve``,
-``cross``, and the SVD family of ``linalg_svd.py`` (``svd``, ``svdvals``, ``matrix_rank``,
-``pinv``, ``lstsq``).
+``cross``, the SVD family of ``linalg_svd.py`` (``svd``, ``svdvals``, ``matrix_rank``,
+``pinv``, ``lstsq``) and the factorizations and matrix functions of ``linalg_factor.py``
+(``cholesky``, ``eigh``, ``eigvalsh``, ``qr``, ``matrix_exp``, ``matrix_power``).
 
 The norms and ``cross`` are compositions of Tensor methods; ``inv``, ``det``, ``slogdet`` and
 ``solve`` make the ops of ``linalg_ops.py`` (forward with ``np.linalg``, backward rules beside
@@ -18,6 +19,7 @@ from . import linalg_ops
 from ._missing import missing_attribute
 from .dims import wrap_dim, wrap_dims
 from .dtypes import torch_name
+from .linalg_factor import cholesky, eigh, eigvalsh, matrix_exp, matrix_power, qr
 from .linalg_methods import LinalgResults, check_matrices, vector_norm_of
 from .linalg_ops import LinAlgError
 from .linalg_svd import lstsq, matrix_rank, pinv, svd, svdvals
@@ -29,14 +31,20 @@ __getattr__ = missing_attribute("minigrad.linalg", "torch.linalg")
 
 __all__ = [
     "LinAlgError",
+    "cholesky",
     "cross",
     "det",
+    "eigh",
+    "eigvalsh",
     "inv",
     "lstsq",
+    "matrix_exp",
     "matrix_norm",
+    "matrix_power",
     "matrix_rank",
     "norm",
     "pinv",
+    "qr",
     "slogdet",
     "solve",
     "svd",

@@ -135,6 +135,18 @@ class LinalgMethods:
         sign = TensorMakers.wrap(np.asarray(np.linalg.slogdet(self._data)[0]), None)
         return result(sign, TensorMakers.apply(linalg_ops.LogAbsDet(), self))
 
+    def matrix_exp(self: Any) -> Tensor:
+        """The matrix exponential of each square matrix (``torch.linalg.matrix_exp``)."""
+        from .linalg_factor import matrix_exp  # (it builds on this module)
+
+        return matrix_exp(self)
+
+    def matrix_power(self: Any, n: builtins.int) -> Tensor:
+        """Each square matrix to the integer power ``n`` (``torch.linalg.matrix_power``)."""
+        from .linalg_factor import matrix_power
+
+        return matrix_power(self, n)
+
     def cumprod(self: Any, dim: builtins.int, *, dtype: Any = None) -> Tensor:
         """Running products along ``dim``, with PyTorch's exact gradient where elements are 0;
         integer and bool inputs give int64; ``dtype``: cast to it first."""

@@ -34,6 +34,7 @@ LAYERS = {
     "rearrange": 2,
     "reductions": 2,
     "linalg_methods": 2,
+    "linalg_factor": 2,
     "more_methods": 2,
     "tensor": 2,
     "constructor": 2,

@@ -1860,6 +1860,82 @@ def _linalg() -> list[OpSpec]:
     ]
 
 
+def _sym(x: Any) -> Any:
+    """A symmetric positive-definite matrix from any square one (cholesky and eigh read one
+    triangle: the finite differences must move both)."""
+    return x + x.mT + 6 * mg.eye(x.shape[-1], dtype=x.dtype)
+
+
+def _expm_ref(x: np.ndarray) -> np.ndarray:
+    """exp by its Taylor series (enough terms for the norms drawn here)."""
+    term = out = np.broadcast_to(np.eye(x.shape[-1]), x.shape).copy()
+    for k in range(1, 60):
+        term = term @ x / k
+        out = out + term
+    return out
+
+
+def _linalg_factor() -> list[OpSpec]:
+    """Cholesky, MatrixExp, Eigh, QR (linalg_factor.py) and matrix_power."""
+    sym_ref = lambda x: x + x.swapaxes(-1, -2) + 6 * np.eye(x.shape[-1])  # noqa: E731
+    batch = (2, 3, 3)
+    rows: list[tuple[str, Any, Any, tuple[Shape, ...]]] = [
+        (
+            "linalg_cholesky",
+            lambda x: mg.linalg.cholesky(_sym(x)),
+            lambda x: np.linalg.cholesky(sym_ref(x)),
+            (batch,),
+        ),
+        (
+            "linalg_cholesky_upper",
+            lambda x: mg.linalg.cholesky(_sym(x), upper=True),
+            lambda x: np.linalg.cholesky(sym_ref(x)).swapaxes(-1, -2),
+            ((3, 3),),
+        ),
+        ("linalg_matrix_exp", mg.linalg.matrix_exp, _expm_ref, (batch,)),
+        (
+            "linalg_eigh_eigenvalues",
+            lambda x: mg.linalg.eigh(_sym(x)).eigenvalues,
+            lambda x: np.linalg.eigh(sym_ref(x))[0],
+            (batch,),
+        ),
+        (
+            "linalg_eigh_eigenvectors_squared",
+            lambda x: mg.linalg.eigh(_sym(x), "U").eigenvectors ** 2,
+            lambda x: np.linalg.eigh(sym_ref(x))[1] ** 2,
+            (batch,),
+        ),
+        (
+            "linalg_eigvalsh",
+            lambda x: mg.linalg.eigvalsh(_sym(x)),
+            lambda x: np.linalg.eigvalsh(sym_ref(x)),
+            ((3, 3),),
+        ),
+        ("linalg_qr_q", lambda x: mg.linalg.qr(x).Q, lambda x: np.linalg.qr(x)[0], ((2, 4, 3),)),
+        ("linalg_qr_r", lambda x: mg.linalg.qr(x).R, lambda x: np.linalg.qr(x)[1], ((4, 3),)),
+        (
+            "linalg_qr_wide_q",
+            lambda x: mg.linalg.qr(x, "complete").Q,
+            lambda x: np.linalg.qr(x)[0],
+            ((3, 4),),
+        ),
+        (
+            "linalg_matrix_power_3",
+            lambda x: mg.linalg.matrix_power(x, 3),
+            lambda x: x @ x @ x,
+            (batch,),
+        ),
+        (
+            "linalg_matrix_power_neg2",
+            lambda x: x.matrix_power(-2),
+            lambda x: np.linalg.inv(x @ x),
+            (batch,),
+        ),
+    ]
+    domains = {"linalg_matrix_power_neg2": (INVERTIBLE,)}
+    return [OpSpec(n, fn, ref, shapes, domains.get(n, ())) for n, fn, ref, shapes in rows]
+
+
 SPECS: list[OpSpec] = (
     _unary()
     + _nn_primitives()
@@ -1881,6 +1957,7 @@ SPECS: list[OpSpec] = (
     + _conv_specs()
     + _conv_adjoint_specs()
     + _linalg()
+    + _linalg_factor()
 )
 
 BY_NAME: dict[str, OpSpec] = {s.name: s for s in SPECS}

@@ -21,6 +21,7 @@ from .linalg_methods import check_matrices
 from .linalg_ops import LinAlgError, solve
 from .node_surface import labelled
 from .ops import _is_array, reshape, scatter, swap_last, where
+from .quiet import _ieee
 from .tensor import Tensor
 
 __all__ = ["cholesky", "eigh", "eigvalsh", "matrix_exp", "matrix_power", "qr"]
@@ -327,6 +328,13 @@ def _right_solve_t(b: Any, r: Any) -> Any:
     return swap_last(solve(r, swap_last(b)))
 
 
+def _qr_array(a: np.ndarray, mode: str) -> tuple[np.ndarray, np.ndarray]:
+    """NumPy's (Q, R), quiet where float32 overflows (NumPy computes in float64, then casts)."""
+    with _ieee():
+        q, r = np.linalg.qr(a, mode="complete" if mode == "complete" else "reduced")
+    return q, r
+
+
 class QR(Op):
     """z = Q of x = Q R (R's gradient flows through Q^T x, see ``qr``);  for m >= n, dz/dx =
     (grad + Q copyltu(-grad^T Q)) R^-T with copyltu(M) = tril(M) + tril(M, -1)^T (the rule of
@@ -340,7 +348,7 @@ class QR(Op):
         self.mode = mode
 
     def forward(self, x: Any) -> np.ndarray:
-        return np.linalg.qr(x, mode="complete" if self.mode == "complete" else "reduced")[0]
+        return _qr_array(x, self.mode)[0]
 
     def backward(self, grad: Any, out: Any, x: Any) -> tuple[Any, ...]:
         m, n = x.shape[-2:]
@@ -392,7 +400,7 @@ def qr(A: Any, mode: str = "reduced", *, out: Any = None) -> Any:
             "linalg.qr: Expected a floating point or complex tensor as input. Got "
             f"{torch_name(a.dtype)} (convert first, e.g. A.double())"
         )
-    exact = np.linalg.qr(a, mode="complete" if mode == "complete" else "reduced")[1]
+    exact = _qr_array(a, mode)[1]
     q = TensorMakers.apply(QR(mode), A)
     if q.grad_fn is None:
         r = TensorMakers.wrap(np.ascontiguousarray(exact), None)

@@ -116,10 +116,8 @@ def matrix_norm(
 ) -> Tensor:
     """The matrix ``ord``-norm of each matrix of ``A`` (over the two dims ``dim``), as
     ``torch.linalg.matrix_norm``: 'fro' (default), 1 and -1 (the largest and smallest column
-    sum of absolute values), inf and -inf (the same over rows).
-
-    The norms of singular values ('nuc', 2, -2) are not in minigrad (they need an SVD with its
-    backward rule): they raise NotImplementedError.
+    sum of absolute values), inf and -inf (the same over rows), and the norms of the singular
+    values (``svdvals``): 'nuc' their sum, 2 the largest, -2 the smallest.
     """
     A = _tensor(A, "linalg_matrix_norm")
     if dtype is not None:
@@ -137,11 +135,10 @@ def matrix_norm(
     r, c = (wrap_dim(i, n, "linalg.matrix_norm", shape) for i in dim)
     if r == c:
         raise RuntimeError(f"linalg.matrix_norm: dims must be different. Got ({r}, {c})")
-    if ord in ("nuc", 2, -2):
-        raise NotImplementedError(
-            f"linalg.matrix_norm: ord={ord!r} (a norm of the singular values) is not in minigrad: "
-            "it needs an SVD with its backward rule; use 'fro', 1, -1, inf or -inf"
-        )
+    if ord == "nuc" or (ord in (2, -2) and type(ord) is not builtins.bool):
+        s = svdvals(A.movedim((r, c), (-2, -1)))
+        out = s.sum(-1) if ord == "nuc" else s.amax(-1) if ord == 2 else s.amin(-1)
+        return out.unsqueeze(min(r, c)).unsqueeze(max(r, c)) if keepdim else out
     if not any(ord == o and type(ord) is not builtins.bool for o in _MATRIX_ORDS):
         raise RuntimeError(f"linalg.matrix_norm: Order {ord} not supported.")
     if ord == "fro":

@@ -311,3 +311,27 @@ def test_bad_input_records_nothing() -> None:
     with pytest.raises(RuntimeError):
         mg.linalg.lstsq(A, mg.ones(4, 2, dtype=mg.float64))
     assert A.grad is None and A.grad_fn is None
+
+
+@pytest.mark.parametrize("keepdim", [False, True])
+@pytest.mark.parametrize("dim", [(-2, -1), (0, 2), (2, 0)])
+@pytest.mark.parametrize("ord", ["nuc", 2, -2])
+def test_matrix_norms_of_the_singular_values_equal_torchs(ord, dim, keepdim):
+    """'nuc', 2 and -2 norms: the singular values' sum, largest and smallest (values and
+    gradients against torch in float64, any pair of dims, keepdim; finite differences at first
+    and second order)."""
+    torch = pytest.importorskip("torch")
+    a = np.random.default_rng(3).standard_normal((3, 4, 5))
+    x = mg.tensor(a, requires_grad=True)
+    tx = torch.tensor(a, requires_grad=True)
+    out = mg.linalg.matrix_norm(x, ord, dim, keepdim)
+    tout = torch.linalg.matrix_norm(tx, ord, dim, keepdim)
+    np.testing.assert_allclose(out.detach().numpy(), tout.detach().numpy(), rtol=1e-12)
+    assert tuple(out.shape) == tuple(tout.shape)
+    w = np.random.default_rng(4).standard_normal(tuple(tout.shape))
+    (out * mg.tensor(w)).sum().backward()
+    (tout * torch.tensor(w)).sum().backward()
+    np.testing.assert_allclose(x.grad.numpy(), tx.grad.numpy(), rtol=1e-10, atol=1e-12)
+    small = mg.tensor(a[:2, :3, :3], requires_grad=True)
+    assert mg.gradcheck(lambda t: mg.linalg.matrix_norm(t, ord, dim, keepdim), [small])
+    assert mg.gradgradcheck(lambda t: mg.linalg.matrix_norm(t, ord, dim, keepdim), [small])

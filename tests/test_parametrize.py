@@ -331,3 +331,35 @@ def test_a_compiled_step_trains_a_parametrized_model_as_the_eager_loop(kind):
         np.testing.assert_allclose(loss.item(), eager_loss.item(), rtol=1e-6)
     for (name, p), q in zip(compiled.named_parameters(), eager.parameters()):
         np.testing.assert_allclose(p.detach().numpy(), q.detach().numpy(), rtol=1e-5, err_msg=name)
+
+
+def test_the_tutorials_rank_one_and_matrix_exponential_parts():
+    """PyTorch's tutorial, as written: a rank-one weight from its SVD, and an orthogonal one as
+    the matrix exponential of a skew-symmetric matrix (two stacked parametrizations)."""
+    torch = mg
+
+    class RankOne(nn.Module):
+        def forward(self, x, y):
+            return x.unsqueeze(-1) @ y.unsqueeze(-2)
+
+        def right_inverse(self, Z):
+            U, S, Vh = torch.linalg.svd(Z, full_matrices=False)
+            s0_sqrt = S[0].sqrt().unsqueeze(-1)
+            return U[..., :, 0] * s0_sqrt, Vh[..., 0, :] * s0_sqrt
+
+    linear_rank_one = nn.Linear(4, 4)
+    parametrize.register_parametrization(linear_rank_one, "weight", RankOne())
+    assert torch.linalg.matrix_rank(linear_rank_one.weight).item() == 1
+
+    class MatrixExponential(nn.Module):
+        def forward(self, X):
+            return torch.matrix_exp(X)
+
+    layer = nn.Linear(3, 3).double()
+    parametrize.register_parametrization(layer, "weight", _classes(MG).Skew())
+    parametrize.register_parametrization(layer, "weight", MatrixExponential())
+    X = layer.weight
+    assert torch.dist(X.T @ X, torch.eye(3, dtype=torch.float64)).item() < 1e-12
+    layer(torch.randn(2, 3, dtype=torch.float64)).sum().backward()
+    grad = layer.parametrizations.weight.original.grad
+    assert grad is not None and np.abs(grad.numpy()).max() > 0

@@ -231,11 +231,16 @@ def test_qr_values_match_torch(shape: tuple[int, ...], mode: str) -> None:
         np.testing.assert_allclose(q.numpy() @ r.numpy(), a, atol=1e-12)
 
 
-@pytest.mark.parametrize("mode", ["reduced", "complete"])
-@pytest.mark.parametrize("shape", [(5, 3), (3, 3), (3, 5), (2, 4, 3)])
+@pytest.mark.parametrize(
+    ("shape", "mode"),
+    [
+        (shape, mode)
+        for shape in [(5, 3), (3, 3), (3, 5), (2, 4, 3)]
+        for mode in ("reduced", "complete")
+        if not (mode == "complete" and shape[-2] > shape[-1])  # (refused: tested below)
+    ],
+)
 def test_qr_gradient_matches_torch(shape: tuple[int, ...], mode: str) -> None:
-    if mode == "complete" and shape[-2] > shape[-1]:
-        pytest.skip("not differentiable (tested below)")
     a = _rng(15).standard_normal(shape)
     for part in (0, 1):
         _grads_match(lambda lib, x, part=part: lib.linalg.qr(x, mode)[part], [a], seed=part)

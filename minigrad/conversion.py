@@ -134,7 +134,12 @@ class Conversions:
             max_line_width=81,  # PyTorch's 80 columns (NumPy wraps a line longer than this)
         )
         extra = []
-        if self._data.dtype not in (default_float(), np.int64, np.bool_):
+        if a.size == 0:  # (PyTorch's: no values to read the shape or the dtype from)
+            if a.ndim != 1:
+                extra.append(f"size={tuple(a.shape)}")
+            if a.dtype != default_float():
+                extra.append(f"dtype={self.dtype}")
+        elif a.dtype not in (default_float(), np.int64, np.bool_):
             extra.append(f"dtype={self.dtype}")
         if self.grad_fn is not None:
             extra.append(f"grad_fn={self.grad_fn!r}")

@@ -363,3 +363,21 @@ def test_contiguous_gradcheck() -> None:
     x = mg.tensor(np.random.default_rng(0).standard_normal((3, 4)), requires_grad=True)
     assert mg.autograd.gradcheck(lambda x: x.t().contiguous(), (x,))
     assert mg.autograd.gradgradcheck(lambda x: x.t().contiguous() ** 2, (x,))
+
+
+EMPTY_REPRS = [  # (make(lib), what both print): an empty tensor shows its shape and dtype
+    (lambda L: L.zeros(0), "tensor([])"),
+    (lambda L: L.zeros(2, 0), "tensor([], size=(2, 0))"),
+    (lambda L: L.zeros(0, dtype=L.int64), "tensor([], dtype={}.int64)"),
+    (lambda L: L.zeros(0, dtype=L.bool), "tensor([], dtype={}.bool)"),
+    (lambda L: L.zeros(0, 3, dtype=L.int32), "tensor([], size=(0, 3), dtype={}.int32)"),
+    (lambda L: L.zeros(0, dtype=L.float64), "tensor([], dtype={}.float64)"),
+    (lambda L: L.zeros(0, requires_grad=True), "tensor([], requires_grad=True)"),
+]
+
+
+@pytest.mark.parametrize(("make", "text"), EMPTY_REPRS, ids=[t for _, t in EMPTY_REPRS])
+def test_an_empty_tensor_prints_its_shape_and_dtype_as_torch(make, text):
+    assert repr(make(mg)) == text.format("minigrad")
+    torch = pytest.importorskip("torch")
+    assert repr(make(torch)) == text.format("torch")

@@ -30,15 +30,14 @@ KNOWN: dict[str, str] = {
     'docs/nn.md ("Losses") lists the losses minigrad has',
     "torch.nn.functional.ctc_loss": "there is no CTC loss (connectionist temporal "
     'classification); docs/nn.md ("Losses") lists the losses minigrad has',
+    "torch.nn.utils.parametrizations.orthogonal": "of the ready-made parametrizations only "
+    "weight_norm and spectral_norm are built; write your own as a Module and register it with "
+    "nn.utils.parametrize.register_parametrization (docs/nn.md, parametrizations)",
     **dict.fromkeys(
-        [
-            "torch.nn.utils.parametrizations.orthogonal",
-            "torch.nn.utils.parametrizations.spectral_norm",
-            "torch.nn.utils.spectral_norm",
-        ],
-        "of the ready-made parametrizations only parametrizations.weight_norm is built; write "
-        "your own as a Module and register it with nn.utils.parametrize."
-        "register_parametrization (docs/nn.md, parametrizations)",
+        ["torch.nn.utils.spectral_norm", "torch.nn.utils.remove_spectral_norm"],
+        "the older forward-pre-hook form is not built; use "
+        "nn.utils.parametrizations.spectral_norm, its replacement in PyTorch too "
+        "(docs/nn.md, parametrizations)",
     ),
     **dict.fromkeys(
         [f"torch.hub.{name}" for name in ("load", "list", "help", "load_state_dict_from_url")]

@@ -1,5 +1,6 @@
 """The singular value decomposition and what is built on it: ``linalg.svd``, ``svdvals``,
-``matrix_rank``, ``pinv`` and ``lstsq``, as PyTorch's.
+``matrix_rank``, ``pinv`` and ``lstsq``, as PyTorch's, and the legacy ``torch.svd`` (U, S, V)
+and ``torch.pinverse`` (``legacy_svd``, ``pinverse``: minigrad's and Tensor's).
 
 One op, ``SVD``, with PyTorch's backward rule (``svd_backward`` of its autograd); the others
 are compositions of it, so their gradients (first and higher order) come from that rule.
@@ -14,12 +15,12 @@ import numpy as np
 
 from .dtypes import torch_name
 from .engine import Op
-from .functions import cat
-from .ops import _data, reshape, swap_last, where
+from .linalg_methods import LinalgResults
+from .ops import Concat, _data, reshape, swap_last, where
 from .quiet import _ieee
 from .tensor import Tensor, apply, as_tensor
 
-__all__ = ["SVD", "lstsq", "matrix_rank", "pinv", "svd", "svdvals"]
+__all__ = ["SVD", "legacy_svd", "lstsq", "matrix_rank", "pinv", "pinverse", "svd", "svdvals"]
 
 
 class LinalgSvd(NamedTuple):
@@ -139,6 +140,45 @@ def _check(A: Tensor, name: str, arg: str = "A") -> None:
         )
 
 
+def _no_half(A: Tensor) -> None:
+    """PyTorch's refusal of float16 (LAPACK has no half precision; NumPy's would be a bare
+    TypeError)."""
+    if A._data.dtype == np.float16:
+        raise NotImplementedError(
+            "\"linalg_svd_cpu\" not implemented for 'Half' (convert first, e.g. A.float())"
+        )
+
+
+def _type_name(x: Any) -> str:
+    """A value's type as PyTorch's argument errors write it (``int``, ``Tensor``, and other
+    libraries' types with their module: ``numpy.bool``)."""
+    t = type(x)
+    own = t.__module__ == "builtins" or t.__module__.startswith("minigrad")
+    return t.__name__ if own else f"{t.__module__}.{t.__name__}"
+
+
+def _bool_arg(value: Any, fn: str, name: str, position: int) -> builtins.bool:
+    """A bool argument, as PyTorch's parser takes it: ``True``/``False`` only (not 0, 1 or
+    NumPy's bool)."""
+    if not isinstance(value, builtins.bool):
+        raise TypeError(
+            f"{fn}(): argument '{name}' (position {position}) must be bool, not {_type_name(value)}"
+        )
+    return value
+
+
+def _float_arg(value: Any, fn: str, name: str, position: int) -> float:
+    """A float argument, as PyTorch's parser takes it: any real number (bool and int too,
+    NumPy's scalars) or a 0-dim tensor that does not require grad."""
+    if isinstance(value, Tensor) and value.ndim == 0 and not value.requires_grad:
+        value = value.item()
+    if isinstance(value, builtins.bool | int | float | np.integer | np.floating):
+        return float(value)
+    raise TypeError(
+        f"{fn}(): argument '{name}' (position {position}) must be float, not {_type_name(value)}"
+    )
+
+
 # ---------------------------------------------------------------------------------------------
 # The functions
 
@@ -156,14 +196,15 @@ def svd(A: Tensor, full_matrices: builtins.bool = True, *, driver: Any = None) -
     """
     A = _tensor(A, "linalg_svd")
     _check(A, "linalg.svd")
+    _no_half(A)
     op = SVD(bool(full_matrices))
     packed = apply(op, A)
     u, s, v = _split(packed, A._data.shape[-2])
     vh = v.mT
     if op.extra is not None:
         u_extra, vh_extra = op.extra
-        u = cat([u, as_tensor(u_extra)], -1) if u_extra.shape[-1] else u
-        vh = cat([vh, as_tensor(vh_extra)], -2) if vh_extra.shape[-2] else vh
+        u = apply(Concat(-1), u, as_tensor(u_extra)) if u_extra.shape[-1] else u
+        vh = apply(Concat(-2), vh, as_tensor(vh_extra)) if vh_extra.shape[-2] else vh
     return LinalgSvd(u, s, vh)
 
 
@@ -228,7 +269,7 @@ def pinv(
     lower triangle."""
     A = _tensor(A, "linalg_pinv")
     a = A._data
-    if a.ndim < 2 or a.dtype.kind not in "fc":
+    if a.ndim < 2 or a.dtype.kind not in "fc" or a.dtype == np.float16:
         dims = ", ".join(map(str, a.shape))
         raise RuntimeError(
             f"linalg.pinv({torch_name(a.dtype)}{{[{dims}]}}): expected a tensor with 2 or more "
@@ -240,6 +281,55 @@ def pinv(
     # (1/S only where kept: a zero singular value would put inf * 0 = nan in the gradient)
     inv_s = where(keep, 1 / where(keep, S, 1.0), 0.0)
     return (Vh.mT * inv_s.unsqueeze(-2)) @ U.mT
+
+
+def legacy_svd(
+    input: Tensor,
+    some: builtins.bool = True,
+    compute_uv: builtins.bool = True,
+    offset: int = 1,
+) -> Any:
+    """``(U, S, V)`` with ``input = U diag(S) V^T``: PyTorch's legacy ``torch.svd`` (and
+    ``Tensor.svd``), over ``linalg.svd(input, full_matrices=not some)`` with V = Vh^T.
+
+    ``some=True`` (the default) gives the thin factors, U (..., m, k) and V (..., n, k) with
+    k = min(m, n); ``some=False`` the full ones, (..., m, m) and (..., n, n).
+    ``compute_uv=False`` gives U and V zero-filled, (..., m, m) and (..., n, n) whatever
+    ``some``, and not differentiable, as PyTorch's; S still is (its gradient is svdvals').
+    ``offset`` shifts the positions the argument errors name (0 for the Tensor method).
+    """
+    fn = "svd"
+    if offset:
+        input = _tensor(input, fn, "input")
+    some = _bool_arg(some, fn, "some", offset + 1)
+    compute_uv = _bool_arg(compute_uv, fn, "compute_uv", offset + 2)
+    a = input._data
+    if a.ndim < 2:
+        raise RuntimeError(
+            f"linalg.svd: input should have at least 2 dimensions, but has {a.ndim} dimensions "
+            "instead"
+        )
+    _check(input, "linalg.svd")
+    _no_half(input)
+    if compute_uv:
+        U, S, Vh = svd(input, not some)
+        return LinalgResults.svd(U, S, Vh.mT)
+    m, n = a.shape[-2:]
+    zeros = np.zeros((*a.shape[:-2], m, m), dtype=a.dtype)
+    S = svd(input, False).S
+    V = np.zeros((*a.shape[:-2], n, n), dtype=a.dtype)
+    return LinalgResults.svd(as_tensor(zeros), S, as_tensor(V))
+
+
+def pinverse(input: Tensor, rcond: float = 1e-15, offset: int = 1) -> Tensor:
+    """The pseudoinverse of each matrix of ``input``: PyTorch's legacy ``torch.pinverse``
+    (and ``Tensor.pinverse``), ``linalg.pinv(input, atol=0, rtol=rcond)``: the singular values
+    at or below ``rcond * S_max`` count as 0 (a negative ``rcond`` keeps every nonzero one).
+    ``offset`` shifts the positions the argument errors name (0 for the Tensor method)."""
+    if offset:
+        input = _tensor(input, "pinverse", "input")
+    rtol = _float_arg(rcond, "pinverse", "rcond", offset + 1)
+    return pinv(input, atol=0.0, rtol=rtol)
 
 
 _DRIVERS = ("gels", "gelsy", "gelsd", "gelss")

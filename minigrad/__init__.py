@@ -304,7 +304,9 @@ from .linalg_functions import (
     inverse,
     pairwise_distance,
     pdist,
+    pinverse,
     slogdet,
+    svd,
 )
 from .more_functions import (
     atleast_1d,
@@ -664,7 +666,9 @@ __all__ += [
     "matrix_power",
     "pairwise_distance",
     "pdist",
+    "pinverse",
     "slogdet",
+    "svd",
 ]
 __all__ += [
     "atleast_1d",

@@ -1,6 +1,6 @@
 """PyTorch's top-level functions of linear algebra and distances: ``inverse``, ``det``,
-``slogdet``, ``cumprod``, ``cdist``, ``pdist``, ``cosine_similarity``, ``pairwise_distance``,
-and ``nn.functional.normalize``.
+``slogdet``, the legacy ``svd`` and ``pinverse``, ``cumprod``, ``cdist``, ``pdist``,
+``cosine_similarity``, ``pairwise_distance``, and ``nn.functional.normalize``.
 
 Each is a composition of Tensor methods (``vector_norm``, ``clamp_min``, division, ``sum``), so
 its gradient comes from theirs; ``inverse``, ``det``, ``slogdet`` and ``cumprod`` call the
@@ -19,6 +19,8 @@ from .dtypes import torch_name
 from .functions import broadcast_tensors
 from .linalg import vector_norm
 from .linalg_methods import LinalgResults
+from .linalg_svd import legacy_svd
+from .linalg_svd import pinverse as _pinverse
 from .tensor import Tensor
 
 __all__ = [
@@ -30,7 +32,9 @@ __all__ = [
     "normalize",
     "pairwise_distance",
     "pdist",
+    "pinverse",
     "slogdet",
+    "svd",
 ]
 
 
@@ -52,6 +56,32 @@ def inverse(input: Tensor) -> Tensor:
 def det(input: Tensor) -> Tensor:
     """The determinant of each square matrix (``torch.det``, as ``torch.linalg.det``)."""
     return _tensor(input, "det").det()
+
+
+def svd(input: Tensor, some: builtins.bool = True, compute_uv: builtins.bool = True) -> Any:
+    """``(U, S, V)`` with ``input = U diag(S) V^T`` for each matrix (PyTorch's legacy
+    ``torch.svd``; ``torch.linalg.svd`` is the modern form, which returns Vh and whose
+    ``full_matrices`` is ``not some``).
+
+    Args:
+        input: (..., m, n), float32 or float64.
+        some: the thin factors, U (..., m, k) and V (..., n, k) with k = min(m, n) (the
+            default); False for the full U (..., m, m) and V (..., n, n).
+        compute_uv: False for S alone, with U and V zero-filled (..., m, m) and (..., n, n)
+            tensors that carry no gradient, as PyTorch's (S does).
+
+    Returns:
+        The named tuple ``(U, S, V)`` (``torch.return_types.svd``). Gradients come from
+        ``linalg.svd``'s rule.
+    """
+    return legacy_svd(input, some, compute_uv)
+
+
+def pinverse(input: Tensor, rcond: float = 1e-15) -> Tensor:
+    """The pseudoinverse of each matrix (PyTorch's legacy ``torch.pinverse``): as
+    ``linalg.pinv(input, atol=0, rtol=rcond)``, singular values at or below ``rcond * S_max``
+    counting as 0; differentiable through ``linalg.svd``'s rule."""
+    return _pinverse(input, rcond)
 
 
 def slogdet(input: Tensor) -> Any:

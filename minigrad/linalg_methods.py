@@ -1,9 +1,10 @@
 """PyTorch's Tensor methods of linear algebra and running products: ``inverse``, ``det``,
-``slogdet``, ``cumprod``, and ``unfold`` (sliding windows).
+``slogdet``, the legacy ``svd`` and ``pinverse``, ``cumprod``, and ``unfold`` (sliding windows).
 
 ``Tensor`` inherits these (through ``TensorSurface``). ``inverse``, ``det``, ``slogdet`` and
-``cumprod`` make the ops of ``linalg_ops.py`` and ``more_ops.py``; ``unfold`` is an indexing
-(so its gradient adds up overlapping windows by the indexing rule).
+``cumprod`` make the ops of ``linalg_ops.py`` and ``more_ops.py``; ``svd`` and ``pinverse``
+call ``linalg_svd.py``; ``unfold`` is an indexing (so its gradient adds up overlapping windows
+by the indexing rule).
 """
 
 from __future__ import annotations
@@ -38,6 +39,11 @@ class LinalgResults:
     class linalg_slogdet(NamedTuple):
         sign: Any
         logabsdet: Any
+
+    class svd(NamedTuple):
+        U: Any
+        S: Any
+        V: Any
 
 
 def check_matrices(t: Any, name: str) -> None:
@@ -134,6 +140,22 @@ class LinalgMethods:
         check_matrices(self, name)
         sign = TensorMakers.wrap(np.asarray(np.linalg.slogdet(self._data)[0]), None)
         return result(sign, TensorMakers.apply(linalg_ops.LogAbsDet(), self))
+
+    def svd(self: Any, some: builtins.bool = True, compute_uv: builtins.bool = True) -> Any:
+        """``(U, S, V)`` with ``self = U diag(S) V^T`` (PyTorch's legacy ``Tensor.svd``: V, not
+        Vh; ``some=False`` for the full U and V; ``compute_uv=False`` for zero-filled ones).
+        ``torch.linalg.svd`` is the modern form; see ``minigrad.svd``."""
+        from .linalg_svd import legacy_svd  # (it builds on this module)
+
+        return legacy_svd(self, some, compute_uv, 0)
+
+    def pinverse(self: Any, rcond: float = 1e-15) -> Tensor:
+        """The pseudoinverse of each matrix, singular values at or below ``rcond * S_max``
+        counting as 0 (PyTorch's legacy ``Tensor.pinverse``, ``linalg.pinv(atol=0,
+        rtol=rcond)``); see ``minigrad.pinverse``."""
+        from .linalg_svd import pinverse
+
+        return pinverse(self, rcond, 0)
 
     def matrix_exp(self: Any) -> Tensor:
         """The matrix exponential of each square matrix (``torch.linalg.matrix_exp``)."""

@@ -21,7 +21,7 @@ from .dims import wrap_dim, wrap_dims
 from .dtypes import checked_fill, checked_number, result_np, to_dtype, torch_name, wrapped_int
 from .engine import TensorMakers
 from .inplace import _inplace, sibling_views
-from .linalg_methods import LinalgMethods, vector_norm_of
+from .linalg_methods import LinalgMethods, LinalgResults, vector_norm_of
 from .more_methods import MoreMethods, MoreResults
 from .node_surface import labelled
 from .pointwise import PointwiseMethods, _divide
@@ -122,6 +122,7 @@ class return_types:
     aminmax = ReductionResults.aminmax
     cummax = MoreResults.cummax
     cummin = MoreResults.cummin
+    svd = LinalgResults.svd
 
 
 _TYPE_NAMES = {

@@ -34,12 +34,6 @@ KNOWN: dict[str, str] = {
     "weight_norm and spectral_norm are built; write your own as a Module and register it with "
     "nn.utils.parametrize.register_parametrization (docs/nn.md, parametrizations)",
     **dict.fromkeys(
-        ["torch.nn.utils.spectral_norm", "torch.nn.utils.remove_spectral_norm"],
-        "the older forward-pre-hook form is not built; use "
-        "nn.utils.parametrizations.spectral_norm, its replacement in PyTorch too "
-        "(docs/nn.md, parametrizations)",
-    ),
-    **dict.fromkeys(
         [f"torch.hub.{name}" for name in ("load", "list", "help", "load_state_dict_from_url")]
         + ["torch.hub.download_url_to_file"],
         "minigrad loads no published models: build the model in Python and load its weights "

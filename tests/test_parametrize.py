@@ -299,10 +299,6 @@ def test_weight_norm_parametrization_as_torchs():
 def test_what_is_not_built_says_so():
     with pytest.raises(AttributeError, match=r"parametrizations\.orthogonal.*register_"):
         parametrizations.orthogonal
-    with pytest.raises(
-        AttributeError, match=r"torch\.nn\.utils\.spectral_norm.*parametrizations\.spectral_norm"
-    ):
-        nn.utils.spectral_norm
 
 
 @pytest.mark.parametrize("kind", ["Skew", "weight_norm"])

@@ -510,9 +510,9 @@ def test_a_missing_rnn_utility_names_itself() -> None:
     ):
         nn.utils.rnn.invert_permutation
     with pytest.raises(
-        AttributeError, match=re.escape("does not have torch.nn.utils.spectral_norm")
+        AttributeError, match=re.escape("does not have torch.nn.utils.fuse_conv_bn_eval")
     ):
-        nn.utils.spectral_norm
+        nn.utils.fuse_conv_bn_eval
 
 
 @pytest.mark.parametrize("name", LAYERS + CELLS)

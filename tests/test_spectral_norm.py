@@ -3,7 +3,9 @@ copied in (the two libraries draw different random numbers), the weights, output
 and buffers equal torch's for Linear, Conv2d and ConvTranspose2d (dim 1), in training and eval
 mode, through several optimizer steps; the gradient (u and v constants) matches finite
 differences at first and second order; the state dict keys are torch's; misuse is refused in
-torch's words before anything changes, the random generator included.
+torch's words before anything changes, the random generator included. The same for PyTorch's
+original form, ``nn.utils.spectral_norm`` (a forward pre-hook; ``weight_orig``, ``weight_u``,
+``weight_v``) and ``remove_spectral_norm``.
 """
 
 from __future__ import annotations
@@ -325,3 +327,167 @@ def test_the_compiler_refuses_it_by_name() -> None:
     layer = MG.W.spectral_norm(nn.Linear(3, 2))
     with pytest.raises(mg.compiler.CompileError, match=r"layer _SpectralNorm .* eager loop"):
         mg.compile(layer, nn.MSELoss(), mg.optim.SGD(layer.parameters(), lr=0.1))
+
+
+# -- nn.utils.spectral_norm: PyTorch's original form, a forward pre-hook ------------------------
+
+
+def _legacy_pair(kind: str, **kwargs: Any) -> tuple[Any, Any]:
+    T = _torch()
+    ours = nn.utils.spectral_norm(_layer(MG, kind), **kwargs)
+    theirs = T.nn.utils.spectral_norm(_layer(T, kind), **kwargs)
+    _copy_buffers(ours, theirs)
+    return ours, theirs
+
+
+@pytest.mark.parametrize("mode", ["train", "eval"])
+@pytest.mark.parametrize("kind", list(LAYERS))
+def test_legacy_training_steps_equal_torchs(kind: str, mode: str) -> None:
+    T = _torch()
+    ours, theirs = _legacy_pair(kind)
+    assert list(ours.state_dict()) == list(theirs.state_dict())
+    assert list(ours.state_dict()) == ["bias", "weight_orig", "weight_u", "weight_v"]
+    assert not isinstance(ours.weight, nn.Parameter)
+    _close(ours.weight, theirs.weight, "weight before the first call (unnormalised)")
+    opts = []
+    for L, layer in ((MG, ours), (T, theirs)):
+        getattr(layer, mode)()
+        opts.append(L.optim.SGD(layer.parameters(), lr=0.05, momentum=0.9))
+    for step in range(4):
+        results = []
+        for L, layer, opt in ((MG, ours, opts[0]), (T, theirs, opts[1])):
+            opt.zero_grad()
+            out = layer(L.t.tensor(INPUTS[kind] * (step + 1)))
+            (out**2).mean().backward()
+            opt.step()
+            results.append((out, layer))
+        (out, a), (tout, b) = results
+        _close(out, tout, f"output at step {step}")
+        _close(a.weight, b.weight, f"weight at step {step}")
+        for (name, p), (_, tp) in zip(a.named_parameters(), b.named_parameters()):
+            _close(p, tp, f"{name} at step {step}")
+            _close(p.grad, tp.grad, f"gradient of {name} at step {step}")
+        for (name, buf), (_, tbuf) in zip(a.named_buffers(), b.named_buffers()):
+            _close(buf, tbuf, f"{name} at step {step}")
+    for L, layer in ((MG, ours), (T, theirs)):
+        L.nn.utils.remove_spectral_norm(layer)
+    assert list(ours.state_dict()) == list(theirs.state_dict()) == ["bias", "weight"]
+    assert isinstance(ours.weight, nn.Parameter) and not ours._forward_pre_hooks
+    _close(ours.weight, theirs.weight, "weight after remove_spectral_norm")
+
+
+@pytest.mark.parametrize(
+    "kind, kwargs",
+    [
+        ("Linear", {"dim": 1, "n_power_iterations": 3}),
+        ("ConvTranspose2d", {"dim": 0}),
+        ("Linear", {"name": "bias"}),  # 1-D: a column, u its size, v of size 1
+    ],
+)
+def test_legacy_dims_and_the_vector_case_equal_torchs(kind: str, kwargs: dict[str, Any]) -> None:
+    ours, theirs = _legacy_pair(kind, **kwargs)
+    for step in range(2):
+        outs = []
+        for L, layer in ((MG, ours), (_torch(), theirs)):
+            for p in layer.parameters():
+                p.grad = None
+            out = layer(L.t.tensor(INPUTS[kind]))
+            (out**3).sum().backward()
+            outs.append(out)
+        _close(outs[0], outs[1], f"output at step {step}")
+        for (name, p), (_, tp) in zip(ours.named_parameters(), theirs.named_parameters()):
+            _close(p.grad, tp.grad, f"gradient of {name}")
+        for (name, buf), (_, tbuf) in zip(ours.named_buffers(), theirs.named_buffers()):
+            _close(buf, tbuf, name)
+
+
+def test_legacy_two_forwards_and_a_state_dict_from_torch() -> None:
+    T = _torch()
+    ours, theirs = _legacy_pair("Linear")
+    grads = []
+    for L, layer in ((MG, ours), (T, theirs)):
+        x = L.t.tensor(INPUTS["Linear"])
+        (layer(x) - layer(2 * x) ** 2).sum().backward()
+        grads.append(layer.weight_orig.grad)
+    _close(grads[0], grads[1], "gradient through two forwards")
+    fresh = nn.utils.spectral_norm(_layer(MG, "Linear"))
+    fresh.load_state_dict({k: v.numpy() for k, v in theirs.state_dict().items()})
+    for L, layer in ((MG, fresh), (T, theirs)):
+        layer.eval()
+        layer(L.t.tensor(INPUTS["Linear"]))
+    _close(fresh.weight, theirs.weight, "weight from torch's state dict")
+
+
+def test_legacy_gradients_match_finite_differences_first_and_second_order() -> None:
+    layer = nn.utils.spectral_norm(_layer(MG, "Conv2d")).eval()
+    original = layer.weight_orig
+    x = mg.tensor(INPUTS["Conv2d"])
+
+    def f(w: Any) -> Any:
+        layer._parameters["weight_orig"] = w
+        try:
+            return mg.tanh(layer(x)).sum((0, 2, 3))
+        finally:
+            layer._parameters["weight_orig"] = original
+
+    w = mg.tensor(PARAMS["Conv2d"]["weight"], requires_grad=True)
+    assert gradcheck(f, [w])
+    assert gradgradcheck(f, [w])
+
+
+def _legacy_misuse(L: Any, case: str) -> Any:
+    layer = _layer(L, "Linear")
+    if case == "twice":
+        L.nn.utils.spectral_norm(layer)
+        return lambda: L.nn.utils.spectral_norm(layer), layer
+    if case == "None":
+        layer.bias = None
+        return lambda: L.nn.utils.spectral_norm(layer, "bias"), layer
+    if case == "lazy":
+        lazy = L.nn.LazyLinear(3)
+        return lambda: L.nn.utils.spectral_norm(lazy), lazy
+    if case == "remove":
+        return lambda: L.nn.utils.remove_spectral_norm(layer), layer
+    kwargs = {
+        "zero": {"n_power_iterations": 0},
+        "foo": {"name": "foo"},
+        "dim": {"dim": 2},
+        "negative dim": {"dim": -1},  # refused by permute in torch as well
+    }[case]
+    return lambda: L.nn.utils.spectral_norm(layer, **kwargs), layer
+
+
+@pytest.mark.parametrize(
+    "case, error, same_words",
+    [
+        ("twice", RuntimeError, True),
+        ("None", ValueError, True),
+        ("lazy", ValueError, True),
+        ("remove", ValueError, True),
+        ("zero", ValueError, True),
+        ("foo", KeyError, True),
+        ("dim", RuntimeError, False),  # (permute's own words in each library)
+        ("negative dim", RuntimeError, False),
+    ],
+)
+def test_legacy_misuse_is_refused_in_torchs_words_before_anything_changes(
+    case: str, error: type, same_words: bool
+) -> None:
+    messages = []
+    for L in (MG, _torch()):
+        call, module = _legacy_misuse(L, case)
+        before = (list(module.state_dict()), len(module._forward_pre_hooks))
+        if L is MG:
+            mg.manual_seed(5)
+        with pytest.raises(error) as info:
+            call()
+        messages.append(str(info.value))
+        assert (list(module.state_dict()), len(module._forward_pre_hooks)) == before
+        if L is MG:
+            drawn = mg.randn(2).numpy()
+            mg.manual_seed(5)
+            np.testing.assert_array_equal(drawn, mg.randn(2).numpy())  # nothing drawn
+    if same_words:
+        assert messages[0] == messages[1]
+    else:
+        assert "permute" in messages[0] and "permute" in messages[1]

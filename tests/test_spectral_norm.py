@@ -491,3 +491,9 @@ def test_legacy_misuse_is_refused_in_torchs_words_before_anything_changes(
         assert messages[0] == messages[1]
     else:
         assert "permute" in messages[0] and "permute" in messages[1]
+
+
+def test_the_compiler_refuses_the_legacy_hook_by_name() -> None:
+    layer = nn.Sequential(nn.utils.spectral_norm(nn.Linear(3, 2)))
+    with pytest.raises(mg.compiler.CompileError, match=r"Linear has a spectral_norm hook"):
+        mg.compile(layer, nn.MSELoss(), mg.optim.SGD(layer.parameters(), lr=0.1))

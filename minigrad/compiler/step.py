@@ -25,6 +25,7 @@ from ..grad_mode import _grad_enabled
 from ..graph import iter_graph
 from ..nn.module import Module
 from ..nn.utils.parametrizations import _WeightNorm
+from ..nn.utils.spectral_norm import SpectralNorm
 from ..tensor import Tensor, _new_tensor, as_tensor, from_data
 from ..versions import bump_all
 from . import templates, updates
@@ -533,6 +534,12 @@ def _check_modules(model: Any, loss_fn: Any) -> None:
                 f"minigrad.compile: the layer {t.__name__} is not supported by the compiler "
                 "(its forward may draw random numbers or update state the recorded graph does "
                 "not show); train this model with the eager loop"
+            )
+        if any(isinstance(h.fn, SpectralNorm) for h in m._forward_pre_hooks.values()):
+            raise CompileError(
+                f"minigrad.compile: the {t.__name__} has a spectral_norm hook "
+                "(nn.utils.spectral_norm), whose power iteration updates buffers the recorded "
+                "graph does not show; train this model with the eager loop"
             )
 
 

@@ -287,6 +287,20 @@ class TensorSurface(
         """Bytes per element."""
         return int(self._data.itemsize)
 
+    def stride(self: Any, dim: builtins.int | None = None) -> Any:
+        """How many elements apart neighbours along each dimension are in memory, as a tuple,
+        or along ``dim`` as an int (PyTorch's ``stride``): 0 along an expanded dimension, and
+        a view's steps through the memory it shares. An empty tensor reports the C-ordered
+        steps, as PyTorch's does."""
+        a = self._data
+        if a.size:
+            steps = tuple(s // a.itemsize for s in a.strides)
+        else:
+            steps = tuple(
+                int(np.prod([max(n, 1) for n in a.shape[i + 1 :]])) for i in range(a.ndim)
+            )
+        return steps if dim is None else steps[_one_dim(self, dim, "stride")]
+
     # -- dtypes and devices -------------------------------------------------------------------
 
     @property

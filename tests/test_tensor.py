@@ -381,3 +381,28 @@ def test_an_empty_tensor_prints_its_shape_and_dtype_as_torch(make, text):
     assert repr(make(mg)) == text.format("minigrad")
     torch = pytest.importorskip("torch")
     assert repr(make(torch)) == text.format("torch")
+
+
+def test_stride_counts_elements_as_torchs_for_views_and_empty_tensors() -> None:
+    torch = pytest.importorskip("torch")
+    for lib in (mg, torch):
+        t = lib.arange(24.0).reshape(2, 3, 4)
+        cases = {
+            "plain": t,
+            "t": t[0].t(),
+            "permute": t.permute(2, 0, 1),
+            "step": t[:, ::2, 1:],
+            "expand": lib.ones(3, 1).expand(3, 5),
+            "unsqueeze": t.unsqueeze(1),
+            "scalar": lib.tensor(2.0),
+            "empty": lib.zeros(2, 0, 3),
+            "empty end": lib.zeros(3, 0),
+        }
+        got = {name: x.stride() for name, x in cases.items()}
+        if lib is mg:
+            ours = got
+    assert ours == got
+    assert mg.zeros(2, 3).stride(-2) == 3
+    with pytest.raises(IndexError, match=r"Dimension out of range \(expected to be in range of "
+                       r"\[-2, 1\], but got 2\)"):  # fmt: skip
+        mg.zeros(2, 3).stride(2)

@@ -22,6 +22,7 @@ import numpy as np
 from . import fused, ops
 from .constructor import alias_argument, legacy_array
 from .conversion import Conversions
+from .copying import Copying
 from .device import as_device
 from .dtypes import default_float, dtype, of_array
 from .engine import Op, TensorMakers, run_backward
@@ -198,7 +199,7 @@ def _reduce(op: Any, where: str, t: Tensor, axis: Any, dim: Any, keep: Any, keep
     return _unary(op(_dims(t, dim, axis, where), _keep(keep, keepdim)), t)
 
 
-class Tensor(InPlace, InPlaceMethods, Conversions, TensorSurface):
+class Tensor(InPlace, InPlaceMethods, Conversions, Copying, TensorSurface):
     """An n-dimensional array that records the operations applied to it.
 
     ``Tensor(*args)`` is PyTorch's legacy constructor (``constructor.py``): ``Tensor(2, 3)`` or

@@ -44,6 +44,7 @@ LAYERS = {
     "unbind": 2,
     "inplace_methods": 2,
     "conversion": 2,
+    "copying": 2,
     "gradients": 2,
     "random": 3,
     "creation": 3,

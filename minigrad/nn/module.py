@@ -53,6 +53,15 @@ class Parameter(Tensor):
     def __repr__(self) -> str:
         return "Parameter containing:\n" + super().__repr__()
 
+    def __deepcopy__(self, memo: dict[int, Any]) -> Parameter:
+        """A Parameter with a copy of the values and ``requires_grad``, without the gradient:
+        PyTorch's rule for parameters (a plain tensor's copy keeps its gradient)."""
+        if id(self) in memo:
+            return memo[id(self)]
+        result = memo[id(self)] = type(self)(self._data.copy(order="K"), self.requires_grad)
+        result.name = self.name
+        return result
+
 
 class Buffer(Tensor):
     """A Tensor that a Module registers as a buffer when assigned as its attribute

@@ -15,6 +15,7 @@ original class when no parametrization is left. ``type_before_parametrizations``
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, ClassVar
@@ -229,6 +230,22 @@ class _Parametrized:
                 f"nn.utils.parametrize.remove_parametrizations(module, {name!r}) instead"
             )
         super().__delattr__(name)
+
+    def __getstate__(self) -> Any:
+        raise RuntimeError(
+            "Serialization of parametrized modules is only supported through state_dict(). "
+            "See:\nhttps://pytorch.org/tutorials/beginner/saving_loading_models.html"
+            "#saving-loading-a-general-checkpoint-for-inference-and-or-resuming-training"
+        )
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Any:
+        """A copy made as ``copy.deepcopy`` makes one without ``__getstate__`` (which refuses
+        pickling, as PyTorch's does)."""
+        if id(self) in memo:
+            return memo[id(self)]
+        replica = memo[id(self)] = object.__new__(type(self))
+        replica.__dict__.update(copy.deepcopy(self.__dict__, memo))
+        return replica
 
 
 _CLASSES: dict[type, type] = {}  # a module class -> its Parametrized subclass

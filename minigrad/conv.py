@@ -550,6 +550,27 @@ class MaxGather(Op):
         return (_apply(MaxUnpool(self.pool), grad),)
 
 
+class AdaptiveMaxPool(GetItem):
+    """z = x[index], index the maximum of each adaptive window (found in NumPy by the
+    caller);  dz/dx places grad back at index, as GetItem (second order likewise).
+
+    A class of its own so the node has PyTorch's name and the ONNX exporter can tell this
+    value-dependent index from a frozen one: it writes the windows' maxima, per axis.
+    ``size`` is the output's spatial size.
+    """
+
+    __slots__ = ("size",)
+
+    def __init__(self, index: Any, size: Ints) -> None:
+        super().__init__(index)
+        self.size = size
+
+    def own_name(self) -> str:
+        """PyTorch pools one dimension as two and squeezes the result, as ``_PoolOp``."""
+        k = len(self.size)
+        return "SqueezeBackward1" if k == 1 else f"AdaptiveMaxPool{k}DBackward0"
+
+
 class AvgPool(_PoolOp):
     """y = sum of each window of x / divisor (int64: truncated toward zero, as PyTorch);
     dx = AvgPoolAdjoint(grad) (spread it back)."""

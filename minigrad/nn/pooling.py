@@ -14,6 +14,7 @@ import numpy as np
 
 from .. import conv as _conv_ops
 from ..dtypes import torch_name
+from ..node_surface import labelled
 from ..tensor import Tensor, _new_tensor, apply, as_tensor
 from ..validation import _kernel_refusal
 from ._common import _along, _size, _spatial_input, _tuple
@@ -779,16 +780,20 @@ def _adaptive_argmax(a: np.ndarray, size: tuple[int, ...]) -> np.ndarray:
 
 
 def _adaptive_max(input: Any, output_size: Any, return_indices: bool, nd: int, fn: str) -> Any:
-    """Each window's maximum, picked by index (NumPy) then gathered from the input, so the
-    gradient goes exactly where PyTorch's does (``gather``: differentiable to any order)."""
+    """Each window's maximum, picked by index (NumPy) then taken from the input by one
+    ``AdaptiveMaxPool`` op (an indexing), so the gradient goes exactly where PyTorch's does,
+    differentiable to any order."""
     x, unbatched = _adaptive_input(input, nd, fn)
     size = _adaptive_size(x, output_size, nd, fn)
     idx = _adaptive_argmax(x._data, size)
     n, c = x.shape[:2]
-    flat_idx = _new_tensor(idx.reshape(n, c, -1), None)
-    y = x.reshape(n, c, -1).gather(2, flat_idx).reshape(n, c, *size)
+    grid = np.ix_(np.arange(n), np.arange(c), *(np.arange(m) for m in size))
+    index = (grid[0], grid[1], *np.unravel_index(idx, x.shape[2:]))
+    y = apply(_conv_ops.AdaptiveMaxPool(index, size), x)
     if unbatched:
         y, idx = y.reshape(*y.shape[1:]), idx[0]
+        if nd > 1:  # (PyTorch's kernel takes the unbatched input as it is)
+            y = labelled(y, f"AdaptiveMaxPool{nd}DBackward0", x)
     return (y, _new_tensor(idx, None)) if return_indices else y
 
 

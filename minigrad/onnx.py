@@ -232,6 +232,9 @@ def _compare(g: _Graph, h: _Graph, sizes: dict[tuple[int, int], tuple[str, int]]
                 continue
             if key == "index" and _same_grid(a, b):
                 continue
+            if key == "index" and isinstance(a, conv.AdaptiveMaxPool):
+                _adaptive_windows_fixed(a, b)  # (the maxima are recomputed in the ONNX graph)
+                continue
             if key == "cond" and _finite_mask(a, b):
                 raise ExportError(
                     "onnx.export: the Where op's 'cond' was computed from the input's values "
@@ -334,6 +337,19 @@ def _same_grid(a: Op, b: Op) -> bool:
     if pa is None or pb is None or pa.keys() != pb.keys():
         return False
     return all(np.array_equal(pa[d], pb[d]) for d in pa)
+
+
+def _adaptive_windows_fixed(a: Op, b: Op) -> None:
+    """Refuse an adaptive max pool over a dynamic spatial axis: its windows (start and width
+    per output cell) are computed from the input's size, so one ONNX graph holds one size."""
+    sa, sb = ((op.inputs or ())[0].shape[2:] for op in (a, b))
+    if sa != sb:
+        raise ExportError(
+            f"onnx.export: AdaptiveMaxPool{len(sa)}d (adaptive_max_pool{len(sa)}d) over a "
+            "spatial axis in dynamic_axes: its windows depend on that axis's size, and one "
+            "ONNX graph holds the windows of one size. Export with fixed spatial sizes (the "
+            "batch axis may stay dynamic)"
+        )
 
 
 def _finite_mask(a: Op, b: Op) -> bool:
@@ -934,6 +950,31 @@ def _max_pool(w: _Writer, op: Any, xs: list[Any]) -> str:
     return w.node("MaxPool", [w.value(xs[0])], dilations=list(op.params.dilation), **_window(op))
 
 
+def _adaptive_max_pool(w: _Writer, op: Any, xs: list[Any]) -> str:
+    """The maximum over a box is the maximum over each axis in turn: per pooled axis, one
+    Gather of every window's cells (a window shorter than the widest repeats its last cell,
+    which cannot change a maximum) and one ReduceMax over them. NaN wins, as in PyTorch."""
+    x = xs[0]
+    out = first = w.value(x)
+    h = w.onnx.helper
+    dtype, boolean = h.np_dtype_to_tensor_dtype(np.dtype(x.dtype)), w.onnx.TensorProto.BOOL
+    for axis, (n, m) in enumerate(zip(x.shape[2:], op.size), start=2):
+        if n == m:  # (windows of one cell: the axis as it is)
+            continue
+        i = np.arange(m)
+        start, end = (i * n) // m, -(-((i + 1) * n) // m)
+        width = int((end - start).max()) if m else 1
+        cells = np.minimum(start[:, None] + np.arange(width), end[:, None] - 1)  # (m, width)
+        windows = w.node("Gather", [out, w.const(cells, np.int64)], axis=axis)
+        over = w.const([axis + 1], np.int64)
+        top = w.node("ReduceMax", [windows, over], keepdims=0)
+        # (ONNX Runtime's ReduceMax skips NaN; a window holding one gives NaN, as PyTorch's)
+        nan = w.node("Cast", [w.node("IsNaN", [windows])], to=dtype)
+        any_nan = w.node("Cast", [w.node("ReduceMax", [nan, over], keepdims=0)], to=boolean)
+        out = w.node("Where", [any_nan, w.const(np.nan, x.dtype), top])
+    return out if out != first else w.node("Identity", [out])
+
+
 def _avg_pool(w: _Writer, op: Any, xs: list[Any]) -> str:
     if any(d != 1 for d in op.params.dilation):
         raise ExportError("onnx.export: AvgPool with dilation has no ONNX form")
@@ -998,6 +1039,7 @@ CONVERTERS: dict[type, Converter] = {
     conv.ConvInput: _conv_input,
     conv.MaxPool: _max_pool,
     conv.AvgPool: _avg_pool,
+    conv.AdaptiveMaxPool: _adaptive_max_pool,
     conv.Pad: _pad,
 }
 """Op class -> a function that writes its ONNX nodes and returns the output's name."""

@@ -1396,6 +1396,19 @@ def _adaptive_ref(x: np.ndarray, size: tuple[int, int]) -> np.ndarray:
     return y
 
 
+def _adaptive_max_ref(x: np.ndarray, output_size: tuple[int, ...]) -> np.ndarray:
+    """Each adaptive window's maximum, any number of spatial dims, one window at a time."""
+    nd = len(output_size)
+    spatial = x.shape[-nd:]
+    y = np.zeros((*x.shape[:-nd], *output_size))
+    for cell in np.ndindex(*output_size):
+        box = tuple(
+            slice(i * n // m, -(-(i + 1) * n // m)) for i, n, m in zip(cell, spatial, output_size)
+        )
+        y[(..., *cell)] = x[(..., *box)].max(axis=tuple(range(-nd, 0)))
+    return y
+
+
 def _adjoint_ref(x_shape: Shape, which: str, fixed: np.ndarray, gy: np.ndarray, **kw: Any) -> Any:
     """The gradient of <conv(x, w), gy> in x (which="x", fixed=w) or in w (fixed=x), built
     from the loop reference one basis vector at a time (conv is linear in each)."""
@@ -1538,6 +1551,10 @@ def _conv_specs() -> list[OpSpec]:
         OpSpec("adaptive_avg_pool2d_keep", F.adaptive_avg_pool2d,
                lambda x, output_size: _adaptive_ref(x, (x.shape[-2], 4)), ((2, 5, 7),),
                kwargs={"output_size": (None, 4)}),
+        OpSpec("adaptive_max_pool2d", F.adaptive_max_pool2d, _adaptive_max_ref,
+               ((2, 2, 7, 5),), (DISTINCT,), kwargs={"output_size": (3, 4)}),
+        OpSpec("adaptive_max_pool3d", F.adaptive_max_pool3d, _adaptive_max_ref,
+               ((1, 2, 3, 5, 4),), (DISTINCT,), kwargs={"output_size": (2, 3, 2)}),
         OpSpec("pad_constant", lambda x: F.pad(x, (1, 2, 0, 1), value=0.5),
                lambda x: np.pad(x, [(0, 0), (0, 1), (1, 2)], constant_values=0.5), ((2, 3, 4),)),
         OpSpec("pad_crop", lambda x: F.pad(x, (-1, 2)),

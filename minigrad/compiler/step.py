@@ -535,7 +535,7 @@ def _check_modules(model: Any, loss_fn: Any) -> None:
                 "(its forward may draw random numbers or update state the recorded graph does "
                 "not show); train this model with the eager loop"
             )
-        if any(isinstance(h.fn, SpectralNorm) for h in m._forward_pre_hooks.values()):
+        if any(isinstance(h, SpectralNorm) for h in m._forward_pre_hooks.values()):
             raise CompileError(
                 f"minigrad.compile: the {t.__name__} has a spectral_norm hook "
                 "(nn.utils.spectral_norm), whose power iteration updates buffers the recorded "

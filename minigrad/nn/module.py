@@ -119,7 +119,10 @@ class Module:
     _buffers: dict[str, Tensor | None]
     _non_persistent: set[str]
     _forward_hooks: dict[int, _Hook]
-    _forward_pre_hooks: dict[int, _Hook]
+    # As PyTorch's: the hook functions themselves (nn.utils.prune's tutorial looks them up
+    # there by their attributes), with the ids of those taking kwargs kept beside them.
+    _forward_pre_hooks: dict[int, Callable[..., Any]]
+    _forward_pre_hooks_with_kwargs: dict[int, bool]
     _backward_hooks: dict[int, _Hook]
     _backward_pre_hooks: dict[int, _Hook]
 
@@ -132,6 +135,7 @@ class Module:
         object.__setattr__(self, "_non_persistent", set())
         object.__setattr__(self, "_forward_hooks", OrderedDict())
         object.__setattr__(self, "_forward_pre_hooks", OrderedDict())
+        object.__setattr__(self, "_forward_pre_hooks_with_kwargs", OrderedDict())
         object.__setattr__(self, "_backward_hooks", OrderedDict())
         object.__setattr__(self, "_backward_pre_hooks", OrderedDict())
 
@@ -164,7 +168,18 @@ class Module:
         Returns:
             A handle whose ``remove()`` unregisters the hook (also usable as a context manager).
         """
-        return _add_hook(self._forward_pre_hooks, hook, prepend, with_kwargs, False)
+        if not callable(hook):
+            raise TypeError(f"a hook must be callable, got {type(hook).__name__}")
+        hooks = self._forward_pre_hooks
+        with_kwargs_ids = _with_kwargs_ids(self)
+        handle = RemovableHandle(hooks, extra=with_kwargs_ids)
+        hooks[handle.id] = hook
+        if with_kwargs:
+            with_kwargs_ids[handle.id] = True
+        if prepend:
+            for key in [k for k in hooks if k != handle.id]:
+                hooks[key] = hooks.pop(key)  # move the others after the new one
+        return handle
 
     def register_forward_hook(
         self,
@@ -241,9 +256,10 @@ class Module:
                 [h.fn for h in (hooks or {}).values()],
                 [h.fn for h in (pre_hooks or {}).values()],
             )
-        for h in list(self._forward_pre_hooks.values()):
-            if h.with_kwargs:
-                result = h.fn(self, args, kwargs)
+        with_kwargs_ids = d.get("_forward_pre_hooks_with_kwargs") or {}
+        for hook_id, fn in list(self._forward_pre_hooks.items()):
+            if hook_id in with_kwargs_ids:
+                result = fn(self, args, kwargs)
                 if result is not None:
                     if not (isinstance(result, tuple) and len(result) == 2):
                         raise RuntimeError(
@@ -252,7 +268,7 @@ class Module:
                         )
                     args, kwargs = result
             else:
-                result = h.fn(self, args)
+                result = fn(self, args)
                 if result is not None:
                     args = result if isinstance(result, tuple) else (result,)
         if bw_hook is not None:
@@ -841,14 +857,17 @@ class RemovableHandle:
 
     _next_id = 0
 
-    def __init__(self, hooks: dict[int, _Hook]) -> None:
+    def __init__(self, hooks: dict[int, Any], extra: dict[int, Any] | None = None) -> None:
         self.id = RemovableHandle._next_id
         RemovableHandle._next_id += 1
         self._hooks = hooks
+        self._extra = extra  # a dict of flags kept beside the hooks, by the same id
 
     def remove(self) -> None:
         """Unregister the hook (doing it twice is harmless)."""
         self._hooks.pop(self.id, None)
+        if self._extra is not None:
+            self._extra.pop(self.id, None)
 
     def __enter__(self) -> RemovableHandle:
         return self
@@ -872,6 +891,16 @@ def _add_hook(
         for key in [k for k in hooks if k != handle.id]:
             hooks[key] = hooks.pop(key)  # move the others after the new one
     return handle
+
+
+def _with_kwargs_ids(module: Module) -> dict[int, bool]:
+    """The ids of ``module``'s forward pre-hooks that take kwargs, the dict made if missing
+    (a module pickled before it existed)."""
+    ids = module.__dict__.get("_forward_pre_hooks_with_kwargs")
+    if ids is None:
+        ids = OrderedDict()
+        object.__setattr__(module, "_forward_pre_hooks_with_kwargs", ids)
+    return ids
 
 
 def _hooks_of(module: Module, slot: str) -> dict[int, _Hook]:

@@ -85,7 +85,7 @@ class SpectralNorm:
         buffers ``name_u``, ``name_v``, and register the hook; checks everything first, so a
         misuse leaves the module (and the random generator) as it was."""
         for hook in module._forward_pre_hooks.values():
-            if isinstance(hook.fn, SpectralNorm) and hook.fn.name == name:
+            if isinstance(hook, SpectralNorm) and hook.name == name:
                 raise RuntimeError(
                     f"Cannot register two spectral_norm hooks on the same parameter {name}"
                 )
@@ -184,8 +184,8 @@ def remove_spectral_norm(module: T_module, name: str = "weight") -> T_module:
         ValueError: if ``name`` has no spectral normalization, in PyTorch's words.
     """
     for k, hook in module._forward_pre_hooks.items():
-        if isinstance(hook.fn, SpectralNorm) and hook.fn.name == name:
-            hook.fn.remove(module)
+        if isinstance(hook, SpectralNorm) and hook.name == name:
+            hook.remove(module)
             del module._forward_pre_hooks[k]
             return module
     raise ValueError(f"spectral_norm of '{name}' not found in {module}")

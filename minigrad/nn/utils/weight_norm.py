@@ -65,7 +65,7 @@ class WeightNorm:
         """Replace ``module``'s parameter ``name`` by ``name_g`` and ``name_v`` and register
         the hook; checks everything first, so a misuse leaves the module as it was."""
         for hook in module._forward_pre_hooks.values():
-            if isinstance(hook.fn, WeightNorm) and hook.fn.name == name:
+            if isinstance(hook, WeightNorm) and hook.name == name:
                 raise RuntimeError(
                     f"Cannot register two weight_norm hooks on the same parameter {name}"
                 )
@@ -146,8 +146,8 @@ def remove_weight_norm(module: T_module, name: str = "weight") -> T_module:
         ValueError: if ``name`` has no weight normalization, in PyTorch's words.
     """
     for k, hook in module._forward_pre_hooks.items():
-        if isinstance(hook.fn, WeightNorm) and hook.fn.name == name:
-            hook.fn.remove(module)
+        if isinstance(hook, WeightNorm) and hook.name == name:
+            hook.remove(module)
             del module._forward_pre_hooks[k]
             return module
     raise ValueError(f"weight_norm of '{name}' not found in {module}")

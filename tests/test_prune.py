@@ -622,3 +622,29 @@ def test_global_unstructured_takes_a_generator() -> None:
         ((m, "weight") for m in layers), pruning_method=mprune.L1Unstructured, amount=6
     )
     assert sum(int((m.weight_mask.numpy() == 0).sum()) for m in layers) == 6
+
+
+def test_a_compiled_step_trains_a_pruned_model_as_the_eager_loop() -> None:
+    x = mg.tensor(np.random.default_rng(16).standard_normal((6, 4)))
+    y = mg.tensor(np.random.default_rng(17).integers(0, 3, 6))
+    results = []
+    for compiled in (False, True):
+        mg.manual_seed(0)
+        m = nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 3)).double()
+        mprune.l1_unstructured(m[0], "weight", amount=0.5)
+        opt = mg.optim.SGD(m.parameters(), lr=0.1, momentum=0.9)
+        loss_fn = nn.CrossEntropyLoss()
+        losses = []
+        if compiled:
+            step = mg.compile(m, loss_fn, opt)
+            losses = [float(step(x, y)) for _ in range(3)]
+        else:
+            for _ in range(3):
+                opt.zero_grad()
+                loss = loss_fn(m(x), y)
+                loss.backward()
+                opt.step()
+                losses.append(loss.item())
+        results.append((losses, m[0].weight_orig.detach().numpy().copy()))
+    np.testing.assert_allclose(results[0][0], results[1][0], rtol=1e-12)
+    np.testing.assert_allclose(results[0][1], results[1][1], rtol=1e-12, atol=1e-15)

@@ -10,6 +10,7 @@ knows no Tensor class (a tensor is anything with a ``._data`` array).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any, TypeGuard
 
 import numpy as np
@@ -21,6 +22,15 @@ if TYPE_CHECKING:
     from .tensor import Tensor
 
 __all__ = ["backward", "grad"]
+
+_capturing: ContextVar[bool] = ContextVar("capturing", default=False)
+
+
+def _is_checkpoint_valid() -> bool:
+    """False while ``grad()`` or ``backward(inputs=...)`` runs (PyTorch's
+    ``torch.autograd._is_checkpoint_valid``): the reentrant ``utils.checkpoint`` refuses those
+    walks, since its inner backward would accumulate into ``.grad`` what they must return."""
+    return not _capturing.get()
 
 
 def _is_tensor(x: Any) -> TypeGuard[Tensor]:
@@ -181,9 +191,13 @@ class Repeated:
         made inside minigrad (a Jacobian's one-hot rows), whose checks would cost more than
         the walk of a small graph."""
         ins = self.inputs
-        found = run_backward(
-            self.outputs, seeds, retain_graph, create_graph, capture=ins, needed=self.needed
-        )
+        token = _capturing.set(True)
+        try:
+            found = run_backward(
+                self.outputs, seeds, retain_graph, create_graph, capture=ins, needed=self.needed
+            )
+        finally:
+            _capturing.reset(token)
         result: list[Tensor | None] = []
         for t, g in zip(ins, found or []):
             if g is None:
@@ -243,7 +257,11 @@ def backward(
     seeds = [_seed(o, g, "backward", create_graph) for o, g in zip(outs, gos)]
     retain = create_graph if retain_graph is None else retain_graph
     needed = None if ins is None else leading_to(outs, ins)
-    found = run_backward(outs, seeds, retain, create_graph, capture=ins, needed=needed)
+    token = _capturing.set(ins is not None)
+    try:
+        found = run_backward(outs, seeds, retain, create_graph, capture=ins, needed=needed)
+    finally:
+        _capturing.reset(token)
     given: set[int] = set()
     for t, g in zip(ins or (), found or ()):
         if g is not None:

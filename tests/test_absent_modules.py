@@ -20,7 +20,6 @@ ABSENT = [
     "minigrad.sparse",
     "minigrad.quantization",
     "minigrad.ao",
-    "minigrad.utils.checkpoint",
     "minigrad.utils.tensorboard",
     "minigrad.autograd.forward_ad",
 ]

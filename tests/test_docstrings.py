@@ -19,6 +19,7 @@ PUBLIC_MODULES = [
     "minigrad.optim",
     "minigrad.optim.lr_scheduler",
     "minigrad.utils.data",
+    "minigrad.utils.checkpoint",
     "minigrad.datasets",
     "minigrad.train",
     "minigrad.progress",

@@ -1,8 +1,8 @@
-"""PyTorch's ``torch.utils`` counterpart: ``minigrad.utils.data``."""
+"""PyTorch's ``torch.utils`` counterparts: ``minigrad.utils.data`` and ``.checkpoint``."""
 
 from .._missing import missing_attribute
-from . import data
+from . import checkpoint, data
 
 __getattr__ = missing_attribute("minigrad.utils", "torch.utils")
 
-__all__ = ["data"]
+__all__ = ["checkpoint", "data"]

@@ -475,3 +475,28 @@ def test_import_paths() -> None:
     import minigrad.utils.checkpoint as module
 
     assert mg.utils.checkpoint is module and module.checkpoint is checkpoint
+
+
+@pytest.mark.parametrize("reentrant", FORMS)
+def test_closed_over_tensors_one_made_from_the_other(reentrant: bool) -> None:
+    """Each outside tensor gets only what the function sends it directly: ``d`` also reaches
+    the loss through ``e = exp(d)``, which the outer walk adds once."""
+    a = mg.randn(3, dtype=mg.float64, requires_grad=True)
+    x = mg.randn(3, dtype=mg.float64, requires_grad=True)
+    results = []
+    for wrap in (True, False):
+        d = a * 2
+        e = d.exp()
+
+        def f(t: mg.Tensor, d: mg.Tensor = d, e: mg.Tensor = e) -> mg.Tensor:
+            return (t * d + t * e).sin().sum()
+
+        out = checkpoint(f, x, use_reentrant=reentrant) if wrap else f(x)
+        if reentrant:
+            out.backward()
+            results.append([a.grad.numpy().copy(), x.grad.numpy().copy()])
+            a.grad = x.grad = None
+        else:
+            results.append([g.numpy() for g in mg.autograd.grad(out, [a, d, e, x])])
+    for got, want in zip(*results):
+        np.testing.assert_allclose(got, want, rtol=1e-12)

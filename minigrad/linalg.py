@@ -2,7 +2,8 @@
 (``vector_norm``, ``matrix_norm``, ``norm``), ``inv``, ``det``, ``slogdet``, ``solve``,
 ``cross``, the SVD family of ``linalg_svd.py`` (``svd``, ``svdvals``, ``matrix_rank``,
 ``pinv``, ``lstsq``) and the factorizations and matrix functions of ``linalg_factor.py``
-(``cholesky``, ``eigh``, ``eigvalsh``, ``qr``, ``matrix_exp``, ``matrix_power``).
+(``cholesky``, ``eigh``, ``eigvalsh``, ``qr``, ``matrix_exp``, ``matrix_power``), and
+``householder_product`` (``linalg_householder.py``, composed of Tensor ops).
 
 The norms and ``cross`` are compositions of Tensor methods; ``inv``, ``det``, ``slogdet`` and
 ``solve`` make the ops of ``linalg_ops.py`` (forward with ``np.linalg``, backward rules beside
@@ -20,6 +21,7 @@ from ._missing import missing_attribute
 from .dims import wrap_dim, wrap_dims
 from .dtypes import torch_name
 from .linalg_factor import cholesky, eigh, eigvalsh, matrix_exp, matrix_power, qr
+from .linalg_householder import householder_product
 from .linalg_methods import LinalgResults, check_matrices, vector_norm_of
 from .linalg_ops import LinAlgError
 from .linalg_svd import lstsq, matrix_rank, pinv, svd, svdvals
@@ -36,6 +38,7 @@ __all__ = [
     "det",
     "eigh",
     "eigvalsh",
+    "householder_product",
     "inv",
     "lstsq",
     "matrix_exp",

@@ -51,6 +51,7 @@ LAYERS = {
     "functions": 3,
     "activations": 3,
     "linalg": 3,
+    "linalg_householder": 3,
     "linalg_functions": 3,
     "more_functions": 3,
     "legacy": 3,

@@ -296,9 +296,10 @@ def test_weight_norm_parametrization_as_torchs():
     np.testing.assert_allclose(layer.weight.detach().numpy(), W, rtol=1e-14)
 
 
-def test_what_is_not_built_says_so():
-    with pytest.raises(AttributeError, match=r"parametrizations\.orthogonal.*register_"):
-        parametrizations.orthogonal
+def test_a_missing_name_says_so():
+    with pytest.raises(AttributeError, match=r"does not have torch\.nn\.utils\.parametrizations"):
+        parametrizations.x
+    assert callable(parametrizations.orthogonal)  # (tests/test_orthogonal.py)
 
 
 @pytest.mark.parametrize("kind", ["Skew", "weight_norm"])
@@ -359,3 +360,26 @@ def test_the_tutorials_rank_one_and_matrix_exponential_parts():
     layer(torch.randn(2, 3, dtype=torch.float64)).sum().backward()
     grad = layer.parametrizations.weight.original.grad
     assert grad is not None and np.abs(grad.numpy()).max() > 0
+
+
+@pytest.mark.parametrize("lib", ["minigrad", "torch"])
+def test_a_right_inverse_raising_not_implemented_is_skipped(lib):
+    """PyTorch's rule, which ``orthogonal``'s exp and Cayley maps without trivialization rely
+    on: registering (first or stacked) keeps the value as it is; assigning raises."""
+    L = MG if lib == "minigrad" else _torch()
+
+    class Double(L.nn.Module):
+        def forward(self, X):
+            return 2 * X
+
+        def right_inverse(self, X):
+            raise NotImplementedError("no inverse")
+
+    layer = L.nn.Linear(3, 3)
+    w = layer.weight.detach().clone()
+    L.P.register_parametrization(layer, "weight", Double())
+    L.P.register_parametrization(layer, "weight", Double())
+    assert L.t.equal(layer.parametrizations.weight.original, w)
+    assert L.t.equal(layer.weight, 4 * w)
+    with pytest.raises(NotImplementedError, match=r"^no inverse$"):
+        layer.weight = w

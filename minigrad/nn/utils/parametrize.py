@@ -73,7 +73,11 @@ class ParametrizationList(ModuleList):
         with no_grad():
             for module in reversed(self):
                 if hasattr(module, "right_inverse"):
-                    new = module.right_inverse(new)
+                    # One that cannot be inverted starts from the value as it is (PyTorch's).
+                    try:
+                        new = module.right_inverse(new)
+                    except NotImplementedError:
+                        pass
         if not isinstance(new, Tensor | Sequence) or isinstance(new, str):
             raise ValueError(
                 "'right_inverse' must return a Tensor or a Sequence of tensors (list, tuple...). "
@@ -312,8 +316,13 @@ def register_parametrization(
             y = getattr(module, tensor_name)
             x = parametrization(y)
             _check_result(x, y.shape, y.dtype, "Registering a parametrization")
-            if hasattr(parametrization, "right_inverse"):
-                z = parametrization.right_inverse(x)
+            inverted = hasattr(parametrization, "right_inverse")
+            if inverted:
+                try:
+                    z = parametrization.right_inverse(x)
+                except NotImplementedError:
+                    inverted = False  # no inverse to check (PyTorch's)
+            if inverted:
                 if not isinstance(z, Tensor):
                     raise ValueError(
                         f"parametrization.right_inverse must return a tensor. Got: "

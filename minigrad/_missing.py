@@ -29,9 +29,6 @@ KNOWN: dict[str, str] = {
     'docs/nn.md ("Losses") lists the losses minigrad has',
     "torch.nn.functional.ctc_loss": "there is no CTC loss (connectionist temporal "
     'classification); docs/nn.md ("Losses") lists the losses minigrad has',
-    "torch.nn.utils.parametrizations.orthogonal": "of the ready-made parametrizations only "
-    "weight_norm and spectral_norm are built; write your own as a Module and register it with "
-    "nn.utils.parametrize.register_parametrization (docs/nn.md, parametrizations)",
     **dict.fromkeys(
         [f"torch.hub.{name}" for name in ("load", "list", "help", "load_state_dict_from_url")]
         + ["torch.hub.download_url_to_file"],

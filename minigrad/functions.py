@@ -816,8 +816,8 @@ def permute(input: TensorLike, dims: Sequence[int]) -> Tensor:
     return as_tensor(input).permute(_sizes_tuple("permute", "dims", dims, "(1, 0)"))
 
 
-def transpose(x: TensorLike, dim0: int = -2, dim1: int = -1) -> Tensor:
-    """Swap two axes."""
+def transpose(x: TensorLike, dim0: int, dim1: int) -> Tensor:
+    """Swap axes ``dim0`` and ``dim1`` (both required, as in PyTorch)."""
     return as_tensor(x).transpose(dim0, dim1)
 
 

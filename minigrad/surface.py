@@ -460,9 +460,10 @@ class TensorSurface(
             raise RuntimeError("flatten() has invalid args: start_dim cannot come after end_dim")
         if self.ndim == 0:
             return self.reshape(1)
-        return self.reshape(*self._data.shape[:s], -1, *self._data.shape[e + 1 :])
+        shape = self._data.shape  # (the merged size written out: -1 is ambiguous for 0 elements)
+        return self.reshape(*shape[:s], int(np.prod(shape[s : e + 1])), *shape[e + 1 :])
 
-    def transpose(self: Any, dim0: builtins.int = -2, dim1: builtins.int = -1) -> Tensor:
+    def transpose(self: Any, dim0: builtins.int, dim1: builtins.int) -> Tensor:
         """Swap two axes (PyTorch's ``transpose``; ``.T`` reverses all of them)."""
         d0, d1 = _one_dim(self, dim0, "transpose"), _one_dim(self, dim1, "transpose")
         if self.ndim < 2:

@@ -713,7 +713,9 @@ def _shapes() -> list[OpSpec]:
         OpSpec("flatten", lambda x: x.flatten(), np.ravel, x234),
         OpSpec("flatten_start1", lambda x: mg.flatten(x, 1), lambda x: x.reshape(2, 12), x234),
         OpSpec("flatten_0d", lambda x: x.flatten(), lambda x: x.reshape(1), ((),)),
-        OpSpec("transpose_default", lambda x: x.transpose(), lambda x: x.swapaxes(-1, -2), x234),
+        OpSpec(
+            "transpose_negative", lambda x: x.transpose(-2, -1), lambda x: x.swapaxes(-1, -2), x234
+        ),
         OpSpec("transpose_0_2", lambda x: mg.transpose(x, 0, 2), lambda x: x.swapaxes(0, 2), x234),
         OpSpec("permute", lambda x: x.permute(2, 0, 1), lambda x: x.transpose(2, 0, 1), x234),
         OpSpec(

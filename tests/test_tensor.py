@@ -406,3 +406,32 @@ def test_stride_counts_elements_as_torchs_for_views_and_empty_tensors() -> None:
     with pytest.raises(IndexError, match=r"Dimension out of range \(expected to be in range of "
                        r"\[-2, 1\], but got 2\)"):  # fmt: skip
         mg.zeros(2, 3).stride(2)
+
+
+@pytest.mark.parametrize(
+    ("shape", "start", "end"),
+    [((0, 3), 1, -1), ((0, 3), -1, -1), ((0, 2, 3), 1, -1), ((2, 0, 3), 0, 1), ((4, 0), 0, -1)],
+)
+def test_flatten_of_an_empty_tensor_keeps_the_other_sizes_as_torch(
+    shape: tuple[int, ...], start: int, end: int
+) -> None:
+    """``x.flatten(1)`` of an empty batch (and ``nn.Flatten``) gives torch's shape instead of
+    a reshape error about an ambiguous -1."""
+    torch = pytest.importorskip("torch")
+    want = tuple(torch.zeros(shape).flatten(start, end).shape)
+    assert tuple(mg.zeros(shape).flatten(start, end).shape) == want
+    assert tuple(mg.flatten(mg.zeros(shape), start, end).shape) == want
+    if (start, end) == (1, -1):
+        assert tuple(mg.nn.Flatten()(mg.zeros(shape)).shape) == want
+
+
+def test_transpose_needs_both_dims_as_in_torch() -> None:
+    """PyTorch's ``transpose`` has no default dims; minigrad's once swapped the last two."""
+    torch = pytest.importorskip("torch")
+    for lib in (mg, torch):
+        with pytest.raises(TypeError, match=r"transpose\(\) missing 2 required positional"):
+            lib.zeros(2, 3).transpose()
+        with pytest.raises(TypeError, match=r"transpose\(\) missing 1 required positional"):
+            lib.zeros(2, 3).transpose(0)
+        with pytest.raises(TypeError, match=r"transpose\(\) missing"):
+            lib.transpose(lib.zeros(2, 3))

@@ -20,9 +20,10 @@ from . import more_methods
 from .dims import wrap_dim
 from .dtypes import default_float, result_np, torch_name
 from .functions import _into, einsum, meshgrid, stack
-from .more_methods import _const, _int, _need_tensor, cross_of
+from .more_methods import _const, _need_tensor, cross_of
 from .pointwise import _not_for
 from .tensor import Tensor
+from .validation import int_argument
 
 __all__ = [
     "atleast_1d",
@@ -192,7 +193,7 @@ def combinations(
     (``torch.combinations``, ``itertools.combinations`` order; with replacement
     ``combinations_with_replacement``); ``r = 0`` gives an empty tensor. Differentiable."""
     x = _input(input, "combinations")
-    r = _int(r, "combinations", "r", 2)
+    r = int_argument(r, "combinations", "r", 2)
     if x.ndim != 1:
         raise RuntimeError(f"Expect a 1D vector, but got shape {list(x.shape)}")
     if r < 0:
@@ -243,7 +244,7 @@ def vander(x: Tensor, N: builtins.int | None = None, increasing: builtins.bool =
     x = _input(x, "vander", "x")
     if x.ndim != 1:
         raise RuntimeError("x must be a one-dimensional tensor.")
-    n = x.shape[0] if N is None else _int(N, "vander", "N", 2)
+    n = x.shape[0] if N is None else int_argument(N, "vander", "N", 2)
     if n < 0:
         raise RuntimeError("N must be non-negative.")
     dt = np.dtype(np.int64) if x._data.dtype.kind in "biu" else x._data.dtype

@@ -28,7 +28,7 @@ from .engine import TensorMakers
 from .inplace import _inplace
 from .linalg_methods import _where, vector_norm_of
 from .pointwise import _not_for
-from .validation import _broadcast_message
+from .validation import _broadcast_message, int_argument
 
 if TYPE_CHECKING:
     from .tensor import Tensor
@@ -64,14 +64,6 @@ def _need_tensor(v: Any, fn: str, name: str, position: builtins.int | None = Non
     if not hasattr(v, "_data"):
         where = "" if position is None else f" (position {position})"
         raise TypeError(f"{fn}(): argument '{name}'{where} must be Tensor, not {type(v).__name__}")
-
-
-def _int(v: Any, fn: str, name: str, position: builtins.int | None) -> builtins.int:
-    """An int argument, PyTorch's TypeError otherwise (a bool or float is refused)."""
-    if isinstance(v, builtins.bool) or not isinstance(v, builtins.int | np.integer):
-        where = "" if position is None else f" (position {position})"
-        raise TypeError(f"{fn}(): argument '{name}'{where} must be int, not {type(v).__name__}")
-    return builtins.int(v)
 
 
 def _warn(message: str) -> None:
@@ -286,7 +278,7 @@ class MoreMethods:
         ``dim``. Bool tensors give ``x[1:] != x[:-1]``; differentiable."""
         if self.ndim == 0:
             raise RuntimeError("diff expects input to be at least one-dimensional")
-        n = _int(n, "diff", "n", None)
+        n = int_argument(n, "diff", "n", None)
         if n < 0:
             raise RuntimeError(f"order must be non-negative but got {n}")
         d = wrap_dim(dim, self.ndim, "diff", tuple(self.shape))
@@ -359,7 +351,7 @@ class MoreMethods:
     def rot90(self: Any, k: builtins.int = 1, dims: Any = (0, 1)) -> Tensor:
         """Rotate by 90 degrees ``k`` times in the plane of ``dims``, from the first towards
         the second (``torch.rot90``); a flip and a transpose, differentiable."""
-        k = _int(k, "rot90", "k", 2)
+        k = int_argument(k, "rot90", "k", 2)
         dims = list(dims)
         if len(dims) != 2:
             raise RuntimeError(f"expected total rotation dims == 2, but got dims = {len(dims)}")
@@ -457,7 +449,7 @@ class MoreMethods:
         """Counts of the elements in ``bins`` equal bins over ``[min, max]`` (``torch.histc``;
         both 0: the data's range), in ``self``'s float dtype; elements outside and NaNs are
         not counted. Not differentiable (PyTorch's has no derivative), so it records nothing."""
-        bins = _int(bins, "histc", "bins", 2)
+        bins = int_argument(bins, "histc", "bins", 2)
         a = self._data
         if a.dtype.kind not in "f":
             raise _not_for("histogram_cpu", a.dtype)

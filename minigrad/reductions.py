@@ -17,7 +17,7 @@ import numpy as np
 from .dims import wrap_dims
 from .dtypes import c_cast, torch_name
 from .engine import TensorMakers
-from .validation import REQUIRED, _check_nonempty, _one_dim, _with_dtype
+from .validation import REQUIRED, _check_nonempty, _one_dim, _with_dtype, int_argument
 
 if TYPE_CHECKING:
     from .tensor import Tensor
@@ -326,6 +326,7 @@ class ReductionMethods:
     def kthvalue(self: Any, k: builtins.int, dim: Any = -1, keepdim: builtins.bool = False) -> Any:
         """The named tuple ``(values, indices)`` of the ``k``-th smallest element along ``dim``
         (NaN the largest); among equal values the index PyTorch's quickselect picks."""
+        k = int_argument(k, "kthvalue", "k", 1)
         if self._data.ndim:  # (PyTorch's 0-d kthvalue needs no kernel: a bool one answers)
             _refuse_bools(self, "kthvalue_cpu")
         d = _one_dim(self, dim, "kthvalue")
@@ -399,6 +400,10 @@ class ReductionMethods:
         """The distinct values in ascending order (each NaN distinct), or, with ``dim``, the
         distinct slices along it; with ``return_inverse`` where each element went and with
         ``return_counts`` how often each occurs (no gradient)."""
+        if not isinstance(sorted, builtins.bool | np.bool_):  # (x.unique(0) is not a dim)
+            raise TypeError(
+                f"unique(): argument 'sorted' must be bool, not {type(sorted).__name__}"
+            )
         a = self._data
         if dim is None:
             values, inverse, counts = np.unique(

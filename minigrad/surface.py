@@ -48,6 +48,7 @@ from .validation import (
     _shape,
     _subtraction_refusal,
     _with_dtype,
+    int_argument,
     sizes_given,
 )
 
@@ -55,6 +56,24 @@ if TYPE_CHECKING:
     from .tensor import Tensor
 
 __all__ = ["Size", "TensorSurface", "return_types"]
+
+
+def _split_size(k: Any, position: builtins.int | None) -> builtins.int:
+    """One size given to ``split`` (``position`` in a list, or None alone): an int or an
+    integer 0-d tensor, PyTorch's TypeError for a float or a bool (never truncated)."""
+    if hasattr(k, "_data") and k._data.ndim == 0 and k._data.dtype.kind in "iu":
+        return builtins.int(k._data)
+    if isinstance(k, builtins.bool) or not isinstance(k, builtins.int | np.integer):
+        kind = type(k).__name__
+        said = (
+            f"not {kind}"
+            if position is None
+            else f"but found element of type {kind} at pos {position}"
+        )
+        raise TypeError(
+            f"split_with_sizes(): argument 'split_sizes' (position 2) must be tuple of ints, {said}"
+        )
+    return builtins.int(k)
 
 
 class Size(tuple):
@@ -727,14 +746,14 @@ class TensorSurface(
         d = wrap_dim(dim, self._data.ndim, "split", self._data.shape)
         n = self._data.shape[d]
         if isinstance(split_size_or_sections, list | tuple):
-            sizes = [builtins.int(k) for k in split_size_or_sections]
+            sizes = [_split_size(k, i) for i, k in enumerate(split_size_or_sections)]
             if sum(sizes) != n or builtins.any(k < 0 for k in sizes):
                 raise RuntimeError(
                     f"split_with_sizes expects split_sizes to sum exactly to {n} (input "
                     f"tensor's size at dimension {d}), but got split_sizes={sizes}"
                 )
         else:
-            size = builtins.int(split_size_or_sections)
+            size = _split_size(split_size_or_sections, None)
             if size < 0:
                 raise RuntimeError(f"split expects split_size be non-negative, but got {size=}")
             if size == 0 and n:
@@ -754,6 +773,7 @@ class TensorSurface(
     def chunk(self: Any, chunks: builtins.int, dim: builtins.int = 0) -> tuple[Any, ...]:
         """``split`` into pieces of ceil(size / chunks) along ``dim``: at most ``chunks`` of them
         (fewer when the size does not fill them, as in PyTorch)."""
+        chunks = int_argument(chunks, "chunk", "chunks", 1)
         if chunks <= 0:
             raise RuntimeError(f"chunk expects `chunks` to be greater than 0, got: {chunks}")
         d = wrap_dim(dim, self._data.ndim, "chunk", self._data.shape)
@@ -771,6 +791,7 @@ class TensorSurface(
         return self._triangle("triu", diagonal)
 
     def _triangle(self: Any, name: str, diagonal: builtins.int) -> Tensor:
+        diagonal = int_argument(diagonal, name, "diagonal", 1)
         if self._data.ndim < 2:
             raise RuntimeError(f"{name}: input tensor must have at least 2 dimensions")
         rows, cols = self._data.shape[-2:]
@@ -1091,6 +1112,7 @@ class TensorSurface(
     ) -> Any:
         """The named tuple ``(values, indices)`` of the ``k`` largest (or smallest) entries
         along ``dim``; values differentiable (refused for bool, as PyTorch)."""
+        k = int_argument(k, "topk", "k", 1)
         _no_bool(self, "topk")
         d = _one_dim(self, dim, "topk")
         n = self._data.shape[d] if self.ndim else 1

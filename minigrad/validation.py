@@ -195,6 +195,15 @@ def _dims(t: Any, dim: Any, axis: Any, where: str) -> Any:
     return wrap_dims(_dim_arg(dim, axis, where), t._data.ndim, where, t._data.shape)
 
 
+def int_argument(v: Any, fn: str, name: str, position: int | None = None) -> int:
+    """An int argument (a Python or NumPy int), PyTorch's TypeError otherwise: a float or a
+    bool is refused, not truncated (``triu(2.5)``, ``chunk(2.5)``, ``topk(True)``)."""
+    if isinstance(v, bool) or not isinstance(v, int | np.integer):
+        where = "" if position is None else f" (position {position})"
+        raise TypeError(f"{fn}(): argument '{name}'{where} must be int, not {type(v).__name__}")
+    return int(v)
+
+
 def _one_dim(t: Any, dim: Any, where: str) -> int:
     """A single dimension index, checked (``dims.wrap_dim``) and made non-negative."""
     return wrap_dim(dim, t._data.ndim, where, t._data.shape)

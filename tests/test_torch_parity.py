@@ -494,3 +494,41 @@ def test_einsum_dtypes_as_torch(eq: str, dtypes: tuple[str, ...]) -> None:
     out = mg.einsum(eq, *_einsum_operands(mg, eq, dtypes))
     assert str(out.dtype) == str(expected.dtype).replace("torch", "minigrad")
     np.testing.assert_allclose(out.numpy(), expected.numpy())
+
+
+# -- integer arguments are not truncated ------------------------------------------------------
+
+# (a call that minigrad once answered by truncating a float or reading a bool as 0 or 1, and
+# the start of PyTorch's TypeError, whose argument position minigrad counts for the method)
+TRUNCATED: list[tuple[str, Callable[[Any], Any], str]] = [
+    ("triu", lambda x: x.triu(2.5), "triu(): argument 'diagonal'"),
+    ("tril_bool", lambda x: x.tril(True), "tril(): argument 'diagonal'"),
+    ("tril_", lambda x: x.clone().tril_(1.5), "tril"),
+    ("split", lambda x: x.split(1.5), "split_with_sizes(): argument 'split_sizes'"),
+    ("split_list", lambda x: x.split([1, 1.0]), "split_with_sizes(): argument 'split_sizes'"),
+    ("split_bools", lambda x: x.split([True, 1]), "split_with_sizes(): argument 'split_sizes'"),
+    ("chunk", lambda x: x.chunk(2.5), "chunk(): argument 'chunks'"),
+    ("chunk_bool", lambda x: x.chunk(True), "chunk(): argument 'chunks'"),
+    ("topk", lambda x: x.topk(1.0), "topk(): argument 'k'"),
+    ("topk_bool", lambda x: x.topk(True), "topk(): argument 'k'"),
+    ("kthvalue", lambda x: x.kthvalue(1.0), "kthvalue(): argument 'k'"),
+    ("unique_dim", lambda x: x.unique(0), "argument 'sorted' must be bool, not int"),
+]
+
+
+@pytest.mark.parametrize(("name", "call", "words"), TRUNCATED, ids=[c[0] for c in TRUNCATED])
+def test_float_or_bool_int_arguments_raise_as_torch(
+    name: str, call: Callable[[Any], Any], words: str
+) -> None:
+    with pytest.raises(TypeError, match=re.escape(words)):
+        call(mg.arange(6.0).reshape(2, 3))
+    torch = pytest.importorskip("torch")
+    with pytest.raises(TypeError, match=re.escape(words)):
+        call(torch.arange(6.0).reshape(2, 3))
+
+
+def test_int_arguments_still_take_numpy_ints_and_0d_int_tensors() -> None:
+    x = mg.arange(6.0).reshape(2, 3)
+    assert x.triu(np.int64(1)).tolist() == [[0.0, 1.0, 2.0], [0.0, 0.0, 5.0]]
+    assert [t.shape[1] for t in x.split(mg.tensor(2), 1)] == [2, 1]
+    assert len(x.chunk(np.int32(2))) == 2 and x.topk(np.int64(2)).values.shape == (2, 2)

@@ -950,8 +950,13 @@ class TensorSurface(
         return self >= other
 
     def equal(self: Any, other: Any) -> builtins.bool:
-        """True when both have the same shape and values."""
-        return bool(np.array_equal(self._data, _raw(other)))
+        """True when both have the same shape and values. ``other`` must be a tensor, as in
+        PyTorch: a number or a list would compare by NumPy's rules instead (``x.equal(2)``)."""
+        if not hasattr(other, "_data"):
+            raise TypeError(
+                f"equal(): argument 'other' (position 1) must be Tensor, not {type(other).__name__}"
+            )
+        return bool(np.array_equal(self._data, other._data))
 
     def allclose(
         self: Any,

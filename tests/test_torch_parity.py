@@ -532,3 +532,16 @@ def test_int_arguments_still_take_numpy_ints_and_0d_int_tensors() -> None:
     assert x.triu(np.int64(1)).tolist() == [[0.0, 1.0, 2.0], [0.0, 0.0, 5.0]]
     assert [t.shape[1] for t in x.split(mg.tensor(2), 1)] == [2, 1]
     assert len(x.chunk(np.int32(2))) == 2 and x.topk(np.int64(2)).values.shape == (2, 2)
+
+
+def test_equal_needs_a_tensor_as_torch() -> None:
+    """``x.equal(2)`` once answered False by NumPy's rules; PyTorch refuses a non-tensor."""
+    torch = pytest.importorskip("torch")
+    for lib in (mg, torch):
+        with pytest.raises(
+            TypeError, match=r"equal\(\): argument 'other' .*must be Tensor, not int"
+        ):
+            lib.ones(2).equal(2)
+        with pytest.raises(TypeError, match=r"must be Tensor, not list"):
+            lib.equal(lib.ones(2), [1.0, 1.0])
+        assert lib.ones(2).equal(lib.ones(2, dtype=lib.int64))

@@ -23,7 +23,6 @@ KNOWN: dict[str, str] = {
     "torch.sparse": "tensors are dense NumPy arrays",
     "torch.quantization": "there is no quantization",
     "torch.ao": "there is no quantization",
-    "torch.utils.tensorboard": "log with minigrad.train's history, or any plotting library",
     "torch.autograd.forward_ad": "minigrad differentiates in reverse mode only",
     "torch.nn.CTCLoss": "there is no CTC loss (connectionist temporal classification); "
     'docs/nn.md ("Losses") lists the losses minigrad has',

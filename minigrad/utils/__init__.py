@@ -1,8 +1,9 @@
-"""PyTorch's ``torch.utils`` counterparts: ``minigrad.utils.data`` and ``.checkpoint``."""
+"""PyTorch's ``torch.utils`` counterparts: ``minigrad.utils.data``, ``.checkpoint`` and
+``.tensorboard`` (whose writer imports its optional extra, tensorboardX, only when made)."""
 
 from .._missing import missing_attribute
-from . import checkpoint, data
+from . import checkpoint, data, tensorboard
 
 __getattr__ = missing_attribute("minigrad.utils", "torch.utils")
 
-__all__ = ["checkpoint", "data"]
+__all__ = ["checkpoint", "data", "tensorboard"]

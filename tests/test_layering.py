@@ -60,6 +60,7 @@ LAYERS = {
     "serialization": 4,
     "nn": 5,
     "utils": 6,
+    "utils.tensorboard": 6,  # a subpackage may be listed on its own: held to its layer too
     "datasets": 6,
     "optim": 6,
     "func": 6,
@@ -83,6 +84,12 @@ def _layer_of(module: str) -> str:
     return module.split(".")[0]
 
 
+def _listed(parts: list[str] | tuple[str, ...]) -> str:
+    """The LAYERS entry of a module path: its subpackage when listed (``utils.tensorboard``),
+    else its top-level module."""
+    return ".".join(parts[:2]) if ".".join(parts[:2]) in LAYERS else parts[0]
+
+
 def _imports(path: Path) -> set[str]:
     """Top-level minigrad modules imported (relatively or absolutely) by ``path``."""
     tree = ast.parse(path.read_text())
@@ -100,10 +107,9 @@ def _imports(path: Path) -> set[str]:
                 continue
             base = list(rel.parts[: depth - up])
             target = [*base, *(node.module.split(".") if node.module else [])]
-            if target:
-                found.add(target[0])
-            else:
-                found.update(alias.name for alias in node.names)
+            # `from . import x` imports the module x: a listed subpackage is known by it
+            named = [[*target, a.name] for a in node.names] if not node.module else [target]
+            found.update(_listed(t) for t in named)
         elif isinstance(node, ast.Import):
             for alias in node.names:
                 assert not alias.name.startswith("minigrad"), f"{rel}: imports {alias.name}"
@@ -112,7 +118,7 @@ def _imports(path: Path) -> set[str]:
 
 def _own_layer(path: Path) -> str:
     rel = path.relative_to(PACKAGE)
-    return rel.parts[0] if len(rel.parts) > 1 else rel.stem
+    return _listed((*rel.parts[:-1], rel.stem)) if len(rel.parts) > 1 else rel.stem
 
 
 def test_every_module_has_a_layer() -> None:
@@ -131,6 +137,16 @@ def test_imports_flow_one_way() -> None:
                 f"{path.relative_to(PACKAGE)} ({own}, layer {LAYERS[own]}) imports {target} "
                 f"(layer {LAYERS[target]}): imports must flow from lower layers to higher ones"
             )
+
+
+def test_a_listed_subpackage_is_its_own_unit() -> None:
+    writer = PACKAGE / "utils" / "tensorboard" / "writer.py"
+    assert _own_layer(writer) == "utils.tensorboard"
+    assert _own_layer(PACKAGE / "utils" / "data" / "dataset.py") == "utils"
+    assert "utils.tensorboard" in _imports(PACKAGE / "utils" / "__init__.py")
+    assert {"nn", "graph", "engine", "_optional"} <= set().union(
+        *(_imports(p) for p in writer.parent.glob("*.py"))
+    )
 
 
 def test_engine_knows_no_tensor() -> None:

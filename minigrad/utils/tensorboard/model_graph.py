@@ -13,7 +13,9 @@ What is shown (TensorBoard groups nodes by the ``/`` in their names):
 * the model's parameters as ``Parameter`` nodes in their module's scope
   (``Net/Linear[fc1]/weight``), its buffers and other tensor constants as ``Buffer`` and
   ``Constant`` nodes, the inputs as ``input/<argument name>`` and the outputs as
-  ``output/output.1``... (``IO Node``), as PyTorch names them; Python numbers are no nodes;
+  ``output/output.1``... (``IO Node``), as PyTorch names them; Python numbers are no nodes.
+  An input that no op records as one of its tensors (the integer indices of an embedding,
+  which its op keeps as an attribute) is shown without an edge;
 * an edge into each node from each of its inputs, and every node's output shape in its
   ``_output_shapes`` attribute.
 """
@@ -63,13 +65,16 @@ def _tensors(x: Any) -> Iterator[Tensor]:
             yield from _tensors(item)
 
 
+def _shape(out: Any) -> tuple[int, ...]:
+    """An op's output shape (the graph is fresh, so its output is kept)."""
+    return tuple(getattr(out, "shape", ()))
+
+
 def _floating(t: Tensor) -> bool:
     return np.issubdtype(t._data.dtype, np.inexact)
 
 
-def _record_calls(
-    model: Module, run: Callable[[], Any]
-) -> tuple[Any, list[tuple[int, int, str]]]:
+def _record_calls(model: Module, run: Callable[[], Any]) -> tuple[Any, list[tuple[int, int, str]]]:
     """Run ``run()`` with hooks on every submodule noting the ticks its calls span.
 
     Every recorded op takes the next tick of ``versions.TICKS``; a pre-hook takes one before a
@@ -215,8 +220,8 @@ def _graph_def(
             owners.setdefault(id(b), (scopes[module_name], short, "Buffer"))
     input_names = _input_names(model, len(args))
     for i, a in enumerate(args):
-        if isinstance(a, Tensor):
-            owners.setdefault(id(a), ("input", input_names[i], "IO Node"))
+        if isinstance(a, Tensor) and id(a) not in name_of:  # every tensor input, used or not
+            name_of[id(a)] = add(unique(f"input/{input_names[i]}"), "IO Node", [], [a.shape], "")
 
     def leaf(t: Any, scope: str) -> str | None:
         """The node of a leaf tensor or constant input (added on first use); None for numbers."""
@@ -243,7 +248,7 @@ def _graph_def(
     for op in order:
         if isinstance(op, OutputOf):
             shapes = several.setdefault(id(op.node), [()] * op.count)
-            shapes[op.index] = tuple(np.shape(op.out))
+            shapes[op.index] = _shape(op.out)
     order.reverse()  # producers first
     for op in order:
         if isinstance(op, OutputOf):
@@ -251,7 +256,7 @@ def _graph_def(
         scope = scope_of(op.epoch)
         inputs = op.inputs if op.inputs is not None else (None,) * len(op.edges)
         sources = [source(e, x, scope) for e, x in zip(op.edges, inputs)]
-        shapes = several.get(id(op), [tuple(np.shape(op.out))])
+        shapes = several.get(id(op), [_shape(op.out)])
         described = {"op": op.op_name, **op.attributes()}
         text = str(described).replace("'", " ")  # (PyTorch's: quotes confuse TensorBoard)
         name = op.name()

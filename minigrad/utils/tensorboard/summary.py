@@ -151,8 +151,7 @@ def check_dataformats(shape: Sequence[int], dataformats: str) -> None:
         raise TypeError(f"dataformats must be a str such as 'CHW', got {type(dataformats)}")
     if len(set(dataformats)) != len(dataformats):
         raise AssertionError(
-            "You can not use the same dimension shorthand twice. "
-            f"input_format: {dataformats}"
+            f"You can not use the same dimension shorthand twice. input_format: {dataformats}"
         )
     if len(shape) != len(dataformats):
         raise AssertionError(
@@ -214,9 +213,7 @@ def hparams(
         raise TypeError("parameter: metric_dict should be a dictionary, nothing logged.")
     hparam_domain_discrete = hparam_domain_discrete or {}
     if not isinstance(hparam_domain_discrete, dict):
-        raise TypeError(
-            "parameter: hparam_domain_discrete should be a dictionary, nothing logged."
-        )
+        raise TypeError("parameter: hparam_domain_discrete should be a dictionary, nothing logged.")
     for k, v in hparam_domain_discrete.items():
         if (
             k not in hparam_dict
@@ -230,7 +227,7 @@ def hparams(
     for v in hparam_dict.values():
         if v is not None and not isinstance(v, int | float | str | Tensor):
             raise ValueError("value should be one of int, float, str, bool, or Tensor")
-    for k, v in metric_dict.items():
+    for v in metric_dict.values():
         scalar_value(v)  # each metric is also written as a scalar: check it first
 
     api = _pb("api_pb2")

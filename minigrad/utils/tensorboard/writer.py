@@ -1,5 +1,5 @@
 """``SummaryWriter``: PyTorch's ``torch.utils.tensorboard.SummaryWriter``, writing TensorBoard's
-event files through tensorboardX's ``FileWriter`` (imported when a writer is made).
+event files through tensorboardX's ``EventsWriter`` (imported when a writer is made).
 
 Methods, signatures, defaults and directory layout are PyTorch's (``runs/<date>_<host><comment>``,
 ``add_scalars``' runs ``<log_dir>/<main_tag>_<tag>``, ``add_hparams``' run ``<log_dir>/<time>``,
@@ -10,6 +10,8 @@ Every argument is checked before anything is written.
 
 from __future__ import annotations
 
+import atexit
+import itertools
 import os
 import time
 from typing import Any
@@ -30,12 +32,80 @@ _NOT_HERE = {
 }
 
 
+_FILE_NUMBERS = itertools.count()  # <n> of the file names: unique within the process
+
+
+class FileWriter:
+    """One event file in ``log_dir``, written as PyTorch's ``FileWriter`` writes it.
+
+    tensorboardX's ``EventsWriter`` frames each record (TFRecord: lengths and CRCs) and writes
+    the version record first; the file is named as PyTorch's are,
+    ``events.out.tfevents.<time>.<host>.<pid>.<n><filename_suffix>``, so that files opened in
+    the same second (reopened after ``close()``) are different files. Records
+    are written as they come and reach the disk when ``max_queue`` of them wait, when
+    ``flush_secs`` have passed since the last flush, on ``flush()``, ``close()`` and at exit.
+    (tensorboardX's own ``FileWriter`` queues records to a thread whose ``flush()`` does not
+    wait for the queue: PyTorch's ``flush()`` promises they are on disk when it returns.)
+    """
+
+    def __init__(
+        self, log_dir: str, max_queue: int = 10, flush_secs: float = 120, filename_suffix: str = ""
+    ) -> None:
+        os.makedirs(log_dir, exist_ok=True)
+        self.log_dir = log_dir
+        self.max_queue, self.flush_secs = max_queue, flush_secs
+        events_writer = S.tensorboardx("event_file_writer").EventsWriter
+        unique = f".{os.getpid()}.{next(_FILE_NUMBERS)}{filename_suffix}"
+        self._events = events_writer(os.path.join(log_dir, "events"), unique)
+        self._event_pb2 = S.tensorboardx("proto.event_pb2")
+        self._pending = 0
+        self._next_flush = time.time() + flush_secs
+        self._closed = False
+        atexit.register(self.close)
+
+    def get_logdir(self) -> str:
+        """The directory of the event file."""
+        return self.log_dir
+
+    def add_event(self, event: Any, step: Any = None, walltime: float | None = None) -> None:
+        """Write an ``Event``, dated ``walltime`` (default: now), at ``step`` if given."""
+        if self._closed:
+            return
+        event.wall_time = time.time() if walltime is None else walltime
+        if step is not None:
+            event.step = int(step)
+        self._events.write_event(event)
+        self._pending += 1
+        if self._pending >= self.max_queue or time.time() >= self._next_flush:
+            self.flush()
+
+    def add_summary(
+        self, summary: Any, global_step: Any = None, walltime: float | None = None
+    ) -> None:
+        """Write a ``Summary`` as an ``Event``."""
+        self.add_event(self._event_pb2.Event(summary=summary), global_step, walltime)
+
+    def flush(self) -> None:
+        """Write the pending records to disk."""
+        if not self._closed:
+            self._events.flush()
+            self._pending = 0
+            self._next_flush = time.time() + self.flush_secs
+
+    def close(self) -> None:
+        """Flush and close the file (a second ``close`` does nothing)."""
+        if not self._closed:
+            self._events.close()
+            self._closed = True
+            atexit.unregister(self.close)
+
+
 class SummaryWriter:
     """Writes entries to event files in ``log_dir`` for TensorBoard to read.
 
-    As PyTorch's: the file is written by a background thread, flushed every ``flush_secs``
-    seconds, when ``max_queue`` entries wait, on ``flush()`` and on ``close()``. After
-    ``close()`` a further ``add_*`` opens a new event file in the same directory.
+    As PyTorch's, entries reach the disk when ``max_queue`` of them wait, every ``flush_secs``
+    seconds (checked at each entry), on ``flush()``, ``close()`` and at exit. After ``close()``
+    a further ``add_*`` opens a new event file in the same directory.
 
     Args:
         log_dir: where to write; default ``runs/<Mon DD_HH-MM-SS>_<hostname><comment>``.
@@ -81,12 +151,11 @@ class SummaryWriter:
             buckets.append(v)
             neg_buckets.append(-v)
             v *= 1.1
-        self.default_bins = neg_buckets[::-1] + [0] + buckets
+        self.default_bins = [*neg_buckets[::-1], 0, *buckets]
         self._projector_config: list[str] = []
 
-    def _file_writer_for(self, log_dir: str) -> Any:
-        writer = S.tensorboardx("writer").FileWriter
-        return writer(log_dir, self.max_queue, self.flush_secs, self.filename_suffix)
+    def _file_writer_for(self, log_dir: str) -> FileWriter:
+        return FileWriter(log_dir, self.max_queue, self.flush_secs, self.filename_suffix)
 
     def _get_file_writer(self) -> Any:
         """The writer of ``log_dir``'s event file; a new one (and file) after ``close()``."""
@@ -365,9 +434,7 @@ class SummaryWriter:
             os.makedirs(save_path)
         S.write_embedding(mat, metadata, images, save_path, metadata_header)
         # the whole file rewritten from this writer's list, as PyTorch does
-        self._projector_config.append(
-            S.embedding_info(metadata, images, subdir, global_step, tag)
-        )
+        self._projector_config.append(S.embedding_info(metadata, images, subdir, global_step, tag))
         with open(os.path.join(logdir, "projector_config.pbtxt"), "w") as f:
             f.write("".join(self._projector_config))
 
@@ -394,4 +461,3 @@ class SummaryWriter:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
-

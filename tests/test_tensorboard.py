@@ -472,6 +472,38 @@ def test_add_graph_of_the_same_module_twice_and_an_input_returned(tmp_path: Path
     assert list(nodes["output/output.2"].input) == ["input/x"]
 
 
+def test_add_graph_of_a_function_with_two_outputs() -> None:
+    class Split(mg.autograd.Function):
+        @staticmethod
+        def forward(ctx: Any, x: Any) -> Any:
+            return x * 2, x[:, :1] * 3
+
+        @staticmethod
+        def backward(ctx: Any, a: Any, b: Any) -> Any:
+            return a * 2 + mg.cat([b * 3, mg.zeros_like(b)], 1)
+
+    class Model(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.lin = nn.Linear(2, 2)
+
+        def forward(self, x: Any) -> Any:
+            a, b = Split.apply(self.lin(x))
+            return a + b
+
+    from minigrad.utils.tensorboard.model_graph import graph
+
+    nodes = _nodes(graph(Model(), mg.ones(3, 2)))
+    split = nodes["Model/SplitBackward"]  # one node; its second output is "name:1"
+    assert list(split.input) == ["Model/Linear[lin]/AddmmBackward0"]
+    shapes = [[d.size for d in s.dim] for s in split.attr["_output_shapes"].list.shape]
+    assert shapes == [[3, 2], [3, 1]]
+    assert list(nodes["Model/AddBackward0"].input) == [
+        "Model/SplitBackward",
+        "Model/SplitBackward:1",
+    ]
+
+
 # ---------------------------------------------------------------------------------------------
 # Misuse: PyTorch's error, and nothing written
 

@@ -24,10 +24,6 @@ KNOWN: dict[str, str] = {
     "torch.quantization": "there is no quantization",
     "torch.ao": "there is no quantization",
     "torch.autograd.forward_ad": "minigrad differentiates in reverse mode only",
-    "torch.nn.CTCLoss": "there is no CTC loss (connectionist temporal classification); "
-    'docs/nn.md ("Losses") lists the losses minigrad has',
-    "torch.nn.functional.ctc_loss": "there is no CTC loss (connectionist temporal "
-    'classification); docs/nn.md ("Losses") lists the losses minigrad has',
     **dict.fromkeys(
         [f"torch.hub.{name}" for name in ("load", "list", "help", "load_state_dict_from_url")]
         + ["torch.hub.download_url_to_file"],

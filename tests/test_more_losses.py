@@ -918,9 +918,3 @@ def test_misuse_type_without_torch(misuse: Callable[[Any], Any], ours: type[Exce
     with pytest.raises(ours), warnings.catch_warnings():
         warnings.simplefilter("ignore")
         misuse(MG)
-
-
-def test_ctc_loss_is_absent_and_says_so() -> None:
-    for namespace, name in ((nn, "CTCLoss"), (F, "ctc_loss")):
-        with pytest.raises(AttributeError, match="there is no CTC loss"):
-            getattr(namespace, name)

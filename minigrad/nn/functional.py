@@ -54,6 +54,7 @@ from ._common import (
 )
 from ._reduction import _reduce, _reduction
 from .attention import multi_head_attention_forward, scaled_dot_product_attention
+from .ctc import ctc_loss
 from .embedding_bag import embedding_bag
 from .feature_functions import (
     alpha_dropout,
@@ -188,6 +189,7 @@ __all__ += [  # (feature_functions.py)
     "local_response_norm",
 ]
 __all__ += ["affine_grid", "grid_sample"]  # (grid_sampling.py)
+__all__ += ["ctc_loss"]  # (ctc.py)
 
 _UNSIGNED = {np.dtype(f"i{n}"): np.dtype(f"u{n}") for n in (1, 2, 4, 8)}
 

@@ -15,12 +15,14 @@ from ..tensor import Tensor, from_data
 from . import functional as F
 from . import more_losses as M
 from ._reduction import OLD_MEAN, _check_reduction, _legacy, _reduction
+from .ctc import ctc_loss
 from .distance import PairwiseDistance
 from .module import Module
 
 __all__ = [
     "BCELoss",
     "BCEWithLogitsLoss",
+    "CTCLoss",
     "CosineEmbeddingLoss",
     "CrossEntropyLoss",
     "GaussianNLLLoss",
@@ -332,6 +334,31 @@ class CosineEmbeddingLoss(_Loss):
     def forward(self, input1: Tensor, input2: Tensor, target: Any) -> Tensor:
         return M.cosine_embedding_loss(
             input1, input2, target, margin=self.margin, reduction=self.reduction
+        )
+
+
+class CTCLoss(_Loss):
+    """The connectionist temporal classification loss of (T, N, C) log-probabilities against
+    target label sequences, summed over all their alignments; see ``nn.functional.ctc_loss``."""
+
+    def __init__(
+        self, blank: int = 0, reduction: str = "mean", zero_infinity: bool = False
+    ) -> None:
+        super().__init__(reduction=reduction)
+        self.blank = blank
+        self.zero_infinity = zero_infinity
+
+    def forward(
+        self, log_probs: Tensor, targets: Any, input_lengths: Any, target_lengths: Any
+    ) -> Tensor:
+        return ctc_loss(
+            log_probs,
+            targets,
+            input_lengths,
+            target_lengths,
+            self.blank,
+            self.reduction,
+            self.zero_infinity,
         )
 
 

@@ -64,7 +64,8 @@ def ctc_loss(
     finite-difference check must therefore go through ``log_softmax``. An infinite loss (no
     alignment) has a NaN gradient, as PyTorch's (through ``log_softmax`` NaN at every step
     before the input length, as PyTorch's; on a raw ``log_probs`` leaf, on the states that
-    lead to the end, where PyTorch's is NaN everywhere before the input length).
+    lead to the end, where PyTorch's is NaN everywhere before the input length). A -inf entry of
+    a raw ``log_probs`` leaf (a probability of 0) gets 0, where PyTorch's gradient is NaN.
 
     Args:
         log_probs: (T, N, C) log-probabilities (e.g. a ``log_softmax`` over C classes, the

@@ -174,6 +174,30 @@ def test_padding_steps_are_never_read() -> None:
     np.testing.assert_allclose(ours_grad, theirs_grad, rtol=1e-10, atol=1e-12)
 
 
+def test_zero_probabilities_keep_the_gradient_finite() -> None:
+    # log_probs of -inf (a probability of 0) on some paths: the loss is PyTorch's; the gradient
+    # is PyTorch's at every finite entry, and 0 at the -inf ones (PyTorch's is NaN there).
+    torch = pytest.importorskip("torch")
+    p = _rng(8).dirichlet(np.ones(C), (T, N))
+    p[2, :, 1] = 0.0
+    p[5, 0] = np.eye(C)[0]
+    with np.errstate(divide="ignore"):
+        x = np.log(p)
+    targets, il, tl = [[1, 2, 2], [3, 1, 4], [2, 3, 1]], [7, 7, 6], [3, 3, 3]
+    results = []
+    for lib in (mg, torch):
+        lp = lib.tensor(x, requires_grad=True)
+        args = (lib.tensor(targets), lib.tensor(il), lib.tensor(tl))
+        loss = lib.nn.functional.ctc_loss(lp, *args, reduction="none")
+        loss.sum().backward()
+        results.append((loss.detach().numpy(), lp.grad.numpy()))
+    (ours, ours_grad), (theirs, theirs_grad) = results
+    np.testing.assert_allclose(ours, theirs, rtol=1e-12)
+    finite = np.isfinite(x)
+    np.testing.assert_allclose(ours_grad[finite], theirs_grad[finite], rtol=1e-10, atol=1e-12)
+    assert (ours_grad[~finite] == 0).all()
+
+
 def test_target_equal_to_blank_is_read_as_torch_reads_it() -> None:
     # PyTorch does not refuse a target label equal to the blank; the recursion reads it as a
     # label (skips allowed where it differs from the label two states back), as minigrad's.

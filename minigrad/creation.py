@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from .device import as_device
-from .dtypes import c_cast, checked_fill, checked_number, default_float
+from .dtypes import c_cast, checked_fill, checked_number, default_float, not_implemented_for
 from .random import (
     Generator,
     GeneratorLike,
@@ -206,9 +206,10 @@ def _integer_arange(start: Any, end: Any, step: Any, dt: np.dtype) -> np.ndarray
     """PyTorch's arange in an integer dtype: start, end and step truncated to int64 (refused if
     they do not fit), the values start + step * i in int64, then cast (wrapping around)."""
     if dt.kind == "b":
-        raise NotImplementedError(
-            "\"arange_cpu\" not implemented for 'Bool' (arange(): ask for an integer dtype and "
-            "compare, e.g. arange(5) > 2, for bools)"
+        raise not_implemented_for(
+            "arange_cpu",
+            bool,
+            "arange(): ask for an integer dtype and compare, e.g. arange(5) > 2, for bools",
         )
     i64 = np.dtype(np.int64)
     xs, xe, xst = (int(checked_number(v, i64, "arange")) for v in (start, end, step))
@@ -291,9 +292,8 @@ def logspace(
 def _integer_ends(start: Any, end: Any, steps: int, dt: np.dtype, where: str) -> tuple[int, int]:
     """linspace's and logspace's ends in an integer dtype, as PyTorch casts them (checked)."""
     if dt.kind == "b" and steps > 1:
-        raise NotImplementedError(
-            f"\"{where}_cpu\" not implemented for 'Bool' ({where}(): ask for a number dtype and "
-            "compare for bools)"
+        raise not_implemented_for(
+            f"{where}_cpu", bool, f"{where}(): ask for a number dtype and compare for bools"
         )
     return checked_number(start, dt, where).item(), checked_number(end, dt, where).item()
 

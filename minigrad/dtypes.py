@@ -160,6 +160,19 @@ def torch_name(npd: np.dtype, cpp: builtins.bool = False) -> str:
     return npd.name if names is None else names[cpp]
 
 
+def not_implemented_words(kernel: str, dt: Any) -> str:
+    """PyTorch's words for a kernel that has no version for a dtype (``dt``: anything
+    ``np.dtype`` takes): ``"frac_cpu" not implemented for 'Long'``. The one place they live."""
+    return f"\"{kernel}\" not implemented for '{torch_name(np.dtype(dt))}'"
+
+
+def not_implemented_for(kernel: str, dt: Any, fix: str | None = None) -> NotImplementedError:
+    """PyTorch's refusal of a dtype its CPU ``kernel`` lacks (``not_implemented_words``), then
+    minigrad's ``fix`` in parentheses when given: what was refused and what to do instead."""
+    words = not_implemented_words(kernel, dt)
+    return NotImplementedError(words if fix is None else f"{words} ({fix})")
+
+
 # ---------------------------------------------------------------------------------------------
 # The default float dtype
 

@@ -11,7 +11,7 @@ import numpy as np
 
 from . import fused, more_ops, ops, versions
 from .dims import wrap_dim
-from .dtypes import result_np, torch_name, wrapped_int
+from .dtypes import not_implemented_for, result_np, torch_name, wrapped_int
 from .grad_mode import _grad_enabled
 from .node_surface import labelled
 from .pointwise import _isclose, _logical, _pair
@@ -1396,7 +1396,7 @@ def _einsum_dtype(ts: list[Tensor], ins: list[str], out: str) -> np.dtype:
                     "(einsum(): products do not promote dtypes: convert the operands first)"
                 )
             if acc.kind == "b":
-                raise NotImplementedError("\"bmm\" not implemented for 'Bool'")
+                raise not_implemented_for("bmm", bool)
         acc, letters = result_np(np.empty(1, acc), np.empty(1, dt)), letters | set(ins[i])
     return acc
 

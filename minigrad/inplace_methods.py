@@ -14,7 +14,7 @@ import numpy as np
 
 from . import more_ops, ops
 from .dims import wrap_dim
-from .dtypes import torch_name
+from .dtypes import not_implemented_for, torch_name
 from .engine import TensorMakers
 from .grad_mode import _grad_enabled
 from .hooks import move_retained
@@ -581,8 +581,7 @@ class InPlaceMethods:
     ) -> Any:
         """Fill with exp of samples of N(mean, std^2); returns self."""
         if self._data.dtype.kind not in "fc":
-            name = torch_name(self._data.dtype)
-            raise NotImplementedError(f"\"log_normal_cpu\" not implemented for '{name}'")
+            raise not_implemented_for("log_normal_cpu", self._data.dtype)
         if not std > 0:
             raise RuntimeError(f"log_normal_ expects std > 0.0, but found std={std:g}")
         rng = Random.generator(generator)

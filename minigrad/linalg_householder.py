@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 
 from .creation import eye
-from .dtypes import torch_name
+from .dtypes import not_implemented_for, torch_name
 from .tensor import Tensor
 
 __all__ = ["geqrf_array", "householder_product"]
@@ -54,9 +54,10 @@ def _check(A: Tensor, tau: Tensor) -> None:
             f"{_FN}: tau dtype {torch_name(t)} does not match input dtype {torch_name(a)}"
         )
     if a.kind != "f":
-        raise NotImplementedError(
-            f"\"orgqr_cpu\" not implemented for '{torch_name(a)}' (minigrad supports float32 "
-            "and float64 here: convert first, e.g. input.double())"
+        raise not_implemented_for(
+            "orgqr_cpu",
+            a,
+            "minigrad supports float32 and float64 here: convert first, e.g. input.double()",
         )
 
 

@@ -13,7 +13,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from .dtypes import torch_name
+from .dtypes import not_implemented_for, torch_name
 from .engine import Op
 from .linalg_methods import LinalgResults
 from .ops import Concat, _data, reshape, swap_last, where
@@ -144,9 +144,7 @@ def _no_half(A: Tensor) -> None:
     """PyTorch's refusal of float16 (LAPACK has no half precision; NumPy's would be a bare
     TypeError)."""
     if A._data.dtype == np.float16:
-        raise NotImplementedError(
-            "\"linalg_svd_cpu\" not implemented for 'Half' (convert first, e.g. A.float())"
-        )
+        raise not_implemented_for("linalg_svd_cpu", np.float16, "convert first, e.g. A.float()")
 
 
 def _type_name(x: Any) -> str:

@@ -18,10 +18,9 @@ import numpy as np
 
 from . import more_methods
 from .dims import wrap_dim
-from .dtypes import default_float, result_np, torch_name
+from .dtypes import default_float, not_implemented_for, result_np, torch_name
 from .functions import _into, einsum, meshgrid, stack
 from .more_methods import _const, _need_tensor, cross_of
-from .pointwise import _not_for
 from .tensor import Tensor
 from .validation import int_argument
 
@@ -114,7 +113,7 @@ def tensordot(a: Tensor, b: Tensor, dims: Any = 2, out: Tensor | None = None) ->
     if a._data.dtype != b._data.dtype:
         raise RuntimeError("both inputs should have same dtype")
     if a._data.dtype == np.bool_:
-        raise _not_for("dot", a._data.dtype)
+        raise not_implemented_for("dot", a._data.dtype)
     letters = iter("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
     sa = [next(letters) for _ in range(a.ndim)]
     sb = [next(letters) for _ in range(b.ndim)]
@@ -555,7 +554,7 @@ def searchsorted(
             f"boundaries tensor {list(seq.shape)} and input value tensor {list(values.shape)}"
         )
     if seq.dtype == np.bool_ or values.dtype == np.bool_:
-        raise _not_for("searchsorted_out_cpu", np.dtype(np.bool_))
+        raise not_implemented_for("searchsorted_out_cpu", np.dtype(np.bool_))
     if sorter is not None:
         _need_tensor(sorter, "searchsorted", "sorter")
         order = sorter._data

@@ -23,11 +23,10 @@ import numpy as np
 
 from . import ops
 from .dims import wrap_dim
-from .dtypes import result_np, torch_name
+from .dtypes import not_implemented_for, result_np, torch_name
 from .engine import TensorMakers
 from .inplace import _inplace
 from .linalg_methods import _where, vector_norm_of
-from .pointwise import _not_for
 from .validation import _broadcast_message, int_argument
 
 if TYPE_CHECKING:
@@ -121,7 +120,7 @@ def cross_of(a: Any, b: Any, dim: Any, fn: str) -> Any:
     _check_broadcast("linalg.cross", a, b)
     da, db = a._data.dtype, b._data.dtype
     if da.kind == "b":
-        raise _not_for("cross", da)
+        raise not_implemented_for("cross", da)
     if da != db:
         raise RuntimeError(f"expected scalar type {torch_name(da)} but found {torch_name(db)}")
     x = [a[_along(d, slice(k, k + 1))] for k in range(3)]
@@ -337,7 +336,7 @@ class MoreMethods:
         prefix keeps its own scale. Float tensors only, as PyTorch."""
         d = wrap_dim(dim, self.ndim, "logcumsumexp", tuple(self.shape))
         if self._data.dtype.kind not in "fc":
-            raise _not_for("logcumsumexp_out_cpu", self._data.dtype)
+            raise not_implemented_for("logcumsumexp_out_cpu", self._data.dtype)
         if self.ndim == 0:
             return self.clone()
         y, n, k = self, self.shape[d], 1
@@ -452,7 +451,7 @@ class MoreMethods:
         bins = int_argument(bins, "histc", "bins", 2)
         a = self._data
         if a.dtype.kind not in "f":
-            raise _not_for("histogram_cpu", a.dtype)
+            raise not_implemented_for("histogram_cpu", a.dtype)
         if bins <= 0:
             raise RuntimeError(
                 f"torch.histogram(): bins must be > 0, but got {bins} for dimension 0"

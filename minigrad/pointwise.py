@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from . import fused, more_ops, ops
-from .dtypes import default_float, result_np, torch_name, wrapped_int
+from .dtypes import default_float, not_implemented_for, result_np, torch_name, wrapped_int
 from .engine import Op, TensorMakers
 from .inplace import _inplace
 from .node_surface import labelled
@@ -26,11 +26,6 @@ if TYPE_CHECKING:
     from .tensor import Tensor
 
 __all__ = ["PointwiseMethods"]
-
-
-def _not_for(kernel: str, dt: np.dtype) -> NotImplementedError:
-    """PyTorch's refusal of a dtype its kernel lacks, e.g. "frac_cpu" for an int tensor."""
-    return NotImplementedError(f"\"{kernel}\" not implemented for '{torch_name(dt)}'")
 
 
 def _bools(a: Any) -> Any:
@@ -53,7 +48,7 @@ def _pair(op: Op, name: str, x: Any, other: Any, numbers: bool = False) -> Tenso
     rt = result_np(a, b)  # (Python numbers count as PyTorch's wrapped numbers)
     if rt.kind not in "fc":
         if not op.computes_in_floats:
-            raise _not_for(f"{name}_cpu", rt)
+            raise not_implemented_for(f"{name}_cpu", rt)
         rt = default_float()
     # A tensor of another dtype by a recorded cast (its gradient comes back in its dtype).
     x, y = (
@@ -79,7 +74,7 @@ class PointwiseMethods:
         tensor, already whole (as PyTorch); PyTorch's refusal for bool."""
         d = self._data
         if d.dtype.kind == "b":
-            raise _not_for(kernel, d.dtype)
+            raise not_implemented_for(kernel, d.dtype)
         if d.dtype.kind in "iu":
             return TensorMakers.wrap(d.copy(), None)
         return TensorMakers.apply(op, self)
@@ -92,7 +87,7 @@ class PointwiseMethods:
                 f"round(): argument 'decimals' must be int, not {type(decimals).__name__}"
             )
         if decimals and self._data.dtype.kind not in "fc":
-            raise _not_for("round_cpu", self._data.dtype)
+            raise not_implemented_for("round_cpu", self._data.dtype)
         return self._step(more_ops.Round(decimals), "round_vml_cpu")
 
     def floor(self: Any) -> Tensor:
@@ -112,7 +107,7 @@ class PointwiseMethods:
     def frac(self: Any) -> Tensor:
         """x - trunc(x), with x's sign (nan at inf, as PyTorch); gradient 1."""
         if self._data.dtype.kind not in "fc":
-            raise _not_for("frac_cpu", self._data.dtype)
+            raise not_implemented_for("frac_cpu", self._data.dtype)
         with _ieee():  # inf - inf = nan, as PyTorch, without NumPy's warning
             return self - self.trunc()
 
@@ -151,7 +146,7 @@ class PointwiseMethods:
             raise TypeError(f"lerp(): argument 'end' must be Tensor, not {type(end).__name__}")
         if self._data.dtype.kind not in "fc":
             kind = "tensor" if hasattr(weight, "_data") else "scalar"
-            raise _not_for(f"lerp_kernel_{kind}", self._data.dtype)
+            raise not_implemented_for(f"lerp_kernel_{kind}", self._data.dtype)
         if end._data.dtype != self._data.dtype:
             raise RuntimeError(
                 f"expected dtype {torch_name(self._data.dtype, True)} for `end` but got dtype "
@@ -285,7 +280,7 @@ class PointwiseMethods:
         """~self, bit by bit (logical for bool); integer and bool tensors only."""
         d = self._data
         if d.dtype.kind not in "biu":
-            raise _not_for("bitwise_not_cpu", d.dtype)
+            raise not_implemented_for("bitwise_not_cpu", d.dtype)
         return _bools(np.invert(d))
 
     def __invert__(self: Any) -> Tensor:
@@ -606,7 +601,7 @@ def _bitwise(fn: Any, name: str, x: Any, y: Any) -> Any:
     xd, yd = (v._data if hasattr(v, "_data") else v for v in (x, y))
     rt = result_np(xd, yd)
     if rt.kind not in "biu":
-        raise _not_for(f"{name}_cpu", rt)
+        raise not_implemented_for(f"{name}_cpu", rt)
     _shapes(name, xd, yd)
     xd, yd = (
         v.astype(rt, copy=False) if isinstance(v, np.ndarray) else wrapped_int(v, rt)
@@ -661,7 +656,7 @@ def _divide(name: str, x: Any, y: Any) -> Any:
     x, y = wrapped_int(x, rt), wrapped_int(y, rt)  # (an int that does not fit wraps around)
     xd, yd = (v._data if hasattr(v, "_data") else v for v in (x, y))
     if rt.kind == "b":
-        raise _not_for(kernel, rt)
+        raise not_implemented_for(kernel, rt)
     _shapes(name, xd, yd)
     if rt.kind in "iu" and np.any(np.asarray(yd) == 0):
         raise RuntimeError("ZeroDivisionError")  # (PyTorch's words, all of them)

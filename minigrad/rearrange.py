@@ -21,7 +21,7 @@ import numpy as np
 
 from . import ops
 from .dims import wrap_dim
-from .dtypes import torch_name
+from .dtypes import not_implemented_for, torch_name
 from .engine import TensorMakers
 from .inplace import sibling_views
 from .node_surface import labelled
@@ -619,9 +619,7 @@ def _repeat_counts(repeats: Any, n: builtins.int) -> np.ndarray:
     """``repeat_interleave``'s counts, one per entry (an int, or a 0-d or 1-d integer tensor)."""
     r = np.asarray(_raw(repeats))
     if r.dtype.kind not in "iu":
-        raise NotImplementedError(
-            f"\"repeat_interleave_cpu\" not implemented for '{torch_name(r.dtype)}'"
-        )
+        raise not_implemented_for("repeat_interleave_cpu", r.dtype)
     if r.ndim > 1:
         raise RuntimeError("repeats must be 0-dim or 1-dim tensor")
     if r.ndim == 0 or r.shape == (1,):

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 import numpy as np
 
 from .dims import wrap_dims
-from .dtypes import c_cast, torch_name
+from .dtypes import c_cast, not_implemented_for, torch_name
 from .engine import TensorMakers
 from .validation import REQUIRED, _check_nonempty, _one_dim, _with_dtype, int_argument
 
@@ -260,7 +260,7 @@ def _std_sort(keys: list[Any]) -> list[builtins.int]:
 
 def _refuse_bools(t: Any, kernel: str) -> None:
     if t._data.dtype.kind == "b":
-        raise NotImplementedError(f"\"{kernel}\" not implemented for 'Bool'")
+        raise not_implemented_for(kernel, bool)
 
 
 class ReductionMethods:
@@ -427,9 +427,7 @@ class ReductionMethods:
         give float32, others float64, as PyTorch)."""
         a = self._data
         if a.dtype.kind not in "iu":
-            raise NotImplementedError(
-                f"\"bincount_cpu\" not implemented for '{torch_name(a.dtype)}'"
-            )
+            raise not_implemented_for("bincount_cpu", a.dtype)
         if minlength < 0:
             raise RuntimeError("minlength should be >= 0")
         if a.ndim != 1 or (a.size and a.min() < 0):

@@ -14,7 +14,14 @@ from typing import Any
 import numpy as np
 
 from .dims import wrap_dim, wrap_dims
-from .dtypes import default_float, result_np, to_dtype, torch_name
+from .dtypes import (
+    default_float,
+    not_implemented_for,
+    not_implemented_words,
+    result_np,
+    to_dtype,
+    torch_name,
+)
 from .grad_mode import _grad_enabled
 
 DTypeLike = Any
@@ -577,7 +584,7 @@ def _check_floating(t: Any, where: str) -> None:
 _BOOL_REFUSALS: dict[str, tuple[type[Exception], str, str]] = {
     "abs": (
         NotImplementedError,
-        "\"abs_cpu\" not implemented for 'Bool'",
+        not_implemented_words("abs_cpu", bool),
         "a mask is its own absolute value; to compute in numbers, convert it first, "
         "e.g. x.int().abs()",
     ),
@@ -593,7 +600,7 @@ _BOOL_REFUSALS: dict[str, tuple[type[Exception], str, str]] = {
     ),
     "pow": (
         NotImplementedError,
-        "\"pow\" not implemented for 'Bool'",
+        not_implemented_words("pow", bool),
         "convert a tensor first, e.g. x.int() ** y; a bool tensor to a Python bool power is "
         "answered: x ** True is x, x ** False is all True",
     ),
@@ -604,7 +611,7 @@ _BOOL_REFUSALS: dict[str, tuple[type[Exception], str, str]] = {
     ),
     "trace": (
         NotImplementedError,
-        "\"trace\" not implemented for 'Bool'",
+        not_implemented_words("trace", bool),
         "to count the True values on the diagonal, convert it first, e.g. x.int().trace()",
     ),
     "argmax": (
@@ -619,7 +626,7 @@ _BOOL_REFUSALS: dict[str, tuple[type[Exception], str, str]] = {
     ),
     "addcmul": (
         NotImplementedError,
-        "\"addcmul_cpu_out\" not implemented for 'Bool'",
+        not_implemented_words("addcmul_cpu_out", bool),
         "for masks use x | (t1 & t2); to compute in numbers, convert first, "
         "e.g. x.int().addcmul(t1, t2)",
     ),
@@ -638,7 +645,7 @@ _BOOL_REFUSALS: dict[str, tuple[type[Exception], str, str]] = {
     ),
     "threshold": (
         NotImplementedError,
-        "\"threshold_cpu\" not implemented for 'Bool'",
+        not_implemented_words("threshold_cpu", bool),
         "convert it first, e.g. F.threshold(x.float(), threshold, value)",
     ),
 }
@@ -649,10 +656,12 @@ def _bool_refusal(where: str, kernel: str = "") -> Exception:
     then the op and the fix; ``kernel``: the clamp kernel PyTorch names, which depends on the
     bounds given ("clamp_min_scalar_cpu", "clamp_cpu"...)."""
     if kernel:  # clamp: bool bounds on a bool tensor
-        return NotImplementedError(
-            f"\"{kernel}\" not implemented for 'Bool' ({where}() of a bool tensor by bool bounds: "
-            "for masks use x | min (a lower bound) and x & max (an upper bound); to compute in "
-            f"numbers, convert it first, e.g. x.int().{where}(...))"
+        return not_implemented_for(
+            kernel,
+            bool,
+            f"{where}() of a bool tensor by bool bounds: for masks use x | min (a lower bound) "
+            "and x & max (an upper bound); to compute in numbers, convert it first, e.g. "
+            f"x.int().{where}(...)",
         )
     error, words, fix = _BOOL_REFUSALS[where]
     return error(f"{words} ({where}() of a bool tensor: {fix})")
@@ -661,10 +670,7 @@ def _bool_refusal(where: str, kernel: str = "") -> Exception:
 def _kernel_refusal(kernel: str, dt: np.dtype, where: str, fix: str) -> NotImplementedError:
     """PyTorch's refusal of op ``where`` on a ``dt`` tensor when its CPU ``kernel`` has no
     version for that dtype, in its words, then the op and the fix."""
-    return NotImplementedError(
-        f"\"{kernel}\" not implemented for '{torch_name(dt)}' ({where}() of a {dt.name} "
-        f"tensor: {fix})"
-    )
+    return not_implemented_for(kernel, dt, f"{where}() of a {dt.name} tensor: {fix}")
 
 
 def _cast_refusal(
@@ -844,9 +850,10 @@ def _check_product_dtypes(a: np.ndarray, b: np.ndarray) -> None:
     if da == db or (kernel == "bmm" and da.kind == "b"):
         if da.kind == "b":
             impl = {"addmv": "addmv_impl_cpu", "mm": "addmm_impl_cpu_"}.get(kernel, kernel)
-            raise NotImplementedError(
-                f"\"{impl}\" not implemented for 'Bool' (a product of bool tensors: convert "
-                "them first, e.g. with .long() or .float())"
+            raise not_implemented_for(
+                impl,
+                bool,
+                "a product of bool tensors: convert them first, e.g. with .long() or .float()",
             )
         return
     n1, n2 = torch_name(da), torch_name(db)
@@ -919,9 +926,8 @@ def _with_dtype(t: Any, dtype: Any, where: str, op: Callable[[Any], Any], kernel
         if where == "cumsum" and d.kind == "b":
             kernel = "cumsum_out_cpu"
         if kernel:
-            raise NotImplementedError(
-                f"\"{kernel}\" not implemented for '{torch_name(d)}' ({where}(dtype={dtype!r}): "
-                "use a floating-point dtype)"
+            raise not_implemented_for(
+                kernel, d, f"{where}(dtype={dtype!r}): use a floating-point dtype"
             )
         if t.requires_grad and _grad_enabled.get():
             raise RuntimeError(
@@ -946,10 +952,11 @@ def _softmax_in(t: Any, dtype: Any, where: str, dim: int) -> Any:
     if d.kind not in "fc" and not t._data.size:
         return t.detach().to(to_dtype(d), copy=True)
     if dtype is None:  # (tensor.py hands over only an integer or bool t without a dtype)
-        raise NotImplementedError(
-            f"\"{kernel}\" not implemented for '{torch_name(d)}' ({where}() of an integer or "
-            f"bool tensor: give a floating-point dtype, e.g. x.{where}({dim}, dtype=float32), "
-            f"or convert it first, e.g. x.float().{where}({dim}))"
+        raise not_implemented_for(
+            kernel,
+            d,
+            f"{where}() of an integer or bool tensor: give a floating-point dtype, e.g. "
+            f"x.{where}({dim}, dtype=float32), or convert it first, e.g. x.float().{where}({dim})",
         )
     return _with_dtype(t, dtype, where, lambda x: getattr(x, where)(dim), kernel)
 

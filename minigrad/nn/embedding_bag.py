@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from ..dtypes import _promote, torch_name
+from ..dtypes import _promote, not_implemented_words, torch_name
 from ..node_surface import labelled
 from ..ops import scatter
 from ..tensor import Tensor, as_tensor
@@ -128,7 +128,7 @@ def embedding_bag(
         if idx.dtype == np.bool_:
             raise NotImplementedError(
                 _advise(
-                    "\"arange_cpu\" not implemented for 'Bool'", "convert input first: input.long()"
+                    not_implemented_words("arange_cpu", bool), "convert input first: input.long()"
                 )
             )
         off = np.arange(0, idx.size, idx.shape[1], dtype=idx.dtype)

@@ -15,7 +15,7 @@ import numpy as np
 
 from .. import conv as _conv_ops
 from .. import fused
-from ..dtypes import torch_name
+from ..dtypes import not_implemented_for, torch_name
 from ..functions import einsum
 from ..grad_mode import no_grad
 from ..inplace import _inplace
@@ -68,9 +68,10 @@ def instance_norm(
             f"torch.Size({list(x.shape)})"
         )
     if x._data.dtype.kind != "f":
-        raise NotImplementedError(
-            f"\"instance_norm\" not implemented for '{torch_name(x._data.dtype)}' "
-            "(instance_norm(): the input must be floating point; convert it with .float())"
+        raise not_implemented_for(
+            "instance_norm",
+            x._data.dtype,
+            "instance_norm(): the input must be floating point; convert it with .float()",
         )
     n, c = x.shape[:2]
     for name, t in (
@@ -139,10 +140,10 @@ def local_response_norm(
     if x._data.dtype.kind != "f" and x._data.dtype != np.int64:
         # (PyTorch averages the squares with its average pool, which takes int64 only)
         pool = "avg_pool2d" if x.ndim == 3 else "avg_pool3d_out_frame"
-        raise NotImplementedError(
-            f"\"{pool}\" not implemented for '{torch_name(x._data.dtype)}' "
-            f"(local_response_norm() of a {x._data.dtype} tensor: convert it first, e.g. "
-            "x.float())"
+        raise not_implemented_for(
+            pool,
+            x._data.dtype,
+            f"local_response_norm() of a {x._data.dtype} tensor: convert it first, e.g. x.float()",
         )
     c = x.shape[1]
     pads = ((0, 0), (size // 2, (size - 1) // 2)) + ((0, 0),) * (x.ndim - 2)

@@ -23,7 +23,7 @@ from .._missing import missing_attribute
 from ..activations import log_softmax, sigmoid, softmax, tanh
 from ..creation import empty_like, zeros_like
 from ..dims import wrap_dim
-from ..dtypes import _promote, torch_name
+from ..dtypes import _promote, not_implemented_for, torch_name
 from ..functions import linear, where
 from ..grad_mode import no_grad
 from ..inplace import _inplace
@@ -228,9 +228,10 @@ def _floating(input: Any, fn: str, kernel: str | None = None) -> Tensor:
     (``kernel``: the name of PyTorch's kernel in its message, ``fn`` + "_cpu" by default)."""
     x = as_tensor(input)
     if x._data.dtype.kind != "f":
-        raise NotImplementedError(
-            f"\"{kernel or fn + '_cpu'}\" not implemented for '{torch_name(x._data.dtype)}' "
-            f"({fn}(): the input must be floating point; convert it with .float())"
+        raise not_implemented_for(
+            kernel or fn + "_cpu",
+            x._data.dtype,
+            f"{fn}(): the input must be floating point; convert it with .float()",
         )
     return x
 
@@ -1098,10 +1099,11 @@ def _integer_input(input: Any, target: Any, fn: str, kernel: str | None) -> Tens
     if dt.kind == "f" and (kernel is not None or x._data.dtype.kind != "b"):
         return x.astype(dt)  # (l1_loss subtracts first: a bool input is refused there)
     if kernel is not None:
-        raise NotImplementedError(
-            f"\"{kernel}\" not implemented for '{torch_name(dt)}' ({fn}() of an input of dtype "
-            f"{x._data.dtype} and a target of dtype {y._data.dtype}: convert them first, e.g. "
-            "input.float() and target.float())"
+        raise not_implemented_for(
+            kernel,
+            dt,
+            f"{fn}() of an input of dtype {x._data.dtype} and a target of dtype "
+            f"{y._data.dtype}: convert them first, e.g. input.float() and target.float()",
         )
     return x
 
@@ -1705,9 +1707,8 @@ def _integer_conv(x: Tensor, kernel: str, only: tuple[str, ...], fn: str) -> Non
     kind = x._data.dtype.kind
     if kind == "f" or (kind in "iu" and (not only or x._data.dtype.name in only)):
         return
-    raise NotImplementedError(
-        f"\"{kernel}\" not implemented for '{torch_name(x._data.dtype)}' ({fn}(): convert the "
-        "input first, e.g. x.float())"
+    raise not_implemented_for(
+        kernel, x._data.dtype, f"{fn}(): convert the input first, e.g. x.float()"
     )
 
 

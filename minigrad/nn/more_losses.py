@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from .. import fused
-from ..dtypes import default_float, torch_name
+from ..dtypes import default_float, not_implemented_words, torch_name
 from ..functions import minimum, where
 from ..linalg_functions import pairwise_distance
 from ..tensor import Tensor, apply, as_tensor
@@ -477,7 +477,7 @@ def multilabel_soft_margin_loss(
     _float_only(
         x,
         fn,
-        f"\"log_sigmoid_cpu\" not implemented for '{torch_name(x._data.dtype)}'",
+        not_implemented_words("log_sigmoid_cpu", x._data.dtype),
         NotImplementedError,
     )
     if x.ndim == 0:
@@ -548,7 +548,7 @@ def multi_margin_loss(
     _float_only(
         x,
         fn,
-        f"\"multi_margin_loss_cpu_kernel\" not implemented for '{torch_name(x._data.dtype)}'",
+        not_implemented_words("multi_margin_loss_cpu_kernel", x._data.dtype),
         NotImplementedError,
     )
     y = t._data.reshape(n)
@@ -605,8 +605,7 @@ def multilabel_margin_loss(
     _float_only(
         x,
         fn,
-        '"multilabel_margin_loss_forward_out_frame" not implemented for '
-        f"'{torch_name(x._data.dtype)}'",
+        not_implemented_words("multilabel_margin_loss_forward_out_frame", x._data.dtype),
         NotImplementedError,
     )
     y = t._data.reshape(n, c)

@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from .. import conv as _conv_ops
-from ..dtypes import torch_name
+from ..dtypes import not_implemented_for, torch_name
 from ..node_surface import labelled
 from ..tensor import Tensor, _new_tensor, apply, as_tensor
 from ..validation import _kernel_refusal
@@ -170,9 +170,10 @@ def _input_1d(input: Any, fn: str, style: str) -> tuple[Tensor, bool]:
 
 def _float_only(x: Tensor, fn: str, kernel: str) -> None:
     if x._data.dtype.kind != "f":
-        raise NotImplementedError(
-            f"\"{kernel}\" not implemented for '{torch_name(x._data.dtype)}' ({fn}(): minigrad "
-            "pools floating-point input only; convert it with .float())"
+        raise not_implemented_for(
+            kernel,
+            x._data.dtype,
+            f"{fn}(): minigrad pools floating-point input only; convert it with .float()",
         )
 
 
@@ -182,18 +183,18 @@ def _avg_dtype(x: Tensor, fn: str, nd: int = 2) -> None:
     dtype = x._data.dtype
     if not (dtype == np.int64 or (dtype.kind == "f" and (nd < 3 or dtype.itemsize > 2))):
         kernel = "avg_pool3d_out_frame" if nd == 3 else "avg_pool2d"
-        raise NotImplementedError(
-            f"\"{kernel}\" not implemented for '{torch_name(dtype)}' ({fn}() of a "
-            f"{dtype} tensor: convert it first, e.g. x.float() or x.long())"
+        raise not_implemented_for(
+            kernel,
+            dtype,
+            f"{fn}() of a {dtype} tensor: convert it first, e.g. x.float() or x.long()",
         )
 
 
 def _no_bool(input: Any, fn: str, kernel: str) -> None:
     """PyTorch's refusal of a bool input by its pooling kernel ``kernel``."""
     if isinstance(input, Tensor) and input._data.dtype.kind == "b":
-        raise NotImplementedError(
-            f"\"{kernel}\" not implemented for 'Bool' ({fn}() of a bool tensor: convert it "
-            "first, e.g. x.float())"
+        raise not_implemented_for(
+            kernel, bool, f"{fn}() of a bool tensor: convert it first, e.g. x.float()"
         )
 
 

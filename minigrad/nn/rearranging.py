@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from .. import conv as _conv_ops
-from ..dtypes import torch_name
+from ..dtypes import not_implemented_for
 from ..tensor import Tensor, _new_tensor, apply, as_tensor
 from ._common import _size
 
@@ -99,9 +99,10 @@ def _cell_index(
 def _floats_or_masks(x: Tensor, kernel: str, fn: str) -> None:
     """PyTorch's refusal of integer input; floats and masks (bool) are folded and unfolded."""
     if x._data.dtype.kind not in "fb":
-        raise NotImplementedError(
-            f"\"{kernel}\" not implemented for '{torch_name(x._data.dtype)}' ({fn}(): the "
-            "input must be floating point or bool; convert it with .float())"
+        raise not_implemented_for(
+            kernel,
+            x._data.dtype,
+            f"{fn}(): the input must be floating point or bool; convert it with .float()",
         )
 
 

@@ -19,6 +19,7 @@ from .rearrange import _broadcast_shape
 from .surface import Size
 from .tensor import Tensor, _new_tensor, apply, as_tensor
 from .validation import (
+    REQUIRED,
     ShapeError,
     _cat_mismatch,
     _check_broadcasts,
@@ -474,8 +475,8 @@ def cumsum(input: TensorLike, dim: int, **kw: Any) -> Tensor:
     return as_tensor(input).cumsum(dim, **kw)
 
 
-def logsumexp(x: TensorLike, axis: Any = None, keepdims: bool = False, **kw: Any) -> Tensor:
-    """log(sum(exp(x))) over ``axis``, without overflow."""
+def logsumexp(x: TensorLike, axis: Any = REQUIRED, keepdims: bool = False, **kw: Any) -> Tensor:
+    """log(sum(exp(x))) over ``dim`` (required, as PyTorch's), without overflow."""
     return as_tensor(x).logsumexp(axis, keepdims, **kw)
 
 

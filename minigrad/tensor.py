@@ -552,13 +552,13 @@ class Tensor(InPlace, InPlaceMethods, Conversions, Copying, TensorSurface):
 
     def logsumexp(
         self,
-        axis: Any = None,
+        axis: Any = REQUIRED,
         keepdims: bool = False,
         *,
-        dim: Any = None,
+        dim: Any = REQUIRED,
         keepdim: bool | None = None,
     ) -> Tensor:
-        """log(sum(exp(x))) over ``axis``, computed without overflow."""
+        """log(sum(exp(x))) over ``dim`` (required, as PyTorch's), computed without overflow."""
         return _reduce(fused.LogSumExp, "logsumexp", self, axis, dim, keepdims, keepdim)
 
     def softmax(

@@ -198,7 +198,10 @@ def _dim_arg(dim: Any, axis: Any, where: str) -> Any:
 
 
 def _dims(t: Any, dim: Any, axis: Any, where: str) -> Any:
-    """The dims a reduction runs over (``dim`` or ``axis``), checked and made non-negative."""
+    """The dims a reduction runs over (``dim`` or ``axis``), checked and made non-negative;
+    ``REQUIRED`` as the default of both where PyTorch requires the dim (``logsumexp``)."""
+    if axis is REQUIRED or dim is REQUIRED:
+        axis, dim = _dim_required(axis, dim, where)
     return wrap_dims(_dim_arg(dim, axis, where), t._data.ndim, where, t._data.shape)
 
 
@@ -234,6 +237,18 @@ def _softmax_dim(t: Any, dim: Any, axis: Any, where: str) -> int:
             raise TypeError(f'{where}() missing 1 required positional arguments: "dim"')
         dim = None
     return _one_dim(t, _dim_arg(dim, axis, where), where)
+
+
+def _dim_required(axis: Any, dim: Any, where: str) -> tuple[Any, Any]:
+    """NumPy's ``axis`` and PyTorch's ``dim`` of a reduction whose dim PyTorch requires
+    (``logsumexp``): one given, and not None (PyTorch's TypeErrors, then the fix); both come
+    back with None for the one not given."""
+    fix = f"{where}(): give the dims to reduce; for all of them, dim=tuple(range(x.dim()))"
+    if axis is REQUIRED and dim is REQUIRED:
+        raise TypeError(f'{where}() missing 1 required positional arguments: "dim" ({fix})')
+    if axis is None or dim is None:
+        raise TypeError(f"{where}(): argument 'dim' must be tuple of ints, not NoneType ({fix})")
+    return (None if axis is REQUIRED else axis), (None if dim is REQUIRED else dim)
 
 
 def _keep(keep: Any, other: Any) -> bool:

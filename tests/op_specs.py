@@ -413,7 +413,12 @@ def _reductions() -> list[OpSpec]:
         ("amax", lambda x, axis, keepdims: _amax(x.amax, axis, keepdims), np.max, DISTINCT),
         ("amin", lambda x, axis, keepdims: _amax(x.amin, axis, keepdims), np.min, DISTINCT),
         ("var", lambda x, **k: x.var(**k), _var, REAL),
-        ("logsumexp", lambda x, **k: x.logsumexp(**k), _logsumexp, REAL),
+        (
+            "logsumexp",
+            lambda x, axis, keepdims: _amax(x.logsumexp, axis, keepdims),
+            _logsumexp,
+            REAL,
+        ),
     ]
     specs = [
         OpSpec(

@@ -65,3 +65,53 @@ def test_not_implemented_for_reads_as_torch() -> None:
     )
     e = not_implemented_for("abs_cpu", bool, "convert first")
     assert str(e) == "\"abs_cpu\" not implemented for 'Bool' (convert first)"
+
+
+# -- logsumexp needs its dim ------------------------------------------------------------------
+
+MISSING_DIM = r'^logsumexp\(\) missing 1 required positional arguments: "dim" \(logsumexp\(\): '
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda x: x.logsumexp(),
+        lambda x: x.logsumexp(keepdim=True),
+        lambda x: mg.logsumexp(x),
+    ],
+)
+def test_logsumexp_needs_a_dim(call: Callable[[Any], Any]) -> None:
+    x = mg.tensor(RNG.standard_normal((2, 3)))
+    with pytest.raises(TypeError, match=MISSING_DIM):
+        call(x)
+
+
+@pytest.mark.parametrize("call", [lambda x: x.logsumexp(None), lambda x: x.logsumexp(dim=None)])
+def test_logsumexp_refuses_none(call: Callable[[Any], Any]) -> None:
+    x = mg.tensor(RNG.standard_normal((2, 3)))
+    with pytest.raises(TypeError, match=r"argument 'dim' must be tuple of ints, not NoneType"):
+        call(x)
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda L, x: x.logsumexp(),
+        lambda L, x: L.logsumexp(x),
+        lambda L, x: x.logsumexp(None),
+        lambda L, x: x.logsumexp(1),
+        lambda L, x: x.logsumexp(1, True),
+        lambda L, x: x.logsumexp(dim=(0, 1)),
+        lambda L, x: L.logsumexp(x, dim=0, keepdim=True),
+    ],
+)
+def test_logsumexp_as_torch(call: Callable[[Any, Any], Any]) -> None:
+    torch = pytest.importorskip("torch")
+    a = RNG.standard_normal((2, 3))
+    _same(_outcome(lambda: call(mg, mg.tensor(a))), _outcome(lambda: call(torch, torch.tensor(a))))
+
+
+def test_logsumexp_over_all_dims_keeps_its_gradients() -> None:
+    a = RNG.standard_normal((2, 3))
+    assert mg.gradcheck(lambda x: x.logsumexp((0, 1)), (mg.tensor(a, requires_grad=True),))
+    assert mg.gradgradcheck(lambda x: x.logsumexp((0, 1)), (mg.tensor(a, requires_grad=True),))

@@ -613,8 +613,8 @@ def select(input: TensorLike, dim: int, index: Any) -> Tensor:
 
 
 def take(input: TensorLike, index: Any) -> Tensor:
-    """The elements at ``index`` of ``input`` read as one flat vector."""
-    return as_tensor(input).take(index)
+    """The elements at ``index`` (a tensor) of ``input`` read as one flat vector."""
+    return as_tensor(input).take(_tensor_only(index, "take", "index", 2))
 
 
 def index_put(input: TensorLike, indices: Any, values: Any, accumulate: bool = False) -> Tensor:
@@ -646,8 +646,10 @@ def unflatten(input: TensorLike, dim: int, sizes: Sequence[int]) -> Tensor:
 
 
 def take_along_dim(input: TensorLike, indices: Any, dim: int | None = None) -> Tensor:
-    """The entries at ``indices`` along ``dim`` (the flattened tensor's when None)."""
-    return as_tensor(input).take_along_dim(indices, dim)
+    """The entries at ``indices`` (a tensor) along ``dim`` (the flattened tensor's when None)."""
+    return as_tensor(input).take_along_dim(
+        _tensor_only(indices, "take_along_dim", "indices", 2), dim
+    )
 
 
 def masked_select(input: TensorLike, mask: Any) -> Tensor:

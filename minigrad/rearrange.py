@@ -25,7 +25,7 @@ from .dtypes import not_implemented_for, torch_name
 from .engine import TensorMakers
 from .inplace import sibling_views
 from .node_surface import labelled
-from .validation import _no_bool, _raw
+from .validation import _no_bool, _raw, _tensor_only
 
 if TYPE_CHECKING:
     from .tensor import Tensor
@@ -305,8 +305,9 @@ class RearrangeMethods:
 
     def take(self: Any, index: Any) -> Tensor:
         """The elements at ``index`` of the tensor read as one flat vector (negative indices
-        count from the end); the result has ``index``'s shape."""
-        idx = np.asarray(_raw(index))
+        count from the end); the result has ``index``'s shape. ``index`` is a tensor, as
+        PyTorch's (a number or a list is refused in its words)."""
+        idx = _tensor_only(index, "take", "index")._data
         n = self._data.size
         if idx.dtype.kind not in "iu":
             raise RuntimeError(
@@ -435,8 +436,9 @@ class RearrangeMethods:
     def take_along_dim(self: Any, indices: Any, dim: builtins.int | None = None) -> Tensor:
         """The entries at ``indices`` along ``dim``, the other dims of the two broadcast
         against each other (``x.take_along_dim(x.argsort(1), 1)`` sorts the rows); with
-        ``dim=None``, of the flattened tensor. One integer index (a copy)."""
-        idx = np.asarray(_raw(indices))
+        ``dim=None``, of the flattened tensor. One integer index (a copy). ``indices`` is a
+        tensor, as PyTorch's (a number or a list is refused in its words)."""
+        idx = _tensor_only(indices, "take_along_dim", "indices")._data
         if idx.dtype.kind not in "iu":
             raise RuntimeError(
                 "torch.take_along_dim(): dtype of indices should be Long but got "

@@ -416,9 +416,10 @@ class TensorSurface(
     def new_tensor(
         self: Any, data: Any, dtype: Any = None, requires_grad: builtins.bool = False
     ) -> Tensor:
-        """A new tensor from ``data``, with this tensor's dtype unless ``dtype`` is given."""
-        arr = np.array(_raw(data), dtype=np.dtype(self._data.dtype if dtype is None else dtype))
-        return _new_leaf(arr, requires_grad)
+        """A new tensor from ``data`` (a copy, checked as ``tensor()`` checks it), with this
+        tensor's dtype unless ``dtype`` is given."""
+        arr = _as_array(data, self._data.dtype if dtype is None else dtype)
+        return _new_leaf(arr.copy(order="K"), requires_grad)
 
     def new_zeros(
         self: Any,
@@ -428,7 +429,7 @@ class TensorSurface(
         requires_grad: builtins.bool = False,
     ) -> Tensor:
         """Zeros of ``size``, with this tensor's dtype unless ``dtype`` is given."""
-        shape = _shape(sizes_given(sizes, size, "new_zeros"))
+        shape = _shape(sizes_given(sizes, size, "new_zeros", required=True))
         return self.new_full(shape, 0, dtype=dtype, requires_grad=requires_grad)
 
     def new_ones(
@@ -439,7 +440,7 @@ class TensorSurface(
         requires_grad: builtins.bool = False,
     ) -> Tensor:
         """Ones of ``size``, with this tensor's dtype unless ``dtype`` is given."""
-        shape = _shape(sizes_given(sizes, size, "new_ones"))
+        shape = _shape(sizes_given(sizes, size, "new_ones", required=True))
         return self.new_full(shape, 1, dtype=dtype, requires_grad=requires_grad)
 
     def new_empty(
@@ -450,7 +451,7 @@ class TensorSurface(
         requires_grad: builtins.bool = False,
     ) -> Tensor:
         """Unset values of ``size``, with this tensor's dtype unless ``dtype`` is given."""
-        shape = _shape(sizes_given(sizes, size, "new_empty"))
+        shape = _shape(sizes_given(sizes, size, "new_empty", required=True))
         return self.new_full(shape, 0, dtype=dtype, requires_grad=requires_grad)
 
     def new_full(
@@ -460,7 +461,13 @@ class TensorSurface(
         dtype: Any = None,
         requires_grad: builtins.bool = False,
     ) -> Tensor:
-        """``fill_value`` in ``size``, with this tensor's dtype unless ``dtype`` is given."""
+        """``fill_value`` in ``size`` (a tuple, list or Size, as PyTorch's), with this tensor's
+        dtype unless ``dtype`` is given."""
+        if not isinstance(size, tuple | list):
+            raise TypeError(
+                "new_full(): argument 'size' (position 1) must be tuple of ints, not "
+                f"{type(size).__name__} (give a shape: x.new_full((2, 3), value))"
+            )
         dt = np.dtype(self._data.dtype if dtype is None else dtype)
         arr = np.full(_shape((size,)), checked_fill(fill_value, dt, "new_full"), dt)
         return _new_leaf(arr, requires_grad)
@@ -551,9 +558,15 @@ class TensorSurface(
     def expand_as(self: Any, other: Any) -> Tensor:
         return self.expand(other.shape)
 
-    def contiguous(self: Any, memory_format: Any = None) -> Tensor:
+    def contiguous(self: Any, *args: Any, memory_format: Any = None) -> Tensor:
         """This tensor when its memory is C-ordered, else a C-ordered copy (``CloneBackward0``),
-        as PyTorch's: ``x.t().contiguous()[i:j].view(-1)`` then views the copy."""
+        as PyTorch's: ``x.t().contiguous()[i:j].view(-1)`` then views the copy. PyTorch's
+        ``memory_format`` is keyword-only; minigrad has no memory formats and ignores it."""
+        if args:
+            raise TypeError(
+                f"contiguous() takes 0 positional arguments but {len(args)} was given "
+                "(memory_format is keyword-only: contiguous(memory_format=...))"
+            )
         if self._data.flags.c_contiguous:
             return self
         return TensorMakers.apply(more_ops.Contiguous(), self)

@@ -247,7 +247,10 @@ def _dim_required(axis: Any, dim: Any, where: str) -> tuple[Any, Any]:
     if axis is REQUIRED and dim is REQUIRED:
         raise TypeError(f'{where}() missing 1 required positional arguments: "dim" ({fix})')
     if axis is None or dim is None:
-        raise TypeError(f"{where}(): argument 'dim' must be tuple of ints, not NoneType ({fix})")
+        at = " (position 1)" if axis is None else ""
+        raise TypeError(
+            f"{where}(): argument 'dim'{at} must be tuple of ints, not NoneType ({fix})"
+        )
     return (None if axis is REQUIRED else axis), (None if dim is REQUIRED else dim)
 
 

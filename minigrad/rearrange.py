@@ -25,7 +25,7 @@ from .dtypes import not_implemented_for, torch_name
 from .engine import TensorMakers
 from .inplace import sibling_views
 from .node_surface import labelled
-from .validation import _no_bool, _raw, _tensor_only
+from .validation import _no_bool, _raw, _tensor_only, type_name
 
 if TYPE_CHECKING:
     from .tensor import Tensor
@@ -94,6 +94,32 @@ def _diagonal_positions(
     return rows, rows + offset
 
 
+def _int_list(v: Any, name: str, position: builtins.int) -> list[builtins.int]:
+    """A PyTorch "tuple of ints" argument of roll (``shifts``, ``dims``): an int, or a tuple or
+    list of them, where a one-element integer or bool tensor counts as an int, as PyTorch reads
+    it; anything else is refused in PyTorch's words."""
+    at = f"roll(): argument '{name}' (position {position}) must be tuple of ints"
+
+    def entry(e: Any) -> builtins.int | None:
+        if hasattr(e, "_data") and e._data.size == 1 and e._data.dtype.kind in "biu":
+            return builtins.int(e._data.reshape(()))
+        ok = isinstance(e, builtins.int | np.integer) and not isinstance(e, builtins.bool)
+        return builtins.int(e) if ok else None
+
+    if not isinstance(v, tuple | list):
+        one = entry(v)
+        if one is None:
+            raise TypeError(f"{at}, not {type_name(v)} (give an int or a tuple of ints)")
+        return [one]
+    out = [entry(e) for e in v]
+    for i, e in enumerate(out):
+        if e is None:
+            raise TypeError(
+                f"{at}, but found element of type {type_name(v[i])} at pos {i} (give ints)"
+            )
+    return [e for e in out if e is not None]
+
+
 class RearrangeMethods:
     """The rearranging methods of this module (``Tensor`` inherits them)."""
 
@@ -130,8 +156,8 @@ class RearrangeMethods:
 
         One integer index (a copy, as PyTorch's): each output position names its source.
         """
-        sh = list(shifts) if isinstance(shifts, tuple | list) else [shifts]
-        ds = [] if dims is None else list(dims) if isinstance(dims, tuple | list) else [dims]
+        sh = _int_list(shifts, "shifts", 1)
+        ds = [] if dims is None else _int_list(dims, "dims", 2)
         if not sh:
             raise RuntimeError("`shifts` required")
         if dims is None and len(sh) == 1:
@@ -139,7 +165,7 @@ class RearrangeMethods:
             n = math.prod(shape)
             if self._data.ndim == 0 or n == 0:
                 return self.clone()
-            flat = (np.arange(n) - _int_arg(sh[0], "shifts", "roll")) % n
+            flat = (np.arange(n) - sh[0]) % n
             return self[np.unravel_index(flat.reshape(shape), shape)]
         if len(sh) != len(ds):
             raise RuntimeError(
@@ -148,7 +174,7 @@ class RearrangeMethods:
         total: dict[builtins.int, builtins.int] = {}
         for s, d in zip(sh, ds):
             w = wrap_dim(d, self._data.ndim, "roll", self._data.shape)
-            total[w] = total.get(w, 0) + _int_arg(s, "shifts", "roll")
+            total[w] = total.get(w, 0) + s
         shape = self._data.shape
         picks = {d: (np.arange(shape[d]) - s) % builtins.max(shape[d], 1) for d, s in total.items()}
         return _copy(self, _grid(shape, picks))

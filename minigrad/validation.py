@@ -756,13 +756,20 @@ def _no_bool(t: Any, where: str) -> Any:
     return t
 
 
+def type_name(v: Any) -> str:
+    """A value's type as PyTorch's argument errors name it: "int", "Tensor", "numpy.ndarray"."""
+    cls = type(v)
+    if cls.__module__ == "builtins" or hasattr(v, "_data"):
+        return "Tensor" if hasattr(v, "_data") else cls.__name__
+    return f"{cls.__module__}.{cls.__qualname__}"
+
+
 def _tensor_only(v: Any, where: str, arg: str = "other", position: int = 1) -> Any:
     """``v``, when it is a tensor; else PyTorch's TypeError for an op that takes only tensors
     (``maximum``, ``minimum``), with the fix: a number bound is clamp's, or make it a tensor."""
     if hasattr(v, "_data"):
         return v
-    cls = type(v)  # (named as PyTorch names it: "int", "numpy.float64")
-    kind = cls.__name__ if cls.__module__ == "builtins" else f"{cls.__module__}.{cls.__qualname__}"
+    kind = type_name(v)
     fix = "make it a tensor, e.g. tensor(...)"
     if isinstance(v, bool | int | float | np.number) and where in ("maximum", "minimum"):
         n = v.item() if isinstance(v, np.number) else v

@@ -150,6 +150,22 @@ CALLS: dict[str, Callable[[Any, Any], Any]] = {
     "new_tensor([None])": lambda L, x: x.new_tensor([None]),
     "new_tensor([1.5]) of int": lambda L, x: x.long().new_tensor([1.5, -2]),
     "new_tensor([-1]) of uint8": lambda L, x: x.to(L.uint8).new_tensor([-1, 255]),
+    "roll(0-d tensor)": lambda L, x: x.roll(L.tensor(1)),
+    "roll(1-element tensor)": lambda L, x: x.roll(L.tensor([[4]])),
+    "roll(bool tensor)": lambda L, x: x.roll(L.tensor(True)),
+    "roll(uint8 tensor, dims=tensor)": lambda L, x: x.roll(
+        L.tensor([1], dtype=L.uint8), L.tensor(1)
+    ),
+    "roll((tensor, int), dims)": lambda L, x: x.roll((L.tensor([1]), 2), (0, 1)),
+    "roll(2-element tensor)": lambda L, x: x.roll(L.tensor([1, 2]), (0, 1)),
+    "roll(float tensor)": lambda L, x: x.roll(L.tensor(1.0)),
+    "roll((float tensor,), dims)": lambda L, x: x.roll((L.tensor(1.0),), (1,)),
+    "roll(1.0)": lambda L, x: x.roll(1.0),
+    "roll(True)": lambda L, x: x.roll(True),
+    "roll(1, 1.0)": lambda L, x: x.roll(1, 1.0),
+    "roll(1, dims=tensor of 2)": lambda L, x: x.roll((1, 1), L.tensor([0, 1])),
+    "roll(ndarray)": lambda L, x: x.roll(np.array([1])),
+    "roll(numpy int)": lambda L, x: x.roll(np.int64(-1)),
 }
 
 

@@ -22,7 +22,7 @@ from .dtypes import default_float, not_implemented_for, result_np, torch_name
 from .functions import _into, einsum, meshgrid, stack
 from .more_methods import _const, _need_tensor, cross_of
 from .tensor import Tensor
-from .validation import int_argument
+from .validation import UNSET, int_argument, var_arguments
 
 __all__ = [
     "atleast_1d",
@@ -271,21 +271,15 @@ def _var_args(input: Any, dim: Any, args: tuple[Any, ...], kw: dict[str, Any], f
         )
     if input._data.dtype.kind not in "fc":
         raise RuntimeError(f"{fn} only support floating point and complex dtypes")
-    if isinstance(dim, builtins.bool):  # var_mean(x, True): the unbiased overload
-        args, dim = (dim, *args), None
     if len(args) > 2:
         raise TypeError(f"{fn}() takes at most 4 positional arguments ({2 + len(args)} given)")
-    unbiased = args[0] if args else kw.pop("unbiased", None)
+    unbiased = args[0] if args else kw.pop("unbiased", UNSET)
     keepdim = args[1] if len(args) > 1 else kw.pop("keepdim", False)
     correction = kw.pop("correction", None)
     if kw:
         raise TypeError(f"{fn}() got an unexpected keyword argument '{next(iter(kw))}'")
-    if unbiased is not None and correction is not None:
-        raise TypeError(
-            f"{fn}() received an invalid combination of arguments: give either unbiased or "
-            "correction, not both"
-        )
-    var = input.var(dim, unbiased, keepdim, correction=correction)
+    dim, c, keepdim = var_arguments(fn, dim, unbiased, keepdim, correction)
+    var = input.var(dim, keepdim=keepdim, correction=c)
     return var, input.mean(() if dim is None else dim, keepdim)
 
 

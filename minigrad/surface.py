@@ -28,6 +28,7 @@ from .pointwise import PointwiseMethods, _divide
 from .rearrange import RearrangeMethods
 from .reductions import ReductionMethods, ReductionResults
 from .validation import (
+    UNSET,
     ShapeError,
     _alpha_times,
     _as_array,
@@ -50,6 +51,7 @@ from .validation import (
     _with_dtype,
     int_argument,
     sizes_given,
+    var_arguments,
 )
 
 if TYPE_CHECKING:
@@ -1145,22 +1147,24 @@ class TensorSurface(
     def std(
         self: Any,
         dim: Any = None,
-        unbiased: builtins.bool | None = None,
+        unbiased: Any = UNSET,
         keepdim: builtins.bool = False,
         *,
         correction: Any = None,
         axis: Any = None,
         keepdims: builtins.bool | None = None,
     ) -> Tensor:
-        """Standard deviation over ``dim``, dividing by n - correction (PyTorch's default: 1)."""
+        """Standard deviation over ``dim``, dividing by n - correction (PyTorch's default: 1);
+        ``var``'s arguments."""
         _check_floating(self, "std")
-        var = self.var(dim, unbiased, keepdim, correction=correction, axis=axis, keepdims=keepdims)
+        dim, c, keepdim = var_arguments("std", dim, unbiased, keepdim, correction)
+        var = self.var(dim, keepdim=keepdim, correction=c, axis=axis, keepdims=keepdims)
         return labelled(var.sqrt(), "StdBackward0")
 
     def var(
         self: Any,
         dim: Any = None,
-        unbiased: builtins.bool | None = None,
+        unbiased: Any = UNSET,
         keepdim: builtins.bool = False,
         *,
         correction: Any = None,
@@ -1169,12 +1173,11 @@ class TensorSurface(
     ) -> Tensor:
         """Variance over ``dim``, dividing by n - correction (PyTorch's default: 1).
 
-        ``unbiased=False`` is ``correction=0``, as in PyTorch's older signature.
+        PyTorch's older overloads are read as its: ``var(False)`` (unbiased, over everything)
+        and ``var(dim, False)``; ``unbiased=False`` is ``correction=0`` (``var_arguments``).
         """
         _check_floating(self, "var")
-        if unbiased is not None and correction is not None:
-            raise TypeError("var(): give either unbiased or correction, not both")
-        c = correction if correction is not None else (0 if unbiased is False else 1)
+        dim, c, keepdim = var_arguments("var", dim, unbiased, keepdim, correction)
         d = _dims(self, dim, axis, "var")
         keep = _keep(keepdim, keepdims)
         reduced = ops._keepdims_shape(self._data.shape, d)

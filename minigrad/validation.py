@@ -254,6 +254,49 @@ def _dim_required(axis: Any, dim: Any, where: str) -> tuple[Any, Any]:
     return (None if axis is REQUIRED else axis), (None if dim is REQUIRED else dim)
 
 
+class _Unset:
+    """The default of an argument whose absence means something (told apart from None)."""
+
+    def __repr__(self) -> str:
+        return "<unset>"
+
+
+UNSET: Any = _Unset()
+
+
+def var_arguments(fn: str, dim: Any, unbiased: Any, keepdim: Any, correction: Any) -> Any:
+    """The dim, correction and keepdim of ``var``/``std`` (and ``var_mean``/``std_mean``) from
+    PyTorch's three overloads: ``(unbiased)``, a bool alone; ``(dim, unbiased, keepdim)``; and
+    ``(dim, *, correction, keepdim)`` (correction 1 by default).
+
+    Raises:
+        TypeError: PyTorch's "invalid combination of arguments", then what was wrong and the
+            fix: an ``unbiased`` or ``keepdim`` that is not a bool (``var(1, 0)`` is not
+            ``unbiased=False``), more arguments after a bool ``unbiased`` first, or both
+            ``unbiased`` and ``correction``.
+    """
+    bad = f"{fn}() received an invalid combination of arguments - "
+    if isinstance(dim, bool):  # var(False): the unbiased overload, which takes nothing else
+        if unbiased is not UNSET or keepdim is not False or correction is not None:
+            raise TypeError(
+                bad + f"got unbiased={dim} first, then more arguments ({fn}(unbiased) takes "
+                f"nothing else; with a dim write {fn}(dim, unbiased, keepdim))"
+            )
+        dim, unbiased = None, dim
+    if unbiased is not UNSET:
+        if type(unbiased) is not bool:
+            raise TypeError(
+                bad + f"unbiased must be bool, not {type_name(unbiased)} ({fn}(dim, unbiased, "
+                f"keepdim) takes bools; for a number write {fn}(dim, correction=...))"
+            )
+        if correction is not None:
+            raise TypeError(bad + f"got both unbiased and correction ({fn}(): give one)")
+        correction = int(unbiased)
+    if type(keepdim) is not bool:
+        raise TypeError(bad + f"keepdim must be bool, not {type_name(keepdim)}")
+    return dim, 1 if correction is None else correction, keepdim
+
+
 def _keep(keep: Any, other: Any) -> bool:
     """PyTorch's ``keepdim`` or NumPy's ``keepdims``: the second, unless it is None."""
     return bool(other) if other is not None else bool(keep)

@@ -327,7 +327,8 @@ def checked_number(v: Any, dt: np.dtype, where: str) -> np.ndarray:
     Any number fits a bool. A float fits an integer dtype when it is not NaN and lies within
     the dtype's range (it is then truncated toward 0: 2.7 gives 2, -0.5 gives 0 in int8 but is
     refused by uint8); a finite float fits a float dtype within its range. An int fits a signed
-    dtype within its range and an unsigned one from -max to max (-1 wraps to 255 in uint8).
+    dtype within its range and an unsigned one from -max to max (-1 wraps to 255 in uint8), and
+    a float dtype within its range.
 
     Raises:
         RuntimeError: PyTorch's "value cannot be converted to type uint8_t without overflow",
@@ -347,6 +348,8 @@ def checked_number(v: Any, dt: np.dtype, where: str) -> np.ndarray:
             low = -builtins.int(info.max) if dt.kind == "u" else info.min
             if not low <= v <= info.max:
                 raise RuntimeError(_overflow(v, dt, where))
+        elif dt.kind == "f" and abs(v) > builtins.float(np.finfo(dt).max):  # (70000 in float16)
+            raise RuntimeError(_overflow(v, dt, where))
         return np.asarray(v).astype(dt)
     if isinstance(v, builtins.float) and not isinstance(v, builtins.bool):
         if dt.kind in "iu":

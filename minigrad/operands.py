@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from . import ops
-from .dtypes import default_float, result_np, wrapped_int
+from .dtypes import checked_number, default_float, result_np, wrapped_int
 from .engine import Op, TensorMakers
 from .validation import (
     _as_array,
@@ -101,16 +101,27 @@ def _bool_power(x: Any, y: bool) -> Any:
     return TensorMakers.wrap(out, None)
 
 
-def _clip_input(x: Any, low: Any, high: Any) -> Any:
-    """The input of ``clip`` with number bounds (or None), when it is an integer or bool
-    tensor: in the default float dtype for a float bound (PyTorch's result type); refused, as
-    PyTorch, for a bool tensor whose bounds are bools (NumPy would answer)."""
-    if isinstance(low, float) or isinstance(high, float):
-        return TensorMakers.wrap(x._data.astype(default_float()), None)
-    if x._data.dtype.kind == "b" and type(low) is not int and type(high) is not int:
-        kernel = "clamp_min" if high is None else "clamp_max" if low is None else "clamp"
-        raise _bool_refusal("clamp", f"{kernel}_scalar_cpu")
-    return x
+def _clip_input(x: Any, low: Any, high: Any) -> tuple[Any, Any, Any]:
+    """The input and bounds of ``clip`` with number bounds (or None). An integer or bool input
+    is in the default float dtype for a float bound (PyTorch's result type), in int64 for a
+    bool one by int bounds, and refused, as PyTorch, for a bool one by bool bounds (NumPy
+    would answer). Each bound is then converted to that dtype as PyTorch converts it
+    (``checked_number``): -1 is 255 for uint8, 300 is refused (NumPy would compare the
+    numbers, or raise its own OverflowError); a float input keeps its bounds as given."""
+    kind = x._data.dtype.kind
+    if kind not in "fc":
+        if isinstance(low, float) or isinstance(high, float):
+            x = TensorMakers.wrap(x._data.astype(default_float()), None)
+        elif kind == "b" and type(low) is not int and type(high) is not int:
+            kernel = "clamp_min" if high is None else "clamp_max" if low is None else "clamp"
+            raise _bool_refusal("clamp", f"{kernel}_scalar_cpu")
+        elif kind == "b":
+            x = TensorMakers.wrap(x._data.astype(np.int64), None)
+    dt = x._data.dtype
+    checked = [None if v is None else checked_number(v, dt, "clamp") for v in (low, high)]
+    if dt.kind in "fc":
+        return x, low, high
+    return x, *(None if c is None else c.item() for c in checked)
 
 
 def _negative_powers(x: Any, y: Any, rt: np.dtype) -> tuple[Any, Any]:

@@ -495,7 +495,7 @@ class Tensor(InPlace, InPlaceMethods, Conversions, Copying, TensorSurface):
             raise ValueError("clip(): at least one of min and max must be given")
         if not isinstance(min, _NUMBER_OR_NONE) or not isinstance(max, _NUMBER_OR_NONE):
             return self._clamp_bounds(min, max)  # tensor bounds, composed (pointwise.py)
-        x = self if self._data.dtype.kind in "fc" else _clip_input(self, min, max)  # (int, bool)
+        x, min, max = _clip_input(self, min, max)  # (bounds as PyTorch converts them)
         return _unary(ops.Clip(min, max), x)
 
     clamp = clip

@@ -15,6 +15,7 @@ import numpy as np
 
 from .dims import wrap_dim, wrap_dims
 from .dtypes import (
+    checked_number,
     default_float,
     not_implemented_for,
     not_implemented_words,
@@ -788,6 +789,8 @@ def _alpha_times(x: Any, other: Any, alpha: Any, where: str) -> Any:
         )
     if rt.kind == "b":  # (alpha as a bool: other itself, or all False)
         return other if alpha else (other & False if hasattr(other, "_data") else False)
+    if isinstance(alpha, int | float) and alpha != 1:
+        checked_number(alpha, rt, where)  # (as PyTorch converts it: 300 does not fit uint8)
     return other if alpha == 1 else other * alpha
 
 

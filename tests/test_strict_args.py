@@ -7,6 +7,7 @@ place PyTorch's "not implemented for" wording lives."""
 from __future__ import annotations
 
 import re
+import warnings
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -221,3 +222,79 @@ def test_arguments_as_torch(name: str) -> None:
         return out
 
     _same(run(mg), run(torch), words=name not in OWN_WORDS)
+
+
+# -- number bounds and alpha converted to the tensor's dtype as PyTorch converts them ----------
+
+U8 = [1, 2, 3]
+CONVERTED: dict[str, Callable[[Any], Any]] = {
+    "clamp(-1)": lambda L: L.tensor(U8, dtype=L.uint8).clamp(-1),
+    "clamp(-255)": lambda L: L.tensor(U8, dtype=L.uint8).clamp(-255),
+    "clamp(-256)": lambda L: L.tensor(U8, dtype=L.uint8).clamp(-256),
+    "clamp(max=-1)": lambda L: L.tensor(U8, dtype=L.uint8).clamp(max=-1),
+    "clamp(max=300)": lambda L: L.tensor(U8, dtype=L.uint8).clamp(max=300),
+    "clamp(-1, 300)": lambda L: L.tensor(U8, dtype=L.uint8).clamp(min=-1, max=300),
+    "clamp(max=numpy 300)": lambda L: L.tensor(U8, dtype=L.uint8).clamp(max=np.int64(300)),
+    "clamp(max=2**64)": lambda L: L.tensor(U8, dtype=L.uint8).clamp(max=2**64),
+    "clamp(-1.5) of uint8": lambda L: L.tensor(U8, dtype=L.uint8).clamp(-1.5),
+    "clamp_(-1)": lambda L: L.tensor(U8, dtype=L.uint8).clamp_(-1),
+    "clamp_(max=300)": lambda L: L.tensor(U8, dtype=L.uint8).clamp_(max=300),
+    "clamp_min(-1)": lambda L: L.tensor(U8, dtype=L.uint8).clamp_min(-1),
+    "clamp_min_(-1)": lambda L: L.tensor(U8, dtype=L.uint8).clamp_min_(-1),
+    "clamp_max(300)": lambda L: L.tensor(U8, dtype=L.uint8).clamp_max(300),
+    "clip(-1)": lambda L: L.tensor(U8, dtype=L.uint8).clip(-1),
+    "torch.clamp(-1)": lambda L: L.clamp(L.tensor(U8, dtype=L.uint8), -1),
+    "int8 clamp(max=256)": lambda L: L.tensor(U8, dtype=L.int8).clamp(max=256),
+    "int8 clamp(min=-128)": lambda L: L.tensor(U8, dtype=L.int8).clamp(min=-128),
+    "int32 clamp(2**40)": lambda L: L.tensor(U8, dtype=L.int32).clamp(min=2**40),
+    "int64 clamp(2**63)": lambda L: L.tensor(U8).clamp(2**63),
+    "bool clamp(2)": lambda L: L.tensor([True, False]).clamp(2),
+    "bool clamp(max=300)": lambda L: L.tensor([True, False]).clamp(max=300),
+    "float16 clamp(max=70000)": lambda L: L.tensor([1.0], dtype=L.float16).clamp(max=70000),
+    "float16 clamp(max=1e6)": lambda L: L.tensor([1.0], dtype=L.float16).clamp(max=1e6),
+    "float32 clamp(max=10**40)": lambda L: L.tensor([1.0]).clamp(max=10**40),
+    "float32 clamp(max=inf)": lambda L: L.tensor([1.0]).clamp(max=float("inf")),
+    "float16 fill_(70000)": lambda L: L.zeros(2, dtype=L.float16).fill_(70000),
+    "uint8 fill_(-1)": lambda L: L.zeros(2, dtype=L.uint8).fill_(-1),
+    "uint8 copy_(-1)": lambda L: L.zeros(2, dtype=L.uint8).copy_(L.tensor(-1)),
+    "uint8 + -1": lambda L: L.tensor(U8, dtype=L.uint8) + (-1),
+    "uint8 - 5": lambda L: L.tensor(U8, dtype=L.uint8) - 5,
+    "uint8 * -1000": lambda L: L.tensor(U8, dtype=L.uint8) * (-1000),
+    "uint8 add(alpha=300)": lambda L: L.zeros(2, dtype=L.uint8).add(
+        L.ones(2, dtype=L.uint8), alpha=300
+    ),
+    "uint8 add(alpha=-1)": lambda L: L.zeros(2, dtype=L.uint8).add(
+        L.ones(2, dtype=L.uint8), alpha=-1
+    ),
+    "int8 add_(alpha=200)": lambda L: L.zeros(2, dtype=L.int8).add_(
+        L.ones(2, dtype=L.int8), alpha=200
+    ),
+    "float16 add(alpha=70000)": lambda L: L.zeros(2, dtype=L.float16).add(
+        L.ones(2, dtype=L.float16), alpha=70000
+    ),
+    "uint8 add(int64, alpha=300)": lambda L: L.zeros(2, dtype=L.uint8).add(
+        L.ones(2, dtype=L.int64), alpha=300
+    ),
+}
+
+
+@pytest.mark.parametrize("name", list(CONVERTED))
+def test_numbers_converted_as_torch(name: str) -> None:
+    torch = pytest.importorskip("torch")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # (no NumPy DeprecationWarning or overflow warning)
+        mine = _outcome(lambda: CONVERTED[name](mg))
+    _same(mine, _outcome(lambda: CONVERTED[name](torch)))
+
+
+def test_refused_clamp_leaves_the_tensor_as_it_was() -> None:
+    x = mg.tensor(U8, dtype=mg.uint8)
+    with pytest.raises(RuntimeError, match=r"^value cannot be converted to type uint8_t without"):
+        x.clamp_(-1, 300)
+    np.testing.assert_array_equal(x.numpy(), U8)
+
+
+def test_clamp_of_floats_keeps_its_gradients() -> None:
+    a = mg.tensor([[-1.7, -0.5, 0.3], [1.4, 0.8, -1.2]], dtype=mg.float64, requires_grad=True)
+    assert mg.gradcheck(lambda x: x.clamp(-1, 1), (a,))
+    assert mg.gradgradcheck(lambda x: x.clamp(min=-1) * x, (a,))

@@ -81,12 +81,17 @@ def _made(data: np.ndarray, device: Any, requires_grad: bool) -> Tensor:
 def tensor(
     data: Any, dtype: DTypeLike = None, device: Any = None, requires_grad: bool = False
 ) -> Tensor:
-    """A new tensor holding a copy of ``data`` (floats become the default dtype, ints int64)."""
+    """A new tensor holding a copy of ``data`` (floats become the default dtype, ints int64).
+
+    An array's copy keeps the order of its dims in memory, as PyTorch's: ``tensor(a.T)`` has
+    ``a.T``'s strides and is not contiguous; a sliced C-ordered array's copy is C-ordered, and
+    so is a broadcast one's."""
     as_device(device)
     source = data._data if isinstance(data, Tensor) else data
     t = from_data(source, dtype, requires_grad)
     if t._data is source or np.shares_memory(t._data, source):
-        t._data = t._data.copy()
+        broadcast = any(s == 0 and n > 1 for s, n in zip(t._data.strides, t._data.shape))
+        t._data = t._data.copy(order="C" if broadcast else "K")
     return t
 
 

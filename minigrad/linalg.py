@@ -22,7 +22,7 @@ from .dims import wrap_dim, wrap_dims
 from .dtypes import torch_name
 from .linalg_factor import cholesky, eigh, eigvalsh, matrix_exp, matrix_power, qr
 from .linalg_householder import householder_product
-from .linalg_methods import LinalgResults, check_matrices, vector_norm_of
+from .linalg_methods import LinalgResults, check_matrices, refuse_half, vector_norm_of
 from .linalg_ops import LinAlgError
 from .linalg_svd import lstsq, matrix_rank, pinv, svd, svdvals
 from .more_functions import linalg_cross as cross
@@ -139,6 +139,7 @@ def matrix_norm(
     if r == c:
         raise RuntimeError(f"linalg.matrix_norm: dims must be different. Got ({r}, {c})")
     if ord == "nuc" or (ord in (2, -2) and type(ord) is not builtins.bool):
+        refuse_half(A._data, "linalg.matrix_norm")
         s = svdvals(A.movedim((r, c), (-2, -1)))
         out = s.sum(-1) if ord == "nuc" else s.amax(-1) if ord == 2 else s.amin(-1)
         return out.unsqueeze(min(r, c)).unsqueeze(max(r, c)) if keepdim else out

@@ -17,7 +17,7 @@ import numpy as np
 
 from .dtypes import torch_name
 from .engine import Op, TensorMakers
-from .linalg_methods import check_matrices
+from .linalg_methods import check_matrices, refuse_half
 from .linalg_ops import LinAlgError, solve
 from .node_surface import labelled
 from .ops import _is_array, reshape, scatter, swap_last, where
@@ -400,6 +400,7 @@ def qr(A: Any, mode: str = "reduced", *, out: Any = None) -> Any:
             "linalg.qr: Expected a floating point or complex tensor as input. Got "
             f"{torch_name(a.dtype)} (convert first, e.g. A.double())"
         )
+    refuse_half(a, "linalg.qr")
     exact = _qr_array(a, mode)[1]
     q = TensorMakers.apply(QR(mode), A)
     if q.grad_fn is None:

@@ -53,7 +53,7 @@ def _check(A: Tensor, tau: Tensor) -> None:
         raise RuntimeError(
             f"{_FN}: tau dtype {torch_name(t)} does not match input dtype {torch_name(a)}"
         )
-    if a.kind != "f":
+    if a.kind != "f" or a == np.float16:
         raise not_implemented_for(
             "orgqr_cpu",
             a,

@@ -18,7 +18,7 @@ import numpy as np
 
 from . import linalg_ops, more_ops, ops
 from .dims import wrap_dim
-from .dtypes import torch_name
+from .dtypes import not_implemented_for, torch_name
 from .engine import TensorMakers
 from .node_surface import labelled
 from .validation import _one_dim, _with_dtype
@@ -46,9 +46,36 @@ class LinalgResults:
         V: Any
 
 
+# PyTorch's refusal of a float16 matrix, op by op (LAPACK has no half precision; NumPy's own
+# refusal would be a bare TypeError): its kernel has no Half version, or (None) "Low precision
+# dtypes not supported". Ops not listed (matrix_exp, matrix_power) compute in float16.
+_HALF_KERNELS: dict[str, str | None] = {
+    "linalg.inv": None,
+    "linalg.slogdet": None,
+    "linalg.matrix_norm": None,
+    "linalg.det": "lu_cpu",
+    "linalg.solve": "lu_cpu",
+    "linalg.cholesky": "cholesky_cpu",
+    "linalg.qr": "geqrf_cpu",
+    "linalg.eigh": "linalg_eigh_cpu",
+    "linalg.svd": "linalg_svd_cpu",
+}
+
+
+def refuse_half(a: np.ndarray, name: str) -> None:
+    """PyTorch's refusal of a float16 ``a`` by op ``name`` (``_HALF_KERNELS``), then the fix."""
+    if a.dtype != np.float16 or name not in _HALF_KERNELS:
+        return
+    kernel, fix = _HALF_KERNELS[name], "convert first, e.g. A.float()"
+    if kernel is None:
+        raise RuntimeError(f"{name}: Low precision dtypes not supported. Got Half ({fix})")
+    raise not_implemented_for(kernel, np.float16, fix)
+
+
 def check_matrices(t: Any, name: str) -> None:
-    """PyTorch's checks of a (batch of) square matrices for ``name`` (``linalg.inv``): float,
-    at least 2-D, square; each a RuntimeError in its words."""
+    """PyTorch's checks of a (batch of) square matrices for ``name`` (``linalg.inv``): float
+    (float16 refused where PyTorch's kernel refuses it), at least 2-D, square; each in its
+    words."""
     a = t._data
     if a.ndim < 2:
         raise RuntimeError(f"{name}: The input tensor A must have at least 2 dimensions.")
@@ -57,6 +84,7 @@ def check_matrices(t: Any, name: str) -> None:
             f"{name}: Expected a floating point or complex tensor as input. Got "
             f"{torch_name(a.dtype)} (convert first, e.g. A.double())"
         )
+    refuse_half(a, name)
     if a.shape[-1] != a.shape[-2]:
         raise RuntimeError(
             f"{name}: A must be batches of square matrices, but they are {a.shape[-2]} by "

@@ -55,6 +55,23 @@ def singular_error(x: np.ndarray, name: str) -> LinAlgError:
     raise AssertionError("unreachable")  # pragma: no cover
 
 
+def svd_array(a: np.ndarray, **options: Any) -> Any:
+    """NumPy's SVD of each matrix of ``a`` (``options``: ``full_matrices``, ``compute_uv``);
+    PyTorch's LinAlgError, in its words, where LAPACK does not converge (NumPy's would say
+    only "SVD did not converge")."""
+    try:
+        return np.linalg.svd(a, **options)
+    except np.linalg.LinAlgError:
+        why = (
+            "contained non-finite values"
+            if not np.isfinite(a).all()
+            else "is ill-conditioned or has too many repeated singular values"
+        )
+        raise LinAlgError(
+            f"linalg.svd: The algorithm failed to converge because the input matrix {why}."
+        ) from None
+
+
 def inv_array(x: np.ndarray) -> np.ndarray:
     """``x``'s inverse (each matrix of a batch); PyTorch's LinAlgError for a singular one."""
     try:
@@ -77,7 +94,7 @@ def _cofactors(m: np.ndarray) -> np.ndarray:
     """The cofactor matrices (transposed adjugates) of a stack of matrices, through the SVD
     ``m = U diag(s) Vh``: ``det(U) det(Vh) U diag(prod_{j != i} s_j) Vh``, finite for a
     singular matrix too (where ``det(m) m^-T`` is not)."""
-    u, s, vh = np.linalg.svd(m)
+    u, s, vh = svd_array(m)
     ones = np.ones_like(s[..., :1])
     before = np.cumprod(np.concatenate([ones, s[..., :-1]], axis=-1), axis=-1)
     after = np.cumprod(np.concatenate([ones, s[..., :0:-1]], axis=-1), axis=-1)[..., ::-1]

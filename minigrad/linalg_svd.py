@@ -13,9 +13,10 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from .dtypes import not_implemented_for, torch_name
+from .dtypes import torch_name
 from .engine import Op
-from .linalg_methods import LinalgResults
+from .linalg_methods import LinalgResults, refuse_half
+from .linalg_ops import svd_array
 from .ops import Concat, _data, reshape, swap_last, where
 from .quiet import _ieee
 from .tensor import Tensor, apply, as_tensor
@@ -70,7 +71,7 @@ class SVD(Op):
 
     def forward(self, x: Any) -> np.ndarray:
         with _ieee():  # (inf and nan as PyTorch where float32 overflows, without a warning)
-            u, s, vh = np.linalg.svd(x, full_matrices=self.full)
+            u, s, vh = svd_array(x, full_matrices=self.full)
         k = s.shape[-1]
         # (the extra columns are constants: PyTorch narrows their gradient away)
         self.extra = (u[..., k:], vh[..., k:, :]) if self.full else None
@@ -140,11 +141,14 @@ def _check(A: Tensor, name: str, arg: str = "A") -> None:
         )
 
 
-def _no_half(A: Tensor) -> None:
-    """PyTorch's refusal of float16 (LAPACK has no half precision; NumPy's would be a bare
-    TypeError)."""
-    if A._data.dtype == np.float16:
-        raise not_implemented_for("linalg_svd_cpu", np.float16, "convert first, e.g. A.float()")
+def _float_or_double(a: np.ndarray, fn: str) -> None:
+    """PyTorch's refusal, by ``matrix_rank`` and ``lstsq``, of a dtype other than float32 and
+    float64 (their LAPACK drivers take only these)."""
+    if a.dtype not in (np.float32, np.float64):
+        raise RuntimeError(
+            "This function doesn't handle types other than float and double (linalg."
+            f"{fn}() of a {a.dtype} tensor: convert first, e.g. A.double())"
+        )
 
 
 def _type_name(x: Any) -> str:
@@ -194,7 +198,7 @@ def svd(A: Tensor, full_matrices: builtins.bool = True, *, driver: Any = None) -
     """
     A = _tensor(A, "linalg_svd")
     _check(A, "linalg.svd")
-    _no_half(A)
+    refuse_half(A._data, "linalg.svd")
     op = SVD(bool(full_matrices))
     packed = apply(op, A)
     u, s, v = _split(packed, A._data.shape[-2])
@@ -244,11 +248,13 @@ def matrix_rank(
     eps * max(m, n), or 0 when only a positive ``atol`` is given; ``hermitian`` reads only the
     lower triangle."""
     A = _tensor(A, "linalg_matrix_rank")
+    if A._data.ndim >= 2:
+        _float_or_double(A._data, "matrix_rank")
     _check(A, "torch.linalg.matrix_rank", "input")
     a = A._data
     if hermitian:
         a = np.tril(a) + np.swapaxes(np.tril(a, -1), -1, -2)
-    s = np.linalg.svd(a, compute_uv=False)
+    s = svd_array(a, compute_uv=False)
     tol = _tolerance(s, a.shape, atol, rtol)
     return as_tensor((s > tol).sum(-1).astype(np.int64))
 
@@ -308,7 +314,7 @@ def legacy_svd(
             "instead"
         )
     _check(input, "linalg.svd")
-    _no_half(input)
+    refuse_half(input._data, "linalg.svd")
     if compute_uv:
         U, S, Vh = svd(input, not some)
         return LinalgResults.svd(U, S, Vh.mT)
@@ -348,11 +354,7 @@ def lstsq(A: Tensor, B: Tensor, rcond: Any = None, *, driver: Any = None) -> Lin
     a, b = A._data, B._data
     if a.ndim < 2:
         raise RuntimeError("torch.linalg.lstsq: input must have at least 2 dimensions.")
-    if a.dtype.kind not in "fc":
-        raise RuntimeError(
-            f"torch.linalg.lstsq: Expected a floating point or complex tensor as input. Got "
-            f"{torch_name(a.dtype)} (convert first, e.g. A.double())"
-        )
+    _float_or_double(a, "lstsq")
     if a.dtype != b.dtype:
         raise RuntimeError(
             "torch.linalg.lstsq: Expected input and other to have the same dtype, but got "
@@ -383,7 +385,7 @@ def lstsq(A: Tensor, B: Tensor, rcond: Any = None, *, driver: Any = None) -> Lin
     if name != "gels":
         rank = matrix_rank(A, rtol=rtol)
     if name in ("gelsd", "gelss"):
-        s = as_tensor(np.linalg.svd(a, compute_uv=False))
+        s = as_tensor(svd_array(a, compute_uv=False))
     residuals = empty
     if name != "gelsy" and m > n:
         full = (rank._data == n).all() if name != "gels" else True

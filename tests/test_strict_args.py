@@ -298,3 +298,55 @@ def test_clamp_of_floats_keeps_its_gradients() -> None:
     a = mg.tensor([[-1.7, -0.5, 0.3], [1.4, 0.8, -1.2]], dtype=mg.float64, requires_grad=True)
     assert mg.gradcheck(lambda x: x.clamp(-1, 1), (a,))
     assert mg.gradgradcheck(lambda x: x.clamp(min=-1) * x, (a,))
+
+
+# -- linalg: float16 and non-finite input refused in PyTorch's words ---------------------------
+
+NAN = [[float("nan"), 1.0], [1.0, 2.0]]
+LINALG: dict[str, Callable[[Any], Any]] = {
+    "matrix_rank f16": lambda L: L.linalg.matrix_rank(L.eye(3, dtype=L.float16)),
+    "matrix_rank f16 hermitian": lambda L: L.linalg.matrix_rank(
+        L.eye(3, dtype=L.float16), hermitian=True
+    ),
+    "matrix_rank int64": lambda L: L.linalg.matrix_rank(L.eye(3, dtype=L.int64)),
+    "lstsq f16": lambda L: L.linalg.lstsq(L.eye(3, dtype=L.float16), L.ones(3, 1, dtype=L.float16)),
+    "lstsq int64": lambda L: L.linalg.lstsq(L.eye(3, dtype=L.int64), L.ones(3, 1, dtype=L.int64)),
+    "inv f16": lambda L: L.linalg.inv(L.eye(3, dtype=L.float16)),
+    "inverse f16": lambda L: L.eye(3, dtype=L.float16).inverse(),
+    "det f16": lambda L: L.linalg.det(L.eye(3, dtype=L.float16)),
+    "slogdet f16": lambda L: L.linalg.slogdet(L.eye(3, dtype=L.float16)),
+    "solve f16": lambda L: L.linalg.solve(L.eye(3, dtype=L.float16), L.ones(3, dtype=L.float16)),
+    "cholesky f16": lambda L: L.linalg.cholesky(L.eye(3, dtype=L.float16)),
+    "qr f16": lambda L: L.linalg.qr(L.eye(3, dtype=L.float16)),
+    "eigh f16": lambda L: L.linalg.eigh(L.eye(3, dtype=L.float16)),
+    "eigvalsh f16": lambda L: L.linalg.eigvalsh(L.eye(3, dtype=L.float16)),
+    "svd f16": lambda L: L.linalg.svd(L.eye(3, dtype=L.float16)),
+    "matrix_norm 2 f16": lambda L: L.linalg.matrix_norm(L.eye(3, dtype=L.float16), 2),
+    "matrix_norm nuc f16": lambda L: L.linalg.matrix_norm(L.eye(3, dtype=L.float16), "nuc"),
+    "matrix_norm fro f16": lambda L: L.linalg.matrix_norm(L.eye(3, dtype=L.float16)),
+    "householder_product f16": lambda L: L.linalg.householder_product(
+        L.eye(3, dtype=L.float16), L.ones(2, dtype=L.float16)
+    ),
+    "matrix_power 2 f16": lambda L: L.linalg.matrix_power(L.eye(3, dtype=L.float16) * 2, 2),
+    "svd nan": lambda L: L.linalg.svd(L.tensor(NAN)),
+    "svdvals nan": lambda L: L.linalg.svdvals(L.tensor(NAN)),
+    "matrix_rank nan": lambda L: L.linalg.matrix_rank(L.tensor(NAN)),
+    "pinv nan": lambda L: L.linalg.pinv(L.tensor(NAN)),
+    "matrix_norm 2 nan": lambda L: L.linalg.matrix_norm(L.tensor(NAN), 2),
+    "Tensor.svd nan": lambda L: L.tensor(NAN).svd(),
+    "svd inf": lambda L: L.linalg.svd(L.tensor([[float("inf"), 1.0], [1.0, 2.0]])).S,
+}
+
+
+@pytest.mark.parametrize("name", list(LINALG))
+def test_linalg_refuses_as_torch(name: str) -> None:
+    torch = pytest.importorskip("torch")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        mine = _outcome(lambda: LINALG[name](mg))
+    _same(mine, _outcome(lambda: LINALG[name](torch)))
+
+
+def test_svd_failure_is_a_linalg_error() -> None:
+    with pytest.raises(mg.linalg.LinAlgError, match=r"^linalg\.svd: The algorithm failed"):
+        mg.linalg.svd(mg.tensor(NAN))

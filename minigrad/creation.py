@@ -89,9 +89,11 @@ def tensor(
     as_device(device)
     source = data._data if isinstance(data, Tensor) else data
     t = from_data(source, dtype, requires_grad)
-    if t._data is source or np.shares_memory(t._data, source):
-        broadcast = any(s == 0 and n > 1 for s, n in zip(t._data.strides, t._data.shape))
-        t._data = t._data.copy(order="C" if broadcast else "K")
+    a = t._data
+    strides = getattr(source, "strides", ())
+    broadcast = any(s == 0 and n > 1 for s, n in zip(strides, a.shape))  # (NumPy's "K" skews)
+    if broadcast or a is source or np.shares_memory(a, source):
+        t._data = a.copy(order="C" if broadcast else "K")
     return t
 
 

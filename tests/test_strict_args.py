@@ -350,3 +350,43 @@ def test_linalg_refuses_as_torch(name: str) -> None:
 def test_svd_failure_is_a_linalg_error() -> None:
     with pytest.raises(mg.linalg.LinAlgError, match=r"^linalg\.svd: The algorithm failed"):
         mg.linalg.svd(mg.tensor(NAN))
+
+
+# -- tensor(), as_tensor() and from_numpy() of strided arrays: PyTorch's layouts ---------------
+
+ARRAYS: dict[str, Callable[[], np.ndarray]] = {
+    "transposed": lambda: np.arange(6.0).reshape(2, 3).T,
+    "Fortran-ordered": lambda: np.asfortranarray(np.arange(6.0).reshape(2, 3)),
+    "permuted 3-D": lambda: np.arange(24.0).reshape(2, 3, 4).transpose(1, 0, 2),
+    "sliced": lambda: np.arange(12.0).reshape(3, 4)[:, ::2],
+    "sliced then permuted": lambda: np.arange(24.0).reshape(2, 3, 4)[:, ::2].transpose(2, 0, 1),
+    "broadcast": lambda: np.broadcast_to(np.arange(3.0), (2, 3)),
+    "int transposed": lambda: np.arange(6).reshape(2, 3).T,
+}
+
+
+@pytest.mark.parametrize("make", ["tensor", "tensor float32", "as_tensor", "from_numpy"])
+@pytest.mark.parametrize("name", list(ARRAYS))
+def test_layout_of_arrays_as_torch(make: str, name: str) -> None:
+    torch = pytest.importorskip("torch")
+    if name == "broadcast" and make in ("as_tensor", "from_numpy"):
+        pytest.skip("PyTorch warns of a read-only array there")
+
+    def build(L: Any) -> Any:
+        a = ARRAYS[name]()
+        if make == "tensor float32":
+            return L.tensor(a, dtype=L.float32)
+        return getattr(L, make)(a)
+
+    mine, theirs = build(mg), build(torch)
+    assert mine.is_contiguous() == theirs.is_contiguous()
+    assert mine.stride() == theirs.stride()
+    np.testing.assert_array_equal(mine.numpy(), theirs.numpy())
+
+
+def test_tensor_of_a_transposed_array_is_a_copy_with_its_layout() -> None:
+    a = np.arange(6.0).reshape(2, 3).T
+    t = mg.tensor(a)
+    a[0, 0] = 100.0
+    assert t[0, 0].item() == 0.0 and t.stride() == (1, 3) and not t.is_contiguous()
+    assert t.contiguous().is_contiguous() and t.reshape(-1).tolist() == [0, 3, 1, 4, 2, 5]

@@ -653,8 +653,8 @@ def take_along_dim(input: TensorLike, indices: Any, dim: int | None = None) -> T
 
 
 def masked_select(input: TensorLike, mask: Any) -> Tensor:
-    """The entries where the bool ``mask`` is True, as a 1-D tensor."""
-    return as_tensor(input).masked_select(mask)
+    """The entries where the bool tensor ``mask`` is True, as a 1-D tensor."""
+    return as_tensor(input).masked_select(_tensor_only(mask, "masked_select", "mask", 2))
 
 
 def outer(input: TensorLike, vec2: TensorLike) -> Tensor:
@@ -1231,12 +1231,12 @@ def fmod(input: TensorLike, other: TensorLike, *, out: Tensor | None = None) -> 
 
 def eq(input: TensorLike, other: Any) -> Tensor:
     """input == other, elementwise (bool, after PyTorch's type promotion)."""
-    return as_tensor(input) == other
+    return as_tensor(input).eq(other)
 
 
 def ne(input: TensorLike, other: Any) -> Tensor:
     """input != other, elementwise (bool, after PyTorch's type promotion)."""
-    return as_tensor(input) != other
+    return as_tensor(input).ne(other)
 
 
 def lt(input: TensorLike, other: Any) -> Tensor:

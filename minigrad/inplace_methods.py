@@ -388,7 +388,13 @@ class InPlaceMethods:
 
     def fill_diagonal_(self: Any, fill_value: Any, wrap: bool = False) -> Any:
         """``fill_value`` on the main diagonal (all dims equal, or a matrix, repeating every
-        columns + 1 rows of a tall one if ``wrap``), in place; returns self."""
+        columns + 1 rows of a tall one if ``wrap``), in place; returns self. ``fill_value`` is
+        a number (or a one-element tensor), as PyTorch's."""
+        if not isinstance(fill_value, int | float | np.number) and not hasattr(fill_value, "_data"):
+            raise TypeError(
+                "fill_diagonal_(): argument 'fill_value' (position 1) must be Number, not "
+                f"{type(fill_value).__name__}"
+            )
         shape = self._data.shape
         if len(shape) < 2:
             raise RuntimeError("dimensions must larger than 1")

@@ -230,15 +230,16 @@ class PointwiseMethods:
 
     def nan_to_num(
         self: Any,
-        nan: builtins.float = 0.0,
+        nan: builtins.float | None = 0.0,
         posinf: builtins.float | None = None,
         neginf: builtins.float | None = None,
     ) -> Tensor:
         """nan, inf and -inf replaced by ``nan``, ``posinf`` and ``neginf`` (by default 0 and
-        the dtype's largest and lowest finite values); gradient 1 where x is finite, else 0."""
+        the dtype's largest and lowest finite values; None for any of them is its default, as
+        in PyTorch); gradient 1 where x is finite, else 0."""
+        nan = 0.0 if nan is None else nan
         for name, v in (("nan", nan), ("posinf", posinf), ("neginf", neginf)):
-            number = isinstance(v, builtins.int | builtins.float)
-            if not number and (v is not None or name == "nan"):
+            if not isinstance(v, builtins.int | builtins.float) and v is not None:
                 raise TypeError(
                     f"nan_to_num(): argument '{name}' must be float, not {type(v).__name__}"
                 )

@@ -504,8 +504,9 @@ class RearrangeMethods:
         return self[tuple(picks[k] for k in range(nd))]
 
     def masked_select(self: Any, mask: Any) -> Tensor:
-        """The entries where ``mask`` (bool, broadcast with this tensor) is True, as a 1-D copy."""
-        m = np.asarray(_raw(mask))
+        """The entries where ``mask`` (a bool tensor, broadcast with this tensor) is True, as a
+        1-D copy."""
+        m = _tensor_only(mask, "masked_select", "mask")._data
         if m.dtype != np.bool_:
             raise RuntimeError("masked_select: expected BoolTensor for mask")
         shape = _broadcast_shape(m.shape, self._data.shape)  # (PyTorch names the mask a)

@@ -259,6 +259,17 @@ def _scatter_index(
     return d, idx
 
 
+def _not_none(other: Any, fn: str) -> Any:
+    """``other``, unless it is None: PyTorch's ``x.eq(None)`` raises (``x == None`` is False,
+    Python's fallback, in both)."""
+    if other is None:
+        raise TypeError(
+            f"{fn}() received an invalid combination of arguments - got (NoneType), but "
+            f"expected a Tensor or a Number as other (to test for None write: x is None)"
+        )
+    return other
+
+
 class TensorSurface(
     PointwiseMethods, RearrangeMethods, ReductionMethods, LinalgMethods, MoreMethods
 ):
@@ -947,10 +958,12 @@ class TensorSurface(
         return _compare(np.not_equal, self, other)
 
     def eq(self: Any, other: Any) -> Tensor:
-        return self == other
+        """self == other elementwise (``other`` a tensor or a number, not None: PyTorch's)."""
+        return self == _not_none(other, "eq")
 
     def ne(self: Any, other: Any) -> Tensor:
-        return self != other
+        """self != other elementwise (``other`` a tensor or a number, not None: PyTorch's)."""
+        return self != _not_none(other, "ne")
 
     def lt(self: Any, other: Any) -> Tensor:
         return self < other
@@ -1224,7 +1237,7 @@ class TensorSurface(
         any other number, with PyTorch's gradients at zeros (``linalg.vector_norm``'s)."""
         _check_floating(self, "norm")
         d = wrap_dims(dim, self._data.ndim, "norm", self._data.shape)
-        if p == "fro":
+        if p == "fro" or p is None:  # (None: PyTorch's default, the 2-norm)
             p = 2
         if isinstance(p, str) or not isinstance(p, builtins.int | builtins.float):
             raise ValueError(

@@ -1693,7 +1693,7 @@ def _rearranging() -> list[OpSpec]:
         ("masked_select", lambda x: x.masked_select(mg.tensor(_MASK)), lambda x: x[_MASK], x34),
         (
             "masked_select_fn_broadcast",
-            lambda x: mg.masked_select(x, _MASK),
+            lambda x: mg.masked_select(x, mg.tensor(_MASK)),
             lambda x: np.broadcast_to(x, (3, 4))[_MASK],
             ((4,),),
         ),

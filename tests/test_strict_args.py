@@ -390,3 +390,36 @@ def test_tensor_of_a_transposed_array_is_a_copy_with_its_layout() -> None:
     a[0, 0] = 100.0
     assert t[0, 0].item() == 0.0 and t.stride() == (1, 3) and not t.is_contiguous()
     assert t.contiguous().is_contiguous() and t.reshape(-1).tolist() == [0, 3, 1, 4, 2, 5]
+
+
+# -- found by a sweep of the Tensor methods: None, a list or a number where PyTorch differs ----
+
+SWEEP: dict[str, Callable[[Any, Any], Any]] = {
+    "eq(None)": lambda L, x: x.eq(None),
+    "ne(None)": lambda L, x: x.ne(None),
+    "torch.eq(x, None)": lambda L, x: L.eq(x, None),
+    "x == None": lambda L, x: L.tensor(x == None),  # noqa: E711 (Python's fallback: False)
+    "masked_select(list)": lambda L, x: x.masked_select([[True, False, True]] * 2),
+    "masked_select(ndarray)": lambda L, x: x.masked_select(np.ones((2, 3), bool)),
+    "masked_select(True)": lambda L, x: x.masked_select(True),
+    "torch.masked_select(x, list)": lambda L, x: L.masked_select(x, [True, False, True]),
+    "masked_select(tensor)": lambda L, x: x.masked_select(x > 0),
+    "fill_diagonal_(None)": lambda L, x: x.fill_diagonal_(None),
+    "fill_diagonal_(str)": lambda L, x: x.fill_diagonal_("a"),
+    "fill_diagonal_(2.5)": lambda L, x: x.fill_diagonal_(2.5),
+    "fill_diagonal_(0-d tensor)": lambda L, x: x.fill_diagonal_(L.tensor(3.0)),
+    "nan_to_num(None)": lambda L, x: (x / 0).nan_to_num(None),
+    "nan_to_num(None, None, None)": lambda L, x: (x / 0).nan_to_num(None, None, None),
+    "nan_to_num(str)": lambda L, x: x.nan_to_num(nan="a"),
+    "norm(None)": lambda L, x: x.norm(None),
+    "norm(p=None, dim=1)": lambda L, x: x.norm(p=None, dim=1),
+    "torch.norm(x, None)": lambda L, x: L.norm(x, None),
+}
+
+
+@pytest.mark.parametrize("name", list(SWEEP))
+def test_sweep_finds_as_torch(name: str) -> None:
+    torch = pytest.importorskip("torch")
+    a = np.array([[0.5, -1.25, 2.0], [3.0, 0.0, -0.75]])
+    call = SWEEP[name]
+    _same(_outcome(lambda: call(mg, mg.tensor(a))), _outcome(lambda: call(torch, torch.tensor(a))))

@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from ..dtypes import torch_name
+from ..dtypes import not_implemented_for, torch_name
 from ..functions import cat, stack, where
 from ..tensor import Tensor, as_tensor
 from ..unbind import unbind
@@ -230,9 +230,10 @@ def _is_int(v: Any) -> bool:
 def _check_log_probs(lp: Tensor) -> None:
     dtype = lp._data.dtype
     if dtype not in (np.float32, np.float64):
-        raise NotImplementedError(
-            f"\"ctc_loss_cpu\" not implemented for '{torch_name(dtype)}' ({_FN}(): log_probs "
-            "must be float32 or float64, e.g. log_softmax of float logits)"
+        raise not_implemented_for(
+            "ctc_loss_cpu",
+            dtype,
+            f"{_FN}(): log_probs must be float32 or float64, e.g. log_softmax of float logits",
         )
     if lp._data.size == 0:
         raise RuntimeError(

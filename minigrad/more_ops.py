@@ -278,8 +278,9 @@ class Logit(Op):
         return lo, 1 - lo
 
     def forward(self, x: Any) -> np.ndarray:
-        if self.eps is not None:
-            x = np.clip(x, *self.bounds(x.dtype))
+        if self.eps is not None:  # PyTorch's x < lo ? lo : (x > hi ? hi : x), not a clip: the
+            lo, hi = self.bounds(x.dtype)  # two differ where eps > 0.5 makes lo > hi
+            x = np.where(x < lo, lo, np.where(x > hi, hi, x))
         with _ieee():
             return np.log(x / (1 - x))
 

@@ -414,7 +414,7 @@ class PointwiseMethods:
         Raises:
             TypeError: if eps is neither None nor a number (PyTorch's message).
         """
-        if eps is not None and (isinstance(eps, bool) or not isinstance(eps, int | float)):
+        if eps is not None and not isinstance(eps, int | float):  # (a bool is 0 or 1, as there)
             raise TypeError(f"logit(): argument 'eps' must be float, not {type(eps).__name__}")
         clamp = None if eps is None or eps < 0 else float(eps)  # negative: no clamp, as PyTorch
         return TensorMakers.apply(more_ops.Logit(clamp), self)

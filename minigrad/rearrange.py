@@ -94,11 +94,11 @@ def _diagonal_positions(
     return rows, rows + offset
 
 
-def _int_list(v: Any, name: str, position: builtins.int) -> list[builtins.int]:
-    """A PyTorch "tuple of ints" argument of roll (``shifts``, ``dims``): an int, or a tuple or
-    list of them, where a one-element integer or bool tensor counts as an int, as PyTorch reads
-    it; anything else is refused in PyTorch's words."""
-    at = f"roll(): argument '{name}' (position {position}) must be tuple of ints"
+def _int_list(v: Any, name: str, position: builtins.int, op: str = "roll") -> list[builtins.int]:
+    """A PyTorch "tuple of ints" argument (roll's ``shifts`` and ``dims``, tile's ``dims``): an
+    int, or a tuple or list of them, where a one-element integer or bool tensor counts as an
+    int, as PyTorch reads it; anything else (a float, a bool) is refused in PyTorch's words."""
+    at = f"{op}(): argument '{name}' (position {position}) must be tuple of ints"
 
     def entry(e: Any) -> builtins.int | None:
         if hasattr(e, "_data") and e._data.size == 1 and e._data.dtype.kind in "biu":
@@ -263,7 +263,8 @@ class RearrangeMethods:
         """This tensor repeated ``dims[i]`` times along dim i; fewer ``dims`` than dims are
         padded with ones in front (``tile(2)`` of a matrix repeats its columns): ``repeat``."""
         given = _dims_given("tile", args, dims)
-        reps = tuple(_ints(given if isinstance(given, tuple) else (given,)))
+        one = given[0] if given is args and len(args) == 1 else given
+        reps = tuple(_int_list(one, "dims", 1, "tile"))
         pad = (1,) * builtins.max(0, self._data.ndim - len(reps))
         return self.repeat(*pad, *reps)
 

@@ -414,7 +414,23 @@ SWEEP: dict[str, Callable[[Any, Any], Any]] = {
     "norm(None)": lambda L, x: x.norm(None),
     "norm(p=None, dim=1)": lambda L, x: x.norm(p=None, dim=1),
     "torch.norm(x, None)": lambda L, x: L.norm(x, None),
+    "logit(0.7)": lambda L, x: x.logit(0.7),
+    "logit(1.0)": lambda L, x: x.logit(1.0),
+    "logit(True)": lambda L, x: x.logit(True),
+    "logit_(0.6)": lambda L, x: x.sigmoid().logit_(0.6),
+    "logit(0.25)": lambda L, x: x.sigmoid().logit(0.25),
+    "tile(1.0)": lambda L, x: x.tile(1.0),
+    "tile(True)": lambda L, x: x.tile(True),
+    "tile(0-d tensor)": lambda L, x: x.tile(L.tensor(2)),
+    "tile(2, 1)": lambda L, x: x.tile(2, 1),
+    "tile(dims=(1, 2))": lambda L, x: x.tile(dims=(1, 2)),
+    "torch.tile(x, (2,))": lambda L, x: L.tile(x, (2,)),
 }
+
+
+def test_tile_refuses_a_float_in_its_dims() -> None:
+    with pytest.raises(TypeError, match=r"^tile\(\): argument 'dims' .*element of type float"):
+        mg.ones(2, 3).tile((2, 1.0))
 
 
 @pytest.mark.parametrize("name", list(SWEEP))

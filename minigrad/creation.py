@@ -8,6 +8,9 @@ Every function takes PyTorch's keywords: ``dtype`` (float ones default to
 from __future__ import annotations
 
 import math
+import os
+import sys
+import warnings
 from fractions import Fraction
 from typing import Any
 
@@ -85,8 +88,14 @@ def tensor(
 
     An array's copy keeps the order of its dims in memory, as PyTorch's: ``tensor(a.T)`` has
     ``a.T``'s strides and is not contiguous; a sliced C-ordered array's copy is C-ordered, and
-    so is a broadcast one's."""
+    so is a broadcast one's.
+
+    A tensor as ``data`` is copied and detached, with PyTorch's warning that
+    ``data.detach().clone()`` says so.
+    """
     as_device(device)
+    if isinstance(data, Tensor):
+        _warn_copy_construct()
     source = data._data if isinstance(data, Tensor) else data
     t = from_data(source, dtype, requires_grad)
     a = t._data
@@ -95,6 +104,22 @@ def tensor(
     if broadcast or a is source or np.shares_memory(a, source):
         t._data = a.copy(order="C" if broadcast else "K")
     return t
+
+
+def _warn_copy_construct() -> None:
+    """PyTorch's UserWarning for ``tensor(a_tensor)``, pointing at the user's call; not given
+    when minigrad itself makes a tensor of a tensor."""
+    package = os.path.dirname(__file__)
+    frame: Any = sys._getframe(2)  # the caller of tensor()
+    if frame is not None and frame.f_code.co_filename.startswith(package):
+        return
+    warnings.warn(
+        "To copy construct from a tensor, it is recommended to use sourceTensor.detach().clone() "
+        "or sourceTensor.detach().clone().requires_grad_(True), rather than "
+        "torch.tensor(sourceTensor).",
+        UserWarning,
+        stacklevel=3,
+    )
 
 
 def from_numpy(ndarray: np.ndarray) -> Tensor:

@@ -1,17 +1,23 @@
-# Holds text from pytorch/tutorials: intermediate_source/reinforcement_q_learning.py. The file
-# and its licence (BSD 3-Clause): tests/THIRD_PARTY_NOTICES.md.
+# Holds text from pytorch/tutorials: intermediate_source/reinforcement_q_learning.py,
+# advanced_source/neural_style_tutorial.py. The files and their licence (BSD 3-Clause):
+# tests/THIRD_PARTY_NOTICES.md.
 """More of PyTorch's intermediate tutorials run under minigrad with only the import changed:
-"Reinforcement Learning (DQN) Tutorial".
+"Reinforcement Learning (DQN) Tutorial" and "Neural Transfer Using PyTorch".
 
 Each program is kept as upstream writes it. Only what cannot run here is replaced, and says
 so: gymnasium's CartPole by the NumPy CartPole of ``test_pytorch_examples_rl`` (with gymnasium's
-``action_space``), matplotlib by a stand-in that draws nothing, the runs shortened. Each
+``action_space``), torchvision's pretrained VGG19 by a small network of the same kinds of
+layers, its transforms and PIL's images by stand-ins over synthetic pictures, matplotlib by a
+stand-in that draws nothing, the runs shortened. Each
 program passes a check that can fail, and, when torch is installed, gives torch's numbers from
 the same start in float64.
 """
 
 from __future__ import annotations
 
+import contextlib
+import io
+import warnings
 from types import SimpleNamespace
 from typing import Any
 
@@ -375,3 +381,425 @@ def test_dqn_matches_torch() -> None:
     for key, value in our_weights.items():
         assert value.dtype == np.float64
         np.testing.assert_allclose(value, their_weights[key], rtol=1e-7, atol=1e-10, err_msg=key)
+
+
+# ---------------------------------------------------------------------------------------------
+# advanced_source/neural_style_tutorial.py: ContentLoss and StyleLoss modules keeping a
+# detached target and their loss; gram_matrix by view and mm; Normalization by
+# torch.tensor(mean).view(-1, 1, 1) (PyTorch's copy-construct warning); the model built by
+# iterating cnn.children() with isinstance checks and add_module, then trimmed after the last
+# loss by slicing the Sequential; LBFGS over [input_img] with a closure, input_img.clamp_(0, 1)
+# under no_grad, requires_grad_(True), model.eval(), model.requires_grad_(False);
+# torch.set_default_device. Its images are resized to 16 pixels instead of 128 (the tutorial's
+# CPU size), VGG19's features a network of six 3x3 convolutions, in-place ReLUs and two max pools.
+
+STYLE_TRANSFER = r'''
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+import torch.optim as optim
+
+# from PIL import Image  (given: a stand-in)
+# import matplotlib.pyplot as plt  (given: a stand-in that draws nothing)
+
+# import torchvision.transforms as transforms  (given: the stand-ins)
+# from torchvision.models import vgg19, VGG19_Weights  (given: the stand-ins)
+
+import copy
+
+device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
+torch.set_default_device(device)
+
+# desired size of the output image
+imsize = 512 if torch.cuda.is_available() else 128  # use small size if no GPU
+
+loader = transforms.Compose([
+    transforms.Resize(imsize),  # scale imported image
+    transforms.ToTensor()])  # transform it into a torch tensor
+
+
+def image_loader(image_name):
+    image = Image.open(image_name)
+    # fake batch dimension required to fit network's input dimensions
+    image = loader(image).unsqueeze(0)
+    return image.to(device, torch.float)
+
+
+style_img = image_loader("./data/images/neural-style/picasso.jpg")
+content_img = image_loader("./data/images/neural-style/dancing.jpg")
+
+assert style_img.size() == content_img.size(), \
+    "we need to import style and content images of the same size"
+
+unloader = transforms.ToPILImage()  # reconvert into PIL image
+
+plt.ion()
+
+def imshow(tensor, title=None):
+    image = tensor.cpu().clone()  # we clone the tensor to not do changes on it
+    image = image.squeeze(0)      # remove the fake batch dimension
+    image = unloader(image)
+    plt.imshow(image)
+    if title is not None:
+        plt.title(title)
+    plt.pause(0.001) # pause a bit so that plots are updated
+
+
+plt.figure()
+imshow(style_img, title='Style Image')
+
+plt.figure()
+imshow(content_img, title='Content Image')
+
+class ContentLoss(nn.Module):
+
+    def __init__(self, target,):
+        super(ContentLoss, self).__init__()
+        # we 'detach' the target content from the tree used
+        # to dynamically compute the gradient: this is a stated value,
+        # not a variable. Otherwise the forward method of the criterion
+        # will throw an error.
+        self.target = target.detach()
+
+    def forward(self, input):
+        self.loss = F.mse_loss(input, self.target)
+        return input
+
+def gram_matrix(input):
+    a, b, c, d = input.size()  # a=batch size(=1)
+    # b=number of feature maps
+    # (c,d)=dimensions of a f. map (N=c*d)
+
+    features = input.view(a * b, c * d)  # resize F_XL into \hat F_XL
+
+    G = torch.mm(features, features.t())  # compute the gram product
+
+    # we 'normalize' the values of the gram matrix
+    # by dividing by the number of element in each feature maps.
+    return G.div(a * b * c * d)
+
+class StyleLoss(nn.Module):
+
+    def __init__(self, target_feature):
+        super(StyleLoss, self).__init__()
+        self.target = gram_matrix(target_feature).detach()
+
+    def forward(self, input):
+        G = gram_matrix(input)
+        self.loss = F.mse_loss(G, self.target)
+        return input
+
+cnn = vgg19(weights=VGG19_Weights.DEFAULT).features.eval()
+
+cnn_normalization_mean = torch.tensor([0.485, 0.456, 0.406])
+cnn_normalization_std = torch.tensor([0.229, 0.224, 0.225])
+
+# create a module to normalize input image so we can easily put it in a
+# ``nn.Sequential``
+class Normalization(nn.Module):
+    def __init__(self, mean, std):
+        super(Normalization, self).__init__()
+        # .view the mean and std to make them [C x 1 x 1] so that they can
+        # directly work with image Tensor of shape [B x C x H x W].
+        # B is batch size. C is number of channels. H is height and W is width.
+        self.mean = torch.tensor(mean).view(-1, 1, 1)
+        self.std = torch.tensor(std).view(-1, 1, 1)
+
+    def forward(self, img):
+        # normalize ``img``
+        return (img - self.mean) / self.std
+
+# desired depth layers to compute style/content losses :
+content_layers_default = ['conv_4']
+style_layers_default = ['conv_1', 'conv_2', 'conv_3', 'conv_4', 'conv_5']
+
+def get_style_model_and_losses(cnn, normalization_mean, normalization_std,
+                               style_img, content_img,
+                               content_layers=content_layers_default,
+                               style_layers=style_layers_default):
+    # normalization module
+    normalization = Normalization(normalization_mean, normalization_std)
+
+    # just in order to have an iterable access to or list of content/style
+    # losses
+    content_losses = []
+    style_losses = []
+
+    # assuming that ``cnn`` is a ``nn.Sequential``, so we make a new ``nn.Sequential``
+    # to put in modules that are supposed to be activated sequentially
+    model = nn.Sequential(normalization)
+
+    i = 0  # increment every time we see a conv
+    for layer in cnn.children():
+        if isinstance(layer, nn.Conv2d):
+            i += 1
+            name = 'conv_{}'.format(i)
+        elif isinstance(layer, nn.ReLU):
+            name = 'relu_{}'.format(i)
+            # The in-place version doesn't play very nicely with the ``ContentLoss``
+            # and ``StyleLoss`` we insert below. So we replace with out-of-place
+            # ones here.
+            layer = nn.ReLU(inplace=False)
+        elif isinstance(layer, nn.MaxPool2d):
+            name = 'pool_{}'.format(i)
+        elif isinstance(layer, nn.BatchNorm2d):
+            name = 'bn_{}'.format(i)
+        else:
+            raise RuntimeError('Unrecognized layer: {}'.format(layer.__class__.__name__))
+
+        model.add_module(name, layer)
+
+        if name in content_layers:
+            # add content loss:
+            target = model(content_img).detach()
+            content_loss = ContentLoss(target)
+            model.add_module("content_loss_{}".format(i), content_loss)
+            content_losses.append(content_loss)
+
+        if name in style_layers:
+            # add style loss:
+            target_feature = model(style_img).detach()
+            style_loss = StyleLoss(target_feature)
+            model.add_module("style_loss_{}".format(i), style_loss)
+            style_losses.append(style_loss)
+
+    # now we trim off the layers after the last content and style losses
+    for i in range(len(model) - 1, -1, -1):
+        if isinstance(model[i], ContentLoss) or isinstance(model[i], StyleLoss):
+            break
+
+    model = model[:(i + 1)]
+
+    return model, style_losses, content_losses
+
+input_img = content_img.clone()
+# if you want to use white noise by using the following code:
+#
+# .. code-block:: python
+#
+#    input_img = torch.randn(content_img.data.size())
+
+# add the original input image to the figure:
+plt.figure()
+imshow(input_img, title='Input Image')
+
+def get_input_optimizer(input_img):
+    # this line to show that input is a parameter that requires a gradient
+    optimizer = optim.LBFGS([input_img])
+    return optimizer
+
+def run_style_transfer(cnn, normalization_mean, normalization_std,
+                       content_img, style_img, input_img, num_steps=300,
+                       style_weight=1000000, content_weight=1):
+    """Run the style transfer."""
+    print('Building the style transfer model..')
+    model, style_losses, content_losses = get_style_model_and_losses(cnn,
+        normalization_mean, normalization_std, style_img, content_img)
+
+    # We want to optimize the input and not the model parameters so we
+    # update all the requires_grad fields accordingly
+    input_img.requires_grad_(True)
+    # We also put the model in evaluation mode, so that specific layers
+    # such as dropout or batch normalization layers behave correctly.
+    model.eval()
+    model.requires_grad_(False)
+
+    optimizer = get_input_optimizer(input_img)
+
+    print('Optimizing..')
+    run = [0]
+    while run[0] <= num_steps:
+
+        def closure():
+            # correct the values of updated input image
+            with torch.no_grad():
+                input_img.clamp_(0, 1)
+
+            optimizer.zero_grad()
+            model(input_img)
+            style_score = 0
+            content_score = 0
+
+            for sl in style_losses:
+                style_score += sl.loss
+            for cl in content_losses:
+                content_score += cl.loss
+
+            style_score *= style_weight
+            content_score *= content_weight
+
+            loss = style_score + content_score
+            loss.backward()
+
+            run[0] += 1
+            if run[0] % 50 == 0:
+                print("run {}:".format(run))
+                print('Style Loss : {:4f} Content Loss: {:4f}'.format(
+                    style_score.item(), content_score.item()))
+                print()
+
+            return style_score + content_score
+
+        optimizer.step(closure)
+
+    # a last correction...
+    with torch.no_grad():
+        input_img.clamp_(0, 1)
+
+    return input_img
+
+output = run_style_transfer(cnn, cnn_normalization_mean, cnn_normalization_std,
+                            content_img, style_img, input_img)
+
+plt.figure()
+imshow(output, title='Output Image')
+
+# sphinx_gallery_thumbnail_number = 4
+plt.ioff()
+plt.show()
+'''
+
+
+def _style_stand_ins(lib: Any) -> dict[str, Any]:
+    """PIL's ``Image.open`` of the tutorial's two pictures (synthetic 24x20 RGB arrays), the
+    torchvision transforms it uses (``Resize`` of the shorter side by the nearest pixel,
+    ``ToTensor``, ``ToPILImage``, ``Compose``), ``vgg19`` whose ``features`` are a small
+    ``Sequential`` of the same kinds of layers, and the matplotlib stand-in."""
+    rng = np.random.default_rng(0)
+    pictures = {
+        name: rng.integers(0, 256, (24, 20, 3), dtype=np.uint8) for name in ("picasso", "dancing")
+    }
+
+    class Picture:
+        def __init__(self, array: np.ndarray) -> None:
+            self.array = array
+
+    def open_image(path: str) -> Picture:
+        return Picture(next(a for name, a in pictures.items() if f"/{name}.jpg" in path))
+
+    class Compose:
+        def __init__(self, transforms: list[Any]) -> None:
+            self.transforms = transforms
+
+        def __call__(self, x: Any) -> Any:
+            for transform in self.transforms:
+                x = transform(x)
+            return x
+
+    class Resize:
+        def __init__(self, size: int) -> None:
+            self.size = size
+
+        def __call__(self, picture: Picture) -> Picture:
+            h, w = picture.array.shape[:2]
+            scale = self.size / min(h, w)
+            rows = (np.arange(round(h * scale)) / scale).astype(int)
+            cols = (np.arange(round(w * scale)) / scale).astype(int)
+            return Picture(picture.array[rows][:, cols])
+
+    def to_tensor(picture: Picture) -> Any:
+        chw = np.ascontiguousarray(picture.array.transpose(2, 0, 1)) / 255.0
+        return lib.tensor(chw, dtype=lib.get_default_dtype())
+
+    def to_pil_image(t: Any) -> Picture:
+        return Picture((t.detach().numpy().transpose(1, 2, 0) * 255).astype(np.uint8))
+
+    def vgg19(weights: Any = None) -> Any:
+        nn = lib.nn
+        layers: list[Any] = []
+        for c_in, c_out, pool in ((3, 8, False), (8, 8, True), (8, 16, False), (16, 16, True)):
+            layers += [nn.Conv2d(c_in, c_out, 3, padding=1), nn.ReLU(inplace=True)]
+            layers += [nn.MaxPool2d(2, 2)] if pool else []
+        for _ in range(2):
+            layers += [nn.Conv2d(16, 16, 3, padding=1), nn.ReLU(inplace=True)]
+        return SimpleNamespace(features=nn.Sequential(*layers))
+
+    transforms = SimpleNamespace(
+        Compose=Compose, Resize=Resize, ToTensor=lambda: to_tensor, ToPILImage=lambda: to_pil_image
+    )
+    return {
+        "Image": SimpleNamespace(open=open_image),
+        "transforms": transforms,
+        "vgg19": vgg19,
+        "VGG19_Weights": SimpleNamespace(DEFAULT="IMAGENET1K_V1"),
+        "plt": _Drawing(),
+    }
+
+
+def _style_transfer(num_steps: int) -> str:
+    source = STYLE_TRANSFER.replace("else 128  #", "else 16  #")
+    assert source.count("num_steps=300,") == 1
+    return source.replace("num_steps=300,", f"num_steps={num_steps},")
+
+
+def _style_score(ns: dict[str, Any], image: Any) -> tuple[float, float]:
+    """The style and content scores of ``image`` under a model built afresh from the program's
+    cnn, images and functions."""
+    model, style_losses, content_losses = ns["get_style_model_and_losses"](
+        ns["cnn"],
+        ns["cnn_normalization_mean"],
+        ns["cnn_normalization_std"],
+        ns["style_img"],
+        ns["content_img"],
+    )
+    model(image.detach())
+    style = sum(float(sl.loss) for sl in style_losses) * 1000000
+    return style, sum(float(cl.loss) for cl in content_losses)
+
+
+@pytest.mark.filterwarnings("ignore:To copy construct from a tensor")
+def test_style_transfer_runs_and_transfers_the_style(capsys: Any) -> None:
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        ns = run(_style_transfer(50), **_style_stand_ins(mg))
+    # Normalization's torch.tensor(mean) of a tensor: PyTorch's warning for each of the mean
+    # and the std
+    copies = [w for w in caught if "sourceTensor.detach().clone()" in str(w.message)]
+    assert len(copies) == 2
+    printed = capsys.readouterr().out.splitlines()
+    assert printed[:2] == ["Building the style transfer model..", "Optimizing.."]
+    assert printed[2::3] == ["run [50]:"]  # three LBFGS steps of 20 evaluations
+    output, content = ns["output"], ns["content_img"]
+    assert output is ns["input_img"] and output.shape == content.shape == (1, 3, 19, 16)
+    assert output.requires_grad and 0 <= float(output.min()) and float(output.max()) <= 1
+    start, end = _style_score(ns, content), _style_score(ns, output)
+    assert start[1] == 0 and end[0] < start[0] / 10, (start, end)
+    # the model trimmed after its last loss: the layers after conv_5's style loss are gone
+    model, _, _ = ns["get_style_model_and_losses"](
+        ns["cnn"],
+        ns["cnn_normalization_mean"],
+        ns["cnn_normalization_std"],
+        ns["style_img"],
+        ns["content_img"],
+    )
+    names = [name for name, _ in model.named_children()]
+    assert names[0] == "0" and names[-2:] == ["conv_5", "style_loss_5"]
+    assert "content_loss_4" in names and "pool_2" in names and "relu_5" not in names
+    assert not any(m.inplace for m in model.children() if isinstance(m, mg.nn.ReLU))
+
+
+def test_style_transfer_matches_torch() -> None:
+    """From the same network weights, in float64: the same printed losses and output image."""
+    torch = pytest.importorskip("torch")
+    source = _style_transfer(50).replace("torch.float)", "torch.float64)")
+    line = "cnn = vgg19(weights=VGG19_Weights.DEFAULT).features.eval()\n"
+    assert source.count(line) == 1
+    source = source.replace(line, line + "_start_parameters(cnn, bound=0.3)\n")
+    results = []
+    for lib in (mg, torch):
+        default = lib.get_default_dtype()
+        lib.set_default_dtype(lib.float64)
+        out = io.StringIO()
+        try:
+            with contextlib.redirect_stdout(out), warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                ns = run(source, lib.__name__, **_style_stand_ins(lib), **start_functions(lib, 4))
+        finally:
+            lib.set_default_dtype(default)
+            lib.set_default_device(None)
+        images = (ns["output"].detach().numpy(), ns["content_img"].numpy())
+        results.append((out.getvalue(), *images))
+    (our_print, ours, content), (their_print, theirs, _) = results
+    assert our_print == their_print and "run [50]:" in our_print
+    assert ours.dtype == np.float64 and np.abs(ours - content).max() > 0.1
+    np.testing.assert_allclose(ours, theirs, rtol=1e-6, atol=1e-9)

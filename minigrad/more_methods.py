@@ -27,6 +27,7 @@ from .dtypes import not_implemented_for, result_np, torch_name
 from .engine import TensorMakers
 from .inplace import _inplace
 from .linalg_methods import _where, vector_norm_of
+from .node_surface import labelled
 from .validation import _broadcast_message, int_argument
 
 if TYPE_CHECKING:
@@ -400,8 +401,8 @@ class MoreMethods:
         return _inplace(self, "renorm_", lambda t: t.renorm(p, dim, maxnorm))
 
     def dist(self: Any, other: Any, p: builtins.float = 2) -> Tensor:
-        """The ``p``-norm of ``self - other`` (``torch.dist``; broadcasts), a 0-d tensor;
-        gradient 0 where the distance is 0, as PyTorch's."""
+        """The ``p``-norm of ``self - other`` (``torch.dist``; broadcasts), a 0-d tensor whose
+        node is PyTorch's ``DistBackward0``; gradient 0 where the distance is 0, as PyTorch's."""
         _need_tensor(other, "dist", "other", 2)
         if isinstance(p, builtins.bool) or not isinstance(p, numbers.Real):
             raise TypeError(
@@ -414,7 +415,8 @@ class MoreMethods:
                 "norm(): input dtype should be either floating point or complex. Got "
                 f"{torch_name(diff._data.dtype)} instead."
             )
-        return vector_norm_of(diff, float(p), None, False)
+        # one node named as PyTorch's (the norm of the difference inside it)
+        return labelled(vector_norm_of(diff, float(p), None, False), "DistBackward0", self, other)
 
     def heaviside(self: Any, values: Any) -> Tensor:
         """The step function (``torch.heaviside``): 0 where ``self < 0``, 1 where

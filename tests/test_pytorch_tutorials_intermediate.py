@@ -1,8 +1,9 @@
 # Holds text from pytorch/tutorials: intermediate_source/reinforcement_q_learning.py,
-# advanced_source/neural_style_tutorial.py. The files and their licence (BSD 3-Clause):
-# tests/THIRD_PARTY_NOTICES.md.
+# advanced_source/neural_style_tutorial.py, intermediate_source/parametrizations.py. The files
+# and their licence (BSD 3-Clause): tests/THIRD_PARTY_NOTICES.md.
 """More of PyTorch's intermediate tutorials run under minigrad with only the import changed:
-"Reinforcement Learning (DQN) Tutorial" and "Neural Transfer Using PyTorch".
+"Reinforcement Learning (DQN) Tutorial", "Neural Transfer Using PyTorch" and the
+"Parametrizations Tutorial".
 
 Each program is kept as upstream writes it. Only what cannot run here is replaced, and says
 so: gymnasium's CartPole by the NumPy CartPole of ``test_pytorch_examples_rl`` (with gymnasium's
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import re
 import warnings
 from types import SimpleNamespace
 from typing import Any
@@ -803,3 +805,312 @@ def test_style_transfer_matches_torch() -> None:
     assert our_print == their_print and "run [50]:" in our_print
     assert ours.dtype == np.float64 and np.abs(ours - content).max() > 0.1
     np.testing.assert_allclose(ours, theirs, rtol=1e-6, atol=1e-9)
+
+
+# ---------------------------------------------------------------------------------------------
+# intermediate_source/parametrizations.py (its code, the prose between left out): Symmetric and
+# Skew parametrizations registered by parametrize.register_parametrization on Linear and Conv2d;
+# the module printed, layer.parametrizations, .weight[0], .weight.original, named_parameters;
+# parametrize.cached() with a parametrization that prints when computed; Skew chained with a
+# CayleyMap (torch.linalg.solve over an eye buffer) and with MatrixExponential, Symmetric with
+# MatrixExponential (linalg.eigvalsh); right_inverse on assignment to the parametrized weight,
+# through a chain, with nn.init.orthogonal_; a pruning parametrization by torch.bernoulli;
+# remove_parametrizations with and without leave_parametrized.
+
+PARAMETRIZATIONS = r"""
+import torch
+import torch.nn as nn
+import torch.nn.utils.parametrize as parametrize
+
+def symmetric(X):
+    return X.triu() + X.triu(1).transpose(-1, -2)
+
+X = torch.rand(3, 3)
+A = symmetric(X)
+assert torch.allclose(A, A.T)  # A is symmetric
+print(A)                       # Quick visual check
+
+class LinearSymmetric(nn.Module):
+    def __init__(self, n_features):
+        super().__init__()
+        self.weight = nn.Parameter(torch.rand(n_features, n_features))
+
+    def forward(self, x):
+        A = symmetric(self.weight)
+        return x @ A
+
+layer = LinearSymmetric(3)
+out = layer(torch.rand(8, 3))
+
+class Symmetric(nn.Module):
+    def forward(self, X):
+        return X.triu() + X.triu(1).transpose(-1, -2)
+
+layer = nn.Linear(3, 3)
+parametrize.register_parametrization(layer, "weight", Symmetric())
+
+A = layer.weight
+assert torch.allclose(A, A.T)  # A is symmetric
+print(A)                       # Quick visual check
+
+class Skew(nn.Module):
+    def forward(self, X):
+        A = X.triu(1)
+        return A - A.transpose(-1, -2)
+
+
+cnn = nn.Conv2d(in_channels=5, out_channels=8, kernel_size=3)
+parametrize.register_parametrization(cnn, "weight", Skew())
+# Print a few kernels
+print(cnn.weight[0, 1])
+print(cnn.weight[2, 2])
+
+layer = nn.Linear(3, 3)
+print(f"Unparametrized:\n{layer}")
+parametrize.register_parametrization(layer, "weight", Symmetric())
+print(f"\nParametrized:\n{layer}")
+
+print(layer.parametrizations)
+print(layer.parametrizations.weight)
+
+print(layer.parametrizations.weight[0])
+
+print(dict(layer.named_parameters()))
+
+print(layer.parametrizations.weight.original)
+
+symmetric = Symmetric()
+weight_orig = layer.parametrizations.weight.original
+print(torch.dist(layer.weight, symmetric(weight_orig)))
+
+class NoisyParametrization(nn.Module):
+    def forward(self, X):
+        print("Computing the Parametrization")
+        return X
+
+layer = nn.Linear(4, 4)
+parametrize.register_parametrization(layer, "weight", NoisyParametrization())
+print("Here, layer.weight is recomputed every time we call it")
+foo = layer.weight + layer.weight.T
+bar = layer.weight.sum()
+with parametrize.cached():
+    print("Here, it is computed just the first time layer.weight is called")
+    foo = layer.weight + layer.weight.T
+    bar = layer.weight.sum()
+
+class CayleyMap(nn.Module):
+    def __init__(self, n):
+        super().__init__()
+        self.register_buffer("Id", torch.eye(n))
+
+    def forward(self, X):
+        # (I + X)(I - X)^{-1}
+        return torch.linalg.solve(self.Id - X, self.Id + X)
+
+layer = nn.Linear(3, 3)
+parametrize.register_parametrization(layer, "weight", Skew())
+parametrize.register_parametrization(layer, "weight", CayleyMap(3))
+X = layer.weight
+print(torch.dist(X.T @ X, torch.eye(3)))  # X is orthogonal
+
+class MatrixExponential(nn.Module):
+    def forward(self, X):
+        return torch.matrix_exp(X)
+
+layer_orthogonal = nn.Linear(3, 3)
+parametrize.register_parametrization(layer_orthogonal, "weight", Skew())
+parametrize.register_parametrization(layer_orthogonal, "weight", MatrixExponential())
+X = layer_orthogonal.weight
+print(torch.dist(X.T @ X, torch.eye(3)))         # X is orthogonal
+
+layer_spd = nn.Linear(3, 3)
+parametrize.register_parametrization(layer_spd, "weight", Symmetric())
+parametrize.register_parametrization(layer_spd, "weight", MatrixExponential())
+X = layer_spd.weight
+print(torch.dist(X, X.T))                        # X is symmetric
+print((torch.linalg.eigvalsh(X) > 0.).all())  # X is positive definite
+
+class Skew(nn.Module):
+    def forward(self, X):
+        A = X.triu(1)
+        return A - A.transpose(-1, -2)
+
+    def right_inverse(self, A):
+        # We assume that A is skew-symmetric
+        # We take the upper-triangular elements, as these are those used in the forward
+        return A.triu(1)
+
+layer = nn.Linear(3, 3)
+parametrize.register_parametrization(layer, "weight", Skew())
+X = torch.rand(3, 3)
+X = X - X.T                             # X is now skew-symmetric
+layer.weight = X                        # Initialize layer.weight to be X
+print(torch.dist(layer.weight, X))      # layer.weight == X
+
+class CayleyMap(nn.Module):
+    def __init__(self, n):
+        super().__init__()
+        self.register_buffer("Id", torch.eye(n))
+
+    def forward(self, X):
+        # Assume X skew-symmetric
+        # (I + X)(I - X)^{-1}
+        return torch.linalg.solve(self.Id - X, self.Id + X)
+
+    def right_inverse(self, A):
+        # Assume A orthogonal
+        # See https://en.wikipedia.org/wiki/Cayley_transform#Matrix_map
+        # (A - I)(A + I)^{-1}
+        return torch.linalg.solve(A + self.Id, self.Id - A)
+
+layer_orthogonal = nn.Linear(3, 3)
+parametrize.register_parametrization(layer_orthogonal, "weight", Skew())
+parametrize.register_parametrization(layer_orthogonal, "weight", CayleyMap(3))
+# Sample an orthogonal matrix with positive determinant
+X = torch.empty(3, 3)
+nn.init.orthogonal_(X)
+if X.det() < 0.:
+    X[0].neg_()
+layer_orthogonal.weight = X
+print(torch.dist(layer_orthogonal.weight, X))  # layer_orthogonal.weight == X
+
+layer_orthogonal.weight = nn.init.orthogonal_(layer_orthogonal.weight)
+
+class PruningParametrization(nn.Module):
+    def __init__(self, X, p_drop=0.2):
+        super().__init__()
+        # sample zeros with probability p_drop
+        mask = torch.full_like(X, 1.0 - p_drop)
+        self.mask = torch.bernoulli(mask)
+
+    def forward(self, X):
+        return X * self.mask
+
+    def right_inverse(self, A):
+        return A
+
+layer = nn.Linear(3, 4)
+X = torch.rand_like(layer.weight)
+print(f"Initialization matrix:\n{X}")
+parametrize.register_parametrization(layer, "weight", PruningParametrization(layer.weight))
+layer.weight = X
+print(f"\nInitialized weight:\n{layer.weight}")
+
+layer = nn.Linear(3, 3)
+print("Before:")
+print(layer)
+print(layer.weight)
+parametrize.register_parametrization(layer, "weight", Skew())
+print("\nParametrized:")
+print(layer)
+print(layer.weight)
+parametrize.remove_parametrizations(layer, "weight")
+print("\nAfter. Weight has skew-symmetric values but it is unconstrained:")
+print(layer)
+print(layer.weight)
+
+layer = nn.Linear(3, 3)
+print("Before:")
+print(layer)
+print(layer.weight)
+parametrize.register_parametrization(layer, "weight", Skew())
+print("\nParametrized:")
+print(layer)
+print(layer.weight)
+parametrize.remove_parametrizations(layer, "weight", leave_parametrized=False)
+print("\nAfter. Same as Before:")
+print(layer)
+print(layer.weight)
+"""
+
+
+def _same_printing(ours: str, theirs: str, tol: float = 1e-9) -> None:
+    """The two printed outputs line by line: the same words, and numbers within ``tol``
+    (rounding leaves different tiny residues, 1e-16 or so, in the distances that are 0)."""
+    number = r"-?\d+\.?\d*(?:e[+-]?\d+)?"
+    our_lines, their_lines = ours.splitlines(), theirs.splitlines()
+    assert len(our_lines) == len(their_lines)
+    for a, b in zip(our_lines, their_lines, strict=True):
+        assert re.sub(number, "#", a) == re.sub(number, "#", b), (a, b)
+        x = np.array(re.findall(number, a), dtype=float)
+        y = np.array(re.findall(number, b), dtype=float)
+        np.testing.assert_allclose(x, y, rtol=1e-4, atol=tol, err_msg=a)
+
+
+def _parametrizations_same_start(lib: Any) -> dict[str, Any]:
+    """The program's random draws the same for both libraries: ``torch.rand``, ``rand_like``,
+    ``bernoulli``, ``nn.init.orthogonal_`` (a fixed orthogonal matrix from NumPy) and each
+    layer's initial weights."""
+    rng = np.random.default_rng(6)
+
+    def parameters(layer: Any) -> None:
+        with lib.no_grad():
+            for _, p in sorted(layer.named_parameters()):
+                p.copy_(lib.tensor(rng.uniform(-0.5, 0.5, tuple(p.shape))))
+
+    def orthogonal_(t: Any) -> Any:
+        q, r = np.linalg.qr(rng.standard_normal(tuple(t.shape)))
+        with lib.no_grad():
+            return t.copy_(lib.tensor(q * np.sign(np.diag(r))))
+
+    return {
+        "_start_rand": lambda *size: lib.tensor(rng.random(size)),
+        "_start_rand_like": lambda t: lib.tensor(rng.random(tuple(t.shape))),
+        "_start_bernoulli": lambda p: lib.tensor(
+            rng.random(tuple(p.shape)) < p.numpy(), dtype=p.dtype
+        ),
+        "_start_orthogonal_": orthogonal_,
+        "_start_parameters": parameters,
+    }
+
+
+def _parametrizations_from_same_start() -> str:
+    source = PARAMETRIZATIONS.replace("torch.rand(", "_start_rand(")
+    source = source.replace("torch.rand_like(", "_start_rand_like(")
+    source = source.replace("torch.bernoulli(", "_start_bernoulli(")
+    source = source.replace("nn.init.orthogonal_(", "_start_orthogonal_(")
+    lines = []
+    for line in source.splitlines():
+        lines.append(line)
+        made = re.match(r"^(\w+) = nn\.(Linear|Conv2d)\(", line)
+        if made:
+            lines.append(f"_start_parameters({made.group(1)})")
+    return "\n".join(lines) + "\n"
+
+
+def test_parametrizations_runs_as_written(capsys: Any) -> None:
+    ns = run(PARAMETRIZATIONS)
+    printed = capsys.readouterr().out
+    # cached(): the parametrization computed four times outside, once inside
+    assert printed.count("Computing the Parametrization") == 5
+    assert (
+        "Here, it is computed just the first time layer.weight is called\nComputing the " in printed
+    )
+    layer = ns["layer"]  # the last one: its parametrization removed, the original weight left
+    assert not mg.nn.utils.parametrize.is_parametrized(layer)
+    assert isinstance(layer.weight, mg.nn.Parameter) and layer.weight.grad_fn is None
+    orthogonal = ns["layer_orthogonal"].weight.detach()
+    assert mg.nn.utils.parametrize.is_parametrized(ns["layer_orthogonal"], "weight")
+    assert float(mg.dist(orthogonal.T @ orthogonal, mg.eye(3))) < 1e-5
+    spd = ns["layer_spd"].weight.detach()
+    assert bool((mg.linalg.eigvalsh(spd) > 0).all()) and float(mg.dist(spd, spd.T)) < 1e-6
+
+
+def test_parametrizations_prints_what_torch_prints() -> None:
+    """From the same random draws and layer weights, in float64: every printed line."""
+    torch = pytest.importorskip("torch")
+    source = _parametrizations_from_same_start()
+    printed = []
+    for lib in (mg, torch):
+        default = lib.get_default_dtype()
+        lib.set_default_dtype(lib.float64)
+        out = io.StringIO()
+        try:
+            with contextlib.redirect_stdout(out):
+                run(source, lib.__name__, **_parametrizations_same_start(lib))
+        finally:
+            lib.set_default_dtype(default)
+        printed.append(out.getvalue().replace(lib.__name__ + ".", "torch."))
+    ours, theirs = printed
+    assert "grad_fn=<DistBackward0>" in ours and "ParametrizationList(" in ours
+    _same_printing(ours, theirs)

@@ -1315,6 +1315,13 @@ def mm(input: TensorLike, mat2: TensorLike, *, out: Tensor | None = None) -> Ten
     return _into(out, as_tensor(input).mm(mat2), "mm", same_dtype=True)
 
 
+def spmm(input: TensorLike, mat2: TensorLike) -> Tensor:
+    """``torch.spmm``: PyTorch's product of a sparse matrix and a sparse or dense one, which
+    also takes two dense (strided) matrices. minigrad's tensors are dense, so this is ``mm``,
+    with its errors and its node (PyTorch's ``MmBackward0`` too)."""
+    return as_tensor(input).mm(mat2)
+
+
 def bmm(input: TensorLike, mat2: TensorLike, *, out: Tensor | None = None) -> Tensor:
     """Batched matrix products (both 3-D, same batch size and dtype; see ``Tensor.bmm``)."""
     return _into(out, as_tensor(input).bmm(mat2), "bmm", same_dtype=True)

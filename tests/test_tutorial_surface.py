@@ -1,7 +1,8 @@
 """What PyTorch's intermediate tutorials showed: ``tensor(a_tensor)`` is a detached copy, with
 PyTorch's UserWarning recommending ``detach().clone()`` (the style-transfer tutorial's
 ``Normalization`` makes one of its mean); ``torch.dist`` records PyTorch's ``DistBackward0``
-(the parametrizations tutorial prints it)."""
+(the parametrizations tutorial prints it); ``torch.spmm`` of dense matrices is ``mm``
+(pytorch/examples gcn/main.py)."""
 
 from __future__ import annotations
 
@@ -73,3 +74,32 @@ def test_dist_node_is_torch_s() -> None:
         x = lib.ones(2, 2, requires_grad=True)
         assert repr(lib.dist(x, lib.zeros(2, 2)).grad_fn).startswith("<DistBackward0")
         assert lib.dist(x, lib.zeros(2, 2)).grad_fn.name() == "DistBackward0"
+
+
+def test_spmm_of_dense_matrices_is_mm() -> None:
+    """``torch.spmm`` of two dense matrices (gcn/main.py's adjacency product): ``mm``'s
+    value, node, gradients (float64 finite differences, first and second order) and errors."""
+    rng = np.random.default_rng(1)
+    a = mg.tensor(rng.standard_normal((4, 3)), requires_grad=True)
+    b = mg.tensor(rng.standard_normal((3, 2)), requires_grad=True)
+    out = mg.spmm(a, b)
+    np.testing.assert_allclose(out.detach().numpy(), a.detach().numpy() @ b.detach().numpy())
+    assert repr(out.grad_fn) == "<MmBackward0>"
+    assert mg.autograd.gradcheck(mg.spmm, (a, b))
+    assert mg.autograd.gradgradcheck(mg.spmm, (a, b))
+    with pytest.raises(RuntimeError, match=r"self must be a matrix"):
+        mg.spmm(mg.ones(3), b)
+    with pytest.raises(RuntimeError, match=r"mat1 and mat2 shapes cannot be multiplied \(4x3"):
+        mg.spmm(a, mg.ones(2, 3))
+
+
+def test_spmm_is_torch_s() -> None:
+    torch = pytest.importorskip("torch")
+    rng = np.random.default_rng(2)
+    x, y = rng.standard_normal((5, 4)), rng.standard_normal((4, 3))
+    ours = mg.spmm(mg.tensor(x), mg.tensor(y)).numpy()
+    theirs = torch.spmm(torch.tensor(x), torch.tensor(y)).numpy()
+    np.testing.assert_allclose(ours, theirs, rtol=1e-12)
+    for lib in (mg, torch):
+        with pytest.raises(RuntimeError, match=r"self must be a matrix"):
+            lib.spmm(lib.ones(3), lib.ones(3, 2))

@@ -15,7 +15,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from .compiler import compile as compile_step
+from .compiler.step import compile as compile_step
 from .grad_mode import no_grad
 from .metrics import Metric, accuracy
 from .progress import ProgressBar, Verbosity, progress_bar

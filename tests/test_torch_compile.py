@@ -11,7 +11,9 @@ compile a function on this machine, and what is compared is the wrapper, not the
 
 from __future__ import annotations
 
+import copy
 import inspect
+import pickle
 import re
 import time
 from collections.abc import Callable, Iterator
@@ -168,6 +170,17 @@ def test_mode_attributes_and_state_dict_round_trip(torch: Any) -> None:
             len(c)
         seen.append(trace)
     assert seen[0] == seen[1]
+
+
+def test_copy_and_pickle_as_torchs(torch: Any) -> None:
+    for lib in (mg, torch):
+        m = _linear(lib)
+        c = lib.compile(m)
+        for twin in (copy.deepcopy(c), pickle.loads(pickle.dumps(c))):
+            assert type(twin).__name__ == "OptimizedModule"
+            assert twin._orig_mod is not m
+            assert list(twin.state_dict()) == ["_orig_mod.weight", "_orig_mod.bias"]
+            np.testing.assert_array_equal(twin.weight.detach().numpy(), m.weight.detach().numpy())
 
 
 def test_compiled_module_trains_as_the_module(torch: Any) -> None:

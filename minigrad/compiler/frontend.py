@@ -84,9 +84,14 @@ class OptimizedModule(Module):
         raise TypeError(f"{type(self._orig_mod).__name__} does not support len()")
 
     def __getattr__(self, name: str) -> Any:
-        if name == "_orig_mod":
-            return self.__dict__["_modules"]["_orig_mod"]
-        return getattr(self._orig_mod, name)
+        mod = self.__dict__.get("_modules", {}).get("_orig_mod")
+        if mod is None:  # not yet initialised (copy and pickle probe attributes then)
+            raise AttributeError(f"'OptimizedModule' object has no attribute {name!r}")
+        return mod if name == "_orig_mod" else getattr(mod, name)
+
+    def __reduce__(self) -> tuple[type[OptimizedModule], tuple[Module]]:
+        # As PyTorch's: a copy or a pickle is a new wrapper around a copy of the module.
+        return (type(self), (self._orig_mod,))
 
     def __setattr__(self, name: str, value: Any) -> None:
         if hasattr(type(self), name) or name in OptimizedModule._own:

@@ -608,7 +608,7 @@ def test_the_code_blocks_of_docs_compile_md_run(tmp_path: Any, monkeypatch: Any)
 
     doc = (Path(__file__).resolve().parent.parent / "docs" / "compile.md").read_text()
     blocks = re.findall(r"```python\n(.*?)```", doc, re.S)
-    assert len(blocks) == 2
+    assert len(blocks) == 3  # the perceptron, eject, and torch.compile(model) then the step
     monkeypatch.chdir(tmp_path)
     out = io.StringIO()
     namespace: dict[str, Any] = {}
@@ -618,6 +618,7 @@ def test_the_code_blocks_of_docs_compile_md_run(tmp_path: Any, monkeypatch: Any)
     text = out.getvalue()
     assert "def train_step(x, y, groups):" in text and "(BP4)" in text
     assert "['0.bias', '0.weight']" in text
+    assert "['_orig_mod.0.weight', '_orig_mod.0.bias']" in text
     assert not list(tmp_path.iterdir())
 
 

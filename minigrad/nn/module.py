@@ -1080,6 +1080,24 @@ class ModuleList(_Numbered):
     def forward(self, *args: Any, **kwargs: Any) -> Any:
         raise NotImplementedError("ModuleList has no forward(): iterate over it instead")
 
+    def __repr__(self) -> str:
+        """PyTorch's: a run of modules that print alike is one line, ``(0-5): 6 x Layer(...)``
+        (the layers of a Transformer's stack)."""
+        reprs = [repr(m) for m in self._modules.values()]
+        if not reprs:
+            return f"{self._get_name()}()"
+        runs: list[list[Any]] = []  # [first index, last index, repr]
+        for idx, text in enumerate(reprs):
+            if runs and runs[-1][2] == text:
+                runs[-1][1] = idx
+            else:
+                runs.append([idx, idx, text])
+        lines = [
+            _indent(f"({a}): {text}" if a == b else f"({a}-{b}): {b - a + 1} x {text}", 2)
+            for a, b, text in runs
+        ]
+        return f"{self._get_name()}(\n  " + "\n  ".join(lines) + "\n)"
+
 
 class ModuleDict(Module):
     """A dict of modules whose parameters are registered under their keys."""
@@ -1234,13 +1252,27 @@ class ParameterDict(Module):
         return param
 
     def update(self, parameters: Mapping[str, Tensor] | Iterable[tuple[str, Tensor]]) -> None:
-        """Add (or replace) parameters from a mapping or from (name, tensor) pairs."""
-        pairs = parameters.items() if isinstance(parameters, Mapping) else parameters
+        """Add (or replace) parameters from a mapping or from (name, tensor) pairs.
+
+        A plain ``dict`` is added in the sorted order of its keys, as PyTorch does (so
+        ``parameters()``, ``state_dict()`` and an optimizer's parameter indices come in
+        PyTorch's order); an ``OrderedDict``, a ``ParameterDict`` or pairs keep their order.
+        """
+        pairs: Iterable[tuple[str, Tensor]]
+        if isinstance(parameters, (OrderedDict, ParameterDict)):
+            pairs = parameters.items()
+        elif isinstance(parameters, Mapping):
+            pairs = sorted(parameters.items())
+        else:
+            pairs = parameters
         for key, value in pairs:
             self[key] = value
 
     def extra_repr(self) -> str:
-        return "\n".join(f"  ({k}): {_summary(p)}" for k, p in self._parameters.items())
+        # PyTorch prints the dict's entries by type name (FloatTensor), the list's by dtype
+        return "\n".join(
+            f"  ({k}): {_summary(p, by_type=True)}" for k, p in self._parameters.items()
+        )
 
     def forward(self, *args: Any, **kwargs: Any) -> Any:
         raise NotImplementedError("ParameterDict has no forward(): index it instead")
@@ -1254,13 +1286,14 @@ def _as_parameter(value: Any, where: str) -> Parameter:
     raise TypeError(f"{where}: expected a Parameter or a Tensor, got {type(value).__name__}")
 
 
-def _summary(p: Tensor | None) -> str:
-    """``Parameter containing: [minigrad.float32 of size 2x3]``, as PyTorch's containers
-    print their parameters."""
+def _summary(p: Tensor | None, by_type: bool = False) -> str:
+    """``Parameter containing: [minigrad.float32 of size 2x3]`` (``by_type``:
+    ``minigrad.FloatTensor``), as PyTorch's containers print their parameters."""
     if p is None:
         return "None"
     size = "x".join(str(n) for n in p.shape)
-    return f"Parameter containing: [{p.dtype} of size {size}]"
+    kind = p.type() if by_type else p.dtype
+    return f"Parameter containing: [{kind} of size {size}]"
 
 
 def _check_module(module: Any, where: str) -> Module:

@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 
 from .. import conv as conv_ops
+from ..device import as_device
 from ..random import GeneratorLike
 from ..tensor import Tensor, apply, as_tensor
 from . import functional as F
@@ -96,10 +97,12 @@ class _ConvNd(Module):
         groups: int = 1,
         bias: bool = True,
         padding_mode: str = "zeros",
+        device: Any = None,
         dtype: Any = None,
         generator: GeneratorLike = None,
     ) -> None:
         super().__init__()
+        as_device(device)  # only the CPU, as everywhere: a clear error otherwise
         name, nd = type(self).__name__, self._nd
         _check_groups(name, in_channels, out_channels, groups)
         if padding_mode not in _PADDING_MODES:
@@ -241,10 +244,12 @@ class _ConvTransposeNd(Module):
         bias: bool = True,
         dilation: Any = 1,
         padding_mode: str = "zeros",
+        device: Any = None,
         dtype: Any = None,
         generator: GeneratorLike = None,
     ) -> None:
         super().__init__()
+        as_device(device)  # only the CPU, as everywhere: a clear error otherwise
         name, nd = type(self).__name__, self._nd
         _check_groups(name, in_channels, out_channels, groups)
         if padding_mode != "zeros":

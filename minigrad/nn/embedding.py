@@ -52,10 +52,12 @@ class Embedding(Module):
         sparse: bool = False,
         _weight: Any = None,
         _freeze: bool = False,
+        device: Any = None,
         dtype: Any = None,
         generator: GeneratorLike = None,
     ) -> None:
         super().__init__()
+        as_device(device)  # only the CPU, as everywhere: a clear error otherwise
         if sparse:
             raise NotImplementedError(
                 "Embedding: sparse is not supported: minigrad has no sparse gradients (use "

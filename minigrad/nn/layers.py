@@ -18,6 +18,7 @@ import numpy as np
 from .. import fused
 from ..dims import wrap_dim
 from ..dtypes import default_float
+from ..device import as_device
 from ..random import GeneratorLike, as_generator
 from ..tensor import Tensor, apply, as_tensor
 from ..validation import _check_linear_dtypes, _check_linear_shapes
@@ -80,10 +81,12 @@ class Linear(Module):
         in_features: int,
         out_features: int,
         bias: bool = True,
+        device: Any = None,
         dtype: Any = None,
         generator: GeneratorLike = None,
     ) -> None:
         super().__init__()
+        as_device(device)  # only the CPU, as everywhere: a clear error otherwise
         if in_features < 0 or out_features < 0:
             raise ValueError(
                 f"Linear: in_features={in_features} and out_features={out_features} "
@@ -153,10 +156,12 @@ class Bilinear(Module):
         in2_features: int,
         out_features: int,
         bias: bool = True,
+        device: Any = None,
         dtype: Any = None,
         generator: GeneratorLike = None,
     ) -> None:
         super().__init__()
+        as_device(device)  # only the CPU, as everywhere: a clear error otherwise
         self.in1_features, self.in2_features = in1_features, in2_features
         self.out_features = out_features
         _weight_and_bias(self, (out_features, in1_features, in2_features), bias, dtype)

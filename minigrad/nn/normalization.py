@@ -126,11 +126,13 @@ class _BatchNorm(_NormBase):
         momentum: float | None = 0.1,
         affine: bool = True,
         track_running_stats: bool = True,
+        device: Any = None,
         dtype: Any = None,
         *,
         bias: bool = True,
     ) -> None:
         super().__init__(num_features, eps, momentum, affine, track_running_stats, dtype, bias)
+        as_device(device)  # only the CPU, as everywhere: a clear error otherwise
 
     _ranks: tuple[int, ...] = ()  # the input ranks accepted, and how they read
     _layout = ""
@@ -241,9 +243,11 @@ class LayerNorm(Module):
         eps: float = 1e-5,
         elementwise_affine: bool = True,
         bias: bool = True,
+        device: Any = None,
         dtype: Any = None,
     ) -> None:
         super().__init__()
+        as_device(device)  # only the CPU, as everywhere: a clear error otherwise
         shape = (
             (int(normalized_shape),)
             if isinstance(normalized_shape, int | np.integer)
@@ -301,11 +305,13 @@ class GroupNorm(Module):
         num_channels: int,
         eps: float = 1e-5,
         affine: bool = True,
+        device: Any = None,
         dtype: Any = None,
         *,
         bias: bool = True,
     ) -> None:
         super().__init__()
+        as_device(device)  # only the CPU, as everywhere: a clear error otherwise
         if num_groups <= 0 or num_channels % num_groups:
             raise ValueError(
                 f"num_channels ({num_channels}) must be divisible by num_groups ({num_groups})"
@@ -398,9 +404,13 @@ class _InstanceNorm(_NormBase):
         momentum: float | None = 0.1,
         affine: bool = False,
         track_running_stats: bool = False,
+        device: Any = None,
         dtype: Any = None,
+        *,
+        bias: bool = True,
     ) -> None:
-        super().__init__(num_features, eps, momentum, affine, track_running_stats, dtype, True)
+        super().__init__(num_features, eps, momentum, affine, track_running_stats, dtype, bias)
+        as_device(device)  # only the CPU, as everywhere: a clear error otherwise
 
     def forward(self, input: Tensor) -> Tensor:
         x = as_tensor(input)

@@ -92,6 +92,8 @@ CASES: list[Case] = [
     C("nn.Linear(3, 4)", f(2, 3)),
     C("nn.Linear(3, 4, bias=False)", f(5, 2, 3)),
     C("nn.Linear(0, 4)", f(2, 0)),
+    C("nn.Linear(3, 4, True, 'cpu', torch.float64)", f(2, 3)),
+    C("nn.Bilinear(3, 2, 4, True, None, torch.float64)", f(5, 3), f(5, 2)),
     C("nn.Bilinear(3, 2, 4)", f(5, 3), f(5, 2)),
     C("nn.Bilinear(3, 2, 4, bias=False)", f(5, 3), f(5, 2)),
     C("nn.LazyLinear(4)", f(2, 3)),
@@ -126,6 +128,8 @@ CASES: list[Case] = [
     C("nn.Conv2d(2, 6, 3, padding='same', padding_mode='circular')", f(1, 2, 5, 6)),
     C("nn.Conv2d(2, 3, 3, padding=1, padding_mode='zeros')", f(2, 5, 6)),
     C("nn.Conv3d(2, 3, 2)", f(1, 2, 4, 5, 4)),
+    C("nn.Conv1d(2, 4, 3, 1, 0, 1, 1, True, 'zeros', 'cpu', torch.float64)", f(2, 2, 9)),
+    C("nn.ConvTranspose1d(2, 4, 3, 1, 0, 0, 1, True, 1, 'zeros', None, torch.float64)", f(2, 2, 5)),
     C("nn.Conv3d(2, 4, (2, 3, 1), stride=2, padding=(1, 0, 1), groups=2, padding_mode='reflect')", f(1, 2, 5, 6, 4)),
     C("nn.ConvTranspose1d(2, 4, 3)", f(2, 2, 5)),
     C("nn.ConvTranspose1d(4, 6, 3, stride=2, padding=1, output_padding=1, groups=2, bias=False, dilation=2)", f(2, 4, 5)),
@@ -221,6 +225,7 @@ CASES: list[Case] = [
     C("nn.BatchNorm2d(3)", f(2, 3, 4, 5)),
     C("nn.BatchNorm2d(3, affine=False, track_running_stats=False)", f(2, 3, 4, 5)),
     C("nn.BatchNorm3d(2)", f(2, 2, 3, 4, 2)),
+    C("nn.BatchNorm1d(3, 1e-5, 0.1, True, True, 'cpu', torch.float64, bias=False)", f(4, 3)),
     C("nn.LazyBatchNorm1d()", f(4, 3)),
     C("nn.LazyBatchNorm2d(eps=1e-3, affine=False)", f(2, 3, 4, 5)),
     C("nn.LazyBatchNorm3d(momentum=0.3)", f(2, 2, 3, 4, 2)),
@@ -229,14 +234,17 @@ CASES: list[Case] = [
     C("nn.InstanceNorm2d(3, eps=1e-3, momentum=0.2)", f(2, 3, 4, 5)),
     C("nn.InstanceNorm2d(3, affine=True)", f(2, 3, 4, 5)),
     C("nn.InstanceNorm3d(2, track_running_stats=True)", f(2, 2, 3, 4, 2)),
+    C("nn.InstanceNorm1d(3, 1e-5, 0.1, True, False, None, torch.float64, bias=False)", f(2, 3, 6)),
     C("nn.LazyInstanceNorm1d()", f(2, 3, 6)),
     C("nn.LazyInstanceNorm2d(affine=True)", f(2, 3, 4, 5)),
     C("nn.LazyInstanceNorm3d(track_running_stats=True)", f(2, 2, 3, 4, 2)),
     C("nn.LayerNorm(4)", f(3, 4)),
     C("nn.LayerNorm([3, 4], eps=1e-3, elementwise_affine=False)", f(2, 3, 4)),
     C("nn.LayerNorm((3, 4), bias=False)", f(2, 3, 4)),
+    C("nn.LayerNorm(4, 1e-5, True, True, 'cpu', torch.float64)", f(3, 4)),
     C("nn.GroupNorm(2, 4)", f(3, 4, 5)),
     C("nn.GroupNorm(3, 6, eps=1e-3, affine=False)", f(2, 6, 2, 2)),
+    C("nn.GroupNorm(2, 4, 1e-5, True, 'cpu', torch.float64, bias=False)", f(3, 4, 5)),
     C("nn.RMSNorm(4)", f(3, 4)),
     C("nn.RMSNorm([3, 4], eps=1e-3, elementwise_affine=False)", f(2, 3, 4)),
     C("nn.LocalResponseNorm(2)", f(2, 5, 3, 3)),
@@ -255,6 +263,7 @@ CASES: list[Case] = [
     C("nn.Embedding(10, 3, padding_idx=0, max_norm=None, scale_grad_by_freq=True)", i(10, 2, 4)),
     C("nn.Embedding(10, 3, padding_idx=-2, norm_type=1.0, sparse=False)", i(10, 5)),
     C("nn.Embedding(10, 3, max_norm=2.0)", i(10, 5)),
+    C("nn.Embedding(10, 3, None, None, 2.0, False, False, None, False, 'cpu', torch.float64)", i(10, 5)),
     C("nn.EmbeddingBag(10, 3)", i(10, 2, 4)),
     C("nn.EmbeddingBag(10, 3, mode='sum', padding_idx=1)", i(10, 7), v(np.array([0, 3]))),
     C("nn.EmbeddingBag(10, 3, mode='max', include_last_offset=True)", i(10, 7), v(np.array([0, 3, 7]))),
@@ -306,6 +315,8 @@ CASES: list[Case] = [
     C("nn.TransformerEncoderLayer(8, 2, dim_feedforward=16, dropout=0.0)", f(3, 2, 8)),
     C("nn.TransformerEncoderLayer(8, 2, dim_feedforward=16, dropout=0.0, activation='gelu', layer_norm_eps=1e-3, batch_first=True, norm_first=True, bias=False)", f(2, 3, 8)),
     C("nn.TransformerEncoderLayer(8, 2)", f(3, 2, 8), random=True),
+    C("nn.TransformerEncoderLayer(8, 2, 16, 0.0, nn.GELU())", f(3, 2, 8)),
+    C("nn.TransformerEncoderLayer(8, 2, 16, 0.0, nn.functional.silu)", f(3, 2, 8)),
     C("nn.TransformerDecoderLayer(8, 2, dim_feedforward=16, dropout=0.0)", f(3, 2, 8), f(4, 2, 8)),
     C("nn.TransformerDecoderLayer(8, 2, 16, 0.0, 'gelu', batch_first=True, norm_first=True)", f(2, 3, 8), f(2, 4, 8)),
     C("nn.TransformerEncoder(nn.TransformerEncoderLayer(8, 2, 16, 0.0), 2, enable_nested_tensor=False)", f(3, 2, 8)),
@@ -509,19 +520,53 @@ def test_attributes(case: Case) -> None:
     t_attrs, m_attrs = public_attributes(tm), public_attributes(mm)
     for name in sorted(set(t_attrs) & set(m_attrs)):
         assert plain(m_attrs[name]) == plain(t_attrs[name]), name
+    assert set(t_attrs) - set(m_attrs) == set()
     assert hasattr(mm, "reset_parameters") == hasattr(tm, "reset_parameters")
 
 
+COMMON = sorted(
+    name
+    for name in dir(torch.nn)
+    if inspect.isclass(getattr(torch.nn, name))
+    and issubclass(getattr(torch.nn, name), torch.nn.Module)
+    and inspect.isclass(getattr(mnn, name, None))
+)
+
+
 def test_every_common_class_has_a_case() -> None:
-    common = {
-        name
-        for name in dir(torch.nn)
-        if inspect.isclass(getattr(torch.nn, name))
-        and issubclass(getattr(torch.nn, name), torch.nn.Module)
-        and inspect.isclass(getattr(mnn, name, None))
-    }
+    common = set(COMMON)
     covered = {re.match(r"nn\.(\w+)\(", c.ctor).group(1) for c in CASES}  # type: ignore[union-attr]
     assert common - covered == set()
+
+
+
+def signature_of(cls: type) -> list[tuple[str, str, str]]:
+    """(name, kind, default) of each argument of the constructor; a function default by name."""
+    out = []
+    for name, param in inspect.signature(cls.__init__).parameters.items():  # type: ignore[misc]
+        if name == "self" or param.kind in (param.VAR_POSITIONAL, param.VAR_KEYWORD):
+            continue
+        default = param.default
+        shown = getattr(default, "__name__", None) if callable(default) else repr(default)
+        out.append((name, param.kind.name, str(shown)))
+    return out
+
+
+@pytest.mark.parametrize("name", COMMON)
+def test_constructor_signature(name: str) -> None:
+    """PyTorch's arguments, in PyTorch's order (so positional calls mean the same), with
+    PyTorch's defaults; minigrad's own (``generator``) only after them."""
+    expected = signature_of(getattr(torch.nn, name))
+    got = signature_of(getattr(mnn, name))
+    if not expected and any(
+        p.kind == p.VAR_POSITIONAL
+        for p in inspect.signature(getattr(torch.nn, name).__init__).parameters.values()
+    ):
+        pytest.skip("PyTorch's takes *args (RNN, LSTM, GRU): the arguments are RNNBase's")
+    positional = [e for e in expected if e[1] == "POSITIONAL_OR_KEYWORD"]
+    assert got[: len(positional)] == positional
+    keyword = {e for e in expected if e[1] == "KEYWORD_ONLY"}
+    assert keyword <= set(got)
 
 
 # -- default initialisation ------------------------------------------------------------------

@@ -20,6 +20,7 @@ from ..dtypes import default_float
 from ..tensor import Tensor, _new_tensor, as_tensor
 from . import functional as F
 from . import init
+from .activation import GELU, ReLU
 from .attention import MultiheadAttention, _float_mask
 from .conv import Dropout
 from .layers import Linear
@@ -55,6 +56,14 @@ def _activation(activation: Activation) -> Callable[[Tensor], Tensor]:
             "F.silu or nn.GELU(approximate='tanh'))"
         )
     return activation
+
+
+def _relu_or_gelu(activation: Callable[[Tensor], Tensor]) -> int:
+    if activation is F.relu or isinstance(activation, ReLU):
+        return 1
+    if activation is F.gelu or isinstance(activation, GELU):
+        return 2
+    return 0
 
 
 def _seq_len(src: Tensor, batch_first: bool) -> int:
@@ -127,6 +136,9 @@ class TransformerEncoderLayer(Module):
         self.dropout1 = Dropout(dropout)
         self.dropout2 = Dropout(dropout)
         self.activation = _activation(activation)
+        # PyTorch's record of the activation for its fast path, read by code that inspects
+        # a layer: 1 for ReLU, 2 for GELU, 0 for any other
+        self.activation_relu_or_gelu = _relu_or_gelu(self.activation)
 
     def forward(
         self,

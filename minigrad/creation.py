@@ -26,7 +26,7 @@ from .random import (
     manual_seed,
 )
 from .tensor import Tensor, _new_tensor, as_tensor, from_data
-from .validation import DTypeLike, _shape, sizes_given
+from .validation import DTypeLike, _shape, new_shape, sizes_given
 
 __all__ = [
     "Generator",
@@ -137,7 +137,11 @@ def zeros(
     requires_grad: bool = False,
 ) -> Tensor:
     """A tensor of zeros."""
-    shape = _shape(sizes_given(sizes, size, "zeros", required=True))
+    shape = new_shape(
+        _shape(sizes_given(sizes, size, "zeros", required=True)),
+        "zeros()",
+        "zeros: Dimension size must be non-negative.",  # PyTorch's words for zeros alone
+    )
     return _made(np.zeros(shape, _float_dtype(dtype)), device, requires_grad)
 
 
@@ -149,7 +153,7 @@ def ones(
     requires_grad: bool = False,
 ) -> Tensor:
     """A tensor of ones."""
-    shape = _shape(sizes_given(sizes, size, "ones", required=True))
+    shape = new_shape(_shape(sizes_given(sizes, size, "ones", required=True)), "ones()")
     return _made(np.ones(shape, _float_dtype(dtype)), device, requires_grad)
 
 
@@ -161,7 +165,7 @@ def empty(
     requires_grad: bool = False,
 ) -> Tensor:
     """A tensor whose values are not set (fill it before reading)."""
-    shape = _shape(sizes_given(sizes, size, "empty", required=True))
+    shape = new_shape(_shape(sizes_given(sizes, size, "empty", required=True)), "empty()")
     return _made(np.empty(shape, _float_dtype(dtype)), device, requires_grad)
 
 
@@ -409,7 +413,7 @@ def rand(
 ) -> Tensor:
     """Uniform samples in [0, 1)."""
     dt = _random_floats(_float_dtype(dtype), "rand()")
-    shape = _shape(sizes_given(sizes, size, "rand", required=True))
+    shape = new_shape(_shape(sizes_given(sizes, size, "rand", required=True)), "rand()")
     data = as_generator(generator, "rand()").random(shape)
     return _made(data.astype(dt), device, requires_grad)
 
@@ -424,7 +428,7 @@ def randn(
 ) -> Tensor:
     """Standard normal samples."""
     dt = _random_floats(_float_dtype(dtype), "randn()")
-    shape = _shape(sizes_given(sizes, size, "randn", required=True))
+    shape = new_shape(_shape(sizes_given(sizes, size, "randn", required=True)), "randn()")
     data = as_generator(generator, "randn()").standard_normal(shape)
     return _made(data.astype(dt), device, requires_grad)
 

@@ -321,6 +321,22 @@ def _shape(args: tuple[Any, ...]) -> tuple[int, ...]:
     return tuple(args)
 
 
+def new_shape(shape: tuple[Any, ...], where: str, words: str = "") -> tuple[Any, ...]:
+    """``shape`` of a tensor about to be made, a negative size refused in PyTorch's words
+    (``words`` where the call has its own, as ``zeros``; NumPy's ``ValueError`` names neither
+    the size nor the call)."""
+    for n in shape:
+        if isinstance(n, int | np.integer) and not isinstance(n, bool) and n < 0:
+            sizes = [int(m) if isinstance(m, int | np.integer) else m for m in shape]
+            if words:
+                raise RuntimeError(f"{words} ({where}: got sizes {sizes}; sizes must be >= 0)")
+            raise RuntimeError(
+                f"Trying to create tensor with negative dimension {n}: {sizes} ({where}: sizes "
+                "must be zero or more)"
+            )
+    return shape
+
+
 def sizes_given(
     args: tuple[Any, ...], size: Any, fn: str, required: bool = False
 ) -> tuple[Any, ...]:

@@ -15,6 +15,7 @@ import numpy as np
 from ..device import as_device
 from ..dtypes import default_float
 from ..tensor import Tensor, as_tensor
+from ..validation import new_shape
 from . import functional as F
 from . import init
 from .module import Module, Parameter
@@ -306,6 +307,7 @@ class PReLU(Module):
         self.num_parameters = num_parameters
         self.init = init
         dt = np.dtype(default_float() if dtype is None else dtype)
+        new_shape((num_parameters,), "PReLU's weight")
         self.weight = Parameter(np.empty(num_parameters, dtype=dt))
         self.reset_parameters()
 

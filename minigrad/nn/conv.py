@@ -16,6 +16,7 @@ from .. import conv as conv_ops
 from ..device import as_device
 from ..random import GeneratorLike
 from ..tensor import Tensor, apply, as_tensor
+from ..validation import new_shape
 from . import functional as F
 from .layers import _reset_weight_and_bias, _weight_and_bias
 from .module import Module, Parameter, _param
@@ -114,6 +115,8 @@ class _ConvNd(Module):
         self.kernel_size = F._tuple(kernel_size, nd, name, "kernel_size")
         self.stride = F._tuple(stride, nd, name, "stride")
         self.dilation = F._tuple(dilation, nd, name, "dilation")
+        # a negative size first, as PyTorch meets it: making the weight
+        new_shape((out_channels, in_channels // groups, *self.kernel_size), f"{name}'s weight")
         if any(k <= 0 for k in self.kernel_size) or any(s <= 0 for s in self.stride):
             raise ValueError(
                 f"{name}: kernel_size={kernel_size!r} and stride={stride!r} must be positive"
@@ -268,6 +271,7 @@ class _ConvTransposeNd(Module):
         self.padding: tuple[int, ...] = F._tuple(padding, nd, name, "padding")
         self.dilation = F._tuple(dilation, nd, name, "dilation")
         self.output_padding = F._tuple(output_padding, nd, name, "output_padding")
+        new_shape((in_channels, out_channels // groups, *self.kernel_size), f"{name}'s weight")
         if any(k <= 0 for k in self.kernel_size) or any(s <= 0 for s in self.stride):
             raise ValueError(
                 f"{name}: kernel_size={kernel_size!r} and stride={stride!r} must be positive"

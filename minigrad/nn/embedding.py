@@ -12,6 +12,7 @@ from ..dtypes import default_float
 from ..grad_mode import no_grad
 from ..random import GeneratorLike
 from ..tensor import Tensor
+from ..validation import new_shape
 from . import functional as F
 from . import init
 from .module import Module, Parameter, _param
@@ -65,9 +66,10 @@ class Embedding(Module):
             )
         if padding_idx is not None:
             if not -num_embeddings <= padding_idx < num_embeddings:
-                raise ValueError(
-                    f"Embedding: Padding_idx must be within num_embeddings: padding_idx="
-                    f"{padding_idx}, num_embeddings={num_embeddings}"
+                raise AssertionError(  # PyTorch's type (an assert), as EmbeddingBag's
+                    f"Padding_idx must be within num_embeddings (Embedding: padding_idx="
+                    f"{padding_idx}, num_embeddings={num_embeddings}; use a row in "
+                    f"[-{num_embeddings}, {num_embeddings}))"
                 )
             if padding_idx < 0:
                 padding_idx += num_embeddings
@@ -80,6 +82,7 @@ class Embedding(Module):
         self.sparse = sparse
         if _weight is None:
             dt = np.dtype(default_float() if dtype is None else dtype)
+            new_shape((num_embeddings, embedding_dim), "Embedding's weight")
             self.weight = Parameter(
                 np.empty((num_embeddings, embedding_dim), dtype=dt), requires_grad=not _freeze
             )
@@ -225,6 +228,7 @@ class EmbeddingBag(Module):
         self.padding_idx = padding_idx
         if _weight is None:
             dt = np.dtype(default_float() if dtype is None else dtype)
+            new_shape((num_embeddings, embedding_dim), "EmbeddingBag's weight")
             self.weight = Parameter(np.empty((num_embeddings, embedding_dim), dtype=dt))
             self.reset_parameters(generator)
         else:

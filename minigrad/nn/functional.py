@@ -824,7 +824,7 @@ def embedding(
         raise ValueError(f"embedding(): weight must be 2-D, got shape {weight.shape}")
     n = weight.shape[0]
     if padding_idx is not None and not -n <= padding_idx < n:
-        raise ValueError(
+        raise AssertionError(  # PyTorch's type: its check is an assert
             f"embedding(): Padding_idx must be within num_embeddings (padding_idx={padding_idx}, "
             f"num_embeddings={n}, weight shape {tuple(weight.shape)}): padding_idx is a row "
             f"of the table, in [-{n}, {n})"

@@ -16,12 +16,12 @@ from typing import Any, overload
 import numpy as np
 
 from .. import fused
+from ..device import as_device
 from ..dims import wrap_dim
 from ..dtypes import default_float
-from ..device import as_device
 from ..random import GeneratorLike, as_generator
 from ..tensor import Tensor, apply, as_tensor
-from ..validation import _check_linear_dtypes, _check_linear_shapes
+from ..validation import _check_linear_dtypes, _check_linear_shapes, new_shape
 from . import init
 from .feature_functions import bilinear
 from .module import Module, Parameter, _check_module, _Numbered, _param
@@ -35,6 +35,7 @@ def _weight_and_bias(
     """Register ``module.weight`` of ``shape`` (memory in ``order``) and ``module.bias`` of
     ``shape[0]`` (or None), both unset until ``reset_parameters``."""
     dt = np.dtype(default_float() if dtype is None else dtype)
+    new_shape(shape, f"{module._get_name()}'s weight")
     module.weight = Parameter(np.empty(shape, dtype=dt, order=order))
     if bias:
         module.bias = Parameter(np.empty(shape[0], dtype=dt))
@@ -87,11 +88,6 @@ class Linear(Module):
     ) -> None:
         super().__init__()
         as_device(device)  # only the CPU, as everywhere: a clear error otherwise
-        if in_features < 0 or out_features < 0:
-            raise ValueError(
-                f"Linear: in_features={in_features} and out_features={out_features} "
-                "must be non-negative"
-            )
         self.in_features = in_features
         self.out_features = out_features
         # Shape (out, in) as PyTorch's, memory Fortran-ordered (an (in, out) C array seen

@@ -34,7 +34,7 @@ class Parameter(Tensor):
         dtype: a floating dtype to convert to.
 
     Raises:
-        TypeError: if the data is not floating point.
+        RuntimeError: if the data is not floating point, in PyTorch's words.
     """
 
     __slots__ = ()
@@ -44,9 +44,10 @@ class Parameter(Tensor):
             data = np.empty(0, dtype=np.float32)
         self._init(_as_array(data, dtype), False, None)  # data as tensor() reads it
         if self._data.dtype.kind != "f":
-            raise TypeError(
-                f"Parameter: data must be floating point (parameters receive gradients), "
-                f"got dtype {self._data.dtype} with shape {self._data.shape}"
+            raise RuntimeError(
+                "Only Tensors of floating point and complex dtype can require gradients "
+                f"(Parameter: data must be floating point, parameters receive gradients; got "
+                f"dtype {self._data.dtype} with shape {self._data.shape})"
             )
         self.requires_grad = bool(requires_grad)
 

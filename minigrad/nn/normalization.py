@@ -19,6 +19,7 @@ import numpy as np
 from ..device import as_device
 from ..dtypes import default_float
 from ..tensor import Tensor, _new_tensor, as_tensor
+from ..validation import new_shape
 from . import functional as F
 from . import init
 from .module import Module, Parameter, _param
@@ -41,6 +42,7 @@ def _affine(module: Module, shape: tuple[int, ...], affine: bool, bias: bool, dt
     """Register the scale (ones) and shift (zeros) of ``shape``, None for each that is off;
     return the dtype."""
     dt = np.dtype(default_float() if dtype is None else dtype)
+    new_shape(shape, f"{module._get_name()}'s weight")
     module.register_parameter("weight", Parameter(np.ones(shape, dtype=dt)) if affine else None)
     module.register_parameter(
         "bias", Parameter(np.zeros(shape, dtype=dt)) if affine and bias else None
@@ -70,7 +72,8 @@ class _NormBase(Module):
         bias: bool,
     ) -> None:
         super().__init__()
-        if num_features <= 0:
+        new_shape((num_features,), f"{self._get_name()}: num_features")
+        if num_features == 0:
             raise ValueError(
                 f"{self._get_name()}: num_features must be positive, got {num_features}"
             )
@@ -374,6 +377,7 @@ class RMSNorm(Module):
         self.eps = eps
         self.elementwise_affine = elementwise_affine
         dt = np.dtype(default_float() if dtype is None else dtype)
+        new_shape(shape, "RMSNorm's weight")
         self.register_parameter(
             "weight", Parameter(np.ones(shape, dtype=dt)) if elementwise_affine else None
         )

@@ -441,6 +441,15 @@ class RNNBase(Module):
         return s
 
 
+def _no_projection(proj_size: int | None) -> None:
+    """PyTorch's RNN and GRU take ``proj_size`` only to refuse it: it is LSTM's."""
+    if proj_size is not None:
+        raise ValueError(
+            "proj_size argument is only supported for LSTM, not RNN or GRU (an LSTM projects "
+            "its hidden state: nn.LSTM(..., proj_size=...))"
+        )
+
+
 class RNN(RNNBase):
     """Elman RNN: h_t = act(x_t W_ih^T + b_ih + h_{t-1} W_hh^T + b_hh), act tanh or relu.
 
@@ -477,7 +486,10 @@ class RNN(RNNBase):
         device: Any = None,
         dtype: Any = None,
         generator: GeneratorLike = None,
+        *,
+        proj_size: int | None = None,
     ) -> None:
+        _no_projection(proj_size)
         if nonlinearity not in ("tanh", "relu"):
             raise ValueError(
                 f"Unknown nonlinearity '{nonlinearity}'. Select from 'tanh' or 'relu'."
@@ -583,7 +595,10 @@ class GRU(RNNBase):
         device: Any = None,
         dtype: Any = None,
         generator: GeneratorLike = None,
+        *,
+        proj_size: int | None = None,
     ) -> None:
+        _no_projection(proj_size)
         super().__init__(
             "GRU",
             input_size,
@@ -743,7 +758,10 @@ class RNNCell(RNNCellBase):
         device: Any = None,
         dtype: Any = None,
         generator: GeneratorLike = None,
+        *,
+        proj_size: int | None = None,
     ) -> None:
+        _no_projection(proj_size)
         if nonlinearity not in ("tanh", "relu"):
             raise ValueError(
                 f"Unknown nonlinearity '{nonlinearity}'. Select from 'tanh' or 'relu'."

@@ -10,6 +10,7 @@ with the main other arguments, and the input of one representative forward call:
   (non-persistent buffers left out).
 * ``test_forward``: with PyTorch's weights loaded (``load_state_dict`` of NumPy arrays), the
   same output in float64 (shape, dtype, values to 1e-10), in training and evaluation mode.
+* ``test_backward``: the gradients of the inputs and parameters, to 1e-9.
 * ``test_attributes``: the public attributes both have (``vars()``) hold the same values
   (``kernel_size`` a tuple, ``padding_mode``, ``eps``, ``momentum``...); ``reset_parameters``
   exists where PyTorch's does.
@@ -919,3 +920,53 @@ def test_linear_weight_layout_differs() -> None:
     values and state dict are PyTorch's, ``is_contiguous()`` is not."""
     assert torch.nn.Linear(3, 4).weight.is_contiguous()
     assert not mnn.Linear(3, 4).weight.is_contiguous()
+
+
+def run_backward(case: Case, lib: Any, module: Any, xs: list[np.ndarray]) -> dict[str, np.ndarray]:
+    """Gradients of sum(output * w) (w fixed per output) for the float inputs and the
+    parameters."""
+    leaves = []
+    tensors = []
+    for (kind, _), x in zip(case.inputs, xs, strict=True):
+        t = lib.from_numpy(x.copy())
+        if kind in "fpu":
+            t.requires_grad_(True)
+            leaves.append(t)
+            t = t * 1.0  # not a leaf: in-place activations may write it
+        tensors.append(t)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        outs = [o for o in flatten(module(*tensors)) if o is not None and o.dtype == lib.float64]
+    total = None
+    for k, o in enumerate(outs):
+        w = np.cos(np.arange(o.numel()) + k).reshape(tuple(o.shape))
+        term = (o * lib.from_numpy(w)).sum()
+        total = term if total is None else total + term
+    if total is None or not total.requires_grad:
+        return {}
+    total.backward()
+    grads = {f"input{n}": t.grad.numpy() for n, t in enumerate(leaves)}
+    grads.update({k: p.grad.numpy() for k, p in module.named_parameters() if p.grad is not None})
+    return grads
+
+
+# PyTorch's float64 hardsigmoid backward multiplies by 1/6 rounded to float32 (0.16666667163):
+# minigrad's exact 1/6 differs from it by 3e-8, relatively.
+BACKWARD_RTOL = {"nn.Hardsigmoid()": 1e-7}
+
+
+@pytest.mark.parametrize("case", FORWARD_CASES, ids=ids(FORWARD_CASES))
+def test_backward(case: Case) -> None:
+    """The gradients with PyTorch's weights loaded, in evaluation mode (no randomness)."""
+    tm, mm = build(case, torch), build(case, minigrad)
+    materialise(case, tm, mm)
+    tm.double().eval()
+    mm.double().eval()
+    mm.load_state_dict({k: t.numpy() for k, t in tm.state_dict().items()})
+    xs = make_inputs(case, seed=2)
+    expected = run_backward(case, torch, tm, xs)
+    got = run_backward(case, minigrad, mm, xs)
+    assert sorted(got) == sorted(expected)
+    for name, e in expected.items():
+        rtol = BACKWARD_RTOL.get(case.ctor, 1e-9)
+        np.testing.assert_allclose(got[name], e, rtol=rtol, atol=1e-10, err_msg=name)

@@ -420,6 +420,27 @@ CASES: list[Case] = [
     C("nn.CrossEntropyLoss(reduction='sum')", f(5, 4, 3), i(4, 5, 3)),
     C("nn.NLLLoss()", f(5, 4), i(4, 5)),
     C(
+        "nn.CTCLoss()",
+        f(6, 2, 4),
+        v(np.array([[1, 2], [3, 1]])),
+        v(np.array([6, 5])),
+        v(np.array([2, 1])),
+    ),
+    C(
+        "nn.CTCLoss(blank=3, reduction='sum', zero_infinity=True)",
+        f(6, 2, 4),
+        v(np.array([[1, 2], [0, 0]])),
+        v(np.array([6, 1])),
+        v(np.array([2, 2])),
+    ),
+    C(
+        "nn.CTCLoss(reduction='none')",
+        f(6, 4),
+        v(np.array([1, 2, 2])),
+        v(np.array(6)),
+        v(np.array(3)),
+    ),
+    C(
         "nn.NLLLoss(weight=torch.linspace(0.5, 2.0, 4, dtype=torch.float64), ignore_index=2, reduction='sum')",
         f(5, 4),
         i(4, 5),

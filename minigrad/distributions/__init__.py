@@ -2,9 +2,10 @@
 score values with a differentiable ``log_prob``, and take their ``entropy``."""
 
 from .._missing import missing_attribute
-from . import bernoulli, categorical, distribution, normal
+from . import bernoulli, categorical, continuous, distribution, normal
 from .bernoulli import Bernoulli
 from .categorical import Categorical
+from .continuous import Cauchy, Exponential, Gumbel, HalfNormal, Laplace, LogNormal, Uniform
 from .distribution import Distribution
 from .normal import Normal
 
@@ -13,10 +14,18 @@ __getattr__ = missing_attribute("minigrad.distributions", "torch.distributions")
 __all__ = [
     "Bernoulli",
     "Categorical",
+    "Cauchy",
     "Distribution",
+    "Exponential",
+    "Gumbel",
+    "HalfNormal",
+    "Laplace",
+    "LogNormal",
     "Normal",
+    "Uniform",
     "bernoulli",
     "categorical",
+    "continuous",
     "distribution",
     "normal",
 ]

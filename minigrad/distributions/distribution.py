@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numbers
+from functools import cached_property
 from typing import Any, ClassVar
 
 import numpy as np
@@ -47,6 +48,22 @@ class _GreaterThan(Constraint):
 
     def __repr__(self) -> str:
         return f"GreaterThan(lower_bound={self.lower_bound})"
+
+
+class _GreaterThanEq(_GreaterThan):
+    def check(self, value: Tensor) -> Tensor:
+        return self.lower_bound <= value
+
+    def __repr__(self) -> str:
+        return f"GreaterThanEq(lower_bound={self.lower_bound})"
+
+
+class _Dependent(Constraint):
+    """A constraint that depends on other parameters (``Uniform``'s low and high): not checked
+    on its own."""
+
+    def check(self, value: Tensor) -> Tensor:
+        raise ValueError("Cannot determine validity of dependent constraint")
 
 
 class _Interval(Constraint):
@@ -98,6 +115,8 @@ class _IndependentConstraint(Constraint):
 real = _Real()
 real_vector = _IndependentConstraint(real)
 positive = _GreaterThan(0.0)
+nonnegative = _GreaterThanEq(0.0)
+dependent = _Dependent()
 unit_interval = _Interval(0.0, 1.0)
 boolean = _Boolean()
 simplex = _Simplex()
@@ -157,9 +176,12 @@ class Distribution:
         if not self._validate_args:
             return
         for param, constraint in self.arg_constraints.items():
-            if param not in self.__dict__:  # the other parameterisation, computed when read
+            if isinstance(constraint, _Dependent):
                 continue
-            value = self.__dict__[param]
+            lazy = isinstance(getattr(type(self), param, None), cached_property)
+            if param not in self.__dict__ and lazy:  # the other parameterisation, not yet read
+                continue
+            value = getattr(self, param)
             if not _all_true(constraint.check(value)):
                 raise ValueError(
                     f"Expected parameter {param} ({type(value).__name__} of shape "
@@ -221,6 +243,17 @@ class Distribution:
             f"{type(self).__name__}.expand(): minigrad's distributions do not expand; build "
             "one from parameters expanded to the batch shape (probs.expand(...))"
         )
+
+    def _expanded(self, batch_shape: ShapeLike, names: tuple[str, ...]) -> Any:
+        """A copy of this distribution with the parameters ``names`` expanded to
+        ``batch_shape`` (PyTorch's ``expand``: views, no copies; not validated again)."""
+        new = type(self).__new__(type(self))
+        batch_shape = Size(batch_shape)
+        for name in names:
+            setattr(new, name, getattr(self, name).expand(batch_shape + self._event_shape))
+        Distribution.__init__(new, batch_shape, self._event_shape, validate_args=False)
+        new._validate_args = self._validate_args
+        return new
 
     def perplexity(self) -> Tensor:
         """exp(entropy)."""

@@ -17,7 +17,7 @@ import pytest
 
 import minigrad as mg
 from minigrad import distributions as D
-from minigrad.distributions import continuous, normal
+from minigrad.distributions import continuous, multivariate, normal
 
 torch = pytest.importorskip("torch")
 TD = torch.distributions
@@ -279,3 +279,165 @@ def test_numbers_give_the_default_dtype_and_an_empty_batch_shape() -> None:
         m, t = getattr(D, name)(*case), getattr(TD, name)(*case)
         assert m.batch_shape == tuple(t.batch_shape) == ()
         assert m.mean.dtype == mg.float32 and t.mean.dtype == torch.float32
+
+
+# ---------------------------------------------------------------------------------------------
+# Independent, OneHotCategorical, MultivariateNormal
+
+
+def _spd(n: int, seed: int, batch: tuple[int, ...] = ()) -> np.ndarray:
+    a = np.random.default_rng(seed).standard_normal((*batch, n, n))
+    return a @ np.swapaxes(a, -1, -2) + n * np.eye(n)
+
+
+def _tril(n: int, seed: int, batch: tuple[int, ...] = ()) -> np.ndarray:
+    a = np.tril(np.random.default_rng(seed).standard_normal((*batch, n, n)), -1)
+    diagonal = np.random.default_rng(seed + 1).uniform(0.5, 2.0, (*batch, 1, n))
+    return a + np.eye(n) * diagonal
+
+
+MVN_CASES = [  # (loc, keyword, matrix)
+    ([0.3, -1.0, 2.0], "covariance_matrix", _spd(3, 0)),
+    ([[0.3, -1.0, 2.0], [1.0, 0.0, -0.5]], "precision_matrix", _spd(3, 1)),  # batch from loc
+    ([0.3, -1.0], "scale_tril", _tril(2, 2, (4,))),  # batch from the matrix
+]
+
+
+def test_multivariate_normal_matches_torch() -> None:
+    for loc, key, matrix in MVN_CASES:
+        m = D.MultivariateNormal(_t(loc), **{key: _t(matrix)})
+        t = TD.MultivariateNormal(_tt(loc), **{key: _tt(matrix)})
+        assert m.batch_shape == tuple(t.batch_shape) and m.event_shape == tuple(t.event_shape)
+        assert repr(m) == repr(t).replace("torch.", "minigrad.")
+        for attr in ("mean", "mode", "variance", "stddev"):
+            _close(getattr(m, attr), getattr(t, attr), rtol=1e-9)
+        for attr in ("covariance_matrix", "precision_matrix", "scale_tril"):
+            _close(getattr(m, attr), getattr(t, attr), rtol=1e-9)
+        _close(m.entropy(), t.entropy(), rtol=1e-9)
+        v = np.random.default_rng(9).standard_normal((5, *m.batch_shape, m.event_shape[0]))
+        _close(m.log_prob(_t(v)), t.log_prob(_tt(v)), rtol=1e-9)
+        me, te = m.expand((2, *m.batch_shape)), t.expand((2, *t.batch_shape))
+        _close(me.log_prob(_t(v[:2])), te.log_prob(_tt(v[:2])), rtol=1e-9)
+        assert tuple(m.sample((6,)).shape) == tuple(t.sample((6,)).shape)
+
+
+def test_multivariate_normal_gradients_reach_loc_and_the_matrix(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    for loc, key, matrix in MVN_CASES:
+        v = np.random.default_rng(10).standard_normal((3, 1, np.asarray(loc).shape[-1]))
+        ours, theirs = [_t(loc, True), _t(matrix, True)], [_tt(loc, True), _tt(matrix, True)]
+        m = D.MultivariateNormal(ours[0], **{key: ours[1]})
+        t = TD.MultivariateNormal(theirs[0], **{key: theirs[1]})
+        (m.log_prob(_t(v)).sum() + m.entropy().sum()).backward()
+        (t.log_prob(_tt(v)).sum() + t.entropy().sum()).backward()
+        for a, b in zip(ours, theirs):
+            _close(a.grad, b.grad, rtol=1e-8)
+    # rsample: the same standard normals in both
+    loc, _, matrix = MVN_CASES[2]
+    z = np.random.default_rng(11).standard_normal((5, 4, 2))
+    monkeypatch.setattr(multivariate, "randn", lambda s, dtype=None: _t(z))
+    ours, theirs = [_t(loc, True), _t(matrix, True)], [_tt(loc, True), _tt(matrix, True)]
+    x = D.MultivariateNormal(ours[0], scale_tril=ours[1]).rsample((5,))
+    y = theirs[0] + (theirs[1] @ _tt(z).unsqueeze(-1)).squeeze(-1)
+    _close(x, y, rtol=1e-12)
+    w = np.random.default_rng(12).standard_normal(z.shape)
+    (x * _t(w)).sum().backward()
+    (y * _tt(w)).sum().backward()
+    for a, b in zip(ours, theirs):
+        _close(a.grad, b.grad, rtol=1e-12)
+
+    def log_prob(loc: mg.Tensor, tril: mg.Tensor) -> mg.Tensor:
+        return D.MultivariateNormal(loc, scale_tril=tril, validate_args=False).log_prob(_t(z[:2]))
+
+    def rsample(loc: mg.Tensor, tril: mg.Tensor) -> mg.Tensor:
+        return D.MultivariateNormal(loc, scale_tril=tril, validate_args=False).rsample((5,))
+
+    def from_covariance(loc: mg.Tensor, cov: mg.Tensor) -> mg.Tensor:
+        sym = (cov + cov.mT) / 2  # finite differences move one entry: keep it symmetric
+        return D.MultivariateNormal(loc, covariance_matrix=sym).log_prob(_t(z[:2, 0]))
+
+    for fn, args in ((log_prob, (loc, matrix)), (rsample, (loc, matrix))):
+        inputs = tuple(_t(a, True) for a in args)
+        assert mg.gradcheck(fn, inputs) and mg.gradgradcheck(fn, inputs)
+    inputs = (_t(loc, True), _t(_spd(2, 13), True))
+    assert mg.gradcheck(from_covariance, inputs) and mg.gradgradcheck(from_covariance, inputs)
+
+
+def test_multivariate_normal_errors_are_torchs() -> None:
+    cov = _spd(2, 3)
+    calls = [
+        lambda M, T: M.MultivariateNormal(T(1.0), covariance_matrix=T(cov)),
+        lambda M, T: M.MultivariateNormal(T([0.0, 0.0])),
+        lambda M, T: M.MultivariateNormal(T([0.0, 0.0]), T(cov), scale_tril=T(cov)),
+        lambda M, T: M.MultivariateNormal(T([0.0, 0.0]), covariance_matrix=T([1.0, 2.0])),
+        lambda M, T: M.MultivariateNormal(T([0.0, 0.0]), T([[1.0, 2.0], [2.0, 1.0]])),
+        lambda M, T: M.MultivariateNormal(T([0.0, 0.0]), T([[1.0, 0.5], [0.0, 1.0]])),
+        lambda M, T: M.MultivariateNormal(T([0.0, 0.0]), scale_tril=T([[1.0, 0.5], [0.0, 1.0]])),
+        lambda M, T: M.MultivariateNormal(T([0.0, 0.0]), scale_tril=T([[1.0, 0.0], [0.5, -1.0]])),
+        lambda M, T: M.MultivariateNormal(T([0.0, 0.0]), T(cov)).log_prob(T([1.0, 2.0, 3.0])),
+    ]
+    for call in calls:
+        _same_error(lambda c=call: c(D, _t), lambda c=call: c(TD, _tt))
+
+
+def test_independent_matches_torch() -> None:
+    loc, scale = np.tile([0.1, -0.5, 1.0], (2, 1)), np.full((2, 3), 1.5)
+    for n in (0, 1, 2):
+        ours, theirs = [_t(loc, True), _t(scale, True)], [_tt(loc, True), _tt(scale, True)]
+        m = D.Independent(D.Normal(*ours), n)
+        t = TD.Independent(TD.Normal(*theirs), n)
+        assert (m.batch_shape, m.event_shape) == (tuple(t.batch_shape), tuple(t.event_shape))
+        assert repr(m) == repr(t).replace("torch.", "minigrad.")
+        assert repr(m.support) == repr(t.support) and m.has_rsample is t.has_rsample
+        v = np.random.default_rng(14).standard_normal((4, 2, 3))
+        (m.log_prob(_t(v)).sum() + m.entropy().sum()).backward()
+        (t.log_prob(_tt(v)).sum() + t.entropy().sum()).backward()
+        _close(m.log_prob(_t(v)), t.log_prob(_tt(v)))
+        _close(m.entropy(), t.entropy())
+        for a, b in zip(ours, theirs):
+            _close(a.grad, b.grad)
+        for attr in ("mean", "mode", "variance", "stddev"):
+            _close(getattr(m, attr), getattr(t, attr))
+        assert tuple(m.rsample((5,)).shape) == tuple(t.rsample((5,)).shape)
+        assert m.support.check(_t(v)).shape == t.support.check(_tt(v)).shape
+    batch = (4, 2) if n < 2 else (4,)
+    assert m.expand(batch).batch_shape == tuple(t.expand(batch).batch_shape)
+    _same_error(
+        lambda: D.Independent(D.Normal(0.0, 1.0), 1), lambda: TD.Independent(TD.Normal(0.0, 1.0), 1)
+    )
+    i = D.Independent(D.Bernoulli(_t([0.2, 0.7])), 1)
+    _same_error(
+        lambda: i.enumerate_support(),
+        lambda: TD.Independent(TD.Bernoulli(_tt([0.2, 0.7])), 1).enumerate_support(),
+    )
+
+
+def test_one_hot_categorical_matches_torch() -> None:
+    p = np.array([[0.2, 0.3, 0.5], [0.6, 0.3, 0.1]])
+    for kw in ("probs", "logits"):
+        a, b = (
+            _t(np.log(p) if kw == "logits" else p, True),
+            _tt(np.log(p) if kw == "logits" else p, True),
+        )
+        m, t = D.OneHotCategorical(**{kw: a}), TD.OneHotCategorical(**{kw: b})
+        assert (m.batch_shape, m.event_shape) == (tuple(t.batch_shape), tuple(t.event_shape))
+        assert repr(m) == repr(t) and repr(m.support) == repr(t.support)
+        v = np.eye(3)[[[0, 2], [1, 1], [2, 0]]]  # (3, 2, 3) one-hot values
+        (m.log_prob(_t(v)).sum() + m.entropy().sum()).backward()
+        (t.log_prob(_tt(v)).sum() + t.entropy().sum()).backward()
+        _close(m.log_prob(_t(v)), t.log_prob(_tt(v)))
+        _close(a.grad, b.grad)
+        for attr in ("mean", "mode", "variance", "stddev", "probs", "logits"):
+            _close(getattr(m, attr), getattr(t, attr))
+        _close(m.enumerate_support(), t.enumerate_support())
+        _close(m.enumerate_support(expand=False), t.enumerate_support(expand=False))
+        assert m.expand((4, 2)).batch_shape == (4, 2)
+        _close(m.expand((4, 2)).log_prob(_t(v[0])), t.expand((4, 2)).log_prob(_tt(v[0])))
+    mg.manual_seed(0)
+    s = m.sample((20000,))
+    assert tuple(s.shape) == (20000, 2, 3) and s.dtype == mg.float64
+    assert np.all(s.numpy().sum(-1) == 1)
+    np.testing.assert_allclose(s.numpy().mean(0), p, atol=0.015)
+    _same_error(lambda: m.log_prob(_t([0.5, 0.5, 0.0])), lambda: t.log_prob(_tt([0.5, 0.5, 0.0])))
+    _same_error(lambda: D.OneHotCategorical(_t(0.5)), lambda: TD.OneHotCategorical(_tt(0.5)))

@@ -98,18 +98,20 @@ class _Simplex(Constraint):
 
 
 class _IndependentConstraint(Constraint):
-    """A constraint on each element, holding for the whole last dim (a vector of reals)."""
+    """A constraint on each element, holding for the whole rightmost ``reinterpreted_batch_ndims``
+    dims (1: a vector of reals)."""
 
-    event_dim = 1
-
-    def __init__(self, base: Constraint) -> None:
-        self.base = base
+    def __init__(self, base: Constraint, reinterpreted_batch_ndims: int = 1) -> None:
+        self.base, self.reinterpreted_batch_ndims = base, reinterpreted_batch_ndims
+        self.event_dim = base.event_dim + reinterpreted_batch_ndims
 
     def check(self, value: Tensor) -> Tensor:
-        return self.base.check(value).all(dim=-1)
+        result = self.base.check(value)
+        n = self.reinterpreted_batch_ndims
+        return result.reshape(*result.shape[: result.dim() - n], -1).all(dim=-1)
 
     def __repr__(self) -> str:
-        return f"IndependentConstraint({self.base!r}, 1)"
+        return f"IndependentConstraint({self.base!r}, {self.reinterpreted_batch_ndims})"
 
 
 real = _Real()

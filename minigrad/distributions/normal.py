@@ -37,6 +37,10 @@ class Normal(Distribution):
             Size() if numbers_only else Size(self.loc.shape), validate_args=validate_args
         )
 
+    def expand(self, batch_shape: ShapeLike, _instance: Any = None) -> Normal:
+        """The same distribution over ``batch_shape`` (loc and scale expanded as views)."""
+        return self._expanded(batch_shape, ("loc", "scale"))
+
     @property
     def mean(self) -> Tensor:
         return self.loc

@@ -1192,6 +1192,17 @@ def bitwise_and(input: TensorLike, other: TensorLike) -> Tensor:
     return as_tensor(input).bitwise_and(other)
 
 
+def bitwise_left_shift(input: TensorLike, other: TensorLike) -> Tensor:
+    """input << other (integer tensors); 0 for a count below 0 or at least the width."""
+    return as_tensor(input).bitwise_left_shift(other)
+
+
+def bitwise_right_shift(input: TensorLike, other: TensorLike) -> Tensor:
+    """input >> other (integer tensors, arithmetic); 0 or -1 for a count below 0 or at least
+    the width."""
+    return as_tensor(input).bitwise_right_shift(other)
+
+
 def bitwise_or(input: TensorLike, other: TensorLike) -> Tensor:
     """input | other, bit by bit (integer and bool tensors)."""
     return as_tensor(input).bitwise_or(other)

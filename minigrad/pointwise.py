@@ -291,7 +291,25 @@ class PointwiseMethods:
             )
         return self.bitwise_not()
 
+    def bitwise_left_shift(self: Any, other: Any) -> Tensor:
+        """self << other (integer tensors only): a shift by a negative count or by the dtype's
+        width or more gives 0, as PyTorch's."""
+        return _bitwise(_left_shift, "bitwise_left_shift", self, other)
+
+    def bitwise_right_shift(self: Any, other: Any) -> Tensor:
+        """self >> other (integer tensors only, arithmetic: the sign is kept): a shift by a
+        negative count or by the dtype's width or more gives 0, or -1 for a negative value, as
+        PyTorch's."""
+        return _bitwise(_right_shift, "bitwise_right_shift", self, other)
+
     __and__, __or__, __xor__ = bitwise_and, bitwise_or, bitwise_xor
+    __lshift__, __rshift__ = bitwise_left_shift, bitwise_right_shift
+
+    def __rlshift__(self: Any, other: Any) -> Tensor:
+        return _bitwise(_left_shift, "bitwise_left_shift", other, self)
+
+    def __rrshift__(self: Any, other: Any) -> Tensor:
+        return _bitwise(_right_shift, "bitwise_right_shift", other, self)
 
     def __rand__(self: Any, other: Any) -> Tensor:
         return _bitwise(np.bitwise_and, "bitwise_and", other, self)
@@ -314,9 +332,18 @@ class PointwiseMethods:
         """self ^= other, in place (``^=``); returns self."""
         return _in_place(self, "bitwise_xor_", PointwiseMethods.bitwise_xor, other)
 
+    def bitwise_left_shift_(self: Any, other: Any) -> Tensor:
+        """self <<= other, in place (``<<=``); returns self."""
+        return _in_place(self, "bitwise_left_shift_", PointwiseMethods.bitwise_left_shift, other)
+
+    def bitwise_right_shift_(self: Any, other: Any) -> Tensor:
+        """self >>= other, in place (``>>=``); returns self."""
+        return _in_place(self, "bitwise_right_shift_", PointwiseMethods.bitwise_right_shift, other)
+
     # ``x &= y`` changes x, as in PyTorch (without these Python would rebind x to a new tensor,
     # and a view of x would not see the change).
     __iand__, __ior__, __ixor__ = bitwise_and_, bitwise_or_, bitwise_xor_
+    __ilshift__, __irshift__ = bitwise_left_shift_, bitwise_right_shift_
 
     # -- division ------------------------------------------------------------------------------
 
@@ -567,15 +594,9 @@ def _clamp_by_tensors(x: Any, low: Any, high: Any) -> Tensor:
 
 
 def _shapes(name: str, a: Any, b: Any) -> None:
-    """Refuse operands that do not broadcast, naming the op (as the arithmetic operators do)."""
-    sa, sb = np.shape(a), np.shape(b)
-    try:
-        np.broadcast_shapes(sa, sb)
-    except ValueError:
-        raise ValueError(
-            f"{name}: shapes {sa} and {sb} do not broadcast: each trailing dimension must match "
-            "or be 1"
-        ) from None
+    """Refuse operands that do not broadcast, in PyTorch's words and naming the op (as the
+    arithmetic operators do)."""
+    _check_broadcasts(name, a, b)
 
 
 def _logical(fn: Any, name: str, x: Any, other: Any, position: builtins.int) -> Any:
@@ -589,7 +610,15 @@ def _logical(fn: Any, name: str, x: Any, other: Any, position: builtins.int) -> 
     return _bools(fn(x._data, other._data))
 
 
-_SYMBOLS = {"bitwise_and": "&", "bitwise_or": "|", "bitwise_xor": "^"}
+_SYMBOLS = {
+    "bitwise_and": "&",
+    "bitwise_or": "|",
+    "bitwise_xor": "^",
+    "bitwise_left_shift": "<<",
+    "bitwise_right_shift": ">>",
+}
+# PyTorch's kernel names in its "not implemented for" refusals, where not the op's own
+_KERNELS = {"bitwise_left_shift": "lshift", "bitwise_right_shift": "rshift"}
 
 
 def _bitwise(fn: Any, name: str, x: Any, y: Any) -> Any:
@@ -601,14 +630,38 @@ def _bitwise(fn: Any, name: str, x: Any, y: Any) -> Any:
     y = y if hasattr(y, "_data") else _operand(y, _SYMBOLS[name], x, y)
     xd, yd = (v._data if hasattr(v, "_data") else v for v in (x, y))
     rt = result_np(xd, yd)
-    if rt.kind not in "biu":
-        raise not_implemented_for(f"{name}_cpu", rt)
+    if rt.kind not in ("iu" if name in _KERNELS else "biu"):  # (no shifts of bools)
+        raise not_implemented_for(f"{_KERNELS.get(name, name)}_cpu", rt)
     _shapes(name, xd, yd)
     xd, yd = (
         v.astype(rt, copy=False) if isinstance(v, np.ndarray) else wrapped_int(v, rt)
         for v in (xd, yd)
     )
     return _bools(np.asarray(fn(xd, yd), dtype=rt))
+
+
+def _left_shift(a: np.ndarray, count: Any) -> np.ndarray:
+    """a << count, 0 where the count is negative or at least the width (C leaves those
+    undefined; PyTorch gives 0)."""
+    a, count = _shift_operands(a, count)
+    outside = (count < 0) | (count >= a.dtype.itemsize * 8)
+    return np.where(outside, 0, np.left_shift(a, np.where(outside, 0, count)))
+
+
+def _right_shift(a: np.ndarray, count: Any) -> np.ndarray:
+    """a >> count (arithmetic), all sign bits (0 or -1) where the count is negative or at least
+    the width, as PyTorch's."""
+    a, count = _shift_operands(a, count)
+    outside = (count < 0) | (count >= a.dtype.itemsize * 8)
+    shifted = np.right_shift(a, np.where(outside, 0, count))
+    return np.where(outside, np.where(a < 0, -1, 0), shifted)
+
+
+def _shift_operands(a: Any, count: Any) -> tuple[np.ndarray, np.ndarray]:
+    """Both sides of a shift as arrays of the result's dtype (a number on either side, as
+    ``1 << t``, takes the other's)."""
+    dtype = (a if isinstance(a, np.ndarray) else np.asarray(count)).dtype
+    return np.asarray(a, dtype=dtype), np.asarray(count, dtype=dtype)
 
 
 def _is_one(value: Any) -> bool:

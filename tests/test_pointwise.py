@@ -277,7 +277,7 @@ def test_isclose_errors_in_torch_words() -> None:
         x.isclose(1.0)  # type: ignore[arg-type]
     with pytest.raises(TypeError, match=r"isclose\(\): argument 'other' \(position 2\) must be"):
         mg.isclose(x, None)  # type: ignore[arg-type]
-    with pytest.raises(ValueError, match="isclose: shapes"):
+    with pytest.raises(RuntimeError, match=r"^The size of tensor a .*\(isclose\(\): shapes"):
         x.isclose(mg.ones(3))
 
 
@@ -348,7 +348,7 @@ def test_logical_errors_in_torch_words() -> None:
         x.logical_and(1)
     with pytest.raises(TypeError, match=r"^logical_xor\(\): argument 'other' \(position 2\) must "):
         mg.logical_xor(x, True)
-    with pytest.raises(ValueError, match="logical_or: shapes"):
+    with pytest.raises(RuntimeError, match=r"^The size of tensor a .*\(logical_or\(\): shapes"):
         x.logical_or(mg.ones(3))
 
 
@@ -555,7 +555,7 @@ def test_division_errors_in_torch_words() -> None:
         mg.tensor([1.0]) // None  # type: ignore[operator]
     with pytest.raises(TypeError, match="unsupported operand type"):
         None % mg.tensor([1.0])  # type: ignore[operator]
-    with pytest.raises(ValueError, match="remainder: shapes"):
+    with pytest.raises(RuntimeError, match=r"^The size of tensor a .*\(remainder\(\): shapes"):
         mg.ones(3) % mg.ones(2)
 
 

@@ -545,3 +545,89 @@ def test_equal_needs_a_tensor_as_torch() -> None:
         with pytest.raises(TypeError, match=r"must be Tensor, not list"):
             lib.equal(lib.ones(2), [1.0, 1.0])
         assert lib.ones(2).equal(lib.ones(2, dtype=lib.int64))
+
+
+# -- bit shifts -------------------------------------------------------------------------------
+
+SHIFTS: list[tuple[str, Callable[[Any], Any]]] = [
+    ("int32 << 2", lambda L: L.tensor([1, 2, -8], dtype=L.int32) << 2),
+    ("int32 >> 1 keeps the sign", lambda L: L.tensor([1, 2, -8], dtype=L.int32) >> 1),
+    ("number << tensor", lambda L: 1 << L.tensor([1, 2, 8], dtype=L.int32)),
+    ("number >> tensor", lambda L: -64 >> L.tensor([1, 2, 8], dtype=L.int32)),
+    ("by the width or more", lambda L: L.tensor([1, 2, -8], dtype=L.int32) >> 40),
+    ("left by the width or more", lambda L: L.tensor([1, 2]) << 64),
+    ("into the sign bit", lambda L: L.tensor([1, 2]) << 63),
+    ("by a negative count", lambda L: L.tensor([1, 2, -8], dtype=L.int32) << -1),
+    ("right by a negative count", lambda L: L.tensor([1, 2, -8], dtype=L.int32) >> -1),
+    ("uint8 wraps", lambda L: L.tensor([1, 2], dtype=L.uint8) << 7),
+    ("int8 into the sign", lambda L: L.tensor([3], dtype=L.int8) << 7),
+    ("bool by a number", lambda L: L.tensor([True, False]) << 1),
+    ("promoted", lambda L: L.tensor([1, 2, -8], dtype=L.int32) << L.tensor([1, 2, 3])),
+    ("broadcast counts", lambda L: L.tensor([[1], [-5]]) >> L.tensor([0, 1, 70])),
+    ("function, number first", lambda L: L.bitwise_left_shift(3, L.tensor([1, 2]))),
+    ("function", lambda L: L.bitwise_right_shift(L.tensor([-9, 9]), L.tensor([1, 2]))),
+    ("method", lambda L: L.tensor([5]).bitwise_left_shift(L.tensor(2))),
+]
+
+
+@pytest.mark.parametrize(("name", "call"), SHIFTS, ids=[c[0] for c in SHIFTS])
+def test_shifts_as_torch(name: str, call: Callable[[Any], Any]) -> None:
+    """``<<``, ``>>``, their functions and methods: missing before (an AttributeError, or
+    Python's TypeError for the operators)."""
+    torch = pytest.importorskip("torch")
+    got, want = call(mg), call(torch)
+    assert str(got.dtype) == str(want.dtype).replace("torch.", "minigrad.")
+    np.testing.assert_array_equal(got.numpy(), want.numpy())
+
+
+def test_shifts_in_place_as_torch() -> None:
+    torch = pytest.importorskip("torch")
+    for lib in (mg, torch):
+        t = lib.tensor([1, -3], dtype=lib.int32)
+        view = t[:]
+        t <<= lib.tensor([1, 1])  # (an int64 count: the result stays int32)
+        t >>= 1
+        t.bitwise_left_shift_(2)
+        assert t.tolist() == [4, -12] and view.tolist() == [4, -12] and t.dtype == lib.int32
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "words"),
+    [
+        (
+            lambda L: L.tensor([1.0]) << 1,
+            NotImplementedError,
+            "\"lshift_cpu\" not implemented for 'Float'",
+        ),
+        (
+            lambda L: L.tensor([1]) >> 1.5,
+            NotImplementedError,
+            "\"rshift_cpu\" not implemented for 'Float'",
+        ),
+        (
+            lambda L: L.tensor([True]) << L.tensor([True]),
+            NotImplementedError,
+            "\"lshift_cpu\" not implemented for 'Bool'",
+        ),
+        (
+            lambda L: L.tensor([1, 2]) << L.tensor([1, 2, 3]),
+            RuntimeError,
+            "The size of tensor a (2) must match the size of tensor b (3)",
+        ),
+        (
+            lambda L: L.tensor([1, 2]) & L.tensor([1, 2, 3]),
+            RuntimeError,
+            "The size of tensor a (2) must match the size of tensor b (3)",
+        ),
+        (
+            lambda L: L.tensor([1, 2]).__ilshift__(1.5),
+            RuntimeError,
+            "result type Float can't be cast to the desired output type Long",
+        ),
+    ],
+)
+def test_shift_misuse_raises_as_torch(call: Callable[[Any], Any], error: type, words: str) -> None:
+    torch = pytest.importorskip("torch")
+    for lib in (mg, torch):
+        with pytest.raises(error, match=re.escape(words)):
+            call(lib)

@@ -172,6 +172,26 @@ def erfinv(input: TensorLike, *, out: Tensor | None = None) -> Tensor:
     return _into(out, as_tensor(input).erfinv(), "erfinv")
 
 
+def lgamma(input: TensorLike, *, out: Tensor | None = None) -> Tensor:
+    """log|Gamma(input)| (+inf at 0 and the negative integers)."""
+    return _into(out, as_tensor(input).lgamma(), "lgamma")
+
+
+def digamma(input: TensorLike, *, out: Tensor | None = None) -> Tensor:
+    """The logarithmic derivative of Gamma (-inf at +0, nan at the negative integers)."""
+    return _into(out, as_tensor(input).digamma(), "digamma")
+
+
+def polygamma(n: int, input: TensorLike, *, out: Tensor | None = None) -> Tensor:
+    """The n-th derivative of digamma (``polygamma(0, x)`` is digamma), PyTorch's order."""
+    return _into(out, as_tensor(input).polygamma(n), "polygamma")
+
+
+def mvlgamma(input: TensorLike, p: int, *, out: Tensor | None = None) -> Tensor:
+    """The multivariate log-gamma of dimension p (every element above (p - 1) / 2)."""
+    return _into(out, as_tensor(input).mvlgamma(p), "mvlgamma")
+
+
 def sinc(input: TensorLike, *, out: Tensor | None = None) -> Tensor:
     """sin(pi x) / (pi x) (1 at 0)."""
     return _into(out, as_tensor(input).sinc(), "sinc")

@@ -182,6 +182,22 @@ class InPlaceMethods:
         """The inverse of erf, in place; returns self."""
         return _inplace(self, "erfinv_", lambda t: t.erfinv())
 
+    def lgamma_(self: Any) -> Any:
+        """log|Gamma(self)|, in place; returns self."""
+        return _inplace(self, "lgamma_", lambda t: t.lgamma())
+
+    def digamma_(self: Any) -> Any:
+        """digamma(self), in place; returns self."""
+        return _inplace(self, "digamma_", lambda t: t.digamma())
+
+    def polygamma_(self: Any, n: int) -> Any:
+        """polygamma(n, self), in place; returns self."""
+        return _inplace(self, "polygamma_", lambda t: t.polygamma(n))
+
+    def mvlgamma_(self: Any, p: int) -> Any:
+        """mvlgamma(self, p), in place; returns self."""
+        return _inplace(self, "mvlgamma_", lambda t: t.mvlgamma(p))
+
     def logit_(self: Any, eps: float | None = None) -> Any:
         """log(self / (1 - self)), self clamped to [eps, 1 - eps] if eps is given, in place."""
         return _inplace(self, "logit_", lambda t: t.logit(eps))

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from . import fused, more_ops, ops
+from . import fused, gamma, more_ops, ops
 from .dtypes import default_float, not_implemented_for, result_np, torch_name, wrapped_int
 from .engine import Op, TensorMakers
 from .inplace import _inplace
@@ -431,6 +431,30 @@ class PointwiseMethods:
         """The inverse error function, elementwise (+-inf at +-1, nan outside [-1, 1])."""
         return TensorMakers.apply(more_ops.Erfinv(), self)
 
+    def lgamma(self: Any) -> Tensor:
+        """log|Gamma(x)|, elementwise (+inf at 0 and the negative integers)."""
+        return TensorMakers.apply(gamma.Lgamma(), self)
+
+    def digamma(self: Any) -> Tensor:
+        """The derivative of lgamma, elementwise (nan at the negative integers)."""
+        return TensorMakers.apply(gamma.Digamma(), self)
+
+    def polygamma(self: Any, n: builtins.int) -> Tensor:
+        """The n-th derivative of digamma, elementwise (``x.polygamma(n)``, PyTorch's order).
+
+        Raises:
+            TypeError: if n is not an int; RuntimeError: if n is negative (PyTorch's words).
+        """
+        return TensorMakers.apply(_polygamma_op(n), self)
+
+    def mvlgamma(self: Any, p: builtins.int) -> Tensor:
+        """The multivariate log-gamma of dimension p: p(p-1)/4 log(pi) + sum_i lgamma(x - i/2).
+
+        Raises:
+            RuntimeError: if p < 1 or an element is not above (p - 1) / 2 (PyTorch's words).
+        """
+        return _mvlgamma(self, p)
+
     def sinc(self: Any) -> Tensor:
         """sin(pi x) / (pi x), elementwise (1 at 0)."""
         return TensorMakers.apply(more_ops.Sinc(), self)
@@ -525,6 +549,32 @@ class PointwiseMethods:
     arctan2 = atan2
     arcsin, arccos, arctan = asin, acos, atan
     arcsinh, arccosh, arctanh = asinh, acosh, atanh
+
+
+def _polygamma_op(n: Any) -> gamma.Polygamma | gamma.Digamma:
+    """polygamma's op for order n (Digamma for 0), n checked as PyTorch checks it."""
+    if isinstance(n, bool) or not isinstance(n, builtins.int):
+        raise TypeError(
+            f"polygamma(): argument 'n' (position 1) must be int, not {type(n).__name__}"
+        )
+    if n < 0:
+        raise RuntimeError("polygamma(n, x) does not support negative n.")
+    return gamma.Digamma() if n == 0 else gamma.Polygamma(n)
+
+
+def _mvlgamma(x: Any, p: Any) -> Tensor:
+    """sum_i lgamma(x - i/2) + p(p-1)/4 log(pi), after PyTorch's checks of p and of x."""
+    if isinstance(p, bool) or not isinstance(p, builtins.int):
+        raise TypeError(f"mvlgamma(): argument 'p' must be int, not {type(p).__name__}")
+    if p < 1:
+        raise RuntimeError("p has to be greater than or equal to 1")
+    if not np.all(x._data > (p - 1) / 2):
+        raise RuntimeError("All elements must be greater than (p-1)/2")
+    x = x if x._data.dtype.kind == "f" else x.to(default_float())
+    total = x.lgamma()
+    for i in range(1, p):
+        total = total + (x - i / 2).lgamma()
+    return total + p * (p - 1) / 4 * float(np.log(np.pi))
 
 
 def _isclose(

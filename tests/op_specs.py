@@ -339,6 +339,26 @@ def _erfinv(x: np.ndarray) -> np.ndarray:
     return (lo + hi) / 2
 
 
+_lgamma = np.vectorize(math.lgamma)
+
+
+def _digamma(x: np.ndarray) -> np.ndarray:
+    """psi(x) = log(x + N) - 1/(2(x + N)) - 1/(12(x + N)^2) - sum_{k<N} 1/(x + k), N = 1000:
+    a shift far larger than minigrad's (the next term, 1/(120 N^4), is below 1e-14)."""
+    k = np.arange(1000.0)
+    w = x + 1000
+    return np.log(w) - 1 / (2 * w) - 1 / (12 * w * w) - (1 / (x[..., None] + k)).sum(-1)
+
+
+def _polygamma(n: int, x: np.ndarray) -> np.ndarray:
+    """(-1)^(n+1) n! zeta(n + 1, x), zeta summed over 1000 terms plus Euler-Maclaurin's tail."""
+    k = np.arange(1000.0)
+    w = x + 1000
+    zeta = ((x[..., None] + k) ** -(n + 1)).sum(-1) + w**-n / n + 0.5 * w ** -(n + 1)
+    zeta += (n + 1) / 12 * w ** -(n + 2)
+    return (-1) ** (n + 1) * math.factorial(n) * zeta
+
+
 def _trigonometry() -> list[OpSpec]:
     u: list[Row] = [
         ("tan", mg.tan, np.tan, UNIT),
@@ -354,6 +374,19 @@ def _trigonometry() -> list[OpSpec]:
         ("erf", lambda x: x.erf(), _erf, REAL),
         ("erfinv", mg.erfinv, _erfinv, UNIT),
         ("sinc", mg.sinc, np.sinc, REAL),
+        ("lgamma", mg.lgamma, _lgamma, POSITIVE),
+        # negative arguments too (the reflection), each at least 0.15 from a pole
+        ("lgamma_method_offgrid", lambda x: x.lgamma(), _lgamma, OFFGRID),
+        ("digamma", lambda x: x.digamma(), _digamma, POSITIVE),
+        ("polygamma_0", lambda x: mg.polygamma(0, x), _digamma, POSITIVE),
+        ("polygamma_1", lambda x: mg.polygamma(1, x), lambda x: _polygamma(1, x), POSITIVE),
+        ("polygamma_method_3", lambda x: x.polygamma(3), lambda x: _polygamma(3, x), POSITIVE),
+        (
+            "mvlgamma",
+            lambda x: mg.mvlgamma(x, 3),
+            lambda x: 1.5 * math.log(math.pi) + _lgamma(x) + _lgamma(x - 0.5) + _lgamma(x - 1),
+            ABOVE_ONE,
+        ),
         ("logit", lambda x: x.logit(), lambda x: np.log(x / (1 - x)), PROBABILITY),
         # clamped to [0.1, 0.9]: OFFGRID has points inside and outside, 0.05 from the bounds
         ("logit_eps", lambda x: mg.logit(x, 0.1), lambda x: _logit(np.clip(x, 0.1, 0.9)), OFFGRID),

@@ -16,12 +16,13 @@ the engine's broadcasting and dtype undoing (done by ``step.py``, as ``engine.ru
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
-from .. import fused, linalg_ops, more_ops, ops
+from .. import fused, gamma, linalg_ops, more_ops, ops
 from ..engine import Op
 from .emitter import Emitter, literal
 
@@ -400,6 +401,66 @@ def _erfinv_bwd(
     e.into(t, "np.exp", t)
     e.into(t, "np.multiply", repr(more_ops._HALF_SQRT_PI), t)
     return [e.call(h[0], "np.multiply", g, t)]
+
+
+def _define(e: Emitter, *functions: Any, **constants: Any) -> None:
+    """Module-level definitions the step calls: the kernels' own source (NumPy and math only,
+    so the written step computes the op's bits) and the constants they take, each once."""
+    for name, value in constants.items():
+        if name not in e.env:
+            e.env[name] = value
+            e.setup.append(f"{name} = {value!r}")
+    for fn in functions:
+        if fn.__name__ not in e.env:
+            source = inspect.getsource(fn)
+            exec(source, e.env)
+            e.setup.append(source.rstrip("\n"))
+
+
+def _in_float64(e: Emitter, hint: str, call: str, vals: Any) -> str:
+    dt = np.asarray(vals[0]).dtype.name  # computed in float64, rounded to the input's dtype
+    return e.let(hint, f"np.asarray({call}).astype(np.{dt})")
+
+
+@_forward(gamma.Lgamma)
+def _lgamma_fwd(e: Emitter, op: Any, hint: str, xs: list[str], vals: Any) -> str:
+    _define(
+        e, gamma._sinpi, gamma._lgamma1p, gamma._lgamma_kernel, LGAMMA_SERIES=gamma.LGAMMA_SERIES
+    )
+    call = f"_lgamma_kernel({xs[0]}.astype(np.float64), LGAMMA_SERIES)"
+    return _in_float64(e, hint, call, vals)
+
+
+def _digamma_src(e: Emitter, x: str) -> str:
+    _define(e, gamma._sinpi, gamma._cospi, gamma._digamma_kernel)
+    return f"_digamma_kernel({x}.astype(np.float64))"
+
+
+def _polygamma_src(e: Emitter, n: int, x: str) -> str:
+    if n == 0:
+        return _digamma_src(e, x)
+    _define(e, gamma._sinpi, gamma._cospi, gamma._hurwitz_kernel, gamma._polygamma_kernel,
+            BERNOULLI=gamma.BERNOULLI)  # fmt: skip
+    return f"_polygamma_kernel({n}, {x}.astype(np.float64), BERNOULLI, {gamma.cot_derivative(n)!r})"
+
+
+@_forward(gamma.Digamma)
+def _digamma_fwd(e: Emitter, op: Any, hint: str, xs: list[str], vals: Any) -> str:
+    return _in_float64(e, hint, _digamma_src(e, xs[0]), vals)
+
+
+@_forward(gamma.Polygamma)
+def _polygamma_fwd(e: Emitter, op: Any, hint: str, xs: list[str], vals: Any) -> str:
+    return _in_float64(e, hint, _polygamma_src(e, op.n, xs[0]), vals)
+
+
+@_backward(gamma.Lgamma, gamma.Digamma, gamma.Polygamma)
+def _gamma_bwd(
+    e: Emitter, op: Any, g: str, out: str, xs: list[str], vals: Any, h: list[str]
+) -> Any:
+    n = {gamma.Lgamma: 0, gamma.Digamma: 1}.get(type(op), getattr(op, "n", 0) + 1)
+    d = _in_float64(e, h[0] + "_d", _polygamma_src(e, n, xs[0]), vals)  # grad * psi^(n)(x)
+    return [e.call(h[0], "np.multiply", g, d)]
 
 
 @_forward(more_ops.Sinc)

@@ -317,6 +317,8 @@ MISUSES: dict[str, dict[str, Any]] = {
     "float_input_lengths": {"input_lengths": [7.0, 7.0, 7.0]},
     "bool_target_lengths": {"target_lengths": [True, True, True]},
     "float_in_a_tuple": {"input_lengths": (7.0, 7, 7), "target_lengths": (2, 2, 2)},
+    "tuple_and_tensor_lengths": {"input_lengths": (7, 7, 7)},
+    "tensor_and_tuple_lengths": {"target_lengths": (2, 2, 2)},
     "int_lengths": {"lp": (T, C), "targets": [1, 2], "input_lengths": 7, "target_lengths": 2},
     "integer_log_probs": {"lp": lambda L: _lp(L).long()},
     "log_probs_1d": {"lp": (T,), "targets": [1], "input_lengths": (7,), "target_lengths": (1,)},

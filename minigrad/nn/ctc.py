@@ -90,9 +90,18 @@ def ctc_loss(
             size, an empty input, and (minigrad only: PyTorch reads outside its input) a
             target index outside [0, C).
         NotImplementedError: for log_probs neither float32 nor float64.
-        TypeError: for lengths given as a tuple or list of non-ints.
+        TypeError: for lengths given as a tuple or list of non-ints, or one as a tensor and
+            the other as a tuple (PyTorch's two overloads take both alike).
         ValueError: for an unknown reduction.
     """
+    if isinstance(input_lengths, Tensor | np.ndarray) != isinstance(
+        target_lengths, Tensor | np.ndarray
+    ):  # (PyTorch's two overloads: both lengths tensors, or both tuples of ints)
+        raise TypeError(
+            f"{_FN}() received an invalid combination of arguments ({_FN}(): give "
+            "input_lengths and target_lengths both as int tensors or both as tuples of ints, "
+            f"not a {type(input_lengths).__name__} and a {type(target_lengths).__name__})"
+        )
     reduction = _reduction(None, None, reduction, _FN)
     in_lengths = _lengths(input_lengths, "input_lengths")
     out_lengths = _lengths(target_lengths, "target_lengths")

@@ -328,7 +328,21 @@ class Gumbel(_LocScale):
         return self.scale.log() + (1 + _EULER_GAMMA)
 
 
-class HalfNormal(Distribution):
+class _OfNormal(Distribution):
+    """A distribution defined through a ``Normal`` it transforms (``base_dist``, as PyTorch's
+    ``TransformedDistribution``): expanding it expands that normal."""
+
+    base_dist: Normal
+
+    def expand(self, batch_shape: ShapeLike, _instance: Any = None) -> Any:
+        new = type(self).__new__(type(self))
+        new.base_dist = self.base_dist._expanded(batch_shape, ("loc", "scale"))
+        Distribution.__init__(new, batch_shape, validate_args=False)
+        new._validate_args = self._validate_args
+        return new
+
+
+class HalfNormal(_OfNormal):
     """|X| for X ~ N(0, scale^2) (PyTorch's transformed ``Normal(0, scale)``).
 
     Args:
@@ -343,13 +357,6 @@ class HalfNormal(Distribution):
     def __init__(self, scale: Any, validate_args: Any = None) -> None:
         self.base_dist = Normal(0, scale, validate_args=False)
         super().__init__(self.base_dist.batch_shape, validate_args=validate_args)
-
-    def expand(self, batch_shape: ShapeLike, _instance: Any = None) -> HalfNormal:
-        new = type(self).__new__(type(self))
-        new.base_dist = self.base_dist._expanded(batch_shape, ("loc", "scale"))
-        Distribution.__init__(new, batch_shape, validate_args=False)
-        new._validate_args = self._validate_args
-        return new
 
     @property
     def scale(self) -> Tensor:
@@ -389,7 +396,7 @@ class HalfNormal(Distribution):
         return self.base_dist.entropy() - math.log(2)
 
 
-class LogNormal(Distribution):
+class LogNormal(_OfNormal):
     """exp(X) for X ~ N(loc, scale^2) (PyTorch's transformed ``Normal(loc, scale)``).
 
     Args:
@@ -405,13 +412,6 @@ class LogNormal(Distribution):
     def __init__(self, loc: Any, scale: Any, validate_args: Any = None) -> None:
         self.base_dist = Normal(loc, scale, validate_args=validate_args)
         super().__init__(self.base_dist.batch_shape, validate_args=validate_args)
-
-    def expand(self, batch_shape: ShapeLike, _instance: Any = None) -> LogNormal:
-        new = type(self).__new__(type(self))
-        new.base_dist = self.base_dist._expanded(batch_shape, ("loc", "scale"))
-        Distribution.__init__(new, batch_shape, validate_args=False)
-        new._validate_args = self._validate_args
-        return new
 
     @property
     def loc(self) -> Tensor:

@@ -172,6 +172,16 @@ def erfinv(input: TensorLike, *, out: Tensor | None = None) -> Tensor:
     return _into(out, as_tensor(input).erfinv(), "erfinv")
 
 
+def erfc(input: TensorLike, *, out: Tensor | None = None) -> Tensor:
+    """The complementary error function 1 - erf(input), accurate in the tail."""
+    return _into(out, as_tensor(input).erfc(), "erfc")
+
+
+def i0(input: TensorLike, *, out: Tensor | None = None) -> Tensor:
+    """The modified Bessel function of the first kind of order 0."""
+    return _into(out, as_tensor(input).i0(), "i0")
+
+
 def lgamma(input: TensorLike, *, out: Tensor | None = None) -> Tensor:
     """log|Gamma(input)| (+inf at 0 and the negative integers)."""
     return _into(out, as_tensor(input).lgamma(), "lgamma")

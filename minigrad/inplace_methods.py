@@ -182,6 +182,14 @@ class InPlaceMethods:
         """The inverse of erf, in place; returns self."""
         return _inplace(self, "erfinv_", lambda t: t.erfinv())
 
+    def erfc_(self: Any) -> Any:
+        """erfc(self), in place; returns self."""
+        return _inplace(self, "erfc_", lambda t: t.erfc())
+
+    def i0_(self: Any) -> Any:
+        """i0(self), in place; returns self."""
+        return _inplace(self, "i0_", lambda t: t.i0())
+
     def lgamma_(self: Any) -> Any:
         """log|Gamma(self)|, in place; returns self."""
         return _inplace(self, "lgamma_", lambda t: t.lgamma())

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from . import fused, gamma, more_ops, ops
+from . import fused, gamma, more_ops, ops, special_ops
 from .dtypes import default_float, not_implemented_for, result_np, torch_name, wrapped_int
 from .engine import Op, TensorMakers
 from .inplace import _inplace
@@ -430,6 +430,14 @@ class PointwiseMethods:
     def erfinv(self: Any) -> Tensor:
         """The inverse error function, elementwise (+-inf at +-1, nan outside [-1, 1])."""
         return TensorMakers.apply(more_ops.Erfinv(), self)
+
+    def erfc(self: Any) -> Tensor:
+        """The complementary error function 1 - erf(x), elementwise (accurate in the tail)."""
+        return TensorMakers.apply(special_ops.Erfc(), self)
+
+    def i0(self: Any) -> Tensor:
+        """The modified Bessel function of the first kind of order 0, elementwise."""
+        return TensorMakers.apply(special_ops.I0(), self)
 
     def lgamma(self: Any) -> Tensor:
         """log|Gamma(x)|, elementwise (+inf at 0 and the negative integers)."""

@@ -1,21 +1,29 @@
 """``minigrad.special``: PyTorch's ``torch.special`` names for the special functions minigrad
-has (``gammaln`` is ``lgamma``, ``psi`` is ``digamma``, ``expit`` is ``sigmoid``...), plus
-``entr`` and ``xlog1py``, composed of differentiable ops. An absent name explains itself."""
+has (``gammaln`` is ``lgamma``, ``psi`` is ``digamma``, ``expit`` is ``sigmoid``...), the error
+function family (``erfc``, ``erfcx``, ``ndtr``, ``log_ndtr``, ``ndtri``) and the modified Bessel
+functions of the first kind (``i0``, ``i0e``, ``i1``, ``i1e``), with ``entr``, ``xlog1py`` and
+``ndtr``/``log_ndtr`` composed of differentiable ops. An absent name explains itself."""
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
 
+from . import special_ops
 from ._missing import missing_attribute
 from .activations import log_softmax, sigmoid, softmax
+from .engine import TensorMakers
 from .functions import (
+    _into,
     digamma,
     erf,
+    erfc,
     erfinv,
     exp2,
     expm1,
+    i0,
     lgamma,
     log1p,
     logit,
@@ -33,16 +41,27 @@ __all__ = [
     "digamma",
     "entr",
     "erf",
+    "erfc",
+    "erfcx",
     "erfinv",
     "exp2",
     "expit",
     "expm1",
     "gammaln",
+    "i0",
+    "i0e",
+    "i1",
+    "i1e",
     "log1p",
+    "log_ndtr",
     "log_softmax",
     "logit",
     "logsumexp",
+    "modified_bessel_i0",
+    "modified_bessel_i1",
     "multigammaln",
+    "ndtr",
+    "ndtri",
     "polygamma",
     "psi",
     "round",
@@ -86,10 +105,104 @@ def xlog1py(input: Any, other: Any) -> Tensor:
     return where(zero, 0.0, x * y.log1p())
 
 
+def _float(input: Any) -> Tensor:
+    """input as a tensor of a floating dtype (integers and bools: the default float)."""
+    x = as_tensor(input)
+    return x if x.dtype.is_floating_point else x.float()
+
+
+def erfcx(input: Any, *, out: Tensor | None = None) -> Tensor:
+    """The scaled complementary error function exp(x^2) erfc(x), finite far into the right
+    tail (where erfc underflows) and +inf below -26.6 (where exp(x^2) overflows)."""
+    return _into(out, TensorMakers.apply(special_ops.Erfcx(), as_tensor(input)), "erfcx")
+
+
+def ndtr(input: Any, *, out: Tensor | None = None) -> Tensor:
+    """The standard normal distribution function (1 + erf(x / sqrt 2)) / 2.
+
+    Above -1, erfc(-x / sqrt 2) / 2. Below, erfcx(-x / sqrt 2) exp(-x^2 / 2) / 2 with
+    x^2 = h^2 + (x - h)(x + h), h being x rounded to 20 bits after the point (h^2 exact): erfc
+    of x / sqrt 2 rounded would lose x^2 ulps (1e-13 at -37, where PyTorch's is 0 from -20 on).
+    h is a constant, so the gradient, exp(-x^2 / 2) / sqrt(2 pi), is the exact one.
+    """
+    x = _float(input)
+    v = x.detach().numpy()
+    low = v < -1
+    with np.errstate(all="ignore"):
+        h = np.where(low, np.round(np.maximum(v, -40) * 1048576.0) / 1048576.0, -1.0)
+        scale = np.exp(-0.5 * h * h).astype(v.dtype)
+    a, b = where(low, x, -1.0), where(low, -1.0, x)
+    left = erfcx(a * -_SQRT_HALF) * (((a - h) * (a + h)) * -0.5).exp() * (0.5 * scale)
+    right = (b * -_SQRT_HALF).erfc() * 0.5
+    return _into(out, where(low, left, right), "ndtr")
+
+
+def log_ndtr(input: Any, *, out: Tensor | None = None) -> Tensor:
+    """log ndtr(x), PyTorch's way: log(erfcx(-x / sqrt 2) / 2) - x^2 / 2 below -1 (finite at
+    -40, where ndtr underflows), log1p(-ndtr(-x)) above (exact near 0 for large x; ndtr(-x)
+    as accurate as ``ndtr`` is, where PyTorch's erfc(x / sqrt 2) / 2 loses x^2 ulps).
+    Each branch sees a stand-in where the other is taken, so no inf or nan leaks into the
+    gradient."""
+    x = _float(input)
+    low = x.detach().numpy() < -1
+    a, b = where(low, x, -1.0), where(low, -1.0, x)
+    left = (erfcx(a * -_SQRT_HALF) * 0.5).log() - a * (a * 0.5)  # (a * a overflows first)
+    right = (-ndtr(-b)).log1p()
+    return _into(out, where(low, left, right), "log_ndtr")
+
+
+def ndtri(input: Any, *, out: Tensor | None = None) -> Tensor:
+    """The inverse of ndtr, the standard normal quantile (-inf at 0, +inf at 1, nan outside
+    [0, 1]); accurate in both tails, down to the smallest subnormal."""
+    return _into(out, TensorMakers.apply(special_ops.Ndtri(), as_tensor(input)), "ndtri")
+
+
+def i0e(input: Any, *, out: Tensor | None = None) -> Tensor:
+    """exp(-|x|) I0(x), the exponentially scaled modified Bessel function of order 0."""
+    return _into(out, TensorMakers.apply(special_ops.I0e(), as_tensor(input)), "i0e")
+
+
+def i1(input: Any, *, out: Tensor | None = None) -> Tensor:
+    """I1(x), the modified Bessel function of the first kind of order 1."""
+    return _into(out, TensorMakers.apply(special_ops.I1(), as_tensor(input)), "i1")
+
+
+def i1e(input: Any, *, out: Tensor | None = None) -> Tensor:
+    """exp(-|x|) I1(x), the exponentially scaled modified Bessel function of order 1."""
+    return _into(out, TensorMakers.apply(special_ops.I1e(), as_tensor(input)), "i1e")
+
+
+def _values(input: Any, compute: Any) -> Tensor:
+    """compute(x) in float64, rounded to x's float dtype, as a tensor that records nothing:
+    PyTorch gives these functions no derivative (their result does not require grad)."""
+    x = _float(input)
+    v = x.detach().numpy()
+    with np.errstate(all="ignore"):
+        out = np.asarray(compute(v.astype(np.float64))).astype(v.dtype)
+    return TensorMakers.wrap(out, None)
+
+
+def modified_bessel_i0(input: Any, *, out: Tensor | None = None) -> Tensor:
+    """I0(x), as ``i0`` but with no derivative (PyTorch's ``torch.special`` version has none)."""
+    result = _values(input, lambda v: special_ops._bessel_i_kernel(0, v, False))
+    return _into(out, result, "modified_bessel_i0")
+
+
+def modified_bessel_i1(input: Any, *, out: Tensor | None = None) -> Tensor:
+    """I1(x), as ``i1`` but with no derivative (PyTorch's ``torch.special`` version has none)."""
+    result = _values(input, lambda v: special_ops._bessel_i_kernel(1, v, False))
+    return _into(out, result, "modified_bessel_i1")
+
+
+_SQRT_HALF = math.sqrt(0.5)
+
+
 __getattr__ = missing_attribute(
     "minigrad.special",
     "torch.special",
-    "minigrad has the gamma family, erf and erfinv, and the elementwise functions listed in "
-    "docs/pytorch-surface.md; Bessel functions, orthogonal polynomials, erfc, ndtr and "
-    "the incomplete gamma functions are not there",
+    "minigrad has the gamma family, the error function family (erf, erfc, erfcx, erfinv, "
+    "ndtr, log_ndtr, ndtri), the modified Bessel functions of the first kind (i0, i0e, i1, "
+    "i1e) and the elementwise functions listed in docs/pytorch-surface.md; the other Bessel "
+    "functions, the orthogonal polynomials, zeta and the incomplete gamma functions are not "
+    "there",
 )

@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 
 import minigrad as mg
+import minigrad.special as special
 from minigrad import Tensor, fused, ops
 from minigrad.engine import Op
 from minigrad.graph import iter_graph
@@ -340,6 +341,29 @@ def _erfinv(x: np.ndarray) -> np.ndarray:
 
 
 _lgamma = np.vectorize(math.lgamma)
+_erfc = np.vectorize(math.erfc)
+
+
+def _ndtr(x: np.ndarray) -> np.ndarray:
+    return 0.5 * _erfc(-x / math.sqrt(2))
+
+
+def _ndtri(p: np.ndarray) -> np.ndarray:
+    """ndtri by bisection on ndtr (slow and independent of minigrad's Newton steps)."""
+    lo, hi = np.full(p.shape, -10.0), np.full(p.shape, 10.0)
+    for _ in range(70):
+        mid = (lo + hi) / 2
+        below = _ndtr(mid) < p
+        lo, hi = np.where(below, mid, lo), np.where(below, hi, mid)
+    return (lo + hi) / 2
+
+
+def _i1(x: np.ndarray) -> np.ndarray:
+    """I1(x) = (x/2) sum_k (x^2/4)^k / (k! (k+1)!), 40 terms (|x| < 10 here)."""
+    k = np.arange(40.0)
+    logs = np.vectorize(math.lgamma)(k + 1) + np.vectorize(math.lgamma)(k + 2)
+    y = x[..., None] ** 2 / 4
+    return x / 2 * (y**k / np.exp(logs)).sum(-1)
 
 
 def _digamma(x: np.ndarray) -> np.ndarray:
@@ -387,6 +411,17 @@ def _trigonometry() -> list[OpSpec]:
             lambda x: 1.5 * math.log(math.pi) + _lgamma(x) + _lgamma(x - 0.5) + _lgamma(x - 1),
             ABOVE_ONE,
         ),
+        ("erfc", lambda x: x.erfc(), _erfc, REAL),
+        ("erfcx", special.erfcx, lambda x: np.exp(x * x) * _erfc(x), REAL),
+        # both sides of -1, where ndtr and log_ndtr change formula
+        ("ndtr", special.ndtr, _ndtr, SPREAD),
+        ("log_ndtr", special.log_ndtr, lambda x: np.log(_ndtr(x)), SPREAD),
+        ("ndtri", special.ndtri, _ndtri, PROBABILITY),
+        ("i0", mg.i0, np.i0, REAL),
+        # exp(-|x|) has a kink at 0: OFFGRID keeps away from it
+        ("i0e", special.i0e, lambda x: np.i0(x) * np.exp(-np.abs(x)), OFFGRID),
+        ("i1", special.i1, _i1, REAL),
+        ("i1e", special.i1e, lambda x: _i1(x) * np.exp(-np.abs(x)), OFFGRID),
         ("logit", lambda x: x.logit(), lambda x: np.log(x / (1 - x)), PROBABILITY),
         # clamped to [0.1, 0.9]: OFFGRID has points inside and outside, 0.05 from the bounds
         ("logit_eps", lambda x: mg.logit(x, 0.1), lambda x: _logit(np.clip(x, 0.1, 0.9)), OFFGRID),

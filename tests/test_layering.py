@@ -30,6 +30,7 @@ LAYERS = {
     "fused": 1,
     "more_ops": 1,
     "gamma": 1,
+    "special_ops": 1,
     "linalg_ops": 1,
     "pointwise": 2,
     "rearrange": 2,

@@ -22,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-from .. import fused, gamma, linalg_ops, more_ops, ops
+from .. import fused, gamma, linalg_ops, more_ops, ops, special_ops
 from ..engine import Op
 from .emitter import Emitter, literal
 
@@ -461,6 +461,91 @@ def _gamma_bwd(
     n = {gamma.Lgamma: 0, gamma.Digamma: 1}.get(type(op), getattr(op, "n", 0) + 1)
     d = _in_float64(e, h[0] + "_d", _polygamma_src(e, n, xs[0]), vals)  # grad * psi^(n)(x)
     return [e.call(h[0], "np.multiply", g, d)]
+
+
+def _kernel_src(e: Emitter, kernel: Any, x: str, *args: str) -> str:
+    """A call of a ``special_ops`` kernel on x in float64 (``args`` after x), defined once."""
+    _define(e, kernel)
+    if kernel is special_ops._ndtri_kernel:
+        _define(e, special_ops._erfcx_kernel)
+    rest = "".join(f", {a}" for a in args)
+    return f"{kernel.__name__}({x}.astype(np.float64){rest})"
+
+
+def _bessel_src(e: Emitter, nu: int, x: str, scaled: bool) -> str:
+    _define(e, special_ops._bessel_i_kernel)
+    return f"_bessel_i_kernel({nu}, {x}.astype(np.float64), {scaled})"
+
+
+_SPECIAL_KERNELS = {
+    special_ops.Erfc: special_ops._erfc_kernel,
+    special_ops.Erfcx: special_ops._erfcx_kernel,
+    special_ops.Ndtri: special_ops._ndtri_kernel,
+}
+_BESSEL = {
+    special_ops.I0: (0, False),
+    special_ops.I0e: (0, True),
+    special_ops.I1: (1, False),
+    special_ops.I1e: (1, True),
+}
+
+
+@_forward(*_SPECIAL_KERNELS)
+def _special_fwd(e: Emitter, op: Any, hint: str, xs: list[str], vals: Any) -> str:
+    return _in_float64(e, hint, _kernel_src(e, _SPECIAL_KERNELS[type(op)], xs[0]), vals)
+
+
+@_forward(*_BESSEL)
+def _bessel_fwd(e: Emitter, op: Any, hint: str, xs: list[str], vals: Any) -> str:
+    nu, scaled = _BESSEL[type(op)]
+    return _in_float64(e, hint, _bessel_src(e, nu, xs[0], scaled), vals)
+
+
+@_backward(special_ops.Erfc)
+def _erfc_bwd(e: Emitter, op: Any, g: str, out: str, xs: list[str], vals: Any, h: list[str]) -> Any:
+    c = repr(-special_ops._TWO_OVER_SQRT_PI)  # grad * (-2/sqrt(pi) exp(-x^2))
+    return [e.let(h[0], f"{g} * ({c} * np.exp(-({xs[0]} * {xs[0]})))")]
+
+
+@_backward(special_ops.Erfcx)
+def _erfcx_bwd(
+    e: Emitter, op: Any, g: str, out: str, xs: list[str], vals: Any, h: list[str]
+) -> Any:
+    c = repr(special_ops._TWO_OVER_SQRT_PI)  # grad * (2 x z - 2/sqrt(pi))
+    return [e.let(h[0], f"{g} * (2 * {xs[0]} * {out} - {c})")]
+
+
+@_backward(special_ops.Ndtri)
+def _ndtri_bwd(
+    e: Emitter, op: Any, g: str, out: str, xs: list[str], vals: Any, h: list[str]
+) -> Any:
+    c = repr(special_ops._SQRT_2PI)  # grad * sqrt(2 pi) exp(z^2 / 2)
+    return [e.let(h[0], f"{g} * ({c} * np.exp({out} * {out} * 0.5))")]
+
+
+def _i1_over_x_src(e: Emitter, x: str, scaled: bool, vals: Any, h: str) -> str:
+    """special_ops._i1_over_x: I1(x) / x (scaled: I1e(x) / x), 1/2 at 0."""
+    zero = e.let(h + "_zero", f"({x} == 0).astype({x}.dtype)")
+    safe = e.let(h + "_safe", f"{x} + {zero}")
+    i1 = _in_float64(e, h + "_i1", _bessel_src(e, 1, safe, scaled), vals)
+    return e.let(h + "_ratio", f"{i1} / {safe} * (1 - {zero}) + 0.5 * {zero}")
+
+
+@_backward(*_BESSEL)
+def _bessel_bwd(
+    e: Emitter, op: Any, g: str, out: str, xs: list[str], vals: Any, h: list[str]
+) -> Any:
+    nu, scaled = _BESSEL[type(op)]
+    x = xs[0]
+    other = _in_float64(e, h[0] + "_d", _bessel_src(e, 1 - nu, x, scaled), vals)
+    if nu == 0 and not scaled:  # grad * I1(x)
+        return [e.let(h[0], f"{g} * {other}")]
+    if nu == 0:  # grad * (I1e(x) - z sgn(x))
+        return [e.let(h[0], f"{g} * ({other} - {out} * np.sign({x}))")]
+    ratio = _i1_over_x_src(e, x, scaled, vals, h[0])
+    if not scaled:  # grad * (I0(x) - I1(x) / x)
+        return [e.let(h[0], f"{g} * ({other} - {ratio})")]
+    return [e.let(h[0], f"{g} * ({other} - {out} * np.sign({x}) - {ratio})")]
 
 
 @_forward(more_ops.Sinc)

@@ -1,8 +1,10 @@
-"""Optimizers with PyTorch's names, update rules and state dicts; schedulers in ``lr_scheduler``."""
+"""Optimizers with PyTorch's names, update rules and state dicts; schedulers in ``lr_scheduler``,
+weight averaging (SWA, EMA) in ``swa_utils``."""
 
 from .._missing import missing_attribute
-from . import lr_scheduler
+from . import lr_scheduler, swa_utils
 from .adadelta import Adadelta
+from .adafactor import Adafactor
 from .adagrad import Adagrad
 from .adamax import Adamax
 from .asgd import ASGD
@@ -12,6 +14,7 @@ from .optimizer import SGD, Adam, AdamW, Optimizer
 from .radam import RAdam
 from .rmsprop import RMSprop
 from .rprop import Rprop
+from .sparse_adam import SparseAdam
 
 __getattr__ = missing_attribute("minigrad.optim", "torch.optim")
 
@@ -20,6 +23,7 @@ __all__ = [
     "LBFGS",
     "SGD",
     "Adadelta",
+    "Adafactor",
     "Adagrad",
     "Adam",
     "AdamW",
@@ -29,5 +33,7 @@ __all__ = [
     "RAdam",
     "RMSprop",
     "Rprop",
+    "SparseAdam",
     "lr_scheduler",
+    "swa_utils",
 ]

@@ -73,11 +73,17 @@ from .pooling import (
     adaptive_avg_pool2d,
     adaptive_avg_pool3d,
     adaptive_max_pool1d,
+    adaptive_max_pool1d_with_indices,
     adaptive_max_pool2d,
+    adaptive_max_pool2d_with_indices,
     adaptive_max_pool3d,
+    adaptive_max_pool3d_with_indices,
     avg_pool1d,
     avg_pool2d,
     avg_pool3d,
+    lp_pool1d,
+    lp_pool2d,
+    lp_pool3d,
     max_pool1d,
     max_pool1d_with_indices,
     max_pool2d,
@@ -164,10 +170,16 @@ __all__ += [  # (pooling.py)
     "adaptive_avg_pool1d",
     "adaptive_avg_pool3d",
     "adaptive_max_pool1d",
+    "adaptive_max_pool1d_with_indices",
     "adaptive_max_pool2d",
+    "adaptive_max_pool2d_with_indices",
     "adaptive_max_pool3d",
+    "adaptive_max_pool3d_with_indices",
     "avg_pool1d",
     "avg_pool3d",
+    "lp_pool1d",
+    "lp_pool2d",
+    "lp_pool3d",
     "max_pool1d",
     "max_pool1d_with_indices",
     "max_pool2d_with_indices",
@@ -190,6 +202,14 @@ __all__ += [  # (feature_functions.py)
 ]
 __all__ += ["affine_grid", "grid_sample"]  # (grid_sampling.py)
 __all__ += ["ctc_loss"]  # (ctc.py)
+__all__ += [  # (PyTorch's older and rarer names, at the end of this file)
+    "conv_tbc",
+    "linear_cross_entropy",
+    "native_channel_shuffle",
+    "upsample",
+    "upsample_bilinear",
+    "upsample_nearest",
+]
 
 _UNSIGNED = {np.dtype(f"i{n}"): np.dtype(f"u{n}") for n in (1, 2, 4, 8)}
 
@@ -2379,6 +2399,140 @@ def dropout2d(
         return x
     shape = (*x.shape[:2], *(1,) * (x.ndim - 2))
     return _apply(x, inplace, "dropout2d_", lambda t: _dropout_mask(t, p, shape))
+
+
+# ---------------------------------------------------------------------------------------------
+# PyTorch's older and rarer names, composed of the functions above
+
+
+def upsample(
+    input: Tensor,
+    size: Any = None,
+    scale_factor: Any = None,
+    mode: str = "nearest",
+    align_corners: bool | None = None,
+) -> Tensor:
+    """The deprecated name of ``interpolate``: warns, as PyTorch does, then resizes."""
+    warnings.warn(
+        "`nn.functional.upsample` is deprecated. Use `nn.functional.interpolate` instead.",
+        stacklevel=2,
+    )
+    return interpolate(input, size, scale_factor, mode, align_corners)
+
+
+def upsample_nearest(input: Tensor, size: Any = None, scale_factor: Any = None) -> Tensor:
+    """The deprecated ``interpolate(input, size, scale_factor, mode="nearest")``: warns."""
+    warnings.warn(
+        "`nn.functional.upsample_nearest` is deprecated. Use `nn.functional.interpolate` instead.",
+        stacklevel=2,
+    )
+    return interpolate(input, size, scale_factor, mode="nearest")
+
+
+def upsample_bilinear(input: Tensor, size: Any = None, scale_factor: Any = None) -> Tensor:
+    """The deprecated ``interpolate(..., mode="bilinear", align_corners=True)``: warns."""
+    warnings.warn(
+        "`nn.functional.upsample_bilinear` is deprecated. Use `nn.functional.interpolate` instead.",
+        stacklevel=2,
+    )
+    return interpolate(input, size, scale_factor, mode="bilinear", align_corners=True)
+
+
+def native_channel_shuffle(input: Tensor, groups: int) -> Tensor:
+    """``channel_shuffle`` under the name of PyTorch's native kernel (the same values)."""
+    return channel_shuffle(input, groups)
+
+
+def conv_tbc(input: Tensor, weight: Tensor, bias: Tensor, pad: int = 0) -> Tensor:
+    """1-D convolution of time-major input, as ``torch.conv_tbc``: input (T, B, C_in), weight
+    (K, C_in, C_out), bias (C_out,), ``pad`` zeros at each end of T (negative: cropped);
+    output (T + 2 pad - K + 1, B, C_out). ``conv1d`` on permuted operands.
+
+    Raises:
+        RuntimeError: operands of the wrong ranks or sizes, in PyTorch's words.
+    """
+    x, w, b = as_tensor(input), as_tensor(weight), as_tensor(bias)
+    if x.ndim != 3:
+        raise RuntimeError("Input must have 3 dims: time, batch, in_channel")
+    if w.ndim != 3:
+        raise RuntimeError(
+            "Weight tensor must have 3 dims: kernel_width, in_channels, out_channels."
+        )
+    if b.ndim != 1 or b.shape[0] != w.shape[2]:
+        raise RuntimeError("Bias size must equal dim 2 in the weight tensor (output channels).")
+    if x.shape[2] != w.shape[1]:
+        raise RuntimeError("Input dim 2 (input channels) is not == dim 1 in the weight tensor")
+    if pad < 0:  # (PyTorch's kernel reads a negative pad as a crop of each end)
+        x, pad = x[-pad : x.shape[0] + pad], 0
+    y = conv1d(x.permute(1, 2, 0), w.permute(2, 1, 0), b, padding=pad)
+    return y.permute(2, 0, 1)
+
+
+def linear_cross_entropy(
+    input: Tensor,
+    linear_weight: Tensor,
+    target: Any,
+    *,
+    linear_bias: Tensor | None = None,
+    weight: Any = None,
+    reduction: str = "mean",
+    ignore_index: int | None = None,
+    label_smoothing: float = 0.0,
+    options: Any = None,
+) -> Tensor:
+    """``cross_entropy(linear(input, linear_weight, linear_bias), target, ...)``, as
+    ``torch.nn.functional.linear_cross_entropy`` (the loss of a classifier's last layer).
+
+    ``input`` is (N, in_features) or (in_features,); ``linear_weight`` is (num_classes,
+    in_features) or (num_classes, *out_features, in_features) for a K-dimensional loss (the
+    logits then (N, num_classes, *out_features)). A target of the logits' shape holds class
+    probabilities. ``options`` chooses PyTorch's chunked computation, which saves memory and
+    gives the same values: minigrad computes the logits whole and ignores it.
+
+    Raises:
+        RuntimeError: operands of the wrong ranks or sizes, or ``ignore_index`` with class
+            probabilities, in PyTorch's words.
+    """
+    x, lw = as_tensor(input), as_tensor(linear_weight)
+    if x.ndim < 1 or x.ndim > 2:
+        raise RuntimeError(f"expected input with dimensionality 1 or 2, got {x.ndim}")
+    if lw.ndim < 2:
+        raise RuntimeError(f"expected linear_weight with dimensionality at least 2, got {lw.ndim}")
+    batches, in_features = tuple(x.shape[:-1]), x.shape[-1]
+    if in_features != lw.shape[-1]:
+        raise RuntimeError(
+            "expected equal input and linear_weight last dimensions (in_features), "
+            f"got {x.shape[-1]} and {lw.shape[-1]}, respectively"
+        )
+    num_classes, out_features = lw.shape[0], tuple(lw.shape[1:-1])
+    lb = None if linear_bias is None else as_tensor(linear_bias)
+    if lb is not None and tuple(lb.shape) != (num_classes, *out_features):
+        raise RuntimeError(
+            f"expected linear_bias shape {(num_classes, *out_features)}, got {tuple(lb.shape)}"
+        )
+    if out_features and not batches:
+        raise RuntimeError(
+            f"K-dimensional loss defined by linear_weight shape {tuple(lw.shape)} requires "
+            f"batched input, (N, {in_features}), got unbatched input with shape "
+            f"{tuple(x.shape)}"
+        )
+    logits_shape = (*batches, num_classes, *out_features)
+    t = as_tensor(target)
+    if tuple(t.shape) == logits_shape and ignore_index is not None:
+        raise RuntimeError("ignore_index cannot be specified when target contains probabilities")
+    if out_features:
+        rows = math.prod(out_features, start=num_classes)
+        lw = lw.reshape(rows, in_features)
+        lb = None if lb is None else lb.reshape(rows)
+    logits = linear(x, lw, lb).reshape(logits_shape)
+    return cross_entropy(
+        logits,
+        t,
+        weight=weight,
+        reduction=reduction,
+        ignore_index=-100 if ignore_index is None else ignore_index,
+        label_smoothing=label_smoothing,
+    )
 
 
 # A PyTorch name this module does not have: the error says so and points to the docs.

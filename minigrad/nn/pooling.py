@@ -8,12 +8,15 @@ none has a backward of its own here.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
 
 from .. import conv as _conv_ops
+from ..activations import relu
 from ..dtypes import not_implemented_for, torch_name
+from ..functions import sign
 from ..node_surface import labelled
 from ..tensor import Tensor, _new_tensor, apply, as_tensor
 from ..validation import _kernel_refusal
@@ -24,11 +27,17 @@ __all__ = [
     "adaptive_avg_pool2d",
     "adaptive_avg_pool3d",
     "adaptive_max_pool1d",
+    "adaptive_max_pool1d_with_indices",
     "adaptive_max_pool2d",
+    "adaptive_max_pool2d_with_indices",
     "adaptive_max_pool3d",
+    "adaptive_max_pool3d_with_indices",
     "avg_pool1d",
     "avg_pool2d",
     "avg_pool3d",
+    "lp_pool1d",
+    "lp_pool2d",
+    "lp_pool3d",
     "max_pool1d",
     "max_pool1d_with_indices",
     "max_pool2d",
@@ -826,6 +835,101 @@ def adaptive_max_pool3d(input: Tensor, output_size: Any, return_indices: bool = 
         return_indices: also return each maximum's flat index into its D*H*W volume (int64).
     """
     return _adaptive_max(input, output_size, return_indices, 3, "adaptive_max_pool3d")
+
+
+def adaptive_max_pool1d_with_indices(
+    input: Tensor, output_size: Any, return_indices: bool = False
+) -> tuple[Tensor, Tensor]:
+    """``adaptive_max_pool1d`` that returns (values, indices) whatever ``return_indices``
+    says, as ``torch.nn.functional``'s."""
+    return _adaptive_max(input, output_size, True, 1, "adaptive_max_pool1d")
+
+
+def adaptive_max_pool2d_with_indices(
+    input: Tensor, output_size: Any, return_indices: bool = False
+) -> tuple[Tensor, Tensor]:
+    """``adaptive_max_pool2d`` that returns (values, indices), as ``torch.nn.functional``'s."""
+    return _adaptive_max(input, output_size, True, 2, "adaptive_max_pool2d")
+
+
+def adaptive_max_pool3d_with_indices(
+    input: Tensor, output_size: Any, return_indices: bool = False
+) -> tuple[Tensor, Tensor]:
+    """``adaptive_max_pool3d`` that returns (values, indices), as ``torch.nn.functional``'s."""
+    return _adaptive_max(input, output_size, True, 3, "adaptive_max_pool3d")
+
+
+# ---------------------------------------------------------------------------------------------
+# Power-average pooling: (sum over the window of x^p)^(1/p), composed of the average pools
+
+
+def _lp_pool(
+    input: Tensor, norm_type: float, kernel_size: Any, stride: Any, ceil_mode: bool, nd: int
+) -> Tensor:
+    """PyTorch's composition: ``avg_pool(x^p) * window_size``, its sign kept and its negative
+    values cut (``sign(a) * relu(|a|)``), to the power 1/p; p = +-inf: the max pool of |x|."""
+    max_pool, avg_pool = _LP_POOLS[nd]
+    x = as_tensor(input)
+    window = math.prod(_tuple(kernel_size, nd, f"lp_pool{nd}d", "kernel_size"))
+    if isinstance(norm_type, int | float):
+        if norm_type == float("inf"):
+            return max_pool(x.abs(), kernel_size, stride, 0, 1, ceil_mode)
+        if norm_type == -float("inf"):
+            return -max_pool(-x.abs(), kernel_size, stride, 0, 1, ceil_mode)
+    out = avg_pool(x.pow(norm_type), kernel_size, stride, 0, ceil_mode)
+    return (sign(out) * relu(out.abs())).mul(window).pow(1.0 / norm_type)
+
+
+def lp_pool1d(
+    input: Tensor,
+    norm_type: float,
+    kernel_size: Any,
+    stride: Any = None,
+    ceil_mode: bool = False,
+) -> Tensor:
+    """Power-average pooling of (N, C, L) or (C, L) input, as ``torch.nn.functional``'s:
+    ``(sum over each window of x^p)^(1/p)``; p = inf gives the max pool of |x|, p = 1 the
+    window sums (sum pooling).
+
+    Args:
+        input: the input.
+        norm_type: the power p.
+        kernel_size: window size.
+        stride: step between windows (defaults to ``kernel_size``).
+        ceil_mode: keep a last, partial window at the end.
+    """
+    return _lp_pool(input, norm_type, kernel_size, stride, ceil_mode, 1)
+
+
+def lp_pool2d(
+    input: Tensor,
+    norm_type: float,
+    kernel_size: Any,
+    stride: Any = None,
+    ceil_mode: bool = False,
+) -> Tensor:
+    """Power-average pooling of (N, C, H, W) or (C, H, W) input over (kH, kW) windows, as
+    ``lp_pool1d`` (``kernel_size`` and ``stride`` each an int or a pair)."""
+    return _lp_pool(input, norm_type, kernel_size, stride, ceil_mode, 2)
+
+
+def lp_pool3d(
+    input: Tensor,
+    norm_type: float,
+    kernel_size: Any,
+    stride: Any = None,
+    ceil_mode: bool = False,
+) -> Tensor:
+    """Power-average pooling of (N, C, D, H, W) or (C, D, H, W) input over (kD, kH, kW)
+    windows, as ``lp_pool1d`` (``kernel_size`` and ``stride`` each an int or a triple)."""
+    return _lp_pool(input, norm_type, kernel_size, stride, ceil_mode, 3)
+
+
+_LP_POOLS: dict[int, tuple[Any, Any]] = {
+    1: (max_pool1d, avg_pool1d),
+    2: (max_pool2d, avg_pool2d),
+    3: (max_pool3d, avg_pool3d),
+}
 
 
 # ---------------------------------------------------------------------------------------------

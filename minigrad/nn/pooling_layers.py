@@ -1,6 +1,6 @@
 """Pooling layers over one or three axes and the adaptive and unpooling layers, as
 ``torch.nn``: MaxPool1d/3d, AvgPool1d/3d, AdaptiveAvgPool1d/3d, AdaptiveMaxPool1d/2d/3d,
-MaxUnpool1d/2d/3d. Each is a thin module over its function in ``nn.functional``
+MaxUnpool1d/2d/3d, LPPool1d/2d/3d. Each is a thin module over its function in ``nn.functional``
 (``pooling.py``); MaxPool2d, AvgPool2d and AdaptiveAvgPool2d live with the convolutions
 (``conv.py``, with the bases of the max and average pools).
 """
@@ -23,6 +23,9 @@ __all__ = [
     "AdaptiveMaxPool3d",
     "AvgPool1d",
     "AvgPool3d",
+    "LPPool1d",
+    "LPPool2d",
+    "LPPool3d",
     "MaxPool1d",
     "MaxPool3d",
     "MaxUnpool1d",
@@ -207,3 +210,60 @@ class MaxUnpool3d(_MaxUnpool):
 
     _nd = 3
     _fn = staticmethod(P.max_unpool3d)
+
+
+class _LPPoolNd(Module):
+    """A power-average pool: ``norm_type``, ``kernel_size``, ``stride`` and ``ceil_mode``,
+    kept as given (PyTorch's module does not turn them into tuples)."""
+
+    _fn: Any = None
+
+    def __init__(
+        self, norm_type: float, kernel_size: Any, stride: Any = None, ceil_mode: bool = False
+    ) -> None:
+        super().__init__()
+        self.norm_type = norm_type
+        self.kernel_size = kernel_size
+        self.stride = stride
+        self.ceil_mode = ceil_mode
+
+    def forward(self, input: Tensor) -> Tensor:
+        return _named(
+            self, type(self)._fn, input, float(self.norm_type), self.kernel_size, self.stride,
+            self.ceil_mode,
+        )  # fmt: skip
+
+    def extra_repr(self) -> str:
+        return (
+            f"norm_type={self.norm_type}, kernel_size={self.kernel_size}, "
+            f"stride={self.stride}, ceil_mode={self.ceil_mode}"
+        )
+
+
+class LPPool1d(_LPPoolNd):
+    """Power-average pooling of (N, C, L) or (C, L) input, as ``torch.nn.LPPool1d``:
+    ``(sum over each window of x^p)^(1/p)`` (p = ``norm_type``; inf: the max of |x|, 1: the
+    window sums). See ``F.lp_pool1d``.
+
+    Args:
+        norm_type: the power p.
+        kernel_size: window size.
+        stride: step between windows (defaults to ``kernel_size``).
+        ceil_mode: keep a last, partial window at the end.
+    """
+
+    _fn = staticmethod(P.lp_pool1d)
+
+
+class LPPool2d(_LPPoolNd):
+    """Power-average pooling of (N, C, H, W) or (C, H, W) input over (kH, kW) windows, as
+    ``torch.nn.LPPool2d``; arguments as ``LPPool1d``'s, each an int or a pair."""
+
+    _fn = staticmethod(P.lp_pool2d)
+
+
+class LPPool3d(_LPPoolNd):
+    """Power-average pooling of (N, C, D, H, W) or (C, D, H, W) input over (kD, kH, kW)
+    windows, as ``torch.nn.LPPool3d``; arguments as ``LPPool1d``'s, each an int or a triple."""
+
+    _fn = staticmethod(P.lp_pool3d)

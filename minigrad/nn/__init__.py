@@ -16,6 +16,7 @@ from . import (
     utils,
 )
 from .activation import *  # noqa: F403  (ReLU, PReLU, Softmin... and ACTIVATIONS' others)
+from .adaptive import AdaptiveLogSoftmaxWithLoss
 from .attention import MultiheadAttention
 from .conv import (
     AdaptiveAvgPool2d,
@@ -76,6 +77,7 @@ from .normalization import (
     LayerNorm,
     LocalResponseNorm,
     RMSNorm,
+    SyncBatchNorm,
 )
 from .padding import *  # noqa: F403  (ZeroPad2d, ReflectionPad2d, ...)
 from .parallel import DataParallel
@@ -98,6 +100,7 @@ __all__ = [
     "LSTM",
     "RNN",
     "AdaptiveAvgPool2d",
+    "AdaptiveLogSoftmaxWithLoss",
     "AlphaDropout",
     "AvgPool2d",
     "BatchNorm1d",
@@ -154,6 +157,7 @@ __all__ = [
     "RNNCell",
     "RNNCellBase",
     "RemovableHandle",
+    "SyncBatchNorm",
     "Transformer",
     "TransformerDecoder",
     "TransformerDecoderLayer",

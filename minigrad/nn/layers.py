@@ -10,6 +10,7 @@ embedding and losses in their own files.
 from __future__ import annotations
 
 import math
+import warnings
 from collections import OrderedDict
 from typing import Any, overload
 
@@ -26,7 +27,7 @@ from . import init
 from .feature_functions import bilinear
 from .module import Module, Parameter, _check_module, _Numbered, _param
 
-__all__ = ["Bilinear", "Flatten", "Identity", "Linear", "Sequential", "Unflatten"]
+__all__ = ["Bilinear", "Container", "Flatten", "Identity", "Linear", "Sequential", "Unflatten"]
 
 
 def _weight_and_bias(
@@ -280,3 +281,19 @@ class Sequential(_Numbered):
         """Insert ``module`` before position ``index``; returns self."""
         self._insert(index, module)
         return self
+
+
+class Container(Module):
+    """The deprecated ancestor of ``Module``, as ``torch.nn.Container``: a Module whose
+    keyword arguments are its submodules. Warns (PyTorch's FutureWarning) when made."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        warnings.warn(
+            "`nn.Container` is deprecated. All of its functionality is now implemented in "
+            "`nn.Module`. Subclass that instead.",
+            FutureWarning,
+            stacklevel=2,
+        )
+        super().__init__()
+        for key, value in kwargs.items():
+            self.add_module(key, value)

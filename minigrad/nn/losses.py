@@ -6,6 +6,8 @@ The constructors take PyTorch's arguments in PyTorch's order, including the depr
 
 from __future__ import annotations
 
+import math
+import warnings
 from collections.abc import Callable
 from typing import Any
 
@@ -17,6 +19,7 @@ from . import more_losses as M
 from ._reduction import OLD_MEAN, _check_reduction, _legacy, _reduction
 from .ctc import ctc_loss
 from .distance import PairwiseDistance
+from .layers import Linear
 from .module import Module
 
 __all__ = [
@@ -30,12 +33,14 @@ __all__ = [
     "HuberLoss",
     "KLDivLoss",
     "L1Loss",
+    "LinearCrossEntropyLoss",
     "MSELoss",
     "MarginRankingLoss",
     "MultiLabelMarginLoss",
     "MultiLabelSoftMarginLoss",
     "MultiMarginLoss",
     "NLLLoss",
+    "NLLLoss2d",
     "PoissonNLLLoss",
     "SmoothL1Loss",
     "SoftMarginLoss",
@@ -205,6 +210,108 @@ class NLLLoss(_WeightedLoss):
     def forward(self, input: Tensor, target: Any) -> Tensor:
         return F.nll_loss(
             input, target, self.weight, ignore_index=self.ignore_index, reduction=self.reduction
+        )
+
+
+class NLLLoss2d(NLLLoss):
+    """The deprecated name of ``NLLLoss`` (which takes (N, C, H, W) input itself): warns
+    with PyTorch's FutureWarning when made."""
+
+    def __init__(
+        self,
+        weight: Any = None,
+        size_average: bool | None = None,
+        ignore_index: int = -100,
+        reduce: bool | None = None,
+        reduction: str = "mean",
+    ) -> None:
+        warnings.warn(
+            "`NLLLoss2d` has been deprecated. Please use `NLLLoss` instead as a drop-in "
+            "replacement and see https://pytorch.org/docs/main/nn.html#torch.nn.NLLLoss for "
+            "more details.",
+            FutureWarning,
+            stacklevel=2,
+        )
+        super().__init__(weight, size_average, ignore_index, reduce, reduction)
+
+
+class LinearCrossEntropyLoss(_WeightedLoss):
+    """A classifier's last Linear layer and its cross-entropy in one module, as
+    ``torch.nn.LinearCrossEntropyLoss``: ``forward(input, target)`` is
+    ``F.linear_cross_entropy(input, W, target, linear_bias=b, ...)`` with W and b the
+    ``linear`` layer's, shaped (num_classes, *out_features, in_features).
+
+    Args:
+        in_features: the size of each input vector.
+        num_classes: the number of classes.
+        out_features: extra dims of the logits, for a K-dimensional loss.
+        bias: give the layer a bias.
+        device, dtype: of the layer (the CPU only).
+        reduction, weight, ignore_index, label_smoothing: as ``CrossEntropyLoss``'s
+            (``ignore_index=None``: -100 for class indices, refused with probabilities).
+        options: PyTorch's chunked computation (the same values): kept and ignored.
+
+    Raises:
+        RuntimeError: a ``weight`` not of shape (num_classes,), or ``label_smoothing``
+            outside [0, 1] (PyTorch's words).
+    """
+
+    def __init__(
+        self,
+        in_features: int,
+        num_classes: int,
+        *,
+        out_features: tuple[int, ...] = (),
+        bias: bool = False,
+        device: Any = None,
+        dtype: Any = None,
+        reduction: str = "mean",
+        weight: Any = None,
+        ignore_index: int | None = None,
+        label_smoothing: float = 0.0,
+        options: Any = None,
+    ) -> None:
+        if weight is not None and tuple(weight.shape) != (num_classes,):
+            raise RuntimeError(
+                f"expected weight shape to be {(num_classes,)}, got {tuple(weight.shape)}"
+            )
+        if label_smoothing < 0 or label_smoothing > 1.0:
+            raise RuntimeError(
+                f"expected label_smoothing to be in range [0, 1], got {label_smoothing}"
+            )
+        super().__init__(weight=weight, reduction=reduction)
+        self.num_classes = num_classes
+        self.out_features = out_features
+        self.ignore_index = ignore_index
+        self.label_smoothing = label_smoothing
+        # Linear's weight is two-dimensional: reshaped to (num_classes, *out_features, in)
+        # in forward.
+        rows = math.prod(out_features, start=num_classes)
+        self.linear = Linear(in_features, rows, bias=bias, device=device, dtype=dtype)
+        self.options = options
+
+    def forward(self, input: Tensor, target: Any) -> Tensor:
+        shape = (self.num_classes, *self.out_features)
+        w = self.linear.weight.reshape(*shape, self.linear.in_features)
+        b = self.linear.bias
+        return F.linear_cross_entropy(
+            input,
+            w,
+            target,
+            linear_bias=None if b is None else b.reshape(*shape),
+            weight=self.weight,
+            reduction=self.reduction,
+            ignore_index=self.ignore_index,
+            label_smoothing=self.label_smoothing,
+            options=self.options,
+        )
+
+    def extra_repr(self) -> str:
+        return (
+            f"in_features={self.linear.in_features}, num_classes={self.num_classes}, "
+            f"out_features={self.out_features}, bias={self.linear.bias is not None}, "
+            f"reduction={self.reduction}, ignore_index={self.ignore_index}, "
+            f"label_smoothing={self.label_smoothing}, options={self.options}"
         )
 
 

@@ -1,4 +1,4 @@
-"""Normalisation layers: ``BatchNorm1d/2d/3d``, ``LayerNorm``, ``GroupNorm``,
+"""Normalisation layers: ``BatchNorm1d/2d/3d``, ``SyncBatchNorm``, ``LayerNorm``, ``GroupNorm``,
 ``RMSNorm``, ``InstanceNorm1d/2d/3d`` and ``LocalResponseNorm`` (as ``torch.nn``).
 
 The arithmetic lives in ``nn.functional`` (``batch_norm``, ``layer_norm``, ``group_norm``,
@@ -35,6 +35,7 @@ __all__ = [
     "LayerNorm",
     "LocalResponseNorm",
     "RMSNorm",
+    "SyncBatchNorm",
 ]
 
 
@@ -221,6 +222,60 @@ class BatchNorm3d(_BatchNorm):
     """
 
     _ranks, _layout = (5,), "(N, C, D, H, W)"
+
+
+class SyncBatchNorm(_BatchNorm):
+    """Batch normalisation of (N, C, *) input of any rank >= 2, as ``torch.nn.SyncBatchNorm``
+    in one process: there PyTorch's falls back to plain batch norm (it synchronises the
+    statistics only across the processes of an initialised ``torch.distributed`` group, which
+    minigrad, training in one process, never has). Arguments as ``BatchNorm1d``'s;
+    ``process_group`` is kept and unused.
+
+    ``SyncBatchNorm.convert_sync_batchnorm(model)`` replaces every BatchNorm layer of
+    ``model`` by a SyncBatchNorm sharing its parameters and running statistics, as PyTorch's.
+    """
+
+    def __init__(
+        self,
+        num_features: int,
+        eps: float = 1e-5,
+        momentum: float | None = 0.1,
+        affine: bool = True,
+        track_running_stats: bool = True,
+        process_group: Any = None,
+        device: Any = None,
+        dtype: Any = None,
+        *,
+        bias: bool = True,
+    ) -> None:
+        super().__init__(
+            num_features, eps, momentum, affine, track_running_stats, device, dtype, bias=bias
+        )
+        self.process_group = process_group
+
+    def _check_input_dim(self, x: Tensor) -> None:
+        if x.ndim < 2:
+            raise ValueError(f"expected at least 2D input (got {x.ndim}D input)")
+
+    @classmethod
+    def convert_sync_batchnorm(cls, module: Module, process_group: Any = None) -> Module:
+        """``module`` with each BatchNorm layer (itself included) replaced by a SyncBatchNorm
+        holding the same parameters and buffers (the same objects) and training mode."""
+        output = module
+        if isinstance(module, _BatchNorm):
+            output = SyncBatchNorm(
+                module.num_features, module.eps, module.momentum, module.affine,
+                module.track_running_stats, process_group, bias=module.bias is not None,
+            )  # fmt: skip
+            if module.affine:
+                output.weight = module.weight
+                output.bias = module.bias
+            for name in ("running_mean", "running_var", "num_batches_tracked"):
+                output.register_buffer(name, getattr(module, name))
+            output.training = module.training
+        for name, child in module.named_children():
+            output.add_module(name, cls.convert_sync_batchnorm(child, process_group))
+        return output
 
 
 class LayerNorm(Module):

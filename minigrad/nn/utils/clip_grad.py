@@ -19,7 +19,13 @@ from ...grad_mode import no_grad
 from ...quiet import _ieee
 from ...tensor import Tensor
 
-__all__ = ["clip_grad_norm_", "clip_grad_value_", "clip_grads_with_norm_", "get_total_norm"]
+__all__ = [
+    "clip_grad_norm",
+    "clip_grad_norm_",
+    "clip_grad_value_",
+    "clip_grads_with_norm_",
+    "get_total_norm",
+]
 
 Tensors = Tensor | Iterable[Tensor]
 
@@ -110,3 +116,21 @@ def clip_grad_value_(parameters: Tensors, clip_value: float, foreach: bool | Non
         for p in _listed(parameters):
             if p.grad is not None:
                 p.grad.clamp_(min=-value, max=value)
+
+
+def clip_grad_norm(
+    parameters: Tensors,
+    max_norm: float,
+    norm_type: float | str = 2.0,
+    error_if_nonfinite: bool = False,
+    foreach: bool | None = None,
+) -> Tensor:
+    """The deprecated name of ``clip_grad_norm_``: warns (PyTorch's FutureWarning), then
+    clips."""
+    warnings.warn(
+        "`torch.nn.utils.clip_grad_norm` is now deprecated in favor of "
+        "`torch.nn.utils.clip_grad_norm_`.",
+        FutureWarning,
+        stacklevel=2,
+    )
+    return clip_grad_norm_(parameters, max_norm, norm_type, error_if_nonfinite, foreach)

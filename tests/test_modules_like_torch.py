@@ -122,6 +122,7 @@ CASES: list[Case] = [
     C("nn.ParameterDict({'w': nn.Parameter(torch.zeros(2, 3)), 'b': nn.Parameter(torch.ones(4))})"),
     C("nn.ParameterDict({'w': nn.Parameter(torch.zeros(2, 3, dtype=torch.float64))})"),
     C("nn.Module()"),
+    C("nn.Container(a=nn.Linear(3, 4), b=nn.ReLU())"),
     C("nn.DataParallel(nn.Linear(3, 2))", f(4, 3)),
     # -- convolutions ------------------------------------------------------------------------
     C("nn.Conv1d(2, 4, 3)", f(2, 2, 9)),
@@ -201,6 +202,13 @@ CASES: list[Case] = [
     C("nn.MaxUnpool1d(2)", f(2, 3, 4), v(np.tile(np.array([0, 3, 5, 6]), (2, 3, 1)))),
     C("nn.MaxUnpool2d(2, stride=2)", f(1, 1, 2, 2), v(np.array([[[[0, 3], [9, 14]]]]))),
     C("nn.MaxUnpool3d(2)", f(1, 1, 1, 1, 2), v(np.array([[[[[0, 3]]]]]))),
+    C("nn.LPPool1d(2, 3)", f(2, 3, 9)),
+    C("nn.LPPool1d(1.5, 2, stride=1, ceil_mode=True)", p(2, 3, 8)),
+    C("nn.LPPool2d(2, (2, 3))", f(2, 3, 6, 7)),
+    C("nn.LPPool2d(3, 2, stride=(1, 2), ceil_mode=True)", p(1, 2, 5, 5)),
+    C("nn.LPPool2d(1, 2)", f(3, 4, 4)),
+    C("nn.LPPool3d(2, 2)", f(1, 2, 4, 4, 4)),
+    C("nn.LPPool3d(float('inf'), (1, 2, 2))", f(1, 2, 3, 4, 4)),
     # -- activations -----------------------------------------------------------------------------
     C("nn.ReLU()", f(3, 4)),
     C("nn.ReLU(inplace=True)", f(3, 4)),
@@ -284,6 +292,9 @@ CASES: list[Case] = [
     C("nn.RMSNorm(4)", f(3, 4)),
     C("nn.RMSNorm([3, 4], eps=1e-3, elementwise_affine=False)", f(2, 3, 4)),
     C("nn.LocalResponseNorm(2)", f(2, 5, 3, 3)),
+    C("nn.SyncBatchNorm(3)", f(4, 3, 5)),
+    C("nn.SyncBatchNorm(3, 1e-3, None, False)", f(4, 3, 2, 2, 2)),
+    C("nn.SyncBatchNorm(3, track_running_stats=False, bias=False)", f(4, 3)),
     C("nn.LocalResponseNorm(3, alpha=1e-3, beta=0.5, k=2.0)", f(2, 5, 4)),
     # -- dropout ---------------------------------------------------------------------------------
     C("nn.Dropout()", f(3, 4), random=True),
@@ -419,6 +430,26 @@ CASES: list[Case] = [
     ),
     C("nn.CrossEntropyLoss(reduction='sum')", f(5, 4, 3), i(4, 5, 3)),
     C("nn.NLLLoss()", f(5, 4), i(4, 5)),
+    C("nn.NLLLoss2d()", f(2, 4, 3, 3), i(4, 2, 3, 3)),
+    C("nn.NLLLoss2d(ignore_index=1, reduction='sum')", f(2, 4, 3, 3), i(4, 2, 3, 3)),
+    C("nn.LinearCrossEntropyLoss(3, 4)", f(5, 3), i(4, 5)),
+    C(
+        "nn.LinearCrossEntropyLoss(3, 4, out_features=(2,), bias=True, label_smoothing=0.1, reduction='sum')",
+        f(5, 3),
+        i(4, 5, 2),
+    ),
+    C(
+        "nn.LinearCrossEntropyLoss(3, 4, weight=torch.linspace(0.5, 2.0, 4, dtype=torch.float64), ignore_index=2, reduction='none')",
+        f(5, 3),
+        i(4, 5),
+    ),
+    C("nn.AdaptiveLogSoftmaxWithLoss(8, 10, [3, 6])", f(7, 8), i(10, 7)),
+    C(
+        "nn.AdaptiveLogSoftmaxWithLoss(16, 20, [5, 10, 15], div_value=2.0, head_bias=True)",
+        f(9, 16),
+        i(20, 9),
+    ),
+    C("nn.AdaptiveLogSoftmaxWithLoss(8, 10, [4])", f(8), v(np.array(7))),
     C(
         "nn.CTCLoss()",
         f(6, 2, 4),

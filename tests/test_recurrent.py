@@ -509,10 +509,8 @@ def test_a_missing_rnn_utility_names_itself() -> None:
         AttributeError, match=re.escape("does not have torch.nn.utils.rnn.invert_permutation")
     ):
         nn.utils.rnn.invert_permutation
-    with pytest.raises(
-        AttributeError, match=re.escape("does not have torch.nn.utils.fuse_conv_bn_eval")
-    ):
-        nn.utils.fuse_conv_bn_eval
+    with pytest.raises(AttributeError, match=re.escape("does not have torch.nn.utils.stateless")):
+        nn.utils.stateless
 
 
 @pytest.mark.parametrize("name", LAYERS + CELLS)

@@ -49,6 +49,7 @@ LAYERS = {
     "copying": 2,
     "gradients": 2,
     "random": 3,
+    "gamma_sampling": 3,
     "creation": 3,
     "functions": 3,
     "activations": 3,

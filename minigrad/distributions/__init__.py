@@ -2,11 +2,31 @@
 score values with a differentiable ``log_prob``, and take their ``entropy``."""
 
 from .._missing import missing_attribute
-from . import bernoulli, categorical, continuous, distribution, multivariate, normal
+from . import (
+    bernoulli,
+    categorical,
+    continuous,
+    discrete,
+    distribution,
+    gamma_family,
+    multivariate,
+    normal,
+)
 from .bernoulli import Bernoulli
 from .categorical import Categorical
-from .continuous import Cauchy, Exponential, Gumbel, HalfNormal, Laplace, LogNormal, Uniform
+from .continuous import (
+    Cauchy,
+    Exponential,
+    Gumbel,
+    HalfCauchy,
+    HalfNormal,
+    Laplace,
+    LogNormal,
+    Uniform,
+)
+from .discrete import Binomial, Geometric, Poisson
 from .distribution import Distribution
+from .gamma_family import Beta, Chi2, Dirichlet, Gamma, StudentT
 from .multivariate import Independent, MultivariateNormal, OneHotCategorical
 from .normal import Normal
 
@@ -14,11 +34,18 @@ __getattr__ = missing_attribute("minigrad.distributions", "torch.distributions")
 
 __all__ = [
     "Bernoulli",
+    "Beta",
+    "Binomial",
     "Categorical",
     "Cauchy",
+    "Chi2",
+    "Dirichlet",
     "Distribution",
     "Exponential",
+    "Gamma",
+    "Geometric",
     "Gumbel",
+    "HalfCauchy",
     "HalfNormal",
     "Independent",
     "Laplace",
@@ -26,11 +53,15 @@ __all__ = [
     "MultivariateNormal",
     "Normal",
     "OneHotCategorical",
+    "Poisson",
+    "StudentT",
     "Uniform",
     "bernoulli",
     "categorical",
     "continuous",
+    "discrete",
     "distribution",
+    "gamma_family",
     "multivariate",
     "normal",
 ]

@@ -1,5 +1,5 @@
 """Univariate continuous distributions with a reparameterised sample (``torch.distributions``'
-Uniform, Exponential, Laplace, Cauchy, Gumbel, HalfNormal and LogNormal).
+Uniform, Exponential, Laplace, Cauchy, Gumbel, HalfCauchy, HalfNormal and LogNormal).
 
 Each is composed of minigrad's differentiable ops: ``rsample`` transforms uniform or normal
 noise by a formula in the parameters, so the gradient reaches them, and ``log_prob``,
@@ -16,7 +16,7 @@ import numpy as np
 from ..creation import full, rand
 from ..functions import where
 from ..surface import Size
-from ..tensor import Tensor
+from ..tensor import Tensor, as_tensor
 from .distribution import (
     Constraint,
     Distribution,
@@ -326,6 +326,70 @@ class Gumbel(_LocScale):
 
     def entropy(self) -> Tensor:
         return self.scale.log() + (1 + _EULER_GAMMA)
+
+
+class HalfCauchy(Distribution):
+    """|X| for X ~ Cauchy(0, scale) (PyTorch's transformed ``Cauchy(0, scale)``).
+
+    Args:
+        scale: the scale of the Cauchy folded, > 0 (a number or a tensor).
+        validate_args: check the arguments (PyTorch's messages); None: the default (on).
+    """
+
+    arg_constraints: ClassVar[dict[str, Constraint]] = {"scale": positive}
+    support = nonnegative
+    has_rsample = True
+
+    def __init__(self, scale: Any, validate_args: Any = None) -> None:
+        self.base_dist = Cauchy(0, scale, validate_args=False)
+        super().__init__(self.base_dist.batch_shape, validate_args=validate_args)
+
+    def expand(self, batch_shape: ShapeLike, _instance: Any = None) -> HalfCauchy:
+        new = type(self).__new__(type(self))
+        new.base_dist = self.base_dist.expand(batch_shape)
+        Distribution.__init__(new, batch_shape, validate_args=False)
+        new._validate_args = self._validate_args
+        return new
+
+    @property
+    def scale(self) -> Tensor:
+        return self.base_dist.scale
+
+    @property
+    def mean(self) -> Tensor:
+        """inf, as PyTorch."""
+        return full(self._extended_shape(), math.inf, dtype=self.scale.dtype)
+
+    @property
+    def mode(self) -> Tensor:
+        return self.scale * 0
+
+    @property
+    def variance(self) -> Tensor:
+        return self.base_dist.variance
+
+    def rsample(self, sample_shape: ShapeLike = ()) -> Tensor:
+        return self.base_dist.rsample(sample_shape).abs()
+
+    def log_prob(self, value: Tensor) -> Tensor:
+        """log 2 + the Cauchy's log density, -inf below 0 (the value in the scale's dtype, as
+        PyTorch's)."""
+        if self._validate_args:
+            self._validate_sample(value)
+        value = as_tensor(value, dtype=self.scale.dtype)
+        log_prob = self.base_dist.log_prob(value) + math.log(2)
+        return where(value >= 0, log_prob, -math.inf)
+
+    def cdf(self, value: Tensor) -> Tensor:
+        if self._validate_args:
+            self._validate_sample(value)
+        return 2 * self.base_dist.cdf(value) - 1
+
+    def icdf(self, prob: Tensor) -> Tensor:
+        return self.base_dist.icdf((prob + 1) / 2)
+
+    def entropy(self) -> Tensor:
+        return self.base_dist.entropy() - math.log(2)
 
 
 class _OfNormal(Distribution):

@@ -83,6 +83,16 @@ class _IntegerInterval(_Interval):
         return (value % 1 == 0) & super().check(value)
 
 
+class _IntegerGreaterThanEq(_GreaterThan):
+    """Integers >= ``lower_bound``."""
+
+    def check(self, value: Tensor) -> Tensor:
+        return (value % 1 == 0) & (self.lower_bound <= value)
+
+    def __repr__(self) -> str:
+        return f"IntegerGreaterThan(lower_bound={self.lower_bound})"
+
+
 class _Boolean(Constraint):
     def check(self, value: Tensor) -> Tensor:
         return (value == 0) | (value == 1)
@@ -118,6 +128,8 @@ real = _Real()
 real_vector = _IndependentConstraint(real)
 positive = _GreaterThan(0.0)
 nonnegative = _GreaterThanEq(0.0)
+nonnegative_integer = _IntegerGreaterThanEq(0)
+independent_positive = _IndependentConstraint(positive)
 dependent = _Dependent()
 unit_interval = _Interval(0.0, 1.0)
 boolean = _Boolean()

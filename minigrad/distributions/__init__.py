@@ -9,6 +9,7 @@ from . import (
     discrete,
     distribution,
     gamma_family,
+    kl,
     multivariate,
     normal,
 )
@@ -27,6 +28,7 @@ from .continuous import (
 from .discrete import Binomial, Geometric, Poisson
 from .distribution import Distribution
 from .gamma_family import Beta, Chi2, Dirichlet, Gamma, StudentT
+from .kl import kl_divergence, register_kl
 from .multivariate import Independent, MultivariateNormal, OneHotCategorical
 from .normal import Normal
 
@@ -62,6 +64,9 @@ __all__ = [
     "discrete",
     "distribution",
     "gamma_family",
+    "kl",
+    "kl_divergence",
     "multivariate",
     "normal",
+    "register_kl",
 ]

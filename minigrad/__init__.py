@@ -318,6 +318,31 @@ from .linalg_functions import (
     slogdet,
     svd,
 )
+from .math_gaps import (
+    addbmm,
+    addmv,
+    addr,
+    baddbmm,
+    chain_matmul,
+    diagflat,
+    dsplit,
+    greater,
+    greater_equal,
+    hsplit,
+    inner,
+    isin,
+    less,
+    less_equal,
+    mv,
+    not_equal,
+    ravel,
+    split_with_sizes,
+    tensor_split,
+    unique_consecutive,
+    unravel_index,
+    vdot,
+    vsplit,
+)
 from .more_functions import (
     atleast_1d,
     atleast_2d,
@@ -725,6 +750,31 @@ __all__ += [
     "var_mean",
 ]
 __all__ += ["func", "vmap"]
+__all__ += [
+    "addbmm",
+    "addmv",
+    "addr",
+    "baddbmm",
+    "chain_matmul",
+    "diagflat",
+    "dsplit",
+    "greater",
+    "greater_equal",
+    "hsplit",
+    "inner",
+    "isin",
+    "less",
+    "less_equal",
+    "mv",
+    "not_equal",
+    "ravel",
+    "split_with_sizes",
+    "tensor_split",
+    "unique_consecutive",
+    "unravel_index",
+    "vdot",
+    "vsplit",
+]
 __all__ += activations.__all__
 
 install_finder()

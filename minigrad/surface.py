@@ -20,6 +20,7 @@ from .device import CPU, as_device, device, parse_to
 from .dims import wrap_dim, wrap_dims
 from .dtypes import checked_fill, checked_number, result_np, to_dtype, torch_name, wrapped_int
 from .engine import TensorMakers
+from .gap_methods import GapMethods
 from .inplace import _inplace, sibling_views
 from .linalg_methods import LinalgMethods, LinalgResults, vector_norm_of
 from .more_methods import MoreMethods, MoreResults
@@ -271,7 +272,7 @@ def _not_none(other: Any, fn: str) -> Any:
 
 
 class TensorSurface(
-    PointwiseMethods, RearrangeMethods, ReductionMethods, LinalgMethods, MoreMethods
+    PointwiseMethods, RearrangeMethods, ReductionMethods, LinalgMethods, MoreMethods, GapMethods
 ):
     """PyTorch's Tensor methods built from the core ones (``Tensor`` inherits them)."""
 

@@ -19,6 +19,7 @@ import numpy as np
 from .dtypes import torch_name
 from .functions import _into
 from .gap_methods import tensor_argument
+from .pointwise_gaps import PointwiseGapResults, histogram_of
 from .tensor import Tensor, _new_tensor, as_tensor
 
 __all__ = [
@@ -27,18 +28,42 @@ __all__ = [
     "addr",
     "baddbmm",
     "chain_matmul",
+    "copysign",
+    "deg2rad",
     "diagflat",
+    "diagonal_scatter",
     "dsplit",
+    "float_power",
+    "fmax",
+    "fmin",
+    "frexp",
+    "gcd",
     "greater",
     "greater_equal",
+    "histogram",
+    "histogramdd",
     "hsplit",
+    "index_add",
+    "index_copy",
+    "index_fill",
+    "index_reduce",
     "inner",
     "isin",
+    "lcm",
+    "ldexp",
     "less",
     "less_equal",
+    "logaddexp2",
     "mv",
+    "nextafter",
     "not_equal",
+    "put",
+    "rad2deg",
     "ravel",
+    "rsub",
+    "scatter_reduce",
+    "select_scatter",
+    "slice_scatter",
     "split_with_sizes",
     "tensor_split",
     "unique_consecutive",
@@ -252,3 +277,228 @@ def chain_matmul(*matrices: Tensor, out: Tensor | None = None) -> Tensor:
     for m in matrices[1:]:
         result = result @ m
     return _into(out, result if len(matrices) > 1 else result.clone(), "chain_matmul")
+
+
+# -- indexing: the functions of the methods of inplace_methods and scatter_methods -------------
+
+
+def index_add(
+    input: Tensor,
+    dim: int,
+    index: Tensor,
+    source: Tensor,
+    *,
+    alpha: Any = 1,
+    out: Tensor | None = None,
+) -> Tensor:
+    """A copy of ``input`` with ``alpha * source`` added into the slices ``index`` along
+    ``dim`` (repeats add up)."""
+    t = tensor_argument(input, "index_add", "input", 1)
+    return _into(out, t.index_add(dim, index, source, alpha=alpha), "index_add")
+
+
+def index_copy(
+    input: Tensor, dim: int, index: Tensor, source: Tensor, *, out: Tensor | None = None
+) -> Tensor:
+    """A copy of ``input`` with ``source`` copied into the slices ``index`` along ``dim``."""
+    t = tensor_argument(input, "index_copy", "input", 1)
+    return _into(out, t.index_copy(dim, index, source), "index_copy")
+
+
+def index_fill(input: Tensor, dim: int, index: Tensor, value: Any) -> Tensor:
+    """A copy of ``input`` with ``value`` in the slices ``index`` along ``dim``."""
+    return tensor_argument(input, "index_fill", "input", 1).index_fill(dim, index, value)
+
+
+def scatter_reduce(
+    input: Tensor,
+    dim: int,
+    index: Tensor,
+    src: Tensor,
+    reduce: str,
+    *,
+    include_self: bool = True,
+    out: Tensor | None = None,
+) -> Tensor:
+    """``Tensor.scatter_reduce``: ``src`` reduced (sum, prod, mean, amax, amin) into the
+    positions ``index`` gives along ``dim``."""
+    t = tensor_argument(input, "scatter_reduce", "input", 1)
+    r = t.scatter_reduce(dim, index, src, reduce, include_self=include_self)
+    return _into(out, r, "scatter_reduce")
+
+
+def index_reduce(
+    input: Tensor,
+    dim: int,
+    index: Tensor,
+    source: Tensor,
+    reduce: str,
+    *,
+    include_self: bool = True,
+    out: Tensor | None = None,
+) -> Tensor:
+    """``Tensor.index_reduce``: slices of ``source`` reduced (prod, mean, amax, amin) into
+    the slices ``index`` along ``dim``."""
+    t = tensor_argument(input, "index_reduce", "input", 1)
+    r = t.index_reduce(dim, index, source, reduce, include_self=include_self)
+    return _into(out, r, "index_reduce")
+
+
+def diagonal_scatter(
+    input: Tensor, src: Tensor, offset: int = 0, dim1: int = 0, dim2: int = 1
+) -> Tensor:
+    """A copy of ``input`` with ``src`` on the diagonal ``input.diagonal(offset, dim1, dim2)``."""
+    t = tensor_argument(input, "diagonal_scatter", "input", 1)
+    return t.diagonal_scatter(src, offset, dim1, dim2)
+
+
+def select_scatter(input: Tensor, src: Tensor, dim: int, index: int) -> Tensor:
+    """A copy of ``input`` with ``src`` at ``input.select(dim, index)``."""
+    return tensor_argument(input, "select_scatter", "input", 1).select_scatter(src, dim, index)
+
+
+def slice_scatter(
+    input: Tensor,
+    src: Tensor,
+    dim: int = 0,
+    start: int | None = None,
+    end: int | None = None,
+    step: int = 1,
+) -> Tensor:
+    """A copy of ``input`` with ``src`` at the slice ``start:end:step`` along ``dim``."""
+    t = tensor_argument(input, "slice_scatter", "input", 1)
+    return t.slice_scatter(src, dim, start, end, step)
+
+
+def put(input: Tensor, index: Tensor, source: Tensor, accumulate: bool = False) -> Tensor:
+    """A copy of ``input`` (seen as 1-D) with ``source`` at the flat ``index``."""
+    return tensor_argument(input, "put", "input", 1).put(index, source, accumulate)
+
+
+# -- elementwise ------------------------------------------------------------------------------
+
+
+def _tuple_into(out: Any, results: Any, name: str) -> Any:
+    """``results`` (a named tuple), or, given PyTorch's ``out=`` tuple, each written there."""
+    if out is None:
+        return results
+    if not isinstance(out, tuple | list) or len(out) != len(results):
+        raise TypeError(f"{name}(): argument 'out' must be tuple of {len(results)} Tensors")
+    return type(results)(*(_into(o, r, name) for o, r in zip(out, results)))
+
+
+def copysign(input: Tensor, other: Any, *, out: Tensor | None = None) -> Tensor:
+    """|input| with the sign of ``other`` (a tensor or a number); a float result."""
+    t = tensor_argument(input, "copysign", "input", 1)
+    return _into(out, t.copysign(other), "copysign")
+
+
+def fmax(input: Tensor, other: Tensor, *, out: Tensor | None = None) -> Tensor:
+    """The larger elementwise, a NaN losing to a number."""
+    tensor_argument(other, "fmax", "other", 2)
+    return _into(out, tensor_argument(input, "fmax", "input", 1).fmax(other), "fmax")
+
+
+def fmin(input: Tensor, other: Tensor, *, out: Tensor | None = None) -> Tensor:
+    """The smaller elementwise, a NaN losing to a number."""
+    tensor_argument(other, "fmin", "other", 2)
+    return _into(out, tensor_argument(input, "fmin", "input", 1).fmin(other), "fmin")
+
+
+def gcd(input: Tensor, other: Tensor, *, out: Tensor | None = None) -> Tensor:
+    """The greatest common divisor of integers, elementwise."""
+    t = tensor_argument(input, "gcd", "input", 1)
+    return _into(out, t.gcd(tensor_argument(other, "gcd", "other", 2)), "gcd")
+
+
+def lcm(input: Tensor, other: Tensor, *, out: Tensor | None = None) -> Tensor:
+    """The least common multiple of integers, elementwise."""
+    t = tensor_argument(input, "lcm", "input", 1)
+    return _into(out, t.lcm(tensor_argument(other, "lcm", "other", 2)), "lcm")
+
+
+def deg2rad(input: Tensor, *, out: Tensor | None = None) -> Tensor:
+    """Degrees to radians."""
+    return _into(out, tensor_argument(input, "deg2rad", "input", 1).deg2rad(), "deg2rad")
+
+
+def rad2deg(input: Tensor, *, out: Tensor | None = None) -> Tensor:
+    """Radians to degrees."""
+    return _into(out, tensor_argument(input, "rad2deg", "input", 1).rad2deg(), "rad2deg")
+
+
+def logaddexp2(input: Tensor, other: Tensor, *, out: Tensor | None = None) -> Tensor:
+    """log2(2**input + 2**other) without overflow (float tensors)."""
+    tensor_argument(other, "logaddexp2", "other", 2)
+    t = tensor_argument(input, "logaddexp2", "input", 1)
+    return _into(out, t.logaddexp2(other), "logaddexp2")
+
+
+def float_power(input: Any, exponent: Any, *, out: Tensor | None = None) -> Tensor:
+    """input ** exponent in float64 (either may be a number, not both)."""
+    if not isinstance(input, Tensor):
+        e = tensor_argument(exponent, "float_power", "exponent", 2)
+        r = as_tensor(np.asarray(input, dtype=np.float64)).float_power(e)
+    else:
+        r = input.float_power(exponent)
+    return _into(out, r, "float_power")
+
+
+def ldexp(input: Tensor, other: Tensor, *, out: Tensor | None = None) -> Tensor:
+    """input * 2**other (a float result)."""
+    tensor_argument(other, "ldexp", "other", 2)
+    return _into(out, tensor_argument(input, "ldexp", "input", 1).ldexp(other), "ldexp")
+
+
+def frexp(input: Tensor, *, out: Any = None) -> Any:
+    """``(mantissa, exponent)`` with input = mantissa * 2**exponent (int32 exponents)."""
+    return _tuple_into(out, tensor_argument(input, "frexp", "input", 1).frexp(), "frexp")
+
+
+def nextafter(input: Tensor, other: Tensor, *, out: Tensor | None = None) -> Tensor:
+    """The next float after ``input`` towards ``other``, elementwise."""
+    tensor_argument(other, "nextafter", "other", 2)
+    t = tensor_argument(input, "nextafter", "input", 1)
+    return _into(out, t.nextafter(other), "nextafter")
+
+
+def rsub(input: Tensor, other: Any, alpha: Any = 1) -> Tensor:
+    """``other - alpha * input`` (subtraction with the operands reversed)."""
+    t = tensor_argument(input, "rsub", "input", 1)
+    return other - (t if alpha == 1 else t * alpha)
+
+
+def histogram(
+    input: Tensor,
+    bins: Any = 100,
+    *,
+    range: Any = None,
+    weight: Tensor | None = None,
+    density: bool = False,
+    out: Any = None,
+) -> Any:
+    """``Tensor.histogram``: ``(hist, bin_edges)`` of the elements (float tensors)."""
+    t = tensor_argument(input, "histogram", "input", 1)
+    r = t.histogram(bins, range=range, weight=weight, density=density)
+    return _tuple_into(out, r, "histogram")
+
+
+def histogramdd(
+    input: Tensor,
+    bins: Any = 10,
+    *,
+    range: Any = None,
+    weight: Tensor | None = None,
+    density: bool = False,
+) -> Any:
+    """``(hist, bin_edges)``: the D-dimensional histogram of the rows of ``input`` (its last
+    dim is D); ``bins`` an int, one int per dim, or one 1-D tensor of edges per dim."""
+    t = tensor_argument(input, "histogramdd", "input", 1)
+    a = t._data
+    if a.ndim < 2:
+        raise RuntimeError(
+            f"torch.histogramdd(): input should have at least 2 dimensions, but got {a.ndim}"
+        )
+    hist, edges = histogram_of(a, bins, range, weight, density, "histogramdd")
+    wrapped = [_new_tensor(e, None) for e in edges]
+    return PointwiseGapResults.histogramdd(_new_tensor(hist, None), tuple(wrapped))

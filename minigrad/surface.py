@@ -26,8 +26,10 @@ from .linalg_methods import LinalgMethods, LinalgResults, vector_norm_of
 from .more_methods import MoreMethods, MoreResults
 from .node_surface import labelled
 from .pointwise import PointwiseMethods, _divide
+from .pointwise_gaps import PointwiseGapMethods
 from .rearrange import RearrangeMethods
 from .reductions import ReductionMethods, ReductionResults
+from .scatter_methods import ScatterMethods
 from .validation import (
     UNSET,
     ShapeError,
@@ -272,7 +274,14 @@ def _not_none(other: Any, fn: str) -> Any:
 
 
 class TensorSurface(
-    PointwiseMethods, RearrangeMethods, ReductionMethods, LinalgMethods, MoreMethods, GapMethods
+    PointwiseMethods,
+    RearrangeMethods,
+    ReductionMethods,
+    LinalgMethods,
+    MoreMethods,
+    GapMethods,
+    ScatterMethods,
+    PointwiseGapMethods,
 ):
     """PyTorch's Tensor methods built from the core ones (``Tensor`` inherits them)."""
 

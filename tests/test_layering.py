@@ -40,6 +40,8 @@ LAYERS = {
     "linalg_svd": 2,
     "more_methods": 2,
     "gap_methods": 2,
+    "scatter_methods": 2,
+    "pointwise_gaps": 2,
     "tensor": 2,
     "constructor": 2,
     "surface": 2,

@@ -347,3 +347,333 @@ def test_chain_matmul_warns_and_multiplies_in_order() -> None:
         t = torch.chain_matmul(*[torch.tensor(a) for a in arrays])
         _raises_like(lambda L: L.chain_matmul(L.ones(2)))
     _same(m, t)
+
+
+# -- indexing ---------------------------------------------------------------------------------
+
+_IDX = np.array([[0, 2, 0], [0, 1, 2], [2, 2, 0], [0, 2, 2]])  # repeats: groups of 1 to 3
+
+
+def _scatter_case(reduce: str, include_self: bool) -> Case:
+    def fn(L: Any, x: Any, s: Any) -> Any:
+        idx = L.tensor(_IDX)
+        return L.scatter_reduce(x, 0, idx, s, reduce, include_self=include_self)
+
+    return (f"scatter_reduce_{reduce}_{include_self}", fn, _shapes((3, 4), (4, 3)))
+
+
+INDEX_CASES: list[Case] = [
+    *(_scatter_case(r, i) for r in ("sum", "prod", "mean", "amax", "amin") for i in (True, False)),
+    (
+        "scatter_reduce_dim1",
+        lambda L, x, s: x.scatter_reduce(-1, L.tensor(_IDX[:2, :2].T), s, "prod"),
+        _shapes((2, 3), (2, 2)),
+    ),
+    *(
+        (
+            f"index_reduce_{r}",
+            lambda L, x, s, r=r: L.index_reduce(x, 1, L.tensor([2, 0, 2]), s, r),
+            _shapes((2, 3), (2, 3)),
+        )
+        for r in ("prod", "mean", "amax", "amin")
+    ),
+    (
+        "index_reduce_no_self",
+        lambda L, x, s: x.index_reduce(0, L.tensor([1, 1]), s, "mean", include_self=False),
+        _shapes((3, 2), (2, 2)),
+    ),
+    (
+        "index_add",
+        lambda L, x, s: L.index_add(x, 0, L.tensor([1, 1]), s, alpha=2),
+        _shapes((3, 2), (2, 2)),
+    ),
+    (
+        "index_copy",
+        lambda L, x, s: L.index_copy(x, 1, L.tensor([2, 0]), s),
+        _shapes((3, 3), (3, 2)),
+    ),
+    ("index_fill", lambda L, x: L.index_fill(x, 1, L.tensor([2, 0]), -1.5), _shapes((3, 3))),
+    ("diagonal_scatter", lambda L, x, s: L.diagonal_scatter(x, s, 1), _shapes((3, 4), (3,))),
+    (
+        "diagonal_scatter_dims",
+        lambda L, x, s: L.diagonal_scatter(x, s, -1, 2, 0),
+        _shapes((3, 2, 4), (2, 3)),
+    ),
+    ("select_scatter", lambda L, x, s: L.select_scatter(x, s, 1, -1), _shapes((3, 4), (3,))),
+    (
+        "slice_scatter",
+        lambda L, x, s: L.slice_scatter(x, s, 1, 1, None, 2),
+        _shapes((3, 5), (3, 2)),
+    ),
+    ("put", lambda L, x, s: x.put(L.tensor([4, -1, 0]), s), _shapes((2, 3), (3,))),
+    ("put_acc", lambda L, x, s: L.put(x, L.tensor([1, 1, 0]), s, True), _shapes((2, 3), (3,))),
+]
+
+_pos = lambda rng: [np.abs(rng.standard_normal((2, 3))) + 0.5]  # noqa: E731
+POINTWISE_CASES: list[Case] = [
+    ("copysign", lambda L, a, b: L.copysign(a, b), _shapes((3, 4), (4,))),
+    ("copysign_number", lambda L, a: a.copysign(-2.0), _shapes((2, 3))),
+    ("fmax", lambda L, a, b: L.fmax(a, b), _shapes((3, 4), (3, 1))),
+    ("fmin", lambda L, a, b: a.fmin(b), _shapes((4,), (3, 4))),
+    ("deg2rad", lambda L, a: L.deg2rad(a), _shapes((2, 3))),
+    ("rad2deg", lambda L, a: a.rad2deg(), _shapes((2, 3))),
+    ("logaddexp2", lambda L, a, b: L.logaddexp2(a, b), _shapes((2, 3), (3,))),
+    ("float_power", lambda L, a: L.float_power(a, 2.5), _pos),
+    ("float_power_t", lambda L, a, b: L.float_power(a.abs() + 0.5, b), _shapes((2, 3), (2, 3))),
+    ("ldexp", lambda L, a, b: L.ldexp(a, b), _shapes((2, 3), (3,))),
+    ("frexp", lambda L, a: L.frexp(a * 10)[0], _shapes((2, 3))),
+    ("rsub", lambda L, a, b: L.rsub(a, b, alpha=2), _shapes((2, 3), (3,))),
+    ("rsub_number", lambda L, a: L.rsub(a, 3), _shapes((2, 3))),
+]
+
+
+@pytest.mark.parametrize("case", INDEX_CASES + POINTWISE_CASES, ids=lambda c: c[0])
+def test_more_values_and_gradients_match_torch(case: Case) -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # (index_reduce is in beta in PyTorch, and says so)
+        test_values_and_gradients_match_torch(case)
+
+
+@pytest.mark.parametrize("case", INDEX_CASES + POINTWISE_CASES, ids=lambda c: c[0])
+def test_more_finite_differences(case: Case) -> None:
+    test_finite_differences_first_and_second_order(case)
+
+
+@pytest.mark.parametrize("reduce", ["sum", "prod", "mean", "amax", "amin"])
+@pytest.mark.parametrize("include_self", [True, False])
+def test_scatter_reduce_ties_zeros_and_integers_like_torch(reduce: str, include_self: bool) -> None:
+    torch = _torch()
+    x = np.array([[1.0, 0.0, 3.0], [2.0, 2.0, 0.0]])
+    s = np.array([[1.0, 0.0, 3.0], [1.0, 2.0, 0.0], [2.0, 5.0, 0.0]])  # ties with self, zeros
+    idx = np.array([[0, 0, 0], [0, 1, 0], [1, 0, 0]])
+    (mx, tx), (ms, ts) = _pair(x, True), _pair(s, True)
+    kw = {"include_self": include_self}
+    m = mx.scatter_reduce(0, mg.tensor(idx), ms, reduce, **kw)
+    t = tx.scatter_reduce(0, torch.tensor(idx), ts, reduce, **kw)
+    _same(m, t)
+    g = _rng().standard_normal(x.shape)
+    (m * mg.tensor(g)).sum().backward()
+    (t * torch.tensor(g)).sum().backward()
+    if include_self or reduce not in ("amax", "amin"):
+        # (without self, PyTorch still counts a self equal to the result when it splits the
+        # gradient among ties, and gives self none: minigrad splits among the src values)
+        np.testing.assert_allclose(mx.grad.numpy(), tx.grad.numpy(), rtol=1e-12, atol=1e-12)
+        np.testing.assert_allclose(ms.grad.numpy(), ts.grad.numpy(), rtol=1e-12, atol=1e-12)
+    (mi, ti), (si, tsi) = _pair(np.array([10, 20, 30])), _pair(np.array([1, 2, 4, 7]))
+    (mj, tj) = _pair(np.array([0, 0, 2, 2]))
+    _same(mi.scatter_reduce(0, mj, si, reduce, **kw), ti.scatter_reduce(0, tj, tsi, reduce, **kw))
+    assert mi.scatter_reduce_(0, mj, si, reduce, **kw) is mi
+    ti.scatter_reduce_(0, tj, tsi, reduce, **kw)
+    _same(mi, ti)
+
+
+def test_indexing_inplace_and_out_like_torch() -> None:
+    torch = _torch()
+    x, s = np.arange(6.0).reshape(2, 3), np.array([[5.0, 7.0], [1.0, -1.0]])
+    (mx, tx), (ms, ts) = _pair(x), _pair(s)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        assert mx.index_reduce_(1, mg.tensor([0, 0]), ms, "amax") is mx
+        tx.index_reduce_(1, torch.tensor([0, 0]), ts, "amax")
+        _same(mx, tx)
+        mo, to = mg.zeros(2, 3, dtype=mg.float64), torch.zeros(2, 3, dtype=torch.float64)
+        mg.index_reduce(mg.tensor(x), 1, mg.tensor([2, 1]), ms, "prod", out=mo)
+        torch.index_reduce(torch.tensor(x), 1, torch.tensor([2, 1]), ts, "prod", out=to)
+        _same(mo, to)
+    mo, to = mg.zeros(2, 3, dtype=mg.float64), torch.zeros(2, 3, dtype=torch.float64)
+    idx = np.array([[1, 0, 1], [0, 0, 0]])
+    mg.scatter_reduce(mg.tensor(x), 0, mg.tensor(idx), mg.tensor(x), "sum", out=mo)
+    torch.scatter_reduce(torch.tensor(x), 0, torch.tensor(idx), torch.tensor(x), "sum", out=to)
+    _same(mo, to)
+    mo, to = mg.zeros(2, 3, dtype=mg.float64), torch.zeros(2, 3, dtype=torch.float64)
+    mg.index_add(mg.tensor(x), 1, mg.tensor([2, 2]), ms, alpha=3, out=mo)
+    torch.index_add(torch.tensor(x), 1, torch.tensor([2, 2]), ts, alpha=3, out=to)
+    _same(mo, to)
+    (mx, tx) = _pair(x)
+    assert mx.put_(mg.tensor([4, -6]), mg.tensor(x[0, :2]), accumulate=True) is mx
+    tx.put_(torch.tensor([4, -6]), torch.tensor(x[0, :2]), accumulate=True)
+    _same(mx, tx)
+    m, t = _pair(np.zeros((3, 3), np.float32))
+    _same(  # a src of another float dtype is cast, as PyTorch's
+        mg.diagonal_scatter(m, mg.ones(3, dtype=mg.float64)),
+        torch.diagonal_scatter(t, torch.ones(3, dtype=torch.float64)),
+    )
+
+
+def test_indexing_errors_like_torch() -> None:
+    def x(L: Any) -> Any:
+        return L.tensor([10, 20, 30])
+
+    def s(L: Any) -> Any:
+        return L.tensor([1, 2, 4, 7])
+
+    _raises_like(lambda L: x(L).scatter_reduce(0, L.tensor([0, 0]), s(L), "foo"))
+    _raises_like(lambda L: x(L).scatter_reduce(0, L.tensor([0, 5]), s(L), "sum"))
+    _raises_like(lambda L: x(L).scatter_reduce(0, L.tensor([0, -1]), s(L), "sum"))
+    _raises_like(lambda L: x(L).scatter_reduce(0, L.tensor([0, 0]), s(L).double(), "sum"))
+    _raises_like(lambda L: x(L).scatter_reduce(0, L.tensor([0, 0, 1, 1]), s(L)[:2], "sum"))
+    _raises_like(lambda L: x(L).scatter_reduce(0, L.tensor([0]), s(L), "sum", include_self=3))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        _raises_like(lambda L: x(L).index_reduce(0, L.tensor([0, 0]), s(L)[:2], "sum"))
+        _raises_like(lambda L: x(L).index_reduce(0, L.tensor([[0]]), s(L)[:1], "prod"))
+        _raises_like(lambda L: x(L).index_reduce(0, L.tensor([0, 1]), s(L)[:1], "prod"))
+        _raises_like(lambda L: x(L).index_reduce(0, L.tensor([0.0]), s(L)[:1], "prod"))
+    _raises_like(lambda L: L.diagonal_scatter(L.zeros(3, 3), L.ones(2)))
+    _raises_like(lambda L: L.select_scatter(L.zeros(3, 3), L.ones(2), 0, 0))
+    _raises_like(lambda L: L.slice_scatter(L.zeros(3, 3), L.ones(3, 1), 1, 0, None, 2))
+    _raises_like(lambda L: L.zeros(3).put_(L.tensor([5]), L.ones(1)))
+    _raises_like(lambda L: L.zeros(3).put_(L.tensor([-1]), L.ones(2)))
+    _raises_like(lambda L: L.zeros(3).put_(L.tensor([-1.0]), L.ones(1)))
+    _raises_like(lambda L: L.zeros(3).put_(L.tensor([1]), L.ones(1, dtype=L.float64)))
+
+
+# -- elementwise ------------------------------------------------------------------------------
+
+_I = np.array([[1, -2, 3, 0], [6, 0, -9, 4]])
+_F = np.array([0.5, -0.0, 2.0, np.nan])
+
+
+@pytest.mark.parametrize(
+    "fn",
+    [
+        lambda L: L.copysign(L.tensor(_I), L.tensor(_F)),
+        lambda L: L.tensor(_F).copysign(-1),
+        lambda L: L.copysign(L.tensor(_I), 2),
+        lambda L: L.fmax(L.tensor(_I), L.tensor(_F)),
+        lambda L: L.fmin(L.tensor(_F[::-1].copy()), L.tensor(_F)),
+        lambda L: L.fmax(L.tensor(_I), L.tensor([1, 5, -1, 2])),
+        lambda L: L.gcd(L.tensor(_I), L.tensor([4, 6, 9, 0])),
+        lambda L: L.lcm(L.tensor(_I), L.tensor([4, 6, 9, 0], dtype=L.int32)),
+        lambda L: L.deg2rad(L.tensor(_I)),
+        lambda L: L.rad2deg(L.tensor(_F)),
+        lambda L: L.logaddexp2(L.tensor(_F), L.tensor([1.0, 2.0, np.inf, 0.0])),
+        lambda L: L.float_power(L.tensor(_I), 2),
+        lambda L: L.float_power(L.tensor(_F, dtype=L.float32), L.tensor(_I)),
+        lambda L: L.float_power(2, L.tensor(_F)),
+        lambda L: L.ldexp(L.tensor(_F), L.tensor(_I)),
+        lambda L: L.ldexp(L.tensor(_I), L.tensor(_I)),
+        lambda L: L.frexp(L.tensor([0.5, -0.0, 3.0, np.inf, -np.inf, 1e-310, -7.25])),
+        lambda L: L.frexp(L.tensor([0.5, 3.0], dtype=L.float32)),
+        lambda L: L.nextafter(L.tensor(_F, dtype=L.float32), L.tensor(1.0, dtype=L.float64)),
+        lambda L: L.nextafter(L.tensor(_F), L.tensor([1.0, -1.0, 2.0, 0.0])),
+        lambda L: L.rsub(L.tensor(_I), L.tensor(_F)),
+        lambda L: L.rsub(L.tensor(_F), 1, alpha=2),
+    ],
+)
+def test_elementwise_values_and_dtypes_like_torch(fn: Callable[[Any], Any]) -> None:
+    torch = _torch()
+    m, t = fn(mg), fn(torch)
+    _same(m, t)
+    for a, b in zip(m if isinstance(m, tuple) else [m], t if isinstance(t, tuple) else [t]):
+        if b.dtype.is_floating_point:  # the sign of zeros too
+            x, y = a.numpy(), b.numpy()
+            np.testing.assert_array_equal(np.signbit(x[x == 0]), np.signbit(y[y == 0]))
+
+
+def test_fmax_fmin_gradients_at_ties_and_nan_like_torch() -> None:
+    torch = _torch()
+    a, b = np.array([1.0, 2.0, 3.0, np.nan]), np.array([1.0, np.nan, 5.0, 2.0])
+    for name in ("fmax", "fmin"):
+        (ma, ta), (mb, tb) = _pair(a, True), _pair(b, True)
+        getattr(mg, name)(ma, mb).sum().backward()
+        getattr(torch, name)(ta, tb).sum().backward()
+        _same(ma.grad, ta.grad)
+        _same(mb.grad, tb.grad)
+
+
+def test_elementwise_inplace_like_torch() -> None:
+    torch = _torch()
+    for name, args in (
+        ("copysign_", (-1.0,)),
+        ("deg2rad_", ()),
+        ("rad2deg_", ()),
+        ("float_power_", (2,)),
+        ("ldexp_", ("t",)),
+        ("nextafter_", ("t",)),
+    ):
+        (m, t) = _pair(_F.copy())
+        margs = [mg.tensor([1.0, 2.0, 0.0, -1.0]) if x == "t" else x for x in args]
+        targs = [torch.tensor([1.0, 2.0, 0.0, -1.0]) if x == "t" else x for x in args]
+        assert getattr(m, name)(*margs) is m
+        getattr(t, name)(*targs)
+        _same(m, t)
+    for name in ("gcd_", "lcm_"):
+        (m, t) = _pair(_I.copy())
+        getattr(m, name)(mg.tensor(4))
+        getattr(t, name)(torch.tensor(4))
+        _same(m, t)
+
+
+def test_elementwise_out_like_torch() -> None:
+    torch = _torch()
+    for name in ("copysign", "fmax", "fmin", "logaddexp2", "ldexp", "nextafter"):
+        mo, to = mg.zeros(4, dtype=mg.float64), torch.zeros(4, dtype=torch.float64)
+        a, b = _F, np.array([1.0, -2.0, 0.0, 3.0])
+        getattr(mg, name)(mg.tensor(a), mg.tensor(b), out=mo)
+        getattr(torch, name)(torch.tensor(a), torch.tensor(b), out=to)
+        _same(mo, to)
+    mo, to = mg.zeros(4), torch.zeros(4)
+    _same(mg.deg2rad(mg.tensor(_F[:4]), out=mo), torch.deg2rad(torch.tensor(_F[:4]), out=to))
+    outs = (mg.zeros(3), mg.zeros(3, dtype=mg.int32))
+    tuts = (torch.zeros(3), torch.zeros(3, dtype=torch.int32))
+    m = mg.frexp(mg.tensor([1.0, 6.0, -0.25]), out=outs)
+    t = torch.frexp(torch.tensor([1.0, 6.0, -0.25]), out=tuts)
+    _same(outs, tuts)
+    _same(tuple(m), tuple(t))
+
+
+def test_elementwise_errors_like_torch() -> None:
+    i, f = _I, _F
+    _raises_like(lambda L: L.fmax(L.tensor(i), 2))
+    _raises_like(lambda L: L.gcd(L.tensor(f), L.tensor(f)))
+    _raises_like(lambda L: L.lcm(L.tensor([True]), L.tensor([False])))
+    _raises_like(lambda L: L.tensor(i).deg2rad_())
+    _raises_like(lambda L: L.logaddexp2(L.tensor(i), L.tensor(i)))
+    _raises_like(lambda L: L.tensor(f, dtype=L.float32).float_power_(2))
+    _raises_like(lambda L: L.frexp(L.tensor(i)))
+    _raises_like(lambda L: L.nextafter(L.tensor(i), L.tensor(i)))
+
+
+@pytest.mark.parametrize(
+    "kw",
+    [
+        {"bins": 3},
+        {"bins": 4, "range": (0.0, 1.0)},
+        {"bins": 2, "weight": "w", "density": True},
+        {"bins": "edges"},
+        {"bins": "edges", "density": True},
+    ],
+)
+def test_histogram_like_torch(kw: dict[str, Any]) -> None:
+    torch = _torch()
+    a = np.array([0.2, 1.5, -1.0, 0.9, 2.5, 0.2])
+    results = []
+    for L in (mg, torch):
+        args = dict(kw)
+        if args.get("bins") == "edges":
+            args["bins"] = L.tensor([-1.0, 0.0, 0.5, 2.0], dtype=L.float64)
+        if args.get("weight") == "w":
+            args["weight"] = L.tensor(np.arange(6.0))
+        results.append((L.histogram(L.tensor(a), **args), L.tensor(a).histogram(**args)))
+    (m1, m2), (t1, t2) = results
+    _same(tuple(m1), tuple(t1))
+    _same(tuple(m2), tuple(t2))
+    assert m1.hist is m1[0] and m1.bin_edges is m1[1]
+
+
+def test_histogram_errors_and_equal_values_like_torch() -> None:
+    torch = _torch()
+    _same(tuple(mg.histogram(mg.ones(3), 2)), tuple(torch.histogram(torch.ones(3), 2)))
+    _raises_like(lambda L: L.histogram(L.tensor([1.0, 2.0]), bins=0))
+    _raises_like(lambda L: L.histogram(L.tensor([1, 2]), bins=2))
+
+
+def test_histogramdd_like_torch() -> None:
+    torch = _torch()
+    a = _rng().random((20, 2))
+    for kw in ({"bins": [2, 3]}, {"bins": 4, "density": True}, {"bins": 2, "range": [0, 1, 0, 1]}):
+        m = mg.histogramdd(mg.tensor(a), **kw)
+        t = torch.histogramdd(torch.tensor(a), **kw)
+        _same(m.hist, t.hist)
+        _same(tuple(m.bin_edges), tuple(t.bin_edges))

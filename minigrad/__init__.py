@@ -401,6 +401,7 @@ from .more_functions import (
     vander,
     var_mean,
 )
+from .printing import get_printoptions, set_printoptions
 from .random import (
     Generator,
     default_generator,
@@ -773,7 +774,7 @@ __all__ += [
     "vander",
     "var_mean",
 ]
-__all__ += ["func", "vmap"]
+__all__ += ["func", "get_printoptions", "set_printoptions", "vmap"]
 __all__ += [
     "addbmm",
     "addmv",

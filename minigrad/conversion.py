@@ -12,8 +12,8 @@ from typing import Any
 
 import numpy as np
 
-from .dtypes import default_float
 from .inplace import _add_alias
+from .printing import tensor_repr
 from .validation import DTypeLike
 
 __all__ = ["Conversions"]
@@ -121,41 +121,9 @@ class Conversions:
         return operator.index(a.reshape(()).item())  # (NumPy's bool has no __index__)
 
     def __repr__(self: Any) -> str:
-        a = self._data
-        finite = a[np.isfinite(a)] if a.dtype.kind == "f" else a
-        # PyTorch's digits: four decimals ("0.6140"), unless every value is whole ("1.")
-        whole = a.dtype.kind != "f" or bool(np.all(finite == np.round(finite)))
-        body = np.array2string(
-            a,
-            separator=", ",
-            prefix="tensor(",
-            precision=4,
-            floatmode="maxprec" if whole else "fixed",
-            max_line_width=81,  # PyTorch's 80 columns (NumPy wraps a line longer than this)
-        )
-        extra = []
-        if a.size == 0:  # (PyTorch's: no values to read the shape or the dtype from)
-            if a.ndim != 1:
-                extra.append(f"size={tuple(a.shape)}")
-            if a.dtype != default_float():
-                extra.append(f"dtype={self.dtype}")
-        elif a.dtype not in (default_float(), np.int64, np.bool_):
-            extra.append(f"dtype={self.dtype}")
-        if self.grad_fn is not None:
-            extra.append(f"grad_fn={self.grad_fn!r}")
-        elif self.requires_grad:
-            extra.append("requires_grad=True")
-        # PyTorch's rule for the suffixes: one that would pass 80 columns starts a new line
-        text = f"tensor({body}"
-        last = len(text) - text.rfind("\n") + 1
-        for e in extra:
-            if last + len(e) + 2 > 80:
-                text += ",\n       " + e
-                last = 7 + len(e)
-            else:
-                text += ", " + e
-                last += len(e) + 2
-        return text + ")"
+        """PyTorch's printed form: its digits, widths, summaries and line breaks
+        (``minigrad.set_printoptions`` changes them)."""
+        return tensor_repr(self)
 
 
 def _one_element(a: np.ndarray) -> np.ndarray:

@@ -21,6 +21,7 @@ LAYERS = {
     "engine": 0,
     "dtypes": 0,
     "device": 0,
+    "printing": 0,
     "reference": 0,
     "ops": 1,
     "graph": 1,

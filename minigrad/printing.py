@@ -187,7 +187,7 @@ def _body(a: np.ndarray, indent: int) -> str:
 def tensor_repr(t: Any) -> str:
     """``repr(t)``: ``tensor(`` and the values, then the suffixes PyTorch adds (``size=``,
     ``dtype=``, ``grad_fn=`` or ``requires_grad=True``), each that would pass the line width
-    on a line of its own (measured as PyTorch spells it: ``dtype=torch.int32``)."""
+    on a line of its own."""
     a: np.ndarray = t._data
     prefix = "tensor("
     indent = len(prefix)
@@ -212,8 +212,7 @@ def tensor_repr(t: Any) -> str:
     text = prefix + body
     last = len(text) - text.rfind("\n") + 1  # (PyTorch's count, one more than the line)
     for suffix in suffixes:
-        # lines break where PyTorch's do, so the width is that of its spelling, "torch.int32"
-        width = len(suffix.replace("minigrad.", "torch."))
+        width = len(suffix)  # (minigrad's own text: no line passes the width)
         if last + width + 2 > _OPTIONS.linewidth:
             text += ",\n" + " " * indent + suffix
             last = indent + width

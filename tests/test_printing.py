@@ -82,8 +82,19 @@ def _cases(seed: int, count: int) -> Iterator[np.ndarray]:
 
 
 def _str(t: Any) -> str:
-    """minigrad's printed form with dtypes spelled as torch's: its lines break where torch's do."""
+    """minigrad's printed form with dtypes spelled as torch's."""
     return str(t).replace("minigrad.", "torch.")
+
+
+def _same(ours: Any, theirs: Any) -> bool:
+    """The same text; a ``dtype=`` suffix, three characters longer in minigrad's spelling, may
+    go on a line of its own where torch's fits (no line passes the width), so with one the
+    values must be the same and the rest the same but for line breaks."""
+    a, b = _str(ours), str(theirs)
+    if a == b:
+        return True
+    values = a.split("dtype=")[0].rstrip(", \n") == b.split("dtype=")[0].rstrip(", \n")
+    return "dtype=" in b and values and " ".join(a.split()) == " ".join(b.split())
 
 
 @pytest.fixture(autouse=True)
@@ -99,7 +110,7 @@ def _default_options() -> Iterator[None]:
 @pytest.mark.parametrize("seed", range(8))
 def test_random_arrays_print_as_torch(seed: int) -> None:
     for a in _cases(seed, 250):
-        assert _str(mg.tensor(a)) == str(torch.tensor(a)), (a.dtype, a.shape, a)
+        assert _same(mg.tensor(a), torch.tensor(a)), (a.dtype, a.shape, a)
 
 
 @pytest.mark.parametrize("seed", range(3))
@@ -109,10 +120,10 @@ def test_requires_grad_and_grad_fn_suffixes(seed: int) -> None:
         shape = SHAPES[rng.integers(len(SHAPES))]
         a = _array(rng, shape, [np.float32, np.float64, np.float16][rng.integers(3)])
         x, tx = mg.tensor(a, requires_grad=True), torch.tensor(a, requires_grad=True)
-        assert _str(x) == str(tx)
-        assert _str(x * 2) == str(tx * 2)
+        assert _same(x, tx)
+        assert _same(x * 2, tx * 2)
         if a.ndim and a.shape[0]:
-            assert _str(x[0]) == str(tx[0])
+            assert _same(x[0], tx[0])
 
 
 OPTIONS = [
@@ -145,11 +156,11 @@ def test_print_options_print_as_torch(options: dict[str, Any]) -> None:
     assert mg.get_printoptions() == torch._tensor_str.get_printoptions()
     for a in _cases(200 + len(str(options)), 150):
         x, tx = mg.tensor(a), torch.tensor(a)
-        assert _str(x) == str(tx), (options, a.dtype, a.shape, a)
+        assert _same(x, tx), (options, a.dtype, a.shape, a)
         if a.dtype.kind == "f":
             x.requires_grad_(True)
             tx.requires_grad_(True)
-            assert _str(x + 1) == str(tx + 1), (options, a.dtype, a.shape, a)
+            assert _same(x + 1, tx + 1), (options, a.dtype, a.shape, a)
 
 
 @pytest.mark.parametrize(
@@ -180,7 +191,7 @@ def test_corners_print_as_torch(values: Any) -> None:
             mg.tensor(values, dtype=getattr(mg, dtype)),
             torch.tensor(values, dtype=getattr(torch, dtype)),
         )
-        assert _str(m) == str(t)
+        assert _same(m, t)
 
 
 def test_arange_summarised_as_torch() -> None:
@@ -204,7 +215,7 @@ def test_bool_int_and_empty_tensors_as_torch() -> None:
         (mg.tensor(7), torch.tensor(7)),
         (mg.tensor(True), torch.tensor(True)),
     ]:
-        assert _str(m) == str(t)
+        assert _same(m, t)
 
 
 def test_parameter_prints_as_torch() -> None:
@@ -222,11 +233,12 @@ def test_suffix_wraps_at_the_line_width() -> None:
     x, tx = mg.ones(13, requires_grad=True), torch.ones(13, requires_grad=True)
     assert str(x * 0.5) == str(tx * 0.5)
     x, tx = mg.ones(2, 3, dtype=mg.float64), torch.ones(2, 3, dtype=torch.float64)
-    assert _str(x) == str(tx)
+    assert _same(x, tx)
     mg.set_printoptions(linewidth=30)
     torch.set_printoptions(linewidth=30)
-    assert _str(x) == str(tx)
+    assert _same(x, tx)
     assert str(x).endswith(",\n       dtype=minigrad.float64)")
+    assert max(len(line) for line in str(x).splitlines()) <= 30
 
 
 def test_set_printoptions_keeps_torchs_rules() -> None:

@@ -100,10 +100,10 @@ def test_trigamma_at_a_huge_negative_integer_is_a_pole() -> None:
     assert mg.polygamma(1, mg.tensor([-1e20], dtype=mg.float64)).item() == np.inf
 
 
-@pytest.mark.parametrize("dtype", ["float32", "float16", "bfloat16"])
+@pytest.mark.parametrize(
+    "dtype", [d for d in ("float32", "float16", "bfloat16") if hasattr(mg, d)]
+)  # (bfloat16 when minigrad has it)
 def test_smaller_floats_rounded_as_torch(dtype: str) -> None:
-    if not hasattr(mg, dtype):
-        pytest.skip(f"minigrad has no {dtype}")
     x = np.linspace(-4.9, 6, 1000)
     for fn, ref in [(mg.lgamma, torch.lgamma), (mg.digamma, torch.digamma)]:
         got = fn(mg.tensor(x, dtype=getattr(mg, dtype)))

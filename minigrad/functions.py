@@ -20,6 +20,7 @@ from .surface import Size
 from .tensor import Tensor, _new_tensor, apply, as_tensor
 from .validation import (
     REQUIRED,
+    UNSET,
     ShapeError,
     _cat_mismatch,
     _check_broadcasts,
@@ -375,13 +376,13 @@ def mean(x: TensorLike, axis: Any = None, keepdims: bool = False, **kw: Any) -> 
     return as_tensor(x).mean(axis, keepdims, **kw)
 
 
-def max(input: TensorLike, dim: Any = None, keepdim: bool = False, **kw: Any) -> Any:
+def max(input: TensorLike, dim: Any = UNSET, keepdim: bool = False, **kw: Any) -> Any:
     """``max(x)`` the largest value; ``max(x, dim)`` the named tuple ``(values, indices)``;
     ``max(a, b)`` (two tensors) the elementwise maximum."""
     return as_tensor(input).max(dim, keepdim, **kw)
 
 
-def min(input: TensorLike, dim: Any = None, keepdim: bool = False, **kw: Any) -> Any:
+def min(input: TensorLike, dim: Any = UNSET, keepdim: bool = False, **kw: Any) -> Any:
     """``min(x)``, ``min(x, dim)`` -> ``(values, indices)``, or the elementwise ``min(a, b)``."""
     return as_tensor(input).min(dim, keepdim, **kw)
 
@@ -396,12 +397,12 @@ def amin(input: TensorLike, dim: Any = (), keepdim: bool = False) -> Tensor:
     return as_tensor(input).amin(dim, keepdim)
 
 
-def var(input: TensorLike, dim: Any = None, *args: Any, **kw: Any) -> Tensor:
+def var(input: TensorLike, dim: Any = UNSET, *args: Any, **kw: Any) -> Tensor:
     """Variance over ``dim`` (divides by n - 1 by default, as PyTorch)."""
     return as_tensor(input).var(dim, *args, **kw)
 
 
-def std(input: TensorLike, dim: Any = None, *args: Any, **kw: Any) -> Tensor:
+def std(input: TensorLike, dim: Any = UNSET, *args: Any, **kw: Any) -> Tensor:
     """Standard deviation over ``dim`` (divides by n - 1 by default, as PyTorch)."""
     return as_tensor(input).std(dim, *args, **kw)
 
@@ -490,7 +491,7 @@ def argwhere(input: TensorLike) -> Tensor:
     return as_tensor(input).argwhere()
 
 
-def prod(input: TensorLike, dim: int | None = None, keepdim: bool = False, **kw: Any) -> Tensor:
+def prod(input: TensorLike, dim: Any = UNSET, keepdim: bool = False, **kw: Any) -> Tensor:
     """The product over ``dim`` (all elements by default)."""
     return as_tensor(input).prod(dim, keepdim, **kw)
 
@@ -854,7 +855,7 @@ def transpose(x: TensorLike, dim0: int, dim1: int) -> Tensor:
     return as_tensor(x).transpose(dim0, dim1)
 
 
-def squeeze(x: TensorLike, axis: Any = None, **kw: Any) -> Tensor:
+def squeeze(x: TensorLike, axis: Any = UNSET, **kw: Any) -> Tensor:
     """Drop axes of size one."""
     return as_tensor(x).squeeze(axis, **kw)
 

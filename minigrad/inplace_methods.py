@@ -20,7 +20,7 @@ from .grad_mode import _grad_enabled
 from .hooks import move_retained
 from .inplace import Random, _inplace, _overwrite, _put, _replacement
 from .node_surface import labelled
-from .validation import _broadcast_message, _raw
+from .validation import UNSET, _broadcast_message, _raw
 
 __all__ = ["InPlaceMethods"]
 
@@ -651,7 +651,7 @@ class InPlaceMethods:
         """Swap dims ``dim0`` and ``dim1`` in place; returns self."""
         return _reshape(self, "transpose_", lambda t: t.transpose(dim0, dim1))
 
-    def squeeze_(self: Any, dim: Any = None) -> Any:
+    def squeeze_(self: Any, dim: Any = UNSET) -> Any:
         """Remove dims of size 1 (all, or those of ``dim``) in place; returns self."""
         return _reshape(self, "squeeze_", lambda t: t.squeeze(dim=dim))
 

@@ -274,7 +274,7 @@ def _var_args(input: Any, dim: Any, args: tuple[Any, ...], kw: dict[str, Any], f
     if len(args) > 2:
         raise TypeError(f"{fn}() takes at most 4 positional arguments ({2 + len(args)} given)")
     unbiased = args[0] if args else kw.pop("unbiased", UNSET)
-    keepdim = args[1] if len(args) > 1 else kw.pop("keepdim", False)
+    keepdim = args[1] if len(args) > 1 else kw.pop("keepdim", UNSET)
     correction = kw.pop("correction", None)
     if kw:
         raise TypeError(f"{fn}() got an unexpected keyword argument '{next(iter(kw))}'")
@@ -283,13 +283,13 @@ def _var_args(input: Any, dim: Any, args: tuple[Any, ...], kw: dict[str, Any], f
     return var, input.mean(() if dim is None else dim, keepdim)
 
 
-def var_mean(input: Tensor, dim: Any = None, *args: Any, **kw: Any) -> tuple[Tensor, Tensor]:
+def var_mean(input: Tensor, dim: Any = UNSET, *args: Any, **kw: Any) -> tuple[Tensor, Tensor]:
     """The tuple ``(var, mean)`` over ``dim`` (``torch.var_mean``): ``var``'s arguments
     (``unbiased`` or ``correction``, default 1, and ``keepdim``); float input only."""
     return tuple(_var_args(input, dim, args, kw, "var_mean"))
 
 
-def std_mean(input: Tensor, dim: Any = None, *args: Any, **kw: Any) -> tuple[Tensor, Tensor]:
+def std_mean(input: Tensor, dim: Any = UNSET, *args: Any, **kw: Any) -> tuple[Tensor, Tensor]:
     """The tuple ``(std, mean)`` over ``dim`` (``torch.std_mean``), with ``var_mean``'s
     arguments."""
     var, mean = _var_args(input, dim, args, kw, "std_mean")

@@ -14,10 +14,19 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 
+from . import fused
 from .dims import wrap_dims
 from .dtypes import c_cast, not_implemented_for, torch_name
 from .engine import TensorMakers
-from .validation import REQUIRED, _check_nonempty, _one_dim, _with_dtype, int_argument
+from .validation import (
+    REQUIRED,
+    _check_nonempty,
+    _dims,
+    _keep,
+    _one_dim,
+    _with_dtype,
+    int_argument,
+)
 
 if TYPE_CHECKING:
     from .tensor import Tensor
@@ -267,6 +276,32 @@ class ReductionMethods:
     """The selecting and NaN-skipping reductions, and the index functions, as methods."""
 
     __slots__ = ()
+
+    def logsumexp(
+        self: Any,
+        axis: Any = REQUIRED,
+        keepdims: builtins.bool = False,
+        *,
+        dim: Any = REQUIRED,
+        keepdim: builtins.bool | None = None,
+    ) -> Tensor:
+        """log(sum(exp(x))) over ``dim`` (required, as PyTorch's), computed without overflow.
+
+        ``dim=()`` reduces every dim, as in PyTorch's other reductions, but only with
+        ``keepdim=True`` (or of a 0-d or empty tensor): PyTorch refuses it otherwise, its
+        result not fitting the 0-d output it makes.
+        """
+        keep = _keep(keepdims, keepdim)
+        given = dim if axis is REQUIRED else axis
+        x = self._data
+        if isinstance(given, tuple | list) and not given and not keep and x.size and x.ndim:
+            raise RuntimeError(
+                f"output with shape [] doesn't match the broadcast shape {[1] * x.ndim} "
+                "(logsumexp(): dim=() without keepdim is refused, as in PyTorch; write "
+                "keepdim=True, or dim=tuple(range(x.dim())))"
+            )
+        d = _dims(self, dim, axis, "logsumexp")
+        return TensorMakers.apply(fused.LogSumExp(d, keep), self)
 
     def _select_along(
         self: Any,

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple, SupportsIndex, overload
 import numpy as np
 
 from . import more_ops, ops
+from .arguments import int_sizes, refuse_none_dim
 from .device import CPU, as_device, device, parse_to
 from .dims import wrap_dim, wrap_dims
 from .dtypes import checked_fill, checked_number, result_np, to_dtype, torch_name, wrapped_int
@@ -37,6 +38,7 @@ from .validation import (
     _as_array,
     _broadcast_message,
     _check_broadcasts,
+    _check_can_require_grad,
     _check_floating,
     _check_nonempty,
     _compared,
@@ -219,6 +221,8 @@ def _gather_index(index: np.ndarray, dim: builtins.int) -> tuple[Any, ...]:
 
 def _new_leaf(arr: np.ndarray, requires_grad: builtins.bool) -> Any:
     """A new leaf holding ``arr`` as it is (its dtype kept; ``new_tensor``, ``new_full``)."""
+    if requires_grad:  # (PyTorch's words for a new tensor, not requires_grad_()'s)
+        _check_can_require_grad(arr, "a new tensor")
     t = TensorMakers.wrap(arr, None)
     return t.requires_grad_() if requires_grad else t
 
@@ -271,6 +275,11 @@ def _not_none(other: Any, fn: str) -> Any:
             f"expected a Tensor or a Number as other (to test for None write: x is None)"
         )
     return other
+
+
+def _new_fix(fn: str) -> str:
+    """The fix of a size refused by ``new_zeros`` and its kin."""
+    return f"give a shape: {fn}(2, 3), {fn}((2, 3)) or {fn}(size=(2, 3)); {fn}(()) is 0-d"
 
 
 class TensorSurface(
@@ -447,34 +456,37 @@ class TensorSurface(
     def new_zeros(
         self: Any,
         *sizes: Any,
-        size: Any = None,
+        size: Any = UNSET,
         dtype: Any = None,
         requires_grad: builtins.bool = False,
     ) -> Tensor:
-        """Zeros of ``size``, with this tensor's dtype unless ``dtype`` is given."""
-        shape = _shape(sizes_given(sizes, size, "new_zeros", required=True))
+        """Zeros of ``size`` (ints: ``new_zeros(2, 3)``, ``new_zeros((2, 3))`` or ``size=``), with
+        this tensor's dtype unless ``dtype`` is given."""
+        shape = int_sizes(sizes, size, "new_zeros", "size", _new_fix("new_zeros"))
         return self.new_full(shape, 0, dtype=dtype, requires_grad=requires_grad)
 
     def new_ones(
         self: Any,
         *sizes: Any,
-        size: Any = None,
+        size: Any = UNSET,
         dtype: Any = None,
         requires_grad: builtins.bool = False,
     ) -> Tensor:
-        """Ones of ``size``, with this tensor's dtype unless ``dtype`` is given."""
-        shape = _shape(sizes_given(sizes, size, "new_ones", required=True))
+        """Ones of ``size`` (ints: ``new_ones(2, 3)``, ``new_ones((2, 3))`` or ``size=``), with
+        this tensor's dtype unless ``dtype`` is given."""
+        shape = int_sizes(sizes, size, "new_ones", "size", _new_fix("new_ones"))
         return self.new_full(shape, 1, dtype=dtype, requires_grad=requires_grad)
 
     def new_empty(
         self: Any,
         *sizes: Any,
-        size: Any = None,
+        size: Any = UNSET,
         dtype: Any = None,
         requires_grad: builtins.bool = False,
     ) -> Tensor:
-        """Unset values of ``size``, with this tensor's dtype unless ``dtype`` is given."""
-        shape = _shape(sizes_given(sizes, size, "new_empty", required=True))
+        """Unset values of ``size`` (ints: ``new_empty(2, 3)``, ``new_empty((2, 3))`` or
+        ``size=``), with this tensor's dtype unless ``dtype`` is given."""
+        shape = int_sizes(sizes, size, "new_empty", "size", _new_fix("new_empty"))
         return self.new_full(shape, 0, dtype=dtype, requires_grad=requires_grad)
 
     def new_full(
@@ -521,9 +533,12 @@ class TensorSurface(
         axes[d0], axes[d1] = axes[d1], axes[d0]
         return labelled(self.permute(tuple(axes)), "TransposeBackward0", self)
 
-    def squeeze(self: Any, axis: Any = None, *, dim: Any = None) -> Tensor:
-        """Drop axes of size one (all of them, or those named that have size one)."""
-        a = _dim_arg(dim, axis, "squeeze")
+    def squeeze(self: Any, axis: Any = UNSET, *, dim: Any = UNSET) -> Tensor:
+        """Drop axes of size one (all of them, or those named that have size one); an explicit
+        None is refused, as PyTorch's (its squeeze of all dims takes no dim)."""
+        if axis is None or dim is None:
+            refuse_none_dim("squeeze", False, "squeeze() for every dimension of size one")
+        a = _dim_arg(None if dim is UNSET else dim, None if axis is UNSET else axis, "squeeze")
         name = f"SqueezeBackward{0 if a is None else 2 if isinstance(a, tuple) else 1}"
         if a is None:
             shape = tuple(n for n in self._data.shape if n != 1)
@@ -597,9 +612,11 @@ class TensorSurface(
     def is_contiguous(self: Any) -> builtins.bool:
         return bool(self._data.flags.c_contiguous)
 
-    def repeat(self: Any, *sizes: Any) -> Tensor:
-        """Tile the tensor ``sizes[i]`` times along dimension i (PyTorch's ``repeat``)."""
-        reps = _shape(sizes)
+    def repeat(self: Any, *sizes: Any, repeats: Any = UNSET) -> Tensor:
+        """Tile the tensor ``sizes[i]`` times along dimension i (PyTorch's ``repeat``): ints,
+        as ``repeat(2, 1)``, ``repeat((2, 1))`` or ``repeat(repeats=(2, 1))``."""
+        fix = "give ints: repeat(2, 1) or repeat((2, 1))"
+        reps = int_sizes(sizes, repeats, "repeat", "repeats", fix)
         if len(reps) < self.ndim:
             raise RuntimeError(
                 "repeat(): number of dimensions of repeat dims can not be smaller than number "
@@ -1058,7 +1075,7 @@ class TensorSurface(
 
     def max(
         self: Any,
-        dim: Any = None,
+        dim: Any = UNSET,
         keepdim: builtins.bool = False,
         *,
         axis: Any = None,
@@ -1071,7 +1088,7 @@ class TensorSurface(
 
     def min(
         self: Any,
-        dim: Any = None,
+        dim: Any = UNSET,
         keepdim: builtins.bool = False,
         *,
         axis: Any = None,
@@ -1093,11 +1110,17 @@ class TensorSurface(
         name = result.__name__
         if hasattr(dim, "_data"):  # max(other): elementwise
             return self.maximum(dim) if name == "max" else self.minimum(dim)
-        d = _dim_arg(dim, axis, name)
+        fix = f"{name}() for the {'largest' if name == 'max' else 'smallest'} of all elements"
+        if dim is None:  # (PyTorch's max() of all elements takes no dim)
+            refuse_none_dim(name, keepdim, f"{fix}, {name}(dim) along one dim")
+        d = _dim_arg(None if dim is UNSET else dim, axis, name)
         keep = _keep(keepdim, keepdims)
         if d is None:
             if keep:
-                raise TypeError(f"{name}(): keepdim needs dim")
+                raise TypeError(
+                    f"{name}() received an invalid combination of arguments - keepdim needs a "
+                    f"dim ({fix} is 0-d; {name}(dim, keepdim=True) keeps one dim)"
+                )
             _check_nonempty(self, None, name)
             return TensorMakers.apply(full(None, False), self)
         if isinstance(d, tuple):
@@ -1169,9 +1192,9 @@ class TensorSurface(
 
     def std(
         self: Any,
-        dim: Any = None,
+        dim: Any = UNSET,
         unbiased: Any = UNSET,
-        keepdim: builtins.bool = False,
+        keepdim: Any = UNSET,
         *,
         correction: Any = None,
         axis: Any = None,
@@ -1186,9 +1209,9 @@ class TensorSurface(
 
     def var(
         self: Any,
-        dim: Any = None,
+        dim: Any = UNSET,
         unbiased: Any = UNSET,
-        keepdim: builtins.bool = False,
+        keepdim: Any = UNSET,
         *,
         correction: Any = None,
         axis: Any = None,
@@ -1217,7 +1240,7 @@ class TensorSurface(
 
     def prod(
         self: Any,
-        dim: builtins.int | None = None,
+        dim: Any = UNSET,
         keepdim: builtins.bool = False,
         *,
         dtype: Any = None,
@@ -1226,10 +1249,23 @@ class TensorSurface(
 
         Computed as a halving tree of products (log2(n) multiplications), so its gradient is
         exact where an element is zero, where out / x would divide by zero. ``dtype``: cast to
-        it first.
+        it first. As PyTorch's, the product of all elements takes no dim: an explicit None,
+        or a keepdim without a dim, is refused.
         """
+        fix = "prod() for the product of all elements, prod(dim) along one dim"
+        if dim is None:
+            refuse_none_dim("prod", keepdim, fix)
+        if dim is UNSET:
+            if keepdim is not False:
+                raise TypeError(
+                    "prod() received an invalid combination of arguments - keepdim needs a dim "
+                    f"({fix}, prod(dim, keepdim=True))"
+                )
+            dim = None
         if dtype is not None:
-            return _with_dtype(self, dtype, "prod", lambda x: x.prod(dim, keepdim))
+            return _with_dtype(
+                self, dtype, "prod", lambda x: x.prod() if dim is None else x.prod(dim, keepdim)
+            )
         x = self
         if x._data.dtype.kind in "bu" or x._data.dtype in (np.int8, np.int16, np.int32):
             x = x.to(np.int64)  # integers multiply in int64, as PyTorch

@@ -550,17 +550,6 @@ class Tensor(InPlace, InPlaceMethods, Conversions, Copying, TensorSurface):
         _check_floating(self, "mean")
         return _reduce(ops.Mean, "mean", self, axis, dim, keepdims, keepdim)
 
-    def logsumexp(
-        self,
-        axis: Any = REQUIRED,
-        keepdims: bool = False,
-        *,
-        dim: Any = REQUIRED,
-        keepdim: bool | None = None,
-    ) -> Tensor:
-        """log(sum(exp(x))) over ``dim`` (required, as PyTorch's), computed without overflow."""
-        return _reduce(fused.LogSumExp, "logsumexp", self, axis, dim, keepdims, keepdim)
-
     def softmax(
         self, dim: int = REQUIRED, dtype: DTypeLike = None, *, axis: int | None = None
     ) -> Tensor:

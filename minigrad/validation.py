@@ -157,10 +157,17 @@ def _scalar_refusal(x: Any, at: str) -> Exception | None:
 
 
 def _check_can_require_grad(data: np.ndarray, where: str) -> None:
+    """PyTorch's RuntimeError, in its words for ``requires_grad_()`` or a new tensor, for a
+    tensor that is not floating point asked to require grad (minigrad refuses complex too)."""
     if data.dtype.kind != "f":
-        raise TypeError(
-            f"{where}: only floating-point tensors can require grad, got dtype {data.dtype}; "
-            "integer and bool tensors hold labels, indices and masks"
+        head = (
+            "only Tensors of floating point"
+            if where == "requires_grad_()"
+            else ("Only Tensors of floating point and complex")
+        )
+        raise RuntimeError(
+            f"{head} dtype can require gradients ({where}: got dtype {data.dtype}; integer and "
+            "bool tensors hold labels, indices and masks, and minigrad's gradients are real)"
         )
 
 
@@ -268,17 +275,19 @@ UNSET: Any = _Unset()
 def var_arguments(fn: str, dim: Any, unbiased: Any, keepdim: Any, correction: Any) -> Any:
     """The dim, correction and keepdim of ``var``/``std`` (and ``var_mean``/``std_mean``) from
     PyTorch's three overloads: ``(unbiased)``, a bool alone; ``(dim, unbiased, keepdim)``; and
-    ``(dim, *, correction, keepdim)`` (correction 1 by default).
+    ``(dim, *, correction, keepdim)`` (correction 1 by default). ``dim``, ``unbiased`` and
+    ``keepdim`` are UNSET where not given: ``unbiased`` with ``keepdim`` needs a dim (None
+    will do), as in PyTorch.
 
     Raises:
         TypeError: PyTorch's "invalid combination of arguments", then what was wrong and the
             fix: an ``unbiased`` or ``keepdim`` that is not a bool (``var(1, 0)`` is not
-            ``unbiased=False``), more arguments after a bool ``unbiased`` first, or both
-            ``unbiased`` and ``correction``.
+            ``unbiased=False``), more arguments after a bool ``unbiased`` first, both
+            ``unbiased`` and ``correction``, or ``unbiased`` and ``keepdim`` without a dim.
     """
     bad = f"{fn}() received an invalid combination of arguments - "
     if isinstance(dim, bool):  # var(False): the unbiased overload, which takes nothing else
-        if unbiased is not UNSET or keepdim is not False or correction is not None:
+        if unbiased is not UNSET or keepdim is not UNSET or correction is not None:
             raise TypeError(
                 bad + f"got unbiased={dim} first, then more arguments ({fn}(unbiased) takes "
                 f"nothing else; with a dim write {fn}(dim, unbiased, keepdim))"
@@ -292,7 +301,14 @@ def var_arguments(fn: str, dim: Any, unbiased: Any, keepdim: Any, correction: An
             )
         if correction is not None:
             raise TypeError(bad + f"got both unbiased and correction ({fn}(): give one)")
+        if dim is UNSET and keepdim is not UNSET:  # (only (dim, unbiased, keepdim) has both)
+            raise TypeError(
+                bad + f"got unbiased and keepdim without a dim ({fn}(dim, unbiased, keepdim) "
+                f"needs the dim: dim=None for all of them; or {fn}(correction=0, keepdim=...))"
+            )
         correction = int(unbiased)
+    dim = None if dim is UNSET else dim
+    keepdim = False if keepdim is UNSET else keepdim
     if type(keepdim) is not bool:
         raise TypeError(bad + f"keepdim must be bool, not {type_name(keepdim)}")
     return dim, 1 if correction is None else correction, keepdim

@@ -482,8 +482,10 @@ def _reductions() -> list[OpSpec]:
         ("amin", lambda x, axis, keepdims: _amax(x.amin, axis, keepdims), np.min, DISTINCT),
         ("var", lambda x, **k: x.var(**k), _var, REAL),
         (
-            "logsumexp",
-            lambda x, axis, keepdims: _amax(x.logsumexp, axis, keepdims),
+            "logsumexp",  # (all dims spelled out: PyTorch's logsumexp refuses dim=() unkept)
+            lambda x, axis, keepdims: _amax(
+                x.logsumexp, tuple(range(x.ndim)) if axis is None else axis, keepdims
+            ),
             _logsumexp,
             REAL,
         ),

@@ -26,6 +26,7 @@ LAYERS = {
     "ops": 1,
     "graph": 1,
     "validation": 1,
+    "arguments": 1,
     "operands": 1,
     "conv": 1,
     "fused": 1,

@@ -370,7 +370,7 @@ def test_uninitialized_parameter_and_buffer_on_their_own():
         assert p.dtype == lib.float64 and tuple(b.shape) == (4,)
         assert not lib.nn.parameter.is_lazy(p)
     assert not b.persistent
-    with pytest.raises(TypeError, match="only floating-point tensors can require grad"):
+    with pytest.raises(RuntimeError, match="Only Tensors of floating point and complex dtype"):
         nn.UninitializedParameter(dtype=mg.int64)
 
 

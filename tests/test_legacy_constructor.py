@@ -173,7 +173,7 @@ def test_misuse_messages_say_the_fix() -> None:
         Tensor(2, -1)
     with pytest.raises(RuntimeError, match="cuda"):
         Tensor(2, device="cuda")
-    with pytest.raises(TypeError, match="only floating-point tensors can require grad"):
+    with pytest.raises(RuntimeError, match="Only Tensors of floating point and complex dtype"):
         Tensor([1, 2], dtype=mg.int64, requires_grad=True)
 
 

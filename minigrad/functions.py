@@ -11,7 +11,7 @@ import numpy as np
 
 from . import fused, more_ops, ops, versions
 from .dims import wrap_dim
-from .dtypes import not_implemented_for, result_np, torch_name, wrapped_int
+from .dtypes import not_implemented_for, result_np, torch_name
 from .grad_mode import _grad_enabled
 from .node_surface import labelled
 from .pointwise import _isclose, _logical, _pair
@@ -23,13 +23,13 @@ from .validation import (
     UNSET,
     ShapeError,
     _cat_mismatch,
-    _check_broadcasts,
     _check_linear_dtypes,
     _check_linear_shapes,
     _kernel_refusal,
     _stack_mismatch,
     _tensor_only,
 )
+from .where import where_of
 
 TensorLike = Tensor | np.ndarray | float | int
 
@@ -926,21 +926,6 @@ def stack(
     return _into(out, stacked, "stack")
 
 
-def _where_operand(v: Any, name: str, position: int) -> None:
-    """Refuse what ``where`` cannot take (strings, None, objects), as the arithmetic ops do."""
-    if isinstance(v, Tensor | bool | int | float):
-        return
-    if isinstance(v, np.generic) and v.dtype.kind in "biuf":
-        return
-    if isinstance(v, list | tuple | np.ndarray):
-        as_tensor(v)  # raises, naming the bad element, for anything but real numbers
-        return
-    raise TypeError(
-        f"where(): argument '{name}' (position {position}) must be a Tensor or a real number, "
-        f"not {type(v).__name__}"
-    )
-
-
 _ABSENT: Any = object()  # (where's input and other not given: None is a wrong value)
 
 
@@ -965,52 +950,7 @@ def where(condition: TensorLike, x: Any = _ABSENT, y: Any = _ABSENT) -> Any:
             "where() received an invalid combination of arguments: give a condition alone, or "
             "a condition, input and other"
         )
-    cond = np.asarray(condition._data if isinstance(condition, Tensor) else condition)
-    if cond.dtype != np.bool_:
-        cond = _uint8_condition(cond)
-    _where_operand(x, "input", 2)
-    _where_operand(y, "other", 3)
-    xs, ys = _where_side(x), _where_side(y)
-    # PyTorch's result type of the two, as for x + y: a number counts below a 0-d tensor, a
-    # 0-d tensor below one with dimensions, and a float number makes an int tensor float
-    rt = result_np(*(v._data if isinstance(v, Tensor) else v for v in (xs, ys)))
-    try:
-        return apply(ops.Where(cond), _in_dtype(xs, rt), _in_dtype(ys, rt))
-    except ValueError:
-        _check_broadcasts("where", cond, xs, ys)  # (PyTorch's words, not NumPy's)
-        raise
-
-
-def _uint8_condition(cond: np.ndarray) -> np.ndarray:
-    """A uint8 condition of ``where`` read as ``cond != 0``, with PyTorch's deprecation warning
-    (masks were uint8 before PyTorch had bool tensors); any other dtype refused."""
-    if cond.dtype != np.uint8:
-        raise TypeError(f"where(): condition must be bool, got dtype {cond.dtype}")
-    warnings.warn(
-        "where received a uint8 condition tensor. This behavior is deprecated and will be "
-        "removed in a future version of PyTorch. Use a boolean condition instead. (where(): "
-        "make the condition bool, e.g. cond.bool())",
-        UserWarning,
-        stacklevel=3,
-    )
-    return cond != 0
-
-
-def _where_side(v: Any) -> Any:
-    """A side of ``where``: a Tensor, or a Python number (a NumPy scalar becomes one)."""
-    if isinstance(v, Tensor | bool | int | float):
-        return v
-    if isinstance(v, np.generic):
-        return v.item()
-    return as_tensor(v)  # a list or an array, as tensor(v) reads it
-
-
-def _in_dtype(v: Any, dtype: np.dtype) -> Tensor:
-    """``v`` (a Tensor or a number) as a tensor of ``dtype`` (a tensor through a recorded
-    cast, so its gradient comes back in its own dtype)."""
-    if not isinstance(v, Tensor):
-        return _new_tensor(np.asarray(wrapped_int(v, dtype), dtype=dtype), None)
-    return v if v._data.dtype == dtype else v.astype(dtype)
+    return where_of(condition, x, y)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -58,6 +58,7 @@ from .validation import (
     sizes_given,
     var_arguments,
 )
+from .where import WhereMethod
 
 if TYPE_CHECKING:
     from .tensor import Tensor
@@ -291,6 +292,7 @@ class TensorSurface(
     GapMethods,
     ScatterMethods,
     PointwiseGapMethods,
+    WhereMethod,
 ):
     """PyTorch's Tensor methods built from the core ones (``Tensor`` inherits them)."""
 

@@ -47,6 +47,7 @@ LAYERS = {
     "tensor": 2,
     "constructor": 2,
     "surface": 2,
+    "where": 2,
     "inplace": 2,
     "unbind": 2,
     "inplace_methods": 2,

@@ -8,33 +8,13 @@ PyTorch's ``compile`` takes nothing positional after the model, so the forms can
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable
 from typing import Any
 
+from ..nn import compiling
 from ..nn.module import Module
 from .step import compile as compile_step
 
-# PyTorch's modes (torch._inductor's list, in the order its error prints them).
-_MODES = ("default", "lite", "reduce-overhead", "max-autotune-no-cudagraphs", "max-autotune")
-# The backends PyTorch registers (``torch._dynamo.list_backends(exclude_tags=())`` without its
-# testing-only ones); a callable backend is taken as in PyTorch. None of them changes anything.
-_BACKENDS = (
-    "aot_eager",
-    "aot_eager_decomp_partition",
-    "aot_eager_default_partitioner",
-    "aot_ts",
-    "cudagraphs",
-    "eager",
-    "eager_debug",
-    "eager_noexcept",
-    "inductor",
-    "openxla",
-    "openxla_eval",
-    "pre_dispatch_eager",
-    "ts",
-    "tvm",
-)
 _FORMS = (
     "compile(model) / compile(fn) / @compile / @compile(mode=...), PyTorch's torch.compile, "
     "run eagerly; or compile(model, loss_fn, optimizer), the compiled training step"
@@ -207,32 +187,23 @@ def compile(
 
         return decorator
 
-    # PyTorch's checks, in its order.
-    if mode is not None and options is not None:
-        raise RuntimeError(
-            "Either mode or options can be specified, but both can't be specified at the same time."
-        )
-    if backend is None or backend == "inductor":
-        if mode is not None and mode not in _MODES:
-            raise RuntimeError(f"Unrecognized mode={mode}, should be one of: {', '.join(_MODES)}")
-    elif isinstance(backend, str) and backend not in _BACKENDS:
-        raise RuntimeError(
-            f"Invalid backend: {backend!r}, the backends are {', '.join(_BACKENDS)} or a callable"
-        )
-    if not callable(model):
-        raise AssertionError(f"A callable function is expected, but {type(model)} is provided.")
-    if disable:
-        return model
-    if dynamic is not None and not isinstance(dynamic, bool):
-        raise AssertionError(f"Expected enable to be a bool, got {type(dynamic)}")
     if isinstance(model, Module):
+        if not compiling.checked(model, dynamic, backend, mode, options, disable):
+            return model
         return OptimizedModule(model)
-
-    @functools.wraps(model)
-    def compiled(*args: Any, **kwargs: Any) -> Any:
-        return model(*args, **kwargs)
-
-    return compiled
+    return compiling.compile(
+        model,
+        fullgraph=fullgraph,
+        dynamic=dynamic,
+        backend=backend,
+        mode=mode,
+        options=options,
+        name=name,
+        disable=disable,
+        recompile_limit=recompile_limit,
+        isolate_recompiles=isolate_recompiles,
+        shapes_spec=shapes_spec,
+    )
 
 
 def reset() -> None:

@@ -19,6 +19,7 @@ from ..surface import Size
 from ..tensor import Tensor
 from ..validation import _as_array
 from .backward_hooks import BackwardHook
+from .compiling import compile as compile_call
 
 M = TypeVar("M", bound="Module")
 N = TypeVar("N", bound="_Numbered")
@@ -126,6 +127,9 @@ class Module:
     _forward_pre_hooks_with_kwargs: dict[int, bool]
     _backward_hooks: dict[int, _Hook]
     _backward_pre_hooks: dict[int, _Hook]
+    # What ``compile()`` made of the call, as PyTorch's (None: not compiled); on the class, so
+    # a module costs nothing for it until compiled.
+    _compiled_call_impl: Callable[..., Any] | None = None
 
     def __init__(self) -> None:
         # Bypass __setattr__: it needs these dicts to exist.
@@ -151,9 +155,55 @@ class Module:
             or d.get("_forward_pre_hooks")
             or d.get("_backward_hooks")
             or d.get("_backward_pre_hooks")
+            or d.get("_compiled_call_impl")
+        ):
+            compiled = d.get("_compiled_call_impl")
+            if compiled is not None:
+                return compiled(*args, **kwargs)
+            return self._call_with_hooks(args, kwargs)
+        return self.forward(*args, **kwargs)
+
+    def _call_impl(self, *args: Any, **kwargs: Any) -> Any:
+        """The call as written, with the hooks (what ``compile()`` compiles, as PyTorch's)."""
+        d = self.__dict__
+        if (
+            d.get("_forward_hooks")
+            or d.get("_forward_pre_hooks")
+            or d.get("_backward_hooks")
+            or d.get("_backward_pre_hooks")
         ):
             return self._call_with_hooks(args, kwargs)
         return self.forward(*args, **kwargs)
+
+    def compile(self, *args: Any, **kwargs: Any) -> None:
+        """PyTorch's ``Module.compile()``: ``torch.compile`` in place. Later calls of this module
+        run through ``compile(self._call_impl, **kwargs)`` (``_compiled_call_impl``), which
+        minigrad runs as written: hooks, results and gradients are the module's own, and
+        unlike ``minigrad.compile(module)`` (an ``OptimizedModule``) the module, its class and
+        its ``state_dict`` keys stay as they are. A copy or a pickle is not compiled, as in
+        PyTorch.
+
+        Args:
+            **kwargs: ``torch.compile``'s keywords (``mode``, ``backend``, ``dynamic``,
+                ``options``, ``disable``...), checked as PyTorch checks them.
+
+        Raises:
+            TypeError: a positional argument or an unknown keyword, in PyTorch's words.
+            RuntimeError, AssertionError: the keywords PyTorch refuses (``minigrad.compile``).
+        """
+        if args:
+            raise TypeError(
+                f"compile() takes from 0 to 1 positional arguments but {len(args) + 1} were "
+                "given (Module.compile(**kwargs): torch.compile's keywords, as mode='default')"
+            )
+        object.__setattr__(self, "_compiled_call_impl", compile_call(self._call_impl, **kwargs))
+
+    def __getstate__(self) -> dict[str, Any]:
+        # As PyTorch's: a copy or a pickle of a compiled module is not compiled (the compiled
+        # call is bound to this module).
+        state = self.__dict__.copy()
+        state.pop("_compiled_call_impl", None)
+        return state
 
     # -- hooks --------------------------------------------------------------------------------
 

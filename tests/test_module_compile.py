@@ -175,3 +175,18 @@ def test_compiled_module_is_still_compiled_by_the_step_compiler() -> None:
         ref_opt.step()
     for p, q in zip(m.parameters(), ref.parameters(), strict=True):
         np.testing.assert_allclose(p.detach().numpy(), q.detach().numpy(), rtol=1e-12)
+
+
+def test_a_copy_of_a_compiled_parametrized_module_is_not_compiled() -> None:
+    m = nn.Linear(2, 3).double()
+
+    class Double(nn.Module):
+        def forward(self, w: Any) -> Any:
+            return w * 2
+
+    nn.utils.parametrize.register_parametrization(m, "weight", Double())
+    m.compile()
+    c = copy.deepcopy(m)
+    assert c._compiled_call_impl is None and m._compiled_call_impl is not None
+    x = mg.tensor(X)
+    np.testing.assert_array_equal(c(x).detach().numpy(), m(x).detach().numpy())

@@ -248,7 +248,9 @@ class _Parametrized:
         if id(self) in memo:
             return memo[id(self)]
         replica = memo[id(self)] = object.__new__(type(self))
-        replica.__dict__.update(copy.deepcopy(self.__dict__, memo))
+        # (not compiled, as Module's copies: a compiled call is bound to this module)
+        state = {k: v for k, v in self.__dict__.items() if k != "_compiled_call_impl"}
+        replica.__dict__.update(copy.deepcopy(state, memo))
         return replica
 
 

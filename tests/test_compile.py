@@ -608,7 +608,8 @@ def test_the_code_blocks_of_docs_compile_md_run(tmp_path: Any, monkeypatch: Any)
 
     doc = (Path(__file__).resolve().parent.parent / "docs" / "compile.md").read_text()
     blocks = re.findall(r"```python\n(.*?)```", doc, re.S)
-    assert len(blocks) == 3  # the perceptron, eject, and torch.compile(model) then the step
+    # the perceptron, eject, model.compile() in place, and torch.compile(model) then the step
+    assert len(blocks) == 4
     monkeypatch.chdir(tmp_path)
     out = io.StringIO()
     namespace: dict[str, Any] = {}

@@ -1,31 +1,53 @@
 """``minigrad.linalg``: PyTorch's ``torch.linalg`` namespace, the part minigrad has: norms
-(``vector_norm``, ``matrix_norm``, ``norm``), ``inv``, ``det``, ``slogdet``, ``solve``,
-``cross``, the SVD family of ``linalg_svd.py`` (``svd``, ``svdvals``, ``matrix_rank``,
-``pinv``, ``lstsq``) and the factorizations and matrix functions of ``linalg_factor.py``
-(``cholesky``, ``eigh``, ``eigvalsh``, ``qr``, ``matrix_exp``, ``matrix_power``), and
-``householder_product`` (``linalg_householder.py``, composed of Tensor ops).
+(``vector_norm``, ``matrix_norm``, ``norm``), ``cond``, ``inv``/``inv_ex``, ``det``,
+``slogdet``, ``solve``/``solve_ex``, ``tensorinv``, ``tensorsolve``, ``cross``; the LU family
+of ``linalg_lu.py`` (``lu_factor``, ``lu_factor_ex``, ``lu``, ``lu_solve``); the products and
+triangular solves of ``linalg_more.py`` (``matmul``, ``diagonal``, ``vecdot``, ``multi_dot``,
+``vander``, ``solve_triangular``); the SVD family of ``linalg_svd.py`` (``svd``, ``svdvals``,
+``matrix_rank``, ``pinv``, ``lstsq``); the factorizations and matrix functions of
+``linalg_factor.py`` (``cholesky``, ``cholesky_ex``, ``eigh``, ``eigvalsh``, ``qr``,
+``matrix_exp``, ``matrix_power``); and ``householder_product`` (``linalg_householder.py``,
+composed of Tensor ops). ``eig``, ``eigvals`` (complex results) and the ``ldl_*`` functions
+raise NotImplementedError with an alternative.
 
-The norms and ``cross`` are compositions of Tensor methods; ``inv``, ``det``, ``slogdet`` and
-``solve`` make the ops of ``linalg_ops.py`` (forward with ``np.linalg``, backward rules beside
-them).
+The norms, ``cross``, ``cond``, ``tensorinv`` and ``tensorsolve`` are compositions; ``inv``,
+``det``, ``slogdet`` and ``solve`` make the ops of ``linalg_ops.py`` (forward with
+``np.linalg``, backward rules beside them).
 """
 
 from __future__ import annotations
 
 import builtins
 import math
-from typing import Any
+from typing import Any, NamedTuple
+
+import numpy as np
 
 from . import linalg_ops
 from ._missing import missing_attribute
 from .dims import wrap_dim, wrap_dims
 from .dtypes import torch_name
-from .linalg_factor import cholesky, eigh, eigvalsh, matrix_exp, matrix_power, qr
+from .linalg_factor import cholesky, cholesky_ex, eigh, eigvalsh, matrix_exp, matrix_power, qr
 from .linalg_householder import householder_product
-from .linalg_methods import LinalgResults, check_matrices, refuse_half, vector_norm_of
-from .linalg_ops import LinAlgError
+from .linalg_lu import lu, lu_factor, lu_factor_array, lu_factor_ex, lu_solve
+from .linalg_methods import LinalgResults, _where, check_matrices, refuse_half, vector_norm_of
+from .linalg_more import (
+    diagonal,
+    eig,
+    eigvals,
+    ldl_factor,
+    ldl_factor_ex,
+    ldl_solve,
+    matmul,
+    multi_dot,
+    solve_triangular,
+    vander,
+    vecdot,
+)
+from .linalg_ops import LinAlgError, singular_error
 from .linalg_svd import lstsq, matrix_rank, pinv, svd, svdvals
 from .more_functions import linalg_cross as cross
+from .ops import where
 from .tensor import Tensor, apply
 from .validation import ShapeError, _broadcast_message, _with_dtype
 
@@ -34,24 +56,45 @@ __getattr__ = missing_attribute("minigrad.linalg", "torch.linalg")
 __all__ = [
     "LinAlgError",
     "cholesky",
+    "cholesky_ex",
+    "cond",
     "cross",
     "det",
+    "diagonal",
+    "eig",
     "eigh",
+    "eigvals",
     "eigvalsh",
     "householder_product",
     "inv",
+    "inv_ex",
+    "ldl_factor",
+    "ldl_factor_ex",
+    "ldl_solve",
     "lstsq",
+    "lu",
+    "lu_factor",
+    "lu_factor_ex",
+    "lu_solve",
+    "matmul",
     "matrix_exp",
     "matrix_norm",
     "matrix_power",
     "matrix_rank",
+    "multi_dot",
     "norm",
     "pinv",
     "qr",
     "slogdet",
     "solve",
+    "solve_ex",
+    "solve_triangular",
     "svd",
     "svdvals",
+    "tensorinv",
+    "tensorsolve",
+    "vander",
+    "vecdot",
     "vector_norm",
 ]
 
@@ -239,3 +282,153 @@ def solve(A: Tensor, B: Tensor, *, left: builtins.bool = True) -> Tensor:
     else:
         X = apply(linalg_ops.Solve(), A.mT, Bm.mT).mT
     return X.squeeze(-1) if vector else X
+
+
+class ExResults:
+    """The named tuples of the ``*_ex`` functions (as ``torch.return_types``)."""
+
+    class linalg_inv_ex(NamedTuple):
+        inverse: Any
+        info: Any
+
+    class linalg_solve_ex(NamedTuple):
+        result: Any
+        info: Any
+
+
+def _singular_info(a: np.ndarray) -> np.ndarray:
+    """LAPACK's ``getrf`` info of each matrix: its first zero pivot (1-based), 0 if none."""
+    return lu_factor_array(a)[2]
+
+
+def inv_ex(A: Tensor, *, check_errors: builtins.bool = False, out: Any = None) -> Any:
+    """``(inverse, info)``: ``inv`` without its check, as ``torch.linalg.inv_ex``; ``info``
+    (int32, one per matrix) is the index of the first zero pivot of its LU factorization, 0
+    for an invertible matrix, whose inverse (and gradient) is ``inv``'s. The inverse of a
+    singular matrix is NaN here (PyTorch's holds what LAPACK left, inf and nan): test
+    ``info``. ``check_errors=True`` raises ``LinAlgError`` instead, as ``inv``."""
+    if out is not None:
+        raise TypeError("linalg.inv_ex(): out= is not supported in minigrad; assign the result")
+    A = _tensor(A, "linalg_inv_ex")
+    check_matrices(A, "linalg.inv_ex")
+    info = _singular_info(A._data)
+    if check_errors and info.any():
+        raise singular_error(A._data, "linalg.inv_ex")
+    inverse = _masked(A, info, lambda safe: safe.inverse())
+    return ExResults.linalg_inv_ex(inverse, Tensor._wrap(info, None))
+
+
+def _masked(A: Tensor, info: np.ndarray, f: Any) -> Tensor:
+    """``f(A)``, with the matrices of ``info > 0`` replaced by the identity before and by NaN
+    after (so a singular one neither raises nor disturbs the gradients of the others)."""
+    if not info.any():
+        return f(A)
+    ok = (info == 0)[..., None, None]
+    out = f(where(ok, A, np.eye(A.shape[-1], dtype=A._data.dtype)))
+    keep = ok if out.ndim >= ok.ndim else ok[..., 0]  # (a solve's result: batch(es) of vectors)
+    return _where(np.broadcast_to(keep, out.shape), out, math.nan)
+
+
+def solve_ex(
+    A: Tensor,
+    B: Tensor,
+    *,
+    left: builtins.bool = True,
+    check_errors: builtins.bool = False,
+    out: Any = None,
+) -> Any:
+    """``(result, info)``: ``solve`` without its check, as ``torch.linalg.solve_ex``; ``info``
+    as ``inv_ex``'s, the result NaN for a singular matrix (test ``info``);
+    ``check_errors=True`` raises ``LinAlgError`` instead."""
+    if out is not None:
+        raise TypeError("linalg.solve_ex(): out= is not supported in minigrad; assign the result")
+    A = _tensor(A, "linalg_solve_ex")
+    check_matrices(A, "linalg.solve")
+    info = _singular_info(A._data)
+    if check_errors and info.any():
+        b = int(np.flatnonzero(info.reshape(-1))[0])
+        where_ = f"(Batch element {b}): " if info.ndim > 0 else ""
+        raise LinAlgError(
+            f"torch.linalg.solve_ex: {where_}The solver failed because the input matrix is "
+            "singular."
+        )
+    result = _masked(A, info, lambda safe: solve(safe, B, left=left))
+    return ExResults.linalg_solve_ex(result, Tensor._wrap(info, None))
+
+
+_COND_ORDS = (None, 2, -2, 1, -1, math.inf, -math.inf, "fro", "nuc")
+
+
+def cond(A: Tensor, p: Any = None, *, out: Any = None) -> Tensor:
+    """The condition number of each matrix of ``A`` in the norm ``p``, as
+    ``torch.linalg.cond``: for ``p`` None, 2 and -2, the ratio of the largest and smallest
+    singular values (``svdvals``; any m x n matrix), for 'nuc' ``sum(S) * sum(1 / S)``, for
+    'fro', 1, -1, inf and -inf ``matrix_norm(A, p) * matrix_norm(inv(A), p)`` (square
+    matrices; inf for a singular one, as PyTorch's). 0 for empty matrices. Differentiable
+    through its parts."""
+    if out is not None:
+        raise TypeError("linalg.cond(): out= is not supported in minigrad; assign the result")
+    A = _tensor(A, "linalg_cond")
+    if not any(p == o and type(p) is not builtins.bool for o in _COND_ORDS):
+        raise RuntimeError(f"linalg.cond got an invalid norm type: {p}")
+    if A.ndim < 2:
+        raise RuntimeError("linalg.cond: The input tensor must have at least 2 dimensions.")
+    singular_values = p is None or (not isinstance(p, str) and abs(p) == 2)
+    if not singular_values:
+        shown = p if isinstance(p, str | builtins.int) else f"{p:f}"
+        check_matrices(A, f"linalg.cond(ord={shown})")
+    _floating(A, "linalg.cond")
+    if A._data.size == 0:
+        return Tensor._wrap(np.zeros(A.shape[:-2], dtype=A._data.dtype), None)
+    if singular_values or p == "nuc":
+        s = svdvals(A)
+        if p == "nuc":
+            return s.sum(-1) * s.reciprocal().sum(-1)
+        first, last = s[..., 0], s[..., -1]
+        return last / first if p == -2 else first / last
+    info = _singular_info(A._data)
+    inverse = _masked(A, info, lambda safe: safe.inverse())
+    if info.any():
+        inverse = _where(np.broadcast_to((info == 0)[..., None, None], A.shape), inverse, math.inf)
+    result = matrix_norm(A, p) * matrix_norm(inverse, p)
+    return _where(~np.isnan(result._data), result, math.inf)  # (0 * inf, as NumPy's)
+
+
+def tensorinv(A: Tensor, ind: builtins.int = 2, *, out: Any = None) -> Tensor:
+    """The inverse of ``A`` for ``tensordot`` over its first ``ind`` dims, as
+    ``torch.linalg.tensorinv``: ``A`` read as a square matrix of shape
+    ``(prod(A.shape[:ind]), prod(A.shape[ind:]))``, inverted, and given the shape
+    ``A.shape[ind:] + A.shape[:ind]``. Gradient: ``inv``'s."""
+    if out is not None:
+        raise TypeError("linalg.tensorinv(): out= is not supported in minigrad")
+    A = _tensor(A, "linalg_tensorinv")
+    if isinstance(ind, builtins.bool) or not isinstance(ind, builtins.int) or ind <= 0:
+        raise RuntimeError(f"Expected a strictly positive integer for 'ind', but got {ind}")
+    rows, cols = math.prod(A.shape[:ind]), math.prod(A.shape[ind:])
+    if rows != cols:
+        raise RuntimeError(
+            "Expected self to satisfy the requirement prod(self.shape[ind:]) == "
+            f"prod(self.shape[:ind]), but got {cols} != {rows}"
+        )
+    return inv(A.reshape(rows, cols)).reshape(*A.shape[ind:], *A.shape[:ind])
+
+
+def tensorsolve(A: Tensor, B: Tensor, dims: Any = None, *, out: Any = None) -> Tensor:
+    """X with ``tensordot(A, X, X.ndim) == B``, as ``torch.linalg.tensorsolve``: ``dims``
+    (dims of ``A``) are moved to the end first; then ``A`` is read as a square matrix of
+    ``prod(B.shape)`` rows and X has the shape ``A.shape[B.ndim:]``. Gradient: ``solve``'s."""
+    if out is not None:
+        raise TypeError("linalg.tensorsolve(): out= is not supported in minigrad")
+    A = _tensor(A, "linalg_tensorsolve")
+    B = _tensor(B, "linalg_tensorsolve", "B")
+    if dims is not None:
+        d = list(dims) if isinstance(dims, tuple | list) else [dims]
+        A = A.movedim(tuple(d), tuple(range(A.ndim - len(d), A.ndim)))
+    shape = A.shape[B.ndim :]
+    rows, cols = math.prod(shape), math.prod(B.shape)
+    if rows != cols or A.numel() != rows * cols:
+        raise RuntimeError(
+            "Expected self to satisfy the requirement prod(self.shape[other.ndim:]) == "
+            f"prod(self.shape[:other.ndim]), but got {rows} != {cols}"
+        )
+    return solve(A.reshape(rows, rows), B.flatten()).reshape(shape)

@@ -24,7 +24,7 @@ from .ops import _is_array, reshape, scatter, swap_last, where
 from .quiet import _ieee
 from .tensor import Tensor
 
-__all__ = ["cholesky", "eigh", "eigvalsh", "matrix_exp", "matrix_power", "qr"]
+__all__ = ["cholesky", "cholesky_ex", "eigh", "eigvalsh", "matrix_exp", "matrix_power", "qr"]
 
 
 class FactorResults:
@@ -33,6 +33,10 @@ class FactorResults:
     class linalg_eigh(NamedTuple):
         eigenvalues: Any
         eigenvectors: Any
+
+    class linalg_cholesky_ex(NamedTuple):
+        L: Any
+        info: Any
 
     class linalg_qr(NamedTuple):
         Q: Any
@@ -57,22 +61,36 @@ def _tril(a: Any, k: int = 0) -> Any:
 # Cholesky
 
 
-def _not_positive_definite(a: np.ndarray) -> LinAlgError:
-    """PyTorch's error for the first matrix of ``a`` that is not positive-definite, naming the
-    order of its first leading minor that is not (LAPACK's ``potrf`` info)."""
+def _cholesky_info(a: np.ndarray) -> np.ndarray:
+    """LAPACK's ``potrf`` info of each matrix of ``a``: the order of its first leading minor
+    that is not positive-definite, 0 for a positive-definite matrix."""
     mats = a.reshape(-1, *a.shape[-2:])
+    info = np.zeros(len(mats), dtype=np.int32)
     for b, m in enumerate(mats):
+        try:
+            np.linalg.cholesky(m)
+            continue
+        except np.linalg.LinAlgError:
+            pass
         for k in range(1, m.shape[-1] + 1):
             try:
                 np.linalg.cholesky(m[:k, :k])
             except np.linalg.LinAlgError:
-                where_ = f"(Batch element {b}): " if a.ndim > 2 else ""
-                return LinAlgError(
-                    f"linalg.cholesky: {where_}The factorization could not be completed because "
-                    f"the input is not positive-definite (the leading minor of order {k} is not "
-                    "positive-definite)."
-                )
-    raise AssertionError("unreachable")  # pragma: no cover
+                info[b] = k
+                break
+    return info.reshape(a.shape[:-2])
+
+
+def _not_positive_definite(info: np.ndarray, name: str = "linalg.cholesky") -> LinAlgError:
+    """PyTorch's error for the first matrix that is not positive-definite (``info > 0``),
+    naming the order of its first leading minor that is not."""
+    flat = info.reshape(-1)
+    b = int(np.flatnonzero(flat)[0])
+    where_ = f"(Batch element {b}): " if info.ndim > 0 else ""
+    return LinAlgError(
+        f"{name}: {where_}The factorization could not be completed because the input is not "
+        f"positive-definite (the leading minor of order {flat[b]} is not positive-definite)."
+    )
 
 
 def cholesky_array(a: np.ndarray) -> np.ndarray:
@@ -80,7 +98,7 @@ def cholesky_array(a: np.ndarray) -> np.ndarray:
     try:
         return np.linalg.cholesky(a)
     except np.linalg.LinAlgError:
-        raise _not_positive_definite(a) from None
+        raise _not_positive_definite(_cholesky_info(a)) from None
 
 
 class Cholesky(Op):
@@ -118,6 +136,31 @@ def cholesky(A: Any, *, upper: builtins.bool = False, out: Any = None) -> Any:
     if upper:
         return swap_last(TensorMakers.apply(Cholesky(), swap_last(A)))
     return TensorMakers.apply(Cholesky(), A)
+
+
+def cholesky_ex(
+    A: Any, *, upper: builtins.bool = False, check_errors: builtins.bool = False, out: Any = None
+) -> Any:
+    """``(L, info)``: ``cholesky``'s factor without its check, as ``torch.linalg.cholesky_ex``;
+    ``info`` (int32, one per matrix) is the order of the first leading minor that is not
+    positive-definite, 0 for a positive-definite matrix, whose ``L`` is ``cholesky``'s (with
+    its gradient). The ``L`` of a matrix with ``info > 0`` is NaN (PyTorch's holds LAPACK's
+    partial work): test ``info``. ``check_errors=True`` raises ``LinAlgError`` instead."""
+    if out is not None:
+        raise TypeError("linalg.cholesky_ex(): out= is not supported in minigrad")
+    A = _tensor(A, "linalg_cholesky_ex")
+    check_matrices(A, "linalg.cholesky")
+    a = swap_last(A._data) if upper else A._data
+    info = _cholesky_info(a)
+    if check_errors and info.any():
+        raise _not_positive_definite(info, "linalg.cholesky_ex")
+    bad = (info > 0)[..., None, None]
+    if not bad.any():
+        L = cholesky(A, upper=upper)
+    else:
+        eye = np.eye(a.shape[-1], dtype=a.dtype)
+        L = where(~bad, cholesky(where(~bad, A, eye), upper=upper), np.nan)
+    return FactorResults.linalg_cholesky_ex(L, TensorMakers.wrap(info, None))
 
 
 # ---------------------------------------------------------------------------------------------

@@ -51,6 +51,7 @@ class LinalgResults:
 # dtypes not supported". Ops not listed (matrix_exp, matrix_power) compute in float16.
 _HALF_KERNELS: dict[str, str | None] = {
     "linalg.inv": None,
+    "linalg.inv_ex": None,
     "linalg.slogdet": None,
     "linalg.matrix_norm": None,
     "linalg.det": "lu_cpu",

@@ -1970,6 +1970,18 @@ def _expm_ref(x: np.ndarray) -> np.ndarray:
     return out
 
 
+def _lu_ref(x: np.ndarray) -> np.ndarray:
+    """LU with partial pivoting, packed (L's multipliers under U), one matrix at a time."""
+    out = np.array(x, dtype=np.float64)
+    for a in out.reshape(-1, *x.shape[-2:]):
+        for j in range(min(a.shape)):
+            p = j + int(np.argmax(np.abs(a[j:, j])))
+            a[[j, p]] = a[[p, j]]
+            a[j + 1 :, j] /= a[j, j]
+            a[j + 1 :, j + 1 :] -= np.outer(a[j + 1 :, j], a[j, j + 1 :])
+    return out
+
+
 def _linalg_factor() -> list[OpSpec]:
     """Cholesky, MatrixExp, Eigh, QR (linalg_factor.py) and matrix_power."""
     sym_ref = lambda x: np.tanh(x) + np.tanh(x).swapaxes(-1, -2) + 8 * np.eye(x.shape[-1])  # noqa: E731
@@ -2027,7 +2039,15 @@ def _linalg_factor() -> list[OpSpec]:
             (batch,),
         ),
     ]
-    domains = {"linalg_matrix_power_neg2": (INVERTIBLE,)}
+    rows += [
+        ("linalg_lu_factor", lambda x: mg.linalg.lu_factor(x).LU, _lu_ref, (batch,)),
+        ("linalg_lu_factor_ex_wide", lambda x: mg.linalg.lu_factor_ex(x).LU, _lu_ref, ((3, 5),)),
+        ("linalg_lu_factor_tall", lambda x: mg.linalg.lu_factor(x).LU, _lu_ref, ((2, 5, 3),)),
+    ]
+    domains = {
+        "linalg_matrix_power_neg2": (INVERTIBLE,),
+        "linalg_lu_factor": (INVERTIBLE,),
+    }
     return [OpSpec(n, fn, ref, shapes, domains.get(n, ())) for n, fn, ref, shapes in rows]
 
 

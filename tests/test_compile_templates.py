@@ -18,7 +18,7 @@ import pytest
 from op_specs import BROADCAST, BROADCAST_PAIRS, SPECS, OpSpec, Shape
 
 import minigrad as mg
-from minigrad import fused, gamma, linalg_ops, more_ops, ops, special_ops
+from minigrad import fused, gamma, linalg_lu, linalg_ops, more_ops, ops, special_ops
 from minigrad.compiler import step as compiled
 from minigrad.compiler import templates
 from minigrad.engine import Op, run_backward
@@ -27,7 +27,7 @@ from minigrad.tensor import apply
 
 ALL_OPS = [
     c
-    for module in (ops, fused, more_ops, linalg_ops, gamma, special_ops)
+    for module in (ops, fused, more_ops, linalg_ops, gamma, special_ops, linalg_lu)
     for _, c in inspect.getmembers(module, inspect.isclass)
     if issubclass(c, Op)
     and c is not Op

@@ -22,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-from .. import fused, gamma, linalg_ops, more_ops, ops, special_ops
+from .. import fused, gamma, linalg_lu, linalg_ops, more_ops, ops, special_ops
 from ..engine import Op
 from .emitter import Emitter, literal
 
@@ -1749,3 +1749,16 @@ def _solve_bwd(
     gy = e.let(h[1], f"{rule}.solve_array({xs[0]}.swapaxes(-1, -2), {g})")
     gx = e.let(h[0], f"-({gy} @ {out}.swapaxes(-1, -2))") if op.needs_grad(0) else None
     return [gx, gy if op.needs_grad(1) else None]
+
+
+@_forward(linalg_lu.LUFactor)
+def _lu_factor_fwd(e: Emitter, op: Any, hint: str, xs: list[str], vals: Any) -> str:
+    return e.let(hint, f"{_module(e, 'linalg_lu', linalg_lu)}.lu_factor_array({xs[0]})[0]")
+
+
+@_backward(linalg_lu.LUFactor)
+def _lu_factor_bwd(
+    e: Emitter, op: Any, g: str, out: str, xs: list[str], vals: Any, h: list[str]
+) -> Any:
+    rule = _module(e, "linalg_lu", linalg_lu)  # (the pivots found again from the input)
+    return [e.let(h[0], f"{rule}.lu_grad_array({g}, {out}, {xs[0]})")]

@@ -318,6 +318,7 @@ from .linalg_functions import (
     slogdet,
     svd,
 )
+from .linalg_lu import lu_unpack
 from .math_gaps import (
     addbmm,
     addmv,
@@ -732,6 +733,7 @@ __all__ += [
     "det",
     "inverse",
     "linalg",
+    "lu_unpack",
     "matrix_exp",
     "matrix_power",
     "pairwise_distance",

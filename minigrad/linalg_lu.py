@@ -28,6 +28,7 @@ __all__ = [
     "lu_factor_ex",
     "lu_grad_array",
     "lu_solve",
+    "lu_unpack",
 ]
 
 
@@ -48,6 +49,11 @@ class LUResults:
         L: Any
         U: Any
 
+    class lu_unpack(NamedTuple):
+        P: Any
+        L: Any
+        U: Any
+
 
 # ---------------------------------------------------------------------------------------------
 # Arrays
@@ -62,8 +68,8 @@ def lu_factor_array(a: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     m, n = a.shape[-2:]
     k = min(m, n)
     batch = a.shape[:-2]
-    lu = np.array(a, dtype=a.dtype).reshape(-1, m, n)
-    count = lu.shape[0]
+    count = int(np.prod(batch))
+    lu = np.array(a, dtype=a.dtype).reshape(count, m, n)
     pivots = np.zeros((count, k), dtype=np.int32)
     info = np.zeros(count, dtype=np.int32)
     rows = np.arange(count)
@@ -86,8 +92,8 @@ def lu_factor_array(a: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 def permutation_array(pivots: np.ndarray, m: int, dtype: Any) -> np.ndarray:
     """The permutation matrices P (..., m, m) of LAPACK's ``pivots`` (..., k): A = P L U."""
     batch, k = pivots.shape[:-1], pivots.shape[-1]
-    piv = pivots.reshape(-1, k).astype(np.int64) - 1
-    count = piv.shape[0]
+    count = int(np.prod(batch))
+    piv = pivots.reshape(count, k).astype(np.int64) - 1
     perm = np.broadcast_to(np.arange(m), (count, m)).copy()
     rows = np.arange(count)
     for i in range(k):
@@ -360,3 +366,45 @@ def lu_solve(
         return P @ TensorMakers.apply(Solve(), L.mT, Y)
     Y = TensorMakers.apply(Solve(), L, P.mT @ B)
     return TensorMakers.apply(Solve(), U, Y)
+
+
+def lu_unpack(
+    LU_data: Any,
+    LU_pivots: Any,
+    unpack_data: builtins.bool = True,
+    unpack_pivots: builtins.bool = True,
+    *,
+    out: Any = None,
+) -> Any:
+    """``(P, L, U)`` from ``linalg.lu_factor``'s ``(LU, pivots)`` (``torch.lu_unpack``): what
+    ``linalg.lu`` returns, L and U differentiable with respect to ``LU_data``. With
+    ``unpack_data`` False, L and U are empty tensors; with ``unpack_pivots`` False, P is."""
+    if out is not None:
+        raise TypeError("lu_unpack(): out= is not supported in minigrad; assign the result")
+    LU = _tensor(LU_data, "lu_unpack", "LU_data")
+    piv = _tensor(LU_pivots, "lu_unpack", "LU_pivots", 2)
+    lu_, p = LU._data, piv._data
+    if lu_.ndim < 2:
+        raise RuntimeError(
+            f"torch.lu_unpack: Expected tensor with 2 or more dimensions. Got size: "
+            f"{list(lu_.shape)} instead"
+        )
+    m, n = lu_.shape[-2:]
+    if unpack_pivots:
+        if p.dtype != np.int32:
+            raise RuntimeError(
+                "torch.lu_unpack: LU_pivots is expected to be a contiguous tensor of torch.int32 "
+                f"dtype (got {torch_name(p.dtype)}: pass lu_factor's pivots)"
+            )
+        if p.shape != (*lu_.shape[:-2], min(m, n)):
+            raise RuntimeError(
+                f"torch.lu_unpack: the pivots of shape {list(p.shape)} do not match LU_data of "
+                f"shape {list(lu_.shape)} (pass lu_factor's own)"
+            )
+    empty = np.empty(0, dtype=lu_.dtype)
+    if unpack_data:
+        L, U = _unpack(LU)
+    else:
+        L = U = TensorMakers.wrap(empty, None)
+    P = TensorMakers.wrap(permutation_array(p, m, lu_.dtype) if unpack_pivots else empty, None)
+    return LUResults.lu_unpack(P, L, U)

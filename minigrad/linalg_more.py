@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from . import linalg_ops
-from .dtypes import torch_name
+from .dtypes import not_implemented_for, torch_name
 from .functions import cat
 from .functions import matmul as _matmul
 from .node_surface import labelled
@@ -226,10 +226,7 @@ def solve_triangular(
         )
     common = np.result_type(A._data.dtype, B._data.dtype)
     if common.kind not in "fc" or common == np.float16:
-        raise NotImplementedError(
-            f"\"triangular_solve_cpu\" not implemented for '{torch_name(common)}' (convert "
-            "first, e.g. A.double())"
-        )
+        raise not_implemented_for("triangular_solve_cpu", common, "convert first, e.g. A.double()")
     batch = _broadcast_message(A.shape[:-2], B.shape[:-2])
     if batch:
         raise ShapeError(f"{batch} (in {name}: the batch dims of A and B must broadcast)")

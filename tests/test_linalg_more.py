@@ -515,6 +515,10 @@ def test_empty_and_integer_inputs() -> None:
     v = mg.linalg.vander(mg.tensor([1, 2, 3], dtype=mg.int32), N=3)
     assert v.dtype == mg.int64 and v.tolist() == [[1, 1, 1], [1, 2, 4], [1, 3, 9]]
     assert mg.linalg.multi_dot([mg.ones(3), mg.ones(3)]).shape == ()
+    for shape in [(0, 0), (2, 0, 3), (2, 3, 0)]:  # (empty matrices factor, as PyTorch's)
+        ours, ref = mg.linalg.lu(mg.zeros(*shape)), torch.linalg.lu(torch.zeros(*shape))
+        assert [tuple(t.shape) for t in ours] == [tuple(t.shape) for t in ref]
+        assert ours.P.tolist() == ref.P.tolist()
 
 
 def test_lu_solve_broadcasts_batches_and_lu_names_its_nodes() -> None:
@@ -529,3 +533,21 @@ def test_lu_solve_broadcasts_batches_and_lu_names_its_nodes() -> None:
     assert mg.linalg.lu_factor(x).LU.grad_fn.name() == "LinalgLuFactorExBackward0"
     assert mg.linalg.lu(x).L.grad_fn.name() == "LinalgLuBackward0"
     assert mg.linalg.lu(x).P.requires_grad is False
+
+
+def test_lu_unpack_is_torchs() -> None:
+    torch = _torch()
+    a = _real(2, 3, 4, seed=8)
+    x = mg.tensor(a, requires_grad=True)
+    ours = mg.lu_unpack(*mg.linalg.lu_factor(x))
+    ref = torch.lu_unpack(*torch.linalg.lu_factor(torch.tensor(a)))
+    for o, r in zip(ours, ref, strict=True):
+        np.testing.assert_allclose(o.detach().numpy(), r.numpy(), atol=1e-12)
+    assert gradcheck(lambda t: mg.lu_unpack(*mg.linalg.lu_factor(t)).U, [x])
+    LU, piv = mg.linalg.lu_factor(mg.tensor(a))
+    assert [tuple(t.shape) for t in mg.lu_unpack(LU, piv, unpack_data=False)] == [
+        (2, 3, 3),
+        (0,),
+        (0,),
+    ]
+    assert tuple(mg.lu_unpack(LU, piv, unpack_pivots=False).P.shape) == (0,)

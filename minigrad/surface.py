@@ -376,6 +376,10 @@ class TensorSurface(
     def is_complex(self: Any) -> builtins.bool:
         return bool(self._data.dtype.kind == "c")
 
+    def is_signed(self: Any) -> builtins.bool:
+        """True if the dtype holds negative numbers (all but uint8 and bool)."""
+        return bool(self._data.dtype.kind in "ifc")
+
     def to(self: Any, *args: Any, **kwargs: Any) -> Tensor:
         """PyTorch's ``to``: ``to(dtype)``, ``to(device)``, ``to(device, dtype)``, ``to(other)``.
 

@@ -5,6 +5,7 @@ from . import (
     activations,
     autograd,
     backprop_check,
+    constants,
     datasets,
     distributed,
     distributions,
@@ -15,6 +16,7 @@ from . import (
     nn,
     optim,
     reference,
+    runtime,
     special,
     train,
     utils,
@@ -23,6 +25,7 @@ from . import (
 from ._missing import install_finder, missing_attribute
 from .activations import *  # noqa: F403  (relu, sigmoid, tanh, softmax, log_softmax)
 from .compiler import compile
+from .constants import *  # noqa: F403  (inf, nan, pi, finfo, iinfo, can_cast, typename...)
 from .creation import (
     arange,
     as_tensor,
@@ -412,6 +415,7 @@ from .random import (
     seed,
     set_rng_state,
 )
+from .runtime import *  # noqa: F403  (set_num_threads, use_deterministic_algorithms...)
 from .serialization import load, save
 from .surface import Size, return_types
 from .tensor import Tensor
@@ -827,5 +831,6 @@ __all__ += [
     "vsplit",
 ]
 __all__ += activations.__all__
+__all__ += constants.__all__ + runtime.__all__
 
 install_finder()

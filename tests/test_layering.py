@@ -68,9 +68,11 @@ LAYERS = {
     "math_gaps": 3,
     "special": 3,
     "legacy": 3,
+    "constants": 3,
     "gradcheck": 4,
     "autograd": 4,
     "serialization": 4,
+    "runtime": 4,
     "nn": 5,
     "utils": 6,
     "utils.tensorboard": 6,  # a subpackage may be listed on its own: held to its layer too

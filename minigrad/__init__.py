@@ -3,6 +3,7 @@
 # Submodules users reach as minigrad.nn, minigrad.optim, ... (none imports an optional extra).
 from . import (
     activations,
+    aliases,
     autograd,
     backprop_check,
     constants,
@@ -12,7 +13,9 @@ from . import (
     explain,
     func,
     hub,
+    inplace_functions,
     linalg,
+    more_creation,
     nn,
     optim,
     reference,
@@ -24,6 +27,7 @@ from . import (
 )
 from ._missing import install_finder, missing_attribute
 from .activations import *  # noqa: F403  (relu, sigmoid, tanh, softmax, log_softmax)
+from .aliases import *  # noqa: F403  (conv2d, dropout, layer_norm... at the top level)
 from .compiler import compile
 from .constants import *  # noqa: F403  (inf, nan, pi, finfo, iinfo, can_cast, typename...)
 from .creation import (
@@ -300,6 +304,7 @@ from .grad_mode import (
 )
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck
 from .gradients import grad
+from .inplace_functions import *  # noqa: F403  (abs_, clamp_, zero_, fill...)
 from .legacy import (
     BoolTensor,
     ByteTensor,
@@ -371,6 +376,7 @@ from .math_gaps import (
     vdot,
     vsplit,
 )
+from .more_creation import *  # noqa: F403  (asarray, scalar_tensor, range, windows)
 from .more_functions import (
     atleast_1d,
     atleast_2d,
@@ -832,5 +838,6 @@ __all__ += [
 ]
 __all__ += activations.__all__
 __all__ += constants.__all__ + runtime.__all__
+__all__ += aliases.__all__ + inplace_functions.__all__ + more_creation.__all__
 
 install_finder()

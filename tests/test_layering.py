@@ -69,6 +69,8 @@ LAYERS = {
     "special": 3,
     "legacy": 3,
     "constants": 3,
+    "inplace_functions": 3,
+    "more_creation": 3,
     "gradcheck": 4,
     "autograd": 4,
     "serialization": 4,
@@ -78,6 +80,7 @@ LAYERS = {
     "utils.tensorboard": 6,  # a subpackage may be listed on its own: held to its layer too
     "datasets": 6,
     "optim": 6,
+    "aliases": 6,
     "func": 6,
     "distributions": 6,
     "metrics": 3,

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import math
 import warnings
+from typing import Any
 
 import numpy as np
 import pytest
@@ -255,3 +256,456 @@ def test_set_default_tensor_type_warns_and_sets_the_dtype() -> None:
         with pytest.warns(UserWarning), pytest.raises(TypeError):
             mg.set_default_tensor_type(bad)
         assert mg.get_default_dtype() == mg.float32
+
+
+# -- nn.functional operations at the top level --------------------------------------------------
+
+rng = np.random.default_rng(0)
+
+
+def _arr(*shape: int) -> np.ndarray:
+    return rng.standard_normal(shape)
+
+
+X3, W3 = _arr(2, 4, 9), _arr(3, 4, 3)
+X4 = _arr(2, 4, 5, 5)
+P = _arr(4, 5)
+Y = rng.random((4, 5))
+LIN = _arr(3, 4)
+IDX = np.array([[0, 2], [1, 0]])
+TGT = np.array([1.0, -1.0, 1.0, -1.0])
+LP = _arr(6, 2, 4)
+
+
+class In:
+    """In a case's arguments: the i-th differentiable input (after the leading ones)."""
+
+    def __init__(self, i: int) -> None:
+        self.i = i
+
+
+class Data:
+    """In a case's arguments: an array given as a tensor that does not require grad."""
+
+    def __init__(self, a: np.ndarray) -> None:
+        self.a = a
+
+
+def _call(lib: Any, name: str, inputs: list[Any], args: tuple, kwargs: dict, lead: int) -> Any:
+    rest = [
+        inputs[a.i] if isinstance(a, In) else lib.tensor(a.a) if isinstance(a, Data) else a
+        for a in args
+    ]
+    return getattr(lib, name)(*inputs[:lead], *rest, **kwargs)
+
+
+def _lead(arrays: list[np.ndarray], args: tuple) -> int:
+    return len(arrays) - sum(isinstance(a, In) for a in args)
+
+
+# name, float64 arrays (differentiable inputs), other arguments (same for both libraries)
+CASES: list[tuple[str, list[np.ndarray], tuple, dict]] = [
+    ("conv1d", [X3, W3], (None, 2, 1), {}),
+    ("conv2d", [X4, _arr(3, 4, 3, 3)], (None, 1, 1), {}),
+    ("conv3d", [_arr(1, 2, 4, 4, 4), _arr(3, 2, 2, 2, 2)], (), {}),
+    ("conv_transpose1d", [X3, _arr(4, 2, 3)], (None, 2), {}),
+    ("conv_transpose2d", [X4, _arr(4, 2, 3, 3)], (None, 2, 1, 1), {}),
+    ("conv_transpose3d", [_arr(1, 2, 3, 3, 3), _arr(2, 2, 2, 2, 2)], (), {}),
+    ("layer_norm", [P, _arr(5), _arr(5)], ([5], In(1), In(2)), {}),
+    ("group_norm", [X4, _arr(4), _arr(4)], (2, In(1), In(2)), {}),
+    ("rms_norm", [P, _arr(5)], ([5], In(1)), {}),
+    ("bilinear", [LIN, _arr(3, 2), _arr(6, 4, 2), _arr(6)], (), {}),
+    ("pixel_shuffle", [_arr(1, 8, 2, 3)], (2,), {}),
+    ("pixel_unshuffle", [_arr(1, 2, 4, 6)], (2,), {}),
+    ("channel_shuffle", [X4], (2,), {}),
+    ("selu", [P], (), {}),
+    ("celu", [P], (0.7,), {}),
+    ("threshold", [P], (0.1, -2.0), {}),
+    ("prelu", [X4, np.full(4, 0.25)], (), {}),
+    ("rrelu", [P], (0.1, 0.3, False), {}),
+    ("hardshrink", [P], (0.4,), {}),
+    ("adaptive_avg_pool1d", [X3], (4,), {}),
+    ("avg_pool1d", [X3], (3,), {}),
+    ("avg_pool1d", [X3], (3, 2, 1, True, False), {}),
+    ("max_pool1d", [X3], (3,), {}),
+    ("max_pool1d", [X3], (2, 1, 1, 2), {}),
+    ("max_pool2d", [X4], (2,), {}),
+    ("max_pool3d", [_arr(1, 2, 4, 4, 4)], (2,), {}),
+    ("constant_pad_nd", [P], ([1, 2, 0, 1], 3.5), {}),
+    ("kl_div", [P, Y], (), {}),
+    ("kl_div", [P, Y], (1,), {}),
+    ("kl_div", [P, P], (2,), {"log_target": True}),
+    ("binary_cross_entropy_with_logits", [P], (Data(Y),), {}),
+    (
+        "binary_cross_entropy_with_logits",
+        [P],
+        (Data(Y), Data(rng.random(5)), Data(rng.random(5)), 1),
+        {},
+    ),
+    ("cosine_embedding_loss", [_arr(4, 3), _arr(4, 3)], (Data(TGT), 0.1), {}),
+    ("cosine_embedding_loss", [_arr(4, 3), _arr(4, 3)], (Data(TGT), 0.1, 2), {}),
+    ("hinge_embedding_loss", [P], (Data(np.sign(_arr(4, 5))),), {}),
+    ("margin_ranking_loss", [_arr(4), _arr(4)], (Data(TGT), 0.2, 1), {}),
+    ("triplet_margin_loss", [LIN, _arr(3, 4), _arr(3, 4)], (), {}),
+    ("triplet_margin_loss", [LIN, _arr(3, 4), _arr(3, 4)], (0.5, 1, 1e-6, True, 1), {}),
+    ("poisson_nll_loss", [P, Y], (True, False, 1e-8, 1), {}),
+    ("poisson_nll_loss", [np.abs(P), Y], (False, True, 1e-8, 0), {}),
+]
+
+
+def _lib_args(lib: Any, arrays: list[np.ndarray], grad: bool) -> list[Any]:
+    return [lib.tensor(a, dtype=lib.float64, requires_grad=grad) for a in arrays]
+
+
+@pytest.mark.parametrize(("name", "arrays", "args", "kwargs"), CASES, ids=lambda v: str(v)[:20])
+def test_alias_matches_torch_values_and_gradients(
+    name: str, arrays: list[np.ndarray], args: tuple, kwargs: dict
+) -> None:
+    ours_in, theirs_in = _lib_args(mg, arrays, True), _lib_args(torch, arrays, True)
+    lead = _lead(arrays, args)
+    ours = _call(mg, name, ours_in, args, kwargs, lead)
+    theirs = _call(torch, name, theirs_in, args, kwargs, lead)
+    assert tuple(ours.shape) == tuple(theirs.shape)
+    np.testing.assert_allclose(ours.detach().numpy(), theirs.detach().numpy(), atol=1e-10)
+    up = rng.standard_normal(tuple(theirs.shape))
+    ours.backward(mg.tensor(up))
+    theirs.backward(torch.tensor(up))
+    for o, t in zip(ours_in, theirs_in, strict=True):
+        np.testing.assert_allclose(o.grad.numpy(), t.grad.numpy(), atol=1e-9)
+
+
+@pytest.mark.parametrize(
+    "name", ["layer_norm", "conv1d", "kl_div", "bilinear", "binary_cross_entropy_with_logits"]
+)
+def test_alias_gradcheck_first_and_second_order(name: str) -> None:
+    (_, arrays, args, kwargs) = next(c for c in CASES if c[0] == name)
+    inputs = _lib_args(mg, arrays, True)
+
+    def f(*xs: Any) -> Any:
+        return _call(mg, name, list(xs), args, kwargs, _lead(arrays, args))
+
+    assert mg.gradcheck(f, inputs)
+    assert mg.gradgradcheck(f, inputs)
+
+
+def test_norms_take_the_top_levels_argument_order() -> None:
+    x, w, b = _arr(4, 3), rng.random(3) + 0.5, _arr(3)
+    rm, rv = _arr(3), rng.random(3) + 0.5
+    ours_stats = [mg.tensor(rm.copy()), mg.tensor(rv.copy())]
+    theirs_stats = [torch.tensor(rm.copy()), torch.tensor(rv.copy())]
+    for training in (True, False):
+        o = mg.batch_norm(
+            mg.tensor(x), mg.tensor(w), mg.tensor(b), *ours_stats, training, 0.2, 1e-5, False
+        )
+        t = torch.batch_norm(
+            torch.tensor(x),
+            torch.tensor(w),
+            torch.tensor(b),
+            *theirs_stats,
+            training,
+            0.2,
+            1e-5,
+            False,
+        )
+        np.testing.assert_allclose(o.numpy(), t.numpy(), atol=1e-10)
+        for a, c in zip(ours_stats, theirs_stats, strict=True):
+            np.testing.assert_allclose(a.numpy(), c.numpy(), atol=1e-12)
+    x3 = _arr(2, 3, 5)
+    o = mg.instance_norm(
+        mg.tensor(x3), mg.tensor(w), mg.tensor(b), None, None, True, 0.1, 1e-5, False
+    )
+    t = torch.instance_norm(
+        torch.tensor(x3), torch.tensor(w), torch.tensor(b), None, None, True, 0.1, 1e-5, False
+    )
+    np.testing.assert_allclose(o.numpy(), t.numpy(), atol=1e-10)
+    with pytest.raises(TypeError):
+        mg.batch_norm(mg.tensor(x), None, None, None, None)  # type: ignore[call-arg]
+
+
+def test_embedding_takes_the_weight_first() -> None:
+    w = _arr(4, 3)
+    for pad in (-1, 2):
+        ow, tw = mg.tensor(w, requires_grad=True), torch.tensor(w, requires_grad=True)
+        o = mg.embedding(ow, mg.tensor([[0, 2], [1, 2]]), pad)
+        t = torch.embedding(tw, torch.tensor([[0, 2], [1, 2]]), pad)
+        np.testing.assert_allclose(o.detach().numpy(), t.detach().numpy())
+        o.sum().backward()
+        t.sum().backward()
+        np.testing.assert_allclose(ow.grad.numpy(), tw.grad.numpy())
+
+
+def test_max_pools_with_indices_and_ctc_loss() -> None:
+    x = _arr(2, 3, 10)
+    for fn, args in (("max_pool1d_with_indices", (3, 2)), ("adaptive_max_pool1d", (4,))):
+        (ov, oi), (tv, ti) = (
+            getattr(mg, fn)(mg.tensor(x), *args),
+            getattr(torch, fn)(torch.tensor(x), *args),
+        )
+        np.testing.assert_allclose(ov.numpy(), tv.numpy())
+        assert oi.tolist() == ti.tolist()
+    lp = np.log(np.exp(LP) / np.exp(LP).sum(2, keepdims=True))
+    targets = [[1, 2], [3, 3]]
+    for red in (0, 1, 2):
+        o = mg.ctc_loss(mg.tensor(lp), mg.tensor(targets), [6, 5], [2, 2], 0, red)
+        t = torch.ctc_loss(torch.tensor(lp), torch.tensor(targets), [6, 5], [2, 2], 0, red)
+        np.testing.assert_allclose(o.numpy(), t.numpy(), atol=1e-9)
+    o = mg.ctc_loss(mg.tensor(lp), mg.tensor(targets), [6, 5], [2, 2])
+    assert o.shape == torch.ctc_loss(torch.tensor(lp), torch.tensor(targets), [6, 5], [2, 2]).shape
+
+
+def test_losses_take_an_int_reduction() -> None:
+    with pytest.raises(TypeError):
+        torch.kl_div(torch.zeros(2), torch.ones(2), "mean")
+    with pytest.raises(TypeError, match="0 \\(none\\), 1 \\(mean\\) or 2 \\(sum\\)"):
+        mg.kl_div(mg.zeros(2), mg.ones(2), "mean")  # type: ignore[arg-type]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # the top level's mean gives no warning
+        mg.kl_div(mg.zeros(2), mg.ones(2), 1)
+
+
+def test_dropouts_take_input_p_train() -> None:
+    x = mg.ones(20, 30, 4)
+    for name in ("dropout", "alpha_dropout", "feature_dropout", "feature_alpha_dropout"):
+        with pytest.raises(TypeError):
+            getattr(torch, name)(torch.ones(2), 0.5)
+        with pytest.raises(TypeError):
+            getattr(mg, name)(x, 0.5)
+        assert getattr(mg, name)(x, 0.5, False) is x
+        with pytest.raises(ValueError, match="between 0 and 1"):
+            getattr(mg, name)(x, 1.5, True)
+    y = mg.dropout(x, 0.5, True)
+    kept = y.numpy() != 0
+    assert 0.4 < kept.mean() < 0.6 and np.allclose(y.numpy()[kept], 2.0)
+    f = mg.feature_dropout(x, 0.5, True).numpy()
+    assert (f == f[:, :, :1]).all() and 0.3 < (f[:, :, 0] != 0).mean() < 0.7  # whole features
+    with pytest.raises(RuntimeError, match="at least 2 dimensions"):
+        mg.feature_dropout(mg.ones(3), 0.5, True)
+    with pytest.raises(RuntimeError, match="at least 2 dimensions"):
+        torch.feature_dropout(torch.ones(3), 0.5, True)
+    z = mg.ones(10, 10)
+    assert mg.dropout_(z, 0.5, True) is z and (z.numpy() == 0).any()
+    w = mg.ones(10, 10, 2)
+    assert mg.feature_dropout_(w, 0.5, True) is w and (w.numpy() == 0).any()
+    a = mg.tensor(_arr(200, 10), requires_grad=True)
+    g = mg.tensor(_arr(200, 10))
+    out = mg.dropout(a, 0.3, True)
+    out.backward(g)
+    mask = out.detach().numpy() != 0
+    np.testing.assert_allclose(a.grad.numpy(), np.where(mask, g.numpy() / 0.7, 0.0), rtol=1e-6)
+
+
+def test_rrelu_generator_is_refused() -> None:
+    with pytest.raises(NotImplementedError, match="manual_seed"):
+        mg.rrelu(mg.ones(2), generator=mg.Generator())
+    y = mg.rrelu(mg.tensor([-1.0, 2.0]), 0.1, 0.3, True)
+    assert -0.3 <= y[0].item() <= -0.1 and y[1].item() == 2.0
+
+
+# -- in-place top-level forms -------------------------------------------------------------------
+
+UNARY_INPLACE = [
+    "abs_",
+    "ceil_",
+    "floor_",
+    "round_",
+    "trunc_",
+    "frac_",
+    "fix_",
+    "neg_",
+    "negative_",
+    "sin_",
+    "cos_",
+    "tan_",
+    "sinh_",
+    "cosh_",
+    "atan_",
+    "arctan_",
+    "asinh_",
+    "arcsinh_",
+    "sigmoid_",
+    "tanh_",
+    "relu_",
+    "exp_",
+    "exp2_",
+    "expm1_",
+    "erf_",
+    "sinc_",
+    "square_",
+    "zero_",
+    "reciprocal_",
+]
+POSITIVE_INPLACE = ["log_", "log2_", "log10_", "log1p_", "sqrt_", "rsqrt_", "acosh_", "arccosh_"]
+UNIT_INPLACE = ["asin_", "acos_", "arcsin_", "arccos_", "atanh_", "arctanh_", "logit_"]
+
+
+@pytest.mark.parametrize("name", UNARY_INPLACE + POSITIVE_INPLACE + UNIT_INPLACE)
+def test_inplace_function_matches_torch(name: str) -> None:
+    data = rng.uniform(-3, 3, (3, 4))
+    if name in POSITIVE_INPLACE:
+        data = np.abs(data) + 1.0
+    elif name in UNIT_INPLACE:
+        data = rng.uniform(0.05, 0.95, (3, 4))
+    ours, theirs = mg.tensor(data), torch.tensor(data)
+    assert getattr(mg, name)(ours) is ours
+    getattr(torch, name)(theirs)
+    np.testing.assert_allclose(ours.numpy(), theirs.numpy(), rtol=1e-12, atol=1e-12)
+
+
+def test_inplace_functions_with_arguments_match_torch() -> None:
+    data = np.array([[-2.0, 0.5, np.nan], [np.inf, 1.5, -np.inf]])
+    calls = [
+        ("clamp_", (-1.0, 1.0), {}),
+        ("clip_", (), {"min": 0.0}),
+        ("clamp_min_", (0.2,), {}),
+        ("clamp_max_", (0.2,), {}),
+        ("nan_to_num_", (0.0, 9.0, -9.0), {}),
+        ("fill_", (3.0,), {}),
+        ("xlogy_", (2.0,), {}),
+        ("logit_", (0.1,), {}),
+    ]
+    for name, args, kwargs in calls:
+        ours, theirs = mg.tensor(data), torch.tensor(data)
+        assert getattr(mg, name)(ours, *args, **kwargs) is ours
+        getattr(torch, name)(theirs, *args, **kwargs)
+        np.testing.assert_allclose(ours.numpy(), theirs.numpy(), err_msg=name)
+    for name, args in (("selu_", ()), ("celu_", (0.5,)), ("threshold_", (0.5, 7.0))):
+        ours, theirs = mg.tensor(data), torch.tensor(data)
+        assert getattr(mg, name)(ours, *args) is ours
+        getattr(torch, name)(theirs, *args)
+        np.testing.assert_allclose(ours.numpy(), theirs.numpy(), err_msg=name)
+
+
+def test_inplace_functions_keep_torchs_rules() -> None:
+    leaf = mg.ones(2, requires_grad=True)
+    with pytest.raises(RuntimeError, match="leaf Variable that requires grad"):
+        mg.exp_(leaf)
+    assert leaf.tolist() == [1.0, 1.0]
+    x = mg.tensor([1.0, 2.0], requires_grad=True)
+    y = x * 1.0
+    mg.exp_(y)
+    y.sum().backward()
+    np.testing.assert_allclose(x.grad.numpy(), np.exp([1.0, 2.0]))
+    d = x * 2
+    assert mg.detach_(d) is d and not d.requires_grad
+    with pytest.raises(TypeError, match="must be Tensor, not list"):
+        mg.abs_([1.0])  # type: ignore[arg-type]
+    with pytest.raises(TypeError):
+        torch.abs_([1.0])
+
+
+def test_fill_is_a_new_tensor() -> None:
+    x = mg.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    v = mg.tensor(2.5, requires_grad=True)
+    y = mg.fill(x, v)
+    tx, tv = (
+        torch.tensor([1.0, 2.0, 3.0], requires_grad=True),
+        torch.tensor(2.5, requires_grad=True),
+    )
+    ty = torch.fill(tx, tv)
+    assert y.tolist() == ty.tolist() and x.tolist() == [1.0, 2.0, 3.0]
+    y.sum().backward()
+    ty.sum().backward()
+    assert v.grad.item() == tv.grad.item() == 3.0
+    assert (x.grad is None or x.grad.tolist() == [0.0] * 3) and (
+        tx.grad is None or tx.grad.tolist() == [0.0] * 3
+    )
+    assert mg.fill(mg.zeros(2, dtype=mg.int64), 7).dtype == mg.int64
+
+
+# -- creation ---------------------------------------------------------------------------------
+
+
+def test_asarray_shares_memory_with_numpy_as_torch() -> None:
+    a = np.arange(3.0)
+    ours, theirs = mg.asarray(a), torch.asarray(a)
+    a[0] = 9.0
+    assert ours.tolist() == theirs.tolist() == [9.0, 1.0, 2.0]
+    assert ours.dtype == mg.float64
+    converted = mg.asarray(a, dtype=mg.float32)
+    copied = mg.asarray(a, copy=True)
+    a[1] = 7.0
+    assert converted.tolist() == [9.0, 1.0, 2.0] and copied.tolist() == [9.0, 1.0, 2.0]
+    with pytest.raises(
+        ValueError, match="can't alias tensor with dtype 'Double' into dtype 'Long'"
+    ):
+        torch.asarray(a, copy=False, dtype=torch.int64)
+    with pytest.raises(
+        ValueError, match="can't alias tensor with dtype 'Double' into dtype 'Long'"
+    ):
+        mg.asarray(a, copy=False, dtype=mg.int64)
+    for data in ([1, 2], [1.0, 2.0], 3.5, [True], np.float32(2.0)):
+        o, t = mg.asarray(data), torch.asarray(data)
+        assert o.tolist() == t.tolist() and str(o.dtype)[9:] == str(t.dtype)[6:], data
+    r = mg.asarray([1.0, 2.0], requires_grad=True)
+    assert r.requires_grad and r.is_leaf
+
+
+def test_asarray_of_a_tensor_as_torch() -> None:
+    t = mg.ones(2)
+    assert mg.asarray(t) is t and mg.asarray(t, copy=True) is not t
+    assert mg.asarray(t, dtype=mg.float64).dtype == mg.float64
+    x = mg.ones(2, requires_grad=True)
+    with pytest.warns(UserWarning, match="unspecified requires_grad"):
+        y = mg.asarray(x)
+    assert y is x
+    with pytest.warns(UserWarning):
+        c = mg.asarray(x, copy=True)
+    assert c is not x and c.requires_grad and not c.is_leaf
+    c.sum().backward()
+    assert x.grad.tolist() == [1.0, 1.0]
+    nonleaf = x * 2
+    d = mg.asarray(nonleaf, requires_grad=False)
+    assert d is not nonleaf and not d.requires_grad
+    assert mg.asarray(x, requires_grad=False) is x and not x.requires_grad  # as torch: switched off
+    tx = torch.ones(2, requires_grad=True)
+    assert torch.asarray(tx, requires_grad=False) is tx and not tx.requires_grad
+    with pytest.raises(ValueError, match="can't alias"):
+        mg.asarray(t, dtype=mg.int64, copy=False)
+
+
+def test_scalar_tensor_and_range() -> None:
+    for s, kw in ((3, {}), (2.5, {}), (True, {}), (3, {"dtype": "int64"})):
+        o = mg.scalar_tensor(s, **{k: getattr(mg, v) for k, v in kw.items()})
+        t = torch.scalar_tensor(s, **{k: getattr(torch, v) for k, v in kw.items()})
+        assert o.shape == () and o.item() == t.item() and str(o.dtype)[9:] == str(t.dtype)[6:]
+    with pytest.raises(TypeError, match="must be Number, not Tensor"):
+        mg.scalar_tensor(mg.ones(2))
+    for args, kw in (((1, 4), {}), ((0, 1, 0.25), {}), ((0, 1, 0.3), {}), ((5, 1, -2), {})):
+        with pytest.warns(UserWarning, match="deprecated"):
+            o = mg.range(*args, **kw)
+        with pytest.warns(UserWarning):
+            t = torch.range(*args, **kw)
+        np.testing.assert_allclose(o.numpy(), t.numpy(), rtol=1e-6)
+        assert str(o.dtype)[9:] == str(t.dtype)[6:]
+    with pytest.warns(UserWarning):
+        assert mg.range(1, 3, dtype=mg.int64).tolist() == [1, 2, 3]
+    for args, words in (((1, 0), "inconsistent with step sign"), ((0, 1, 0), "nonzero")):
+        with pytest.warns(UserWarning), pytest.raises(RuntimeError, match=words):
+            mg.range(*args)
+
+
+WINDOWS = [
+    ("hann_window", ()),
+    ("hamming_window", ()),
+    ("hamming_window", (0.5, 0.5)),
+    ("blackman_window", ()),
+    ("bartlett_window", ()),
+    ("kaiser_window", ()),
+    ("kaiser_window", (8.0,)),
+]
+
+
+@pytest.mark.parametrize(("name", "extra"), WINDOWS)
+def test_windows_match_torch(name: str, extra: tuple) -> None:
+    for n in (0, 1, 2, 5, 16):
+        for periodic in (True, False):
+            o = getattr(mg, name)(n, periodic, *extra, dtype=mg.float64)
+            t = getattr(torch, name)(n, periodic, *extra, dtype=torch.float64)
+            np.testing.assert_allclose(o.numpy(), t.numpy(), atol=1e-12, err_msg=f"{n} {periodic}")
+    o, t = getattr(mg, name)(7), getattr(torch, name)(7)
+    assert o.dtype == mg.float32 and np.allclose(o.numpy(), t.numpy(), atol=1e-6)
+    with pytest.raises(RuntimeError, match="non-negative window_length"):
+        getattr(mg, name)(-1)
+    with pytest.raises(RuntimeError, match="expects floating point dtypes"):
+        getattr(mg, name)(4, dtype=mg.int64)
+    assert getattr(mg, name)(4, requires_grad=True).requires_grad

@@ -7,11 +7,12 @@ functions of the first kind (``i0``, ``i0e``, ``i1``, ``i1e``), with ``entr``, `
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
-from . import special_ops
+from . import special_ops, special_values
 from ._missing import missing_attribute
 from .activations import log_softmax, sigmoid, softmax
 from .engine import TensorMakers
@@ -38,6 +39,14 @@ from .functions import (
 from .tensor import Tensor, as_tensor
 
 __all__ = [
+    "bessel_j0",
+    "bessel_j1",
+    "bessel_y0",
+    "bessel_y1",
+    "chebyshev_polynomial_t",
+    "chebyshev_polynomial_u",
+    "chebyshev_polynomial_v",
+    "chebyshev_polynomial_w",
     "digamma",
     "entr",
     "erf",
@@ -48,10 +57,14 @@ __all__ = [
     "expit",
     "expm1",
     "gammaln",
+    "hermite_polynomial_h",
+    "hermite_polynomial_he",
     "i0",
     "i0e",
     "i1",
     "i1e",
+    "laguerre_polynomial_l",
+    "legendre_polynomial_p",
     "log1p",
     "log_ndtr",
     "log_softmax",
@@ -59,14 +72,23 @@ __all__ = [
     "logsumexp",
     "modified_bessel_i0",
     "modified_bessel_i1",
+    "modified_bessel_k0",
+    "modified_bessel_k1",
     "multigammaln",
     "ndtr",
     "ndtri",
     "polygamma",
     "psi",
     "round",
+    "scaled_modified_bessel_k0",
+    "scaled_modified_bessel_k1",
+    "shifted_chebyshev_polynomial_t",
+    "shifted_chebyshev_polynomial_u",
+    "shifted_chebyshev_polynomial_v",
+    "shifted_chebyshev_polynomial_w",
     "sinc",
     "softmax",
+    "spherical_bessel_j0",
     "xlog1py",
     "xlogy",
 ]
@@ -172,26 +194,65 @@ def i1e(input: Any, *, out: Tensor | None = None) -> Tensor:
     return _into(out, TensorMakers.apply(special_ops.I1e(), as_tensor(input)), "i1e")
 
 
-def _values(input: Any, compute: Any) -> Tensor:
-    """compute(x) in float64, rounded to x's float dtype, as a tensor that records nothing:
-    PyTorch gives these functions no derivative (their result does not require grad)."""
-    x = _float(input)
-    v = x.detach().numpy()
-    with np.errstate(all="ignore"):
-        out = np.asarray(compute(v.astype(np.float64))).astype(v.dtype)
-    return TensorMakers.wrap(out, None)
-
-
 def modified_bessel_i0(input: Any, *, out: Tensor | None = None) -> Tensor:
     """I0(x), as ``i0`` but with no derivative (PyTorch's ``torch.special`` version has none)."""
-    result = _values(input, lambda v: special_ops._bessel_i_kernel(0, v, False))
+    result = special_values.values(input, lambda v: special_ops._bessel_i_kernel(0, v, False))
     return _into(out, result, "modified_bessel_i0")
 
 
 def modified_bessel_i1(input: Any, *, out: Tensor | None = None) -> Tensor:
     """I1(x), as ``i1`` but with no derivative (PyTorch's ``torch.special`` version has none)."""
-    result = _values(input, lambda v: special_ops._bessel_i_kernel(1, v, False))
+    result = special_values.values(input, lambda v: special_ops._bessel_i_kernel(1, v, False))
     return _into(out, result, "modified_bessel_i1")
+
+
+def _bessel(name: str, what: str) -> Callable[..., Tensor]:
+    """The function ``name`` of ``special_values``, with PyTorch's signature and no derivative."""
+    compute = special_values.FUNCTIONS[name]
+
+    def function(input: Any, *, out: Tensor | None = None) -> Tensor:
+        return _into(out, special_values.values(input, compute), name)
+
+    function.__name__ = function.__qualname__ = name
+    function.__doc__ = f"{what}, elementwise; no derivative (PyTorch's has none)."
+    return function
+
+
+def _polynomial(name: str, what: str) -> Callable[..., Tensor]:
+    """The polynomial ``name`` of ``special_values``, with PyTorch's signature."""
+
+    def function(input: Any, n: Any, *, out: Tensor | None = None) -> Tensor:
+        return _into(out, special_values.polynomial(name, input, n), name)
+
+    function.__name__ = function.__qualname__ = name
+    function.__doc__ = (
+        f"{what} of degree n (a tensor or a number, truncated to an integer; 0 where n < 0) at "
+        "input, broadcast together; no derivative (PyTorch's has none)."
+    )
+    return function
+
+
+bessel_j0 = _bessel("bessel_j0", "The Bessel function of the first kind of order 0")
+bessel_j1 = _bessel("bessel_j1", "The Bessel function of the first kind of order 1")
+bessel_y0 = _bessel("bessel_y0", "The Bessel function of the second kind of order 0")
+bessel_y1 = _bessel("bessel_y1", "The Bessel function of the second kind of order 1")
+modified_bessel_k0 = _bessel("modified_bessel_k0", "The modified Bessel function K0")
+modified_bessel_k1 = _bessel("modified_bessel_k1", "The modified Bessel function K1")
+scaled_modified_bessel_k0 = _bessel("scaled_modified_bessel_k0", "exp(x) K0(x)")
+scaled_modified_bessel_k1 = _bessel("scaled_modified_bessel_k1", "exp(x) K1(x)")
+spherical_bessel_j0 = _bessel("spherical_bessel_j0", "sin(x) / x, the spherical Bessel j0")
+chebyshev_polynomial_t = _polynomial("chebyshev_polynomial_t", "The Chebyshev polynomial T_n")
+chebyshev_polynomial_u = _polynomial("chebyshev_polynomial_u", "The Chebyshev polynomial U_n")
+chebyshev_polynomial_v = _polynomial("chebyshev_polynomial_v", "The Chebyshev polynomial V_n")
+chebyshev_polynomial_w = _polynomial("chebyshev_polynomial_w", "The Chebyshev polynomial W_n")
+shifted_chebyshev_polynomial_t = _polynomial("shifted_chebyshev_polynomial_t", "T_n(2x - 1)")
+shifted_chebyshev_polynomial_u = _polynomial("shifted_chebyshev_polynomial_u", "U_n(2x - 1)")
+shifted_chebyshev_polynomial_v = _polynomial("shifted_chebyshev_polynomial_v", "V_n(2x - 1)")
+shifted_chebyshev_polynomial_w = _polynomial("shifted_chebyshev_polynomial_w", "W_n(2x - 1)")
+hermite_polynomial_h = _polynomial("hermite_polynomial_h", "The physicists' Hermite H_n")
+hermite_polynomial_he = _polynomial("hermite_polynomial_he", "The probabilists' Hermite He_n")
+laguerre_polynomial_l = _polynomial("laguerre_polynomial_l", "The Laguerre polynomial L_n")
+legendre_polynomial_p = _polynomial("legendre_polynomial_p", "The Legendre polynomial P_n")
 
 
 _SQRT_HALF = math.sqrt(0.5)
@@ -200,9 +261,7 @@ _SQRT_HALF = math.sqrt(0.5)
 __getattr__ = missing_attribute(
     "minigrad.special",
     "torch.special",
-    "minigrad has the gamma family, the error function family (erf, erfc, erfcx, erfinv, "
-    "ndtr, log_ndtr, ndtri), the modified Bessel functions of the first kind (i0, i0e, i1, "
-    "i1e) and the elementwise functions listed in docs/pytorch-surface.md; the other Bessel "
-    "functions, the orthogonal polynomials, zeta and the incomplete gamma functions are not "
-    "there",
+    "minigrad has the gamma family, the error function family, the Bessel functions, the "
+    "orthogonal polynomials and the elementwise functions listed in docs/pytorch-surface.md; "
+    "airy_ai, zeta and the incomplete gamma functions (gammainc, gammaincc) are not there",
 )

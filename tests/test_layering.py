@@ -67,6 +67,7 @@ LAYERS = {
     "more_functions": 3,
     "math_gaps": 3,
     "special": 3,
+    "special_values": 3,
     "legacy": 3,
     "constants": 3,
     "inplace_functions": 3,

@@ -1,7 +1,8 @@
 """The error function family (erfc, erfcx, ndtr, log_ndtr, ndtri) and the modified Bessel
 functions of the first kind (i0, i0e, i1, i1e, modified_bessel_i0/i1) of ``minigrad.special``:
 values against PyTorch over wide ranges and at the edges, against mpmath in the tails (where
-PyTorch's are less accurate), gradients of first and second order, dtypes, and the errors."""
+PyTorch's are less accurate), gradients of first and second order, dtypes, and the errors;
+then the functions PyTorch gives no derivative (the other Bessel functions, the polynomials)."""
 
 from __future__ import annotations
 
@@ -286,3 +287,117 @@ def test_out_refused_while_recording_as_torch() -> None:
     x = mg.tensor([0.5], requires_grad=True)
     with pytest.raises(RuntimeError, match=r"out="):
         special.ndtr(x, out=mg.empty(1))
+
+
+# ---------------------------------------------------------------------------------------------
+# The functions PyTorch gives no derivative: the other Bessel functions and the polynomials
+
+BESSEL = [
+    "bessel_j0",
+    "bessel_j1",
+    "bessel_y0",
+    "bessel_y1",
+    "modified_bessel_k0",
+    "modified_bessel_k1",
+    "scaled_modified_bessel_k0",
+    "scaled_modified_bessel_k1",
+    "spherical_bessel_j0",
+]
+
+
+def _scale(name: str, x: np.ndarray, want: np.ndarray) -> np.ndarray:
+    """Error scale: |value|, or for the oscillating J and Y their envelope sqrt(2/(pi x))
+    (near a zero only the absolute error is defined, for PyTorch's as for minigrad's)."""
+    if name.startswith("bessel_"):
+        return np.maximum(np.abs(want), np.minimum(1.0, np.sqrt(2 / (np.pi * np.abs(x)))))
+    return np.abs(want)
+
+
+@pytest.mark.parametrize("name", BESSEL)
+def test_bessel_values_as_torch(name: str) -> None:
+    rng = np.random.default_rng(2)
+    x = np.concatenate(
+        [
+            np.linspace(-30, 60, 9001),
+            10 ** rng.uniform(-300, 6, 1000),
+            -(10 ** rng.uniform(-3, 3, 100)),
+        ]
+    )
+    if name.startswith("modified"):
+        x = x[x < 700]  # (both underflow to subnormals beyond)
+    got, want = _ours(name, x), _theirs(name, x)
+    _same_specials(got, want)
+    ok = np.isfinite(want) & (np.abs(want) >= np.finfo(np.float64).tiny)
+    err = np.abs(got[ok] - want[ok]) / _scale(name, x[ok], want[ok])
+    # PyTorch's J and Y are 1e-6 off (of their envelope) between 5 and 8; elsewhere both agree
+    # to a few ulps
+    tol = 3e-6 if name.startswith("bessel_") else 2e-15
+    assert err.max() < tol, (name, x[ok][np.argmax(err)])
+    assert np.median(err) < (1e-14 if name.startswith("bessel_") else 2e-16)
+
+
+@pytest.mark.parametrize("name", BESSEL)
+def test_bessel_edges_as_torch(name: str) -> None:
+    x = np.array([0.0, -0.0, 1e-300, -1e-300, -1.0, 1.0, 2.0, -2.0, 1e300, np.inf, -np.inf, np.nan])
+    got, want = _ours(name, x), _theirs(name, x)
+    _same_specials(got, want)
+    fin = np.isfinite(want) & (np.abs(x) < 1e10)
+    # (PyTorch's J0(2) is 3.5e-14 off; minigrad's is within an ulp: mpmath, below)
+    np.testing.assert_allclose(got[fin], want[fin], rtol=1e-13, atol=1e-300)
+
+
+def test_bessel_against_mpmath() -> None:
+    mp = pytest.importorskip("mpmath")
+    mp.mp.dps = 30
+    x = np.array([1e-8, 0.3, 0.9, 1.0, 1.9, 2.0, 2.1, 4.0, 7.5, 15.0, 40.0, 300.0])
+    for name, f in [
+        ("bessel_j0", lambda v: mp.besselj(0, v)),
+        ("bessel_j1", lambda v: mp.besselj(1, v)),
+        ("bessel_y0", lambda v: mp.bessely(0, v)),
+        ("bessel_y1", lambda v: mp.bessely(1, v)),
+        ("modified_bessel_k0", lambda v: mp.besselk(0, v)),
+        ("modified_bessel_k1", lambda v: mp.besselk(1, v)),
+        ("scaled_modified_bessel_k1", lambda v: mp.besselk(1, v) * mp.exp(v)),
+    ]:
+        want = np.array([float(f(mp.mpf(float(v)))) for v in x])
+        ok = want != 0  # (K0 and K1 underflow at 1e4)
+        err = np.abs(_ours(name, x) - want)[ok] / _scale(name, x[ok], want[ok])
+        assert err.max() < 1e-15, (name, x[ok][np.argmax(err)], err.max())
+
+
+POLYNOMIALS = [n for n in special.__all__ if "polynomial" in n]
+
+
+@pytest.mark.parametrize("name", POLYNOMIALS)
+def test_polynomials_as_torch(name: str) -> None:
+    x = np.concatenate([np.linspace(-1.5, 1.5, 61), [1.0, -1.0, 0.0, 0.5, 2.5]])
+    n = np.arange(-2, 26).astype(np.float64)  # both sides of the closed forms' degrees (6, 8)
+    xx, nn = (a.ravel() for a in np.meshgrid(x, n))
+    got = getattr(special, name)(mg.tensor(xx, dtype=mg.float64), mg.tensor(nn)).numpy()
+    want = getattr(torch.special, name)(torch.tensor(xx), torch.tensor(nn)).numpy()
+    np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-12 * np.abs(want).max())
+    # a number for n (truncated, as PyTorch's), and the result dtypes
+    for deg, dt in [(3, "float32"), (4.7, "float32")]:
+        got = getattr(special, name)(mg.tensor(x, dtype=mg.float32), deg)
+        want = getattr(torch.special, name)(torch.tensor(x, dtype=torch.float32), deg)
+        assert got.dtype == getattr(mg, dt) and want.dtype == getattr(torch, dt)
+        np.testing.assert_allclose(got.numpy(), want.numpy(), rtol=1e-5, atol=1e-5)
+    got = getattr(special, name)(mg.tensor([0, 1]), mg.tensor([2, 3]))
+    want = getattr(torch.special, name)(torch.tensor([0, 1]), torch.tensor([2, 3]))
+    assert got.dtype == mg.float32 and want.dtype == torch.float32
+    np.testing.assert_allclose(got.numpy(), want.numpy(), rtol=1e-6)
+
+
+@pytest.mark.parametrize("name", [*BESSEL, "chebyshev_polynomial_t"])
+def test_no_derivative_and_float32_as_torch(name: str) -> None:
+    args = (2,) if "polynomial" in name else ()
+    x = np.linspace(0.05, 9, 200)
+    for m, lib in ((mg, special), (torch, torch.special)):
+        t = m.tensor(x, dtype=m.float32, requires_grad=True)
+        y = getattr(lib, name)(t, *args)
+        assert not y.requires_grad and y.grad_fn is None and y.dtype == m.float32
+        with pytest.raises(RuntimeError, match=r"does not require grad"):
+            y.sum().backward()
+    got = getattr(special, name)(mg.tensor(x, dtype=mg.float32), *args).numpy()
+    want = getattr(torch.special, name)(torch.tensor(x, dtype=torch.float32), *args).numpy()
+    np.testing.assert_allclose(got, want, rtol=1e-5, atol=3e-6)

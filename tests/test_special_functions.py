@@ -309,7 +309,9 @@ def _scale(name: str, x: np.ndarray, want: np.ndarray) -> np.ndarray:
     """Error scale: |value|, or for the oscillating J and Y their envelope sqrt(2/(pi x))
     (near a zero only the absolute error is defined, for PyTorch's as for minigrad's)."""
     if name.startswith("bessel_"):
-        return np.maximum(np.abs(want), np.minimum(1.0, np.sqrt(2 / (np.pi * np.abs(x)))))
+        with np.errstate(divide="ignore"):  # (x = 0: an infinite envelope, capped at 1)
+            envelope = np.minimum(1.0, np.sqrt(2 / (np.pi * np.abs(x))))
+        return np.maximum(np.abs(want), envelope)
     return np.abs(want)
 
 

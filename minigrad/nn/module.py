@@ -165,15 +165,7 @@ class Module:
 
     def _call_impl(self, *args: Any, **kwargs: Any) -> Any:
         """The call as written, with the hooks (what ``compile()`` compiles, as PyTorch's)."""
-        d = self.__dict__
-        if (
-            d.get("_forward_hooks")
-            or d.get("_forward_pre_hooks")
-            or d.get("_backward_hooks")
-            or d.get("_backward_pre_hooks")
-        ):
-            return self._call_with_hooks(args, kwargs)
-        return self.forward(*args, **kwargs)
+        return self._call_with_hooks(args, kwargs)  # (with no hooks, just the forward)
 
     def compile(self, *args: Any, **kwargs: Any) -> None:
         """PyTorch's ``Module.compile()``: ``torch.compile`` in place. Later calls of this module

@@ -38,6 +38,7 @@ __all__ = [
 _state: dict[str, Any] = {
     "threads": None,  # None: not set by set_num_threads (get_num_threads asks the BLAS)
     "interop_threads": 1,
+    "interop_set": False,  # set_num_interop_threads was called (a second call is refused)
     "deterministic": False,
     "warn_only": False,
     "precision": "highest",
@@ -109,12 +110,20 @@ def get_num_threads() -> builtins.int:
 def set_num_interop_threads(int: builtins.int) -> None:
     """Record the number of inter-op threads. minigrad runs ops one after another in the calling
     thread (there is no inter-op pool), so the number is kept for
-    ``get_num_interop_threads`` and changes nothing.
+    ``get_num_interop_threads`` and changes nothing. As in PyTorch, it can be set once per
+    process: code that sets it again would silently keep the first pool there.
 
     Raises:
-        RuntimeError: if ``int`` is not a positive int (PyTorch's error).
+        RuntimeError: if ``int`` is not a positive int, or on a second call (PyTorch's errors;
+            a refused call does not count).
     """
-    _state["interop_threads"] = _positive_int(int, "set_num_interop_threads")
+    n = _positive_int(int, "set_num_interop_threads")
+    if _state["interop_set"]:
+        raise RuntimeError(
+            "Error: cannot set number of interop threads after parallel work has started or "
+            "set_num_interop_threads called"
+        )
+    _state["interop_threads"], _state["interop_set"] = n, True
 
 
 def get_num_interop_threads() -> builtins.int:

@@ -173,12 +173,18 @@ def test_set_num_threads_limits_blas_with_threadpoolctl() -> None:
 
 
 def test_interop_threads() -> None:
-    assert mg.get_num_interop_threads() >= 1
-    mg.set_num_interop_threads(2)
-    assert mg.get_num_interop_threads() == 2
-    with pytest.raises(RuntimeError, match="positive integer"):
-        mg.set_num_interop_threads(0)
-    mg.set_num_interop_threads(1)
+    from minigrad import runtime
+
+    saved = dict(runtime._state)
+    try:
+        runtime._state.update(interop_threads=1, interop_set=False)
+        assert mg.get_num_interop_threads() >= 1
+        mg.set_num_interop_threads(2)
+        assert mg.get_num_interop_threads() == 2
+        with pytest.raises(RuntimeError, match="positive integer"):
+            mg.set_num_interop_threads(0)
+    finally:
+        runtime._state.update(saved)
 
 
 def test_deterministic_algorithms_are_accepted_and_reported() -> None:

@@ -20,7 +20,7 @@ import numpy as np
 
 from . import versions
 from .grad_mode import Anomaly, _grad_enabled
-from .hooks import checked_result
+from .hooks import after_accumulate, checked_result
 from .node_surface import NodeSurface, OutputSurface, after_rule
 from .quiet import _QUIET, _loud_numpy, _quiet_numpy
 
@@ -314,6 +314,8 @@ def accumulate(leaf: Any, grad: Any, create_graph: bool, given: set[int]) -> Non
         leaf._grad = grad
     else:
         leaf._grad = leaf._grad + grad
+    if leaf._hooks:  # (its post-accumulate hooks: hooks.after_accumulate)
+        after_accumulate(leaf)
 
 
 def _run_hooks(hooks: list[Callable[[Any], Any]], grad: Any, create_graph: bool) -> Any:

@@ -18,11 +18,14 @@ import numpy as np
 
 __all__ = [
     "HookHandle",
+    "PostAccumulateGradHook",
     "PostHook",
     "PreHook",
     "RetainGrad",
+    "after_accumulate",
     "checked_result",
     "register",
+    "register_post_accumulate",
     "register_posthook",
     "register_prehook",
     "retain_grad",
@@ -189,3 +192,47 @@ def register_posthook(
     hook = PostHook(fn)
     hooks.append(hook)
     return HookHandle(hooks, hook)
+
+
+# ---------------------------------------------------------------------------------------------
+# Hooks after a leaf's .grad is accumulated (``Tensor.register_post_accumulate_grad_hook``)
+
+
+class PostAccumulateGradHook:
+    """``fn(leaf)`` after backward has accumulated the leaf's ``.grad``. It is kept in the
+    leaf's hook list with its gradient hooks (where, called before accumulation, it does
+    nothing); ``engine.accumulate`` then calls ``after_accumulate``, which runs it."""
+
+    def __init__(self, fn: Callable[[Any], Any]) -> None:
+        self.fn = fn
+
+    def __call__(self, grad: Any) -> None:
+        return None
+
+
+def register_post_accumulate(t: Any, fn: Callable[[Any], Any]) -> HookHandle:
+    """Add ``fn`` to the post-accumulate hooks of the leaf ``t`` (PyTorch's checks first)."""
+    if not t.requires_grad:
+        raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
+    if t.grad_fn is not None:
+        raise RuntimeError("post accumulate grad hooks cannot be registered on non-leaf tensors")
+    if t._hooks is None:
+        t._hooks = []
+    hook = PostAccumulateGradHook(fn)
+    t._hooks.append(hook)
+    return HookHandle(t._hooks, hook)
+
+
+def after_accumulate(leaf: Any) -> None:
+    """Run the post-accumulate hooks of ``leaf``, in the order they were registered.
+
+    Raises:
+        RuntimeError: if a hook returned a tensor; TypeError if it returned anything else but
+            None (PyTorch's errors; the leaf's ``.grad`` is accumulated already).
+    """
+    for hook in [h for h in leaf._hooks if isinstance(h, PostAccumulateGradHook)]:
+        out = hook.fn(leaf)
+        if out is not None:
+            if hasattr(out, "_data"):
+                raise RuntimeError("Tensor post accumulate grad hooks should return None.")
+            raise TypeError(f"expected Variable, but hook returned '{type(out).__name__}'")

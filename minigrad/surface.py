@@ -27,10 +27,11 @@ from .linalg_methods import LinalgMethods, LinalgResults, vector_norm_of
 from .more_methods import MoreMethods, MoreResults
 from .node_surface import labelled
 from .pointwise import PointwiseMethods, _divide
-from .pointwise_gaps import PointwiseGapMethods
+from .pointwise_gaps import PointwiseGapMethods, PointwiseGapResults
 from .rearrange import RearrangeMethods
 from .reductions import ReductionMethods, ReductionResults
 from .scatter_methods import ScatterMethods
+from .tensor_gaps import TensorGaps
 from .validation import (
     UNSET,
     ShapeError,
@@ -150,6 +151,9 @@ class return_types:
     cummax = MoreResults.cummax
     cummin = MoreResults.cummin
     svd = LinalgResults.svd
+    frexp = PointwiseGapResults.frexp
+    histogram = PointwiseGapResults.histogram
+    histogramdd = PointwiseGapResults.histogramdd
 
 
 _TYPE_NAMES = {
@@ -293,6 +297,7 @@ class TensorSurface(
     ScatterMethods,
     PointwiseGapMethods,
     WhereMethod,
+    TensorGaps,
 ):
     """PyTorch's Tensor methods built from the core ones (``Tensor`` inherits them)."""
 

@@ -384,10 +384,7 @@ class Tensor(InPlace, InPlaceMethods, Conversions, Copying, TensorSurface):
 
     def register_hook(self, hook: Callable[[Tensor], Tensor | None]) -> HookHandle:
         """Call ``hook(grad)`` when this tensor's gradient is computed; it may return a new one.
-
-        Returns:
-            A handle whose ``remove()`` unregisters the hook.
-        """
+        Returns a handle whose ``remove()`` unregisters the hook."""
         return register(self, hook)
 
     # -- arithmetic ---------------------------------------------------------------------------

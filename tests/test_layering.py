@@ -10,6 +10,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "minigrad"
 # Each module's layer; a module may import only from modules of a lower or equal layer...
 LAYERS = {
     "_missing": 0,
+    "_torch_names": 0,
     "_optional": 0,
     "distributed": 0,
     "dims": 0,
@@ -45,6 +46,7 @@ LAYERS = {
     "gap_methods": 2,
     "scatter_methods": 2,
     "pointwise_gaps": 2,
+    "tensor_gaps": 2,
     "tensor": 2,
     "constructor": 2,
     "surface": 2,

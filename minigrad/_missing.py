@@ -23,7 +23,6 @@ KNOWN: dict[str, str] = {
     "torch.sparse": "tensors are dense NumPy arrays",
     "torch.quantization": "there is no quantization",
     "torch.ao": "there is no quantization",
-    "torch.autograd.forward_ad": "minigrad differentiates in reverse mode only",
     **dict.fromkeys(
         [f"torch.hub.{name}" for name in ("load", "list", "help", "load_state_dict_from_url")]
         + ["torch.hub.download_url_to_file"],

@@ -76,6 +76,32 @@ def analytical_jacobian(fn: Callable[..., Any], inputs: Sequence[Tensor]) -> lis
     return jac
 
 
+def forward_jacobian(fn: Callable[..., Any], inputs: Sequence[Tensor]) -> list[list[np.ndarray]]:
+    """The same Jacobians from ``autograd.forward_ad``: one dual per input element (columns
+    of the Jacobian), the other inputs passed as they are."""
+    from .autograd import forward_ad  # (here: the autograd package imports this module)
+
+    jac: list[list[np.ndarray]] = []
+    n_out = [o.numel() for o in _outputs(fn, inputs)]
+    for i, x in enumerate(inputs):
+        if not (isinstance(x, Tensor) and x.requires_grad):
+            jac.append([])
+            continue
+        cols = [np.zeros((x.numel(), n)) for n in n_out]
+        for j in range(x.numel()):
+            e = np.zeros(x.shape, dtype=x._data.dtype)
+            e.reshape(-1)[j] = 1
+            with forward_ad.dual_level():
+                args = list(inputs)
+                args[i] = forward_ad.make_dual(x, _new_tensor(e, None))
+                for k, o in enumerate(_outputs(fn, args)):
+                    t = forward_ad.unpack_dual(o).tangent
+                    if t is not None:
+                        cols[k][j] = t._data.astype(np.float64).ravel()
+        jac.append(cols)
+    return jac
+
+
 def _check(inputs: Sequence[Any], where: str) -> None:
     for i, x in enumerate(inputs):
         if isinstance(x, Tensor) and x.requires_grad and x.dtype != np.float64:
@@ -118,9 +144,11 @@ def gradcheck(
             compatibility (minigrad's backward is deterministic, hands rules no undefined
             gradients and casts every gradient to its input's dtype; the full Jacobian is
             always compared).
-        check_batched_grad, check_batched_forward_grad, check_forward_ad, masked: must be
-            False (no vmap, forward mode or masked tensors).
-        check_backward_ad: False skips the comparison (there is nothing else to check).
+        check_forward_ad: also compare the Jacobian from ``autograd.forward_ad`` (which
+            calls a custom Function's ``jvp``), one dual per input element.
+        check_batched_grad, check_batched_forward_grad, masked: must be False (no vmap or
+            masked tensors).
+        check_backward_ad: False skips the comparison of backward's Jacobian.
         stats: if given, filled with ``compared`` (Jacobian entries compared) and ``zero`` (of
             them, how many are exactly 0 on both sides: such a comparison proves little), and
             ``blocks``/``zero_blocks``: the (input, output) Jacobians, and how many of them are
@@ -137,14 +165,19 @@ def gradcheck(
         "gradcheck",
         check_batched_grad=check_batched_grad,
         check_batched_forward_grad=check_batched_forward_grad,
-        check_forward_ad=check_forward_ad,
         masked=masked,
     )
     ins = [inputs] if isinstance(inputs, Tensor) else list(inputs)
     _check(ins, "gradcheck")
-    if not check_backward_ad:
+    if not (check_backward_ad or check_forward_ad):
         return True
     num = numerical_jacobian(fn, ins, eps)
+    if check_forward_ad:
+        fwd = forward_jacobian(fn, ins)
+        if not _compare(num, fwd, ins, atol, rtol, raise_exception, "gradcheck (forward AD)"):
+            return False
+    if not check_backward_ad:
+        return True
     ana = analytical_jacobian(fn, ins)
     if stats is not None:
         pairs = [(n, a) for n_cols, a_cols in zip(num, ana) for n, a in zip(n_cols, a_cols)]
@@ -160,8 +193,8 @@ def _unsupported(where: str, **flags: Any) -> None:
     for name, value in flags.items():
         if value:
             raise NotImplementedError(
-                f"{where}(): {name}=True is not supported (minigrad has no vmap, forward-mode "
-                "AD or masked tensors); leave it False"
+                f"{where}(): {name}=True is not supported (minigrad has no vmap, forward-over-"
+                "reverse checks or masked tensors); leave it False"
             )
 
 

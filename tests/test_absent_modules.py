@@ -20,7 +20,6 @@ ABSENT = [
     "minigrad.sparse",
     "minigrad.quantization",
     "minigrad.ao",
-    "minigrad.autograd.forward_ad",
 ]
 
 

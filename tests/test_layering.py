@@ -76,6 +76,7 @@ LAYERS = {
     "more_creation": 3,
     "gradcheck": 4,
     "autograd": 4,
+    "autograd.forward_ad": 4,
     "serialization": 4,
     "runtime": 4,
     "nn": 5,

@@ -9,7 +9,7 @@ from .._missing import missing_attribute
 from ..grad_mode import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
 from ..gradcheck import gradcheck, gradgradcheck
 from ..gradients import backward, grad
-from . import function, functional, graph
+from . import forward_ad, function, functional, graph
 from .anomaly import (
     detect_anomaly,
     is_anomaly_check_nan_enabled,
@@ -28,6 +28,7 @@ __all__ = [
     "backward",
     "detect_anomaly",
     "enable_grad",
+    "forward_ad",
     "function",
     "functional",
     "grad",

@@ -21,6 +21,16 @@ from ..tensor import Tensor, _new_tensor
 from ..versions import TICKS
 
 
+class _ForwardADHook:
+    """Filled by ``forward_ad`` while a level is open: ``hook(cls, args, run)`` runs the call
+    (``run()`` gives the outputs and the ctx) and gives the outputs their tangents."""
+
+    hook: Callable[[type[Function], tuple[Any, ...], Callable[[], Any]], Any] | None = None
+
+
+FORWARD_AD = _ForwardADHook()
+
+
 class FunctionCtx:
     """What ``forward``/``setup_context`` and ``backward`` see as ``ctx`` (PyTorch's names)."""
 
@@ -203,6 +213,15 @@ class Function:
             "autograd.Function to use it with backward mode AD."
         )
 
+    @staticmethod
+    def jvp(ctx: Any, *grad_inputs: Any) -> Any:
+        """One forward gradient per output, from one per argument of ``forward`` (used under
+        ``autograd.forward_ad``; ``ctx`` is the one ``forward`` saw)."""
+        raise NotImplementedError(
+            "You must implement the jvp function for custom autograd.Function to use it "
+            "with forward mode AD."
+        )
+
     @classmethod
     def apply(cls, *args: Any, **kwargs: Any) -> Any:
         """Run ``forward`` and, when an input needs a gradient, record the node."""
@@ -218,6 +237,14 @@ class Function:
             bound = inspect.signature(cls.forward).bind(*args, **kwargs)
             bound.apply_defaults()
             args = tuple(bound.arguments.values())
+        hook = FORWARD_AD.hook
+        if hook is not None:  # a forward AD level is open: duals get their outputs' tangents
+            return hook(cls, args, lambda: cls._run(args, separate))
+        return cls._run(args, separate)[0]
+
+    @classmethod
+    def _run(cls, args: tuple[Any, ...], separate: bool) -> tuple[Any, BackwardFunction]:
+        """Run ``forward`` (recording the node when needed): the outputs and the ctx."""
         node = cls._backward_cls()
         is_tensor = tuple(isinstance(a, Tensor) for a in args)
         node._arg_is_tensor = is_tensor
@@ -232,8 +259,8 @@ class Function:
             else:
                 output = cls.forward(node, *args)
         if not any(node.needs_input_grad):
-            return output
-        return _record(node, args, output)
+            return output, node
+        return _record(node, args, output), node
 
 
 def _record(node: BackwardFunction, args: tuple[Any, ...], output: Any) -> Any:

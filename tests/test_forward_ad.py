@@ -110,6 +110,31 @@ def test_tutorial_custom_function_and_gradcheck() -> None:
     )
 
 
+def test_tutorial_functional_api_section() -> None:
+    """Its functorch section through ``minigrad.func`` (``ft.make_functional_with_buffers``,
+    functorch's own, is not there: ``func.functional_call`` does its work)."""
+    import functools
+
+    import minigrad.func as ft
+
+    primal0, tangent0, primal1, tangent1 = (mg.randn(4, 4, dtype=mg.double) for _ in range(4))
+
+    def fn(x: Any, y: Any) -> Any:
+        return x**2 + y**2
+
+    primal_out, tangent_out = ft.jvp(fn, (primal0, primal1), (tangent0, tangent1))
+    with fwAD.dual_level():
+        out = fn(fwAD.make_dual(primal0, tangent0), fwAD.make_dual(primal1, tangent1))
+        np.testing.assert_allclose(
+            fwAD.unpack_dual(out).tangent.numpy(), tangent_out.numpy(), rtol=1e-12
+        )
+    y = mg.randn(4, 4, dtype=mg.double)
+    new_fn = functools.partial(fn, y=y)
+    primal_out, tangent_out = ft.jvp(new_fn, (primal0,), (tangent0,))
+    np.testing.assert_allclose(tangent_out.numpy(), 2 * primal0.numpy() * tangent0.numpy())
+    np.testing.assert_allclose(primal_out.numpy(), fn(primal0, y).numpy())
+
+
 def test_gradcheck_forward_ad_catches_a_wrong_jvp() -> None:
     class Wrong(Fn):
         @staticmethod
@@ -346,6 +371,16 @@ def test_custom_function_without_jvp_refused_as_in_torch() -> None:
             NoJvp.apply(fwAD.make_dual(mg.ones(2), mg.ones(2)))
         assert NoJvp.apply(mg.ones(2)).shape == (2,)  # no dual input: no jvp needed
     assert str(ours.value) == str(theirs.value)
+
+
+def test_minigrads_own_functions_refuse_duals_saying_so() -> None:
+    from minigrad.utils.checkpoint import checkpoint
+
+    with fwAD.dual_level():
+        d = fwAD.make_dual(mg.randn(2, 3), mg.randn(2, 3))
+        with pytest.raises(NotImplementedError, match=r"has no forward-mode AD in minigrad"):
+            checkpoint(lambda x: x.sin(), d, use_reentrant=False)
+        assert checkpoint(lambda x: x.sin(), mg.ones(2), use_reentrant=False).shape == (2,)
 
 
 def test_jvp_returning_the_wrong_shape_or_count_raises() -> None:

@@ -338,6 +338,11 @@ def _apply_with_jvp(cls: type[Function], args: tuple[Any, ...], run: Callable[[]
         return run()[0]
     if not any(isinstance(a, Tensor) and _hidden_leaves([a], current) for a in args):
         return run()[0]
+    if cls.jvp is Function.jvp and cls.__module__.startswith("minigrad."):
+        raise NotImplementedError(
+            f"{cls.__name__} (checkpoint, full backward hooks) has no forward-mode AD in "
+            "minigrad: apply it to tensors without tangents, outside forward_ad.dual_level()"
+        )
     if cls.jvp is Function.jvp:
         raise NotImplementedError(
             "You must implement the jvp function for custom autograd.Function to use it "

@@ -96,7 +96,7 @@ def alias_argument(new: Any, args: tuple[Any, ...], device: Any, requires_grad: 
         view = t.to(new._data.dtype)
     else:
         view = t[...]
-    new._data, new.grad_fn, new.requires_grad = view._data, view.grad_fn, view.requires_grad
+    new._data, new.grad_fn, new._requires_grad = view._data, view.grad_fn, view.requires_grad
     if view._base is not None:
         new._base = view._base
         _add_alias(t, new)

@@ -95,7 +95,7 @@ class Copying:
         if id(self) in memo:
             return memo[id(self)]
         new = rebuild_tensor(type(self), _deep_array(self._data, memo), False, self.name, None)
-        new.requires_grad = self.requires_grad
+        new._requires_grad = self.requires_grad
         memo[id(self)] = new
         if self._grad is not None:
             new._grad = copy.deepcopy(self._grad, memo)

@@ -286,7 +286,7 @@ def _inplace(t: Any, name: str, compute: Callable[[Any], Any], cast: str = "same
     version = versions.version(t._data)
     if t.grad_fn is not None:
         move_retained(t.grad_fn, r.grad_fn)
-    t._data, t.grad_fn, t.requires_grad = r._data, r.grad_fn, True
+    t._data, t.grad_fn, t._requires_grad = r._data, r.grad_fn, True
     versions.set_version(t._data, version + 1)
     for v in views:  # they see the new values, through a new view node
         _refresh(v)
@@ -326,7 +326,7 @@ def _refresh(v: Any) -> None:
     fresh = TensorMakers.apply(copy.copy(op), x)
     if v.grad_fn is not None and fresh.grad_fn is not None:
         move_retained(v.grad_fn, fresh.grad_fn)
-    v._data, v.grad_fn, v.requires_grad = fresh._data, fresh.grad_fn, fresh.requires_grad
+    v._data, v.grad_fn, v._requires_grad = fresh._data, fresh.grad_fn, fresh.requires_grad
     for w in views:
         if w._base[0] is v:
             _refresh(w)

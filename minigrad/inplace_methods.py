@@ -45,7 +45,7 @@ class InPlaceMethods:
 
     __slots__ = ()
     grad_fn: Any  # (the slots are Tensor's)
-    requires_grad: bool
+    _requires_grad: bool
     _aliases: Any
     _base: Any
 
@@ -565,7 +565,7 @@ class InPlaceMethods:
         """
         if self._base is not None:
             raise RuntimeError(_DETACH_A_VIEW)
-        self.grad_fn, self.requires_grad = None, False
+        self.grad_fn, self._requires_grad = None, False
         return self
 
     # -- random fills (``generator=`` as ``normal_``: a Generator, a NumPy one, a seed, None) --

@@ -11,6 +11,7 @@ from __future__ import annotations
 import builtins
 import math
 import warnings
+from operator import attrgetter
 from typing import TYPE_CHECKING, Any, NamedTuple, SupportsIndex, overload
 
 import numpy as np
@@ -302,6 +303,39 @@ class TensorSurface(
     """PyTorch's Tensor methods built from the core ones (``Tensor`` inherits them)."""
 
     __slots__ = ()
+
+    # -- requires_grad: read from its slot, assignments checked as PyTorch checks them --------
+
+    @property
+    def requires_grad(self: Any) -> builtins.bool:
+        """Whether backward computes a gradient for this tensor (assignable on a leaf)."""
+        return self._requires_grad
+
+    @requires_grad.setter
+    def requires_grad(self: Any, value: builtins.bool) -> None:
+        """``t.requires_grad = value``: PyTorch's RuntimeErrors for a value that is not a bool,
+        a computed tensor, or True on a tensor that is not floating point (as
+        ``requires_grad_()`` refuses them); nothing changes then."""
+        if not isinstance(value, builtins.bool):
+            raise RuntimeError("requires_grad must be a bool")
+        if self.grad_fn is not None:
+            raise RuntimeError(
+                "you can only change requires_grad flags of leaf variables."
+                + (
+                    ""
+                    if value
+                    else " If you want to use a computed variable in a subgraph that doesn't "
+                    "require differentiation use var_no_grad = var.detach()."
+                )
+            )
+        if value:
+            _check_can_require_grad(self._data, "requires_grad")
+        self._requires_grad = value
+
+    if not TYPE_CHECKING:  # the same property, read in C (attrgetter): a read costs less
+        requires_grad = property(
+            attrgetter("_requires_grad"), requires_grad.fset, doc=requires_grad.__doc__
+        )
 
     # -- layout: dense, as PyTorch's default (there is no sparse layout) ---------------------
 

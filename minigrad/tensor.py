@@ -74,7 +74,7 @@ def apply(op: Op, *inputs: Any) -> Tensor:
     for x in inputs:
         if isinstance(x, Tensor):
             xs.append(x._data)
-            edge = x.grad_fn or (x if x.requires_grad else None)
+            edge = x.grad_fn or (x if x._requires_grad else None)
             wanted = wanted or edge is not None
             edges.append(edge)
         else:
@@ -128,7 +128,7 @@ def _unary(op: Op, x: Tensor) -> Tensor:
         out = _again_quietly(op.forward, xd)
     if type(out) is not np.ndarray:
         out = np.asarray(out)
-    if _grad_enabled.get() and x.requires_grad:
+    if _grad_enabled.get() and x._requires_grad:
         t = _recorded(op, out, (x.grad_fn or x,), (x,), (xd,))
     else:
         t = _new_tensor(out, None)
@@ -187,8 +187,8 @@ def _binary(op: Op, x: Any, y: Any) -> Tensor:
     if type(out) is not np.ndarray:
         out = np.asarray(out)
     if _grad_enabled.get():
-        ex = (x.grad_fn or (x if x.requires_grad else None)) if xt else None
-        ey = (y.grad_fn or (y if y.requires_grad else None)) if yt else None
+        ex = (x.grad_fn or (x if x._requires_grad else None)) if xt else None
+        ey = (y.grad_fn or (y if y._requires_grad else None)) if yt else None
         if ex is not None or ey is not None:
             return _recorded(op, out, (ex, ey), (x, y), (xd, yd))
     return _new_tensor(out, None)
@@ -222,9 +222,9 @@ class Tensor(InPlace, InPlaceMethods, Conversions, Copying, TensorSurface):
         "_data",
         "_grad",
         "_hooks",
+        "_requires_grad",
         "grad_fn",
         "name",
-        "requires_grad",
     )
     # Make NumPy hand binary operators back to Tensor (``array * tensor`` -> Tensor.__rmul__).
     __array_ufunc__ = None
@@ -232,7 +232,7 @@ class Tensor(InPlace, InPlaceMethods, Conversions, Copying, TensorSurface):
     _data: np.ndarray
     _grad: Tensor | None  # the engine writes this slot directly; ``grad`` checks assignments
     grad_fn: Op | None
-    requires_grad: bool
+    _requires_grad: bool  # (the ``requires_grad`` property checks assignments: surface.py)
     name: str | None
     _hooks: list[Callable[[Tensor], Tensor | None]] | None
     _aliases: list[weakref.ref] | None  # what else sees this memory: views, detach(), numpy()
@@ -257,7 +257,7 @@ class Tensor(InPlace, InPlaceMethods, Conversions, Copying, TensorSurface):
         self._data = data
         self._grad = None
         self.grad_fn = None
-        self.requires_grad = bool(requires_grad)
+        self._requires_grad = bool(requires_grad)
         self.name = name
         self._hooks = None
         self._aliases = None
@@ -271,7 +271,7 @@ class Tensor(InPlace, InPlaceMethods, Conversions, Copying, TensorSurface):
         t._data = data
         t._grad = None
         t.grad_fn = grad_fn
-        t.requires_grad = grad_fn is not None
+        t._requires_grad = grad_fn is not None
         t.name = None
         t._hooks = None
         t._aliases = None
@@ -364,7 +364,7 @@ class Tensor(InPlace, InPlaceMethods, Conversions, Copying, TensorSurface):
             )
         if requires_grad:
             _check_can_require_grad(self._data, "requires_grad_()")
-        self.requires_grad = requires_grad
+        self._requires_grad = requires_grad
         return self
 
     def retain_grad(self) -> None:

@@ -160,11 +160,10 @@ def _check_can_require_grad(data: np.ndarray, where: str) -> None:
     """PyTorch's RuntimeError, in its words for ``requires_grad_()`` or a new tensor, for a
     tensor that is not floating point asked to require grad (minigrad refuses complex too)."""
     if data.dtype.kind != "f":
-        head = (
-            "only Tensors of floating point"
-            if where == "requires_grad_()"
-            else ("Only Tensors of floating point and complex")
-        )
+        head = {
+            "requires_grad_()": "only Tensors of floating point",
+            "requires_grad": "only Tensors of floating point and complex",
+        }.get(where, "Only Tensors of floating point and complex")
         raise RuntimeError(
             f"{head} dtype can require gradients ({where}: got dtype {data.dtype}; integer and "
             "bool tensors hold labels, indices and masks, and minigrad's gradients are real)"

@@ -361,3 +361,59 @@ def test_frexp_and_histogram_return_types() -> None:
     assert h.hist.tolist() == th.hist.tolist()
     assert h.bin_edges.tolist() == th.bin_edges.tolist()
     assert mg.return_types.histogramdd._fields == ("hist", "bin_edges")
+
+
+def _same_error(case: object) -> tuple[BaseException, BaseException]:
+    """The errors ``case(torch)`` and ``case(minigrad)`` raise (both must raise)."""
+    torch = pytest.importorskip("torch")
+    with pytest.raises(Exception) as ti:
+        case(torch)  # type: ignore[operator]
+    with pytest.raises(ti.type) as mi:
+        case(mg)  # type: ignore[operator]
+    return ti.value, mi.value
+
+
+@pytest.mark.parametrize("dtype", ["int64", "int32", "uint8", "bool"])
+def test_requires_grad_setter_refuses_what_torch_refuses(dtype: str) -> None:
+    def case(m: object) -> None:
+        t = m.ones(3, dtype=getattr(m, dtype))  # type: ignore[attr-defined]
+        t.requires_grad = False
+        t.requires_grad = True
+
+    t_err, m_err = _same_error(case)
+    assert str(m_err).startswith(str(t_err))
+    t = mg.ones(3, dtype=getattr(mg, dtype))
+    with pytest.raises(RuntimeError):
+        t.requires_grad = True
+    assert t.requires_grad is False
+
+
+@pytest.mark.parametrize("value", [True, False])
+def test_requires_grad_setter_on_a_computed_tensor_as_torch(value: bool) -> None:
+    def case(m: object) -> None:
+        y = m.ones(3, requires_grad=True) * 2  # type: ignore[attr-defined]
+        y.requires_grad = value
+
+    t_err, m_err = _same_error(case)
+    assert str(m_err) == str(t_err)
+
+
+@pytest.mark.parametrize("value", [1, 0, None, "yes", 1.0])
+def test_requires_grad_setter_wants_a_bool(value: object) -> None:
+    def case(m: object) -> None:
+        m.ones(3).requires_grad = value  # type: ignore[attr-defined]
+
+    t_err, m_err = _same_error(case)
+    assert str(m_err) == str(t_err)
+
+
+def test_requires_grad_setter_on_a_float_leaf() -> None:
+    x = mg.tensor([1.0, 2.0], dtype=mg.float64)
+    x.requires_grad = True
+    (x * x).sum().backward()
+    assert x.requires_grad is True and x.grad.tolist() == [2.0, 4.0]
+    x.requires_grad = False
+    assert x.requires_grad is False and (x * 2).grad_fn is None
+    p = mg.nn.Parameter(mg.ones(2))
+    p.requires_grad = False
+    assert not p.requires_grad

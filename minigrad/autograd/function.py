@@ -296,7 +296,7 @@ def _record(node: BackwardFunction, args: tuple[Any, ...], output: Any) -> Any:
         if not several:  # (one array stands for the output only when there is one)
             node.out = o._data if id(outputs[k]) in kept else _shape_only(o._data)
         o.grad_fn = OutputOf(node, k, len(outs), o._data) if several else node
-        o.requires_grad = True
+        o._requires_grad = True
     node._outputs = tuple(metas)
     counted = {id(x) for x in inputs} | (set() if several else {id(output)})
     others = tuple(t._data for key, t in kept.items() if key not in counted)

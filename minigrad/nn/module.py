@@ -1019,7 +1019,7 @@ def zero_grads(params: Iterable[Tensor], set_to_none: bool = True) -> None:
             p._grad = None
             continue
         # detach_(): a gradient recorded under create_graph leaves its graph.
-        g.grad_fn, g.requires_grad = None, False
+        g.grad_fn, g._requires_grad = None, False
         if g._data.flags.writeable:
             g._data.fill(0)
             bump_version(g)

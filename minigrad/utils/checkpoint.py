@@ -250,7 +250,7 @@ def _detach_variable(x: Any) -> Any:
     if not isinstance(x, Tensor):
         return x
     d = x.detach()
-    d.requires_grad = x.requires_grad
+    d._requires_grad = x.requires_grad
     return d
 
 

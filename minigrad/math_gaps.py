@@ -1,7 +1,8 @@
 """PyTorch's functions of comparison aliases, splitting, membership and products with a scaled
 sum: ``greater``..., ``ravel``, ``tensor_split``, ``hsplit``/``vsplit``/``dsplit``,
 ``split_with_sizes``, ``isin``, ``unravel_index``, ``unique_consecutive``, ``diagflat``,
-``mv``, ``inner``, ``vdot``, ``addmv``, ``addr``, ``baddbmm``, ``addbmm``, ``chain_matmul``.
+``mv``, ``inner``, ``vdot``, ``addmv``, ``addr``, ``baddbmm``, ``addbmm``, ``chain_matmul``,
+and the incomplete gamma functions ``igamma``, ``igammac``.
 
 Each calls the Tensor method of ``gap_methods`` (so the differentiable ones are compositions
 of existing ops) and takes PyTorch's ``out=`` where PyTorch has it; ``isin`` and
@@ -43,6 +44,8 @@ __all__ = [
     "histogram",
     "histogramdd",
     "hsplit",
+    "igamma",
+    "igammac",
     "index_add",
     "index_copy",
     "index_fill",
@@ -196,6 +199,18 @@ def unravel_index(indices: Tensor, shape: Any) -> tuple[Tensor, ...]:
         coords.append(np.mod(flat, s) if s else np.zeros_like(flat))
         flat = np.floor_divide(flat, s) if s else flat
     return tuple(_new_tensor(np.asarray(c, dtype=np.int64), None) for c in reversed(coords))
+
+
+def igamma(input: Tensor, other: Tensor, *, out: Tensor | None = None) -> Tensor:
+    """P(input, other), the regularized lower incomplete gamma function (``special.gammainc``)."""
+    t = tensor_argument(input, "igamma", "input", 1)
+    return _into(out, t.igamma(tensor_argument(other, "igamma", "other", 2)), "igamma")
+
+
+def igammac(input: Tensor, other: Tensor, *, out: Tensor | None = None) -> Tensor:
+    """Q(input, other) = 1 - P, the regularized upper incomplete gamma function."""
+    t = tensor_argument(input, "igammac", "input", 1)
+    return _into(out, t.igammac(tensor_argument(other, "igammac", "other", 2)), "igammac")
 
 
 def mv(input: Tensor, vec: Tensor, *, out: Tensor | None = None) -> Tensor:

@@ -1,7 +1,8 @@
 """PyTorch's elementwise Tensor methods of signs, extremes that skip NaN, integer divisors,
 angles, powers of two and neighbouring floats: ``copysign``, ``fmax``, ``fmin``, ``gcd``,
 ``lcm``, ``deg2rad``, ``rad2deg``, ``logaddexp2``, ``float_power``, ``ldexp``, ``frexp``,
-``nextafter``, ``histogram`` (and the in-place ``_`` forms PyTorch has).
+``nextafter``, ``histogram``, the regularized incomplete gamma functions ``igamma`` and
+``igammac`` (and the in-place ``_`` forms PyTorch has).
 
 ``Tensor`` inherits these (through ``TensorSurface``). The differentiable ones are composed of
 existing ops (``Where``, products, ``logaddexp``, ``pow``) with constant masks and factors
@@ -17,10 +18,11 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 
-from . import ops
+from . import ops, zeta_igamma
 from .dtypes import default_float, not_implemented_for, result_np, torch_name
 from .engine import TensorMakers
 from .inplace import _inplace
+from .pointwise import _pair
 
 if TYPE_CHECKING:
     from .tensor import Tensor
@@ -78,6 +80,13 @@ def _both(self: Any, other: Any, floating: builtins.bool) -> tuple[Any, Any, np.
     if floating:
         dt = _floating(dt)
     return _as(self, dt), _as(other, dt), dt
+
+
+def _igamma(op: Any, name: str, self: Any, other: Any) -> Tensor:
+    """op(self, other) of two tensors in their float result dtype (PyTorch's refusals of a number
+    and of integers)."""
+    _need_tensor(other, name, "other", 1)
+    return _pair(op, name, self, other)
 
 
 def histogram_of(
@@ -267,6 +276,24 @@ class PointwiseGapMethods:
     def nextafter_(self: Any, other: Any) -> Any:
         """``nextafter`` in place; returns self."""
         return _inplace(self, "nextafter_", lambda t: t.nextafter(other))
+
+    def igamma(self: Any, other: Any) -> Tensor:
+        """P(self, other), the regularized lower incomplete gamma function
+        (``torch.special.gammainc``); differentiable in other only, as PyTorch's."""
+        return _igamma(zeta_igamma.Igamma(), "igamma", self, other)
+
+    def igammac(self: Any, other: Any) -> Tensor:
+        """Q(self, other) = 1 - P(self, other), the regularized upper incomplete gamma function
+        (``torch.special.gammaincc``); differentiable in other only, as PyTorch's."""
+        return _igamma(zeta_igamma.Igammac(), "igammac", self, other)
+
+    def igamma_(self: Any, other: Any) -> Any:
+        """igamma(self, other), in place; returns self."""
+        return _inplace(self, "igamma_", lambda t: t.igamma(other))
+
+    def igammac_(self: Any, other: Any) -> Any:
+        """igammac(self, other), in place; returns self."""
+        return _inplace(self, "igammac_", lambda t: t.igammac(other))
 
     def histogram(
         self: Any,

@@ -1,8 +1,9 @@
 """``minigrad.special``: PyTorch's ``torch.special`` names for the special functions minigrad
 has (``gammaln`` is ``lgamma``, ``psi`` is ``digamma``, ``expit`` is ``sigmoid``...), the error
 function family (``erfc``, ``erfcx``, ``ndtr``, ``log_ndtr``, ``ndtri``) and the modified Bessel
-functions of the first kind (``i0``, ``i0e``, ``i1``, ``i1e``), with ``entr``, ``xlog1py`` and
-``ndtr``/``log_ndtr`` composed of differentiable ops. An absent name explains itself."""
+functions of the first kind (``i0``, ``i0e``, ``i1``, ``i1e``), the Hurwitz ``zeta`` and the
+regularized incomplete gamma functions (``gammainc``, ``gammaincc``), with ``entr``, ``xlog1py``
+and ``ndtr``/``log_ndtr`` composed of differentiable ops. An absent name explains itself."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from . import special_ops, special_values
+from . import special_ops, special_values, zeta_igamma
 from ._missing import missing_attribute
 from .activations import log_softmax, sigmoid, softmax
 from .engine import TensorMakers
@@ -36,9 +37,12 @@ from .functions import (
     where,
     xlogy,
 )
+from .gap_methods import tensor_argument as _tensor_argument
+from .pointwise import _pair
 from .tensor import Tensor, as_tensor
 
 __all__ = [
+    "airy_ai",
     "bessel_j0",
     "bessel_j1",
     "bessel_y0",
@@ -56,6 +60,8 @@ __all__ = [
     "exp2",
     "expit",
     "expm1",
+    "gammainc",
+    "gammaincc",
     "gammaln",
     "hermite_polynomial_h",
     "hermite_polynomial_he",
@@ -91,6 +97,7 @@ __all__ = [
     "spherical_bessel_j0",
     "xlog1py",
     "xlogy",
+    "zeta",
 ]
 
 expit = sigmoid
@@ -255,6 +262,41 @@ laguerre_polynomial_l = _polynomial("laguerre_polynomial_l", "The Laguerre polyn
 legendre_polynomial_p = _polynomial("legendre_polynomial_p", "The Legendre polynomial P_n")
 
 
+airy_ai = _bessel("airy_ai", "The Airy function Ai")
+
+
+def zeta(input: Any, other: Any, *, out: Tensor | None = None) -> Tensor:
+    """The Hurwitz zeta function zeta(x, q) = sum_k (q + k)^-x of input x and other q,
+    broadcast together; either may be a number (not both, as PyTorch). Its derivative is in q
+    only (-x zeta(x + 1, q)); backward through x raises PyTorch's ``NotImplementedError``."""
+    if isinstance(input, bool | int | float) and isinstance(other, bool | int | float):
+        raise TypeError(
+            "special_zeta() received an invalid combination of arguments - got (float, float), "
+            "but expected one of: (Tensor input, Tensor other), (Number self, Tensor other) or "
+            "(Tensor input, Number other): make one of them a tensor"
+        )
+    x = input if isinstance(input, bool | int | float) else as_tensor(input)
+    return _into(out, _pair(zeta_igamma.Zeta(), "special_zeta", x, other, True), "special_zeta")
+
+
+def gammainc(input: Any, other: Any, *, out: Tensor | None = None) -> Tensor:
+    """The regularized lower incomplete gamma function P(a, x) of input a and other x
+    (tensors of a float dtype, broadcast together): the gamma(a, 1) distribution function at x.
+    Differentiable in x (x^(a-1) e^-x / Gamma(a)); backward through a raises PyTorch's
+    ``NotImplementedError``."""
+    _tensor_argument(input, "special_gammainc", "input", 1)
+    _tensor_argument(other, "special_gammainc", "other", 2)
+    return _into(out, input.igamma(other), "special_gammainc")
+
+
+def gammaincc(input: Any, other: Any, *, out: Tensor | None = None) -> Tensor:
+    """The regularized upper incomplete gamma function Q(a, x) = 1 - P(a, x), accurate where
+    P is near 1; differentiable in x only, as ``gammainc``."""
+    _tensor_argument(input, "special_gammaincc", "input", 1)
+    _tensor_argument(other, "special_gammaincc", "other", 2)
+    return _into(out, input.igammac(other), "special_gammaincc")
+
+
 _SQRT_HALF = math.sqrt(0.5)
 
 
@@ -262,6 +304,6 @@ __getattr__ = missing_attribute(
     "minigrad.special",
     "torch.special",
     "minigrad has the gamma family, the error function family, the Bessel functions, the "
-    "orthogonal polynomials and the elementwise functions listed in docs/pytorch-surface.md; "
-    "airy_ai, zeta and the incomplete gamma functions (gammainc, gammaincc) are not there",
+    "orthogonal polynomials, zeta, the incomplete gamma functions and the elementwise "
+    "functions listed in docs/pytorch-surface.md",
 )

@@ -383,6 +383,50 @@ def _polygamma(n: int, x: np.ndarray) -> np.ndarray:
     return (-1) ** (n + 1) * math.factorial(n) * zeta
 
 
+def _hurwitz(s: np.ndarray, q: np.ndarray) -> np.ndarray:
+    """zeta(s, q) summed over 1000 terms plus Euler-Maclaurin's tail (three terms of it)."""
+    k = np.arange(1000.0)
+    w = q + 1000
+    head = ((q[..., None] + k) ** -s[..., None]).sum(-1)
+    return head + w ** (1 - s) / (s - 1) + 0.5 * w**-s + s / 12 * w ** (-s - 1)
+
+
+def _gammainc(a: np.ndarray, x: np.ndarray) -> np.ndarray:
+    """P(a, x) = x^a e^-x / Gamma(a + 1) sum_n x^n / ((a + 1)...(a + n)), 80 terms (x <= 2)."""
+    a, x = np.broadcast_arrays(a, x)
+    term, total = np.ones_like(x), np.ones_like(x)
+    for n in range(1, 80):
+        term = term * x / (a + n)
+        total = total + term
+    return np.exp(a * np.log(x) - x - _lgamma(a + 1)) * total
+
+
+# the constant arguments of the rows below: zeta and igamma differentiate in one argument only
+_ZETA_X = np.array([1.5, 3.0, 6.25])
+_IGAMMA_A = np.array([0.3, 1.0, 4.5])
+
+
+def _zeta_igamma() -> list[OpSpec]:
+    def const(v: np.ndarray, like: Tensor) -> Tensor:
+        return mg.tensor(v, dtype=like.dtype)
+
+    rows: list[tuple[str, Any, Any]] = [
+        ("zeta_q", lambda q: special.zeta(const(_ZETA_X, q), q), lambda q: _hurwitz(_ZETA_X, q)),
+        ("zeta_number_x", lambda q: special.zeta(4, q), lambda q: _hurwitz(np.full_like(q, 4), q)),
+        (
+            "gammainc_x",
+            lambda x: special.gammainc(const(_IGAMMA_A, x), x),
+            lambda x: _gammainc(_IGAMMA_A, x),
+        ),
+        (
+            "igammac_method_x",
+            lambda x: const(_IGAMMA_A, x).igammac(x),
+            lambda x: 1 - _gammainc(_IGAMMA_A, x),
+        ),
+    ]
+    return [OpSpec(name, fn, ref, ((2, 3),), (POSITIVE,)) for name, fn, ref in rows]
+
+
 def _trigonometry() -> list[OpSpec]:
     u: list[Row] = [
         ("tan", mg.tan, np.tan, UNIT),
@@ -2095,6 +2139,7 @@ SPECS: list[OpSpec] = (
     + _nn_primitives()
     + _binary()
     + _trigonometry()
+    + _zeta_igamma()
     + _matmul()
     + _fused()
     + _reductions()

@@ -4,8 +4,9 @@ Every backward rule exists twice: in its op (``ops.py``) and as the compiler's t
 (``compiler/templates.py``). Each row of ``tests/op_specs.py`` is recorded, written out by the
 compiler and run on random inputs; the compiler compares every forward value and every
 gradient an op hands on with the engine's, so a template that drifts from its rule fails here,
-and an op of ``ops.py``, ``fused.py``, ``more_ops.py``, ``gamma.py`` or ``special_ops.py``
-without a template (or never exercised by a row) fails the coverage tests below.
+and an op of ``ops.py``, ``fused.py``, ``more_ops.py``, ``gamma.py``, ``special_ops.py`` or
+``zeta_igamma.py`` without a template (or never exercised by a row) fails the coverage tests
+below.
 """
 
 from __future__ import annotations
@@ -18,7 +19,16 @@ import pytest
 from op_specs import BROADCAST, BROADCAST_PAIRS, SPECS, OpSpec, Shape
 
 import minigrad as mg
-from minigrad import fused, gamma, linalg_lu, linalg_ops, more_ops, ops, special_ops
+from minigrad import (
+    fused,
+    gamma,
+    linalg_lu,
+    linalg_ops,
+    more_ops,
+    ops,
+    special_ops,
+    zeta_igamma,
+)
 from minigrad.compiler import step as compiled
 from minigrad.compiler import templates
 from minigrad.engine import Op, run_backward
@@ -27,7 +37,7 @@ from minigrad.tensor import apply
 
 ALL_OPS = [
     c
-    for module in (ops, fused, more_ops, linalg_ops, gamma, special_ops, linalg_lu)
+    for module in (ops, fused, more_ops, linalg_ops, gamma, special_ops, linalg_lu, zeta_igamma)
     for _, c in inspect.getmembers(module, inspect.isclass)
     if issubclass(c, Op)
     and c is not Op

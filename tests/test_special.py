@@ -213,12 +213,14 @@ def test_special_names_as_torch() -> None:
         assert callable(getattr(special, name))
 
 
-ABSENT = ["zeta", "gammainc", "gammaincc", "airy_ai"]
+def test_every_function_of_torch_special_is_there() -> None:
+    names = [n for n in dir(torch.special) if not n.startswith("_")]
+    public = [n for n in names if callable(getattr(torch.special, n)) and n != "Tensor"]
+    assert sorted(set(public) - set(special.__all__)) == []
 
 
-@pytest.mark.parametrize("name", ABSENT)
+@pytest.mark.parametrize("name", ["gammaincinv", "hyp2f1"])
 def test_absent_names_explain_themselves(name: str) -> None:
-    assert hasattr(torch.special, name)
     with pytest.raises(AttributeError, match=rf"does not have torch\.special\.{name}"):
         getattr(special, name)
     with pytest.raises(ImportError, match=r"docs/pytorch\.md"):

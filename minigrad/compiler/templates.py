@@ -22,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-from .. import fused, gamma, linalg_lu, linalg_ops, more_ops, ops, special_ops
+from .. import fused, gamma, linalg_lu, linalg_ops, more_ops, ops, special_ops, zeta_igamma
 from ..engine import Op
 from .emitter import Emitter, literal
 
@@ -546,6 +546,61 @@ def _bessel_bwd(
     if not scaled:  # grad * (I0(x) - I1(x) / x)
         return [e.let(h[0], f"{g} * ({other} - {ratio})")]
     return [e.let(h[0], f"{g} * ({other} - {out} * np.sign({x}) - {ratio})")]
+
+
+def _result_dtype(vals: Any) -> str:
+    return np.result_type(*(np.asarray(v) for v in vals)).name
+
+
+def _zeta_src(e: Emitter, x: str, q: str) -> str:
+    _define(e, zeta_igamma._zeta_kernel, ZETA_BERNOULLI=zeta_igamma.ZETA_BERNOULLI)
+    return f"_zeta_kernel({x}, {q}, ZETA_BERNOULLI)"
+
+
+@_forward(zeta_igamma.Zeta)
+def _zeta_fwd(e: Emitter, op: Any, hint: str, xs: list[str], vals: Any) -> str:
+    dt = _result_dtype(vals)
+    return e.let(hint, f"np.asarray({_zeta_src(e, xs[0], xs[1])}).astype(np.{dt})")
+
+
+@_backward(zeta_igamma.Zeta)
+def _zeta_bwd(e: Emitter, op: Any, g: str, out: str, xs: list[str], vals: Any, h: list[str]) -> Any:
+    if op.needs_grad(0):
+        raise NotImplementedError("the derivative for 'zeta' is not implemented.")
+    x, q = xs  # grad * (-x zeta(x + 1, q))
+    dt = np.result_type(np.asarray(vals[0]) + 1, np.asarray(vals[1])).name
+    z = e.let(h[1] + "_z", f"np.asarray({_zeta_src(e, f'({x} + 1)', q)}).astype(np.{dt})")
+    return [None, e.let(h[1], f"{g} * (-{x} * {z})")]
+
+
+def _define_igamma(e: Emitter) -> None:
+    _define(e, gamma._sinpi, gamma._lgamma1p, gamma._lgamma_kernel, zeta_igamma._igamma_kernel,
+            LGAMMA_SERIES=gamma.LGAMMA_SERIES)  # fmt: skip
+
+
+@_forward(zeta_igamma.Igamma, zeta_igamma.Igammac)
+def _igamma_fwd(e: Emitter, op: Any, hint: str, xs: list[str], vals: Any) -> str:
+    _define_igamma(e)
+    call = f"_igamma_kernel({xs[0]}, {xs[1]}, {op.upper}, LGAMMA_SERIES)"
+    return e.let(hint, f"np.asarray({call}).astype(np.{_result_dtype(vals)})")
+
+
+@_backward(zeta_igamma.Igamma, zeta_igamma.Igammac)
+def _igamma_bwd(
+    e: Emitter, op: Any, g: str, out: str, xs: list[str], vals: Any, h: list[str]
+) -> Any:
+    if op.needs_grad(0):
+        name = "igammac" if op.upper else "igamma"
+        raise NotImplementedError(f"the derivative for '{name}: input' is not implemented.")
+    _define_igamma(e)
+    a, x = xs  # grad * exp((a - 1) log x - x - lgamma(a)), negated for igammac
+    dt = np.asarray(vals[0]).dtype.name
+    lg = e.let(
+        h[1] + "_lg",
+        f"np.asarray(_lgamma_kernel({a}.astype(np.float64), LGAMMA_SERIES)).astype(np.{dt})",
+    )
+    d = e.let(h[1] + "_d", f"np.exp(({a} - 1) * np.log({x}) - {x} - {lg})")
+    return [None, e.let(h[1], f"-{g} * {d}" if op.upper else f"{g} * {d}")]
 
 
 @_forward(more_ops.Sinc)

@@ -21,6 +21,7 @@ from ..functions import stack, where
 from ..gamma_sampling import standard_gamma
 from ..grad_mode import no_grad
 from ..nn.functional import one_hot
+from ..special import gammainc
 from ..surface import Size
 from ..tensor import Tensor, as_tensor
 from .distribution import (
@@ -91,6 +92,14 @@ class Gamma(Distribution):
         value = as_tensor(value, dtype=self.rate.dtype)
         c, rate = self.concentration, self.rate
         return c.xlogy(rate) + (c - 1).xlogy(value) - rate * value - c.lgamma()
+
+    def cdf(self, value: Tensor) -> Tensor:
+        """P(c, rate value), the regularized lower incomplete gamma function (``gammainc``):
+        differentiable in value and rate; in c it raises PyTorch's ``NotImplementedError``."""
+        if self._validate_args:
+            self._validate_sample(value)
+        value = as_tensor(value, dtype=self.rate.dtype)
+        return gammainc(self.concentration, self.rate * value)
 
     def entropy(self) -> Tensor:
         """c - log rate + lgamma(c) + (1 - c) digamma(c)."""

@@ -23,6 +23,19 @@ KNOWN: dict[str, str] = {
     "torch.sparse": "tensors are dense NumPy arrays",
     "torch.quantization": "there is no quantization",
     "torch.ao": "there is no quantization",
+    # torch.nn.modules' files other than module and loss (minigrad.nn.modules has those two)
+    **dict.fromkeys(
+        [
+            f"torch.nn.modules.{name}"
+            for name in (
+                "activation adaptive batchnorm channelshuffle container conv distance "
+                "dropout flatten fold instancenorm lazy linear normalization padding "
+                "pixelshuffle pooling rnn sparse transformer upsampling utils"
+            ).split()
+        ],
+        "minigrad keeps its layers in minigrad.nn: import them from there "
+        "(from minigrad.nn import Conv2d)",
+    ),
     **dict.fromkeys(
         [f"torch.hub.{name}" for name in ("load", "list", "help", "load_state_dict_from_url")]
         + ["torch.hub.download_url_to_file"],

@@ -7,7 +7,6 @@ vector), ``graph`` (what minigrad has of PyTorch's graph hooks), and ``Variable`
 
 from .._missing import missing_attribute
 from ..grad_mode import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
-from ..gradcheck import gradcheck, gradgradcheck
 from ..gradients import backward, grad
 from . import forward_ad, function, functional, graph
 from .anomaly import (
@@ -17,6 +16,7 @@ from .anomaly import (
     set_detect_anomaly,
 )
 from .function import Function, FunctionCtx
+from .gradcheck import gradcheck, gradgradcheck
 from .variable import Variable
 
 __getattr__ = missing_attribute("minigrad.autograd", "torch.autograd")

@@ -179,3 +179,6 @@ __all__ += activation.__all__ + layers.__all__
 __all__ += padding.__all__ + losses.__all__
 __all__ += pooling_layers.__all__
 __all__ += rearranging_layers.__all__
+
+# torch.nn.modules (its layers under PyTorch's paths) reads the names above: imported last
+from . import modules  # noqa: E402, F401

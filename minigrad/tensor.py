@@ -392,8 +392,8 @@ class Tensor(InPlace, InPlaceMethods, Conversions, Copying, TensorSurface):
     def __add__(self, other: Any) -> Tensor:
         return _binary(ops.Add(), self, other)
 
-    def __radd__(self, other: Any) -> Tensor:
-        return _binary(ops.Add(), other, self)
+    def __radd__(self, other: Any) -> Tensor:  # (self first: its node's edges as PyTorch's)
+        return _binary(ops.Add(), self, other)
 
     def __sub__(self, other: Any) -> Tensor:
         return _binary(ops.Sub(), self, other)
@@ -405,7 +405,7 @@ class Tensor(InPlace, InPlaceMethods, Conversions, Copying, TensorSurface):
         return _binary(ops.Mul(), self, other)
 
     def __rmul__(self, other: Any) -> Tensor:
-        return _binary(ops.Mul(), other, self)
+        return _binary(ops.Mul(), self, other)
 
     def __truediv__(self, other: Any) -> Tensor:
         return _binary(ops.Div(), self, other)

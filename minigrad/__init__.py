@@ -12,6 +12,7 @@ from . import (
     distributions,
     explain,
     func,
+    functional,
     hub,
     inplace_functions,
     linalg,
@@ -739,7 +740,7 @@ __all__ += [
     "vander",
     "var_mean",
 ]
-__all__ += ["func", "get_printoptions", "set_printoptions", "vmap"]
+__all__ += ["func", "functional", "get_printoptions", "set_printoptions", "vmap"]
 __all__ += math_gaps.__all__
 __all__ += activations.__all__
 __all__ += constants.__all__ + runtime.__all__

@@ -23,6 +23,11 @@ KNOWN: dict[str, str] = {
     "torch.sparse": "tensors are dense NumPy arrays",
     "torch.quantization": "there is no quantization",
     "torch.ao": "there is no quantization",
+    **dict.fromkeys(
+        ["torch.profiler", "torch.autograd.profiler"],
+        "there is no profiler; time a block with time.perf_counter, or profile the Python "
+        "calls with cProfile (each op is a Python call)",
+    ),
     # torch.nn.modules' files other than module and loss (minigrad.nn.modules has those two)
     **dict.fromkeys(
         [

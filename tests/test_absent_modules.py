@@ -20,6 +20,9 @@ ABSENT = [
     "minigrad.sparse",
     "minigrad.quantization",
     "minigrad.ao",
+    "minigrad.profiler",
+    "minigrad.autograd.profiler",
+    "minigrad.nn.modules.conv",
 ]
 
 

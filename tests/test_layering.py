@@ -76,6 +76,7 @@ LAYERS = {
     "inplace_functions": 3,
     "more_creation": 3,
     "gradcheck": 4,
+    "functional": 4,
     "autograd": 4,
     "autograd.forward_ad": 4,
     "serialization": 4,

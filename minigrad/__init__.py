@@ -23,6 +23,7 @@ from . import (
     reference,
     runtime,
     special,
+    torch_gaps,
     train,
     utils,
     viz,
@@ -379,6 +380,7 @@ from .runtime import *  # noqa: F403  (set_num_threads, use_deterministic_algori
 from .serialization import load, save
 from .surface import Size, return_types
 from .tensor import Tensor
+from .torch_gaps import *  # noqa: F403  (cholesky, qr, logdet, msort, gradient, poisson...)
 
 __getattr__ = missing_attribute("minigrad", "torch")
 bool_ = bool  # (NumPy's spelling, kept for older code)
@@ -741,7 +743,7 @@ __all__ += [
     "var_mean",
 ]
 __all__ += ["func", "functional", "get_printoptions", "set_printoptions", "vmap"]
-__all__ += math_gaps.__all__
+__all__ += math_gaps.__all__ + torch_gaps.__all__
 __all__ += activations.__all__
 __all__ += constants.__all__ + runtime.__all__
 __all__ += aliases.__all__ + inplace_functions.__all__ + more_creation.__all__

@@ -11,10 +11,12 @@ import warnings
 from collections.abc import Sequence
 from typing import Any
 
+import numpy as np
+
 from .nn import functional as F
 from .nn._common import _check_p, _dropout_mask
 from .nn.feature_functions import feature_alpha_dropout as _feature_alpha_dropout
-from .tensor import Tensor, as_tensor
+from .tensor import Tensor, _new_tensor, as_tensor
 
 __all__ = [
     "adaptive_avg_pool1d",
@@ -40,6 +42,7 @@ __all__ = [
     "dropout",
     "dropout_",
     "embedding",
+    "embedding_bag",
     "feature_alpha_dropout",
     "feature_alpha_dropout_",
     "feature_dropout",
@@ -474,3 +477,72 @@ def ctc_loss(
     """``nn.functional.ctc_loss``."""
     how = _reduction(reduction, "ctc_loss")
     return F.ctc_loss(log_probs, targets, input_lengths, target_lengths, blank, how, zero_infinity)
+
+
+# -- embedding_bag: the weight first, an int mode, and PyTorch's four outputs -----------------
+
+_BAG_MODES = ("sum", "mean", "max")
+
+
+def embedding_bag(
+    weight: Tensor,
+    indices: Any,
+    offsets: Any,
+    scale_grad_by_freq: bool = False,
+    mode: int = 0,
+    sparse: bool = False,
+    per_sample_weights: Any = None,
+    include_last_offset: bool = False,
+    padding_idx: int | None = None,
+) -> tuple[Tensor, Tensor, Tensor, Tensor]:
+    """``torch.embedding_bag``: ``nn.functional.embedding_bag`` with the weight first, 1-D
+    ``indices`` with ``offsets`` required, ``mode`` an int (0 sum, 1 mean, 2 max), returning
+    ``(output, offset2bag, bag_size, max_indices)`` as PyTorch's CPU kernel does.
+
+    ``offset2bag[i]`` is the bag of ``indices[i]`` (empty for a sum of a float32 weight without
+    ``padding_idx``, PyTorch's fast path); ``bag_size`` the number of entries of each bag that
+    are not ``padding_idx`` (zeros for a sum); ``max_indices`` the row of each bag's maximum per
+    column for ``mode=2`` (0 for an empty bag), ``bag_size`` for a mean, zeros for a sum. Only
+    ``output`` carries a gradient.
+    """
+    if not isinstance(offsets, Tensor):
+        raise TypeError(
+            "embedding_bag(): argument 'offsets' (position 3) must be Tensor, not "
+            f"{type(offsets).__name__}"
+        )
+    if isinstance(mode, bool) or mode not in (0, 1, 2):
+        raise RuntimeError("`mode` must be sum, mean, or max.")
+    output = F.embedding_bag(
+        indices, weight, offsets, None, 2, scale_grad_by_freq, _BAG_MODES[mode], sparse,
+        per_sample_weights, include_last_offset, padding_idx,
+    )  # fmt: skip
+    idx = np.asarray(as_tensor(indices)._data).reshape(-1).astype(np.int64)
+    starts = np.asarray(offsets._data).astype(np.int64)
+    if include_last_offset:
+        starts = starts[:-1]
+    n, table = len(starts), as_tensor(weight)
+    pad = padding_idx
+    if pad is not None and pad < 0:
+        pad += table.shape[0]
+    bag = np.searchsorted(starts, np.arange(len(idx)), side="right") - 1
+    kept = idx != pad if pad is not None else np.ones(len(idx), dtype=np.bool_)
+    counts = np.bincount(bag[kept], minlength=n)[:n].astype(np.int64)
+    if mode == 0 and table.dtype == np.float32 and padding_idx is None:
+        bag = np.zeros(0, dtype=np.int64)
+    if mode == 0:  # (one per offset as given, or per bag when recorded, as PyTorch's)
+        zeros = np.zeros(n if output.requires_grad else offsets.shape[0], np.int64)
+        return output, _new_tensor(bag, None), _new_tensor(zeros, None), _new_tensor(zeros, None)
+    if mode == 1:
+        return (
+            output,
+            _new_tensor(bag, None),
+            _new_tensor(counts, None),
+            _new_tensor(counts.copy(), None),
+        )
+    rows = table._data
+    best = np.zeros((n, rows.shape[1]), dtype=np.int64)
+    for b in range(n):
+        members = idx[(bag == b) & kept]
+        if len(members):
+            best[b] = members[np.argmax(rows[members], axis=0)]
+    return output, _new_tensor(bag, None), _new_tensor(counts, None), _new_tensor(best, None)

@@ -25,6 +25,7 @@ from .random import (
     default_generator,
     manual_seed,
 )
+from .sampling import bernoulli_draws, multinomial_draws
 from .tensor import Tensor, _new_tensor, as_tensor, from_data
 from .validation import DTypeLike, _shape, new_shape, sizes_given
 
@@ -472,13 +473,6 @@ def randperm(
     return _made(data.astype(np.int64 if dtype is None else dtype), device, requires_grad)
 
 
-def _probabilities(x: Any, where: str) -> np.ndarray:
-    arr = x._data if isinstance(x, Tensor) else np.asarray(x)
-    if arr.dtype.kind not in "fiub":
-        raise TypeError(f"{where}: expected a numeric tensor, got dtype {arr.dtype}")
-    return arr
-
-
 def multinomial(
     input: Any,
     num_samples: int,
@@ -497,51 +491,15 @@ def multinomial(
         RuntimeError: for negative, non-finite or all-zero weights, or more samples than
             categories when ``replacement`` is False.
     """
-    w = _probabilities(input, "multinomial()").astype(np.float64)
-    if w.ndim not in (1, 2):
-        raise RuntimeError(f"multinomial(): prob_dist must be 1 or 2 dim, got shape {w.shape}")
-    if num_samples <= 0:
-        raise RuntimeError(f"multinomial(): cannot sample {num_samples} (<= 0) samples")
-    rows = w.reshape(-1, w.shape[-1])
-    if not np.all(np.isfinite(rows)) or np.any(rows < 0):
-        raise RuntimeError(
-            "multinomial(): invalid multinomial distribution (encountering "
-            "probability entry < 0, inf or nan)"
-        )
-    sums = rows.sum(axis=1)
-    if np.any(sums <= 0):
-        raise RuntimeError(
-            "multinomial(): invalid multinomial distribution (sum of probabilities <= 0)"
-        )
-    if not replacement:
-        if num_samples > rows.shape[1]:
-            raise RuntimeError(
-                f"multinomial(): cannot sample n_sample > prob_dist.size(-1) samples without "
-                f"replacement (n_sample={num_samples}, categories={rows.shape[1]})"
-            )
     rng = as_generator(generator, "multinomial()")
-    drawn = []
-    for r, s in zip(rows, sums):
-        positive = int((r > 0).sum())
-        if replacement or num_samples <= positive:
-            drawn.append(rng.choice(rows.shape[1], num_samples, replace=replacement, p=r / s))
-            continue
-        # More draws than positive weights: PyTorch's kernel (a Gumbel top-k, where the weights
-        # of 0 all tie at 0) gives every positive one, then indices of weight 0 (here ascending).
-        first = rng.choice(rows.shape[1], positive, replace=False, p=r / s)
-        zeros = np.flatnonzero(r == 0)[: num_samples - positive]
-        drawn.append(np.concatenate([first, zeros]))
-    out = np.stack(drawn)
-    return _new_tensor(out.reshape(*w.shape[:-1], num_samples).astype(np.int64), None)
+    return _new_tensor(multinomial_draws(input, num_samples, replacement, rng), None)
 
 
-def bernoulli(input: Any, *, generator: GeneratorLike = None) -> Tensor:
-    """1 with probability ``input`` (elementwise), else 0; same dtype as ``input``."""
-    p = _probabilities(input, "bernoulli()")
-    if np.any((p < 0) | (p > 1)) or not np.all(np.isfinite(p)):
-        raise RuntimeError("bernoulli(): expected all probabilities to be in [0, 1]")
-    draws = as_generator(generator, "bernoulli()").random(p.shape) < p
-    return _new_tensor(draws.astype(p.dtype if p.dtype.kind == "f" else default_float()), None)
+def bernoulli(input: Any, p: Any = None, *, generator: GeneratorLike = None) -> Tensor:
+    """1 with probability ``input`` (elementwise), else 0; same dtype as ``input``. With a
+    number ``p``, every element of ``input``'s shape is drawn with probability ``p``."""
+    rng = as_generator(generator, "bernoulli()")
+    return _new_tensor(bernoulli_draws(input, rng, p), None)
 
 
 def normal(

@@ -31,6 +31,7 @@ from .pointwise import PointwiseMethods, _divide
 from .pointwise_gaps import PointwiseGapMethods, PointwiseGapResults
 from .rearrange import RearrangeMethods
 from .reductions import ReductionMethods, ReductionResults
+from .sampling import SamplingMethods
 from .scatter_methods import ScatterMethods
 from .tensor_gaps import TensorGaps
 from .validation import (
@@ -298,6 +299,7 @@ class TensorSurface(
     ScatterMethods,
     PointwiseGapMethods,
     WhereMethod,
+    SamplingMethods,
     TensorGaps,
 ):
     """PyTorch's Tensor methods built from the core ones (``Tensor`` inherits them)."""

@@ -37,6 +37,7 @@ from .conv import (
 )
 from .distance import CosineSimilarity, PairwiseDistance
 from .embedding import Embedding, EmbeddingBag
+from .fractional_pooling import FractionalMaxPool2d, FractionalMaxPool3d
 from .layers import *  # noqa: F403  (Linear, Flatten, Sequential...)
 from .lazy import (
     LazyBatchNorm1d,
@@ -178,6 +179,7 @@ __all__ = [
 __all__ += activation.__all__ + layers.__all__
 __all__ += padding.__all__ + losses.__all__
 __all__ += pooling_layers.__all__
+__all__ += ["FractionalMaxPool2d", "FractionalMaxPool3d"]
 __all__ += rearranging_layers.__all__
 
 # torch.nn.modules (its layers under PyTorch's paths) reads the names above: imported last

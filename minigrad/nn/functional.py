@@ -65,6 +65,12 @@ from .feature_functions import (
     instance_norm,
     local_response_norm,
 )
+from .fractional_pooling import (
+    fractional_max_pool2d,
+    fractional_max_pool2d_with_indices,
+    fractional_max_pool3d,
+    fractional_max_pool3d_with_indices,
+)
 from .grid_sampling import affine_grid, grid_sample
 from .more_losses import *  # noqa: F403  (kl_div, the margin losses...: more_losses.__all__)
 from .pooling import (
@@ -166,6 +172,12 @@ __all__ = [
     "threshold_",
 ]
 __all__ += ["cosine_similarity", "normalize", "pairwise_distance", "pdist"]  # (linalg_functions.py)
+__all__ += [  # (fractional_pooling.py)
+    "fractional_max_pool2d",
+    "fractional_max_pool2d_with_indices",
+    "fractional_max_pool3d",
+    "fractional_max_pool3d_with_indices",
+]
 __all__ += [  # (pooling.py)
     "adaptive_avg_pool1d",
     "adaptive_avg_pool3d",

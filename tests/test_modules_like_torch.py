@@ -199,6 +199,19 @@ CASES: list[Case] = [
     C("nn.AdaptiveMaxPool2d((3, 4))", f(2, 3, 7, 9)),
     C("nn.AdaptiveMaxPool2d(2, return_indices=True)", f(2, 3, 7, 9)),
     C("nn.AdaptiveMaxPool3d(2)", f(1, 2, 5, 6, 4)),
+    C(
+        "nn.FractionalMaxPool2d(3, (4, 3), _random_samples=torch.full((2, 3, 2), 0.37))",
+        f(2, 3, 9, 8),
+    ),
+    C(
+        "nn.FractionalMaxPool2d(2, output_ratio=0.5, return_indices=True, "
+        "_random_samples=torch.full((2, 3, 2), 0.6))",
+        f(2, 3, 9, 8),
+    ),
+    C(
+        "nn.FractionalMaxPool3d(2, 3, _random_samples=torch.full((1, 2, 3), 0.25))",
+        f(1, 2, 6, 7, 8),
+    ),
     C("nn.MaxUnpool1d(2)", f(2, 3, 4), v(np.tile(np.array([0, 3, 5, 6]), (2, 3, 1)))),
     C("nn.MaxUnpool2d(2, stride=2)", f(1, 1, 2, 2), v(np.array([[[[0, 3], [9, 14]]]]))),
     C("nn.MaxUnpool3d(2)", f(1, 1, 1, 1, 2), v(np.array([[[[[0, 3]]]]]))),

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from .. import ops
-from ..dtypes import torch_name
+from ..dtypes import not_implemented_for
 from ..node_surface import labelled
 from ..random import as_generator
 from ..tensor import Tensor, _new_tensor, apply, as_tensor
@@ -118,9 +118,10 @@ def _fractional(
             )
         output_size = [int(x.shape[x.ndim - nd + d] * ratio[d]) for d in range(nd)]
     if x.dtype.kind != "f":
-        raise NotImplementedError(
-            f"{fn}: not implemented for '{torch_name(x._data.dtype)}' input (it must be floating "
-            "point: the window starts are drawn in the input's dtype)"
+        raise not_implemented_for(
+            fn,
+            x._data.dtype,
+            "the input must be floating point: the windows are placed in its dtype",
         )
     kernel = _ints(kernel_size, nd, fn, "kernel_size")
     out = _ints(output_size, nd, fn, "output_size")

@@ -18,6 +18,7 @@ from .gamma import LGAMMA_SERIES, _digamma_kernel, _lgamma_kernel
 from .ops import _is_array
 from .quiet import _ieee
 from .random import as_generator
+from .zeta_igamma import _igamma_kernel
 
 # PyTorch's coefficients of p(v) / q(v), each a quadratic in u (rows: u^0, u^1, u^2)
 _COEF_UV = (
@@ -88,46 +89,22 @@ def standard_gamma_grad(alpha: np.ndarray, x: np.ndarray) -> np.ndarray:
         return np.asarray(out).astype(x.dtype)
 
 
-def _gammainc_kernel(a: Any, x: Any, series: Any) -> tuple[Any, Any]:
-    """(P, Q): the regularized lower and upper incomplete gamma functions at (a, x), x > 0:
-    P by its series below x = a + 1, Q by its continued fraction (modified Lentz) above."""
-    tiny = 1e-300
-    with np.errstate(all="ignore"):
-        prefix = np.exp(a * np.log(x) - x - _lgamma_kernel(a, series))
-        term = 1 / a
-        total = term
-        for n in range(1, 400):
-            term = term * x / (a + n)
-            total = total + term
-        p_series = prefix * total
-        b = x + 1 - a
-        c = np.full_like(x, 1 / tiny)
-        d = 1 / b
-        h = d
-        for i in range(1, 400):
-            an = -i * (i - a)
-            b = b + 2
-            d = an * d + b
-            d = np.where(np.abs(d) < tiny, tiny, d)
-            c = b + an / c
-            c = np.where(np.abs(c) < tiny, tiny, c)
-            d = 1 / d
-            h = h * d * c
-        q_cf = prefix * h
-        lower = x < a + 1
-        return np.where(lower, p_series, 1 - q_cf), np.where(lower, 1 - p_series, q_cf)
+def _gammainc(a: Any, x: Any) -> tuple[Any, Any]:
+    """(P, Q), the regularized lower and upper incomplete gamma functions at (a, x), each
+    computed as itself (not as 1 minus the other), so a tail keeps its relative precision."""
+    return _igamma_kernel(a, x, False, LGAMMA_SERIES), _igamma_kernel(a, x, True, LGAMMA_SERIES)
 
 
 def _gamma_quantile(a: Any, a0: Any, x0: Any) -> Any:
     """x with F(x; a) = F(x0; a0), F the gamma cdf: Newton's method in log x from x0 (on P or
     on Q, whichever is the smaller at x0, to keep the relative precision of the tail)."""
-    p0, q0 = _gammainc_kernel(a0, x0, LGAMMA_SERIES)
+    p0, q0 = _gammainc(a0, x0)
     use_p = p0 < 0.5
     with np.errstate(all="ignore"):
         t = np.log(x0)
         for _ in range(60):
             x = np.exp(t)
-            p, q = _gammainc_kernel(a, x, LGAMMA_SERIES)
+            p, q = _gammainc(a, x)
             f = np.where(use_p, p - p0, q0 - q)
             density = np.exp(a * t - x - _lgamma_kernel(a, LGAMMA_SERIES))  # dF/dlog x
             t = t - np.clip(f / density, -1.0, 1.0)

@@ -27,6 +27,7 @@ from .inplace import _inplace, sibling_views
 from .linalg_methods import LinalgMethods, LinalgResults, vector_norm_of
 from .more_methods import MoreMethods, MoreResults
 from .node_surface import labelled
+from .older_names import OlderMethods
 from .pointwise import PointwiseMethods, _divide
 from .pointwise_gaps import PointwiseGapMethods, PointwiseGapResults
 from .rearrange import RearrangeMethods
@@ -300,6 +301,7 @@ class TensorSurface(
     PointwiseGapMethods,
     WhereMethod,
     SamplingMethods,
+    OlderMethods,
     TensorGaps,
 ):
     """PyTorch's Tensor methods built from the core ones (``Tensor`` inherits them)."""

@@ -39,16 +39,12 @@ _COMPLEX = "complex tensors are not supported; keep real and imaginary parts as 
 
 # What to use instead, for the names users reach for.
 HINTS: dict[str, str] = {
-    **{
-        n: f"use minigrad.linalg.{n}"
-        for n in ("cholesky", "qr", "lstsq", "eig", "householder_product")
-    },
+    **{n: f"use minigrad.linalg.{n}" for n in ("lstsq", "eig", "householder_product")},
     "solve": "use minigrad.linalg.solve(A, B)",
     "lu": "use minigrad.linalg.lu_factor",
     "lu_solve": "use minigrad.linalg.lu_solve",
     "symeig": "use minigrad.linalg.eigh",
     "triangular_solve": "use minigrad.linalg.solve_triangular",
-    "logdet": "use minigrad.linalg.slogdet (logdet is log(sign) + logabsdet)",
     "multinomial": "use minigrad.multinomial(t, num_samples)",
     "bernoulli": "use minigrad.bernoulli(t)",
     "stft": "there are no FFTs; use numpy.fft on t.numpy()",

@@ -13,17 +13,14 @@ from __future__ import annotations
 import builtins
 import warnings
 from collections.abc import Sequence
-from typing import Any, NamedTuple
+from typing import Any
 
 import numpy as np
 
 from .dims import wrap_dim
 from .dtypes import default_float, not_implemented_for, to_dtype
 from .functions import cat
-from .linalg_factor import cholesky as _linalg_cholesky
-from .linalg_factor import qr as _linalg_qr
-from .linalg_functions import slogdet
-from .linalg_ops import LinAlgError
+from .older_names import CHOLESKY_DEPRECATED, QR_DEPRECATED, QRResult, cholesky_of, logdet_of, qr_of
 from .random import GeneratorLike, as_generator
 from .tensor import Tensor, _new_tensor, as_tensor
 
@@ -40,27 +37,6 @@ __all__ = [
     "qr",
 ]
 
-_CHOLESKY_DEPRECATED = (
-    "torch.cholesky is deprecated in favor of torch.linalg.cholesky and will be removed in a "
-    "future PyTorch release.\nL = torch.cholesky(A)\nshould be replaced with\n"
-    "L = torch.linalg.cholesky(A)\nand\nU = torch.cholesky(A, upper=True)\nshould be replaced "
-    "with\nU = torch.linalg.cholesky(A).mH\nThis transform will produce equivalent results for "
-    "all valid (symmetric positive definite) inputs."
-)
-_QR_DEPRECATED = (
-    "torch.qr is deprecated in favor of torch.linalg.qr and will be removed in a future PyTorch "
-    "release.\nThe boolean parameter 'some' has been replaced with a string parameter 'mode'.\n"
-    "Q, R = torch.qr(A, some)\nshould be replaced with\n"
-    "Q, R = torch.linalg.qr(A, 'reduced' if some else 'complete')"
-)
-
-
-class QRResult(NamedTuple):
-    """``torch.return_types.qr``: ``(Q, R)``."""
-
-    Q: Any
-    R: Any
-
 
 def _no_out(out: Any, fn: str) -> None:
     if out is not None:
@@ -71,52 +47,35 @@ def cholesky(input: Any, upper: builtins.bool = False, *, out: Any = None) -> Te
     """``torch.cholesky`` (deprecated, with PyTorch's warning): ``linalg.cholesky(input)``,
     or with ``upper`` its transpose ``U`` (``A = U^T U``), read from the upper triangle."""
     _no_out(out, "cholesky")
-    warnings.warn(_CHOLESKY_DEPRECATED, UserWarning, stacklevel=2)
-    try:
-        return _linalg_cholesky(input, upper=upper)
-    except LinAlgError as e:  # PyTorch names the old function
-        raise type(e)(str(e).replace("linalg.cholesky:", "cholesky:", 1)) from None
+    warnings.warn(CHOLESKY_DEPRECATED, UserWarning, stacklevel=2)
+    return cholesky_of(input, upper)
 
 
 def qr(input: Any, some: builtins.bool = True, *, out: Any = None) -> QRResult:
     """``torch.qr`` (deprecated, with PyTorch's warning): ``linalg.qr(input, "reduced")``, or
     ``"complete"`` when ``some`` is False; returns ``(Q, R)``."""
     _no_out(out, "qr")
-    warnings.warn(_QR_DEPRECATED, UserWarning, stacklevel=2)
-    q, r = _linalg_qr(input, "reduced" if some else "complete")
-    return QRResult(q, r)
+    warnings.warn(QR_DEPRECATED, UserWarning, stacklevel=2)
+    return qr_of(input, some)
 
 
 def logdet(input: Any) -> Tensor:
     """The log of each determinant (``torch.logdet``): nan for a negative determinant, -inf
     for 0. ``logabsdet + log(sign)`` of ``slogdet`` (the sign is a constant), so the
     gradient is ``inv(A)^T`` as PyTorch's."""
-    x = as_tensor(input)
-    if x.ndim < 2 or x.shape[-1] != x.shape[-2]:
-        if x.ndim < 2:
-            raise RuntimeError("logdet: The input tensor A must have at least 2 dimensions.")
-        raise RuntimeError(
-            f"logdet: A must be batches of square matrices, but they are {x.shape[-2]} by "
-            f"{x.shape[-1]} matrices"
-        )
-    sign, logabs = slogdet(x)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return logabs + sign.log()
+    return logdet_of(as_tensor(input))
 
 
 def msort(input: Any, *, out: Any = None) -> Tensor:
     """``input`` sorted along its first dimension (``torch.msort``: ``sort(input, 0)[0]``)."""
     _no_out(out, "msort")
-    return as_tensor(input).sort(dim=0).values
+    return as_tensor(input).msort()
 
 
 def isreal(input: Any) -> Tensor:
     """Which elements are real (bool): all of a real tensor, those of imaginary part 0 of a
     complex one."""
-    a = as_tensor(input)._data
-    if a.dtype.kind == "c":
-        return _new_tensor(a.imag == 0, None)
-    return _new_tensor(np.ones(a.shape, dtype=np.bool_), None)
+    return as_tensor(input).isreal()
 
 
 def is_complex(input: Any) -> builtins.bool:
@@ -132,7 +91,7 @@ def is_complex(input: Any) -> builtins.bool:
 def narrow_copy(input: Any, dim: int, start: int, length: int, *, out: Any = None) -> Tensor:
     """``narrow`` that returns a copy, not a view (``torch.narrow_copy``)."""
     _no_out(out, "narrow_copy")
-    return as_tensor(input).narrow(dim, start, length).clone()
+    return as_tensor(input).narrow_copy(dim, start, length)
 
 
 # ---------------------------------------------------------------------------------------------

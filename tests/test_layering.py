@@ -46,6 +46,7 @@ LAYERS = {
     "more_methods": 2,
     "gap_methods": 2,
     "sampling": 2,
+    "older_names": 2,
     "scatter_methods": 2,
     "pointwise_gaps": 2,
     "tensor_gaps": 2,

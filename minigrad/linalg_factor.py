@@ -1,10 +1,12 @@
 """Matrix factorizations and functions of ``minigrad.linalg``: ``cholesky``, ``matrix_exp``,
-``eigh``/``eigvalsh``, ``qr`` and ``matrix_power``, batched over the leading dimensions.
+``eigh``/``eigvalsh``, ``qr``, ``matrix_power`` and ``solve_triangular`` (the solve that
+follows a Cholesky or QR factorization), batched over the leading dimensions.
 
 The ops (``Cholesky``, ``MatrixExp``, ``Eigh``, ``QR``) compute forward with NumPy and keep
 PyTorch's backward rule beside it (``FunctionsManual.cpp``), written with the helpers of
 ``ops.py`` and ``linalg_ops.py`` so it runs on arrays (first order) and on Tensors, recorded,
-under ``create_graph``. ``matrix_power`` is a composition of matrix products (and ``inv``).
+under ``create_graph``. ``matrix_power`` is a composition of matrix products (and ``inv``),
+``solve_triangular`` one of the triangle and the ``Solve`` op.
 """
 
 from __future__ import annotations
@@ -15,16 +17,26 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from .dtypes import torch_name
+from .dtypes import not_implemented_for, torch_name
 from .engine import Op, TensorMakers
 from .linalg_methods import check_matrices, refuse_half
-from .linalg_ops import LinAlgError, solve
+from .linalg_ops import LinAlgError, Solve, solve
 from .node_surface import labelled
 from .ops import _is_array, reshape, scatter, swap_last, where
 from .quiet import _ieee
 from .tensor import Tensor
+from .validation import ShapeError, _broadcast_message
 
-__all__ = ["cholesky", "cholesky_ex", "eigh", "eigvalsh", "matrix_exp", "matrix_power", "qr"]
+__all__ = [
+    "cholesky",
+    "cholesky_ex",
+    "eigh",
+    "eigvalsh",
+    "matrix_exp",
+    "matrix_power",
+    "qr",
+    "solve_triangular",
+]
 
 
 class FactorResults:
@@ -43,10 +55,11 @@ class FactorResults:
         R: Any
 
 
-def _tensor(x: Any, fn: str, name: str = "A") -> Tensor:
+def _tensor(x: Any, fn: str, name: str = "A", position: builtins.int = 1) -> Tensor:
     if not isinstance(x, Tensor):
         raise TypeError(
-            f"{fn}(): argument '{name}' (position 1) must be Tensor, not {type(x).__name__}"
+            f"{fn}(): argument '{name}' (position {position}) must be Tensor, not "
+            f"{type(x).__name__}"
         )
     return x
 
@@ -454,3 +467,66 @@ def qr(A: Any, mode: str = "reduced", *, out: Any = None) -> Any:
     if mode == "r":
         q = TensorMakers.wrap(np.empty(0, dtype=a.dtype), None)
     return FactorResults.linalg_qr(q, r)
+
+
+def solve_triangular(
+    A: Tensor,
+    B: Tensor,
+    *,
+    upper: builtins.bool,
+    left: builtins.bool = True,
+    unitriangular: builtins.bool = False,
+    out: Any = None,
+) -> Tensor:
+    """X with ``A X = B`` for a triangular ``A`` (``X A = B`` when ``left`` is False), as
+    ``torch.linalg.solve_triangular``: only the upper (``upper=True``) or lower triangle of
+    ``A`` is read, and with ``unitriangular`` not its diagonal either (taken as ones). ``B`` is
+    a batch of matrices (at least 2-D); batch dims broadcast, dtypes promote. Gradients are
+    PyTorch's: to ``A``, the triangle read (without the diagonal for ``unitriangular``).
+
+    Raises:
+        LinAlgError: for a zero on the diagonal read (PyTorch returns inf and nan there).
+    """
+    if out is not None:
+        raise TypeError(
+            "linalg.solve_triangular(): out= is not supported in minigrad; assign the result"
+        )
+    A = _tensor(A, "linalg_solve_triangular", "A", 1)
+    B = _tensor(B, "linalg_solve_triangular", "B", 2)
+    name = "linalg.solve_triangular"
+    if B.ndim < 2:
+        raise RuntimeError(f"{name}: The input tensor B must have at least 2 dimensions.")
+    if A.ndim < 2:
+        raise RuntimeError(f"{name}: The input tensor A must have at least 2 dimensions.")
+    if A.shape[-1] != A.shape[-2]:
+        raise RuntimeError(
+            f"{name}: A must be batches of square matrices, but they are {A.shape[-2]} by "
+            f"{A.shape[-1]} matrices"
+        )
+    n, (rows, cols) = A.shape[-1], B.shape[-2:]
+    if (rows if left else cols) != n:
+        raise RuntimeError(
+            f"{name}: Incompatible shapes of A and B for the equation "
+            f"{'AX = B' if left else 'XA = B'} ({n}x{n} and {rows}x{cols})"
+        )
+    common = np.result_type(A._data.dtype, B._data.dtype)
+    if common.kind not in "fc" or common == np.float16:
+        raise not_implemented_for("triangular_solve_cpu", common, "convert first, e.g. A.double()")
+    batch = _broadcast_message(A.shape[:-2], B.shape[:-2])
+    if batch:
+        raise ShapeError(f"{batch} (in {name}: the batch dims of A and B must broadcast)")
+    A_, B_ = (t if t._data.dtype == common else t.to(common) for t in (A, B))
+    T = A_.triu(1 if unitriangular else 0) if upper else A_.tril(-1 if unitriangular else 0)
+    if unitriangular:
+        T = T + np.eye(n, dtype=common)
+    diag = np.diagonal(T._data, axis1=-2, axis2=-1)
+    if (diag == 0).any():
+        raise LinAlgError(
+            f"{name}: A has a zero on its diagonal, so it is singular (PyTorch returns inf and "
+            "nan here; minigrad raises: check the matrix or use linalg.lstsq)"
+        )
+    if left:
+        X = TensorMakers.apply(Solve(), T, B_)
+    else:
+        X = TensorMakers.apply(Solve(), T.mT, B_.mT).mT
+    return labelled(X, "LinalgSolveTriangularBackward0", A, B)

@@ -1,7 +1,8 @@
 """More of ``torch.linalg``, composed of Tensor ops (so their gradients, and the gradients of
 those, come from the ops): ``matmul``, ``diagonal``, ``vecdot``, ``multi_dot`` (PyTorch's
-order of products), ``vander`` and ``solve_triangular``; and the names minigrad refuses with a
-reason and an alternative: ``eig``/``eigvals`` (complex results) and the ``ldl_*`` family.
+order of products), ``vander`` and ``solve_triangular`` (kept in ``linalg_factor.py``, so
+Tensor's methods can use it); and the names minigrad refuses with a reason and an
+alternative: ``eig``/``eigvals`` (complex results) and the ``ldl_*`` family.
 """
 
 from __future__ import annotations
@@ -12,13 +13,11 @@ from typing import Any
 
 import numpy as np
 
-from . import linalg_ops
-from .dtypes import not_implemented_for, torch_name
+from .dtypes import torch_name
 from .functions import cat
 from .functions import matmul as _matmul
-from .node_surface import labelled
-from .tensor import Tensor, apply
-from .validation import ShapeError, _broadcast_message
+from .linalg_factor import solve_triangular
+from .tensor import Tensor
 
 __all__ = [
     "diagonal",
@@ -185,66 +184,6 @@ def vander(x: Tensor, *, N: builtins.int | None = None) -> Tensor:
     powers = x_.unsqueeze(-1).expand(*x_.shape, builtins.int(n) - 1).cumprod(-1)
     ones = Tensor._wrap(np.ones((*x_.shape, 1), dtype=x_._data.dtype), None)
     return cat([ones, powers], -1)
-
-
-def solve_triangular(
-    A: Tensor,
-    B: Tensor,
-    *,
-    upper: builtins.bool,
-    left: builtins.bool = True,
-    unitriangular: builtins.bool = False,
-    out: Any = None,
-) -> Tensor:
-    """X with ``A X = B`` for a triangular ``A`` (``X A = B`` when ``left`` is False), as
-    ``torch.linalg.solve_triangular``: only the upper (``upper=True``) or lower triangle of
-    ``A`` is read, and with ``unitriangular`` not its diagonal either (taken as ones). ``B`` is
-    a batch of matrices (at least 2-D); batch dims broadcast, dtypes promote. Gradients are
-    PyTorch's: to ``A``, the triangle read (without the diagonal for ``unitriangular``).
-
-    Raises:
-        LinAlgError: for a zero on the diagonal read (PyTorch returns inf and nan there).
-    """
-    _no_out(out, "solve_triangular")
-    A = _tensor(A, "linalg_solve_triangular")
-    B = _tensor(B, "linalg_solve_triangular", "B", 2)
-    name = "linalg.solve_triangular"
-    if B.ndim < 2:
-        raise RuntimeError(f"{name}: The input tensor B must have at least 2 dimensions.")
-    if A.ndim < 2:
-        raise RuntimeError(f"{name}: The input tensor A must have at least 2 dimensions.")
-    if A.shape[-1] != A.shape[-2]:
-        raise RuntimeError(
-            f"{name}: A must be batches of square matrices, but they are {A.shape[-2]} by "
-            f"{A.shape[-1]} matrices"
-        )
-    n, (rows, cols) = A.shape[-1], B.shape[-2:]
-    if (rows if left else cols) != n:
-        raise RuntimeError(
-            f"{name}: Incompatible shapes of A and B for the equation "
-            f"{'AX = B' if left else 'XA = B'} ({n}x{n} and {rows}x{cols})"
-        )
-    common = np.result_type(A._data.dtype, B._data.dtype)
-    if common.kind not in "fc" or common == np.float16:
-        raise not_implemented_for("triangular_solve_cpu", common, "convert first, e.g. A.double()")
-    batch = _broadcast_message(A.shape[:-2], B.shape[:-2])
-    if batch:
-        raise ShapeError(f"{batch} (in {name}: the batch dims of A and B must broadcast)")
-    A_, B_ = (t if t._data.dtype == common else t.to(common) for t in (A, B))
-    T = A_.triu(1 if unitriangular else 0) if upper else A_.tril(-1 if unitriangular else 0)
-    if unitriangular:
-        T = T + np.eye(n, dtype=common)
-    diag = np.diagonal(T._data, axis1=-2, axis2=-1)
-    if (diag == 0).any():
-        raise linalg_ops.LinAlgError(
-            f"{name}: A has a zero on its diagonal, so it is singular (PyTorch returns inf and "
-            "nan here; minigrad raises: check the matrix or use linalg.lstsq)"
-        )
-    if left:
-        X = apply(linalg_ops.Solve(), T, B_)
-    else:
-        X = apply(linalg_ops.Solve(), T.mT, B_.mT).mT
-    return labelled(X, "LinalgSolveTriangularBackward0", A, B)
 
 
 # ---------------------------------------------------------------------------------------------

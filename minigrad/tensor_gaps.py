@@ -44,7 +44,6 @@ HINTS: dict[str, str] = {
     "lu": "use minigrad.linalg.lu_factor",
     "lu_solve": "use minigrad.linalg.lu_solve",
     "symeig": "use minigrad.linalg.eigh",
-    "triangular_solve": "use minigrad.linalg.solve_triangular",
     "multinomial": "use minigrad.multinomial(t, num_samples)",
     "bernoulli": "use minigrad.bernoulli(t)",
     "stft": "there are no FFTs; use numpy.fft on t.numpy()",

@@ -20,12 +20,27 @@ import numpy as np
 from .dims import wrap_dim
 from .dtypes import default_float, not_implemented_for, to_dtype
 from .functions import cat
-from .older_names import CHOLESKY_DEPRECATED, QR_DEPRECATED, QRResult, cholesky_of, logdet_of, qr_of
+from .gap_methods import tensor_argument
+from .older_names import (
+    CHOLESKY_DEPRECATED,
+    QR_DEPRECATED,
+    TRIANGULAR_SOLVE_DEPRECATED,
+    QRResult,
+    TriangularSolveResult,
+    cholesky_inverse_of,
+    cholesky_of,
+    cholesky_solve_of,
+    logdet_of,
+    qr_of,
+    triangular_solve_of,
+)
 from .random import GeneratorLike, as_generator
 from .tensor import Tensor, _new_tensor, as_tensor
 
 __all__ = [
     "cholesky",
+    "cholesky_inverse",
+    "cholesky_solve",
     "frombuffer",
     "gradient",
     "is_complex",
@@ -35,6 +50,7 @@ __all__ = [
     "narrow_copy",
     "poisson",
     "qr",
+    "triangular_solve",
 ]
 
 
@@ -57,6 +73,57 @@ def qr(input: Any, some: builtins.bool = True, *, out: Any = None) -> QRResult:
     _no_out(out, "qr")
     warnings.warn(QR_DEPRECATED, UserWarning, stacklevel=2)
     return qr_of(input, some)
+
+
+def triangular_solve(
+    b: Any,
+    A: Any,
+    upper: builtins.bool = True,
+    transpose: builtins.bool = False,
+    unitriangular: builtins.bool = False,
+    *,
+    out: Any = None,
+) -> TriangularSolveResult:
+    """``torch.triangular_solve`` (deprecated, with PyTorch's warning): ``(solution,
+    cloned_coefficient)``, X with ``op(A) X = b`` (``op(A)`` A's upper triangle, or lower
+    with ``upper=False``, transposed when ``transpose``, with ones on its diagonal when
+    ``unitriangular``) and a copy of A; ``linalg.solve_triangular(A, b, upper=upper)`` is the
+    modern form. Differentiable to any order in both.
+
+    Raises:
+        LinAlgError: for a zero on the diagonal read (PyTorch returns inf and nan there).
+    """
+    _no_out(out, "triangular_solve")
+    warnings.warn(TRIANGULAR_SOLVE_DEPRECATED, UserWarning, stacklevel=2)
+    tensor_argument(b, "triangular_solve", "input", 1)
+    tensor_argument(A, "triangular_solve", "A", 2)
+    return triangular_solve_of(b, A, upper, transpose, unitriangular)
+
+
+def cholesky_solve(
+    input: Any, input2: Any, upper: builtins.bool = False, *, out: Any = None
+) -> Tensor:
+    """X with ``A X = input`` given the Cholesky factor ``input2`` of A (lower, ``A = L L^T``;
+    upper, ``A = U^T U``, when ``upper``), as ``torch.cholesky_solve``: only that triangle is
+    read, and the gradient to the factor is PyTorch's (that of ``(L L^T)^-1 B`` in every
+    element of ``input2``)."""
+    _no_out(out, "cholesky_solve")
+    tensor_argument(input, "cholesky_solve", "input", 1)
+    tensor_argument(input2, "cholesky_solve", "input2", 2)
+    return cholesky_solve_of(input, input2, upper)
+
+
+def cholesky_inverse(input: Any, upper: builtins.bool = False, *, out: Any = None) -> Tensor:
+    """The inverse of ``A = L L^T`` (``U^T U`` when ``upper``) from its Cholesky factor
+    ``input``, as ``torch.cholesky_inverse`` (only the factor's triangle is read; the gradient
+    is PyTorch's, in every element of ``input``).
+
+    Raises:
+        LinAlgError: for a zero on the factor's diagonal, in PyTorch's words.
+    """
+    _no_out(out, "cholesky_inverse")
+    tensor_argument(input, "cholesky_inverse", "input", 1)
+    return cholesky_inverse_of(input, upper)
 
 
 def logdet(input: Any) -> Tensor:

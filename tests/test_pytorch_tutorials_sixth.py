@@ -1019,6 +1019,7 @@ def test_scipy_conv_runs_and_its_gradients_check(capsys: Any) -> None:
     """The SciPy layer runs through ``torch.nn.modules.module.Module`` and
     ``torch.autograd.gradcheck.gradcheck``; its backward is the correlation's (gradcheck of
     the module passes), and the module's gradients reach its parameters."""
+    pytest.importorskip("scipy")  # (the tutorial's layer is scipy.signal's convolution)
     ns = run(SCIPY_CONV)
     out = capsys.readouterr().out
     assert out.endswith("Are the gradients correct:  True\n")
@@ -1031,6 +1032,7 @@ def test_scipy_conv_runs_and_its_gradients_check(capsys: Any) -> None:
 def test_scipy_conv_prints_what_torch_prints() -> None:
     """From the same draws in float64: the parameters, the output and the input's gradient
     printed, and gradcheck's answer, are torch's (the text, ``torch.`` and dtypes aside)."""
+    pytest.importorskip("scipy")
     (ns, ours), (their_ns, theirs) = _both(same_start(SCIPY_CONV))
     assert "Are the gradients correct:  True" in ours
     np.testing.assert_allclose(_numbers(ours), _numbers(theirs), rtol=1e-6, atol=1e-4)

@@ -991,7 +991,10 @@ subtract, multiply, divide, true_divide = sub, mul, div, div
 
 
 def pow(input: TensorLike, exponent: TensorLike, *, out: Tensor | None = None) -> Tensor:
-    """input ** exponent (either may be a number)."""
+    """input ** exponent (either may be a number). A number to a tensor power is PyTorch's
+    ``pow(Scalar, Tensor)`` (``PowBackward2``, the tensor its only input), as ``2 ** x``."""
+    if type(input) in (int, float) and isinstance(exponent, Tensor):
+        return _into(out, exponent.__rpow__(input), "pow")
     return _into(out, as_tensor(input) ** exponent, "pow")
 
 

@@ -608,20 +608,31 @@ class NoDerivative(Op):
     as backward would).
     """
 
-    __slots__ = ("aten",)
+    __slots__ = ("aten", "number")
     torch_name = "NotImplemented"
     differentiable = False
 
-    def __init__(self, aten: str) -> None:
+    def __init__(self, aten: str, number: tuple[int, Any] | None = None) -> None:
         self.aten = aten  # PyTorch's name of the op: floor_divide or remainder
+        # (position, value) of a Python-number operand: kept here, not recorded as an input,
+        # so that the node lists the tensor alone, as PyTorch's (``2 // b``, ``b // 2``)
+        self.number = number
 
-    def forward(self, x: Any, y: Any) -> np.ndarray:
+    def operands(self, xs: Any) -> list[Any]:
+        """Both operands, the number put back in its place among the recorded inputs."""
+        found = list(xs)
+        if self.number is not None:
+            found.insert(*self.number)
+        return found
+
+    def forward(self, *xs: Any) -> np.ndarray:
+        x, y = self.operands(xs)
         if self.aten == "remainder":
             return remainder(x, y)
         with _ieee():
             return np.floor_divide(x, y)
 
-    def backward(self, grad: Any, out: Any, x: Any, y: Any) -> tuple[Any, ...]:
+    def backward(self, grad: Any, out: Any, *xs: Any) -> tuple[Any, ...]:
         raise RuntimeError(f"derivative for aten::{self.aten} is not implemented")
 
     def name(self) -> str:

@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from . import conv, fused, more_ops, ops
+from . import conv, fused, more_ops, ops, reflected
 from ._optional import require
 from .engine import Op, OutputOf, TensorMakers
 from .grad_mode import enable_grad
@@ -812,13 +812,23 @@ def _scatter_add(w: _Writer, op: Any, xs: list[Any]) -> str:
 def _no_derivative(w: _Writer, op: Any, xs: list[Any]) -> str:
     """A number % a tensor is remainder; floor division is refused."""
     if op.aten == "remainder":
-        return _remainder(w, op, xs)
+        return _remainder(w, op, op.operands(xs))
     raise ExportError(
         "onnx.export: floor_divide (//) has no ONNX conversion: ONNX's Floor(Div(x, y)) "
         "differs from Python's and PyTorch's floor division where x / y rounds up to a whole "
         "number (1 // 0.1 is 9.0, floor(1 / 0.1) is 10.0); write (x / y).floor() in the model "
         "if that is what it means"
     )
+
+
+def _reflected(w: _Writer, op: Any, xs: list[Any]) -> str:
+    """A number on the left (``2 - x``, ``2 ** x``) in the tensor's dtype, or ``1 / x``."""
+    x = xs[0]
+    if isinstance(op, reflected.Reciprocal):
+        return w.node("Reciprocal", [w.value(x)])
+    number = op.other if isinstance(op, reflected.RSub) else op.base
+    kind = "Sub" if isinstance(op, reflected.RSub) else "Pow"
+    return w.node(kind, [w.const(number, x.dtype), w.value(x)])
 
 
 def _erfinv(w: _Writer, op: Any, xs: list[Any]) -> str:
@@ -1011,6 +1021,9 @@ CONVERTERS: dict[type, Converter] = {
     more_ops.Hypot: _hypot,
     more_ops.Atan2: _atan2,
     more_ops.NoDerivative: _no_derivative,
+    reflected.RSub: _reflected,
+    reflected.RPow: _reflected,
+    reflected.Reciprocal: _reflected,
     more_ops.Erfinv: _erfinv,
     ops.ScatterAdd: _scatter_add,
     fused.Softmax: _softmax,

@@ -20,6 +20,7 @@ from .inplace import _inplace
 from .node_surface import labelled
 from .operands import _operand
 from .quiet import _ieee
+from .reflected import Reciprocal
 from .validation import _bool_refusal, _check_broadcast, _check_broadcasts, _is_bool
 
 if TYPE_CHECKING:
@@ -179,8 +180,9 @@ class PointwiseMethods:
         return self + (quotient if _is_one(value) else value * quotient)
 
     def reciprocal(self: Any) -> Tensor:
-        """1 / x (an integer tensor gives the default float dtype); gradient -1/x^2."""
-        return labelled(1 / self, "ReciprocalBackward0")
+        """1 / x (an integer tensor gives the default float dtype); gradient -1/x^2, written
+        -z^2 with the output z as PyTorch's ``ReciprocalBackward0``."""
+        return TensorMakers.apply(Reciprocal(), self)
 
     # -- tests and logic ----------------------------------------------------------------------
 
@@ -780,5 +782,7 @@ def _divide(name: str, x: Any, y: Any) -> Any:
     elif name == "remainder" and hasattr(x, "_data"):
         op = more_ops.Remainder()
     else:  # floor division, and a number % a tensor: PyTorch records them, with no derivative
-        op = more_ops.NoDerivative(name)
+        number = next(((i, v) for i, v in enumerate((x, y)) if not hasattr(v, "_data")), None)
+        tensors = [v for v in (x, y) if hasattr(v, "_data")]
+        return TensorMakers.apply(more_ops.NoDerivative(name, number), *tensors)
     return TensorMakers.apply(op, x, y)

@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from . import fused, ops
+from . import fused, ops, reflected
 from .constructor import alias_argument, legacy_array
 from .conversion import Conversions
 from .copying import Copying
@@ -31,7 +31,6 @@ from .gradients import _seed, backward
 from .hooks import HookHandle, register, retain_grad, retains_grad
 from .inplace import InPlace, _add_alias
 from .inplace_methods import InPlaceMethods
-from .node_surface import labelled
 from .operands import _NUMBER_OR_NONE, _bool_power, _clip_input, _operand, _promoted
 from .quiet import _FIRST, _again_quietly, _put_first
 from .surface import Size, TensorSurface
@@ -399,7 +398,7 @@ class Tensor(InPlace, InPlaceMethods, Conversions, Copying, TensorSurface):
         return _binary(ops.Sub(), self, other)
 
     def __rsub__(self, other: Any) -> Tensor:
-        return labelled(_binary(ops.Sub(), other, self), "RsubBackward1")
+        return reflected.rsub(self, other, _binary)  # (PyTorch's RsubBackward1: one input)
 
     def __mul__(self, other: Any) -> Tensor:
         return _binary(ops.Mul(), self, other)
@@ -411,7 +410,7 @@ class Tensor(InPlace, InPlaceMethods, Conversions, Copying, TensorSurface):
         return _binary(ops.Div(), self, other)
 
     def __rtruediv__(self, other: Any) -> Tensor:
-        return _binary(ops.Div(), other, self)
+        return reflected.rdiv(self, other, _binary)  # (PyTorch's self.reciprocal() * other)
 
     def __pow__(self, other: Any) -> Tensor:
         if type(other) is bool:  # (a bool tensor to a bool power is bool in PyTorch)
@@ -419,7 +418,7 @@ class Tensor(InPlace, InPlaceMethods, Conversions, Copying, TensorSurface):
         return _binary(ops.Pow(), self, other)
 
     def __rpow__(self, other: Any) -> Tensor:
-        return labelled(_binary(ops.Pow(), other, self), "PowBackward2")
+        return reflected.rpow(self, other, _binary)  # (PyTorch's PowBackward2: one input)
 
     def __matmul__(self, other: Any) -> Tensor:
         return self.matmul(other)

@@ -26,6 +26,7 @@ from minigrad import (
     linalg_ops,
     more_ops,
     ops,
+    reflected,
     special_ops,
     zeta_igamma,
 )
@@ -37,7 +38,17 @@ from minigrad.tensor import apply
 
 ALL_OPS = [
     c
-    for module in (ops, fused, more_ops, linalg_ops, gamma, special_ops, linalg_lu, zeta_igamma)
+    for module in (
+        ops,
+        fused,
+        more_ops,
+        linalg_ops,
+        gamma,
+        special_ops,
+        linalg_lu,
+        zeta_igamma,
+        reflected,
+    )
     for _, c in inspect.getmembers(module, inspect.isclass)
     if issubclass(c, Op)
     and c is not Op

@@ -34,6 +34,7 @@ LAYERS = {
     "more_ops": 1,
     "gamma": 1,
     "special_ops": 1,
+    "reflected": 1,
     "zeta_igamma": 1,
     "linalg_ops": 1,
     "pointwise": 2,

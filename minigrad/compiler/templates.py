@@ -22,7 +22,17 @@ from typing import Any
 
 import numpy as np
 
-from .. import fused, gamma, linalg_lu, linalg_ops, more_ops, ops, special_ops, zeta_igamma
+from .. import (
+    fused,
+    gamma,
+    linalg_lu,
+    linalg_ops,
+    more_ops,
+    ops,
+    reflected,
+    special_ops,
+    zeta_igamma,
+)
 from ..engine import Op
 from .emitter import Emitter, literal
 
@@ -184,6 +194,46 @@ def _pow_bwd(e: Emitter, op: Any, g: str, out: str, xs: list[str], vals: Any, h:
         lx = e.call(h[1] + "_log", "np.log", x)
         gy = e.call(h[1], "np.multiply", t, lx)
     return [gx, gy]
+
+
+# A number on the left (``reflected.py``): the number is the op's attribute, not an input.
+
+
+@_forward(reflected.RSub)
+def _rsub_fwd(e: Emitter, op: Any, hint: str, xs: list[str], vals: Any) -> str:
+    return e.call(hint, "np.subtract", literal(op.other), xs[0])
+
+
+@_backward(reflected.RSub)
+def _rsub_bwd(e: Emitter, op: Any, g: str, out: str, xs: list[str], vals: Any, h: list[str]) -> Any:
+    return [e.call(h[0], "np.negative", g)]
+
+
+@_forward(reflected.RPow)
+def _rpow_fwd(e: Emitter, op: Any, hint: str, xs: list[str], vals: Any) -> str:
+    return e.call(hint, "np.power", literal(op.base), xs[0])
+
+
+@_backward(reflected.RPow)
+def _rpow_bwd(e: Emitter, op: Any, g: str, out: str, xs: list[str], vals: Any, h: list[str]) -> Any:
+    t = e.call(h[0] + "_go", "np.multiply", g, out)  # grad * out * log(c)
+    gx = e.call(h[0], "np.multiply", t, e.let(h[0] + "_logc", f"np.log({literal(op.base)})"))
+    if op.base == 0:  # 0 where x >= 0 (the limit of z log c)
+        gx = e.let(h[0] + "_edge", f"np.where({xs[0]} >= 0, 0.0, {gx})")
+    return [gx]
+
+
+@_forward(reflected.Reciprocal)
+def _reciprocal_fwd(e: Emitter, op: Any, hint: str, xs: list[str], vals: Any) -> str:
+    return e.call(hint, "np.divide", "1", xs[0])
+
+
+@_backward(reflected.Reciprocal)
+def _reciprocal_bwd(
+    e: Emitter, op: Any, g: str, out: str, xs: list[str], vals: Any, h: list[str]
+) -> Any:
+    sq = e.call(h[0] + "_sq", "np.multiply", out, out)  # -grad * (out * out)
+    return [e.call(h[0], "np.multiply", e.call(h[0] + "_neg", "np.negative", g), sq)]
 
 
 @_backward(ops.Maximum, ops.Minimum)

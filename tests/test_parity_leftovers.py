@@ -1,0 +1,152 @@
+"""Small differences from PyTorch, each checked against PyTorch itself: a number on the left of
+an operator (``2 - b``, ``2 / b``, ``2 ** b``, ``2 // b``, ``2 % b``)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import pytest
+
+import minigrad as mg
+
+# ---------------------------------------------------------------------------------------------
+# A number on the left
+
+
+def _walk(node: Any, depth: int = 3) -> Any:
+    """A node as names: (name, [what each next function is]), ``AccumulateGrad`` and None as
+    such, ``depth`` levels down."""
+    if node is None:
+        return None
+    name = type(node).__name__ if hasattr(node, "variable") else node.name()
+    if depth == 0 or not hasattr(node, "next_functions"):
+        return name
+    return name, [(_walk(n, depth - 1), k) for n, k in node.next_functions]
+
+
+REFLECTED: list[tuple[str, Callable[[Any], Any]]] = [
+    ("2 - b", lambda b: 2 - b),
+    ("2.5 - b", lambda b: 2.5 - b),
+    ("2 / b", lambda b: 2 / b),
+    ("3.7 / b", lambda b: 3.7 / b),
+    ("1 / b", lambda b: 1 / b),
+    ("2 ** b", lambda b: 2**b),
+    ("0.5 ** b", lambda b: 0.5**b),
+    ("2 // b", lambda b: 2 // b),
+    ("2 % b", lambda b: 2 % b),
+    ("b // 2", lambda b: b // 2),
+    ("reciprocal", lambda b: b.reciprocal()),
+    ("rsub", lambda b: None),  # (torch.rsub(b, 2) and pow(2, b): the tensor's library's)
+    ("pow(2, b)", lambda b: None),
+]
+
+
+@pytest.mark.parametrize(("text", "f"), REFLECTED, ids=[t for t, _ in REFLECTED])
+def test_number_on_the_left_records_torchs_nodes(text: str, f: Callable[[Any], Any]) -> None:
+    """The node's name and its ``next_functions``, two levels down, are PyTorch's."""
+    torch = pytest.importorskip("torch")
+    lib = {"rsub": "rsub", "pow(2, b)": "pow"}.get(text)
+    if lib is not None:  # the function of the library the tensor is from
+
+        def f(b: Any) -> Any:
+            m = torch if isinstance(b, torch.Tensor) else mg
+            return m.rsub(b, 2) if lib == "rsub" else m.pow(2, b)
+
+    data = np.array([1.5, 2.0, 0.75])
+    tb = torch.tensor(data, requires_grad=True)
+    mb = mg.tensor(data, requires_grad=True)
+    assert _walk(f(mb).grad_fn) == _walk(f(tb).grad_fn)
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize(("text", "f"), REFLECTED[:10], ids=[t for t, _ in REFLECTED[:10]])
+def test_number_on_the_left_values_are_torchs_bits(
+    text: str, f: Callable[[Any], Any], dtype: str
+) -> None:
+    """Every value is PyTorch's to the bit (``3.7 / b`` is ``b.reciprocal() * 3.7``, rounded
+    twice, in both), with and without a gradient to record; a power is NumPy's ``np.power``
+    (as the binary op's, to the bit), within an ulp of PyTorch's ``powf``."""
+    torch = pytest.importorskip("torch")
+    data = np.random.default_rng(1).uniform(0.1, 9.0, 2000).astype(dtype)
+    for grad in (False, True):
+        got = f(mg.tensor(data, requires_grad=grad)).detach().numpy()
+        want = f(torch.tensor(data, requires_grad=grad)).detach().numpy()
+        assert got.dtype == want.dtype
+        if "**" in text:
+            np.testing.assert_array_equal(got, f(data))
+            np.testing.assert_allclose(got, want, rtol=2 * np.finfo(dtype).eps, atol=0)
+        else:
+            np.testing.assert_array_equal(got, want)
+
+
+@pytest.mark.parametrize("dtype", ["int64", "int32", "bool"])
+@pytest.mark.parametrize("number", [2, 3, 2.5])
+def test_number_over_an_integer_tensor_is_torchs(dtype: str, number: float) -> None:
+    """``3 / t`` of an integer or bool tensor: PyTorch's reciprocal in the default float dtype,
+    times the number; ``2 - t`` and ``2 ** t`` keep the binary op's promotion."""
+    torch = pytest.importorskip("torch")
+    data = np.arange(1, 40).astype(dtype) if dtype != "bool" else np.array([True, False])
+    got, want = number / mg.tensor(data), number / torch.tensor(data)
+    assert got.dtype == mg.float32
+    np.testing.assert_array_equal(got.numpy(), want.numpy())
+    got, want = number ** mg.tensor(data), number ** torch.tensor(data)  # (powf: an ulp)
+    assert str(got.dtype).split(".")[1] == str(want.dtype).split(".")[1]
+    np.testing.assert_allclose(got.numpy(), want.numpy(), rtol=2.5e-7, atol=0)
+    if dtype != "bool":  # (PyTorch refuses a bool tensor there, as minigrad does)
+        np.testing.assert_array_equal(
+            (number - mg.tensor(data)).numpy(), (number - torch.tensor(data)).numpy()
+        )
+
+
+@pytest.mark.parametrize(("text", "f"), REFLECTED[:7], ids=[t for t, _ in REFLECTED[:7]])
+def test_number_on_the_left_gradients(text: str, f: Callable[[Any], Any]) -> None:
+    """First and second order against float64 finite differences, and the gradient against
+    PyTorch's."""
+    torch = pytest.importorskip("torch")
+    data = np.random.default_rng(2).uniform(0.5, 3.0, (3, 4))
+    b = mg.tensor(data, requires_grad=True)
+    assert mg.autograd.gradcheck(f, (b,))
+    assert mg.autograd.gradgradcheck(f, (b,))
+    f(b).sum().backward()
+    tb = torch.tensor(data, requires_grad=True)
+    f(tb).sum().backward()
+    np.testing.assert_allclose(b.grad.numpy(), tb.grad.numpy(), rtol=1e-14, atol=0)
+
+
+def test_zero_to_a_tensor_power_has_torchs_gradient() -> None:
+    """``0 ** b``: the gradient is 0 where b >= 0 (the limit), as PyTorch's; nan below."""
+    torch = pytest.importorskip("torch")
+    data = np.array([-1.0, 0.0, 0.5, 2.0])
+    b, tb = mg.tensor(data, requires_grad=True), torch.tensor(data, requires_grad=True)
+    (0**b).sum().backward()
+    (0**tb).sum().backward()
+    np.testing.assert_array_equal(b.grad.numpy(), tb.grad.numpy())
+
+
+def test_node_hook_of_a_number_on_the_left_sees_one_gradient() -> None:
+    """A node's post-hook gets one gradient per next function: one for ``2 - b``, as in
+    PyTorch, and may replace it."""
+    torch = pytest.importorskip("torch")
+    seen: dict[str, int] = {}
+    for lib, name in ((mg, "mg"), (torch, "torch")):
+        b = lib.tensor([1.0, 2.0], requires_grad=True)
+        y = 2 - b
+
+        def hook(grad_inputs: Any, grad_outputs: Any, name: str = name) -> Any:
+            seen[name] = len(grad_inputs)
+            return (grad_inputs[0] * 3,)
+
+        y.grad_fn.register_hook(hook)
+        y.sum().backward()
+        assert b.grad.tolist() == [-3.0, -3.0]
+    assert seen["mg"] == seen["torch"] == 1
+
+
+def test_number_on_the_left_still_refuses_what_torch_refuses() -> None:
+    """A bool tensor, or a string on the left, is refused before anything is recorded."""
+    with pytest.raises(RuntimeError, match=r"Subtraction, the `-` operator"):
+        2 - mg.tensor([True, False])
+    with pytest.raises(TypeError, match=r"unsupported operand"):
+        "a" - mg.tensor([1.0])  # type: ignore[operator]

@@ -6,12 +6,18 @@ from . import (
     bernoulli,
     categorical,
     continuous,
+    continuous_bernoulli,
     discrete,
     distribution,
+    fishersnedecor,
     gamma_family,
     kl,
+    lowrank_multivariate_normal,
+    mixture_same_family,
+    multinomial,
     multivariate,
     normal,
+    von_mises,
 )
 from .bernoulli import Bernoulli
 from .categorical import Categorical
@@ -25,12 +31,18 @@ from .continuous import (
     LogNormal,
     Uniform,
 )
+from .continuous_bernoulli import ContinuousBernoulli
 from .discrete import Binomial, Geometric, Poisson
 from .distribution import Distribution
+from .fishersnedecor import FisherSnedecor
 from .gamma_family import Beta, Chi2, Dirichlet, Gamma, StudentT
 from .kl import kl_divergence, register_kl
+from .lowrank_multivariate_normal import LowRankMultivariateNormal
+from .mixture_same_family import MixtureSameFamily
+from .multinomial import Multinomial, NegativeBinomial
 from .multivariate import Independent, MultivariateNormal, OneHotCategorical
 from .normal import Normal
+from .von_mises import VonMises
 
 __getattr__ = missing_attribute("minigrad.distributions", "torch.distributions")
 
@@ -41,9 +53,11 @@ __all__ = [
     "Categorical",
     "Cauchy",
     "Chi2",
+    "ContinuousBernoulli",
     "Dirichlet",
     "Distribution",
     "Exponential",
+    "FisherSnedecor",
     "Gamma",
     "Geometric",
     "Gumbel",
@@ -52,21 +66,32 @@ __all__ = [
     "Independent",
     "Laplace",
     "LogNormal",
+    "LowRankMultivariateNormal",
+    "MixtureSameFamily",
+    "Multinomial",
     "MultivariateNormal",
+    "NegativeBinomial",
     "Normal",
     "OneHotCategorical",
     "Poisson",
     "StudentT",
     "Uniform",
+    "VonMises",
     "bernoulli",
     "categorical",
     "continuous",
+    "continuous_bernoulli",
     "discrete",
     "distribution",
+    "fishersnedecor",
     "gamma_family",
     "kl",
     "kl_divergence",
+    "lowrank_multivariate_normal",
+    "mixture_same_family",
+    "multinomial",
     "multivariate",
     "normal",
     "register_kl",
+    "von_mises",
 ]

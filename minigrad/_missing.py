@@ -24,6 +24,16 @@ KNOWN: dict[str, str] = {
     "torch.quantization": "there is no quantization",
     "torch.ao": "there is no quantization",
     **dict.fromkeys(
+        [f"torch.utils.benchmark.{name}" for name in ("CallgrindStats", "FunctionCounts")],
+        "there is no Valgrind integration (Timer.collect_callgrind is refused); measure wall "
+        "time with Timer.blocked_autorange",
+    ),
+    **dict.fromkeys(
+        [f"torch.utils.benchmark.{name}" for name in ("op_fuzzers", "FuzzedSparseTensor")],
+        "the ready-made fuzzers (op_fuzzers) and sparse tensors are not there; describe the "
+        "inputs with Fuzzer, FuzzedParameter and FuzzedTensor",
+    ),
+    **dict.fromkeys(
         ["torch.profiler", "torch.autograd.profiler"],
         "there is no profiler; time a block with time.perf_counter, or profile the Python "
         "calls with cProfile (each op is a Python call)",

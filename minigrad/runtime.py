@@ -6,9 +6,11 @@ one Python thread, and none pretends to change what it cannot."""
 from __future__ import annotations
 
 import builtins
+import contextlib
 import importlib
 import os
 import warnings
+from collections.abc import Iterator
 from typing import Any
 
 from .autograd.anomaly import is_anomaly_check_nan_enabled, is_anomaly_enabled
@@ -105,6 +107,26 @@ def get_num_threads() -> builtins.int:
     if env.isdigit() and builtins.int(env) > 0:
         return builtins.int(env)
     return os.cpu_count() or 1
+
+
+@contextlib.contextmanager
+def blas_threads(n: builtins.int) -> Iterator[None]:
+    """Within the block, NumPy's BLAS pools use ``n`` threads and ``get_num_threads()`` says
+    ``n``; both are restored after (each pool to its own count). It needs threadpoolctl, as
+    ``set_num_threads`` does; without it the block runs as it is, silently (the caller, such
+    as ``utils.benchmark.Timer``, reports the number it was given)."""
+    n = _positive_int(n, "set_num_threads")
+    tpc = _threadpoolctl()
+    if tpc is None:
+        yield
+        return
+    prior = _state["threads"]
+    with tpc.threadpool_limits(limits=n, user_api="blas"):
+        _state["threads"] = n
+        try:
+            yield
+        finally:
+            _state["threads"] = prior
 
 
 def set_num_interop_threads(int: builtins.int) -> None:

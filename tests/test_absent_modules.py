@@ -23,6 +23,7 @@ ABSENT = [
     "minigrad.profiler",
     "minigrad.autograd.profiler",
     "minigrad.nn.modules.conv",
+    "minigrad.utils.benchmark.op_fuzzers",
 ]
 
 

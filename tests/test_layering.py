@@ -88,6 +88,7 @@ LAYERS = {
     "nn": 5,
     "utils": 6,
     "utils.tensorboard": 6,  # a subpackage may be listed on its own: held to its layer too
+    "utils.benchmark": 6,
     "datasets": 6,
     "optim": 6,
     "aliases": 6,

@@ -1,9 +1,10 @@
-"""PyTorch's ``torch.utils`` counterparts: ``minigrad.utils.data``, ``.checkpoint`` and
-``.tensorboard`` (whose writer imports its optional extra, tensorboardX, only when made)."""
+"""PyTorch's ``torch.utils`` counterparts: ``minigrad.utils.data``, ``.checkpoint``,
+``.benchmark`` and ``.tensorboard`` (whose writer imports its optional extra, tensorboardX,
+only when made)."""
 
 from .._missing import missing_attribute
-from . import checkpoint, data, tensorboard
+from . import benchmark, checkpoint, data, tensorboard
 
 __getattr__ = missing_attribute("minigrad.utils", "torch.utils")
 
-__all__ = ["checkpoint", "data", "tensorboard"]
+__all__ = ["benchmark", "checkpoint", "data", "tensorboard"]

@@ -32,6 +32,13 @@ _IQR_WARN_THRESHOLD = 0.1
 _IQR_GROSS_WARN_THRESHOLD = 0.25
 
 
+def log10_float32(x: float) -> float:
+    """log10 of ``x`` as PyTorch computes it on a Python float (a float32 tensor): ``x`` and
+    the result rounded to float32, so that unit and digit choices agree with PyTorch's at the
+    edges (log10 of 1e-6 is -6.0, where NumPy's float32 log10 gives one unit less)."""
+    return float(np.float32(math.log10(abs(float(np.float32(x))))))
+
+
 @dataclasses.dataclass(init=True, repr=False, eq=True, frozen=True)
 class TaskSpec:
     """What a Timer runs and how it is labelled (everything but its globals). Frozen and
@@ -127,7 +134,7 @@ class Measurement:
         # float32 where PyTorch computes in float32 (its default dtype), to round as it does
         std = float(np.std(np.asarray(middle, dtype=np.float32)))
         interval = max(1.645 * std / math.sqrt(len(middle)), _MIN_CONFIDENCE_INTERVAL)
-        figures = int(np.floor(np.log10(np.float32(self._median / interval))))
+        figures = math.floor(log10_float32(self._median / interval))
         return min(max(figures, 1), _MAX_SIGNIFICANT_FIGURES)
 
     @property
@@ -219,7 +226,7 @@ class Measurement:
 
 def select_unit(t: float) -> tuple[str, float]:
     """The unit that puts ``t`` seconds at 1 to 999: ``("us", 1e-6)`` for 3e-5."""
-    exponent = int(np.log10(np.float32(t)) // 3)
+    exponent = int(log10_float32(t) // 3)
     unit = {-3: "ns", -2: "us", -1: "ms"}.get(exponent, "s")
     return unit, {"ns": 1e-9, "us": 1e-6, "ms": 1e-3, "s": 1}[unit]
 
@@ -233,7 +240,7 @@ def trim_sigfig(x: float, n: int) -> float:
     (half to even, in float32)."""
     if n != int(n):
         raise AssertionError("Number of significant figures must be an integer")
-    magnitude = int(np.ceil(np.log10(np.abs(np.float32(x)))))
+    magnitude = math.ceil(log10_float32(x))
     scale = 10 ** (magnitude - n)
     return float(np.round(np.float32(x / scale)) * np.float32(scale))
 

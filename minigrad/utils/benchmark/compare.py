@@ -6,11 +6,17 @@ from __future__ import annotations
 import collections
 import enum
 import itertools
+import math
 from typing import Any
 
-import numpy as np
-
-from .common import Measurement, ordered_unique, select_unit, trim_sigfig, unit_to_english
+from .common import (
+    Measurement,
+    log10_float32,
+    ordered_unique,
+    select_unit,
+    trim_sigfig,
+    unit_to_english,
+)
 
 __all__ = ["Colorize", "Compare"]
 
@@ -30,7 +36,7 @@ class Colorize(enum.Enum):
 
 
 def _leading_digits(x: float) -> int:
-    return int(np.ceil(np.log10(np.float32(x))))  # float32, as PyTorch computes it
+    return math.ceil(log10_float32(x))
 
 
 class _Column:

@@ -267,7 +267,9 @@ def _precision_to_scale_tril(precision: Tensor) -> Tensor:
     """L with L L^T = P^-1, through the Cholesky factor of P with its order reversed."""
     lf = linalg.cholesky(precision.flip((-2, -1)))
     l_inv = lf.flip((-2, -1)).mT
-    identity = eye(precision.shape[-1], dtype=precision.dtype)
+    # the identity expanded to the batch: a (n, n) right side of a batch (n,) of n x n
+    # matrices would be read as n vectors (linalg.solve's rule, as PyTorch's)
+    identity = eye(precision.shape[-1], dtype=precision.dtype).expand(l_inv.shape)
     return linalg.solve(l_inv.tril(), identity)
 
 
@@ -361,8 +363,9 @@ class MultivariateNormal(Distribution):
 
     @cached_property
     def precision_matrix(self) -> Tensor:
-        identity = eye(self._event_shape[0], dtype=self.loc.dtype)
-        l_inv = linalg.solve(self._unbroadcasted_scale_tril.tril(), identity)
+        lower = self._unbroadcasted_scale_tril.tril()
+        identity = eye(self._event_shape[0], dtype=self.loc.dtype).expand(lower.shape)
+        l_inv = linalg.solve(lower, identity)
         return (l_inv.mT @ l_inv).expand(self._matrix_shape())
 
     @property

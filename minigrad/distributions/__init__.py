@@ -18,6 +18,7 @@ from . import (
     multivariate,
     normal,
     von_mises,
+    wishart,
 )
 from .bernoulli import Bernoulli
 from .categorical import Categorical
@@ -43,6 +44,7 @@ from .multinomial import Multinomial, NegativeBinomial
 from .multivariate import Independent, MultivariateNormal, OneHotCategorical
 from .normal import Normal
 from .von_mises import VonMises
+from .wishart import Wishart
 
 __getattr__ = missing_attribute("minigrad.distributions", "torch.distributions")
 
@@ -77,6 +79,7 @@ __all__ = [
     "StudentT",
     "Uniform",
     "VonMises",
+    "Wishart",
     "bernoulli",
     "categorical",
     "continuous",
@@ -94,4 +97,5 @@ __all__ = [
     "normal",
     "register_kl",
     "von_mises",
+    "wishart",
 ]

@@ -1,5 +1,5 @@
 """Multinomial, MixtureSameFamily, NegativeBinomial, LowRankMultivariateNormal,
-ContinuousBernoulli, FisherSnedecor and VonMises against torch.distributions.
+ContinuousBernoulli, FisherSnedecor, VonMises and Wishart against torch.distributions.
 
 Values (log_prob, mean, mode, variance, stddev, entropy, cdf, icdf, the KL pairs) equal
 PyTorch's in float64 for batched, broadcast and 0-d parameters; gradients of log_prob, of
@@ -11,6 +11,7 @@ are PyTorch's and come before any state changes.
 from __future__ import annotations
 
 import re
+import warnings
 from collections.abc import Callable
 from typing import Any
 
@@ -748,3 +749,137 @@ def test_the_support_and_constraints_are_torchs() -> None:
         assert repr(m.support) == repr(t.support), name
         for key, constraint in m.arg_constraints.items():
             assert repr(constraint) == repr(t.arg_constraints[key]), (name, key)
+
+
+def test_a_batch_of_n_precision_matrices_of_size_n_is_torchs() -> None:
+    """Three 3 x 3 precision matrices: the identity solved against them is a batch of
+    matrices, not three vectors (linalg.solve's rule for a right side of shape A.shape[:-1])."""
+    precision = _spd(3, seed=1)
+    m = D.MultivariateNormal(_t(np.zeros(3)), precision_matrix=_t(precision))
+    t = TD.MultivariateNormal(_tt(np.zeros(3)), precision_matrix=_tt(precision))
+    _close(m.scale_tril, t.scale_tril)
+    covariance = _spd(3, seed=2)
+    m = D.MultivariateNormal(_t(np.zeros(3)), covariance_matrix=_t(covariance))
+    t = TD.MultivariateNormal(_tt(np.zeros(3)), covariance_matrix=_tt(covariance))
+    _close(m.precision_matrix, t.precision_matrix, rtol=1e-9)
+
+
+# ---------------------------------------------------------------------------------------------
+# Wishart
+
+
+def _spd(*batch: int, n: int = 3, seed: int = 0) -> np.ndarray:
+    a = np.random.default_rng(seed).normal(size=(*batch, n, n))
+    return a @ np.swapaxes(a, -1, -2) + np.eye(n)
+
+
+_WISHART = [
+    ([3.5, 6.0], "covariance_matrix", _spd(2)),
+    ([[2.5], [4.0]], "precision_matrix", _spd(3, seed=1)),  # df (2, 1) with matrices (3,): (2, 3)
+    (5.0, "scale_tril", np.linalg.cholesky(_spd(seed=2))),
+]
+
+
+def _wishart_pair(i: int) -> tuple[Any, Any]:
+    df, kind, matrix = _WISHART[i]
+    low = np.min(df) < matrix.shape[-1]  # both warn of singular samples
+    with pytest.warns(UserWarning, match="Low df") if low else warnings.catch_warnings():
+        ours = D.Wishart(df if isinstance(df, float) else _t(df), **{kind: _t(matrix)})
+    with pytest.warns(UserWarning, match="Low df") if low else warnings.catch_warnings():
+        theirs = TD.Wishart(df if isinstance(df, float) else _tt(df), **{kind: _tt(matrix)})
+    return ours, theirs
+
+
+def _wishart_values(m: Any, n: int = 4) -> np.ndarray:
+    """Positive-definite matrices of the batch shape (a seeded NumPy Wishart-like draw)."""
+    shape = (n, *m.batch_shape)
+    return _spd(*shape, n=m.event_shape[-1], seed=9) / 3
+
+
+@pytest.mark.parametrize("i", range(len(_WISHART)))
+def test_wishart_values_match_torch(i: int) -> None:
+    m, t = _wishart_pair(i)
+    assert m.batch_shape == tuple(t.batch_shape) and m.event_shape == tuple(t.event_shape)
+    assert repr(m) == repr(t).replace("torch.", "minigrad.")
+    x = _wishart_values(m)
+    _close(m.log_prob(_t(x)), t.log_prob(_tt(x)))
+    _close(m.entropy(), t.entropy())
+    for prop in ("mean", "mode", "variance", "covariance_matrix", "precision_matrix"):
+        _close(getattr(m, prop), getattr(t, prop))
+    _close(m.scale_tril, t.scale_tril)
+    assert repr(m.arg_constraints["df"]) == repr(t.arg_constraints["df"])
+    me, te = m.expand((2, *m.batch_shape)), t.expand((2, *t.batch_shape))
+    assert me.batch_shape == tuple(te.batch_shape)
+    _close(me.log_prob(_t(x[:1])), te.log_prob(_tt(x[:1])))
+
+
+def test_wishart_log_prob_gradients_match_torch_and_finite_differences() -> None:
+    df, tril, x = np.array([3.5, 6.0]), np.linalg.cholesky(_spd(2)), _spd(2, seed=4) / 3
+    ours = [_t(df, True), _t(tril, True), _t(x, True)]
+    theirs = [_tt(df, True), _tt(tril, True), _tt(x, True)]
+    (D.Wishart(ours[0], scale_tril=ours[1]).log_prob(ours[2]) * _t([1.0, -2.0])).sum().backward()
+    t = TD.Wishart(theirs[0], scale_tril=theirs[1])
+    (t.log_prob(theirs[2]) * _tt([1.0, -2.0])).sum().backward()
+    for a, b in zip(ours, theirs):
+        _close(a.grad, b.grad, rtol=1e-8, atol=1e-10)
+
+    def log_prob_and_entropy(nu: mg.Tensor, lower: mg.Tensor, value: mg.Tensor) -> mg.Tensor:
+        m = D.Wishart(nu, scale_tril=lower.tril(), validate_args=False)
+        return m.log_prob((value + value.mT) / 2) + m.entropy()
+
+    inputs = (_t(df, True), _t(tril, True), _t(x, True))
+    assert mg.gradcheck(log_prob_and_entropy, inputs)
+    assert mg.gradgradcheck(log_prob_and_entropy, inputs)
+
+
+def test_wishart_rsample_with_fixed_noise_is_differentiable_in_the_scale() -> None:
+    lower = np.linalg.cholesky(_spd(seed=5))
+
+    def rsample(tril: mg.Tensor) -> mg.Tensor:
+        mg.manual_seed(3)
+        return D.Wishart(4.5, scale_tril=tril.tril()).rsample((2,))
+
+    assert mg.gradcheck(rsample, (_t(lower, True),))
+    assert mg.gradgradcheck(rsample, (_t(lower, True),))
+    df = _t([4.5], True)
+    mg.manual_seed(0)
+    D.Wishart(df, scale_tril=_t(lower)).rsample((3,)).sum().backward()
+    assert df.grad is not None and np.isfinite(df.grad.numpy()).all()
+
+
+def test_wishart_samples_have_the_right_shape_support_moments_and_seed() -> None:
+    m = D.Wishart(_t([3.5, 6.0]), covariance_matrix=_t(_spd(2)))
+    mg.manual_seed(0)
+    x = m.sample((40000,))
+    assert tuple(x.shape) == (40000, 2, 3, 3) and x.dtype == mg.float64
+    assert not x.requires_grad and bool(m.support.check(x).all())
+    data = x.numpy()
+    # the mean within 5 standard errors (sqrt(variance / n)) of each entry
+    se = np.sqrt(m.variance.numpy() / 40000)
+    np.testing.assert_array_less(np.abs(data.mean(0) - m.mean.numpy()), 5 * se)
+    np.testing.assert_allclose(data.var(0), m.variance.numpy(), rtol=0.1)
+    mg.manual_seed(0)
+    np.testing.assert_array_equal(m.sample((40000,)).numpy(), data)
+    small = D.Wishart(3.0, covariance_matrix=_t(np.eye(3)))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a regular sample does not warn (PyTorch's always does)
+        assert small.sample((5,)).dtype == mg.float64
+    assert D.Wishart(2.0, covariance_matrix=mg.eye(2)).sample().dtype == mg.float32
+
+
+def test_wishart_errors_and_warnings_are_torchs() -> None:
+    _both(lambda M, T: M.Wishart(3.0))
+    _both(lambda M, T: M.Wishart(3.0, covariance_matrix=T(np.eye(2)), scale_tril=T(np.eye(2))))
+    _both(lambda M, T: M.Wishart(3.0, covariance_matrix=T([1.0, 2.0])))
+    _both(lambda M, T: M.Wishart(1.5, covariance_matrix=T(np.eye(3))))
+    _both(lambda M, T: M.Wishart(4.0, covariance_matrix=T([[1.0, 2.0], [2.0, 1.0]])))
+    _both(lambda M, T: M.Wishart(4.0, scale_tril=T([[1.0, 1.0], [0.0, 1.0]])))
+    _both(lambda M, T: M.Wishart(4.0, covariance_matrix=T(np.eye(2))).log_prob(-T(np.eye(2))))
+    for M, T in ((D, _t), (TD, _tt)):
+        with pytest.warns(UserWarning, match=r"Low df values detected"):
+            M.Wishart(2.5, covariance_matrix=T(np.eye(3)))
+    mg.manual_seed(2)
+    state = mg.get_rng_state().numpy()
+    with pytest.raises(ValueError, match=r"Value of df=1.5 expected to be greater than"):
+        D.Wishart(1.5, covariance_matrix=_t(np.eye(3)))
+    np.testing.assert_array_equal(mg.get_rng_state().numpy(), state)

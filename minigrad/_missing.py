@@ -33,11 +33,6 @@ KNOWN: dict[str, str] = {
         "the ready-made fuzzers (op_fuzzers) and sparse tensors are not there; describe the "
         "inputs with Fuzzer, FuzzedParameter and FuzzedTensor",
     ),
-    **dict.fromkeys(
-        ["torch.profiler", "torch.autograd.profiler"],
-        "there is no profiler; time a block with time.perf_counter, or profile the Python "
-        "calls with cProfile (each op is a Python call)",
-    ),
     # torch.nn.modules' files other than module and loss (minigrad.nn.modules has those two)
     **dict.fromkeys(
         [

@@ -20,8 +20,6 @@ ABSENT = [
     "minigrad.sparse",
     "minigrad.quantization",
     "minigrad.ao",
-    "minigrad.profiler",
-    "minigrad.autograd.profiler",
     "minigrad.nn.modules.conv",
     "minigrad.utils.benchmark.op_fuzzers",
 ]

@@ -82,6 +82,8 @@ LAYERS = {
     "gradcheck": 4,
     "functional": 4,
     "autograd": 4,
+    "profiler": 4,
+    "profiler_events": 0,
     "autograd.forward_ad": 4,
     "serialization": 4,
     "runtime": 4,

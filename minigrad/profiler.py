@@ -16,10 +16,10 @@ import functools
 import os
 import re
 import sys
-import threading
 import time
 import warnings
 from collections.abc import Callable, Iterable
+from threading import get_ident
 from types import FrameType, FunctionType
 from typing import Any, TypeVar
 
@@ -82,7 +82,7 @@ class _Recorder:
         self.events: list[FunctionEvent] = []  # in order of start
         self.open_events: list[FunctionEvent] = []
         self.owners: list[Any] = []  # per open event, the op it times (None for a range)
-        self.thread = threading.get_ident()
+        self.thread = get_ident()  # (the thread whose calls it records)
 
     def now(self) -> float:
         return (time.perf_counter_ns() - self.t0) / 1000.0
@@ -241,7 +241,8 @@ def _timed_forward(forward: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(forward)
     def timed(self: Op, *xs: Any, **kwargs: Any) -> Any:
         rec = _ACTIVE
-        if rec is None or (rec.owners and rec.owners[-1] is self):  # (a super().forward call)
+        # (not recorded: another thread's op, or a subclass's super().forward call)
+        if rec is None or rec.thread != get_ident() or (rec.owners and rec.owners[-1] is self):
             return forward(self, *xs, **kwargs)
         evt = rec.open(_op_name(self, len(xs)), xs, self)
         try:
@@ -263,7 +264,7 @@ def _timed_backward(backward: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(backward)
     def timed(self: Op, grad: Any, *rest: Any, **kwargs: Any) -> Any:
         rec = _ACTIVE
-        if rec is None or (rec.owners and rec.owners[-1] is self):
+        if rec is None or rec.thread != get_ident() or (rec.owners and rec.owners[-1] is self):
             return backward(self, grad, *rest, **kwargs)
         name = self.name()
         outer = rec.open(f"autograd::engine::evaluate_function: {name}")
@@ -287,7 +288,7 @@ def _timed_accumulate(accumulate: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(accumulate)
     def timed(leaf: Any, grad: Any, *rest: Any) -> Any:
         rec = _ACTIVE
-        if rec is None:
+        if rec is None or rec.thread != get_ident():
             return accumulate(leaf, grad, *rest)
         outer = rec.open("autograd::engine::evaluate_function: torch::autograd::AccumulateGrad")
         inner = rec.open("torch::autograd::AccumulateGrad", (grad,))
@@ -358,7 +359,7 @@ class record_function:
 
     def __enter__(self) -> record_function:
         rec = _ACTIVE
-        if rec is not None:
+        if rec is not None and rec.thread == get_ident():
             self._rec, self._event = rec, rec.open(self.name, user=True)
         return self
 

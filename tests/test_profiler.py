@@ -404,6 +404,17 @@ def test_nothing_stays_swapped_in_after_the_block() -> None:
     assert _originals() == before and mp._ACTIVE is None
 
 
+def test_only_the_profiling_thread_is_recorded() -> None:
+    import threading
+
+    worker = threading.Thread(target=lambda: [mg.ones(2).sin() for _ in range(50)])
+    with mp.profile() as prof:
+        worker.start()
+        mg.ones(2).cos()
+        worker.join()
+    assert [e.name for e in prof.events()] == ["aten::cos"]
+
+
 def test_an_op_that_is_run_again_quietly_is_one_event() -> None:
     with mp.profile() as prof:
         mg.tensor([0.0, 1.0]).log()  # a NumPy warning: tensor.apply runs it again quietly

@@ -60,6 +60,7 @@ def supported_activities() -> set[ProfilerActivity]:
 
 
 def kineto_available() -> bool:
+    """True: the profiler is there (PyTorch's name for its profiling library)."""
     return True
 
 
@@ -656,12 +657,14 @@ class profile(_Profiler):
         self.stop()
 
     def start(self) -> None:
+        """Start profiling (what ``with`` does on entering)."""
         self._transit_action(ProfilerAction.NONE, self.current_action)
         if self.record_steps:
             self.step_rec_fn = record_function("ProfilerStep#" + str(self.step_num))
             self.step_rec_fn.__enter__()
 
     def stop(self) -> None:
+        """Stop profiling (what ``with`` does on leaving); a trace ends here too."""
         if self.record_steps and self.step_rec_fn:
             self.step_rec_fn.__exit__(None, None, None)
             self.step_rec_fn = None

@@ -131,22 +131,27 @@ class FunctionEvent(_Times):
 
     @property
     def key(self) -> str:
+        """What averages group by: the name."""
         return self.name
 
     @property
     def cpu_time_total(self) -> float:  # type: ignore[override]
+        """Microseconds from start to end, children included."""
         return self.time_range.elapsed_us()
 
     @property
     def self_cpu_time_total(self) -> float:  # type: ignore[override]
+        """Microseconds spent in this call and not in its children."""
         return self.cpu_time_total - sum(c.cpu_time_total for c in self.cpu_children)
 
     @property
     def cpu_memory_usage(self) -> int:
+        """Bytes allocated by this call and its children."""
         return self.allocated + sum(c.cpu_memory_usage for c in self.cpu_children)
 
     @property
     def self_cpu_memory_usage(self) -> int:
+        """Bytes allocated by this call itself."""
         return self.allocated
 
     def __repr__(self) -> str:

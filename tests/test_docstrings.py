@@ -29,6 +29,8 @@ PUBLIC_MODULES = [
     "minigrad.backprop_check",
     "minigrad.onnx",
     "minigrad.compiler",
+    "minigrad.profiler",
+    "minigrad.autograd.profiler",
 ]
 
 

@@ -103,10 +103,12 @@ class profile(_Profiler):
         )
 
     def total_average(self) -> FunctionEventAvg:
+        """Every event summed into one average."""
         return self._function_events().total_average()
 
     @property
     def self_cpu_time_total(self) -> float:
+        """The self time of every event, summed (microseconds)."""
         return self._function_events().self_cpu_time_total
 
     def __str__(self) -> str:

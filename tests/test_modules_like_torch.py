@@ -309,6 +309,10 @@ CASES: list[Case] = [
     C("nn.SyncBatchNorm(3, 1e-3, None, False)", f(4, 3, 2, 2, 2)),
     C("nn.SyncBatchNorm(3, track_running_stats=False, bias=False)", f(4, 3)),
     C("nn.LocalResponseNorm(3, alpha=1e-3, beta=0.5, k=2.0)", f(2, 5, 4)),
+    # (one channel, or two with a window of 4 or 5: where PyTorch's hand-written backward is
+    # its forward's derivative; tests/test_parity_leftovers.py checks the rest)
+    C("nn.CrossMapLRN2d(3)", f(2, 1, 3, 3)),
+    C("nn.CrossMapLRN2d(5, alpha=1e-3, beta=0.5, k=2)", f(2, 2, 3, 4)),
     # -- dropout ---------------------------------------------------------------------------------
     C("nn.Dropout()", f(3, 4), random=True),
     C("nn.Dropout(p=0.0)", f(3, 4)),

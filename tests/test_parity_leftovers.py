@@ -150,3 +150,88 @@ def test_number_on_the_left_still_refuses_what_torch_refuses() -> None:
         2 - mg.tensor([True, False])
     with pytest.raises(TypeError, match=r"unsupported operand"):
         "a" - mg.tensor([1.0])  # type: ignore[operator]
+
+
+# ---------------------------------------------------------------------------------------------
+# nn.CrossMapLRN2d
+
+
+def _cross_map_reference(x: np.ndarray, size: int, alpha: float, beta: float, k: float) -> Any:
+    """PyTorch's running sum over channels, written out: the window of channel c is
+    c - p + 1 .. c + p - 1 (p = (size - 1) // 2 + 1), and channel 0 is never taken out."""
+    channels = x.shape[1]
+    p = (size - 1) // 2 + 1
+    scale = np.zeros_like(x)
+    for c in range(channels):
+        window = {0, *range(max(c - p + 1, 0), min(c + p - 1, channels - 1) + 1)}
+        scale[:, c] = sum(x[:, j] ** 2 for j in sorted(window))
+    return x * (scale * (alpha / size) + k) ** -beta
+
+
+CROSS_MAP = [(1, 5), (2, 4), (3, 7), (4, 6), (5, 7), (5, 3), (3, 1), (6, 2)]
+
+
+@pytest.mark.parametrize(("size", "channels"), CROSS_MAP)
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_cross_map_lrn2d_values_are_torchs(size: int, channels: int, dtype: str) -> None:
+    """The values are PyTorch's (its running sum over channels, channel 0 included in every
+    window), and the written-out reference's."""
+    torch = pytest.importorskip("torch")
+    x = np.random.default_rng(3).standard_normal((2, channels, 3, 4)).astype(dtype)
+    args = (size, 0.3, 0.75, 1.5)
+    got = mg.nn.CrossMapLRN2d(*args)(mg.tensor(x))
+    want = torch.nn.CrossMapLRN2d(*args)(torch.tensor(x))
+    assert got.dtype == getattr(mg, dtype)
+    rtol = 1e-6 if dtype == "float32" else 1e-13
+    np.testing.assert_allclose(got.numpy(), want.numpy(), rtol=rtol, atol=0)
+    np.testing.assert_allclose(got.numpy(), _cross_map_reference(x, *args), rtol=rtol, atol=0)
+
+
+@pytest.mark.parametrize(("size", "channels"), CROSS_MAP)
+def test_cross_map_lrn2d_gradients(size: int, channels: int) -> None:
+    """First and second order against float64 finite differences (composed of ops)."""
+    m = mg.nn.CrossMapLRN2d(size, alpha=0.5, beta=0.75, k=1.0)
+    x = mg.tensor(np.random.default_rng(4).standard_normal((2, channels, 2, 3)))
+    x.requires_grad_()
+    assert mg.autograd.gradcheck(m, (x,))
+    assert mg.autograd.gradgradcheck(m, (x,))
+
+
+@pytest.mark.parametrize(("size", "channels"), [(3, 1), (5, 1), (4, 2), (5, 2)])
+def test_cross_map_lrn2d_gradient_is_torchs_where_torchs_is_right(size: int, channels: int) -> None:
+    """Where PyTorch's hand-written backward is the derivative of its forward (one channel;
+    two with a window of 4 or 5), the gradients are equal."""
+    torch = pytest.importorskip("torch")
+    x = np.random.default_rng(5).standard_normal((2, channels, 3, 3))
+    r = np.random.default_rng(6).standard_normal(x.shape)
+    mx, tx = mg.tensor(x, requires_grad=True), torch.tensor(x, requires_grad=True)
+    (mg.nn.CrossMapLRN2d(size, 0.5, 0.75, 1.0)(mx) * mg.tensor(r)).sum().backward()
+    (torch.nn.CrossMapLRN2d(size, 0.5, 0.75, 1.0)(tx) * torch.tensor(r)).sum().backward()
+    np.testing.assert_allclose(mx.grad.numpy(), tx.grad.numpy(), rtol=1e-12, atol=1e-14)
+
+
+def test_torchs_cross_map_lrn2d_backward_is_not_its_forwards_derivative() -> None:
+    """Why minigrad's gradient differs from PyTorch's elsewhere: PyTorch's hand-written
+    backward sums a window shifted from its forward's (and without channel 0), so its own
+    gradcheck fails; minigrad differentiates the forward both compute."""
+    torch = pytest.importorskip("torch")
+    x = torch.randn(1, 4, 2, 2, dtype=torch.float64, requires_grad=True)
+    m = torch.nn.CrossMapLRN2d(3, alpha=0.5, beta=0.75, k=1.0)
+    assert not torch.autograd.gradcheck(m, (x,), raise_exception=False)
+    mx = mg.tensor(x.detach().numpy(), requires_grad=True)
+    assert mg.autograd.gradcheck(mg.nn.CrossMapLRN2d(3, alpha=0.5, beta=0.75, k=1.0), (mx,))
+
+
+def test_cross_map_lrn2d_module_surface_is_torchs() -> None:
+    """Constructor defaults, repr, attributes and errors as PyTorch's."""
+    torch = pytest.importorskip("torch")
+    m, t = mg.nn.CrossMapLRN2d(5), torch.nn.CrossMapLRN2d(5)
+    assert repr(m) == repr(t)
+    assert (m.size, m.alpha, m.beta, m.k) == (t.size, t.alpha, t.beta, t.k)
+    assert list(m.parameters()) == [] and list(m.buffers()) == []
+    for lib in (torch, mg):
+        with pytest.raises(ValueError, match=r"CrossMapLRN2d: Expected input to be 4D, got 3D"):
+            lib.nn.CrossMapLRN2d(3)(lib.ones(2, 3, 4))
+    assert mg.nn.modules.CrossMapLRN2d is mg.nn.CrossMapLRN2d
+    with pytest.raises(ValueError, match=r"CrossMapLRN2d: size must be at least 1, got 0"):
+        mg.nn.CrossMapLRN2d(0)(mg.ones(1, 2, 2, 2))

@@ -1,5 +1,6 @@
 """Normalisation layers: ``BatchNorm1d/2d/3d``, ``SyncBatchNorm``, ``LayerNorm``, ``GroupNorm``,
-``RMSNorm``, ``InstanceNorm1d/2d/3d`` and ``LocalResponseNorm`` (as ``torch.nn``).
+``RMSNorm``, ``InstanceNorm1d/2d/3d``, ``LocalResponseNorm`` and ``CrossMapLRN2d`` (as
+``torch.nn``).
 
 The arithmetic lives in ``nn.functional`` (``batch_norm``, ``layer_norm``, ``group_norm``,
 ``rms_norm``),
@@ -28,6 +29,7 @@ __all__ = [
     "BatchNorm1d",
     "BatchNorm2d",
     "BatchNorm3d",
+    "CrossMapLRN2d",
     "GroupNorm",
     "InstanceNorm1d",
     "InstanceNorm2d",
@@ -564,6 +566,53 @@ class LocalResponseNorm(Module):
 
     def forward(self, input: Tensor) -> Tensor:
         return F.local_response_norm(input, self.size, self.alpha, self.beta, self.k)
+
+    def extra_repr(self) -> str:
+        return f"{self.size}, alpha={self.alpha}, beta={self.beta}, k={self.k}"
+
+
+class CrossMapLRN2d(Module):
+    """Local response normalisation across the channels of (N, C, H, W) input, as
+    ``torch.nn.CrossMapLRN2d`` (Lua Torch's layer): b_c = a_c / (k + alpha / size * s_c)^beta,
+    s_c the sum of a^2 over channel c's window.
+
+    Not ``LocalResponseNorm``'s window: PyTorch computes s_c as a running sum over channels
+    whose window runs from c - p + 1 to c + p - 1 (p = (size - 1) // 2 + 1: ``size`` channels
+    for an odd size, one fewer for an even one) and never takes channel 0 out of it, so
+    channel 0's square is in every s_c. minigrad computes the same values, composed of ops
+    (a 0/1 matrix of the windows), so its gradient is the derivative of that forward to any
+    order. PyTorch's hand-written backward sums another window (its own gradcheck fails, except
+    for one channel, or two with a window of 4 or 5), so the gradients differ from PyTorch's
+    there, as docs/pytorch.md says.
+
+    Args:
+        size: the window's width in channels (at least 1).
+        alpha: multiplicative factor.
+        beta: exponent.
+        k: additive factor.
+    """
+
+    def __init__(self, size: int, alpha: float = 1e-4, beta: float = 0.75, k: float = 1) -> None:
+        super().__init__()
+        self.size, self.alpha, self.beta, self.k = size, alpha, beta, k
+
+    def forward(self, input: Tensor) -> Tensor:
+        x = as_tensor(input)
+        if x.ndim != 4:
+            raise ValueError(f"CrossMapLRN2d: Expected input to be 4D, got {x.ndim}D instead.")
+        if self.size < 1:  # (PyTorch divides by zero at 0 and sums nothing sensible below)
+            raise ValueError(
+                f"CrossMapLRN2d: size must be at least 1, got {self.size} (the window's width "
+                "in channels)"
+            )
+        channels = x.shape[1]
+        p = (self.size - 1) // 2 + 1
+        c = np.arange(channels)
+        window = np.abs(c[:, None] - c[None, :]) < p  # window[c, j]: a_j^2 is in s_c
+        window[:, 0] = True
+        w = _new_tensor(window.T.astype(x._data.dtype), None)
+        sums = ((x * x).permute(0, 2, 3, 1) @ w).permute(0, 3, 1, 2)
+        return x * (sums * (self.alpha / self.size) + self.k) ** -self.beta
 
     def extra_repr(self) -> str:
         return f"{self.size}, alpha={self.alpha}, beta={self.beta}, k={self.k}"

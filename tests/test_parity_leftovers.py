@@ -235,3 +235,57 @@ def test_cross_map_lrn2d_module_surface_is_torchs() -> None:
     assert mg.nn.modules.CrossMapLRN2d is mg.nn.CrossMapLRN2d
     with pytest.raises(ValueError, match=r"CrossMapLRN2d: size must be at least 1, got 0"):
         mg.nn.CrossMapLRN2d(0)(mg.ones(1, 2, 2, 2))
+
+
+# ---------------------------------------------------------------------------------------------
+# fractional max pooling's output_ratio
+
+
+def _outcome(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """The shape of ``fn(*args, **kwargs)``, or the type of the error raised."""
+    try:
+        return tuple(fn(*args, **kwargs).shape)
+    except Exception as e:
+        return type(e)
+
+
+RATIOS: list[Any] = [0.5, 1, 0, (0.5,), [0.5], (0.5, 0.5), [0.5, 0.5], (0.5, 0.5, 0.5),
+                     (0.5, 0.5, 0.5, 0.5), (0.25, 0.5, 0.75)]  # fmt: skip
+
+
+@pytest.mark.parametrize("nd", [2, 3])
+@pytest.mark.parametrize("ratio", RATIOS, ids=[repr(r) for r in RATIOS])
+def test_fractional_max_pool_output_ratio_forms_as_torch(nd: int, ratio: Any) -> None:
+    """The functions take the forms PyTorch's take and refuse the others with its exception
+    type (the 2-D function no single number, either function fewer ratios than axes); the
+    modules take a number."""
+    torch = pytest.importorskip("torch")
+    x = np.random.default_rng(7).standard_normal((1, 2, *(8,) * nd))
+    samples = np.random.default_rng(8).random((1, 2, nd))
+    outcomes = []
+    for lib in (torch, mg):
+        fn = getattr(lib.nn.functional, f"fractional_max_pool{nd}d")
+        t, u = lib.tensor(x), lib.tensor(samples)
+        outcomes.append(_outcome(fn, t, 2, output_ratio=ratio, _random_samples=u))
+    assert outcomes[1] == outcomes[0]
+
+
+@pytest.mark.parametrize("nd", [2, 3])
+def test_fractional_max_pool_number_ratio_in_modules_and_sizes(nd: int) -> None:
+    """A number is a ratio for every axis in the modules, and a number is a size for every
+    axis in both forms, as in PyTorch; the 2-D function's refusal says what to give."""
+    torch = pytest.importorskip("torch")
+    x = np.random.default_rng(9).standard_normal((1, 2, *(8,) * nd))
+    samples = np.random.default_rng(10).random((1, 2, nd))
+    got, want = [], []
+    for lib, out in ((mg, got), (torch, want)):
+        t, u = lib.tensor(x), lib.tensor(samples)
+        fn = getattr(lib.nn.functional, f"fractional_max_pool{nd}d")
+        module = getattr(lib.nn, f"FractionalMaxPool{nd}d")
+        out.append(module(2, output_ratio=0.5, _random_samples=u)(t).numpy())
+        out.append(fn(t, 2, output_size=3, _random_samples=u).numpy())
+    for g, w in zip(got, want, strict=True):
+        np.testing.assert_array_equal(g, w)
+    if nd == 2:
+        with pytest.raises(TypeError, match=r"output_ratio is a pair .* \(0\.5, 0\.5\)"):
+            mg.nn.functional.fractional_max_pool2d(mg.tensor(x), 2, output_ratio=0.5)

@@ -92,6 +92,35 @@ def _argmax(a: np.ndarray, kernel: tuple[int, ...], starts: list[np.ndarray]) ->
     return np.take_along_axis(flat, best[..., None], axis=-1)[..., 0]
 
 
+def _ratios(output_ratio: Any, nd: int, fn: str) -> tuple[Any, ...]:
+    """``output_ratio`` as PyTorch's functions read it. The 2-D function takes a pair only: a
+    number raises its ``TypeError`` (its ``len(output_ratio)``) and more than two its
+    ``ValueError``; the 3-D one takes a number for every axis, or reads the first three. Fewer
+    ratios than axes raise PyTorch's ``IndexError``. (The modules take a number: they make the
+    tuple before calling the function.)"""
+    axes = "(H, W)" if nd == 2 else "(T, H, W)"
+    if nd == 2:
+        try:
+            count = len(output_ratio)
+        except TypeError as e:
+            raise TypeError(
+                f"{e}: {fn}'s output_ratio is a pair {axes} of ratios in (0, 1), e.g. "
+                f"(0.5, 0.5); unlike nn.FractionalMaxPool2d, PyTorch's function takes no single "
+                "number"
+            ) from None
+        if count > nd:
+            raise ValueError(
+                f"{fn} requires output_ratio to either be a single Int or tuple of Ints."
+            )
+    ratio = tuple(output_ratio) if isinstance(output_ratio, tuple | list) else (output_ratio,) * nd
+    if len(ratio) < nd:
+        raise IndexError(
+            f"tuple index out of range: {fn}'s output_ratio needs a ratio per axis {axes}, "
+            f"got {output_ratio!r}"
+        )
+    return ratio[:nd]
+
+
 def _fractional(
     input: Any,
     kernel_size: Any,
@@ -106,12 +135,7 @@ def _fractional(
         raise ValueError(f"{fn} requires specifying either an output_size or an output_ratio")
     x = as_tensor(input)
     if output_size is None:
-        ratio = output_ratio if isinstance(output_ratio, tuple | list) else (output_ratio,) * nd
-        if len(ratio) > nd and nd == 2:  # (PyTorch's 3-D function reads the first three)
-            raise ValueError(
-                f"{fn} requires output_ratio to either be a single Int or tuple of Ints."
-            )
-        ratio = tuple(ratio) * (nd if len(ratio) == 1 else 1)
+        ratio = _ratios(output_ratio, nd, fn)
         if x.ndim < nd:
             raise RuntimeError(
                 f"{_KERNEL[nd]}: Expected {nd + 1}D or {nd + 2}D tensor, but got: {list(x.shape)}"

@@ -19,8 +19,10 @@ import numpy as np
 
 from .dims import wrap_dim
 from .dtypes import default_float, not_implemented_for, to_dtype
+from .engine import Op
 from .functions import cat
 from .gap_methods import tensor_argument
+from .more_ops import zeros_like
 from .older_names import (
     CHOLESKY_DEPRECATED,
     QR_DEPRECATED,
@@ -35,7 +37,7 @@ from .older_names import (
     triangular_solve_of,
 )
 from .random import GeneratorLike, as_generator
-from .tensor import Tensor, _new_tensor, as_tensor
+from .tensor import Tensor, _new_tensor, apply, as_tensor
 
 __all__ = [
     "cholesky",
@@ -369,10 +371,32 @@ def frombuffer(
     return t
 
 
+class Poisson(Op):
+    """z = samples of Poisson(x), drawn before the op;  dz/dx = 0 (PyTorch's PoissonBackward0).
+
+    A random op: the compiler has no template for it (a compiled step would replay one draw),
+    so ``minigrad.compile`` refuses it, naming it.
+    """
+
+    __slots__ = ("samples",)
+    torch_name = "PoissonBackward0"
+    reads_inputs = False  # (the rule reads no values: a write into the rates is no error)
+
+    def __init__(self, samples: np.ndarray) -> None:
+        self.samples = samples
+
+    def forward(self, x: Any) -> np.ndarray:
+        return self.samples
+
+    def backward(self, grad: Any, out: Any, x: Any) -> tuple[Any, ...]:
+        return (zeros_like(grad),)
+
+
 def poisson(input: Any, generator: GeneratorLike = None) -> Tensor:
     """Poisson samples of rate ``input`` (elementwise), in ``input``'s dtype (floating
     point); drawn from ``generator`` (a Generator, a NumPy one, a seed, or the default one).
-    Nothing is recorded: as PyTorch's, whose gradient is 0, no gradient flows to the rates."""
+    Recorded as PyTorch's ``PoissonBackward0`` when the rates require grad: the gradient it
+    hands to them is 0."""
     x = as_tensor(input)
     if x.dtype.kind != "f":
         raise not_implemented_for("poisson_cpu", x.dtype)
@@ -380,4 +404,4 @@ def poisson(input: Any, generator: GeneratorLike = None) -> Tensor:
     if np.any(rates < 0) or np.any(np.isnan(rates)):
         raise RuntimeError("invalid Poisson rate, expected rate to be non-negative")
     rng = as_generator(generator, "poisson()")
-    return _new_tensor(rng.poisson(rates).astype(x.dtype), None)
+    return apply(Poisson(np.asarray(rng.poisson(rates)).astype(x.dtype)), x)

@@ -116,6 +116,10 @@ class OpSpec:
         return np.asarray(self.ref(*arrays, **{**self.kwargs, **kwargs}))
 
 
+def _poisson(x: np.ndarray) -> np.ndarray:
+    return np.asarray(np.random.default_rng(0).poisson(x)).astype(x.dtype)
+
+
 def _sigmoid(x: np.ndarray) -> np.ndarray:
     return 1 / (1 + np.exp(-x))
 
@@ -195,6 +199,8 @@ def _unary() -> list[OpSpec]:
         ("rmul_scalar", lambda x: 3 * x, lambda x: 3.0 * x, REAL),
         ("div_scalar", lambda x: x / 4.0, lambda x: 0.25 * x, REAL),
         ("rdiv_scalar", lambda x: 2.0 / x, lambda x: 2.0 * np.reciprocal(x), OFFGRID),
+        # (a seeded generator: the draws are a constant of the rates; the op's gradient is 0)
+        ("poisson", lambda x: mg.poisson(x, 0) * x, lambda x: _poisson(x) * x, POSITIVE),
         ("maximum_0d", lambda x: mg.maximum(x, _zero(x)), lambda x: np.where(x > 0, x, 0), OFFGRID),
         ("minimum_0d", lambda x: mg.minimum(x, _zero(x)), lambda x: np.where(x < 0, x, 0), OFFGRID),
         ("clip_min", lambda x: x.clip(min=-0.5), lambda x: np.where(x < -0.5, -0.5, x), OFFGRID),

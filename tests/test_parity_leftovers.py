@@ -289,3 +289,57 @@ def test_fractional_max_pool_number_ratio_in_modules_and_sizes(nd: int) -> None:
     if nd == 2:
         with pytest.raises(TypeError, match=r"output_ratio is a pair .* \(0\.5, 0\.5\)"):
             mg.nn.functional.fractional_max_pool2d(mg.tensor(x), 2, output_ratio=0.5)
+
+
+# ---------------------------------------------------------------------------------------------
+# poisson
+
+
+def test_poisson_records_torchs_node_with_a_zero_gradient() -> None:
+    """``poisson(rates)`` of rates that require grad is a ``PoissonBackward0`` node whose only
+    next function is the rates', and the gradient it hands on is 0, as PyTorch's; under
+    create_graph the zero gradient is a constant."""
+    torch = pytest.importorskip("torch")
+    data = np.array([0.5, 2.0, 7.5])
+    m, t = mg.tensor(data, requires_grad=True), torch.tensor(data, requires_grad=True)
+    y, ty = mg.poisson(m), torch.poisson(t)
+    assert _walk(y.grad_fn) == _walk(ty.grad_fn)
+    assert not y.requires_grad or y.grad_fn is not None
+    (y * mg.tensor([1.0, 2.0, 3.0])).sum().backward()
+    (ty * torch.tensor([1.0, 2.0, 3.0], dtype=torch.float64)).sum().backward()
+    np.testing.assert_array_equal(m.grad.numpy(), t.grad.numpy())
+    (g,) = mg.autograd.grad(mg.poisson(m).sum(), m, create_graph=True)
+    (tg,) = torch.autograd.grad(torch.poisson(t).sum(), t, create_graph=True)
+    assert g.tolist() == tg.tolist() == [0.0, 0.0, 0.0]
+    assert g.requires_grad == tg.requires_grad
+
+
+def test_poisson_records_nothing_where_torch_records_nothing() -> None:
+    """Rates that need no gradient, or grad mode off: no node, as in PyTorch."""
+    torch = pytest.importorskip("torch")
+    for lib in (mg, torch):
+        r = lib.tensor([1.0, 2.0], requires_grad=True)
+        assert lib.poisson(lib.tensor([1.0, 2.0])).grad_fn is None
+        with lib.no_grad():
+            assert lib.poisson(r).grad_fn is None
+
+
+def test_poisson_gradient_against_finite_differences() -> None:
+    """With the draws fixed (a seeded generator), the samples are a constant of the rates:
+    finite differences of ``poisson(x) * x`` give the samples, first and second order."""
+
+    def f(x: Any) -> Any:
+        return mg.poisson(x, generator=0) * x
+
+    x = mg.tensor(np.random.default_rng(11).uniform(0.5, 3.0, (3, 4)), requires_grad=True)
+    assert mg.autograd.gradcheck(f, (x,))
+    assert mg.autograd.gradgradcheck(f, (x,))
+
+
+def test_poisson_refuses_bad_rates_before_drawing() -> None:
+    """A negative or nan rate raises PyTorch's error, and the generator has not moved."""
+    g = mg.Generator().manual_seed(3)
+    state = g.get_state()
+    with pytest.raises(RuntimeError, match=r"invalid Poisson rate"):
+        mg.poisson(mg.tensor([1.0, -1.0], requires_grad=True), generator=g)
+    assert mg.equal(g.get_state(), state)

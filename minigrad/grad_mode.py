@@ -41,6 +41,20 @@ def is_grad_enabled() -> bool:
     return _grad_enabled.get()
 
 
+class GradOff:
+    """Told when a context manager or ``set_grad_enabled`` turns grad mode off: while a forward
+    AD level is open, ``autograd.forward_ad`` sets ``hook`` (its tangents come from the recorded
+    graph, which grad mode off stops recording; PyTorch's forward AD runs on regardless)."""
+
+    hook: Callable[[], None] | None = None
+
+
+def _switched_off() -> None:
+    hook = GradOff.hook
+    if hook is not None:
+        hook()
+
+
 class _GradMode:
     """A context manager and decorator that sets recording to ``mode`` inside, in this thread
     only, and restores what it found on leaving (the base of ``no_grad``, ``enable_grad``,
@@ -55,6 +69,8 @@ class _GradMode:
     def __enter__(self) -> None:
         self.prev.append(_grad_enabled.get())
         _grad_enabled.set(self.mode)
+        if not self.mode:
+            _switched_off()
 
     def __exit__(self, *exc: object) -> None:
         _grad_enabled.set(self.prev.pop())
@@ -74,6 +90,8 @@ class set_grad_enabled(_GradMode):
         super().__init__(mode)
         self.before: bool | None = _grad_enabled.get()
         _grad_enabled.set(self.mode)
+        if not self.mode:
+            _switched_off()
 
     def __enter__(self) -> None:
         if self.before is None:  # entered again: restore what this entry finds
@@ -82,6 +100,8 @@ class set_grad_enabled(_GradMode):
             self.prev.append(self.before)
             self.before = None
             _grad_enabled.set(self.mode)
+            if not self.mode:
+                _switched_off()
 
     def __call__(self, fn: F) -> F:
         if self.before is not None:  # made only to decorate: undo the switch made in __init__

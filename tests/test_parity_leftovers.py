@@ -343,3 +343,79 @@ def test_poisson_refuses_bad_rates_before_drawing() -> None:
     with pytest.raises(RuntimeError, match=r"invalid Poisson rate"):
         mg.poisson(mg.tensor([1.0, -1.0], requires_grad=True), generator=g)
     assert mg.equal(g.get_state(), state)
+
+
+# ---------------------------------------------------------------------------------------------
+# forward AD under no_grad
+
+
+def test_forward_ad_under_no_grad_refuses_instead_of_dropping_the_tangent() -> None:
+    """PyTorch's forward AD runs under no_grad (the tangent of ``dual * 2`` there is 2 t);
+    minigrad's tangents come from the recorded graph, so unpacking what was computed after
+    grad mode went off raises, saying why, instead of giving None or a tangent that misses
+    the unrecorded ops."""
+    torch = pytest.importorskip("torch")
+    import torch.autograd.forward_ad as tfw
+
+    import minigrad.autograd.forward_ad as fw
+
+    x, v = np.array([1.0, 2.0]), np.array([1.0, 3.0])
+    with tfw.dual_level():
+        d = tfw.make_dual(torch.tensor(x), torch.tensor(v))
+        with torch.no_grad():
+            y = d * 2
+        assert tfw.unpack_dual(y).tangent.tolist() == [2.0, 6.0]  # (what minigrad cannot see)
+    for off in (lambda: mg.no_grad(), lambda: mg.set_grad_enabled(False), mg.inference_mode):
+        with fw.dual_level():
+            d = fw.make_dual(mg.tensor(x), mg.tensor(v))
+            before = d * 3  # recorded before grad mode went off: its tangent is known
+            with off():
+                y = d * 2
+            z = y + d  # recorded again, from an unrecorded product
+            for t in (y, z):
+                with pytest.raises(RuntimeError, match=r"grad mode was turned off \(no_grad"):
+                    fw.unpack_dual(t)
+            assert fw.unpack_dual(before).tangent.tolist() == [3.0, 9.0]
+            assert fw.unpack_dual(d).tangent.tolist() == [1.0, 3.0]  # the dual, unchanged
+
+
+def test_forward_ad_in_place_under_no_grad_refuses() -> None:
+    """An in-place op on a dual under no_grad changes PyTorch's tangent too; minigrad cannot
+    follow it, so unpacking that dual raises; a write through ``.data`` keeps the tangent in
+    both (PyTorch's ``.data`` has none)."""
+    torch = pytest.importorskip("torch")
+    import torch.autograd.forward_ad as tfw
+
+    import minigrad.autograd.forward_ad as fw
+
+    with tfw.dual_level():
+        d = tfw.make_dual(torch.tensor([1.0, 2.0]), torch.tensor([1.0, 1.0]))
+        with torch.no_grad():
+            d.mul_(3)
+        assert tfw.unpack_dual(d).tangent.tolist() == [3.0, 3.0]
+    with fw.dual_level():
+        d = fw.make_dual(mg.tensor([1.0, 2.0]), mg.tensor([1.0, 1.0]))
+        with mg.no_grad():
+            d.mul_(3)
+        with pytest.raises(RuntimeError, match=r"grad mode was turned off"):
+            fw.unpack_dual(d)
+    for lib, fwd in ((torch, tfw), (mg, fw)):
+        with fwd.dual_level():
+            d = fwd.make_dual(lib.tensor([1.0, 2.0]), lib.tensor([1.0, 1.0]))
+            d.data.mul_(3)
+            primal, tangent = fwd.unpack_dual(d)
+            assert primal.tolist() == [3.0, 6.0] and tangent.tolist() == [1.0, 1.0]
+
+
+def test_forward_ad_no_grad_without_duals_and_a_new_level_are_fine() -> None:
+    """no_grad before any dual is made taints nothing, and the next level starts clean."""
+    import minigrad.autograd.forward_ad as fw
+
+    with fw.dual_level():
+        with mg.no_grad():
+            w = mg.tensor([2.0, 2.0]) * 2
+        d = fw.make_dual(mg.tensor([1.0, 2.0]), mg.tensor([1.0, 1.0]))
+        assert fw.unpack_dual(d * w).tangent.tolist() == [4.0, 4.0]
+    with fw.dual_level():
+        d = fw.make_dual(mg.tensor([1.0, 2.0]), mg.tensor([1.0, 1.0]))
+        assert fw.unpack_dual(d * 2).tangent.tolist() == [2.0, 2.0]

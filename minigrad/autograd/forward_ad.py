@@ -8,6 +8,7 @@ vjp with the tangents is ``sum_i J_i t_i``. Two backward passes per unpack, none
 
 from __future__ import annotations
 
+import sys
 import weakref
 from collections.abc import Callable
 from typing import Any, NamedTuple
@@ -15,9 +16,10 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from ..engine import Op
-from ..grad_mode import decorated, enable_grad, is_grad_enabled, no_grad
+from ..grad_mode import GradOff, _grad_enabled, decorated, enable_grad, is_grad_enabled
 from ..gradients import grad
 from ..tensor import Tensor, _new_tensor
+from ..versions import TICKS
 from . import function
 from .function import BackwardFunction, Function
 
@@ -45,8 +47,32 @@ class _Level:
     def __init__(self, number: int) -> None:
         self.number = number
         self.tangents: dict[Tensor, Tensor] = {}  # hidden leaf z -> tangent
-        self.made: dict[int, tuple[Tensor, Any, Tensor]] = {}  # id(dual) -> (dual, node, t)
+        # id(dual) -> (dual, node, tangent, the dual's version when made)
+        self.made: dict[int, tuple[Tensor, Any, Tensor, int]] = {}
         self.unpacking = 0  # > 0 while unpack_dual's backward passes run
+        self.grad_off = False  # grad mode was turned off while this level had duals ...
+        self.off_tick = 0  # ... first at this tick (versions.TICKS): ops after it are suspect
+
+    def switched_off(self) -> None:
+        """``GradOff.hook``: grad mode turned off inside the level, with duals about. What runs
+        then is not recorded, so minigrad cannot see the tangents PyTorch would carry through
+        it: ``unpack_dual`` of a tensor computed since then refuses (``_no_grad_refusal``)."""
+        if self.tangents and not self.grad_off and _by_user():
+            self.grad_off = True
+            self.off_tick = next(TICKS)
+
+
+def _by_user() -> bool:
+    """Whether the code that turned grad mode off is the user's, not minigrad's: its own helpers
+    run unrecorded steps on values that carry no tangent (the first frame outside grad_mode.py
+    and this module says; a function decorated with ``no_grad`` counts as its caller's)."""
+    frame = sys._getframe(1)
+    while frame is not None and frame.f_globals.get("__name__") in _HOOK_MODULES:
+        frame = frame.f_back  # type: ignore[assignment]
+    return frame is None or not str(frame.f_globals.get("__name__", "")).startswith("minigrad.")
+
+
+_HOOK_MODULES = ("minigrad.grad_mode", __name__)
 
 
 _LEVEL: list[_Level] = []  # empty, or the one open level (nesting is refused, as in PyTorch)
@@ -148,8 +174,10 @@ def enter_dual_level() -> int:
     """
     if _LEVEL:
         raise RuntimeError("Nested forward mode AD is not supported at the moment")
-    _LEVEL.append(_Level(0))
+    level = _Level(0)
+    _LEVEL.append(level)
     function.FORWARD_AD.hook = _apply_with_jvp
+    GradOff.hook = level.switched_off
     return 0
 
 
@@ -171,6 +199,7 @@ def exit_dual_level(*, level: int | None = None) -> None:
         raise RuntimeError("Dual level must be a positive number.")
     _LEVEL.clear()
     function.FORWARD_AD.hook = None
+    GradOff.hook = None
 
 
 class dual_level:
@@ -260,8 +289,23 @@ def _register(current: _Level, x: Tensor, tangent: Tensor) -> Tensor:
     _hide(z)
     dual = _Relay.apply(x, z)
     current.tangents[z] = tangent
-    current.made[id(dual)] = (dual, dual.grad_fn, tangent)
+    current.made[id(dual)] = (dual, dual.grad_fn, tangent, dual._version)
     return dual
+
+
+def _no_grad_refusal(tensor: Tensor) -> RuntimeError:
+    """Why ``unpack_dual`` refuses after grad mode was off inside the level (PyTorch's forward
+    AD runs under ``no_grad``; minigrad's tangents come from the recorded graph, which it
+    stops)."""
+    return RuntimeError(
+        "unpack_dual(): grad mode was turned off (no_grad, set_grad_enabled(False) or "
+        "inference_mode) inside this forward AD level while it had dual tensors, and minigrad "
+        "computes tangents from the recorded graph, which grad mode off stops recording: an "
+        "op on a dual there (in place too) would lose its tangent, where PyTorch's forward AD "
+        f"still carries it. This tensor (shape {list(tensor.shape)}) may depend on such an "
+        "op, so minigrad cannot give its tangent. Compute with duals with grad mode on (use "
+        ".detach() for what should carry no reverse-mode gradient), or open a new level"
+    )
 
 
 def unpack_dual(tensor: Any, *, level: int | None = None) -> UnpackedDualTensor:
@@ -289,7 +333,11 @@ def unpack_dual(tensor: Any, *, level: int | None = None) -> UnpackedDualTensor:
         return UnpackedDualTensor(tensor, None)
     made = current.made.get(id(tensor))
     if made is not None and made[0] is tensor and made[1] is tensor.grad_fn:
+        if current.grad_off and tensor._version != made[3]:  # (maybe written under no_grad)
+            raise _no_grad_refusal(tensor)
         return UnpackedDualTensor(_primal(tensor), made[2])
+    if current.grad_off and getattr(tensor.grad_fn, "epoch", current.off_tick) >= current.off_tick:
+        raise _no_grad_refusal(tensor)  # (a tensor recorded before grad mode went off is fine)
     leaves = _hidden_leaves([tensor], current)
     if not leaves:
         return UnpackedDualTensor(tensor, None)
@@ -353,8 +401,11 @@ def _apply_with_jvp(cls: type[Function], args: tuple[Any, ...], run: Callable[[]
     for i, (a, t) in enumerate(zip(args, tangents_in)):
         if isinstance(a, Tensor) and t is None and ctx._materialize:
             tangents_in[i] = _new_tensor(np.zeros(a.shape, dtype=a._data.dtype), None)
-    with no_grad():
+    off = _grad_enabled.set(False)  # (not no_grad(): this is no op on a dual to refuse)
+    try:
         tangents_out = cls.jvp(ctx, *tangents_in)
+    finally:
+        _grad_enabled.reset(off)
     several = isinstance(output, tuple)
     outs = output if several else (output,)
     touts = tangents_out if isinstance(tangents_out, tuple) else (tangents_out,)

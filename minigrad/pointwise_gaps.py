@@ -18,9 +18,9 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 
-from . import ops, zeta_igamma
+from . import more_ops, ops, zeta_igamma
 from .dtypes import default_float, not_implemented_for, result_np, torch_name
-from .engine import TensorMakers
+from .engine import Op, TensorMakers
 from .inplace import _inplace
 from .pointwise import _pair
 
@@ -44,6 +44,20 @@ class PointwiseGapResults:
     class histogramdd(NamedTuple):
         hist: Any
         bin_edges: Any
+
+
+class NextAfter(Op):
+    """z = the next float after x towards y;  dz/dx = 1, dz/dy = 0 (PyTorch's rule)."""
+
+    __slots__ = ()
+    torch_name = "NextafterBackward0"
+    reads_inputs = False  # (the rule reads no values)
+
+    def forward(self, x: Any, y: Any) -> np.ndarray:
+        return np.nextafter(x, y)
+
+    def backward(self, grad: Any, out: Any, x: Any, y: Any) -> tuple[Any, ...]:
+        return grad, (more_ops.zeros_like(grad) if self.needs_grad(1) else None)
 
 
 def _const(a: Any) -> Any:
@@ -266,12 +280,10 @@ class PointwiseGapMethods:
         return PointwiseGapResults.frexp(m, _const(exponent.astype(np.int32)))
 
     def nextafter(self: Any, other: Any) -> Tensor:
-        """The next float after self towards ``other``, elementwise (no gradient)."""
+        """The next float after self towards ``other``, elementwise; recorded as PyTorch's
+        ``NextafterBackward0`` (gradient 1 to self, 0 to other)."""
         _need_tensor(other, "nextafter", "other", 1)
-        dt = result_np(self._data, other._data)
-        if dt.kind != "f":
-            raise not_implemented_for("nextafter_cpu", dt)
-        return _const(np.nextafter(self._data.astype(dt), other._data.astype(dt)))
+        return _pair(NextAfter(), "nextafter", self, other)
 
     def nextafter_(self: Any, other: Any) -> Any:
         """``nextafter`` in place; returns self."""

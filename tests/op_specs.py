@@ -262,6 +262,14 @@ def _binary() -> list[OpSpec]:
         ("div", lambda x, y: x / y, lambda x, y: x * np.reciprocal(y), REAL, OFFGRID),
         ("pow", lambda x, y: x**y, lambda x, y: np.exp(y * np.log(x)), POSITIVE, REAL),
         ("maximum", mg.maximum, lambda x, y: np.where(x > y, x, y), GRID_A, GRID_B),
+        # (x and y at least 0.3 apart: the next float towards y moves with x alone)
+        (
+            "nextafter",
+            lambda x, y: mg.nextafter(x, y) * x,
+            lambda x, y: np.nextafter(x, y) * x,
+            GRID_A,
+            GRID_B,
+        ),
         # x / y = 4 * OFFGRID / DIVISOR is 0.2 or more from every whole number
         (
             "remainder",

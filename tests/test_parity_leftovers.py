@@ -419,3 +419,37 @@ def test_forward_ad_no_grad_without_duals_and_a_new_level_are_fine() -> None:
     with fw.dual_level():
         d = fw.make_dual(mg.tensor([1.0, 2.0]), mg.tensor([1.0, 1.0]))
         assert fw.unpack_dual(d * 2).tangent.tolist() == [2.0, 2.0]
+
+
+# ---------------------------------------------------------------------------------------------
+# nextafter
+
+
+def test_nextafter_records_torchs_node_and_gradient() -> None:
+    """``nextafter`` is recorded as PyTorch's ``NextafterBackward0``: gradient 1 to input and 0
+    to other (it recorded nothing, so a sum through it lost input's share)."""
+    torch = pytest.importorskip("torch")
+    a, b = np.array([1.5, -2.0, 0.0]), np.array([0.5, 3.0, -1.0])
+    grads = []
+    for lib in (mg, torch):
+        x, y = lib.tensor(a, requires_grad=True), lib.tensor(b, requires_grad=True)
+        z = lib.nextafter(x, y)
+        grads.append((_walk(z.grad_fn), z.detach().numpy()))
+        (z * 3 + x).sum().backward()
+        grads.append((x.grad.numpy().tolist(), y.grad.numpy().tolist()))
+    assert grads[0][0] == grads[2][0]
+    np.testing.assert_array_equal(grads[0][1], grads[2][1])
+    assert grads[1] == grads[3] == ([4.0] * 3, [0.0] * 3)
+
+
+def test_nextafter_gradients_against_finite_differences() -> None:
+    """First and second order of ``nextafter(x, y) * x`` in float64."""
+    rng = np.random.default_rng(12)
+    x = mg.tensor(rng.standard_normal((3, 4)), requires_grad=True)
+    y = mg.tensor(rng.standard_normal((3, 4)), requires_grad=True)
+
+    def f(x: Any, y: Any) -> Any:
+        return mg.nextafter(x, y) * x
+
+    assert mg.autograd.gradcheck(f, (x, y))
+    assert mg.autograd.gradgradcheck(f, (x, y))

@@ -29,6 +29,7 @@ from .. import (
     linalg_ops,
     more_ops,
     ops,
+    pointwise_gaps,
     reflected,
     special_ops,
     zeta_igamma,
@@ -416,6 +417,18 @@ def _sign_fwd(e: Emitter, op: Any, hint: str, xs: list[str], vals: Any) -> str:
 @_backward(more_ops.Sign, more_ops.Sgn)
 def _step_bwd(e: Emitter, op: Any, g: str, out: str, xs: list[str], vals: Any, h: list[str]) -> Any:
     return [e.let(h[0], f"np.zeros_like({g})")]  # zeros, even where g is inf or nan
+
+
+@_forward(pointwise_gaps.NextAfter)
+def _nextafter_fwd(e: Emitter, op: Any, hint: str, xs: list[str], vals: Any) -> str:
+    return e.call(hint, "np.nextafter", xs[0], xs[1])
+
+
+@_backward(pointwise_gaps.NextAfter)
+def _nextafter_bwd(
+    e: Emitter, op: Any, g: str, out: str, xs: list[str], vals: Any, h: list[str]
+) -> Any:
+    return [g, e.let(h[1], f"np.zeros_like({g})") if op.needs_grad(1) else None]
 
 
 @_forward(more_ops.Erfinv)

@@ -199,8 +199,14 @@ def _unary() -> list[OpSpec]:
         ("rmul_scalar", lambda x: 3 * x, lambda x: 3.0 * x, REAL),
         ("div_scalar", lambda x: x / 4.0, lambda x: 0.25 * x, REAL),
         ("rdiv_scalar", lambda x: 2.0 / x, lambda x: 2.0 * np.reciprocal(x), OFFGRID),
-        # (a seeded generator: the draws are a constant of the rates; the op's gradient is 0)
-        ("poisson", lambda x: mg.poisson(x, 0) * x, lambda x: _poisson(x) * x, POSITIVE),
+        # (a seeded generator: the draws are a constant of the rates; the op's gradient is 0;
+        # NumPy draws from rates up to about 9e18 only, and the float32 edge rows go far above)
+        (
+            "poisson",
+            lambda x: mg.poisson(x.clamp(max=1e6), 0) * x,
+            lambda x: _poisson(np.minimum(x, 1e6)) * x,
+            POSITIVE,
+        ),
         ("maximum_0d", lambda x: mg.maximum(x, _zero(x)), lambda x: np.where(x > 0, x, 0), OFFGRID),
         ("minimum_0d", lambda x: mg.minimum(x, _zero(x)), lambda x: np.where(x < 0, x, 0), OFFGRID),
         ("clip_min", lambda x: x.clip(min=-0.5), lambda x: np.where(x < -0.5, -0.5, x), OFFGRID),

@@ -5,6 +5,8 @@ from .._missing import missing_attribute
 from . import (
     bernoulli,
     categorical,
+    constraint_registry,
+    constraints,
     continuous,
     continuous_bernoulli,
     discrete,
@@ -17,11 +19,15 @@ from . import (
     multinomial,
     multivariate,
     normal,
+    relaxed,
+    transformed,
+    transforms,
     von_mises,
     wishart,
 )
 from .bernoulli import Bernoulli
 from .categorical import Categorical
+from .constraint_registry import biject_to, transform_to
 from .continuous import (
     Cauchy,
     Exponential,
@@ -43,21 +49,49 @@ from .mixture_same_family import MixtureSameFamily
 from .multinomial import Multinomial, NegativeBinomial
 from .multivariate import Independent, MultivariateNormal, OneHotCategorical
 from .normal import Normal
+from .relaxed import (
+    ExpRelaxedCategorical,
+    LogitRelaxedBernoulli,
+    RelaxedBernoulli,
+    RelaxedOneHotCategorical,
+)
+from .transformed import Kumaraswamy, LogisticNormal, Pareto, TransformedDistribution, Weibull
+from .transforms import (
+    AbsTransform,
+    AffineTransform,
+    ComposeTransform,
+    ExpTransform,
+    IndependentTransform,
+    PowerTransform,
+    ReshapeTransform,
+    SigmoidTransform,
+    SoftmaxTransform,
+    SoftplusTransform,
+    StickBreakingTransform,
+    TanhTransform,
+    Transform,
+    identity_transform,
+)
 from .von_mises import VonMises
 from .wishart import Wishart
 
 __getattr__ = missing_attribute("minigrad.distributions", "torch.distributions")
 
 __all__ = [
+    "AbsTransform",
+    "AffineTransform",
     "Bernoulli",
     "Beta",
     "Binomial",
     "Categorical",
     "Cauchy",
     "Chi2",
+    "ComposeTransform",
     "ContinuousBernoulli",
     "Dirichlet",
     "Distribution",
+    "ExpRelaxedCategorical",
+    "ExpTransform",
     "Exponential",
     "FisherSnedecor",
     "Gamma",
@@ -66,8 +100,12 @@ __all__ = [
     "HalfCauchy",
     "HalfNormal",
     "Independent",
+    "IndependentTransform",
+    "Kumaraswamy",
     "Laplace",
     "LogNormal",
+    "LogisticNormal",
+    "LogitRelaxedBernoulli",
     "LowRankMultivariateNormal",
     "MixtureSameFamily",
     "Multinomial",
@@ -75,19 +113,36 @@ __all__ = [
     "NegativeBinomial",
     "Normal",
     "OneHotCategorical",
+    "Pareto",
     "Poisson",
+    "PowerTransform",
+    "RelaxedBernoulli",
+    "RelaxedOneHotCategorical",
+    "ReshapeTransform",
+    "SigmoidTransform",
+    "SoftmaxTransform",
+    "SoftplusTransform",
+    "StickBreakingTransform",
     "StudentT",
+    "TanhTransform",
+    "Transform",
+    "TransformedDistribution",
     "Uniform",
     "VonMises",
+    "Weibull",
     "Wishart",
     "bernoulli",
+    "biject_to",
     "categorical",
+    "constraint_registry",
+    "constraints",
     "continuous",
     "continuous_bernoulli",
     "discrete",
     "distribution",
     "fishersnedecor",
     "gamma_family",
+    "identity_transform",
     "kl",
     "kl_divergence",
     "lowrank_multivariate_normal",
@@ -96,6 +151,10 @@ __all__ = [
     "multivariate",
     "normal",
     "register_kl",
+    "relaxed",
+    "transform_to",
+    "transformed",
+    "transforms",
     "von_mises",
     "wishart",
 ]

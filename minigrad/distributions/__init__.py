@@ -14,6 +14,7 @@ from . import (
     fishersnedecor,
     gamma_family,
     kl,
+    kl_transformed,
     lowrank_multivariate_normal,
     mixture_same_family,
     multinomial,
@@ -49,12 +50,7 @@ from .mixture_same_family import MixtureSameFamily
 from .multinomial import Multinomial, NegativeBinomial
 from .multivariate import Independent, MultivariateNormal, OneHotCategorical
 from .normal import Normal
-from .relaxed import (
-    ExpRelaxedCategorical,
-    LogitRelaxedBernoulli,
-    RelaxedBernoulli,
-    RelaxedOneHotCategorical,
-)
+from .relaxed import RelaxedBernoulli, RelaxedOneHotCategorical
 from .transformed import Kumaraswamy, LogisticNormal, Pareto, TransformedDistribution, Weibull
 from .transforms import (
     AbsTransform,
@@ -90,7 +86,6 @@ __all__ = [
     "ContinuousBernoulli",
     "Dirichlet",
     "Distribution",
-    "ExpRelaxedCategorical",
     "ExpTransform",
     "Exponential",
     "FisherSnedecor",
@@ -105,7 +100,6 @@ __all__ = [
     "Laplace",
     "LogNormal",
     "LogisticNormal",
-    "LogitRelaxedBernoulli",
     "LowRankMultivariateNormal",
     "MixtureSameFamily",
     "Multinomial",
@@ -145,6 +139,7 @@ __all__ = [
     "identity_transform",
     "kl",
     "kl_divergence",
+    "kl_transformed",
     "lowrank_multivariate_normal",
     "mixture_same_family",
     "multinomial",

@@ -48,8 +48,7 @@ class LogitRelaxedBernoulli(Distribution):
     """
 
     arg_constraints: ClassVar[dict[str, Constraint]] = {"probs": unit_interval, "logits": real}
-    support = real
-    has_rsample = True
+    support = real  # has_rsample stays False, as PyTorch's (its rsample works all the same)
 
     def __init__(
         self, temperature: Tensor, probs: Any = None, logits: Any = None, validate_args: Any = None
@@ -122,6 +121,7 @@ class RelaxedBernoulli(TransformedDistribution):
 
     arg_constraints: ClassVar[dict[str, Constraint]] = {"probs": unit_interval, "logits": real}
     support = unit_interval
+    has_rsample = True
     base_dist: Any
 
     def __init__(
@@ -233,6 +233,7 @@ class RelaxedOneHotCategorical(TransformedDistribution):
 
     arg_constraints: ClassVar[dict[str, Constraint]] = {"probs": simplex, "logits": real_vector}
     support = simplex
+    has_rsample = True
     base_dist: Any
 
     def __init__(

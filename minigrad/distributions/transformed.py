@@ -301,6 +301,7 @@ class Kumaraswamy(TransformedDistribution):
         "concentration0": positive,
     }
     support = unit_interval
+    has_rsample = True
 
     def __init__(self, concentration1: Any, concentration0: Any, validate_args: Any = None) -> None:
         self.concentration1, self.concentration0 = broadcast_all(concentration1, concentration0)
@@ -355,6 +356,7 @@ class LogisticNormal(TransformedDistribution):
 
     arg_constraints: ClassVar[dict[str, Constraint]] = {"loc": real, "scale": positive}
     support = simplex
+    has_rsample = True
     base_dist: Any
 
     def __init__(self, loc: Any, scale: Any, validate_args: Any = None) -> None:

@@ -430,7 +430,7 @@ class ReshapeTransform(Transform):
             raise ValueError("Too few dimensions on input")
         cut = len(shape) - len(old)
         if Size(shape[cut:]) != old:
-            raise ValueError(f"Shape mismatch: expected {Size(shape[cut:])} but got {old}")
+            raise ValueError(f"Shape mismatch: expected {shape[cut:]} but got {old}")
         return Size(shape[:cut]) + new
 
     def forward_shape(self, shape: Any) -> Any:
@@ -559,7 +559,7 @@ class SoftplusTransform(Transform):
         return softplus(x)
 
     def _inverse(self, y: Tensor) -> Tensor:
-        return -((-y).expm1()).log() + y
+        return (-((-y).expm1())).log() + y
 
     def log_abs_det_jacobian(self, x: Tensor, y: Tensor) -> Tensor:
         return -softplus(-x)

@@ -256,6 +256,11 @@ def test_constraints_check_as_torchs() -> None:
         )
         assert ours.event_dim == theirs.event_dim
         assert repr(ours) == repr(theirs), (ours, theirs)
+    counts = _t([[1.0, 2.0], [3.0, 1.0], [-1.0, 2.0]])
+    np.testing.assert_array_equal(
+        constraints.multinomial(3).check(counts).numpy(),
+        TD.constraints.multinomial(3).check(_tt(counts.numpy())).numpy(),
+    )
     simplex = _t([[0.2, 0.8], [0.5, 0.6], [1.2, -0.2]])
     np.testing.assert_array_equal(
         constraints.simplex.check(simplex).numpy(),
@@ -635,6 +640,7 @@ def test_kl_divergences_of_pareto_and_transformed_pairs_match_torch() -> None:
         (([0.4, 1.3, 2.0], [1.0, 2.0, 3.5]), "Uniform"),
         (([0.4, 1.3, 2.0], [1.0, 2.0, 0.5]), "Gumbel"),
         (([0.4, 1.3, 2.0], [1.0, 2.0, 0.5]), "Laplace"),
+        (([0.2, 0.6, 0.9],), "ContinuousBernoulli"),
     ]
     pairs = [(pareto, o) for o in others] + [(o, pareto) for o in others]
     pairs.append(((([0.6, 1.2, 0.7], [1.0, 2.0, 3.0]), "Uniform"), pareto))

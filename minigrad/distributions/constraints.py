@@ -27,6 +27,7 @@ from .distribution import (
     simplex,
     unit_interval,
 )
+from .multinomial import _HalfOpenInterval, _Multinomial
 from .multivariate import lower_cholesky, one_hot, positive_definite
 
 
@@ -43,13 +44,6 @@ class _LessThan(Constraint):
         return f"LessThan(upper_bound={self.upper_bound})"
 
 
-class _HalfOpenInterval(_Interval):
-    """[lower_bound, upper_bound)."""
-
-    def check(self, value: Tensor) -> Tensor:
-        return (self.lower_bound <= value) & (value < self.upper_bound)
-
-
 def is_dependent(constraint: Any) -> bool:
     """Whether ``constraint`` depends on other parameters (and so is not checked alone)."""
     return isinstance(constraint, _Dependent)
@@ -62,6 +56,7 @@ less_than = _LessThan
 interval = _Interval
 half_open_interval = _HalfOpenInterval
 integer_interval = _IntegerInterval
+multinomial = _Multinomial
 independent = _IndependentConstraint
 positive_integer = _IntegerGreaterThanEq(1)
 
@@ -78,6 +73,7 @@ __all__ = [
     "is_dependent",
     "less_than",
     "lower_cholesky",
+    "multinomial",
     "nonnegative",
     "nonnegative_integer",
     "one_hot",

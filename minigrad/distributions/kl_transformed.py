@@ -10,6 +10,7 @@ from typing import Any
 from ..functions import lgamma, where
 from ..tensor import Tensor
 from .continuous import Exponential, Gumbel, Laplace, Uniform
+from .continuous_bernoulli import ContinuousBernoulli
 from .distribution import Distribution
 from .gamma_family import Beta, Gamma
 from .kl import _infinite_like, _x_log_x, kl_divergence, register_kl
@@ -39,6 +40,11 @@ def _kl_beta_infinity(p: Beta, q: Distribution) -> Tensor:
     return _infinite_like(p.concentration1)
 
 
+@register_kl(ContinuousBernoulli, Pareto)
+def _kl_continuous_bernoulli_infinity(p: ContinuousBernoulli, q: Distribution) -> Tensor:
+    return _infinite_like(p.probs)
+
+
 @register_kl(Exponential, Pareto)
 def _kl_exponential_infinity(p: Exponential, q: Distribution) -> Tensor:
     return _infinite_like(p.rate)
@@ -57,6 +63,7 @@ def _kl_loc_infinity(p: Any, q: Distribution) -> Tensor:
 
 
 @register_kl(Pareto, Beta)
+@register_kl(Pareto, ContinuousBernoulli)
 @register_kl(Pareto, Uniform)
 def _kl_pareto_infinity(p: Pareto, q: Distribution) -> Tensor:
     return _infinite_like(p.scale)

@@ -86,7 +86,49 @@ class Poisson(Distribution):
         return value.xlogy(rate) - rate - (value + 1).lgamma()
 
 
-class Binomial(Distribution):
+class _CountAndProbs(Distribution):
+    """A count of trials with a success probability given as ``probs`` or ``logits``: the
+    parameters Binomial and NegativeBinomial share (``total_count`` broadcast with the
+    probability and cast to its dtype), and how both are expanded and converted."""
+
+    total_count: Tensor
+
+    def _count_and_param(
+        self, total_count: Any, probs: Any, logits: Any, validate_args: Any
+    ) -> None:
+        if (probs is None) == (logits is None):
+            raise ValueError("Either `probs` or `logits` must be specified, but not both.")
+        if probs is not None:
+            total, self.probs = broadcast_all(total_count, probs)
+            self.total_count = total.type_as(self.probs)
+        else:
+            total, self.logits = broadcast_all(total_count, logits)
+            self.total_count = total.type_as(self.logits)
+        self._param = self.probs if probs is not None else self.logits
+        Distribution.__init__(self, Size(self._param.shape), validate_args=validate_args)
+
+    def expand(self, batch_shape: ShapeLike, _instance: Any = None) -> Any:
+        name = "probs" if "probs" in self.__dict__ and self._param is self.probs else "logits"
+        new = self._expanded(batch_shape, ("total_count", name))
+        new._param = getattr(new, name)
+        return new
+
+    @cached_property
+    def logits(self) -> Tensor:
+        """log(p) - log(1 - p), of the clamped probabilities."""
+        return _probs_to_logits(self.probs)
+
+    @cached_property
+    def probs(self) -> Tensor:
+        """sigmoid(logits)."""
+        return self.logits.sigmoid()
+
+    @property
+    def param_shape(self) -> Size:
+        return Size(self._param.shape)
+
+
+class Binomial(_CountAndProbs):
     """The number of successes in ``total_count`` trials of probability ``probs``.
 
     Args:
@@ -110,40 +152,11 @@ class Binomial(Distribution):
         logits: Any = None,
         validate_args: Any = None,
     ) -> None:
-        if (probs is None) == (logits is None):
-            raise ValueError("Either `probs` or `logits` must be specified, but not both.")
-        if probs is not None:
-            total, self.probs = broadcast_all(total_count, probs)
-            self.total_count = total.type_as(self.probs)
-        else:
-            total, self.logits = broadcast_all(total_count, logits)
-            self.total_count = total.type_as(self.logits)
-        self._param = self.probs if probs is not None else self.logits
-        super().__init__(Size(self._param.shape), validate_args=validate_args)
-
-    def expand(self, batch_shape: ShapeLike, _instance: Any = None) -> Binomial:
-        name = "probs" if "probs" in self.__dict__ and self._param is self.probs else "logits"
-        new = self._expanded(batch_shape, ("total_count", name))
-        new._param = getattr(new, name)
-        return new
-
-    @cached_property
-    def logits(self) -> Tensor:
-        """log(p) - log(1 - p), of the clamped probabilities."""
-        return _probs_to_logits(self.probs)
-
-    @cached_property
-    def probs(self) -> Tensor:
-        """sigmoid(logits)."""
-        return self.logits.sigmoid()
+        self._count_and_param(total_count, probs, logits, validate_args)
 
     @property
     def support(self) -> Constraint:
         return _IntegerInterval(0, self.total_count)  # type: ignore[arg-type]
-
-    @property
-    def param_shape(self) -> Size:
-        return Size(self._param.shape)
 
     @property
     def mean(self) -> Tensor:

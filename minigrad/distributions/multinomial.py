@@ -7,7 +7,6 @@ the parameters to any order; samples are counts (floats) drawn by NumPy, without
 
 from __future__ import annotations
 
-from functools import cached_property
 from typing import Any, ClassVar
 
 import numpy as np
@@ -19,7 +18,7 @@ from ..random import as_generator
 from ..surface import Size
 from ..tensor import Tensor, as_tensor
 from .categorical import Categorical
-from .discrete import Binomial, _probs_to_logits
+from .discrete import Binomial, _CountAndProbs
 from .distribution import (
     Constraint,
     Distribution,
@@ -167,7 +166,7 @@ class Multinomial(Distribution):
         return term1 + (binomial_probs * weights).sum((0, -1))
 
 
-class NegativeBinomial(Distribution):
+class NegativeBinomial(_CountAndProbs):
     """The number of successes before ``total_count`` failures in trials of success
     probability ``probs``: P(k) = C(k + r - 1, k) p^k (1 - p)^r.
 
@@ -192,36 +191,7 @@ class NegativeBinomial(Distribution):
         logits: Any = None,
         validate_args: Any = None,
     ) -> None:
-        if (probs is None) == (logits is None):
-            raise ValueError("Either `probs` or `logits` must be specified, but not both.")
-        if probs is not None:
-            total, self.probs = broadcast_all(total_count, probs)
-            self.total_count = total.type_as(self.probs)
-        else:
-            total, self.logits = broadcast_all(total_count, logits)
-            self.total_count = total.type_as(self.logits)
-        self._param = self.probs if probs is not None else self.logits
-        super().__init__(Size(self._param.shape), validate_args=validate_args)
-
-    def expand(self, batch_shape: ShapeLike, _instance: Any = None) -> NegativeBinomial:
-        name = "probs" if "probs" in self.__dict__ and self._param is self.probs else "logits"
-        new = self._expanded(batch_shape, ("total_count", name))
-        new._param = getattr(new, name)
-        return new
-
-    @cached_property
-    def logits(self) -> Tensor:
-        """log(p) - log(1 - p), of the clamped probabilities."""
-        return _probs_to_logits(self.probs)
-
-    @cached_property
-    def probs(self) -> Tensor:
-        """sigmoid(logits)."""
-        return self.logits.sigmoid()
-
-    @property
-    def param_shape(self) -> Size:
-        return Size(self._param.shape)
+        self._count_and_param(total_count, probs, logits, validate_args)
 
     @property
     def mean(self) -> Tensor:

@@ -19,6 +19,7 @@ from . import (
     math_gaps,
     more_creation,
     nn,
+    ops,
     optim,
     profiler,
     reference,
@@ -384,6 +385,15 @@ from .tensor import Tensor
 from .torch_gaps import *  # noqa: F403  (cholesky, qr, logdet, msort, gradient, poisson...)
 
 __getattr__ = missing_attribute("minigrad", "torch")
+# minigrad.ops holds minigrad's own op classes; PyTorch's torch.ops (its operator registry,
+# torch.ops.aten.add...) is not there, and reaching into it says so.
+ops.__getattr__ = missing_attribute(  # type: ignore[method-assign]
+    "minigrad.ops",
+    "torch.ops",
+    "minigrad.ops holds minigrad's own op classes (each a forward and its backward), not "
+    "PyTorch's operator registry: call the tensor functions (minigrad.add, minigrad.mm...) or "
+    "Tensor methods instead",
+)
 bool_ = bool  # (NumPy's spelling, kept for older code)
 cfloat, cdouble = complex64, complex128
 

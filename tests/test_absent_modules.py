@@ -193,3 +193,17 @@ def test_torch_distributed_is_not_initialized_in_a_fresh_process() -> None:
     code = "import torch.distributed as d; print(d.is_initialized())"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_torch_ops_registry_says_minigrad_ops_is_something_else() -> None:
+    """``torch.ops.aten.add`` (PyTorch's operator registry, used by tensor-subclass recipes)
+    reaches minigrad.ops, minigrad's own op classes: the error says which is which, and
+    minigrad's op classes stay reachable."""
+    with pytest.raises(AttributeError, match=r"does not have torch\.ops\.aten; minigrad\.ops"):
+        minigrad.ops.aten
+    with pytest.raises(ImportError, match=r"cannot import name 'aten' from 'minigrad\.ops'"):
+        from minigrad.ops import aten  # noqa: F401
+    assert not hasattr(minigrad.ops, "aten")
+    assert minigrad.ops.Add.__name__ == "Add"
+    with pytest.raises(AttributeError, match=r"^module 'minigrad\.ops' has no attribute '__x__'$"):
+        minigrad.ops.__x__

@@ -20,7 +20,7 @@ from ..nn.functional import binary_cross_entropy_with_logits
 from ..surface import Size
 from ..tensor import Tensor
 from .categorical import clamp_probs
-from .continuous import Exponential, Gumbel, Laplace, Uniform
+from .continuous import Exponential, Uniform
 from .discrete import _probs_to_logits
 from .distribution import (
     Constraint,
@@ -31,8 +31,8 @@ from .distribution import (
     real,
     unit_interval,
 )
-from .gamma_family import Beta, Gamma
-from .kl import _infinite_like, register_kl
+from .gamma_family import Beta
+from .kl import register_kl
 from .normal import Normal
 
 _INF = math.inf
@@ -220,23 +220,6 @@ def _kl_cb_uniform(p: ContinuousBernoulli, q: Uniform) -> Tensor:
     """-H(p) + log(high - low); inf unless [low, high) covers [0, 1] strictly (PyTorch's)."""
     result = -p.entropy() + (q.high - q.low).log()
     return where((q.low >= 0.0) | (q.high <= 1.0), _INF, result)
-
-
-@register_kl(Exponential, ContinuousBernoulli)
-def _kl_exponential_cb(p: Exponential, q: ContinuousBernoulli) -> Tensor:
-    return _infinite_like(p.rate)
-
-
-@register_kl(Gamma, ContinuousBernoulli)
-def _kl_gamma_cb(p: Gamma, q: ContinuousBernoulli) -> Tensor:
-    return _infinite_like(p.concentration)
-
-
-@register_kl(Gumbel, ContinuousBernoulli)
-@register_kl(Laplace, ContinuousBernoulli)
-@register_kl(Normal, ContinuousBernoulli)
-def _kl_loc_cb(p: Any, q: ContinuousBernoulli) -> Tensor:
-    return _infinite_like(p.loc)
 
 
 @register_kl(Uniform, ContinuousBernoulli)

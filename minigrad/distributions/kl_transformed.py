@@ -1,6 +1,7 @@
 """PyTorch's KL(p || q) formulas for ``Pareto`` and between two ``TransformedDistribution``s
 with the same transforms, registered with ``register_kl`` (composed of differentiable ops;
-+inf where p's support reaches outside q's, as PyTorch's)."""
++inf where p's support reaches outside q's, as PyTorch's: the unbounded distributions against
+Pareto's [scale, inf) and ContinuousBernoulli's [0, 1] are registered here together)."""
 
 from __future__ import annotations
 
@@ -45,16 +46,21 @@ def _kl_continuous_bernoulli_infinity(p: ContinuousBernoulli, q: Distribution) -
     return _infinite_like(p.probs)
 
 
+@register_kl(Exponential, ContinuousBernoulli)
 @register_kl(Exponential, Pareto)
 def _kl_exponential_infinity(p: Exponential, q: Distribution) -> Tensor:
     return _infinite_like(p.rate)
 
 
+@register_kl(Gamma, ContinuousBernoulli)
 @register_kl(Gamma, Pareto)
 def _kl_gamma_infinity(p: Gamma, q: Distribution) -> Tensor:
     return _infinite_like(p.concentration)
 
 
+@register_kl(Gumbel, ContinuousBernoulli)
+@register_kl(Laplace, ContinuousBernoulli)
+@register_kl(Normal, ContinuousBernoulli)
 @register_kl(Gumbel, Pareto)
 @register_kl(Laplace, Pareto)
 @register_kl(Normal, Pareto)

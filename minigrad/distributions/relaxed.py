@@ -15,6 +15,7 @@ from ..functions import lgamma
 from ..surface import Size
 from ..tensor import Tensor, as_tensor
 from .categorical import Categorical, clamp_probs
+from .discrete import _probs_to_logits
 from .distribution import (
     Constraint,
     Distribution,
@@ -80,8 +81,7 @@ class LogitRelaxedBernoulli(Distribution):
     @cached_property
     def logits(self) -> Tensor:
         """log(p) - log(1 - p), of the clamped probabilities."""
-        p = clamp_probs(self.probs)
-        return p.log() - (-p).log1p()
+        return _probs_to_logits(self.probs)
 
     @cached_property
     def probs(self) -> Tensor:

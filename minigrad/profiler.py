@@ -402,6 +402,7 @@ class _Profiler:
         self.with_flops = with_flops
         self._rec: _Recorder | None = None
         self._events: EventList | None = None
+        self._saved: EventList | None = None  # the trace export_chrome_trace wrote
 
     def _start_trace(self) -> None:
         self._rec = _Recorder(
@@ -439,8 +440,13 @@ class _Profiler:
         )
 
     def export_chrome_trace(self, path: str | os.PathLike[str]) -> None:
-        """Write the events as a Chrome trace (chrome://tracing or ui.perfetto.dev)."""
-        self._function_events().export_chrome_trace(path)
+        """Write the events as a Chrome trace (chrome://tracing or ui.perfetto.dev); each
+        trace is written once, as in PyTorch (the next scheduled cycle is a new trace)."""
+        events = self._function_events()
+        if events is self._saved:
+            raise RuntimeError("Trace is already saved.")
+        events.export_chrome_trace(path)
+        self._saved = events
 
     def export_stacks(self, path: str, metric: str = "self_cpu_time_total") -> None:
         """Write one line per event with a stack, ``frame;frame;... value`` (outermost

@@ -564,3 +564,34 @@ def test_the_namespaces_are_torchs() -> None:
     )
     assert [a.name for a in mp.ProfilerAction] == [a.name for a in torch.profiler.ProfilerAction]
     assert mg.profiler is mp and mg.autograd.profiler is legacy
+
+
+def test_a_trace_is_saved_once_as_in_torch(tmp_path: Path) -> None:
+    """Exporting the same trace a second time raises PyTorch's "Trace is already saved.", for
+    both profilers; each new trace (a new block, the next scheduled cycle) can be saved."""
+    torch = pytest.importorskip("torch")
+    for lib, path in ((torch, tmp_path / "torch"), (mg, tmp_path / "mg")):
+        path.mkdir()
+        for make in (
+            lambda lib=lib: lib.profiler.profile(activities=[lib.profiler.ProfilerActivity.CPU]),
+            lambda lib=lib: lib.autograd.profiler.profile(),
+        ):
+            with make() as prof:
+                lib.ones(3) + 1
+            prof.export_chrome_trace(str(path / "a.json"))
+            with pytest.raises(RuntimeError, match=r"^Trace is already saved\.$"):
+                prof.export_chrome_trace(str(path / "b.json"))
+            assert not (path / "b.json").exists()
+            (path / "a.json").unlink()
+    saved: list[int] = []
+
+    def ready(p: Any) -> None:
+        p.export_chrome_trace(str(tmp_path / f"cycle_{p.step_num}.json"))
+        saved.append(p.step_num)
+
+    sched = mp.schedule(wait=0, warmup=0, active=1, repeat=2)
+    with mp.profile(schedule=sched, on_trace_ready=ready) as prof:
+        for _ in range(3):
+            mg.ones(2) * 2
+            prof.step()
+    assert saved == [1, 2]

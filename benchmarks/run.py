@@ -60,10 +60,13 @@ class Settings:
     memory_steps: tuple[int, int]  # W3 steps for the memory runs, short and long
 
     @staticmethod
-    def of(quick: bool) -> Settings:
+    def of(quick: bool, rounds: int | None = None) -> Settings:
+        """The quick or full settings; ``rounds`` replaces their number of timed samples."""
         if quick:
-            return Settings(repeats=5, min_sample=0.01, warmup=0.03, memory_steps=(100, 400))
-        return Settings(repeats=21, min_sample=0.05, warmup=0.3, memory_steps=(500, 2000))
+            settings = Settings(repeats=5, min_sample=0.01, warmup=0.03, memory_steps=(100, 400))
+        else:
+            settings = Settings(repeats=21, min_sample=0.05, warmup=0.3, memory_steps=(500, 2000))
+        return settings if rounds is None else replace(settings, repeats=rounds)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -185,6 +188,22 @@ class Timing:
         """The 25th and 75th percentiles of the per-round ratios: how much to trust the median."""
         q25, q75 = np.percentile(np.divide(self.samples, base.samples), [25, 75])
         return float(q25), float(q75)
+
+    def ratio_interval(self, base: Timing) -> tuple[float, float]:
+        """A 95% confidence interval of the median ratio: how precise the median itself is.
+
+        Distribution-free: the k-th smallest and k-th largest per-round ratios, with k the
+        largest rank such that fewer than k of n rounds fall below the true median with
+        probability at most 2.5% (a binomial count with p = 1/2). Fewer than 6 rounds cannot
+        reach 95%; their interval is then the smallest and largest ratio.
+        """
+        ratios = np.sort(np.divide(self.samples, base.samples))
+        n, k, below = len(ratios), 0, 0.0
+        while below + math.comb(n, k) / 2**n <= 0.025:
+            below += math.comb(n, k) / 2**n
+            k += 1
+        k = max(k, 1)
+        return float(ratios[k - 1]), float(ratios[n - k])
 
 
 CLOCKS = {"wall": time.perf_counter, "cpu": time.process_time}
@@ -390,7 +409,6 @@ def format_table(
         base = timings.get("numpy")
         for fw in cols:
             row.append(_fmt_time(timings[fw].median) if fw in timings else _missing(key, fw, wrong))
-        ratios = {fw: _ratio(timings.get(fw), base) for fw in ratio_cols}
         for fw in ratio_cols:
             t = timings.get(fw)
             if t is None or base is None:
@@ -398,22 +416,24 @@ def format_table(
                 continue
             q25, q75 = t.ratio_spread(base)
             row.append(f"{t.ratio_to(base):.2f}x ({q25:.2f}-{q75:.2f})")
-        verdict, mg = "", ratios.get("minigrad")
-        if mg is not None:
-            verdict = " ok" if mg <= TARGETS[key] else " MISSED"
-        target = f"<= {TARGETS[key]}x{verdict}"
-        compiled = ratios.get("compiled")
+        target = f"<= {TARGETS[key]}x{_verdict(timings.get('minigrad'), base, TARGETS[key])}"
         if key in COMPILED_TARGETS:
-            ok = compiled is not None and compiled <= COMPILED_TARGETS[key]
-            verdict = "" if compiled is None else (" ok" if ok else " MISSED")
+            verdict = _verdict(timings.get("compiled"), base, COMPILED_TARGETS[key])
             target += f"; compiled <= {COMPILED_TARGETS[key]}x{verdict}"
         row.append(target)
         lines.append("| " + " | ".join(row) + " |")
     return lines
 
 
-def _ratio(t: Timing | None, base: Timing | None) -> float | None:
-    return t.ratio_to(base) if t is not None and base is not None else None
+def _verdict(t: Timing | None, base: Timing | None, target: float) -> str:
+    """'ok' or 'MISSED' by the median ratio, saying 'within noise' when the median's 95%
+    confidence interval reaches across the target (more rounds, ``--rounds``, would settle it)."""
+    if t is None or base is None:
+        return ""
+    low, high = t.ratio_interval(base)
+    if t.ratio_to(base) <= target:
+        return " ok" if high <= target else f" ok, within noise (95% CI {low:.3f}-{high:.3f})"
+    return " MISSED" if low > target else f" MISSED, within noise (95% CI {low:.3f}-{high:.3f})"
 
 
 def _missing(key: str, fw: str, wrong: dict[str, list[str]]) -> str:
@@ -426,6 +446,13 @@ def _missing(key: str, fw: str, wrong: dict[str, list[str]]) -> str:
 
 # ---------------------------------------------------------------------------------------------
 # Main
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be a positive number of rounds, got {value}")
+    return value
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -444,6 +471,13 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         choices=sorted(CLOCKS),
         default="cpu",
         help="this process's CPU time (default: steady on a busy machine) or wall time",
+    )
+    p.add_argument(
+        "--rounds",
+        type=_positive,
+        metavar="N",
+        help="timed samples per framework (default 21, or 5 with --quick); more rounds narrow "
+        "the confidence interval of each median ratio",
     )
     p.add_argument(
         "--profile",
@@ -475,7 +509,7 @@ def main(argv: list[str] | None = None) -> int:
         print(report([k for k in keys if k in WORKLOADS]))
         return 0
 
-    settings = Settings.of(args.quick)
+    settings = Settings.of(args.quick, args.rounds)
     notes = [n for n in [pin_threads()] if n]
     frameworks = [fw.strip() for fw in args.frameworks.split(",")]
     if "numpy" not in frameworks:
@@ -513,7 +547,9 @@ def main(argv: list[str] | None = None) -> int:
         f"Medians of {settings.repeats} samples ({scope} run, each sample at least "
         f"{settings.min_sample * 1000:.0f} ms of {args.clock} time, after one untimed unit), "
         "float32, 1 thread. Ratios are to hand-written NumPy: the median of per-round ratios "
-        f"(interquartile range in parentheses). Total {time.perf_counter() - started:.0f} s."
+        "(interquartile range in parentheses); 'within noise' marks a verdict whose median's "
+        "95% confidence interval spans the target (--rounds N narrows it). "
+        f"Total {time.perf_counter() - started:.0f} s."
     )
     lines += [f"Note: {n}" for n in notes]
     print("\n".join(lines))
@@ -536,6 +572,9 @@ def main(argv: list[str] | None = None) -> int:
                     },
                     "ratio_iqr": {
                         fw: t.ratio_spread(timings["numpy"]) for fw, t in timings.items()
+                    },
+                    "ratio_median_95ci": {
+                        fw: t.ratio_interval(timings["numpy"]) for fw, t in timings.items()
                     },
                     "samples": {fw: t.samples for fw, t in timings.items()},
                     "units_per_sample": {fw: t.units_per_sample for fw, t in timings.items()},

@@ -255,3 +255,28 @@ def test_bare_engine_trains_as_the_numpy_step() -> None:
     for i in range(2):
         np.testing.assert_allclose(bare.w[i].data.T, reference.w[i], rtol=1e-5, atol=1e-6)
         np.testing.assert_allclose(bare.b[i].data, reference.b[i], rtol=1e-5, atol=1e-6)
+
+
+def test_ratio_interval_is_the_distribution_free_interval_of_the_median():
+    # 21 rounds: P(Binomial(21, 1/2) <= 5) = 1.3% and <= 6 is 3.9%, so the interval runs from
+    # the 6th smallest to the 6th largest ratio
+    base = run.Timing([1.0] * 21)
+    t = run.Timing([1.0 + i / 100 for i in range(21)])
+    assert t.ratio_interval(base) == pytest.approx((1.05, 1.15))
+    assert run.Timing([3.0, 1.0, 2.0]).ratio_interval(run.Timing([1.0] * 3)) == (1.0, 3.0)
+
+
+def test_verdict_says_within_noise_when_the_interval_spans_the_target():
+    base = run.Timing([1.0] * 21)
+    near = run.Timing([0.99 + i / 1000 for i in range(21)])  # median 1.000, CI 0.995-1.005
+    assert run._verdict(near, base, 1.02) == " ok"
+    assert run._verdict(near, base, 1.0) == " ok, within noise (95% CI 0.995-1.005)"
+    assert run._verdict(near, base, 0.999) == " MISSED, within noise (95% CI 0.995-1.005)"
+    assert run._verdict(near, base, 0.99) == " MISSED"
+    assert run._verdict(None, base, 1.0) == ""
+
+
+def test_rounds_option_replaces_the_number_of_samples():
+    assert run.Settings.of(False, 101).repeats == 101 and run.Settings.of(True).repeats == 5
+    with pytest.raises(SystemExit):
+        run.parse_args(["--rounds", "0"])

@@ -7,17 +7,29 @@ Every function takes PyTorch's keywords: ``dtype`` (float ones default to
 
 from __future__ import annotations
 
+import functools
+import inspect
 import math
 import os
 import sys
 import warnings
+from collections.abc import Callable
 from fractions import Fraction
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 
+from . import versions
 from .device import as_device
-from .dtypes import c_cast, checked_fill, checked_number, default_float, not_implemented_for
+from .dtypes import (
+    c_cast,
+    checked_fill,
+    checked_number,
+    default_float,
+    not_implemented_for,
+    torch_name,
+)
+from .grad_mode import _grad_enabled
 from .random import (
     Generator,
     GeneratorLike,
@@ -82,6 +94,74 @@ def _made(data: np.ndarray, device: Any, requires_grad: bool) -> Tensor:
     return from_data(data, None, requires_grad)
 
 
+_Factory = TypeVar("_Factory", bound=Callable[..., Tensor])
+
+
+def _takes_out(factory: _Factory) -> _Factory:
+    """PyTorch's ``out=`` on a creation function (``torch.rand(2, 2, out=c)``, as the Tensors
+    chapter of the YouTube series writes it): the values are made in ``out``'s dtype (unless
+    ``dtype`` is given, which must then be it) and written into ``out``, which is returned.
+
+    As PyTorch: an ``out`` of another shape is resized when it owns its memory (a view of
+    another tensor is refused: minigrad cannot resize a view); an ``out`` that requires grad is
+    refused while grad mode is on; ``requires_grad=True`` sets it on ``out``. Everything is
+    checked and the values made before ``out`` changes.
+    """
+    name = factory.__name__
+
+    @functools.wraps(factory)
+    def with_out(*args: Any, out: Tensor | None = None, **kwargs: Any) -> Tensor:
+        if out is None:
+            return factory(*args, **kwargs)
+        if not isinstance(out, Tensor):
+            raise TypeError(f"{name}(): argument 'out' must be Tensor, not {type(out).__name__}")
+        want = out._data.dtype
+        if kwargs.get("dtype") is None:
+            kwargs["dtype"] = want
+        elif np.dtype(kwargs["dtype"]) != want:
+            raise RuntimeError(
+                f"dtype {torch_name(np.dtype(kwargs['dtype']))} does not match dtype of out "
+                f"parameter ({torch_name(want)})"
+            )
+        if _grad_enabled.get() and out.requires_grad:
+            raise RuntimeError(
+                f"{name}(): functions with out=... arguments don't support automatic "
+                "differentiation, but one of the arguments requires grad."
+            )
+        requires_grad = kwargs.pop("requires_grad", False)
+        values = factory(*args, **kwargs)._data
+        if values.shape != out._data.shape and out._base is not None:
+            raise RuntimeError(
+                f"{name}(): out= has shape {list(out.shape)}, a view of another tensor, but the "
+                f"result has shape {list(values.shape)}; minigrad cannot resize a view: pass an "
+                "out of the result's shape, or use the returned tensor"
+            )
+        if not out._data.flags.writeable:
+            raise RuntimeError(
+                f"{name}(): out= refers to memory shared by several elements (made by "
+                "expand()); clone() it first"
+            )
+        if values.shape != out._data.shape:
+            out._data = np.empty(values.shape, dtype=want)
+        np.copyto(out._data, values, casting="unsafe")
+        versions.bump(out._data)
+        if requires_grad:
+            out.requires_grad_(True)
+        return out
+
+    signature = inspect.signature(factory)
+    parameters = list(signature.parameters.values())
+    at = next(i for i, p in enumerate(parameters) if p.name == "dtype")
+    parameters.insert(
+        at,
+        inspect.Parameter(
+            "out", inspect.Parameter.KEYWORD_ONLY, default=None, annotation="Tensor | None"
+        ),
+    )
+    with_out.__signature__ = signature.replace(parameters=parameters)  # type: ignore[attr-defined]
+    return with_out  # type: ignore[return-value]
+
+
 def tensor(
     data: Any, dtype: DTypeLike = None, device: Any = None, requires_grad: bool = False
 ) -> Tensor:
@@ -130,6 +210,7 @@ def from_numpy(ndarray: np.ndarray) -> Tensor:
     return from_data(ndarray)
 
 
+@_takes_out
 def zeros(
     *sizes: Any,
     size: Any = None,
@@ -146,6 +227,7 @@ def zeros(
     return _made(np.zeros(shape, _float_dtype(dtype)), device, requires_grad)
 
 
+@_takes_out
 def ones(
     *sizes: Any,
     size: Any = None,
@@ -158,6 +240,7 @@ def ones(
     return _made(np.ones(shape, _float_dtype(dtype)), device, requires_grad)
 
 
+@_takes_out
 def empty(
     *sizes: Any,
     size: Any = None,
@@ -181,6 +264,7 @@ def _fill_dtype(fill_value: Any, dtype: DTypeLike) -> np.dtype:
     return default_float()
 
 
+@_takes_out
 def full(
     size: Any,
     fill_value: Any,
@@ -195,6 +279,7 @@ def full(
     return _made(np.full(shp, checked_fill(fill_value, dt, "full"), dt), device, requires_grad)
 
 
+@_takes_out
 def arange(
     start: float,
     end: float | None = None,
@@ -266,6 +351,7 @@ def _integer_arange(start: Any, end: Any, step: Any, dt: np.dtype) -> np.ndarray
     return (xs + xst * np.arange(max(n, 0), dtype=np.int64)).astype(dt)
 
 
+@_takes_out
 def linspace(
     start: float,
     end: float,
@@ -292,6 +378,7 @@ def linspace(
     return _made(data, device, requires_grad)
 
 
+@_takes_out
 def logspace(
     start: float,
     end: float,
@@ -361,6 +448,7 @@ def _pow(base: float, x: float) -> float:
         return math.nan
 
 
+@_takes_out
 def eye(
     n: int,
     m: int | None = None,
@@ -404,6 +492,7 @@ def _triangle_indices(
 # Random
 
 
+@_takes_out
 def rand(
     *sizes: Any,
     size: Any = None,
@@ -419,6 +508,7 @@ def rand(
     return _made(data.astype(dt), device, requires_grad)
 
 
+@_takes_out
 def randn(
     *sizes: Any,
     size: Any = None,
@@ -434,6 +524,7 @@ def randn(
     return _made(data.astype(dt), device, requires_grad)
 
 
+@_takes_out
 def randint(
     *args: Any,
     size: Any = None,
@@ -458,6 +549,7 @@ def randint(
     return _made(data.astype(np.int64 if dtype is None else dtype), device, requires_grad)
 
 
+@_takes_out
 def randperm(
     n: int,
     *,
@@ -502,6 +594,7 @@ def bernoulli(input: Any, p: Any = None, *, generator: GeneratorLike = None) -> 
     return _new_tensor(bernoulli_draws(input, rng, p), None)
 
 
+@_takes_out
 def normal(
     mean: Any = 0.0,
     std: Any = 1.0,

@@ -48,6 +48,7 @@ from .linalg_ops import LinAlgError, singular_error
 from .linalg_svd import lstsq, matrix_rank, pinv, svd, svdvals
 from .more_functions import linalg_cross as cross
 from .ops import where
+from .printing import return_type
 from .tensor import Tensor, apply
 from .validation import ShapeError, _broadcast_message, _with_dtype
 
@@ -287,10 +288,12 @@ def solve(A: Tensor, B: Tensor, *, left: builtins.bool = True) -> Tensor:
 class ExResults:
     """The named tuples of the ``*_ex`` functions (as ``torch.return_types``)."""
 
+    @return_type()
     class linalg_inv_ex(NamedTuple):
         inverse: Any
         info: Any
 
+    @return_type()
     class linalg_solve_ex(NamedTuple):
         result: Any
         info: Any

@@ -23,6 +23,7 @@ from .linalg_methods import check_matrices, refuse_half
 from .linalg_ops import LinAlgError, Solve, solve
 from .node_surface import labelled
 from .ops import _is_array, reshape, scatter, swap_last, where
+from .printing import return_type
 from .quiet import _ieee
 from .tensor import Tensor
 from .validation import ShapeError, _broadcast_message
@@ -42,14 +43,17 @@ __all__ = [
 class FactorResults:
     """The named tuples of these functions (as ``torch.return_types``)."""
 
+    @return_type()
     class linalg_eigh(NamedTuple):
         eigenvalues: Any
         eigenvectors: Any
 
+    @return_type()
     class linalg_cholesky_ex(NamedTuple):
         L: Any
         info: Any
 
+    @return_type()
     class linalg_qr(NamedTuple):
         Q: Any
         R: Any

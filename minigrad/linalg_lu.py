@@ -18,6 +18,7 @@ from .engine import Op, TensorMakers
 from .linalg_ops import LinAlgError, Solve, solve
 from .node_surface import labelled
 from .ops import scatter, swap_last, where
+from .printing import return_type
 from .tensor import Tensor
 
 __all__ = [
@@ -35,20 +36,24 @@ __all__ = [
 class LUResults:
     """The named tuples of these functions (as ``torch.return_types``)."""
 
+    @return_type()
     class linalg_lu_factor(NamedTuple):
         LU: Any
         pivots: Any
 
+    @return_type()
     class linalg_lu_factor_ex(NamedTuple):
         LU: Any
         pivots: Any
         info: Any
 
+    @return_type()
     class linalg_lu(NamedTuple):
         P: Any
         L: Any
         U: Any
 
+    @return_type()
     class lu_unpack(NamedTuple):
         P: Any
         L: Any

@@ -21,6 +21,7 @@ from .dims import wrap_dim
 from .dtypes import not_implemented_for, torch_name
 from .engine import TensorMakers
 from .node_surface import labelled
+from .printing import return_type
 from .validation import _one_dim, _with_dtype
 
 if TYPE_CHECKING:
@@ -32,14 +33,17 @@ __all__ = ["LinalgMethods", "LinalgResults", "check_matrices"]
 class LinalgResults:
     """The named tuples of these functions (as ``torch.return_types``)."""
 
+    @return_type()
     class slogdet(NamedTuple):
         sign: Any
         logabsdet: Any
 
+    @return_type()
     class linalg_slogdet(NamedTuple):
         sign: Any
         logabsdet: Any
 
+    @return_type()
     class svd(NamedTuple):
         U: Any
         S: Any

@@ -18,12 +18,14 @@ from .engine import Op
 from .linalg_methods import LinalgResults, refuse_half
 from .linalg_ops import svd_array
 from .ops import Concat, _data, reshape, swap_last, where
+from .printing import return_type
 from .quiet import _ieee
 from .tensor import Tensor, apply, as_tensor
 
 __all__ = ["SVD", "legacy_svd", "lstsq", "matrix_rank", "pinv", "pinverse", "svd", "svdvals"]
 
 
+@return_type("linalg_svd")
 class LinalgSvd(NamedTuple):
     """``torch.return_types.linalg_svd``."""
 
@@ -32,6 +34,7 @@ class LinalgSvd(NamedTuple):
     Vh: Any
 
 
+@return_type("linalg_lstsq")
 class LinalgLstsq(NamedTuple):
     """``torch.return_types.linalg_lstsq``."""
 

@@ -28,6 +28,7 @@ from .engine import TensorMakers
 from .inplace import _inplace
 from .linalg_methods import _where, vector_norm_of
 from .node_surface import labelled
+from .printing import return_type
 from .validation import _broadcast_message, int_argument
 
 if TYPE_CHECKING:
@@ -41,10 +42,12 @@ _INTERPOLATIONS = ("linear", "lower", "higher", "midpoint", "nearest")
 class MoreResults:
     """The named tuples of these methods (as ``torch.return_types``)."""
 
+    @return_type()
     class cummax(NamedTuple):
         values: Any
         indices: Any
 
+    @return_type()
     class cummin(NamedTuple):
         values: Any
         indices: Any

@@ -21,6 +21,7 @@ from .dtypes import not_implemented_for, torch_name
 from .engine import TensorMakers
 from .gap_methods import tensor_argument
 from .linalg_ops import LinAlgError, Solve
+from .printing import return_type
 
 if TYPE_CHECKING:
     from .tensor import Tensor
@@ -63,6 +64,7 @@ TRIANGULAR_SOLVE_DEPRECATED = (
 )
 
 
+@return_type("qr")
 class QRResult(NamedTuple):
     """``torch.return_types.qr``: ``(Q, R)``."""
 
@@ -103,6 +105,7 @@ def logdet_of(x: Any) -> Any:
         return logabs + sign.log()
 
 
+@return_type("triangular_solve")
 class TriangularSolveResult(NamedTuple):
     """``torch.return_types.triangular_solve``: ``(solution, cloned_coefficient)``."""
 

@@ -23,6 +23,7 @@ from .dtypes import default_float, not_implemented_for, result_np, torch_name
 from .engine import Op, TensorMakers
 from .inplace import _inplace
 from .pointwise import _pair
+from .printing import return_type
 
 if TYPE_CHECKING:
     from .tensor import Tensor
@@ -33,14 +34,17 @@ __all__ = ["PointwiseGapMethods", "PointwiseGapResults", "histogram_of"]
 class PointwiseGapResults:
     """The named tuples of these methods (as ``torch.return_types``)."""
 
+    @return_type()
     class frexp(NamedTuple):
         mantissa: Any
         exponent: Any
 
+    @return_type()
     class histogram(NamedTuple):
         hist: Any
         bin_edges: Any
 
+    @return_type()
     class histogramdd(NamedTuple):
         hist: Any
         bin_edges: Any

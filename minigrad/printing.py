@@ -12,13 +12,16 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import numpy as np
 
 from .dtypes import default_float
 
 __all__ = ["get_printoptions", "set_printoptions", "tensor_repr"]
+
+_Result = TypeVar("_Result", bound=type)
 
 
 @dataclasses.dataclass
@@ -220,3 +223,30 @@ def tensor_repr(t: Any) -> str:
             text += ", " + suffix
             last += width + 2
     return text + ")"
+
+
+def return_type(name: str | None = None) -> Callable[[_Result], _Result]:
+    """A class decorator giving a named tuple of results PyTorch's printed form (``torch.
+    return_types.max(``, each field on a line of its own)::
+
+        minigrad.return_types.max(
+        values=tensor([3., 4.]),
+        indices=tensor([1, 1]))
+
+    ``name`` is PyTorch's name of the tuple when the class's own differs (``linalg_svd``).
+    """
+
+    def decorate(cls: _Result) -> _Result:
+        title = f"minigrad.return_types.{name or cls.__name__}"
+
+        def __repr__(self: tuple[Any, ...]) -> str:
+            fields = ",\n".join(
+                f"{field}={value!r}"
+                for field, value in zip(self._fields, self, strict=True)  # type: ignore[attr-defined]
+            )
+            return f"{title}(\n{fields})"
+
+        cls.__repr__ = __repr__  # type: ignore[assignment]
+        return cls
+
+    return decorate

@@ -18,6 +18,7 @@ from . import fused
 from .dims import wrap_dims
 from .dtypes import c_cast, not_implemented_for, torch_name
 from .engine import TensorMakers
+from .printing import return_type
 from .validation import (
     REQUIRED,
     _check_nonempty,
@@ -37,22 +38,27 @@ __all__ = ["ReductionMethods", "ReductionResults"]
 class ReductionResults:
     """The named tuples of these reductions (``minigrad.return_types`` holds them too)."""
 
+    @return_type()
     class median(NamedTuple):
         values: Any
         indices: Any
 
+    @return_type()
     class nanmedian(NamedTuple):
         values: Any
         indices: Any
 
+    @return_type()
     class kthvalue(NamedTuple):
         values: Any
         indices: Any
 
+    @return_type()
     class mode(NamedTuple):
         values: Any
         indices: Any
 
+    @return_type()
     class aminmax(NamedTuple):
         min: Any
         max: Any

@@ -30,6 +30,7 @@ from .node_surface import labelled
 from .older_names import OlderMethods
 from .pointwise import PointwiseMethods, _divide
 from .pointwise_gaps import PointwiseGapMethods, PointwiseGapResults
+from .printing import return_type
 from .rearrange import RearrangeMethods
 from .reductions import ReductionMethods, ReductionResults
 from .sampling import SamplingMethods
@@ -130,18 +131,22 @@ class Size(tuple):
 class return_types:
     """The named tuples PyTorch returns (``torch.return_types.max``...): values, then indices."""
 
+    @return_type()
     class max(NamedTuple):
         values: Any
         indices: Any
 
+    @return_type()
     class min(NamedTuple):
         values: Any
         indices: Any
 
+    @return_type()
     class sort(NamedTuple):
         values: Any
         indices: Any
 
+    @return_type()
     class topk(NamedTuple):
         values: Any
         indices: Any

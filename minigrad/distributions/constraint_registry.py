@@ -3,7 +3,9 @@ transform from unconstrained reals onto a constraint's set, for optimising a par
 must stay positive, in an interval or on the simplex.
 
 ``biject_to(c)`` is a bijection (so a density can be carried through it); ``transform_to(c)``
-only needs to reach the set (the simplex through ``SoftmaxTransform``).
+only needs to reach the set (the simplex through ``SoftmaxTransform``, Cholesky factors and
+positive-definite matrices through ``LowerCholeskyTransform``, which has no bijection yet in
+PyTorch either).
 """
 
 from __future__ import annotations
@@ -15,14 +17,20 @@ from typing import Any
 from . import transforms
 from .constraints import (
     Constraint,
+    cat,
+    corr_cholesky,
     greater_than,
     greater_than_eq,
     half_open_interval,
     independent,
     interval,
     less_than,
+    lower_cholesky,
+    positive_definite,
+    positive_semidefinite,
     real,
     simplex,
+    stack,
 )
 
 __all__ = ["ConstraintRegistry", "biject_to", "transform_to"]
@@ -112,3 +120,27 @@ biject_to.register(independent, _biject_to_independent)
 transform_to.register(independent, _transform_to_independent)
 biject_to.register(simplex, lambda constraint: transforms.StickBreakingTransform())
 transform_to.register(simplex, lambda constraint: transforms.SoftmaxTransform())
+
+
+def _cat(registry: ConstraintRegistry) -> Factory:
+    def factory(constraint: Any) -> transforms.Transform:
+        parts = [registry(c) for c in constraint.cseq]
+        return transforms.CatTransform(parts, constraint.dim, constraint.lengths)
+
+    return factory
+
+
+def _stack(registry: ConstraintRegistry) -> Factory:
+    def factory(constraint: Any) -> transforms.Transform:
+        return transforms.StackTransform([registry(c) for c in constraint.cseq], constraint.dim)
+
+    return factory
+
+
+for _registry in (biject_to, transform_to):
+    _registry.register(corr_cholesky, lambda constraint: transforms.CorrCholeskyTransform())
+    _registry.register(cat, _cat(_registry))
+    _registry.register(stack, _stack(_registry))
+transform_to.register(lower_cholesky, lambda constraint: transforms.LowerCholeskyTransform())
+for _matrices in (positive_definite, positive_semidefinite):
+    transform_to.register(_matrices, lambda constraint: transforms.PositiveDefiniteTransform())

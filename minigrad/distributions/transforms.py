@@ -10,16 +10,20 @@ from __future__ import annotations
 import math
 import numbers
 import weakref
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 
-from ..creation import full_like
-from ..functions import broadcast_shapes
+from .. import linalg
+from ..creation import eye, full_like
+from ..functions import broadcast_shapes, cat, stack
 from ..nn.functional import logsigmoid, pad, softplus
 from ..surface import Size
-from ..tensor import Tensor
-from .constraints import independent, interval
+from ..tensor import Tensor, as_tensor
+from .constraints import cat as cat_constraint
+from .constraints import corr_cholesky, independent, interval
+from .constraints import stack as stack_constraint
 from .distribution import (
     Constraint,
     broadcast_all,
@@ -29,19 +33,25 @@ from .distribution import (
     simplex,
     unit_interval,
 )
-from .multivariate import sum_rightmost
+from .multivariate import lower_cholesky, positive_definite, sum_rightmost
 
 __all__ = [
     "AbsTransform",
     "AffineTransform",
+    "CatTransform",
     "ComposeTransform",
+    "CorrCholeskyTransform",
+    "CumulativeDistributionTransform",
     "ExpTransform",
     "IndependentTransform",
+    "LowerCholeskyTransform",
+    "PositiveDefiniteTransform",
     "PowerTransform",
     "ReshapeTransform",
     "SigmoidTransform",
     "SoftmaxTransform",
     "SoftplusTransform",
+    "StackTransform",
     "StickBreakingTransform",
     "TanhTransform",
     "Transform",
@@ -760,3 +770,336 @@ class StickBreakingTransform(Transform):
         if len(shape) < 1:
             raise ValueError("Too few dimensions on input")
         return Size(shape[:-1]) + Size((shape[-1] - 1,))
+
+
+def _tril_positions(n: int, diag: int) -> np.ndarray:
+    """The flat (row-major) positions in an n x n matrix of the elements on or below the
+    ``diag``-th diagonal, in row order (PyTorch's ``tril_matrix_to_vec`` order)."""
+    rows, cols = np.indices((n, n))
+    return np.flatnonzero(cols < rows + (diag + 1))
+
+
+def tril_matrix_to_vec(mat: Tensor, diag: int = 0) -> Tensor:
+    """The elements of ``mat`` (..., n, n) on or below its ``diag``-th diagonal, row by row,
+    as a vector (..., N); an index of the flattened matrix, so differentiable."""
+    n = mat.shape[-1]
+    if diag < -n or diag >= n:
+        raise ValueError(f"diag ({diag}) provided is outside [{-n}, {n - 1}].")
+    index = as_tensor(_tril_positions(n, diag))
+    return mat.reshape(*mat.shape[:-2], n * n).index_select(-1, index)
+
+
+def vec_to_tril_matrix(vec: Tensor, diag: int = 0) -> Tensor:
+    """The inverse of ``tril_matrix_to_vec``: an n x n matrix, zero above the ``diag``-th
+    diagonal, filled row by row from ``vec`` (..., N)."""
+    b = 1 + 2 * diag
+    n_real = (-b + (b**2 + 8 * vec.shape[-1] + 4 * abs(diag) * (diag + 1)) ** 0.5) / 2
+    # both sides (PyTorch checks only one, and a length like 4 then fails later on a shape)
+    if abs(round(n_real) - n_real) > float(_finfo(vec).eps):
+        raise ValueError(
+            f"The size of last dimension is {vec.shape[-1]} which cannot be expressed as "
+            "the lower triangular part of a square D x D matrix."
+        )
+    n = round(n_real)
+    # each matrix position reads its element from vec, shifted by one: position 0 of the
+    # padded vector is the zero of the elements above the diagonal
+    source = np.zeros(n * n, dtype=np.int64)
+    source[_tril_positions(n, diag)] = np.arange(1, vec.shape[-1] + 1)
+    padded = pad(vec, [1, 0], value=0.0)
+    return padded.index_select(-1, as_tensor(source)).reshape(*vec.shape[:-1], n, n)
+
+
+class CorrCholeskyTransform(Transform):
+    """D (D - 1) / 2 reals to the Cholesky factor of a D x D correlation matrix (lower
+    triangular, positive diagonal, rows of unit length), PyTorch's map: x fills the strictly
+    lower triangle row by row as r = tanh(x), and each row is a signed stick breaking of the
+    squares, y_ij = r_ij sqrt(1 - sum_{k<j} y_ik^2), the diagonal what is left.
+
+    ``log_abs_det_jacobian`` is that of x against the strictly lower triangle of y (the two
+    spaces have different dimensions), as PyTorch's.
+    """
+
+    domain = real_vector
+    codomain = corr_cholesky
+    bijective = True
+
+    def _call(self, x: Tensor) -> Tensor:
+        eps = float(_finfo(x).eps)
+        r = vec_to_tril_matrix(x.tanh().clamp(min=-1 + eps, max=1 - eps), diag=-1)
+        # y = sign(r) sqrt(z * prod(1 - z)) = r sqrt(prod over the earlier columns of (1 - z))
+        z1m_cumprod_sqrt = (1 - r**2).sqrt().cumprod(-1)
+        r = r + eye(r.shape[-1], dtype=r.dtype)
+        return r * pad(z1m_cumprod_sqrt[..., :-1], [1, 0], value=1)
+
+    def _inverse(self, y: Tensor) -> Tensor:
+        y_cumsum = 1 - (y * y).cumsum(-1)
+        y_cumsum_shifted = pad(y_cumsum[..., :-1], [1, 0], value=1)
+        t = tril_matrix_to_vec(y, diag=-1) / tril_matrix_to_vec(y_cumsum_shifted, diag=-1).sqrt()
+        return (t.log1p() - (-t).log1p()) / 2
+
+    def log_abs_det_jacobian(self, x: Tensor, y: Tensor) -> Tensor:
+        # diag=-2 reads each row's stick left before its element, no shift needed
+        y1m_cumsum = 1 - (y * y).cumsum(-1)
+        stick_breaking_logdet = 0.5 * tril_matrix_to_vec(y1m_cumsum, diag=-2).log().sum(-1)
+        tanh_logdet = -2 * (x + softplus(-2 * x) - math.log(2.0)).sum(-1)
+        return stick_breaking_logdet + tanh_logdet
+
+    def forward_shape(self, shape: Any) -> Any:
+        if len(shape) < 1:
+            raise ValueError("Too few dimensions on input")
+        n = shape[-1]
+        d = round((0.25 + 2 * n) ** 0.5 + 0.5)
+        if d * (d - 1) // 2 != n:
+            raise ValueError("Input is not a flattened lower-diagonal number")
+        return Size(shape[:-1]) + Size((d, d))
+
+    def inverse_shape(self, shape: Any) -> Any:
+        if len(shape) < 2:
+            raise ValueError("Too few dimensions on input")
+        if shape[-2] != shape[-1]:
+            raise ValueError("Input is not square")
+        d = shape[-1]
+        return Size(shape[:-2]) + Size((d * (d - 1) // 2,))
+
+
+class LowerCholeskyTransform(Transform):
+    """Square matrices to lower-triangular ones with a positive diagonal: the strictly lower
+    triangle kept, the diagonal exponentiated (not a bijection of all matrices, so no
+    log-det, as PyTorch's); ``transform_to(constraints.lower_cholesky)``."""
+
+    domain = independent(real, 2)
+    codomain = lower_cholesky
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, LowerCholeskyTransform)
+
+    __hash__ = object.__hash__
+
+    def _call(self, x: Tensor) -> Tensor:
+        return x.tril(-1) + x.diagonal(dim1=-2, dim2=-1).exp().diag_embed()
+
+    def _inverse(self, y: Tensor) -> Tensor:
+        return y.tril(-1) + y.diagonal(dim1=-2, dim2=-1).log().diag_embed()
+
+
+class PositiveDefiniteTransform(Transform):
+    """Square matrices to positive-definite ones, L L^T of ``LowerCholeskyTransform``'s L; the
+    inverse reads L back by ``linalg.cholesky`` (no log-det, as PyTorch's)."""
+
+    domain = independent(real, 2)
+    codomain = positive_definite
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, PositiveDefiniteTransform)
+
+    __hash__ = object.__hash__
+
+    def _call(self, x: Tensor) -> Tensor:
+        x = LowerCholeskyTransform()(x)
+        return x @ x.mT
+
+    def _inverse(self, y: Tensor) -> Tensor:
+        return LowerCholeskyTransform().inv(linalg.cholesky(y))
+
+
+def _check_slicing(dim: int, t: Tensor, name: str, size: tuple[str, int], call: bool) -> None:
+    """PyTorch's AssertionErrors for a tensor ``name`` ("x" or "y") that a slicing transform
+    cannot cut: ``dim`` out of range or the wrong ``size`` (its name and value) along it.
+    ``call``: the check of a call or an inverse (the message says "tensor"), not a log-det."""
+    if not (-t.dim() <= dim < t.dim()):
+        where = "tensor" if call else name
+        raise AssertionError(f"dim {dim} out of range for {where} with {t.dim()} dimensions")
+    if t.shape[dim] != size[1]:
+        raise AssertionError(f"{name}.size({dim}) = {t.shape[dim]} must equal {size[0]} {size[1]}")
+
+
+class CatTransform(Transform):
+    """``tseq[i]`` applied to the i-th slice along ``dim`` (of length ``lengths[i]``, 1 each
+    when not given), the results joined by ``cat``: a transform per block of a vector.
+
+    Args:
+        tseq: the transforms, in order along ``dim``.
+        dim: the dim cut into slices.
+        lengths: the slices' lengths.
+        cache_size: 0 or 1 (see ``Transform``), given to every part too.
+    """
+
+    def __init__(
+        self,
+        tseq: Sequence[Transform],
+        dim: int = 0,
+        lengths: Sequence[int] | None = None,
+        cache_size: int = 0,
+    ) -> None:
+        if not all(isinstance(t, Transform) for t in tseq):
+            raise AssertionError("All elements of tseq must be Transform instances")
+        if cache_size:
+            tseq = [t.with_cache(cache_size) for t in tseq]
+        super().__init__(cache_size=cache_size)
+        self.transforms = list(tseq)
+        self.lengths = [1] * len(self.transforms) if lengths is None else list(lengths)
+        if len(self.lengths) != len(self.transforms):
+            raise AssertionError(
+                f"lengths ({len(self.lengths)}) must match transforms ({len(self.transforms)})"
+            )
+        self.dim = dim
+
+    @property
+    def event_dim(self) -> int:
+        return max(t.event_dim for t in self.transforms)
+
+    @property
+    def length(self) -> int:
+        """The size along ``dim`` of the tensors it takes."""
+        return sum(self.lengths)
+
+    def with_cache(self, cache_size: int = 1) -> Transform:
+        if self._cache_size == cache_size:
+            return self
+        return CatTransform(self.transforms, self.dim, self.lengths, cache_size)
+
+    @property
+    def bijective(self) -> bool:  # type: ignore[override]
+        return all(t.bijective for t in self.transforms)
+
+    @property
+    def domain(self) -> Constraint:  # type: ignore[override]
+        return cat_constraint([t.domain for t in self.transforms], self.dim, self.lengths)
+
+    @property
+    def codomain(self) -> Constraint:  # type: ignore[override]
+        return cat_constraint([t.codomain for t in self.transforms], self.dim, self.lengths)
+
+    def _map(self, t: Tensor, name: str, inverse: bool) -> Tensor:
+        _check_slicing(self.dim, t, name, ("length", self.length), call=True)
+        pieces, start = [], 0
+        for transform, length in zip(self.transforms, self.lengths):
+            piece = t.narrow(self.dim, start, length)
+            pieces.append(transform.inv(piece) if inverse else transform(piece))
+            start = start + length
+        return cat(pieces, self.dim)
+
+    def _call(self, x: Tensor) -> Tensor:
+        return self._map(x, "x", inverse=False)
+
+    def _inverse(self, y: Tensor) -> Tensor:
+        return self._map(y, "y", inverse=True)
+
+    def log_abs_det_jacobian(self, x: Tensor, y: Tensor) -> Tensor:
+        _check_slicing(self.dim, x, "x", ("length", self.length), call=False)
+        _check_slicing(self.dim, y, "y", ("length", self.length), call=False)
+        terms, start = [], 0
+        for transform, length in zip(self.transforms, self.lengths):
+            term = transform.log_abs_det_jacobian(
+                x.narrow(self.dim, start, length), y.narrow(self.dim, start, length)
+            )
+            terms.append(sum_rightmost(term, self.event_dim - transform.event_dim))
+            start = start + length
+        dim = self.dim - x.dim() if self.dim >= 0 else self.dim
+        dim = dim + self.event_dim
+        if dim < 0:  # the cut dim is a batch dim of the log-det: the pieces join along it
+            return cat(terms, dim)
+        result = terms[0]  # the cut dim is inside the event: the pieces' log-dets add up
+        for term in terms[1:]:
+            result = result + term
+        return result
+
+
+class StackTransform(Transform):
+    """``tseq[i]`` applied to ``x.select(dim, i)``, the results joined by ``stack``.
+
+    Args:
+        tseq: the transforms, one per index along ``dim``.
+        dim: the dim the pieces are taken along.
+        cache_size: 0 or 1 (see ``Transform``), given to every part too.
+    """
+
+    def __init__(self, tseq: Sequence[Transform], dim: int = 0, cache_size: int = 0) -> None:
+        if not all(isinstance(t, Transform) for t in tseq):
+            raise AssertionError("All elements of tseq must be Transform instances")
+        if cache_size:
+            tseq = [t.with_cache(cache_size) for t in tseq]
+        super().__init__(cache_size=cache_size)
+        self.transforms = list(tseq)
+        self.dim = dim
+
+    def with_cache(self, cache_size: int = 1) -> Transform:
+        if self._cache_size == cache_size:
+            return self
+        return StackTransform(self.transforms, self.dim, cache_size)
+
+    @property
+    def bijective(self) -> bool:  # type: ignore[override]
+        return all(t.bijective for t in self.transforms)
+
+    @property
+    def domain(self) -> Constraint:  # type: ignore[override]
+        return stack_constraint([t.domain for t in self.transforms], self.dim)
+
+    @property
+    def codomain(self) -> Constraint:  # type: ignore[override]
+        return stack_constraint([t.codomain for t in self.transforms], self.dim)
+
+    def _slice(self, z: Tensor) -> list[Tensor]:
+        return [z.select(self.dim, i) for i in range(z.shape[self.dim])]
+
+    def _map(self, t: Tensor, name: str, inverse: bool) -> Tensor:
+        _check_slicing(self.dim, t, name, ("len(transforms)", len(self.transforms)), call=True)
+        pieces = [
+            transform.inv(piece) if inverse else transform(piece)
+            for piece, transform in zip(self._slice(t), self.transforms)
+        ]
+        return stack(pieces, self.dim)
+
+    def _call(self, x: Tensor) -> Tensor:
+        return self._map(x, "x", inverse=False)
+
+    def _inverse(self, y: Tensor) -> Tensor:
+        return self._map(y, "y", inverse=True)
+
+    def log_abs_det_jacobian(self, x: Tensor, y: Tensor) -> Tensor:
+        size = ("len(transforms)", len(self.transforms))
+        _check_slicing(self.dim, x, "x", size, call=False)
+        _check_slicing(self.dim, y, "y", size, call=False)
+        terms = [
+            transform.log_abs_det_jacobian(x_, y_)
+            for x_, y_, transform in zip(self._slice(x), self._slice(y), self.transforms)
+        ]
+        return stack(terms, self.dim)
+
+
+class CumulativeDistributionTransform(Transform):
+    """y = F(x), F the ``distribution``'s cdf, onto [0, 1]; the inverse its ``icdf``, the
+    log-det its ``log_prob`` (a Gaussian copula is a ``MultivariateNormal`` through
+    ``CumulativeDistributionTransform(Normal(0, 1))``).
+
+    Args:
+        distribution: a distribution with ``cdf``, ``icdf`` and ``log_prob``.
+        cache_size: 0 or 1 (see ``Transform``).
+    """
+
+    bijective = True
+    codomain = unit_interval
+    sign = +1
+
+    def __init__(self, distribution: Any, cache_size: int = 0) -> None:
+        super().__init__(cache_size=cache_size)
+        self.distribution = distribution
+
+    @property
+    def domain(self) -> Constraint:  # type: ignore[override]
+        return self.distribution.support
+
+    def _call(self, x: Tensor) -> Tensor:
+        return self.distribution.cdf(x)
+
+    def _inverse(self, y: Tensor) -> Tensor:
+        return self.distribution.icdf(y)
+
+    def log_abs_det_jacobian(self, x: Tensor, y: Tensor) -> Tensor:
+        return self.distribution.log_prob(x)
+
+    def with_cache(self, cache_size: int = 1) -> Transform:
+        if self._cache_size == cache_size:
+            return self
+        return CumulativeDistributionTransform(self.distribution, cache_size=cache_size)

@@ -1,0 +1,374 @@
+"""The matrix and slicing transforms (CorrCholeskyTransform, LowerCholeskyTransform,
+PositiveDefiniteTransform, CatTransform, StackTransform, CumulativeDistributionTransform),
+their constraints and biject_to/transform_to registrations, against torch.distributions in
+float64.
+
+Transforms: forward, inverse, log_abs_det_jacobian, flags, shapes, the cache and PyTorch's
+errors; gradients by finite differences to second order.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import numpy as np
+import pytest
+
+import minigrad as mg
+from minigrad import distributions as D
+from minigrad.distributions import constraints
+from minigrad.distributions import transforms as T
+
+torch = pytest.importorskip("torch")
+TD = torch.distributions
+TT = torch.distributions.transforms
+TC = torch.distributions.constraints
+
+
+def _t(a: Any, requires_grad: bool = False) -> mg.Tensor:
+    return mg.tensor(np.asarray(a, dtype=np.float64), requires_grad=requires_grad)
+
+
+def _tt(a: Any) -> Any:
+    return torch.tensor(np.asarray(a, dtype=np.float64))
+
+
+def _close(ours: Any, theirs: Any, rtol: float = 1e-10) -> None:
+    theirs = theirs.detach().numpy()
+    assert tuple(ours.shape) == theirs.shape, (ours.shape, theirs.shape)
+    assert str(ours.dtype).split(".")[-1] == str(theirs.dtype), (ours.dtype, theirs.dtype)
+    np.testing.assert_allclose(ours.detach().numpy(), theirs, rtol=rtol, atol=1e-12)
+
+
+def _error_of(call: Any) -> tuple[type, str]:
+    try:
+        call()
+    except Exception as e:  # the type and message are what is compared
+        return type(e), str(e)
+    raise AssertionError("no error raised")
+
+
+def _same_error(ours: Any, theirs: Any) -> None:
+    our_type, our_message = _error_of(ours)
+    their_type, their_message = _error_of(theirs)
+    assert our_type is their_type, (our_type, their_type, our_message)
+    assert our_message == re.sub(r"\btorch\.", "minigrad.", their_message)
+
+
+_RNG = np.random.default_rng(0)
+_VEC6 = 1.5 * _RNG.normal(size=(2, 6))  # D = 4: six elements below the diagonal
+_MAT = _RNG.normal(size=(2, 3, 3))
+_X35 = _RNG.normal(size=(3, 5))
+
+
+def _spd(n: int, batch: tuple[int, ...] = ()) -> np.ndarray:
+    a = _RNG.normal(size=(*batch, n, n))
+    return a @ np.swapaxes(a, -1, -2) + n * np.eye(n)
+
+
+def _cat_parts(m: Any) -> list[Any]:
+    """Three parts, one acting on vectors (its log-det summed or joined by CatTransform)."""
+    return [m.ExpTransform(), m.identity_transform, m.AffineTransform(0.5, -2.0, event_dim=1)]
+
+
+# (name, a builder taking the module T or TT, x)
+CASES: list[tuple[str, Any, np.ndarray]] = [
+    ("corr_cholesky", lambda m: m.CorrCholeskyTransform(), _VEC6),
+    ("corr_cholesky_2x2", lambda m: m.CorrCholeskyTransform(), _VEC6[:, :1]),
+    ("corr_cholesky_unbatched", lambda m: m.CorrCholeskyTransform(), _VEC6[0, :3]),
+    ("lower_cholesky", lambda m: m.LowerCholeskyTransform(), _MAT),
+    ("positive_definite", lambda m: m.PositiveDefiniteTransform(), _MAT),
+    ("cat_last_dim", lambda m: m.CatTransform(_cat_parts(m), -1, [1, 2, 2]), _X35),
+    ("cat_event_dims", lambda m: m.CatTransform(_cat_parts(m), 0, [1, 1, 1]), _X35),
+    (
+        "cat_batch_dim",
+        lambda m: m.CatTransform([m.ExpTransform(), m.SigmoidTransform()], 0, [1, 2]),
+        _X35,
+    ),
+    ("cat_default_lengths", lambda m: m.CatTransform([m.TanhTransform()] * 3), _X35),
+    (
+        "stack",
+        lambda m: m.StackTransform([m.ExpTransform(), m.AffineTransform(1.0, -2.0)], 1),
+        _X35[:, :2],
+    ),
+    (
+        "stack_event",
+        lambda m: m.StackTransform(
+            [m.IndependentTransform(m.ExpTransform(), 1), m.AffineTransform(1.0, 2.0, 1)], 0
+        ),
+        _X35[:2],
+    ),
+    (
+        "cdf_of_normal",
+        lambda m: m.CumulativeDistributionTransform(
+            (D if m is T else TD).Normal(_param([0.3, -1.0, 0.5, 2.0, 0.0], m), 1.5)
+        ),
+        _X35,
+    ),
+]
+
+
+def _param(p: Any, m: Any) -> Any:
+    return _t(p) if m is T else _tt(p)
+
+
+def _ladj(t: Any, x: Any, y: Any) -> Any:
+    try:
+        return t.log_abs_det_jacobian(x, y)
+    except NotImplementedError:
+        return None
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c[0])
+def test_transform_values_flags_and_shapes_match_torch(case: Any) -> None:
+    _, build, x = case
+    ours, theirs = build(T), build(TT)
+    y, ty = ours(_t(x)), theirs(_tt(x))
+    _close(y, ty)
+    _close(ours.inv(y), theirs.inv(ty))
+    if ours.bijective:  # a round trip to x (PositiveDefinite's and LowerCholesky's are not)
+        np.testing.assert_allclose(ours.inv(y).numpy(), x, rtol=1e-9, atol=1e-12)
+    ladj, tladj = _ladj(ours, _t(x), y), _ladj(theirs, _tt(x), ty)
+    assert (ladj is None) == (tladj is None)
+    if ladj is not None:
+        _close(ladj, tladj)
+        _close(ours.inv.log_abs_det_jacobian(y, _t(x)), theirs.inv.log_abs_det_jacobian(ty, _tt(x)))
+    assert ours.bijective == theirs.bijective
+    try:
+        event_dim = theirs.event_dim
+    except ValueError:  # a domain and a codomain of different dims
+        _same_error(lambda: ours.event_dim, lambda: theirs.event_dim)
+    else:
+        assert ours.event_dim == event_dim
+    assert ours.domain.event_dim == theirs.domain.event_dim
+    assert ours.codomain.event_dim == theirs.codomain.event_dim
+    assert tuple(ours.forward_shape(x.shape)) == tuple(theirs.forward_shape(x.shape))
+    assert tuple(ours.inverse_shape(ty.shape)) == tuple(theirs.inverse_shape(ty.shape))
+    assert repr(ours) == repr(theirs)
+    assert ours.inv.inv is ours
+    try:
+        tsign = theirs.sign
+    except NotImplementedError:
+        with pytest.raises(NotImplementedError):
+            _ = ours.sign
+    else:
+        assert ours.sign == tsign
+    assert (ours == build(T)) == (theirs == build(TT))
+    pairs = ((ours.codomain, theirs.codomain, y), (ours.domain, theirs.domain, _t(x)))
+    for ours_c, theirs_c, v in pairs:
+        try:
+            expected = theirs_c.check(_tt(v.detach().numpy())).numpy()
+        except RuntimeError:  # PyTorch's cat of checks of different event dims fails too
+            with pytest.raises(RuntimeError):
+                ours_c.check(v)
+        else:
+            np.testing.assert_array_equal(ours_c.check(v).numpy(), expected)
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c[0])
+def test_transform_gradients_by_finite_differences(case: Any) -> None:
+    """f(x), f^-1(f(x)) and log|det J| in x, to first and second order."""
+    name, build, x = case
+    if name == "positive_definite":  # keep the round trip's Cholesky on an SPD y
+        x = 0.3 * x
+
+    def fn(x: mg.Tensor) -> tuple[mg.Tensor, ...]:
+        t = build(T)
+        y = t(x)
+        out = [y, t.inv(y * 1.0)]
+        ladj = _ladj(t, x, y)
+        if ladj is not None:
+            out.append(ladj)
+        return tuple(out)
+
+    inputs = (_t(x, True),)
+    assert mg.gradcheck(fn, inputs)
+    assert mg.gradgradcheck(fn, inputs)
+
+
+def test_cdf_transform_is_differentiable_in_the_distributions_parameters() -> None:
+    def fn(x: mg.Tensor, loc: mg.Tensor, scale: mg.Tensor) -> tuple[mg.Tensor, ...]:
+        t = T.CumulativeDistributionTransform(D.Normal(loc, scale))
+        y = t(x)
+        return y, t.log_abs_det_jacobian(x, y), t.inv(_t([0.2, 0.5, 0.9]))
+
+    inputs = (_t([0.1, -0.7, 1.2], True), _t([0.3, 0.0, -0.5], True), _t([1.5, 0.7, 2.0], True))
+    assert mg.gradcheck(fn, inputs)
+    assert mg.gradgradcheck(fn, inputs)
+
+
+def test_corr_cholesky_gives_correlation_factors_and_a_density_through_it() -> None:
+    t = T.CorrCholeskyTransform()
+    y = t(_t(3.0 * _RNG.normal(size=(5, 10))))  # D = 5, values far into tanh's tails
+    assert tuple(y.shape) == (5, 5, 5)
+    corr = (y @ y.mT).numpy()
+    np.testing.assert_allclose(np.diagonal(corr, axis1=-2, axis2=-1), 1.0, atol=1e-12)
+    assert bool(constraints.corr_cholesky.check(y).all().item())
+    # a density on correlation factors: a Normal pushed through, scored as PyTorch scores it
+    loc = _RNG.normal(size=(2, 3))
+    ours = D.TransformedDistribution(D.Normal(_t(loc), _t(0.8)), [T.CorrCholeskyTransform()])
+    theirs = TD.TransformedDistribution(TD.Normal(_tt(loc), 0.8), [TT.CorrCholeskyTransform()])
+    assert ours.batch_shape == theirs.batch_shape and ours.event_shape == theirs.event_shape
+    value = theirs.sample((4,))
+    _close(ours.log_prob(_t(value.numpy())), theirs.log_prob(value))
+
+
+def test_cache_round_trips_and_bad_arguments_raise_before_the_cache_changes() -> None:
+    cat = T.CatTransform([T.ExpTransform(), T.TanhTransform()], 0, [2, 1], cache_size=1)
+    assert all(p._cache_size == 1 for p in cat.transforms)
+    assert cat.with_cache(1) is cat and cat.with_cache(0)._cache_size == 0
+    x = _t([0.3, -1.0, 25.0])  # tanh(25) rounds to 1: the inverse would be inf
+    y = cat(x)
+    assert cat(x) is y and cat.inv(y) is x
+    uncached = T.CatTransform([T.ExpTransform(), T.TanhTransform()], 0, [2, 1])
+    assert np.isinf(uncached.inv(y).numpy()[2])
+    for bad in (_t([0.3, 1.0]), _t([[0.3, 1.0, 2.0]]).mT.squeeze(0).unsqueeze(0)):
+        with pytest.raises(AssertionError):
+            cat(bad)
+        assert cat._cached_x_y[0] is x and cat._cached_x_y[1] is y  # untouched
+    stack = T.StackTransform([T.ExpTransform(), T.SigmoidTransform()], 0, cache_size=1)
+    x2 = _t([[0.5], [40.0]])
+    y2 = stack(x2)
+    assert stack.inv(y2) is x2 and stack.with_cache(0)._cache_size == 0
+    corr = T.CorrCholeskyTransform(cache_size=1)
+    x3 = _t(_VEC6[0])
+    y3 = corr(x3)
+    assert corr.inv(y3) is x3 and T.CorrCholeskyTransform().with_cache(1)._cache_size == 1
+    cdf = T.CumulativeDistributionTransform(D.Normal(0.0, 1.0), cache_size=1)
+    assert cdf.inv(cdf(x3)) is x3 and cdf.with_cache(0).distribution is cdf.distribution
+
+
+def test_errors_are_torchs() -> None:
+    cat = lambda m: m.CatTransform([m.ExpTransform(), m.ExpTransform()], -1, [2, 1])  # noqa: E731
+    stk = lambda m: m.StackTransform([m.ExpTransform(), m.ExpTransform()], 1)  # noqa: E731
+    x4, x1 = _RNG.normal(size=(2, 4)), _RNG.normal(size=(3,))
+    calls = [
+        lambda m: cat(m)(_param(x4, m)),
+        lambda m: cat(m).inv(_param(x4, m)),
+        lambda m: cat(m).log_abs_det_jacobian(_param(x4, m), _param(x4, m)),
+        lambda m: m.CatTransform([m.ExpTransform()], 2)(_param(x1, m)),
+        lambda m: m.CatTransform([m.ExpTransform()], 2).inv(_param(x1, m)),
+        lambda m: m.CatTransform([m.ExpTransform()], 2).log_abs_det_jacobian(
+            _param(x1, m), _param(x1, m)
+        ),
+        lambda m: m.CatTransform([m.ExpTransform()], 0, [1, 2]),
+        lambda m: m.CatTransform([m.ExpTransform(), 3]),
+        lambda m: stk(m)(_param(x4, m)),
+        lambda m: stk(m).inv(_param(x1, m)),
+        lambda m: stk(m).log_abs_det_jacobian(_param(x4, m), _param(x4, m)),
+        lambda m: m.StackTransform(["exp"]),
+        lambda m: m.CorrCholeskyTransform()(_param(_RNG.normal(size=(2, 5)), m)),
+        lambda m: m.CorrCholeskyTransform().forward_shape((2, 4)),
+        lambda m: m.CorrCholeskyTransform().forward_shape(()),
+        lambda m: m.CorrCholeskyTransform().inverse_shape((2, 3)),
+        lambda m: m.CorrCholeskyTransform().inverse_shape((3,)),
+        lambda m: m.LowerCholeskyTransform().log_abs_det_jacobian(_param(_MAT, m), _param(_MAT, m)),
+        lambda m: m.CorrCholeskyTransform(cache_size=3),
+    ]
+    for call in calls:
+        _same_error(lambda c=call: c(T), lambda c=call: c(TT))
+    _same_error(
+        lambda: T.tril_matrix_to_vec(_t(_MAT), diag=3),
+        lambda: TD.utils.tril_matrix_to_vec(_tt(_MAT), diag=3),
+    )
+
+
+def test_tril_vector_helpers_match_torch_and_are_differentiable() -> None:
+    for diag in (-2, -1, 0, 1):
+        _close(T.tril_matrix_to_vec(_t(_MAT), diag), TD.utils.tril_matrix_to_vec(_tt(_MAT), diag))
+        vec = TD.utils.tril_matrix_to_vec(_tt(_MAT), diag)
+        _close(T.vec_to_tril_matrix(_t(vec.numpy()), diag), TD.utils.vec_to_tril_matrix(vec, diag))
+    inputs = (_t(_VEC6, True),)
+    assert mg.gradcheck(lambda v: T.vec_to_tril_matrix(v, -1), inputs)
+    assert mg.gradgradcheck(lambda v: T.tril_matrix_to_vec(T.vec_to_tril_matrix(v) ** 2), inputs)
+
+
+def test_new_constraints_check_as_torchs() -> None:
+    corr = TT.CorrCholeskyTransform()(_tt(_VEC6))
+    spd, psd = _spd(3, (2,)), np.array([[1.0, 1.0], [1.0, 1.0]])
+    values = {
+        "corr_cholesky": [corr.numpy(), _MAT, np.tril(np.abs(_MAT)) + np.eye(3)],
+        "lower_triangular": [np.tril(_MAT), _MAT],
+        "square": [_MAT, _RNG.normal(size=(2, 3, 4))],
+        "symmetric": [spd, _MAT, _RNG.normal(size=(3, 2))],
+        "positive_semidefinite": [spd, psd, -psd, _MAT],
+        "positive_definite": [spd, psd, _MAT],
+        "lower_cholesky": [np.tril(_MAT), np.tril(np.abs(_MAT)) + np.eye(3)],
+    }
+    for name, cases in values.items():
+        ours, theirs = getattr(constraints, name), getattr(TC, name)
+        assert ours.event_dim == theirs.event_dim
+        assert repr(ours) == repr(theirs)
+        for v in cases:
+            np.testing.assert_array_equal(ours.check(_t(v)).numpy(), theirs.check(_tt(v)).numpy())
+    x = _X35.copy()
+    x[0, 1] = -1.0
+    x[2, 4] = 2.0
+    for build in (
+        lambda c: c.cat([c.positive, c.real, c.unit_interval], -1, [1, 2, 2]),
+        lambda c: c.cat([c.positive, c.interval(-1.0, 1.0)], 0, [2, 1]),
+        lambda c: c.stack([c.positive, c.real, c.real, c.greater_than(1.0), c.real], 1),
+        lambda c: c.stack([c.real_vector, c.independent(c.positive, 1), c.real_vector], 0),
+        lambda c: c.stack([c.positive] * 5, -1),
+    ):
+        ours, theirs = build(constraints), build(TC)
+        assert ours.event_dim == theirs.event_dim
+        np.testing.assert_array_equal(ours.check(_t(x)).numpy(), theirs.check(_tt(x)).numpy())
+    _same_error(
+        lambda: constraints.cat([constraints.real], 0, [1, 2]),
+        lambda: TC.cat([TC.real], 0, [1, 2]),
+    )
+    _same_error(lambda: constraints.stack([3]), lambda: TC.stack([3]))
+    _same_error(
+        lambda: constraints.stack([constraints.real], 3).check(_t(x)),
+        lambda: TC.stack([TC.real], 3).check(_tt(x)),
+    )
+
+
+def test_dependent_property_is_a_constraint_on_the_class_and_a_value_on_instances() -> None:
+    class Box:
+        def __init__(self, high: float) -> None:
+            self.high = high
+
+        @constraints.dependent_property(is_discrete=False, event_dim=0)
+        def support(self) -> Any:
+            return constraints.interval(0.0, self.high)
+
+        @constraints.dependent_property
+        def other(self) -> Any:
+            return constraints.real
+
+    assert constraints.is_dependent(Box.support)
+    assert Box.support.event_dim == 0 and Box.support.is_discrete is False
+    assert repr(Box(2.0).support) == "Interval(lower_bound=0.0, upper_bound=2.0)"
+    for attribute in ("event_dim", "is_discrete"):
+        with pytest.raises(NotImplementedError, match="cannot be determined statically"):
+            getattr(Box.other, attribute)
+    with pytest.raises(ValueError, match="Cannot determine validity of dependent constraint"):
+        Box.support.check(_t([1.0]))
+
+
+def test_biject_to_and_transform_to_of_the_new_constraints_match_torch() -> None:
+    cases = [
+        ("corr_cholesky", lambda c: c.corr_cholesky, _VEC6),
+        ("lower_cholesky", lambda c: c.lower_cholesky, _MAT),
+        ("positive_definite", lambda c: c.positive_definite, _MAT),
+        ("positive_semidefinite", lambda c: c.positive_semidefinite, _MAT),
+        ("cat", lambda c: c.cat([c.positive, c.real, c.unit_interval], -1, [1, 2, 2]), _X35),
+        ("stack", lambda c: c.stack([c.positive, c.interval(-1.0, 2.0)], 0), _X35[:2]),
+    ]
+    for name, build, x in cases:
+        ours, theirs = build(constraints), build(TC)
+        for registry, tregistry in ((D.biject_to, TD.biject_to), (D.transform_to, TD.transform_to)):
+            try:
+                tt = tregistry(theirs)
+            except NotImplementedError:  # no bijection in PyTorch either
+                with pytest.raises(NotImplementedError, match="Cannot transform"):
+                    registry(ours)
+                continue
+            t = registry(ours)
+            assert type(t).__name__ == type(tt).__name__, name
+            y, ty = t(_t(x)), tt(_tt(x))
+            _close(y, ty)
+            assert bool(ours.check(y).all().item()), name

@@ -1,14 +1,17 @@
 """The matrix and slicing transforms (CorrCholeskyTransform, LowerCholeskyTransform,
 PositiveDefiniteTransform, CatTransform, StackTransform, CumulativeDistributionTransform),
-their constraints and biject_to/transform_to registrations, against torch.distributions in
-float64.
+their constraints and biject_to/transform_to registrations, and LKJCholesky, against
+torch.distributions in float64.
 
 Transforms: forward, inverse, log_abs_det_jacobian, flags, shapes, the cache and PyTorch's
-errors; gradients by finite differences to second order.
+errors; gradients by finite differences to second order. LKJCholesky: log_prob of PyTorch's
+samples and of ours against PyTorch's, its gradients to second order, samples in the support
+with the onion method's known moments, the same seed giving the same samples.
 """
 
 from __future__ import annotations
 
+import math
 import re
 from typing import Any
 
@@ -372,3 +375,111 @@ def test_biject_to_and_transform_to_of_the_new_constraints_match_torch() -> None
             y, ty = t(_t(x)), tt(_tt(x))
             _close(y, ty)
             assert bool(ours.check(y).all().item()), name
+
+
+# ---------------------------------------------------------------------------------------------
+# LKJCholesky
+
+_CONC = [0.5, 1.0, 3.0]
+
+
+def _lkj(dim: int, concentration: Any, lib: Any, **kwargs: Any) -> Any:
+    if lib is mg:
+        c = concentration if isinstance(concentration, float) else _t(concentration)
+        return D.LKJCholesky(dim, c, **kwargs)
+    c = concentration if isinstance(concentration, float) else _tt(concentration)
+    return TD.LKJCholesky(dim, c, **kwargs)
+
+
+@pytest.mark.parametrize("dim", [2, 3, 5])
+def test_lkj_log_prob_of_torchs_samples_matches_torch(dim: int) -> None:
+    ours, theirs = _lkj(dim, _CONC, mg), _lkj(dim, _CONC, torch)
+    assert ours.batch_shape == theirs.batch_shape and ours.event_shape == theirs.event_shape
+    assert repr(ours) == repr(theirs).replace("torch.", "minigrad.")
+    torch.manual_seed(dim)
+    value = theirs.sample((4,))
+    _close(ours.log_prob(_t(value.numpy())), theirs.log_prob(value))
+    scalar, tscalar = _lkj(dim, 2.0, mg), _lkj(dim, 2.0, torch)
+    _close(scalar.log_prob(_t(value[:, 0].numpy())), tscalar.log_prob(value[:, 0]))
+    assert not ours.has_rsample and ours.support is constraints.corr_cholesky
+    for name in ("mean", "mode", "variance"):
+        with pytest.raises(NotImplementedError):
+            getattr(ours, name)
+    with pytest.raises(NotImplementedError):
+        ours.entropy()
+
+
+def test_lkj_log_prob_gradients_by_finite_differences_and_against_torch() -> None:
+    value = TD.LKJCholesky(4, 1.0).sample((2,)).double()
+    x = TT.CorrCholeskyTransform().inv(value).numpy()
+
+    def fn(x: mg.Tensor, concentration: mg.Tensor) -> mg.Tensor:
+        return D.LKJCholesky(4, concentration).log_prob(T.CorrCholeskyTransform()(x))
+
+    inputs = (_t(x, True), _t([0.7, 2.5], True))
+    assert mg.gradcheck(fn, inputs)
+    assert mg.gradgradcheck(fn, inputs)
+    tx = _tt(x).requires_grad_()
+    tc = _tt([0.7, 2.5]).requires_grad_()
+    TD.LKJCholesky(4, tc).log_prob(TT.CorrCholeskyTransform()(tx)).sum().backward()
+    mx, mc = inputs
+    fn(mx, mc).sum().backward()
+    _close(mx.grad, tx.grad, rtol=1e-9)
+    _close(mc.grad, tc.grad, rtol=1e-9)
+
+
+def test_lkj_samples_are_seeded_in_the_support_and_scored_as_torch_scores_them() -> None:
+    d = _lkj(3, _CONC, mg)
+    mg.manual_seed(7)
+    a = d.sample((5,))
+    mg.manual_seed(7)
+    b = d.sample((5,))
+    np.testing.assert_array_equal(a.numpy(), b.numpy())
+    assert tuple(a.shape) == (5, 3, 3, 3) and a.dtype == mg.float64
+    assert not a.requires_grad and bool(constraints.corr_cholesky.check(a).all().item())
+    _close(d.log_prob(a), _lkj(3, _CONC, torch).log_prob(_tt(a.numpy())))
+    assert d.sample().shape == (3, 3, 3)
+    assert _lkj(4, 1.5, mg).sample((2, 3)).shape == (2, 3, 4, 4)
+
+
+@pytest.mark.parametrize("dim, eta", [(2, 1.0), (3, 0.5), (4, 3.0)])
+def test_lkj_correlations_have_the_onion_methods_moments(dim: int, eta: float) -> None:
+    """Each correlation r of LKJ(dim, eta) has (r + 1) / 2 ~ Beta(b, b), b = eta - 1 + dim / 2:
+    mean 0 and variance 1 / (2 eta + dim - 1)."""
+    mg.manual_seed(0)
+    n = 20000
+    samples = _lkj(dim, eta, mg).sample((n,))
+    corr = (samples @ samples.mT).numpy()
+    rows, cols = np.tril_indices(dim, -1)
+    r = corr[:, rows, cols]
+    var = 1 / (2 * eta + dim - 1)
+    se_mean = math.sqrt(var / n)
+    assert np.all(np.abs(r.mean(0)) < 5 * se_mean), r.mean(0)
+    b = eta - 1 + dim / 2  # the fourth moment of the Beta gives the variance's spread
+    kurt = 3 / (2 * b + 3) * (2 * b + 1)  # E r^4 / var^2 for a symmetric Beta on [-1, 1]
+    se_var = var * math.sqrt((kurt - 1) / n)
+    assert np.all(np.abs(r.var(0) - var) < 5 * se_var), (r.var(0), var)
+    if dim >= 3:  # PyTorch's sampler draws the later rows' correlations too spread out
+        torch.manual_seed(0)
+        theirs = _lkj(dim, eta, torch).sample((n,)).double()
+        their_r = (theirs @ theirs.mT).numpy()[:, rows, cols]
+        assert np.any(their_r.var(0) - var > 5 * se_var), their_r.var(0)
+
+
+def test_lkj_expand_and_validation_are_torchs() -> None:
+    d, t = _lkj(3, [0.5, 2.0], mg), _lkj(3, [0.5, 2.0], torch)
+    e, te = d.expand((4, 2)), t.expand((4, 2))
+    assert e.batch_shape == te.batch_shape and e.concentration.shape == (4, 2)
+    assert e.dim == 3 and e.sample().shape == (4, 2, 3, 3)
+    value = t.sample((4,))
+    _close(e.log_prob(_t(value.numpy())), te.log_prob(value))
+    _same_error(lambda: _lkj(1, 1.0, mg), lambda: _lkj(1, 1.0, torch))
+    for bad in (-1.0, 0.0, [-1.0, 2.0]):
+        # PyTorch's message names its Beta's Dirichlet; minigrad's the concentration given
+        with pytest.raises(ValueError, match=r"^Expected parameter concentration .* LKJCholesky"):
+            _lkj(3, bad, mg)
+        with pytest.raises(ValueError, match=r"^Expected parameter concentration"):
+            _lkj(3, bad, torch)
+    _lkj(3, [-1.0, 2.0], mg, validate_args=False)
+    _same_error(lambda: d.log_prob(_t(2 * np.eye(3))), lambda: t.log_prob(_tt(2 * np.eye(3))))
+    _same_error(lambda: d.log_prob(_t(np.eye(4))), lambda: t.log_prob(_tt(np.eye(4))))

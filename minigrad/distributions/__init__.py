@@ -15,6 +15,7 @@ from . import (
     gamma_family,
     kl,
     kl_transformed,
+    lkj_cholesky,
     lowrank_multivariate_normal,
     mixture_same_family,
     multinomial,
@@ -45,6 +46,7 @@ from .distribution import Distribution
 from .fishersnedecor import FisherSnedecor
 from .gamma_family import Beta, Chi2, Dirichlet, Gamma, StudentT
 from .kl import kl_divergence, register_kl
+from .lkj_cholesky import LKJCholesky
 from .lowrank_multivariate_normal import LowRankMultivariateNormal
 from .mixture_same_family import MixtureSameFamily
 from .multinomial import Multinomial, NegativeBinomial
@@ -106,6 +108,7 @@ __all__ = [
     "Independent",
     "IndependentTransform",
     "Kumaraswamy",
+    "LKJCholesky",
     "Laplace",
     "LogNormal",
     "LogisticNormal",
@@ -152,6 +155,7 @@ __all__ = [
     "kl",
     "kl_divergence",
     "kl_transformed",
+    "lkj_cholesky",
     "lowrank_multivariate_normal",
     "mixture_same_family",
     "multinomial",

@@ -13,6 +13,8 @@ from . import (
     distribution,
     fishersnedecor,
     gamma_family,
+    generalized_pareto,
+    inverse_gamma,
     kl,
     kl_transformed,
     lkj_cholesky,
@@ -45,12 +47,19 @@ from .discrete import Binomial, Geometric, Poisson
 from .distribution import Distribution
 from .fishersnedecor import FisherSnedecor
 from .gamma_family import Beta, Chi2, Dirichlet, Gamma, StudentT
+from .generalized_pareto import GeneralizedPareto
+from .inverse_gamma import InverseGamma
 from .kl import kl_divergence, register_kl
 from .lkj_cholesky import LKJCholesky
 from .lowrank_multivariate_normal import LowRankMultivariateNormal
 from .mixture_same_family import MixtureSameFamily
 from .multinomial import Multinomial, NegativeBinomial
-from .multivariate import Independent, MultivariateNormal, OneHotCategorical
+from .multivariate import (
+    Independent,
+    MultivariateNormal,
+    OneHotCategorical,
+    OneHotCategoricalStraightThrough,
+)
 from .normal import Normal
 from .relaxed import RelaxedBernoulli, RelaxedOneHotCategorical
 from .transformed import Kumaraswamy, LogisticNormal, Pareto, TransformedDistribution, Weibull
@@ -101,12 +110,14 @@ __all__ = [
     "Exponential",
     "FisherSnedecor",
     "Gamma",
+    "GeneralizedPareto",
     "Geometric",
     "Gumbel",
     "HalfCauchy",
     "HalfNormal",
     "Independent",
     "IndependentTransform",
+    "InverseGamma",
     "Kumaraswamy",
     "LKJCholesky",
     "Laplace",
@@ -120,6 +131,7 @@ __all__ = [
     "NegativeBinomial",
     "Normal",
     "OneHotCategorical",
+    "OneHotCategoricalStraightThrough",
     "Pareto",
     "Poisson",
     "PositiveDefiniteTransform",
@@ -151,7 +163,9 @@ __all__ = [
     "distribution",
     "fishersnedecor",
     "gamma_family",
+    "generalized_pareto",
     "identity_transform",
+    "inverse_gamma",
     "kl",
     "kl_divergence",
     "kl_transformed",

@@ -33,6 +33,7 @@ from .distribution import (
     simplex,
     unit_interval,
 )
+from .mixture_same_family import _MixtureSameFamilyConstraint
 from .multinomial import _HalfOpenInterval, _Multinomial
 from .multivariate import _LowerCholesky, lower_cholesky, one_hot, positive_definite
 
@@ -222,6 +223,7 @@ multinomial = _Multinomial
 independent = _IndependentConstraint
 positive_integer = _IntegerGreaterThanEq(1)
 dependent_property = _DependentProperty
+MixtureSameFamilyConstraint = _MixtureSameFamilyConstraint
 cat = _Cat
 stack = _Stack
 corr_cholesky = _CorrCholesky()
@@ -232,6 +234,7 @@ positive_semidefinite = _PositiveSemidefinite()
 
 __all__ = [
     "Constraint",
+    "MixtureSameFamilyConstraint",
     "boolean",
     "cat",
     "corr_cholesky",

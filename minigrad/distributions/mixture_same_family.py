@@ -24,6 +24,10 @@ class _MixtureSameFamilyConstraint(Constraint):
     """The component's support, checked with the component dim added back and reduced."""
 
     def __init__(self, base_constraint: Constraint) -> None:
+        if not isinstance(base_constraint, Constraint):
+            raise AssertionError(
+                f"base_constraint must be a Constraint, got {type(base_constraint).__name__}"
+            )
         self.base_constraint = base_constraint
         self.event_dim = base_constraint.event_dim
 

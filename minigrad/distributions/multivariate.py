@@ -257,6 +257,19 @@ class OneHotCategorical(Distribution):
         return values.expand((n, *self._batch_shape, n)) if expand else values
 
 
+class OneHotCategoricalStraightThrough(OneHotCategorical):
+    """A ``OneHotCategorical`` with a straight-through ``rsample`` (Bengio et al. 2013): the
+    one-hot sample forward, the gradient of ``probs`` backward (sample + probs - probs
+    detached), so a loss of the sample reaches the logits."""
+
+    has_rsample = True
+
+    def rsample(self, sample_shape: ShapeLike = ()) -> Tensor:
+        samples = self.sample(sample_shape)
+        probs = self._categorical.probs
+        return samples + (probs - probs.detach())
+
+
 def _mahalanobis(scale_tril: Tensor, x: Tensor) -> Tensor:
     """|L^-1 x|^2 over the last dim; only the lower triangle of L is read."""
     y = linalg.solve(scale_tril.tril(), x.unsqueeze(-1)).squeeze(-1)

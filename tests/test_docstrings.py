@@ -28,6 +28,7 @@ PUBLIC_MODULES = [
     "minigrad.reference",
     "minigrad.backprop_check",
     "minigrad.onnx",
+    "minigrad.torch_export",
     "minigrad.compiler",
     "minigrad.profiler",
     "minigrad.autograd.profiler",

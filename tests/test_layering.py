@@ -105,6 +105,7 @@ LAYERS = {
     "compiler": 7,
     "viz": 8,
     "onnx": 8,
+    "torch_export": 8,
     "__init__": 9,
 }
 # ...except these, which are siblings that must not know each other.

@@ -37,12 +37,13 @@ def _is_tensor(x: Any) -> TypeGuard[Tensor]:
     return hasattr(x, "_data")
 
 
-def _seed(t: Tensor, gradient: Any, where: str, create_graph: bool) -> Any:
-    """Check and build the gradient that starts a backward pass from ``t``."""
+def _seed(t: Tensor, gradient: Any, where: str, create_graph: bool, index: int = 0) -> Any:
+    """Check and build the gradient that starts a backward pass from ``t``, the ``index``-th
+    of the outputs given (PyTorch's refusal names it)."""
     if not t.requires_grad:
         raise RuntimeError(
-            f"{where}(): the tensor does not require grad and has no grad_fn; set "
-            "requires_grad=True on the inputs you want gradients for"
+            f"element {index} of tensors does not require grad and does not have a grad_fn "
+            f"(in {where}(): set requires_grad=True on the inputs you want gradients for)"
         )
     if gradient is None:
         if t._data.size != 1:
@@ -175,7 +176,10 @@ class Repeated:
     ) -> tuple[Tensor | None, ...]:
         """``grad(outputs, inputs, grad_outputs, ...)``: one gradient (or None) per input;
         ``grad_outputs`` has one entry (None for a one-element output) per output."""
-        seeds = [_seed(o, g, "grad", create_graph) for o, g in zip(self.outputs, grad_outputs)]
+        seeds = [
+            _seed(o, g, "grad", create_graph, i)
+            for i, (o, g) in enumerate(zip(self.outputs, grad_outputs))
+        ]
         return self.run(seeds, retain_graph, create_graph, allow_unused, materialize_grads)
 
     def run(
@@ -254,7 +258,7 @@ def backward(
                 raise RuntimeError(
                     "backward(): one of the tensors in inputs= does not require grad"
                 )
-    seeds = [_seed(o, g, "backward", create_graph) for o, g in zip(outs, gos)]
+    seeds = [_seed(o, g, "backward", create_graph, i) for i, (o, g) in enumerate(zip(outs, gos))]
     retain = create_graph if retain_graph is None else retain_graph
     needed = None if ins is None else leading_to(outs, ins)
     token = _capturing.set(ins is not None)

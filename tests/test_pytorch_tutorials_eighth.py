@@ -1,20 +1,23 @@
 # Holds text from pytorch/tutorials: beginner_source/introyt/tensors_deeper_tutorial.py,
 # beginner_source/introyt/trainingyt.py, beginner_source/nlp/pytorch_tutorial.py,
-# beginner_source/blitz/autograd_tutorial.py (two of its earlier texts). The files and their
-# licence (BSD 3-Clause): tests/THIRD_PARTY_NOTICES.md.
-"""Four more of PyTorch's tutorials run under minigrad with only the import changed: two
+# beginner_source/blitz/autograd_tutorial.py (two of its earlier texts),
+# intermediate_source/visualizing_gradients_tutorial.py,
+# beginner_source/understanding_leaf_vs_nonleaf_tutorial.py. The files and their licence
+# (BSD 3-Clause): tests/THIRD_PARTY_NOTICES.md.
+"""Six more of PyTorch's tutorials run under minigrad with only the import changed: two
 chapters of "Introduction to PyTorch - YouTube Series", "Introduction to PyTorch Tensors" and
-"Training with PyTorch"; "Introduction to PyTorch" of "Deep Learning for NLP with PyTorch"; and
+"Training with PyTorch"; "Introduction to PyTorch" of "Deep Learning for NLP with PyTorch";
 the 60 Minute Blitz's "Autograd: automatic differentiation" in the two texts it had before its
-current one (the ``Tensor`` text and the earlier ``Variable`` text).
+current one (the ``Tensor`` text and the earlier ``Variable`` text); "Visualizing Gradients";
+and "Understanding requires_grad, retain_grad, Leaf, and Non-leaf Tensors".
 
 Each program is kept as upstream writes it, the prose between its code left out. Only what
 cannot run here is replaced, and says so: torchvision's FashionMNIST and transforms by the
 stand-ins of ``test_pytorch_examples_vision`` over a few MNIST images, its ``make_grid`` by a
 stand-in, matplotlib by one that draws nothing; the training run is shrunk. Each program passes
 a check that can fail and, when torch is installed, prints what torch prints from the same
-random draws (``_shared_draws``), or, for the training run, gives torch's losses from the same
-start in float64.
+random draws (``_shared_draws``), or, for the training runs, gives torch's numbers from the
+same start in float64.
 """
 
 from __future__ import annotations
@@ -952,3 +955,300 @@ def test_training_matches_torch(tmp_path: Path, monkeypatch: Any) -> None:
     (_, ours), (_, theirs) = _both(source, SummaryWriter=_Writer, **_training_inputs())
     assert "LOSS train" in ours
     np.testing.assert_allclose(_numbers(ours), _numbers(theirs), rtol=1e-7, atol=1e-12)
+
+
+# ---------------------------------------------------------------------------------------------
+# intermediate_source/visualizing_gradients_tutorial.py: two networks of nn.Sequential stacks
+# (Linear, BatchNorm1d or Identity, Sigmoid), a forward hook on every leaf module (found by
+# named_modules and children()) that registers a backward hook on its output tensor; ten SGD
+# steps on dummy data; the mean absolute gradient per layer, plotted (matplotlib replaced by a
+# stand-in that draws nothing; the import line commented).
+
+VISUALIZING_GRADIENTS = r'''
+import torch
+import torch.nn as nn
+import torch.optim as optim
+import torch.nn.functional as F
+# import matplotlib.pyplot as plt  (given: a stand-in that draws nothing)
+
+def fc_layer(in_size, out_size, norm_layer):
+    """Return a stack of linear->norm->sigmoid layers"""
+    return nn.Sequential(nn.Linear(in_size, out_size), norm_layer(out_size), nn.Sigmoid())
+
+class Net(nn.Module):
+    """Define a network that has num_layers of linear->norm->sigmoid transformations"""
+    def __init__(self, in_size=28*28, hidden_size=128,
+                 out_size=10, num_layers=3, batchnorm=False):
+        super().__init__()
+        if batchnorm is False:
+            norm_layer = nn.Identity
+        else:
+            norm_layer = nn.BatchNorm1d
+
+        layers = []
+        layers.append(fc_layer(in_size, hidden_size, norm_layer))
+
+        for i in range(num_layers-1):
+            layers.append(fc_layer(hidden_size, hidden_size, norm_layer))
+
+        layers.append(nn.Linear(hidden_size, out_size))
+
+        self.layers = nn.Sequential(*layers)
+
+    def forward(self, x):
+        x = torch.flatten(x, 1)
+        return self.layers(x)
+
+# set up dummy data
+x = torch.randn(10, 28, 28)
+y = torch.randint(10, (10, ))
+
+# init model
+model_bn = Net(batchnorm=True, num_layers=3)
+model_nobn = Net(batchnorm=False, num_layers=3)
+
+model_bn.train()
+model_nobn.train()
+
+optimizer_bn = optim.SGD(model_bn.parameters(), lr=0.01, momentum=0.9)
+optimizer_nobn = optim.SGD(model_nobn.parameters(), lr=0.01, momentum=0.9)
+
+print(model_bn.layers[0])
+print(model_nobn.layers[0])
+
+# note that wrapper functions are used for Python closure
+# so that we can pass arguments.
+
+def hook_forward(module_name, grads, hook_backward):
+    def hook(module, args, output):
+        """Forward pass hook which attaches backward pass hooks to intermediate tensors"""
+        output.register_hook(hook_backward(module_name, grads))
+    return hook
+
+def hook_backward(module_name, grads):
+    def hook(grad):
+        """Backward pass hook which appends gradients"""
+        grads.append((module_name, grad))
+    return hook
+
+def get_all_layers(model, hook_forward, hook_backward):
+    """Register forward pass hook (which registers a backward hook) to model outputs
+
+    Returns:
+        - layers: a dict with keys as layer/module and values as layer/module names
+                  e.g. layers[nn.Conv2d] = layer1.0.conv1
+        - grads: a list of tuples with module name and tensor output gradient
+                 e.g. grads[0] == (layer1.0.conv1, tensor.Torch(...))
+    """
+    layers = dict()
+    grads = []
+    for name, layer in model.named_modules():
+        # skip Sequential and/or wrapper modules
+        if any(layer.children()) is False:
+            layers[layer] = name
+            layer.register_forward_hook(hook_forward(name, grads, hook_backward))
+    return layers, grads
+
+# register hooks
+layers_bn, grads_bn = get_all_layers(model_bn, hook_forward, hook_backward)
+layers_nobn, grads_nobn = get_all_layers(model_nobn, hook_forward, hook_backward)
+
+epochs = 10
+
+for epoch in range(epochs):
+
+    # important to clear, because we append to
+    # outputs everytime we do a forward pass
+    grads_bn.clear()
+    grads_nobn.clear()
+
+    optimizer_bn.zero_grad()
+    optimizer_nobn.zero_grad()
+
+    y_pred_bn = model_bn(x)
+    y_pred_nobn = model_nobn(x)
+
+    loss_bn = F.cross_entropy(y_pred_bn, y)
+    loss_nobn = F.cross_entropy(y_pred_nobn, y)
+
+    loss_bn.backward()
+    loss_nobn.backward()
+
+    optimizer_bn.step()
+    optimizer_nobn.step()
+
+def get_grads(grads):
+    layer_idx = []
+    avg_grads = []
+    for idx, (name, grad) in enumerate(grads):
+        if grad is not None:
+            avg_grad = grad.abs().mean()
+            avg_grads.append(avg_grad)
+            # idx is backwards since we appended in backward pass
+            layer_idx.append(len(grads) - 1 - idx)
+    return layer_idx, avg_grads
+
+layer_idx_bn, avg_grads_bn = get_grads(grads_bn)
+layer_idx_nobn, avg_grads_nobn = get_grads(grads_nobn)
+
+fig, ax = plt.subplots()
+ax.plot(layer_idx_bn, avg_grads_bn, label="With BatchNorm", marker="o")
+ax.plot(layer_idx_nobn, avg_grads_nobn, label="Without BatchNorm", marker="x")
+ax.set_xlabel("Layer depth")
+ax.set_ylabel("Average gradient")
+ax.set_title("Gradient flow")
+ax.grid(True)
+ax.legend()
+plt.show()
+'''
+
+
+class _Plots(_Drawing):
+    """matplotlib's pyplot whose ``subplots()`` gives a figure and axes that draw nothing."""
+
+    def subplots(self, *args: Any, **kwargs: Any) -> tuple[_Drawing, _Drawing]:
+        return _Drawing(), _Drawing()
+
+
+def test_visualizing_gradients_runs_and_batch_norm_keeps_the_gradients(capsys: Any) -> None:
+    """Each hook sees its module's output gradient in backward order (the last layer first);
+    without batch norm the gradients fade towards the first layers, with it they do not, as
+    the tutorial's plot shows."""
+    ns = run(VISUALIZING_GRADIENTS, plt=_Plots())
+    out = capsys.readouterr().out
+    assert "(1): BatchNorm1d(128, eps=1e-05, momentum=0.1, affine=True" in out
+    assert "(1): Identity()" in out
+    names = [name for name, _ in ns["grads_bn"]]
+    assert names[0] == "layers.3" and names[-1] == "layers.0.0" and len(names) == 10
+    assert ns["layer_idx_bn"] == list(range(9, -1, -1))
+    with_bn, without = (
+        np.array([float(g) for g in ns[k]]) for k in ("avg_grads_bn", "avg_grads_nobn")
+    )
+    assert without[-1] < without[0] / 100  # vanishing without batch norm
+    assert with_bn[-1] > 5 * without[-1]
+
+
+def test_visualizing_gradients_matches_torch() -> None:
+    """From the same weights and data in float64, every layer's mean gradient is torch's."""
+    from test_pytorch_compat import same_start
+
+    source = same_start(VISUALIZING_GRADIENTS)
+    for name in ("model_bn", "model_nobn"):
+        line = next(ln for ln in source.splitlines() if ln.startswith(f"{name} = "))
+        source = source.replace(f"{line}\n", f"{line}\n_start_parameters({name})\n", 1)
+    (ours, _), (theirs, _) = _both(source, plt=_Plots())
+    for key in ("avg_grads_bn", "avg_grads_nobn"):
+        np.testing.assert_allclose(
+            [float(g) for g in ours[key]], [float(g) for g in theirs[key]], rtol=1e-9
+        )
+    ours_loss, their_loss = (float(ns["loss_bn"].detach()) for ns in (ours, theirs))
+    assert ours_loss == pytest.approx(their_loss, rel=1e-10)
+
+
+# ---------------------------------------------------------------------------------------------
+# beginner_source/understanding_leaf_vs_nonleaf_tutorial.py: is_leaf and requires_grad of
+# inputs, parameters and intermediate tensors, printed with f"{x.is_leaf=}"; backward fills
+# the leaves' .grad; a non-leaf's .grad is None with PyTorch's warning until retain_grad().
+
+LEAF_VS_NONLEAF = r"""
+import torch
+import torch.nn.functional as F
+
+# tensor setup
+x = torch.ones(1, 3)                      # input with shape: (1, 3)
+W = torch.ones(3, 2, requires_grad=True)  # weights with shape: (3, 2)
+b = torch.ones(1, 2, requires_grad=True)  # bias with shape: (1, 2)
+y = torch.ones(1, 2)                      # output with shape: (1, 2)
+
+# forward pass
+z = (x @ W) + b                           # pre-activation with shape: (1, 2)
+y_pred = F.relu(z)                        # activation with shape: (1, 2)
+loss = F.mse_loss(y_pred, y)              # scalar loss
+
+# prints True because new tensors are leafs by convention
+print(f"{x.is_leaf=}")
+
+# prints False because tensor is the result of an operation with at
+# least one input having requires_grad=True
+print(f"{z.is_leaf=}")
+
+print(f"{x.requires_grad=}") # prints False because requires_grad=False by default
+print(f"{W.requires_grad=}") # prints True because we set requires_grad=True in constructor
+print(f"{z.requires_grad=}") # prints True because tensor is a non-leaf node
+
+loss.backward()
+
+print(f"{W.grad=}")
+print(f"{b.grad=}")
+
+# prints all None because requires_grad=False
+print(f"{x.grad=}")
+print(f"{y.grad=}")
+
+print(f"{z.grad=}")
+
+# we have to re-run the forward pass
+z = (x @ W) + b
+y_pred = F.relu(z)
+loss = F.mse_loss(y_pred, y)
+
+# tell PyTorch to store the gradients after backward()
+z.retain_grad()
+y_pred.retain_grad()
+loss.retain_grad()
+
+# have to zero out gradients otherwise they would accumulate
+W.grad = None
+b.grad = None
+
+# backpropagation
+loss.backward()
+
+# print gradients for all tensors that have requires_grad=True
+print(f"{W.grad=}")
+print(f"{b.grad=}")
+print(f"{z.grad=}")
+print(f"{y_pred.grad=}")
+print(f"{loss.grad=}")
+"""
+
+
+def test_leaf_vs_nonleaf_runs_as_written(capsys: Any) -> None:
+    """The gradients are those of mse(relu(x W + b), y) at x = W = b = y = 1; reading a
+    non-leaf's .grad warns as PyTorch does; after retain_grad() the non-leaves keep theirs."""
+    with pytest.warns(UserWarning, match="is not a leaf Tensor is being accessed"):
+        ns = run(LEAF_VS_NONLEAF)
+    out = capsys.readouterr().out
+    assert out.splitlines()[:5] == [
+        "x.is_leaf=True",
+        "z.is_leaf=False",
+        "x.requires_grad=False",
+        "W.requires_grad=True",
+        "z.requires_grad=True",
+    ]
+    assert "z.grad=None" in out and "x.grad=None" in out
+    assert ns["W"].grad.tolist() == [[3.0, 3.0]] * 3 and ns["b"].grad.tolist() == [[3.0, 3.0]]
+    assert ns["z"].grad.tolist() == [[3.0, 3.0]] and ns["loss"].grad.item() == 1.0
+    assert ns["z"].retains_grad and not ns["W"].retains_grad
+
+
+def test_leaf_vs_nonleaf_prints_what_torch_prints() -> None:
+    ours, theirs = _printed_by_both(LEAF_VS_NONLEAF)
+    assert "loss.grad=tensor(1.)" in ours
+    assert ours == theirs
+
+
+def test_leaf_vs_nonleaf_errors_are_the_ones_the_tutorial_quotes() -> None:
+    """Its two quoted errors: backward of a loss that tracks no gradient, and retain_grad()
+    of a tensor that does not require grad."""
+    x = mg.ones(1, 3)
+    loss = mg.nn.functional.mse_loss(mg.nn.functional.relu(x @ mg.ones(3, 2)), mg.ones(1, 2))
+    with pytest.raises(
+        RuntimeError,
+        match=r"^element 0 of tensors does not require grad and does not have a grad_fn",
+    ):
+        loss.backward()
+    with pytest.raises(
+        RuntimeError, match=r"^can't retain_grad on Tensor that has requires_grad=False$"
+    ):
+        x.retain_grad()

@@ -142,19 +142,21 @@ class _Gradient:
 
     def __init__(self, gy: np.ndarray, g: int, k: int) -> None:
         n, o = gy.shape[:2]
-        self.per_sample = _per_sample(k, math.prod(gy.shape[2:]))
-        a = gy.reshape(n, g, o // g, -1)
-        self.a = a if self.per_sample else a.transpose(1, 2, 0, 3).reshape(g, o // g, -1)
+        positions = math.prod(gy.shape[2:])  # (sizes, not -1: an empty batch has no elements)
+        self.per_sample = _per_sample(k, positions)
+        a = gy.reshape(n, g, o // g, positions)
+        self.a = a if self.per_sample else a.transpose(1, 2, 0, 3).reshape(g, o // g, n * positions)
 
     def bias(self) -> np.ndarray:
         a = self.a
         return a.sum(axis=(0, 3)).reshape(-1) if self.per_sample else a.sum(axis=-1).reshape(-1)
 
 
-def _per_sample_cols(cols: np.ndarray, n: int) -> np.ndarray:
-    """The columns (G, K, N*P) as (N, G, K, P): a view, each sample's block a BLAS matrix."""
+def _per_sample_cols(cols: np.ndarray, n: int, positions: int) -> np.ndarray:
+    """The columns (G, K, N*P) as (N, G, K, P): a view, each sample's block a BLAS matrix
+    (P given, not -1: an empty batch has no elements to infer it from)."""
     g, k = cols.shape[:2]
-    return cols.reshape(g, k, n, -1).transpose(2, 0, 1, 3)
+    return cols.reshape(g, k, n, positions).transpose(2, 0, 1, 3)
 
 
 def _conv_forward(
@@ -166,7 +168,7 @@ def _conv_forward(
     k, positions = cols.shape[1], math.prod(out)
     w2 = w.reshape(g, o // g, k)
     if _per_sample(k, positions):
-        y = np.matmul(w2, _per_sample_cols(cols, n)).reshape(n, o, positions)
+        y = np.matmul(w2, _per_sample_cols(cols, n, positions)).reshape(n, o, positions)
         if b is not None:
             if np.result_type(y, b) == y.dtype:
                 y += b.reshape(o, 1)
@@ -174,7 +176,7 @@ def _conv_forward(
                 y = y + b.reshape(o, 1)
         return y.reshape(n, o, *out), cols
     y = np.matmul(w2, cols)  # (G, O/G, K) @ (G, K, N*P)
-    y = y.reshape(o, n, -1).swapaxes(0, 1)  # (N, O, P), a view
+    y = y.reshape(o, n, positions).swapaxes(0, 1)  # (N, O, P), a view (also for N = 0)
     dtype = y.dtype if b is None else np.result_type(y, b)
     z = np.empty((n, o, positions), dtype=dtype)
     if b is None:
@@ -219,8 +221,9 @@ def _conv_input_forward(gy: np.ndarray, w: np.ndarray, p: ConvParams, x_shape: I
 def _conv_weight_forward(cols: np.ndarray, gy: _Gradient, w_shape: Ints) -> np.ndarray:
     """gw (w_shape) = sum over batch and positions of the gradient times the columns."""
     if gy.per_sample:  # (N, G, O/G, P) @ (N, G, P, K), summed over the samples
-        n = gy.a.shape[0]
-        gw = np.add.reduce(np.matmul(gy.a, _per_sample_cols(cols, n).swapaxes(-1, -2)), axis=0)
+        n, positions = gy.a.shape[0], gy.a.shape[3]
+        per_sample = _per_sample_cols(cols, n, positions)
+        gw = np.add.reduce(np.matmul(gy.a, per_sample.swapaxes(-1, -2)), axis=0)
     else:
         gw = np.matmul(gy.a, cols.swapaxes(-1, -2))  # (G, O/G, N*P) @ (G, N*P, K)
     return gw.reshape(w_shape)

@@ -273,8 +273,14 @@ def full(
     device: Any = None,
     requires_grad: bool = False,
 ) -> Tensor:
-    """A tensor filled with ``fill_value`` (int64 for an int, bool for a bool, else float)."""
-    shp = (size,) if isinstance(size, int) else tuple(size)
+    """A tensor filled with ``fill_value`` (int64 for an int, bool for a bool, else float).
+    ``size`` is a tuple, list or Size, as PyTorch's (``full(2, v)`` is refused)."""
+    if not isinstance(size, tuple | list):
+        raise TypeError(
+            "full(): argument 'size' (position 1) must be tuple of ints, not "
+            f"{type(size).__name__} (give a shape: full((2, 3), value))"
+        )
+    shp = new_shape(tuple(size), "full()")
     dt = _fill_dtype(fill_value, dtype)
     return _made(np.full(shp, checked_fill(fill_value, dt, "full"), dt), device, requires_grad)
 
@@ -295,6 +301,9 @@ def arange(
     (``arange(1, 4, 0.5, dtype=int8)`` is six 1s: the count comes from the arguments as given,
     the values from the truncated ones; int64 counts with the truncated ones too).
     """
+    names = ("end",) if end is None else ("start", "end", "step")
+    for name, v in zip(names, (start, end, step)):
+        _check_number(v, name)
     if end is None:
         start, end = 0, start
     if dtype is None:
@@ -308,6 +317,16 @@ def arange(
     n = max(math.ceil((float(end) - float(start)) / float(step)), 0)
     values = float(start) + np.arange(n, dtype=np.float64) * float(step)
     return _made(values.astype(dt, copy=False), device, requires_grad)
+
+
+def _check_number(v: Any, name: str) -> None:
+    """PyTorch's TypeError for an arange bound or step that is not a number (a string such as
+    "3" would otherwise be read as one)."""
+    if isinstance(v, str | bytes) or v is None:
+        raise TypeError(
+            f"arange(): argument '{name}' must be Number, not {type(v).__name__} (give a "
+            "number: arange(3), arange(0, 3, 0.5))"
+        )
 
 
 def _check_range(start: Any, end: Any, step: Any) -> None:
@@ -458,6 +477,9 @@ def eye(
     requires_grad: bool = False,
 ) -> Tensor:
     """The identity matrix (n x m)."""
+    for name, k in (("n", n), ("m", m)):
+        if isinstance(k, int) and k < 0:  # (NumPy's error names neither the call nor the size)
+            raise RuntimeError(f"{name} must be greater or equal to 0, got {k} (eye(): n x m)")
     return _made(np.eye(n, m, dtype=_float_dtype(dtype)), device, requires_grad)
 
 
@@ -544,7 +566,7 @@ def randint(
     low, high = (0, args[0]) if len(args) == 1 else args
     if not low < high:
         raise RuntimeError(f"randint(): expected low < high, got low={low}, high={high}")
-    shape = (size,) if isinstance(size, int) else tuple(size)
+    shape = new_shape((size,) if isinstance(size, int) else tuple(size), "randint()")
     data = as_generator(generator, "randint()").integers(low, high, shape)
     return _made(data.astype(np.int64 if dtype is None else dtype), device, requires_grad)
 

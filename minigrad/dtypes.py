@@ -363,7 +363,13 @@ def checked_number(v: Any, dt: np.dtype, where: str) -> np.ndarray:
 
 
 def checked_fill(v: Any, dt: np.dtype, where: str) -> Any:
-    """A fill value: a number checked by ``checked_number``, anything else as it is."""
+    """A fill value: a number checked by ``checked_number``, a string refused (PyTorch's
+    TypeError; NumPy would parse it), anything else as it is."""
+    if isinstance(v, str | bytes):
+        raise TypeError(
+            f"{where}(): argument 'fill_value' must be Number, not {type(v).__name__} (give a "
+            "number, e.g. 0.5)"
+        )
     number = isinstance(v, builtins.int | builtins.float | np.generic)
     return checked_number(v, dt, where) if number else v
 

@@ -339,7 +339,7 @@ def linear(input: TensorLike, weight: Tensor, bias: Tensor | None = None) -> Ten
     xt = as_tensor(input)
     w = as_tensor(weight)
     if w.ndim != 2:
-        raise ValueError(f"linear: weight must be 2-D (out, in), got shape {tuple(w.shape)}")
+        raise ShapeError(f"linear: weight must be 2-D (out, in), got shape {tuple(w.shape)}")
     if xt.ndim == 0 or xt.shape[-1] != w.shape[1]:
         _check_linear_shapes(xt, w, None, "linear")
     if bias is None:
@@ -703,12 +703,19 @@ def addmm(
     return as_tensor(input).addmm(mat1, mat2, beta=beta, alpha=alpha)
 
 
-def _joined(name: str, tensors: Sequence[TensorLike]) -> list[Tensor]:
+def _tensor_sequence(name: str, tensors: Any) -> None:
+    """PyTorch's refusal of ``tensors`` that is not a list or tuple: a tensor given alone
+    would otherwise be read as the sequence of its rows."""
     if not isinstance(tensors, list | tuple):
+        hint = f"; to join its rows use {name}(list(x))" if isinstance(tensors, Tensor) else ""
         raise TypeError(
             f"{name}(): argument 'tensors' (position 1) must be tuple of Tensors, not "
-            f"{type(tensors).__name__}"
+            f"{type(tensors).__name__} ({name}() takes a list or tuple of tensors{hint})"
         )
+
+
+def _joined(name: str, tensors: Sequence[TensorLike]) -> list[Tensor]:
+    _tensor_sequence(name, tensors)
     if not tensors:
         raise RuntimeError(f"{name} expects a non-empty TensorList")
     return [as_tensor(t) for t in tensors]
@@ -883,6 +890,7 @@ def cat(
     out: Tensor | None = None,
 ) -> Tensor:
     """Join tensors along an existing axis."""
+    _tensor_sequence("cat", tensors)
     ts = [as_tensor(x) for x in tensors]
     if not ts:
         raise ValueError(
@@ -890,17 +898,22 @@ def cat(
             "of tensors)"
         )
     a = axis if dim is None else dim
-    nd = ts[0].ndim
     for i, t in enumerate(ts):
         if t.ndim == 0:
             raise RuntimeError(f"zero-dimensional tensor (at position {i}) cannot be concatenated")
-    a = wrap_dim(a, nd, "cat", ts[0].shape)
-    for t in ts:
-        if t.ndim != nd or t.shape[:a] + t.shape[a + 1 :] != ts[0].shape[:a] + ts[0].shape[a + 1 :]:
-            raise _cat_mismatch([t._data.shape for t in ts], a)
     # PyTorch's result type (int64 and float32 join into float32, not NumPy's float64); a
     # tensor of another dtype joins through a recorded cast, so its gradient keeps its dtype
     rt = result_np(*(t._data for t in ts))
+    # PyTorch's legacy rule: 1-D empty tensors join anything, as empty slices of its shape
+    # (so their gradients, empty too, still reach them)
+    first = next((t for t in ts if t._data.shape != (0,)), ts[0])
+    nd = first.ndim
+    a = wrap_dim(a, nd, "cat", first.shape)
+    blank = tuple(0 if i == a else n for i, n in enumerate(first.shape))
+    ts = [t.reshape(blank) if t._data.shape == (0,) else t for t in ts]
+    for t in ts:
+        if t.ndim != nd or t.shape[:a] + t.shape[a + 1 :] != ts[0].shape[:a] + ts[0].shape[a + 1 :]:
+            raise _cat_mismatch([t._data.shape for t in ts], a)
     ts = [t if t._data.dtype == rt else t.astype(rt) for t in ts]
     return _into(out, apply(ops.Concat(a), *ts), "cat")
 
@@ -917,6 +930,7 @@ def stack(
     out: Tensor | None = None,
 ) -> Tensor:
     """Join tensors of one shape along a new axis."""
+    _tensor_sequence("stack", tensors)
     ts = [as_tensor(x) for x in tensors]
     if not ts or builtins.any(t.shape != ts[0].shape for t in ts):
         raise _stack_mismatch([t._data.shape for t in ts])

@@ -326,6 +326,7 @@ class MoreMethods:
         name = result.__name__
         if self.ndim == 0 and isinstance(dim, builtins.int) and dim not in (0, -1):
             raise IndexError(f"{name}(): Expected reduction dim -1 or 0 for scalar but got {dim}")
+        int_argument(dim, name, "dim", 1)  # (a float or a bool is refused even when empty)
         if self.ndim and not self._data.size:  # (PyTorch returns before it checks the dim)
             return result(self.clone(), _const(np.zeros(self._data.shape, dtype=np.int64)))
         d = wrap_dim(dim, self.ndim, name, tuple(self.shape))

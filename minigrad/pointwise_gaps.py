@@ -24,6 +24,7 @@ from .engine import Op, TensorMakers
 from .inplace import _inplace
 from .pointwise import _pair
 from .printing import return_type
+from .validation import _check_broadcasts
 
 if TYPE_CHECKING:
     from .tensor import Tensor
@@ -93,7 +94,8 @@ def _floating(dt: np.dtype) -> np.dtype:
     return dt if dt.kind in "fc" else default_float()
 
 
-def _both(self: Any, other: Any, floating: builtins.bool) -> tuple[Any, Any, np.dtype]:
+def _both(self: Any, other: Any, floating: builtins.bool, fn: str) -> tuple[Any, Any, np.dtype]:
+    _check_broadcasts(fn, self, other)  # (PyTorch's error, not NumPy's)
     dt = result_np(self._data, _raw(other))
     if floating:
         dt = _floating(dt)
@@ -161,7 +163,7 @@ class PointwiseGapMethods:
     def copysign(self: Any, other: Any) -> Tensor:
         """|self| with the sign of ``other`` (a float result; -0.0 counts as negative). The
         gradient flows to self only (``other`` gets zeros), as PyTorch's."""
-        a, b, dt = _both(self, other, True)
+        a, b, dt = _both(self, other, True, "copysign")
         result = np.copysign(a._data, b._data).astype(dt, copy=False)
         # d/da = result / a, 0 where a is 0: a times a constant of +-1 or 0 (sign kept exact)
         with np.errstate(invalid="ignore", divide="ignore"):
@@ -179,7 +181,7 @@ class PointwiseGapMethods:
 
     def _nan_skipping(self: Any, other: Any, fn: str, larger: builtins.bool) -> Tensor:
         _need_tensor(other, fn, "other", 1)
-        a, b, _ = _both(self, other, False)
+        a, b, _ = _both(self, other, False, fn)
         x, y = a._data, b._data
         with np.errstate(invalid="ignore"):
             keep = ((x >= y) if larger else (x <= y)) | np.isnan(y)

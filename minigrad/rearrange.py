@@ -84,6 +84,17 @@ def _int_arg(v: Any, name: str, op: str) -> builtins.int:
     return builtins.int(raw)
 
 
+def _size_entry(k: Any, i: builtins.int) -> builtins.int:
+    """One of ``unflatten``'s sizes: an int, PyTorch's TypeError for anything else (a float
+    such as 2.0 is refused, not truncated)."""
+    if isinstance(k, bool | np.bool_) or not isinstance(k, builtins.int | np.integer):
+        raise TypeError(
+            "unflatten(): argument 'sizes' failed to unpack the object at pos "
+            f'{i + 1} with error "type must be tuple of ints,but got {type(k).__name__}"'
+        )
+    return builtins.int(k)
+
+
 def _diagonal_positions(
     n: builtins.int, m: builtins.int, offset: builtins.int
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -336,7 +347,7 @@ class RearrangeMethods:
         PyTorch's (a number or a list is refused in its words)."""
         idx = _tensor_only(index, "take", "index")._data
         n = self._data.size
-        if idx.dtype.kind not in "iu":
+        if idx.dtype != np.int64:  # (as PyTorch's: not even int32)
             raise RuntimeError(
                 f"take(): Expected a long tensor for index, but got {torch_name(idx.dtype)}"
             )
@@ -443,7 +454,7 @@ class RearrangeMethods:
     def unflatten(self: Any, dim: builtins.int, sizes: Any) -> Tensor:
         """Dim ``dim`` split into dims of ``sizes`` (one may be -1): a reshape (a view)."""
         d = wrap_dim(dim, self._data.ndim, "unflatten", self._data.shape)
-        new = [builtins.int(k) for k in sizes]
+        new = [_size_entry(k, i) for i, k in enumerate(sizes)]
         if not new:
             raise RuntimeError("unflatten: sizes must be non-empty")
         n = self._data.shape[d]
@@ -466,7 +477,7 @@ class RearrangeMethods:
         ``dim=None``, of the flattened tensor. One integer index (a copy). ``indices`` is a
         tensor, as PyTorch's (a number or a list is refused in its words)."""
         idx = _tensor_only(indices, "take_along_dim", "indices")._data
-        if idx.dtype.kind not in "iu":
+        if idx.dtype != np.int64:  # (as PyTorch's: not even int32)
             raise RuntimeError(
                 "torch.take_along_dim(): dtype of indices should be Long but got "
                 f"{torch_name(idx.dtype)}"

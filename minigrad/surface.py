@@ -38,6 +38,7 @@ from .scatter_methods import ScatterMethods
 from .tensor_gaps import TensorGaps
 from .validation import (
     UNSET,
+    ArgumentError,
     ShapeError,
     _alpha_times,
     _as_array,
@@ -60,6 +61,7 @@ from .validation import (
     _subtraction_refusal,
     _with_dtype,
     int_argument,
+    new_shape,
     sizes_given,
     var_arguments,
 )
@@ -185,6 +187,16 @@ def _arg(f: Any, where: str, t: Any, dim: Any, axis: Any, keep: builtins.bool) -
     if d is not None:
         d = _one_dim(t, d, where)  # (a 0-d tensor takes 0 and -1: its one element)
         d = d if t.ndim else None
+    if d is None and not t._data.size:
+        raise IndexError(
+            f"{where}(): Expected reduction dim to be specified for input.numel() == 0. (an "
+            "empty tensor has no largest or smallest element; give a dim whose size is not 0)"
+        )
+    if d is not None and not t._data.shape[d]:
+        raise IndexError(
+            f"{where}(): Expected reduction dim {d} to have non-zero size. (the tensor of shape "
+            f"{tuple(t._data.shape)} has nothing to choose from along dim {d})"
+        )
     return TensorMakers.wrap(np.asarray(f(t._data, d, keepdims=keep)), None)
 
 
@@ -558,7 +570,8 @@ class TensorSurface(
                 f"{type(size).__name__} (give a shape: x.new_full((2, 3), value))"
             )
         dt = np.dtype(self._data.dtype if dtype is None else dtype)
-        arr = np.full(_shape((size,)), checked_fill(fill_value, dt, "new_full"), dt)
+        shape = new_shape(_shape((size,)), "new_full()")
+        arr = np.full(shape, checked_fill(fill_value, dt, "new_full"), dt)
         return _new_leaf(arr, requires_grad)
 
     # -- shapes -------------------------------------------------------------------------------
@@ -696,6 +709,12 @@ class TensorSurface(
         """The entries at ``index`` (1-D integers) along ``dim``."""
         d = _one_dim(self, dim, "index_select")
         idx = np.asarray(_raw(index))
+        if idx.dtype not in (np.int32, np.int64):  # (a bool index is not a mask here)
+            raise RuntimeError(
+                "index_select(): Expected dtype int32 or int64 for index (got "
+                f"{torch_name(idx.dtype)}; convert it, e.g. index.long(), or use "
+                "masked_select or x[mask] for a bool mask)"
+            )
         if idx.ndim > 1:
             raise IndexError(
                 f"index_select(): Index is supposed to be a vector (got an index of shape "
@@ -850,6 +869,8 @@ class TensorSurface(
         """Pieces along ``dim``: of ``split_size`` each (the last may be smaller), or of the
         listed sizes, which must add up to the dimension. The pieces are slices (views), so
         their gradients flow back into this tensor."""
+        if not self._data.ndim:  # (before the dim: PyTorch's words, not an IndexError)
+            raise RuntimeError("split expects at least a 1-dimensional tensor")
         d = wrap_dim(dim, self._data.ndim, "split", self._data.shape)
         n = self._data.shape[d]
         if isinstance(split_size_or_sections, list | tuple):
@@ -881,6 +902,8 @@ class TensorSurface(
         """``split`` into pieces of ceil(size / chunks) along ``dim``: at most ``chunks`` of them
         (fewer when the size does not fill them, as in PyTorch)."""
         chunks = int_argument(chunks, "chunk", "chunks", 1)
+        if not self._data.ndim:
+            raise RuntimeError("chunk expects at least a 1-dimensional tensor")
         if chunks <= 0:
             raise RuntimeError(f"chunk expects `chunks` to be greater than 0, got: {chunks}")
         d = wrap_dim(dim, self._data.ndim, "chunk", self._data.shape)
@@ -1340,7 +1363,7 @@ class TensorSurface(
         if p == "fro" or p is None:  # (None: PyTorch's default, the 2-norm)
             p = 2
         if isinstance(p, str) or not isinstance(p, builtins.int | builtins.float):
-            raise ValueError(
+            raise ArgumentError(
                 f"norm(): p={p!r} is not supported; use 'fro' or a number (nuclear norms are "
                 "not in minigrad)"
             )

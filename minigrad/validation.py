@@ -8,6 +8,7 @@ Below ``tensor.py``, so it knows no Tensor class: as the engine, it treats anyth
 from __future__ import annotations
 
 import re
+import warnings
 from collections.abc import Callable
 from typing import Any
 
@@ -33,6 +34,25 @@ class ShapeError(RuntimeError, ValueError):
 
     Also a ``ValueError``: minigrad raised ValueError for these before it followed PyTorch, and
     code written then (``except ValueError``) keeps catching them.
+    """
+
+
+class ArgumentError(RuntimeError, ValueError):
+    """An argument value PyTorch refuses with a ``RuntimeError`` (a negative ``beta``, a
+    ``label_smoothing`` above 1, a probability outside [0, 1]), raised in its words and of its
+    type.
+
+    Also a ``ValueError``: minigrad raised ValueError for these before it followed PyTorch, and
+    code written then (``except ValueError``) keeps catching them.
+    """
+
+
+class DtypeError(RuntimeError, TypeError):
+    """A tensor of a dtype PyTorch refuses with a ``RuntimeError`` (float class labels, int32
+    indices where int64 is needed), raised in its words and of its type.
+
+    Also a ``TypeError``: what minigrad raised for these before, still caught by
+    ``except TypeError``.
     """
 
 
@@ -319,14 +339,31 @@ def _keep(keep: Any, other: Any) -> bool:
 
 
 def _index(index: Any) -> Any:
-    """Turn Tensors inside an index into arrays (a bool Tensor is a mask)."""
-    if hasattr(index, "_data"):
-        return index._data
+    """Turn Tensors inside an index into arrays (a bool Tensor is a mask, and so is a uint8
+    one, as PyTorch's, with its deprecation warning); a slice step of 0 is refused with
+    PyTorch's ValueError for reads and writes alike."""
     if isinstance(index, tuple):
-        return tuple(_raw(i) for i in index)
+        return tuple(_index_part(i) for i in index)
     if isinstance(index, list):
         return np.asarray(index)
-    return index
+    return _index_part(index)
+
+
+def _index_part(part: Any) -> Any:
+    """One entry of an index, as ``_index`` takes it."""
+    if isinstance(part, slice) and isinstance(part.step, int | np.integer) and part.step == 0:
+        raise ValueError("slice step cannot be zero (indexing: give a step of 1 or more)")
+    if hasattr(part, "_data"):
+        if part._data.dtype == np.uint8:  # (NumPy would read its 0s and 1s as positions)
+            warnings.warn(
+                "indexing with dtype torch.uint8 is now deprecated, please use a dtype "
+                "torch.bool instead.",
+                UserWarning,
+                stacklevel=4,
+            )
+            return part._data.astype(bool)
+        return part._data
+    return part
 
 
 def _shape(args: tuple[Any, ...]) -> tuple[int, ...]:

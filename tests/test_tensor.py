@@ -70,7 +70,7 @@ def test_full_eye_arange() -> None:
     t = mg.full((2, 2), 7.5)
     assert t.dtype == np.float32
     np.testing.assert_array_equal(t.detach().numpy(), np.full((2, 2), 7.5))
-    assert mg.full(3, 1.0, dtype="float64").shape == (3,)
+    assert mg.full((3,), 1.0, dtype="float64").shape == (3,)
     np.testing.assert_array_equal(mg.eye(3).detach().numpy(), np.eye(3))
     np.testing.assert_array_equal(mg.eye(2, 3, dtype=mg.float64).detach().numpy(), np.eye(2, 3))
     a = mg.arange(5)

@@ -15,6 +15,7 @@ from ..inplace import bump_version
 from ..more_ops import GradScale
 from ..random import as_generator
 from ..tensor import Tensor, _new_tensor, apply, as_tensor
+from ..validation import ArgumentError
 
 
 def _tuple(value: Any, nd: int, fn: str, name: str) -> tuple[int, ...]:
@@ -28,7 +29,7 @@ def _tuple(value: Any, nd: int, fn: str, name: str) -> tuple[int, ...]:
             return (int(value[0]),) * nd
         if len(value) == nd:
             return tuple(int(v) for v in value)
-    raise ValueError(f"{fn}(): {name} must be an int or a tuple of {nd} ints, got {value!r}")
+    raise ArgumentError(f"{fn}(): {name} must be an int or a tuple of {nd} ints, got {value!r}")
 
 
 def scaled_gradient(rows: Tensor, scale: np.ndarray) -> Tensor:

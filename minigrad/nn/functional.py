@@ -32,6 +32,8 @@ from ..node_surface import labelled
 from ..random import as_generator
 from ..tensor import Tensor, _new_tensor, apply, as_tensor, from_data
 from ..validation import (
+    ArgumentError,
+    DtypeError,
     ShapeError,
     _bool_refusal,
     _cast_refusal,
@@ -784,14 +786,14 @@ def one_hot(tensor: Any, num_classes: int = -1) -> Tensor:
     """
     idx = np.asarray(tensor._data if isinstance(tensor, Tensor) else tensor)
     if idx.dtype != np.int64:  # (as PyTorch: not even int32 or uint8)
-        raise TypeError(
+        raise DtypeError(
             "one_hot is only applicable to index tensor of type LongTensor. (one_hot(): got "
             f"dtype {idx.dtype}; convert it first, e.g. tensor.long())"
         )
     if idx.size and idx.min() < 0:
         raise RuntimeError("one_hot(): Class values must be non-negative.")
-    if num_classes == -1:
-        if idx.size == 0:
+    if num_classes == -1 or (idx.size == 0 and num_classes <= 0):
+        if idx.size == 0:  # (also for a num_classes below 1: PyTorch refuses both)
             raise RuntimeError(
                 "one_hot(): Can not infer total number of classes from empty tensor."
             )
@@ -846,14 +848,14 @@ def embedding(
         )
     idx = np.asarray(input._data if isinstance(input, Tensor) else input)
     if idx.dtype != np.int64 and idx.dtype != np.int32:  # (as PyTorch: not uint8 or int8)
-        raise TypeError(
+        raise DtypeError(
             "Expected tensor for argument #1 'indices' to have one of the following scalar "
             f"types: Long, Int; but got torch.{torch_name(idx.dtype)}Tensor instead (while "
             "checking arguments for embedding) (embedding(): convert the indices first, e.g. "
             "input.long())"
         )
     if weight.ndim != 2:
-        raise ValueError(f"embedding(): weight must be 2-D, got shape {weight.shape}")
+        raise ShapeError(f"embedding(): weight must be 2-D, got shape {weight.shape}")
     n = weight.shape[0]
     if padding_idx is not None and not -n <= padding_idx < n:
         raise AssertionError(  # PyTorch's type: its check is an assert
@@ -1297,7 +1299,7 @@ def smooth_l1_loss(
     fn = "smooth_l1_loss"
     reduction = _reduction(size_average, reduce, reduction, fn)
     if beta < 0:
-        raise ValueError(f"{fn}(): smooth_l1_loss does not support negative values for beta.")
+        raise ArgumentError(f"{fn}(): smooth_l1_loss does not support negative values for beta.")
     x = _as_input(_integer_input(input, target, fn, "smooth_l1_cpu"), fn)
     d = x - _same_shape_target(x, target, fn)
     if beta == 0:
@@ -1317,7 +1319,7 @@ def huber_loss(
     fn = "huber_loss"
     reduction = _reduction(None, None, reduction, fn)
     if delta <= 0:
-        raise ValueError(f"{fn}(): huber_loss does not support non-positive values for delta.")
+        raise ArgumentError(f"{fn}(): huber_loss does not support non-positive values for delta.")
     x = _as_input(input, fn)
     d = x - _same_shape_target(x, target, fn)
     small = np.abs(d._data) < delta
@@ -1360,13 +1362,13 @@ def binary_cross_entropy(
     _check_float_target(p, target, fn)
     y = _same_shape_target(p, target, fn)
     if not ((p._data >= 0) & (p._data <= 1)).all():
-        raise ValueError(
+        raise ArgumentError(
             f"{fn}(): all elements of input (shape {tuple(p.shape)}, dtype {p.dtype}) "
             "must be probabilities in [0, 1]; use binary_cross_entropy_with_logits "
             "for logits"
         )
     if not ((y._data >= 0) & (y._data <= 1)).all():
-        raise ValueError(
+        raise ArgumentError(
             f"{fn}(): all elements of target should be between 0 and 1 (target shape "
             f"{tuple(y.shape)}, dtype {y.dtype}): a target is a probability, "
             "e.g. 0 or 1 for a binary label"
@@ -1450,7 +1452,7 @@ def _class_target(
     if y.dtype.kind in "iu":
         if y.dtype not in _LABEL_DTYPES:
             npd = np.asarray(y).dtype
-            raise TypeError(
+            raise DtypeError(
                 f"{fn}(): expected target dtype to be Long or Byte, but got "
                 f"{torch_name(npd)} (class indices of dtype {npd}); use target.long() "
                 "(or an int64 array) for class indices"
@@ -1479,18 +1481,18 @@ def _class_target(
     if y.dtype.kind == "f":
         if y.shape != x.shape:
             if y.shape == index_shape:
-                raise TypeError(
+                raise DtypeError(
                     f"{fn}(): target has dtype {y.dtype} and shape {tuple(y.shape)}: "
                     "class-index targets must be integers (int64, e.g. y.astype(np.int64)); a "
                     "float target must be class probabilities of the input's shape "
                     f"{tuple(x.shape)} (input dtype {x.dtype})"
                 )
-            raise ValueError(
+            raise ShapeError(
                 f"{fn}(): float target of shape {tuple(y.shape)} (dtype {y.dtype}) must be class "
                 f"probabilities of the input's shape {tuple(x.shape)} (dtype {x.dtype})"
             )
         return y if y.dtype == x.dtype else y.astype(x.dtype)
-    raise TypeError(
+    raise DtypeError(
         f"{fn}(): target must be int class indices or float probabilities, got dtype {y.dtype} "
         f"with shape {tuple(y.shape)} (input shape {tuple(x.shape)})"
     )
@@ -1598,7 +1600,7 @@ def nll_loss(
     x = _as_input(input, fn)
     y = _class_target(x, target, fn, ignore_index)
     if not isinstance(y, np.ndarray) or y.dtype.kind not in "iu":
-        raise TypeError(
+        raise DtypeError(
             f"{fn}(): target must be int class indices, got dtype {y.dtype} with "
             f"shape {tuple(y.shape)} (input shape {tuple(x.shape)})"
         )
@@ -1658,7 +1660,7 @@ def cross_entropy(
     fn = "cross_entropy"
     reduction = _reduction(size_average, reduce, reduction, fn)
     if not 0.0 <= label_smoothing <= 1.0:
-        raise ValueError(f"{fn}(): label_smoothing must be in [0, 1], got {label_smoothing}")
+        raise ArgumentError(f"{fn}(): label_smoothing must be in [0, 1], got {label_smoothing}")
     x = _as_input(input, fn)
     if weight is None and not label_smoothing:
         labels = _plain_labels(x, target, ignore_index)
@@ -1717,13 +1719,13 @@ def _conv_padding(
             return ((0, 0),) * nd
         if padding == "same":
             if any(s != 1 for s in stride):
-                raise ValueError(
+                raise ArgumentError(
                     f"{fn}(): padding='same' is not supported for strided convolutions"
                 )
             # An even span pads one more after than before, as PyTorch does.
             total = [d * (k - 1) for k, d in zip(kernel, dilation)]
             return tuple((t // 2, t - t // 2) for t in total)
-        raise ValueError(
+        raise ArgumentError(
             f"{fn}(): Invalid padding string {padding!r}, should be one of {{'valid', 'same'}}"
         )
     pad = _tuple(padding, nd, fn, "padding")

@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from ..tensor import Tensor, from_data
+from ..validation import ArgumentError
 from . import functional as F
 from . import more_losses as M
 from ._reduction import OLD_MEAN, _check_reduction, _legacy, _reduction
@@ -106,7 +107,7 @@ class SmoothL1Loss(_Loss):
     ) -> None:
         super().__init__(size_average, reduce, reduction)
         if beta < 0:
-            raise ValueError(
+            raise ArgumentError(
                 "SmoothL1Loss: smooth_l1_loss does not support negative values for beta."
             )
         self.beta = beta
@@ -121,7 +122,7 @@ class HuberLoss(_Loss):
     def __init__(self, reduction: str = "mean", delta: float = 1.0) -> None:
         super().__init__(reduction=reduction)
         if delta <= 0:
-            raise ValueError(
+            raise ArgumentError(
                 "HuberLoss: huber_loss does not support non-positive values for delta."
             )
         self.delta = delta

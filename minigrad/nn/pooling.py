@@ -19,7 +19,7 @@ from ..dtypes import not_implemented_for, torch_name
 from ..functions import sign
 from ..node_surface import labelled
 from ..tensor import Tensor, _new_tensor, apply, as_tensor
-from ..validation import _kernel_refusal
+from ..validation import ArgumentError, _kernel_refusal
 from ._common import _along, _size, _spatial_input, _tuple
 
 __all__ = [
@@ -642,7 +642,9 @@ def _adaptive_size(x: Tensor, output_size: Any, nd: int, fn: str) -> tuple[int, 
                     f"{fn}: output_size must be 3" if "avg" in fn
                     else f"{fn}(): internal error: output_size.size() must be 3"
                 )  # fmt: skip
-            raise ValueError(f"{fn}(): output_size must be an int or a pair, got {output_size!r}")
+            raise ArgumentError(
+                f"{fn}(): output_size must be an int or a pair, got {output_size!r}"
+            )
         if nd == 1 and output_size[0] is None:
             raise TypeError(
                 f"{fn}(): argument 'output_size' (position 2) must be tuple of ints, but found "

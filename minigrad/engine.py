@@ -319,8 +319,7 @@ def accumulate(leaf: Any, grad: Any, create_graph: bool, given: set[int]) -> Non
 
 
 def _run_hooks(hooks: list[Callable[[Any], Any]], grad: Any, create_graph: bool) -> Any:
-    """Hooks see the gradient as a Tensor; a hook may return a replacement (checked by
-    ``hooks.checked_result``)."""
+    """Hooks see the gradient as a Tensor; one may return a replacement (hooks.checked_result)."""
     g = grad if create_graph else TensorMakers.wrap(grad, None)
     for hook in hooks:
         new = hook(g)

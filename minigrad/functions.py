@@ -279,7 +279,8 @@ def xlogy(input: TensorLike, other: TensorLike, *, out: Tensor | None = None) ->
     """input * log(other), 0 where input is 0 (unless other is nan); either may be a number."""
     if isinstance(input, bool | int | float):  # a number, as PyTorch's wrapped numbers
         _tensor_argument(other, "xlogy", "other", 2)  # (two numbers: PyTorch wants a tensor)
-        return _into(out, _pair(more_ops.Xlogy(), "xlogy", input, as_tensor(other), True), "xlogy")
+        y = _pair(more_ops.Xlogy(), "xlogy", input, as_tensor(other), True)
+        return _into(out, labelled(y, "XlogyBackward1", other), "xlogy")  # (xlogy(Scalar, Tensor))
     return _into(out, as_tensor(input).xlogy(other), "xlogy")
 
 

@@ -25,6 +25,7 @@ from . import hooks
 from .grad_mode import is_grad_enabled
 
 __all__ = [
+    "NUMBER_INPUT",
     "AccumulateGrad",
     "NodeSurface",
     "OutputSurface",
@@ -67,6 +68,20 @@ def labelled(out: Any, name: str, *inputs: Any) -> Any:
             return out
     node.label = name
     return out
+
+
+NUMBER_INPUT: dict[str, int] = {
+    "PowBackward0": 1,  # x ** 2 (x ** y is PowBackward1, 2 ** x PowBackward2: one input)
+    "RemainderBackward0": 1,  # x % 2 (x % y is RemainderBackward1)
+    "FmodBackward0": 1,  # fmod(x, 2) (fmod(x, y) is FmodBackward1)
+    "XlogyBackward1": 0,  # xlogy(2, x)
+    "XlogyBackward2": 1,  # xlogy(x, 2) (xlogy(x, y) is XlogyBackward0)
+    "SpecialZetaBackward1": 0,  # zeta(2, q)
+    "SpecialZetaBackward2": 1,  # zeta(x, 2)
+    "MaskedFillBackward0": 0,  # x.masked_fill(mask, 0.5): minigrad's op takes (value, x)
+}
+"""Per name of PyTorch's node for an overload with a ``Scalar`` argument: the position of the
+op's input that held the number, which PyTorch's ``next_functions`` do not list."""
 
 
 def _not_kept(name: str) -> Any:
@@ -118,9 +133,13 @@ class NodeSurface:
     @property
     def next_functions(self) -> tuple[tuple[Any, int], ...]:
         """Per input, ``(node, output index)`` its gradient goes to, as PyTorch's: a leaf
-        appears as its ``AccumulateGrad`` and an input that needs no gradient as ``None``."""
+        appears as its ``AccumulateGrad``, an input that needs no gradient as ``None``, and a
+        Python number that PyTorch's overload takes as a ``Scalar`` not at all."""
         found: list[tuple[Any, int]] = []
-        for e in self.edges:
+        number = NUMBER_INPUT.get(self.name(), -1)
+        for i, e in enumerate(self.edges):
+            if i == number and e is None:
+                continue
             if e is None:
                 found.append((None, 0))
             elif isinstance(e, NodeSurface):
@@ -173,8 +192,8 @@ class NodeSurface:
         """
         return hooks.register_posthook(self, hook)
 
-    def __repr__(self) -> str:
-        return f"<{self.name()}>"
+    def __repr__(self) -> str:  # (PyTorch's shows the class: <CopySlices object at 0x...>)
+        return f"<{self.name().removeprefix('torch::autograd::')}>"
 
 
 def after_rule(node: Any, grads: Any, grad: Any, xs: Any) -> Any:

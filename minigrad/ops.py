@@ -200,6 +200,8 @@ class Pow(Op):
     __slots__ = ()
 
     def forward(self, x: Any, y: Any) -> np.ndarray:
+        if type(y) is np.ndarray:  # (PyTorch's pow(Tensor, Tensor); x ** 2 is PowBackward0)
+            self.label = "PowBackward1"
         return x**y
 
     def backward(self, grad: Any, out: Any, x: Any, y: Any) -> tuple[Any, ...]:
@@ -372,9 +374,8 @@ class Sigmoid(Op):
         return (grad * (out - out * out),)  # (array-array ops: faster than 1 - out)
 
 
-# The 1 of the sigmoid and of tanh's rule, as 0-d arrays of the float dtypes: NumPy casts a
-# Python number to the array's dtype, so the bits are the same, but converting one costs as much
-# as the operation.
+# The 1 of the sigmoid and tanh rules, as 0-d arrays of the float dtypes: the bits a Python
+# number gets (NumPy casts it to the array's dtype), without a cast that costs as much as the op.
 _ONES = {np.dtype(t): np.array(1, dtype=t) for t in (np.float32, np.float64)}
 
 

@@ -110,7 +110,7 @@ class PointwiseMethods:
         if self._data.dtype.kind not in "fc":
             raise not_implemented_for("frac_cpu", self._data.dtype)
         with _ieee():  # inf - inf = nan, as PyTorch, without NumPy's warning
-            return self - self.trunc()
+            return labelled(self - self.trunc(), "FracBackward0", self)
 
     def sign(self: Any) -> Tensor:
         """-1, 0 or 1 as x is negative, 0 (or nan) or positive, in x's dtype; gradient 0."""
@@ -249,7 +249,8 @@ class PointwiseMethods:
         if d.dtype.kind not in "fc":
             return TensorMakers.wrap(d.copy(), None)  # nothing to replace, as PyTorch
         filled = np.nan_to_num(d, nan=nan, posinf=posinf, neginf=neginf)
-        return TensorMakers.apply(ops.Where(np.isfinite(d)), self, TensorMakers.wrap(filled, None))
+        out = TensorMakers.apply(ops.Where(np.isfinite(d)), self, TensorMakers.wrap(filled, None))
+        return labelled(out, "NanToNumBackward0", self)
 
     def logical_and(self: Any, other: Any) -> Tensor:
         """Whether both are nonzero, elementwise (bool, no gradient)."""
@@ -455,7 +456,8 @@ class PointwiseMethods:
         Raises:
             TypeError: if n is not an int; RuntimeError: if n is negative (PyTorch's words).
         """
-        return TensorMakers.apply(_polygamma_op(n), self)
+        out = TensorMakers.apply(_polygamma_op(n), self)
+        return labelled(out, "PolygammaBackward0", self) if n == 0 else out
 
     def mvlgamma(self: Any, p: builtins.int) -> Tensor:
         """The multivariate log-gamma of dimension p: p(p-1)/4 log(pi) + sum_i lgamma(x - i/2).
@@ -500,7 +502,9 @@ class PointwiseMethods:
     def xlogy(self: Any, other: Any) -> Tensor:
         """self * log(other), elementwise, 0 where self is 0 (unless other is nan); broadcasts.
         other may be a tensor or a number."""
-        return _pair(more_ops.Xlogy(), "xlogy", self, other, numbers=True)
+        out = _pair(more_ops.Xlogy(), "xlogy", self, other, numbers=True)
+        number = isinstance(other, bool | builtins.int | builtins.float)  # (xlogy(Tensor, Scalar))
+        return labelled(out, "XlogyBackward2", self) if number else out
 
     def logaddexp(self: Any, other: Any) -> Tensor:
         """log(exp(self) + exp(other)), elementwise, without overflow; broadcasts.
@@ -519,7 +523,7 @@ class PointwiseMethods:
         """
         if hasattr(min, "_data"):
             return labelled(_clamp_by_tensors(self, min, None), "ClampMinBackward1", self, min)
-        return self.clamp(min=_bound(min, "clamp_min", "min"))
+        return labelled(self.clamp(min=_bound(min, "clamp_min", "min")), "ClampMinBackward0", self)
 
     def clamp_max(self: Any, max: Any) -> Tensor:
         """min(x, max), elementwise: ``clamp(max=max)``; max is a number or a tensor.
@@ -529,7 +533,7 @@ class PointwiseMethods:
         """
         if hasattr(max, "_data"):
             return labelled(_clamp_by_tensors(self, None, max), "ClampMaxBackward1", self, max)
-        return self.clamp(max=_bound(max, "clamp_max", "max"))
+        return labelled(self.clamp(max=_bound(max, "clamp_max", "max")), "ClampMaxBackward0", self)
 
     def _clamp_bounds(self: Any, min: Any, max: Any) -> Tensor:
         """``clamp(min, max)`` where a bound is not a Python number (``Tensor.clip`` hands it
@@ -785,4 +789,7 @@ def _divide(name: str, x: Any, y: Any) -> Any:
         number = next(((i, v) for i, v in enumerate((x, y)) if not hasattr(v, "_data")), None)
         tensors = [v for v in (x, y) if hasattr(v, "_data")]
         return TensorMakers.apply(more_ops.NoDerivative(name, number), *tensors)
-    return TensorMakers.apply(op, x, y)
+    out = TensorMakers.apply(op, x, y)
+    if name in ("remainder", "fmod") and hasattr(y, "_data"):  # (by a number: ...Backward0)
+        return labelled(out, f"{name.capitalize()}Backward1", x, y)
+    return out

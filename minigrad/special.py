@@ -38,6 +38,7 @@ from .functions import (
     xlogy,
 )
 from .gap_methods import tensor_argument as _tensor_argument
+from .node_surface import labelled
 from .pointwise import _pair
 from .tensor import Tensor, as_tensor
 
@@ -276,7 +277,12 @@ def zeta(input: Any, other: Any, *, out: Tensor | None = None) -> Tensor:
             "(Tensor input, Number other): make one of them a tensor"
         )
     x = input if isinstance(input, bool | int | float) else as_tensor(input)
-    return _into(out, _pair(zeta_igamma.Zeta(), "special_zeta", x, other, True), "special_zeta")
+    z = _pair(zeta_igamma.Zeta(), "special_zeta", x, other, True)
+    if isinstance(x, bool | int | float):  # PyTorch's zeta(Scalar, Tensor): the number no input
+        z = labelled(z, "SpecialZetaBackward1", other)
+    elif isinstance(other, bool | int | float):  # and zeta(Tensor, Scalar)
+        z = labelled(z, "SpecialZetaBackward2", x)
+    return _into(out, z, "special_zeta")
 
 
 def gammainc(input: Any, other: Any, *, out: Tensor | None = None) -> Tensor:

@@ -27,6 +27,9 @@ from .validation import _index, _raw, _write_mismatch
 __all__ = ["InPlace", "bump_version", "sibling_views"]
 
 
+_COPY_SLICES = "torch::autograd::CopySlices"  # (its repr: <CopySlices>, as PyTorch's)
+
+
 def _add_alias(t: Any, other: Any) -> None:
     """Note that ``other`` (a view or an alias Tensor, or an array) sees ``t``'s memory."""
     aliases = t._aliases
@@ -209,7 +212,7 @@ class InPlace:
         ):
             _inplace(self, "setitem", lambda t: _put(t, idx, value), cast="unsafe")
             if self._base is None:  # (through a view, the viewed tensor is named: _write_back)
-                labelled(self, "IndexPutBackward0" if ops._has_advanced(idx) else "CopySlices")
+                labelled(self, "IndexPutBackward0" if ops._has_advanced(idx) else _COPY_SLICES)
             return
         _check_writable(self, "setitem")
         try:
@@ -353,7 +356,7 @@ def _write_back(t: Any, r: Any, name: str) -> None:
         )
     # x changed by its own in-place op, which refreshed its views: t views x's new array now
     if x._base is None:
-        labelled(x, "CopySlices")  # PyTorch's node for a change made through a view
+        labelled(x, _COPY_SLICES)  # PyTorch's node for a change made through a view
 
 
 def _overwrite(t: Any, name: str, src: Any) -> Any:

@@ -87,6 +87,7 @@ class Log1p(Op):
     """z = log(1 + x), accurate for small x;  dz/dx = 1 / (1 + x)."""
 
     __slots__ = ()
+    torch_name = "Log1PBackward0"  # (PyTorch's spelling)
     computes_in_floats = True
 
     def forward(self, x: Any) -> np.ndarray:

@@ -177,7 +177,7 @@ class RearrangeMethods:
             if self._data.ndim == 0 or n == 0:
                 return self.clone()
             flat = (np.arange(n) - sh[0]) % n
-            return self[np.unravel_index(flat.reshape(shape), shape)]
+            return labelled(self[np.unravel_index(flat.reshape(shape), shape)], "RollBackward0")
         if len(sh) != len(ds):
             raise RuntimeError(
                 f"shifts and dimensions must align. shifts: {len(sh)}, dims:{len(ds)}"
@@ -188,7 +188,7 @@ class RearrangeMethods:
             total[w] = total.get(w, 0) + s
         shape = self._data.shape
         picks = {d: (np.arange(shape[d]) - s) % builtins.max(shape[d], 1) for d, s in total.items()}
-        return _copy(self, _grid(shape, picks))
+        return labelled(_copy(self, _grid(shape, picks)), "RollBackward0", self)
 
     # -- diagonals ----------------------------------------------------------------------------
 
@@ -356,7 +356,7 @@ class RearrangeMethods:
             raise IndexError(
                 f"out of range: tried to access index {bad.flat[0]} on a tensor of {n} elements."
             )
-        return self.reshape(-1)[idx]
+        return labelled(self.reshape(-1)[idx], "TakeBackward0", self)
 
     def index_put(
         self: Any, indices: Any, values: Any, accumulate: builtins.bool = False
@@ -523,7 +523,7 @@ class RearrangeMethods:
             raise RuntimeError("masked_select: expected BoolTensor for mask")
         shape = _broadcast_shape(m.shape, self._data.shape)  # (PyTorch names the mask a)
         x = self if self._data.shape == shape else self.broadcast_to(shape)
-        return x[np.broadcast_to(m, shape)]
+        return labelled(x[np.broadcast_to(m, shape)], "MaskedSelectBackward0", self)
 
     # -- products -----------------------------------------------------------------------------
 
@@ -573,7 +573,7 @@ class RearrangeMethods:
                 f"Expected size for first two dimensions of batch2 tensor to be: [{b}, {k}] "
                 f"but got: [{o._data.shape[0]}, {o._data.shape[1]}]."
             )
-        return self @ o
+        return labelled(self @ o, "BmmBackward0", self, o)
 
     def outer(self: Any, vec2: Any) -> Tensor:
         """The outer product of two 1-D tensors: ``out[i, j] = self[i] * vec2[j]``."""
@@ -607,8 +607,10 @@ class RearrangeMethods:
             product = product * alpha
         if beta == 0:  # self is not read (a nan in it stays out) but gets a zero gradient
             ignored = np.zeros(product._data.shape, dtype=np.bool_)
-            return TensorMakers.apply(ops.Where(ignored), self, product)
-        return (self if beta == 1 else self * beta) + product
+            out = TensorMakers.apply(ops.Where(ignored), self, product)
+        else:
+            out = (self if beta == 1 else self * beta) + product
+        return labelled(out, "AddmmBackward0", self, a, b)  # (PyTorch's one node)
 
 
 def _tensor(like: Any, v: Any) -> Any:

@@ -18,6 +18,7 @@ from . import fused
 from .dims import wrap_dims
 from .dtypes import c_cast, not_implemented_for, torch_name
 from .engine import TensorMakers
+from .node_surface import labelled
 from .printing import return_type
 from .validation import (
     REQUIRED,
@@ -33,6 +34,15 @@ if TYPE_CHECKING:
     from .tensor import Tensor
 
 __all__ = ["ReductionMethods", "ReductionResults"]
+
+
+_SELECTION_NAMES = {
+    "median": "MedianBackward1",
+    "nanmedian": "NanmedianBackward1",
+    "kthvalue": "KthvalueBackward0",
+    "mode": "ModeBackward0",
+}
+"""PyTorch's node for the values of each selection along a dimension."""
 
 
 class ReductionResults:
@@ -329,7 +339,8 @@ class ReductionMethods:
         values = self.gather(d, idx)
         if not keepdim:
             values, idx = values.squeeze(d), idx.squeeze(d)
-        return result(values, _wrap(idx))
+        node = _SELECTION_NAMES[name]  # (PyTorch's node: MedianBackward1, KthvalueBackward0...)
+        return result(labelled(values, node, self), _wrap(idx))
 
     def _median(self: Any, name: str, dim: Any, keepdim: builtins.bool, nan: builtins.bool) -> Any:
         if dim is REQUIRED and not keepdim and self._data.size == 0:
@@ -340,7 +351,7 @@ class ReductionMethods:
         if dim is REQUIRED:
             if keepdim:
                 raise TypeError(f'{name}() missing 1 required positional arguments: "dim"')
-            return self._median_of_all(nan)
+            return labelled(self._median_of_all(nan), f"{name.capitalize()}Backward0", self)
         result = getattr(ReductionResults, name)
         return self._select_along(name, dim, keepdim, lambda rows: _median_rows(rows, nan), result)
 
@@ -409,7 +420,8 @@ class ReductionMethods:
         kind = self._data.dtype.kind
         if kind != "f":  # integers sum in int64, as PyTorch (NumPy would sum uint8 in uint64)
             return self.to(np.int64).sum(dim=dim, keepdim=keepdim)
-        return self.masked_fill(_wrap(np.isnan(self._data)), 0).sum(dim=dim, keepdim=keepdim)
+        kept = self.masked_fill(_wrap(np.isnan(self._data)), 0)
+        return labelled(kept.sum(dim=dim, keepdim=keepdim), "NansumBackward0", self)
 
     def nanmean(
         self: Any, dim: Any = None, keepdim: builtins.bool = False, *, dtype: Any = None

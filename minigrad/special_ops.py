@@ -194,6 +194,7 @@ class Erfcx(Op):
     """
 
     __slots__ = ()
+    torch_name = "SpecialErfcxBackward0"
     computes_in_floats = True
 
     def forward(self, x: Any) -> np.ndarray:
@@ -207,6 +208,7 @@ class Ndtri(Op):
     """z = ndtri(p), the x with ndtr(x) = p;  dz/dp = sqrt(2 pi) exp(z^2 / 2)."""
 
     __slots__ = ()
+    torch_name = "SpecialNdtriBackward0"
     computes_in_floats = True
 
     def forward(self, x: Any) -> np.ndarray:
@@ -233,6 +235,7 @@ class I0e(Op):
     """z = I0e(x) = exp(-|x|) I0(x);  dz/dx = I1e(x) - sgn(x) z."""
 
     __slots__ = ()
+    torch_name = "SpecialI0EBackward0"
     computes_in_floats = True
 
     def forward(self, x: Any) -> np.ndarray:
@@ -248,6 +251,7 @@ class I1(Op):
     dz/dx = I0(x) - I1(x) / x (1/2 at 0)."""
 
     __slots__ = ()
+    torch_name = "SpecialI1Backward0"
     computes_in_floats = True
 
     def forward(self, x: Any) -> np.ndarray:
@@ -261,6 +265,7 @@ class I1e(Op):
     """z = I1e(x) = exp(-|x|) I1(x);  dz/dx = I0e(x) - z (sgn(x) + 1/x) (1/2 at 0)."""
 
     __slots__ = ()
+    torch_name = "SpecialI1EBackward0"
     computes_in_floats = True
 
     def forward(self, x: Any) -> np.ndarray:

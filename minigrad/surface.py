@@ -732,7 +732,7 @@ class TensorSurface(
             )
         if not self._data.ndim:
             return self.reshape(1)[idx.reshape(-1)].reshape(())
-        return self[_along(d, idx.reshape(-1))]
+        return labelled(self[_along(d, idx.reshape(-1))], "IndexSelectBackward0", self)
 
     def gather(self: Any, dim: builtins.int, index: Any) -> Tensor:
         """``out[i][j] = self[index[i][j]][j]`` for dim 0 (and so on): PyTorch's ``gather``."""
@@ -968,7 +968,8 @@ class TensorSurface(
             v = v.to(self._data.dtype)
         else:  # a number takes this tensor's dtype, as in PyTorch (2.7 in an int64 tensor is 2)
             v = TensorMakers.wrap(checked_number(v, self._data.dtype, "masked_fill"), None)
-        return labelled(TensorMakers.apply(ops.Where(m), v, self), "MaskedFillBackward0")
+        name = "MaskedFillBackward1" if hasattr(value, "_data") else "MaskedFillBackward0"
+        return labelled(TensorMakers.apply(ops.Where(m), v, self), name)
 
     # -- arithmetic with PyTorch's names ------------------------------------------------------
 
@@ -1024,11 +1025,11 @@ class TensorSurface(
 
     def log2(self: Any) -> Tensor:
         """Base-2 logarithm."""
-        return self.log() * (1 / math.log(2))
+        return labelled(self.log() * (1 / math.log(2)), "Log2Backward0", self)
 
     def log10(self: Any) -> Tensor:
         """Base-10 logarithm."""
-        return self.log() * (1 / math.log(10))
+        return labelled(self.log() * (1 / math.log(10)), "Log10Backward0", self)
 
     def log1p(self: Any) -> Tensor:
         """log(1 + x), accurate for small x."""

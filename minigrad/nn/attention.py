@@ -1,6 +1,6 @@
 """Attention as ``torch.nn`` has it: ``scaled_dot_product_attention``,
 ``multi_head_attention_forward`` (both re-exported by ``nn.functional``) and
-``MultiheadAttention``.
+``MultiheadAttention``; ``SDPBackend`` and ``sdpa_kernel`` (``torch.nn.attention``'s).
 
 Everything is composed of existing ops (``matmul``, ``softmax``, ``where``, ``linear``, ``cat``),
 so gradients need no rule of their own. Parameter names, shapes, initialisation, mask meanings
@@ -11,9 +11,13 @@ the functional activations and norms, live in ``transformer.py``.
 
 from __future__ import annotations
 
+import contextlib
+import enum
 import math
 import numbers
 import warnings
+from collections.abc import Iterator
+from contextvars import ContextVar
 from typing import Any
 
 import numpy as np
@@ -32,9 +36,79 @@ from .module import Module, Parameter
 __all__ = [
     "MultiheadAttention",
     "NonDynamicallyQuantizableLinear",
+    "SDPBackend",
     "multi_head_attention_forward",
     "scaled_dot_product_attention",
+    "sdpa_kernel",
 ]
+
+
+class SDPBackend(int, enum.Enum):
+    """The kernels of ``scaled_dot_product_attention`` (``torch.nn.attention.SDPBackend``),
+    with PyTorch's values. minigrad has one kernel, written with ops: it computes what
+    PyTorch's ``MATH`` kernel and, on a CPU, its ``FLASH_ATTENTION`` kernel compute."""
+
+    ERROR = -1
+    MATH = 0
+    FLASH_ATTENTION = 1
+    EFFICIENT_ATTENTION = 2
+    CUDNN_ATTENTION = 3
+    OVERRIDEABLE = 4
+
+
+_ALL_BACKENDS = frozenset(SDPBackend) - {SDPBackend.ERROR}
+_allowed: ContextVar[frozenset[SDPBackend]] = ContextVar("sdpa_backends", default=_ALL_BACKENDS)
+
+
+@contextlib.contextmanager
+def sdpa_kernel(
+    backends: list[SDPBackend] | SDPBackend, set_priority: bool = False
+) -> Iterator[None]:
+    """Within the block, ``scaled_dot_product_attention`` may use only ``backends``
+    (``torch.nn.attention.sdpa_kernel``), as on PyTorch's CPU: with ``MATH`` allowed it runs;
+    with ``FLASH_ATTENTION`` but not ``MATH`` it runs unless ``dropout_p`` is above 0 (the
+    flash kernel has no dropout: PyTorch's warnings, then its ``RuntimeError``); with neither,
+    PyTorch's ``RuntimeError`` (the other kernels are GPU kernels). ``set_priority`` (the
+    order to try them in) changes nothing: there is one kernel.
+
+    Raises:
+        AssertionError: ``backends`` is not an SDPBackend or a list of them (PyTorch's words).
+    """
+    given = [backends] if isinstance(backends, SDPBackend) else backends
+    if not isinstance(given, list | tuple) or not all(isinstance(b, SDPBackend) for b in given):
+        raise AssertionError(
+            "Backend must be an instance of SDPBackend or a list of SDPBackend instances, got "
+            f"{type(backends).__name__}"
+        )
+    token = _allowed.set(frozenset(given))
+    try:
+        yield
+    finally:
+        _allowed.reset(token)
+
+
+def _check_backends(dropout_p: float) -> None:
+    """PyTorch's CPU dispatch under ``sdpa_kernel``: a refusal when no allowed kernel fits."""
+    allowed = _allowed.get()
+    if SDPBackend.MATH in allowed:
+        return
+    if SDPBackend.FLASH_ATTENTION in allowed:
+        if dropout_p == 0.0:
+            return
+        warnings.warn("Flash attention kernel not used because:", UserWarning, stacklevel=3)
+        warnings.warn(
+            "Both fused kernels do not support non-zero dropout.", UserWarning, stacklevel=3
+        )
+        raise RuntimeError(
+            "No available kernel.  Aborting execution. (scaled_dot_product_attention(): the "
+            "flash kernel has no dropout; allow SDPBackend.MATH in sdpa_kernel, or pass "
+            "dropout_p=0.0)"
+        )
+    raise RuntimeError(
+        "No viable backend for scaled_dot_product_attention was found. This is likely due to "
+        "turning off both the math kernel and the fused kernels. (On a CPU only "
+        "SDPBackend.MATH and SDPBackend.FLASH_ATTENTION run: allow one of them in sdpa_kernel)"
+    )
 
 
 def _check_dropout_p(p: Any) -> None:
@@ -199,6 +273,7 @@ def scaled_dot_product_attention(
         k = k.repeat_interleave(heads // k.shape[-3], -3)
         v = v.repeat_interleave(heads // v.shape[-3], -3)
     _check_sizes(q, k, v)
+    _check_backends(float(dropout_p))
     factor = 1.0 / math.sqrt(q.shape[-1]) if scale is None else scale
     scores = (q @ k.transpose(-2, -1)) * factor
     bias = _bias(attn_mask, is_causal, q.shape[-2], k.shape[-2], q._data.dtype)

@@ -20,7 +20,7 @@ from .distribution import (
     _GreaterThan,
     _GreaterThanEq,
     _IndependentConstraint,
-    _IntegerGreaterThanEq,
+    _IntegerGreaterThan,
     _IntegerInterval,
     _Interval,
     boolean,
@@ -33,7 +33,7 @@ from .distribution import (
     simplex,
     unit_interval,
 )
-from .mixture_same_family import _MixtureSameFamilyConstraint
+from .mixture_same_family import MixtureSameFamilyConstraint
 from .multinomial import _HalfOpenInterval, _Multinomial
 from .multivariate import _LowerCholesky, lower_cholesky, one_hot, positive_definite
 
@@ -221,9 +221,8 @@ half_open_interval = _HalfOpenInterval
 integer_interval = _IntegerInterval
 multinomial = _Multinomial
 independent = _IndependentConstraint
-positive_integer = _IntegerGreaterThanEq(1)
+positive_integer = _IntegerGreaterThan(1)
 dependent_property = _DependentProperty
-MixtureSameFamilyConstraint = _MixtureSameFamilyConstraint
 cat = _Cat
 stack = _Stack
 corr_cholesky = _CorrCholesky()

@@ -83,7 +83,7 @@ class _IntegerInterval(_Interval):
         return (value % 1 == 0) & super().check(value)
 
 
-class _IntegerGreaterThanEq(_GreaterThan):
+class _IntegerGreaterThan(_GreaterThan):
     """Integers >= ``lower_bound``."""
 
     def check(self, value: Tensor) -> Tensor:
@@ -128,7 +128,7 @@ real = _Real()
 real_vector = _IndependentConstraint(real)
 positive = _GreaterThan(0.0)
 nonnegative = _GreaterThanEq(0.0)
-nonnegative_integer = _IntegerGreaterThanEq(0)
+nonnegative_integer = _IntegerGreaterThan(0)
 independent_positive = _IndependentConstraint(positive)
 dependent = _Dependent()
 unit_interval = _Interval(0.0, 1.0)
@@ -250,6 +250,18 @@ class Distribution:
 
     def entropy(self) -> Tensor:
         raise NotImplementedError(f"{type(self).__name__} does not implement entropy")
+
+    def cdf(self, value: Tensor) -> Tensor:
+        """P(X <= value); a distribution without one raises NotImplementedError, as PyTorch's."""
+        raise NotImplementedError(f"{type(self).__name__} does not implement cdf")
+
+    def icdf(self, value: Tensor) -> Tensor:
+        """The inverse of ``cdf``; NotImplementedError where there is none, as PyTorch's."""
+        raise NotImplementedError(f"{type(self).__name__} does not implement icdf")
+
+    def enumerate_support(self, expand: bool = True) -> Tensor:
+        """Every value of a discrete support; NotImplementedError for the others (PyTorch's)."""
+        raise NotImplementedError(f"{type(self).__name__} does not implement enumerate_support")
 
     def expand(self, batch_shape: ShapeLike, _instance: Any = None) -> Distribution:
         """Not in minigrad: build the distribution from parameters of the batch shape wanted."""

@@ -20,7 +20,7 @@ from .distribution import Constraint, Distribution, ShapeLike
 from .multinomial import expand_categorical
 
 
-class _MixtureSameFamilyConstraint(Constraint):
+class MixtureSameFamilyConstraint(Constraint):
     """The component's support, checked with the component dim added back and reduced."""
 
     def __init__(self, base_constraint: Constraint) -> None:
@@ -114,7 +114,7 @@ class MixtureSameFamily(Distribution):
 
     @property
     def support(self) -> Constraint:
-        return _MixtureSameFamilyConstraint(self._component_distribution.support)
+        return MixtureSameFamilyConstraint(self._component_distribution.support)
 
     @property
     def mixture_distribution(self) -> Categorical:
@@ -152,7 +152,7 @@ class MixtureSameFamily(Distribution):
 
     def cdf(self, x: Tensor) -> Tensor:
         """sum_j w_j cdf_j(x) (components with a ``cdf``)."""
-        cdf_x = self._component_distribution.cdf(self._pad(x))  # type: ignore[attr-defined]
+        cdf_x = self._component_distribution.cdf(self._pad(x))
         return (cdf_x * self._mixture_distribution.probs).sum(-1)
 
     def log_prob(self, x: Tensor) -> Tensor:

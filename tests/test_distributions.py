@@ -192,9 +192,9 @@ def test_categorical_argument_errors_match_torch() -> None:
     assert Categorical(_t(bad), validate_args=False).probs.shape == (2,)
 
 
-def test_expand_is_refused_naming_what_to_do() -> None:
-    with pytest.raises(NotImplementedError, match=r"Categorical.expand\(\): .*probs.expand"):
-        Categorical(_t([0.5, 0.5])).expand((3,))
+def test_expand_of_a_subclass_without_one_is_refused_naming_what_to_do() -> None:
+    with pytest.raises(NotImplementedError, match=r"Distribution.expand\(\): .*define expand"):
+        Distribution().expand((3,))
 
 
 def test_default_validation_can_be_turned_off() -> None:

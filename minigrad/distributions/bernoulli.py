@@ -6,7 +6,8 @@ import numbers
 from functools import cached_property
 from typing import Any, ClassVar
 
-from ..creation import arange, bernoulli
+from ..creation import arange, bernoulli, full_like
+from ..functions import where
 from ..grad_mode import no_grad
 from ..nn.functional import binary_cross_entropy_with_logits
 from ..surface import Size
@@ -71,8 +72,23 @@ class Bernoulli(Distribution):
         return self.probs
 
     @property
+    def mode(self) -> Tensor:
+        """1 where p > 1/2, 0 where p < 1/2, NaN at p = 1/2 (no single mode), as PyTorch."""
+        probs = self.probs.detach()
+        ones, nan = (probs >= 0.5).to(probs.dtype), full_like(probs, float("nan"))
+        return where(probs == 0.5, nan, ones)
+
+    @property
     def variance(self) -> Tensor:
         return self.probs * (1 - self.probs)
+
+    def expand(self, batch_shape: ShapeLike, _instance: Any = None) -> Bernoulli:
+        """This distribution with its parameter expanded (a view) to ``batch_shape``, not
+        validated again (PyTorch's ``expand``)."""
+        name = "probs" if "probs" in self.__dict__ and self._param is self.probs else "logits"
+        new = self._expanded(batch_shape, (name,))
+        new._param = getattr(new, name)
+        return new
 
     def sample(self, sample_shape: ShapeLike = ()) -> Tensor:
         """0./1. of shape ``sample_shape + batch_shape``, in the parameters' dtype."""

@@ -114,6 +114,15 @@ class Categorical(Distribution):
         p_log_p = self.logits.clamp(min=min_real) * self.probs
         return -p_log_p.sum(-1)
 
+    def expand(self, batch_shape: ShapeLike, _instance: Any = None) -> Categorical:
+        """This distribution with its parameter expanded (a view) to ``batch_shape``, not
+        validated again (PyTorch's ``expand``)."""
+        name = "probs" if "probs" in self.__dict__ and self._param is self.probs else "logits"
+        param = self._param.expand(Size(batch_shape) + Size((self._num_events,)))
+        new = Categorical(**{name: param}, validate_args=False)
+        new._validate_args = self._validate_args
+        return new
+
     def enumerate_support(self, expand: bool = True) -> Tensor:
         """The classes 0 .. K-1 along dim 0, expanded over the batch unless ``expand=False``."""
         values = arange(self._num_events).view((-1,) + (1,) * len(self._batch_shape))

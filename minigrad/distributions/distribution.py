@@ -264,10 +264,12 @@ class Distribution:
         raise NotImplementedError(f"{type(self).__name__} does not implement enumerate_support")
 
     def expand(self, batch_shape: ShapeLike, _instance: Any = None) -> Distribution:
-        """Not in minigrad: build the distribution from parameters of the batch shape wanted."""
+        """This distribution with its parameters expanded (views) to ``batch_shape``; every
+        distribution of minigrad's defines it, a user's subclass must too (as in PyTorch)."""
         raise NotImplementedError(
-            f"{type(self).__name__}.expand(): minigrad's distributions do not expand; build "
-            "one from parameters expanded to the batch shape (probs.expand(...))"
+            f"{type(self).__name__}.expand(): not defined by this subclass of Distribution; "
+            "define expand(batch_shape, _instance=None), or build the distribution from "
+            "parameters expanded to the batch shape"
         )
 
     def _expanded(self, batch_shape: ShapeLike, names: tuple[str, ...]) -> Any:

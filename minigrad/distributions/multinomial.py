@@ -60,13 +60,8 @@ class _HalfOpenInterval(Constraint):
 
 
 def expand_categorical(cat: Categorical, batch_shape: ShapeLike) -> Categorical:
-    """``cat`` with its parameter expanded (a view) to ``batch_shape``, not validated again
-    (PyTorch's ``Categorical.expand``)."""
-    name = "probs" if "probs" in cat.__dict__ and cat._param is cat.probs else "logits"
-    param = cat._param.expand(Size(batch_shape) + Size((cat._num_events,)))
-    new = Categorical(**{name: param}, validate_args=False)
-    new._validate_args = cat._validate_args
-    return new
+    """``cat`` with its parameter expanded (a view) to ``batch_shape`` (``cat.expand``)."""
+    return cat.expand(batch_shape)
 
 
 class Multinomial(Distribution):

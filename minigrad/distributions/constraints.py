@@ -23,6 +23,7 @@ from .distribution import (
     _IntegerGreaterThan,
     _IntegerInterval,
     _Interval,
+    _LessThan,
     boolean,
     dependent,
     nonnegative,
@@ -36,19 +37,6 @@ from .distribution import (
 from .mixture_same_family import MixtureSameFamilyConstraint
 from .multinomial import _HalfOpenInterval, _Multinomial
 from .multivariate import _LowerCholesky, lower_cholesky, one_hot, positive_definite
-
-
-class _LessThan(Constraint):
-    """Reals below ``upper_bound``."""
-
-    def __init__(self, upper_bound: Any) -> None:
-        self.upper_bound = upper_bound
-
-    def check(self, value: Tensor) -> Tensor:
-        return value < self.upper_bound
-
-    def __repr__(self) -> str:
-        return f"LessThan(upper_bound={self.upper_bound})"
 
 
 class _DependentProperty(property, _Dependent):

@@ -21,9 +21,10 @@ from .distribution import (
     Constraint,
     Distribution,
     ShapeLike,
+    _GreaterThan,
     _Interval,
+    _LessThan,
     broadcast_all,
-    dependent,
     nonnegative,
     positive,
     real,
@@ -51,8 +52,12 @@ class Uniform(Distribution):
         validate_args: check values against the support (PyTorch's messages).
     """
 
-    arg_constraints: ClassVar[dict[str, Constraint]] = {"low": dependent, "high": dependent}
     has_rsample = True
+
+    @property
+    def arg_constraints(self) -> dict[str, Constraint]:  # type: ignore[override]
+        """low < high, each checked against the other (PyTorch's)."""
+        return {"low": _LessThan(self.high), "high": _GreaterThan(self.low)}
 
     def __init__(self, low: Any, high: Any, validate_args: Any = None) -> None:
         self.low, self.high = broadcast_all(low, high)

@@ -275,7 +275,7 @@ class Pareto(TransformedDistribution):
 
     @property
     def support(self) -> Constraint:
-        return greater_than_eq(self.scale)  # type: ignore[arg-type]
+        return greater_than_eq(self.scale)
 
     def entropy(self) -> Tensor:
         return (self.scale / self.alpha).log() + (1 + self.alpha.reciprocal())

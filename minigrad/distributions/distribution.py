@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numbers
+import warnings
 from functools import cached_property
 from typing import Any, ClassVar
 
@@ -169,6 +170,22 @@ def broadcast_all(*values: Any) -> tuple[Tensor, ...]:
     return broadcast_tensors(*tensors)
 
 
+class _UndefinedArgConstraints:
+    """``Distribution.arg_constraints`` until a subclass sets its own: reading it on an
+    instance raises NotImplementedError, as PyTorch's abstract property."""
+
+    def __get__(self, obj: Any, owner: Any = None) -> Any:
+        if obj is None:
+            return self
+        raise NotImplementedError(
+            f"{type(obj).__name__} does not define arg_constraints; set arg_constraints = "
+            "{name: constraint} on the class ({} when there is nothing to check)"
+        )
+
+
+_UNDEFINED_ARG_CONSTRAINTS: Any = _UndefinedArgConstraints()
+
+
 class Distribution:
     """The base of probability distributions (``torch.distributions.Distribution``).
 
@@ -182,7 +199,8 @@ class Distribution:
     has_rsample = False
     has_enumerate_support = False
     _validate_args = __debug__
-    arg_constraints: ClassVar[dict[str, Constraint]] = {}
+    # a subclass sets its own dict; reading the base's raises, as PyTorch's abstract property
+    arg_constraints: ClassVar[dict[str, Constraint]] = _UNDEFINED_ARG_CONSTRAINTS
 
     @staticmethod
     def set_default_validate_args(value: bool) -> None:
@@ -202,7 +220,17 @@ class Distribution:
             self._validate_args = validate_args
         if not self._validate_args:
             return
-        for param, constraint in self.arg_constraints.items():
+        try:
+            arg_constraints = self.arg_constraints
+        except NotImplementedError:
+            arg_constraints = {}
+            warnings.warn(
+                f"{self.__class__} does not define `arg_constraints`. Please set "
+                "`arg_constraints = {}` or initialize the distribution with "
+                "`validate_args=False` to turn off validation.",
+                stacklevel=2,
+            )
+        for param, constraint in arg_constraints.items():
             if isinstance(constraint, _Dependent):
                 continue
             lazy = isinstance(getattr(type(self), param, None), cached_property)
@@ -329,7 +357,10 @@ class Distribution:
             )
 
     def __repr__(self) -> str:
-        names = [k for k in self.arg_constraints if k in self.__dict__]
+        try:
+            names = [k for k in self.arg_constraints if k in self.__dict__]
+        except NotImplementedError:  # a subclass without arg_constraints (PyTorch's raises)
+            names = []
         args = ", ".join(
             f"{p}: {v if v.numel() == 1 else v.size()}"
             for p, v in ((p, self.__dict__[p]) for p in names)

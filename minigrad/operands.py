@@ -18,6 +18,7 @@ from . import ops
 from .dtypes import checked_number, default_float, result_np, wrapped_int
 from .engine import Op, TensorMakers
 from .validation import (
+    ArgumentError,
     _as_array,
     _bool_refusal,
     _check_product_dtypes,
@@ -108,6 +109,8 @@ def _clip_input(x: Any, low: Any, high: Any) -> tuple[Any, Any, Any]:
     would answer). Each bound is then converted to that dtype as PyTorch converts it
     (``checked_number``): -1 is 255 for uint8, 300 is refused (NumPy would compare the
     numbers, or raise its own OverflowError); a float input keeps its bounds as given."""
+    if low is None and high is None:
+        raise ArgumentError("torch.clamp: At least one of 'min' or 'max' must not be None")
     kind = x._data.dtype.kind
     if kind not in "fc":
         if isinstance(low, float) or isinstance(high, float):

@@ -487,8 +487,6 @@ class Tensor(InPlace, InPlaceMethods, Conversions, Copying, TensorSurface):
 
     def clip(self, min: Any = None, max: Any = None) -> Tensor:
         """Limit values to [min, max] (numbers, tensors or None); PyTorch's ``clamp``."""
-        if min is None and max is None:
-            raise ValueError("clip(): at least one of min and max must be given")
         if not isinstance(min, _NUMBER_OR_NONE) or not isinstance(max, _NUMBER_OR_NONE):
             return self._clamp_bounds(min, max)  # tensor bounds, composed (pointwise.py)
         x, min, max = _clip_input(self, min, max)  # (bounds as PyTorch converts them)

@@ -509,3 +509,10 @@ def test_sparse_layout_as_torch_on_a_dense_tensor() -> None:
         assert t.is_sparse is False and t.to_dense() is t
     with pytest.raises(NotImplementedError, match=r"torch\.Tensor\.to_sparse.*dense NumPy arrays"):
         mg.ones(2).to_sparse()
+
+
+def test_clamp_without_bounds_is_pytorchs_runtime_error() -> None:
+    # (a ValueError before, with words of minigrad's own; ArgumentError is both)
+    for call in (lambda x: x.clamp(), lambda x: x.clip(), lambda x: mg.clamp(x)):
+        with pytest.raises(RuntimeError, match=r"^torch\.clamp: At least one of 'min' or 'max'"):
+            call(mg.ones(2))

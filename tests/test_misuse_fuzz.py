@@ -1291,7 +1291,6 @@ KNOWN: list[tuple[str, str, str]] = [
         "type",
         "an index out of range is an IndexError for every dim (PyTorch's: dim 0 only)",
     ),
-    (r"clamp_none.*", "type", "ValueError: clamp lives in the core, held at its size"),
     (
         r"(reshape|reshape_tuple|view)\(2, 2\.0\)|reshape\(\)|expand\(\)",
         "type",

@@ -12,11 +12,11 @@ order; samples tested statistically; PyTorch's validation errors.
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import numpy as np
 import pytest
+from distribution_oracle import _same_error, _t, _tt
 
 import minigrad as mg
 from minigrad import distributions as D
@@ -26,14 +26,6 @@ from minigrad.distributions import transforms as T
 torch = pytest.importorskip("torch")
 TD = torch.distributions
 TT = torch.distributions.transforms
-
-
-def _t(a: Any, requires_grad: bool = False) -> mg.Tensor:
-    return mg.tensor(np.asarray(a, dtype=np.float64), requires_grad=requires_grad)
-
-
-def _tt(a: Any, requires_grad: bool = False) -> Any:
-    return torch.tensor(np.asarray(a, dtype=np.float64), requires_grad=requires_grad)
 
 
 def _close(ours: Any, theirs: Any, rtol: float = 1e-10) -> None:
@@ -49,21 +41,6 @@ def _close(ours: Any, theirs: Any, rtol: float = 1e-10) -> None:
 def _from(t: Any) -> mg.Tensor:
     """A torch tensor's values as a minigrad tensor of the same dtype."""
     return mg.tensor(t.detach().numpy())
-
-
-def _error_of(call: Any) -> tuple[type, str]:
-    try:
-        call()
-    except Exception as e:  # the type and message are what is compared
-        return type(e), str(e)
-    raise AssertionError("no error raised")
-
-
-def _same_error(ours: Any, theirs: Any) -> None:
-    our_type, our_message = _error_of(ours)
-    their_type, their_message = _error_of(theirs)
-    assert our_type is their_type, (our_type, their_type, our_message)
-    assert our_message == re.sub(r"\btorch\.", "minigrad.", their_message)
 
 
 def _param(p: Any, lib: Any) -> Any:

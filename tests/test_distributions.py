@@ -9,18 +9,14 @@ Fortran-ordered parameters and values give torch's values and gradients.
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import numpy as np
 import pytest
+from distribution_oracle import _same_error, _t
 
 import minigrad as mg
 from minigrad.distributions import Bernoulli, Categorical, Distribution, Normal
-
-
-def _t(a: Any, requires_grad: bool = False) -> mg.Tensor:
-    return mg.tensor(np.asarray(a, dtype=np.float64), requires_grad=requires_grad)
 
 
 def _torch_t(torch: Any, a: Any, requires_grad: bool = False) -> Any:
@@ -32,23 +28,6 @@ def _close(ours: mg.Tensor, theirs: Any) -> None:
     assert tuple(ours.shape) == theirs.shape, (ours.shape, theirs.shape)
     assert str(ours.dtype).split(".")[-1] == str(theirs.dtype), (ours.dtype, theirs.dtype)
     np.testing.assert_allclose(ours.detach().numpy(), theirs, rtol=1e-10, atol=1e-12)
-
-
-def _error_of(call: Any) -> tuple[type, str]:
-    try:
-        call()
-    except Exception as e:  # the type and message are what is compared
-        return type(e), str(e)
-    raise AssertionError("no error raised")
-
-
-def _same_error(ours: Any, theirs: Any) -> None:
-    """The same exception type and message, PyTorch's ``torch.`` names read ``minigrad.``."""
-    our_type, our_message = _error_of(ours)
-    their_type, their_message = _error_of(theirs)
-    assert our_type is their_type, (our_type, their_type, our_message)
-    their_message = re.sub(r"\btorch\.", "minigrad.", their_message)
-    assert our_message == their_message
 
 
 # ---------------------------------------------------------------------------------------------

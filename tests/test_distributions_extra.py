@@ -10,13 +10,13 @@ are PyTorch's and come before any state changes.
 
 from __future__ import annotations
 
-import re
 import warnings
 from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 import pytest
+from distribution_oracle import _same_error, _t, _tt
 
 import minigrad as mg
 from minigrad import distributions as D
@@ -25,34 +25,11 @@ torch = pytest.importorskip("torch")
 TD = torch.distributions
 
 
-def _t(a: Any, requires_grad: bool = False) -> mg.Tensor:
-    return mg.tensor(np.asarray(a, dtype=np.float64), requires_grad=requires_grad)
-
-
-def _tt(a: Any, requires_grad: bool = False) -> Any:
-    return torch.tensor(np.asarray(a, dtype=np.float64), requires_grad=requires_grad)
-
-
 def _close(ours: Any, theirs: Any, rtol: float = 1e-10, atol: float = 1e-12) -> None:
     theirs = theirs.detach().numpy()
     assert tuple(ours.shape) == theirs.shape, (ours.shape, theirs.shape)
     assert str(ours.dtype).split(".")[-1] == str(theirs.dtype), (ours.dtype, theirs.dtype)
     np.testing.assert_allclose(ours.detach().numpy(), theirs, rtol=rtol, atol=atol)
-
-
-def _error_of(call: Callable[[], Any]) -> tuple[type, str]:
-    try:
-        call()
-    except Exception as e:  # the type and message are what is compared
-        return type(e), str(e)
-    raise AssertionError("no error raised")
-
-
-def _same_error(ours: Callable[[], Any], theirs: Callable[[], Any]) -> None:
-    our_type, our_message = _error_of(ours)
-    their_type, their_message = _error_of(theirs)
-    assert our_type is their_type, (our_type, their_type, our_message)
-    assert our_message == re.sub(r"\btorch\.", "minigrad.", their_message)
 
 
 _R = np.random.default_rng(0)

@@ -11,11 +11,11 @@ mean).
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import numpy as np
 import pytest
+from distribution_oracle import _same_error, _t, _tt
 
 import minigrad as mg
 from minigrad import distributions as D
@@ -25,14 +25,6 @@ torch = pytest.importorskip("torch")
 TD = torch.distributions
 
 
-def _t(a: Any, requires_grad: bool = False) -> mg.Tensor:
-    return mg.tensor(np.asarray(a, dtype=np.float64), requires_grad=requires_grad)
-
-
-def _tt(a: Any, requires_grad: bool = False) -> Any:
-    return torch.tensor(np.asarray(a, dtype=np.float64), requires_grad=requires_grad)
-
-
 def _close(ours: Any, theirs: Any, rtol: float = 1e-10, atol: float = 1e-12) -> None:
     theirs = theirs.detach().numpy()
     assert tuple(ours.shape) == theirs.shape, (ours.shape, theirs.shape)
@@ -40,21 +32,6 @@ def _close(ours: Any, theirs: Any, rtol: float = 1e-10, atol: float = 1e-12) -> 
     if theirs.dtype == np.float32:  # (0-d parameters given as numbers: the default dtype)
         rtol, atol = max(rtol, 1e-6), max(atol, 1e-6)
     np.testing.assert_allclose(ours.detach().numpy(), theirs, rtol=rtol, atol=atol)
-
-
-def _error_of(call: Any) -> tuple[type, str]:
-    try:
-        call()
-    except Exception as e:  # the type and message are what is compared
-        return type(e), str(e)
-    raise AssertionError("no error raised")
-
-
-def _same_error(ours: Any, theirs: Any) -> None:
-    our_type, our_message = _error_of(ours)
-    their_type, their_message = _error_of(theirs)
-    assert our_type is their_type, (our_type, their_type, our_message)
-    assert our_message == re.sub(r"\btorch\.", "minigrad.", their_message)
 
 
 _POS = [0.7, 2.5, 1.3]

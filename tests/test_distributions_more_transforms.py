@@ -12,11 +12,11 @@ with the onion method's known moments, the same seed giving the same samples.
 from __future__ import annotations
 
 import math
-import re
 from typing import Any
 
 import numpy as np
 import pytest
+from distribution_oracle import _close, _same_error, _t, _tt
 
 import minigrad as mg
 from minigrad import distributions as D
@@ -27,36 +27,6 @@ torch = pytest.importorskip("torch")
 TD = torch.distributions
 TT = torch.distributions.transforms
 TC = torch.distributions.constraints
-
-
-def _t(a: Any, requires_grad: bool = False) -> mg.Tensor:
-    return mg.tensor(np.asarray(a, dtype=np.float64), requires_grad=requires_grad)
-
-
-def _tt(a: Any) -> Any:
-    return torch.tensor(np.asarray(a, dtype=np.float64))
-
-
-def _close(ours: Any, theirs: Any, rtol: float = 1e-10) -> None:
-    theirs = theirs.detach().numpy()
-    assert tuple(ours.shape) == theirs.shape, (ours.shape, theirs.shape)
-    assert str(ours.dtype).split(".")[-1] == str(theirs.dtype), (ours.dtype, theirs.dtype)
-    np.testing.assert_allclose(ours.detach().numpy(), theirs, rtol=rtol, atol=1e-12)
-
-
-def _error_of(call: Any) -> tuple[type, str]:
-    try:
-        call()
-    except Exception as e:  # the type and message are what is compared
-        return type(e), str(e)
-    raise AssertionError("no error raised")
-
-
-def _same_error(ours: Any, theirs: Any) -> None:
-    our_type, our_message = _error_of(ours)
-    their_type, their_message = _error_of(theirs)
-    assert our_type is their_type, (our_type, their_type, our_message)
-    assert our_message == re.sub(r"\btorch\.", "minigrad.", their_message)
 
 
 _RNG = np.random.default_rng(0)

@@ -109,28 +109,13 @@ class LogitRelaxedBernoulli(Distribution):
         return self.temperature.log() + diff - 2 * diff.exp().log1p()
 
 
-class RelaxedBernoulli(TransformedDistribution):
-    """A relaxed Bernoulli on (0, 1): sigmoid of a ``LogitRelaxedBernoulli``.
+class _Relaxed(TransformedDistribution):
+    """What the two relaxed distributions share: the parameters of the logit- or log-space
+    distribution they transform, and ``expand`` building an instance of their own class."""
 
-    Args:
-        temperature: the relaxation temperature, a tensor (> 0).
-        probs: the probability of 1 (a number or a tensor).
-        logits: its log-odds. Give exactly one of ``probs`` and ``logits``.
-        validate_args: check the arguments (PyTorch's messages); None: the default (on).
-    """
-
-    arg_constraints: ClassVar[dict[str, Constraint]] = {"probs": unit_interval, "logits": real}
-    support = unit_interval
-    has_rsample = True
     base_dist: Any
 
-    def __init__(
-        self, temperature: Tensor, probs: Any = None, logits: Any = None, validate_args: Any = None
-    ) -> None:
-        base_dist = LogitRelaxedBernoulli(temperature, probs, logits)
-        super().__init__(base_dist, SigmoidTransform(), validate_args=validate_args)
-
-    def expand(self, batch_shape: ShapeLike, _instance: Any = None) -> RelaxedBernoulli:
+    def expand(self, batch_shape: ShapeLike, _instance: Any = None) -> Any:
         return super().expand(batch_shape, _instance=type(self).__new__(type(self)))
 
     @property
@@ -144,6 +129,27 @@ class RelaxedBernoulli(TransformedDistribution):
     @property
     def probs(self) -> Tensor:
         return self.base_dist.probs
+
+
+class RelaxedBernoulli(_Relaxed):
+    """A relaxed Bernoulli on (0, 1): sigmoid of a ``LogitRelaxedBernoulli``.
+
+    Args:
+        temperature: the relaxation temperature, a tensor (> 0).
+        probs: the probability of 1 (a number or a tensor).
+        logits: its log-odds. Give exactly one of ``probs`` and ``logits``.
+        validate_args: check the arguments (PyTorch's messages); None: the default (on).
+    """
+
+    arg_constraints: ClassVar[dict[str, Constraint]] = {"probs": unit_interval, "logits": real}
+    support = unit_interval
+    has_rsample = True
+
+    def __init__(
+        self, temperature: Tensor, probs: Any = None, logits: Any = None, validate_args: Any = None
+    ) -> None:
+        base_dist = LogitRelaxedBernoulli(temperature, probs, logits)
+        super().__init__(base_dist, SigmoidTransform(), validate_args=validate_args)
 
 
 class ExpRelaxedCategorical(Distribution):
@@ -220,7 +226,7 @@ class ExpRelaxedCategorical(Distribution):
         return score + log_scale
 
 
-class RelaxedOneHotCategorical(TransformedDistribution):
+class RelaxedOneHotCategorical(_Relaxed):
     """A relaxed one-hot categorical on the simplex (the Gumbel-softmax distribution): exp of
     an ``ExpRelaxedCategorical``.
 
@@ -234,7 +240,6 @@ class RelaxedOneHotCategorical(TransformedDistribution):
     arg_constraints: ClassVar[dict[str, Constraint]] = {"probs": simplex, "logits": real_vector}
     support = simplex
     has_rsample = True
-    base_dist: Any
 
     def __init__(
         self,
@@ -245,18 +250,3 @@ class RelaxedOneHotCategorical(TransformedDistribution):
     ) -> None:
         base_dist = ExpRelaxedCategorical(temperature, probs, logits, validate_args=validate_args)
         super().__init__(base_dist, ExpTransform(), validate_args=validate_args)
-
-    def expand(self, batch_shape: ShapeLike, _instance: Any = None) -> RelaxedOneHotCategorical:
-        return super().expand(batch_shape, _instance=type(self).__new__(type(self)))
-
-    @property
-    def temperature(self) -> Tensor:
-        return self.base_dist.temperature
-
-    @property
-    def logits(self) -> Tensor:
-        return self.base_dist.logits
-
-    @property
-    def probs(self) -> Tensor:
-        return self.base_dist.probs

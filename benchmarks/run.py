@@ -167,22 +167,37 @@ def format_machine(info: dict[str, Any]) -> list[str]:
 
 @dataclass
 class Timing:
-    """Seconds per reported unit, one entry per timed sample."""
+    """Seconds per reported unit, one entry per timed sample.
+
+    ``process`` says which process took each sample when the workload was timed in several
+    (``--processes``); it is empty when one process took them all.
+    """
 
     samples: list[float] = field(default_factory=list)
     units_per_sample: int = 1
+    process: list[int] = field(default_factory=list)
 
     @property
     def median(self) -> float:
         return float(np.median(self.samples))
 
+    def _process_ratios(self, base: Timing) -> np.ndarray:
+        """Each process's median of its per-round ratios (one entry for a single process)."""
+        ratios = np.divide(self.samples, base.samples)
+        if len(set(self.process)) < 2:
+            return np.array([np.median(ratios)])
+        owner = np.asarray(self.process)
+        return np.array([np.median(ratios[owner == i]) for i in sorted(set(self.process))])
+
     def ratio_to(self, base: Timing) -> float:
         """Median over rounds of this sample / the baseline's sample of the same round.
 
         Samples of one round are taken moments apart, so pairing them cancels the slow swings
-        of a shared machine that a ratio of two medians would keep.
+        of a shared machine that a ratio of two medians would keep. Timed in several processes,
+        the median of each process's median: a process keeps its own ratio for its whole life
+        (docs/performance.md), so a process, not a round, is the unit that varies.
         """
-        return float(np.median(np.divide(self.samples, base.samples)))
+        return float(np.median(self._process_ratios(base)))
 
     def ratio_spread(self, base: Timing) -> tuple[float, float]:
         """The 25th and 75th percentiles of the per-round ratios: how much to trust the median."""
@@ -192,12 +207,15 @@ class Timing:
     def ratio_interval(self, base: Timing) -> tuple[float, float]:
         """A 95% confidence interval of the median ratio: how precise the median itself is.
 
-        Distribution-free: the k-th smallest and k-th largest per-round ratios, with k the
-        largest rank such that fewer than k of n rounds fall below the true median with
-        probability at most 2.5% (a binomial count with p = 1/2). Fewer than 6 rounds cannot
-        reach 95%; their interval is then the smallest and largest ratio.
+        Distribution-free: the k-th smallest and k-th largest per-round ratios (per-process
+        medians, when timed in several processes), with k the largest rank such that fewer
+        than k of n values fall below the true median with probability at most 2.5% (a
+        binomial count with p = 1/2). Fewer than 6 values cannot reach 95%; their interval is
+        then the smallest and largest.
         """
-        ratios = np.sort(np.divide(self.samples, base.samples))
+        many = len(set(self.process)) > 1
+        values = self._process_ratios(base) if many else np.divide(self.samples, base.samples)
+        ratios = np.sort(values)
         n, k, below = len(ratios), 0, 0.0
         while below + math.comb(n, k) / 2**n <= 0.025:
             below += math.comb(n, k) / 2**n
@@ -248,6 +266,43 @@ def time_workload(
             runners[fw].run()  # untimed: back to this framework's own steady state
             timings[fw].samples.append(_time_units(runners[fw].run, n, tick) / n / spec.per_unit)
     return timings
+
+
+def time_in_processes(
+    key: str, frameworks: list[str], settings: Settings, clock: str, processes: int, quick: bool
+) -> dict[str, Timing]:
+    """``time_workload`` in ``processes`` fresh processes, one after another, samples pooled.
+
+    Each process draws its own memory layout, and on some workloads (W5) keeps a ratio of its
+    own for its whole life; one process's verdict is then one draw. The pooled ``Timing``s
+    remember which process took each sample, so ratios become medians over processes.
+    """
+    pooled: dict[str, Timing] = {}
+    for i in range(processes):
+        cmd = [sys.executable, str(Path(__file__).resolve()), "--timing-child", key]
+        cmd += ["--frameworks", ",".join(frameworks), "--clock", clock]
+        cmd += ["--rounds", str(settings.repeats)] + (["--quick"] if quick else [])
+        out = subprocess.run(cmd, capture_output=True, text=True, check=False)
+        if out.returncode != 0:
+            raise RuntimeError(f"timing {key} in a child process failed:\n{out.stderr}")
+        for fw, got in json.loads(out.stdout.strip().splitlines()[-1]).items():
+            t = pooled.setdefault(fw, Timing(units_per_sample=got["units_per_sample"]))
+            t.samples += got["samples"]
+            t.process += [i] * len(got["samples"])
+        print(f"    {key}: process {i + 1} of {processes} done", file=sys.stderr)
+    return pooled
+
+
+def timing_child(key: str, frameworks: list[str], settings: Settings, clock: str) -> str:
+    """What a ``--timing-child`` process prints: its samples as one line of JSON."""
+    pin_threads()
+    timings = time_workload(WORKLOADS[key], frameworks, settings, clock)
+    return json.dumps(
+        {
+            fw: {"samples": t.samples, "units_per_sample": t.units_per_sample}
+            for fw, t in timings.items()
+        }
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -451,7 +506,7 @@ def _missing(key: str, fw: str, wrong: dict[str, list[str]]) -> str:
 def _positive(text: str) -> int:
     value = int(text)
     if value < 1:
-        raise argparse.ArgumentTypeError(f"must be a positive number of rounds, got {value}")
+        raise argparse.ArgumentTypeError(f"must be a positive number, got {value}")
     return value
 
 
@@ -480,6 +535,16 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "the confidence interval of each median ratio",
     )
     p.add_argument(
+        "--processes",
+        type=_positive,
+        default=1,
+        metavar="N",
+        help="time each workload in N fresh processes, one after another, and report the "
+        "median over processes of each one's median ratio (a process keeps its own ratio on "
+        "W5; 6 or more give a 95%% confidence interval of that median)",
+    )
+    p.add_argument("--timing-child", metavar="KEY", help=argparse.SUPPRESS)
+    p.add_argument(
         "--profile",
         action="store_true",
         help="instead of timing, print minigrad's cProfile for the chosen workloads",
@@ -495,6 +560,14 @@ def main(argv: list[str] | None = None) -> int:
     if args.memory_child:
         fw, steps, method = args.memory_child
         print(json.dumps(memory_child(fw, int(steps), method)))
+        return 0
+    if args.timing_child:
+        frameworks = args.frameworks.split(",")
+        print(
+            timing_child(
+                args.timing_child, frameworks, Settings.of(args.quick, args.rounds), args.clock
+            )
+        )
         return 0
     every = [*WORKLOADS, "M1"]
     keys = every if not args.only else [k.strip().upper() for k in args.only.split(",")]
@@ -533,7 +606,12 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"{key} {fw}: gradients disagree with NumPy, not timed:", file=sys.stderr)
                 for line in found:
                     print(f"    {line}", file=sys.stderr)
-        results[key] = time_workload(spec, ok, settings, args.clock)
+        if args.processes > 1:
+            results[key] = time_in_processes(
+                key, ok, settings, args.clock, args.processes, args.quick
+            )
+        else:
+            results[key] = time_workload(spec, ok, settings, args.clock)
         print(f"  timed {key} ({time.perf_counter() - started:.0f} s)", file=sys.stderr)
     memory = measure_memory(settings) if "M1" in keys else None
 
@@ -543,12 +621,19 @@ def main(argv: list[str] | None = None) -> int:
     if memory:
         lines += [*format_memory(memory), ""]
     scope = "quick" if args.quick else "full"
+    per_process = (
+        f" in each of {args.processes} processes (ratios: the median over processes of each "
+        "process's median ratio)"
+        if args.processes > 1
+        else ""
+    )
     lines.append(
-        f"Medians of {settings.repeats} samples ({scope} run, each sample at least "
+        f"Medians of {settings.repeats} samples{per_process} ({scope} run, each sample at least "
         f"{settings.min_sample * 1000:.0f} ms of {args.clock} time, after one untimed unit), "
         "float32, 1 thread. Ratios are to hand-written NumPy: the median of per-round ratios "
         "(interquartile range in parentheses); 'within noise' marks a verdict whose median's "
-        "95% confidence interval spans the target (--rounds N narrows it). "
+        "95% confidence interval spans the target (--rounds N narrows it within one process, "
+        "--processes N across processes). "
         f"Total {time.perf_counter() - started:.0f} s."
     )
     lines += [f"Note: {n}" for n in notes]
@@ -578,6 +663,7 @@ def main(argv: list[str] | None = None) -> int:
                     },
                     "samples": {fw: t.samples for fw, t in timings.items()},
                     "units_per_sample": {fw: t.units_per_sample for fw, t in timings.items()},
+                    "process_of_sample": {fw: t.process for fw, t in timings.items()},
                 }
                 for key, timings in results.items()
             },

@@ -6,6 +6,8 @@ Nothing here is timed.
 from __future__ import annotations
 
 import importlib.util
+import json
+import subprocess
 import sys
 from pathlib import Path
 from types import ModuleType
@@ -280,3 +282,51 @@ def test_rounds_option_replaces_the_number_of_samples():
     assert run.Settings.of(False, 101).repeats == 101 and run.Settings.of(True).repeats == 5
     with pytest.raises(SystemExit):
         run.parse_args(["--rounds", "0"])
+
+
+def test_ratios_over_several_processes_are_medians_of_each_process_median():
+    # Process 0's rounds give 1.00, process 1's 1.10 (and one outlier), process 2's 1.02: the
+    # median of (1.00, 1.10, 1.02). A process with more rounds does not outvote another
+    # (``lopsided``: pooled rounds would say 1.00), and seven processes reach a 95% interval.
+    base = run.Timing([1.0] * 9, process=[0, 0, 0, 1, 1, 1, 2, 2, 2])
+    t = run.Timing([1.0, 1.0, 1.0, 1.1, 1.1, 3.0, 1.02, 1.02, 1.02], process=base.process)
+    assert t.ratio_to(base) == pytest.approx(1.02)
+    assert t.ratio_interval(base) == pytest.approx((1.0, 1.1))  # three values: their range
+    lopsided = run.Timing([1.0, 1.0, 1.0, 1.0, 1.1, 1.1], process=[0, 0, 0, 0, 1, 1])
+    assert lopsided.ratio_to(run.Timing([1.0] * 6, process=lopsided.process)) == 1.05
+    seven = [0.9 + i / 100 for i in range(7)]  # process medians 0.90 .. 0.96
+    owner = [i // 3 for i in range(21)]
+    t = run.Timing([seven[i] for i in owner], process=owner)
+    assert t.ratio_to(run.Timing([1.0] * 21, process=owner)) == pytest.approx(0.93)
+    # P(Binomial(7, 1/2) = 0) = 0.8% and <= 1 is 6.3%: from the smallest to the largest
+    assert t.ratio_interval(run.Timing([1.0] * 21, process=owner)) == pytest.approx((0.9, 0.96))
+
+
+def test_processes_option_times_each_workload_in_fresh_processes(capsys, monkeypatch):
+    calls = []
+
+    def fake_run(cmd, **kwargs):
+        calls.append(cmd)
+        i = len(calls)
+        line = json.dumps(
+            {
+                "numpy": {"samples": [1.0, 1.0], "units_per_sample": 3},
+                "minigrad": {"samples": [1.0 + i / 100] * 2, "units_per_sample": 2},
+            }
+        )
+        return subprocess.CompletedProcess(cmd, 0, stdout="progress\n" + line + "\n", stderr="")
+
+    monkeypatch.setattr(run.subprocess, "run", fake_run)
+    got = run.time_in_processes("W3", ["numpy", "minigrad"], run.Settings.of(True), "cpu", 3, True)
+    assert len(calls) == 3 and all("--timing-child" in c and "--quick" in c for c in calls)
+    assert got["minigrad"].process == [0, 0, 1, 1, 2, 2]
+    assert got["minigrad"].ratio_to(got["numpy"]) == pytest.approx(1.02)
+    with pytest.raises(SystemExit):
+        run.parse_args(["--processes", "0"])
+
+
+def test_timing_child_prints_its_samples_as_json():
+    settings = run.Settings(repeats=2, min_sample=0.0, warmup=0.0, memory_steps=(1, 2))
+    got = json.loads(run.timing_child("W4", ["numpy", "minigrad"], settings, "cpu"))
+    assert set(got) == {"numpy", "minigrad"}
+    assert all(len(v["samples"]) == 2 and v["units_per_sample"] >= 1 for v in got.values())

@@ -69,6 +69,7 @@ CASES: dict[str, list[Builder]] = {
     ],
     "Dirichlet": [lambda L: L.D.Dirichlet(L.T([[0.5, 1.5, 2.0], [2.0, 3.0, 4.0]]))],
     "Exponential": [lambda L: L.D.Exponential(L.T([0.5, 2.0]))],
+    "ExponentialFamily": [lambda L: L.D.ExponentialFamily()],
     "FisherSnedecor": [lambda L: L.D.FisherSnedecor(L.T([3.0, 6.0]), L.T([5.0, 10.0]))],
     "Gamma": [lambda L: L.D.Gamma(L.T([0.5, 3.0]), L.T([1.0, 2.5]))],
     "GeneralizedPareto": [

@@ -11,6 +11,7 @@ from . import (
     continuous_bernoulli,
     discrete,
     distribution,
+    exp_family,
     fishersnedecor,
     gamma_family,
     generalized_pareto,
@@ -45,6 +46,7 @@ from .continuous import (
 from .continuous_bernoulli import ContinuousBernoulli
 from .discrete import Binomial, Geometric, Poisson
 from .distribution import Distribution
+from .exp_family import ExponentialFamily
 from .fishersnedecor import FisherSnedecor
 from .gamma_family import Beta, Chi2, Dirichlet, Gamma, StudentT
 from .generalized_pareto import GeneralizedPareto
@@ -108,6 +110,7 @@ __all__ = [
     "Distribution",
     "ExpTransform",
     "Exponential",
+    "ExponentialFamily",
     "FisherSnedecor",
     "Gamma",
     "GeneralizedPareto",
@@ -161,6 +164,7 @@ __all__ = [
     "continuous_bernoulli",
     "discrete",
     "distribution",
+    "exp_family",
     "fishersnedecor",
     "gamma_family",
     "generalized_pareto",

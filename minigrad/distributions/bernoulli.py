@@ -15,16 +15,16 @@ from ..tensor import Tensor
 from .categorical import clamp_probs
 from .distribution import (
     Constraint,
-    Distribution,
     ShapeLike,
     boolean,
     broadcast_all,
     real,
     unit_interval,
 )
+from .exp_family import ExponentialFamily
 
 
-class Bernoulli(Distribution):
+class Bernoulli(ExponentialFamily):
     """0 or 1 (floats), 1 with probability ``probs`` = sigmoid(``logits``).
 
     Args:
@@ -39,6 +39,7 @@ class Bernoulli(Distribution):
     arg_constraints: ClassVar[dict[str, Constraint]] = {"probs": unit_interval, "logits": real}
     support = boolean
     has_enumerate_support = True
+    _mean_carrier_measure = 0
 
     def __init__(self, probs: Any = None, logits: Any = None, validate_args: Any = None) -> None:
         if (probs is None) == (logits is None):
@@ -111,3 +112,12 @@ class Bernoulli(Distribution):
         """0. and 1. along dim 0, expanded over the batch unless ``expand=False``."""
         values = arange(2, dtype=self._param.dtype).view((-1,) + (1,) * len(self._batch_shape))
         return values.expand((-1, *self._batch_shape)) if expand else values
+
+    @property
+    def _natural_params(self) -> tuple[Tensor]:
+        """(logit(p),), of the (unclamped) probabilities, as PyTorch's."""
+        return (self.probs.logit(),)
+
+    def _log_normalizer(self, x: Tensor) -> Tensor:  # type: ignore[override]
+        """F(x) = log(1 + e^x)."""
+        return x.exp().log1p()

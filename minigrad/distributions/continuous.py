@@ -29,6 +29,7 @@ from .distribution import (
     positive,
     real,
 )
+from .exp_family import ExponentialFamily
 from .normal import Normal
 
 _EULER_GAMMA = 0.57721566490153286060
@@ -111,7 +112,7 @@ class Uniform(Distribution):
         return (self.high - self.low).log()
 
 
-class Exponential(Distribution):
+class Exponential(ExponentialFamily):
     """Exponential with rate ``rate`` (density rate exp(-rate x) for x >= 0).
 
     Args:
@@ -122,6 +123,7 @@ class Exponential(Distribution):
     arg_constraints: ClassVar[dict[str, Constraint]] = {"rate": positive}
     support = nonnegative
     has_rsample = True
+    _mean_carrier_measure = 0
 
     def __init__(self, rate: Any, validate_args: Any = None) -> None:
         (self.rate,) = broadcast_all(rate)
@@ -167,6 +169,15 @@ class Exponential(Distribution):
 
     def entropy(self) -> Tensor:
         return 1.0 - self.rate.log()
+
+    @property
+    def _natural_params(self) -> tuple[Tensor]:
+        """(-rate,)."""
+        return (-self.rate,)
+
+    def _log_normalizer(self, x: Tensor) -> Tensor:  # type: ignore[override]
+        """F(x) = -log(-x)."""
+        return -(-x).log()
 
 
 class _LocScale(Distribution):

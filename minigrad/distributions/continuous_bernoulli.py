@@ -24,13 +24,13 @@ from .continuous import Exponential, Uniform
 from .discrete import _probs_to_logits
 from .distribution import (
     Constraint,
-    Distribution,
     ShapeLike,
     _all_true,
     broadcast_all,
     real,
     unit_interval,
 )
+from .exp_family import ExponentialFamily
 from .gamma_family import Beta
 from .kl import register_kl
 from .normal import Normal
@@ -38,7 +38,7 @@ from .normal import Normal
 _INF = math.inf
 
 
-class ContinuousBernoulli(Distribution):
+class ContinuousBernoulli(ExponentialFamily):
     """Density C(p) p^x (1 - p)^(1 - x) on [0, 1], parameterised by ``probs`` = p or
     ``logits`` = log(p / (1 - p)) (p is not its mean).
 
@@ -54,6 +54,7 @@ class ContinuousBernoulli(Distribution):
     arg_constraints: ClassVar[dict[str, Constraint]] = {"probs": unit_interval, "logits": real}
     support = unit_interval
     has_rsample = True
+    _mean_carrier_measure = 0
 
     def __init__(
         self,
@@ -182,6 +183,21 @@ class ContinuousBernoulli(Distribution):
         log_probs0 = (-self.probs).log1p()
         log_probs1 = self.probs.log()
         return self.mean * (log_probs0 - log_probs1) - self._cont_bern_log_norm() - log_probs0
+
+    @property
+    def _natural_params(self) -> tuple[Tensor]:
+        """(logits,)."""
+        return (self.logits,)
+
+    def _log_normalizer(self, x: Tensor) -> Tensor:  # type: ignore[override]
+        """F(x) = log |expm1(x)| - log |x|; x / 2 + x^2 / 24 - x^4 / 2880 for x within
+        ``lims`` - 1/2 of 0, where the closed form divides 0 by 0 (it is then evaluated at
+        ``lims[0]`` - 1/2, so that its unused branch has no NaN gradient)."""
+        outside = (x <= self._lims[0] - 0.5) | (x > self._lims[1] - 0.5)
+        cut = where(outside, x, self._lims[0] - 0.5)
+        log_norm = cut.expm1().abs().log() - cut.abs().log()
+        taylor = 0.5 * x + x.pow(2) / 24.0 - x.pow(4) / 2880.0
+        return where(outside, log_norm, taylor)
 
 
 def _cross_term(q: ContinuousBernoulli, mean: Tensor) -> Tensor:

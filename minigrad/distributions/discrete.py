@@ -30,6 +30,7 @@ from .distribution import (
     real,
     unit_interval,
 )
+from .exp_family import ExponentialFamily
 
 
 def _draw(like: Tensor, values: np.ndarray) -> Tensor:
@@ -41,12 +42,15 @@ def _probs_to_logits(probs: Tensor) -> Tensor:
     return p.log() - (-p).log1p()
 
 
-class Poisson(Distribution):
+class Poisson(ExponentialFamily):
     """Poisson counts with mean ``rate``: P(k) = rate^k exp(-rate) / k!.
 
     Args:
         rate: the mean, >= 0 (a number or a tensor).
         validate_args: check the arguments (PyTorch's messages); None: the default (on).
+
+    Its carrier measure -log(x!) has no closed-form mean, so ``entropy`` raises
+    NotImplementedError, as PyTorch's.
     """
 
     arg_constraints: ClassVar[dict[str, Constraint]] = {"rate": nonnegative}
@@ -84,6 +88,15 @@ class Poisson(Distribution):
             self._validate_sample(value)
         rate, value = broadcast_all(self.rate, value)
         return value.xlogy(rate) - rate - (value + 1).lgamma()
+
+    @property
+    def _natural_params(self) -> tuple[Tensor]:
+        """(log rate,)."""
+        return (self.rate.log(),)
+
+    def _log_normalizer(self, x: Tensor) -> Tensor:  # type: ignore[override]
+        """F(x) = e^x."""
+        return x.exp()
 
 
 class _CountAndProbs(Distribution):

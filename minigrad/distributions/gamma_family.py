@@ -36,13 +36,14 @@ from .distribution import (
     simplex,
     unit_interval,
 )
+from .exp_family import ExponentialFamily
 
 
 def _numbers_only(*values: Any) -> bool:
     return all(isinstance(v, numbers.Number) for v in values)
 
 
-class Gamma(Distribution):
+class Gamma(ExponentialFamily):
     """Gamma(concentration, rate): density rate^c x^(c-1) exp(-rate x) / Gamma(c), x > 0.
 
     Args:
@@ -57,6 +58,7 @@ class Gamma(Distribution):
     }
     support = nonnegative
     has_rsample = True
+    _mean_carrier_measure = 0
 
     def __init__(self, concentration: Any, rate: Any, validate_args: Any = None) -> None:
         self.concentration, self.rate = broadcast_all(concentration, rate)
@@ -106,6 +108,15 @@ class Gamma(Distribution):
         c = self.concentration
         return c - self.rate.log() + c.lgamma() + (1.0 - c) * c.digamma()
 
+    @property
+    def _natural_params(self) -> tuple[Tensor, Tensor]:
+        """(concentration - 1, -rate)."""
+        return (self.concentration - 1, -self.rate)
+
+    def _log_normalizer(self, x: Tensor, y: Tensor) -> Tensor:  # type: ignore[override]
+        """F(x, y) = lgamma(x + 1) + (x + 1) log(-1 / y)."""
+        return (x + 1).lgamma() + (x + 1) * (-y.reciprocal()).log()
+
 
 class Chi2(Gamma):
     """Chi-squared with ``df`` degrees of freedom: Gamma(df / 2, 1 / 2).
@@ -131,7 +142,7 @@ class Chi2(Gamma):
         return self.concentration * 2
 
 
-class Dirichlet(Distribution):
+class Dirichlet(ExponentialFamily):
     """Dirichlet(concentration) over probability vectors (the last dim of ``concentration``),
     batched over the dims before it.
 
@@ -199,8 +210,17 @@ class Dirichlet(Distribution):
             - ((c - 1.0) * c.digamma()).sum(-1)
         )
 
+    @property
+    def _natural_params(self) -> tuple[Tensor]:
+        """(concentration,)."""
+        return (self.concentration,)
 
-class Beta(Distribution):
+    def _log_normalizer(self, x: Tensor) -> Tensor:  # type: ignore[override]
+        """F(x) = sum lgamma(x) - lgamma(sum x)."""
+        return x.lgamma().sum(-1) - x.sum(-1).lgamma()
+
+
+class Beta(ExponentialFamily):
     """Beta(concentration1, concentration0) on [0, 1]: density proportional to
     x^(c1 - 1) (1 - x)^(c0 - 1); the Dirichlet of (c1, c0), read at its first coordinate.
 
@@ -267,6 +287,15 @@ class Beta(Distribution):
 
     def entropy(self) -> Tensor:
         return self._dirichlet.entropy()
+
+    @property
+    def _natural_params(self) -> tuple[Tensor, Tensor]:
+        """(concentration1, concentration0)."""
+        return (self.concentration1, self.concentration0)
+
+    def _log_normalizer(self, x: Tensor, y: Tensor) -> Tensor:  # type: ignore[override]
+        """F(x, y) = lgamma(x) + lgamma(y) - lgamma(x + y)."""
+        return x.lgamma() + y.lgamma() - (x + y).lgamma()
 
 
 class StudentT(Distribution):

@@ -32,6 +32,7 @@ from .continuous import (
 )
 from .discrete import Binomial, Geometric, Poisson
 from .distribution import Distribution
+from .exp_family import ExponentialFamily, log_normalizer_and_gradient, sum_own_dims
 from .gamma_family import Beta, Dirichlet, Gamma
 from .multivariate import Independent, MultivariateNormal, OneHotCategorical, sum_rightmost
 from .normal import Normal
@@ -186,6 +187,26 @@ def _kl_dirichlet_dirichlet(p: Dirichlet, q: Dirichlet) -> Tensor:
     t3 = p.concentration - q.concentration
     t4 = p.concentration.digamma() - sum_p.digamma().unsqueeze(-1)
     return t1 - t2 + (t3 * t4).sum(-1)
+
+
+@register_kl(ExponentialFamily, ExponentialFamily)
+def _kl_expfamily_expfamily(p: ExponentialFamily, q: ExponentialFamily) -> Tensor:
+    """F(theta_q) - F(theta_p) - <theta_q - theta_p, grad F(theta_p)>: the Bregman divergence
+    of the log normalizer, for two members of one family (the pairs no formula is registered
+    for: Wishart's, and a user's subclass of ExponentialFamily). Differentiable with respect
+    to both distributions' parameters."""
+    if type(p) is not type(q):
+        raise NotImplementedError(
+            "The cross KL-divergence between different exponential families cannot be "
+            f"computed using Bregman divergences (p is {type(p).__name__}, q is "
+            f"{type(q).__name__}); register_kl a formula for the pair"
+        )
+    p_theta, p_log_normalizer, gradients = log_normalizer_and_gradient(p)
+    q_theta = q._natural_params
+    result = q._log_normalizer(*q_theta) - p_log_normalizer
+    for pt, qt, g in zip(p_theta, q_theta, gradients):
+        result = result - sum_own_dims((qt - pt) * g, pt, p)
+    return result
 
 
 @register_kl(Exponential, Exponential)

@@ -11,10 +11,11 @@ from ..functions import erf, erfinv
 from ..grad_mode import no_grad
 from ..surface import Size
 from ..tensor import Tensor
-from .distribution import Constraint, Distribution, ShapeLike, broadcast_all, positive, real
+from .distribution import Constraint, ShapeLike, broadcast_all, positive, real
+from .exp_family import ExponentialFamily
 
 
-class Normal(Distribution):
+class Normal(ExponentialFamily):
     """N(loc, scale^2), batched over the broadcast shape of ``loc`` and ``scale``.
 
     Args:
@@ -29,6 +30,7 @@ class Normal(Distribution):
     arg_constraints: ClassVar[dict[str, Constraint]] = {"loc": real, "scale": positive}
     support = real
     has_rsample = True
+    _mean_carrier_measure = 0
 
     def __init__(self, loc: Any, scale: Any, validate_args: Any = None) -> None:
         self.loc, self.scale = broadcast_all(loc, scale)
@@ -90,3 +92,12 @@ class Normal(Distribution):
     def entropy(self) -> Tensor:
         """1/2 + log(2 pi)/2 + log scale."""
         return 0.5 + 0.5 * math.log(2 * math.pi) + self.scale.log()
+
+    @property
+    def _natural_params(self) -> tuple[Tensor, Tensor]:
+        """(loc / scale^2, -1 / (2 scale^2))."""
+        return (self.loc / self.scale.pow(2), -0.5 * self.scale.pow(2).reciprocal())
+
+    def _log_normalizer(self, x: Tensor, y: Tensor) -> Tensor:  # type: ignore[override]
+        """F(x, y) = -x^2 / (4 y) + log(-pi / y) / 2."""
+        return -0.25 * x.pow(2) / y + 0.5 * (-math.pi / y).log()

@@ -23,6 +23,7 @@ from ..functions import broadcast_shapes, diag_embed, where
 from ..surface import Size
 from ..tensor import Tensor, as_tensor
 from .distribution import Constraint, Distribution, ShapeLike, _GreaterThan
+from .exp_family import ExponentialFamily
 from .gamma_family import Chi2
 from .multivariate import _precision_to_scale_tril, lower_cholesky, positive_definite
 
@@ -35,7 +36,7 @@ def _mvdigamma(x: Tensor, p: int) -> Tensor:
     return (x.unsqueeze(-1) - offsets).digamma().sum(-1)
 
 
-class Wishart(Distribution):
+class Wishart(ExponentialFamily):
     """W_p(df, Sigma): the distribution of X^T X, X of df rows drawn from N(0, Sigma) (df may
     be any real > p - 1).
 
@@ -53,6 +54,7 @@ class Wishart(Distribution):
 
     support = positive_definite
     has_rsample = True
+    _mean_carrier_measure = 0
 
     @property
     def arg_constraints(self) -> dict[str, Constraint]:  # type: ignore[override]
@@ -238,3 +240,16 @@ class Wishart(Distribution):
             - (nu - p - 1) / 2 * _mvdigamma(nu / 2, p)
             + nu * p / 2
         )
+
+    @property
+    def _natural_params(self) -> tuple[Tensor, Tensor]:
+        """(-precision_matrix / 2, (df - p - 1) / 2): the carrier measure's log det X term
+        is folded into the second, so the carrier measure is 0."""
+        nu, p = self.df, self._event_shape[-1]
+        return -self.precision_matrix / 2, (nu - p - 1) / 2
+
+    def _log_normalizer(self, x: Tensor, y: Tensor) -> Tensor:  # type: ignore[override]
+        """F(x, y) = (y + (p + 1) / 2)(p log 2 - log det(-2 x)) + mvlgamma(y + (p + 1) / 2, p)."""
+        p = self._event_shape[-1]
+        a = y + (p + 1) / 2
+        return a * (-linalg.slogdet(-2 * x).logabsdet + _LOG_2 * p) + a.mvlgamma(p)

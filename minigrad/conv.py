@@ -26,6 +26,7 @@ import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
 from .engine import Op, TensorMakers
+from .node_surface import Shown
 from .ops import GetItem, _data, _is_array, reshape, sum_keep
 
 Ints = tuple[int, ...]
@@ -301,6 +302,17 @@ class Conv(_ConvOp):
     def __init__(self, params: ConvParams) -> None:
         self.params = params
         self.cols: np.ndarray | None = None
+
+    def shown_edges(self) -> tuple[Any, ...]:
+        """PyTorch's (x, w, b), None for no bias; x through a ``ConstantPadNdBackward0`` where
+        the padding differs on the two sides (``padding="same"`` with an even kernel), which
+        PyTorch pads first and minigrad's op does itself."""
+        if getattr(self, "label", None) is not None:
+            return super().shown_edges()
+        x, w, *b = self.edges
+        if x is not None and any(a != z for a, z in self.params.padding):
+            x = Shown("ConstantPadNdBackward0", x)
+        return (x, w, *(b or [None]))
 
     def forward(self, x: Any, w: Any, b: Any = None) -> np.ndarray:
         y, cols = _conv_forward(x, w, self.params, b)

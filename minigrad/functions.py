@@ -348,7 +348,7 @@ def linear(input: TensorLike, weight: Tensor, bias: Tensor | None = None) -> Ten
             _check_linear_dtypes(xt._data, w._data, None)
         if w._data.dtype.kind == "b":
             raise _linear_of_bools()
-        return apply(fused.Linear(), xt, w)
+        return fused.linear_labelled(apply(fused.Linear(), xt, w), xt)
     b = as_tensor(bias)
     if b.shape != (w.shape[0],):
         _check_linear_shapes(xt, w, b, "linear")
@@ -356,7 +356,7 @@ def linear(input: TensorLike, weight: Tensor, bias: Tensor | None = None) -> Ten
         _check_linear_dtypes(xt._data, w._data, b._data)
     if w._data.dtype.kind == "b":
         raise _linear_of_bools()
-    return apply(fused.Linear(), xt, w, b)
+    return fused.linear_labelled(apply(fused.Linear(), xt, w, b), xt)
 
 
 def _linear_of_bools() -> NotImplementedError:
@@ -729,9 +729,11 @@ def hstack(tensors: Sequence[TensorLike]) -> Tensor:
 
 
 def vstack(tensors: Sequence[TensorLike]) -> Tensor:
-    """Join along dim 0, 0-d and 1-D tensors made rows first (``row_stack``)."""
+    """Join along dim 0, 0-d and 1-D tensors made rows first (``row_stack``; a 1-D tensor is
+    unsqueezed, as PyTorch's ``atleast_2d``)."""
     ts = _joined("vstack", tensors)
-    return cat([t.reshape(1, -1) if t.ndim < 2 else t for t in ts], 0)
+    rows = [t.reshape(1, 1) if t.ndim == 0 else t.unsqueeze(0) if t.ndim == 1 else t for t in ts]
+    return cat(rows, 0)
 
 
 row_stack = vstack
@@ -744,10 +746,18 @@ def column_stack(tensors: Sequence[TensorLike]) -> Tensor:
 
 
 def dstack(tensors: Sequence[TensorLike]) -> Tensor:
-    """Join along dim 2, tensors of fewer dims made 3-D first ((n,) is (1, n, 1))."""
+    """Join along dim 2, tensors of fewer dims made 3-D first ((n,) is (1, n, 1), unsqueezed
+    twice, as PyTorch's ``atleast_3d``)."""
     ts = _joined("dstack", tensors)
     shaped = [
-        t.reshape(1, -1, 1) if t.ndim < 2 else t.unsqueeze(-1) if t.ndim == 2 else t for t in ts
+        t.reshape(1, 1, 1)
+        if t.ndim == 0
+        else t.unsqueeze(0).unsqueeze(-1)
+        if t.ndim == 1
+        else t.unsqueeze(-1)
+        if t.ndim == 2
+        else t
+        for t in ts
     ]
     return cat(shaped, 2)
 

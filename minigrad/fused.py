@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from .engine import Op, TensorMakers
+from .node_surface import Shown, labelled
 from .ops import (
     Axis,
     _data,
@@ -269,6 +270,24 @@ class Softmax(Op):
         return (out * (grad - sum_keep(grad * out, self.axis)),)
 
 
+def linear_labelled(out: Any, x: Any) -> Any:
+    """``out``, ``Linear`` of an input ``x`` that is no matrix, named and shown as PyTorch's
+    ``linear`` records it: one sample (1-D) or a batch of any rank is made one matrix, so the
+    product's node is under a ``ViewBackward0`` (``UnsafeViewBackward0`` without a bias;
+    ``SqueezeBackward4`` for one sample) and sees x through a view (or an unsqueeze)."""
+    node = out.grad_fn
+    if node is None or x._data.ndim == 2:
+        return out
+    ex, ew, *eb = node.edges
+    t = None if ew is None else Shown("TBackward0", ew)
+    if eb or x._data.ndim != 1:
+        ex = None if ex is None else Shown("ViewBackward0", ex)
+        name = "ViewBackward0" if eb else "UnsafeViewBackward0"
+        return labelled(out, name, edges=(Shown(node.own_name(), *eb, ex, t),))
+    ex = None if ex is None else Shown("UnsqueezeBackward0", ex)
+    return labelled(out, "SqueezeBackward4", edges=(Shown("MmBackward0", ex, t),))
+
+
 class NLLLoss(Op):
     """z = -mean_i x[i, t_i] (or sum, or per sample);  dz/dx = -1/n at (i, t_i), else 0.
 
@@ -337,6 +356,11 @@ class CrossEntropyLoss(NLLLoss):
             e /= s  # in place on the fresh exponentials: the softmax, kept for backward
         self.prob = e
         return _reduced(losses, self.reduction)
+
+    def shown_edges(self) -> tuple[Any, ...]:
+        """PyTorch's ``nll_loss(log_softmax(x))``: x through a ``LogSoftmaxBackward0``."""
+        (e,) = self.edges
+        return (None if e is None else Shown("LogSoftmaxBackward0", e),)
 
     def attributes(self) -> dict[str, Any]:
         """NLLLoss's (reduction, labels): the softmax kept for backward is state, not one."""
@@ -516,6 +540,15 @@ class Linear(Op):
 
     def own_name(self) -> str:  # (PyTorch's linear without a bias is a plain product)
         return "AddmmBackward0" if len(self.edges) == 3 else "MmBackward0"
+
+    def shown_edges(self) -> tuple[Any, ...]:
+        """PyTorch's ``addmm(b, x, w.t())`` (``mm(x, w.t())``): the bias first, and the
+        weight through a ``TBackward0``, which this op does without (it reads w itself)."""
+        label = getattr(self, "label", None)  # (an input of another rank: see functional)
+        if label is not None:
+            return super().shown_edges()
+        x, w, *b = self.edges
+        return (*b, x, None if w is None else Shown("TBackward0", w))
 
     def backward(self, grad: Any, out: Any, x: Any, w: Any, b: Any = None) -> tuple[Any, ...]:
         wanted = self.edges  # (needs_grad(i), read once: this rule runs on every step)

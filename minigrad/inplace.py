@@ -21,7 +21,7 @@ from .dtypes import checked_fill, checked_number, torch_name
 from .engine import TensorMakers
 from .grad_mode import _grad_enabled
 from .hooks import move_retained
-from .node_surface import labelled
+from .node_surface import edge_of, labelled, outputs_of
 from .validation import _index, _raw, _write_mismatch
 
 __all__ = ["InPlace", "bump_version", "sibling_views"]
@@ -53,7 +53,12 @@ def sibling_views(views: Any, name: str) -> tuple[Any, ...]:
     (``SplitBackward0``); returned as a tuple."""
     for i, v in enumerate(views):
         _SIBLINGS[id(v)] = (weakref.ref(v, _forget(id(v))), name, i)
-        labelled(v, f"{name}Backward0")
+    base = next((v._base[0] for v in views if v._base is not None), None)
+    if base is None:
+        for v in views:
+            labelled(v, f"{name}Backward0")
+    else:  # PyTorch's one node whose outputs the views are
+        outputs_of(f"{name}Backward0", (base,), *views)
     return tuple(views)
 
 
@@ -210,9 +215,17 @@ class InPlace:
         if _grad_enabled.get() and (
             self.requires_grad or (_is_tensor(value) and value.requires_grad)
         ):
-            _inplace(self, "setitem", lambda t: _put(t, idx, value), cast="unsafe")
+            # PyTorch's one node: the tensor's old node and the value's (None for a number)
+            name = "IndexPutBackward0" if ops._has_advanced(idx) else _COPY_SLICES
+            edges = (edge_of(self), edge_of(value) if _is_tensor(value) else None)
+            _inplace(
+                self,
+                "setitem",
+                lambda t: labelled(_put(t, idx, value), name, edges=(edge_of(t), edges[1])),
+                cast="unsafe",
+            )
             if self._base is None:  # (through a view, the viewed tensor is named: _write_back)
-                labelled(self, "IndexPutBackward0" if ops._has_advanced(idx) else _COPY_SLICES)
+                labelled(self, name, edges=edges)
             return
         _check_writable(self, "setitem")
         try:
@@ -329,6 +342,11 @@ def _refresh(v: Any) -> None:
     fresh = TensorMakers.apply(copy.copy(op), x)
     if v.grad_fn is not None and fresh.grad_fn is not None:
         move_retained(v.grad_fn, fresh.grad_fn)
+    if fresh.grad_fn is not None:  # PyTorch's node for a view regenerated from its base's
+        base = x
+        while base._base is not None:
+            base = base._base[0]
+        labelled(fresh, "AsStridedBackward0", edges=(edge_of(base),))
     v._data, v.grad_fn, v._requires_grad = fresh._data, fresh.grad_fn, fresh.requires_grad
     for w in views:
         if w._base[0] is v:
@@ -343,6 +361,9 @@ def _write_back(t: Any, r: Any, name: str) -> None:
     """
     assert t._base is not None
     x, op = t._base
+    # PyTorch's CopySlices: the viewed tensor's old node, then the other inputs of the change
+    # (those of its node but the view's own: a[0].mul_(y) lists y's)
+    shown = (edge_of(x), *(e for e in r.grad_fn.shown_edges() if e is not t.grad_fn))
     if isinstance(op, ops.GetItem):
         x[op.index] = r
     elif isinstance(op, ops.Reshape):
@@ -356,7 +377,19 @@ def _write_back(t: Any, r: Any, name: str) -> None:
         )
     # x changed by its own in-place op, which refreshed its views: t views x's new array now
     if x._base is None:
-        labelled(x, _COPY_SLICES)  # PyTorch's node for a change made through a view
+        labelled(x, _COPY_SLICES, edges=shown)  # PyTorch's node for a change made through a view
+
+
+_COPY_BACKWARDS = "torch::autograd::CopyBackwards"
+_OVERWRITES = {
+    "zero_": "ZeroBackward0",
+    "fill_": "FillBackward2",
+    "copy_": _COPY_BACKWARDS,
+    "normal_": "NormalBackward0",
+    "uniform_": "UniformBackward0",
+}
+"""PyTorch's node for each in-place overwrite (its inputs: the tensor's old node, and the
+source's for copy_ and fill_(Tensor))."""
 
 
 def _overwrite(t: Any, name: str, src: Any) -> Any:
@@ -369,7 +402,18 @@ def _overwrite(t: Any, name: str, src: Any) -> Any:
     if broadcast != t.shape:
         raise RuntimeError(_write_mismatch(name, t._data.shape, src))
     if _grad_enabled.get() and (t.requires_grad or (_is_tensor(src) and src.requires_grad)):
-        return _inplace(t, name, lambda t: _replacement(t, src), cast="unsafe")
+        node = _OVERWRITES.get(name)
+        if node is None:
+            return _inplace(t, name, lambda t: _replacement(t, src), cast="unsafe")
+        if name == "fill_" and _is_tensor(src):  # (fill_(Tensor): FillBackward3, two inputs)
+            node = "FillBackward3"
+        more = (edge_of(src),) if node in ("FillBackward3", _COPY_BACKWARDS) else ()
+        return _inplace(
+            t,
+            name,
+            lambda t: labelled(_replacement(t, src), node, edges=(edge_of(t), *more)),
+            cast="unsafe",
+        )
     _check_writable(t, name)
     np.copyto(t._data, _raw(src), casting="unsafe")
     versions.bump(t._data)

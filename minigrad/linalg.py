@@ -47,6 +47,7 @@ from .linalg_more import (
 from .linalg_ops import LinAlgError, singular_error
 from .linalg_svd import lstsq, matrix_rank, pinv, svd, svdvals
 from .more_functions import linalg_cross as cross
+from .node_surface import labelled
 from .ops import where
 from .printing import return_type
 from .tensor import Tensor, apply
@@ -282,7 +283,8 @@ def solve(A: Tensor, B: Tensor, *, left: builtins.bool = True) -> Tensor:
         X = apply(linalg_ops.Solve(), A, Bm)
     else:
         X = apply(linalg_ops.Solve(), A.mT, Bm.mT).mT
-    return X.squeeze(-1) if vector else X
+    # (PyTorch's one node for A and B, the reshapes and transposes inside it)
+    return labelled(X.squeeze(-1) if vector else X, "LinalgSolveExBackward0", A, B)
 
 
 class ExResults:

@@ -21,6 +21,7 @@ from .linalg import vector_norm
 from .linalg_methods import LinalgResults
 from .linalg_svd import legacy_svd
 from .linalg_svd import pinverse as _pinverse
+from .node_surface import labelled
 from .tensor import Tensor
 
 __all__ = [
@@ -150,10 +151,12 @@ def pairwise_distance(
     gradient finite where the two are equal, as PyTorch's."""
     x1 = _tensor(x1, "pairwise_distance", "x1")
     x2 = _tensor(x2, "pairwise_distance", "x2", 2)
-    diff = x1 - x2 + eps
+    d = x1 - x2
+    diff = labelled(d + eps, "AddBackward1", d)  # (PyTorch's: the add of a Scalar, and norm)
     if diff._data.dtype.kind not in "fc":
         diff = diff.float()
-    return vector_norm(diff, p, max(x1.ndim, x2.ndim) - 1, keepdim)
+    norm = vector_norm(diff, p, max(x1.ndim, x2.ndim) - 1, keepdim)
+    return labelled(norm, "NormBackward1", diff)
 
 
 def cdist(
@@ -187,7 +190,7 @@ def cdist(
     if not p >= 0:
         raise RuntimeError("cdist only supports non-negative p values")
     diff = x1.unsqueeze(-2) - x2.unsqueeze(-3)  # (..., P, R, M)
-    return _distance(diff, p)
+    return labelled(_distance(diff, p), "CdistBackward0", x1, x2)
 
 
 def _distance(diff: Tensor, p: float) -> Tensor:

@@ -237,4 +237,4 @@ class LinalgMethods:
         windows = x[(slice(None),) * d + (index,)]  # (..., windows, size, ...)
         windows._data.flags.writeable = False
         out = windows.movedim(d + 1, -1)
-        return out.reshape(size) if a.ndim == 0 else out
+        return labelled(out.reshape(size) if a.ndim == 0 else out, "UnfoldBackward0", self)

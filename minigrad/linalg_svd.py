@@ -17,6 +17,7 @@ from .dtypes import torch_name
 from .engine import Op
 from .linalg_methods import LinalgResults, refuse_half
 from .linalg_ops import svd_array
+from .node_surface import labelled
 from .ops import Concat, _data, reshape, swap_last, where
 from .printing import return_type
 from .quiet import _ieee
@@ -218,7 +219,7 @@ def svdvals(A: Tensor, *, driver: Any = None) -> Tensor:
     gradient U diag(grad) Vh, finite where singular values repeat."""
     A = _tensor(A, "linalg_svdvals")
     _check(A, "linalg.svd")
-    return svd(A, False).S
+    return labelled(svd(A, False).S, "LinalgSvdBackward0", A)  # (PyTorch's one node)
 
 
 def _tolerance(S: np.ndarray, shape: tuple[int, ...], atol: Any, rtol: Any) -> np.ndarray:

@@ -483,6 +483,9 @@ class Round(_Step):
     def __init__(self, decimals: int = 0) -> None:
         self.decimals = decimals
 
+    def own_name(self) -> str:  # (PyTorch's overload with decimals is RoundBackward1)
+        return "RoundBackward1" if self.decimals else "RoundBackward0"
+
     def forward(self, x: Any) -> np.ndarray:
         # NumPy scales by 10**decimals, rounds and scales back, as PyTorch does: same bits.
         with _ieee():  # x * 10**decimals may overflow: the result is then inf or nan

@@ -9,9 +9,13 @@ PyTorch names a node after the function that made it, where minigrad records a f
 an op that serves several functions names itself by its attributes (its ``own_name()``: a sum
 over a dimension is ``SumBackward1``, as PyTorch's overload with ``dim``), and a function
 composed of several ops labels the last one with its own name (``labelled``: ``F.gelu``'s last
-``Mul`` is ``GeluBackward0``). A label changes ``name()`` only: ``op_name``, the class, the
-attributes and the rule stay the op's, which is what drawings, ``explain``, the compiler and
-the ONNX export read.
+``Mul`` is ``GeluBackward0``). Given the function's inputs, the label also keeps their edges,
+and ``next_functions`` shows those (the nodes inside the composition are skipped, as PyTorch has
+none); where PyTorch records a few nodes that minigrad fuses away (``F.linear``'s
+``TBackward0`` of the weight), such edges may hold ``Shown`` nodes, which only show. A label
+changes ``name()`` and ``next_functions`` only: ``op_name``, the class, the attributes, the
+edges and the rule stay the op's, which is what the walk, drawings, ``explain``, the compiler
+and the ONNX export read.
 """
 
 from __future__ import annotations
@@ -27,47 +31,158 @@ from .grad_mode import is_grad_enabled
 __all__ = [
     "NUMBER_INPUT",
     "AccumulateGrad",
+    "IndexingSurface",
+    "Label",
     "NodeSurface",
     "OutputSurface",
+    "Shown",
+    "edge_of",
     "indexing_name",
+    "indexing_steps",
     "labelled",
+    "matmul_labelled",
+    "outputs_of",
+    "shown",
 ]
 
 
-def indexing_name(index: Any) -> str:
-    """PyTorch's node for ``x[index]``: basic indexing runs its steps in order (an int selects,
-    a slice slices, None unsqueezes; ``:`` and ``...`` within a tuple do nothing), so the node
-    is the last step's: ``x[1]`` ``SelectBackward0``, ``x[1, :2]`` ``SliceBackward0``,
-    ``x[:, None]`` ``UnsqueezeBackward0``, ``x[...]`` ``AliasBackward0``. An array, list or
-    bool anywhere is advanced indexing: ``IndexBackward0``."""
+def indexing_steps(index: Any) -> list[str]:
+    """PyTorch's nodes for ``x[index]``, the first applied first: basic indexing runs its steps
+    in order (an int selects, a slice slices, None and a bool unsqueeze; ``:`` and ``...``
+    within a tuple do nothing), so ``x[0, 1:3]`` is a ``SliceBackward0`` of a
+    ``SelectBackward0``; an array, list or bool anywhere is advanced indexing, one
+    ``IndexBackward0`` after the basic steps. No step at all (``x[...]``) is an
+    ``AliasBackward0``."""
     steps = index if isinstance(index, tuple) else (index,)
-    name = "AliasBackward0"
+    names: list[str] = []
+    advanced = False
     for step in steps:
         if step is None:
-            name = "UnsqueezeBackward0"
+            names.append("UnsqueezeBackward0")
         elif isinstance(step, slice):
             if step != slice(None) or not isinstance(index, tuple):
-                name = "SliceBackward0"
-        elif isinstance(step, bool) or not isinstance(step, int | np.integer):
-            if step is not Ellipsis:
-                return "IndexBackward0"
+                names.append("SliceBackward0")
+        elif isinstance(step, bool):  # (a new dimension, then indexed by the bool)
+            names.append("UnsqueezeBackward0")
+            advanced = True
+        elif not isinstance(step, int | np.integer):
+            advanced = advanced or step is not Ellipsis
         else:
-            name = "SelectBackward0"
-    return name
+            names.append("SelectBackward0")
+    if advanced:
+        names.append("IndexBackward0")
+    return names or ["AliasBackward0"]
 
 
-def labelled(out: Any, name: str, *inputs: Any) -> Any:
+def indexing_name(index: Any) -> str:
+    """PyTorch's node for ``x[index]``: its last step's (``indexing_steps``): ``x[1]``
+    ``SelectBackward0``, ``x[1, :2]`` ``SliceBackward0``, ``x[:, None]``
+    ``UnsqueezeBackward0``, ``x[...]`` ``AliasBackward0``, ``x[[0, 2]]`` ``IndexBackward0``."""
+    return indexing_steps(index)[-1]
+
+
+class Label(str):
+    """A node's PyTorch name with the edges its ``next_functions`` shows (``labelled``): those
+    of the inputs of the function that composed it, where the node's own edges are those of
+    the last op inside the composition (None: its own); and, for one output of a function
+    that PyTorch records as one node with several outputs, ``(that node, the output's
+    index)``, which its users' ``next_functions`` show (``outputs_of``)."""
+
+    edges: tuple[Any, ...] | None = None
+    output: tuple[Any, int] | None = None
+
+
+def edge_of(x: Any) -> Any:
+    """Where the gradient of ``x`` goes, as an op's ``edges`` hold it: its node, the leaf
+    itself, or None for a tensor that needs no gradient (a ``Shown`` node stays itself)."""
+    if isinstance(x, NodeSurface):
+        return x
+    node = getattr(x, "grad_fn", None)
+    if node is not None:
+        return node
+    return x if getattr(x, "requires_grad", False) else None
+
+
+def labelled(
+    out: Any,
+    name: str,
+    *inputs: Any,
+    edges: tuple[Any, ...] | None = None,
+    output: tuple[Any, int] | None = None,
+) -> Any:
     """``out``, its node named ``name`` (PyTorch's node for the function that composed it);
     nothing is named when ``out`` has no node or is one of ``inputs`` (or shares its node), so
-    a composition that returned an input unchanged never renames the input's node."""
+    a composition that returned an input unchanged never renames the input's node.
+
+    The node's ``next_functions`` then shows the edges of ``inputs`` (the tensors among them:
+    PyTorch lists no number), or ``edges`` where given, instead of its own: the function's
+    inputs, as PyTorch's one node has them. ``output``: see ``outputs_of``."""
     node = out.grad_fn
     if node is None:
         return out
     for x in inputs:
         if node is getattr(x, "grad_fn", None):
             return out
-    node.label = name
+    if edges is None and inputs:
+        edges = tuple(edge_of(x) for x in inputs if x is None or hasattr(x, "_data"))
+    own = node.edges
+    if edges is not None and len(edges) == len(own) and all(a is b for a, b in zip(edges, own)):
+        edges = None  # (the node's own edges are the function's: nothing to keep)
+    if edges is None and output is None:
+        node.label = name
+        return out
+    label = Label(name)
+    label.edges, label.output = edges, output
+    node.label = label
     return out
+
+
+def outputs_of(name: str, inputs: tuple[Any, ...], *outs: Any) -> None:
+    """Show ``outs`` as outputs 0, 1... of PyTorch's one node ``name`` over ``inputs``, where
+    minigrad records a node per output (``unbind``, ``split``, ``aminmax``, ``linalg.eigh``):
+    each output's node is named ``name``, and its users' ``next_functions`` list
+    ``(the one node, the output's index)``, a ``Shown`` node that all of them share."""
+    edges = tuple(edge_of(x) for x in inputs)
+    one = Shown(name, *edges)
+    for k, out in enumerate(outs):
+        if out is not None:
+            labelled(out, name, *inputs, edges=edges, output=(one, k))
+
+
+def matmul_labelled(out: Any, x: Any, y: Any) -> Any:
+    """``out = x @ y``, its node named and shown as PyTorch's ``matmul`` records it, by the
+    operands' ranks (minigrad's one ``MatMul`` serves them all): ``MmBackward0`` for two
+    matrices, ``DotBackward0`` for two vectors, ``MvBackward0`` for a matrix and a vector; a
+    vector times a matrix is a ``SqueezeBackward4`` of an ``MmBackward0`` of the vector's
+    ``UnsqueezeBackward0``; a batch times a matrix or a vector is an ``UnsafeViewBackward0``
+    of the product of the batch's ``ViewBackward0`` (one matrix); two 3-D batches of the same
+    size are an ``UnsafeViewBackward0`` of a ``BmmBackward0`` of views of their expansions.
+    Other batched products keep ``MmBackward0``: PyTorch's nodes for them depend on which
+    operand needs a gradient and on the broadcast."""
+    node = out.grad_fn
+    a, b = x._data.ndim, y._data.ndim
+    if node is None or (a == 2 and b == 2):
+        return out
+    if b == 1 and a <= 2:
+        return labelled(out, "DotBackward0" if a == 1 else "MvBackward0")
+    ex, ey = node.edges
+    if a == 1 and b == 2:
+        mm = Shown("MmBackward0", _through(ex, "UnsqueezeBackward0"), ey)
+        return labelled(out, "SqueezeBackward4", edges=(mm,))
+    if b <= 2:
+        name = "MvBackward0" if b == 1 else "MmBackward0"
+        product = Shown(name, _through(ex, "ViewBackward0"), ey)
+        return labelled(out, "UnsafeViewBackward0", edges=(product,))
+    if a == 3 and b == 3 and x._data.shape[0] == y._data.shape[0]:
+        ex, ey = (_through(_through(e, "ExpandBackward0"), "ViewBackward0") for e in (ex, ey))
+        return labelled(out, "UnsafeViewBackward0", edges=(Shown("BmmBackward0", ex, ey),))
+    return out
+
+
+def _through(edge: Any, name: str) -> Any:
+    """``edge`` seen through a ``Shown`` node ``name`` (None stays None: PyTorch records no
+    view of a tensor that needs no gradient)."""
+    return None if edge is None else Shown(name, edge)
 
 
 NUMBER_INPUT: dict[str, int] = {
@@ -136,8 +251,9 @@ class NodeSurface:
         appears as its ``AccumulateGrad``, an input that needs no gradient as ``None``, and a
         Python number that PyTorch's overload takes as a ``Scalar`` not at all."""
         found: list[tuple[Any, int]] = []
-        number = NUMBER_INPUT.get(self.name(), -1)
-        for i, e in enumerate(self.edges):
+        edges = self.shown_edges()
+        number = NUMBER_INPUT.get(self.name(), -1) if edges is self.edges else -1
+        for i, e in enumerate(edges):
             if i == number and e is None:
                 continue
             if e is None:
@@ -147,6 +263,13 @@ class NodeSurface:
             else:
                 found.append((AccumulateGrad(e), 0))
         return tuple(found)
+
+    def shown_edges(self) -> tuple[Any, ...]:
+        """The edges ``next_functions`` shows: those of the inputs of the function that
+        composed this node where its label keeps them (``labelled``), else the op's own; an op
+        that PyTorch records as several nodes overrides this (``fused.Linear``)."""
+        edges: tuple[Any, ...] | None = getattr(getattr(self, "label", None), "edges", None)
+        return self.edges if edges is None else edges
 
     def attributes(self) -> dict[str, Any]:
         """The op's own attributes (``axis``, ``shape``...), for drawing, explaining, exporting
@@ -161,7 +284,8 @@ class NodeSurface:
 
     def _next(self) -> tuple[Any, int]:
         """What ``next_functions`` shows for this node (an output of a node shows the node)."""
-        return self, 0
+        output: tuple[Any, int] | None = getattr(getattr(self, "label", None), "output", None)
+        return (self, 0) if output is None else output
 
     # PyTorch's nodes show what they saved as ``_saved_<name>`` (and ``_raw_saved_<name>``);
     # minigrad's keep arrays instead, and these say where. Properties, not ``__getattr__``: a
@@ -276,6 +400,48 @@ class OutputSurface(NodeSurface):
         return self.node.register_hook(hook)
 
 
+class Shown(NodeSurface):
+    """A node that only shows: one of the nodes PyTorch records where minigrad's graph has
+    none (``F.linear``'s ``TBackward0`` of the weight, which minigrad's fused node reads
+    directly), in the ``next_functions`` of the node that stands for it. The walk never meets
+    it, so it takes no hooks."""
+
+    __slots__ = ("edges", "label")
+
+    def __init__(self, name: str, *edges: Any) -> None:
+        self.label, self.edges = name, edges
+
+    @property
+    def op_name(self) -> str:
+        return self.label
+
+    def attributes(self) -> dict[str, Any]:
+        return {}
+
+    def register_prehook(self, hook: Callable[[tuple[Any, ...]], Any]) -> hooks.HookHandle:
+        """Not for a node that only shows: backward never runs it (raises)."""
+        raise RuntimeError(
+            f"register_prehook(): {self.label} is shown where PyTorch records it, but "
+            "minigrad's graph has no such node (the node above reads its input directly); "
+            "register the hook on that node or on the tensor instead"
+        )
+
+    def register_hook(
+        self, hook: Callable[[tuple[Any, ...], tuple[Any, ...]], Any]
+    ) -> hooks.HookHandle:
+        """Not for a node that only shows: backward never runs it (raises)."""
+        raise RuntimeError(
+            f"register_hook(): {self.label} is shown where PyTorch records it, but "
+            "minigrad's graph has no such node (the node above reads its input directly); "
+            "register the hook on that node or on the tensor instead"
+        )
+
+
+def shown(name: str, *inputs: Any) -> Shown:
+    """A ``Shown`` node named ``name`` over the edges of ``inputs`` (tensors or nodes)."""
+    return Shown(name, *(edge_of(x) for x in inputs))
+
+
 class AccumulateGrad:
     """PyTorch's node for a leaf in ``next_functions``: ``.variable`` is the leaf tensor."""
 
@@ -296,3 +462,23 @@ class AccumulateGrad:
 
     def __repr__(self) -> str:
         return "<AccumulateGrad>"
+
+
+class IndexingSurface(NodeSurface):
+    """What the op of ``x[index]`` (``ops.GetItem``) shows: the node of the index's last step,
+    whose ``next_functions`` go through ``Shown`` nodes for the steps before it, as PyTorch
+    records one node per step (``indexing_steps``)."""
+
+    __slots__ = ()
+    index: Any
+
+    def own_name(self) -> str:
+        return indexing_name(self.index)
+
+    def shown_edges(self) -> tuple[Any, ...]:
+        if getattr(self, "label", None) is not None:
+            return super().shown_edges()
+        (edge,) = self.edges
+        for name in indexing_steps(self.index)[:-1]:
+            edge = None if edge is None else Shown(name, edge)
+        return (edge,)

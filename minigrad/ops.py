@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 
 from .engine import Op, TensorMakers
-from .node_surface import indexing_name
+from .node_surface import IndexingSurface
 
 Axis = int | tuple[int, ...] | None
 
@@ -626,7 +626,7 @@ class BroadcastTo(Op):
         return (grad,)
 
 
-class GetItem(Op):
+class GetItem(IndexingSurface, Op):
     """z = x[index];  dz/dx places grad back at index (repeated indices add up)."""
 
     __slots__ = ("index",)
@@ -643,9 +643,6 @@ class GetItem(Op):
 
     def backward(self, grad: Any, out: Any, x: Any) -> tuple[Any, ...]:
         return (scatter(grad, self.index, x.shape),)
-
-    def own_name(self) -> str:  # (PyTorch's node depends on the index: x[1] is SelectBackward0)
-        return indexing_name(self.index)
 
 
 class ScatterAdd(Op):

@@ -588,7 +588,7 @@ def _mvlgamma(x: Any, p: Any) -> Tensor:
     total = x.lgamma()
     for i in range(1, p):
         total = total + (x - i / 2).lgamma()
-    return total + p * (p - 1) / 4 * float(np.log(np.pi))
+    return labelled(total + p * (p - 1) / 4 * float(np.log(np.pi)), "MvlgammaBackward0", x)
 
 
 def _isclose(

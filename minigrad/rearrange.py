@@ -24,7 +24,7 @@ from .dims import wrap_dim
 from .dtypes import not_implemented_for, torch_name
 from .engine import TensorMakers
 from .inplace import sibling_views
-from .node_surface import labelled
+from .node_surface import labelled, shown
 from .validation import _no_bool, _raw, _tensor_only, type_name
 
 if TYPE_CHECKING:
@@ -217,9 +217,10 @@ class RearrangeMethods:
         if flat._base is None and flat._data.size:  # merging copied: see the docstring
             flat._data.flags.writeable = False
         if not len(rows):
-            return flat[..., 0:0]
+            return labelled(flat[..., 0:0], "DiagonalBackward0", self)
         start = rows[0] * m + rows[0] + offset
-        return flat[..., start : start + (len(rows) - 1) * (m + 1) + 1 : m + 1]
+        out = flat[..., start : start + (len(rows) - 1) * (m + 1) + 1 : m + 1]
+        return labelled(out, "DiagonalBackward0", self)  # (PyTorch's one view op)
 
     def diag(self: Any, diagonal: builtins.int = 0) -> Tensor:
         """Of a 1-D tensor, the square matrix with it on diagonal ``diagonal`` (zeros elsewhere);
@@ -228,12 +229,13 @@ class RearrangeMethods:
         if nd not in (1, 2):
             raise RuntimeError(f"diag(): Supports 1D or 2D tensors. Got {nd}D")
         k = _int_arg(diagonal, "diagonal", "diag")
-        if nd == 2:
+        if nd == 2:  # (PyTorch's diag of a matrix is a diagonal_copy, named so)
             n, m = self._data.shape
-            return self[_diagonal_positions(n, m, k)]
+            return labelled(self[_diagonal_positions(n, m, k)], "DiagonalBackward0_copy", self)
         size = self._data.shape[0] + builtins.abs(k)
         at = _diagonal_positions(size, size, k)
-        return TensorMakers.apply(ops.ScatterAdd(at, (size, size)), self)
+        out = TensorMakers.apply(ops.ScatterAdd(at, (size, size)), self)
+        return labelled(out, "DiagEmbedBackward0", self)
 
     def diag_embed(
         self: Any, offset: builtins.int = 0, dim1: builtins.int = -2, dim2: builtins.int = -1
@@ -255,7 +257,8 @@ class RearrangeMethods:
         # z has the matrices last; put their two dims at d1 and d2
         rest = iter(range(nd - 2))
         order = [nd - 2 if d == d1 else nd - 1 if d == d2 else next(rest) for d in range(nd)]
-        return z if order == list(range(nd)) else z.permute(order)
+        z = z if order == list(range(nd)) else z.permute(order)
+        return labelled(z, "DiagEmbedBackward0", self)
 
     def trace(self: Any) -> Tensor:
         """The sum of the main diagonal of a matrix (integers summed as int64, as PyTorch; bools
@@ -266,7 +269,7 @@ class RearrangeMethods:
                 f"trace: expected a matrix, but got tensor with dim {self._data.ndim}"
             )
         n, m = self._data.shape
-        return labelled(self[_diagonal_positions(n, m, 0)].sum(), "TraceBackward0")
+        return labelled(self[_diagonal_positions(n, m, 0)].sum(), "TraceBackward0", self)
 
     # -- repeating ----------------------------------------------------------------------------
 
@@ -297,7 +300,10 @@ class RearrangeMethods:
         at = np.repeat(np.arange(n), counts)
         if output_size is not None and builtins.int(output_size) != len(at):
             raise RuntimeError("allocated size does not match required size")
-        return x[(slice(None),) * d + (at,)] if x._data.ndim else x.reshape(1)[at]
+        out = x[(slice(None),) * d + (at,)] if x._data.ndim else x.reshape(1)[at]
+        if hasattr(repeats, "_data"):  # (PyTorch's: an index_select by the repeated positions)
+            return labelled(out, "IndexSelectBackward0", x)
+        return out
 
     # -- cutting and moving dims --------------------------------------------------------------
 
@@ -379,11 +385,12 @@ class RearrangeMethods:
         if not accumulate:
             out = self.clone()
             out[where] = values
-            return out
+            return labelled(out, "IndexPutBackward0", self, values)
         picked = self._data[where].shape  # (the shape values broadcast to)
         v = values if hasattr(values, "_data") else TensorMakers.wrap(np.asarray(values), None)
         v = v.to(self.dtype).expand(picked)  # (a number takes the tensor's dtype)
-        return self + TensorMakers.apply(ops.ScatterAdd(where, self._data.shape), v)
+        out = self + TensorMakers.apply(ops.ScatterAdd(where, self._data.shape), v)
+        return labelled(out, "IndexPutBackward0", self, values)
 
     def movedim(self: Any, source: Any, destination: Any) -> Tensor:
         """Dims ``source`` moved to positions ``destination`` (ints or sequences of them), the
@@ -486,7 +493,8 @@ class RearrangeMethods:
             flat = self.reshape(-1)
             # as PyTorch's (a gather of the flattened tensor): negative indices are refused
             n = flat._data.shape[0]
-            return flat[_checked(idx.reshape(-1), n, 0, "take_along_dim", 0)]
+            out = flat[_checked(idx.reshape(-1), n, 0, "take_along_dim", 0)]
+            return labelled(out, "GatherBackward0", flat)  # (PyTorch's: a gather of the view)
         nd = self._data.ndim
         if idx.ndim != nd:
             raise RuntimeError(
@@ -513,7 +521,9 @@ class RearrangeMethods:
                 m = self._data.shape[k]
                 at = np.arange(out[k]) if m == out[k] else np.zeros(out[k], dtype=np.intp)
                 picks[k] = at.reshape((1,) * k + (-1,) + (1,) * (nd - k - 1))
-        return self[tuple(picks[k] for k in range(nd))]
+        out = self[tuple(picks[k] for k in range(nd))]
+        # PyTorch's: a gather of the tensor expanded to the broadcast shape
+        return labelled(out, "GatherBackward0", edges=(shown("ExpandBackward0", self),))
 
     def masked_select(self: Any, mask: Any) -> Tensor:
         """The entries where ``mask`` (a bool tensor, broadcast with this tensor) is True, as a

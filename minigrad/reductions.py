@@ -18,7 +18,7 @@ from . import fused
 from .dims import wrap_dims
 from .dtypes import c_cast, not_implemented_for, torch_name
 from .engine import TensorMakers
-from .node_surface import labelled
+from .node_surface import labelled, outputs_of
 from .printing import return_type
 from .validation import (
     REQUIRED,
@@ -409,7 +409,9 @@ class ReductionMethods:
                 "aminmax(): cannot compute aminmax over an empty dimension as the operation has "
                 "no identity."
             )
-        return ReductionResults.aminmax(self.amin(dims, keepdim), self.amax(dims, keepdim))
+        low, high = self.amin(dims, keepdim), self.amax(dims, keepdim)
+        outputs_of("AminmaxBackward0", (self,), low, high)  # (PyTorch's one node)
+        return ReductionResults.aminmax(low, high)
 
     def nansum(
         self: Any, dim: Any = None, keepdim: builtins.bool = False, *, dtype: Any = None

@@ -178,7 +178,7 @@ def log_ndtr(input: Any, *, out: Tensor | None = None) -> Tensor:
     a, b = where(low, x, -1.0), where(low, -1.0, x)
     left = (erfcx(a * -_SQRT_HALF) * 0.5).log() - a * (a * 0.5)  # (a * a overflows first)
     right = (-ndtr(-b)).log1p()
-    return _into(out, where(low, left, right), "log_ndtr")
+    return _into(out, labelled(where(low, left, right), "SpecialLogNdtrBackward0", x), "log_ndtr")
 
 
 def ndtri(input: Any, *, out: Tensor | None = None) -> Tensor:

@@ -626,12 +626,14 @@ class TensorSurface(
         return self.broadcast_to(_expanded(self, sizes_given(sizes, size, "expand")))
 
     def t(self: Any) -> Tensor:
-        """The transpose of a matrix (0-d and 1-d tensors are returned as they are)."""
+        """The transpose of a matrix (of a 0-d or 1-d tensor: a view of it as it is, which
+        PyTorch records as a ``TBackward0`` too)."""
         if self.ndim > 2:
             raise RuntimeError(
                 f"t() expects a tensor with <= 2 dimensions, but self is {self.ndim}D"
             )
-        return labelled(self.transpose(0, 1), "TBackward0", self) if self.ndim == 2 else self
+        out = self.transpose(0, 1) if self.ndim == 2 else self[...]
+        return labelled(out, "TBackward0", self)
 
     def view(self: Any, *shape: Any, size: Any = None) -> Tensor:
         """The same memory in a new shape (``view(2, -1)``, ``view((2, -1))`` or PyTorch's
@@ -781,7 +783,7 @@ class TensorSurface(
         placed = TensorMakers.apply(
             ops.ScatterAdd(_gather_index(idx, d), tuple(self.shape)), picked
         )
-        return self + placed
+        return labelled(self + placed, "ScatterAddBackward0", self, s)
 
     def scatter(
         self: Any,
@@ -824,8 +826,9 @@ class TensorSurface(
             return self.scatter_add(d, idx, src_t)
         mask = np.zeros(self._data.shape, dtype=np.bool_)
         mask[positions] = True
-        if not hasattr(fill, "_data"):
-            return self.masked_fill(TensorMakers.wrap(mask, None), fill)
+        if not hasattr(fill, "_data"):  # (PyTorch's scatter of a value: ScatterBackward1)
+            out = self.masked_fill(TensorMakers.wrap(mask, None), fill)
+            return labelled(out, "ScatterBackward1", self)
         picked = fill[tuple(slice(0, n) for n in idx.shape)].reshape(-1)
         flat = np.ravel_multi_index(np.broadcast_arrays(*positions), self._data.shape).reshape(-1)
         targets, first = np.unique(flat, return_index=True)
@@ -847,7 +850,8 @@ class TensorSurface(
             picked = picked[first]
         where = np.unravel_index(targets, self._data.shape)
         placed = TensorMakers.apply(ops.ScatterAdd(where, tuple(self.shape)), picked)
-        return TensorMakers.apply(ops.Where(mask), placed, self)
+        out = TensorMakers.apply(ops.Where(mask), placed, self)
+        return labelled(out, "ScatterBackward0", self, fill)
 
     def scatter_(
         self: Any,
@@ -968,8 +972,10 @@ class TensorSurface(
             v = v.to(self._data.dtype)
         else:  # a number takes this tensor's dtype, as in PyTorch (2.7 in an int64 tensor is 2)
             v = TensorMakers.wrap(checked_number(v, self._data.dtype, "masked_fill"), None)
-        name = "MaskedFillBackward1" if hasattr(value, "_data") else "MaskedFillBackward0"
-        return labelled(TensorMakers.apply(ops.Where(m), v, self), name)
+        out = TensorMakers.apply(ops.Where(m), v, self)
+        if hasattr(value, "_data"):  # (PyTorch's inputs: the tensor, then the value)
+            return labelled(out, "MaskedFillBackward1", self, value)
+        return labelled(out, "MaskedFillBackward0")
 
     # -- arithmetic with PyTorch's names ------------------------------------------------------
 
@@ -977,7 +983,8 @@ class TensorSurface(
         """self + alpha * other (PyTorch's rules for alpha: ``validation._alpha_times``)."""
         if type(alpha) is builtins.int and alpha == 1:
             return self + other
-        return self + _alpha_times(self, other, alpha, "add")
+        out = self + _alpha_times(self, other, alpha, "add")
+        return labelled(out, "AddBackward0", self, other) if hasattr(other, "_data") else out
 
     def sub(self: Any, other: Any, *, alpha: Any = 1) -> Tensor:
         """self - alpha * other (refused where either is a bool, as PyTorch)."""
@@ -985,7 +992,8 @@ class TensorSurface(
             return self - other
         if _is_bool(self) or _is_bool(other):  # (other * alpha would be no bool)
             raise _subtraction_refusal(self, other)
-        return self - _alpha_times(self, other, alpha, "sub")
+        out = self - _alpha_times(self, other, alpha, "sub")
+        return labelled(out, "SubBackward0", self, other) if hasattr(other, "_data") else out
 
     subtract = sub
 
@@ -1017,11 +1025,11 @@ class TensorSurface(
 
     def rsqrt(self: Any) -> Tensor:
         """1 / sqrt(x)."""
-        return labelled(self.sqrt().reciprocal(), "RsqrtBackward0")  # (x**-0.5 is 0 at -inf)
+        return labelled(self.sqrt().reciprocal(), "RsqrtBackward0", self)  # (x**-0.5 is 0 at -inf)
 
     def exp2(self: Any) -> Tensor:
         """2 ** x."""
-        return labelled(2.0**self, "Exp2Backward0")
+        return labelled(2.0**self, "Exp2Backward0", self)
 
     def log2(self: Any) -> Tensor:
         """Base-2 logarithm."""
@@ -1116,11 +1124,11 @@ class TensorSurface(
 
     def amax(self: Any, dim: Any = (), keepdim: builtins.bool = False) -> Tensor:
         """Largest value over ``dim`` (all dims by default); ties share the gradient evenly."""
-        return labelled(self._extremum(ops.Max, "amax", dim, keepdim), "AmaxBackward0")
+        return labelled(self._extremum(ops.Max, "amax", dim, keepdim), "AmaxBackward0", self)
 
     def amin(self: Any, dim: Any = (), keepdim: builtins.bool = False) -> Tensor:
         """Smallest value over ``dim`` (all dims by default); ties share the gradient evenly."""
-        return labelled(self._extremum(ops.Min, "amin", dim, keepdim), "AminBackward0")
+        return labelled(self._extremum(ops.Min, "amin", dim, keepdim), "AminBackward0", self)
 
     def argmax(
         self: Any,
@@ -1283,7 +1291,7 @@ class TensorSurface(
         _check_floating(self, "std")
         dim, c, keepdim = var_arguments("std", dim, unbiased, keepdim, correction)
         var = self.var(dim, keepdim=keepdim, correction=c, axis=axis, keepdims=keepdims)
-        return labelled(var.sqrt(), "StdBackward0")
+        return labelled(var.sqrt(), "StdBackward0", self)
 
     def var(
         self: Any,
@@ -1314,7 +1322,8 @@ class TensorSurface(
                 UserWarning,
                 stacklevel=3,
             )
-        return labelled((centred * centred).sum(d, keepdims=keep) / max(n - c, 0), "VarBackward0")
+        var = (centred * centred).sum(d, keepdims=keep) / max(n - c, 0)
+        return labelled(var, "VarBackward0", self)
 
     def prod(
         self: Any,

@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from . import fused, ops, reflected
+from . import fused, node_surface, ops, reflected
 from .constructor import alias_argument, legacy_array
 from .conversion import Conversions
 from .copying import Copying
@@ -437,7 +437,7 @@ class Tensor(InPlace, InPlaceMethods, Conversions, Copying, TensorSurface):
             if not isinstance(other, Tensor):  # a plain number
                 other = from_data(other)
         _check_matmul(self._data.shape, other._data.shape)
-        return _binary(ops.MatMul(), self, other)
+        return node_surface.matmul_labelled(_binary(ops.MatMul(), self, other), self, other)
 
     # -- elementwise functions ----------------------------------------------------------------
 

@@ -243,8 +243,11 @@ def test_grad_fn_names_and_next_functions() -> None:
     assert relu.name() == "ReluBackward0" and relu.op_name == "ReLU"
     linear = relu.next_functions[0][0]
     assert linear.name() == "AddmmBackward0"
-    acc = [node for node, _ in linear.next_functions]
-    assert [a.variable for a in acc] == [x, w, b]  # the leaves, in input order
+    # PyTorch's addmm(b, x, w.t()): the bias, the input, then the weight through a TBackward0
+    bias, inp, t = (node for node, _ in linear.next_functions)
+    assert (bias.variable, inp.variable) == (b, x)
+    assert t.name() == "TBackward0" and t.next_functions[0][0].variable is w
+    acc = [bias, inp, t.next_functions[0][0]]
     assert all(a.name() == "torch::autograd::AccumulateGrad" for a in acc)
     assert acc[0].next_functions == () and repr(acc[0]) == "<AccumulateGrad>"
     assert acc[0] == linear.next_functions[0][0]  # one node per leaf

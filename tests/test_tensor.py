@@ -168,7 +168,8 @@ def test_leaf_grad_fn_and_name() -> None:
     assert a.is_leaf and a.grad_fn is None and a.name == "a"
     assert not b.is_leaf and type(b.grad_fn).__name__ == "MatMul"
     assert b.grad_fn is not None and b.grad_fn.op_name == "MatMul"
-    assert b.grad_fn.name() == "MmBackward0" and repr(b.grad_fn) == "<MmBackward0>"
+    # (PyTorch's name for a product of two vectors; the op is minigrad's one MatMul)
+    assert b.grad_fn.name() == "DotBackward0" and repr(b.grad_fn) == "<DotBackward0>"
     assert b.grad_fn.edges == (a, None)
 
 

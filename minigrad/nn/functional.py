@@ -524,7 +524,7 @@ def hardswish(input: Tensor, inplace: bool = False) -> Tensor:
 def logsigmoid(input: Tensor) -> Tensor:
     """log(sigmoid(x)) = -softplus(-x), exact for any x (no overflow, no log(0))."""
     x = _floating(input, "logsigmoid", "log_sigmoid_cpu")
-    return labelled(-apply(fused.Softplus(), -x), "LogSigmoidBackward0")
+    return labelled(-apply(fused.Softplus(), -x), "LogSigmoidBackward0", x)
 
 
 def softsign(input: Tensor) -> Tensor:
@@ -745,10 +745,10 @@ def gelu(input: Tensor, approximate: str = "none") -> Tensor:
     """
     x = _floating(input, "gelu", "GeluKernelImpl")
     if approximate == "none":
-        return labelled(x * 0.5 * (1 + apply(fused.Erf(), x * _SQRT_HALF)), "GeluBackward0")
+        return labelled(x * 0.5 * (1 + apply(fused.Erf(), x * _SQRT_HALF)), "GeluBackward0", x)
     if approximate == "tanh":
         inner = (x + 0.044715 * (x * x * x)) * _SQRT_2_OVER_PI
-        return labelled(x * 0.5 * (1 + inner.tanh()), "GeluBackward0")
+        return labelled(x * 0.5 * (1 + inner.tanh()), "GeluBackward0", x)
     raise ValueError(f"gelu(): approximate must be 'none' or 'tanh', got {approximate!r}")
 
 
@@ -1301,12 +1301,13 @@ def smooth_l1_loss(
     if beta < 0:
         raise ArgumentError(f"{fn}(): smooth_l1_loss does not support negative values for beta.")
     x = _as_input(_integer_input(input, target, fn, "smooth_l1_cpu"), fn)
-    d = x - _same_shape_target(x, target, fn)
+    y = _same_shape_target(x, target, fn)
+    d = x - y
     if beta == 0:
         return _reduce(d.abs(), reduction)
     small = np.abs(d._data) < beta
     loss = _reduce(where(small, d * d * (0.5 / beta), d.abs() - 0.5 * beta), reduction)
-    return labelled(loss, "SmoothL1LossBackward0")
+    return labelled(loss, "SmoothL1LossBackward0", x, y)
 
 
 def huber_loss(
@@ -1321,11 +1322,12 @@ def huber_loss(
     if delta <= 0:
         raise ArgumentError(f"{fn}(): huber_loss does not support non-positive values for delta.")
     x = _as_input(input, fn)
-    d = x - _same_shape_target(x, target, fn)
+    y = _same_shape_target(x, target, fn)
+    d = x - y
     small = np.abs(d._data) < delta
     loss = where(small, d * d * 0.5, (d.abs() - 0.5 * delta) * delta)
     if weight is None:  # (PyTorch's weighted huber_loss is composed too: MeanBackward0)
-        return labelled(_reduce(loss, reduction), "HuberLossBackward0")
+        return labelled(_reduce(loss, reduction), "HuberLossBackward0", x, y)
     return _weighted_reduce(loss, weight, reduction, fn, mean_by_weights=False)
 
 
@@ -1376,7 +1378,7 @@ def binary_cross_entropy(
     loss = apply(fused.BinaryCrossEntropy(), p, y)
     if weight is not None:
         loss = loss * _weight(weight, p)
-    return labelled(_reduce(loss, reduction), "BinaryCrossEntropyBackward0")
+    return labelled(_reduce(loss, reduction), "BinaryCrossEntropyBackward0", p, y)
 
 
 def binary_cross_entropy_with_logits(
@@ -1425,7 +1427,7 @@ def binary_cross_entropy_with_logits(
     loss = _reduce(loss, reduction)
     if out_dtype is not None:
         loss = loss.to(out_dtype)
-    return labelled(loss, "BinaryCrossEntropyWithLogitsBackward0")
+    return labelled(loss, "BinaryCrossEntropyWithLogitsBackward0", x, y)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1828,7 +1830,10 @@ def _conv(
             )
         _check_conv_dtypes(x._data, w._data, b._data)
         out = apply(_conv_ops.Conv(params), x, w, b)
-    return out.reshape(*out.shape[1:]) if unbatched else out
+    if not unbatched:
+        return out
+    labelled(x, "UnsqueezeBackward0")  # (PyTorch's nodes for the batch of one it makes)
+    return labelled(out.reshape(*out.shape[1:]), "SqueezeBackward1", out)
 
 
 def conv1d(

@@ -110,8 +110,10 @@ class Linear(Module):
         if not shape or shape[-1] != self.in_features or x._data.dtype is not weight._data.dtype:
             self._check_input(x, weight, bias)
         if bias is None:
-            return apply(fused.Linear(), x, weight)
-        return apply(fused.Linear(), x, weight, bias)  # one fused op: the hot path
+            out = apply(fused.Linear(), x, weight)
+        else:
+            out = apply(fused.Linear(), x, weight, bias)  # one fused op: the hot path
+        return out if len(shape) == 2 else fused.linear_labelled(out, x)
 
     def _check_input(self, x: Tensor, weight: Tensor, bias: Tensor | None) -> None:
         """Refuse an input of the wrong size, or of another dtype than the weight (PyTorch's

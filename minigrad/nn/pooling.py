@@ -729,7 +729,10 @@ def _adaptive_avg(input: Any, output_size: Any, nd: int, fn: str) -> Tensor:
             y = _along(y, axis, _adaptive_matrix(n, m, dtype))
     if y is x:
         y = x * 1.0  # a new tensor, as PyTorch returns
-    return y.reshape(*y.shape[1:]) if unbatched else y
+    y = y.reshape(*y.shape[1:]) if unbatched else y
+    if nd == 1:  # (PyTorch pools one dimension as two: a squeeze of a 2-D pool)
+        return y
+    return labelled(y, f"AdaptiveAvgPool{nd}DBackward0", input)  # (PyTorch's one node)
 
 
 def adaptive_avg_pool1d(input: Tensor, output_size: Any) -> Tensor:

@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 
+from .grad_mode import is_grad_enabled
 from .inplace import _add_alias
 from .printing import tensor_repr
 from .validation import DTypeLike
@@ -36,9 +37,11 @@ class Conversions:
         """The underlying array, sharing memory (changing one changes the other).
 
         Raises:
-            RuntimeError: if the tensor requires grad (as PyTorch: use ``detach().numpy()``).
+            RuntimeError: if the tensor requires grad while grad mode is on (as PyTorch: use
+                ``detach().numpy()``); under ``no_grad``, as in a custom ``Function``'s
+                forward, nothing is recorded and the array is given.
         """
-        if self.requires_grad:
+        if self.requires_grad and is_grad_enabled():
             raise RuntimeError(
                 "Can't call numpy() on Tensor that requires grad. "
                 "Use tensor.detach().numpy() instead."

@@ -268,7 +268,7 @@ class LBFGS(Optimizer):
         """
         self._opt_called = True
         group = self.param_groups[0]
-        lr = group["lr"]
+        lr = float(group["lr"])  # a Tensor lr (PyTorch allows one) read as its value
         max_iter, max_eval = group["max_iter"], group["max_eval"]
         tolerance_grad, tolerance_change = group["tolerance_grad"], group["tolerance_change"]
         line_search_fn, history_size = group["line_search_fn"], group["history_size"]

@@ -16,6 +16,8 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any, SupportsFloat
 
 from .._missing import missing_attribute
+from ..grad_mode import no_grad
+from ..tensor import Tensor
 from .optimizer import Optimizer
 
 __all__ = [
@@ -51,8 +53,26 @@ def _check_optimizer(optimizer: object) -> Optimizer:
     return optimizer
 
 
-def _lrs(optimizer: Optimizer) -> list[float]:
-    return [group["lr"] for group in optimizer.param_groups]
+def _lrs(optimizer: Optimizer, key: str = "lr") -> list[Any]:
+    """Each group's ``key``; a Tensor learning rate as a copy, as PyTorch's, so that a later
+    step, which writes into the tensor, leaves the list as it was."""
+    return [_copy_lr(group[key]) for group in optimizer.param_groups]
+
+
+def _copy_lr(lr: Any) -> Any:
+    return lr.detach().clone() if isinstance(lr, Tensor) else lr
+
+
+def _set_lr(group: dict[str, Any], lr: Any) -> None:
+    """Write ``lr`` into ``group``: into its tensor, in place, when the optimizer was given a
+    Tensor learning rate (PyTorch's ``fill_``, so that a compiled step keeps reading the same
+    tensor), else as the new value."""
+    current = group["lr"]
+    if isinstance(current, Tensor):
+        with no_grad():
+            current.fill_(float(lr))
+    else:
+        group["lr"] = lr
 
 
 def _per_group(name: str, optimizer: Optimizer, value: Any) -> list[Any]:
@@ -84,7 +104,7 @@ class LRScheduler:
         self.optimizer = _check_optimizer(optimizer)
         if last_epoch == -1:
             for group in optimizer.param_groups:
-                group.setdefault("initial_lr", group["lr"])
+                group.setdefault("initial_lr", _copy_lr(group["lr"]))
         else:
             for i, group in enumerate(optimizer.param_groups):
                 if "initial_lr" not in group:
@@ -92,7 +112,7 @@ class LRScheduler:
                         f"param 'initial_lr' is not specified in param_groups[{i}] when resuming "
                         "scheduler with last_epoch >= 0; load the optimizer's state dict first"
                     )
-        self.base_lrs: list[float] = [group["initial_lr"] for group in optimizer.param_groups]
+        self.base_lrs: list[float] = _lrs(optimizer, "initial_lr")
         self.last_epoch = last_epoch
         self._initial_step()
 
@@ -149,7 +169,7 @@ class LRScheduler:
         finally:
             self._get_lr_called_within_step = False
         for group, lr in zip(self.optimizer.param_groups, values, strict=True):
-            group["lr"] = lr
+            _set_lr(group, lr)
         self._last_lr = _lrs(self.optimizer)
 
     def _warn_if_called_outside_step(self) -> None:
@@ -670,7 +690,7 @@ class ReduceLROnPlateau(LRScheduler):
             old_lr = float(group["lr"])
             new_lr = max(old_lr * self.factor, self.min_lrs[i])
             if old_lr - new_lr > self.eps:
-                group["lr"] = new_lr
+                _set_lr(group, new_lr)
 
     @property
     def in_cooldown(self) -> bool:
@@ -857,7 +877,7 @@ class CosineAnnealingWarmRestarts(LRScheduler):
         finally:
             self._get_lr_called_within_step = False
         for group, lr in zip(self.optimizer.param_groups, values, strict=True):
-            group["lr"] = lr
+            _set_lr(group, lr)
         self._last_lr = _lrs(self.optimizer)
 
 
@@ -920,7 +940,7 @@ class CyclicLR(LRScheduler):
         self.optimizer = optimizer
         if last_epoch == -1:
             for lr, group in zip(base_lrs, optimizer.param_groups, strict=True):
-                group["lr"] = lr
+                _set_lr(group, lr)
         self.max_lrs = max_lrs
         up = float(step_size_up)
         down = float(step_size_down) if step_size_down is not None else up
@@ -1084,7 +1104,7 @@ class SequentialLR(LRScheduler):
         self.last_epoch = last_epoch + 1
         self.optimizer = optimizer
         for group in optimizer.param_groups:  # back to the start...
-            group["lr"] = group["initial_lr"]
+            _set_lr(group, group["initial_lr"])
         self.recursive_undo()  # ...and the schedulers' first steps undone
         idx = bisect_right(self._milestones, 0)
         self._schedulers[idx]._initial_step()

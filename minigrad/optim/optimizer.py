@@ -116,6 +116,10 @@ class Optimizer:
         is not a number."""
         for key in keys:
             v = group[key]
+            if key == "lr" and isinstance(v, Tensor):  # PyTorch's tensor lr: one element
+                if v.numel() != 1:
+                    raise ValueError("Tensor lr must be 1-element")
+                v = float(v)
             if not isinstance(v, int | float) or isinstance(v, bool):
                 raise ValueError(f"{type(self).__name__}: {key} must be a number, got {v!r}")
             if not v >= 0.0:
@@ -167,7 +171,7 @@ class Optimizer:
         recording = _grad_enabled.set(False)  # no_grad(), without its object: every step runs it
         try:
             for group in groups:
-                self._update_group(group)
+                self._update_group(_number_lr(group))
         finally:  # the parameters' memory changed: graphs that saved it are stale
             written = [p._data for g in groups for p in g["params"] if p._grad is not None]
             versions.bump_all(written)
@@ -339,6 +343,13 @@ def read_number(t: Tensor) -> float:
 def write_number(t: Tensor, value: float) -> None:
     """Store ``value`` in the 0-d state Tensor ``t``, in place (rounded to its dtype)."""
     t._data[()] = value
+
+
+def _number_lr(group: dict[str, Any]) -> dict[str, Any]:
+    """``group`` as an update reads it: a learning rate given as a Tensor (PyTorch allows one,
+    so that a scheduler can change it in place) read as its current value."""
+    lr = group["lr"]
+    return {**group, "lr": float(lr)} if isinstance(lr, Tensor) else group
 
 
 _LABELS = {"lr": "learning rate", "eps": "epsilon value"}  # (PyTorch's, in its messages)
@@ -580,6 +591,10 @@ class Adam(Optimizer):
         super().__init__(params, defaults)
 
     def _validate(self, group: dict[str, Any]) -> None:
+        if isinstance(group["lr"], Tensor) and group["foreach"] and not group["capturable"]:
+            raise ValueError(
+                "lr as a Tensor is not supported for capturable=False and foreach=True"
+            )
         self._nonneg(group, "lr", "eps")
         _check_betas(group)
         self._nonneg(group, "weight_decay")

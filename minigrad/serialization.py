@@ -69,8 +69,9 @@ def flatten_state_dict(state_dict: Mapping[Any, Any], prefix: str = "") -> dict[
     return flat
 
 
-def save(obj: Mapping[Any, Any], path: PathLike | IO[bytes]) -> None:
-    """Write a state dict (flat or nested) to `path`, atomically and without pickle.
+def save(obj: Any, path: PathLike | IO[bytes]) -> None:
+    """Write a state dict (flat or nested), a tensor, or a list or tuple of them to `path`,
+    atomically and without pickle.
 
     The format follows the suffix: `.safetensors` writes a safetensors file (needs the
     optional `safetensors` package), anything else an `.npz` archive (the name is used as
@@ -78,9 +79,15 @@ def save(obj: Mapping[Any, Any], path: PathLike | IO[bytes]) -> None:
     to disk and renamed over `path`, so a crash leaves either the old file or the new one;
     temporary files left by a killed process are removed on the next save of the same path.
 
+    Tensors that share memory (a tensor and its views: `numbers` and `numbers[1::2]`) are
+    saved as one block of memory and the views into it, and share it again when loaded, as
+    PyTorch's tensors share their storage; in a `.safetensors` file each is saved as its
+    values (a view alone is saved as its values too, where PyTorch saves its whole storage).
+
     Args:
-        obj: a mapping whose leaves are Tensors, ndarrays, NumPy scalars, or Python bool, int,
-            float, str or None, nested in dicts (str or int keys), lists and tuples.
+        obj: a Tensor, or a mapping, list or tuple whose leaves are Tensors, ndarrays, NumPy
+            scalars, or Python bool, int, float, str or None, nested in dicts (str or int
+            keys), lists and tuples.
         path: destination file; its directory must exist. An open binary file (`with
             open(p, "wb") as f: save(state, f)`, as PyTorch takes it) gets the `.npz` archive
             written straight into it, without the atomic rename.
@@ -92,7 +99,7 @@ def save(obj: Mapping[Any, Any], path: PathLike | IO[bytes]) -> None:
         OSError: the file cannot be written (the message names `path`); the old file is kept.
         ImportError: `.safetensors` without the `safetensors` package (says how to install it).
     """
-    if not isinstance(obj, Mapping):
+    if not isinstance(obj, Mapping | list | tuple | Tensor):
         hint = (
             " minigrad saves state dicts, never pickled objects: save model.state_dict() and "
             "load it with model.load_state_dict(minigrad.load(path)) into a model built by its "
@@ -100,13 +107,17 @@ def save(obj: Mapping[Any, Any], path: PathLike | IO[bytes]) -> None:
             if hasattr(obj, "state_dict")
             else ""
         )
-        raise TypeError(f"save: expected a mapping (a state dict), got {type(obj).__name__}.{hint}")
-    tree, arrays = _encode(obj)  # validate everything before touching the disk
+        raise TypeError(
+            "save: expected a mapping (a state dict), a list, a tuple or a tensor, got "
+            f"{type(obj).__name__}.{hint}"
+        )
+    safetensors = not hasattr(path, "write") and _is_safetensors(os.fspath(cast(Any, path)))
+    tree, arrays = _encode(obj, shared=not safetensors)  # checked before touching the disk
     if hasattr(path, "write"):  # an open binary file, as PyTorch's torch.save(obj, f)
         _npz_writer(tree, arrays)(cast(IO[bytes], path))
         return
     path = os.fspath(path)
-    if _is_safetensors(path):
+    if safetensors:
         writer = _safetensors_writer(path, tree, arrays)
     else:
         writer = _npz_writer(tree, arrays)
@@ -120,7 +131,7 @@ def load(
     strict: bool = True,
     weights_only: bool | None = None,
     mmap: bool | None = None,
-) -> dict[Any, Any]:
+) -> Any:
     """Read a checkpoint written by `save` (or a foreign `.npz`/`.safetensors` file).
 
     Args:
@@ -137,8 +148,9 @@ def load(
         mmap: PyTorch's argument; None or False (files are read into memory).
 
     Returns:
-        The saved mapping, nested as it was saved, with arrays as Tensors (saved dtype, not
-        requiring grad) and Python values as they were. A file without minigrad's description
+        What was saved (a mapping, list, tuple or tensor), nested as it was saved, with arrays
+        as Tensors (saved dtype, not requiring grad; those saved sharing memory share it
+        again) and Python values as they were. A file without minigrad's description
         of the nesting (a foreign file, or one saved by format 1) gives a flat
         `{dotted.key: Tensor}` dict in the file's order.
 
@@ -187,10 +199,26 @@ def _tensors(arrays: Mapping[str, np.ndarray]) -> dict[Any, Any]:
 # the tree: nesting and Python values as JSON, arrays by their dotted key
 
 
-def _encode(obj: Mapping[Any, Any]) -> tuple[Any, dict[str, np.ndarray]]:
-    """(JSON-ready description of `obj`, {dotted key: array}); raises on anything unstorable."""
+def _encode(obj: Any, shared: bool = True) -> tuple[Any, dict[str, np.ndarray]]:
+    """(JSON-ready description of `obj`, {dotted key: array}); raises on anything unstorable.
+
+    With `shared`, Tensors whose arrays view the same memory (counted by `_memory_owners`)
+    are stored as that memory, once, in bytes (under the first one's key), and each as a
+    `view` of it: its dtype, byte offset, shape and byte strides.
+    """
     arrays: dict[str, np.ndarray] = {}
     leaves: dict[str, None] = {}
+    owners = _memory_owners(obj) if shared else {}
+    stored: dict[int, str] = {}  # id of the memory's owner -> key of its bytes
+
+    def view(node: Tensor, prefix: str) -> Any:
+        a = node._data
+        owner = _owner(a)
+        if id(owner) not in stored:
+            stored[id(owner)] = prefix
+            arrays[prefix] = owner.ravel(order="K").view(np.uint8)
+        start = a.__array_interface__["data"][0] - owner.__array_interface__["data"][0]
+        return {"view": [stored[id(owner)], a.dtype.str, start, list(a.shape), list(a.strides)]}
 
     def encode(node: Any, prefix: str) -> Any:
         if isinstance(node, Mapping):
@@ -206,13 +234,35 @@ def _encode(obj: Mapping[Any, Any]) -> tuple[Any, dict[str, np.ndarray]]:
         leaves[prefix] = None
         if isinstance(node, _SCALARS):
             return {"value": node}
+        if isinstance(node, Tensor) and owners.get(id(_owner(node._data)), 0) > 1:
+            _to_array(prefix, node)  # (its checks)
+            return view(node, prefix)
         arrays[prefix] = _to_array(prefix, node)
         return {"array": prefix}
 
-    return encode(obj, ""), arrays
+    return encode(obj, "" if isinstance(obj, Mapping | list | tuple) else "tensor"), arrays
 
 
-def _decode(path: str, tree: Any, arrays: Mapping[str, np.ndarray]) -> dict[Any, Any]:
+def _owner(a: np.ndarray) -> np.ndarray:
+    """The array that owns the memory `a` views (`a` itself when it owns it)."""
+    while isinstance(a.base, np.ndarray):
+        a = a.base
+    return a
+
+
+def _memory_owners(obj: Any) -> dict[int, int]:
+    """{id of an owning array: how many of `obj`'s Tensors view it}, for the Tensors whose
+    memory can be saved whole: a contiguous owner that holds elements."""
+    counts: dict[int, int] = {}
+    for _, leaf in _walk(obj, ""):
+        if isinstance(leaf, Tensor) and leaf._data.size:
+            owner = _owner(leaf._data)
+            if owner.flags.c_contiguous or owner.flags.f_contiguous:
+                counts[id(owner)] = counts.get(id(owner), 0) + 1
+    return counts
+
+
+def _decode(path: str, tree: Any, arrays: Mapping[str, np.ndarray]) -> Any:
     def bad() -> ValueError:
         return ValueError(f"load: {path!r} has a malformed {TREE_KEY!r} description")
 
@@ -231,12 +281,34 @@ def _decode(path: str, tree: Any, arrays: Mapping[str, np.ndarray]) -> dict[Any,
             if body not in arrays:
                 raise ValueError(f"load: {path!r} lists an array {body!r} that it does not hold")
             return from_data(arrays[body])
+        if kind == "view" and isinstance(body, list) and len(body) == 5:
+            return from_data(_view(path, arrays, *body))
         raise bad()
 
-    out = decode(tree)
-    if not isinstance(out, dict):
-        raise bad()
-    return out
+    return decode(tree)
+
+
+def _view(
+    path: str, arrays: Mapping[str, np.ndarray], key: Any, dtype: Any, start: Any, *layout: Any
+) -> np.ndarray:
+    """The array a `view` entry describes, into the loaded bytes under `key`; a description
+    that would read outside those bytes is refused."""
+    memory = arrays.get(key) if isinstance(key, str) else None
+    try:
+        if memory is None or memory.dtype != np.uint8 or memory.ndim != 1:
+            raise ValueError("no such block of memory")
+        shape, strides = (tuple(int(n) for n in x) for x in layout)
+        dt = np.dtype(dtype)
+        if dt.kind not in _NUMERIC_KINDS or any(n < 0 for n in shape) or len(shape) != len(strides):
+            raise ValueError("not a numeric view")
+        spans = [(n - 1) * st for n, st in zip(shape, strides, strict=True)]
+        low = int(start) + sum(min(0, x) for x in spans)
+        high = int(start) + sum(max(0, x) for x in spans) + dt.itemsize
+        if 0 not in shape and (low < 0 or high > memory.size):
+            raise ValueError("outside the memory")
+        return np.ndarray(shape, dt, buffer=memory, offset=int(start), strides=strides)
+    except (TypeError, ValueError) as e:
+        raise ValueError(f"load: {path!r} has a malformed {TREE_KEY!r} description ({e})") from e
 
 
 def _json_key(bad: Callable[[], ValueError], item: Any) -> Any:

@@ -735,7 +735,10 @@ def test_super_resolution_trains_until_it_saves_the_whole_model(
     monkeypatch.chdir(tmp_path)
     inputs = _super_resolution_data(64, 20)
     namespace: dict[str, Any] = {}
-    with pytest.raises(TypeError, match=r"save: expected a mapping \(a state dict\), got Net"):
+    with pytest.raises(
+        TypeError,
+        match=r"save: expected a mapping \(a state dict\), a list, a tuple or a tensor, got Net",
+    ):
         namespace = run(SUPER_RESOLUTION + "\nresult = 'finished'\n", **inputs)
     assert not namespace and not list(tmp_path.iterdir())  # it stopped there, nothing written
     ns = run(SUPER_RESOLUTION.replace("    checkpoint(epoch)\n", "    break\n"), **inputs)

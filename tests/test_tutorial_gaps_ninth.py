@@ -102,3 +102,74 @@ def test_tensor_lr_refusals_in_torchs_words() -> None:
         mg.optim.SGD([w], lr=mg.tensor(-0.1))
     with pytest.raises(ValueError, match=r"lr must be a number"):
         mg.optim.SGD([w], lr="0.1")
+
+
+# ---------------------------------------------------------------------------------------------
+# save/load of a tensor, a list or tuple ("Serialization semantics"), and of views: tensors
+# that share memory when saved share it when loaded, as PyTorch's share their storage
+
+
+def test_save_a_tensor_and_a_list(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    t = mg.tensor([1.0, 2.0])
+    mg.save(t, tmp_path / "tensor.pt")
+    loaded = mg.load(tmp_path / "tensor.pt")
+    assert isinstance(loaded, mg.Tensor) and loaded.tolist() == [1.0, 2.0]
+    mg.save([t, (mg.tensor(3), 4.5, None)], tmp_path / "list.pt")
+    back = mg.load(tmp_path / "list.pt")
+    assert isinstance(back, list) and isinstance(back[1], tuple)
+    assert back[0].tolist() == [1.0, 2.0] and back[1][0].item() == 3 and back[1][1:] == (4.5, None)
+
+
+def test_views_saved_together_share_memory_when_loaded(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    numbers = mg.arange(1, 10)
+    evens = numbers[1::2]
+    mg.save([numbers, evens], tmp_path / "tensors.pt")
+    loaded_numbers, loaded_evens = mg.load(tmp_path / "tensors.pt")
+    assert loaded_evens.stride() == (2,) and loaded_evens.storage_offset() == 1
+    loaded_evens *= 2
+    assert loaded_numbers.tolist() == [1, 4, 3, 8, 5, 12, 7, 16, 9]
+
+
+def test_views_in_a_dict_with_other_layouts_and_dtypes(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    base = mg.arange(12, dtype=mg.float64).reshape(3, 4)
+    state = {"base": base, "t": base.t(), "row": base[1], "same": base, "other": mg.ones(2)}
+    mg.save(state, tmp_path / "d.pt")
+    back = mg.load(tmp_path / "d.pt")
+    for k, v in state.items():
+        np.testing.assert_array_equal(back[k].numpy(), v.numpy())
+        assert back[k].dtype == v.dtype and back[k].stride() == v.stride()
+    back["row"].fill_(-1.0)
+    assert back["base"][1].tolist() == [-1.0] * 4 and back["t"][:, 1].tolist() == [-1.0] * 4
+    assert back["same"] is not back["base"] and back["same"][1, 0].item() == -1.0
+    assert back["other"].tolist() == [1.0, 1.0]
+
+
+def test_serialization_note_views_as_torch(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    torch = pytest.importorskip("torch")
+    printed = []
+    for lib in (mg, torch):
+        numbers = lib.arange(1, 10)
+        evens = numbers[1::2]
+        lib.save([numbers, evens], tmp_path / f"{lib.__name__}.pt")
+        loaded_numbers, loaded_evens = lib.load(tmp_path / f"{lib.__name__}.pt")
+        loaded_evens *= 2
+        printed.append((loaded_numbers.tolist(), loaded_evens.stride()))
+    assert printed[0] == printed[1]
+
+
+def test_save_still_refuses_a_module_before_writing(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(TypeError, match=r"save: expected a mapping \(a state dict\), a list, "):
+        mg.save(mg.nn.Linear(2, 2), tmp_path / "m.pt")
+    assert not (tmp_path / "m.pt").exists()
+
+
+def test_a_view_reaching_outside_its_memory_is_refused(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from minigrad import serialization
+
+    numbers = mg.arange(1, 10)
+    tree, arrays = serialization._encode([numbers, numbers[1::2]])
+    tree["list"][1]["view"][3] = [50]  # 50 elements of stride 2: past the end of the memory
+    with open(tmp_path / "bad.pt", "wb") as f:
+        serialization._npz_writer(tree, arrays)(f)
+    with pytest.raises(ValueError, match=r"malformed .* description \(outside the memory\)"):
+        mg.load(tmp_path / "bad.pt")

@@ -173,3 +173,18 @@ def test_a_view_reaching_outside_its_memory_is_refused(tmp_path) -> None:  # typ
         serialization._npz_writer(tree, arrays)(f)
     with pytest.raises(ValueError, match=r"malformed .* description \(outside the memory\)"):
         mg.load(tmp_path / "bad.pt")
+
+
+def test_a_loaded_tensor_lr_is_the_optimizers_own() -> None:
+    """load_state_dict copies a Tensor lr, as PyTorch deep-copies the groups: a scheduler of
+    the loading optimizer leaves the saving one's rate alone."""
+    w = mg.nn.Parameter(mg.ones(2))
+    opt = mg.optim.Adam([w], lr=mg.tensor(0.1))
+    other = mg.optim.Adam([w], lr=mg.tensor(0.3))
+    other.load_state_dict(opt.state_dict())
+    assert other.param_groups[0]["lr"] is not opt.param_groups[0]["lr"]
+    scheduler = mg.optim.lr_scheduler.StepLR(other, 1, 0.5)
+    other.step()  # (no gradient: nothing moves)
+    scheduler.step()
+    assert float(opt.param_groups[0]["lr"]) == pytest.approx(0.1)
+    assert float(other.param_groups[0]["lr"]) == pytest.approx(0.05)

@@ -387,7 +387,11 @@ def _lerp_(a: np.ndarray, b: np.ndarray, weight: float) -> None:
 
 
 def _plain(value: Any) -> Any:
-    """Hyper-parameters read back from an archive may be 0-d arrays: make them Python values."""
+    """Hyper-parameters read back from an archive may be 0-d arrays: make them Python values.
+    A Tensor (a learning rate given as one) is copied, as PyTorch copies the groups it loads:
+    a scheduler writing into it must not change the state dict's or another optimizer's."""
+    if isinstance(value, Tensor):
+        return value.detach().clone()
     if isinstance(value, np.ndarray | np.generic):
         return value.tolist()
     if isinstance(value, list):

@@ -234,10 +234,10 @@ def _encode(obj: Any, shared: bool = True) -> tuple[Any, dict[str, np.ndarray]]:
         leaves[prefix] = None
         if isinstance(node, _SCALARS):
             return {"value": node}
-        if isinstance(node, Tensor) and owners.get(id(_owner(node._data)), 0) > 1:
-            _to_array(prefix, node)  # (its checks)
+        array = _to_array(prefix, node)  # (its checks first)
+        if isinstance(node, Tensor) and owners.get(id(_owner(array)), 0) > 1:
             return view(node, prefix)
-        arrays[prefix] = _to_array(prefix, node)
+        arrays[prefix] = array
         return {"array": prefix}
 
     return encode(obj, "" if isinstance(obj, Mapping | list | tuple) else "tensor"), arrays
@@ -255,6 +255,8 @@ def _memory_owners(obj: Any) -> dict[int, int]:
     memory can be saved whole: a contiguous owner that holds elements."""
     counts: dict[int, int] = {}
     for _, leaf in _walk(obj, ""):
+        if getattr(type(leaf), "_uninitialized", False):  # (refused by `_to_array`, later)
+            continue
         if isinstance(leaf, Tensor) and leaf._data.size:
             owner = _owner(leaf._data)
             if owner.flags.c_contiguous or owner.flags.f_contiguous:

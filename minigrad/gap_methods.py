@@ -316,7 +316,7 @@ class GapMethods:
                 f"{list(self.shape)} and {list(o.shape)}"
             )
         out = self.reshape(-1, k) @ o.reshape(-1, k).transpose(0, 1)
-        return out.reshape(*self._data.shape[:-1], *o._data.shape[:-1])
+        return out.reshape((*self._data.shape[:-1], *o._data.shape[:-1]))
 
     def vdot(self: Any, other: Any) -> Tensor:
         """The dot product of two 1-D tensors of one dtype (real: as ``dot``)."""

@@ -90,7 +90,7 @@ def householder_product(A: Tensor, tau: Tensor, *, out: Any = None) -> Tensor:
     k = tau.shape[-1]
     ident = eye(m, n, dtype=A.dtype)
     reflectors = A.tril(-1) + ident  # v_i in column i: unit diagonal, zeros above
-    q = ident.expand(*A.shape)
+    q = ident.expand(A.shape)
     # H_1 (H_2 (... (H_k I))): each H_i touches q only through v_i^T q, a row.
     for i in reversed(range(k)):
         v = reflectors[..., :, i : i + 1]

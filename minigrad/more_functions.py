@@ -130,9 +130,9 @@ def tensordot(a: Tensor, b: Tensor, dims: Any = 2, out: Tensor | None = None) ->
             )
         if s1 != s2:  # a size-1 dim is summed against the other (PyTorch's rule)
             if s1 == 1:
-                a = a.expand(*[s2 if i == ia else -1 for i in range(a.ndim)])
+                a = a.expand([s2 if i == ia else -1 for i in range(a.ndim)])
             else:
-                b = b.expand(*[s1 if i == ib else -1 for i in range(b.ndim)])
+                b = b.expand([s1 if i == ib else -1 for i in range(b.ndim)])
         contracted_a.add(ia)
         contracted_b.add(ib)
         sb[ib] = sa[ia]

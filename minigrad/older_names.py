@@ -163,7 +163,7 @@ def triangular_solve_of(
     except LinAlgError as e:
         raise type(e)(str(e).replace("linalg.solve_triangular:", "triangular_solve:")) from None
     batch = np.broadcast_shapes(A.shape[:-2], b.shape[:-2])
-    return TriangularSolveResult(X, A.expand(*batch, *A.shape[-2:]).clone())
+    return TriangularSolveResult(X, A.expand((*batch, *A.shape[-2:])).clone())
 
 
 def _factor_product(L: Any, upper: builtins.bool) -> Any:

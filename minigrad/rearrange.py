@@ -474,7 +474,7 @@ class RearrangeMethods:
                 f"({n}) in the input tensor"
             )
         shape = self._data.shape
-        return self.reshape(*shape[:d], *new, *shape[d + 1 :])
+        return self.reshape((*shape[:d], *new, *shape[d + 1 :]))
 
     # -- selecting ----------------------------------------------------------------------------
 

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple, SupportsIndex, overload
 import numpy as np
 
 from . import more_ops, ops
-from .arguments import int_sizes, refuse_none_dim
+from .arguments import refuse_none_dim
 from .device import CPU, as_device, device, parse_to
 from .dims import wrap_dim, wrap_dims
 from .dtypes import checked_fill, checked_number, result_np, to_dtype, torch_name, wrapped_int
@@ -61,8 +61,8 @@ from .validation import (
     _subtraction_refusal,
     _with_dtype,
     int_argument,
+    int_sizes,
     new_shape,
-    sizes_given,
     var_arguments,
 )
 from .where import WhereMethod
@@ -623,7 +623,9 @@ class TensorSurface(
 
     def expand(self: Any, *sizes: Any, size: Any = None) -> Tensor:
         """PyTorch's ``expand``: like ``broadcast_to``, where -1 keeps a dimension."""
-        return self.broadcast_to(_expanded(self, sizes_given(sizes, size, "expand")))
+        given = UNSET if size is None else size
+        fix = "give ints: expand(3, -1) or expand((3, -1)); -1 keeps a dimension"
+        return self.broadcast_to(_expanded(self, int_sizes(sizes, given, "expand", "size", fix)))
 
     def t(self: Any) -> Tensor:
         """The transpose of a matrix (of a 0-d or 1-d tensor: a view of it as it is, which
@@ -643,16 +645,17 @@ class TensorSurface(
         (``x.t().view(-1)``), this raises PyTorch's error instead of copying, since writes into
         a copy would silently stop reaching ``x``; ``reshape`` copies there.
         """
-        shape = sizes_given(shape, size, "view")
+        given = UNSET if size is None else size
+        shape = int_sizes(shape, given, "view", "size", "give ints: view(3, -1) or view((3, -1))")
         a = self._data
         if self._base is not None and a.size:  # (a tensor owning its memory always reshapes)
-            if not np.may_share_memory(a.reshape(_reshaped(self, shape)), a):
+            if not np.may_share_memory(a.reshape(_reshaped(self, (shape,))), a):
                 raise ShapeError(
                     "view size is not compatible with input tensor's size and stride (at least "
                     "one dimension spans across two contiguous subspaces). Use .reshape(...) "
                     "instead."
                 )
-        return self.reshape(*shape)
+        return self.reshape(shape)
 
     def view_as(self: Any, other: Any) -> Tensor:
         """``view(other.shape)``."""

@@ -414,8 +414,12 @@ def sizes_given(
 
 
 def _reshaped(t: Any, shape: tuple[Any, ...]) -> tuple[int, ...]:
-    """The shape ``t.reshape(*shape)`` gives (one dimension may be -1), or PyTorch's error."""
-    new = _shape(shape)
+    """The shape ``t.reshape(*shape)`` gives (one dimension may be -1), or PyTorch's error:
+    its TypeError for sizes that are not ints or none at all (``reshape(2, 2.0)``), its
+    RuntimeError for sizes that cannot hold the elements."""
+    new = int_sizes(
+        shape, UNSET, "reshape", "shape", "give ints: reshape(3, -1) or reshape((3, -1))"
+    )
     try:
         if new and min(new) < -1:  # (NumPy takes any negative size for -1; PyTorch refuses)
             raise ValueError
@@ -876,6 +880,67 @@ def type_name(v: Any) -> str:
     if cls.__module__ == "builtins" or hasattr(v, "_data"):
         return "Tensor" if hasattr(v, "_data") else cls.__name__
     return f"{cls.__module__}.{cls.__qualname__}"
+
+
+def _is_int(v: Any, bool_too: bool) -> bool:
+    """Whether PyTorch reads ``v`` as one int of a size list: a Python or NumPy int, an
+    integer tensor of one element; a bool only where ``bool_too`` (not first, as PyTorch)."""
+    if isinstance(v, bool | np.bool_):
+        return bool_too
+    if isinstance(v, int | np.integer):
+        return True
+    data = getattr(v, "_data", None)
+    return data is not None and data.dtype.kind in "iu" and data.size == 1
+
+
+def _ints(values: Any, fn: str, name: str, fix: str) -> tuple[int, ...]:
+    """The ints of a tuple or list given for ``name``, in PyTorch's words then ``fix``
+    otherwise."""
+    for i, v in enumerate(values):
+        if not _is_int(v, bool_too=i > 0):
+            if i == 0:
+                raise TypeError(
+                    f"{fn}(): argument '{name}' (position 1) must be tuple of ints, but found "
+                    f"element of type {type_name(v)} at pos 0 ({fix})"
+                )
+            raise TypeError(
+                f"{fn}(): argument '{name}' failed to unpack the object at pos {i + 1} with "
+                f'error "type must be tuple of ints,but got {type_name(v)}" ({fix})'
+            )
+    return tuple(int(v.item()) if hasattr(v, "_data") else int(v) for v in values)
+
+
+def int_sizes(args: tuple[Any, ...], given: Any, fn: str, name: str, fix: str) -> tuple[int, ...]:
+    """The sizes of ``fn(2, 3)``, ``fn((2, 3))`` or ``fn(name=(2, 3))`` (``given``, UNSET when
+    absent) as PyTorch's parser reads them: ints (a NumPy int, an integer tensor of one
+    element), several only when the first is an int; a later bool counts as an int.
+
+    Raises:
+        TypeError: in PyTorch's words, then ``fix``: none given, both ways, a sequence that
+            is not of ints, a first argument that is not an int followed by more.
+    """
+    if given is not UNSET:
+        if args:
+            raise TypeError(f"{fn}() got multiple values for argument '{name}' ({fix})")
+        if not isinstance(given, tuple | list):
+            raise TypeError(
+                f"{fn}(): argument '{name}' must be tuple of ints, not {type_name(given)} ({fix})"
+            )
+        return _ints(given, fn, name, fix)
+    if not args:
+        raise TypeError(f'{fn}() missing 1 required positional arguments: "{name}" ({fix})')
+    if len(args) == 1 and isinstance(args[0], tuple | list):
+        return _ints(args[0], fn, name, fix)
+    if not _is_int(args[0], bool_too=False):
+        if len(args) > 1:
+            raise TypeError(
+                f"{fn}() takes 1 positional argument but {len(args)} were given ({fix})"
+            )
+        raise TypeError(
+            f"{fn}(): argument '{name}' (position 1) must be tuple of ints, not "
+            f"{type_name(args[0])} ({fix})"
+        )
+    return _ints(args, fn, name, fix)
 
 
 def _tensor_only(v: Any, where: str, arg: str = "other", position: int = 1) -> Any:

@@ -1292,11 +1292,6 @@ KNOWN: list[tuple[str, str, str]] = [
         "an index out of range is an IndexError for every dim (PyTorch's: dim 0 only)",
     ),
     (
-        r"(reshape|reshape_tuple|view)\(2, 2\.0\)|reshape\(\)|expand\(\)",
-        "type",
-        "a size that is not an int (or no size) is a shape error, not a TypeError",
-    ),
-    (
         r"adaptive_avg_pool1d\(2, 2\.0\)|adaptive_(avg|max)_pool2d\[None\]",
         "type",
         "an output size that is not an int is an argument error, not a TypeError",

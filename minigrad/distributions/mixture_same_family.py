@@ -132,7 +132,7 @@ class MixtureSameFamily(Distribution):
         cat_batch_ndims = len(self._mixture_distribution.batch_shape)
         pad_ndims = 0 if cat_batch_ndims == 1 else dist_batch_ndims - cat_batch_ndims
         xs = tuple(x.shape)
-        return x.reshape(*xs[:-1], *([1] * pad_ndims), *xs[-1:], *([1] * self._event_ndims))
+        return x.reshape((*xs[:-1], *([1] * pad_ndims), *xs[-1:], *([1] * self._event_ndims)))
 
     @property
     def mean(self) -> Tensor:

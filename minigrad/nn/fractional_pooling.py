@@ -202,7 +202,7 @@ def _fractional(
     index = (grid[0], grid[1], *np.unravel_index(idx, tuple(size)))
     y = apply(ops.GetItem(index), xb)
     if unbatched:
-        y, idx = y.reshape(*y.shape[1:]), idx[0]
+        y, idx = y.reshape(y.shape[1:]), idx[0]
     return labelled(y, f"FractionalMaxPool{nd}DBackward0", x), _new_tensor(idx, None)
 
 

@@ -1100,7 +1100,7 @@ def group_norm(
             f"{[n * c // num_groups, num_groups, *x.shape[2:]]}"
         )
     op = fused.Normalize((2,), eps, (), ())
-    out = apply(op, x.reshape(n, num_groups, per_group)).reshape(*x.shape)
+    out = apply(op, x.reshape(n, num_groups, per_group)).reshape(x.shape)
     return labelled(_affine(out, weight, bias, _channel_shape(x)), "NativeGroupNormBackward0")
 
 
@@ -1833,7 +1833,7 @@ def _conv(
     if not unbatched:
         return out
     labelled(x, "UnsqueezeBackward0")  # (PyTorch's nodes for the batch of one it makes)
-    return labelled(out.reshape(*out.shape[1:]), "SqueezeBackward1", out)
+    return labelled(out.reshape(out.shape[1:]), "SqueezeBackward1", out)
 
 
 def conv1d(
@@ -1997,7 +1997,7 @@ def _conv_transpose(
         out = apply(_conv_ops.Pad(tail, 0.0), out)
     if b is not None:
         out = out + b.reshape(c_out, *(1,) * nd)
-    return out.reshape(*out.shape[1:]) if unbatched else out
+    return out.reshape(out.shape[1:]) if unbatched else out
 
 
 def conv_transpose1d(

@@ -241,7 +241,7 @@ class Unflatten(Module):
                 f"{self._get_name()}({self.extra_repr()}): unflattened_size {new} does not "
                 f"multiply to the size {shape[d]} of dimension {self.dim} of input {shape}"
             )
-        return t.reshape(*shape[:d], *new, *shape[d + 1 :])
+        return t.reshape((*shape[:d], *new, *shape[d + 1 :]))
 
     def extra_repr(self) -> str:
         return f"dim={self.dim}, unflattened_size={self.unflattened_size}"

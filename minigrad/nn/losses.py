@@ -299,7 +299,7 @@ class LinearCrossEntropyLoss(_WeightedLoss):
             input,
             w,
             target,
-            linear_bias=None if b is None else b.reshape(*shape),
+            linear_bias=None if b is None else b.reshape(shape),
             weight=self.weight,
             reduction=self.reduction,
             ignore_index=self.ignore_index,

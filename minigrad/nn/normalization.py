@@ -510,7 +510,7 @@ class _InstanceNorm(_NormBase):
             self.momentum if self.momentum is not None else 0.0,
             self.eps,
         )
-        return out.reshape(*out.shape[1:]) if unbatched else out
+        return out.reshape(out.shape[1:]) if unbatched else out
 
 
 class InstanceNorm1d(_InstanceNorm):

@@ -375,7 +375,7 @@ def _max_pool(
     op = _conv_ops.MaxPool(params, out, ceil_mode)
     y = apply(op, x)
     if unbatched:
-        y = y.reshape(*y.shape[1:])
+        y = y.reshape(y.shape[1:])
     if not indices:
         return y
     idx = op.flat_indices(x._data, y._data if not unbatched else y._data[None])
@@ -494,7 +494,7 @@ def avg_pool1d(
     params, out = _pool1d_args("avg_pool1d", "avg", x, kernel_size, stride, padding, 1, ceil_mode)
     op = _conv_ops.AvgPool(params, out, x.shape, ceil_mode, count_include_pad, None)
     y = apply(op, x)
-    return y.reshape(*y.shape[1:]) if unbatched else y
+    return y.reshape(y.shape[1:]) if unbatched else y
 
 
 def avg_pool2d(
@@ -528,7 +528,7 @@ def avg_pool2d(
         raise RuntimeError(f"avg_pool2d(): divisor must be not zero, got {divisor_override!r}")
     op = _conv_ops.AvgPool(params, out, x.shape, ceil_mode, count_include_pad, divisor_override)
     y = apply(op, x)
-    return y.reshape(*y.shape[1:]) if unbatched else y
+    return y.reshape(y.shape[1:]) if unbatched else y
 
 
 def max_pool3d(
@@ -613,7 +613,7 @@ def avg_pool3d(
     _avg_dtype(x, "avg_pool3d", 3)
     op = _conv_ops.AvgPool(params, out, x.shape, ceil_mode, count_include_pad, divisor_override)
     y = apply(op, x)
-    return y.reshape(*y.shape[1:]) if unbatched else y
+    return y.reshape(y.shape[1:]) if unbatched else y
 
 
 # ---------------------------------------------------------------------------------------------
@@ -729,7 +729,7 @@ def _adaptive_avg(input: Any, output_size: Any, nd: int, fn: str) -> Tensor:
             y = _along(y, axis, _adaptive_matrix(n, m, dtype))
     if y is x:
         y = x * 1.0  # a new tensor, as PyTorch returns
-    y = y.reshape(*y.shape[1:]) if unbatched else y
+    y = y.reshape(y.shape[1:]) if unbatched else y
     if nd == 1:  # (PyTorch pools one dimension as two: a squeeze of a 2-D pool)
         return y
     return labelled(y, f"AdaptiveAvgPool{nd}DBackward0", input)  # (PyTorch's one node)
@@ -806,7 +806,7 @@ def _adaptive_max(input: Any, output_size: Any, return_indices: bool, nd: int, f
     index = (grid[0], grid[1], *np.unravel_index(idx, x.shape[2:]))
     y = apply(_conv_ops.AdaptiveMaxPool(index, size), x)
     if unbatched:
-        y, idx = y.reshape(*y.shape[1:]), idx[0]
+        y, idx = y.reshape(y.shape[1:]), idx[0]
         if nd > 1:  # (PyTorch's kernel takes the unbatched input as it is)
             y = labelled(y, f"AdaptiveMaxPool{nd}DBackward0", x)
     return (y, _new_tensor(idx, None)) if return_indices else y
@@ -1018,7 +1018,7 @@ def _max_unpool(
     at = pos[kept] if kept.size != pos.size else pos
     out = _new_tensor(np.zeros(int(np.prod(lead)) * plane, dtype=x._data.dtype), None)
     y = out.scatter(0, _new_tensor(at, None), values)
-    return y.reshape(*lead, *size)
+    return y.reshape((*lead, *size))
 
 
 def max_unpool1d(

@@ -210,7 +210,7 @@ def fold(
     index = _cell_index(size, k, d, p, s, blocks).reshape(-1)
     canvas = _new_tensor(np.zeros((*lead, padded[0] * padded[1]), dtype=x._data.dtype), None)
     image = canvas.index_add(len(lead), _new_tensor(index, None), x.reshape(*lead, -1))
-    image = image.reshape(*lead, *padded)
+    image = image.reshape((*lead, *padded))
     if p != (0, 0):
         image = image[..., p[0] : p[0] + size[0], p[1] : p[1] + size[1]]
     return image

@@ -159,8 +159,8 @@ def _padded(sequence: PackedSequence, padding_value: float, steps: int) -> tuple
     where_in_data = np.zeros(mask.shape, np.int64)
     where_in_data[mask] = np.arange(int(mask.sum()))
     data = sequence.data
-    picked = data[_index(where_in_data.reshape(-1))].reshape(*mask.shape, *data.shape[1:])
-    keep = mask.reshape(*mask.shape, *(1,) * (data.ndim - 1))
+    picked = data[_index(where_in_data.reshape(-1))].reshape((*mask.shape, *data.shape[1:]))
+    keep = mask.reshape((*mask.shape, *(1,) * (data.ndim - 1)))
     return where(as_tensor(keep), picked, padding_value), mask
 
 

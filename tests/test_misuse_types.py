@@ -1,0 +1,72 @@
+"""Misuses that raise PyTorch's exception type, one test per cause, each against torch.
+
+tests/test_misuse_fuzz.py finds these by its generator; here each is pinned by hand, so a fix
+stays pinned if the generator changes. For every call: PyTorch's built-in exception type (a
+minigrad subclass counts), words that name the op and the argument, and no state changed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import pytest
+
+import minigrad as mg
+
+
+def _builtin(e: type[BaseException]) -> type[BaseException]:
+    return next(c for c in e.__mro__ if c.__module__ == "builtins")
+
+
+def _same_type(call: Callable[[Any], Any], words: str) -> BaseException:
+    """Run ``call`` on torch and on minigrad: both raise, minigrad's error is an instance of
+    torch's built-in type and its message matches ``words``; minigrad's error is returned."""
+    torch = pytest.importorskip("torch")
+    with pytest.raises(Exception) as theirs:
+        call(torch)
+    with pytest.raises(_builtin(type(theirs.value)), match=words) as ours:
+        call(mg)
+    return ours.value
+
+
+def _x(lib: Any, *shape: int) -> Any:
+    return lib.tensor(np.arange(float(np.prod(shape))).reshape(shape))
+
+
+# -- sizes read as PyTorch's argument parser reads them (reshape, view, expand) ---------------
+
+
+@pytest.mark.parametrize(
+    "call, words",
+    [
+        (lambda t: _x(t, 3, 4).reshape(2, 2.0), r"reshape\(\): argument 'shape'.*float"),
+        (lambda t: _x(t, 3, 4).reshape((2, 2.0)), r"reshape\(\): argument 'shape'.*float"),
+        (lambda t: _x(t, 3, 4).reshape((2.0, 6)), r"reshape\(\): argument 'shape'.*pos 0"),
+        (lambda t: _x(t, 3, 4).reshape(2.0, 6), r"reshape\(\) takes 1 positional argument"),
+        (lambda t: _x(t, 3, 4).reshape(None), r"reshape\(\): argument 'shape'.*NoneType"),
+        (lambda t: _x(t, 3, 4).reshape(), r"reshape\(\) missing 1 required.*\"shape\""),
+        (lambda t: _x(t, 3, 4).view(2, 2.0), r"view\(\): argument 'size'.*float"),
+        (lambda t: _x(t, 3, 4).view((2, 2.0)), r"view\(\): argument 'size'.*float"),
+        (lambda t: _x(t, 3, 4).view(), r"view\(\)"),
+        (lambda t: _x(t, 1, 4).expand(3, 4.0), r"expand\(\): argument 'size'.*float"),
+        (lambda t: _x(t, 1, 4).expand(), r"expand\(\) missing 1 required.*\"size\""),
+        (lambda t: t.reshape(_x(t, 3, 4), (2, 2.0)), r"reshape\(\): argument 'shape'"),
+    ],
+)
+def test_sizes_that_are_not_ints_are_torchs_type_error(call: Any, words: str) -> None:
+    err = _same_type(call, words)
+    assert isinstance(err, TypeError)
+    assert "give ints" in str(err) or "torch.reshape" in str(err)  # the fix
+
+
+def test_sizes_of_ints_still_reshape_view_and_expand() -> None:
+    x = _x(mg, 3, 4)
+    assert x.reshape(mg.tensor(2), -1).shape == (2, 6)  # (an integer tensor of one element)
+    assert x.reshape(np.int64(6), 2).shape == (6, 2)
+    assert x.view(size=(4, 3)).shape == (4, 3)
+    assert mg.tensor(1.0).view(()).shape == ()
+    assert mg.tensor([1.0]).reshape(()).shape == ()
+    assert _x(mg, 1, 4).expand(size=(2, 3, 4)).shape == (2, 3, 4)
+    assert _x(mg, 4).expand(mg.Size([2, 4])).shape == (2, 4)

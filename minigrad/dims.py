@@ -26,6 +26,22 @@ def _integer(dim: Any, op: str) -> int:
         ) from None
 
 
+def int_dim(dim: Any, op: str, position: int) -> Any:
+    """``dim`` as given, after PyTorch's argument parser's check that it is an int: a float,
+    a bool or None is its TypeError, raised before anything about the tensor (a 0-d tensor's
+    rank) is checked, so ``x.unbind(1.0)`` is a TypeError whatever ``x`` is.
+
+    Raises:
+        TypeError: "unbind(): argument 'dim' (position 1) must be int, not float", then the fix.
+    """
+    if isinstance(dim, bool) or not hasattr(type(dim), "__index__"):
+        raise TypeError(
+            f"{op}(): argument 'dim' (position {position}) must be int, not "
+            f"{type(dim).__name__} (give the dim as an int, as {op}(..., dim=0))"
+        )
+    return dim
+
+
 def wrap_dim(dim: Any, ndim: int, op: str, shape: tuple[int, ...] | None = None) -> int:
     """``dim`` checked and made non-negative for a tensor of ``ndim`` dimensions.
 

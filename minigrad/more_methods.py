@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 import numpy as np
 
 from . import ops
-from .dims import wrap_dim
+from .dims import int_dim, wrap_dim
 from .dtypes import not_implemented_for, result_np, torch_name
 from .engine import TensorMakers
 from .inplace import _inplace
@@ -279,6 +279,7 @@ class MoreMethods:
         """The ``n``-th forward difference along ``dim`` (``torch.diff``): ``x[1:] - x[:-1]``,
         ``n`` times, after joining ``prepend`` and ``append`` (tensors) to ``self`` along
         ``dim``. Bool tensors give ``x[1:] != x[:-1]``; differentiable."""
+        int_dim(dim, "diff", 3)
         if self.ndim == 0:
             raise RuntimeError("diff expects input to be at least one-dimensional")
         n = int_argument(n, "diff", "n", None)

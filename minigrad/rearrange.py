@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from . import ops
-from .dims import wrap_dim
+from .dims import int_dim, wrap_dim
 from .dtypes import not_implemented_for, torch_name
 from .engine import TensorMakers
 from .inplace import sibling_views
@@ -289,6 +289,7 @@ class RearrangeMethods:
         along ``dim``, next to itself (``[a, a, b, b]``, where ``repeat`` gives ``[a, b, a, b]``);
         with ``dim=None``, over the flattened tensor. One integer index (a copy)."""
         if dim is not None and not self._data.ndim:
+            int_dim(dim, "repeat_interleave", 2)  # (a float dim: PyTorch's TypeError first)
             raise IndexError(
                 f"Dimension specified as {dim} but tensor has no dimensions (repeat_interleave(): "
                 "a 0-d tensor takes no dim; leave dim=None for a 1-d result)"
@@ -310,6 +311,7 @@ class RearrangeMethods:
     def unbind(self: Any, dim: builtins.int = 0) -> tuple[Any, ...]:
         """The slices along ``dim``, each without that dim: views, as PyTorch's (which, being
         returned together, refuse a recorded in-place change, as PyTorch's)."""
+        int_dim(dim, "unbind", 1)
         if self._data.ndim == 0:
             raise IndexError("Dimension specified as 0 but tensor has no dimensions")
         d = wrap_dim(dim, self._data.ndim, "unbind", self._data.shape)
@@ -318,6 +320,7 @@ class RearrangeMethods:
 
     def narrow(self: Any, dim: builtins.int, start: Any, length: builtins.int) -> Tensor:
         """The ``length`` entries from ``start`` along ``dim`` (a view: a slice)."""
+        int_dim(dim, "narrow", 1)
         if self._data.ndim == 0:
             raise RuntimeError("narrow() cannot be applied to a 0-dim tensor.")
         d = wrap_dim(dim, self._data.ndim, "narrow", self._data.shape)

@@ -19,7 +19,7 @@ import numpy as np
 from . import more_ops, ops
 from .arguments import refuse_none_dim
 from .device import CPU, as_device, device, parse_to
-from .dims import wrap_dim, wrap_dims
+from .dims import int_dim, wrap_dim, wrap_dims
 from .dtypes import checked_fill, checked_number, result_np, to_dtype, torch_name, wrapped_int
 from .engine import TensorMakers
 from .gap_methods import GapMethods
@@ -876,6 +876,7 @@ class TensorSurface(
         """Pieces along ``dim``: of ``split_size`` each (the last may be smaller), or of the
         listed sizes, which must add up to the dimension. The pieces are slices (views), so
         their gradients flow back into this tensor."""
+        int_dim(dim, "split", 2)
         if not self._data.ndim:  # (before the dim: PyTorch's words, not an IndexError)
             raise RuntimeError("split expects at least a 1-dimensional tensor")
         d = wrap_dim(dim, self._data.ndim, "split", self._data.shape)
@@ -909,6 +910,7 @@ class TensorSurface(
         """``split`` into pieces of ceil(size / chunks) along ``dim``: at most ``chunks`` of them
         (fewer when the size does not fill them, as in PyTorch)."""
         chunks = int_argument(chunks, "chunk", "chunks", 1)
+        int_dim(dim, "chunk", 2)
         if not self._data.ndim:
             raise RuntimeError("chunk expects at least a 1-dimensional tensor")
         if chunks <= 0:

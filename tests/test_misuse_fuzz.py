@@ -1251,11 +1251,6 @@ KNOWN: list[tuple[str, str, str]] = [
     (r"F\.linear(\(3,\)|\(2, 3\)),\(3,\)", "refuses", "linear takes a 2-D weight only"),
     (r"BatchNorm1d_zero", "refuses", "a layer of no features is refused"),
     # -- both refuse, with another built-in type: minigrad checks in another order
-    (
-        r"(unbind|chunk|split|narrow|diff|repeat_interleave)\(\)dim=1\.0",
-        "type",
-        "a 0-d tensor's rank is refused before the float dim's type",
-    ),
     (r"scatter_reduce\[dim=(-3|2),(float|int32|bool)\]", "type", "the index dtype before the dim"),
     (r"embedding_pad\[(float|bool3|bool_wrong|empty_float)\]", "type", "indices before padding"),
     (r"index_copy\[0d\]", "type", "the slice shapes before the index's rank"),

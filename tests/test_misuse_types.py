@@ -70,3 +70,30 @@ def test_sizes_of_ints_still_reshape_view_and_expand() -> None:
     assert mg.tensor([1.0]).reshape(()).shape == ()
     assert _x(mg, 1, 4).expand(size=(2, 3, 4)).shape == (2, 3, 4)
     assert _x(mg, 4).expand(mg.Size([2, 4])).shape == (2, 4)
+
+
+# -- a dim that is no int is refused before the tensor's rank ---------------------------------
+
+
+@pytest.mark.parametrize(
+    "call, op",
+    [
+        (lambda t: t.tensor(1.0).unbind(1.0), "unbind"),
+        (lambda t: t.tensor(1.0).chunk(2, 1.0), "chunk"),
+        (lambda t: t.tensor(1.0).split(1, 1.0), "split"),
+        (lambda t: t.tensor(1.0).narrow(1.0, 0, 1), "narrow"),
+        (lambda t: t.diff(t.tensor(1.0), dim=1.0), "diff"),
+        (lambda t: t.tensor(1.0).repeat_interleave(2, dim=1.0), "repeat_interleave"),
+        (lambda t: t.tensor([1.0, 2.0]).unbind(1.0), "unbind"),
+    ],
+)
+def test_a_float_dim_is_torchs_type_error_before_the_rank(call: Any, op: str) -> None:
+    err = _same_type(call, rf"{op}\(\).*'dim'.*float")
+    assert "give the dim as an int" in str(err)
+
+
+def test_a_0d_tensor_with_an_int_dim_keeps_its_error() -> None:
+    with pytest.raises(IndexError, match="no dimensions"):
+        mg.tensor(1.0).unbind(0)
+    with pytest.raises(RuntimeError, match="1-dimensional"):
+        mg.tensor(1.0).split(1, 0)

@@ -21,6 +21,7 @@ from .dims import wrap_dim
 from .dtypes import torch_name
 from .engine import TensorMakers
 from .inplace import _inplace, sibling_views
+from .validation import looked_up_size
 
 if TYPE_CHECKING:
     from .tensor import Tensor
@@ -291,6 +292,7 @@ class GapMethods:
     def mv(self: Any, vec: Any) -> Tensor:
         """The product of this matrix and the 1-D ``vec``."""
         tensor_argument(vec, "mv", "vec", 1)
+        looked_up_size(self, 0, "mv", "self", "self must be a matrix and vec a vector")
         if self._data.ndim != 2 or vec._data.ndim != 1:
             raise RuntimeError(
                 f"vector + matrix @ vector expected, got 1, {self._data.ndim}, {vec._data.ndim}"
@@ -367,6 +369,14 @@ class GapMethods:
     def _batches(self: Any, b1: Any, b2: Any, fn: str) -> Any:
         tensor_argument(b1, fn, "batch1", 1)
         tensor_argument(b2, fn, "batch2", 2)
+        # PyTorch reads the result's sizes (baddbmm: batch1's dims 0 and 1, batch2's dim 2)
+        # before it checks the ranks: a dim missing there is its IndexError
+        fix = "batch1 and batch2 must be 3-D, (b, n, m) and (b, m, p)"
+        lookups = [(b1, "batch1", 1), (b2, "batch2", 2)]
+        if fn == "baddbmm":
+            lookups.insert(0, (b1, "batch1", 0))
+        for t, name, d in lookups:
+            looked_up_size(t, d, fn, name, fix)
         for name, t in (("batch1", b1), ("batch2", b2)):
             if t._data.ndim != 3:
                 raise RuntimeError(f"{name} must be a 3D tensor")

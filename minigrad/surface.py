@@ -39,6 +39,7 @@ from .tensor_gaps import TensorGaps
 from .validation import (
     UNSET,
     ArgumentError,
+    RangeError,
     ShapeError,
     _alpha_times,
     _as_array,
@@ -731,9 +732,18 @@ class TensorSurface(
                 f"index_select(): Index to scalar can have only 1 value, got {idx.size} value(s)"
             )
         if idx.size and (idx.min() < 0 or idx.max() >= size):  # (no counting from the end)
-            raise IndexError(
-                f"index out of range in self (index_select(): indices {idx.tolist()} along dim "
-                f"{dim} of size {size}; they must be in [0, {size}))"
+            fix = f"index_select(): indices {idx.tolist()} along dim {dim} of size {size}; "
+            fix += f"they must be in [0, {size}))"
+            if not size:  # (PyTorch's check of an empty dim comes first: a RuntimeError)
+                raise RangeError(
+                    f"index_select(): self indexing axis dim should be positive ({fix}"
+                )
+            if d == 0 or not self._data.ndim:
+                raise IndexError(f"index out of range in self ({fix}")
+            # PyTorch's kernel along another dim: its RuntimeError (RangeError is both)
+            bad = next(int(i) for i in idx.reshape(-1) if i < 0 or i >= size)
+            raise RangeError(
+                f"INDICES element is out of DATA bounds, id={bad} axis_dim={size} ({fix}"
             )
         if not self._data.ndim:
             return self.reshape(1)[idx.reshape(-1)].reshape(())

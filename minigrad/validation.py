@@ -56,6 +56,29 @@ class DtypeError(RuntimeError, TypeError):
     """
 
 
+class RangeError(IndexError, RuntimeError):
+    """An index or a dim out of range where PyTorch's type depends on the op and the dim:
+    ``index_select`` raises ``IndexError`` along dim 0 and ``RuntimeError`` along the others;
+    ``baddbmm`` and ``mv`` look up a size their operand does not have (``IndexError``) before
+    they check its rank. Raised in PyTorch's words; both types, so ``except IndexError`` and
+    ``except RuntimeError`` both catch it, whichever PyTorch raises there.
+    """
+
+
+def looked_up_size(t: Any, d: int, fn: str, name: str, fix: str) -> int:
+    """The size of ``t`` (the argument ``name`` of ``fn``) along ``d``, read as PyTorch's
+    kernels read it before they check the rank (``baddbmm`` reads ``batch1.size(1)``): a dim
+    ``t`` does not have is its IndexError, in its words then ``fix``."""
+    n = t._data.ndim
+    if d < n:
+        return int(t._data.shape[d])
+    if not n:
+        msg = f"Dimension specified as {d} but tensor has no dimensions"
+    else:
+        msg = f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {d})"
+    raise RangeError(f"{msg} ({fn}(): {name} of shape {t._data.shape}: {fix})")
+
+
 def _raw(x: Any) -> Any:
     """The array behind a tensor; anything else as it is."""
     return x._data if hasattr(x, "_data") else x

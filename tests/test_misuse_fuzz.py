@@ -1254,11 +1254,6 @@ KNOWN: list[tuple[str, str, str]] = [
     (r"scatter_reduce\[dim=(-3|2),(float|int32|bool)\]", "type", "the index dtype before the dim"),
     (r"embedding_pad\[(float|bool3|bool_wrong|empty_float)\]", "type", "indices before padding"),
     (r"index_copy\[0d\]", "type", "the slice shapes before the index's rank"),
-    (
-        r"mv\(\),\(3,\)|baddbmm(\((2, 3|3,|4, 3|0, 3|2, 0|)\)[fib]?,.*|\(5, 2, 3\),\(3, 4\))",
-        "type",
-        "the rank check before PyTorch's dim lookup",
-    ),
     (r"mse_loss_reduction\[(wrong|flat)\]", "type", "the reduction name before the shapes"),
     (
         "|".join(
@@ -1281,11 +1276,6 @@ KNOWN: list[tuple[str, str, str]] = [
     ),
     (r"gaussian_nll_loss_negative_var\[long\]", "type", "an int var refused before its sign"),
     # -- both refuse, with another built-in type
-    (
-        r"index_select(\(0, 3\)dim=0|1\[(very_high|negative|very_negative)\])",
-        "type",
-        "an index out of range is an IndexError for every dim (PyTorch's: dim 0 only)",
-    ),
     (
         r"adaptive_avg_pool1d\(2, 2\.0\)|adaptive_(avg|max)_pool2d\[None\]",
         "type",

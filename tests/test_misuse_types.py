@@ -97,3 +97,63 @@ def test_a_0d_tensor_with_an_int_dim_keeps_its_error() -> None:
         mg.tensor(1.0).unbind(0)
     with pytest.raises(RuntimeError, match="1-dimensional"):
         mg.tensor(1.0).split(1, 0)
+
+
+# -- an index or dim out of range: PyTorch's type, which depends on the op and the dim ---------
+
+
+@pytest.mark.parametrize(
+    "call, words",
+    [
+        (lambda t: _x(t, 3, 4).index_select(1, t.tensor([0, 9])), r"out of DATA bounds, id=9"),
+        (lambda t: _x(t, 3, 4).index_select(-1, t.tensor([-1, 0])), r"id=-1 axis_dim=4"),
+        (lambda t: _x(t, 0, 3).index_select(0, t.tensor([0])), r"axis dim should be positive"),
+        (lambda t: _x(t, 3, 0).index_select(1, t.tensor([0])), r"axis dim should be positive"),
+        (lambda t: _x(t, 3, 4).index_select(0, t.tensor([0, 9])), r"index out of range in self"),
+        (lambda t: t.tensor(2.0).index_select(0, t.tensor([1])), r"index out of range in self"),
+    ],
+)
+def test_index_select_out_of_range_is_torchs_type_for_each_dim(call: Any, words: str) -> None:
+    err = _same_type(call, words)
+    assert "index_select()" in str(err) and "they must be in" in str(err)
+    assert isinstance(err, IndexError)  # (minigrad's type before: still caught)
+
+
+@pytest.mark.parametrize(
+    "shapes, words",
+    [
+        (((2, 3), (3, 4)), r"\[-2, 1\], but got 2\).*batch2 of shape \(3, 4\)"),
+        (((5, 2, 3), (3, 4)), r"\[-2, 1\], but got 2\).*batch2"),
+        (((3,), (3,)), r"\[-1, 0\], but got 1\).*batch1 of shape \(3,\)"),
+        (((), (3,)), r"Dimension specified as 0 but tensor has no dimensions.*batch1"),
+        (((2, 3, 4), ()), r"Dimension specified as 2 but tensor has no dimensions.*batch2"),
+        (((2, 3, 4, 5), (3, 4)), r"but got 2\).*batch2"),
+    ],
+)
+@pytest.mark.parametrize("fn", ["baddbmm", "addbmm", "baddbmm_", "addbmm_"])
+def test_batched_products_look_up_sizes_before_ranks(shapes: Any, words: str, fn: str) -> None:
+    a, b = shapes
+    self_shape = {"baddbmm": (), "addbmm": (), "baddbmm_": (2, 3, 4), "addbmm_": (3, 4)}[fn]
+
+    def call(t: Any) -> Any:
+        out = t.zeros(self_shape, dtype=t.float64)
+        if fn.endswith("_"):
+            return getattr(out, fn)(_x(t, *a), _x(t, *b))
+        return getattr(t, fn)(out, _x(t, *a), _x(t, *b))
+
+    if fn.startswith("addbmm") and shapes[0] == ():
+        words = r"Dimension specified as 1 but tensor has no dimensions.*batch1"
+    err = _same_type(call, words)
+    assert isinstance(err, RuntimeError)  # (minigrad's type before: still caught)
+    assert "must be 3-D" in str(err)
+
+
+def test_batched_products_of_3d_operands_keep_their_rank_error() -> None:
+    _same_type(lambda t: t.baddbmm(t.zeros(()), _x(t, 2, 3, 4), _x(t, 3, 4, 5, 6)), "batch2")
+
+
+def test_mv_of_a_0d_matrix_looks_up_its_size_first() -> None:
+    err = _same_type(lambda t: t.mv(t.tensor(1.0), _x(t, 3)), r"Dimension specified as 0")
+    assert "mv(): self of shape ()" in str(err)
+    _same_type(lambda t: t.mv(_x(t, 3), t.tensor(1.0)), r"vector \+ matrix @ vector")
+    _same_type(lambda t: t.mv(_x(t, 2, 3, 4), _x(t, 3)), r"vector \+ matrix @ vector")

@@ -162,11 +162,12 @@ class ScatterMethods:
                 "scatter_reduce(): argument 'include_self' must be bool, not "
                 f"{type(include_self).__name__}"
             )
+        # the dim before the index's dtype, as PyTorch: a dim out of range is its IndexError
+        d = wrap_dim(dim, builtins.max(self._data.ndim, 1), "scatter_reduce", self._data.shape)
         if idx.dtype != np.int64:
             raise RuntimeError("scatter_reduce(): Expected dtype int64 for index")
         if src._data.dtype != self._data.dtype:
             raise RuntimeError("scatter(): Expected self.dtype to be equal to src.dtype")
-        d = wrap_dim(dim, builtins.max(self._data.ndim, 1), "scatter_reduce", self._data.shape)
         if self._data.ndim == 0:
             return (
                 self.reshape(1)

@@ -1251,10 +1251,7 @@ KNOWN: list[tuple[str, str, str]] = [
     (r"F\.linear(\(3,\)|\(2, 3\)),\(3,\)", "refuses", "linear takes a 2-D weight only"),
     (r"BatchNorm1d_zero", "refuses", "a layer of no features is refused"),
     # -- both refuse, with another built-in type: minigrad checks in another order
-    (r"scatter_reduce\[dim=(-3|2),(float|int32|bool)\]", "type", "the index dtype before the dim"),
-    (r"embedding_pad\[(float|bool3|bool_wrong|empty_float)\]", "type", "indices before padding"),
     (r"index_copy\[0d\]", "type", "the slice shapes before the index's rank"),
-    (r"mse_loss_reduction\[(wrong|flat)\]", "type", "the reduction name before the shapes"),
     (
         "|".join(
             re.escape(name)
@@ -1274,7 +1271,6 @@ KNOWN: list[tuple[str, str, str]] = [
         "type",
         "the target before the batch size or the weight",
     ),
-    (r"gaussian_nll_loss_negative_var\[long\]", "type", "an int var refused before its sign"),
     # -- both refuse, with another built-in type
     (
         r"adaptive_avg_pool1d\(2, 2\.0\)|adaptive_(avg|max)_pool2d\[None\]",

@@ -14,6 +14,7 @@ import numpy as np
 import pytest
 
 import minigrad as mg
+import minigrad.nn.functional as MF
 
 
 def _builtin(e: type[BaseException]) -> type[BaseException]:
@@ -157,3 +158,54 @@ def test_mv_of_a_0d_matrix_looks_up_its_size_first() -> None:
     assert "mv(): self of shape ()" in str(err)
     _same_type(lambda t: t.mv(_x(t, 3), t.tensor(1.0)), r"vector \+ matrix @ vector")
     _same_type(lambda t: t.mv(_x(t, 2, 3, 4), _x(t, 3)), r"vector \+ matrix @ vector")
+
+
+# -- checks in PyTorch's order: the argument PyTorch reads first is refused first -------------
+
+
+@pytest.mark.parametrize("dim", [-3, 2])
+@pytest.mark.parametrize("dtype", ["float64", "int32", "bool"])
+def test_scatter_reduce_checks_the_dim_before_the_index_dtype(dim: int, dtype: str) -> None:
+    def call(t: Any) -> Any:
+        x = _x(t, 2, 3)
+        index = t.zeros((2, 3), dtype=getattr(t, dtype))
+        return x.scatter_reduce(dim, index, x, "amax")
+
+    _same_type(call, r"Dimension out of range.*scatter_reduce")
+
+
+@pytest.mark.parametrize("index", [[1.0, 2.0], [True, False], []])
+def test_embedding_checks_padding_idx_before_the_indices(index: list[Any]) -> None:
+    def call(t: Any) -> Any:
+        return t.nn.functional.embedding(t.tensor(index), _x(t, 4, 3), padding_idx=5)
+
+    err = _same_type(call, r"Padding_idx must be within num_embeddings")
+    assert "embedding()" in str(err) and "padding_idx=5" in str(err)
+
+
+def test_embedding_padding_idx_in_range_still_checks_the_indices() -> None:
+    with pytest.raises(RuntimeError, match="indices"):
+        MF.embedding(mg.tensor([1.0]), _x(mg, 4, 3), padding_idx=1)
+
+
+@pytest.mark.filterwarnings("ignore:Using a target size")
+@pytest.mark.parametrize("target_shape", [(3,), (8,)])
+def test_mse_loss_checks_the_shapes_before_the_reduction(target_shape: tuple[int, ...]) -> None:
+    def call(t: Any) -> Any:
+        return t.nn.functional.mse_loss(_x(t, 4, 2), _x(t, *target_shape), reduction="average")
+
+    err = _same_type(call, r"must match the size of tensor b")
+    assert "mse_loss()" in str(err)
+    with pytest.raises(ValueError, match="average is not a valid value for reduction"):
+        MF.mse_loss(_x(mg, 4, 2), _x(mg, 4, 2), reduction="average")
+
+
+def test_gaussian_nll_loss_checks_the_sign_of_var_before_its_dtype() -> None:
+    def call(t: Any) -> Any:
+        var = t.tensor([[-1, -2], [-3, -4]])
+        return t.nn.functional.gaussian_nll_loss(_x(t, 2, 2), _x(t, 2, 2), var)
+
+    err = _same_type(call, r"var has negative entry")
+    assert "gaussian_nll_loss()" in str(err)
+    with pytest.raises(RuntimeError, match="var of dtype int64"):  # (a valid sign: the dtype)
+        MF.gaussian_nll_loss(_x(mg, 2, 2), _x(mg, 2, 2), mg.tensor([[1, 2], [3, 4]]))

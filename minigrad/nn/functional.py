@@ -846,6 +846,14 @@ def embedding(
             "embedding(): sparse is not supported: minigrad has no sparse gradients (use "
             "sparse=False; the weight's gradient is dense)"
         )
+    n = weight.shape[0] if weight.ndim else 0
+    # padding_idx first, as PyTorch's Python assert runs before its kernel reads the indices
+    if padding_idx is not None and not -n <= padding_idx < n:
+        raise AssertionError(  # PyTorch's type: its check is an assert
+            f"embedding(): Padding_idx must be within num_embeddings (padding_idx={padding_idx}, "
+            f"num_embeddings={n}, weight shape {tuple(weight.shape)}): padding_idx is a row "
+            f"of the table, in [-{n}, {n})"
+        )
     idx = np.asarray(input._data if isinstance(input, Tensor) else input)
     if idx.dtype != np.int64 and idx.dtype != np.int32:  # (as PyTorch: not uint8 or int8)
         raise DtypeError(
@@ -856,13 +864,6 @@ def embedding(
         )
     if weight.ndim != 2:
         raise ShapeError(f"embedding(): weight must be 2-D, got shape {weight.shape}")
-    n = weight.shape[0]
-    if padding_idx is not None and not -n <= padding_idx < n:
-        raise AssertionError(  # PyTorch's type: its check is an assert
-            f"embedding(): Padding_idx must be within num_embeddings (padding_idx={padding_idx}, "
-            f"num_embeddings={n}, weight shape {tuple(weight.shape)}): padding_idx is a row "
-            f"of the table, in [-{n}, {n})"
-        )
     if idx.size and (idx.min() < 0 or idx.max() >= n):
         bad = idx[(idx < 0) | (idx >= n)]
         raise IndexError(
@@ -1258,9 +1259,10 @@ def mse_loss(
     Raises:
         ValueError: on a shape mismatch or an unknown reduction.
     """
-    reduction = _reduction(size_average, reduce, reduction, "mse_loss")
     x = _as_input(_integer_input(input, target, "mse_loss", "mse_cpu"), "mse_loss")
     y = _same_shape_target(x, target, "mse_loss")
+    # the reduction after the shapes, as PyTorch's (it broadcasts, then reads the name)
+    reduction = _reduction(size_average, reduce, reduction, "mse_loss")
     if weight is None:
         return apply(fused.MSELoss(reduction), x, y)  # one op (PyTorch's MseLossBackward0)
     return _weighted_reduce((x - y) ** 2, weight, reduction, "mse_loss")

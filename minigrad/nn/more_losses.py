@@ -199,6 +199,8 @@ def _gaussian_var(var: Any, x: Tensor, fn: str) -> Tensor:
         dtype = x._data.dtype if x._data.dtype.kind == "f" else default_float()
         return as_tensor(np.full(x._data.shape, float(var), dtype))
     v = as_tensor(var)
+    if v._data.size and (v._data < 0).any():  # (the sign before the dtype, as PyTorch)
+        raise ValueError(f"var has negative entry/entries ({help_})")
     if v._data.dtype.kind in "biu":  # (PyTorch clamps it in place, to a float eps)
         raise _cast_refusal(
             default_float(),
@@ -208,8 +210,6 @@ def _gaussian_var(var: Any, x: Tensor, fn: str) -> Tensor:
             "floating-point variances, e.g. var.float()",
             cpp=True,
         )
-    if v._data.size and (v._data < 0).any():
-        raise ValueError(f"var has negative entry/entries ({help_})")
     xs, vs = x._data.shape, v._data.shape
     if vs != xs:
         if xs[:-1] == vs:

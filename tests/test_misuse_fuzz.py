@@ -1272,11 +1272,6 @@ KNOWN: list[tuple[str, str, str]] = [
         "the target before the batch size or the weight",
     ),
     # -- both refuse, with another built-in type
-    (
-        r"adaptive_avg_pool1d\(2, 2\.0\)|adaptive_(avg|max)_pool2d\[None\]",
-        "type",
-        "an output size that is not an int is an argument error, not a TypeError",
-    ),
     (r"group_norm_zero", "type", "PyTorch's ZeroDivisionError is its modulo; minigrad says why"),
     (r"linspace_float_steps", "type", "a fractional count of steps is refused by value"),
     (r"randint_no_size", "type", "randint(0, 5) reads 5 as the size, as randint(high, size)"),

@@ -209,3 +209,31 @@ def test_gaussian_nll_loss_checks_the_sign_of_var_before_its_dtype() -> None:
     assert "gaussian_nll_loss()" in str(err)
     with pytest.raises(RuntimeError, match="var of dtype int64"):  # (a valid sign: the dtype)
         MF.gaussian_nll_loss(_x(mg, 2, 2), _x(mg, 2, 2), mg.tensor([[1, 2], [3, 4]]))
+
+
+# -- adaptive pools: an output size that is no int is PyTorch's TypeError ----------------------
+
+
+@pytest.mark.parametrize(
+    "fn, shape, size, words",
+    [
+        ("adaptive_avg_pool1d", (1, 2, 5), (2, 2.0), r"failed to unpack the object at pos 2"),
+        ("adaptive_max_pool1d", (1, 2, 5), (2.0,), r"element of type float at pos 0"),
+        ("adaptive_avg_pool2d", (1, 2, 5, 5), None, r"'NoneType' has no len\(\)"),
+        ("adaptive_max_pool2d", (1, 2, 5, 5), None, r"'NoneType' has no len\(\)"),
+        ("adaptive_avg_pool2d", (1, 2, 5, 5), 2.5, r"'float' has no len\(\)"),
+        ("adaptive_max_pool2d", (1, 2, 5, 5), (2.0, 3), r"element of type float at pos 0"),
+        ("adaptive_avg_pool3d", (1, 2, 3, 3, 3), None, r"'NoneType' has no len\(\)"),
+        ("adaptive_max_pool3d", (1, 2, 3, 3, 3), (2, 2.0, 2), r"failed to unpack.*pos 2"),
+    ],
+)
+def test_adaptive_pool_sizes_that_are_no_ints_are_torchs_type_error(
+    fn: str, shape: tuple[int, ...], size: Any, words: str
+) -> None:
+    err = _same_type(lambda t: getattr(t.nn.functional, fn)(_x(t, *shape), size), words)
+    assert f"{fn}(): output_size is an int or a tuple of" in str(err)
+
+
+def test_adaptive_pools_still_keep_a_none_size_beyond_1d() -> None:
+    assert MF.adaptive_avg_pool2d(_x(mg, 1, 2, 5, 5), (None, 3)).shape == (1, 2, 5, 3)
+    assert MF.adaptive_max_pool2d(_x(mg, 1, 2, 5, 5), np.int64(2)).shape == (1, 2, 2, 2)

@@ -629,8 +629,40 @@ def _adaptive_matrix(n: int, m: int, dtype: np.dtype) -> np.ndarray:
     return mat
 
 
+def _adaptive_size_types(output_size: Any, nd: int, fn: str) -> None:
+    """PyTorch's TypeError for an output size that is not an int or a sequence of ints (None
+    keeps an input size, beyond 1-d), raised before its length is checked, in PyTorch's words:
+    its argument parser's for the 1-d pool and for a bad element, Python's ``len()`` for what
+    is no sequence (PyTorch's 2-d and 3-d pools take its length first)."""
+    fix = f"{fn}(): output_size is an int or a tuple of " + (
+        f"{nd} ints or None" if nd > 1 else "one int"
+    )
+    if not isinstance(output_size, tuple | list):
+        if nd > 1 and not isinstance(output_size, int | np.integer):
+            raise TypeError(
+                f"object of type '{type(output_size).__name__}' has no len() ({fix}, got "
+                f"{output_size!r})"
+            )
+        return
+    for i, s in enumerate(output_size):
+        if (s is None and nd > 1) or (isinstance(s, int | np.integer) and not isinstance(s, bool)):
+            continue
+        if s is None and nd == 1:
+            continue  # (the 1-d pool's own words follow)
+        if i == 0:
+            raise TypeError(
+                f"{fn}(): argument 'output_size' (position 2) must be tuple of ints, but found "
+                f"element of type {type(s).__name__} at pos 0 ({fix})"
+            )
+        raise TypeError(
+            f"{fn}(): argument 'output_size' failed to unpack the object at pos {i + 1} with "
+            f'error "type must be tuple of ints,but got {type(s).__name__}" ({fix})'
+        )
+
+
 def _adaptive_size(x: Tensor, output_size: Any, nd: int, fn: str) -> tuple[int, ...]:
     """The output's spatial size from an int or a tuple (None: keep that input size)."""
+    _adaptive_size_types(output_size, nd, fn)
     if isinstance(output_size, tuple | list):
         if len(output_size) != nd:
             if nd == 1:

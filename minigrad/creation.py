@@ -370,6 +370,18 @@ def _integer_arange(start: Any, end: Any, step: Any, dt: np.dtype) -> np.ndarray
     return (xs + xst * np.arange(max(n, 0), dtype=np.int64)).astype(dt)
 
 
+def _steps(steps: Any, fn: str) -> int:
+    """``steps`` of linspace/logspace: an int, PyTorch's TypeError otherwise (a float count
+    is refused, not rounded)."""
+    if isinstance(steps, bool) or not isinstance(steps, int | np.integer):
+        raise TypeError(
+            f"{fn}() received an invalid combination of arguments - got steps of type "
+            f"{type(steps).__name__}, but expected (int steps) ({fn}(): give a whole number of "
+            f"points, e.g. {fn}(0, 1, 3))"
+        )
+    return int(steps)
+
+
 @_takes_out
 def linspace(
     start: float,
@@ -386,7 +398,7 @@ def linspace(
     do not fit), and the points computed from both ends, truncated: ``linspace(0, 10, 4,
     dtype=int64)`` is [0, 3, 6, 10]. PyTorch refuses bool.
     """
-    if not isinstance(steps, int | np.integer) or steps < 0:
+    if _steps(steps, "linspace") < 0:
         raise RuntimeError(f"linspace(): number of steps must be non-negative, got {steps!r}")
     dt, n = _float_dtype(dtype), int(steps)
     if dt.kind in "biu" and n:
@@ -414,7 +426,7 @@ def logspace(
     between them, each power truncated (``logspace(-1.5, 2.5, 3, dtype=int64)`` is [0, 3,
     100]); a power beyond the dtype wraps around as PyTorch's does on x86 CPUs.
     """
-    if not isinstance(steps, int | np.integer) or steps < 0:
+    if _steps(steps, "logspace") < 0:
         raise RuntimeError(f"logspace(): number of steps must be non-negative, got {steps!r}")
     dt, n = _float_dtype(dtype), int(steps)
     if dt.kind in "biu" and n == 1:  # (PyTorch fills with the power, checked)
@@ -563,6 +575,12 @@ def randint(
         args, size = args[:-1], args[-1]
     if size is None or len(args) not in (1, 2):
         raise TypeError("randint(): expected randint(high, size) or randint(low, high, size)")
+    if not isinstance(size, tuple | list):  # (randint(0, 5) is not 5 draws below 0)
+        raise TypeError(
+            f"randint(): argument 'size' (position {len(args) + 1}) must be tuple of ints, not "
+            f"{type(size).__name__} (give the size as a tuple: randint(0, 5, (3,)) draws three "
+            "ints in [0, 5))"
+        )
     low, high = (0, args[0]) if len(args) == 1 else args
     if not low < high:
         raise RuntimeError(f"randint(): expected low < high, got low={low}, high={high}")

@@ -65,6 +65,15 @@ class RangeError(IndexError, RuntimeError):
     """
 
 
+class ValueRangeError(ValueError, TypeError):
+    """A Python int PyTorch cannot read into a tensor (beyond int64: its ``ValueError``
+    "Overflow when unpacking long long"), raised in its words and of its type.
+
+    Also a ``TypeError``: what minigrad raised for it before, still caught by
+    ``except TypeError``.
+    """
+
+
 def looked_up_size(t: Any, d: int, fn: str, name: str, fix: str) -> int:
     """The size of ``t`` (the argument ``name`` of ``fn``) along ``d``, read as PyTorch's
     kernels read it before they check the rank (``baddbmm`` reads ``batch1.size(1)``): a dim
@@ -95,9 +104,9 @@ def _as_array(data: Any, dtype: DTypeLike = None) -> np.ndarray:
     try:
         arr = np.asarray(data)
     except (ValueError, TypeError):  # ragged nested lists
-        raise _refusal(data) from None
+        raise _refusal(data, given=dtype is not None) from None
     if arr.dtype.kind not in "biuf":
-        raise _refusal(data, arr.dtype)
+        raise _refusal(data, arr.dtype, given=dtype is not None)
     if dtype is not None:
         if not isinstance(data, np.ndarray | np.generic):  # (an array is cast, as by PyTorch)
             _check_fits(arr, np.dtype(to_dtype(dtype)))
@@ -115,6 +124,8 @@ def _as_array(data: Any, dtype: DTypeLike = None) -> np.ndarray:
         with np.errstate(over="ignore"):
             return arr.astype(default_float())
     if arr.dtype.kind in "iu":
+        if arr.dtype == np.uint64 and arr.size and arr.max() > np.iinfo(np.int64).max:
+            raise _refusal(data, arr.dtype)  # (an int beyond int64 would wrap around)
         return arr.astype(np.int64)
     return arr
 
@@ -138,8 +149,9 @@ def _check_fits(arr: np.ndarray, target: np.dtype) -> None:
         )
 
 
-def _refusal(data: Any, dtype: np.dtype | None = None) -> Exception:
-    """The error for data that is not an array of real numbers, naming the first bad element."""
+def _refusal(data: Any, dtype: np.dtype | None = None, given: bool = False) -> Exception:
+    """The error for data that is not an array of real numbers, naming the first bad element
+    (``given``: the caller named a dtype, so PyTorch converts each element to it)."""
     lengths: list[int] = []
 
     def find(x: Any, path: tuple[int, ...]) -> Exception | None:
@@ -165,7 +177,7 @@ def _refusal(data: Any, dtype: np.dtype | None = None) -> Exception:
                 f"tensor(): expected sequence of length {lengths[depth]} at dim {depth} "
                 f"(got a {type(x).__name__}) at element {at}: nested lists must be rectangular"
             )
-        return _scalar_refusal(x, at)
+        return _scalar_refusal(x, at, given)
 
     found = find(data, ())
     if found is not None:
@@ -176,11 +188,18 @@ def _refusal(data: Any, dtype: np.dtype | None = None) -> Exception:
     )
 
 
-def _scalar_refusal(x: Any, at: str) -> Exception | None:
-    """The error for one element that is not a real number (None if it is one)."""
+def _scalar_refusal(x: Any, at: str, given: bool = False) -> Exception | None:
+    """The error for one element that is not a real number (None if it is one): PyTorch's
+    RuntimeError where it infers the dtype from the data, its TypeError where a dtype is
+    ``given`` (``new_tensor``, ``tensor(data, dtype=...)``), which converts each element."""
+    which = f"element {at}" if at else "the data"
+    if isinstance(x, int) and not isinstance(x, bool) and not -(2**63) <= x < 2**63:
+        return ValueRangeError(
+            f"Overflow when unpacking long long (tensor(): {which} is {x}, beyond int64's "
+            f"range [-2**63, 2**63); give a float, e.g. {float(x):g}, for a float tensor)"
+        )
     if isinstance(x, bool | int | float) or (isinstance(x, np.generic) and x.dtype.kind in "biuf"):
         return None
-    which = f"element {at}" if at else "the data"
     if hasattr(type(x), "__torch_function__"):
         return TypeError(
             f"tensor(): {which} is a {type(x).__name__}, a Tensor-like type with "
@@ -193,9 +212,21 @@ def _scalar_refusal(x: Any, at: str) -> Exception | None:
             "supported (gradients would be unconjugated); keep the real and imaginary parts "
             "as two real tensors"
         )
-    return TypeError(
-        f"tensor(): {which} has type {type(x).__name__} ({x!r:.40}); a tensor holds bool, "
-        "integer or floating-point numbers"
+    if isinstance(x, str):
+        return TypeError(
+            f"tensor(): {which} has type str ({x!r:.40}); a tensor holds bool, integer or "
+            "floating-point numbers"
+        )
+    if given:
+        return TypeError(
+            f"must be real number, not {type(x).__name__} (tensor(): {which} has type "
+            f"{type(x).__name__} ({x!r:.40}); a tensor holds bool, integer or floating-point "
+            "numbers)"
+        )
+    # PyTorch's RuntimeError; a DtypeError is the TypeError minigrad raised before too
+    return DtypeError(
+        f"Could not infer dtype of {type(x).__name__} (tensor(): {which} has type "
+        f"{type(x).__name__} ({x!r:.40}); a tensor holds bool, integer or floating-point numbers)"
     )
 
 

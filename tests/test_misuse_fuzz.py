@@ -1273,9 +1273,6 @@ KNOWN: list[tuple[str, str, str]] = [
     ),
     # -- both refuse, with another built-in type
     (r"group_norm_zero", "type", "PyTorch's ZeroDivisionError is its modulo; minigrad says why"),
-    (r"linspace_float_steps", "type", "a fractional count of steps is refused by value"),
-    (r"randint_no_size", "type", "randint(0, 5) reads 5 as the size, as randint(high, size)"),
-    (r"tensor_none|tensor_big_int", "type", "data that is no number array is a TypeError"),
     (r"Adam\{'betas': \(0\.9,\)\}", "type", "betas that are not a pair: PyTorch's IndexError"),
 ]
 

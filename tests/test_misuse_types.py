@@ -237,3 +237,65 @@ def test_adaptive_pool_sizes_that_are_no_ints_are_torchs_type_error(
 def test_adaptive_pools_still_keep_a_none_size_beyond_1d() -> None:
     assert MF.adaptive_avg_pool2d(_x(mg, 1, 2, 5, 5), (None, 3)).shape == (1, 2, 5, 3)
     assert MF.adaptive_max_pool2d(_x(mg, 1, 2, 5, 5), np.int64(2)).shape == (1, 2, 2, 2)
+
+
+# -- creation: counts, sizes and data as PyTorch reads them -----------------------------------
+
+
+@pytest.mark.parametrize("fn", ["linspace", "logspace"])
+@pytest.mark.parametrize("steps", [2.5, True, None, "3"])
+def test_a_count_of_steps_that_is_no_int_is_torchs_type_error(fn: str, steps: Any) -> None:
+    err = _same_type(lambda t: getattr(t, fn)(0, 1, steps), rf"{fn}\(\).*steps")
+    assert "give a whole number of points" in str(err)
+
+
+def test_a_negative_count_of_steps_keeps_its_runtime_error() -> None:
+    _same_type(lambda t: t.linspace(0, 1, -1), "number of steps must be non-negative")
+    assert mg.linspace(0, 1, np.int64(3)).shape == (3,)
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda t: t.randint(0, 5),
+        lambda t: t.randint(3, 5),
+        lambda t: t.randint(5, size=3),
+        lambda t: t.randint(0, 3, 5),
+    ],
+)
+def test_randint_takes_its_size_as_a_tuple_only(call: Any) -> None:
+    err = _same_type(call, r"randint\(\)")
+    assert "give the size as a tuple" in str(err) or "randint(high, size)" in str(err)
+
+
+def test_randint_with_a_tuple_size_still_draws() -> None:
+    assert mg.randint(5, (3,)).shape == (3,)
+    assert mg.randint(2, 5, size=[2, 2]).shape == (2, 2)
+
+
+@pytest.mark.parametrize("data", [None, [None], [1, None], {}, [[1], [None]], object()])
+def test_data_of_no_number_is_torchs_runtime_error(data: Any) -> None:
+    err = _same_type(lambda t: t.tensor(data), r"Could not infer dtype of")
+    assert isinstance(err, TypeError)  # (minigrad's type before: still caught)
+    assert "tensor()" in str(err)
+
+
+@pytest.mark.parametrize(
+    "call", [lambda t: t.zeros(2).new_tensor([None]), lambda t: t.tensor([None], dtype=t.float32)]
+)
+def test_data_of_no_number_with_a_dtype_is_torchs_type_error(call: Any) -> None:
+    _same_type(call, r"must be real number, not NoneType")
+
+
+@pytest.mark.parametrize("data", [2**70, -(2**64), (2**70,), [2**63], 2**63])
+def test_an_int_beyond_int64_is_torchs_value_error(data: Any) -> None:
+    err = _same_type(lambda t: t.tensor(data), r"Overflow when unpacking long long")
+    assert isinstance(err, TypeError)  # (minigrad's type before: still caught)
+    assert "beyond int64's range" in str(err)
+
+
+def test_an_int_just_beyond_int64_is_refused_not_wrapped_around() -> None:
+    """NumPy reads 2**63 as uint64; cast to int64 it was -2**63, a silent wrong answer."""
+    with pytest.raises(ValueError, match="Overflow when unpacking long long"):
+        mg.tensor(2**63)
+    assert mg.tensor([2**63 - 1]).item() == 2**63 - 1

@@ -1273,7 +1273,6 @@ KNOWN: list[tuple[str, str, str]] = [
     ),
     # -- both refuse, with another built-in type
     (r"group_norm_zero", "type", "PyTorch's ZeroDivisionError is its modulo; minigrad says why"),
-    (r"Adam\{'betas': \(0\.9,\)\}", "type", "betas that are not a pair: PyTorch's IndexError"),
 ]
 
 

@@ -299,3 +299,17 @@ def test_an_int_just_beyond_int64_is_refused_not_wrapped_around() -> None:
     with pytest.raises(ValueError, match="Overflow when unpacking long long"):
         mg.tensor(2**63)
     assert mg.tensor([2**63 - 1]).item() == 2**63 - 1
+
+
+# -- optimizers --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["Adam", "AdamW", "Adamax", "NAdam", "RAdam"])
+@pytest.mark.parametrize("betas", [(0.9,), [0.9], ()])
+def test_betas_of_fewer_than_two_numbers_are_torchs_index_error(name: str, betas: Any) -> None:
+    def call(t: Any) -> Any:
+        return getattr(t.optim, name)([t.nn.Parameter(t.zeros(2))], betas=betas)
+
+    err = _same_type(call, r"index out of range")
+    assert isinstance(err, ValueError)  # (minigrad's type before: still caught)
+    assert f"{name}: betas must be a pair of numbers" in str(err)

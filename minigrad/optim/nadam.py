@@ -77,7 +77,7 @@ class NAdam(Optimizer):
 
     def _validate(self, group: dict[str, Any]) -> None:
         self._nonneg(group, "lr", "eps")
-        _check_betas(group)
+        _check_betas(group, "NAdam")
         self._nonneg(group, "weight_decay", "momentum_decay")
 
     def _update_group(self, group: dict[str, Any]) -> None:

@@ -362,9 +362,19 @@ def _check(ok: bool, message: str) -> None:
         raise ValueError(message)
 
 
-def _check_betas(group: dict[str, Any]) -> None:
-    """PyTorch's check of ``betas``: two numbers, each in [0, 1); stored as a tuple of floats."""
+class BetasIndexError(IndexError, ValueError):
+    """``betas`` of fewer than two numbers: PyTorch's ``IndexError`` (it reads ``betas[1]``),
+    in its words; also the ``ValueError`` minigrad raised before."""
+
+
+def _check_betas(group: dict[str, Any], name: str) -> None:
+    """PyTorch's check of ``betas`` of the optimizer ``name``: two numbers, each in [0, 1);
+    stored as a tuple of floats."""
     betas = group["betas"]
+    fix = f"{name}: betas must be a pair of numbers (beta1, beta2), got {betas!r}"
+    if isinstance(betas, tuple | list) and len(betas) < 2:
+        kind = "tuple" if isinstance(betas, tuple) else "list"
+        raise BetasIndexError(f"{kind} index out of range ({fix})")
     if not isinstance(betas, tuple | list) or len(betas) != 2:
         raise ValueError(f"betas must be a pair of numbers, got {betas!r}")
     for i, b in enumerate(betas):
@@ -600,7 +610,7 @@ class Adam(Optimizer):
                 "lr as a Tensor is not supported for capturable=False and foreach=True"
             )
         self._nonneg(group, "lr", "eps")
-        _check_betas(group)
+        _check_betas(group, type(self).__name__)
         self._nonneg(group, "weight_decay")
 
     def _update_group(self, group: dict[str, Any]) -> None:

@@ -68,7 +68,7 @@ class RAdam(Optimizer):
 
     def _validate(self, group: dict[str, Any]) -> None:
         self._nonneg(group, "lr", "eps")
-        _check_betas(group)
+        _check_betas(group, "RAdam")
         self._nonneg(group, "weight_decay")
 
     def _update_group(self, group: dict[str, Any]) -> None:

@@ -523,6 +523,13 @@ class InPlaceMethods:
                 "index_copy_(): When source is scalar, index should have one element (got "
                 f"{idx.size})"
             )
+        if shape and src.ndim and src.ndim != len(shape):  # (before the slice shapes, as PyTorch)
+            raise IndexError(
+                "index_copy_(): When source and destination are not scalars, their "
+                f"dimensionality must match. Source dimensionality ({src.ndim}), destination "
+                f"dimensionality ({len(shape)}) (give source self's shape with dim {d} the "
+                "index's length)"
+            )
         one_src = (src.ndim == len(shape) and src.ndim) or (not shape and src.ndim == 1)
         if one_src and src.shape[d] != idx.size:
             raise IndexError(

@@ -1251,7 +1251,6 @@ KNOWN: list[tuple[str, str, str]] = [
     (r"F\.linear(\(3,\)|\(2, 3\)),\(3,\)", "refuses", "linear takes a 2-D weight only"),
     (r"BatchNorm1d_zero", "refuses", "a layer of no features is refused"),
     # -- both refuse, with another built-in type: minigrad checks in another order
-    (r"index_copy\[0d\]", "type", "the slice shapes before the index's rank"),
     (
         "|".join(
             re.escape(name)

@@ -313,3 +313,32 @@ def test_betas_of_fewer_than_two_numbers_are_torchs_index_error(name: str, betas
     err = _same_type(call, r"index out of range")
     assert isinstance(err, ValueError)  # (minigrad's type before: still caught)
     assert f"{name}: betas must be a pair of numbers" in str(err)
+
+
+# -- index_copy: the ranks of source and self before the slice shapes ---------------------------
+
+
+@pytest.mark.parametrize(
+    "index, source, words",
+    [
+        (0, (4,), r"their dimensionality must match. Source dimensionality \(1\)"),
+        ([0], (4,), r"their dimensionality must match"),
+        ([0], (1, 3), r"must have same slice shapes"),
+        (0, (), r"must have same slice shapes"),
+    ],
+)
+@pytest.mark.parametrize("method", ["index_copy", "index_copy_"])
+def test_index_copy_checks_the_ranks_first(
+    index: Any, source: tuple[int, ...], words: str, method: str
+) -> None:
+    def call(t: Any) -> Any:
+        x = t.zeros((3, 4), dtype=t.float64)
+        src = t.ones(source, dtype=t.float64)
+        return getattr(x, method)(0, t.tensor(index), src)
+
+    err = _same_type(call, words)
+    assert "index_copy_()" in str(err)
+    x = mg.zeros((3, 4), dtype=mg.float64)
+    with pytest.raises(type(err)):
+        getattr(x, method)(0, mg.tensor(index), mg.ones(source, dtype=mg.float64))
+    assert not x.numpy().any() and x._version == 0  # (nothing written)

@@ -1250,26 +1250,6 @@ KNOWN: list[tuple[str, str, str]] = [
     (r"roll\(0, 3\)dim=(-3|2)", "refuses", "the dim is checked on an empty tensor too"),
     (r"F\.linear(\(3,\)|\(2, 3\)),\(3,\)", "refuses", "linear takes a 2-D weight only"),
     (r"BatchNorm1d_zero", "refuses", "a layer of no features is refused"),
-    # -- both refuse, with another built-in type: minigrad checks in another order
-    (
-        "|".join(
-            re.escape(name)
-            for name in [
-                "cross_entropy_sum(3,)[column]",
-                "cross_entropy_smooth(0, 3)[bool]",
-                "cross_entropy_smooth(3,)[short]",
-                "cross_entropy_weight(0, 3)[0d]",
-                "cross_entropy_weight_short(4, 3)[high]",
-                "nll_loss_weight(0, 3)[int32]",
-                "nll_loss_weight(0, 3)[bool]",
-                "nll_loss_weight_short(4, 3)[high]",
-                "nll_loss_weight_short(4, 3)[negative]",
-                "nll_loss_weight_short(0, 3)[int32]",
-            ]
-        ),
-        "type",
-        "the target before the batch size or the weight",
-    ),
     # -- both refuse, with another built-in type
     (r"group_norm_zero", "type", "PyTorch's ZeroDivisionError is its modulo; minigrad says why"),
 ]

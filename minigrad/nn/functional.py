@@ -1436,6 +1436,11 @@ def binary_cross_entropy_with_logits(
 # Multi-class classification
 
 
+def _np_dtype(y: np.ndarray | Tensor) -> np.dtype:
+    """The NumPy dtype of an array or a tensor's data."""
+    return y._data.dtype if isinstance(y, Tensor) else y.dtype
+
+
 def _class_target(
     x: Tensor, target: Any, fn: str, ignore_index: int | None = None
 ) -> np.ndarray | Tensor:
@@ -1484,21 +1489,24 @@ def _class_target(
         return y
     if y.dtype.kind == "f":
         if y.shape != x.shape:
+            torchs = f"expected target dtype to be Long or Byte, but got {torch_name(_np_dtype(y))}"
             if y.shape == index_shape:
                 raise DtypeError(
-                    f"{fn}(): target has dtype {y.dtype} and shape {tuple(y.shape)}: "
+                    f"{torchs} ({fn}(): target has dtype {y.dtype} and shape {tuple(y.shape)}: "
                     "class-index targets must be integers (int64, e.g. y.astype(np.int64)); a "
                     "float target must be class probabilities of the input's shape "
-                    f"{tuple(x.shape)} (input dtype {x.dtype})"
+                    f"{tuple(x.shape)} (input dtype {x.dtype}))"
                 )
             raise ShapeError(
-                f"{fn}(): float target of shape {tuple(y.shape)} (dtype {y.dtype}) must be class "
-                f"probabilities of the input's shape {tuple(x.shape)} (dtype {x.dtype})"
+                f"{torchs} ({fn}(): float target of shape {tuple(y.shape)} (dtype {y.dtype}) "
+                f"must be class probabilities of the input's shape {tuple(x.shape)} (dtype "
+                f"{x.dtype}))"
             )
         return y if y.dtype == x.dtype else y.astype(x.dtype)
     raise DtypeError(
-        f"{fn}(): target must be int class indices or float probabilities, got dtype {y.dtype} "
-        f"with shape {tuple(y.shape)} (input shape {tuple(x.shape)})"
+        f"expected target dtype to be Long or Byte, but got {torch_name(_np_dtype(y))} ({fn}(): "
+        f"target must be int class indices or float probabilities, got dtype {y.dtype} with "
+        f"shape {tuple(y.shape)} (input shape {tuple(x.shape)}))"
     )
 
 
@@ -1534,15 +1542,118 @@ def _pick(logp: Tensor, y: np.ndarray) -> Tensor:
     return logp[index]
 
 
+def _weight_shape_error(
+    shape: tuple[int, ...], n_classes: int, fn: str, who: str = ""
+) -> Exception:
+    """PyTorch's error for class weights not of shape (C,) (``who``: its prefix, if any)."""
+    return ShapeError(
+        f"{who}weight tensor should be defined either for all {n_classes} classes or no classes "
+        f"but got weight tensor of shape: {list(shape)} ({fn}(): weight must have shape "
+        f"({n_classes},), one per class)"
+    )
+
+
 def _class_weight(weight: Any, n_classes: int, fn: str, dtype: Any) -> np.ndarray:
     w = np.asarray(weight._data if isinstance(weight, Tensor) else weight, dtype=dtype)
     if w.shape != (n_classes,):
-        raise ShapeError(
-            f"weight tensor should be defined either for all {n_classes} classes or no classes "
-            f"but got weight tensor of shape: {list(w.shape)} ({fn}(): weight must have shape "
-            f"({n_classes},), one per class)"
-        )
+        raise _weight_shape_error(w.shape, n_classes, fn)
     return w
+
+
+def _check_class_args(
+    x: Tensor,
+    target: Any,
+    weight: Any,
+    fn: str,
+    ignore_index: int,
+    label_smoothing: float | None = None,
+) -> None:
+    """The checks PyTorch makes of a classification loss's arguments before it reads the
+    target's values, in its order, so the first argument PyTorch refuses is the one named.
+
+    From shapes and dtypes only (no pass over the data). ``label_smoothing`` is None for
+    nll_loss. A target of the input's shape is class probabilities (cross_entropy); else, as
+    PyTorch: the label smoothing, the input's rank, the batch size, the target's rank; then
+    ``_class_target`` checks the target's dtype and shape, and the weight is checked here
+    between them and the range of the target (whose values are read last).
+    """
+    y = target._data if isinstance(target, Tensor) else np.asarray(target)
+    xs, ys = x._data.shape, y.shape
+    ours = (
+        f"{fn}(): target of shape {tuple(ys)} (dtype {y.dtype}), input of shape {tuple(xs)} "
+        f"(dtype {x.dtype})"
+    )
+    if label_smoothing is not None and ys == xs:
+        if y.dtype.kind != "f":
+            raise DtypeError(
+                "Expected floating point type for target with class probabilities, got "
+                f"{torch_name(y.dtype)} ({ours}: a target of the input's shape is class "
+                "probabilities; class indices have the input's shape without the class dim)"
+            )
+        if ignore_index >= 0:
+            raise ArgumentError(
+                f"ignore_index is not supported for floating point target ({ours}: leave "
+                f"ignore_index at its default -100 for class probabilities, got {ignore_index})"
+            )
+        if not xs:
+            raise IndexError(
+                f"Dimension specified as 1 but tensor has no dimensions ({ours}: the input "
+                "must have a class dimension)"
+            )
+        n_classes = xs[0 if len(xs) == 1 else 1]
+        if weight is not None:
+            w_shape = np.shape(weight._data if isinstance(weight, Tensor) else weight)
+            if w_shape != (n_classes,):
+                raise _weight_shape_error(w_shape, n_classes, fn, "cross_entropy: ")
+        _check_label_smoothing(label_smoothing, fn)
+        return
+    if label_smoothing is not None and label_smoothing > 0.0:
+        _check_label_smoothing(label_smoothing, fn)
+    if not xs:
+        if label_smoothing is not None:  # PyTorch's log_softmax over dim 1 comes first
+            raise IndexError(
+                "Dimension out of range (expected to be in range of [-1, 0], but got 1) "
+                f"({ours}: the input must have a class dimension)"
+            )
+        raise ValueError(
+            f"Expected 1 or more dimensions (got 0) ({ours}: the input must have a class dimension)"
+        )
+    index_shape = xs[:1] + xs[2:] if len(xs) > 1 else ()
+    if len(xs) > 1 and (ys[0] if ys else 0) != xs[0]:  # (a 0-d target: a batch of 0)
+        raise ValueError(
+            f"Expected input batch_size ({xs[0]}) to match target batch_size "
+            f"({ys[0] if ys else 0}). ({ours}: class indices of shape {index_shape} expected)"
+        )
+    if len(xs) <= 2 and len(ys) > 1:
+        raise ShapeError(
+            "0D or 1D target tensor expected, multi-target not supported "
+            f"({ours}: class indices of shape {index_shape} expected)"
+        )
+    if (len(xs) == 3 or len(xs) > 4) and ys != index_shape:
+        raise ShapeError(
+            f"Expected target size {list(index_shape)}, got {list(ys)} ({ours}: class indices "
+            f"of shape {index_shape} expected)"
+        )
+    if y.dtype not in _LABEL_DTYPES:
+        return  # (``_class_target`` refuses the dtype, before the rest, as PyTorch)
+    if len(xs) == 2 and not ys:
+        raise IndexError(
+            f"Dimension specified as 0 but tensor has no dimensions ({ours}: class indices "
+            f"of shape {index_shape} expected)"
+        )
+    n_classes = xs[0 if len(xs) == 1 else 1]
+    if weight is not None and ys == index_shape:
+        w_shape = np.shape(weight._data if isinstance(weight, Tensor) else weight)
+        if w_shape != (n_classes,):
+            raise _weight_shape_error(w_shape, n_classes, fn)
+
+
+def _check_label_smoothing(label_smoothing: float, fn: str) -> None:
+    if not 0.0 <= label_smoothing <= 1.0:
+        raise ArgumentError(
+            f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing} ({fn}(): "
+            f"label_smoothing must be in [0, 1], got {label_smoothing})"
+        )
 
 
 def _target_weights(
@@ -1602,11 +1713,14 @@ def nll_loss(
     fn = "nll_loss"
     reduction = _reduction(size_average, reduce, reduction, fn)
     x = _as_input(input, fn)
+    _check_class_args(x, target, weight, fn, ignore_index)
     y = _class_target(x, target, fn, ignore_index)
     if not isinstance(y, np.ndarray) or y.dtype.kind not in "iu":
         raise DtypeError(
-            f"{fn}(): target must be int class indices, got dtype {y.dtype} with "
-            f"shape {tuple(y.shape)} (input shape {tuple(x.shape)})"
+            "expected target dtype to be Long or Byte, but got "
+            f"{torch_name(_np_dtype(y))} ({fn}(): target must be int class indices, got dtype "
+            f"{y.dtype} with shape "
+            f"{tuple(y.shape)} (input shape {tuple(x.shape)}))"
         )
     return _nll(x, y, weight, reduction, ignore_index, fn)
 
@@ -1663,14 +1777,15 @@ def cross_entropy(
     """
     fn = "cross_entropy"
     reduction = _reduction(size_average, reduce, reduction, fn)
-    if not 0.0 <= label_smoothing <= 1.0:
-        raise ArgumentError(f"{fn}(): label_smoothing must be in [0, 1], got {label_smoothing}")
     x = _as_input(input, fn)
     if weight is None and not label_smoothing:
         labels = _plain_labels(x, target, ignore_index)
         if labels is not None:  # softmax - onehot in one op
             return apply(fused.CrossEntropyLoss(labels, reduction), x)
+    _check_class_args(x, target, weight, fn, ignore_index, label_smoothing)
     y = _class_target(x, target, fn, ignore_index)
+    if label_smoothing < 0.0:  # (PyTorch computes as without smoothing here: refused)
+        _check_label_smoothing(label_smoothing, fn)
     shape = x._data.shape  # (the array's: no Size to build, on every step)
     class_dim = 0 if len(shape) == 1 else 1
     logp = apply(fused.LogSoftmax(class_dim), x)  # the axis is known valid: skip the checks

@@ -342,3 +342,102 @@ def test_index_copy_checks_the_ranks_first(
     with pytest.raises(type(err)):
         getattr(x, method)(0, mg.tensor(index), mg.ones(source, dtype=mg.float64))
     assert not x.numpy().any() and x._version == 0  # (nothing written)
+
+
+# -- cross_entropy and nll_loss: PyTorch's order (the batch, the target's rank, the weight,
+# then the target's dtype and values), so the first argument PyTorch refuses is the one named
+
+_LONG = [0, 1, 2, 1]
+_BATCH = r"Expected input batch_size \(0\) to match target batch_size \(4\)"
+_WEIGHT = r"weight tensor should be defined either for all 3 classes or no classes"
+
+
+@pytest.mark.parametrize(
+    "fn, shape, target, dtype, kwargs, words, fix",
+    [
+        # a target of another rank, with a reduction
+        ("cross_entropy", (3,), [[0], [1], [2], [1]], "int64", {"reduction": "sum"},
+         r"0D or 1D target tensor expected, multi-target not supported", "of shape ()"),
+        ("nll_loss", (4, 3), [[0], [1], [2], [1]], "int32", {},
+         r"0D or 1D target tensor expected, multi-target not supported", "of shape (4,)"),
+        # the batch size before the target's dtype (bool, int32), with smoothing or weights
+        ("cross_entropy", (0, 3), [True, False, True, False], "bool", {"label_smoothing": 0.1},
+         _BATCH, "of shape (0,)"),
+        ("nll_loss", (0, 3), _LONG, "int32", {"weight": [0.2, 1.0, 3.0]}, _BATCH, "(0,)"),
+        ("nll_loss", (0, 3), [True, False, True, False], "bool", {"weight": [0.2, 1.0, 3.0]},
+         _BATCH, "of shape (0,)"),
+        ("nll_loss", (0, 3), _LONG, "int32", {"weight": [0.2, 1.0]}, _BATCH, "of shape (0,)"),
+        ("cross_entropy", (4, 3), 1, "int64", {},
+         r"Expected input batch_size \(4\) to match target batch_size \(0\)", "of shape (4,)"),
+        # an int target of the input's shape: class probabilities must be float
+        ("cross_entropy", (3,), [0, 1, 2], "int64", {"label_smoothing": 0.1},
+         r"Expected floating point type for target with class probabilities, got Long",
+         "without the class dim"),
+        # a 0-d target of an empty batch
+        ("cross_entropy", (0, 3), 1, "int64", {"weight": [0.2, 1.0, 3.0]},
+         r"Dimension specified as 0 but tensor has no dimensions", "of shape (0,)"),
+        # short class weights before a target out of range
+        ("cross_entropy", (4, 3), [0, 3, 1, 2], "int64", {"weight": [0.2, 1.0]}, _WEIGHT,
+         "weight must have shape (3,)"),
+        ("nll_loss", (4, 3), [0, 3, 1, 2], "int64", {"weight": [0.2, 1.0]}, _WEIGHT,
+         "weight must have shape (3,)"),
+        ("nll_loss", (4, 3), [0, -1, 1, 2], "int64", {"weight": [0.2, 1.0]}, _WEIGHT,
+         "weight must have shape (3,)"),
+        ("cross_entropy", (4, 3), [0, 1, 2, 1], "float64", {"weight": [0.2, 1.0]},
+         r"expected target dtype to be Long or Byte, but got Double", "must be integers"),
+        # label smoothing above 1 before the batch size
+        ("cross_entropy", (4, 3), [0, 1, 2], "int64", {"label_smoothing": 1.5},
+         r"label_smoothing must be between 0\.0 and 1\.0\. Got: 1\.5", "must be in [0, 1]"),
+        # class probabilities: ignore_index, then the weight
+        ("cross_entropy", (4, 3), np.full((4, 3), 1 / 3), "float64", {"ignore_index": 1},
+         r"ignore_index is not supported for floating point target", "default -100"),
+        ("cross_entropy", (4, 3), np.full((4, 3), 1 / 3), "float64", {"weight": [0.2, 1.0]},
+         r"cross_entropy: weight tensor should be defined", "weight must have shape (3,)"),
+        # an input of no class dimension; a spatial target of another size before its dtype
+        ("cross_entropy", (), _LONG, "int64", {},
+         r"Dimension out of range \(expected to be in range of \[-1, 0\], but got 1\)",
+         "must have a class dimension"),
+        ("nll_loss", (), _LONG, "int64", {}, r"Expected 1 or more dimensions \(got 0\)",
+         "must have a class dimension"),
+        ("cross_entropy", (4, 3, 2), np.ones((4, 3)), "int32", {},
+         r"Expected target size \[4, 2\], got \[4, 3\]", "of shape (4, 2)"),
+        ("nll_loss", (4, 3), [True, False, True, False], "bool", {},
+         r"expected target dtype to be Long or Byte, but got Bool", "int class indices"),
+    ],
+)  # fmt: skip
+def test_class_losses_check_their_arguments_in_torchs_order(
+    fn: str, shape: Any, target: Any, dtype: str, kwargs: dict[str, Any], words: str, fix: str
+) -> None:
+    def call(t: Any) -> Any:
+        x = t.tensor(np.linspace(-1.0, 1.0, int(np.prod(shape))).reshape(shape))
+        y = t.tensor(np.asarray(target, dtype=dtype))
+        kw = {k: t.tensor(v) if k == "weight" else v for k, v in kwargs.items()}
+        return getattr(t.nn.functional, fn)(x, y, **kw)
+
+    err = _same_type(call, words)
+    assert f"{fn}()" in str(err) and fix in str(err)
+
+
+@pytest.mark.parametrize("weight", [None, [0.2, 1.0, 3.0]])
+@pytest.mark.parametrize("label_smoothing", [0.0, 0.1])
+def test_class_losses_with_valid_arguments_still_match_torch(
+    weight: Any, label_smoothing: float
+) -> None:
+    """The checks moved ahead do not refuse what PyTorch takes (labels, an ignored label,
+    uint8 labels, a 0-d target of 1-d input)."""
+    torch = pytest.importorskip("torch")
+    cases = [((4, 3), [0, 1, 2, -100]), ((3,), 2), ((4, 3, 2), [[0, 1]] * 4)]
+    for shape, target in cases:
+        outs = []
+        for t in (torch, mg):
+            x = t.tensor(np.linspace(-1.0, 1.0, int(np.prod(shape))).reshape(shape))
+            y = t.tensor(np.asarray(target, dtype=np.int64))
+            w = None if weight is None else t.tensor(np.asarray(weight))
+            ce = t.nn.functional.cross_entropy(x, y, w, label_smoothing=label_smoothing)
+            nll = t.nn.functional.nll_loss(x, y, w)
+            outs.append([float(ce), float(nll)])
+        np.testing.assert_allclose(outs[1], outs[0], rtol=1e-12, atol=1e-12)
+    labels = np.array([0, 1, 2, 1], dtype=np.uint8)
+    ours = MF.cross_entropy(mg.tensor(np.eye(4, 3)), mg.tensor(labels))
+    theirs = torch.nn.functional.cross_entropy(torch.tensor(np.eye(4, 3)), torch.tensor(labels))
+    assert float(ours) == pytest.approx(float(theirs), rel=1e-12)

@@ -1560,6 +1560,15 @@ def _class_weight(weight: Any, n_classes: int, fn: str, dtype: Any) -> np.ndarra
     return w
 
 
+def _args_words(fn: str, x: Tensor, y: np.ndarray) -> str:
+    """The shapes and dtypes of a classification loss's input and target, for its errors (built
+    only on error: the checks run on every training step)."""
+    return (
+        f"{fn}(): target of shape {tuple(y.shape)} (dtype {y.dtype}), input of shape "
+        f"{tuple(x._data.shape)} (dtype {x.dtype})"
+    )
+
+
 def _check_class_args(
     x: Tensor,
     target: Any,
@@ -1579,26 +1588,24 @@ def _check_class_args(
     """
     y = target._data if isinstance(target, Tensor) else np.asarray(target)
     xs, ys = x._data.shape, y.shape
-    ours = (
-        f"{fn}(): target of shape {tuple(ys)} (dtype {y.dtype}), input of shape {tuple(xs)} "
-        f"(dtype {x.dtype})"
-    )
     if label_smoothing is not None and ys == xs:
         if y.dtype.kind != "f":
             raise DtypeError(
                 "Expected floating point type for target with class probabilities, got "
-                f"{torch_name(y.dtype)} ({ours}: a target of the input's shape is class "
-                "probabilities; class indices have the input's shape without the class dim)"
+                f"{torch_name(y.dtype)} ({_args_words(fn, x, y)}: a target of the input's "
+                "shape is class probabilities; class indices have the input's shape without "
+                "the class dim)"
             )
         if ignore_index >= 0:
             raise ArgumentError(
-                f"ignore_index is not supported for floating point target ({ours}: leave "
-                f"ignore_index at its default -100 for class probabilities, got {ignore_index})"
+                "ignore_index is not supported for floating point target "
+                f"({_args_words(fn, x, y)}: leave ignore_index at its default -100 for class "
+                f"probabilities, got {ignore_index})"
             )
         if not xs:
             raise IndexError(
-                f"Dimension specified as 1 but tensor has no dimensions ({ours}: the input "
-                "must have a class dimension)"
+                "Dimension specified as 1 but tensor has no dimensions "
+                f"({_args_words(fn, x, y)}: the input must have a class dimension)"
             )
         n_classes = xs[0 if len(xs) == 1 else 1]
         if weight is not None:
@@ -1613,33 +1620,35 @@ def _check_class_args(
         if label_smoothing is not None:  # PyTorch's log_softmax over dim 1 comes first
             raise IndexError(
                 "Dimension out of range (expected to be in range of [-1, 0], but got 1) "
-                f"({ours}: the input must have a class dimension)"
+                f"({_args_words(fn, x, y)}: the input must have a class dimension)"
             )
         raise ValueError(
-            f"Expected 1 or more dimensions (got 0) ({ours}: the input must have a class dimension)"
+            "Expected 1 or more dimensions (got 0) "
+            f"({_args_words(fn, x, y)}: the input must have a class dimension)"
         )
     index_shape = xs[:1] + xs[2:] if len(xs) > 1 else ()
     if len(xs) > 1 and (ys[0] if ys else 0) != xs[0]:  # (a 0-d target: a batch of 0)
         raise ValueError(
             f"Expected input batch_size ({xs[0]}) to match target batch_size "
-            f"({ys[0] if ys else 0}). ({ours}: class indices of shape {index_shape} expected)"
+            f"({ys[0] if ys else 0}). ({_args_words(fn, x, y)}: class indices of shape "
+            f"{index_shape} expected)"
         )
     if len(xs) <= 2 and len(ys) > 1:
         raise ShapeError(
             "0D or 1D target tensor expected, multi-target not supported "
-            f"({ours}: class indices of shape {index_shape} expected)"
+            f"({_args_words(fn, x, y)}: class indices of shape {index_shape} expected)"
         )
     if (len(xs) == 3 or len(xs) > 4) and ys != index_shape:
         raise ShapeError(
-            f"Expected target size {list(index_shape)}, got {list(ys)} ({ours}: class indices "
-            f"of shape {index_shape} expected)"
+            f"Expected target size {list(index_shape)}, got {list(ys)} "
+            f"({_args_words(fn, x, y)}: class indices of shape {index_shape} expected)"
         )
     if y.dtype not in _LABEL_DTYPES:
         return  # (``_class_target`` refuses the dtype, before the rest, as PyTorch)
     if len(xs) == 2 and not ys:
         raise IndexError(
-            f"Dimension specified as 0 but tensor has no dimensions ({ours}: class indices "
-            f"of shape {index_shape} expected)"
+            "Dimension specified as 0 but tensor has no dimensions "
+            f"({_args_words(fn, x, y)}: class indices of shape {index_shape} expected)"
         )
     n_classes = xs[0 if len(xs) == 1 else 1]
     if weight is not None and ys == index_shape:

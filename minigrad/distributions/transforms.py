@@ -878,7 +878,34 @@ def _check_slicing(dim: int, t: Tensor, name: str, size: tuple[str, int], call: 
         raise AssertionError(f"{name}.size({dim}) = {t.shape[dim]} must equal {size[0]} {size[1]}")
 
 
-class CatTransform(Transform):
+class _PartsTransform(Transform):
+    """What ``CatTransform`` and ``StackTransform`` share: a transform per part of a tensor
+    along ``dim`` (``_map`` cuts, applies each part's transform or its inverse, and joins)."""
+
+    def __init__(self, tseq: Sequence[Transform], dim: int, cache_size: int) -> None:
+        if not all(isinstance(t, Transform) for t in tseq):
+            raise AssertionError("All elements of tseq must be Transform instances")
+        if cache_size:
+            tseq = [t.with_cache(cache_size) for t in tseq]
+        super().__init__(cache_size=cache_size)
+        self.transforms = list(tseq)
+        self.dim = dim
+
+    @property
+    def bijective(self) -> bool:  # type: ignore[override]
+        return all(t.bijective for t in self.transforms)
+
+    def _map(self, t: Tensor, name: str, inverse: bool) -> Tensor:
+        raise NotImplementedError
+
+    def _call(self, x: Tensor) -> Tensor:
+        return self._map(x, "x", inverse=False)
+
+    def _inverse(self, y: Tensor) -> Tensor:
+        return self._map(y, "y", inverse=True)
+
+
+class CatTransform(_PartsTransform):
     """``tseq[i]`` applied to the i-th slice along ``dim`` (of length ``lengths[i]``, 1 each
     when not given), the results joined by ``cat``: a transform per block of a vector.
 
@@ -896,18 +923,12 @@ class CatTransform(Transform):
         lengths: Sequence[int] | None = None,
         cache_size: int = 0,
     ) -> None:
-        if not all(isinstance(t, Transform) for t in tseq):
-            raise AssertionError("All elements of tseq must be Transform instances")
-        if cache_size:
-            tseq = [t.with_cache(cache_size) for t in tseq]
-        super().__init__(cache_size=cache_size)
-        self.transforms = list(tseq)
+        super().__init__(tseq, dim, cache_size)
         self.lengths = [1] * len(self.transforms) if lengths is None else list(lengths)
         if len(self.lengths) != len(self.transforms):
             raise AssertionError(
                 f"lengths ({len(self.lengths)}) must match transforms ({len(self.transforms)})"
             )
-        self.dim = dim
 
     @property
     def event_dim(self) -> int:
@@ -922,10 +943,6 @@ class CatTransform(Transform):
         if self._cache_size == cache_size:
             return self
         return CatTransform(self.transforms, self.dim, self.lengths, cache_size)
-
-    @property
-    def bijective(self) -> bool:  # type: ignore[override]
-        return all(t.bijective for t in self.transforms)
 
     @property
     def domain(self) -> Constraint:  # type: ignore[override]
@@ -943,12 +960,6 @@ class CatTransform(Transform):
             pieces.append(transform.inv(piece) if inverse else transform(piece))
             start = start + length
         return cat(pieces, self.dim)
-
-    def _call(self, x: Tensor) -> Tensor:
-        return self._map(x, "x", inverse=False)
-
-    def _inverse(self, y: Tensor) -> Tensor:
-        return self._map(y, "y", inverse=True)
 
     def log_abs_det_jacobian(self, x: Tensor, y: Tensor) -> Tensor:
         _check_slicing(self.dim, x, "x", ("length", self.length), call=False)
@@ -970,7 +981,7 @@ class CatTransform(Transform):
         return result
 
 
-class StackTransform(Transform):
+class StackTransform(_PartsTransform):
     """``tseq[i]`` applied to ``x.select(dim, i)``, the results joined by ``stack``.
 
     Args:
@@ -980,22 +991,12 @@ class StackTransform(Transform):
     """
 
     def __init__(self, tseq: Sequence[Transform], dim: int = 0, cache_size: int = 0) -> None:
-        if not all(isinstance(t, Transform) for t in tseq):
-            raise AssertionError("All elements of tseq must be Transform instances")
-        if cache_size:
-            tseq = [t.with_cache(cache_size) for t in tseq]
-        super().__init__(cache_size=cache_size)
-        self.transforms = list(tseq)
-        self.dim = dim
+        super().__init__(tseq, dim, cache_size)
 
     def with_cache(self, cache_size: int = 1) -> Transform:
         if self._cache_size == cache_size:
             return self
         return StackTransform(self.transforms, self.dim, cache_size)
-
-    @property
-    def bijective(self) -> bool:  # type: ignore[override]
-        return all(t.bijective for t in self.transforms)
 
     @property
     def domain(self) -> Constraint:  # type: ignore[override]
@@ -1015,12 +1016,6 @@ class StackTransform(Transform):
             for piece, transform in zip(self._slice(t), self.transforms)
         ]
         return stack(pieces, self.dim)
-
-    def _call(self, x: Tensor) -> Tensor:
-        return self._map(x, "x", inverse=False)
-
-    def _inverse(self, y: Tensor) -> Tensor:
-        return self._map(y, "y", inverse=True)
 
     def log_abs_det_jacobian(self, x: Tensor, y: Tensor) -> Tensor:
         size = ("len(transforms)", len(self.transforms))
